@@ -45,8 +45,11 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
             int length = answerLength(in);
             if (length < 0) {
                 if (in.readableBytes() > maxAnswerBytes) {
+                    int found = in.readableBytes();
+                    in.skipBytes(found); // drop what cannot be an answer, so it is not decoded again
+                    scanned = 0;
                     throw new TooLongFrameException("expected an answer of at most " + maxAnswerBytes
-                            + " bytes, found " + in.readableBytes() + " bytes without its end");
+                            + " bytes, found " + found + " bytes without its end");
                 }
                 return;
             }
