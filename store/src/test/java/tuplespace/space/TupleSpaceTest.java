@@ -83,6 +83,17 @@ class TupleSpaceTest {
         assertThat(space.size()).isEqualTo(7);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"user,1", "user,1.*", "user,1\\d", "user,(1|2)",
+        "user,10?", "a", "a.*", "\uFF21.*", "\uD835\uDC00.*", "\uD835\uDC00", "user,1+", "us(er),1.*", "zzz.*", ""})
+    void lookupsThroughTheIndexFindWhatAFullScanFinds(String keyexp) throws Exception {
+        TupleSpace space = sample();
+        tuplespace.pattern.PyPattern pattern = tuplespace.pattern.PyPattern.compile(keyexp);
+        List<String> scanned = space.pairs().stream().map(p -> p.key().text())
+                .filter(k -> pattern.fullMatches(k, MatchBudget.unlimited())).toList();
+        assertThat(keys(apply(space, new Command.Get(keyexp, ".*")).result())).isEqualTo(scanned);
+    }
+
     @Test
     void astralKeysSortAfterHighBmpKeys() {
         Outcome outcome = apply(sample(), new Command.Get(".*", ".*"));
