@@ -199,6 +199,13 @@ final class ServiceCluster implements AutoCloseable {
                 .ignoreExceptions().untilAsserted(assertion::run);
     }
 
+    /** Like {@link #eventually(Duration, Runnable)}, but stops at once when {@code failFast} throws. */
+    static void eventually(Duration timeout, Runnable failFast, Runnable assertion) {
+        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .failFast("a check that must hold throughout failed", failFast::run)
+                .ignoreExceptions().untilAsserted(assertion::run);
+    }
+
     /** Polls {@code probe} until {@code check} accepts its value, and returns that value. */
     static <T> T eventually(Duration timeout, Callable<T> probe, Check<T> check) {
         AtomicReference<T> accepted = new AtomicReference<>();

@@ -75,8 +75,7 @@ final class Workload implements AutoCloseable {
     /** Waits until {@code more} further requests were answered (so a fault lands on a busy service). */
     void awaitProgress(long more, Duration timeout) {
         long target = answered() + more;
-        ServiceCluster.eventually(timeout, () -> {
-            assertNoErrors();
+        ServiceCluster.eventually(timeout, this::assertNoErrors, () -> {
             if (answered() < target) {
                 throw new AssertionError("load made too little progress: " + answered() + " < " + target);
             }
