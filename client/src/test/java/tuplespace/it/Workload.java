@@ -232,7 +232,7 @@ final class Workload implements AutoCloseable {
             }
             answerTimes.add(now);
             answered.incrementAndGet();
-            if (!step.request.get("id").equals(answer.get("id"))) {
+            if (!step.request.get("id").toString().equals(String.valueOf(answer.get("id")))) {
                 errors.add("client " + client + " " + step.request + ": answer for another id: " + answer);
             } else if (!"ok".equals(answer.path("status").asText())) {
                 errors.add("client " + client + " " + step.request + ": status not ok: " + answer);
