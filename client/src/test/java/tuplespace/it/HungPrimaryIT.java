@@ -36,16 +36,11 @@ class HungPrimaryIT {
             // Fault: SIGSTOP the primary. Its sockets stay open, so only missed heartbeats can reveal it.
             long stoppedAt = System.nanoTime();
             ServiceCluster.sigstop(hung);
+            ServiceStatus after;
             try {
-                ServiceStatus after = ServiceCluster.eventually(bound.plus(Duration.ofSeconds(30)), cluster::status, status ->
+                after = ServiceCluster.eventually(bound.plus(Duration.ofSeconds(30)), cluster::status, status ->
                         assertThat(status.hasPrimary() && status.primaryPid() != hung).as("a new primary: %s", status).isTrue());
-                Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
-                System.out.printf("HungPrimaryIT: SIGSTOP of %d -> new primary %d (epoch %d -> %d) after %d ms (bound %d ms)%n",
-                        hung, after.primaryPid(), before.epoch(), after.epoch(), takeover.toMillis(), bound.toMillis());
-                assertThat(takeover).as("takeover time after SIGSTOP (heartbeat %s x %d + slack)",
-                        options.heartbeatInterval(), options.heartbeatMisses()).isLessThan(bound);
                 assertThat(after.epoch()).isGreaterThan(before.epoch());
-
                 // Fencing: the stopped process was killed, not left to wake up and act as a second primary.
                 ServiceCluster.eventually(Duration.ofSeconds(10), () ->
                         assertThat(ServiceCluster.isAlive(hung)).as("stopped primary %d still exists", hung).isFalse());
@@ -55,9 +50,14 @@ class HungPrimaryIT {
                 }
             }
 
+            // The clients' view: how long no answer came. (STATUS polling itself may stall on the stopped
+            // process, so the answers, not STATUS, measure the takeover.)
             load.awaitProgress(300, Duration.ofSeconds(60));
             Duration window = load.answerGapAfter(stoppedAt);
-            System.out.printf("HungPrimaryIT: clients waited at most %d ms%n", window.toMillis());
+            System.out.printf("HungPrimaryIT: SIGSTOP of %d -> new primary %d (epoch %d -> %d); clients waited %d ms (bound %d ms)%n",
+                    hung, after.primaryPid(), before.epoch(), after.epoch(), window.toMillis(), bound.toMillis());
+            assertThat(window).as("longest wait for an answer after SIGSTOP (heartbeat %s x %d + slack)",
+                    options.heartbeatInterval(), options.heartbeatMisses()).isLessThan(bound);
             load.stop();
             load.assertNoErrors();
             load.verifyFinalState();
