@@ -11,10 +11,20 @@ public final class HeartbeatMonitor {
 
     private final long intervalNanos;
     private final int misses;
+    private final long firstContactGraceNanos;
     private long lastHeardNanos;
+    private boolean heard;
 
     /** @param startNanos when watching began: counts as a heartbeat, so a fresh peer gets a full allowance */
     public HeartbeatMonitor(Duration interval, int misses, long startNanos) {
+        this(interval, misses, startNanos, interval.multipliedBy(misses));
+    }
+
+    /**
+     * @param firstContactGrace how long a peer may stay silent before its first heartbeat: a freshly started
+     *     JVM loads classes and connects before it can send one, which takes far longer than a miss allowance
+     */
+    public HeartbeatMonitor(Duration interval, int misses, long startNanos, Duration firstContactGrace) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("expected a positive heartbeat interval, found " + interval);
         }
@@ -24,9 +34,11 @@ public final class HeartbeatMonitor {
         this.intervalNanos = interval.toNanos();
         this.misses = misses;
         this.lastHeardNanos = startNanos;
+        this.firstContactGraceNanos = firstContactGrace.toNanos();
     }
 
     public void onHeartbeat(long nowNanos) {
+        heard = true;
         // A late-delivered heartbeat must not move the last-heard time backwards.
         if (nowNanos - lastHeardNanos > 0) {
             lastHeardNanos = nowNanos;
@@ -41,6 +53,9 @@ public final class HeartbeatMonitor {
 
     /** True once more than {@code misses} intervals passed in silence. */
     public boolean failed(long nowNanos) {
+        if (!heard) {
+            return nowNanos - lastHeardNanos > firstContactGraceNanos;
+        }
         return missed(nowNanos) > misses;
     }
 

@@ -76,6 +76,7 @@ final class BackupNode {
             adoptOrReject(channel, message);
             return;
         }
+        monitor.onHeartbeat(ticker.nanos()); // anything from the primary shows it is alive
         if (message instanceof ReplicationMessage.Entries entries) {
             onEntries(entries);
         } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
@@ -107,7 +108,8 @@ final class BackupNode {
         for (AnswerTable.Entry entry : begin.answers()) {
             state.answers().record(entry.conn(), entry.seq(), entry.answer());
         }
-        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos());
+        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
+                BackupSupervisor.FIRST_CONTACT_GRACE);
         long interval = config.heartbeatInterval().toNanos();
         heartbeatTask = node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
         connectHeartbeat();

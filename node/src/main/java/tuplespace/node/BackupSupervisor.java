@@ -37,6 +37,8 @@ final class BackupSupervisor {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
+    static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -108,7 +110,8 @@ final class BackupSupervisor {
         primary.flushEntries();
         replication = channel;
         state = BackupState.SYNCING;
-        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos());
+        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
+                FIRST_CONTACT_GRACE);
         snapshotCursor = null;
         snapshotting = true;
         channel.writeAndFlush(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),

@@ -18,6 +18,7 @@ class HeartbeatMonitorTest {
 
     @Test
     void aPeerIsFineUntilMoreThanTheAllowedIntervalsPassInSilence() {
+        monitor.onHeartbeat(now);
         now += 4 * 50 * MS;
         assertThat(monitor.missed(now)).isEqualTo(4);
         assertThat(monitor.failed(now)).isFalse();
@@ -49,6 +50,17 @@ class HeartbeatMonitorTest {
         HeartbeatMonitor wrapping = new HeartbeatMonitor(Duration.ofMillis(50), 2, start);
         assertThat(wrapping.failed(start + 149 * MS)).isFalse();
         assertThat(wrapping.failed(start + 150 * MS)).isTrue();
+    }
+
+    @Test
+    void aFreshPeerGetsItsGraceOnlyUntilItsFirstHeartbeat() {
+        HeartbeatMonitor fresh = new HeartbeatMonitor(Duration.ofMillis(50), 4, now, Duration.ofSeconds(10));
+        assertThat(fresh.failed(now + 9_000 * MS)).isFalse(); // a cold JVM is still starting
+        assertThat(fresh.failed(now + 10_001 * MS)).isTrue();
+        HeartbeatMonitor heard = new HeartbeatMonitor(Duration.ofMillis(50), 4, now, Duration.ofSeconds(10));
+        heard.onHeartbeat(now + 100 * MS);
+        assertThat(heard.failed(now + 349 * MS)).isFalse();
+        assertThat(heard.failed(now + 350 * MS)).isTrue(); // after first contact the normal allowance applies
     }
 
     @Test
