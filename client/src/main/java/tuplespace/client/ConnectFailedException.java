@@ -1,0 +1,13 @@
+package tuplespace.client;
+
+/** Could not connect to the service within the connect timeout, or the address is wrong. */
+public final class ConnectFailedException extends TupleSpaceException {
+
+    public ConnectFailedException(String message) {
+        super(message);
+    }
+
+    public ConnectFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

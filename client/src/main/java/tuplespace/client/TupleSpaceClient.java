@@ -1,0 +1,210 @@
+package tuplespace.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.string.StringEncoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import tuplespace.codec.ClientRequests;
+import tuplespace.codec.ParsedRequest;
+import tuplespace.codec.netty.AnswerFrameDecoder;
+import tuplespace.tuple.Pair;
+
+/**
+ * A connection to the tuple space service (the proxy's client SAP), speaking JSON mode (SPEC §2).
+ *
+ * <pre>{@code
+ * try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", 7700, ClientOptions.defaults())) {
+ *     space.put(List.of(Pair.of("user,1", "alice")));          // answers the pairs NOT added
+ *     Answer users = space.get("user,.*", ".*");                // ascending key order
+ *     users.pairs().forEach(pair -> System.out.println(pair.key() + " = " + pair.value()));
+ *     CompletableFuture<Answer> later = space.deleteAsync("user,1", ".*");   // pipelined
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any thread may send; requests are written in call order and may be pipelined (many in flight).
+ * Futures complete on the connection's I/O thread: chain cheap work on them, never a blocking call of this
+ * client. Failures are {@link TupleSpaceException}s; the blocking methods throw them, the async ones complete
+ * exceptionally with them.
+ */
+public final class TupleSpaceClient implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final AnswerMatcher matcher;
+    private final AtomicLong nextId = new AtomicLong(1);
+
+    private TupleSpaceClient(EventLoopGroup group, Channel channel, AnswerMatcher matcher) {
+        this.group = group;
+        this.channel = channel;
+        this.matcher = matcher;
+    }
+
+    public static TupleSpaceClient connect(String host, int port, ClientOptions options) {
+        return connect(new InetSocketAddress(host, port), options);
+    }
+
+    /**
+     * Opens the connection, waiting at most {@code options.connectTimeout()}.
+     *
+     * @throws ConnectFailedException when the address cannot be resolved or reached in time
+     */
+    public static TupleSpaceClient connect(InetSocketAddress address, ClientOptions options) {
+        String peer = address.getHostString() + ":" + address.getPort();
+        if (address.isUnresolved()) {
+            throw new ConnectFailedException("cannot connect to " + peer + ": the host name cannot be resolved");
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("tuplespace-client", true), NioIoHandler.newFactory());
+        AnswerMatcher matcher = new AnswerMatcher(peer, options.requestTimeout());
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new AnswerFrameDecoder(options.maxAnswerLength()),
+                                new StringEncoder(StandardCharsets.UTF_8), matcher);
+                    }
+                });
+        ChannelFuture connected = bootstrap.connect(address);
+        // The connect timeout option fires first; the extra second only guards against a lost callback.
+        boolean done = connected.awaitUninterruptibly(options.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        if (!done || !connected.isSuccess()) {
+            connected.channel().close();
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            String why = done ? String.valueOf(connected.cause().getMessage())
+                    : "no connection within " + options.connectTimeout().toMillis() + " ms";
+            throw new ConnectFailedException("cannot connect to " + peer + ": " + why, connected.cause());
+        }
+        return new TupleSpaceClient(group, connected.channel(), matcher);
+    }
+
+    /** GET (SPEC §1): every pair whose key full-matches {@code keyexp} and value full-matches {@code valexp}. */
+    public CompletableFuture<Answer> getAsync(String keyexp, String valexp) {
+        return sendTyped("GET", id -> ClientRequests.get(id, keyexp, valexp));
+    }
+
+    /** PUT: adds each pair whose key is absent; the answer lists the pairs that were not added. */
+    public CompletableFuture<Answer> putAsync(List<Pair> pairs) {
+        List<Pair> copy = List.copyOf(pairs);
+        return sendTyped("PUT", id -> ClientRequests.put(id, copy));
+    }
+
+    /** POST: updates each pair whose key is present; the answer lists the pairs that were not used. */
+    public CompletableFuture<Answer> postAsync(List<Pair> pairs) {
+        List<Pair> copy = List.copyOf(pairs);
+        return sendTyped("POST", id -> ClientRequests.post(id, copy));
+    }
+
+    /** DELETE: removes every matching pair; the answer lists the removed pairs. */
+    public CompletableFuture<Answer> deleteAsync(String keyexp, String valexp) {
+        return sendTyped("DELETE", id -> ClientRequests.delete(id, keyexp, valexp));
+    }
+
+    /** A request already parsed by {@code Requests.parse} (e.g. typed at the shell), sent as JSON with a fresh id. */
+    public CompletableFuture<Answer> sendAsync(ParsedRequest.Valid request) {
+        String operator = request.command().getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+        return sendTyped(operator, id -> ClientRequests.encode(request, id));
+    }
+
+    /**
+     * Sends one request line as it is, text or JSON mode, and hands back the answer as received whatever its
+     * status (only a refusal, a timeout or a lost connection fail the future).
+     */
+    public CompletableFuture<LineAnswer> sendLineAsync(String line) {
+        if (line.indexOf('\n') >= 0 && line.indexOf('\n') != line.length() - 1) {
+            throw new IllegalArgumentException("expected one request line, found a line break inside: " + line);
+        }
+        LineRequest request = new LineRequest(line);
+        submit(request, line);
+        return request.future();
+    }
+
+    public Answer get(String keyexp, String valexp) {
+        return await(getAsync(keyexp, valexp));
+    }
+
+    public Answer put(List<Pair> pairs) {
+        return await(putAsync(pairs));
+    }
+
+    public Answer post(List<Pair> pairs) {
+        return await(postAsync(pairs));
+    }
+
+    public Answer delete(String keyexp, String valexp) {
+        return await(deleteAsync(keyexp, valexp));
+    }
+
+    public Answer send(ParsedRequest.Valid request) {
+        return await(sendAsync(request));
+    }
+
+    public LineAnswer sendLine(String line) {
+        return await(sendLineAsync(line));
+    }
+
+    /** Whether the connection is still open (a refusal or a lost connection closes it). */
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /** Closes the connection; requests still pending fail with {@link ConnectionLostException}. */
+    @Override
+    public void close() {
+        try {
+            channel.eventLoop().execute(() -> matcher.closeLocally(channel));
+        } catch (RejectedExecutionException alreadyClosed) {
+            return;
+        }
+        channel.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<Answer> sendTyped(String operator, LongFunction<String> encoder) {
+        long id = nextId.getAndIncrement();
+        TypedRequest request = new TypedRequest(operator, id);
+        submit(request, encoder.apply(id));
+        return request.future();
+    }
+
+    private void submit(PendingRequest<?> request, String line) {
+        try {
+            channel.eventLoop().execute(() -> matcher.submit(channel, request, line));
+        } catch (RejectedExecutionException e) {
+            request.fail(new ConnectionLostException("the client is closed"));
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TupleSpaceException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("unexpected failure: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestTimeoutException("interrupted while waiting for the answer; an update may or may not"
+                    + " have been applied", e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package tuplespace.client;
+
+/**
+ * Why a request to the tuple space failed. Each subclass says what the caller can do next:
+ *
+ * <ul>
+ *   <li>{@link ConnectFailedException}: nothing was sent; check the address, retry later.
+ *   <li>{@link RefusedException}: the proxy serves its maximum of clients and dropped this connection;
+ *       nothing was applied; connect again later.
+ *   <li>{@link UnavailableException}: no primary answered within the proxy's primary timeout; the request was
+ *       not applied; it may be sent again.
+ *   <li>{@link MalformedRequestException} / {@link NotImplementedException}: the service rejected the request
+ *       itself; sending it again gives the same answer.
+ *   <li>{@link RequestTimeoutException}: no answer within the request timeout; an update <em>may</em> have
+ *       been applied. The connection stays open and later answers still match their requests.
+ *   <li>{@link ConnectionLostException}: the connection closed before the answer; an update <em>may</em> have
+ *       been applied. Every later call fails the same way; connect again.
+ * </ul>
+ */
+public abstract sealed class TupleSpaceException extends RuntimeException
+        permits ConnectFailedException, RefusedException, UnavailableException, MalformedRequestException,
+                NotImplementedException, RequestTimeoutException, ConnectionLostException {
+
+    TupleSpaceException(String message) {
+        super(message);
+    }
+
+    TupleSpaceException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

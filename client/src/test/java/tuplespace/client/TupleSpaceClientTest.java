@@ -1,0 +1,185 @@
+package tuplespace.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.client.testing.FakeLineServer;
+import tuplespace.codec.Answers;
+import tuplespace.codec.Status;
+import tuplespace.tuple.Pair;
+
+/** The library against a fake line server on loopback: answers, pipelining, and each failure kind. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TupleSpaceClientTest {
+
+    private static final ClientOptions OPTIONS = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(10));
+
+    private static TupleSpaceClient connect(FakeLineServer server, ClientOptions options) {
+        return TupleSpaceClient.connect("127.0.0.1", server.port(), options);
+    }
+
+    @Test
+    void theFourOperatorsGiveTypedAnswers() throws IOException {
+        try (FakeLineServer server = FakeLineServer.withSpace(); TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob,admin"))).pairs()).isEmpty();
+            // PUT answers the pairs NOT added: user,1 is already there.
+            assertThat(space.put(List.of(Pair.of("user,1", "carol"))).pairs()).containsExactly(Pair.of("user,1", "carol"));
+
+            assertThat(space.get("user,.*", ".*").pairs())
+                    .containsExactly(Pair.of("user,1", "alice"), Pair.of("user,2", "bob,admin"));
+
+            // POST answers the pairs NOT used: user,3 is absent.
+            assertThat(space.post(List.of(Pair.of("user,2", "bob"), Pair.of("user,3", "dave"))).pairs())
+                    .containsExactly(Pair.of("user,3", "dave"));
+            assertThat(space.get("user,2", ".*").pairs()).containsExactly(Pair.of("user,2", "bob"));
+
+            assertThat(space.delete("user,1", ".*").pairs()).containsExactly(Pair.of("user,1", "alice"));
+            assertThat(space.get(".*", ".*").pairs()).containsExactly(Pair.of("user,2", "bob"));
+        }
+    }
+
+    @Test
+    void aMalformedPatternIsAnEmptyOkAnswerWithItsWarning() throws IOException {
+        try (FakeLineServer server = FakeLineServer.withSpace(); TupleSpaceClient space = connect(server, OPTIONS)) {
+            Answer answer = space.get("user,(", ".*");
+            assertThat(answer.pairs()).isEmpty();
+            assertThat(answer.warning()).isPresent();
+        }
+    }
+
+    @Test
+    void manyRequestsAreInFlightAtOnceAndEachGetsItsOwnAnswer() throws Exception {
+        int count = 50;
+        // The server answers nothing until all 50 have arrived: the test only ends if they were pipelined.
+        try (FakeLineServer server = FakeLineServer.holdingAnswersUntil(count);
+             TupleSpaceClient space = connect(server, OPTIONS)) {
+            List<CompletableFuture<Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                answers.add(i % 2 == 0 ? space.putAsync(List.of(Pair.of("k," + i, "v" + i)))
+                        : space.getAsync("k," + (i - 1), ".*"));
+            }
+            for (int i = 1; i < count; i += 2) {
+                assertThat(answers.get(i).get().pairs()).containsExactly(Pair.of("k," + (i - 1), "v" + (i - 1)));
+                assertThat(answers.get(i - 1).get().pairs()).isEmpty();
+            }
+            assertThat(server.received()).hasSize(count);
+        }
+    }
+
+    @Test
+    void aRequestWithoutAnAnswerTimesOutAndTheConnectionStaysUsable() throws Exception {
+        ClientOptions shortTimeout = OPTIONS.withRequestTimeout(Duration.ofMillis(300));
+        // Holds the first answer until the second request arrives: the first answer comes after its timeout.
+        try (FakeLineServer server = FakeLineServer.holdingAnswersUntil(2);
+             TupleSpaceClient space = connect(server, shortTimeout)) {
+            assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1"))))
+                    .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("PUT").hasMessageContaining("300 ms");
+            // The late answer to the PUT is consumed by its (timed-out) request; the GET gets its own.
+            assertThat(space.get("a", ".*").pairs()).containsExactly(Pair.of("a", "1"));
+        }
+    }
+
+    @Test
+    void aRefusalFailsTheRequestAndEveryLaterOne() throws IOException {
+        String refusal = Answers.refused("service refused: this proxy already serves 64 clients");
+        try (FakeLineServer server = FakeLineServer.greetingAndClosing(refusal);
+             TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.get(".*", ".*"))
+                    .isInstanceOf(RefusedException.class).hasMessageContaining("already serves 64 clients");
+            assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1")))).isInstanceOf(RefusedException.class);
+        }
+    }
+
+    @Test
+    void unavailableFailsOnlyThatRequest() throws IOException {
+        FakeLineServer.Responder responder = FakeLineServer.withSpaceExcept(line -> line.contains("\"GET\"")
+                ? Answers.error(line, Status.UNAVAILABLE, "no primary answered within 2000 ms") : null);
+        try (FakeLineServer server = FakeLineServer.answering(responder); TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.get(".*", ".*"))
+                    .isInstanceOf(UnavailableException.class).hasMessageContaining("no primary answered within 2000 ms");
+            assertThat(space.put(List.of(Pair.of("a", "1"))).pairs()).isEmpty();
+        }
+    }
+
+    @Test
+    void malformedAndNotImplementedAnswersAreTheirOwnExceptions() throws IOException {
+        FakeLineServer.Responder responder = line -> line.contains("\"PUT\"")
+                ? Answers.error(line, Status.MALFORMED, "pairs must be a list of [key, value] pairs")
+                : Answers.error(line, Status.NOT_IMPLEMENTED, "operator 'GET' is not implemented");
+        try (FakeLineServer server = FakeLineServer.answering(responder); TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1"))))
+                    .isInstanceOf(MalformedRequestException.class).hasMessageContaining("pairs must be a list");
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(NotImplementedException.class);
+        }
+    }
+
+    @Test
+    void aClosedConnectionFailsPendingAndLaterRequests() throws IOException {
+        try (FakeLineServer server = FakeLineServer.closingAfterFirstRequest();
+             TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class);
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class);
+            assertThat(space.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void anAnswerWithAnotherIdIsAProtocolViolationThatClosesTheConnection() throws IOException {
+        FakeLineServer.Responder wrongId = line -> "{\"id\":999,\"status\":\"ok\",\"pairs\":[]}\n";
+        try (FakeLineServer server = FakeLineServer.answering(wrongId); TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.get(".*", ".*"))
+                    .isInstanceOf(ConnectionLostException.class).hasMessageContaining("999");
+        }
+    }
+
+    @Test
+    void aLineIsSentAsItIsAndItsAnswerComesBackAsReceived() throws IOException {
+        try (FakeLineServer server = FakeLineServer.withSpace(); TupleSpaceClient space = connect(server, OPTIONS)) {
+            LineAnswer put = space.sendLine("PUT user,1 alice");
+            assertThat(put.status()).isEqualTo(Status.OK);
+            assertThat(put.text()).endsWith("end\n");
+
+            LineAnswer get = space.sendLine("get user,.* .*");
+            assertThat(get.text()).contains("  user,1 alice\n").endsWith("end\n");
+
+            LineAnswer unknown = space.sendLine("TAKE x");
+            assertThat(unknown.status()).isEqualTo(Status.NOT_IMPLEMENTED);
+
+            LineAnswer badJson = space.sendLine("{\"id\":5,\"op\":\"PUT\"}");
+            assertThat(badJson.status()).isEqualTo(Status.MALFORMED);
+            assertThat(badJson.text()).startsWith("{\"id\":5,");
+        }
+    }
+
+    @Test
+    void connectingWhereNobodyListensFailsWithTheAddress() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        assertThatThrownBy(() -> TupleSpaceClient.connect("127.0.0.1", port, OPTIONS))
+                .isInstanceOf(ConnectFailedException.class).hasMessageContaining("127.0.0.1:" + port);
+    }
+
+    @Test
+    void closingFailsWhatIsStillPending() throws Exception {
+        try (FakeLineServer server = FakeLineServer.answering(line -> null)) {
+            TupleSpaceClient space = connect(server, OPTIONS);
+            CompletableFuture<Answer> pending = space.getAsync(".*", ".*");
+            space.close();
+            assertThatThrownBy(pending::get).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(ConnectionLostException.class);
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class);
+        }
+    }
+}
