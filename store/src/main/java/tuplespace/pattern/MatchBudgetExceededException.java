@@ -1,8 +1,14 @@
 package tuplespace.pattern;
 
-/** The match budget ran out. (Interim version: the full engine replaces this package.) */
+/**
+ * Thrown by {@link PyPattern#fullMatches} when the request's {@link MatchBudget} is spent or the Java
+ * matcher overflowed its stack. The message is fit for a client warning (SPEC §1: such a request answers
+ * as malformed, with a warning that says why). Stack trace disabled: it is thrown on a hot path by design.
+ */
 public final class MatchBudgetExceededException extends RuntimeException {
-    public MatchBudgetExceededException(String message) {
+    private static final long serialVersionUID = 1L;
+
+    MatchBudgetExceededException(String message) {
         super(message, null, false, false);
     }
 }

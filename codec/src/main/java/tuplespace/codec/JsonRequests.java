@@ -1,0 +1,143 @@
+package tuplespace.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import tuplespace.space.Command;
+import tuplespace.tuple.Pair;
+
+/**
+ * JSON-mode request lines (SPEC §2): {@code {"id":1,"op":"GET","key":"user,.*","value":".*"}} and
+ * {@code {"op":"PUT","pairs":[[["user","1"],["alice"]]]}}.
+ *
+ * <p>Decisions: {@code id} is optional and must be a JSON scalar (string, number, boolean or null); a field the
+ * operator does not take, or the same field twice, is malformed rather than silently ignored.
+ */
+final class JsonRequests {
+
+    private JsonRequests() {
+    }
+
+    static ParsedRequest parse(String line) {
+        JsonNode root;
+        try {
+            root = Json.readWhole(line);
+        } catch (Json.JsonInputException e) {
+            return malformed(e.getMessage(), Json.recoverId(line));
+        }
+        if (!root.isObject()) {
+            return malformed("expected a JSON object, found " + Json.describe(root), null);
+        }
+        JsonNode id = root.get(JsonField.ID.wire());
+        if (id != null && !id.isValueNode()) {
+            return malformed("expected \"id\" to be a JSON scalar (string, number, boolean or null), found "
+                    + Json.describe(id), null);
+        }
+        JsonNode op = root.get(JsonField.OP.wire());
+        if (op == null) {
+            return malformed("expected an \"op\" field naming the operator (" + Operator.EXPECTED
+                    + "), found none", id);
+        }
+        if (!op.isTextual()) {
+            return malformed("expected \"op\" to be a string naming the operator (" + Operator.EXPECTED
+                    + "), found " + Json.describe(op), id);
+        }
+        Optional<Operator> operator = Operator.parse(op.textValue());
+        if (operator.isEmpty()) {
+            return new ParsedRequest.Invalid(Status.NOT_IMPLEMENTED, "operator '" + Lines.oneLine(op.textValue())
+                    + "' is not implemented (expected " + Operator.EXPECTED + ")", Format.JSON, id);
+        }
+        return parse(operator.get(), root, id);
+    }
+
+    private static ParsedRequest parse(Operator operator, JsonNode root, JsonNode id) {
+        Set<JsonField> fields = fieldsOf(operator);
+        Optional<String> unexpected = unexpectedField(root, operator, fields);
+        if (unexpected.isPresent()) {
+            return malformed(unexpected.get(), id);
+        }
+        return switch (operator) {
+            case GET, DELETE -> patterns(operator, root, id);
+            case PUT, POST -> pairs(operator, root, id);
+        };
+    }
+
+    private static Set<JsonField> fieldsOf(Operator operator) {
+        return switch (operator) {
+            case GET, DELETE -> Set.of(JsonField.ID, JsonField.OP, JsonField.KEY, JsonField.VALUE);
+            case PUT, POST -> Set.of(JsonField.ID, JsonField.OP, JsonField.PAIRS);
+        };
+    }
+
+    private static Optional<String> unexpectedField(JsonNode root, Operator operator, Set<JsonField> fields) {
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (fields.stream().noneMatch(field -> field.wire().equals(name))) {
+                String expected = operator == Operator.GET || operator == Operator.DELETE
+                        ? "\"id\", \"op\", \"key\" and \"value\"" : "\"id\", \"op\" and \"pairs\"";
+                return Optional.of("unexpected field \"" + Lines.oneLine(name) + "\" in a " + operator.wire()
+                        + " request (expected " + expected + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ParsedRequest patterns(Operator operator, JsonNode root, JsonNode id) {
+        JsonNode key = root.get(JsonField.KEY.wire());
+        JsonNode value = root.get(JsonField.VALUE.wire());
+        Optional<String> problem = patternProblem(operator, JsonField.KEY, "key pattern", key)
+                .or(() -> patternProblem(operator, JsonField.VALUE, "value pattern", value));
+        if (problem.isPresent()) {
+            return malformed(problem.get(), id);
+        }
+        Command command = operator == Operator.GET
+                ? new Command.Get(key.textValue(), value.textValue())
+                : new Command.Delete(key.textValue(), value.textValue());
+        return new ParsedRequest.Valid(command, Format.JSON, id, List.of());
+    }
+
+    private static Optional<String> patternProblem(Operator operator, JsonField field, String what, JsonNode node) {
+        if (node == null) {
+            return Optional.of("expected a \"" + field.wire() + "\" field (the " + what + ", a string) in a "
+                    + operator.wire() + " request, found none");
+        }
+        if (!node.isTextual()) {
+            return Optional.of("expected \"" + field.wire() + "\" to be a string (the " + what + "), found "
+                    + Json.describe(node));
+        }
+        return Optional.empty();
+    }
+
+    private static ParsedRequest pairs(Operator operator, JsonNode root, JsonNode id) {
+        JsonNode list = root.get(JsonField.PAIRS.wire());
+        String expected = "expected \"pairs\" to be a list of [key, value] pairs";
+        if (list == null) {
+            return malformed("expected a \"pairs\" field (a list of [key, value] pairs) in a " + operator.wire()
+                    + " request, found none", id);
+        }
+        if (!list.isArray()) {
+            return malformed(expected + ", found " + Json.describe(list), id);
+        }
+        List<Optional<Pair>> slots = new ArrayList<>(list.size());
+        List<GivenElement> given = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode element = list.get(i);
+            // SPEC §1: the list is malformed when an element is not a two-element [key, value] ...
+            if (!element.isArray() || element.size() != 2) {
+                return malformed(expected + ", found pairs[" + i + "] to be " + Json.describe(element), id);
+            }
+            // ... but a pair whose key or value is not a tuple is only "not used".
+            slots.add(Json.pair(element));
+            given.add(new GivenElement.Json(element));
+        }
+        Command command = operator == Operator.PUT ? new Command.Put(slots) : new Command.Post(slots);
+        return new ParsedRequest.Valid(command, Format.JSON, id, given);
+    }
+
+    private static ParsedRequest.Invalid malformed(String error, JsonNode id) {
+        return new ParsedRequest.Invalid(Status.MALFORMED, error, Format.JSON, id);
+    }
+}

@@ -1,0 +1,31 @@
+package tuplespace.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A JSON answer line, decoded by {@link AnswerDecoder#decode}. {@code id} is {@code null} when the answer carried
+ * none; {@code pairs} is empty when it carried none (errors).
+ */
+public record ParsedAnswer(JsonNode id, Status status, List<AnswerElement> pairs, Optional<String> warning,
+                           Optional<String> error) {
+    public ParsedAnswer {
+        Objects.requireNonNull(status, "status");
+        pairs = List.copyOf(pairs);
+        Objects.requireNonNull(warning, "warning");
+        Objects.requireNonNull(error, "error");
+    }
+
+    /** The pairs that are well-formed, in order (for a GET/DELETE answer: all of them). */
+    public List<tuplespace.tuple.Pair> wellFormedPairs() {
+        return pairs.stream().flatMap(element -> element.pair().stream()).toList();
+    }
+
+    /** The id as a long, when the answer carried an integral id that fits. */
+    public Optional<Long> longId() {
+        return id != null && id.isIntegralNumber() && id.canConvertToLong() ? Optional.of(id.longValue())
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,107 @@
+package tuplespace.codec;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * A service access point: {@code host:port}, {@code [v6-address]:port} for IPv6 (SPEC §3).
+ *
+ * <p>{@link #parseArgument} and {@link #parseOptionalArgument} give the messages a command line shows: they name
+ * the argument, what was expected and what was given. Port 0 is accepted (bind an ephemeral port).
+ */
+public record Sap(String host, int port) {
+
+    /** The word that stands for an absent SAP argument (SPEC §3). */
+    public static final String ABSENT = "null";
+
+    private static final String EXPECTED = "expected host:port (or [IPv6-address]:port) with a port 0..65535";
+
+    public Sap {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("SAP host: expected a host name or address, found "
+                    + (host == null ? "nothing" : "'" + host + "'"));
+        }
+        if (host.contains(" ") || host.startsWith("[")) {
+            throw new IllegalArgumentException("SAP host: expected a host name or address without spaces or"
+                    + " brackets, found '" + host + "'");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("SAP port: expected 0..65535, found " + port);
+        }
+    }
+
+    /** Parses {@code host:port} or {@code [::1]:port}; the message names what was expected and found. */
+    public static Sap parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException(EXPECTED + ", found nothing");
+        }
+        String trimmed = text.strip();
+        int colon = trimmed.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException(EXPECTED + ", found '" + text + "' (no ':port')");
+        }
+        String host = trimmed.substring(0, colon);
+        String portText = trimmed.substring(colon + 1);
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 3) {
+                throw new IllegalArgumentException(EXPECTED + ", found '" + text + "' (unbalanced '[...]')");
+            }
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IllegalArgumentException(EXPECTED + ", found '" + text
+                    + "' (an IPv6 address must be written in brackets, e.g. [::1]:7000)");
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException(EXPECTED + ", found '" + text + "' (no host)");
+        }
+        return new Sap(host, parsePort(text, portText));
+    }
+
+    /** Parses a required SAP argument; the message starts with the argument's name. */
+    public static Sap parseArgument(String argumentName, String text) {
+        if (ABSENT.equals(text)) {
+            throw new IllegalArgumentException(argumentName + ": " + EXPECTED + ", found 'null' (this argument is"
+                    + " required)");
+        }
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(argumentName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a SAP argument that may be {@code null} (absent, SPEC §3). */
+    public static Optional<Sap> parseOptionalArgument(String argumentName, String text) {
+        if (ABSENT.equals(text)) {
+            return Optional.empty();
+        }
+        return Optional.of(parseArgument(argumentName, text));
+    }
+
+    /** An address to bind or connect to (resolves the host name). */
+    public InetSocketAddress toSocketAddress() {
+        return new InetSocketAddress(host, port);
+    }
+
+    /** The same host with another port (e.g. the port a listener actually bound). */
+    public Sap withPort(int newPort) {
+        return new Sap(host, newPort);
+    }
+
+    @Override
+    public String toString() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    private static int parsePort(String text, String portText) {
+        if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException(EXPECTED + ", found '" + text + "' (port '" + portText
+                    + "' is not a number)");
+        }
+        int port = Integer.parseInt(portText);
+        if (port > 65_535) {
+            throw new IllegalArgumentException(EXPECTED + ", found '" + text + "' (port " + port + " is too big)");
+        }
+        return port;
+    }
+}

@@ -1,0 +1,124 @@
+package tuplespace.codec.frame;
+
+import java.util.Objects;
+import tuplespace.codec.Sap;
+
+/**
+ * The proxy⇄primary frames of docs/internals.md, one record per frame type.
+ *
+ * <p>On the wire each frame is a 4-byte big-endian length, a 1-byte {@link FrameType} code and the payload;
+ * strings are UTF-8 with a 4-byte length, numbers 8-byte longs. {@link FrameCodec} does the bytes; the records
+ * validate their fields so that a frame that decodes is a frame the protocol allows.
+ */
+public sealed interface Frame {
+
+    FrameType type();
+
+    /** primary → proxy: "I am the primary of this epoch"; the proxy accepts only an epoch higher than any seen. */
+    record Register(long epoch, long pid, Sap shutdownSap, long lastIndex) implements Frame {
+        public Register {
+            requireAtLeast("REGISTER epoch", epoch, 0);
+            requireAtLeast("REGISTER pid", pid, 1);
+            Objects.requireNonNull(shutdownSap, "REGISTER shutdownSap: expected a host:port, found null");
+            requireAtLeast("REGISTER lastIndex", lastIndex, 0);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.REGISTER;
+        }
+    }
+
+    /** proxy → primary: registration accepted; unanswered requests follow at once. */
+    record Registered(long proxyPid) implements Frame {
+        public Registered {
+            requireAtLeast("REGISTERED proxyPid", proxyPid, 1);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.REGISTERED;
+        }
+    }
+
+    /** proxy → primary: refused, a primary of {@code currentEpoch} (≥ the one offered) was seen; the proxy closes. */
+    record StaleEpoch(long currentEpoch) implements Frame {
+        public StaleEpoch {
+            requireAtLeast("STALE_EPOCH currentEpoch", currentEpoch, 0);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.STALE_EPOCH;
+        }
+    }
+
+    /**
+     * proxy → primary: one client request line (without its line terminator). {@code conn} is unique over the
+     * proxy's lifetime and across restarts; {@code seq} starts at 1 per conn; {@code floor} is the highest seq
+     * whose answer the proxy has delivered on that conn (0 for none), so answers up to it may be forgotten.
+     */
+    record Request(long conn, long seq, long floor, String line) implements Frame {
+        public Request {
+            requireAtLeast("REQUEST seq", seq, 1);
+            requireAtLeast("REQUEST floor", floor, 0);
+            if (floor >= seq) {
+                throw new IllegalArgumentException("REQUEST floor: expected less than seq " + seq + ", found " + floor);
+            }
+            Objects.requireNonNull(line, "REQUEST line: expected a string, found null");
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.REQUEST;
+        }
+    }
+
+    /** primary → proxy: the answer text for (conn, seq): one or more lines, ending with {@code \n}. */
+    record Answer(long conn, long seq, String answer) implements Frame {
+        public Answer {
+            requireAtLeast("ANSWER seq", seq, 1);
+            Objects.requireNonNull(answer, "ANSWER answer: expected a string, found null");
+            if (!answer.endsWith("\n")) {
+                throw new IllegalArgumentException("ANSWER answer: expected text ending with a newline, found "
+                        + (answer.isEmpty() ? "an empty string" : "text ending with '"
+                        + answer.substring(Math.max(0, answer.length() - 20)) + "'"));
+            }
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.ANSWER;
+        }
+    }
+
+    /** proxy → primary: the client of {@code conn} left; its answer-table entries may go. */
+    record Closed(long conn) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.CLOSED;
+        }
+    }
+
+    /** both ways: liveness on an idle link; the peer answers {@link Pong} with the same nanos. */
+    record Ping(long nanos) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.PING;
+        }
+    }
+
+    /** both ways: the answer to a {@link Ping}, echoing its nanos. */
+    record Pong(long nanos) implements Frame {
+        @Override
+        public FrameType type() {
+            return FrameType.PONG;
+        }
+    }
+
+    private static void requireAtLeast(String field, long value, long minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(field + ": expected at least " + minimum + ", found " + value);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package tuplespace.codec.frame;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.MessageToMessageCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import tuplespace.codec.Sap;
+
+/**
+ * Frame ⇄ bytes for the proxy⇄primary link (docs/internals.md): type byte and payload. The 4-byte length
+ * prefix is Netty's {@link LengthFieldBasedFrameDecoder} / {@link LengthFieldPrepender}; {@link #install}
+ * puts all three in a pipeline. Decoding errors raise {@link FrameFormatException}; an oversize frame raises
+ * Netty's {@code TooLongFrameException}. Both mean the link is broken: close it.
+ *
+ * <p>Stateless, so one instance may be shared ({@link Sharable}).
+ */
+@ChannelHandler.Sharable
+public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
+
+    /**
+     * Default largest frame (type + payload), 64 MiB: a request line is at most the proxy's max line (1 MiB by
+     * default), but an answer to GET lists every matching pair and can be far longer.
+     */
+    public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
+
+    public static final String LENGTH_DECODER_NAME = "frameLengthDecoder";
+    public static final String LENGTH_PREPENDER_NAME = "frameLengthPrepender";
+    public static final String CODEC_NAME = "frameCodec";
+
+    private static final int LENGTH_FIELD_BYTES = 4;
+    private static final FrameCodec SHARED = new FrameCodec();
+
+    /** Adds length framing and this codec at the end of {@code pipeline}; handlers added after see {@link Frame}s. */
+    public static void install(ChannelPipeline pipeline, int maxFrameLength) {
+        if (maxFrameLength < 1 + 8) {
+            throw new IllegalArgumentException("maxFrameLength: expected at least 9 bytes, found " + maxFrameLength);
+        }
+        pipeline.addLast(LENGTH_DECODER_NAME, new LengthFieldBasedFrameDecoder(
+                maxFrameLength, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, true));
+        pipeline.addLast(LENGTH_PREPENDER_NAME, new LengthFieldPrepender(LENGTH_FIELD_BYTES));
+        pipeline.addLast(CODEC_NAME, SHARED);
+    }
+
+    /** {@link #install(ChannelPipeline, int)} with {@link #DEFAULT_MAX_FRAME_LENGTH}. */
+    public static void install(ChannelPipeline pipeline) {
+        install(pipeline, DEFAULT_MAX_FRAME_LENGTH);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+        ByteBuf buffer = ctx.alloc().buffer();
+        try {
+            encode(frame, buffer);
+        } catch (RuntimeException e) {
+            buffer.release();
+            throw e;
+        }
+        out.add(buffer);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frameBytes, List<Object> out) {
+        out.add(decode(frameBytes));
+    }
+
+    /** Writes the type byte and payload of {@code frame} (no length prefix) to {@code out}. */
+    public static void encode(Frame frame, ByteBuf out) {
+        out.writeByte(frame.type().code());
+        if (frame instanceof Frame.Register register) {
+            out.writeLong(register.epoch());
+            out.writeLong(register.pid());
+            writeString(out, register.shutdownSap().toString());
+            out.writeLong(register.lastIndex());
+        } else if (frame instanceof Frame.Registered registered) {
+            out.writeLong(registered.proxyPid());
+        } else if (frame instanceof Frame.StaleEpoch staleEpoch) {
+            out.writeLong(staleEpoch.currentEpoch());
+        } else if (frame instanceof Frame.Request request) {
+            out.writeLong(request.conn());
+            out.writeLong(request.seq());
+            out.writeLong(request.floor());
+            writeString(out, request.line());
+        } else if (frame instanceof Frame.Answer answer) {
+            out.writeLong(answer.conn());
+            out.writeLong(answer.seq());
+            writeString(out, answer.answer());
+        } else if (frame instanceof Frame.Closed closed) {
+            out.writeLong(closed.conn());
+        } else if (frame instanceof Frame.Ping ping) {
+            out.writeLong(ping.nanos());
+        } else if (frame instanceof Frame.Pong pong) {
+            out.writeLong(pong.nanos());
+        } else {
+            throw new IllegalStateException("unknown frame class " + frame.getClass().getName());
+        }
+    }
+
+    /**
+     * Reads one frame (type byte and payload, the length prefix already stripped) that must fill {@code in}
+     * exactly.
+     *
+     * @throws FrameFormatException on an unknown type, a truncated payload, trailing bytes or an invalid field
+     */
+    public static Frame decode(ByteBuf in) {
+        if (!in.isReadable()) {
+            throw new FrameFormatException("empty frame: expected a type byte and a payload, found 0 bytes");
+        }
+        byte code = in.readByte();
+        FrameType type = FrameType.fromCode(code).orElseThrow(() -> new FrameFormatException(
+                "unknown frame type " + code + ": expected 1.." + FrameType.values().length + " ("
+                        + java.util.Arrays.toString(FrameType.values()) + ")"));
+        FrameReader reader = new FrameReader(type, in);
+        Frame frame;
+        try {
+            frame = decodePayload(type, reader);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new FrameFormatException("invalid " + type + " frame: " + e.getMessage(), e);
+        }
+        reader.requireFullyRead();
+        return frame;
+    }
+
+    private static Frame decodePayload(FrameType type, FrameReader reader) {
+        switch (type) {
+            case REGISTER:
+                return new Frame.Register(reader.readLong("epoch"), reader.readLong("pid"),
+                        Sap.parse(reader.readString("shutdownSap")), reader.readLong("lastIndex"));
+            case REGISTERED:
+                return new Frame.Registered(reader.readLong("proxyPid"));
+            case STALE_EPOCH:
+                return new Frame.StaleEpoch(reader.readLong("currentEpoch"));
+            case REQUEST:
+                return new Frame.Request(reader.readLong("conn"), reader.readLong("seq"), reader.readLong("floor"),
+                        reader.readString("line"));
+            case ANSWER:
+                return new Frame.Answer(reader.readLong("conn"), reader.readLong("seq"), reader.readString("answer"));
+            case CLOSED:
+                return new Frame.Closed(reader.readLong("conn"));
+            case PING:
+                return new Frame.Ping(reader.readLong("nanos"));
+            case PONG:
+                return new Frame.Pong(reader.readLong("nanos"));
+            default:
+                throw new IllegalStateException("unhandled frame type " + type);
+        }
+    }
+
+    private static void writeString(ByteBuf out, String text) {
+        int lengthIndex = out.writerIndex();
+        out.writeInt(0);
+        int written = out.writeCharSequence(text, StandardCharsets.UTF_8);
+        out.setInt(lengthIndex, written);
+    }
+
+    /** Reads fields of one frame, naming the frame and field when bytes run out. */
+    private static final class FrameReader {
+        private final FrameType type;
+        private final ByteBuf in;
+
+        FrameReader(FrameType type, ByteBuf in) {
+            this.type = type;
+            this.in = in;
+        }
+
+        long readLong(String field) {
+            require(field, Long.BYTES);
+            return in.readLong();
+        }
+
+        String readString(String field) {
+            require(field + " length", Integer.BYTES);
+            int length = in.readInt();
+            if (length < 0) {
+                throw new FrameFormatException(type + " frame: expected a non-negative length for " + field
+                        + ", found " + length);
+            }
+            require(field, length);
+            return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+        }
+
+        void requireFullyRead() {
+            if (in.isReadable()) {
+                throw new FrameFormatException(type + " frame: expected the payload to end, found "
+                        + in.readableBytes() + " trailing bytes");
+            }
+        }
+
+        private void require(String field, int bytes) {
+            if (in.readableBytes() < bytes) {
+                throw new FrameFormatException("truncated " + type + " frame: expected " + bytes + " bytes for "
+                        + field + ", found " + in.readableBytes());
+            }
+        }
+    }
+}

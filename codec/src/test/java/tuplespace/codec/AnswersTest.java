@@ -1,0 +1,127 @@
+package tuplespace.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.space.Result;
+import tuplespace.tuple.Pair;
+
+@Timeout(10)
+class AnswersTest {
+
+    private static ParsedRequest.Valid valid(String line) {
+        return (ParsedRequest.Valid) Requests.parse(line);
+    }
+
+    private static final Result.Matched TWO_USERS = Result.Matched.of(List.of(
+            Pair.of("user,1", "alice"), Pair.of("user,2", "bob,admin")));
+
+    @Test
+    void jsonGetAnswerAsInSpec() {
+        assertThat(Answers.format(valid("{\"id\":2,\"op\":\"GET\",\"key\":\"user,.*\",\"value\":\".*\"}"), TWO_USERS))
+                .isEqualTo("{\"id\":2,\"status\":\"ok\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],"
+                        + "[[\"user\",\"2\"],[\"bob\",\"admin\"]]]}\n");
+    }
+
+    @Test
+    void jsonAnswerWithoutIdAndWithWarning() {
+        assertThat(Answers.format(valid("{\"op\":\"GET\",\"key\":\"(\",\"value\":\".*\"}"),
+                Result.Matched.warning("keyexp is not a valid Python regular expression: x")))
+                .isEqualTo("{\"status\":\"ok\",\"pairs\":[],\"warning\":\"keyexp is not a valid Python regular "
+                        + "expression: x\"}\n");
+    }
+
+    @Test
+    void idsAreEchoedUnchanged() {
+        Result.Matched none = Result.Matched.of(List.of());
+        assertThat(Answers.format(valid("{\"id\":\"r-1\",\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}"), none))
+                .startsWith("{\"id\":\"r-1\",");
+        assertThat(Answers.format(valid("{\"id\":null,\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}"), none))
+                .startsWith("{\"id\":null,");
+        assertThat(Answers.format(valid("{\"id\":1.50,\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}"), none))
+                .startsWith("{\"id\":1.50,");
+    }
+
+    @Test
+    void jsonPutEchoesTheUnusedElementsAsGiven() {
+        ParsedRequest.Valid put = valid("{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],"
+                + "[\"user,2\", {\"x\" : 1}],[[\"user\",\"3\"],[\"c\"]]]}");
+        assertThat(Answers.format(put, new Result.NotUsed(List.of(1, 2))))
+                .isEqualTo("{\"id\":1,\"status\":\"ok\",\"pairs\":[[\"user,2\",{\"x\":1}],[[\"user\",\"3\"],[\"c\"]]]}\n");
+    }
+
+    @Test
+    void textGetAndDeleteAnswers() {
+        assertThat(Answers.format(valid("GET user,.* .*"), TWO_USERS))
+                .isEqualTo("ok 2 pairs\n  user,1 alice\n  user,2 bob,admin\nend\n");
+        assertThat(Answers.format(valid("DELETE user,1 .*"), Result.Matched.of(List.of(Pair.of("user,1", "alice")))))
+                .isEqualTo("ok 1 pair removed\n  user,1 alice\nend\n");
+        assertThat(Answers.format(valid("get ( .*"), Result.Matched.warning("keyexp is bad:\nmissing )")))
+                .isEqualTo("ok 0 pairs\nwarning: keyexp is bad: missing )\nend\n");
+    }
+
+    @Test
+    void textPutAndPostEchoTheGivenTokensQuotedWhenNeeded() {
+        ParsedRequest.Valid put = valid("PUT user,1 alice \"a b\" x user,,2 \"say \\\"hi\\\"\" k \"\"");
+        assertThat(Answers.format(put, new Result.NotUsed(List.of(1, 2, 3))))
+                .isEqualTo("ok 3 pairs not added\n  \"a b\" x\n  user,,2 \"say \\\"hi\\\"\"\n  k \"\"\nend\n");
+        assertThat(Answers.format(valid("POST user,9 z"), new Result.NotUsed(List.of(0))))
+                .isEqualTo("ok 1 pair not updated\n  user,9 z\nend\n");
+        assertThat(Answers.format(valid("POST user,9 z"), new Result.NotUsed(List.of())))
+                .isEqualTo("ok 0 pairs not updated\nend\n");
+    }
+
+    @Test
+    void quotedEchoReadsBackAsTheSameTokens() {
+        ParsedRequest.Valid put = valid("PUT \"a\\\\b \\\"c\" \"\\d\\\\\"");
+        String answer = Answers.format(put, new Result.NotUsed(List.of(0)));
+        String pairLine = answer.split("\n")[1].substring(2);
+        assertThat(((ParsedRequest.Valid) Requests.parse("PUT " + pairLine)).given()).isEqualTo(put.given());
+    }
+
+    @Test
+    void aResultOfTheWrongKindIsABug() {
+        assertThatThrownBy(() -> Answers.format(valid("GET a b"), new Result.NotUsed(List.of())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void errorsInTheRequestsMode() {
+        assertThat(Answers.error((ParsedRequest.Invalid) Requests.parse("{\"id\":8,\"op\":\"TAKE\"}")))
+                .isEqualTo("{\"id\":8,\"status\":\"not_implemented\",\"error\":\"operator 'TAKE' is not implemented "
+                        + "(expected GET, PUT, POST or DELETE)\"}\n");
+        assertThat(Answers.error((ParsedRequest.Invalid) Requests.parse("GET a")))
+                .isEqualTo("malformed: expected GET keyexp valexp (two patterns), found 1 argument\nend\n");
+        assertThat(Answers.error((ParsedRequest.Invalid) Requests.parse("{\"op\":\"PUT\",\"pairs\":\"x\"}")))
+                .isEqualTo("{\"status\":\"malformed\",\"error\":\"expected \\\"pairs\\\" to be a list of [key, value] "
+                        + "pairs, found a string\"}\n");
+    }
+
+    @Test
+    void errorForARawLineRecoversTheIdWhenItCan() {
+        assertThat(Answers.error("{\"id\":5,\"op\":\"GET\",\"key\":\"aaaa", Status.MALFORMED, "line too long"))
+                .isEqualTo("{\"id\":5,\"status\":\"malformed\",\"error\":\"line too long\"}\n");
+        assertThat(Answers.error("{\"op\":\"GET\"", Status.UNAVAILABLE, "no primary"))
+                .isEqualTo("{\"status\":\"unavailable\",\"error\":\"no primary\"}\n");
+        assertThat(Answers.error("{\"id\":[1],\"op\":\"GET\"}", Status.UNAVAILABLE, "no primary"))
+                .isEqualTo("{\"status\":\"unavailable\",\"error\":\"no primary\"}\n");
+        assertThat(Answers.error("GET a b", Status.UNAVAILABLE, "no primary answered within 5s"))
+                .isEqualTo("unavailable: no primary answered within 5s\nend\n");
+    }
+
+    @Test
+    void refusedIsOneJsonLine() {
+        assertThat(Answers.refused("service refused: this proxy already serves 64 clients"))
+                .isEqualTo("{\"status\":\"refused\",\"error\":\"service refused: this proxy already serves 64 clients\"}\n");
+    }
+
+    @Test
+    void nonAsciiTextIsWrittenAsIs() {
+        Result.Matched astral = Result.Matched.of(List.of(Pair.of("é,\uD835\uDC00", "٣")));
+        assertThat(Answers.format(valid("{\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}"), astral))
+                .isEqualTo("{\"status\":\"ok\",\"pairs\":[[[\"é\",\"\uD835\uDC00\"],[\"٣\"]]]}\n");
+    }
+}

@@ -1,0 +1,179 @@
+package tuplespace.codec.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tuplespace.codec.Sap;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class FrameCodecTest {
+
+    static Stream<Frame> everyFrame() {
+        return Stream.of(
+                new Frame.Register(3, 4242, new Sap("127.0.0.1", 7003), 8812),
+                new Frame.Register(1, 1, new Sap("::1", 65_535), 0),
+                new Frame.Registered(999),
+                new Frame.StaleEpoch(7),
+                new Frame.Request(0x1234_5678_0000_0001L, 5, 4, "{\"op\":\"GET\",\"key\":\"ü,.*\",\"value\":\".*\"}"),
+                new Frame.Request(-1L, 1, 0, ""),
+                new Frame.Answer(-77L, 9, "ok 1 pairs\n  user,1 alice\nend\n"),
+                new Frame.Closed(Long.MIN_VALUE),
+                new Frame.Ping(123_456_789L),
+                new Frame.Pong(-5L));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyFrame")
+    void everyFrameSurvivesTheRoundTripThroughLengthFraming(Frame frame) {
+        EmbeddedChannel sender = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+
+        assertThat(sender.writeOutbound(frame)).isTrue();
+        ByteBuf wire = concatenateOutbound(sender);
+        // docs/internals.md: 4-byte big-endian length, then the type byte
+        assertThat(wire.getInt(0)).isEqualTo(wire.readableBytes() - 4);
+        assertThat(wire.getByte(4)).isEqualTo(frame.type().code());
+
+        receiver.writeInbound(wire);
+        assertThat((Frame) receiver.readInbound()).isEqualTo(frame);
+        assertThat((Object) receiver.readInbound()).isNull();
+    }
+
+    @Test
+    void framesSplitAcrossReadsAndBatchedInOneReadAreAllDecoded() {
+        EmbeddedChannel sender = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        List<Frame> frames = everyFrame().toList();
+        frames.forEach(sender::writeOutbound);
+        ByteBuf wire = concatenateOutbound(sender);
+
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        while (wire.isReadable()) {
+            receiver.writeInbound(wire.readRetainedSlice(Math.min(3, wire.readableBytes())));
+        }
+        wire.release();
+        for (Frame expected : frames) {
+            assertThat((Frame) receiver.readInbound()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void anUnknownTypeIsAClearError() {
+        ByteBuf payload = Unpooled.buffer().writeByte(42).writeLong(1);
+        assertThatThrownBy(() -> FrameCodec.decode(payload))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("unknown frame type 42")
+                .hasMessageContaining("REGISTER");
+    }
+
+    @Test
+    void aTruncatedPayloadNamesTheFrameAndTheField() {
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REQUEST.code()).writeLong(1).writeLong(2).writeInt(7);
+        assertThatThrownBy(() -> FrameCodec.decode(payload))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("truncated REQUEST frame")
+                .hasMessageContaining("floor");
+    }
+
+    @Test
+    void aStringLongerThanTheFrameIsTruncation() {
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.ANSWER.code()).writeLong(1).writeLong(1)
+                .writeInt(100).writeBytes("ok\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> FrameCodec.decode(payload))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("truncated ANSWER frame: expected 100 bytes for answer, found 3");
+    }
+
+    @Test
+    void trailingBytesAreAnError() {
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.PING.code()).writeLong(1).writeByte(0);
+        assertThatThrownBy(() -> FrameCodec.decode(payload))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("1 trailing bytes");
+    }
+
+    @Test
+    void anEmptyFrameIsAnError() {
+        assertThatThrownBy(() -> FrameCodec.decode(Unpooled.EMPTY_BUFFER))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("empty frame");
+    }
+
+    @Test
+    void aFieldTheProtocolForbidsIsAnErrorNamingIt() {
+        // seq starts at 1 per conn (docs/internals.md)
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REQUEST.code()).writeLong(1).writeLong(0).writeLong(0)
+                .writeInt(0);
+        assertThatThrownBy(() -> FrameCodec.decode(payload))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("invalid REQUEST frame")
+                .hasMessageContaining("seq");
+    }
+
+    @Test
+    void aRegisterWithAnUnparsableSapIsAnError() {
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REGISTER.code()).writeLong(1).writeLong(2);
+        byte[] sap = "nonsense".getBytes(StandardCharsets.UTF_8);
+        payload.writeInt(sap.length).writeBytes(sap).writeLong(0);
+        assertThatThrownBy(() -> FrameCodec.decode(payload))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("invalid REGISTER frame")
+                .hasMessageContaining("nonsense");
+    }
+
+    @Test
+    void garbageBytesOnTheChannelRaiseAnExceptionInsteadOfAFrame() {
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        ByteBuf garbage = Unpooled.buffer().writeInt(5).writeBytes(new byte[] {(byte) 0xEE, 1, 2, 3, 4});
+        assertThatThrownBy(() -> receiver.writeInbound(garbage)).isInstanceOf(FrameFormatException.class);
+        assertThat((Object) receiver.readInbound()).isNull();
+    }
+
+    @Test
+    void anOversizeFrameIsRefusedBeforeItIsBuffered() {
+        EmbeddedChannel receiver = framedChannel(64);
+        ByteBuf header = Unpooled.buffer().writeInt(1_000_000).writeByte(FrameType.REQUEST.code());
+        assertThatThrownBy(() -> receiver.writeInbound(header)).isInstanceOf(TooLongFrameException.class);
+        assertThat((Object) receiver.readInbound()).isNull();
+    }
+
+    @Test
+    void anAnswerMustEndWithANewline() {
+        assertThatThrownBy(() -> new Frame.Answer(1, 1, "ok"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected text ending with a newline");
+    }
+
+    @Test
+    void aFloorMustBeBelowItsSeq() {
+        assertThatThrownBy(() -> new Frame.Request(1, 3, 3, "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected less than seq 3, found 3");
+    }
+
+    private static EmbeddedChannel framedChannel(int maxFrameLength) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameCodec.install(channel.pipeline(), maxFrameLength);
+        return channel;
+    }
+
+    private static ByteBuf concatenateOutbound(EmbeddedChannel channel) {
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf part = channel.readOutbound(); part != null; part = channel.readOutbound()) {
+            all.writeBytes(part);
+            part.release();
+        }
+        return all;
+    }
+}

@@ -1,0 +1,83 @@
+package tuplespace.proxy;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Answers;
+
+/**
+ * The client side of the proxy: admits the client (or refuses it, SPEC §3), feeds its lines to its
+ * {@link ClientSession} and stops reading while the client does not read its answers. One instance per channel;
+ * all state is confined to the channel's event loop.
+ */
+final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientFrontendHandler.class);
+
+    private final ProxyContext context;
+    private ClientSession session;
+
+    ClientFrontendHandler(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (!context.sessions().tryAdmit()) {
+            refuse(ctx);
+            return;
+        }
+        session = new ClientSession(context.sessions().nextConn(), ctx.channel(), context);
+        context.sessions().add(session);
+        LOG.debug("{} client {} connected as conn {}", context.self(), ctx.channel().remoteAddress(),
+                Long.toHexString(session.conn()));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (session == null) {
+            return; // refused: its bytes are ignored until it is closed
+        }
+        if (message instanceof String line) {
+            session.onRequestLine(line);
+        } else if (message instanceof ClientLineDecoder.OverlongLine overlong) {
+            session.onOverlongLine(overlong.prefix());
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // a client that does not read its answers stops being read, so it cannot make the proxy buffer without end
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            session.onClosed();
+            context.sessions().remove(session);
+            context.sessions().release();
+            LOG.debug("{} conn {} closed", context.self(), Long.toHexString(session.conn()));
+            session = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{} client {} failed, closing: {}", context.self(), ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void refuse(ChannelHandlerContext ctx) {
+        String error = "service refused: this proxy already serves " + context.sessions().maxClients() + " clients";
+        LOG.warn("{} refused client {}: {}", context.self(), ctx.channel().remoteAddress(), error);
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), Answers.refused(error)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

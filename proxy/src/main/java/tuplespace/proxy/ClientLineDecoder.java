@@ -1,0 +1,61 @@
+package tuplespace.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; SPEC §2). A line over the limit
+ * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
+ * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit.
+ */
+final class ClientLineDecoder extends ByteToMessageDecoder {
+
+    /** A line longer than the limit; {@code prefix} is its beginning (JSON mode if it starts with '{'). */
+    record OverlongLine(String prefix) {
+    }
+
+    private static final int PREFIX_BYTES = 256;
+
+    private final int maxLineBytes;
+    private boolean discarding;
+
+    ClientLineDecoder(int maxLineBytes) {
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (!discarding && in.isReadable()) {
+            int searchLength = Math.min(in.readableBytes(), maxLineBytes + 2); // room for "\r\n"
+            int newline = in.forEachByte(in.readerIndex(), searchLength, ByteProcessor.FIND_LF);
+            if (newline < 0) {
+                if (in.readableBytes() > maxLineBytes + 1) {
+                    overlong(in, out);
+                }
+                return; // wait for the rest of the line
+            }
+            int length = newline - in.readerIndex();
+            int contentLength = length > 0 && in.getByte(newline - 1) == '\r' ? length - 1 : length;
+            if (contentLength > maxLineBytes) {
+                overlong(in, out);
+                return;
+            }
+            out.add(in.toString(in.readerIndex(), contentLength, StandardCharsets.UTF_8));
+            in.skipBytes(length + 1);
+        }
+        if (discarding) {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    private void overlong(ByteBuf in, List<Object> out) {
+        int prefixLength = Math.min(PREFIX_BYTES, in.readableBytes());
+        out.add(new OverlongLine(in.toString(in.readerIndex(), prefixLength, StandardCharsets.UTF_8)));
+        discarding = true;
+        in.skipBytes(in.readableBytes());
+    }
+}

@@ -1,0 +1,188 @@
+package tuplespace.proxy;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Answers;
+import tuplespace.codec.Status;
+import tuplespace.codec.frame.Frame;
+
+/**
+ * One client connection: tags its lines {@code (conn, seq)}, sends them to the registered primary, and delivers
+ * answers in seq order (SPEC §2). Every method runs on the client channel's event loop, which owns this object;
+ * the primary's loop hops here with {@link #executor()}{@code .execute(...)}.
+ */
+final class ClientSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    private final long conn;
+    private final Channel channel;
+    private final ProxyContext context;
+    private final PendingRequests pending = new PendingRequests();
+    private PrimaryLink syncedLink;
+    private ScheduledFuture<?> deadlineTimer;
+    private boolean closeWhenDelivered;
+    private boolean closed;
+
+    ClientSession(long conn, Channel channel, ProxyContext context) {
+        this.conn = conn;
+        this.channel = channel;
+        this.context = context;
+    }
+
+    long conn() {
+        return conn;
+    }
+
+    EventExecutor executor() {
+        return channel.eventLoop();
+    }
+
+    /** A request line from the client. */
+    void onRequestLine(String line) {
+        if (closed || closeWhenDelivered) {
+            return;
+        }
+        long deadline = System.nanoTime() + context.config().primaryTimeout().toNanos();
+        PendingRequests.Pending request = pending.add(line, deadline);
+        context.sessions().addHeld(1);
+        PrimaryLink link = context.registry().current();
+        if (link != null && link == syncedLink) {
+            link.write(requestFrame(request));
+            link.flush();
+        } else {
+            resendUnansweredIfLinkChanged();
+        }
+        armDeadlineTimer();
+    }
+
+    /** A line longer than the limit: answered {@code malformed} in its turn, then the connection closes (SPEC §2). */
+    void onOverlongLine(String linePrefix) {
+        if (closed || closeWhenDelivered) {
+            return;
+        }
+        String error = "request line too long: expected at most " + context.config().maxLineBytes()
+                + " bytes, found a longer line; closing the connection";
+        LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
+        pending.addAnswered(Answers.error(linePrefix, Status.MALFORMED, error), System.nanoTime());
+        context.sessions().addHeld(1);
+        closeWhenDelivered = true;
+        channel.config().setAutoRead(false);
+        deliverReadyAnswers();
+    }
+
+    /** The primary answered {@code seq}; duplicates and late answers are dropped. */
+    void onAnswer(long seq, String answer) {
+        if (!closed && pending.answer(seq, answer)) {
+            deliverReadyAnswers();
+        }
+    }
+
+    /**
+     * If a primary registered since this session last sent, send it every unanswered request again, in seq order
+     * (DESIGN "Failover" step 4). Idempotent per link.
+     */
+    void resendUnansweredIfLinkChanged() {
+        PrimaryLink link = context.registry().current();
+        if (closed || link == null || link == syncedLink) {
+            return;
+        }
+        syncedLink = link;
+        List<PendingRequests.Pending> unanswered = pending.unanswered();
+        for (PendingRequests.Pending request : unanswered) {
+            link.write(requestFrame(request));
+        }
+        link.flush();
+        if (!unanswered.isEmpty()) {
+            LOG.debug("{} conn {} sent {} unanswered requests to {}", context.self(), Long.toHexString(conn),
+                    unanswered.size(), link);
+        }
+    }
+
+    /** The client left (or the proxy stops): drop its requests and tell the primary. */
+    void onClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+        }
+        context.sessions().addHeld(-pending.size());
+        context.controlLoop().execute(() -> context.registry().clientClosed(conn));
+    }
+
+    /** Answers what is still pending {@code unavailable} (the service stops) and closes. */
+    void closeForShutdown() {
+        if (closed) {
+            return;
+        }
+        pending.expireAll(line -> Answers.error(line, Status.UNAVAILABLE,
+                "service unavailable: the service is shutting down"));
+        closeWhenDelivered = true;
+        deliverReadyAnswers();
+        channel.close();
+    }
+
+    private Frame.Request requestFrame(PendingRequests.Pending request) {
+        return new Frame.Request(conn, request.seq(), pending.floor(), request.line());
+    }
+
+    private void deliverReadyAnswers() {
+        List<String> answers = pending.takeDeliverable();
+        if (answers.isEmpty()) {
+            return;
+        }
+        context.sessions().addHeld(-answers.size());
+        for (String answer : answers) {
+            channel.write(ByteBufUtil.writeUtf8(channel.alloc(), answer), channel.voidPromise());
+        }
+        if (closeWhenDelivered && pending.isEmpty()) {
+            channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.flush();
+        }
+    }
+
+    private void armDeadlineTimer() {
+        if (deadlineTimer != null || closed) {
+            return;
+        }
+        OptionalLong deadline = pending.nextDeadline();
+        if (deadline.isEmpty()) {
+            return;
+        }
+        long delay = Math.max(0, deadline.getAsLong() - System.nanoTime());
+        deadlineTimer = channel.eventLoop().schedule(this::onDeadline, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void onDeadline() {
+        deadlineTimer = null;
+        if (closed) {
+            return;
+        }
+        boolean primaryRegistered = context.registry().current() != null;
+        int expired = pending.expire(System.nanoTime(), line -> Answers.error(line, Status.UNAVAILABLE,
+                unavailableMessage(primaryRegistered)));
+        if (expired > 0) {
+            LOG.warn("{} answered {} requests of conn {} unavailable: no primary answered within {}", context.self(),
+                    expired, Long.toHexString(conn), context.config().primaryTimeout());
+        }
+        deliverReadyAnswers();
+        armDeadlineTimer();
+    }
+
+    private String unavailableMessage(boolean primaryRegistered) {
+        // SPEC §4: held up to --primary-timeout, then answered unavailable
+        return "service unavailable: no primary answered within " + context.config().primaryTimeout().toMillis()
+                + " ms (" + (primaryRegistered ? "the registered primary did not answer in time"
+                : "no primary is registered with the proxy") + ")";
+    }
+}

@@ -1,0 +1,75 @@
+package tuplespace.proxy;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The clients this proxy serves, shared between the client event loops (which add and remove their own sessions)
+ * and the primary's loop (which routes answers to them). Lock-free: a concurrent map and counters.
+ */
+final class ClientSessions {
+    private final int maxClients;
+    private final long incarnation;
+    private final AtomicLong connCounter = new AtomicLong();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final LongAdder held = new LongAdder();
+    private final Map<Long, ClientSession> byConn = new ConcurrentHashMap<>();
+
+    /** @param incarnation random bits for the high half of every conn (docs/internals.md: unique across restarts) */
+    ClientSessions(int maxClients, int incarnation) {
+        this.maxClients = maxClients;
+        this.incarnation = ((long) incarnation) << 32;
+    }
+
+    /** Takes a client slot if one is free (SPEC §3: at most maxClients); false means refuse. */
+    boolean tryAdmit() {
+        int before = admitted.getAndUpdate(count -> count < maxClients ? count + 1 : count);
+        return before < maxClients;
+    }
+
+    /** Gives back a slot taken by {@link #tryAdmit}. */
+    void release() {
+        admitted.decrementAndGet();
+    }
+
+    long nextConn() {
+        return incarnation | (connCounter.incrementAndGet() & 0xFFFF_FFFFL);
+    }
+
+    void add(ClientSession session) {
+        byConn.put(session.conn(), session);
+    }
+
+    void remove(ClientSession session) {
+        byConn.remove(session.conn(), session);
+    }
+
+    ClientSession get(long conn) {
+        return byConn.get(conn);
+    }
+
+    void forEach(Consumer<ClientSession> action) {
+        byConn.values().forEach(action);
+    }
+
+    /** Requests waiting for an answer, over all clients. */
+    void addHeld(long delta) {
+        held.add(delta);
+    }
+
+    long held() {
+        return held.sum();
+    }
+
+    int clients() {
+        return admitted.get();
+    }
+
+    int maxClients() {
+        return maxClients;
+    }
+}

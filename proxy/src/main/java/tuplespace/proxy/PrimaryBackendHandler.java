@@ -1,0 +1,117 @@
+package tuplespace.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.frame.Frame;
+
+/**
+ * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client loops;
+ * PING/PONG keep an idle link checked, and a silent link is closed, which counts as losing the primary (SPEC §4).
+ * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
+ */
+final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryBackendHandler.class);
+
+    private final ProxyContext context;
+    private PrimaryLink link;
+    private ScheduledFuture<?> registrationTimeout;
+
+    PrimaryBackendHandler(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // a peer that connects and never registers must not hold a connection forever
+        registrationTimeout = ctx.executor().schedule(() -> {
+            if (link == null && ctx.channel().isActive()) {
+                LOG.warn("{} primary port peer {} did not REGISTER within {}; closing", context.self(),
+                        ctx.channel().remoteAddress(), context.config().networkTimeout());
+                ctx.close();
+            }
+        }, context.config().networkTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof Frame.Ping ping) {
+            ctx.writeAndFlush(new Frame.Pong(ping.nanos()), ctx.voidPromise());
+        } else if (message instanceof Frame.Pong) {
+            return; // reading it is what matters: the idle timer restarts
+        } else if (message instanceof Frame.Register register) {
+            onRegister(ctx, register);
+        } else if (message instanceof Frame.Answer answer) {
+            onAnswer(ctx, answer);
+        } else {
+            LOG.warn("{} primary port peer {} sent {}: expected REGISTER, ANSWER, PING or PONG; closing",
+                    context.self(), ctx.channel().remoteAddress(), message);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (!(event instanceof IdleStateEvent idle)) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        if (idle.state() == IdleState.WRITER_IDLE) {
+            ctx.writeAndFlush(new Frame.Ping(System.nanoTime()), ctx.voidPromise());
+        } else if (idle.state() == IdleState.READER_IDLE) {
+            LOG.warn("{} primary link {} silent for {} × {}; closing it as dead", context.self(),
+                    link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
+                    context.config().pingInterval());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (registrationTimeout != null) {
+            registrationTimeout.cancel(false);
+        }
+        context.registry().linkClosed(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),
+                ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void onRegister(ChannelHandlerContext ctx, Frame.Register register) {
+        if (link != null) {
+            LOG.warn("{} {} sent REGISTER twice; closing", context.self(), link);
+            ctx.close();
+            return;
+        }
+        context.registry().register(ctx.channel(), register).ifPresent(registered -> {
+            link = registered;
+            registrationTimeout.cancel(false);
+        });
+    }
+
+    private void onAnswer(ChannelHandlerContext ctx, Frame.Answer answer) {
+        if (link == null || link != context.registry().current()) {
+            // only the registered primary of the highest epoch speaks for the space (SPEC §4)
+            LOG.warn("{} dropped an ANSWER from {} which is not the registered primary", context.self(),
+                    link != null ? link : ctx.channel().remoteAddress());
+            return;
+        }
+        ClientSession session = context.sessions().get(answer.conn());
+        if (session == null) {
+            LOG.debug("{} answer for departed conn {} dropped", context.self(), Long.toHexString(answer.conn()));
+            return;
+        }
+        session.executor().execute(() -> session.onAnswer(answer.seq(), answer.answer()));
+    }
+}

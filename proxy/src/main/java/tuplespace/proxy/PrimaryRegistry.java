@@ -1,0 +1,119 @@
+package tuplespace.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.frame.Frame;
+
+/**
+ * Which primary the proxy serves (SPEC §4, DESIGN "Failover" step 4). Mutated only on the control event loop,
+ * where every primary connection lives; client loops only read {@link #current()} (volatile) and hop here with
+ * {@code execute} to report a closed client.
+ */
+final class PrimaryRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryRegistry.class);
+
+    /** Conns closed while no primary was registered, told to the next one; bounded so it cannot grow forever. */
+    private static final int MAX_CLOSED_BACKLOG = 100_000;
+
+    private final String self;
+    private final long proxyPid;
+    private final ClientSessions sessions;
+    private final ArrayDeque<Long> closedBacklog = new ArrayDeque<>();
+    private volatile PrimaryLink current;
+    private volatile long highestEpoch = -1;
+    private boolean stopping;
+
+    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions) {
+        this.self = self;
+        this.proxyPid = proxyPid;
+        this.sessions = sessions;
+    }
+
+    /** The registered primary, or null while there is none. Any thread. */
+    PrimaryLink current() {
+        return current;
+    }
+
+    /** The highest epoch any primary registered with, if one did. Any thread. */
+    Optional<Long> highestEpoch() {
+        long epoch = highestEpoch;
+        return epoch < 0 ? Optional.empty() : Optional.of(epoch);
+    }
+
+    /**
+     * A primary says REGISTER on {@code channel}: accept only an epoch higher than any seen (else STALE_EPOCH and
+     * close), drop the older link, answer REGISTERED, then have every client resend its unanswered requests.
+     * Returns the new link, or empty when refused.
+     */
+    Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
+        if (stopping) {
+            LOG.warn("{} refused primary registration (epoch {}, pid {}): the proxy is shutting down", self,
+                    register.epoch(), register.pid());
+            channel.close();
+            return Optional.empty();
+        }
+        if (register.epoch() <= highestEpoch) {
+            // SPEC §4: a primary with a stale epoch is refused
+            LOG.warn("{} stale_epoch: refused primary pid {} with epoch {}: epoch {} was already seen", self,
+                    register.pid(), register.epoch(), highestEpoch);
+            channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
+            return Optional.empty();
+        }
+        highestEpoch = register.epoch();
+        PrimaryLink older = current;
+        PrimaryLink link = new PrimaryLink(channel, register);
+        // REGISTERED goes first: client loops write requests only once they see the link published below
+        link.write(new Frame.Registered(proxyPid));
+        tellClosedBacklog(link);
+        link.flush();
+        current = link;
+        if (older != null) {
+            LOG.info("{} dropping older {} for epoch {}", self, older, link.epoch());
+            older.channel().close();
+        }
+        LOG.info("{} primary_registered: {}", self, link);
+        sessions.forEach(session -> session.executor().execute(session::resendUnansweredIfLinkChanged));
+        return Optional.of(link);
+    }
+
+    /** The connection of a primary closed (or was found dead): it is lost at once (SPEC §4). */
+    void linkClosed(Channel channel) {
+        PrimaryLink link = current;
+        if (link != null && link.channel() == channel) {
+            current = null;
+            if (stopping) {
+                LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
+            } else {
+                LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
+            }
+        }
+    }
+
+    /** A client left: tell the primary its answers may go, or tell the next one. Control loop only. */
+    void clientClosed(long conn) {
+        PrimaryLink link = current;
+        if (link != null) {
+            link.channel().writeAndFlush(new Frame.Closed(conn), link.channel().voidPromise());
+            return;
+        }
+        if (closedBacklog.size() == MAX_CLOSED_BACKLOG) {
+            closedBacklog.removeFirst();
+        }
+        closedBacklog.addLast(conn);
+    }
+
+    /** From now on no primary may register (SHUTDOWN is under way). Control loop only. */
+    void stopAcceptingRegistrations() {
+        stopping = true;
+    }
+
+    private void tellClosedBacklog(PrimaryLink link) {
+        while (!closedBacklog.isEmpty()) {
+            link.write(new Frame.Closed(closedBacklog.removeFirst()));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package tuplespace.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import tuplespace.codec.Sap;
+
+/**
+ * Sends one line command ({@code SHUTDOWN}, {@code STATUS}) to a primary's shutdown SAP and returns its first
+ * answer line (docs/internals.md "Shutdown SAPs"). Connecting and waiting for the answer are both bounded.
+ */
+final class PrimaryShutdownSapClient {
+    private static final int MAX_ANSWER_BYTES = 1 << 20;
+
+    private final EventLoopGroup group;
+    private final Duration timeout;
+
+    PrimaryShutdownSapClient(EventLoopGroup group, Duration timeout) {
+        this.group = group;
+        this.timeout = timeout;
+    }
+
+    /** Completes with the answer line, or fails (connect refused, timeout, closed without an answer). */
+    Future<String> send(Sap sap, String command) {
+        Promise<String> answer = group.next().newPromise();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(
+                                new ReadTimeoutHandler(timeout.toNanos(), TimeUnit.NANOSECONDS),
+                                new LineBasedFrameDecoder(MAX_ANSWER_BYTES),
+                                new StringDecoder(StandardCharsets.UTF_8),
+                                new StringEncoder(StandardCharsets.UTF_8),
+                                new FirstLineHandler(command, answer));
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(sap.toSocketAddress());
+        connect.addListener(done -> {
+            if (!done.isSuccess()) {
+                answer.tryFailure(done.cause());
+            }
+        });
+        answer.addListener(done -> connect.channel().close());
+        return answer;
+    }
+
+    /** Sends the command once connected, takes the first line as the answer. */
+    private static final class FirstLineHandler extends SimpleChannelInboundHandler<String> {
+        private final String command;
+        private final Promise<String> answer;
+
+        FirstLineHandler(String command, Promise<String> answer) {
+            this.command = command;
+            this.answer = answer;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(command + "\n");
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, String line) {
+            answer.trySuccess(line);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            answer.tryFailure(new java.io.IOException("the shutdown SAP closed the connection without answering "
+                    + command));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            answer.tryFailure(cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package tuplespace.proxy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tuplespace.codec.Sap;
+
+/**
+ * {@code proxy CLIENT_SAP PRIMARY_SAP SHUTDOWN_SAP [options]} (SPEC §3). Runs until SHUTDOWN, then returns 0;
+ * malformed arguments give status 2 with a message naming the argument; a SAP that cannot be bound gives 1.
+ * Self-contained, so the launcher can add it as a subcommand.
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the proxy: clients connect to CLIENT_SAP, the primary to PRIMARY_SAP; SHUTDOWN_SAP takes"
+                + " the line commands SHUTDOWN and STATUS.")
+public final class ProxyCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CLIENT_SAP", description = "host:port where clients connect")
+    private String clientSap;
+
+    @Parameters(index = "1", paramLabel = "PRIMARY_SAP", description = "host:port where the primary registers")
+    private String primarySap;
+
+    @Parameters(index = "2", paramLabel = "SHUTDOWN_SAP", description = "host:port for SHUTDOWN and STATUS")
+    private String shutdownSap;
+
+    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "64",
+            description = "clients served at once; one more is refused (default: ${DEFAULT-VALUE})")
+    private int maxClients;
+
+    @Option(names = "--primary-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "a request unanswered this long is answered 'unavailable' (default: ${DEFAULT-VALUE})")
+    private String primaryTimeout;
+
+    @Option(names = "--max-line", paramLabel = "SIZE", defaultValue = "1MiB",
+            description = "longest request line; a longer one is answered 'malformed' and closes (default:"
+                    + " ${DEFAULT-VALUE})")
+    private String maxLine;
+
+    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = "1s",
+            description = "PING an idle primary link this often (default: ${DEFAULT-VALUE})")
+    private String pingInterval;
+
+    @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "3",
+            description = "a primary link silent for this many ping intervals is dead (default: ${DEFAULT-VALUE})")
+    private int pingMisses;
+
+    @Option(names = "--network-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "bound on connecting to the primary's shutdown SAP, on its answer, and on REGISTER"
+                    + " (default: ${DEFAULT-VALUE})")
+    private String networkTimeout;
+
+    @Option(names = "--shutdown-wait", paramLabel = "DURATION", defaultValue = "10s",
+            description = "how long SHUTDOWN waits for the primary to stop (default: ${DEFAULT-VALUE})")
+    private String shutdownWait;
+
+    @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "64MiB",
+            description = "largest proxy⇄primary frame, e.g. a long GET answer (default: ${DEFAULT-VALUE})")
+    private String maxFrame;
+
+    @Option(names = "--io-threads", paramLabel = "N", description = "event loops for clients (default: cores)")
+    private Integer ioThreads;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
+    private String logLevel;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ProxyConfig config = parseConfig();
+        setLogLevel(logLevel);
+        ProxyServer server;
+        try {
+            server = ProxyServer.start(config);
+        } catch (IOException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("proxy: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Thread stopOnSignal = new Thread(server::close, "proxy-stop-on-signal");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        int status = server.terminated().join();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+        } catch (IllegalStateException alreadyStopping) {
+            // the JVM is already exiting (a signal): the hook is running
+        }
+        return status;
+    }
+
+    private ProxyConfig parseConfig() {
+        try {
+            ProxyConfig defaults = ProxyConfig.withDefaults(Sap.parseArgument("CLIENT_SAP", clientSap),
+                    Sap.parseArgument("PRIMARY_SAP", primarySap), Sap.parseArgument("SHUTDOWN_SAP", shutdownSap));
+            int maxLineBytes = OptionValues.size("--max-line", maxLine);
+            int maxFrameBytes = OptionValues.size("--max-frame", maxFrame);
+            if (maxFrameBytes <= maxLineBytes) {
+                throw new IllegalArgumentException("--max-frame: expected more than --max-line (" + maxLineBytes
+                        + " bytes), found " + maxFrameBytes + " bytes");
+            }
+            validateLogLevel();
+            return new ProxyConfig(defaults.clientSap(), defaults.primarySap(), defaults.shutdownSap(),
+                    OptionValues.atLeast("--max-clients", maxClients, 1),
+                    OptionValues.duration("--primary-timeout", primaryTimeout), maxLineBytes,
+                    OptionValues.duration("--ping-interval", pingInterval),
+                    OptionValues.atLeast("--ping-misses", pingMisses, 1),
+                    OptionValues.duration("--network-timeout", networkTimeout),
+                    OptionValues.duration("--shutdown-wait", shutdownWait), maxFrameBytes,
+                    ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1));
+        } catch (IllegalArgumentException e) {
+            // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private void validateLogLevel() {
+        if (!logLevel.matches("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF")) {
+            throw new IllegalArgumentException("--log-level: expected TRACE, DEBUG, INFO, WARN, ERROR or OFF, found '"
+                    + logLevel + "'");
+        }
+    }
+
+    /** Applies --log-level when the binding is logback (the fat jar's); other bindings keep their own setup. */
+    private static void setLogLevel(String level) {
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (factory instanceof ch.qos.logback.classic.LoggerContext logback) {
+            logback.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.toLevel(level));
+        }
+    }
+}

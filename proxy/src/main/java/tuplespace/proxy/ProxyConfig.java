@@ -1,0 +1,105 @@
+package tuplespace.proxy;
+
+import java.time.Duration;
+import java.util.Objects;
+import tuplespace.codec.Sap;
+
+/**
+ * Everything a proxy needs to run: its three SAPs (SPEC §3) and its limits and timeouts.
+ *
+ * @param maxClients clients served at once; one more is refused (SPEC §3)
+ * @param primaryTimeout how long a request may wait for its answer before it is answered {@code unavailable} (SPEC §4)
+ * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes (SPEC §2)
+ * @param pingInterval a PING goes out on a primary link idle this long; a link silent for
+ *     {@code pingInterval × pingMisses} is dead
+ * @param networkTimeout bound on connecting to and hearing from the primary's shutdown SAP, on a new primary link's
+ *     REGISTER, and on an idle shutdown-port connection
+ * @param shutdownWait how long SHUTDOWN waits for the primary to close its link before the proxy stops anyway
+ */
+public record ProxyConfig(
+        Sap clientSap,
+        Sap primarySap,
+        Sap shutdownSap,
+        int maxClients,
+        Duration primaryTimeout,
+        int maxLineBytes,
+        Duration pingInterval,
+        int pingMisses,
+        Duration networkTimeout,
+        Duration shutdownWait,
+        int maxFrameBytes,
+        int ioThreads) {
+
+    public ProxyConfig {
+        Objects.requireNonNull(clientSap, "clientSap");
+        Objects.requireNonNull(primarySap, "primarySap");
+        Objects.requireNonNull(shutdownSap, "shutdownSap");
+        requirePositive("maxClients", maxClients);
+        requirePositive("primaryTimeout", primaryTimeout);
+        requirePositive("maxLineBytes", maxLineBytes);
+        requirePositive("pingInterval", pingInterval);
+        requirePositive("pingMisses", pingMisses);
+        requirePositive("networkTimeout", networkTimeout);
+        requirePositive("shutdownWait", shutdownWait);
+        if (maxFrameBytes <= maxLineBytes) {
+            throw new IllegalArgumentException("maxFrameBytes: expected more than maxLineBytes " + maxLineBytes
+                    + " (a frame carries a whole line), found " + maxFrameBytes);
+        }
+        requirePositive("ioThreads", ioThreads);
+    }
+
+    /** Defaults of {@link ProxyCommand} for the given SAPs. */
+    public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
+                Duration.ofSeconds(1), 3, Duration.ofSeconds(5), Duration.ofSeconds(10), 64 << 20,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public ProxyConfig withMaxClients(int newMaxClients) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, newMaxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withPrimaryTimeout(Duration newPrimaryTimeout) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, newPrimaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withMaxLineBytes(int newMaxLineBytes) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, newMaxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withPing(Duration newPingInterval, int newPingMisses) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withNetworkTimeout(Duration newNetworkTimeout) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withShutdownWait(Duration newShutdownWait) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withIoThreads(int newIoThreads) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads);
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + ": expected a positive number, found " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + ": expected a positive duration, found " + value);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package tuplespace.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Sap;
+
+/**
+ * The proxy process's network side (SPEC §3): listens on CLIENT_SAP, PRIMARY_SAP and SHUTDOWN_SAP.
+ *
+ * <p>Threads: one acceptor loop; client channels spread over the client loops, each client's session confined to
+ * its loop; one control loop owns every primary connection, the {@link PrimaryRegistry}, the shutdown port and
+ * the shutdown sequence. Hand-offs between them are {@code execute} calls; there are no locks.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxyConfig config;
+    private final ProxyContext context;
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup clientGroup;
+    private final EventLoopGroup controlGroup;
+    private final PrimaryShutdownSapClient primaryShutdownSap;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+    private boolean stopping; // control loop only
+    private boolean listenersClosed; // control loop only
+
+    private ProxyServer(ProxyConfig config) {
+        this.config = config;
+        long pid = ProcessHandle.current().pid();
+        String self = "proxy(pid " + pid + ", clients " + config.clientSap() + ")";
+        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"),
+                NioIoHandler.newFactory());
+        clientGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-client"),
+                NioIoHandler.newFactory());
+        controlGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-control"),
+                NioIoHandler.newFactory());
+        EventLoop controlLoop = controlGroup.next();
+        ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
+        context = new ProxyContext(config, self, pid, sessions, new PrimaryRegistry(self, pid, sessions),
+                controlLoop);
+        primaryShutdownSap = new PrimaryShutdownSapClient(controlGroup, config.networkTimeout());
+    }
+
+    /**
+     * Binds the three listeners and starts serving.
+     *
+     * @throws IOException naming the SAP that cannot be bound; nothing is left running
+     */
+    public static ProxyServer start(ProxyConfig config) throws IOException {
+        ProxyServer server = new ProxyServer(config);
+        try {
+            server.bindAll();
+        } catch (IOException | RuntimeException e) {
+            server.stopGroups();
+            throw e;
+        }
+        LOG.info("{} listening: clients {}, primary {}, shutdown {}", server.context.self(), server.clientAddress(),
+                server.primaryAddress(), server.shutdownAddress());
+        return server;
+    }
+
+    public InetSocketAddress clientAddress() {
+        return (InetSocketAddress) listeners.get(0).localAddress();
+    }
+
+    public InetSocketAddress primaryAddress() {
+        return (InetSocketAddress) listeners.get(1).localAddress();
+    }
+
+    public InetSocketAddress shutdownAddress() {
+        return (InetSocketAddress) listeners.get(2).localAddress();
+    }
+
+    /** Completes with the exit status once the proxy has stopped (0 after SHUTDOWN or {@link #stop}). */
+    public CompletableFuture<Integer> terminated() {
+        return terminated;
+    }
+
+    /**
+     * SHUTDOWN (SPEC §4): relay it to the primary's shutdown SAP, wait (bounded) for the primary to close its link,
+     * then stop. Any thread; a second request is ignored.
+     */
+    public void requestShutdown() {
+        context.controlLoop().execute(() -> {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            context.registry().stopAcceptingRegistrations();
+            PrimaryLink link = context.registry().current();
+            if (link == null) {
+                LOG.warn("{} SHUTDOWN with no primary registered: stopping the proxy alone", context.self());
+                stopNow();
+                return;
+            }
+            relayShutdown(link);
+        });
+    }
+
+    /** Stops at once without telling the primary (the primary saves and stops when the proxy fails, SPEC §4). */
+    public void stop() {
+        context.controlLoop().execute(() -> {
+            stopping = true;
+            context.registry().stopAcceptingRegistrations();
+            stopNow();
+        });
+    }
+
+    /** {@link #stop} and wait (bounded) until stopped. */
+    @Override
+    public void close() {
+        stop();
+        terminated.completeOnTimeout(0, 10, TimeUnit.SECONDS).join();
+    }
+
+    private void bindAll() throws IOException {
+        listeners.add(bind("CLIENT_SAP", config.clientSap(), new ServerBootstrap()
+                .group(acceptGroup, clientGroup)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 4 << 20))
+                .childHandler(ProxyInitializer.clientPort(context))));
+        listeners.add(bind("PRIMARY_SAP", config.primarySap(), new ServerBootstrap()
+                .group(acceptGroup, controlGroup)
+                .childHandler(ProxyInitializer.primaryPort(context))));
+        ProxyStatusReporter statusReporter = new ProxyStatusReporter(context, primaryShutdownSap);
+        listeners.add(bind("SHUTDOWN_SAP", config.shutdownSap(), new ServerBootstrap()
+                .group(acceptGroup, controlGroup)
+                .childHandler(ProxyInitializer.shutdownPort(context, statusReporter, this::requestShutdown))));
+    }
+
+    private Channel bind(String argument, Sap sap, ServerBootstrap bootstrap) throws IOException {
+        bootstrap.channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true);
+        ChannelFuture bound = bootstrap.bind(sap.toSocketAddress());
+        if (!bound.awaitUninterruptibly(config.networkTimeout().toMillis()) || !bound.isSuccess()) {
+            bound.channel().close();
+            Throwable cause = bound.cause();
+            throw new IOException(argument + ": cannot listen on " + sap + ": "
+                    + (cause == null ? "timed out" : cause.getMessage()), cause);
+        }
+        return bound.channel();
+    }
+
+    private void relayShutdown(PrimaryLink link) {
+        LOG.info("{} relaying SHUTDOWN to {}", context.self(), link);
+        primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.SHUTDOWN.name()).addListener(answer -> {
+            if (!answer.isSuccess()) {
+                LOG.warn("{} SHUTDOWN relay to {} failed: {}; stopping the proxy anyway", context.self(), link,
+                        answer.cause().toString());
+                stopNow();
+                return;
+            }
+            LOG.info("{} primary answered SHUTDOWN: {}", context.self(), answer.getNow());
+            // SPEC §4: the primary stops the backup and saves; it closes its link when it exits
+            link.channel().closeFuture().addListener(closed -> stopNow());
+            context.controlLoop().schedule(() -> {
+                if (link.channel().isOpen()) {
+                    LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
+                            config.shutdownWait());
+                }
+                stopNow();
+            }, config.shutdownWait().toNanos(), TimeUnit.NANOSECONDS);
+        });
+    }
+
+    /** Closes listeners, answers held requests {@code unavailable}, closes every connection, ends the loops. */
+    private void stopNow() {
+        if (listenersClosed) {
+            return;
+        }
+        listenersClosed = true;
+        listeners.forEach(Channel::close);
+        context.sessions().forEach(session -> session.executor().execute(session::closeForShutdown));
+        PrimaryLink link = context.registry().current();
+        if (link != null) {
+            link.channel().close();
+        }
+        LOG.info("{} stopped", context.self());
+        stopGroups().thenRun(() -> terminated.complete(0));
+    }
+
+    /** Ends all event loops; each runs the tasks already queued (e.g. the clients' last answers) first. */
+    private CompletableFuture<Void> stopGroups() {
+        return CompletableFuture.allOf(
+                whenDone(clientGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS)),
+                whenDone(acceptGroup.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS)),
+                // the control loop may be running this very method: it ends after the tasks queued so far
+                whenDone(controlGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS)));
+    }
+
+    private static CompletableFuture<Void> whenDone(Future<?> future) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        future.addListener(ignored -> done.complete(null));
+        return done;
+    }
+}

@@ -1,0 +1,75 @@
+package tuplespace.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held},"primary":<the primary's
+ * own STATUS JSON, or null>}} (docs/internals.md "STATUS"). The primary is asked through its shutdown SAP.
+ */
+final class ProxyStatusReporter {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyStatusReporter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProxyContext context;
+    private final PrimaryShutdownSapClient primaryShutdownSap;
+
+    ProxyStatusReporter(ProxyContext context, PrimaryShutdownSapClient primaryShutdownSap) {
+        this.context = context;
+        this.primaryShutdownSap = primaryShutdownSap;
+    }
+
+    /** Completes with one JSON line (no newline); never fails: a primary that does not answer is {@code null}. */
+    Future<String> statusLine() {
+        Promise<String> line = context.controlLoop().newPromise();
+        PrimaryLink link = context.registry().current();
+        if (link == null) {
+            line.setSuccess(render(NullNode.getInstance()));
+            return line;
+        }
+        primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.STATUS.name()).addListener(answer -> {
+            JsonNode primary = NullNode.getInstance();
+            if (answer.isSuccess()) {
+                primary = parsePrimaryStatus(link, (String) answer.getNow());
+            } else {
+                LOG.warn("{} STATUS of {} failed: {}", context.self(), link, answer.cause().toString());
+            }
+            line.setSuccess(render(primary));
+        });
+        return line;
+    }
+
+    private JsonNode parsePrimaryStatus(PrimaryLink link, String answer) {
+        try {
+            JsonNode status = JSON.readTree(answer);
+            if (status != null && status.isObject()) {
+                return status;
+            }
+        } catch (java.io.IOException e) {
+            LOG.debug("{} unparsable STATUS", context.self(), e);
+        }
+        LOG.warn("{} STATUS of {}: expected one JSON object, found '{}'", context.self(), link,
+                answer.length() > 200 ? answer.substring(0, 200) + "…" : answer);
+        return NullNode.getInstance();
+    }
+
+    private String render(JsonNode primary) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode proxy = root.putObject(ProxyStatusField.PROXY.jsonName());
+        proxy.put(ProxyStatusField.PID.jsonName(), context.pid());
+        proxy.put(ProxyStatusField.CLIENTS.jsonName(), context.sessions().clients());
+        proxy.put(ProxyStatusField.MAX_CLIENTS.jsonName(), context.sessions().maxClients());
+        context.registry().highestEpoch().ifPresentOrElse(
+                epoch -> proxy.put(ProxyStatusField.EPOCH.jsonName(), epoch),
+                () -> proxy.putNull(ProxyStatusField.EPOCH.jsonName()));
+        proxy.put(ProxyStatusField.HELD.jsonName(), context.sessions().held());
+        root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
+        return root.toString();
+    }
+}

@@ -1,0 +1,16 @@
+package tuplespace.proxy;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The line commands of a shutdown SAP (SPEC §3, docs/internals.md), matched case-insensitively. */
+enum ShutdownPortCommand {
+    SHUTDOWN,
+    STATUS;
+
+    static Optional<ShutdownPortCommand> parse(String line) {
+        String word = line.strip().toUpperCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(command -> command.name().equals(word)).findFirst();
+    }
+}

@@ -1,0 +1,64 @@
+package tuplespace.proxy;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN} and {@code STATUS} (SPEC §3, docs/internals.md).
+ * Anything else is answered with an error line naming both commands. Runs on the control event loop.
+ */
+final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownPortHandler.class);
+
+    private final ProxyContext context;
+    private final ProxyStatusReporter statusReporter;
+    private final Runnable requestShutdown;
+
+    ShutdownPortHandler(ProxyContext context, ProxyStatusReporter statusReporter, Runnable requestShutdown) {
+        this.context = context;
+        this.statusReporter = statusReporter;
+        this.requestShutdown = requestShutdown;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+        Optional<ShutdownPortCommand> command = ShutdownPortCommand.parse(line);
+        if (command.isEmpty()) {
+            ctx.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + abbreviate(line.strip()) + "'\n");
+        } else if (command.get() == ShutdownPortCommand.STATUS) {
+            statusReporter.statusLine().addListener(status -> {
+                if (ctx.channel().isActive()) {
+                    ctx.writeAndFlush(status.getNow() + "\n");
+                }
+            });
+        } else {
+            LOG.info("{} SHUTDOWN requested by {}", context.self(), ctx.channel().remoteAddress());
+            ctx.writeAndFlush("ok: shutting down\n");
+            requestShutdown.run();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            ctx.writeAndFlush("error: expected SHUTDOWN or STATUS, found a line too long to be either\n")
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!(cause instanceof ReadTimeoutException)) {
+            LOG.debug("{} shutdown port connection {} failed: {}", context.self(), ctx.channel().remoteAddress(),
+                    cause.toString());
+        }
+        ctx.close();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+}

@@ -1,0 +1,178 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Sap;
+import tuplespace.codec.frame.Frame;
+
+/** The front end and back end on embedded channels: tagging, ordering, resending; no sockets, no clock waits. */
+@Timeout(10)
+class ClientFrontendOrderingTest {
+
+    private final EmbeddedChannel control = new EmbeddedChannel();
+    private final ProxyConfig config = ProxyConfig.withDefaults(new Sap("127.0.0.1", 0), new Sap("127.0.0.1", 0),
+            new Sap("127.0.0.1", 0)).withMaxClients(2).withMaxLineBytes(64).withPrimaryTimeout(Duration.ofHours(1));
+    private final ClientSessions sessions = new ClientSessions(config.maxClients(), 0x7E57);
+    private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
+            new PrimaryRegistry("proxy(test)", 4242, sessions), control.eventLoop());
+
+    @Test
+    void requestsAreTaggedAndAnswersComeBackInRequestOrder() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+
+        writeLines(client, "GET a .*\nGET b .*\nGET c .*\n");
+        List<Frame.Request> requests = requests(primary);
+        assertThat(requests).extracting(Frame.Request::seq).containsExactly(1L, 2L, 3L);
+        assertThat(requests).extracting(Frame.Request::floor).containsOnly(0L);
+        assertThat(requests).extracting(Frame.Request::line).containsExactly("GET a .*", "GET b .*", "GET c .*");
+        long conn = requests.get(0).conn();
+
+        primary.writeInbound(new Frame.Answer(conn, 3, "C\n"));
+        primary.writeInbound(new Frame.Answer(conn, 2, "B\n"));
+        client.runPendingTasks();
+        assertThat(answers(client)).isEmpty(); // SPEC §2: seq 1 first
+        primary.writeInbound(new Frame.Answer(conn, 1, "A\n"));
+        client.runPendingTasks();
+        assertThat(answers(client)).isEqualTo("A\nB\nC\n");
+
+        writeLines(client, "GET d .*\n");
+        assertThat(requests(primary)).singleElement().satisfies(request -> {
+            assertThat(request.seq()).isEqualTo(4);
+            assertThat(request.floor()).isEqualTo(3); // the proxy delivered up to 3
+        });
+    }
+
+    @Test
+    void twoClientsGetDistinctConnsAndTheirOwnAnswers() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel first = client();
+        EmbeddedChannel second = client();
+        writeLines(first, "one\n");
+        writeLines(second, "two\n");
+        List<Frame.Request> requests = requests(primary);
+        assertThat(requests).extracting(Frame.Request::conn).doesNotHaveDuplicates();
+
+        primary.writeInbound(new Frame.Answer(requests.get(1).conn(), 1, "for two\n"));
+        primary.writeInbound(new Frame.Answer(requests.get(0).conn(), 1, "for one\n"));
+        first.runPendingTasks();
+        second.runPendingTasks();
+        assertThat(answers(first)).isEqualTo("for one\n");
+        assertThat(answers(second)).isEqualTo("for two\n");
+    }
+
+    @Test
+    void aNewPrimaryGetsEveryUnansweredRequestAgainInOrderAndTheOldOneIsDropped() {
+        EmbeddedChannel oldPrimary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        writeLines(client, "a\nb\nc\n");
+        long conn = requests(oldPrimary).get(0).conn();
+        oldPrimary.writeInbound(new Frame.Answer(conn, 2, "B\n"));
+        client.runPendingTasks();
+
+        EmbeddedChannel newPrimary = registeredPrimary(2);
+        client.runPendingTasks(); // the registry hops to the client's loop
+        assertThat(oldPrimary.isOpen()).isFalse();
+        assertThat(requests(newPrimary)).extracting(Frame.Request::seq).containsExactly(1L, 3L);
+
+        newPrimary.writeInbound(new Frame.Answer(conn, 1, "A\n"));
+        client.runPendingTasks();
+        assertThat(answers(client)).isEqualTo("A\nB\n"); // B, answered by the old primary, waited for A
+        newPrimary.writeInbound(new Frame.Answer(conn, 3, "C\n"));
+        client.runPendingTasks();
+        assertThat(answers(client)).isEqualTo("C\n");
+    }
+
+    @Test
+    void requestsWaitWhileNoPrimaryIsRegisteredAndAreSentWhenOneIs() {
+        EmbeddedChannel client = client();
+        writeLines(client, "a\nb\n");
+        assertThat(sessions.held()).isEqualTo(2);
+
+        EmbeddedChannel primary = registeredPrimary(5);
+        client.runPendingTasks();
+        assertThat(requests(primary)).extracting(Frame.Request::line).containsExactly("a", "b");
+    }
+
+    @Test
+    void aStaleEpochIsRefusedAndClosed() {
+        registeredPrimary(3);
+        EmbeddedChannel stale = primaryChannel();
+        stale.writeInbound(new Frame.Register(3, 77, new Sap("127.0.0.1", 9), 0));
+        assertThat((Object) stale.readOutbound()).isEqualTo(new Frame.StaleEpoch(3));
+        assertThat(stale.isOpen()).isFalse();
+    }
+
+    @Test
+    void theClientBeyondTheCapIsRefusedAndClosedWhileOthersWork() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel first = client();
+        client();
+        EmbeddedChannel third = client();
+        assertThat(answers(third)).contains("refused").contains("already serves 2 clients");
+        assertThat(third.isOpen()).isFalse();
+
+        writeLines(first, "still here\n");
+        assertThat(requests(primary)).extracting(Frame.Request::line).containsExactly("still here");
+    }
+
+    @Test
+    void aClosedClientIsToldToThePrimary() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        writeLines(client, "a\n");
+        long conn = requests(primary).get(0).conn();
+        client.close();
+        control.runPendingTasks();
+        assertThat((Object) primary.readOutbound()).isEqualTo(new Frame.Closed(conn));
+        assertThat(sessions.clients()).isZero();
+        assertThat(sessions.held()).isZero();
+    }
+
+    private EmbeddedChannel registeredPrimary(long epoch) {
+        EmbeddedChannel primary = primaryChannel();
+        primary.writeInbound(new Frame.Register(epoch, 100 + epoch, new Sap("127.0.0.1", 9), 0));
+        assertThat((Object) primary.readOutbound()).isEqualTo(new Frame.Registered(4242));
+        return primary;
+    }
+
+    private EmbeddedChannel primaryChannel() {
+        return new EmbeddedChannel(new PrimaryBackendHandler(context));
+    }
+
+    private EmbeddedChannel client() {
+        return new EmbeddedChannel(new ClientLineDecoder(config.maxLineBytes()), new ClientFrontendHandler(context));
+    }
+
+    private static void writeLines(EmbeddedChannel client, String text) {
+        client.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private static List<Frame.Request> requests(EmbeddedChannel primary) {
+        List<Frame.Request> requests = new ArrayList<>();
+        for (Object frame = primary.readOutbound(); frame != null; frame = primary.readOutbound()) {
+            if (frame instanceof Frame.Request request) {
+                requests.add(request);
+            }
+        }
+        return requests;
+    }
+
+    private static String answers(EmbeddedChannel client) {
+        StringBuilder text = new StringBuilder();
+        for (ByteBuf part = client.readOutbound(); part != null; part = client.readOutbound()) {
+            text.append(part.toString(StandardCharsets.UTF_8));
+            part.release();
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,53 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(5)
+class ClientLineDecoderTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientLineDecoder(8));
+
+    @Test
+    void splitsLinesOnLfAndCrLfAcrossReads() {
+        write("GET a .*\r\nPU");
+        write("T\n\n");
+        assertThat((Object) channel.readInbound()).isEqualTo("GET a .*");
+        assertThat((Object) channel.readInbound()).isEqualTo("PUT");
+        assertThat((Object) channel.readInbound()).isEqualTo("");
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsALine() {
+        write("12345678\r\n12345678\n");
+        assertThat((Object) channel.readInbound()).isEqualTo("12345678");
+        assertThat((Object) channel.readInbound()).isEqualTo("12345678");
+    }
+
+    @Test
+    void anOverlongLineIsReportedOnceWithItsBeginningAndTheRestIsDiscarded() {
+        write("ok\n{\"id\":7,");
+        write("\"op\":\"GET\"}\nGET more\n");
+        assertThat((Object) channel.readInbound()).isEqualTo("ok");
+        assertThat((Object) channel.readInbound())
+                .isEqualTo(new ClientLineDecoder.OverlongLine("{\"id\":7,\"op\":\"GET\"}\nGET more\n"));
+        write("GET after\n");
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    @Test
+    void anOverlongLineWithoutNewlineIsCaughtBeforeBufferingMore() {
+        write("0123456789");
+        assertThat((Object) channel.readInbound()).isInstanceOf(ClientLineDecoder.OverlongLine.class);
+    }
+
+    private void write(String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+}
