@@ -125,11 +125,16 @@ final class BackupNode {
         caughtUp = true;
         LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
         acknowledge();
-        node.loop().execute(this::warmUpServingPath);
+        // Off the event loop: on a cold JVM this takes long enough to delay heartbeats. The evaluator is
+        // stateless and the scratch space belongs to the warm-up thread alone.
+        Thread warmUp = new Thread(this::warmUpServingPath, "warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
     }
 
     /**
-     * Runs the request path once on a scratch space so that a takeover does not pay for loading the codec
+     * Runs the request path on a scratch space (on a thread of its own, touching no node state) so that a takeover does not pay for loading the codec
      * and pattern classes while clients wait (DESIGN "Failover": nothing slow before serving).
      */
     private void warmUpServingPath() {
