@@ -16,6 +16,7 @@ import tuplespace.client.cli.ClientCommand;
 import tuplespace.client.cli.ShutdownCommand;
 import tuplespace.client.cli.StatusCommand;
 import tuplespace.client.demo.DemoCommand;
+import tuplespace.proxy.ProxyCommand;
 
 /**
  * The launcher: {@code ./tuplespace COMMAND ...} (SPEC §3). One picocli root whose subcommands are the
@@ -24,8 +25,6 @@ import tuplespace.client.demo.DemoCommand;
  */
 @Command(name = "tuplespace", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A fault-tolerant tuple space service: a proxy, a primary and a backup.",
-        subcommands = {ClientCommand.class, ShutdownCommand.class, StatusCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Start with: ./tuplespace demo"})
 public final class Main implements Runnable {
 
@@ -55,12 +54,25 @@ public final class Main implements Runnable {
     /** The launcher's command line, with every subcommand; tests run it in-process. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
+        // The service processes' own commands live in their modules; listed first, as in SPEC §3.
+        commandLine.addSubcommand(new ProxyCommand());
+        headline(commandLine, "proxy", "Run the proxy: clients connect to it; it forwards to the primary.");
+        commandLine.addSubcommand(new ClientCommand());
+        commandLine.addSubcommand(new ShutdownCommand());
+        commandLine.addSubcommand(new StatusCommand());
+        commandLine.addSubcommand(new DemoCommand());
+        commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + exception.getMessage());
             cmd.getErr().flush();
             return 1;
         });
         return commandLine;
+    }
+
+    /** The one line the launcher's command list shows for a subcommand whose description is longer. */
+    private static void headline(CommandLine launcher, String subcommand, String line) {
+        launcher.getSubcommands().get(subcommand).getCommandSpec().usageMessage().header(line);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import tuplespace.codec.ClientRequests;
 import tuplespace.codec.ParsedRequest;
+import tuplespace.codec.Sap;
 import tuplespace.codec.netty.AnswerFrameDecoder;
 import tuplespace.tuple.Pair;
 
@@ -54,6 +55,11 @@ public final class TupleSpaceClient implements AutoCloseable {
         this.group = group;
         this.channel = channel;
         this.matcher = matcher;
+    }
+
+    /** Connects to a SAP as the command line writes it ({@code Sap.parse("127.0.0.1:7700")}). */
+    public static TupleSpaceClient connect(Sap sap, ClientOptions options) {
+        return connect(sap.toSocketAddress(), options);
     }
 
     public static TupleSpaceClient connect(String host, int port, ClientOptions options) {

@@ -45,6 +45,10 @@ final class ClientSession {
         return channel.eventLoop();
     }
 
+    io.netty.channel.ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
     /** A request line from the client. */
     void onRequestLine(String line) {
         if (closed || closeWhenDelivered) {

@@ -2,6 +2,7 @@ package tuplespace.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -83,6 +84,12 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof DecoderException)) {
+            LOG.debug("{} primary link {} failed, closing: {}", context.self(), ctx.channel().remoteAddress(),
+                    cause.toString());
+            ctx.close();
+            return;
+        }
         LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),
                 ctx.channel().remoteAddress(), cause.toString());
         ctx.close();

@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class ProxyServer implements AutoCloseable {
     private ProxyServer(ProxyConfig config) {
         this.config = config;
         long pid = ProcessHandle.current().pid();
-        String self = "proxy(pid " + pid + ", clients " + config.clientSap() + ")";
+        String self = "proxy(pid " + pid + ")";
         acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"),
                 NioIoHandler.newFactory());
         clientGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-client"),
@@ -102,7 +103,7 @@ public final class ProxyServer implements AutoCloseable {
      * then stop. Any thread; a second request is ignored.
      */
     public void requestShutdown() {
-        context.controlLoop().execute(() -> {
+        onControlLoop(() -> {
             if (stopping) {
                 return;
             }
@@ -120,11 +121,22 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Stops at once without telling the primary (the primary saves and stops when the proxy fails, SPEC §4). */
     public void stop() {
-        context.controlLoop().execute(() -> {
+        onControlLoop(() -> {
             stopping = true;
             context.registry().stopAcceptingRegistrations();
             stopNow();
         });
+    }
+
+    private void onControlLoop(Runnable task) {
+        if (context.controlLoop().isShuttingDown()) {
+            return; // already stopping or stopped
+        }
+        try {
+            context.controlLoop().execute(task);
+        } catch (RejectedExecutionException alreadyStopped) {
+            // the loop ended between the check and the call: the proxy is stopped, which is what was asked
+        }
     }
 
     /** {@link #stop} and wait (bounded) until stopped. */
@@ -192,13 +204,24 @@ public final class ProxyServer implements AutoCloseable {
         }
         listenersClosed = true;
         listeners.forEach(Channel::close);
-        context.sessions().forEach(session -> session.executor().execute(session::closeForShutdown));
+        List<CompletableFuture<Void>> clientsClosed = new ArrayList<>();
+        context.sessions().forEach(session -> {
+            session.executor().execute(session::closeForShutdown);
+            clientsClosed.add(whenDone(session.closeFuture()));
+        });
         PrimaryLink link = context.registry().current();
         if (link != null) {
             link.channel().close();
         }
-        LOG.info("{} stopped", context.self());
-        stopGroups().thenRun(() -> terminated.complete(0));
+        // a loop that shuts down closes its channels before running queued tasks: let the clients' last answers
+        // go out first (bounded)
+        CompletableFuture.allOf(clientsClosed.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, 2, TimeUnit.SECONDS)
+                .thenCompose(ignored -> stopGroups())
+                .thenRun(() -> {
+                    LOG.info("{} stopped", context.self());
+                    terminated.complete(0);
+                });
     }
 
     /** Ends all event loops; each runs the tasks already queued (e.g. the clients' last answers) first. */

@@ -13,6 +13,8 @@ final class CharClassTranslator {
     private static final String UNICODE_WORD = "\\p{L}\\p{N}\\x{5f}";
     private static final String UNICODE_SPACE = "\\p{IsWhite_Space}\\x{1c}-\\x{1f}";
     private static final String ASCII_WORD = "a-zA-Z0-9\\x{5f}";
+    private static final int SHARP_S = 0xdf;
+    private static final int CAPITAL_SHARP_S = 0x1e9e;
     private static final String ASCII_SPACE = "\\x{9}-\\x{d}\\x{20}";
 
     private CharClassTranslator() {
@@ -23,6 +25,18 @@ final class CharClassTranslator {
         boolean alphanumeric = (codePoint >= 'a' && codePoint <= 'z') || (codePoint >= 'A' && codePoint <= 'Z')
                 || (codePoint >= '0' && codePoint <= '9');
         return alphanumeric ? String.valueOf((char) codePoint) : "\\x{" + Integer.toHexString(codePoint) + "}";
+    }
+
+    /**
+     * A literal. Under Unicode case-insensitivity Python folds by lowercasing, so ẞ (U+1E9E) matches ß; Java
+     * compares upper and lower case of single chars and misses that one pair (notes §1), so spell it out.
+     */
+    static String literal(int codePoint, Flags flags) {
+        boolean unicodeIgnoreCase = flags.ignoreCase() && !flags.ascii();
+        if (unicodeIgnoreCase && (codePoint == SHARP_S || codePoint == CAPITAL_SHARP_S)) {
+            return "[" + character(SHARP_S) + character(CAPITAL_SHARP_S) + "]";
+        }
+        return character(codePoint);
     }
 
     static String set(PatternNode.CharSet set) {

@@ -82,7 +82,7 @@ final class JavaTranslator {
         if (node instanceof PatternNode.Literal) {
             PatternNode.Literal literal = (PatternNode.Literal) node;
             caseFor(literal.flags());
-            out.append(CharClassTranslator.character(literal.codePoint()));
+            out.append(CharClassTranslator.literal(literal.codePoint(), literal.flags()));
         } else if (node instanceof PatternNode.CharSet) {
             PatternNode.CharSet set = (PatternNode.CharSet) node;
             caseFor(set.flags());

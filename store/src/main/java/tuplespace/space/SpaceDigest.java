@@ -10,12 +10,12 @@ final class SpaceDigest {
 
     private long sum;
 
-    void add(Pair pair) {
-        sum += hash(pair);
+    void add(String keyText, String valueText) {
+        sum += hash(keyText, valueText);
     }
 
-    void remove(Pair pair) {
-        sum -= hash(pair);
+    void remove(String keyText, String valueText) {
+        sum -= hash(keyText, valueText);
     }
 
     long value() {
@@ -23,10 +23,14 @@ final class SpaceDigest {
     }
 
     static long hash(Pair pair) {
+        return hash(pair.key().text(), pair.value().text());
+    }
+
+    static long hash(String keyText, String valueText) {
         long h = 0xcbf29ce484222325L; // FNV-1a 64 offset basis
-        h = fnv(h, pair.key().text());
+        h = fnv(h, keyText);
         h = (h ^ 0x1F) * 0x100000001b3L; // a separator no field can hold
-        h = fnv(h, pair.value().text());
+        h = fnv(h, valueText);
         return mix(h);
     }
 

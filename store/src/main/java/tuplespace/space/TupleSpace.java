@@ -1,8 +1,10 @@
 package tuplespace.space;
 
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +27,14 @@ import tuplespace.tuple.Tuple;
  * <p>Pairs are kept in a sorted map keyed by the key's text form in code-point order, which is the order
  * GET and DELETE answer in, and lets a pattern with a literal key (or literal key prefix) look up one
  * key (or scan one range) instead of the whole space.
+ *
+ * <p>Memory: the map holds the key's and the value's text forms as plain strings (one map entry and two strings
+ * per pair); {@link Pair}s and {@link Tuple}s are made only for what an answer returns.
  */
 public final class TupleSpace {
 
-    private final TreeMap<String, Pair> pairs = new TreeMap<>(Tuple::compareCodePoints);
+    /** Key text form to value text form, in code-point order of the key. */
+    private final TreeMap<String, String> pairs = new TreeMap<>(Tuple::compareCodePoints);
     private final SpaceDigest digest = new SpaceDigest();
 
     public Outcome apply(Command command, MatchBudget budget) {
@@ -53,7 +59,7 @@ public final class TupleSpace {
             remove(key.text());
         }
         for (Pair pair : effect.written()) {
-            store(pair);
+            store(pair.key().text(), pair.value().text());
         }
     }
 
@@ -62,13 +68,13 @@ public final class TupleSpace {
     }
 
     public Optional<Tuple> valueOf(Tuple key) {
-        Pair pair = pairs.get(key.text());
-        return pair == null ? Optional.empty() : Optional.of(pair.value());
+        String value = pairs.get(key.text());
+        return value == null ? Optional.empty() : Optional.of(Tuple.parse(value));
     }
 
     /** Every pair, in ascending order of the key's text form. A read-only view: do not hold it across updates. */
     public Collection<Pair> pairs() {
-        return Collections.unmodifiableCollection(pairs.values());
+        return asPairs(pairs);
     }
 
     /**
@@ -76,13 +82,13 @@ public final class TupleSpace {
      * order. Lets a snapshot be taken in bounded slices without stopping the owner thread for long.
      */
     public List<Pair> slice(String afterKey, int max) {
-        SortedMap<String, Pair> tail = afterKey == null ? pairs : pairs.tailMap(afterKey, false);
-        List<Pair> slice = new ArrayList<>(Math.min(max, tail.size()));
-        for (Pair pair : tail.values()) {
-            if (slice.size() == max) {
+        SortedMap<String, String> tail = afterKey == null ? pairs : pairs.tailMap(afterKey, false);
+        List<Pair> slice = new ArrayList<>(Math.max(0, Math.min(max, 1024)));
+        for (Map.Entry<String, String> entry : tail.entrySet()) {
+            if (slice.size() >= max) {
                 break;
             }
-            slice.add(pair);
+            slice.add(pair(entry));
         }
         return slice;
     }
@@ -110,33 +116,41 @@ public final class TupleSpace {
         }
         try {
             List<Pair> found = new ArrayList<>();
-            for (Pair pair : candidates(keyPattern)) {
-                if (keyPattern.fullMatches(pair.key().text(), budget)
-                        && valuePattern.fullMatches(pair.value().text(), budget)) {
-                    found.add(pair);
+            for (Map.Entry<String, String> entry : candidates(keyPattern)) {
+                if (keyPattern.fullMatches(entry.getKey(), budget)
+                        && valuePattern.fullMatches(entry.getValue(), budget)) {
+                    found.add(pair(entry));
                 }
             }
-            return Result.Matched.of(found);
+            return new Result.Matched(found, warnings(keyPattern, valuePattern));
         } catch (MatchBudgetExceededException e) {
             return Result.Matched.warning(e.getMessage());
         }
     }
 
     /** The pairs a key pattern can match: one key, one range of keys, or all of them. */
-    private Collection<Pair> candidates(PyPattern keyPattern) {
+    private Collection<Map.Entry<String, String>> candidates(PyPattern keyPattern) {
         Optional<String> literal = keyPattern.literal();
         if (literal.isPresent()) {
-            Pair pair = pairs.get(literal.get());
-            return pair == null ? List.of() : List.of(pair);
+            String value = pairs.get(literal.get());
+            return value == null ? List.of() : List.of(Map.entry(literal.get(), value));
         }
         String prefix = keyPattern.literalPrefix();
         if (prefix.isEmpty()) {
-            return pairs.values();
+            return pairs.entrySet();
         }
-        return keysStartingWith(prefix).values();
+        return keysStartingWith(prefix).entrySet();
     }
 
-    private SortedMap<String, Pair> keysStartingWith(String prefix) {
+    /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
+    private static Optional<String> warnings(PyPattern keyPattern, PyPattern valuePattern) {
+        List<String> warnings = new ArrayList<>();
+        keyPattern.warnings().forEach(w -> warnings.add("keyexp: " + w));
+        valuePattern.warnings().forEach(w -> warnings.add("valexp: " + w));
+        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
+    }
+
+    private SortedMap<String, String> keysStartingWith(String prefix) {
         // Every string that starts with prefix sorts between prefix and prefix + U+10FFFF (code-point order).
         return pairs.subMap(prefix, true, prefix + Character.toString(Character.MAX_CODE_POINT), true);
     }
@@ -167,33 +181,66 @@ public final class TupleSpace {
         List<Pair> written = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             Optional<Pair> pair = given.get(i);
-            if (pair.isEmpty() || pairs.containsKey(pair.get().key().text()) != !addAbsent) {
+            // SPEC §1: PUT uses a pair whose key is absent, POST one whose key is present, in list order, so a
+            // key given twice in one PUT is added once and the second is not used.
+            if (pair.isEmpty() || pairs.containsKey(pair.get().key().text()) == addAbsent) {
                 notUsed.add(i);
                 continue;
             }
-            store(pair.get());
+            store(pair.get().key().text(), pair.get().value().text());
             written.add(pair.get());
         }
         return new Outcome(new Result.NotUsed(notUsed), new Effect(List.of(), written));
     }
 
-    private void store(Pair pair) {
-        Pair previous = pairs.put(pair.key().text(), pair);
+    /** Sets key to value; package-private so that {@link SpaceFile} can fill a space without copies. */
+    void store(String keyText, String valueText) {
+        String previous = pairs.put(keyText, valueText);
         if (previous != null) {
-            digest.remove(previous);
+            digest.remove(keyText, previous);
         }
-        digest.add(pair);
+        digest.add(keyText, valueText);
+    }
+
+    boolean containsKey(String keyText) {
+        return pairs.containsKey(keyText);
     }
 
     private void remove(String keyText) {
-        Pair previous = pairs.remove(keyText);
+        String previous = pairs.remove(keyText);
         if (previous != null) {
-            digest.remove(previous);
+            digest.remove(keyText, previous);
         }
     }
 
-    /** Test and tooling access to the map's entries without copying. */
-    Map<String, Pair> entries() {
-        return Collections.unmodifiableMap(pairs);
+    /** A pair for an answer; the stored text forms were validated when they came in, so parsing takes its fast path. */
+    private static Pair pair(Map.Entry<String, String> entry) {
+        return new Pair(Tuple.parse(entry.getKey()), Tuple.parse(entry.getValue()));
+    }
+
+    private static Collection<Pair> asPairs(TreeMap<String, String> map) {
+        Collection<Map.Entry<String, String>> entries = Collections.unmodifiableMap(map).entrySet();
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<Pair> iterator() {
+                Iterator<Map.Entry<String, String>> iterator = entries.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return iterator.hasNext();
+                    }
+
+                    @Override
+                    public Pair next() {
+                        return pair(iterator.next());
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return entries.size();
+            }
+        };
     }
 }

@@ -1,6 +1,9 @@
 package tuplespace.tuple;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -8,16 +11,26 @@ import java.util.Optional;
  * (what Python's {@code str.isalnum()} accepts). SPEC §1.
  *
  * <p>The text form joins the fields with {@code ,}; it is unambiguous because fields never hold a comma,
- * and it is what patterns are matched against and what the space is ordered by.
+ * and it is what patterns are matched against and what the space is ordered by. A tuple holds only its text form
+ * (one {@code String}): the space keeps a million of them, and matching needs nothing else. {@link #fields()}
+ * splits on demand. Equality is equality of text forms, which is equality of field lists.
  */
-public record Tuple(List<String> fields) implements Comparable<Tuple> {
+public final class Tuple implements Comparable<Tuple> {
 
-    public Tuple {
-        fields = List.copyOf(fields);
+    private final String text;
+
+    /** A tuple of these fields; throws {@link IllegalArgumentException} naming the problem. */
+    public Tuple(List<String> fields) {
+        Objects.requireNonNull(fields, "fields");
         Optional<String> problem = problemWith(fields);
         if (problem.isPresent()) {
             throw new IllegalArgumentException(problem.get());
         }
+        this.text = String.join(",", fields);
+    }
+
+    private Tuple(String text) {
+        this.text = text;
     }
 
     public static Tuple of(String... fields) {
@@ -26,7 +39,32 @@ public record Tuple(List<String> fields) implements Comparable<Tuple> {
 
     /** Parses the text form {@code user,42}. Throws {@link IllegalArgumentException} naming the problem. */
     public static Tuple parse(String textForm) {
+        Objects.requireNonNull(textForm, "textForm");
+        if (isTextForm(textForm)) {
+            return new Tuple(textForm);
+        }
+        // Slow path, only to say precisely what is wrong.
         return new Tuple(List.of(textForm.split(",", -1)));
+    }
+
+    /** Whether {@code text} is the text form of a well-formed tuple: fields of letters and digits joined by commas. */
+    public static boolean isTextForm(String text) {
+        boolean fieldStart = true;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (cp == ',') {
+                if (fieldStart) {
+                    return false; // an empty field
+                }
+                fieldStart = true;
+            } else if (isAlphanumeric(cp)) {
+                fieldStart = false;
+            } else {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return !fieldStart;
     }
 
     /** Why {@code fields} is not a well-formed tuple, or empty when it is. Never throws. */
@@ -40,7 +78,8 @@ public record Tuple(List<String> fields) implements Comparable<Tuple> {
                 return Optional.of("expected field " + (i + 1) + " to be a string, found " + describe(field));
             }
             if (s.isEmpty()) {
-                return Optional.of("expected field " + (i + 1) + " to be a non-empty string of letters and digits, found an empty string");
+                return Optional.of("expected field " + (i + 1)
+                        + " to be a non-empty string of letters and digits, found an empty string");
             }
             int bad = firstNonAlphanumeric(s);
             if (bad >= 0) {
@@ -51,7 +90,11 @@ public record Tuple(List<String> fields) implements Comparable<Tuple> {
         return Optional.empty();
     }
 
-    /** Python's {@code str.isalnum()} per code point: letters (L*) and numbers (N*). */
+    /**
+     * Python's {@code str.isalnum()} per code point: letters (categories Lu, Ll, Lt, Lm, Lo) and numbers (Nd, Nl,
+     * No). Java's Unicode tables may be a version older or newer than Python's; only newly assigned characters
+     * can differ.
+     */
     public static boolean isAlphanumeric(int codePoint) {
         if (codePoint < 0x80) {
             return (codePoint >= 'a' && codePoint <= 'z') || (codePoint >= 'A' && codePoint <= 'Z')
@@ -81,7 +124,7 @@ public record Tuple(List<String> fields) implements Comparable<Tuple> {
             return "null";
         }
         if (field instanceof Number || field instanceof Boolean) {
-            return "the " + field.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + field;
+            return "the " + field.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + field;
         }
         if (field instanceof List<?>) {
             return "a list";
@@ -95,19 +138,35 @@ public record Tuple(List<String> fields) implements Comparable<Tuple> {
         return shown + String.format("(U+%04X%s)", cp, name == null ? "" : " " + name);
     }
 
+    /** The fields, in order (split from the text form on each call). */
+    public List<String> fields() {
+        List<String> fields = new ArrayList<>(size());
+        int start = 0;
+        for (int comma = text.indexOf(','); comma >= 0; comma = text.indexOf(',', start)) {
+            fields.add(text.substring(start, comma));
+            start = comma + 1;
+        }
+        fields.add(text.substring(start));
+        return List.copyOf(fields);
+    }
+
     public int size() {
-        return fields.size();
+        int size = 1;
+        for (int i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) {
+            size++;
+        }
+        return size;
     }
 
     /** The text form: fields joined by {@code ,}. */
     public String text() {
-        return String.join(",", fields);
+        return text;
     }
 
     /** Ordered by text form, by code point (SPEC §1: GET and DELETE list pairs in that order). */
     @Override
     public int compareTo(Tuple other) {
-        return compareCodePoints(text(), other.text());
+        return compareCodePoints(text, other.text);
     }
 
     /**
@@ -115,22 +174,36 @@ public record Tuple(List<String> fields) implements Comparable<Tuple> {
      * below U+E000..U+FFFF; Python orders by code point.
      */
     public static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
+        int length = Math.min(a.length(), b.length());
+        for (int i = 0; i < length; i++) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(i);
             if (ca != cb) {
-                return Integer.compare(ca, cb);
+                // Only when a surrogate meets a non-surrogate at or above U+E000 does UTF-16 order differ from
+                // code-point order: every astral code point is above every BMP code point.
+                boolean sa = Character.isSurrogate(ca);
+                boolean sb = Character.isSurrogate(cb);
+                if (sa != sb) {
+                    return sa ? 1 : -1;
+                }
+                return Character.compare(ca, cb);
             }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
         }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return Integer.compare(a.length(), b.length());
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Tuple tuple && tuple.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
     }
 
     @Override
     public String toString() {
-        return text();
+        return text;
     }
 }

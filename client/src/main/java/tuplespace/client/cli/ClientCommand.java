@@ -2,12 +2,12 @@ package tuplespace.client.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +35,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CLIENT_SAP", converter = SapConverter.class,
             description = "The proxy's client SAP, host:port.")
-    private InetSocketAddress sap;
+    private Sap sap;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "REQUEST",
             description = "Requests to send, text mode (quote each: 'GET user,.* .*') or JSON.")
@@ -69,7 +69,7 @@ public final class ClientCommand implements Callable<Integer> {
         try (client; RequestLines lines = lines()) {
             PrintWriter out = lines instanceof TerminalLines terminal ? terminal.writer() : spec.commandLine().getOut();
             if (lines.interactive()) {
-                out.println("Connected to " + SapConverter.format(sap) + ". Type help for the operators, quit to leave.");
+                out.println("Connected to " + sap + ". Type help for the operators, quit to leave.");
             }
             boolean raw = output == null ? !requests.isEmpty() : output == Output.raw;
             ExitStatus status = new RequestSession(client, out, err, raw).run(lines);

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import tuplespace.codec.Sap;
 
 /**
  * Sends one line command ({@code SHUTDOWN} or {@code STATUS}) to a shutdown SAP and reads the one-line answer
@@ -17,22 +18,23 @@ import java.time.Duration;
  */
 public final class LineCommandClient {
 
-    private final InetSocketAddress sap;
+    private final Sap sap;
     private final Duration timeout;
 
-    public LineCommandClient(InetSocketAddress sap, Duration timeout) {
+    public LineCommandClient(Sap sap, Duration timeout) {
         this.sap = sap;
         this.timeout = timeout;
     }
 
     /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
     public String send(String command) throws IOException {
-        if (sap.isUnresolved()) {
-            throw new IOException("cannot resolve the host '" + sap.getHostString() + "'");
+        InetSocketAddress address = sap.toSocketAddress();
+        if (address.isUnresolved()) {
+            throw new IOException("cannot connect to " + sap + ": the host name cannot be resolved");
         }
         try (Socket socket = new Socket()) {
             int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-            connect(socket, millis);
+            connect(socket, address, millis);
             socket.setSoTimeout(millis);
             OutputStream out = socket.getOutputStream();
             out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
@@ -40,19 +42,19 @@ public final class LineCommandClient {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String answer = readAnswer(in, command);
             if (answer == null) {
-                throw new IOException(SapConverter.format(sap) + " closed the connection without answering " + command);
+                throw new IOException(sap + " closed the connection without answering " + command);
             }
             return answer;
         }
     }
 
-    private void connect(Socket socket, int millis) throws IOException {
+    private void connect(Socket socket, InetSocketAddress address, int millis) throws IOException {
         try {
-            socket.connect(sap, millis);
+            socket.connect(address, millis);
         } catch (SocketTimeoutException e) {
-            throw new IOException("cannot connect to " + SapConverter.format(sap) + ": no answer within " + timeout.toMillis() + " ms");
+            throw new IOException("cannot connect to " + sap + ": no answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
-            throw new IOException("cannot connect to " + SapConverter.format(sap) + ": " + e.getMessage());
+            throw new IOException("cannot connect to " + sap + ": " + e.getMessage());
         }
     }
 
@@ -60,7 +62,7 @@ public final class LineCommandClient {
         try {
             return in.readLine();
         } catch (SocketTimeoutException e) {
-            throw new IOException(SapConverter.format(sap) + " did not answer " + command + " within " + timeout.toMillis() + " ms");
+            throw new IOException(sap + " did not answer " + command + " within " + timeout.toMillis() + " ms");
         }
     }
 }

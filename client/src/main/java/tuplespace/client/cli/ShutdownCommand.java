@@ -2,10 +2,10 @@ package tuplespace.client.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +21,7 @@ public final class ShutdownCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = SapConverter.class,
             description = "The proxy's shutdown SAP, host:port.")
-    private InetSocketAddress sap;
+    private Sap sap;
 
     @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for the connection and the answer (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")

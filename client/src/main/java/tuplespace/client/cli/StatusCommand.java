@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tuplespace status SHUTDOWN_SAP}: prints the service's STATUS line (docs/internals.md, "STATUS"). */
-@Command(name = "status", description = "Print the service's status: roles, pids, epoch, backup state, clients.",
+@Command(name = "status", description = "Print the service's status (roles, pids, epoch, backup) as JSON.",
         mixinStandardHelpOptions = true)
 public final class StatusCommand implements Callable<Integer> {
 
@@ -24,7 +24,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = SapConverter.class,
             description = "The proxy's (or a primary's) shutdown SAP, host:port.")
-    private InetSocketAddress sap;
+    private Sap sap;
 
     @Option(names = "--pretty", description = "Indent the JSON over several lines.")
     private boolean pretty;

@@ -26,7 +26,7 @@ import tuplespace.client.cli.LineCommandClient;
  * SHUTDOWN so the primary saves the space to the save file, which the next demo loads.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole service on loopback in the foreground; Ctrl-C saves and stops it.")
+        description = "Run the whole service on loopback; Ctrl-C saves and stops it.")
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
@@ -125,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     static String statusOf(DemoPorts ports) throws IOException {
-        return new LineCommandClient(new InetSocketAddress(ports.host(), ports.proxyShutdownPort()), STATUS_TIMEOUT)
+        return new LineCommandClient(ports.endpoint(ports.proxyShutdownPort()), STATUS_TIMEOUT)
                 .send("STATUS");
     }
 

@@ -2,6 +2,7 @@ package tuplespace.client.demo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tuplespace.codec.Sap;
 
 /**
  * The six loopback ports of a demo service, consecutive from {@code basePort} so one option moves them all.
@@ -46,7 +47,11 @@ public record DemoPorts(String host, int basePort) {
 
     /** {@code host:port} as the command line writes it. */
     public String sap(int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return endpoint(port).toString();
+    }
+
+    public Sap endpoint(int port) {
+        return new Sap(host, port);
     }
 
     /** Every port with what it is for, in order: what the port-taken message names. */

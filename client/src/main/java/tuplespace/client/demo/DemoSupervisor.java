@@ -2,7 +2,6 @@ package tuplespace.client.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +110,7 @@ final class DemoSupervisor {
     private boolean sendShutdown() {
         for (int port : List.of(ports.proxyShutdownPort(), ports.serverShutdownPort())) {
             try {
-                String answer = new LineCommandClient(new InetSocketAddress(ports.host(), port), COMMAND_TIMEOUT)
+                String answer = new LineCommandClient(ports.endpoint(port), COMMAND_TIMEOUT)
                         .send("SHUTDOWN");
                 say("SHUTDOWN sent to " + ports.sap(port) + ": " + answer);
                 return true;

@@ -25,9 +25,18 @@ public final class ProcessIdentityConverter extends ClassicConverter {
         return System.getProperty(ROLE_PROPERTY, subcommand) + "/" + pid;
     }
 
-    /** The first launcher subcommand on the command line, or {@code tuplespace} when there is none. */
+    /**
+     * The first launcher subcommand on the command line ({@code tuplespace.client.Main proxy ...}), or the service
+     * main class ({@code tuplespace.proxy.ProxyMain}, {@code tuplespace.node.ServerMain}), else {@code tuplespace}.
+     */
     static String subcommandOf(String javaCommand) {
         for (String token : javaCommand.split(" ")) {
+            if (token.endsWith(".ProxyMain")) {
+                return "proxy";
+            }
+            if (token.endsWith(".ServerMain")) {
+                return "server";
+            }
             for (String name : SUBCOMMANDS) {
                 if (name.equals(token)) {
                     return name;

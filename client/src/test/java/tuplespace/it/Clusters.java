@@ -1,0 +1,78 @@
+package tuplespace.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+/**
+ * The JUnit side of the harness ({@code @RegisterExtension final Clusters clusters = new Clusters();}):
+ * gives each test a fresh directory under {@code target/it-work}, prints every log tail when the test fails
+ * (while the processes are still there), and kills every process after each test, pass or fail.
+ * A passing test's directory is deleted; a failing one's is kept for inspection.
+ */
+final class Clusters implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
+
+    private static final int TAIL_LINES = 60;
+
+    private final List<ServiceCluster> clusters = new ArrayList<>();
+    private Path runDirectory;
+    private boolean failed;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        String name = context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
+                + "-" + System.currentTimeMillis();
+        runDirectory = Files.createDirectories(Path.of("target", "it-work", name).toAbsolutePath());
+        failed = false;
+    }
+
+    /** A service not yet started, in its own sub-directory. */
+    ServiceCluster create(ServiceOptions options) {
+        ServiceCluster cluster = new ServiceCluster(runDirectory.resolve("service" + clusters.size()), options);
+        clusters.add(cluster);
+        return cluster;
+    }
+
+    /** A service started and ready: primary registered, backup live and equal. */
+    ServiceCluster start(ServiceOptions options) {
+        ServiceCluster cluster = create(options).startProxy().startPrimary();
+        cluster.awaitInSync();
+        return cluster;
+    }
+
+    Path runDirectory() {
+        return runDirectory;
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        failed = true;
+        StringBuilder report = new StringBuilder("\n##### " + context.getDisplayName() + " failed: " + throwable + "\n");
+        for (ServiceCluster cluster : clusters) {
+            report.append(cluster.logTails(TAIL_LINES));
+        }
+        report.append("##### logs kept in ").append(runDirectory).append('\n');
+        System.err.println(report);
+        throw throwable;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        for (int i = clusters.size() - 1; i >= 0; i--) {
+            clusters.get(i).close();
+        }
+        clusters.clear();
+        if (!failed && context.getExecutionException().isEmpty()) {
+            try (var paths = Files.walk(runDirectory)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package tuplespace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * SPEC §4 "Primary fails": the primary is killed with SIGKILL three times under pipelined load from 8 clients.
+ * Each time the backup must take over with a higher epoch, the proxy must resend what was unanswered, and every
+ * update must be applied exactly once with the answer the client would have seen without the crash.
+ */
+class PrimaryCrashIT {
+
+    private static final int KILLS = 3;
+
+    @RegisterExtension
+    final Clusters clusters = new Clusters();
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void repeatedPrimaryCrashesUnderLoadLoseNothingAndApplyNothingTwice() throws Exception {
+        ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
+        ServiceStatus before = cluster.status();
+        List<Duration> windows = new ArrayList<>();
+
+        try (Workload load = new Workload(cluster, 8, 16, 42).start()) {
+            load.awaitProgress(300, Duration.ofSeconds(60));
+            for (int kill = 1; kill <= KILLS; kill++) {
+                // Fault: SIGKILL the acting primary while requests are in flight on all 8 connections.
+                long victim = before.primaryPid();
+                long killedAt = System.nanoTime();
+                ServiceCluster.kill9(victim);
+
+                // The backup becomes primary with a higher epoch and brings up a new live backup.
+                ServiceStatus after = cluster.awaitNewPrimaryWithLiveBackup(victim);
+                assertThat(after.primaryPid()).as("the new primary is the old backup, not the killed process").isNotEqualTo(victim);
+                assertThat(after.epoch()).as("epoch after kill %d", kill).isGreaterThan(before.epoch());
+                assertThat(ServiceCluster.isAlive(victim)).as("killed primary %d is gone", victim).isFalse();
+
+                // Load must go on through the new primary before the next kill.
+                load.awaitProgress(300, Duration.ofSeconds(60));
+                Duration window = load.answerGapAfter(killedAt);
+                windows.add(window);
+                System.out.printf("PrimaryCrashIT: kill %d of pid %d: epoch %d -> %d, failover window %d ms%n",
+                        kill, victim, before.epoch(), after.epoch(), window.toMillis());
+                before = after;
+            }
+            load.stop();
+            load.assertNoErrors();
+            load.verifyFinalState();
+
+            // Once load stops both copies must be equal: same index, same digest, same size.
+            long expectedSize = load.expectedSize();
+            ServiceStatus settled = ServiceCluster.eventually(Duration.ofSeconds(20), cluster::status, status -> {
+                assertThat(status.backupInSync()).as("backup live at the primary's index with its digest: %s", status).isTrue();
+                assertThat(status.size()).as("pairs in the space").isEqualTo(expectedSize);
+            });
+            System.out.printf("PrimaryCrashIT: %d answers, final %s%n", load.answered(), settled);
+        }
+        assertThat(windows).as("failover windows (last answer before kill -> first after)")
+                .allSatisfy(window -> assertThat(window).isLessThan(Duration.ofSeconds(5)));
+    }
+}

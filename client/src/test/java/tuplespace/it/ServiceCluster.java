@@ -1,0 +1,313 @@
+package tuplespace.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real service on loopback: a proxy and a primary started as separate JVMs ({@code tuplespace.proxy.ProxyMain},
+ * {@code tuplespace.node.ServerMain}), which starts its backup itself (SPEC §3). All files live in one directory.
+ * {@link #close()} kills every process of this service, including backups that outlived their parents.
+ */
+final class ServiceCluster implements AutoCloseable {
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(45);
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path directory;
+    private final ServiceOptions options;
+    private final Sap clientSap = Sap.freeLoopback();
+    private final Sap proxyPrimarySap = Sap.freeLoopback();
+    private final Sap proxyShutdownSap = Sap.freeLoopback();
+    private final Sap primaryShutdownSap = Sap.freeLoopback();
+    private final Sap backupSap = Sap.freeLoopback();
+    private final Sap heartbeatSap = Sap.freeLoopback();
+    private final Path saveFile;
+    private final List<ManagedProcess> started = new ArrayList<>();
+    private final List<LineClient> clients = new ArrayList<>();
+    private ManagedProcess proxy;
+    private ManagedProcess firstPrimary;
+
+    ServiceCluster(Path directory, ServiceOptions options) {
+        this.directory = directory.toAbsolutePath();
+        this.options = options;
+        this.saveFile = this.directory.resolve("space.json");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- starting -------------------------------------------------------------------------------------------
+
+    ServiceCluster startProxy() {
+        List<String> args = new ArrayList<>(List.of(clientSap.toString(), proxyPrimarySap.toString(), proxyShutdownSap.toString()));
+        args.addAll(options.proxyArgs());
+        proxy = ManagedProcess.startJava("proxy", directory, "tuplespace.proxy.ProxyMain", args);
+        started.add(proxy);
+        return this;
+    }
+
+    ServiceCluster startPrimary() {
+        List<String> args = new ArrayList<>(List.of(primaryShutdownSap.toString(), proxyPrimarySap.toString(),
+                backupSap.toString(), heartbeatSap.toString(), saveFile.toString(), "null",
+                options.initFile() == null ? "null" : options.initFile().toString()));
+        args.addAll(options.serverArgs());
+        firstPrimary = ManagedProcess.startJava("primary", directory, "tuplespace.node.ServerMain", args);
+        started.add(firstPrimary);
+        return this;
+    }
+
+    /** Waits until a primary is registered with the proxy and its backup is live with an equal copy (idle service). */
+    ServiceStatus awaitInSync() {
+        return eventually(READY_TIMEOUT, this::status, status -> {
+            if (!status.backupInSync()) {
+                throw new AssertionError("service not in sync (primary registered, backup live, same index and digest): " + status);
+            }
+        });
+    }
+
+    /** Waits until a primary is registered and its backup is live (under load the indexes need not meet). */
+    ServiceStatus awaitBackupLive() {
+        return eventually(READY_TIMEOUT, this::status, status -> {
+            if (!status.hasPrimary() || !"live".equals(status.backupState())) {
+                throw new AssertionError("no primary with a live backup yet: " + status);
+            }
+        });
+    }
+
+    /** Waits until a primary other than {@code oldPid} is registered and its backup is live. */
+    ServiceStatus awaitNewPrimaryWithLiveBackup(long oldPid) {
+        return eventually(READY_TIMEOUT, this::status, status -> {
+            if (!status.hasPrimary() || status.primaryPid() == oldPid || !"live".equals(status.backupState())) {
+                throw new AssertionError("no new primary (other than " + oldPid + ") with a live backup yet: " + status);
+            }
+        });
+    }
+
+    ServiceStatus awaitPrimaryRegistered() {
+        return eventually(READY_TIMEOUT, this::status, status -> {
+            if (!status.hasPrimary()) {
+                throw new AssertionError("no primary registered yet: " + status);
+            }
+        });
+    }
+
+    // ---- talking to it --------------------------------------------------------------------------------------
+
+    LineClient client() {
+        LineClient client = LineClient.connect(clientSap, REQUEST_TIMEOUT);
+        synchronized (clients) {
+            clients.add(client);
+        }
+        return client;
+    }
+
+    /** {@code STATUS} on the proxy's shutdown SAP, parsed. */
+    ServiceStatus status() {
+        String line = command(proxyShutdownSap, "STATUS", COMMAND_TIMEOUT);
+        ServiceStatus status;
+        try {
+            status = new ServiceStatus(LineClient.JSON.readTree(line));
+        } catch (IOException e) {
+            throw new AssertionError("STATUS answer is not JSON: " + line, e);
+        }
+        return status;
+    }
+
+    /** {@code SHUTDOWN} on the proxy's shutdown SAP; returns the answer line. */
+    String shutdown() {
+        return command(proxyShutdownSap, "SHUTDOWN", COMMAND_TIMEOUT);
+    }
+
+    /** Sends one line command to a shutdown SAP and returns the first answer line. */
+    static String command(Sap sap, String command, Duration timeout) {
+        try (Socket socket = new Socket()) {
+            socket.connect(sap.address(), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("connection closed without an answer to " + command);
+            }
+            return line;
+        } catch (IOException e) {
+            throw new UncheckedIOException(command + " on " + sap + " failed", e);
+        }
+    }
+
+    // ---- faults ---------------------------------------------------------------------------------------------
+
+    /** SIGKILL: the process gets no chance to clean up; the kernel closes its sockets. */
+    static void kill9(long pid) {
+        signal("KILL", pid);
+    }
+
+    /** SIGSTOP: the process hangs with its sockets open — a hung, not a crashed, process. */
+    static void sigstop(long pid) {
+        signal("STOP", pid);
+    }
+
+    static void sigcont(long pid) {
+        signal("CONT", pid);
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new AssertionError("kill -" + signal + " " + pid + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while signalling " + pid, e);
+        }
+    }
+
+    static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    // ---- the one real-time wait -----------------------------------------------------------------------------
+
+    interface Check<T> {
+        void verify(T value) throws Exception;
+    }
+
+    /** Polls {@code assertion} until it passes or {@code timeout} passes (then fails with its last error). */
+    static void eventually(Duration timeout, Runnable assertion) {
+        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().untilAsserted(assertion::run);
+    }
+
+    /** Like {@link #eventually(Duration, Runnable)}, but stops at once when {@code failFast} throws. */
+    static void eventually(Duration timeout, Runnable failFast, Runnable assertion) {
+        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .failFast("a check that must hold throughout failed", failFast::run)
+                .ignoreExceptions().untilAsserted(assertion::run);
+    }
+
+    /** Polls {@code probe} until {@code check} accepts its value, and returns that value. */
+    static <T> T eventually(Duration timeout, Callable<T> probe, Check<T> check) {
+        AtomicReference<T> accepted = new AtomicReference<>();
+        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().untilAsserted(() -> {
+                    T value = probe.call();
+                    check.verify(value);
+                    accepted.set(value);
+                });
+        return accepted.get();
+    }
+
+    // ---- accessors ------------------------------------------------------------------------------------------
+
+    Path directory() {
+        return directory;
+    }
+
+    ServiceOptions options() {
+        return options;
+    }
+
+    Sap clientSap() {
+        return clientSap;
+    }
+
+    Sap proxyPrimarySap() {
+        return proxyPrimarySap;
+    }
+
+    Sap proxyShutdownSap() {
+        return proxyShutdownSap;
+    }
+
+    Sap primaryShutdownSap() {
+        return primaryShutdownSap;
+    }
+
+    Sap backupSap() {
+        return backupSap;
+    }
+
+    Sap heartbeatSap() {
+        return heartbeatSap;
+    }
+
+    Path saveFile() {
+        return saveFile;
+    }
+
+    ManagedProcess proxy() {
+        return proxy;
+    }
+
+    ManagedProcess firstPrimary() {
+        return firstPrimary;
+    }
+
+    /** The tails of every log this service wrote (the backups' output lands wherever their primary sends it). */
+    String logTails(int lines) {
+        StringBuilder report = new StringBuilder("===== service in " + directory + " =====\n");
+        for (ManagedProcess process : started) {
+            report.append(process.tails(lines));
+        }
+        try (var files = Files.list(directory)) {
+            files.filter(file -> file.toString().endsWith(".log"))
+                    .filter(file -> started.stream().noneMatch(p -> file.getFileName().toString().startsWith(p.name() + ".")))
+                    .forEach(file -> {
+                        try {
+                            report.append("----- ").append(file.getFileName()).append(" tail -----\n")
+                                    .append(ManagedProcess.tail(new String(Files.readAllBytes(file), StandardCharsets.UTF_8), lines));
+                        } catch (IOException e) {
+                            report.append("<cannot read ").append(file).append(">\n");
+                        }
+                    });
+        } catch (IOException e) {
+            report.append("<cannot list ").append(directory).append(">\n");
+        }
+        return report.toString();
+    }
+
+    /** Kills every process of this service: the ones started here, their descendants, and any orphaned node. */
+    @Override
+    public void close() {
+        synchronized (clients) {
+            clients.forEach(LineClient::close);
+        }
+        for (ManagedProcess process : started) {
+            process.killTree();
+        }
+        String marker = directory.toAbsolutePath().toString();
+        // A backup that became primary outlives its parent and is nobody's descendant: find it by the
+        // directory its command line names (every node gets the save file's path), never by a name pattern.
+        ProcessHandle.allProcesses()
+                .filter(handle -> handle.pid() != ProcessHandle.current().pid())
+                .filter(handle -> mentions(handle, marker))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** True when the process's command line names this service's directory (its save file does). */
+    private static boolean mentions(ProcessHandle handle, String marker) {
+        return handle.info().arguments().map(args -> String.join(" ", args).contains(marker)).orElse(false)
+                || handle.info().commandLine().map(line -> line.contains(marker)).orElse(false);
+    }
+}

@@ -1,0 +1,92 @@
+package tuplespace.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command-line options a test gives the proxy and the primary (SPEC §3, §4). Null means "leave the
+ * service's default". Durations are written by {@link #duration(Duration)}, the one place that knows the
+ * service's duration syntax.
+ */
+record ServiceOptions(
+        Integer maxClients,
+        Duration primaryTimeout,
+        Duration heartbeatInterval,
+        Integer heartbeatMisses,
+        Path notifyCommand,
+        Path initFile,
+        List<String> extraServerArgs) {
+
+    ServiceOptions {
+        if (maxClients != null && maxClients < 1) {
+            throw new IllegalArgumentException("maxClients must be positive, got " + maxClients);
+        }
+        if (heartbeatMisses != null && heartbeatMisses < 1) {
+            throw new IllegalArgumentException("heartbeatMisses must be positive, got " + heartbeatMisses);
+        }
+        extraServerArgs = List.copyOf(extraServerArgs);
+    }
+
+    /** Short heartbeats (so hung-process tests stay quick) and a patient proxy (so failovers never time out). */
+    static ServiceOptions defaults() {
+        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(100), 5, null, null, List.of());
+    }
+
+    ServiceOptions withMaxClients(int value) {
+        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs);
+    }
+
+    ServiceOptions withPrimaryTimeout(Duration value) {
+        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs);
+    }
+
+    ServiceOptions withHeartbeat(Duration interval, int misses) {
+        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, extraServerArgs);
+    }
+
+    ServiceOptions withNotify(Path value) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, extraServerArgs);
+    }
+
+    ServiceOptions withInitFile(Path value) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs);
+    }
+
+    /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
+    Duration heartbeatDetection() {
+        return heartbeatInterval.multipliedBy(heartbeatMisses);
+    }
+
+    List<String> proxyArgs() {
+        List<String> args = new ArrayList<>();
+        if (maxClients != null) {
+            args.addAll(List.of("--max-clients", Integer.toString(maxClients)));
+        }
+        if (primaryTimeout != null) {
+            args.addAll(List.of("--primary-timeout", duration(primaryTimeout)));
+        }
+        return args;
+    }
+
+    List<String> serverArgs() {
+        List<String> args = new ArrayList<>();
+        if (heartbeatInterval != null) {
+            args.addAll(List.of("--heartbeat-interval", duration(heartbeatInterval)));
+        }
+        if (heartbeatMisses != null) {
+            args.addAll(List.of("--heartbeat-misses", Integer.toString(heartbeatMisses)));
+        }
+        if (notifyCommand != null) {
+            args.addAll(List.of("--notify", notifyCommand.toString()));
+        }
+        args.addAll(extraServerArgs);
+        return args;
+    }
+
+    /** The service's duration syntax: a number of milliseconds with the unit {@code ms}. */
+    static String duration(Duration value) {
+        return value.toMillis() + "ms";
+    }
+}

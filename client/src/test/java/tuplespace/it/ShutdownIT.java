@@ -1,0 +1,110 @@
+package tuplespace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.it.Requests.TextPair;
+
+/**
+ * SPEC §4 "SHUTDOWN" and §5 "Files": an orderly stop saves the whole space to SAVE_FILE as {@code tuplespace/1}
+ * JSON and every process exits 0; a new service started with that file as INIT_FILE holds the same pairs.
+ * And when the proxy dies, the primary saves and stops the backup.
+ */
+class ShutdownIT {
+
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    final Clusters clusters = new Clusters();
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shutdownSavesTheSpaceAndARestartFromTheFileServesTheSamePairs() throws Exception {
+        ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
+        Map<String, String> written = load(cluster, 500);
+        ServiceStatus status = cluster.status();
+        long backup = status.backupPid().orElseThrow(() -> new AssertionError("no backup pid in " + status));
+
+        String answer = cluster.shutdown();
+        assertThat(answer).as("answer to SHUTDOWN").startsWith("ok");
+
+        assertThat(cluster.proxy().awaitExit(EXIT_TIMEOUT)).as("proxy exit status").isEqualTo(OptionalInt.of(0));
+        assertThat(cluster.firstPrimary().awaitExit(EXIT_TIMEOUT)).as("primary exit status").isEqualTo(OptionalInt.of(0));
+        // The backup is the primary's child: only the primary sees its exit status; we check it is gone.
+        ServiceCluster.eventually(EXIT_TIMEOUT, () ->
+                assertThat(ServiceCluster.isAlive(backup)).as("backup %d stopped", backup).isFalse());
+
+        assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
+
+        // Restart a whole new service from the saved file: it must answer GET with the same pairs.
+        Path initFile = clusters.runDirectory().resolve("init.json");
+        Files.copy(cluster.saveFile(), initFile);
+        ServiceCluster restarted = clusters.start(ServiceOptions.defaults().withInitFile(initFile));
+        try (LineClient client = restarted.client()) {
+            assertThat(Requests.answerPairs(client.call(Requests.get(1, ".*", ".*")))).as("pairs after restart").isEqualTo(written);
+        }
+        assertThat(restarted.status().size()).isEqualTo(written.size());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void whenTheProxyDiesThePrimarySavesAndStopsTheBackup() throws Exception {
+        ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
+        Map<String, String> written = load(cluster, 200);
+        ServiceStatus status = cluster.status();
+        long backup = status.backupPid().orElseThrow(() -> new AssertionError("no backup pid in " + status));
+
+        // Fault: SIGKILL the proxy. The primary's connection to it closes.
+        ServiceCluster.kill9(cluster.proxy().pid());
+
+        OptionalInt exit = cluster.firstPrimary().awaitExit(EXIT_TIMEOUT);
+        assertThat(exit).as("the primary stops when the proxy fails").isPresent();
+        System.out.println("ShutdownIT: primary exit status after proxy loss: " + exit.getAsInt());
+        ServiceCluster.eventually(EXIT_TIMEOUT, () ->
+                assertThat(ServiceCluster.isAlive(backup)).as("backup %d stopped", backup).isFalse());
+        assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
+    }
+
+    /** Writes {@code count} pairs (multi-field tuples too) in pipelined PUTs and returns them. */
+    private static Map<String, String> load(ServiceCluster cluster, int count) {
+        Map<String, String> written = new TreeMap<>();
+        try (LineClient client = cluster.client()) {
+            List<java.util.concurrent.CompletableFuture<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                TextPair pair = new TextPair("k," + i + ",x" + (i % 7), "value" + i + (i % 3 == 0 ? ",extra" : ""));
+                written.put(pair.key(), pair.value());
+                answers.add(client.send(Requests.put(i, List.of(pair))));
+            }
+            for (var answer : answers) {
+                assertThat(Requests.answerPairs(answer.join())).as("PUT of a new key adds it").isEmpty();
+            }
+        }
+        return written;
+    }
+
+    /** Reads a {@code tuplespace/1} file (SPEC §5) and returns its pairs, failing on any other shape. */
+    static Map<String, String> savedPairs(Path file) throws Exception {
+        assertThat(file).as("SAVE_FILE").exists();
+        JsonNode json = LineClient.JSON.readTree(file.toFile());
+        assertThat(json.path("format").asText()).as("format field of %s", file).isEqualTo("tuplespace/1");
+        assertThat(json.path("pairs").isArray()).as("pairs field is a list").isTrue();
+        Map<String, String> pairs = new TreeMap<>();
+        for (JsonNode pair : json.get("pairs")) {
+            assertThat(pair.size()).as("a pair is [key, value]: %s", pair).isEqualTo(2);
+            pairs.put(Requests.text(pair.get(0)), Requests.text(pair.get(1)));
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,65 @@
+package tuplespace.node;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the backup as a child JVM (SPEC §3): the same java binary and class path, {@link ServerMain}, the
+ * primary's arguments 1-5, the primary's pid as PRIMARY_HANDLE, INIT_FILE null, and the same options.
+ * Its stderr is inherited so its log lines show beside the primary's.
+ */
+final class BackupLauncher {
+
+    private BackupLauncher() {
+    }
+
+    static Process start(NodeConfig config, long primaryPid) throws IOException {
+        return new ProcessBuilder(command(config, primaryPid))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+    }
+
+    static List<String> command(NodeConfig config, long primaryPid) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(config.backupJavaOptions());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ServerMain.class.getName());
+        command.add(sap(config.shutdownSap()));
+        command.add(sap(config.proxySap()));
+        command.add(sap(config.backupSap()));
+        command.add(sap(config.heartbeatSap()));
+        command.add(config.saveFile().map(Path::toString).orElse(ServerCommand.NULL));
+        command.add(Long.toString(primaryPid));
+        command.add(ServerCommand.NULL);
+        command.add("--heartbeat-interval=" + duration(config.heartbeatInterval()));
+        command.add("--heartbeat-misses=" + config.heartbeatMisses());
+        command.add("--replication=" + config.replication().word());
+        command.add("--backup-restarts=" + config.backupRestarts());
+        command.add("--on-backup-loss=" + config.onBackupLoss().name().toLowerCase(java.util.Locale.ROOT));
+        command.add("--primary-register-timeout=" + duration(config.primaryRegisterTimeout()));
+        command.add("--match-budget=" + duration(config.matchBudget()));
+        config.notifyCommand().ifPresent(notify -> command.add("--notify=" + notify));
+        if (!config.backupJavaOptions().isEmpty()) {
+            command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
+        }
+        return command;
+    }
+
+    static String sap(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String duration(Duration duration) {
+        return duration.toNanos() + "ns";
+    }
+}

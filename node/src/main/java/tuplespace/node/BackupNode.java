@@ -1,0 +1,292 @@
+package tuplespace.node;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.failure.HeartbeatMonitor;
+import tuplespace.failure.Ticker;
+import tuplespace.ops.OperatorEvent;
+import tuplespace.replication.AnswerTable;
+import tuplespace.replication.BackupLog;
+import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.ReplicationFrames;
+import tuplespace.replication.ReplicationInvariantException;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.Effect;
+import tuplespace.space.TupleSpace;
+
+/**
+ * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
+ * a pattern), acknowledges them, exchanges heartbeats, and when the primary fails fences it and takes over.
+ * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.
+ */
+final class BackupNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
+    static final Duration WAIT_FOR_PRIMARY = Duration.ofSeconds(30);
+    static final Duration FENCING_LIMIT = Duration.ofSeconds(5);
+
+    private final ServerNode node;
+    private final NodeConfig config;
+    private final long primaryPid;
+    private final long pid = ProcessHandle.current().pid();
+    private final Ticker ticker = Ticker.SYSTEM;
+    private final ReplicatedState state = new ReplicatedState(new TupleSpace());
+    private final BackupLog log = new BackupLog();
+    private Channel server;
+    private Channel replication;
+    private Channel heartbeat;
+    private HeartbeatMonitor monitor;
+    private ScheduledFuture<?> heartbeatTask;
+    private boolean caughtUp;
+    private boolean stopping;
+    private boolean takingOver;
+
+    BackupNode(ServerNode node, NodeConfig config) {
+        this.node = node;
+        this.config = config;
+        this.primaryPid = config.primaryHandle().orElseThrow();
+    }
+
+    void start() {
+        new NodeNetwork(node.loop()).bind(config.backupSap(), replicationInitializer(),
+                NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
+                cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
+                        + ": " + cause));
+        node.loop().schedule(() -> {
+            if (replication == null && !stopping && !takingOver) {
+                LOG.error("backup: no primary connected within {}; exiting", WAIT_FOR_PRIMARY);
+                stop(1);
+            }
+        }, WAIT_FOR_PRIMARY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // --- replication ----------------------------------------------------------------------------------
+
+    private void onMessage(Channel channel, ReplicationMessage message) {
+        if (channel != replication) {
+            adoptOrReject(channel, message);
+            return;
+        }
+        monitor.onHeartbeat(ticker.nanos()); // anything from the primary shows it is alive
+        if (message instanceof ReplicationMessage.Entries entries) {
+            onEntries(entries);
+        } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
+            state.space().applyEffect(new Effect(java.util.List.of(), slice.pairs()));
+        } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
+            onSnapshotEnd(end);
+        } else if (message instanceof ReplicationMessage.Stop stop) {
+            LOG.info("backup told to stop: {}", stop.reason());
+            stop(0);
+        } else {
+            LOG.warn("backup ignores an unexpected {} on the replication link", message.getClass().getSimpleName());
+        }
+    }
+
+    /** The first connection that opens with a snapshot is the primary's; any other is a stray and is closed. */
+    private void adoptOrReject(Channel channel, ReplicationMessage message) {
+        if (!(message instanceof ReplicationMessage.SnapshotBegin begin) || replication != null || stopping || takingOver) {
+            LOG.warn("backup closes a connection that is not its primary's replication link");
+            channel.close();
+            return;
+        }
+        if (begin.primaryPid() != primaryPid) {
+            LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it anyway",
+                    begin.primaryPid(), primaryPid);
+        }
+        replication = channel;
+        log.begin(begin.epoch(), begin.index());
+        node.setEpoch(begin.epoch());
+        for (AnswerTable.Entry entry : begin.answers()) {
+            state.answers().record(entry.conn(), entry.seq(), entry.answer());
+        }
+        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
+                BackupSupervisor.FIRST_CONTACT_GRACE);
+        long interval = config.heartbeatInterval().toNanos();
+        heartbeatTask = node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
+        connectHeartbeat();
+        LOG.info("backup following primary epoch {} from index {}", begin.epoch(), begin.index());
+    }
+
+    private void onSnapshotEnd(ReplicationMessage.SnapshotEnd end) {
+        if (log.lastIndex() != end.index()) {
+            throw new ReplicationInvariantException("the snapshot ended at index " + end.index()
+                    + " but the entries received reach index " + log.lastIndex());
+        }
+        checkDigest(end.digest(), "the snapshot's end");
+        caughtUp = true;
+        LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
+        acknowledge();
+    }
+
+    private void onEntries(ReplicationMessage.Entries entries) {
+        for (Replicated entry : entries.entries()) {
+            log.accept(entry);
+            state.apply(entry.change());
+        }
+        node.setEpoch(log.epoch());
+        if (caughtUp) {
+            checkDigest(entries.digestAfter(), "index " + log.lastIndex());
+            acknowledge();
+        }
+    }
+
+    private void checkDigest(long primaryDigest, String where) {
+        if (state.space().digest() != primaryDigest) {
+            throw new ReplicationInvariantException("the backup's digest " + state.space().digest()
+                    + " differs from the primary's " + primaryDigest + " at " + where);
+        }
+    }
+
+    private void acknowledge() {
+        replication.writeAndFlush(new ReplicationMessage.Ack(log.lastIndex(), state.space().digest(), pid),
+                replication.voidPromise());
+    }
+
+    // --- heartbeats and failure detection ---------------------------------------------------------------
+
+    private void connectHeartbeat() {
+        new NodeNetwork(node.loop()).connect(config.heartbeatSap(), heartbeatInitializer(),
+                NodeNetwork.deadline(Duration.ofSeconds(3)), () -> !stopping && !takingOver,
+                channel -> {
+                    heartbeat = channel;
+                    channel.writeAndFlush(new ReplicationMessage.Heartbeat(pid));
+                },
+                cause -> primaryLost("could not open the heartbeat link to HEARTBEAT_SAP "
+                        + NodeNetwork.describe(config.heartbeatSap()) + ": " + cause));
+    }
+
+    private void heartbeatTick() {
+        if (stopping || takingOver) {
+            return;
+        }
+        if (heartbeat != null) {
+            heartbeat.writeAndFlush(new ReplicationMessage.Heartbeat(pid), heartbeat.voidPromise());
+        }
+        long now = ticker.nanos();
+        if (monitor.failed(now)) {
+            primaryLost("no heartbeat from the primary for " + monitor.missed(now) + " intervals of "
+                    + config.heartbeatInterval());
+        }
+    }
+
+    /** SPEC §4: the primary failed. Fence it, then take over with the next epoch. */
+    private void primaryLost(String why) {
+        if (stopping || takingOver) {
+            return;
+        }
+        if (!caughtUp) {
+            LOG.error("backup lost its primary before catching up ({}); it holds no complete copy and exits", why);
+            stop(1);
+            return;
+        }
+        takingOver = true;
+        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; fencing primary pid " + primaryPid);
+        closeEverything();
+        Fencing.killAndAwait(primaryPid, node.loop(), FENCING_LIMIT,
+                () -> node.becomePrimary(state, log.epoch() + 1, log.lastIndex(), true),
+                node::failStop);
+    }
+
+    private void stop(int status) {
+        stopping = true;
+        closeEverything();
+        node.exit(status);
+    }
+
+    private void closeEverything() {
+        if (heartbeatTask != null) {
+            heartbeatTask.cancel(false);
+        }
+        for (Channel channel : new Channel[] {replication, heartbeat, server}) {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    private void onInvariantBroken(ReplicationInvariantException e) {
+        stopping = true;
+        closeEverything();
+        node.failStop(e.getMessage());
+    }
+
+    // --- channels -------------------------------------------------------------------------------------
+
+    private ChannelInitializer<SocketChannel> replicationInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                ReplicationFrames.addTo(channel.pipeline());
+                channel.pipeline().addLast(new ReplicationLinkHandler());
+            }
+        };
+    }
+
+    private ChannelInitializer<SocketChannel> heartbeatInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                ReplicationFrames.addTo(channel.pipeline());
+                channel.pipeline().addLast(new HeartbeatLinkHandler());
+            }
+        };
+    }
+
+    /** Connections accepted on BACKUP_SAP; on the node's event loop. */
+    private final class ReplicationLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
+            if (stopping || takingOver) {
+                return;
+            }
+            try {
+                onMessage(context.channel(), message);
+            } catch (ReplicationInvariantException e) {
+                onInvariantBroken(e);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            if (context.channel() == replication) {
+                primaryLost("the replication link from the primary closed");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            LOG.warn("backup closes a connection on BACKUP_SAP: {}", cause.toString());
+            context.close();
+        }
+    }
+
+    private final class HeartbeatLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
+            if (message instanceof ReplicationMessage.Heartbeat && monitor != null) {
+                monitor.onHeartbeat(ticker.nanos());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            if (context.channel() == heartbeat) {
+                primaryLost("the heartbeat link from the primary closed");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            context.close();
+        }
+    }
+}

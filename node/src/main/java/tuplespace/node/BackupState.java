@@ -1,0 +1,25 @@
+package tuplespace.node;
+
+/** {@code backup.state} in STATUS (docs/internals.md): the primary's view of its backup. */
+public enum BackupState {
+    /** Not started yet. */
+    NONE("none"),
+    /** Process launched, replication link not connected yet. */
+    STARTING("starting"),
+    /** Receiving the snapshot; answers do not wait for it. */
+    SYNCING("syncing"),
+    /** Acknowledging every effect; in sync mode answers wait for it. */
+    LIVE("live"),
+    /** Restarts exhausted: no backup, retrying with back-off. */
+    DEGRADED("degraded");
+
+    private final String word;
+
+    BackupState(String word) {
+        this.word = word;
+    }
+
+    public String word() {
+        return word;
+    }
+}

@@ -1,0 +1,385 @@
+package tuplespace.node;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.failure.HeartbeatMonitor;
+import tuplespace.failure.Ticker;
+import tuplespace.ops.OperatorEvent;
+import tuplespace.replication.ReplicationFrames;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.tuple.Pair;
+
+/**
+ * The primary's side of its backup (SPEC §4): starts the child process, brings it up to date with a
+ * snapshot in slices while serving, feeds it entries, watches it (link, heartbeats, process exit) and on
+ * failure restarts it a bounded number of times, then serves degraded and retries with back-off.
+ *
+ * <p>Every attempt has a generation number; callbacks from an older attempt (a late exit, a close) are ignored.
+ */
+final class BackupSupervisor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupSupervisor.class);
+    /** Pairs per snapshot slice: small enough that one slice never stalls the event loop for long. */
+    static final int SLICE_PAIRS = 2000;
+    static final Duration CONNECT_WINDOW = Duration.ofSeconds(15);
+    static final Duration RESTART_PAUSE = Duration.ofMillis(200);
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
+    static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
+
+    private final ServerNode node;
+    private final NodeConfig config;
+    private final PrimaryNode primary;
+    private final Ticker ticker = Ticker.SYSTEM;
+
+    private BackupState state = BackupState.NONE;
+    private long generation;
+    private boolean degraded;
+    private boolean everFailed;
+    private int consecutiveFailures;
+    private long restarts;
+    private Duration backoff = FIRST_BACKOFF;
+    private Process child;
+    private Channel replication;
+    private Channel heartbeat;
+    private HeartbeatMonitor monitor;
+    private String snapshotCursor;
+    private boolean snapshotting;
+    private boolean sliceQueued;
+    private Long backupPid;
+    private Long backupIndex;
+    private Long backupDigest;
+    private boolean ticking;
+
+    BackupSupervisor(ServerNode node, NodeConfig config, PrimaryNode primary) {
+        this.node = node;
+        this.config = config;
+        this.primary = primary;
+    }
+
+    void start() {
+        if (!ticking) {
+            ticking = true;
+            long interval = config.heartbeatInterval().toNanos();
+            node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
+        }
+        launch();
+    }
+
+    private void launch() {
+        if (primary.stopping()) {
+            return;
+        }
+        long attempt = ++generation;
+        state = BackupState.STARTING;
+        try {
+            child = BackupLauncher.start(config, primary.pid());
+        } catch (IOException e) {
+            failed(attempt, "could not start the backup process: " + e.getMessage());
+            return;
+        }
+        LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
+        child.onExit().thenAccept(exited -> node.loop().execute(
+                () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
+        new NodeNetwork(node.loop()).connect(config.backupSap(), replicationInitializer(attempt),
+                NodeNetwork.deadline(CONNECT_WINDOW), () -> attempt == generation && !primary.stopping(),
+                channel -> onConnected(attempt, channel),
+                cause -> failed(attempt, "could not connect to the backup at BACKUP_SAP "
+                        + NodeNetwork.describe(config.backupSap()) + ": " + cause));
+    }
+
+    private void onConnected(long attempt, Channel channel) {
+        if (attempt != generation || primary.stopping()) {
+            channel.close();
+            return;
+        }
+        // Entries appended before the snapshot starts are in the snapshot: they go to nobody.
+        primary.flushEntries();
+        replication = channel;
+        state = BackupState.SYNCING;
+        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
+                FIRST_CONTACT_GRACE);
+        snapshotCursor = null;
+        snapshotting = true;
+        channel.writeAndFlush(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
+                primary.state().answers().entries()));
+        LOG.info("primary streams a snapshot of {} pairs from index {} to the backup", primary.state().space().size(),
+                primary.lastIndex());
+        scheduleSnapshotSlice(attempt);
+    }
+
+    private void scheduleSnapshotSlice(long attempt) {
+        if (!sliceQueued) {
+            sliceQueued = true;
+            node.loop().execute(() -> {
+                sliceQueued = false;
+                sendSnapshotSlice(attempt);
+            });
+        }
+    }
+
+    /**
+     * One slice per event-loop task, paced by the channel's writability, so serving goes on in between. The
+     * slices are fuzzy; every entry since the snapshot began goes down the same link in order, which makes
+     * the copy exact (docs/internals.md).
+     */
+    private void sendSnapshotSlice(long attempt) {
+        if (attempt != generation || replication == null || !snapshotting) {
+            return;
+        }
+        if (!replication.isWritable()) {
+            return; // resumed by channelWritabilityChanged
+        }
+        List<Pair> slice = primary.state().space().slice(snapshotCursor, SLICE_PAIRS);
+        if (slice.isEmpty()) {
+            primary.flushEntries();
+            snapshotCursor = null;
+            snapshotting = false;
+            replication.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(),
+                    primary.state().space().digest()));
+            return;
+        }
+        snapshotCursor = slice.get(slice.size() - 1).key().text();
+        replication.writeAndFlush(new ReplicationMessage.SnapshotPairs(slice));
+        scheduleSnapshotSlice(attempt);
+    }
+
+    /** Sends a batch of entries down the link of the backup being synced or live; dropped if none. */
+    void replicate(ReplicationMessage.Entries entries) {
+        if (replication != null && replication.isActive()) {
+            replication.writeAndFlush(entries, replication.voidPromise());
+        }
+    }
+
+    private void onAcknowledged(long attempt, ReplicationMessage.Ack ack) {
+        if (attempt != generation) {
+            return;
+        }
+        backupPid = ack.backupPid();
+        backupIndex = ack.index();
+        backupDigest = ack.digest();
+        monitor.onHeartbeat(ticker.nanos());
+        if (state == BackupState.SYNCING) {
+            state = BackupState.LIVE;
+            degraded = false;
+            consecutiveFailures = 0;
+            backoff = FIRST_BACKOFF;
+            primary.backupLive(ack.index());
+            if (everFailed || node.epoch() > 1) {
+                node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + ack.backupPid() + " is live at index "
+                        + ack.index());
+            } else {
+                LOG.info("backup pid {} is live at index {}", ack.backupPid(), ack.index());
+            }
+        }
+        primary.backupAcknowledged(ack.index());
+    }
+
+    private void heartbeatTick() {
+        if (primary.stopping() || monitor == null) {
+            return;
+        }
+        if (heartbeat != null) {
+            heartbeat.writeAndFlush(new ReplicationMessage.Heartbeat(primary.pid()), heartbeat.voidPromise());
+        }
+        long now = ticker.nanos();
+        if (monitor.failed(now)) {
+            failed(generation, "no heartbeat from the backup for " + monitor.missed(now) + " intervals of "
+                    + config.heartbeatInterval());
+        }
+    }
+
+    /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (SPEC §4). */
+    private void failed(long attempt, String reason) {
+        if (attempt != generation || primary.stopping()) {
+            return;
+        }
+        generation++;
+        everFailed = true;
+        dropLinksAndChild();
+        primary.backupLost();
+        node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
+        if (config.onBackupLoss() == BackupLossPolicy.SHUTDOWN) {
+            state = BackupState.NONE;
+            primary.backupLostUnderShutdownPolicy();
+            return;
+        }
+        restarts++;
+        if (consecutiveFailures < config.backupRestarts()) {
+            consecutiveFailures++;
+            state = BackupState.STARTING;
+            node.loop().schedule(this::launch, RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        state = BackupState.DEGRADED;
+        if (!degraded) {
+            degraded = true;
+            node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
+                    + consecutiveFailures + " failed restarts; retrying every " + backoff + " or so");
+        }
+        node.loop().schedule(this::launch, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    private void dropLinksAndChild() {
+        if (replication != null) {
+            replication.close();
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        replication = null;
+        snapshotting = false;
+        heartbeat = null;
+        monitor = null;
+        backupPid = null;
+        backupIndex = null;
+        backupDigest = null;
+        if (child != null) {
+            child.destroyForcibly();
+            child = null;
+        }
+    }
+
+    /** Tells the backup to exit 0, waits (bounded) until it has, then runs {@code then} on the loop. */
+    void stop(Runnable then) {
+        generation++;
+        Process stopping = child;
+        if (replication != null && replication.isActive()) {
+            replication.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
+        } else if (stopping != null) {
+            stopping.destroyForcibly();
+        }
+        child = null;
+        if (stopping == null) {
+            node.loop().execute(then);
+            return;
+        }
+        stopping.onExit().orTimeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
+                node.loop().execute(() -> {
+                    if (timeout != null) {
+                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(), STOP_WAIT);
+                        stopping.destroyForcibly();
+                    }
+                    dropLinksAndChild();
+                    then.run();
+                }));
+    }
+
+    /** Kills the backup without ceremony (the primary is stale and must go at once). */
+    void abandon() {
+        generation++;
+        dropLinksAndChild();
+    }
+
+    NodeStatus.Backup status() {
+        BackupState shown = degraded && state != BackupState.LIVE ? BackupState.DEGRADED : state;
+        Long pid = backupPid != null ? backupPid : (child != null ? Long.valueOf(child.pid()) : null);
+        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts);
+    }
+
+    // --- channels -------------------------------------------------------------------------------------
+
+    private ChannelInitializer<SocketChannel> replicationInitializer(long attempt) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(1 << 20, 4 << 20));
+                ReplicationFrames.addTo(channel.pipeline());
+                channel.pipeline().addLast(new ReplicationLinkHandler(attempt));
+            }
+        };
+    }
+
+    ChannelInitializer<SocketChannel> heartbeatInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                ReplicationFrames.addTo(channel.pipeline());
+                channel.pipeline().addLast(new HeartbeatLinkHandler());
+            }
+        };
+    }
+
+    /** The replication link to one backup attempt; on the node's event loop. */
+    private final class ReplicationLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
+        private final long attempt;
+
+        ReplicationLinkHandler(long attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
+            if (message instanceof ReplicationMessage.Ack ack) {
+                onAcknowledged(attempt, ack);
+            } else {
+                LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext context) {
+            if (context.channel().isWritable() && snapshotting) {
+                scheduleSnapshotSlice(attempt);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            failed(attempt, "the replication link to the backup closed");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            LOG.warn("replication link error: {}", cause.toString());
+            context.close();
+        }
+    }
+
+    /**
+     * A connection to HEARTBEAT_SAP: adopted as the backup's heartbeat link once it sends a heartbeat with
+     * the current child's pid; anything else (a stray client, garbage) is closed and harms nothing.
+     */
+    private final class HeartbeatLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
+            if (!(message instanceof ReplicationMessage.Heartbeat beat) || child == null || beat.pid() != child.pid()
+                    || monitor == null) {
+                context.close();
+                return;
+            }
+            if (heartbeat != context.channel()) {
+                heartbeat = context.channel();
+            }
+            monitor.onHeartbeat(ticker.nanos());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            if (context.channel() == heartbeat) {
+                failed(generation, "the heartbeat link to the backup closed");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            context.close();
+        }
+    }
+}

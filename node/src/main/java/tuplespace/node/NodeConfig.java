@@ -1,0 +1,66 @@
+package tuplespace.node;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything a server process is started with (SPEC §3), validated: the positional addresses and files
+ * and the tuning options. A backup child gets the same settings with its primary's pid as handle.
+ */
+public record NodeConfig(
+        InetSocketAddress shutdownSap,
+        InetSocketAddress proxySap,
+        InetSocketAddress backupSap,
+        InetSocketAddress heartbeatSap,
+        Optional<Path> saveFile,
+        OptionalLong primaryHandle,
+        Optional<Path> initFile,
+        Duration heartbeatInterval,
+        int heartbeatMisses,
+        ReplicationMode replication,
+        int backupRestarts,
+        BackupLossPolicy onBackupLoss,
+        Duration primaryRegisterTimeout,
+        Duration matchBudget,
+        Optional<String> notifyCommand,
+        List<String> backupJavaOptions) {
+
+    public NodeConfig {
+        Objects.requireNonNull(shutdownSap, "shutdownSap");
+        Objects.requireNonNull(proxySap, "proxySap");
+        Objects.requireNonNull(backupSap, "backupSap");
+        Objects.requireNonNull(heartbeatSap, "heartbeatSap");
+        Objects.requireNonNull(saveFile, "saveFile");
+        Objects.requireNonNull(primaryHandle, "primaryHandle");
+        Objects.requireNonNull(initFile, "initFile");
+        requirePositive("--heartbeat-interval", heartbeatInterval);
+        requirePositive("--primary-register-timeout", primaryRegisterTimeout);
+        requirePositive("--match-budget", matchBudget);
+        if (heartbeatMisses < 1) {
+            throw new IllegalArgumentException("--heartbeat-misses: expected a number >= 1, found " + heartbeatMisses);
+        }
+        if (backupRestarts < 0) {
+            throw new IllegalArgumentException("--backup-restarts: expected a number >= 0, found " + backupRestarts);
+        }
+        Objects.requireNonNull(replication, "replication");
+        Objects.requireNonNull(onBackupLoss, "onBackupLoss");
+        Objects.requireNonNull(notifyCommand, "notifyCommand");
+        backupJavaOptions = List.copyOf(backupJavaOptions);
+    }
+
+    /** Started without a primary handle: this process is the primary. */
+    public boolean startsAsPrimary() {
+        return primaryHandle.isEmpty();
+    }
+
+    private static void requirePositive(String option, Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(option + ": expected a positive duration, found " + duration);
+        }
+    }
+}

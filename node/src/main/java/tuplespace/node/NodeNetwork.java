@@ -1,0 +1,91 @@
+package tuplespace.node;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Sockets for a node: every channel lives on the node's one event loop, so handlers run on the thread that
+ * owns the node state and need no hand-off. Every connect has a timeout; binds and connects are retried
+ * until a deadline (a port the previous owner just released, a peer still starting).
+ */
+final class NodeNetwork {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration RETRY_PAUSE = Duration.ofMillis(20);
+
+    private final EventLoop loop;
+
+    NodeNetwork(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Binds {@code address} (SO_REUSEADDR), retrying until {@code deadlineNanos}; reports the channel or the last failure. */
+    void bind(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
+              Consumer<Channel> bound, Consumer<Throwable> failed) {
+        ChannelFuture future = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(address);
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                bound.accept(future.channel());
+            } else if (System.nanoTime() - deadlineNanos < 0) {
+                loop.schedule(() -> bind(address, initializer, deadlineNanos, bound, failed),
+                        RETRY_PAUSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                failed.accept(f.cause());
+            }
+        });
+    }
+
+    /** Connects to {@code address}, retrying until {@code deadlineNanos}; {@code stillWanted} can cancel the retries. */
+    void connect(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
+                 java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected, Consumer<Throwable> failed) {
+        if (!stillWanted.getAsBoolean()) {
+            return;
+        }
+        ChannelFuture future = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(initializer)
+                .connect(address);
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                connected.accept(future.channel());
+            } else if (System.nanoTime() - deadlineNanos < 0 && stillWanted.getAsBoolean()) {
+                loop.schedule(() -> connect(address, initializer, deadlineNanos, stillWanted, connected, failed),
+                        RETRY_PAUSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                failed.accept(f.cause());
+            }
+        });
+    }
+
+    static long deadline(Duration fromNow) {
+        return System.nanoTime() + fromNow.toNanos();
+    }
+
+    static String describe(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,285 @@
+package tuplespace.node;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.frame.Frame;
+import tuplespace.ops.OperatorEvent;
+import tuplespace.pattern.MatchBudget;
+import tuplespace.replication.AnswerRelease;
+import tuplespace.replication.Change;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicationMessage;
+
+/**
+ * The acting primary: evaluates the proxy's requests, remembers update answers (exactly once, SPEC §4),
+ * replicates every change to its backup and releases answers by the rule of {@link AnswerRelease}.
+ * Runs entirely on the node's event loop.
+ */
+final class PrimaryNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryNode.class);
+    /** Entries per replication frame before an early flush (a burst normally flushes once at its end). */
+    private static final int MAX_BATCH = 2048;
+    /** How long a fresh primary waits for its first backup before registering anyway (SPEC §3 order). */
+    private static final Duration FIRST_BACKUP_WAIT = Duration.ofSeconds(10);
+
+    private final ServerNode node;
+    private final NodeConfig config;
+    private final ReplicatedState state;
+    private final boolean afterFailover;
+    private final long pid = ProcessHandle.current().pid();
+    private final List<Replicated> batch = new ArrayList<>();
+    private final AnswerRelease<Frame.Answer> release;
+    private final Set<Long> clients = new HashSet<>();
+    private final BackupSupervisor backup;
+    private final ProxyLink proxy;
+    private final List<Channel> listeners = new ArrayList<>();
+    private long lastIndex;
+    private boolean flushScheduled;
+    private boolean registered;
+    private boolean stopping;
+
+    PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex, boolean afterFailover) {
+        this.node = node;
+        this.config = config;
+        this.state = state;
+        this.lastIndex = lastIndex;
+        this.afterFailover = afterFailover;
+        this.release = new AnswerRelease<>(this::sendAnswer);
+        this.backup = new BackupSupervisor(node, config, this);
+        this.proxy = new ProxyLink(node, config, this);
+    }
+
+    void start() {
+        NodeNetwork network = new NodeNetwork(node.loop());
+        long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
+        network.bind(config.heartbeatSap(), backup.heartbeatInitializer(), deadline, listeners::add,
+                cause -> startFailed("HEARTBEAT_SAP " + NodeNetwork.describe(config.heartbeatSap()), cause));
+        network.bind(config.shutdownSap(), new ShutdownServer(this).initializer(), deadline, listeners::add,
+                cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
+        if (afterFailover) {
+            // Register first: clients wait for us (DESIGN "Failover": nothing slow before registering).
+            proxy.connect();
+        } else {
+            backup.start();
+            node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void startFailed(String what, Throwable cause) {
+        LOG.error("primary cannot bind {}: {}", what, cause.toString());
+        stopWithoutSaving(1);
+    }
+
+    /** The first backup is live (or could not start in time): now join the proxy (SPEC §3). */
+    void registerIfNotYet() {
+        if (!proxy.started() && !stopping) {
+            proxy.connect();
+        }
+    }
+
+    void onRegistered(long proxyPid) {
+        registered = true;
+        LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
+        if (afterFailover) {
+            node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
+            backup.start();
+        }
+    }
+
+    void onRequest(Frame.Request request) {
+        if (stopping) {
+            return;
+        }
+        long conn = request.conn();
+        clients.add(conn);
+        if (request.floor() > 0 && state.answers().hasReleasable(conn, request.floor())) {
+            append(new Change.Released(conn, request.floor()));
+        }
+        Optional<String> remembered = state.answers().lookup(conn, request.seq());
+        if (remembered.isPresent()) {
+            // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
+            release.offer(lastIndex, new Frame.Answer(conn, request.seq(), remembered.get()));
+            return;
+        }
+        RequestEvaluator.Evaluation evaluation = node.evaluator().evaluate(request.line(), state.space(),
+                MatchBudget.of(config.matchBudget(), System::nanoTime));
+        if (evaluation.update()) {
+            state.answers().record(conn, request.seq(), evaluation.answer());
+            append(new Change.Applied(conn, request.seq(), evaluation.effect(), evaluation.answer()));
+        }
+        // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
+        release.offer(lastIndex, new Frame.Answer(conn, request.seq(), evaluation.answer()));
+    }
+
+    void onClientClosed(long conn) {
+        clients.remove(conn);
+        if (!stopping && state.answers().hasConnection(conn)) {
+            state.answers().close(conn);
+            append(new Change.Closed(conn));
+        }
+    }
+
+    /** Adds a change the primary already made to its state to the replication log. */
+    private void append(Change change) {
+        lastIndex++;
+        batch.add(new Replicated(node.epoch(), lastIndex, change));
+        if (batch.size() >= MAX_BATCH) {
+            flushEntries();
+        }
+        scheduleFlush();
+    }
+
+    /** Flushes at the end of the current burst of work: one frame to the backup and one write to the proxy. */
+    void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            node.loop().execute(() -> {
+                flushScheduled = false;
+                flushEntries();
+                proxy.flush();
+            });
+        }
+    }
+
+    /** Sends the entries appended so far to the backup's link, if one is connected; else they are dropped. */
+    void flushEntries() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        backup.replicate(new ReplicationMessage.Entries(batch, state.space().digest()));
+        batch.clear();
+    }
+
+    private void sendAnswer(Frame.Answer answer) {
+        proxy.write(answer);
+        scheduleFlush();
+    }
+
+    // --- the backup's view, called by BackupSupervisor -------------------------------------------------
+
+    void backupLive(long acknowledgedIndex) {
+        if (config.replication() == ReplicationMode.SYNC) {
+            release.startHolding(acknowledgedIndex);
+        }
+        registerIfNotYet();
+    }
+
+    void backupAcknowledged(long index) {
+        release.acknowledged(index);
+    }
+
+    /** No live backup: SPEC §4 says keep serving, so nothing waits for acknowledgements any more. */
+    void backupLost() {
+        release.stopHolding();
+    }
+
+    void backupLostUnderShutdownPolicy() {
+        shutdown("the backup was lost and --on-backup-loss is shutdown");
+    }
+
+    // --- stopping ---------------------------------------------------------------------------------------
+
+    /** SHUTDOWN, or the proxy is gone: stop the backup, save SAVE_FILE, exit 0 (SPEC §4). */
+    void shutdown(String reason) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        node.changeRole(NodeRole.STOPPING);
+        node.notifyOperator(OperatorEvent.SHUTDOWN, reason);
+        flushEntries();
+        backup.stop(() -> {
+            int status = save() ? 0 : 1;
+            closeLinks();
+            node.exit(status);
+        });
+    }
+
+    /** The proxy refused us (stale epoch): exit at once, write nothing (DESIGN "Failover"). */
+    void onStaleEpoch(long currentEpoch) {
+        node.notifyOperator(OperatorEvent.STALE_EPOCH, "the proxy has seen epoch " + currentEpoch
+                + "; this primary (epoch " + node.epoch() + ") stops without saving");
+        stopWithoutSaving(1);
+    }
+
+    void onProxyLost(String why) {
+        if (stopping) {
+            return;
+        }
+        node.notifyOperator(OperatorEvent.PROXY_LOST, why);
+        shutdown("the proxy link was lost: " + why);
+    }
+
+    void onProxyUnreachable(String why) {
+        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why);
+        stopping = true;
+        backup.stop(() -> {
+            closeLinks();
+            node.exit(1);
+        });
+    }
+
+    private void stopWithoutSaving(int status) {
+        stopping = true;
+        backup.abandon();
+        closeLinks();
+        node.exit(status);
+    }
+
+    private boolean save() {
+        if (config.saveFile().isEmpty()) {
+            return true;
+        }
+        try {
+            node.persistence().save(config.saveFile().get(), state.space());
+            LOG.info("saved {} pairs to {}", state.space().size(), config.saveFile().get());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + config.saveFile().get() + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void closeLinks() {
+        listeners.forEach(Channel::close);
+        proxy.close();
+    }
+
+    // --- what STATUS and the supervisor read ----------------------------------------------------------
+
+    NodeStatus status() {
+        return new NodeStatus(node.role().word(), pid, node.epoch(), config.replication().word(), lastIndex,
+                state.space().size(), state.space().digest(), backup.status(), clients.size(),
+                config.saveFile().map(Object::toString).orElse(null));
+    }
+
+    ReplicatedState state() {
+        return state;
+    }
+
+    long lastIndex() {
+        return lastIndex;
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    boolean registered() {
+        return registered;
+    }
+}

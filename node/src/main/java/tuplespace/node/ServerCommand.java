@@ -1,0 +1,159 @@
+package tuplespace.node;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE} (SPEC §3).
+ * Self-contained so the launcher can add it as a subcommand. Exit status: 0 after a clean stop, 2 for
+ * malformed arguments, 1 for any other failure (an unreadable INIT_FILE, a broken invariant, ...).
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs a tuple space server: the primary (PRIMARY_HANDLE null) or its backup.",
+                "The primary starts its backup itself; you normally start only the primary."})
+public final class ServerCommand implements Callable<Integer> {
+
+    static final String NULL = "null";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = ArgumentConverters.SapConverter.class,
+            description = "host:port the acting primary listens on for SHUTDOWN and STATUS")
+    private InetSocketAddress shutdownSap;
+
+    @Parameters(index = "1", paramLabel = "PROXY_SAP", converter = ArgumentConverters.SapConverter.class,
+            description = "the proxy's PRIMARY_SAP (host:port) the primary registers with")
+    private InetSocketAddress proxySap;
+
+    @Parameters(index = "2", paramLabel = "BACKUP_SAP", converter = ArgumentConverters.SapConverter.class,
+            description = "host:port the backup listens on for replication")
+    private InetSocketAddress backupSap;
+
+    @Parameters(index = "3", paramLabel = "HEARTBEAT_SAP", converter = ArgumentConverters.SapConverter.class,
+            description = "host:port the primary listens on for the backup's heartbeats")
+    private InetSocketAddress heartbeatSap;
+
+    @Parameters(index = "4", paramLabel = "SAVE_FILE", description = "where SHUTDOWN saves the space (null: nowhere)")
+    private String saveFile;
+
+    @Parameters(index = "5", paramLabel = "PRIMARY_HANDLE", description = "null for the primary; the primary's pid for a backup")
+    private String primaryHandle;
+
+    @Parameters(index = "6", paramLabel = "INIT_FILE", description = "a saved space to start from (null: empty)")
+    private String initFile;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "50ms",
+            converter = ArgumentConverters.DurationConverter.class,
+            description = "time between heartbeats on the primary-backup link (default: ${DEFAULT-VALUE})")
+    private Duration heartbeatInterval;
+
+    @Option(names = "--heartbeat-misses", paramLabel = "N", defaultValue = "6",
+            description = "heartbeat intervals without a heartbeat before the peer counts as failed (default: ${DEFAULT-VALUE})")
+    private int heartbeatMisses;
+
+    @Option(names = "--replication", paramLabel = "sync|async", defaultValue = "sync",
+            description = "sync: answer only once the backup has the update; async: answer first (default: ${DEFAULT-VALUE})")
+    private String replication;
+
+    @Option(names = "--backup-restarts", paramLabel = "N", defaultValue = "3",
+            description = "restarts of a failed backup before serving degraded (default: ${DEFAULT-VALUE})")
+    private int backupRestarts;
+
+    @Option(names = "--on-backup-loss", paramLabel = "degrade|shutdown", defaultValue = "degrade",
+            description = "degrade: keep serving and restart the backup; shutdown: save and stop (default: ${DEFAULT-VALUE})")
+    private String onBackupLoss;
+
+    @Option(names = "--primary-register-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = ArgumentConverters.DurationConverter.class,
+            description = "how long the primary tries to connect and register with the proxy (default: ${DEFAULT-VALUE})")
+    private Duration primaryRegisterTimeout;
+
+    @Option(names = "--match-budget", paramLabel = "DURATION", defaultValue = "100ms",
+            converter = ArgumentConverters.DurationConverter.class,
+            description = "pattern matching time allowed per request (default: ${DEFAULT-VALUE})")
+    private Duration matchBudget;
+
+    @Option(names = "--notify", paramLabel = "COMMAND",
+            description = "run with sh -c on every operator event, with TUPLESPACE_EVENT, _ROLE, _EPOCH, _DETAIL set")
+    private String notifyCommand;
+
+    @Option(names = "--backup-java-opts", paramLabel = "OPTS", defaultValue = "",
+            description = "JVM options for the backup child process, space-separated (default: none)")
+    private String backupJavaOpts;
+
+    @Override
+    public Integer call() {
+        NodeConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return ServerNode.run(config);
+    }
+
+    NodeConfig toConfig() {
+        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap,
+                optionalPath("SAVE_FILE", saveFile), handle(primaryHandle), optionalPath("INIT_FILE", initFile),
+                heartbeatInterval, heartbeatMisses,
+                choice("--replication", replication, ReplicationMode.class),
+                backupRestarts,
+                choice("--on-backup-loss", onBackupLoss, BackupLossPolicy.class),
+                primaryRegisterTimeout, matchBudget, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
+                backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")));
+    }
+
+    private static Optional<Path> optionalPath(String name, String value) {
+        if (value.equals(NULL)) {
+            return Optional.empty();
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + ": expected a file path or null, found an empty string");
+        }
+        try {
+            return Optional.of(Path.of(value));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(name + ": expected a file path or null, found '" + value + "' ("
+                    + e.getReason() + ")");
+        }
+    }
+
+    private static OptionalLong handle(String value) {
+        if (value.equals(NULL)) {
+            return OptionalLong.empty();
+        }
+        try {
+            long pid = Long.parseLong(value);
+            if (pid > 0) {
+                return OptionalLong.of(pid);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PRIMARY_HANDLE: expected null or the primary's pid (a positive number), found '"
+                + value + "'");
+    }
+
+    private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException(option + ": expected one of "
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT) + ", found '" + value + "'");
+    }
+}

@@ -1,0 +1,14 @@
+package tuplespace.node;
+
+import picocli.CommandLine;
+
+/** Runs {@link ServerCommand} as a process of its own (the primary starts its backup this way). */
+public final class ServerMain {
+
+    private ServerMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServerCommand()).execute(args));
+    }
+}

@@ -1,0 +1,143 @@
+package tuplespace.node;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.ops.Notifier;
+import tuplespace.ops.OperatorEvent;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.TupleSpace;
+
+/**
+ * One server process: the event loop that owns all node state, the role it plays ({@link NodeRole}) and
+ * how it ends. It starts as {@link PrimaryNode} or {@link BackupNode}; a backup whose primary failed hands
+ * its state to a new {@link PrimaryNode} on the same loop.
+ */
+public final class ServerNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerNode.class);
+
+    private final NodeConfig config;
+    private final RequestEvaluator evaluator;
+    private final SpacePersistence persistence;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Notifier notifier;
+    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    // Owned by the event loop (written there only; read by the notifier on the same thread).
+    private NodeRole role = NodeRole.STARTING;
+    private long epoch;
+
+    ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
+        this.config = config;
+        this.evaluator = evaluator;
+        this.persistence = persistence;
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("node"), NioIoHandler.newFactory());
+        this.loop = group.next();
+        this.notifier = new Notifier(config.notifyCommand(), () -> role.word(), () -> epoch);
+    }
+
+    /** Runs a server process to its end; returns the exit status. */
+    public static int run(NodeConfig config) {
+        return run(config, new CodecRequestEvaluator(), new SpaceFilePersistence());
+    }
+
+    static int run(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
+        TupleSpace space = new TupleSpace();
+        if (config.initFile().isPresent()) {
+            try {
+                space = persistence.load(config.initFile().get());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("server: INIT_FILE " + config.initFile().get() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        ServerNode node = new ServerNode(config, evaluator, persistence);
+        node.start(space);
+        return node.awaitExit();
+    }
+
+    void start(TupleSpace space) {
+        loop.execute(() -> {
+            if (config.startsAsPrimary()) {
+                becomePrimary(new ReplicatedState(space), 1, 0, false);
+            } else {
+                changeRole(NodeRole.BACKUP);
+                new BackupNode(this, config).start();
+            }
+        });
+    }
+
+    /** Serves as primary of {@code newEpoch}; {@code afterFailover} registers with the proxy first (fast path). */
+    void becomePrimary(ReplicatedState state, long newEpoch, long lastIndex, boolean afterFailover) {
+        changeRole(NodeRole.PRIMARY);
+        epoch = newEpoch;
+        new PrimaryNode(this, config, state, lastIndex, afterFailover).start();
+    }
+
+    void changeRole(NodeRole next) {
+        NodeRole.validate(role, next);
+        LOG.info("{} -> {} (pid {})", role, next, ProcessHandle.current().pid());
+        role = next;
+    }
+
+    /** Ends the process with {@code status} once the loop has let go; safe to call more than once. */
+    void exit(int status) {
+        if (role != NodeRole.STOPPED) {
+            role = NodeRole.STOPPED;
+        }
+        exitCode.complete(status);
+    }
+
+    int awaitExit() {
+        int status = exitCode.join();
+        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        notifier.close();
+        return status;
+    }
+
+    void notifyOperator(OperatorEvent event, String detail) {
+        notifier.notify(event, detail);
+    }
+
+    /** Fail-stop (STYLE §8): a broken invariant is logged at ERROR and the process exits non-zero. */
+    void failStop(String why) {
+        LOG.error("{} pid {} stops on a broken invariant: {}", role, ProcessHandle.current().pid(), why);
+        exit(1);
+    }
+
+    NodeRole role() {
+        return role;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    void setEpoch(long epoch) {
+        this.epoch = epoch;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    RequestEvaluator evaluator() {
+        return evaluator;
+    }
+
+    SpacePersistence persistence() {
+        return persistence;
+    }
+
+    CompletableFuture<Integer> exitFuture() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,20 @@
+package tuplespace.node;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import tuplespace.space.SpaceFile;
+import tuplespace.space.TupleSpace;
+
+/** SAVE_FILE and INIT_FILE through the store's {@link SpaceFile} (SPEC §5; atomic save). */
+final class SpaceFilePersistence implements SpacePersistence {
+
+    @Override
+    public TupleSpace load(Path file) throws IOException {
+        return SpaceFile.load(file);
+    }
+
+    @Override
+    public void save(Path file, TupleSpace space) throws IOException {
+        SpaceFile.save(file, space);
+    }
+}

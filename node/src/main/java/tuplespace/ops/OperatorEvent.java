@@ -1,0 +1,52 @@
+package tuplespace.ops;
+
+/**
+ * The events an operator is told about (SPEC §4). The wire names are stable: scripts given to
+ * {@code --notify} read them from {@code TUPLESPACE_EVENT}, and log searches rely on them.
+ */
+public enum OperatorEvent {
+    /** The primary lost its backup (link closed or heartbeats missed). */
+    BACKUP_FAILED("backup_failed", Severity.WARN),
+    /** A (re)started backup caught up and acknowledges every effect again. */
+    BACKUP_RESTORED("backup_restored", Severity.WARN),
+    /** Backup restarts are exhausted: serving without a second copy, retrying with back-off. */
+    BACKUP_DEGRADED("backup_degraded", Severity.ERROR),
+    /** The backup saw its primary fail and fenced it (killed it through its handle). */
+    PRIMARY_FAILED("primary_failed", Severity.ERROR),
+    /** The former backup serves as primary with a higher epoch. */
+    FAILOVER_COMPLETE("failover_complete", Severity.WARN),
+    /** The proxy refused this primary: a primary of the same or a higher epoch was seen. */
+    STALE_EPOCH("stale_epoch", Severity.ERROR),
+    /** The primary lost its link to the proxy: it saves and stops. */
+    PROXY_LOST("proxy_lost", Severity.ERROR),
+    /** The primary could not register with the proxy in time. */
+    PROXY_UNREACHABLE("proxy_unreachable", Severity.ERROR),
+    /** The node stops on request (SHUTDOWN) or because it lost its backup under {@code --on-backup-loss shutdown}. */
+    SHUTDOWN("shutdown", Severity.WARN),
+    /** SAVE_FILE could not be written. */
+    SAVE_FAILED("save_failed", Severity.ERROR);
+
+    /** The log level an event is reported at; never below WARN (SPEC §4). */
+    public enum Severity { WARN, ERROR }
+
+    private final String wireName;
+    private final Severity severity;
+
+    OperatorEvent(String wireName, Severity severity) {
+        this.wireName = wireName;
+        this.severity = severity;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

@@ -1,0 +1,79 @@
+package tuplespace.replication;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The answers given to updates, by client connection and request seq (Ratis calls this the retry cache).
+ * A request the proxy sends again after a failover finds its answer here and is not applied twice
+ * (SPEC §4: exactly once, same answer). Entries go when the proxy reports them delivered ({@code floor})
+ * or the connection closed; both are replicated, so primary and backup hold the same table.
+ */
+public final class AnswerTable {
+
+    /** One remembered answer, as a snapshot ships it. */
+    public record Entry(long conn, long seq, String answer) {
+    }
+
+    // Looked up by conn, never iterated into an answer: a HashMap is fine here.
+    private final Map<Long, NavigableMap<Long, String>> byConnection = new HashMap<>();
+    private int size;
+
+    public void record(long conn, long seq, String answer) {
+        if (byConnection.computeIfAbsent(conn, c -> new TreeMap<>()).put(seq, answer) == null) {
+            size++;
+        }
+    }
+
+    public Optional<String> lookup(long conn, long seq) {
+        NavigableMap<Long, String> answers = byConnection.get(conn);
+        return answers == null ? Optional.empty() : Optional.ofNullable(answers.get(seq));
+    }
+
+    /** Whether {@link #release} would remove anything: lets the primary skip replicating a no-op. */
+    public boolean hasReleasable(long conn, long floor) {
+        NavigableMap<Long, String> answers = byConnection.get(conn);
+        return answers != null && !answers.headMap(floor, true).isEmpty();
+    }
+
+    /** Forgets the answers on {@code conn} up to and including {@code floor}. */
+    public void release(long conn, long floor) {
+        NavigableMap<Long, String> answers = byConnection.get(conn);
+        if (answers == null) {
+            return;
+        }
+        NavigableMap<Long, String> delivered = answers.headMap(floor, true);
+        size -= delivered.size();
+        delivered.clear();
+        if (answers.isEmpty()) {
+            byConnection.remove(conn);
+        }
+    }
+
+    public boolean hasConnection(long conn) {
+        return byConnection.containsKey(conn);
+    }
+
+    public void close(long conn) {
+        NavigableMap<Long, String> answers = byConnection.remove(conn);
+        if (answers != null) {
+            size -= answers.size();
+        }
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** A copy of every entry, for a snapshot. The table is small: it holds only undelivered answers. */
+    public List<Entry> entries() {
+        List<Entry> entries = new ArrayList<>(size);
+        byConnection.forEach((conn, answers) -> answers.forEach((seq, answer) -> entries.add(new Entry(conn, seq, answer))));
+        return entries;
+    }
+}

@@ -1,0 +1,36 @@
+package tuplespace.replication;
+
+import java.util.Objects;
+import tuplespace.space.Effect;
+
+/**
+ * What one replication entry changes in a node's state: the space (an {@link Effect}, pattern-free, as the
+ * primary decided it) and the answer table that makes updates exactly-once across a failover (SPEC §4).
+ * Every change is absolute (sets or removes by key), so replaying a suffix over a fuzzy snapshot is exact.
+ */
+public sealed interface Change permits Change.Applied, Change.Released, Change.Closed {
+
+    /** An update on client connection {@code conn}, request {@code seq}: its effect and the answer it got. */
+    record Applied(long conn, long seq, Effect effect, String answer) implements Change {
+        public Applied {
+            Objects.requireNonNull(effect, "effect");
+            Objects.requireNonNull(answer, "answer");
+            if (seq < 1) {
+                throw new IllegalArgumentException("expected a request seq >= 1, found " + seq);
+            }
+        }
+    }
+
+    /** The proxy delivered every answer up to {@code floor} on {@code conn}: those entries may go. */
+    record Released(long conn, long floor) implements Change {
+        public Released {
+            if (floor < 1) {
+                throw new IllegalArgumentException("expected a floor >= 1, found " + floor);
+            }
+        }
+    }
+
+    /** The client connection {@code conn} closed: all its entries may go. */
+    record Closed(long conn) implements Change {
+    }
+}

@@ -1,0 +1,38 @@
+package tuplespace.replication;
+
+import tuplespace.space.TupleSpace;
+
+/**
+ * The replicated state of a node: the tuple space plus the answer table. The primary changes it by
+ * evaluating requests and records each change as a {@link Change}; the backup only ever applies changes,
+ * through {@link #apply}, which is deterministic and pattern-free, so the two copies cannot diverge.
+ */
+public final class ReplicatedState {
+
+    private final TupleSpace space;
+    private final AnswerTable answers = new AnswerTable();
+
+    public ReplicatedState(TupleSpace space) {
+        this.space = space;
+    }
+
+    public TupleSpace space() {
+        return space;
+    }
+
+    public AnswerTable answers() {
+        return answers;
+    }
+
+    /** Applies a change decided by a primary. Idempotent: every change sets or removes by key. */
+    public void apply(Change change) {
+        if (change instanceof Change.Applied applied) {
+            space.applyEffect(applied.effect());
+            answers.record(applied.conn(), applied.seq(), applied.answer());
+        } else if (change instanceof Change.Released released) {
+            answers.release(released.conn(), released.floor());
+        } else if (change instanceof Change.Closed closed) {
+            answers.close(closed.conn());
+        }
+    }
+}

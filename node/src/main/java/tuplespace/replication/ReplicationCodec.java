@@ -1,0 +1,204 @@
+package tuplespace.replication;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import tuplespace.space.Effect;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/**
+ * Binary form of a {@link ReplicationMessage} (one frame's payload, without the length prefix): a type
+ * byte, then fields; numbers are 8-byte big-endian longs, strings a 4-byte length and UTF-8 bytes, tuples
+ * their text form. {@link #decode} rejects anything else with {@link ReplicationProtocolException}: a
+ * stray client writing garbage to BACKUP_SAP or HEARTBEAT_SAP is dropped, it never crashes the node.
+ */
+public final class ReplicationCodec {
+
+    private static final byte SNAPSHOT_BEGIN = 1;
+    private static final byte SNAPSHOT_PAIRS = 2;
+    private static final byte SNAPSHOT_END = 3;
+    private static final byte ENTRIES = 4;
+    private static final byte ACK = 5;
+    private static final byte STOP = 6;
+    private static final byte HEARTBEAT = 7;
+
+    private static final byte APPLIED = 1;
+    private static final byte RELEASED = 2;
+    private static final byte CLOSED = 3;
+
+    private ReplicationCodec() {
+    }
+
+    public static void encode(ReplicationMessage message, ByteBuf out) {
+        if (message instanceof ReplicationMessage.SnapshotBegin begin) {
+            out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
+            out.writeInt(begin.answers().size());
+            for (AnswerTable.Entry entry : begin.answers()) {
+                out.writeLong(entry.conn()).writeLong(entry.seq());
+                writeString(out, entry.answer());
+            }
+        } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
+            out.writeByte(SNAPSHOT_PAIRS).writeInt(slice.pairs().size());
+            slice.pairs().forEach(pair -> writePair(out, pair));
+        } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
+            out.writeByte(SNAPSHOT_END).writeLong(end.index()).writeLong(end.digest());
+        } else if (message instanceof ReplicationMessage.Entries entries) {
+            out.writeByte(ENTRIES).writeLong(entries.digestAfter()).writeInt(entries.entries().size());
+            entries.entries().forEach(entry -> writeEntry(out, entry));
+        } else if (message instanceof ReplicationMessage.Ack ack) {
+            out.writeByte(ACK).writeLong(ack.index()).writeLong(ack.digest()).writeLong(ack.backupPid());
+        } else if (message instanceof ReplicationMessage.Stop stop) {
+            out.writeByte(STOP);
+            writeString(out, stop.reason());
+        } else if (message instanceof ReplicationMessage.Heartbeat heartbeat) {
+            out.writeByte(HEARTBEAT).writeLong(heartbeat.pid());
+        }
+    }
+
+    /** Decodes one whole frame payload; every byte must be used. */
+    public static ReplicationMessage decode(ByteBuf in) {
+        try {
+            ReplicationMessage message = decodeMessage(in);
+            if (in.isReadable()) {
+                throw new ReplicationProtocolException("expected the frame to end after a "
+                        + message.getClass().getSimpleName() + ", found " + in.readableBytes() + " more bytes");
+            }
+            return message;
+        } catch (IndexOutOfBoundsException e) {
+            throw new ReplicationProtocolException("expected a complete replication frame, found one cut short");
+        } catch (IllegalArgumentException e) {
+            throw new ReplicationProtocolException("expected a valid replication frame, found: " + e.getMessage());
+        }
+    }
+
+    private static ReplicationMessage decodeMessage(ByteBuf in) {
+        byte type = in.readByte();
+        switch (type) {
+            case SNAPSHOT_BEGIN: {
+                long epoch = in.readLong();
+                long index = in.readLong();
+                long pid = in.readLong();
+                int count = readCount(in, 16 + 4);
+                List<AnswerTable.Entry> answers = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    answers.add(new AnswerTable.Entry(in.readLong(), in.readLong(), readString(in)));
+                }
+                return new ReplicationMessage.SnapshotBegin(epoch, index, pid, answers);
+            }
+            case SNAPSHOT_PAIRS: {
+                int count = readCount(in, 8);
+                List<Pair> pairs = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    pairs.add(readPair(in));
+                }
+                return new ReplicationMessage.SnapshotPairs(pairs);
+            }
+            case SNAPSHOT_END:
+                return new ReplicationMessage.SnapshotEnd(in.readLong(), in.readLong());
+            case ENTRIES: {
+                long digest = in.readLong();
+                int count = readCount(in, 17);
+                List<Replicated> entries = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    entries.add(readEntry(in));
+                }
+                return new ReplicationMessage.Entries(entries, digest);
+            }
+            case ACK:
+                return new ReplicationMessage.Ack(in.readLong(), in.readLong(), in.readLong());
+            case STOP:
+                return new ReplicationMessage.Stop(readString(in));
+            case HEARTBEAT:
+                return new ReplicationMessage.Heartbeat(in.readLong());
+            default:
+                throw new ReplicationProtocolException("expected a replication message type 1-7, found " + type);
+        }
+    }
+
+    private static void writeEntry(ByteBuf out, Replicated entry) {
+        out.writeLong(entry.epoch()).writeLong(entry.index());
+        Change change = entry.change();
+        if (change instanceof Change.Applied applied) {
+            out.writeByte(APPLIED).writeLong(applied.conn()).writeLong(applied.seq());
+            out.writeInt(applied.effect().removed().size());
+            applied.effect().removed().forEach(key -> writeString(out, key.text()));
+            out.writeInt(applied.effect().written().size());
+            applied.effect().written().forEach(pair -> writePair(out, pair));
+            writeString(out, applied.answer());
+        } else if (change instanceof Change.Released released) {
+            out.writeByte(RELEASED).writeLong(released.conn()).writeLong(released.floor());
+        } else if (change instanceof Change.Closed closed) {
+            out.writeByte(CLOSED).writeLong(closed.conn());
+        }
+    }
+
+    private static Replicated readEntry(ByteBuf in) {
+        long epoch = in.readLong();
+        long index = in.readLong();
+        byte kind = in.readByte();
+        Change change;
+        switch (kind) {
+            case APPLIED: {
+                long conn = in.readLong();
+                long seq = in.readLong();
+                int removedCount = readCount(in, 4);
+                List<Tuple> removed = new ArrayList<>(removedCount);
+                for (int i = 0; i < removedCount; i++) {
+                    removed.add(Tuple.parse(readString(in)));
+                }
+                int writtenCount = readCount(in, 8);
+                List<Pair> written = new ArrayList<>(writtenCount);
+                for (int i = 0; i < writtenCount; i++) {
+                    written.add(readPair(in));
+                }
+                change = new Change.Applied(conn, seq, new Effect(removed, written), readString(in));
+                break;
+            }
+            case RELEASED:
+                change = new Change.Released(in.readLong(), in.readLong());
+                break;
+            case CLOSED:
+                change = new Change.Closed(in.readLong());
+                break;
+            default:
+                throw new ReplicationProtocolException("expected a change kind 1-3, found " + kind);
+        }
+        return new Replicated(epoch, index, change);
+    }
+
+    private static void writePair(ByteBuf out, Pair pair) {
+        writeString(out, pair.key().text());
+        writeString(out, pair.value().text());
+    }
+
+    private static Pair readPair(ByteBuf in) {
+        return new Pair(Tuple.parse(readString(in)), Tuple.parse(readString(in)));
+    }
+
+    private static void writeString(ByteBuf out, String text) {
+        int lengthAt = out.writerIndex();
+        out.writeInt(0);
+        int written = out.writeCharSequence(text, StandardCharsets.UTF_8);
+        out.setInt(lengthAt, written);
+    }
+
+    private static String readString(ByteBuf in) {
+        int length = in.readInt();
+        if (length < 0 || length > in.readableBytes()) {
+            throw new ReplicationProtocolException("expected a string of at most " + in.readableBytes()
+                    + " bytes, found a length of " + length);
+        }
+        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+    }
+
+    /** A count that the remaining bytes can hold (each element at least {@code minBytes}): no huge allocations. */
+    private static int readCount(ByteBuf in, int minBytes) {
+        int count = in.readInt();
+        if (count < 0 || (long) count * minBytes > in.readableBytes()) {
+            throw new ReplicationProtocolException("expected a count the frame can hold, found " + count);
+        }
+        return count;
+    }
+}

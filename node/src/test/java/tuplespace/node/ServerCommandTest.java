@@ -1,0 +1,107 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+@Timeout(10)
+class ServerCommandTest {
+
+    private static final String[] GOOD = {"127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003", "127.0.0.1:7004",
+            "space.json", "null", "null"};
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = new CommandLine(new ServerCommand());
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setOut(new PrintWriter(new StringWriter(), true));
+        return commandLine.execute(args);
+    }
+
+    private static String[] with(int index, String value) {
+        String[] args = GOOD.clone();
+        args[index] = value;
+        return args;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0|localhost|SHUTDOWN_SAP|expected host:port",
+            "1|127.0.0.1:99999|PROXY_SAP|1-65535",
+            "2|127.0.0.1:x|BACKUP_SAP|'x'",
+            "5|abc|PRIMARY_HANDLE|found 'abc'",
+            "5|-3|PRIMARY_HANDLE|positive"})
+    void aMalformedArgumentExitsWithTwoAndNamesIt(int index, String value, String name, String detail) {
+        assertThat(run(with(index, value))).isEqualTo(2);
+        assertThat(err.toString()).contains(name).contains(detail);
+    }
+
+    @Test
+    void aMalformedOptionExitsWithTwoAndNamesIt() {
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(GOOD),
+                java.util.stream.Stream.of("--heartbeat-interval", "fast")).toArray(String[]::new);
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(err.toString()).contains("--heartbeat-interval").contains("found 'fast'");
+        err.getBuffer().setLength(0);
+        args[args.length - 2] = "--replication";
+        args[args.length - 1] = "maybe";
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(err.toString()).contains("--replication").contains("[sync, async]").contains("'maybe'");
+    }
+
+    @Test
+    void missingArgumentsExitWithTwo() {
+        assertThat(run("127.0.0.1:7001")).isEqualTo(2);
+        assertThat(err.toString()).contains("PROXY_SAP");
+    }
+
+    @Test
+    void defaultsAndNullsBecomeTheConfig() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(GOOD);
+        NodeConfig config = command.toConfig();
+        assertThat(config.startsAsPrimary()).isTrue();
+        assertThat(config.initFile()).isEmpty();
+        assertThat(config.saveFile()).contains(Path.of("space.json"));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.replication()).isEqualTo(ReplicationMode.SYNC);
+        assertThat(config.onBackupLoss()).isEqualTo(BackupLossPolicy.DEGRADE);
+        assertThat(config.matchBudget()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void theBackupIsStartedWithTheSameSettingsAndItsPrimarysPid() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(with(0, "[::1]:7001"));
+        NodeConfig primary = command.toConfig();
+        java.util.List<String> launched = BackupLauncher.command(primary, 4242);
+        int main = launched.indexOf(ServerMain.class.getName());
+        java.util.List<String> args = launched.subList(main + 1, launched.size());
+        ServerCommand backupCommand = new ServerCommand();
+        new CommandLine(backupCommand).parseArgs(args.toArray(String[]::new));
+        NodeConfig backup = backupCommand.toConfig();
+        assertThat(backup.primaryHandle()).hasValue(4242);
+        assertThat(backup.initFile()).isEmpty();
+        assertThat(backup.shutdownSap()).isEqualTo(primary.shutdownSap());
+        assertThat(backup.heartbeatInterval()).isEqualTo(primary.heartbeatInterval());
+        assertThat(backup.heartbeatMisses()).isEqualTo(primary.heartbeatMisses());
+        assertThat(backup.matchBudget()).isEqualTo(primary.matchBudget());
+    }
+
+    @Test
+    void durationsAcceptTheUsualSpellings() {
+        assertThat(ArgumentConverters.parseDuration("50ms")).isEqualTo(Duration.ofMillis(50));
+        assertThat(ArgumentConverters.parseDuration("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(ArgumentConverters.parseDuration("PT0.5S")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ArgumentConverters.parseDuration("1500000ns")).isEqualTo(Duration.ofNanos(1_500_000));
+    }
+}

@@ -1,0 +1,68 @@
+package tuplespace.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class AnswerReleaseTest {
+
+    private final List<String> sent = new ArrayList<>();
+    private final AnswerRelease<String> release = new AnswerRelease<>(sent::add);
+
+    @Test
+    void withoutABackupToWaitForAnswersLeaveAtOnce() {
+        release.offer(5, "a");
+        release.offer(6, "b");
+        assertThat(sent).containsExactly("a", "b");
+    }
+
+    @Test
+    void anAnswerLeavesOnlyOnceItsIndexIsAcknowledged() {
+        release.startHolding(10);
+        release.offer(10, "read-of-acked"); // depends on nothing unacknowledged
+        release.offer(11, "update-11");
+        release.offer(12, "update-12");
+        assertThat(sent).containsExactly("read-of-acked");
+        release.acknowledged(11);
+        assertThat(sent).containsExactly("read-of-acked", "update-11");
+        release.acknowledged(12);
+        assertThat(sent).containsExactly("read-of-acked", "update-11", "update-12");
+    }
+
+    @Test
+    void answersLeaveInOrderEvenWhenALaterOneDependsOnLess() {
+        release.startHolding(0);
+        release.offer(3, "update-3");
+        release.offer(0, "malformed"); // depends on nothing, but must not overtake
+        assertThat(sent).isEmpty();
+        release.acknowledged(3);
+        assertThat(sent).containsExactly("update-3", "malformed");
+    }
+
+    @Test
+    void cumulativeAcksReleaseEverythingUpToTheIndex() {
+        release.startHolding(0);
+        for (int i = 1; i <= 5; i++) {
+            release.offer(i, "u" + i);
+        }
+        release.acknowledged(4);
+        assertThat(sent).containsExactly("u1", "u2", "u3", "u4");
+        release.acknowledged(2); // an older ack arriving late changes nothing
+        assertThat(sent).hasSize(4);
+        assertThat(release.heldCount()).isEqualTo(1);
+    }
+
+    @Test
+    void losingTheBackupReleasesWhatWasHeldInOrder() {
+        release.startHolding(0);
+        release.offer(1, "u1");
+        release.offer(2, "u2");
+        release.stopHolding();
+        release.offer(3, "u3");
+        assertThat(sent).containsExactly("u1", "u2", "u3");
+    }
+}

@@ -1,0 +1,62 @@
+package tuplespace.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.space.Effect;
+import tuplespace.space.TupleSpace;
+import tuplespace.tuple.Pair;
+
+@Timeout(10)
+class AnswerTableTest {
+
+    private final AnswerTable table = new AnswerTable();
+
+    @Test
+    void releaseForgetsExactlyTheDeliveredAnswersOfThatConnection() {
+        table.record(1, 1, "a1\n");
+        table.record(1, 2, "a2\n");
+        table.record(1, 4, "a4\n");
+        table.record(2, 1, "b1\n");
+        assertThat(table.hasReleasable(1, 2)).isTrue();
+        table.release(1, 2);
+        assertThat(table.lookup(1, 1)).isEmpty();
+        assertThat(table.lookup(1, 2)).isEmpty();
+        assertThat(table.lookup(1, 4)).contains("a4\n");
+        assertThat(table.lookup(2, 1)).contains("b1\n");
+        assertThat(table.size()).isEqualTo(2);
+        assertThat(table.hasReleasable(1, 3)).isFalse();
+    }
+
+    @Test
+    void closeForgetsTheWholeConnection() {
+        table.record(1, 1, "a1\n");
+        table.record(1, 2, "a2\n");
+        table.record(2, 1, "b1\n");
+        table.close(1);
+        assertThat(table.hasConnection(1)).isFalse();
+        assertThat(table.size()).isEqualTo(1);
+        assertThat(table.entries()).containsExactly(new AnswerTable.Entry(2, 1, "b1\n"));
+    }
+
+    @Test
+    void replayingChangesOverALaterStateGivesTheSameTableAndSpace() {
+        // A fuzzy snapshot taken after some changes, then every change since the snapshot began: same result.
+        List<Change> changes = List.of(
+                new Change.Applied(1, 1, new Effect(List.of(), List.of(Pair.of("k", "v"))), "ok1\n"),
+                new Change.Applied(1, 2, new Effect(List.of(), List.of(Pair.of("k", "w"))), "ok2\n"),
+                new Change.Released(1, 1),
+                new Change.Applied(2, 1, new Effect(List.of(Pair.of("k", "w").key()), List.of()), "ok3\n"),
+                new Change.Closed(2));
+        ReplicatedState straight = new ReplicatedState(new TupleSpace());
+        changes.forEach(straight::apply);
+        ReplicatedState fuzzy = new ReplicatedState(new TupleSpace());
+        changes.subList(0, 3).forEach(fuzzy::apply); // the snapshot already saw three of them
+        changes.forEach(fuzzy::apply);
+        assertThat(fuzzy.space().digest()).isEqualTo(straight.space().digest());
+        assertThat(fuzzy.answers().entries()).containsExactlyInAnyOrderElementsOf(straight.answers().entries());
+        assertThat(straight.answers().entries()).containsExactly(new AnswerTable.Entry(1, 2, "ok2\n"));
+    }
+}

@@ -1,0 +1,75 @@
+package tuplespace.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tuplespace.space.Effect;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+@Timeout(10)
+class ReplicationCodecTest {
+
+    static Stream<ReplicationMessage> messages() {
+        Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
+        return Stream.of(
+                new ReplicationMessage.SnapshotBegin(3, 41, 1234, List.of(new AnswerTable.Entry(-5L << 32, 2, "{\"status\":\"ok\"}\n"))),
+                new ReplicationMessage.SnapshotPairs(List.of(Pair.of("a", "b"), Pair.of("a,c", "d,e"))),
+                new ReplicationMessage.SnapshotEnd(41, -4417L),
+                new ReplicationMessage.Entries(List.of(
+                        new Replicated(3, 42, new Change.Applied(9, 1, effect, "ok 0 pairs\nend\n")),
+                        new Replicated(3, 43, new Change.Applied(9, 2, Effect.NONE, "malformed: x\nend\n")),
+                        new Replicated(3, 44, new Change.Released(9, 2)),
+                        new Replicated(3, 45, new Change.Closed(9))), 77L),
+                new ReplicationMessage.Ack(45, 77L, 4321),
+                new ReplicationMessage.Stop("the service shuts down"),
+                new ReplicationMessage.Heartbeat(1234));
+    }
+
+    @ParameterizedTest
+    @MethodSource("messages")
+    void everyMessageSurvivesTheRoundTrip(ReplicationMessage message) {
+        ByteBuf buffer = Unpooled.buffer();
+        ReplicationCodec.encode(message, buffer);
+        assertThat(ReplicationCodec.decode(buffer)).isEqualTo(message);
+    }
+
+    @ParameterizedTest
+    @MethodSource("messages")
+    void aFrameCutShortIsRefusedNotMisread(ReplicationMessage message) {
+        ByteBuf buffer = Unpooled.buffer();
+        ReplicationCodec.encode(message, buffer);
+        ByteBuf cut = buffer.slice(0, buffer.readableBytes() - 1);
+        assertThatThrownBy(() -> ReplicationCodec.decode(cut)).isInstanceOf(ReplicationProtocolException.class);
+    }
+
+    @Test
+    void garbageIsAProtocolErrorThatSaysWhatWasExpected() {
+        ByteBuf garbage = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n", StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> ReplicationCodec.decode(garbage))
+                .isInstanceOf(ReplicationProtocolException.class)
+                .hasMessageContaining("expected");
+    }
+
+    @Test
+    void aHugeCountDoesNotAllocate() {
+        ByteBuf buffer = Unpooled.buffer().writeByte(2).writeInt(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> ReplicationCodec.decode(buffer)).hasMessageContaining("count");
+    }
+
+    @Test
+    void aTupleThatIsNotWellFormedIsRefused() {
+        ByteBuf buffer = Unpooled.buffer().writeByte(2).writeInt(1);
+        buffer.writeInt(3).writeBytes("a,,".getBytes(StandardCharsets.UTF_8)).writeInt(1).writeByte('b');
+        assertThatThrownBy(() -> ReplicationCodec.decode(buffer)).isInstanceOf(ReplicationProtocolException.class);
+    }
+}

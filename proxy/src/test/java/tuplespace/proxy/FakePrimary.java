@@ -1,0 +1,116 @@
+package tuplespace.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import tuplespace.codec.Sap;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
+
+/** The test plays the primary: a blocking socket speaking the frames of docs/internals.md through FrameCodec. */
+final class FakePrimary implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private FakePrimary(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(5_000);
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    static FakePrimary connect(InetSocketAddress proxyPrimaryPort) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(proxyPrimaryPort, 5_000);
+        return new FakePrimary(socket);
+    }
+
+    /** Sends REGISTER and returns the proxy's reply (REGISTERED or STALE_EPOCH). */
+    Frame register(long epoch, Sap shutdownSap) throws IOException {
+        send(new Frame.Register(epoch, 1000 + epoch, shutdownSap, 0));
+        return receive();
+    }
+
+    void send(Frame frame) throws IOException {
+        ByteBuf buffer = Unpooled.buffer();
+        FrameCodec.encode(frame, buffer);
+        byte[] bytes = new byte[buffer.readableBytes()];
+        buffer.readBytes(bytes);
+        buffer.release();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+        data.writeInt(bytes.length);
+        data.write(bytes);
+        data.flush();
+    }
+
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The next frame that is not a PING (PINGs are answered PONG, as a live primary does). */
+    Frame receive() throws IOException {
+        while (true) {
+            int length = in.readInt();
+            byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            Frame frame = FrameCodec.decode(Unpooled.wrappedBuffer(bytes));
+            if (frame instanceof Frame.Ping ping) {
+                send(new Frame.Pong(ping.nanos()));
+                continue;
+            }
+            return frame;
+        }
+    }
+
+    Frame.Request receiveRequest() throws IOException {
+        Frame frame = receive();
+        if (frame instanceof Frame.Request request) {
+            return request;
+        }
+        throw new AssertionError("expected a REQUEST frame, found " + frame);
+    }
+
+    void answer(Frame.Request request, String answer) throws IOException {
+        send(new Frame.Answer(request.conn(), request.seq(), answer));
+    }
+
+    /** True once the proxy has closed this connection (end of stream within the read timeout). */
+    boolean closedByProxy() throws IOException {
+        try {
+            while (true) {
+                receive();
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Reads without answering anything (a hung primary) until the proxy closes the link; false on read timeout. */
+    boolean closedByProxyWhileSilent() throws IOException {
+        try {
+            while (in.read() >= 0) {
+                continue; // PINGs go unanswered
+            }
+            return true;
+        } catch (java.net.SocketException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,117 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.frame.Frame;
+
+/** SPEC §4 on the proxy's side of a failover: hold, resend in order, refuse stale epochs, time out. */
+@Timeout(20)
+class ProxyLosesPrimaryTest {
+    private ProxyServer proxy;
+
+    @AfterEach
+    void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void unansweredRequestsAreHeldAndResentInOrderToTheNextPrimary() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (LineClient client = new LineClient(proxy.clientAddress())) {
+            FakePrimary first = FakePrimary.connect(proxy.primaryAddress());
+            first.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("PUT k a").send("PUT k b");
+            Frame.Request one = first.receiveRequest();
+            first.receiveRequest();
+            first.answer(one, "ok one\n");
+            assertThat(client.readLine()).isEqualTo("ok one");
+
+            // the primary dies: seq 2 is unanswered; seq 3 arrives while no primary is registered
+            first.close();
+            client.send("GET k .*");
+
+            try (FakePrimary second = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(second.register(2, PRIMARY_SHUTDOWN_SAP)).isInstanceOf(Frame.Registered.class);
+                Frame.Request two = second.receiveRequest();
+                Frame.Request three = second.receiveRequest();
+                assertThat(two.seq()).isEqualTo(2);
+                assertThat(two.line()).isEqualTo("PUT k b");
+                assertThat(two.floor()).isEqualTo(1);
+                assertThat(three.seq()).isEqualTo(3);
+                assertThat(three.line()).isEqualTo("GET k .*");
+                second.answer(three, "ok three\n");
+                second.answer(two, "ok two\n");
+                assertThat(client.readLine()).isEqualTo("ok two");
+                assertThat(client.readLine()).isEqualTo("ok three");
+
+                // a primary of an epoch already seen is refused and closed; the registered one goes on
+                try (FakePrimary stale = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(stale.register(2, PRIMARY_SHUTDOWN_SAP)).isEqualTo(new Frame.StaleEpoch(2));
+                    assertThat(stale.closedByProxy()).isTrue();
+                }
+                client.send("GET again .*");
+                Frame.Request four = second.receiveRequest();
+                second.answer(four, "ok four\n");
+                assertThat(client.readLine()).isEqualTo("ok four");
+            }
+        }
+    }
+
+    @Test
+    void aHigherEpochDropsTheOlderPrimaryAndGetsItsUnansweredRequests() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (LineClient client = new LineClient(proxy.clientAddress());
+             FakePrimary older = FakePrimary.connect(proxy.primaryAddress())) {
+            older.register(4, PRIMARY_SHUTDOWN_SAP);
+            client.send("GET a .*");
+            older.receiveRequest();
+            try (FakePrimary newer = FakePrimary.connect(proxy.primaryAddress())) {
+                newer.register(5, PRIMARY_SHUTDOWN_SAP);
+                assertThat(older.closedByProxy()).isTrue();
+                Frame.Request again = newer.receiveRequest();
+                assertThat(again.line()).isEqualTo("GET a .*");
+                newer.answer(again, "ok\n");
+                assertThat(client.readLine()).isEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
+    void requestsHeldLongerThanThePrimaryTimeoutAreAnsweredUnavailable() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPrimaryTimeout(Duration.ofMillis(300)));
+        try (LineClient client = new LineClient(proxy.clientAddress())) {
+            client.send("{\"id\":5,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}");
+            String answer = client.readLine();
+            assertThat(answer).contains("\"id\":5").contains("\"status\":\"unavailable\"")
+                    .contains("no primary answered within 300 ms");
+            // the connection stays open and a primary that comes later serves it
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                primary.register(1, PRIMARY_SHUTDOWN_SAP);
+                client.send("{\"id\":6,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}");
+                Frame.Request request = primary.receiveRequest();
+                assertThat(request.seq()).isEqualTo(2); // seq 1 was answered by the proxy and never sent
+                assertThat(request.floor()).isEqualTo(1);
+                primary.answer(request, "{\"id\":6,\"status\":\"ok\",\"pairs\":[]}\n");
+                assertThat(client.readLine()).isEqualTo("{\"id\":6,\"status\":\"ok\",\"pairs\":[]}");
+            }
+        }
+    }
+
+    @Test
+    void aSilentPrimaryLinkIsClosedAsDead() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), 2));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            // a hung primary: it answers no PING, and the proxy gives up on it after 2 silent intervals
+            assertThat(primary.closedByProxyWhileSilent()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Sap;
+import tuplespace.codec.frame.Frame;
+
+/** Real sockets: the test plays the primary and the clients against a running {@link ProxyServer}. */
+@Timeout(20)
+class ProxyRelayTest {
+    static final Sap LOOPBACK = new Sap("127.0.0.1", 0);
+    static final Sap PRIMARY_SHUTDOWN_SAP = new Sap("127.0.0.1", 9);
+
+    private ProxyServer proxy;
+
+    static ProxyConfig testConfig() {
+        return ProxyConfig.withDefaults(LOOPBACK, LOOPBACK, LOOPBACK).withIoThreads(2)
+                .withPrimaryTimeout(Duration.ofMinutes(1)).withNetworkTimeout(Duration.ofSeconds(2))
+                .withShutdownWait(Duration.ofSeconds(3));
+    }
+
+    @AfterEach
+    void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void requestsAreRelayedTaggedAndAnswersReturnInOrderPerConnection() throws IOException {
+        proxy = ProxyServer.start(testConfig());
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient alice = new LineClient(proxy.clientAddress());
+             LineClient bob = new LineClient(proxy.clientAddress())) {
+            assertThat(primary.register(1, PRIMARY_SHUTDOWN_SAP)).isEqualTo(new Frame.Registered(pid()));
+
+            // pipelining: three requests before any answer
+            alice.send("GET a1 .*").send("GET a2 .*").send("GET a3 .*");
+            List<Frame.Request> aliceRequests = List.of(primary.receiveRequest(), primary.receiveRequest(),
+                    primary.receiveRequest());
+            bob.send("GET b1 .*");
+            Frame.Request bobRequest = primary.receiveRequest();
+
+            assertThat(aliceRequests).extracting(Frame.Request::line)
+                    .containsExactly("GET a1 .*", "GET a2 .*", "GET a3 .*");
+            assertThat(aliceRequests).extracting(Frame.Request::seq).containsExactly(1L, 2L, 3L);
+            assertThat(aliceRequests).extracting(Frame.Request::conn).containsOnly(aliceRequests.get(0).conn());
+            assertThat(bobRequest.conn()).isNotEqualTo(aliceRequests.get(0).conn());
+
+            // out of order across and within connections
+            primary.answer(aliceRequests.get(2), "answer a3\n");
+            primary.answer(bobRequest, "answer b1\n");
+            primary.answer(aliceRequests.get(0), "answer a1\n");
+            assertThat(bob.readLine()).isEqualTo("answer b1");
+            primary.answer(aliceRequests.get(1), "answer a2\nend\n");
+            assertThat(alice.readLine()).isEqualTo("answer a1");
+            assertThat(alice.readLine()).isEqualTo("answer a2");
+            assertThat(alice.readLine()).isEqualTo("end");
+            assertThat(alice.readLine()).isEqualTo("answer a3");
+
+            alice.send("GET a4 .*");
+            Frame.Request fourth = primary.receiveRequest();
+            assertThat(fourth.seq()).isEqualTo(4);
+            assertThat(fourth.floor()).isEqualTo(3); // everything up to 3 was delivered
+        }
+    }
+
+    @Test
+    void aClientThatLeavesIsReportedClosed() throws IOException {
+        proxy = ProxyServer.start(testConfig());
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            long conn;
+            try (LineClient client = new LineClient(proxy.clientAddress())) {
+                client.send("GET x .*");
+                conn = primary.receiveRequest().conn();
+            }
+            assertThat(primary.receive()).isEqualTo(new Frame.Closed(conn));
+        }
+    }
+
+    static long pid() {
+        return ProcessHandle.current().pid();
+    }
+}

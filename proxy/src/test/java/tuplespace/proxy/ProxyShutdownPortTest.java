@@ -1,0 +1,98 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.frame.Frame;
+
+/** SHUTDOWN_SAP (SPEC §3, docs/internals.md): STATUS wraps the primary's status; SHUTDOWN goes through it. */
+@Timeout(20)
+class ProxyShutdownPortTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private ProxyServer proxy;
+
+    @AfterEach
+    void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void statusWithoutAPrimaryReportsTheProxyAndANullPrimary() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withMaxClients(7));
+        try (LineClient client = new LineClient(proxy.clientAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            client.send("GET held .*"); // held: no primary
+            JsonNode status = await().atMost(Duration.ofSeconds(5)).until(
+                    () -> JSON.readTree(shutdownPort.send("STATUS").readLine()),
+                    answer -> answer.get("proxy").get("held").asLong() == 1);
+            assertThat(status.get("proxy").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(status.get("proxy").get("clients").asInt()).isEqualTo(1);
+            assertThat(status.get("proxy").get("maxClients").asInt()).isEqualTo(7);
+            assertThat(status.get("proxy").get("held").asLong()).isEqualTo(1);
+            assertThat(status.get("proxy").get("epoch").isNull()).isTrue();
+            assertThat(status.get("primary").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void statusIncludesThePrimarysOwnStatus() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakeShutdownSap primarySap = new FakeShutdownSap("{\"role\":\"primary\",\"pid\":77,\"epoch\":3}");
+             FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            primary.register(3, primarySap.sap());
+            JsonNode status = JSON.readTree(shutdownPort.send("STATUS").readLine());
+            assertThat(status.get("proxy").get("epoch").asLong()).isEqualTo(3);
+            assertThat(status.get("primary").get("role").asText()).isEqualTo("primary");
+            assertThat(status.get("primary").get("pid").asLong()).isEqualTo(77);
+        }
+    }
+
+    @Test
+    void shutdownIsRelayedToThePrimaryAndTheProxyStopsWithStatusZero() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakeShutdownSap primarySap = new FakeShutdownSap("{}");
+             FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            assertThat(primary.register(1, primarySap.sap())).isInstanceOf(Frame.Registered.class);
+            client.send("{\"id\":1,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}");
+            primary.receiveRequest(); // left unanswered: the proxy answers it as it stops
+            // the primary saves and exits: its link closes (SPEC §4)
+            primarySap.onShutdown(() -> {
+                try {
+                    primary.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+
+            try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+                assertThat(shutdownPort.send("shutdown").readLine()).isEqualTo("ok: shutting down");
+            }
+            assertThat(primarySap.commands().poll(5, TimeUnit.SECONDS)).isEqualTo("SHUTDOWN");
+            assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(client.readLine()).contains("\"status\":\"unavailable\"").contains("shutting down");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void shutdownWithoutAPrimaryStopsTheProxyAlone() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo("ok: shutting down");
+        }
+        assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
+    }
+}

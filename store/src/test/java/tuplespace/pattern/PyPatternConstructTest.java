@@ -1,0 +1,157 @@
+package tuplespace.pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** One row per construct of the notes (§1): Python's verdict, written out so a reader sees the rule. */
+class PyPatternConstructTest {
+
+    private static boolean fullMatches(String pattern, String subject) throws PatternException {
+        return PyPattern.compile(pattern).fullMatches(subject, MatchBudget.unlimited());
+    }
+
+    @ParameterizedTest(name = "{0} on \"{1}\" -> {2}")
+    @CsvSource(delimiter = '¦', quoteCharacter = '\'', textBlock = """
+            # pattern ¦ subject ¦ Python
+            (?P<name>a+)b ¦ aab ¦ true
+            (?P<_x>a)(?P=_x) ¦ aa ¦ true
+            (?P<x>a)(?P=x) ¦ ab ¦ false
+            (a)(?:\\1)0 ¦ aa0 ¦ true
+            a\\Z ¦ 'a\\n' ¦ false
+            a$ ¦ 'a\\n' ¦ false
+            a$\\n ¦ 'a\\n' ¦ true
+            a$ ¦ 'a\\r' ¦ false
+            (?m)a\\n^$ ¦ 'a\\n' ¦ true
+            a. ¦ 'a\\r' ¦ true
+            a. ¦ 'a\\n' ¦ false
+            (?s)a. ¦ 'a\\n' ¦ true
+            a{,2} ¦ aa ¦ true
+            a{,2} ¦ aaa ¦ false
+            a{ ¦ a{ ¦ true
+            a{1, 2} ¦ a{1, 2} ¦ true
+            a{1,3}+a ¦ aaa ¦ false
+            (?>a|ab)c ¦ abc ¦ false
+            (?i)k ¦ \u212a ¦ true
+            (?ai)k ¦ \u212a ¦ false
+            (?i:a)b ¦ Ab ¦ true
+            (?i:a)b ¦ AB ¦ false
+            (?x)a b # comment ¦ ab ¦ true
+            (?x)[ ] ¦ ' ' ¦ true
+            \\w ¦ \u00b2 ¦ true
+            \\w ¦ \u203f ¦ false
+            (?a)\\w ¦ \u00e9 ¦ false
+            \\s ¦ '\u001c' ¦ true
+            \\B ¦ '' ¦ false
+            \\b\u00e9\\b ¦ \u00e9 ¦ true
+            (a)?(?(1)b|c) ¦ ab ¦ true
+            (a)?(?(1)b|c) ¦ c ¦ true
+            (a)?(?(1)b|c) ¦ ac ¦ false
+            (?P<q>a)?(?(q)b|c) ¦ c ¦ true
+            (?<=ab|cd)e ¦ e ¦ false
+            (?#comment)a ¦ a ¦ true
+            \\0777 ¦ ?7 ¦ true
+            \\141 ¦ a ¦ true
+            [\\1] ¦ '\u0001' ¦ true
+            [\\b] ¦ '\u0008' ¦ true
+            \\v ¦ '\\n' ¦ false
+            \\N{EM DASH} ¦ \u2014 ¦ true
+            \\U0001F600 ¦ \uD83D\uDE00 ¦ true
+            [a&&b] ¦ & ¦ true
+            [[a] ¦ [ ¦ true
+            []a] ¦ ] ¦ true
+            a\\.b ¦ a.b ¦ true
+            a\\.b ¦ axb ¦ false
+            """)
+    void constructBehavesAsInPython(String pattern, String subject, boolean expected) throws PatternException {
+        assertThat(fullMatches(unescape(pattern), unescape(subject))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} is refused by Python")
+    @CsvSource(delimiter = '¦', quoteCharacter = '\'', textBlock = """
+            (?<name>a)
+            \\k<name>
+            (a)\\2
+            (a\\1)
+            \\z
+            \\G
+            \\x{41}
+            a**
+            a{2}{3}
+            ^*
+            \\b+
+            [\\w-z]
+            a(?i)b
+            (?au)a
+            (?<=a|bc)d
+            (?<=a+)b
+            \\e
+            \\p{L}
+            (?(1)a|b|c)
+            (?P<1>a)
+            """)
+    void pythonRefusalsAreInvalid(String pattern) {
+        assertThatThrownBy(() -> PyPattern.compile(unescape(pattern)))
+                .isInstanceOfSatisfying(PatternException.class,
+                        e -> assertThat(e.kind()).isEqualTo(PatternException.Kind.INVALID));
+    }
+
+    @Test
+    void javaMetacharactersNeverLeakIntoTheTranslation() throws PatternException {
+        // every non-alphanumeric literal is \x{..}: Java's '&&', '[' and '#' have no chance to mean anything
+        assertThat(PyPattern.compile("[a&&b]#").javaSource()).doesNotContain("&&").doesNotContain("#");
+    }
+
+    @Test
+    void tooLongPatternsAreRefused() {
+        assertThatThrownBy(() -> PyPattern.compile("a".repeat(PyPattern.MAX_PATTERN_LENGTH + 1)))
+                .isInstanceOfSatisfying(PatternException.class,
+                        e -> assertThat(e.kind()).isEqualTo(PatternException.Kind.TOO_LONG));
+    }
+
+    @Test
+    void compiledPatternsComeFromTheCache() throws PatternException {
+        assertThat(PyPattern.compile("cached,.*")).isSameAs(PyPattern.compile("cached,.*"));
+    }
+
+    @Test
+    void cachedRefusalsAreThrownAgain() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> PyPattern.compile("(")).isInstanceOf(PatternException.class)
+                    .hasMessage("missing ), unterminated subpattern at position 0");
+        }
+    }
+
+    @Test
+    void futureWarningsAreReported() throws PatternException {
+        assertThat(PyPattern.compile("[[a]").warnings()).containsExactly("Possible nested set at position 1");
+        assertThat(PyPattern.compile("[a&&b]").warnings()).containsExactly("Possible set intersection at position 2");
+    }
+
+    /** CSV cells spell control characters as \n, \r and \\uXXXX; turn them into the characters. */
+    static String unescape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == '\\') {
+                out.append('\\');
+                i++;
+            } else if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == 'n') {
+                out.append('\n');
+                i++;
+            } else if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == 'r') {
+                out.append('\r');
+                i++;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

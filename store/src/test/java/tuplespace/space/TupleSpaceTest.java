@@ -1,0 +1,259 @@
+package tuplespace.space;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tuplespace.pattern.MatchBudget;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/** SPEC §1, row by row and sentence by sentence. */
+@Timeout(20)
+class TupleSpaceTest {
+
+    private static final String BMP_HIGH = "\uFF21"; // U+FF21, a letter
+    private static final String ASTRAL = "\uD835\uDC00"; // U+1D400, a letter; UTF-16 would sort it below U+FF21
+
+    private static Pair pair(String key, String value) {
+        return Pair.of(key, value);
+    }
+
+    private static Optional<Pair> slot(String key, String value) {
+        return Optional.of(pair(key, value));
+    }
+
+    private static TupleSpace spaceWith(Pair... pairs) {
+        TupleSpace space = new TupleSpace();
+        space.applyEffect(new Effect(List.of(), List.of(pairs)));
+        return space;
+    }
+
+    private static TupleSpace sample() {
+        return spaceWith(pair("user,2", "bob,admin"), pair("user,1", "alice"), pair("group,1", "admins"),
+                pair(ASTRAL, "astral"), pair(BMP_HIGH, "bmp"), pair("user,10", "carol"), pair("a", "x"));
+    }
+
+    private static Outcome apply(TupleSpace space, Command command) {
+        return space.apply(command, MatchBudget.unlimited());
+    }
+
+    private static List<String> keys(Result result) {
+        return ((Result.Matched) result).pairs().stream().map(p -> p.key().text()).toList();
+    }
+
+    static Stream<Arguments> getRows() {
+        return Stream.of(
+                // GET lists every matching pair in ascending code-point order of the key's text form
+                Arguments.of(".*", ".*", List.of("a", "group,1", "user,1", "user,10", "user,2", BMP_HIGH, ASTRAL)),
+                Arguments.of("user,.*", ".*", List.of("user,1", "user,10", "user,2")),
+                // full match: a pattern must match the whole text form, not a part
+                Arguments.of("user", ".*", List.of()),
+                Arguments.of("user,1", ".*", List.of("user,1")),
+                Arguments.of("ser,1", ".*", List.of()),
+                Arguments.of("user,1.", ".*", List.of("user,10")),
+                // both patterns must match
+                Arguments.of("user,.*", "bob,.*", List.of("user,2")),
+                Arguments.of(".*", "a.*", List.of("group,1", "user,1", ASTRAL)),
+                Arguments.of(".*", "nothing", List.of()),
+                Arguments.of("[a-z]+,\\d+", "[a-z]+", List.of("group,1", "user,1", "user,10")));
+    }
+
+    @ParameterizedTest(name = "GET {0} {1}")
+    @MethodSource("getRows")
+    void getAnswersMatchingPairsInCodePointOrder(String keyexp, String valexp, List<String> expectedKeys) {
+        TupleSpace space = sample();
+        long digest = space.digest();
+        Outcome outcome = apply(space, new Command.Get(keyexp, valexp));
+        assertThat(keys(outcome.result())).isEqualTo(expectedKeys);
+        assertThat(((Result.Matched) outcome.result()).warning()).isEmpty();
+        assertThat(outcome.effect()).isEqualTo(Effect.NONE);
+        assertThat(space.digest()).isEqualTo(digest);
+        assertThat(space.size()).isEqualTo(7);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"user,1", "user,1.*", "user,1\\d", "user,(1|2)",
+        "user,10?", "a", "a.*", "\uFF21.*", "\uD835\uDC00.*", "\uD835\uDC00", "user,1+", "us(er),1.*", "zzz.*", ""})
+    void lookupsThroughTheIndexFindWhatAFullScanFinds(String keyexp) throws Exception {
+        TupleSpace space = sample();
+        tuplespace.pattern.PyPattern pattern = tuplespace.pattern.PyPattern.compile(keyexp);
+        List<String> scanned = space.pairs().stream().map(p -> p.key().text())
+                .filter(k -> pattern.fullMatches(k, MatchBudget.unlimited())).toList();
+        assertThat(keys(apply(space, new Command.Get(keyexp, ".*")).result())).isEqualTo(scanned);
+    }
+
+    @Test
+    void astralKeysSortAfterHighBmpKeys() {
+        Outcome outcome = apply(sample(), new Command.Get(".*", ".*"));
+        List<String> keys = keys(outcome.result());
+        assertThat(keys.indexOf(BMP_HIGH)).isLessThan(keys.indexOf(ASTRAL));
+    }
+
+    @ParameterizedTest(name = "{0} with keyexp {1} valexp {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "GET | ( | .* | keyexp is not a valid Python regular expression",
+        "GET | .* | [a- | valexp is not a valid Python regular expression",
+        "DELETE | ( | .* | keyexp is not a valid Python regular expression",
+        "DELETE | user,.* | *x | valexp is not a valid Python regular expression",
+    })
+    void aMalformedPatternAnswersAnEmptyListWithAWarningAndChangesNothing(String op, String keyexp, String valexp,
+            String warning) {
+        TupleSpace space = sample();
+        long digest = space.digest();
+        Command command = op.equals("GET") ? new Command.Get(keyexp, valexp) : new Command.Delete(keyexp, valexp);
+        Outcome outcome = apply(space, command);
+        Result.Matched matched = (Result.Matched) outcome.result();
+        assertThat(matched.pairs()).isEmpty();
+        assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w).startsWith(warning));
+        assertThat(outcome.effect().isEmpty()).isTrue();
+        assertThat(space.digest()).isEqualTo(digest);
+        assertThat(space.size()).isEqualTo(7);
+    }
+
+    @Test
+    void aMatchThatRunsOutOfItsBudgetRemovesNothing() {
+        TupleSpace space = sample();
+        AtomicLong nanos = new AtomicLong();
+        MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), () -> nanos.getAndAdd(1_000_000));
+        Outcome outcome = space.apply(new Command.Delete(".*", ".*"), budget);
+        Result.Matched matched = (Result.Matched) outcome.result();
+        assertThat(matched.pairs()).isEmpty();
+        assertThat(matched.warning()).isPresent();
+        assertThat(outcome.effect().isEmpty()).isTrue();
+        assertThat(space.size()).isEqualTo(7);
+    }
+
+    @Test
+    void deleteRemovesAndReturnsTheMatchingPairsInOrder() {
+        TupleSpace space = sample();
+        Outcome outcome = apply(space, new Command.Delete("user,.*", ".*"));
+        assertThat(((Result.Matched) outcome.result()).pairs())
+                .containsExactly(pair("user,1", "alice"), pair("user,10", "carol"), pair("user,2", "bob,admin"));
+        assertThat(outcome.effect()).isEqualTo(new Effect(
+                List.of(Tuple.parse("user,1"), Tuple.parse("user,10"), Tuple.parse("user,2")), List.of()));
+        assertThat(space.size()).isEqualTo(4);
+        assertThat(space.valueOf(Tuple.parse("user,1"))).isEmpty();
+        assertThat(keys(apply(space, new Command.Delete("user,.*", ".*")).result())).isEmpty();
+    }
+
+    @Test
+    void putAddsEachPairWhoseKeyIsAbsentInListOrderAndAnswersTheRestByPosition() {
+        TupleSpace space = spaceWith(pair("user,1", "alice"));
+        Outcome outcome = apply(space, new Command.Put(List.of(
+                slot("user,1", "mallory"),   // key present: not added
+                slot("user,2", "bob"),       // added
+                Optional.empty(),            // not a well-formed pair: never used
+                slot("user,2", "eve"),       // same key again in one list: the first one won
+                slot("user,3", "carol"))));  // added
+        assertThat(outcome.result()).isEqualTo(new Result.NotUsed(List.of(0, 2, 3)));
+        assertThat(outcome.effect()).isEqualTo(new Effect(List.of(), List.of(pair("user,2", "bob"), pair("user,3", "carol"))));
+        assertThat(space.valueOf(Tuple.parse("user,1"))).contains(Tuple.parse("alice"));
+        assertThat(space.valueOf(Tuple.parse("user,2"))).contains(Tuple.parse("bob"));
+        assertThat(space.size()).isEqualTo(3);
+    }
+
+    @Test
+    void postUpdatesEachPairWhoseKeyIsPresentAndAnswersAbsentKeysAndEmptySlots() {
+        TupleSpace space = spaceWith(pair("user,1", "alice"), pair("user,2", "bob"));
+        Outcome outcome = apply(space, new Command.Post(List.of(
+                slot("user,9", "nobody"),    // absent: not used, not added
+                slot("user,2", "robert"),    // updated
+                Optional.empty(),            // never used
+                slot("user,2", "bobby,admin")))); // present (still): updated again, in order
+        assertThat(outcome.result()).isEqualTo(new Result.NotUsed(List.of(0, 2)));
+        assertThat(space.valueOf(Tuple.parse("user,2"))).contains(Tuple.parse("bobby,admin"));
+        assertThat(space.valueOf(Tuple.parse("user,9"))).isEmpty();
+        assertThat(space.size()).isEqualTo(2);
+        assertThat(outcome.effect().written()).containsExactly(pair("user,2", "robert"), pair("user,2", "bobby,admin"));
+    }
+
+    @Test
+    void anEmptyListIsAnsweredWithNothing() {
+        TupleSpace space = new TupleSpace();
+        assertThat(apply(space, new Command.Put(List.of())).result()).isEqualTo(new Result.NotUsed(List.of()));
+        assertThat(apply(space, new Command.Post(List.of())).result()).isEqualTo(new Result.NotUsed(List.of()));
+        assertThat(space.size()).isZero();
+        assertThat(space.digest()).isEqualTo(new TupleSpace().digest());
+    }
+
+    @Test
+    void replayingEffectsOnASecondSpaceGivesTheSameState() {
+        TupleSpace primary = new TupleSpace();
+        TupleSpace backup = new TupleSpace();
+        Random random = new Random(7);
+        List<Effect> effects = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            Outcome outcome = apply(primary, randomCommand(random));
+            effects.add(outcome.effect());
+            backup.applyEffect(outcome.effect());
+            // SPEC §4 / STYLE §9: after every replicated command the copies agree
+            assertThat(backup.digest()).isEqualTo(primary.digest());
+        }
+        assertThat(List.copyOf(backup.pairs())).isEqualTo(List.copyOf(primary.pairs()));
+        // effects set absolute values: replaying them all again changes nothing
+        effects.forEach(backup::applyEffect);
+        assertThat(backup.digest()).isEqualTo(primary.digest());
+        assertThat(List.copyOf(backup.pairs())).isEqualTo(List.copyOf(primary.pairs()));
+    }
+
+    private static Command randomCommand(Random random) {
+        String key = "k," + random.nextInt(40);
+        String value = "v" + random.nextInt(5);
+        return switch (random.nextInt(5)) {
+            case 0, 1 -> new Command.Put(List.of(slot(key, value), slot("k," + random.nextInt(40), value)));
+            case 2 -> new Command.Post(List.of(slot(key, value + "p")));
+            case 3 -> new Command.Delete("k," + random.nextInt(4) + ".*", ".*");
+            default -> new Command.Get("k,.*", "v1");
+        };
+    }
+
+    @Test
+    void digestIgnoresInsertionOrderAndSeesEveryValue() {
+        TupleSpace forwards = spaceWith(pair("a", "1"), pair("b", "2"));
+        TupleSpace backwards = spaceWith(pair("b", "2"), pair("a", "1"));
+        assertThat(forwards.digest()).isEqualTo(backwards.digest());
+        apply(backwards, new Command.Post(List.of(slot("a", "9"))));
+        assertThat(forwards.digest()).isNotEqualTo(backwards.digest());
+        apply(backwards, new Command.Post(List.of(slot("a", "1"))));
+        assertThat(forwards.digest()).isEqualTo(backwards.digest());
+        apply(backwards, new Command.Delete("a", ".*"));
+        assertThat(backwards.digest()).isEqualTo(spaceWith(pair("b", "2")).digest());
+    }
+
+    @Test
+    void slicesWalkTheSpaceInOrder() {
+        TupleSpace space = sample();
+        List<Pair> walked = new ArrayList<>();
+        String after = null;
+        for (List<Pair> slice = space.slice(after, 3); !slice.isEmpty(); slice = space.slice(after, 3)) {
+            assertThat(slice.size()).isLessThanOrEqualTo(3);
+            walked.addAll(slice);
+            after = slice.get(slice.size() - 1).key().text();
+        }
+        assertThat(walked).isEqualTo(List.copyOf(space.pairs()));
+        assertThat(space.slice(null, 0)).isEmpty();
+    }
+
+    @Test
+    void pairsIsAReadOnlyOrderedView() {
+        TupleSpace space = sample();
+        List<String> keys = space.pairs().stream().map(p -> p.key().text()).toList();
+        assertThat(keys).containsExactly("a", "group,1", "user,1", "user,10", "user,2", BMP_HIGH, ASTRAL);
+        assertThat(space.pairs()).hasSize(7);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> space.pairs().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Arrays.asList(space.pairs().toArray())).hasSize(7);
+    }
+}

@@ -1,0 +1,95 @@
+package tuplespace.tuple;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(10)
+class TupleTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a", "user,42", "Z9", "é", "٣", "²", "Ⅻ", "中文", "\uD835\uDC00", "ǅ", "ʰ", "abc,DEF,123"})
+    void pythonIsalnumFieldsAreAccepted(String text) {
+        Tuple tuple = Tuple.parse(text);
+        assertThat(tuple.text()).isEqualTo(text);
+        assertThat(Tuple.isTextForm(text)).isTrue();
+        assertThat(new Tuple(tuple.fields())).isEqualTo(tuple);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "'' | expected field 1 to be a non-empty string of letters and digits, found an empty string",
+        "a, | expected field 2 to be a non-empty string",
+        ",a | expected field 1 to be a non-empty string",
+        "a,,b | expected field 2 to be a non-empty string",
+        "a b | expected field 1 to hold only letters and digits, found (U+0020 SPACE) in \"a b\"",
+        "a_b | found '_' (U+005F LOW LINE) in \"a_b\"",
+        "a-b | found '-' (U+002D HYPHEN-MINUS)",
+        "user.1 | found '.' (U+002E FULL STOP)",
+        "e\u0301 | (U+0301 COMBINING ACUTE ACCENT)",
+        "\uD83D\uDE00 | U+1F600",
+        "x\uD800 | (U+D800",
+        "a\tb | (U+0009",
+    })
+    void nonAlphanumericFieldsAreRefusedWithTheReason(String text, String reason) {
+        assertThat(Tuple.isTextForm(text)).isFalse();
+        assertThatThrownBy(() -> Tuple.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void aFieldHoldingACommaOrNothingIsRefused() {
+        assertThatThrownBy(() -> Tuple.of("a,b")).hasMessageContaining("found ',' (U+002C COMMA) in \"a,b\"");
+        assertThatThrownBy(() -> new Tuple(List.of())).hasMessage("expected a tuple of 1 or more fields, found an empty tuple");
+        assertThatThrownBy(() -> Tuple.of("a", "")).hasMessageContaining("expected field 2 to be a non-empty string");
+    }
+
+    @Test
+    void nonStringFieldsAreDescribed() {
+        List<Object> fields = new ArrayList<>(Arrays.asList("a", 5));
+        assertThat(Tuple.problemWith(fields)).contains("expected field 2 to be a string, found the integer 5");
+        assertThat(Tuple.problemWith(Arrays.asList("a", null))).contains("expected field 2 to be a string, found null");
+        assertThat(Tuple.problemWith(List.of(List.of("a")))).contains("expected field 1 to be a string, found a list");
+        assertThat(Tuple.problemWith(null)).isPresent();
+    }
+
+    @Test
+    void fieldsSizeAndTextForm() {
+        Tuple tuple = Tuple.of("user", "42", "é");
+        assertThat(tuple.fields()).containsExactly("user", "42", "é");
+        assertThat(tuple.size()).isEqualTo(3);
+        assertThat(tuple.text()).isEqualTo("user,42,é");
+        assertThat(tuple).isEqualTo(Tuple.parse("user,42,é")).hasSameHashCodeAs(Tuple.parse("user,42,é"));
+        assertThat(tuple).isNotEqualTo(Tuple.of("user", "42"));
+        assertThat(Tuple.of("a").size()).isEqualTo(1);
+    }
+
+    @Test
+    void orderIsByCodePointNotByUtf16Unit() {
+        String bmpHigh = "\uFF21"; // FULLWIDTH LATIN CAPITAL LETTER A, U+FF21
+        String astral = "\uD835\uDC00"; // MATHEMATICAL BOLD CAPITAL A, U+1D400: its UTF-16 units sort below U+FF21
+        assertThat(bmpHigh.compareTo(astral)).isPositive(); // what String.compareTo gets wrong
+        assertThat(Tuple.compareCodePoints(bmpHigh, astral)).isNegative();
+        assertThat(Tuple.parse(bmpHigh).compareTo(Tuple.parse(astral))).isNegative();
+        assertThat(Tuple.compareCodePoints("a" + astral, "a" + bmpHigh)).isPositive();
+        assertThat(Tuple.compareCodePoints("ab", "a")).isPositive();
+        assertThat(Tuple.compareCodePoints("a", "a")).isZero();
+        assertThat(Tuple.compareCodePoints("a,b", "ab")).isNegative(); // ',' (U+002C) sorts before letters
+    }
+
+    @Test
+    void pairOfTextForms() {
+        Pair pair = Pair.of("user,1", "alice");
+        assertThat(pair.key()).isEqualTo(Tuple.of("user", "1"));
+        assertThat(pair.value()).isEqualTo(Tuple.of("alice"));
+        assertThatThrownBy(() -> new Pair(null, Tuple.of("a"))).isInstanceOf(NullPointerException.class);
+    }
+}
