@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ final class BackupNode {
     private final ServerNode node;
     private final NodeConfig config;
     private final long primaryPid;
+    private final Optional<ProcessHandle> primaryProcess;
     private final long pid = ProcessHandle.current().pid();
     private final Ticker ticker = Ticker.SYSTEM;
     private final ReplicatedState state = new ReplicatedState(new TupleSpace());
@@ -54,9 +56,12 @@ final class BackupNode {
         this.node = node;
         this.config = config;
         this.primaryPid = config.primaryHandle().orElseThrow();
+        this.primaryProcess = Fencing.handleOf(primaryPid);
     }
 
     void start() {
+        // While the primary connects and streams its snapshot (it answers without waiting for us meanwhile).
+        TakeoverWarmUp.startInBackground(node.evaluator(), config.matchBudget());
         new NodeNetwork(node.loop()).bind(config.backupSap(), replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
@@ -125,36 +130,6 @@ final class BackupNode {
         caughtUp = true;
         LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
         acknowledge();
-        // Off the event loop: on a cold JVM this takes long enough to delay heartbeats. The evaluator is
-        // stateless and the scratch space belongs to the warm-up thread alone.
-        Thread warmUp = new Thread(this::warmUpServingPath, "warm-up");
-        warmUp.setDaemon(true);
-        warmUp.setPriority(Thread.MIN_PRIORITY);
-        warmUp.start();
-    }
-
-    /**
-     * Runs the request path on a scratch space (on a thread of its own, touching no node state) so that a takeover does not pay for loading the codec
-     * and pattern classes while clients wait (DESIGN "Failover": nothing slow before serving).
-     */
-    private void warmUpServingPath() {
-        TupleSpace scratch = new TupleSpace();
-        tuplespace.pattern.MatchBudget budget = tuplespace.pattern.MatchBudget.of(config.matchBudget(), System::nanoTime);
-        String[] requests = {"{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"w\",\"1\"],[\"v\"]]]}",
-                "{\"id\":2,\"op\":\"GET\",\"key\":\"w,.*\",\"value\":\".*\"}",
-                "{\"id\":3,\"op\":\"POST\",\"pairs\":[[[\"w\",\"1\"],[\"u\"]]]}",
-                "{\"id\":4,\"op\":\"DELETE\",\"key\":\"w,1\",\"value\":\".*\"}",
-                "PUT w,2 v", "GET w,.* .*", "DELETE .* .*", "{\"op\":\"TAKE\"}", "{oops"};
-        try {
-            for (int round = 0; round < 50; round++) {
-                for (String request : requests) {
-                    node.evaluator().evaluate(request, scratch, budget);
-                }
-            }
-            new tuplespace.codec.frame.Frame.Answer(1, 1, "end\n").type();
-        } catch (RuntimeException e) {
-            LOG.warn("backup warm-up of the request path failed: {}", e.toString());
-        }
     }
 
     private void onEntries(ReplicationMessage.Entries entries) {
@@ -219,11 +194,13 @@ final class BackupNode {
             return;
         }
         takingOver = true;
+        TakeoverTimeline timeline = TakeoverTimeline.startingNow();
         node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; fencing primary pid " + primaryPid);
         closeEverything();
-        Fencing.killAndAwait(primaryPid, node.loop(), FENCING_LIMIT,
-                () -> node.becomePrimary(state, log.epoch() + 1, log.lastIndex(), true),
-                node::failStop);
+        Fencing.killAndAwait(primaryProcess, node.loop(), FENCING_LIMIT, () -> {
+            timeline.step("fenced: primary pid " + primaryPid + " is gone");
+            node.becomePrimary(state, log.epoch() + 1, log.lastIndex(), Optional.of(timeline));
+        }, node::failStop);
     }
 
     private void stop(int status) {

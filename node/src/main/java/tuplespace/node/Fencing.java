@@ -22,29 +22,38 @@ final class Fencing {
     private Fencing() {
     }
 
-    /** Kills {@code pid}; runs {@code gone} on {@code loop} once it is dead, or {@code stuck} after {@code limit}. */
-    static void killAndAwait(long pid, EventLoop loop, Duration limit, Runnable gone, Consumer<String> stuck) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        poll(pid, loop, System.nanoTime() + limit.toNanos(), limit, gone, stuck);
+    /**
+     * The handle of the process {@code pid} as it is now (empty if there is none). Taken when the backup starts, it
+     * keeps its start time: a later kill never hits another process that reused the pid.
+     */
+    static Optional<ProcessHandle> handleOf(long pid) {
+        return ProcessHandle.of(pid);
     }
 
-    private static void poll(long pid, EventLoop loop, long deadline, Duration limit, Runnable gone, Consumer<String> stuck) {
-        if (isGone(pid)) {
+    /** Kills {@code process}; runs {@code gone} on {@code loop} once it is dead, or {@code stuck} after {@code limit}. */
+    static void killAndAwait(Optional<ProcessHandle> process, EventLoop loop, Duration limit, Runnable gone,
+                             Consumer<String> stuck) {
+        process.ifPresent(ProcessHandle::destroyForcibly);
+        poll(process, loop, System.nanoTime() + limit.toNanos(), limit, gone, stuck);
+    }
+
+    private static void poll(Optional<ProcessHandle> process, EventLoop loop, long deadline, Duration limit,
+                             Runnable gone, Consumer<String> stuck) {
+        if (isGone(process)) {
             gone.run();
         } else if (System.nanoTime() - deadline > 0) {
-            stuck.accept("the old primary pid " + pid + " was still alive " + limit + " after SIGKILL");
+            stuck.accept("the old primary pid " + process.get().pid() + " was still alive " + limit + " after SIGKILL");
         } else {
-            loop.schedule(() -> poll(pid, loop, deadline, limit, gone, stuck), POLL.toNanos(), TimeUnit.NANOSECONDS);
+            loop.schedule(() -> poll(process, loop, deadline, limit, gone, stuck), POLL.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
     /** Dead or a zombie (a zombie runs no code and holds no sockets; only its parent can reap it). */
-    static boolean isGone(long pid) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
+    static boolean isGone(Optional<ProcessHandle> process) {
+        if (process.isEmpty() || !process.get().isAlive()) {
             return true;
         }
-        return isZombie(pid);
+        return isZombie(process.get().pid());
     }
 
     private static boolean isZombie(long pid) {

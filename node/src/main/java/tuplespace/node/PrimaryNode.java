@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
@@ -31,11 +32,16 @@ final class PrimaryNode {
     private static final int MAX_BATCH = 2048;
     /** How long a fresh primary waits for its first backup before registering anyway (SPEC §3 order). */
     private static final Duration FIRST_BACKUP_WAIT = Duration.ofSeconds(10);
+    /**
+     * After a takeover, how long the new primary serves before starting its new backup: a JVM starting up
+     * takes both cores of a small machine for a while, and the clients' first answers come first.
+     */
+    static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
 
     private final ServerNode node;
     private final NodeConfig config;
     private final ReplicatedState state;
-    private final boolean afterFailover;
+    private final Optional<TakeoverTimeline> takeover;
     private final long pid = ProcessHandle.current().pid();
     private final List<Replicated> batch = new ArrayList<>();
     private final AnswerRelease<Frame.Answer> release;
@@ -48,31 +54,44 @@ final class PrimaryNode {
     private boolean registered;
     private boolean stopping;
 
-    PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex, boolean afterFailover) {
+    PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
+                Optional<TakeoverTimeline> takeover) {
         this.node = node;
         this.config = config;
         this.state = state;
         this.lastIndex = lastIndex;
-        this.afterFailover = afterFailover;
+        this.takeover = takeover;
         this.release = new AnswerRelease<>(this::sendAnswer);
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
     }
 
     void start() {
-        NodeNetwork network = new NodeNetwork(node.loop());
-        long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
-        network.bind(config.heartbeatSap(), backup.heartbeatInitializer(), deadline, listeners::add,
-                cause -> startFailed("HEARTBEAT_SAP " + NodeNetwork.describe(config.heartbeatSap()), cause));
-        network.bind(config.shutdownSap(), new ShutdownServer(this).initializer(), deadline, listeners::add,
-                cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
-        if (afterFailover) {
+        if (takeover.isPresent()) {
             // Register first: clients wait for us (DESIGN "Failover": nothing slow before registering).
             proxy.connect();
-        } else {
-            backup.start();
-            node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+        NodeNetwork network = new NodeNetwork(node.loop());
+        long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
+        network.bind(config.heartbeatSap(), backup.heartbeatInitializer(), deadline, this::listening,
+                cause -> startFailed("HEARTBEAT_SAP " + NodeNetwork.describe(config.heartbeatSap()), cause));
+        network.bind(config.shutdownSap(), new ShutdownServer(this).initializer(), deadline, this::listening,
+                cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
+        if (takeover.isEmpty()) {
+            backup.start();
+            node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void listening(Channel listener) {
+        listeners.add(listener);
+        if (listeners.size() == 2) {
+            takeoverStep("HEARTBEAT_SAP and SHUTDOWN_SAP bound");
+        }
+    }
+
+    void takeoverStep(String what) {
+        takeover.ifPresent(timeline -> timeline.step(what));
     }
 
     private void startFailed(String what, Throwable cause) {
@@ -90,8 +109,16 @@ final class PrimaryNode {
     void onRegistered(long proxyPid) {
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
-        if (afterFailover) {
+        if (takeover.isPresent()) {
+            takeoverStep("REGISTERED by the proxy");
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
+            // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup.
+            node.loop().schedule(this::startBackupUnlessStopping, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void startBackupUnlessStopping() {
+        if (!stopping) {
             backup.start();
         }
     }
@@ -162,6 +189,7 @@ final class PrimaryNode {
 
     private void sendAnswer(Frame.Answer answer) {
         proxy.write(answer);
+        takeover.ifPresent(TakeoverTimeline::answerSent);
         scheduleFlush();
     }
 

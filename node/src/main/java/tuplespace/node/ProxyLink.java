@@ -64,6 +64,7 @@ final class ProxyLink {
         channel = connected;
         Sap shutdownSap = new Sap(config.shutdownSap().getHostString(), config.shutdownSap().getPort());
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), shutdownSap, primary.lastIndex()));
+        primary.takeoverStep("connected to the proxy, REGISTER sent");
         LOG.info("primary epoch {} registering with the proxy at {} (last index {})", node.epoch(),
                 NodeNetwork.describe(config.proxySap()), primary.lastIndex());
     }

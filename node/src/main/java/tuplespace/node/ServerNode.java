@@ -6,6 +6,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ public final class ServerNode {
     void start(TupleSpace space) {
         loop.execute(() -> {
             if (config.startsAsPrimary()) {
-                becomePrimary(new ReplicatedState(space), 1, 0, false);
+                becomePrimary(new ReplicatedState(space), 1, 0, Optional.empty());
             } else {
                 changeRole(NodeRole.BACKUP);
                 new BackupNode(this, config).start();
@@ -75,11 +76,11 @@ public final class ServerNode {
         });
     }
 
-    /** Serves as primary of {@code newEpoch}; {@code afterFailover} registers with the proxy first (fast path). */
-    void becomePrimary(ReplicatedState state, long newEpoch, long lastIndex, boolean afterFailover) {
+    /** Serves as primary of {@code newEpoch}; a {@code takeover} registers with the proxy first (fast path). */
+    void becomePrimary(ReplicatedState state, long newEpoch, long lastIndex, Optional<TakeoverTimeline> takeover) {
         changeRole(NodeRole.PRIMARY);
         epoch = newEpoch;
-        new PrimaryNode(this, config, state, lastIndex, afterFailover).start();
+        new PrimaryNode(this, config, state, lastIndex, takeover).start();
     }
 
     void changeRole(NodeRole next) {

@@ -1,0 +1,110 @@
+package tuplespace.node;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Sap;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
+import tuplespace.pattern.MatchBudget;
+import tuplespace.replication.AnswerRelease;
+import tuplespace.replication.Change;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.TupleSpace;
+
+/**
+ * Runs what a takeover runs, on scratch objects, while the node is still a backup, so that the first
+ * answers after a failover do not wait for class loading and interpreted code (DESIGN "Failover": nothing
+ * slow before serving). It touches no node state and runs on a thread of its own: on a cold JVM it takes
+ * long enough to delay heartbeats if it ran on the event loop.
+ */
+final class TakeoverWarmUp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TakeoverWarmUp.class);
+    private static final int ROUNDS = 300;
+    private static final String[] REQUESTS = {
+            "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"w\",\"1\"],[\"v\"]]]}",
+            "{\"id\":2,\"op\":\"GET\",\"key\":\"w,.*\",\"value\":\".*\"}",
+            "{\"id\":3,\"op\":\"POST\",\"pairs\":[[[\"w\",\"1\"],[\"u\"]]]}",
+            "{\"id\":4,\"op\":\"DELETE\",\"key\":\"w,1\",\"value\":\".*\"}",
+            "PUT w,2 v", "GET w,.* .*", "DELETE .* .*", "{\"op\":\"TAKE\"}", "{oops"};
+    /** Classes a takeover loads that the scratch run below does not reach. */
+    private static final List<String> TAKEOVER_CLASSES = List.of(
+            "tuplespace.node.PrimaryNode", "tuplespace.node.BackupSupervisor", "tuplespace.node.ProxyLink",
+            "tuplespace.node.ShutdownServer", "tuplespace.node.NodeStatus", "tuplespace.node.BackupLauncher",
+            "tuplespace.node.BackupState", "io.netty.handler.timeout.IdleStateHandler",
+            "io.netty.handler.timeout.ReadTimeoutHandler", "io.netty.handler.codec.LineBasedFrameDecoder",
+            "io.netty.handler.codec.string.StringDecoder", "io.netty.handler.codec.string.StringEncoder");
+
+    private TakeoverWarmUp() {
+    }
+
+    /** Starts the warm-up on a daemon thread of low priority and returns at once. */
+    static void startInBackground(RequestEvaluator evaluator, Duration matchBudget) {
+        Thread thread = new Thread(() -> {
+            try {
+                run(evaluator, matchBudget);
+            } catch (RuntimeException | ClassNotFoundException e) {
+                LOG.warn("the warm-up of the takeover path failed (the takeover will only be slower): {}", e.toString());
+            }
+        }, "takeover-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
+    /** The warm-up itself, on the calling thread; throws if a step of the takeover path fails on scratch data. */
+    static void run(RequestEvaluator evaluator, Duration matchBudget) throws ClassNotFoundException {
+        long started = System.nanoTime();
+        loadTakeoverClasses();
+        Fencing.isGone(Fencing.handleOf(ProcessHandle.current().pid()));
+        TupleSpace scratch = new TupleSpace();
+        ReplicatedState state = new ReplicatedState(scratch);
+        AnswerRelease<Frame.Answer> release = new AnswerRelease<>(answer -> { });
+        EmbeddedChannel proxyLink = new EmbeddedChannel();
+        FrameCodec.install(proxyLink.pipeline());
+        MatchBudget budget = MatchBudget.of(matchBudget, System::nanoTime);
+        long seq = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            for (String line : REQUESTS) {
+                seq++;
+                Frame.Request request = roundTrip(proxyLink, new Frame.Request(1, seq, seq - 1, line));
+                state.answers().hasReleasable(request.conn(), request.floor());
+                state.answers().lookup(request.conn(), request.seq());
+                RequestEvaluator.Evaluation evaluation = evaluator.evaluate(request.line(), scratch, budget);
+                state.apply(new Change.Applied(request.conn(), request.seq(), evaluation.effect(), evaluation.answer()));
+                release.offer(seq, new Frame.Answer(request.conn(), request.seq(), evaluation.answer()));
+                roundTrip(proxyLink, new Frame.Answer(request.conn(), request.seq(), evaluation.answer()));
+            }
+            state.apply(new Change.Closed(1));
+        }
+        roundTrip(proxyLink, new Frame.Register(2, 1, new Sap("127.0.0.1", 1), seq));
+        roundTrip(proxyLink, new Frame.Registered(1));
+        proxyLink.finishAndReleaseAll();
+        LOG.debug("takeover path warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void loadTakeoverClasses() throws ClassNotFoundException {
+        ClassLoader loader = TakeoverWarmUp.class.getClassLoader();
+        for (String name : TAKEOVER_CLASSES) {
+            Class.forName(name, true, loader);
+        }
+    }
+
+    /** Encodes {@code frame} as the link would send it and decodes it back: both directions of the codec. */
+    @SuppressWarnings("unchecked")
+    private static <F extends Frame> F roundTrip(EmbeddedChannel channel, F frame) {
+        channel.writeOutbound(frame);
+        for (ByteBuf bytes = channel.readOutbound(); bytes != null; bytes = channel.readOutbound()) {
+            channel.writeInbound(bytes); // the length prefix may come as a buffer of its own
+        }
+        Object decoded = channel.readInbound();
+        if (!frame.equals(decoded)) {
+            throw new IllegalStateException("expected the frame codec to give back " + frame + ", found " + decoded);
+        }
+        return (F) decoded;
+    }
+}

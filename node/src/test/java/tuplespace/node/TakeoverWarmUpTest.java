@@ -1,0 +1,18 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class TakeoverWarmUpTest {
+
+    @Test
+    void theScratchRunGoesThroughTheRealCodecAndEvaluatorWithoutFailing() {
+        // Every frame is encoded and decoded back and compared: a codec change that broke the round trip fails here.
+        assertThatCode(() -> TakeoverWarmUp.run(new CodecRequestEvaluator(), Duration.ofMillis(100)))
+                .doesNotThrowAnyException();
+    }
+}
