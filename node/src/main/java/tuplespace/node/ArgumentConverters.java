@@ -1,14 +1,13 @@
 package tuplespace.node;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import tuplespace.codec.Sap;
 
 /**
  * picocli converters for the server's arguments. Each failure says what was expected and what was
@@ -19,7 +18,7 @@ final class ArgumentConverters {
     private ArgumentConverters() {
     }
 
-    /** {@code host:port} or {@code [v6]:port}, port 1-65535, host resolved now. */
+    /** {@code host:port} or {@code [v6]:port} ({@link Sap#parse}), port 1-65535 (a peer must know it), host resolved now. */
     static final class SapConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
         @Override
         public InetSocketAddress convert(String value) {
@@ -28,37 +27,20 @@ final class ArgumentConverters {
     }
 
     static InetSocketAddress parseSap(String value) {
-        String host;
-        String port;
-        if (value.startsWith("[")) {
-            int close = value.indexOf("]:");
-            if (close < 0) {
-                throw conversion("expected [IPv6]:port, found '" + value + "'");
-            }
-            host = value.substring(1, close);
-            port = value.substring(close + 2);
-        } else {
-            int colon = value.lastIndexOf(':');
-            if (colon <= 0 || value.indexOf(':') != colon) {
-                throw conversion("expected host:port (or [IPv6]:port), found '" + value + "'");
-            }
-            host = value.substring(0, colon);
-            port = value.substring(colon + 1);
-        }
-        int number;
+        Sap sap;
         try {
-            number = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw conversion("expected a port number 1-65535 after ':', found '" + port + "' in '" + value + "'");
+            sap = Sap.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw conversion(e.getMessage());
         }
-        if (number < 1 || number > 65535) {
-            throw conversion("expected a port number 1-65535, found " + number + " in '" + value + "'");
+        if (sap.port() == 0) {
+            throw conversion("expected a port number 1-65535 (the other processes connect to it), found 0 in '" + value + "'");
         }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), number);
-        } catch (UnknownHostException e) {
-            throw conversion("expected a resolvable host, found '" + host + "' in '" + value + "'");
+        InetSocketAddress address = sap.toSocketAddress();
+        if (address.isUnresolved()) {
+            throw conversion("expected a resolvable host, found '" + sap.host() + "' in '" + value + "'");
         }
+        return address;
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ns|us|ms|s|m|h)");

@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,10 +32,10 @@ final class BackupLauncher {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ServerMain.class.getName());
-        command.add(sap(config.shutdownSap()));
-        command.add(sap(config.proxySap()));
-        command.add(sap(config.backupSap()));
-        command.add(sap(config.heartbeatSap()));
+        command.add(NodeNetwork.describe(config.shutdownSap()));
+        command.add(NodeNetwork.describe(config.proxySap()));
+        command.add(NodeNetwork.describe(config.backupSap()));
+        command.add(NodeNetwork.describe(config.heartbeatSap()));
         command.add(config.saveFile().map(Path::toString).orElse(ServerCommand.NULL));
         command.add(Long.toString(primaryPid));
         command.add(ServerCommand.NULL);
@@ -52,11 +51,6 @@ final class BackupLauncher {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }
         return command;
-    }
-
-    static String sap(InetSocketAddress address) {
-        String host = address.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static String duration(Duration duration) {

@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
+import tuplespace.codec.Sap;
 
 /**
  * Sockets for a node: every channel lives on the node's one event loop, so handlers run on the thread that
@@ -85,7 +86,12 @@ final class NodeNetwork {
         return System.nanoTime() + fromNow.toNanos();
     }
 
+    /** The SAP an address was given as ({@code [v6]:port} for IPv6), for messages and for other processes. */
+    static Sap sapOf(InetSocketAddress address) {
+        return new Sap(address.getHostString(), address.getPort());
+    }
+
     static String describe(InetSocketAddress address) {
-        return address.getHostString() + ":" + address.getPort();
+        return sapOf(address).toString();
     }
 }

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
 import tuplespace.ops.OperatorEvent;
-import tuplespace.pattern.MatchBudget;
 import tuplespace.replication.AnswerRelease;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
@@ -41,6 +40,7 @@ final class PrimaryNode {
     private final ServerNode node;
     private final NodeConfig config;
     private final ReplicatedState state;
+    private final ExactlyOnceRequests requests;
     private final Optional<TakeoverTimeline> takeover;
     private final long pid = ProcessHandle.current().pid();
     private final List<Replicated> batch = new ArrayList<>();
@@ -59,6 +59,7 @@ final class PrimaryNode {
         this.node = node;
         this.config = config;
         this.state = state;
+        this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchBudget());
         this.lastIndex = lastIndex;
         this.takeover = takeover;
         this.release = new AnswerRelease<>(this::sendAnswer);
@@ -127,25 +128,11 @@ final class PrimaryNode {
         if (stopping) {
             return;
         }
-        long conn = request.conn();
-        clients.add(conn);
-        if (request.floor() > 0 && state.answers().hasReleasable(conn, request.floor())) {
-            append(new Change.Released(conn, request.floor()));
-        }
-        Optional<String> remembered = state.answers().lookup(conn, request.seq());
-        if (remembered.isPresent()) {
-            // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
-            release.offer(lastIndex, new Frame.Answer(conn, request.seq(), remembered.get()));
-            return;
-        }
-        RequestEvaluator.Evaluation evaluation = node.evaluator().evaluate(request.line(), state.space(),
-                MatchBudget.of(config.matchBudget(), System::nanoTime));
-        if (evaluation.update()) {
-            state.answers().record(conn, request.seq(), evaluation.answer());
-            append(new Change.Applied(conn, request.seq(), evaluation.effect(), evaluation.answer()));
-        }
+        clients.add(request.conn());
+        ExactlyOnceRequests.Handled handled = requests.handle(request);
+        handled.change().ifPresent(this::append);
         // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
-        release.offer(lastIndex, new Frame.Answer(conn, request.seq(), evaluation.answer()));
+        release.offer(lastIndex, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
     }
 
     void onClientClosed(long conn) {

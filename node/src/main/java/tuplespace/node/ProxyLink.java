@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -62,8 +61,8 @@ final class ProxyLink {
 
     private void onConnected(Channel connected) {
         channel = connected;
-        Sap shutdownSap = new Sap(config.shutdownSap().getHostString(), config.shutdownSap().getPort());
-        channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), shutdownSap, primary.lastIndex()));
+        channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), NodeNetwork.sapOf(config.shutdownSap()),
+                primary.lastIndex()));
         primary.takeoverStep("connected to the proxy, REGISTER sent");
         LOG.info("primary epoch {} registering with the proxy at {} (last index {})", node.epoch(),
                 NodeNetwork.describe(config.proxySap()), primary.lastIndex());

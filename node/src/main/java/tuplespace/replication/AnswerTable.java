@@ -35,17 +35,11 @@ public final class AnswerTable {
         return answers == null ? Optional.empty() : Optional.ofNullable(answers.get(seq));
     }
 
-    /** Whether {@link #release} would remove anything: lets the primary skip replicating a no-op. */
-    public boolean hasReleasable(long conn, long floor) {
-        NavigableMap<Long, String> answers = byConnection.get(conn);
-        return answers != null && !answers.headMap(floor, true).isEmpty();
-    }
-
     /** Forgets the answers on {@code conn} up to and including {@code floor}. */
     public void release(long conn, long floor) {
         NavigableMap<Long, String> answers = byConnection.get(conn);
-        if (answers == null) {
-            return;
+        if (answers == null || floor < answers.firstKey()) {
+            return; // the common case on a busy connection: nothing delivered is still remembered
         }
         NavigableMap<Long, String> delivered = answers.headMap(floor, true);
         size -= delivered.size();

@@ -8,24 +8,22 @@ import tuplespace.space.Effect;
  * primary decided it) and the answer table that makes updates exactly-once across a failover (SPEC §4).
  * Every change is absolute (sets or removes by key), so replaying a suffix over a fuzzy snapshot is exact.
  */
-public sealed interface Change permits Change.Applied, Change.Released, Change.Closed {
+public sealed interface Change permits Change.Applied, Change.Closed {
 
-    /** An update on client connection {@code conn}, request {@code seq}: its effect and the answer it got. */
-    record Applied(long conn, long seq, Effect effect, String answer) implements Change {
+    /**
+     * An update on client connection {@code conn}, request {@code seq}: its effect and the answer it got. It
+     * also carries the request's {@code floor} (the proxy delivered every answer up to it on {@code conn}), so
+     * the remembered answers up to it go with no entry of their own: one entry per update.
+     */
+    record Applied(long conn, long seq, long floor, Effect effect, String answer) implements Change {
         public Applied {
             Objects.requireNonNull(effect, "effect");
             Objects.requireNonNull(answer, "answer");
             if (seq < 1) {
                 throw new IllegalArgumentException("expected a request seq >= 1, found " + seq);
             }
-        }
-    }
-
-    /** The proxy delivered every answer up to {@code floor} on {@code conn}: those entries may go. */
-    record Released(long conn, long floor) implements Change {
-        public Released {
-            if (floor < 1) {
-                throw new IllegalArgumentException("expected a floor >= 1, found " + floor);
+            if (floor < 0 || floor >= seq) {
+                throw new IllegalArgumentException("expected a floor from 0 to seq - 1 (" + (seq - 1) + "), found " + floor);
             }
         }
     }

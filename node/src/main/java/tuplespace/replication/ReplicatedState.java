@@ -28,11 +28,18 @@ public final class ReplicatedState {
     public void apply(Change change) {
         if (change instanceof Change.Applied applied) {
             space.applyEffect(applied.effect());
-            answers.record(applied.conn(), applied.seq(), applied.answer());
-        } else if (change instanceof Change.Released released) {
-            answers.release(released.conn(), released.floor());
+            recordAnswer(applied);
         } else if (change instanceof Change.Closed closed) {
             answers.close(closed.conn());
         }
+    }
+
+    /**
+     * The answer-table part of {@code applied}: forgets the answers delivered up to its floor, remembers its own.
+     * The primary calls this alone, its evaluation having changed the space already.
+     */
+    public void recordAnswer(Change.Applied applied) {
+        answers.release(applied.conn(), applied.floor());
+        answers.record(applied.conn(), applied.seq(), applied.answer());
     }
 }

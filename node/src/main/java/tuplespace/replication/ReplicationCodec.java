@@ -25,7 +25,6 @@ public final class ReplicationCodec {
     private static final byte HEARTBEAT = 7;
 
     private static final byte APPLIED = 1;
-    private static final byte RELEASED = 2;
     private static final byte CLOSED = 3;
 
     private ReplicationCodec() {
@@ -121,14 +120,12 @@ public final class ReplicationCodec {
         out.writeLong(entry.epoch()).writeLong(entry.index());
         Change change = entry.change();
         if (change instanceof Change.Applied applied) {
-            out.writeByte(APPLIED).writeLong(applied.conn()).writeLong(applied.seq());
+            out.writeByte(APPLIED).writeLong(applied.conn()).writeLong(applied.seq()).writeLong(applied.floor());
             out.writeInt(applied.effect().removed().size());
             applied.effect().removed().forEach(key -> writeString(out, key.text()));
             out.writeInt(applied.effect().written().size());
             applied.effect().written().forEach(pair -> writePair(out, pair));
             writeString(out, applied.answer());
-        } else if (change instanceof Change.Released released) {
-            out.writeByte(RELEASED).writeLong(released.conn()).writeLong(released.floor());
         } else if (change instanceof Change.Closed closed) {
             out.writeByte(CLOSED).writeLong(closed.conn());
         }
@@ -143,6 +140,7 @@ public final class ReplicationCodec {
             case APPLIED: {
                 long conn = in.readLong();
                 long seq = in.readLong();
+                long floor = in.readLong();
                 int removedCount = readCount(in, 4);
                 List<Tuple> removed = new ArrayList<>(removedCount);
                 for (int i = 0; i < removedCount; i++) {
@@ -153,17 +151,14 @@ public final class ReplicationCodec {
                 for (int i = 0; i < writtenCount; i++) {
                     written.add(readPair(in));
                 }
-                change = new Change.Applied(conn, seq, new Effect(removed, written), readString(in));
+                change = new Change.Applied(conn, seq, floor, new Effect(removed, written), readString(in));
                 break;
             }
-            case RELEASED:
-                change = new Change.Released(in.readLong(), in.readLong());
-                break;
             case CLOSED:
                 change = new Change.Closed(in.readLong());
                 break;
             default:
-                throw new ReplicationProtocolException("expected a change kind 1-3, found " + kind);
+                throw new ReplicationProtocolException("expected a change kind " + APPLIED + " or " + CLOSED + ", found " + kind);
         }
         return new Replicated(epoch, index, change);
     }

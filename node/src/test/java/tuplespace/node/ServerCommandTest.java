@@ -36,7 +36,9 @@ class ServerCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "0|localhost|SHUTDOWN_SAP|expected host:port",
-            "1|127.0.0.1:99999|PROXY_SAP|1-65535",
+            "1|127.0.0.1:99999|PROXY_SAP|port 99999 is too big",
+            "1|127.0.0.1:0|PROXY_SAP|1-65535",
+            "3|[::1:7004|HEARTBEAT_SAP|unbalanced",
             "2|127.0.0.1:x|BACKUP_SAP|'x'",
             "5|abc|PRIMARY_HANDLE|found 'abc'",
             "5|-3|PRIMARY_HANDLE|positive"})

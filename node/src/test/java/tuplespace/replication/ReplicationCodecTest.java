@@ -26,11 +26,10 @@ class ReplicationCodecTest {
                 new ReplicationMessage.SnapshotPairs(List.of(Pair.of("a", "b"), Pair.of("a,c", "d,e"))),
                 new ReplicationMessage.SnapshotEnd(41, -4417L),
                 new ReplicationMessage.Entries(List.of(
-                        new Replicated(3, 42, new Change.Applied(9, 1, effect, "ok 0 pairs\nend\n")),
-                        new Replicated(3, 43, new Change.Applied(9, 2, Effect.NONE, "malformed: x\nend\n")),
-                        new Replicated(3, 44, new Change.Released(9, 2)),
-                        new Replicated(3, 45, new Change.Closed(9))), 77L),
-                new ReplicationMessage.Ack(45, 77L, 4321),
+                        new Replicated(3, 42, new Change.Applied(9, 1, 0, effect, "ok 0 pairs\nend\n")),
+                        new Replicated(3, 43, new Change.Applied(9, 7, 5, Effect.NONE, "malformed: x\nend\n")),
+                        new Replicated(3, 44, new Change.Closed(9))), 77L),
+                new ReplicationMessage.Ack(44, 77L, 4321),
                 new ReplicationMessage.Stop("the service shuts down"),
                 new ReplicationMessage.Heartbeat(1234));
     }

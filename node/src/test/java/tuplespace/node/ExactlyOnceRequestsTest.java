@@ -1,0 +1,77 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.frame.Frame;
+import tuplespace.replication.Change;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.TupleSpace;
+
+@Timeout(10)
+class ExactlyOnceRequestsTest {
+
+    private final ReplicatedState primaryState = new ReplicatedState(new TupleSpace());
+    private final ExactlyOnceRequests primary = requestsOn(primaryState);
+    private final List<Change> log = new ArrayList<>();
+
+    private static ExactlyOnceRequests requestsOn(ReplicatedState state) {
+        return new ExactlyOnceRequests(state, new CodecRequestEvaluator(), Duration.ofMillis(100));
+    }
+
+    private static Frame.Request put(long conn, long seq, long floor, String key) {
+        return new Frame.Request(conn, seq, floor, "{\"id\":" + seq + ",\"op\":\"PUT\",\"pairs\":[[[\"" + key + "\"],[\"v\"]]]}");
+    }
+
+    private String handleOnPrimary(Frame.Request request) {
+        ExactlyOnceRequests.Handled handled = primary.handle(request);
+        handled.change().ifPresent(log::add);
+        return handled.answer();
+    }
+
+    @Test
+    void pipelinedUpdatesAddOneEntryEachAndTheFloorTheyCarryForgetsDeliveredAnswers() {
+        for (long seq = 1; seq <= 100; seq++) {
+            handleOnPrimary(put(7, seq, Math.max(0, seq - 3), "k" + seq)); // three answers in flight
+        }
+        assertThat(log).hasSize(100).allMatch(change -> change instanceof Change.Applied);
+        assertThat(primaryState.answers().entries()).extracting(entry -> entry.seq()).containsExactlyInAnyOrder(98L, 99L, 100L);
+        ReplicatedState backup = new ReplicatedState(new TupleSpace());
+        log.forEach(backup::apply);
+        assertThat(backup.answers().entries()).containsExactlyInAnyOrderElementsOf(primaryState.answers().entries());
+        assertThat(backup.space().digest()).isEqualTo(primaryState.space().digest());
+    }
+
+    @Test
+    void aResentUpdateGetsItsFirstAnswerFromTheNewPrimaryAndIsNotAppliedAgain() {
+        String first = handleOnPrimary(put(7, 1, 0, "user"));
+        // the primary dies before the answer is delivered; the backup has the entry and takes over
+        ReplicatedState backupState = new ReplicatedState(new TupleSpace());
+        log.forEach(backupState::apply);
+        long digest = backupState.space().digest();
+        ExactlyOnceRequests.Handled resent = requestsOn(backupState).handle(put(7, 1, 0, "user"));
+        assertThat(resent.answer()).isEqualTo(first);
+        assertThat(resent.change()).isEmpty();
+        assertThat(backupState.space().digest()).isEqualTo(digest);
+        // evaluated again, the same PUT would have answered differently: its pair is not added a second time
+        assertThat(requestsOn(backupState).handle(put(7, 2, 1, "user")).answer()).isNotEqualTo(first);
+    }
+
+    @Test
+    void aReadChangesNothingAndLeavesTheReleaseToTheNextUpdate() {
+        handleOnPrimary(put(7, 1, 0, "a"));
+        ExactlyOnceRequests.Handled read = primary.handle(new Frame.Request(7, 2, 1, "GET .* .*"));
+        assertThat(read.change()).isEmpty();
+        assertThat(read.answer()).startsWith("ok 1 pair");
+        assertThat(primaryState.answers().lookup(7, 1)).isPresent();
+        handleOnPrimary(put(7, 3, 2, "b"));
+        assertThat(log).hasSize(2);
+        assertThat(((Change.Applied) log.get(1)).floor()).isEqualTo(2);
+        assertThat(primaryState.answers().lookup(7, 1)).isEmpty();
+        assertThat(primaryState.answers().lookup(7, 3)).isPresent();
+    }
+}
