@@ -229,23 +229,11 @@ final class BackupNode {
     // --- channels -------------------------------------------------------------------------------------
 
     private ChannelInitializer<SocketChannel> replicationInitializer() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-                ReplicationFrames.addTo(channel.pipeline());
-                channel.pipeline().addLast(new ReplicationLinkHandler());
-            }
-        };
+        return ReplicationFrames.initializer(ReplicationLinkHandler::new);
     }
 
     private ChannelInitializer<SocketChannel> heartbeatInitializer() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-                ReplicationFrames.addTo(channel.pipeline());
-                channel.pipeline().addLast(new HeartbeatLinkHandler());
-            }
-        };
+        return ReplicationFrames.initializer(HeartbeatLinkHandler::new);
     }
 
     /** Connections accepted on BACKUP_SAP; on the node's event loop. */

@@ -3,7 +3,6 @@ package tuplespace.node;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
@@ -295,25 +294,11 @@ final class BackupSupervisor {
     // --- channels -------------------------------------------------------------------------------------
 
     private ChannelInitializer<SocketChannel> replicationInitializer(long attempt) {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-                channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(1 << 20, 4 << 20));
-                ReplicationFrames.addTo(channel.pipeline());
-                channel.pipeline().addLast(new ReplicationLinkHandler(attempt));
-            }
-        };
+        return ReplicationFrames.initializer(() -> new ReplicationLinkHandler(attempt));
     }
 
     ChannelInitializer<SocketChannel> heartbeatInitializer() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-                ReplicationFrames.addTo(channel.pipeline());
-                channel.pipeline().addLast(new HeartbeatLinkHandler());
-            }
-        };
+        return ReplicationFrames.initializer(HeartbeatLinkHandler::new);
     }
 
     /** The replication link to one backup attempt; on the node's event loop. */
@@ -322,6 +307,12 @@ final class BackupSupervisor {
 
         ReplicationLinkHandler(long attempt) {
             this.attempt = attempt;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext context) {
+            // Snapshot slices pause while this much is queued (sendSnapshotSlice checks isWritable).
+            context.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
         }
 
         @Override

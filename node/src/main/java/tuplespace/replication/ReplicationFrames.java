@@ -1,13 +1,17 @@
 package tuplespace.replication;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.channel.socket.SocketChannel;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Netty framing for the node-internal links: a 4-byte length, then a {@link ReplicationCodec} payload. */
 public final class ReplicationFrames {
@@ -16,6 +20,17 @@ public final class ReplicationFrames {
     public static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
     private ReplicationFrames() {
+    }
+
+    /** A node-internal link's pipeline: the frames, then a fresh {@code handler} for each connection. */
+    public static ChannelInitializer<SocketChannel> initializer(Supplier<? extends ChannelHandler> handler) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                addTo(channel.pipeline());
+                channel.pipeline().addLast(handler.get());
+            }
+        };
     }
 
     /** Adds the decoder and encoder; inbound messages arrive as {@link ReplicationMessage}s. */
