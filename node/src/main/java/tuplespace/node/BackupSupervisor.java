@@ -85,12 +85,25 @@ final class BackupSupervisor {
         }
         long attempt = ++generation;
         state = BackupState.STARTING;
-        try {
-            child = BackupLauncher.start(config, primary.pid());
-        } catch (IOException e) {
-            failed(attempt, "could not start the backup process: " + e.getMessage());
+        // fork/exec of a JVM can take hundreds of ms on a busy machine: never on the event loop, which serves.
+        Thread launcher = new Thread(() -> {
+            try {
+                Process started = BackupLauncher.start(config, primary.pid());
+                node.loop().execute(() -> onLaunched(attempt, started));
+            } catch (IOException | RuntimeException e) {
+                node.loop().execute(() -> failed(attempt, "could not start the backup process: " + e.getMessage()));
+            }
+        }, "backup-launcher");
+        launcher.setDaemon(true);
+        launcher.start();
+    }
+
+    private void onLaunched(long attempt, Process started) {
+        if (attempt != generation || primary.stopping()) {
+            started.destroyForcibly(); // the attempt was given up (or the primary stops) while the process started
             return;
         }
+        child = started;
         LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));

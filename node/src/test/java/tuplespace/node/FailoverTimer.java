@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Measures failover as a client sees it (targets.md: first answer from the new primary, p50 ≤ 0.3 s). Not a
  * test: a main that runs a proxy and a primary (which starts its backup) as processes, keeps one pipelined
  * writer going, kills the acting primary with SIGKILL {@code KILLS} times once its backup is live, and prints
- * per kill and as min/median/max "kill → first answer of the new primary" (the end of the first silence after
- * the kill) and the longest silence in the 5 s after the kill (which also counts the new backup's start). Every answer is checked: in order, {@code ok}, no pair reported unused (a PUT
+ * per kill and as min/median/max "kill → first answer of the new primary" (the first answer after the proxy
+ * logged the new primary's registration) and the longest silence in the 5 s after the kill (which also counts
+ * the new backup's start). Every answer is checked: in order, {@code ok}, no pair reported unused (a PUT
  * applied twice would report its pair unused).
  *
  * <p>Run (after {@code ./mvnw -pl node -am install -DskipTests} and {@code test-compile}):
@@ -35,8 +36,6 @@ public final class FailoverTimer {
 
     private static final int WINDOW = 32;
     private static final Duration STEADY_LOAD = Duration.ofSeconds(3);
-    /** Longer than the answers already in flight at the kill take to arrive, shorter than any failover. */
-    private static final Duration FAILOVER_SILENCE = Duration.ofMillis(30);
 
     private final long[] answerTimes = new long[20_000_000];
     private final AtomicInteger answered = new AtomicInteger();
@@ -51,11 +50,11 @@ public final class FailoverTimer {
         Path log = Path.of(args.length > 1 ? args[1] : "failover-timer.log");
         Path directory = Files.createTempDirectory("failover-timer");
         try (LocalService service = new LocalService(directory, ProcessBuilder.Redirect.appendTo(log.toFile()))) {
-            new FailoverTimer().measure(service, kills);
+            new FailoverTimer().measure(service, kills, log);
         }
     }
 
-    private void measure(LocalService service, int kills) throws Exception {
+    private void measure(LocalService service, int kills, Path log) throws Exception {
         service.startProxy();
         service.startPrimary("null");
         service.eventually(Duration.ofSeconds(60), LocalService::backupLive);
@@ -76,12 +75,12 @@ public final class FailoverTimer {
                 LocalService.kill9(before.path("pid").asLong());
                 service.eventually(Duration.ofSeconds(60), status -> status.path("pid").asLong() != before.path("pid").asLong());
                 awaitAnswersAfter(killedAt + Duration.ofSeconds(2).toNanos(), Duration.ofSeconds(60));
-                // Answers already on their way when the kill landed still arrive just after it: the failover is
-                // the first silence of more than FAILOVER_SILENCE after the kill, and the new primary's first
-                // answer ends it. The longest silence in the 5 s after the kill also counts what follows (the
-                // new backup's start), as a client sees it.
-                int end = endOfFirstSilenceAfter(killedAt);
-                long firstAfter = answerTimes[end];
+                // Answers already on their way when the kill landed still arrive after it, from a process still
+                // being torn down: the new primary's first answer is the first one after the proxy logged its
+                // registration. The longest silence in the 5 s after the kill also counts what follows (the new
+                // backup's start), as a client sees it.
+                LocalTime registered = registrationTime(log, before.path("epoch").asLong() + 1);
+                long firstAfter = firstAnswerAfter(killedAt + Duration.between(wallClock, registered).toNanos());
                 long longestAfter = longestGap(killedAt, killedAt + Duration.ofSeconds(5).toNanos());
                 gaps.add(new long[] {firstAfter - killedAt, longestAfter});
                 System.out.printf("kill %d at %s of pid %d (epoch %d): kill -> first answer of the new primary %.1f ms,"
@@ -153,18 +152,23 @@ public final class FailoverTimer {
         }
     }
 
-    /** The index of the answer that ends the first silence longer than {@link #FAILOVER_SILENCE} after {@code killedAt}. */
-    private int endOfFirstSilenceAfter(long killedAt) {
-        long previous = killedAt;
+    private long firstAnswerAfter(long nanos) {
         for (int i = 0; i < answered.get(); i++) {
-            if (answerTimes[i] - killedAt > 0) {
-                if (answerTimes[i] - previous > FAILOVER_SILENCE.toNanos()) {
-                    return i;
-                }
-                previous = answerTimes[i];
+            if (answerTimes[i] - nanos > 0) {
+                return answerTimes[i];
             }
         }
-        throw new IllegalStateException("no silence of more than " + FAILOVER_SILENCE + " after the kill");
+        throw new IllegalStateException("no answer after the new primary registered");
+    }
+
+    /** When the proxy logged that the primary of {@code epoch} registered (logback's HH:mm:ss.SSS). */
+    private static LocalTime registrationTime(Path log, long epoch) throws IOException {
+        String mark = "primary_registered: primary(epoch " + epoch + ",";
+        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(mark)).reduce((first, last) -> last)
+                    .map(line -> LocalTime.parse(line.substring(0, 12)))
+                    .orElseThrow(() -> new IllegalStateException("the proxy did not log " + mark + " in " + log));
+        }
     }
 
     /** The longest silence between answers given from {@code fromNanos} to {@code toNanos}. */
