@@ -74,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         ChildProcess primary = ChildProcess.start("primary", List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
                 file.toString(), "null", load ? file.toString() : "null"), System.err);
-        DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out);
+        DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
         Thread hook = new Thread(() -> stopOnSignal(supervisor), "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Optional<ServiceStatus> ready = supervisor.awaitReady(startupTimeout);

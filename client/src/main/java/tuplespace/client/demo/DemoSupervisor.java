@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tuplespace.client.cli.LineCommandClient;
 
 /**
@@ -23,12 +24,15 @@ final class DemoSupervisor {
     private final ChildProcess proxy;
     private final ChildProcess primary;
     private final PrintWriter out;
+    /** Set once the demo stops the service: the watcher then keeps quiet about what it sees go away. */
+    private final AtomicBoolean stopping;
 
-    DemoSupervisor(DemoPorts ports, ChildProcess proxy, ChildProcess primary, PrintWriter out) {
+    DemoSupervisor(DemoPorts ports, ChildProcess proxy, ChildProcess primary, PrintWriter out, AtomicBoolean stopping) {
         this.ports = ports;
         this.proxy = proxy;
         this.primary = primary;
         this.out = out;
+        this.stopping = stopping;
     }
 
     /** The first STATUS with a registered primary and a live backup; empty (after saying why) when start-up failed. */
@@ -75,12 +79,14 @@ final class DemoSupervisor {
         ServiceStatus previous = shown;
         while (!proxy.awaitExit(1000)) {
             Optional<ServiceStatus> now = status();
-            if (now.isPresent()) {
+            if (now.isPresent() && !stopping.get()) {
                 reportChange(previous, now.get());
                 previous = now.get();
             }
         }
-        say("the service stopped (proxy exit status " + proxy.exitValue() + ").");
+        if (!stopping.get()) {
+            say("the service stopped (proxy exit status " + proxy.exitValue() + ").");
+        }
         return proxy.exitValue() == 0 ? 0 : 1;
     }
 
