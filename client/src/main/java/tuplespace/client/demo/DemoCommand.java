@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,8 +70,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path file = saveFile.toAbsolutePath();
         boolean load = !fresh && Files.exists(file);
-        ChildProcess proxy = ChildProcess.start("proxy", List.of("proxy", ports.sap(ports.clientPort()),
-                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())), System.err);
+        List<String> proxyArguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
+        logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
+        ChildProcess proxy = ChildProcess.start("proxy", proxyArguments, System.err);
         ChildProcess primary = ChildProcess.start("primary", List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
                 file.toString(), "null", load ? file.toString() : "null"), System.err);
@@ -95,6 +98,15 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--base-port: " + e.getMessage());
         }
+    }
+
+    /**
+     * The level the launcher was asked for (its option sets the property; else the environment). The server
+     * reads it through logback.xml; the proxy has an option of its own, whose default would override it.
+     */
+    private static Optional<String> logLevel() {
+        String level = System.getProperty("tuplespace.log.level", System.getenv("TUPLESPACE_LOG_LEVEL"));
+        return Optional.ofNullable(level).filter(value -> !value.isBlank());
     }
 
     /** Ctrl-C or SIGTERM: SHUTDOWN so the primary saves, wait for the processes, then end with status 0. */
