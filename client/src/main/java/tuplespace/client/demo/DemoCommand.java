@@ -57,6 +57,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long to wait for the service to answer (default ${DEFAULT-VALUE}).")
     private Duration startupTimeout;
 
+    @Option(names = "--proxy-option", paramLabel = "OPTION",
+            description = "An option for the proxy, e.g. --proxy-option=--max-clients=8 (repeatable).")
+    private List<String> proxyOptions = new ArrayList<>();
+
+    @Option(names = "--server-option", paramLabel = "OPTION",
+            description = "An option for the primary, e.g. --server-option=--replication=async (repeatable).")
+    private List<String> serverOptions = new ArrayList<>();
+
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Override
@@ -73,10 +81,13 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> proxyArguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
         logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
+        proxyArguments.addAll(proxyOptions);
         ChildProcess proxy = ChildProcess.start("proxy", proxyArguments, System.err);
-        ChildProcess primary = ChildProcess.start("primary", List.of("server", ports.sap(ports.serverShutdownPort()),
+        List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
-                file.toString(), "null", load ? file.toString() : "null"), System.err);
+                file.toString(), "null", load ? file.toString() : "null"));
+        serverArguments.addAll(serverOptions);
+        ChildProcess primary = ChildProcess.start("primary", serverArguments, System.err);
         DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
         Thread hook = new Thread(() -> stopOnSignal(supervisor), "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
