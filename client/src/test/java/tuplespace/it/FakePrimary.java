@@ -49,8 +49,23 @@ final class FakePrimary implements AutoCloseable {
         }
     }
 
-    /** The next frame, or empty when the proxy closed the connection; fails if nothing comes within {@code timeout}. */
+    /**
+     * The next frame other than a PING (answered with a PONG, as a primary would) or PONG, or empty when the
+     * proxy closed the connection; fails if nothing comes within {@code timeout}.
+     */
     Optional<Frame> receive(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Frame> frame = receiveAny(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (frame.isPresent() && frame.get() instanceof Frame.Ping ping) {
+                send(new Frame.Pong(ping.nanos()));
+            } else if (frame.isEmpty() || !(frame.get() instanceof Frame.Pong)) {
+                return frame;
+            }
+        }
+    }
+
+    private Optional<Frame> receiveAny(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         try {
             int length = in.readInt();
