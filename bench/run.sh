@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command for the whole comparison of tuplespace with Redis + Sentinel (issue 5):
+#   bench/run.sh            full run (under 15 minutes on 2 cores)
+#   bench/run.sh --quick    short development run (under 2 minutes)
+# Other options go to the suite (bench/run.sh --help lists them). Installs redis-server and redis-sentinel when
+# missing (apt-get; needs root), builds the modules, runs everything on 127.0.0.1 only, prints the table and
+# writes bench/results/results.{json,md} (git-ignored). Every process it starts is stopped at the end.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if ! command -v redis-server >/dev/null || ! command -v redis-sentinel >/dev/null; then
+  echo "bench: installing redis-server and redis-sentinel (apt-get)..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-sentinel >&2
+fi
+
+echo "bench: building (store, codec, node, proxy, client, bench)..." >&2
+./mvnw -B -q -DskipTests -pl bench -am package \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+
+mkdir -p bench/results
+classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
+exec java -Xmx1g -cp "$classpath" tuplespace.bench.BenchMain suite --results bench/results "$@"

@@ -1,0 +1,206 @@
+package tuplespace.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.bench.failover.FailoverBenchmark;
+import tuplespace.bench.failover.FailoverRepetition;
+import tuplespace.bench.failover.FailoverSystem;
+import tuplespace.bench.failover.RedisFailover;
+import tuplespace.bench.failover.TupleSpaceFailover;
+import tuplespace.bench.load.LoadGenerator;
+import tuplespace.bench.load.LoadOptions;
+import tuplespace.bench.load.Target;
+import tuplespace.bench.process.FreePorts;
+import tuplespace.bench.process.ManagedProcesses;
+import tuplespace.bench.process.RedisProcesses;
+import tuplespace.bench.process.TupleSpaceService;
+import tuplespace.bench.process.Waits;
+import tuplespace.bench.report.ReportWriter;
+import tuplespace.bench.report.Results;
+import tuplespace.bench.report.Scenario;
+import tuplespace.bench.report.TargetCheck;
+import tuplespace.bench.resync.RedisResync;
+import tuplespace.bench.resync.TupleSpaceResync;
+import tuplespace.bench.target.RedisTarget;
+import tuplespace.bench.target.TupleSpaceTarget;
+
+/** The whole comparison: throughput, failover, resync and memory of both systems, then the report. */
+public final class Suite {
+
+    /** The parts of the suite, runnable alone with {@code --only}. */
+    public enum Part { THROUGHPUT, FAILOVER, RESYNC }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
+
+    private final Profile profile;
+    private final Path resultsDirectory;
+    private final List<String> serverJavaOptions;
+    private final Results results = new Results();
+    private final Path logs;
+    private final Path redisData;
+
+    public Suite(Profile profile, Path resultsDirectory, List<String> serverJavaOptions) throws IOException {
+        this.profile = profile;
+        this.resultsDirectory = Files.createDirectories(resultsDirectory);
+        this.serverJavaOptions = List.copyOf(serverJavaOptions);
+        this.logs = Files.createDirectories(resultsDirectory.resolve("logs"));
+        this.redisData = Files.createTempDirectory("tuplespace-bench-redis");
+    }
+
+    public Results run(Set<Part> parts) throws IOException {
+        describeEnvironment();
+        if (parts.contains(Part.THROUGHPUT)) {
+            attempt("throughput redis", this::redisThroughput);
+            attempt("throughput tuplespace sync", () -> tupleSpaceThroughput("sync", "throughput"));
+            if (profile.includeAsync()) {
+                attempt("throughput tuplespace async", () -> tupleSpaceThroughput("async", "throughput-async"));
+            }
+        }
+        if (parts.contains(Part.FAILOVER)) {
+            attempt("failover redis", () -> failover(new RedisFailover(logs, redisData)));
+            attempt("failover tuplespace", () -> failover(new TupleSpaceFailover(logs, serverJavaOptions)));
+        }
+        if (parts.contains(Part.RESYNC)) {
+            attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions())));
+            attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions())));
+        }
+        results.environment().put("finished", Instant.now().toString());
+        Files.writeString(resultsDirectory.resolve("results.json"), ReportWriter.json(results));
+        Files.writeString(resultsDirectory.resolve("results.md"), ReportWriter.markdown(results));
+        deleteQuietly(redisData);
+        return results;
+    }
+
+    /** What run.sh prints: the verdict and the throughput detail. */
+    public static String summary(Results results) {
+        StringBuilder out = new StringBuilder();
+        out.append(ReportWriter.targetsTable(TargetCheck.compare(results))).append('\n');
+        out.append(ReportWriter.throughputTable(results.throughput()));
+        results.failures().forEach((part, why) -> out.append("\nFAILED: ").append(part).append(": ").append(why));
+        return out.toString();
+    }
+
+    private void redisThroughput() throws IOException {
+        try (ManagedProcesses processes = new ManagedProcesses(logs)) {
+            RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(redisData.resolve("throughput")));
+            int masterPort = FreePorts.next();
+            int replicaPort = FreePorts.next();
+            redis.startServer("throughput-redis-master", masterPort, OptionalInt.empty());
+            redis.startServer("throughput-redis-replica", replicaPort, OptionalInt.of(masterPort));
+            Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
+                    RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
+            for (Scenario scenario : scenarios("redis")) {
+                runScenario(scenario, new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication()));
+            }
+        }
+    }
+
+    private void tupleSpaceThroughput(String replication, String name) throws IOException {
+        try (ManagedProcesses processes = new ManagedProcesses(logs);
+             TupleSpaceService service = TupleSpaceService.start(processes, name, replication, serverJavaOptions)) {
+            String system = replication.equals("sync") ? "tuplespace" : "tuplespace-async";
+            for (Scenario scenario : scenarios(system)) {
+                runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap()));
+            }
+        }
+    }
+
+    private void runScenario(Scenario scenario, Target target) {
+        LoadOptions options = new LoadOptions(profile.connections(), scenario.pipelineDepth(), scenario.mix(),
+                profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, profile.warmup(), profile.duration());
+        boolean firstGet = scenario.mix().needsPreload() && results.throughput().keySet().stream()
+                .noneMatch(done -> done.system().equals(scenario.system()) && done.mix().needsPreload());
+        try {
+            results.put(scenario, LoadGenerator.run(target, options, "t" + scenario.ordinal(), firstGet));
+        } catch (RuntimeException e) {
+            LOG.error("{} failed: {}", scenario.label(), e.toString());
+            results.fail(scenario.label(), e);
+        }
+    }
+
+    private void failover(FailoverSystem system) {
+        FailoverBenchmark.Settings settings = new FailoverBenchmark.Settings(profile.failoverWriters(),
+                profile.failoverWritesPerSecond(), profile.failoverSteady(), profile.failoverAfterRecovery(), Duration.ofSeconds(45));
+        List<FailoverRepetition> repetitions = new ArrayList<>();
+        try (system) {
+            for (int i = 1; i <= profile.failoverRepetitions(); i++) {
+                try {
+                    repetitions.add(FailoverBenchmark.runOnce(system, settings, "f" + i));
+                } catch (RuntimeException e) {
+                    LOG.error("{} failover repetition {} failed: {}", system.name(), i, e.toString());
+                    results.fail(system.name() + " failover repetition " + i, e);
+                }
+            }
+        } finally {
+            results.putFailover(system.name(), repetitions);
+        }
+    }
+
+    private static List<Scenario> scenarios(String system) {
+        return EnumSet.allOf(Scenario.class).stream().filter(s -> s.system().equals(system)).toList();
+    }
+
+    private void describeEnvironment() {
+        var environment = results.environment();
+        environment.put("started", Instant.now().toString());
+        environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
+                + profile.warmup().toSeconds() + " s, measured " + profile.duration().toSeconds() + " s per run, "
+                + profile.getKeys() + " keys for GET, 20-byte values)");
+        environment.put("machine", Runtime.getRuntime().availableProcessors() + " cores, load average at start "
+                + loadAverage() + " (the CPU is shared with other engineers' builds and tests)");
+        environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        environment.put("tuplespace", "proxy + primary + backup, each a JVM with " + (serverJavaOptions.isEmpty()
+                ? "default options" : String.join(" ", serverJavaOptions)) + "; client library in JSON mode through the proxy");
+        environment.put("redis", RedisProcesses.version());
+        environment.put("redis settings", String.join("; ", RedisProcesses.SERVER_SETTINGS));
+        environment.put("sentinel settings", String.join("; ", RedisProcesses.SENTINEL_SETTINGS));
+        environment.put("redis client", "Jedis, one connection per load connection; pipeline when depth > 1; "
+                + "SET+WAIT sends WAIT 1 0 after each SET in the same pipeline; failover via JedisSentinelPool");
+        environment.put("failover", profile.failoverRepetitions() + " repetitions, " + profile.failoverWriters()
+                + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all; a failed write is retried and counted");
+        environment.put("resync", profile.resyncKeys() + " keys, " + profile.resyncRepetitions() + " repetitions; tuplespace: kill -9 of the"
+                + " backup → STATUS live at the primary's index (includes the new backup JVM's start); Redis: start of a fresh"
+                + " replica process → master_link_status:up");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private void attempt(String part, ThrowingRunnable body) {
+        LOG.info("== {}", part);
+        try {
+            body.run();
+        } catch (Exception e) {
+            LOG.error("{} failed", part, e);
+            results.fail(part, e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("could not delete {}: {}", directory, e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,50 @@
+package tuplespace.bench.failover;
+
+import java.util.List;
+import java.util.Map;
+
+/** A replicated system whose primary the failover benchmark kills. One instance per repetition or reused. */
+public interface FailoverSystem extends AutoCloseable {
+
+    String name();
+
+    /** Makes the system ready for a repetition: primary and replica in sync, failure detection armed. */
+    void prepare();
+
+    /** A blocking writer connection; it may throw while the system fails over (the writer retries). */
+    Writer openWriter(int index);
+
+    /** kill -9 of the acting primary; returns the {@link System#nanoTime()} at which the signal was sent. */
+    long killPrimary();
+
+    /** Reads the current values of {@code keys} (as written by the writers) from the new primary. */
+    Map<String, String> readBack(List<String> keys);
+
+    /** Stops what {@link #prepare()} started that must not outlive the repetition. */
+    void finishRepetition();
+
+    @Override
+    void close();
+
+    interface Writer extends AutoCloseable {
+        /**
+         * Writes {@code key → value}, returning when acknowledged.
+         *
+         * @throws RuntimeException when the system answered with an error or could not be reached
+         * @throws DuplicateEffectException when the answer shows the write was applied twice
+         */
+        void write(String key, String value);
+
+        @Override
+        void close();
+    }
+
+    /** The answer said a fresh key was already present: a retried write was applied twice. */
+    final class DuplicateEffectException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public DuplicateEffectException(String message) {
+            super(message);
+        }
+    }
+}

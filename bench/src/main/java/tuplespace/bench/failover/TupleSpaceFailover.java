@@ -1,0 +1,114 @@
+package tuplespace.bench.failover;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tuplespace.bench.process.ManagedProcesses;
+import tuplespace.bench.process.TupleSpaceService;
+import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.client.Answer;
+import tuplespace.client.TupleSpaceClient;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/**
+ * tuplespace (proxy, primary, backup) with synchronous replication. One service serves all repetitions: after a
+ * kill the new primary starts a new backup, and the next repetition waits until that one is live.
+ */
+public final class TupleSpaceFailover implements FailoverSystem {
+
+    private final ManagedProcesses processes;
+    private final List<String> javaOptions;
+    private final Set<Long> killedPids = new LinkedHashSet<>();
+    private TupleSpaceService service;
+
+    public TupleSpaceFailover(Path logDirectory, List<String> javaOptions) throws IOException {
+        this.processes = new ManagedProcesses(logDirectory);
+        this.javaOptions = List.copyOf(javaOptions);
+    }
+
+    @Override
+    public String name() {
+        return "tuplespace";
+    }
+
+    @Override
+    public void prepare() {
+        if (service == null) {
+            service = TupleSpaceService.start(processes, "failover", "sync", javaOptions);
+        }
+        service.awaitBackupLive(Duration.ofSeconds(60), killedPids.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    @Override
+    public Writer openWriter(int index) {
+        TupleSpaceClient client = TupleSpaceClient.connect(service.clientSap(), TupleSpaceTarget.clientOptions());
+        return new Writer() {
+            @Override
+            public void write(String key, String value) {
+                Answer answer = client.put(List.of(new Pair(TupleSpaceTarget.key(key), Tuple.of(value))));
+                if (!answer.pairs().isEmpty()) {
+                    throw new DuplicateEffectException("PUT of fresh key " + key + " answered 'not added': applied twice");
+                }
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+    }
+
+    @Override
+    public long killPrimary() {
+        JsonNode primary = service.primaryStatus();
+        long pid = primary.path("pid").asLong();
+        killedPids.add(pid);
+        long now = System.nanoTime();
+        ManagedProcesses.killNow(pid, Duration.ofSeconds(5));
+        return now;
+    }
+
+    /** One prefix GET per writer connection: its keys are {@code <tag>c<i>n<n>}. */
+    @Override
+    public Map<String, String> readBack(List<String> keys) {
+        Set<String> prefixes = new LinkedHashSet<>();
+        keys.forEach(key -> prefixes.add(key.substring(0, key.lastIndexOf('n') + 1)));
+        Map<String, String> found = new HashMap<>();
+        try (TupleSpaceClient client = TupleSpaceClient.connect(service.clientSap(), TupleSpaceTarget.clientOptions())) {
+            for (String prefix : prefixes) {
+                for (Pair pair : client.get("bench," + prefix + ".*", ".*").pairs()) {
+                    found.put(pair.key().fields().get(1), pair.value().text());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The service of the last repetition's STATUS, for the report. */
+    public JsonNode status() {
+        return service.primaryStatus();
+    }
+
+    @Override
+    public void finishRepetition() {
+        // The service serves the next repetition too.
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (service != null) {
+                service.close();
+            }
+        } finally {
+            processes.close();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package tuplespace.bench.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A proxy and a primary (which starts its own backup) on loopback ports of their own, run from this JVM's class
+ * path. STATUS (docs/internals.md) tells the pids, epoch and backup state; every pid seen there is adopted so
+ * that the run kills it at the end even after failovers.
+ */
+public final class TupleSpaceService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TupleSpaceService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ManagedProcesses processes;
+    private final InetSocketAddress clientSap;
+    private final InetSocketAddress proxyShutdownSap;
+    private final Process proxy;
+
+    private TupleSpaceService(ManagedProcesses processes, InetSocketAddress clientSap, InetSocketAddress proxyShutdownSap, Process proxy) {
+        this.processes = processes;
+        this.clientSap = clientSap;
+        this.proxyShutdownSap = proxyShutdownSap;
+        this.proxy = proxy;
+    }
+
+    /**
+     * Starts proxy and primary and waits until the backup is {@code live}.
+     *
+     * @param replication {@code sync} or {@code async}
+     * @param javaOptions JVM options of all three processes
+     */
+    public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions) {
+        InetSocketAddress clientSap = loopback(FreePorts.next());
+        InetSocketAddress primarySap = loopback(FreePorts.next());
+        InetSocketAddress proxyShutdownSap = loopback(FreePorts.next());
+        Process proxy = processes.start(name + "-proxy", java(javaOptions, "tuplespace.proxy.ProxyMain",
+                sap(clientSap), sap(primarySap), sap(proxyShutdownSap), "--max-clients=256", "--primary-timeout=30s"));
+        TupleSpaceService service = new TupleSpaceService(processes, clientSap, proxyShutdownSap, proxy);
+        Waits.until("the proxy to answer STATUS", Duration.ofSeconds(30), Duration.ofMillis(100), () -> Optional.of(service.status()));
+        List<String> server = new ArrayList<>(List.of(sap(loopback(FreePorts.next())), sap(primarySap),
+                sap(loopback(FreePorts.next())), sap(loopback(FreePorts.next())), "null", "null", "null",
+                "--replication=" + replication, "--backup-restarts=1000"));
+        if (!javaOptions.isEmpty()) {
+            server.add("--backup-java-opts=" + String.join(" ", javaOptions));
+        }
+        processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain", server.toArray(String[]::new)));
+        service.awaitBackupLive(Duration.ofSeconds(60));
+        return service;
+    }
+
+    public InetSocketAddress clientSap() {
+        return clientSap;
+    }
+
+    /** The proxy's STATUS: {@code {"proxy":{...},"primary":{...}|null}}. */
+    public JsonNode status() {
+        String line = LineCommand.send(proxyShutdownSap, "STATUS", COMMAND_TIMEOUT);
+        try {
+            JsonNode status = JSON.readTree(line);
+            adoptPids(status.path("primary"));
+            return status;
+        } catch (IOException e) {
+            throw new UncheckedIOException("STATUS answered with something that is not JSON: " + line, e);
+        }
+    }
+
+    /** The primary's part of STATUS, once a primary is registered. */
+    public JsonNode primaryStatus() {
+        JsonNode primary = status().path("primary");
+        if (!primary.isObject()) {
+            throw new IllegalStateException("no primary is registered with the proxy yet");
+        }
+        return primary;
+    }
+
+    /**
+     * Waits until the backup is {@code live} at the primary's index (which holds still only when no writes come)
+     * and returns the primary's STATUS. {@code differentFrom}: a backup pid that does not count (the killed one).
+     */
+    public JsonNode awaitBackupLive(Duration timeout, long... notThesePids) {
+        return Waits.until("the backup to be live", timeout, Duration.ofMillis(10), () -> {
+            JsonNode primary = primaryStatus();
+            JsonNode backup = primary.path("backup");
+            long pid = backup.path("pid").asLong(-1);
+            boolean live = "live".equals(backup.path("state").asText())
+                    && backup.path("index").asLong(-1) == primary.path("index").asLong(-2)
+                    && java.util.Arrays.stream(notThesePids).noneMatch(p -> p == pid);
+            return live ? Optional.of(primary) : Optional.empty();
+        });
+    }
+
+    /** Stops the service with SHUTDOWN, then kills by pid whatever of it is still alive. */
+    @Override
+    public void close() {
+        try {
+            LineCommand.send(proxyShutdownSap, "SHUTDOWN", COMMAND_TIMEOUT);
+            proxy.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("the service did not shut down cleanly ({}); killing its processes", e.toString());
+        }
+        processes.killAll();
+    }
+
+    private void adoptPids(JsonNode primary) {
+        if (primary.isObject()) {
+            processes.adopt(primary.path("pid").asLong(-1));
+            processes.adopt(primary.path("backup").path("pid").asLong(-1));
+        }
+    }
+
+    private static List<String> java(List<String> javaOptions, String mainClass, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    private static String sap(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+}

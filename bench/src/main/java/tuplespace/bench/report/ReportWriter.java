@@ -1,0 +1,131 @@
+package tuplespace.bench.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import tuplespace.bench.failover.FailoverRepetition;
+import tuplespace.bench.load.LoadResult;
+import tuplespace.bench.resync.ResyncResult;
+
+/** The suite's results as Markdown (the printed table) and as JSON (results.json). */
+public final class ReportWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReportWriter() {
+    }
+
+    /** The verdict table alone: what {@code run.sh} prints at the end. */
+    public static String targetsTable(List<Comparison> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append("| what | tuplespace | Redis | ratio | target | verdict |\n|---|---|---|---|---|---|\n");
+        for (Comparison row : rows) {
+            out.append("| ").append(row.what()).append(" | ").append(row.tuplespace()).append(" | ").append(row.redis())
+                    .append(" | ").append(row.ratio().map(Figures::ratio).orElse("")).append(" | ").append(row.target())
+                    .append(" | ").append(row.verdict()).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    public static String throughputTable(Map<Scenario, LoadResult> throughput) {
+        StringBuilder out = new StringBuilder();
+        out.append("| run | ops/s | p50 µs | p99 µs | p99.9 µs | max µs | errors |\n|---|---|---|---|---|---|---|\n");
+        throughput.forEach((scenario, result) -> out.append("| ").append(scenario.label()).append(" | ")
+                .append(Figures.count(result.opsPerSecond())).append(" | ").append(Figures.count(result.latency().p50Micros()))
+                .append(" | ").append(Figures.count(result.latency().p99Micros())).append(" | ")
+                .append(Figures.count(result.latency().p999Micros())).append(" | ").append(Figures.count(result.latency().maxMicros()))
+                .append(" | ").append(result.errors()).append(result.firstError() == null ? "" : " (" + result.firstError() + ")")
+                .append(" |\n"));
+        return out.toString();
+    }
+
+    public static String markdown(Results results) {
+        StringBuilder out = new StringBuilder("# tuplespace vs Redis, measured side by side\n\n");
+        results.environment().forEach((name, value) -> out.append("- ").append(name).append(": ").append(value).append('\n'));
+        out.append("\n## Targets (shared/notes/targets.md)\n\n").append(targetsTable(TargetCheck.compare(results)));
+        out.append("\n## Throughput and latency (latency per operation, from its batch's send to its answer)\n\n")
+                .append(throughputTable(results.throughput()));
+        out.append("\n## Failover repetitions\n\n| system | # | unavailable (last answer before → first after) | kill → first answer | client errors | acked writes | lost | applied twice |\n|---|---|---|---|---|---|---|---|\n");
+        results.failover().forEach((system, repetitions) -> {
+            for (int i = 0; i < repetitions.size(); i++) {
+                FailoverRepetition r = repetitions.get(i);
+                out.append("| ").append(system).append(" | ").append(i + 1).append(" | ").append(Figures.millis(r.unavailableMillis()))
+                        .append(" | ").append(Figures.millis(r.killToFirstAnswerMillis())).append(" | ").append(r.clientErrors())
+                        .append(" | ").append(r.acknowledgedWrites()).append(" | ").append(r.lostWrites().lost())
+                        .append(" | ").append(r.duplicateEffects()).append(" |\n");
+            }
+        });
+        out.append("\n## Resync and memory\n\n| system | keys | resync per repetition | longest GET stall during resync | bytes per key | method | primary RSS |\n|---|---|---|---|---|---|---|\n");
+        results.resync().values().forEach(r -> out.append("| ").append(r.system()).append(" | ").append(Figures.count(r.keys()))
+                .append(" | ").append(r.resyncMillis().stream().map(Figures::millis).toList()).append(" | ")
+                .append(r.longestStallMillis() < 0 ? "n/a" : Figures.millis(r.longestStallMillis())).append(" | ")
+                .append(Figures.count(r.bytesPerKey())).append(" | ").append(r.memoryMethod()).append(" | ")
+                .append(Figures.count(r.residentBytes() / 1048576.0)).append(" MiB |\n"));
+        if (!results.failures().isEmpty()) {
+            out.append("\n## Parts that failed\n\n");
+            results.failures().forEach((part, why) -> out.append("- ").append(part).append(": ").append(why).append('\n'));
+        }
+        return out.toString();
+    }
+
+    public static String json(Results results) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode environment = root.putObject("environment");
+        results.environment().forEach(environment::put);
+        ArrayNode targets = root.putArray("targets");
+        for (Comparison row : TargetCheck.compare(results)) {
+            ObjectNode node = targets.addObject().put("what", row.what()).put("tuplespace", row.tuplespace())
+                    .put("redis", row.redis()).put("target", row.target()).put("verdict", row.verdict());
+            row.ratio().ifPresent(ratio -> node.put("ratio", ratio));
+        }
+        ObjectNode throughput = root.putObject("throughput");
+        results.throughput().forEach((scenario, result) -> throughput.set(scenario.name(), load(scenario, result)));
+        ObjectNode failover = root.putObject("failover");
+        results.failover().forEach((system, repetitions) -> {
+            ArrayNode list = failover.putArray(system);
+            repetitions.forEach(r -> list.addObject().put("unavailableMillis", r.unavailableMillis())
+                    .put("killToFirstAnswerMillis", r.killToFirstAnswerMillis()).put("clientErrors", r.clientErrors())
+                    .put("acknowledgedWrites", r.acknowledgedWrites()).put("lostWrites", r.lostWrites().lost())
+                    .put("appliedTwice", r.duplicateEffects())
+                    .set("examples", JSON.valueToTree(concat(r.errorExamples(), r.lostWrites().examples()))));
+        });
+        ObjectNode resync = root.putObject("resync");
+        results.resync().forEach((system, r) -> resync.set(system, resync(r)));
+        ObjectNode failures = root.putObject("failures");
+        results.failures().forEach(failures::put);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    private static ObjectNode load(Scenario scenario, LoadResult result) {
+        ObjectNode node = JSON.createObjectNode().put("label", scenario.label()).put("system", scenario.system())
+                .put("operation", scenario.operation()).put("connections", result.options().connections())
+                .put("pipelineDepth", result.options().pipelineDepth()).put("keys", result.options().keyCount())
+                .put("valueSize", result.options().valueSize()).put("seconds", result.seconds())
+                .put("operations", result.operations()).put("opsPerSecond", result.opsPerSecond())
+                .put("p50Micros", result.latency().p50Micros()).put("p99Micros", result.latency().p99Micros())
+                .put("p999Micros", result.latency().p999Micros()).put("maxMicros", result.latency().maxMicros())
+                .put("errors", result.errors());
+        if (result.firstError() != null) {
+            node.put("firstError", result.firstError());
+        }
+        return node;
+    }
+
+    private static ObjectNode resync(ResyncResult r) {
+        ObjectNode node = JSON.createObjectNode().put("keys", r.keys()).put("bytesPerKey", r.bytesPerKey())
+                .put("memoryMethod", r.memoryMethod()).put("residentBytes", r.residentBytes())
+                .put("longestStallMillis", r.longestStallMillis());
+        node.set("resyncMillis", JSON.valueToTree(r.resyncMillis()));
+        return node;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}

@@ -1,0 +1,69 @@
+package tuplespace.bench.report;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tuplespace.bench.failover.FailoverRepetition;
+import tuplespace.bench.load.LoadResult;
+import tuplespace.bench.resync.ResyncResult;
+
+/** Everything one suite run measured, filled as it goes; a part that failed stays absent and its error is kept. */
+public final class Results {
+
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final Map<Scenario, LoadResult> throughput = new EnumMap<>(Scenario.class);
+    private final Map<String, List<FailoverRepetition>> failover = new LinkedHashMap<>();
+    private final Map<String, ResyncResult> resync = new LinkedHashMap<>();
+    private final Map<String, String> failures = new LinkedHashMap<>();
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public void put(Scenario scenario, LoadResult result) {
+        throughput.put(scenario, result);
+    }
+
+    public Optional<LoadResult> throughput(Scenario scenario) {
+        return Optional.ofNullable(throughput.get(scenario));
+    }
+
+    public Map<Scenario, LoadResult> throughput() {
+        return throughput;
+    }
+
+    public void putFailover(String system, List<FailoverRepetition> repetitions) {
+        failover.put(system, List.copyOf(repetitions));
+    }
+
+    public Optional<List<FailoverRepetition>> failover(String system) {
+        return Optional.ofNullable(failover.get(system)).filter(list -> !list.isEmpty());
+    }
+
+    public Map<String, List<FailoverRepetition>> failover() {
+        return failover;
+    }
+
+    public void putResync(ResyncResult result) {
+        resync.put(result.system(), result);
+    }
+
+    public Optional<ResyncResult> resync(String system) {
+        return Optional.ofNullable(resync.get(system));
+    }
+
+    public Map<String, ResyncResult> resync() {
+        return resync;
+    }
+
+    /** A part of the run that failed: named, with why, so the report shows it instead of a silent gap. */
+    public void fail(String part, Throwable why) {
+        failures.put(part, String.valueOf(why));
+    }
+
+    public Map<String, String> failures() {
+        return failures;
+    }
+}

@@ -1,0 +1,108 @@
+package tuplespace.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import tuplespace.bench.failover.FailoverRepetition;
+import tuplespace.bench.load.LoadResult;
+import tuplespace.bench.resync.ResyncResult;
+
+/** The targets of shared/notes/targets.md, checked against one run's results. */
+public final class TargetCheck {
+
+    static final double FAILOVER_P50_MILLIS = 300;
+    static final double BYTES_PER_PAIR = 160;
+
+    private TargetCheck() {
+    }
+
+    public static List<Comparison> compare(Results results) {
+        List<Comparison> rows = new ArrayList<>();
+        rows.add(ratio(results, "writes, 50 conn, pipeline 1", Scenario.TUPLESPACE_PUT_P1, Scenario.REDIS_SET_WAIT_P1, 1.0));
+        rows.add(ratio(results, "writes, 50 conn, pipeline 1", Scenario.TUPLESPACE_PUT_P1, Scenario.REDIS_SET_P1, 0.5));
+        rows.add(ratio(results, "writes, 50 conn, pipeline 16", Scenario.TUPLESPACE_PUT_P16, Scenario.REDIS_SET_WAIT_P16, 1.0));
+        rows.add(ratio(results, "writes, 50 conn, pipeline 16", Scenario.TUPLESPACE_PUT_P16, Scenario.REDIS_SET_P16, 0.5));
+        rows.add(ratio(results, "reads, 50 conn, pipeline 1", Scenario.TUPLESPACE_GET_P1, Scenario.REDIS_GET_P1, 0.7));
+        rows.add(ratio(results, "reads, 50 conn, pipeline 16", Scenario.TUPLESPACE_GET_P16, Scenario.REDIS_GET_P16, 0.7));
+        rows.add(failover(results));
+        rows.add(lostWrites(results));
+        rows.add(resync(results));
+        rows.add(memory(results));
+        return rows;
+    }
+
+    private static Comparison ratio(Results results, String what, Scenario ours, Scenario theirs, double atLeast) {
+        Optional<LoadResult> tuplespace = results.throughput(ours);
+        Optional<LoadResult> redis = results.throughput(theirs);
+        Optional<Double> ratio = tuplespace.flatMap(t -> redis.filter(r -> r.opsPerSecond() > 0)
+                .map(r -> t.opsPerSecond() / r.opsPerSecond()));
+        return new Comparison(what + " (ops/s)",
+                tuplespace.map(t -> ours.operation() + " " + Figures.count(t.opsPerSecond())).orElse("n/a"),
+                redis.map(r -> theirs.operation() + " " + Figures.count(r.opsPerSecond())).orElse("n/a"),
+                ratio, "≥ " + atLeast + "× " + theirs.operation(), ratio.map(r -> r >= atLeast));
+    }
+
+    private static Comparison failover(Results results) {
+        Optional<List<FailoverRepetition>> tuplespace = results.failover("tuplespace");
+        Optional<List<FailoverRepetition>> redis = results.failover("redis+sentinel");
+        Optional<Double> ours = tuplespace.map(reps -> Figures.median(each(reps, FailoverRepetition::killToFirstAnswerMillis)));
+        Optional<Double> theirs = redis.map(reps -> Figures.median(each(reps, FailoverRepetition::killToFirstAnswerMillis)));
+        long ourErrors = tuplespace.map(reps -> reps.stream().mapToLong(FailoverRepetition::clientErrors).sum()).orElse(0L);
+        long theirErrors = redis.map(reps -> reps.stream().mapToLong(FailoverRepetition::clientErrors).sum()).orElse(0L);
+        return new Comparison("failover: kill -9 → first answer, p50 (min, max)",
+                tuplespace.map(reps -> Figures.spreadMillis(each(reps, FailoverRepetition::killToFirstAnswerMillis))
+                        + ", " + ourErrors + " client errors").orElse("n/a"),
+                redis.map(reps -> Figures.spreadMillis(each(reps, FailoverRepetition::killToFirstAnswerMillis))
+                        + ", " + theirErrors + " client errors").orElse("n/a"),
+                ours.flatMap(o -> theirs.map(t -> o / t)),
+                "p50 ≤ " + Math.round(FAILOVER_P50_MILLIS) + " ms, 0 client errors",
+                ours.map(o -> o <= FAILOVER_P50_MILLIS && ourErrors == 0));
+    }
+
+    private static Comparison lostWrites(Results results) {
+        Optional<List<FailoverRepetition>> tuplespace = results.failover("tuplespace");
+        Optional<List<FailoverRepetition>> redis = results.failover("redis+sentinel");
+        Optional<Long> ours = tuplespace.map(TargetCheck::totalLost);
+        Optional<Long> duplicates = tuplespace.map(reps -> reps.stream().mapToLong(FailoverRepetition::duplicateEffects).sum());
+        return new Comparison("acknowledged writes lost at failover (all repetitions)",
+                ours.map(lost -> lost + " of " + totalAcked(tuplespace.get()) + " (" + duplicates.orElse(0L) + " applied twice)").orElse("n/a"),
+                redis.map(reps -> totalLost(reps) + " of " + totalAcked(reps)).orElse("n/a"),
+                Optional.empty(), "0 lost, 0 applied twice", ours.map(lost -> lost == 0 && duplicates.orElse(0L) == 0));
+    }
+
+    private static Comparison resync(Results results) {
+        Optional<ResyncResult> tuplespace = results.resync("tuplespace");
+        Optional<ResyncResult> redis = results.resync("redis");
+        Optional<Double> ours = tuplespace.map(r -> Figures.median(r.resyncMillis()));
+        Optional<Double> theirs = redis.map(r -> Figures.median(r.resyncMillis()));
+        Optional<Double> ratio = ours.flatMap(o -> theirs.filter(t -> t > 0).map(t -> o / t));
+        String keys = tuplespace.or(() -> redis).map(r -> Figures.count(r.keys())).orElse("?");
+        return new Comparison("full resync of " + keys + " keys, median (min, max)",
+                tuplespace.map(r -> Figures.spreadMillis(r.resyncMillis())).orElse("n/a"),
+                redis.map(r -> Figures.spreadMillis(r.resyncMillis())).orElse("n/a"),
+                ratio, "≤ 1.0× Redis", ratio.map(r -> r <= 1.0));
+    }
+
+    private static Comparison memory(Results results) {
+        Optional<ResyncResult> tuplespace = results.resync("tuplespace");
+        Optional<ResyncResult> redis = results.resync("redis");
+        Optional<Double> ratio = tuplespace.flatMap(t -> redis.filter(r -> r.bytesPerKey() > 0).map(r -> t.bytesPerKey() / r.bytesPerKey()));
+        return new Comparison("memory per one-field pair / key (20-byte value)",
+                tuplespace.map(t -> Figures.count(t.bytesPerKey()) + " B (heap after GC)").orElse("n/a"),
+                redis.map(r -> Figures.count(r.bytesPerKey()) + " B (used_memory)").orElse("n/a"),
+                ratio, "≤ " + Math.round(BYTES_PER_PAIR) + " B", tuplespace.map(t -> t.bytesPerKey() <= BYTES_PER_PAIR));
+    }
+
+    private static List<Double> each(List<FailoverRepetition> repetitions, ToDoubleFunction<FailoverRepetition> figure) {
+        return repetitions.stream().map(r -> figure.applyAsDouble(r)).toList();
+    }
+
+    private static long totalLost(List<FailoverRepetition> repetitions) {
+        return repetitions.stream().mapToLong(r -> r.lostWrites().lost()).sum();
+    }
+
+    private static long totalAcked(List<FailoverRepetition> repetitions) {
+        return repetitions.stream().mapToLong(FailoverRepetition::acknowledgedWrites).sum();
+    }
+}
