@@ -67,7 +67,8 @@ public final class TupleSpaceFailover implements FailoverSystem {
 
     @Override
     public long killPrimary() {
-        JsonNode primary = service.primaryStatus();
+        // A false failover during the steady phase (a CPU-starved JVM) would leave a backup still starting: wait.
+        JsonNode primary = service.awaitBackupFollowing(Duration.ofSeconds(60));
         long pid = primary.path("pid").asLong();
         killedPids.add(pid);
         long now = System.nanoTime();
