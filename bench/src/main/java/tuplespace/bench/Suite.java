@@ -166,7 +166,7 @@ public final class Suite {
         environment.put("redis settings", String.join("; ", RedisProcesses.SERVER_SETTINGS));
         environment.put("sentinel settings", String.join("; ", RedisProcesses.SENTINEL_SETTINGS));
         environment.put("redis client", "Jedis, one connection per load connection; pipeline when depth > 1; "
-                + "SET+WAIT sends WAIT 1 0 after each SET in the same pipeline; failover via JedisSentinelPool");
+                + "SET+WAIT: WAIT 1 0 ends each batch in the same pipeline (depth 1: SET, WAIT; depth 16: 16 SETs, WAIT); failover via JedisSentinelPool");
         environment.put("failover", profile.failoverRepetitions() + " repetitions, " + profile.failoverWriters()
                 + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all; a failed write is retried and counted");
         environment.put("resync", profile.resyncKeys() + " keys, " + profile.resyncRepetitions() + " repetitions; tuplespace: kill -9 of the"
