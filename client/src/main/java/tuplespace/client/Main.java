@@ -16,6 +16,7 @@ import tuplespace.client.cli.ClientCommand;
 import tuplespace.client.cli.ShutdownCommand;
 import tuplespace.client.cli.StatusCommand;
 import tuplespace.client.demo.DemoCommand;
+import tuplespace.node.ServerCommand;
 import tuplespace.proxy.ProxyCommand;
 
 /**
@@ -57,6 +58,8 @@ public final class Main implements Runnable {
         // The service processes' own commands live in their modules; listed first, as in SPEC §3.
         commandLine.addSubcommand(new ProxyCommand());
         headline(commandLine, "proxy", "Run the proxy: clients connect to it; it forwards to the primary.");
+        commandLine.addSubcommand(new ServerCommand());
+        headline(commandLine, "server", "Run a server: the primary (it starts its own backup) or a backup.");
         commandLine.addSubcommand(new ClientCommand());
         commandLine.addSubcommand(new ShutdownCommand());
         commandLine.addSubcommand(new StatusCommand());

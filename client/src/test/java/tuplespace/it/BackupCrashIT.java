@@ -23,11 +23,12 @@ class BackupCrashIT {
     void backupKilledUnderLoadIsRestoredWhileServiceGoesOn() throws Exception {
         NotifyRecorder notify = NotifyRecorder.in(clusters.runDirectory().resolve("notify"));
         ServiceCluster cluster = clusters.start(ServiceOptions.defaults().withNotify(notify.script()));
-        ServiceStatus before = cluster.status();
-        long oldBackup = before.backupPid().orElseThrow(() -> new AssertionError("no backup pid in " + before));
 
         try (Workload load = new Workload(cluster, 4, 8, 7).start()) {
             load.awaitProgress(300, Duration.ofSeconds(60));
+            ServiceStatus before = cluster.awaitBackupLive();
+            long oldBackup = before.backupPid().orElseThrow(() -> new AssertionError("no backup pid in " + before));
+            System.out.printf("BackupCrashIT: %s kill -9 backup %d%n", ServiceCluster.clock(), oldBackup);
 
             // Fault: SIGKILL the backup while updates are being replicated to it.
             ServiceCluster.kill9(oldBackup);

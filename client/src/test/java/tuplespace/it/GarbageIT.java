@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GarbageIT {
 
+    private static final Duration HOLD_HALF_OPEN = Duration.ofSeconds(3);
+
     @RegisterExtension
     final Clusters clusters = new Clusters();
 
@@ -26,7 +28,7 @@ class GarbageIT {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void junkAndHalfOpenConnectionsOnEveryPortChangeNothing() throws Exception {
         ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
-        ServiceStatus before = cluster.status();
+        ServiceStatus before = cluster.awaitBackupLive();
         long backup = before.backupPid().orElseThrow(() -> new AssertionError("no backup pid in " + before));
         Map<String, Sap> ports = new LinkedHashMap<>();
         ports.put("client", cluster.clientSap());
@@ -49,8 +51,9 @@ class GarbageIT {
                 assertServiceUnharmed(cluster, before, backup, "after junk on the " + port.getKey() + " port");
                 load.awaitProgress(50, Duration.ofSeconds(30));
             }
-            // Hold the half-open connections longer than a heartbeat failure takes to detect, then check again.
-            Thread.sleep(cluster.options().heartbeatDetection().multipliedBy(3).toMillis());
+            // Hold the half-open connections longer than a heartbeat failure takes to detect (default 100 ms x 8),
+            // then check again: a silent stranger must not pass for a failed peer.
+            Thread.sleep(HOLD_HALF_OPEN.toMillis());
             assertServiceUnharmed(cluster, before, backup, "with half-open connections held on every port");
             load.stop();
             load.assertNoErrors();

@@ -26,15 +26,17 @@ class PrimaryCrashIT {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void repeatedPrimaryCrashesUnderLoadLoseNothingAndApplyNothingTwice() throws Exception {
         ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
-        ServiceStatus before = cluster.status();
         List<Duration> windows = new ArrayList<>();
 
         try (Workload load = new Workload(cluster, 8, 16, 42).start()) {
             load.awaitProgress(300, Duration.ofSeconds(60));
             for (int kill = 1; kill <= KILLS; kill++) {
+                // Precondition: a live backup exists to take over.
+                ServiceStatus before = cluster.awaitBackupLive();
                 // Fault: SIGKILL the acting primary while requests are in flight on all 8 connections.
                 long victim = before.primaryPid();
                 long killedAt = System.nanoTime();
+                System.out.printf("PrimaryCrashIT: %s kill -9 %d (epoch %d)%n", ServiceCluster.clock(), victim, before.epoch());
                 ServiceCluster.kill9(victim);
 
                 // The backup becomes primary with a higher epoch and brings up a new live backup.
@@ -49,7 +51,6 @@ class PrimaryCrashIT {
                 windows.add(window);
                 System.out.printf("PrimaryCrashIT: kill %d of pid %d: epoch %d -> %d, failover window %d ms%n",
                         kill, victim, before.epoch(), after.epoch(), window.toMillis());
-                before = after;
             }
             load.stop();
             load.assertNoErrors();

@@ -183,6 +183,11 @@ final class ServiceCluster implements AutoCloseable {
         }
     }
 
+    /** Wall-clock time of day, to line test output up with the services' logs. */
+    static String clock() {
+        return java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS"));
+    }
+
     static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

@@ -29,9 +29,12 @@ record ServiceOptions(
         extraServerArgs = List.copyOf(extraServerArgs);
     }
 
-    /** Short heartbeats (so hung-process tests stay quick) and a patient proxy (so failovers never time out). */
+    /**
+     * The service's own heartbeat defaults (a test that needs a bound sets them with {@link #withHeartbeat}) and a
+     * patient proxy, so that a failover never runs into {@code --primary-timeout}.
+     */
     static ServiceOptions defaults() {
-        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(100), 5, null, null, List.of());
+        return new ServiceOptions(null, Duration.ofSeconds(20), null, null, null, null, List.of());
     }
 
     ServiceOptions withMaxClients(int value) {
@@ -56,6 +59,9 @@ record ServiceOptions(
 
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
     Duration heartbeatDetection() {
+        if (heartbeatInterval == null || heartbeatMisses == null) {
+            throw new IllegalStateException("heartbeat options not set: use withHeartbeat(interval, misses)");
+        }
         return heartbeatInterval.multipliedBy(heartbeatMisses);
     }
 

@@ -40,6 +40,7 @@ final class Workload implements AutoCloseable {
     private final Queue<String> errors = new ConcurrentLinkedQueue<>();
     private final Queue<Long> answerTimes = new ConcurrentLinkedQueue<>();
     private final AtomicLong answered = new AtomicLong();
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private volatile boolean stopping;
 
     Workload(ServiceCluster cluster, int clients, int window, long seed) {
@@ -225,6 +226,7 @@ final class Workload implements AutoCloseable {
 
         private void check(Step step, JsonNode answer, Throwable failure, long sentNanos) {
             long now = System.nanoTime();
+            String client = this.client + " at " + java.time.LocalTime.now().format(CLOCK);
             if (failure != null) {
                 errors.add("client " + client + " " + step.request + ": no answer after "
                         + Duration.ofNanos(now - sentNanos).toMillis() + " ms: " + failure);

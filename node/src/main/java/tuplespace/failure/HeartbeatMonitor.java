@@ -17,7 +17,7 @@ public final class HeartbeatMonitor {
 
     /** @param startNanos when watching began: counts as a heartbeat, so a fresh peer gets a full allowance */
     public HeartbeatMonitor(Duration interval, int misses, long startNanos) {
-        this(interval, misses, startNanos, interval.multipliedBy(misses));
+        this(interval, misses, startNanos, interval.multipliedBy(misses + 1L));
     }
 
     /**
@@ -54,7 +54,7 @@ public final class HeartbeatMonitor {
     /** True once more than {@code misses} intervals passed in silence. */
     public boolean failed(long nowNanos) {
         if (!heard) {
-            return nowNanos - lastHeardNanos > firstContactGraceNanos;
+            return nowNanos - lastHeardNanos >= firstContactGraceNanos;
         }
         return missed(nowNanos) > misses;
     }

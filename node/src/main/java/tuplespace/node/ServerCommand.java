@@ -55,12 +55,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Parameters(index = "6", paramLabel = "INIT_FILE", description = "a saved space to start from (null: empty)")
     private String initFile;
 
-    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "50ms",
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "100ms",
             converter = ArgumentConverters.DurationConverter.class,
             description = "time between heartbeats on the primary-backup link (default: ${DEFAULT-VALUE})")
     private Duration heartbeatInterval;
 
-    @Option(names = "--heartbeat-misses", paramLabel = "N", defaultValue = "6",
+    @Option(names = "--heartbeat-misses", paramLabel = "N", defaultValue = "8",
             description = "heartbeat intervals without a heartbeat before the peer counts as failed (default: ${DEFAULT-VALUE})")
     private int heartbeatMisses;
 

@@ -55,7 +55,7 @@ public final class ServerNode {
             try {
                 space = persistence.load(config.initFile().get());
             } catch (IOException | RuntimeException e) {
-                System.err.println("server: INIT_FILE " + config.initFile().get() + ": " + e.getMessage());
+                System.err.println("server: INIT_FILE: " + e.getMessage());
                 return 1;
             }
         }

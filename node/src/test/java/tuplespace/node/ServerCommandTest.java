@@ -72,7 +72,7 @@ class ServerCommandTest {
         assertThat(config.startsAsPrimary()).isTrue();
         assertThat(config.initFile()).isEmpty();
         assertThat(config.saveFile()).contains(Path.of("space.json"));
-        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.replication()).isEqualTo(ReplicationMode.SYNC);
         assertThat(config.onBackupLoss()).isEqualTo(BackupLossPolicy.DEGRADE);
         assertThat(config.matchBudget()).isEqualTo(Duration.ofMillis(100));

@@ -16,6 +16,8 @@ import tuplespace.client.cli.LineCommandClient;
 final class DemoSupervisor {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Exit statuses from 128 up are 128 + a signal number (kill -9 gives 137). */
+    private static final int KILLED_BY_SIGNAL = 128;
 
     private final DemoPorts ports;
     private final ChildProcess proxy;
@@ -34,12 +36,10 @@ final class DemoSupervisor {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<ServiceStatus> last = Optional.empty();
         while (System.nanoTime() < deadline) {
-            for (ChildProcess child : List.of(proxy, primary)) {
-                if (!child.isAlive()) {
-                    say("the " + child.role() + " exited with status " + child.exitValue()
-                            + " while starting; its output is above.");
-                    return Optional.empty();
-                }
+            Optional<String> failure = startFailure();
+            if (failure.isPresent()) {
+                say(failure.get());
+                return Optional.empty();
             }
             last = status();
             if (last.isPresent() && last.get().isReady()) {
@@ -52,6 +52,21 @@ final class DemoSupervisor {
             return last;
         }
         say("the service did not answer within " + timeout.toSeconds() + " s; stopping it. Its output is above.");
+        return Optional.empty();
+    }
+
+    /**
+     * Why start-up has failed, if it has: the proxy ended, or the primary ended by itself (an unreadable INIT_FILE,
+     * a taken port). A primary killed by a signal is not a failure yet: its backup takes over (SPEC §4).
+     */
+    private Optional<String> startFailure() {
+        if (!proxy.isAlive()) {
+            return Optional.of("the proxy exited with status " + proxy.exitValue() + " while starting; its output is above.");
+        }
+        if (!primary.isAlive() && primary.exitValue() < KILLED_BY_SIGNAL) {
+            return Optional.of("the primary exited with status " + primary.exitValue()
+                    + " while starting; its output is above.");
+        }
         return Optional.empty();
     }
 

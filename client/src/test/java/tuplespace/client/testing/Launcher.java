@@ -19,6 +19,9 @@ public final class Launcher {
     public record Result(int exitCode, String out, String err) {
     }
 
+    /** JVM flags that start faster and use less memory: tests share a small, busy machine. */
+    static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
     private Launcher() {
     }
 
@@ -26,6 +29,7 @@ public final class Launcher {
     public static List<String> command(List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LIGHT_JVM);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("tuplespace.client.Main");

@@ -28,6 +28,7 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String mainClass, List<String> arguments, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Launcher.LIGHT_JVM);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
