@@ -67,8 +67,8 @@ class TargetCheckTest {
     @Test
     void resyncIsARatioToRedisAndMemoryAnAbsoluteBound() {
         Results results = new Results();
-        results.putResync(new ResyncResult("tuplespace", 1000, List.of(3000.0, 1000.0, 2000.0), 5, 150, "heap", 1));
-        results.putResync(new ResyncResult("redis", 1000, List.of(1000.0), -1, 100, "used_memory", 1));
+        results.putResync(new ResyncResult("tuplespace", 1000, List.of(3000.0, 1000.0, 2000.0), List.of(), 5, 150, "heap", 1));
+        results.putResync(new ResyncResult("redis", 1000, List.of(1000.0), List.of(), -1, 100, "used_memory", 1));
         List<Comparison> rows = TargetCheck.compare(results);
         assertThat(row(rows, "full resync", "").ratio()).contains(2.0);
         assertThat(row(rows, "full resync", "").met()).contains(false);
