@@ -54,12 +54,13 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
-        long deadline = System.nanoTime() + context.config().primaryTimeout().toNanos();
-        PendingRequests.Pending request = pending.add(line, deadline);
+        // SPEC §4: held (and its primary timeout running) only while no registered primary has it
+        PendingRequests.Pending request = pending.addHeld(line, System.nanoTime());
         context.sessions().addHeld(1);
         PrimaryLink link = context.registry().current();
         if (link != null && link == syncedLink) {
             link.write(requestFrame(request));
+            pending.forwarded(request);
             link.flush();
         } else {
             resendUnansweredIfLinkChanged();
@@ -75,7 +76,7 @@ final class ClientSession {
         String error = "request line too long: expected at most " + context.config().maxLineBytes()
                 + " bytes, found a longer line; closing the connection";
         LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
-        pending.addAnswered(Answers.error(linePrefix, Status.MALFORMED, error), System.nanoTime());
+        pending.addAnswered(Answers.error(linePrefix, Status.MALFORMED, error));
         context.sessions().addHeld(1);
         closeWhenDelivered = true;
         channel.config().setAutoRead(false);
@@ -102,12 +103,26 @@ final class ClientSession {
         List<PendingRequests.Pending> unanswered = pending.unanswered();
         for (PendingRequests.Pending request : unanswered) {
             link.write(requestFrame(request));
+            pending.forwarded(request);
         }
         link.flush();
         if (!unanswered.isEmpty()) {
             LOG.debug("{} conn {} sent {} unanswered requests to {}", context.self(), Long.toHexString(conn),
                     unanswered.size(), link);
         }
+    }
+
+    /**
+     * The registered primary was lost: unless this session already resent to a newer one, its unanswered requests
+     * are held from now, and answered {@code unavailable} if no primary takes them within the timeout (SPEC §4).
+     */
+    void onPrimaryLost() {
+        PrimaryLink link = context.registry().current();
+        if (closed || (link != null && link == syncedLink)) {
+            return;
+        }
+        pending.holdAll(System.nanoTime());
+        armDeadlineTimer();
     }
 
     /** The client left (or the proxy stops): drop its requests and tell the primary. */
@@ -159,7 +174,7 @@ final class ClientSession {
         if (deadlineTimer != null || closed) {
             return;
         }
-        OptionalLong deadline = pending.nextDeadline();
+        OptionalLong deadline = pending.nextDeadline(context.config().primaryTimeout().toNanos());
         if (deadline.isEmpty()) {
             return;
         }
@@ -172,21 +187,24 @@ final class ClientSession {
         if (closed) {
             return;
         }
-        boolean primaryRegistered = context.registry().current() != null;
-        int expired = pending.expire(System.nanoTime(), line -> Answers.error(line, Status.UNAVAILABLE,
-                unavailableMessage(primaryRegistered)));
+        int expired = pending.expire(System.nanoTime(), context.config().primaryTimeout().toNanos(),
+                request -> Answers.error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
         if (expired > 0) {
-            LOG.warn("{} answered {} requests of conn {} unavailable: no primary answered within {}", context.self(),
+            LOG.warn("{} answered {} requests of conn {} unavailable: no primary took them within {}", context.self(),
                     expired, Long.toHexString(conn), context.config().primaryTimeout());
         }
         deliverReadyAnswers();
         armDeadlineTimer();
     }
 
-    private String unavailableMessage(boolean primaryRegistered) {
-        // SPEC §4: held up to --primary-timeout, then answered unavailable
-        return "service unavailable: no primary answered within " + context.config().primaryTimeout().toMillis()
-                + " ms (" + (primaryRegistered ? "the registered primary did not answer in time"
-                : "no primary is registered with the proxy") + ")";
+    private String unavailableMessage(PendingRequests.Pending request) {
+        // SPEC §4: held up to --primary-timeout, then answered unavailable; the client must know whether it may
+        // have been applied (forwarded to a primary that was then lost) or certainly was not
+        String waited = "service unavailable: no primary registered within "
+                + context.config().primaryTimeout().toMillis() + " ms";
+        return request.forwarded()
+                ? waited + " after the primary that had this request was lost; the outcome is unknown: an update"
+                        + " may have been applied"
+                : waited + "; the request was not sent to any primary and was not applied";
     }
 }

@@ -89,6 +89,8 @@ final class PrimaryRegistry {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {
                 LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
+                // SPEC §4: the primary timeout of a request it had starts now
+                sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
             }
         }
     }

@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
 import java.io.IOException;
@@ -91,7 +92,7 @@ class ProxyLosesPrimaryTest {
             client.send("{\"id\":5,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}");
             String answer = client.readLine();
             assertThat(answer).contains("\"id\":5").contains("\"status\":\"unavailable\"")
-                    .contains("no primary answered within 300 ms");
+                    .contains("no primary registered within 300 ms").contains("was not applied");
             // the connection stays open and a primary that comes later serves it
             try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
                 primary.register(1, PRIMARY_SHUTDOWN_SAP);
@@ -102,6 +103,40 @@ class ProxyLosesPrimaryTest {
                 primary.answer(request, "{\"id\":6,\"status\":\"ok\",\"pairs\":[]}\n");
                 assertThat(client.readLine()).isEqualTo("{\"id\":6,\"status\":\"ok\",\"pairs\":[]}");
             }
+        }
+    }
+
+    @Test
+    void aRequestInTheHandsOfARegisteredPrimaryIsNeverAnsweredUnavailableByTheProxy() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPrimaryTimeout(Duration.ofMillis(200)));
+        try (LineClient client = new LineClient(proxy.clientAddress());
+             FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("PUT slow v");
+            Frame.Request request = primary.receiveRequest();
+            // the primary works on it far longer than the primary timeout (a long GET, a busy loop): SPEC §4 allows
+            // the proxy to answer unavailable only for a request held without a primary
+            Thread.sleep(1_500);
+            primary.answer(request, "ok applied\n");
+            assertThat(client.readLine()).isEqualTo("ok applied");
+        }
+    }
+
+    @Test
+    void aRequestForwardedToALostPrimaryExpiresWithAnUnknownOutcomeAndALaterOneAsNotApplied() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPrimaryTimeout(Duration.ofMillis(300)));
+        try (LineClient client = new LineClient(proxy.clientAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                primary.register(1, PRIMARY_SHUTDOWN_SAP);
+                client.send("{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\"],[\"v\"]]]}");
+                primary.receiveRequest(); // the primary may have applied it before it died
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+            client.send("{\"id\":2,\"op\":\"PUT\",\"pairs\":[[[\"k\"],[\"w\"]]]}");
+            assertThat(client.readLine()).contains("\"id\":1").contains("\"status\":\"unavailable\"")
+                    .contains("outcome is unknown").contains("may have been applied");
+            assertThat(client.readLine()).contains("\"id\":2").contains("\"status\":\"unavailable\"")
+                    .contains("was not applied");
         }
     }
 
