@@ -25,6 +25,7 @@ final class PrimaryRegistry {
     private final ArrayDeque<Long> closedBacklog = new ArrayDeque<>();
     private volatile PrimaryLink current;
     private volatile long highestEpoch = -1;
+    private long highestEpochPid = -1; // control loop only
     private boolean stopping;
 
     PrimaryRegistry(String self, long proxyPid, ClientSessions sessions) {
@@ -45,8 +46,9 @@ final class PrimaryRegistry {
     }
 
     /**
-     * A primary says REGISTER on {@code channel}: accept only an epoch higher than any seen (else STALE_EPOCH and
-     * close), drop the older link, answer REGISTERED, then have every client resend its unanswered requests.
+     * A primary says REGISTER on {@code channel}: accept an epoch higher than any seen, or the same (epoch, pid) as
+     * the primary registered last (that primary reconnecting after it lost its link); else STALE_EPOCH and close.
+     * Drops the older link, answers REGISTERED, then has every client resend its unanswered requests.
      * Returns the new link, or empty when refused.
      */
     Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
@@ -56,14 +58,20 @@ final class PrimaryRegistry {
             channel.close();
             return Optional.empty();
         }
-        if (register.epoch() <= highestEpoch) {
+        boolean reconnecting = register.epoch() == highestEpoch && register.pid() == highestEpochPid;
+        if (register.epoch() <= highestEpoch && !reconnecting) {
             // SPEC §4: a primary with a stale epoch is refused
             LOG.warn("{} stale_epoch: refused primary pid {} with epoch {}: epoch {} was already seen", self,
                     register.pid(), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        if (reconnecting) {
+            LOG.info("{} primary pid {} of epoch {} registers again on a new link", self, register.pid(),
+                    register.epoch());
+        }
         highestEpoch = register.epoch();
+        highestEpochPid = register.pid();
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
         // REGISTERED goes first: client loops write requests only once they see the link published below
@@ -72,7 +80,7 @@ final class PrimaryRegistry {
         link.flush();
         current = link;
         if (older != null) {
-            LOG.info("{} dropping older {} for epoch {}", self, older, link.epoch());
+            LOG.info("{} dropping older {} for {}", self, older, link);
             older.channel().close();
         }
         LOG.info("{} primary_registered: {}", self, link);

@@ -49,12 +49,13 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     private String maxLine;
 
-    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = ProxyConfig.DEFAULT_PING_INTERVAL_SECONDS + "s",
             description = "PING an idle primary link this often (default: ${DEFAULT-VALUE})")
     private String pingInterval;
 
-    @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "3",
-            description = "a primary link silent for this many ping intervals is dead (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "" + ProxyConfig.DEFAULT_PING_MISSES,
+            description = "a primary link silent for this many ping intervals is dead; keep it well above the"
+                    + " backup's hang detection, which is what replaces a hung primary (default: ${DEFAULT-VALUE})")
     private int pingMisses;
 
     @Option(names = "--network-timeout", paramLabel = "DURATION", defaultValue = "5s",

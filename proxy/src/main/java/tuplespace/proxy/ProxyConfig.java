@@ -11,7 +11,8 @@ import tuplespace.codec.Sap;
  * @param primaryTimeout how long a request may wait for its answer before it is answered {@code unavailable} (SPEC §4)
  * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes (SPEC §2)
  * @param pingInterval a PING goes out on a primary link idle this long; a link silent for
- *     {@code pingInterval × pingMisses} is dead
+ *     {@code pingInterval × pingMisses} is dead. Deliberately patient (20 s by default): the backup, not the proxy,
+ *     decides that a primary is hung (about 1 s), and a primary whose link the proxy closes stops the service
  * @param networkTimeout bound on connecting to and hearing from the primary's shutdown SAP, on a new primary link's
  *     REGISTER, and on an idle shutdown-port connection
  * @param shutdownWait how long SHUTDOWN waits for the primary to close its link before the proxy stops anyway
@@ -29,6 +30,11 @@ public record ProxyConfig(
         Duration shutdownWait,
         int maxFrameBytes,
         int ioThreads) {
+
+    /** Default PING interval, seconds. */
+    public static final int DEFAULT_PING_INTERVAL_SECONDS = 1;
+    /** Default silent intervals before a primary link is closed: 20 s, far above the backup's hang detection. */
+    public static final int DEFAULT_PING_MISSES = 20;
 
     public ProxyConfig {
         Objects.requireNonNull(clientSap, "clientSap");
@@ -51,7 +57,7 @@ public record ProxyConfig(
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Duration.ofSeconds(1), 3, Duration.ofSeconds(5), Duration.ofSeconds(10), 64 << 20,
+                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), 64 << 20,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
