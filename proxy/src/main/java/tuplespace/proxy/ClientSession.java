@@ -91,6 +91,20 @@ final class ClientSession {
     }
 
     /**
+     * The primary's answer to {@code seq} was {@code length} bytes, over the proxy's frame limit, and was skipped: the
+     * client gets an error in its turn instead. The primary did carry the request out, so an update was applied.
+     */
+    void onOversizeAnswer(long seq, long length) {
+        if (closed) {
+            return;
+        }
+        pending.unansweredLine(seq).ifPresent(line -> onAnswer(seq, Answers.error(line, Status.UNAVAILABLE,
+                "answer too large: expected an answer of at most " + context.config().maxFrameBytes()
+                        + " bytes from the primary, found " + length + " bytes; the request was carried out (an"
+                        + " update was applied) but its answer cannot be delivered; narrow the patterns")));
+    }
+
+    /**
      * If a primary registered since this session last sent, send it every unanswered request again, in seq order
      * (DESIGN "Failover" step 4). Idempotent per link.
      */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -109,6 +110,12 @@ final class PendingRequests {
         pending.answer = answer;
         pending.held = false;
         return true;
+    }
+
+    /** The line of {@code seq} while it waits for its answer. */
+    Optional<String> unansweredLine(long seq) {
+        Pending pending = bySeq.get(seq);
+        return pending == null || pending.answered() ? Optional.empty() : Optional.of(pending.line);
     }
 
     /** Removes and returns the answers that can be delivered now, in seq order, and advances the floor past them. */

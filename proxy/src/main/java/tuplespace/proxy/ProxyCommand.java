@@ -67,8 +67,10 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "how long SHUTDOWN waits for the primary to stop (default: ${DEFAULT-VALUE})")
     private String shutdownWait;
 
-    @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "64MiB",
-            description = "largest proxy⇄primary frame, e.g. a long GET answer (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "257MiB",
+            description = "largest frame taken from the primary, e.g. a long GET answer; a primary sends at most"
+                    + " 256 MiB of answer text, and a longer frame is skipped and its request answered with an error"
+                    + " (default: ${DEFAULT-VALUE})")
     private String maxFrame;
 
     @Option(names = "--io-threads", paramLabel = "N", description = "event loops for clients (default: cores)")

@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import java.time.Duration;
 import java.util.Objects;
 import tuplespace.codec.Sap;
+import tuplespace.codec.frame.FrameCodec;
 
 /**
  * Everything a proxy needs to run: its three SAPs (SPEC §3) and its limits and timeouts.
@@ -36,6 +37,12 @@ public record ProxyConfig(
     /** Default silent intervals before a primary link is closed: 20 s, far above the backup's hang detection. */
     public static final int DEFAULT_PING_MISSES = 20;
 
+    /**
+     * Default largest inbound frame: 257 MiB, above the largest ANSWER a primary may send
+     * ({@link FrameCodec#MAX_ANSWER_FRAME_LENGTH}, docs/internals.md); a longer one is skipped, not fatal.
+     */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 257 << 20;
+
     public ProxyConfig {
         Objects.requireNonNull(clientSap, "clientSap");
         Objects.requireNonNull(primarySap, "primarySap");
@@ -57,7 +64,7 @@ public record ProxyConfig(
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), 64 << 20,
+                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), DEFAULT_MAX_FRAME_BYTES,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
@@ -89,6 +96,11 @@ public record ProxyConfig(
     public ProxyConfig withShutdownWait(Duration newShutdownWait) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withMaxFrameBytes(int newMaxFrameBytes) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads);
     }
 
     public ProxyConfig withIoThreads(int newIoThreads) {

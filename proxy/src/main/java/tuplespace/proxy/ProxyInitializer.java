@@ -40,7 +40,8 @@ final class ProxyInitializer {
                 long ping = context.config().pingInterval().toNanos();
                 channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), ping, 0,
                         TimeUnit.NANOSECONDS));
-                FrameCodec.install(channel.pipeline(), context.config().maxFrameBytes());
+                // an oversize ANSWER is skipped and reported, not fatal: the link (and the service) stays up
+                FrameCodec.installSkippingOversize(channel.pipeline(), context.config().maxFrameBytes());
                 channel.pipeline().addLast(new PrimaryBackendHandler(context));
             }
         };

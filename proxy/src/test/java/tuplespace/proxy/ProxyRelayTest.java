@@ -85,6 +85,25 @@ class ProxyRelayTest {
         }
     }
 
+    @Test
+    void anAnswerOverTheFrameLimitIsAnsweredAsAnErrorAndTheLinkStays() throws IOException {
+        proxy = ProxyServer.start(testConfig().withMaxLineBytes(64).withMaxFrameBytes(1024));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("{\"id\":1,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}").send("GET k .*");
+            Frame.Request huge = primary.receiveRequest();
+            Frame.Request small = primary.receiveRequest();
+            primary.answer(huge, "{\"id\":1,\"status\":\"ok\",\"pairs\":[\"" + "x".repeat(5_000) + "\"]}\n");
+            primary.answer(small, "ok 0 pairs\nend\n");
+            assertThat(client.readLine()).contains("\"id\":1").contains("\"status\":\"unavailable\"")
+                    .contains("answer too large").contains("at most 1024 bytes");
+            assertThat(client.readLine()).isEqualTo("ok 0 pairs");
+            assertThat(client.readLine()).isEqualTo("end");
+            assertThat(proxy.primaryRegistered()).isTrue(); // the link was not closed
+        }
+    }
+
     static long pid() {
         return ProcessHandle.current().pid();
     }
