@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; SPEC §2). A line over the limit
  * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
- * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit.
+ * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit plus
+ * one read. While the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read
+ * to resume.
  */
 final class ClientLineDecoder extends ByteToMessageDecoder {
 
@@ -37,6 +39,9 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
         if (discarding) {
             in.skipBytes(in.readableBytes());
             return;
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            return; // the session stopped reading this client (backpressure): keep the rest for when it resumes
         }
         int searchLength = Math.min(in.readableBytes(), maxLineBytes + 2); // room for "\r\n"
         if (searchedBytes >= searchLength) {

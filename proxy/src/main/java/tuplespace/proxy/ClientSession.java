@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
@@ -21,6 +22,12 @@ import tuplespace.codec.frame.Frame;
  */
 final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    /**
+     * Requests of one client the proxy holds at most (sent, held or answered but not yet delivered): at this many it
+     * stops reading the client until half have been delivered, so a pipelining client cannot grow memory without end.
+     */
+    static final int MAX_IN_FLIGHT = 1024;
 
     private final long conn;
     private final Channel channel;
@@ -66,6 +73,7 @@ final class ClientSession {
             resendUnansweredIfLinkChanged();
         }
         armDeadlineTimer();
+        updateReading();
     }
 
     /** A line longer than the limit: answered {@code malformed} in its turn, then the connection closes (SPEC §2). */
@@ -124,6 +132,29 @@ final class ClientSession {
             LOG.debug("{} conn {} sent {} unanswered requests to {}", context.self(), Long.toHexString(conn),
                     unanswered.size(), link);
         }
+        updateReading();
+    }
+
+    /**
+     * Reads the client only while it reads its answers, has fewer than {@link #MAX_IN_FLIGHT} requests in the proxy
+     * (resuming at half), and the primary link takes more; resuming decodes the lines the decoder kept meanwhile.
+     * Client loop; called whenever one of these may have changed.
+     */
+    void updateReading() {
+        if (closed || closeWhenDelivered) {
+            return;
+        }
+        boolean reading = channel.config().isAutoRead();
+        PrimaryLink link = context.registry().current();
+        boolean read = channel.isWritable() && (link == null || link.channel().isWritable())
+                && pending.size() < (reading ? MAX_IN_FLIGHT : MAX_IN_FLIGHT / 2);
+        if (read == reading) {
+            return;
+        }
+        channel.config().setAutoRead(read);
+        if (read) {
+            channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER); // lines already received but not decoded
+        }
     }
 
     /**
@@ -137,6 +168,7 @@ final class ClientSession {
         }
         pending.holdAll(System.nanoTime());
         armDeadlineTimer();
+        updateReading();
     }
 
     /** The client left (or the proxy stops): drop its requests and tell the primary. */
@@ -181,6 +213,7 @@ final class ClientSession {
             channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.flush();
+            updateReading();
         }
     }
 

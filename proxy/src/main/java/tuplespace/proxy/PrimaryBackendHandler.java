@@ -77,6 +77,15 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // clients are read only while the primary link takes more requests (backpressure)
+        if (isRegisteredLink()) {
+            context.sessions().forEach(session -> session.executor().execute(session::updateReading));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (registrationTimeout != null) {
             registrationTimeout.cancel(false);

@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
@@ -42,6 +43,8 @@ final class ProxyInitializer {
                         TimeUnit.NANOSECONDS));
                 // an oversize ANSWER is skipped and reported, not fatal: the link (and the service) stays up
                 FrameCodec.installSkippingOversize(channel.pipeline(), context.config().maxFrameBytes());
+                // clients stop being read while this much waits to go to the primary (ClientSession.updateReading)
+                channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
                 channel.pipeline().addLast(new PrimaryBackendHandler(context));
             }
         };

@@ -104,6 +104,46 @@ class ProxyRelayTest {
         }
     }
 
+    @Test
+    void aClientPipeliningFarBeyondTheCapGetsEveryAnswerInOrder() throws Exception {
+        proxy = ProxyServer.start(testConfig());
+        int total = 5 * ClientSession.MAX_IN_FLIGHT + 100;
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            StringBuilder lines = new StringBuilder();
+            for (int i = 1; i <= total; i++) {
+                lines.append("GET k").append(i).append(" .*\n");
+            }
+            // the proxy stops reading this client at the cap, so the writes may block: another thread sends
+            Thread writer = new Thread(() -> {
+                try {
+                    client.sendRaw(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "pipelining-client");
+            writer.start();
+            int answered = 0;
+            while (answered < total) {
+                // at most the cap arrives before the primary answers; it answers whole batches, newest first
+                int batchSize = Math.min(ClientSession.MAX_IN_FLIGHT, total - answered);
+                List<Frame.Request> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < batchSize; i++) {
+                    batch.add(primary.receiveRequest());
+                }
+                for (int i = batch.size() - 1; i >= 0; i--) {
+                    primary.answer(batch.get(i), "ok " + batch.get(i).line() + "\n");
+                }
+                for (int i = answered + 1; i <= answered + batchSize; i++) {
+                    assertThat(client.readLine()).isEqualTo("ok GET k" + i + " .*");
+                }
+                answered += batchSize;
+            }
+            writer.join(5_000);
+        }
+    }
+
     static long pid() {
         return ProcessHandle.current().pid();
     }
