@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
@@ -19,6 +20,19 @@ final class PrimaryRegistry {
     /** Conns closed while no primary was registered, told to the next one; bounded so it cannot grow forever. */
     private static final int MAX_CLOSED_BACKLOG = 100_000;
 
+    /**
+     * Conns closed while a primary was registered, told again to the next primary: the old one may have crashed
+     * before it replicated the CLOSED, which would leave their answer-table entries on the new one for ever.
+     * Bounded by count and age (a CLOSED replicated long ago needs no repeat; a repeat is harmless).
+     */
+    private static final int MAX_RECENTLY_CLOSED = 4096;
+    private static final long RECENTLY_CLOSED_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** A conn told CLOSED to the primary at a time. */
+    private record ClosedConn(long conn, long closedAtNanos) {
+    }
+
+    private final ArrayDeque<ClosedConn> recentlyClosed = new ArrayDeque<>();
     private final String self;
     private final long proxyPid;
     private final ClientSessions sessions;
@@ -108,6 +122,10 @@ final class PrimaryRegistry {
         PrimaryLink link = current;
         if (link != null) {
             link.channel().writeAndFlush(new Frame.Closed(conn), link.channel().voidPromise());
+            if (recentlyClosed.size() == MAX_RECENTLY_CLOSED) {
+                recentlyClosed.removeFirst();
+            }
+            recentlyClosed.addLast(new ClosedConn(conn, System.nanoTime()));
             return;
         }
         if (closedBacklog.size() == MAX_CLOSED_BACKLOG) {
@@ -122,6 +140,13 @@ final class PrimaryRegistry {
     }
 
     private void tellClosedBacklog(PrimaryLink link) {
+        long now = System.nanoTime();
+        while (!recentlyClosed.isEmpty() && now - recentlyClosed.peekFirst().closedAtNanos() > RECENTLY_CLOSED_NANOS) {
+            recentlyClosed.removeFirst();
+        }
+        for (ClosedConn closed : recentlyClosed) {
+            link.write(new Frame.Closed(closed.conn()));
+        }
         while (!closedBacklog.isEmpty()) {
             link.write(new Frame.Closed(closedBacklog.removeFirst()));
         }

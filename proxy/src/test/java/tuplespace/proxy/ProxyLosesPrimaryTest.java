@@ -177,6 +177,27 @@ class ProxyLosesPrimaryTest {
     }
 
     @Test
+    void aClosedTheOldPrimaryMayNotHaveReplicatedIsToldAgainToTheNextPrimary() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        long conn;
+        try (FakePrimary first = FakePrimary.connect(proxy.primaryAddress())) {
+            first.register(1, PRIMARY_SHUTDOWN_SAP);
+            try (LineClient client = new LineClient(proxy.clientAddress())) {
+                client.send("PUT k v");
+                Frame.Request request = first.receiveRequest();
+                conn = request.conn();
+                first.answer(request, "ok\n");
+                assertThat(client.readLine()).isEqualTo("ok");
+            }
+            assertThat(first.receive()).isEqualTo(new Frame.Closed(conn));
+        } // it crashes before replicating that CLOSED
+        try (FakePrimary second = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(second.register(2, PRIMARY_SHUTDOWN_SAP)).isInstanceOf(Frame.Registered.class);
+            assertThat(second.receive()).isEqualTo(new Frame.Closed(conn));
+        }
+    }
+
+    @Test
     void byDefaultTheProxyWaitsFarLongerForASilentPrimaryThanTheBackupDoes() {
         ProxyConfig defaults = ProxyConfig.withDefaults(ProxyRelayTest.LOOPBACK, ProxyRelayTest.LOOPBACK,
                 ProxyRelayTest.LOOPBACK);
