@@ -151,8 +151,9 @@ class ClientFrontendOrderingTest {
             }
             for (Frame.Request request : batch) {
                 primary.writeInbound(new Frame.Answer(request.conn(), request.seq(), "A" + request.seq() + "\n"));
+                // one hop at a time: an embedded channel runs queued tasks inside write, recursively
+                client.runPendingTasks();
             }
-            client.runPendingTasks();
             delivered.append(answers(client));
         }
         assertThat(delivered.toString()).isEqualTo(expected.toString());
