@@ -9,7 +9,8 @@ import tuplespace.codec.frame.FrameCodec;
  * Everything a proxy needs to run: its three SAPs (SPEC §3) and its limits and timeouts.
  *
  * @param maxClients clients served at once; one more is refused (SPEC §3)
- * @param primaryTimeout how long a request may wait for its answer before it is answered {@code unavailable} (SPEC §4)
+ * @param primaryTimeout how long a request may be held with no primary registered (counted from max(arrival, primary
+ *     lost)) before it is answered {@code unavailable} (SPEC §4); a registered primary's requests never expire here
  * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes (SPEC §2)
  * @param pingInterval a PING goes out on a primary link idle this long; a link silent for
  *     {@code pingInterval × pingMisses} is dead. Deliberately patient (20 s by default): the backup, not the proxy,
