@@ -154,7 +154,7 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}, or an ISO-8601 duration. */
+    /** {@code 500ms}, {@code 10s}, {@code 2m}, plain milliseconds, or an ISO-8601 duration ({@code PT3S}). */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -165,6 +165,9 @@ public final class BenchMain implements Callable<Integer> {
     static Duration parseDuration(String text) {
         String trimmed = text.trim().toLowerCase(Locale.ROOT);
         try {
+            if (trimmed.startsWith("p")) {
+                return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
+            }
             if (trimmed.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(trimmed.substring(0, trimmed.length() - 2)));
             }
@@ -174,7 +177,7 @@ public final class BenchMain implements Callable<Integer> {
             if (trimmed.endsWith("m")) {
                 return Duration.ofSeconds(Long.parseLong(trimmed.substring(0, trimmed.length() - 1)) * 60);
             }
-            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            return Duration.ofMillis(Long.parseLong(trimmed));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("expected a duration like 500ms, 10s or 2m, found '" + text + "'", e);
         }

@@ -53,6 +53,7 @@ public final class Suite {
         this.profile = profile;
         this.resultsDirectory = Files.createDirectories(resultsDirectory);
         this.serverJavaOptions = List.copyOf(serverJavaOptions);
+        deleteQuietly(resultsDirectory.resolve("logs"));
         this.logs = Files.createDirectories(resultsDirectory.resolve("logs"));
         this.redisData = Files.createTempDirectory("tuplespace-bench-redis");
     }
@@ -160,12 +161,12 @@ public final class Suite {
                 + loadAverage() + " (the CPU is shared with other engineers' builds and tests)");
         environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         environment.put("tuplespace", "proxy + primary + backup, each a JVM with " + (serverJavaOptions.isEmpty()
-                ? "default options" : String.join(" ", serverJavaOptions)) + "; client library in JSON mode through the proxy");
+                ? "default options" : String.join(" ", serverJavaOptions)) + "; client library in JSON mode through the proxy; " + TupleSpaceService.settings("sync"));
         environment.put("redis", RedisProcesses.version());
         environment.put("redis settings", String.join("; ", RedisProcesses.SERVER_SETTINGS));
         environment.put("sentinel settings", String.join("; ", RedisProcesses.SENTINEL_SETTINGS));
         environment.put("redis client", "Jedis, one connection per load connection; pipeline when depth > 1; "
-                + "SET+WAIT sends WAIT 1 0 after each SET in the same pipeline; failover via JedisSentinelPool");
+                + "SET+WAIT: WAIT 1 0 ends each batch in the same pipeline (depth 1: SET, WAIT; depth 16: 16 SETs, WAIT); failover via JedisSentinelPool");
         environment.put("failover", profile.failoverRepetitions() + " repetitions, " + profile.failoverWriters()
                 + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all; a failed write is retried and counted");
         environment.put("resync", profile.resyncKeys() + " keys, " + profile.resyncRepetitions() + " repetitions; tuplespace: kill -9 of the"

@@ -36,13 +36,17 @@ public record LineAnswer(String text, Status status) {
     /** The text-mode status is the first word of the first line: {@code ok 2 pairs}, {@code malformed: ...}. */
     private static Status textStatus(String text) {
         int end = 0;
-        while (end < text.length() && Character.isLetter(text.charAt(end)) || end < text.length() && text.charAt(end) == '_') {
+        while (end < text.length() && isWordCharacter(text.charAt(end))) {
             end++;
         }
         String word = text.substring(0, end);
         return Status.fromWire(word).orElseThrow(() -> new MalformedAnswerException(
                 "expected a text answer starting with a status word (ok, malformed, not_implemented, refused,"
                         + " unavailable), found '" + firstLine(text) + "'"));
+    }
+
+    private static boolean isWordCharacter(char c) {
+        return (c >= 'a' && c <= 'z') || c == '_';
     }
 
     static String firstLine(String text) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,14 @@ class DemoIT {
     void theDemoSavesOnSigtermAndTheNextDemoLoadsTheSavedSpace() throws Exception {
         int base = freeBasePort();
         Path saveFile = folder.resolve("tuplespace-demo.json");
-        List<String> demo = List.of("demo", "--base-port", "" + base);
+        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        // Failure detection tolerant of a busy test machine: this test is about the demo, not about failover.
+        List<String> demo = List.of("demo", "--base-port", "" + base,
+                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
+                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
 
-        try (RunningProcess first = RunningProcess.start(demo, folder, folder.resolve("demo1.err"))) {
+        try (RunningProcess first = RunningProcess.start(demo, folder, folder.resolve("demo1.err"), environment)) {
             first.awaitOutput(READY, START);
             assertThat(first.output()).contains("clients connect to 127.0.0.1:" + base)
                     .contains("./tuplespace client 127.0.0.1:" + base)
@@ -53,11 +59,11 @@ class DemoIT {
         assertThat(saveFile).exists();
         assertThat(Files.readString(saveFile)).contains("tuplespace/1").contains("alice").contains("bob");
 
-        try (RunningProcess second = RunningProcess.start(demo, folder, folder.resolve("demo2.err"))) {
+        try (RunningProcess second = RunningProcess.start(demo, folder, folder.resolve("demo2.err"), environment)) {
             second.awaitOutput(READY, START);
             assertThat(second.output()).contains("2 pairs loaded from " + saveFile);
             try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
-                assertThat(space.get("user,.*", ".*").pairs())
+                assertThat(space.get("user,.*", ".*").pairs()).as("demo output:\n%s%s", second.output(), second.errors())
                         .containsExactly(Pair.of("user,1", "alice"), Pair.of("user,2", "bob"));
             }
             // Stopped from outside with the shutdown command, the demo notices and exits 0 as well.

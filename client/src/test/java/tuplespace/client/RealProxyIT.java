@@ -32,7 +32,8 @@ class RealProxyIT {
                 "127.0.0.1:" + ports[2]));
         arguments.addAll(List.of(options));
         ServiceProcess proxy = ServiceProcess.start("tuplespace.proxy.ProxyMain", arguments, folder.resolve("proxy.log"));
-        proxy.awaitListening(ports[0], START);
+        // Probe the shutdown port: a probe of the client port would count as a client (see --max-clients).
+        proxy.awaitListening(ports[2], START);
         return proxy;
     }
 

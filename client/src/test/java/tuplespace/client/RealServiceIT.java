@@ -36,16 +36,19 @@ class RealServiceIT {
         String proxyShutdown = "127.0.0.1:" + ports[2];
         Path saveFile = folder.resolve("space.json");
         try (ServiceProcess proxy = ServiceProcess.start("tuplespace.proxy.ProxyMain",
-                     List.of(client, "127.0.0.1:" + ports[1], proxyShutdown), folder.resolve("proxy.log"));
+                     // a long primary timeout: a (false) failover on a busy machine delays answers, never fails them
+                     List.of(client, "127.0.0.1:" + ports[1], proxyShutdown, "--primary-timeout", "90s"),
+                     folder.resolve("proxy.log"));
              ServiceProcess primary = ServiceProcess.start("tuplespace.node.ServerMain",
                      List.of("127.0.0.1:" + ports[3], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[4],
                              "127.0.0.1:" + ports[5], saveFile.toString(), "null", "null",
                              // tolerant failure detection: this test is about the client, on a busy machine
                              "--heartbeat-interval", "100ms", "--heartbeat-misses", "30"), folder.resolve("primary.log"))) {
-            proxy.awaitListening(ports[0], Duration.ofSeconds(30));
+            proxy.awaitListening(ports[2], Duration.ofSeconds(30));
             awaitPrimaryRegistered(proxyShutdown, primary);
 
-            try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", ports[0], ClientOptions.defaults())) {
+            try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", ports[0],
+                    ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(120)))) {
                 assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob,admin"))).pairs()).isEmpty();
                 assertThat(space.put(List.of(Pair.of("user,1", "x"))).pairs()).containsExactly(Pair.of("user,1", "x"));
                 assertThat(space.post(List.of(Pair.of("user,2", "bob"), Pair.of("user,9", "y"))).pairs())

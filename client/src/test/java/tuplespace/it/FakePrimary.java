@@ -49,8 +49,32 @@ final class FakePrimary implements AutoCloseable {
         }
     }
 
-    /** The next frame, or empty when the proxy closed the connection; fails if nothing comes within {@code timeout}. */
+    /**
+     * The next frame other than a PING (answered with a PONG, as a primary would) or PONG, or empty when the
+     * proxy closed the connection; fails if nothing comes within {@code timeout}.
+     */
     Optional<Frame> receive(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Frame> frame = receiveAny(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (frame.isPresent() && frame.get() instanceof Frame.Ping ping) {
+                answerPing(ping);
+            } else if (frame.isEmpty() || !(frame.get() instanceof Frame.Pong)) {
+                return frame;
+            }
+        }
+    }
+
+    /** Best effort: the proxy may already have closed after its PING (it refused us), which is what we test. */
+    private void answerPing(Frame.Ping ping) {
+        try {
+            send(new Frame.Pong(ping.nanos()));
+        } catch (IOException closedAlready) {
+            // the frames the proxy sent before closing are still ours to read
+        }
+    }
+
+    private Optional<Frame> receiveAny(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         try {
             int length = in.readInt();

@@ -24,7 +24,7 @@ class HungPrimaryIT {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void stoppedPrimaryIsFencedAndReplacedWithinTheHeartbeatBound() throws Exception {
-        ServiceOptions options = ServiceOptions.defaults().withHeartbeat(Duration.ofMillis(100), 8);
+        ServiceOptions options = ServiceOptions.defaults().withHeartbeat(Duration.ofMillis(200), 10);
         ServiceCluster cluster = clusters.start(options);
         Duration bound = options.heartbeatDetection().plus(TAKEOVER_SLACK);
 

@@ -30,11 +30,18 @@ record ServiceOptions(
     }
 
     /**
-     * The service's own heartbeat defaults (a test that needs a bound sets them with {@link #withHeartbeat}) and a
-     * patient proxy, so that a failover never runs into {@code --primary-timeout}.
+     * Heartbeats of 200 ms x 10 and a patient proxy (a failover never runs into {@code --primary-timeout}).
+     * Why not the service's defaults: on the shared 2-core test machine (load average 10-15) the default
+     * (50 ms x 6) makes a healthy, idle primary "fail" within a second of start-up; HealthyServiceIT tests
+     * the defaults on their own, so the fault tests here test the faults they inject.
      */
     static ServiceOptions defaults() {
-        return new ServiceOptions(null, Duration.ofSeconds(20), null, null, null, null, List.of());
+        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, List.of());
+    }
+
+    /** Every option left to the service's defaults. */
+    static ServiceOptions serviceDefaults() {
+        return new ServiceOptions(null, null, null, null, null, null, List.of());
     }
 
     ServiceOptions withMaxClients(int value) {

@@ -46,9 +46,10 @@ class UnavailableIT {
             cluster.startPrimary();
             cluster.awaitPrimaryRegistered();
             JsonNode put = client.call(Requests.put(2, List.of(new TextPair("late,2", "v2"))));
-            assertThat(Requests.answerPairs(put)).as("PUT through the late primary").isEmpty();
-            assertThat(Requests.answerPairs(client.call(Requests.get(3, "late,.*", ".*"))))
-                    .as("the unavailable PUT was not applied; the later one was").containsExactlyEntriesOf(java.util.Map.of("late,2", "v2"));
+            assertThat(Requests.answerPairs(put)).as("PUT through the late primary: %s", put).isEmpty();
+            JsonNode get = client.call(Requests.get(3, "late,.*", ".*"));
+            assertThat(Requests.answerPairs(get)).as("the unavailable PUT was not applied; the later one was: %s", get)
+                    .containsExactlyEntriesOf(java.util.Map.of("late,2", "v2"));
         }
     }
 
@@ -66,8 +67,10 @@ class UnavailableIT {
             assertThat(put).as("held while there is no primary").isNotDone();
 
             cluster.startPrimary();
-            assertThat(Requests.answerPairs(put.get(45, TimeUnit.SECONDS))).as("held PUT applied by the late primary").isEmpty();
-            assertThat(Requests.answerPairs(get.get(45, TimeUnit.SECONDS))).as("held GET, answered in order")
+            JsonNode putAnswer = put.get(45, TimeUnit.SECONDS);
+            JsonNode getAnswer = get.get(45, TimeUnit.SECONDS);
+            assertThat(Requests.answerPairs(putAnswer)).as("held PUT applied by the late primary: %s", putAnswer).isEmpty();
+            assertThat(Requests.answerPairs(getAnswer)).as("held GET, answered after the PUT: %s", getAnswer)
                     .containsExactlyEntriesOf(java.util.Map.of("held,1", "v1"));
         }
     }

@@ -51,7 +51,9 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // a client that does not read its answers stops being read, so it cannot make the proxy buffer without end
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        if (session != null) {
+            session.updateReading();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 

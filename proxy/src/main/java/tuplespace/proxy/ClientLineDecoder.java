@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; SPEC §2). A line over the limit
  * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
- * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit.
+ * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit plus
+ * one read. While the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read
+ * to resume.
  */
 final class ClientLineDecoder extends ByteToMessageDecoder {
 
@@ -22,34 +24,48 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
 
     private final int maxLineBytes;
     private boolean discarding;
+    /** Bytes from the reader index already searched without finding a newline: never searched again. */
+    private int searchedBytes;
+    /** Every byte searched for a newline, over the decoder's life (tests check that the work is linear). */
+    long bytesSearched;
 
     ClientLineDecoder(int maxLineBytes) {
         this.maxLineBytes = maxLineBytes;
     }
 
+    /** One line per call (ByteToMessageDecoder calls again while bytes are consumed). */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!discarding && in.isReadable()) {
-            int searchLength = Math.min(in.readableBytes(), maxLineBytes + 2); // room for "\r\n"
-            int newline = in.forEachByte(in.readerIndex(), searchLength, ByteProcessor.FIND_LF);
-            if (newline < 0) {
-                if (in.readableBytes() > maxLineBytes + 1) {
-                    overlong(in, out);
-                }
-                return; // wait for the rest of the line
-            }
-            int length = newline - in.readerIndex();
-            int contentLength = length > 0 && in.getByte(newline - 1) == '\r' ? length - 1 : length;
-            if (contentLength > maxLineBytes) {
-                overlong(in, out);
-                return;
-            }
-            out.add(in.toString(in.readerIndex(), contentLength, StandardCharsets.UTF_8));
-            in.skipBytes(length + 1);
-        }
         if (discarding) {
             in.skipBytes(in.readableBytes());
+            return;
         }
+        if (!ctx.channel().config().isAutoRead()) {
+            return; // the session stopped reading this client (backpressure): keep the rest for when it resumes
+        }
+        int searchLength = Math.min(in.readableBytes(), maxLineBytes + 2); // room for "\r\n"
+        if (searchedBytes >= searchLength) {
+            return; // nothing new to search
+        }
+        int from = in.readerIndex() + searchedBytes;
+        int newline = in.forEachByte(from, searchLength - searchedBytes, ByteProcessor.FIND_LF);
+        bytesSearched += newline < 0 ? searchLength - searchedBytes : newline - from + 1;
+        if (newline < 0) {
+            searchedBytes = searchLength;
+            if (in.readableBytes() > maxLineBytes + 1) {
+                overlong(in, out);
+            }
+            return; // wait for the rest of the line
+        }
+        searchedBytes = 0;
+        int length = newline - in.readerIndex();
+        int contentLength = length > 0 && in.getByte(newline - 1) == '\r' ? length - 1 : length;
+        if (contentLength > maxLineBytes) {
+            overlong(in, out);
+            return;
+        }
+        out.add(in.toString(in.readerIndex(), contentLength, StandardCharsets.UTF_8));
+        in.skipBytes(length + 1);
     }
 
     private void overlong(ByteBuf in, List<Object> out) {

@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
@@ -21,6 +22,12 @@ import tuplespace.codec.frame.Frame;
  */
 final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    /**
+     * Requests of one client the proxy holds at most (sent, held or answered but not yet delivered): at this many it
+     * stops reading the client until half have been delivered, so a pipelining client cannot grow memory without end.
+     */
+    static final int MAX_IN_FLIGHT = 1024;
 
     private final long conn;
     private final Channel channel;
@@ -54,17 +61,19 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
-        long deadline = System.nanoTime() + context.config().primaryTimeout().toNanos();
-        PendingRequests.Pending request = pending.add(line, deadline);
+        // SPEC §4: held (and its primary timeout running) only while no registered primary has it
+        PendingRequests.Pending request = pending.addHeld(line, System.nanoTime());
         context.sessions().addHeld(1);
         PrimaryLink link = context.registry().current();
         if (link != null && link == syncedLink) {
             link.write(requestFrame(request));
+            pending.forwarded(request);
             link.flush();
         } else {
             resendUnansweredIfLinkChanged();
         }
         armDeadlineTimer();
+        updateReading();
     }
 
     /** A line longer than the limit: answered {@code malformed} in its turn, then the connection closes (SPEC §2). */
@@ -75,7 +84,7 @@ final class ClientSession {
         String error = "request line too long: expected at most " + context.config().maxLineBytes()
                 + " bytes, found a longer line; closing the connection";
         LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
-        pending.addAnswered(Answers.error(linePrefix, Status.MALFORMED, error), System.nanoTime());
+        pending.addAnswered(Answers.error(linePrefix, Status.MALFORMED, error));
         context.sessions().addHeld(1);
         closeWhenDelivered = true;
         channel.config().setAutoRead(false);
@@ -87,6 +96,20 @@ final class ClientSession {
         if (!closed && pending.answer(seq, answer)) {
             deliverReadyAnswers();
         }
+    }
+
+    /**
+     * The primary's answer to {@code seq} was {@code length} bytes, over the proxy's frame limit, and was skipped: the
+     * client gets an error in its turn instead. The primary did carry the request out, so an update was applied.
+     */
+    void onOversizeAnswer(long seq, long length) {
+        if (closed) {
+            return;
+        }
+        pending.unansweredLine(seq).ifPresent(line -> onAnswer(seq, Answers.error(line, Status.UNAVAILABLE,
+                "answer too large: expected an answer of at most " + context.config().maxFrameBytes()
+                        + " bytes from the primary, found " + length + " bytes; the request was carried out (an"
+                        + " update was applied) but its answer cannot be delivered; narrow the patterns")));
     }
 
     /**
@@ -102,12 +125,50 @@ final class ClientSession {
         List<PendingRequests.Pending> unanswered = pending.unanswered();
         for (PendingRequests.Pending request : unanswered) {
             link.write(requestFrame(request));
+            pending.forwarded(request);
         }
         link.flush();
         if (!unanswered.isEmpty()) {
             LOG.debug("{} conn {} sent {} unanswered requests to {}", context.self(), Long.toHexString(conn),
                     unanswered.size(), link);
         }
+        updateReading();
+    }
+
+    /**
+     * Reads the client only while it reads its answers, has fewer than {@link #MAX_IN_FLIGHT} requests in the proxy
+     * (resuming at half), and the primary link takes more; resuming decodes the lines the decoder kept meanwhile.
+     * Client loop; called whenever one of these may have changed.
+     */
+    void updateReading() {
+        if (closed || closeWhenDelivered) {
+            return;
+        }
+        boolean reading = channel.config().isAutoRead();
+        PrimaryLink link = context.registry().current();
+        boolean read = channel.isWritable() && (link == null || link.channel().isWritable())
+                && pending.size() < (reading ? MAX_IN_FLIGHT : MAX_IN_FLIGHT / 2);
+        if (read == reading) {
+            return;
+        }
+        channel.config().setAutoRead(read);
+        if (read) {
+            channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER); // lines already received but not decoded
+        }
+    }
+
+    /**
+     * The registered primary was lost: unless this session already resent to a newer one, its unanswered requests
+     * are held from now, and answered {@code unavailable} if no primary takes them within the timeout (SPEC §4).
+     */
+    void onPrimaryLost() {
+        PrimaryLink link = context.registry().current();
+        if (closed || (link != null && link == syncedLink)) {
+            return;
+        }
+        pending.holdAll(System.nanoTime());
+        armDeadlineTimer();
+        updateReading();
     }
 
     /** The client left (or the proxy stops): drop its requests and tell the primary. */
@@ -152,6 +213,7 @@ final class ClientSession {
             channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.flush();
+            updateReading();
         }
     }
 
@@ -159,7 +221,7 @@ final class ClientSession {
         if (deadlineTimer != null || closed) {
             return;
         }
-        OptionalLong deadline = pending.nextDeadline();
+        OptionalLong deadline = pending.nextDeadline(context.config().primaryTimeout().toNanos());
         if (deadline.isEmpty()) {
             return;
         }
@@ -172,21 +234,24 @@ final class ClientSession {
         if (closed) {
             return;
         }
-        boolean primaryRegistered = context.registry().current() != null;
-        int expired = pending.expire(System.nanoTime(), line -> Answers.error(line, Status.UNAVAILABLE,
-                unavailableMessage(primaryRegistered)));
+        int expired = pending.expire(System.nanoTime(), context.config().primaryTimeout().toNanos(),
+                request -> Answers.error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
         if (expired > 0) {
-            LOG.warn("{} answered {} requests of conn {} unavailable: no primary answered within {}", context.self(),
+            LOG.warn("{} answered {} requests of conn {} unavailable: no primary took them within {}", context.self(),
                     expired, Long.toHexString(conn), context.config().primaryTimeout());
         }
         deliverReadyAnswers();
         armDeadlineTimer();
     }
 
-    private String unavailableMessage(boolean primaryRegistered) {
-        // SPEC §4: held up to --primary-timeout, then answered unavailable
-        return "service unavailable: no primary answered within " + context.config().primaryTimeout().toMillis()
-                + " ms (" + (primaryRegistered ? "the registered primary did not answer in time"
-                : "no primary is registered with the proxy") + ")";
+    private String unavailableMessage(PendingRequests.Pending request) {
+        // SPEC §4: held up to --primary-timeout, then answered unavailable; the client must know whether it may
+        // have been applied (forwarded to a primary that was then lost) or certainly was not
+        String waited = "service unavailable: no primary registered within "
+                + context.config().primaryTimeout().toMillis() + " ms";
+        return request.forwarded()
+                ? waited + " after the primary that had this request was lost; the outcome is unknown: an update"
+                        + " may have been applied"
+                : waited + "; the request was not sent to any primary and was not applied";
     }
 }

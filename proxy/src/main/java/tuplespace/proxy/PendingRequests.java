@@ -5,27 +5,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * The unanswered requests of one client connection, in seq order, and the answers that are waiting for an
  * earlier one (SPEC §2: answers come back in request order). Pure bookkeeping: no I/O, no clock (times are
  * passed in), confined to the client channel's event loop.
+ *
+ * <p>SPEC §4: a request may wait for its answer while no primary is registered only up to the primary timeout. A
+ * request is <em>held</em> from {@code max(arrival, primary lost)} until a primary takes it; only held requests
+ * expire. A request in the hands of a registered primary never expires here: the primary bounds its own work.
  */
 final class PendingRequests {
 
-    /** One request: its line, its deadline, and its answer once known. */
+    /** One request: its line, whether and since when it is held without a primary, and its answer once known. */
     static final class Pending {
         private final long seq;
         private final String line;
-        private final long deadlineNanos;
+        private boolean held;
+        private long heldSinceNanos;
+        private boolean forwarded;
         private String answer;
 
-        private Pending(long seq, String line, long deadlineNanos) {
+        private Pending(long seq, String line) {
             this.seq = seq;
             this.line = line;
-            this.deadlineNanos = deadlineNanos;
         }
 
         long seq() {
@@ -39,6 +46,11 @@ final class PendingRequests {
         boolean answered() {
             return answer != null;
         }
+
+        /** True once the request was written to some primary: it may have been applied. */
+        boolean forwarded() {
+            return forwarded;
+        }
     }
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -46,19 +58,43 @@ final class PendingRequests {
     private long lastSeq;
     private long floor;
 
-    /** Adds the next request; it must be answered by {@code deadlineNanos}. Deadlines must not decrease. */
-    Pending add(String line, long deadlineNanos) {
-        Pending pending = new Pending(++lastSeq, line, deadlineNanos);
-        queue.addLast(pending);
-        bySeq.put(pending.seq, pending);
+    /** Adds the next request, held without a primary since {@code nowNanos}; {@link #forwarded} releases it. */
+    Pending addHeld(String line, long nowNanos) {
+        Pending pending = add(line);
+        hold(pending, nowNanos);
+        return pending;
+    }
+
+    /** Adds the next request, about to be written to a registered primary. */
+    Pending addForwarded(String line) {
+        Pending pending = add(line);
+        forwarded(pending);
         return pending;
     }
 
     /** Adds the next request already answered by the proxy itself (e.g. an overlong line). */
-    Pending addAnswered(String answer, long nowNanos) {
-        Pending pending = add("", nowNanos);
+    Pending addAnswered(String answer) {
+        Pending pending = add("");
         pending.answer = answer;
         return pending;
+    }
+
+    /** {@code pending} was written to a registered primary: no longer held, and its outcome is the primary's. */
+    void forwarded(Pending pending) {
+        pending.held = false;
+        pending.forwarded = true;
+    }
+
+    /**
+     * The primary was lost at {@code nowNanos}: every unanswered request not yet held is held from now (a request
+     * already held keeps its earlier start).
+     */
+    void holdAll(long nowNanos) {
+        for (Pending pending : queue) {
+            if (!pending.answered() && !pending.held) {
+                hold(pending, nowNanos);
+            }
+        }
     }
 
     /**
@@ -72,7 +108,14 @@ final class PendingRequests {
             return false;
         }
         pending.answer = answer;
+        pending.held = false;
         return true;
+    }
+
+    /** The line of {@code seq} while it waits for its answer. */
+    Optional<String> unansweredLine(long seq) {
+        Pending pending = bySeq.get(seq);
+        return pending == null || pending.answered() ? Optional.empty() : Optional.of(pending.line);
     }
 
     /** Removes and returns the answers that can be delivered now, in seq order, and advances the floor past them. */
@@ -88,17 +131,16 @@ final class PendingRequests {
     }
 
     /**
-     * Answers every unanswered request whose deadline is at or before {@code nowNanos} with
-     * {@code unavailable.apply(line)}; returns how many.
+     * Answers every held request held for {@code timeoutNanos} or longer at {@code nowNanos} with
+     * {@code unavailable.apply(request)} (which can tell a request that was forwarded to a lost primary from one
+     * that never was); returns how many.
      */
-    int expire(long nowNanos, UnaryOperator<String> unavailable) {
+    int expire(long nowNanos, long timeoutNanos, Function<Pending, String> unavailable) {
         int expired = 0;
         for (Pending pending : queue) {
-            if (pending.deadlineNanos - nowNanos > 0) {
-                break; // deadlines follow seq order
-            }
-            if (!pending.answered()) {
-                pending.answer = unavailable.apply(pending.line);
+            if (pending.held && nowNanos - pending.heldSinceNanos >= timeoutNanos) {
+                pending.answer = unavailable.apply(pending);
+                pending.held = false;
                 expired++;
             }
         }
@@ -111,6 +153,7 @@ final class PendingRequests {
         for (Pending pending : queue) {
             if (!pending.answered()) {
                 pending.answer = unavailable.apply(pending.line);
+                pending.held = false;
                 expired++;
             }
         }
@@ -128,14 +171,17 @@ final class PendingRequests {
         return unanswered;
     }
 
-    /** The earliest deadline of an unanswered request, if any. */
-    OptionalLong nextDeadline() {
+    /** When the longest-held request has been held {@code timeoutNanos}, if any request is held. */
+    OptionalLong nextDeadline(long timeoutNanos) {
+        long earliest = 0;
+        boolean any = false;
         for (Pending pending : queue) {
-            if (!pending.answered()) {
-                return OptionalLong.of(pending.deadlineNanos);
+            if (pending.held && (!any || pending.heldSinceNanos - earliest < 0)) {
+                earliest = pending.heldSinceNanos;
+                any = true;
             }
         }
-        return OptionalLong.empty();
+        return any ? OptionalLong.of(earliest + timeoutNanos) : OptionalLong.empty();
     }
 
     /** The highest seq whose answer was delivered (0 before the first). */
@@ -150,5 +196,17 @@ final class PendingRequests {
 
     boolean isEmpty() {
         return queue.isEmpty();
+    }
+
+    private Pending add(String line) {
+        Pending pending = new Pending(++lastSeq, line);
+        queue.addLast(pending);
+        bySeq.put(pending.seq, pending);
+        return pending;
+    }
+
+    private static void hold(Pending pending, long nowNanos) {
+        pending.held = true;
+        pending.heldSinceNanos = nowNanos;
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.OversizeFrame;
 
 /**
  * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client loops;
@@ -50,6 +51,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             onRegister(ctx, register);
         } else if (message instanceof Frame.Answer answer) {
             onAnswer(ctx, answer);
+        } else if (message instanceof OversizeFrame oversize && oversize.isAnswer() && isRegisteredLink()) {
+            onOversizeAnswer(oversize);
         } else {
             LOG.warn("{} primary port peer {} sent {}: expected REGISTER, ANSWER, PING or PONG; closing",
                     context.self(), ctx.channel().remoteAddress(), message);
@@ -71,6 +74,15 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
                     context.config().pingInterval());
             ctx.close();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // clients are read only while the primary link takes more requests (backpressure)
+        if (isRegisteredLink()) {
+            context.sessions().forEach(session -> session.executor().execute(session::updateReading));
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -107,8 +119,23 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    private boolean isRegisteredLink() {
+        return link != null && link == context.registry().current();
+    }
+
+    /** An ANSWER over the frame limit was skipped: its client gets an error in its place, the link stays. */
+    private void onOversizeAnswer(OversizeFrame oversize) {
+        LOG.warn("{} {} sent a {}-byte ANSWER for conn {} seq {}, over the limit of {} bytes; answering an error"
+                + " instead", context.self(), link, oversize.length(), Long.toHexString(oversize.conn()),
+                oversize.seq(), context.config().maxFrameBytes());
+        ClientSession session = context.sessions().get(oversize.conn());
+        if (session != null) {
+            session.executor().execute(() -> session.onOversizeAnswer(oversize.seq(), oversize.length()));
+        }
+    }
+
     private void onAnswer(ChannelHandlerContext ctx, Frame.Answer answer) {
-        if (link == null || link != context.registry().current()) {
+        if (!isRegisteredLink()) {
             // only the registered primary of the highest epoch speaks for the space (SPEC §4)
             LOG.warn("{} dropped an ANSWER from {} which is not the registered primary", context.self(),
                     link != null ? link : ctx.channel().remoteAddress());

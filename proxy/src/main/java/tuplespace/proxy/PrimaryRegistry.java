@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
@@ -19,12 +20,26 @@ final class PrimaryRegistry {
     /** Conns closed while no primary was registered, told to the next one; bounded so it cannot grow forever. */
     private static final int MAX_CLOSED_BACKLOG = 100_000;
 
+    /**
+     * Conns closed while a primary was registered, told again to the next primary: the old one may have crashed
+     * before it replicated the CLOSED, which would leave their answer-table entries on the new one for ever.
+     * Bounded by count and age (a CLOSED replicated long ago needs no repeat; a repeat is harmless).
+     */
+    private static final int MAX_RECENTLY_CLOSED = 4096;
+    private static final long RECENTLY_CLOSED_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** A conn told CLOSED to the primary at a time. */
+    private record ClosedConn(long conn, long closedAtNanos) {
+    }
+
+    private final ArrayDeque<ClosedConn> recentlyClosed = new ArrayDeque<>();
     private final String self;
     private final long proxyPid;
     private final ClientSessions sessions;
     private final ArrayDeque<Long> closedBacklog = new ArrayDeque<>();
     private volatile PrimaryLink current;
     private volatile long highestEpoch = -1;
+    private long highestEpochPid = -1; // control loop only
     private boolean stopping;
 
     PrimaryRegistry(String self, long proxyPid, ClientSessions sessions) {
@@ -45,8 +60,9 @@ final class PrimaryRegistry {
     }
 
     /**
-     * A primary says REGISTER on {@code channel}: accept only an epoch higher than any seen (else STALE_EPOCH and
-     * close), drop the older link, answer REGISTERED, then have every client resend its unanswered requests.
+     * A primary says REGISTER on {@code channel}: accept an epoch higher than any seen, or the same (epoch, pid) as
+     * the primary registered last (that primary reconnecting after it lost its link); else STALE_EPOCH and close.
+     * Drops the older link, answers REGISTERED, then has every client resend its unanswered requests.
      * Returns the new link, or empty when refused.
      */
     Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
@@ -56,14 +72,20 @@ final class PrimaryRegistry {
             channel.close();
             return Optional.empty();
         }
-        if (register.epoch() <= highestEpoch) {
+        boolean reconnecting = register.epoch() == highestEpoch && register.pid() == highestEpochPid;
+        if (register.epoch() <= highestEpoch && !reconnecting) {
             // SPEC §4: a primary with a stale epoch is refused
             LOG.warn("{} stale_epoch: refused primary pid {} with epoch {}: epoch {} was already seen", self,
                     register.pid(), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        if (reconnecting) {
+            LOG.info("{} primary pid {} of epoch {} registers again on a new link", self, register.pid(),
+                    register.epoch());
+        }
         highestEpoch = register.epoch();
+        highestEpochPid = register.pid();
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
         // REGISTERED goes first: client loops write requests only once they see the link published below
@@ -72,7 +94,7 @@ final class PrimaryRegistry {
         link.flush();
         current = link;
         if (older != null) {
-            LOG.info("{} dropping older {} for epoch {}", self, older, link.epoch());
+            LOG.info("{} dropping older {} for {}", self, older, link);
             older.channel().close();
         }
         LOG.info("{} primary_registered: {}", self, link);
@@ -89,6 +111,8 @@ final class PrimaryRegistry {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {
                 LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
+                // SPEC §4: the primary timeout of a request it had starts now
+                sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
             }
         }
     }
@@ -98,6 +122,10 @@ final class PrimaryRegistry {
         PrimaryLink link = current;
         if (link != null) {
             link.channel().writeAndFlush(new Frame.Closed(conn), link.channel().voidPromise());
+            if (recentlyClosed.size() == MAX_RECENTLY_CLOSED) {
+                recentlyClosed.removeFirst();
+            }
+            recentlyClosed.addLast(new ClosedConn(conn, System.nanoTime()));
             return;
         }
         if (closedBacklog.size() == MAX_CLOSED_BACKLOG) {
@@ -112,6 +140,13 @@ final class PrimaryRegistry {
     }
 
     private void tellClosedBacklog(PrimaryLink link) {
+        long now = System.nanoTime();
+        while (!recentlyClosed.isEmpty() && now - recentlyClosed.peekFirst().closedAtNanos() > RECENTLY_CLOSED_NANOS) {
+            recentlyClosed.removeFirst();
+        }
+        for (ClosedConn closed : recentlyClosed) {
+            link.write(new Frame.Closed(closed.conn()));
+        }
         while (!closedBacklog.isEmpty()) {
             link.write(new Frame.Closed(closedBacklog.removeFirst()));
         }

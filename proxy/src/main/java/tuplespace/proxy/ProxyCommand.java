@@ -41,7 +41,8 @@ public final class ProxyCommand implements Callable<Integer> {
     private int maxClients;
 
     @Option(names = "--primary-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "a request unanswered this long is answered 'unavailable' (default: ${DEFAULT-VALUE})")
+            description = "a request held this long with no primary registered is answered 'unavailable'; one a"
+                    + " registered primary has is never expired by the proxy (default: ${DEFAULT-VALUE})")
     private String primaryTimeout;
 
     @Option(names = "--max-line", paramLabel = "SIZE", defaultValue = "1MiB",
@@ -49,12 +50,13 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     private String maxLine;
 
-    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = ProxyConfig.DEFAULT_PING_INTERVAL_SECONDS + "s",
             description = "PING an idle primary link this often (default: ${DEFAULT-VALUE})")
     private String pingInterval;
 
-    @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "3",
-            description = "a primary link silent for this many ping intervals is dead (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "" + ProxyConfig.DEFAULT_PING_MISSES,
+            description = "a primary link silent for this many ping intervals is dead; keep it well above the"
+                    + " backup's hang detection, which is what replaces a hung primary (default: ${DEFAULT-VALUE})")
     private int pingMisses;
 
     @Option(names = "--network-timeout", paramLabel = "DURATION", defaultValue = "5s",
@@ -66,8 +68,10 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "how long SHUTDOWN waits for the primary to stop (default: ${DEFAULT-VALUE})")
     private String shutdownWait;
 
-    @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "64MiB",
-            description = "largest proxy⇄primary frame, e.g. a long GET answer (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "257MiB",
+            description = "largest frame taken from the primary, e.g. a long GET answer; a primary sends at most"
+                    + " 256 MiB of answer text, and a longer frame is skipped and its request answered with an error"
+                    + " (default: ${DEFAULT-VALUE})")
     private String maxFrame;
 
     @Option(names = "--io-threads", paramLabel = "N", description = "event loops for clients (default: cores)")

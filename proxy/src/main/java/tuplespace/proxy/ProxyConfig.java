@@ -3,15 +3,18 @@ package tuplespace.proxy;
 import java.time.Duration;
 import java.util.Objects;
 import tuplespace.codec.Sap;
+import tuplespace.codec.frame.FrameCodec;
 
 /**
  * Everything a proxy needs to run: its three SAPs (SPEC §3) and its limits and timeouts.
  *
  * @param maxClients clients served at once; one more is refused (SPEC §3)
- * @param primaryTimeout how long a request may wait for its answer before it is answered {@code unavailable} (SPEC §4)
+ * @param primaryTimeout how long a request may be held with no primary registered (counted from max(arrival, primary
+ *     lost)) before it is answered {@code unavailable} (SPEC §4); a registered primary's requests never expire here
  * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes (SPEC §2)
  * @param pingInterval a PING goes out on a primary link idle this long; a link silent for
- *     {@code pingInterval × pingMisses} is dead
+ *     {@code pingInterval × pingMisses} is dead. Deliberately patient (20 s by default): the backup, not the proxy,
+ *     decides that a primary is hung (about 1 s), and a primary whose link the proxy closes stops the service
  * @param networkTimeout bound on connecting to and hearing from the primary's shutdown SAP, on a new primary link's
  *     REGISTER, and on an idle shutdown-port connection
  * @param shutdownWait how long SHUTDOWN waits for the primary to close its link before the proxy stops anyway
@@ -29,6 +32,17 @@ public record ProxyConfig(
         Duration shutdownWait,
         int maxFrameBytes,
         int ioThreads) {
+
+    /** Default PING interval, seconds. */
+    public static final int DEFAULT_PING_INTERVAL_SECONDS = 1;
+    /** Default silent intervals before a primary link is closed: 20 s, far above the backup's hang detection. */
+    public static final int DEFAULT_PING_MISSES = 20;
+
+    /**
+     * Default largest inbound frame: 257 MiB, above the largest ANSWER a primary may send
+     * ({@link FrameCodec#MAX_ANSWER_FRAME_LENGTH}, docs/internals.md); a longer one is skipped, not fatal.
+     */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 257 << 20;
 
     public ProxyConfig {
         Objects.requireNonNull(clientSap, "clientSap");
@@ -51,7 +65,7 @@ public record ProxyConfig(
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Duration.ofSeconds(1), 3, Duration.ofSeconds(5), Duration.ofSeconds(10), 64 << 20,
+                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), DEFAULT_MAX_FRAME_BYTES,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
@@ -83,6 +97,11 @@ public record ProxyConfig(
     public ProxyConfig withShutdownWait(Duration newShutdownWait) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads);
+    }
+
+    public ProxyConfig withMaxFrameBytes(int newMaxFrameBytes) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads);
     }
 
     public ProxyConfig withIoThreads(int newIoThreads) {

@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
@@ -40,7 +41,10 @@ final class ProxyInitializer {
                 long ping = context.config().pingInterval().toNanos();
                 channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), ping, 0,
                         TimeUnit.NANOSECONDS));
-                FrameCodec.install(channel.pipeline(), context.config().maxFrameBytes());
+                // an oversize ANSWER is skipped and reported, not fatal: the link (and the service) stays up
+                FrameCodec.installSkippingOversize(channel.pipeline(), context.config().maxFrameBytes());
+                // clients stop being read while this much waits to go to the primary (ClientSession.updateReading)
+                channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
                 channel.pipeline().addLast(new PrimaryBackendHandler(context));
             }
         };

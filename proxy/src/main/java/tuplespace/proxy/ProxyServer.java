@@ -93,6 +93,11 @@ public final class ProxyServer implements AutoCloseable {
         return (InetSocketAddress) listeners.get(2).localAddress();
     }
 
+    /** True while a primary is registered (tests wait on it). Any thread. */
+    boolean primaryRegistered() {
+        return context.registry().current() != null;
+    }
+
     /** Completes with the exit status once the proxy has stopped (0 after SHUTDOWN or {@link #stop}). */
     public CompletableFuture<Integer> terminated() {
         return terminated;

@@ -126,6 +126,56 @@ class ClientFrontendOrderingTest {
     }
 
     @Test
+    void aClientPipeliningFarMoreThanTheCapIsReadOnlyAsAnswersDrainAndGetsEveryAnswerInOrder() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        int total = 5 * ClientSession.MAX_IN_FLIGHT;
+        StringBuilder lines = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= total; i++) {
+            lines.append("GET k").append(i).append(" .*\n");
+            expected.append("A").append(i).append('\n');
+        }
+        writeLines(client, lines.toString()); // everything at once: the decoder keeps what the cap holds back
+
+        StringBuilder delivered = new StringBuilder();
+        int received = 0;
+        while (received < total) {
+            List<Frame.Request> batch = requests(primary);
+            assertThat(batch).as("requests sent after %d", received).isNotEmpty();
+            received += batch.size();
+            assertThat(sessions.held()).isLessThanOrEqualTo(ClientSession.MAX_IN_FLIGHT);
+            assertThat(batch.size()).isLessThanOrEqualTo(ClientSession.MAX_IN_FLIGHT);
+            if (received < total) {
+                assertThat(client.config().isAutoRead()).isFalse(); // the cap stopped reading the client
+            }
+            for (Frame.Request request : batch) {
+                primary.writeInbound(new Frame.Answer(request.conn(), request.seq(), "A" + request.seq() + "\n"));
+                // one hop at a time: an embedded channel runs queued tasks inside write, recursively
+                client.runPendingTasks();
+            }
+            delivered.append(answers(client));
+        }
+        assertThat(delivered.toString()).isEqualTo(expected.toString());
+        assertThat(client.config().isAutoRead()).isTrue();
+        assertThat(sessions.held()).isZero();
+    }
+
+    @Test
+    void clientsAreNotReadWhileThePrimaryLinkIsNotWritable() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        primary.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
+        primary.unsafe().outboundBuffer().addMessage(Unpooled.wrappedBuffer(new byte[64]), 64,
+                primary.newPromise()); // a primary that does not keep up: its link is over the high mark
+        assertThat(primary.isWritable()).isFalse();
+        control.runPendingTasks();
+        primary.pipeline().fireChannelWritabilityChanged();
+        client.runPendingTasks();
+        assertThat(client.config().isAutoRead()).isFalse();
+    }
+
+    @Test
     void aClosedClientIsToldToThePrimary() {
         EmbeddedChannel primary = registeredPrimary(1);
         EmbeddedChannel client = client();

@@ -47,6 +47,24 @@ class ClientLineDecoderTest {
         assertThat((Object) channel.readInbound()).isInstanceOf(ClientLineDecoder.OverlongLine.class);
     }
 
+    @Test
+    void aLongLineDribbledInSmallPiecesIsSearchedOnceAndDecodedWhole() {
+        int lineBytes = 1 << 20;
+        ClientLineDecoder decoder = new ClientLineDecoder(lineBytes);
+        EmbeddedChannel large = new EmbeddedChannel(decoder);
+        byte[] line = ("GET " + "k".repeat(lineBytes - 7) + " .*").getBytes(StandardCharsets.UTF_8);
+        for (int offset = 0; offset < line.length; offset += 512) {
+            large.writeInbound(Unpooled.wrappedBuffer(line, offset, Math.min(512, line.length - offset)));
+        }
+        assertThat((Object) large.readInbound()).isNull();
+        large.writeInbound(Unpooled.copiedBuffer("\r\nGET next .*\n", StandardCharsets.UTF_8));
+        String decoded = large.readInbound();
+        assertThat(decoded).hasSize(lineBytes).startsWith("GET kkk").endsWith("k .*");
+        assertThat((Object) large.readInbound()).isEqualTo("GET next .*");
+        // linear: every byte searched once (rescanning from the line's start on every piece would be ~2^30 bytes)
+        assertThat(decoder.bytesSearched).isEqualTo(line.length + 2L + "GET next .*\n".length());
+    }
+
     private void write(String text) {
         channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }

@@ -34,7 +34,12 @@ final class FakePrimary implements AutoCloseable {
 
     /** Sends REGISTER and returns the proxy's reply (REGISTERED or STALE_EPOCH). */
     Frame register(long epoch, Sap shutdownSap) throws IOException {
-        send(new Frame.Register(epoch, 1000 + epoch, shutdownSap, 0));
+        return register(epoch, 1000 + epoch, shutdownSap);
+    }
+
+    /** Sends REGISTER with the given pid and returns the proxy's reply (REGISTERED or STALE_EPOCH). */
+    Frame register(long epoch, long pid, Sap shutdownSap) throws IOException {
+        send(new Frame.Register(epoch, pid, shutdownSap, 0));
         return receive();
     }
 

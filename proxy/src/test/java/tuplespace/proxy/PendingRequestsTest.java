@@ -12,9 +12,9 @@ class PendingRequestsTest {
 
     @Test
     void answersAreDeliveredInSeqOrderWhateverOrderTheyArriveIn() {
-        pending.add("a", 100);
-        pending.add("b", 100);
-        pending.add("c", 100);
+        pending.addForwarded("a");
+        pending.addForwarded("b");
+        pending.addForwarded("c");
 
         assertThat(pending.answer(3, "C\n")).isTrue();
         assertThat(pending.takeDeliverable()).isEmpty(); // SPEC §2: answers in request order
@@ -29,8 +29,8 @@ class PendingRequestsTest {
 
     @Test
     void aSecondAnswerForTheSameSeqIsDropped() {
-        pending.add("a", 100);
-        pending.add("b", 100);
+        pending.addForwarded("a");
+        pending.addForwarded("b");
         assertThat(pending.answer(2, "first\n")).isTrue();
         // a resent request answered again by the new primary
         assertThat(pending.answer(2, "second\n")).isFalse();
@@ -42,36 +42,61 @@ class PendingRequestsTest {
 
     @Test
     void unansweredListsWhatANewPrimaryMustGetAgainInOrder() {
-        pending.add("a", 100);
-        pending.add("b", 100);
-        pending.add("c", 100);
+        pending.addForwarded("a");
+        pending.addForwarded("b");
+        pending.addForwarded("c");
         pending.answer(2, "B\n");
         assertThat(pending.unanswered()).extracting(PendingRequests.Pending::seq).containsExactly(1L, 3L);
         assertThat(pending.unanswered()).extracting(PendingRequests.Pending::line).containsExactly("a", "c");
     }
 
     @Test
-    void expiryAnswersOverdueRequestsOnlyAndKeepsTheirOrder() {
-        pending.add("a", 10);
-        pending.add("b", 20);
-        pending.add("c", 30);
+    void onlyRequestsHeldWithoutAPrimaryExpireCountedFromWhenTheyWereHeld() {
+        pending.addHeld("a", 10);
+        pending.addHeld("b", 20);
+        pending.addHeld("c", 30);
         pending.answer(2, "B\n");
 
-        assertThat(pending.expire(20, line -> "unavailable " + line + "\n")).isEqualTo(1);
+        assertThat(pending.expire(20, 10, request -> "unavailable " + request.line() + "\n")).isEqualTo(1);
         assertThat(pending.takeDeliverable()).containsExactly("unavailable a\n", "B\n");
-        assertThat(pending.nextDeadline()).hasValue(30);
+        assertThat(pending.nextDeadline(10)).hasValue(40);
         // the primary's answer after the proxy answered for it is dropped
         assertThat(pending.answer(1, "A\n")).isFalse();
-        assertThat(pending.expire(29, line -> "x\n")).isZero();
-        assertThat(pending.expire(30, line -> "unavailable " + line + "\n")).isEqualTo(1);
+        assertThat(pending.expire(39, 10, request -> "x\n")).isZero();
+        assertThat(pending.expire(40, 10, request -> "unavailable " + request.line() + "\n")).isEqualTo(1);
         assertThat(pending.takeDeliverable()).containsExactly("unavailable c\n");
-        assertThat(pending.nextDeadline()).isEmpty();
+        assertThat(pending.nextDeadline(10)).isEmpty();
+    }
+
+    @Test
+    void aRequestInTheHandsOfARegisteredPrimaryNeverExpires() {
+        pending.addHeld("a", 0);
+        pending.forwarded(pending.unanswered().get(0));
+        pending.addForwarded("b");
+        assertThat(pending.nextDeadline(10)).isEmpty();
+        assertThat(pending.expire(Long.MAX_VALUE / 2, 10, request -> "unavailable\n")).isZero();
+        assertThat(pending.answer(1, "A\n")).isTrue();
+    }
+
+    @Test
+    void losingThePrimaryStartsTheTimerOfTheRequestsItHadAndTellsThemApart() {
+        pending.addHeld("never sent", 100);
+        pending.addForwarded("sent");
+        pending.addHeld("arrived after the loss", 150);
+        pending.holdAll(200); // the primary is lost at 200; "never sent" keeps its earlier start
+        assertThat(pending.nextDeadline(1000)).hasValue(1100);
+        assertThat(pending.expire(1100, 1000, request -> request.line() + " " + request.forwarded() + "\n"))
+                .isEqualTo(1);
+        assertThat(pending.expire(1199, 1000, request -> "x\n")).isEqualTo(1); // held since 150
+        assertThat(pending.expire(1200, 1000, request -> request.line() + " " + request.forwarded() + "\n"))
+                .isEqualTo(1);
+        assertThat(pending.takeDeliverable()).containsExactly("never sent false\n", "sent true\n", "x\n");
     }
 
     @Test
     void aProxyAnsweredRequestWaitsForTheOnesBeforeIt() {
-        pending.add("a", 10);
-        pending.addAnswered("malformed\n", 10);
+        pending.addForwarded("a");
+        pending.addAnswered("malformed\n");
         assertThat(pending.takeDeliverable()).isEmpty();
         pending.answer(1, "A\n");
         assertThat(pending.takeDeliverable()).containsExactly("A\n", "malformed\n");
@@ -79,8 +104,8 @@ class PendingRequestsTest {
 
     @Test
     void expireAllAnswersEverythingStillPending() {
-        pending.add("a", -5);
-        pending.add("b", Long.MAX_VALUE);
+        pending.addHeld("a", -5);
+        pending.addForwarded("b");
         assertThat(pending.expireAll(line -> "gone " + line + "\n")).isEqualTo(2);
         assertThat(pending.takeDeliverable()).containsExactly("gone a\n", "gone b\n");
     }

@@ -85,6 +85,65 @@ class ProxyRelayTest {
         }
     }
 
+    @Test
+    void anAnswerOverTheFrameLimitIsAnsweredAsAnErrorAndTheLinkStays() throws IOException {
+        proxy = ProxyServer.start(testConfig().withMaxLineBytes(64).withMaxFrameBytes(1024));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("{\"id\":1,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}").send("GET k .*");
+            Frame.Request huge = primary.receiveRequest();
+            Frame.Request small = primary.receiveRequest();
+            primary.answer(huge, "{\"id\":1,\"status\":\"ok\",\"pairs\":[\"" + "x".repeat(5_000) + "\"]}\n");
+            primary.answer(small, "ok 0 pairs\nend\n");
+            assertThat(client.readLine()).contains("\"id\":1").contains("\"status\":\"unavailable\"")
+                    .contains("answer too large").contains("at most 1024 bytes");
+            assertThat(client.readLine()).isEqualTo("ok 0 pairs");
+            assertThat(client.readLine()).isEqualTo("end");
+            assertThat(proxy.primaryRegistered()).isTrue(); // the link was not closed
+        }
+    }
+
+    @Test
+    void aClientPipeliningFarBeyondTheCapGetsEveryAnswerInOrder() throws Exception {
+        proxy = ProxyServer.start(testConfig());
+        int total = 5 * ClientSession.MAX_IN_FLIGHT + 100;
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            StringBuilder lines = new StringBuilder();
+            for (int i = 1; i <= total; i++) {
+                lines.append("GET k").append(i).append(" .*\n");
+            }
+            // the proxy stops reading this client at the cap, so the writes may block: another thread sends
+            Thread writer = new Thread(() -> {
+                try {
+                    client.sendRaw(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "pipelining-client");
+            writer.start();
+            int answered = 0;
+            while (answered < total) {
+                // at most the cap arrives before the primary answers; it answers whole batches, newest first
+                int batchSize = Math.min(ClientSession.MAX_IN_FLIGHT, total - answered);
+                List<Frame.Request> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < batchSize; i++) {
+                    batch.add(primary.receiveRequest());
+                }
+                for (int i = batch.size() - 1; i >= 0; i--) {
+                    primary.answer(batch.get(i), "ok " + batch.get(i).line() + "\n");
+                }
+                for (int i = answered + 1; i <= answered + batchSize; i++) {
+                    assertThat(client.readLine()).isEqualTo("ok GET k" + i + " .*");
+                }
+                answered += batchSize;
+            }
+            writer.join(5_000);
+        }
+    }
+
     static long pid() {
         return ProcessHandle.current().pid();
     }

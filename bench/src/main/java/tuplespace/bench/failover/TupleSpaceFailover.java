@@ -23,6 +23,8 @@ import tuplespace.tuple.Tuple;
  */
 public final class TupleSpaceFailover implements FailoverSystem {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TupleSpaceFailover.class);
+
     private final ManagedProcesses processes;
     private final List<String> javaOptions;
     private final Set<Long> killedPids = new LinkedHashSet<>();
@@ -67,7 +69,8 @@ public final class TupleSpaceFailover implements FailoverSystem {
 
     @Override
     public long killPrimary() {
-        JsonNode primary = service.primaryStatus();
+        // A false failover during the steady phase (a CPU-starved JVM) would leave a backup still starting: wait.
+        JsonNode primary = service.awaitBackupFollowing(Duration.ofSeconds(60));
         long pid = primary.path("pid").asLong();
         killedPids.add(pid);
         long now = System.nanoTime();
@@ -75,17 +78,43 @@ public final class TupleSpaceFailover implements FailoverSystem {
         return now;
     }
 
-    /** One prefix GET per writer connection: its keys are {@code <tag>c<i>n<n>}. */
+    /**
+     * One prefix GET per writer connection (its keys are {@code <tag>c<i>n<n>}). A GET that ran out of its match
+     * budget answers an empty list with a warning (SPEC §1) — on a CPU-starved machine that happens — so a warning
+     * means "read again", and after three tries every key of that connection is read by an exact GET.
+     */
     @Override
     public Map<String, String> readBack(List<String> keys) {
-        Set<String> prefixes = new LinkedHashSet<>();
-        keys.forEach(key -> prefixes.add(key.substring(0, key.lastIndexOf('n') + 1)));
+        Map<String, List<String>> keysByPrefix = new java.util.LinkedHashMap<>();
+        keys.forEach(key -> keysByPrefix.computeIfAbsent(key.substring(0, key.lastIndexOf('n') + 1), p -> new java.util.ArrayList<>()).add(key));
         Map<String, String> found = new HashMap<>();
         try (TupleSpaceClient client = TupleSpaceClient.connect(service.clientSap(), TupleSpaceTarget.clientOptions())) {
-            for (String prefix : prefixes) {
-                for (Pair pair : client.get("bench," + prefix + ".*", ".*").pairs()) {
-                    found.put(pair.key().fields().get(1), pair.value().text());
-                }
+            keysByPrefix.forEach((prefix, prefixKeys) -> found.putAll(readPrefix(client, prefix, prefixKeys)));
+        }
+        return found;
+    }
+
+    private static Map<String, String> readPrefix(TupleSpaceClient client, String prefix, List<String> keys) {
+        Map<String, String> found = new HashMap<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Answer answer = client.get("bench," + prefix + ".*", ".*");
+            if (answer.warning().isEmpty()) {
+                answer.pairs().forEach(pair -> found.put(pair.key().fields().get(1), pair.value().text()));
+                return found;
+            }
+            LOG.warn("read-back GET of {}* answered with a warning ({}); reading again", prefix, answer.warning().get());
+        }
+        List<java.util.concurrent.CompletableFuture<Answer>> answers = new java.util.ArrayList<>();
+        for (String key : keys) {
+            answers.add(client.getAsync(TupleSpaceTarget.key(key).text(), ".*"));
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            Answer answer = answers.get(i).join();
+            if (answer.warning().isPresent()) {
+                throw new IllegalStateException("exact GET of " + keys.get(i) + " answered with a warning: " + answer.warning().get());
+            }
+            for (Pair pair : answer.pairs()) {
+                found.put(pair.key().fields().get(1), pair.value().text());
             }
         }
         return found;

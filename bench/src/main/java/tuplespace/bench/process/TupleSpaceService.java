@@ -24,6 +24,22 @@ public final class TupleSpaceService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
+    /*
+     * Silence tolerated before a peer counts as failed: 1 s, like Sentinel's down-after-milliseconds. A kill -9
+     * closes the sockets, which counts at once (SPEC §4), so these do not slow the failover measured; they keep a
+     * CPU-starved JVM on this shared 2-core machine from being taken for a hung one.
+     */
+    static final String HEARTBEAT_INTERVAL = "100ms";
+    static final int HEARTBEAT_MISSES = 10;
+    static final int PROXY_PING_MISSES = 10;
+
+    /** The service's settings, for the report. */
+    public static String settings(String replication) {
+        return "--replication=" + replication + " --heartbeat-interval=" + HEARTBEAT_INTERVAL + " --heartbeat-misses="
+                + HEARTBEAT_MISSES + " --backup-restarts=1000; proxy --ping-misses=" + PROXY_PING_MISSES
+                + " --primary-timeout=30s --max-clients=256";
+    }
+
     private final ManagedProcesses processes;
     private final InetSocketAddress clientSap;
     private final InetSocketAddress proxyShutdownSap;
@@ -47,12 +63,13 @@ public final class TupleSpaceService implements AutoCloseable {
         InetSocketAddress primarySap = loopback(FreePorts.next());
         InetSocketAddress proxyShutdownSap = loopback(FreePorts.next());
         Process proxy = processes.start(name + "-proxy", java(javaOptions, "tuplespace.proxy.ProxyMain",
-                sap(clientSap), sap(primarySap), sap(proxyShutdownSap), "--max-clients=256", "--primary-timeout=30s"));
+                sap(clientSap), sap(primarySap), sap(proxyShutdownSap), "--max-clients=256", "--primary-timeout=30s", "--ping-misses=" + PROXY_PING_MISSES));
         TupleSpaceService service = new TupleSpaceService(processes, clientSap, proxyShutdownSap, proxy);
         Waits.until("the proxy to answer STATUS", Duration.ofSeconds(30), Duration.ofMillis(100), () -> Optional.of(service.status()));
         List<String> server = new ArrayList<>(List.of(sap(loopback(FreePorts.next())), sap(primarySap),
                 sap(loopback(FreePorts.next())), sap(loopback(FreePorts.next())), "null", "null", "null",
-                "--replication=" + replication, "--backup-restarts=1000"));
+                "--replication=" + replication, "--backup-restarts=1000",
+                "--heartbeat-interval=" + HEARTBEAT_INTERVAL, "--heartbeat-misses=" + HEARTBEAT_MISSES));
         if (!javaOptions.isEmpty()) {
             server.add("--backup-java-opts=" + String.join(" ", javaOptions));
         }
@@ -99,6 +116,17 @@ public final class TupleSpaceService implements AutoCloseable {
                     && backup.path("index").asLong(-1) == primary.path("index").asLong(-2)
                     && java.util.Arrays.stream(notThesePids).noneMatch(p -> p == pid);
             return live ? Optional.of(primary) : Optional.empty();
+        });
+    }
+
+    /**
+     * Waits until the backup is {@code live} (acknowledging effects as they come, so its index may trail while
+     * writes flow) and returns the primary's STATUS.
+     */
+    public JsonNode awaitBackupFollowing(Duration timeout) {
+        return Waits.until("the backup to be live", timeout, Duration.ofMillis(10), () -> {
+            JsonNode primary = primaryStatus();
+            return "live".equals(primary.path("backup").path("state").asText()) ? Optional.of(primary) : Optional.empty();
         });
     }
 

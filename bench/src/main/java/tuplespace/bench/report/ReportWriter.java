@@ -57,9 +57,10 @@ public final class ReportWriter {
                         .append(" | ").append(r.duplicateEffects()).append(" |\n");
             }
         });
-        out.append("\n## Resync and memory\n\n| system | keys | resync per repetition | longest GET stall during resync | bytes per key | method | primary RSS |\n|---|---|---|---|---|---|---|\n");
+        out.append("\n## Resync and memory\n\n| system | keys | resync per repetition | of which catch-up (syncing → live) | longest GET stall during resync | bytes per key | method | primary RSS |\n|---|---|---|---|---|---|---|---|\n");
         results.resync().values().forEach(r -> out.append("| ").append(r.system()).append(" | ").append(Figures.count(r.keys()))
                 .append(" | ").append(r.resyncMillis().stream().map(Figures::millis).toList()).append(" | ")
+                .append(r.catchUpMillis().isEmpty() ? "n/a" : r.catchUpMillis().stream().map(Figures::millis).toList().toString()).append(" | ")
                 .append(r.longestStallMillis() < 0 ? "n/a" : Figures.millis(r.longestStallMillis())).append(" | ")
                 .append(Figures.count(r.bytesPerKey())).append(" | ").append(r.memoryMethod()).append(" | ")
                 .append(Figures.count(r.residentBytes() / 1048576.0)).append(" MiB |\n"));
@@ -122,6 +123,7 @@ public final class ReportWriter {
                 .put("memoryMethod", r.memoryMethod()).put("residentBytes", r.residentBytes())
                 .put("longestStallMillis", r.longestStallMillis());
         node.set("resyncMillis", JSON.valueToTree(r.resyncMillis()));
+        node.set("catchUpMillis", JSON.valueToTree(r.catchUpMillis()));
         return node;
     }
 

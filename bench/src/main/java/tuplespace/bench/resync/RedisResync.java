@@ -53,7 +53,7 @@ public final class RedisResync {
                 ManagedProcesses.killNow(replica.pid(), Duration.ofSeconds(5));
                 LOG.info("redis resync {}: {} ms", i + 1, Math.round(millis.get(i)));
             }
-            return new ResyncResult("redis", keys, millis, -1, (after - before) / (double) keys,
+            return new ResyncResult("redis", keys, millis, List.of(), -1, (after - before) / (double) keys,
                     "INFO memory used_memory, after load minus empty", resident);
         }
     }

@@ -44,20 +44,34 @@ public final class TupleSpaceResync {
             long heapAfter = JvmMemory.heapUsedAfterGc(primaryPid);
             long resident = JvmMemory.residentBytes(primaryPid);
             List<Double> millis = new ArrayList<>();
+            List<Double> catchUp = new ArrayList<>();
             double stall = 0;
             for (int i = 0; i < repetitions; i++) {
                 long backupPid = service.primaryStatus().path("backup").path("pid").asLong();
                 Probe probe = Probe.start(service);
                 long start = System.nanoTime();
                 ManagedProcesses.killNow(backupPid, Duration.ofSeconds(5));
+                long syncing = awaitSyncing(service, backupPid);
                 service.awaitBackupLive(Duration.ofSeconds(180), backupPid);
-                millis.add((System.nanoTime() - start) / 1e6);
+                long live = System.nanoTime();
+                millis.add((live - start) / 1e6);
+                catchUp.add((live - syncing) / 1e6);
                 stall = Math.max(stall, probe.stop());
                 LOG.info("tuplespace resync {}: {} ms", i + 1, Math.round(millis.get(i)));
             }
-            return new ResyncResult("tuplespace", keys, millis, stall, (heapAfter - heapBefore) / (double) keys,
+            return new ResyncResult("tuplespace", keys, millis, catchUp, stall, (heapAfter - heapBefore) / (double) keys,
                     "primary JVM heap used after full GC (jcmd GC.run; GC.heap_info), after load minus empty", resident);
         }
+    }
+
+    /** When a new backup (not {@code oldPid}) first shows as syncing or live: its JVM is up and connected. */
+    private static long awaitSyncing(TupleSpaceService service, long oldPid) {
+        return tuplespace.bench.process.Waits.until("a new backup to start syncing", Duration.ofSeconds(120), Duration.ofMillis(5), () -> {
+            JsonNode backup = service.primaryStatus().path("backup");
+            String state = backup.path("state").asText();
+            boolean started = backup.path("pid").asLong(oldPid) != oldPid && (state.equals("syncing") || state.equals("live"));
+            return started ? java.util.Optional.of(System.nanoTime()) : java.util.Optional.empty();
+        });
     }
 
     /** Sequential exact GETs of key 0; the slowest answer is the longest stall a client saw. */

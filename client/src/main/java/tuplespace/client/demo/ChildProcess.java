@@ -29,6 +29,11 @@ final class ChildProcess {
     static ChildProcess start(String role, List<String> launcherArguments, PrintStream sink) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The launcher script's JVM options apply to the whole service, not only to the demo's own JVM.
+        String javaOptions = System.getenv().getOrDefault("TUPLESPACE_JAVA_OPTS", "").strip();
+        if (!javaOptions.isEmpty()) {
+            command.addAll(List.of(javaOptions.split("\\s+")));
+        }
         command.add("-D" + tuplespace.client.logging.ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
         String level = System.getProperty("tuplespace.log.level");
         if (level != null) {

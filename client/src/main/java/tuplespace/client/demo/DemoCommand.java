@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long to wait for the service to answer (default ${DEFAULT-VALUE}).")
     private Duration startupTimeout;
 
+    @Option(names = "--proxy-option", paramLabel = "OPTION",
+            description = "An option for the proxy, e.g. --proxy-option=--max-clients=8 (repeatable).")
+    private List<String> proxyOptions = new ArrayList<>();
+
+    @Option(names = "--server-option", paramLabel = "OPTION",
+            description = "An option for the primary, e.g. --server-option=--replication=async (repeatable).")
+    private List<String> serverOptions = new ArrayList<>();
+
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Override
@@ -69,12 +78,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path file = saveFile.toAbsolutePath();
         boolean load = !fresh && Files.exists(file);
-        ChildProcess proxy = ChildProcess.start("proxy", List.of("proxy", ports.sap(ports.clientPort()),
-                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())), System.err);
-        ChildProcess primary = ChildProcess.start("primary", List.of("server", ports.sap(ports.serverShutdownPort()),
+        List<String> proxyArguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
+        logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
+        proxyArguments.addAll(proxyOptions);
+        ChildProcess proxy = ChildProcess.start("proxy", proxyArguments, System.err);
+        List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
-                file.toString(), "null", load ? file.toString() : "null"), System.err);
-        DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out);
+                file.toString(), "null", load ? file.toString() : "null"));
+        serverArguments.addAll(serverOptions);
+        ChildProcess primary = ChildProcess.start("primary", serverArguments, System.err);
+        DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
         Thread hook = new Thread(() -> stopOnSignal(supervisor), "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Optional<ServiceStatus> ready = supervisor.awaitReady(startupTimeout);
@@ -95,6 +109,15 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--base-port: " + e.getMessage());
         }
+    }
+
+    /**
+     * The level the launcher was asked for (its option sets the property; else the environment). The server
+     * reads it through logback.xml; the proxy has an option of its own, whose default would override it.
+     */
+    private static Optional<String> logLevel() {
+        String level = System.getProperty("tuplespace.log.level", System.getenv("TUPLESPACE_LOG_LEVEL"));
+        return Optional.ofNullable(level).filter(value -> !value.isBlank());
     }
 
     /** Ctrl-C or SIGTERM: SHUTDOWN so the primary saves, wait for the processes, then end with status 0. */

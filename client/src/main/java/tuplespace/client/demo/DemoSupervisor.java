@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tuplespace.client.cli.LineCommandClient;
 
 /**
@@ -16,32 +17,35 @@ import tuplespace.client.cli.LineCommandClient;
 final class DemoSupervisor {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
-    /** Exit statuses from 128 up are 128 + a signal number (kill -9 gives 137). */
-    private static final int KILLED_BY_SIGNAL = 128;
 
     private final DemoPorts ports;
     private final ChildProcess proxy;
     private final ChildProcess primary;
     private final PrintWriter out;
+    /** Set once the demo stops the service: the watcher then keeps quiet about what it sees go away. */
+    private final AtomicBoolean stopping;
 
-    DemoSupervisor(DemoPorts ports, ChildProcess proxy, ChildProcess primary, PrintWriter out) {
+    DemoSupervisor(DemoPorts ports, ChildProcess proxy, ChildProcess primary, PrintWriter out, AtomicBoolean stopping) {
         this.ports = ports;
         this.proxy = proxy;
         this.primary = primary;
         this.out = out;
+        this.stopping = stopping;
     }
 
     /** The first STATUS with a registered primary and a live backup; empty (after saying why) when start-up failed. */
     Optional<ServiceStatus> awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<ServiceStatus> last = Optional.empty();
+        boolean primarySeen = false;
         while (System.nanoTime() < deadline) {
-            Optional<String> failure = startFailure();
+            Optional<String> failure = startFailure(primarySeen);
             if (failure.isPresent()) {
                 say(failure.get());
                 return Optional.empty();
             }
             last = status();
+            primarySeen |= last.isPresent() && last.get().hasPrimary();
             if (last.isPresent() && last.get().isReady()) {
                 return last;
             }
@@ -56,14 +60,15 @@ final class DemoSupervisor {
     }
 
     /**
-     * Why start-up has failed, if it has: the proxy ended, or the primary ended by itself (an unreadable INIT_FILE,
-     * a taken port). A primary killed by a signal is not a failure yet: its backup takes over (SPEC §4).
+     * Why start-up has failed, if it has: the proxy ended, or the primary gave up before any primary registered
+     * (status 1: an unreadable INIT_FILE, a taken port; 2: bad arguments). A primary that ends otherwise (killed,
+     * or stopped after its backup took over) is no failure: its backup takes over (SPEC §4), so keep waiting.
      */
-    private Optional<String> startFailure() {
+    private Optional<String> startFailure(boolean primarySeen) {
         if (!proxy.isAlive()) {
             return Optional.of("the proxy exited with status " + proxy.exitValue() + " while starting; its output is above.");
         }
-        if (!primary.isAlive() && primary.exitValue() < KILLED_BY_SIGNAL) {
+        if (!primary.isAlive() && !primarySeen && (primary.exitValue() == 1 || primary.exitValue() == 2)) {
             return Optional.of("the primary exited with status " + primary.exitValue()
                     + " while starting; its output is above.");
         }
@@ -75,12 +80,14 @@ final class DemoSupervisor {
         ServiceStatus previous = shown;
         while (!proxy.awaitExit(1000)) {
             Optional<ServiceStatus> now = status();
-            if (now.isPresent()) {
+            if (now.isPresent() && !stopping.get()) {
                 reportChange(previous, now.get());
                 previous = now.get();
             }
         }
-        say("the service stopped (proxy exit status " + proxy.exitValue() + ").");
+        if (!stopping.get()) {
+            say("the service stopped (proxy exit status " + proxy.exitValue() + ").");
+        }
         return proxy.exitValue() == 0 ? 0 : 1;
     }
 

@@ -20,7 +20,7 @@ public final class Launcher {
     }
 
     /** JVM flags that start faster and use less memory: tests share a small, busy machine. */
-    static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     private Launcher() {
     }

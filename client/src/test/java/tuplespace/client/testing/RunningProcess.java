@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,9 +28,12 @@ public final class RunningProcess implements AutoCloseable {
         pump.start();
     }
 
-    public static RunningProcess start(List<String> launcherArguments, Path workingFolder, Path errLog) throws IOException {
-        Process process = new ProcessBuilder(Launcher.command(launcherArguments)).directory(workingFolder.toFile())
-                .redirectError(errLog.toFile()).start();
+    public static RunningProcess start(List<String> launcherArguments, Path workingFolder, Path errLog,
+            Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Launcher.command(launcherArguments)).directory(workingFolder.toFile())
+                .redirectError(errLog.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new RunningProcess(process, errLog);
     }
 

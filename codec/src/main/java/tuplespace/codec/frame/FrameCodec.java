@@ -28,6 +28,15 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
      */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
 
+    /**
+     * The largest answer text (UTF-8 bytes) an ANSWER frame may carry: 256 MiB. A primary must not send a longer
+     * one (it answers an error instead); docs/internals.md.
+     */
+    public static final int MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+    /** The longest ANSWER frame (type + payload) a primary may send: {@link #MAX_ANSWER_BYTES} and its fields. */
+    public static final int MAX_ANSWER_FRAME_LENGTH = 1 + Long.BYTES + Long.BYTES + Integer.BYTES + MAX_ANSWER_BYTES;
+
     public static final String LENGTH_DECODER_NAME = "frameLengthDecoder";
     public static final String LENGTH_PREPENDER_NAME = "frameLengthPrepender";
     public static final String CODEC_NAME = "frameCodec";
@@ -42,6 +51,19 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
         }
         pipeline.addLast(LENGTH_DECODER_NAME, new LengthFieldBasedFrameDecoder(
                 maxFrameLength, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, true));
+        pipeline.addLast(LENGTH_PREPENDER_NAME, new LengthFieldPrepender(LENGTH_FIELD_BYTES));
+        pipeline.addLast(CODEC_NAME, SHARED);
+    }
+
+    /**
+     * Like {@link #install(ChannelPipeline, int)}, but an inbound frame over {@code maxFrameLength} does not break
+     * the link: it is skipped without being buffered and handlers after see one {@link OversizeFrame} for it instead.
+     */
+    public static void installSkippingOversize(ChannelPipeline pipeline, int maxFrameLength) {
+        if (maxFrameLength < 1 + 8) {
+            throw new IllegalArgumentException("maxFrameLength: expected at least 9 bytes, found " + maxFrameLength);
+        }
+        pipeline.addLast(LENGTH_DECODER_NAME, new OversizeSkippingFrameDecoder(maxFrameLength));
         pipeline.addLast(LENGTH_PREPENDER_NAME, new LengthFieldPrepender(LENGTH_FIELD_BYTES));
         pipeline.addLast(CODEC_NAME, SHARED);
     }

@@ -149,6 +149,43 @@ class FrameCodecTest {
     }
 
     @Test
+    void aSkippingDecoderReportsAnOversizeAnswerAndKeepsDecodingTheFramesAfterIt() {
+        EmbeddedChannel sender = new EmbeddedChannel();
+        FrameCodec.install(sender.pipeline(), FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        sender.writeOutbound(new Frame.Answer(7, 3, "x".repeat(5_000) + "\n"), new Frame.Ping(42),
+                new Frame.Answer(7, 4, "ok\n"));
+        ByteBuf bytes = concatenateOutbound(sender);
+
+        EmbeddedChannel receiver = new EmbeddedChannel();
+        FrameCodec.installSkippingOversize(receiver.pipeline(), 256);
+        // dribbled in small pieces: the oversize frame is skipped as it arrives, the link stays in step
+        while (bytes.isReadable()) {
+            receiver.writeInbound(bytes.readRetainedSlice(Math.min(100, bytes.readableBytes())));
+        }
+        bytes.release();
+        OversizeFrame oversize = receiver.readInbound();
+        assertThat(oversize.isAnswer()).isTrue();
+        assertThat(oversize.conn()).isEqualTo(7);
+        assertThat(oversize.seq()).isEqualTo(3);
+        assertThat(oversize.length()).isEqualTo(1 + 8 + 8 + 4 + 5_001);
+        assertThat((Object) receiver.readInbound()).isEqualTo(new Frame.Ping(42));
+        assertThat((Object) receiver.readInbound()).isEqualTo(new Frame.Answer(7, 4, "ok\n"));
+        assertThat(receiver.isOpen()).isTrue();
+    }
+
+    @Test
+    void aSkippingDecoderReportsAnOversizeFrameOfAnotherTypeWithoutConnAndSeq() {
+        EmbeddedChannel receiver = new EmbeddedChannel();
+        FrameCodec.installSkippingOversize(receiver.pipeline(), 64);
+        receiver.writeInbound(Unpooled.buffer().writeInt(100).writeByte(FrameType.REQUEST.code())
+                .writeBytes(new byte[99]));
+        OversizeFrame oversize = receiver.readInbound();
+        assertThat(oversize.isAnswer()).isFalse();
+        assertThat(oversize.typeCode()).isEqualTo(FrameType.REQUEST.code());
+        assertThat(oversize.length()).isEqualTo(100);
+    }
+
+    @Test
     void anAnswerMustEndWithANewline() {
         assertThatThrownBy(() -> new Frame.Answer(1, 1, "ok"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
 
-/** Limits and hostile peers: client cap, overlong lines, garbage bytes and half-open connections on every port. */
+/**
+ * Limits and hostile peers: client cap, overlong lines, garbage bytes and half-open connections on every port.
+ * An integration test (failsafe): it waits for real network timeouts, a few seconds in all.
+ */
 @Timeout(30)
-class ProxyRobustnessTest {
+class ProxyRobustnessIT {
     private ProxyServer proxy;
 
     @AfterEach

@@ -1,0 +1,114 @@
+package tuplespace.bench.target;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import tuplespace.bench.load.Operation;
+import tuplespace.bench.load.Session;
+import tuplespace.bench.load.Target;
+import tuplespace.bench.load.Workload;
+import tuplespace.client.Answer;
+import tuplespace.client.ClientOptions;
+import tuplespace.client.TupleSpaceClient;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/**
+ * tuplespace through the client library and the proxy (JSON mode). Keys are the tuples {@code ("bench", id)},
+ * values one-field tuples. A batch is pipelined on the connection; each operation completes on its own.
+ */
+public final class TupleSpaceTarget implements Target {
+
+    private final String name;
+    private final InetSocketAddress clientSap;
+
+    public TupleSpaceTarget(String name, InetSocketAddress clientSap) {
+        this.name = name;
+        this.clientSap = clientSap;
+    }
+
+    public static Tuple key(String keyId) {
+        return Tuple.of("bench", keyId);
+    }
+
+    public static ClientOptions clientOptions() {
+        return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(5)).withRequestTimeout(Duration.ofSeconds(60));
+    }
+
+    public static CompletableFuture<Answer> send(TupleSpaceClient client, Operation operation) {
+        if (operation instanceof Operation.Put put) {
+            return client.putAsync(List.of(new Pair(key(put.keyId()), Tuple.of(put.value()))));
+        }
+        if (operation instanceof Operation.Post post) {
+            return client.postAsync(List.of(new Pair(key(post.keyId()), Tuple.of(post.value()))));
+        }
+        if (operation instanceof Operation.ExactGet get) {
+            return client.getAsync(key(get.keyId()).text(), ".*");
+        }
+        return client.getAsync("bench," + ((Operation.PrefixGet) operation).idPrefix() + ".*", ".*");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Session open(int index) {
+        return new TupleSpaceSession(TupleSpaceClient.connect(clientSap, clientOptions()));
+    }
+
+    @Override
+    public void preload(int keyCount, int valueSize) {
+        try (TupleSpaceClient client = TupleSpaceClient.connect(clientSap, clientOptions())) {
+            putAll(client, keyCount, valueSize, 1000, 8);
+        }
+    }
+
+    /**
+     * PUTs the ids {@code 0..keyCount-1} in requests of {@code pairsPerRequest} pairs, {@code inFlight} requests
+     * pipelined at a time.
+     */
+    public static void putAll(TupleSpaceClient client, int keyCount, int valueSize, int pairsPerRequest, int inFlight) {
+        SplittableRandom random = new SplittableRandom(42);
+        List<CompletableFuture<Answer>> window = new ArrayList<>();
+        for (int start = 0; start < keyCount; start += pairsPerRequest) {
+            List<Pair> pairs = new ArrayList<>(pairsPerRequest);
+            for (int id = start; id < Math.min(keyCount, start + pairsPerRequest); id++) {
+                pairs.add(new Pair(key(Integer.toString(id)), Tuple.of(Workload.value(random, valueSize))));
+            }
+            window.add(client.putAsync(pairs));
+            if (window.size() >= inFlight) {
+                window.remove(0).join();
+            }
+        }
+        window.forEach(CompletableFuture::join);
+    }
+
+    @Override
+    public boolean supports(Operation operation) {
+        return true;
+    }
+
+    private record TupleSpaceSession(TupleSpaceClient client) implements Session {
+
+        @Override
+        public CompletableFuture<long[]> execute(List<Operation> batch) {
+            long[] completions = new long[batch.size()];
+            CompletableFuture<?>[] answers = new CompletableFuture<?>[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                int slot = i;
+                answers[i] = send(client, batch.get(i)).thenAccept(answer -> completions[slot] = System.nanoTime());
+            }
+            return CompletableFuture.allOf(answers).thenApply(ignored -> completions);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+}

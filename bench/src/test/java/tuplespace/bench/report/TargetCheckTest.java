@@ -1,0 +1,102 @@
+package tuplespace.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.bench.failover.FailoverRepetition;
+import tuplespace.bench.failover.LostWrites;
+import tuplespace.bench.load.LatencySummary;
+import tuplespace.bench.load.LoadOptions;
+import tuplespace.bench.load.LoadResult;
+import tuplespace.bench.load.OperationMix;
+import tuplespace.bench.resync.ResyncResult;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class TargetCheckTest {
+
+    private static LoadResult ops(double perSecond) {
+        LoadOptions options = new LoadOptions(50, 1, OperationMix.writesOnly(), 10, 20, Duration.ZERO, Duration.ofSeconds(10));
+        return new LoadResult("x", options, Math.round(perSecond * 10), 10, 0, new LatencySummary(1, 100, 200, 300, 400), null);
+    }
+
+    private static FailoverRepetition repetition(double killToFirst, long errors, long lost) {
+        return new FailoverRepetition(killToFirst, killToFirst, errors, 0, 1000, new LostWrites(1000, lost, 0, List.of()), List.of());
+    }
+
+    private static Comparison row(List<Comparison> rows, String prefix, String target) {
+        return rows.stream().filter(r -> r.what().startsWith(prefix) && r.target().contains(target)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void throughputRatiosAreCheckedAgainstEachTarget() {
+        Results results = new Results();
+        results.put(Scenario.TUPLESPACE_PUT_P1, ops(30_000));
+        results.put(Scenario.REDIS_SET_WAIT_P1, ops(20_000));
+        results.put(Scenario.REDIS_SET_P1, ops(70_000));
+        List<Comparison> rows = TargetCheck.compare(results);
+        Comparison versusWait = row(rows, "writes, 50 conn, pipeline 1 ", "WAIT");
+        assertThat(versusWait.ratio()).contains(1.5);
+        assertThat(versusWait.met()).contains(true);
+        Comparison versusSet = row(rows, "writes, 50 conn, pipeline 1 ", "≥ 0.5× SET");
+        assertThat(versusSet.ratio().orElseThrow()).isCloseTo(0.4286, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(versusSet.verdict()).isEqualTo("MISSED");
+        assertThat(row(rows, "writes, 50 conn, pipeline 16", "WAIT").verdict()).isEqualTo("n/a");
+    }
+
+    @Test
+    void failoverNeedsTheMedianUnder300MsAndNoClientErrors() {
+        Results fast = new Results();
+        fast.putFailover("tuplespace", List.of(repetition(100, 0, 0), repetition(200, 0, 0), repetition(900, 0, 0)));
+        fast.putFailover("redis+sentinel", List.of(repetition(2000, 50, 3)));
+        List<Comparison> rows = TargetCheck.compare(fast);
+        assertThat(row(rows, "failover", "").met()).contains(true);
+        assertThat(row(rows, "failover", "").tuplespace()).startsWith("200 ms (min 100, max 900)");
+        assertThat(row(rows, "acknowledged", "").met()).contains(true);
+        assertThat(row(rows, "acknowledged", "").redis()).isEqualTo("3 of 1000");
+
+        Results withErrors = new Results();
+        withErrors.putFailover("tuplespace", List.of(repetition(100, 1, 0)));
+        assertThat(row(TargetCheck.compare(withErrors), "failover", "").met()).contains(false);
+    }
+
+    @Test
+    void resyncIsARatioToRedisAndMemoryAnAbsoluteBound() {
+        Results results = new Results();
+        results.putResync(new ResyncResult("tuplespace", 1000, List.of(3000.0, 1000.0, 2000.0), List.of(), 5, 150, "heap", 1));
+        results.putResync(new ResyncResult("redis", 1000, List.of(1000.0), List.of(), -1, 100, "used_memory", 1));
+        List<Comparison> rows = TargetCheck.compare(results);
+        assertThat(row(rows, "full resync", "").ratio()).contains(2.0);
+        assertThat(row(rows, "full resync", "").met()).contains(false);
+        assertThat(row(rows, "memory", "").met()).contains(true);
+        assertThat(row(rows, "memory", "").ratio()).contains(1.5);
+    }
+
+    @Test
+    void markdownAndJsonCarryEveryPartAndTheFailures() {
+        Results results = new Results();
+        results.environment().put("redis", "Redis server v=7.0.15");
+        results.put(Scenario.REDIS_GET_P16, ops(500_000));
+        results.fail("failover tuplespace", new IllegalStateException("no primary"));
+        String markdown = ReportWriter.markdown(results);
+        assertThat(markdown).contains("- redis: Redis server v=7.0.15", "| redis GET, pipeline 16 | 500,000 | 100 | 200 | 300 | 400 | 0 |",
+                "## Parts that failed", "failover tuplespace: java.lang.IllegalStateException: no primary");
+        String json = ReportWriter.json(results);
+        assertThat(json).contains("\"REDIS_GET_P16\"", "\"opsPerSecond\" : 500000.0", "\"failover tuplespace\"");
+    }
+
+    @Test
+    void figuresFormatCountsAndMedians() {
+        assertThat(Figures.count(12345.6)).isEqualTo("12,346");
+        assertThat(Figures.count(3.25)).isEqualTo("3.3");
+        assertThat(Figures.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(Figures.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+        assertThat(Figures.median(List.of())).isNaN();
+        assertThat(Figures.ratio(0.5)).isEqualTo("0.50×");
+        assertThat(Optional.of(Figures.spreadMillis(List.of(10.0, 30.0, 20.0)))).contains("20 ms (min 10, max 30)");
+    }
+}
