@@ -17,8 +17,8 @@ import tuplespace.space.TupleSpace;
 /**
  * Runs what a takeover runs, on scratch objects, while the node is still a backup, so that the first
  * answers after a failover do not wait for class loading and interpreted code (DESIGN "Failover": nothing
- * slow before serving). It touches no node state and runs on a thread of its own: on a cold JVM it takes
- * long enough to delay heartbeats if it ran on the event loop.
+ * slow before serving). It touches no node state. The backup runs it before it listens on BACKUP_SAP: on a
+ * cold JVM it takes a second or more of CPU, which must not delay heartbeats or acknowledgements.
  */
 final class TakeoverWarmUp {
 
@@ -44,18 +44,13 @@ final class TakeoverWarmUp {
     private TakeoverWarmUp() {
     }
 
-    /** Starts the warm-up on a daemon thread of low priority and returns at once. */
-    static void startInBackground(RequestEvaluator evaluator, Duration matchBudget) {
-        Thread thread = new Thread(() -> {
-            try {
-                run(evaluator, matchBudget);
-            } catch (RuntimeException | ClassNotFoundException e) {
-                LOG.warn("the warm-up of the takeover path failed (the takeover will only be slower): {}", e.toString());
-            }
-        }, "takeover-warm-up");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        thread.start();
+    /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */
+    static void runLoggingFailure(RequestEvaluator evaluator, Duration matchBudget) {
+        try {
+            run(evaluator, matchBudget);
+        } catch (RuntimeException | ClassNotFoundException e) {
+            LOG.warn("the warm-up of the takeover path failed (the takeover will only be slower): {}", e.toString());
+        }
     }
 
     /** The warm-up itself, on the calling thread; throws if a step of the takeover path fails on scratch data. */
