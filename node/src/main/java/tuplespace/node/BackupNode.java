@@ -62,7 +62,7 @@ final class BackupNode {
     void start() {
         // Before listening: no link, heartbeat or acknowledgement waits on us yet, and the primary answers
         // without waiting for a backup until we have caught up, so the warm-up's CPU delays no one.
-        TakeoverWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget());
+        ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget());
         new NodeNetwork(node.loop()).bind(config.backupSap(), replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())

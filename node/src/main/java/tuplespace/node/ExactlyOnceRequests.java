@@ -13,7 +13,7 @@ import tuplespace.replication.ReplicatedState;
  * across a failover, with the answer it got the first time). A request whose answer is remembered gets that
  * answer and changes nothing; an update is evaluated, remembered, and gives the one log entry to replicate,
  * which also carries the request's floor; anything else is evaluated and changes nothing. Runs on the node's
- * event loop (or on scratch state in {@link TakeoverWarmUp}).
+ * event loop (or on scratch state in {@link ServingWarmUp}).
  */
 final class ExactlyOnceRequests {
 

@@ -79,6 +79,23 @@ final class PrimaryNode {
         network.bind(config.shutdownSap(), new ShutdownServer(this).initializer(), deadline, this::listening,
                 cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
         if (takeover.isEmpty()) {
+            // The serving path is warmed first, off the loop and before any backup or client exists: the first
+            // requests must not pay for class loading (a cold GET can run out of its match budget).
+            Thread warmUp = new Thread(() -> {
+                try {
+                    ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget());
+                } finally {
+                    node.loop().execute(this::startFirstBackup);
+                }
+            }, "serving-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
+        }
+    }
+
+    /** SPEC §3: the first backup is brought up to date before the primary joins the proxy (bounded wait). */
+    private void startFirstBackup() {
+        if (!stopping) {
             backup.start();
             node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }

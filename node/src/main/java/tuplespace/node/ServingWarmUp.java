@@ -15,14 +15,16 @@ import tuplespace.replication.ReplicatedState;
 import tuplespace.space.TupleSpace;
 
 /**
- * Runs what a takeover runs, on scratch objects, while the node is still a backup, so that the first
- * answers after a failover do not wait for class loading and interpreted code (DESIGN "Failover": nothing
- * slow before serving). It touches no node state. The backup runs it before it listens on BACKUP_SAP: on a
- * cold JVM it takes a second or more of CPU, which must not delay heartbeats or acknowledgements.
+ * Runs the serving path (frames in and out, evaluation, the answer table) on scratch objects before the node
+ * serves, so that its first answers do not wait for class loading and interpreted code: after a failover
+ * (DESIGN "Failover": nothing slow before serving) and on a fresh primary, whose first GET could otherwise run
+ * out of its match budget. It touches no node state. It runs before the node has a peer (a backup before it
+ * listens on BACKUP_SAP, a fresh primary before it starts its backup): on a cold JVM it takes a second or more
+ * of CPU, which must not delay heartbeats or acknowledgements.
  */
-final class TakeoverWarmUp {
+final class ServingWarmUp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TakeoverWarmUp.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ServingWarmUp.class);
     /** Enough for the hot request-path methods to pass the interpreter's compile thresholds; more costs the backup CPU. */
     private static final int ROUNDS = 60;
     /** Frame codec round trips are for class loading: a few rounds of them do it. */
@@ -41,7 +43,7 @@ final class TakeoverWarmUp {
             "io.netty.handler.timeout.ReadTimeoutHandler", "io.netty.handler.codec.LineBasedFrameDecoder",
             "io.netty.handler.codec.string.StringDecoder", "io.netty.handler.codec.string.StringEncoder");
 
-    private TakeoverWarmUp() {
+    private ServingWarmUp() {
     }
 
     /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */
@@ -88,7 +90,7 @@ final class TakeoverWarmUp {
     }
 
     private static void loadTakeoverClasses() throws ClassNotFoundException {
-        ClassLoader loader = TakeoverWarmUp.class.getClassLoader();
+        ClassLoader loader = ServingWarmUp.class.getClassLoader();
         for (String name : TAKEOVER_CLASSES) {
             Class.forName(name, true, loader);
         }

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
-class TakeoverWarmUpTest {
+class ServingWarmUpTest {
 
     @Test
     void theScratchRunGoesThroughTheRealCodecAndEvaluatorWithoutFailing() {
         // Every frame is encoded and decoded back and compared: a codec change that broke the round trip fails here.
-        assertThatCode(() -> TakeoverWarmUp.run(new CodecRequestEvaluator(), Duration.ofMillis(100)))
+        assertThatCode(() -> ServingWarmUp.run(new CodecRequestEvaluator(), Duration.ofMillis(100)))
                 .doesNotThrowAnyException();
     }
 }
