@@ -25,8 +25,11 @@ import tuplespace.space.TupleSpace;
 final class ServingWarmUp {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingWarmUp.class);
-    /** Enough for the hot request-path methods to pass the interpreter's compile thresholds; more costs the backup CPU. */
-    private static final int ROUNDS = 60;
+    /**
+     * Class loading is most of what a cold first request pays; a few rounds more get the hottest methods
+     * compiled. Every round costs CPU that a backup shares with its primary on a small machine.
+     */
+    private static final int ROUNDS = 20;
     /** Frame codec round trips are for class loading: a few rounds of them do it. */
     private static final int CODEC_ROUNDS = 3;
     private static final String[] REQUESTS = {
@@ -51,7 +54,7 @@ final class ServingWarmUp {
         try {
             run(evaluator, matchBudget);
         } catch (RuntimeException | ClassNotFoundException e) {
-            LOG.warn("the warm-up of the takeover path failed (the takeover will only be slower): {}", e.toString());
+            LOG.warn("the warm-up of the serving path failed (the first answers will only be slower): {}", e.toString());
         }
     }
 
@@ -86,7 +89,7 @@ final class ServingWarmUp {
         roundTrip(proxyLink, new Frame.Register(2, 1, new Sap("127.0.0.1", 1), seq));
         roundTrip(proxyLink, new Frame.Registered(1));
         proxyLink.finishAndReleaseAll();
-        LOG.info("takeover path warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
+        LOG.info("serving path warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void loadTakeoverClasses() throws ClassNotFoundException {
