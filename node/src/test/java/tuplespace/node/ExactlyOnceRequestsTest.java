@@ -29,7 +29,7 @@ class ExactlyOnceRequestsTest {
 
     private String handleOnPrimary(Frame.Request request) {
         ExactlyOnceRequests.Handled handled = primary.handle(request);
-        handled.change().ifPresent(log::add);
+        log.addAll(handled.changes());
         return handled.answer();
     }
 
@@ -55,7 +55,7 @@ class ExactlyOnceRequestsTest {
         long digest = backupState.space().digest();
         ExactlyOnceRequests.Handled resent = requestsOn(backupState).handle(put(7, 1, 0, "user"));
         assertThat(resent.answer()).isEqualTo(first);
-        assertThat(resent.change()).isEmpty();
+        assertThat(resent.changes()).isEmpty();
         assertThat(backupState.space().digest()).isEqualTo(digest);
         // evaluated again, the same PUT would have answered differently: its pair is not added a second time
         assertThat(requestsOn(backupState).handle(put(7, 2, 1, "user")).answer()).isNotEqualTo(first);
@@ -65,13 +65,36 @@ class ExactlyOnceRequestsTest {
     void aReadChangesNothingAndLeavesTheReleaseToTheNextUpdate() {
         handleOnPrimary(put(7, 1, 0, "a"));
         ExactlyOnceRequests.Handled read = primary.handle(new Frame.Request(7, 2, 1, "GET .* .*"));
-        assertThat(read.change()).isEmpty();
+        assertThat(read.changes()).isEmpty();
         assertThat(read.answer()).startsWith("ok 1 pair");
         assertThat(primaryState.answers().lookup(7, 1)).isPresent();
-        handleOnPrimary(put(7, 3, 2, "b"));
+        handleOnPrimary(put(7, 3, 2, "b")); // the read was delivered (floor 2): nothing to keep of it
         assertThat(log).hasSize(2);
         assertThat(((Change.Applied) log.get(1)).floor()).isEqualTo(2);
         assertThat(primaryState.answers().lookup(7, 1)).isEmpty();
         assertThat(primaryState.answers().lookup(7, 3)).isPresent();
+    }
+
+    @Test
+    void aReadResentAfterALaterUpdateOfItsConnectionGetsItsFirstAnswerNotOneFromItsFuture() {
+        handleOnPrimary(put(7, 1, 0, "a"));
+        Frame.Request read = new Frame.Request(7, 2, 0, "GET a .*");
+        String firstAnswer = handleOnPrimary(read);
+        // pipelined: the client deletes "a" before the read's answer is delivered; then the primary dies
+        handleOnPrimary(new Frame.Request(7, 3, 0, "DELETE a .*"));
+        assertThat(log).hasSize(3); // the read's answer went first, with no effect
+        ReplicatedState backupState = new ReplicatedState(new TupleSpace());
+        log.forEach(backupState::apply);
+        ExactlyOnceRequests newPrimary = requestsOn(backupState);
+        assertThat(newPrimary.handle(read).answer()).isEqualTo(firstAnswer).startsWith("ok 1 pair");
+        // evaluated again it would have answered from after the DELETE
+        assertThat(newPrimary.handle(new Frame.Request(7, 4, 0, "GET a .*")).answer()).startsWith("ok 0 pairs");
+    }
+
+    @Test
+    void aReadWhoseAnswerWasDeliveredAddsNoEntry() {
+        handleOnPrimary(new Frame.Request(7, 1, 0, "GET a .*"));
+        handleOnPrimary(put(7, 2, 1, "a")); // floor 1: the read's answer reached the client
+        assertThat(log).hasSize(1);
     }
 }
