@@ -20,6 +20,7 @@ import tuplespace.bench.failover.TupleSpaceFailover;
 import tuplespace.bench.load.LoadGenerator;
 import tuplespace.bench.load.LoadOptions;
 import tuplespace.bench.load.Target;
+import tuplespace.bench.process.Deadline;
 import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
@@ -48,6 +49,7 @@ public final class Suite {
     private final Results results = new Results();
     private final Path logs;
     private final Path redisData;
+    private Deadline deadline;
 
     public Suite(Profile profile, Path resultsDirectory, List<String> serverJavaOptions) throws IOException {
         this.profile = profile;
@@ -59,6 +61,7 @@ public final class Suite {
     }
 
     public Results run(Set<Part> parts) throws IOException {
+        deadline = Deadline.in(profile.budget());
         describeEnvironment();
         if (parts.contains(Part.THROUGHPUT)) {
             attempt("throughput redis", this::redisThroughput);
@@ -72,8 +75,8 @@ public final class Suite {
             attempt("failover tuplespace", () -> failover(new TupleSpaceFailover(logs, serverJavaOptions)));
         }
         if (parts.contains(Part.RESYNC)) {
-            attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions())));
-            attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions())));
+            attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
+            attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
         }
         results.environment().put("finished", Instant.now().toString());
         Files.writeString(resultsDirectory.resolve("results.json"), ReportWriter.json(results));
@@ -119,6 +122,10 @@ public final class Suite {
     private void runScenario(Scenario scenario, Target target) {
         LoadOptions options = new LoadOptions(profile.connections(), scenario.pipelineDepth(), scenario.mix(),
                 profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, profile.warmup(), profile.duration());
+        if (!deadline.allows(profile.warmup().plus(profile.duration()).plus(Duration.ofSeconds(5)))) {
+            results.fail(scenario.label(), new IllegalStateException("skipped: the run's time budget is spent"));
+            return;
+        }
         boolean firstGet = scenario.mix().needsPreload() && results.throughput().keySet().stream()
                 .noneMatch(done -> done.system().equals(scenario.system()) && done.mix().needsPreload());
         try {
@@ -135,6 +142,11 @@ public final class Suite {
         List<FailoverRepetition> repetitions = new ArrayList<>();
         try (system) {
             for (int i = 1; i <= profile.failoverRepetitions(); i++) {
+                if (i > 1 && !deadline.allows(Duration.ofSeconds(150))) {
+                    results.fail(system.name() + " failover repetitions " + i + "-" + profile.failoverRepetitions(),
+                            new IllegalStateException("skipped: the run's time budget is spent (resync still to come)"));
+                    break;
+                }
                 try {
                     repetitions.add(FailoverBenchmark.runOnce(system, settings, "f" + i));
                 } catch (RuntimeException e) {
