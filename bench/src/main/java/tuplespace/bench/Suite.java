@@ -113,10 +113,18 @@ public final class Suite {
         try (ManagedProcesses processes = new ManagedProcesses(logs);
              TupleSpaceService service = TupleSpaceService.start(processes, name, replication, serverJavaOptions)) {
             String system = replication.equals("sync") ? "tuplespace" : "tuplespace-async";
+            warmUp(service);
             for (Scenario scenario : scenarios(system)) {
                 runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap()));
             }
         }
+    }
+
+    /** JIT warm-up of proxy, primary and backup: PUT and GET, pipelined, not measured. */
+    private void warmUp(TupleSpaceService service) {
+        LoadOptions options = new LoadOptions(profile.connections(), 16, new tuplespace.bench.load.OperationMix(1, 1, 2, 0),
+                1000, LoadOptions.DEFAULT_VALUE_SIZE, Duration.ZERO, profile.serviceWarmup());
+        LoadGenerator.run(new TupleSpaceTarget("tuplespace warm-up", service.clientSap()), options, "w", true);
     }
 
     private void runScenario(Scenario scenario, Target target) {
@@ -168,7 +176,8 @@ public final class Suite {
         environment.put("started", Instant.now().toString());
         environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
                 + profile.warmup().toSeconds() + " s, measured " + profile.duration().toSeconds() + " s per run, "
-                + profile.getKeys() + " keys for GET, 20-byte values)");
+                + profile.getKeys() + " keys for GET, 20-byte values; each tuplespace service first gets "
+                + profile.serviceWarmup().toSeconds() + " s of unmeasured PUT/GET load for the JIT)");
         environment.put("machine", Runtime.getRuntime().availableProcessors() + " cores, load average at start "
                 + loadAverage() + " (the CPU is shared with other engineers' builds and tests)");
         environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
