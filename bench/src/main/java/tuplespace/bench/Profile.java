@@ -12,11 +12,11 @@ import java.time.Duration;
 public record Profile(String name, int connections, Duration warmup, Duration duration, int getKeys, int resyncKeys,
                       int resyncRepetitions, int failoverRepetitions, int failoverWriters, int failoverWritesPerSecond,
                       Duration failoverSteady, Duration failoverAfterRecovery, boolean includeAsync, Duration budget,
-                      Duration serviceWarmup) {
+                      Duration serviceWarmup, int hangRepetitions) {
 
     public static final Profile FULL = new Profile("full", 50, Duration.ofSeconds(2), Duration.ofSeconds(8), 100_000,
-            1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(13), Duration.ofSeconds(15));
+            1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(13), Duration.ofSeconds(15), 3);
 
     public static final Profile QUICK = new Profile("quick", 50, Duration.ofSeconds(1), Duration.ofSeconds(2), 10_000,
-            100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(95), Duration.ofSeconds(4));
+            100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(95), Duration.ofSeconds(4), 0);
 }

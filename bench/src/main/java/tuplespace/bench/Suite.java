@@ -147,23 +147,33 @@ public final class Suite {
     private void failover(FailoverSystem system) {
         FailoverBenchmark.Settings settings = new FailoverBenchmark.Settings(profile.failoverWriters(),
                 profile.failoverWritesPerSecond(), profile.failoverSteady(), profile.failoverAfterRecovery(), Duration.ofSeconds(45));
-        List<FailoverRepetition> repetitions = new ArrayList<>();
         try (system) {
-            for (int i = 1; i <= profile.failoverRepetitions(); i++) {
+            repeat(system, settings, FailoverRepetition.Fault.KILL, profile.failoverRepetitions(), system.name());
+            repeat(system, settings, FailoverRepetition.Fault.STOP, profile.hangRepetitions(), system.name() + " SIGSTOP");
+        }
+    }
+
+    private void repeat(FailoverSystem system, FailoverBenchmark.Settings settings, FailoverRepetition.Fault fault,
+                        int count, String name) {
+        List<FailoverRepetition> repetitions = new ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
                 if (i > 1 && !deadline.allows(Duration.ofSeconds(150))) {
-                    results.fail(system.name() + " failover repetitions " + i + "-" + profile.failoverRepetitions(),
+                    results.fail(name + " failover repetitions " + i + "-" + count,
                             new IllegalStateException("skipped: the run's time budget is spent (resync still to come)"));
                     break;
                 }
                 try {
-                    repetitions.add(FailoverBenchmark.runOnce(system, settings, "f" + i));
+                    repetitions.add(FailoverBenchmark.runOnce(system, settings, (fault == FailoverRepetition.Fault.KILL ? "f" : "h") + i, fault));
                 } catch (RuntimeException e) {
-                    LOG.error("{} failover repetition {} failed: {}", system.name(), i, e.toString());
-                    results.fail(system.name() + " failover repetition " + i, e);
+                    LOG.error("{} failover repetition {} failed: {}", name, i, e.toString());
+                    results.fail(name + " failover repetition " + i, e);
                 }
             }
         } finally {
-            results.putFailover(system.name(), repetitions);
+            if (count > 0) {
+                results.putFailover(name, repetitions);
+            }
         }
     }
 
@@ -189,7 +199,9 @@ public final class Suite {
         environment.put("redis client", "Jedis, one connection per load connection; pipeline when depth > 1; "
                 + "SET+WAIT: WAIT 1 0 ends each batch in the same pipeline (depth 1: SET, WAIT; depth 16: 16 SETs, WAIT); failover via JedisSentinelPool");
         environment.put("failover", profile.failoverRepetitions() + " repetitions, " + profile.failoverWriters()
-                + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all; a failed write is retried and counted");
+                + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all (paced; fewer when latency limits them);"
+                + " a failed write is retried and counted; then " + profile.hangRepetitions() + " repetitions with SIGSTOP"
+                + " instead of kill -9 (a hung primary); Jedis socket timeout 2 s in the failover client");
         environment.put("resync", profile.resyncKeys() + " keys, " + profile.resyncRepetitions() + " repetitions; tuplespace: kill -9 of the"
                 + " backup → STATUS live at the primary's index (includes the new backup JVM's start); Redis: start of a fresh"
                 + " replica process → master_link_status:up");

@@ -29,6 +29,7 @@ public final class TupleSpaceFailover implements FailoverSystem {
     private final List<String> javaOptions;
     private final Set<Long> killedPids = new LinkedHashSet<>();
     private TupleSpaceService service;
+    private long hungPid = -1;
 
     public TupleSpaceFailover(Path logDirectory, List<String> javaOptions) throws IOException {
         this.processes = new ManagedProcesses(logDirectory);
@@ -76,6 +77,22 @@ public final class TupleSpaceFailover implements FailoverSystem {
         long now = System.nanoTime();
         ManagedProcesses.killNow(pid, Duration.ofSeconds(5));
         return now;
+    }
+
+    @Override
+    public long hangPrimary() {
+        JsonNode primary = service.awaitBackupFollowing(Duration.ofSeconds(60));
+        long pid = primary.path("pid").asLong();
+        killedPids.add(pid);
+        hungPid = pid;
+        long now = System.nanoTime();
+        ManagedProcesses.signal(pid, "STOP");
+        return now;
+    }
+
+    @Override
+    public boolean hungPrimaryGone() {
+        return ProcessHandle.of(hungPid).map(handle -> !handle.isAlive()).orElse(true);
     }
 
     /**

@@ -69,6 +69,21 @@ public final class ManagedProcesses implements AutoCloseable {
         });
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}) to one pid we own. */
+    public static void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send SIG" + signal + " to " + pid + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public synchronized void killAll() {
         for (Process process : processes) {
             if (process.isAlive()) {
