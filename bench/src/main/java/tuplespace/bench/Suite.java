@@ -32,8 +32,8 @@ import tuplespace.bench.report.Scenario;
 import tuplespace.bench.report.TargetCheck;
 import tuplespace.bench.resync.RedisResync;
 import tuplespace.bench.resync.TupleSpaceResync;
-import tuplespace.bench.target.RedisTarget;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.RedisTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 
 /** The whole comparison: throughput, failover, resync and memory of both systems, then the report. */
 public final class Suite {

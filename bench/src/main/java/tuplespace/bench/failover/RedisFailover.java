@@ -19,7 +19,7 @@ import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
 import tuplespace.bench.process.Waits;
-import tuplespace.bench.target.RedisTarget;
+import tuplespace.bench.systems.RedisTarget;
 
 /**
  * Redis primary + replica + 3 sentinels ({@code down-after-milliseconds 1000}), fresh for each repetition; the
@@ -122,7 +122,7 @@ public final class RedisFailover implements FailoverSystem {
     /** Sentinel never kills a hung master: it is demoted when (if) it wakes up. */
     @Override
     public boolean hungPrimaryGone() {
-        return hung != null && !hung.isAlive();
+        return hung != null && ManagedProcesses.isDead(hung.pid());
     }
 
     @Override

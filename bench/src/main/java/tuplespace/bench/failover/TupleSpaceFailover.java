@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.TupleSpaceService;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 import tuplespace.client.Answer;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.tuple.Pair;
@@ -92,7 +92,7 @@ public final class TupleSpaceFailover implements FailoverSystem {
 
     @Override
     public boolean hungPrimaryGone() {
-        return ProcessHandle.of(hungPid).map(handle -> !handle.isAlive()).orElse(true);
+        return ManagedProcesses.isDead(hungPid);
     }
 
     /**

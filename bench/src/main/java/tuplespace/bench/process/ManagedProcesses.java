@@ -69,6 +69,20 @@ public final class ManagedProcesses implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether {@code pid} has died: no such process, or a zombie (dead, not yet reaped: a process whose parent
+     * died is reaped by init, which here may take a while; {@link ProcessHandle#isAlive()} counts zombies alive).
+     */
+    public static boolean isDead(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException noSuchProcess) {
+            return true;
+        }
+    }
+
     /** Sends a signal ({@code STOP}, {@code CONT}) to one pid we own. */
     public static void signal(long pid, String signal) {
         try {

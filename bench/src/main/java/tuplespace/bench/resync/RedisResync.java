@@ -14,7 +14,7 @@ import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
 import tuplespace.bench.process.Waits;
-import tuplespace.bench.target.RedisTarget;
+import tuplespace.bench.systems.RedisTarget;
 
 /**
  * A Redis master with {@code keys} keys (20-byte values): {@code used_memory} growth per key, then a fresh replica

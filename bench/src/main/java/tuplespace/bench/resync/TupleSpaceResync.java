@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.TupleSpaceService;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 import tuplespace.client.TupleSpaceClient;
 
 /**
