@@ -18,8 +18,8 @@ import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.load.OperationMix;
 import tuplespace.bench.load.Target;
 import tuplespace.bench.report.Figures;
-import tuplespace.bench.target.RedisTarget;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.RedisTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 
 /** {@code bench suite [--quick]} runs the whole comparison; {@code bench load ...} one load against a running system. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.SuiteCommand.class, BenchMain.LoadCommand.class},

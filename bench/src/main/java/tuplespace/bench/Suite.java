@@ -20,6 +20,7 @@ import tuplespace.bench.failover.TupleSpaceFailover;
 import tuplespace.bench.load.LoadGenerator;
 import tuplespace.bench.load.LoadOptions;
 import tuplespace.bench.load.Target;
+import tuplespace.bench.process.Deadline;
 import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
@@ -31,8 +32,8 @@ import tuplespace.bench.report.Scenario;
 import tuplespace.bench.report.TargetCheck;
 import tuplespace.bench.resync.RedisResync;
 import tuplespace.bench.resync.TupleSpaceResync;
-import tuplespace.bench.target.RedisTarget;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.RedisTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 
 /** The whole comparison: throughput, failover, resync and memory of both systems, then the report. */
 public final class Suite {
@@ -48,6 +49,7 @@ public final class Suite {
     private final Results results = new Results();
     private final Path logs;
     private final Path redisData;
+    private Deadline deadline;
 
     public Suite(Profile profile, Path resultsDirectory, List<String> serverJavaOptions) throws IOException {
         this.profile = profile;
@@ -59,6 +61,7 @@ public final class Suite {
     }
 
     public Results run(Set<Part> parts) throws IOException {
+        deadline = Deadline.in(profile.budget());
         describeEnvironment();
         if (parts.contains(Part.THROUGHPUT)) {
             attempt("throughput redis", this::redisThroughput);
@@ -72,8 +75,8 @@ public final class Suite {
             attempt("failover tuplespace", () -> failover(new TupleSpaceFailover(logs, serverJavaOptions)));
         }
         if (parts.contains(Part.RESYNC)) {
-            attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions())));
-            attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions())));
+            attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
+            attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
         }
         results.environment().put("finished", Instant.now().toString());
         Files.writeString(resultsDirectory.resolve("results.json"), ReportWriter.json(results));
@@ -110,15 +113,27 @@ public final class Suite {
         try (ManagedProcesses processes = new ManagedProcesses(logs);
              TupleSpaceService service = TupleSpaceService.start(processes, name, replication, serverJavaOptions)) {
             String system = replication.equals("sync") ? "tuplespace" : "tuplespace-async";
+            warmUp(service);
             for (Scenario scenario : scenarios(system)) {
                 runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap()));
             }
         }
     }
 
+    /** JIT warm-up of proxy, primary and backup: PUT and GET, pipelined, not measured. */
+    private void warmUp(TupleSpaceService service) {
+        LoadOptions options = new LoadOptions(profile.connections(), 16, new tuplespace.bench.load.OperationMix(1, 1, 2, 0),
+                1000, LoadOptions.DEFAULT_VALUE_SIZE, Duration.ZERO, profile.serviceWarmup());
+        LoadGenerator.run(new TupleSpaceTarget("tuplespace warm-up", service.clientSap()), options, "w", true);
+    }
+
     private void runScenario(Scenario scenario, Target target) {
         LoadOptions options = new LoadOptions(profile.connections(), scenario.pipelineDepth(), scenario.mix(),
                 profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, profile.warmup(), profile.duration());
+        if (!deadline.allows(profile.warmup().plus(profile.duration()).plus(Duration.ofSeconds(5)))) {
+            results.fail(scenario.label(), new IllegalStateException("skipped: the run's time budget is spent"));
+            return;
+        }
         boolean firstGet = scenario.mix().needsPreload() && results.throughput().keySet().stream()
                 .noneMatch(done -> done.system().equals(scenario.system()) && done.mix().needsPreload());
         try {
@@ -132,18 +147,33 @@ public final class Suite {
     private void failover(FailoverSystem system) {
         FailoverBenchmark.Settings settings = new FailoverBenchmark.Settings(profile.failoverWriters(),
                 profile.failoverWritesPerSecond(), profile.failoverSteady(), profile.failoverAfterRecovery(), Duration.ofSeconds(45));
-        List<FailoverRepetition> repetitions = new ArrayList<>();
         try (system) {
-            for (int i = 1; i <= profile.failoverRepetitions(); i++) {
+            repeat(system, settings, FailoverRepetition.Fault.KILL, profile.failoverRepetitions(), system.name());
+            repeat(system, settings, FailoverRepetition.Fault.STOP, profile.hangRepetitions(), system.name() + " SIGSTOP");
+        }
+    }
+
+    private void repeat(FailoverSystem system, FailoverBenchmark.Settings settings, FailoverRepetition.Fault fault,
+                        int count, String name) {
+        List<FailoverRepetition> repetitions = new ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                if (i > 1 && !deadline.allows(Duration.ofSeconds(150))) {
+                    results.fail(name + " failover repetitions " + i + "-" + count,
+                            new IllegalStateException("skipped: the run's time budget is spent (resync still to come)"));
+                    break;
+                }
                 try {
-                    repetitions.add(FailoverBenchmark.runOnce(system, settings, "f" + i));
+                    repetitions.add(FailoverBenchmark.runOnce(system, settings, (fault == FailoverRepetition.Fault.KILL ? "f" : "h") + i, fault));
                 } catch (RuntimeException e) {
-                    LOG.error("{} failover repetition {} failed: {}", system.name(), i, e.toString());
-                    results.fail(system.name() + " failover repetition " + i, e);
+                    LOG.error("{} failover repetition {} failed: {}", name, i, e.toString());
+                    results.fail(name + " failover repetition " + i, e);
                 }
             }
         } finally {
-            results.putFailover(system.name(), repetitions);
+            if (count > 0) {
+                results.putFailover(name, repetitions);
+            }
         }
     }
 
@@ -156,7 +186,8 @@ public final class Suite {
         environment.put("started", Instant.now().toString());
         environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
                 + profile.warmup().toSeconds() + " s, measured " + profile.duration().toSeconds() + " s per run, "
-                + profile.getKeys() + " keys for GET, 20-byte values)");
+                + profile.getKeys() + " keys for GET, 20-byte values; each tuplespace service first gets "
+                + profile.serviceWarmup().toSeconds() + " s of unmeasured PUT/GET load for the JIT)");
         environment.put("machine", Runtime.getRuntime().availableProcessors() + " cores, load average at start "
                 + loadAverage() + " (the CPU is shared with other engineers' builds and tests)");
         environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -168,7 +199,9 @@ public final class Suite {
         environment.put("redis client", "Jedis, one connection per load connection; pipeline when depth > 1; "
                 + "SET+WAIT: WAIT 1 0 ends each batch in the same pipeline (depth 1: SET, WAIT; depth 16: 16 SETs, WAIT); failover via JedisSentinelPool");
         environment.put("failover", profile.failoverRepetitions() + " repetitions, " + profile.failoverWriters()
-                + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all; a failed write is retried and counted");
+                + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all (paced; fewer when latency limits them);"
+                + " a failed write is retried and counted; then " + profile.hangRepetitions() + " repetitions with SIGSTOP"
+                + " instead of kill -9 (a hung primary); Jedis socket timeout 2 s in the failover client");
         environment.put("resync", profile.resyncKeys() + " keys, " + profile.resyncRepetitions() + " repetitions; tuplespace: kill -9 of the"
                 + " backup → STATUS live at the primary's index (includes the new backup JVM's start); Redis: start of a fresh"
                 + " replica process → master_link_status:up");

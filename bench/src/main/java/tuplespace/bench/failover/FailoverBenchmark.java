@@ -42,16 +42,16 @@ public final class FailoverBenchmark {
     private FailoverBenchmark() {
     }
 
-    public static FailoverRepetition runOnce(FailoverSystem system, Settings settings, String runTag) {
+    public static FailoverRepetition runOnce(FailoverSystem system, Settings settings, String runTag, FailoverRepetition.Fault fault) {
         system.prepare();
         try {
-            return measure(system, settings, runTag);
+            return measure(system, settings, runTag, fault);
         } finally {
             system.finishRepetition();
         }
     }
 
-    private static FailoverRepetition measure(FailoverSystem system, Settings settings, String runTag) {
+    private static FailoverRepetition measure(FailoverSystem system, Settings settings, String runTag, FailoverRepetition.Fault fault) {
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         List<long[]> answerTimes = new CopyOnWriteArrayList<>();
         List<String> errorExamples = new CopyOnWriteArrayList<>();
@@ -108,7 +108,7 @@ public final class FailoverBenchmark {
         long killNanos;
         try {
             Waits.sleep(settings.steady());
-            killNanos = system.killPrimary();
+            killNanos = fault == FailoverRepetition.Fault.KILL ? system.killPrimary() : system.hangPrimary();
             awaitRecovery(acknowledged, settings);
             Waits.sleep(settings.afterRecovery());
         } finally {
@@ -121,9 +121,10 @@ public final class FailoverBenchmark {
         long[] allTimes = answerTimes.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         AnswerTimeline timeline = AnswerTimeline.of(allTimes, killNanos);
         LostWrites lost = LostWrites.check(acknowledged, system.readBack(List.copyOf(acknowledged.keySet())));
-        FailoverRepetition repetition = new FailoverRepetition(timeline.unavailableMillis(), timeline.killToFirstAnswerMillis(),
+        boolean hungGone = fault == FailoverRepetition.Fault.STOP && system.hungPrimaryGone();
+        FailoverRepetition repetition = new FailoverRepetition(fault, hungGone, timeline.unavailableMillis(), timeline.killToFirstAnswerMillis(),
                 errors.get(), duplicates.get(), acknowledged.size(), lost, errorExamples);
-        LOG.info("{} failover: unavailable {} ms, kill->first answer {} ms, errors {}, acked {}, lost {}", system.name(),
+        LOG.info("{} failover ({}): unavailable {} ms, kill->first answer {} ms, errors {}, acked {}, lost {}", system.name(), fault,
                 Math.round(repetition.unavailableMillis()), Math.round(repetition.killToFirstAnswerMillis()), errors.get(),
                 acknowledged.size(), lost.lost());
         return repetition;

@@ -2,10 +2,17 @@ package tuplespace.bench.failover;
 
 import java.util.List;
 
-/** One kill of the primary: the silence it caused, client-visible errors, and the acknowledged writes lost. */
-public record FailoverRepetition(double unavailableMillis, double killToFirstAnswerMillis, long clientErrors,
+/**
+ * One failure of the primary — kill -9, or SIGSTOP (a hung process) — the silence it caused, client-visible errors,
+ * and the acknowledged writes lost. {@code hungProcessGone}: after a SIGSTOP, whether the system fenced (killed)
+ * the hung process.
+ */
+public record FailoverRepetition(Fault fault, boolean hungProcessGone, double unavailableMillis, double killToFirstAnswerMillis, long clientErrors,
                                  long duplicateEffects, long acknowledgedWrites, LostWrites lostWrites,
                                  List<String> errorExamples) {
+
+    /** How the primary fails. */
+    public enum Fault { KILL, STOP }
 
     public FailoverRepetition {
         errorExamples = List.copyOf(errorExamples);

@@ -17,6 +17,15 @@ public interface FailoverSystem extends AutoCloseable {
     /** kill -9 of the acting primary; returns the {@link System#nanoTime()} at which the signal was sent. */
     long killPrimary();
 
+    /**
+     * SIGSTOP of the acting primary (a hung process); returns the {@link System#nanoTime()} of the signal. The
+     * stopped process is left to the system's own fencing.
+     */
+    long hangPrimary();
+
+    /** After a {@link #hangPrimary()}: whether the hung process is gone now (fenced by the system). */
+    boolean hungPrimaryGone();
+
     /** Reads the current values of {@code keys} (as written by the writers) from the new primary. */
     Map<String, String> readBack(List<String> keys);
 

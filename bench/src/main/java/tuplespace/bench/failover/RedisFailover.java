@@ -19,7 +19,7 @@ import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
 import tuplespace.bench.process.Waits;
-import tuplespace.bench.target.RedisTarget;
+import tuplespace.bench.systems.RedisTarget;
 
 /**
  * Redis primary + replica + 3 sentinels ({@code down-after-milliseconds 1000}), fresh for each repetition; the
@@ -34,6 +34,7 @@ public final class RedisFailover implements FailoverSystem {
     private ManagedProcesses processes;
     private JedisSentinelPool pool;
     private Map<Integer, Process> serverByPort;
+    private Process hung;
 
     public RedisFailover(Path logDirectory, Path dataRoot) {
         this.logDirectory = logDirectory;
@@ -71,7 +72,9 @@ public final class RedisFailover implements FailoverSystem {
             GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
             poolConfig.setMaxTotal(32);
             poolConfig.setMaxWait(Duration.ofSeconds(5));
-            pool = new JedisSentinelPool(RedisProcesses.MASTER_NAME, sentinels, poolConfig, RedisTarget.clientConfig(),
+            // Jedis's default 2 s socket timeout: a hung (SIGSTOPped) master shows as an error, not a 30 s wait.
+            pool = new JedisSentinelPool(RedisProcesses.MASTER_NAME, sentinels, poolConfig,
+                    DefaultJedisClientConfig.builder().connectionTimeoutMillis(2_000).socketTimeoutMillis(2_000).build(),
                     DefaultJedisClientConfig.builder().connectionTimeoutMillis(2_000).socketTimeoutMillis(5_000).build());
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the Redis failover setup: " + e.getMessage(), e);
@@ -103,6 +106,23 @@ public final class RedisFailover implements FailoverSystem {
         long now = System.nanoTime();
         ManagedProcesses.killNow(master.pid(), Duration.ofSeconds(5));
         return now;
+    }
+
+    /** SIGSTOP of the master: Sentinel fails over after down-after-milliseconds; the stopped master stays stopped. */
+    @Override
+    public long hangPrimary() {
+        int port = pool.getCurrentHostMaster().getPort();
+        hung = Optional.ofNullable(serverByPort.get(port))
+                .orElseThrow(() -> new IllegalStateException("the current master on port " + port + " is not one we started"));
+        long now = System.nanoTime();
+        ManagedProcesses.signal(hung.pid(), "STOP");
+        return now;
+    }
+
+    /** Sentinel never kills a hung master: it is demoted when (if) it wakes up. */
+    @Override
+    public boolean hungPrimaryGone() {
+        return hung != null && ManagedProcesses.isDead(hung.pid());
     }
 
     @Override

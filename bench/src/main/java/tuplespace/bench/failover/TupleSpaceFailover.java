@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.TupleSpaceService;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 import tuplespace.client.Answer;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.tuple.Pair;
@@ -29,6 +29,7 @@ public final class TupleSpaceFailover implements FailoverSystem {
     private final List<String> javaOptions;
     private final Set<Long> killedPids = new LinkedHashSet<>();
     private TupleSpaceService service;
+    private long hungPid = -1;
 
     public TupleSpaceFailover(Path logDirectory, List<String> javaOptions) throws IOException {
         this.processes = new ManagedProcesses(logDirectory);
@@ -76,6 +77,22 @@ public final class TupleSpaceFailover implements FailoverSystem {
         long now = System.nanoTime();
         ManagedProcesses.killNow(pid, Duration.ofSeconds(5));
         return now;
+    }
+
+    @Override
+    public long hangPrimary() {
+        JsonNode primary = service.awaitBackupFollowing(Duration.ofSeconds(60));
+        long pid = primary.path("pid").asLong();
+        killedPids.add(pid);
+        hungPid = pid;
+        long now = System.nanoTime();
+        ManagedProcesses.signal(pid, "STOP");
+        return now;
+    }
+
+    @Override
+    public boolean hungPrimaryGone() {
+        return ManagedProcesses.isDead(hungPid);
     }
 
     /**

@@ -19,9 +19,9 @@ public record LatencySummary(long count, double p50Micros, double p99Micros, dou
                 micros(nanos.getValueAtPercentile(99)), micros(nanos.getValueAtPercentile(99.9)), micros(nanos.getMaxValue()));
     }
 
-    /** A histogram of nanosecond latencies from 1 µs to 10 minutes, 3 significant digits. */
+    /** A histogram of nanosecond latencies from 1 µs to 2 minutes, 3 significant digits. */
     public static Histogram newNanosHistogram() {
-        return new Histogram(1_000, 600_000_000_000L, 3);
+        return new Histogram(1_000, 120_000_000_000L, 3);
     }
 
     private static double micros(long nanos) {

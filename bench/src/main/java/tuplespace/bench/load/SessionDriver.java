@@ -89,7 +89,7 @@ final class SessionDriver {
             if (completed >= measureFrom && completed <= measureUntil) {
                 operations++;
                 if (sent >= measureFrom) {
-                    latencyNanos.recordValue(Math.max(1_000, completed - sent));
+                    latencyNanos.recordValue(Math.min(latencyNanos.getHighestTrackableValue(), Math.max(1_000, completed - sent)));
                 }
             }
         }

@@ -69,6 +69,35 @@ public final class ManagedProcesses implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether {@code pid} has died: no such process, or a zombie (dead, not yet reaped: a process whose parent
+     * died is reaped by init, which here may take a while; {@link ProcessHandle#isAlive()} counts zombies alive).
+     */
+    public static boolean isDead(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException noSuchProcess) {
+            return true;
+        }
+    }
+
+    /** Sends a signal ({@code STOP}, {@code CONT}) to one pid we own. */
+    public static void signal(long pid, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send SIG" + signal + " to " + pid + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public synchronized void killAll() {
         for (Process process : processes) {
             if (process.isAlive()) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import redis.clients.jedis.Jedis;
-import tuplespace.bench.target.RedisTarget;
+import tuplespace.bench.systems.RedisTarget;
 
 /**
  * Starts Debian's {@code redis-server} and {@code redis-sentinel} on loopback ports of their own, without

@@ -89,7 +89,8 @@ public final class ReportWriter {
             repetitions.forEach(r -> list.addObject().put("unavailableMillis", r.unavailableMillis())
                     .put("killToFirstAnswerMillis", r.killToFirstAnswerMillis()).put("clientErrors", r.clientErrors())
                     .put("acknowledgedWrites", r.acknowledgedWrites()).put("lostWrites", r.lostWrites().lost())
-                    .put("appliedTwice", r.duplicateEffects())
+                    .put("appliedTwice", r.duplicateEffects()).put("fault", r.fault().name())
+                    .put("hungProcessGone", r.hungProcessGone())
                     .set("examples", JSON.valueToTree(concat(r.errorExamples(), r.lostWrites().examples()))));
         });
         ObjectNode resync = root.putObject("resync");

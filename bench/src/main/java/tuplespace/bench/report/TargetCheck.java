@@ -27,6 +27,7 @@ public final class TargetCheck {
         rows.add(ratio(results, "reads, 50 conn, pipeline 16", Scenario.TUPLESPACE_GET_P16, Scenario.REDIS_GET_P16, 0.7));
         rows.add(failover(results));
         rows.add(lostWrites(results));
+        rows.add(hung(results));
         rows.add(resync(results));
         rows.add(memory(results));
         return rows;
@@ -69,6 +70,21 @@ public final class TargetCheck {
                 ours.map(lost -> lost + " of " + totalAcked(tuplespace.get()) + " (" + duplicates.orElse(0L) + " applied twice)").orElse("n/a"),
                 redis.map(reps -> totalLost(reps) + " of " + totalAcked(reps)).orElse("n/a"),
                 Optional.empty(), "0 lost, 0 applied twice", ours.map(lost -> lost == 0 && duplicates.orElse(0L) == 0));
+    }
+
+    private static Comparison hung(Results results) {
+        Optional<List<FailoverRepetition>> tuplespace = results.failover("tuplespace SIGSTOP");
+        Optional<List<FailoverRepetition>> redis = results.failover("redis+sentinel SIGSTOP");
+        Optional<Long> lost = tuplespace.map(TargetCheck::totalLost);
+        Optional<Boolean> allKilled = tuplespace.map(reps -> reps.stream().allMatch(FailoverRepetition::hungProcessGone));
+        return new Comparison("hung primary (SIGSTOP): lost acknowledged writes; first answer p50",
+                tuplespace.map(reps -> lost.get() + " of " + totalAcked(reps) + " lost, hung process "
+                        + (allKilled.get() ? "killed" : "NOT killed") + " every time; "
+                        + Figures.spreadMillis(each(reps, FailoverRepetition::killToFirstAnswerMillis))).orElse("n/a"),
+                redis.map(reps -> totalLost(reps) + " of " + totalAcked(reps) + " lost, "
+                        + reps.stream().mapToLong(FailoverRepetition::clientErrors).sum() + " client errors; "
+                        + Figures.spreadMillis(each(reps, FailoverRepetition::killToFirstAnswerMillis))).orElse("n/a"),
+                Optional.empty(), "0 lost; the hung process is killed", lost.map(l -> l == 0 && allKilled.get()));
     }
 
     private static Comparison resync(Results results) {

@@ -22,10 +22,18 @@ public final class JvmMemory {
 
     /** Bytes of heap in use right after a full GC of {@code pid}. */
     public static long heapUsedAfterGc(long pid) {
-        jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
-        return parseHeapUsed(info).orElseThrow(() -> new IllegalStateException(
-                "expected 'heap total NK, used NK' in jcmd GC.heap_info, found: " + info));
+        String info = "";
+        // The attach can fail on a starved machine ("Connection refused"): a few tries.
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            jcmd(pid, "GC.run");
+            info = jcmd(pid, "GC.heap_info");
+            Optional<Long> used = parseHeapUsed(info);
+            if (used.isPresent()) {
+                return used.get();
+            }
+            tuplespace.bench.process.Waits.sleep(java.time.Duration.ofSeconds(attempt));
+        }
+        throw new IllegalStateException("expected 'heap total NK, used NK' in jcmd GC.heap_info, found: " + info);
     }
 
     /** The {@code used} figure (in bytes) of {@code GC.heap_info} output. */

@@ -14,7 +14,7 @@ import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
 import tuplespace.bench.process.Waits;
-import tuplespace.bench.target.RedisTarget;
+import tuplespace.bench.systems.RedisTarget;
 
 /**
  * A Redis master with {@code keys} keys (20-byte values): {@code used_memory} growth per key, then a fresh replica
@@ -27,7 +27,8 @@ public final class RedisResync {
     private RedisResync() {
     }
 
-    public static ResyncResult run(Path logDirectory, Path dataRoot, int keys, int repetitions) throws IOException {
+    public static ResyncResult run(Path logDirectory, Path dataRoot, int keys, int repetitions,
+                                   tuplespace.bench.process.Deadline deadline) throws IOException {
         Path directory = Files.createDirectories(dataRoot.resolve("resync"));
         try (ManagedProcesses processes = new ManagedProcesses(logDirectory)) {
             RedisProcesses redis = new RedisProcesses(processes, directory);
@@ -44,6 +45,11 @@ public final class RedisResync {
             long resident = JvmMemory.residentBytes(master.pid());
             List<Double> millis = new ArrayList<>();
             for (int i = 0; i < repetitions; i++) {
+                // Another repetition only if one more (as long as the slowest so far, twice over) fits the budget.
+                if (i > 0 && !deadline.allows(Duration.ofMillis(Math.round(2 * millis.stream().mapToDouble(Double::doubleValue).max().orElse(0))))) {
+                    LOG.warn("{} resync: {} of {} repetitions, the run's time budget is spent", "redis", i, repetitions);
+                    break;
+                }
                 int replicaPort = FreePorts.next();
                 long start = System.nanoTime();
                 Process replica = redis.startServer("resync-replica" + (i + 1), replicaPort, OptionalInt.of(masterPort));

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.TupleSpaceService;
-import tuplespace.bench.target.TupleSpaceTarget;
+import tuplespace.bench.systems.TupleSpaceTarget;
 import tuplespace.client.TupleSpaceClient;
 
 /**
@@ -27,7 +27,8 @@ public final class TupleSpaceResync {
     private TupleSpaceResync() {
     }
 
-    public static ResyncResult run(Path logDirectory, List<String> javaOptions, int keys, int repetitions) throws IOException {
+    public static ResyncResult run(Path logDirectory, List<String> javaOptions, int keys, int repetitions,
+                                   tuplespace.bench.process.Deadline deadline) throws IOException {
         try (ManagedProcesses processes = new ManagedProcesses(logDirectory);
              TupleSpaceService service = TupleSpaceService.start(processes, "resync", "sync", javaOptions)) {
             long primaryPid = service.primaryStatus().path("pid").asLong();
@@ -47,6 +48,11 @@ public final class TupleSpaceResync {
             List<Double> catchUp = new ArrayList<>();
             double stall = 0;
             for (int i = 0; i < repetitions; i++) {
+                // Another repetition only if one more (as long as the slowest so far, twice over) fits the budget.
+                if (i > 0 && !deadline.allows(Duration.ofMillis(Math.round(2 * millis.stream().mapToDouble(Double::doubleValue).max().orElse(0))))) {
+                    LOG.warn("{} resync: {} of {} repetitions, the run's time budget is spent", "tuplespace", i, repetitions);
+                    break;
+                }
                 long backupPid = service.primaryStatus().path("backup").path("pid").asLong();
                 Probe probe = Probe.start(service);
                 long start = System.nanoTime();

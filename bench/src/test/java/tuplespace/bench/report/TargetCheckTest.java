@@ -25,7 +25,7 @@ class TargetCheckTest {
     }
 
     private static FailoverRepetition repetition(double killToFirst, long errors, long lost) {
-        return new FailoverRepetition(killToFirst, killToFirst, errors, 0, 1000, new LostWrites(1000, lost, 0, List.of()), List.of());
+        return new FailoverRepetition(FailoverRepetition.Fault.KILL, false, killToFirst, killToFirst, errors, 0, 1000, new LostWrites(1000, lost, 0, List.of()), List.of());
     }
 
     private static Comparison row(List<Comparison> rows, String prefix, String target) {
@@ -62,6 +62,21 @@ class TargetCheckTest {
         Results withErrors = new Results();
         withErrors.putFailover("tuplespace", List.of(repetition(100, 1, 0)));
         assertThat(row(TargetCheck.compare(withErrors), "failover", "").met()).contains(false);
+    }
+
+    @Test
+    void aHungPrimaryMustBeKilledAndLoseNothing() {
+        FailoverRepetition killed = new FailoverRepetition(FailoverRepetition.Fault.STOP, true, 900, 900, 0, 0, 100,
+                new LostWrites(100, 0, 0, List.of()), List.of());
+        FailoverRepetition leftAlive = new FailoverRepetition(FailoverRepetition.Fault.STOP, false, 900, 900, 0, 0, 100,
+                new LostWrites(100, 0, 0, List.of()), List.of());
+        Results good = new Results();
+        good.putFailover("tuplespace SIGSTOP", List.of(killed, killed));
+        assertThat(row(TargetCheck.compare(good), "hung", "").met()).contains(true);
+        Results bad = new Results();
+        bad.putFailover("tuplespace SIGSTOP", List.of(killed, leftAlive));
+        assertThat(row(TargetCheck.compare(bad), "hung", "").met()).contains(false);
+        assertThat(row(TargetCheck.compare(bad), "hung", "").tuplespace()).contains("NOT killed");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package tuplespace.bench.target;
+package tuplespace.bench.systems;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

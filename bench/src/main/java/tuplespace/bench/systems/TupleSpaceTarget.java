@@ -1,4 +1,4 @@
-package tuplespace.bench.target;
+package tuplespace.bench.systems;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
