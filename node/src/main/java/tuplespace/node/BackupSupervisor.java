@@ -43,7 +43,7 @@ final class BackupSupervisor {
     private final ServerNode node;
     private final NodeConfig config;
     private final PrimaryNode primary;
-    private final Ticker ticker = Ticker.SYSTEM;
+    private final Ticker ticker;
 
     private BackupState state = BackupState.NONE;
     private long generation;
@@ -68,6 +68,7 @@ final class BackupSupervisor {
         this.node = node;
         this.config = config;
         this.primary = primary;
+        this.ticker = node.ticker();
     }
 
     void start() {
@@ -88,7 +89,7 @@ final class BackupSupervisor {
         // fork/exec of a JVM can take hundreds of ms on a busy machine: never on the event loop, which serves.
         Thread launcher = new Thread(() -> {
             try {
-                Process started = BackupLauncher.start(config, primary.pid());
+                Process started = node.backupStarter().start(config, primary.pid());
                 node.loop().execute(() -> onLaunched(attempt, started));
             } catch (IOException | RuntimeException e) {
                 node.loop().execute(() -> failed(attempt, "could not start the backup process: " + e.getMessage()));
@@ -163,6 +164,8 @@ final class BackupSupervisor {
             snapshotting = false;
             replication.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(),
                     primary.state().space().digest()));
+            // Once the backup has this end it may take over: nothing answered from now on may be missing there.
+            primary.backupSnapshotEnded(primary.lastIndex());
             return;
         }
         snapshotCursor = slice.get(slice.size() - 1).key().text();
@@ -205,8 +208,12 @@ final class BackupSupervisor {
         if (primary.stopping() || monitor == null) {
             return;
         }
-        if (heartbeat != null) {
-            heartbeat.writeAndFlush(new ReplicationMessage.Heartbeat(primary.pid()), heartbeat.voidPromise());
+        // Both links, every tick, from the moment the replication link is up: the backup must hear us before its
+        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
+        for (Channel link : new Channel[] {heartbeat, replication}) {
+            if (link != null && link.isActive()) {
+                link.writeAndFlush(new ReplicationMessage.Heartbeat(primary.pid()), link.voidPromise());
+            }
         }
         long now = ticker.nanos();
         if (monitor.failed(now)) {
@@ -332,6 +339,10 @@ final class BackupSupervisor {
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
             if (message instanceof ReplicationMessage.Ack ack) {
                 onAcknowledged(attempt, ack);
+            } else if (message instanceof ReplicationMessage.Heartbeat) {
+                if (attempt == generation && monitor != null) {
+                    monitor.onHeartbeat(ticker.nanos());
+                }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());
             }

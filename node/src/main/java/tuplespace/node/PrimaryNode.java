@@ -189,6 +189,16 @@ final class PrimaryNode {
         registerIfNotYet();
     }
 
+    /**
+     * The snapshot's end went down the link: a backup that has it may take over, so from now on answers wait for
+     * its acknowledgement (sync), or a takeover could lose an update answered meanwhile.
+     */
+    void backupSnapshotEnded(long index) {
+        if (config.replication() == ReplicationMode.SYNC) {
+            release.startHolding(index);
+        }
+    }
+
     void backupAcknowledged(long index) {
         release.acknowledged(index);
     }
