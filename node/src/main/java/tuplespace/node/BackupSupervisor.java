@@ -37,6 +37,10 @@ final class BackupSupervisor {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    /** SHUTDOWN while the backup JVM still starts: it is told to stop once it listens (a JVM was seen to take 14 s). */
+    static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
+    /** How long a failed backup may take to die after SIGKILL before its links are closed anyway. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(5);
     /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
     static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
 
@@ -63,6 +67,8 @@ final class BackupSupervisor {
     private Long backupIndex;
     private Long backupDigest;
     private boolean ticking;
+    /** SHUTDOWN came while the backup was starting: connect only to tell it to stop. */
+    private boolean stopRequested;
 
     BackupSupervisor(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -109,13 +115,19 @@ final class BackupSupervisor {
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
         new NodeNetwork(node.loop()).connect(config.backupSap(), replicationInitializer(attempt),
-                NodeNetwork.deadline(CONNECT_WINDOW), () -> attempt == generation && !primary.stopping(),
+                NodeNetwork.deadline(CONNECT_WINDOW),
+                () -> attempt == generation && (!primary.stopping() || stopRequested),
                 channel -> onConnected(attempt, channel),
                 cause -> failed(attempt, "could not connect to the backup at BACKUP_SAP "
                         + NodeNetwork.describe(config.backupSap()) + ": " + cause));
     }
 
     private void onConnected(long attempt, Channel channel) {
+        if (attempt == generation && stopRequested) {
+            replication = channel;
+            channel.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
+            return;
+        }
         if (attempt != generation || primary.stopping()) {
             channel.close();
             return;
@@ -187,8 +199,10 @@ final class BackupSupervisor {
         backupPid = ack.backupPid();
         backupIndex = ack.index();
         backupDigest = ack.digest();
-        monitor.onHeartbeat(ticker.nanos());
-        if (state == BackupState.SYNCING) {
+        if (monitor != null) {
+            monitor.onHeartbeat(ticker.nanos());
+        }
+        if (state == BackupState.SYNCING && !primary.stopping()) {
             state = BackupState.LIVE;
             degraded = false;
             consecutiveFailures = 0;
@@ -229,9 +243,20 @@ final class BackupSupervisor {
         }
         generation++;
         everFailed = true;
-        dropLinksAndChild();
-        primary.backupLost();
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
+        // Kill first, close the links once it is gone: a slow backup that read EOF first would take the close for
+        // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over.
+        Process dying = child;
+        List<Channel> links = detachLinksAndChild();
+        killAndAwait(dying, () -> {
+            links.forEach(Channel::close);
+            primary.backupLost();
+            recover();
+        });
+    }
+
+    /** After a failure: restart, or serve degraded with back-off, or stop under {@code --on-backup-loss shutdown}. */
+    private void recover() {
         if (config.onBackupLoss() == BackupLossPolicy.SHUTDOWN) {
             state = BackupState.NONE;
             primary.backupLostUnderShutdownPolicy();
@@ -254,12 +279,34 @@ final class BackupSupervisor {
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
-    private void dropLinksAndChild() {
+    /** SIGKILLs {@code process} and runs {@code then} on the loop once it is gone (or after {@link #KILL_WAIT}). */
+    private void killAndAwait(Process process, Runnable then) {
+        if (process == null) {
+            then.run();
+            return;
+        }
+        process.destroyForcibly();
+        process.onExit().orTimeout(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
+                node.loop().execute(() -> {
+                    if (timeout != null) {
+                        LOG.warn("backup pid {} was still alive {} after SIGKILL; closing its links anyway",
+                                process.pid(), KILL_WAIT);
+                    }
+                    then.run();
+                }));
+    }
+
+    /**
+     * Forgets the current backup's links and process without closing anything (the caller does, in the right order):
+     * late callbacks from them then match nothing.
+     */
+    private List<Channel> detachLinksAndChild() {
+        List<Channel> links = new java.util.ArrayList<>(2);
         if (replication != null) {
-            replication.close();
+            links.add(replication);
         }
         if (heartbeat != null) {
-            heartbeat.close();
+            links.add(heartbeat);
         }
         replication = null;
         snapshotting = false;
@@ -268,32 +315,47 @@ final class BackupSupervisor {
         backupPid = null;
         backupIndex = null;
         backupDigest = null;
-        if (child != null) {
-            child.destroyForcibly();
-            child = null;
-        }
+        child = null;
+        return links;
     }
 
-    /** Tells the backup to exit 0, waits (bounded) until it has, then runs {@code then} on the loop. */
+    /** Kills the child first, then closes its links (no wait: the caller is done with the backup either way). */
+    private void dropLinksAndChild() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+        detachLinksAndChild().forEach(Channel::close);
+    }
+
+    /**
+     * Tells the backup to exit 0, waits (bounded) until it has, then runs {@code then} on the loop. The primary is
+     * stopping already, so failures are ignored; acknowledgements still count until the backup is gone (answers they
+     * release are not lost). A backup still starting is told to stop once it listens, not killed (SPEC §4: exit 0).
+     */
     void stop(Runnable then) {
-        generation++;
         Process stopping = child;
+        Duration wait = STOP_WAIT;
         if (replication != null && replication.isActive()) {
             replication.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
         } else if (stopping != null) {
-            stopping.destroyForcibly();
+            stopRequested = true; // the connect under way sends the Stop (onConnected)
+            wait = STARTING_STOP_WAIT;
         }
-        child = null;
         if (stopping == null) {
+            generation++;
             node.loop().execute(then);
             return;
         }
-        stopping.onExit().orTimeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
+        Duration limit = wait;
+        stopping.onExit().orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
                 node.loop().execute(() -> {
                     if (timeout != null) {
-                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(), STOP_WAIT);
-                        stopping.destroyForcibly();
+                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(), limit);
+                    } else {
+                        LOG.info("backup pid {} stopped with status {}", stopping.pid(), exited.exitValue());
                     }
+                    generation++;
+                    stopRequested = false;
                     dropLinksAndChild();
                     then.run();
                 }));
@@ -302,7 +364,7 @@ final class BackupSupervisor {
     /** Kills the backup without ceremony (the primary is stale and must go at once). */
     void abandon() {
         generation++;
-        dropLinksAndChild();
+        dropLinksAndChild(); // kills first, then closes: the backup must not take the close for our failure
     }
 
     NodeStatus.Backup status() {

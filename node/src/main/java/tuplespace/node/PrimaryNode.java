@@ -225,6 +225,13 @@ final class PrimaryNode {
         flushEntries();
         backup.stop(() -> {
             int status = save() ? 0 : 1;
+            if (status == 0) {
+                // Every update is in SAVE_FILE now: answers still held for the backup's acknowledgement may leave
+                // (those it acknowledged while stopping left already). Dropping them would answer saved updates
+                // `unavailable`.
+                release.stopHolding();
+                proxy.flush();
+            }
             closeLinks();
             node.exit(status);
         });

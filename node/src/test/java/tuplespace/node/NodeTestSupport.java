@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
 import tuplespace.failure.Ticker;
 import tuplespace.replication.ReplicationCodec;
 import tuplespace.replication.ReplicationMessage;
@@ -81,12 +83,94 @@ final class NodeTestSupport {
     static NodeConfig config(OptionalLong primaryHandle, Path events, Optional<Path> saveFile) {
         return new NodeConfig(loopback(freePort()), loopback(freePort()), loopback(freePort()), loopback(freePort()),
                 saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
-                BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100),
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100),
                 Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of());
     }
 
     static String events(Path events) throws IOException {
         return Files.exists(events) ? Files.readString(events) : "";
+    }
+
+    /**
+     * Stands in for the backup child process: no JVM is started. It dies when killed unless told otherwise, and
+     * {@link #exit} ends it as a process would; {@code onKill} runs on the killer's thread at the moment of SIGKILL.
+     */
+    static final class FakeProcess extends Process {
+        private static final AtomicLong PIDS = new AtomicLong(4_000_000);
+        private final long pid = PIDS.incrementAndGet();
+        private final java.util.concurrent.CompletableFuture<Process> exited = new java.util.concurrent.CompletableFuture<>();
+        private final boolean diesWhenKilled;
+        private final Runnable onKill;
+        private volatile int status;
+        volatile boolean killed;
+
+        FakeProcess(boolean diesWhenKilled, Runnable onKill) {
+            this.diesWhenKilled = diesWhenKilled;
+            this.onKill = onKill;
+        }
+
+        void exit(int exitStatus) {
+            status = exitStatus;
+            exited.complete(this);
+        }
+
+        @Override
+        public Process destroyForcibly() {
+            killed = true;
+            onKill.run();
+            if (diesWhenKilled) {
+                exit(137);
+            }
+            return this;
+        }
+
+        @Override
+        public void destroy() {
+            destroyForcibly();
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Process> onExit() {
+            return exited;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exited.isDone();
+        }
+
+        @Override
+        public int exitValue() {
+            if (!exited.isDone()) {
+                throw new IllegalThreadStateException("still running");
+            }
+            return status;
+        }
+
+        @Override
+        public int waitFor() {
+            return exited.join().exitValue();
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return InputStream.nullInputStream();
+        }
     }
 
     /** Saves nothing to disk: remembers the last space saved. */
@@ -166,8 +250,13 @@ final class NodeTestSupport {
             return message;
         }
 
-        /** True once the peer closed the link (end of stream), reading and dropping what comes before. */
-        boolean drainsToEnd() {
+        /**
+         * Reads and drops what arrives until the peer closes the link (true) or it stays silent for {@code silence}
+         * (false: the link is open).
+         */
+        boolean closesWithin(Duration silence) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout((int) silence.toMillis());
             try {
                 InputStream raw = socket.getInputStream();
                 byte[] buffer = new byte[8192];
@@ -175,9 +264,36 @@ final class NodeTestSupport {
                     // discard
                 }
                 return true;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
             } catch (IOException e) {
                 return true; // reset: closed as well
+            } finally {
+                socket.setSoTimeout(before);
             }
+        }
+
+        void sendFrame(Frame frame) throws IOException {
+            ByteBuf payload = Unpooled.buffer();
+            try {
+                FrameCodec.encode(frame, payload);
+                sendRaw(ByteBufBytes.of(payload));
+            } finally {
+                payload.release();
+            }
+        }
+
+        /** The next proxy⇄primary frame; null at the end of the stream. */
+        Frame readFrame() throws IOException {
+            int length;
+            try {
+                length = in.readInt();
+            } catch (java.io.EOFException e) {
+                return null;
+            }
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            return FrameCodec.decode(Unpooled.wrappedBuffer(payload));
         }
 
         OutputStream rawOutput() {
