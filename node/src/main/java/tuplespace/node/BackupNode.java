@@ -98,6 +98,10 @@ final class BackupNode {
         monitor.onActivity(ticker.nanos()); // alive, but only a heartbeat ends the first-contact grace
         if (message instanceof ReplicationMessage.Entries entries) {
             onEntries(entries);
+        } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
+            for (AnswerTable.Entry entry : chunk.answers()) {
+                state.answers().record(entry.conn(), entry.seq(), entry.answer());
+            }
         } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
             state.space().applyEffect(new Effect(java.util.List.of(), slice.pairs()));
         } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
@@ -130,9 +134,6 @@ final class BackupNode {
         replication = channel;
         log.begin(begin.epoch(), begin.index());
         node.setEpoch(begin.epoch());
-        for (AnswerTable.Entry entry : begin.answers()) {
-            state.answers().record(entry.conn(), entry.seq(), entry.answer());
-        }
         monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
                 BackupSupervisor.FIRST_CONTACT_GRACE);
         long interval = config.heartbeatInterval().toNanos();

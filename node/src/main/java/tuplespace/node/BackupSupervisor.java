@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.failure.Ticker;
 import tuplespace.ops.OperatorEvent;
+import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationMessage;
 import tuplespace.tuple.Pair;
@@ -140,8 +141,13 @@ final class BackupSupervisor {
                 FIRST_CONTACT_GRACE);
         snapshotCursor = null;
         snapshotting = true;
-        channel.writeAndFlush(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
-                primary.state().answers().entries()));
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid()));
+        // The answer table as of this index, in bounded chunks, before any entry that changes it.
+        for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
+                primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
+            channel.write(chunk, channel.voidPromise());
+        }
+        channel.flush();
         LOG.info("primary streams a snapshot of {} pairs from index {} to the backup", primary.state().space().size(),
                 primary.lastIndex());
         scheduleSnapshotSlice(attempt);

@@ -95,7 +95,7 @@ class BackupNodeTest {
 
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
-        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(), List.of()));
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid()));
     }
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {
