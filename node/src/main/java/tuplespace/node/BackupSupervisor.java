@@ -341,6 +341,7 @@ final class BackupSupervisor {
     void stop(Runnable then) {
         Process stopping = child;
         Duration wait = STOP_WAIT;
+        snapshotting = false; // a backup told to stop needs no more slices
         if (replication != null && replication.isActive()) {
             replication.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
         } else if (stopping != null) {
