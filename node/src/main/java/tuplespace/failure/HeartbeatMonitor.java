@@ -37,9 +37,19 @@ public final class HeartbeatMonitor {
         this.firstContactGraceNanos = firstContactGrace.toNanos();
     }
 
+    /** A heartbeat: the peer's own timer runs. Ends the first-contact grace; from now on the miss allowance applies. */
     public void onHeartbeat(long nowNanos) {
         heard = true;
-        // A late-delivered heartbeat must not move the last-heard time backwards.
+        onActivity(nowNanos);
+    }
+
+    /**
+     * Other traffic from the peer (data, acknowledgements): it is alive now, but this says nothing about its
+     * heartbeats flowing yet, so the first-contact grace goes on. A snapshot's last message before the peer's
+     * heartbeats start must not turn a start-up gap into a failure.
+     */
+    public void onActivity(long nowNanos) {
+        // A late-delivered message must not move the last-heard time backwards.
         if (nowNanos - lastHeardNanos > 0) {
             lastHeardNanos = nowNanos;
         }

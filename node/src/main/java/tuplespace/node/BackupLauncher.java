@@ -14,6 +14,12 @@ import java.util.List;
  */
 final class BackupLauncher {
 
+    /** How the primary starts its backup child: {@link BackupLauncher#start}, or a stand-in in tests. */
+    @FunctionalInterface
+    interface Starter {
+        Process start(NodeConfig config, long primaryPid) throws IOException;
+    }
+
     private BackupLauncher() {
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ final class BackupNode {
     private final long primaryPid;
     private final Optional<ProcessHandle> primaryProcess;
     private final long pid = ProcessHandle.current().pid();
-    private final Ticker ticker = Ticker.SYSTEM;
+    private final Ticker ticker;
     private final ReplicatedState state = new ReplicatedState(new TupleSpace());
     private final BackupLog log = new BackupLog();
     private Channel server;
@@ -48,7 +49,14 @@ final class BackupNode {
     private Channel heartbeat;
     private HeartbeatMonitor monitor;
     private ScheduledFuture<?> heartbeatTask;
+    /** The snapshot's end was applied and checked: from now on every batch is checked and acknowledged. */
     private boolean caughtUp;
+    /**
+     * The acknowledgement of the snapshot's end was written: only now may this backup take over. The primary holds
+     * its answers from the snapshot's end on, so nothing it answered is missing here (DESIGN "Bringing a backup up
+     * to date"); before, it answered without waiting and this copy may lack acknowledged writes.
+     */
+    private boolean mayTakeOver;
     private boolean stopping;
     private boolean takingOver;
 
@@ -57,6 +65,7 @@ final class BackupNode {
         this.config = config;
         this.primaryPid = config.primaryHandle().orElseThrow();
         this.primaryProcess = Fencing.handleOf(primaryPid);
+        this.ticker = node.ticker();
     }
 
     void start() {
@@ -82,9 +91,17 @@ final class BackupNode {
             adoptOrReject(channel, message);
             return;
         }
-        monitor.onHeartbeat(ticker.nanos()); // anything from the primary shows it is alive
+        if (message instanceof ReplicationMessage.Heartbeat) {
+            monitor.onHeartbeat(ticker.nanos()); // the primary beats on this link too, from the moment it is up
+            return;
+        }
+        monitor.onActivity(ticker.nanos()); // alive, but only a heartbeat ends the first-contact grace
         if (message instanceof ReplicationMessage.Entries entries) {
             onEntries(entries);
+        } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
+            for (AnswerTable.Entry entry : chunk.answers()) {
+                state.answers().record(entry.conn(), entry.seq(), entry.answer());
+            }
         } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
             state.space().applyEffect(new Effect(java.util.List.of(), slice.pairs()));
         } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
@@ -99,6 +116,12 @@ final class BackupNode {
 
     /** The first connection that opens with a snapshot is the primary's; any other is a stray and is closed. */
     private void adoptOrReject(Channel channel, ReplicationMessage message) {
+        if (message instanceof ReplicationMessage.Stop stop && replication == null && !takingOver) {
+            // SHUTDOWN while this backup was still starting: the primary connects only to say so (SPEC §4: exit 0).
+            LOG.info("backup told to stop before its snapshot began: {}", stop.reason());
+            stop(0);
+            return;
+        }
         if (!(message instanceof ReplicationMessage.SnapshotBegin begin) || replication != null || stopping || takingOver) {
             LOG.warn("backup closes a connection that is not its primary's replication link");
             channel.close();
@@ -111,9 +134,6 @@ final class BackupNode {
         replication = channel;
         log.begin(begin.epoch(), begin.index());
         node.setEpoch(begin.epoch());
-        for (AnswerTable.Entry entry : begin.answers()) {
-            state.answers().record(entry.conn(), entry.seq(), entry.answer());
-        }
         monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
                 BackupSupervisor.FIRST_CONTACT_GRACE);
         long interval = config.heartbeatInterval().toNanos();
@@ -130,7 +150,8 @@ final class BackupNode {
         checkDigest(end.digest(), "the snapshot's end");
         caughtUp = true;
         LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
-        acknowledge();
+        replication.writeAndFlush(new ReplicationMessage.Ack(log.lastIndex(), state.space().digest(), pid))
+                .addListener(written -> mayTakeOver = written.isSuccess() || mayTakeOver);
     }
 
     private void onEntries(ReplicationMessage.Entries entries) {
@@ -174,8 +195,11 @@ final class BackupNode {
         if (stopping || takingOver) {
             return;
         }
-        if (heartbeat != null) {
-            heartbeat.writeAndFlush(new ReplicationMessage.Heartbeat(pid), heartbeat.voidPromise());
+        // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
+        for (Channel link : new Channel[] {heartbeat, replication}) {
+            if (link != null && link.isActive()) {
+                link.writeAndFlush(new ReplicationMessage.Heartbeat(pid), link.voidPromise());
+            }
         }
         long now = ticker.nanos();
         if (monitor.failed(now)) {
@@ -189,8 +213,10 @@ final class BackupNode {
         if (stopping || takingOver) {
             return;
         }
-        if (!caughtUp) {
-            LOG.error("backup lost its primary before catching up ({}); it holds no complete copy and exits", why);
+        if (!mayTakeOver) {
+            node.notifyOperator(OperatorEvent.TAKEOVER_REFUSED, why + "; this backup had not acknowledged the end of"
+                    + " its snapshot, so it holds no complete copy: it neither fences primary pid " + primaryPid
+                    + " nor takes over, and exits");
             stop(1);
             return;
         }
@@ -219,6 +245,20 @@ final class BackupNode {
                 channel.close();
             }
         }
+    }
+
+    /**
+     * This backup cannot handle what its own link carries (a frame it cannot decode or apply): the fault may well be
+     * its own, so it never fences the primary for it (an I/O error, a reset, is the link failing: that closes it and
+     * counts as the primary's failure). It exits 1; the primary sees the link close and starts a new backup.
+     */
+    private void ownLinkBroken(String link, Throwable cause) {
+        if (stopping || takingOver) {
+            return;
+        }
+        LOG.error("backup cannot use {} from its primary ({}); it exits and leaves the primary alone", link,
+                cause.toString());
+        stop(1);
     }
 
     private void onInvariantBroken(ReplicationInvariantException e) {
@@ -260,6 +300,10 @@ final class BackupNode {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            if (context.channel() == replication && !(cause instanceof IOException)) {
+                ownLinkBroken("the replication link", cause);
+                return;
+            }
             LOG.warn("backup closes a connection on BACKUP_SAP: {}", cause.toString());
             context.close();
         }
@@ -282,6 +326,10 @@ final class BackupNode {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            if (context.channel() == heartbeat && !(cause instanceof IOException)) {
+                ownLinkBroken("the heartbeat link", cause);
+                return;
+            }
             context.close();
         }
     }

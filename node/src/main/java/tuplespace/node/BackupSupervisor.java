@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.failure.Ticker;
 import tuplespace.ops.OperatorEvent;
+import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationMessage;
 import tuplespace.tuple.Pair;
@@ -37,13 +38,17 @@ final class BackupSupervisor {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    /** SHUTDOWN while the backup JVM still starts: it is told to stop once it listens (a JVM was seen to take 14 s). */
+    static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
+    /** How long a failed backup may take to die after SIGKILL before its links are closed anyway. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(5);
     /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
     static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
 
     private final ServerNode node;
     private final NodeConfig config;
     private final PrimaryNode primary;
-    private final Ticker ticker = Ticker.SYSTEM;
+    private final Ticker ticker;
 
     private BackupState state = BackupState.NONE;
     private long generation;
@@ -63,11 +68,14 @@ final class BackupSupervisor {
     private Long backupIndex;
     private Long backupDigest;
     private boolean ticking;
+    /** SHUTDOWN came while the backup was starting: connect only to tell it to stop. */
+    private boolean stopRequested;
 
     BackupSupervisor(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
         this.config = config;
         this.primary = primary;
+        this.ticker = node.ticker();
     }
 
     void start() {
@@ -88,7 +96,7 @@ final class BackupSupervisor {
         // fork/exec of a JVM can take hundreds of ms on a busy machine: never on the event loop, which serves.
         Thread launcher = new Thread(() -> {
             try {
-                Process started = BackupLauncher.start(config, primary.pid());
+                Process started = node.backupStarter().start(config, primary.pid());
                 node.loop().execute(() -> onLaunched(attempt, started));
             } catch (IOException | RuntimeException e) {
                 node.loop().execute(() -> failed(attempt, "could not start the backup process: " + e.getMessage()));
@@ -108,13 +116,19 @@ final class BackupSupervisor {
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
         new NodeNetwork(node.loop()).connect(config.backupSap(), replicationInitializer(attempt),
-                NodeNetwork.deadline(CONNECT_WINDOW), () -> attempt == generation && !primary.stopping(),
+                NodeNetwork.deadline(CONNECT_WINDOW),
+                () -> attempt == generation && (!primary.stopping() || stopRequested),
                 channel -> onConnected(attempt, channel),
                 cause -> failed(attempt, "could not connect to the backup at BACKUP_SAP "
                         + NodeNetwork.describe(config.backupSap()) + ": " + cause));
     }
 
     private void onConnected(long attempt, Channel channel) {
+        if (attempt == generation && stopRequested) {
+            replication = channel;
+            channel.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
+            return;
+        }
         if (attempt != generation || primary.stopping()) {
             channel.close();
             return;
@@ -127,8 +141,13 @@ final class BackupSupervisor {
                 FIRST_CONTACT_GRACE);
         snapshotCursor = null;
         snapshotting = true;
-        channel.writeAndFlush(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
-                primary.state().answers().entries()));
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid()));
+        // The answer table as of this index, in bounded chunks, before any entry that changes it.
+        for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
+                primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
+            channel.write(chunk, channel.voidPromise());
+        }
+        channel.flush();
         LOG.info("primary streams a snapshot of {} pairs from index {} to the backup", primary.state().space().size(),
                 primary.lastIndex());
         scheduleSnapshotSlice(attempt);
@@ -163,6 +182,8 @@ final class BackupSupervisor {
             snapshotting = false;
             replication.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(),
                     primary.state().space().digest()));
+            // Once the backup has this end it may take over: nothing answered from now on may be missing there.
+            primary.backupSnapshotEnded(primary.lastIndex());
             return;
         }
         snapshotCursor = slice.get(slice.size() - 1).key().text();
@@ -184,8 +205,10 @@ final class BackupSupervisor {
         backupPid = ack.backupPid();
         backupIndex = ack.index();
         backupDigest = ack.digest();
-        monitor.onHeartbeat(ticker.nanos());
-        if (state == BackupState.SYNCING) {
+        if (monitor != null) {
+            monitor.onHeartbeat(ticker.nanos());
+        }
+        if (state == BackupState.SYNCING && !primary.stopping()) {
             state = BackupState.LIVE;
             degraded = false;
             consecutiveFailures = 0;
@@ -205,8 +228,12 @@ final class BackupSupervisor {
         if (primary.stopping() || monitor == null) {
             return;
         }
-        if (heartbeat != null) {
-            heartbeat.writeAndFlush(new ReplicationMessage.Heartbeat(primary.pid()), heartbeat.voidPromise());
+        // Both links, every tick, from the moment the replication link is up: the backup must hear us before its
+        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
+        for (Channel link : new Channel[] {heartbeat, replication}) {
+            if (link != null && link.isActive()) {
+                link.writeAndFlush(new ReplicationMessage.Heartbeat(primary.pid()), link.voidPromise());
+            }
         }
         long now = ticker.nanos();
         if (monitor.failed(now)) {
@@ -222,9 +249,20 @@ final class BackupSupervisor {
         }
         generation++;
         everFailed = true;
-        dropLinksAndChild();
-        primary.backupLost();
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
+        // Kill first, close the links once it is gone: a slow backup that read EOF first would take the close for
+        // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over.
+        Process dying = child;
+        List<Channel> links = detachLinksAndChild();
+        killAndAwait(dying, () -> {
+            links.forEach(Channel::close);
+            primary.backupLost();
+            recover();
+        });
+    }
+
+    /** After a failure: restart, or serve degraded with back-off, or stop under {@code --on-backup-loss shutdown}. */
+    private void recover() {
         if (config.onBackupLoss() == BackupLossPolicy.SHUTDOWN) {
             state = BackupState.NONE;
             primary.backupLostUnderShutdownPolicy();
@@ -247,12 +285,34 @@ final class BackupSupervisor {
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
-    private void dropLinksAndChild() {
+    /** SIGKILLs {@code process} and runs {@code then} on the loop once it is gone (or after {@link #KILL_WAIT}). */
+    private void killAndAwait(Process process, Runnable then) {
+        if (process == null) {
+            then.run();
+            return;
+        }
+        process.destroyForcibly();
+        process.onExit().orTimeout(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
+                node.loop().execute(() -> {
+                    if (timeout != null) {
+                        LOG.warn("backup pid {} was still alive {} after SIGKILL; closing its links anyway",
+                                process.pid(), KILL_WAIT);
+                    }
+                    then.run();
+                }));
+    }
+
+    /**
+     * Forgets the current backup's links and process without closing anything (the caller does, in the right order):
+     * late callbacks from them then match nothing.
+     */
+    private List<Channel> detachLinksAndChild() {
+        List<Channel> links = new java.util.ArrayList<>(2);
         if (replication != null) {
-            replication.close();
+            links.add(replication);
         }
         if (heartbeat != null) {
-            heartbeat.close();
+            links.add(heartbeat);
         }
         replication = null;
         snapshotting = false;
@@ -261,32 +321,48 @@ final class BackupSupervisor {
         backupPid = null;
         backupIndex = null;
         backupDigest = null;
-        if (child != null) {
-            child.destroyForcibly();
-            child = null;
-        }
+        child = null;
+        return links;
     }
 
-    /** Tells the backup to exit 0, waits (bounded) until it has, then runs {@code then} on the loop. */
+    /** Kills the child first, then closes its links (no wait: the caller is done with the backup either way). */
+    private void dropLinksAndChild() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+        detachLinksAndChild().forEach(Channel::close);
+    }
+
+    /**
+     * Tells the backup to exit 0, waits (bounded) until it has, then runs {@code then} on the loop. The primary is
+     * stopping already, so failures are ignored; acknowledgements still count until the backup is gone (answers they
+     * release are not lost). A backup still starting is told to stop once it listens, not killed (SPEC §4: exit 0).
+     */
     void stop(Runnable then) {
-        generation++;
         Process stopping = child;
+        Duration wait = STOP_WAIT;
+        snapshotting = false; // a backup told to stop needs no more slices
         if (replication != null && replication.isActive()) {
             replication.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
         } else if (stopping != null) {
-            stopping.destroyForcibly();
+            stopRequested = true; // the connect under way sends the Stop (onConnected)
+            wait = STARTING_STOP_WAIT;
         }
-        child = null;
         if (stopping == null) {
+            generation++;
             node.loop().execute(then);
             return;
         }
-        stopping.onExit().orTimeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
+        Duration limit = wait;
+        stopping.onExit().orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
                 node.loop().execute(() -> {
                     if (timeout != null) {
-                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(), STOP_WAIT);
-                        stopping.destroyForcibly();
+                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(), limit);
+                    } else {
+                        LOG.info("backup pid {} stopped with status {}", stopping.pid(), exited.exitValue());
                     }
+                    generation++;
+                    stopRequested = false;
                     dropLinksAndChild();
                     then.run();
                 }));
@@ -295,7 +371,7 @@ final class BackupSupervisor {
     /** Kills the backup without ceremony (the primary is stale and must go at once). */
     void abandon() {
         generation++;
-        dropLinksAndChild();
+        dropLinksAndChild(); // kills first, then closes: the backup must not take the close for our failure
     }
 
     NodeStatus.Backup status() {
@@ -332,6 +408,10 @@ final class BackupSupervisor {
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
             if (message instanceof ReplicationMessage.Ack ack) {
                 onAcknowledged(attempt, ack);
+            } else if (message instanceof ReplicationMessage.Heartbeat) {
+                if (attempt == generation && monitor != null) {
+                    monitor.onHeartbeat(ticker.nanos());
+                }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());
             }

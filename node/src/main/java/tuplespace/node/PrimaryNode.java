@@ -16,6 +16,7 @@ import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerRelease;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationMessage;
 
@@ -27,8 +28,6 @@ import tuplespace.replication.ReplicationMessage;
 final class PrimaryNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryNode.class);
-    /** Entries per replication frame before an early flush (a burst normally flushes once at its end). */
-    private static final int MAX_BATCH = 2048;
     /** How long a fresh primary waits for its first backup before registering anyway (SPEC §3 order). */
     private static final Duration FIRST_BACKUP_WAIT = Duration.ofSeconds(10);
     /**
@@ -43,7 +42,7 @@ final class PrimaryNode {
     private final ExactlyOnceRequests requests;
     private final Optional<TakeoverTimeline> takeover;
     private final long pid = ProcessHandle.current().pid();
-    private final List<Replicated> batch = new ArrayList<>();
+    private final ReplicationBatch batch = new ReplicationBatch();
     private final AnswerRelease<Frame.Answer> release;
     private final Set<Long> clients = new HashSet<>();
     private final BackupSupervisor backup;
@@ -164,9 +163,8 @@ final class PrimaryNode {
     /** Adds a change the primary already made to its state to the replication log. */
     private void append(Change change) {
         lastIndex++;
-        batch.add(new Replicated(node.epoch(), lastIndex, change));
-        if (batch.size() >= MAX_BATCH) {
-            flushEntries();
+        if (batch.add(new Replicated(node.epoch(), lastIndex, change))) {
+            flushEntries(); // full by count or bytes: frames stay far below the link's limit
         }
         scheduleFlush();
     }
@@ -188,8 +186,7 @@ final class PrimaryNode {
         if (batch.isEmpty()) {
             return;
         }
-        backup.replicate(new ReplicationMessage.Entries(batch, state.space().digest()));
-        batch.clear();
+        backup.replicate(new ReplicationMessage.Entries(batch.drain(), state.space().digest()));
     }
 
     private void sendAnswer(Frame.Answer answer) {
@@ -205,6 +202,16 @@ final class PrimaryNode {
             release.startHolding(acknowledgedIndex);
         }
         registerIfNotYet();
+    }
+
+    /**
+     * The snapshot's end went down the link: a backup that has it may take over, so from now on answers wait for
+     * its acknowledgement (sync), or a takeover could lose an update answered meanwhile.
+     */
+    void backupSnapshotEnded(long index) {
+        if (config.replication() == ReplicationMode.SYNC) {
+            release.startHolding(index);
+        }
     }
 
     void backupAcknowledged(long index) {
@@ -233,6 +240,13 @@ final class PrimaryNode {
         flushEntries();
         backup.stop(() -> {
             int status = save() ? 0 : 1;
+            if (status == 0) {
+                // Every update is in SAVE_FILE now: answers still held for the backup's acknowledgement may leave
+                // (those it acknowledged while stopping left already). Dropping them would answer saved updates
+                // `unavailable`.
+                release.stopHolding();
+                proxy.flush();
+            }
             closeLinks();
             node.exit(status);
         });

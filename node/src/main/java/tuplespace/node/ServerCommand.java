@@ -60,7 +60,7 @@ public final class ServerCommand implements Callable<Integer> {
             description = "time between heartbeats on the primary-backup link (default: ${DEFAULT-VALUE})")
     private Duration heartbeatInterval;
 
-    @Option(names = "--heartbeat-misses", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--heartbeat-misses", paramLabel = "N", defaultValue = "10",
             description = "heartbeat intervals without a heartbeat before the peer counts as failed (default: ${DEFAULT-VALUE})")
     private int heartbeatMisses;
 

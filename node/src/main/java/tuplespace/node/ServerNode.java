@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.failure.Ticker;
 import tuplespace.ops.Notifier;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicatedState;
@@ -24,6 +25,8 @@ import tuplespace.space.TupleSpace;
 public final class ServerNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerNode.class);
+    /** The system property the fat jar's log pattern reads for the role part of {@code role/pid}. */
+    static final String ROLE_PROPERTY = "tuplespace.role";
 
     private final NodeConfig config;
     private final RequestEvaluator evaluator;
@@ -31,12 +34,22 @@ public final class ServerNode {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Notifier notifier;
+    private final Ticker ticker;
+    private final BackupLauncher.Starter backupStarter;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     // Owned by the event loop (written there only; read by the notifier on the same thread).
     private NodeRole role = NodeRole.STARTING;
     private long epoch;
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
+        this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start);
+    }
+
+    /** Tests inject virtual time for failure detection and a stand-in for the backup child process. */
+    ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence, Ticker ticker,
+               BackupLauncher.Starter backupStarter) {
+        this.ticker = ticker;
+        this.backupStarter = backupStarter;
         this.config = config;
         this.evaluator = evaluator;
         this.persistence = persistence;
@@ -87,6 +100,17 @@ public final class ServerNode {
         NodeRole.validate(role, next);
         LOG.info("{} -> {} (pid {})", role, next, ProcessHandle.current().pid());
         role = next;
+        labelLogLines(next);
+    }
+
+    /**
+     * docs/internals.md "Log line identity": log lines show {@value #ROLE_PROPERTY}/pid. A serving role names the
+     * process (a promoted backup shows as primary from then on); stopping keeps the label of the role it stops from.
+     */
+    static void labelLogLines(NodeRole role) {
+        if (role == NodeRole.PRIMARY || role == NodeRole.BACKUP) {
+            System.setProperty(ROLE_PROPERTY, role.word());
+        }
     }
 
     /** Ends the process with {@code status} once the loop has let go; safe to call more than once. */
@@ -124,6 +148,14 @@ public final class ServerNode {
 
     void setEpoch(long epoch) {
         this.epoch = epoch;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    BackupLauncher.Starter backupStarter() {
+        return backupStarter;
     }
 
     EventLoop loop() {

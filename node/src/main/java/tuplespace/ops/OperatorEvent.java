@@ -13,6 +13,11 @@ public enum OperatorEvent {
     BACKUP_DEGRADED("backup_degraded", Severity.ERROR),
     /** The backup saw its primary fail and fenced it (killed it through its handle). */
     PRIMARY_FAILED("primary_failed", Severity.ERROR),
+    /**
+     * The primary failed before this backup had a complete copy (the end of its snapshot applied and
+     * acknowledged): it must not take over, so it exits non-zero and the service waits for an operator.
+     */
+    TAKEOVER_REFUSED("takeover_refused", Severity.ERROR),
     /** The former backup serves as primary with a higher epoch. */
     FAILOVER_COMPLETE("failover_complete", Severity.WARN),
     /** The proxy refused this primary: a primary of the same or a higher epoch was seen. */

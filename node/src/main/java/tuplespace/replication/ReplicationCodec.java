@@ -1,6 +1,7 @@
 package tuplespace.replication;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class ReplicationCodec {
     private static final byte ACK = 5;
     private static final byte STOP = 6;
     private static final byte HEARTBEAT = 7;
+    private static final byte SNAPSHOT_ANSWERS = 8;
 
     private static final byte APPLIED = 1;
     private static final byte CLOSED = 3;
@@ -33,8 +35,9 @@ public final class ReplicationCodec {
     public static void encode(ReplicationMessage message, ByteBuf out) {
         if (message instanceof ReplicationMessage.SnapshotBegin begin) {
             out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
-            out.writeInt(begin.answers().size());
-            for (AnswerTable.Entry entry : begin.answers()) {
+        } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
+            out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
+            for (AnswerTable.Entry entry : chunk.answers()) {
                 out.writeLong(entry.conn()).writeLong(entry.seq());
                 writeString(out, entry.answer());
             }
@@ -75,16 +78,15 @@ public final class ReplicationCodec {
     private static ReplicationMessage decodeMessage(ByteBuf in) {
         byte type = in.readByte();
         switch (type) {
-            case SNAPSHOT_BEGIN: {
-                long epoch = in.readLong();
-                long index = in.readLong();
-                long pid = in.readLong();
+            case SNAPSHOT_BEGIN:
+                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong());
+            case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     answers.add(new AnswerTable.Entry(in.readLong(), in.readLong(), readString(in)));
                 }
-                return new ReplicationMessage.SnapshotBegin(epoch, index, pid, answers);
+                return new ReplicationMessage.SnapshotAnswers(answers);
             }
             case SNAPSHOT_PAIRS: {
                 int count = readCount(in, 8);
@@ -112,8 +114,34 @@ public final class ReplicationCodec {
             case HEARTBEAT:
                 return new ReplicationMessage.Heartbeat(in.readLong());
             default:
-                throw new ReplicationProtocolException("expected a replication message type 1-7, found " + type);
+                throw new ReplicationProtocolException("expected a replication message type 1-8, found " + type);
         }
+    }
+
+    /** The bytes {@link #encode} gives {@code entry} inside an {@link ReplicationMessage.Entries} batch. */
+    public static long encodedSize(Replicated entry) {
+        long size = 8 + 8 + 1;
+        if (entry.change() instanceof Change.Applied applied) {
+            size += 8 + 8 + 8 + 4 + 4 + stringSize(applied.answer());
+            for (Tuple key : applied.effect().removed()) {
+                size += stringSize(key.text());
+            }
+            for (Pair pair : applied.effect().written()) {
+                size += stringSize(pair.key().text()) + stringSize(pair.value().text());
+            }
+        } else {
+            size += 8;
+        }
+        return size;
+    }
+
+    /** The bytes {@link #encode} gives one answer-table entry inside a {@link ReplicationMessage.SnapshotAnswers}. */
+    public static long encodedSize(AnswerTable.Entry entry) {
+        return 8 + 8 + stringSize(entry.answer());
+    }
+
+    private static long stringSize(String text) {
+        return 4L + ByteBufUtil.utf8Bytes(text);
     }
 
     private static void writeEntry(ByteBuf out, Replicated entry) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -12,12 +13,18 @@ import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.channel.socket.SocketChannel;
 import java.util.List;
 import java.util.function.Supplier;
+import tuplespace.codec.frame.FrameCodec;
 
 /** Netty framing for the node-internal links: a 4-byte length, then a {@link ReplicationCodec} payload. */
 public final class ReplicationFrames {
 
-    /** Large enough for a snapshot slice or a batch of big effects; anything larger is garbage. */
-    public static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+    /**
+     * The largest frame on a node-internal link. One entry must always fit: its answer may hold
+     * {@link FrameCodec#MAX_ANSWER_BYTES} and its effect about as much (a DELETE removes the keys its answer lists),
+     * plus headers. Batches and answer chunks stay near {@link ReplicationBatch#MAX_BYTES}; snapshot slices are
+     * a few thousand pairs, each of them bounded by a request line.
+     */
+    public static final int MAX_FRAME_BYTES = 2 * FrameCodec.MAX_ANSWER_BYTES + 16 * 1024 * 1024;
 
     private ReplicationFrames() {
     }
@@ -35,10 +42,15 @@ public final class ReplicationFrames {
 
     /** Adds the decoder and encoder; inbound messages arrive as {@link ReplicationMessage}s. */
     public static void addTo(ChannelPipeline pipeline) {
-        pipeline.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+        addTo(pipeline, MAX_FRAME_BYTES);
+    }
+
+    /** With another frame limit: tests check the limit without building a 512 MiB frame. */
+    static void addTo(ChannelPipeline pipeline, int maxFrameBytes) {
+        pipeline.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
         pipeline.addLast("frame-encoder", new LengthFieldPrepender(4));
         pipeline.addLast("message-decoder", new Decoder());
-        pipeline.addLast("message-encoder", new Encoder());
+        pipeline.addLast("message-encoder", new Encoder(maxFrameBytes));
     }
 
     private static final class Decoder extends MessageToMessageDecoder<ByteBuf> {
@@ -48,10 +60,24 @@ public final class ReplicationFrames {
         }
     }
 
+    /**
+     * Never sends a frame the peer would refuse: a larger message fails its write with an {@link EncoderException}
+     * (the sender closes the link; a backup is then restarted and brought up to date by a sliced snapshot).
+     */
     private static final class Encoder extends MessageToByteEncoder<ReplicationMessage> {
+        private final int maxFrameBytes;
+
+        Encoder(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+        }
+
         @Override
         protected void encode(ChannelHandlerContext context, ReplicationMessage message, ByteBuf out) {
             ReplicationCodec.encode(message, out);
+            if (out.readableBytes() > maxFrameBytes) {
+                throw new EncoderException("expected a replication frame of at most " + maxFrameBytes + " bytes, found a "
+                        + message.getClass().getSimpleName() + " of " + out.readableBytes() + " bytes");
+            }
         }
     }
 }

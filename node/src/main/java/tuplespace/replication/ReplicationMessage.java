@@ -6,19 +6,48 @@ import tuplespace.tuple.Pair;
 
 /**
  * What travels between primary and backup (docs/internals.md "Primary ⇄ backup"). On the replication link
- * the primary sends a snapshot ({@link SnapshotBegin}, {@link SnapshotPairs}..., {@link SnapshotEnd})
+ * the primary sends a snapshot ({@link SnapshotBegin}, {@link SnapshotAnswers}..., {@link SnapshotPairs}...,
+ * {@link SnapshotEnd})
  * interleaved with and followed by {@link Entries}; the backup answers {@link Ack}s once it has caught up.
  * On the heartbeat link both sides send {@link Heartbeat}s.
  */
-public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBegin, ReplicationMessage.SnapshotPairs,
+public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBegin, ReplicationMessage.SnapshotAnswers,
+        ReplicationMessage.SnapshotPairs,
         ReplicationMessage.SnapshotEnd, ReplicationMessage.Entries, ReplicationMessage.Ack, ReplicationMessage.Stop,
         ReplicationMessage.Heartbeat {
 
-    /** The snapshot starts at {@code index}; the answer table is copied whole (it is small). */
-    record SnapshotBegin(long epoch, long index, long primaryPid, List<AnswerTable.Entry> answers)
-            implements ReplicationMessage {
-        public SnapshotBegin {
+    /** The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}. */
+    record SnapshotBegin(long epoch, long index, long primaryPid) implements ReplicationMessage {
+    }
+
+    /**
+     * Part of the answer table as of the snapshot's index, right after {@link SnapshotBegin} and before anything
+     * else: an answer may hold up to 256 MiB, so the table goes in bounded chunks ({@link #chunks}).
+     */
+    record SnapshotAnswers(List<AnswerTable.Entry> answers) implements ReplicationMessage {
+        public SnapshotAnswers {
             answers = List.copyOf(answers);
+        }
+
+        /** Splits {@code answers} into messages of at most {@code maxBytes} encoded, unless one entry alone is larger. */
+        public static List<SnapshotAnswers> chunks(List<AnswerTable.Entry> answers, long maxBytes) {
+            List<SnapshotAnswers> chunks = new java.util.ArrayList<>();
+            List<AnswerTable.Entry> chunk = new java.util.ArrayList<>();
+            long bytes = 0;
+            for (AnswerTable.Entry entry : answers) {
+                long size = ReplicationCodec.encodedSize(entry);
+                if (!chunk.isEmpty() && bytes + size > maxBytes) {
+                    chunks.add(new SnapshotAnswers(chunk));
+                    chunk = new java.util.ArrayList<>();
+                    bytes = 0;
+                }
+                chunk.add(entry);
+                bytes += size;
+            }
+            if (!chunk.isEmpty()) {
+                chunks.add(new SnapshotAnswers(chunk));
+            }
+            return chunks;
         }
     }
 

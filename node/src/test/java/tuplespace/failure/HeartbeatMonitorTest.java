@@ -64,6 +64,18 @@ class HeartbeatMonitorTest {
     }
 
     @Test
+    void otherTrafficKeepsThePeerAliveButDoesNotEndTheGrace() {
+        HeartbeatMonitor fresh = new HeartbeatMonitor(Duration.ofMillis(100), 10, now, Duration.ofSeconds(10));
+        fresh.onActivity(now + 200 * MS); // the snapshot's end, say, before the peer's heartbeats start
+        assertThat(fresh.failed(now + 2_000 * MS)).isFalse(); // 18 intervals of silence: still within the grace
+        assertThat(fresh.failed(now + 10_199 * MS)).isFalse(); // the grace counts from the last sign of life
+        assertThat(fresh.failed(now + 10_200 * MS)).isTrue();
+        fresh.onHeartbeat(now + 10_300 * MS);
+        assertThat(fresh.failed(now + 11_399 * MS)).isFalse();
+        assertThat(fresh.failed(now + 11_400 * MS)).isTrue(); // heartbeats flow: the normal allowance
+    }
+
+    @Test
     void rejectsNonsenseSettings() {
         assertThatThrownBy(() -> new HeartbeatMonitor(Duration.ZERO, 4, 0)).hasMessageContaining("positive");
         assertThatThrownBy(() -> new HeartbeatMonitor(Duration.ofMillis(50), 0, 0)).hasMessageContaining("found 0");

@@ -22,7 +22,9 @@ class ReplicationCodecTest {
     static Stream<ReplicationMessage> messages() {
         Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
         return Stream.of(
-                new ReplicationMessage.SnapshotBegin(3, 41, 1234, List.of(new AnswerTable.Entry(-5L << 32, 2, "{\"status\":\"ok\"}\n"))),
+                new ReplicationMessage.SnapshotBegin(3, 41, 1234),
+                new ReplicationMessage.SnapshotAnswers(List.of(new AnswerTable.Entry(-5L << 32, 2, "{\"status\":\"ok\"}\n"),
+                        new AnswerTable.Entry(7, 9, "ok 1 pair removed\n  ключ значение\nend\n"))),
                 new ReplicationMessage.SnapshotPairs(List.of(Pair.of("a", "b"), Pair.of("a,c", "d,e"))),
                 new ReplicationMessage.SnapshotEnd(41, -4417L),
                 new ReplicationMessage.Entries(List.of(
@@ -49,6 +51,23 @@ class ReplicationCodecTest {
         ReplicationCodec.encode(message, buffer);
         ByteBuf cut = buffer.slice(0, buffer.readableBytes() - 1);
         assertThatThrownBy(() -> ReplicationCodec.decode(cut)).isInstanceOf(ReplicationProtocolException.class);
+    }
+
+    @Test
+    void encodedSizesAreExact() {
+        ReplicationMessage.Entries entries = (ReplicationMessage.Entries) messages()
+                .filter(m -> m instanceof ReplicationMessage.Entries).findFirst().orElseThrow();
+        ByteBuf buffer = Unpooled.buffer();
+        ReplicationCodec.encode(entries, buffer);
+        long expected = 1 + 8 + 4 + entries.entries().stream().mapToLong(ReplicationCodec::encodedSize).sum();
+        assertThat(buffer.readableBytes()).isEqualTo(expected);
+
+        ReplicationMessage.SnapshotAnswers answers = (ReplicationMessage.SnapshotAnswers) messages()
+                .filter(m -> m instanceof ReplicationMessage.SnapshotAnswers).findFirst().orElseThrow();
+        ByteBuf answerBuffer = Unpooled.buffer();
+        ReplicationCodec.encode(answers, answerBuffer);
+        assertThat(answerBuffer.readableBytes())
+                .isEqualTo(1 + 4 + answers.answers().stream().mapToLong(ReplicationCodec::encodedSize).sum());
     }
 
     @Test

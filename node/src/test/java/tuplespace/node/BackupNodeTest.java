@@ -1,0 +1,164 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.node.NodeTestSupport.FakeTicker;
+import tuplespace.node.NodeTestSupport.RawLink;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.TupleSpace;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/**
+ * A real {@link BackupNode} in this JVM, driven by the test as its primary over loopback. The "primary" pid is a
+ * {@code sleep} process of the test's own: fencing would kill it, so its being alive proves no fencing happened.
+ */
+@Timeout(90)
+class BackupNodeTest {
+
+    @TempDir
+    Path directory;
+    private final FakeTicker ticker = new FakeTicker();
+    private final List<Socket> heartbeatLinks = new CopyOnWriteArrayList<>();
+    private Process primaryStandIn;
+    private Path events;
+    private NodeConfig config;
+    private ServerNode node;
+    private CompletableFuture<Integer> exit;
+    private ServerSocket heartbeatSap;
+    private RawLink link;
+    private final String roleBefore = System.getProperty(ServerNode.ROLE_PROPERTY);
+
+    @BeforeEach
+    void startBackup() throws IOException {
+        primaryStandIn = new ProcessBuilder("sleep", "300").start();
+        events = directory.resolve("events");
+        config = NodeTestSupport.config(OptionalLong.of(primaryStandIn.pid()), events, Optional.empty());
+        heartbeatSap = new ServerSocket();
+        heartbeatSap.bind(config.heartbeatSap());
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    heartbeatLinks.add(heartbeatSap.accept()); // held open; what the backup sends is not read
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }, "heartbeat-sap");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        node = new ServerNode(config, new CodecRequestEvaluator(), new NodeTestSupport.MemoryPersistence(), ticker,
+                (c, pid) -> {
+                    throw new IOException("no backup children in this test");
+                });
+        node.start(new TupleSpace());
+        exit = CompletableFuture.supplyAsync(node::awaitExit);
+    }
+
+    @AfterEach
+    void stopEverything() throws IOException {
+        if (!exit.isDone()) {
+            node.exit(99);
+        }
+        exit.orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
+        if (link != null) {
+            link.close();
+        }
+        heartbeatSap.close();
+        for (Socket socket : heartbeatLinks) {
+            socket.close();
+        }
+        primaryStandIn.destroyForcibly();
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        if (roleBefore == null) {
+            System.clearProperty(ServerNode.ROLE_PROPERTY);
+        } else {
+            System.setProperty(ServerNode.ROLE_PROPERTY, roleBefore);
+        }
+    }
+
+    private void beginSnapshot() throws IOException, InterruptedException {
+        link = RawLink.connect(config.backupSap());
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid()));
+    }
+
+    private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {
+        beginSnapshot();
+        link.send(new ReplicationMessage.SnapshotPairs(List.copyOf(primarySpace.pairs())));
+        link.send(new ReplicationMessage.SnapshotEnd(0, primarySpace.digest()));
+        return (ReplicationMessage.Ack) link.readSkippingHeartbeats();
+    }
+
+    private int exitStatus() {
+        return exit.orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void aSnapshotEndWithoutHeartbeatsYetIsNoFailure() throws Exception {
+        ReplicationMessage.Ack ack = catchUp(new TupleSpace());
+        assertThat(ack.index()).isZero();
+        // The backup beats on the replication link too: the primary hears it before the heartbeat link is adopted.
+        assertThat(link.read()).isInstanceOf(ReplicationMessage.Heartbeat.class);
+
+        // 30 intervals of silence right after the snapshot's end: the primary's heartbeats have not started yet.
+        ticker.advance(Duration.ofSeconds(3));
+        ticker.awaitReads(5);
+
+        link.send(new ReplicationMessage.Stop("end of test"));
+        assertThat(exitStatus()).isZero();
+        assertThat(primaryStandIn.isAlive()).as("the healthy primary was not fenced").isTrue();
+        assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
+    }
+
+    @Test
+    void aPrimaryLostBeforeTheSnapshotEndsIsNeitherFencedNorReplaced() throws Exception {
+        beginSnapshot();
+        link.send(new ReplicationMessage.SnapshotPairs(List.of(new Pair(Tuple.parse("user,1"), Tuple.parse("alice")))));
+        link.close(); // the primary is gone before the snapshot's end
+
+        assertThat(exitStatus()).isEqualTo(1);
+        assertThat(primaryStandIn.isAlive()).as("a backup without a complete copy fences nobody").isTrue();
+        NodeTestSupport.await(() -> {
+            try {
+                return NodeTestSupport.events(events).contains("takeover_refused");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the takeover_refused operator event");
+        assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
+    }
+
+    @Test
+    void aFrameTheBackupCannotDecodeStopsTheBackupNotThePrimary() throws Exception {
+        catchUp(new TupleSpace());
+        link.sendRaw(new byte[] {99, 1, 2, 3}); // no such message type: the backup's own link is broken
+
+        assertThat(exitStatus()).isEqualTo(1);
+        assertThat(primaryStandIn.isAlive()).as("the healthy primary was not fenced").isTrue();
+        assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
+    }
+
+    @Test
+    void aStopBeforeAnySnapshotEndsTheBackupWithStatusZero() throws Exception {
+        link = RawLink.connect(config.backupSap());
+        link.send(new ReplicationMessage.Stop("SHUTDOWN while the backup was starting"));
+
+        assertThat(exitStatus()).isZero();
+    }
+}

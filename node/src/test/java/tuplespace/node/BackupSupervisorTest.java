@@ -1,0 +1,201 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tuplespace.codec.frame.Frame;
+import tuplespace.node.NodeTestSupport.FakeProcess;
+import tuplespace.node.NodeTestSupport.FakeTicker;
+import tuplespace.node.NodeTestSupport.MemoryPersistence;
+import tuplespace.node.NodeTestSupport.RawLink;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.TupleSpace;
+
+/**
+ * A real primary in this JVM whose backup child is a {@link FakeProcess}: the test plays the backup on BACKUP_SAP
+ * and the proxy on PROXY_SAP over loopback, with virtual time for the heartbeat monitor.
+ */
+@Timeout(90)
+class BackupSupervisorTest {
+
+    @TempDir
+    Path directory;
+    private final FakeTicker ticker = new FakeTicker();
+    private final MemoryPersistence persistence = new MemoryPersistence();
+    private final List<FakeProcess> children = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> closeAtEnd = new CopyOnWriteArrayList<>();
+    private final String roleBefore = System.getProperty(ServerNode.ROLE_PROPERTY);
+    private volatile boolean childrenDieWhenKilled = true;
+    private volatile Runnable onKill = () -> { };
+    private Path events;
+    private NodeConfig config;
+    private ServerNode node;
+    private CompletableFuture<Integer> exit;
+
+    @BeforeEach
+    void configure() {
+        events = directory.resolve("events");
+        config = NodeTestSupport.config(OptionalLong.empty(), events, Optional.of(directory.resolve("space.json")));
+    }
+
+    private void startPrimary() {
+        node = new ServerNode(config, new CodecRequestEvaluator(), persistence, ticker, (c, pid) -> {
+            FakeProcess child = new FakeProcess(childrenDieWhenKilled, () -> onKill.run());
+            children.add(child);
+            return child;
+        });
+        node.start(new TupleSpace());
+        exit = CompletableFuture.supplyAsync(node::awaitExit);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (exit != null && !exit.isDone()) {
+            node.exit(99);
+        }
+        if (exit != null) {
+            exit.orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
+        }
+        for (AutoCloseable closeable : closeAtEnd) {
+            closeable.close();
+        }
+        children.forEach(child -> child.exit(0));
+        if (roleBefore == null) {
+            System.clearProperty(ServerNode.ROLE_PROPERTY);
+        } else {
+            System.setProperty(ServerNode.ROLE_PROPERTY, roleBefore);
+        }
+    }
+
+    private ServerSocket listen(java.net.InetSocketAddress address) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setSoTimeout(30_000);
+        server.bind(address);
+        closeAtEnd.add(server);
+        return server;
+    }
+
+    private RawLink accept(ServerSocket server) throws IOException {
+        RawLink link = new RawLink(server.accept());
+        closeAtEnd.add(link);
+        return link;
+    }
+
+    /** Plays the backup up to live: takes the (empty) snapshot and acknowledges its end. */
+    private RawLink liveBackup(ServerSocket backupSap) throws IOException, InterruptedException {
+        RawLink backup = accept(backupSap);
+        assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
+        NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
+        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), children.get(0).pid()));
+        return backup;
+    }
+
+    @Test
+    void aFailedBackupIsKilledBeforeItsLinksClose() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap()); // accepts, never answers: the primary just waits
+        childrenDieWhenKilled = false;
+        startPrimary();
+        RawLink backup = liveBackup(backupSap);
+        accept(proxySap);
+        AtomicReference<Boolean> linkOpenAtKill = new AtomicReference<>();
+        onKill = () -> {
+            try {
+                linkOpenAtKill.compareAndSet(null, !backup.closesWithin(Duration.ofMillis(300)));
+            } catch (IOException e) {
+                linkOpenAtKill.compareAndSet(null, false);
+            }
+        };
+
+        ticker.advance(Duration.ofSeconds(2)); // 20 heartbeat intervals of silence from the backup
+        NodeTestSupport.await(() -> linkOpenAtKill.get() != null, "the failed backup to be killed");
+
+        assertThat(linkOpenAtKill.get()).as("the replication link was still open when the backup was killed").isTrue();
+        children.get(0).exit(137); // now it is gone ...
+        assertThat(backup.closesWithin(Duration.ofSeconds(30))).as("... and only then the link closes").isTrue();
+        assertThat(NodeTestSupport.events(events)).contains("backup_failed");
+    }
+
+    @ParameterizedTest(name = "the backup acknowledges before it stops: {0}")
+    @ValueSource(booleans = {true, false})
+    void shutdownAnswersTheUpdatesItSaved(boolean finalAcknowledgement) throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        RawLink backup = liveBackup(backupSap);
+        RawLink proxy = accept(proxySap);
+        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
+        proxy.sendFrame(new Frame.Registered(1));
+        proxy.sendFrame(new Frame.Request(7, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"1\"],[\"v\"]]]}"));
+        ReplicationMessage.Entries entries = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
+        assertThat(entries.entries()).hasSize(1); // replicated; its answer waits for an acknowledgement
+
+        assertThat(shutdownLine()).startsWith("ok");
+        assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
+        if (finalAcknowledgement) {
+            backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid()));
+        }
+        backup.close();
+        children.get(0).exit(0);
+
+        Frame answer = proxy.readFrame();
+        while (answer instanceof Frame.Ping) {
+            answer = proxy.readFrame();
+        }
+        assertThat(answer).as("the saved update is answered before the link closes").isInstanceOf(Frame.Answer.class);
+        assertThat(((Frame.Answer) answer).answer()).contains("\"status\":\"ok\"");
+        assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+        assertThat(persistence.saves).isEqualTo(1);
+    }
+
+    @Test
+    void shutdownWhileTheBackupStartsTellsItToStopInsteadOfKillingIt() throws Exception {
+        startPrimary(); // BACKUP_SAP is not listening yet: the backup JVM is still starting
+        NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
+
+        assertThat(shutdownLine()).startsWith("ok");
+        RawLink backup = accept(listen(config.backupSap())); // the backup listens at last
+        assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
+        assertThat(children.get(0).killed).as("the starting backup was not killed").isFalse();
+        children.get(0).exit(0);
+        assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+    }
+
+    /** SHUTDOWN on the primary's shutdown SAP, retried while it is not bound yet. */
+    private String shutdownLine() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(config.shutdownSap(), 1000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("SHUTDOWN\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package tuplespace.node;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
+import tuplespace.failure.Ticker;
+import tuplespace.replication.ReplicationCodec;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.TupleSpace;
+
+/** In-process node tests: virtual time, free ports, configs, and raw sockets that speak replication frames. */
+final class NodeTestSupport {
+
+    private NodeTestSupport() {
+    }
+
+    /** Virtual time moved by hand; counts its reads so a test can wait until the node's timer has looked at it. */
+    static final class FakeTicker implements Ticker {
+        private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        private final AtomicLong reads = new AtomicLong();
+
+        @Override
+        public long nanos() {
+            reads.incrementAndGet();
+            return now.get();
+        }
+
+        void advance(Duration by) {
+            now.addAndGet(by.toNanos());
+        }
+
+        long reads() {
+            return reads.get();
+        }
+
+        /** Waits (bounded) until the clock was read {@code more} more times: the node's timers saw the new time. */
+        void awaitReads(int more) throws InterruptedException {
+            long target = reads() + more;
+            await(() -> reads() >= target, "the node's timer to read the clock " + more + " more times");
+        }
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    /** A node config on free loopback ports; heartbeats 100 ms × 10; events appended to {@code events}. */
+    static NodeConfig config(OptionalLong primaryHandle, Path events, Optional<Path> saveFile) {
+        return new NodeConfig(loopback(freePort()), loopback(freePort()), loopback(freePort()), loopback(freePort()),
+                saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100),
+                Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of());
+    }
+
+    static String events(Path events) throws IOException {
+        return Files.exists(events) ? Files.readString(events) : "";
+    }
+
+    /**
+     * Stands in for the backup child process: no JVM is started. It dies when killed unless told otherwise, and
+     * {@link #exit} ends it as a process would; {@code onKill} runs on the killer's thread at the moment of SIGKILL.
+     */
+    static final class FakeProcess extends Process {
+        private static final AtomicLong PIDS = new AtomicLong(4_000_000);
+        private final long pid = PIDS.incrementAndGet();
+        private final java.util.concurrent.CompletableFuture<Process> exited = new java.util.concurrent.CompletableFuture<>();
+        private final boolean diesWhenKilled;
+        private final Runnable onKill;
+        private volatile int status;
+        volatile boolean killed;
+
+        FakeProcess(boolean diesWhenKilled, Runnable onKill) {
+            this.diesWhenKilled = diesWhenKilled;
+            this.onKill = onKill;
+        }
+
+        void exit(int exitStatus) {
+            status = exitStatus;
+            exited.complete(this);
+        }
+
+        @Override
+        public Process destroyForcibly() {
+            killed = true;
+            onKill.run();
+            if (diesWhenKilled) {
+                exit(137);
+            }
+            return this;
+        }
+
+        @Override
+        public void destroy() {
+            destroyForcibly();
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Process> onExit() {
+            return exited;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exited.isDone();
+        }
+
+        @Override
+        public int exitValue() {
+            if (!exited.isDone()) {
+                throw new IllegalThreadStateException("still running");
+            }
+            return status;
+        }
+
+        @Override
+        public int waitFor() {
+            return exited.join().exitValue();
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return InputStream.nullInputStream();
+        }
+    }
+
+    /** Saves nothing to disk: remembers the last space saved. */
+    static final class MemoryPersistence implements SpacePersistence {
+        volatile int saves;
+
+        @Override
+        public TupleSpace load(Path file) {
+            return new TupleSpace();
+        }
+
+        @Override
+        public void save(Path file, TupleSpace space) {
+            saves++;
+        }
+    }
+
+    /** One replication-link end on a plain socket: 4-byte length, then a {@link ReplicationCodec} payload. */
+    static final class RawLink implements AutoCloseable {
+        final Socket socket;
+        private final DataInputStream in;
+        private final DataOutputStream out;
+
+        RawLink(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(30_000);
+            this.in = new DataInputStream(socket.getInputStream());
+            this.out = new DataOutputStream(socket.getOutputStream());
+        }
+
+        /** Connects, retrying while the node is still starting (bounded). */
+        static RawLink connect(InetSocketAddress address) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(address, 1000);
+                    return new RawLink(socket);
+                } catch (IOException e) {
+                    socket.close();
+                    if (System.nanoTime() - deadline > 0) {
+                        throw e;
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+
+        void send(ReplicationMessage message) throws IOException {
+            ByteBuf payload = Unpooled.buffer();
+            try {
+                ReplicationCodec.encode(message, payload);
+                sendRaw(ByteBufBytes.of(payload));
+            } finally {
+                payload.release();
+            }
+        }
+
+        void sendRaw(byte[] payload) throws IOException {
+            out.writeInt(payload.length);
+            out.write(payload);
+            out.flush();
+        }
+
+        ReplicationMessage read() throws IOException {
+            byte[] payload = new byte[in.readInt()];
+            in.readFully(payload);
+            return ReplicationCodec.decode(Unpooled.wrappedBuffer(payload));
+        }
+
+        /** The next message that is not a heartbeat. */
+        ReplicationMessage readSkippingHeartbeats() throws IOException {
+            ReplicationMessage message;
+            do {
+                message = read();
+            } while (message instanceof ReplicationMessage.Heartbeat);
+            return message;
+        }
+
+        /**
+         * Reads and drops what arrives until the peer closes the link (true) or it stays silent for {@code silence}
+         * (false: the link is open).
+         */
+        boolean closesWithin(Duration silence) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout((int) silence.toMillis());
+            try {
+                InputStream raw = socket.getInputStream();
+                byte[] buffer = new byte[8192];
+                while (raw.read(buffer) >= 0) {
+                    // discard
+                }
+                return true;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true; // reset: closed as well
+            } finally {
+                socket.setSoTimeout(before);
+            }
+        }
+
+        void sendFrame(Frame frame) throws IOException {
+            ByteBuf payload = Unpooled.buffer();
+            try {
+                FrameCodec.encode(frame, payload);
+                sendRaw(ByteBufBytes.of(payload));
+            } finally {
+                payload.release();
+            }
+        }
+
+        /** The next proxy⇄primary frame; null at the end of the stream. */
+        Frame readFrame() throws IOException {
+            int length;
+            try {
+                length = in.readInt();
+            } catch (java.io.EOFException e) {
+                return null;
+            }
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            return FrameCodec.decode(Unpooled.wrappedBuffer(payload));
+        }
+
+        OutputStream rawOutput() {
+            return out;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static final class ByteBufBytes {
+        private ByteBufBytes() {
+        }
+
+        static byte[] of(ByteBuf buffer) {
+            byte[] bytes = new byte[buffer.readableBytes()];
+            buffer.getBytes(buffer.readerIndex(), bytes);
+            return bytes;
+        }
+    }
+}
