@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import tuplespace.codec.frame.Frame;
-import tuplespace.pattern.MatchBudget;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
 
@@ -28,11 +27,18 @@ final class ExactlyOnceRequests {
     private final ReplicatedState state;
     private final RequestEvaluator evaluator;
     private final Duration matchBudget;
+    private final MatchClock matchClock;
 
+    /** Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving thread. */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget) {
+        this(state, evaluator, matchBudget, MatchClock.ofCurrentThread());
+    }
+
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock) {
         this.state = state;
         this.evaluator = evaluator;
         this.matchBudget = matchBudget;
+        this.matchClock = matchClock;
     }
 
     Handled handle(Frame.Request request) {
@@ -41,8 +47,9 @@ final class ExactlyOnceRequests {
             // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
             return new Handled(remembered.get(), Optional.empty());
         }
+        // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time spent descheduled.
         RequestEvaluator.Evaluation evaluation = evaluator.evaluate(request.line(), state.space(),
-                MatchBudget.of(matchBudget, System::nanoTime));
+                matchClock.budget(matchBudget));
         if (!evaluation.update()) {
             // Delivered answers stay remembered until this connection's next update carries the floor (or it closes).
             return new Handled(evaluation.answer(), Optional.empty());
