@@ -130,13 +130,14 @@ final class PrimaryNode {
         }
         clients.add(request.conn());
         ExactlyOnceRequests.Handled handled = requests.handle(request);
-        handled.change().ifPresent(this::append);
+        handled.changes().forEach(this::append);
         // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
         release.offer(lastIndex, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
     }
 
     void onClientClosed(long conn) {
         clients.remove(conn);
+        requests.connectionClosed(conn);
         if (!stopping && state.answers().hasConnection(conn)) {
             state.answers().close(conn);
             append(new Change.Closed(conn));
