@@ -8,9 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Answers;
+import tuplespace.codec.Status;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.space.Effect;
 
 /**
@@ -24,10 +30,25 @@ import tuplespace.space.Effect;
  * that has POST 55 would give a different answer. So before an update on a connection is replicated, the answers
  * of that connection's earlier reads not yet known delivered (seq above the floor) are remembered and replicated
  * first, as entries with an empty effect. A read not followed by an update on its connection needs nothing:
- * evaluating it again on the new primary is a linearizable answer. Runs on the node's event loop (or on scratch
- * state in {@link TakeoverWarmUp}).
+ * evaluating it again on the new primary is a linearizable answer.
+ *
+ * <p>Every request accepted is answered (the proxy never expires a request a registered primary holds):
+ * <ul>
+ *   <li>An answer over {@link FrameCodec#MAX_ANSWER_BYTES} cannot travel; it is replaced by an {@code unavailable}
+ *       error that says so ("answer too large", as the proxy says for frames over its own limit). An update's effect
+ *       stands, and the error is the answer remembered and replicated for it, so a resend gets the same.</li>
+ *   <li>An unexpected exception while evaluating is logged at ERROR with the request and answered
+ *       {@code unavailable} ("internal error"); serving goes on. The error is remembered like an update's answer. If
+ *       the failed evaluation changed the space anyway, there is no effect to replicate: that is a broken replication
+ *       invariant, and the node stops (fail-stop).</li>
+ * </ul>
+ * Runs on the node's event loop (or on scratch state in {@link TakeoverWarmUp}).
  */
 final class ExactlyOnceRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceRequests.class);
+    /** How much of a failed request line goes into the ERROR log line. */
+    private static final int LOGGED_LINE_CHARS = 500;
 
     /** The answer to send and, for an update evaluated now, the changes to append to the replication log, in order. */
     record Handled(String answer, List<Change.Applied> changes) {
@@ -45,6 +66,7 @@ final class ExactlyOnceRequests {
     private final RequestEvaluator evaluator;
     private final Duration matchBudget;
     private final MatchClock matchClock;
+    private final long maxAnswerBytes;
     /** Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only. */
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
@@ -54,10 +76,20 @@ final class ExactlyOnceRequests {
     }
 
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock) {
+        this(state, evaluator, matchBudget, matchClock, FrameCodec.MAX_ANSWER_BYTES);
+    }
+
+    /** {@code maxAnswerBytes}: the longest answer text (UTF-8) an ANSWER frame may carry; smaller in tests. */
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock,
+                        long maxAnswerBytes) {
+        if (maxAnswerBytes < 1) {
+            throw new IllegalArgumentException("expected a positive answer size limit, found " + maxAnswerBytes);
+        }
         this.state = state;
         this.evaluator = evaluator;
         this.matchBudget = matchBudget;
         this.matchClock = matchClock;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     Handled handle(Frame.Request request) {
@@ -67,9 +99,7 @@ final class ExactlyOnceRequests {
             // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
             return new Handled(remembered.get(), List.of());
         }
-        // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time spent descheduled.
-        RequestEvaluator.Evaluation evaluation = evaluator.evaluate(request.line(), state.space(),
-                matchClock.budget(matchBudget));
+        RequestEvaluator.Evaluation evaluation = withSendableAnswer(request, evaluate(request));
         if (!evaluation.update()) {
             rememberUntilDelivered(request, evaluation.answer());
             return new Handled(evaluation.answer(), List.of());
@@ -80,6 +110,68 @@ final class ExactlyOnceRequests {
         state.recordAnswer(applied);
         changes.add(applied);
         return new Handled(evaluation.answer(), changes);
+    }
+
+    /** Evaluates {@code request}; an unexpected failure that changed nothing becomes an error answer. */
+    private RequestEvaluator.Evaluation evaluate(Frame.Request request) {
+        long digestBefore = state.space().digest();
+        int sizeBefore = state.space().size();
+        try {
+            // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time spent descheduled.
+            return evaluator.evaluate(request.line(), state.space(), matchClock.budget(matchBudget));
+        } catch (RuntimeException | StackOverflowError failure) {
+            String line = request.line().length() <= LOGGED_LINE_CHARS ? request.line()
+                    : request.line().substring(0, LOGGED_LINE_CHARS) + "... (" + request.line().length() + " chars)";
+            if (state.space().digest() != digestBefore || state.space().size() != sizeBefore) {
+                throw new ReplicationInvariantException("evaluating conn " + Long.toHexString(request.conn()) + " seq "
+                        + request.seq() + " failed half-way (" + failure + ") and changed the space with no effect to"
+                        + " replicate; request: " + line);
+            }
+            LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
+                    Long.toHexString(request.conn()), request.seq(), line, failure);
+            // Remembered like an update's answer (update = true): a resend after a failover gets the same error.
+            return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+                    "internal error: expected to evaluate the request, found " + failure.getClass().getSimpleName()
+                            + "; nothing was changed; the server log has the details"), Effect.NONE, true);
+        }
+    }
+
+    /** The evaluation, or, when its answer is too large for an ANSWER frame, the same with an error answer instead. */
+    private RequestEvaluator.Evaluation withSendableAnswer(Frame.Request request, RequestEvaluator.Evaluation evaluation) {
+        String answer = evaluation.answer();
+        if ((long) answer.length() * 3 <= maxAnswerBytes) {
+            return evaluation; // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for two): no need to count
+        }
+        long bytes = utf8Length(answer);
+        if (bytes <= maxAnswerBytes) {
+            return evaluation;
+        }
+        LOG.warn("the answer to conn {} seq {} would be {} bytes, over the limit of {}; answering an error instead",
+                Long.toHexString(request.conn()), request.seq(), bytes, maxAnswerBytes);
+        String carriedOut = evaluation.update() ? "the update was applied, but its answer cannot be sent"
+                : "nothing was changed";
+        return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+                "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found " + bytes
+                        + " bytes; " + carriedOut + "; narrow the patterns"), evaluation.effect(), evaluation.update());
+    }
+
+    /** The UTF-8 length of {@code text} in bytes, without encoding it (an unpaired surrogate counts 3: never an under-count). */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** The client connection closed: its undelivered reads will never be asked for again. */
