@@ -17,6 +17,7 @@ import tuplespace.replication.AnswerRelease;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
 import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.replication.ReplicationMessage;
 
 /**
@@ -36,6 +37,10 @@ final class PrimaryNode {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
+    /** Requests served per event-loop turn at most; then heartbeats and acknowledgements get their turn. */
+    private static final int MAX_REQUESTS_PER_TURN = 256;
+    /** About this much serving per turn at most (one request may take up to the match budget on its own). */
+    private static final Duration MAX_WORK_PER_TURN = Duration.ofMillis(10);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -48,6 +53,7 @@ final class PrimaryNode {
     private final Set<Long> clients = new HashSet<>();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
+    private final BoundedTurns<Frame> fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
     private long lastIndex;
     private boolean flushScheduled;
@@ -65,6 +71,9 @@ final class PrimaryNode {
         this.release = new AnswerRelease<>(this::sendAnswer);
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
+        // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
+        this.fromProxy = new BoundedTurns<>(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
+                proxy.reading(), System::nanoTime, MAX_REQUESTS_PER_TURN, MAX_WORK_PER_TURN);
     }
 
     void start() {
@@ -124,10 +133,44 @@ final class PrimaryNode {
         }
     }
 
+    /** A REQUEST or CLOSED frame from the proxy: served in arrival order, a bounded amount per loop turn. */
     void onRequest(Frame.Request request) {
+        if (!stopping) {
+            fromProxy.add(request);
+        }
+    }
+
+    void onClientClosed(long conn) {
+        if (!stopping) {
+            fromProxy.add(new Frame.Closed(conn));
+        }
+    }
+
+    /** True while requests are queued and the proxy link is not read (its silence is ours, not the proxy's). */
+    boolean servingBacklog() {
+        return fromProxy.paused();
+    }
+
+    private void serve(Frame frame) {
         if (stopping) {
             return;
         }
+        try {
+            if (frame instanceof Frame.Request request) {
+                serveRequest(request);
+            } else if (frame instanceof Frame.Closed closed) {
+                clientClosed(closed.conn());
+            }
+        } catch (ReplicationInvariantException e) {
+            stopping = true;
+            node.failStop(e.getMessage());
+        } catch (RuntimeException e) {
+            // Not an evaluation failure (ExactlyOnceRequests answers those): a bug of ours; keep serving the others.
+            LOG.error("primary failed to serve {}; serving goes on", frame, e);
+        }
+    }
+
+    private void serveRequest(Frame.Request request) {
         clients.add(request.conn());
         ExactlyOnceRequests.Handled handled = requests.handle(request);
         handled.changes().forEach(this::append);
@@ -135,10 +178,10 @@ final class PrimaryNode {
         release.offer(lastIndex, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
     }
 
-    void onClientClosed(long conn) {
+    private void clientClosed(long conn) {
         clients.remove(conn);
         requests.connectionClosed(conn);
-        if (!stopping && state.answers().hasConnection(conn)) {
+        if (state.answers().hasConnection(conn)) {
             state.answers().close(conn);
             append(new Change.Closed(conn));
         }

@@ -80,6 +80,25 @@ final class ProxyLink {
         }
     }
 
+    /** Reading from the current link off and on, for {@link BoundedTurns}. */
+    BoundedTurns.Reading reading() {
+        return new BoundedTurns.Reading() {
+            @Override
+            public void pause() {
+                if (channel != null) {
+                    channel.config().setAutoRead(false);
+                }
+            }
+
+            @Override
+            public void resume() {
+                if (channel != null) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        };
+    }
+
     void close() {
         closing = true;
         if (channel != null) {
@@ -124,6 +143,8 @@ final class ProxyLink {
             if (event instanceof IdleStateEvent idle) {
                 if (idle.state() == IdleState.WRITER_IDLE) {
                     context.writeAndFlush(new Frame.Ping(System.nanoTime()));
+                } else if (idle.state() == IdleState.READER_IDLE && primary.servingBacklog()) {
+                    LOG.debug("the proxy link is not read while a backlog of requests is served");
                 } else if (idle.state() == IdleState.READER_IDLE) {
                     LOG.warn("the proxy link was silent for {}; closing it", SILENCE_LIMIT);
                     context.close();
