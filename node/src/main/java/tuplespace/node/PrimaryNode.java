@@ -117,6 +117,11 @@ final class PrimaryNode {
     }
 
     void onRegistered(long proxyPid) {
+        if (registered) {
+            // The same (epoch, pid) again after a lost link: the proxy resends what it has not had answered.
+            LOG.warn("primary epoch {} registered again with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
+            return;
+        }
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
         if (takeover.isPresent()) {
@@ -125,6 +130,11 @@ final class PrimaryNode {
             // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup.
             node.loop().schedule(this::startBackupUnlessStopping, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The proxy link closed; the link registers again. What it had queued, the proxy will send again. */
+    void onProxyLinkLost() {
+        fromProxy.clear();
     }
 
     private void startBackupUnlessStopping() {
@@ -271,16 +281,22 @@ final class PrimaryNode {
         stopWithoutSaving(1);
     }
 
-    void onProxyLost(String why) {
+    /**
+     * No registration with the proxy within --primary-register-timeout. A primary that served, or took over a
+     * space, counts the proxy as failed: it saves SAVE_FILE, stops the backup and exits 0 (SPEC §4). A fresh primary
+     * that never registered has served nothing (its space is INIT_FILE's): it stops the backup and exits 1 without
+     * overwriting SAVE_FILE.
+     */
+    void onProxyUnreachable(String why) {
         if (stopping) {
             return;
         }
-        node.notifyOperator(OperatorEvent.PROXY_LOST, why);
-        shutdown("the proxy link was lost: " + why);
-    }
-
-    void onProxyUnreachable(String why) {
-        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why);
+        if (registered || takeover.isPresent()) {
+            node.notifyOperator(registered ? OperatorEvent.PROXY_LOST : OperatorEvent.PROXY_UNREACHABLE, why);
+            shutdown("the proxy failed: " + why);
+            return;
+        }
+        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
         stopping = true;
         backup.stop(() -> {
             closeLinks();
@@ -336,9 +352,5 @@ final class PrimaryNode {
 
     boolean stopping() {
         return stopping;
-    }
-
-    boolean registered() {
-        return registered;
     }
 }
