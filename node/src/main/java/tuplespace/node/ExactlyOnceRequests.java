@@ -1,31 +1,56 @@
 package tuplespace.node;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Answers;
+import tuplespace.codec.Status;
 import tuplespace.codec.frame.Frame;
-import tuplespace.pattern.MatchBudget;
+import tuplespace.codec.frame.FrameCodec;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.space.Effect;
 
 /**
  * What one request from the proxy does to the replicated state (SPEC §4: each update applied exactly once
- * across a failover, with the answer it got the first time). A request whose answer is remembered gets that
- * answer and changes nothing; an update is evaluated, remembered, and gives the log entry to replicate, which
- * also carries the request's floor; anything else (a read) is evaluated and changes nothing, unless a later
- * update on the same connection comes while its delivery is unconfirmed (see {@link #handle}). Runs on the
- * node's event loop (or on scratch state in {@link ServingWarmUp}).
+ * across a failover, and a client sees the same answer it would have seen without the failure). A request whose
+ * answer is remembered gets that answer and changes nothing; an update is evaluated, remembered, and gives the
+ * log entries to replicate, which also carry the request's floor; a read is evaluated and changes nothing.
+ *
+ * <p>Reads before an update: a client may pipeline GET (seq 51) then POST (seq 55). If the primary dies after
+ * replicating POST 55 but before GET 51's answer left, the proxy resends both, and re-evaluating GET 51 on a state
+ * that has POST 55 would give a different answer. So before an update on a connection is replicated, the answers
+ * of that connection's earlier reads not yet known delivered (seq above the floor) are remembered and replicated
+ * first, as entries with an empty effect. A read not followed by an update on its connection needs nothing:
+ * evaluating it again on the new primary is a linearizable answer.
+ *
+ * <p>Every request accepted is answered (the proxy never expires a request a registered primary holds):
+ * <ul>
+ *   <li>An answer over {@link FrameCodec#MAX_ANSWER_BYTES} cannot travel; it is replaced by an {@code unavailable}
+ *       error that says so ("answer too large", as the proxy says for frames over its own limit). An update's effect
+ *       stands, and the error is the answer remembered and replicated for it, so a resend gets the same.</li>
+ *   <li>An unexpected exception while evaluating is logged at ERROR with the request and answered
+ *       {@code unavailable} ("internal error"); serving goes on. The error is remembered like an update's answer. If
+ *       the failed evaluation changed the space anyway, there is no effect to replicate: that is a broken replication
+ *       invariant, and the node stops (fail-stop).</li>
+ * </ul>
+ * Runs on the node's event loop (or on scratch state in {@link ServingWarmUp}).
  */
 final class ExactlyOnceRequests {
 
-    /** The answer to send and the changes to append to the replication log, in order (none for most reads). */
+    private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceRequests.class);
+    /** How much of a failed request line goes into the ERROR log line. */
+    private static final int LOGGED_LINE_CHARS = 500;
+
+    /** The answer to send and, for an update evaluated now, the changes to append to the replication log, in order. */
     record Handled(String answer, List<Change.Applied> changes) {
         Handled {
             Objects.requireNonNull(answer, "answer");
@@ -33,52 +58,168 @@ final class ExactlyOnceRequests {
         }
     }
 
+    /** A read's answer that the proxy may not have delivered yet. */
+    private record ReadAnswer(long seq, String answer) {
+    }
+
     private final ReplicatedState state;
     private final RequestEvaluator evaluator;
     private final Duration matchBudget;
-    /** Per connection, reads answered above the proxy's floor: the proxy may still send them again. */
-    private final Map<Long, NavigableMap<Long, String>> unconfirmedReads = new HashMap<>();
+    private final MatchClock matchClock;
+    private final long maxAnswerBytes;
+    /** Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only. */
+    private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
+    /** Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving thread. */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget) {
+        this(state, evaluator, matchBudget, MatchClock.ofCurrentThread());
+    }
+
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock) {
+        this(state, evaluator, matchBudget, matchClock, FrameCodec.MAX_ANSWER_BYTES);
+    }
+
+    /** {@code maxAnswerBytes}: the longest answer text (UTF-8) an ANSWER frame may carry; smaller in tests. */
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock,
+                        long maxAnswerBytes) {
+        if (maxAnswerBytes < 1) {
+            throw new IllegalArgumentException("expected a positive answer size limit, found " + maxAnswerBytes);
+        }
         this.state = state;
         this.evaluator = evaluator;
         this.matchBudget = matchBudget;
+        this.matchClock = matchClock;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
-    /**
-     * A read evaluated again after a failover must not see updates that came after it on its connection, which
-     * the new primary applied as backup (a pipelining client would read a value from its own future). So when
-     * an update comes while earlier reads of its connection are unconfirmed, those reads' answers are
-     * replicated first, as effect-free entries, and a resent read finds its answer like a resent update.
-     */
     Handled handle(Frame.Request request) {
-        long conn = request.conn();
-        Optional<String> remembered = state.answers().lookup(conn, request.seq());
+        forgetDeliveredReads(request.conn(), request.floor());
+        Optional<String> remembered = state.answers().lookup(request.conn(), request.seq());
         if (remembered.isPresent()) {
-            // SPEC §4: a resent request is not applied again; it gets the answer it got the first time.
+            // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
             return new Handled(remembered.get(), List.of());
         }
-        RequestEvaluator.Evaluation evaluation = evaluator.evaluate(request.line(), state.space(),
-                MatchBudget.of(matchBudget, System::nanoTime));
+        RequestEvaluator.Evaluation evaluation = withSendableAnswer(request, evaluate(request));
         if (!evaluation.update()) {
-            NavigableMap<Long, String> reads = unconfirmedReads.computeIfAbsent(conn, c -> new TreeMap<>());
-            reads.headMap(request.floor(), true).clear(); // delivered: the proxy will not send them again
-            reads.put(request.seq(), evaluation.answer());
+            rememberUntilDelivered(request, evaluation.answer());
             return new Handled(evaluation.answer(), List.of());
         }
-        List<Change.Applied> changes = new ArrayList<>(2);
-        NavigableMap<Long, String> reads = unconfirmedReads.remove(conn);
-        if (reads != null) {
-            reads.tailMap(request.floor(), false).forEach((seq, answer) ->
-                    changes.add(new Change.Applied(conn, seq, 0, Effect.NONE, answer)));
-        }
-        changes.add(new Change.Applied(conn, request.seq(), request.floor(), evaluation.effect(), evaluation.answer()));
-        changes.forEach(state::recordAnswer);
+        List<Change.Applied> changes = new ArrayList<>(rememberUndeliveredReads(request));
+        Change.Applied applied = new Change.Applied(request.conn(), request.seq(), request.floor(), evaluation.effect(),
+                evaluation.answer());
+        state.recordAnswer(applied);
+        changes.add(applied);
         return new Handled(evaluation.answer(), changes);
     }
 
-    /** The client left: nothing of its will be sent again. */
-    void forget(long conn) {
-        unconfirmedReads.remove(conn);
+    /** Evaluates {@code request}; an unexpected failure that changed nothing becomes an error answer. */
+    private RequestEvaluator.Evaluation evaluate(Frame.Request request) {
+        long digestBefore = state.space().digest();
+        int sizeBefore = state.space().size();
+        try {
+            // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time spent descheduled.
+            return evaluator.evaluate(request.line(), state.space(), matchClock.budget(matchBudget));
+        } catch (RuntimeException | StackOverflowError failure) {
+            String line = request.line().length() <= LOGGED_LINE_CHARS ? request.line()
+                    : request.line().substring(0, LOGGED_LINE_CHARS) + "... (" + request.line().length() + " chars)";
+            if (state.space().digest() != digestBefore || state.space().size() != sizeBefore) {
+                throw new ReplicationInvariantException("evaluating conn " + Long.toHexString(request.conn()) + " seq "
+                        + request.seq() + " failed half-way (" + failure + ") and changed the space with no effect to"
+                        + " replicate; request: " + line);
+            }
+            LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
+                    Long.toHexString(request.conn()), request.seq(), line, failure);
+            // Remembered like an update's answer (update = true): a resend after a failover gets the same error.
+            return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+                    "internal error: expected to evaluate the request, found " + failure.getClass().getSimpleName()
+                            + "; nothing was changed; the server log has the details"), Effect.NONE, true);
+        }
+    }
+
+    /** The evaluation, or, when its answer is too large for an ANSWER frame, the same with an error answer instead. */
+    private RequestEvaluator.Evaluation withSendableAnswer(Frame.Request request, RequestEvaluator.Evaluation evaluation) {
+        String answer = evaluation.answer();
+        if ((long) answer.length() * 3 <= maxAnswerBytes) {
+            return evaluation; // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for two): no need to count
+        }
+        long bytes = utf8Length(answer);
+        if (bytes <= maxAnswerBytes) {
+            return evaluation;
+        }
+        LOG.warn("the answer to conn {} seq {} would be {} bytes, over the limit of {}; answering an error instead",
+                Long.toHexString(request.conn()), request.seq(), bytes, maxAnswerBytes);
+        String carriedOut = evaluation.update() ? "the update was applied, but its answer cannot be sent"
+                : "nothing was changed";
+        return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+                "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found " + bytes
+                        + " bytes; " + carriedOut + "; narrow the patterns"), evaluation.effect(), evaluation.update());
+    }
+
+    /** The UTF-8 length of {@code text} in bytes, without encoding it (an unpaired surrogate counts 3: never an under-count). */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /** The client connection closed: its undelivered reads will never be asked for again. */
+    void connectionClosed(long conn) {
+        undeliveredReads.remove(conn);
+    }
+
+    /** How many read answers are kept for a possible later update (for tests and STATUS-like diagnostics). */
+    int undeliveredReadCount() {
+        return undeliveredReads.values().stream().mapToInt(ArrayDeque::size).sum();
+    }
+
+    private void rememberUntilDelivered(Frame.Request read, String answer) {
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.computeIfAbsent(read.conn(), conn -> new ArrayDeque<>());
+        while (!reads.isEmpty() && reads.peekLast().seq() >= read.seq()) {
+            reads.pollLast(); // resent on a new proxy link: the answer given now is the one that counts
+        }
+        reads.addLast(new ReadAnswer(read.seq(), answer));
+    }
+
+    private void forgetDeliveredReads(long conn, long floor) {
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.get(conn);
+        if (reads == null) {
+            return;
+        }
+        while (!reads.isEmpty() && reads.peekFirst().seq() <= floor) {
+            reads.pollFirst();
+        }
+        if (reads.isEmpty()) {
+            undeliveredReads.remove(conn);
+        }
+    }
+
+    /** The update {@code request} comes next: its connection's undelivered read answers become table entries first. */
+    private List<Change.Applied> rememberUndeliveredReads(Frame.Request request) {
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.remove(request.conn());
+        if (reads == null) {
+            return List.of();
+        }
+        List<Change.Applied> changes = new ArrayList<>(reads.size());
+        for (ReadAnswer read : reads) {
+            if (read.seq() < request.seq()) {
+                Change.Applied remembered = new Change.Applied(request.conn(), read.seq(), request.floor(), Effect.NONE,
+                        read.answer());
+                state.recordAnswer(remembered);
+                changes.add(remembered);
+            }
+        }
+        return changes;
     }
 }

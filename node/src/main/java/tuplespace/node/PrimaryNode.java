@@ -18,6 +18,7 @@ import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.replication.ReplicationMessage;
 
 /**
@@ -35,6 +36,10 @@ final class PrimaryNode {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
+    /** Requests served per event-loop turn at most; then heartbeats and acknowledgements get their turn. */
+    private static final int MAX_REQUESTS_PER_TURN = 256;
+    /** About this much serving per turn at most (one request may take up to the match budget on its own). */
+    private static final Duration MAX_WORK_PER_TURN = Duration.ofMillis(10);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -47,6 +52,7 @@ final class PrimaryNode {
     private final Set<Long> clients = new HashSet<>();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
+    private final BoundedTurns<Frame> fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
     private long lastIndex;
     private boolean flushScheduled;
@@ -64,6 +70,9 @@ final class PrimaryNode {
         this.release = new AnswerRelease<>(this::sendAnswer);
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
+        // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
+        this.fromProxy = new BoundedTurns<>(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
+                proxy.reading(), System::nanoTime, MAX_REQUESTS_PER_TURN, MAX_WORK_PER_TURN);
     }
 
     void start() {
@@ -124,6 +133,11 @@ final class PrimaryNode {
     }
 
     void onRegistered(long proxyPid) {
+        if (registered) {
+            // The same (epoch, pid) again after a lost link: the proxy resends what it has not had answered.
+            LOG.warn("primary epoch {} registered again with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
+            return;
+        }
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
         if (takeover.isPresent()) {
@@ -134,16 +148,55 @@ final class PrimaryNode {
         }
     }
 
+    /** The proxy link closed; the link registers again. What it had queued, the proxy will send again. */
+    void onProxyLinkLost() {
+        fromProxy.clear();
+    }
+
     private void startBackupUnlessStopping() {
         if (!stopping) {
             backup.start();
         }
     }
 
+    /** A REQUEST or CLOSED frame from the proxy: served in arrival order, a bounded amount per loop turn. */
     void onRequest(Frame.Request request) {
+        if (!stopping) {
+            fromProxy.add(request);
+        }
+    }
+
+    void onClientClosed(long conn) {
+        if (!stopping) {
+            fromProxy.add(new Frame.Closed(conn));
+        }
+    }
+
+    /** True while requests are queued and the proxy link is not read (its silence is ours, not the proxy's). */
+    boolean servingBacklog() {
+        return fromProxy.paused();
+    }
+
+    private void serve(Frame frame) {
         if (stopping) {
             return;
         }
+        try {
+            if (frame instanceof Frame.Request request) {
+                serveRequest(request);
+            } else if (frame instanceof Frame.Closed closed) {
+                clientClosed(closed.conn());
+            }
+        } catch (ReplicationInvariantException e) {
+            stopping = true;
+            node.failStop(e.getMessage());
+        } catch (RuntimeException e) {
+            // Not an evaluation failure (ExactlyOnceRequests answers those): a bug of ours; keep serving the others.
+            LOG.error("primary failed to serve {}; serving goes on", frame, e);
+        }
+    }
+
+    private void serveRequest(Frame.Request request) {
         clients.add(request.conn());
         ExactlyOnceRequests.Handled handled = requests.handle(request);
         handled.changes().forEach(this::append);
@@ -151,9 +204,9 @@ final class PrimaryNode {
         release.offer(lastIndex, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
     }
 
-    void onClientClosed(long conn) {
+    private void clientClosed(long conn) {
         clients.remove(conn);
-        requests.forget(conn);
+        requests.connectionClosed(conn);
         if (!stopping && state.answers().hasConnection(conn)) {
             state.answers().close(conn);
             append(new Change.Closed(conn));
@@ -259,16 +312,22 @@ final class PrimaryNode {
         stopWithoutSaving(1);
     }
 
-    void onProxyLost(String why) {
+    /**
+     * No registration with the proxy within --primary-register-timeout. A primary that served, or took over a
+     * space, counts the proxy as failed: it saves SAVE_FILE, stops the backup and exits 0 (SPEC §4). A fresh primary
+     * that never registered has served nothing (its space is INIT_FILE's): it stops the backup and exits 1 without
+     * overwriting SAVE_FILE.
+     */
+    void onProxyUnreachable(String why) {
         if (stopping) {
             return;
         }
-        node.notifyOperator(OperatorEvent.PROXY_LOST, why);
-        shutdown("the proxy link was lost: " + why);
-    }
-
-    void onProxyUnreachable(String why) {
-        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why);
+        if (registered || takeover.isPresent()) {
+            node.notifyOperator(registered ? OperatorEvent.PROXY_LOST : OperatorEvent.PROXY_UNREACHABLE, why);
+            shutdown("the proxy failed: " + why);
+            return;
+        }
+        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
         stopping = true;
         backup.stop(() -> {
             closeLinks();
@@ -324,9 +383,5 @@ final class PrimaryNode {
 
     boolean stopping() {
         return stopping;
-    }
-
-    boolean registered() {
-        return registered;
     }
 }

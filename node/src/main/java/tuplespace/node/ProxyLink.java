@@ -19,12 +19,20 @@ import tuplespace.codec.frame.FrameCodec;
  * The primary's link to the proxy (docs/internals.md "Proxy ⇄ primary frames"): connects to PROXY_SAP,
  * registers, then turns REQUEST and CLOSED frames into calls on {@link PrimaryNode} and carries ANSWERs
  * back. An idle link is probed with PING; a link silent for {@link #SILENCE_LIMIT} counts as lost.
+ *
+ * <p>A lost link is not a failed proxy (SPEC §4 "the primary also saves and stops ... when the proxy fails"): the
+ * link reconnects and registers again with the same (epoch, pid), which the proxy accepts, resending every request
+ * it has not had answered (the answer table keeps updates exactly once). Only when no registration succeeds within
+ * {@code --primary-register-timeout} of the loss does the primary count the proxy as failed. The same bound applies
+ * to the first registration.
  */
 final class ProxyLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyLink.class);
     static final Duration PING_AFTER = Duration.ofSeconds(1);
     static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
+    /** Pause before connecting again after the proxy closed a link that was not registered yet. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -32,6 +40,11 @@ final class ProxyLink {
     private Channel channel;
     private boolean started;
     private boolean closing;
+    /** The current link was answered REGISTERED (requests may flow). */
+    private boolean linkRegistered;
+    /** Counts the attempts to (re)register; a timer or failure of an earlier attempt is ignored. */
+    private long attempt;
+    private long attemptDeadlineNanos;
 
     ProxyLink(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -43,23 +56,51 @@ final class ProxyLink {
         return started;
     }
 
+    /** The first registration. */
     void connect() {
         started = true;
-        long deadline = NodeNetwork.deadline(config.primaryRegisterTimeout());
-        new NodeNetwork(node.loop()).connect(config.proxySap(), initializer(), deadline, () -> !closing,
+        registerWithin(config.primaryRegisterTimeout(), "could not be reached or did not accept the registration");
+    }
+
+    /** Connects and registers, retrying until {@code limit} from now; then the proxy counts as unreachable. */
+    private void registerWithin(Duration limit, String failure) {
+        long thisAttempt = ++attempt;
+        linkRegistered = false;
+        attemptDeadlineNanos = NodeNetwork.deadline(limit);
+        connectOnce(thisAttempt);
+        node.loop().schedule(() -> {
+            if (thisAttempt == attempt && !linkRegistered) {
+                unreachable(thisAttempt, "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + failure
+                        + " within " + config.primaryRegisterTimeout());
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void connectOnce(long thisAttempt) {
+        new NodeNetwork(node.loop()).connect(config.proxySap(), initializer(), attemptDeadlineNanos,
+                () -> thisAttempt == attempt && wanted(),
                 this::onConnected,
-                cause -> primary.onProxyUnreachable("could not connect to the proxy at PROXY_SAP "
+                cause -> unreachable(thisAttempt, "could not connect to the proxy at PROXY_SAP "
                         + NodeNetwork.describe(config.proxySap()) + " within " + config.primaryRegisterTimeout()
                         + ": " + cause));
-        node.loop().schedule(() -> {
-            if (!primary.registered() && !closing && !primary.stopping()) {
-                primary.onProxyUnreachable("the proxy at " + NodeNetwork.describe(config.proxySap())
-                        + " did not accept the registration within " + config.primaryRegisterTimeout());
-            }
-        }, config.primaryRegisterTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean wanted() {
+        return !closing && !primary.stopping();
+    }
+
+    private void unreachable(long thisAttempt, String why) {
+        if (thisAttempt == attempt && !linkRegistered && wanted()) {
+            attempt++; // once per attempt
+            primary.onProxyUnreachable(why);
+        }
     }
 
     private void onConnected(Channel connected) {
+        if (!wanted()) {
+            connected.close();
+            return;
+        }
         channel = connected;
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), NodeNetwork.sapOf(config.shutdownSap()),
                 primary.lastIndex()));
@@ -68,8 +109,40 @@ final class ProxyLink {
                 NodeNetwork.describe(config.proxySap()), primary.lastIndex());
     }
 
+    private void onRegistered(Channel registeredLink, long proxyPid) {
+        if (registeredLink != channel) {
+            return;
+        }
+        linkRegistered = true;
+        attempt++; // the registration timer of this attempt has nothing left to do
+        primary.onRegistered(proxyPid);
+    }
+
+    /** A link closed: before REGISTERED, try again within the same deadline; after it, register again (same epoch, pid). */
+    private void onLinkClosed(Channel closed) {
+        if (closed != channel || !wanted()) {
+            return; // a link we replaced, or we are stopping anyway
+        }
+        if (linkRegistered) {
+            LOG.warn("the proxy link was lost; registering again as epoch {} pid {} for up to {}", node.epoch(),
+                    primary.pid(), config.primaryRegisterTimeout());
+            primary.onProxyLinkLost();
+            registerWithin(config.primaryRegisterTimeout(), "could not be reached or did not accept the registration again after the link"
+                    + " was lost");
+            return;
+        }
+        long thisAttempt = attempt;
+        LOG.warn("the proxy closed the link before accepting the registration; retrying");
+        node.loop().schedule(() -> {
+            if (thisAttempt == attempt && wanted()) {
+                connectOnce(thisAttempt);
+            }
+        }, RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends an answer on the registered link; without one it is dropped (the proxy resends its request). */
     void write(Frame.Answer answer) {
-        if (channel != null && channel.isActive()) {
+        if (linkRegistered && channel != null && channel.isActive()) {
             channel.write(answer, channel.voidPromise());
         }
     }
@@ -78,6 +151,25 @@ final class ProxyLink {
         if (channel != null) {
             channel.flush();
         }
+    }
+
+    /** Reading from the current link off and on, for {@link BoundedTurns}. */
+    BoundedTurns.Reading reading() {
+        return new BoundedTurns.Reading() {
+            @Override
+            public void pause() {
+                if (channel != null) {
+                    channel.config().setAutoRead(false);
+                }
+            }
+
+            @Override
+            public void resume() {
+                if (channel != null) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        };
     }
 
     void close() {
@@ -111,7 +203,7 @@ final class ProxyLink {
             } else if (frame instanceof Frame.Ping ping) {
                 context.writeAndFlush(new Frame.Pong(ping.nanos()));
             } else if (frame instanceof Frame.Registered registered) {
-                primary.onRegistered(registered.proxyPid());
+                onRegistered(context.channel(), registered.proxyPid());
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 primary.onStaleEpoch(stale.currentEpoch());
             } else if (!(frame instanceof Frame.Pong)) {
@@ -124,6 +216,8 @@ final class ProxyLink {
             if (event instanceof IdleStateEvent idle) {
                 if (idle.state() == IdleState.WRITER_IDLE) {
                     context.writeAndFlush(new Frame.Ping(System.nanoTime()));
+                } else if (idle.state() == IdleState.READER_IDLE && primary.servingBacklog()) {
+                    LOG.debug("the proxy link is not read while a backlog of requests is served");
                 } else if (idle.state() == IdleState.READER_IDLE) {
                     LOG.warn("the proxy link was silent for {}; closing it", SILENCE_LIMIT);
                     context.close();
@@ -133,19 +227,7 @@ final class ProxyLink {
 
         @Override
         public void channelInactive(ChannelHandlerContext context) {
-            if (closing || primary.stopping()) {
-                return;
-            }
-            if (primary.registered()) {
-                primary.onProxyLost("the proxy closed the link");
-            } else {
-                LOG.warn("the proxy closed the link before accepting the registration; retrying");
-                node.loop().schedule(() -> {
-                    if (!closing && !primary.stopping()) {
-                        connect();
-                    }
-                }, 100, TimeUnit.MILLISECONDS);
-            }
+            onLinkClosed(context.channel());
         }
 
         @Override

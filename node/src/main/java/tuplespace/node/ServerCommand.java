@@ -78,7 +78,8 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--primary-register-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = ArgumentConverters.DurationConverter.class,
-            description = "how long the primary tries to connect and register with the proxy (default: ${DEFAULT-VALUE})")
+            description = "how long the primary tries to connect and register with the proxy, at start and again after its link is"
+                    + " lost (default: ${DEFAULT-VALUE})")
     private Duration primaryRegisterTimeout;
 
     @Option(names = "--match-budget", paramLabel = "DURATION", defaultValue = "100ms",

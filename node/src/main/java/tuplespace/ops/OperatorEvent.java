@@ -22,9 +22,9 @@ public enum OperatorEvent {
     FAILOVER_COMPLETE("failover_complete", Severity.WARN),
     /** The proxy refused this primary: a primary of the same or a higher epoch was seen. */
     STALE_EPOCH("stale_epoch", Severity.ERROR),
-    /** The primary lost its link to the proxy: it saves and stops. */
+    /** The primary lost its link to the proxy and could not register again in time: it saves and stops. */
     PROXY_LOST("proxy_lost", Severity.ERROR),
-    /** The primary could not register with the proxy in time. */
+    /** The primary could not register with the proxy in time (a takeover saves first; a fresh primary just stops). */
     PROXY_UNREACHABLE("proxy_unreachable", Severity.ERROR),
     /** The node stops on request (SHUTDOWN) or because it lost its backup under {@code --on-backup-loss shutdown}. */
     SHUTDOWN("shutdown", Severity.WARN),

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The answers given to updates, by client connection and request seq (Ratis calls this the retry cache).
- * A request the proxy sends again after a failover finds its answer here and is not applied twice
- * (SPEC §4: exactly once, same answer). Entries go when the proxy reports them delivered ({@code floor})
+ * The answers given to updates, by client connection and request seq (Ratis calls this the retry cache), and to
+ * the reads an update followed on their connection before they were known delivered. A request the proxy sends
+ * again after a failover finds its answer here and is not applied twice (SPEC §4: exactly once, same answer). Entries go when the proxy reports them delivered ({@code floor})
  * or the connection closed; both are replicated, so primary and backup hold the same table.
  */
 public final class AnswerTable {

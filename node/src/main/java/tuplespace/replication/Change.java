@@ -13,7 +13,9 @@ public sealed interface Change permits Change.Applied, Change.Closed {
     /**
      * An update on client connection {@code conn}, request {@code seq}: its effect and the answer it got. It
      * also carries the request's {@code floor} (the proxy delivered every answer up to it on {@code conn}), so
-     * the remembered answers up to it go with no entry of their own: one entry per update.
+     * the remembered answers up to it go with no entry of their own: one entry per update. A read's answer that
+     * an update on its connection follows before it is known delivered travels as an {@code Applied} with an
+     * empty effect, just before that update (SPEC §4: the same answer after a failover).
      */
     record Applied(long conn, long seq, long floor, Effect effect, String answer) implements Change {
         public Applied {

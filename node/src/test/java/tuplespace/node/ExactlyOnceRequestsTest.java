@@ -97,4 +97,65 @@ class ExactlyOnceRequestsTest {
         handleOnPrimary(put(7, 2, 1, "a")); // floor 1: the read's answer reached the client
         assertThat(log).hasSize(1);
     }
+
+    private static Frame.Request get(long conn, long seq, long floor, String keyexp) {
+        return new Frame.Request(conn, seq, floor, "{\"id\":" + seq + ",\"op\":\"GET\",\"key\":\"" + keyexp + "\",\"value\":\".*\"}");
+    }
+
+    private static Frame.Request post(long conn, long seq, long floor, String key, String value) {
+        return new Frame.Request(conn, seq, floor, "{\"id\":" + seq + ",\"op\":\"POST\",\"pairs\":[[[\"" + key + "\"],[\"" + value + "\"]]]}");
+    }
+
+    @Test
+    void aResentReadThatAnUpdateOnItsConnectionFollowedGetsItsFirstAnswerNotOneThatSeesTheUpdate() {
+        handleOnPrimary(put(7, 1, 0, "a"));
+        String firstRead = handleOnPrimary(get(7, 51, 1, "a"));
+        handleOnPrimary(post(7, 55, 1, "a", "changed")); // pipelined: GET 51's answer not delivered yet
+        assertThat(firstRead).contains("\"v\"");
+        // The primary dies before GET 51's answer leaves; the backup has everything the log carried.
+        ReplicatedState backupState = new ReplicatedState(new TupleSpace());
+        log.forEach(backupState::apply);
+        ExactlyOnceRequests newPrimary = requestsOn(backupState);
+        long digest = backupState.space().digest();
+        ExactlyOnceRequests.Handled resentRead = newPrimary.handle(get(7, 51, 1, "a"));
+        ExactlyOnceRequests.Handled resentPost = newPrimary.handle(post(7, 55, 1, "a", "changed"));
+        assertThat(resentRead.answer()).isEqualTo(firstRead);
+        assertThat(resentRead.changes()).isEmpty();
+        assertThat(resentPost.changes()).isEmpty();
+        assertThat(backupState.space().digest()).isEqualTo(digest);
+        // evaluated afresh, GET 51 would have seen POST 55
+        assertThat(newPrimary.handle(get(8, 1, 0, "a")).answer()).contains("changed");
+        assertThat(backupState.answers().entries()).containsExactlyInAnyOrderElementsOf(primaryState.answers().entries());
+    }
+
+    @Test
+    void readsBeforeAnUpdateAreReplicatedAsAnswersWithNoEffectAndOnlyWhileUndelivered() {
+        handleOnPrimary(get(7, 1, 0, ".*"));
+        handleOnPrimary(get(7, 2, 0, ".*"));
+        handleOnPrimary(get(7, 3, 1, ".*")); // the proxy delivered GET 1
+        handleOnPrimary(put(7, 4, 1, "a"));
+        assertThat(log).hasSize(3);
+        assertThat(log.subList(0, 2)).allSatisfy(change -> {
+            Change.Applied read = (Change.Applied) change;
+            assertThat(read.effect().removed()).isEmpty();
+            assertThat(read.effect().written()).isEmpty();
+        });
+        assertThat(log).extracting(change -> ((Change.Applied) change).seq()).containsExactly(2L, 3L, 4L);
+        assertThat(primary.undeliveredReadCount()).isZero();
+        // the next update's floor forgets them like update answers
+        handleOnPrimary(put(7, 5, 4, "b"));
+        assertThat(primaryState.answers().entries()).extracting(entry -> entry.seq()).containsExactly(5L);
+    }
+
+    @Test
+    void undeliveredReadsAreForgottenByTheFloorAndByClosedSoMemoryStaysBounded() {
+        for (long seq = 1; seq <= 50; seq++) {
+            primary.handle(get(7, seq, Math.max(0, seq - 2), ".*"));
+        }
+        assertThat(primary.undeliveredReadCount()).isEqualTo(2);
+        primary.handle(get(8, 1, 0, ".*"));
+        primary.connectionClosed(7);
+        assertThat(primary.undeliveredReadCount()).isEqualTo(1);
+        assertThat(log).isEmpty();
+    }
 }

@@ -1,0 +1,82 @@
+package tuplespace.node;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.pattern.MatchBudget;
+
+/**
+ * Where a request's match budget takes its time from (SPEC §1: no pattern may stall the server). What must be
+ * bounded is the work a request does, so the budget is charged the serving thread's <em>CPU time</em>: a thread
+ * the OS descheduled under load is not charged for the time it did not run, and a plain literal lookup cannot
+ * be cut off because the machine was busy. Without CPU-time support the wall clock is the fallback.
+ *
+ * <p>Reading a thread's CPU time costs a few microseconds (a system call), reading the wall clock tens of
+ * nanoseconds; the budget checks its clock every few hundred character reads. So the clock a budget gets reads
+ * the wall clock first and the CPU time only once the wall clock says the limit may be spent: a thread never runs
+ * for longer than wall time passes, so "wall elapsed &lt; limit" already proves "CPU elapsed &lt; limit", and every
+ * cut-off is decided on CPU time alone.
+ *
+ * <p>A budget made here must be used on the thread that made it (one request, on the node's event loop).
+ */
+final class MatchClock {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MatchClock.class);
+
+    private final LongSupplier wallNanos;
+    private final Optional<LongSupplier> threadCpuNanos;
+
+    MatchClock(LongSupplier wallNanos, Optional<LongSupplier> threadCpuNanos) {
+        this.wallNanos = Objects.requireNonNull(wallNanos, "wallNanos");
+        this.threadCpuNanos = Objects.requireNonNull(threadCpuNanos, "threadCpuNanos");
+    }
+
+    /** The calling thread's CPU time if the JVM measures it (enabling it if needed), else the wall clock. */
+    static MatchClock ofCurrentThread() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try {
+            if (threads.isCurrentThreadCpuTimeSupported()) {
+                if (!threads.isThreadCpuTimeEnabled()) {
+                    threads.setThreadCpuTimeEnabled(true);
+                }
+                if (threads.getCurrentThreadCpuTime() >= 0) {
+                    return new MatchClock(System::nanoTime, Optional.of(threads::getCurrentThreadCpuTime));
+                }
+            }
+        } catch (UnsupportedOperationException | SecurityException e) {
+            LOG.debug("thread CPU time unavailable: {}", e.toString());
+        }
+        LOG.warn("this JVM does not measure thread CPU time: the match budget runs on the wall clock, so a request"
+                + " on a descheduled thread may be cut off early");
+        return new MatchClock(System::nanoTime, Optional.empty());
+    }
+
+    /** Whether budgets are charged CPU time (false: the wall-clock fallback). */
+    boolean chargesCpuTime() {
+        return threadCpuNanos.isPresent();
+    }
+
+    /** A budget of {@code limit} starting now, for one request on the calling thread. */
+    MatchBudget budget(Duration limit) {
+        return MatchBudget.of(limit, charged(limit.toNanos()));
+    }
+
+    /** Nanoseconds charged since now: CPU time, read only once the cheap wall clock could not rule a cut-off out. */
+    private LongSupplier charged(long limitNanos) {
+        long wallStart = wallNanos.getAsLong();
+        if (threadCpuNanos.isEmpty()) {
+            return () -> wallNanos.getAsLong() - wallStart;
+        }
+        LongSupplier cpu = threadCpuNanos.get();
+        long cpuStart = cpu.getAsLong();
+        return () -> {
+            long wallElapsed = wallNanos.getAsLong() - wallStart;
+            return wallElapsed < limitNanos ? wallElapsed : cpu.getAsLong() - cpuStart;
+        };
+    }
+}

@@ -1,0 +1,116 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.codec.frame.Frame;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.Effect;
+import tuplespace.space.SpaceFile;
+import tuplespace.space.TupleSpace;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/**
+ * A primary (here: one that just took over) and its link to a fake proxy in this JVM: a lost link registers again
+ * with the same (epoch, pid), and only a proxy that cannot be reached makes the primary save and stop (SPEC §4).
+ * Its backup child is given a JVM option that does not exist, so it fails at once and the primary serves degraded.
+ */
+@Timeout(60)
+class ProxyLinkLossTest {
+
+    private static final String PUT = "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]]]}";
+
+    @TempDir
+    Path directory;
+    private ServerNode node;
+
+    @AfterEach
+    void stopTheNode() {
+        if (node != null) {
+            node.exit(1);
+            node.awaitExit();
+        }
+    }
+
+    private NodeConfig config(InetSocketAddress proxy) {
+        return new NodeConfig(freeAddress(), proxy, freeAddress(), freeAddress(), Optional.of(saveFile()),
+                OptionalLong.of(1), Optional.empty(), Duration.ofMillis(100), 8, ReplicationMode.SYNC, 0,
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100), Optional.empty(),
+                List.of("-XX:+NoSuchOptionForThisTest"));
+    }
+
+    private Path saveFile() {
+        return directory.resolve("space.json");
+    }
+
+    private void takeOver(NodeConfig config, TupleSpace space) {
+        node = new ServerNode(config, new CodecRequestEvaluator(), new SpaceFilePersistence());
+        node.loop().execute(() -> node.becomePrimary(new ReplicatedState(space), 2, 0,
+                Optional.of(TakeoverTimeline.startingNow())));
+    }
+
+    @Test
+    void aLostLinkRegistersAgainWithTheSameEpochAndPidAndOnlyAnUnreachableProxyMakesItSaveAndStop() throws Exception {
+        try (FakeProxy proxy = new FakeProxy()) {
+            takeOver(config(proxy.address()), new TupleSpace());
+            FakeProxy.Received register = proxy.next(Frame.Register.class);
+            Frame.Register first = (Frame.Register) register.frame();
+            proxy.send(register.link(), new Frame.Registered(1));
+            proxy.send(register.link(), new Frame.Request(7, 1, 0, PUT));
+            String answer = ((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer();
+            assertThat(answer).isEqualTo("{\"id\":1,\"status\":\"ok\",\"pairs\":[]}\n");
+
+            register.link().close().syncUninterruptibly(); // a transient loss, not a failed proxy
+
+            FakeProxy.Received again = proxy.next(Frame.Register.class);
+            Frame.Register second = (Frame.Register) again.frame();
+            assertThat(second.epoch()).isEqualTo(first.epoch());
+            assertThat(second.pid()).isEqualTo(first.pid());
+            proxy.send(again.link(), new Frame.Registered(1));
+            proxy.send(again.link(), new Frame.Request(7, 1, 0, PUT)); // resent: its answer never arrived
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer()).isEqualTo(answer);
+            proxy.send(again.link(), new Frame.Request(7, 2, 1, "GET .* .*"));
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer()).startsWith("ok 1 pair");
+            assertThat(node.exitFuture()).isNotDone();
+
+            proxy.stopListening();
+            again.link().close().syncUninterruptibly(); // now the proxy is gone for good
+            assertThat(node.exitFuture().get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(SpaceFile.load(saveFile()).pairs()).containsExactly(pair("user,1", "alice"));
+        }
+    }
+
+    @Test
+    void aTakeoverThatCannotReachTheProxySavesTheSpaceBeforeItExits() throws Exception {
+        TupleSpace space = new TupleSpace();
+        space.applyEffect(new Effect(List.of(), List.of(pair("user,1", "alice"))));
+        takeOver(config(freeAddress()), space); // nothing listens there
+        assertThat(node.exitFuture().get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(SpaceFile.load(saveFile()).pairs()).containsExactly(pair("user,1", "alice"));
+    }
+
+    private static Pair pair(String key, String value) {
+        return new Pair(Tuple.parse(key), Tuple.parse(value));
+    }
+
+    private static InetSocketAddress freeAddress() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
