@@ -51,7 +51,7 @@ class GarbageIT {
                 assertServiceUnharmed(cluster, before, backup, "after junk on the " + port.getKey() + " port");
                 load.awaitProgress(50, Duration.ofSeconds(30));
             }
-            // Hold the half-open connections longer than a heartbeat failure takes to detect (default 100 ms x 8),
+            // Hold the half-open connections longer than a heartbeat failure takes to detect (default 100 ms x 10),
             // then check again: a silent stranger must not pass for a failed peer.
             Thread.sleep(HOLD_HALF_OPEN.toMillis());
             assertServiceUnharmed(cluster, before, backup, "with half-open connections held on every port");

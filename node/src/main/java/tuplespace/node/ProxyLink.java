@@ -1,6 +1,8 @@
 package tuplespace.node;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -175,7 +177,9 @@ final class ProxyLink {
     void close() {
         closing = true;
         if (channel != null) {
-            channel.close();
+            // Close once every answer already written has reached the socket: a plain close() fails writes still
+            // queued behind a full socket buffer, and those are answers SHUTDOWN promised to deliver.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
