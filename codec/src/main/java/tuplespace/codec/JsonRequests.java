@@ -22,6 +22,11 @@ final class JsonRequests {
     }
 
     static ParsedRequest parse(String line) {
+        return JsonRequestStream.parseValid(line).orElseGet(() -> parseTree(line));
+    }
+
+    /** The full reading: a tree of the whole line, which says exactly what is wrong with it. */
+    static ParsedRequest parseTree(String line) {
         JsonNode root;
         try {
             root = Json.readWhole(line);

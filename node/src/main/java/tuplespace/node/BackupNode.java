@@ -59,6 +59,11 @@ final class BackupNode {
     private boolean mayTakeOver;
     private boolean stopping;
     private boolean takingOver;
+    /**
+     * Entries were applied since the last acknowledgement: one cumulative {@code Ack} goes at the end of the read
+     * batch that carried them ({@code channelReadComplete}), not one per message, and never waits for a timer.
+     */
+    private boolean acknowledgementDue;
 
     BackupNode(ServerNode node, NodeConfig config) {
         this.node = node;
@@ -162,7 +167,7 @@ final class BackupNode {
         node.setEpoch(log.epoch());
         if (caughtUp) {
             checkDigest(entries.digestAfter(), "index " + log.lastIndex());
-            acknowledge();
+            acknowledgementDue = true;
         }
     }
 
@@ -173,7 +178,15 @@ final class BackupNode {
         }
     }
 
-    private void acknowledge() {
+    /**
+     * Acks are cumulative (docs/internals.md), so one per read batch covers every entry in it; it names only
+     * indexes already applied and checked, and leaves as the batch ends, so sync answers wait no longer.
+     */
+    private void acknowledgeReadBatch() {
+        if (!acknowledgementDue || stopping || takingOver) {
+            return;
+        }
+        acknowledgementDue = false;
         replication.writeAndFlush(new ReplicationMessage.Ack(log.lastIndex(), state.space().digest(), pid),
                 replication.voidPromise());
     }
@@ -289,6 +302,14 @@ final class BackupNode {
             } catch (ReplicationInvariantException e) {
                 onInvariantBroken(e);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext context) {
+            if (context.channel() == replication) {
+                acknowledgeReadBatch();
+            }
+            context.fireChannelReadComplete();
         }
 
         @Override

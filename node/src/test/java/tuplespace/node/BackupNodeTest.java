@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tuplespace.node.NodeTestSupport.FakeTicker;
 import tuplespace.node.NodeTestSupport.RawLink;
+import tuplespace.replication.Change;
+import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.Effect;
 import tuplespace.space.TupleSpace;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -142,6 +145,38 @@ class BackupNodeTest {
             }
         }, "the takeover_refused operator event");
         assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
+    }
+
+    @Test
+    void entriesReadInOneBatchAreAcknowledgedCumulativelyOnlyOnceApplied() throws Exception {
+        catchUp(new TupleSpace());
+        TupleSpace primarySpace = new TupleSpace();
+        List<ReplicationMessage.Entries> batches = new java.util.ArrayList<>();
+        List<Long> digests = new java.util.ArrayList<>(List.of(primarySpace.digest()));
+        for (int index = 1; index <= 5; index++) {
+            Effect effect = new Effect(List.of(), List.of(Pair.of("user," + index, "v")));
+            primarySpace.applyEffect(effect);
+            digests.add(primarySpace.digest());
+            batches.add(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
+                    new Change.Applied(9, index, 0, effect, "ok\n"))), primarySpace.digest()));
+        }
+        link.sendTogether(batches);
+
+        List<ReplicationMessage.Ack> acks = new java.util.ArrayList<>();
+        do {
+            acks.add((ReplicationMessage.Ack) link.readSkippingHeartbeats());
+        } while (acks.get(acks.size() - 1).index() < 5);
+        long previous = 0;
+        for (ReplicationMessage.Ack ack : acks) {
+            // Each ack names an index already applied here: its digest is the primary's at that very index.
+            assertThat(ack.index()).isGreaterThan(previous).isLessThanOrEqualTo(5);
+            assertThat(ack.digest()).isEqualTo(digests.get((int) ack.index()));
+            previous = ack.index();
+        }
+        assertThat(acks).as("one cumulative ack per read batch, not one per message").hasSizeLessThan(5);
+
+        link.send(new ReplicationMessage.Stop("end of test"));
+        assertThat(exitStatus()).isZero();
     }
 
     @Test

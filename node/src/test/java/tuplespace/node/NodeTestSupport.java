@@ -229,6 +229,25 @@ final class NodeTestSupport {
             }
         }
 
+        /** All these messages' frames in one socket write, so the peer most likely reads them in one batch. */
+        void sendTogether(List<? extends ReplicationMessage> messages) throws IOException {
+            java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+            DataOutputStream framing = new DataOutputStream(frames);
+            for (ReplicationMessage message : messages) {
+                ByteBuf payload = Unpooled.buffer();
+                try {
+                    ReplicationCodec.encode(message, payload);
+                    byte[] bytes = ByteBufBytes.of(payload);
+                    framing.writeInt(bytes.length);
+                    framing.write(bytes);
+                } finally {
+                    payload.release();
+                }
+            }
+            out.write(frames.toByteArray());
+            out.flush();
+        }
+
         void sendRaw(byte[] payload) throws IOException {
             out.writeInt(payload.length);
             out.write(payload);

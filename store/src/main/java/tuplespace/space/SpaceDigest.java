@@ -26,22 +26,20 @@ final class SpaceDigest {
         return hash(pair.key().text(), pair.value().text());
     }
 
+    /**
+     * {@link String#hashCode} is specified by the JLS (so equal on every JVM) and cached in each string, so hashing
+     * a pair costs at most one pass over each text, and nothing when the strings were hashed before. Each text's
+     * length goes with its hash, and the key is mixed before the value joins, so swapping key and value changes the
+     * hash. Digests are only compared between live processes, never stored, so the function may change between
+     * builds.
+     */
     static long hash(String keyText, String valueText) {
-        long h = 0xcbf29ce484222325L; // FNV-1a 64 offset basis
-        h = fnv(h, keyText);
-        h = (h ^ 0x1F) * 0x100000001b3L; // a separator no field can hold
-        h = fnv(h, valueText);
-        return mix(h);
+        long key = ((long) keyText.length() << 32) | (keyText.hashCode() & 0xFFFFFFFFL);
+        long value = ((long) valueText.length() << 32) | (valueText.hashCode() & 0xFFFFFFFFL);
+        return mix(mix(key) ^ value);
     }
 
-    private static long fnv(long h, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001b3L;
-        }
-        return h;
-    }
-
-    /** The SplitMix64 finalizer: spreads FNV's weak high bits so sums of hashes do not collide easily. */
+    /** The SplitMix64 finalizer: spreads every input bit over the result so sums of hashes do not collide easily. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;

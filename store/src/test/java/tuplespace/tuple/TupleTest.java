@@ -86,6 +86,41 @@ class TupleTest {
     }
 
     @Test
+    void fastComparatorAgreesWithTheUnitWalkOnMixedStrings() {
+        java.util.Random random = new java.util.Random(20261125L);
+        for (int round = 0; round < 30_000; round++) {
+            String prefix = randomText(random, random.nextInt(4) * 8);
+            String a = prefix + randomText(random, random.nextInt(6));
+            String b = random.nextInt(8) == 0 ? a : prefix + randomText(random, random.nextInt(6));
+            int expected = Integer.signum(Tuple.compareCodePointsByUnit(a, b));
+            assertThat(Integer.signum(Tuple.compareCodePoints(a, b))).as("%s vs %s", escaped(a), escaped(b))
+                    .isEqualTo(expected)
+                    .isEqualTo(Integer.signum(Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray())));
+        }
+    }
+
+    /** Code points from the ranges where UTF-16 and code-point order meet: ASCII, Latin-1, around U+D800/U+E000, astral. */
+    private static String randomText(java.util.Random random, int codePoints) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < codePoints; i++) {
+            text.appendCodePoint(switch (random.nextInt(6)) {
+                case 0, 1 -> 'a' + random.nextInt(3);
+                case 2 -> 0xC0 + random.nextInt(3);
+                case 3 -> 0xD7FE + random.nextInt(2);
+                case 4 -> random.nextBoolean() ? 0xE000 + random.nextInt(2) : 0xFFFE + random.nextInt(2);
+                default -> random.nextBoolean() ? 0x10000 + random.nextInt(2) : 0x10FFFE + random.nextInt(2);
+            });
+        }
+        return text.toString();
+    }
+
+    private static String escaped(String text) {
+        StringBuilder escaped = new StringBuilder();
+        text.codePoints().forEach(cp -> escaped.append(String.format("U+%04X ", cp)));
+        return escaped.toString();
+    }
+
+    @Test
     void pairOfTextForms() {
         Pair pair = Pair.of("user,1", "alice");
         assertThat(pair.key()).isEqualTo(Tuple.of("user", "1"));
