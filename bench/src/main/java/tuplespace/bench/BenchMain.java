@@ -20,6 +20,7 @@ import tuplespace.bench.load.Target;
 import tuplespace.bench.report.Figures;
 import tuplespace.bench.systems.RedisTarget;
 import tuplespace.bench.systems.TupleSpaceTarget;
+import tuplespace.codec.Durations;
 
 /** {@code bench suite [--quick]} runs the whole comparison; {@code bench load ...} one load against a running system. */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.SuiteCommand.class, BenchMain.LoadCommand.class},
@@ -154,7 +155,7 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}, plain milliseconds, or an ISO-8601 duration ({@code PT3S}). */
+    /** {@code 500ms}, {@code 10s}, {@code 2m}, or an ISO-8601 duration ({@code PT3S}): {@link Durations#parse}. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -163,23 +164,6 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     static Duration parseDuration(String text) {
-        String trimmed = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (trimmed.startsWith("p")) {
-                return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
-            }
-            if (trimmed.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(trimmed.substring(0, trimmed.length() - 2)));
-            }
-            if (trimmed.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(trimmed.substring(0, trimmed.length() - 1)) * 1000));
-            }
-            if (trimmed.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(trimmed.substring(0, trimmed.length() - 1)) * 60);
-            }
-            return Duration.ofMillis(Long.parseLong(trimmed));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("expected a duration like 500ms, 10s or 2m, found '" + text + "'", e);
-        }
+        return Durations.parse(text);
     }
 }

@@ -2,11 +2,8 @@ package tuplespace.node;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Sap;
 
 /**
@@ -43,9 +40,7 @@ final class ArgumentConverters {
         return address;
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ns|us|ms|s|m|h)");
-
-    /** {@code 50ms}, {@code 2s}, {@code 1m}, {@code 250us}, or ISO-8601 ({@code PT2S}). */
+    /** {@code 50ms}, {@code 2s}, {@code 1m}, {@code 250us}, or ISO-8601 ({@code PT2S}): {@link Durations#parse}. */
     static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
         @Override
         public Duration convert(String value) {
@@ -54,27 +49,10 @@ final class ArgumentConverters {
     }
 
     static Duration parseDuration(String value) {
-        Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            long amount;
-            try {
-                amount = Long.parseLong(matcher.group(1));
-            } catch (NumberFormatException e) {
-                throw conversion("expected a duration such as 50ms or 2s, found a number too large in '" + value + "'");
-            }
-            switch (matcher.group(2)) {
-                case "ns": return Duration.ofNanos(amount);
-                case "us": return Duration.ofNanos(amount * 1000);
-                case "ms": return Duration.ofMillis(amount);
-                case "s": return Duration.ofSeconds(amount);
-                case "m": return Duration.ofMinutes(amount);
-                default: return Duration.ofHours(amount);
-            }
-        }
         try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw conversion("expected a duration such as 50ms, 2s or 1m, found '" + value + "'");
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw conversion(e.getMessage());
         }
     }
 

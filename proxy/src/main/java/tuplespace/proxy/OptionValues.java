@@ -1,45 +1,25 @@
 package tuplespace.proxy;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tuplespace.codec.Durations;
 
-/** Parses option values people type: durations ({@code 5s}, {@code 500ms}, {@code PT5S}) and sizes ({@code 1MiB}). */
+/** Parses option values people type: durations (the shared {@link Durations} grammar) and sizes ({@code 1MiB}). */
 final class OptionValues {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|k|kb|kib|m|mb|mib)?");
 
     private OptionValues() {
     }
 
-    /** A positive duration: a number with {@code ms}, {@code s} (default), {@code m} or {@code h}, or ISO-8601. */
+    /** A positive duration ({@link Durations#parsePositive}); the error names the option. */
     static Duration duration(String option, String text) {
-        String value = text.strip().toLowerCase(Locale.ROOT);
-        Matcher matcher = DURATION.matcher(value);
-        Duration duration;
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-            duration = switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        } else {
-            try {
-                duration = Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(option + ": expected a duration such as 5s, 500ms, 2m or PT5S,"
-                        + " found '" + text + "'");
-            }
+        try {
+            return Durations.parsePositive(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
-        if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(option + ": expected a positive duration, found '" + text + "'");
-        }
-        return duration;
     }
 
     /** A positive byte count: a number with an optional binary suffix {@code k}/{@code KiB}, {@code m}/{@code MiB}. */

@@ -1,0 +1,40 @@
+package tuplespace.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "1500000ns, 1500000", "250us, 250000", "50ms, 50000000", "2s, 2000000000", "1.5s, 1500000000",
+        "2m, 120000000000", "1h, 3600000000000", "5, 5000000000", "PT0.5S, 500000000", "pt3s, 3000000000",
+        "' 10S ', 10000000000"})
+    void readsEveryFormTheCommandLinesAccept(String text, long nanos) {
+        assertThat(Durations.parse(text)).isEqualTo(Duration.ofNanos(nanos));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "5 s", "-1s", "ms", "1d", "", "PT-1S"})
+    void rejectsNonsenseSayingWhatWasExpected(String text) {
+        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected a").hasMessageContaining("'" + text + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "0ms", "PT0S", "PT-1S"})
+    void timeoutsAndIntervalsRejectZeroAndNegative(String text) {
+        assertThatThrownBy(() -> Durations.parsePositive(text)).hasMessageContaining("positive");
+    }
+
+    @Test
+    void zeroIsADurationWhereTheOptionAllowsIt() {
+        assertThat(Durations.parse("0s")).isZero();
+    }
+}
