@@ -1,59 +1,102 @@
 package tuplespace.client;
 
-import io.netty.channel.Channel;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import tuplespace.codec.MalformedAnswerException;
-import tuplespace.codec.Status;
 
 /**
  * Matches whole answers (from {@code AnswerFrameDecoder}) to requests in the order they were sent: the service
  * answers in request order on a connection (SPEC §2), so a FIFO queue is the whole matching; typed requests also
  * check the echoed id.
  *
- * <p>All state is confined to the channel's event loop: {@link #submit} runs there (the client hands it over with
- * {@code execute}), as do the Netty callbacks. Queueing and writing in one task keeps queue order = wire order.
+ * <p>All state is confined to the channel's event loop: {@link #submit} runs there (the client's {@link Outbox}
+ * hands requests over), as do the Netty callbacks. Queueing and writing in one step keeps queue order = wire order.
+ *
+ * <p>Timeouts: every request on a connection waits the same time and they are sent in order, so their deadlines
+ * are in queue order too. One timer per connection, armed for the oldest deadline still running, does what a
+ * timer per request would: when it fires it fails every request whose deadline has passed and re-arms for the
+ * next. A timer armed for a request that was answered meanwhile just fires early and re-arms.
  */
 final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
+    /** Sent and not answered yet, oldest first (timed-out requests stay: they consume their late answer). */
     private final Queue<PendingRequest<?>> pending = new ArrayDeque<>();
+    /** The requests of {@link #pending} that have not timed out: always a tail of it, in the same order. */
+    private final Queue<PendingRequest<?>> running = new ArrayDeque<>();
     private final String peer;
     private final Duration requestTimeout;
+    private final long requestTimeoutNanos;
+    private final Runnable expiry = this::expire;
+    private ChannelHandlerContext context;
+    /** Armed for the oldest deadline in {@link #running} (or an earlier one); null when not armed. */
+    private ScheduledFuture<?> timer;
+    /** Lines written since the last flush. */
+    private boolean unflushed;
+    /** Inside a read: answers being delivered, the channelReadComplete that follows flushes. */
+    private boolean reading;
     /** Why the connection is unusable; null while it is open. Every later request fails with it. */
     private TupleSpaceException closedBecause;
 
     AnswerMatcher(String peer, Duration requestTimeout) {
         this.peer = peer;
         this.requestTimeout = requestTimeout;
+        this.requestTimeoutNanos = requestTimeout.toNanos();
     }
 
-    /** Queues {@code request} and writes its line. Must run on the channel's event loop. */
-    void submit(Channel channel, PendingRequest<?> request, String line) {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    /**
+     * Queues {@code request} and writes its line, without flushing: the caller flushes once for all it submitted
+     * ({@link #flush}), or the read in progress does when it completes ({@link #isReading}). Event loop only.
+     */
+    void submit(PendingRequest<?> request) {
         if (closedBecause != null) {
             request.fail(closedBecause);
             return;
         }
+        long deadline = System.nanoTime() + requestTimeoutNanos;
+        request.deadlineNanos(deadline);
         pending.add(request);
-        request.timeoutWith(channel.eventLoop().schedule(() -> request.fail(new RequestTimeoutException(
-                "no answer to " + request.description() + " from " + peer + " within " + requestTimeout.toMillis()
-                        + " ms; an update may or may not have been applied")),
-                requestTimeout.toNanos(), TimeUnit.NANOSECONDS));
-        channel.writeAndFlush(line.endsWith("\n") ? line : line + "\n");
+        running.add(request);
+        if (timer == null) {
+            arm(deadline);
+        }
+        context.write(ByteBufUtil.writeUtf8(context.alloc(), request.line()), context.voidPromise());
+        unflushed = true;
+    }
+
+    /** Sends what {@link #submit} wrote. Event loop only. */
+    void flush() {
+        if (unflushed) {
+            unflushed = false;
+            context.flush();
+        }
+    }
+
+    /** Whether answers are being read now: a request submitted meanwhile is flushed when the read completes. */
+    boolean isReading() {
+        return reading;
     }
 
     /** The application closes the client: what is still pending fails, and so does anything sent later. */
-    void closeLocally(Channel channel) {
+    void closeLocally() {
         closeBecause(new ConnectionLostException("the client was closed"));
-        channel.close();
+        context.close();
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, String answer) {
-        if (isRefusal(answer)) {
+    protected void channelRead0(ChannelHandlerContext ctx, String text) {
+        reading = true;
+        ReceivedAnswer answer = ReceivedAnswer.read(text);
+        if (answer.isRefusal()) {
             // SPEC §3: the proxy refuses a client over --max-clients and drops it; nothing was applied.
             closeBecause(new RefusedException(peer + " refused the connection: " + errorOf(answer)));
             ctx.close();
@@ -61,8 +104,11 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         }
         PendingRequest<?> request = pending.poll();
         if (request == null) {
-            violation(ctx, "the service sent an answer no request asked for: " + LineAnswer.firstLine(answer));
+            violation(ctx, "the service sent an answer no request asked for: " + LineAnswer.firstLine(text));
             return;
+        }
+        if (running.peek() == request) {
+            running.poll();
         }
         try {
             request.answer(answer);
@@ -70,6 +116,13 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
             request.fail(new ConnectionLostException(e.getMessage()));
             violation(ctx, e.getMessage());
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        flush();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -85,6 +138,26 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         ctx.close();
     }
 
+    private void arm(long deadlineNanos) {
+        timer = context.executor().schedule(expiry, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer fired: fails every running request whose deadline has passed, then re-arms for the next one. */
+    private void expire() {
+        timer = null;
+        long now = System.nanoTime();
+        for (PendingRequest<?> request = running.peek(); request != null && request.deadlineNanos() - now <= 0;
+             request = running.peek()) {
+            running.poll();
+            request.fail(new RequestTimeoutException("no answer to " + request.description() + " from " + peer
+                    + " within " + requestTimeout.toMillis() + " ms; an update may or may not have been applied"));
+        }
+        PendingRequest<?> next = running.peek();
+        if (next != null && closedBecause == null) {
+            arm(next.deadlineNanos());
+        }
+    }
+
     private void violation(ChannelHandlerContext ctx, String message) {
         closeBecause(new ConnectionLostException("closed the connection to " + peer + ": " + message));
         ctx.close();
@@ -95,25 +168,22 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         if (closedBecause == null) {
             closedBecause = cause;
         }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        running.clear();
         for (PendingRequest<?> request = pending.poll(); request != null; request = pending.poll()) {
             request.fail(closedBecause);
         }
     }
 
-    private static boolean isRefusal(String answer) {
-        try {
-            return LineAnswer.of(answer).status() == Status.REFUSED;
-        } catch (MalformedAnswerException e) {
-            return false;
-        }
-    }
-
     /** The error of a refusal in either mode: the JSON {@code error}, or the text after {@code refused: }. */
-    private static String errorOf(String answer) {
-        if (answer.startsWith("{")) {
-            return tuplespace.codec.AnswerDecoder.decode(answer).error().orElse("(no reason given)");
+    private static String errorOf(ReceivedAnswer refusal) {
+        if (refusal instanceof ReceivedAnswer.Json json) {
+            return json.answer().error().orElse("(no reason given)");
         }
-        String first = LineAnswer.firstLine(answer);
+        String first = LineAnswer.firstLine(refusal.text());
         int colon = first.indexOf(':');
         return colon < 0 ? first : first.substring(colon + 1).strip();
     }

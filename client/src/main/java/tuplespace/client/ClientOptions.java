@@ -1,7 +1,9 @@
 package tuplespace.client;
 
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link TupleSpaceClient} connects and waits.
@@ -10,8 +12,12 @@ import java.util.Objects;
  * @param requestTimeout how long each request waits for its answer; longer than the proxy's
  *     {@code --primary-timeout} so that a failover shows as a late answer, not as a timeout
  * @param maxAnswerLength the longest answer accepted, in bytes (a longer one closes the connection)
+ * @param eventLoopGroup the Netty event loops that run the connection's I/O; empty: a process-wide group of daemon
+ *     threads shared by all clients. A group given here stays the caller's to shut down: {@code close} never does
+ *     (requests sent once it is shut down fail with {@link ConnectionLostException}).
  */
-public record ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength) {
+public record ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength,
+                            Optional<EventLoopGroup> eventLoopGroup) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -23,6 +29,12 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
         if (maxAnswerLength < 1) {
             throw new IllegalArgumentException("maxAnswerLength: expected a positive number of bytes, found " + maxAnswerLength);
         }
+        Objects.requireNonNull(eventLoopGroup, "eventLoopGroup");
+    }
+
+    /** Options that use the shared event loops. */
+    public ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength) {
+        this(connectTimeout, requestTimeout, maxAnswerLength, Optional.empty());
     }
 
     public static ClientOptions defaults() {
@@ -30,15 +42,20 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
     }
 
     public ClientOptions withConnectTimeout(Duration timeout) {
-        return new ClientOptions(timeout, requestTimeout, maxAnswerLength);
+        return new ClientOptions(timeout, requestTimeout, maxAnswerLength, eventLoopGroup);
     }
 
     public ClientOptions withRequestTimeout(Duration timeout) {
-        return new ClientOptions(connectTimeout, timeout, maxAnswerLength);
+        return new ClientOptions(connectTimeout, timeout, maxAnswerLength, eventLoopGroup);
     }
 
     public ClientOptions withMaxAnswerLength(int bytes) {
-        return new ClientOptions(connectTimeout, requestTimeout, bytes);
+        return new ClientOptions(connectTimeout, requestTimeout, bytes, eventLoopGroup);
+    }
+
+    /** Runs the connection on {@code group} (which the caller shuts down, after closing its clients). */
+    public ClientOptions withEventLoopGroup(EventLoopGroup group) {
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, Optional.of(group));
     }
 
     private static void requirePositive(String name, Duration duration) {

@@ -1,7 +1,6 @@
 package tuplespace.client;
 
 import java.util.Objects;
-import tuplespace.codec.AnswerDecoder;
 import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.Status;
 
@@ -22,10 +21,7 @@ public record LineAnswer(String text, Status status) {
      * @throws MalformedAnswerException when the text is not an answer
      */
     public static LineAnswer of(String text) {
-        if (text.startsWith("{")) {
-            return new LineAnswer(text, AnswerDecoder.decode(text).status());
-        }
-        return new LineAnswer(text, textStatus(text));
+        return ReceivedAnswer.toLineAnswer(ReceivedAnswer.read(text));
     }
 
     /** Whether the service carried the request out ({@code ok}). */
@@ -33,24 +29,7 @@ public record LineAnswer(String text, Status status) {
         return status == Status.OK;
     }
 
-    /** The text-mode status is the first word of the first line: {@code ok 2 pairs}, {@code malformed: ...}. */
-    private static Status textStatus(String text) {
-        int end = 0;
-        while (end < text.length() && isWordCharacter(text.charAt(end))) {
-            end++;
-        }
-        String word = text.substring(0, end);
-        return Status.fromWire(word).orElseThrow(() -> new MalformedAnswerException(
-                "expected a text answer starting with a status word (ok, malformed, not_implemented, refused,"
-                        + " unavailable), found '" + firstLine(text) + "'"));
-    }
-
-    private static boolean isWordCharacter(char c) {
-        return (c >= 'a' && c <= 'z') || c == '_';
-    }
-
     static String firstLine(String text) {
-        int lineEnd = text.indexOf('\n');
-        return lineEnd < 0 ? text : text.substring(0, lineEnd);
+        return ReceivedAnswer.firstLine(text);
     }
 }

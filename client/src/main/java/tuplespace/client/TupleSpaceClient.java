@@ -6,14 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.string.StringEncoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,22 +34,23 @@ import tuplespace.tuple.Pair;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any thread may send; requests are written in call order and may be pipelined (many in flight).
- * Futures complete on the connection's I/O thread: chain cheap work on them, never a blocking call of this
- * client. Failures are {@link TupleSpaceException}s; the blocking methods throw them, the async ones complete
- * exceptionally with them.
+ * <p>Thread-safe: any thread may send; requests are written in call order and may be pipelined (many in flight);
+ * requests sent in a row go out in one write. Futures complete on the connection's I/O thread, an event loop
+ * shared with other clients ({@link ClientOptions#eventLoopGroup()}): chain cheap work on them, never a blocking
+ * call of any client. Failures are {@link TupleSpaceException}s; the blocking methods throw them, the async ones
+ * complete exceptionally with them.
  */
 public final class TupleSpaceClient implements AutoCloseable {
 
-    private final EventLoopGroup group;
     private final Channel channel;
     private final AnswerMatcher matcher;
+    private final Outbox outbox;
     private final AtomicLong nextId = new AtomicLong(1);
 
-    private TupleSpaceClient(EventLoopGroup group, Channel channel, AnswerMatcher matcher) {
-        this.group = group;
+    private TupleSpaceClient(Channel channel, AnswerMatcher matcher) {
         this.channel = channel;
         this.matcher = matcher;
+        this.outbox = new Outbox(channel.eventLoop(), matcher);
     }
 
     /** Connects to a SAP as the command line writes it ({@code Sap.parse("127.0.0.1:7700")}). */
@@ -76,8 +72,7 @@ public final class TupleSpaceClient implements AutoCloseable {
         if (address.isUnresolved()) {
             throw new ConnectFailedException("cannot connect to " + peer + ": the host name cannot be resolved");
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("tuplespace-client", true), NioIoHandler.newFactory());
+        EventLoopGroup group = options.eventLoopGroup().orElseGet(ClientEventLoops::shared);
         AnswerMatcher matcher = new AnswerMatcher(peer, options.requestTimeout());
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
@@ -85,8 +80,7 @@ public final class TupleSpaceClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new AnswerFrameDecoder(options.maxAnswerLength()),
-                                new StringEncoder(StandardCharsets.UTF_8), matcher);
+                        channel.pipeline().addLast(new AnswerFrameDecoder(options.maxAnswerLength()), matcher);
                     }
                 });
         ChannelFuture connected = bootstrap.connect(address);
@@ -94,12 +88,11 @@ public final class TupleSpaceClient implements AutoCloseable {
         boolean done = connected.awaitUninterruptibly(options.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         if (!done || !connected.isSuccess()) {
             connected.channel().close();
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             String why = done ? String.valueOf(connected.cause().getMessage())
                     : "no connection within " + options.connectTimeout().toMillis() + " ms";
             throw new ConnectFailedException("cannot connect to " + peer + ": " + why, connected.cause());
         }
-        return new TupleSpaceClient(group, connected.channel(), matcher);
+        return new TupleSpaceClient(connected.channel(), matcher);
     }
 
     /** GET (SPEC §1): every pair whose key full-matches {@code keyexp} and value full-matches {@code valexp}. */
@@ -139,7 +132,7 @@ public final class TupleSpaceClient implements AutoCloseable {
             throw new IllegalArgumentException("expected one request line, found a line break inside: " + line);
         }
         LineRequest request = new LineRequest(line);
-        submit(request, line);
+        outbox.send(request);
         return request.future();
     }
 
@@ -172,31 +165,27 @@ public final class TupleSpaceClient implements AutoCloseable {
         return channel.isActive();
     }
 
-    /** Closes the connection; requests still pending fail with {@link ConnectionLostException}. */
+    /**
+     * Closes the connection; requests still pending fail with {@link ConnectionLostException}, and so does every
+     * later one. The event loops stay up: they are shared (or the caller's).
+     */
     @Override
     public void close() {
         try {
-            channel.eventLoop().execute(() -> matcher.closeLocally(channel));
-        } catch (RejectedExecutionException alreadyClosed) {
+            channel.eventLoop().execute(matcher::closeLocally);
+        } catch (RejectedExecutionException loopsShutDown) {
             return;
         }
-        channel.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
     }
 
     private CompletableFuture<Answer> sendTyped(String operator, LongFunction<String> encoder) {
         long id = nextId.getAndIncrement();
-        TypedRequest request = new TypedRequest(operator, id);
-        submit(request, encoder.apply(id));
+        TypedRequest request = new TypedRequest(operator, id, encoder.apply(id));
+        outbox.send(request);
         return request.future();
-    }
-
-    private void submit(PendingRequest<?> request, String line) {
-        try {
-            channel.eventLoop().execute(() -> matcher.submit(channel, request, line));
-        } catch (RejectedExecutionException e) {
-            request.fail(new ConnectionLostException("the client is closed"));
-        }
     }
 
     private static <T> T await(CompletableFuture<T> future) {

@@ -1,55 +1,64 @@
 package tuplespace.client;
 
-import tuplespace.codec.AnswerDecoder;
-import tuplespace.codec.MalformedAnswerException;
+import com.fasterxml.jackson.databind.JsonNode;
 import tuplespace.codec.ParsedAnswer;
 
 /** A request the library encoded as a JSON line with its own id; its answer is decoded into an {@link Answer}. */
 final class TypedRequest extends PendingRequest<Answer> {
 
+    private final String operator;
     private final long id;
 
-    TypedRequest(String operator, long id) {
-        super(operator + " (id " + id + ")");
+    TypedRequest(String operator, long id, String line) {
+        super(line);
+        this.operator = operator;
         this.id = id;
     }
 
     @Override
-    void complete(String text) {
-        ParsedAnswer answer = decode(text);
-        if (answer.longId().isEmpty() || answer.longId().get() != id) {
+    String description() {
+        return operator + " (id " + id + ")";
+    }
+
+    @Override
+    void complete(ReceivedAnswer received) {
+        ParsedAnswer answer = decoded(received);
+        JsonNode echoed = answer.id();
+        if (echoed == null || !echoed.isIntegralNumber() || !echoed.canConvertToLong() || echoed.longValue() != id) {
             throw new ProtocolViolationException("expected the answer to " + description() + ", found an answer with id "
-                    + answer.id() + ": " + LineAnswer.firstLine(text));
+                    + echoed + ": " + LineAnswer.firstLine(received.text()));
         }
-        String error = answer.error().orElse("(no error message)");
         switch (answer.status()) {
             case OK:
                 future().complete(new Answer(answer.wellFormedPairs(), answer.warning()));
                 break;
             case MALFORMED:
-                fail(new MalformedRequestException(description() + " is malformed: " + error));
+                fail(new MalformedRequestException(description() + " is malformed: " + error(answer)));
                 break;
             case NOT_IMPLEMENTED:
-                fail(new NotImplementedException(description() + " is not implemented: " + error));
+                fail(new NotImplementedException(description() + " is not implemented: " + error(answer)));
                 break;
             case UNAVAILABLE:
-                fail(new UnavailableException(description() + " was not served: " + error));
+                fail(new UnavailableException(description() + " was not served: " + error(answer)));
                 break;
             default:
-                fail(new RefusedException(description() + " was refused: " + error));
+                fail(new RefusedException(description() + " was refused: " + error(answer)));
                 break;
         }
     }
 
-    private ParsedAnswer decode(String text) {
-        if (!text.startsWith("{")) {
-            throw new ProtocolViolationException("expected a JSON answer to " + description() + ", found '"
-                    + LineAnswer.firstLine(text) + "'");
+    private static String error(ParsedAnswer answer) {
+        return answer.error().orElse("(no error message)");
+    }
+
+    private ParsedAnswer decoded(ReceivedAnswer received) {
+        if (received instanceof ReceivedAnswer.Json json) {
+            return json.answer();
         }
-        try {
-            return AnswerDecoder.decode(text);
-        } catch (MalformedAnswerException e) {
-            throw new ProtocolViolationException("the answer to " + description() + " is not an answer: " + e.getMessage());
+        if (received instanceof ReceivedAnswer.NotAnAnswer notAnAnswer && received.text().startsWith("{")) {
+            throw new ProtocolViolationException("the answer to " + description() + " is not an answer: " + notAnAnswer.problem());
         }
+        throw new ProtocolViolationException("expected a JSON answer to " + description() + ", found '"
+                + LineAnswer.firstLine(received.text()) + "'");
     }
 }

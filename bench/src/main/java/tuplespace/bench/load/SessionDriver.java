@@ -1,7 +1,9 @@
 package tuplespace.bench.load;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -61,18 +63,36 @@ final class SessionDriver {
                 }
                 List<Operation> batch = workload.nextBatch(pipelineDepth);
                 long sent = System.nanoTime();
-                CompletableFuture<Void> step = session.execute(batch).handle((times, failure) -> {
-                    record(batch.size(), sent, times, failure);
-                    return null;
-                });
-                if (!step.isDone()) {
-                    step.thenRun(this::loop);
+                CompletableFuture<long[]> answered = session.execute(batch);
+                if (!answered.isDone()) {
+                    // One stage per batch: record, then the next batch from the thread that completed this one.
+                    answered.whenComplete((times, failure) -> {
+                        record(batch.size(), sent, times, failure);
+                        loop();
+                    });
                     return;
                 }
+                recordCompleted(batch.size(), sent, answered);
             }
         } catch (RuntimeException e) {
             record(pipelineDepth, System.nanoTime(), null, e);
         }
+    }
+
+    /** A synchronous session (Redis) hands back a completed future: read it without another stage. */
+    private void recordCompleted(int batchSize, long sent, CompletableFuture<long[]> answered) {
+        long[] times;
+        try {
+            times = answered.join();
+        } catch (CompletionException e) {
+            // The same failure the asynchronous path sees: the session's own exception.
+            record(batchSize, sent, null, e.getCause() != null ? e.getCause() : e);
+            return;
+        } catch (CancellationException e) {
+            record(batchSize, sent, null, e);
+            return;
+        }
+        record(batchSize, sent, times, null);
     }
 
     private void record(int batchSize, long sent, long[] completions, Throwable failure) {

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import tuplespace.bench.load.Operation;
 import tuplespace.bench.load.Session;
 import tuplespace.bench.load.Target;
@@ -46,7 +49,8 @@ public final class TupleSpaceTarget implements Target {
             return client.postAsync(List.of(new Pair(key(post.keyId()), Tuple.of(post.value()))));
         }
         if (operation instanceof Operation.ExactGet get) {
-            return client.getAsync(key(get.keyId()).text(), ".*");
+            // The text form of key(id): ids are alphanumeric, so no field needs quoting.
+            return client.getAsync("bench," + get.keyId(), ".*");
         }
         return client.getAsync("bench," + ((Operation.PrefixGet) operation).idPrefix() + ".*", ".*");
     }
@@ -97,18 +101,54 @@ public final class TupleSpaceTarget implements Target {
 
         @Override
         public CompletableFuture<long[]> execute(List<Operation> batch) {
-            long[] completions = new long[batch.size()];
-            CompletableFuture<?>[] answers = new CompletableFuture<?>[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                int slot = i;
-                answers[i] = send(client, batch.get(i)).thenAccept(answer -> completions[slot] = System.nanoTime());
+            if (batch.size() == 1) {
+                return send(client, batch.get(0)).thenApply(answer -> new long[] {System.nanoTime()});
             }
-            return CompletableFuture.allOf(answers).thenApply(ignored -> completions);
+            BatchAnswers answers = new BatchAnswers(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                send(client, batch.get(i)).whenComplete(answers.slot(i));
+            }
+            return answers.all();
         }
 
         @Override
         public void close() {
             client.close();
+        }
+    }
+
+    /**
+     * Collects the completion times of a pipelined batch with one counter instead of a future per operation and
+     * {@code allOf}: completes with every time once all are answered, or with the first failure.
+     */
+    private static final class BatchAnswers {
+
+        private final long[] completions;
+        private final AtomicInteger remaining;
+        private final CompletableFuture<long[]> all = new CompletableFuture<>();
+
+        BatchAnswers(int size) {
+            completions = new long[size];
+            remaining = new AtomicInteger(size);
+        }
+
+        CompletableFuture<long[]> all() {
+            return all;
+        }
+
+        BiConsumer<Answer, Throwable> slot(int index) {
+            return (answer, failure) -> {
+                if (failure != null) {
+                    // Wrapped as allOf would: the driver reports the cause, the library's exception.
+                    all.completeExceptionally(failure instanceof CompletionException ? failure : new CompletionException(failure));
+                    return;
+                }
+                completions[index] = System.nanoTime();
+                // The decrement publishes this slot's time to whoever completes the batch.
+                if (remaining.decrementAndGet() == 0) {
+                    all.complete(completions);
+                }
+            };
         }
     }
 }

@@ -1,0 +1,81 @@
+package tuplespace.client;
+
+import tuplespace.codec.AnswerDecoder;
+import tuplespace.codec.MalformedAnswerException;
+import tuplespace.codec.ParsedAnswer;
+import tuplespace.codec.Status;
+
+/**
+ * One whole answer as it arrived, read exactly once: the matcher looks at its status to spot a refusal, then hands
+ * the same reading to the request it answers (SPEC §2, docs/internals.md "Answer lines").
+ */
+sealed interface ReceivedAnswer {
+
+    /** The answer text exactly as received. */
+    String text();
+
+    /** Whether this is the proxy's refusal of the connection (SPEC §3). */
+    boolean isRefusal();
+
+    /** A JSON answer line, decoded. */
+    record Json(String text, ParsedAnswer answer) implements ReceivedAnswer {
+        @Override
+        public boolean isRefusal() {
+            return answer.status() == Status.REFUSED;
+        }
+    }
+
+    /** A text-mode answer; only its status word is read. */
+    record Text(String text, Status status) implements ReceivedAnswer {
+        @Override
+        public boolean isRefusal() {
+            return status == Status.REFUSED;
+        }
+    }
+
+    /** Text that is no answer of either mode; {@code problem} says what was expected and found. */
+    record NotAnAnswer(String text, String problem) implements ReceivedAnswer {
+        @Override
+        public boolean isRefusal() {
+            return false;
+        }
+    }
+
+    static ReceivedAnswer read(String text) {
+        if (text.startsWith("{")) {
+            try {
+                return new Json(text, AnswerDecoder.decode(text));
+            } catch (MalformedAnswerException e) {
+                return new NotAnAnswer(text, e.getMessage());
+            }
+        }
+        int end = 0;
+        while (end < text.length() && isWordCharacter(text.charAt(end))) {
+            end++;
+        }
+        // The text-mode status is the first word of the first line: "ok 2 pairs", "malformed: ...".
+        return Status.fromWire(text.substring(0, end)).<ReceivedAnswer>map(status -> new Text(text, status))
+                .orElseGet(() -> new NotAnAnswer(text, "expected a text answer starting with a status word (ok,"
+                        + " malformed, not_implemented, refused, unavailable), found '" + firstLine(text) + "'"));
+    }
+
+    /** The answer as {@link TupleSpaceClient#sendLine} hands it back. */
+    static LineAnswer toLineAnswer(ReceivedAnswer received) {
+        if (received instanceof Json json) {
+            return new LineAnswer(json.text(), json.answer().status());
+        }
+        if (received instanceof Text text) {
+            return new LineAnswer(text.text(), text.status());
+        }
+        throw new MalformedAnswerException(((NotAnAnswer) received).problem());
+    }
+
+    static String firstLine(String text) {
+        int lineEnd = text.indexOf('\n');
+        return lineEnd < 0 ? text : text.substring(0, lineEnd);
+    }
+
+    private static boolean isWordCharacter(char c) {
+        return (c >= 'a' && c <= 'z') || c == '_';
+    }
+}
