@@ -20,6 +20,7 @@ import tuplespace.bench.failover.TupleSpaceFailover;
 import tuplespace.bench.load.LoadGenerator;
 import tuplespace.bench.load.LoadOptions;
 import tuplespace.bench.load.Target;
+import tuplespace.bench.load.WarmUp;
 import tuplespace.bench.process.Deadline;
 import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
@@ -103,6 +104,8 @@ public final class Suite {
             redis.startServer("throughput-redis-replica", replicaPort, OptionalInt.of(masterPort));
             Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
                     RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
+            // The load generator's own JVM (Jedis, the drivers) is as cold as a fresh service: warm it on Redis too.
+            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false));
             for (Scenario scenario : scenarios("redis")) {
                 runScenario(scenario, new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication()));
             }
@@ -113,18 +116,23 @@ public final class Suite {
         try (ManagedProcesses processes = new ManagedProcesses(logs);
              TupleSpaceService service = TupleSpaceService.start(processes, name, replication, serverJavaOptions)) {
             String system = replication.equals("sync") ? "tuplespace" : "tuplespace-async";
-            warmUp(service);
+            warmUp(system, new TupleSpaceTarget("tuplespace warm-up", service.clientSap()));
             for (Scenario scenario : scenarios(system)) {
                 runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap()));
             }
         }
     }
 
-    /** JIT warm-up of proxy, primary and backup: PUT and GET, pipelined, not measured. */
-    private void warmUp(TupleSpaceService service) {
+    /**
+     * JIT warm-up, not measured: PUT and GET, pipelined, until two windows in a row agree (or the cap). For
+     * tuplespace it warms proxy, primary and backup and the client library; for Redis the load generator's JVM.
+     */
+    private void warmUp(String what, Target target) {
         LoadOptions options = new LoadOptions(profile.connections(), 16, new tuplespace.bench.load.OperationMix(1, 1, 2, 0),
-                1000, LoadOptions.DEFAULT_VALUE_SIZE, Duration.ZERO, profile.serviceWarmup());
-        LoadGenerator.run(new TupleSpaceTarget("tuplespace warm-up", service.clientSap()), options, "w", true);
+                1000, LoadOptions.DEFAULT_VALUE_SIZE, Duration.ZERO, profile.warmUp().window());
+        WarmUp.Outcome outcome = WarmUp.run(target, options, profile.warmUp(), "w", true);
+        LOG.info("warm-up of {}: {}", what, outcome.describe());
+        results.environment().put("warm-up " + what, outcome.describe());
     }
 
     private void runScenario(Scenario scenario, Target target) {
@@ -186,8 +194,9 @@ public final class Suite {
         environment.put("started", Instant.now().toString());
         environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
                 + profile.warmup().toSeconds() + " s, measured " + profile.duration().toSeconds() + " s per run, "
-                + profile.getKeys() + " keys for GET, 20-byte values; each tuplespace service first gets "
-                + profile.serviceWarmup().toSeconds() + " s of unmeasured PUT/GET load for the JIT)");
+                + profile.getKeys() + " keys for GET, 20-byte values; unmeasured PUT/POST/GET warm-up load, 50 connections"
+                + " pipelined 16, on each tuplespace service and before the first Redis run (for the load generator's"
+                + " JVM): " + profile.warmUp().describe() + "; what each did: the warm-up lines below)");
         environment.put("machine", Runtime.getRuntime().availableProcessors() + " cores, load average at start "
                 + loadAverage() + " (the CPU is shared with other engineers' builds and tests)");
         environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
