@@ -35,7 +35,7 @@ class WarmUpTest {
         WarmUp.Settings settings = new WarmUp.Settings(window, Duration.ofMillis(300), Duration.ofMillis(300), 0.10);
         WarmUp.Outcome outcome = WarmUp.run(target, LOAD, settings, "w", true);
 
-        assertThat(outcome.opsPerSecond()).hasSize(3).allSatisfy(ops -> assertThat(ops).isPositive());
+        assertThat(outcome.opsPerSecond()).hasSize(3);
         assertThat(target.opened.get()).isEqualTo(3 * LOAD.connections());
         assertThat(target.preloads.get()).isEqualTo(1);
         assertThat(outcome.describe()).startsWith("0.3 s (").contains("ops/s per 0.1 s window").doesNotContain("NaN");
