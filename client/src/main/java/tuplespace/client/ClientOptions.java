@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param requestTimeout how long each request waits for its answer; longer than the proxy's
  *     {@code --primary-timeout} so that a failover shows as a late answer, not as a timeout
  * @param maxAnswerLength the longest answer accepted, in bytes (a longer one closes the connection)
- * @param eventLoopGroup the Netty event loops that run the connection's I/O; empty: a process-wide group of daemon
- *     threads shared by all clients. A group given here stays the caller's to shut down: {@code close} never does
- *     (requests sent once it is shut down fail with {@link ConnectionLostException}).
+ * @param eventLoopGroup the Netty event loops that run the connection's I/O, an NIO group ({@code NioIoHandler});
+ *     empty: a process-wide group of daemon threads shared by all clients. A group given here stays the caller's
+ *     to shut down: {@code close} never does (requests sent once it is shut down fail with
+ *     {@link ConnectionLostException}).
  */
 public record ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength,
                             Optional<EventLoopGroup> eventLoopGroup) {

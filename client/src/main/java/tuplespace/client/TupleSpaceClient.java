@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +74,13 @@ public final class TupleSpaceClient implements AutoCloseable {
             throw new ConnectFailedException("cannot connect to " + peer + ": the host name cannot be resolved");
         }
         EventLoopGroup group = options.eventLoopGroup().orElseGet(ClientEventLoops::shared);
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                // Waiting here would stall (or deadlock) the very loop that must complete the connect.
+                throw new IllegalStateException("connect waits for the connection; expected a call from a thread"
+                        + " that is not a client I/O thread, found " + Thread.currentThread().getName());
+            }
+        }
         AnswerMatcher matcher = new AnswerMatcher(peer, options.requestTimeout());
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
@@ -137,26 +145,32 @@ public final class TupleSpaceClient implements AutoCloseable {
     }
 
     public Answer get(String keyexp, String valexp) {
+        requireOffLoop();
         return await(getAsync(keyexp, valexp));
     }
 
     public Answer put(List<Pair> pairs) {
+        requireOffLoop();
         return await(putAsync(pairs));
     }
 
     public Answer post(List<Pair> pairs) {
+        requireOffLoop();
         return await(postAsync(pairs));
     }
 
     public Answer delete(String keyexp, String valexp) {
+        requireOffLoop();
         return await(deleteAsync(keyexp, valexp));
     }
 
     public Answer send(ParsedRequest.Valid request) {
+        requireOffLoop();
         return await(sendAsync(request));
     }
 
     public LineAnswer sendLine(String line) {
+        requireOffLoop();
         return await(sendLineAsync(line));
     }
 
@@ -186,6 +200,18 @@ public final class TupleSpaceClient implements AutoCloseable {
         TypedRequest request = new TypedRequest(operator, id, encoder.apply(id));
         outbox.send(request);
         return request.future();
+    }
+
+    /**
+     * A blocking call on the connection's own I/O thread (e.g. in a callback of another client sharing the loop)
+     * would wait for an answer that only this thread can read, and for a timeout only this thread can fire.
+     */
+    private void requireOffLoop() {
+        if (channel.eventLoop().inEventLoop()) {
+            throw new IllegalStateException("a blocking call waits for the answer on this connection's I/O thread,"
+                    + " which would never read it; expected the async form here (found thread "
+                    + Thread.currentThread().getName() + ")");
+        }
     }
 
     private static <T> T await(CompletableFuture<T> future) {
