@@ -32,7 +32,8 @@ import tuplespace.tuple.Tuple;
  *
  * <p>Memory: the map holds the key's and the value's text forms as UTF-8 byte arrays, one map entry and two
  * arrays per pair (112 bytes for a key {@code bench,123456} and a 20-letter value, where two strings cost 48 more);
- * strings, {@link Pair}s and {@link Tuple}s are made only for what a match reads or an answer returns. UTF-8 keeps
+ * keys are matched in place ({@link AsciiSubject}), and strings, {@link Pair}s and {@link Tuple}s are made only for a
+ * value whose key matched and for what an answer returns. UTF-8 keeps
  * the order for free: unsigned byte order of UTF-8 is code-point order (surrogate pairs included), and a key
  * starts with a prefix exactly when its bytes start with the prefix's bytes.
  */
@@ -121,12 +122,12 @@ public final class TupleSpace {
         }
         try {
             List<Pair> found = new ArrayList<>();
+            AsciiSubject subject = new AsciiSubject();
             for (Map.Entry<byte[], byte[]> entry : candidates(keyPattern)) {
-                String key = text(entry.getKey());
-                if (keyPattern.fullMatches(key, budget)) {
+                if (keyPattern.fullMatches(subject.of(entry.getKey()), budget)) {
                     String value = text(entry.getValue());
                     if (valuePattern.fullMatches(value, budget)) {
-                        found.add(new Pair(Tuple.parse(key), Tuple.parse(value)));
+                        found.add(new Pair(Tuple.parse(text(entry.getKey())), Tuple.parse(value)));
                     }
                 }
             }
