@@ -124,10 +124,11 @@ public final class TupleSpace {
             List<Pair> found = new ArrayList<>();
             AsciiSubject subject = new AsciiSubject();
             for (Map.Entry<byte[], byte[]> entry : candidates(keyPattern)) {
-                if (keyPattern.fullMatches(subject.of(entry.getKey()), budget)) {
+                CharSequence key = subject.of(entry.getKey());
+                if (keyPattern.fullMatches(key, budget)) {
                     String value = text(entry.getValue());
                     if (valuePattern.fullMatches(value, budget)) {
-                        found.add(new Pair(Tuple.parse(text(entry.getKey())), Tuple.parse(value)));
+                        found.add(new Pair(Tuple.parse(key.toString()), Tuple.parse(value)));
                     }
                 }
             }
