@@ -1,5 +1,6 @@
 package tuplespace.space;
 
+import java.nio.charset.StandardCharsets;
 import tuplespace.tuple.Pair;
 
 /**
@@ -18,6 +19,11 @@ final class SpaceDigest {
         sum -= hash(keyText, valueText);
     }
 
+    /** Removes a pair whose value the space holds only as UTF-8: the same figure as for the value's text. */
+    void remove(String keyText, byte[] valueUtf8) {
+        sum -= mix(mix(textHash(keyText)) ^ textHash(valueUtf8));
+    }
+
     long value() {
         return sum;
     }
@@ -34,9 +40,27 @@ final class SpaceDigest {
      * builds.
      */
     static long hash(String keyText, String valueText) {
-        long key = ((long) keyText.length() << 32) | (keyText.hashCode() & 0xFFFFFFFFL);
-        long value = ((long) valueText.length() << 32) | (valueText.hashCode() & 0xFFFFFFFFL);
-        return mix(mix(key) ^ value);
+        return mix(mix(textHash(keyText)) ^ textHash(valueText));
+    }
+
+    /** A text's length (in UTF-16 units) and its {@link String#hashCode}. */
+    static long textHash(String text) {
+        return ((long) text.length() << 32) | (text.hashCode() & 0xFFFFFFFFL);
+    }
+
+    /**
+     * {@link #textHash(String)} of the text these UTF-8 bytes encode, without decoding ASCII (nearly every stored
+     * text): there a byte is a UTF-16 unit, and {@code String.hashCode} is the same sum over the units.
+     */
+    static long textHash(byte[] utf8) {
+        int hash = 0;
+        for (byte unit : utf8) {
+            if (unit < 0) {
+                return textHash(new String(utf8, StandardCharsets.UTF_8));
+            }
+            hash = 31 * hash + unit;
+        }
+        return ((long) utf8.length << 32) | (hash & 0xFFFFFFFFL);
     }
 
     /** The SplitMix64 finalizer: spreads every input bit over the result so sums of hashes do not collide easily. */

@@ -1,7 +1,9 @@
 package tuplespace.space;
 
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -28,13 +30,17 @@ import tuplespace.tuple.Tuple;
  * GET and DELETE answer in, and lets a pattern with a literal key (or literal key prefix) look up one
  * key (or scan one range) instead of the whole space.
  *
- * <p>Memory: the map holds the key's and the value's text forms as plain strings (one map entry and two strings
- * per pair); {@link Pair}s and {@link Tuple}s are made only for what an answer returns.
+ * <p>Memory: the map holds the key's and the value's text forms as UTF-8 byte arrays, one map entry and two
+ * arrays per pair (112 bytes for a key {@code bench,123456} and a 20-letter value, where two strings cost 48 more);
+ * keys are matched in place ({@link AsciiSubject}), and strings, {@link Pair}s and {@link Tuple}s are made only for a
+ * value whose key matched and for what an answer returns. UTF-8 keeps
+ * the order for free: unsigned byte order of UTF-8 is code-point order (surrogate pairs included), and a key
+ * starts with a prefix exactly when its bytes start with the prefix's bytes.
  */
 public final class TupleSpace {
 
-    /** Key text form to value text form, in code-point order of the key. */
-    private final TreeMap<String, String> pairs = new TreeMap<>(Tuple::compareCodePoints);
+    /** Key text form to value text form, both in UTF-8, in code-point order of the key. */
+    private final TreeMap<byte[], byte[]> pairs = new TreeMap<>(Arrays::compareUnsigned);
     private final SpaceDigest digest = new SpaceDigest();
 
     public Outcome apply(Command command, MatchBudget budget) {
@@ -68,8 +74,8 @@ public final class TupleSpace {
     }
 
     public Optional<Tuple> valueOf(Tuple key) {
-        String value = pairs.get(key.text());
-        return value == null ? Optional.empty() : Optional.of(Tuple.parse(value));
+        byte[] value = pairs.get(utf8(key.text()));
+        return value == null ? Optional.empty() : Optional.of(Tuple.parse(text(value)));
     }
 
     /** Every pair, in ascending order of the key's text form. A read-only view: do not hold it across updates. */
@@ -82,9 +88,9 @@ public final class TupleSpace {
      * order. Lets a snapshot be taken in bounded slices without stopping the owner thread for long.
      */
     public List<Pair> slice(String afterKey, int max) {
-        SortedMap<String, String> tail = afterKey == null ? pairs : pairs.tailMap(afterKey, false);
+        SortedMap<byte[], byte[]> tail = afterKey == null ? pairs : pairs.tailMap(utf8(afterKey), false);
         List<Pair> slice = new ArrayList<>(Math.max(0, Math.min(max, 1024)));
-        for (Map.Entry<String, String> entry : tail.entrySet()) {
+        for (Map.Entry<byte[], byte[]> entry : tail.entrySet()) {
             if (slice.size() >= max) {
                 break;
             }
@@ -116,10 +122,14 @@ public final class TupleSpace {
         }
         try {
             List<Pair> found = new ArrayList<>();
-            for (Map.Entry<String, String> entry : candidates(keyPattern)) {
-                if (keyPattern.fullMatches(entry.getKey(), budget)
-                        && valuePattern.fullMatches(entry.getValue(), budget)) {
-                    found.add(pair(entry));
+            AsciiSubject subject = new AsciiSubject();
+            for (Map.Entry<byte[], byte[]> entry : candidates(keyPattern)) {
+                CharSequence key = subject.of(entry.getKey());
+                if (keyPattern.fullMatches(key, budget)) {
+                    String value = text(entry.getValue());
+                    if (valuePattern.fullMatches(value, budget)) {
+                        found.add(new Pair(Tuple.parse(key.toString()), Tuple.parse(value)));
+                    }
                 }
             }
             return new Result.Matched(found, warnings(keyPattern, valuePattern));
@@ -129,11 +139,12 @@ public final class TupleSpace {
     }
 
     /** The pairs a key pattern can match: one key, one range of keys, or all of them. */
-    private Collection<Map.Entry<String, String>> candidates(PyPattern keyPattern) {
+    private Collection<Map.Entry<byte[], byte[]>> candidates(PyPattern keyPattern) {
         Optional<String> literal = keyPattern.literal();
         if (literal.isPresent()) {
-            String value = pairs.get(literal.get());
-            return value == null ? List.of() : List.of(Map.entry(literal.get(), value));
+            byte[] key = utf8(literal.get());
+            byte[] value = pairs.get(key);
+            return value == null ? List.of() : List.of(Map.entry(key, value));
         }
         String prefix = keyPattern.literalPrefix();
         if (prefix.isEmpty()) {
@@ -150,9 +161,13 @@ public final class TupleSpace {
         return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
     }
 
-    private SortedMap<String, String> keysStartingWith(String prefix) {
-        // Every string that starts with prefix sorts between prefix and prefix + U+10FFFF (code-point order).
-        return pairs.subMap(prefix, true, prefix + Character.toString(Character.MAX_CODE_POINT), true);
+    private SortedMap<byte[], byte[]> keysStartingWith(String prefix) {
+        // A key starts with prefix exactly when its UTF-8 does; those keys sort from the prefix's bytes up to,
+        // not including, those bytes and then 0xFF, a byte UTF-8 never holds.
+        byte[] from = utf8(prefix);
+        byte[] to = Arrays.copyOf(from, from.length + 1);
+        to[from.length] = (byte) 0xFF;
+        return pairs.subMap(from, true, to, false);
     }
 
     private static String patternWarning(String which, PatternException e) {
@@ -183,7 +198,7 @@ public final class TupleSpace {
             Optional<Pair> pair = given.get(i);
             // SPEC §1: PUT uses a pair whose key is absent, POST one whose key is present, in list order, so a
             // key given twice in one PUT is added once and the second is not used.
-            if (pair.isEmpty() || pairs.containsKey(pair.get().key().text()) == addAbsent) {
+            if (pair.isEmpty() || containsKey(pair.get().key().text()) == addAbsent) {
                 notUsed.add(i);
                 continue;
             }
@@ -195,7 +210,7 @@ public final class TupleSpace {
 
     /** Sets key to value; package-private so that {@link SpaceFile} can fill a space without copies. */
     void store(String keyText, String valueText) {
-        String previous = pairs.put(keyText, valueText);
+        byte[] previous = pairs.put(utf8(keyText), utf8(valueText));
         if (previous != null) {
             digest.remove(keyText, previous);
         }
@@ -203,27 +218,37 @@ public final class TupleSpace {
     }
 
     boolean containsKey(String keyText) {
-        return pairs.containsKey(keyText);
+        return pairs.containsKey(utf8(keyText));
     }
 
     private void remove(String keyText) {
-        String previous = pairs.remove(keyText);
+        byte[] previous = pairs.remove(utf8(keyText));
         if (previous != null) {
             digest.remove(keyText, previous);
         }
     }
 
-    /** A pair for an answer; the stored text forms were validated when they came in, so parsing takes its fast path. */
-    private static Pair pair(Map.Entry<String, String> entry) {
-        return new Pair(Tuple.parse(entry.getKey()), Tuple.parse(entry.getValue()));
+    /** How a text form is stored. Tuples hold well-formed UTF-16 only (a lone surrogate is no letter). */
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Collection<Pair> asPairs(TreeMap<String, String> map) {
-        Collection<Map.Entry<String, String>> entries = Collections.unmodifiableMap(map).entrySet();
+    /** A stored text form as a string: for ASCII a check and a copy (the JDK's fast path). */
+    private static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** A pair for an answer; the stored text forms were validated when they came in, so parsing takes its fast path. */
+    private static Pair pair(Map.Entry<byte[], byte[]> entry) {
+        return new Pair(Tuple.parse(text(entry.getKey())), Tuple.parse(text(entry.getValue())));
+    }
+
+    private static Collection<Pair> asPairs(TreeMap<byte[], byte[]> map) {
+        Collection<Map.Entry<byte[], byte[]>> entries = Collections.unmodifiableMap(map).entrySet();
         return new AbstractCollection<>() {
             @Override
             public Iterator<Pair> iterator() {
-                Iterator<Map.Entry<String, String>> iterator = entries.iterator();
+                Iterator<Map.Entry<byte[], byte[]>> iterator = entries.iterator();
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {

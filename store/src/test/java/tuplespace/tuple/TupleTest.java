@@ -93,7 +93,7 @@ class TupleTest {
             String a = prefix + randomText(random, random.nextInt(6));
             String b = random.nextInt(8) == 0 ? a : prefix + randomText(random, random.nextInt(6));
             int expected = Integer.signum(Tuple.compareCodePointsByUnit(a, b));
-            assertThat(Integer.signum(Tuple.compareCodePoints(a, b))).as("%s vs %s", escaped(a), escaped(b))
+            assertThat(Integer.signum(Tuple.compareCodePoints(a, b))).as(() -> escaped(a) + " vs " + escaped(b))
                     .isEqualTo(expected)
                     .isEqualTo(Integer.signum(Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray())));
         }

@@ -1,5 +1,7 @@
 package tuplespace.bench.jmh;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,12 +19,13 @@ import tuplespace.pattern.MatchBudget;
 import tuplespace.space.Command;
 import tuplespace.space.Outcome;
 import tuplespace.space.TupleSpace;
+import tuplespace.tuple.Pair;
 
 /**
  * GET over a space of {@code size} pairs keyed {@code user,U,I} (U in 0..size/100, I in 0..99, values of 20
  * characters): a literal key (one lookup), a literal prefix {@code user,42,.*} (a range of 100 keys) and a pattern
- * with no literal prefix (a scan of every key). The prefix/full-scan ratio shows what the index buys (target
- * ≥ 1000× on 1,000,000 pairs).
+ * with no literal prefix (a scan of every key); and POST of one present key, the write path. The prefix/full-scan
+ * ratio shows what the index buys (target ≥ 1000× on 1,000,000 pairs).
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar IndexBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}.
  */
@@ -61,6 +64,20 @@ public class IndexBenchmark {
     public Outcome prefixPattern() {
         return space.apply(new Command.Get("user,42,.*", ".*"), budget);
     }
+
+    /**
+     * The write path on a full space: POST one present key (look up, replace, digest out and in). The value
+     * alternates so every call changes the state.
+     */
+    @Benchmark
+    public Outcome postOneKey() {
+        posts++;
+        return space.apply(new Command.Post((posts & 1) == 0 ? EVEN_POST : ODD_POST), budget);
+    }
+
+    private static final List<Optional<Pair>> EVEN_POST = List.of(Optional.of(Pair.of("user,4242,7", "v0000000000000000000")));
+    private static final List<Optional<Pair>> ODD_POST = List.of(Optional.of(Pair.of("user,4242,7", "v1111111111111111111")));
+    private long posts;
 
     /** No literal prefix: every key is matched against the pattern. */
     @Benchmark

@@ -22,9 +22,12 @@ final class SpaceFixtures {
         return fill(size, i -> Tuple.of("user", Integer.toString(i / itemsPerUser), Integer.toString(i % itemsPerUser)));
     }
 
-    /** {@code size} one-field pairs {@code k<i> -> v<19 digits>} (a 20-character value). */
+    /**
+     * {@code size} pairs {@code bench,<i> -> v<19 digits>}: the bench harness's memory figure (TupleSpaceResync) is
+     * taken with these keys and one-field, 20-character values.
+     */
     static TupleSpace oneField(int size) {
-        return fill(size, i -> Tuple.of("k" + i));
+        return fill(size, i -> Tuple.of("bench", Integer.toString(i)));
     }
 
     private static TupleSpace fill(int size, java.util.function.IntFunction<Tuple> key) {

@@ -3,8 +3,9 @@ package tuplespace.bench.jmh;
 import tuplespace.space.TupleSpace;
 
 /**
- * Rough heap cost of one pair in the space: fills 1,000,000 one-field pairs with 20-character values and compares
- * used heap after GC before and after. Not a benchmark and not a test (no assertion): a figure for the report.
+ * Rough heap cost of one pair in the space: fills 1,000,000 pairs keyed {@code bench,<i>} (as the bench harness's
+ * memory figure is) with one-field, 20-character values and compares used heap after GC before and after. Not a
+ * benchmark and not a test (no assertion): a figure for the report.
  *
  * <p>Run: {@code java -Xmx1g -cp bench/target/benchmarks.jar tuplespace.bench.jmh.SpaceMemoryMain [pairs]}.
  */
