@@ -45,6 +45,37 @@ class AnswersTest {
                 .startsWith("{\"id\":1.50,");
     }
 
+    /** What Jackson's generator writes for an ok answer with these pairs: the oracle for the hand-written answers. */
+    private static String generated(String id, List<Pair> pairs) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode answer = Json.MAPPER.createObjectNode();
+        if (id != null) {
+            answer.set("id", Json.MAPPER.readTree(id));
+        }
+        answer.put("status", "ok");
+        com.fasterxml.jackson.databind.node.ArrayNode list = answer.putArray("pairs");
+        for (Pair pair : pairs) {
+            com.fasterxml.jackson.databind.node.ArrayNode element = list.addArray();
+            pair.key().fields().forEach(element.addArray()::add);
+            pair.value().fields().forEach(element.addArray()::add);
+        }
+        return Json.MAPPER.writeValueAsString(answer) + "\n";
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "\"id\":0,", "\"id\":-17,",
+        "\"id\":123456789012345678901234567890,", "\"id\":\"x\\\"y\",", "\"id\":1.50,", "\"id\":true,"})
+    void handWrittenAnswersAreWhatTheGeneratorWrites(String idField) throws Exception {
+        String id = idField.isEmpty() ? null : idField.substring(5, idField.length() - 1);
+        List<Pair> pairs = List.of(Pair.of("user,1", "alice"), Pair.of("\u00e9t\u00e9,\uD835\uDC00,9", "a,b,c,d"),
+                Pair.of("k", "v"));
+        assertThat(Answers.format(valid("{" + idField + "\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}"),
+                Result.Matched.of(pairs))).isEqualTo(generated(id, pairs));
+        assertThat(Answers.format(valid("{" + idField + "\"op\":\"DELETE\",\"key\":\"k\",\"value\":\"v\"}"),
+                Result.Matched.of(List.of()))).isEqualTo(generated(id, List.of()));
+        assertThat(Answers.format(valid("{" + idField + "\"op\":\"PUT\",\"pairs\":[[[\"k\"],[\"v\"]]]}"),
+                new Result.NotUsed(List.of()))).isEqualTo(generated(id, List.of()));
+    }
+
     @Test
     void jsonPutEchoesTheUnusedElementsAsGiven() {
         ParsedRequest.Valid put = valid("{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],"

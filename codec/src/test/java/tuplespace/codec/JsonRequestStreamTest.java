@@ -20,6 +20,10 @@ class JsonRequestStreamTest {
         "{\"id\":true,\"op\":\"PUT\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],[\"a,b\",\"c\"]]}",
         "{\"pairs\":[[[\"user\",1],[\"\"]],[[\"k\"],[\"v\",\"w\"]]],\"op\":\"POST\",\"id\":-0.0}",
         "{\"op\":\"PUT\",\"pairs\":[]}",
+        "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"bench\",\"7\"],[\"abcdefghijabcdefghij\"]]]}",
+        "{\"id\":-7,\"op\":\"GET\",\"key\":\"bench,7\",\"value\":\".*\"}",
+        "{\"id\":9223372036854775808,\"op\":\"POST\",\"pairs\":[[[\"k\"],[\"v\"]],[[[\"x\"]],[]],[{\"a\":1},[2.50,true,null]]]}",
+        "{\"id\":\"s\\u0000\",\"op\":\"PUT\",\"pairs\":[[[],[\"v\"]],[[\"k\",\"\"],[\"v\"]]]}",
         "{\"op\":\"get\",\"key\":\"k\",\"value\":\"v\"}",
     })
     void aValidRequestIsReadExactlyAsTheTreeReadsIt(String line) {

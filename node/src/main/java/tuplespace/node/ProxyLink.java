@@ -39,6 +39,7 @@ final class ProxyLink {
     private final ServerNode node;
     private final NodeConfig config;
     private final PrimaryNode primary;
+    private final AnswerWriter answers = new AnswerWriter();
     private Channel channel;
     private boolean started;
     private boolean closing;
@@ -125,6 +126,7 @@ final class ProxyLink {
         if (closed != channel || !wanted()) {
             return; // a link we replaced, or we are stopping anyway
         }
+        answers.discard();
         if (linkRegistered) {
             LOG.warn("the proxy link was lost; registering again as epoch {} pid {} for up to {}", node.epoch(),
                     primary.pid(), config.primaryRegisterTimeout());
@@ -142,15 +144,19 @@ final class ProxyLink {
         }, RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Sends an answer on the registered link; without one it is dropped (the proxy resends its request). */
+    /**
+     * Sends an answer on the registered link with the next {@link #flush}; without a link it is dropped (the proxy
+     * resends its request).
+     */
     void write(Frame.Answer answer) {
         if (linkRegistered && channel != null && channel.isActive()) {
-            channel.write(answer, channel.voidPromise());
+            answers.add(channel, answer);
         }
     }
 
     void flush() {
         if (channel != null) {
+            answers.handOver();
             channel.flush();
         }
     }
@@ -177,6 +183,7 @@ final class ProxyLink {
     void close() {
         closing = true;
         if (channel != null) {
+            answers.handOver();
             // Close once every answer already written has reached the socket: a plain close() fails writes still
             // queued behind a full socket buffer, and those are answers SHUTDOWN promised to deliver.
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -3,7 +3,6 @@ package tuplespace.node;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.util.Optional;
@@ -53,7 +52,7 @@ public final class ServerNode {
         this.config = config;
         this.evaluator = evaluator;
         this.persistence = persistence;
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("node"), NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("node"), NodeNetwork.ioHandlerFactory());
         this.loop = group.next();
         this.notifier = new Notifier(config.notifyCommand(), () -> role.word(), () -> epoch);
     }

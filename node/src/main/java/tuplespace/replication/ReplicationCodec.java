@@ -135,6 +135,27 @@ public final class ReplicationCodec {
         return size;
     }
 
+    /**
+     * About the bytes {@link #encode} gives {@code entries}, without counting UTF-8 (exact when the text is ASCII,
+     * less otherwise): the size of the buffer to encode them into.
+     */
+    public static long estimatedSize(ReplicationMessage.Entries entries) {
+        long size = 1 + 8 + 4;
+        for (Replicated entry : entries.entries()) {
+            size += 8 + 8 + 1 + 8;
+            if (entry.change() instanceof Change.Applied applied) {
+                size += 8 + 8 + 4 + 4 + 4 + applied.answer().length();
+                for (Tuple key : applied.effect().removed()) {
+                    size += 4 + key.text().length();
+                }
+                for (Pair pair : applied.effect().written()) {
+                    size += 8 + pair.key().text().length() + pair.value().text().length();
+                }
+            }
+        }
+        return size;
+    }
+
     /** The bytes {@link #encode} gives one answer-table entry inside a {@link ReplicationMessage.SnapshotAnswers}. */
     public static long encodedSize(AnswerTable.Entry entry) {
         return 8 + 8 + stringSize(entry.answer());

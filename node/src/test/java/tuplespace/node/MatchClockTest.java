@@ -38,6 +38,33 @@ class MatchClockTest {
     }
 
     @Test
+    void budgetsStartedCloseTogetherShareOneCpuReadingAndAreNeverUndercharged() {
+        AtomicLong cpuReads = new AtomicLong();
+        MatchClock clock = new MatchClock(wall::get, Optional.of(() -> {
+            cpuReads.incrementAndGet();
+            return cpu.get();
+        }));
+        clock.budget(LIMIT);
+        assertThat(cpuReads).hasValue(1);
+        // 0.9 ms later, after 0.5 ms of CPU: the next budget counts from the same reading, so it is charged that too.
+        wall.addAndGet(900_000);
+        cpu.addAndGet(500_000);
+        MatchBudget second = clock.budget(LIMIT);
+        assertThat(cpuReads).hasValue(1);
+        wall.addAndGet(5 * SECOND);
+        cpu.addAndGet(LIMIT.toNanos() - 500_000);
+        assertThat(second.exhausted()).as("charged its own 99.5 ms and the 0.5 ms before it").isTrue();
+        // A reading older than the reuse window is taken afresh: the budget is charged only its own CPU.
+        MatchBudget third = clock.budget(LIMIT);
+        assertThat(cpuReads.get()).isGreaterThan(1);
+        wall.addAndGet(5 * SECOND);
+        cpu.addAndGet(LIMIT.toNanos() - 1);
+        assertThat(third.exhausted()).isFalse();
+        cpu.addAndGet(1);
+        assertThat(third.exhausted()).isTrue();
+    }
+
+    @Test
     void withoutCpuTimeTheWallClockIsTheFallback() {
         MatchBudget budget = new MatchClock(wall::get, Optional.empty()).budget(LIMIT);
         wall.addAndGet(LIMIT.toNanos());

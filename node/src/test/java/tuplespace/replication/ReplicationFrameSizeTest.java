@@ -69,6 +69,47 @@ class ReplicationFrameSizeTest {
     }
 
     @Test
+    void messagesCrossTheFramedLinkIntactWhateverTheirSizeGuess() {
+        EmbeddedChannel sender = new EmbeddedChannel();
+        ReplicationFrames.addTo(sender.pipeline());
+        EmbeddedChannel receiver = new EmbeddedChannel();
+        ReplicationFrames.addTo(receiver.pipeline());
+        tuplespace.tuple.Pair pair = tuplespace.tuple.Pair.of("k\u00e9,\uD835\uDC00", "v,\u4e2d");
+        List<ReplicationMessage> messages = List.of(
+                new ReplicationMessage.Entries(List.of(entry(1, 10),
+                        new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(pair.key()), List.of(pair)),
+                                "\u00e9\u4e2d\uD835\uDC00".repeat(700))),
+                        new Replicated(1, 3, new Change.Closed(3))), -9),
+                new ReplicationMessage.Ack(3, -9, 77),
+                new ReplicationMessage.Entries(List.of(entry(4, 0)), 0),
+                new ReplicationMessage.Stop("bye \u00e9"));
+        for (ReplicationMessage message : messages) {
+            assertThat(sender.writeAndFlush(message).isSuccess()).isTrue();
+        }
+        for (Object bytes; (bytes = sender.readOutbound()) != null; ) {
+            receiver.writeInbound(bytes);
+        }
+        List<Object> received = new ArrayList<>();
+        for (Object message; (message = receiver.readInbound()) != null; ) {
+            received.add(message);
+        }
+        assertThat(received).isEqualTo(messages);
+        sender.finishAndReleaseAll();
+        receiver.finishAndReleaseAll();
+    }
+
+    @Test
+    void theSizeGuessOfAnAsciiBatchIsExact() {
+        ReplicationMessage.Entries entries = new ReplicationMessage.Entries(List.of(entry(1, 33),
+                new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(tuplespace.tuple.Tuple.of("a", "b")),
+                        List.of(tuplespace.tuple.Pair.of("k,1", "v"))), "ok")), new Replicated(1, 3, new Change.Closed(3))), 5);
+        io.netty.buffer.ByteBuf encoded = Unpooled.buffer();
+        ReplicationCodec.encode(entries, encoded);
+        assertThat(ReplicationCodec.estimatedSize(entries)).isEqualTo(encoded.readableBytes());
+        encoded.release();
+    }
+
+    @Test
     void aFrameOverTheLimitIsNeverSentAndNeverAccepted() {
         EmbeddedChannel sender = new EmbeddedChannel();
         ReplicationFrames.addTo(sender.pipeline(), 200);

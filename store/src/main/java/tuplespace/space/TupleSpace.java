@@ -108,6 +108,9 @@ public final class TupleSpace {
     }
 
     private Result.Matched find(String keyexp, String valexp, MatchBudget budget) {
+        if (isPlainLiteral(keyexp)) {
+            return findByLiteralKey(keyexp, valexp, budget);
+        }
         PyPattern keyPattern;
         PyPattern valuePattern;
         try {
@@ -138,6 +141,49 @@ public final class TupleSpace {
         }
     }
 
+    /**
+     * GET/DELETE of one exact key, the commonest read: a key pattern of letters, digits and commas only is a
+     * literal in Python's {@code re} (none of them is special outside an escape, and flags need a group), so its
+     * only full match is itself and it needs no compiling: a map lookup. Compiling it would cost more than the
+     * rest of the request, and distinct keys would churn the pattern cache. The value pattern is compiled as ever.
+     */
+    private Result.Matched findByLiteralKey(String key, String valexp, MatchBudget budget) {
+        PyPattern valuePattern;
+        try {
+            valuePattern = PyPattern.compile(valexp);
+        } catch (PatternException e) {
+            return Result.Matched.warning(patternWarning("valexp", e));
+        }
+        try {
+            String value = pairs.get(key);
+            if (value == null || !valuePattern.fullMatches(value, budget)) {
+                return new Result.Matched(List.of(), warnings(List.of(), valuePattern.warnings()));
+            }
+            return new Result.Matched(List.of(new Pair(Tuple.parse(key), Tuple.parse(value))),
+                    warnings(List.of(), valuePattern.warnings()));
+        } catch (MatchBudgetExceededException e) {
+            return Result.Matched.warning(e.getMessage());
+        }
+    }
+
+    /**
+     * True when {@code keyexp} is non-empty, within {@link PyPattern#MAX_PATTERN_LENGTH} (a longer one must be
+     * refused as too long) and made of tuple-alphanumeric code points and commas only.
+     */
+    static boolean isPlainLiteral(String keyexp) {
+        if (keyexp.isEmpty() || keyexp.length() > PyPattern.MAX_PATTERN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < keyexp.length(); ) {
+            int codePoint = keyexp.codePointAt(i);
+            if (codePoint != ',' && !Tuple.isAlphanumeric(codePoint)) {
+                return false;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return true;
+    }
+
     /** The pairs a key pattern can match: one key, one range of keys, or all of them. */
     private Collection<Map.Entry<byte[], byte[]>> candidates(PyPattern keyPattern) {
         Optional<String> literal = keyPattern.literal();
@@ -155,9 +201,16 @@ public final class TupleSpace {
 
     /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
     private static Optional<String> warnings(PyPattern keyPattern, PyPattern valuePattern) {
+        return warnings(keyPattern.warnings(), valuePattern.warnings());
+    }
+
+    private static Optional<String> warnings(List<String> keyWarnings, List<String> valueWarnings) {
+        if (keyWarnings.isEmpty() && valueWarnings.isEmpty()) {
+            return Optional.empty();
+        }
         List<String> warnings = new ArrayList<>();
-        keyPattern.warnings().forEach(w -> warnings.add("keyexp: " + w));
-        valuePattern.warnings().forEach(w -> warnings.add("valexp: " + w));
+        keyWarnings.forEach(w -> warnings.add("keyexp: " + w));
+        valueWarnings.forEach(w -> warnings.add("valexp: " + w));
         return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
     }
 

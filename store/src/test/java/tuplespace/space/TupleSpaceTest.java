@@ -94,6 +94,59 @@ class TupleSpaceTest {
         assertThat(keys(apply(space, new Command.Get(keyexp, ".*")).result())).isEqualTo(scanned);
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "user,1 | .*", "user,1 | alice", "user,1 | bob", "user,2 | bob,.*", "user,3 | .*", "user | .*", "a | x",
+        "\uFF21 | .*", "\uD835\uDC00 | astral", "group,1 | [a-z]+s", "user,,1 | .*", ", | .*"})
+    void anExactKeyIsLookedUpAndAnswersWhatTheCompiledPatternWould(String key, String valexp) throws Exception {
+        assertThat(TupleSpace.isPlainLiteral(key)).isTrue();
+        TupleSpace space = sample();
+        tuplespace.pattern.PyPattern keyPattern = tuplespace.pattern.PyPattern.compile(key);
+        tuplespace.pattern.PyPattern valuePattern = tuplespace.pattern.PyPattern.compile(valexp);
+        List<Pair> scanned = space.pairs().stream()
+                .filter(p -> keyPattern.fullMatches(p.key().text(), MatchBudget.unlimited())
+                        && valuePattern.fullMatches(p.value().text(), MatchBudget.unlimited())).toList();
+        Result.Matched matched = (Result.Matched) apply(space, new Command.Get(key, valexp)).result();
+        assertThat(matched.pairs()).isEqualTo(scanned);
+        assertThat(matched.warning()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "user.1", "user,1 ", "user_1", "(?i)USER,1", "user,\\d"})
+    void onlyLettersDigitsAndCommasAreTakenAsAnExactKey(String keyexp) {
+        assertThat(TupleSpace.isPlainLiteral(keyexp)).isFalse();
+    }
+
+    @Test
+    void anExactKeyKeepsTheValuePatternsWarningsAndRefusals() {
+        Result.Matched invalid = (Result.Matched) apply(sample(), new Command.Get("user,1", "[a-")).result();
+        assertThat(invalid.pairs()).isEmpty();
+        assertThat(invalid.warning()).hasValueSatisfying(w -> assertThat(w).startsWith("valexp is not a valid"));
+        Result.Matched nested = (Result.Matched) apply(sample(), new Command.Get("user,1", "[[a-z]+")).result();
+        assertThat(nested.warning()).hasValueSatisfying(w -> assertThat(w).startsWith("valexp: "));
+    }
+
+    @Test
+    void anExactKeyOverThePatternLimitIsRefusedAsTooLong() {
+        String longKey = "k".repeat(tuplespace.pattern.PyPattern.MAX_PATTERN_LENGTH + 1);
+        TupleSpace space = spaceWith(pair(longKey, "v"));
+        assertThat(TupleSpace.isPlainLiteral(longKey)).isFalse();
+        Result.Matched matched = (Result.Matched) apply(space, new Command.Get(longKey, ".*")).result();
+        assertThat(matched.pairs()).isEmpty();
+        assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w).startsWith("keyexp is too long"));
+    }
+
+    @Test
+    void deletingAnExactKeyRemovesJustThatPair() {
+        TupleSpace space = sample();
+        Outcome outcome = apply(space, new Command.Delete("user,1", "alice"));
+        assertThat(keys(outcome.result())).containsExactly("user,1");
+        assertThat(outcome.effect().removed()).containsExactly(Tuple.parse("user,1"));
+        assertThat(space.size()).isEqualTo(6);
+        assertThat(keys(apply(space, new Command.Delete("user,2", "alice")).result())).isEmpty();
+        assertThat(space.size()).isEqualTo(6);
+    }
+
     @Test
     void astralKeysSortAfterHighBmpKeys() {
         Outcome outcome = apply(sample(), new Command.Get(".*", ".*"));
