@@ -183,6 +183,7 @@ class ClientFrontendOrderingTest {
         long conn = requests(primary).get(0).conn();
         client.close();
         control.runPendingTasks();
+        primary.runPendingTasks();
         assertThat((Object) primary.readOutbound()).isEqualTo(new Frame.Closed(conn));
         assertThat(sessions.clients()).isZero();
         assertThat(sessions.held()).isZero();
@@ -207,7 +208,9 @@ class ClientFrontendOrderingTest {
         client.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
+    /** The REQUEST frames the proxy flushed to {@code primary}, once the link's loop finished its turn. */
     private static List<Frame.Request> requests(EmbeddedChannel primary) {
+        primary.runPendingTasks(); // PrimaryLink flushes once per loop turn, in a task
         List<Frame.Request> requests = new ArrayList<>();
         for (Object frame = primary.readOutbound(); frame != null; frame = primary.readOutbound()) {
             if (frame instanceof Frame.Request request) {
