@@ -95,6 +95,12 @@ public final class ProxyServer implements AutoCloseable {
         return context.registry().current() != null;
     }
 
+    /** The registered primary's connection, or null (tests watch what is written to it). Any thread. */
+    Channel primaryLinkChannel() {
+        PrimaryLink link = context.registry().current();
+        return link == null ? null : link.channel();
+    }
+
     /** Completes with the exit status once the proxy has stopped (0 after SHUTDOWN or {@link #stop}). */
     public CompletableFuture<Integer> terminated() {
         return terminated;

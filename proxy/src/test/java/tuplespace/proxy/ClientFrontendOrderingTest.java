@@ -189,6 +189,26 @@ class ClientFrontendOrderingTest {
         assertThat(sessions.held()).isZero();
     }
 
+    @Test
+    void answersReadInOneBatchReachTheirClientInOneFlushAndALoneAnswerAtOnce() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        writeLines(client, "a\nb\nc\n");
+        long conn = requests(primary).get(0).conn();
+        FlushCounter flushes = FlushCounter.on(client);
+
+        // one read batch of the primary link (one channelReadComplete)
+        primary.writeInbound(new Frame.Answer(conn, 2, "B\n"), new Frame.Answer(conn, 1, "A\n"),
+                new Frame.Answer(conn, 3, "C\n"));
+        assertThat(answers(client)).isEqualTo("A\nB\nC\n");
+        assertThat(flushes.count()).isEqualTo(1);
+
+        writeLines(client, "d\n");
+        primary.writeInbound(new Frame.Answer(conn, 4, "D\n"));
+        assertThat(answers(client)).isEqualTo("D\n");
+        assertThat(flushes.count()).isEqualTo(2);
+    }
+
     private EmbeddedChannel registeredPrimary(long epoch) {
         EmbeddedChannel primary = primaryChannel();
         primary.writeInbound(new Frame.Register(epoch, 100 + epoch, new Sap("127.0.0.1", 9), 0));
