@@ -74,8 +74,10 @@ final class ClientSession {
             pending.forwarded(request);
         } else {
             resendUnansweredIfLinkChanged();
+            // only here can a request stay held: while this session is in step with the registered link, all of
+            // its requests are forwarded (no deadline to scan for)
+            armDeadlineTimer();
         }
-        armDeadlineTimer();
         updateReading();
     }
 

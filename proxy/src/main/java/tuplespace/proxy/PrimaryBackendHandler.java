@@ -16,7 +16,8 @@ import tuplespace.codec.frame.OversizeFrame;
 
 /**
  * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions;
- * PING/PONG keep an idle link checked, and a silent link is closed, which counts as losing the primary (SPEC §4).
+ * PING/PONG keep an idle link checked ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as
+ * losing the primary (SPEC §4).
  * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
  *
  * <p>An ANSWER for a session on this same loop (the default: one loop) is handed over directly and written
@@ -87,9 +88,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             ctx.fireUserEventTriggered(event);
             return;
         }
-        if (idle.state() == IdleState.WRITER_IDLE) {
-            ctx.writeAndFlush(new Frame.Ping(System.nanoTime()), ctx.voidPromise());
-        } else if (idle.state() == IdleState.READER_IDLE) {
+        if (idle.state() == IdleState.READER_IDLE) {
             LOG.warn("{} primary link {} silent for {} × {}; closing it as dead", context.self(),
                     link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
                     context.config().pingInterval());

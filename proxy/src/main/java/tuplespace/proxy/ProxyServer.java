@@ -8,9 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -39,6 +37,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private final ProxyConfig config;
     private final ProxyContext context;
+    private final ProxyTransport transport;
     private final EventLoopGroup ioGroup;
     private final EventLoop controlLoop;
     private final PrimaryShutdownSapClient primaryShutdownSap;
@@ -51,13 +50,14 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         long pid = ProcessHandle.current().pid();
         String self = "proxy(pid " + pid + ")";
+        transport = ProxyTransport.best();
         ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-io"),
-                NioIoHandler.newFactory());
+                transport.ioHandlerFactory());
         controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions, new PrimaryRegistry(self, pid, sessions),
                 controlLoop);
-        primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, config.networkTimeout());
+        primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout());
     }
 
     /**
@@ -73,8 +73,9 @@ public final class ProxyServer implements AutoCloseable {
             server.stopGroups();
             throw e;
         }
-        LOG.info("{} listening: clients {}, primary {}, shutdown {}", server.context.self(), server.clientAddress(),
-                server.primaryAddress(), server.shutdownAddress());
+        LOG.info("{} listening: clients {}, primary {}, shutdown {} ({} transport, {} io threads)",
+                server.context.self(), server.clientAddress(), server.primaryAddress(), server.shutdownAddress(),
+                server.transport.name().toLowerCase(java.util.Locale.ROOT), config.ioThreads());
         return server;
     }
 
@@ -169,7 +170,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private Channel bind(String argument, Sap sap, ServerBootstrap bootstrap) throws IOException {
-        bootstrap.channel(NioServerSocketChannel.class)
+        bootstrap.channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true);

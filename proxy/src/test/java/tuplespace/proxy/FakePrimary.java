@@ -74,6 +74,14 @@ final class FakePrimary implements AutoCloseable {
         out.flush();
     }
 
+    /** The next frame, whatever it is (a PING is not answered). */
+    Frame receiveAny() throws IOException {
+        int length = in.readInt();
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return FrameCodec.decode(Unpooled.wrappedBuffer(bytes));
+    }
+
     /** The next frame that is not a PING (PINGs are answered PONG, as a live primary does). */
     Frame receive() throws IOException {
         while (true) {
