@@ -1,5 +1,6 @@
 package tuplespace.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -18,7 +19,8 @@ import tuplespace.codec.frame.Frame;
 /**
  * One client connection: tags its lines {@code (conn, seq)}, sends them to the registered primary, and delivers
  * answers in seq order (SPEC §2). Every method runs on the client channel's event loop, which owns this object;
- * the primary's loop hops here with {@link #executor()}{@code .execute(...)}.
+ * the primary link's handler calls in directly when it shares that loop (the default: one loop) and hops here with
+ * {@link #executor()}{@code .execute(...)} otherwise.
  */
 final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -37,6 +39,8 @@ final class ClientSession {
     private ScheduledFuture<?> deadlineTimer;
     private boolean closeWhenDelivered;
     private boolean closed;
+    /** Answers written to the client but not yet flushed ({@link #flushAnswers}). */
+    private boolean answersUnflushed;
 
     ClientSession(long conn, Channel channel, ProxyContext context) {
         this.conn = conn;
@@ -66,13 +70,14 @@ final class ClientSession {
         context.sessions().addHeld(1);
         PrimaryLink link = context.registry().current();
         if (link != null && link == syncedLink) {
-            link.write(requestFrame(request));
+            link.send(requestFrame(request)); // flushed once for this loop turn (PrimaryLink)
             pending.forwarded(request);
-            link.flush();
         } else {
             resendUnansweredIfLinkChanged();
+            // only here can a request stay held: while this session is in step with the registered link, all of
+            // its requests are forwarded (no deadline to scan for)
+            armDeadlineTimer();
         }
-        armDeadlineTimer();
         updateReading();
     }
 
@@ -91,11 +96,35 @@ final class ClientSession {
         deliverReadyAnswers();
     }
 
-    /** The primary answered {@code seq}; duplicates and late answers are dropped. */
+    /** The primary answered {@code seq}; duplicates and late answers are dropped. Delivers at once. */
     void onAnswer(long seq, String answer) {
         if (!closed && pending.answer(seq, answer)) {
             deliverReadyAnswers();
         }
+    }
+
+    /**
+     * Like {@link #onAnswer} but the answers it releases are written without a flush: the caller must call
+     * {@link #flushAnswers} once it has handed over the batch it read (one write call for many answers). Returns
+     * true when this session must be added to the caller's sessions to flush, i.e. it had nothing unflushed before.
+     */
+    boolean onAnswerFlushLater(long seq, String answer) {
+        boolean alreadyUnflushed = answersUnflushed;
+        if (closed || !pending.answer(seq, answer)) {
+            return false;
+        }
+        writeReadyAnswers();
+        return answersUnflushed && !alreadyUnflushed;
+    }
+
+    /** Writes out the answers {@link #onAnswerFlushLater} left unflushed; then the client may be read again. */
+    void flushAnswers() {
+        if (!answersUnflushed) {
+            return;
+        }
+        answersUnflushed = false;
+        channel.flush();
+        updateReading();
     }
 
     /**
@@ -124,10 +153,9 @@ final class ClientSession {
         syncedLink = link;
         List<PendingRequests.Pending> unanswered = pending.unanswered();
         for (PendingRequests.Pending request : unanswered) {
-            link.write(requestFrame(request));
+            link.send(requestFrame(request));
             pending.forwarded(request);
         }
-        link.flush();
         if (!unanswered.isEmpty()) {
             LOG.debug("{} conn {} sent {} unanswered requests to {}", context.self(), Long.toHexString(conn),
                     unanswered.size(), link);
@@ -201,20 +229,34 @@ final class ClientSession {
     }
 
     private void deliverReadyAnswers() {
+        writeReadyAnswers();
+        flushAnswers();
+    }
+
+    /** Writes the answers now deliverable in seq order, unflushed; or, if the last is out, flushes and closes. */
+    private void writeReadyAnswers() {
         List<String> answers = pending.takeDeliverable();
         if (answers.isEmpty()) {
             return;
         }
         context.sessions().addHeld(-answers.size());
         for (String answer : answers) {
-            channel.write(ByteBufUtil.writeUtf8(channel.alloc(), answer), channel.voidPromise());
+            channel.write(utf8(answer), channel.voidPromise());
         }
         if (closeWhenDelivered && pending.isEmpty()) {
+            answersUnflushed = false;
             channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.flush();
-            updateReading();
+            answersUnflushed = true;
         }
+    }
+
+    /** The answer's bytes in a buffer of exactly their size (writeUtf8 would reserve 3 bytes per char). */
+    private ByteBuf utf8(String answer) {
+        int length = ByteBufUtil.utf8Bytes(answer);
+        ByteBuf buffer = channel.alloc().ioBuffer(length);
+        ByteBufUtil.reserveAndWriteUtf8(buffer, answer, length);
+        return buffer;
     }
 
     private void armDeadlineTimer() {

@@ -6,6 +6,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +15,14 @@ import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.OversizeFrame;
 
 /**
- * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client loops;
- * PING/PONG keep an idle link checked, and a silent link is closed, which counts as losing the primary (SPEC §4).
+ * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions;
+ * PING/PONG keep an idle link checked ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as
+ * losing the primary (SPEC §4).
  * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
+ *
+ * <p>An ANSWER for a session on this same loop (the default: one loop) is handed over directly and written
+ * unflushed; each session touched is flushed once when the read batch ends ({@link #channelReadComplete}), so a
+ * client with many answers in one batch gets them in one write call. Sessions on other loops get a task each.
  */
 final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryBackendHandler.class);
@@ -23,6 +30,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private PrimaryLink link;
     private ScheduledFuture<?> registrationTimeout;
+    /** Sessions on this loop with answers written but not flushed during the current read batch. */
+    private final List<ClientSession> sessionsToFlush = new ArrayList<>();
 
     PrimaryBackendHandler(ProxyContext context) {
         this.context = context;
@@ -61,14 +70,25 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushAnsweredSessions();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void flushAnsweredSessions() {
+        for (int i = 0; i < sessionsToFlush.size(); i++) {
+            sessionsToFlush.get(i).flushAnswers();
+        }
+        sessionsToFlush.clear();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (!(event instanceof IdleStateEvent idle)) {
             ctx.fireUserEventTriggered(event);
             return;
         }
-        if (idle.state() == IdleState.WRITER_IDLE) {
-            ctx.writeAndFlush(new Frame.Ping(System.nanoTime()), ctx.voidPromise());
-        } else if (idle.state() == IdleState.READER_IDLE) {
+        if (idle.state() == IdleState.READER_IDLE) {
             LOG.warn("{} primary link {} silent for {} × {}; closing it as dead", context.self(),
                     link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
                     context.config().pingInterval());
@@ -90,6 +110,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         if (registrationTimeout != null) {
             registrationTimeout.cancel(false);
         }
+        flushAnsweredSessions(); // normally done already: a read batch ends before its channel closes
         context.registry().linkClosed(ctx.channel());
         ctx.fireChannelInactive();
     }
@@ -146,6 +167,12 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("{} answer for departed conn {} dropped", context.self(), Long.toHexString(answer.conn()));
             return;
         }
-        session.executor().execute(() -> session.onAnswer(answer.seq(), answer.answer()));
+        if (session.executor().inEventLoop()) {
+            if (session.onAnswerFlushLater(answer.seq(), answer.answer())) {
+                sessionsToFlush.add(session);
+            }
+        } else {
+            session.executor().execute(() -> session.onAnswer(answer.seq(), answer.answer()));
+        }
     }
 }

@@ -1,12 +1,17 @@
 package tuplespace.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
 /**
  * One registered primary connection. Identity matters: a client session remembers the link it last resent its
  * requests on, so a new link (even of a primary that reconnects) gets every unanswered request again.
+ *
+ * <p>Requests are written without a flush each: the first unflushed one schedules one flush at the end of the
+ * link loop's current turn, so every request read in that turn (from all clients on the loop) leaves in one write
+ * call, and a lone request still leaves in the turn that read it.
  */
 final class PrimaryLink {
     private final Channel channel;
@@ -14,6 +19,8 @@ final class PrimaryLink {
     private final long pid;
     private final Sap shutdownSap;
     private final long lastIndex;
+    private final Runnable flushTask = this::flushNow;
+    private boolean flushScheduled; // link loop only
 
     PrimaryLink(Channel channel, Frame.Register register) {
         this.channel = channel;
@@ -39,12 +46,25 @@ final class PrimaryLink {
         return shutdownSap;
     }
 
-    /** Queues a frame; Netty hands it to the link's own event loop, in the order each thread wrote. */
-    void write(Frame frame) {
+    /**
+     * Queues a frame, flushed with the others of this loop turn. Any thread: from another loop it hops to the link's
+     * loop (tasks from one thread run in order, so each client's requests keep their order).
+     */
+    void send(Frame frame) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> send(frame));
+            return;
+        }
         channel.write(frame, channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flushTask); // runs after the I/O of this turn, before the loop waits again
+        }
     }
 
-    void flush() {
+    private void flushNow() {
+        flushScheduled = false;
         channel.flush();
     }
 

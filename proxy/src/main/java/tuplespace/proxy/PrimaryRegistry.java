@@ -89,9 +89,8 @@ final class PrimaryRegistry {
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
         // REGISTERED goes first: client loops write requests only once they see the link published below
-        link.write(new Frame.Registered(proxyPid));
+        link.send(new Frame.Registered(proxyPid));
         tellClosedBacklog(link);
-        link.flush();
         current = link;
         if (older != null) {
             LOG.info("{} dropping older {} for {}", self, older, link);
@@ -121,7 +120,7 @@ final class PrimaryRegistry {
     void clientClosed(long conn) {
         PrimaryLink link = current;
         if (link != null) {
-            link.channel().writeAndFlush(new Frame.Closed(conn), link.channel().voidPromise());
+            link.send(new Frame.Closed(conn));
             if (recentlyClosed.size() == MAX_RECENTLY_CLOSED) {
                 recentlyClosed.removeFirst();
             }
@@ -145,10 +144,10 @@ final class PrimaryRegistry {
             recentlyClosed.removeFirst();
         }
         for (ClosedConn closed : recentlyClosed) {
-            link.write(new Frame.Closed(closed.conn()));
+            link.send(new Frame.Closed(closed.conn()));
         }
         while (!closedBacklog.isEmpty()) {
-            link.write(new Frame.Closed(closedBacklog.removeFirst()));
+            link.send(new Frame.Closed(closedBacklog.removeFirst()));
         }
     }
 }

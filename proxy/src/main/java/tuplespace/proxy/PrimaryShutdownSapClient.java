@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
@@ -28,10 +27,12 @@ final class PrimaryShutdownSapClient {
     private static final int MAX_ANSWER_BYTES = 1 << 20;
 
     private final EventLoopGroup group;
+    private final ProxyTransport transport;
     private final Duration timeout;
 
-    PrimaryShutdownSapClient(EventLoopGroup group, Duration timeout) {
+    PrimaryShutdownSapClient(EventLoopGroup group, ProxyTransport transport, Duration timeout) {
         this.group = group;
+        this.transport = transport;
         this.timeout = timeout;
     }
 
@@ -40,7 +41,7 @@ final class PrimaryShutdownSapClient {
         Promise<String> answer = group.next().newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

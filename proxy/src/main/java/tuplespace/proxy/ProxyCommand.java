@@ -74,7 +74,9 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private String maxFrame;
 
-    @Option(names = "--io-threads", paramLabel = "N", description = "event loops for clients (default: cores)")
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "event loops for clients; the first also serves the primary link (default: 1, which"
+                    + " spares a thread hop per request and answer)")
     private Integer ioThreads;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",

@@ -66,7 +66,7 @@ public record ProxyConfig(
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
                 Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), DEFAULT_MAX_FRAME_BYTES,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+                1);
     }
 
     public ProxyConfig withMaxClients(int newMaxClients) {

@@ -39,10 +39,12 @@ final class ProxyInitializer {
             @Override
             protected void initChannel(SocketChannel channel) {
                 long ping = context.config().pingInterval().toNanos();
-                channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), ping, 0,
+                // reader idle only: a silent link is dead; PINGs go out from PrimaryLinkPinger
+                channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), 0, 0,
                         TimeUnit.NANOSECONDS));
                 // an oversize ANSWER is skipped and reported, not fatal: the link (and the service) stays up
                 FrameCodec.installSkippingOversize(channel.pipeline(), context.config().maxFrameBytes());
+                channel.pipeline().addLast(new PrimaryLinkPinger(ping));
                 // clients stop being read while this much waits to go to the primary (ClientSession.updateReading)
                 channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
                 channel.pipeline().addLast(new PrimaryBackendHandler(context));

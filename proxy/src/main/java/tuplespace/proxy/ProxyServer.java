@@ -8,9 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -28,18 +26,20 @@ import tuplespace.codec.Sap;
 /**
  * The proxy process's network side (SPEC §3): listens on CLIENT_SAP, PRIMARY_SAP and SHUTDOWN_SAP.
  *
- * <p>Threads: one acceptor loop; client channels spread over the client loops, each client's session confined to
- * its loop; one control loop owns every primary connection, the {@link PrimaryRegistry}, the shutdown port and
- * the shutdown sequence. Hand-offs between them are {@code execute} calls; there are no locks.
+ * <p>Threads: {@code --io-threads} event loops (default one). Client channels spread over them, each client's
+ * session confined to its loop; the first loop is also the control loop, which owns the listeners, every primary
+ * connection, the {@link PrimaryRegistry}, the shutdown port and the shutdown sequence. With one loop a request
+ * goes from the client's read to the primary link's write, and an answer from the link's read to the client's
+ * write, without a thread hop; with more, hand-offs between loops are {@code execute} calls. There are no locks.
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
     private final ProxyConfig config;
     private final ProxyContext context;
-    private final EventLoopGroup acceptGroup;
-    private final EventLoopGroup clientGroup;
-    private final EventLoopGroup controlGroup;
+    private final ProxyTransport transport;
+    private final EventLoopGroup ioGroup;
+    private final EventLoop controlLoop;
     private final PrimaryShutdownSapClient primaryShutdownSap;
     private final List<Channel> listeners = new ArrayList<>();
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
@@ -50,17 +50,14 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         long pid = ProcessHandle.current().pid();
         String self = "proxy(pid " + pid + ")";
-        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-accept"),
-                NioIoHandler.newFactory());
-        clientGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-client"),
-                NioIoHandler.newFactory());
-        controlGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("proxy-control"),
-                NioIoHandler.newFactory());
-        EventLoop controlLoop = controlGroup.next();
+        transport = ProxyTransport.best();
+        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-io"),
+                transport.ioHandlerFactory());
+        controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions, new PrimaryRegistry(self, pid, sessions),
                 controlLoop);
-        primaryShutdownSap = new PrimaryShutdownSapClient(controlGroup, config.networkTimeout());
+        primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout());
     }
 
     /**
@@ -76,8 +73,9 @@ public final class ProxyServer implements AutoCloseable {
             server.stopGroups();
             throw e;
         }
-        LOG.info("{} listening: clients {}, primary {}, shutdown {}", server.context.self(), server.clientAddress(),
-                server.primaryAddress(), server.shutdownAddress());
+        LOG.info("{} listening: clients {}, primary {}, shutdown {} ({} transport, {} io threads)",
+                server.context.self(), server.clientAddress(), server.primaryAddress(), server.shutdownAddress(),
+                server.transport.name().toLowerCase(java.util.Locale.ROOT), config.ioThreads());
         return server;
     }
 
@@ -96,6 +94,12 @@ public final class ProxyServer implements AutoCloseable {
     /** True while a primary is registered (tests wait on it). Any thread. */
     boolean primaryRegistered() {
         return context.registry().current() != null;
+    }
+
+    /** The registered primary's connection, or null (tests watch what is written to it). Any thread. */
+    Channel primaryLinkChannel() {
+        PrimaryLink link = context.registry().current();
+        return link == null ? null : link.channel();
     }
 
     /** Completes with the exit status once the proxy has stopped (0 after SHUTDOWN or {@link #stop}). */
@@ -153,20 +157,20 @@ public final class ProxyServer implements AutoCloseable {
 
     private void bindAll() throws IOException {
         listeners.add(bind("CLIENT_SAP", config.clientSap(), new ServerBootstrap()
-                .group(acceptGroup, clientGroup)
+                .group(controlLoop, ioGroup)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 4 << 20))
                 .childHandler(ProxyInitializer.clientPort(context))));
         listeners.add(bind("PRIMARY_SAP", config.primarySap(), new ServerBootstrap()
-                .group(acceptGroup, controlGroup)
+                .group(controlLoop, controlLoop)
                 .childHandler(ProxyInitializer.primaryPort(context))));
         ProxyStatusReporter statusReporter = new ProxyStatusReporter(context, primaryShutdownSap);
         listeners.add(bind("SHUTDOWN_SAP", config.shutdownSap(), new ServerBootstrap()
-                .group(acceptGroup, controlGroup)
+                .group(controlLoop, controlLoop)
                 .childHandler(ProxyInitializer.shutdownPort(context, statusReporter, this::requestShutdown))));
     }
 
     private Channel bind(String argument, Sap sap, ServerBootstrap bootstrap) throws IOException {
-        bootstrap.channel(NioServerSocketChannel.class)
+        bootstrap.channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true);
@@ -231,11 +235,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Ends all event loops; each runs the tasks already queued (e.g. the clients' last answers) first. */
     private CompletableFuture<Void> stopGroups() {
-        return CompletableFuture.allOf(
-                whenDone(clientGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS)),
-                whenDone(acceptGroup.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS)),
-                // the control loop may be running this very method: it ends after the tasks queued so far
-                whenDone(controlGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS)));
+        // the control loop may be running this very method: it ends after the tasks queued so far
+        return whenDone(ioGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS));
     }
 
     private static CompletableFuture<Void> whenDone(Future<?> future) {

@@ -183,9 +183,30 @@ class ClientFrontendOrderingTest {
         long conn = requests(primary).get(0).conn();
         client.close();
         control.runPendingTasks();
+        primary.runPendingTasks();
         assertThat((Object) primary.readOutbound()).isEqualTo(new Frame.Closed(conn));
         assertThat(sessions.clients()).isZero();
         assertThat(sessions.held()).isZero();
+    }
+
+    @Test
+    void answersReadInOneBatchReachTheirClientInOneFlushAndALoneAnswerAtOnce() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        writeLines(client, "a\nb\nc\n");
+        long conn = requests(primary).get(0).conn();
+        FlushCounter flushes = FlushCounter.on(client);
+
+        // one read batch of the primary link (one channelReadComplete)
+        primary.writeInbound(new Frame.Answer(conn, 2, "B\n"), new Frame.Answer(conn, 1, "A\n"),
+                new Frame.Answer(conn, 3, "C\n"));
+        assertThat(answers(client)).isEqualTo("A\nB\nC\n");
+        assertThat(flushes.count()).isEqualTo(1);
+
+        writeLines(client, "d\n");
+        primary.writeInbound(new Frame.Answer(conn, 4, "D\n"));
+        assertThat(answers(client)).isEqualTo("D\n");
+        assertThat(flushes.count()).isEqualTo(2);
     }
 
     private EmbeddedChannel registeredPrimary(long epoch) {
@@ -207,7 +228,9 @@ class ClientFrontendOrderingTest {
         client.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
+    /** The REQUEST frames the proxy flushed to {@code primary}, once the link's loop finished its turn. */
     private static List<Frame.Request> requests(EmbeddedChannel primary) {
+        primary.runPendingTasks(); // PrimaryLink flushes once per loop turn, in a task
         List<Frame.Request> requests = new ArrayList<>();
         for (Object frame = primary.readOutbound(); frame != null; frame = primary.readOutbound()) {
             if (frame instanceof Frame.Request request) {

@@ -55,9 +55,31 @@ final class FakePrimary implements AutoCloseable {
         data.flush();
     }
 
+    /** Sends every frame in one write, so the proxy is likely to read them as one batch. */
+    void sendAll(java.util.List<? extends Frame> frames) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(bytes);
+        for (Frame frame : frames) {
+            ByteBuf buffer = Unpooled.buffer();
+            FrameCodec.encode(frame, buffer);
+            data.writeInt(buffer.readableBytes());
+            buffer.readBytes(data, buffer.readableBytes());
+            buffer.release();
+        }
+        sendRaw(bytes.toByteArray());
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /** The next frame, whatever it is (a PING is not answered). */
+    Frame receiveAny() throws IOException {
+        int length = in.readInt();
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return FrameCodec.decode(Unpooled.wrappedBuffer(bytes));
     }
 
     /** The next frame that is not a PING (PINGs are answered PONG, as a live primary does). */

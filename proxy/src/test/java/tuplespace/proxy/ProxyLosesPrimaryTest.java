@@ -208,6 +208,21 @@ class ProxyLosesPrimaryTest {
     }
 
     @Test
+    void anIdleLinkIsPingedAndAPrimaryThatAnswersPongStaysRegistered() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), 3));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            // far more than 3 intervals: each PING answered keeps the link alive
+            for (int i = 0; i < 10; i++) {
+                Frame frame = primary.receiveAny();
+                assertThat(frame).isInstanceOf(Frame.Ping.class);
+                primary.send(new Frame.Pong(((Frame.Ping) frame).nanos()));
+            }
+            assertThat(proxy.primaryRegistered()).isTrue();
+        }
+    }
+
+    @Test
     void aSilentPrimaryLinkIsClosedAsDead() throws IOException {
         proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), 2));
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {

@@ -1,26 +1,30 @@
 package tuplespace.codec.frame;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.codec.MessageToMessageCodec;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import tuplespace.codec.Sap;
 
 /**
- * Frame ⇄ bytes for the proxy⇄primary link (docs/internals.md): type byte and payload. The 4-byte length
- * prefix is Netty's {@link LengthFieldBasedFrameDecoder} / {@link LengthFieldPrepender}; {@link #install}
- * puts all three in a pipeline. Decoding errors raise {@link FrameFormatException}; an oversize frame raises
- * Netty's {@code TooLongFrameException}. Both mean the link is broken: close it.
+ * Frame ⇄ bytes for the proxy⇄primary link (docs/internals.md): 4-byte length, type byte and payload. Inbound,
+ * Netty's {@link LengthFieldBasedFrameDecoder} strips the length prefix and this codec decodes the rest; outbound,
+ * it writes prefix, type and payload into one exactly sized buffer (one allocation per frame, no composite:
+ * the link carries a frame per request). {@link #install} puts both in a pipeline. Decoding errors raise
+ * {@link FrameFormatException} (a {@link DecoderException}); an oversize frame raises Netty's
+ * {@code TooLongFrameException}. Both mean the link is broken: close it.
  *
  * <p>Stateless, so one instance may be shared ({@link Sharable}).
  */
 @ChannelHandler.Sharable
-public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
+public final class FrameCodec extends ChannelDuplexHandler {
 
     /**
      * Default largest frame (type + payload), 64 MiB: a request line is at most the proxy's max line (1 MiB by
@@ -38,11 +42,18 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
     public static final int MAX_ANSWER_FRAME_LENGTH = 1 + Long.BYTES + Long.BYTES + Integer.BYTES + MAX_ANSWER_BYTES;
 
     public static final String LENGTH_DECODER_NAME = "frameLengthDecoder";
+    /**
+     * Name of the length prepender of earlier versions; no handler has it now, since {@link FrameCodec} writes the
+     * prefix itself. Kept so code that names it still compiles.
+     */
     public static final String LENGTH_PREPENDER_NAME = "frameLengthPrepender";
     public static final String CODEC_NAME = "frameCodec";
 
     private static final int LENGTH_FIELD_BYTES = 4;
     private static final FrameCodec SHARED = new FrameCodec();
+
+    private FrameCodec() {
+    }
 
     /** Adds length framing and this codec at the end of {@code pipeline}; handlers added after see {@link Frame}s. */
     public static void install(ChannelPipeline pipeline, int maxFrameLength) {
@@ -51,7 +62,6 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
         }
         pipeline.addLast(LENGTH_DECODER_NAME, new LengthFieldBasedFrameDecoder(
                 maxFrameLength, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, true));
-        pipeline.addLast(LENGTH_PREPENDER_NAME, new LengthFieldPrepender(LENGTH_FIELD_BYTES));
         pipeline.addLast(CODEC_NAME, SHARED);
     }
 
@@ -64,7 +74,6 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
             throw new IllegalArgumentException("maxFrameLength: expected at least 9 bytes, found " + maxFrameLength);
         }
         pipeline.addLast(LENGTH_DECODER_NAME, new OversizeSkippingFrameDecoder(maxFrameLength));
-        pipeline.addLast(LENGTH_PREPENDER_NAME, new LengthFieldPrepender(LENGTH_FIELD_BYTES));
         pipeline.addLast(CODEC_NAME, SHARED);
     }
 
@@ -73,30 +82,96 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
         install(pipeline, DEFAULT_MAX_FRAME_LENGTH);
     }
 
+    /** A length-stripped frame becomes a {@link Frame}; anything else (e.g. an {@link OversizeFrame}) passes. */
     @Override
-    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
-        ByteBuf buffer = ctx.alloc().buffer();
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (!(message instanceof ByteBuf frameBytes)) {
+            ctx.fireChannelRead(message);
+            return;
+        }
+        Frame frame;
         try {
-            encode(frame, buffer);
+            frame = decode(frameBytes);
+        } catch (DecoderException e) {
+            throw e; // FrameFormatException is one
+        } catch (RuntimeException e) {
+            throw new DecoderException(e);
+        } finally {
+            frameBytes.release();
+        }
+        ctx.fireChannelRead(frame);
+    }
+
+    /** A {@link Frame} becomes one buffer: length prefix, type byte and payload; anything else passes. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+        if (!(message instanceof Frame frame)) {
+            ctx.write(message, promise);
+            return;
+        }
+        ByteBuf buffer;
+        try {
+            buffer = encodeWithLength(frame, ctx);
+        } catch (EncoderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EncoderException(e);
+        }
+        ctx.write(buffer, promise);
+    }
+
+    private static ByteBuf encodeWithLength(Frame frame, ChannelHandlerContext ctx) {
+        String text = textOf(frame);
+        int textBytes = text == null ? 0 : ByteBufUtil.utf8Bytes(text);
+        int frameLength = 1 + fixedPayloadBytes(frame) + (text == null ? 0 : Integer.BYTES + textBytes);
+        ByteBuf buffer = ctx.alloc().ioBuffer(LENGTH_FIELD_BYTES + frameLength);
+        try {
+            buffer.writeInt(frameLength);
+            encode(frame, buffer, textBytes);
         } catch (RuntimeException e) {
             buffer.release();
             throw e;
         }
-        out.add(buffer);
+        return buffer;
     }
 
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf frameBytes, List<Object> out) {
-        out.add(decode(frameBytes));
+    /** The one string field of {@code frame}, or null: every frame type has at most one. */
+    private static String textOf(Frame frame) {
+        if (frame instanceof Frame.Request request) {
+            return request.line();
+        } else if (frame instanceof Frame.Answer answer) {
+            return answer.answer();
+        } else if (frame instanceof Frame.Register register) {
+            return register.shutdownSap().toString();
+        }
+        return null;
+    }
+
+    /** Payload bytes of {@code frame} other than the type byte and its string (length and text). */
+    private static int fixedPayloadBytes(Frame frame) {
+        if (frame instanceof Frame.Request) {
+            return 3 * Long.BYTES;
+        } else if (frame instanceof Frame.Answer) {
+            return 2 * Long.BYTES;
+        } else if (frame instanceof Frame.Register) {
+            return 3 * Long.BYTES;
+        }
+        return Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG
     }
 
     /** Writes the type byte and payload of {@code frame} (no length prefix) to {@code out}. */
     public static void encode(Frame frame, ByteBuf out) {
+        String text = textOf(frame);
+        encode(frame, out, text == null ? 0 : ByteBufUtil.utf8Bytes(text));
+    }
+
+    /** {@link #encode(Frame, ByteBuf)} with the UTF-8 length of the frame's string known ({@link #textOf}). */
+    private static void encode(Frame frame, ByteBuf out, int textBytes) {
         out.writeByte(frame.type().code());
         if (frame instanceof Frame.Register register) {
             out.writeLong(register.epoch());
             out.writeLong(register.pid());
-            writeString(out, register.shutdownSap().toString());
+            writeString(out, register.shutdownSap().toString(), textBytes);
             out.writeLong(register.lastIndex());
         } else if (frame instanceof Frame.Registered registered) {
             out.writeLong(registered.proxyPid());
@@ -106,11 +181,11 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
             out.writeLong(request.conn());
             out.writeLong(request.seq());
             out.writeLong(request.floor());
-            writeString(out, request.line());
+            writeString(out, request.line(), textBytes);
         } else if (frame instanceof Frame.Answer answer) {
             out.writeLong(answer.conn());
             out.writeLong(answer.seq());
-            writeString(out, answer.answer());
+            writeString(out, answer.answer(), textBytes);
         } else if (frame instanceof Frame.Closed closed) {
             out.writeLong(closed.conn());
         } else if (frame instanceof Frame.Ping ping) {
@@ -172,11 +247,10 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, Frame> {
         }
     }
 
-    private static void writeString(ByteBuf out, String text) {
-        int lengthIndex = out.writerIndex();
-        out.writeInt(0);
-        int written = out.writeCharSequence(text, StandardCharsets.UTF_8);
-        out.setInt(lengthIndex, written);
+    private static void writeString(ByteBuf out, String text, int utf8Bytes) {
+        out.writeInt(utf8Bytes);
+        // reserves exactly utf8Bytes (writeCharSequence would reserve 3 bytes per char and may grow the buffer)
+        ByteBufUtil.reserveAndWriteUtf8(out, text, utf8Bytes);
     }
 
     /** Reads fields of one frame, naming the frame and field when bytes run out. */

@@ -1,6 +1,5 @@
 package tuplespace.codec.frame;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The one-byte type tag of each proxy⇄primary frame (docs/internals.md); the codes are wire format. */
@@ -22,6 +21,15 @@ public enum FrameType {
     /** both: nanos (echoes the PING). */
     PONG(8);
 
+    /** Every type at index {@code code & 0xFF}: decoding looks a type up per frame, so no stream or scan. */
+    private static final FrameType[] BY_CODE = new FrameType[256];
+
+    static {
+        for (FrameType type : values()) {
+            BY_CODE[type.code & 0xFF] = type;
+        }
+    }
+
     private final byte code;
 
     FrameType(int code) {
@@ -33,6 +41,6 @@ public enum FrameType {
     }
 
     public static Optional<FrameType> fromCode(byte code) {
-        return Arrays.stream(values()).filter(type -> type.code == code).findFirst();
+        return Optional.ofNullable(BY_CODE[code & 0xFF]);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -49,6 +50,41 @@ class FrameCodecTest {
         receiver.writeInbound(wire);
         assertThat((Frame) receiver.readInbound()).isEqualTo(frame);
         assertThat((Object) receiver.readInbound()).isNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyFrame")
+    void eachFrameGoesOutAsOneExactlySizedBufferOfPrefixAndEncodedPayload(Frame frame) {
+        EmbeddedChannel sender = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        ByteBuf payload = Unpooled.buffer();
+        FrameCodec.encode(frame, payload);
+
+        sender.writeOutbound(frame);
+        ByteBuf wire = sender.readOutbound();
+        assertThat((Object) sender.readOutbound()).isNull(); // one buffer per frame, not prefix and payload apart
+        // docs/internals.md: the bytes are the 4-byte length then exactly what encode writes
+        assertThat(wire.readInt()).isEqualTo(payload.readableBytes());
+        assertThat(ByteBufUtil.equals(wire, payload)).isTrue();
+        assertThat(wire.capacity()).isEqualTo(wire.writerIndex());
+        wire.release();
+        payload.release();
+    }
+
+    @Test
+    void textOfEveryUtf8WidthIsWrittenWithItsByteLength() {
+        String line = "a" + "ü" + "€" + "😀" + "\uD800" + "x".repeat(10_000); // 1-, 2-, 3-, 4-byte, lone surrogate
+        EmbeddedChannel sender = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        sender.writeOutbound(new Frame.Request(1, 2, 1, line));
+        ByteBuf wire = sender.readOutbound();
+        int textLength = wire.getInt(4 + 1 + 3 * Long.BYTES);
+        // a lone surrogate becomes '?', as String.getBytes does
+        assertThat(textLength).isEqualTo(line.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(wire.readableBytes()).isEqualTo(4 + 1 + 3 * Long.BYTES + 4 + textLength);
+
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        receiver.writeInbound(wire);
+        Frame.Request decoded = receiver.readInbound();
+        assertThat(decoded.line()).isEqualTo(line.replace("\uD800", "?"));
     }
 
     @Test
