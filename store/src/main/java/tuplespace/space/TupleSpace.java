@@ -155,7 +155,8 @@ public final class TupleSpace {
             return Result.Matched.warning(patternWarning("valexp", e));
         }
         try {
-            String value = pairs.get(key);
+            byte[] stored = pairs.get(utf8(key));
+            String value = stored == null ? null : text(stored);
             if (value == null || !valuePattern.fullMatches(value, budget)) {
                 return new Result.Matched(List.of(), warnings(List.of(), valuePattern.warnings()));
             }
