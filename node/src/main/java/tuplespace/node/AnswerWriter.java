@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -10,18 +9,17 @@ import tuplespace.codec.frame.FrameCodec;
  * The ANSWER frames of one burst of serving, framed by {@link FrameCodec} into one buffer and handed to the proxy
  * link as one write. Each answer written on its own cost two buffers (frame and length prefix) and two entries of the
  * channel's outbound queue; a burst answers up to hundreds of requests. The bytes are exactly those of the link's
- * own pipeline: {@link FrameCodec#encode} behind a 4-byte length.
+ * own pipeline: {@link FrameCodec#encodeWithLength}.
  *
- * <p>The buffer is written from the length prepender's context, so that it passes neither the codec (it is not a
- * {@link Frame}) nor the prepender (it is framed already). Frames written on the channel meanwhile (PONG) may leave
- * before the answers of the burst: the proxy matches them by nothing but type. Runs on the channel's event loop.
+ * <p>The buffer is written to the channel as it is: {@link FrameCodec} passes a buffer of whole frames through.
+ * Frames written on the channel meanwhile (PONG) may leave before the answers of the burst: the proxy matches them
+ * by nothing but type. Runs on the channel's event loop.
  */
 final class AnswerWriter {
 
     /** Past this much, the answers so far are handed to the channel before more are framed. */
     static final int HAND_OVER_BYTES = 64 * 1024;
     private static final int INITIAL_BYTES = 1024;
-    private static final int LENGTH_BYTES = 4;
 
     private Channel channel;
     private ByteBuf pending;
@@ -35,15 +33,7 @@ final class AnswerWriter {
         if (pending == null) {
             pending = link.alloc().ioBuffer(INITIAL_BYTES);
         }
-        int lengthAt = pending.writerIndex();
-        pending.writeInt(0);
-        try {
-            FrameCodec.encode(answer, pending);
-        } catch (RuntimeException e) {
-            pending.writerIndex(lengthAt);
-            throw e;
-        }
-        pending.setInt(lengthAt, pending.writerIndex() - lengthAt - LENGTH_BYTES);
+        FrameCodec.encodeWithLength(answer, pending);
         if (pending.readableBytes() >= HAND_OVER_BYTES) {
             handOver();
         }
@@ -56,12 +46,11 @@ final class AnswerWriter {
         }
         ByteBuf framed = pending;
         pending = null;
-        ChannelHandlerContext beforeFraming = channel.pipeline().context(FrameCodec.LENGTH_PREPENDER_NAME);
-        if (beforeFraming == null || !channel.isActive()) {
+        if (!channel.isActive()) {
             framed.release();
             return;
         }
-        beforeFraming.write(framed, channel.voidPromise());
+        channel.write(framed, channel.voidPromise());
     }
 
     /** Drops what was framed and not handed over (the link is gone: the proxy resends the requests). */

@@ -42,11 +42,6 @@ public final class FrameCodec extends ChannelDuplexHandler {
     public static final int MAX_ANSWER_FRAME_LENGTH = 1 + Long.BYTES + Long.BYTES + Integer.BYTES + MAX_ANSWER_BYTES;
 
     public static final String LENGTH_DECODER_NAME = "frameLengthDecoder";
-    /**
-     * Name of the length prepender of earlier versions; no handler has it now, since {@link FrameCodec} writes the
-     * prefix itself. Kept so code that names it still compiles.
-     */
-    public static final String LENGTH_PREPENDER_NAME = "frameLengthPrepender";
     public static final String CODEC_NAME = "frameCodec";
 
     private static final int LENGTH_FIELD_BYTES = 4;
@@ -102,7 +97,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
         ctx.fireChannelRead(frame);
     }
 
-    /** A {@link Frame} becomes one buffer: length prefix, type byte and payload; anything else passes. */
+    /**
+     * A {@link Frame} becomes one buffer: length prefix, type byte and payload. Anything else passes as it is: a
+     * {@link ByteBuf} written to the pipeline must hold whole frames, each behind its length prefix
+     * ({@link #encodeWithLength(Frame, ByteBuf)}), which lets a writer frame many at once into one buffer.
+     */
     @Override
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
         if (!(message instanceof Frame frame)) {
@@ -157,6 +156,22 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return 3 * Long.BYTES;
         }
         return Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG
+    }
+
+    /**
+     * Appends {@code frame} to {@code out} exactly as this codec sends it: 4-byte length, type byte and payload.
+     * On failure {@code out} is left as it was.
+     */
+    public static void encodeWithLength(Frame frame, ByteBuf out) {
+        int lengthAt = out.writerIndex();
+        out.writeInt(0);
+        try {
+            encode(frame, out);
+        } catch (RuntimeException e) {
+            out.writerIndex(lengthAt);
+            throw e;
+        }
+        out.setInt(lengthAt, out.writerIndex() - lengthAt - LENGTH_FIELD_BYTES);
     }
 
     /** Writes the type byte and payload of {@code frame} (no length prefix) to {@code out}. */
