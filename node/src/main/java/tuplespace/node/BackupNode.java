@@ -74,9 +74,8 @@ final class BackupNode {
     }
 
     void start() {
-        // Before listening: no link, heartbeat or acknowledgement waits on us yet, and the primary answers
-        // without waiting for a backup until we have caught up, so the warm-up's CPU delays no one.
-        ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget());
+        // Listen at once: the resync (and the primary's time on one copy) starts when we are connected. The
+        // serving path is warmed once we have caught up (warmUpServingPathOffLoop).
         new NodeNetwork(node.loop()).bind(config.backupSap(), replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
@@ -157,6 +156,19 @@ final class BackupNode {
         LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
         replication.writeAndFlush(new ReplicationMessage.Ack(log.lastIndex(), state.space().digest(), pid))
                 .addListener(written -> mayTakeOver = written.isSuccess() || mayTakeOver);
+        warmUpServingPathOffLoop();
+    }
+
+    /**
+     * A backup may have to serve: its serving path is warmed (class loading, first compilations) on scratch state,
+     * on a thread of its own, so that a takeover's first requests do not pay for it. Not before the snapshot: the
+     * primary runs on one copy until we are live, and the warm-up's CPU would make that longer.
+     */
+    private void warmUpServingPathOffLoop() {
+        Thread warmUp = new Thread(() -> ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget()),
+                "serving-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     private void onEntries(ReplicationMessage.Entries entries) {
