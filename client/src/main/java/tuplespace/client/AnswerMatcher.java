@@ -97,9 +97,14 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         reading = true;
         ReceivedAnswer answer = ReceivedAnswer.read(text);
         if (answer.isRefusal()) {
-            // SPEC §3: the proxy refuses a client over --max-clients and drops it; nothing was applied.
-            closeBecause(new RefusedException(peer + " refused the connection: " + errorOf(answer)));
+            // SPEC §3: the proxy refuses a client over --max-clients and drops it; nothing was applied. The channel
+            // is closed before the requests fail, so whoever sees the refusal sees a closed client (isOpen false).
+            TupleSpaceException refused = new RefusedException(peer + " refused the connection: " + errorOf(answer));
+            if (closedBecause == null) {
+                closedBecause = refused;
+            }
             ctx.close();
+            closeBecause(refused);
             return;
         }
         PendingRequest<?> request = pending.poll();
