@@ -158,7 +158,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
                     + " within " + requestTimeout.toMillis() + " ms; an update may or may not have been applied"));
         }
         PendingRequest<?> next = running.peek();
-        if (next != null && closedBecause == null) {
+        if (next != null && closedBecause == null && timer == null) { // a request sent from a callback above may have armed it
             arm(next.deadlineNanos());
         }
     }

@@ -43,12 +43,14 @@ import tuplespace.tuple.Pair;
  */
 public final class TupleSpaceClient implements AutoCloseable {
 
+    private final EventLoopGroup group;
     private final Channel channel;
     private final AnswerMatcher matcher;
     private final Outbox outbox;
     private final AtomicLong nextId = new AtomicLong(1);
 
-    private TupleSpaceClient(Channel channel, AnswerMatcher matcher) {
+    private TupleSpaceClient(EventLoopGroup group, Channel channel, AnswerMatcher matcher) {
+        this.group = group;
         this.channel = channel;
         this.matcher = matcher;
         this.outbox = new Outbox(channel.eventLoop(), matcher);
@@ -74,13 +76,8 @@ public final class TupleSpaceClient implements AutoCloseable {
             throw new ConnectFailedException("cannot connect to " + peer + ": the host name cannot be resolved");
         }
         EventLoopGroup group = options.eventLoopGroup().orElseGet(ClientEventLoops::shared);
-        for (EventExecutor loop : group) {
-            if (loop.inEventLoop()) {
-                // Waiting here would stall (or deadlock) the very loop that must complete the connect.
-                throw new IllegalStateException("connect waits for the connection; expected a call from a thread"
-                        + " that is not a client I/O thread, found " + Thread.currentThread().getName());
-            }
-        }
+        // Waiting here would stall (or deadlock) the very loop that must complete the connect.
+        requireNotOn(group, "connect waits for the connection");
         AnswerMatcher matcher = new AnswerMatcher(peer, options.requestTimeout());
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
@@ -100,7 +97,7 @@ public final class TupleSpaceClient implements AutoCloseable {
                     : "no connection within " + options.connectTimeout().toMillis() + " ms";
             throw new ConnectFailedException("cannot connect to " + peer + ": " + why, connected.cause());
         }
-        return new TupleSpaceClient(connected.channel(), matcher);
+        return new TupleSpaceClient(group, connected.channel(), matcher);
     }
 
     /** GET (SPEC §1): every pair whose key full-matches {@code keyexp} and value full-matches {@code valexp}. */
@@ -203,14 +200,21 @@ public final class TupleSpaceClient implements AutoCloseable {
     }
 
     /**
-     * A blocking call on the connection's own I/O thread (e.g. in a callback of another client sharing the loop)
-     * would wait for an answer that only this thread can read, and for a timeout only this thread can fire.
+     * A blocking call on any I/O thread of the connection's group (e.g. in a callback of another client) is refused,
+     * whichever loop this connection has: on its own loop it would wait for an answer only that thread can read; on
+     * another loop of the group it would stall every connection there, and two such waits on each other's loops
+     * would never end. Refusing them all makes the rule independent of how connections were spread over the loops.
      */
     private void requireOffLoop() {
-        if (channel.eventLoop().inEventLoop()) {
-            throw new IllegalStateException("a blocking call waits for the answer on this connection's I/O thread,"
-                    + " which would never read it; expected the async form here (found thread "
-                    + Thread.currentThread().getName() + ")");
+        requireNotOn(group, "a blocking call waits for the answer; use the async form on an I/O thread");
+    }
+
+    private static void requireNotOn(EventLoopGroup group, String why) {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException(why + ": expected a call from a thread that is not a client I/O"
+                        + " thread, found " + Thread.currentThread().getName());
+            }
         }
     }
 

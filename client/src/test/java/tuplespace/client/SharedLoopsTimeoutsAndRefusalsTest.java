@@ -170,6 +170,31 @@ class SharedLoopsTimeoutsAndRefusalsTest {
         }
     }
 
+    @Test
+    void aBlockingCallOnAnyLoopOfTheGroupFailsNotOnlyOnTheConnectionsOwn() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            ClientOptions options = OPTIONS.withEventLoopGroup(group);
+            TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", server.port(), options);
+            List<CompletableFuture<Throwable>> blockingGets = new ArrayList<>();
+            for (io.netty.util.concurrent.EventExecutor loop : group) {
+                CompletableFuture<Throwable> blockingGet = new CompletableFuture<>();
+                loop.execute(() -> blockingGet.complete(thrownBy(() -> space.get(".*", ".*"))));
+                blockingGets.add(blockingGet);
+            }
+            assertThat(blockingGets).hasSize(2);
+            for (CompletableFuture<Throwable> blockingGet : blockingGets) {
+                // one of the two loops is not this connection's: blocking there would stall its other connections
+                assertThat(blockingGet.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("async form");
+            }
+            assertThat(space.put(List.of(Pair.of("a", "1"))).pairs()).isEmpty();
+            space.close();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
     private static Throwable thrownBy(Runnable call) {
         try {
             call.run();
