@@ -7,19 +7,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
 import tuplespace.codec.Sap;
+import tuplespace.codec.netty.Transport;
 
 /**
  * Sockets for a node: every channel lives on the node's one event loop, so handlers run on the thread that
@@ -27,12 +21,6 @@ import tuplespace.codec.Sap;
  * until a deadline (a port the previous owner just released, a peer still starting).
  */
 final class NodeNetwork {
-
-    /**
-     * Linux's native epoll transport where Netty can load it, else Java NIO. The node is all small messages on a few
-     * links, so the cost of each wake-up and socket call counts: the native transport spends less CPU on both.
-     */
-    private static final boolean NATIVE = Epoll.isAvailable();
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration RETRY_PAUSE = Duration.ofMillis(20);
@@ -52,7 +40,7 @@ final class NodeNetwork {
               Consumer<Channel> bound, Consumer<Throwable> failed) {
         ChannelFuture future = new ServerBootstrap()
                 .group(loop, loop)
-                .channel(NATIVE ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(Transport.best().serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer)
@@ -77,7 +65,7 @@ final class NodeNetwork {
         }
         ChannelFuture future = new Bootstrap()
                 .group(loop)
-                .channel(NATIVE ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(Transport.best().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(initializer)
@@ -96,7 +84,7 @@ final class NodeNetwork {
 
     /** The I/O handler of the node's event loop; the channels {@link #bind} and {@link #connect} make need it. */
     static IoHandlerFactory ioHandlerFactory() {
-        return NATIVE ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return Transport.best().ioHandlerFactory();
     }
 
     static long deadline(Duration fromNow) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import tuplespace.codec.Sap;
+import tuplespace.codec.netty.Transport;
 
 /**
  * Sends one line command ({@code SHUTDOWN}, {@code STATUS}) to a primary's shutdown SAP and returns its first
@@ -27,10 +28,10 @@ final class PrimaryShutdownSapClient {
     private static final int MAX_ANSWER_BYTES = 1 << 20;
 
     private final EventLoopGroup group;
-    private final ProxyTransport transport;
+    private final Transport transport;
     private final Duration timeout;
 
-    PrimaryShutdownSapClient(EventLoopGroup group, ProxyTransport transport, Duration timeout) {
+    PrimaryShutdownSapClient(EventLoopGroup group, Transport transport, Duration timeout) {
         this.group = group;
         this.transport = transport;
         this.timeout = timeout;

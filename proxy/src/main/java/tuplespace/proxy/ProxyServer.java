@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Sap;
+import tuplespace.codec.netty.Transport;
 
 /**
  * The proxy process's network side (SPEC §3): listens on CLIENT_SAP, PRIMARY_SAP and SHUTDOWN_SAP.
@@ -37,7 +38,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private final ProxyConfig config;
     private final ProxyContext context;
-    private final ProxyTransport transport;
+    private final Transport transport;
     private final EventLoopGroup ioGroup;
     private final EventLoop controlLoop;
     private final PrimaryShutdownSapClient primaryShutdownSap;
@@ -50,7 +51,7 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         long pid = ProcessHandle.current().pid();
         String self = "proxy(pid " + pid + ")";
-        transport = ProxyTransport.best();
+        transport = Transport.best();
         ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-io"),
                 transport.ioHandlerFactory());
         controlLoop = ioGroup.next();

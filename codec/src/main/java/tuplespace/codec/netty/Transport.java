@@ -1,4 +1,4 @@
-package tuplespace.proxy;
+package tuplespace.codec.netty;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
@@ -12,30 +12,33 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
- * The proxy's socket transport: Linux's native epoll when Netty can load it (fewer system calls and less garbage per
- * read and write than the JDK selector, which matters at one request per read), else the JDK's NIO. Event loops
- * and channels must come from the same transport.
+ * The socket transport of the proxy and the nodes: Linux's native epoll when Netty can load it (fewer system calls
+ * and less garbage per read and write than the JDK selector, which matters at one small message per read), else
+ * the JDK's NIO. Event loops and channels must come from the same transport.
  */
-enum ProxyTransport {
+public enum Transport {
     EPOLL,
     NIO;
 
     /** System property that forces NIO, e.g. to rule the native transport out when diagnosing. */
-    static final String FORCE_NIO_PROPERTY = "tuplespace.proxy.nio";
+    public static final String FORCE_NIO_PROPERTY = "tuplespace.nio";
 
-    static ProxyTransport best() {
-        return !Boolean.getBoolean(FORCE_NIO_PROPERTY) && Epoll.isAvailable() ? EPOLL : NIO;
+    private static final Transport BEST = !Boolean.getBoolean(FORCE_NIO_PROPERTY) && Epoll.isAvailable() ? EPOLL : NIO;
+
+    /** The transport of this process (decided once: every loop and channel must agree). */
+    public static Transport best() {
+        return BEST;
     }
 
-    IoHandlerFactory ioHandlerFactory() {
+    public IoHandlerFactory ioHandlerFactory() {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    Class<? extends ServerSocketChannel> serverChannel() {
+    public Class<? extends ServerSocketChannel> serverChannel() {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    Class<? extends SocketChannel> socketChannel() {
+    public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }
