@@ -23,11 +23,20 @@ public enum Transport {
     /** System property that forces NIO, e.g. to rule the native transport out when diagnosing. */
     public static final String FORCE_NIO_PROPERTY = "tuplespace.nio";
 
-    private static final Transport BEST = !Boolean.getBoolean(FORCE_NIO_PROPERTY) && Epoll.isAvailable() ? EPOLL : NIO;
+    private static final Transport BEST = !Boolean.getBoolean(FORCE_NIO_PROPERTY) && epollLoads() ? EPOLL : NIO;
 
     /** The transport of this process (decided once: every loop and channel must agree). */
     public static Transport best() {
         return BEST;
+    }
+
+    /** Epoll's classes are an optional dependency of this module: absent from the class path means NIO. */
+    private static boolean epollLoads() {
+        try {
+            return Epoll.isAvailable();
+        } catch (LinkageError absent) {
+            return false;
+        }
     }
 
     public IoHandlerFactory ioHandlerFactory() {

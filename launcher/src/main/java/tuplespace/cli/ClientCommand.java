@@ -1,0 +1,87 @@
+package tuplespace.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import tuplespace.codec.Sap;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tuplespace.client.ClientOptions;
+import tuplespace.client.ConnectFailedException;
+import tuplespace.client.TupleSpaceClient;
+
+/**
+ * {@code tuplespace client CLIENT_SAP [REQUEST...]} (SPEC §3): with requests, sends each and prints each answer
+ * as the service sent it; without, an interactive shell on a terminal, or one request per line from standard
+ * input when it is not a terminal.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = "Send requests: an interactive shell, or each REQUEST then exit.",
+        footer = {"", "Exit status: 0 every answer ok, 1 some answer not ok, 2 bad arguments, 3 cannot connect or"
+                + " connection lost, 4 refused (too many clients), 5 an answer timed out."})
+public final class ClientCommand implements Callable<Integer> {
+
+    /** How answers are printed. */
+    enum Output { raw, readable }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CLIENT_SAP", converter = SapConverter.class,
+            description = "The proxy's client SAP, host:port.")
+    private Sap sap;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "REQUEST",
+            description = "Requests to send, text mode (quote each: 'GET user,.* .*') or JSON.")
+    private List<String> requests = new ArrayList<>();
+
+    @Option(names = "--output", paramLabel = "raw|readable",
+            description = "raw: answers exactly as the service sends them (default with REQUESTs); readable:"
+                    + " summaries and aligned tables (default in the shell).")
+    private Output output;
+
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long each request waits for its answer (default ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the connection (default ${DEFAULT-VALUE}).")
+    private Duration connectTimeout;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        TupleSpaceClient client;
+        try {
+            client = TupleSpaceClient.connect(sap, ClientOptions.defaults()
+                    .withConnectTimeout(connectTimeout).withRequestTimeout(timeout));
+        } catch (ConnectFailedException e) {
+            err.println("tuplespace client: " + e.getMessage() + ". Is the service running? (./tuplespace demo starts one)");
+            err.flush();
+            return ExitStatus.CANNOT_CONNECT.code();
+        }
+        try (client; RequestLines lines = lines()) {
+            PrintWriter out = lines instanceof TerminalLines terminal ? terminal.writer() : spec.commandLine().getOut();
+            if (lines.interactive()) {
+                out.println("Connected to " + sap + ". Type help for the operators, quit to leave.");
+            }
+            boolean raw = output == null ? !requests.isEmpty() : output == Output.raw;
+            ExitStatus status = new RequestSession(client, out, err, raw).run(lines);
+            out.flush();
+            return status.code();
+        }
+    }
+
+    private RequestLines lines() throws IOException {
+        if (!requests.isEmpty()) {
+            return new ListedLines(requests);
+        }
+        return System.console() != null ? new TerminalLines() : new StreamLines(System.in);
+    }
+}

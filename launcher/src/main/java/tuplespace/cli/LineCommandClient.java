@@ -1,0 +1,68 @@
+package tuplespace.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tuplespace.codec.Sap;
+
+/**
+ * Sends one line command ({@code SHUTDOWN} or {@code STATUS}) to a shutdown SAP and reads the one-line answer
+ * (docs/internals.md, "Shutdown SAPs"). Blocking sockets: it is one request, and both the connect and the read
+ * have a timeout (SPEC §3).
+ */
+public final class LineCommandClient {
+
+    private final Sap sap;
+    private final Duration timeout;
+
+    public LineCommandClient(Sap sap, Duration timeout) {
+        this.sap = sap;
+        this.timeout = timeout;
+    }
+
+    /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
+    public String send(String command) throws IOException {
+        InetSocketAddress address = sap.toSocketAddress();
+        if (address.isUnresolved()) {
+            throw new IOException("cannot connect to " + sap + ": the host name cannot be resolved");
+        }
+        try (Socket socket = new Socket()) {
+            int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+            connect(socket, address, millis);
+            socket.setSoTimeout(millis);
+            OutputStream out = socket.getOutputStream();
+            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String answer = readAnswer(in, command);
+            if (answer == null) {
+                throw new IOException(sap + " closed the connection without answering " + command);
+            }
+            return answer;
+        }
+    }
+
+    private void connect(Socket socket, InetSocketAddress address, int millis) throws IOException {
+        try {
+            socket.connect(address, millis);
+        } catch (SocketTimeoutException e) {
+            throw new IOException("cannot connect to " + sap + ": no answer within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            throw new IOException("cannot connect to " + sap + ": " + e.getMessage());
+        }
+    }
+
+    private String readAnswer(BufferedReader in, String command) throws IOException {
+        try {
+            return in.readLine();
+        } catch (SocketTimeoutException e) {
+            throw new IOException(sap + " did not answer " + command + " within " + timeout.toMillis() + " ms");
+        }
+    }
+}

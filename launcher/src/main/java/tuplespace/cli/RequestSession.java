@@ -1,0 +1,149 @@
+package tuplespace.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import tuplespace.client.ConnectionLostException;
+import tuplespace.client.LineAnswer;
+import tuplespace.client.RefusedException;
+import tuplespace.client.RequestTimeoutException;
+import tuplespace.client.TupleSpaceClient;
+import tuplespace.codec.AnswerDecoder;
+import tuplespace.codec.ClientRequests;
+import tuplespace.codec.MalformedAnswerException;
+import tuplespace.codec.Operator;
+import tuplespace.codec.ParsedAnswer;
+import tuplespace.codec.ParsedRequest;
+import tuplespace.codec.Requests;
+import tuplespace.space.Command;
+
+/**
+ * Sends request lines one by one and prints each answer, raw or readable, keeping the exit status.
+ *
+ * <p>Readable output: a text-mode line the codec accepts is re-encoded as JSON (so the answer comes back typed
+ * and can be shown as a table with counts); a line the codec rejects is still sent as typed, so the user sees
+ * the service's own answer (its {@code malformed}/{@code not_implemented} message); a JSON line is sent as typed.
+ * Raw output: every line is sent as typed and its answer printed exactly as received.
+ */
+final class RequestSession {
+
+    static final String HELP = String.join("\n",
+            "Requests (operators in any case; a tuple is its fields joined by ','; a pattern is a Python regular",
+            "expression that must match a key's or value's whole text form):",
+            "  PUT key value [key value ...]    add each pair whose key is absent",
+            "  POST key value [key value ...]   update each pair whose key is present",
+            "  GET keyexp valexp                list matching pairs, e.g.  GET user,.* .*",
+            "  DELETE keyexp valexp             remove matching pairs and list them",
+            "  {\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}   a JSON-mode request, sent as it is",
+            "Quote a token that holds spaces, e.g.  GET \"user,\\d+\" .*",
+            "Shell commands: help, quit (or Ctrl-D). Lines starting with # are skipped.",
+            "");
+
+    private final TupleSpaceClient client;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean raw;
+    private long nextId = 1;
+    private boolean anyNotOk;
+    private boolean anyTimeout;
+
+    RequestSession(TupleSpaceClient client, PrintWriter out, PrintWriter err, boolean raw) {
+        this.client = client;
+        this.out = out;
+        this.err = err;
+        this.raw = raw;
+    }
+
+    /** Runs until the lines end, {@code quit}, or the connection is lost or refused; returns the exit status. */
+    ExitStatus run(RequestLines lines) throws IOException {
+        for (String line = lines.next(); line != null; line = lines.next()) {
+            String command = line.strip();
+            if (command.isEmpty() || command.startsWith("#")) {
+                continue;
+            }
+            if (command.equalsIgnoreCase("quit") || command.equalsIgnoreCase("exit")) {
+                break;
+            }
+            if (command.equalsIgnoreCase("help") || command.equals("?")) {
+                out.print(HELP);
+                out.flush();
+                continue;
+            }
+            ExitStatus fatal = send(line);
+            if (fatal != null) {
+                return fatal;
+            }
+        }
+        return anyTimeout ? ExitStatus.TIMEOUT : anyNotOk ? ExitStatus.NOT_OK : ExitStatus.OK;
+    }
+
+    /** Sends one request and prints its answer; a non-null result ends the session with that status. */
+    private ExitStatus send(String line) {
+        try {
+            print(line);
+            return null;
+        } catch (RefusedException e) {
+            err.println("refused: " + e.getMessage());
+            return ExitStatus.REFUSED;
+        } catch (ConnectionLostException e) {
+            err.println("connection lost: " + e.getMessage());
+            return ExitStatus.CANNOT_CONNECT;
+        } catch (RequestTimeoutException e) {
+            err.println("timeout: " + e.getMessage());
+            anyTimeout = true;
+            return null;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private void print(String line) {
+        if (raw) {
+            LineAnswer answer = client.sendLine(line);
+            note(answer);
+            out.print(answer.text());
+            return;
+        }
+        ParsedRequest request = Requests.parse(line);
+        ParsedRequest.Valid valid = request instanceof ParsedRequest.Valid v ? v : null;
+        String sent = valid != null && valid.format() == tuplespace.codec.Format.TEXT
+                ? ClientRequests.encode(valid, nextId++) : line;
+        LineAnswer answer = client.sendLine(sent);
+        note(answer);
+        if (!answer.text().startsWith("{")) {
+            out.print(AnswerPrinter.readableText(answer.text()));
+            return;
+        }
+        out.print(readable(answer.text(), valid));
+    }
+
+    private static String readable(String jsonAnswer, ParsedRequest.Valid request) {
+        ParsedAnswer answer;
+        try {
+            answer = AnswerDecoder.decode(jsonAnswer);
+        } catch (MalformedAnswerException e) {
+            return jsonAnswer;
+        }
+        if (request == null) {
+            return AnswerPrinter.readable(answer, null, 0);
+        }
+        return AnswerPrinter.readable(answer, operatorOf(request.command()), request.given().size());
+    }
+
+    private void note(LineAnswer answer) {
+        anyNotOk |= !answer.isOk();
+    }
+
+    static Operator operatorOf(Command command) {
+        if (command instanceof Command.Get) {
+            return Operator.GET;
+        }
+        if (command instanceof Command.Put) {
+            return Operator.PUT;
+        }
+        if (command instanceof Command.Post) {
+            return Operator.POST;
+        }
+        return Operator.DELETE;
+    }
+}

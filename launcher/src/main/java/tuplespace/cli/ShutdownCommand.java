@@ -1,0 +1,44 @@
+package tuplespace.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import tuplespace.codec.Sap;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tuplespace shutdown SHUTDOWN_SAP}: stops the whole service, which saves its state (SPEC §4). */
+@Command(name = "shutdown", description = "Stop the whole service (the primary saves its file first).",
+        mixinStandardHelpOptions = true)
+public final class ShutdownCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = SapConverter.class,
+            description = "The proxy's shutdown SAP, host:port.")
+    private Sap sap;
+
+    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the connection and the answer (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            String answer = new LineCommandClient(sap, timeout).send("SHUTDOWN");
+            out.println(answer);
+            out.flush();
+            return answer.startsWith("ok") ? ExitStatus.OK.code() : ExitStatus.NOT_OK.code();
+        } catch (IOException e) {
+            err.println("tuplespace shutdown: " + e.getMessage());
+            return ExitStatus.CANNOT_CONNECT.code();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package tuplespace.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import tuplespace.cli.Main;
+import tuplespace.logging.ProcessIdentityConverter;
+
+/**
+ * A service process the demo started: the same launcher in another JVM ({@code java -cp <our class path>
+ * tuplespace.cli.Main <subcommand> ...}) writing straight to the demo's own stdout and stderr.
+ *
+ * <p>Not through a pipe the demo reads: the JVM closes a child's pipe once that child exits, and the backup a
+ * primary starts writes to the primary's stderr. A promoted backup and every backup started after it would go
+ * silent on the console at the first failover. Inherited descriptors stay open whoever dies, and every log line
+ * says which process wrote it ({@code role/pid}).
+ */
+final class ChildProcess {
+
+    private final String role;
+    private final Process process;
+
+    private ChildProcess(String role, Process process) {
+        this.role = role;
+        this.process = process;
+    }
+
+    /** Starts {@code tuplespace <arguments>} in a new JVM that shares the demo's stdout and stderr. */
+    static ChildProcess start(String role, List<String> launcherArguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The launcher script's JVM options apply to the whole service, not only to the demo's own JVM.
+        String javaOptions = System.getenv().getOrDefault("TUPLESPACE_JAVA_OPTS", "").strip();
+        if (!javaOptions.isEmpty()) {
+            command.addAll(List.of(javaOptions.split("\\s+")));
+        }
+        command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
+        String level = System.getProperty("tuplespace.log.level");
+        if (level != null) {
+            command.add("-Dtuplespace.log.level=" + level);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(launcherArguments);
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        return new ChildProcess(role, process);
+    }
+
+    String role() {
+        return role;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /** Waits up to {@code millis} for the process to end; true when it has. */
+    boolean awaitExit(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Last resort when SHUTDOWN did not stop it: kills it and everything it started. */
+    void destroyWithDescendants() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,37 @@
+package tuplespace.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** What the demo prints once the service answers: who runs where, how to use it, how to break it, how to stop it. */
+record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded) {
+
+    /** The first line; scripts and tests wait for it. */
+    static final String READY_LINE = "tuplespace demo is running";
+
+    void print(PrintWriter out, ServiceStatus status) {
+        String client = ports.sap(ports.clientPort());
+        String shutdown = ports.sap(ports.proxyShutdownPort());
+        String primaryPid = status.primaryPid().isPresent() ? "" + status.primaryPid().getAsLong() : "?";
+        out.println();
+        out.println(READY_LINE);
+        out.printf("  proxy    pid %-8d clients connect to %s%n", status.proxyPid(), client);
+        out.printf("  primary  pid %-8s epoch %d, %d pairs%s%n", primaryPid, status.epoch(), status.size(),
+                loaded ? " loaded from " + saveFile : "");
+        out.printf("  backup   pid %-8s %s%n",
+                status.backupPid().isPresent() ? "" + status.backupPid().getAsLong() : "-", status.backupState());
+        out.println();
+        out.println("Use it:");
+        out.printf("  ./tuplespace client %s                      an interactive shell (type help)%n", client);
+        out.printf("  ./tuplespace client %s 'PUT user,1 alice' 'GET user,.* .*'%n", client);
+        out.printf("  nc %s %d   (or telnet)   text mode: type  PUT user,1 alice  then  GET .* .*%n",
+                ports.host(), ports.clientPort());
+        out.printf("  ./tuplespace status %s --pretty             roles, pids, epoch, backup state%n", shutdown);
+        out.println("Watch a failover:");
+        out.printf("  kill -9 %s     the backup takes over; connected clients keep going%n", primaryPid);
+        out.println("Stop:");
+        out.printf("  Ctrl-C here (or ./tuplespace shutdown %s): the space is saved to %s%n", shutdown, saveFile);
+        out.println();
+        out.flush();
+    }
+}

@@ -1,0 +1,158 @@
+package tuplespace.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import tuplespace.cli.DurationConverter;
+import tuplespace.cli.LineCommandClient;
+
+/**
+ * {@code tuplespace demo}: the whole service on loopback in the foreground (SPEC §3) — a proxy and a primary
+ * (which starts its own backup) as child processes, their log lines streamed with the role in front. Ctrl-C sends
+ * SHUTDOWN so the primary saves the space to the save file, which the next demo loads.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole service on loopback; Ctrl-C saves and stops it.")
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final long POLL_MILLIS = 250;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--base-port", defaultValue = "" + DemoPorts.DEFAULT_BASE_PORT, paramLabel = "PORT",
+            description = "The client port; the next five are the proxy's primary and shutdown ports, the primary's"
+                    + " shutdown port, the backup port and the heartbeat port (default ${DEFAULT-VALUE}..+5).")
+    private int basePort;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "The address every process binds (default ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--save-file", defaultValue = "tuplespace-demo.json", paramLabel = "FILE",
+            description = "Where the space is saved on exit and loaded from on start (default ${DEFAULT-VALUE}).")
+    private Path saveFile;
+
+    @Option(names = "--fresh", description = "Start with an empty space even if the save file exists.")
+    private boolean fresh;
+
+    @Option(names = "--startup-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the service to answer (default ${DEFAULT-VALUE}).")
+    private Duration startupTimeout;
+
+    @Option(names = "--proxy-option", paramLabel = "OPTION",
+            description = "An option for the proxy, e.g. --proxy-option=--max-clients=8 (repeatable).")
+    private List<String> proxyOptions = new ArrayList<>();
+
+    @Option(names = "--server-option", paramLabel = "OPTION",
+            description = "An option for the primary, e.g. --server-option=--replication=async (repeatable).")
+    private List<String> serverOptions = new ArrayList<>();
+
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        DemoPorts ports = ports();
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<String> taken = firstTakenPort(ports);
+        if (taken.isPresent()) {
+            spec.commandLine().getErr().println("tuplespace demo: " + taken.get());
+            return 1;
+        }
+        Path file = saveFile.toAbsolutePath();
+        boolean load = !fresh && Files.exists(file);
+        List<String> proxyArguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
+        logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
+        proxyArguments.addAll(proxyOptions);
+        ChildProcess proxy = ChildProcess.start("proxy", proxyArguments);
+        List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
+                file.toString(), "null", load ? file.toString() : "null"));
+        serverArguments.addAll(serverOptions);
+        ChildProcess primary = ChildProcess.start("primary", serverArguments);
+        DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
+        Thread hook = new Thread(() -> stopOnSignal(supervisor), "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Optional<ServiceStatus> ready = supervisor.awaitReady(startupTimeout);
+        if (ready.isEmpty()) {
+            stopping.set(true);
+            supervisor.stop(STOP_TIMEOUT);
+            return 1;
+        }
+        new DemoBanner(ports, file, load).print(out, ready.get());
+        int status = supervisor.watchUntilProxyExits(ready.get());
+        stopping.set(true);
+        return status;
+    }
+
+    private DemoPorts ports() {
+        try {
+            return new DemoPorts(host, basePort);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--base-port: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The level the launcher was asked for (its option sets the property; else the environment). The server
+     * reads it through logback.xml; the proxy has an option of its own, whose default would override it.
+     */
+    private static Optional<String> logLevel() {
+        String level = System.getProperty("tuplespace.log.level", System.getenv("TUPLESPACE_LOG_LEVEL"));
+        return Optional.ofNullable(level).filter(value -> !value.isBlank());
+    }
+
+    /** Ctrl-C or SIGTERM: SHUTDOWN so the primary saves, wait for the processes, then end with status 0. */
+    private void stopOnSignal(DemoSupervisor supervisor) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        boolean clean = supervisor.stop(STOP_TIMEOUT);
+        spec.commandLine().getOut().flush();
+        System.err.flush();
+        // A signal would otherwise end the JVM with 130/143; a clean stop is a success (the state is saved).
+        Runtime.getRuntime().halt(clean ? 0 : 1);
+    }
+
+    /** Names the first port that cannot be bound, and how to choose others; empty when all are free. */
+    static Optional<String> firstTakenPort(DemoPorts ports) {
+        for (Map.Entry<Integer, String> port : ports.purposes().entrySet()) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(ports.host(), port.getKey()));
+            } catch (IOException e) {
+                return Optional.of("port " + port.getKey() + " (" + port.getValue() + ") on " + ports.host()
+                        + " is not free (" + e.getMessage() + "). Is another demo running? The demo uses ports "
+                        + ports.basePort() + ".." + (ports.basePort() + DemoPorts.COUNT - 1)
+                        + "; pick others with --base-port, e.g. --base-port " + (ports.basePort() + 100));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String statusOf(DemoPorts ports) throws IOException {
+        return new LineCommandClient(ports.endpoint(ports.proxyShutdownPort()), STATUS_TIMEOUT)
+                .send("STATUS");
+    }
+
+    static long pollMillis() {
+        return POLL_MILLIS;
+    }
+}

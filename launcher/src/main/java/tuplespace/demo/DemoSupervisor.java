@@ -1,0 +1,192 @@
+package tuplespace.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tuplespace.cli.LineCommandClient;
+
+/**
+ * Watches the demo's processes: waits until the service answers, reports failovers it sees in STATUS, and stops
+ * the service with SHUTDOWN (SPEC §4: the primary saves its file, all processes exit 0).
+ */
+final class DemoSupervisor {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+    private final DemoPorts ports;
+    private final ChildProcess proxy;
+    private final ChildProcess primary;
+    private final PrintWriter out;
+    /** Set once the demo stops the service: the watcher then keeps quiet about what it sees go away. */
+    private final AtomicBoolean stopping;
+
+    DemoSupervisor(DemoPorts ports, ChildProcess proxy, ChildProcess primary, PrintWriter out, AtomicBoolean stopping) {
+        this.ports = ports;
+        this.proxy = proxy;
+        this.primary = primary;
+        this.out = out;
+        this.stopping = stopping;
+    }
+
+    /** The first STATUS with a registered primary and a live backup; empty (after saying why) when start-up failed. */
+    Optional<ServiceStatus> awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<ServiceStatus> last = Optional.empty();
+        boolean primarySeen = false;
+        while (System.nanoTime() < deadline) {
+            Optional<String> failure = startFailure(primarySeen);
+            if (failure.isPresent()) {
+                say(failure.get());
+                return Optional.empty();
+            }
+            last = status();
+            primarySeen |= last.isPresent() && last.get().hasPrimary();
+            if (last.isPresent() && last.get().isReady()) {
+                return last;
+            }
+            Thread.sleep(DemoCommand.pollMillis());
+        }
+        if (last.isPresent() && last.get().hasPrimary()) {
+            say("the backup is not live yet (state " + last.get().backupState() + "); going on without waiting.");
+            return last;
+        }
+        say("the service did not answer within " + timeout.toSeconds() + " s; stopping it. Its output is above.");
+        return Optional.empty();
+    }
+
+    /**
+     * Why start-up has failed, if it has: the proxy ended, or the primary gave up before any primary registered
+     * (status 1: an unreadable INIT_FILE, a taken port; 2: bad arguments). A primary that ends otherwise (killed,
+     * or stopped after its backup took over) is no failure: its backup takes over (SPEC §4), so keep waiting.
+     */
+    private Optional<String> startFailure(boolean primarySeen) {
+        if (!proxy.isAlive()) {
+            return Optional.of("the proxy exited with status " + proxy.exitValue() + " while starting; its output is above.");
+        }
+        if (!primary.isAlive() && !primarySeen && (primary.exitValue() == 1 || primary.exitValue() == 2)) {
+            return Optional.of("the primary exited with status " + primary.exitValue()
+                    + " while starting; its output is above.");
+        }
+        return Optional.empty();
+    }
+
+    /** Reports changes of primary and backup until the proxy exits; the proxy's exit decides the status. */
+    int watchUntilProxyExits(ServiceStatus shown) throws InterruptedException {
+        ServiceStatus previous = shown;
+        while (!proxy.awaitExit(1000)) {
+            Optional<ServiceStatus> now = status();
+            if (now.isPresent() && !stopping.get()) {
+                reportChange(previous, now.get());
+                previous = now.get();
+            }
+        }
+        if (!stopping.get()) {
+            say("the service stopped (proxy exit status " + proxy.exitValue() + ").");
+        }
+        return proxy.exitValue() == 0 ? 0 : 1;
+    }
+
+    private void reportChange(ServiceStatus before, ServiceStatus now) {
+        if (!now.hasPrimary() && before.hasPrimary()) {
+            say("no primary is registered: the proxy holds client requests until one registers.");
+        } else if (now.hasPrimary() && !now.primaryPid().equals(before.primaryPid())) {
+            say("failover: the primary is now pid " + now.primaryPid().getAsLong() + " (epoch " + now.epoch()
+                    + "); kill -9 " + now.primaryPid().getAsLong() + " to fail over again.");
+        }
+        if (now.hasPrimary() && !Objects.equals(now.backupState(), before.backupState())) {
+            say("backup: " + now.backupState()
+                    + (now.backupPid().isPresent() ? " (pid " + now.backupPid().getAsLong() + ")" : ""));
+        }
+    }
+
+    /**
+     * Sends SHUTDOWN (to the proxy, or to the primary if the proxy is gone) and waits for every process of the
+     * service; kills what is left after {@code timeout}. True when everything stopped by itself.
+     */
+    boolean stop(Duration timeout) {
+        List<ProcessHandle> processes = serviceProcesses();
+        if (!sendShutdown()) {
+            processes.forEach(DemoSupervisor::destroyWithDescendants);
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean clean = true;
+        for (ProcessHandle process : processes) {
+            if (!awaitExit(process, deadline)) {
+                say("pid " + process.pid() + " did not stop within " + timeout.toSeconds() + " s; killing it.");
+                destroyWithDescendants(process);
+                clean = false;
+            }
+        }
+        if (clean) {
+            say("stopped; the space is saved in the save file for the next demo.");
+        }
+        return clean;
+    }
+
+    private boolean sendShutdown() {
+        for (int port : List.of(ports.proxyShutdownPort(), ports.serverShutdownPort())) {
+            try {
+                String answer = new LineCommandClient(ports.endpoint(port), COMMAND_TIMEOUT)
+                        .send("SHUTDOWN");
+                say("SHUTDOWN sent to " + ports.sap(port) + ": " + answer);
+                return true;
+            } catch (IOException e) {
+                say("could not send SHUTDOWN: " + e.getMessage());
+            }
+        }
+        say("stopping the processes without SHUTDOWN: the space is not saved.");
+        return false;
+    }
+
+    /** The proxy, the primary we started, and whichever primary and backup STATUS names now (after failovers). */
+    private List<ProcessHandle> serviceProcesses() {
+        List<ProcessHandle> processes = new ArrayList<>();
+        processes.add(ProcessHandle.of(proxy.pid()).orElse(null));
+        processes.add(ProcessHandle.of(primary.pid()).orElse(null));
+        status().ifPresent(now -> {
+            now.primaryPid().ifPresent(pid -> processes.add(ProcessHandle.of(pid).orElse(null)));
+            now.backupPid().ifPresent(pid -> processes.add(ProcessHandle.of(pid).orElse(null)));
+        });
+        processes.removeIf(Objects::isNull);
+        return processes.stream().distinct().toList();
+    }
+
+    private static boolean awaitExit(ProcessHandle process, long deadlineNanos) {
+        while (process.isAlive()) {
+            if (System.nanoTime() >= deadlineNanos) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !process.isAlive();
+            }
+        }
+        return true;
+    }
+
+    private static void destroyWithDescendants(ProcessHandle process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private Optional<ServiceStatus> status() {
+        try {
+            return ServiceStatus.parse(DemoCommand.statusOf(ports));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void say(String message) {
+        out.println("demo: " + message);
+        out.flush();
+    }
+}

@@ -1,0 +1,109 @@
+package tuplespace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.client.testing.FakeLineServer;
+import tuplespace.testing.Launcher;
+import tuplespace.testing.Launcher.Result;
+import tuplespace.codec.Answers;
+
+/** The launcher's client-side commands as a user runs them: separate JVMs, real sockets, a fake service. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClientCliIT {
+
+    @Test
+    void helpListsEveryCommandWithOneLineEach() throws Exception {
+        Result help = Launcher.run(List.of("--help"));
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Commands:")
+                .containsPattern("\\n  client +\\S")
+                .containsPattern("\\n  shutdown +\\S")
+                .containsPattern("\\n  status +\\S")
+                .containsPattern("\\n  demo +\\S");
+    }
+
+    @Test
+    void aBadSapExitsWithStatus2NamingTheArgumentWhatWasExpectedAndWhatWasGiven() throws Exception {
+        Result bad = Launcher.run(List.of("client", "localhost"));
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("CLIENT_SAP").contains("expected").contains("'localhost'");
+
+        Result badPort = Launcher.run(List.of("status", "127.0.0.1:http"));
+        assertThat(badPort.exitCode()).isEqualTo(2);
+        assertThat(badPort.err()).contains("SHUTDOWN_SAP").contains("'127.0.0.1:http'");
+    }
+
+    @Test
+    void oneShotModePrintsEachAnswerAsSentAndExitsZeroWhenAllAreOk() throws Exception {
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            Result result = Launcher.run(List.of("client", server.sap(), "PUT user,1 alice user,2 bob",
+                    "GET user,.* .*", "{\"id\":7,\"op\":\"DELETE\",\"key\":\"user,1\",\"value\":\".*\"}"));
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            // Raw output: text answers in text mode (summary line ... end), the JSON answer as one line.
+            assertThat(result.out()).startsWith("ok ")
+                    .contains("\nend\nok 2 pairs\n  user,1 alice\n  user,2 bob\nend\n")
+                    .endsWith("end\n{\"id\":7,\"status\":\"ok\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]]]}\n");
+        }
+    }
+
+    @Test
+    void oneShotModeExitsOneWhenAnAnswerIsNotOkButStillSendsTheRest() throws Exception {
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            Result result = Launcher.run(List.of("client", server.sap(), "TAKE x", "PUT a 1"));
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.out()).startsWith("not_implemented: ").contains("ok 0 pairs");
+            assertThat(server.received()).containsExactly("TAKE x", "PUT a 1");
+        }
+    }
+
+    @Test
+    void cannotConnectExitsThreeWithAClearMessage() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Result result = Launcher.run(List.of("client", "127.0.0.1:" + port, "GET .* .*"));
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("cannot connect to 127.0.0.1:" + port).contains("Is the service running?");
+    }
+
+    @Test
+    void aRefusedClientExitsFour() throws Exception {
+        try (FakeLineServer server = FakeLineServer.greetingAndClosing(
+                Answers.refused("service refused: this proxy already serves 64 clients"))) {
+            Result result = Launcher.run(List.of("client", server.sap(), "GET .* .*"));
+            assertThat(result.exitCode()).isEqualTo(4);
+            assertThat(result.err()).contains("refused").contains("64 clients");
+        }
+    }
+
+    @Test
+    void standardInputThatIsNotATerminalIsReadLineByLineAndShownReadably() throws Exception {
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            String input = String.join("\n", "help", "PUT user,1 alice user,22 bob,admin", "PUT user,1 carol",
+                    "get user,.* .*", "POST user,9 x", "DELETE user,1 .*", "GET ( .*", "TAKE x", "quit",
+                    "GET .* .*") + "\n";
+            Result result = Launcher.run(List.of("client", server.sap()), input, Duration.ofSeconds(30));
+            assertThat(result.out())
+                    .contains("PUT key value [key value ...]")
+                    .contains("ok: all 2 pairs were added\n")
+                    .contains("ok: 1 of 1 pair not added (key already present, or not a well-formed pair):\n"
+                            + "  KEY      VALUE\n  user,1   carol\n")
+                    .contains("ok: 2 pairs found\n  KEY       VALUE\n  user,1    alice\n  user,22   bob,admin\n")
+                    .contains("ok: 1 of 1 pair not updated")
+                    .contains("ok: 1 pair deleted\n")
+                    .contains("ok: 0 pairs found\nwarning: ")
+                    .contains("not implemented: operator 'TAKE' is not implemented");
+            // Lines after quit are not sent; exit 1 because TAKE was not ok.
+            assertThat(server.received()).hasSize(7);
+            assertThat(result.exitCode()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package tuplespace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.client.ClientOptions;
+import tuplespace.client.TupleSpaceClient;
+import tuplespace.codec.Sap;
+import tuplespace.testing.Launcher;
+import tuplespace.testing.RunningProcess;
+import tuplespace.tuple.Pair;
+
+/**
+ * {@code tuplespace demo} as a user runs it: starts the whole service, serves a client, saves on SIGTERM (what
+ * Ctrl-C sends through the shutdown hook) and exits 0, and the next demo loads what the first saved.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DemoIT {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final String READY = "tuplespace demo is running";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void theDemoSavesOnSigtermAndTheNextDemoLoadsTheSavedSpace() throws Exception {
+        int base = freeBasePort();
+        Path saveFile = folder.resolve("tuplespace-demo.json");
+        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        // Failure detection tolerant of a busy test machine: this test is about the demo, not about failover.
+        List<String> demo = List.of("demo", "--base-port", "" + base,
+                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
+                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
+
+        try (RunningProcess first = RunningProcess.start(demo, folder, folder.resolve("demo1.err"), environment)) {
+            first.awaitOutput(READY, START);
+            // The banner's lines arrive one by one after its first.
+            first.awaitOutput("clients connect to 127.0.0.1:" + base, START);
+            first.awaitOutput("./tuplespace client 127.0.0.1:" + base, START);
+            first.awaitOutput("kill -9 ", START);
+            try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
+                assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob")))
+                        .pairs()).isEmpty();
+            }
+            first.process().destroy(); // SIGTERM, as Ctrl-C: the shutdown hook sends SHUTDOWN
+            assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.output() + first.errors()).isZero();
+        }
+        assertThat(saveFile).exists();
+        assertThat(Files.readString(saveFile)).contains("tuplespace/1").contains("alice").contains("bob");
+
+        try (RunningProcess second = RunningProcess.start(demo, folder, folder.resolve("demo2.err"), environment)) {
+            second.awaitOutput(READY, START);
+            second.awaitOutput("2 pairs loaded from " + saveFile, START);
+            try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
+                assertThat(space.get("user,.*", ".*").pairs()).as("demo output:\n%s%s", second.output(), second.errors())
+                        .containsExactly(Pair.of("user,1", "alice"), Pair.of("user,2", "bob"));
+            }
+            // Stopped from outside with the shutdown command, the demo notices and exits 0 as well.
+            Launcher.Result shutdown = Launcher.run(List.of("shutdown", "127.0.0.1:" + (base + 2)));
+            assertThat(shutdown.exitCode()).as(shutdown.err()).isZero();
+            assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.output() + second.errors()).isZero();
+        }
+    }
+
+    @Test
+    void theConsoleShowsEachPromotedPrimaryAndItsBackupsAcrossTwoFailovers() throws Exception {
+        int base = freeBasePort();
+        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        List<String> demo = List.of("demo", "--fresh", "--base-port", "" + base,
+                "--save-file", folder.resolve("space.json").toString(),
+                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
+                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        Sap statusSap = Sap.parse("127.0.0.1:" + (base + 2));
+        List<Long> seen = new ArrayList<>();
+        try (RunningProcess console = RunningProcess.start(demo, folder, folder.resolve("demo.err"),
+                Map.of("TUPLESPACE_JAVA_OPTS", lightJvm))) {
+            console.awaitOutput(READY, START);
+            for (int failover = 1; failover <= 2; failover++) {
+                long primary = awaitLiveBackup(statusSap, console).path("pid").asLong();
+                seen.add(primary);
+                ProcessHandle.of(primary).ifPresent(ProcessHandle::destroyForcibly); // kill -9 the primary
+                // The demo names the new primary; the new primary's own log line says it serves; so does the log
+                // of the backup it starts next. Those lines come from grandchildren of the demo, not its children.
+                console.awaitOutput("failover: the primary is now pid", START);
+                long promoted = awaitNewPrimary(statusSap, primary);
+                seen.add(promoted);
+                console.awaitErrors("primary/" + promoted + " primary epoch " + (failover + 1)
+                        + " event failover_complete", START);
+                long backup = awaitLiveBackup(statusSap, console).path("backup").path("pid").asLong();
+                console.awaitErrors("backup/" + backup + " backup following primary epoch " + (failover + 1), START);
+            }
+            Launcher.Result shutdown = Launcher.run(List.of("shutdown", statusSap.toString()));
+            assertThat(shutdown.exitCode()).as(shutdown.err()).isZero();
+            assertThat(console.awaitExit(Duration.ofSeconds(60))).as(console.output() + console.errors()).isZero();
+        } finally {
+            // The promoted primaries are not the demo's children: make sure none outlives a failed run.
+            seen.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    /** The primary's STATUS once it shows a live backup (a failover then keeps every acknowledged write). */
+    private static JsonNode awaitLiveBackup(Sap statusSap, RunningProcess console) throws Exception {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode primary = statusOf(statusSap).path("primary");
+            if ("live".equals(primary.path("backup").path("state").asText())) {
+                return primary;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no live backup within " + START + "\n" + console.output() + console.errors());
+    }
+
+    private static long awaitNewPrimary(Sap statusSap, long old) throws Exception {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < deadline) {
+            long pid = statusOf(statusSap).path("primary").path("pid").asLong(old);
+            if (pid != old) {
+                return pid;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no new primary within " + START);
+    }
+
+    private static JsonNode statusOf(Sap statusSap) {
+        try {
+            return JSON.readTree(new LineCommandClient(statusSap, Duration.ofSeconds(2)).send("STATUS"));
+        } catch (IOException unreachable) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    @Test
+    void aTakenPortIsNamedWithHowToPickOthers() throws Exception {
+        int base = freeBasePort();
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 2));
+            Launcher.Result result = Launcher.run(List.of("demo", "--base-port", "" + base), "", Duration.ofSeconds(30));
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).contains("port " + (base + 2) + " (the proxy's shutdown port)")
+                    .contains("--base-port");
+        }
+    }
+
+    /** A base port whose six consecutive ports are free now. */
+    private static int freeBasePort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            // Below Linux's ephemeral range (32768 and up): a port checked free there can be taken by any outgoing
+            // connection of a process running beside this test before the demo binds it.
+            int base = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (allFree(base, 6)) {
+                return base;
+            }
+        }
+        throw new IOException("found no six consecutive free ports");
+    }
+
+    private static boolean allFree(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
