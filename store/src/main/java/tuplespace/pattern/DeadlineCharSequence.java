@@ -1,9 +1,12 @@
 package tuplespace.pattern;
 
 /**
- * The subject as java.util.regex sees it: every {@value #CHECK_INTERVAL} reads of {@code charAt} it asks the
- * budget whether time is up and throws if so. java.util.regex has no timeout API, but its Matcher reads
- * the input only through this interface, so this bounds catastrophic backtracking (notes §2.2).
+ * The text as java.util.regex sees it: every {@value #CHECK_INTERVAL} reads of {@code charAt} it reads the budget's
+ * clock and throws if the text's match budget or the request limit is spent. java.util.regex has no timeout API, but
+ * its Matcher reads the input only through this interface, so this bounds catastrophic backtracking (notes §2.2).
+ *
+ * <p>The text's clock starts at the first check, not at the first read, so that the many short texts never read a
+ * clock at all; the time of the first interval of reads is not charged (see {@link MatchBudget}).
  * Not thread-safe: one instance per match.
  */
 final class DeadlineCharSequence implements CharSequence {
@@ -12,6 +15,8 @@ final class DeadlineCharSequence implements CharSequence {
     private final CharSequence text;
     private final MatchBudget budget;
     private int readsUntilCheck = CHECK_INTERVAL;
+    private boolean clockStarted;
+    private long clockStart;
 
     DeadlineCharSequence(CharSequence text, MatchBudget budget) {
         this.text = text;
@@ -22,9 +27,19 @@ final class DeadlineCharSequence implements CharSequence {
     public char charAt(int index) {
         if (--readsUntilCheck <= 0) {
             readsUntilCheck = CHECK_INTERVAL;
-            budget.checkNotExhausted();
+            check();
         }
         return text.charAt(index);
+    }
+
+    private void check() {
+        long now = budget.readClock();
+        if (clockStarted) {
+            budget.checkText(now - clockStart);
+        } else {
+            clockStarted = true;
+            clockStart = now;
+        }
     }
 
     @Override

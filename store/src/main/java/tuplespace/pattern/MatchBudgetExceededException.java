@@ -1,14 +1,28 @@
 package tuplespace.pattern;
 
+import java.util.Objects;
+
 /**
- * Thrown by {@link PyPattern#fullMatches} when the request's {@link MatchBudget} is spent or the Java
- * matcher overflowed its stack. The message is fit for a client warning (SPEC §1: such a request answers
- * as malformed, with a warning that says why). Stack trace disabled: it is thrown on a hot path by design.
+ * Thrown by {@link PyPattern#fullMatches} when a bound of its {@link MatchBudget} is passed, or the Java matcher
+ * overflowed its stack (then {@link CutOff#SUBJECT_BUDGET}: that is catastrophic backtracking too). The message is a
+ * sentence fit for a client warning; {@link #cutOff()} says which bound, for code. Stack trace disabled: it is thrown
+ * on a hot path by design.
  */
 public final class MatchBudgetExceededException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    MatchBudgetExceededException(String message) {
+    private final CutOff cutOff;
+
+    MatchBudgetExceededException(CutOff cutOff, String message) {
         super(message, null, false, false);
+        if (Objects.requireNonNull(cutOff, "cutOff") == CutOff.NONE) {
+            throw new IllegalArgumentException("expected the bound that was passed, found NONE");
+        }
+        this.cutOff = cutOff;
+    }
+
+    /** {@link CutOff#SUBJECT_BUDGET} or {@link CutOff#REQUEST_LIMIT}, never {@link CutOff#NONE}. */
+    public CutOff cutOff() {
+        return cutOff;
     }
 }

@@ -86,13 +86,14 @@ public final class PyPattern {
 
     /**
      * True when Python's {@code re.fullmatch(source, subject)} would match. Throws
-     * {@link MatchBudgetExceededException} when the budget is (or becomes) exhausted, or when the Java
-     * matcher overflows its stack (deep backtracking on a long subject): the caller reports either the same way.
+     * {@link MatchBudgetExceededException} when the match of this one text runs past the budget's match budget, or
+     * the request past its request limit, or the Java matcher overflows its stack (deep backtracking on a long
+     * text): the caller reports each the same way, by {@link MatchBudgetExceededException#cutOff()}.
      */
     public boolean fullMatches(CharSequence subject, MatchBudget budget) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(budget, "budget");
-        budget.checkNotExhausted();
+        budget.textStarted();
         try {
             return javaPattern.matcher(new DeadlineCharSequence(subject, budget)).matches();
         } catch (StackOverflowError deep) {

@@ -10,11 +10,12 @@
  *       it, we cannot match it faithfully: also answer empty, and say so in the warning), {@code TOO_LONG}.
  *       Messages are Python's, with Python's code-point positions.</li>
  *   <li>{@link tuplespace.pattern.PyPattern#fullMatches} is {@code re.fullmatch}. It reads no clock of its
- *       own: time comes from the {@link tuplespace.pattern.MatchBudget} the caller made at the edge, shared by
- *       all matches of one request. When it runs out (or the Java matcher overflows its stack) it throws
- *       {@link tuplespace.pattern.MatchBudgetExceededException}; stop scanning and answer as malformed with the
- *       exception's message as the warning. Because the cut-off depends on time, only the primary may decide
- *       which keys matched; replicate the decided effect, never the pattern (SPEC §4).</li>
+ *       own: time comes from the {@link tuplespace.pattern.MatchBudget} the caller made at the edge for one request,
+ *       which bounds each match of one text (the match budget) and all matches of the request together (the request
+ *       limit). When either runs out (or the Java matcher overflows its stack) it throws
+ *       {@link tuplespace.pattern.MatchBudgetExceededException}, whose {@link tuplespace.pattern.CutOff} says which;
+ *       stop scanning and answer an empty list with a warning. Because the cut-off depends on time, only the primary
+ *       may decide which keys matched; replicate the decided effect, never the pattern (SPEC §4).</li>
  *   <li>{@code literal()} and {@code literalPrefix()} are sound hints for index lookups: a full match always
  *       equals the literal, and always starts with the prefix. Candidates must still be checked with
  *       {@code fullMatches} when {@code literal()} is empty.</li>

@@ -1,21 +1,11 @@
 package tuplespace.space;
 
-import java.nio.charset.StandardCharsets;
-import java.util.AbstractCollection;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import tuplespace.pattern.CutOff;
 import tuplespace.pattern.MatchBudget;
-import tuplespace.pattern.MatchBudgetExceededException;
-import tuplespace.pattern.PatternException;
-import tuplespace.pattern.PyPattern;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
@@ -24,31 +14,31 @@ import tuplespace.tuple.Tuple;
  *
  * <p>{@link #apply} evaluates a command and applies it; {@link #applyEffect} replays what an update changed,
  * which is all the backup ever does. Neither does I/O, reads a clock (the match budget's clock is the
- * caller's) or takes a lock: one thread owns an instance.
+ * caller's) or takes a lock: one thread, the owner, calls every method of an instance. Other threads read the space
+ * only through a {@link SpaceSnapshot}, which {@link #snapshot()} takes in O(1) and which never changes afterwards.
  *
- * <p>Pairs are kept in a sorted map keyed by the key's text form in code-point order, which is the order
- * GET and DELETE answer in, and lets a pattern with a literal key (or literal key prefix) look up one
- * key (or scan one range) instead of the whole space.
+ * <p>Pairs are kept in a sorted map ({@link ByteTree}, a copy-on-write B+-tree) from the key's text form to the
+ * value's, both in UTF-8 ({@link StoredPairs}), in code-point order of the key: the order GET and DELETE answer in,
+ * and one that lets a pattern with a literal key (or literal key prefix) look up one key (or scan one range) instead
+ * of the whole space ({@link Query}, shared with snapshots).
  *
- * <p>Memory: the map holds the key's and the value's text forms as UTF-8 byte arrays, one map entry and two
- * arrays per pair (112 bytes for a key {@code bench,123456} and a 20-letter value, where two strings cost 48 more);
- * keys are matched in place ({@link AsciiSubject}), and strings, {@link Pair}s and {@link Tuple}s are made only for a
- * value whose key matched and for what an answer returns. UTF-8 keeps
- * the order for free: unsigned byte order of UTF-8 is code-point order (surrogate pairs included), and a key
- * starts with a prefix exactly when its bytes start with the prefix's bytes.
+ * <p>Memory: two byte arrays per pair and two references in a tree leaf, about 82 bytes for a key {@code
+ * bench,123456} and a 20-letter value (72 of them the two arrays; a {@code TreeMap} entry cost 40 more).
  */
 public final class TupleSpace {
 
-    /** Key text form to value text form, both in UTF-8, in code-point order of the key. */
-    private final TreeMap<byte[], byte[]> pairs = new TreeMap<>(Arrays::compareUnsigned);
+    private final ByteTree pairs = new ByteTree();
     private final SpaceDigest digest = new SpaceDigest();
+    /** Open {@link ChangeRecorder}s, each told of every key written or removed. Usually none. */
+    private final List<ChangeRecorder> recorders = new ArrayList<>(0);
 
     public Outcome apply(Command command, MatchBudget budget) {
         if (command instanceof Command.Get get) {
-            return new Outcome(find(get.keyexp(), get.valexp(), budget), Effect.NONE);
+            return new Outcome(Query.of(get.keyexp(), get.valexp()).find(pairs.view(), budget), Effect.NONE);
         }
         if (command instanceof Command.Delete delete) {
-            return delete(delete, budget);
+            // Decide the whole effect before changing anything: a request cut off half-way removes nothing.
+            return remove(Query.of(delete.keyexp(), delete.valexp()).find(pairs.view(), budget));
         }
         if (command instanceof Command.Put put) {
             return write(put.pairs(), true);
@@ -74,13 +64,13 @@ public final class TupleSpace {
     }
 
     public Optional<Tuple> valueOf(Tuple key) {
-        byte[] value = pairs.get(utf8(key.text()));
-        return value == null ? Optional.empty() : Optional.of(Tuple.parse(text(value)));
+        byte[] value = pairs.get(StoredPairs.utf8(key.text()));
+        return value == null ? Optional.empty() : Optional.of(Tuple.parse(StoredPairs.text(value)));
     }
 
     /** Every pair, in ascending order of the key's text form. A read-only view: do not hold it across updates. */
     public Collection<Pair> pairs() {
-        return asPairs(pairs);
+        return StoredPairs.asCollection(pairs::view);
     }
 
     /**
@@ -88,15 +78,7 @@ public final class TupleSpace {
      * order. Lets a snapshot be taken in bounded slices without stopping the owner thread for long.
      */
     public List<Pair> slice(String afterKey, int max) {
-        SortedMap<byte[], byte[]> tail = afterKey == null ? pairs : pairs.tailMap(utf8(afterKey), false);
-        List<Pair> slice = new ArrayList<>(Math.max(0, Math.min(max, 1024)));
-        for (Map.Entry<byte[], byte[]> entry : tail.entrySet()) {
-            if (slice.size() >= max) {
-                break;
-            }
-            slice.add(pair(entry));
-        }
-        return slice;
+        return StoredPairs.slice(pairs.view(), afterKey, max);
     }
 
     /**
@@ -107,134 +89,64 @@ public final class TupleSpace {
         return digest.value();
     }
 
-    private Result.Matched find(String keyexp, String valexp, MatchBudget budget) {
-        if (isPlainLiteral(keyexp)) {
-            return findByLiteralKey(keyexp, valexp, budget);
-        }
-        PyPattern keyPattern;
-        PyPattern valuePattern;
-        try {
-            keyPattern = PyPattern.compile(keyexp);
-        } catch (PatternException e) {
-            return Result.Matched.warning(patternWarning("keyexp", e));
-        }
-        try {
-            valuePattern = PyPattern.compile(valexp);
-        } catch (PatternException e) {
-            return Result.Matched.warning(patternWarning("valexp", e));
-        }
-        try {
-            List<Pair> found = new ArrayList<>();
-            AsciiSubject subject = new AsciiSubject();
-            for (Map.Entry<byte[], byte[]> entry : candidates(keyPattern)) {
-                CharSequence key = subject.of(entry.getKey());
-                if (keyPattern.fullMatches(key, budget)) {
-                    String value = text(entry.getValue());
-                    if (valuePattern.fullMatches(value, budget)) {
-                        found.add(new Pair(Tuple.parse(key.toString()), Tuple.parse(value)));
-                    }
-                }
-            }
-            return new Result.Matched(found, warnings(keyPattern, valuePattern));
-        } catch (MatchBudgetExceededException e) {
-            return Result.Matched.warning(e.getMessage());
-        }
+    /**
+     * The space as it is now, in O(1), for any thread to read while this one goes on applying updates. Writes after it
+     * copy the tree nodes they change (once per node and snapshot), so holding a snapshot costs memory in proportion
+     * to what changed since.
+     */
+    public SpaceSnapshot snapshot() {
+        return new SpaceSnapshot(pairs.snapshot(), digest.value());
     }
 
     /**
-     * GET/DELETE of one exact key, the commonest read: a key pattern of letters, digits and commas only is a
-     * literal in Python's {@code re} (none of them is special outside an escape, and flags need a group), so its
-     * only full match is itself and it needs no compiling: a map lookup. Compiling it would cost more than the
-     * rest of the request, and distinct keys would churn the pattern cache. The value pattern is compiled as ever.
+     * Takes a snapshot and records, from that point on, every key written or removed, until the recorder is closed:
+     * what {@link #deleteFound} needs to apply a DELETE whose candidates were found on the snapshot.
      */
-    private Result.Matched findByLiteralKey(String key, String valexp, MatchBudget budget) {
-        PyPattern valuePattern;
-        try {
-            valuePattern = PyPattern.compile(valexp);
-        } catch (PatternException e) {
-            return Result.Matched.warning(patternWarning("valexp", e));
-        }
-        try {
-            byte[] stored = pairs.get(utf8(key));
-            String value = stored == null ? null : text(stored);
-            if (value == null || !valuePattern.fullMatches(value, budget)) {
-                return new Result.Matched(List.of(), warnings(List.of(), valuePattern.warnings()));
-            }
-            return new Result.Matched(List.of(new Pair(Tuple.parse(key), Tuple.parse(value))),
-                    warnings(List.of(), valuePattern.warnings()));
-        } catch (MatchBudgetExceededException e) {
-            return Result.Matched.warning(e.getMessage());
-        }
+    public ChangeRecorder recordChanges() {
+        ChangeRecorder recorder = new ChangeRecorder(this, snapshot());
+        recorders.add(recorder);
+        return recorder;
     }
 
     /**
-     * True when {@code keyexp} is non-empty, within {@link PyPattern#MAX_PATTERN_LENGTH} (a longer one must be
-     * refused as too long) and made of tuple-alphanumeric code points and commas only.
+     * DELETE in two steps, for one too large to evaluate on the owner thread. {@code found} is what
+     * {@code changes.snapshot().find(delete.keyexp(), delete.valexp(), ...)} answered (on any thread); now, at one point
+     * of the serving order, the DELETE takes effect and removes exactly the pairs that match <em>now</em>: those found
+     * whose key has not changed since the snapshot (their value is the same, so they still match), and the keys changed
+     * since that are present and match now, checked again within {@code budget}. The answer lists them in key order
+     * with their values now. An answer found cut off or with a refused pattern is the answer, and removes nothing; so
+     * does a cut-off while checking again. {@code changes} stays open: the caller closes it.
+     *
+     * @throws IllegalArgumentException when {@code changes} records another space
+     * @throws IllegalStateException when {@code changes} was closed (changes since would be missed)
      */
-    static boolean isPlainLiteral(String keyexp) {
-        if (keyexp.isEmpty() || keyexp.length() > PyPattern.MAX_PATTERN_LENGTH) {
-            return false;
+    public Outcome deleteFound(Command.Delete delete, Result.Matched found, ChangeRecorder changes, MatchBudget budget) {
+        if (!changes.belongsTo(this)) {
+            throw new IllegalArgumentException("expected a recorder of this space, found one of another");
         }
-        for (int i = 0; i < keyexp.length(); ) {
-            int codePoint = keyexp.codePointAt(i);
-            if (codePoint != ',' && !Tuple.isAlphanumeric(codePoint)) {
-                return false;
+        if (!changes.isOpen()) {
+            throw new IllegalStateException("expected an open recorder, found a closed one: changes since were missed");
+        }
+        if (found.cutOff() != CutOff.NONE) {
+            return new Outcome(found, Effect.NONE);
+        }
+        // A refused pattern was refused on the snapshot too (found is empty): the refusal is all there is to answer.
+        Result.Matched changed = Query.of(delete.keyexp(), delete.valexp())
+                .findAmong(pairs.view(), changes.keys(), budget);
+        if (changed.cutOff() != CutOff.NONE) {
+            return new Outcome(changed, Effect.NONE);
+        }
+        List<Pair> unchanged = new ArrayList<>(found.pairs().size());
+        for (Pair pair : found.pairs()) {
+            if (!changes.changed(StoredPairs.utf8(pair.key().text()))) {
+                unchanged.add(pair);
             }
-            i += Character.charCount(codePoint);
         }
-        return true;
+        return remove(new Result.Matched(inKeyOrder(unchanged, changed.pairs()), changed.warning()));
     }
 
-    /** The pairs a key pattern can match: one key, one range of keys, or all of them. */
-    private Collection<Map.Entry<byte[], byte[]>> candidates(PyPattern keyPattern) {
-        Optional<String> literal = keyPattern.literal();
-        if (literal.isPresent()) {
-            byte[] key = utf8(literal.get());
-            byte[] value = pairs.get(key);
-            return value == null ? List.of() : List.of(Map.entry(key, value));
-        }
-        String prefix = keyPattern.literalPrefix();
-        if (prefix.isEmpty()) {
-            return pairs.entrySet();
-        }
-        return keysStartingWith(prefix).entrySet();
-    }
-
-    /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
-    private static Optional<String> warnings(PyPattern keyPattern, PyPattern valuePattern) {
-        return warnings(keyPattern.warnings(), valuePattern.warnings());
-    }
-
-    private static Optional<String> warnings(List<String> keyWarnings, List<String> valueWarnings) {
-        if (keyWarnings.isEmpty() && valueWarnings.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> warnings = new ArrayList<>();
-        keyWarnings.forEach(w -> warnings.add("keyexp: " + w));
-        valueWarnings.forEach(w -> warnings.add("valexp: " + w));
-        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
-    }
-
-    private SortedMap<byte[], byte[]> keysStartingWith(String prefix) {
-        // A key starts with prefix exactly when its UTF-8 does; those keys sort from the prefix's bytes up to,
-        // not including, those bytes and then 0xFF, a byte UTF-8 never holds.
-        byte[] from = utf8(prefix);
-        byte[] to = Arrays.copyOf(from, from.length + 1);
-        to[from.length] = (byte) 0xFF;
-        return pairs.subMap(from, true, to, false);
-    }
-
-    private static String patternWarning(String which, PatternException e) {
-        return switch (e.kind()) {
-            case INVALID -> which + " is not a valid Python regular expression: " + e.getMessage();
-            case UNSUPPORTED -> which + " uses a construct this service does not support: " + e.getMessage();
-            case TOO_LONG -> which + " is too long: " + e.getMessage();
-        };
-    }
-
-    private Outcome delete(Command.Delete delete, MatchBudget budget) {
-        // Decide the whole effect before changing anything: a budget that runs out half-way removes nothing.
-        Result.Matched matched = find(delete.keyexp(), delete.valexp(), budget);
+    /** Removes the pairs of {@code matched}, which are present; the outcome answers them. */
+    private Outcome remove(Result.Matched matched) {
         List<Tuple> removed = new ArrayList<>(matched.pairs().size());
         for (Pair pair : matched.pairs()) {
             removed.add(pair.key());
@@ -242,6 +154,18 @@ public final class TupleSpace {
         Effect effect = new Effect(removed, List.of());
         applyEffect(effect);
         return new Outcome(matched, effect);
+    }
+
+    /** Two lists of pairs in key order, with no key in both, as one. */
+    private static List<Pair> inKeyOrder(List<Pair> a, List<Pair> b) {
+        List<Pair> merged = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            boolean takeA = j == b.size() || i < a.size() && a.get(i).key().compareTo(b.get(j).key()) < 0;
+            merged.add(takeA ? a.get(i++) : b.get(j++));
+        }
+        return merged;
     }
 
     /** PUT ({@code addAbsent}) adds pairs whose key is absent; POST updates pairs whose key is present. */
@@ -264,62 +188,35 @@ public final class TupleSpace {
 
     /** Sets key to value; package-private so that {@link SpaceFile} can fill a space without copies. */
     void store(String keyText, String valueText) {
-        byte[] previous = pairs.put(utf8(keyText), utf8(valueText));
+        byte[] key = StoredPairs.utf8(keyText);
+        byte[] previous = pairs.put(key, StoredPairs.utf8(valueText));
         if (previous != null) {
             digest.remove(keyText, previous);
         }
         digest.add(keyText, valueText);
+        recordChange(key);
     }
 
     boolean containsKey(String keyText) {
-        return pairs.containsKey(utf8(keyText));
+        return pairs.get(StoredPairs.utf8(keyText)) != null;
     }
 
     private void remove(String keyText) {
-        byte[] previous = pairs.remove(utf8(keyText));
+        byte[] key = StoredPairs.utf8(keyText);
+        byte[] previous = pairs.remove(key);
         if (previous != null) {
             digest.remove(keyText, previous);
+            recordChange(key);
         }
     }
 
-    /** How a text form is stored. Tuples hold well-formed UTF-16 only (a lone surrogate is no letter). */
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private void recordChange(byte[] key) {
+        for (int i = 0; i < recorders.size(); i++) {
+            recorders.get(i).record(key);
+        }
     }
 
-    /** A stored text form as a string: for ASCII a check and a copy (the JDK's fast path). */
-    private static String text(byte[] utf8) {
-        return new String(utf8, StandardCharsets.UTF_8);
-    }
-
-    /** A pair for an answer; the stored text forms were validated when they came in, so parsing takes its fast path. */
-    private static Pair pair(Map.Entry<byte[], byte[]> entry) {
-        return new Pair(Tuple.parse(text(entry.getKey())), Tuple.parse(text(entry.getValue())));
-    }
-
-    private static Collection<Pair> asPairs(TreeMap<byte[], byte[]> map) {
-        Collection<Map.Entry<byte[], byte[]>> entries = Collections.unmodifiableMap(map).entrySet();
-        return new AbstractCollection<>() {
-            @Override
-            public Iterator<Pair> iterator() {
-                Iterator<Map.Entry<byte[], byte[]>> iterator = entries.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return iterator.hasNext();
-                    }
-
-                    @Override
-                    public Pair next() {
-                        return pair(iterator.next());
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return entries.size();
-            }
-        };
+    void stopRecording(ChangeRecorder recorder) {
+        recorders.remove(recorder);
     }
 }

@@ -4,18 +4,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * SPEC §1: no pattern may stall the server. Catastrophic patterns on long subjects must come back within the
- * budget (asserted generously: a 100 ms budget must return in well under 2 s), as a match result or as
- * MatchBudgetExceededException, never a hang and never a StackOverflowError.
+ * SPEC §1: no pattern may stall the server. The match budget bounds the matching of one text, the request limit all
+ * the matching of one request; the clock is read only every so many character reads and every so many texts.
  */
 class MatchBudgetTest {
 
+    private static final Duration BUDGET = Duration.ofMillis(100);
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final long MS = 1_000_000L;
+
+    /** A clock that reads {@code now}, moves on by {@code step} after each reading, and counts the readings. */
+    private static final class SteppingClock implements LongSupplier {
+        long now;
+        long step;
+        int readings;
+
+        SteppingClock(long step) {
+            this.step = step;
+        }
+
+        @Override
+        public long getAsLong() {
+            readings++;
+            long reading = now;
+            now += step;
+            return reading;
+        }
+    }
+
+    /**
+     * Catastrophic patterns on long texts must come back within the match budget (asserted generously: a 100 ms
+     * budget must return in well under 2 s), as a match result or as a cut-off of the text, never a hang and never a
+     * StackOverflowError.
+     */
     @ParameterizedTest(name = "{0} on {1} x{2} + {3}")
     @CsvSource(delimiter = '¦', textBlock = """
             (a|aa)+$ ¦ a ¦ 5000 ¦ b
@@ -29,12 +56,13 @@ class MatchBudgetTest {
             throws PatternException {
         PyPattern compiled = PyPattern.compile(pattern);
         String subject = unit.repeat(count) + tail.repeat(tail.length() > 1 ? 50 : 1);
-        MatchBudget budget = MatchBudget.of(Duration.ofMillis(100), System::nanoTime);
+        MatchBudget budget = MatchBudget.of(BUDGET, LIMIT, System::nanoTime);
         long start = System.nanoTime();
         try {
             compiled.fullMatches(subject, budget);
         } catch (MatchBudgetExceededException expected) {
-            assertThat(expected.getMessage()).contains("budget");
+            assertThat(expected.cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
+            assertThat(expected.getMessage()).contains("match budget of 100 ms on one text");
             assertThat(expected.getStackTrace()).isEmpty();
         }
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -43,30 +71,82 @@ class MatchBudgetTest {
     }
 
     @Test
-    void aSpentBudgetStopsTheNextMatchAtOnce() throws PatternException {
-        AtomicLong now = new AtomicLong();
-        MatchBudget budget = MatchBudget.of(Duration.ofMillis(100), now::get);
+    void shortTextsReadTheClockOnlyOnceEveryFewHundred() throws PatternException {
+        SteppingClock clock = new SteppingClock(MS);
+        MatchBudget budget = MatchBudget.of(BUDGET, LIMIT, clock);
+        assertThat(clock.readings).as("the request's start").isEqualTo(1);
+        PyPattern pattern = PyPattern.compile("user,\\d+");
+        for (int i = 1; i < MatchBudget.TEXTS_PER_CHECK; i++) {
+            assertThat(pattern.fullMatches("user," + i, budget)).isTrue();
+        }
+        assertThat(clock.readings).isEqualTo(1);
+        pattern.fullMatches("user,x", budget);
+        assertThat(clock.readings).isEqualTo(2);
+    }
+
+    @Test
+    void theMatchBudgetBoundsEachTextNotTheRequest() throws PatternException {
+        // Every reading is 60 ms after the one before. A text of 1,500 characters reads the clock once (its clock
+        // starts): never cut off, however many texts the request matches, all of them together taking far longer
+        // than the budget.
+        SteppingClock clock = new SteppingClock(60 * MS);
+        MatchBudget budget = MatchBudget.of(BUDGET, Duration.ofHours(1), clock);
         PyPattern pattern = PyPattern.compile("a*");
-        assertThat(pattern.fullMatches("aaa", budget)).isTrue();
-        now.addAndGet(Duration.ofMillis(100).toNanos()); // the request's time is up
-        assertThat(budget.exhausted()).isTrue();
-        assertThatThrownBy(() -> pattern.fullMatches("aaa", budget))
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(pattern.fullMatches("a".repeat(1_500), budget)).isTrue();
+        }
+        assertThat(clock.readings).isGreaterThan(1_000);
+        // A text of 3,500 characters reads it three times: 0, 60 and 120 ms after its clock started.
+        assertThatThrownBy(() -> pattern.fullMatches("a".repeat(3_500), budget))
                 .isInstanceOf(MatchBudgetExceededException.class)
-                .hasMessage("pattern matching exceeded its 100 ms budget (catastrophic backtracking?)");
+                .hasMessage("took more than its match budget of 100 ms on one text (catastrophic backtracking?)")
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
     }
 
     @Test
-    void theDeadlineIsCheckedWhileMatchingWithTheInjectedClock() throws PatternException {
-        // a fake clock that jumps past the deadline on its second reading: only the check inside charAt sees it
-        AtomicLong readings = new AtomicLong();
-        MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), () -> readings.getAndIncrement() < 2 ? 0 : 5_000_000);
-        PyPattern pattern = PyPattern.compile("(x+x+)+y");
-        assertThatThrownBy(() -> pattern.fullMatches("x".repeat(30), budget))
-                .isInstanceOf(MatchBudgetExceededException.class);
+    void aSpentRequestLimitCutsTheRequestOffAtItsNextCheck() throws PatternException {
+        SteppingClock clock = new SteppingClock(0);
+        MatchBudget budget = MatchBudget.of(BUDGET, LIMIT, clock);
+        PyPattern pattern = PyPattern.compile("k,\\d+");
+        pattern.fullMatches("k,1", budget);
+        clock.now = LIMIT.toNanos(); // the request's time is up
+        assertThat(budget.exhausted()).isTrue();
+        for (int i = 2; i < MatchBudget.TEXTS_PER_CHECK; i++) {
+            pattern.fullMatches("k," + i, budget); // no clock read: not noticed yet
+        }
+        assertThatThrownBy(() -> pattern.fullMatches("k,256", budget))
+                .isInstanceOf(MatchBudgetExceededException.class)
+                .hasMessage("the request took 10.0 s matching 256 texts, more than its limit of 10.0 s")
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.REQUEST_LIMIT);
     }
 
     @Test
-    void unlimitedBudgetNeverRunsOut() {
-        assertThat(MatchBudget.unlimited().exhausted()).isFalse();
+    void aTextThatReadsTheClockChecksTheRequestLimitToo() throws PatternException {
+        SteppingClock clock = new SteppingClock(60 * MS);
+        MatchBudget budget = MatchBudget.of(BUDGET, Duration.ofMillis(150), clock);
+        PyPattern pattern = PyPattern.compile("a*");
+        pattern.fullMatches("a".repeat(1_500), budget); // reading at 60 ms
+        pattern.fullMatches("a".repeat(1_500), budget); // 120 ms
+        assertThatThrownBy(() -> pattern.fullMatches("a".repeat(1_500), budget)) // 180 ms
+                .isInstanceOf(MatchBudgetExceededException.class)
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.REQUEST_LIMIT);
+    }
+
+    @Test
+    void unlimitedBudgetNeverRunsOut() throws PatternException {
+        MatchBudget budget = MatchBudget.unlimited();
+        PyPattern pattern = PyPattern.compile("a*");
+        for (int i = 0; i < 3 * MatchBudget.TEXTS_PER_CHECK; i++) {
+            pattern.fullMatches("a".repeat(3_000), budget);
+        }
+        assertThat(budget.exhausted()).isFalse();
+    }
+
+    @Test
+    void negativeBoundsAreRefused() {
+        assertThatThrownBy(() -> MatchBudget.of(Duration.ofMillis(-1), LIMIT, System::nanoTime))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("match budget");
+        assertThatThrownBy(() -> MatchBudget.of(BUDGET, Duration.ofMillis(-1), System::nanoTime))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("request limit");
     }
 }

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tuplespace.pattern.CutOff;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -99,7 +101,7 @@ class TupleSpaceTest {
         "user,1 | .*", "user,1 | alice", "user,1 | bob", "user,2 | bob,.*", "user,3 | .*", "user | .*", "a | x",
         "\uFF21 | .*", "\uD835\uDC00 | astral", "group,1 | [a-z]+s", "user,,1 | .*", ", | .*"})
     void anExactKeyIsLookedUpAndAnswersWhatTheCompiledPatternWould(String key, String valexp) throws Exception {
-        assertThat(TupleSpace.isPlainLiteral(key)).isTrue();
+        assertThat(Query.isPlainLiteral(key)).isTrue();
         TupleSpace space = sample();
         tuplespace.pattern.PyPattern keyPattern = tuplespace.pattern.PyPattern.compile(key);
         tuplespace.pattern.PyPattern valuePattern = tuplespace.pattern.PyPattern.compile(valexp);
@@ -114,7 +116,7 @@ class TupleSpaceTest {
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"", "user.1", "user,1 ", "user_1", "(?i)USER,1", "user,\\d"})
     void onlyLettersDigitsAndCommasAreTakenAsAnExactKey(String keyexp) {
-        assertThat(TupleSpace.isPlainLiteral(keyexp)).isFalse();
+        assertThat(Query.isPlainLiteral(keyexp)).isFalse();
     }
 
     @Test
@@ -130,7 +132,7 @@ class TupleSpaceTest {
     void anExactKeyOverThePatternLimitIsRefusedAsTooLong() {
         String longKey = "k".repeat(tuplespace.pattern.PyPattern.MAX_PATTERN_LENGTH + 1);
         TupleSpace space = spaceWith(pair(longKey, "v"));
-        assertThat(TupleSpace.isPlainLiteral(longKey)).isFalse();
+        assertThat(Query.isPlainLiteral(longKey)).isFalse();
         Result.Matched matched = (Result.Matched) apply(space, new Command.Get(longKey, ".*")).result();
         assertThat(matched.pairs()).isEmpty();
         assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w).startsWith("keyexp is too long"));
@@ -175,17 +177,78 @@ class TupleSpaceTest {
         assertThat(space.size()).isEqualTo(7);
     }
 
-    @Test
-    void aMatchThatRunsOutOfItsBudgetRemovesNothing() {
-        TupleSpace space = sample();
+    /** A clock that moves on 1 ms at every reading: a budget or limit of a few ms runs out after that many readings. */
+    private static LongSupplier millisecondPerReading() {
         AtomicLong nanos = new AtomicLong();
-        MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), () -> nanos.getAndAdd(1_000_000));
+        return () -> nanos.getAndAdd(1_000_000);
+    }
+
+    @Test
+    void theMatchBudgetBoundsOneTextNotHowManyPairsARequestCovers() {
+        // The budget used to be one deadline for the whole request: past a few hundred thousand pairs every
+        // pattern GET was cut off. Short texts read no clock, so 1 ms per reading and a 1 ms budget cut nothing off.
+        TupleSpace space = new TupleSpace();
+        for (int i = 0; i < 5_000; i++) {
+            space.store("k," + i, "v" + i);
+        }
+        MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), Duration.ofSeconds(10), millisecondPerReading());
+        Result.Matched matched = (Result.Matched) space.apply(new Command.Get("k,.*", "v.*"), budget).result();
+        assertThat(matched.pairs()).hasSize(5_000);
+        assertThat(matched.cutOff()).isEqualTo(CutOff.NONE);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '¦', value = {
+        "GET ¦ (a|aa)+$ ¦ .* ¦ keyexp '(a|aa)+$' ran out of stack within its match budget of 1 ms on one text",
+        "DELETE ¦ long ¦ (a*)*$ ¦ valexp '(a*)*$' took more than its match budget of 1 ms on one text",
+        "DELETE ¦ (a*)*$ ¦ .* ¦ keyexp '(a*)*$' took more than its match budget of 1 ms on one text"})
+    void aTextPastTheMatchBudgetCutsTheRequestOffAndRemovesNothing(String op, String keyexp, String valexp,
+            String warning) {
+        TupleSpace space = sample();
+        space.store("a".repeat(5_000) + "b", "v"); // a long key and a long value to backtrack on
+        space.store("long", "a".repeat(5_000) + "b");
+        long digest = space.digest();
+        Command command = op.equals("GET") ? new Command.Get(keyexp, valexp) : new Command.Delete(keyexp, valexp);
+        MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), Duration.ofSeconds(10), millisecondPerReading());
+        Outcome outcome = space.apply(command, budget);
+        Result.Matched matched = (Result.Matched) outcome.result();
+        assertThat(matched.pairs()).isEmpty();
+        assertThat(matched.cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
+        assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w).startsWith(warning));
+        assertThat(outcome.effect().isEmpty()).isTrue();
+        assertThat(space.digest()).isEqualTo(digest);
+    }
+
+    @Test
+    void aRequestPastTheRequestLimitIsCutOffAndRemovesNothing() {
+        TupleSpace space = new TupleSpace();
+        for (int i = 0; i < 5_000; i++) {
+            space.store("k," + i, "v" + i);
+        }
+        long digest = space.digest();
+        // 1 ms per reading, a reading every 256 texts: a 10 ms limit runs out after about 2,560 texts
+        MatchBudget budget = MatchBudget.of(Duration.ofSeconds(1), Duration.ofMillis(10), millisecondPerReading());
         Outcome outcome = space.apply(new Command.Delete(".*", ".*"), budget);
         Result.Matched matched = (Result.Matched) outcome.result();
         assertThat(matched.pairs()).isEmpty();
-        assertThat(matched.warning()).isPresent();
+        assertThat(matched.cutOff()).isEqualTo(CutOff.REQUEST_LIMIT);
+        assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("request too large: the request took 10 ms matching ")
+                .contains("more than its limit of 10 ms").contains("literal key prefix"));
         assertThat(outcome.effect().isEmpty()).isTrue();
-        assertThat(space.size()).isEqualTo(7);
+        assertThat(space.size()).isEqualTo(5_000);
+        assertThat(space.digest()).isEqualTo(digest);
+    }
+
+    @Test
+    void aVeryLongPatternIsShortenedInTheWarning() {
+        String keyexp = "(a|aa)+" + "x?".repeat(200) + "$";
+        TupleSpace space = spaceWith(pair("a".repeat(3_000) + "b", "v"));
+        MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), Duration.ofSeconds(10), millisecondPerReading());
+        Result.Matched matched = (Result.Matched) space.apply(new Command.Get(keyexp, ".*"), budget).result();
+        assertThat(matched.cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
+        assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("keyexp '" + keyexp.substring(0, 100) + "...' (" + keyexp.length() + " characters) "));
     }
 
     @Test

@@ -1,0 +1,216 @@
+package tuplespace.space;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import tuplespace.pattern.CutOff;
+import tuplespace.pattern.MatchBudgetExceededException;
+import tuplespace.pattern.MatchBudget;
+import tuplespace.pattern.PatternException;
+import tuplespace.pattern.PyPattern;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/**
+ * The read half of GET and DELETE, one implementation for the live space and its snapshots: the two patterns
+ * compiled, the candidates they can match (one key, one range of keys, or all of them) and the matching of each.
+ * Immutable, so any thread may use one; the pairs it reads are a {@link TreeView} the caller may read.
+ *
+ * <p>A key pattern of letters, digits and commas only is a literal in Python's {@code re} (none of them is special
+ * outside an escape, and flags need a group), so its only full match is itself and it needs no compiling: one lookup.
+ * Compiling it would cost more than the rest of the request, and distinct keys would churn the pattern cache. A
+ * compiled key pattern whose only match is one string is one lookup too; one whose matches all start with a literal
+ * prefix is one range. Keys are matched in place ({@link AsciiSubject}); strings, {@link Pair}s and {@link Tuple}s
+ * are made only for a value whose key matched and for what an answer returns.
+ */
+final class Query {
+
+    /** Longer patterns are shortened in a cut-off's warning. */
+    private static final int SHOWN_PATTERN_CODE_POINTS = 100;
+
+    private final String keyexp;
+    private final String valexp;
+    /** Why a pattern was refused, or null. Then nothing else is set. */
+    private final String refusal;
+    /** Null for a plain literal key pattern, whose only match is {@link #literalKey}. */
+    private final PyPattern keyPattern;
+    private final PyPattern valuePattern;
+    /** The one key the key pattern can match, or null. */
+    private final byte[] literalKey;
+    /** What every key the key pattern matches starts with (empty: anything), when there is no literal key. */
+    private final byte[] keyPrefix;
+
+    private Query(String keyexp, String valexp, String refusal, PyPattern keyPattern, PyPattern valuePattern,
+            byte[] literalKey, byte[] keyPrefix) {
+        this.keyexp = keyexp;
+        this.valexp = valexp;
+        this.refusal = refusal;
+        this.keyPattern = keyPattern;
+        this.valuePattern = valuePattern;
+        this.literalKey = literalKey;
+        this.keyPrefix = keyPrefix;
+    }
+
+    /** The query of a GET or DELETE; one that refuses a pattern answers every question with the refusal's warning. */
+    static Query of(String keyexp, String valexp) {
+        PyPattern valuePattern;
+        PyPattern keyPattern = null;
+        try {
+            if (!isPlainLiteral(keyexp)) {
+                keyPattern = compile("keyexp", keyexp);
+            }
+            valuePattern = compile("valexp", valexp);
+        } catch (Refused refused) {
+            return new Query(keyexp, valexp, refused.getMessage(), null, null, null, null);
+        }
+        if (keyPattern == null) {
+            return new Query(keyexp, valexp, null, null, valuePattern, StoredPairs.utf8(keyexp), null);
+        }
+        Optional<String> literal = keyPattern.literal();
+        return new Query(keyexp, valexp, null, keyPattern, valuePattern, literal.map(StoredPairs::utf8).orElse(null),
+                StoredPairs.utf8(keyPattern.literalPrefix()));
+    }
+
+    /**
+     * True when {@code keyexp} is non-empty, within {@link PyPattern#MAX_PATTERN_LENGTH} (a longer one must be
+     * refused as too long) and made of tuple-alphanumeric code points and commas only.
+     */
+    static boolean isPlainLiteral(String keyexp) {
+        if (keyexp.isEmpty() || keyexp.length() > PyPattern.MAX_PATTERN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < keyexp.length(); ) {
+            int codePoint = keyexp.codePointAt(i);
+            if (codePoint != ',' && !Tuple.isAlphanumeric(codePoint)) {
+                return false;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return true;
+    }
+
+    /** GET on {@code pairs}: every matching pair, in key order, or a warning. */
+    Result.Matched find(TreeView pairs, MatchBudget budget) {
+        if (refusal != null) {
+            return Result.Matched.warning(refusal);
+        }
+        Matching matching = new Matching(budget);
+        try {
+            if (literalKey != null) {
+                byte[] value = pairs.get(literalKey);
+                if (value != null) {
+                    matching.offer(literalKey, value);
+                }
+            } else {
+                TreeCursor candidates = keyPrefix.length == 0 ? pairs.cursor()
+                        : pairs.cursor(keyPrefix, true, StoredPairs.afterPrefix(keyPrefix));
+                while (candidates.next()) {
+                    matching.offer(candidates.key(), candidates.value());
+                }
+            }
+        } catch (MatchBudgetExceededException e) {
+            return cutOff(e, matching.keyTurn);
+        }
+        return new Result.Matched(matching.found, warnings());
+    }
+
+    /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
+    Result.Matched findAmong(TreeView pairs, Collection<byte[]> keys, MatchBudget budget) {
+        if (refusal != null) {
+            return Result.Matched.warning(refusal);
+        }
+        Matching matching = new Matching(budget);
+        try {
+            for (byte[] key : keys) {
+                byte[] value = pairs.get(key);
+                if (value != null) {
+                    matching.offer(key, value);
+                }
+            }
+        } catch (MatchBudgetExceededException e) {
+            return cutOff(e, matching.keyTurn);
+        }
+        return new Result.Matched(matching.found, warnings());
+    }
+
+    /** Matching pairs one by one for one answer, on one thread. */
+    private final class Matching {
+        final MatchBudget budget;
+        final List<Pair> found = new ArrayList<>();
+        final AsciiSubject subject = new AsciiSubject();
+        /** Whether the key pattern is being matched (else the value pattern): what a cut-off warning names. */
+        boolean keyTurn;
+
+        Matching(MatchBudget budget) {
+            this.budget = budget;
+        }
+
+        void offer(byte[] key, byte[] value) {
+            keyTurn = true;
+            CharSequence keyText = subject.of(key);
+            if (keyPattern == null ? !Arrays.equals(key, literalKey) : !keyPattern.fullMatches(keyText, budget)) {
+                return;
+            }
+            String keyString = keyText.toString(); // before the subject is pointed at anything else
+            String valueText = StoredPairs.text(value);
+            keyTurn = false;
+            if (valuePattern.fullMatches(valueText, budget)) {
+                found.add(new Pair(Tuple.parse(keyString), Tuple.parse(valueText)));
+            }
+        }
+    }
+
+    private Result.Matched cutOff(MatchBudgetExceededException e, boolean onKey) {
+        if (e.cutOff() == CutOff.REQUEST_LIMIT) {
+            return Result.Matched.cutOff(CutOff.REQUEST_LIMIT, "request too large: " + e.getMessage()
+                    + "; narrow the key pattern: one that starts with a literal key prefix (e.g. user,42,.*) is"
+                    + " answered from the index, matching only the keys with that prefix");
+        }
+        String which = onKey ? "keyexp" : "valexp";
+        return Result.Matched.cutOff(CutOff.SUBJECT_BUDGET, which + " " + shown(onKey ? keyexp : valexp) + " "
+                + e.getMessage());
+    }
+
+    /** A pattern as a warning shows it: quoted, and shortened when very long. */
+    private static String shown(String pattern) {
+        int codePoints = pattern.codePointCount(0, pattern.length());
+        if (codePoints <= SHOWN_PATTERN_CODE_POINTS) {
+            return "'" + pattern + "'";
+        }
+        return "'" + pattern.substring(0, pattern.offsetByCodePoints(0, SHOWN_PATTERN_CODE_POINTS)) + "...' ("
+                + codePoints + " characters)";
+    }
+
+    /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
+    private Optional<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        if (keyPattern != null) {
+            keyPattern.warnings().forEach(w -> warnings.add("keyexp: " + w));
+        }
+        valuePattern.warnings().forEach(w -> warnings.add("valexp: " + w));
+        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
+    }
+
+    private static PyPattern compile(String which, String pattern) throws Refused {
+        try {
+            return PyPattern.compile(pattern);
+        } catch (PatternException e) {
+            throw new Refused(switch (e.kind()) {
+                case INVALID -> which + " is not a valid Python regular expression: " + e.getMessage();
+                case UNSUPPORTED -> which + " uses a construct this service does not support: " + e.getMessage();
+                case TOO_LONG -> which + " is too long: " + e.getMessage();
+            });
+        }
+    }
+
+    /** A refused pattern, with the warning that says so. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String warning) {
+            super(warning, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package tuplespace.space;
+
+import java.util.Arrays;
+
+/**
+ * Walks the entries of a {@link TreeView} over a range of keys in ascending order, without an object per entry:
+ * {@link #next()} moves on and {@link #key()} and {@link #value()} name the entry it moved to. It keeps the path from
+ * the root to the current leaf, so moving to the next leaf is a step up and down rather than a search from the root.
+ * One thread uses one cursor, on a view it may read (see {@link TreeView}).
+ */
+final class TreeCursor {
+
+    /** {@code branches[depth]}: the branch at that depth on the way to the current leaf; {@code slots[depth]}: the child taken. */
+    private final TreeNode[] branches;
+    private final int[] slots;
+    /** Exclusive upper bound, or null. */
+    private final byte[] to;
+    private TreeNode leaf;
+    /** Index in {@code leaf} of the entry {@link #next()} moves to. */
+    private int nextIndex;
+    private boolean done;
+    private byte[] key;
+    private byte[] value;
+
+    TreeCursor(TreeView view, byte[] from, boolean inclusive, byte[] to) {
+        this.branches = new TreeNode[view.height()];
+        this.slots = new int[view.height()];
+        this.to = to;
+        TreeNode node = view.root();
+        for (int depth = 0; depth < branches.length; depth++) {
+            int slot = from == null ? 0 : node.childIndex(from);
+            branches[depth] = node;
+            slots[depth] = slot;
+            node = node.child(slot);
+        }
+        leaf = node;
+        if (from != null) {
+            int index = node.search(from);
+            nextIndex = index >= 0 ? (inclusive ? index : index + 1) : -index - 1;
+        }
+    }
+
+    /** Moves to the next entry in range; false (now and ever after) when there is none. */
+    boolean next() {
+        while (nextIndex >= leaf.count) {
+            if (done || !nextLeaf()) {
+                done = true;
+                return false;
+            }
+        }
+        byte[] candidate = leaf.keys[nextIndex];
+        if (done || to != null && Arrays.compareUnsigned(candidate, to) >= 0) {
+            done = true;
+            return false;
+        }
+        key = candidate;
+        value = leaf.value(nextIndex);
+        nextIndex++;
+        return true;
+    }
+
+    /** The key of the entry {@link #next()} moved to. */
+    byte[] key() {
+        return key;
+    }
+
+    byte[] value() {
+        return value;
+    }
+
+    /** Moves to the first entry of the next leaf: up to the nearest branch with a child further right, then down. */
+    private boolean nextLeaf() {
+        int depth = branches.length - 1;
+        while (depth >= 0 && slots[depth] + 1 >= branches[depth].count) {
+            depth--;
+        }
+        if (depth < 0) {
+            return false;
+        }
+        slots[depth]++;
+        TreeNode node = branches[depth].child(slots[depth]);
+        for (depth++; depth < branches.length; depth++) {
+            branches[depth] = node;
+            slots[depth] = 0;
+            node = node.child(0);
+        }
+        leaf = node;
+        nextIndex = 0;
+        return true;
+    }
+}
