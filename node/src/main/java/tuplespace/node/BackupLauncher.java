@@ -52,6 +52,7 @@ final class BackupLauncher {
         command.add("--on-backup-loss=" + config.onBackupLoss().name().toLowerCase(java.util.Locale.ROOT));
         command.add("--primary-register-timeout=" + duration(config.primaryRegisterTimeout()));
         command.add("--match-budget=" + duration(config.matchBudget()));
+        command.add("--request-cpu-limit=" + duration(config.requestCpuLimit()));
         config.notifyCommand().ifPresent(notify -> command.add("--notify=" + notify));
         if (!config.backupJavaOptions().isEmpty()) {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));

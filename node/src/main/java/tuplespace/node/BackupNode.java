@@ -165,7 +165,7 @@ final class BackupNode {
      * primary runs on one copy until we are live, and the warm-up's CPU would make that longer.
      */
     private void warmUpServingPathOffLoop() {
-        Thread warmUp = new Thread(() -> ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget()),
+        Thread warmUp = new Thread(() -> ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchLimits()),
                 "serving-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();

@@ -1,6 +1,5 @@
 package tuplespace.node;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
@@ -64,42 +65,79 @@ final class ExactlyOnceRequests {
 
     private final ReplicatedState state;
     private final RequestEvaluator evaluator;
-    private final Duration matchBudget;
+    private final MatchLimits limits;
     private final MatchClock matchClock;
     private final long maxAnswerBytes;
     /** Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only. */
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
     /** Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving thread. */
-    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget) {
-        this(state, evaluator, matchBudget, MatchClock.ofCurrentThread());
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits) {
+        this(state, evaluator, limits, MatchClock.ofCurrentThread());
     }
 
-    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock) {
-        this(state, evaluator, matchBudget, matchClock, FrameCodec.MAX_ANSWER_BYTES);
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits, MatchClock matchClock) {
+        this(state, evaluator, limits, matchClock, FrameCodec.MAX_ANSWER_BYTES);
     }
 
     /** {@code maxAnswerBytes}: the longest answer text (UTF-8) an ANSWER frame may carry; smaller in tests. */
-    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, Duration matchBudget, MatchClock matchClock,
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits, MatchClock matchClock,
                         long maxAnswerBytes) {
         if (maxAnswerBytes < 1) {
             throw new IllegalArgumentException("expected a positive answer size limit, found " + maxAnswerBytes);
         }
         this.state = state;
         this.evaluator = evaluator;
-        this.matchBudget = matchBudget;
+        this.limits = limits;
         this.matchClock = matchClock;
         this.maxAnswerBytes = maxAnswerBytes;
     }
 
+    /** Handles {@code request} on the calling thread, within the server's full limits however long that takes. */
     Handled handle(Frame.Request request) {
+        return handle(request, limits, tooBig -> {
+            throw new IllegalStateException("expected a final answer within the full limits, found a cut-off to retry");
+        }).orElseThrow();
+    }
+
+    /**
+     * The primary's serving path, on the event loop: handles {@code request} if it fits in the loop's share
+     * ({@link MatchLimits#onTheLoop}). A GET or DELETE that needs more is neither answered nor remembered here: it is
+     * passed to {@code tooBigForTheLoop} (to start a {@link LongRequest} at this point of the serving order), and its
+     * answer comes from {@link #complete}. Empty in that case.
+     */
+    Optional<Handled> handleOnTheLoop(Frame.Request request, Consumer<Frame.Request> tooBigForTheLoop) {
+        return handle(request, limits.onTheLoop(), tooBigForTheLoop);
+    }
+
+    /** On the event loop, once the scan thread is done with {@code done}: its answer and, for a DELETE, its effect. */
+    Handled complete(LongRequest done) {
+        Frame.Request request = done.request();
+        RequestEvaluator.Evaluation evaluation = evaluate(request,
+                () -> done.complete(state.space(), matchClock.budget(limits.matchBudget(), limits.requestCpuLimit())));
+        return finish(request, withSendableAnswer(request, evaluation));
+    }
+
+    private Optional<Handled> handle(Frame.Request request, MatchLimits bounds, Consumer<Frame.Request> tooBig) {
         forgetDeliveredReads(request.conn(), request.floor());
         Optional<String> remembered = state.answers().lookup(request.conn(), request.seq());
         if (remembered.isPresent()) {
             // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
-            return new Handled(remembered.get(), List.of());
+            return Optional.of(new Handled(remembered.get(), List.of()));
         }
-        RequestEvaluator.Evaluation evaluation = withSendableAnswer(request, evaluate(request));
+        RequestEvaluator.Evaluation evaluation = evaluate(request,
+                // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time descheduled.
+                () -> evaluator.evaluate(request.line(), state.space(),
+                        matchClock.budget(bounds.matchBudget(), bounds.requestCpuLimit())));
+        if (bounds != limits && limits.mayFinishBeyondTheLoop(evaluation.cutOff())) {
+            tooBig.accept(request); // a cut-off changes nothing: it is as if the loop had not tried
+            return Optional.empty();
+        }
+        return Optional.of(finish(request, withSendableAnswer(request, evaluation)));
+    }
+
+    /** Remembers what an evaluated request did, for exactly-once, and gives the changes to replicate. */
+    private Handled finish(Frame.Request request, RequestEvaluator.Evaluation evaluation) {
         if (!evaluation.update()) {
             rememberUntilDelivered(request, evaluation.answer());
             return new Handled(evaluation.answer(), List.of());
@@ -112,13 +150,12 @@ final class ExactlyOnceRequests {
         return new Handled(evaluation.answer(), changes);
     }
 
-    /** Evaluates {@code request}; an unexpected failure that changed nothing becomes an error answer. */
-    private RequestEvaluator.Evaluation evaluate(Frame.Request request) {
+    /** Runs an evaluation of {@code request}; an unexpected failure that changed nothing becomes an error answer. */
+    private RequestEvaluator.Evaluation evaluate(Frame.Request request, Supplier<RequestEvaluator.Evaluation> evaluation) {
         long digestBefore = state.space().digest();
         int sizeBefore = state.space().size();
         try {
-            // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time spent descheduled.
-            return evaluator.evaluate(request.line(), state.space(), matchClock.budget(matchBudget));
+            return evaluation.get();
         } catch (RuntimeException | StackOverflowError failure) {
             String line = request.line().length() <= LOGGED_LINE_CHARS ? request.line()
                     : request.line().substring(0, LOGGED_LINE_CHARS) + "... (" + request.line().length() + " chars)";

@@ -12,24 +12,21 @@ import tuplespace.pattern.MatchBudget;
 
 /**
  * Where a request's match budget takes its time from (SPEC §1: no pattern may stall the server). What must be
- * bounded is the work a request does, so the budget is charged the serving thread's <em>CPU time</em>: a thread
+ * bounded is the work a request does, so the budget is charged the evaluating thread's <em>CPU time</em>: a thread
  * the OS descheduled under load is not charged for the time it did not run, and a plain literal lookup cannot
  * be cut off because the machine was busy. Without CPU-time support the wall clock is the fallback.
  *
- * <p>Reading a thread's CPU time costs a few microseconds (a system call), reading the wall clock tens of
- * nanoseconds; the budget checks its clock every few hundred character reads. So the clock a budget gets reads
- * the wall clock first and the CPU time only once the wall clock says the limit may be spent: a thread never runs
- * for longer than wall time passes, so "wall elapsed &lt; limit" already proves "CPU elapsed &lt; limit", and every
- * cut-off is decided on CPU time alone.
- *
- * <p>Nor does each budget read the CPU time as it starts: at thousands of requests a second that read was a
- * noticeable part of a request's cost. A budget counts CPU time from the last reading, taken afresh only when it is
- * more than {@link #CPU_READING_REUSE} of wall time old. That reading came before the request began, so the CPU
- * charged is never less than the request used, and at most {@code CPU_READING_REUSE} more (the thread cannot
- * have used more CPU than wall time passed in between): a budget of 100 ms cuts off after 99 ms of CPU at worst.
+ * <p>Reading a thread's CPU time costs about a microsecond (a system call). A budget reads its clock rarely (as it
+ * is made, then every few hundred texts and inside a long text only), but the read as it is made would come with
+ * every request, and at tens of thousands of requests a second that was a noticeable part of a request's cost. So a
+ * budget starts from the last reading, taken afresh only when it is more than {@link #CPU_READING_REUSE} of wall time
+ * old. That reading came before the request began, so the CPU charged is never less than the request used, and at
+ * most {@code CPU_READING_REUSE} more (the thread cannot have used more CPU than wall time passed in between): a
+ * budget of 100 ms cuts off after 99 ms of CPU at worst. Every later reading is a fresh CPU-time reading, so the
+ * differences the budget takes are all on the one clock.
  *
  * <p>A budget made here must be used on the thread that made it, and a clock serves one thread (the node's event
- * loop): the reading it reuses is that thread's.
+ * loop, or the scan thread, each has its own): the reading it reuses is that thread's.
  */
 final class MatchClock {
 
@@ -74,22 +71,35 @@ final class MatchClock {
         return threadCpuNanos.isPresent();
     }
 
-    /** A budget of {@code limit} starting now, for one request on the calling thread. */
-    MatchBudget budget(Duration limit) {
-        return MatchBudget.of(limit, charged(limit.toNanos()));
+    /**
+     * A budget starting now for one request on the calling thread: {@code matchBudget} for matching one text,
+     * {@code requestLimit} for the whole request.
+     */
+    MatchBudget budget(Duration matchBudget, Duration requestLimit) {
+        return MatchBudget.of(matchBudget, requestLimit, chargedFromNow());
     }
 
-    /** Nanoseconds charged since now: CPU time, read only once the cheap wall clock could not rule a cut-off out. */
-    private LongSupplier charged(long limitNanos) {
-        long wallStart = wallNanos.getAsLong();
+    /**
+     * The clock of one budget. {@code MatchBudget} reads its clock once as it is made, for the request's start: that
+     * first reading is the thread's recent one; every later reading is taken afresh.
+     */
+    private LongSupplier chargedFromNow() {
         if (threadCpuNanos.isEmpty()) {
-            return () -> wallNanos.getAsLong() - wallStart;
+            return wallNanos;
         }
         LongSupplier cpu = threadCpuNanos.get();
-        long cpuStart = recentCpuReading(cpu, wallStart);
-        return () -> {
-            long wallElapsed = wallNanos.getAsLong() - wallStart;
-            return wallElapsed < limitNanos ? wallElapsed : cpu.getAsLong() - cpuStart;
+        long start = recentCpuReading(cpu, wallNanos.getAsLong());
+        return new LongSupplier() {
+            private boolean started;
+
+            @Override
+            public long getAsLong() {
+                if (!started) {
+                    started = true;
+                    return start;
+                }
+                return cpu.getAsLong();
+            }
         };
     }
 

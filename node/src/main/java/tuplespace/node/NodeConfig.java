@@ -27,6 +27,7 @@ public record NodeConfig(
         BackupLossPolicy onBackupLoss,
         Duration primaryRegisterTimeout,
         Duration matchBudget,
+        Duration requestCpuLimit,
         Optional<String> notifyCommand,
         List<String> backupJavaOptions) {
 
@@ -41,6 +42,7 @@ public record NodeConfig(
         requirePositive("--heartbeat-interval", heartbeatInterval);
         requirePositive("--primary-register-timeout", primaryRegisterTimeout);
         requirePositive("--match-budget", matchBudget);
+        requirePositive("--request-cpu-limit", requestCpuLimit);
         if (heartbeatMisses < 1) {
             throw new IllegalArgumentException("--heartbeat-misses: expected a number >= 1, found " + heartbeatMisses);
         }
@@ -51,6 +53,11 @@ public record NodeConfig(
         Objects.requireNonNull(onBackupLoss, "onBackupLoss");
         Objects.requireNonNull(notifyCommand, "notifyCommand");
         backupJavaOptions = List.copyOf(backupJavaOptions);
+    }
+
+    /** The bounds on a GET's or DELETE's pattern matching. */
+    MatchLimits matchLimits() {
+        return new MatchLimits(matchBudget, requestCpuLimit);
     }
 
     /** Started without a primary handle: this process is the primary. */

@@ -3,9 +3,12 @@ package tuplespace.node;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,13 @@ final class PrimaryNode {
     private final ProxyLink proxy;
     private final BoundedTurns<Frame> fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
+    private final ScanThread scans;
+    /**
+     * The connections whose long request ({@link LongRequest}) is on the scan thread, each with the frames that came
+     * for it since, in order: they wait for its answer (SPEC §2: answers in request order; and exactly-once keeps a
+     * connection's reads before its updates), while every other connection is served.
+     */
+    private final Map<Long, ArrayDeque<Frame>> waitingForLongRequest = new HashMap<>();
     private long lastIndex;
     private boolean flushScheduled;
     private boolean registered;
@@ -64,7 +74,8 @@ final class PrimaryNode {
         this.node = node;
         this.config = config;
         this.state = state;
-        this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchBudget());
+        this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchLimits());
+        this.scans = new ScanThread(config.matchLimits());
         this.lastIndex = lastIndex;
         this.takeover = takeover;
         this.release = new AnswerRelease<>(this::sendAnswer);
@@ -91,7 +102,7 @@ final class PrimaryNode {
             // requests must not pay for class loading (a cold GET can run out of its match budget).
             Thread warmUp = new Thread(() -> {
                 try {
-                    ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchBudget());
+                    ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchLimits());
                 } finally {
                     node.loop().execute(this::startFirstBackup);
                 }
@@ -151,6 +162,8 @@ final class PrimaryNode {
     /** The proxy link closed; the link registers again. What it had queued, the proxy will send again. */
     void onProxyLinkLost() {
         fromProxy.clear();
+        // A long request still on the scan thread is answered on the next link (the proxy ignores a second answer).
+        waitingForLongRequest.values().forEach(ArrayDeque::clear);
     }
 
     private void startBackupUnlessStopping() {
@@ -181,6 +194,15 @@ final class PrimaryNode {
         if (stopping) {
             return;
         }
+        ArrayDeque<Frame> waiting = waitingForLongRequest.get(connectionOf(frame));
+        if (waiting != null) {
+            waiting.addLast(frame);
+            return;
+        }
+        serveNow(frame);
+    }
+
+    private void serveNow(Frame frame) {
         try {
             if (frame instanceof Frame.Request request) {
                 serveRequest(request);
@@ -198,10 +220,59 @@ final class PrimaryNode {
 
     private void serveRequest(Frame.Request request) {
         clients.add(request.conn());
-        ExactlyOnceRequests.Handled handled = requests.handle(request);
+        requests.handleOnTheLoop(request, this::startLongRequest)
+                // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
+                .ifPresent(handled -> answer(request, handled, lastIndex));
+    }
+
+    private void answer(Frame.Request request, ExactlyOnceRequests.Handled handled, long readIndex) {
         handled.changes().forEach(this::append);
-        // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
-        release.offer(lastIndex, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
+        long dependsOn = handled.changes().isEmpty() ? readIndex : lastIndex;
+        release.offer(dependsOn, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
+    }
+
+    /** A GET or DELETE too big for the loop: to the scan thread, against the space as it is at this point. */
+    private void startLongRequest(Frame.Request request) {
+        Optional<LongRequest> started = LongRequest.start(request, state.space(), lastIndex);
+        if (started.isEmpty()) {
+            // Only a GET or DELETE is ever cut off; anything else would be a bug in the evaluator.
+            throw new IllegalStateException("expected a GET or DELETE to evaluate on the scan thread, found " + request);
+        }
+        waitingForLongRequest.put(request.conn(), new ArrayDeque<>());
+        scans.submit(started.get(), done -> node.loop().execute(() -> longRequestDone(done)));
+    }
+
+    /** Back on the loop: the long request's answer (and a DELETE's effect, now), then what waited for it, in order. */
+    private void longRequestDone(LongRequest done) {
+        if (stopping) {
+            done.abandon();
+            return;
+        }
+        long conn = done.request().conn();
+        try {
+            answer(done.request(), requests.complete(done), done.snapshotIndex());
+        } catch (ReplicationInvariantException e) {
+            stopping = true;
+            node.failStop(e.getMessage());
+            return;
+        }
+        ArrayDeque<Frame> waiting = waitingForLongRequest.remove(conn);
+        while (waiting != null && !waiting.isEmpty() && !stopping) {
+            serveNow(waiting.pollFirst());
+            ArrayDeque<Frame> again = waitingForLongRequest.get(conn);
+            if (again != null) {
+                again.addAll(waiting); // another long request of the same connection: the rest waits for it
+                return;
+            }
+        }
+        scheduleFlush();
+    }
+
+    private static long connectionOf(Frame frame) {
+        if (frame instanceof Frame.Request request) {
+            return request.conn();
+        }
+        return ((Frame.Closed) frame).conn();
     }
 
     private void clientClosed(long conn) {
@@ -359,6 +430,7 @@ final class PrimaryNode {
     private void closeLinks() {
         listeners.forEach(Channel::close);
         proxy.close();
+        scans.stop();
     }
 
     // --- what STATUS and the supervisor read ----------------------------------------------------------

@@ -84,8 +84,15 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--match-budget", paramLabel = "DURATION", defaultValue = "100ms",
             converter = ArgumentConverters.DurationConverter.class,
-            description = "pattern matching time allowed per request (default: ${DEFAULT-VALUE})")
+            description = "CPU time matching one pattern against one key or value may take; past it the request is cut off"
+                    + " (catastrophic backtracking) (default: ${DEFAULT-VALUE})")
     private Duration matchBudget;
+
+    @Option(names = "--request-cpu-limit", paramLabel = "DURATION", defaultValue = "60s",
+            converter = ArgumentConverters.DurationConverter.class,
+            description = "CPU time one GET or DELETE may take in all, however many pairs it covers; past it the request is"
+                    + " cut off (default: ${DEFAULT-VALUE})")
+    private Duration requestCpuLimit;
 
     @Option(names = "--notify", paramLabel = "COMMAND",
             description = "run with sh -c on every operator event, with TUPLESPACE_EVENT, _ROLE, _EPOCH, _DETAIL set")
@@ -113,7 +120,7 @@ public final class ServerCommand implements Callable<Integer> {
                 choice("--replication", replication, ReplicationMode.class),
                 backupRestarts,
                 choice("--on-backup-loss", onBackupLoss, BackupLossPolicy.class),
-                primaryRegisterTimeout, matchBudget, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
+                primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
                 backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")));
     }
 

@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +49,16 @@ final class ServingWarmUp {
     }
 
     /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */
-    static void runLoggingFailure(RequestEvaluator evaluator, Duration matchBudget) {
+    static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits) {
         try {
-            run(evaluator, matchBudget);
+            run(evaluator, limits);
         } catch (RuntimeException | ClassNotFoundException e) {
             LOG.warn("the warm-up of the serving path failed (the first answers will only be slower): {}", e.toString());
         }
     }
 
     /** The warm-up itself, on the calling thread; throws if a step of the takeover path fails on scratch data. */
-    static void run(RequestEvaluator evaluator, Duration matchBudget) throws ClassNotFoundException {
+    static void run(RequestEvaluator evaluator, MatchLimits limits) throws ClassNotFoundException {
         long started = System.nanoTime();
         loadTakeoverClasses();
         Fencing.isGone(Fencing.handleOf(ProcessHandle.current().pid()));
@@ -68,7 +67,7 @@ final class ServingWarmUp {
         AnswerRelease<Frame.Answer> release = new AnswerRelease<>(answer -> { });
         EmbeddedChannel proxyLink = new EmbeddedChannel();
         FrameCodec.install(proxyLink.pipeline());
-        ExactlyOnceRequests requests = new ExactlyOnceRequests(state, evaluator, matchBudget);
+        ExactlyOnceRequests requests = new ExactlyOnceRequests(state, evaluator, limits);
         long seq = 0;
         for (int round = 0; round < ROUNDS; round++) {
             for (String line : REQUESTS) {

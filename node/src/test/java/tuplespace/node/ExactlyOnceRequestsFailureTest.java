@@ -24,7 +24,7 @@ import tuplespace.tuple.Tuple;
 class ExactlyOnceRequestsFailureTest {
 
     private static final long LIMIT = 200;
-    private static final Duration BUDGET = Duration.ofMillis(100);
+    private static final MatchLimits BUDGET = new MatchLimits(Duration.ofMillis(100), Duration.ofSeconds(60));
     private static final MatchClock CLOCK = new MatchClock(System::nanoTime, Optional.empty());
 
     private final ReplicatedState state = new ReplicatedState(spaceOf(20));

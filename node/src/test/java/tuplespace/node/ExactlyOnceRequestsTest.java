@@ -20,7 +20,7 @@ class ExactlyOnceRequestsTest {
     private final List<Change> log = new ArrayList<>();
 
     private static ExactlyOnceRequests requestsOn(ReplicatedState state) {
-        return new ExactlyOnceRequests(state, new CodecRequestEvaluator(), Duration.ofMillis(100));
+        return new ExactlyOnceRequests(state, new CodecRequestEvaluator(), new MatchLimits(Duration.ofMillis(100), Duration.ofSeconds(60)));
     }
 
     private static Frame.Request put(long conn, long seq, long floor, String key) {

@@ -83,7 +83,7 @@ final class NodeTestSupport {
     static NodeConfig config(OptionalLong primaryHandle, Path events, Optional<Path> saveFile) {
         return new NodeConfig(loopback(freePort()), loopback(freePort()), loopback(freePort()), loopback(freePort()),
                 saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
-                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100),
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
                 Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of());
     }
 

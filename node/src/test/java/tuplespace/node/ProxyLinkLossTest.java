@@ -48,7 +48,7 @@ class ProxyLinkLossTest {
     private NodeConfig config(InetSocketAddress proxy) {
         return new NodeConfig(freeAddress(), proxy, freeAddress(), freeAddress(), Optional.of(saveFile()),
                 OptionalLong.of(1), Optional.empty(), Duration.ofMillis(100), 8, ReplicationMode.SYNC, 0,
-                BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100), Optional.empty(),
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(60), Optional.empty(),
                 List.of("-XX:+NoSuchOptionForThisTest"));
     }
 

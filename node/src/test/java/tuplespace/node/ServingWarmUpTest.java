@@ -12,7 +12,7 @@ class ServingWarmUpTest {
     @Test
     void theScratchRunGoesThroughTheRealCodecAndEvaluatorWithoutFailing() {
         // Every frame is encoded and decoded back and compared: a codec change that broke the round trip fails here.
-        assertThatCode(() -> ServingWarmUp.run(new CodecRequestEvaluator(), Duration.ofMillis(100)))
+        assertThatCode(() -> ServingWarmUp.run(new CodecRequestEvaluator(), new MatchLimits(Duration.ofMillis(100), Duration.ofSeconds(60))))
                 .doesNotThrowAnyException();
     }
 }
