@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import tuplespace.pattern.CutOff;
 import tuplespace.space.Command;
 import tuplespace.space.Result;
 import tuplespace.tuple.Pair;
@@ -98,6 +99,9 @@ public final class Answers {
                 generator.writeEndArray();
                 if (matched.warning().isPresent()) {
                     generator.writeStringField(JsonField.WARNING.wire(), matched.warning().get());
+                }
+                if (matched.cutOff() != CutOff.NONE) {
+                    generator.writeStringField(JsonField.CUTOFF.wire(), CutOffs.wire(matched.cutOff()));
                 }
             });
         }

@@ -9,6 +9,8 @@ public enum JsonField {
     PAIRS("pairs"),
     STATUS("status"),
     WARNING("warning"),
+    /** Set when a GET or DELETE was cut off: which bound ({@link CutOffs}). */
+    CUTOFF("cutoff"),
     ERROR("error");
 
     private final String wire;

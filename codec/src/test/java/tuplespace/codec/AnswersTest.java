@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.pattern.CutOff;
 import tuplespace.space.Result;
 import tuplespace.tuple.Pair;
 
@@ -32,6 +33,20 @@ class AnswersTest {
                 Result.Matched.warning("keyexp is not a valid Python regular expression: x")))
                 .isEqualTo("{\"status\":\"ok\",\"pairs\":[],\"warning\":\"keyexp is not a valid Python regular "
                         + "expression: x\"}\n");
+    }
+
+    @Test
+    void aCutOffSaysWhichBoundInTheJsonAnswerSoAProgramCanTellThemApart() {
+        ParsedRequest.Valid get = valid("{\"id\":3,\"op\":\"GET\",\"key\":\"(a+)+b\",\"value\":\".*\"}");
+        assertThat(Answers.format(get, Result.Matched.cutOff(CutOff.SUBJECT_BUDGET, "too slow on one text")))
+                .isEqualTo("{\"id\":3,\"status\":\"ok\",\"pairs\":[],\"warning\":\"too slow on one text\","
+                        + "\"cutoff\":\"match_budget\"}\n");
+        assertThat(Answers.format(get, Result.Matched.cutOff(CutOff.REQUEST_LIMIT, "too many pairs")))
+                .endsWith("\"warning\":\"too many pairs\",\"cutoff\":\"request_cpu_limit\"}\n");
+        assertThat(Answers.format(get, Result.Matched.warning("keyexp is not valid"))).doesNotContain("cutoff");
+        for (CutOff cutOff : List.of(CutOff.SUBJECT_BUDGET, CutOff.REQUEST_LIMIT)) {
+            assertThat(CutOffs.parse(CutOffs.wire(cutOff))).hasValue(cutOff);
+        }
     }
 
     @Test
