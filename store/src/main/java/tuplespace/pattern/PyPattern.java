@@ -9,7 +9,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A compiled Python-syntax regular expression, matched in full-match mode (SPEC §1:
  * {@code re.fullmatch(keyexp, text)}). Immutable, thread-safe. Built by parsing the pattern as CPython 3.11
- * would and translating it to java.util.regex (notes §2.3, design (a)); matching is bounded by a
+ * would and translating it to java.util.regex (docs/python-regex.md); matching is bounded by a
  * {@link MatchBudget}.
  */
 public final class PyPattern {
@@ -24,6 +24,8 @@ public final class PyPattern {
     private final Optional<String> literal;
     private final String literalPrefix;
     private final List<String> warnings;
+    /** The fewest and most code points a full match can have (Python's getwidth(); MAXREPEAT: no bound). */
+    private final PatternNode.Width width;
 
     private PyPattern(String source, Pattern javaPattern, PatternNode root, List<String> warnings) {
         this.source = source;
@@ -31,6 +33,7 @@ public final class PyPattern {
         this.literal = LiteralAnalysis.literal(root);
         this.literalPrefix = literal.orElseGet(() -> LiteralAnalysis.prefix(root));
         this.warnings = List.copyOf(warnings);
+        this.width = Widths.of(root);
     }
 
     /** Compiles {@code source} as Python 3.11 {@code re} would. Results (and refusals) are cached. */
@@ -93,12 +96,35 @@ public final class PyPattern {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(budget, "budget");
         budget.checkNotExhausted();
+        if (!lengthCanMatch(subject)) {
+            return false;
+        }
         try {
             return javaPattern.matcher(new DeadlineCharSequence(subject, budget)).matches();
         } catch (StackOverflowError deep) {
-            // Recoverable: the stack has unwound by the time we get here (notes §2.2).
+            // Recoverable: the stack has unwound by the time we get here (docs/python-regex.md §2).
             throw budget.stackExhausted();
         }
+    }
+
+    /**
+     * False when no full match can have the subject's length. CPython checks the minimum before it matches at all
+     * (the INFO block of a compiled pattern) and java.util.regex's {@code matches()} does not, so without this a
+     * short subject could cost Java all the backtracking of a nested pattern, and the whole budget, to find that
+     * four characters cannot match a pattern that needs five, where Python answers at once. The maximum is the same
+     * proof at the other end (Python does not use it): it can only turn a slow "no" into a quick one. Widths count
+     * code points, a subject's length UTF-16 units: at least as many, at most twice as many.
+     */
+    private boolean lengthCanMatch(CharSequence subject) {
+        int units = subject.length();
+        if (units < width.min() || (units < 2L * width.min() && codePoints(subject) < width.min())) {
+            return false;
+        }
+        return width.max() == PatternNode.MAXREPEAT || units <= width.max() || codePoints(subject) <= width.max();
+    }
+
+    private static int codePoints(CharSequence subject) {
+        return Character.codePointCount(subject, 0, subject.length());
     }
 
     /** Some(s) when the only string this pattern can full-match is exactly s; empty otherwise. */
