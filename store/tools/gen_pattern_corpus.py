@@ -3,9 +3,10 @@
 
 Run with CPython 3.11 (the target semantics):  python3 store/tools/gen_pattern_corpus.py
 Each line: {"id", "pattern", "subject", "outcome": "match"|"nomatch"|"error", "error_type", "message",
-"position", "warnings"}. Matching is re.fullmatch (SPEC section 1). CI does not run Python: the output is
-committed, and PythonCorpusTest checks the Java engine against it. New cases go at the end of the lists below, so
-the ids of the others stay as they are.
+"position", "warnings"}. Matching is re.fullmatch, as GET and DELETE match (docs/protocol.md). "warnings" are the
+FutureWarnings CPython gives while compiling: a pattern that only warns is valid, and the engine must report the
+same texts as its notes. CI does not run Python: the output is committed, and PythonCorpusTest checks the Java
+engine against it. New cases go at the end of the lists below, so the ids of the others stay as they are.
 """
 import json
 import os
@@ -216,6 +217,23 @@ BACKREFERENCES = [
     ("(?:(?>(a))b)?a\\1*", "aa"), ("(?:(a)*+b)?a\\1*", "aa"),
 ]
 
+# ---- valid patterns CPython 3.11 only warns about ------------------------------------------------
+# Each compiles with a FutureWarning under the default filters (under -W error::FutureWarning the warning is raised
+# instead): a valid pattern, which the engine must accept, match as Python does, and answer with the warning's text
+# as a note. Subjects include tuple text forms, the only subjects the service matches. Some errors warn before
+# they fail, and some look-alikes do not warn at all: notes must be neither lost nor made up.
+FUTURE_WARNINGS = [
+    ("[[]", "[", "a"), ("[[a]", "b", "a1"), ("[[a]+", "aa", "a[a"), ("[[[]", "[", "a"), ("[[:alpha:]]", "a]", ":]"),
+    ("[[:alnum:]]+", "n]]", "alnum"), ("[[a-z]+", "alice", "bob,admin"), ("(?i)[[a]", "A"), ("(?x)[[ ]", " "),
+    ("[a&&b]", "c"), ("[a&&]", "a"), ("[-&&]", "-", "&"), ("[]&&]", "]"), ("[a&&&b]", "&", "a"), ("[[a&&b]", "&", "c"),
+    ("[\\w&&x]", "x", "\u00e9", "&"), ("[a||b]", "a", "c"), ("[a||]", "|"), ("[a~~b]", "b"), ("[a~~]", "~"),
+    ("[a-b--c]", "5", "Z", "d"), ("[+--]", ",", "a"), ("[%--/]", "-", "/"),
+    ("user,[[12]", "user,1", "user,3"), ("user,[1&&2]", "user,&", "user,2"), ("[a-z]+,[0-1--]+", "user,1", "user,2"),
+    ("([[a])\\1", "aa"), ("a(?<=[[a])", "a"),
+    ("[a--]", "a"), ("[]--]", "]"), ("[\\w--]", "-"), ("[x--\\w]", "x"), ("[a---b]", "-"),
+    ("[a[]", "["), ("[^[]", "a"), ("[^[a]", "b"), ("[&&]", "&"), ("[&&a]", "a"), ("[||]", "|"), ("[a|b]", "|"),
+    ("[~~]", "~"), ("[--a]", "5"), ("(?x)[ [ ]", "["), ("[\\[[]", "["), ("\\[[a]", "[a"), ("a&&b", "a&&b"), ("a--b", "a--b"),
+]
 
 def run(pattern, subject):
     case = {"pattern": pattern, "subject": subject}
@@ -237,7 +255,7 @@ def run(pattern, subject):
 def main():
     out = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "pattern", "corpus.jsonl")
     cases, seen = [], set()
-    for group in RE_TESTS + PROBES + BACKREFERENCES:
+    for group in RE_TESTS + PROBES + BACKREFERENCES + FUTURE_WARNINGS:
         pattern, subjects = group[0], group[1:]
         for subject in subjects:
             if (pattern, subject) in seen:

@@ -23,16 +23,16 @@ public final class PyPattern {
     private final Pattern javaPattern;
     private final Optional<String> literal;
     private final String literalPrefix;
-    private final List<String> warnings;
+    private final List<String> notes;
     /** The fewest and most code points a full match can have (Python's getwidth(); MAXREPEAT: no bound). */
     private final PatternNode.Width width;
 
-    private PyPattern(String source, Pattern javaPattern, PatternNode root, List<String> warnings) {
+    private PyPattern(String source, Pattern javaPattern, PatternNode root, List<String> notes) {
         this.source = source;
         this.javaPattern = javaPattern;
         this.literal = LiteralAnalysis.literal(root);
         this.literalPrefix = literal.orElseGet(() -> LiteralAnalysis.prefix(root));
-        this.warnings = List.copyOf(warnings);
+        this.notes = List.copyOf(notes);
         this.width = Widths.of(root);
     }
 
@@ -73,7 +73,7 @@ public final class PyPattern {
         }
         try {
             return new PyPattern(source, Pattern.compile(javaSource, JAVA_FLAGS), parsed.root(),
-                    parsed.state().warnings());
+                    parsed.state().notes());
         } catch (PatternSyntaxException javaRefusal) {
             // Python accepted it (we validated first), so this is a gap of ours, e.g. a backreference in a lookbehind.
             throw PatternException.unsupported("java.util.regex cannot express this pattern: "
@@ -137,9 +137,12 @@ public final class PyPattern {
         return literalPrefix;
     }
 
-    /** Warnings Python would print for this pattern (FutureWarning "Possible nested set at position 1"). */
-    public List<String> warnings() {
-        return warnings;
+    /**
+     * What CPython 3.11 says about this valid pattern as FutureWarnings, in its words and order ("Possible nested
+     * set at position 1"): advice for the client, never a reason to doubt a match. Empty for most patterns.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** The translated java.util.regex source, for diagnostics and tests. */

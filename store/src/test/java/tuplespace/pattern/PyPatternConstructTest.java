@@ -144,10 +144,37 @@ class PyPatternConstructTest {
         }
     }
 
-    @Test
-    void futureWarningsAreReported() throws PatternException {
-        assertThat(PyPattern.compile("[[a]").warnings()).containsExactly("Possible nested set at position 1");
-        assertThat(PyPattern.compile("[a&&b]").warnings()).containsExactly("Possible set intersection at position 2");
+    @ParameterizedTest(name = "{0} is valid, noted \"{1}\"")
+    @CsvSource(delimiter = '¦', quoteCharacter = '\'', textBlock = """
+            # pattern ¦ CPython 3.11's FutureWarnings, '; '-joined ¦ subject ¦ Python's match
+            [[] ¦ Possible nested set at position 1 ¦ [ ¦ true
+            [[a] ¦ Possible nested set at position 1 ¦ a ¦ true
+            [[[] ¦ Possible nested set at position 1 ¦ [ ¦ true
+            [[:alpha:]] ¦ Possible nested set at position 1 ¦ a] ¦ true
+            [a&&b] ¦ Possible set intersection at position 2 ¦ b ¦ true
+            [a&&] ¦ Possible set intersection at position 2 ¦ & ¦ true
+            [-&&] ¦ Possible set intersection at position 2 ¦ - ¦ true
+            []&&] ¦ Possible set intersection at position 2 ¦ ] ¦ true
+            [a||b] ¦ Possible set union at position 2 ¦ | ¦ true
+            [a~~b] ¦ Possible set symmetric difference at position 2 ¦ ~ ¦ true
+            [a-b--c] ¦ Possible set difference at position 4 ¦ 5 ¦ true
+            [+--] ¦ Possible set difference at position 2 ¦ , ¦ true
+            [a&&&b] ¦ Possible set intersection at position 2; Possible set intersection at position 3 ¦ a ¦ true
+            [[a&&b] ¦ Possible nested set at position 1; Possible set intersection at position 3 ¦ c ¦ false
+            user,[[1] ¦ Possible nested set at position 6 ¦ user,1 ¦ true
+            # look-alikes Python does not warn about
+            [a[] ¦ '' ¦ [ ¦ true
+            [^[] ¦ '' ¦ a ¦ true
+            [&&] ¦ '' ¦ & ¦ true
+            [--a] ¦ '' ¦ 5 ¦ true
+            [a|b] ¦ '' ¦ | ¦ true
+            (?x)[ [ ] ¦ '' ¦ [ ¦ true
+            """)
+    void patternsPythonOnlyWarnsAboutAreValidAndCarryItsWordsAsNotes(String pattern, String notes, String subject,
+            boolean expected) throws PatternException {
+        PyPattern compiled = PyPattern.compile(pattern);
+        assertThat(String.join("; ", compiled.notes())).isEqualTo(notes);
+        assertThat(compiled.fullMatches(subject, MatchBudget.unlimited())).isEqualTo(expected);
     }
 
     @Test
