@@ -9,6 +9,7 @@ public enum JsonField {
     PAIRS("pairs"),
     STATUS("status"),
     WARNING("warning"),
+    NOTE("note"),
     ERROR("error");
 
     private final String wire;

@@ -7,14 +7,17 @@ import java.util.Optional;
 
 /**
  * A JSON answer line, decoded by {@link AnswerDecoder#decode}. {@code id} is {@code null} when the answer carried
- * none; {@code pairs} is empty when it carried none (errors).
+ * none; {@code pairs} is empty when it carried none (errors). {@code warning} says why an {@code ok} answer is not
+ * the full answer (a malformed pattern, a cut-off); {@code note} is advice on patterns that were valid, and the
+ * answer is complete all the same.
  */
 public record ParsedAnswer(JsonNode id, Status status, List<AnswerElement> pairs, Optional<String> warning,
-                           Optional<String> error) {
+                           Optional<String> note, Optional<String> error) {
     public ParsedAnswer {
         Objects.requireNonNull(status, "status");
         pairs = List.copyOf(pairs);
         Objects.requireNonNull(warning, "warning");
+        Objects.requireNonNull(note, "note");
         Objects.requireNonNull(error, "error");
     }
 

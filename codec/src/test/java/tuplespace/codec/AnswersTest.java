@@ -35,6 +35,26 @@ class AnswersTest {
     }
 
     @Test
+    void aNoteOnValidPatternsIsItsOwnJsonFieldAndNeverAWarning() {
+        Result.Matched noted = Result.Matched.of(List.of(Pair.of("a", "x")),
+                java.util.Optional.of("keyexp: Possible nested set at position 1"));
+        assertThat(Answers.format(valid("{\"id\":3,\"op\":\"GET\",\"key\":\"[[a]\",\"value\":\".*\"}"), noted))
+                .isEqualTo("{\"id\":3,\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"x\"]]],"
+                        + "\"note\":\"keyexp: Possible nested set at position 1\"}\n");
+    }
+
+    @Test
+    void aCutOffAnswerWithANoteCarriesBothWarningFirst() {
+        Result.Matched both = new Result.Matched(List.of(), java.util.Optional.of("cut off"),
+                java.util.Optional.of("keyexp: Possible nested set at position 1"));
+        assertThat(Answers.format(valid("{\"op\":\"GET\",\"key\":\"[[a]\",\"value\":\".*\"}"), both))
+                .isEqualTo("{\"status\":\"ok\",\"pairs\":[],\"warning\":\"cut off\","
+                        + "\"note\":\"keyexp: Possible nested set at position 1\"}\n");
+        assertThat(Answers.format(valid("GET [[a] .*"), both))
+                .isEqualTo("ok 0 pairs\nwarning: cut off\nnote: keyexp: Possible nested set at position 1\nend\n");
+    }
+
+    @Test
     void idsAreEchoedUnchanged() {
         Result.Matched none = Result.Matched.of(List.of());
         assertThat(Answers.format(valid("{\"id\":\"r-1\",\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}"), none))
@@ -92,6 +112,15 @@ class AnswersTest {
                 .isEqualTo("ok 1 pair removed\n  user,1 alice\nend\n");
         assertThat(Answers.format(valid("get ( .*"), Result.Matched.warning("keyexp is bad:\nmissing )")))
                 .isEqualTo("ok 0 pairs\nwarning: keyexp is bad: missing )\nend\n");
+    }
+
+    @Test
+    void textAnswersPutANoteOnItsOwnLineBeforeEnd() {
+        Result.Matched noted = Result.Matched.of(List.of(Pair.of("user,1", "alice")),
+                java.util.Optional.of("valexp: Possible set union at position 2;\nmore"));
+        assertThat(Answers.format(valid("DELETE user,1 [a||b]"), noted))
+                .isEqualTo("ok 1 pair removed\n  user,1 alice\n"
+                        + "note: valexp: Possible set union at position 2; more\nend\n");
     }
 
     @Test

@@ -42,15 +42,32 @@ class ClientCodecTest {
     }
 
     @Test
-    void answersDecodeBackToIdStatusPairsAndWarning() {
+    void answersDecodeBackToIdStatusPairsWarningAndNote() {
         String line = Answers.format(parse("{\"id\":2,\"op\":\"GET\",\"key\":\"(\",\"value\":\".*\"}"),
-                new Result.Matched(List.of(Pair.of("user,1", "alice")), Optional.of("careful")));
+                new Result.Matched(List.of(Pair.of("user,1", "alice")), Optional.of("careful"), Optional.of("noted")));
         ParsedAnswer answer = AnswerDecoder.decode(line);
         assertThat(answer.longId()).contains(2L);
         assertThat(answer.status()).isEqualTo(Status.OK);
         assertThat(answer.wellFormedPairs()).containsExactly(Pair.of("user,1", "alice"));
         assertThat(answer.warning()).contains("careful");
+        assertThat(answer.note()).contains("noted");
         assertThat(answer.error()).isEmpty();
+    }
+
+    @Test
+    void aNotedAnswerDecodesWithoutAWarning() {
+        ParsedAnswer answer = AnswerDecoder.decode("{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"x\"]]],"
+                + "\"note\":\"keyexp: Possible nested set at position 1\"}\n");
+        assertThat(answer.warning()).isEmpty();
+        assertThat(answer.note()).contains("keyexp: Possible nested set at position 1");
+        assertThat(answer.wellFormedPairs()).containsExactly(Pair.of("a", "x"));
+    }
+
+    @Test
+    void aNoteThatIsNotAStringIsAMalformedAnswer() {
+        assertThatThrownBy(() -> AnswerDecoder.decode("{\"status\":\"ok\",\"pairs\":[],\"note\":1}"))
+                .isInstanceOf(MalformedAnswerException.class)
+                .hasMessage("expected \"note\" in the answer to be a string, found the number 1");
     }
 
     @Test

@@ -3,7 +3,7 @@ package tuplespace.pattern;
 /**
  * The subject as java.util.regex sees it: every {@value #CHECK_INTERVAL} reads of {@code charAt} it asks the
  * budget whether time is up and throws if so. java.util.regex has no timeout API, but its Matcher reads
- * the input only through this interface, so this bounds catastrophic backtracking (notes §2.2).
+ * the input only through this interface, so this bounds catastrophic backtracking (docs/python-regex.md §2).
  * Not thread-safe: one instance per match.
  */
 final class DeadlineCharSequence implements CharSequence {

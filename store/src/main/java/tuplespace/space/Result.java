@@ -1,6 +1,7 @@
 package tuplespace.space;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import tuplespace.tuple.Pair;
 
@@ -8,20 +9,31 @@ import tuplespace.tuple.Pair;
 public sealed interface Result permits Result.Matched, Result.NotUsed {
 
     /**
-     * GET and DELETE: the matching pairs in ascending order of the key's text form. {@code warning} says why
-     * the list is empty when a pattern was malformed, unsupported or ran out of its time budget.
+     * GET and DELETE: the matching pairs in ascending order of the key's text form.
+     *
+     * <p>{@code warning} is set only when this is not the full answer: a pattern was malformed, unsupported or
+     * ran out of its time budget, and the list is empty. {@code note} is advice about patterns that were accepted
+     * (CPython's FutureWarnings, e.g. "Possible nested set"): the answer is complete all the same, so a note never
+     * turns a valid pattern's answer into an apparent error (docs/protocol.md, "Answers: warning and note").
      */
-    record Matched(List<Pair> pairs, Optional<String> warning) implements Result {
+    record Matched(List<Pair> pairs, Optional<String> warning, Optional<String> note) implements Result {
         public Matched {
             pairs = List.copyOf(pairs);
+            Objects.requireNonNull(warning, "warning");
+            Objects.requireNonNull(note, "note");
         }
 
         public static Matched of(List<Pair> pairs) {
-            return new Matched(pairs, Optional.empty());
+            return of(pairs, Optional.empty());
+        }
+
+        /** The full answer, with the note on its patterns if there is one. */
+        public static Matched of(List<Pair> pairs, Optional<String> note) {
+            return new Matched(pairs, Optional.empty(), note);
         }
 
         public static Matched warning(String warning) {
-            return new Matched(List.of(), Optional.of(warning));
+            return new Matched(List.of(), Optional.of(warning), Optional.empty());
         }
     }
 

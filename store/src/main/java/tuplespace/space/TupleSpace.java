@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.pattern.MatchBudgetExceededException;
 import tuplespace.pattern.PatternException;
+import tuplespace.pattern.PatternNotes;
 import tuplespace.pattern.PyPattern;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -135,7 +136,7 @@ public final class TupleSpace {
                     }
                 }
             }
-            return new Result.Matched(found, warnings(keyPattern, valuePattern));
+            return Result.Matched.of(found, PatternNotes.of(keyPattern, valuePattern));
         } catch (MatchBudgetExceededException e) {
             return Result.Matched.warning(e.getMessage());
         }
@@ -158,10 +159,10 @@ public final class TupleSpace {
             byte[] stored = pairs.get(utf8(key));
             String value = stored == null ? null : text(stored);
             if (value == null || !valuePattern.fullMatches(value, budget)) {
-                return new Result.Matched(List.of(), warnings(List.of(), valuePattern.warnings()));
+                return Result.Matched.of(List.of(), PatternNotes.ofValuePattern(valuePattern));
             }
-            return new Result.Matched(List.of(new Pair(Tuple.parse(key), Tuple.parse(value))),
-                    warnings(List.of(), valuePattern.warnings()));
+            return Result.Matched.of(List.of(new Pair(Tuple.parse(key), Tuple.parse(value))),
+                    PatternNotes.ofValuePattern(valuePattern));
         } catch (MatchBudgetExceededException e) {
             return Result.Matched.warning(e.getMessage());
         }
@@ -198,21 +199,6 @@ public final class TupleSpace {
             return pairs.entrySet();
         }
         return keysStartingWith(prefix).entrySet();
-    }
-
-    /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
-    private static Optional<String> warnings(PyPattern keyPattern, PyPattern valuePattern) {
-        return warnings(keyPattern.warnings(), valuePattern.warnings());
-    }
-
-    private static Optional<String> warnings(List<String> keyWarnings, List<String> valueWarnings) {
-        if (keyWarnings.isEmpty() && valueWarnings.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> warnings = new ArrayList<>();
-        keyWarnings.forEach(w -> warnings.add("keyexp: " + w));
-        valueWarnings.forEach(w -> warnings.add("valexp: " + w));
-        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
     }
 
     private SortedMap<byte[], byte[]> keysStartingWith(String prefix) {

@@ -24,6 +24,8 @@ class MatchBudgetTest {
             (a|b)* ¦ a ¦ 200000 ¦ b
             (?:a|b)*c ¦ a ¦ 200000 ¦ b
             (a+)+$ ¦ a ¦ 40 ¦ !
+            (a+)+\\1 ¦ a ¦ 40 ¦ b
+            (?:(a)b)+\\1 ¦ ab ¦ 100000 ¦ a
             """)
     void catastrophicPatternsReturnWithinTheBudget(String pattern, String unit, int count, String tail)
             throws PatternException {
@@ -63,6 +65,44 @@ class MatchBudgetTest {
         PyPattern pattern = PyPattern.compile("(x+x+)+y");
         assertThatThrownBy(() -> pattern.fullMatches("x".repeat(30), budget))
                 .isInstanceOf(MatchBudgetExceededException.class);
+    }
+
+    /**
+     * Work, not time: a clock that moves 1 ms each time it is read, and the matcher reads it once per
+     * {@value DeadlineCharSequence#CHECK_INTERVAL} characters, so a 20 ms budget allows about 19 000 character reads
+     * whatever the machine's speed. A pattern over a subject of a few characters needs a few dozen.
+     */
+    @ParameterizedTest(name = "{0} on {1} -> {2}")
+    @CsvSource(delimiter = '¦', textBlock = """
+            (a+)+\\1 ¦ aa ¦ true
+            (a+)+\\1 ¦ aaa ¦ true
+            (a+)+\\1 ¦ aaaaaaaa ¦ true
+            (a+)+\\1 ¦ aaab ¦ false
+            (a)+\\1 ¦ aa ¦ true
+            (a+)+ ¦ aa ¦ true
+            (a|aa)+\\1 ¦ aaaa ¦ true
+            (a+)++\\1 ¦ aa ¦ false
+            (?:(.)x)+\\1. ¦ axbxbb ¦ true
+            # shorter than any full match (as CPython checks first) or longer than any: no search at all
+            (a+)+\\1b{30} ¦ aaaaaaaaaaaaaaaaaaaaaaaa ¦ false
+            (a{1,3}){1,8}\\1 ¦ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ¦ false
+            """)
+    void aShortSubjectCostsAFewStepsNotTheBudget(String pattern, String subject, boolean expected)
+            throws PatternException {
+        assertThat(PyPattern.compile(pattern).fullMatches(subject, steppingBudget())).isEqualTo(expected);
+    }
+
+    @Test
+    void theSteppingBudgetDoesCutOffExponentialWork() throws PatternException {
+        // the same measure stops (a+)+\1 where it is exponential, in Java as in CPython: a long run of a's, no match
+        PyPattern pattern = PyPattern.compile("(a+)+\\1");
+        assertThatThrownBy(() -> pattern.fullMatches("a".repeat(24) + "b", steppingBudget()))
+                .isInstanceOf(MatchBudgetExceededException.class);
+    }
+
+    private static MatchBudget steppingBudget() {
+        AtomicLong now = new AtomicLong();
+        return MatchBudget.of(Duration.ofMillis(20), () -> now.getAndAdd(Duration.ofMillis(1).toNanos()));
     }
 
     @Test
