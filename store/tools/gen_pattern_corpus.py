@@ -3,8 +3,10 @@
 
 Run with CPython 3.11 (the target semantics):  python3 store/tools/gen_pattern_corpus.py
 Each line: {"id", "pattern", "subject", "outcome": "match"|"nomatch"|"error", "error_type", "message",
-"position", "warnings"}. Matching is re.fullmatch (SPEC section 1). CI does not run Python: the output is
-committed, and PythonCorpusTest checks the Java engine against it.
+"position", "warnings"}. Matching is re.fullmatch, as GET and DELETE match (docs/protocol.md). "warnings" are the
+FutureWarnings CPython gives while compiling: a pattern that only warns is valid, and the engine must report the
+same texts as its notes. CI does not run Python: the output is committed, and PythonCorpusTest checks the Java
+engine against it. New cases go at the end of the lists below, so the ids of the others stay as they are.
 """
 import json
 import os
@@ -107,7 +109,7 @@ RE_TESTS = [
     ("\\b.\\b", "a"), ("(?u)\\b.\\b", "\u00c4"), ("(?u)\\w", "\u00c4"), ("(?a)\\w", "\u00c4"), ("\\w", "\u00c4"),
 ]
 
-# ---- probes of each construct of the notes and the brief ----------------------------------------
+# ---- probes of each construct of docs/python-regex.md --------------------------------------------
 A = "a" * 30
 PROBES = [
     # named groups and backreferences
@@ -196,6 +198,43 @@ PROBES = [
 ]
 
 
+# ---- backreferences after repeated groups ------------------------------------------------------
+# (a+)+\1 on "aa" is a match CPython finds at once, and so must we, in a few steps. The variants separate the
+# repeated group from the backreference and try the possessive and atomic forms; subjects stay short (on a long
+# run of a's with no match, (a+)+\1 is exponential in CPython too: a timing test, not a corpus case). Then
+# captures given back: an iteration given back, or an alternative that failed, gives back its captures, nested
+# groups' included (java.util.regex's loop for fixed-width groups restores only the group's own capture).
+BACKREFERENCES = [
+    ("(a+)+\\1", "aaa", "aaaa", "a" * 8, "aaab", "a" * 12 + "b"), ("(a+)+", "aa", "aaa", "aaab", "a" * 12 + "b"),
+    ("(a)+\\1", "aa", "aaa", "aaab"), ("(a*)+\\1", "aa", "aaab"), ("(a?)+\\1", "aa", "aaab"),
+    ("(a|aa)+\\1", "aa", "aaaa", "aaab"), ("(a+)+\\1+", "aa", "aaaa"), ("(a+)++\\1", "aa", "aaa"),
+    ("(?>(a+)+)\\1", "aa", "aaa"), ("(a+){2,}\\1", "aa", "aaa"), ("(a+)+\\1\\1", "aa", "aaa"), ("(a+)+?\\1", "aa", "aaa"),
+    ("(?:(a+))+\\1", "aa", "aaab"), ("(?P<x>a+)+(?P=x)", "aa", "aaaa"), ("(?i)(a+)+\\1", "aA", "AAa"),
+    ("user,(\\d+)+,\\1", "user,12,2", "user,12,12"),
+    ("(?:(.)x)+\\1.", "axbx", "axbxbb"), ("((.)x)+\\2.", "axbx"), ("(?:(.)x){1,2}\\1.", "axbx"), ("(?:(.)x)+?\\1.", "axbx"),
+    ("(?:(..))+\\1", "aaab", "aaaa"), ("((..))+\\2", "aaab"), ("((()){2}|\\3.)", "a"), ("a*?(?:(.{2})){1,3}\\1{1,3}", "aaab"),
+    ("((a)x)*(?(2)a|b)", "axaxa", "b"), ("((a)x|bx)*(?(2)a|b)", "bxb"), ("(?:(a)b)?a\\1*", "aa"),
+    ("(?:(?>(a))b)?a\\1*", "aa"), ("(?:(a)*+b)?a\\1*", "aa"),
+]
+
+# ---- valid patterns CPython 3.11 only warns about ------------------------------------------------
+# Each compiles with a FutureWarning under the default filters (under -W error::FutureWarning the warning is raised
+# instead): a valid pattern, which the engine must accept, match as Python does, and answer with the warning's text
+# as a note. Subjects include tuple text forms, the only subjects the service matches. Some errors warn before
+# they fail, and some look-alikes do not warn at all: notes must be neither lost nor made up.
+FUTURE_WARNINGS = [
+    ("[[]", "[", "a"), ("[[a]", "b", "a1"), ("[[a]+", "aa", "a[a"), ("[[[]", "[", "a"), ("[[:alpha:]]", "a]", ":]"),
+    ("[[:alnum:]]+", "n]]", "alnum"), ("[[a-z]+", "alice", "bob,admin"), ("(?i)[[a]", "A"), ("(?x)[[ ]", " "),
+    ("[a&&b]", "c"), ("[a&&]", "a"), ("[-&&]", "-", "&"), ("[]&&]", "]"), ("[a&&&b]", "&", "a"), ("[[a&&b]", "&", "c"),
+    ("[\\w&&x]", "x", "\u00e9", "&"), ("[a||b]", "a", "c"), ("[a||]", "|"), ("[a~~b]", "b"), ("[a~~]", "~"),
+    ("[a-b--c]", "5", "Z", "d"), ("[+--]", ",", "a"), ("[%--/]", "-", "/"),
+    ("user,[[12]", "user,1", "user,3"), ("user,[1&&2]", "user,&", "user,2"), ("[a-z]+,[0-1--]+", "user,1", "user,2"),
+    ("([[a])\\1", "aa"), ("a(?<=[[a])", "a"),
+    ("[a--]", "a"), ("[]--]", "]"), ("[\\w--]", "-"), ("[x--\\w]", "x"), ("[a---b]", "-"),
+    ("[a[]", "["), ("[^[]", "a"), ("[^[a]", "b"), ("[&&]", "&"), ("[&&a]", "a"), ("[||]", "|"), ("[a|b]", "|"),
+    ("[~~]", "~"), ("[--a]", "5"), ("(?x)[ [ ]", "["), ("[\\[[]", "["), ("\\[[a]", "[a"), ("a&&b", "a&&b"), ("a--b", "a--b"),
+]
+
 def run(pattern, subject):
     case = {"pattern": pattern, "subject": subject}
     with warnings.catch_warnings(record=True) as caught:
@@ -216,7 +255,7 @@ def run(pattern, subject):
 def main():
     out = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "pattern", "corpus.jsonl")
     cases, seen = [], set()
-    for group in RE_TESTS + PROBES:
+    for group in RE_TESTS + PROBES + BACKREFERENCES + FUTURE_WARNINGS:
         pattern, subjects = group[0], group[1:]
         for subject in subjects:
             if (pattern, subject) in seen:

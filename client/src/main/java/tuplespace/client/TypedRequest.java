@@ -30,7 +30,7 @@ final class TypedRequest extends PendingRequest<Answer> {
         }
         switch (answer.status()) {
             case OK:
-                future().complete(new Answer(answer.wellFormedPairs(), answer.warning()));
+                future().complete(new Answer(answer.wellFormedPairs(), answer.warning(), answer.cutOff(), answer.note()));
                 break;
             case MALFORMED:
                 fail(new MalformedRequestException(description() + " is malformed: " + error(answer)));

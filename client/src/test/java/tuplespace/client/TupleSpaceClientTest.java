@@ -54,6 +54,18 @@ class TupleSpaceClientTest {
             Answer answer = space.get("user,(", ".*");
             assertThat(answer.pairs()).isEmpty();
             assertThat(answer.warning()).isPresent();
+            assertThat(answer.note()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPatternPythonOnlyWarnsAboutIsAFullAnswerWithANoteAndNoWarning() throws IOException {
+        try (FakeLineServer server = FakeLineServer.withSpace(); TupleSpaceClient space = connect(server, OPTIONS)) {
+            space.put(List.of(Pair.of("a", "x"), Pair.of("b", "y")));
+            Answer answer = space.get("[[a]", ".*");
+            assertThat(answer.pairs()).containsExactly(Pair.of("a", "x"));
+            assertThat(answer.warning()).isEmpty();
+            assertThat(answer.note()).contains("keyexp: Possible nested set at position 1");
         }
     }
 

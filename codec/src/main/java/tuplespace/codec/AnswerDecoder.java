@@ -27,7 +27,9 @@ public final class AnswerDecoder {
             throw new MalformedAnswerException("expected a JSON answer object, found " + Json.describe(root));
         }
         JsonNode id = root.get(JsonField.ID.wire());
-        return new ParsedAnswer(id, status(root), pairs(root), text(root, JsonField.WARNING), text(root, JsonField.ERROR));
+        return new ParsedAnswer(id, status(root), pairs(root), text(root, JsonField.WARNING),
+                text(root, JsonField.CUTOFF).flatMap(CutOffs::parse), text(root, JsonField.NOTE),
+                text(root, JsonField.ERROR));
     }
 
     private static Status status(JsonNode root) {

@@ -13,7 +13,8 @@ import tuplespace.tuple.Pair;
 /**
  * Formats answers (SPEC §2, docs/internals.md "Answer lines"). Every answer ends with {@code \n}; a JSON answer
  * is one line, a text answer is a status line, one line per pair (two spaces, key, space, value), an optional
- * {@code warning:} line and a final {@code end} line.
+ * {@code warning:} line (the answer is not the full answer), an optional {@code note:} line (advice on valid
+ * patterns) and a final {@code end} line.
  */
 public final class Answers {
 
@@ -76,7 +77,8 @@ public final class Answers {
     }
 
     private static String matched(ParsedRequest.Valid request, Result.Matched matched) {
-        if (request.format() == Format.JSON && matched.warning().isEmpty() && hasPlainId(request)) {
+        if (request.format() == Format.JSON && matched.warning().isEmpty() && matched.note().isEmpty()
+                && hasPlainId(request)) {
             StringBuilder json = okStart(request.id(), 32 * matched.pairs().size());
             for (int i = 0; i < matched.pairs().size(); i++) {
                 Pair pair = matched.pairs().get(i);
@@ -103,6 +105,9 @@ public final class Answers {
                 if (matched.cutOff() != CutOff.NONE) {
                     generator.writeStringField(JsonField.CUTOFF.wire(), CutOffs.wire(matched.cutOff()));
                 }
+                if (matched.note().isPresent()) {
+                    generator.writeStringField(JsonField.NOTE.wire(), matched.note().get());
+                }
             });
         }
         String verb = request.command() instanceof Command.Delete ? " removed" : "";
@@ -111,7 +116,7 @@ public final class Answers {
             // Text forms hold only letters, digits and commas: they never need quotes.
             text.append("  ").append(pair.key().text()).append(' ').append(pair.value().text()).append('\n');
         }
-        return finish(text, matched.warning());
+        return finish(text, matched.warning(), matched.note());
     }
 
     private static String notUsed(ParsedRequest.Valid request, Result.NotUsed notUsed) {
@@ -137,14 +142,14 @@ public final class Answers {
             text.append("  ").append(TextTokens.quote(element.keyToken())).append(' ')
                     .append(TextTokens.quote(element.valueToken())).append('\n');
         }
-        return finish(text, Optional.empty());
+        return finish(text, Optional.empty(), Optional.empty());
     }
 
     /*
      * The commonest JSON answers are written by hand, byte for byte what the generator writes (AnswersTest checks
      * both ways): setting up a Jackson generator for a one-line answer cost more than the rest of formatting it.
      * Only where nothing needs escaping: no id or an integer id, tuple text forms (letters, digits and commas:
-     * Jackson escapes none of them) and no warning.
+     * Jackson escapes none of them) and no warning or note.
      */
 
     private static boolean hasPlainId(ParsedRequest.Valid request) {
@@ -180,8 +185,9 @@ public final class Answers {
                 .append(count == 1 ? " pair" : " pairs").append(verb).append('\n');
     }
 
-    private static String finish(StringBuilder text, Optional<String> warning) {
+    private static String finish(StringBuilder text, Optional<String> warning, Optional<String> note) {
         warning.ifPresent(w -> text.append("warning: ").append(Lines.oneLine(w)).append('\n'));
+        note.ifPresent(n -> text.append("note: ").append(Lines.oneLine(n)).append('\n'));
         return text.append(END).append('\n').toString();
     }
 

@@ -19,8 +19,8 @@ public final class CutOffs {
     /** The wire name of a cut-off ({@code NONE} has none: the field is absent). */
     public static String wire(CutOff cutOff) {
         return switch (cutOff) {
-            case SUBJECT_BUDGET -> MATCH_BUDGET;
-            case REQUEST_LIMIT -> REQUEST_CPU_LIMIT;
+            case MATCH_BUDGET -> MATCH_BUDGET;
+            case REQUEST_CPU_LIMIT -> REQUEST_CPU_LIMIT;
             case NONE -> throw new IllegalArgumentException("expected a cut-off, found NONE: the field is absent then");
         };
     }
@@ -28,8 +28,8 @@ public final class CutOffs {
     /** The cut-off a wire name stands for; empty for a name this version does not know. */
     public static Optional<CutOff> parse(String wire) {
         return switch (wire) {
-            case MATCH_BUDGET -> Optional.of(CutOff.SUBJECT_BUDGET);
-            case REQUEST_CPU_LIMIT -> Optional.of(CutOff.REQUEST_LIMIT);
+            case MATCH_BUDGET -> Optional.of(CutOff.MATCH_BUDGET);
+            case REQUEST_CPU_LIMIT -> Optional.of(CutOff.REQUEST_CPU_LIMIT);
             default -> Optional.empty();
         };
     }

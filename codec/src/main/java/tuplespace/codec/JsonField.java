@@ -11,6 +11,7 @@ public enum JsonField {
     WARNING("warning"),
     /** Set when a GET or DELETE was cut off: which bound ({@link CutOffs}). */
     CUTOFF("cutoff"),
+    NOTE("note"),
     ERROR("error");
 
     private final String wire;

@@ -38,15 +38,35 @@ class AnswersTest {
     @Test
     void aCutOffSaysWhichBoundInTheJsonAnswerSoAProgramCanTellThemApart() {
         ParsedRequest.Valid get = valid("{\"id\":3,\"op\":\"GET\",\"key\":\"(a+)+b\",\"value\":\".*\"}");
-        assertThat(Answers.format(get, Result.Matched.cutOff(CutOff.SUBJECT_BUDGET, "too slow on one text")))
+        assertThat(Answers.format(get, Result.Matched.cutOff(CutOff.MATCH_BUDGET, "too slow on one text")))
                 .isEqualTo("{\"id\":3,\"status\":\"ok\",\"pairs\":[],\"warning\":\"too slow on one text\","
                         + "\"cutoff\":\"match_budget\"}\n");
-        assertThat(Answers.format(get, Result.Matched.cutOff(CutOff.REQUEST_LIMIT, "too many pairs")))
+        assertThat(Answers.format(get, Result.Matched.cutOff(CutOff.REQUEST_CPU_LIMIT, "too many pairs")))
                 .endsWith("\"warning\":\"too many pairs\",\"cutoff\":\"request_cpu_limit\"}\n");
         assertThat(Answers.format(get, Result.Matched.warning("keyexp is not valid"))).doesNotContain("cutoff");
-        for (CutOff cutOff : List.of(CutOff.SUBJECT_BUDGET, CutOff.REQUEST_LIMIT)) {
+        for (CutOff cutOff : List.of(CutOff.MATCH_BUDGET, CutOff.REQUEST_CPU_LIMIT)) {
             assertThat(CutOffs.parse(CutOffs.wire(cutOff))).hasValue(cutOff);
         }
+    }
+
+    @Test
+    void aNoteOnValidPatternsIsItsOwnJsonFieldAndNeverAWarning() {
+        Result.Matched noted = Result.Matched.of(List.of(Pair.of("a", "x")),
+                java.util.Optional.of("keyexp: Possible nested set at position 1"));
+        assertThat(Answers.format(valid("{\"id\":3,\"op\":\"GET\",\"key\":\"[[a]\",\"value\":\".*\"}"), noted))
+                .isEqualTo("{\"id\":3,\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"x\"]]],"
+                        + "\"note\":\"keyexp: Possible nested set at position 1\"}\n");
+    }
+
+    @Test
+    void aCutOffAnswerWithANoteCarriesBothWarningFirst() {
+        Result.Matched both = new Result.Matched(List.of(), java.util.Optional.of("cut off"),
+                java.util.Optional.of("keyexp: Possible nested set at position 1"), CutOff.MATCH_BUDGET);
+        assertThat(Answers.format(valid("{\"op\":\"GET\",\"key\":\"[[a]\",\"value\":\".*\"}"), both))
+                .isEqualTo("{\"status\":\"ok\",\"pairs\":[],\"warning\":\"cut off\",\"cutoff\":\"match_budget\","
+                        + "\"note\":\"keyexp: Possible nested set at position 1\"}\n");
+        assertThat(Answers.format(valid("GET [[a] .*"), both))
+                .isEqualTo("ok 0 pairs\nwarning: cut off\nnote: keyexp: Possible nested set at position 1\nend\n");
     }
 
     @Test
@@ -107,6 +127,15 @@ class AnswersTest {
                 .isEqualTo("ok 1 pair removed\n  user,1 alice\nend\n");
         assertThat(Answers.format(valid("get ( .*"), Result.Matched.warning("keyexp is bad:\nmissing )")))
                 .isEqualTo("ok 0 pairs\nwarning: keyexp is bad: missing )\nend\n");
+    }
+
+    @Test
+    void textAnswersPutANoteOnItsOwnLineBeforeEnd() {
+        Result.Matched noted = Result.Matched.of(List.of(Pair.of("user,1", "alice")),
+                java.util.Optional.of("valexp: Possible set union at position 2;\nmore"));
+        assertThat(Answers.format(valid("DELETE user,1 [a||b]"), noted))
+                .isEqualTo("ok 1 pair removed\n  user,1 alice\n"
+                        + "note: valexp: Possible set union at position 2; more\nend\n");
     }
 
     @Test

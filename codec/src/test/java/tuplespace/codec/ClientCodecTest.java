@@ -42,15 +42,44 @@ class ClientCodecTest {
     }
 
     @Test
-    void answersDecodeBackToIdStatusPairsAndWarning() {
+    void answersDecodeBackToIdStatusPairsWarningAndNote() {
         String line = Answers.format(parse("{\"id\":2,\"op\":\"GET\",\"key\":\"(\",\"value\":\".*\"}"),
-                new Result.Matched(List.of(Pair.of("user,1", "alice")), Optional.of("careful")));
+                new Result.Matched(List.of(Pair.of("user,1", "alice")), Optional.of("careful"), Optional.of("noted"),
+                        tuplespace.pattern.CutOff.NONE));
         ParsedAnswer answer = AnswerDecoder.decode(line);
         assertThat(answer.longId()).contains(2L);
         assertThat(answer.status()).isEqualTo(Status.OK);
         assertThat(answer.wellFormedPairs()).containsExactly(Pair.of("user,1", "alice"));
         assertThat(answer.warning()).contains("careful");
+        assertThat(answer.note()).contains("noted");
         assertThat(answer.error()).isEmpty();
+    }
+
+    @Test
+    void aCutOffDecodesToTheBoundThatCutItAndAnUnknownBoundToNone() {
+        String line = Answers.format(parse("{\"id\":2,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}"),
+                Result.Matched.cutOff(tuplespace.pattern.CutOff.REQUEST_CPU_LIMIT, "too much"));
+        assertThat(AnswerDecoder.decode(line).cutOff()).contains(tuplespace.pattern.CutOff.REQUEST_CPU_LIMIT);
+        assertThat(AnswerDecoder.decode(line).warning()).contains("too much");
+        assertThat(AnswerDecoder.decode("{\"status\":\"ok\",\"pairs\":[],\"warning\":\"w\",\"cutoff\":\"tomorrow\"}")
+                .cutOff()).isEmpty();
+        assertThat(AnswerDecoder.decode("{\"status\":\"ok\",\"pairs\":[]}").cutOff()).isEmpty();
+    }
+
+    @Test
+    void aNotedAnswerDecodesWithoutAWarning() {
+        ParsedAnswer answer = AnswerDecoder.decode("{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"x\"]]],"
+                + "\"note\":\"keyexp: Possible nested set at position 1\"}\n");
+        assertThat(answer.warning()).isEmpty();
+        assertThat(answer.note()).contains("keyexp: Possible nested set at position 1");
+        assertThat(answer.wellFormedPairs()).containsExactly(Pair.of("a", "x"));
+    }
+
+    @Test
+    void aNoteThatIsNotAStringIsAMalformedAnswer() {
+        assertThatThrownBy(() -> AnswerDecoder.decode("{\"status\":\"ok\",\"pairs\":[],\"note\":1}"))
+                .isInstanceOf(MalformedAnswerException.class)
+                .hasMessage("expected \"note\" in the answer to be a string, found the number 1");
     }
 
     @Test

@@ -9,8 +9,9 @@ import tuplespace.codec.Status;
 import tuplespace.tuple.Pair;
 
 /**
- * Writes answers for a person: a summary in words, the pairs as an aligned KEY/VALUE table, the warning, or the
- * error after its status. Pure: text in, text out.
+ * Writes answers for a person: a summary in words, the pairs as an aligned KEY/VALUE table, the warning (the answer
+ * is not the full answer) and the note (advice on valid patterns), or the error after its status. Pure: text in,
+ * text out.
  */
 public final class AnswerPrinter {
 
@@ -28,6 +29,7 @@ public final class AnswerPrinter {
         StringBuilder text = new StringBuilder(summary(operator, answer.pairs().size(), sent)).append('\n');
         text.append(table(answer.pairs()));
         answer.warning().ifPresent(warning -> text.append("warning: ").append(warning).append('\n'));
+        answer.note().ifPresent(note -> text.append("note: ").append(note).append('\n'));
         return text.toString();
     }
 

@@ -45,6 +45,23 @@ class AnswerPrinterTest {
     }
 
     @Test
+    void aNoteIsPrintedAsANoteAfterThePairs() {
+        String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"x\"]]],"
+                + "\"note\":\"keyexp: Possible nested set at position 1\"}";
+        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.GET, 0)).isEqualTo(
+                "ok: 1 pair found\n"
+                        + "  KEY   VALUE\n"
+                        + "  a     x\n"
+                        + "note: keyexp: Possible nested set at position 1\n");
+    }
+
+    @Test
+    void aTextAnswersNoteLineIsShownAsItCame() {
+        String note = "note: keyexp: Possible nested set at position 1\n";
+        assertThat(AnswerPrinter.readableText("ok 1 pair\n  a x\n" + note + "end\n")).isEqualTo("ok 1 pair\n  a x\n" + note);
+    }
+
+    @Test
     void errorsAreTheirStatusInWordsAndTheMessage() {
         String answer = "{\"id\":8,\"status\":\"not_implemented\",\"error\":\"operator 'TAKE' is not implemented\"}";
         assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), null, 0))

@@ -88,7 +88,8 @@ class ClientCliIT {
     void standardInputThatIsNotATerminalIsReadLineByLineAndShownReadably() throws Exception {
         try (FakeLineServer server = FakeLineServer.withSpace()) {
             String input = String.join("\n", "help", "PUT user,1 alice user,22 bob,admin", "PUT user,1 carol",
-                    "get user,.* .*", "POST user,9 x", "DELETE user,1 .*", "GET ( .*", "TAKE x", "quit",
+                    "get user,.* .*", "POST user,9 x", "DELETE user,1 .*", "GET ( .*", "GET [[u]ser,.* .*", "TAKE x",
+                    "quit",
                     "GET .* .*") + "\n";
             Result result = Launcher.run(List.of("client", server.sap()), input, Duration.ofSeconds(30));
             assertThat(result.out())
@@ -100,9 +101,11 @@ class ClientCliIT {
                     .contains("ok: 1 of 1 pair not updated")
                     .contains("ok: 1 pair deleted\n")
                     .contains("ok: 0 pairs found\nwarning: ")
+                    .contains("ok: 1 pair found\n  KEY       VALUE\n  user,22   bob,admin\n"
+                            + "note: keyexp: Possible nested set at position 1\n")
                     .contains("not implemented: operator 'TAKE' is not implemented");
             // Lines after quit are not sent; exit 1 because TAKE was not ok.
-            assertThat(server.received()).hasSize(7);
+            assertThat(server.received()).hasSize(8);
             assertThat(result.exitCode()).isEqualTo(1);
         }
     }

@@ -33,8 +33,8 @@ record MatchLimits(Duration matchBudget, Duration requestCpuLimit) {
     boolean mayFinishBeyondTheLoop(CutOff cutOff) {
         return switch (cutOff) {
             case NONE -> false;
-            case SUBJECT_BUDGET -> matchBudget.compareTo(LOOP_SHARE) > 0;
-            case REQUEST_LIMIT -> requestCpuLimit.compareTo(LOOP_SHARE) > 0;
+            case MATCH_BUDGET -> matchBudget.compareTo(LOOP_SHARE) > 0;
+            case REQUEST_CPU_LIMIT -> requestCpuLimit.compareTo(LOOP_SHARE) > 0;
         };
     }
 

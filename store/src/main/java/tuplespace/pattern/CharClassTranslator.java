@@ -6,7 +6,7 @@ import tuplespace.pattern.PatternNode.SetItem;
 /**
  * Python characters, sets and categories as java.util.regex text. Every character outside
  * {@code [A-Za-z0-9]} is written as {@code \x{...}} so no Java metacharacter ({@code [ & - ^ #} and
- * friends) can leak (notes §2.3). Categories follow Python's Unicode definitions, not Java's (notes §1):
+ * friends) can leak (docs/python-regex.md §1). Categories follow Python's Unicode definitions, not Java's:
  * {@code \w} is L ∪ N ∪ {@code _}, {@code \s} adds U+001C..U+001F to White_Space.
  */
 final class CharClassTranslator {
@@ -29,7 +29,8 @@ final class CharClassTranslator {
 
     /**
      * A literal. Under Unicode case-insensitivity Python folds by lowercasing, so ẞ (U+1E9E) matches ß; Java
-     * compares upper and lower case of single chars and misses that one pair (notes §1), so spell it out.
+     * compares upper and lower case of single chars and misses that one pair (docs/python-regex.md §1), so spell it
+     * out.
      */
     static String literal(int codePoint, Flags flags) {
         boolean unicodeIgnoreCase = flags.ignoreCase() && !flags.ascii();

@@ -8,8 +8,10 @@ import tuplespace.pattern.PatternNode.SetItem;
 
 /**
  * A {@code [...]} set, after the set branch of CPython's {@code _parse}. Python reads {@code [}, {@code &&},
- * {@code --} inside a set as literal characters (with a FutureWarning), and a leading {@code ]} as a member;
- * the translator escapes every such character, so Java's nested-class and intersection syntax never applies.
+ * {@code --} inside a set as literal characters, and a leading {@code ]} as a member; the translator escapes every
+ * such character, so Java's nested-class and intersection syntax never applies. Where Python 3.11 only warns
+ * (a FutureWarning: a future version may read them as set operations) the pattern is valid, and the warning
+ * becomes a note with Python's text.
  */
 final class CharSetParser {
     private final PatternSource source;
@@ -26,7 +28,7 @@ final class CharSetParser {
     PatternNode parse(Flags flags) throws PatternException {
         int here = source.tell() - 1;
         if ("[".equals(source.peek())) {
-            state.warn("Possible nested set at position " + source.tell());
+            state.addNote("Possible nested set at position " + source.tell());
         }
         boolean negated = source.match("^");
         List<SetItem> items = new ArrayList<>();
@@ -62,7 +64,7 @@ final class CharSetParser {
             return escapes.classEscape(token);
         }
         if (afterFirst && token.length() == 1 && "-&~|".contains(token) && token.equals(source.peek())) {
-            state.warn("Possible set " + operationName(token) + " at position " + (source.tell() - 1));
+            state.addNote("Possible set " + operationName(token) + " at position " + (source.tell() - 1));
         }
         return new SetItem.Char(token.codePointAt(0));
     }
@@ -73,7 +75,7 @@ final class CharSetParser {
             last = escapes.classEscape(that);
         } else {
             if (that.equals("-")) {
-                state.warn("Possible set difference at position " + (source.tell() - 2));
+                state.addNote("Possible set difference at position " + (source.tell() - 2));
             }
             last = new SetItem.Char(that.codePointAt(0));
         }

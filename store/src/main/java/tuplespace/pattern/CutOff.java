@@ -11,10 +11,10 @@ public enum CutOff {
      * Matching one pattern against one text (a key's or a value's text form) took longer than the match budget:
      * catastrophic backtracking, most likely. Trying again will not help; the pattern must change.
      */
-    SUBJECT_BUDGET,
+    MATCH_BUDGET,
     /**
      * The request as a whole used more CPU time than the request limit: it covers too many pairs. A narrower key
      * pattern helps, above all one that starts with a literal key prefix, which is answered from the index.
      */
-    REQUEST_LIMIT
+    REQUEST_CPU_LIMIT
 }

@@ -3,7 +3,7 @@ package tuplespace.pattern;
 /**
  * The text as java.util.regex sees it: every {@value #CHECK_INTERVAL} reads of {@code charAt} it reads the budget's
  * clock and throws if the text's match budget or the request limit is spent. java.util.regex has no timeout API, but
- * its Matcher reads the input only through this interface, so this bounds catastrophic backtracking (notes §2.2).
+ * its Matcher reads the input only through this interface, so this bounds catastrophic backtracking (docs/python-regex.md §2).
  *
  * <p>The text's clock starts at the first check, not at the first read, so that the many short texts never read a
  * clock at all; the time of the first interval of reads is not charged (see {@link MatchBudget}).

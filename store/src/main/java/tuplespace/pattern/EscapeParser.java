@@ -9,8 +9,8 @@ import tuplespace.pattern.PatternNode.SetItem;
 /**
  * Backslash escapes, after CPython's {@code _escape} (in a pattern) and {@code _class_escape} (inside a set).
  * Python accepts only a whitelist of letter escapes; everything else with an ASCII letter is "bad escape"
- * (notes §1: Java's {@code \e \h \Q \p \z \G ...} must be refused). Octal and numeric escapes are decoded
- * here, so java.util.regex never sees an ambiguous {@code \141}.
+ * (docs/python-regex.md §1: Java's {@code \e \h \Q \p \z \G ...} must be refused). Octal and numeric escapes
+ * are decoded here, so java.util.regex never sees an ambiguous {@code \141}.
  */
 final class EscapeParser {
     private final PatternSource source;

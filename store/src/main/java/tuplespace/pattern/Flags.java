@@ -3,7 +3,7 @@ package tuplespace.pattern;
 /**
  * The Python flags in effect at one point of a pattern. Python's {@code i s m a} can change per scope
  * ({@code (?i:...)}), so every flag-sensitive node carries the flags it was parsed under; the translator
- * then never depends on java.util.regex flag scoping, which differs (notes §1).
+ * then never depends on java.util.regex flag scoping, which differs (docs/python-regex.md §1).
  */
 record Flags(boolean ignoreCase, boolean ascii, boolean dotAll, boolean multiline, boolean verbose) {
     static final Flags NONE = new Flags(false, false, false, false, false);

@@ -2,7 +2,8 @@ package tuplespace.pattern;
 
 /**
  * The letters of {@code (?aiLmsux)} and {@code (?flags-flags:...)}, after CPython's {@code _parse_flags}.
- * Flag letters are Python's, never passed to Java: Java's {@code u} and {@code U} mean other things (notes §1).
+ * Flag letters are Python's, never passed to Java: Java's {@code u} and {@code U} mean other things
+ * (docs/python-regex.md §1).
  */
 final class InlineFlags {
     private InlineFlags() {

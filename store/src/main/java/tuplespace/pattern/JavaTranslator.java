@@ -3,15 +3,19 @@ package tuplespace.pattern;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import tuplespace.pattern.PatternNode.RepeatMode;
 
 /**
- * Emits a parse tree as a java.util.regex pattern with Python's meaning (notes §1, design (a)):
+ * Emits a parse tree as a java.util.regex pattern with Python's meaning (docs/python-regex.md §1):
  * anchors are spelled out ({@code $} is "before a final \n or at the end", multiline {@code ^} also matches
  * after a trailing newline), {@code \b} is built from Python's word class, case-insensitivity is switched per
  * atom with Java inline flags, and conditionals {@code (?(k)yes|no)} become a test of an empty helper group
  * placed at the end of group k. Compile the result with UNICODE_CHARACTER_CLASS | UNIX_LINES.
+ *
+ * <p>Captures follow Python's: a repeated group with groups inside is emitted so that Java restores their captures
+ * when it gives back an iteration (see {@link #emitRepeatedGroup}).
  */
 final class JavaTranslator {
     private enum CaseMode { OFF, ASCII, UNICODE, UNKNOWN }
@@ -21,16 +25,21 @@ final class JavaTranslator {
     private final Set<Integer> conditionalTargets;
     private final StringBuilder out = new StringBuilder();
     private final String source;
+    /** Whether a backreference or a conditional reads a capture again: only then can a stale capture show. */
+    private final boolean readsCaptures;
     private CaseMode caseMode = CaseMode.OFF;
     private int nextJavaGroup = 1;
 
-    private JavaTranslator(Set<Integer> conditionalTargets, String source) {
+    private JavaTranslator(Set<Integer> conditionalTargets, String source, boolean readsCaptures) {
         this.conditionalTargets = conditionalTargets;
         this.source = source;
+        this.readsCaptures = readsCaptures;
     }
 
     static String translate(PatternParser.Parsed parsed, String source) throws PatternException {
-        JavaTranslator translator = new JavaTranslator(parsed.state().conditionalTargets(), source);
+        JavaTranslator translator = new JavaTranslator(parsed.state().conditionalTargets(), source,
+                contains(parsed.root(), node -> node instanceof PatternNode.Backref
+                        || node instanceof PatternNode.Conditional));
         translator.number(parsed.root());
         translator.emit(parsed.root());
         return translator.out.toString();
@@ -49,6 +58,14 @@ final class JavaTranslator {
             return;
         }
         children(node).forEach(this::number);
+    }
+
+    private static boolean contains(PatternNode node, Predicate<PatternNode> test) {
+        return test.test(node) || children(node).stream().anyMatch(child -> contains(child, test));
+    }
+
+    private static boolean isCapturingGroup(PatternNode node) {
+        return node instanceof PatternNode.Group && ((PatternNode.Group) node).number() != 0;
     }
 
     private static java.util.List<PatternNode> children(PatternNode node) {
@@ -117,7 +134,7 @@ final class JavaTranslator {
         } else if (node instanceof PatternNode.Backref) {
             PatternNode.Backref backref = (PatternNode.Backref) node;
             caseFor(backref.flags());
-            // The group keeps a digit that follows from being read as part of the number (notes §1).
+            // The group keeps a digit that follows from being read as part of the number (docs/python-regex.md §1).
             out.append("(?:\\").append(javaGroup.get(backref.group())).append(')');
         } else {
             emitConditional((PatternNode.Conditional) node);
@@ -172,7 +189,10 @@ final class JavaTranslator {
                 || body instanceof PatternNode.Any || body instanceof PatternNode.Group
                 || body instanceof PatternNode.Atomic || body instanceof PatternNode.Lookaround
                 || body instanceof PatternNode.Backref || body instanceof PatternNode.Conditional;
-        if (atom) {
+        if (body instanceof PatternNode.Group && readsCaptures && repeat.max() > 1
+                && repeat.mode() != RepeatMode.POSSESSIVE) {
+            emitRepeatedGroup((PatternNode.Group) body);
+        } else if (atom) {
             emit(body); // a case switch, if any, lands before the atom, so Java keeps its fast single-atom loops
         } else {
             wrap("(?:", body, ")");
@@ -182,6 +202,31 @@ final class JavaTranslator {
             out.append('?');
         } else if (repeat.mode() == RepeatMode.POSSESSIVE) {
             out.append('+');
+        }
+    }
+
+    /**
+     * A group under a repeating quantifier, in a pattern that reads captures again. When the group's body has one
+     * width (no alternation, no variable repeat) Java runs the repeat with a shortcut loop (GroupCurly) that
+     * restores the group's own capture when it gives back an iteration or fails, but not the captures of groups
+     * nested in it: {@code (?:(.)x)+\1.} would match "axbx" with {@code \1} still "b" from the iteration given
+     * back, where Python restores "a" and fails. An alternative that never matches, {@code |(?!)}, takes the
+     * shortcut away: Java's general loop restores every capture as it backtracks. It is slower (and recursive), so
+     * it is used only where a capture is nested and can be read again (a conditional's helper group counts as
+     * nested). A {@code ?} is no loop in Java, and nothing restores what a possessive repeat captured (a known gap).
+     */
+    private void emitRepeatedGroup(PatternNode.Group group) throws PatternException {
+        boolean nestedCapture = helperGroup.containsKey(group.number()) || contains(group.body(),
+                JavaTranslator::isCapturingGroup);
+        if (!nestedCapture) {
+            emit(group);
+            return;
+        }
+        String open = group.number() == 0 ? "(?:" : "(";
+        if (helperGroup.containsKey(group.number())) {
+            wrap(open + "(?:", group.body(), ")()|(?!))");
+        } else {
+            wrap(open, group.body(), "|(?!))");
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  *       so that a scan of a very large space cannot hold its thread for ever.</li>
  * </ul>
  * Past either, {@link PyPattern#fullMatches} throws {@link MatchBudgetExceededException} saying which
- * ({@link CutOff#SUBJECT_BUDGET} or {@link CutOff#REQUEST_LIMIT}).
+ * ({@link CutOff#MATCH_BUDGET} or {@link CutOff#REQUEST_CPU_LIMIT}).
  *
  * <p>The clock is kept off the common path. A text's own clock starts at its first check, after
  * {@value DeadlineCharSequence#CHECK_INTERVAL} character reads, and is read again at every further such interval:
@@ -79,7 +79,7 @@ public final class MatchBudget {
         long now = nanoClock.getAsLong();
         long used = now - requestStart;
         if (used >= requestLimitNanos) {
-            throw new MatchBudgetExceededException(CutOff.REQUEST_LIMIT, "the request took " + describe(used)
+            throw new MatchBudgetExceededException(CutOff.REQUEST_CPU_LIMIT, "the request took " + describe(used)
                     + " matching " + texts + " texts, more than its limit of " + describe(requestLimitNanos));
         }
         return now;
@@ -88,13 +88,13 @@ public final class MatchBudget {
     /** Checks the match budget of one text, {@code elapsed} nanoseconds after its clock started. */
     void checkText(long elapsed) {
         if (elapsed >= matchBudgetNanos) {
-            throw new MatchBudgetExceededException(CutOff.SUBJECT_BUDGET, "took more than its match budget of "
+            throw new MatchBudgetExceededException(CutOff.MATCH_BUDGET, "took more than its match budget of "
                     + describe(matchBudgetNanos) + " on one text (catastrophic backtracking?)");
         }
     }
 
     MatchBudgetExceededException stackExhausted() {
-        return new MatchBudgetExceededException(CutOff.SUBJECT_BUDGET, "ran out of stack within its match budget of "
+        return new MatchBudgetExceededException(CutOff.MATCH_BUDGET, "ran out of stack within its match budget of "
                 + describe(matchBudgetNanos) + " on one text (catastrophic backtracking or a very long text?)");
     }
 

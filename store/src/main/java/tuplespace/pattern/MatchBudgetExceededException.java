@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Thrown by {@link PyPattern#fullMatches} when a bound of its {@link MatchBudget} is passed, or the Java matcher
- * overflowed its stack (then {@link CutOff#SUBJECT_BUDGET}: that is catastrophic backtracking too). The message is a
+ * overflowed its stack (then {@link CutOff#MATCH_BUDGET}: that is catastrophic backtracking too). The message is a
  * sentence fit for a client warning; {@link #cutOff()} says which bound, for code. Stack trace disabled: it is thrown
  * on a hot path by design.
  */
@@ -21,7 +21,7 @@ public final class MatchBudgetExceededException extends RuntimeException {
         this.cutOff = cutOff;
     }
 
-    /** {@link CutOff#SUBJECT_BUDGET} or {@link CutOff#REQUEST_LIMIT}, never {@link CutOff#NONE}. */
+    /** {@link CutOff#MATCH_BUDGET} or {@link CutOff#REQUEST_CPU_LIMIT}, never {@link CutOff#NONE}. */
     public CutOff cutOff() {
         return cutOff;
     }

@@ -12,7 +12,8 @@ import tuplespace.pattern.PatternNode.Width;
 
 /**
  * What the parser remembers across the pattern, after CPython's {@code _parser.State}: groups opened and
- * closed (with their widths, for lookbehinds), names, global flags, and findings reported after parsing.
+ * closed (with their widths, for lookbehinds), names, global flags, findings reported after parsing, and
+ * notes (CPython's FutureWarnings).
  */
 final class ParseState {
     /** Python's MAXGROUPS on 64-bit builds. */
@@ -22,7 +23,7 @@ final class ParseState {
     private final Map<String, Integer> groupNames = new HashMap<>();
     private final Map<Integer, Integer> conditionalReferencePositions = new LinkedHashMap<>();
     private final Set<Integer> conditionalTargets = new LinkedHashSet<>();
-    private final List<String> warnings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private Integer lookbehindGroups;
     private int globalFlagBits;
     private boolean variableWidthLookbehind;
@@ -113,11 +114,12 @@ final class ParseState {
         return variableWidthLookbehind;
     }
 
-    void warn(String warning) {
-        warnings.add(warning);
+    /** Records what CPython would say as a FutureWarning: advice on a valid pattern, never a refusal. */
+    void addNote(String note) {
+        notes.add(note);
     }
 
-    List<String> warnings() {
-        return List.copyOf(warnings);
+    List<String> notes() {
+        return List.copyOf(notes);
     }
 }

@@ -9,7 +9,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A compiled Python-syntax regular expression, matched in full-match mode (SPEC §1:
  * {@code re.fullmatch(keyexp, text)}). Immutable, thread-safe. Built by parsing the pattern as CPython 3.11
- * would and translating it to java.util.regex (notes §2.3, design (a)); matching is bounded by a
+ * would and translating it to java.util.regex (docs/python-regex.md); matching is bounded by a
  * {@link MatchBudget}.
  */
 public final class PyPattern {
@@ -23,14 +23,17 @@ public final class PyPattern {
     private final Pattern javaPattern;
     private final Optional<String> literal;
     private final String literalPrefix;
-    private final List<String> warnings;
+    private final List<String> notes;
+    /** The fewest and most code points a full match can have (Python's getwidth(); MAXREPEAT: no bound). */
+    private final PatternNode.Width width;
 
-    private PyPattern(String source, Pattern javaPattern, PatternNode root, List<String> warnings) {
+    private PyPattern(String source, Pattern javaPattern, PatternNode root, List<String> notes) {
         this.source = source;
         this.javaPattern = javaPattern;
         this.literal = LiteralAnalysis.literal(root);
         this.literalPrefix = literal.orElseGet(() -> LiteralAnalysis.prefix(root));
-        this.warnings = List.copyOf(warnings);
+        this.notes = List.copyOf(notes);
+        this.width = Widths.of(root);
     }
 
     /** Compiles {@code source} as Python 3.11 {@code re} would. Results (and refusals) are cached. */
@@ -70,7 +73,7 @@ public final class PyPattern {
         }
         try {
             return new PyPattern(source, Pattern.compile(javaSource, JAVA_FLAGS), parsed.root(),
-                    parsed.state().warnings());
+                    parsed.state().notes());
         } catch (PatternSyntaxException javaRefusal) {
             // Python accepted it (we validated first), so this is a gap of ours, e.g. a backreference in a lookbehind.
             throw PatternException.unsupported("java.util.regex cannot express this pattern: "
@@ -94,12 +97,35 @@ public final class PyPattern {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(budget, "budget");
         budget.textStarted();
+        if (!lengthCanMatch(subject)) {
+            return false;
+        }
         try {
             return javaPattern.matcher(new DeadlineCharSequence(subject, budget)).matches();
         } catch (StackOverflowError deep) {
-            // Recoverable: the stack has unwound by the time we get here (notes §2.2).
+            // Recoverable: the stack has unwound by the time we get here (docs/python-regex.md §2).
             throw budget.stackExhausted();
         }
+    }
+
+    /**
+     * False when no full match can have the subject's length. CPython checks the minimum before it matches at all
+     * (the INFO block of a compiled pattern) and java.util.regex's {@code matches()} does not, so without this a
+     * short subject could cost Java all the backtracking of a nested pattern, and the whole budget, to find that
+     * four characters cannot match a pattern that needs five, where Python answers at once. The maximum is the same
+     * proof at the other end (Python does not use it): it can only turn a slow "no" into a quick one. Widths count
+     * code points, a subject's length UTF-16 units: at least as many, at most twice as many.
+     */
+    private boolean lengthCanMatch(CharSequence subject) {
+        int units = subject.length();
+        if (units < width.min() || (units < 2L * width.min() && codePoints(subject) < width.min())) {
+            return false;
+        }
+        return width.max() == PatternNode.MAXREPEAT || units <= width.max() || codePoints(subject) <= width.max();
+    }
+
+    private static int codePoints(CharSequence subject) {
+        return Character.codePointCount(subject, 0, subject.length());
     }
 
     /** Some(s) when the only string this pattern can full-match is exactly s; empty otherwise. */
@@ -112,9 +138,12 @@ public final class PyPattern {
         return literalPrefix;
     }
 
-    /** Warnings Python would print for this pattern (FutureWarning "Possible nested set at position 1"). */
-    public List<String> warnings() {
-        return warnings;
+    /**
+     * What CPython 3.11 says about this valid pattern as FutureWarnings, in its words and order ("Possible nested
+     * set at position 1"): advice for the client, never a reason to doubt a match. Empty for most patterns.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** The translated java.util.regex source, for diagnostics and tests. */

@@ -9,6 +9,7 @@ import tuplespace.pattern.CutOff;
 import tuplespace.pattern.MatchBudgetExceededException;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.pattern.PatternException;
+import tuplespace.pattern.PatternNotes;
 import tuplespace.pattern.PyPattern;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -113,7 +114,7 @@ final class Query {
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, matching.keyTurn);
         }
-        return new Result.Matched(matching.found, warnings());
+        return Result.Matched.of(matching.found, notes());
     }
 
     /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
@@ -132,7 +133,7 @@ final class Query {
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, matching.keyTurn);
         }
-        return new Result.Matched(matching.found, warnings());
+        return Result.Matched.of(matching.found, notes());
     }
 
     /** Matching pairs one by one for one answer, on one thread. */
@@ -163,13 +164,13 @@ final class Query {
     }
 
     private Result.Matched cutOff(MatchBudgetExceededException e, boolean onKey) {
-        if (e.cutOff() == CutOff.REQUEST_LIMIT) {
-            return Result.Matched.cutOff(CutOff.REQUEST_LIMIT, "request too large: " + e.getMessage()
+        if (e.cutOff() == CutOff.REQUEST_CPU_LIMIT) {
+            return Result.Matched.cutOff(CutOff.REQUEST_CPU_LIMIT, "request too large: " + e.getMessage()
                     + "; narrow the key pattern: one that starts with a literal key prefix (e.g. user,42,.*) is"
                     + " answered from the index, matching only the keys with that prefix");
         }
         String which = onKey ? "keyexp" : "valexp";
-        return Result.Matched.cutOff(CutOff.SUBJECT_BUDGET, which + " " + shown(onKey ? keyexp : valexp) + " "
+        return Result.Matched.cutOff(CutOff.MATCH_BUDGET, which + " " + shown(onKey ? keyexp : valexp) + " "
                 + e.getMessage());
     }
 
@@ -183,14 +184,9 @@ final class Query {
                 + codePoints + " characters)";
     }
 
-    /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
-    private Optional<String> warnings() {
-        List<String> warnings = new ArrayList<>();
-        if (keyPattern != null) {
-            keyPattern.warnings().forEach(w -> warnings.add("keyexp: " + w));
-        }
-        valuePattern.warnings().forEach(w -> warnings.add("valexp: " + w));
-        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
+    /** Advice of the pattern engine on patterns it accepted (CPython's FutureWarnings): the answer's note. */
+    private Optional<String> notes() {
+        return keyPattern == null ? PatternNotes.ofValuePattern(valuePattern) : PatternNotes.of(keyPattern, valuePattern);
     }
 
     private static PyPattern compile(String which, String pattern) throws Refused {

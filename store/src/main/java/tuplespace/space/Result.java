@@ -10,16 +10,21 @@ import tuplespace.tuple.Pair;
 public sealed interface Result permits Result.Matched, Result.NotUsed {
 
     /**
-     * GET and DELETE: the matching pairs in ascending order of the key's text form. {@code warning} says why the
-     * list is empty when a pattern was malformed or unsupported, or the request was cut off, and also carries what
-     * the pattern engine says about patterns it accepted. {@code cutOff} says, for code, whether and by which bound
-     * of the {@link tuplespace.pattern.MatchBudget} the request was cut off: a cut-off answers no pairs, changes
+     * GET and DELETE: the matching pairs in ascending order of the key's text form.
+     *
+     * <p>{@code warning} is set only when this is not the full answer: a pattern was malformed or unsupported, or the
+     * request was cut off, and the list is empty. {@code note} is advice about patterns that were accepted (CPython's
+     * FutureWarnings, e.g. "Possible nested set"): the answer is complete all the same, so a note never turns a valid
+     * pattern's answer into an apparent error (docs/protocol.md). {@code cutOff} says, for code, whether and by which
+     * bound of the {@link tuplespace.pattern.MatchBudget} the request was cut off: a cut-off answers no pairs, changes
      * nothing, and always has a warning.
      */
-    record Matched(List<Pair> pairs, Optional<String> warning, CutOff cutOff) implements Result {
+    record Matched(List<Pair> pairs, Optional<String> warning, Optional<String> note, CutOff cutOff)
+            implements Result {
         public Matched {
             pairs = List.copyOf(pairs);
             Objects.requireNonNull(warning, "warning");
+            Objects.requireNonNull(note, "note");
             Objects.requireNonNull(cutOff, "cutOff");
             if (cutOff != CutOff.NONE && (!pairs.isEmpty() || warning.isEmpty())) {
                 throw new IllegalArgumentException("expected a cut-off to answer no pairs and a warning, found "
@@ -27,18 +32,18 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
             }
         }
 
-        /** An answer that was not cut off. */
-        public Matched(List<Pair> pairs, Optional<String> warning) {
-            this(pairs, warning, CutOff.NONE);
+        public static Matched of(List<Pair> pairs) {
+            return of(pairs, Optional.empty());
         }
 
-        public static Matched of(List<Pair> pairs) {
-            return new Matched(pairs, Optional.empty());
+        /** The full answer, with the note on its patterns if there is one. */
+        public static Matched of(List<Pair> pairs, Optional<String> note) {
+            return new Matched(pairs, Optional.empty(), note, CutOff.NONE);
         }
 
         /** No pairs, because of what {@code warning} says (a refused pattern); not a cut-off. */
         public static Matched warning(String warning) {
-            return new Matched(List.of(), Optional.of(warning));
+            return new Matched(List.of(), Optional.of(warning), Optional.empty(), CutOff.NONE);
         }
 
         /** No pairs, because the request was cut off by {@code cutOff}, which {@code warning} explains. */
@@ -46,7 +51,7 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
             if (cutOff == CutOff.NONE) {
                 throw new IllegalArgumentException("expected the bound that cut the request off, found NONE");
             }
-            return new Matched(List.of(), Optional.of(warning), cutOff);
+            return new Matched(List.of(), Optional.of(warning), Optional.empty(), cutOff);
         }
     }
 

@@ -142,7 +142,7 @@ public final class TupleSpace {
                 unchanged.add(pair);
             }
         }
-        return remove(new Result.Matched(inKeyOrder(unchanged, changed.pairs()), changed.warning()));
+        return remove(new Result.Matched(inKeyOrder(unchanged, changed.pairs()), changed.warning(), found.note(), CutOff.NONE));
     }
 
     /** Removes the pairs of {@code matched}, which are present; the outcome answers them. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +52,8 @@ class MatchBudgetTest {
             (a|b)* ¦ a ¦ 200000 ¦ b
             (?:a|b)*c ¦ a ¦ 200000 ¦ b
             (a+)+$ ¦ a ¦ 40 ¦ !
+            (a+)+\\1 ¦ a ¦ 40 ¦ b
+            (?:(a)b)+\\1 ¦ ab ¦ 100000 ¦ a
             """)
     void catastrophicPatternsReturnWithinTheBudget(String pattern, String unit, int count, String tail)
             throws PatternException {
@@ -61,7 +64,7 @@ class MatchBudgetTest {
         try {
             compiled.fullMatches(subject, budget);
         } catch (MatchBudgetExceededException expected) {
-            assertThat(expected.cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
+            assertThat(expected.cutOff()).isEqualTo(CutOff.MATCH_BUDGET);
             assertThat(expected.getMessage()).contains("match budget of 100 ms on one text");
             assertThat(expected.getStackTrace()).isEmpty();
         }
@@ -100,7 +103,7 @@ class MatchBudgetTest {
         assertThatThrownBy(() -> pattern.fullMatches("a".repeat(3_500), budget))
                 .isInstanceOf(MatchBudgetExceededException.class)
                 .hasMessage("took more than its match budget of 100 ms on one text (catastrophic backtracking?)")
-                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.MATCH_BUDGET);
     }
 
     @Test
@@ -117,7 +120,45 @@ class MatchBudgetTest {
         assertThatThrownBy(() -> pattern.fullMatches("k,256", budget))
                 .isInstanceOf(MatchBudgetExceededException.class)
                 .hasMessage("the request took 10.0 s matching 256 texts, more than its limit of 10.0 s")
-                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.REQUEST_LIMIT);
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.REQUEST_CPU_LIMIT);
+    }
+
+    /**
+     * Work, not time: a clock that moves 1 ms each time it is read, and the matcher reads it once per
+     * {@value DeadlineCharSequence#CHECK_INTERVAL} characters, so a 20 ms budget allows about 19 000 character reads
+     * whatever the machine's speed. A pattern over a subject of a few characters needs a few dozen.
+     */
+    @ParameterizedTest(name = "{0} on {1} -> {2}")
+    @CsvSource(delimiter = '¦', textBlock = """
+            (a+)+\\1 ¦ aa ¦ true
+            (a+)+\\1 ¦ aaa ¦ true
+            (a+)+\\1 ¦ aaaaaaaa ¦ true
+            (a+)+\\1 ¦ aaab ¦ false
+            (a)+\\1 ¦ aa ¦ true
+            (a+)+ ¦ aa ¦ true
+            (a|aa)+\\1 ¦ aaaa ¦ true
+            (a+)++\\1 ¦ aa ¦ false
+            (?:(.)x)+\\1. ¦ axbxbb ¦ true
+            # shorter than any full match (as CPython checks first) or longer than any: no search at all
+            (a+)+\\1b{30} ¦ aaaaaaaaaaaaaaaaaaaaaaaa ¦ false
+            (a{1,3}){1,8}\\1 ¦ aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ¦ false
+            """)
+    void aShortSubjectCostsAFewStepsNotTheBudget(String pattern, String subject, boolean expected)
+            throws PatternException {
+        assertThat(PyPattern.compile(pattern).fullMatches(subject, steppingBudget())).isEqualTo(expected);
+    }
+
+    @Test
+    void theSteppingBudgetDoesCutOffExponentialWork() throws PatternException {
+        // the same measure stops (a+)+\1 where it is exponential, in Java as in CPython: a long run of a's, no match
+        PyPattern pattern = PyPattern.compile("(a+)+\\1");
+        assertThatThrownBy(() -> pattern.fullMatches("a".repeat(24) + "b", steppingBudget()))
+                .isInstanceOf(MatchBudgetExceededException.class);
+    }
+
+    private static MatchBudget steppingBudget() {
+        AtomicLong now = new AtomicLong();
+        return MatchBudget.of(Duration.ofMillis(20), Duration.ofSeconds(60), () -> now.getAndAdd(Duration.ofMillis(1).toNanos()));
     }
 
     @Test
@@ -129,7 +170,7 @@ class MatchBudgetTest {
         pattern.fullMatches("a".repeat(1_500), budget); // 120 ms
         assertThatThrownBy(() -> pattern.fullMatches("a".repeat(1_500), budget)) // 180 ms
                 .isInstanceOf(MatchBudgetExceededException.class)
-                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.REQUEST_LIMIT);
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.REQUEST_CPU_LIMIT);
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** One row per construct of the notes (§1): Python's verdict, written out so a reader sees the rule. */
+/** One row per construct of docs/python-regex.md §1: Python's verdict, written out so a reader sees the rule. */
 class PyPatternConstructTest {
 
     private static boolean fullMatches(String pattern, String subject) throws PatternException {
@@ -65,6 +65,25 @@ class PyPatternConstructTest {
             []a] ¦ ] ¦ true
             a\\.b ¦ a.b ¦ true
             a\\.b ¦ axb ¦ false
+            # a backreference after a repeated group: only a few steps on a short subject
+            (a+)+\\1 ¦ aa ¦ true
+            (a+)+\\1 ¦ aaab ¦ false
+            (a)+\\1 ¦ aa ¦ true
+            (a+)++\\1 ¦ aa ¦ false
+            # giving back an iteration gives back the captures made in it, nested groups' too
+            (?:(.)x)+\\1. ¦ axbx ¦ false
+            ((.)x)+\\2. ¦ axbx ¦ false
+            (?:(.)x){1,2}\\1. ¦ axbx ¦ false
+            (?:(..))+\\1 ¦ aaab ¦ false
+            ((()){2}|\\3.) ¦ a ¦ false
+            (?:(.)x)+\\1. ¦ axbxbb ¦ true
+            ((a)x)*(?(2)a|b) ¦ axaxa ¦ true
+            ((a)x|bx)*(?(2)a|b) ¦ bxb ¦ true
+            # a full match's length is counted in code points, as Python counts: an astral character is one
+            (?:..){2} ¦ \uD83D\uDE00\uD83D\uDE00 ¦ false
+            (?:..){2} ¦ \uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00 ¦ true
+            .{1,2} ¦ \uD83D\uDE00\uD83D\uDE00 ¦ true
+            .{1,2} ¦ a\uD83D\uDE00\uD83D\uDE00 ¦ false
             """)
     void constructBehavesAsInPython(String pattern, String subject, boolean expected) throws PatternException {
         assertThat(fullMatches(unescape(pattern), unescape(subject))).isEqualTo(expected);
@@ -125,10 +144,45 @@ class PyPatternConstructTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} is valid, noted \"{1}\"")
+    @CsvSource(delimiter = '¦', quoteCharacter = '\'', textBlock = """
+            # pattern ¦ CPython 3.11's FutureWarnings, '; '-joined ¦ subject ¦ Python's match
+            [[] ¦ Possible nested set at position 1 ¦ [ ¦ true
+            [[a] ¦ Possible nested set at position 1 ¦ a ¦ true
+            [[[] ¦ Possible nested set at position 1 ¦ [ ¦ true
+            [[:alpha:]] ¦ Possible nested set at position 1 ¦ a] ¦ true
+            [a&&b] ¦ Possible set intersection at position 2 ¦ b ¦ true
+            [a&&] ¦ Possible set intersection at position 2 ¦ & ¦ true
+            [-&&] ¦ Possible set intersection at position 2 ¦ - ¦ true
+            []&&] ¦ Possible set intersection at position 2 ¦ ] ¦ true
+            [a||b] ¦ Possible set union at position 2 ¦ | ¦ true
+            [a~~b] ¦ Possible set symmetric difference at position 2 ¦ ~ ¦ true
+            [a-b--c] ¦ Possible set difference at position 4 ¦ 5 ¦ true
+            [+--] ¦ Possible set difference at position 2 ¦ , ¦ true
+            [a&&&b] ¦ Possible set intersection at position 2; Possible set intersection at position 3 ¦ a ¦ true
+            [[a&&b] ¦ Possible nested set at position 1; Possible set intersection at position 3 ¦ c ¦ false
+            user,[[1] ¦ Possible nested set at position 6 ¦ user,1 ¦ true
+            # look-alikes Python does not warn about
+            [a[] ¦ '' ¦ [ ¦ true
+            [^[] ¦ '' ¦ a ¦ true
+            [&&] ¦ '' ¦ & ¦ true
+            [--a] ¦ '' ¦ 5 ¦ true
+            [a|b] ¦ '' ¦ | ¦ true
+            (?x)[ [ ] ¦ '' ¦ [ ¦ true
+            """)
+    void patternsPythonOnlyWarnsAboutAreValidAndCarryItsWordsAsNotes(String pattern, String notes, String subject,
+            boolean expected) throws PatternException {
+        PyPattern compiled = PyPattern.compile(pattern);
+        assertThat(String.join("; ", compiled.notes())).isEqualTo(notes);
+        assertThat(compiled.fullMatches(subject, MatchBudget.unlimited())).isEqualTo(expected);
+    }
+
     @Test
-    void futureWarningsAreReported() throws PatternException {
-        assertThat(PyPattern.compile("[[a]").warnings()).containsExactly("Possible nested set at position 1");
-        assertThat(PyPattern.compile("[a&&b]").warnings()).containsExactly("Possible set intersection at position 2");
+    void capturesAreRestoredTheSlowWayOnlyWhereABackreferenceOrConditionalReadsThem() throws PatternException {
+        // Java's shortcut loop for a fixed-width repeated group is right as long as no nested capture is read again
+        assertThat(PyPattern.compile("(?:(.)x)+").javaSource()).doesNotContain("(?!)");
+        assertThat(PyPattern.compile("(?:(.)x)+\\1").javaSource()).contains("|(?!))+");
+        assertThat(PyPattern.compile("(.x)+\\1").javaSource()).doesNotContain("(?!)"); // no group nested in it
     }
 
     /** CSV cells spell control characters as \n, \r and \\uXXXX; turn them into the characters. */

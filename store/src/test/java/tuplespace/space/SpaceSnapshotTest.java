@@ -96,7 +96,7 @@ class SpaceSnapshotTest {
             space.store("k," + i, "v");
         }
         MatchBudget spent = MatchBudget.of(Duration.ofSeconds(1), Duration.ZERO, System::nanoTime);
-        assertThat(space.snapshot().find(".*", ".*", spent).cutOff()).isEqualTo(CutOff.REQUEST_LIMIT);
+        assertThat(space.snapshot().find(".*", ".*", spent).cutOff()).isEqualTo(CutOff.REQUEST_CPU_LIMIT);
     }
 
     @Test
@@ -185,7 +185,7 @@ class SpaceSnapshotTest {
         TupleSpace space = users();
         long digest = space.digest();
         try (ChangeRecorder changes = space.recordChanges()) {
-            Result.Matched cutOff = Result.Matched.cutOff(CutOff.REQUEST_LIMIT, "request too large");
+            Result.Matched cutOff = Result.Matched.cutOff(CutOff.REQUEST_CPU_LIMIT, "request too large");
             Outcome outcome = space.deleteFound(DELETE_USERS, cutOff, changes, MatchBudget.unlimited());
             assertThat(outcome.result()).isEqualTo(cutOff);
             assertThat(outcome.effect().isEmpty()).isTrue();
@@ -205,7 +205,7 @@ class SpaceSnapshotTest {
             MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), Duration.ofSeconds(1),
                     () -> nanos.getAndAdd(1_000_000));
             Outcome cut = space.deleteFound(catastrophic, candidates, changes, budget);
-            assertThat(((Result.Matched) cut.result()).cutOff()).isEqualTo(CutOff.SUBJECT_BUDGET);
+            assertThat(((Result.Matched) cut.result()).cutOff()).isEqualTo(CutOff.MATCH_BUDGET);
             assertThat(cut.effect().isEmpty()).isTrue();
         }
         assertThat(space.size()).isEqualTo(6);

@@ -33,7 +33,7 @@ class AnswerFrameDecoderTest {
     @Test
     void answersSplitAcrossReadsAreReassembled() {
         EmbeddedChannel channel = new EmbeddedChannel(new AnswerFrameDecoder());
-        String answer = "ok 1 pair\n  é,٣ x\nwarning: w\nend\n";
+        String answer = "ok 1 pair\n  é,٣ x\nwarning: w\nnote: n\nend\n";
         byte[] bytes = (answer + "{\"status\":\"ok\"}\n").getBytes(StandardCharsets.UTF_8);
         for (byte b : bytes) { // one byte at a time, splitting a multi-byte character too
             channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
