@@ -74,9 +74,13 @@ final class MatchClock {
         return threadCpuNanos.isPresent();
     }
 
-    /** A budget of {@code limit} starting now, for one request on the calling thread. */
+    /**
+     * A budget of {@code limit} starting now, for one request on the calling thread: {@code limit} for matching one
+     * text, and (until long scans leave the event loop) {@code limit} for the whole request as well, as before the
+     * store told the two apart.
+     */
     MatchBudget budget(Duration limit) {
-        return MatchBudget.of(limit, charged(limit.toNanos()));
+        return MatchBudget.of(limit, limit, charged(limit.toNanos()));
     }
 
     /** Nanoseconds charged since now: CPU time, read only once the cheap wall clock could not rule a cut-off out. */

@@ -81,13 +81,15 @@ class MatchClockTest {
         assertThat(answer).isEqualTo("{\"status\":\"ok\",\"pairs\":[[[\"o7\",\"88\"],[\"v\"]]]}\n");
         assertThat(state.space().size()).isZero();
 
-        // The same stall on the wall clock alone is what cut the reviewer's DELETE off (this test's control).
+        // The same stall on the wall clock alone is what cut the reviewer's DELETE off. Since the store bounds each
+        // text on its own and reads the clock only inside long texts and every few hundred texts, a one-text request
+        // reads it just once, as it starts: not even the wall clock cuts it off now.
         ReplicatedState control = stateWithTheReviewersPair();
-        String cutOff = new ExactlyOnceRequests(control, new CodecRequestEvaluator(), LIMIT,
+        String wallOnly = new ExactlyOnceRequests(control, new CodecRequestEvaluator(), LIMIT,
                 new MatchClock(() -> wall.addAndGet(SECOND), Optional.empty()))
                 .handle(new Frame.Request(1, 1, 0, "{\"op\":\"DELETE\",\"key\":\"o7,88\",\"value\":\".*\"}")).answer();
-        assertThat(cutOff).contains("budget");
-        assertThat(control.space().size()).isEqualTo(1);
+        assertThat(wallOnly).isEqualTo(answer);
+        assertThat(control.space().size()).isZero();
     }
 
     @Test
