@@ -41,6 +41,8 @@ final class Query {
     private final byte[] literalKey;
     /** What every key the key pattern matches starts with (empty: anything), when there is no literal key. */
     private final byte[] keyPrefix;
+    /** What the pattern engine had to say about the patterns it accepted (e.g. a flag it ignores). */
+    private final Optional<String> warnings;
 
     private Query(String keyexp, String valexp, String refusal, PyPattern keyPattern, PyPattern valuePattern,
             byte[] literalKey, byte[] keyPrefix) {
@@ -51,6 +53,7 @@ final class Query {
         this.valuePattern = valuePattern;
         this.literalKey = literalKey;
         this.keyPrefix = keyPrefix;
+        this.warnings = refusal == null ? engineWarnings(keyPattern, valuePattern) : Optional.empty();
     }
 
     /** The query of a GET or DELETE; one that refuses a pattern answers every question with the refusal's warning. */
@@ -113,7 +116,7 @@ final class Query {
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, matching.keyTurn);
         }
-        return new Result.Matched(matching.found, warnings());
+        return new Result.Matched(matching.found, warnings);
     }
 
     /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
@@ -132,14 +135,14 @@ final class Query {
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, matching.keyTurn);
         }
-        return new Result.Matched(matching.found, warnings());
+        return new Result.Matched(matching.found, warnings);
     }
 
     /** Matching pairs one by one for one answer, on one thread. */
     private final class Matching {
         final MatchBudget budget;
-        final List<Pair> found = new ArrayList<>();
         final AsciiSubject subject = new AsciiSubject();
+        List<Pair> found = List.of();
         /** Whether the key pattern is being matched (else the value pattern): what a cut-off warning names. */
         boolean keyTurn;
 
@@ -148,16 +151,27 @@ final class Query {
         }
 
         void offer(byte[] key, byte[] value) {
-            keyTurn = true;
-            CharSequence keyText = subject.of(key);
-            if (keyPattern == null ? !Arrays.equals(key, literalKey) : !keyPattern.fullMatches(keyText, budget)) {
-                return;
+            String keyText;
+            if (keyPattern == null) {
+                if (!Arrays.equals(key, literalKey)) {
+                    return;
+                }
+                keyText = keyexp; // a plain literal key pattern is the key's text form
+            } else {
+                keyTurn = true;
+                CharSequence subjectKey = subject.of(key);
+                if (!keyPattern.fullMatches(subjectKey, budget)) {
+                    return;
+                }
+                keyText = subjectKey.toString(); // before the subject is pointed at anything else
             }
-            String keyString = keyText.toString(); // before the subject is pointed at anything else
             String valueText = StoredPairs.text(value);
             keyTurn = false;
             if (valuePattern.fullMatches(valueText, budget)) {
-                found.add(new Pair(Tuple.parse(keyString), Tuple.parse(valueText)));
+                if (found.isEmpty()) {
+                    found = new ArrayList<>();
+                }
+                found.add(new Pair(Tuple.parse(keyText), Tuple.parse(valueText)));
             }
         }
     }
@@ -183,14 +197,15 @@ final class Query {
                 + codePoints + " characters)";
     }
 
-    /** What the pattern engine had to say about patterns it did accept (e.g. a flag it ignores). */
-    private Optional<String> warnings() {
-        List<String> warnings = new ArrayList<>();
-        if (keyPattern != null) {
-            keyPattern.warnings().forEach(w -> warnings.add("keyexp: " + w));
+    private static Optional<String> engineWarnings(PyPattern keyPattern, PyPattern valuePattern) {
+        List<String> keyWarnings = keyPattern == null ? List.of() : keyPattern.warnings();
+        if (keyWarnings.isEmpty() && valuePattern.warnings().isEmpty()) {
+            return Optional.empty();
         }
+        List<String> warnings = new ArrayList<>();
+        keyWarnings.forEach(w -> warnings.add("keyexp: " + w));
         valuePattern.warnings().forEach(w -> warnings.add("valexp: " + w));
-        return warnings.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", warnings));
+        return Optional.of(String.join("; ", warnings));
     }
 
     private static PyPattern compile(String which, String pattern) throws Refused {
