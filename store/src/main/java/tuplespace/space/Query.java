@@ -99,6 +99,9 @@ final class Query {
         if (refusal != null) {
             return Result.Matched.warning(refusal);
         }
+        if (keyPattern == null) {
+            return findPlainLiteral(pairs, budget);
+        }
         Matching matching = new Matching(budget);
         try {
             if (literalKey != null) {
@@ -117,6 +120,23 @@ final class Query {
             return cutOff(e, matching.keyTurn);
         }
         return new Result.Matched(matching.found, warnings);
+    }
+
+    /** GET of one exact key, the commonest read: one lookup, and the value matched if the key is there. */
+    private Result.Matched findPlainLiteral(TreeView pairs, MatchBudget budget) {
+        byte[] value = pairs.get(literalKey);
+        if (value == null) {
+            return new Result.Matched(List.of(), warnings);
+        }
+        String valueText = StoredPairs.text(value);
+        try {
+            if (!valuePattern.fullMatches(valueText, budget)) {
+                return new Result.Matched(List.of(), warnings);
+            }
+        } catch (MatchBudgetExceededException e) {
+            return cutOff(e, false);
+        }
+        return new Result.Matched(List.of(new Pair(Tuple.parse(keyexp), Tuple.parse(valueText))), warnings);
     }
 
     /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
