@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 public final class MatchBudget {
 
     /** How many texts a request matches between two readings of the request's clock. A power of two. */
-    static final int TEXTS_PER_CHECK = 256;
+    static final int TEXTS_PER_CHECK = 1024;
 
     private final long matchBudgetNanos;
     private final long requestLimitNanos;
