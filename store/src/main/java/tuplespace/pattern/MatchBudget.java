@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 public final class MatchBudget {
 
     /** How many texts a request matches between two readings of the request's clock. A power of two. */
-    static final int TEXTS_PER_CHECK = 256;
+    static final int TEXTS_PER_CHECK = 1024;
 
     private final long matchBudgetNanos;
     private final long requestLimitNanos;
@@ -56,9 +56,14 @@ public final class MatchBudget {
         return new MatchBudget(nanos("match budget", matchBudget), nanos("request limit", requestLimit), nanoClock);
     }
 
-    /** A budget that never runs out; for tests and trusted callers only. It reads no clock. */
+    private static final MatchBudget UNLIMITED = new MatchBudget(Long.MAX_VALUE, Long.MAX_VALUE, () -> 0L);
+
+    /**
+     * A budget that never runs out; for tests and trusted callers only. It reads no clock and, counting nothing, stays
+     * as it is: one instance serves every request on every thread.
+     */
     public static MatchBudget unlimited() {
-        return new MatchBudget(Long.MAX_VALUE, Long.MAX_VALUE, () -> 0L);
+        return UNLIMITED;
     }
 
     /** Whether the request limit is spent, as the clock reads now. */
@@ -69,6 +74,9 @@ public final class MatchBudget {
 
     /** Called as a match of one text begins: every {@value #TEXTS_PER_CHECK}th text checks the request limit. */
     void textStarted() {
+        if (requestLimitNanos == Long.MAX_VALUE) {
+            return; // no limit to check (and the unlimited budget is shared: it must not change)
+        }
         if ((++texts & (TEXTS_PER_CHECK - 1)) == 0) {
             readClock();
         }

@@ -54,7 +54,25 @@ final class ByteTree {
 
     /** Sets {@code key} to {@code value}; returns the value it replaced, or null when the key was absent. */
     byte[] put(byte[] key, byte[] value) {
+        return write(key, value, true, true);
+    }
+
+    /** Adds {@code key} with {@code value} if absent; returns null when it did, else the value present (unchanged). */
+    byte[] putIfAbsent(byte[] key, byte[] value) {
+        return write(key, value, true, false);
+    }
+
+    /** Sets the value of {@code key} if present; returns the value it replaced, or null (nothing changed). */
+    byte[] replace(byte[] key, byte[] value) {
+        return write(key, value, false, true);
+    }
+
+    /** One descent for each of the three: {@code insert} an absent key, {@code replace} a present key's value. */
+    private byte[] write(byte[] key, byte[] value, boolean insert, boolean replace) {
         int index = descend(key).search(key);
+        if (index >= 0 ? !replace : !insert) {
+            return index >= 0 ? path[height].value(index) : null; // nothing to change, nothing copied
+        }
         own();
         TreeNode leaf = path[height];
         if (index >= 0) {

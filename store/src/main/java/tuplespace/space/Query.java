@@ -42,6 +42,8 @@ final class Query {
     private final byte[] literalKey;
     /** What every key the key pattern matches starts with (empty: anything), when there is no literal key. */
     private final byte[] keyPrefix;
+    /** Advice of the pattern engine on the patterns it accepted (CPython's FutureWarnings): the answer's note. */
+    private final Optional<String> note;
 
     private Query(String keyexp, String valexp, String refusal, PyPattern keyPattern, PyPattern valuePattern,
             byte[] literalKey, byte[] keyPrefix) {
@@ -52,6 +54,8 @@ final class Query {
         this.valuePattern = valuePattern;
         this.literalKey = literalKey;
         this.keyPrefix = keyPrefix;
+        this.note = refusal != null ? Optional.empty()
+                : keyPattern == null ? PatternNotes.ofValuePattern(valuePattern) : PatternNotes.of(keyPattern, valuePattern);
     }
 
     /** The query of a GET or DELETE; one that refuses a pattern answers every question with the refusal's warning. */
@@ -97,6 +101,9 @@ final class Query {
         if (refusal != null) {
             return Result.Matched.warning(refusal);
         }
+        if (keyPattern == null) {
+            return findPlainLiteral(pairs, budget);
+        }
         Matching matching = new Matching(budget);
         try {
             if (literalKey != null) {
@@ -114,7 +121,24 @@ final class Query {
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, matching.keyTurn);
         }
-        return Result.Matched.of(matching.found, notes());
+        return Result.Matched.of(matching.found, note);
+    }
+
+    /** GET of one exact key, the commonest read: one lookup, and the value matched if the key is there. */
+    private Result.Matched findPlainLiteral(TreeView pairs, MatchBudget budget) {
+        byte[] value = pairs.get(literalKey);
+        if (value == null) {
+            return Result.Matched.of(List.of(), note);
+        }
+        String valueText = StoredPairs.text(value);
+        try {
+            if (!valuePattern.fullMatches(valueText, budget)) {
+                return Result.Matched.of(List.of(), note);
+            }
+        } catch (MatchBudgetExceededException e) {
+            return cutOff(e, false);
+        }
+        return Result.Matched.of(List.of(new Pair(Tuple.parse(keyexp), Tuple.parse(valueText))), note);
     }
 
     /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
@@ -133,14 +157,14 @@ final class Query {
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, matching.keyTurn);
         }
-        return Result.Matched.of(matching.found, notes());
+        return Result.Matched.of(matching.found, note);
     }
 
     /** Matching pairs one by one for one answer, on one thread. */
     private final class Matching {
         final MatchBudget budget;
-        final List<Pair> found = new ArrayList<>();
         final AsciiSubject subject = new AsciiSubject();
+        List<Pair> found = List.of();
         /** Whether the key pattern is being matched (else the value pattern): what a cut-off warning names. */
         boolean keyTurn;
 
@@ -149,16 +173,27 @@ final class Query {
         }
 
         void offer(byte[] key, byte[] value) {
-            keyTurn = true;
-            CharSequence keyText = subject.of(key);
-            if (keyPattern == null ? !Arrays.equals(key, literalKey) : !keyPattern.fullMatches(keyText, budget)) {
-                return;
+            String keyText;
+            if (keyPattern == null) {
+                if (!Arrays.equals(key, literalKey)) {
+                    return;
+                }
+                keyText = keyexp; // a plain literal key pattern is the key's text form
+            } else {
+                keyTurn = true;
+                CharSequence subjectKey = subject.of(key);
+                if (!keyPattern.fullMatches(subjectKey, budget)) {
+                    return;
+                }
+                keyText = subjectKey.toString(); // before the subject is pointed at anything else
             }
-            String keyString = keyText.toString(); // before the subject is pointed at anything else
             String valueText = StoredPairs.text(value);
             keyTurn = false;
             if (valuePattern.fullMatches(valueText, budget)) {
-                found.add(new Pair(Tuple.parse(keyString), Tuple.parse(valueText)));
+                if (found.isEmpty()) {
+                    found = new ArrayList<>();
+                }
+                found.add(new Pair(Tuple.parse(keyText), Tuple.parse(valueText)));
             }
         }
     }
@@ -184,10 +219,6 @@ final class Query {
                 + codePoints + " characters)";
     }
 
-    /** Advice of the pattern engine on patterns it accepted (CPython's FutureWarnings): the answer's note. */
-    private Optional<String> notes() {
-        return keyPattern == null ? PatternNotes.ofValuePattern(valuePattern) : PatternNotes.of(keyPattern, valuePattern);
-    }
 
     private static PyPattern compile(String which, String pattern) throws Refused {
         try {

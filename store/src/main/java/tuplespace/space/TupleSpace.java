@@ -176,20 +176,35 @@ public final class TupleSpace {
             Optional<Pair> pair = given.get(i);
             // SPEC §1: PUT uses a pair whose key is absent, POST one whose key is present, in list order, so a
             // key given twice in one PUT is added once and the second is not used.
-            if (pair.isEmpty() || containsKey(pair.get().key().text()) == addAbsent) {
+            if (pair.isEmpty() || !write(pair.get().key().text(), pair.get().value().text(), addAbsent)) {
                 notUsed.add(i);
                 continue;
             }
-            store(pair.get().key().text(), pair.get().value().text());
             written.add(pair.get());
         }
         return new Outcome(new Result.NotUsed(notUsed), new Effect(List.of(), written));
     }
 
+    /** Adds an absent key ({@code addAbsent}) or updates a present one, in one lookup; true when it did. */
+    private boolean write(String keyText, String valueText, boolean addAbsent) {
+        byte[] key = StoredPairs.utf8(keyText);
+        byte[] value = StoredPairs.utf8(valueText);
+        byte[] previous = addAbsent ? pairs.putIfAbsent(key, value) : pairs.replace(key, value);
+        if ((previous == null) != addAbsent) {
+            return false;
+        }
+        changed(keyText, key, valueText, previous);
+        return true;
+    }
+
     /** Sets key to value; package-private so that {@link SpaceFile} can fill a space without copies. */
     void store(String keyText, String valueText) {
         byte[] key = StoredPairs.utf8(keyText);
-        byte[] previous = pairs.put(key, StoredPairs.utf8(valueText));
+        changed(keyText, key, valueText, pairs.put(key, StoredPairs.utf8(valueText)));
+    }
+
+    /** Keeps the digest and the open recorders up to date with a key now set to a value (replacing {@code previous}). */
+    private void changed(String keyText, byte[] key, String valueText, byte[] previous) {
         if (previous != null) {
             digest.remove(keyText, previous);
         }

@@ -49,7 +49,11 @@ class ByteTreeTest {
             int choice = random.nextInt(10);
             if (choice < 5) {
                 byte[] value = ("v" + i).getBytes(StandardCharsets.US_ASCII);
-                same(tree.put(key, value), model.put(key, value), "put", i);
+                switch (choice % 3) {
+                    case 0 -> same(tree.putIfAbsent(key, value), model.putIfAbsent(key, value), "putIfAbsent", i);
+                    case 1 -> same(tree.replace(key, value), model.replace(key, value), "replace", i);
+                    default -> same(tree.put(key, value), model.put(key, value), "put", i);
+                }
             } else if (choice < 6 + removeWeight) {
                 same(tree.remove(key), model.remove(key), "remove", i);
             } else if (choice < 9) {

@@ -260,15 +260,15 @@ class TupleSpaceTest {
             space.store("k," + i, "v" + i);
         }
         long digest = space.digest();
-        // 1 ms per reading, a reading every 256 texts: a 10 ms limit runs out after about 2,560 texts
-        MatchBudget budget = MatchBudget.of(Duration.ofSeconds(1), Duration.ofMillis(10), millisecondPerReading());
+        // 1 ms per reading, a reading every 1024 texts (two per pair): a 4 ms limit runs out after 4,096 texts
+        MatchBudget budget = MatchBudget.of(Duration.ofSeconds(1), Duration.ofMillis(4), millisecondPerReading());
         Outcome outcome = space.apply(new Command.Delete(".*", ".*"), budget);
         Result.Matched matched = (Result.Matched) outcome.result();
         assertThat(matched.pairs()).isEmpty();
         assertThat(matched.cutOff()).isEqualTo(CutOff.REQUEST_CPU_LIMIT);
         assertThat(matched.warning()).hasValueSatisfying(w -> assertThat(w)
-                .startsWith("request too large: the request took 10 ms matching ")
-                .contains("more than its limit of 10 ms").contains("literal key prefix"));
+                .startsWith("request too large: the request took 4 ms matching 4096 texts, more than its limit of 4 ms")
+                .contains("literal key prefix"));
         assertThat(outcome.effect().isEmpty()).isTrue();
         assertThat(space.size()).isEqualTo(5_000);
         assertThat(space.digest()).isEqualTo(digest);
