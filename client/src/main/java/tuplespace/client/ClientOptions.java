@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import tuplespace.codec.frame.FrameCodec;
 
 /**
  * How a {@link TupleSpaceClient} connects and waits.
@@ -22,7 +23,11 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_ANSWER_LENGTH = 64 * 1024 * 1024;
+    /**
+     * The largest answer the service sends (256 MiB, about six million one-field pairs): past it the service answers
+     * {@code unavailable: answer too large} instead, so by default every answer the service sends is accepted.
+     */
+    public static final int DEFAULT_MAX_ANSWER_LENGTH = FrameCodec.MAX_ANSWER_BYTES;
 
     public ClientOptions {
         requirePositive("connectTimeout", connectTimeout);

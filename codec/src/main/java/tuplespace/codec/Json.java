@@ -48,10 +48,15 @@ final class Json {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new JsonInputException("invalid JSON at column " + column(e) + ": " + cleanMessage(e));
+            throw invalid(e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSON from a String cannot fail with I/O", e);
         }
+    }
+
+    /** A parser error as a client should read it: where, and Jackson's own words. */
+    static JsonInputException invalid(JsonProcessingException e) {
+        return new JsonInputException("invalid JSON at column " + column(e) + ": " + cleanMessage(e));
     }
 
     private static int column(JsonProcessingException e) {

@@ -89,7 +89,26 @@ class ClientCodecTest {
         assertThat(answer.pairs()).hasSize(2);
         assertThat(answer.pairs().get(0).pair()).contains(Pair.of("a", "b"));
         assertThat(answer.pairs().get(1).pair()).isEmpty();
-        assertThat(answer.pairs().get(1).json().toString()).isEqualTo("[\"a\",[\"b\"]]");
+        assertThat(answer.pairs().get(1).jsonText()).isEqualTo("[\"a\",[\"b\"]]");
+    }
+
+    @Test
+    void aBigAnswerCanBeReadElementByElementAndCountedWithoutMakingThem() {
+        List<Pair> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            pairs.add(Pair.of("k," + i, "v" + i));
+        }
+        String line = Answers.format(parse("{\"id\":4,\"op\":\"GET\",\"key\":\"k,.*\",\"value\":\".*\"}"),
+                Result.Matched.of(pairs));
+        List<Pair> streamed = new java.util.ArrayList<>();
+        ParsedAnswer header = AnswerDecoder.decode(line, element -> streamed.add(element.pair().orElseThrow()));
+        assertThat(streamed).isEqualTo(pairs);
+        assertThat(header.pairs()).isEmpty();
+        assertThat(header.status()).isEqualTo(Status.OK);
+        assertThat(header.longId()).contains(4L);
+        assertThat(AnswerDecoder.header(line).pairCount()).isEqualTo(5_000);
+        assertThat(AnswerDecoder.header(line).answer().status()).isEqualTo(Status.OK);
+        assertThat(AnswerDecoder.decode(line).wellFormedPairs()).isEqualTo(pairs);
     }
 
     @Test

@@ -1,35 +1,61 @@
 package tuplespace.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import tuplespace.codec.AnswerDecoder;
 import tuplespace.codec.AnswerElement;
+import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.Operator;
 import tuplespace.codec.ParsedAnswer;
 import tuplespace.codec.Status;
-import tuplespace.tuple.Pair;
 
 /**
- * Writes answers for a person: a summary in words, the pairs as an aligned KEY/VALUE table, the warning (the answer
- * is not the full answer) and the note (advice on valid patterns), or the error after its status. Pure: text in,
- * text out.
+ * Writes answers for a person: a summary in words, the pairs as a KEY/VALUE table, the warning (the answer is not the
+ * full answer) and the note (advice on valid patterns), or the error after its status.
+ *
+ * <p>A GET may answer a million pairs, so the table is written row by row as the answer is read, never built whole
+ * first: the key column is as wide as the widest key of the first {@value #WIDTH_SAMPLE} rows, and a longer key further
+ * down pushes its value to the right.
  */
 public final class AnswerPrinter {
+
+    /** Rows whose keys set the width of the key column. */
+    static final int WIDTH_SAMPLE = 1_000;
 
     private AnswerPrinter() {
     }
 
     /**
-     * A decoded JSON answer to a request with {@code operator} ({@code null} when the request was not understood)
-     * that gave {@code sent} pairs (PUT/POST) — so the summary can say "1 of 3 not added".
+     * A JSON answer to a request with {@code operator} ({@code null} when the request was not understood) that gave
+     * {@code sent} pairs (PUT/POST) — so the summary can say "1 of 3 not added" — written to {@code out} as it is read.
+     *
+     * @throws MalformedAnswerException when the answer is not a JSON answer (nothing was written then)
      */
-    public static String readable(ParsedAnswer answer, Operator operator, int sent) {
+    public static void print(String jsonAnswer, Operator operator, int sent, PrintWriter out) {
+        AnswerDecoder.Header header = AnswerDecoder.header(jsonAnswer);
+        ParsedAnswer answer = header.answer();
         if (answer.status() != Status.OK) {
-            return error(answer.status(), answer.error().orElse("(no error message)"));
+            out.print(error(answer.status(), answer.error().orElse("(no error message)")));
+            return;
         }
-        StringBuilder text = new StringBuilder(summary(operator, answer.pairs().size(), sent)).append('\n');
-        text.append(table(answer.pairs()));
-        answer.warning().ifPresent(warning -> text.append("warning: ").append(warning).append('\n'));
-        answer.note().ifPresent(note -> text.append("note: ").append(note).append('\n'));
+        out.println(summary(operator, header.pairCount(), sent));
+        if (header.pairCount() > 0) {
+            Table table = new Table(out);
+            AnswerDecoder.decode(jsonAnswer, table::add);
+            table.finish();
+        }
+        answer.warning().ifPresent(warning -> out.println("warning: " + warning));
+        answer.note().ifPresent(note -> out.println("note: " + note));
+    }
+
+    /** {@link #print} into a string. */
+    public static String readable(String jsonAnswer, Operator operator, int sent) {
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            print(jsonAnswer, operator, sent, out);
+        }
         return text.toString();
     }
 
@@ -63,28 +89,48 @@ public final class AnswerPrinter {
         }
     }
 
-    /** Two aligned columns, KEY and VALUE, indented by two spaces; nothing when there are no pairs. */
-    static String table(List<AnswerElement> elements) {
-        if (elements.isEmpty()) {
-            return "";
-        }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"KEY", "VALUE"});
-        for (AnswerElement element : elements) {
-            rows.add(element.pair().map(AnswerPrinter::row)
-                    .orElseGet(() -> new String[] {element.json().toString(), "(not a well-formed pair)"}));
-        }
-        int width = rows.stream().mapToInt(row -> row[0].codePointCount(0, row[0].length())).max().orElse(0);
-        StringBuilder text = new StringBuilder();
-        for (String[] row : rows) {
-            int pad = width - row[0].codePointCount(0, row[0].length());
-            text.append("  ").append(row[0]).append(" ".repeat(pad + 3)).append(row[1]).append('\n');
-        }
-        return text.toString();
-    }
+    /** Two columns, KEY and VALUE, indented by two spaces, written as the rows come (see the class comment). */
+    private static final class Table {
+        private final PrintWriter out;
+        private final List<String[]> sample = new ArrayList<>();
+        private int width = -1;
 
-    private static String[] row(Pair pair) {
-        return new String[] {pair.key().text(), pair.value().text()};
+        Table(PrintWriter out) {
+            this.out = out;
+            sample.add(new String[] {"KEY", "VALUE"});
+        }
+
+        void add(AnswerElement element) {
+            String[] row = element.pair().map(pair -> new String[] {pair.key().text(), pair.value().text()})
+                    .orElseGet(() -> new String[] {element.jsonText(), "(not a well-formed pair)"});
+            if (width >= 0) {
+                write(row);
+                return;
+            }
+            sample.add(row);
+            if (sample.size() > WIDTH_SAMPLE) {
+                finish();
+            }
+        }
+
+        /** Writes the rows held back to measure the key column (all of them, for an answer of fewer rows). */
+        void finish() {
+            if (width >= 0) {
+                return;
+            }
+            width = sample.stream().mapToInt(row -> codePoints(row[0])).max().orElse(0);
+            sample.forEach(this::write);
+            sample.clear();
+        }
+
+        private void write(String[] row) {
+            int pad = Math.max(0, width - codePoints(row[0]));
+            out.append("  ").append(row[0]).append(" ".repeat(pad + 3)).append(row[1]).append('\n');
+        }
+
+        private static int codePoints(String text) {
+            return text.codePointCount(0, text.length());
+        }
     }
 
     private static String pairs(int count) {

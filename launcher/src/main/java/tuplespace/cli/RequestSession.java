@@ -2,16 +2,16 @@ package tuplespace.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import tuplespace.client.ConnectionLostException;
 import tuplespace.client.LineAnswer;
 import tuplespace.client.RefusedException;
 import tuplespace.client.RequestTimeoutException;
 import tuplespace.client.TupleSpaceClient;
-import tuplespace.codec.AnswerDecoder;
 import tuplespace.codec.ClientRequests;
 import tuplespace.codec.MalformedAnswerException;
+import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.Operator;
-import tuplespace.codec.ParsedAnswer;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
 import tuplespace.space.Command;
@@ -33,6 +33,7 @@ final class RequestSession {
             "  POST key value [key value ...]   update each pair whose key is present",
             "  GET keyexp valexp                list matching pairs, e.g.  GET user,.* .*",
             "  DELETE keyexp valexp             remove matching pairs and list them",
+            "  GET keyexp valexp | less         show the answer through a pager (any shell command reading stdin)",
             "  {\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}   a JSON-mode request, sent as it is",
             "Quote a token that holds spaces, e.g.  GET \"user,\\d+\" .*",
             "Shell commands: help, quit (or Ctrl-D). Lines starting with # are skipped.",
@@ -79,7 +80,18 @@ final class RequestSession {
     /** Sends one request and prints its answer; a non-null result ends the session with that status. */
     private ExitStatus send(String line) {
         try {
-            print(line);
+            Optional<Pager.PipedLine> piped = Pager.split(line);
+            if (piped.isEmpty()) {
+                print(line, out);
+                return null;
+            }
+            try (Pager pager = Pager.start(piped.get().command())) {
+                print(piped.get().request(), pager.writer());
+            } catch (IOException e) {
+                err.println("cannot run '" + piped.get().command() + "': " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return null;
         } catch (RefusedException e) {
             err.println("refused: " + e.getMessage());
@@ -97,11 +109,11 @@ final class RequestSession {
         }
     }
 
-    private void print(String line) {
+    private void print(String line, PrintWriter to) {
         if (raw) {
             LineAnswer answer = client.sendLine(line);
             note(answer);
-            out.print(answer.text());
+            to.print(answer.text());
             return;
         }
         ParsedRequest request = Requests.parse(line);
@@ -111,23 +123,15 @@ final class RequestSession {
         LineAnswer answer = client.sendLine(sent);
         note(answer);
         if (!answer.text().startsWith("{")) {
-            out.print(AnswerPrinter.readableText(answer.text()));
+            to.print(AnswerPrinter.readableText(answer.text()));
             return;
         }
-        out.print(readable(answer.text(), valid));
-    }
-
-    private static String readable(String jsonAnswer, ParsedRequest.Valid request) {
-        ParsedAnswer answer;
         try {
-            answer = AnswerDecoder.decode(jsonAnswer);
+            AnswerPrinter.print(answer.text(), valid == null ? null : operatorOf(valid.command()),
+                    valid == null ? 0 : valid.given().size(), to);
         } catch (MalformedAnswerException e) {
-            return jsonAnswer;
+            to.print(answer.text()); // not an answer we can read: show it as it came
         }
-        if (request == null) {
-            return AnswerPrinter.readable(answer, null, 0);
-        }
-        return AnswerPrinter.readable(answer, operatorOf(request.command()), request.given().size());
     }
 
     private void note(LineAnswer answer) {

@@ -3,7 +3,6 @@ package tuplespace.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import tuplespace.codec.AnswerDecoder;
 import tuplespace.codec.Operator;
 import tuplespace.codec.Status;
 
@@ -12,7 +11,7 @@ class AnswerPrinterTest {
     @Test
     void pairsAreAnAlignedTableUnderASummary() {
         String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],[[\"u\",\"22\"],[\"bob\",\"admin\"]]]}";
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.GET, 0)).isEqualTo(
+        assertThat(AnswerPrinter.readable(answer, Operator.GET, 0)).isEqualTo(
                 "ok: 2 pairs found\n"
                         + "  KEY      VALUE\n"
                         + "  user,1   alice\n"
@@ -22,7 +21,7 @@ class AnswerPrinterTest {
     @Test
     void putSaysHowManyOfTheGivenPairsWereNotAddedAndShowsMalformedElementsAsGiven() {
         String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"user\",\"\"],[\"x\"]]]}";
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.PUT, 3)).isEqualTo(
+        assertThat(AnswerPrinter.readable(answer, Operator.PUT, 3)).isEqualTo(
                 "ok: 1 of 3 pairs not added (key already present, or not a well-formed pair):\n"
                         + "  KEY                   VALUE\n"
                         + "  [[\"user\",\"\"],[\"x\"]]   (not a well-formed pair)\n");
@@ -31,16 +30,16 @@ class AnswerPrinterTest {
     @Test
     void allPairsUsedIsOneLine() {
         String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[]}";
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.POST, 2))
+        assertThat(AnswerPrinter.readable(answer, Operator.POST, 2))
                 .isEqualTo("ok: all 2 pairs were updated\n");
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.PUT, 1))
+        assertThat(AnswerPrinter.readable(answer, Operator.PUT, 1))
                 .isEqualTo("ok: the pair was added\n");
     }
 
     @Test
     void aWarningFollowsTheSummary() {
         String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[],\"warning\":\"keyexp is not a valid Python regular expression\"}";
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.DELETE, 0))
+        assertThat(AnswerPrinter.readable(answer, Operator.DELETE, 0))
                 .isEqualTo("ok: 0 pairs deleted\nwarning: keyexp is not a valid Python regular expression\n");
     }
 
@@ -48,11 +47,29 @@ class AnswerPrinterTest {
     void aNoteIsPrintedAsANoteAfterThePairs() {
         String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"x\"]]],"
                 + "\"note\":\"keyexp: Possible nested set at position 1\"}";
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), Operator.GET, 0)).isEqualTo(
+        assertThat(AnswerPrinter.readable(answer, Operator.GET, 0)).isEqualTo(
                 "ok: 1 pair found\n"
                         + "  KEY   VALUE\n"
                         + "  a     x\n"
                         + "note: keyexp: Possible nested set at position 1\n");
+    }
+
+    @Test
+    void aBigTableIsWrittenAsItIsReadItsKeyColumnSizedByTheFirstRows() {
+        StringBuilder answer = new StringBuilder("{\"status\":\"ok\",\"pairs\":[");
+        int rows = AnswerPrinter.WIDTH_SAMPLE + 503;
+        for (int i = 0; i < rows; i++) {
+            String key = i == rows - 1 ? "a,very,long,key,at,the,end" : "k," + i;
+            answer.append(i == 0 ? "" : ",").append("[[\"").append(key.replace(",", "\",\"")).append("\"],[\"v\"]]");
+        }
+        String printed = AnswerPrinter.readable(answer.append("]}").toString(), Operator.GET, 0);
+        String[] lines = printed.split("\n");
+        assertThat(lines).hasSize(rows + 2);
+        assertThat(lines[0]).isEqualTo("ok: " + rows + " pairs found");
+        assertThat(lines[1]).isEqualTo("  KEY     VALUE"); // "k,999" is the widest key of the first rows
+        assertThat(lines[2]).isEqualTo("  k,0     v");
+        assertThat(lines[1502]).isEqualTo("  k,1500   v"); // wider than the column: pushed
+        assertThat(lines[rows + 1]).isEqualTo("  a,very,long,key,at,the,end   v"); // wider than the column: pushed
     }
 
     @Test
@@ -64,7 +81,7 @@ class AnswerPrinterTest {
     @Test
     void errorsAreTheirStatusInWordsAndTheMessage() {
         String answer = "{\"id\":8,\"status\":\"not_implemented\",\"error\":\"operator 'TAKE' is not implemented\"}";
-        assertThat(AnswerPrinter.readable(AnswerDecoder.decode(answer), null, 0))
+        assertThat(AnswerPrinter.readable(answer, null, 0))
                 .isEqualTo("not implemented: operator 'TAKE' is not implemented\n");
         assertThat(AnswerPrinter.error(Status.UNAVAILABLE, "no primary")).isEqualTo("unavailable: no primary\n");
     }
