@@ -88,7 +88,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (catastrophic backtracking) (default: ${DEFAULT-VALUE})")
     private Duration matchBudget;
 
-    @Option(names = "--request-cpu-limit", paramLabel = "DURATION", defaultValue = "60s",
+    @Option(names = "--request-cpu-limit", paramLabel = "DURATION", defaultValue = "10s",
             converter = ArgumentConverters.DurationConverter.class,
             description = "CPU time one GET or DELETE may take in all, however many pairs it covers; past it the request is"
                     + " cut off (default: ${DEFAULT-VALUE})")

@@ -78,12 +78,13 @@ class ServerCommandTest {
         assertThat(config.replication()).isEqualTo(ReplicationMode.SYNC);
         assertThat(config.onBackupLoss()).isEqualTo(BackupLossPolicy.DEGRADE);
         assertThat(config.matchBudget()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.requestCpuLimit()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void theBackupIsStartedWithTheSameSettingsAndItsPrimarysPid() {
         ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs(with(0, "[::1]:7001"));
+        new CommandLine(command).parseArgs(append(with(0, "[::1]:7001"), "--request-cpu-limit", "3s"));
         NodeConfig primary = command.toConfig();
         java.util.List<String> launched = BackupLauncher.command(primary, 4242);
         int main = launched.indexOf(ServerMain.class.getName());
@@ -97,6 +98,13 @@ class ServerCommandTest {
         assertThat(backup.heartbeatInterval()).isEqualTo(primary.heartbeatInterval());
         assertThat(backup.heartbeatMisses()).isEqualTo(primary.heartbeatMisses());
         assertThat(backup.matchBudget()).isEqualTo(primary.matchBudget());
+        assertThat(backup.requestCpuLimit()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     @Test
