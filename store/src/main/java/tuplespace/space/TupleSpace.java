@@ -197,6 +197,12 @@ public final class TupleSpace {
         recordChange(key);
     }
 
+    /** Adds a pair from its stored form; for {@link SpaceLoader}, which checks that the key is new (so no recorder). */
+    void storeUtf8(byte[] key, byte[] value) {
+        pairs.put(key, value);
+        digest.add(key, value);
+    }
+
     boolean containsKey(String keyText) {
         return pairs.get(StoredPairs.utf8(keyText)) != null;
     }
