@@ -88,9 +88,12 @@ final class LogWriter implements Runnable {
                     handle(command);
                 }
                 batch.clear();
-                flush();
-                afterBatch();
+                if (!stopped) { // closed: the file is forced and closed, nothing more to do or to mend
+                    flush();
+                    afterBatch();
+                }
             }
+            publish();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopOnError(e, batch);
@@ -116,6 +119,10 @@ final class LogWriter implements Runnable {
     private void handle(LogCommand command) {
         if (command instanceof LogCommand.Append append) {
             encode(append.entries());
+            if (segment.bytes() + pending.readableBytes() >= options.maxSegmentBytes()) {
+                flush(); // a segment (and its image in memory) stays within the limit plus one append
+                roll();
+            }
             return;
         }
         flush(); // every other command sees the entries appended before it written
@@ -173,9 +180,6 @@ final class LogWriter implements Runnable {
         }
         if (segment.trusted() && written > forced && forceDue(now)) {
             force();
-        }
-        if (segment.trusted() && segment.bytes() >= options.maxSegmentBytes()) {
-            roll();
         }
         publish();
     }
