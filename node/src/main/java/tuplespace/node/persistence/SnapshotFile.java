@@ -122,7 +122,7 @@ public final class SnapshotFile {
             ReplicationCodec.encodeAnswer(answers.get(i), encoded);
             if (encoded.readableBytes() >= RECORD_TARGET_BYTES || i == answers.size() - 1) {
                 out.begin(ANSWERS);
-                encoded.readBytes(out.buffer(encoded.readableBytes()));
+                out.buffer(encoded.readableBytes()).put(encoded.nioBuffer());
                 out.end();
                 encoded.clear();
             }
