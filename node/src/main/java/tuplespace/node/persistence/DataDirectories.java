@@ -87,15 +87,9 @@ public final class DataDirectories {
 
     private static NodeState state(Path directory) throws IOException {
         NodeMeta meta = NodeMeta.read(directory);
-        List<DataFiles.Numbered> snapshots = DataFiles.snapshots(directory);
-        long index = 0;
-        long epoch = 0;
-        if (!snapshots.isEmpty()) {
-            SnapshotInfo newest = SnapshotFile.readInfo(snapshots.get(snapshots.size() - 1).path());
-            index = newest.index();
-            epoch = newest.epoch();
-        }
-        LogReader.Tail tail = LogReader.peek(directory, index, epoch);
+        Optional<SnapshotInfo> snapshot = SnapshotFile.newest(directory);
+        LogReader.Tail tail = LogReader.peek(directory, snapshot.map(SnapshotInfo::index).orElse(0L),
+                snapshot.map(SnapshotInfo::epoch).orElse(0L));
         return new NodeState(meta.nodeId(), directory, Math.max(meta.highestEpoch(), tail.lastEpoch()), tail.lastEpoch(),
                 tail.lastIndex());
     }

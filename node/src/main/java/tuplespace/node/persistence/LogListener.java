@@ -10,9 +10,10 @@ public interface LogListener {
     void progress(LogProgress progress);
 
     /**
-     * A write or a force failed; progress stops at {@link LogFailure#forced()} (or lower in {@link FsyncMode#ALWAYS}
-     * it never passed) until the log has recovered in a fresh file, and {@link #progress} then resumes. Disk full
-     * arrives here too, with the cause's message "No space left on device".
+     * A write or a force failed. Progress stands still (nothing more counts as logged) until the log has rewritten the
+     * segment into a fresh file, after which {@link #progress} resumes; this is called again for each attempt that
+     * fails. A full disk arrives here too, its cause's message saying "No space left on device". The node decides
+     * whether to go on serving meanwhile (answers wait for the log either way).
      */
     void failed(LogFailure failure);
 }

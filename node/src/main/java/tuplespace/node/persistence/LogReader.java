@@ -4,11 +4,13 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationCodec;
 import tuplespace.replication.ReplicationProtocolException;
@@ -16,8 +18,9 @@ import tuplespace.replication.ReplicationProtocolException;
 /**
  * Reads a node directory's log after a snapshot, checking everything a crash cannot explain: segments follow each
  * other without a gap or an overlap, entries in each are consecutive from the index its name gives, epochs never go
- * down, every record's checksums match. The one thing a crash explains, a torn last record of the last segment, ends
- * the log there; {@link #replay} truncates it (with a warning), {@link #peek} just stops there.
+ * down, every record's checksums match. What a crash explains ends the log, with a warning: a torn last record of the
+ * last segment ({@link #replay} truncates it, {@link #peek} just stops there), and a log whose entries after the
+ * snapshot are of an older epoch than the snapshot (see {@link #superseded}).
  */
 final class LogReader {
 
@@ -31,6 +34,8 @@ final class LogReader {
     private long expected;
     private long lastIndex;
     private long lastEpoch;
+    /** The epoch of the first entry after the snapshot when it is older than the snapshot's; -1 while not. */
+    private long supersededEpoch = -1;
 
     private LogReader(Path directory, long afterIndex, long afterEpoch) {
         this.directory = directory;
@@ -69,12 +74,36 @@ final class LogReader {
         }
         expected = segments.get(start).index();
         Optional<String> warning = Optional.empty();
-        for (int i = start; i < segments.size(); i++) {
+        for (int i = start; i < segments.size() && supersededEpoch < 0; i++) {
             DataFiles.Numbered segment = segments.get(i);
             checkFollows(segment);
             warning = readSegment(segment.path(), i == segments.size() - 1, apply, repair);
         }
+        if (supersededEpoch >= 0) {
+            return superseded(segments.subList(start, segments.size()), repair);
+        }
         return new Tail(lastIndex, lastEpoch, warning);
+    }
+
+    /**
+     * The log after the snapshot belongs to an older epoch than the snapshot: a backup took a newer primary's whole state
+     * into this snapshot and was about to drop its own log ({@link WriteAheadLog#restartAt}) when it stopped. Those
+     * entries were never part of the state the snapshot holds (and never acknowledged: the new primary did not have
+     * them), so the log ends at the snapshot; {@link #replay} deletes the segments, which hold nothing else it needs.
+     */
+    private Tail superseded(List<DataFiles.Numbered> segments, boolean repair) throws IOException {
+        String names = segments.stream().map(segment -> segment.path().getFileName().toString())
+                .collect(Collectors.joining(", "));
+        if (repair) {
+            for (DataFiles.Numbered segment : segments) {
+                Files.delete(segment.path());
+            }
+            DataFiles.forceDirectory(directory);
+        }
+        return new Tail(afterIndex, afterEpoch, Optional.of(directory + ": entry " + (afterIndex + 1) + " in " + names
+                + " is of epoch " + supersededEpoch + ", older than the snapshot's " + afterEpoch + ": a history the "
+                + "snapshot superseded (a resync from a newer primary that stopped before its old log was dropped). "
+                + (repair ? "Deleted " + names + "; " : "") + "the log ends at the snapshot, entry " + afterIndex));
     }
 
     /** A segment starts where the one before ended (or, past a gap the snapshot covers, right after the snapshot). */
@@ -98,7 +127,9 @@ final class LogReader {
             FilePrefix.LOG.check(file, channel);
             RecordReader reader = new RecordReader(file, channel, FilePrefix.LENGTH);
             for (Optional<ByteBuffer> record = reader.next(); record.isPresent(); record = reader.next()) {
-                accept(reader, record.get(), apply);
+                if (!accept(reader, record.get(), apply)) {
+                    return Optional.empty(); // superseded: nothing more in this log is read
+                }
             }
             if (reader.tornTail().isEmpty()) {
                 if (repair && last) {
@@ -123,8 +154,8 @@ final class LogReader {
         }
     }
 
-    /** Checks one record's entry and hands it on if it is after the snapshot. */
-    private void accept(RecordReader reader, ByteBuffer payload, Consumer<Replicated> apply) throws IOException {
+    /** Checks one record's entry and hands it on if it is after the snapshot; false when the log is superseded there. */
+    private boolean accept(RecordReader reader, ByteBuffer payload, Consumer<Replicated> apply) throws IOException {
         long epoch;
         long index;
         Replicated entry = null;
@@ -148,7 +179,11 @@ final class LogReader {
         }
         expected++;
         if (index <= afterIndex) {
-            return; // in the snapshot already
+            return true; // in the snapshot already
+        }
+        if (index == afterIndex + 1 && epoch < afterEpoch) {
+            supersededEpoch = epoch;
+            return false;
         }
         if (epoch < lastEpoch) {
             throw reader.damageInRecord("expected entry " + index + " of epoch " + lastEpoch + " or later, found epoch " + epoch);
@@ -158,6 +193,7 @@ final class LogReader {
         }
         lastIndex = index;
         lastEpoch = epoch;
+        return true;
     }
 
     private DamagedFileException missing(Path found, long from, long foundFirst) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +37,7 @@ final class LogWriter implements Runnable {
     private final DataDirectory directory;
     private final LogOptions options;
     private final BlockingQueue<LogCommand> commands;
-    private final LogListener listener;
-    private final Executor callbacks;
+    private final LogReports reports;
     private final List<ClosedSegment> closed;
     private Segment segment;
     private ByteBuf pending = Unpooled.buffer(SCRATCH_BYTES);
@@ -50,7 +48,6 @@ final class LogWriter implements Runnable {
     private long lastForce;
     private long lastAttempt;
     private IOException lastFailure;
-    private LogProgress published;
     private boolean stopped;
     private volatile boolean dead;
 
@@ -59,8 +56,7 @@ final class LogWriter implements Runnable {
         this.directory = directory;
         this.options = options;
         this.commands = commands;
-        this.listener = listener;
-        this.callbacks = callbacks;
+        this.reports = new LogReports(directory, listener, callbacks);
         this.closed = new ArrayList<>(closed);
         this.closedBytes = closed.stream().mapToLong(ClosedSegment::bytes).sum();
         this.segment = segment;
@@ -119,7 +115,7 @@ final class LogWriter implements Runnable {
     private void handle(LogCommand command) {
         if (command instanceof LogCommand.Append append) {
             encode(append.entries());
-            if (segment.bytes() + pending.readableBytes() >= options.maxSegmentBytes()) {
+            if (segment.trusted() && segment.bytes() + pending.readableBytes() >= options.maxSegmentBytes()) {
                 flush(); // a segment (and its image in memory) stays within the limit plus one append
                 roll();
             }
@@ -135,7 +131,7 @@ final class LogWriter implements Runnable {
         } else if (command instanceof LogCommand.RecordEpoch record) {
             recordEpoch(record);
         } else if (command instanceof LogCommand.Sync sync) {
-            complete(sync.done(), syncNow());
+            completeOrFail(sync.done(), syncNow());
         } else if (command instanceof LogCommand.Close close) {
             closeNow(close.done());
         }
@@ -289,10 +285,10 @@ final class LogWriter implements Runnable {
     private void recordEpoch(LogCommand.RecordEpoch record) {
         try {
             directory.recordEpoch(record.epoch());
-            complete(record.done(), record.epoch());
+            reports.complete(record.done(), record.epoch());
         } catch (IOException e) {
             LOG.error("{}: could not record epoch {}: {}", directory, record.epoch(), e.toString());
-            fail(record.done(), e);
+            reports.fail(record.done(), e);
         }
     }
 
@@ -312,17 +308,17 @@ final class LogWriter implements Runnable {
         stopped = true;
         if (last == null) {
             segment.abandon();
-            fail(done, lastFailure);
+            reports.fail(done, lastFailure);
             return;
         }
         try {
             segment.close();
         } catch (IOException e) {
             failed("force", e);
-            fail(done, e);
+            reports.fail(done, e);
             return;
         }
-        complete(done, last);
+        reports.complete(done, last);
     }
 
     /** The segment's file failed: it is never trusted again, and the loop hears of it. */
@@ -332,15 +328,11 @@ final class LogWriter implements Runnable {
         lastFailure = cause;
         LogFailure failure = new LogFailure(segment.file(), operation, cause, forced);
         LOG.error("{}: {}", directory, failure.describe());
-        deliver(() -> listener.failed(failure));
+        reports.failed(failure);
     }
 
     private void publish() {
-        LogProgress progress = progress();
-        if (!progress.equals(published)) {
-            published = progress;
-            deliver(() -> listener.progress(progress));
-        }
+        reports.progress(progress());
     }
 
     private LogProgress progress() {
@@ -353,7 +345,7 @@ final class LogWriter implements Runnable {
         segment.abandon();
         LOG.error("{}: the write-ahead log's writer stopped; nothing more is logged", directory, error);
         IOException cause = new IOException("the write-ahead log's writer stopped: " + error, error);
-        deliver(() -> listener.failed(new LogFailure(segment.file(), "write", cause, forced)));
+        reports.failed(new LogFailure(segment.file(), "write", cause, forced));
         unfinished.forEach(command -> failFuture(command, cause));
         for (LogCommand command = commands.poll(); command != null; command = commands.poll()) {
             failFuture(command, cause);
@@ -370,24 +362,12 @@ final class LogWriter implements Runnable {
         }
     }
 
-    private <T> void complete(CompletableFuture<T> done, T value) {
+    /** Completes {@code done} with {@code value}, or fails it with the last failure when there is none. */
+    private void completeOrFail(CompletableFuture<LogProgress> done, LogProgress value) {
         if (value == null) {
-            fail(done, lastFailure);
+            reports.fail(done, lastFailure);
         } else {
-            deliver(() -> done.complete(value));
-        }
-    }
-
-    private void fail(CompletableFuture<?> done, IOException cause) {
-        deliver(() -> done.completeExceptionally(cause));
-    }
-
-    /** Runs {@code callback} on the loop; a loop that has stopped takes nothing more, which is fine. */
-    private void deliver(Runnable callback) {
-        try {
-            callbacks.execute(callback);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{}: a log callback was dropped: its executor has stopped", directory);
+            reports.complete(done, value);
         }
     }
 

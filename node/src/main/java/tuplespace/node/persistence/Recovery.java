@@ -54,22 +54,16 @@ public final class Recovery {
     }
 
     /**
-     * The newest snapshot, read whole. A damaged one stops the start (its message says to move it away): falling back
-     * to an older one silently would hide the damage, and the log before the newest is usually cut already.
+     * The newest snapshot ({@link SnapshotFile#newest}), read whole. A damaged one stops the start (its message says to
+     * move it away): falling back to an older one silently would hide the damage, and the log before the newest is
+     * usually cut already.
      */
     private static Optional<LoadedSnapshot> newestSnapshot(Path directory) throws IOException {
-        List<DataFiles.Numbered> snapshots = DataFiles.snapshots(directory);
-        if (snapshots.isEmpty()) {
+        Optional<SnapshotInfo> newest = SnapshotFile.newest(directory);
+        if (newest.isEmpty()) {
             return Optional.empty();
         }
-        DataFiles.Numbered newest = snapshots.get(snapshots.size() - 1);
-        LoadedSnapshot loaded = SnapshotFile.read(newest.path());
-        if (loaded.info().index() != newest.index()) {
-            throw DamagedFileException.of(newest.path(), "expected a snapshot at entry " + newest.index() + " (its name), "
-                    + "found one at entry " + loaded.info().index(), "The file was renamed by hand: give it back its "
-                    + "name, or move it away");
-        }
-        return Optional.of(loaded);
+        return Optional.of(SnapshotFile.read(newest.get().file()));
     }
 
     private static void restoreAnswers(AnswerTable table, List<AnswerTable.Entry> answers) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,8 @@ public final class SnapshotFile {
     private static final byte END = 4;
     /** About this many bytes of pairs or answers per record: big enough to amortise a header, small enough to buffer. */
     private static final int RECORD_TARGET_BYTES = 256 << 10;
+    private static final Comparator<SnapshotInfo> NEWEST_LAST = Comparator.comparingLong(SnapshotInfo::epoch)
+            .thenComparingLong(SnapshotInfo::index);
 
     private SnapshotFile() {
     }
@@ -99,6 +102,27 @@ public final class SnapshotFile {
             }
             return new LoadedSnapshot(info, space, answers);
         }
+    }
+
+    /**
+     * The snapshot in {@code directory} with the newest state, by (epoch, index) as their headers say. There is one,
+     * except after a crash between writing a snapshot and deleting the one before: then the later state wins, even at
+     * a lower index (a backup that took a newer primary's whole state).
+     */
+    public static Optional<SnapshotInfo> newest(Path directory) throws IOException {
+        Optional<SnapshotInfo> newest = Optional.empty();
+        for (DataFiles.Numbered file : DataFiles.snapshots(directory)) {
+            SnapshotInfo info = readInfo(file.path());
+            if (info.index() != file.index()) {
+                throw DamagedFileException.of(file.path(), "expected a snapshot at entry " + file.index() + " (its name), "
+                        + "found one at entry " + info.index(), "The file was renamed by hand: give it back its name, or "
+                        + "move it away");
+            }
+            if (newest.isEmpty() || NEWEST_LAST.compare(info, newest.get()) > 0) {
+                newest = Optional.of(info);
+            }
+        }
+        return newest;
     }
 
     /** What the file says about itself (its HEADER record only): for choosing among node directories cheaply. */

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes snapshots on a thread of their own, so that neither the event loop nor the log's writer waits for one (a
- * million pairs take a few hundred milliseconds). Each one, once durable, makes the older snapshots obsolete: they are
- * deleted, so one snapshot stays (two while the next is written).
+ * million pairs take a few hundred milliseconds). Each one, once durable, makes the others obsolete: they are deleted,
+ * so one snapshot stays (two while the next is written). Snapshots must be written in the order of the states they
+ * hold, each after the one before completed.
  */
 public final class SnapshotWriter implements AutoCloseable {
 
@@ -68,16 +69,17 @@ public final class SnapshotWriter implements AutoCloseable {
     private SnapshotInfo writeNow(SnapshotContent content) throws IOException {
         long started = System.nanoTime();
         SnapshotInfo info = SnapshotFile.write(directory.path(), content, opener);
-        deleteOlder(info);
+        deleteOthers(info);
         LOG.info("{}: snapshot at entry {} written ({} pairs, {} bytes) in {} ms", directory, info.index(), info.pairs(),
                 info.bytes(), (System.nanoTime() - started) / 1_000_000);
         return info;
     }
 
-    private void deleteOlder(SnapshotInfo newest) throws IOException {
-        for (DataFiles.Numbered older : DataFiles.snapshots(directory.path())) {
-            if (older.index() < newest.index()) {
-                Files.deleteIfExists(older.path());
+    /** Every other snapshot is older: the node's state only moves on (a backup's resync may even lower the index). */
+    private void deleteOthers(SnapshotInfo newest) throws IOException {
+        for (DataFiles.Numbered other : DataFiles.snapshots(directory.path())) {
+            if (!other.path().equals(newest.file())) {
+                Files.deleteIfExists(other.path());
             }
         }
     }

@@ -77,6 +77,17 @@ public final class WriteAheadLog {
     }
 
     /**
+     * Opens the log after {@link Recovery}: at {@code recovered.nextIndex()}, with the segments wholly before its
+     * snapshot cut at once (a crash may have come between a snapshot and its cut).
+     */
+    public static WriteAheadLog open(DataDirectory directory, Recovered recovered, LogOptions options,
+                                     LogListener listener, Executor callbacks) throws IOException {
+        WriteAheadLog log = open(directory, recovered.nextIndex(), options, listener, callbacks);
+        recovered.snapshot().ifPresent(snapshot -> log.cutBefore(snapshot.index() + 1));
+        return log;
+    }
+
+    /**
      * Logs {@code entries}, which continue the log without a gap. Returns at once; the listener hears when they are
      * logged.
      *

@@ -87,6 +87,41 @@ class RecoveryTest {
     }
 
     @Test
+    void aResyncCutShortByACrashEndsTheLogAtTheNewerPrimarysState() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(100)); // this node got to entry 100 of epoch 1, and snapshotted there
+        log.close().get(10, TimeUnit.SECONDS);
+        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 100, 1), ChannelOpener.DEFAULT);
+        // then, backup of a primary of epoch 2 that had only reached entry 95, it took that primary's whole state...
+        Workload newer = new Workload(11, 300);
+        newer.next(95);
+        newer.nextEpoch();
+        SnapshotFile.write(directory.path(), SnapshotContent.take(newer.reference(), 95, 2), ChannelOpener.DEFAULT);
+        // ...and stopped before deleting its older snapshot and dropping its own log (WriteAheadLog.restartAt)
+
+        Recovered recovered = Recovery.recover(directory);
+
+        assertThat(recovered.snapshot().orElseThrow().index()).isEqualTo(95); // epoch 2 is newer than entry 100 of epoch 1
+        assertThat(recovered.lastIndex()).isEqualTo(95);
+        assertThat(recovered.lastEpoch()).isEqualTo(2);
+        assertThat(recovered.state().space().digest()).isEqualTo(newer.reference().space().digest());
+        assertThat(recovered.warnings()).singleElement().asString()
+                .contains(": entry 96 in wal-0000000000000000001.log, ")
+                .contains(" is of epoch 1, older than the snapshot's 2: a history the snapshot superseded")
+                .endsWith("the log ends at the snapshot, entry 95");
+        assertThat(DataFiles.segments(directory.path())).isEmpty();
+
+        WriteAheadLog goesOn = WriteAheadLog.open(directory, recovered, LogOptions.of(FsyncMode.ALWAYS),
+                new RecordingListener(), Runnable::run);
+        goesOn.append(newer.next(5));
+        goesOn.close().get(10, TimeUnit.SECONDS);
+        Recovered again = Recovery.recover(directory);
+        assertThat(again.lastIndex()).isEqualTo(100);
+        assertThat(again.state().space().digest()).isEqualTo(newer.reference().space().digest());
+        assertThat(again.warnings()).isEmpty();
+    }
+
+    @Test
     void anEmptyDirectoryRecoversTheEmptyState() throws IOException {
         Recovered recovered = Recovery.recover(directory);
 
