@@ -53,11 +53,15 @@ public final class DataDirectory implements AutoCloseable {
             throw new IllegalArgumentException("expected a node id of 1 to 64 letters, digits, '_', '.' or '-', "
                     + "not starting with '.', found \"" + nodeId + "\"");
         }
-        Path path = root.resolve(PREFIX + nodeId);
+        Path path = root.resolve(PREFIX + nodeId).toAbsolutePath();
+        boolean rootCreated = !Files.isDirectory(path.getParent());
         boolean created = !Files.isDirectory(path);
         Files.createDirectories(path);
+        if (rootCreated && path.getParent().getParent() != null) {
+            DataFiles.forceDirectory(path.getParent().getParent()); // the new entries must survive a crash too
+        }
         if (created) {
-            DataFiles.forceDirectory(path.toAbsolutePath().getParent());
+            DataFiles.forceDirectory(path.getParent());
         }
         FileChannel lockChannel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
