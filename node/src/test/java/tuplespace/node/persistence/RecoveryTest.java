@@ -235,14 +235,15 @@ class RecoveryTest {
     }
 
     @Test
-    void aLogThatDoesNotReachBackToTheSnapshotStopsRecovery() throws Exception {
+    void aLogThatDoesNotReachBackToTheStartStopsRecovery() throws Exception {
         WriteAheadLog log = open(1, 2048);
         log.append(work.next(100));
-        log.close().get(10, TimeUnit.SECONDS);
         SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 100, 1), ChannelOpener.DEFAULT);
-        Files.delete(DataFiles.segment(directory.path(), 1));
-        Files.move(DataFiles.snapshot(directory.path(), 100), DataFiles.snapshot(directory.path(), 100)); // still there
-        Files.move(DataFiles.snapshot(directory.path(), 100), root.resolve("away.snap"));
+        log.roll();
+        log.cutBefore(101); // the snapshot at 100 is durable, so the log before it goes
+        log.append(work.next(10));
+        log.close().get(10, TimeUnit.SECONDS);
+        Files.move(DataFiles.snapshot(directory.path(), 100), root.resolve("away.snap")); // moved away by hand
 
         assertThatThrownBy(() -> Recovery.recover(directory))
                 .isInstanceOf(DamagedFileException.class)
