@@ -41,7 +41,7 @@ import tuplespace.tuple.Tuple;
  *
  * <pre>
  *   java -cp bench/target/benchmarks.jar tuplespace.bench.durability.RecoveryTimingMain prepare DIR [pairs] [entries]
- *   java -cp bench/target/benchmarks.jar tuplespace.bench.durability.RecoveryTimingMain recover DIR [rounds]
+ *   java -cp bench/target/benchmarks.jar tuplespace.bench.durability.RecoveryTimingMain recover|snapshot DIR [rounds]
  * </pre>
  *
  * DIR must be on the disk under test (ext4 under /work here), never tmpfs.
@@ -56,7 +56,7 @@ public final class RecoveryTimingMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: RecoveryTimingMain prepare DIR [pairs] [entries] | recover DIR [rounds]");
+            System.err.println("usage: RecoveryTimingMain prepare DIR [pairs] [entries] | recover|snapshot DIR [rounds]");
             System.exit(2);
         }
         Path root = Path.of(args[1]);
@@ -64,7 +64,7 @@ public final class RecoveryTimingMain {
             prepare(root, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000,
                     args.length > 3 ? Integer.parseInt(args[3]) : 100_000);
         } else {
-            recover(root, args.length > 2 ? Integer.parseInt(args[2]) : 1);
+            recover(root, args.length > 2 ? Integer.parseInt(args[2]) : 1, args[0].equals("snapshot"));
         }
     }
 
@@ -95,24 +95,20 @@ public final class RecoveryTimingMain {
     }
 
     /**
-     * Reads the snapshot alone, then recovers snapshot and log, {@code rounds} times in this JVM: the first round is
-     * what a restarted node sees (cold code), later ones what the work itself costs.
+     * Recovers the directory (snapshot and log) {@code rounds} times in this JVM, or only reads its snapshot when
+     * {@code snapshotOnly}: the first round is what a restarted node sees (cold code), later ones what the work costs.
      */
-    private static void recover(Path root, int rounds) throws IOException {
+    private static void recover(Path root, int rounds, boolean snapshotOnly) throws IOException {
         try (DataDirectory directory = DataDirectory.open(root, NODE)) {
-            Path newest;
-            try (Stream<Path> files = Files.list(directory.path())) {
-                newest = files.filter(file -> file.toString().endsWith(".snap")).findFirst().orElseThrow();
-            }
             for (int round = 1; round <= rounds; round++) {
                 long started = System.nanoTime();
                 long cpu = cpuNanos();
-                LoadedSnapshot snapshot = SnapshotFile.read(newest);
-                System.out.printf("round %d: snapshot alone: %d pairs loaded and checked in %d ms (%d ms of CPU)%n", round,
-                        snapshot.space().size(), millisSince(started), (cpuNanos() - cpu) / 1_000_000);
-                snapshot = null;
-                started = System.nanoTime();
-                cpu = cpuNanos();
+                if (snapshotOnly) {
+                    LoadedSnapshot snapshot = SnapshotFile.read(SnapshotFile.newest(directory.path()).orElseThrow().file());
+                    System.out.printf("round %d: snapshot alone: %d pairs loaded and checked in %d ms (%d ms of CPU)%n",
+                            round, snapshot.space().size(), millisSince(started), (cpuNanos() - cpu) / 1_000_000);
+                    continue;
+                }
                 Recovered recovered = Recovery.recover(directory);
                 System.out.printf("round %d: recovered %d pairs, up to entry %d (%d after the snapshot) in %d ms (%d ms of "
                                 + "CPU); digest %d%n", round, recovered.state().space().size(), recovered.lastIndex(),
