@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import tuplespace.space.Effect;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -37,10 +38,7 @@ public final class ReplicationCodec {
             out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
-            for (AnswerTable.Entry entry : chunk.answers()) {
-                out.writeLong(entry.conn()).writeLong(entry.seq());
-                writeString(out, entry.answer());
-            }
+            chunk.answers().forEach(entry -> writeAnswer(out, entry));
         } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
             out.writeByte(SNAPSHOT_PAIRS).writeInt(slice.pairs().size());
             slice.pairs().forEach(pair -> writePair(out, pair));
@@ -75,6 +73,50 @@ public final class ReplicationCodec {
         }
     }
 
+    /**
+     * Writes one log entry as an {@link ReplicationMessage.Entries} frame carries it. The node's write-ahead log stores
+     * entries in this form too (docs/internals.md "Files"), so the link and the disk share one encoding.
+     */
+    public static void encodeEntry(Replicated entry, ByteBuf out) {
+        writeEntry(out, entry);
+    }
+
+    /** Decodes one entry written by {@link #encodeEntry}; every byte of {@code in} must be used. */
+    public static Replicated decodeEntry(ByteBuf in) {
+        return decodeWhole(in, ReplicationCodec::readEntry);
+    }
+
+    /** Writes one answer-table entry as a {@link ReplicationMessage.SnapshotAnswers} chunk carries it (and a snapshot file). */
+    public static void encodeAnswer(AnswerTable.Entry entry, ByteBuf out) {
+        writeAnswer(out, entry);
+    }
+
+    /** Decodes answer-table entries written one after another by {@link #encodeAnswer}, up to the end of {@code in}. */
+    public static List<AnswerTable.Entry> decodeAnswers(ByteBuf in) {
+        return decodeWhole(in, buffer -> {
+            List<AnswerTable.Entry> answers = new ArrayList<>();
+            while (buffer.isReadable()) {
+                answers.add(readAnswer(buffer));
+            }
+            return answers;
+        });
+    }
+
+    /** Runs {@code read} over the whole of {@code in}, with the same refusals as {@link #decode}. */
+    private static <T> T decodeWhole(ByteBuf in, Function<ByteBuf, T> read) {
+        try {
+            T value = read.apply(in);
+            if (in.isReadable()) {
+                throw new ReplicationProtocolException("expected the data to end, found " + in.readableBytes() + " more bytes");
+            }
+            return value;
+        } catch (IndexOutOfBoundsException e) {
+            throw new ReplicationProtocolException("expected complete data, found it cut short");
+        } catch (IllegalArgumentException e) {
+            throw new ReplicationProtocolException("expected valid data, found: " + e.getMessage());
+        }
+    }
+
     private static ReplicationMessage decodeMessage(ByteBuf in) {
         byte type = in.readByte();
         switch (type) {
@@ -84,7 +126,7 @@ public final class ReplicationCodec {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
-                    answers.add(new AnswerTable.Entry(in.readLong(), in.readLong(), readString(in)));
+                    answers.add(readAnswer(in));
                 }
                 return new ReplicationMessage.SnapshotAnswers(answers);
             }
@@ -210,6 +252,15 @@ public final class ReplicationCodec {
                 throw new ReplicationProtocolException("expected a change kind " + APPLIED + " or " + CLOSED + ", found " + kind);
         }
         return new Replicated(epoch, index, change);
+    }
+
+    private static void writeAnswer(ByteBuf out, AnswerTable.Entry entry) {
+        out.writeLong(entry.conn()).writeLong(entry.seq());
+        writeString(out, entry.answer());
+    }
+
+    private static AnswerTable.Entry readAnswer(ByteBuf in) {
+        return new AnswerTable.Entry(in.readLong(), in.readLong(), readString(in));
     }
 
     private static void writePair(ByteBuf out, Pair pair) {

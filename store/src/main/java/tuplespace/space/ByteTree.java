@@ -44,6 +44,16 @@ final class ByteTree {
         this.root = TreeNode.emptyLeaf(generation, capacity);
     }
 
+    /** A tree over nodes {@link TreeBuilder} made (generation 0, so this tree writes them in place). */
+    ByteTree(TreeNode root, int size, int height) {
+        this(root.keys.length);
+        this.root = root;
+        this.size = size;
+        this.height = height;
+        this.path = new TreeNode[height + 1];
+        this.slotOf = new int[height + 1];
+    }
+
     int size() {
         return size;
     }

@@ -19,6 +19,11 @@ final class SpaceDigest {
         sum -= hash(keyText, valueText);
     }
 
+    /** Adds a pair held as UTF-8 (a snapshot file's): the same figure as for the texts, with no decoding for ASCII. */
+    void add(byte[] keyUtf8, byte[] valueUtf8) {
+        sum += mix(mix(textHash(keyUtf8)) ^ textHash(valueUtf8));
+    }
+
     /** Removes a pair whose value the space holds only as UTF-8: the same figure as for the value's text. */
     void remove(String keyText, byte[] valueUtf8) {
         sum -= mix(mix(textHash(keyText)) ^ textHash(valueUtf8));
@@ -36,8 +41,8 @@ final class SpaceDigest {
      * {@link String#hashCode} is specified by the JLS (so equal on every JVM) and cached in each string, so hashing
      * a pair costs at most one pass over each text, and nothing when the strings were hashed before. Each text's
      * length goes with its hash, and the key is mixed before the value joins, so swapping key and value changes the
-     * hash. Digests are only compared between live processes, never stored, so the function may change between
-     * builds.
+     * hash. A node's snapshot file records the digest and its reader compares it (docs/internals.md "Files"), so the
+     * function is part of that file format: changing it takes a new snapshot format version.
      */
     static long hash(String keyText, String valueText) {
         return mix(mix(textHash(keyText)) ^ textHash(valueText));

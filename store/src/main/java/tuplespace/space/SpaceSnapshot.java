@@ -48,6 +48,11 @@ public final class SpaceSnapshot {
         return StoredPairs.slice(pairs, afterKey, max);
     }
 
+    /** Every pair as the space stores it (UTF-8 text forms), in key order: for writing the snapshot to a file fast. */
+    public StoredPairCursor storedPairs() {
+        return new StoredPairCursor(pairs.cursor());
+    }
+
     /** Every pair, in ascending order of the key's text form; read-only. */
     public Collection<Pair> pairs() {
         return StoredPairs.asCollection(() -> pairs);

@@ -35,6 +35,11 @@ final class TreeNode {
         return new TreeNode(generation, true, capacity);
     }
 
+    /** A branch with no child yet, for {@link TreeBuilder} to fill. */
+    static TreeNode emptyBranch(long generation, int capacity) {
+        return new TreeNode(generation, false, capacity);
+    }
+
     /** A new root above two nodes that were one (the old root and the half split off it). */
     static TreeNode root(long generation, TreeNode left, TreeNode right) {
         TreeNode root = new TreeNode(generation, false, left.keys.length);

@@ -27,10 +27,20 @@ import tuplespace.tuple.Tuple;
  */
 public final class TupleSpace {
 
-    private final ByteTree pairs = new ByteTree();
-    private final SpaceDigest digest = new SpaceDigest();
+    private final ByteTree pairs;
+    private final SpaceDigest digest;
     /** Open {@link ChangeRecorder}s, each told of every key written or removed. Usually none. */
     private final List<ChangeRecorder> recorders = new ArrayList<>(0);
+
+    public TupleSpace() {
+        this(new ByteTree(), new SpaceDigest());
+    }
+
+    /** A space over pairs already stored, and their digest: {@link SpaceLoader}'s. */
+    TupleSpace(ByteTree pairs, SpaceDigest digest) {
+        this.pairs = pairs;
+        this.digest = digest;
+    }
 
     public Outcome apply(Command command, MatchBudget budget) {
         if (command instanceof Command.Get get) {

@@ -240,7 +240,7 @@ class ByteTreeTest {
      * B+-tree invariants: keys ascending within a node and within the bounds its parent's separators set, every leaf
      * at the same depth, no empty node, no root branch with one child, and the size is the count of leaf entries.
      */
-    private static void checkStructure(TreeView view, int capacity) {
+    static void checkStructure(TreeView view, int capacity) {
         TreeNode root = view.root();
         assertThat(root.leaf || root.count >= 2).as("root branch with fewer than two children").isTrue();
         int entries = check(root, view.height(), null, null, true);

@@ -1,0 +1,42 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A data file that cannot be trusted, found while starting: the node must not start from it (no silent data loss, no
+ * partial state). The message says which file, at which offset, what was expected and found, and what the operator
+ * can do about it.
+ */
+public final class DamagedFileException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Where the damage is in its file, or -1 when it is about the file as a whole (a missing segment). */
+    private final long offset;
+    private final transient Path file;
+
+    private DamagedFileException(Path file, long offset, String message) {
+        super(message);
+        this.file = file;
+        this.offset = offset;
+    }
+
+    /** Damage at {@code offset} of {@code file}: "FILE at offset N: expected X, found Y. WHAT TO DO". */
+    public static DamagedFileException at(Path file, long offset, String expectedFound, String whatToDo) {
+        return new DamagedFileException(file, offset, file + " at offset " + offset + ": " + expectedFound + ". " + whatToDo);
+    }
+
+    /** Damage of {@code file} as a whole (say, the segment that should follow it is missing). */
+    public static DamagedFileException of(Path file, String expectedFound, String whatToDo) {
+        return new DamagedFileException(file, -1, file + ": " + expectedFound + ". " + whatToDo);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public long offset() {
+        return offset;
+    }
+}

@@ -1,0 +1,96 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The node directories of one {@code --data-dir}, and which of them holds the newest state: after a total loss the
+ * service restarts from that one. Newest means the highest (epoch of the last entry, index of the last entry), as a
+ * Raft election compares logs: a later epoch's entries supersede whatever an older primary logged that was never
+ * acknowledged. Reads only each directory's metadata, its newest snapshot's header and its log's records' first bytes,
+ * and changes nothing (a torn tail is left for {@link Recovery} to truncate).
+ */
+public final class DataDirectories {
+
+    /** One node directory: its node id, the highest epoch it served or saw, and where its state ends. */
+    public record NodeState(String nodeId, Path path, long highestEpoch, long lastEpoch, long lastIndex) {
+
+        /** "node-b: entry 1234 of epoch 3, highest epoch seen 4". */
+        public String describe() {
+            return path.getFileName() + ": entry " + lastIndex + " of epoch " + lastEpoch + ", highest epoch seen "
+                    + highestEpoch;
+        }
+    }
+
+    /** Every node directory found, and the newest. */
+    public record Survey(List<NodeState> nodes) {
+
+        private static final Comparator<NodeState> NEWEST_LAST = Comparator.comparingLong(NodeState::lastEpoch)
+                .thenComparingLong(NodeState::lastIndex)
+                .thenComparingLong(NodeState::highestEpoch)
+                .thenComparing(NodeState::nodeId, Comparator.reverseOrder());
+
+        public Survey {
+            nodes = List.copyOf(nodes);
+        }
+
+        /** The directory with the newest state, if there is any directory. */
+        public Optional<NodeState> newest() {
+            return nodes.stream().max(NEWEST_LAST);
+        }
+
+        /** The highest epoch any node served or saw: a new primary must take a higher one. */
+        public long highestEpoch() {
+            return nodes.stream().mapToLong(node -> Math.max(node.highestEpoch(), node.lastEpoch())).max().orElse(0);
+        }
+
+        /** For the log: every directory and the choice, e.g. "node-a: entry 1200 of epoch 3, ...; newest: node-b". */
+        public String describe() {
+            if (nodes.isEmpty()) {
+                return "no node directories: starting empty";
+            }
+            return nodes.stream().map(NodeState::describe).collect(Collectors.joining("; "))
+                    + "; newest: " + newest().orElseThrow().path().getFileName();
+        }
+    }
+
+    private DataDirectories() {
+    }
+
+    /**
+     * Surveys the node directories under {@code root} (none when it does not exist).
+     *
+     * @throws DamagedFileException when one of them is damaged: choosing among the others could pick an older state
+     */
+    public static Survey survey(Path root) throws IOException {
+        List<NodeState> nodes = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(root, DataDirectory.PREFIX + "*")) {
+            for (Path child : children) {
+                if (Files.isDirectory(child) && Files.exists(child.resolve(NodeMeta.FILE_NAME))) {
+                    nodes.add(state(child));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return new Survey(List.of());
+        }
+        nodes.sort(Comparator.comparing(NodeState::nodeId));
+        return new Survey(nodes);
+    }
+
+    private static NodeState state(Path directory) throws IOException {
+        NodeMeta meta = NodeMeta.read(directory);
+        Optional<SnapshotInfo> snapshot = SnapshotFile.newest(directory);
+        LogReader.Tail tail = LogReader.peek(directory, snapshot.map(SnapshotInfo::index).orElse(0L),
+                snapshot.map(SnapshotInfo::epoch).orElse(0L));
+        return new NodeState(meta.nodeId(), directory, Math.max(meta.highestEpoch(), tail.lastEpoch()), tail.lastEpoch(),
+                tail.lastIndex());
+    }
+}

@@ -1,0 +1,152 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
+
+/**
+ * One node's data directory, {@code DIR/node-<id>}: its log segments, its snapshots and {@code node.meta} (format
+ * version, node id, the highest epoch the node served or saw). The id names the node, not its role, so the directory
+ * stays the node's when primary and backup swap. Opening it takes an exclusive lock on its {@code lock} file for the
+ * life of the process: two processes writing one log would interleave their entries.
+ *
+ * <p>{@link #recordEpoch} blocks on the disk: call it from a thread that may wait (the log's writer does, before the
+ * first entry of a new epoch, and for {@link WriteAheadLog#recordEpoch}). {@link #highestEpoch()} may be read by any
+ * thread.
+ */
+public final class DataDirectory implements AutoCloseable {
+
+    /** Letters, digits, '_', '.', '-'; not starting with '.' (so never a hidden or a temporary name). */
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+    static final String PREFIX = "node-";
+    private static final String LOCK_FILE = "lock";
+
+    private final Path path;
+    private final String nodeId;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private volatile long highestEpoch;
+
+    private DataDirectory(Path path, String nodeId, long highestEpoch, FileChannel lockChannel, FileLock lock) {
+        this.path = path;
+        this.nodeId = nodeId;
+        this.highestEpoch = highestEpoch;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens {@code root/node-<nodeId>}, creating it (and {@code root}) when absent, and locks it. Blocks: start-up only.
+     *
+     * @throws IOException when another process holds the directory, or it cannot be created or read
+     * @throws DamagedFileException when its metadata file is damaged, of another version or of another node, or is
+     *         missing beside data files
+     */
+    public static DataDirectory open(Path root, String nodeId) throws IOException {
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("expected a node id of 1 to 64 letters, digits, '_', '.' or '-', "
+                    + "not starting with '.', found \"" + nodeId + "\"");
+        }
+        Path path = root.resolve(PREFIX + nodeId).toAbsolutePath();
+        boolean rootCreated = !Files.isDirectory(path.getParent());
+        boolean created = !Files.isDirectory(path);
+        Files.createDirectories(path);
+        if (rootCreated && path.getParent().getParent() != null) {
+            DataFiles.forceDirectory(path.getParent().getParent()); // the new entries must survive a crash too
+        }
+        if (created) {
+            DataFiles.forceDirectory(path.getParent());
+        }
+        FileChannel lockChannel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = lock(path, lockChannel);
+            NodeMeta meta = readOrCreateMeta(path, nodeId);
+            return new DataDirectory(path, nodeId, meta.highestEpoch(), lockChannel, lock);
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close(); // releases the lock too
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** The highest epoch this node served or saw, as recorded on disk. */
+    public long highestEpoch() {
+        return highestEpoch;
+    }
+
+    /**
+     * Records that the node served or saw {@code epoch}, durably, before returning; an epoch at or below the recorded
+     * one changes nothing. Blocks on the disk.
+     */
+    public synchronized void recordEpoch(long epoch) throws IOException {
+        if (epoch <= highestEpoch) {
+            return;
+        }
+        new NodeMeta(nodeId, epoch).write(path);
+        highestEpoch = epoch;
+    }
+
+    /** Releases the lock; the files stay. */
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+
+    private static FileLock lock(Path path, FileChannel channel) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this very process, through another DataDirectory
+        }
+        if (lock == null) {
+            throw new IOException(path + " is in use by another node process (its lock file is held): one process per "
+                    + "node directory; stop the other one, or give this node another id");
+        }
+        return lock;
+    }
+
+    private static NodeMeta readOrCreateMeta(Path path, String nodeId) throws IOException {
+        NodeMeta meta;
+        try {
+            meta = NodeMeta.read(path);
+        } catch (NoSuchFileException e) {
+            if (!DataFiles.segments(path).isEmpty() || !DataFiles.snapshots(path).isEmpty()) {
+                throw DamagedFileException.of(path.resolve(NodeMeta.FILE_NAME), "expected the node's metadata file "
+                        + "beside its log and snapshots, found none", "Write it by hand (format=1, node=" + nodeId
+                        + ", epoch=the highest epoch the service reached; a check line is then printed as expected), "
+                        + "or start this node from its peer's data directory");
+            }
+            meta = new NodeMeta(nodeId, 0);
+            meta.write(path);
+            return meta;
+        }
+        if (!nodeId.equals(meta.nodeId())) {
+            throw DamagedFileException.at(path.resolve(NodeMeta.FILE_NAME), 0, "expected node=" + nodeId + ", found node="
+                    + meta.nodeId(), "The directory belongs to another node: give each node its own directory");
+        }
+        return meta;
+    }
+}

@@ -1,0 +1,205 @@
+package tuplespace.node.persistence;
+
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicationCodec;
+import tuplespace.replication.ReplicationProtocolException;
+
+/**
+ * Reads a node directory's log after a snapshot, checking everything a crash cannot explain: segments follow each
+ * other without a gap or an overlap, entries in each are consecutive from the index its name gives, epochs never go
+ * down, every record's checksums match. What a crash explains ends the log, with a warning: a torn last record of the
+ * last segment ({@link #replay} truncates it, {@link #peek} just stops there), and a log whose entries after the
+ * snapshot are of an older epoch than the snapshot (see {@link #superseded}).
+ */
+final class LogReader {
+
+    /** Where the log ends: its last entry (the snapshot's, when no entry follows it), and a warning if it was torn. */
+    record Tail(long lastIndex, long lastEpoch, Optional<String> warning) {
+    }
+
+    private final Path directory;
+    private final long afterIndex;
+    private final long afterEpoch;
+    private long expected;
+    private long lastIndex;
+    private long lastEpoch;
+    /** The epoch of the first entry after the snapshot when it is older than the snapshot's; -1 while not. */
+    private long supersededEpoch = -1;
+
+    private LogReader(Path directory, long afterIndex, long afterEpoch) {
+        this.directory = directory;
+        this.afterIndex = afterIndex;
+        this.afterEpoch = afterEpoch;
+        this.lastIndex = afterIndex;
+        this.lastEpoch = afterEpoch;
+    }
+
+    /**
+     * Hands every entry after {@code afterIndex} (a snapshot's index, 0 for none) to {@code apply}, in order; truncates a
+     * torn tail of the last segment and forces that segment, so what was read is what is on the disk.
+     *
+     * @throws DamagedFileException for damage before the end, a missing or overlapping segment
+     */
+    static Tail replay(Path directory, long afterIndex, long afterEpoch, Consumer<Replicated> apply) throws IOException {
+        return new LogReader(directory, afterIndex, afterEpoch).read(apply, true);
+    }
+
+    /** Where the log after {@code afterIndex} ends, reading only each record's index and epoch; changes nothing. */
+    static Tail peek(Path directory, long afterIndex, long afterEpoch) throws IOException {
+        return new LogReader(directory, afterIndex, afterEpoch).read(null, false);
+    }
+
+    private Tail read(Consumer<Replicated> apply, boolean repair) throws IOException {
+        List<DataFiles.Numbered> segments = DataFiles.segments(directory);
+        int start = -1;
+        for (int i = 0; i < segments.size() && segments.get(i).index() <= afterIndex + 1; i++) {
+            start = i; // the last segment that holds entry afterIndex + 1 or an earlier one
+        }
+        if (start < 0) {
+            if (!segments.isEmpty()) {
+                throw missing(segments.get(0).path(), afterIndex + 1, segments.get(0).index());
+            }
+            return new Tail(afterIndex, afterEpoch, Optional.empty());
+        }
+        expected = segments.get(start).index();
+        Optional<String> warning = Optional.empty();
+        for (int i = start; i < segments.size() && supersededEpoch < 0; i++) {
+            DataFiles.Numbered segment = segments.get(i);
+            checkFollows(segment);
+            warning = readSegment(segment.path(), i == segments.size() - 1, apply, repair);
+        }
+        if (supersededEpoch >= 0) {
+            return superseded(segments.subList(start, segments.size()), repair);
+        }
+        return new Tail(lastIndex, lastEpoch, warning);
+    }
+
+    /**
+     * The log after the snapshot belongs to an older epoch than the snapshot: a backup took a newer primary's whole state
+     * into this snapshot and was about to drop its own log ({@link WriteAheadLog#restartAt}) when it stopped. Those
+     * entries were never part of the state the snapshot holds (and never acknowledged: the new primary did not have
+     * them), so the log ends at the snapshot; {@link #replay} deletes the segments, which hold nothing else it needs.
+     */
+    private Tail superseded(List<DataFiles.Numbered> segments, boolean repair) throws IOException {
+        String names = segments.stream().map(segment -> segment.path().getFileName().toString())
+                .collect(Collectors.joining(", "));
+        if (repair) {
+            for (DataFiles.Numbered segment : segments) {
+                Files.delete(segment.path());
+            }
+            DataFiles.forceDirectory(directory);
+        }
+        return new Tail(afterIndex, afterEpoch, Optional.of(directory + ": entry " + (afterIndex + 1) + " in " + names
+                + " is of epoch " + supersededEpoch + ", older than the snapshot's " + afterEpoch + ": a history the "
+                + "snapshot superseded (a resync from a newer primary that stopped before its old log was dropped). "
+                + (repair ? "Deleted " + names + "; " : "") + "the log ends at the snapshot, entry " + afterIndex));
+    }
+
+    /** A segment starts where the one before ended (or, past a gap the snapshot covers, right after the snapshot). */
+    private void checkFollows(DataFiles.Numbered segment) throws DamagedFileException {
+        if (segment.index() < expected) {
+            throw DamagedFileException.of(segment.path(), "expected a segment starting at entry " + expected + ", found "
+                    + "one starting at " + segment.index() + ", overlapping the segment before", "Two logs are mixed "
+                    + "in this directory: start this node from its peer's data directory");
+        }
+        if (segment.index() > Math.max(expected, afterIndex + 1)) {
+            throw missing(segment.path(), Math.max(expected, afterIndex + 1), segment.index());
+        }
+        expected = segment.index();
+    }
+
+    private Optional<String> readSegment(Path file, boolean last, Consumer<Replicated> apply, boolean repair)
+            throws IOException {
+        try (FileChannel channel = FileChannel.open(file, repair && last
+                ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : new StandardOpenOption[] {StandardOpenOption.READ})) {
+            FilePrefix.LOG.check(file, channel);
+            RecordReader reader = new RecordReader(file, channel, FilePrefix.LENGTH);
+            for (Optional<ByteBuffer> record = reader.next(); record.isPresent(); record = reader.next()) {
+                if (!accept(reader, record.get(), apply)) {
+                    return Optional.empty(); // superseded: nothing more in this log is read
+                }
+            }
+            if (reader.tornTail().isEmpty()) {
+                if (repair && last) {
+                    channel.force(true); // read from the page cache after a kill -9: make it durable before it counts
+                }
+                return Optional.empty();
+            }
+            RecordReader.TornTail torn = reader.tornTail().get();
+            if (!last) {
+                throw DamagedFileException.at(file, torn.offset(), "expected a whole segment (a later one follows), found "
+                        + torn.reason(), "The log is damaged before its end: start this node from its peer's data "
+                        + "directory, or restore the segment from a copy");
+            }
+            String warning = file + ": the last record, at offset " + torn.offset() + ", is torn (" + torn.reason()
+                    + "): a crash while writing it. " + (repair ? "Truncated the file to " + torn.offset() + " bytes; "
+                    : "") + "the log ends at entry " + lastIndex;
+            if (repair) {
+                channel.truncate(torn.offset());
+                channel.force(true);
+            }
+            return Optional.of(warning);
+        }
+    }
+
+    /** Checks one record's entry and hands it on if it is after the snapshot; false when the log is superseded there. */
+    private boolean accept(RecordReader reader, ByteBuffer payload, Consumer<Replicated> apply) throws IOException {
+        long epoch;
+        long index;
+        Replicated entry = null;
+        if (apply == null) {
+            if (payload.remaining() < 17) {
+                throw reader.damageInRecord("expected a log entry of at least 17 bytes, found " + payload.remaining());
+            }
+            epoch = payload.getLong(payload.position());
+            index = payload.getLong(payload.position() + 8);
+        } else {
+            try {
+                entry = ReplicationCodec.decodeEntry(Unpooled.wrappedBuffer(payload));
+            } catch (ReplicationProtocolException e) {
+                throw reader.damageInRecord("expected a log entry, found: " + e.getMessage());
+            }
+            epoch = entry.epoch();
+            index = entry.index();
+        }
+        if (index != expected) {
+            throw reader.damageInRecord("expected entry " + expected + ", found entry " + index);
+        }
+        expected++;
+        if (index <= afterIndex) {
+            return true; // in the snapshot already
+        }
+        if (index == afterIndex + 1 && epoch < afterEpoch) {
+            supersededEpoch = epoch;
+            return false;
+        }
+        if (epoch < lastEpoch) {
+            throw reader.damageInRecord("expected entry " + index + " of epoch " + lastEpoch + " or later, found epoch " + epoch);
+        }
+        if (entry != null) {
+            apply.accept(entry);
+        }
+        lastIndex = index;
+        lastEpoch = epoch;
+        return true;
+    }
+
+    private DamagedFileException missing(Path found, long from, long foundFirst) {
+        return DamagedFileException.of(found, "expected the log to go on with entry " + from + " (in "
+                + DataFiles.segment(directory, from).getFileName() + " or a segment before it), found the next segment "
+                + "starting at entry " + foundFirst, "A segment is missing: restore it from a copy, or start this node "
+                + "from its peer's data directory");
+    }
+}

@@ -1,0 +1,58 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the log's writer thread tells the event loop what happened: progress (only when it changed) and failures to the
+ * {@link LogListener}, results to the futures the loop holds; all in order, run on the loop's executor.
+ */
+final class LogReports {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogReports.class);
+
+    private final Object owner;
+    private final LogListener listener;
+    private final Executor callbacks;
+    /** Confined to the writer thread. */
+    private LogProgress published;
+
+    /** {@code owner} names the log in the log lines (its directory). */
+    LogReports(Object owner, LogListener listener, Executor callbacks) {
+        this.owner = owner;
+        this.listener = listener;
+        this.callbacks = callbacks;
+    }
+
+    void progress(LogProgress progress) {
+        if (!progress.equals(published)) {
+            published = progress;
+            deliver(() -> listener.progress(progress));
+        }
+    }
+
+    void failed(LogFailure failure) {
+        deliver(() -> listener.failed(failure));
+    }
+
+    <T> void complete(CompletableFuture<T> done, T value) {
+        deliver(() -> done.complete(value));
+    }
+
+    void fail(CompletableFuture<?> done, IOException cause) {
+        deliver(() -> done.completeExceptionally(cause));
+    }
+
+    /** Runs {@code callback} on the loop; a loop that has stopped takes nothing more, which is fine. */
+    private void deliver(Runnable callback) {
+        try {
+            callbacks.execute(callback);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: a log callback was dropped: its executor has stopped", owner);
+        }
+    }
+}

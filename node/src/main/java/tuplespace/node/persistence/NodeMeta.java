@@ -1,0 +1,101 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node directory's metadata file, {@code node.meta}: the format version, the node's id and the highest epoch the
+ * node served or saw. A few lines of text an operator can read, the last one a CRC32C of the others; always replaced
+ * whole (temporary file, force, rename, directory force).
+ *
+ * <pre>
+ *   format=1
+ *   node=a
+ *   epoch=3
+ *   check=5d2a91c0
+ * </pre>
+ */
+record NodeMeta(String nodeId, long highestEpoch) {
+
+    static final String FILE_NAME = "node.meta";
+
+    NodeMeta {
+        if (highestEpoch < 0) {
+            throw new IllegalArgumentException("expected an epoch >= 0, found " + highestEpoch);
+        }
+    }
+
+    NodeMeta withEpoch(long epoch) {
+        return new NodeMeta(nodeId, epoch);
+    }
+
+    /** Replaces {@code directory}'s metadata file with this one, atomically. */
+    void write(Path directory) throws IOException {
+        String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n";
+        byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path file = directory.resolve(FILE_NAME);
+        Path temporary = DataFiles.temporary(file);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            DataFiles.writeFully(channel, ByteBuffer.wrap(bytes));
+            channel.force(true);
+        }
+        DataFiles.renameIntoPlace(temporary, file);
+    }
+
+    /**
+     * Reads {@code directory}'s metadata file.
+     *
+     * @throws NoSuchFileException when there is none
+     * @throws DamagedFileException when it is not whole, or of another format version
+     */
+    static NodeMeta read(Path directory) throws IOException {
+        Path file = directory.resolve(FILE_NAME);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int checkAt = text.lastIndexOf("check=");
+        Map<String, String> fields = fields(text);
+        String body = checkAt < 0 ? text : text.substring(0, checkAt);
+        if (!check(body).equals(fields.get("check"))) {
+            throw DamagedFileException.at(file, Math.max(checkAt, 0), "expected a last line check=" + check(body)
+                    + ", found " + (checkAt < 0 ? "none" : "check=" + fields.get("check")), "The metadata file is damaged: "
+                    + "write it again by hand from the lines above it (format, node, epoch) with the check shown, or "
+                    + "start this node from its peer's data directory");
+        }
+        if (!String.valueOf(FilePrefix.VERSION).equals(fields.get("format"))) {
+            throw DamagedFileException.at(file, 0, "expected format=" + FilePrefix.VERSION + ", found format="
+                    + fields.get("format"), "The directory was written by another version of tuplespace: run that "
+                    + "version, or move the directory away to start this node from its peer's data");
+        }
+        try {
+            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")));
+        } catch (RuntimeException e) {
+            throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines, found " + fields,
+                    "Write the file again by hand, or start this node from its peer's data directory");
+        }
+    }
+
+    private static Map<String, String> fields(String text) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : List.of(text.split("\n"))) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                fields.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        return fields;
+    }
+
+    private static String check(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return String.format("%08x", FilePrefix.crc(bytes, bytes.length));
+    }
+}

@@ -1,0 +1,182 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Reads the records of one file ({@link RecordFraming}) in order, through a large buffer, and tells a torn tail from
+ * damage. A torn tail is what a crash while appending leaves at the very end of a file: a header or a payload cut
+ * short, zeros where a record was being written, or a last record whose checksum does not match; {@link #next()}
+ * then returns empty and {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage
+ * and throws {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is
+ * acceptable is the caller's decision (in the last log segment it is; in a snapshot, renamed into place whole, never).
+ */
+final class RecordReader {
+
+    /** Where a torn tail starts (the file's valid part ends there) and what it looks like. */
+    record TornTail(long offset, String reason) {
+    }
+
+    private static final int BUFFER_BYTES = 4 << 20;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final long size;
+    private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).limit(0);
+    /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
+    private long bufferStart;
+    private long next;
+    private long recordOffset = -1;
+    private TornTail torn;
+
+    /** Reads {@code file} through {@code channel} (positional reads only) from {@code start}, the end of its prefix. */
+    RecordReader(Path file, FileChannel channel, long start) throws IOException {
+        this.file = file;
+        this.channel = channel;
+        this.size = channel.size();
+        this.next = start;
+        this.bufferStart = start;
+    }
+
+    /**
+     * The next record's payload, valid until the next call; empty at the end of the file or at a torn tail.
+     *
+     * @throws DamagedFileException for damage before the end of the file
+     */
+    Optional<ByteBuffer> next() throws IOException {
+        long remaining = size - next;
+        if (torn != null || remaining == 0) {
+            return Optional.empty();
+        }
+        if (remaining < RecordFraming.HEADER_BYTES) {
+            return torn("a record header cut short (" + remaining + " of " + RecordFraming.HEADER_BYTES + " bytes)");
+        }
+        ByteBuffer header = window(next, RecordFraming.HEADER_BYTES);
+        int length = header.getInt(header.position());
+        int lengthCheck = header.getInt(header.position() + 4);
+        int payloadCrc = header.getInt(header.position() + 8);
+        if (lengthCheck != RecordFraming.lengthCheck(length)) {
+            if (zerosFrom(next)) {
+                return torn("zeros where a record was being written");
+            }
+            throw damage("expected a record header whose length check is " + hex(RecordFraming.lengthCheck(length))
+                    + ", found length " + length + " with check " + hex(lengthCheck));
+        }
+        if (length < 1 || length > RecordFraming.MAX_PAYLOAD_BYTES) {
+            throw damage("expected a record length from 1 to " + RecordFraming.MAX_PAYLOAD_BYTES + ", found " + length);
+        }
+        if (length > remaining - RecordFraming.HEADER_BYTES) {
+            return torn("a record of " + length + " bytes cut short (" + (remaining - RecordFraming.HEADER_BYTES)
+                    + " bytes present)");
+        }
+        ByteBuffer payload = window(next + RecordFraming.HEADER_BYTES, length);
+        int found = RecordFraming.crc(payload);
+        if (found != payloadCrc) {
+            if (length == remaining - RecordFraming.HEADER_BYTES) {
+                return torn("the last record's checksum does not match (it was being written)");
+            }
+            throw damage("expected a record of " + length + " bytes with checksum " + hex(payloadCrc) + ", found checksum "
+                    + hex(found) + ", and more records after it (so not a crash while writing)");
+        }
+        recordOffset = next;
+        next += RecordFraming.HEADER_BYTES + length;
+        return Optional.of(payload);
+    }
+
+    /** Where the record {@link #next()} returned last starts. */
+    long recordOffset() {
+        return recordOffset;
+    }
+
+    /** Where the valid records end: the file's size, or where a torn tail starts. */
+    long validEnd() {
+        return next;
+    }
+
+    Optional<TornTail> tornTail() {
+        return Optional.ofNullable(torn);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Damage at the record {@link #next()} was reading. */
+    DamagedFileException damage(String expectedFound) {
+        return DamagedFileException.at(file, next, expectedFound, "The file is damaged before its end, so nothing from "
+                + "this offset on can be trusted: start this node from its peer's data directory (move this one away), "
+                + "or restore the file from a copy");
+    }
+
+    /** Damage in the payload of the record {@link #next()} returned last (its checksum matched: a writer's bug). */
+    DamagedFileException damageInRecord(String expectedFound) {
+        return DamagedFileException.at(file, recordOffset, expectedFound, "The record's checksum matches, so it was "
+                + "written this way: keep the directory for a bug report, and start this node from its peer's data");
+    }
+
+    private Optional<ByteBuffer> torn(String reason) {
+        torn = new TornTail(next, reason);
+        return Optional.empty();
+    }
+
+    /** {@code length} bytes of the file from {@code offset}, read into the buffer if they are not there yet. */
+    private ByteBuffer window(long offset, int length) throws IOException {
+        if (offset < bufferStart || offset + length > bufferStart + buffer.limit()) {
+            refill(offset, length);
+        }
+        int at = (int) (offset - bufferStart);
+        return buffer.duplicate().position(at).limit(at + length);
+    }
+
+    /** Makes the buffer start at {@code offset} and hold at least {@code length} bytes, keeping what it has of them. */
+    private void refill(long offset, int length) throws IOException {
+        ByteBuffer target = length <= buffer.capacity() ? buffer : ByteBuffer.allocate(length);
+        int keep = 0;
+        if (offset >= bufferStart && offset < bufferStart + buffer.limit()) {
+            int from = (int) (offset - bufferStart);
+            keep = buffer.limit() - from;
+            System.arraycopy(buffer.array(), from, target.array(), 0, keep);
+        }
+        target.clear().position(keep);
+        long at = offset + keep;
+        while (target.hasRemaining() && at < size) {
+            int read = channel.read(target, at);
+            if (read < 0) {
+                break;
+            }
+            at += read;
+        }
+        target.flip();
+        buffer = target;
+        bufferStart = offset;
+        if (buffer.limit() < length) {
+            throw new IOException(file + " at offset " + offset + ": expected " + length
+                    + " more bytes, found the file shorter than when it was opened (is another process writing it?)");
+        }
+    }
+
+    private boolean zerosFrom(long offset) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+        for (long at = offset; at < size; ) {
+            chunk.clear();
+            int read = channel.read(chunk, at);
+            if (read < 0) {
+                break;
+            }
+            for (int i = 0; i < read; i++) {
+                if (chunk.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += read;
+        }
+        return true;
+    }
+
+    private static String hex(int value) {
+        return String.format("%08x", value);
+    }
+}

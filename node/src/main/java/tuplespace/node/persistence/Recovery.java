@@ -1,0 +1,74 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.replication.AnswerTable;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.TupleSpace;
+
+/**
+ * Brings a node directory back into memory at start-up: the newest snapshot, then every log entry after it, applied as
+ * a backup applies them ({@link ReplicatedState#apply}). Blocks; runs before the node serves.
+ *
+ * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
+ * leaves, so it is truncated and logged at WARN with the file and the offset. Anything else, a checksum that fails
+ * before the end, a missing segment, an unknown format version, a snapshot that is not whole or whose digest differs,
+ * stops the start with a {@link DamagedFileException} naming the file, the offset and what to do: no silent data loss,
+ * and no partial state.
+ */
+public final class Recovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private Recovery() {
+    }
+
+    public static Recovered recover(DataDirectory directory) throws IOException {
+        Path path = directory.path();
+        for (Path leftOver : DataFiles.deleteTemporaries(path)) {
+            LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
+        }
+        long started = System.nanoTime();
+        Optional<LoadedSnapshot> snapshot = newestSnapshot(path);
+        ReplicatedState state = new ReplicatedState(snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new));
+        snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
+        long snapshotIndex = snapshot.map(loaded -> loaded.info().index()).orElse(0L);
+        long snapshotEpoch = snapshot.map(loaded -> loaded.info().epoch()).orElse(0L);
+        LogReader.Tail tail = LogReader.replay(path, snapshotIndex, snapshotEpoch, entry -> state.apply(entry.change()));
+        List<String> warnings = new ArrayList<>();
+        tail.warning().ifPresent(warning -> {
+            LOG.warn("{}", warning);
+            warnings.add(warning);
+        });
+        LOG.info("{}: recovered {} pairs and {} remembered answers up to entry {} of epoch {} ({}, {} entries of log) in {} ms",
+                directory, state.space().size(), state.answers().size(), tail.lastIndex(), tail.lastEpoch(),
+                snapshot.map(loaded -> loaded.info().file().getFileName().toString()).orElse("no snapshot"),
+                tail.lastIndex() - snapshotIndex, (System.nanoTime() - started) / 1_000_000);
+        return new Recovered(state, tail.lastIndex(), tail.lastEpoch(), Math.max(directory.highestEpoch(), tail.lastEpoch()),
+                snapshot.map(LoadedSnapshot::info), warnings);
+    }
+
+    /**
+     * The newest snapshot ({@link SnapshotFile#newest}), read whole. A damaged one stops the start (its message says to
+     * move it away): falling back to an older one silently would hide the damage, and the log before the newest is
+     * usually cut already.
+     */
+    private static Optional<LoadedSnapshot> newestSnapshot(Path directory) throws IOException {
+        Optional<SnapshotInfo> newest = SnapshotFile.newest(directory);
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(SnapshotFile.read(newest.get().file()));
+    }
+
+    private static void restoreAnswers(AnswerTable table, List<AnswerTable.Entry> answers) {
+        for (AnswerTable.Entry answer : answers) {
+            table.record(answer.conn(), answer.seq(), answer.answer());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package tuplespace.node.persistence;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The log segment being written, {@code wal-<firstIndex>.log}, owned by the log's writer thread. Besides the file it
+ * keeps every record written to it in memory (its <em>image</em>), because after a failed write or force the file is
+ * never trusted again: {@link #rewrite()} puts the image into a fresh file, which replaces the failed one whole.
+ * Creating a segment is the same step with an empty image, so a segment file never exists without its whole prefix.
+ */
+final class Segment {
+
+    private final Path file;
+    private final long firstIndex;
+    private final ChannelOpener opener;
+    private final List<byte[]> image = new ArrayList<>();
+    private long imageBytes;
+    private long lastIndex;
+    /** Null while the file is not trusted: after a failure, until a rewrite succeeds. */
+    private FileChannel channel;
+
+    private Segment(Path directory, long firstIndex, ChannelOpener opener) {
+        this.file = DataFiles.segment(directory, firstIndex);
+        this.firstIndex = firstIndex;
+        this.opener = opener;
+        this.lastIndex = firstIndex - 1;
+    }
+
+    /** A new, untrusted (not yet created) segment for entries from {@code firstIndex}: {@link #rewrite()} creates it. */
+    static Segment starting(Path directory, long firstIndex, ChannelOpener opener) {
+        return new Segment(directory, firstIndex, opener);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    long firstIndex() {
+        return firstIndex;
+    }
+
+    /** The last entry in the segment (in memory; on disk once {@link #trusted()}); {@code firstIndex - 1} when none. */
+    long lastIndex() {
+        return lastIndex;
+    }
+
+    boolean isEmpty() {
+        return lastIndex < firstIndex;
+    }
+
+    /** The segment's size, prefix included, as it is (or will be once rewritten) on disk. */
+    long bytes() {
+        return FilePrefix.LENGTH + imageBytes;
+    }
+
+    boolean trusted() {
+        return channel != null;
+    }
+
+    /** Takes {@code records} (whole framed records, the last of them entry {@code last}) into the image only. */
+    void keep(byte[] records, long last) {
+        image.add(records);
+        imageBytes += records.length;
+        lastIndex = last;
+    }
+
+    /** Keeps {@code records} and writes them to the (trusted) file. On failure they stay kept; distrust the file. */
+    void write(byte[] records, long last) throws IOException {
+        keep(records, last);
+        DataFiles.writeFully(channel, ByteBuffer.wrap(records));
+    }
+
+    void force() throws IOException {
+        channel.force(false); // data and the size: fdatasync
+    }
+
+    /** Never reads or writes the file again (it may be closed already); a {@link #rewrite()} replaces it. */
+    void distrust() {
+        FileChannel failed = channel;
+        channel = null;
+        if (failed != null) {
+            try {
+                failed.close();
+            } catch (IOException e) {
+                // it is not trusted: nothing more to learn from it
+            }
+        }
+    }
+
+    /**
+     * Writes the prefix and the whole image into a fresh temporary file, forces it and renames it over the segment's
+     * name (then forces the directory): afterwards the segment is trusted and durable up to {@link #lastIndex()}. On
+     * failure the temporary file is deleted and the segment stays untrusted.
+     */
+    void rewrite() throws IOException {
+        distrust();
+        Path temporary = DataFiles.temporary(file);
+        FileChannel fresh = opener.open(temporary, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING));
+        try {
+            DataFiles.writeFully(fresh, FilePrefix.LOG.bytes());
+            for (byte[] records : image) {
+                DataFiles.writeFully(fresh, ByteBuffer.wrap(records));
+            }
+            fresh.force(false);
+            DataFiles.renameIntoPlace(temporary, file);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fresh);
+            DataFiles.deleteQuietly(temporary);
+            throw e;
+        }
+        channel = fresh; // still the same file after the rename
+    }
+
+    /** Forces and closes a trusted segment that is full: its entries are durable, its image can go. */
+    void close() throws IOException {
+        force();
+        channel.close();
+        channel = null;
+        image.clear();
+    }
+
+    /** Closes the file without forcing it (the log stops after a failure it could not mend). */
+    void abandon() {
+        distrust();
+        image.clear();
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the failure being reported is the one that matters
+        }
+    }
+}

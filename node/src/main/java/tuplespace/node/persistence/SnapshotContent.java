@@ -1,0 +1,37 @@
+package tuplespace.node.persistence;
+
+import java.util.List;
+import java.util.Objects;
+import tuplespace.replication.AnswerTable;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.SpaceSnapshot;
+
+/**
+ * What a snapshot file holds, taken on the event loop in one step: the state after entry {@code index} (0 for the
+ * empty state before any entry): the space as an O(1) {@link SpaceSnapshot} that never changes afterwards, and a copy
+ * of the answer table (small: only answers not yet known delivered). Any thread may then write it out while the loop
+ * goes on.
+ *
+ * <p>{@code epoch} is the epoch the state belongs to: that of its last entry, or, for a backup that received a newer
+ * primary's whole state ({@code SnapshotBegin}), that primary's epoch. Entries logged after the snapshot must be of
+ * that epoch or a later one; between two snapshots of one node the one of the later epoch, then of the higher index,
+ * is the newer.
+ */
+public record SnapshotContent(long index, long epoch, SpaceSnapshot space, List<AnswerTable.Entry> answers) {
+
+    public SnapshotContent {
+        Objects.requireNonNull(space, "space");
+        answers = List.copyOf(answers);
+        if (index < 0 || epoch < 0) {
+            throw new IllegalArgumentException("expected an index and an epoch >= 0, found " + index + " and " + epoch);
+        }
+    }
+
+    /**
+     * Takes the content of {@code state} after entry {@code index} of {@code epoch}. Call it on the thread that owns
+     * the state, when every entry up to {@code index} has been applied and handed to the log, and no later one.
+     */
+    public static SnapshotContent take(ReplicatedState state, long index, long epoch) {
+        return new SnapshotContent(index, epoch, state.space().snapshot(), state.answers().entries());
+    }
+}

@@ -1,0 +1,144 @@
+package tuplespace.node.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.replication.Replicated;
+
+/** Node directories: created once, locked, their metadata kept, and the newest of several found. */
+@Timeout(30)
+class DataDirectoryTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aNewDirectoryIsCreatedWithItsMetadataAndKeepsTheHighestEpochAcrossOpens() throws IOException {
+        try (DataDirectory directory = DataDirectory.open(root.resolve("data"), "a")) {
+            assertThat(directory.path()).isEqualTo(root.resolve("data").resolve("node-a"));
+            assertThat(directory.highestEpoch()).isZero();
+            directory.recordEpoch(3);
+            directory.recordEpoch(2); // never goes down
+        }
+        String meta = Files.readString(root.resolve("data/node-a/node.meta"), StandardCharsets.UTF_8);
+        assertThat(meta).startsWith("format=1\nnode=a\nepoch=3\ncheck=");
+
+        try (DataDirectory directory = DataDirectory.open(root.resolve("data"), "a")) {
+            assertThat(directory.highestEpoch()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void oneProcessAtATimeMayOpenANodeDirectory() throws IOException {
+        try (DataDirectory directory = DataDirectory.open(root, "a")) {
+            assertThatThrownBy(() -> DataDirectory.open(root, "a"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage(directory.path() + " is in use by another node process (its lock file is held): one "
+                            + "process per node directory; stop the other one, or give this node another id");
+            try (DataDirectory other = DataDirectory.open(root, "b")) {
+                assertThat(other.path()).isEqualTo(root.resolve("node-b"));
+            }
+        }
+        DataDirectory.open(root, "a").close(); // the lock went with the first
+    }
+
+    @Test
+    void badIdsAndDamagedOrForeignMetadataAreRefused() throws IOException {
+        assertThatThrownBy(() -> DataDirectory.open(root, "../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DataDirectory.open(root, ".hidden")).isInstanceOf(IllegalArgumentException.class);
+
+        DataDirectory.open(root, "a").close();
+        Path meta = root.resolve("node-a/node.meta");
+        Files.writeString(meta, Files.readString(meta).replace("epoch=0", "epoch=9"));
+        assertThatThrownBy(() -> DataDirectory.open(root, "a"))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(meta + " at offset ")
+                .hasMessageContaining("expected a last line check=");
+
+        new NodeMeta("b", 1).write(root.resolve("node-a"));
+        assertThatThrownBy(() -> DataDirectory.open(root, "a"))
+                .hasMessage(meta + " at offset 0: expected node=a, found node=b. The directory belongs to another node: "
+                        + "give each node its own directory");
+    }
+
+    @Test
+    void metadataOfAnotherFormatVersionIsRefused() throws IOException {
+        DataDirectory.open(root, "a").close();
+        Path meta = root.resolve("node-a/node.meta");
+        String body = "format=2\nnode=a\nepoch=1\n";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Files.writeString(meta, body + "check=" + String.format("%08x", FilePrefix.crc(bytes, bytes.length)) + "\n");
+
+        assertThatThrownBy(() -> DataDirectory.open(root, "a"))
+                .hasMessage(meta + " at offset 0: expected format=1, found format=2. The directory was written by "
+                        + "another version of tuplespace: run that version, or move the directory away to start this "
+                        + "node from its peer's data");
+    }
+
+    @Test
+    void theNewestStateIsTheHighestEpochOfTheLastEntryThenTheHighestIndex() throws Exception {
+        Workload work = new Workload(3, 50);
+        logInto("a", work.next(100)); // an old primary of epoch 1 that got further than its backup
+        Workload promoted = new Workload(3, 50);
+        List<Replicated> shared = promoted.next(90);
+        promoted.nextEpoch();
+        List<Replicated> own = promoted.next(5);
+        logInto("b", concat(shared, own)); // the backup, promoted at 90: epoch 2 supersedes what 'a' logged after 90
+        try (DataDirectory c = DataDirectory.open(root, "c")) {
+            c.recordEpoch(3); // saw epoch 3 but logged nothing
+        }
+
+        DataDirectories.Survey survey = DataDirectories.survey(root);
+
+        assertThat(survey.nodes()).extracting(DataDirectories.NodeState::nodeId).containsExactly("a", "b", "c");
+        assertThat(survey.newest().orElseThrow().nodeId()).isEqualTo("b");
+        assertThat(survey.newest().orElseThrow().lastIndex()).isEqualTo(95);
+        assertThat(survey.highestEpoch()).isEqualTo(3);
+        assertThat(survey.describe()).isEqualTo("node-a: entry 100 of epoch 1, highest epoch seen 1; "
+                + "node-b: entry 95 of epoch 2, highest epoch seen 2; node-c: entry 0 of epoch 0, highest epoch seen 3; "
+                + "newest: node-b");
+        assertThat(DataDirectories.survey(root.resolve("absent")).newest()).isEmpty();
+    }
+
+    @Test
+    void theSurveyReadsTheSnapshotsHeaderAndTheLogAfterIt() throws Exception {
+        Workload work = new Workload(5, 50);
+        try (DataDirectory a = DataDirectory.open(root, "a")) {
+            work.next(40);
+            SnapshotFile.write(a.path(), SnapshotContent.take(work.reference(), 40, 1), ChannelOpener.DEFAULT);
+            WriteAheadLog log = WriteAheadLog.open(a, 41, LogOptions.of(FsyncMode.NO), new RecordingListener(), Runnable::run);
+            work.nextEpoch();
+            log.append(work.next(7));
+            log.close().get(10, TimeUnit.SECONDS);
+        }
+
+        DataDirectories.NodeState a = DataDirectories.survey(root).newest().orElseThrow();
+
+        assertThat(a.lastIndex()).isEqualTo(47);
+        assertThat(a.lastEpoch()).isEqualTo(2);
+        assertThat(a.highestEpoch()).isEqualTo(2);
+    }
+
+    private void logInto(String nodeId, List<Replicated> entries) throws Exception {
+        try (DataDirectory directory = DataDirectory.open(root, nodeId)) {
+            WriteAheadLog log = WriteAheadLog.open(directory, 1, LogOptions.of(FsyncMode.NO), new RecordingListener(),
+                    Runnable::run);
+            log.append(entries);
+            log.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> first, List<T> second) {
+        return Stream.concat(first.stream(), second.stream()).toList();
+    }
+}

@@ -1,0 +1,339 @@
+package tuplespace.node.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.replication.AnswerTable;
+import tuplespace.replication.Change;
+import tuplespace.replication.Replicated;
+
+/** Recovery: the state comes back equal, a torn tail is truncated, and any other damage stops the start with a precise message. */
+@Timeout(60)
+class RecoveryTest {
+
+    @TempDir
+    Path root;
+
+    private final Workload work = new Workload(11, 300);
+    private DataDirectory directory;
+
+    @BeforeEach
+    void openDirectory() throws IOException {
+        directory = DataDirectory.open(root, "a");
+    }
+
+    @AfterEach
+    void closeDirectory() throws IOException {
+        directory.close();
+    }
+
+    private WriteAheadLog open(long nextIndex, long maxSegmentBytes) throws IOException {
+        return WriteAheadLog.open(directory, nextIndex, LogOptions.of(FsyncMode.ALWAYS).withMaxSegmentBytes(maxSegmentBytes),
+                new RecordingListener(), Runnable::run);
+    }
+
+    /** Logs {@code entries} entries in batches of 10 in one segment, and closes the log. */
+    private Path logged(int entries) throws Exception {
+        WriteAheadLog log = open(1, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
+        for (int i = 0; i < entries; i += 10) {
+            log.append(work.next(Math.min(10, entries - i)));
+        }
+        log.close().get(10, TimeUnit.SECONDS);
+        return DataFiles.segment(directory.path(), 1);
+    }
+
+    @Test
+    void aSnapshotAndTheLogAfterItRecoverTheStateAsItWas() throws Exception {
+        WriteAheadLog log = open(1, 4096);
+        log.append(work.next(500));
+        log.sync().get(10, TimeUnit.SECONDS);
+        SnapshotInfo snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 500, 1),
+                ChannelOpener.DEFAULT);
+        log.roll();
+        log.cutBefore(501);
+        work.nextEpoch();
+        log.append(work.next(300));
+        log.close().get(10, TimeUnit.SECONDS);
+
+        Recovered recovered = Recovery.recover(directory);
+
+        assertThat(recovered.snapshot()).contains(snapshot);
+        assertThat(DataFiles.segments(directory.path()).get(0).index()).isEqualTo(501);
+        assertThat(recovered.lastIndex()).isEqualTo(800);
+        assertThat(recovered.lastEpoch()).isEqualTo(2);
+        assertThat(recovered.highestEpoch()).isEqualTo(2);
+        assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
+        assertThat(recovered.state().space().pairs()).containsExactlyElementsOf(work.reference().space().pairs());
+        assertThat(recovered.state().answers().entries())
+                .containsExactlyInAnyOrderElementsOf(work.reference().answers().entries());
+        assertThat(recovered.warnings()).isEmpty();
+    }
+
+    @Test
+    void aResyncCutShortByACrashEndsTheLogAtTheNewerPrimarysState() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(100)); // this node got to entry 100 of epoch 1, and snapshotted there
+        log.close().get(10, TimeUnit.SECONDS);
+        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 100, 1), ChannelOpener.DEFAULT);
+        // then, backup of a primary of epoch 2 that had only reached entry 95, it took that primary's whole state...
+        Workload newer = new Workload(11, 300);
+        newer.next(95);
+        newer.nextEpoch();
+        SnapshotFile.write(directory.path(), SnapshotContent.take(newer.reference(), 95, 2), ChannelOpener.DEFAULT);
+        // ...and stopped before deleting its older snapshot and dropping its own log (WriteAheadLog.restartAt)
+
+        Recovered recovered = Recovery.recover(directory);
+
+        assertThat(recovered.snapshot().orElseThrow().index()).isEqualTo(95); // epoch 2 is newer than entry 100 of epoch 1
+        assertThat(recovered.lastIndex()).isEqualTo(95);
+        assertThat(recovered.lastEpoch()).isEqualTo(2);
+        assertThat(recovered.state().space().digest()).isEqualTo(newer.reference().space().digest());
+        assertThat(recovered.warnings()).singleElement().asString()
+                .contains(": entry 96 in wal-0000000000000000001.log, ")
+                .contains(" is of epoch 1, older than the snapshot's 2: a history the snapshot superseded")
+                .endsWith("the log ends at the snapshot, entry 95");
+        assertThat(DataFiles.segments(directory.path())).isEmpty();
+
+        WriteAheadLog goesOn = WriteAheadLog.open(directory, recovered, LogOptions.of(FsyncMode.ALWAYS),
+                new RecordingListener(), Runnable::run);
+        goesOn.append(newer.next(5));
+        goesOn.close().get(10, TimeUnit.SECONDS);
+        Recovered again = Recovery.recover(directory);
+        assertThat(again.lastIndex()).isEqualTo(100);
+        assertThat(again.state().space().digest()).isEqualTo(newer.reference().space().digest());
+        assertThat(again.warnings()).isEmpty();
+    }
+
+    @Test
+    void anEmptyDirectoryRecoversTheEmptyState() throws IOException {
+        Recovered recovered = Recovery.recover(directory);
+
+        assertThat(recovered.lastIndex()).isZero();
+        assertThat(recovered.nextIndex()).isEqualTo(1);
+        assertThat(recovered.state().space().size()).isZero();
+        assertThat(recovered.snapshot()).isEmpty();
+    }
+
+    @Test
+    void aTornLastRecordIsTruncatedWithAWarningAtEveryByteOffsetOfIt() throws Exception {
+        logged(20);
+        long digestBefore = work.reference().space().digest();
+        List<AnswerTable.Entry> answersBefore = work.reference().answers().entries();
+        WriteAheadLog log = open(21, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
+        log.append(List.of(new Replicated(1, 21, new Change.Closed(1001)))); // a short record: 37 offsets to cut at
+        log.close().get(10, TimeUnit.SECONDS);
+        Path last = DataFiles.segment(directory.path(), 21);
+        byte[] whole = Files.readAllBytes(last);
+        assertThat(whole.length).isGreaterThan(FilePrefix.LENGTH + RecordFraming.HEADER_BYTES);
+
+        for (int cut = FilePrefix.LENGTH; cut < whole.length; cut++) {
+            Files.write(last, Arrays.copyOf(whole, cut)); // the crash came after this many bytes of the last record
+
+            Recovered recovered = Recovery.recover(directory);
+
+            assertThat(recovered.lastIndex()).as("cut at %d", cut).isEqualTo(20);
+            assertThat(recovered.state().space().digest()).isEqualTo(digestBefore);
+            assertThat(recovered.state().answers().entries()).containsExactlyInAnyOrderElementsOf(answersBefore);
+            assertThat(Files.size(last)).isEqualTo(FilePrefix.LENGTH);
+            if (cut == FilePrefix.LENGTH) {
+                assertThat(recovered.warnings()).isEmpty(); // the record was never begun: a clean end
+            } else {
+                assertThat(recovered.warnings()).singleElement().asString()
+                        .startsWith(last + ": the last record, at offset " + FilePrefix.LENGTH + ", is torn")
+                        .contains("Truncated the file to " + FilePrefix.LENGTH + " bytes")
+                        .endsWith("the log ends at entry 20");
+            }
+        }
+    }
+
+    @Test
+    void zerosOrABadChecksumInTheLastRecordAreATornTailToo() throws Exception {
+        Path segment = logged(20);
+        long size = Files.size(segment);
+        List<Long> offsets = recordOffsets(segment);
+        long lastRecord = offsets.get(offsets.size() - 1);
+        Path zeros = copyOfDirectory("zeros");
+        try (FileChannel channel = FileChannel.open(zeros.resolve("node-a").resolve(segment.getFileName()),
+                StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate((int) (size - lastRecord)), lastRecord); // ext4 after a crash: size, no data
+            channel.write(ByteBuffer.allocate(100), size); // and a little more
+        }
+        Path flipped = copyOfDirectory("flipped");
+        flipByte(flipped.resolve("node-a").resolve(segment.getFileName()), size - 1);
+
+        for (Path copyRoot : List.of(zeros, flipped)) {
+            try (DataDirectory copy = DataDirectory.open(copyRoot, "a")) {
+                Recovered recovered = Recovery.recover(copy);
+                assertThat(recovered.lastIndex()).isEqualTo(19);
+                assertThat(recovered.warnings()).singleElement().asString()
+                        .contains("the last record, at offset " + lastRecord + ", is torn");
+            }
+        }
+    }
+
+    @Test
+    void aFlippedByteBeforeTheEndStopsRecoveryNamingTheFileTheOffsetAndWhatToDo() throws Exception {
+        Path segment = logged(20);
+        long fifth = recordOffsets(segment).get(4);
+        flipByte(segment, fifth + RecordFraming.HEADER_BYTES + 20);
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(segment + " at offset " + fifth + ": expected a record of ")
+                .hasMessageContaining("bytes with checksum ")
+                .hasMessageContaining(", found checksum ")
+                .hasMessageContaining("and more records after it (so not a crash while writing)")
+                .hasMessageContaining("start this node from its peer's data directory");
+        assertThat(Files.size(segment)).as("nothing truncated").isGreaterThan(fifth + 100);
+    }
+
+    @Test
+    void aFlippedLengthIsDamageNotATornTail() throws Exception {
+        Path segment = logged(20);
+        long fifth = recordOffsets(segment).get(4);
+        flipByte(segment, fifth + 1); // the length would now point far past the end of the file
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(segment + " at offset " + fifth + ": expected a record header whose length check is ");
+    }
+
+    @Test
+    void aMissingSegmentStopsRecovery() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        for (int i = 0; i < 30; i++) {
+            log.append(work.next(10));
+        }
+        log.close().get(10, TimeUnit.SECONDS);
+        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
+        assertThat(segments).hasSizeGreaterThan(2);
+        Files.delete(segments.get(1).path());
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessage(segments.get(2).path() + ": expected the log to go on with entry " + segments.get(1).index()
+                        + " (in " + segments.get(1).path().getFileName() + " or a segment before it), found the next "
+                        + "segment starting at entry " + segments.get(2).index() + ". A segment is missing: restore it "
+                        + "from a copy, or start this node from its peer's data directory");
+    }
+
+    @Test
+    void aLogThatDoesNotReachBackToTheStartStopsRecovery() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(100));
+        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 100, 1), ChannelOpener.DEFAULT);
+        log.roll();
+        log.cutBefore(101); // the snapshot at 100 is durable, so the log before it goes
+        log.append(work.next(10));
+        log.close().get(10, TimeUnit.SECONDS);
+        Files.move(DataFiles.snapshot(directory.path(), 100), root.resolve("away.snap")); // moved away by hand
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageContaining("expected the log to go on with entry 1 (in wal-0000000000000000001.log or a segment "
+                        + "before it), found the next segment starting at entry ");
+    }
+
+    @Test
+    void anUnknownFormatVersionStopsRecovery() throws Exception {
+        Path segment = logged(5);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.write(FilePrefix.LOG.bytes(2), 0);
+        }
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessage(segment + " at offset 8: expected format version 1, found 2. The file was written by another "
+                        + "version of tuplespace: run that version, or move this node's directory away to start it from "
+                        + "its peer's data");
+    }
+
+    @Test
+    void aSnapshotOfAnUnknownVersionOrNotWholeStopsRecovery() throws Exception {
+        work.next(50);
+        Path snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 50, 1),
+                ChannelOpener.DEFAULT).file();
+        Path copy = root.resolve("copy.snap");
+        Files.copy(snapshot, copy);
+        try (FileChannel channel = FileChannel.open(snapshot, StandardOpenOption.WRITE)) {
+            channel.write(FilePrefix.SNAPSHOT.bytes(3), 0);
+        }
+        assertThatThrownBy(() -> Recovery.recover(directory)).hasMessageContaining("expected format version 1, found 3");
+
+        Files.copy(copy, snapshot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        truncate(snapshot, Files.size(snapshot) - 1);
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageContaining(snapshot + " at offset ")
+                .hasMessageContaining(": expected the END record, found ")
+                .hasMessageContaining("A snapshot is renamed into place only once whole");
+    }
+
+    @Test
+    void leftoversOfACrashWhileWritingAreDeleted() throws Exception {
+        logged(5);
+        Path halfWritten = DataFiles.temporary(DataFiles.snapshot(directory.path(), 5));
+        Files.write(halfWritten, new byte[] {1, 2, 3});
+
+        assertThat(Recovery.recover(directory).lastIndex()).isEqualTo(5);
+        assertThat(halfWritten).doesNotExist();
+    }
+
+    /** Where each record of {@code segment} starts. */
+    static List<Long> recordOffsets(Path segment) throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            RecordReader reader = new RecordReader(segment, channel, FilePrefix.LENGTH);
+            for (Optional<ByteBuffer> record = reader.next(); record.isPresent(); record = reader.next()) {
+                offsets.add(reader.recordOffset());
+            }
+        }
+        return offsets;
+    }
+
+    static void flipByte(Path file, long offset) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            channel.write(one, offset);
+        }
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(size);
+        }
+    }
+
+    /** A copy of {@code root/node-a} under {@code root/name/node-a}, without its lock; returns {@code root/name}. */
+    private Path copyOfDirectory(String name) throws IOException {
+        Path copy = root.resolve(name).resolve("node-a");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(directory.path())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (!file.getFileName().toString().equals("lock")) {
+                    Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
+        }
+        return copy.getParent();
+    }
+}

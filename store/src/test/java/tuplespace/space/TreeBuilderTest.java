@@ -1,0 +1,65 @@
+package tuplespace.space;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A tree built bottom up from sorted entries is a valid tree with those entries, and behaves as one afterwards. */
+@Timeout(20)
+class TreeBuilderTest {
+
+    @ParameterizedTest
+    @CsvSource({"0, 4", "1, 4", "4, 4", "5, 4", "17, 4", "1000, 4", "4097, 64", "100000, 64"})
+    void aBuiltTreeHoldsItsEntriesKeepsTheInvariantsAndTakesWritesAndSnapshots(int entries, int capacity) {
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        TreeBuilder builder = new TreeBuilder(capacity);
+        for (int i = 0; i < entries; i++) {
+            byte[] key = bytes(String.format("k%08d", i * 2));
+            model.put(key, bytes("v" + i));
+            builder.add(key, model.get(key));
+        }
+
+        ByteTree tree = builder.build();
+
+        ByteTreeTest.checkStructure(tree.view(), capacity);
+        assertThat(tree.size()).isEqualTo(entries);
+        assertSameEntries(tree.view(), model);
+
+        TreeView frozen = tree.snapshot();
+        Map<byte[], byte[]> before = new TreeMap<>(model);
+        Random random = new Random(entries);
+        for (int i = 0; i < 2 * entries + 20; i++) {
+            byte[] key = bytes(String.format("k%08d", random.nextInt(2 * entries + 10)));
+            if (random.nextBoolean()) {
+                assertThat(tree.put(key, bytes("w" + i))).isEqualTo(model.put(key, bytes("w" + i)));
+            } else {
+                assertThat(tree.remove(key)).isEqualTo(model.remove(key));
+            }
+        }
+        ByteTreeTest.checkStructure(tree.view(), capacity);
+        assertSameEntries(tree.view(), model);
+        assertSameEntries(frozen, before);
+    }
+
+    private static void assertSameEntries(TreeView view, Map<byte[], byte[]> model) {
+        TreeCursor cursor = view.cursor();
+        for (Map.Entry<byte[], byte[]> entry : model.entrySet()) {
+            assertThat(cursor.next()).isTrue();
+            assertThat(cursor.key()).isEqualTo(entry.getKey());
+            assertThat(cursor.value()).isEqualTo(entry.getValue());
+        }
+        assertThat(cursor.next()).isFalse();
+        assertThat(view.size()).isEqualTo(model.size());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
