@@ -2,6 +2,7 @@ package tuplespace.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
 
 /**
  * Decodes JSON answer lines (SPEC §2) for clients. The line is read with a streaming parser, one element of
@@ -72,7 +74,8 @@ public final class AnswerDecoder {
     /** Reads the line; {@code each} gets every element of {@code pairs} (null: skip them, only count). */
     private static Fields read(String jsonLine, Consumer<AnswerElement> each) {
         Fields fields = new Fields();
-        try (JsonParser parser = Json.MAPPER.createParser(Lines.strip(jsonLine))) {
+        String source = Lines.strip(jsonLine);
+        try (JsonParser parser = Json.MAPPER.createParser(source)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new MalformedAnswerException("expected a JSON answer object, found "
@@ -82,7 +85,7 @@ public final class AnswerDecoder {
                 String name = parser.currentName();
                 parser.nextToken();
                 if (name.equals(JsonField.PAIRS.wire())) {
-                    readPairs(parser, each, fields);
+                    readPairs(parser, source, each, fields);
                 } else {
                     JsonNode value = Json.MAPPER.readTree(parser);
                     keep(fields, name, value);
@@ -118,7 +121,8 @@ public final class AnswerDecoder {
         // any other field is from a newer service: ignored
     }
 
-    private static void readPairs(JsonParser parser, Consumer<AnswerElement> each, Fields fields) throws IOException {
+    private static void readPairs(JsonParser parser, String source, Consumer<AnswerElement> each, Fields fields)
+            throws IOException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             throw new MalformedAnswerException("expected \"pairs\" in the answer to be a list, found "
                     + Json.describe(Json.MAPPER.readTree(parser)));
@@ -127,12 +131,73 @@ public final class AnswerDecoder {
             fields.count++;
             if (each == null) {
                 parser.skipChildren();
-                continue;
+            } else {
+                each.accept(element(parser, source));
             }
-            JsonNode element = Json.MAPPER.readTree(parser);
-            Optional<Pair> pair = Json.pair(element);
-            each.accept(pair.isPresent() ? AnswerElement.of(pair.get()) : AnswerElement.notAPair(element));
         }
+    }
+
+    /**
+     * One element, the parser at its first token. The common element, a well-formed pair {@code [["k","1"],["v"]]},
+     * is read token by token into a {@link Pair}, with no tree; anything else is read again from the source text as
+     * JSON, to be kept as given.
+     */
+    private static AnswerElement element(JsonParser parser, String source) throws IOException {
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        Optional<Pair> pair = pairTokens(parser);
+        if (pair.isPresent()) {
+            return AnswerElement.of(pair.get());
+        }
+        parser.finishToken(); // a string's end is found only once its text is read
+        int end = (int) parser.currentLocation().getCharOffset();
+        return AnswerElement.notAPair(Json.MAPPER.readTree(source.substring(start, end)));
+    }
+
+    /**
+     * Reads {@code [tuple, tuple]}, each tuple a non-empty list of field strings, and leaves the parser on the
+     * element's last token whatever it finds; empty when the element is anything else or a field is not well-formed.
+     */
+    private static Optional<Pair> pairTokens(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren(); // an object (or a scalar: nothing to skip)
+            return Optional.empty();
+        }
+        JsonStreamContext pairs = parser.getParsingContext().getParent();
+        String key = tupleText(parser);
+        String value = key == null ? null : tupleText(parser);
+        if (value == null || parser.nextToken() != JsonToken.END_ARRAY) {
+            while (parser.getParsingContext() != pairs) {
+                parser.nextToken(); // to the element's closing bracket
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Pair(Tuple.parse(key), Tuple.parse(value)));
+        } catch (IllegalArgumentException notATuple) {
+            return Optional.empty();
+        }
+    }
+
+    /** The text form of the next token's list of strings; null (the parser within the element) when it is not one. */
+    private static String tupleText(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder(24);
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            if (token != JsonToken.VALUE_STRING) {
+                return null;
+            }
+            String field = parser.getText();
+            if (field.isEmpty() || field.indexOf(',') >= 0) {
+                return null; // not a field: its text form would not give it back
+            }
+            if (text.length() > 0) {
+                text.append(',');
+            }
+            text.append(field);
+        }
+        return text.length() == 0 ? null : text.toString();
     }
 
     private static Status status(JsonNode status) {

@@ -79,15 +79,15 @@ public final class Answers {
     private static String matched(ParsedRequest.Valid request, Result.Matched matched) {
         if (request.format() == Format.JSON && matched.warning().isEmpty() && matched.note().isEmpty()
                 && hasPlainId(request)) {
-            StringBuilder json = okStart(request.id(), 32 * matched.pairs().size());
-            for (int i = 0; i < matched.pairs().size(); i++) {
-                Pair pair = matched.pairs().get(i);
-                json.append(i == 0 ? "[" : ",[");
-                appendTuple(json, pair.key().text());
+            StringBuilder json = okStart(request.id(), capacity(matched, 16));
+            int first = json.length();
+            matched.forEachText((key, value) -> {
+                json.append(json.length() == first ? "[" : ",[");
+                appendTuple(json, key);
                 json.append(',');
-                appendTuple(json, pair.value().text());
+                appendTuple(json, value);
                 json.append(']');
-            }
+            });
             return json.append("]}\n").toString();
         }
         if (request.format() == Format.JSON) {
@@ -111,11 +111,9 @@ public final class Answers {
             });
         }
         String verb = request.command() instanceof Command.Delete ? " removed" : "";
-        StringBuilder text = statusLine(matched.pairs().size(), verb);
-        for (Pair pair : matched.pairs()) {
-            // Text forms hold only letters, digits and commas: they never need quotes.
-            text.append("  ").append(pair.key().text()).append(' ').append(pair.value().text()).append('\n');
-        }
+        StringBuilder text = statusLine(matched.pairs().size(), verb, capacity(matched, 4));
+        // Text forms hold only letters, digits and commas: they never need quotes.
+        matched.forEachText((key, value) -> text.append("  ").append(key).append(' ').append(value).append('\n'));
         return finish(text, matched.warning(), matched.note());
     }
 
@@ -180,8 +178,21 @@ public final class Answers {
         json.append("\"]");
     }
 
+    /**
+     * Room for an answer of these pairs, {@code perPair} characters besides their text forms (and a quarter more for
+     * the commas a JSON list turns into {@code ","}): a big answer is built in one buffer, not in a few doublings.
+     */
+    private static int capacity(Result.Matched matched, int perPair) {
+        long estimate = 64 + matched.textBytes() * 5 / 4 + (long) perPair * matched.pairs().size();
+        return (int) Math.min(estimate, Integer.MAX_VALUE - 16);
+    }
+
     private static StringBuilder statusLine(int count, String verb) {
-        return new StringBuilder().append(Status.OK.wire()).append(' ').append(count)
+        return statusLine(count, verb, 16);
+    }
+
+    private static StringBuilder statusLine(int count, String verb, int capacity) {
+        return new StringBuilder(capacity).append(Status.OK.wire()).append(' ').append(count)
                 .append(count == 1 ? " pair" : " pairs").append(verb).append('\n');
     }
 

@@ -111,6 +111,21 @@ class ClientCodecTest {
         assertThat(AnswerDecoder.decode(line).wellFormedPairs()).isEqualTo(pairs);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"x\"", "5", "null", "{\"a\":[1,{\"b\":[]}]}", "[]",
+            "[[\"a\"]]", "[[\"a\"],[\"b\"],[\"c\"]]", "[[\"a\",\"\"],[\"b\"]]", "[[\"a,b\"],[\"c\"]]",
+            "[[[\"x\"]],[\"b\"]]", "[[\"a\"],{\"k\":[1]}]", "[[\"a\"],[\"b\",7]]", "[[],[\"b\"]]",
+            "[[\"a b\"],[\"c\"]]"})
+    void anElementThatIsNotAWellFormedPairIsKeptAsGivenBetweenPairsThatAre(String given) throws Exception {
+        ParsedAnswer answer = AnswerDecoder.decode("{\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"1\"]]," + given
+                + ",[[\"b\",\"2\"],[\"x\",\"y\"]]]}");
+        assertThat(answer.pairs()).hasSize(3);
+        assertThat(answer.pairs().get(0).pair()).contains(Pair.of("a", "1"));
+        assertThat(answer.pairs().get(1).pair()).isEmpty();
+        assertThat(answer.pairs().get(1).jsonText()).isEqualTo(Json.MAPPER.readTree(given).toString());
+        assertThat(answer.pairs().get(2).pair()).contains(Pair.of("b,2", "x,y"));
+    }
+
     @Test
     void errorAnswersDecode() {
         ParsedAnswer refused = AnswerDecoder.decode(Answers.refused("too many clients"));

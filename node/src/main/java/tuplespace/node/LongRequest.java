@@ -6,6 +6,7 @@ import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
 import tuplespace.codec.Status;
 import tuplespace.codec.frame.Frame;
+import tuplespace.pattern.CutOff;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.space.ChangeRecorder;
 import tuplespace.space.Command;
@@ -41,7 +42,9 @@ final class LongRequest {
     private final long snapshotIndex;
     private final SpaceSnapshot snapshot;
     private final Optional<ChangeRecorder> changes;
+    /** A DELETE's candidates, until it completes; a GET keeps only its answer and {@link #cutOff}. */
     private Result.Matched found;
+    private CutOff cutOff = CutOff.NONE;
     private String answer;
     private boolean failed;
 
@@ -76,6 +79,10 @@ final class LongRequest {
     void scan(MatchBudget budget) {
         found = snapshot.find(keyexp(), valexp(), budget);
         answer = Answers.format(parsed, found);
+        cutOff = found.cutOff();
+        if (changes.isEmpty()) {
+            found = null; // a GET needs only its answer now: its pairs may be a million
+        }
     }
 
     /**
@@ -98,7 +105,7 @@ final class LongRequest {
             return new RequestEvaluator.Evaluation(answer, Effect.NONE, true);
         }
         if (changes.isEmpty()) {
-            return new RequestEvaluator.Evaluation(answer, Effect.NONE, false, found.cutOff());
+            return new RequestEvaluator.Evaluation(answer, Effect.NONE, false, cutOff);
         }
         try (ChangeRecorder recorder = changes.get()) {
             Outcome outcome = space.deleteFound((Command.Delete) parsed.command(), found, recorder, budget);

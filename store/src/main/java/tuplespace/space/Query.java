@@ -164,6 +164,7 @@ final class Query {
     private final class Matching {
         final MatchBudget budget;
         final AsciiSubject subject = new AsciiSubject();
+        /** What matched so far, as the space stores it (no {@code Pair}s: see {@link MatchList}). */
         List<Pair> found = List.of();
         /** Whether the key pattern is being matched (else the value pattern): what a cut-off warning names. */
         boolean keyTurn;
@@ -173,27 +174,23 @@ final class Query {
         }
 
         void offer(byte[] key, byte[] value) {
-            String keyText;
             if (keyPattern == null) {
                 if (!Arrays.equals(key, literalKey)) {
                     return;
                 }
-                keyText = keyexp; // a plain literal key pattern is the key's text form
             } else {
                 keyTurn = true;
-                CharSequence subjectKey = subject.of(key);
-                if (!keyPattern.fullMatches(subjectKey, budget)) {
+                if (!keyPattern.fullMatches(subject.of(key), budget)) {
                     return;
                 }
-                keyText = subjectKey.toString(); // before the subject is pointed at anything else
             }
             String valueText = StoredPairs.text(value);
             keyTurn = false;
             if (valuePattern.fullMatches(valueText, budget)) {
-                if (found.isEmpty()) {
-                    found = new ArrayList<>();
+                if (!(found instanceof MatchList)) {
+                    found = new MatchList();
                 }
-                found.add(new Pair(Tuple.parse(keyText), Tuple.parse(valueText)));
+                ((MatchList) found).add(key, value);
             }
         }
     }

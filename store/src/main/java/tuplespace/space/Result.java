@@ -22,7 +22,8 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
     record Matched(List<Pair> pairs, Optional<String> warning, Optional<String> note, CutOff cutOff)
             implements Result {
         public Matched {
-            pairs = List.copyOf(pairs);
+            // The store's own list of matches is immutable once handed out, and copying it would make a Pair each.
+            pairs = pairs instanceof MatchList ? pairs : List.copyOf(pairs);
             Objects.requireNonNull(warning, "warning");
             Objects.requireNonNull(note, "note");
             Objects.requireNonNull(cutOff, "cutOff");
@@ -30,6 +31,32 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
                 throw new IllegalArgumentException("expected a cut-off to answer no pairs and a warning, found "
                         + pairs.size() + " pairs and " + (warning.isEmpty() ? "no warning" : "a warning"));
             }
+        }
+
+        /**
+         * Every pair's key and value text forms, in order, without making {@code Pair}s where the store has the
+         * texts already: how an answer of many pairs is written.
+         */
+        public void forEachText(TextPairs each) {
+            if (pairs instanceof MatchList matches) {
+                matches.forEachText(each);
+                return;
+            }
+            for (Pair pair : pairs) {
+                each.accept(pair.key().text(), pair.value().text());
+            }
+        }
+
+        /** The UTF-8 bytes of every key's and value's text form, summed: to size an answer before writing it. */
+        public long textBytes() {
+            if (pairs instanceof MatchList matches) {
+                return matches.textBytes();
+            }
+            long bytes = 0;
+            for (Pair pair : pairs) {
+                bytes += pair.key().text().length() + pair.value().text().length(); // ASCII: bytes; else a guess
+            }
+            return bytes;
         }
 
         public static Matched of(List<Pair> pairs) {
@@ -53,6 +80,12 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
             }
             return new Matched(List.of(), Optional.of(warning), Optional.empty(), cutOff);
         }
+    }
+
+    /** Receives one pair's key and value text forms. */
+    @FunctionalInterface
+    public interface TextPairs {
+        void accept(String keyText, String valueText);
     }
 
     /** PUT and POST: the positions in the given list of the elements that were not used, ascending. */
