@@ -68,7 +68,8 @@ public final class ScaleReport {
         Optional<ScaleResult.Delete> delete = tuplespace.flatMap(ScaleResult::delete);
         return new Comparison("DELETE " + ScaleKeys.PREFIX_KEYEXP + " .*, then the backup's digest",
                 delete.map(d -> Figures.millis(d.millis()) + ", " + Figures.count(d.deleted()) + " of " + Figures.count(d.expected())
-                        + " deleted, " + d.matchesAfter() + " left; backup digest " + (d.replicated() ? "= primary's" : "≠ primary's")).orElse("n/a"),
+                        + " deleted, " + d.matchesAfter() + " left; backup digest " + (d.primaryDigest() == d.backupDigest() ? "= primary's" : "≠ primary's")
+                        + (d.failovers() == 0 ? "" : " but " + d.failovers() + " failover(s) during it: a fresh backup")).orElse("n/a"),
                 "—", Optional.empty(), "every match at once; backup digest = primary's",
                 delete.map(d -> d.complete() && d.replicated()));
     }
@@ -158,9 +159,10 @@ public final class ScaleReport {
     }
 
     private static String deleteDetail(ScaleResult.Delete d) {
-        return String.format(Locale.ROOT, "%s, %s deleted (expected %s), %d left after; size %s → %s; digest primary %d, backup %d; CPU %s",
+        return String.format(Locale.ROOT, "%s, %s deleted (expected %s), %d left after; size %s → %s; digest primary %d, backup %d;"
+                        + " %d failovers during it; CPU %s",
                 Figures.millis(d.millis()), Figures.count(d.deleted()), Figures.count(d.expected()), d.matchesAfter(),
-                Figures.count(d.sizeBefore()), Figures.count(d.sizeAfter()), d.primaryDigest(), d.backupDigest(),
+                Figures.count(d.sizeBefore()), Figures.count(d.sizeAfter()), d.primaryDigest(), d.backupDigest(), d.failovers(),
                 d.cpuSeconds().isEmpty() ? "not measured (a process was replaced meanwhile)" : cpuFigure(d.cpuSeconds()));
     }
 

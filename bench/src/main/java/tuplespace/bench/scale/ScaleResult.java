@@ -102,10 +102,11 @@ public record ScaleResult(String system, int pairs, String fullRead, List<Double
      *
      * @param matchesAfter pairs a GET of the same pattern found right after (0: all went at once)
      * @param primaryDigest the primary's digest once the backup acknowledged the same index
+     * @param failovers during the DELETE: with one, the backup compared is a fresh copy, not the one replicated to
      * @param cpuSeconds CPU seconds of each process during the DELETE (empty when one was replaced meanwhile)
      */
     public record Delete(double millis, long deleted, long expected, long matchesAfter, long sizeBefore, long sizeAfter,
-                         long primaryDigest, long backupDigest, Map<String, Double> cpuSeconds) {
+                         long primaryDigest, long backupDigest, long failovers, Map<String, Double> cpuSeconds) {
 
         public Delete {
             cpuSeconds = Map.copyOf(cpuSeconds);
@@ -115,8 +116,9 @@ public record ScaleResult(String system, int pairs, String fullRead, List<Double
             return deleted == expected && matchesAfter == 0 && sizeAfter == sizeBefore - deleted;
         }
 
+        /** The backup the DELETE was replicated to holds what the primary holds. */
         public boolean replicated() {
-            return primaryDigest == backupDigest;
+            return primaryDigest == backupDigest && failovers == 0;
         }
     }
 }

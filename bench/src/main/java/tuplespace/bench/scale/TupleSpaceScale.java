@@ -34,7 +34,8 @@ import tuplespace.tuple.Tuple;
  * node's defaults, which {@link TupleSpaceService} passes explicitly) holding
  * {@link ScaleSettings#pairs()} pairs: full and prefix GETs timed, the primary's memory during a full GET, small
  * requests' latency and failovers while full GETs run back to back, then the prefix DELETE and the backup's digest.
- * The DELETE comes last: everything before reads the whole data set.
+ * The DELETE comes last: everything before reads the whole data set. A failover along the way is counted and the
+ * next step waits for a live backup again.
  */
 public final class TupleSpaceScale {
 
@@ -85,14 +86,19 @@ public final class TupleSpaceScale {
         // Unmeasured: the first big GET of each kind runs the formatting and decoding paths cold in all four JVMs.
         fullRead();
         prefixRead();
-        // The pids are read again for each step: a failover (a primary's GC pause longer than the heartbeats
-        // allow) replaces the primary, and the figures must be the serving one's.
+        // Each step starts with a live backup and reads the pids again: a failover (a primary's GC pause longer than
+        // the heartbeats allow) replaces the primary, and the figures must be the serving one's.
+        awaitBackupLive();
         CpuPerRun cpu = new CpuPerRun(this::pids);
         List<TimedRead> full = TimedRead.repeat("tuplespace GET .* .*", settings.repetitions(), deadline, () -> cpu.measure(this::fullRead));
         LOG.info("tuplespace CPU seconds per full GET: {}", cpu.perRun());
         List<TimedRead> prefix = TimedRead.repeat("tuplespace GET " + ScaleKeys.PREFIX_KEYEXP, settings.repetitions(), deadline, this::prefixRead);
-        ScaleResult.Memory memory = memoryDuringFullRead(pids().get("primary"));
+        awaitBackupLive();
         ScaleResult.Probe probe = probeDuringFullReads(pids());
+        removeProbeWrites();
+        // After the probe: the full GC that gives the live heap before the read must not start a failover in it.
+        awaitBackupLive();
+        ScaleResult.Memory memory = memoryDuringFullRead(pids().get("primary"));
         ScaleResult.Delete delete = prefixDelete();
         long failovers = currentPrimary().path("epoch").asLong() - epoch;
         return new ScaleResult("tuplespace", settings.pairs(), "GET .* .*", TimedRead.millis(full), TimedRead.pairs(full),
@@ -222,6 +228,17 @@ public final class TupleSpaceScale {
         return longest;
     }
 
+    /** The probe's PUTs go again, so the memory read and the DELETE see the loaded pairs only, as Redis's do. */
+    private void removeProbeWrites() {
+        long removed = reader.delete(SmallRequests.KEYEXP, ScaleKeys.ALL).pairs().size();
+        LOG.info("tuplespace: removed the probe's {} pairs", removed);
+    }
+
+    /** The primary's STATUS once its backup has acknowledged everything (a fresh one after a failover: resynced). */
+    private JsonNode awaitBackupLive() {
+        return service.awaitBackupLive(Duration.ofSeconds(180));
+    }
+
     private JsonNode currentPrimary() {
         return Waits.until("a primary registered with the proxy", Duration.ofSeconds(60), Duration.ofMillis(100),
                 () -> Optional.of(service.primaryStatus()));
@@ -233,23 +250,27 @@ public final class TupleSpaceScale {
 
     /**
      * The prefix DELETE, a GET of the same pattern right after (nothing may be left: it took effect at once), and
-     * both digests once the backup acknowledged the primary's index.
+     * both digests once the backup acknowledged the primary's index. Only without a failover during it is that
+     * backup the one the DELETE was replicated to (after one, it is a fresh copy of the new primary).
      */
     private ScaleResult.Delete prefixDelete() {
-        long sizeBefore = service.awaitBackupLive(Duration.ofSeconds(120)).path("size").asLong();
+        JsonNode before = awaitBackupLive();
         CpuPerRun cpu = new CpuPerRun(this::pids);
         TimedRead deleted = cpu.measure(() -> TimedRead.time(() -> pairsOf(reader.delete(ScaleKeys.PREFIX_KEYEXP, ScaleKeys.ALL), "DELETE")));
         long left = prefixRead();
-        JsonNode status = service.awaitBackupLive(Duration.ofSeconds(120));
+        JsonNode after = awaitBackupLive();
         ScaleResult.Delete delete = new ScaleResult.Delete(deleted.millis(), deleted.pairs(), settings.prefixMatches(), left,
-                sizeBefore, status.path("size").asLong(), status.path("digest").asLong(), status.path("backup").path("digest").asLong(),
-                cpu.perRun());
+                before.path("size").asLong(), after.path("size").asLong(), after.path("digest").asLong(),
+                after.path("backup").path("digest").asLong(), after.path("epoch").asLong() - before.path("epoch").asLong(), cpu.perRun());
         LOG.info("tuplespace DELETE {}: {}", ScaleKeys.PREFIX_KEYEXP, delete);
         return delete;
     }
 
     /** One probe connection: an exact GET of a loaded key or a PUT of a fresh one, at random, each answered and checked. */
     private static final class SmallRequests implements LatencyProbe.Client {
+        /** Every key the probe PUTs, and no loaded one. */
+        static final String KEYEXP = "p,.*";
+
         private final TupleSpaceClient client;
         private final int index;
         private final ScaleSettings settings;

@@ -34,7 +34,7 @@ class ScaleReportTest {
                 Optional.empty(), -1);
     }
 
-    private static final ScaleResult.Delete DELETED = new ScaleResult.Delete(50, 111, 111, 0, 1000, 889, 7, 7, Map.of("primary", 0.5));
+    private static final ScaleResult.Delete DELETED = new ScaleResult.Delete(50, 111, 111, 0, 1000, 889, 7, 7, 0, Map.of("primary", 0.5));
 
     private static Comparison row(List<Comparison> rows, String prefix) {
         return rows.stream().filter(r -> r.what().startsWith(prefix)).findFirst().orElseThrow();
@@ -62,7 +62,7 @@ class ScaleReportTest {
     @Test
     void aDigestMismatchAFailoverOrAShortAnswerIsAMiss() {
         Results results = new Results();
-        ScaleResult.Delete diverged = new ScaleResult.Delete(50, 111, 111, 0, 1000, 889, 7, 8, Map.of());
+        ScaleResult.Delete diverged = new ScaleResult.Delete(50, 111, 111, 0, 1000, 889, 7, 8, 0, Map.of());
         ScaleResult ours = tuplespace(List.of(900.0), List.of(100.0), diverged, 20_000, 1);
         results.putScale(new ScaleResult(ours.system(), PAIRS, ours.fullRead(), ours.fullReadMillis(), List.of(999L),
                 ours.prefixReadMillis(), ours.prefixReadCounts(), 111, ours.cpuSecondsPerFullRead(), ours.memory(), ours.probe(),
@@ -74,6 +74,17 @@ class ScaleReportTest {
         assertThat(row(rows, "DELETE").met()).contains(false);
         assertThat(row(rows, "10 clients").met()).contains(false);
         assertThat(row(rows, "failovers").met()).contains(false);
+    }
+
+    @Test
+    void equalDigestsAfterAFailoverDuringTheDeleteProveNothing() {
+        Results results = new Results();
+        // the DELETE's primary died; the backup compared was copied from the new primary afterwards
+        ScaleResult.Delete afterFailover = new ScaleResult.Delete(50, 111, 111, 0, 1000, 889, 7, 7, 1, Map.of());
+        results.putScale(tuplespace(List.of(900.0), List.of(100.0), afterFailover, 8_000, 1));
+        Comparison delete = row(TargetCheck.compare(results), "DELETE");
+        assertThat(delete.met()).contains(false);
+        assertThat(delete.tuplespace()).contains("= primary's but 1 failover(s) during it: a fresh backup");
     }
 
     @Test
@@ -90,7 +101,7 @@ class ScaleReportTest {
         results.putScale(tuplespace(List.of(900.0), List.of(100.0), DELETED, 8_000, 0));
         results.putScale(redis(List.of(1000.0), 50_000));
         assertThat(ReportWriter.markdown(results)).contains("## Reads and deletes at scale", "| full read | GET .* .* | KEYS * + MGET |",
-                "111 deleted (expected 111), 0 left after; size 1,000 → 889; digest primary 7, backup 7");
+                "111 deleted (expected 111), 0 left after; size 1,000 → 889; digest primary 7, backup 7; 0 failovers during it");
         assertThat(ReportWriter.json(results)).contains("\"scale\"", "\"fullReadMillis\" : [ 900.0 ]", "\"primaryDigest\" : 7");
         assertThat(ScaleReport.summaryLine(results).orElseThrow()).startsWith("Scale, 1,000 pairs: read all ÷ Redis 0.90× met;");
     }
