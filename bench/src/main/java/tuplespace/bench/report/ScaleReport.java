@@ -101,14 +101,16 @@ public final class ScaleReport {
 
     private static Comparison memory(Optional<ScaleResult> tuplespace, Optional<ScaleResult> redis) {
         Optional<Double> growth = tuplespace.map(r -> r.memory().heapGrowthPerAnswerByte()).filter(value -> !value.isNaN());
-        return new Comparison("server memory during a full read; heap growth ÷ answer size",
+        return new Comparison("server memory during a full read; live heap growth ÷ answer size",
                 tuplespace.map(r -> heapFigure(r.memory()) + "; RSS " + residentFigure(r.memory())).orElse("n/a"),
                 redis.map(r -> "RSS " + residentFigure(r.memory()) + ", " + mib(r.memory().answerBytes()) + " sent").orElse("n/a"),
-                growth, "heap growth ≤ " + HEAP_PER_ANSWER_BYTE + "× the answer", growth.map(value -> value <= HEAP_PER_ANSWER_BYTE));
+                growth, "live heap growth ≤ " + HEAP_PER_ANSWER_BYTE + "× the answer", growth.map(value -> value <= HEAP_PER_ANSWER_BYTE));
     }
 
     private static String heapFigure(ScaleResult.Memory m) {
-        return "heap " + mib(m.heapBeforeBytes()) + " → " + mib(m.heapPeakBytes()) + " for a " + mib(m.answerBytes()) + " answer";
+        return String.format(Locale.ROOT, "live heap %s → %s (in use, garbage included: %s, %s×) for a %s answer",
+                mib(m.heapBeforeBytes()), mib(m.heapPeakAfterGcBytes()), mib(m.heapPeakBytes()),
+                Figures.count(m.heapInUseGrowthPerAnswerByte()), mib(m.answerBytes()));
     }
 
     private static String residentFigure(ScaleResult.Memory m) {
@@ -132,9 +134,10 @@ public final class ScaleReport {
         row(out, systems, "GET " + ScaleKeys.PREFIX_KEYEXP + " .*, each (pairs returned)",
                 r -> r.prefixReadMillis().isEmpty() ? "—" : millisList(r.prefixReadMillis()) + " (" + r.prefixReadCounts() + ")");
         row(out, systems, "answer on the wire", r -> mib(r.memory().answerBytes()));
-        row(out, systems, "server heap during a full read: after full GC → peak in use (largest after a GC; pauses)",
-                r -> r.memory().heapBeforeBytes() < 0 ? "—" : mib(r.memory().heapBeforeBytes()) + " → " + mib(r.memory().heapPeakBytes())
-                        + " (" + mib(r.memory().heapPeakAfterGcBytes()) + "; " + r.memory().collections() + ")");
+        row(out, systems, "server heap during a full read: live before (after a full GC) → largest left by a young/mixed GC"
+                        + " during it; most in use, garbage included (GC pauses during it)",
+                r -> r.memory().heapBeforeBytes() < 0 ? "—" : mib(r.memory().heapBeforeBytes()) + " → " + mib(r.memory().heapPeakAfterGcBytes())
+                        + "; " + mib(r.memory().heapPeakBytes()) + " (" + r.memory().collections() + ")");
         row(out, systems, "server RSS before → peak during a full read", r -> residentFigure(r.memory()));
         row(out, systems, "probe latency p50 / p99 / p99.9 / max (requests)", r -> probeDetail(r.probe()));
         row(out, systems, "full reads during the probe, each", r -> millisList(r.probe().scanMillis()));
@@ -193,7 +196,7 @@ public final class ScaleReport {
         }
         List<Comparison> rows = targets(results);
         List<String> names = List.of("read all ÷ Redis", "prefix GET ÷ full", "prefix DELETE", "probe p99 ÷ Redis",
-                "failovers", "heap growth ÷ answer");
+                "failovers", "live heap growth ÷ answer");
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Comparison row = rows.get(i);

@@ -27,6 +27,15 @@ public final class GcLog {
 
     /** One pause: {@code [1796180950776ms] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 18M->5M(380M) 33.067ms}. */
     public record Pause(long atMillis, String kind, long usedBeforeBytes, long usedAfterBytes, long committedBytes, double millis) {
+
+        /**
+         * Whether the pause copied the live objects out of the regions it collected (young, mixed, full), so that
+         * what it left is what was reachable. G1's Remark and Cleanup pauses only free wholly empty regions: their
+         * "after" still holds garbage.
+         */
+        public boolean evacuating() {
+            return kind.startsWith("Pause Young") || kind.startsWith("Pause Full");
+        }
     }
 
     private static final Pattern PAUSE = Pattern.compile(

@@ -53,10 +53,11 @@ public record ScaleResult(String system, int pairs, String fullRead, List<Double
      * @param answerBytes the answer's size on the wire to the client (tuplespace: the JSON line; Redis: the
      *     growth of {@code total_net_output_bytes}, the RESP replies of KEYS and all MGETs)
      * @param heapBeforeBytes tuplespace primary: heap in use after a full GC just before the read (the live set)
-     * @param heapPeakBytes the most heap in use during the read: the largest "before" of the collections that
-     *     ran during it, or the live set when none ran
-     * @param heapPeakAfterGcBytes the most heap a collection during the read left in use (what the read still
-     *     held then), -1 when none ran
+     * @param heapPeakBytes the most heap in use during the read, garbage included: the largest "before" of the GC
+     *     pauses during it, or the live set when none ran. How far garbage piles up is G1's choice (its young
+     *     generation grows into a free heap), so this bounds what the read costs from above.
+     * @param heapPeakAfterGcBytes the most heap an evacuating collection during the read left in use: what the read
+     *     still held then, a bound from below of what it needs; -1 when none ran
      * @param collections GC pauses of the primary during the read
      */
     public record Memory(long answerBytes, long heapBeforeBytes, long heapPeakBytes, long heapPeakAfterGcBytes,
@@ -68,10 +69,21 @@ public record ScaleResult(String system, int pairs, String fullRead, List<Double
             return new Memory(answerBytes, -1, -1, -1, 0, residentBeforeBytes, residentPeakBytes);
         }
 
-        /** Heap growth during the read in units of the answer's size; NaN when either is unknown. */
+        /**
+         * Heap the read needed beyond the live set before it, in units of the answer's size: by the largest heap a
+         * collection during the read left in use (what it still held, not what G1 let pile up); NaN when unknown.
+         */
         public double heapGrowthPerAnswerByte() {
-            return heapBeforeBytes < 0 || heapPeakBytes < 0 || answerBytes <= 0 ? Double.NaN
-                    : (heapPeakBytes - heapBeforeBytes) / (double) answerBytes;
+            return growthPerAnswerByte(heapPeakAfterGcBytes);
+        }
+
+        /** The same by the most heap in use, garbage included. */
+        public double heapInUseGrowthPerAnswerByte() {
+            return growthPerAnswerByte(heapPeakBytes);
+        }
+
+        private double growthPerAnswerByte(long peak) {
+            return heapBeforeBytes < 0 || peak < 0 || answerBytes <= 0 ? Double.NaN : (peak - heapBeforeBytes) / (double) answerBytes;
         }
     }
 

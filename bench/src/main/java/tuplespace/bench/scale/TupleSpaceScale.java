@@ -186,7 +186,7 @@ public final class TupleSpaceScale {
         long residentPeak = resident.stop();
         List<GcLog.Pause> pauses = GcLog.between(GcLog.read(GcLog.file(processes.logDirectory(), GC_LOG, primaryPid)), from, to);
         long peak = Math.max(heapBefore, pauses.stream().mapToLong(GcLog.Pause::usedBeforeBytes).max().orElse(heapBefore));
-        long peakAfterGc = pauses.stream().mapToLong(GcLog.Pause::usedAfterBytes).max().orElse(-1);
+        long peakAfterGc = pauses.stream().filter(GcLog.Pause::evacuating).mapToLong(GcLog.Pause::usedAfterBytes).max().orElse(-1);
         LOG.info("tuplespace memory during a full GET: answer {} bytes, heap before {} (after full GC), {} pauses: {}",
                 answer.text().length(), heapBefore, pauses.size(), pauses);
         return new ScaleResult.Memory(answer.text().length(), heapBefore, peak, peakAfterGc, pauses.size(), residentBefore, residentPeak);

@@ -30,6 +30,12 @@ class GcLogTest {
     }
 
     @Test
+    void onlyYoungMixedAndFullPausesLeaveTheLiveSet() {
+        List<GcLog.Pause> pauses = GcLog.parse(LOG);
+        assertThat(pauses).extracting(GcLog.Pause::evacuating).containsExactly(true, true, false, true);
+    }
+
+    @Test
     void keepsThePausesOfAWindowAndFindsTheLongest() {
         List<GcLog.Pause> window = GcLog.between(GcLog.parse(LOG), 1796180951000L, 1796180952047L);
         assertThat(window).hasSize(3);
