@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for the whole comparison of tuplespace with Redis + Sentinel (issue 5):
-#   bench/run.sh            full run (under 15 minutes on 2 cores)
-#   bench/run.sh --quick    short development run (under 2 minutes)
+#   bench/run.sh            full run (under 15 minutes on 2 cores, plus up to 15 for the scale part)
+#   bench/run.sh --quick    short development run (under 2 minutes, plus 1.5 for the scale part)
+#   bench/run.sh --only scale   one part (throughput, failover, resync, scale)
 # Other options go to the suite (bench/run.sh --help lists them). Installs redis-server and redis-sentinel when
 # missing (apt-get; needs root), builds the modules, runs everything on 127.0.0.1 only, prints the table and
 # writes bench/results/results.{json,md} (git-ignored). Every process it starts is stopped at the end.
@@ -22,4 +23,6 @@ echo "bench: building (store, codec, node, proxy, client, bench)..." >&2
 
 mkdir -p bench/results
 classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
-exec java -Xmx1g -cp "$classpath" tuplespace.bench.BenchMain suite --results bench/results "$@"
+# 3 GiB: the scale part holds a million-pair answer as the client library decodes it (a JSON tree, about 0.5 GB)
+# while the next arrives; with 1 GiB this JVM spent most of a read collecting, which no application would accept.
+exec java -Xmx3g -cp "$classpath" tuplespace.bench.BenchMain suite --results bench/results "$@"

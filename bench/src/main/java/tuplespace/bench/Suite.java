@@ -29,18 +29,22 @@ import tuplespace.bench.process.TupleSpaceService;
 import tuplespace.bench.process.Waits;
 import tuplespace.bench.report.ReportWriter;
 import tuplespace.bench.report.Results;
+import tuplespace.bench.report.ScaleReport;
 import tuplespace.bench.report.Scenario;
 import tuplespace.bench.report.TargetCheck;
 import tuplespace.bench.resync.RedisResync;
 import tuplespace.bench.resync.TupleSpaceResync;
+import tuplespace.bench.scale.RedisScale;
+import tuplespace.bench.scale.ScaleSettings;
+import tuplespace.bench.scale.TupleSpaceScale;
 import tuplespace.bench.systems.RedisTarget;
 import tuplespace.bench.systems.TupleSpaceTarget;
 
-/** The whole comparison: throughput, failover, resync and memory of both systems, then the report. */
+/** The whole comparison: throughput, failover, resync and memory, reads and deletes at scale of both systems, then the report. */
 public final class Suite {
 
     /** The parts of the suite, runnable alone with {@code --only}. */
-    public enum Part { THROUGHPUT, FAILOVER, RESYNC }
+    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SCALE }
 
     private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
 
@@ -62,7 +66,8 @@ public final class Suite {
     }
 
     public Results run(Set<Part> parts) throws IOException {
-        deadline = Deadline.in(profile.budget());
+        // The scale part brings its own allowance: the other parts' share of the budget stays what it was.
+        deadline = Deadline.in(parts.contains(Part.SCALE) ? profile.budget().plus(ScaleSettings.of(profile).allowance()) : profile.budget());
         describeEnvironment();
         if (parts.contains(Part.THROUGHPUT)) {
             attempt("throughput redis", this::redisThroughput);
@@ -79,6 +84,17 @@ public final class Suite {
             attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
             attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
         }
+        if (parts.contains(Part.SCALE)) {
+            ScaleSettings scale = ScaleSettings.of(profile);
+            results.environment().put("scale", scale.describe());
+            // Its figures swing with the other engineers' builds more than any other part's: say how busy it was.
+            String atStart = loadAverage();
+            attempt("scale redis", () -> results.putScale(RedisScale.run(logs, redisData, scale, deadline)));
+            String between = loadAverage();
+            attempt("scale tuplespace", () -> results.putScale(TupleSpaceScale.run(logs, serverJavaOptions, scale, deadline)));
+            results.environment().put("scale load average", "before Redis " + atStart + ", before tuplespace " + between
+                    + ", at the end " + loadAverage());
+        }
         results.environment().put("finished", Instant.now().toString());
         Files.writeString(resultsDirectory.resolve("results.json"), ReportWriter.json(results));
         Files.writeString(resultsDirectory.resolve("results.md"), ReportWriter.markdown(results));
@@ -91,6 +107,7 @@ public final class Suite {
         StringBuilder out = new StringBuilder();
         out.append(ReportWriter.targetsTable(TargetCheck.compare(results))).append('\n');
         out.append(ReportWriter.throughputTable(results.throughput()));
+        ScaleReport.summaryLine(results).ifPresent(line -> out.append('\n').append(line).append('\n'));
         results.failures().forEach((part, why) -> out.append("\nFAILED: ").append(part).append(": ").append(why));
         return out.toString();
     }

@@ -64,6 +64,7 @@ public final class ReportWriter {
                 .append(r.longestStallMillis() < 0 ? "n/a" : Figures.millis(r.longestStallMillis())).append(" | ")
                 .append(Figures.count(r.bytesPerKey())).append(" | ").append(r.memoryMethod()).append(" | ")
                 .append(Figures.count(r.residentBytes() / 1048576.0)).append(" MiB |\n"));
+        out.append(ScaleReport.markdown(results));
         if (!results.failures().isEmpty()) {
             out.append("\n## Parts that failed\n\n");
             results.failures().forEach((part, why) -> out.append("- ").append(part).append(": ").append(why).append('\n'));
@@ -95,6 +96,7 @@ public final class ReportWriter {
         });
         ObjectNode resync = root.putObject("resync");
         results.resync().forEach((system, r) -> resync.set(system, resync(r)));
+        root.set("scale", ScaleReport.json(results));
         ObjectNode failures = root.putObject("failures");
         results.failures().forEach(failures::put);
         try {

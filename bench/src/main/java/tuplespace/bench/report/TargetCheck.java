@@ -30,6 +30,7 @@ public final class TargetCheck {
         rows.add(hung(results));
         rows.add(resync(results));
         rows.add(memory(results));
+        rows.addAll(ScaleReport.targets(results));
         return rows;
     }
 

@@ -1,0 +1,150 @@
+package tuplespace.bench.scale;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import redis.clients.jedis.Jedis;
+import tuplespace.bench.process.Deadline;
+import tuplespace.bench.process.ManagedProcesses;
+import tuplespace.bench.process.Waits;
+import tuplespace.bench.systems.RedisTarget;
+import tuplespace.client.TupleSpaceClient;
+
+/**
+ * The client that reads everything back to back while the latency probe runs, in a JVM of its own: decoding a
+ * million pairs makes garbage, and the collections that follow stopped this JVM's probe threads for up to a second,
+ * which the probe would have charged to the server. {@link #main} is that JVM; {@link #run} starts it and waits.
+ * It reports through a file: {@code started <epoch ms>} when its first read begins, then {@code read <ms> <pairs>}
+ * per read.
+ */
+public final class ScanLoop {
+
+    private static final String STARTED = "started";
+    private static final String READ = "read";
+
+    private ScanLoop() {
+    }
+
+    /** What the reading JVM did. */
+    record Reads(long startedAtMillis, List<TimedRead> reads) {
+    }
+
+    /**
+     * Starts the reading JVM against {@code system} ({@code tuplespace} or {@code redis}) at {@code sap}, calls
+     * {@code onStart} once its first read has begun, and returns its reads when it has exited.
+     */
+    static List<TimedRead> run(ManagedProcesses processes, String system, InetSocketAddress sap, int reads, Deadline deadline,
+                               Runnable onStart) {
+        Path report = processes.logDirectory().resolve("scale-" + system + "-reader.txt");
+        Duration budget = deadline.remaining().minusSeconds(30);
+        Process reader = processes.start("scale-" + system + "-reader", command(system, sap, reads, Math.max(0, budget.toMillis()), report));
+        Waits.until("the reading JVM's first read", Duration.ofSeconds(60), Duration.ofMillis(5), () -> {
+            if (!reader.isAlive()) {
+                throw new IllegalStateException("the reading JVM exited with status " + reader.exitValue() + " (see its log)");
+            }
+            return started(report);
+        });
+        onStart.run();
+        awaitExit(reader, budget.plusSeconds(30));
+        return parse(lines(report)).reads();
+    }
+
+    private static List<String> command(String system, InetSocketAddress sap, int reads, long budgetMillis, Path report) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "-cp",
+                System.getProperty("java.class.path"), ScanLoop.class.getName(), system, sap.getHostString() + ":" + sap.getPort(),
+                Integer.toString(reads), Long.toString(budgetMillis), report.toAbsolutePath().toString());
+    }
+
+    private static void awaitExit(Process reader, Duration timeout) {
+        try {
+            if (!reader.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                ManagedProcesses.killNow(reader.pid(), Duration.ofSeconds(5));
+                throw new IllegalStateException("the reading JVM did not finish within " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the reading JVM", e);
+        }
+        if (reader.exitValue() != 0) {
+            throw new IllegalStateException("the reading JVM exited with status " + reader.exitValue() + " (see its log)");
+        }
+    }
+
+    private static Optional<Long> started(Path report) {
+        return parse(lines(report)).startedAtMillis() > 0 ? Optional.of(1L) : Optional.empty();
+    }
+
+    private static List<String> lines(Path report) {
+        try {
+            return Files.exists(report) ? Files.readAllLines(report) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + report, e);
+        }
+    }
+
+    /** The report's lines read back; a line being written (no end yet) is ignored. */
+    static Reads parse(List<String> lines) {
+        long started = -1;
+        List<TimedRead> reads = new ArrayList<>();
+        for (String line : lines) {
+            String[] words = line.trim().split(" ");
+            if (words.length == 2 && words[0].equals(STARTED)) {
+                started = Long.parseLong(words[1]);
+            } else if (words.length == 3 && words[0].equals(READ)) {
+                reads.add(new TimedRead(Double.parseDouble(words[1]), Long.parseLong(words[2])));
+            }
+        }
+        return new Reads(started, reads);
+    }
+
+    /** {@code system host:port reads budgetMillis reportFile}: reads everything {@code reads} times, within the budget. */
+    public static void main(String[] args) throws IOException {
+        String system = args[0];
+        InetSocketAddress sap = parseSap(args[1]);
+        int reads = Integer.parseInt(args[2]);
+        Deadline deadline = Deadline.in(Duration.ofMillis(Long.parseLong(args[3])));
+        Path report = Path.of(args[4]);
+        Files.writeString(report, "");
+        if (system.equals("tuplespace")) {
+            // The library's shared event loops: this JVM has no other connection that the decoding could stall.
+            try (TupleSpaceClient client = TupleSpaceClient.connect(sap, TupleSpaceScale.bigAnswers())) {
+                readAll(report, reads, deadline, () -> (long) client.get(ScaleKeys.ALL, ScaleKeys.ALL).pairs().size());
+            }
+        } else {
+            try (Jedis jedis = new Jedis(sap.getHostString(), sap.getPort(), RedisTarget.clientConfig())) {
+                readAll(report, reads, deadline, () -> RedisScale.readAll(jedis));
+            }
+        }
+        // Whatever thread a library left behind, the parent waits for this JVM's exit.
+        System.exit(0);
+    }
+
+    private static void readAll(Path report, int reads, Deadline deadline, Supplier<Long> read) {
+        append(report, STARTED + " " + System.currentTimeMillis());
+        for (TimedRead done : TimedRead.repeat("read everything", reads, deadline, read)) {
+            append(report, READ + " " + done.millis() + " " + done.pairs());
+        }
+    }
+
+    private static void append(Path report, String line) {
+        try {
+            Files.writeString(report, line + "\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + report, e);
+        }
+    }
+
+    private static InetSocketAddress parseSap(String text) {
+        int colon = text.lastIndexOf(':');
+        return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+    }
+}
