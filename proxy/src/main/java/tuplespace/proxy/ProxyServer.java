@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -159,7 +158,6 @@ public final class ProxyServer implements AutoCloseable {
     private void bindAll() throws IOException {
         listeners.add(bind("CLIENT_SAP", config.clientSap(), new ServerBootstrap()
                 .group(controlLoop, ioGroup)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 4 << 20))
                 .childHandler(ProxyInitializer.clientPort(context))));
         listeners.add(bind("PRIMARY_SAP", config.primarySap(), new ServerBootstrap()
                 .group(controlLoop, controlLoop)
