@@ -2,59 +2,65 @@ package tuplespace.node;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.ToIntFunction;
+import tuplespace.codec.frame.Frame;
 
 /**
- * The proxy's frames, served fairly between client connections in bounded turns of the event loop (DESIGN
- * "Threads"). Each connection has its own queue, in arrival order: answers come back in request order per
- * connection, and a connection's CLOSED must not overtake its requests (the exactly-once bookkeeping of
- * {@link ExactlyOnceRequests}). A turn visits the connections with work round-robin, one frame per visit, at most
- * {@link Limits#perConnectionPerTurn} frames of one connection and {@link Limits#perTurn} frames or about
- * {@link Limits#workPerTurn} in all; the round goes on in the next turn where this one stopped. So one connection's
- * backlog delays another connection's request by about one frame per busy connection, not by the whole backlog;
- * and between turns the loop does its I/O, heartbeats and the backup's acknowledgements. Without the turn bounds,
- * 40 pipelined expensive GETs kept the loop busy for seconds and the backup fenced a healthy primary; without the
- * fairness, a well-behaved client's exact GET waited behind every slow reader's backlog of 70 KB answers.
+ * The proxy's REQUEST and CLOSED frames, served fairly between client connections in bounded turns of the event
+ * loop (DESIGN "Threads").
  *
- * <p>Reading from the link stops once {@link Limits#pauseAtFrames} frames or {@link Limits#pauseAtBytes} are queued
- * and goes on once they are down to the resume marks: not only when everything is served, because a parked
- * connection may keep frames queued for long, and every connection's requests must be read to be served fairly.
+ * <p>Each connection has its own queue, in arrival order: answers come back in request order per connection, and a
+ * connection's CLOSED must not overtake its requests (the exactly-once bookkeeping of {@link ExactlyOnceRequests}).
+ * A turn serves one frame at a time of the connection that has had the least serving time so far (ties: the one
+ * waiting longest), at most {@link Limits#perConnectionPerTurn} frames of one connection and {@link Limits#perTurn}
+ * frames or about {@link Limits#workPerTurn} in all; between turns the loop does its I/O, heartbeats and the
+ * backup's acknowledgements. With frames of equal cost that is round-robin; with 70 KB GETs on some connections and
+ * exact GETs on another, the light connection's request is served next instead of after one GET of every busy
+ * connection (64 of them took a second). A connection that was idle joins at most {@link Limits#idleCredit} below
+ * the least-served busy one: it cannot bank unused time and then hold the loop, and a connection whose own requests
+ * are heavy loses its head start within a few of them. Without the turn bounds, 40 pipelined expensive GETs kept the
+ * loop busy for seconds and the backup fenced a healthy primary.
+ *
+ * <p>Reading from the link stops once {@link Limits#pauseAtFrames} frames or {@link Limits#pauseAtBytes} of request
+ * lines are queued and goes on once they are down to the resume marks: not only when everything is served, because a
+ * parked connection may keep frames queued for long, and every connection's requests must be read to be served
+ * fairly.
  *
  * <p>A connection can be {@linkplain #park parked}: it keeps queuing, turns skip it, until it is
  * {@linkplain #unpark unparked}, e.g. while one of its requests runs elsewhere; the others are served meanwhile.
  *
  * <p>Runs on the one event loop that owns the node; single-threaded, no locks.
- *
- * @param <T> one frame from the proxy
  */
-final class FairTurns<T> {
+final class FairTurns {
 
     /**
-     * How much a turn does and how much waits before the link stops being read.
+     * How much a turn does, how far an idle connection may jump ahead, and how much waits before the link stops being
+     * read.
      *
      * @param perTurn frames a turn serves at most, over all connections
      * @param workPerTurn about this much serving per turn at most (one frame may take its match budget on its own)
-     * @param perConnectionPerTurn frames of one connection a turn serves at most: a connection that arrives during a
-     *     turn waits for at most this many frames of each busy connection before the loop reads it
+     * @param perConnectionPerTurn frames of one connection a turn serves at most: a request that arrives during a turn
+     *     is read after at most this many frames of any one connection
+     * @param idleCredit a connection that becomes busy again counts as having been served at least the least-served
+     *     busy connection's time minus this, so it is served soon but cannot bank more than this
      * @param pauseAtFrames stop reading the link at this many queued frames ...
      * @param resumeAtFrames ... and read it again at this many or fewer (and bytes at or below theirs)
-     * @param pauseAtBytes stop reading the link at this many queued bytes (as the size function counts them) ...
+     * @param pauseAtBytes stop reading the link at this many queued characters of request lines ...
      * @param resumeAtBytes ... and read it again at this many or fewer (and frames at or below theirs)
      */
-    record Limits(int perTurn, Duration workPerTurn, int perConnectionPerTurn, int pauseAtFrames, int resumeAtFrames,
-                  long pauseAtBytes, long resumeAtBytes) {
+    record Limits(int perTurn, Duration workPerTurn, int perConnectionPerTurn, Duration idleCredit, int pauseAtFrames,
+                  int resumeAtFrames, long pauseAtBytes, long resumeAtBytes) {
         Limits {
             requireAtLeastOne("perTurn", perTurn);
-            Objects.requireNonNull(workPerTurn, "workPerTurn");
-            if (workPerTurn.isNegative() || workPerTurn.isZero()) {
-                throw new IllegalArgumentException("workPerTurn: expected a positive duration, found " + workPerTurn);
-            }
+            requirePositive("workPerTurn", workPerTurn);
             requireAtLeastOne("perConnectionPerTurn", perConnectionPerTurn);
+            requirePositive("idleCredit", idleCredit);
             requireAtLeastOne("resumeAtFrames", resumeAtFrames);
             requireAtLeastOne("resumeAtBytes", resumeAtBytes);
             if (pauseAtFrames <= resumeAtFrames || pauseAtBytes <= resumeAtBytes) {
@@ -68,6 +74,13 @@ final class FairTurns<T> {
                 throw new IllegalArgumentException(name + ": expected at least 1, found " + value);
             }
         }
+
+        private static void requirePositive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + ": expected a positive duration, found " + value);
+            }
+        }
     }
 
     /** Turns reading from the link off and on. */
@@ -77,33 +90,45 @@ final class FairTurns<T> {
         void resume();
     }
 
-    /** One connection's frames in arrival order, and its place in the round. */
-    private static final class Connection<T> {
+    /** Where a connection is: in no queue, waiting to be served, or set aside until the next turn. */
+    private enum Place { IDLE, WAITING, NEXT_TURN }
+
+    /** One connection's frames in arrival order, the serving time it has had, and its place. */
+    private static final class Connection {
         final long conn;
-        final ArrayDeque<T> frames = new ArrayDeque<>();
+        final ArrayDeque<Frame> frames = new ArrayDeque<>();
+        Place place = Place.IDLE;
         boolean parked;
-        /** In {@link #round} or {@link #nextRound}; a parked connection stays there until its visit drops it. */
-        boolean inRound;
+        /** Nanoseconds of serving so far, shifted by the idle credit rule: what {@link #waiting} orders by. */
+        long served;
+        /** When it last joined {@link #waiting}: the longest waiting goes first among equals. */
+        long ticket;
         long servedInTurn;
         long turn;
 
-        Connection(long conn) {
+        Connection(long conn, long served) {
             this.conn = conn;
+            this.served = served;
         }
     }
 
-    private final Map<Long, Connection<T>> connections = new HashMap<>();
-    /** Connections with frames to serve in this turn, in round-robin order. */
-    private final ArrayDeque<Connection<T>> round = new ArrayDeque<>();
-    /** Connections that had their share of this turn: they go on after {@link #round} in the next one. */
-    private final ArrayDeque<Connection<T>> nextRound = new ArrayDeque<>();
-    private final Consumer<T> work;
-    private final ToIntFunction<T> sizeOf;
-    private final Consumer<Runnable> nextTurn;
+    private final Map<Long, Connection> connections = new HashMap<>();
+    /** Connections with frames to serve; a parked one stays until its visit drops it. */
+    private final PriorityQueue<Connection> waiting = new PriorityQueue<>(
+            Comparator.<Connection>comparingLong(connection -> connection.served)
+                    .thenComparingLong(connection -> connection.ticket));
+    /** Connections that had their share of this turn: they wait again from the next one. */
+    private final ArrayDeque<Connection> nextTurn = new ArrayDeque<>();
+    private final Consumer<Frame> work;
+    private final Consumer<Runnable> nextTurnExecutor;
     private final Reading reading;
     private final LongSupplier nanoClock;
     private final Limits limits;
     private final long workNanosPerTurn;
+    private final long idleCreditNanos;
+    /** The serving time of the connection served last: connections that become busy join relative to it. */
+    private long servedNow;
+    private long tickets;
     private int queuedFrames;
     private long queuedBytes;
     private long turn;
@@ -111,28 +136,30 @@ final class FairTurns<T> {
     private boolean paused;
 
     /**
-     * @param sizeOf what a frame counts toward {@link Limits#pauseAtBytes} (its request line's length)
-     * @param nextTurn runs a task in a later turn of the loop, after its pending I/O (with Netty: {@code schedule}
-     *     with no delay, not {@code execute}, which would run in the same batch of tasks)
+     * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O (with Netty:
+     *     {@code schedule} with no delay, not {@code execute}, which would run in the same batch of tasks)
      */
-    FairTurns(Consumer<T> work, ToIntFunction<T> sizeOf, Consumer<Runnable> nextTurn, Reading reading,
-              LongSupplier nanoClock, Limits limits) {
+    FairTurns(Consumer<Frame> work, Consumer<Runnable> nextTurnExecutor, Reading reading, LongSupplier nanoClock,
+              Limits limits) {
         this.work = Objects.requireNonNull(work, "work");
-        this.sizeOf = Objects.requireNonNull(sizeOf, "sizeOf");
-        this.nextTurn = Objects.requireNonNull(nextTurn, "nextTurn");
+        this.nextTurnExecutor = Objects.requireNonNull(nextTurnExecutor, "nextTurnExecutor");
         this.reading = Objects.requireNonNull(reading, "reading");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.workNanosPerTurn = limits.workPerTurn().toNanos();
+        this.idleCreditNanos = limits.idleCredit().toNanos();
     }
 
-    /** Queues {@code frame} of {@code conn}; it is served in a coming turn, after that connection's earlier frames. */
-    void add(long conn, T frame) {
-        Connection<T> connection = connections.computeIfAbsent(conn, Connection::new);
-        connection.frames.addLast(Objects.requireNonNull(frame, "frame"));
+    /**
+     * Queues a REQUEST or CLOSED frame; it is served in a coming turn, after its connection's earlier frames. After a
+     * CLOSED the connection is forgotten (the proxy never reuses a conn).
+     */
+    void add(Frame frame) {
+        Connection connection = connections.computeIfAbsent(connOf(frame), this::newConnection);
+        connection.frames.addLast(frame);
         queuedFrames++;
-        queuedBytes += sizeOf.applyAsInt(frame);
-        joinRound(connection);
+        queuedBytes += sizeOf(frame);
+        becomeBusy(connection);
         if (!paused && (queuedFrames >= limits.pauseAtFrames() || queuedBytes >= limits.pauseAtBytes())) {
             paused = true;
             reading.pause();
@@ -145,21 +172,17 @@ final class FairTurns<T> {
      * connection), while the others are served.
      */
     void park(long conn) {
-        connections.computeIfAbsent(conn, Connection::new).parked = true;
+        connections.computeIfAbsent(conn, this::newConnection).parked = true;
     }
 
     /** Turns serve {@code conn} again, from its oldest queued frame. A connection not parked is left as it is. */
     void unpark(long conn) {
-        Connection<T> connection = connections.get(conn);
+        Connection connection = connections.get(conn);
         if (connection == null || !connection.parked) {
             return;
         }
         connection.parked = false;
-        if (connection.frames.isEmpty()) {
-            connections.remove(conn);
-        } else {
-            joinRound(connection);
-        }
+        becomeBusy(connection);
     }
 
     /**
@@ -167,11 +190,11 @@ final class FairTurns<T> {
      * Parked connections stay parked: whatever parked them is still under way and unparks them.
      */
     void clear() {
-        round.clear();
-        nextRound.clear();
+        waiting.clear();
+        nextTurn.clear();
         connections.values().removeIf(connection -> {
             connection.frames.clear();
-            connection.inRound = false;
+            connection.place = Place.IDLE;
             return !connection.parked;
         });
         queuedFrames = 0;
@@ -190,23 +213,43 @@ final class FairTurns<T> {
     }
 
     boolean parked(long conn) {
-        Connection<T> connection = connections.get(conn);
+        Connection connection = connections.get(conn);
         return connection != null && connection.parked;
     }
 
-    /** Puts a connection with frames in the round (at its end) unless it is there already or parked. */
-    private void joinRound(Connection<T> connection) {
-        if (!connection.inRound && !connection.parked) {
-            connection.inRound = true;
-            round.addLast(connection);
-            scheduleTurn();
+    /**
+     * Connections remembered: every connection with frames since its CLOSED or the last {@link #clear}, idle ones too
+     * (their serving time decides how soon they are served when they send again), so at most the proxy's clients.
+     */
+    int connections() {
+        return connections.size();
+    }
+
+    private Connection newConnection(long conn) {
+        return new Connection(conn, servedNow - idleCreditNanos);
+    }
+
+    /** Lets a connection with frames wait for its turn, unless it waits already or is parked. */
+    private void becomeBusy(Connection connection) {
+        if (connection.place != Place.IDLE || connection.parked || connection.frames.isEmpty()) {
+            return;
         }
+        // it cannot bank more than the idle credit: a long idle connection is not owed the time it did not use
+        connection.served = Math.max(connection.served, servedNow - idleCreditNanos);
+        wait(connection);
+        scheduleTurn();
+    }
+
+    private void wait(Connection connection) {
+        connection.place = Place.WAITING;
+        connection.ticket = tickets++;
+        waiting.add(connection);
     }
 
     private void scheduleTurn() {
         if (!turnScheduled) {
             turnScheduled = true;
-            nextTurn.accept(this::runTurn);
+            nextTurnExecutor.accept(this::runTurn);
         }
     }
 
@@ -216,52 +259,66 @@ final class FairTurns<T> {
         long started = nanoClock.getAsLong();
         int served = 0;
         try {
-            while (!round.isEmpty() && served < limits.perTurn()
+            while (!waiting.isEmpty() && served < limits.perTurn()
                     && nanoClock.getAsLong() - started < workNanosPerTurn) {
-                T frame = nextFrame(round.pollFirst());
-                if (frame != null) {
-                    served++;
-                    work.accept(frame); // last: it may park, unpark or add, and may throw
+                Connection connection = waiting.poll();
+                if (connection.parked) {
+                    connection.place = Place.IDLE; // unpark lets it wait again
+                    continue;
                 }
+                served++;
+                serveOne(connection);
             }
         } finally {
-            round.addAll(nextRound);
-            nextRound.clear();
+            while (!nextTurn.isEmpty()) {
+                wait(nextTurn.pollFirst());
+            }
             if (queuedFrames <= limits.resumeAtFrames() && queuedBytes <= limits.resumeAtBytes()) {
                 resumeReading();
             }
-            if (!round.isEmpty()) {
+            if (!waiting.isEmpty()) {
                 scheduleTurn();
             }
         }
     }
 
-    /**
-     * Takes the visited connection's next frame and puts the connection back in the round (or in the next turn's, once
-     * it had its share of this one) if it has more; null for a parked connection, which leaves the round.
-     */
-    private T nextFrame(Connection<T> connection) {
-        if (connection.parked || connection.frames.isEmpty()) {
-            connection.inRound = false;
-            return null;
-        }
-        T frame = connection.frames.pollFirst();
+    /** Serves the connection's oldest frame, charges it the time taken, and puts it where it belongs next. */
+    private void serveOne(Connection connection) {
+        servedNow = Math.max(servedNow, connection.served);
+        Frame frame = connection.frames.pollFirst();
         queuedFrames--;
-        queuedBytes -= sizeOf.applyAsInt(frame);
+        queuedBytes -= sizeOf(frame);
         if (connection.turn != turn) {
             connection.turn = turn;
             connection.servedInTurn = 0;
         }
         connection.servedInTurn++;
-        if (connection.frames.isEmpty()) {
-            connection.inRound = false;
-            connections.remove(connection.conn);
-        } else if (connection.servedInTurn < limits.perConnectionPerTurn()) {
-            round.addLast(connection);
-        } else {
-            nextRound.addLast(connection);
+        long started = nanoClock.getAsLong();
+        try {
+            work.accept(frame); // may park, unpark or add, and may throw
+        } finally {
+            connection.served += Math.max(1, nanoClock.getAsLong() - started);
+            connection.place = Place.IDLE;
+            if (connections.get(connection.conn) == connection) { // not cleared meanwhile
+                afterServing(connection, frame instanceof Frame.Closed);
+            }
         }
-        return frame;
+    }
+
+    private void afterServing(Connection connection, boolean closed) {
+        if (connection.parked) {
+            return; // unpark lets it wait again
+        }
+        if (connection.frames.isEmpty()) {
+            if (closed) {
+                connections.remove(connection.conn); // the proxy never reuses a conn
+            }
+        } else if (connection.servedInTurn < limits.perConnectionPerTurn()) {
+            wait(connection);
+        } else {
+            connection.place = Place.NEXT_TURN;
+            nextTurn.addLast(connection);
+        }
     }
 
     private void resumeReading() {
@@ -269,5 +326,20 @@ final class FairTurns<T> {
             paused = false;
             reading.resume();
         }
+    }
+
+    private static long connOf(Frame frame) {
+        if (frame instanceof Frame.Request request) {
+            return request.conn();
+        }
+        if (frame instanceof Frame.Closed closed) {
+            return closed.conn();
+        }
+        throw new IllegalArgumentException("expected a REQUEST or CLOSED frame, found " + frame.type());
+    }
+
+    /** What a frame counts toward the pause mark in bytes: its request line (CLOSED: nothing). */
+    private static int sizeOf(Frame frame) {
+        return frame instanceof Frame.Request request ? request.line().length() : 0;
     }
 }

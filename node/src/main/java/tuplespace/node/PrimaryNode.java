@@ -38,15 +38,15 @@ final class PrimaryNode {
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
     /**
      * How the proxy's frames are served (DESIGN "Threads"): 256 frames or about 10 ms per event-loop turn, then
-     * heartbeats and acknowledgements get their turn; 32 frames of one connection per turn at most, so a connection
-     * whose request arrives during a turn waits behind at most that many of each busy connection's; the link is not
-     * read at 8192 frames or 16 MiB of request lines queued, and read again at 2048 frames and 4 MiB. The resume
-     * marks are above what one connection can have queued ({@link Frame.Request#MAX_IN_FLIGHT} requests, and the
-     * proxy's per-client bound on request bytes by default), so a parked connection alone never keeps the link
-     * paused.
+     * heartbeats and acknowledgements get their turn; at most 32 frames of one connection per turn, so a request that
+     * arrives during a turn is read after at most that many of any one connection's; a connection that becomes busy
+     * again is at most 10 ms of serving ahead of the least-served busy one (one turn's work). The link is not read at
+     * 8192 frames or 16 MiB of request lines queued, and read again at 2048 frames and 4 MiB. The resume marks are
+     * above what one connection can have queued ({@link Frame.Request#MAX_IN_FLIGHT} requests, and the proxy's
+     * per-client bound on request bytes by default), so a parked connection alone never keeps the link paused.
      */
-    static final FairTurns.Limits SERVING = new FairTurns.Limits(256, Duration.ofMillis(10), 32, 8192, 2048,
-            16L << 20, 4L << 20);
+    static final FairTurns.Limits SERVING = new FairTurns.Limits(256, Duration.ofMillis(10), 32,
+            Duration.ofMillis(10), 8192, 2048, 16L << 20, 4L << 20);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -59,7 +59,7 @@ final class PrimaryNode {
     private final Set<Long> clients = new HashSet<>();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
-    private final FairTurns<Frame> fromProxy;
+    private final FairTurns fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
     private long lastIndex;
     private boolean flushScheduled;
@@ -78,8 +78,8 @@ final class PrimaryNode {
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
-        this.fromProxy = new FairTurns<>(this::serve, PrimaryNode::queuedSize,
-                task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS), proxy.reading(), System::nanoTime, SERVING);
+        this.fromProxy = new FairTurns(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
+                proxy.reading(), System::nanoTime, SERVING);
     }
 
     void start() {
@@ -167,25 +167,20 @@ final class PrimaryNode {
     }
 
     /**
-     * A REQUEST or CLOSED frame from the proxy: served in arrival order per connection, connections in turn, a bounded
-     * amount per loop turn.
+     * A REQUEST or CLOSED frame from the proxy: served in arrival order per connection, the least-served connection
+     * first, a bounded amount per loop turn.
      */
     void onRequest(Frame.Request request) {
         if (!stopping) {
-            fromProxy.add(request.conn(), request);
+            fromProxy.add(request);
         }
     }
 
     void onClientClosed(long conn) {
         if (!stopping) {
             // queued behind the connection's requests: its answers are settled before its table entries go
-            fromProxy.add(conn, new Frame.Closed(conn));
+            fromProxy.add(new Frame.Closed(conn));
         }
-    }
-
-    /** What a queued frame counts toward the link's pause mark: its request line (CLOSED: nothing). */
-    private static int queuedSize(Frame frame) {
-        return frame instanceof Frame.Request request ? request.line().length() : 0;
     }
 
     /** True while requests are queued and the proxy link is not read (its silence is ours, not the proxy's). */

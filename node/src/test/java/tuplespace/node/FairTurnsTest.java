@@ -6,13 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.frame.Frame;
 
-/** The scheduler alone: turns run by hand, a hand-moved clock, frames named {@code <connection letter><n>}. */
+/**
+ * The scheduler alone: turns run by hand, a clock moved by the work itself, requests whose line names them
+ * ({@code A1} is connection A's first), each costing what {@link #cost} says (nothing by default).
+ */
 @Timeout(10)
 class FairTurnsTest {
 
@@ -20,11 +26,13 @@ class FairTurnsTest {
     private static final long B = 2;
     private static final long C = 3;
     private static final long D = 4;
+    private static final Duration SECOND = Duration.ofSeconds(1);
 
     /** The loop's later turns, run by hand: each is one task, with I/O (here: nothing) in between. */
     private final ArrayDeque<Runnable> turns = new ArrayDeque<>();
     private final List<String> events = new ArrayList<>();
     private final AtomicLong nanos = new AtomicLong();
+    private final Map<Long, Long> cost = new HashMap<>();
     private final FairTurns.Reading reading = new FairTurns.Reading() {
         @Override
         public void pause() {
@@ -36,20 +44,20 @@ class FairTurnsTest {
             events.add("resume");
         }
     };
-    private Consumer<String> onWork = frame -> { };
-    private long nanosPerFrame;
+    private Consumer<Frame> onWork = frame -> { };
 
-    private FairTurns<String> turns(int perTurn, int perConnectionPerTurn, int pauseAtFrames, int resumeAtFrames) {
-        return turns(new FairTurns.Limits(perTurn, Duration.ofSeconds(1), perConnectionPerTurn, pauseAtFrames,
+    private FairTurns turns(int perTurn, int perConnectionPerTurn, int pauseAtFrames, int resumeAtFrames) {
+        return turns(new FairTurns.Limits(perTurn, SECOND, perConnectionPerTurn, Duration.ofMillis(10), pauseAtFrames,
                 resumeAtFrames, 1L << 30, 1L << 29));
     }
 
-    private FairTurns<String> turns(FairTurns.Limits limits) {
-        return new FairTurns<>(frame -> {
-            nanos.addAndGet(nanosPerFrame);
-            events.add(frame);
+    private FairTurns turns(FairTurns.Limits limits) {
+        return new FairTurns(frame -> {
+            long conn = frame instanceof Frame.Request request ? request.conn() : ((Frame.Closed) frame).conn();
+            nanos.addAndGet(cost.getOrDefault(conn, 0L));
+            events.add(frame instanceof Frame.Request request ? request.line() : "closed " + name(conn));
             onWork.accept(frame);
-        }, String::length, turns::addLast, reading, nanos::get, limits);
+        }, turns::addLast, reading, nanos::get, limits);
     }
 
     private void runOneTurn() {
@@ -63,16 +71,27 @@ class FairTurnsTest {
         }
     }
 
-    private static void add(FairTurns<String> fair, long conn, int count) {
-        String letter = String.valueOf((char) ('A' + conn - 1));
+    private static String name(long conn) {
+        return String.valueOf((char) ('A' + conn - 1));
+    }
+
+    private static Frame.Request request(long conn, int n) {
+        return new Frame.Request(conn, n, 0, name(conn) + n);
+    }
+
+    private static void add(FairTurns fair, long conn, int count) {
         for (int i = 1; i <= count; i++) {
-            fair.add(conn, letter + i);
+            fair.add(request(conn, i));
         }
+    }
+
+    private static long count(List<String> events, String prefix) {
+        return events.stream().filter(event -> event.startsWith(prefix)).count();
     }
 
     @Test
     void nothingIsServedInTheReadItselfAndOneConnectionsFramesKeepTheirOrderAcrossTurns() {
-        FairTurns<String> fair = turns(3, 100, 1000, 500);
+        FairTurns fair = turns(3, 100, 1000, 500);
         add(fair, A, 7);
         assertThat(events).isEmpty();
         assertThat(turns).hasSize(1); // one turn scheduled at a time
@@ -82,8 +101,8 @@ class FairTurnsTest {
     }
 
     @Test
-    void connectionsAreServedRoundRobinOneFrameAtATimeNotInArrivalOrder() {
-        FairTurns<String> fair = turns(100, 100, 1000, 500);
+    void connectionsWhoseFramesCostTheSameAreServedRoundRobinOneFrameAtATime() {
+        FairTurns fair = turns(100, 100, 1000, 500);
         add(fair, A, 4);
         add(fair, B, 2);
         add(fair, C, 1);
@@ -92,19 +111,8 @@ class FairTurnsTest {
     }
 
     @Test
-    void aWellBehavedConnectionWaitsForOneFramePerBusyConnectionNotForTheirBacklogs() {
-        FairTurns<String> fair = turns(4, 100, 100_000, 50_000);
-        add(fair, A, 1000);
-        add(fair, B, 1000);
-        runOneTurn();
-        fair.add(C, "C1"); // arrives while 1996 frames of A and B wait
-        runOneTurn();
-        assertThat(events).containsExactly("A1", "B1", "A2", "B2", "|", "A3", "B3", "C1", "A4", "|");
-    }
-
-    @Test
     void theRoundGoesOnInTheNextTurnWhereThisOneStopped() {
-        FairTurns<String> fair = turns(3, 100, 1000, 500);
+        FairTurns fair = turns(3, 100, 1000, 500);
         add(fair, A, 2);
         add(fair, B, 2);
         add(fair, C, 2);
@@ -114,20 +122,69 @@ class FairTurnsTest {
     }
 
     @Test
+    void aLightConnectionIsServedNextNotAfterOneFrameOfEveryBusyConnection() {
+        FairTurns fair = turns(4, 100, 100_000, 50_000);
+        cost.put(A, Duration.ofMillis(5).toNanos()); // 70 KB GETs
+        cost.put(B, Duration.ofMillis(5).toNanos());
+        cost.put(C, Duration.ofMillis(5).toNanos());
+        cost.put(D, Duration.ofNanos(20_000).toNanos()); // exact GETs
+        add(fair, A, 100);
+        add(fair, B, 100);
+        add(fair, C, 100);
+        runOneTurn();
+        fair.add(request(D, 1)); // arrives while 296 heavy frames wait
+        runOneTurn();
+        fair.add(request(D, 2)); // and again, after its answer
+        runOneTurn();
+        assertThat(events).containsExactly("A1", "B1", "C1", "A2", "|", "D1", "B2", "C2", "A3", "|",
+                "D2", "B3", "C3", "A4", "|");
+    }
+
+    @Test
+    void connectionsShareServingTimeNotFrameCounts() {
+        FairTurns fair = turns(new FairTurns.Limits(1000, Duration.ofMillis(100), 1000, Duration.ofMillis(10), 10_000,
+                5_000, 1L << 30, 1L << 29));
+        cost.put(A, Duration.ofMillis(4).toNanos());
+        cost.put(B, Duration.ofMillis(1).toNanos());
+        add(fair, A, 100);
+        add(fair, B, 100);
+        runOneTurn();
+        // 100 ms: A gets 12 of 4 ms, B 52 of 1 ms: within a frame of 50 ms each
+        assertThat(count(events, "A") * 4).isBetween(44L, 56L);
+        assertThat(count(events, "B")).isBetween(46L, 56L);
+    }
+
+    @Test
+    void aConnectionThatWasIdleCannotBankMoreThanTheIdleCredit() {
+        FairTurns fair = turns(new FairTurns.Limits(1000, Duration.ofMillis(40), 1000, Duration.ofMillis(10), 10_000,
+                5_000, 1L << 30, 1L << 29));
+        cost.put(A, Duration.ofMillis(1).toNanos());
+        cost.put(B, Duration.ofMillis(1).toNanos());
+        add(fair, A, 1000);
+        runOneTurn(); // A alone for 40 ms
+        events.clear();
+        add(fair, B, 1000); // B used nothing so far: it is served first for 10 ms, then they alternate
+        runOneTurn();
+        assertThat(events.subList(0, 11)).allMatch(event -> event.startsWith("B"));
+        assertThat(events.get(11)).isEqualTo("A41");
+        assertThat(count(events, "B") - count(events, "A")).isBetween(8L, 12L);
+    }
+
+    @Test
     void aConnectionGetsAtMostItsShareOfATurnEvenWhenAlone() {
-        FairTurns<String> fair = turns(256, 2, 1000, 500);
+        FairTurns fair = turns(256, 2, 1000, 500);
         add(fair, A, 5);
         runOneTurn();
-        add(fair, B, 3); // joins the round behind A, which waits for its next share
+        add(fair, B, 3); // it had nothing yet: it goes first, within its own share
         runAllTurns();
-        assertThat(events).containsExactly("A1", "A2", "|", "A3", "B1", "A4", "B2", "|", "A5", "B3", "|");
+        assertThat(events).containsExactly("A1", "A2", "|", "B1", "B2", "A3", "A4", "|", "B3", "A5", "|");
     }
 
     @Test
     void aTurnEndsOnceItsWorkTimeIsSpent() {
-        FairTurns<String> fair = turns(new FairTurns.Limits(100, Duration.ofMillis(10), 100, 1000, 500, 1L << 30,
-                1L << 29));
-        nanosPerFrame = Duration.ofMillis(4).toNanos();
+        FairTurns fair = turns(new FairTurns.Limits(100, Duration.ofMillis(10), 100, Duration.ofMillis(10), 1000,
+                500, 1L << 30, 1L << 29));
+        cost.put(A, Duration.ofMillis(4).toNanos());
         add(fair, A, 5);
         runOneTurn();
         assertThat(events).containsExactly("A1", "A2", "A3", "|");
@@ -139,10 +196,10 @@ class FairTurnsTest {
 
     @Test
     void readingPausesAtTheHighMarkAndResumesAtTheLowOneBeforeEverythingIsServed() {
-        FairTurns<String> fair = turns(2, 100, 6, 3);
+        FairTurns fair = turns(2, 100, 6, 3);
         add(fair, A, 5);
         assertThat(events).isEmpty();
-        fair.add(B, "B1");
+        fair.add(request(B, 1));
         assertThat(events).containsExactly("pause");
         assertThat(fair.paused()).isTrue();
         runOneTurn(); // 4 left: still above the low mark
@@ -153,38 +210,39 @@ class FairTurnsTest {
     }
 
     @Test
-    void readingPausesOnQueuedBytesToo() {
-        FairTurns<String> fair = turns(new FairTurns.Limits(1, Duration.ofSeconds(1), 100, 1000, 500, 10, 4));
-        fair.add(A, "0123456789"); // 10 "bytes": the size function counts characters here
+    void readingPausesOnQueuedRequestLinesToo() {
+        FairTurns fair = turns(new FairTurns.Limits(1, SECOND, 100, Duration.ofMillis(10), 1000, 500, 10, 4));
+        fair.add(new Frame.Request(A, 1, 0, "0123456789"));
         assertThat(fair.paused()).isTrue();
-        fair.add(A, "x");
+        fair.add(new Frame.Request(A, 2, 0, "x"));
         runOneTurn();
         assertThat(events).containsExactly("pause", "0123456789", "resume", "|");
     }
 
     @Test
     void aParkedConnectionKeepsQueuingIsSkippedAndGoesOnInOrderWhenUnparked() {
-        FairTurns<String> fair = turns(100, 100, 1000, 500);
+        FairTurns fair = turns(100, 100, 1000, 500);
         add(fair, A, 2);
         fair.park(A);
         add(fair, B, 2);
-        fair.add(A, "A3");
+        fair.add(request(A, 3));
+        fair.add(new Frame.Closed(A));
         runAllTurns();
         assertThat(events).containsExactly("B1", "B2", "|");
-        assertThat(fair.queued()).isEqualTo(3);
+        assertThat(fair.queued()).isEqualTo(4);
         assertThat(fair.parked(A)).isTrue();
 
         fair.unpark(A);
         runAllTurns();
-        assertThat(events).containsExactly("B1", "B2", "|", "A1", "A2", "A3", "|");
+        assertThat(events).containsExactly("B1", "B2", "|", "A1", "A2", "A3", "closed A", "|");
         assertThat(fair.parked(A)).isFalse();
     }
 
     @Test
     void aConnectionParkedWhileOneOfItsFramesIsServedHoldsItsLaterFramesBack() {
-        FairTurns<String> fair = turns(100, 100, 1000, 500);
+        FairTurns fair = turns(100, 100, 1000, 500);
         onWork = frame -> {
-            if (frame.equals("A1")) {
+            if (frame instanceof Frame.Request request && request.line().equals("A1")) {
                 fair.park(A); // A1 goes on elsewhere: A's answers must stay in request order
             }
         };
@@ -200,9 +258,9 @@ class FairTurnsTest {
 
     @Test
     void parkingAnIdleConnectionHoldsTheFramesItGetsAfterwardsAndUnparkingItAgainIsHarmless() {
-        FairTurns<String> fair = turns(100, 100, 1000, 500);
+        FairTurns fair = turns(100, 100, 1000, 500);
         fair.park(A);
-        fair.add(A, "A1");
+        fair.add(request(A, 1));
         assertThat(turns).isEmpty();
         fair.unpark(A);
         fair.unpark(A);
@@ -214,7 +272,7 @@ class FairTurnsTest {
 
     @Test
     void aParkedConnectionAloneDoesNotKeepReadingPaused() {
-        FairTurns<String> fair = turns(100, 100, 6, 3);
+        FairTurns fair = turns(100, 100, 6, 3);
         add(fair, A, 3);
         fair.park(A);
         add(fair, B, 3);
@@ -225,8 +283,21 @@ class FairTurnsTest {
     }
 
     @Test
+    void aConnectionIsForgottenAfterItsClosedAndRememberedWhileIdle() {
+        FairTurns fair = turns(100, 100, 1000, 500);
+        add(fair, A, 2);
+        fair.add(new Frame.Closed(A));
+        add(fair, B, 1);
+        runAllTurns();
+        assertThat(fair.connections()).isEqualTo(1); // B: its serving time decides how soon it is served next time
+        fair.add(new Frame.Closed(B));
+        runAllTurns();
+        assertThat(fair.connections()).isZero();
+    }
+
+    @Test
     void clearDropsEveryQueuedFrameKeepsParkedConnectionsParkedAndResumesReading() {
-        FairTurns<String> fair = turns(1, 100, 4, 2);
+        FairTurns fair = turns(1, 100, 4, 2);
         add(fair, A, 2);
         add(fair, B, 2);
         fair.park(B);
@@ -234,8 +305,8 @@ class FairTurnsTest {
         assertThat(events).containsExactly("pause", "resume");
         assertThat(fair.queued()).isZero();
         runAllTurns(); // the turn already scheduled finds nothing to do
-        fair.add(A, "A9");
-        fair.add(B, "B9");
+        fair.add(request(A, 9));
+        fair.add(request(B, 9));
         runAllTurns();
         assertThat(events).containsExactly("pause", "resume", "|", "A9", "|");
         assertThat(fair.parked(B)).isTrue();
@@ -243,9 +314,9 @@ class FairTurnsTest {
 
     @Test
     void aFailingFrameDoesNotStopTheTurnsThatFollow() {
-        FairTurns<String> fair = turns(10, 100, 1000, 500);
+        FairTurns fair = turns(10, 100, 1000, 500);
         onWork = frame -> {
-            if (frame.equals("A2")) {
+            if (frame instanceof Frame.Request request && request.line().equals("A2")) {
                 throw new IllegalStateException("boom");
             }
         };
@@ -258,8 +329,14 @@ class FairTurnsTest {
     }
 
     @Test
+    void onlyRequestAndClosedFramesAreQueued() {
+        FairTurns fair = turns(1, 1, 4, 2);
+        assertThatThrownBy(() -> fair.add(new Frame.Ping(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void limitsMustPauseAboveWhereTheyResume() {
-        assertThatThrownBy(() -> new FairTurns.Limits(1, Duration.ofSeconds(1), 1, 5, 5, 10, 4))
+        assertThatThrownBy(() -> new FairTurns.Limits(1, SECOND, 1, SECOND, 5, 5, 10, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pause marks above");
     }
 }

@@ -35,6 +35,14 @@ final class ClientBounds {
 
     /** The answer size estimate loses {@code 1 / 2^DECAY_SHIFT} of itself with each smaller answer. */
     private static final int DECAY_SHIFT = 4;
+    /**
+     * Bytes of answers a client's socket may keep unsent in the kernel ({@code TCP_NOTSENT_LOWAT}, with the epoll
+     * transport): past it the socket is not writable, so the answers wait in the channel, where they count toward
+     * {@code bufferBytes}. Without it the kernel's send buffer (autotuned up to 4 MB) held another 60 answers of 70 KB
+     * for each client that does not read, computed by the primary for nothing. Data already sent is not counted, so
+     * the window for a client that reads is not narrowed.
+     */
+    static final int KERNEL_UNSENT_BYTES = 128 << 10;
     /** Requests a fresh client may have unanswered before its first answer tells how large its answers are. */
     static final int FIRST_WINDOW = 16;
 
