@@ -38,7 +38,7 @@ class SlowReadersIT {
     private static final int WELL_BEHAVED_ROUNDS = 100;
     /**
      * How much the proxy's and the primary's resident sets may grow while the slow readers push (their JVMs get
-     * -Xmx256m from the harness). Bounded, the proxy holds about 2 MiB and the primary about 1 MiB per slow reader, and
+     * -Xmx256m from the harness). Bounded, the proxy holds about 1 MiB and the primary about 512 KiB per slow reader, and
      * each grew by about 50 MiB in all (heap the collector touched included) and then no more; unbounded, both grew by
      * about 6 MiB a second (as fast as the primary computed answers: 1024 of 60 KB per reader) until the heap was full.
      */

@@ -37,7 +37,7 @@ import tuplespace.space.Effect;
  * more than {@link Frame.Request#MAX_IN_FLIGHT} ahead of its floor, so a connection has at most that many answers
  * here; pruning by {@code seq - MAX_IN_FLIGHT} as well makes the count bound hold even against a proxy that broke the
  * rule. In bytes, the proxy stops reading a client once the answers it expects for it would pass its client buffer
- * bound (about 1 MiB by default), so a client that never reads leaves about that much here: the answers of the
+ * bound (512 KiB by default), so a client that never reads leaves about that much here: the answers of the
  * requests in flight when it was stopped, kept until it reads again and sends a newer floor, or closes.
  *
  * <p>Every request accepted is answered (the proxy never expires a request a registered primary holds):

@@ -27,7 +27,9 @@ import tuplespace.codec.frame.Frame;
  * </ul>
  * So a client that never reads costs the proxy about {@code 2 × bufferBytes} of answers (those waiting for its socket
  * and those that were on their way when it was stopped) and the primary about {@code bufferBytes}; with the default
- * 1 MiB, 64 such clients hold about 128 MiB here and 64 MiB on the primary.
+ * 512 KiB, 64 such clients hold about 64 MiB here and 32 MiB on the primary. What the primary computes for such a
+ * client before it is held back (about 20 answers of 70 KB: the first window, and what fills the bounds and the
+ * kernel) is work done for nothing, so the bounds are no larger than a client that reads needs.
  *
  * <p>One per client session, confined to its event loop.
  */

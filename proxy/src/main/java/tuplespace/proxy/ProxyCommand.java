@@ -79,7 +79,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " spares a thread hop per request and answer)")
     private Integer ioThreads;
 
-    @Option(names = "--client-buffer", paramLabel = "SIZE", defaultValue = "1MiB",
+    @Option(names = "--client-buffer", paramLabel = "SIZE", defaultValue = "512KiB",
             description = "per client, about how much the proxy holds of answers waiting for it, of answers still to"
                     + " come and of request lines before it stops reading the client until it reads its answers"
                     + " (default: ${DEFAULT-VALUE})")

@@ -50,10 +50,11 @@ public record ProxyConfig(
     public static final int DEFAULT_MAX_FRAME_BYTES = 257 << 20;
 
     /**
-     * Default per-client buffer bound: 1 MiB. Far more than a client that reads needs in flight, and small enough that
-     * 64 clients that never read cost the proxy about 128 MiB and the primary about 64 MiB ({@code ClientBounds}).
+     * Default per-client buffer bound: 512 KiB. Far more than a client that reads needs in flight (8 answers of 64 KB,
+     * 1024 small ones), and small enough that 64 clients that never read cost the proxy about 64 MiB and the primary
+     * about 32 MiB, and make it compute about 20 answers each for nothing ({@code ClientBounds}).
      */
-    public static final int DEFAULT_CLIENT_BUFFER_BYTES = 1 << 20;
+    public static final int DEFAULT_CLIENT_BUFFER_BYTES = 512 << 10;
     /** Smallest per-client buffer bound: below this a client is stopped and resumed all the time. */
     public static final int MIN_CLIENT_BUFFER_BYTES = 4 << 10;
 

@@ -45,14 +45,18 @@ public final class ReportWriter {
     /** The slow-readers scenario: memory of proxy and primary, the well-behaved client's latency, failovers. */
     public static String slowReadersTable(SlowReadersResult r) {
         return "| slow readers | answer | proxy RSS idle → peak | primary RSS idle → peak | well-behaved exact GET p50"
-                + " / p99 / max | GETs (errors) | failovers | requests the slow readers got in |\n"
-                + "|---|---|---|---|---|---|---|---|\n"
+                + " / p99 / max | GETs (errors) | slow readers held back after | exact GET p50 / p99 from then on"
+                + " | failovers | requests the slow readers got in |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n"
                 + "| " + r.slowReaders() + " × GET of " + Figures.count(r.pairs()) + " pairs, " + Figures.count(r.seconds())
                 + " s | " + Figures.count(r.answerBytes() / 1024.0) + " KiB | " + mebibytes(r.proxyIdleRss()) + " → "
                 + mebibytes(r.proxyPeakRss()) + " | " + mebibytes(r.primaryIdleRss()) + " → " + mebibytes(r.primaryPeakRss())
                 + " | " + Figures.count(r.exactGets().p50Micros()) + " / " + Figures.count(r.exactGets().p99Micros())
                 + " / " + Figures.count(r.exactGets().maxMicros()) + " µs | " + r.exactGets().count() + " ("
-                + r.exactGetErrors() + ") | " + r.failovers() + " | " + Figures.count(r.slowReaderBytes() / 1024.0)
+                + r.exactGetErrors() + ") | " + (r.heldBackSeconds() < 0 ? "not within the run"
+                : Figures.count(r.heldBackSeconds()) + " s") + " | " + Figures.count(r.exactGetsOnceHeldBack().p50Micros())
+                + " / " + Figures.count(r.exactGetsOnceHeldBack().p99Micros()) + " µs (" + r.exactGetsOnceHeldBack().count()
+                + ") | " + r.failovers() + " | " + Figures.count(r.slowReaderBytes() / 1024.0)
                 + " KiB" + (r.stoppedEarly() == null ? "" : "; stopped early: " + r.stoppedEarly()) + " |\n";
     }
 
@@ -148,6 +152,9 @@ public final class ReportWriter {
                 .put("primaryPeakRss", r.primaryPeakRss()).put("exactGets", r.exactGets().count())
                 .put("exactGetP50Micros", r.exactGets().p50Micros()).put("exactGetP99Micros", r.exactGets().p99Micros())
                 .put("exactGetMaxMicros", r.exactGets().maxMicros()).put("exactGetErrors", r.exactGetErrors())
+                .put("heldBackSeconds", r.heldBackSeconds())
+                .put("exactGetOnceHeldBackP50Micros", r.exactGetsOnceHeldBack().p50Micros())
+                .put("exactGetOnceHeldBackP99Micros", r.exactGetsOnceHeldBack().p99Micros())
                 .put("failovers", r.failovers()).put("slowReaderBytes", r.slowReaderBytes());
         if (r.stoppedEarly() != null) {
             node.put("stoppedEarly", r.stoppedEarly());

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ public final class SlowReadersBenchmark {
             TupleSpaceTarget.putAll(client, settings.pairs(), 20, 500, 4);
             long answerBytes = answerBytes(service.clientSap());
             WellBehaved warmUp = new WellBehaved(client, settings.pairs());
-            warmUp.runFor(settings.warmUp(), () -> false);
+            warmUp.runFor(settings.warmUp(), () -> false, () -> false);
             long proxyIdle = JvmMemory.residentBytes(service.proxyPid());
             long primaryIdle = JvmMemory.residentBytes(primaryPid);
 
@@ -75,14 +76,17 @@ public final class SlowReadersBenchmark {
             long start = System.nanoTime();
             long proxyPeak;
             long primaryPeak;
+            double heldBackSeconds;
             try (ResidentPeaks peaks = new ResidentPeaks(SAMPLE_INTERVAL, settings.safetyRssBytes(),
-                    () -> stopEarly(readers, stoppedEarly, settings), service.proxyPid(), primaryPid)) {
+                    () -> stopEarly(readers, stoppedEarly, settings), service.proxyPid(), primaryPid);
+                 HeldBackWatch heldBack = new HeldBackWatch(service)) {
                 for (int i = 0; i < settings.slowReaders(); i++) {
                     readers.add(new SlowReader(service.clientSap(), SLOW_REQUEST, "slow-reader-" + i));
                 }
-                measured.runFor(settings.duration(), () -> stoppedEarly.get() != null);
+                measured.runFor(settings.duration(), () -> stoppedEarly.get() != null, heldBack::heldBack);
                 proxyPeak = peaks.peak(0);
                 primaryPeak = peaks.peak(1);
+                heldBackSeconds = heldBack.seconds();
             } finally {
                 closeAll(readers);
             }
@@ -91,11 +95,13 @@ public final class SlowReadersBenchmark {
             long failovers = epoch(service) - before.path("epoch").asLong();
             SlowReadersResult result = new SlowReadersResult(settings.slowReaders(), settings.pairs(), answerBytes,
                     seconds, proxyIdle, primaryIdle, proxyPeak, primaryPeak, measured.latency(), measured.errors(),
-                    failovers, slowReaderBytes, stoppedEarly.get());
+                    heldBackSeconds, measured.latencyOnceHeldBack(), failovers, slowReaderBytes, stoppedEarly.get());
             LOG.info("slow readers: {} clients, proxy RSS {} → peak {} MiB, primary {} → peak {} MiB, exact GET p50 {} us"
-                    + " p99 {} us ({} GETs, {} errors), {} failovers{}", settings.slowReaders(), proxyIdle >> 20,
-                    proxyPeak >> 20, primaryIdle >> 20, primaryPeak >> 20, Math.round(measured.latency().p50Micros()),
-                    Math.round(measured.latency().p99Micros()), measured.latency().count(), measured.errors(), failovers,
+                    + " p99 {} us ({} GETs, {} errors), held back after {} s, then p99 {} us; {} failovers{}",
+                    settings.slowReaders(), proxyIdle >> 20, proxyPeak >> 20, primaryIdle >> 20, primaryPeak >> 20,
+                    Math.round(measured.latency().p50Micros()), Math.round(measured.latency().p99Micros()),
+                    measured.latency().count(), measured.errors(), heldBackSeconds,
+                    Math.round(measured.latencyOnceHeldBack().p99Micros()), failovers,
                     stoppedEarly.get() == null ? "" : "; stopped early: " + stoppedEarly.get());
             return result;
         }
@@ -135,12 +141,16 @@ public final class SlowReadersBenchmark {
         }
     }
 
-    /** The well-behaved client: exact GETs of random keys, one at a time, each timed. */
+    /**
+     * The well-behaved client: exact GETs of random keys, one at a time, each timed; those sent once the slow readers
+     * were held back are also counted apart.
+     */
     private static final class WellBehaved {
         private final TupleSpaceClient client;
         private final int pairs;
         private final SplittableRandom random = new SplittableRandom(7);
         private final Histogram nanos = LatencySummary.newNanosHistogram();
+        private final Histogram nanosOnceHeldBack = LatencySummary.newNanosHistogram();
         private long errors;
 
         WellBehaved(TupleSpaceClient client, int pairs) {
@@ -148,13 +158,18 @@ public final class SlowReadersBenchmark {
             this.pairs = pairs;
         }
 
-        void runFor(Duration duration, java.util.function.BooleanSupplier stop) {
+        void runFor(Duration duration, BooleanSupplier stop, BooleanSupplier heldBack) {
             long until = System.nanoTime() + duration.toNanos();
             while (System.nanoTime() < until && !stop.getAsBoolean()) {
+                boolean afterHeldBack = heldBack.getAsBoolean();
                 long sent = System.nanoTime();
                 try {
                     client.get("bench," + random.nextInt(pairs), ".*");
-                    nanos.recordValue(Math.max(1_000, System.nanoTime() - sent));
+                    long took = Math.max(1_000, System.nanoTime() - sent);
+                    nanos.recordValue(took);
+                    if (afterHeldBack) {
+                        nanosOnceHeldBack.recordValue(took);
+                    }
                 } catch (RuntimeException e) {
                     if (errors++ == 0) {
                         LOG.warn("slow readers: the well-behaved client's GET failed: {}", e.toString());
@@ -165,6 +180,10 @@ public final class SlowReadersBenchmark {
 
         LatencySummary latency() {
             return LatencySummary.of(nanos);
+        }
+
+        LatencySummary latencyOnceHeldBack() {
+            return LatencySummary.of(nanosOnceHeldBack);
         }
 
         long errors() {

@@ -11,11 +11,15 @@ import tuplespace.bench.load.LatencySummary;
  * @param proxyIdleRss resident set of the proxy before the slow readers came; {@code primaryIdleRss} likewise
  * @param proxyPeakRss the highest resident set of the proxy sampled while they pushed; {@code primaryPeakRss} likewise
  * @param exactGets the well-behaved client's exact GETs, one at a time, while the slow readers pushed
+ * @param heldBackSeconds when the proxy held none of the slow readers' requests any more (the work they cause is
+ *     done; TCP stops them), seconds from their start; -1 if not within the run
+ * @param exactGetsOnceHeldBack those of {@code exactGets} sent from then on
  * @param failovers epochs the service went through meanwhile (0: the primary stayed)
  * @param slowReaderBytes request bytes the slow readers got into their sockets, in all
  * @param stoppedEarly why the scenario stopped before its time (a resident set over the safety limit), or null
  */
 public record SlowReadersResult(int slowReaders, int pairs, long answerBytes, double seconds, long proxyIdleRss,
                                 long primaryIdleRss, long proxyPeakRss, long primaryPeakRss, LatencySummary exactGets,
-                                long exactGetErrors, long failovers, long slowReaderBytes, String stoppedEarly) {
+                                long exactGetErrors, double heldBackSeconds, LatencySummary exactGetsOnceHeldBack,
+                                long failovers, long slowReaderBytes, String stoppedEarly) {
 }
