@@ -20,10 +20,10 @@ public record Profile(String name, int connections, Duration warmup, Duration du
     public static final Profile FULL = new Profile("full", 50, Duration.ofSeconds(2), Duration.ofSeconds(8), 100_000,
             1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(14),
             new WarmUp.Settings(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(45), 0.10), 3,
-            Duration.ofSeconds(20));
+            Duration.ofSeconds(30));
 
     public static final Profile QUICK = new Profile("quick", 50, Duration.ofSeconds(1), Duration.ofSeconds(2), 10_000,
-            100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(150),
+            100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(160),
             new WarmUp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(6), 0.10), 0,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(12));
 }

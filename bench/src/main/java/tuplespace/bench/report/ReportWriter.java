@@ -44,13 +44,15 @@ public final class ReportWriter {
 
     /** The slow-readers scenario: memory of proxy and primary, the well-behaved client's latency, failovers. */
     public static String slowReadersTable(SlowReadersResult r) {
-        return "| slow readers | answer | proxy RSS idle → peak | primary RSS idle → peak | well-behaved exact GET p50"
+        return "| slow readers | answer | proxy RSS idle → peak (heap after GC) | primary RSS idle → peak (heap after GC)"
+                + " | well-behaved exact GET p50"
                 + " / p99 / max | GETs (errors) | slow readers held back after | exact GET p50 / p99 from then on"
                 + " | failovers | requests the slow readers got in |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|\n"
                 + "| " + r.slowReaders() + " × GET of " + Figures.count(r.pairs()) + " pairs, " + Figures.count(r.seconds())
                 + " s | " + Figures.count(r.answerBytes() / 1024.0) + " KiB | " + mebibytes(r.proxyIdleRss()) + " → "
-                + mebibytes(r.proxyPeakRss()) + " | " + mebibytes(r.primaryIdleRss()) + " → " + mebibytes(r.primaryPeakRss())
+                + mebibytes(r.proxyPeakRss()) + " (" + heap(r.proxyHeapAfterGc()) + ") | " + mebibytes(r.primaryIdleRss())
+                + " → " + mebibytes(r.primaryPeakRss()) + " (" + heap(r.primaryHeapAfterGc()) + ")"
                 + " | " + Figures.count(r.exactGets().p50Micros()) + " / " + Figures.count(r.exactGets().p99Micros())
                 + " / " + Figures.count(r.exactGets().maxMicros()) + " µs | " + r.exactGets().count() + " ("
                 + r.exactGetErrors() + ") | " + (r.heldBackSeconds() < 0 ? "not within the run"
@@ -58,6 +60,10 @@ public final class ReportWriter {
                 + " / " + Figures.count(r.exactGetsOnceHeldBack().p99Micros()) + " µs (" + r.exactGetsOnceHeldBack().count()
                 + ") | " + r.failovers() + " | " + Figures.count(r.slowReaderBytes() / 1024.0)
                 + " KiB" + (r.stoppedEarly() == null ? "" : "; stopped early: " + r.stoppedEarly()) + " |\n";
+    }
+
+    private static String heap(long bytes) {
+        return bytes < 0 ? "n/a" : mebibytes(bytes);
     }
 
     static String mebibytes(long bytes) {
@@ -149,6 +155,7 @@ public final class ReportWriter {
         ObjectNode node = JSON.createObjectNode().put("slowReaders", r.slowReaders()).put("pairs", r.pairs())
                 .put("answerBytes", r.answerBytes()).put("seconds", r.seconds()).put("proxyIdleRss", r.proxyIdleRss())
                 .put("primaryIdleRss", r.primaryIdleRss()).put("proxyPeakRss", r.proxyPeakRss())
+                .put("proxyHeapAfterGc", r.proxyHeapAfterGc()).put("primaryHeapAfterGc", r.primaryHeapAfterGc())
                 .put("primaryPeakRss", r.primaryPeakRss()).put("exactGets", r.exactGets().count())
                 .put("exactGetP50Micros", r.exactGets().p50Micros()).put("exactGetP99Micros", r.exactGets().p99Micros())
                 .put("exactGetMaxMicros", r.exactGets().maxMicros()).put("exactGetErrors", r.exactGetErrors())

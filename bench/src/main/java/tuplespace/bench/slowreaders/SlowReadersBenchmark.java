@@ -77,6 +77,8 @@ public final class SlowReadersBenchmark {
             long proxyPeak;
             long primaryPeak;
             double heldBackSeconds;
+            long proxyHeld;
+            long primaryHeld;
             try (ResidentPeaks peaks = new ResidentPeaks(SAMPLE_INTERVAL, settings.safetyRssBytes(),
                     () -> stopEarly(readers, stoppedEarly, settings), service.proxyPid(), primaryPid);
                  HeldBackWatch heldBack = new HeldBackWatch(service)) {
@@ -87,6 +89,9 @@ public final class SlowReadersBenchmark {
                 proxyPeak = peaks.peak(0);
                 primaryPeak = peaks.peak(1);
                 heldBackSeconds = heldBack.seconds();
+                // what each holds, the slow readers still connected: the heap in use after a full collection
+                proxyHeld = liveHeap(service.proxyPid(), stoppedEarly);
+                primaryHeld = liveHeap(primaryPid, stoppedEarly);
             } finally {
                 closeAll(readers);
             }
@@ -94,7 +99,8 @@ public final class SlowReadersBenchmark {
             long slowReaderBytes = readers.stream().mapToLong(SlowReader::sent).sum();
             long failovers = epoch(service) - before.path("epoch").asLong();
             SlowReadersResult result = new SlowReadersResult(settings.slowReaders(), settings.pairs(), answerBytes,
-                    seconds, proxyIdle, primaryIdle, proxyPeak, primaryPeak, measured.latency(), measured.errors(),
+                    seconds, proxyIdle, primaryIdle, proxyPeak, primaryPeak, proxyHeld, primaryHeld, measured.latency(),
+                    measured.errors(),
                     heldBackSeconds, measured.latencyOnceHeldBack(), failovers, slowReaderBytes, stoppedEarly.get());
             LOG.info("slow readers: {} clients, proxy RSS {} → peak {} MiB, primary {} → peak {} MiB, exact GET p50 {} us"
                     + " p99 {} us ({} GETs, {} errors), held back after {} s, then p99 {} us; {} failovers{}",
@@ -115,6 +121,19 @@ public final class SlowReadersBenchmark {
 
     private static void closeAll(List<SlowReader> readers) {
         readers.forEach(SlowReader::close);
+    }
+
+    /** Bytes of heap {@code pid} uses after a full GC; -1 when it cannot tell (the process is gone, stopped early). */
+    private static long liveHeap(long pid, AtomicReference<String> stoppedEarly) {
+        if (stoppedEarly.get() != null) {
+            return -1;
+        }
+        try {
+            return JvmMemory.heapUsedAfterGc(pid);
+        } catch (RuntimeException e) {
+            LOG.warn("slow readers: no heap figure for pid {}: {}", pid, e.toString());
+            return -1;
+        }
     }
 
     /** The primary's epoch once one is registered (after a failover, the new one's). */

@@ -138,7 +138,7 @@ class TargetCheckTest {
     private static tuplespace.bench.slowreaders.SlowReadersResult slowReaders(long proxyPeak, long primaryPeak,
             double p99Micros, long failovers, String stoppedEarly) {
         return new tuplespace.bench.slowreaders.SlowReadersResult(64, 2000, 70_000, 15, 100L << 20, 120L << 20,
-                proxyPeak, primaryPeak, new LatencySummary(1000, 500, p99Micros, p99Micros, p99Micros), 0, 4.5,
+                proxyPeak, primaryPeak, 40L << 20, 60L << 20, new LatencySummary(1000, 500, p99Micros, p99Micros, p99Micros), 0, 4.5,
                 new LatencySummary(800, 400, 900, 900, 900), failovers, 1 << 20, stoppedEarly);
     }
 }
