@@ -257,17 +257,17 @@ final class FairTurns {
         turnScheduled = false;
         turn++;
         long started = nanoClock.getAsLong();
+        long now = started; // one clock reading per frame: it ends one frame's time and starts the next one's
         int served = 0;
         try {
-            while (!waiting.isEmpty() && served < limits.perTurn()
-                    && nanoClock.getAsLong() - started < workNanosPerTurn) {
+            while (!waiting.isEmpty() && served < limits.perTurn() && now - started < workNanosPerTurn) {
                 Connection connection = waiting.poll();
                 if (connection.parked) {
                     connection.place = Place.IDLE; // unpark lets it wait again
                     continue;
                 }
                 served++;
-                serveOne(connection);
+                now = serveOne(connection, now);
             }
         } finally {
             while (!nextTurn.isEmpty()) {
@@ -282,8 +282,11 @@ final class FairTurns {
         }
     }
 
-    /** Serves the connection's oldest frame, charges it the time taken, and puts it where it belongs next. */
-    private void serveOne(Connection connection) {
+    /**
+     * Serves the connection's oldest frame, charges it the time taken since {@code startedNanos}, and puts it where it
+     * belongs next; returns when it finished.
+     */
+    private long serveOne(Connection connection, long startedNanos) {
         servedNow = Math.max(servedNow, connection.served);
         Frame frame = connection.frames.pollFirst();
         queuedFrames--;
@@ -293,16 +296,18 @@ final class FairTurns {
             connection.servedInTurn = 0;
         }
         connection.servedInTurn++;
-        long started = nanoClock.getAsLong();
+        long finished;
         try {
             work.accept(frame); // may park, unpark or add, and may throw
         } finally {
-            connection.served += Math.max(1, nanoClock.getAsLong() - started);
+            finished = nanoClock.getAsLong();
+            connection.served += Math.max(1, finished - startedNanos);
             connection.place = Place.IDLE;
             if (connections.get(connection.conn) == connection) { // not cleared meanwhile
                 afterServing(connection, frame instanceof Frame.Closed);
             }
         }
+        return finished;
     }
 
     private void afterServing(Connection connection, boolean closed) {
