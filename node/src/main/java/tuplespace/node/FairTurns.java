@@ -17,15 +17,18 @@ import tuplespace.codec.frame.Frame;
  *
  * <p>Each connection has its own queue, in arrival order: answers come back in request order per connection, and a
  * connection's CLOSED must not overtake its requests (the exactly-once bookkeeping of {@link ExactlyOnceRequests}).
- * A turn serves one frame at a time of the connection that has had the least serving time so far (ties: the one
- * waiting longest), at most {@link Limits#perConnectionPerTurn} frames of one connection and {@link Limits#perTurn}
- * frames or about {@link Limits#workPerTurn} in all; between turns the loop does its I/O, heartbeats and the
- * backup's acknowledgements. With frames of equal cost that is round-robin; with 70 KB GETs on some connections and
- * exact GETs on another, the light connection's request is served next instead of after one GET of every busy
- * connection (64 of them took a second). A connection that was idle joins at most {@link Limits#idleCredit} below
- * the least-served busy one: it cannot bank unused time and then hold the loop, and a connection whose own requests
- * are heavy loses its head start within a few of them. Without the turn bounds, 40 pipelined expensive GETs kept the
- * loop busy for seconds and the backup fenced a healthy primary.
+ * A turn visits the connection that has had the least serving time so far (ties: the one waiting longest) and serves
+ * its frames for up to about {@link Limits#perVisit} (at least one), then the least-served one again; at most
+ * {@link Limits#perConnectionPerTurn} frames of one connection and {@link Limits#perTurn} frames or about
+ * {@link Limits#workPerTurn} in all; between turns the loop does its I/O, heartbeats and the backup's
+ * acknowledgements. With frames of equal cost that is round-robin in slices of time; with 70 KB GETs on some
+ * connections and exact GETs on another, the light connection's request is served after the visit in progress instead
+ * of after one GET of every busy connection (64 of them took over half a second). A connection that was idle joins at
+ * most {@link Limits#idleCredit} below the least-served busy one: it cannot bank unused time and then hold the loop,
+ * and a connection whose own requests are heavy loses its head start within a few of them. A visit serves a pipelined
+ * batch of cheap requests together: one frame per visit spread every client's batch over several turns, and clients
+ * that wait for their whole batch all waited for the slowest turn (pipelined PUTs lost 40%). Without the turn bounds,
+ * 40 pipelined expensive GETs kept the loop busy for seconds and the backup fenced a healthy primary.
  *
  * <p>Reading from the link stops once {@link Limits#pauseAtFrames} frames or {@link Limits#pauseAtBytes} of request
  * lines are queued and goes on once they are down to the resume marks: not only when everything is served, because a
@@ -47,6 +50,9 @@ final class FairTurns {
      * @param workPerTurn about this much serving per turn at most (one frame may take its match budget on its own)
      * @param perConnectionPerTurn frames of one connection a turn serves at most: a request that arrives during a turn
      *     is read after at most this many frames of any one connection
+     * @param perVisit a connection's frames are served one after the other up to about this long (at least one) before
+     *     the least-served connection is picked again: a pipelined batch of cheap requests is served together, so its
+     *     client gets all its answers soon, instead of every client getting the last of its batch late
      * @param idleCredit a connection that becomes busy again counts as having been served at least the least-served
      *     busy connection's time minus this, so it is served soon but cannot bank more than this
      * @param pauseAtFrames stop reading the link at this many queued frames ...
@@ -54,11 +60,12 @@ final class FairTurns {
      * @param pauseAtBytes stop reading the link at this many queued characters of request lines ...
      * @param resumeAtBytes ... and read it again at this many or fewer (and frames at or below theirs)
      */
-    record Limits(int perTurn, Duration workPerTurn, int perConnectionPerTurn, Duration idleCredit, int pauseAtFrames,
-                  int resumeAtFrames, long pauseAtBytes, long resumeAtBytes) {
+    record Limits(int perTurn, Duration workPerTurn, int perConnectionPerTurn, Duration perVisit, Duration idleCredit,
+                  int pauseAtFrames, int resumeAtFrames, long pauseAtBytes, long resumeAtBytes) {
         Limits {
             requireAtLeastOne("perTurn", perTurn);
             requirePositive("workPerTurn", workPerTurn);
+            requirePositive("perVisit", perVisit);
             requireAtLeastOne("perConnectionPerTurn", perConnectionPerTurn);
             requirePositive("idleCredit", idleCredit);
             requireAtLeastOne("resumeAtFrames", resumeAtFrames);
@@ -105,6 +112,8 @@ final class FairTurns {
         long ticket;
         long servedInTurn;
         long turn;
+        /** The last frame served was its CLOSED. */
+        boolean closed;
 
         Connection(long conn, long served) {
             this.conn = conn;
@@ -125,6 +134,7 @@ final class FairTurns {
     private final LongSupplier nanoClock;
     private final Limits limits;
     private final long workNanosPerTurn;
+    private final long visitNanos;
     private final long idleCreditNanos;
     /** The serving time of the connection served last: connections that become busy join relative to it. */
     private long servedNow;
@@ -147,6 +157,7 @@ final class FairTurns {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.workNanosPerTurn = limits.workPerTurn().toNanos();
+        this.visitNanos = limits.perVisit().toNanos();
         this.idleCreditNanos = limits.idleCredit().toNanos();
     }
 
@@ -266,8 +277,17 @@ final class FairTurns {
                     connection.place = Place.IDLE; // unpark lets it wait again
                     continue;
                 }
-                served++;
-                now = serveOne(connection, now);
+                servedNow = Math.max(servedNow, connection.served);
+                long visitStarted = now;
+                try {
+                    do {
+                        served++;
+                        now = serveOne(connection, now);
+                    } while (served < limits.perTurn() && now - started < workNanosPerTurn
+                            && now - visitStarted < visitNanos && mayGoOn(connection));
+                } finally {
+                    placeAfterVisit(connection);
+                }
             }
         } finally {
             while (!nextTurn.isEmpty()) {
@@ -282,15 +302,12 @@ final class FairTurns {
         }
     }
 
-    /**
-     * Serves the connection's oldest frame, charges it the time taken since {@code startedNanos}, and puts it where it
-     * belongs next; returns when it finished.
-     */
+    /** Serves the connection's oldest frame and charges it the time taken since {@code startedNanos}; returns when it ended. */
     private long serveOne(Connection connection, long startedNanos) {
-        servedNow = Math.max(servedNow, connection.served);
         Frame frame = connection.frames.pollFirst();
         queuedFrames--;
         queuedBytes -= sizeOf(frame);
+        connection.closed = frame instanceof Frame.Closed;
         if (connection.turn != turn) {
             connection.turn = turn;
             connection.servedInTurn = 0;
@@ -302,20 +319,25 @@ final class FairTurns {
         } finally {
             finished = nanoClock.getAsLong();
             connection.served += Math.max(1, finished - startedNanos);
-            connection.place = Place.IDLE;
-            if (connections.get(connection.conn) == connection) { // not cleared meanwhile
-                afterServing(connection, frame instanceof Frame.Closed);
-            }
         }
         return finished;
     }
 
-    private void afterServing(Connection connection, boolean closed) {
-        if (connection.parked) {
-            return; // unpark lets it wait again
+    /** Whether the visit may serve this connection's next frame: it has one, and nothing ended or parked it. */
+    private boolean mayGoOn(Connection connection) {
+        return !connection.parked && !connection.closed && !connection.frames.isEmpty()
+                && connection.servedInTurn < limits.perConnectionPerTurn()
+                && connections.get(connection.conn) == connection; // not cleared meanwhile
+    }
+
+    /** Puts a connection where it belongs after its visit: waiting, set aside for the next turn, idle or forgotten. */
+    private void placeAfterVisit(Connection connection) {
+        connection.place = Place.IDLE;
+        if (connection.parked || connections.get(connection.conn) != connection) {
+            return; // unpark lets it wait again; a cleared one is gone
         }
         if (connection.frames.isEmpty()) {
-            if (closed) {
+            if (connection.closed) {
                 connections.remove(connection.conn); // the proxy never reuses a conn
             }
         } else if (connection.servedInTurn < limits.perConnectionPerTurn()) {

@@ -17,7 +17,8 @@ import tuplespace.codec.frame.Frame;
 
 /**
  * The scheduler alone: turns run by hand, a clock moved by the work itself, requests whose line names them
- * ({@code A1} is connection A's first), each costing what {@link #cost} says (nothing by default).
+ * ({@code A1} is connection A's first), each costing what {@link #cost} says (by default as long as a visit, so that
+ * each visit serves one frame).
  */
 @Timeout(10)
 class FairTurnsTest {
@@ -27,6 +28,8 @@ class FairTurnsTest {
     private static final long C = 3;
     private static final long D = 4;
     private static final Duration SECOND = Duration.ofSeconds(1);
+    private static final Duration VISIT = Duration.ofMillis(1);
+    private static final Duration IDLE_CREDIT = Duration.ofMillis(10);
 
     /** The loop's later turns, run by hand: each is one task, with I/O (here: nothing) in between. */
     private final ArrayDeque<Runnable> turns = new ArrayDeque<>();
@@ -47,14 +50,14 @@ class FairTurnsTest {
     private Consumer<Frame> onWork = frame -> { };
 
     private FairTurns turns(int perTurn, int perConnectionPerTurn, int pauseAtFrames, int resumeAtFrames) {
-        return turns(new FairTurns.Limits(perTurn, SECOND, perConnectionPerTurn, Duration.ofMillis(10), pauseAtFrames,
+        return turns(new FairTurns.Limits(perTurn, SECOND, perConnectionPerTurn, VISIT, IDLE_CREDIT, pauseAtFrames,
                 resumeAtFrames, 1L << 30, 1L << 29));
     }
 
     private FairTurns turns(FairTurns.Limits limits) {
         return new FairTurns(frame -> {
             long conn = frame instanceof Frame.Request request ? request.conn() : ((Frame.Closed) frame).conn();
-            nanos.addAndGet(cost.getOrDefault(conn, 0L));
+            nanos.addAndGet(cost.getOrDefault(conn, VISIT.toNanos()));
             events.add(frame instanceof Frame.Request request ? request.line() : "closed " + name(conn));
             onWork.accept(frame);
         }, turns::addLast, reading, nanos::get, limits);
@@ -142,7 +145,7 @@ class FairTurnsTest {
 
     @Test
     void connectionsShareServingTimeNotFrameCounts() {
-        FairTurns fair = turns(new FairTurns.Limits(1000, Duration.ofMillis(100), 1000, Duration.ofMillis(10), 10_000,
+        FairTurns fair = turns(new FairTurns.Limits(1000, Duration.ofMillis(100), 1000, VISIT, IDLE_CREDIT, 10_000,
                 5_000, 1L << 30, 1L << 29));
         cost.put(A, Duration.ofMillis(4).toNanos());
         cost.put(B, Duration.ofMillis(1).toNanos());
@@ -155,8 +158,27 @@ class FairTurnsTest {
     }
 
     @Test
+    void aVisitServesAPipelinedBatchOfCheapRequestsTogetherForAboutItsTime() {
+        FairTurns fair = turns(1000, 100, 10_000, 5_000);
+        cost.put(A, Duration.ofNanos(100_000).toNanos()); // ten to a visit
+        cost.put(B, Duration.ofNanos(100_000).toNanos());
+        add(fair, A, 5);
+        add(fair, B, 15);
+        runOneTurn();
+        assertThat(events).containsExactly("A1", "A2", "A3", "A4", "A5", "B1", "B2", "B3", "B4", "B5", "B6", "B7",
+                "B8", "B9", "B10", "B11", "B12", "B13", "B14", "B15", "|");
+        events.clear();
+        cost.put(C, Duration.ofNanos(100_000).toNanos());
+        add(fair, C, 30);
+        fair.add(request(D, 1));
+        runOneTurn(); // C gets about a visit's time, then D, least served, then C again
+        assertThat(events.subList(0, 11)).containsExactly("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10",
+                "D1");
+    }
+
+    @Test
     void aConnectionThatWasIdleCannotBankMoreThanTheIdleCredit() {
-        FairTurns fair = turns(new FairTurns.Limits(1000, Duration.ofMillis(40), 1000, Duration.ofMillis(10), 10_000,
+        FairTurns fair = turns(new FairTurns.Limits(1000, Duration.ofMillis(40), 1000, VISIT, IDLE_CREDIT, 10_000,
                 5_000, 1L << 30, 1L << 29));
         cost.put(A, Duration.ofMillis(1).toNanos());
         cost.put(B, Duration.ofMillis(1).toNanos());
@@ -182,7 +204,7 @@ class FairTurnsTest {
 
     @Test
     void aTurnEndsOnceItsWorkTimeIsSpent() {
-        FairTurns fair = turns(new FairTurns.Limits(100, Duration.ofMillis(10), 100, Duration.ofMillis(10), 1000,
+        FairTurns fair = turns(new FairTurns.Limits(100, Duration.ofMillis(10), 100, VISIT, IDLE_CREDIT, 1000,
                 500, 1L << 30, 1L << 29));
         cost.put(A, Duration.ofMillis(4).toNanos());
         add(fair, A, 5);
@@ -211,7 +233,7 @@ class FairTurnsTest {
 
     @Test
     void readingPausesOnQueuedRequestLinesToo() {
-        FairTurns fair = turns(new FairTurns.Limits(1, SECOND, 100, Duration.ofMillis(10), 1000, 500, 10, 4));
+        FairTurns fair = turns(new FairTurns.Limits(1, SECOND, 100, VISIT, IDLE_CREDIT, 1000, 500, 10, 4));
         fair.add(new Frame.Request(A, 1, 0, "0123456789"));
         assertThat(fair.paused()).isTrue();
         fair.add(new Frame.Request(A, 2, 0, "x"));
@@ -336,7 +358,7 @@ class FairTurnsTest {
 
     @Test
     void limitsMustPauseAboveWhereTheyResume() {
-        assertThatThrownBy(() -> new FairTurns.Limits(1, SECOND, 1, SECOND, 5, 5, 10, 4))
+        assertThatThrownBy(() -> new FairTurns.Limits(1, SECOND, 1, VISIT, SECOND, 5, 5, 10, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pause marks above");
     }
 }
