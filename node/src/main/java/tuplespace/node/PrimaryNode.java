@@ -36,10 +36,18 @@ final class PrimaryNode {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
-    /** Requests served per event-loop turn at most; then heartbeats and acknowledgements get their turn. */
-    private static final int MAX_REQUESTS_PER_TURN = 256;
-    /** About this much serving per turn at most (one request may take up to the match budget on its own). */
-    private static final Duration MAX_WORK_PER_TURN = Duration.ofMillis(10);
+    /**
+     * How the proxy's frames are served (DESIGN "Threads"): 256 frames or about 10 ms per event-loop turn, then
+     * heartbeats and acknowledgements get their turn; at most 32 frames of one connection per turn, so a request that
+     * arrives during a turn is read after at most that many of any one connection's; a connection is served up to
+     * 0.5 ms at a time (a pipelined batch of cheap requests, one 70 KB GET); a connection that becomes busy again is at
+     * most 10 ms of serving ahead of the least-served busy one (one turn's work). The link is not read at
+     * 8192 frames or 16 MiB of request lines queued, and read again at 2048 frames and 4 MiB. The resume marks are
+     * above what one connection can have queued ({@link Frame.Request#MAX_IN_FLIGHT} requests, and the proxy's
+     * per-client bound on request bytes by default), so a parked connection alone never keeps the link paused.
+     */
+    static final FairTurns.Limits SERVING = new FairTurns.Limits(256, Duration.ofMillis(10), 32,
+            Duration.ofNanos(500_000), Duration.ofMillis(10), 8192, 2048, 16L << 20, 4L << 20);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -52,7 +60,7 @@ final class PrimaryNode {
     private final Set<Long> clients = new HashSet<>();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
-    private final BoundedTurns<Frame> fromProxy;
+    private final FairTurns fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
     private long lastIndex;
     private boolean flushScheduled;
@@ -71,8 +79,8 @@ final class PrimaryNode {
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
-        this.fromProxy = new BoundedTurns<>(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
-                proxy.reading(), System::nanoTime, MAX_REQUESTS_PER_TURN, MAX_WORK_PER_TURN);
+        this.fromProxy = new FairTurns(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
+                proxy.reading(), System::nanoTime, SERVING);
     }
 
     void start() {
@@ -159,7 +167,10 @@ final class PrimaryNode {
         }
     }
 
-    /** A REQUEST or CLOSED frame from the proxy: served in arrival order, a bounded amount per loop turn. */
+    /**
+     * A REQUEST or CLOSED frame from the proxy: served in arrival order per connection, the least-served connection
+     * first, a bounded amount per loop turn.
+     */
     void onRequest(Frame.Request request) {
         if (!stopping) {
             fromProxy.add(request);
@@ -168,6 +179,7 @@ final class PrimaryNode {
 
     void onClientClosed(long conn) {
         if (!stopping) {
+            // queued behind the connection's requests: its answers are settled before its table entries go
             fromProxy.add(new Frame.Closed(conn));
         }
     }
