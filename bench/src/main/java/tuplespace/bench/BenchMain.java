@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
             description = "Runs throughput, failover, resync and scale of tuplespace and Redis; writes results.json and results.md.")
     static final class SuiteCommand implements Callable<Integer> {
 
-        @Option(names = "--quick", description = "short runs, small data, 1 repetition (development; under 2 minutes)")
+        @Option(names = "--quick", description = "short runs, small data, 1 repetition (development; under 3 minutes)")
         boolean quick;
 
         @Option(names = "--results", paramLabel = "DIR", defaultValue = "bench/results", description = "where results and logs go (default: ${DEFAULT-VALUE})")

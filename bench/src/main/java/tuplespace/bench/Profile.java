@@ -4,23 +4,26 @@ import java.time.Duration;
 import tuplespace.bench.load.WarmUp;
 
 /**
- * How long and how big the suite runs. {@link #FULL} fits in about 10 minutes on 2 cores; {@link #QUICK} in
- * under 2 for development (figures are then indicative only). {@code budget} bounds the whole run: a part that
+ * How long and how big the suite runs. {@link #FULL} fits in about 11 minutes on 2 cores; {@link #QUICK} in
+ * under 3 for development (figures are then indicative only). {@code budget} bounds the whole run: a part that
  * would not fit any more is skipped (and reported as skipped), so a slow, shared machine cannot make it run on.
  * {@code warmUp}: unmeasured PUT/GET load until throughput is steady, on each fresh tuplespace service (its three
  * JVMs and the client library in the load generator need 30-40 s of load for the JIT on 2 cores) and, before the
- * first Redis run, on Redis (for the load generator's own JVM; Redis needs none).
+ * first Redis run, on Redis (for the load generator's own JVM; Redis needs none). {@code slowReaders}: how long the
+ * slow-readers scenario pushes while the well-behaved client is measured.
  */
 public record Profile(String name, int connections, Duration warmup, Duration duration, int getKeys, int resyncKeys,
                       int resyncRepetitions, int failoverRepetitions, int failoverWriters, int failoverWritesPerSecond,
                       Duration failoverSteady, Duration failoverAfterRecovery, boolean includeAsync, Duration budget,
-                      WarmUp.Settings warmUp, int hangRepetitions) {
+                      WarmUp.Settings warmUp, int hangRepetitions, Duration slowReaders) {
 
     public static final Profile FULL = new Profile("full", 50, Duration.ofSeconds(2), Duration.ofSeconds(8), 100_000,
-            1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(13),
-            new WarmUp.Settings(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(45), 0.10), 3);
+            1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(14),
+            new WarmUp.Settings(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(45), 0.10), 3,
+            Duration.ofSeconds(30));
 
     public static final Profile QUICK = new Profile("quick", 50, Duration.ofSeconds(1), Duration.ofSeconds(2), 10_000,
-            100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(95),
-            new WarmUp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(6), 0.10), 0);
+            100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(160),
+            new WarmUp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(6), 0.10), 0,
+            Duration.ofSeconds(12));
 }

@@ -37,6 +37,7 @@ import tuplespace.bench.resync.TupleSpaceResync;
 import tuplespace.bench.scale.RedisScale;
 import tuplespace.bench.scale.ScaleSettings;
 import tuplespace.bench.scale.TupleSpaceScale;
+import tuplespace.bench.slowreaders.SlowReadersBenchmark;
 import tuplespace.bench.systems.RedisTarget;
 import tuplespace.bench.systems.TupleSpaceTarget;
 
@@ -44,7 +45,7 @@ import tuplespace.bench.systems.TupleSpaceTarget;
 public final class Suite {
 
     /** The parts of the suite, runnable alone with {@code --only}. */
-    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SCALE }
+    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SLOW_READERS, SCALE }
 
     private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
 
@@ -84,6 +85,9 @@ public final class Suite {
             attempt("resync redis", () -> results.putResync(RedisResync.run(logs, redisData, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
             attempt("resync tuplespace", () -> results.putResync(TupleSpaceResync.run(logs, serverJavaOptions, profile.resyncKeys(), profile.resyncRepetitions(), deadline)));
         }
+        if (parts.contains(Part.SLOW_READERS)) {
+            attempt("slow readers tuplespace", this::slowReaders);
+        }
         if (parts.contains(Part.SCALE)) {
             ScaleSettings scale = ScaleSettings.of(profile);
             results.environment().put("scale", scale.describe());
@@ -108,6 +112,7 @@ public final class Suite {
         out.append(ReportWriter.targetsTable(TargetCheck.compare(results))).append('\n');
         out.append(ReportWriter.throughputTable(results.throughput()));
         ScaleReport.summaryLine(results).ifPresent(line -> out.append('\n').append(line).append('\n'));
+        results.slowReaders().ifPresent(slow -> out.append('\n').append(ReportWriter.slowReadersTable(slow)));
         results.failures().forEach((part, why) -> out.append("\nFAILED: ").append(part).append(": ").append(why));
         return out.toString();
     }
@@ -169,6 +174,16 @@ public final class Suite {
         }
     }
 
+    private void slowReaders() throws IOException, InterruptedException {
+        SlowReadersBenchmark.Settings settings = SlowReadersBenchmark.Settings.of(profile.slowReaders());
+        // a fresh service, preloading, warm-up, the run, and the well-behaved client's last timeout
+        if (!deadline.allows(settings.duration().plus(Duration.ofSeconds(45)))) {
+            results.fail("slow readers tuplespace", new IllegalStateException("skipped: the run's time budget is spent"));
+            return;
+        }
+        results.putSlowReaders(SlowReadersBenchmark.run(logs, settings));
+    }
+
     private void failover(FailoverSystem system) {
         FailoverBenchmark.Settings settings = new FailoverBenchmark.Settings(profile.failoverWriters(),
                 profile.failoverWritesPerSecond(), profile.failoverSteady(), profile.failoverAfterRecovery(), Duration.ofSeconds(45));
@@ -228,6 +243,11 @@ public final class Suite {
                 + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all (paced; fewer when latency limits them);"
                 + " a failed write is retried and counted; then " + profile.hangRepetitions() + " repetitions with SIGSTOP"
                 + " instead of kill -9 (a hung primary); Jedis socket timeout 2 s in the failover client");
+        environment.put("slow readers", "a fresh service, proxy and nodes with default JVM options; "
+                + SlowReadersBenchmark.Settings.of(profile.slowReaders()).slowReaders() + " clients pipelining GET"
+                + " bench,.* .* on " + SlowReadersBenchmark.Settings.of(profile.slowReaders()).pairs() + " pairs and"
+                + " never reading, for " + profile.slowReaders().toSeconds() + " s, while one client does exact GETs one"
+                + " at a time (after 3 s of them unmeasured); resident sets sampled every 100 ms");
         environment.put("resync", profile.resyncKeys() + " keys, " + profile.resyncRepetitions() + " repetitions; tuplespace: kill -9 of the"
                 + " backup → STATUS live at the primary's index (includes the new backup JVM's start); Redis: start of a fresh"
                 + " replica process → master_link_status:up");

@@ -53,6 +53,9 @@ class BenchMainTest {
         BenchMain.SuiteCommand suite = (BenchMain.SuiteCommand) parsed.subcommand().commandSpec().userObject();
         assertThat(suite.quick).isTrue();
         assertThat(suite.only).containsExactlyInAnyOrder(Suite.Part.FAILOVER, Suite.Part.RESYNC);
+        BenchMain.SuiteCommand slow = (BenchMain.SuiteCommand) BenchMain.commandLine()
+                .parseArgs("suite", "--only", "slow_readers").subcommand().commandSpec().userObject();
+        assertThat(slow.only).containsExactly(Suite.Part.SLOW_READERS);
 
         StringWriter errors = new StringWriter();
         CommandLine fresh = BenchMain.commandLine().setErr(new PrintWriter(errors));

@@ -33,6 +33,14 @@ import tuplespace.space.Effect;
  * first, as entries with an empty effect. A read not followed by an update on its connection needs nothing:
  * evaluating it again on the new primary is a linearizable answer.
  *
+ * <p>What that costs is bounded by the proxy's per-client bounds (docs/internals.md "Proxy bounds"): a read's answer
+ * is kept only until a later request of its connection carries a floor at or past it, and the proxy sends no request
+ * more than {@link Frame.Request#MAX_IN_FLIGHT} ahead of its floor, so a connection has at most that many answers
+ * here; pruning by {@code seq - MAX_IN_FLIGHT} as well makes the count bound hold even against a proxy that broke the
+ * rule. In bytes, the proxy stops reading a client once the answers it expects for it would pass its client buffer
+ * bound (512 KiB by default), so a client that never reads leaves about that much here: the answers of the
+ * requests in flight when it was stopped, kept until it reads again and sends a newer floor, or closes.
+ *
  * <p>Every request accepted is answered (the proxy never expires a request a registered primary holds):
  * <ul>
  *   <li>An answer over {@link FrameCodec#MAX_ANSWER_BYTES} cannot travel; it is replaced by an {@code unavailable}
@@ -68,7 +76,10 @@ final class ExactlyOnceRequests {
     private final MatchLimits limits;
     private final MatchClock matchClock;
     private final long maxAnswerBytes;
-    /** Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only. */
+    /**
+     * Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only:
+     * at most {@link Frame.Request#MAX_IN_FLIGHT} per connection (see the class comment).
+     */
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
     /** Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving thread. */
@@ -119,7 +130,8 @@ final class ExactlyOnceRequests {
     }
 
     private Optional<Handled> handle(Frame.Request request, MatchLimits bounds, Consumer<Frame.Request> tooBig) {
-        forgetDeliveredReads(request.conn(), request.floor());
+        // by the protocol, everything up to seq - MAX_IN_FLIGHT is delivered even if the floor says less
+        forgetDeliveredReads(request.conn(), Math.max(request.floor(), request.seq() - Frame.Request.MAX_IN_FLIGHT));
         Optional<String> remembered = state.answers().lookup(request.conn(), request.seq());
         if (remembered.isPresent()) {
             // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.

@@ -47,6 +47,7 @@ final class LongRequest {
     private CutOff cutOff = CutOff.NONE;
     private String answer;
     private boolean failed;
+    private long scanNanos;
 
     private LongRequest(Frame.Request request, ParsedRequest.Valid parsed, long snapshotIndex, SpaceSnapshot snapshot,
                         Optional<ChangeRecorder> changes) {
@@ -77,6 +78,15 @@ final class LongRequest {
 
     /** On the scan thread, with a budget of that thread's clock and the server's full limits. */
     void scan(MatchBudget budget) {
+        long started = System.nanoTime();
+        try {
+            evaluate(budget);
+        } finally {
+            scanNanos = System.nanoTime() - started;
+        }
+    }
+
+    private void evaluate(MatchBudget budget) {
         found = snapshot.find(keyexp(), valexp(), budget);
         answer = Answers.format(parsed, found);
         cutOff = found.cutOff();
@@ -123,6 +133,11 @@ final class LongRequest {
 
     Frame.Request request() {
         return request;
+    }
+
+    /** How long the scan thread worked on it: charged to its connection's share of serving. */
+    long scanNanos() {
+        return scanNanos;
     }
 
     /** The replication index the snapshot was taken at: a GET's answer depends on it (DESIGN "Answering"). */

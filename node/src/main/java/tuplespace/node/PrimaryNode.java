@@ -3,12 +3,9 @@ package tuplespace.node;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +36,18 @@ final class PrimaryNode {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
-    /** Requests served per event-loop turn at most; then heartbeats and acknowledgements get their turn. */
-    private static final int MAX_REQUESTS_PER_TURN = 256;
-    /** About this much serving per turn at most (one request may take up to the match budget on its own). */
-    private static final Duration MAX_WORK_PER_TURN = Duration.ofMillis(10);
+    /**
+     * How the proxy's frames are served (DESIGN "Threads"): 256 frames or about 10 ms per event-loop turn, then
+     * heartbeats and acknowledgements get their turn; at most 32 frames of one connection per turn, so a request that
+     * arrives during a turn is read after at most that many of any one connection's; a connection is served up to
+     * 0.5 ms at a time (a pipelined batch of cheap requests, one 70 KB GET); a connection that becomes busy again is at
+     * most 10 ms of serving ahead of the least-served busy one (one turn's work). The link is not read at
+     * 8192 frames or 16 MiB of request lines queued, and read again at 2048 frames and 4 MiB. The resume marks are
+     * above what one connection can have queued ({@link Frame.Request#MAX_IN_FLIGHT} requests, and the proxy's
+     * per-client bound on request bytes by default), so a parked connection alone never keeps the link paused.
+     */
+    static final FairTurns.Limits SERVING = new FairTurns.Limits(256, Duration.ofMillis(10), 32,
+            Duration.ofNanos(500_000), Duration.ofMillis(10), 8192, 2048, 16L << 20, 4L << 20);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -55,15 +60,9 @@ final class PrimaryNode {
     private final Set<Long> clients = new HashSet<>();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
-    private final BoundedTurns<Frame> fromProxy;
+    private final FairTurns fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
     private final ScanThread scans;
-    /**
-     * The connections whose long request ({@link LongRequest}) is on the scan thread, each with the frames that came
-     * for it since, in order: they wait for its answer (SPEC §2: answers in request order; and exactly-once keeps a
-     * connection's reads before its updates), while every other connection is served.
-     */
-    private final Map<Long, ArrayDeque<Frame>> waitingForLongRequest = new HashMap<>();
     private long lastIndex;
     private boolean flushScheduled;
     private boolean registered;
@@ -82,8 +81,8 @@ final class PrimaryNode {
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
-        this.fromProxy = new BoundedTurns<>(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
-                proxy.reading(), System::nanoTime, MAX_REQUESTS_PER_TURN, MAX_WORK_PER_TURN);
+        this.fromProxy = new FairTurns(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
+                proxy.reading(), System::nanoTime, SERVING);
     }
 
     void start() {
@@ -161,9 +160,9 @@ final class PrimaryNode {
 
     /** The proxy link closed; the link registers again. What it had queued, the proxy will send again. */
     void onProxyLinkLost() {
+        // A connection parked for its long request stays parked: the request is answered on the next link (the proxy
+        // ignores a second answer to a request it sent again), and its completion unparks the connection.
         fromProxy.clear();
-        // A long request still on the scan thread is answered on the next link (the proxy ignores a second answer).
-        waitingForLongRequest.values().forEach(ArrayDeque::clear);
     }
 
     private void startBackupUnlessStopping() {
@@ -172,7 +171,10 @@ final class PrimaryNode {
         }
     }
 
-    /** A REQUEST or CLOSED frame from the proxy: served in arrival order, a bounded amount per loop turn. */
+    /**
+     * A REQUEST or CLOSED frame from the proxy: served in arrival order per connection, the least-served connection
+     * first, a bounded amount per loop turn.
+     */
     void onRequest(Frame.Request request) {
         if (!stopping) {
             fromProxy.add(request);
@@ -181,6 +183,7 @@ final class PrimaryNode {
 
     void onClientClosed(long conn) {
         if (!stopping) {
+            // queued behind the connection's requests: its answers are settled before its table entries go
             fromProxy.add(new Frame.Closed(conn));
         }
     }
@@ -194,15 +197,6 @@ final class PrimaryNode {
         if (stopping) {
             return;
         }
-        ArrayDeque<Frame> waiting = waitingForLongRequest.get(connectionOf(frame));
-        if (waiting != null) {
-            waiting.addLast(frame);
-            return;
-        }
-        serveNow(frame);
-    }
-
-    private void serveNow(Frame frame) {
         try {
             if (frame instanceof Frame.Request request) {
                 serveRequest(request);
@@ -231,24 +225,27 @@ final class PrimaryNode {
         release.offer(dependsOn, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
     }
 
-    /** A GET or DELETE too big for the loop: to the scan thread, against the space as it is at this point. */
+    /**
+     * A GET or DELETE too big for the loop: to the scan thread, against the space as it is at this point. Its
+     * connection is parked meanwhile (SPEC §2: answers in request order; and exactly-once keeps a connection's reads
+     * before its updates); every other connection is served.
+     */
     private void startLongRequest(Frame.Request request) {
         Optional<LongRequest> started = LongRequest.start(request, state.space(), lastIndex);
         if (started.isEmpty()) {
             // Only a GET or DELETE is ever cut off; anything else would be a bug in the evaluator.
             throw new IllegalStateException("expected a GET or DELETE to evaluate on the scan thread, found " + request);
         }
-        waitingForLongRequest.put(request.conn(), new ArrayDeque<>());
+        fromProxy.park(request.conn());
         scans.submit(started.get(), done -> node.loop().execute(() -> longRequestDone(done)));
     }
 
-    /** Back on the loop: the long request's answer (and a DELETE's effect, now), then what waited for it, in order. */
+    /** Back on the loop: the long request's answer (and a DELETE's effect, now); then its connection is served again. */
     private void longRequestDone(LongRequest done) {
         if (stopping) {
             done.abandon();
             return;
         }
-        long conn = done.request().conn();
         try {
             answer(done.request(), requests.complete(done), done.snapshotIndex());
         } catch (ReplicationInvariantException e) {
@@ -256,23 +253,8 @@ final class PrimaryNode {
             node.failStop(e.getMessage());
             return;
         }
-        ArrayDeque<Frame> waiting = waitingForLongRequest.remove(conn);
-        while (waiting != null && !waiting.isEmpty() && !stopping) {
-            serveNow(waiting.pollFirst());
-            ArrayDeque<Frame> again = waitingForLongRequest.get(conn);
-            if (again != null) {
-                again.addAll(waiting); // another long request of the same connection: the rest waits for it
-                return;
-            }
-        }
+        fromProxy.unpark(done.request().conn(), done.scanNanos());
         scheduleFlush();
-    }
-
-    private static long connectionOf(Frame frame) {
-        if (frame instanceof Frame.Request request) {
-            return request.conn();
-        }
-        return ((Frame.Closed) frame).conn();
     }
 
     private void clientClosed(long conn) {

@@ -161,9 +161,9 @@ final class ProxyLink {
         }
     }
 
-    /** Reading from the current link off and on, for {@link BoundedTurns}. */
-    BoundedTurns.Reading reading() {
-        return new BoundedTurns.Reading() {
+    /** Reading from the current link off and on, for {@link FairTurns}. */
+    FairTurns.Reading reading() {
+        return new FairTurns.Reading() {
             @Override
             public void pause() {
                 if (channel != null) {

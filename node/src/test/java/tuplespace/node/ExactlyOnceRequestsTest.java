@@ -158,4 +158,14 @@ class ExactlyOnceRequestsTest {
         assertThat(primary.undeliveredReadCount()).isEqualTo(1);
         assertThat(log).isEmpty();
     }
+
+    @Test
+    void aConnectionKeepsAtMostMaxInFlightUndeliveredReadsWhateverFloorItsRequestsCarry() {
+        int inFlight = Frame.Request.MAX_IN_FLIGHT;
+        for (long seq = 1; seq <= 3L * inFlight; seq++) {
+            // a proxy keeping its rule sends floor >= seq - MAX_IN_FLIGHT; this one says nothing was delivered
+            primary.handle(new Frame.Request(7, seq, 0, "GET .* .*"));
+        }
+        assertThat(primary.undeliveredReadCount()).isEqualTo(inFlight);
+    }
 }

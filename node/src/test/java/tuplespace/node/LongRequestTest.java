@@ -111,7 +111,7 @@ class LongRequestTest {
         long digest = state.space().digest();
 
         AtomicLong scanCpu = new AtomicLong();
-        longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), Duration.ofMillis(5), () -> scanCpu.addAndGet(1_000_000)));
+        longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), Duration.ofMillis(2), () -> scanCpu.addAndGet(1_000_000)));
         ExactlyOnceRequests.Handled handled = requests.complete(longDelete);
 
         assertThat(handled.answer()).startsWith("ok 0 pairs removed").contains("warning:");

@@ -25,16 +25,11 @@ import tuplespace.codec.frame.Frame;
 final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
-    /**
-     * Requests of one client the proxy holds at most (sent, held or answered but not yet delivered): at this many it
-     * stops reading the client until half have been delivered, so a pipelining client cannot grow memory without end.
-     */
-    static final int MAX_IN_FLIGHT = 1024;
-
     private final long conn;
     private final Channel channel;
     private final ProxyContext context;
     private final PendingRequests pending = new PendingRequests();
+    private final ClientBounds bounds;
     private PrimaryLink syncedLink;
     private ScheduledFuture<?> deadlineTimer;
     private boolean closeWhenDelivered;
@@ -46,6 +41,9 @@ final class ClientSession {
         this.conn = conn;
         this.channel = channel;
         this.context = context;
+        this.bounds = ClientBounds.of(context.config());
+        // answers waiting for the client's socket count toward its bounds through the channel's writability
+        channel.config().setWriteBufferWaterMark(bounds.waterMark());
     }
 
     long conn() {
@@ -99,6 +97,7 @@ final class ClientSession {
     /** The primary answered {@code seq}; duplicates and late answers are dropped. Delivers at once. */
     void onAnswer(long seq, String answer) {
         if (!closed && pending.answer(seq, answer)) {
+            bounds.answerArrived(answer.length());
             deliverReadyAnswers();
         }
     }
@@ -113,6 +112,7 @@ final class ClientSession {
         if (closed || !pending.answer(seq, answer)) {
             return false;
         }
+        bounds.answerArrived(answer.length());
         writeReadyAnswers();
         return answersUnflushed && !alreadyUnflushed;
     }
@@ -164,9 +164,10 @@ final class ClientSession {
     }
 
     /**
-     * Reads the client only while it reads its answers, has fewer than {@link #MAX_IN_FLIGHT} requests in the proxy
-     * (resuming at half), and the primary link takes more; resuming decodes the lines the decoder kept meanwhile.
-     * Client loop; called whenever one of these may have changed.
+     * Reads the client only while it reads its answers (its channel is writable), the proxy holds less than its
+     * {@link ClientBounds} for it, and the primary link takes more; otherwise TCP pushes back on the client. Resuming
+     * decodes the lines the decoder kept meanwhile. Never stops reading the primary link: one client's backlog must
+     * not hold up the answers of the others. Client loop; called whenever one of these may have changed.
      */
     void updateReading() {
         if (closed || closeWhenDelivered) {
@@ -175,7 +176,7 @@ final class ClientSession {
         boolean reading = channel.config().isAutoRead();
         PrimaryLink link = context.registry().current();
         boolean read = channel.isWritable() && (link == null || link.channel().isWritable())
-                && pending.size() < (reading ? MAX_IN_FLIGHT : MAX_IN_FLIGHT / 2);
+                && bounds.allowsReading(pending, reading);
         if (read == reading) {
             return;
         }

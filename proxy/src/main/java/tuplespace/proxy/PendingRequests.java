@@ -57,6 +57,10 @@ final class PendingRequests {
     private final Map<Long, Pending> bySeq = new HashMap<>();
     private long lastSeq;
     private long floor;
+    /** Requests waiting for their answer (held or forwarded). */
+    private int unanswered;
+    /** Characters of the lines of every request not yet delivered (kept for a resend to a new primary). */
+    private long lineChars;
 
     /** Adds the next request, held without a primary since {@code nowNanos}; {@link #forwarded} releases it. */
     Pending addHeld(String line, long nowNanos) {
@@ -76,6 +80,7 @@ final class PendingRequests {
     Pending addAnswered(String answer) {
         Pending pending = add("");
         pending.answer = answer;
+        unanswered--;
         return pending;
     }
 
@@ -109,6 +114,7 @@ final class PendingRequests {
         }
         pending.answer = answer;
         pending.held = false;
+        unanswered--;
         return true;
     }
 
@@ -124,6 +130,7 @@ final class PendingRequests {
         while (!queue.isEmpty() && queue.peekFirst().answered()) {
             Pending head = queue.removeFirst();
             bySeq.remove(head.seq);
+            lineChars -= head.line.length();
             floor = head.seq;
             answers.add(head.answer);
         }
@@ -141,6 +148,7 @@ final class PendingRequests {
             if (pending.held && nowNanos - pending.heldSinceNanos >= timeoutNanos) {
                 pending.answer = unavailable.apply(pending);
                 pending.held = false;
+                unanswered--;
                 expired++;
             }
         }
@@ -154,6 +162,7 @@ final class PendingRequests {
             if (!pending.answered()) {
                 pending.answer = unavailable.apply(pending.line);
                 pending.held = false;
+                unanswered--;
                 expired++;
             }
         }
@@ -194,12 +203,24 @@ final class PendingRequests {
         return queue.size();
     }
 
+    /** Requests still waiting for their answer: the answers still to come. */
+    int unansweredCount() {
+        return unanswered;
+    }
+
+    /** Characters of the request lines not yet delivered, which the proxy keeps to resend them. */
+    long lineChars() {
+        return lineChars;
+    }
+
     boolean isEmpty() {
         return queue.isEmpty();
     }
 
     private Pending add(String line) {
         Pending pending = new Pending(++lastSeq, line);
+        unanswered++;
+        lineChars += line.length();
         queue.addLast(pending);
         bySeq.put(pending.seq, pending);
         return pending;

@@ -79,6 +79,12 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " spares a thread hop per request and answer)")
     private Integer ioThreads;
 
+    @Option(names = "--client-buffer", paramLabel = "SIZE", defaultValue = "512KiB",
+            description = "per client, about how much the proxy holds of answers waiting for it, of answers still to"
+                    + " come and of request lines before it stops reading the client until it reads its answers"
+                    + " (default: ${DEFAULT-VALUE})")
+    private String clientBuffer;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     private String logLevel;
@@ -125,7 +131,9 @@ public final class ProxyCommand implements Callable<Integer> {
                     OptionValues.atLeast("--ping-misses", pingMisses, 1),
                     OptionValues.duration("--network-timeout", networkTimeout),
                     OptionValues.duration("--shutdown-wait", shutdownWait), maxFrameBytes,
-                    ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1));
+                    ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
+                    OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
+                            ProxyConfig.MIN_CLIENT_BUFFER_BYTES));
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

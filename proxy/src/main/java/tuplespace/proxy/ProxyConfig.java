@@ -18,6 +18,10 @@ import tuplespace.codec.frame.FrameCodec;
  * @param networkTimeout bound on connecting to and hearing from the primary's shutdown SAP, on a new primary link's
  *     REGISTER, and on an idle shutdown-port connection
  * @param shutdownWait how long SHUTDOWN waits for the primary to close its link before the proxy stops anyway
+ * @param maxFrameBytes largest frame taken from the primary; a longer one is skipped and its request answered an error
+ * @param ioThreads event loops for clients; the first also serves the primary link
+ * @param clientBufferBytes per client, about how many bytes of answers waiting for its socket, of answers still to
+ *     come and of request lines the proxy holds before it stops reading the client ({@code ClientBounds})
  */
 public record ProxyConfig(
         Sap clientSap,
@@ -31,7 +35,8 @@ public record ProxyConfig(
         Duration networkTimeout,
         Duration shutdownWait,
         int maxFrameBytes,
-        int ioThreads) {
+        int ioThreads,
+        int clientBufferBytes) {
 
     /** Default PING interval, seconds. */
     public static final int DEFAULT_PING_INTERVAL_SECONDS = 1;
@@ -43,6 +48,15 @@ public record ProxyConfig(
      * ({@link FrameCodec#MAX_ANSWER_FRAME_LENGTH}, docs/internals.md); a longer one is skipped, not fatal.
      */
     public static final int DEFAULT_MAX_FRAME_BYTES = 257 << 20;
+
+    /**
+     * Default per-client buffer bound: 512 KiB. Far more than a client that reads needs in flight (8 answers of 64 KB,
+     * 1024 small ones), and small enough that 64 clients that never read cost the proxy about 64 MiB and the primary
+     * about 32 MiB, and make it compute about 20 answers each for nothing ({@code ClientBounds}).
+     */
+    public static final int DEFAULT_CLIENT_BUFFER_BYTES = 512 << 10;
+    /** Smallest per-client buffer bound: below this a client is stopped and resumed all the time. */
+    public static final int MIN_CLIENT_BUFFER_BYTES = 4 << 10;
 
     public ProxyConfig {
         Objects.requireNonNull(clientSap, "clientSap");
@@ -60,53 +74,62 @@ public record ProxyConfig(
                     + " (a frame carries a whole line), found " + maxFrameBytes);
         }
         requirePositive("ioThreads", ioThreads);
+        if (clientBufferBytes < MIN_CLIENT_BUFFER_BYTES) {
+            throw new IllegalArgumentException("clientBufferBytes: expected at least " + MIN_CLIENT_BUFFER_BYTES
+                    + " bytes, found " + clientBufferBytes);
+        }
     }
 
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
                 Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), DEFAULT_MAX_FRAME_BYTES,
-                1);
+                1, DEFAULT_CLIENT_BUFFER_BYTES);
     }
 
     public ProxyConfig withMaxClients(int newMaxClients) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, newMaxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withPrimaryTimeout(Duration newPrimaryTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, newPrimaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withMaxLineBytes(int newMaxLineBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, newMaxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withPing(Duration newPingInterval, int newPingMisses) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+                newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withNetworkTimeout(Duration newNetworkTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads);
+                pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withShutdownWait(Duration newShutdownWait) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads);
+                pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withMaxFrameBytes(int newMaxFrameBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads, clientBufferBytes);
     }
 
     public ProxyConfig withIoThreads(int newIoThreads) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads, clientBufferBytes);
+    }
+
+    public ProxyConfig withClientBufferBytes(int newClientBufferBytes) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, newClientBufferBytes);
     }
 
     private static void requirePositive(String name, int value) {

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -157,10 +157,14 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void bindAll() throws IOException {
-        listeners.add(bind("CLIENT_SAP", config.clientSap(), new ServerBootstrap()
+        ServerBootstrap clients = new ServerBootstrap()
                 .group(controlLoop, ioGroup)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 4 << 20))
-                .childHandler(ProxyInitializer.clientPort(context))));
+                .childHandler(ProxyInitializer.clientPort(context));
+        if (transport == Transport.EPOLL) {
+            // the kernel keeps little of a client's answers unsent: the proxy's own bound is what holds them back
+            clients.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) ClientBounds.KERNEL_UNSENT_BYTES);
+        }
+        listeners.add(bind("CLIENT_SAP", config.clientSap(), clients));
         listeners.add(bind("PRIMARY_SAP", config.primarySap(), new ServerBootstrap()
                 .group(controlLoop, controlLoop)
                 .childHandler(ProxyInitializer.primaryPort(context))));

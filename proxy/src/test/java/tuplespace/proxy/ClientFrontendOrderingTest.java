@@ -129,7 +129,7 @@ class ClientFrontendOrderingTest {
     void aClientPipeliningFarMoreThanTheCapIsReadOnlyAsAnswersDrainAndGetsEveryAnswerInOrder() {
         EmbeddedChannel primary = registeredPrimary(1);
         EmbeddedChannel client = client();
-        int total = 5 * ClientSession.MAX_IN_FLIGHT;
+        int total = 5 * Frame.Request.MAX_IN_FLIGHT;
         StringBuilder lines = new StringBuilder();
         StringBuilder expected = new StringBuilder();
         for (int i = 1; i <= total; i++) {
@@ -144,8 +144,8 @@ class ClientFrontendOrderingTest {
             List<Frame.Request> batch = requests(primary);
             assertThat(batch).as("requests sent after %d", received).isNotEmpty();
             received += batch.size();
-            assertThat(sessions.held()).isLessThanOrEqualTo(ClientSession.MAX_IN_FLIGHT);
-            assertThat(batch.size()).isLessThanOrEqualTo(ClientSession.MAX_IN_FLIGHT);
+            assertThat(sessions.held()).isLessThanOrEqualTo(Frame.Request.MAX_IN_FLIGHT);
+            assertThat(batch.size()).isLessThanOrEqualTo(Frame.Request.MAX_IN_FLIGHT);
             if (received < total) {
                 assertThat(client.config().isAutoRead()).isFalse(); // the cap stopped reading the client
             }

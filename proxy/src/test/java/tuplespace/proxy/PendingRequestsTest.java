@@ -109,4 +109,28 @@ class PendingRequestsTest {
         assertThat(pending.expireAll(line -> "gone " + line + "\n")).isEqualTo(2);
         assertThat(pending.takeDeliverable()).containsExactly("gone a\n", "gone b\n");
     }
+
+    @Test
+    void itCountsTheAnswersStillToComeAndTheLineCharactersItKeepsUntilDelivery() {
+        pending.addForwarded("abc");
+        pending.addHeld("de", 0);
+        pending.addAnswered("malformed\n");
+        pending.addForwarded("f");
+        assertThat(pending.unansweredCount()).isEqualTo(3);
+        assertThat(pending.lineChars()).isEqualTo(6);
+
+        pending.answer(1, "A\n");
+        pending.answer(1, "again\n"); // a duplicate changes nothing
+        assertThat(pending.unansweredCount()).isEqualTo(2);
+        assertThat(pending.lineChars()).isEqualTo(6); // answered, not yet delivered: still kept
+        pending.takeDeliverable();
+        assertThat(pending.lineChars()).isEqualTo(3);
+
+        pending.expire(100, 10, request -> "unavailable\n");
+        assertThat(pending.unansweredCount()).isEqualTo(1);
+        pending.expireAll(line -> "gone\n");
+        assertThat(pending.unansweredCount()).isZero();
+        pending.takeDeliverable();
+        assertThat(pending.lineChars()).isZero();
+    }
 }

@@ -24,7 +24,8 @@ import tuplespace.codec.frame.Frame;
 @Timeout(30)
 class ProxyCoalescingTest {
     private static final int CLIENTS = 6;
-    private static final int PIPELINE = 40;
+    /** As many as a fresh client may have in flight before its first answer arrives ({@link ClientBounds}). */
+    private static final int PIPELINE = ClientBounds.FIRST_WINDOW;
 
     private ProxyServer proxy;
 

@@ -51,6 +51,15 @@ class ProxyProcessIT {
     }
 
     @Test
+    void aClientBufferTooSmallToServeExitsWithStatusTwo() throws Exception {
+        process = start("127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "--client-buffer", "1KiB");
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        String stderr = java.nio.file.Files.readString(tempDir.resolve("stderr"), StandardCharsets.UTF_8);
+        assertThat(stderr).contains("--client-buffer").contains("expected at least 4096").contains("found 1024");
+    }
+
+    @Test
     void shutdownStopsTheProcessWithStatusZero() throws Exception {
         int shutdownPort = freePort();
         process = start("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + shutdownPort);

@@ -107,7 +107,7 @@ class ProxyRelayTest {
     @Test
     void aClientPipeliningFarBeyondTheCapGetsEveryAnswerInOrder() throws Exception {
         proxy = ProxyServer.start(testConfig());
-        int total = 5 * ClientSession.MAX_IN_FLIGHT + 100;
+        int total = 5 * Frame.Request.MAX_IN_FLIGHT + 100;
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
              LineClient client = new LineClient(proxy.clientAddress())) {
             primary.register(1, PRIMARY_SHUTDOWN_SAP);
@@ -126,8 +126,9 @@ class ProxyRelayTest {
             writer.start();
             int answered = 0;
             while (answered < total) {
-                // at most the cap arrives before the primary answers; it answers whole batches, newest first
-                int batchSize = Math.min(ClientSession.MAX_IN_FLIGHT, total - answered);
+                // the primary answers batches, newest first; at least a first window's worth is always in flight
+                // (ClientBounds), at most the cap
+                int batchSize = Math.min(ClientBounds.FIRST_WINDOW, total - answered);
                 List<Frame.Request> batch = new java.util.ArrayList<>();
                 for (int i = 0; i < batchSize; i++) {
                     batch.add(primary.receiveRequest());

@@ -82,6 +82,10 @@ public final class TupleSpaceService implements AutoCloseable {
         return clientSap;
     }
 
+    public long proxyPid() {
+        return proxy.pid();
+    }
+
     /** The proxy's STATUS: {@code {"proxy":{...},"primary":{...}|null}}. */
     public JsonNode status() {
         String line = LineCommand.send(proxyShutdownSap, "STATUS", COMMAND_TIMEOUT);

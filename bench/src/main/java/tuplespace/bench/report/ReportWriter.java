@@ -8,6 +8,7 @@ import java.util.Map;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
+import tuplespace.bench.slowreaders.SlowReadersResult;
 
 /** The suite's results as Markdown (the printed table) and as JSON (results.json). */
 public final class ReportWriter {
@@ -41,6 +42,34 @@ public final class ReportWriter {
         return out.toString();
     }
 
+    /** The slow-readers scenario: memory of proxy and primary, the well-behaved client's latency, failovers. */
+    public static String slowReadersTable(SlowReadersResult r) {
+        return "| slow readers | answer | proxy RSS idle → peak (heap after GC) | primary RSS idle → peak (heap after GC)"
+                + " | well-behaved exact GET p50"
+                + " / p99 / max | GETs (errors) | slow readers held back after | exact GET p50 / p99 from then on"
+                + " | failovers | requests the slow readers got in |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n"
+                + "| " + r.slowReaders() + " × GET of " + Figures.count(r.pairs()) + " pairs, " + Figures.count(r.seconds())
+                + " s | " + Figures.count(r.answerBytes() / 1024.0) + " KiB | " + mebibytes(r.proxyIdleRss()) + " → "
+                + mebibytes(r.proxyPeakRss()) + " (" + heap(r.proxyHeapAfterGc()) + ") | " + mebibytes(r.primaryIdleRss())
+                + " → " + mebibytes(r.primaryPeakRss()) + " (" + heap(r.primaryHeapAfterGc()) + ")"
+                + " | " + Figures.count(r.exactGets().p50Micros()) + " / " + Figures.count(r.exactGets().p99Micros())
+                + " / " + Figures.count(r.exactGets().maxMicros()) + " µs | " + r.exactGets().count() + " ("
+                + r.exactGetErrors() + ") | " + (r.heldBackSeconds() < 0 ? "not within the run"
+                : Figures.count(r.heldBackSeconds()) + " s") + " | " + Figures.count(r.exactGetsOnceHeldBack().p50Micros())
+                + " / " + Figures.count(r.exactGetsOnceHeldBack().p99Micros()) + " µs (" + r.exactGetsOnceHeldBack().count()
+                + ") | " + r.failovers() + " | " + Figures.count(r.slowReaderBytes() / 1024.0)
+                + " KiB" + (r.stoppedEarly() == null ? "" : "; stopped early: " + r.stoppedEarly()) + " |\n";
+    }
+
+    private static String heap(long bytes) {
+        return bytes < 0 ? "n/a" : mebibytes(bytes);
+    }
+
+    static String mebibytes(long bytes) {
+        return Figures.count(bytes / 1048576.0) + " MiB";
+    }
+
     public static String markdown(Results results) {
         StringBuilder out = new StringBuilder("# tuplespace vs Redis, measured side by side\n\n");
         results.environment().forEach((name, value) -> out.append("- ").append(name).append(": ").append(value).append('\n'));
@@ -65,6 +94,8 @@ public final class ReportWriter {
                 .append(Figures.count(r.bytesPerKey())).append(" | ").append(r.memoryMethod()).append(" | ")
                 .append(Figures.count(r.residentBytes() / 1048576.0)).append(" MiB |\n"));
         out.append(ScaleReport.markdown(results));
+        results.slowReaders().ifPresent(slow -> out.append("\n## Slow readers (clients that pipeline and never read)\n\n")
+                .append(slowReadersTable(slow)));
         if (!results.failures().isEmpty()) {
             out.append("\n## Parts that failed\n\n");
             results.failures().forEach((part, why) -> out.append("- ").append(part).append(": ").append(why).append('\n'));
@@ -97,6 +128,7 @@ public final class ReportWriter {
         ObjectNode resync = root.putObject("resync");
         results.resync().forEach((system, r) -> resync.set(system, resync(r)));
         root.set("scale", ScaleReport.json(results));
+        results.slowReaders().ifPresent(slow -> root.set("slowReaders", slowReaders(slow)));
         ObjectNode failures = root.putObject("failures");
         results.failures().forEach(failures::put);
         try {
@@ -117,6 +149,24 @@ public final class ReportWriter {
                 .put("errors", result.errors());
         if (result.firstError() != null) {
             node.put("firstError", result.firstError());
+        }
+        return node;
+    }
+
+    private static ObjectNode slowReaders(SlowReadersResult r) {
+        ObjectNode node = JSON.createObjectNode().put("slowReaders", r.slowReaders()).put("pairs", r.pairs())
+                .put("answerBytes", r.answerBytes()).put("seconds", r.seconds()).put("proxyIdleRss", r.proxyIdleRss())
+                .put("primaryIdleRss", r.primaryIdleRss()).put("proxyPeakRss", r.proxyPeakRss())
+                .put("proxyHeapAfterGc", r.proxyHeapAfterGc()).put("primaryHeapAfterGc", r.primaryHeapAfterGc())
+                .put("primaryPeakRss", r.primaryPeakRss()).put("exactGets", r.exactGets().count())
+                .put("exactGetP50Micros", r.exactGets().p50Micros()).put("exactGetP99Micros", r.exactGets().p99Micros())
+                .put("exactGetMaxMicros", r.exactGets().maxMicros()).put("exactGetErrors", r.exactGetErrors())
+                .put("heldBackSeconds", r.heldBackSeconds())
+                .put("exactGetOnceHeldBackP50Micros", r.exactGetsOnceHeldBack().p50Micros())
+                .put("exactGetOnceHeldBackP99Micros", r.exactGetsOnceHeldBack().p99Micros())
+                .put("failovers", r.failovers()).put("slowReaderBytes", r.slowReaderBytes());
+        if (r.stoppedEarly() != null) {
+            node.put("stoppedEarly", r.stoppedEarly());
         }
         return node;
     }

@@ -9,6 +9,7 @@ import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
 import tuplespace.bench.scale.ScaleResult;
+import tuplespace.bench.slowreaders.SlowReadersResult;
 
 /** Everything one suite run measured, filled as it goes; a part that failed stays absent and its error is kept. */
 public final class Results {
@@ -19,6 +20,7 @@ public final class Results {
     private final Map<String, ResyncResult> resync = new LinkedHashMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
     private final Map<String, ScaleResult> scale = new LinkedHashMap<>();
+    private SlowReadersResult slowReaders;
 
     public Map<String, String> environment() {
         return environment;
@@ -70,6 +72,14 @@ public final class Results {
 
     public Map<String, ScaleResult> scale() {
         return scale;
+    }
+
+    public void putSlowReaders(SlowReadersResult result) {
+        slowReaders = result;
+    }
+
+    public Optional<SlowReadersResult> slowReaders() {
+        return Optional.ofNullable(slowReaders);
     }
 
     /** A part of the run that failed: named, with why, so the report shows it instead of a silent gap. */

@@ -7,12 +7,16 @@ import java.util.function.ToDoubleFunction;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
+import tuplespace.bench.slowreaders.SlowReadersResult;
 
 /** The targets of shared/notes/targets.md, checked against one run's results. */
 public final class TargetCheck {
 
     static final double FAILOVER_P50_MILLIS = 300;
     static final double BYTES_PER_PAIR = 160;
+    /** The issue "reads and deletes at scale": with 64 slow readers, proxy and primary each under this. */
+    static final long SLOW_READERS_RSS = 512L << 20;
+    static final double SLOW_READERS_P99_MICROS = 10_000;
 
     private TargetCheck() {
     }
@@ -31,6 +35,7 @@ public final class TargetCheck {
         rows.add(resync(results));
         rows.add(memory(results));
         rows.addAll(ScaleReport.targets(results));
+        rows.add(slowReaders(results));
         return rows;
     }
 
@@ -109,6 +114,20 @@ public final class TargetCheck {
                 tuplespace.map(t -> Figures.count(t.bytesPerKey()) + " B (heap after GC)").orElse("n/a"),
                 redis.map(r -> Figures.count(r.bytesPerKey()) + " B (used_memory)").orElse("n/a"),
                 ratio, "≤ " + Math.round(BYTES_PER_PAIR) + " B", tuplespace.map(t -> t.bytesPerKey() <= BYTES_PER_PAIR));
+    }
+
+    private static Comparison slowReaders(Results results) {
+        Optional<SlowReadersResult> tuplespace = results.slowReaders();
+        return new Comparison(tuplespace.map(r -> r.slowReaders() + " ").orElse("") + "slow readers: peak RSS proxy /"
+                + " primary; a well-behaved client's exact GET p99; failovers",
+                tuplespace.map(r -> ReportWriter.mebibytes(r.proxyPeakRss()) + " / " + ReportWriter.mebibytes(r.primaryPeakRss())
+                        + "; " + Figures.count(r.exactGets().p99Micros() / 1000) + " ms (" + r.exactGetErrors() + " errors); "
+                        + r.failovers() + (r.stoppedEarly() == null ? "" : "; stopped early")).orElse("n/a"),
+                "n/a", Optional.empty(), "each ≤ " + (SLOW_READERS_RSS >> 20) + " MiB; p99 ≤ "
+                        + Math.round(SLOW_READERS_P99_MICROS / 1000) + " ms, 0 errors; 0 failovers",
+                tuplespace.map(r -> r.proxyPeakRss() <= SLOW_READERS_RSS && r.primaryPeakRss() <= SLOW_READERS_RSS
+                        && r.exactGets().p99Micros() <= SLOW_READERS_P99_MICROS && r.exactGetErrors() == 0
+                        && r.failovers() == 0 && r.stoppedEarly() == null));
     }
 
     private static List<Double> each(List<FailoverRepetition> repetitions, ToDoubleFunction<FailoverRepetition> figure) {

@@ -114,4 +114,31 @@ class TargetCheckTest {
         assertThat(Figures.ratio(0.5)).isEqualTo("0.50×");
         assertThat(Optional.of(Figures.spreadMillis(List.of(10.0, 30.0, 20.0)))).contains("20 ms (min 10, max 30)");
     }
+
+    @Test
+    void slowReadersNeedBothProcessesUnder512MiBAFastWellBehavedClientAndNoFailover() {
+        Results good = new Results();
+        good.putSlowReaders(slowReaders(300L << 20, 400L << 20, 8_000, 0, null));
+        Comparison met = row(TargetCheck.compare(good), "64 slow readers", "");
+        assertThat(met.met()).contains(true);
+        assertThat(met.tuplespace()).startsWith("300 MiB / 400 MiB; 8.0 ms (0 errors); 0");
+
+        Results tooBig = new Results();
+        tooBig.putSlowReaders(slowReaders(300L << 20, 600L << 20, 8_000, 0, null));
+        assertThat(row(TargetCheck.compare(tooBig), "64 slow readers", "").met()).contains(false);
+        Results failedOver = new Results();
+        failedOver.putSlowReaders(slowReaders(300L << 20, 400L << 20, 8_000, 1, null));
+        assertThat(row(TargetCheck.compare(failedOver), "64 slow readers", "").met()).contains(false);
+        Results stopped = new Results();
+        stopped.putSlowReaders(slowReaders(300L << 20, 400L << 20, 8_000, 0, "over the safety limit"));
+        assertThat(row(TargetCheck.compare(stopped), "64 slow readers", "").met()).contains(false);
+        assertThat(row(TargetCheck.compare(new Results()), "slow readers", "").verdict()).isEqualTo("n/a");
+    }
+
+    private static tuplespace.bench.slowreaders.SlowReadersResult slowReaders(long proxyPeak, long primaryPeak,
+            double p99Micros, long failovers, String stoppedEarly) {
+        return new tuplespace.bench.slowreaders.SlowReadersResult(64, 2000, 70_000, 15, 100L << 20, 120L << 20,
+                proxyPeak, primaryPeak, 40L << 20, 60L << 20, new LatencySummary(1000, 500, p99Micros, p99Micros, p99Micros), 0, 4.5,
+                new LatencySummary(800, 400, 900, 900, 900), failovers, 1 << 20, stoppedEarly);
+    }
 }

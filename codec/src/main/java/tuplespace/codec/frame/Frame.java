@@ -57,8 +57,16 @@ public sealed interface Frame {
      * proxy → primary: one client request line (without its line terminator). {@code conn} is unique over the
      * proxy's lifetime and across restarts; {@code seq} starts at 1 per conn; {@code floor} is the highest seq
      * whose answer the proxy has delivered on that conn (0 for none), so answers up to it may be forgotten.
+     * A proxy sends no REQUEST more than {@link #MAX_IN_FLIGHT} ahead of its floor ({@code seq - floor <=
+     * MAX_IN_FLIGHT}), which bounds what a primary keeps per connection until the floor passes it.
      */
     record Request(long conn, long seq, long floor, String line) implements Frame {
+        /**
+         * Requests of one connection that may be between the proxy's reading them and their answers' delivery to the
+         * client at once (the proxy stops reading a client at this many): {@code seq - floor} never exceeds it.
+         */
+        public static final int MAX_IN_FLIGHT = 1024;
+
         public Request {
             requireAtLeast("REQUEST seq", seq, 1);
             requireAtLeast("REQUEST floor", floor, 0);
