@@ -66,7 +66,10 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
         while (true) {
             int lineFeed = in.indexOf(lineStart, in.writerIndex(), (byte) '\n');
             if (lineFeed < 0) {
-                scanned = lineStart - start;
+                // A JSON answer is one line: none of these bytes ends it, so they are never scanned again (a 40 MB
+                // answer in 64 KB reads was scanned from its start at every read). A text answer's partial last
+                // line is scanned again: it may turn out to be "end".
+                scanned = (json ? in.writerIndex() : lineStart) - start;
                 return -1;
             }
             if (json || isEndLine(in, lineStart, lineFeed)) {
