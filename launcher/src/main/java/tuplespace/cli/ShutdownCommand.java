@@ -11,8 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tuplespace shutdown SHUTDOWN_SAP}: stops the whole service, which saves its state (SPEC §4). */
-@Command(name = "shutdown", description = "Stop the whole service (the primary saves its file first).",
+/**
+ * {@code tuplespace shutdown SHUTDOWN_SAP}: stops the whole service, which saves its state first; if the primary cannot
+ * save, nothing stops and the command exits non-zero with the primary's reason (docs/protocol.md "Admin lines").
+ */
+@Command(name = "shutdown", description = "Stop the whole service. The primary saves its file first; if it cannot,"
+        + " nothing is stopped and this prints why and exits 1.",
         mixinStandardHelpOptions = true)
 public final class ShutdownCommand implements Callable<Integer> {
 
@@ -23,8 +27,9 @@ public final class ShutdownCommand implements Callable<Integer> {
             description = "The proxy's shutdown SAP, host:port.")
     private Sap sap;
 
-    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for the connection and the answer (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the connection and the answer, which comes once the primary has saved"
+                    + " its file (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
     private Duration timeout;
 
     @Override

@@ -44,7 +44,7 @@ final class ServiceCluster implements AutoCloseable {
     ServiceCluster(Path directory, ServiceOptions options) {
         this.directory = directory.toAbsolutePath();
         this.options = options;
-        this.saveFile = this.directory.resolve("space.json");
+        this.saveFile = options.saveFile() != null ? options.saveFile() : this.directory.resolve("space.json");
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {

@@ -17,6 +17,7 @@ record ServiceOptions(
         Integer heartbeatMisses,
         Path notifyCommand,
         Path initFile,
+        Path saveFile,
         List<String> extraServerArgs) {
 
     ServiceOptions {
@@ -36,32 +37,37 @@ record ServiceOptions(
      * the defaults on their own, so the fault tests here test the faults they inject.
      */
     static ServiceOptions defaults() {
-        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, List.of());
+        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, null, List.of());
     }
 
     /** Every option left to the service's defaults. */
     static ServiceOptions serviceDefaults() {
-        return new ServiceOptions(null, null, null, null, null, null, List.of());
+        return new ServiceOptions(null, null, null, null, null, null, null, List.of());
     }
 
     ServiceOptions withMaxClients(int value) {
-        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs);
+        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, extraServerArgs);
     }
 
     ServiceOptions withPrimaryTimeout(Duration value) {
-        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs);
+        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, extraServerArgs);
     }
 
     ServiceOptions withHeartbeat(Duration interval, int misses) {
-        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, saveFile, extraServerArgs);
     }
 
     ServiceOptions withNotify(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, saveFile, extraServerArgs);
     }
 
     ServiceOptions withInitFile(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, saveFile, extraServerArgs);
+    }
+
+    /** SAVE_FILE somewhere else than the cluster's directory (null: {@code space.json} there). */
+    ServiceOptions withSaveFile(Path value) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, value, extraServerArgs);
     }
 
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */

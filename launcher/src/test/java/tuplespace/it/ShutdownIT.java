@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
+import tuplespace.testing.Launcher;
+import tuplespace.testing.Launcher.Result;
 
 /**
  * SPEC §4 "SHUTDOWN" and §5 "Files": an orderly stop saves the whole space to SAVE_FILE as {@code tuplespace/1}
@@ -76,6 +78,72 @@ class ShutdownIT {
                 assertThat(ServiceCluster.isAlive(primary)).as("primary %d stops when the proxy fails", primary).isFalse());
         ServiceCluster.eventually(EXIT_TIMEOUT, () ->
                 assertThat(ServiceCluster.isAlive(backup)).as("backup %d stopped", backup).isFalse());
+        assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aShutdownThatCannotSaveStopsNothingAndALaterOneSavesEveryPair() throws Exception {
+        Path saveFile = clusters.runDirectory().resolve("not-created-yet").resolve("space.json");
+        ServiceCluster cluster = clusters.start(ServiceOptions.defaults().withSaveFile(saveFile));
+        Map<String, String> written = load(cluster, 3000);
+        cluster.awaitBackupLive();
+
+        assertRefusedAndStillServing(cluster, saveFile, "NoSuchFileException", written);
+
+        Files.createDirectories(saveFile.getParent());
+        assertSavedAndStopped(cluster, written);
+    }
+
+    /** The case found with a full disk: SAVE_FILE on a 32 KiB tmpfs and 3,000 pairs. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aShutdownOnAFullDiskStopsNothingAndALaterOneSavesEveryPairOnceThereIsSpace() throws Exception {
+        Path mountPoint = Files.createDirectories(clusters.runDirectory().resolve("small-disk"));
+        try (SmallTmpfs disk = SmallTmpfs.mountOrSkip(mountPoint, "32k")) {
+            Path saveFile = mountPoint.resolve("space.json");
+            ServiceCluster cluster = clusters.start(ServiceOptions.defaults().withSaveFile(saveFile));
+            Map<String, String> written = load(cluster, 3000);
+            cluster.awaitBackupLive();
+
+            assertRefusedAndStillServing(cluster, saveFile, "No space left on device", written);
+            assertThat(saveFile).as("no half-written SAVE_FILE is left").doesNotExist();
+
+            disk.resize("8m");
+            assertSavedAndStopped(cluster, written);
+        }
+    }
+
+    /**
+     * {@code ./tuplespace shutdown} when SAVE_FILE cannot be written: exit 1 with the primary's reason, and every
+     * process serves on with both copies (one more update is applied, replicated and answered).
+     */
+    private static void assertRefusedAndStillServing(ServiceCluster cluster, Path saveFile, String cause,
+                                                     Map<String, String> written) throws Exception {
+        Result refused = Launcher.run(List.of("shutdown", cluster.proxyShutdownSap().toString()));
+        assertThat(refused.exitCode()).as("exit status of a SHUTDOWN that could not save; out: %s", refused.out())
+                .isEqualTo(1);
+        assertThat(refused.out()).startsWith("error:").contains(saveFile.toString()).contains(cause)
+                .contains("nothing was stopped");
+
+        assertThat(cluster.proxy().isAlive()).as("the proxy still runs").isTrue();
+        assertThat(cluster.firstPrimary().isAlive()).as("the primary still runs").isTrue();
+        try (LineClient client = cluster.client()) {
+            TextPair more = new TextPair("after,refused,shutdown", "still,served");
+            assertThat(Requests.answerPairs(client.call(Requests.put(1, List.of(more))))).isEmpty();
+            written.put(more.key(), more.value());
+            assertThat(Requests.answerPairs(client.call(Requests.get(2, ".*", ".*")))).as("pairs served")
+                    .isEqualTo(written);
+        }
+        ServiceStatus status = cluster.awaitBackupLive();
+        assertThat(status.size()).as("the backup holds every pair: %s", status).isEqualTo(written.size());
+    }
+
+    private static void assertSavedAndStopped(ServiceCluster cluster, Map<String, String> written) throws Exception {
+        String answer = cluster.shutdown();
+        assertThat(answer).as("answer to SHUTDOWN").startsWith("ok: saved " + written.size() + " pairs to ");
+        assertThat(cluster.proxy().awaitExit(EXIT_TIMEOUT)).as("proxy exit status").isEqualTo(OptionalInt.of(0));
+        assertThat(cluster.firstPrimary().awaitExit(EXIT_TIMEOUT)).as("primary exit status").isEqualTo(OptionalInt.of(0));
         assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
     }
 

@@ -144,6 +144,7 @@ final class FairTurns {
     private long turn;
     private boolean turnScheduled;
     private boolean paused;
+    private boolean held;
 
     /**
      * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O (with Netty:
@@ -222,6 +223,28 @@ final class FairTurns {
         resumeReading();
     }
 
+    /**
+     * Turns serve nothing from now until {@link #resume}: frames keep queuing (and reading stops at the pause marks as
+     * usual). For a moment when nothing may change the state, e.g. while SAVE_FILE is written on SHUTDOWN.
+     */
+    void hold() {
+        held = true;
+    }
+
+    /** Turns serve again, from where they stopped at {@link #hold}. */
+    void resume() {
+        if (held) {
+            held = false;
+            if (!waiting.isEmpty()) {
+                scheduleTurn();
+            }
+        }
+    }
+
+    boolean held() {
+        return held;
+    }
+
     /** Frames waiting for a turn, parked connections' included. */
     int queued() {
         return queuedFrames;
@@ -267,7 +290,7 @@ final class FairTurns {
     }
 
     private void scheduleTurn() {
-        if (!turnScheduled) {
+        if (!turnScheduled && !held) {
             turnScheduled = true;
             nextTurnExecutor.accept(this::runTurn);
         }
@@ -275,6 +298,9 @@ final class FairTurns {
 
     private void runTurn() {
         turnScheduled = false;
+        if (held) {
+            return; // resume schedules the next turn
+        }
         turn++;
         long started = nanoClock.getAsLong();
         long now = started; // one clock reading per frame: it ends one frame's time and starts the next one's

@@ -2,6 +2,7 @@ package tuplespace.node;
 
 import io.netty.channel.Channel;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
@@ -20,6 +22,7 @@ import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.SpaceSnapshot;
 
 /**
  * The acting primary: evaluates the proxy's requests, remembers update answers (exactly once, SPEC §4),
@@ -67,6 +70,12 @@ final class PrimaryNode {
     private boolean flushScheduled;
     private boolean registered;
     private boolean stopping;
+    /** SAVE_FILE is being written on SHUTDOWN: nothing is served until it is written (then stop) or failed (go on). */
+    private boolean saving;
+    /** The proxy or the backup is gone: a failed save stops the node all the same. */
+    private boolean stopEvenIfUnsaved;
+    private final List<Consumer<String>> shutdownAnswers = new ArrayList<>();
+    private final List<LongRequest> heldWhileSaving = new ArrayList<>();
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
                 Optional<TakeoverTimeline> takeover) {
@@ -246,6 +255,10 @@ final class PrimaryNode {
             done.abandon();
             return;
         }
+        if (saving) {
+            heldWhileSaving.add(done); // its effect would come after the saved space: settled once the save is
+            return;
+        }
         try {
             answer(done.request(), requests.complete(done), done.snapshotIndex());
         } catch (ReplicationInvariantException e) {
@@ -330,32 +343,116 @@ final class PrimaryNode {
     }
 
     void backupLostUnderShutdownPolicy() {
-        shutdown("the backup was lost and --on-backup-loss is shutdown");
+        stop("the backup was lost and --on-backup-loss is shutdown");
     }
 
     // --- stopping ---------------------------------------------------------------------------------------
 
-    /** SHUTDOWN, or the proxy is gone: stop the backup, save SAVE_FILE, exit 0 (SPEC §4). */
-    void shutdown(String reason) {
+    /**
+     * SHUTDOWN, or the proxy is gone (SPEC §4 as amended): save SAVE_FILE first, then stop the backup and exit 0.
+     * Nothing is served while the file is written (requests queue), so the file holds every update answered before
+     * the process ends. It is written off the loop from a snapshot of the space, so heartbeats and the backup's
+     * acknowledgements go on meanwhile. If it cannot be written nothing stops: serving resumes with both copies and
+     * {@code answered} gets an error line naming the file and the cause; otherwise it gets an {@code ok} line before
+     * the backup is stopped. A SHUTDOWN that arrives while the file is being written shares its outcome.
+     */
+    void shutdown(String reason, Consumer<String> answered) {
+        if (stopping) {
+            answered.accept("ok: shutting down");
+            return;
+        }
+        shutdownAnswers.add(answered);
+        save(reason);
+    }
+
+    /**
+     * The proxy is gone, or the backup under {@code --on-backup-loss shutdown}: like {@link #shutdown}, save first, but
+     * stop even if SAVE_FILE cannot be written (exit 1): there is nobody left to serve.
+     */
+    private void stop(String reason) {
         if (stopping) {
             return;
         }
-        stopping = true;
-        node.changeRole(NodeRole.STOPPING);
-        node.notifyOperator(OperatorEvent.SHUTDOWN, reason);
+        stopEvenIfUnsaved = true;
+        save(reason);
+    }
+
+    private void save(String reason) {
+        if (saving) {
+            return;
+        }
+        saving = true;
+        fromProxy.hold();
         flushEntries();
-        backup.stop(() -> {
-            int status = save() ? 0 : 1;
-            if (status == 0) {
-                // Every update is in SAVE_FILE now: answers still held for the backup's acknowledgement may leave
-                // (those it acknowledged while stopping left already). Dropping them would answer saved updates
-                // `unavailable`.
-                release.stopHolding();
-                proxy.flush();
+        LOG.info("stopping ({}): saving first", reason);
+        SpaceSnapshot space = state.space().snapshot();
+        Optional<Path> file = config.saveFile();
+        if (file.isEmpty()) {
+            saved(reason, "no SAVE_FILE to write");
+            return;
+        }
+        Thread writer = new Thread(() -> {
+            try {
+                node.persistence().save(file.get(), space);
+                node.loop().execute(() -> saved(reason, "saved " + space.size() + " pairs to " + file.get()));
+            } catch (IOException | RuntimeException e) {
+                node.loop().execute(() -> saveFailed(file.get(), e));
             }
+        }, "save-file");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** SAVE_FILE holds the space: now stop the backup, let the last answers out and exit 0. */
+    private void saved(String reason, String what) {
+        saving = false;
+        stopping = true;
+        LOG.info("{}; stopping the backup", what);
+        answerShutdown("ok: " + what + "; shutting down");
+        node.changeRole(NodeRole.STOPPING);
+        node.notifyOperator(OperatorEvent.SHUTDOWN, reason + "; " + what);
+        heldWhileSaving.forEach(LongRequest::abandon);
+        heldWhileSaving.clear();
+        backup.stop(() -> {
+            // Every update is in SAVE_FILE now: answers still held for the backup's acknowledgement may leave (those it
+            // acknowledged while stopping left already). Dropping them would answer saved updates `unavailable`.
+            release.stopHolding();
+            proxy.flush();
             closeLinks();
-            node.exit(status);
+            node.exit(0);
         });
+    }
+
+    /** SAVE_FILE could not be written: nothing stops, serving goes on with both copies. */
+    private void saveFailed(Path file, Exception cause) {
+        saving = false;
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + file + ": " + why
+                + "; not stopping: the service keeps serving with both copies");
+        if (stopEvenIfUnsaved) {
+            answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why + "; stopping anyway");
+            stopping = true;
+            node.changeRole(NodeRole.STOPPING);
+            heldWhileSaving.forEach(LongRequest::abandon);
+            heldWhileSaving.clear();
+            backup.stop(() -> {
+                closeLinks();
+                node.exit(1);
+            });
+            return;
+        }
+        answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why
+                + "; nothing was stopped, the service keeps serving (free space or fix the file, then SHUTDOWN again)");
+        fromProxy.resume();
+        List<LongRequest> held = new ArrayList<>(heldWhileSaving);
+        heldWhileSaving.clear();
+        held.forEach(this::longRequestDone);
+    }
+
+    private void answerShutdown(String line) {
+        List<Consumer<String>> waiting = new ArrayList<>(shutdownAnswers);
+        shutdownAnswers.clear();
+        waiting.forEach(answered -> answered.accept(line));
     }
 
     /** The proxy refused us (stale epoch): exit at once, write nothing (DESIGN "Failover"). */
@@ -377,7 +474,7 @@ final class PrimaryNode {
         }
         if (registered || takeover.isPresent()) {
             node.notifyOperator(registered ? OperatorEvent.PROXY_LOST : OperatorEvent.PROXY_UNREACHABLE, why);
-            shutdown("the proxy failed: " + why);
+            stop("the proxy failed: " + why);
             return;
         }
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
@@ -393,20 +490,6 @@ final class PrimaryNode {
         backup.abandon();
         closeLinks();
         node.exit(status);
-    }
-
-    private boolean save() {
-        if (config.saveFile().isEmpty()) {
-            return true;
-        }
-        try {
-            node.persistence().save(config.saveFile().get(), state.space());
-            LOG.info("saved {} pairs to {}", state.space().size(), config.saveFile().get());
-            return true;
-        } catch (IOException | RuntimeException e) {
-            node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + config.saveFile().get() + ": " + e.getMessage());
-            return false;
-        }
     }
 
     private void closeLinks() {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The acting primary's SHUTDOWN_SAP (docs/internals.md "Shutdown SAPs"): line commands {@code SHUTDOWN} and
- * {@code STATUS}; anything else gets an error line naming both. Lines are bounded and idle connections time
+ * {@code STATUS}; anything else gets an error line naming both. SHUTDOWN is answered once SAVE_FILE is written
+ * ({@code ok: ...}) or could not be ({@code error: ...}, and the node serves on). Lines are bounded and idle connections time
  * out, so garbage on this port never harms the node.
  */
 final class ShutdownServer {
@@ -56,8 +57,9 @@ final class ShutdownServer {
                 context.writeAndFlush(primary.status().toJsonLine());
             } else if (command.equals("SHUTDOWN")) {
                 LOG.info("SHUTDOWN received on the shutdown SAP");
-                context.writeAndFlush("ok: shutting down\n").addListener(ChannelFutureListener.CLOSE)
-                        .addListener(done -> primary.shutdown("SHUTDOWN command"));
+                // answered once SAVE_FILE is written (ok, then the node stops) or could not be (error, it serves on)
+                primary.shutdown("SHUTDOWN command", answer ->
+                        context.writeAndFlush(answer + "\n").addListener(ChannelFutureListener.CLOSE));
             } else {
                 context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shorten(line.strip()) + "'\n");
             }

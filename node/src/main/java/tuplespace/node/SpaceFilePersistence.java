@@ -3,6 +3,7 @@ package tuplespace.node;
 import java.io.IOException;
 import java.nio.file.Path;
 import tuplespace.space.SpaceFile;
+import tuplespace.space.SpaceSnapshot;
 import tuplespace.space.TupleSpace;
 
 /** SAVE_FILE and INIT_FILE through the store's {@link SpaceFile} (SPEC §5; atomic save). */
@@ -14,7 +15,7 @@ final class SpaceFilePersistence implements SpacePersistence {
     }
 
     @Override
-    public void save(Path file, TupleSpace space) throws IOException {
-        SpaceFile.save(file, space);
+    public void save(Path file, SpaceSnapshot space) throws IOException {
+        SpaceFile.save(file, space.pairs());
     }
 }

@@ -168,6 +168,37 @@ class BackupSupervisorTest {
     }
 
     @Test
+    void aShutdownThatCannotSaveStopsNothingAndServingGoesOnUntilOneThatCan() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        RawLink backup = liveBackup(backupSap);
+        RawLink proxy = accept(proxySap);
+        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
+        proxy.sendFrame(new Frame.Registered(1));
+        persistence.failing = "No space left on device";
+
+        String refused = shutdownLine();
+        assertThat(refused).startsWith("error:").contains(config.saveFile().orElseThrow().toString())
+                .contains("No space left on device").contains("keeps serving");
+        proxy.sendFrame(new Frame.Request(7, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"1\"],[\"v\"]]]}"));
+        ReplicationMessage after = backup.readSkippingHeartbeats();
+        assertThat(after).as("the backup was not stopped and the primary still serves updates")
+                .isInstanceOf(ReplicationMessage.Entries.class);
+        ReplicationMessage.Entries entries = (ReplicationMessage.Entries) after;
+        backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid()));
+        assertThat(exit).isNotDone();
+
+        persistence.failing = null;
+        assertThat(shutdownLine()).startsWith("ok: saved 1 pairs to ");
+        assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
+        backup.close();
+        children.get(0).exit(0);
+        assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+        assertThat(persistence.savedPairs).isEqualTo(1);
+    }
+
+    @Test
     void shutdownWhileTheBackupStartsTellsItToStopInsteadOfKillingIt() throws Exception {
         startPrimary(); // BACKUP_SAP is not listening yet: the backup JVM is still starting
         NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");

@@ -104,6 +104,23 @@ class FairTurnsTest {
     }
 
     @Test
+    void whileHeldNothingIsServedAndFramesKeepQueuingThenServingGoesOnInOrder() {
+        FairTurns fair = turns(100, 100, 1000, 500);
+        add(fair, A, 2);
+        fair.hold();
+        runAllTurns();
+        fair.add(request(B, 1));
+        runAllTurns();
+        assertThat(events).containsExactly("|");
+        assertThat(fair.queued()).isEqualTo(3);
+
+        fair.resume();
+        runAllTurns();
+        assertThat(events).containsExactly("|", "A1", "B1", "A2", "|");
+        assertThat(fair.held()).isFalse();
+    }
+
+    @Test
     void connectionsWhoseFramesCostTheSameAreServedRoundRobinOneFrameAtATime() {
         FairTurns fair = turns(100, 100, 1000, 500);
         add(fair, A, 4);

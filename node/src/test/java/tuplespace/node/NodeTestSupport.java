@@ -23,6 +23,7 @@ import tuplespace.codec.frame.FrameCodec;
 import tuplespace.failure.Ticker;
 import tuplespace.replication.ReplicationCodec;
 import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.SpaceSnapshot;
 import tuplespace.space.TupleSpace;
 
 /** In-process node tests: virtual time, free ports, configs, and raw sockets that speak replication frames. */
@@ -173,9 +174,11 @@ final class NodeTestSupport {
         }
     }
 
-    /** Saves nothing to disk: remembers the last space saved. */
+    /** Saves nothing to disk: counts the saves, and fails them while {@link #failing} says why. */
     static final class MemoryPersistence implements SpacePersistence {
         volatile int saves;
+        volatile int savedPairs = -1;
+        volatile String failing;
 
         @Override
         public TupleSpace load(Path file) {
@@ -183,8 +186,13 @@ final class NodeTestSupport {
         }
 
         @Override
-        public void save(Path file, TupleSpace space) {
+        public void save(Path file, SpaceSnapshot space) throws IOException {
+            String why = failing;
+            if (why != null) {
+                throw new IOException(why);
+            }
             saves++;
+            savedPairs = space.size();
         }
     }
 

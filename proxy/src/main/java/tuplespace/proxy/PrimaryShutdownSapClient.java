@@ -39,6 +39,14 @@ final class PrimaryShutdownSapClient {
 
     /** Completes with the answer line, or fails (connect refused, timeout, closed without an answer). */
     Future<String> send(Sap sap, String command) {
+        return send(sap, command, timeout);
+    }
+
+    /**
+     * {@link #send(Sap, String)}, waiting up to {@code answerTimeout} for the answer once connected (SHUTDOWN: the
+     * primary answers once it has saved its file).
+     */
+    Future<String> send(Sap sap, String command, Duration answerTimeout) {
         Promise<String> answer = group.next().newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -48,7 +56,7 @@ final class PrimaryShutdownSapClient {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(
-                                new ReadTimeoutHandler(timeout.toNanos(), TimeUnit.NANOSECONDS),
+                                new ReadTimeoutHandler(answerTimeout.toNanos(), TimeUnit.NANOSECONDS),
                                 new LineBasedFrameDecoder(MAX_ANSWER_BYTES),
                                 new StringDecoder(StandardCharsets.UTF_8),
                                 new StringEncoder(StandardCharsets.UTF_8),

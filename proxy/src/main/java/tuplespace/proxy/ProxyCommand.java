@@ -65,7 +65,8 @@ public final class ProxyCommand implements Callable<Integer> {
     private String networkTimeout;
 
     @Option(names = "--shutdown-wait", paramLabel = "DURATION", defaultValue = "10s",
-            description = "how long SHUTDOWN waits for the primary to stop (default: ${DEFAULT-VALUE})")
+            description = "how long SHUTDOWN waits for the primary to save its file, and then to stop"
+                    + " (default: ${DEFAULT-VALUE})")
     private String shutdownWait;
 
     @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "257MiB",

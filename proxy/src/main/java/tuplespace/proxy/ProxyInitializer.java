@@ -8,8 +8,10 @@ import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import tuplespace.codec.frame.FrameCodec;
 
 /** The pipelines of the proxy's three listeners (SPEC §3): client lines, primary frames, shutdown commands. */
@@ -54,7 +56,7 @@ final class ProxyInitializer {
 
     /** Shutdown port: short command lines, one answer line each. */
     static ChannelInitializer<SocketChannel> shutdownPort(ProxyContext context, ProxyStatusReporter statusReporter,
-            Runnable requestShutdown) {
+            Supplier<Future<String>> requestShutdown) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {

@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -45,6 +46,7 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
     private boolean stopping; // control loop only
+    private boolean shutdownRelayed; // control loop only: waiting for the primary's answer to SHUTDOWN
     private boolean listenersClosed; // control loop only
 
     private ProxyServer(ProxyConfig config) {
@@ -109,24 +111,35 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * SHUTDOWN (SPEC §4): relay it to the primary's shutdown SAP, wait (bounded) for the primary to close its link,
-     * then stop. Any thread; a second request is ignored.
+     * SHUTDOWN (SPEC §4): relay it to the primary's shutdown SAP; the primary saves SAVE_FILE first. Completes with the
+     * line to answer: the primary's. Only when the primary answers {@code ok} (saved, now stopping) does the proxy stop,
+     * once the primary has closed its link (bounded); an {@code error} from the primary (it could not save) or no answer
+     * at all leaves everything serving, so the space is never lost to a SHUTDOWN. With no primary registered the proxy
+     * stops alone. Any thread; a SHUTDOWN while one is under way is answered that it is.
      */
-    public void requestShutdown() {
+    public Future<String> requestShutdown() {
+        Promise<String> answer = controlLoop.newPromise();
         onControlLoop(() -> {
             if (stopping) {
+                answer.trySuccess("ok: shutting down");
                 return;
             }
-            stopping = true;
-            context.registry().stopAcceptingRegistrations();
+            if (shutdownRelayed) {
+                answer.trySuccess("error: a SHUTDOWN is under way already: the primary is saving its file");
+                return;
+            }
             PrimaryLink link = context.registry().current();
             if (link == null) {
                 LOG.warn("{} SHUTDOWN with no primary registered: stopping the proxy alone", context.self());
+                stopping = true;
+                context.registry().stopAcceptingRegistrations();
+                answer.trySuccess("ok: shutting down (no primary registered)");
                 stopNow();
                 return;
             }
-            relayShutdown(link);
+            relayShutdown(link, answer);
         });
+        return answer;
     }
 
     /** Stops at once without telling the primary (the primary saves and stops when the proxy fails, SPEC §4). */
@@ -189,26 +202,37 @@ public final class ProxyServer implements AutoCloseable {
         return bound.channel();
     }
 
-    private void relayShutdown(PrimaryLink link) {
+    private void relayShutdown(PrimaryLink link, Promise<String> answer) {
         LOG.info("{} relaying SHUTDOWN to {}", context.self(), link);
-        primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.SHUTDOWN.name()).addListener(answer -> {
-            if (!answer.isSuccess()) {
-                LOG.warn("{} SHUTDOWN relay to {} failed: {}; stopping the proxy anyway", context.self(), link,
-                        answer.cause().toString());
-                stopNow();
-                return;
-            }
-            LOG.info("{} primary answered SHUTDOWN: {}", context.self(), answer.getNow());
-            // SPEC §4: the primary stops the backup and saves; it closes its link when it exits
-            link.channel().closeFuture().addListener(closed -> stopNow());
-            context.controlLoop().schedule(() -> {
-                if (link.channel().isOpen()) {
-                    LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
-                            config.shutdownWait());
-                }
-                stopNow();
-            }, config.shutdownWait().toNanos(), TimeUnit.NANOSECONDS);
-        });
+        shutdownRelayed = true;
+        primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.SHUTDOWN.name(), config.shutdownWait())
+                .addListener(relayed -> {
+                    shutdownRelayed = false;
+                    if (!relayed.isSuccess()) {
+                        LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), link,
+                                relayed.cause().toString());
+                        answer.trySuccess("error: the primary did not confirm SHUTDOWN (" + relayed.cause()
+                                + "); nothing was stopped, try again");
+                        return;
+                    }
+                    String line = (String) relayed.getNow();
+                    LOG.info("{} primary answered SHUTDOWN: {}", context.self(), line);
+                    answer.trySuccess(line);
+                    if (!line.startsWith("ok")) {
+                        return; // the primary could not save: it serves on, and so do we
+                    }
+                    stopping = true;
+                    context.registry().stopAcceptingRegistrations();
+                    // the primary has saved and stops the backup; it closes its link when it exits
+                    link.channel().closeFuture().addListener(closed -> stopNow());
+                    context.controlLoop().schedule(() -> {
+                        if (link.channel().isOpen()) {
+                            LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
+                                    config.shutdownWait());
+                        }
+                        stopNow();
+                    }, config.shutdownWait().toNanos(), TimeUnit.NANOSECONDS);
+                });
     }
 
     /** Closes listeners, answers held requests {@code unavailable}, closes every connection, ends the loops. */

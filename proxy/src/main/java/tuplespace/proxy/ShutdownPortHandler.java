@@ -5,7 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.concurrent.Future;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +20,10 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
 
     private final ProxyContext context;
     private final ProxyStatusReporter statusReporter;
-    private final Runnable requestShutdown;
+    private final Supplier<Future<String>> requestShutdown;
 
-    ShutdownPortHandler(ProxyContext context, ProxyStatusReporter statusReporter, Runnable requestShutdown) {
+    ShutdownPortHandler(ProxyContext context, ProxyStatusReporter statusReporter,
+            Supplier<Future<String>> requestShutdown) {
         this.context = context;
         this.statusReporter = statusReporter;
         this.requestShutdown = requestShutdown;
@@ -39,8 +42,12 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
             });
         } else {
             LOG.info("{} SHUTDOWN requested by {}", context.self(), ctx.channel().remoteAddress());
-            ctx.writeAndFlush("ok: shutting down\n");
-            requestShutdown.run();
+            // answered with the primary's word: ok once it has saved its file, or why it could not (it serves on)
+            requestShutdown.get().addListener(answer -> {
+                if (ctx.channel().isActive()) {
+                    ctx.writeAndFlush(answer.getNow() + "\n");
+                }
+            });
         }
     }
 

@@ -19,6 +19,9 @@ final class FakeShutdownSap implements AutoCloseable {
     private final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
     private final String statusLine;
     private volatile Runnable onShutdown = () -> { };
+    private volatile String shutdownAnswer = SHUTDOWN_ANSWER;
+    /** What a primary that saved its file answers SHUTDOWN. */
+    static final String SHUTDOWN_ANSWER = "ok: saved 1 pairs to /var/lib/space.json; shutting down";
 
     FakeShutdownSap(String statusLine) throws IOException {
         this.statusLine = statusLine;
@@ -34,6 +37,11 @@ final class FakeShutdownSap implements AutoCloseable {
 
     void onShutdown(Runnable action) {
         onShutdown = action;
+    }
+
+    /** Answers SHUTDOWN with {@code line} from now on (e.g. the error of a primary that could not save). */
+    void answerShutdownWith(String line) {
+        shutdownAnswer = line;
     }
 
     BlockingQueue<String> commands() {
@@ -52,7 +60,7 @@ final class FakeShutdownSap implements AutoCloseable {
                 if ("STATUS".equals(command)) {
                     out.write((statusLine + "\n").getBytes(StandardCharsets.UTF_8));
                 } else if ("SHUTDOWN".equals(command)) {
-                    out.write("ok: shutting down\n".getBytes(StandardCharsets.UTF_8));
+                    out.write((shutdownAnswer + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     onShutdown.run();
                 }

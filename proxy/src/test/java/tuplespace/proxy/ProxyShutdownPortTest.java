@@ -78,7 +78,8 @@ class ProxyShutdownPortTest {
             });
 
             try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
-                assertThat(shutdownPort.send("shutdown").readLine()).isEqualTo("ok: shutting down");
+                assertThat(shutdownPort.send("shutdown").readLine()).as("the primary's answer, relayed")
+                        .isEqualTo(FakeShutdownSap.SHUTDOWN_ANSWER);
             }
             assertThat(primarySap.commands().poll(5, TimeUnit.SECONDS)).isEqualTo("SHUTDOWN");
             assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
@@ -88,10 +89,43 @@ class ProxyShutdownPortTest {
     }
 
     @Test
+    void aPrimaryThatCannotSaveAnswersTheErrorAndNothingStops() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        String cannotSave = "error: cannot save SAVE_FILE /full/space.json: No space left on device; nothing was stopped";
+        try (FakeShutdownSap primarySap = new FakeShutdownSap("{}");
+             FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            assertThat(primary.register(1, primarySap.sap())).isInstanceOf(Frame.Registered.class);
+            primarySap.answerShutdownWith(cannotSave);
+
+            try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+                assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo(cannotSave);
+            }
+            assertThat(primarySap.commands().poll(5, TimeUnit.SECONDS)).isEqualTo("SHUTDOWN");
+            client.send("{\"id\":1,\"op\":\"GET\",\"key\":\"a\",\"value\":\".*\"}");
+            assertThat(primary.receiveRequest().line()).as("requests still go to the primary").contains("\"id\":1");
+            assertThat(proxy.terminated()).isNotDone();
+
+            primarySap.answerShutdownWith(FakeShutdownSap.SHUTDOWN_ANSWER);
+            primarySap.onShutdown(() -> {
+                try {
+                    primary.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+                assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo(FakeShutdownSap.SHUTDOWN_ANSWER);
+            }
+            assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
     void shutdownWithoutAPrimaryStopsTheProxyAlone() throws Exception {
         proxy = ProxyServer.start(ProxyRelayTest.testConfig());
         try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
-            assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo("ok: shutting down");
+            assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo("ok: shutting down (no primary registered)");
         }
         assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
     }
