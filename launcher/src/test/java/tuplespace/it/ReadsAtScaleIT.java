@@ -52,6 +52,18 @@ class ReadsAtScaleIT {
             assertThat(Requests.text(prefix.path("pairs").get(0).get(0))).isEqualTo("k,1");
             assertThat(Requests.text(prefix.path("pairs").get(PREFIX_MATCHES - 1).get(0))).isEqualTo("k,199999");
 
+            // A catastrophic pattern over the whole space is still cut off by the match budget on the one text it
+            // backtracks on, not by the request limit (the budget bounds one text, not how many pairs are covered).
+            String backtracking = "a".repeat(5_000) + "b";
+            assertThat(small.call(Requests.put(5, List.of(new TextPair("backtrack,1", backtracking)))).path("status")
+                    .asText()).isEqualTo("ok");
+            JsonNode cut = scanner.call(Requests.get(6, ".*", "(a*)*$"));
+            assertThat(cut.path("status").asText()).isEqualTo("ok");
+            assertThat(cut.path("pairs")).isEmpty();
+            assertThat(cut.path("cutoff").asText()).as("cut off by: %s", cut).isEqualTo("match_budget");
+            assertThat(cut.path("warning").asText()).contains("(a*)*$").contains("match budget");
+            assertThat(small.call(Requests.delete(7, "backtrack,1", ".*")).path("pairs")).hasSize(1);
+
             // Full scans pipelined on one connection keep the scan thread busy; another client's small requests,
             // one at a time, are all answered before the last scan is: they never queue behind it.
             List<CompletableFuture<JsonNode>> scans = new ArrayList<>();
