@@ -70,6 +70,13 @@ record ServiceOptions(
         return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, value, extraServerArgs);
     }
 
+    /** More server options, e.g. {@code --primary-register-timeout 2000ms}. */
+    ServiceOptions withServerArgs(String... args) {
+        List<String> more = new ArrayList<>(extraServerArgs);
+        more.addAll(List.of(args));
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, more);
+    }
+
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
     Duration heartbeatDetection() {
         if (heartbeatInterval == null || heartbeatMisses == null) {

@@ -21,8 +21,8 @@ import tuplespace.testing.Launcher.Result;
 
 /**
  * SPEC §4 "SHUTDOWN" and §5 "Files": an orderly stop saves the whole space to SAVE_FILE as {@code tuplespace/1}
- * JSON and every process exits 0; a new service started with that file as INIT_FILE holds the same pairs.
- * And when the proxy dies, the primary saves and stops the backup.
+ * JSON and every process exits 0; a new service started with that file as INIT_FILE holds the same pairs. When the
+ * file cannot be written, nothing stops.
  */
 class ShutdownIT {
 
@@ -60,25 +60,6 @@ class ShutdownIT {
             assertThat(Requests.answerPairs(client.call(Requests.get(1, ".*", ".*")))).as("pairs after restart").isEqualTo(written);
         }
         assertThat(restarted.status().size()).isEqualTo(written.size());
-    }
-
-    @Test
-    @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void whenTheProxyDiesThePrimarySavesAndStopsTheBackup() throws Exception {
-        ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
-        Map<String, String> written = load(cluster, 200);
-        ServiceStatus status = cluster.awaitBackupLive();
-        long primary = status.primaryPid();
-        long backup = status.backupPid().orElseThrow(() -> new AssertionError("no backup pid in " + status));
-
-        // Fault: SIGKILL the proxy. The primary's connection to it closes.
-        ServiceCluster.kill9(cluster.proxy().pid());
-
-        ServiceCluster.eventually(EXIT_TIMEOUT, () ->
-                assertThat(ServiceCluster.isAlive(primary)).as("primary %d stops when the proxy fails", primary).isFalse());
-        ServiceCluster.eventually(EXIT_TIMEOUT, () ->
-                assertThat(ServiceCluster.isAlive(backup)).as("backup %d stopped", backup).isFalse());
-        assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
     }
 
     @Test
@@ -148,7 +129,7 @@ class ShutdownIT {
     }
 
     /** Writes {@code count} pairs (multi-field tuples too) in pipelined PUTs and returns them. */
-    private static Map<String, String> load(ServiceCluster cluster, int count) {
+    static Map<String, String> load(ServiceCluster cluster, int count) {
         Map<String, String> written = new TreeMap<>();
         try (LineClient client = cluster.client()) {
             List<java.util.concurrent.CompletableFuture<JsonNode>> answers = new ArrayList<>();

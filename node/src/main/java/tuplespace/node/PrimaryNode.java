@@ -69,6 +69,8 @@ final class PrimaryNode {
     private long lastIndex;
     private boolean flushScheduled;
     private boolean registered;
+    /** {@code proxy_lost} was told for the current loss of the proxy; cleared when registered again. */
+    private boolean proxyLossReported;
     private boolean stopping;
     /** SAVE_FILE is being written on SHUTDOWN: nothing is served until it is written (then stop) or failed (go on). */
     private boolean saving;
@@ -155,8 +157,14 @@ final class PrimaryNode {
         if (registered) {
             // The same (epoch, pid) again after a lost link: the proxy resends what it has not had answered.
             LOG.warn("primary epoch {} registered again with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
+            if (proxyLossReported) {
+                proxyLossReported = false;
+                node.notifyOperator(OperatorEvent.PROXY_RESTORED, "registered again with proxy pid " + proxyPid
+                        + " as epoch " + node.epoch() + " at index " + lastIndex);
+            }
             return;
         }
+        proxyLossReported = false;
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
         if (takeover.isPresent()) {
@@ -463,19 +471,25 @@ final class PrimaryNode {
     }
 
     /**
-     * No registration with the proxy within --primary-register-timeout. A primary that served, or took over a
-     * space, counts the proxy as failed: it saves SAVE_FILE, stops the backup and exits 0 (SPEC §4). A fresh primary
+     * No registration with the proxy within --primary-register-timeout. A primary that served, or took over a space,
+     * keeps it and keeps trying to register, with back-off, for as long as it takes (SPEC §4): the space exists nowhere
+     * else, and a proxy that is back (restarted, or a network that healed) accepts this primary again; it is told once
+     * per loss ({@code proxy_lost}, or {@code proxy_unreachable} after a takeover). Returns true then. A fresh primary
      * that never registered has served nothing (its space is INIT_FILE's): it stops the backup and exits 1 without
-     * overwriting SAVE_FILE.
+     * overwriting SAVE_FILE (false).
      */
-    void onProxyUnreachable(String why) {
-        if (stopping) {
-            return;
+    boolean onProxyUnreachable(String why) {
+        if (stopping || saving) {
+            return !stopping;
         }
         if (registered || takeover.isPresent()) {
-            node.notifyOperator(registered ? OperatorEvent.PROXY_LOST : OperatorEvent.PROXY_UNREACHABLE, why);
-            stop("the proxy failed: " + why);
-            return;
+            if (!proxyLossReported) {
+                proxyLossReported = true;
+                node.notifyOperator(registered ? OperatorEvent.PROXY_LOST : OperatorEvent.PROXY_UNREACHABLE, why
+                        + "; keeping the space (" + state.space().size() + " pairs, index " + lastIndex
+                        + ") and trying to register again, with back-off, until the proxy is back");
+            }
+            return true;
         }
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
         stopping = true;
@@ -483,6 +497,7 @@ final class PrimaryNode {
             closeLinks();
             node.exit(1);
         });
+        return false;
     }
 
     private void stopWithoutSaving(int status) {

@@ -22,11 +22,12 @@ import tuplespace.codec.frame.FrameCodec;
  * registers, then turns REQUEST and CLOSED frames into calls on {@link PrimaryNode} and carries ANSWERs
  * back. An idle link is probed with PING; a link silent for {@link #SILENCE_LIMIT} counts as lost.
  *
- * <p>A lost link is not a failed proxy (SPEC §4 "the primary also saves and stops ... when the proxy fails"): the
- * link reconnects and registers again with the same (epoch, pid), which the proxy accepts, resending every request
- * it has not had answered (the answer table keeps updates exactly once). Only when no registration succeeds within
- * {@code --primary-register-timeout} of the loss does the primary count the proxy as failed. The same bound applies
- * to the first registration.
+ * <p>A lost link reconnects and registers again with the same (epoch, pid), which the proxy accepts, resending every
+ * request it has not had answered (the answer table keeps updates exactly once). When no registration succeeds within
+ * {@code --primary-register-timeout}, the primary is told ({@link PrimaryNode#onProxyUnreachable}); a primary with a
+ * space to keep goes on trying for as long as it takes (SPEC §4), in rounds with growing pauses between them (up to
+ * {@link #MAX_ROUND_PAUSE}), so a proxy that comes back (restarted, or behind a network that healed) is found within
+ * about that pause. The same bound applies to the first registration.
  */
 final class ProxyLink {
 
@@ -35,6 +36,11 @@ final class ProxyLink {
     static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
     /** Pause before connecting again after the proxy closed a link that was not registered yet. */
     static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+    /** After the proxy counts as unreachable: the first pause between rounds of registering, doubled up to the max. */
+    static final Duration FIRST_ROUND_PAUSE = Duration.ofMillis(100);
+    static final Duration MAX_ROUND_PAUSE = Duration.ofSeconds(2);
+    /** How long one such round tries (connecting again every few ms, then waiting for REGISTERED). */
+    static final Duration ROUND = Duration.ofSeconds(1);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -48,6 +54,9 @@ final class ProxyLink {
     /** Counts the attempts to (re)register; a timer or failure of an earlier attempt is ignored. */
     private long attempt;
     private long attemptDeadlineNanos;
+    private Duration attemptLimit;
+    /** The pause before the next round of registering once the proxy counts as unreachable; reset on REGISTERED. */
+    private Duration roundPause = FIRST_ROUND_PAUSE;
 
     ProxyLink(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -68,13 +77,20 @@ final class ProxyLink {
     /** Connects and registers, retrying until {@code limit} from now; then the proxy counts as unreachable. */
     private void registerWithin(Duration limit, String failure) {
         long thisAttempt = ++attempt;
+        if (channel != null && !linkRegistered) {
+            // a link of an earlier round that was never answered (a hung proxy): this round makes its own
+            Channel unanswered = channel;
+            channel = null;
+            unanswered.close();
+        }
         linkRegistered = false;
         attemptDeadlineNanos = NodeNetwork.deadline(limit);
+        attemptLimit = limit;
         connectOnce(thisAttempt);
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && !linkRegistered) {
                 unreachable(thisAttempt, "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + failure
-                        + " within " + config.primaryRegisterTimeout());
+                        + " within " + limit);
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -84,7 +100,7 @@ final class ProxyLink {
                 () -> thisAttempt == attempt && wanted(),
                 this::onConnected,
                 cause -> unreachable(thisAttempt, "could not connect to the proxy at PROXY_SAP "
-                        + NodeNetwork.describe(config.proxySap()) + " within " + config.primaryRegisterTimeout()
+                        + NodeNetwork.describe(config.proxySap()) + " within " + attemptLimit
                         + ": " + cause));
     }
 
@@ -95,8 +111,23 @@ final class ProxyLink {
     private void unreachable(long thisAttempt, String why) {
         if (thisAttempt == attempt && !linkRegistered && wanted()) {
             attempt++; // once per attempt
-            primary.onProxyUnreachable(why);
+            if (primary.onProxyUnreachable(why)) {
+                nextRound();
+            }
         }
+    }
+
+    /** Another round of registering after a pause; the pause doubles each round up to {@link #MAX_ROUND_PAUSE}. */
+    private void nextRound() {
+        long thisAttempt = attempt;
+        Duration pause = roundPause;
+        roundPause = roundPause.multipliedBy(2).compareTo(MAX_ROUND_PAUSE) > 0 ? MAX_ROUND_PAUSE : roundPause.multipliedBy(2);
+        LOG.debug("registering with the proxy again in {}", pause);
+        node.loop().schedule(() -> {
+            if (thisAttempt == attempt && wanted()) {
+                registerWithin(ROUND, "could not be reached or did not accept the registration");
+            }
+        }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onConnected(Channel connected) {
@@ -117,6 +148,7 @@ final class ProxyLink {
             return;
         }
         linkRegistered = true;
+        roundPause = FIRST_ROUND_PAUSE;
         attempt++; // the registration timer of this attempt has nothing left to do
         primary.onRegistered(proxyPid);
     }

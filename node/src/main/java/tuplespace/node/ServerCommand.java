@@ -78,8 +78,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--primary-register-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = ArgumentConverters.DurationConverter.class,
-            description = "how long the primary tries to connect and register with the proxy, at start and again after its link is"
-                    + " lost (default: ${DEFAULT-VALUE})")
+            description = "how long the primary tries to register with the proxy before it reports proxy_lost; it keeps"
+                    + " trying, with back-off, for as long as it takes (a fresh primary that never registered stops)"
+                    + " (default: ${DEFAULT-VALUE})")
     private Duration primaryRegisterTimeout;
 
     @Option(names = "--match-budget", paramLabel = "DURATION", defaultValue = "100ms",

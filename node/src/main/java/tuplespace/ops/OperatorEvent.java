@@ -22,10 +22,18 @@ public enum OperatorEvent {
     FAILOVER_COMPLETE("failover_complete", Severity.WARN),
     /** The proxy refused this primary: a primary of the same or a higher epoch was seen. */
     STALE_EPOCH("stale_epoch", Severity.ERROR),
-    /** The primary lost its link to the proxy and could not register again in time: it saves and stops. */
+    /**
+     * The primary lost its link to the proxy and could not register again within --primary-register-timeout: it keeps
+     * its space and keeps trying, with back-off.
+     */
     PROXY_LOST("proxy_lost", Severity.ERROR),
-    /** The primary could not register with the proxy in time (a takeover saves first; a fresh primary just stops). */
+    /**
+     * The primary could not register with the proxy in time: after a takeover it keeps trying, like after
+     * {@link #PROXY_LOST}; a fresh primary that never served stops.
+     */
     PROXY_UNREACHABLE("proxy_unreachable", Severity.ERROR),
+    /** After {@link #PROXY_LOST} or {@link #PROXY_UNREACHABLE}, the primary registered with the proxy again. */
+    PROXY_RESTORED("proxy_restored", Severity.WARN),
     /** The node stops on request (SHUTDOWN) or because it lost its backup under {@code --on-backup-loss shutdown}. */
     SHUTDOWN("shutdown", Severity.WARN),
     /** SAVE_FILE could not be written. */

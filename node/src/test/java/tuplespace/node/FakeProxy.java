@@ -32,7 +32,13 @@ final class FakeProxy implements AutoCloseable {
     private final Channel listener;
 
     FakeProxy() throws InterruptedException {
+        this(0);
+    }
+
+    /** A proxy listening on {@code port} of 127.0.0.1 (0: any free port), e.g. one started again where it was. */
+    FakeProxy(int port) throws InterruptedException {
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -48,7 +54,7 @@ final class FakeProxy implements AutoCloseable {
                             }
                         });
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind("127.0.0.1", port).sync().channel();
     }
 
     InetSocketAddress address() {

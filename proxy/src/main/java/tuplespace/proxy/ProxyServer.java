@@ -142,7 +142,7 @@ public final class ProxyServer implements AutoCloseable {
         return answer;
     }
 
-    /** Stops at once without telling the primary (the primary saves and stops when the proxy fails, SPEC §4). */
+    /** Stops at once without telling the primary (which keeps its space and waits for a proxy, SPEC §4). */
     public void stop() {
         onControlLoop(() -> {
             stopping = true;

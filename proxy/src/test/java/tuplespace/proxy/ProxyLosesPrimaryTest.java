@@ -202,7 +202,7 @@ class ProxyLosesPrimaryTest {
         ProxyConfig defaults = ProxyConfig.withDefaults(ProxyRelayTest.LOOPBACK, ProxyRelayTest.LOOPBACK,
                 ProxyRelayTest.LOOPBACK);
         // the backup detects a hung primary in about 1 s and replaces it; a proxy that closed a busy primary's
-        // link first would stop the service (the primary saves and stops when it loses the proxy)
+        // link first would leave the service unreachable until the link is back
         assertThat(defaults.pingInterval().multipliedBy(defaults.pingMisses())).isGreaterThanOrEqualTo(
                 Duration.ofSeconds(15));
     }
