@@ -35,7 +35,13 @@ final class Clusters implements BeforeEachCallback, AfterEachCallback, TestExecu
 
     /** A service not yet started, in its own sub-directory. */
     ServiceCluster create(ServiceOptions options) {
-        ServiceCluster cluster = new ServiceCluster(runDirectory.resolve("service" + clusters.size()), options);
+        return create(options, Host.loopback(), Host.loopback());
+    }
+
+    /** A service not yet started whose proxy runs on {@code proxyHost} and its servers on {@code serverHost}. */
+    ServiceCluster create(ServiceOptions options, Host proxyHost, Host serverHost) {
+        ServiceCluster cluster = new ServiceCluster(runDirectory.resolve("service" + clusters.size()), options,
+                proxyHost, serverHost);
         clusters.add(cluster);
         return cluster;
     }

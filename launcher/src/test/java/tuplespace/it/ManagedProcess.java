@@ -27,7 +27,13 @@ final class ManagedProcess {
 
     /** Starts {@code java -cp <this JVM's class path> mainClass args...} with its output in {@code directory}. */
     static ManagedProcess startJava(String name, Path directory, String mainClass, List<String> args) {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        return startJava(name, directory, Host.loopback(), mainClass, args);
+    }
+
+    /** {@link #startJava(String, Path, String, List)} on {@code host} (inside its network namespace, if any). */
+    static ManagedProcess startJava(String name, Path directory, Host host, String mainClass, List<String> args) {
+        List<String> command = new java.util.ArrayList<>(host.prefix());
+        command.addAll(List.of(
                 javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);

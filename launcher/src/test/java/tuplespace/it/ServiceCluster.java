@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A real service on loopback: a proxy and a primary started as separate JVMs ({@code tuplespace.proxy.ProxyMain},
- * {@code tuplespace.node.ServerMain}), which starts its backup itself (SPEC §3). All files live in one directory.
+ * A real service on loopback, or with its proxy and its servers on separate {@link Host}s: a proxy and a primary started
+ * as separate JVMs ({@code tuplespace.proxy.ProxyMain}, {@code tuplespace.node.ServerMain}), which starts its backup
+ * itself (SPEC §3). All files live in one directory.
  * {@link #close()} kills every process of this service, including backups that outlived their parents.
  */
 final class ServiceCluster implements AutoCloseable {
@@ -29,12 +30,14 @@ final class ServiceCluster implements AutoCloseable {
 
     private final Path directory;
     private final ServiceOptions options;
-    private final Sap clientSap = Sap.freeLoopback();
-    private final Sap proxyPrimarySap = Sap.freeLoopback();
-    private final Sap proxyShutdownSap = Sap.freeLoopback();
-    private final Sap primaryShutdownSap = Sap.freeLoopback();
-    private final Sap backupSap = Sap.freeLoopback();
-    private final Sap heartbeatSap = Sap.freeLoopback();
+    private final Host proxyHost;
+    private final Host serverHost;
+    private final Sap clientSap;
+    private final Sap proxyPrimarySap;
+    private final Sap proxyShutdownSap;
+    private final Sap primaryShutdownSap;
+    private final Sap backupSap;
+    private final Sap heartbeatSap;
     private final Path saveFile;
     private final List<ManagedProcess> started = new ArrayList<>();
     private final List<LineClient> clients = new ArrayList<>();
@@ -42,8 +45,24 @@ final class ServiceCluster implements AutoCloseable {
     private ManagedProcess firstPrimary;
 
     ServiceCluster(Path directory, ServiceOptions options) {
+        this(directory, options, Host.loopback(), Host.loopback());
+    }
+
+    /**
+     * A service whose proxy runs on {@code proxyHost} and whose primary (and so its backup, a child process) runs on
+     * {@code serverHost}; each binds only its own host's address.
+     */
+    ServiceCluster(Path directory, ServiceOptions options, Host proxyHost, Host serverHost) {
         this.directory = directory.toAbsolutePath();
         this.options = options;
+        this.proxyHost = proxyHost;
+        this.serverHost = serverHost;
+        this.clientSap = proxyHost.sap();
+        this.proxyPrimarySap = proxyHost.sap();
+        this.proxyShutdownSap = proxyHost.sap();
+        this.primaryShutdownSap = serverHost.sap();
+        this.backupSap = serverHost.sap();
+        this.heartbeatSap = serverHost.sap();
         this.saveFile = options.saveFile() != null ? options.saveFile() : this.directory.resolve("space.json");
         try {
             Files.createDirectories(directory);
@@ -57,7 +76,7 @@ final class ServiceCluster implements AutoCloseable {
     ServiceCluster startProxy() {
         List<String> args = new ArrayList<>(List.of(clientSap.toString(), proxyPrimarySap.toString(), proxyShutdownSap.toString()));
         args.addAll(options.proxyArgs());
-        proxy = ManagedProcess.startJava("proxy", directory, "tuplespace.proxy.ProxyMain", args);
+        proxy = ManagedProcess.startJava("proxy", directory, proxyHost, "tuplespace.proxy.ProxyMain", args);
         started.add(proxy);
         return this;
     }
@@ -67,7 +86,7 @@ final class ServiceCluster implements AutoCloseable {
                 backupSap.toString(), heartbeatSap.toString(), saveFile.toString(), "null",
                 options.initFile() == null ? "null" : options.initFile().toString()));
         args.addAll(options.serverArgs());
-        firstPrimary = ManagedProcess.startJava("primary", directory, "tuplespace.node.ServerMain", args);
+        firstPrimary = ManagedProcess.startJava("primary", directory, serverHost, "tuplespace.node.ServerMain", args);
         started.add(firstPrimary);
         return this;
     }

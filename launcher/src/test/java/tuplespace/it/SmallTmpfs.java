@@ -1,11 +1,8 @@
 package tuplespace.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -45,19 +42,7 @@ final class SmallTmpfs implements AutoCloseable {
         }
     }
 
-    /** Runs a command; returns null when it exits 0, else its exit status and output. */
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process;
-        try {
-            process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return String.join(" ", command) + " did not finish within 30 s";
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output;
+    private static String run(List<String> command) throws InterruptedException {
+        return SystemCommand.run(command);
     }
 }
