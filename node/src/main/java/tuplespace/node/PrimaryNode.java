@@ -69,6 +69,8 @@ final class PrimaryNode {
     private long lastIndex;
     private boolean flushScheduled;
     private boolean registered;
+    /** The high half of the conns the proxy sends now (-1: none seen yet); a new one means a restarted proxy. */
+    private long proxyIncarnation = -1;
     /** {@code proxy_lost} was told for the current loss of the proxy; cleared when registered again. */
     private boolean proxyLossReported;
     private boolean stopping;
@@ -230,6 +232,10 @@ final class PrimaryNode {
     }
 
     private void serveRequest(Frame.Request request) {
+        if (incarnation(request.conn()) != proxyIncarnation) {
+            proxyIncarnation = incarnation(request.conn());
+            forgetOtherProxies();
+        }
         clients.add(request.conn());
         requests.handleOnTheLoop(request, this::startLongRequest)
                 // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
@@ -276,6 +282,27 @@ final class PrimaryNode {
         }
         fromProxy.unpark(done.request().conn(), done.scanNanos());
         scheduleFlush();
+    }
+
+    /**
+     * A request from a proxy incarnation not seen before: the proxy was restarted (docs/internals.md, "conn"), and the
+     * connections of any earlier one are gone for good: nobody will send their CLOSED. They are closed here, and the
+     * closes replicated, or their answer-table entries would stay forever. A failover keeps the proxy, so a new
+     * primary finds the table's connections of the current incarnation and keeps them.
+     */
+    private void forgetOtherProxies() {
+        Set<Long> gone = new HashSet<>(state.answers().connections());
+        gone.addAll(clients);
+        gone.removeIf(conn -> incarnation(conn) == proxyIncarnation);
+        if (!gone.isEmpty()) {
+            LOG.info("a new proxy incarnation: forgetting {} connections of an earlier proxy", gone.size());
+            gone.forEach(this::clientClosed);
+        }
+    }
+
+    /** The proxy incarnation a conn comes from: its high half (docs/internals.md, "conn"). */
+    private static long incarnation(long conn) {
+        return conn >>> 32;
     }
 
     private void clientClosed(long conn) {

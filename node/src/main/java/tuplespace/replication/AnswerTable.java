@@ -2,10 +2,12 @@ package tuplespace.replication;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -47,6 +49,11 @@ public final class AnswerTable {
         if (answers.isEmpty()) {
             byConnection.remove(conn);
         }
+    }
+
+    /** The connections with remembered answers (a copy). */
+    public Set<Long> connections() {
+        return new HashSet<>(byConnection.keySet());
     }
 
     public boolean hasConnection(long conn) {

@@ -26,6 +26,8 @@ import tuplespace.node.NodeTestSupport.FakeProcess;
 import tuplespace.node.NodeTestSupport.FakeTicker;
 import tuplespace.node.NodeTestSupport.MemoryPersistence;
 import tuplespace.node.NodeTestSupport.RawLink;
+import tuplespace.replication.Change;
+import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationMessage;
 import tuplespace.space.TupleSpace;
 
@@ -196,6 +198,30 @@ class BackupSupervisorTest {
         children.get(0).exit(0);
         assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
         assertThat(persistence.savedPairs).isEqualTo(1);
+    }
+
+    @Test
+    void theConnectionsOfARestartedProxysEarlierIncarnationAreClosedAndTheClosesReplicated() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        RawLink backup = liveBackup(backupSap);
+        RawLink proxy = accept(proxySap);
+        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
+        proxy.sendFrame(new Frame.Registered(1));
+        long before = (7L << 32) | 1; // a connection of the proxy's first incarnation
+        proxy.sendFrame(new Frame.Request(before, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"1\"],[\"v\"]]]}"));
+        ReplicationMessage.Entries put = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
+        backup.send(new ReplicationMessage.Ack(1, put.digestAfter(), children.get(0).pid()));
+        // its answer is never known delivered: the proxy died before a floor passed it
+
+        long after = (8L << 32) | 1; // the restarted proxy's first client
+        proxy.sendFrame(new Frame.Request(after, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"2\"],[\"v\"]]]}"));
+        ReplicationMessage.Entries next = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
+        assertThat(next.entries()).extracting(Replicated::change).first()
+                .as("the earlier incarnation's connection is closed first").isEqualTo(new Change.Closed(before));
+        assertThat(next.entries()).extracting(Replicated::change).last()
+                .satisfies(change -> assertThat(((Change.Applied) change).conn()).isEqualTo(after));
     }
 
     @Test
