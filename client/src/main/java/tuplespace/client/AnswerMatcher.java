@@ -95,7 +95,9 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String text) {
         reading = true;
-        ReceivedAnswer answer = ReceivedAnswer.read(text);
+        PendingRequest<?> next = pending.peek();
+        // read once, as much as the request it answers needs: a typed request its pairs, a line request its status
+        ReceivedAnswer answer = ReceivedAnswer.read(text, next != null && next.wantsPairs());
         if (answer.isRefusal()) {
             // SPEC §3: the proxy refuses a client over --max-clients and drops it; nothing was applied. The channel
             // is closed before the requests fail, so whoever sees the refusal sees a closed client (isOpen false).

@@ -11,6 +11,11 @@ final class LineRequest extends PendingRequest<LineAnswer> {
     }
 
     @Override
+    boolean wantsPairs() {
+        return false;
+    }
+
+    @Override
     String description() {
         return "'" + line().strip() + "'";
     }

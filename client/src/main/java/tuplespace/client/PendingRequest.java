@@ -35,6 +35,9 @@ abstract sealed class PendingRequest<T> permits TypedRequest, LineRequest {
         this.deadlineNanos = nanos;
     }
 
+    /** Whether its answer's pairs are decoded into {@code Pair}s ({@link ReceivedAnswer#read(String, boolean)}). */
+    abstract boolean wantsPairs();
+
     /** What the request was, for error messages: {@code GET (id 7)}. Built only when a message needs it. */
     abstract String description();
 

@@ -1,9 +1,12 @@
 package tuplespace.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import tuplespace.codec.AnswerDecoder;
 import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.ParsedAnswer;
 import tuplespace.codec.Status;
+import tuplespace.tuple.Pair;
 
 /**
  * One whole answer as it arrived, read exactly once: the matcher looks at its status to spot a refusal, then hands
@@ -17,8 +20,12 @@ sealed interface ReceivedAnswer {
     /** Whether this is the proxy's refusal of the connection (SPEC §3). */
     boolean isRefusal();
 
-    /** A JSON answer line, decoded. */
-    record Json(String text, ParsedAnswer answer) implements ReceivedAnswer {
+    /**
+     * A JSON answer line, decoded: {@code answer} holds everything but the elements of {@code pairs}; {@code pairs}
+     * holds its well-formed pairs when they were asked for (a typed request's answer), else nothing (a line request
+     * needs only the status: a million-pair answer is not decoded twice, nor held twice).
+     */
+    record Json(String text, ParsedAnswer answer, List<Pair> pairs) implements ReceivedAnswer {
         @Override
         public boolean isRefusal() {
             return answer.status() == Status.REFUSED;
@@ -41,10 +48,24 @@ sealed interface ReceivedAnswer {
         }
     }
 
+    /** Reads an answer of either mode; of a JSON answer, everything but its pairs. */
     static ReceivedAnswer read(String text) {
+        return read(text, false);
+    }
+
+    /**
+     * Reads an answer of either mode; of a JSON answer, also its well-formed pairs when {@code withPairs} (straight
+     * into {@link Pair}s as the line is parsed: no element objects and no copy of the list are kept).
+     */
+    static ReceivedAnswer read(String text, boolean withPairs) {
         if (text.startsWith("{")) {
             try {
-                return new Json(text, AnswerDecoder.decode(text));
+                if (!withPairs) {
+                    return new Json(text, AnswerDecoder.header(text).answer(), List.of());
+                }
+                List<Pair> pairs = new ArrayList<>();
+                ParsedAnswer answer = AnswerDecoder.decode(text, element -> element.pair().ifPresent(pairs::add));
+                return new Json(text, answer, pairs);
             } catch (MalformedAnswerException e) {
                 return new NotAnAnswer(text, e.getMessage());
             }

@@ -16,13 +16,19 @@ final class TypedRequest extends PendingRequest<Answer> {
     }
 
     @Override
+    boolean wantsPairs() {
+        return true;
+    }
+
+    @Override
     String description() {
         return operator + " (id " + id + ")";
     }
 
     @Override
     void complete(ReceivedAnswer received) {
-        ParsedAnswer answer = decoded(received);
+        ReceivedAnswer.Json json = decoded(received);
+        ParsedAnswer answer = json.answer();
         JsonNode echoed = answer.id();
         if (echoed == null || !echoed.isIntegralNumber() || !echoed.canConvertToLong() || echoed.longValue() != id) {
             throw new ProtocolViolationException("expected the answer to " + description() + ", found an answer with id "
@@ -30,7 +36,7 @@ final class TypedRequest extends PendingRequest<Answer> {
         }
         switch (answer.status()) {
             case OK:
-                future().complete(new Answer(answer.wellFormedPairs(), answer.warning(), answer.cutOff(), answer.note()));
+                future().complete(new Answer(json.pairs(), answer.warning(), answer.cutOff(), answer.note()));
                 break;
             case MALFORMED:
                 fail(new MalformedRequestException(description() + " is malformed: " + error(answer)));
@@ -51,9 +57,9 @@ final class TypedRequest extends PendingRequest<Answer> {
         return answer.error().orElse("(no error message)");
     }
 
-    private ParsedAnswer decoded(ReceivedAnswer received) {
+    private ReceivedAnswer.Json decoded(ReceivedAnswer received) {
         if (received instanceof ReceivedAnswer.Json json) {
-            return json.answer();
+            return json;
         }
         if (received instanceof ReceivedAnswer.NotAnAnswer notAnAnswer && received.text().startsWith("{")) {
             throw new ProtocolViolationException("the answer to " + description() + " is not an answer: " + notAnAnswer.problem());
