@@ -101,6 +101,28 @@ class BackupSupervisorTest {
         return link;
     }
 
+    /** The two links a test plays the other side of: the backup's replication link and the proxy's link. */
+    private record Links(RawLink backup, RawLink proxy) {
+    }
+
+    /** Starts the primary, plays its backup up to live and its proxy up to REGISTERED. */
+    private Links registeredPrimaryWithLiveBackup() throws IOException, InterruptedException {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        RawLink backup = liveBackup(backupSap);
+        RawLink proxy = accept(proxySap);
+        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
+        proxy.sendFrame(new Frame.Registered(1));
+        return new Links(backup, proxy);
+    }
+
+    /** A JSON PUT (id 1) of the key {@code key} with the value {@code v}. */
+    private static String put(String key) {
+        String[] fields = key.split(",");
+        return "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"" + fields[0] + "\",\"" + fields[1] + "\"],[\"v\"]]]}";
+    }
+
     /** Plays the backup up to live: takes the (empty) snapshot and acknowledges its end. */
     private RawLink liveBackup(ServerSocket backupSap) throws IOException, InterruptedException {
         RawLink backup = accept(backupSap);
@@ -140,14 +162,10 @@ class BackupSupervisorTest {
     @ParameterizedTest(name = "the backup acknowledges before it stops: {0}")
     @ValueSource(booleans = {true, false})
     void shutdownAnswersTheUpdatesItSaved(boolean finalAcknowledgement) throws Exception {
-        ServerSocket backupSap = listen(config.backupSap());
-        ServerSocket proxySap = listen(config.proxySap());
-        startPrimary();
-        RawLink backup = liveBackup(backupSap);
-        RawLink proxy = accept(proxySap);
-        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
-        proxy.sendFrame(new Frame.Registered(1));
-        proxy.sendFrame(new Frame.Request(7, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"1\"],[\"v\"]]]}"));
+        Links links = registeredPrimaryWithLiveBackup();
+        RawLink backup = links.backup();
+        RawLink proxy = links.proxy();
+        proxy.sendFrame(new Frame.Request(7, 1, 0, put("k,1")));
         ReplicationMessage.Entries entries = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
         assertThat(entries.entries()).hasSize(1); // replicated; its answer waits for an acknowledgement
 
@@ -171,19 +189,15 @@ class BackupSupervisorTest {
 
     @Test
     void aShutdownThatCannotSaveStopsNothingAndServingGoesOnUntilOneThatCan() throws Exception {
-        ServerSocket backupSap = listen(config.backupSap());
-        ServerSocket proxySap = listen(config.proxySap());
-        startPrimary();
-        RawLink backup = liveBackup(backupSap);
-        RawLink proxy = accept(proxySap);
-        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
-        proxy.sendFrame(new Frame.Registered(1));
+        Links links = registeredPrimaryWithLiveBackup();
+        RawLink backup = links.backup();
+        RawLink proxy = links.proxy();
         persistence.failing = "No space left on device";
 
         String refused = shutdownLine();
         assertThat(refused).startsWith("error:").contains(config.saveFile().orElseThrow().toString())
                 .contains("No space left on device").contains("keeps serving");
-        proxy.sendFrame(new Frame.Request(7, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"1\"],[\"v\"]]]}"));
+        proxy.sendFrame(new Frame.Request(7, 1, 0, put("k,1")));
         ReplicationMessage after = backup.readSkippingHeartbeats();
         assertThat(after).as("the backup was not stopped and the primary still serves updates")
                 .isInstanceOf(ReplicationMessage.Entries.class);
@@ -202,21 +216,17 @@ class BackupSupervisorTest {
 
     @Test
     void theConnectionsOfARestartedProxysEarlierIncarnationAreClosedAndTheClosesReplicated() throws Exception {
-        ServerSocket backupSap = listen(config.backupSap());
-        ServerSocket proxySap = listen(config.proxySap());
-        startPrimary();
-        RawLink backup = liveBackup(backupSap);
-        RawLink proxy = accept(proxySap);
-        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
-        proxy.sendFrame(new Frame.Registered(1));
+        Links links = registeredPrimaryWithLiveBackup();
+        RawLink backup = links.backup();
+        RawLink proxy = links.proxy();
         long before = (7L << 32) | 1; // a connection of the proxy's first incarnation
-        proxy.sendFrame(new Frame.Request(before, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"1\"],[\"v\"]]]}"));
+        proxy.sendFrame(new Frame.Request(before, 1, 0, put("k,1")));
         ReplicationMessage.Entries put = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
         backup.send(new ReplicationMessage.Ack(1, put.digestAfter(), children.get(0).pid()));
         // its answer is never known delivered: the proxy died before a floor passed it
 
         long after = (8L << 32) | 1; // the restarted proxy's first client
-        proxy.sendFrame(new Frame.Request(after, 1, 0, "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\",\"2\"],[\"v\"]]]}"));
+        proxy.sendFrame(new Frame.Request(after, 1, 0, put("k,2")));
         ReplicationMessage.Entries next = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
         assertThat(next.entries()).extracting(Replicated::change).first()
                 .as("the earlier incarnation's connection is closed first").isEqualTo(new Change.Closed(before));

@@ -68,14 +68,7 @@ class ProxyShutdownPortTest {
             assertThat(primary.register(1, primarySap.sap())).isInstanceOf(Frame.Registered.class);
             client.send("{\"id\":1,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}");
             primary.receiveRequest(); // left unanswered: the proxy answers it as it stops
-            // the primary saves and exits: its link closes (SPEC §4)
-            primarySap.onShutdown(() -> {
-                try {
-                    primary.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            closesItsLinkOnShutdown(primarySap, primary);
 
             try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
                 assertThat(shutdownPort.send("shutdown").readLine()).as("the primary's answer, relayed")
@@ -107,18 +100,23 @@ class ProxyShutdownPortTest {
             assertThat(proxy.terminated()).isNotDone();
 
             primarySap.answerShutdownWith(FakeShutdownSap.SHUTDOWN_ANSWER);
-            primarySap.onShutdown(() -> {
-                try {
-                    primary.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            closesItsLinkOnShutdown(primarySap, primary);
             try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
                 assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo(FakeShutdownSap.SHUTDOWN_ANSWER);
             }
             assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
         }
+    }
+
+    /** The primary saves and exits when told SHUTDOWN: its link closes (SPEC §4). */
+    private static void closesItsLinkOnShutdown(FakeShutdownSap primarySap, FakePrimary primary) {
+        primarySap.onShutdown(() -> {
+            try {
+                primary.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Test
