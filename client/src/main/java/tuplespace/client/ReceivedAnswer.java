@@ -55,7 +55,7 @@ sealed interface ReceivedAnswer {
 
     /**
      * Reads an answer of either mode; of a JSON answer, also its well-formed pairs when {@code withPairs} (straight
-     * into {@link Pair}s as the line is parsed: no element objects and no copy of the list are kept).
+     * into {@link Pair}s as the line is parsed: no element object is kept).
      */
     static ReceivedAnswer read(String text, boolean withPairs) {
         if (text.startsWith("{")) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tuplespace shutdown SHUTDOWN_SAP}: stops the whole service, which saves its state first; if the primary cannot
- * save, nothing stops and the command exits non-zero with the primary's reason (docs/protocol.md "Admin lines").
+ * save, nothing stops and the command exits non-zero with the primary's reason (docs/internals.md "Shutdown SAPs").
  */
 @Command(name = "shutdown", description = "Stop the whole service. The primary saves its file first; if it cannot,"
         + " nothing is stopped and this prints why and exits 1.",
@@ -27,7 +27,7 @@ public final class ShutdownCommand implements Callable<Integer> {
             description = "The proxy's shutdown SAP, host:port.")
     private Sap sap;
 
-    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for the connection and the answer, which comes once the primary has saved"
                     + " its file (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
     private Duration timeout;

@@ -16,7 +16,8 @@ import tuplespace.cli.LineCommandClient;
  */
 final class DemoSupervisor {
 
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** The answer to SHUTDOWN comes once the primary has saved its file (up to 30 s), via the proxy (up to 45 s). */
+    private static final Duration SHUTDOWN_ANSWER_WAIT = Duration.ofSeconds(60);
 
     private final DemoPorts ports;
     private final ChildProcess proxy;
@@ -110,8 +111,16 @@ final class DemoSupervisor {
      */
     boolean stop(Duration timeout) {
         List<ProcessHandle> processes = serviceProcesses();
-        if (!sendShutdown()) {
+        Optional<String> answer = sendShutdown();
+        if (answer.isEmpty()) {
+            say("stopping the processes without SHUTDOWN: the space is not saved.");
             processes.forEach(DemoSupervisor::destroyWithDescendants);
+            return false;
+        }
+        if (!answer.get().startsWith("ok")) {
+            // the primary could not save its file: killing the service now would lose the space
+            say("the service keeps running, so the space is not lost: fix the cause, then run ./tuplespace shutdown "
+                    + ports.sap(ports.proxyShutdownPort()));
             return false;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -129,19 +138,18 @@ final class DemoSupervisor {
         return clean;
     }
 
-    private boolean sendShutdown() {
+    /** SHUTDOWN to the proxy, or to the primary if the proxy is gone: the answer, or empty when neither answered. */
+    private Optional<String> sendShutdown() {
         for (int port : List.of(ports.proxyShutdownPort(), ports.serverShutdownPort())) {
             try {
-                String answer = new LineCommandClient(ports.endpoint(port), COMMAND_TIMEOUT)
-                        .send("SHUTDOWN");
+                String answer = new LineCommandClient(ports.endpoint(port), SHUTDOWN_ANSWER_WAIT).send("SHUTDOWN");
                 say("SHUTDOWN sent to " + ports.sap(port) + ": " + answer);
-                return true;
+                return Optional.of(answer);
             } catch (IOException e) {
                 say("could not send SHUTDOWN: " + e.getMessage());
             }
         }
-        say("stopping the processes without SHUTDOWN: the space is not saved.");
-        return false;
+        return Optional.empty();
     }
 
     /** The proxy, the primary we started, and whichever primary and backup STATUS names now (after failovers). */

@@ -35,10 +35,28 @@ final class NetnsHosts implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
     private String rootVeth;
 
-    private NetnsHosts() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        this.subnet = random.nextInt(1, 250);
-        this.run = Integer.toString(random.nextInt(0x1000, 0x10000), 16);
+    private final Thread cleanUpAtExit = new Thread(this::closeQuietly, "netns-clean-up");
+
+    private NetnsHosts(int subnet) {
+        this.subnet = subnet;
+        this.run = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000), 16);
+    }
+
+    /** A subnet 10.252.S.0/24 that no address or route of this machine uses yet (another test run's, say). */
+    private static int freeSubnet() throws IOException, InterruptedException {
+        for (int tries = 0; tries < 20; tries++) {
+            int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+            String prefix = "10.252." + subnet + ".";
+            if (!output(List.of("ip", "addr")).contains(prefix) && !output(List.of("ip", "route")).contains(prefix)) {
+                return subnet;
+            }
+        }
+        throw new IOException("no free subnet 10.252.S.0/24 found for the test hosts");
+    }
+
+    private static String output(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -49,7 +67,9 @@ final class NetnsHosts implements AutoCloseable {
         String failure = run(List.of("ip", "netns", "list"));
         Assumptions.assumeTrue(failure == null && "root".equals(System.getProperty("user.name")),
                 () -> "skipped: separate hosts need root and ip netns (" + (failure == null ? "not root" : failure) + ")");
-        NetnsHosts made = new NetnsHosts();
+        NetnsHosts made = new NetnsHosts(freeSubnet());
+        // a test JVM killed before close() would leave the namespaces and its veth behind
+        Runtime.getRuntime().addShutdownHook(made.cleanUpAtExit);
         try {
             for (String name : names) {
                 made.addHost(name);
@@ -90,11 +110,30 @@ final class NetnsHosts implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanUpAtExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: this is the hook running
+        }
+        deleteAll();
+    }
+
+    private void closeQuietly() {
+        try {
+            deleteAll();
+        } catch (IOException | InterruptedException e) {
+            System.err.println("could not delete the test hosts " + namespaces + ": " + e);
+        }
+    }
+
+    private void deleteAll() throws IOException, InterruptedException {
         for (String namespace : namespaces) {
             run(List.of("ip", "netns", "del", namespace)); // its veths go with it, the test JVM's peer end too
         }
+        namespaces.clear();
         if (rootVeth != null) {
             run(List.of("ip", "link", "del", rootVeth)); // normally gone already with its peer
+            rootVeth = null;
         }
     }
 
@@ -130,10 +169,11 @@ final class NetnsHosts implements AutoCloseable {
     /** The test JVM (this machine's own namespace) reaches host {@code name}, and only it, at its address. */
     private void linkTestJvm(String name) throws IOException, InterruptedException {
         int i = indexes.get(name);
-        rootVeth = "r" + run;
+        String veth = "r" + run;
         String peer = "R" + run;
         String own = address(CLIENT_SIDE);
-        must("ip", "link", "add", rootVeth, "type", "veth", "peer", "name", peer, "netns", namespace(i));
+        must("ip", "link", "add", veth, "type", "veth", "peer", "name", peer, "netns", namespace(i));
+        rootVeth = veth; // only now is it ours to delete
         must("ip", "addr", "add", own + "/32", "dev", rootVeth);
         must("ip", "link", "set", rootVeth, "up");
         must("ip", "-n", namespace(i), "link", "set", peer, "up");
@@ -163,7 +203,7 @@ final class NetnsHosts implements AutoCloseable {
     }
 
     private String veth(int from, int to) {
-        return "v" + run + from + to;
+        return "v" + run + from + "x" + to;
     }
 
     private String address(int index) {

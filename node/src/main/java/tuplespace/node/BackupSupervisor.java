@@ -56,7 +56,7 @@ final class BackupSupervisor {
     private boolean everFailed;
     private int consecutiveFailures;
     private long restarts;
-    private Duration backoff = FIRST_BACKOFF;
+    private final Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
     private Process child;
     private Channel replication;
     private Channel heartbeat;
@@ -212,7 +212,7 @@ final class BackupSupervisor {
             state = BackupState.LIVE;
             degraded = false;
             consecutiveFailures = 0;
-            backoff = FIRST_BACKOFF;
+            backoff.reset();
             primary.backupLive(ack.index());
             if (everFailed || node.epoch() > 1) {
                 node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + ack.backupPid() + " is live at index "
@@ -279,10 +279,9 @@ final class BackupSupervisor {
         if (!degraded) {
             degraded = true;
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
-                    + consecutiveFailures + " failed restarts; retrying every " + backoff + " or so");
+                    + consecutiveFailures + " failed restarts; retrying every " + backoff.peek() + " or so");
         }
-        node.loop().schedule(this::launch, backoff.toMillis(), TimeUnit.MILLISECONDS);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        node.loop().schedule(this::launch, backoff.take().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SIGKILLs {@code process} and runs {@code then} on the loop once it is gone (or after {@link #KILL_WAIT}). */

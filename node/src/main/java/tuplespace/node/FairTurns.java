@@ -144,7 +144,7 @@ final class FairTurns {
     private long turn;
     private boolean turnScheduled;
     private boolean paused;
-    private boolean held;
+    private boolean frozen;
 
     /**
      * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O (with Netty:
@@ -224,25 +224,25 @@ final class FairTurns {
     }
 
     /**
-     * Turns serve nothing from now until {@link #resume}: frames keep queuing (and reading stops at the pause marks as
+     * Turns serve nothing from now until {@link #thaw}: frames keep queuing (and reading stops at the pause marks as
      * usual). For a moment when nothing may change the state, e.g. while SAVE_FILE is written on SHUTDOWN.
      */
-    void hold() {
-        held = true;
+    void freeze() {
+        frozen = true;
     }
 
-    /** Turns serve again, from where they stopped at {@link #hold}. */
-    void resume() {
-        if (held) {
-            held = false;
+    /** Turns serve again, from where they stopped at {@link #freeze}. */
+    void thaw() {
+        if (frozen) {
+            frozen = false;
             if (!waiting.isEmpty()) {
                 scheduleTurn();
             }
         }
     }
 
-    boolean held() {
-        return held;
+    boolean frozen() {
+        return frozen;
     }
 
     /** Frames waiting for a turn, parked connections' included. */
@@ -290,7 +290,7 @@ final class FairTurns {
     }
 
     private void scheduleTurn() {
-        if (!turnScheduled && !held) {
+        if (!turnScheduled && !frozen) {
             turnScheduled = true;
             nextTurnExecutor.accept(this::runTurn);
         }
@@ -298,8 +298,8 @@ final class FairTurns {
 
     private void runTurn() {
         turnScheduled = false;
-        if (held) {
-            return; // resume schedules the next turn
+        if (frozen) {
+            return; // thaw schedules the next turn
         }
         turn++;
         long started = nanoClock.getAsLong();

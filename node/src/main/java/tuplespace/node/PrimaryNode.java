@@ -40,6 +40,11 @@ final class PrimaryNode {
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
     /**
+     * How long writing SAVE_FILE before stopping may take; past it the save counts as failed and serving resumes (a
+     * disk that does not answer must not freeze the service). Below the proxy's wait for the answer to SHUTDOWN.
+     */
+    static final Duration SAVE_LIMIT = Duration.ofSeconds(30);
+    /**
      * How the proxy's frames are served (DESIGN "Threads"): 256 frames or about 10 ms per event-loop turn, then
      * heartbeats and acknowledgements get their turn; at most 32 frames of one connection per turn, so a request that
      * arrives during a turn is read after at most that many of any one connection's; a connection is served up to
@@ -74,10 +79,14 @@ final class PrimaryNode {
     /** {@code proxy_lost} was told for the current loss of the proxy; cleared when registered again. */
     private boolean proxyLossReported;
     private boolean stopping;
-    /** SAVE_FILE is being written on SHUTDOWN: nothing is served until it is written (then stop) or failed (go on). */
+    /** SAVE_FILE is being written before stopping: nothing is served until it is written (then stop) or failed (go on). */
     private boolean saving;
-    /** The proxy or the backup is gone: a failed save stops the node all the same. */
-    private boolean stopEvenIfUnsaved;
+    /** Why a failed save stops the node all the same (the backup lost under that policy); null: it does not. */
+    private String stopEvenIfUnsaved;
+    /** What a SHUTDOWN is answered once the node is stopping. */
+    private String stoppingAnswer = "ok: shutting down";
+    /** Counts saves: the outcome of one that already counted as failed is ignored. */
+    private long saves;
     private final List<Consumer<String>> shutdownAnswers = new ArrayList<>();
     private final List<LongRequest> heldWhileSaving = new ArrayList<>();
 
@@ -141,11 +150,6 @@ final class PrimaryNode {
 
     void takeoverStep(String what) {
         takeover.ifPresent(timeline -> timeline.step(what));
-    }
-
-    private void startFailed(String what, Throwable cause) {
-        LOG.error("primary cannot bind {}: {}", what, cause.toString());
-        stopWithoutSaving(1);
     }
 
     /** The first backup is live (or could not start in time): now join the proxy (SPEC §3). */
@@ -286,8 +290,8 @@ final class PrimaryNode {
 
     /**
      * A request from a proxy incarnation not seen before: the proxy was restarted (docs/internals.md, "conn"), and the
-     * connections of any earlier one are gone for good: nobody will send their CLOSED. They are closed here, and the
-     * closes replicated, or their answer-table entries would stay forever. A failover keeps the proxy, so a new
+     * connections of any earlier one are gone for good: nobody will send their CLOSED. They are closed here as if it had
+     * come, and the closes replicated, or their answer-table entries would stay forever. A failover keeps the proxy, so a new
      * primary finds the table's connections of the current incarnation and keeps them.
      */
     private void forgetOtherProxies() {
@@ -296,7 +300,8 @@ final class PrimaryNode {
         gone.removeIf(conn -> incarnation(conn) == proxyIncarnation);
         if (!gone.isEmpty()) {
             LOG.info("a new proxy incarnation: forgetting {} connections of an earlier proxy", gone.size());
-            gone.forEach(this::clientClosed);
+            // as if the proxy had sent CLOSED: behind each connection's own frames (a parked one's long request too)
+            gone.forEach(conn -> fromProxy.add(new Frame.Closed(conn)));
         }
     }
 
@@ -384,16 +389,16 @@ final class PrimaryNode {
     // --- stopping ---------------------------------------------------------------------------------------
 
     /**
-     * SHUTDOWN, or the proxy is gone (SPEC §4 as amended): save SAVE_FILE first, then stop the backup and exit 0.
-     * Nothing is served while the file is written (requests queue), so the file holds every update answered before
-     * the process ends. It is written off the loop from a snapshot of the space, so heartbeats and the backup's
-     * acknowledgements go on meanwhile. If it cannot be written nothing stops: serving resumes with both copies and
-     * {@code answered} gets an error line naming the file and the cause; otherwise it gets an {@code ok} line before
-     * the backup is stopped. A SHUTDOWN that arrives while the file is being written shares its outcome.
+     * SHUTDOWN (SPEC §4): save SAVE_FILE first, then stop the backup and exit 0. Nothing is served while the file is
+     * written (requests queue: {@link FairTurns#freeze}), so the file holds every update answered before the process
+     * ends. It is written off the loop from a snapshot of the space, so heartbeats and the backup's acknowledgements go
+     * on meanwhile. If it cannot be written, or not within {@link #SAVE_LIMIT}, nothing stops: serving resumes with both
+     * copies and {@code answered} gets an error line naming the file and the cause; otherwise it gets an {@code ok} line
+     * before the backup is stopped. A SHUTDOWN that arrives while the file is being written shares its outcome.
      */
     void shutdown(String reason, Consumer<String> answered) {
         if (stopping) {
-            answered.accept("ok: shutting down");
+            answered.accept(stoppingAnswer);
             return;
         }
         shutdownAnswers.add(answered);
@@ -401,14 +406,14 @@ final class PrimaryNode {
     }
 
     /**
-     * The proxy is gone, or the backup under {@code --on-backup-loss shutdown}: like {@link #shutdown}, save first, but
-     * stop even if SAVE_FILE cannot be written (exit 1): there is nobody left to serve.
+     * The backup is lost under {@code --on-backup-loss shutdown}: like {@link #shutdown}, save first, but stop even if
+     * SAVE_FILE cannot be written (exit 1): that is the policy the operator chose.
      */
     private void stop(String reason) {
         if (stopping) {
             return;
         }
-        stopEvenIfUnsaved = true;
+        stopEvenIfUnsaved = reason;
         save(reason);
     }
 
@@ -417,71 +422,88 @@ final class PrimaryNode {
             return;
         }
         saving = true;
-        fromProxy.hold();
+        long thisSave = ++saves;
+        fromProxy.freeze();
         flushEntries();
         LOG.info("stopping ({}): saving first", reason);
         SpaceSnapshot space = state.space().snapshot();
         Optional<Path> file = config.saveFile();
         if (file.isEmpty()) {
-            saved(reason, "no SAVE_FILE to write");
+            saved(thisSave, reason, "no SAVE_FILE to write");
             return;
         }
         Thread writer = new Thread(() -> {
+            Runnable outcome;
             try {
                 node.persistence().save(file.get(), space);
-                node.loop().execute(() -> saved(reason, "saved " + space.size() + " pairs to " + file.get()));
-            } catch (IOException | RuntimeException e) {
-                node.loop().execute(() -> saveFailed(file.get(), e));
+                outcome = () -> saved(thisSave, reason, "saved " + space.size() + " pairs to " + file.get());
+            } catch (Throwable e) { // an Error too: serving must never stay frozen
+                outcome = () -> saveFailed(thisSave, file.get(), e.getMessage() == null ? e.toString() : e.getMessage());
             }
+            node.loop().execute(outcome);
         }, "save-file");
         writer.setDaemon(true);
         writer.start();
+        node.loop().schedule(() -> saveFailed(thisSave, file.get(), "not written within " + SAVE_LIMIT.toSeconds()
+                + " s (the disk does not answer?)"), SAVE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SAVE_FILE holds the space: now stop the backup, let the last answers out and exit 0. */
-    private void saved(String reason, String what) {
+    private void saved(long save, String reason, String what) {
+        if (save != saves || !saving) {
+            return; // it already counted as failed (too late), or the node stopped without saving meanwhile
+        }
         saving = false;
-        stopping = true;
         LOG.info("{}; stopping the backup", what);
-        answerShutdown("ok: " + what + "; shutting down");
-        node.changeRole(NodeRole.STOPPING);
         node.notifyOperator(OperatorEvent.SHUTDOWN, reason + "; " + what);
-        heldWhileSaving.forEach(LongRequest::abandon);
-        heldWhileSaving.clear();
-        backup.stop(() -> {
-            // Every update is in SAVE_FILE now: answers still held for the backup's acknowledgement may leave (those it
-            // acknowledged while stopping left already). Dropping them would answer saved updates `unavailable`.
-            release.stopHolding();
-            proxy.flush();
-            closeLinks();
-            node.exit(0);
-        });
+        stopAndExit(0, "ok: " + what + "; shutting down", "ok: shutting down");
     }
 
-    /** SAVE_FILE could not be written: nothing stops, serving goes on with both copies. */
-    private void saveFailed(Path file, Exception cause) {
-        saving = false;
-        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + file + ": " + why
-                + "; not stopping: the service keeps serving with both copies");
-        if (stopEvenIfUnsaved) {
-            answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why + "; stopping anyway");
-            stopping = true;
-            node.changeRole(NodeRole.STOPPING);
-            heldWhileSaving.forEach(LongRequest::abandon);
-            heldWhileSaving.clear();
-            backup.stop(() -> {
-                closeLinks();
-                node.exit(1);
-            });
+    /** SAVE_FILE could not be written: nothing stops, serving goes on with both copies (unless the policy says stop). */
+    private void saveFailed(long save, Path file, String why) {
+        if (save != saves || !saving) {
             return;
         }
+        saving = false;
+        if (stopEvenIfUnsaved != null) {
+            node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + file + ": " + why + "; stopping all the same ("
+                    + stopEvenIfUnsaved + ")");
+            String error = "error: cannot save SAVE_FILE " + file + ": " + why + "; the primary stops all the same ("
+                    + stopEvenIfUnsaved + ")";
+            stopAndExit(1, error, error);
+            return;
+        }
+        node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + file + ": " + why
+                + "; not stopping: the service keeps serving with both copies");
         answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why
                 + "; nothing was stopped, the service keeps serving (free space or fix the file, then SHUTDOWN again)");
-        fromProxy.resume();
+        fromProxy.thaw();
         List<LongRequest> held = new ArrayList<>(heldWhileSaving);
         heldWhileSaving.clear();
         held.forEach(this::longRequestDone);
+    }
+
+    /**
+     * Stops: answers the SHUTDOWNs waiting with {@code answer} (and later ones with {@code laterAnswer}), stops the
+     * backup, then the links, and exits with {@code status}. After a save (status 0) the answers still held for the
+     * backup's acknowledgement leave first: every update is in SAVE_FILE, and dropping them would answer saved updates
+     * {@code unavailable}.
+     */
+    private void stopAndExit(int status, String answer, String laterAnswer) {
+        stopping = true;
+        stoppingAnswer = laterAnswer;
+        answerShutdown(answer);
+        node.changeRole(NodeRole.STOPPING);
+        heldWhileSaving.forEach(LongRequest::abandon);
+        heldWhileSaving.clear();
+        backup.stop(() -> {
+            if (status == 0) {
+                release.stopHolding();
+                proxy.flush();
+            }
+            closeLinks();
+            node.exit(status);
+        });
     }
 
     private void answerShutdown(String line) {
@@ -492,9 +514,16 @@ final class PrimaryNode {
 
     /** The proxy refused us (stale epoch): exit at once, write nothing (DESIGN "Failover"). */
     void onStaleEpoch(long currentEpoch) {
-        node.notifyOperator(OperatorEvent.STALE_EPOCH, "the proxy has seen epoch " + currentEpoch
-                + "; this primary (epoch " + node.epoch() + ") stops without saving");
-        stopWithoutSaving(1);
+        String why = "the proxy has seen epoch " + currentEpoch + "; this primary (epoch " + node.epoch()
+                + ") stops without saving";
+        node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
+        saving = false; // a save under way is abandoned: another primary owns the space
+        stopping = true;
+        stoppingAnswer = "error: " + why;
+        answerShutdown(stoppingAnswer);
+        backup.abandon();
+        closeLinks();
+        node.exit(1);
     }
 
     /**
@@ -519,19 +548,17 @@ final class PrimaryNode {
             return true;
         }
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
-        stopping = true;
-        backup.stop(() -> {
-            closeLinks();
-            node.exit(1);
-        });
+        stopAndExit(1, "error: " + why, "error: " + why);
         return false;
     }
 
-    private void stopWithoutSaving(int status) {
+    private void startFailed(String what, Throwable cause) {
+        LOG.error("primary cannot bind {}: {}", what, cause.toString());
         stopping = true;
+        stoppingAnswer = "error: the primary could not start: " + what;
         backup.abandon();
         closeLinks();
-        node.exit(status);
+        node.exit(1);
     }
 
     private void closeLinks() {

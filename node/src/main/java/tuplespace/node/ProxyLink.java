@@ -41,6 +41,7 @@ final class ProxyLink {
     static final Duration MAX_ROUND_PAUSE = Duration.ofSeconds(2);
     /** How long one such round tries (connecting again every few ms, then waiting for REGISTERED). */
     static final Duration ROUND = Duration.ofSeconds(1);
+    private static final String NOT_REGISTERED = "could not be reached or did not accept the registration";
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -55,8 +56,8 @@ final class ProxyLink {
     private long attempt;
     private long attemptDeadlineNanos;
     private Duration attemptLimit;
-    /** The pause before the next round of registering once the proxy counts as unreachable; reset on REGISTERED. */
-    private Duration roundPause = FIRST_ROUND_PAUSE;
+    /** The pauses between rounds of registering once the proxy counts as unreachable; reset on REGISTERED. */
+    private final Backoff roundPauses = new Backoff(FIRST_ROUND_PAUSE, MAX_ROUND_PAUSE);
 
     ProxyLink(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -71,11 +72,14 @@ final class ProxyLink {
     /** The first registration. */
     void connect() {
         started = true;
-        registerWithin(config.primaryRegisterTimeout(), "could not be reached or did not accept the registration");
+        registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED);
     }
 
-    /** Connects and registers, retrying until {@code limit} from now; then the proxy counts as unreachable. */
-    private void registerWithin(Duration limit, String failure) {
+    /**
+     * Connects and registers within {@code limit} from now, connecting again and again meanwhile if
+     * {@code retryConnecting} (else once); then the proxy counts as unreachable.
+     */
+    private void registerWithin(Duration limit, boolean retryConnecting, String failure) {
         long thisAttempt = ++attempt;
         if (channel != null && !linkRegistered) {
             // a link of an earlier round that was never answered (a hung proxy): this round makes its own
@@ -84,7 +88,7 @@ final class ProxyLink {
             unanswered.close();
         }
         linkRegistered = false;
-        attemptDeadlineNanos = NodeNetwork.deadline(limit);
+        attemptDeadlineNanos = retryConnecting ? NodeNetwork.deadline(limit) : System.nanoTime();
         attemptLimit = limit;
         connectOnce(thisAttempt);
         node.loop().schedule(() -> {
@@ -98,7 +102,7 @@ final class ProxyLink {
     private void connectOnce(long thisAttempt) {
         new NodeNetwork(node.loop()).connect(config.proxySap(), initializer(), attemptDeadlineNanos,
                 () -> thisAttempt == attempt && wanted(),
-                this::onConnected,
+                connected -> onConnected(thisAttempt, connected),
                 cause -> unreachable(thisAttempt, "could not connect to the proxy at PROXY_SAP "
                         + NodeNetwork.describe(config.proxySap()) + " within " + attemptLimit
                         + ": " + cause));
@@ -117,23 +121,30 @@ final class ProxyLink {
         }
     }
 
-    /** Another round of registering after a pause; the pause doubles each round up to {@link #MAX_ROUND_PAUSE}. */
+    /**
+     * Another round of registering after a pause that doubles each round up to {@link #MAX_ROUND_PAUSE}: one connection
+     * attempt, then up to {@link #ROUND} for REGISTERED.
+     */
     private void nextRound() {
         long thisAttempt = attempt;
-        Duration pause = roundPause;
-        roundPause = roundPause.multipliedBy(2).compareTo(MAX_ROUND_PAUSE) > 0 ? MAX_ROUND_PAUSE : roundPause.multipliedBy(2);
+        Duration pause = roundPauses.take();
         LOG.debug("registering with the proxy again in {}", pause);
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && wanted()) {
-                registerWithin(ROUND, "could not be reached or did not accept the registration");
+                registerWithin(ROUND, false, NOT_REGISTERED);
             }
         }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void onConnected(Channel connected) {
-        if (!wanted()) {
-            connected.close();
+    private void onConnected(long thisAttempt, Channel connected) {
+        if (thisAttempt != attempt || !wanted()) {
+            connected.close(); // a connect of an earlier round that succeeded late
             return;
+        }
+        if (channel != null && channel != connected && !linkRegistered) {
+            Channel unanswered = channel; // this round's earlier link, never answered
+            channel = null;
+            unanswered.close();
         }
         channel = connected;
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), NodeNetwork.sapOf(config.shutdownSap()),
@@ -148,7 +159,7 @@ final class ProxyLink {
             return;
         }
         linkRegistered = true;
-        roundPause = FIRST_ROUND_PAUSE;
+        roundPauses.reset();
         attempt++; // the registration timer of this attempt has nothing left to do
         primary.onRegistered(proxyPid);
     }
@@ -163,8 +174,7 @@ final class ProxyLink {
             LOG.warn("the proxy link was lost; registering again as epoch {} pid {} for up to {}", node.epoch(),
                     primary.pid(), config.primaryRegisterTimeout());
             primary.onProxyLinkLost();
-            registerWithin(config.primaryRegisterTimeout(), "could not be reached or did not accept the registration again after the link"
-                    + " was lost");
+            registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again after the link was lost");
             return;
         }
         long thisAttempt = attempt;
@@ -239,6 +249,9 @@ final class ProxyLink {
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, Frame frame) {
+            if (context.channel() != channel) {
+                return; // a link replaced or given up on: whatever it still carries is stale
+            }
             if (frame instanceof Frame.Request request) {
                 primary.onRequest(request);
             } else if (frame instanceof Frame.Closed closed) {

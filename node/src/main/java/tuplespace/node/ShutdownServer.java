@@ -57,7 +57,11 @@ final class ShutdownServer {
                 context.writeAndFlush(primary.status().toJsonLine());
             } else if (command.equals("SHUTDOWN")) {
                 LOG.info("SHUTDOWN received on the shutdown SAP");
-                // answered once SAVE_FILE is written (ok, then the node stops) or could not be (error, it serves on)
+                // answered once SAVE_FILE is written (ok, then the node stops) or could not be (error, it serves on):
+                // the connection stays quiet meanwhile, for up to PrimaryNode.SAVE_LIMIT
+                if (context.pipeline().get(ReadTimeoutHandler.class) != null) {
+                    context.pipeline().remove(ReadTimeoutHandler.class);
+                }
                 primary.shutdown("SHUTDOWN command", answer ->
                         context.writeAndFlush(answer + "\n").addListener(ChannelFutureListener.CLOSE));
             } else {

@@ -104,20 +104,20 @@ class FairTurnsTest {
     }
 
     @Test
-    void whileHeldNothingIsServedAndFramesKeepQueuingThenServingGoesOnInOrder() {
+    void whileFrozenNothingIsServedAndFramesKeepQueuingThenServingGoesOnInOrder() {
         FairTurns fair = turns(100, 100, 1000, 500);
         add(fair, A, 2);
-        fair.hold();
+        fair.freeze();
         runAllTurns();
         fair.add(request(B, 1));
         runAllTurns();
         assertThat(events).containsExactly("|");
         assertThat(fair.queued()).isEqualTo(3);
 
-        fair.resume();
+        fair.thaw();
         runAllTurns();
         assertThat(events).containsExactly("|", "A1", "B1", "A2", "|");
-        assertThat(fair.held()).isFalse();
+        assertThat(fair.frozen()).isFalse();
     }
 
     @Test

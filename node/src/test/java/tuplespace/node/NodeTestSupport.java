@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import tuplespace.codec.frame.Frame;
@@ -174,11 +176,16 @@ final class NodeTestSupport {
         }
     }
 
-    /** Saves nothing to disk: counts the saves, and fails them while {@link #failing} says why. */
+    /**
+     * Saves nothing to disk: counts the saves, fails them while {@link #failing} says why, and holds each one at
+     * {@link #gate} while one is set ({@link #entered} counts down when a save starts).
+     */
     static final class MemoryPersistence implements SpacePersistence {
         volatile int saves;
         volatile int savedPairs = -1;
         volatile String failing;
+        volatile CountDownLatch gate;
+        final CountDownLatch entered = new CountDownLatch(1);
 
         @Override
         public TupleSpace load(Path file) {
@@ -187,6 +194,16 @@ final class NodeTestSupport {
 
         @Override
         public void save(Path file, SpaceSnapshot space) throws IOException {
+            entered.countDown();
+            CountDownLatch held = gate;
+            try {
+                if (held != null && !held.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("the test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted at the gate", e);
+            }
             String why = failing;
             if (why != null) {
                 throw new IOException(why);
@@ -321,6 +338,28 @@ final class NodeTestSupport {
             byte[] payload = new byte[length];
             in.readFully(payload);
             return FrameCodec.decode(Unpooled.wrappedBuffer(payload));
+        }
+
+        /** The next proxy⇄primary frame that is not a PING; null at the end of the stream. */
+        Frame readSkippingPings() throws IOException {
+            Frame frame;
+            do {
+                frame = readFrame();
+            } while (frame instanceof Frame.Ping);
+            return frame;
+        }
+
+        /** Every frame until the peer closes the link (a reset counts as closed). */
+        List<Frame> framesUntilClosed() throws IOException {
+            List<Frame> frames = new java.util.ArrayList<>();
+            try {
+                for (Frame frame = readFrame(); frame != null; frame = readFrame()) {
+                    frames.add(frame);
+                }
+            } catch (java.net.SocketException reset) {
+                // closed as well
+            }
+            return frames;
         }
 
         OutputStream rawOutput() {

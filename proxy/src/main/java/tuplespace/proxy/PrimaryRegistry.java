@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
 /**
@@ -38,6 +39,8 @@ final class PrimaryRegistry {
     private final ClientSessions sessions;
     private final ArrayDeque<Long> closedBacklog = new ArrayDeque<>();
     private volatile PrimaryLink current;
+    /** The shutdown SAP of the primary registered last, kept when its link goes. */
+    private volatile Sap lastShutdownSap;
     private volatile long highestEpoch = -1;
     private long highestEpochPid = -1; // control loop only
     private boolean stopping;
@@ -51,6 +54,14 @@ final class PrimaryRegistry {
     /** The registered primary, or null while there is none. Any thread. */
     PrimaryLink current() {
         return current;
+    }
+
+    /**
+     * The shutdown SAP of the primary registered last, even when its link is gone (it keeps its space and may still
+     * be there), if one ever registered. Any thread.
+     */
+    Optional<Sap> lastShutdownSap() {
+        return Optional.ofNullable(lastShutdownSap);
     }
 
     /** The highest epoch any primary registered with, if one did. Any thread. */
@@ -92,6 +103,7 @@ final class PrimaryRegistry {
         link.send(new Frame.Registered(proxyPid));
         tellClosedBacklog(link);
         current = link;
+        lastShutdownSap = link.shutdownSap();
         if (older != null) {
             LOG.info("{} dropping older {} for {}", self, older, link);
             older.channel().close();

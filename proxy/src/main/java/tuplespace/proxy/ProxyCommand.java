@@ -64,9 +64,9 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private String networkTimeout;
 
-    @Option(names = "--shutdown-wait", paramLabel = "DURATION", defaultValue = "10s",
-            description = "how long SHUTDOWN waits for the primary to save its file, and then to stop"
-                    + " (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shutdown-wait", paramLabel = "DURATION", defaultValue = "45s",
+            description = "how long SHUTDOWN waits for the primary's answer (it saves its file first, for up to 30 s)"
+                    + " and then for it to stop (default: ${DEFAULT-VALUE})")
     private String shutdownWait;
 
     @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "257MiB",

@@ -17,7 +17,8 @@ import tuplespace.codec.frame.FrameCodec;
  *     decides that a primary is hung (about 1 s), and a primary whose link the proxy closes stops the service
  * @param networkTimeout bound on connecting to and hearing from the primary's shutdown SAP, on a new primary link's
  *     REGISTER, and on an idle shutdown-port connection
- * @param shutdownWait how long SHUTDOWN waits for the primary to close its link before the proxy stops anyway
+ * @param shutdownWait how long SHUTDOWN waits for the primary's answer (it saves its file first, for up to 30 s), and
+ *     then for it to close its link before the proxy stops anyway
  * @param maxFrameBytes largest frame taken from the primary; a longer one is skipped and its request answered an error
  * @param ioThreads event loops for clients; the first also serves the primary link
  * @param clientBufferBytes per client, about how many bytes of answers waiting for its socket, of answers still to
@@ -83,7 +84,7 @@ public record ProxyConfig(
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(10), DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
                 1, DEFAULT_CLIENT_BUFFER_BYTES);
     }
 

@@ -13,10 +13,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -114,12 +116,14 @@ public final class ProxyServer implements AutoCloseable {
      * SHUTDOWN (SPEC §4): relay it to the primary's shutdown SAP; the primary saves SAVE_FILE first. Completes with the
      * line to answer: the primary's. Only when the primary answers {@code ok} (saved, now stopping) does the proxy stop,
      * once the primary has closed its link (bounded); an {@code error} from the primary (it could not save) or no answer
-     * at all leaves everything serving, so the space is never lost to a SHUTDOWN. With no primary registered the proxy
-     * stops alone. Any thread; a SHUTDOWN while one is under way is answered that it is.
+     * at all leaves everything serving, so the space is never lost to a SHUTDOWN. With no primary registered now, the
+     * one registered last is told (it keeps its space while it has no proxy, and stops with it); the proxy stops alone
+     * only when there is none, or nothing listens at its shutdown SAP any more. Any thread; a SHUTDOWN while one is
+     * under way is answered that it is.
      */
     public Future<String> requestShutdown() {
         Promise<String> answer = controlLoop.newPromise();
-        onControlLoop(() -> {
+        boolean queued = onControlLoop(() -> {
             if (stopping) {
                 answer.trySuccess("ok: shutting down");
                 return;
@@ -129,36 +133,44 @@ public final class ProxyServer implements AutoCloseable {
                 return;
             }
             PrimaryLink link = context.registry().current();
-            if (link == null) {
-                LOG.warn("{} SHUTDOWN with no primary registered: stopping the proxy alone", context.self());
-                stopping = true;
-                context.registry().stopAcceptingRegistrations();
-                answer.trySuccess("ok: shutting down (no primary registered)");
-                stopNow();
+            Optional<Sap> lastPrimary = context.registry().lastShutdownSap();
+            if (link == null && lastPrimary.isEmpty()) {
+                LOG.warn("{} SHUTDOWN with no primary ever registered: stopping the proxy alone", context.self());
+                stopAlone(answer, "ok: shutting down (no primary registered)");
                 return;
             }
-            relayShutdown(link, answer);
+            relayShutdown(link, link == null ? lastPrimary.get() : link.shutdownSap(), answer);
         });
+        if (!queued) {
+            answer.trySuccess("ok: shutting down");
+        }
         return answer;
     }
 
     /** Stops at once without telling the primary (which keeps its space and waits for a proxy, SPEC §4). */
     public void stop() {
-        onControlLoop(() -> {
-            stopping = true;
-            context.registry().stopAcceptingRegistrations();
-            stopNow();
-        });
+        onControlLoop(() -> stopAlone(null, null));
     }
 
-    private void onControlLoop(Runnable task) {
+    private void stopAlone(Promise<String> answer, String line) {
+        stopping = true;
+        context.registry().stopAcceptingRegistrations();
+        if (answer != null) {
+            answer.trySuccess(line);
+        }
+        stopNow();
+    }
+
+    /** Runs {@code task} on the control loop; false when the proxy has stopped already (the task will not run). */
+    private boolean onControlLoop(Runnable task) {
         if (context.controlLoop().isShuttingDown()) {
-            return; // already stopping or stopped
+            return false;
         }
         try {
             context.controlLoop().execute(task);
+            return true;
         } catch (RejectedExecutionException alreadyStopped) {
-            // the loop ended between the check and the call: the proxy is stopped, which is what was asked
+            return false; // the loop ended between the check and the call
         }
     }
 
@@ -202,37 +214,52 @@ public final class ProxyServer implements AutoCloseable {
         return bound.channel();
     }
 
-    private void relayShutdown(PrimaryLink link, Promise<String> answer) {
-        LOG.info("{} relaying SHUTDOWN to {}", context.self(), link);
+    /**
+     * Relays SHUTDOWN to {@code sap}, the shutdown SAP of {@code link}'s primary, or (link null) of the primary
+     * registered last, which has no link now.
+     */
+    private void relayShutdown(PrimaryLink link, Sap sap, Promise<String> answer) {
+        LOG.info("{} relaying SHUTDOWN to the primary's shutdown SAP {}{}", context.self(), sap,
+                link == null ? " (no primary registered now: the one registered last)" : "");
         shutdownRelayed = true;
-        primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.SHUTDOWN.name(), config.shutdownWait())
-                .addListener(relayed -> {
-                    shutdownRelayed = false;
-                    if (!relayed.isSuccess()) {
-                        LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), link,
-                                relayed.cause().toString());
-                        answer.trySuccess("error: the primary did not confirm SHUTDOWN (" + relayed.cause()
-                                + "); nothing was stopped, try again");
-                        return;
-                    }
-                    String line = (String) relayed.getNow();
-                    LOG.info("{} primary answered SHUTDOWN: {}", context.self(), line);
-                    answer.trySuccess(line);
-                    if (!line.startsWith("ok")) {
-                        return; // the primary could not save: it serves on, and so do we
-                    }
-                    stopping = true;
-                    context.registry().stopAcceptingRegistrations();
-                    // the primary has saved and stops the backup; it closes its link when it exits
-                    link.channel().closeFuture().addListener(closed -> stopNow());
-                    context.controlLoop().schedule(() -> {
-                        if (link.channel().isOpen()) {
-                            LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
-                                    config.shutdownWait());
-                        }
-                        stopNow();
-                    }, config.shutdownWait().toNanos(), TimeUnit.NANOSECONDS);
-                });
+        primaryShutdownSap.send(sap, ShutdownPortCommand.SHUTDOWN.name(), config.shutdownWait()).addListener(relayed -> {
+            shutdownRelayed = false;
+            if (!relayed.isSuccess()) {
+                Throwable cause = relayed.cause();
+                if (link == null && cause instanceof ConnectException) {
+                    LOG.warn("{} SHUTDOWN: nothing listens at {} any more: stopping the proxy alone", context.self(), sap);
+                    stopAlone(answer, "ok: shutting down (no primary registered; the last one, at " + sap + ", is gone)");
+                    return;
+                }
+                LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap, cause.toString());
+                answer.trySuccess("error: the primary at " + sap + " did not answer SHUTDOWN within "
+                        + config.shutdownWait().toSeconds() + " s (" + cause + "); the proxy was not stopped: see"
+                        + " STATUS, and try again");
+                return;
+            }
+            String line = (String) relayed.getNow();
+            LOG.info("{} primary answered SHUTDOWN: {}", context.self(), line);
+            if (!line.startsWith("ok")) {
+                answer.trySuccess(line); // the primary could not save: it serves on, and so do we
+                return;
+            }
+            stopping = true;
+            context.registry().stopAcceptingRegistrations();
+            answer.trySuccess(line);
+            if (link == null) {
+                stopNow();
+                return;
+            }
+            // the primary has saved and stops the backup; it closes its link when it exits
+            link.channel().closeFuture().addListener(closed -> stopNow());
+            context.controlLoop().schedule(() -> {
+                if (link.channel().isOpen()) {
+                    LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
+                            config.shutdownWait());
+                }
+                stopNow();
+            }, config.shutdownWait().toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     /** Closes listeners, answers held requests {@code unavailable}, closes every connection, ends the loops. */
