@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -112,8 +113,8 @@ public final class BenchMain implements Callable<Integer> {
         public Integer call() {
             InetSocketAddress sap = parseAddress(address);
             LoadOptions options = new LoadOptions(connections, pipeline, mix, keys, valueSize, warmup, duration);
-            Target target = system == Kind.REDIS ? new RedisTarget(sap.getHostString(), sap.getPort(), waitReplica)
-                    : new TupleSpaceTarget("tuplespace", sap);
+            Target target = system == Kind.REDIS ? new RedisTarget(sap.getHostString(), sap.getPort(), waitReplica, Map::of)
+                    : new TupleSpaceTarget("tuplespace", sap, Map::of);
             LoadResult result = LoadGenerator.run(target, options, "l" + Long.toString(System.currentTimeMillis(), 36), !noPreload);
             System.out.printf(Locale.ROOT, "%s: %s ops/s, p50 %s us, p99 %s us, p99.9 %s us, errors %d%s%n", target.name(),
                     Figures.count(result.opsPerSecond()), Figures.count(result.latency().p50Micros()),
