@@ -139,7 +139,7 @@ final class ExactlyOnceRequests {
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
                 // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time descheduled.
-                () -> evaluator.evaluate(request.line(), state.space(),
+                () -> evaluator.evaluate(request.lineText(), state.space(),
                         matchClock.budget(bounds.matchBudget(), bounds.requestCpuLimit())));
         if (bounds != limits && limits.mayFinishBeyondTheLoop(evaluation.cutOff())) {
             tooBig.accept(request); // a cut-off changes nothing: it is as if the loop had not tried
@@ -169,8 +169,9 @@ final class ExactlyOnceRequests {
         try {
             return evaluation.get();
         } catch (RuntimeException | StackOverflowError failure) {
-            String line = request.line().length() <= LOGGED_LINE_CHARS ? request.line()
-                    : request.line().substring(0, LOGGED_LINE_CHARS) + "... (" + request.line().length() + " chars)";
+            String text = request.lineText();
+            String line = text.length() <= LOGGED_LINE_CHARS ? text
+                    : text.substring(0, LOGGED_LINE_CHARS) + "... (" + text.length() + " chars)";
             if (state.space().digest() != digestBefore || state.space().size() != sizeBefore) {
                 throw new ReplicationInvariantException("evaluating conn " + Long.toHexString(request.conn()) + " seq "
                         + request.seq() + " failed half-way (" + failure + ") and changed the space with no effect to"
@@ -179,7 +180,7 @@ final class ExactlyOnceRequests {
             LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
                     Long.toHexString(request.conn()), request.seq(), line, failure);
             // Remembered like an update's answer (update = true): a resend after a failover gets the same error.
-            return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+            return new RequestEvaluator.Evaluation(Answers.error(text, Status.UNAVAILABLE,
                     "internal error: expected to evaluate the request, found " + failure.getClass().getSimpleName()
                             + "; nothing was changed; the server log has the details"), Effect.NONE, true);
         }
@@ -199,7 +200,7 @@ final class ExactlyOnceRequests {
                 Long.toHexString(request.conn()), request.seq(), bytes, maxAnswerBytes);
         String carriedOut = evaluation.update() ? "the update was applied, but its answer cannot be sent"
                 : "nothing was changed";
-        return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+        return new RequestEvaluator.Evaluation(Answers.error(request.lineText(), Status.UNAVAILABLE,
                 "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found " + bytes
                         + " bytes; " + carriedOut + "; narrow the patterns"), evaluation.effect(), evaluation.update());
     }

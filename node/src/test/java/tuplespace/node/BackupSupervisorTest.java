@@ -162,7 +162,7 @@ class BackupSupervisorTest {
             answer = proxy.readFrame();
         }
         assertThat(answer).as("the saved update is answered before the link closes").isInstanceOf(Frame.Answer.class);
-        assertThat(((Frame.Answer) answer).answer()).contains("\"status\":\"ok\"");
+        assertThat(((Frame.Answer) answer).answerText()).contains("\"status\":\"ok\"");
         assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
         assertThat(persistence.saves).isEqualTo(1);
     }

@@ -70,7 +70,7 @@ class ProxyLinkLossTest {
             Frame.Register first = (Frame.Register) register.frame();
             proxy.send(register.link(), new Frame.Registered(1));
             proxy.send(register.link(), new Frame.Request(7, 1, 0, PUT));
-            String answer = ((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer();
+            String answer = ((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText();
             assertThat(answer).isEqualTo("{\"id\":1,\"status\":\"ok\",\"pairs\":[]}\n");
 
             register.link().close().syncUninterruptibly(); // a transient loss, not a failed proxy
@@ -81,9 +81,9 @@ class ProxyLinkLossTest {
             assertThat(second.pid()).isEqualTo(first.pid());
             proxy.send(again.link(), new Frame.Registered(1));
             proxy.send(again.link(), new Frame.Request(7, 1, 0, PUT)); // resent: its answer never arrived
-            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer()).isEqualTo(answer);
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText()).isEqualTo(answer);
             proxy.send(again.link(), new Frame.Request(7, 2, 1, "GET .* .*"));
-            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer()).startsWith("ok 1 pair");
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText()).startsWith("ok 1 pair");
             assertThat(node.exitFuture()).isNotDone();
 
             proxy.stopListening();
