@@ -78,7 +78,9 @@ final class ExactlyOnceRequests {
     private final long maxAnswerBytes;
     /**
      * Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only:
-     * at most {@link Frame.Request#MAX_IN_FLIGHT} per connection (see the class comment).
+     * at most {@link Frame.Request#MAX_IN_FLIGHT} per connection (see the class comment). A connection's queue stays
+     * while the connection does, empty or not: a client of one GET at a time would otherwise add and remove a map
+     * entry and a queue with every GET.
      */
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
@@ -250,15 +252,12 @@ final class ExactlyOnceRequests {
         while (!reads.isEmpty() && reads.peekFirst().seq() <= floor) {
             reads.pollFirst();
         }
-        if (reads.isEmpty()) {
-            undeliveredReads.remove(conn);
-        }
     }
 
     /** The update {@code request} comes next: its connection's undelivered read answers become table entries first. */
     private List<Change.Applied> rememberUndeliveredReads(Frame.Request request) {
-        ArrayDeque<ReadAnswer> reads = undeliveredReads.remove(request.conn());
-        if (reads == null) {
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.get(request.conn());
+        if (reads == null || reads.isEmpty()) {
             return List.of();
         }
         List<Change.Applied> changes = new ArrayList<>(reads.size());
@@ -270,6 +269,7 @@ final class ExactlyOnceRequests {
                 changes.add(remembered);
             }
         }
+        reads.clear();
         return changes;
     }
 }
