@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -69,7 +70,7 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    @Command(name = "load", mixinStandardHelpOptions = true, description = "Runs one load against a running tuplespace proxy or Redis server.")
+    @Command(name = "load", mixinStandardHelpOptions = true, description = "Runs one load against a running tuplespace proxy (JSON lines) or Redis server (RESP) from raw sockets.")
     static final class LoadCommand implements Callable<Integer> {
 
         enum Kind { TUPLESPACE, REDIS }
@@ -102,7 +103,7 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class, description = "unmeasured time first (default: ${DEFAULT-VALUE})")
         Duration warmup;
 
-        @Option(names = "--wait-replica", description = "redis: WAIT 1 0 after each write")
+        @Option(names = "--wait-replica", description = "redis: end each batch of writes with WAIT 1 0 in the same pipeline")
         boolean waitReplica;
 
         @Option(names = "--no-preload", description = "do not preload the keys")
@@ -112,13 +113,14 @@ public final class BenchMain implements Callable<Integer> {
         public Integer call() {
             InetSocketAddress sap = parseAddress(address);
             LoadOptions options = new LoadOptions(connections, pipeline, mix, keys, valueSize, warmup, duration);
-            Target target = system == Kind.REDIS ? new RedisTarget(sap.getHostString(), sap.getPort(), waitReplica)
-                    : new TupleSpaceTarget("tuplespace", sap);
+            Target target = system == Kind.REDIS ? new RedisTarget(sap.getHostString(), sap.getPort(), waitReplica, Map::of)
+                    : new TupleSpaceTarget("tuplespace", sap, Map::of);
             LoadResult result = LoadGenerator.run(target, options, "l" + Long.toString(System.currentTimeMillis(), 36), !noPreload);
-            System.out.printf(Locale.ROOT, "%s: %s ops/s, p50 %s us, p99 %s us, p99.9 %s us, errors %d%s%n", target.name(),
-                    Figures.count(result.opsPerSecond()), Figures.count(result.latency().p50Micros()),
+            System.out.printf(Locale.ROOT, "%s: %s ops/s, p50 %s us, p99 %s us, p99.9 %s us, errors %d%s; load generator CPU %s us/op%n",
+                    target.name(), Figures.count(result.opsPerSecond()), Figures.count(result.latency().p50Micros()),
                     Figures.count(result.latency().p99Micros()), Figures.count(result.latency().p999Micros()), result.errors(),
-                    result.firstError() == null ? "" : " (" + result.firstError() + ")");
+                    result.firstError() == null ? "" : " (" + result.firstError() + ")",
+                    Figures.count(result.cpuMicrosPerOperation().getOrDefault(LoadResult.LOAD_GENERATOR, Double.NaN)));
             return result.errors() == 0 ? 0 : 1;
         }
     }

@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.bench.failover.FailoverBenchmark;
@@ -122,14 +125,17 @@ public final class Suite {
             RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(redisData.resolve("throughput")));
             int masterPort = FreePorts.next();
             int replicaPort = FreePorts.next();
-            redis.startServer("throughput-redis-master", masterPort, OptionalInt.empty());
-            redis.startServer("throughput-redis-replica", replicaPort, OptionalInt.of(masterPort));
+            Process master = redis.startServer("throughput-redis-master", masterPort, OptionalInt.empty());
+            Process replica = redis.startServer("throughput-redis-replica", replicaPort, OptionalInt.of(masterPort));
+            Map<String, Long> pids = new LinkedHashMap<>();
+            pids.put("redis primary", master.pid());
+            pids.put("redis replica", replica.pid());
             Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
                     RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
             // The load generator's own JVM (Jedis, the drivers) is as cold as a fresh service: warm it on Redis too.
-            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false));
+            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false, () -> pids));
             for (Scenario scenario : scenarios("redis")) {
-                runScenario(scenario, new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication()));
+                runScenario(scenario, new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication(), () -> pids));
             }
         }
     }
@@ -138,11 +144,22 @@ public final class Suite {
         try (ManagedProcesses processes = new ManagedProcesses(logs);
              TupleSpaceService service = TupleSpaceService.start(processes, name, replication, serverJavaOptions)) {
             String system = replication.equals("sync") ? "tuplespace" : "tuplespace-async";
-            warmUp(system, new TupleSpaceTarget("tuplespace warm-up", service.clientSap()));
+            Supplier<Map<String, Long>> pids = () -> processesOf(service);
+            warmUp(system, new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
             for (Scenario scenario : scenarios(system)) {
-                runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap()));
+                runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids));
             }
         }
+    }
+
+    /** The service's three JVMs by role, as STATUS tells them now. */
+    private static Map<String, Long> processesOf(TupleSpaceService service) {
+        var primary = service.primaryStatus();
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("proxy", service.proxyPid());
+        pids.put("primary", primary.path("pid").asLong());
+        pids.put("backup", primary.path("backup").path("pid").asLong());
+        return pids;
     }
 
     /**
@@ -233,12 +250,16 @@ public final class Suite {
                 + loadAverage() + " (the CPU is shared with other engineers' builds and tests)");
         environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         environment.put("tuplespace", "proxy + primary + backup, each a JVM with " + (serverJavaOptions.isEmpty()
-                ? "default options" : String.join(" ", serverJavaOptions)) + "; client library in JSON mode through the proxy; " + TupleSpaceService.settings("sync"));
+                ? "default options" : String.join(" ", serverJavaOptions)) + "; load through the proxy (JSON mode); " + TupleSpaceService.settings("sync"));
         environment.put("redis", RedisProcesses.version());
         environment.put("redis settings", String.join("; ", RedisProcesses.SERVER_SETTINGS));
         environment.put("sentinel settings", String.join("; ", RedisProcesses.SENTINEL_SETTINGS));
-        environment.put("redis client", "Jedis, one connection per load connection; pipeline when depth > 1; "
-                + "SET+WAIT: WAIT 1 0 ends each batch in the same pipeline (depth 1: SET, WAIT; depth 16: 16 SETs, WAIT); failover via JedisSentinelPool");
+        environment.put("load generator", "raw sockets, one blocking connection and thread per load connection, the"
+                + " same code for both systems but the protocol: JSON lines (no id) for tuplespace, RESP for Redis; a"
+                + " batch is written in one call, then read until all its answers are in; one operation per request"
+                + " line; CPU per operation of each process (/proc/PID/stat) over the measured window");
+        environment.put("redis client", "SET+WAIT: WAIT 1 0 ends each batch in the same pipeline (depth 1: SET, WAIT;"
+                + " depth 16: 16 SETs, WAIT); preloading, failover (JedisSentinelPool) and resync through Jedis");
         environment.put("failover", profile.failoverRepetitions() + " repetitions, " + profile.failoverWriters()
                 + " writers at " + profile.failoverWritesPerSecond() + " writes/s in all (paced; fewer when latency limits them);"
                 + " a failed write is retried and counted; then " + profile.hangRepetitions() + " repetitions with SIGSTOP"

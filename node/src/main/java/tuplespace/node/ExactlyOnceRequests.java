@@ -78,7 +78,9 @@ final class ExactlyOnceRequests {
     private final long maxAnswerBytes;
     /**
      * Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only:
-     * at most {@link Frame.Request#MAX_IN_FLIGHT} per connection (see the class comment).
+     * at most {@link Frame.Request#MAX_IN_FLIGHT} per connection (see the class comment). A connection's queue stays
+     * while the connection does, empty or not: a client of one GET at a time would otherwise add and remove a map
+     * entry and a queue with every GET.
      */
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
@@ -139,7 +141,7 @@ final class ExactlyOnceRequests {
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
                 // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time descheduled.
-                () -> evaluator.evaluate(request.line(), state.space(),
+                () -> evaluator.evaluate(request.lineText(), state.space(),
                         matchClock.budget(bounds.matchBudget(), bounds.requestCpuLimit())));
         if (bounds != limits && limits.mayFinishBeyondTheLoop(evaluation.cutOff())) {
             tooBig.accept(request); // a cut-off changes nothing: it is as if the loop had not tried
@@ -169,8 +171,9 @@ final class ExactlyOnceRequests {
         try {
             return evaluation.get();
         } catch (RuntimeException | StackOverflowError failure) {
-            String line = request.line().length() <= LOGGED_LINE_CHARS ? request.line()
-                    : request.line().substring(0, LOGGED_LINE_CHARS) + "... (" + request.line().length() + " chars)";
+            String text = request.lineText();
+            String line = text.length() <= LOGGED_LINE_CHARS ? text
+                    : text.substring(0, LOGGED_LINE_CHARS) + "... (" + text.length() + " chars)";
             if (state.space().digest() != digestBefore || state.space().size() != sizeBefore) {
                 throw new ReplicationInvariantException("evaluating conn " + Long.toHexString(request.conn()) + " seq "
                         + request.seq() + " failed half-way (" + failure + ") and changed the space with no effect to"
@@ -179,7 +182,7 @@ final class ExactlyOnceRequests {
             LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
                     Long.toHexString(request.conn()), request.seq(), line, failure);
             // Remembered like an update's answer (update = true): a resend after a failover gets the same error.
-            return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+            return new RequestEvaluator.Evaluation(Answers.error(text, Status.UNAVAILABLE,
                     "internal error: expected to evaluate the request, found " + failure.getClass().getSimpleName()
                             + "; nothing was changed; the server log has the details"), Effect.NONE, true);
         }
@@ -199,7 +202,7 @@ final class ExactlyOnceRequests {
                 Long.toHexString(request.conn()), request.seq(), bytes, maxAnswerBytes);
         String carriedOut = evaluation.update() ? "the update was applied, but its answer cannot be sent"
                 : "nothing was changed";
-        return new RequestEvaluator.Evaluation(Answers.error(request.line(), Status.UNAVAILABLE,
+        return new RequestEvaluator.Evaluation(Answers.error(request.lineText(), Status.UNAVAILABLE,
                 "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found " + bytes
                         + " bytes; " + carriedOut + "; narrow the patterns"), evaluation.effect(), evaluation.update());
     }
@@ -249,15 +252,12 @@ final class ExactlyOnceRequests {
         while (!reads.isEmpty() && reads.peekFirst().seq() <= floor) {
             reads.pollFirst();
         }
-        if (reads.isEmpty()) {
-            undeliveredReads.remove(conn);
-        }
     }
 
     /** The update {@code request} comes next: its connection's undelivered read answers become table entries first. */
     private List<Change.Applied> rememberUndeliveredReads(Frame.Request request) {
-        ArrayDeque<ReadAnswer> reads = undeliveredReads.remove(request.conn());
-        if (reads == null) {
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.get(request.conn());
+        if (reads == null || reads.isEmpty()) {
             return List.of();
         }
         List<Change.Applied> changes = new ArrayList<>(reads.size());
@@ -269,6 +269,7 @@ final class ExactlyOnceRequests {
                 changes.add(remembered);
             }
         }
+        reads.clear();
         return changes;
     }
 }

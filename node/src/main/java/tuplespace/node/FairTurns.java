@@ -402,6 +402,6 @@ final class FairTurns {
 
     /** What a frame counts toward the pause mark in bytes: its request line (CLOSED: nothing). */
     private static int sizeOf(Frame frame) {
-        return frame instanceof Frame.Request request ? request.line().length() : 0;
+        return frame instanceof Frame.Request request ? request.line().readableBytes() : 0;
     }
 }

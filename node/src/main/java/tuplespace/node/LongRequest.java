@@ -63,7 +63,7 @@ final class LongRequest {
      * replication log is at {@code index}. Empty when the line is not a GET or DELETE (only those can be long).
      */
     static Optional<LongRequest> start(Frame.Request request, TupleSpace space, long index) {
-        if (!(Requests.parse(request.line()) instanceof ParsedRequest.Valid parsed)) {
+        if (!(Requests.parse(request.lineText()) instanceof ParsedRequest.Valid parsed)) {
             return Optional.empty();
         }
         if (parsed.command() instanceof Command.Delete) {
@@ -101,7 +101,7 @@ final class LongRequest {
      */
     void failed(Throwable failure) {
         failed = true;
-        answer = Answers.error(request.line(), Status.UNAVAILABLE, "internal error: expected to evaluate the request,"
+        answer = Answers.error(request.lineText(), Status.UNAVAILABLE, "internal error: expected to evaluate the request,"
                 + " found " + failure.getClass().getSimpleName() + "; nothing was changed; the server log has the details");
     }
 

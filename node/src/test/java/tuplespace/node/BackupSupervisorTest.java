@@ -179,7 +179,7 @@ class BackupSupervisorTest {
 
         Frame answer = proxy.readSkippingPings();
         assertThat(answer).as("the saved update is answered before the link closes").isInstanceOf(Frame.Answer.class);
-        assertThat(((Frame.Answer) answer).answer()).contains("\"status\":\"ok\"");
+        assertThat(((Frame.Answer) answer).answerText()).contains("\"status\":\"ok\"");
         assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
         assertThat(persistence.saves).isEqualTo(1);
     }
@@ -245,7 +245,7 @@ class BackupSupervisorTest {
             ReplicationMessage.Entries entries = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
             assertThat(entries.entries()).as("the queued request is served once the save failed").hasSize(1);
             backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid()));
-            assertThat(((Frame.Answer) proxy.readSkippingPings()).answer()).contains("\"status\":\"ok\"");
+            assertThat(((Frame.Answer) proxy.readSkippingPings()).answerText()).contains("\"status\":\"ok\"");
         }
     }
 

@@ -58,7 +58,7 @@ class FairTurnsTest {
         return new FairTurns(frame -> {
             long conn = frame instanceof Frame.Request request ? request.conn() : ((Frame.Closed) frame).conn();
             nanos.addAndGet(cost.getOrDefault(conn, VISIT.toNanos()));
-            events.add(frame instanceof Frame.Request request ? request.line() : "closed " + name(conn));
+            events.add(frame instanceof Frame.Request request ? request.lineText() : "closed " + name(conn));
             onWork.accept(frame);
         }, turns::addLast, reading, nanos::get, limits);
     }
@@ -297,7 +297,7 @@ class FairTurnsTest {
     void aConnectionParkedWhileOneOfItsFramesIsServedHoldsItsLaterFramesBack() {
         FairTurns fair = turns(100, 100, 1000, 500);
         onWork = frame -> {
-            if (frame instanceof Frame.Request request && request.line().equals("A1")) {
+            if (frame instanceof Frame.Request request && request.lineText().equals("A1")) {
                 fair.park(A); // A1 goes on elsewhere: A's answers must stay in request order
             }
         };
@@ -371,7 +371,7 @@ class FairTurnsTest {
     void aFailingFrameDoesNotStopTheTurnsThatFollow() {
         FairTurns fair = turns(10, 100, 1000, 500);
         onWork = frame -> {
-            if (frame instanceof Frame.Request request && request.line().equals("A2")) {
+            if (frame instanceof Frame.Request request && request.lineText().equals("A2")) {
                 throw new IllegalStateException("boom");
             }
         };

@@ -48,6 +48,11 @@ final class FakeProxy implements AutoCloseable {
                             protected void channelRead0(ChannelHandlerContext context, Frame frame) {
                                 if (frame instanceof Frame.Ping ping) {
                                     context.writeAndFlush(new Frame.Pong(ping.nanos()));
+                                } else if (frame instanceof Frame.Answer answer) {
+                                    // kept as a copy: the decoded text is a slice of the read buffer
+                                    received.add(new Received(context.channel(), new Frame.Answer(answer.conn(),
+                                            answer.seq(), answer.answerText())));
+                                    answer.answer().release();
                                 } else if (!(frame instanceof Frame.Pong)) {
                                     received.add(new Received(context.channel(), frame));
                                 }

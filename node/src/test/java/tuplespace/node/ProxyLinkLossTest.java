@@ -76,7 +76,7 @@ class ProxyLinkLossTest {
             first = (Frame.Register) register.frame();
             proxy.send(register.link(), new Frame.Registered(1));
             proxy.send(register.link(), new Frame.Request(7, 1, 0, PUT));
-            String answer = ((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer();
+            String answer = ((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText();
             assertThat(answer).isEqualTo("{\"id\":1,\"status\":\"ok\",\"pairs\":[]}\n");
 
             register.link().close().syncUninterruptibly(); // a transient loss, not a failed proxy
@@ -87,9 +87,9 @@ class ProxyLinkLossTest {
             assertThat(second.pid()).isEqualTo(first.pid());
             proxy.send(again.link(), new Frame.Registered(1));
             proxy.send(again.link(), new Frame.Request(7, 1, 0, PUT)); // resent: its answer never arrived
-            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer()).isEqualTo(answer);
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText()).isEqualTo(answer);
             proxy.send(again.link(), new Frame.Request(7, 2, 1, "GET .* .*"));
-            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer()).startsWith("ok 1 pair");
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText()).startsWith("ok 1 pair");
 
             proxy.stopListening();
             again.link().close().syncUninterruptibly(); // now the proxy is gone, for longer than the register timeout
@@ -103,7 +103,7 @@ class ProxyLinkLossTest {
             assertThat(third.pid()).isEqualTo(first.pid());
             restarted.send(back.link(), new Frame.Registered(2));
             restarted.send(back.link(), new Frame.Request(1, 1, 0, "GET .* .*"));
-            assertThat(((Frame.Answer) restarted.next(Frame.Answer.class).frame()).answer())
+            assertThat(((Frame.Answer) restarted.next(Frame.Answer.class).frame()).answerText())
                     .as("the space kept while the proxy was gone").startsWith("ok 1 pair").contains("user,1 alice");
         }
     }
@@ -121,7 +121,7 @@ class ProxyLinkLossTest {
             assertThat(((Frame.Register) register.frame()).epoch()).isEqualTo(2);
             proxy.send(register.link(), new Frame.Registered(1));
             proxy.send(register.link(), new Frame.Request(1, 1, 0, "GET .* .*"));
-            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answer())
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText())
                     .startsWith("ok 1 pair").contains("user,1 alice");
         }
     }

@@ -13,7 +13,7 @@ import tuplespace.codec.frame.Frame;
  *       that pipelines small requests to stay many serving turns of the primary ahead (a turn serves 32 requests of
  *       one connection), cheap when requests and answers are small (1024 × about 100 B), and the bound on how many
  *       answers the primary keeps for the connection until the floor passes them.</li>
- *   <li>Characters of their request lines, which the proxy keeps to send them again to a new primary:
+ *   <li>Bytes of their request lines, which the proxy keeps to send them again to a new primary:
  *       {@code bufferBytes}.</li>
  *   <li>Answer bytes written to the client and not yet taken by its socket: {@code bufferBytes}, the channel's
  *       write-buffer high water mark (writable again at the low mark, half).</li>
@@ -72,13 +72,13 @@ final class ClientBounds {
         return new WriteBufferWaterMark(bufferBytes / 2, bufferBytes);
     }
 
-    /** An answer of {@code chars} characters arrived for this client. */
-    void answerArrived(int chars) {
-        answerEstimate = Math.max(chars, answerEstimate - (answerEstimate >> DECAY_SHIFT));
+    /** An answer of {@code bytes} bytes arrived for this client. */
+    void answerArrived(int bytes) {
+        answerEstimate = Math.max(bytes, answerEstimate - (answerEstimate >> DECAY_SHIFT));
     }
 
-    /** About how many answer characters are still to come for {@code unanswered} requests. */
-    long expectedAnswerChars(int unanswered) {
+    /** About how many answer bytes are still to come for {@code unanswered} requests. */
+    long expectedAnswerBytes(int unanswered) {
         return unanswered * answerEstimate;
     }
 
@@ -89,7 +89,7 @@ final class ClientBounds {
     boolean allowsReading(PendingRequests pending, boolean reading) {
         int requestBound = reading ? maxInFlight : maxInFlight / 2;
         long byteBound = reading ? bufferBytes : bufferBytes / 2;
-        return pending.size() < requestBound && pending.lineChars() < byteBound
-                && expectedAnswerChars(pending.unansweredCount()) < byteBound;
+        return pending.size() < requestBound && pending.lineBytes() < byteBound
+                && expectedAnswerBytes(pending.unansweredCount()) < byteBound;
     }
 }

@@ -1,9 +1,11 @@
 package tuplespace.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
@@ -39,9 +41,10 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (session == null) {
+            ReferenceCountUtil.release(message);
             return; // refused: its bytes are ignored until it is closed
         }
-        if (message instanceof String line) {
+        if (message instanceof ByteBuf line) {
             session.onRequestLine(line);
         } else if (message instanceof ClientLineDecoder.OverlongLine overlong) {
             session.onOverlongLine(overlong.prefix());

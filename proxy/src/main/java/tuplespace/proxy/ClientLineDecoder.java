@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; SPEC §2). A line over the limit
+ * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; SPEC §2): each line a retained slice of
+ * the read buffer, without its terminator, never decoded (the proxy relays bytes; whoever takes a line releases it).
+ * A line over the limit
  * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
  * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit plus
  * one read. While the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read
@@ -64,8 +66,8 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
             overlong(in, out);
             return;
         }
-        out.add(in.toString(in.readerIndex(), contentLength, StandardCharsets.UTF_8));
-        in.skipBytes(length + 1);
+        out.add(in.readRetainedSlice(contentLength));
+        in.skipBytes(length + 1 - contentLength);
     }
 
     private void overlong(ByteBuf in, List<Object> out) {

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +59,10 @@ final class ClientSession {
         return channel.closeFuture();
     }
 
-    /** A request line from the client. */
-    void onRequestLine(String line) {
+    /** A request line from the client, its bytes without the terminator; this session takes it over. */
+    void onRequestLine(ByteBuf line) {
         if (closed || closeWhenDelivered) {
+            line.release();
             return;
         }
         // SPEC §4: held (and its primary timeout running) only while no registered primary has it
@@ -87,19 +89,25 @@ final class ClientSession {
         String error = "request line too long: expected at most " + context.config().maxLineBytes()
                 + " bytes, found a longer line; closing the connection";
         LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
-        pending.addAnswered(Answers.error(linePrefix, Status.MALFORMED, error));
+        pending.addAnswered(utf8(Answers.error(linePrefix, Status.MALFORMED, error)));
         context.sessions().addHeld(1);
         closeWhenDelivered = true;
         channel.config().setAutoRead(false);
         deliverReadyAnswers();
     }
 
-    /** The primary answered {@code seq}; duplicates and late answers are dropped. Delivers at once. */
-    void onAnswer(long seq, String answer) {
-        if (!closed && pending.answer(seq, answer)) {
-            bounds.answerArrived(answer.length());
-            deliverReadyAnswers();
+    /**
+     * The primary answered {@code seq}; duplicates and late answers are dropped. Delivers at once. Takes
+     * {@code answer} over (its bytes go to the client as they came from the primary).
+     */
+    void onAnswer(long seq, ByteBuf answer) {
+        int length = answer.readableBytes();
+        if (closed || !pending.answer(seq, answer)) {
+            answer.release();
+            return;
         }
+        bounds.answerArrived(length);
+        deliverReadyAnswers();
     }
 
     /**
@@ -107,12 +115,14 @@ final class ClientSession {
      * {@link #flushAnswers} once it has handed over the batch it read (one write call for many answers). Returns
      * true when this session must be added to the caller's sessions to flush, i.e. it had nothing unflushed before.
      */
-    boolean onAnswerFlushLater(long seq, String answer) {
+    boolean onAnswerFlushLater(long seq, ByteBuf answer) {
         boolean alreadyUnflushed = answersUnflushed;
+        int length = answer.readableBytes();
         if (closed || !pending.answer(seq, answer)) {
+            answer.release();
             return false;
         }
-        bounds.answerArrived(answer.length());
+        bounds.answerArrived(length);
         writeReadyAnswers();
         return answersUnflushed && !alreadyUnflushed;
     }
@@ -135,7 +145,7 @@ final class ClientSession {
         if (closed) {
             return;
         }
-        pending.unansweredLine(seq).ifPresent(line -> onAnswer(seq, Answers.error(line, Status.UNAVAILABLE,
+        pending.unansweredLine(seq).ifPresent(line -> onAnswer(seq, error(line, Status.UNAVAILABLE,
                 "answer too large: expected an answer of at most " + context.config().maxFrameBytes()
                         + " bytes from the primary, found " + length + " bytes; the request was carried out (an"
                         + " update was applied) but its answer cannot be delivered; narrow the patterns")));
@@ -210,6 +220,7 @@ final class ClientSession {
             deadlineTimer.cancel(false);
         }
         context.sessions().addHeld(-pending.size());
+        pending.releaseAll();
         context.controlLoop().execute(() -> context.registry().clientClosed(conn));
     }
 
@@ -218,7 +229,7 @@ final class ClientSession {
         if (closed) {
             return;
         }
-        pending.expireAll(line -> Answers.error(line, Status.UNAVAILABLE,
+        pending.expireAll(request -> error(request.line(), Status.UNAVAILABLE,
                 "service unavailable: the service is shutting down"));
         closeWhenDelivered = true;
         deliverReadyAnswers();
@@ -236,13 +247,13 @@ final class ClientSession {
 
     /** Writes the answers now deliverable in seq order, unflushed; or, if the last is out, flushes and closes. */
     private void writeReadyAnswers() {
-        List<String> answers = pending.takeDeliverable();
+        List<ByteBuf> answers = pending.takeDeliverable();
         if (answers.isEmpty()) {
             return;
         }
         context.sessions().addHeld(-answers.size());
-        for (String answer : answers) {
-            channel.write(utf8(answer), channel.voidPromise());
+        for (int i = 0; i < answers.size(); i++) {
+            channel.write(answers.get(i), channel.voidPromise());
         }
         if (closeWhenDelivered && pending.isEmpty()) {
             answersUnflushed = false;
@@ -250,6 +261,14 @@ final class ClientSession {
         } else {
             answersUnflushed = true;
         }
+    }
+
+    /**
+     * An answer of the proxy's own about the request {@code line} (in the line's mode: JSON if it starts with '{').
+     * Only failures decode a line.
+     */
+    private ByteBuf error(ByteBuf line, Status status, String error) {
+        return utf8(Answers.error(line.toString(StandardCharsets.UTF_8), status, error));
     }
 
     /** The answer's bytes in a buffer of exactly their size (writeUtf8 would reserve 3 bytes per char). */
@@ -278,7 +297,7 @@ final class ClientSession {
             return;
         }
         int expired = pending.expire(System.nanoTime(), context.config().primaryTimeout().toNanos(),
-                request -> Answers.error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
+                request -> error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
         if (expired > 0) {
             LOG.warn("{} answered {} requests of conn {} unavailable: no primary took them within {}", context.self(),
                     expired, Long.toHexString(conn), context.config().primaryTimeout());

@@ -20,6 +20,9 @@ import tuplespace.codec.frame.OversizeFrame;
  * losing the primary (SPEC §4).
  * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
  *
+ * <p>An ANSWER's text is a slice of the link's read buffer ({@link Frame.Answer}); it goes to its client's channel as
+ * it is (or is released when dropped), so an answer's bytes are never copied or decoded here.
+ *
  * <p>An ANSWER for a session on this same loop (the default: one loop) is handed over directly and written
  * unflushed; each session touched is flushed once when the read batch ends ({@link #channelReadComplete}), so a
  * client with many answers in one batch gets them in one write call. Sessions on other loops get a task each.
@@ -160,11 +163,13 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             // only the registered primary of the highest epoch speaks for the space (SPEC §4)
             LOG.warn("{} dropped an ANSWER from {} which is not the registered primary", context.self(),
                     link != null ? link : ctx.channel().remoteAddress());
+            answer.answer().release();
             return;
         }
         ClientSession session = context.sessions().get(answer.conn());
         if (session == null) {
             LOG.debug("{} answer for departed conn {} dropped", context.self(), Long.toHexString(answer.conn()));
+            answer.answer().release();
             return;
         }
         if (session.executor().inEventLoop()) {

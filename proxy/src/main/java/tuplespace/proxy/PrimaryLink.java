@@ -1,5 +1,6 @@
 package tuplespace.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import tuplespace.codec.Sap;
@@ -47,13 +48,24 @@ final class PrimaryLink {
     }
 
     /**
-     * Queues a frame, flushed with the others of this loop turn. Any thread: from another loop it hops to the link's
+     * Queues a frame, flushed with the others of this loop turn; a REQUEST's line is copied into the frame's buffer
+     * at once (the link's {@code FrameCodec} encodes as it is written), so its owner may release it afterwards. Any thread: from another loop it hops to the link's
      * loop (tasks from one thread run in order, so each client's requests keep their order).
      */
     void send(Frame frame) {
         EventLoop loop = channel.eventLoop();
         if (!loop.inEventLoop()) {
-            loop.execute(() -> send(frame));
+            // a request's line belongs to its session, which may release it before the hop runs: hold it till then
+            ByteBuf line = frame instanceof Frame.Request request ? request.line().retain() : null;
+            loop.execute(() -> {
+                try {
+                    send(frame);
+                } finally {
+                    if (line != null) {
+                        line.release();
+                    }
+                }
+            });
             return;
         }
         channel.write(frame, channel.voidPromise());

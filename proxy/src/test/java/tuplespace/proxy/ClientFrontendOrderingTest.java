@@ -34,7 +34,7 @@ class ClientFrontendOrderingTest {
         List<Frame.Request> requests = requests(primary);
         assertThat(requests).extracting(Frame.Request::seq).containsExactly(1L, 2L, 3L);
         assertThat(requests).extracting(Frame.Request::floor).containsOnly(0L);
-        assertThat(requests).extracting(Frame.Request::line).containsExactly("GET a .*", "GET b .*", "GET c .*");
+        assertThat(requests).extracting(Frame.Request::lineText).containsExactly("GET a .*", "GET b .*", "GET c .*");
         long conn = requests.get(0).conn();
 
         primary.writeInbound(new Frame.Answer(conn, 3, "C\n"));
@@ -100,7 +100,7 @@ class ClientFrontendOrderingTest {
 
         EmbeddedChannel primary = registeredPrimary(5);
         client.runPendingTasks();
-        assertThat(requests(primary)).extracting(Frame.Request::line).containsExactly("a", "b");
+        assertThat(requests(primary)).extracting(Frame.Request::lineText).containsExactly("a", "b");
     }
 
     @Test
@@ -122,7 +122,7 @@ class ClientFrontendOrderingTest {
         assertThat(third.isOpen()).isFalse();
 
         writeLines(first, "still here\n");
-        assertThat(requests(primary)).extracting(Frame.Request::line).containsExactly("still here");
+        assertThat(requests(primary)).extracting(Frame.Request::lineText).containsExactly("still here");
     }
 
     @Test

@@ -2,6 +2,8 @@ package tuplespace.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,24 +19,24 @@ class ClientLineDecoderTest {
     void splitsLinesOnLfAndCrLfAcrossReads() {
         write("GET a .*\r\nPU");
         write("T\n\n");
-        assertThat((Object) channel.readInbound()).isEqualTo("GET a .*");
-        assertThat((Object) channel.readInbound()).isEqualTo("PUT");
-        assertThat((Object) channel.readInbound()).isEqualTo("");
+        assertThat(line(channel)).isEqualTo("GET a .*");
+        assertThat(line(channel)).isEqualTo("PUT");
+        assertThat(line(channel)).isEqualTo("");
         assertThat((Object) channel.readInbound()).isNull();
     }
 
     @Test
     void aLineOfExactlyTheLimitIsALine() {
         write("12345678\r\n12345678\n");
-        assertThat((Object) channel.readInbound()).isEqualTo("12345678");
-        assertThat((Object) channel.readInbound()).isEqualTo("12345678");
+        assertThat(line(channel)).isEqualTo("12345678");
+        assertThat(line(channel)).isEqualTo("12345678");
     }
 
     @Test
     void anOverlongLineIsReportedOnceWithItsBeginningAndTheRestIsDiscarded() {
         write("ok\n{\"id\":7,");
         write("\"op\":\"GET\"}\nGET more\n");
-        assertThat((Object) channel.readInbound()).isEqualTo("ok");
+        assertThat(line(channel)).isEqualTo("ok");
         assertThat((Object) channel.readInbound())
                 .isEqualTo(new ClientLineDecoder.OverlongLine("{\"id\":7,\"op\":\"GET\"}\nGET more\n"));
         write("GET after\n");
@@ -58,11 +60,38 @@ class ClientLineDecoderTest {
         }
         assertThat((Object) large.readInbound()).isNull();
         large.writeInbound(Unpooled.copiedBuffer("\r\nGET next .*\n", StandardCharsets.UTF_8));
-        String decoded = large.readInbound();
+        String decoded = line(large);
         assertThat(decoded).hasSize(lineBytes).startsWith("GET kkk").endsWith("k .*");
-        assertThat((Object) large.readInbound()).isEqualTo("GET next .*");
+        assertThat(line(large)).isEqualTo("GET next .*");
         // linear: every byte searched once (rescanning from the line's start on every piece would be ~2^30 bytes)
         assertThat(decoder.bytesSearched).isEqualTo(line.length + 2L + "GET next .*\n".length());
+    }
+
+    @Test
+    void aLineIsASliceOfTheClientsBytesWithNonAsciiAndInvalidUtf8PassedUntouched() {
+        byte[] bytes = {'G', 'E', 'T', ' ', (byte) 0xC3, (byte) 0xA9, (byte) 0xFF, '\r', '\n'};
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        ByteBuf line = channel.readInbound();
+        assertThat(ByteBufUtil.getBytes(line)).containsExactly('G', 'E', 'T', ' ', (byte) 0xC3, (byte) 0xA9, (byte) 0xFF);
+        assertThat(line.unwrap()).as("a slice of the read buffer, not a copy").isNotNull();
+        line.release();
+    }
+
+    @Test
+    void aLineOneByteOverTheLimitIsOverlong() {
+        write("123456789\n");
+        assertThat((Object) channel.readInbound()).isInstanceOf(ClientLineDecoder.OverlongLine.class);
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    /** The next line the decoder gave, as text (released). */
+    private static String line(EmbeddedChannel channel) {
+        ByteBuf line = channel.readInbound();
+        try {
+            return line.toString(StandardCharsets.UTF_8);
+        } finally {
+            line.release();
+        }
     }
 
     private void write(String text) {

@@ -71,10 +71,10 @@ class ProxyCoalescingTest {
                     .add(request));
             assertThat(byConn).hasSize(CLIENTS);
             for (List<Frame.Request> requests : byConn.values()) {
-                String client = requests.get(0).line().substring(4, requests.get(0).line().indexOf('-'));
+                String client = requests.get(0).lineText().substring(4, requests.get(0).lineText().indexOf('-'));
                 for (int i = 0; i < PIPELINE; i++) {
                     assertThat(requests.get(i).seq()).isEqualTo(i + 1);
-                    assertThat(requests.get(i).line()).isEqualTo("GET " + client + "-" + (i + 1) + " .*");
+                    assertThat(requests.get(i).lineText()).isEqualTo("GET " + client + "-" + (i + 1) + " .*");
                 }
             }
             // answers in a shuffled order, many per write: each client still reads them in its own order
@@ -82,7 +82,7 @@ class ProxyCoalescingTest {
             Collections.shuffle(shuffled, new Random(42));
             for (int from = 0; from < shuffled.size(); from += 25) {
                 primary.sendAll(shuffled.subList(from, Math.min(shuffled.size(), from + 25)).stream()
-                        .map(request -> new Frame.Answer(request.conn(), request.seq(), "ok " + request.line() + "\n"))
+                        .map(request -> new Frame.Answer(request.conn(), request.seq(), "ok " + request.lineText() + "\n"))
                         .toList());
             }
             for (int c = 0; c < CLIENTS; c++) {

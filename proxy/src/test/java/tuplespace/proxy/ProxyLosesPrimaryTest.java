@@ -44,10 +44,10 @@ class ProxyLosesPrimaryTest {
                 Frame.Request two = second.receiveRequest();
                 Frame.Request three = second.receiveRequest();
                 assertThat(two.seq()).isEqualTo(2);
-                assertThat(two.line()).isEqualTo("PUT k b");
+                assertThat(two.lineText()).isEqualTo("PUT k b");
                 assertThat(two.floor()).isEqualTo(1);
                 assertThat(three.seq()).isEqualTo(3);
-                assertThat(three.line()).isEqualTo("GET k .*");
+                assertThat(three.lineText()).isEqualTo("GET k .*");
                 second.answer(three, "ok three\n");
                 second.answer(two, "ok two\n");
                 assertThat(client.readLine()).isEqualTo("ok two");
@@ -78,7 +78,7 @@ class ProxyLosesPrimaryTest {
                 newer.register(5, PRIMARY_SHUTDOWN_SAP);
                 assertThat(older.closedByProxy()).isTrue();
                 Frame.Request again = newer.receiveRequest();
-                assertThat(again.line()).isEqualTo("GET a .*");
+                assertThat(again.lineText()).isEqualTo("GET a .*");
                 newer.answer(again, "ok\n");
                 assertThat(client.readLine()).isEqualTo("ok");
             }
@@ -156,8 +156,8 @@ class ProxyLosesPrimaryTest {
                 assertThat(again.register(3, 555, PRIMARY_SHUTDOWN_SAP)).isInstanceOf(Frame.Registered.class);
                 Frame.Request one = again.receiveRequest();
                 Frame.Request two = again.receiveRequest();
-                assertThat(one.line()).isEqualTo("PUT k a");
-                assertThat(two.line()).isEqualTo("PUT k b");
+                assertThat(one.lineText()).isEqualTo("PUT k a");
+                assertThat(two.lineText()).isEqualTo("PUT k b");
                 again.answer(one, "ok a\n");
                 again.answer(two, "ok b\n");
                 assertThat(client.readLine()).isEqualTo("ok a");

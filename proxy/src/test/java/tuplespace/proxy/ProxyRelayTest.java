@@ -47,7 +47,7 @@ class ProxyRelayTest {
             bob.send("GET b1 .*");
             Frame.Request bobRequest = primary.receiveRequest();
 
-            assertThat(aliceRequests).extracting(Frame.Request::line)
+            assertThat(aliceRequests).extracting(Frame.Request::lineText)
                     .containsExactly("GET a1 .*", "GET a2 .*", "GET a3 .*");
             assertThat(aliceRequests).extracting(Frame.Request::seq).containsExactly(1L, 2L, 3L);
             assertThat(aliceRequests).extracting(Frame.Request::conn).containsOnly(aliceRequests.get(0).conn());
@@ -134,7 +134,7 @@ class ProxyRelayTest {
                     batch.add(primary.receiveRequest());
                 }
                 for (int i = batch.size() - 1; i >= 0; i--) {
-                    primary.answer(batch.get(i), "ok " + batch.get(i).line() + "\n");
+                    primary.answer(batch.get(i), "ok " + batch.get(i).lineText() + "\n");
                 }
                 for (int i = answered + 1; i <= answered + batchSize; i++) {
                     assertThat(client.readLine()).isEqualTo("ok GET k" + i + " .*");

@@ -96,7 +96,7 @@ class ProxyShutdownPortTest {
             }
             assertThat(primarySap.commands().poll(5, TimeUnit.SECONDS)).isEqualTo("SHUTDOWN");
             client.send("{\"id\":1,\"op\":\"GET\",\"key\":\"a\",\"value\":\".*\"}");
-            assertThat(primary.receiveRequest().line()).as("requests still go to the primary").contains("\"id\":1");
+            assertThat(primary.receiveRequest().lineText()).as("requests still go to the primary").contains("\"id\":1");
             assertThat(proxy.terminated()).isNotDone();
 
             primarySap.answerShutdownWith(FakeShutdownSap.SHUTDOWN_ANSWER);

@@ -97,7 +97,7 @@ class SlowReaderBackpressureTest {
         EmbeddedChannel good = client();
         writeLines(good, "GET k,1 .*\n");
         List<Frame.Request> requests = takeForwarded();
-        assertThat(requests).singleElement().satisfies(request -> assertThat(request.line()).isEqualTo("GET k,1 .*"));
+        assertThat(requests).singleElement().satisfies(request -> assertThat(request.lineText()).isEqualTo("GET k,1 .*"));
         primary.writeInbound(new Frame.Answer(requests.get(0).conn(), 1, "ok k,1\n"));
         assertThat(answers(good)).containsExactly("ok k,1\n");
         assertThat(good.config().isAutoRead()).isTrue();

@@ -1,7 +1,9 @@
 package tuplespace.bench.load;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.bench.scale.ProcessCpu;
 
 /** Runs one load ({@link LoadOptions}) against one {@link Target} and measures it. */
 public final class LoadGenerator {
@@ -36,13 +39,14 @@ public final class LoadGenerator {
             for (int i = 0; i < options.connections(); i++) {
                 sessions.add(target.open(i));
             }
-            return drive(target.name(), options, runTag, sessions);
+            return drive(target, options, runTag, sessions);
         } finally {
             sessions.forEach(Session::close);
         }
     }
 
-    private static LoadResult drive(String name, LoadOptions options, String runTag, List<Session> sessions) {
+    private static LoadResult drive(Target target, LoadOptions options, String runTag, List<Session> sessions) {
+        String name = target.name();
         long start = System.nanoTime();
         long measureFrom = start + options.warmup().toNanos();
         long measureUntil = measureFrom + options.duration().toNanos();
@@ -58,6 +62,12 @@ public final class LoadGenerator {
             threads.add(thread);
         }
         threads.forEach(Thread::start);
+        Map<String, Long> processes = new LinkedHashMap<>(target.processes());
+        processes.put(LoadResult.LOAD_GENERATOR, ProcessHandle.current().pid());
+        sleepUntil(measureFrom);
+        Map<String, Double> cpuFrom = ProcessCpu.snapshot(processes);
+        sleepUntil(measureUntil);
+        Map<String, Double> cpuUntil = ProcessCpu.snapshot(processes);
         awaitAll(drivers, measureUntil + GRACE_NANOS);
         Histogram merged = LatencySummary.newNanosHistogram();
         long operations = 0;
@@ -74,11 +84,28 @@ public final class LoadGenerator {
             errors += driver.errors();
             firstError = firstError != null ? firstError : driver.firstError();
         }
+        Map<String, Double> cpuMicrosPerOperation = new LinkedHashMap<>();
+        long counted = operations;
+        ProcessCpu.perRun(cpuFrom, cpuUntil, 1).forEach((process, seconds) ->
+                cpuMicrosPerOperation.put(process, counted == 0 ? Double.NaN : seconds * 1e6 / counted));
         LoadResult result = new LoadResult(name, options, operations, options.duration().toNanos() / 1e9, errors,
-                LatencySummary.of(merged), firstError);
-        LOG.info("{}: {} ops/s, p50 {} us, p99 {} us, errors {} ({})", name, Math.round(result.opsPerSecond()),
-                Math.round(result.latency().p50Micros()), Math.round(result.latency().p99Micros()), errors, options.describe());
+                LatencySummary.of(merged), firstError, cpuMicrosPerOperation);
+        LOG.info("{}: {} ops/s, p50 {} us, p99 {} us, errors {}, CPU us/op {} ({})", name, Math.round(result.opsPerSecond()),
+                Math.round(result.latency().p50Micros()), Math.round(result.latency().p99Micros()), errors,
+                cpuMicrosPerOperation, options.describe());
         return result;
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the load was running", e);
+            }
+        }
     }
 
     private static void awaitAll(List<SessionDriver> drivers, long deadlineNanos) {

@@ -14,4 +14,10 @@ public interface Target {
 
     /** Whether the target can serve this operation (Redis has no prefix GET). */
     boolean supports(Operation operation);
+
+    /**
+     * The processes that serve it, by name, as they are now (e.g. proxy, primary, backup): the load generator
+     * reports each one's CPU time per operation over the measured window. Empty when they are not known.
+     */
+    java.util.Map<String, Long> processes();
 }

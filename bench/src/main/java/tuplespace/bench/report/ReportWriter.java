@@ -32,13 +32,34 @@ public final class ReportWriter {
 
     public static String throughputTable(Map<Scenario, LoadResult> throughput) {
         StringBuilder out = new StringBuilder();
-        out.append("| run | ops/s | p50 µs | p99 µs | p99.9 µs | max µs | errors |\n|---|---|---|---|---|---|---|\n");
+        out.append("| run | ops/s | p50 µs | p99 µs | p99.9 µs | max µs | errors | CPU µs per op |\n|---|---|---|---|---|---|---|---|\n");
         throughput.forEach((scenario, result) -> out.append("| ").append(scenario.label()).append(" | ")
                 .append(Figures.count(result.opsPerSecond())).append(" | ").append(Figures.count(result.latency().p50Micros()))
                 .append(" | ").append(Figures.count(result.latency().p99Micros())).append(" | ")
                 .append(Figures.count(result.latency().p999Micros())).append(" | ").append(Figures.count(result.latency().maxMicros()))
                 .append(" | ").append(result.errors()).append(result.firstError() == null ? "" : " (" + result.firstError() + ")")
-                .append(" |\n"));
+                .append(" | ").append(cpuPerOperation(result.cpuMicrosPerOperation())).append(" |\n"));
+        return out.toString();
+    }
+
+    /** {@code proxy 3.1 + primary 5.2 + backup 2.0 = 10.3 (load generator 4.0)}: the service's sum, the generator apart. */
+    static String cpuPerOperation(Map<String, Double> micros) {
+        StringBuilder out = new StringBuilder();
+        double sum = 0;
+        for (Map.Entry<String, Double> process : micros.entrySet()) {
+            if (!process.getKey().equals(LoadResult.LOAD_GENERATOR)) {
+                out.append(out.length() == 0 ? "" : " + ").append(process.getKey()).append(' ').append(Figures.count(process.getValue()));
+                sum += process.getValue();
+            }
+        }
+        if (out.length() > 0) {
+            out.append(" = ").append(Figures.count(sum));
+        }
+        Double generator = micros.get(LoadResult.LOAD_GENERATOR);
+        if (generator != null) {
+            out.append(out.length() == 0 ? "" : " ").append("(").append(LoadResult.LOAD_GENERATOR).append(' ')
+                    .append(Figures.count(generator)).append(')');
+        }
         return out.toString();
     }
 
@@ -146,6 +167,7 @@ public final class ReportWriter {
                 .put("operations", result.operations()).put("opsPerSecond", result.opsPerSecond())
                 .put("p50Micros", result.latency().p50Micros()).put("p99Micros", result.latency().p99Micros())
                 .put("p999Micros", result.latency().p999Micros()).put("maxMicros", result.latency().maxMicros())
+                .putPOJO("cpuMicrosPerOperation", result.cpuMicrosPerOperation())
                 .put("errors", result.errors());
         if (result.firstError() != null) {
             node.put("firstError", result.firstError());

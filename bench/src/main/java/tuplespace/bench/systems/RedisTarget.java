@@ -1,22 +1,22 @@
 package tuplespace.bench.systems;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.function.Supplier;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Pipeline;
 import tuplespace.bench.load.Operation;
+import tuplespace.bench.load.RawSession;
+import tuplespace.bench.load.RespProtocol;
 import tuplespace.bench.load.Session;
 import tuplespace.bench.load.Target;
 
 /**
- * Redis through Jedis, one blocking connection per session. PUT and POST are {@code SET}; a batch of more than one
- * operation is one pipeline. With {@code waitForReplica} a batch with writes ends with {@code WAIT 1 0} in the same
- * pipeline: at depth 1 that is SET+WAIT in one round trip, at depth 16 sixteen SETs and one WAIT, which covers them
- * all (WAIT waits for the replication offset reached when it runs) — the fastest way Redis offers to know each
- * write is on the replica. (A WAIT after each SET of a pipeline costs one replica round trip per SET and runs at
- * about the depth-1 rate.)
+ * Redis under load: each connection a {@link RawSession} speaking {@link RespProtocol} (PUT and POST are
+ * {@code SET}; with {@code waitForReplica} a batch with writes ends with {@code WAIT 1 0}). Preloading goes
+ * through Jedis.
  */
 public final class RedisTarget implements Target {
 
@@ -27,12 +27,16 @@ public final class RedisTarget implements Target {
 
     private final String host;
     private final int port;
+    private final RespProtocol protocol;
     private final boolean waitForReplica;
+    private final Supplier<Map<String, Long>> processes;
 
-    public RedisTarget(String host, int port, boolean waitForReplica) {
+    public RedisTarget(String host, int port, boolean waitForReplica, Supplier<Map<String, Long>> processes) {
         this.host = host;
         this.port = port;
         this.waitForReplica = waitForReplica;
+        this.protocol = new RespProtocol(waitForReplica);
+        this.processes = processes;
     }
 
     public static JedisClientConfig clientConfig() {
@@ -46,7 +50,7 @@ public final class RedisTarget implements Target {
 
     @Override
     public Session open(int index) {
-        return new RedisSession(new Jedis(host, port, clientConfig()), waitForReplica);
+        return new RawSession(new InetSocketAddress(host, port), protocol);
     }
 
     @Override
@@ -70,70 +74,11 @@ public final class RedisTarget implements Target {
 
     @Override
     public boolean supports(Operation operation) {
-        return !(operation instanceof Operation.PrefixGet);
+        return protocol.supports(operation);
     }
 
-    private record RedisSession(Jedis jedis, boolean waitForReplica) implements Session {
-
-        @Override
-        public CompletableFuture<long[]> execute(List<Operation> batch) {
-            try {
-                if (batch.size() == 1 && !(waitForReplica && batch.get(0).isWrite())) {
-                    single(batch.get(0));
-                } else {
-                    pipelined(batch);
-                }
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-            long now = System.nanoTime();
-            long[] completions = new long[batch.size()];
-            java.util.Arrays.fill(completions, now);
-            return CompletableFuture.completedFuture(completions);
-        }
-
-        private void single(Operation operation) {
-            if (operation instanceof Operation.ExactGet get) {
-                jedis.get(key(get.keyId()));
-            } else {
-                jedis.set(key(writtenId(operation)), writtenValue(operation));
-            }
-        }
-
-        private void pipelined(List<Operation> batch) {
-            Pipeline pipeline = jedis.pipelined();
-            for (Operation operation : batch) {
-                if (operation instanceof Operation.ExactGet get) {
-                    pipeline.get(key(get.keyId()));
-                } else {
-                    pipeline.set(key(writtenId(operation)), writtenValue(operation));
-                }
-            }
-            // One WAIT after the batch covers every SET before it (WAIT waits for the replication offset at the
-            // moment it runs): no write of the batch counts as done before the replica has it.
-            if (waitForReplica && batch.stream().anyMatch(Operation::isWrite)) {
-                pipeline.waitReplicas(1, 0);
-            }
-            pipeline.sync();
-        }
-
-        private static String writtenId(Operation operation) {
-            if (operation instanceof Operation.Put put) {
-                return put.keyId();
-            }
-            if (operation instanceof Operation.Post post) {
-                return post.keyId();
-            }
-            throw new UnsupportedOperationException("redis has no prefix GET; expected PUT, POST or exact GET, found " + operation);
-        }
-
-        private static String writtenValue(Operation operation) {
-            return operation instanceof Operation.Put put ? put.value() : ((Operation.Post) operation).value();
-        }
-
-        @Override
-        public void close() {
-            jedis.close();
-        }
+    @Override
+    public Map<String, Long> processes() {
+        return processes.get();
     }
 }

@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.Map;
+import java.util.function.Supplier;
+import tuplespace.bench.load.JsonLinesProtocol;
 import tuplespace.bench.load.Operation;
+import tuplespace.bench.load.RawSession;
 import tuplespace.bench.load.Session;
 import tuplespace.bench.load.Target;
 import tuplespace.bench.load.Workload;
@@ -20,17 +21,21 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * tuplespace through the client library and the proxy (JSON mode). Keys are the tuples {@code ("bench", id)},
- * values one-field tuples. A batch is pipelined on the connection; each operation completes on its own.
+ * tuplespace under load through the proxy: each connection a {@link RawSession} speaking {@link JsonLinesProtocol}.
+ * Keys are the tuples {@code ("bench", id)}, values one-field tuples. Preloading goes through the client library.
  */
 public final class TupleSpaceTarget implements Target {
 
+    private static final JsonLinesProtocol PROTOCOL = new JsonLinesProtocol();
+
     private final String name;
     private final InetSocketAddress clientSap;
+    private final Supplier<Map<String, Long>> processes;
 
-    public TupleSpaceTarget(String name, InetSocketAddress clientSap) {
+    public TupleSpaceTarget(String name, InetSocketAddress clientSap, Supplier<Map<String, Long>> processes) {
         this.name = name;
         this.clientSap = clientSap;
+        this.processes = processes;
     }
 
     public static Tuple key(String keyId) {
@@ -41,20 +46,6 @@ public final class TupleSpaceTarget implements Target {
         return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(5)).withRequestTimeout(Duration.ofSeconds(60));
     }
 
-    public static CompletableFuture<Answer> send(TupleSpaceClient client, Operation operation) {
-        if (operation instanceof Operation.Put put) {
-            return client.putAsync(List.of(new Pair(key(put.keyId()), Tuple.of(put.value()))));
-        }
-        if (operation instanceof Operation.Post post) {
-            return client.postAsync(List.of(new Pair(key(post.keyId()), Tuple.of(post.value()))));
-        }
-        if (operation instanceof Operation.ExactGet get) {
-            // The text form of key(id): ids are alphanumeric, so no field needs quoting.
-            return client.getAsync("bench," + get.keyId(), ".*");
-        }
-        return client.getAsync("bench," + ((Operation.PrefixGet) operation).idPrefix() + ".*", ".*");
-    }
-
     @Override
     public String name() {
         return name;
@@ -62,7 +53,7 @@ public final class TupleSpaceTarget implements Target {
 
     @Override
     public Session open(int index) {
-        return new TupleSpaceSession(TupleSpaceClient.connect(clientSap, clientOptions()));
+        return new RawSession(clientSap, PROTOCOL);
     }
 
     @Override
@@ -94,61 +85,11 @@ public final class TupleSpaceTarget implements Target {
 
     @Override
     public boolean supports(Operation operation) {
-        return true;
+        return PROTOCOL.supports(operation);
     }
 
-    private record TupleSpaceSession(TupleSpaceClient client) implements Session {
-
-        @Override
-        public CompletableFuture<long[]> execute(List<Operation> batch) {
-            if (batch.size() == 1) {
-                return send(client, batch.get(0)).thenApply(answer -> new long[] {System.nanoTime()});
-            }
-            BatchAnswers answers = new BatchAnswers(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                send(client, batch.get(i)).whenComplete(answers.slot(i));
-            }
-            return answers.all();
-        }
-
-        @Override
-        public void close() {
-            client.close();
-        }
-    }
-
-    /**
-     * Collects the completion times of a pipelined batch with one counter instead of a future per operation and
-     * {@code allOf}: completes with every time once all are answered, or with the first failure.
-     */
-    private static final class BatchAnswers {
-
-        private final long[] completions;
-        private final AtomicInteger remaining;
-        private final CompletableFuture<long[]> all = new CompletableFuture<>();
-
-        BatchAnswers(int size) {
-            completions = new long[size];
-            remaining = new AtomicInteger(size);
-        }
-
-        CompletableFuture<long[]> all() {
-            return all;
-        }
-
-        BiConsumer<Answer, Throwable> slot(int index) {
-            return (answer, failure) -> {
-                if (failure != null) {
-                    // Wrapped as allOf would: the driver reports the cause, the library's exception.
-                    all.completeExceptionally(failure instanceof CompletionException ? failure : new CompletionException(failure));
-                    return;
-                }
-                completions[index] = System.nanoTime();
-                // The decrement publishes this slot's time to whoever completes the batch.
-                if (remaining.decrementAndGet() == 0) {
-                    all.complete(completions);
-                }
-            };
-        }
+    @Override
+    public Map<String, Long> processes() {
+        return processes.get();
     }
 }

@@ -32,6 +32,7 @@ class LoadGeneratorTest {
                 assertThat(result.latency().count()).isPositive().isLessThanOrEqualTo(result.operations());
                 assertThat(target.opened.get()).isEqualTo(3);
                 assertThat(target.closed.get()).isEqualTo(3);
+                assertThat(result.cpuMicrosPerOperation()).containsOnlyKeys("itself", LoadResult.LOAD_GENERATOR);
             }
         } finally {
             io.shutdownNow();
@@ -105,6 +106,11 @@ class LoadGeneratorTest {
         @Override
         public boolean supports(Operation operation) {
             return !(operation instanceof Operation.PrefixGet);
+        }
+
+        @Override
+        public java.util.Map<String, Long> processes() {
+            return java.util.Map.of("itself", ProcessHandle.current().pid());
         }
 
         private static long[] times(int size) {

@@ -96,5 +96,10 @@ class WarmUpTest {
         public boolean supports(Operation operation) {
             return true;
         }
+
+        @Override
+        public java.util.Map<String, Long> processes() {
+            return java.util.Map.of();
+        }
     }
 }

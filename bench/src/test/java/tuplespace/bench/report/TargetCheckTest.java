@@ -21,7 +21,7 @@ class TargetCheckTest {
 
     private static LoadResult ops(double perSecond) {
         LoadOptions options = new LoadOptions(50, 1, OperationMix.writesOnly(), 10, 20, Duration.ZERO, Duration.ofSeconds(10));
-        return new LoadResult("x", options, Math.round(perSecond * 10), 10, 0, new LatencySummary(1, 100, 200, 300, 400), null);
+        return new LoadResult("x", options, Math.round(perSecond * 10), 10, 0, new LatencySummary(1, 100, 200, 300, 400), null, java.util.Map.of());
     }
 
     private static FailoverRepetition repetition(double killToFirst, long errors, long lost) {

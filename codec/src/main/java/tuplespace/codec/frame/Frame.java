@@ -1,5 +1,8 @@
 package tuplespace.codec.frame;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import tuplespace.codec.Sap;
 
@@ -54,13 +57,18 @@ public sealed interface Frame {
     }
 
     /**
-     * proxy → primary: one client request line (without its line terminator). {@code conn} is unique over the
-     * proxy's lifetime and across restarts; {@code seq} starts at 1 per conn; {@code floor} is the highest seq
-     * whose answer the proxy has delivered on that conn (0 for none), so answers up to it may be forgotten.
-     * A proxy sends no REQUEST more than {@link #MAX_IN_FLIGHT} ahead of its floor ({@code seq - floor <=
-     * MAX_IN_FLIGHT}), which bounds what a primary keeps per connection until the floor passes it.
+     * proxy → primary: one client request line (without its line terminator), as the client sent its bytes (UTF-8;
+     * the proxy never decodes it). {@code conn} is unique over the proxy's lifetime and across restarts; {@code seq}
+     * starts at 1 per conn; {@code floor} is the highest seq whose answer the proxy has delivered on that conn (0 for
+     * none), so answers up to it may be forgotten. A proxy sends no REQUEST more than {@link #MAX_IN_FLIGHT} ahead of
+     * its floor ({@code seq - floor <= MAX_IN_FLIGHT}), which bounds what a primary keeps per connection until the
+     * floor passes it.
+     *
+     * <p>{@code line} belongs to whoever made the frame: writing the frame copies its bytes and never releases it;
+     * {@link FrameCodec} decodes it into a heap buffer of its own, which needs no release (the primary queues
+     * requests and keeps some of them, so they must not hold on to the link's read buffers).
      */
-    record Request(long conn, long seq, long floor, String line) implements Frame {
+    record Request(long conn, long seq, long floor, ByteBuf line) implements Frame {
         /**
          * Requests of one connection that may be between the proxy's reading them and their answers' delivery to the
          * client at once (the proxy stops reading a client at this many): {@code seq - floor} never exceeds it.
@@ -73,7 +81,17 @@ public sealed interface Frame {
             if (floor >= seq) {
                 throw new IllegalArgumentException("REQUEST floor: expected less than seq " + seq + ", found " + floor);
             }
-            Objects.requireNonNull(line, "REQUEST line: expected a string, found null");
+            Objects.requireNonNull(line, "REQUEST line: expected bytes, found null");
+        }
+
+        /** A request whose line is {@code line}'s UTF-8 bytes. */
+        public Request(long conn, long seq, long floor, String line) {
+            this(conn, seq, floor, utf8(line, "REQUEST line"));
+        }
+
+        /** The line decoded (UTF-8; a malformed sequence becomes U+FFFD). */
+        public String lineText() {
+            return line.toString(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -82,16 +100,34 @@ public sealed interface Frame {
         }
     }
 
-    /** primary → proxy: the answer text for (conn, seq): one or more lines, ending with {@code \n}. */
-    record Answer(long conn, long seq, String answer) implements Frame {
+    /**
+     * primary → proxy: the answer text for (conn, seq): one or more lines, UTF-8, ending with {@code \n}.
+     *
+     * <p>{@code answer} belongs to whoever made the frame: writing the frame copies its bytes and never releases it.
+     * {@link FrameCodec} decodes it as a retained slice of the link's read buffer, which the receiver must release
+     * (the proxy hands it to the client's channel, whose write releases it): the answer's bytes go from the primary
+     * link to the client socket without a copy.
+     */
+    record Answer(long conn, long seq, ByteBuf answer) implements Frame {
         public Answer {
             requireAtLeast("ANSWER seq", seq, 1);
-            Objects.requireNonNull(answer, "ANSWER answer: expected a string, found null");
-            if (!answer.endsWith("\n")) {
+            Objects.requireNonNull(answer, "ANSWER answer: expected bytes, found null");
+            int length = answer.readableBytes();
+            if (length == 0 || answer.getByte(answer.readerIndex() + length - 1) != '\n') {
                 throw new IllegalArgumentException("ANSWER answer: expected text ending with a newline, found "
-                        + (answer.isEmpty() ? "an empty string" : "text ending with '"
-                        + answer.substring(Math.max(0, answer.length() - 20)) + "'"));
+                        + (length == 0 ? "an empty string" : "text ending with '" + answer.toString(
+                        answer.readerIndex() + Math.max(0, length - 20), Math.min(20, length), StandardCharsets.UTF_8) + "'"));
             }
+        }
+
+        /** An answer whose text is {@code answer}'s UTF-8 bytes. */
+        public Answer(long conn, long seq, String answer) {
+            this(conn, seq, utf8(answer, "ANSWER answer"));
+        }
+
+        /** The answer decoded (UTF-8). */
+        public String answerText() {
+            return answer.toString(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -122,6 +158,12 @@ public sealed interface Frame {
         public FrameType type() {
             return FrameType.PONG;
         }
+    }
+
+    /** {@code text}'s UTF-8 bytes in a heap buffer (no release needed). */
+    private static ByteBuf utf8(String text, String field) {
+        Objects.requireNonNull(text, field + ": expected a string, found null");
+        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void requireAtLeast(String field, long value, long minimum) {

@@ -2,6 +2,7 @@ package tuplespace.codec.frame;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,7 +18,9 @@ import tuplespace.codec.Sap;
  * Frame ⇄ bytes for the proxy⇄primary link (docs/internals.md): 4-byte length, type byte and payload. Inbound,
  * Netty's {@link LengthFieldBasedFrameDecoder} strips the length prefix and this codec decodes the rest; outbound,
  * it writes prefix, type and payload into one exactly sized buffer (one allocation per frame, no composite:
- * the link carries a frame per request). {@link #install} puts both in a pipeline. Decoding errors raise
+ * the link carries a frame per request). Request lines and answer texts are bytes, never decoded here: a decoded
+ * ANSWER's text is a retained slice of the read buffer that the receiver releases, a decoded REQUEST's line a heap
+ * copy ({@link Frame.Request}, {@link Frame.Answer}). {@link #install} puts both in a pipeline. Decoding errors raise
  * {@link FrameFormatException} (a {@link DecoderException}); an oversize frame raises Netty's
  * {@code TooLongFrameException}. Both mean the link is broken: close it.
  *
@@ -120,13 +123,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
     }
 
     private static ByteBuf encodeWithLength(Frame frame, ChannelHandlerContext ctx) {
-        String text = textOf(frame);
-        int textBytes = text == null ? 0 : ByteBufUtil.utf8Bytes(text);
-        int frameLength = 1 + fixedPayloadBytes(frame) + (text == null ? 0 : Integer.BYTES + textBytes);
+        int frameLength = frameLength(frame);
         ByteBuf buffer = ctx.alloc().ioBuffer(LENGTH_FIELD_BYTES + frameLength);
         try {
             buffer.writeInt(frameLength);
-            encode(frame, buffer, textBytes);
+            encode(frame, buffer);
         } catch (RuntimeException e) {
             buffer.release();
             throw e;
@@ -134,28 +135,16 @@ public final class FrameCodec extends ChannelDuplexHandler {
         return buffer;
     }
 
-    /** The one string field of {@code frame}, or null: every frame type has at most one. */
-    private static String textOf(Frame frame) {
+    /** Type byte and payload bytes of {@code frame}: exactly what {@link #encode(Frame, ByteBuf)} writes. */
+    private static int frameLength(Frame frame) {
         if (frame instanceof Frame.Request request) {
-            return request.line();
+            return 1 + 3 * Long.BYTES + Integer.BYTES + request.line().readableBytes();
         } else if (frame instanceof Frame.Answer answer) {
-            return answer.answer();
+            return 1 + 2 * Long.BYTES + Integer.BYTES + answer.answer().readableBytes();
         } else if (frame instanceof Frame.Register register) {
-            return register.shutdownSap().toString();
+            return 1 + 3 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
         }
-        return null;
-    }
-
-    /** Payload bytes of {@code frame} other than the type byte and its string (length and text). */
-    private static int fixedPayloadBytes(Frame frame) {
-        if (frame instanceof Frame.Request) {
-            return 3 * Long.BYTES;
-        } else if (frame instanceof Frame.Answer) {
-            return 2 * Long.BYTES;
-        } else if (frame instanceof Frame.Register) {
-            return 3 * Long.BYTES;
-        }
-        return Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG
+        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG
     }
 
     /**
@@ -174,19 +163,17 @@ public final class FrameCodec extends ChannelDuplexHandler {
         out.setInt(lengthAt, out.writerIndex() - lengthAt - LENGTH_FIELD_BYTES);
     }
 
-    /** Writes the type byte and payload of {@code frame} (no length prefix) to {@code out}. */
+    /**
+     * Writes the type byte and payload of {@code frame} (no length prefix) to {@code out}. A REQUEST's line and an
+     * ANSWER's text are copied from their buffers, which are neither consumed nor released.
+     */
     public static void encode(Frame frame, ByteBuf out) {
-        String text = textOf(frame);
-        encode(frame, out, text == null ? 0 : ByteBufUtil.utf8Bytes(text));
-    }
-
-    /** {@link #encode(Frame, ByteBuf)} with the UTF-8 length of the frame's string known ({@link #textOf}). */
-    private static void encode(Frame frame, ByteBuf out, int textBytes) {
         out.writeByte(frame.type().code());
         if (frame instanceof Frame.Register register) {
             out.writeLong(register.epoch());
             out.writeLong(register.pid());
-            writeString(out, register.shutdownSap().toString(), textBytes);
+            String sap = register.shutdownSap().toString();
+            writeString(out, sap, ByteBufUtil.utf8Bytes(sap));
             out.writeLong(register.lastIndex());
         } else if (frame instanceof Frame.Registered registered) {
             out.writeLong(registered.proxyPid());
@@ -196,11 +183,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(request.conn());
             out.writeLong(request.seq());
             out.writeLong(request.floor());
-            writeString(out, request.line(), textBytes);
+            writeBytes(out, request.line());
         } else if (frame instanceof Frame.Answer answer) {
             out.writeLong(answer.conn());
             out.writeLong(answer.seq());
-            writeString(out, answer.answer(), textBytes);
+            writeBytes(out, answer.answer());
         } else if (frame instanceof Frame.Closed closed) {
             out.writeLong(closed.conn());
         } else if (frame instanceof Frame.Ping ping) {
@@ -233,7 +220,14 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new FrameFormatException("invalid " + type + " frame: " + e.getMessage(), e);
         }
-        reader.requireFullyRead();
+        try {
+            reader.requireFullyRead();
+        } catch (RuntimeException e) {
+            if (frame instanceof Frame.Answer answer) {
+                answer.answer().release();
+            }
+            throw e;
+        }
         return frame;
     }
 
@@ -248,9 +242,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 return new Frame.StaleEpoch(reader.readLong("currentEpoch"));
             case REQUEST:
                 return new Frame.Request(reader.readLong("conn"), reader.readLong("seq"), reader.readLong("floor"),
-                        reader.readString("line"));
+                        reader.readHeapCopy("line"));
             case ANSWER:
-                return new Frame.Answer(reader.readLong("conn"), reader.readLong("seq"), reader.readString("answer"));
+                return answer(reader.readLong("conn"), reader.readLong("seq"), reader.readRetainedSlice("answer"));
             case CLOSED:
                 return new Frame.Closed(reader.readLong("conn"));
             case PING:
@@ -260,6 +254,22 @@ public final class FrameCodec extends ChannelDuplexHandler {
             default:
                 throw new IllegalStateException("unhandled frame type " + type);
         }
+    }
+
+    /** An ANSWER with {@code text}, which is released if the frame is not valid. */
+    private static Frame.Answer answer(long conn, long seq, ByteBuf text) {
+        try {
+            return new Frame.Answer(conn, seq, text);
+        } catch (RuntimeException e) {
+            text.release();
+            throw e;
+        }
+    }
+
+    private static void writeBytes(ByteBuf out, ByteBuf bytes) {
+        int length = bytes.readableBytes();
+        out.writeInt(length);
+        out.writeBytes(bytes, bytes.readerIndex(), length);
     }
 
     private static void writeString(ByteBuf out, String text, int utf8Bytes) {
@@ -284,6 +294,24 @@ public final class FrameCodec extends ChannelDuplexHandler {
         }
 
         String readString(String field) {
+            int length = readLength(field);
+            return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+        }
+
+        /** A length-prefixed byte field copied into a heap buffer of its own. */
+        ByteBuf readHeapCopy(String field) {
+            int length = readLength(field);
+            ByteBuf copy = Unpooled.buffer(length, length);
+            in.readBytes(copy, length);
+            return copy;
+        }
+
+        /** A length-prefixed byte field as a retained slice of the frame's buffer: the caller releases it. */
+        ByteBuf readRetainedSlice(String field) {
+            return in.readRetainedSlice(readLength(field));
+        }
+
+        private int readLength(String field) {
             require(field + " length", Integer.BYTES);
             int length = in.readInt();
             if (length < 0) {
@@ -291,7 +319,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
                         + ", found " + length);
             }
             require(field, length);
-            return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+            return length;
         }
 
         void requireFullyRead() {

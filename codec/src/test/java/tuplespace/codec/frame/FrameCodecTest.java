@@ -71,6 +71,39 @@ class FrameCodecTest {
     }
 
     @Test
+    void aDecodedAnswerIsASliceOfTheReadBufferThatTheReceiverReleasesAndItsBytesAreNeverTranscoded() {
+        byte[] text = "{\"status\":\"ok\",\"pairs\":[[[\"été\"],[\"😀\"]]]}\n".getBytes(StandardCharsets.UTF_8);
+        ByteBuf wire = Unpooled.directBuffer();
+        FrameCodec.encodeWithLength(new Frame.Answer(4, 2, Unpooled.wrappedBuffer(text)), wire);
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+
+        receiver.writeInbound(wire);
+        Frame.Answer decoded = receiver.readInbound();
+        assertThat(ByteBufUtil.getBytes(decoded.answer())).isEqualTo(text);
+        assertThat(decoded.answer().refCnt()).as("the slice keeps the read buffer").isEqualTo(1);
+        assertThat(decoded.answer().unwrap()).as("a view of the read buffer, not a copy").isNotNull();
+        assertThat(decoded.answer().release()).isTrue();
+        assertThat(wire.refCnt()).as("released with its slice").isZero();
+    }
+
+    @Test
+    void aDecodedRequestOwnsAHeapCopyOfItsLineAndWritingAFrameNeverConsumesItsBytes() {
+        ByteBuf line = Unpooled.copiedBuffer("GET ü,1 .*", StandardCharsets.UTF_8);
+        EmbeddedChannel sender = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+
+        sender.writeOutbound(new Frame.Request(1, 2, 1, line));
+        assertThat(line.refCnt()).isEqualTo(1);
+        assertThat(line.readableBytes()).as("the writer's buffer is read, not consumed").isEqualTo(11);
+        receiver.writeInbound(concatenateOutbound(sender));
+        Frame.Request decoded = receiver.readInbound();
+        assertThat(decoded.lineText()).isEqualTo("GET ü,1 .*");
+        assertThat(decoded.line().hasArray()).isTrue();
+        assertThat(decoded.line().unwrap()).as("its own bytes, not a slice of the read buffer").isNull();
+        line.release();
+    }
+
+    @Test
     void textOfEveryUtf8WidthIsWrittenWithItsByteLength() {
         String line = "a" + "ü" + "€" + "😀" + "\uD800" + "x".repeat(10_000); // 1-, 2-, 3-, 4-byte, lone surrogate
         EmbeddedChannel sender = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
@@ -84,7 +117,7 @@ class FrameCodecTest {
         EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
         receiver.writeInbound(wire);
         Frame.Request decoded = receiver.readInbound();
-        assertThat(decoded.line()).isEqualTo(line.replace("\uD800", "?"));
+        assertThat(decoded.lineText()).isEqualTo(line.replace("\uD800", "?"));
     }
 
     @Test
