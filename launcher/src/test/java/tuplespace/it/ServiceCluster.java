@@ -159,6 +159,11 @@ final class ServiceCluster implements AutoCloseable {
         signal("KILL", pid);
     }
 
+    /** SIGKILL of several processes by one {@code kill} call: together, as a power cut or an OOM kill of all. */
+    static void kill9All(long... pids) {
+        signal("KILL", pids);
+    }
+
     /** SIGSTOP: the process hangs with its sockets open — a hung, not a crashed, process. */
     static void sigstop(long pid) {
         signal("STOP", pid);
@@ -168,9 +173,14 @@ final class ServiceCluster implements AutoCloseable {
         signal("CONT", pid);
     }
 
-    private static void signal(String signal, long pid) {
+    private static void signal(String signal, long... pids) {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        for (long pid : pids) {
+            command.add(Long.toString(pid));
+        }
+        String pid = String.join(" ", command.subList(2, command.size()));
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (kill.waitFor() != 0) {
                 throw new AssertionError("kill -" + signal + " " + pid + " failed: " + output);

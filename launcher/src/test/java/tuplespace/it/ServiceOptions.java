@@ -64,6 +64,13 @@ record ServiceOptions(
         return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs);
     }
 
+    /** {@code args} added to the primary's command line (the primary passes its options on to its backup). */
+    ServiceOptions withServerArgs(String... args) {
+        List<String> all = new ArrayList<>(extraServerArgs);
+        all.addAll(List.of(args));
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, all);
+    }
+
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
     Duration heartbeatDetection() {
         if (heartbeatInterval == null || heartbeatMisses == null) {
