@@ -26,7 +26,7 @@ import tuplespace.it.Requests.TextPair;
 @Timeout(300)
 class DamagedDataDirIT {
 
-    private static final int PAIRS = 200;
+    private static final int PAIRS = 100;
 
     @RegisterExtension
     final Clusters clusters = new Clusters();
@@ -45,7 +45,7 @@ class DamagedDataDirIT {
         }
 
         service.startProxy().startPrimary();
-        ServiceStatus restarted = service.awaitInSync();
+        ServiceStatus restarted = service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
 
         assertThat(restarted.size()).as("every pair but the torn last one").isEqualTo(PAIRS - 1);
         assertThat(service.firstPrimary().stderrText()).contains("WARN").contains(torn + ": the last record, at offset")
@@ -70,15 +70,15 @@ class DamagedDataDirIT {
     @Test
     void aMissingSnapshotStopsTheStartNamingTheSegmentThatNoLongerFollows() throws Exception {
         ServiceCluster service = started();
-        write(service, 0, 100);
+        write(service, 0, 50);
         long backup = service.status().backupPid().orElseThrow();
-        ServiceCluster.kill9(backup); // the next backup starts from a snapshot at index 100: node-b's log starts after it
+        ServiceCluster.kill9(backup); // the next backup starts from a snapshot at index 50: node-b's log starts after it
         ServiceCluster.eventually(ServiceCluster.READY_TIMEOUT, () -> {
             ServiceStatus status = service.status();
             assertThat(status.backupPid()).isPresent().isNotEqualTo(java.util.OptionalLong.of(backup));
             assertThat(status.backupInSync()).isTrue();
         });
-        write(service, 100, 150);
+        write(service, 50, 80);
         killEverything(service);
         Path snapshot;
         try (Stream<Path> files = Files.list(dataDir.resolve("node-b"))) {
@@ -111,14 +111,14 @@ class DamagedDataDirIT {
         dataDir = clusters.runDirectory().resolve("data");
         ServiceCluster service = clusters.create(ServiceOptions.defaults().withServerArgs("--data-dir", dataDir.toString()));
         service.startProxy().startPrimary();
-        service.awaitInSync();
+        service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         return service;
     }
 
     private ServiceCluster writtenThenKilled(int pairs) {
         ServiceCluster service = started();
         write(service, 0, pairs);
-        service.awaitInSync();
+        service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         killEverything(service);
         return service;
     }

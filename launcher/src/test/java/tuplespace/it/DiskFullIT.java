@@ -51,7 +51,7 @@ class DiskFullIT {
         Path dataDir = mountPoint.resolve("data");
         ServiceCluster service = clusters.create(ServiceOptions.defaults().withServerArgs("--data-dir", dataDir.toString()));
         service.startProxy().startPrimary();
-        service.awaitInSync();
+        service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         LineClient writer = service.client();
         LineClient reader = service.client();
         for (int i = 0; i < 100; i++) {

@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ServiceCluster implements AutoCloseable {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * With {@code --data-dir} a start does more before the backup is live (each node recovers its directory, the
+     * backup writes its first snapshot): on a machine as busy as the test machine (load 15 on 2 cores) a backup JVM
+     * alone was seen to take 18 s to start.
+     */
+    static final Duration DURABLE_READY_TIMEOUT = Duration.ofSeconds(90);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -74,7 +80,12 @@ final class ServiceCluster implements AutoCloseable {
 
     /** Waits until a primary is registered with the proxy and its backup is live with an equal copy (idle service). */
     ServiceStatus awaitInSync() {
-        return eventually(READY_TIMEOUT, this::status, status -> {
+        return awaitInSync(READY_TIMEOUT);
+    }
+
+    /** The same, for a start that does more (a data directory recovered, a backup's snapshot written to disk). */
+    ServiceStatus awaitInSync(Duration timeout) {
+        return eventually(timeout, this::status, status -> {
             if (!status.backupInSync()) {
                 throw new AssertionError("service not in sync (primary registered, backup live, same index and digest): " + status);
             }

@@ -26,7 +26,7 @@ class TotalLossIT {
     void killNineOfProxyPrimaryAndBackupTogetherLosesNoAcknowledgedWrite() throws Exception {
         ServiceCluster service = started("always");
         AcknowledgedWrites writes = new AcknowledgedWrites(service).start(WRITERS, 1);
-        writes.awaitAcknowledged(1_500, Duration.ofSeconds(90));
+        writes.awaitAcknowledged(600, Duration.ofSeconds(90));
 
         killEverything(service);
         writes.close();
@@ -38,7 +38,7 @@ class TotalLossIT {
     void totalLossAfterAFailoverRestartsFromThePromotedBackupsDirectory() throws Exception {
         ServiceCluster service = started("always");
         AcknowledgedWrites writes = new AcknowledgedWrites(service).start(WRITERS, 2);
-        writes.awaitAcknowledged(500, Duration.ofSeconds(90));
+        writes.awaitAcknowledged(300, Duration.ofSeconds(90));
         long firstPrimary = service.status().primaryPid();
         ServiceCluster.kill9(firstPrimary);
         ServiceStatus promoted = ServiceCluster.eventually(ServiceCluster.READY_TIMEOUT, service::status,
@@ -71,7 +71,7 @@ class TotalLossIT {
         ServiceCluster.kill9All(before.primaryPid(), before.backupPid().orElseThrow());
 
         service.startPrimary();
-        ServiceStatus after = service.awaitInSync();
+        ServiceStatus after = service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
 
         assertThat(after.epoch()).as("registered above the epoch the proxy saw").isGreaterThan(before.epoch());
         assertThat(Requests.answerPairs(stayingConnected.call(Requests.get(2, "k,1", ".*"))))
@@ -82,14 +82,14 @@ class TotalLossIT {
     void everysecLosesNoAcknowledgedWriteOnKillNineOfEverything() throws Exception {
         ServiceCluster service = started("everysec");
         AcknowledgedWrites writes = new AcknowledgedWrites(service).start(WRITERS, 3);
-        writes.awaitAcknowledged(1_500, Duration.ofSeconds(90));
+        writes.awaitAcknowledged(600, Duration.ofSeconds(90));
 
         long killed = System.nanoTime();
         killEverything(service);
         writes.close();
 
         service.startProxy().startPrimary();
-        ServiceStatus restarted = service.awaitInSync();
+        ServiceStatus restarted = service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         Map<String, AcknowledgedWrites.Missing> missing = writes.missingFrom(space(service));
         System.out.println("everysec, kill -9 of everything: " + missing.size() + " of " + writes.acknowledged()
                 + " acknowledged writes missing after the restart (restarted at index " + restarted.index() + ")");
@@ -104,7 +104,7 @@ class TotalLossIT {
         ServiceCluster service = clusters.create(ServiceOptions.defaults().withServerArgs(
                 "--data-dir", clusters.runDirectory().resolve("data").toString(), "--fsync", fsync));
         service.startProxy().startPrimary();
-        service.awaitInSync();
+        service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         return service;
     }
 
@@ -117,7 +117,7 @@ class TotalLossIT {
     /** Starts the same command lines again; every acknowledged write is there and the two copies are equal. */
     private static ServiceStatus assertRestartedWithEveryAcknowledgedWrite(ServiceCluster service, AcknowledgedWrites writes) {
         service.startProxy().startPrimary();
-        ServiceStatus restarted = service.awaitInSync();
+        ServiceStatus restarted = service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         Map<String, AcknowledgedWrites.Missing> missing = writes.missingFrom(space(service));
         assertThat(missing).as("acknowledged writes missing after the restart, of " + writes.acknowledged()).isEmpty();
         assertThat(restarted.digest()).as("primary digest = backup digest").isEqualTo(restarted.backupDigest());
