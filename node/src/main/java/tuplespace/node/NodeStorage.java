@@ -198,7 +198,6 @@ final class NodeStorage implements LogListener {
     public void progress(LogProgress now) {
         progress = now;
         if (failure.isPresent()) {
-            LOG.warn("{}: the write-ahead log writes again", directory);
             node.notifyOperator(OperatorEvent.DISK_RECOVERED, directory + ": the write-ahead log writes again at entry "
                     + now.written());
             failure = Optional.empty();
