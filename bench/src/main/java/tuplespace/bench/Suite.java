@@ -48,7 +48,7 @@ import tuplespace.bench.systems.TupleSpaceTarget;
 public final class Suite {
 
     /** The parts of the suite, runnable alone with {@code --only}. */
-    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SLOW_READERS, SCALE }
+    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SLOW_READERS, SCALE, DURABLE }
 
     private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
 
@@ -58,6 +58,7 @@ public final class Suite {
     private final Results results = new Results();
     private final Path logs;
     private final Path redisData;
+    private final Path durableRoot;
     private Deadline deadline;
 
     public Suite(Profile profile, Path resultsDirectory, List<String> serverJavaOptions) throws IOException {
@@ -67,6 +68,8 @@ public final class Suite {
         deleteQuietly(resultsDirectory.resolve("logs"));
         this.logs = Files.createDirectories(resultsDirectory.resolve("logs"));
         this.redisData = Files.createTempDirectory("tuplespace-bench-redis");
+        // On the disk the results go to, never a tmpfs: the durable figures are about fsync.
+        this.durableRoot = this.resultsDirectory.resolve("durable-data");
     }
 
     public Results run(Set<Part> parts) throws IOException {
@@ -90,6 +93,19 @@ public final class Suite {
         }
         if (parts.contains(Part.SLOW_READERS)) {
             attempt("slow readers tuplespace", this::slowReaders);
+        }
+        if (parts.contains(Part.DURABLE)) {
+            // Side by side in one run, every data file on this machine's disk (never tmpfs).
+            attempt("durable redis", this::redisDurableThroughput);
+            attempt("durable tuplespace non-durable", () -> tupleSpaceScenario(Scenario.TUPLESPACE_PUT_P1, List.of()));
+            attempt("durable tuplespace always", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
+                    List.of("--data-dir=" + durableData("always"), "--fsync=always")));
+            attempt("durable tuplespace everysec", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
+                    List.of("--data-dir=" + durableData("everysec"), "--fsync=everysec")));
+            results.environment().put("durable", "PUT/SET of new keys, 50 connections x 1; data directories and Redis's"
+                    + " append-only files on " + durableRoot + " (" + fileSystemOf(durableRoot) + "); Redis master and"
+                    + " replica both with appendonly yes, appendfsync always, each SET followed by WAIT 1 0");
+            deleteQuietly(durableRoot);
         }
         if (parts.contains(Part.SCALE)) {
             ScaleSettings scale = ScaleSettings.of(profile);
@@ -137,6 +153,49 @@ public final class Suite {
             for (Scenario scenario : scenarios("redis")) {
                 runScenario(scenario, new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication(), () -> pids));
             }
+        }
+    }
+
+    private void redisDurableThroughput() throws IOException {
+        try (ManagedProcesses processes = new ManagedProcesses(logs)) {
+            RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(durableRoot.resolve("redis")));
+            int masterPort = FreePorts.next();
+            int replicaPort = FreePorts.next();
+            List<String> aof = List.of("appendonly yes", "appendfsync always");
+            Process master = redis.startServer("durable-redis-master", masterPort, OptionalInt.empty(), aof);
+            Process replica = redis.startServer("durable-redis-replica", replicaPort, OptionalInt.of(masterPort), aof);
+            Map<String, Long> pids = new LinkedHashMap<>();
+            pids.put("redis primary", master.pid());
+            pids.put("redis replica", replica.pid());
+            Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
+                    RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
+            warmUp("redis appendfsync always (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false,
+                    () -> pids));
+            runScenario(Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, new RedisTarget("127.0.0.1", masterPort, true,
+                    () -> pids));
+        }
+    }
+
+    /** One PUT scenario on a fresh sync service started with {@code serverOptions}. */
+    private void tupleSpaceScenario(Scenario scenario, List<String> serverOptions) throws IOException {
+        try (ManagedProcesses processes = new ManagedProcesses(logs);
+             TupleSpaceService service = TupleSpaceService.start(processes, scenario.system(), "sync", serverJavaOptions,
+                     serverOptions)) {
+            Supplier<Map<String, Long>> pids = () -> processesOf(service);
+            warmUp(scenario.system(), new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
+            runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids));
+        }
+    }
+
+    private Path durableData(String name) throws IOException {
+        return Files.createDirectories(durableRoot.resolve(name));
+    }
+
+    private static String fileSystemOf(Path path) {
+        try {
+            return Files.getFileStore(path).type();
+        } catch (IOException e) {
+            return "file system unknown";
         }
     }
 

@@ -20,11 +20,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tuplespace.cli.DurationConverter;
 import tuplespace.cli.LineCommandClient;
+import tuplespace.node.persistence.DataDirectories;
 
 /**
  * {@code tuplespace demo}: the whole service on loopback in the foreground (SPEC §3) — a proxy and a primary
  * (which starts its own backup) as child processes, their log lines streamed with the role in front. Ctrl-C sends
- * SHUTDOWN so the primary saves the space to the save file, which the next demo loads.
+ * SHUTDOWN so the primary saves the space to the save file, which the next demo loads. The nodes keep their
+ * write-ahead logs and snapshots in a data directory ({@code ./tuplespace-data} by default): a demo killed with
+ * {@code kill -9} restarts from it with every acknowledged write.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole service on loopback; Ctrl-C saves and stops it.")
@@ -53,6 +56,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Start with an empty space even if the save file exists.")
     private boolean fresh;
 
+    @Option(names = "--data-dir", defaultValue = "tuplespace-data", paramLabel = "DIR",
+            description = "The nodes' write-ahead logs and snapshots: the next demo restarts from them, even after"
+                    + " kill -9 of everything (default ./${DEFAULT-VALUE}; 'none': memory only).")
+    private String dataDir;
+
     @Option(names = "--startup-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for the service to answer (default ${DEFAULT-VALUE}).")
     private Duration startupTimeout;
@@ -77,7 +85,16 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         Path file = saveFile.toAbsolutePath();
-        boolean load = !fresh && Files.exists(file);
+        Optional<Path> data = "none".equals(dataDir) ? Optional.empty() : Optional.of(Path.of(dataDir).toAbsolutePath());
+        boolean restart = data.isPresent() && holdsData(data.get());
+        if (restart && fresh) {
+            spec.commandLine().getErr().println("tuplespace demo: --fresh, but the data directory " + data.get()
+                    + " holds a space: move it away to start empty");
+            return 1;
+        }
+        // The data directory, when it holds a space, is newer than the save file: the save file is only loaded into
+        // an empty one (the server refuses both at once).
+        boolean load = !fresh && !restart && Files.exists(file);
         List<String> proxyArguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
         logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
@@ -86,6 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
                 file.toString(), "null", load ? file.toString() : "null"));
+        data.ifPresent(dir -> serverArguments.addAll(List.of("--data-dir", dir.toString())));
         serverArguments.addAll(serverOptions);
         ChildProcess primary = ChildProcess.start("primary", serverArguments);
         DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
@@ -97,10 +115,15 @@ public final class DemoCommand implements Callable<Integer> {
             supervisor.stop(STOP_TIMEOUT);
             return 1;
         }
-        new DemoBanner(ports, file, load).print(out, ready.get());
+        new DemoBanner(ports, file, load, data, restart).print(out, ready.get());
         int status = supervisor.watchUntilProxyExits(ready.get());
         stopping.set(true);
         return status;
+    }
+
+    private static boolean holdsData(Path directory) throws IOException {
+        return DataDirectories.survey(directory).nodes().stream()
+                .anyMatch(node -> node.lastIndex() > 0 || node.lastEpoch() > 0);
     }
 
     private DemoPorts ports() {

@@ -46,7 +46,7 @@ class DemoIT {
         Path saveFile = folder.resolve("tuplespace-demo.json");
         String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
         // Failure detection tolerant of a busy test machine: this test is about the demo, not about failover.
-        List<String> demo = List.of("demo", "--base-port", "" + base,
+        List<String> demo = List.of("demo", "--base-port", "" + base, "--data-dir", "none",
                 "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
                 "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
         Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
@@ -67,9 +67,15 @@ class DemoIT {
         assertThat(saveFile).exists();
         assertThat(Files.readString(saveFile)).contains("tuplespace/1").contains("alice").contains("bob");
 
+        assertTheNextDemoServesAliceAndBob(demo, environment, base, "2 pairs loaded from " + saveFile);
+    }
+
+    /** A demo started with {@code demo} says {@code origin} and serves the two pairs; the shutdown command stops it. */
+    private void assertTheNextDemoServesAliceAndBob(List<String> demo, Map<String, String> environment, int base,
+                                                    String origin) throws Exception {
         try (RunningProcess second = RunningProcess.start(demo, folder, folder.resolve("demo2.err"), environment)) {
             second.awaitOutput(READY, START);
-            second.awaitOutput("2 pairs loaded from " + saveFile, START);
+            second.awaitOutput(origin, START);
             try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
                 assertThat(space.get("user,.*", ".*").pairs()).as("demo output:\n%s%s", second.output(), second.errors())
                         .containsExactly(Pair.of("user,1", "alice"), Pair.of("user,2", "bob"));
@@ -79,6 +85,33 @@ class DemoIT {
             assertThat(shutdown.exitCode()).as(shutdown.err()).isZero();
             assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.output() + second.errors()).isZero();
         }
+    }
+
+    @Test
+    void aDemoKilledWithKillNineRestartsFromItsDataDirectoryWithEveryAcknowledgedWrite() throws Exception {
+        int base = freeBasePort();
+        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        List<String> demo = List.of("demo", "--base-port", "" + base,
+                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
+                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
+        Path dataDir = folder.resolve("tuplespace-data");
+
+        try (RunningProcess first = RunningProcess.start(demo, folder, folder.resolve("demo1.err"), environment)) {
+            first.awaitOutput(READY, START);
+            first.awaitOutput("data     " + dataDir, START);
+            try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
+                assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob")))
+                        .pairs()).isEmpty();
+            }
+            // kill -9 of every process at once: the backup is the primary's child, the demo's grandchild
+            List<ProcessHandle> everything = new ArrayList<>(first.process().descendants().toList());
+            everything.add(first.process().toHandle());
+            everything.forEach(ProcessHandle::destroyForcibly);
+            first.awaitExit(Duration.ofSeconds(30));
+        }
+
+        assertTheNextDemoServesAliceAndBob(demo, environment, base, "2 pairs recovered from " + dataDir);
     }
 
     @Test

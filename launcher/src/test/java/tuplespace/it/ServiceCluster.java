@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ServiceCluster implements AutoCloseable {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * With {@code --data-dir} a start does more before the backup is live (each node recovers its directory, the
+     * backup writes its first snapshot): on a machine as busy as the test machine (load 15 on 2 cores) a backup JVM
+     * alone was seen to take 18 s to start.
+     */
+    static final Duration DURABLE_READY_TIMEOUT = Duration.ofSeconds(90);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -93,7 +99,12 @@ final class ServiceCluster implements AutoCloseable {
 
     /** Waits until a primary is registered with the proxy and its backup is live with an equal copy (idle service). */
     ServiceStatus awaitInSync() {
-        return eventually(READY_TIMEOUT, this::status, status -> {
+        return awaitInSync(READY_TIMEOUT);
+    }
+
+    /** The same, for a start that does more (a data directory recovered, a backup's snapshot written to disk). */
+    ServiceStatus awaitInSync(Duration timeout) {
+        return eventually(timeout, this::status, status -> {
             if (!status.backupInSync()) {
                 throw new AssertionError("service not in sync (primary registered, backup live, same index and digest): " + status);
             }
@@ -178,6 +189,11 @@ final class ServiceCluster implements AutoCloseable {
         signal("KILL", pid);
     }
 
+    /** SIGKILL of several processes by one {@code kill} call: together, as a power cut or an OOM kill of all. */
+    static void kill9All(long... pids) {
+        signal("KILL", pids);
+    }
+
     /** SIGSTOP: the process hangs with its sockets open — a hung, not a crashed, process. */
     static void sigstop(long pid) {
         signal("STOP", pid);
@@ -187,9 +203,14 @@ final class ServiceCluster implements AutoCloseable {
         signal("CONT", pid);
     }
 
-    private static void signal(String signal, long pid) {
+    private static void signal(String signal, long... pids) {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        for (long pid : pids) {
+            command.add(Long.toString(pid));
+        }
+        String pid = String.join(" ", command.subList(2, command.size()));
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (kill.waitFor() != 0) {
                 throw new AssertionError("kill -" + signal + " " + pid + " failed: " + output);

@@ -70,7 +70,7 @@ record ServiceOptions(
         return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, value, extraServerArgs);
     }
 
-    /** More server options, e.g. {@code --primary-register-timeout 2000ms}. */
+    /** {@code args} added to the primary's command line (the primary passes its options on to its backup). */
     ServiceOptions withServerArgs(String... args) {
         List<String> more = new ArrayList<>(extraServerArgs);
         more.addAll(List.of(args));

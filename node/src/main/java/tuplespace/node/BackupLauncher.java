@@ -54,6 +54,9 @@ final class BackupLauncher {
         command.add("--match-budget=" + duration(config.matchBudget()));
         command.add("--request-cpu-limit=" + duration(config.requestCpuLimit()));
         config.notifyCommand().ifPresent(notify -> command.add("--notify=" + notify));
+        config.dataDir().ifPresent(dir -> command.add("--data-dir=" + dir.toAbsolutePath()));
+        command.add("--fsync=" + config.fsync().optionName());
+        config.nodeId().ifPresent(id -> command.add("--node-id=" + id));
         if (!config.backupJavaOptions().isEmpty()) {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }

@@ -8,12 +8,15 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.failure.Ticker;
+import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerTable;
 import tuplespace.replication.BackupLog;
@@ -29,8 +32,13 @@ import tuplespace.space.TupleSpace;
  * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
  * a pattern), acknowledges them, exchanges heartbeats, and when the primary fails fences it and takes over.
  * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.
+ *
+ * <p>With a data directory ({@link NodeStorage}) the backup writes the state its snapshot ends with as a snapshot file,
+ * then logs every entry after it, and acknowledges an index only once it is logged as {@code --fsync} requires (with
+ * {@code always}: forced), so that a sync answer is on both disks. A disk that fails stops the backup (status 1): its
+ * primary serves on and starts a new one.
  */
-final class BackupNode {
+final class BackupNode implements NodeStorage.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
     static final Duration WAIT_FOR_PRIMARY = Duration.ofSeconds(30);
@@ -64,6 +72,13 @@ final class BackupNode {
      * batch that carried them ({@code channelReadComplete}), not one per message, and never waits for a timer.
      */
     private boolean acknowledgementDue;
+    private final Optional<NodeStorage> storage;
+    /** With a data directory: the state the snapshot ended with is on disk and the log goes on after it. */
+    private boolean stateLogged;
+    /** Entries after the snapshot's end that arrived before its state was on disk: logged right after it. */
+    private final List<Replicated> unlogged = new ArrayList<>();
+    /** The index of the last acknowledgement sent; -1 before the first. */
+    private long acknowledged = -1;
 
     BackupNode(ServerNode node, NodeConfig config) {
         this.node = node;
@@ -71,6 +86,8 @@ final class BackupNode {
         this.primaryPid = config.primaryHandle().orElseThrow();
         this.primaryProcess = Fencing.handleOf(primaryPid);
         this.ticker = node.ticker();
+        this.storage = node.storage();
+        storage.ifPresent(disk -> disk.attach(this));
     }
 
     void start() {
@@ -138,6 +155,7 @@ final class BackupNode {
         replication = channel;
         log.begin(begin.epoch(), begin.index());
         node.setEpoch(begin.epoch());
+        storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()));
         monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
                 BackupSupervisor.FIRST_CONTACT_GRACE);
         long interval = config.heartbeatInterval().toNanos();
@@ -154,9 +172,30 @@ final class BackupNode {
         checkDigest(end.digest(), "the snapshot's end");
         caughtUp = true;
         LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
-        replication.writeAndFlush(new ReplicationMessage.Ack(log.lastIndex(), state.space().digest(), pid))
-                .addListener(written -> mayTakeOver = written.isSuccess() || mayTakeOver);
+        if (storage.isPresent()) {
+            storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch()))
+                    .whenComplete((info, failure) -> stateOnDisk(failure));
+        } else {
+            acknowledge();
+        }
         warmUpServingPathOffLoop();
+    }
+
+    /** The snapshot's state is on disk (or could not be written): log what came after it, and acknowledge. */
+    private void stateOnDisk(Throwable failure) {
+        if (stopping || takingOver) {
+            return;
+        }
+        if (failure != null) {
+            node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not write its primary's state to its data"
+                    + " directory (" + failure.getMessage() + "); it exits");
+            stop(1);
+            return;
+        }
+        stateLogged = true;
+        storage.orElseThrow().append(unlogged);
+        unlogged.clear();
+        acknowledge();
     }
 
     /**
@@ -177,6 +216,13 @@ final class BackupNode {
             state.apply(entry.change());
         }
         node.setEpoch(log.epoch());
+        if (storage.isPresent() && caughtUp) { // entries up to the snapshot's end are in its state
+            if (stateLogged) {
+                storage.get().append(entries.entries());
+            } else {
+                unlogged.addAll(entries.entries());
+            }
+        }
         if (caughtUp) {
             checkDigest(entries.digestAfter(), "index " + log.lastIndex());
             acknowledgementDue = true;
@@ -199,8 +245,70 @@ final class BackupNode {
             return;
         }
         acknowledgementDue = false;
-        replication.writeAndFlush(new ReplicationMessage.Ack(log.lastIndex(), state.space().digest(), pid),
-                replication.voidPromise());
+        acknowledge();
+    }
+
+    /**
+     * Acknowledges every index applied, checked and (with a data directory) logged as the fsync mode requires, unless
+     * that was acknowledged already. Once the first acknowledgement (the snapshot's end) is written, this backup may
+     * take over.
+     */
+    private void acknowledge() {
+        long index = acknowledgeable();
+        if (index <= acknowledged || replication == null) {
+            return;
+        }
+        boolean first = acknowledged < 0;
+        acknowledged = index;
+        ReplicationMessage.Ack ack = new ReplicationMessage.Ack(index, state.space().digest(), pid);
+        if (first) {
+            replication.writeAndFlush(ack).addListener(written -> mayTakeOver = written.isSuccess() || mayTakeOver);
+        } else {
+            replication.writeAndFlush(ack, replication.voidPromise());
+        }
+    }
+
+    private long acknowledgeable() {
+        if (!caughtUp) {
+            return -1;
+        }
+        if (storage.isEmpty()) {
+            return log.lastIndex();
+        }
+        if (!stateLogged) {
+            return -1;
+        }
+        return storage.get().answersWaitForDisk() ? Math.min(log.lastIndex(), storage.get().logged()) : log.lastIndex();
+    }
+
+    // --- the data directory's view, called by NodeStorage ---------------------------------------------
+
+    @Override
+    public void logged(long index) {
+        if (!stopping && !takingOver) {
+            acknowledge();
+        }
+    }
+
+    @Override
+    public void diskFailed(String reason) {
+        if (!stopping && !takingOver) {
+            LOG.error("backup cannot log what it receives ({}); it exits and its primary starts another", reason);
+            stop(1);
+        }
+    }
+
+    @Override
+    public void diskRecovered() {
+        // a backup whose disk failed has stopped
+    }
+
+    @Override
+    public Optional<SnapshotContent> snapshotContent() {
+        if (!stateLogged || stopping || takingOver) {
+            return Optional.empty();
+        }
+        return Optional.of(SnapshotContent.take(state, log.lastIndex(), log.epoch()));
     }
 
     // --- heartbeats and failure detection ---------------------------------------------------------------

@@ -96,7 +96,7 @@ final class BackupSupervisor {
         // fork/exec of a JVM can take hundreds of ms on a busy machine: never on the event loop, which serves.
         Thread launcher = new Thread(() -> {
             try {
-                Process started = node.backupStarter().start(config, primary.pid());
+                Process started = node.backupStarter().start(node.backupConfig(), primary.pid());
                 node.loop().execute(() -> onLaunched(attempt, started));
             } catch (IOException | RuntimeException e) {
                 node.loop().execute(() -> failed(attempt, "could not start the backup process: " + e.getMessage()));

@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
+import tuplespace.codec.ParsedRequest;
+import tuplespace.codec.Requests;
 import tuplespace.codec.Status;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
@@ -148,6 +150,21 @@ final class ExactlyOnceRequests {
             return Optional.empty();
         }
         return Optional.of(finish(request, withSendableAnswer(request, evaluation)));
+    }
+
+    /**
+     * While the node cannot log ({@code reason}: its disk failed), an update is not evaluated: it would change the
+     * space with no way to make it durable. Gives the refusal ({@code unavailable}, the reason, nothing changed and
+     * nothing remembered) when {@code request} is an update whose answer is not remembered already; empty for anything
+     * else, which is handled as usual (a read is served; a resent update gets its remembered answer).
+     */
+    Optional<Handled> refuseUpdate(Frame.Request request, String reason) {
+        if (state.answers().lookup(request.conn(), request.seq()).isPresent()
+                || !(Requests.parse(request.lineText()) instanceof ParsedRequest.Valid valid) || !valid.command().isUpdate()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Handled(Answers.error(request.lineText(), Status.UNAVAILABLE, reason
+                + "; the update was not applied; reads are served; retry once the disk works again"), List.of()));
     }
 
     /** Remembers what an evaluated request did, for exactly-once, and gives the changes to replicate. */

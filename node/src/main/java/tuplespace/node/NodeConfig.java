@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import tuplespace.node.persistence.FsyncMode;
 
 /**
  * Everything a server process is started with (SPEC §3), validated: the positional addresses and files
@@ -29,7 +30,10 @@ public record NodeConfig(
         Duration matchBudget,
         Duration requestCpuLimit,
         Optional<String> notifyCommand,
-        List<String> backupJavaOptions) {
+        List<String> backupJavaOptions,
+        Optional<Path> dataDir,
+        FsyncMode fsync,
+        Optional<String> nodeId) {
 
     public NodeConfig {
         Objects.requireNonNull(shutdownSap, "shutdownSap");
@@ -53,6 +57,20 @@ public record NodeConfig(
         Objects.requireNonNull(onBackupLoss, "onBackupLoss");
         Objects.requireNonNull(notifyCommand, "notifyCommand");
         backupJavaOptions = List.copyOf(backupJavaOptions);
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(fsync, "fsync");
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (dataDir.isPresent() && primaryHandle.isPresent() && nodeId.isEmpty()) {
+            throw new IllegalArgumentException("--node-id: expected the backup's node id with --data-dir (its primary "
+                    + "passes it), found none");
+        }
+    }
+
+    /** The same settings for a backup child whose node directory is {@code DIR/node-<backupNodeId>}. */
+    NodeConfig forBackup(Optional<String> backupNodeId) {
+        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, Optional.empty(),
+                heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId);
     }
 
     /** The bounds on a GET's or DELETE's pattern matching. */

@@ -8,10 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * stable JSON field names tests and operators rely on: rename nothing.
  */
 public record NodeStatus(String role, long pid, long epoch, String replication, long index, long size, long digest,
-                         Backup backup, long clients, String saveFile) {
+                         Backup backup, long clients, String saveFile, Storage storage) {
 
     /** {@code backup}: the backup's own index and digest come with its acknowledgements. */
     public record Backup(String state, Long pid, Long index, Long digest, long restarts) {
+    }
+
+    /**
+     * {@code storage}: the node's data directory ({@code --data-dir}), or null without one. {@code logged} is the
+     * highest index logged as the fsync mode requires; {@code diskError} says why updates are refused, or is null.
+     */
+    public record Storage(String dataDir, String fsync, long logBytes, long logged, Long snapshotIndex,
+                          String snapshotTime, String diskError) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
+import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerRelease;
 import tuplespace.replication.Change;
@@ -26,10 +27,11 @@ import tuplespace.space.SpaceSnapshot;
 
 /**
  * The acting primary: evaluates the proxy's requests, remembers update answers (exactly once, SPEC §4),
- * replicates every change to its backup and releases answers by the rule of {@link AnswerRelease}.
+ * replicates every change to its backup, logs it with {@code --data-dir} ({@link NodeStorage}), and releases
+ * answers by the rule of {@link AnswerRelease}.
  * Runs entirely on the node's event loop.
  */
-final class PrimaryNode {
+final class PrimaryNode implements NodeStorage.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryNode.class);
     /** How long a fresh primary waits for its first backup before registering anyway (SPEC §3 order). */
@@ -71,6 +73,7 @@ final class PrimaryNode {
     private final FairTurns fromProxy;
     private final List<Channel> listeners = new ArrayList<>();
     private final ScanThread scans;
+    private final Optional<NodeStorage> storage;
     private long lastIndex;
     private boolean flushScheduled;
     private boolean registered;
@@ -99,7 +102,14 @@ final class PrimaryNode {
         this.scans = new ScanThread(config.matchLimits());
         this.lastIndex = lastIndex;
         this.takeover = takeover;
-        this.release = new AnswerRelease<>(this::sendAnswer);
+        this.release = new AnswerRelease<>(this::sendAnswer, Frame.Answer::conn);
+        this.storage = node.storage();
+        storage.ifPresent(disk -> {
+            disk.attach(this);
+            if (disk.answersWaitForDisk()) {
+                release.startHoldingForDisk(disk.logged());
+            }
+        });
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
@@ -109,8 +119,22 @@ final class PrimaryNode {
 
     void start() {
         if (takeover.isPresent()) {
-            // Register first: clients wait for us (DESIGN "Failover": nothing slow before registering).
-            proxy.connect();
+            // Register first: clients wait for us (DESIGN "Failover": nothing slow before registering). With a data
+            // directory, only once it records the new epoch: a service restarted after a total loss must register
+            // above every epoch the proxy may have seen.
+            if (storage.isPresent()) {
+                storage.get().recordEpoch(node.epoch()).whenComplete((recorded, failure) -> {
+                    if (failure != null) {
+                        LOG.error("primary could not record epoch {} in its data directory: {}", node.epoch(),
+                                failure.toString());
+                        exitWithoutSaving("the primary could not record epoch " + node.epoch() + " in its data directory");
+                    } else if (!stopping) {
+                        proxy.connect();
+                    }
+                });
+            } else {
+                proxy.connect();
+            }
         }
         NodeNetwork network = new NodeNetwork(node.loop());
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
@@ -241,6 +265,14 @@ final class PrimaryNode {
             forgetOtherProxies();
         }
         clients.add(request.conn());
+        Optional<String> diskFailure = storage.flatMap(NodeStorage::failure);
+        if (diskFailure.isPresent()) {
+            Optional<ExactlyOnceRequests.Handled> refused = requests.refuseUpdate(request, diskFailure.get());
+            if (refused.isPresent()) {
+                release.offer(0, new Frame.Answer(request.conn(), request.seq(), refused.get().answer()));
+                return;
+            }
+        }
         requests.handleOnTheLoop(request, this::startLongRequest)
                 // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
                 .ifPresent(handled -> answer(request, handled, lastIndex));
@@ -248,8 +280,20 @@ final class PrimaryNode {
 
     private void answer(Frame.Request request, ExactlyOnceRequests.Handled handled, long readIndex) {
         handled.changes().forEach(this::append);
-        long dependsOn = handled.changes().isEmpty() ? readIndex : lastIndex;
+        long dependsOn = handled.changes().isEmpty() ? readIndexWhileDiskFails(readIndex) : lastIndex;
         release.offer(dependsOn, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
+    }
+
+    /**
+     * While the disk fails, a read does not wait for the entries the log could not write (reads are served, the issue
+     * of a full disk being the updates): it may show an update whose own answer still waits for the disk. Otherwise
+     * a read waits for every entry it saw.
+     */
+    private long readIndexWhileDiskFails(long readIndex) {
+        if (storage.isPresent() && storage.get().failure().isPresent()) {
+            return Math.min(readIndex, storage.get().logged());
+        }
+        return readIndex;
     }
 
     /**
@@ -340,12 +384,43 @@ final class PrimaryNode {
         }
     }
 
-    /** Sends the entries appended so far to the backup's link, if one is connected; else they are dropped. */
+    /**
+     * Logs the entries appended so far (with a data directory) and sends them to the backup's link, if one is
+     * connected; else the backup does not get them (a new one starts from a snapshot).
+     */
     void flushEntries() {
         if (batch.isEmpty()) {
             return;
         }
-        backup.replicate(new ReplicationMessage.Entries(batch.drain(), state.space().digest()));
+        List<Replicated> entries = batch.drain();
+        storage.ifPresent(disk -> disk.append(entries));
+        backup.replicate(new ReplicationMessage.Entries(entries, state.space().digest()));
+    }
+
+    // --- the data directory's view, called by NodeStorage ---------------------------------------------
+
+    @Override
+    public void logged(long index) {
+        release.logged(index);
+    }
+
+    @Override
+    public void diskFailed(String reason) {
+        LOG.error("primary refuses updates: {}", reason);
+    }
+
+    @Override
+    public void diskRecovered() {
+        LOG.warn("primary takes updates again: its write-ahead log writes again");
+    }
+
+    @Override
+    public Optional<SnapshotContent> snapshotContent() {
+        if (stopping) {
+            return Optional.empty();
+        }
+        flushEntries(); // the snapshot is of the state after the last entry handed to the log
+        return Optional.of(SnapshotContent.take(state, lastIndex, node.epoch()));
     }
 
     private void sendAnswer(Frame.Answer answer) {
@@ -485,9 +560,9 @@ final class PrimaryNode {
 
     /**
      * Stops: answers the SHUTDOWNs waiting with {@code answer} (and later ones with {@code laterAnswer}), stops the
-     * backup, then the links, and exits with {@code status}. After a save (status 0) the answers still held for the
-     * backup's acknowledgement leave first: every update is in SAVE_FILE, and dropping them would answer saved updates
-     * {@code unavailable}.
+     * backup, then the links, and exits with {@code status}. The answers still held for the backup's acknowledgement
+     * leave first once every update is kept: in SAVE_FILE after a save (status 0), or in the write-ahead log once it is
+     * closed (forced) with a data directory; dropping them would answer kept updates {@code unavailable}.
      */
     private void stopAndExit(int status, String answer, String laterAnswer) {
         stopping = true;
@@ -497,9 +572,21 @@ final class PrimaryNode {
         heldWhileSaving.forEach(LongRequest::abandon);
         heldWhileSaving.clear();
         backup.stop(() -> {
-            if (status == 0) {
-                release.stopHolding();
+            if (status == 0 && storage.isEmpty()) {
+                release.releaseAll();
                 proxy.flush();
+            }
+            if (storage.isPresent()) {
+                // Every update is in the log once it is closed (forced): then the held answers may leave.
+                storage.get().close().whenComplete((progress, failure) -> {
+                    if (failure == null) {
+                        release.releaseAll();
+                        proxy.flush();
+                    }
+                    closeLinks();
+                    node.exit(failure == null ? status : 1);
+                });
+                return;
             }
             closeLinks();
             node.exit(status);
@@ -517,7 +604,12 @@ final class PrimaryNode {
         String why = "the proxy has seen epoch " + currentEpoch + "; this primary (epoch " + node.epoch()
                 + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
-        saving = false; // a save under way is abandoned: another primary owns the space
+        exitWithoutSaving(why);
+    }
+
+    /** Exits 1 at once, writing nothing; a save under way is abandoned and a SHUTDOWN waiting is told why. */
+    private void exitWithoutSaving(String why) {
+        saving = false;
         stopping = true;
         stoppingAnswer = "error: " + why;
         answerShutdown(stoppingAnswer);
@@ -554,11 +646,7 @@ final class PrimaryNode {
 
     private void startFailed(String what, Throwable cause) {
         LOG.error("primary cannot bind {}: {}", what, cause.toString());
-        stopping = true;
-        stoppingAnswer = "error: the primary could not start: " + what;
-        backup.abandon();
-        closeLinks();
-        node.exit(1);
+        exitWithoutSaving("the primary could not start: it cannot bind " + what);
     }
 
     private void closeLinks() {
@@ -572,7 +660,7 @@ final class PrimaryNode {
     NodeStatus status() {
         return new NodeStatus(node.role().word(), pid, node.epoch(), config.replication().word(), lastIndex,
                 state.space().size(), state.space().digest(), backup.status(), clients.size(),
-                config.saveFile().map(Object::toString).orElse(null));
+                config.saveFile().map(Object::toString).orElse(null), storage.map(NodeStorage::status).orElse(null));
     }
 
     ReplicatedState state() {

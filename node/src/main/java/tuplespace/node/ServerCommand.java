@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import tuplespace.node.persistence.FsyncMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,6 +104,20 @@ public final class ServerCommand implements Callable<Integer> {
             description = "JVM options for the backup child process, space-separated (default: none)")
     private String backupJavaOpts;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "keep a write-ahead log and snapshots in DIR/node-<id> (one per node) and restart from the newest"
+                    + " of them: acknowledged writes survive the loss of both nodes (default: memory only)")
+    private String dataDir;
+
+    @Option(names = "--fsync", paramLabel = "always|everysec|no", defaultValue = "always",
+            description = "with --data-dir: always: answer an update once it is on the disk of both nodes (group commit);"
+                    + " everysec: force the log about once a second; no: leave it to the OS (default: ${DEFAULT-VALUE})")
+    private String fsync;
+
+    @Option(names = "--node-id", paramLabel = "ID", hidden = true,
+            description = "the node directory DIR/node-ID; the primary gives its backup the id of the other directory")
+    private String nodeId;
+
     @Override
     public Integer call() {
         NodeConfig config;
@@ -122,7 +137,9 @@ public final class ServerCommand implements Callable<Integer> {
                 backupRestarts,
                 choice("--on-backup-loss", onBackupLoss, BackupLossPolicy.class),
                 primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
-                backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")));
+                backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
+                dataDir == null ? Optional.empty() : optionalPath("--data-dir", dataDir), FsyncMode.parse(fsync),
+                Optional.ofNullable(nodeId));
     }
 
     private static Optional<Path> optionalPath(String name, String value) {

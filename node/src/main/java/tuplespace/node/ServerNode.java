@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,8 @@ public final class ServerNode {
     // Owned by the event loop (written there only; read by the notifier on the same thread).
     private NodeRole role = NodeRole.STARTING;
     private long epoch;
+    /** The node's data directory in use ({@code --data-dir}); set before the node starts, kept across a takeover. */
+    private Optional<NodeStorage> storage = Optional.empty();
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
         this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start);
@@ -72,8 +75,45 @@ public final class ServerNode {
                 return 1;
             }
         }
+        if (config.dataDir().isPresent()) {
+            return runWithDataDir(config, evaluator, persistence, config.initFile().isPresent() ? Optional.of(space)
+                    : Optional.empty());
+        }
         ServerNode node = new ServerNode(config, evaluator, persistence);
         node.start(space);
+        return node.awaitExit();
+    }
+
+    /** {@code --data-dir}: recover the node's directory (the newest, for a primary), then serve from it. */
+    private static int runWithDataDir(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence,
+                                      Optional<TupleSpace> initial) {
+        Path root = config.dataDir().orElseThrow();
+        DataDirStartup.Opened opened;
+        try {
+            opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial)
+                    : DataDirStartup.backup(root, config.nodeId().orElseThrow());
+        } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
+            System.err.println("server: --data-dir " + root + ": " + e.getMessage());
+            return 1;
+        }
+        ServerNode node = new ServerNode(config, evaluator, persistence);
+        try {
+            node.storage = Optional.of(NodeStorage.open(node, opened.directory(), config.fsync(), opened.recovered()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("server: --data-dir " + root + ": cannot open the write-ahead log of " + opened.directory()
+                    + ": " + e.getMessage());
+            node.exit(1);
+            return node.awaitExit();
+        }
+        node.loop.execute(() -> {
+            if (config.startsAsPrimary()) {
+                node.becomePrimary(opened.recovered().state(), opened.epoch(), opened.recovered().lastIndex(),
+                        Optional.empty());
+            } else {
+                node.changeRole(NodeRole.BACKUP);
+                new BackupNode(node, config).start();
+            }
+        });
         return node.awaitExit();
     }
 
@@ -122,9 +162,28 @@ public final class ServerNode {
 
     int awaitExit() {
         int status = exitCode.join();
+        storage.ifPresent(this::closeStorage);
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         notifier.close();
         return status;
+    }
+
+    /**
+     * Whatever the node appended is written out (and forced) before the process ends, whatever the fsync mode: a clean
+     * exit loses nothing. Bounded: a disk that hangs must not keep a stopping process alive.
+     */
+    private void closeStorage(NodeStorage disk) {
+        try {
+            CompletableFuture<Object> closed = new CompletableFuture<>();
+            loop.execute(() -> disk.close().whenComplete((progress, failure) -> closed.complete(null)));
+            closed.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            LOG.warn("the write-ahead log could not be closed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disk.releaseDirectory();
     }
 
     void notifyOperator(OperatorEvent event, String detail) {
@@ -163,6 +222,15 @@ public final class ServerNode {
 
     RequestEvaluator evaluator() {
         return evaluator;
+    }
+
+    Optional<NodeStorage> storage() {
+        return storage;
+    }
+
+    /** The settings the backup child starts with: with a data directory, the other node directory. */
+    NodeConfig backupConfig() {
+        return config.forBackup(storage.map(NodeStorage::peerId));
     }
 
     SpacePersistence persistence() {

@@ -37,7 +37,14 @@ public enum OperatorEvent {
     /** The node stops on request (SHUTDOWN) or because it lost its backup under {@code --on-backup-loss shutdown}. */
     SHUTDOWN("shutdown", Severity.WARN),
     /** SAVE_FILE could not be written. */
-    SAVE_FAILED("save_failed", Severity.ERROR);
+    SAVE_FAILED("save_failed", Severity.ERROR),
+    /**
+     * A write or fsync of the node's write-ahead log failed (a full disk, an I/O error): updates are answered
+     * {@code unavailable} until the log writes again; reads are served.
+     */
+    DISK_ERROR("disk_error", Severity.ERROR),
+    /** The write-ahead log writes again after a {@code disk_error}: updates are taken again. */
+    DISK_RECOVERED("disk_recovered", Severity.WARN);
 
     /** The log level an event is reported at; never below WARN (SPEC §4). */
     public enum Severity { WARN, ERROR }

@@ -1,15 +1,25 @@
 package tuplespace.replication;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The answer-release rule (DESIGN "Answering"): every answer depends on a replication index (an update
  * on its own, a read on the highest index applied when it was evaluated); answers leave in the order
- * they were offered, each only once the backup has acknowledged the index it depends on.
+ * they were offered, each only once the index it depends on is safe: acknowledged by the backup (while holding for
+ * it: sync replication with a live backup) and logged on this node's disk (while holding for the disk: a data
+ * directory with {@code --fsync always}). Both hold at once with sync replication and {@code always}: an answer
+ * waits for the later of the two, and the backup's fsync and the primary's run side by side.
  *
- * <p>While not holding (async replication, or no live backup: SPEC §4 says serving goes on) answers
- * leave at once, still in order: anything held when holding stops is released first.
+ * <p>An answer that depends on nothing unsafe may overtake the held answers of <em>other</em> connections (never its
+ * own connection's: SPEC §2, answers in request order) when the release knows each answer's connection: an update
+ * refused while the disk fails is answered at once, not behind updates waiting for that disk.
+ *
+ * <p>While holding for neither (async replication, or no live backup: SPEC §4 says serving goes on; and no data
+ * directory) answers leave at once, still in order: anything held when holding stops is released first.
  *
  * @param <T> the answer as the transport sends it
  */
@@ -20,20 +30,38 @@ public final class AnswerRelease<T> {
 
     private final ArrayDeque<Held<T>> held = new ArrayDeque<>();
     private final Consumer<T> release;
+    /** The connection of an answer, or null: then answers leave strictly in the order offered. */
+    private final ToLongFunction<T> connectionOf;
+    private final Map<Long, Integer> heldPerConnection = new HashMap<>();
     private boolean holding;
     private long acknowledged;
+    private boolean holdingForDisk;
+    private long logged;
 
     public AnswerRelease(Consumer<T> release) {
-        this.release = release;
+        this(release, null);
     }
 
-    /** Offers the next answer; it leaves now or once {@code dependsOn} is acknowledged. */
+    /** Answers of one connection (by {@code connectionOf}) leave in order; a safe one may overtake other connections'. */
+    public AnswerRelease(Consumer<T> release, ToLongFunction<T> connectionOf) {
+        this.release = release;
+        this.connectionOf = connectionOf;
+    }
+
+    /** Offers the next answer; it leaves now or once {@code dependsOn} is safe. */
     public void offer(long dependsOn, T answer) {
-        if (!holding || (held.isEmpty() && dependsOn <= acknowledged)) {
+        if (dependsOn <= safe() && (held.isEmpty() || mayOvertake(answer))) {
             release.accept(answer);
             return;
         }
         held.addLast(new Held<>(dependsOn, answer));
+        if (connectionOf != null) {
+            heldPerConnection.merge(connectionOf.applyAsLong(answer), 1, Integer::sum);
+        }
+    }
+
+    private boolean mayOvertake(T answer) {
+        return connectionOf != null && !heldPerConnection.containsKey(connectionOf.applyAsLong(answer));
     }
 
     /** The backup acknowledged every index up to {@code index} (acks are cumulative). */
@@ -41,9 +69,15 @@ public final class AnswerRelease<T> {
         if (index > acknowledged) {
             acknowledged = index;
         }
-        while (!held.isEmpty() && held.peekFirst().dependsOn() <= acknowledged) {
-            release.accept(held.pollFirst().answer());
+        releaseSafe();
+    }
+
+    /** This node's log holds every index up to {@code index} as its fsync mode requires (cumulative too). */
+    public void logged(long index) {
+        if (index > logged) {
+            logged = index;
         }
+        releaseSafe();
     }
 
     /** A live backup acknowledged up to {@code index}: from now on answers wait for its acknowledgement. */
@@ -52,12 +86,23 @@ public final class AnswerRelease<T> {
         acknowledged = index;
     }
 
-    /** No backup to wait for: releases every held answer, in order, and lets later ones go at once. */
+    /** From now on answers wait until this node's log holds what they depend on; it holds up to {@code index} now. */
+    public void startHoldingForDisk(long index) {
+        holdingForDisk = true;
+        logged = Math.max(logged, index);
+    }
+
+    /** No backup to wait for: releases every held answer the disk allows, in order, and lets later ones go sooner. */
     public void stopHolding() {
         holding = false;
-        while (!held.isEmpty()) {
-            release.accept(held.pollFirst().answer());
-        }
+        releaseSafe();
+    }
+
+    /** Nothing to wait for any more (the state is saved elsewhere): releases every held answer, in order. */
+    public void releaseAll() {
+        holding = false;
+        holdingForDisk = false;
+        releaseSafe();
     }
 
     public boolean holding() {
@@ -70,5 +115,28 @@ public final class AnswerRelease<T> {
 
     public long acknowledgedIndex() {
         return acknowledged;
+    }
+
+    /** The highest index an answer may depend on and leave now. */
+    private long safe() {
+        long safe = Long.MAX_VALUE;
+        if (holding) {
+            safe = acknowledged;
+        }
+        if (holdingForDisk) {
+            safe = Math.min(safe, logged);
+        }
+        return safe;
+    }
+
+    private void releaseSafe() {
+        long safe = safe();
+        while (!held.isEmpty() && held.peekFirst().dependsOn() <= safe) {
+            T answer = held.pollFirst().answer();
+            if (connectionOf != null) {
+                heldPerConnection.computeIfPresent(connectionOf.applyAsLong(answer), (conn, count) -> count == 1 ? null : count - 1);
+            }
+            release.accept(answer);
+        }
     }
 }

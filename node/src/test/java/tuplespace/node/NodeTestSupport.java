@@ -27,6 +27,7 @@ import tuplespace.replication.ReplicationCodec;
 import tuplespace.replication.ReplicationMessage;
 import tuplespace.space.SpaceSnapshot;
 import tuplespace.space.TupleSpace;
+import tuplespace.node.persistence.FsyncMode;
 
 /** In-process node tests: virtual time, free ports, configs, and raw sockets that speak replication frames. */
 final class NodeTestSupport {
@@ -87,7 +88,8 @@ final class NodeTestSupport {
         return new NodeConfig(loopback(freePort()), loopback(freePort()), loopback(freePort()), loopback(freePort()),
                 saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
-                Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of());
+                Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of(),
+                Optional.empty(), FsyncMode.ALWAYS, Optional.empty());
     }
 
     static String events(Path events) throws IOException {

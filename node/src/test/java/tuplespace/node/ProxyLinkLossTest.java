@@ -23,6 +23,7 @@ import tuplespace.space.Effect;
 import tuplespace.space.TupleSpace;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
+import tuplespace.node.persistence.FsyncMode;
 
 /**
  * A primary (here: one that just took over) and its link to a fake proxy in this JVM: a lost link registers again
@@ -51,7 +52,7 @@ class ProxyLinkLossTest {
         return new NodeConfig(freeAddress(), proxy, freeAddress(), freeAddress(), Optional.of(saveFile()),
                 OptionalLong.of(1), Optional.empty(), Duration.ofMillis(100), 8, ReplicationMode.SYNC, 0,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(60), Optional.empty(),
-                List.of("-XX:+NoSuchOptionForThisTest"));
+                List.of("-XX:+NoSuchOptionForThisTest"), Optional.empty(), FsyncMode.ALWAYS, Optional.empty());
     }
 
     private Path saveFile() {

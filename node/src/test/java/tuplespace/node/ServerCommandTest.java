@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import tuplespace.node.persistence.FsyncMode;
 
 @Timeout(10)
 class ServerCommandTest {
@@ -79,6 +80,29 @@ class ServerCommandTest {
         assertThat(config.onBackupLoss()).isEqualTo(BackupLossPolicy.DEGRADE);
         assertThat(config.matchBudget()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.requestCpuLimit()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.dataDir()).as("without --data-dir: memory only, as before").isEmpty();
+        assertThat(config.fsync()).isEqualTo(FsyncMode.ALWAYS);
+    }
+
+    @Test
+    void aMalformedFsyncModeExitsWithTwoAndNamesTheChoices() {
+        assertThat(run(append(GOOD, "--data-dir", "data", "--fsync", "sometimes"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--fsync always | everysec | no").contains("found sometimes");
+    }
+
+    @Test
+    void theBackupGetsTheDataDirTheFsyncModeAndTheOtherNodesId() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(append(GOOD, "--data-dir", "data", "--fsync", "everysec"));
+        NodeConfig primary = command.toConfig();
+        java.util.List<String> launched = BackupLauncher.command(primary.forBackup(java.util.Optional.of("b")), 4242);
+        java.util.List<String> args = launched.subList(launched.indexOf(ServerMain.class.getName()) + 1, launched.size());
+        ServerCommand backupCommand = new ServerCommand();
+        new CommandLine(backupCommand).parseArgs(args.toArray(String[]::new));
+        NodeConfig backup = backupCommand.toConfig();
+        assertThat(backup.dataDir()).contains(Path.of("data").toAbsolutePath());
+        assertThat(backup.fsync()).isEqualTo(FsyncMode.EVERYSEC);
+        assertThat(backup.nodeId()).contains("b");
     }
 
     @Test

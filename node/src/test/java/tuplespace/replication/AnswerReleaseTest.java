@@ -65,4 +65,46 @@ class AnswerReleaseTest {
         release.offer(3, "u3");
         assertThat(sent).containsExactly("u1", "u2", "u3");
     }
+
+    @Test
+    void withBothHoldsAnAnswerWaitsForTheLaterOfTheBackupsAcknowledgementAndTheLocalLog() {
+        release.startHolding(0);
+        release.startHoldingForDisk(0);
+        release.offer(1, "update-1");
+        release.offer(2, "update-2");
+        release.acknowledged(2);
+        assertThat(sent).isEmpty();
+        release.logged(1);
+        assertThat(sent).containsExactly("update-1");
+        release.logged(2);
+        assertThat(sent).containsExactly("update-1", "update-2");
+    }
+
+    @Test
+    void losingTheBackupStillWaitsForTheLocalLog() {
+        release.startHolding(0);
+        release.startHoldingForDisk(0);
+        release.offer(1, "update-1");
+        release.stopHolding();
+        assertThat(sent).as("degraded: the primary's own fsync is what an answer waits for").isEmpty();
+        release.logged(1);
+        assertThat(sent).containsExactly("update-1");
+        release.offer(2, "update-2");
+        assertThat(sent).containsExactly("update-1");
+        release.releaseAll();
+        assertThat(sent).containsExactly("update-1", "update-2");
+    }
+
+    @Test
+    void anAnswerThatDependsOnNothingOvertakesOtherConnectionsButNeverItsOwn() {
+        List<String> out = new ArrayList<>();
+        AnswerRelease<String> byConnection = new AnswerRelease<>(out::add, answer -> answer.charAt(0));
+        byConnection.startHoldingForDisk(0);
+        byConnection.offer(1, "a-update-1");
+        byConnection.offer(0, "b-refused");
+        byConnection.offer(0, "a-refused");
+        assertThat(out).containsExactly("b-refused");
+        byConnection.logged(1);
+        assertThat(out).containsExactly("b-refused", "a-update-1", "a-refused");
+    }
 }

@@ -56,7 +56,13 @@ public final class RedisProcesses {
 
     /** Starts a server on {@code port}, a replica of {@code replicaOf} if given, and waits until it answers PING. */
     public Process startServer(String name, int port, OptionalInt replicaOf) {
+        return startServer(name, port, replicaOf, List.of());
+    }
+
+    /** The same with {@code overrides} after the common settings (the later of two lines wins in redis.conf). */
+    public Process startServer(String name, int port, OptionalInt replicaOf, List<String> overrides) {
         List<String> config = new ArrayList<>(SERVER_SETTINGS);
+        config.addAll(overrides);
         config.add("port " + port);
         config.add("dir " + directory);
         config.add("dbfilename " + name + ".rdb");

@@ -59,6 +59,12 @@ public final class TupleSpaceService implements AutoCloseable {
      * @param javaOptions JVM options of all three processes
      */
     public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions) {
+        return start(processes, name, replication, javaOptions, List.of());
+    }
+
+    /** The same with {@code serverOptions} added to the primary's command line (it passes them to its backup). */
+    public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions,
+                                          List<String> serverOptions) {
         InetSocketAddress clientSap = loopback(FreePorts.next());
         InetSocketAddress primarySap = loopback(FreePorts.next());
         InetSocketAddress proxyShutdownSap = loopback(FreePorts.next());
@@ -70,6 +76,7 @@ public final class TupleSpaceService implements AutoCloseable {
                 sap(loopback(FreePorts.next())), sap(loopback(FreePorts.next())), "null", "null", "null",
                 "--replication=" + replication, "--backup-restarts=1000",
                 "--heartbeat-interval=" + HEARTBEAT_INTERVAL, "--heartbeat-misses=" + HEARTBEAT_MISSES));
+        server.addAll(serverOptions);
         if (!javaOptions.isEmpty()) {
             server.add("--backup-java-opts=" + String.join(" ", javaOptions));
         }

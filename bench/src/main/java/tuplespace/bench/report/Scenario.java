@@ -15,7 +15,14 @@ public enum Scenario {
     TUPLESPACE_GET_P1("tuplespace", "exact GET", OperationMix.exactGetsOnly(), 1, true),
     TUPLESPACE_GET_P16("tuplespace", "exact GET", OperationMix.exactGetsOnly(), 16, true),
     TUPLESPACE_ASYNC_PUT_P1("tuplespace-async", "PUT (async)", OperationMix.writesOnly(), 1, false),
-    TUPLESPACE_ASYNC_PUT_P16("tuplespace-async", "PUT (async)", OperationMix.writesOnly(), 16, false);
+    TUPLESPACE_ASYNC_PUT_P16("tuplespace-async", "PUT (async)", OperationMix.writesOnly(), 16, false),
+    // The durable part (--only durable): data on this machine's disk, never tmpfs.
+    REDIS_AOF_ALWAYS_SET_WAIT_P1("redis-aof-always", "SET + WAIT 1 0 (appendonly yes, appendfsync always)",
+            OperationMix.writesOnly(), 1, true),
+    TUPLESPACE_FSYNC_ALWAYS_PUT_P1("tuplespace-fsync-always", "PUT (sync, --data-dir, --fsync always)",
+            OperationMix.writesOnly(), 1, true),
+    TUPLESPACE_FSYNC_EVERYSEC_PUT_P1("tuplespace-fsync-everysec", "PUT (sync, --data-dir, --fsync everysec)",
+            OperationMix.writesOnly(), 1, true);
 
     private final String system;
     private final String operation;

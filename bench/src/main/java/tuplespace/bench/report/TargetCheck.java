@@ -29,6 +29,12 @@ public final class TargetCheck {
         rows.add(ratio(results, "writes, 50 conn, pipeline 16", Scenario.TUPLESPACE_PUT_P16, Scenario.REDIS_SET_P16, 0.5));
         rows.add(ratio(results, "reads, 50 conn, pipeline 1", Scenario.TUPLESPACE_GET_P1, Scenario.REDIS_GET_P1, 0.7));
         rows.add(ratio(results, "reads, 50 conn, pipeline 16", Scenario.TUPLESPACE_GET_P16, Scenario.REDIS_GET_P16, 0.7));
+        rows.add(ratio(results, "durable writes, 50 conn, pipeline 1", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
+                Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, 1.0));
+        rows.add(ratio(results, "durable writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
+                Scenario.TUPLESPACE_PUT_P1, 0.5));
+        rows.add(ratio(results, "everysec writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
+                Scenario.TUPLESPACE_PUT_P1, 0.9));
         rows.add(failover(results));
         rows.add(lostWrites(results));
         rows.add(hung(results));

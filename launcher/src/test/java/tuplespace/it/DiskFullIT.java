@@ -1,0 +1,123 @@
+package tuplespace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.it.Requests.TextPair;
+
+/**
+ * The data directory's disk fills up while the service serves (a small tmpfs, filled by another file): updates are
+ * answered {@code unavailable} with the reason and not applied, reads are served, the update whose log write failed
+ * is not acknowledged until it is on disk, and once space is freed the service takes updates again by itself.
+ */
+@Timeout(300)
+class DiskFullIT {
+
+    @RegisterExtension
+    final Clusters clusters = new Clusters();
+
+    private Path mountPoint;
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mountPoint != null) {
+            run("umount", "-l", mountPoint.toString());
+        }
+    }
+
+    @Test
+    void aFullDiskRefusesUpdatesServesReadsAndRecoversOnceSpaceIsFreed() throws Exception {
+        mountPoint = Files.createDirectories(clusters.runDirectory().resolve("small-disk"));
+        int mounted = run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.toString());
+        if (mounted != 0) {
+            mountPoint = null;
+        }
+        assumeTrue(mounted == 0, "skipped: this test mounts a small tmpfs and mounting is not allowed here (not root?)");
+        Path dataDir = mountPoint.resolve("data");
+        ServiceCluster service = clusters.create(ServiceOptions.defaults().withServerArgs("--data-dir", dataDir.toString()));
+        service.startProxy().startPrimary();
+        service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+        LineClient writer = service.client();
+        LineClient reader = service.client();
+        for (int i = 0; i < 100; i++) {
+            assertThat(writer.call(Requests.put(i, List.of(new TextPair("k," + i, "v")))).path("status").asText())
+                    .isEqualTo("ok");
+        }
+
+        Path filler = mountPoint.resolve("filler");
+        fill(filler);
+        // The log's last page may still take a few records; the first update whose write fails is held, unanswered.
+        LineClient patient = LineClient.connect(service.clientSap(), Duration.ofSeconds(120));
+        CompletableFuture<JsonNode> firstAfterFull = null;
+        for (int i = 0; i < 5_000 && firstAfterFull == null; i++) {
+            CompletableFuture<JsonNode> answer = patient.send(Requests.put(1000 + i, List.of(new TextPair("full," + i, "v"))));
+            try {
+                assertThat(answer.get(5, TimeUnit.SECONDS).path("status").asText()).isEqualTo("ok");
+            } catch (TimeoutException held) {
+                firstAfterFull = answer;
+            }
+        }
+        assertThat(firstAfterFull).as("an update is held once the disk is full").isNotNull();
+        LineClient other = service.client();
+        JsonNode refused = ServiceCluster.eventually(Duration.ofSeconds(30),
+                () -> other.call(Requests.put(2000, List.of(new TextPair("refused,1", "v")))),
+                answer -> assertThat(answer.path("status").asText()).isEqualTo("unavailable"));
+        assertThat(refused.path("error").asText()).contains("No space left on device").contains("not applied");
+        assertThat(firstAfterFull).as("the update whose log write failed is not acknowledged").isNotDone();
+        JsonNode read = reader.call(Requests.get(3, "k,1", ".*"));
+        assertThat(read.path("status").asText()).as("reads are served: " + read).isEqualTo("ok");
+        assertThat(Requests.answerPairs(read)).containsEntry("k,1", "v");
+
+        Files.delete(filler);
+        assertThat(firstAfterFull.get(60, TimeUnit.SECONDS).path("status").asText())
+                .as("acknowledged once it is on disk").isEqualTo("ok");
+        JsonNode later = ServiceCluster.eventually(Duration.ofSeconds(30),
+                () -> other.call(Requests.put(2001, List.of(new TextPair("refused,1", "v")))),
+                answer -> assertThat(answer.path("status").asText()).isEqualTo("ok"));
+        assertThat(later.path("pairs").size()).as("the refused update was not applied").isZero();
+        assertThat(Files.readString(service.directory().resolve("primary.err.log"))).contains("disk_error")
+                .contains("disk_recovered");
+    }
+
+    /** Writes {@code file} until the disk is full. */
+    private static void fill(Path file) throws IOException {
+        byte[] block = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            fillWith(out, block);
+            fillWith(out, new byte[1]);
+        }
+    }
+
+    private static void fillWith(OutputStream out, byte[] block) throws IOException {
+        try {
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            if (!String.valueOf(full.getMessage()).contains("No space left")) {
+                throw full;
+            }
+        }
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor();
+    }
+}

@@ -1,0 +1,109 @@
+package tuplespace.node;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.node.persistence.ChannelOpener;
+import tuplespace.node.persistence.DataDirectories;
+import tuplespace.node.persistence.DataDirectory;
+import tuplespace.node.persistence.Recovered;
+import tuplespace.node.persistence.Recovery;
+import tuplespace.node.persistence.SnapshotContent;
+import tuplespace.node.persistence.SnapshotFile;
+import tuplespace.node.persistence.SnapshotInfo;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.space.TupleSpace;
+
+/**
+ * Start-up from {@code --data-dir DIR} (blocks; runs before the node serves). The primary surveys the node directories
+ * of DIR and takes the one with the newest state, whichever node was primary last (after a failover the promoted
+ * backup's), recovers it, and serves with an epoch above every epoch any directory recorded, recorded before it
+ * registers: a proxy that outlived the service accepts it. Its backup gets the other directory, whose older files its
+ * resync replaces. INIT_FILE seeds an empty DIR only: with a non-empty one the start is refused, never a silent choice.
+ */
+final class DataDirStartup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirStartup.class);
+    /** A primary with an empty DIR is node {@code a}; its first backup node {@code b}. */
+    static final String FIRST_NODE_ID = "a";
+
+    /** The directory opened (and locked), what was recovered from it, and the epoch to serve as primary. */
+    record Opened(DataDirectory directory, Recovered recovered, long epoch) {
+    }
+
+    /** Start-up refused: the message says what to do. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    private DataDirStartup() {
+    }
+
+    /**
+     * The primary's start: the newest node directory, recovered; or, with INIT_FILE ({@code initial}) and an empty
+     * DIR, a directory holding INIT_FILE's space as its first snapshot.
+     */
+    static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial) throws IOException, Refused {
+        DataDirectories.Survey survey = DataDirectories.survey(root);
+        List<DataDirectories.NodeState> holdingData = survey.nodes().stream()
+                .filter(node -> node.lastIndex() > 0 || node.lastEpoch() > 0).toList();
+        if (initFile.isPresent() && !holdingData.isEmpty()) {
+            throw new Refused("both INIT_FILE " + initFile.get() + " and a --data-dir holding data were given ("
+                    + holdingData.stream().map(DataDirectories.NodeState::describe).collect(Collectors.joining("; "))
+                    + " in " + root + "): to restart from the data directory give INIT_FILE null; to start from INIT_FILE"
+                    + " move " + root + " away (or give another --data-dir)");
+        }
+        String nodeId = survey.newest().map(DataDirectories.NodeState::nodeId).orElse(FIRST_NODE_ID);
+        LOG.info("data directory {}: {}", root.toAbsolutePath(), survey.describe());
+        DataDirectory directory = open(root, nodeId);
+        try {
+            long epoch = Math.max(survey.highestEpoch(), directory.highestEpoch()) + 1;
+            Recovered recovered = Recovery.recover(directory);
+            epoch = Math.max(epoch, recovered.highestEpoch() + 1);
+            directory.recordEpoch(epoch);
+            if (initial.isPresent()) {
+                recovered = seeded(directory, initial.get(), epoch);
+            }
+            return new Opened(directory, recovered, epoch);
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    /** The backup's start: its own directory ({@code --node-id}), recovered only to go on logging after it. */
+    static Opened backup(Path root, String nodeId) throws IOException {
+        DataDirectory directory = open(root, nodeId);
+        try {
+            Recovered recovered = Recovery.recover(directory);
+            return new Opened(directory, recovered, recovered.highestEpoch());
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    private static DataDirectory open(Path root, String nodeId) throws IOException {
+        try {
+            return DataDirectory.open(root, nodeId);
+        } catch (IOException e) {
+            throw new IOException("cannot use node directory " + root.resolve("node-" + nodeId) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** INIT_FILE's space becomes the directory's first snapshot (index 0): the log then goes on after it. */
+    private static Recovered seeded(DataDirectory directory, TupleSpace space, long epoch) throws IOException {
+        SnapshotInfo info = SnapshotFile.write(directory.path(), new SnapshotContent(0, epoch, space.snapshot(), List.of()),
+                ChannelOpener.DEFAULT);
+        LOG.info("{}: INIT_FILE's {} pairs written as snapshot {}", directory, info.pairs(), info.file().getFileName());
+        return new Recovered(new ReplicatedState(space), 0, epoch, epoch, Optional.of(info), List.of());
+    }
+}

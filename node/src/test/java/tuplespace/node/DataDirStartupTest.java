@@ -1,0 +1,101 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.node.persistence.DataDirectory;
+import tuplespace.node.persistence.FsyncMode;
+import tuplespace.node.persistence.LogFailure;
+import tuplespace.node.persistence.LogListener;
+import tuplespace.node.persistence.LogOptions;
+import tuplespace.node.persistence.LogProgress;
+import tuplespace.node.persistence.WriteAheadLog;
+import tuplespace.replication.Change;
+import tuplespace.replication.Replicated;
+import tuplespace.space.TupleSpace;
+import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
+
+/** Which node directory a restarted primary serves from, with which epoch, and INIT_FILE beside a data directory. */
+@Timeout(30)
+class DataDirStartupTest {
+
+    private static final LogListener QUIET = new LogListener() {
+        @Override
+        public void progress(LogProgress progress) {
+        }
+
+        @Override
+        public void failed(LogFailure failure) {
+        }
+    };
+
+    @TempDir
+    Path root;
+
+    /** Logs entries 1..{@code lastIndex} in {@code root/node-<id>}, of epoch 1 up to {@code epochTwoFrom}, then 2. */
+    private void logged(String id, long lastIndex, long epochTwoFrom, long recordedEpoch) throws Exception {
+        try (DataDirectory directory = DataDirectory.open(root, id)) {
+            WriteAheadLog log = WriteAheadLog.open(directory, 1, LogOptions.of(FsyncMode.ALWAYS), QUIET, Runnable::run);
+            List<Replicated> entries = new ArrayList<>();
+            for (long index = 1; index <= lastIndex; index++) {
+                entries.add(new Replicated(index >= epochTwoFrom ? 2 : 1, index, new Change.Closed(index)));
+            }
+            log.append(entries);
+            log.close().get(10, TimeUnit.SECONDS);
+            directory.recordEpoch(recordedEpoch);
+        }
+    }
+
+    @Test
+    void theNewestDirectoryIsServedWithAnEpochAboveEveryEpochRecorded() throws Exception {
+        logged("a", 9, Long.MAX_VALUE, 1); // the old primary: more entries, but of the older epoch
+        logged("b", 7, 6, 3); // the promoted backup: epoch 2 from entry 6, and it saw epoch 3
+
+        DataDirStartup.Opened opened = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
+        try (DataDirectory directory = opened.directory()) {
+            assertThat(directory.nodeId()).isEqualTo("b");
+            assertThat(opened.recovered().lastIndex()).isEqualTo(7);
+            assertThat(opened.epoch()).isEqualTo(4);
+            assertThat(directory.highestEpoch()).as("recorded before the primary registers").isEqualTo(4);
+        }
+    }
+
+    @Test
+    void initFileBesideADataDirHoldingDataIsRefusedSayingWhichToRemove() throws Exception {
+        logged("a", 3, Long.MAX_VALUE, 1);
+
+        assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.of(Path.of("space.json")),
+                Optional.of(new TupleSpace())))
+                .isInstanceOf(DataDirStartup.Refused.class)
+                .hasMessageContaining("INIT_FILE space.json")
+                .hasMessageContaining("node-a: entry 3 of epoch 1")
+                .hasMessageContaining("give INIT_FILE null")
+                .hasMessageContaining("move " + root + " away");
+    }
+
+    @Test
+    void initFileIntoAnEmptyDataDirIsItsFirstSnapshot() throws Exception {
+        TupleSpace initial = new TupleSpace();
+        initial.applyEffect(new tuplespace.space.Effect(List.of(), List.of(new Pair(Tuple.of("k", "1"), Tuple.of("v")))));
+
+        DataDirStartup.Opened opened = DataDirStartup.primary(root, Optional.of(Path.of("space.json")), Optional.of(initial));
+        opened.directory().close();
+
+        DataDirStartup.Opened again = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
+        try (DataDirectory directory = again.directory()) {
+            assertThat(directory.nodeId()).isEqualTo("a");
+            assertThat(again.recovered().state().space().size()).isEqualTo(1);
+            assertThat(again.recovered().state().space().digest()).isEqualTo(initial.digest());
+            assertThat(again.epoch()).isEqualTo(2);
+        }
+    }
+}
