@@ -97,7 +97,27 @@ public final class TupleSpaceClient implements AutoCloseable {
                     : "no connection within " + options.connectTimeout().toMillis() + " ms";
             throw new ConnectFailedException("cannot connect to " + peer + ": " + why, connected.cause());
         }
-        return new TupleSpaceClient(group, connected.channel(), matcher);
+        TupleSpaceClient client = new TupleSpaceClient(group, connected.channel(), matcher);
+        options.authToken().ifPresent(client::authenticate);
+        return client;
+    }
+
+    /**
+     * The proxy's first line with {@code --client-auth-file}: {@code {"op":"AUTH","token":...}}. A wrong token is
+     * answered {@code refused} and the proxy closes the connection: {@link RefusedException}.
+     */
+    private void authenticate(String token) {
+        com.fasterxml.jackson.databind.node.ObjectNode auth = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode().put("op", "AUTH").put("token", token);
+        try {
+            LineAnswer answer = sendLine(auth.toString());
+            if (!answer.isOk()) {
+                throw new RefusedException("the proxy did not accept the token: " + answer.text().strip());
+            }
+        } catch (TupleSpaceException e) {
+            close();
+            throw e;
+        }
     }
 
     /** GET (SPEC §1): every pair whose key full-matches {@code keyexp} and value full-matches {@code valexp}. */

@@ -17,7 +17,8 @@ record ServiceOptions(
         Integer heartbeatMisses,
         Path notifyCommand,
         Path initFile,
-        List<String> extraServerArgs) {
+        List<String> extraServerArgs,
+        Path clusterSecretFile) {
 
     ServiceOptions {
         if (maxClients != null && maxClients < 1) {
@@ -36,32 +37,38 @@ record ServiceOptions(
      * the defaults on their own, so the fault tests here test the faults they inject.
      */
     static ServiceOptions defaults() {
-        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, List.of());
+        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, List.of(), null);
     }
 
     /** Every option left to the service's defaults. */
     static ServiceOptions serviceDefaults() {
-        return new ServiceOptions(null, null, null, null, null, null, List.of());
+        return new ServiceOptions(null, null, null, null, null, null, List.of(), null);
     }
 
     ServiceOptions withMaxClients(int value) {
-        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs);
+        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs, clusterSecretFile);
     }
 
     ServiceOptions withPrimaryTimeout(Duration value) {
-        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs);
+        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs, clusterSecretFile);
     }
 
     ServiceOptions withHeartbeat(Duration interval, int misses) {
-        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, extraServerArgs, clusterSecretFile);
     }
 
     ServiceOptions withNotify(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, extraServerArgs, clusterSecretFile);
     }
 
     ServiceOptions withInitFile(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs, clusterSecretFile);
+    }
+
+    /** Proxy and primary started with {@code --cluster-secret-file FILE}; the harness's STATUS and SHUTDOWN prove it. */
+    ServiceOptions withClusterSecretFile(Path value) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile,
+                extraServerArgs, value);
     }
 
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
@@ -80,6 +87,9 @@ record ServiceOptions(
         if (primaryTimeout != null) {
             args.addAll(List.of("--primary-timeout", duration(primaryTimeout)));
         }
+        if (clusterSecretFile != null) {
+            args.addAll(List.of("--cluster-secret-file", clusterSecretFile.toString()));
+        }
         return args;
     }
 
@@ -93,6 +103,9 @@ record ServiceOptions(
         }
         if (notifyCommand != null) {
             args.addAll(List.of("--notify", notifyCommand.toString()));
+        }
+        if (clusterSecretFile != null) {
+            args.addAll(List.of("--cluster-secret-file", clusterSecretFile.toString()));
         }
         args.addAll(extraServerArgs);
         return args;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import tuplespace.codec.auth.ClusterSecret;
 
 /**
  * Starts the backup as a child JVM (SPEC §3): the same java binary and class path, {@link ServerMain}, the
@@ -54,6 +55,8 @@ final class BackupLauncher {
         command.add("--match-budget=" + duration(config.matchBudget()));
         command.add("--request-cpu-limit=" + duration(config.requestCpuLimit()));
         config.notifyCommand().ifPresent(notify -> command.add("--notify=" + notify));
+        config.linkSecurity().clusterSecret().ifPresent(secret ->
+                command.add(ClusterSecret.OPTION + "=" + secret.file()));
         if (!config.backupJavaOptions().isEmpty()) {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.failure.Ticker;
 import tuplespace.ops.OperatorEvent;
@@ -76,7 +77,7 @@ final class BackupNode {
     void start() {
         // Listen at once: the resync (and the primary's time on one copy) starts when we are connected. The
         // serving path is warmed once we have caught up (warmUpServingPathOffLoop).
-        new NodeNetwork(node.loop()).bind(config.backupSap(), replicationInitializer(),
+        node.network().bind(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
                         + ": " + cause));
@@ -206,7 +207,7 @@ final class BackupNode {
     // --- heartbeats and failure detection ---------------------------------------------------------------
 
     private void connectHeartbeat() {
-        new NodeNetwork(node.loop()).connect(config.heartbeatSap(), heartbeatInitializer(),
+        node.network().connect(config.heartbeatSap(), LinkRole.HEARTBEAT, heartbeatInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(3)), () -> !stopping && !takingOver,
                 channel -> {
                     heartbeat = channel;

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import tuplespace.codec.auth.LinkSecurity;
 
 /**
  * Everything a server process is started with (SPEC §3), validated: the positional addresses and files
  * and the tuning options. A backup child gets the same settings with its primary's pid as handle.
+ *
+ * @param linkSecurity the cluster secret every internal link and the admin port require, if any
  */
 public record NodeConfig(
         InetSocketAddress shutdownSap,
@@ -29,7 +32,8 @@ public record NodeConfig(
         Duration matchBudget,
         Duration requestCpuLimit,
         Optional<String> notifyCommand,
-        List<String> backupJavaOptions) {
+        List<String> backupJavaOptions,
+        LinkSecurity linkSecurity) {
 
     public NodeConfig {
         Objects.requireNonNull(shutdownSap, "shutdownSap");
@@ -53,6 +57,7 @@ public record NodeConfig(
         Objects.requireNonNull(onBackupLoss, "onBackupLoss");
         Objects.requireNonNull(notifyCommand, "notifyCommand");
         backupJavaOptions = List.copyOf(backupJavaOptions);
+        Objects.requireNonNull(linkSecurity, "linkSecurity");
     }
 
     /** The bounds on a GET's or DELETE's pattern matching. */

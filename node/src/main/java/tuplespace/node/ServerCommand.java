@@ -14,6 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.auth.LinkSecurity;
 
 /**
  * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE} (SPEC §3).
@@ -102,6 +104,12 @@ public final class ServerCommand implements Callable<Integer> {
             description = "JVM options for the backup child process, space-separated (default: none)")
     private String backupJavaOpts;
 
+    @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
+            description = "a file only its owner can read holding the cluster secret: every internal link (proxy,"
+                    + " backup, heartbeat) and SHUTDOWN/STATUS must prove knowledge of it; the primary passes it to"
+                    + " its backup (default: none, links unauthenticated)")
+    private Path clusterSecretFile;
+
     @Override
     public Integer call() {
         NodeConfig config;
@@ -121,8 +129,11 @@ public final class ServerCommand implements Callable<Integer> {
                 backupRestarts,
                 choice("--on-backup-loss", onBackupLoss, BackupLossPolicy.class),
                 primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
-                backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")));
+                backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
+                LinkSecurity.fromOption(clusterSecretFile));
     }
+
+
 
     private static Optional<Path> optionalPath(String name, String value) {
         if (value.equals(NULL)) {

@@ -29,7 +29,12 @@ public enum OperatorEvent {
     /** The node stops on request (SHUTDOWN) or because it lost its backup under {@code --on-backup-loss shutdown}. */
     SHUTDOWN("shutdown", Severity.WARN),
     /** SAVE_FILE could not be written. */
-    SAVE_FAILED("save_failed", Severity.ERROR);
+    SAVE_FAILED("save_failed", Severity.ERROR),
+    /**
+     * A peer on an internal link or the admin port did not prove knowledge of the cluster secret (or this node's
+     * peer did not): the link was closed before anything reached the node. The detail names the peer's address.
+     */
+    AUTH_REFUSED(tuplespace.codec.auth.LinkAuthHandler.AUTH_REFUSED_EVENT, Severity.WARN);
 
     /** The log level an event is reported at; never below WARN (SPEC §4). */
     public enum Severity { WARN, ERROR }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 import tuplespace.failure.Ticker;
@@ -84,7 +85,7 @@ final class NodeTestSupport {
         return new NodeConfig(loopback(freePort()), loopback(freePort()), loopback(freePort()), loopback(freePort()),
                 saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
-                Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of());
+                Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of(), LinkSecurity.none());
     }
 
     static String events(Path events) throws IOException {

@@ -2,6 +2,8 @@ package tuplespace.proxy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
@@ -13,6 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.codec.Sap;
+import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.auth.LinkSecurity;
 
 /**
  * {@code proxy CLIENT_SAP PRIMARY_SAP SHUTDOWN_SAP [options]} (SPEC §3). Runs until SHUTDOWN, then returns 0;
@@ -85,6 +89,18 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private String clientBuffer;
 
+    @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
+            description = "a file only its owner can read holding the cluster secret: a primary registering on"
+                    + " PRIMARY_SAP and SHUTDOWN/STATUS on SHUTDOWN_SAP must prove knowledge of it (default: none,"
+                    + " unauthenticated)")
+    private Path clusterSecretFile;
+
+    @Option(names = ClientToken.OPTION, paramLabel = "FILE",
+            description = "a file only its owner can read holding a token: a client's first line must be"
+                    + " 'AUTH <token>' or {\"op\":\"AUTH\",\"token\":\"...\"}, else it is refused; one that has not"
+                    + " authenticated within 5 s is closed (default: none, AUTH answers not_implemented)")
+    private Path clientAuthFile;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     private String logLevel;
@@ -133,10 +149,22 @@ public final class ProxyCommand implements Callable<Integer> {
                     OptionValues.duration("--shutdown-wait", shutdownWait), maxFrameBytes,
                     ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
                     OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
-                            ProxyConfig.MIN_CLIENT_BUFFER_BYTES));
+                            ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
+                    new ProxySecurity(LinkSecurity.fromOption(clusterSecretFile), clientToken()));
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private Optional<ClientToken> clientToken() {
+        if (clientAuthFile == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClientToken.load(clientAuthFile));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

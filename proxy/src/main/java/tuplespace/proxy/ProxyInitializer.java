@@ -10,10 +10,15 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.FrameCodec;
 
 /** The pipelines of the proxy's three listeners (SPEC §3): client lines, primary frames, shutdown commands. */
 final class ProxyInitializer {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyInitializer.class);
     /** A shutdown-port connection idle this long is closed (a half-open peer must not stay forever). */
     private static final long SHUTDOWN_PORT_IDLE_SECONDS = 60;
     private static final int SHUTDOWN_PORT_MAX_LINE = 1024;
@@ -26,6 +31,9 @@ final class ProxyInitializer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
+                context.config().security().clientToken().ifPresent(token ->
+                        channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
                 channel.pipeline().addLast(
                         new ClientLineDecoder(context.config().maxLineBytes()),
                         new ClientFrontendHandler(context));
@@ -38,6 +46,9 @@ final class ProxyInitializer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                // with a cluster secret, nothing of a peer reaches the registry before it proved knowledge of it
+                context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.PRIMARY,
+                        refusedPeers(context));
                 long ping = context.config().pingInterval().toNanos();
                 // reader idle only: a silent link is dead; PINGs go out from PrimaryLinkPinger
                 channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), 0, 0,
@@ -64,7 +75,16 @@ final class ProxyInitializer {
                         new StringDecoder(StandardCharsets.UTF_8),
                         new StringEncoder(StandardCharsets.UTF_8),
                         new ShutdownPortHandler(context, statusReporter, requestShutdown));
+                context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.ADMIN,
+                        refusedPeers(context));
             }
         };
+    }
+
+    /** A refused peer: one WARN with its address (the {@value LinkAuthHandler#AUTH_REFUSED_EVENT} event). */
+    static LinkAuthHandler.RefusalListener refusedPeers(ProxyContext context) {
+        return (peer, handshake, reason) -> LOG.warn("{} event {}: {} link {} {} refused: {}", context.self(),
+                LinkAuthHandler.AUTH_REFUSED_EVENT, handshake.role().wireName(),
+                handshake.isConnecting() ? "to" : "from", peer, reason);
     }
 }
