@@ -18,9 +18,11 @@ import tuplespace.codec.frame.FrameCodec;
  *     to shut down: {@code close} never does (requests sent once it is shut down fail with
  *     {@link ConnectionLostException}).
  * @param authToken the token a proxy started with {@code --client-auth-file} requires; sent first on connecting
+ * @param tls TLS to a proxy started with {@code --tls-cert}; empty: plain TCP
  */
 public record ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength,
-                            Optional<EventLoopGroup> eventLoopGroup, Optional<String> authToken) {
+                            Optional<EventLoopGroup> eventLoopGroup, Optional<String> authToken,
+                            Optional<ClientTls> tls) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -38,11 +40,12 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
         }
         Objects.requireNonNull(eventLoopGroup, "eventLoopGroup");
         Objects.requireNonNull(authToken, "authToken");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** Options that use the shared event loops. */
     public ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength) {
-        this(connectTimeout, requestTimeout, maxAnswerLength, Optional.empty(), Optional.empty());
+        this(connectTimeout, requestTimeout, maxAnswerLength, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public static ClientOptions defaults() {
@@ -50,25 +53,31 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
     }
 
     public ClientOptions withConnectTimeout(Duration timeout) {
-        return new ClientOptions(timeout, requestTimeout, maxAnswerLength, eventLoopGroup, authToken);
+        return new ClientOptions(timeout, requestTimeout, maxAnswerLength, eventLoopGroup, authToken, tls);
     }
 
     public ClientOptions withRequestTimeout(Duration timeout) {
-        return new ClientOptions(connectTimeout, timeout, maxAnswerLength, eventLoopGroup, authToken);
+        return new ClientOptions(connectTimeout, timeout, maxAnswerLength, eventLoopGroup, authToken, tls);
     }
 
     public ClientOptions withMaxAnswerLength(int bytes) {
-        return new ClientOptions(connectTimeout, requestTimeout, bytes, eventLoopGroup, authToken);
+        return new ClientOptions(connectTimeout, requestTimeout, bytes, eventLoopGroup, authToken, tls);
     }
 
     /** Runs the connection on {@code group} (which the caller shuts down, after closing its clients). */
     public ClientOptions withEventLoopGroup(EventLoopGroup group) {
-        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, Optional.of(group), authToken);
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, Optional.of(group), authToken, tls);
     }
 
     /** Sends {@code AUTH} with {@code token} first on every connection (a proxy with {@code --client-auth-file}). */
     public ClientOptions withAuthToken(String token) {
-        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, eventLoopGroup, Optional.of(token));
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, eventLoopGroup, Optional.of(token), tls);
+    }
+
+    /** Connects with TLS, trusting as {@code tls} says. */
+    public ClientOptions withTls(ClientTls newTls) {
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, eventLoopGroup, authToken,
+                Optional.of(newTls));
     }
 
     private static void requirePositive(String name, Duration duration) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.client.ClientOptions;
+import tuplespace.client.ClientTls;
 import tuplespace.client.RefusedException;
 import tuplespace.codec.auth.SecretFile;
 import tuplespace.client.ConnectFailedException;
@@ -61,6 +62,10 @@ public final class ClientCommand implements Callable<Integer> {
                     + " first as AUTH. Default: the file named in " + AUTH_TOKEN_ENVIRONMENT_VARIABLE + ", else none.")
     private java.nio.file.Path authTokenFile;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "Connect with TLS, trusting the CA certificates in FILE (PEM; the proxy's --tls-ca).")
+    private java.nio.file.Path tlsCa;
+
     /** Scripts may name the token file here instead of the option. */
     static final String AUTH_TOKEN_ENVIRONMENT_VARIABLE = "TUPLESPACE_AUTH_TOKEN_FILE";
 
@@ -69,8 +74,9 @@ public final class ClientCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TupleSpaceClient client;
         try {
-            client = TupleSpaceClient.connect(sap, withAuthToken(ClientOptions.defaults()
-                    .withConnectTimeout(connectTimeout).withRequestTimeout(timeout)));
+            ClientOptions options = withAuthToken(ClientOptions.defaults()
+                    .withConnectTimeout(connectTimeout).withRequestTimeout(timeout));
+            client = TupleSpaceClient.connect(sap, tlsCa == null ? options : options.withTls(ClientTls.trusting(tlsCa)));
         } catch (RefusedException e) {
             err.println("tuplespace client: " + e.getMessage());
             err.flush();

@@ -18,7 +18,8 @@ record ServiceOptions(
         Path notifyCommand,
         Path initFile,
         List<String> extraServerArgs,
-        Path clusterSecretFile) {
+        Path clusterSecretFile,
+        List<String> extraProxyArgs) {
 
     ServiceOptions {
         if (maxClients != null && maxClients < 1) {
@@ -28,6 +29,7 @@ record ServiceOptions(
             throw new IllegalArgumentException("heartbeatMisses must be positive, got " + heartbeatMisses);
         }
         extraServerArgs = List.copyOf(extraServerArgs);
+        extraProxyArgs = List.copyOf(extraProxyArgs);
     }
 
     /**
@@ -37,38 +39,44 @@ record ServiceOptions(
      * the defaults on their own, so the fault tests here test the faults they inject.
      */
     static ServiceOptions defaults() {
-        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, List.of(), null);
+        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, List.of(), null, List.of());
     }
 
     /** Every option left to the service's defaults. */
     static ServiceOptions serviceDefaults() {
-        return new ServiceOptions(null, null, null, null, null, null, List.of(), null);
+        return new ServiceOptions(null, null, null, null, null, null, List.of(), null, List.of());
     }
 
     ServiceOptions withMaxClients(int value) {
-        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs, clusterSecretFile);
+        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs, clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withPrimaryTimeout(Duration value) {
-        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs, clusterSecretFile);
+        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, extraServerArgs, clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withHeartbeat(Duration interval, int misses) {
-        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, extraServerArgs, clusterSecretFile);
+        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, extraServerArgs, clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withNotify(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, extraServerArgs, clusterSecretFile);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, extraServerArgs, clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withInitFile(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs, clusterSecretFile);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, extraServerArgs, clusterSecretFile, extraProxyArgs);
     }
 
     /** Proxy and primary started with {@code --cluster-secret-file FILE}; the harness's STATUS and SHUTDOWN prove it. */
     ServiceOptions withClusterSecretFile(Path value) {
         return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile,
-                extraServerArgs, value);
+                extraServerArgs, value, extraProxyArgs);
+    }
+
+    /** Options given to the proxy as they are (e.g. {@code --client-auth-file FILE}, the TLS options). */
+    ServiceOptions withProxyArgs(String... args) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile,
+                extraServerArgs, clusterSecretFile, List.of(args));
     }
 
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
@@ -90,6 +98,7 @@ record ServiceOptions(
         if (clusterSecretFile != null) {
             args.addAll(List.of("--cluster-secret-file", clusterSecretFile.toString()));
         }
+        args.addAll(extraProxyArgs);
         return args;
     }
 

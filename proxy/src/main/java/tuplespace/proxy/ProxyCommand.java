@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import tuplespace.codec.Sap;
 import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkSecurity;
+import tuplespace.codec.tls.TlsSettings;
 
 /**
  * {@code proxy CLIENT_SAP PRIMARY_SAP SHUTDOWN_SAP [options]} (SPEC §3). Runs until SHUTDOWN, then returns 0;
@@ -101,6 +102,23 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " authenticated within 5 s is closed (default: none, AUTH answers not_implemented)")
     private Path clientAuthFile;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "TLS on the client port: this certificate chain (PEM); with --tls-key (default: no TLS)")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the private key of --tls-cert (PKCS#8 PEM, unencrypted; keep it owner-only)")
+    private Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "the CA certificates (PEM) that sign this service's certificates: clients trust it, and"
+                    + " client certificates are checked against it")
+    private Path tlsCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "required|none",
+            description = "whether clients must present a certificate --tls-ca signed (default: none)")
+    private String tlsClientAuth;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     private String logLevel;
@@ -150,7 +168,8 @@ public final class ProxyCommand implements Callable<Integer> {
                     ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
                     OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
                             ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
-                    new ProxySecurity(LinkSecurity.fromOption(clusterSecretFile), clientToken()));
+                    new ProxySecurity(LinkSecurity.fromOption(clusterSecretFile), clientToken(),
+                            TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, tlsClientAuth)));
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -12,7 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.netty.handler.ssl.SslContext;
+import java.util.Optional;
+import tuplespace.codec.Answers;
 import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.tls.TlsGate;
+import tuplespace.codec.tls.TlsSettings;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -26,11 +31,17 @@ final class ProxyInitializer {
     private ProxyInitializer() {
     }
 
-    /** Client port: request lines in, answer text out. */
+    /** Client port: request lines in, answer text out; with TLS, a plain-text client is refused in plain text. */
     static ChannelInitializer<SocketChannel> clientPort(ProxyContext context) {
+        Optional<SslContext> tls = context.config().security().clientTls().map(TlsSettings::serverContext);
+        String plainRefusal = Answers.refused("service refused: this port requires TLS (the Java library:"
+                + " ClientOptions.withTls; the command-line client: --tls-ca FILE)");
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                tls.ifPresent(server -> channel.pipeline().addLast(new TlsGate(server, plainRefusal,
+                        peer -> LOG.warn("{} client {} refused: plain text on the TLS client port", context.self(),
+                                peer))));
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
                 context.config().security().clientToken().ifPresent(token ->
                         channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
