@@ -79,6 +79,12 @@ record ServiceOptions(
                 extraServerArgs, clusterSecretFile, List.of(args));
     }
 
+    /** Options given to the primary (and so to its backups) as they are, after the others. */
+    ServiceOptions withServerArgs(String... args) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile,
+                List.of(args), clusterSecretFile, extraProxyArgs);
+    }
+
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
     Duration heartbeatDetection() {
         if (heartbeatInterval == null || heartbeatMisses == null) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkSecurity;
+import tuplespace.codec.tls.InternalTls;
+import tuplespace.codec.tls.TlsSettings;
 
 /**
  * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE} (SPEC §3).
@@ -110,6 +112,19 @@ public final class ServerCommand implements Callable<Integer> {
                     + " its backup (default: none, links unauthenticated)")
     private Path clusterSecretFile;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "mutual TLS on the internal links (proxy, replication, heartbeat): this node's certificate"
+                    + " chain (PEM); with --tls-key and --tls-ca; passed on to the backup (default: no TLS)")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the private key of --tls-cert (PKCS#8 PEM, unencrypted; keep it owner-only)")
+    private Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "the CA certificates (PEM) that sign every node's and the proxy's certificate")
+    private Path tlsCa;
+
     @Override
     public Integer call() {
         NodeConfig config;
@@ -130,7 +145,13 @@ public final class ServerCommand implements Callable<Integer> {
                 choice("--on-backup-loss", onBackupLoss, BackupLossPolicy.class),
                 primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
                 backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
-                LinkSecurity.fromOption(clusterSecretFile));
+                linkSecurity());
+    }
+
+    private LinkSecurity linkSecurity() {
+        LinkSecurity security = LinkSecurity.fromOption(clusterSecretFile);
+        return TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, null)
+                .map(tls -> security.withTls(InternalTls.of(tls))).orElse(security);
     }
 
 

@@ -62,8 +62,8 @@ public final class ServerNode {
 
     /** A refused peer is an operator event with its address; it changes nothing (the link never reached the node). */
     private LinkAuthHandler.RefusalListener refusedPeers() {
-        return (peer, handshake, reason) -> notifier.notify(OperatorEvent.AUTH_REFUSED, handshake.role().wireName()
-                + " link " + (handshake.isConnecting() ? "to " : "from ") + peer + " refused: " + reason);
+        return (peer, role, connecting, reason) -> notifier.notify(OperatorEvent.AUTH_REFUSED, role.wireName()
+                + " link " + (connecting ? "to " : "from ") + peer + " refused: " + reason);
     }
 
     /** Runs a server process to its end; returns the exit status. */

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import tuplespace.codec.Sap;
 import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkSecurity;
+import tuplespace.codec.tls.InternalTls;
 import tuplespace.codec.tls.TlsSettings;
 
 /**
@@ -119,6 +120,11 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "whether clients must present a certificate --tls-ca signed (default: none)")
     private String tlsClientAuth;
 
+    @Option(names = "--tls-on", paramLabel = "client|internal|both", defaultValue = "client",
+            description = "where --tls-cert, --tls-key and --tls-ca apply: the client port, the primary port (mutual"
+                    + " TLS with the nodes, which need the same --tls-ca), or both (default: ${DEFAULT-VALUE})")
+    private String tlsOn;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     private String logLevel;
@@ -168,12 +174,25 @@ public final class ProxyCommand implements Callable<Integer> {
                     ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
                     OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
                             ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
-                    new ProxySecurity(LinkSecurity.fromOption(clusterSecretFile), clientToken(),
-                            TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, tlsClientAuth)));
+                    security());
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    private ProxySecurity security() {
+        if (!tlsOn.matches("(?i)client|internal|both")) {
+            throw new IllegalArgumentException("--tls-on: expected client, internal or both, found '" + tlsOn + "'");
+        }
+        Optional<TlsSettings> tls = TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, tlsClientAuth);
+        boolean client = !tlsOn.equalsIgnoreCase("internal");
+        boolean internal = !tlsOn.equalsIgnoreCase("client");
+        LinkSecurity links = LinkSecurity.fromOption(clusterSecretFile);
+        if (internal && tls.isPresent()) {
+            links = links.withTls(InternalTls.of(tls.get()));
+        }
+        return new ProxySecurity(links, clientToken(), client ? tls : Optional.empty());
     }
 
     private Optional<ClientToken> clientToken() {

@@ -40,8 +40,7 @@ final class ProxyInitializer {
             @Override
             protected void initChannel(SocketChannel channel) {
                 tls.ifPresent(server -> channel.pipeline().addLast(new TlsGate(server, plainRefusal,
-                        peer -> LOG.warn("{} client {} refused: plain text on the TLS client port", context.self(),
-                                peer))));
+                        (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer, why))));
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
                 context.config().security().clientToken().ifPresent(token ->
                         channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
@@ -94,8 +93,7 @@ final class ProxyInitializer {
 
     /** A refused peer: one WARN with its address (the {@value LinkAuthHandler#AUTH_REFUSED_EVENT} event). */
     static LinkAuthHandler.RefusalListener refusedPeers(ProxyContext context) {
-        return (peer, handshake, reason) -> LOG.warn("{} event {}: {} link {} {} refused: {}", context.self(),
-                LinkAuthHandler.AUTH_REFUSED_EVENT, handshake.role().wireName(),
-                handshake.isConnecting() ? "to" : "from", peer, reason);
+        return (peer, role, connecting, reason) -> LOG.warn("{} event {}: {} link {} {} refused: {}", context.self(),
+                LinkAuthHandler.AUTH_REFUSED_EVENT, role.wireName(), connecting ? "to" : "from", peer, reason);
     }
 }

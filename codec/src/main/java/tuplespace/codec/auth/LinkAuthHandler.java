@@ -49,10 +49,11 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
     public interface RefusalListener {
         /**
          * @param peer       the other side's address
-         * @param handshake  the side and the link's role
+         * @param role       the link's role
+         * @param connecting whether this side opened the link (else it accepted it)
          * @param reason     what was wrong, for the log
          */
-        void refused(SocketAddress peer, LinkHandshake handshake, String reason);
+        void refused(SocketAddress peer, LinkRole role, boolean connecting, String reason);
     }
 
     private final LinkHandshake handshake;
@@ -183,7 +184,7 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
         refused = true;
         cancelTimer();
         queued.removeAndFailAll(new ClosedChannelException());
-        listener.refused(ctx.channel().remoteAddress(), handshake, reason);
+        listener.refused(ctx.channel().remoteAddress(), handshake.role(), handshake.isConnecting(), reason);
         if (line.isPresent()) {
             writeLine(ctx, line.get()).addListener(ChannelFutureListener.CLOSE);
             ctx.flush();
@@ -205,7 +206,7 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
             queued.removeAndFailAll(new ClosedChannelException());
             if (handshake.isConnecting()) {
                 // the listening side closed without a word: it may not have the cluster secret configured
-                listener.refused(ctx.channel().remoteAddress(), handshake,
+                listener.refused(ctx.channel().remoteAddress(), handshake.role(), true,
                         "the peer closed the connection during the handshake (is it started with the same "
                                 + ClusterSecret.OPTION + "?)");
             }

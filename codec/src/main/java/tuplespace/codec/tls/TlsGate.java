@@ -8,8 +8,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
+import java.net.SocketAddress;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * First on a TLS port: looks at the peer's first bytes. A TLS record puts Netty's {@link SslHandler} in its place
@@ -22,16 +22,22 @@ public final class TlsGate extends ByteToMessageDecoder {
     /** A TLS record header: enough bytes to tell TLS from anything else. */
     private static final int RECORD_HEADER_BYTES = 5;
 
+    /** Told about a peer refused here: plain text, or a failed TLS handshake (e.g. no or an untrusted certificate). */
+    @FunctionalInterface
+    public interface Refusals {
+        void refused(SocketAddress peer, String reason);
+    }
+
     private final SslContext context;
     private final String refusal;
-    private final Consumer<String> refused;
+    private final Refusals refused;
 
     /**
      * @param context the server context ({@link TlsSettings#serverContext})
      * @param refusal the bytes sent to a plain-text peer, as text (a whole answer line of the port's protocol)
-     * @param refused told the peer's address when a plain-text peer is refused, for the log
+     * @param refused told the peer's address and why, for the log
      */
-    public TlsGate(SslContext context, String refusal, Consumer<String> refused) {
+    public TlsGate(SslContext context, String refusal, Refusals refused) {
         this.context = context;
         this.refusal = refusal;
         this.refused = refused;
@@ -43,11 +49,18 @@ public final class TlsGate extends ByteToMessageDecoder {
             return;
         }
         if (SslHandler.isEncrypted(in, false)) {
-            ctx.pipeline().replace(this, "tls", context.newHandler(ctx.alloc()));
+            SslHandler tls = context.newHandler(ctx.alloc());
+            SocketAddress peer = ctx.channel().remoteAddress();
+            tls.handshakeFuture().addListener(handshake -> {
+                if (!handshake.isSuccess()) {
+                    refused.refused(peer, "the TLS handshake failed: " + handshake.cause().getMessage());
+                }
+            });
+            ctx.pipeline().replace(this, "tls", tls);
             return; // the bytes read so far go on to the SslHandler (ByteToMessageDecoder hands them over)
         }
         in.skipBytes(in.readableBytes());
-        refused.accept(String.valueOf(ctx.channel().remoteAddress()));
+        refused.refused(ctx.channel().remoteAddress(), "plain text on a TLS port");
         ctx.writeAndFlush(Unpooled.copiedBuffer(refusal, StandardCharsets.UTF_8)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -18,7 +18,7 @@ class LinkAuthHandlerTest {
 
     private static final ClusterSecret SECRET = ClusterSecret.of("the cluster secret, 32 bytes long");
     private final List<String> refusals = new ArrayList<>();
-    private final LinkAuthHandler.RefusalListener listener = (peer, handshake, reason) -> refusals.add(reason);
+    private final LinkAuthHandler.RefusalListener listener = (peer, role, connecting, reason) -> refusals.add(reason);
 
     /** What the handlers behind the auth handler see: whether the link became active, and the bytes read. */
     private static final class Behind extends ChannelInboundHandlerAdapter {
