@@ -93,9 +93,11 @@ final class PrimaryNode {
         }
         NodeNetwork network = node.network();
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
-        network.bind(config.heartbeatSap(), LinkRole.HEARTBEAT, backup.heartbeatInitializer(), deadline, this::listening,
+        network.bind(config.heartbeatSap(), LinkRole.HEARTBEAT, backup.heartbeatInitializer(), deadline,
+                this::listening,
                 cause -> startFailed("HEARTBEAT_SAP " + NodeNetwork.describe(config.heartbeatSap()), cause));
-        network.bind(config.shutdownSap(), LinkRole.ADMIN, new ShutdownServer(this).initializer(), deadline, this::listening,
+        network.bind(config.shutdownSap(), LinkRole.ADMIN, new ShutdownServer(this).initializer(), deadline,
+                this::listening,
                 cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
         if (takeover.isEmpty()) {
             // The serving path is warmed first, off the loop and before any backup or client exists: the first

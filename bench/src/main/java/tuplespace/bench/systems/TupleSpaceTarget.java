@@ -27,10 +27,17 @@ public final class TupleSpaceTarget implements Target {
 
     private final String name;
     private final InetSocketAddress clientSap;
+    private final ClientOptions options;
 
     public TupleSpaceTarget(String name, InetSocketAddress clientSap) {
+        this(name, clientSap, clientOptions());
+    }
+
+    /** With other client options, e.g. TLS ({@code clientOptions().withTls(...)}). */
+    public TupleSpaceTarget(String name, InetSocketAddress clientSap, ClientOptions options) {
         this.name = name;
         this.clientSap = clientSap;
+        this.options = options;
     }
 
     public static Tuple key(String keyId) {
@@ -62,12 +69,12 @@ public final class TupleSpaceTarget implements Target {
 
     @Override
     public Session open(int index) {
-        return new TupleSpaceSession(TupleSpaceClient.connect(clientSap, clientOptions()));
+        return new TupleSpaceSession(TupleSpaceClient.connect(clientSap, options));
     }
 
     @Override
     public void preload(int keyCount, int valueSize) {
-        try (TupleSpaceClient client = TupleSpaceClient.connect(clientSap, clientOptions())) {
+        try (TupleSpaceClient client = TupleSpaceClient.connect(clientSap, options)) {
             putAll(client, keyCount, valueSize, 1000, 8);
         }
     }
