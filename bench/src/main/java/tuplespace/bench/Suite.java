@@ -43,12 +43,14 @@ import tuplespace.bench.scale.TupleSpaceScale;
 import tuplespace.bench.slowreaders.SlowReadersBenchmark;
 import tuplespace.bench.systems.RedisTarget;
 import tuplespace.bench.systems.TupleSpaceTarget;
+import tuplespace.bench.security.SecurityBenchmark;
+import tuplespace.bench.load.OperationMix;
 
 /** The whole comparison: throughput, failover, resync and memory, reads and deletes at scale of both systems, then the report. */
 public final class Suite {
 
     /** The parts of the suite, runnable alone with {@code --only}. */
-    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SLOW_READERS, SCALE, DURABLE }
+    public enum Part { THROUGHPUT, FAILOVER, RESYNC, SLOW_READERS, SCALE, DURABLE, SECURITY }
 
     private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
 
@@ -107,6 +109,9 @@ public final class Suite {
                     + " replica both with appendonly yes, appendfsync always, each SET followed by WAIT 1 0");
             deleteQuietly(durableRoot);
         }
+        if (parts.contains(Part.SECURITY)) {
+            attempt("security tuplespace", this::securityCosts);
+        }
         if (parts.contains(Part.SCALE)) {
             ScaleSettings scale = ScaleSettings.of(profile);
             results.environment().put("scale", scale.describe());
@@ -132,6 +137,11 @@ public final class Suite {
         out.append(ReportWriter.throughputTable(results.throughput()));
         ScaleReport.summaryLine(results).ifPresent(line -> out.append('\n').append(line).append('\n'));
         results.slowReaders().ifPresent(slow -> out.append('\n').append(ReportWriter.slowReadersTable(slow)));
+        results.environment().forEach((name, value) -> {
+            if (name.startsWith("security ")) {
+                out.append('\n').append(value);
+            }
+        });
         results.failures().forEach((part, why) -> out.append("\nFAILED: ").append(part).append(": ").append(why));
         return out.toString();
     }
@@ -247,6 +257,17 @@ public final class Suite {
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", scenario.label(), e.toString());
             results.fail(scenario.label(), e);
+        }
+    }
+
+    /** PUT and exact GET at 50 x 16: plain, with the cluster secret, with TLS on the client port. */
+    private void securityCosts() throws IOException {
+        LoadOptions load = new LoadOptions(profile.connections(), 16, OperationMix.writesOnly(), profile.getKeys(),
+                LoadOptions.DEFAULT_VALUE_SIZE, profile.warmup(), profile.duration());
+        List<String> lines = SecurityBenchmark.describe(SecurityBenchmark.run(logs, serverJavaOptions, load,
+                target -> warmUp(target.name(), target)));
+        for (int i = 0; i < lines.size(); i++) {
+            results.environment().put(String.format("security %02d", i + 1), lines.get(i));
         }
     }
 

@@ -17,9 +17,12 @@ import tuplespace.codec.frame.FrameCodec;
  *     empty: a process-wide group of daemon threads shared by all clients. A group given here stays the caller's
  *     to shut down: {@code close} never does (requests sent once it is shut down fail with
  *     {@link ConnectionLostException}).
+ * @param authToken the token a proxy started with {@code --client-auth-file} requires; sent first on connecting
+ * @param tls TLS to a proxy started with {@code --tls-cert}; empty: plain TCP
  */
 public record ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength,
-                            Optional<EventLoopGroup> eventLoopGroup) {
+                            Optional<EventLoopGroup> eventLoopGroup, Optional<String> authToken,
+                            Optional<ClientTls> tls) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -36,11 +39,13 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
             throw new IllegalArgumentException("maxAnswerLength: expected a positive number of bytes, found " + maxAnswerLength);
         }
         Objects.requireNonNull(eventLoopGroup, "eventLoopGroup");
+        Objects.requireNonNull(authToken, "authToken");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** Options that use the shared event loops. */
     public ClientOptions(Duration connectTimeout, Duration requestTimeout, int maxAnswerLength) {
-        this(connectTimeout, requestTimeout, maxAnswerLength, Optional.empty());
+        this(connectTimeout, requestTimeout, maxAnswerLength, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public static ClientOptions defaults() {
@@ -48,20 +53,31 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
     }
 
     public ClientOptions withConnectTimeout(Duration timeout) {
-        return new ClientOptions(timeout, requestTimeout, maxAnswerLength, eventLoopGroup);
+        return new ClientOptions(timeout, requestTimeout, maxAnswerLength, eventLoopGroup, authToken, tls);
     }
 
     public ClientOptions withRequestTimeout(Duration timeout) {
-        return new ClientOptions(connectTimeout, timeout, maxAnswerLength, eventLoopGroup);
+        return new ClientOptions(connectTimeout, timeout, maxAnswerLength, eventLoopGroup, authToken, tls);
     }
 
     public ClientOptions withMaxAnswerLength(int bytes) {
-        return new ClientOptions(connectTimeout, requestTimeout, bytes, eventLoopGroup);
+        return new ClientOptions(connectTimeout, requestTimeout, bytes, eventLoopGroup, authToken, tls);
     }
 
     /** Runs the connection on {@code group} (which the caller shuts down, after closing its clients). */
     public ClientOptions withEventLoopGroup(EventLoopGroup group) {
-        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, Optional.of(group));
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, Optional.of(group), authToken, tls);
+    }
+
+    /** Sends {@code AUTH} with {@code token} first on every connection (a proxy with {@code --client-auth-file}). */
+    public ClientOptions withAuthToken(String token) {
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, eventLoopGroup, Optional.of(token), tls);
+    }
+
+    /** Connects with TLS, trusting as {@code tls} says. */
+    public ClientOptions withTls(ClientTls newTls) {
+        return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, eventLoopGroup, authToken,
+                Optional.of(newTls));
     }
 
     private static void requirePositive(String name, Duration duration) {

@@ -8,9 +8,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +45,7 @@ import tuplespace.tuple.Pair;
  * complete exceptionally with them.
  */
 public final class TupleSpaceClient implements AutoCloseable {
+    private static final String TLS_HANDLER = "tls";
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -79,12 +83,15 @@ public final class TupleSpaceClient implements AutoCloseable {
         // Waiting here would stall (or deadlock) the very loop that must complete the connect.
         requireNotOn(group, "connect waits for the connection");
         AnswerMatcher matcher = new AnswerMatcher(peer, options.requestTimeout());
+        Optional<SslContext> tls = options.tls().map(ClientTls::context);
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        tls.ifPresent(context -> channel.pipeline().addLast(TLS_HANDLER,
+                                context.newHandler(channel.alloc(), address.getHostString(), address.getPort())));
                         channel.pipeline().addLast(new AnswerFrameDecoder(options.maxAnswerLength()), matcher);
                     }
                 });
@@ -97,7 +104,44 @@ public final class TupleSpaceClient implements AutoCloseable {
                     : "no connection within " + options.connectTimeout().toMillis() + " ms";
             throw new ConnectFailedException("cannot connect to " + peer + ": " + why, connected.cause());
         }
-        return new TupleSpaceClient(group, connected.channel(), matcher);
+        if (tls.isPresent()) {
+            awaitTlsHandshake(connected.channel(), peer, options);
+        }
+        TupleSpaceClient client = new TupleSpaceClient(group, connected.channel(), matcher);
+        options.authToken().ifPresent(client::authenticate);
+        return client;
+    }
+
+    /** An untrusted certificate, or a proxy without TLS, fails here rather than at the first request. */
+    private static void awaitTlsHandshake(Channel channel, String peer, ClientOptions options) {
+        SslHandler handler = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+        io.netty.util.concurrent.Future<Channel> handshake = handler.handshakeFuture();
+        boolean done = handshake.awaitUninterruptibly(options.connectTimeout().toMillis());
+        if (!done || !handshake.isSuccess()) {
+            channel.close();
+            String why = done ? String.valueOf(handshake.cause().getMessage())
+                    : "no TLS handshake within " + options.connectTimeout().toMillis() + " ms";
+            throw new ConnectFailedException("cannot connect to " + peer + ": the TLS handshake failed: " + why,
+                    handshake.cause());
+        }
+    }
+
+    /**
+     * The proxy's first line with {@code --client-auth-file}: {@code {"op":"AUTH","token":...}}. A wrong token is
+     * answered {@code refused} and the proxy closes the connection: {@link RefusedException}.
+     */
+    private void authenticate(String token) {
+        com.fasterxml.jackson.databind.node.ObjectNode auth = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode().put("op", "AUTH").put("token", token);
+        try {
+            LineAnswer answer = sendLine(auth.toString());
+            if (!answer.isOk()) {
+                throw new RefusedException("the proxy did not accept the token: " + answer.text().strip());
+            }
+        } catch (TupleSpaceException e) {
+            close();
+            throw e;
+        }
     }
 
     /** GET (SPEC §1): every pair whose key full-matches {@code keyexp} and value full-matches {@code valexp}. */

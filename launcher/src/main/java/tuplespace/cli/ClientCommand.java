@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.client.ClientOptions;
+import tuplespace.client.ClientTls;
+import tuplespace.client.RefusedException;
+import tuplespace.codec.auth.SecretFile;
 import tuplespace.client.ConnectFailedException;
 import tuplespace.client.TupleSpaceClient;
 
@@ -54,13 +57,30 @@ public final class ClientCommand implements Callable<Integer> {
             description = "How long to wait for the connection (default ${DEFAULT-VALUE}).")
     private Duration connectTimeout;
 
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "The token of a proxy started with --client-auth-file (a file only its owner can read); sent"
+                    + " first as AUTH. Default: the file named in " + AUTH_TOKEN_ENVIRONMENT_VARIABLE + ", else none.")
+    private java.nio.file.Path authTokenFile;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "Connect with TLS, trusting the CA certificates in FILE (PEM; the proxy's --tls-ca).")
+    private java.nio.file.Path tlsCa;
+
+    /** Scripts may name the token file here instead of the option. */
+    static final String AUTH_TOKEN_ENVIRONMENT_VARIABLE = "TUPLESPACE_AUTH_TOKEN_FILE";
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         TupleSpaceClient client;
         try {
-            client = TupleSpaceClient.connect(sap, ClientOptions.defaults()
+            ClientOptions options = withAuthToken(ClientOptions.defaults()
                     .withConnectTimeout(connectTimeout).withRequestTimeout(timeout));
+            client = TupleSpaceClient.connect(sap, tlsCa == null ? options : options.withTls(ClientTls.trusting(tlsCa)));
+        } catch (RefusedException e) {
+            err.println("tuplespace client: " + e.getMessage());
+            err.flush();
+            return ExitStatus.REFUSED.code();
         } catch (ConnectFailedException e) {
             err.println("tuplespace client: " + e.getMessage() + ". Is the service running? (./tuplespace demo starts one)");
             err.flush();
@@ -75,6 +95,24 @@ public final class ClientCommand implements Callable<Integer> {
             ExitStatus status = new RequestSession(client, out, err, raw).run(lines);
             out.flush();
             return status.code();
+        }
+    }
+
+    /** The token file's problems are argument errors (status 2, naming the file). */
+    private ClientOptions withAuthToken(ClientOptions options) {
+        java.nio.file.Path file = authTokenFile;
+        String fromEnvironment = System.getenv(AUTH_TOKEN_ENVIRONMENT_VARIABLE);
+        if (file == null && fromEnvironment != null && !fromEnvironment.isBlank()) {
+            file = java.nio.file.Path.of(fromEnvironment);
+        }
+        if (file == null) {
+            return options;
+        }
+        try {
+            byte[] token = SecretFile.read("--auth-token-file", file);
+            return options.withAuthToken(new String(token, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 

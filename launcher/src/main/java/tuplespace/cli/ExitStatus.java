@@ -10,7 +10,7 @@ public enum ExitStatus {
     USAGE(2),
     /** Could not connect, or the connection was lost before every answer came. */
     CANNOT_CONNECT(3),
-    /** The proxy refused the connection: it already serves its maximum number of clients. */
+    /** The proxy refused the connection: it already serves its maximum number of clients, or the token is wrong. */
     REFUSED(4),
     /** An answer did not come within the request timeout. */
     TIMEOUT(5);

@@ -8,22 +8,33 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Optional;
 import tuplespace.codec.Sap;
+import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.auth.LinkHandshake;
+import tuplespace.codec.auth.LinkRole;
 
 /**
  * Sends one line command ({@code SHUTDOWN} or {@code STATUS}) to a shutdown SAP and reads the one-line answer
  * (docs/internals.md, "Shutdown SAPs"). Blocking sockets: it is one request, and both the connect and the read
- * have a timeout (SPEC §3).
+ * have a timeout (SPEC §3). With a cluster secret, the link handshake ({@link LinkHandshake}) comes first.
  */
 public final class LineCommandClient {
 
     private final Sap sap;
     private final Duration timeout;
+    private final Optional<ClusterSecret> secret;
 
     public LineCommandClient(Sap sap, Duration timeout) {
+        this(sap, timeout, Optional.empty());
+    }
+
+    public LineCommandClient(Sap sap, Duration timeout, Optional<ClusterSecret> secret) {
         this.sap = sap;
         this.timeout = timeout;
+        this.secret = secret;
     }
 
     /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
@@ -37,14 +48,40 @@ public final class LineCommandClient {
             connect(socket, address, millis);
             socket.setSoTimeout(millis);
             OutputStream out = socket.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            if (secret.isPresent()) {
+                authenticate(secret.get(), in, out);
+            }
             out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String answer = readAnswer(in, command);
             if (answer == null) {
                 throw new IOException(sap + " closed the connection without answering " + command);
             }
             return answer;
+        }
+    }
+
+    /** Runs the handshake as the connecting side; throws with the reason when either side refuses. */
+    private void authenticate(ClusterSecret clusterSecret, BufferedReader in, OutputStream out) throws IOException {
+        LinkHandshake handshake = LinkHandshake.connecting(clusterSecret, LinkRole.ADMIN, new SecureRandom());
+        String line = handshake.hello();
+        while (true) {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String reply = readAnswer(in, "the cluster secret handshake");
+            if (reply == null) {
+                throw new IOException(sap + " closed the connection during the cluster secret handshake (is the"
+                        + " service started with " + ClusterSecret.OPTION + "?)");
+            }
+            LinkHandshake.Step step = handshake.onLine(reply);
+            if (step instanceof LinkHandshake.Step.Authenticated) {
+                return;
+            }
+            if (step instanceof LinkHandshake.Step.Refused refused) {
+                throw new IOException(sap + ": " + refused.reason());
+            }
+            line = ((LinkHandshake.Step.Send) step).line();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,12 +33,15 @@ public final class ShutdownCommand implements Callable<Integer> {
                     + " its file (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
     private Duration timeout;
 
+    @Mixin
+    private ClusterSecretOption clusterSecret;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String answer = new LineCommandClient(sap, timeout).send("SHUTDOWN");
+            String answer = new LineCommandClient(sap, timeout, clusterSecret.load()).send("SHUTDOWN");
             out.println(answer);
             out.flush();
             return answer.startsWith("ok") ? ExitStatus.OK.code() : ExitStatus.NOT_OK.code();

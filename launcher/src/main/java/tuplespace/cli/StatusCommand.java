@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,13 +34,16 @@ public final class StatusCommand implements Callable<Integer> {
             description = "How long to wait for the connection and the answer (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
     private Duration timeout;
 
+    @Mixin
+    private ClusterSecretOption clusterSecret;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String answer;
         try {
-            answer = new LineCommandClient(sap, timeout).send("STATUS");
+            answer = new LineCommandClient(sap, timeout, clusterSecret.load()).send("STATUS");
         } catch (IOException e) {
             err.println("tuplespace status: " + e.getMessage());
             return ExitStatus.CANNOT_CONNECT.code();

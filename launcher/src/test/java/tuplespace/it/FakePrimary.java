@@ -36,14 +36,19 @@ final class FakePrimary implements AutoCloseable {
     }
 
     void send(Frame frame) throws IOException {
+        out.write(wireBytes(frame));
+        out.flush();
+    }
+
+    /** A frame as it travels: 4-byte big-endian length, then what {@link FrameCodec} writes. */
+    static byte[] wireBytes(Frame frame) {
         ByteBuf buffer = Unpooled.buffer();
         try {
             FrameCodec.encode(frame, buffer);
-            byte[] bytes = new byte[buffer.readableBytes()];
-            buffer.readBytes(bytes);
-            out.writeInt(bytes.length);
-            out.write(bytes);
-            out.flush();
+            byte[] wire = new byte[4 + buffer.readableBytes()];
+            java.nio.ByteBuffer.wrap(wire).putInt(buffer.readableBytes());
+            buffer.readBytes(wire, 4, wire.length - 4);
+            return wire;
         } finally {
             buffer.release();
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import tuplespace.codec.auth.ClusterSecret;
 
 /**
  * A real service on loopback, or with its proxy and its servers on separate {@link Host}s: a proxy and a primary started
@@ -149,7 +150,7 @@ final class ServiceCluster implements AutoCloseable {
 
     /** {@code STATUS} on the proxy's shutdown SAP, parsed. */
     ServiceStatus status() {
-        String line = command(proxyShutdownSap, "STATUS", COMMAND_TIMEOUT);
+        String line = adminCommand(proxyShutdownSap, "STATUS");
         ServiceStatus status;
         try {
             status = new ServiceStatus(LineClient.JSON.readTree(line));
@@ -161,7 +162,21 @@ final class ServiceCluster implements AutoCloseable {
 
     /** {@code SHUTDOWN} on the proxy's shutdown SAP; returns the answer line. */
     String shutdown() {
-        return command(proxyShutdownSap, "SHUTDOWN", COMMAND_TIMEOUT);
+        return adminCommand(proxyShutdownSap, "SHUTDOWN");
+    }
+
+    /** A line command as an operator sends it: with the cluster secret's handshake when the service has one. */
+    String adminCommand(Sap sap, String command) {
+        if (options.clusterSecretFile() == null) {
+            return command(sap, command, COMMAND_TIMEOUT);
+        }
+        try {
+            return new tuplespace.cli.LineCommandClient(new tuplespace.codec.Sap(sap.host(), sap.port()),
+                    COMMAND_TIMEOUT, java.util.Optional.of(ClusterSecret.load(options.clusterSecretFile())))
+                    .send(command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(command + " on " + sap + " failed", e);
+        }
     }
 
     /** Sends one line command to a shutdown SAP and returns the first answer line. */

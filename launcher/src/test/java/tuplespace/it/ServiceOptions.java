@@ -18,7 +18,9 @@ record ServiceOptions(
         Path notifyCommand,
         Path initFile,
         Path saveFile,
-        List<String> extraServerArgs) {
+        List<String> extraServerArgs,
+        Path clusterSecretFile,
+        List<String> extraProxyArgs) {
 
     ServiceOptions {
         if (maxClients != null && maxClients < 1) {
@@ -28,6 +30,7 @@ record ServiceOptions(
             throw new IllegalArgumentException("heartbeatMisses must be positive, got " + heartbeatMisses);
         }
         extraServerArgs = List.copyOf(extraServerArgs);
+        extraProxyArgs = List.copyOf(extraProxyArgs);
     }
 
     /**
@@ -37,44 +40,64 @@ record ServiceOptions(
      * the defaults on their own, so the fault tests here test the faults they inject.
      */
     static ServiceOptions defaults() {
-        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, null, List.of());
+        return new ServiceOptions(null, Duration.ofSeconds(20), Duration.ofMillis(200), 10, null, null, null, List.of(), null,
+                List.of());
     }
 
     /** Every option left to the service's defaults. */
     static ServiceOptions serviceDefaults() {
-        return new ServiceOptions(null, null, null, null, null, null, null, List.of());
+        return new ServiceOptions(null, null, null, null, null, null, null, List.of(), null, List.of());
     }
 
     ServiceOptions withMaxClients(int value) {
-        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, extraServerArgs);
+        return new ServiceOptions(value, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, extraServerArgs,
+                clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withPrimaryTimeout(Duration value) {
-        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, extraServerArgs);
+        return new ServiceOptions(maxClients, value, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, extraServerArgs,
+                clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withHeartbeat(Duration interval, int misses) {
-        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, saveFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, interval, misses, notifyCommand, initFile, saveFile, extraServerArgs,
+                clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withNotify(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, saveFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, value, initFile, saveFile, extraServerArgs,
+                clusterSecretFile, extraProxyArgs);
     }
 
     ServiceOptions withInitFile(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, saveFile, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, value, saveFile, extraServerArgs,
+                clusterSecretFile, extraProxyArgs);
     }
 
     /** SAVE_FILE somewhere else than the cluster's directory (null: {@code space.json} there). */
     ServiceOptions withSaveFile(Path value) {
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, value, extraServerArgs);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, value, extraServerArgs,
+                clusterSecretFile, extraProxyArgs);
     }
 
     /** {@code args} added to the primary's command line (the primary passes its options on to its backup). */
     ServiceOptions withServerArgs(String... args) {
         List<String> more = new ArrayList<>(extraServerArgs);
         more.addAll(List.of(args));
-        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, more);
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile, saveFile, more,
+                clusterSecretFile, extraProxyArgs);
+    }
+
+    /** Proxy and primary started with {@code --cluster-secret-file FILE}; the harness's STATUS and SHUTDOWN prove it. */
+    ServiceOptions withClusterSecretFile(Path value) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile,
+                saveFile, extraServerArgs, value, extraProxyArgs);
+    }
+
+    /** Options given to the proxy as they are (e.g. {@code --client-auth-file FILE}, the TLS options). */
+    ServiceOptions withProxyArgs(String... args) {
+        return new ServiceOptions(maxClients, primaryTimeout, heartbeatInterval, heartbeatMisses, notifyCommand, initFile,
+                saveFile, extraServerArgs, clusterSecretFile, List.of(args));
     }
 
     /** The longest a hung primary can go unnoticed: every allowed heartbeat missed. */
@@ -93,6 +116,10 @@ record ServiceOptions(
         if (primaryTimeout != null) {
             args.addAll(List.of("--primary-timeout", duration(primaryTimeout)));
         }
+        if (clusterSecretFile != null) {
+            args.addAll(List.of("--cluster-secret-file", clusterSecretFile.toString()));
+        }
+        args.addAll(extraProxyArgs);
         return args;
     }
 
@@ -106,6 +133,9 @@ record ServiceOptions(
         }
         if (notifyCommand != null) {
             args.addAll(List.of("--notify", notifyCommand.toString()));
+        }
+        if (clusterSecretFile != null) {
+            args.addAll(List.of("--cluster-secret-file", clusterSecretFile.toString()));
         }
         args.addAll(extraServerArgs);
         return args;

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.tls.InternalTls;
 
 /**
  * Starts the backup as a child JVM (SPEC §3): the same java binary and class path, {@link ServerMain}, the
@@ -57,6 +59,13 @@ final class BackupLauncher {
         config.dataDir().ifPresent(dir -> command.add("--data-dir=" + dir.toAbsolutePath()));
         command.add("--fsync=" + config.fsync().optionName());
         config.nodeId().ifPresent(id -> command.add("--node-id=" + id));
+        config.linkSecurity().clusterSecret().ifPresent(secret ->
+                command.add(ClusterSecret.OPTION + "=" + secret.file()));
+        config.linkSecurity().tls().map(InternalTls::settings).ifPresent(tls -> {
+            command.add("--tls-cert=" + tls.certificate().toAbsolutePath());
+            command.add("--tls-key=" + tls.privateKey().toAbsolutePath());
+            tls.trusted().ifPresent(ca -> command.add("--tls-ca=" + ca.toAbsolutePath()));
+        });
         if (!config.backupJavaOptions().isEmpty()) {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }

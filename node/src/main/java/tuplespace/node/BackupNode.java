@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.failure.Ticker;
 import tuplespace.node.persistence.SnapshotContent;
@@ -93,7 +94,7 @@ final class BackupNode implements NodeStorage.Owner {
     void start() {
         // Listen at once: the resync (and the primary's time on one copy) starts when we are connected. The
         // serving path is warmed once we have caught up (warmUpServingPathOffLoop).
-        new NodeNetwork(node.loop()).bind(config.backupSap(), replicationInitializer(),
+        node.network().bind(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
                         + ": " + cause));
@@ -314,7 +315,7 @@ final class BackupNode implements NodeStorage.Owner {
     // --- heartbeats and failure detection ---------------------------------------------------------------
 
     private void connectHeartbeat() {
-        new NodeNetwork(node.loop()).connect(config.heartbeatSap(), heartbeatInitializer(),
+        node.network().connect(config.heartbeatSap(), LinkRole.HEARTBEAT, heartbeatInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(3)), () -> !stopping && !takingOver,
                 channel -> {
                     heartbeat = channel;

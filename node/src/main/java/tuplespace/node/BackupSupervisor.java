@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.failure.Ticker;
 import tuplespace.ops.OperatorEvent;
@@ -115,7 +116,7 @@ final class BackupSupervisor {
         LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
-        new NodeNetwork(node.loop()).connect(config.backupSap(), replicationInitializer(attempt),
+        node.network().connect(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(attempt),
                 NodeNetwork.deadline(CONNECT_WINDOW),
                 () -> attempt == generation && (!primary.stopping() || stopRequested),
                 channel -> onConnected(attempt, channel),

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.node.persistence.FsyncMode;
 
 /**
  * Everything a server process is started with (SPEC §3), validated: the positional addresses and files
  * and the tuning options. A backup child gets the same settings with its primary's pid as handle.
+ *
+ * @param linkSecurity the cluster secret every internal link and the admin port require, if any
  */
 public record NodeConfig(
         InetSocketAddress shutdownSap,
@@ -33,7 +36,8 @@ public record NodeConfig(
         List<String> backupJavaOptions,
         Optional<Path> dataDir,
         FsyncMode fsync,
-        Optional<String> nodeId) {
+        Optional<String> nodeId,
+        LinkSecurity linkSecurity) {
 
     public NodeConfig {
         Objects.requireNonNull(shutdownSap, "shutdownSap");
@@ -60,6 +64,7 @@ public record NodeConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(linkSecurity, "linkSecurity");
         if (dataDir.isPresent() && primaryHandle.isPresent() && nodeId.isEmpty()) {
             throw new IllegalArgumentException("--node-id: expected the backup's node id with --data-dir (its primary "
                     + "passes it), found none");
@@ -70,7 +75,7 @@ public record NodeConfig(
     NodeConfig forBackup(Optional<String> backupNodeId) {
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, Optional.empty(),
                 heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
-                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId);
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId, linkSecurity);
     }
 
     /** The bounds on a GET's or DELETE's pattern matching. */

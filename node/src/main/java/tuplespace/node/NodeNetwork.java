@@ -13,12 +13,16 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
 import tuplespace.codec.Sap;
+import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.auth.LinkRole;
+import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.netty.Transport;
 
 /**
  * Sockets for a node: every channel lives on the node's one event loop, so handlers run on the thread that
  * owns the node state and need no hand-off. Every connect has a timeout; binds and connects are retried
- * until a deadline (a port the previous owner just released, a peer still starting).
+ * until a deadline (a port the previous owner just released, a peer still starting). With a cluster secret every
+ * connection, accepted or opened, starts with the link handshake for its {@link LinkRole} ({@link LinkSecurity}).
  */
 final class NodeNetwork {
 
@@ -26,9 +30,13 @@ final class NodeNetwork {
     static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
     private final EventLoop loop;
+    private final LinkSecurity security;
+    private final LinkAuthHandler.RefusalListener refused;
 
-    NodeNetwork(EventLoop loop) {
+    NodeNetwork(EventLoop loop, LinkSecurity security, LinkAuthHandler.RefusalListener refused) {
         this.loop = loop;
+        this.security = security;
+        this.refused = refused;
     }
 
     EventLoop loop() {
@@ -36,7 +44,12 @@ final class NodeNetwork {
     }
 
     /** Binds {@code address} (SO_REUSEADDR), retrying until {@code deadlineNanos}; reports the channel or the last failure. */
-    void bind(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
+    void bind(InetSocketAddress address, LinkRole role, ChannelInitializer<SocketChannel> initializer,
+              long deadlineNanos, Consumer<Channel> bound, Consumer<Throwable> failed) {
+        bind(address, guarded(role, true, initializer), deadlineNanos, bound, failed);
+    }
+
+    private void bind(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
               Consumer<Channel> bound, Consumer<Throwable> failed) {
         ChannelFuture future = new ServerBootstrap()
                 .group(loop, loop)
@@ -58,7 +71,13 @@ final class NodeNetwork {
     }
 
     /** Connects to {@code address}, retrying until {@code deadlineNanos}; {@code stillWanted} can cancel the retries. */
-    void connect(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
+    void connect(InetSocketAddress address, LinkRole role, ChannelInitializer<SocketChannel> initializer,
+                 long deadlineNanos, java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected,
+                 Consumer<Throwable> failed) {
+        connect(address, guarded(role, false, initializer), deadlineNanos, stillWanted, connected, failed);
+    }
+
+    private void connect(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
                  java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected, Consumer<Throwable> failed) {
         if (!stillWanted.getAsBoolean()) {
             return;
@@ -80,6 +99,25 @@ final class NodeNetwork {
                 failed.accept(f.cause());
             }
         });
+    }
+
+    /**
+     * The link's own pipeline behind the handshake, when there is a secret: writes made on connecting (REGISTER, the
+     * first heartbeat) wait for it, and the handlers see the channel become active only once the peer proved itself.
+     */
+    private ChannelInitializer<SocketChannel> guarded(LinkRole role, boolean accepted,
+                                                      ChannelInitializer<SocketChannel> initializer) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast(initializer);
+                if (accepted) {
+                    security.guardAccepted(channel.pipeline(), role, refused);
+                } else {
+                    security.guardConnecting(channel.pipeline(), role, refused);
+                }
+            }
+        };
     }
 
     /** The I/O handler of the node's event loop; the channels {@link #bind} and {@link #connect} make need it. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
@@ -136,11 +137,13 @@ final class PrimaryNode implements NodeStorage.Owner {
                 proxy.connect();
             }
         }
-        NodeNetwork network = new NodeNetwork(node.loop());
+        NodeNetwork network = node.network();
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
-        network.bind(config.heartbeatSap(), backup.heartbeatInitializer(), deadline, this::listening,
+        network.bind(config.heartbeatSap(), LinkRole.HEARTBEAT, backup.heartbeatInitializer(), deadline,
+                this::listening,
                 cause -> startFailed("HEARTBEAT_SAP " + NodeNetwork.describe(config.heartbeatSap()), cause));
-        network.bind(config.shutdownSap(), new ShutdownServer(this).initializer(), deadline, this::listening,
+        network.bind(config.shutdownSap(), LinkRole.ADMIN, new ShutdownServer(this).initializer(), deadline,
+                this::listening,
                 cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
         if (takeover.isEmpty()) {
             // The serving path is warmed first, off the loop and before any backup or client exists: the first

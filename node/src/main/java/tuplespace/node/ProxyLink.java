@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -100,7 +101,7 @@ final class ProxyLink {
     }
 
     private void connectOnce(long thisAttempt) {
-        new NodeNetwork(node.loop()).connect(config.proxySap(), initializer(), attemptDeadlineNanos,
+        node.network().connect(config.proxySap(), LinkRole.PRIMARY, initializer(), attemptDeadlineNanos,
                 () -> thisAttempt == attempt && wanted(),
                 connected -> onConnected(thisAttempt, connected),
                 cause -> unreachable(thisAttempt, "could not connect to the proxy at PROXY_SAP "

@@ -15,6 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.auth.LinkSecurity;
+import tuplespace.codec.tls.InternalTls;
+import tuplespace.codec.tls.TlsSettings;
 
 /**
  * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE} (SPEC §3).
@@ -117,6 +121,24 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--node-id", paramLabel = "ID", hidden = true,
             description = "the node directory DIR/node-ID; the primary gives its backup the id of the other directory")
     private String nodeId;
+    @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
+            description = "a file only its owner can read holding the cluster secret: every internal link (proxy,"
+                    + " backup, heartbeat) and SHUTDOWN/STATUS must prove knowledge of it; the primary passes it to"
+                    + " its backup (default: none, links unauthenticated)")
+    private Path clusterSecretFile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "mutual TLS on the internal links (proxy, replication, heartbeat): this node's certificate"
+                    + " chain (PEM); with --tls-key and --tls-ca; passed on to the backup (default: no TLS)")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the private key of --tls-cert (PKCS#8 PEM, unencrypted; keep it owner-only)")
+    private Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "the CA certificates (PEM) that sign every node's and the proxy's certificate")
+    private Path tlsCa;
 
     @Override
     public Integer call() {
@@ -139,8 +161,16 @@ public final class ServerCommand implements Callable<Integer> {
                 primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
                 backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
                 dataDir == null ? Optional.empty() : optionalPath("--data-dir", dataDir), FsyncMode.parse(fsync),
-                Optional.ofNullable(nodeId));
+                Optional.ofNullable(nodeId), linkSecurity());
     }
+
+    private LinkSecurity linkSecurity() {
+        LinkSecurity security = LinkSecurity.fromOption(clusterSecretFile);
+        return TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, null)
+                .map(tls -> security.withTls(InternalTls.of(tls))).orElse(security);
+    }
+
+
 
     private static Optional<Path> optionalPath(String name, String value) {
         if (value.equals(NULL)) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkAuthHandler;
 import tuplespace.failure.Ticker;
 import tuplespace.ops.Notifier;
 import tuplespace.ops.OperatorEvent;
@@ -34,6 +35,7 @@ public final class ServerNode {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Notifier notifier;
+    private final NodeNetwork network;
     private final Ticker ticker;
     private final BackupLauncher.Starter backupStarter;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
@@ -58,6 +60,13 @@ public final class ServerNode {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("node"), NodeNetwork.ioHandlerFactory());
         this.loop = group.next();
         this.notifier = new Notifier(config.notifyCommand(), () -> role.word(), () -> epoch);
+        this.network = new NodeNetwork(loop, config.linkSecurity(), refusedPeers());
+    }
+
+    /** A refused peer is an operator event with its address; it changes nothing (the link never reached the node). */
+    private LinkAuthHandler.RefusalListener refusedPeers() {
+        return (peer, role, connecting, reason) -> notifier.notify(OperatorEvent.AUTH_REFUSED, role.wireName()
+                + " link " + (connecting ? "to " : "from ") + peer + " refused: " + reason);
     }
 
     /** Runs a server process to its end; returns the exit status. */
@@ -118,6 +127,7 @@ public final class ServerNode {
     }
 
     void start(TupleSpace space) {
+        config.linkSecurity().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
         loop.execute(() -> {
             if (config.startsAsPrimary()) {
                 becomePrimary(new ReplicatedState(space), 1, 0, Optional.empty());
@@ -218,6 +228,11 @@ public final class ServerNode {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** Binds and connects on the loop, every link guarded by the cluster secret if there is one. */
+    NodeNetwork network() {
+        return network;
     }
 
     RequestEvaluator evaluator() {

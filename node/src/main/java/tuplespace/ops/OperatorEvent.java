@@ -44,7 +44,12 @@ public enum OperatorEvent {
      */
     DISK_ERROR("disk_error", Severity.ERROR),
     /** The write-ahead log writes again after a {@code disk_error}: updates are taken again. */
-    DISK_RECOVERED("disk_recovered", Severity.WARN);
+    DISK_RECOVERED("disk_recovered", Severity.WARN),
+    /**
+     * A peer on an internal link or the admin port did not prove knowledge of the cluster secret (or this node's
+     * peer did not): the link was closed before anything reached the node. The detail names the peer's address.
+     */
+    AUTH_REFUSED(tuplespace.codec.auth.LinkAuthHandler.AUTH_REFUSED_EVENT, Severity.WARN);
 
     /** The log level an event is reported at; never below WARN (SPEC §4). */
     public enum Severity { WARN, ERROR }

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 import tuplespace.failure.Ticker;
@@ -89,7 +90,7 @@ final class NodeTestSupport {
                 saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
                 Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of(),
-                Optional.empty(), FsyncMode.ALWAYS, Optional.empty());
+                Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none());
     }
 
     static String events(Path events) throws IOException {

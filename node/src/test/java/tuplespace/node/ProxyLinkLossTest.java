@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.frame.Frame;
 import tuplespace.replication.ReplicatedState;
 import tuplespace.space.Effect;
@@ -52,7 +53,7 @@ class ProxyLinkLossTest {
         return new NodeConfig(freeAddress(), proxy, freeAddress(), freeAddress(), Optional.of(saveFile()),
                 OptionalLong.of(1), Optional.empty(), Duration.ofMillis(100), 8, ReplicationMode.SYNC, 0,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(60), Optional.empty(),
-                List.of("-XX:+NoSuchOptionForThisTest"), Optional.empty(), FsyncMode.ALWAYS, Optional.empty());
+                List.of("-XX:+NoSuchOptionForThisTest"), Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none());
     }
 
     private Path saveFile() {

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import tuplespace.codec.Sap;
+import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.auth.LinkRole;
+import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.netty.Transport;
 
 /**
@@ -30,11 +33,16 @@ final class PrimaryShutdownSapClient {
     private final EventLoopGroup group;
     private final Transport transport;
     private final Duration timeout;
+    private final LinkSecurity security;
+    private final LinkAuthHandler.RefusalListener refused;
 
-    PrimaryShutdownSapClient(EventLoopGroup group, Transport transport, Duration timeout) {
+    PrimaryShutdownSapClient(EventLoopGroup group, Transport transport, Duration timeout, LinkSecurity security,
+                             LinkAuthHandler.RefusalListener refused) {
         this.group = group;
         this.transport = transport;
         this.timeout = timeout;
+        this.security = security;
+        this.refused = refused;
     }
 
     /** Completes with the answer line, or fails (connect refused, timeout, closed without an answer). */
@@ -61,6 +69,8 @@ final class PrimaryShutdownSapClient {
                                 new StringDecoder(StandardCharsets.UTF_8),
                                 new StringEncoder(StandardCharsets.UTF_8),
                                 new FirstLineHandler(command, answer));
+                        // the primary's SHUTDOWN_SAP takes commands only after the handshake, when there is a secret
+                        security.guardConnecting(channel.pipeline(), LinkRole.ADMIN, refused);
                     }
                 });
         ChannelFuture connect = bootstrap.connect(sap.toSocketAddress());

@@ -2,6 +2,8 @@ package tuplespace.proxy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
@@ -13,6 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.codec.Sap;
+import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.auth.LinkSecurity;
+import tuplespace.codec.tls.InternalTls;
+import tuplespace.codec.tls.TlsSettings;
 
 /**
  * {@code proxy CLIENT_SAP PRIMARY_SAP SHUTDOWN_SAP [options]} (SPEC §3). Runs until SHUTDOWN, then returns 0;
@@ -86,6 +92,40 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private String clientBuffer;
 
+    @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
+            description = "a file only its owner can read holding the cluster secret: a primary registering on"
+                    + " PRIMARY_SAP and SHUTDOWN/STATUS on SHUTDOWN_SAP must prove knowledge of it (default: none,"
+                    + " unauthenticated)")
+    private Path clusterSecretFile;
+
+    @Option(names = ClientToken.OPTION, paramLabel = "FILE",
+            description = "a file only its owner can read holding a token: a client's first line must be"
+                    + " 'AUTH <token>' or {\"op\":\"AUTH\",\"token\":\"...\"}, else it is refused; one that has not"
+                    + " authenticated within 5 s is closed (default: none, AUTH answers not_implemented)")
+    private Path clientAuthFile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "TLS on the client port: this certificate chain (PEM); with --tls-key (default: no TLS)")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the private key of --tls-cert (PKCS#8 PEM, unencrypted; keep it owner-only)")
+    private Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "the CA certificates (PEM) that sign this service's certificates: clients trust it, and"
+                    + " client certificates are checked against it")
+    private Path tlsCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "required|none",
+            description = "whether clients must present a certificate --tls-ca signed (default: none)")
+    private String tlsClientAuth;
+
+    @Option(names = "--tls-on", paramLabel = "client|internal|both", defaultValue = "client",
+            description = "where --tls-cert, --tls-key and --tls-ca apply: the client port, the primary port (mutual"
+                    + " TLS with the nodes, which need the same --tls-ca), or both (default: ${DEFAULT-VALUE})")
+    private String tlsOn;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
     private String logLevel;
@@ -134,10 +174,36 @@ public final class ProxyCommand implements Callable<Integer> {
                     OptionValues.duration("--shutdown-wait", shutdownWait), maxFrameBytes,
                     ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
                     OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
-                            ProxyConfig.MIN_CLIENT_BUFFER_BYTES));
+                            ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
+                    security());
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private ProxySecurity security() {
+        if (!tlsOn.matches("(?i)client|internal|both")) {
+            throw new IllegalArgumentException("--tls-on: expected client, internal or both, found '" + tlsOn + "'");
+        }
+        Optional<TlsSettings> tls = TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, tlsClientAuth);
+        boolean client = !tlsOn.equalsIgnoreCase("internal");
+        boolean internal = !tlsOn.equalsIgnoreCase("client");
+        LinkSecurity links = LinkSecurity.fromOption(clusterSecretFile);
+        if (internal && tls.isPresent()) {
+            links = links.withTls(InternalTls.of(tls.get()));
+        }
+        return new ProxySecurity(links, clientToken(), client ? tls : Optional.empty());
+    }
+
+    private Optional<ClientToken> clientToken() {
+        if (clientAuthFile == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClientToken.load(clientAuthFile));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

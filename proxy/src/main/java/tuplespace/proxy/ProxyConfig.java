@@ -23,6 +23,7 @@ import tuplespace.codec.frame.FrameCodec;
  * @param ioThreads event loops for clients; the first also serves the primary link
  * @param clientBufferBytes per client, about how many bytes of answers waiting for its socket, of answers still to
  *     come and of request lines the proxy holds before it stops reading the client ({@code ClientBounds})
+ * @param security who may talk to the proxy: the cluster secret of its PRIMARY_SAP and SHUTDOWN_SAP
  */
 public record ProxyConfig(
         Sap clientSap,
@@ -37,7 +38,8 @@ public record ProxyConfig(
         Duration shutdownWait,
         int maxFrameBytes,
         int ioThreads,
-        int clientBufferBytes) {
+        int clientBufferBytes,
+        ProxySecurity security) {
 
     /** Default PING interval, seconds. */
     public static final int DEFAULT_PING_INTERVAL_SECONDS = 1;
@@ -79,58 +81,74 @@ public record ProxyConfig(
             throw new IllegalArgumentException("clientBufferBytes: expected at least " + MIN_CLIENT_BUFFER_BYTES
                     + " bytes, found " + clientBufferBytes);
         }
+        Objects.requireNonNull(security, "security");
     }
 
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
                 Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
-                1, DEFAULT_CLIENT_BUFFER_BYTES);
+                1, DEFAULT_CLIENT_BUFFER_BYTES, ProxySecurity.none());
     }
 
     public ProxyConfig withMaxClients(int newMaxClients) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, newMaxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withPrimaryTimeout(Duration newPrimaryTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, newPrimaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withMaxLineBytes(int newMaxLineBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, newMaxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withPing(Duration newPingInterval, int newPingMisses) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
+                newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads,
+                clientBufferBytes, security);
     }
 
     public ProxyConfig withNetworkTimeout(Duration newNetworkTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
+                pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withShutdownWait(Duration newShutdownWait) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads, clientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withMaxFrameBytes(int newMaxFrameBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads, clientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withIoThreads(int newIoThreads) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads, clientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads, clientBufferBytes,
+                security);
     }
 
     public ProxyConfig withClientBufferBytes(int newClientBufferBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
-                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, newClientBufferBytes);
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, newClientBufferBytes,
+                security);
+    }
+
+    public ProxyConfig withSecurity(ProxySecurity newSecurity) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                newSecurity);
     }
 
     private static void requirePositive(String name, int value) {

@@ -6,16 +6,26 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.Answers;
+import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.FrameCodec;
+import tuplespace.codec.tls.TlsGate;
+import tuplespace.codec.tls.TlsSettings;
 
 /** The pipelines of the proxy's three listeners (SPEC §3): client lines, primary frames, shutdown commands. */
 final class ProxyInitializer {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyInitializer.class);
     /** A shutdown-port connection idle this long is closed (a half-open peer must not stay forever). */
     private static final long SHUTDOWN_PORT_IDLE_SECONDS = 60;
     private static final int SHUTDOWN_PORT_MAX_LINE = 1024;
@@ -23,11 +33,19 @@ final class ProxyInitializer {
     private ProxyInitializer() {
     }
 
-    /** Client port: request lines in, answer text out. */
+    /** Client port: request lines in, answer text out; with TLS, a plain-text client is refused in plain text. */
     static ChannelInitializer<SocketChannel> clientPort(ProxyContext context) {
+        Optional<SslContext> tls = context.config().security().clientTls().map(TlsSettings::serverContext);
+        String plainRefusal = Answers.refused("service refused: this port requires TLS (the Java library:"
+                + " ClientOptions.withTls; the command-line client: --tls-ca FILE)");
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                tls.ifPresent(server -> channel.pipeline().addLast(new TlsGate(server, plainRefusal,
+                        (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer, why))));
+                // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
+                context.config().security().clientToken().ifPresent(token ->
+                        channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
                 channel.pipeline().addLast(
                         new ClientLineDecoder(context.config().maxLineBytes()),
                         new ClientFrontendHandler(context));
@@ -40,6 +58,9 @@ final class ProxyInitializer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                // with a cluster secret, nothing of a peer reaches the registry before it proved knowledge of it
+                context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.PRIMARY,
+                        refusedPeers(context));
                 long ping = context.config().pingInterval().toNanos();
                 // reader idle only: a silent link is dead; PINGs go out from PrimaryLinkPinger
                 channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), 0, 0,
@@ -66,7 +87,15 @@ final class ProxyInitializer {
                         new StringDecoder(StandardCharsets.UTF_8),
                         new StringEncoder(StandardCharsets.UTF_8),
                         new ShutdownPortHandler(context, statusReporter, requestShutdown));
+                context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.ADMIN,
+                        refusedPeers(context));
             }
         };
+    }
+
+    /** A refused peer: one WARN with its address (the {@value LinkAuthHandler#AUTH_REFUSED_EVENT} event). */
+    static LinkAuthHandler.RefusalListener refusedPeers(ProxyContext context) {
+        return (peer, role, connecting, reason) -> LOG.warn("{} event {}: {} link {} {} refused: {}", context.self(),
+                LinkAuthHandler.AUTH_REFUSED_EVENT, role.wireName(), connecting ? "to" : "from", peer, reason);
     }
 }

@@ -62,7 +62,8 @@ public final class ProxyServer implements AutoCloseable {
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions, new PrimaryRegistry(self, pid, sessions),
                 controlLoop);
-        primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout());
+        primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout(),
+                config.security().links(), ProxyInitializer.refusedPeers(context));
     }
 
     /**
@@ -78,6 +79,8 @@ public final class ProxyServer implements AutoCloseable {
             server.stopGroups();
             throw e;
         }
+        config.security().links().startWarning().ifPresent(warning -> LOG.warn("{} {}", server.context.self(),
+                warning));
         LOG.info("{} listening: clients {}, primary {}, shutdown {} ({} transport, {} io threads)",
                 server.context.self(), server.clientAddress(), server.primaryAddress(), server.shutdownAddress(),
                 server.transport.name().toLowerCase(java.util.Locale.ROOT), config.ioThreads());

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.cli.LineCommandClient;
+import tuplespace.codec.auth.ClusterSecret;
 
 /**
  * A proxy and a primary (which starts its own backup) on loopback ports of their own, run from this JVM's class
@@ -44,12 +46,22 @@ public final class TupleSpaceService implements AutoCloseable {
     private final InetSocketAddress clientSap;
     private final InetSocketAddress proxyShutdownSap;
     private final Process proxy;
+    private final Optional<ClusterSecret> adminSecret;
 
-    private TupleSpaceService(ManagedProcesses processes, InetSocketAddress clientSap, InetSocketAddress proxyShutdownSap, Process proxy) {
+    private TupleSpaceService(ManagedProcesses processes, InetSocketAddress clientSap, InetSocketAddress proxyShutdownSap,
+                              Process proxy, Optional<ClusterSecret> adminSecret) {
         this.processes = processes;
         this.clientSap = clientSap;
         this.proxyShutdownSap = proxyShutdownSap;
         this.proxy = proxy;
+        this.adminSecret = adminSecret;
+    }
+
+    /** Who may talk to a service started here: options for proxy and primary, and the secret STATUS proves. */
+    public record Access(List<String> proxyOptions, List<String> serverOptions, Optional<Path> clusterSecretFile) {
+        public static Access open() {
+            return new Access(List.of(), List.of(), Optional.empty());
+        }
     }
 
     /**
@@ -59,27 +71,47 @@ public final class TupleSpaceService implements AutoCloseable {
      * @param javaOptions JVM options of all three processes
      */
     public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions) {
-        return start(processes, name, replication, javaOptions, List.of());
+        return start(processes, name, replication, javaOptions, Access.open());
     }
 
     /** The same with {@code serverOptions} added to the primary's command line (it passes them to its backup). */
     public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions,
                                           List<String> serverOptions) {
+        return start(processes, name, replication, javaOptions, new Access(List.of(), serverOptions, Optional.empty()));
+    }
+
+    /** {@link #start(ManagedProcesses, String, String, List)} with the options of {@code access}. */
+    public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions,
+                                          Access access) {
+        Optional<ClusterSecret> adminSecret;
+        try {
+            adminSecret = access.clusterSecretFile().isEmpty() ? Optional.empty()
+                    : Optional.of(ClusterSecret.load(access.clusterSecretFile().get()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> proxyArguments = new ArrayList<>();
+        access.clusterSecretFile().ifPresent(file -> proxyArguments.add(ClusterSecret.OPTION + "=" + file));
+        proxyArguments.addAll(access.proxyOptions());
         InetSocketAddress clientSap = loopback(FreePorts.next());
         InetSocketAddress primarySap = loopback(FreePorts.next());
         InetSocketAddress proxyShutdownSap = loopback(FreePorts.next());
+        List<String> proxyCommand = new ArrayList<>(List.of(sap(clientSap), sap(primarySap), sap(proxyShutdownSap),
+                "--max-clients=256", "--primary-timeout=30s", "--ping-misses=" + PROXY_PING_MISSES));
+        proxyCommand.addAll(proxyArguments);
         Process proxy = processes.start(name + "-proxy", java(javaOptions, "tuplespace.proxy.ProxyMain",
-                sap(clientSap), sap(primarySap), sap(proxyShutdownSap), "--max-clients=256", "--primary-timeout=30s", "--ping-misses=" + PROXY_PING_MISSES));
-        TupleSpaceService service = new TupleSpaceService(processes, clientSap, proxyShutdownSap, proxy);
+                proxyCommand.toArray(String[]::new)));
+        TupleSpaceService service = new TupleSpaceService(processes, clientSap, proxyShutdownSap, proxy, adminSecret);
         Waits.until("the proxy to answer STATUS", Duration.ofSeconds(30), Duration.ofMillis(100), () -> Optional.of(service.status()));
         List<String> server = new ArrayList<>(List.of(sap(loopback(FreePorts.next())), sap(primarySap),
                 sap(loopback(FreePorts.next())), sap(loopback(FreePorts.next())), "null", "null", "null",
                 "--replication=" + replication, "--backup-restarts=1000",
                 "--heartbeat-interval=" + HEARTBEAT_INTERVAL, "--heartbeat-misses=" + HEARTBEAT_MISSES));
-        server.addAll(serverOptions);
         if (!javaOptions.isEmpty()) {
             server.add("--backup-java-opts=" + String.join(" ", javaOptions));
         }
+        access.clusterSecretFile().ifPresent(file -> server.add(ClusterSecret.OPTION + "=" + file));
+        server.addAll(access.serverOptions());
         processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain", server.toArray(String[]::new)));
         service.awaitBackupLive(Duration.ofSeconds(60));
         return service;
@@ -95,7 +127,7 @@ public final class TupleSpaceService implements AutoCloseable {
 
     /** The proxy's STATUS: {@code {"proxy":{...},"primary":{...}|null}}. */
     public JsonNode status() {
-        String line = LineCommand.send(proxyShutdownSap, "STATUS", COMMAND_TIMEOUT);
+        String line = command("STATUS");
         try {
             JsonNode status = JSON.readTree(line);
             adoptPids(status.path("primary"));
@@ -145,12 +177,25 @@ public final class TupleSpaceService implements AutoCloseable {
     @Override
     public void close() {
         try {
-            LineCommand.send(proxyShutdownSap, "SHUTDOWN", COMMAND_TIMEOUT);
+            command("SHUTDOWN");
             proxy.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("the service did not shut down cleanly ({}); killing its processes", e.toString());
         }
         processes.killAll();
+    }
+
+    /** A line command on the proxy's shutdown SAP, with the cluster secret's handshake when the service has one. */
+    private String command(String command) {
+        if (adminSecret.isEmpty()) {
+            return LineCommand.send(proxyShutdownSap, command, COMMAND_TIMEOUT);
+        }
+        try {
+            return new LineCommandClient(new tuplespace.codec.Sap(proxyShutdownSap.getHostString(),
+                    proxyShutdownSap.getPort()), COMMAND_TIMEOUT, adminSecret).send(command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(command + " to " + proxyShutdownSap + " failed: " + e.getMessage(), e);
+        }
     }
 
     private void adoptPids(JsonNode primary) {

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.function.Supplier;
 import tuplespace.bench.load.JsonLinesProtocol;
@@ -21,8 +24,11 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * tuplespace under load through the proxy: each connection a {@link RawSession} speaking {@link JsonLinesProtocol}.
- * Keys are the tuples {@code ("bench", id)}, values one-field tuples. Preloading goes through the client library.
+ * tuplespace under load through the proxy. Keys are the tuples {@code ("bench", id)}, values one-field tuples. Each
+ * connection is a {@link RawSession} speaking {@link JsonLinesProtocol} (the lean generator, the same code as for
+ * Redis), or, for a target made {@link #throughLibrary}, a connection of the client library (TLS, an auth token: what
+ * the raw generator does not speak), with a batch pipelined and each operation completing on its own. Preloading
+ * goes through the client library.
  */
 public final class TupleSpaceTarget implements Target {
 
@@ -31,11 +37,26 @@ public final class TupleSpaceTarget implements Target {
     private final String name;
     private final InetSocketAddress clientSap;
     private final Supplier<Map<String, Long>> processes;
+    private final ClientOptions options;
+    private final boolean library;
 
+    /** Raw-socket sessions; {@code processes} names the service's JVMs by role, for CPU per operation. */
     public TupleSpaceTarget(String name, InetSocketAddress clientSap, Supplier<Map<String, Long>> processes) {
+        this(name, clientSap, processes, clientOptions(), false);
+    }
+
+    private TupleSpaceTarget(String name, InetSocketAddress clientSap, Supplier<Map<String, Long>> processes,
+                             ClientOptions options, boolean library) {
         this.name = name;
         this.clientSap = clientSap;
         this.processes = processes;
+        this.options = options;
+        this.library = library;
+    }
+
+    /** Sessions of the client library with {@code options}, e.g. TLS ({@code clientOptions().withTls(...)}). */
+    public static TupleSpaceTarget throughLibrary(String name, InetSocketAddress clientSap, ClientOptions options) {
+        return new TupleSpaceTarget(name, clientSap, Map::of, options, true);
     }
 
     public static Tuple key(String keyId) {
@@ -46,6 +67,20 @@ public final class TupleSpaceTarget implements Target {
         return ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(5)).withRequestTimeout(Duration.ofSeconds(60));
     }
 
+    public static CompletableFuture<Answer> send(TupleSpaceClient client, Operation operation) {
+        if (operation instanceof Operation.Put put) {
+            return client.putAsync(List.of(new Pair(key(put.keyId()), Tuple.of(put.value()))));
+        }
+        if (operation instanceof Operation.Post post) {
+            return client.postAsync(List.of(new Pair(key(post.keyId()), Tuple.of(post.value()))));
+        }
+        if (operation instanceof Operation.ExactGet get) {
+            // The text form of key(id): ids are alphanumeric, so no field needs quoting.
+            return client.getAsync("bench," + get.keyId(), ".*");
+        }
+        return client.getAsync("bench," + ((Operation.PrefixGet) operation).idPrefix() + ".*", ".*");
+    }
+
     @Override
     public String name() {
         return name;
@@ -53,12 +88,13 @@ public final class TupleSpaceTarget implements Target {
 
     @Override
     public Session open(int index) {
-        return new RawSession(clientSap, PROTOCOL);
+        return library ? new TupleSpaceSession(TupleSpaceClient.connect(clientSap, options))
+                : new RawSession(clientSap, PROTOCOL);
     }
 
     @Override
     public void preload(int keyCount, int valueSize) {
-        try (TupleSpaceClient client = TupleSpaceClient.connect(clientSap, clientOptions())) {
+        try (TupleSpaceClient client = TupleSpaceClient.connect(clientSap, options)) {
             putAll(client, keyCount, valueSize, 1000, 8);
         }
     }
@@ -85,11 +121,66 @@ public final class TupleSpaceTarget implements Target {
 
     @Override
     public boolean supports(Operation operation) {
-        return PROTOCOL.supports(operation);
+        return library || PROTOCOL.supports(operation);
     }
 
     @Override
     public Map<String, Long> processes() {
         return processes.get();
+    }
+
+    private record TupleSpaceSession(TupleSpaceClient client) implements Session {
+
+        @Override
+        public CompletableFuture<long[]> execute(List<Operation> batch) {
+            if (batch.size() == 1) {
+                return send(client, batch.get(0)).thenApply(answer -> new long[] {System.nanoTime()});
+            }
+            BatchAnswers answers = new BatchAnswers(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                send(client, batch.get(i)).whenComplete(answers.slot(i));
+            }
+            return answers.all();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * Collects the completion times of a pipelined batch with one counter instead of a future per operation and
+     * {@code allOf}: completes with every time once all are answered, or with the first failure.
+     */
+    private static final class BatchAnswers {
+
+        private final long[] completions;
+        private final AtomicInteger remaining;
+        private final CompletableFuture<long[]> all = new CompletableFuture<>();
+
+        BatchAnswers(int size) {
+            completions = new long[size];
+            remaining = new AtomicInteger(size);
+        }
+
+        CompletableFuture<long[]> all() {
+            return all;
+        }
+
+        BiConsumer<Answer, Throwable> slot(int index) {
+            return (answer, failure) -> {
+                if (failure != null) {
+                    // Wrapped as allOf would: the driver reports the cause, the library's exception.
+                    all.completeExceptionally(failure instanceof CompletionException ? failure : new CompletionException(failure));
+                    return;
+                }
+                completions[index] = System.nanoTime();
+                // The decrement publishes this slot's time to whoever completes the batch.
+                if (remaining.decrementAndGet() == 0) {
+                    all.complete(completions);
+                }
+            };
+        }
     }
 }

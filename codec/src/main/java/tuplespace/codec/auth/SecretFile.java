@@ -1,0 +1,83 @@
+package tuplespace.codec.auth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Reads a secret from a file named by an option ({@code --cluster-secret-file}, {@code --client-auth-file}). Like ssh
+ * with its keys, a file that group or others may read or write is refused, naming the file and its mode. The secret
+ * is the file's bytes without trailing white space, at least {@link #MIN_BYTES} of them.
+ */
+public final class SecretFile {
+
+    /** Shorter secrets are refused: 16 random bytes is the least a key or token should have. */
+    public static final int MIN_BYTES = 16;
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    private SecretFile() {
+    }
+
+    /**
+     * @throws IOException whose message names the option and the file and says what to do: unreadable, readable by
+     *     group or others (with its mode), or too short
+     */
+    public static byte[] read(String option, Path file) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        String name = option + " " + absolute;
+        if (!Files.isRegularFile(absolute)) {
+            throw new IOException(name + ": expected a readable file holding the secret, found "
+                    + (Files.exists(absolute) ? "something that is not a regular file" : "no such file"));
+        }
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(absolute);
+        } catch (UnsupportedOperationException notPosix) {
+            permissions = Set.of(); // no POSIX modes on this file system: nothing to check
+        }
+        if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+            throw new IOException(name + ": its mode " + mode(permissions) + " ("
+                    + PosixFilePermissions.toString(permissions) + ") lets group or others read or change the secret;"
+                    + " expected a file only its owner can read (chmod 600 " + absolute + ")");
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(absolute);
+        } catch (IOException e) {
+            throw new IOException(name + ": cannot read it: " + e.getMessage(), e);
+        }
+        byte[] secret = stripTrailingWhiteSpace(content);
+        Arrays.fill(content, (byte) 0);
+        if (secret.length < MIN_BYTES) {
+            throw new IOException(name + ": expected a secret of at least " + MIN_BYTES + " bytes, found "
+                    + secret.length + " (e.g. head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE)");
+        }
+        return secret;
+    }
+
+    /** Octal as {@code ls -l} users read it: 0644. */
+    private static String mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission permission : permissions) {
+            mode |= 1 << (8 - permission.ordinal());
+        }
+        return String.format("%04o", mode);
+    }
+
+    private static byte[] stripTrailingWhiteSpace(byte[] content) {
+        int end = content.length;
+        while (end > 0 && (content[end - 1] == '\n' || content[end - 1] == '\r' || content[end - 1] == ' '
+                || content[end - 1] == '\t')) {
+            end--;
+        }
+        return Arrays.copyOf(content, end);
+    }
+}

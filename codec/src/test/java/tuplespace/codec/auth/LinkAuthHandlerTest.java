@@ -1,0 +1,167 @@
+package tuplespace.codec.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LinkAuthHandlerTest {
+
+    private static final ClusterSecret SECRET = ClusterSecret.of("the cluster secret, 32 bytes long");
+    private final List<String> refusals = new ArrayList<>();
+    private final LinkAuthHandler.RefusalListener listener = (peer, role, connecting, reason) -> refusals.add(reason);
+
+    /** What the handlers behind the auth handler see: whether the link became active, and the bytes read. */
+    private static final class Behind extends ChannelInboundHandlerAdapter {
+        boolean active;
+        final StringBuilder read = new StringBuilder();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            active = true;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf bytes = (ByteBuf) msg;
+            read.append(bytes.toString(StandardCharsets.UTF_8));
+            bytes.release();
+        }
+    }
+
+    private static String take(EmbeddedChannel channel) {
+        StringBuilder text = new StringBuilder();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            if (out instanceof ByteBuf bytes) {
+                text.append(bytes.toString(StandardCharsets.UTF_8));
+                bytes.release();
+            } else {
+                text.append(out);
+            }
+        }
+        return text.toString();
+    }
+
+    private static void send(EmbeddedChannel to, String text) {
+        to.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    /** Moves bytes both ways until neither side has more to say. */
+    private static void shuttle(EmbeddedChannel a, EmbeddedChannel b) {
+        for (int round = 0; round < 10; round++) {
+            String ab = take(a);
+            String ba = take(b);
+            if (ab.isEmpty() && ba.isEmpty()) {
+                return;
+            }
+            if (!ab.isEmpty() && b.isOpen()) {
+                send(b, ab);
+            }
+            if (!ba.isEmpty() && a.isOpen()) {
+                send(a, ba);
+            }
+        }
+    }
+
+    @Test
+    void writesWaitForTheHandshakeAndBytesAfterItReachTheHandlersBehind() {
+        Behind connectorBehind = new Behind();
+        Behind acceptorBehind = new Behind();
+        EmbeddedChannel connector = new EmbeddedChannel(
+                LinkAuthHandler.connecting(SECRET, LinkRole.PRIMARY, listener), connectorBehind);
+        EmbeddedChannel acceptor = new EmbeddedChannel(
+                LinkAuthHandler.accepting(SECRET, LinkRole.PRIMARY, listener), acceptorBehind);
+        // the connector's owner writes its first frame at once: it must not leave before the acceptor proved itself
+        connector.writeAndFlush(Unpooled.copiedBuffer("REGISTER\n", StandardCharsets.UTF_8));
+        String hello = take(connector);
+        assertThat(hello).startsWith("TSAUTH1 HELLO primary ").doesNotContain("REGISTER");
+        assertThat(connectorBehind.active).isFalse();
+
+        send(acceptor, hello);
+        shuttle(connector, acceptor);
+
+        assertThat(refusals).isEmpty();
+        assertThat(connectorBehind.active).isTrue();
+        assertThat(acceptorBehind.active).isTrue();
+        assertThat(acceptorBehind.read.toString()).isEqualTo("REGISTER\n");
+        assertThat(connector.pipeline().get(LinkAuthHandler.class)).isNull();
+        assertThat(acceptor.pipeline().get(LinkAuthHandler.class)).isNull();
+    }
+
+    @Test
+    void aPeerWithoutTheHandshakeIsRefusedAndTheHandlersBehindSeeNothing() {
+        Behind behind = new Behind();
+        EmbeddedChannel acceptor = new EmbeddedChannel(
+                LinkAuthHandler.accepting(SECRET, LinkRole.ADMIN, listener), behind);
+        send(acceptor, "SHUTDOWN\n");
+        assertThat(take(acceptor)).startsWith("refused: this port requires the cluster secret handshake");
+        assertThat(acceptor.isOpen()).isFalse();
+        assertThat(behind.active).isFalse();
+        assertThat(behind.read.toString()).isEmpty();
+        assertThat(refusals).hasSize(1);
+    }
+
+    @Test
+    void binaryGarbageIsRefusedAtItsFirstBytes() {
+        Behind behind = new Behind();
+        EmbeddedChannel acceptor = new EmbeddedChannel(
+                LinkAuthHandler.accepting(SECRET, LinkRole.PRIMARY, listener), behind);
+        // a frame's length prefix: no line end ever comes, and it cannot start a handshake line
+        acceptor.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 9, 1}));
+        assertThat(take(acceptor)).isEqualTo("refused: this port requires the cluster secret handshake"
+                + " (--cluster-secret-file): expected 'TSAUTH1 HELLO primary NONCE', found '\\x00\\x00\\x00\\x09\\x01'\n");
+        assertThat(acceptor.isOpen()).isFalse();
+        assertThat(behind.read.toString()).isEmpty();
+    }
+
+    @Test
+    void aPlausibleLineThatNeverEndsIsRefusedOnceItIsTooLong() {
+        EmbeddedChannel acceptor = new EmbeddedChannel(LinkAuthHandler.accepting(SECRET, LinkRole.PRIMARY, listener));
+        send(acceptor, "TSAUTH1 HELLO primary " + "a".repeat(LinkAuthHandler.MAX_LINE_BYTES));
+        assertThat(take(acceptor)).startsWith("refused: this port requires the cluster secret handshake")
+                .contains("found 'TSAUTH1 HELLO primary aaaa");
+        assertThat(acceptor.isOpen()).isFalse();
+    }
+
+    @Test
+    void aHalfFinishedHandshakeIsClosedAfterTheBound() {
+        Behind behind = new Behind();
+        EmbeddedChannel acceptor = new EmbeddedChannel(
+                LinkAuthHandler.accepting(SECRET, LinkRole.HEARTBEAT, listener, Duration.ofSeconds(5)), behind);
+        send(acceptor, "TSAUTH1 HELLO heartbeat " + "0f".repeat(16) + "\n");
+        assertThat(take(acceptor)).startsWith("TSAUTH1 CHALLENGE ");
+        acceptor.advanceTimeBy(4, TimeUnit.SECONDS);
+        acceptor.runScheduledPendingTasks();
+        assertThat(acceptor.isOpen()).isTrue();
+        acceptor.advanceTimeBy(2, TimeUnit.SECONDS);
+        acceptor.runScheduledPendingTasks();
+        assertThat(take(acceptor)).isEqualTo("refused: no handshake within 5000 ms\n");
+        assertThat(acceptor.isOpen()).isFalse();
+        assertThat(refusals).containsExactly("the handshake was not finished within 5000 ms");
+        assertThat(behind.active).isFalse();
+    }
+
+    @Test
+    void aConnectorNeverWritesToAListenerThatCannotProveTheSecret() {
+        Behind behind = new Behind();
+        EmbeddedChannel connector = new EmbeddedChannel(
+                LinkAuthHandler.connecting(SECRET, LinkRole.REPLICATION, listener), behind);
+        connector.writeAndFlush(Unpooled.copiedBuffer("SNAPSHOT", StandardCharsets.UTF_8));
+        take(connector);
+        // a fake backup that bound BACKUP_SAP answers with a made-up challenge
+        send(connector, "TSAUTH1 CHALLENGE " + "11".repeat(16) + " " + "22".repeat(32) + "\n");
+        assertThat(take(connector)).startsWith("refused: the listening side's proof does not match")
+                .doesNotContain("SNAPSHOT");
+        assertThat(connector.isOpen()).isFalse();
+        assertThat(behind.active).isFalse();
+    }
+}

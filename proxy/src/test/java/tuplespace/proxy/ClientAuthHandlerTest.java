@@ -1,0 +1,98 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ClientAuthHandlerTest {
+
+    private static final ClientToken TOKEN = ClientToken.of("a client token of some length");
+
+    /** Stands for the line decoder and front end: whether the client was admitted, and what it read. */
+    private static final class FrontEnd extends ChannelInboundHandlerAdapter {
+        boolean admitted;
+        final StringBuilder read = new StringBuilder();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            admitted = true;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf bytes = (ByteBuf) msg;
+            read.append(bytes.toString(StandardCharsets.UTF_8));
+            bytes.release();
+        }
+    }
+
+    private final FrontEnd frontEnd = new FrontEnd();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientAuthHandler(TOKEN, "proxy(test)"), frontEnd);
+
+    private void send(String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private String written() {
+        StringBuilder text = new StringBuilder();
+        for (ByteBuf out; (out = channel.readOutbound()) != null; ) {
+            text.append(out.toString(StandardCharsets.UTF_8));
+            out.release();
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aTextAuthWithTheTokenAdmitsTheClientAndPassesWhatFollows() {
+        assertThat(frontEnd.admitted).as("no client slot before AUTH").isFalse();
+        send("AUTH a client token of some length\r\nGET k .*\n");
+        assertThat(written()).isEqualTo("ok authenticated\nend\n");
+        assertThat(frontEnd.admitted).isTrue();
+        assertThat(frontEnd.read.toString()).isEqualTo("GET k .*\n");
+        assertThat(channel.pipeline().get(ClientAuthHandler.class)).isNull();
+    }
+
+    @Test
+    void aJsonAuthWithTheTokenIsAnsweredInJsonWithItsId() {
+        send("{\"id\":7,\"op\":\"AUTH\",\"token\":\"a client token of some length\"}\n");
+        assertThat(written()).isEqualTo("{\"id\":7,\"status\":\"ok\"}\n");
+        assertThat(frontEnd.admitted).isTrue();
+    }
+
+    @Test
+    void aWrongTokenIsRefusedInTheLinesModeAndClosed() {
+        send("{\"id\":1,\"op\":\"AUTH\",\"token\":\"guess\"}\n");
+        assertThat(written()).isEqualTo("{\"id\":1,\"status\":\"refused\",\"error\":\"service refused: the token is wrong\"}\n");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(frontEnd.admitted).isFalse();
+    }
+
+    @Test
+    void aRequestWithoutAuthIsRefused() {
+        send("GET k .*\n");
+        assertThat(written()).isEqualTo("refused: service refused: expected AUTH <token> as the first line, found a GET"
+                + " request\nend\n");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(frontEnd.read.toString()).isEmpty();
+    }
+
+    @Test
+    void aSilentClientIsClosedAfterTheBound() {
+        channel.advanceTimeBy(ClientAuthHandler.LIMIT.toMillis() / 2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(ClientAuthHandler.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written()).isEqualTo("{\"status\":\"refused\",\"error\":\"service refused: expected AUTH <token> as"
+                + " the first line within 5000 ms, found nothing\"}\n");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(frontEnd.admitted).isFalse();
+    }
+}
