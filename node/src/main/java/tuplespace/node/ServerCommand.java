@@ -121,6 +121,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--node-id", paramLabel = "ID", hidden = true,
             description = "the node directory DIR/node-ID; the primary gives its backup the id of the other directory")
     private String nodeId;
+
     @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
             description = "a file only its owner can read holding the cluster secret: every internal link (proxy,"
                     + " backup, heartbeat) and SHUTDOWN/STATUS must prove knowledge of it; the primary passes it to"
