@@ -47,24 +47,21 @@ final class NetnsHosts implements AutoCloseable {
         for (int tries = 0; tries < 20; tries++) {
             int subnet = ThreadLocalRandom.current().nextInt(1, 250);
             String prefix = "10.252." + subnet + ".";
-            if (!output(List.of("ip", "addr")).contains(prefix) && !output(List.of("ip", "route")).contains(prefix)) {
+            if (!SystemCommand.output(List.of("ip", "addr")).contains(prefix)
+                    && !SystemCommand.output(List.of("ip", "route")).contains(prefix)) {
                 return subnet;
             }
         }
         throw new IOException("no free subnet 10.252.S.0/24 found for the test hosts");
     }
 
-    private static String output(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
 
     /**
      * Hosts named {@code names}, all linked pairwise; the test JVM reaches the first one. Skips the test when
      * namespaces cannot be made here.
      */
     static NetnsHosts createOrSkip(String... names) throws IOException, InterruptedException {
-        String failure = run(List.of("ip", "netns", "list"));
+        String failure = SystemCommand.run(List.of("ip", "netns", "list"));
         Assumptions.assumeTrue(failure == null && "root".equals(System.getProperty("user.name")),
                 () -> "skipped: separate hosts need root and ip netns (" + (failure == null ? "not root" : failure) + ")");
         NetnsHosts made = new NetnsHosts(freeSubnet());
@@ -128,11 +125,11 @@ final class NetnsHosts implements AutoCloseable {
 
     private void deleteAll() throws IOException, InterruptedException {
         for (String namespace : namespaces) {
-            run(List.of("ip", "netns", "del", namespace)); // its veths go with it, the test JVM's peer end too
+            SystemCommand.run(List.of("ip", "netns", "del", namespace)); // its veths go with it, the test JVM's peer end too
         }
         namespaces.clear();
         if (rootVeth != null) {
-            run(List.of("ip", "link", "del", rootVeth)); // normally gone already with its peer
+            SystemCommand.run(List.of("ip", "link", "del", rootVeth)); // normally gone already with its peer
             rootVeth = null;
         }
     }
@@ -186,7 +183,7 @@ final class NetnsHosts implements AutoCloseable {
         int i = indexes.get(a);
         int j = indexes.get(b);
         must("ip", "-n", namespace(i), "route", "replace", address(j) + "/32", "dev", veth(i, j), "src", address(i));
-        run(List.of("ip", "-n", namespace(i), "neigh", "del", address(j), "dev", "s" + run + i));
+        SystemCommand.run(List.of("ip", "-n", namespace(i), "neigh", "del", address(j), "dev", "s" + run + i));
     }
 
     /** In host a, the route to b into a's sink, with a neighbour entry that never fails. */
@@ -212,9 +209,5 @@ final class NetnsHosts implements AutoCloseable {
 
     private static void must(String... command) throws IOException, InterruptedException {
         SystemCommand.must("setting up the test hosts", List.of(command));
-    }
-
-    private static String run(List<String> command) throws InterruptedException {
-        return SystemCommand.run(command);
     }
 }

@@ -19,7 +19,7 @@ final class SmallTmpfs implements AutoCloseable {
 
     /** Mounts a tmpfs of {@code size} (mount's syntax: 32k, 8m) on the existing directory {@code mountPoint}. */
     static SmallTmpfs mountOrSkip(Path mountPoint, String size) throws IOException, InterruptedException {
-        String failure = run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString()));
+        String failure = SystemCommand.run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString()));
         Assumptions.assumeTrue(failure == null,
                 () -> "skipped: cannot mount a " + size + " tmpfs on " + mountPoint + " (needs root): " + failure);
         return new SmallTmpfs(mountPoint);
@@ -27,7 +27,7 @@ final class SmallTmpfs implements AutoCloseable {
 
     /** Grows (or shrinks) the file system in place; what it holds stays. */
     void resize(String size) throws IOException, InterruptedException {
-        String failure = run(List.of("mount", "-o", "remount,size=" + size, mountPoint.toString()));
+        String failure = SystemCommand.run(List.of("mount", "-o", "remount,size=" + size, mountPoint.toString()));
         if (failure != null) {
             throw new AssertionError("cannot resize the tmpfs on " + mountPoint + " to " + size + ": " + failure);
         }
@@ -35,14 +35,10 @@ final class SmallTmpfs implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        String failure = run(List.of("umount", mountPoint.toString()));
+        String failure = SystemCommand.run(List.of("umount", mountPoint.toString()));
         if (failure != null) {
             // a process of the test may still hold a file there: detach now, the kernel frees it when released
-            run(List.of("umount", "-l", mountPoint.toString()));
+            SystemCommand.run(List.of("umount", "-l", mountPoint.toString()));
         }
-    }
-
-    private static String run(List<String> command) throws InterruptedException {
-        return SystemCommand.run(command);
     }
 }

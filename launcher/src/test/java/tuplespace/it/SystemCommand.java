@@ -15,22 +15,30 @@ final class SystemCommand {
 
     /** Runs {@code command}; null when it exits 0, else why not: its exit status and output, or why it did not run. */
     static String run(List<String> command) throws InterruptedException {
-        Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Finished finished = finish(command);
+            return finished.status() == 0 ? null : "exit " + finished.status() + ": " + finished.output().strip();
         } catch (IOException e) {
             return e.getMessage();
         }
+    }
+
+    /** What {@code command} prints (standard output and error), whatever its exit status. */
+    static String output(List<String> command) throws IOException, InterruptedException {
+        return finish(command).output();
+    }
+
+    private record Finished(int status, String output) {
+    }
+
+    private static Finished finish(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!process.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            return String.join(" ", command) + " did not finish within " + LIMIT_SECONDS + " s";
+            throw new IOException(String.join(" ", command) + " did not finish within " + LIMIT_SECONDS + " s");
         }
-        try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output;
-        } catch (IOException e) {
-            return "exit " + process.exitValue() + " (output unreadable: " + e.getMessage() + ")";
-        }
+        return new Finished(process.exitValue(),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     /** Runs {@code command}; throws naming {@code what} for and why, when it fails. */

@@ -155,9 +155,14 @@ public final class ProxyServer implements AutoCloseable {
         onControlLoop(() -> stopAlone(null, null));
     }
 
-    private void stopAlone(Promise<String> answer, String line) {
+    /** From now on the proxy is stopping: SHUTDOWN is answered so, and no primary may register. */
+    private void beginStopping() {
         stopping = true;
         context.registry().stopAcceptingRegistrations();
+    }
+
+    private void stopAlone(Promise<String> answer, String line) {
+        beginStopping();
         if (answer != null) {
             answer.trySuccess(line);
         }
@@ -246,13 +251,12 @@ public final class ProxyServer implements AutoCloseable {
                 answer.trySuccess(line); // the primary could not save: it serves on, and so do we
                 return;
             }
-            stopping = true;
-            context.registry().stopAcceptingRegistrations();
-            answer.trySuccess(line);
             if (link == null) {
-                stopNow();
+                stopAlone(answer, line);
                 return;
             }
+            beginStopping();
+            answer.trySuccess(line);
             // the primary has saved and stops the backup; it closes its link when it exits
             link.channel().closeFuture().addListener(closed -> stopNow());
             context.controlLoop().schedule(() -> {
