@@ -209,7 +209,7 @@ class ClusterSecretIT {
 
     /** A REGISTER frame as a primary sends it. */
     private static byte[] registerFrame(long epoch) {
-        return FakePrimary.wireBytes(new Frame.Register(epoch, ProcessHandle.current().pid(),
-                new tuplespace.codec.Sap("127.0.0.1", 9), 0));
+        return FakePrimary.wireBytes(new Frame.Register(epoch, ProcessHandle.current().pid(), ProcessHandle.current().pid(),
+                new tuplespace.codec.Sap("127.0.0.1", 9), 0, 0));
     }
 }

@@ -47,29 +47,39 @@ final class BackupLauncher {
         command.add(config.saveFile().map(Path::toString).orElse(ServerCommand.NULL));
         command.add(Long.toString(primaryPid));
         command.add(ServerCommand.NULL);
-        command.add("--heartbeat-interval=" + duration(config.heartbeatInterval()));
-        command.add("--heartbeat-misses=" + config.heartbeatMisses());
-        command.add("--replication=" + config.replication().word());
-        command.add("--backup-restarts=" + config.backupRestarts());
-        command.add("--on-backup-loss=" + config.onBackupLoss().name().toLowerCase(java.util.Locale.ROOT));
-        command.add("--primary-register-timeout=" + duration(config.primaryRegisterTimeout()));
-        command.add("--match-budget=" + duration(config.matchBudget()));
-        command.add("--request-cpu-limit=" + duration(config.requestCpuLimit()));
-        config.notifyCommand().ifPresent(notify -> command.add("--notify=" + notify));
+        command.addAll(sharedOptions(config));
         config.dataDir().ifPresent(dir -> command.add("--data-dir=" + dir.toAbsolutePath()));
         command.add("--fsync=" + config.fsync().optionName());
         config.nodeId().ifPresent(id -> command.add("--node-id=" + id));
-        config.linkSecurity().clusterSecret().ifPresent(secret ->
-                command.add(ClusterSecret.OPTION + "=" + secret.file()));
-        config.linkSecurity().tls().map(InternalTls::settings).ifPresent(tls -> {
-            command.add("--tls-cert=" + tls.certificate().toAbsolutePath());
-            command.add("--tls-key=" + tls.privateKey().toAbsolutePath());
-            tls.trusted().ifPresent(ca -> command.add("--tls-ca=" + ca.toAbsolutePath()));
-        });
         if (!config.backupJavaOptions().isEmpty()) {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }
         return command;
+    }
+
+    /**
+     * The options a backup must share with its primary, wherever it runs: failure detection, replication, limits,
+     * the operator's notify command and the link security (files named as the primary sees them).
+     */
+    static List<String> sharedOptions(NodeConfig config) {
+        List<String> options = new ArrayList<>();
+        options.add("--heartbeat-interval=" + duration(config.heartbeatInterval()));
+        options.add("--heartbeat-misses=" + config.heartbeatMisses());
+        options.add("--replication=" + config.replication().word());
+        options.add("--backup-restarts=" + config.backupRestarts());
+        options.add("--on-backup-loss=" + config.onBackupLoss().name().toLowerCase(java.util.Locale.ROOT));
+        options.add("--primary-register-timeout=" + duration(config.primaryRegisterTimeout()));
+        options.add("--match-budget=" + duration(config.matchBudget()));
+        options.add("--request-cpu-limit=" + duration(config.requestCpuLimit()));
+        config.notifyCommand().ifPresent(notify -> options.add("--notify=" + notify));
+        config.linkSecurity().clusterSecret().ifPresent(secret ->
+                options.add(ClusterSecret.OPTION + "=" + secret.file()));
+        config.linkSecurity().tls().map(InternalTls::settings).ifPresent(tls -> {
+            options.add("--tls-cert=" + tls.certificate().toAbsolutePath());
+            options.add("--tls-key=" + tls.privateKey().toAbsolutePath());
+            tls.trusted().ifPresent(ca -> options.add("--tls-ca=" + ca.toAbsolutePath()));
+        });
+        return options;
     }
 
     private static String duration(Duration duration) {

@@ -31,7 +31,11 @@ import tuplespace.space.TupleSpace;
 
 /**
  * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
- * a pattern), acknowledges them, exchanges heartbeats, and when the primary fails fences it and takes over.
+ * a pattern), acknowledges them, exchanges heartbeats, and once it holds a complete copy follows its primary at the
+ * proxy ({@link FollowLink}). It takes over when the proxy promotes it: the proxy has lost the primary too, and that
+ * primary named this backup its replica. A backup that loses its primary on its own view (a crash, a hang, or only a
+ * cut link between the two) fences it by pid when it is on the same machine, and waits for the proxy either way; a
+ * new primary connecting meanwhile (the link healed) starts it over with a fresh snapshot.
  * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.
  *
  * <p>With a data directory ({@link NodeStorage}) the backup writes the state its snapshot ends with as a snapshot file,
@@ -47,12 +51,16 @@ final class BackupNode implements NodeStorage.Owner {
 
     private final ServerNode node;
     private final NodeConfig config;
-    private final long primaryPid;
+    /** The primary on this machine, killed before a takeover; empty when it runs on another (the proxy fences). */
+    private final Optional<Long> primaryPid;
     private final Optional<ProcessHandle> primaryProcess;
     private final long pid = ProcessHandle.current().pid();
     private final Ticker ticker;
-    private final ReplicatedState state = new ReplicatedState(new TupleSpace());
-    private final BackupLog log = new BackupLog();
+    private ReplicatedState state = new ReplicatedState(new TupleSpace());
+    private BackupLog log = new BackupLog();
+    private final FollowLink follow;
+    /** The primary followed was lost on this backup's own view; it waits for PROMOTE or a new primary. */
+    private boolean primaryGone;
     private Channel server;
     private Channel replication;
     private Channel heartbeat;
@@ -84,8 +92,9 @@ final class BackupNode implements NodeStorage.Owner {
     BackupNode(ServerNode node, NodeConfig config) {
         this.node = node;
         this.config = config;
-        this.primaryPid = config.primaryHandle().orElseThrow();
-        this.primaryProcess = Fencing.handleOf(primaryPid);
+        this.primaryPid = config.primaryPid();
+        this.primaryProcess = primaryPid.flatMap(Fencing::handleOf);
+        this.follow = new FollowLink(node, config, this::promoted);
         this.ticker = node.ticker();
         this.storage = node.storage();
         storage.ifPresent(disk -> disk.attach(this));
@@ -98,6 +107,9 @@ final class BackupNode implements NodeStorage.Owner {
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
                         + ": " + cause));
+        if (primaryPid.isEmpty()) {
+            return; // a backup on its own machine waits for a primary as long as it takes (an operator started it)
+        }
         node.loop().schedule(() -> {
             if (replication == null && !stopping && !takingOver) {
                 LOG.error("backup: no primary connected within {}; exiting", WAIT_FOR_PRIMARY);
@@ -149,9 +161,12 @@ final class BackupNode implements NodeStorage.Owner {
             channel.close();
             return;
         }
-        if (begin.primaryPid() != primaryPid) {
+        if (primaryPid.isPresent() && begin.primaryPid() != primaryPid.get()) {
             LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it anyway",
-                    begin.primaryPid(), primaryPid);
+                    begin.primaryPid(), primaryPid.get());
+        }
+        if (primaryGone) {
+            startOver(begin);
         }
         replication = channel;
         log.begin(begin.epoch(), begin.index());
@@ -161,8 +176,33 @@ final class BackupNode implements NodeStorage.Owner {
                 BackupSupervisor.FIRST_CONTACT_GRACE);
         long interval = config.heartbeatInterval().toNanos();
         heartbeatTask = node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
-        connectHeartbeat();
+        connectHeartbeat(sapOf(begin.heartbeatSap()));
         LOG.info("backup following primary epoch {} from index {}", begin.epoch(), begin.index());
+    }
+
+    /**
+     * A primary connects after the one followed was lost (a healed link, a new primary): what this backup holds is
+     * dropped, and the new snapshot makes it a copy again. Until that snapshot ends it may not take over, and it
+     * follows at the proxy only once it does.
+     */
+    private void startOver(ReplicationMessage.SnapshotBegin begin) {
+        LOG.info("backup starts over: primary pid {} of epoch {} sends a new snapshot from index {}", begin.primaryPid(),
+                begin.epoch(), begin.index());
+        follow.stop();
+        closeFollowedLinks();
+        state = new ReplicatedState(new TupleSpace());
+        log = new BackupLog();
+        caughtUp = false;
+        mayTakeOver = false;
+        primaryGone = false;
+        acknowledgementDue = false;
+        acknowledged = -1;
+        stateLogged = false;
+        unlogged.clear();
+    }
+
+    private static java.net.InetSocketAddress sapOf(String sap) {
+        return tuplespace.codec.Sap.parse(sap).toSocketAddress();
     }
 
     private void onSnapshotEnd(ReplicationMessage.SnapshotEnd end) {
@@ -261,9 +301,15 @@ final class BackupNode implements NodeStorage.Owner {
         }
         boolean first = acknowledged < 0;
         acknowledged = index;
-        ReplicationMessage.Ack ack = new ReplicationMessage.Ack(index, state.space().digest(), pid);
+        ReplicationMessage.Ack ack = new ReplicationMessage.Ack(index, state.space().digest(), pid, node.serverId());
         if (first) {
-            replication.writeAndFlush(ack).addListener(written -> mayTakeOver = written.isSuccess() || mayTakeOver);
+            long followed = log.epoch();
+            replication.writeAndFlush(ack).addListener(written -> {
+                if (written.isSuccess() && !mayTakeOver && !stopping && !takingOver) {
+                    mayTakeOver = true;
+                    follow.follow(followed); // the primary names us its replica to the proxy on this acknowledgement
+                }
+            });
         } else {
             replication.writeAndFlush(ack, replication.voidPromise());
         }
@@ -314,25 +360,35 @@ final class BackupNode implements NodeStorage.Owner {
 
     // --- heartbeats and failure detection ---------------------------------------------------------------
 
-    private void connectHeartbeat() {
-        node.network().connect(config.heartbeatSap(), LinkRole.HEARTBEAT, heartbeatInitializer(),
-                NodeNetwork.deadline(Duration.ofSeconds(3)), () -> !stopping && !takingOver,
+    private void connectHeartbeat(java.net.InetSocketAddress primaryHeartbeatSap) {
+        Channel followed = replication;
+        node.network().connect(primaryHeartbeatSap, LinkRole.HEARTBEAT, heartbeatInitializer(),
+                NodeNetwork.deadline(Duration.ofSeconds(3)),
+                () -> !stopping && !takingOver && replication == followed && followed != null,
                 channel -> {
+                    if (replication != followed) {
+                        channel.close();
+                        return;
+                    }
                     heartbeat = channel;
-                    channel.writeAndFlush(new ReplicationMessage.Heartbeat(pid));
+                    channel.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()));
                 },
-                cause -> primaryLost("could not open the heartbeat link to HEARTBEAT_SAP "
-                        + NodeNetwork.describe(config.heartbeatSap()) + ": " + cause));
+                cause -> {
+                    if (replication == followed) {
+                        primaryLost("could not open the heartbeat link to the primary's HEARTBEAT_SAP "
+                                + NodeNetwork.describe(primaryHeartbeatSap) + ": " + cause);
+                    }
+                });
     }
 
     private void heartbeatTick() {
-        if (stopping || takingOver) {
+        if (stopping || takingOver || primaryGone) {
             return;
         }
         // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
         for (Channel link : new Channel[] {heartbeat, replication}) {
             if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Heartbeat(pid), link.voidPromise());
+                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
             }
         }
         long now = ticker.nanos();
@@ -342,25 +398,62 @@ final class BackupNode implements NodeStorage.Owner {
         }
     }
 
-    /** SPEC §4: the primary failed. Fence it, then take over with the next epoch. */
+    /**
+     * SPEC §4: this backup lost its primary. Without a complete copy it can never take over and exits. Otherwise it
+     * fences a primary on this machine (kills its pid: that also closes the primary's link at the proxy at once), and
+     * either way waits: the proxy promotes it if it lost the primary too (a crash, a hang, a primary cut off from the
+     * proxy), and a primary that is alive (only the link between the two was cut) connects again and starts it over.
+     */
     private void primaryLost(String why) {
-        if (stopping || takingOver) {
+        if (stopping || takingOver || primaryGone) {
             return;
         }
         if (!mayTakeOver) {
             node.notifyOperator(OperatorEvent.TAKEOVER_REFUSED, why + "; this backup had not acknowledged the end of"
-                    + " its snapshot, so it holds no complete copy: it neither fences primary pid " + primaryPid
-                    + " nor takes over, and exits");
+                    + " its snapshot, so it holds no complete copy: it neither fences primary "
+                    + primaryPid.map(pid -> "pid " + pid).orElse("(another machine)") + " nor takes over, and exits");
             stop(1);
+            return;
+        }
+        primaryGone = true;
+        closeFollowedLinks();
+        if (primaryPid.isEmpty()) {
+            node.notifyOperator(OperatorEvent.PRIMARY_UNREACHABLE, why + "; waiting: the proxy promotes this backup if"
+                    + " it lost the primary too, and a primary that is alive connects again");
+            return;
+        }
+        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; fencing primary pid " + primaryPid.get()
+                + ", then the proxy promotes this backup");
+        Fencing.killAndAwait(primaryProcess, node.loop(), FENCING_LIMIT,
+                () -> LOG.info("fenced: primary pid {} is gone; waiting for the proxy to promote this backup",
+                        primaryPid.get()),
+                node::failStop);
+    }
+
+    /**
+     * PROMOTE: the proxy lost the primary of this backup's epoch and grants {@code epoch} to it. Fence a primary on this
+     * machine (it may still run, if only its proxy link was cut), then serve.
+     */
+    private void promoted(long epoch) {
+        if (stopping || takingOver) {
+            return;
+        }
+        if (!mayTakeOver) {
+            LOG.error("backup promoted to epoch {} without a complete copy; refusing", epoch);
             return;
         }
         takingOver = true;
         TakeoverTimeline timeline = TakeoverTimeline.startingNow();
-        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; fencing primary pid " + primaryPid);
+        if (!primaryGone) {
+            node.notifyOperator(OperatorEvent.PRIMARY_FAILED, "the proxy lost the primary of epoch " + log.epoch()
+                    + " and promotes this backup to epoch " + epoch
+                    + primaryPid.map(pid -> "; fencing primary pid " + pid).orElse(""));
+        }
         closeEverything();
         Fencing.killAndAwait(primaryProcess, node.loop(), FENCING_LIMIT, () -> {
-            timeline.step("fenced: primary pid " + primaryPid + " is gone");
-            node.becomePrimary(state, log.epoch() + 1, log.lastIndex(), Optional.of(timeline));
+            timeline.step(primaryPid.map(pid -> "fenced: primary pid " + pid + " is gone")
+                    .orElse("promoted by the proxy"));
+            node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline));
         }, node::failStop);
     }
 
@@ -371,10 +464,23 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     private void closeEverything() {
+        follow.stop();
+        closeFollowedLinks();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The links to the primary followed, and their heartbeats; BACKUP_SAP stays open for the next primary. */
+    private void closeFollowedLinks() {
         if (heartbeatTask != null) {
             heartbeatTask.cancel(false);
+            heartbeatTask = null;
         }
-        for (Channel channel : new Channel[] {replication, heartbeat, server}) {
+        Channel[] links = {replication, heartbeat};
+        replication = null;
+        heartbeat = null;
+        for (Channel channel : links) {
             if (channel != null) {
                 channel.close();
             }

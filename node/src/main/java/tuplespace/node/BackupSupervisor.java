@@ -22,9 +22,11 @@ import tuplespace.replication.ReplicationMessage;
 import tuplespace.tuple.Pair;
 
 /**
- * The primary's side of its backup (SPEC §4): starts the child process, brings it up to date with a
- * snapshot in slices while serving, feeds it entries, watches it (link, heartbeats, process exit) and on
- * failure restarts it a bounded number of times, then serves degraded and retries with back-off.
+ * The primary's side of its backup (SPEC §4): starts it ({@code --backup-start}: a child process, a command, or
+ * nothing but connecting to the peer's BACKUP_SAP), brings it up to date with a snapshot in slices while serving,
+ * feeds it entries, watches it (link, heartbeats, a child's exit) and on failure restarts it a bounded number of times,
+ * then serves degraded and retries with back-off. A backup dropped is fenced: a child is killed before its links
+ * close, and the proxy hears that no backup holds what is answered from now on before any such answer leaves.
  *
  * <p>Every attempt has a generation number; callbacks from an older attempt (a late exit, a close) are ignored.
  */
@@ -66,6 +68,8 @@ final class BackupSupervisor {
     private boolean snapshotting;
     private boolean sliceQueued;
     private Long backupPid;
+    /** The backup's server id, from its first heartbeat or acknowledgement on the replication link. */
+    private Long backupServer;
     private Long backupIndex;
     private Long backupDigest;
     private boolean ticking;
@@ -94,13 +98,24 @@ final class BackupSupervisor {
         }
         long attempt = ++generation;
         state = BackupState.STARTING;
-        // fork/exec of a JVM can take hundreds of ms on a busy machine: never on the event loop, which serves.
+        if (config.backupStart() instanceof BackupStart.None) {
+            LOG.info("primary waits for its backup at {} (started by someone else; attempt {})",
+                    NodeNetwork.describe(config.peerBackupSap()), attempt);
+            connectToBackup(attempt);
+            return;
+        }
+        // fork/exec can take hundreds of ms on a busy machine: never on the event loop, which serves.
         Thread launcher = new Thread(() -> {
             try {
-                Process started = node.backupStarter().start(node.backupConfig(), primary.pid());
-                node.loop().execute(() -> onLaunched(attempt, started));
+                if (config.backupStart() instanceof BackupStart.Command command) {
+                    Process runner = BackupCommand.start(command, config, primary.pid(), node.epoch());
+                    node.loop().execute(() -> onCommandStarted(attempt, runner));
+                } else {
+                    Process started = node.backupStarter().start(node.backupConfig(), primary.pid());
+                    node.loop().execute(() -> onLaunched(attempt, started));
+                }
             } catch (IOException | RuntimeException e) {
-                node.loop().execute(() -> failed(attempt, "could not start the backup process: " + e.getMessage()));
+                node.loop().execute(() -> failed(attempt, "could not start the backup: " + e.getMessage()));
             }
         }, "backup-launcher");
         launcher.setDaemon(true);
@@ -116,12 +131,34 @@ final class BackupSupervisor {
         LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
-        node.network().connect(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(attempt),
+        connectToBackup(attempt);
+    }
+
+    /**
+     * {@code --backup-start COMMAND} ran: the command starts a backup elsewhere (it may return at once, as {@code
+     * systemctl start} does, or stay, as {@code ssh} does), so its exit says nothing about the backup: only the link
+     * does. A non-zero status is worth a warning.
+     */
+    private void onCommandStarted(long attempt, Process runner) {
+        LOG.info("primary ran --backup-start (pid {}, attempt {}); connecting to the backup at {}", runner.pid(), attempt,
+                NodeNetwork.describe(config.peerBackupSap()));
+        runner.onExit().thenAccept(exited -> {
+            if (exited.exitValue() != 0) {
+                LOG.warn("--backup-start command (pid {}) exited with status {}", exited.pid(), exited.exitValue());
+            }
+        });
+        if (attempt == generation && !primary.stopping()) {
+            connectToBackup(attempt);
+        }
+    }
+
+    private void connectToBackup(long attempt) {
+        node.network().connect(config.peerBackupSap(), LinkRole.REPLICATION, replicationInitializer(attempt),
                 NodeNetwork.deadline(CONNECT_WINDOW),
                 () -> attempt == generation && (!primary.stopping() || stopRequested),
                 channel -> onConnected(attempt, channel),
-                cause -> failed(attempt, "could not connect to the backup at BACKUP_SAP "
-                        + NodeNetwork.describe(config.backupSap()) + ": " + cause));
+                cause -> failed(attempt, "could not connect to the backup at "
+                        + NodeNetwork.describe(config.peerBackupSap()) + ": " + cause));
     }
 
     private void onConnected(long attempt, Channel channel) {
@@ -142,7 +179,8 @@ final class BackupSupervisor {
                 FIRST_CONTACT_GRACE);
         snapshotCursor = null;
         snapshotting = true;
-        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid()));
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
+                NodeNetwork.describe(config.heartbeatSap())));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
                 primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
@@ -204,6 +242,7 @@ final class BackupSupervisor {
             return;
         }
         backupPid = ack.backupPid();
+        backupServer = ack.backupServer();
         backupIndex = ack.index();
         backupDigest = ack.digest();
         if (monitor != null) {
@@ -214,7 +253,7 @@ final class BackupSupervisor {
             degraded = false;
             consecutiveFailures = 0;
             backoff.reset();
-            primary.backupLive(ack.index());
+            primary.backupLive(ack.index(), ack.backupServer());
             if (everFailed || node.epoch() > 1) {
                 node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + ack.backupPid() + " is live at index "
                         + ack.index());
@@ -233,7 +272,7 @@ final class BackupSupervisor {
         // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
         for (Channel link : new Channel[] {heartbeat, replication}) {
             if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Heartbeat(primary.pid()), link.voidPromise());
+                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
             }
         }
         long now = ticker.nanos();
@@ -252,12 +291,13 @@ final class BackupSupervisor {
         everFailed = true;
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
         // Kill first, close the links once it is gone: a slow backup that read EOF first would take the close for
-        // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over.
+        // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over:
+        // it is dead, and the proxy has heard that it holds nothing answered from now on (it would not promote it).
         Process dying = child;
         List<Channel> links = detachLinksAndChild();
         killAndAwait(dying, () -> {
-            links.forEach(Channel::close);
             primary.backupLost();
+            links.forEach(Channel::close);
             recover();
         });
     }
@@ -319,6 +359,7 @@ final class BackupSupervisor {
         heartbeat = null;
         monitor = null;
         backupPid = null;
+        backupServer = null;
         backupIndex = null;
         backupDigest = null;
         child = null;
@@ -408,8 +449,11 @@ final class BackupSupervisor {
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
             if (message instanceof ReplicationMessage.Ack ack) {
                 onAcknowledged(attempt, ack);
-            } else if (message instanceof ReplicationMessage.Heartbeat) {
+            } else if (message instanceof ReplicationMessage.Heartbeat beat) {
                 if (attempt == generation && monitor != null) {
+                    if (backupServer == null) {
+                        backupServer = beat.server();
+                    }
                     monitor.onHeartbeat(ticker.nanos());
                 }
             } else {
@@ -437,17 +481,22 @@ final class BackupSupervisor {
     }
 
     /**
-     * A connection to HEARTBEAT_SAP: adopted as the backup's heartbeat link once it sends a heartbeat with
-     * the current child's pid; anything else (a stray client, garbage) is closed and harms nothing.
+     * A connection to HEARTBEAT_SAP: adopted as the backup's heartbeat link once it sends a heartbeat with the server id
+     * of the backup on the replication link (the first such heartbeat names it, if it beats here first); anything else
+     * (a stray client, garbage, an older backup) is closed and harms nothing.
      */
     private final class HeartbeatLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
-            if (!(message instanceof ReplicationMessage.Heartbeat beat) || child == null || beat.pid() != child.pid()
-                    || monitor == null) {
+            if (!(message instanceof ReplicationMessage.Heartbeat beat) || replication == null || monitor == null
+                    || (backupServer != null && beat.server() != backupServer)
+                    || (heartbeat != null && heartbeat != context.channel())) {
                 context.close();
                 return;
+            }
+            if (backupServer == null) {
+                backupServer = beat.server();
             }
             if (heartbeat != context.channel()) {
                 heartbeat = context.channel();

@@ -14,6 +14,10 @@ import tuplespace.node.persistence.FsyncMode;
  * Everything a server process is started with (SPEC §3), validated: the positional addresses and files
  * and the tuning options. A backup child gets the same settings with its primary's pid as handle.
  *
+ * <p>The positional SAPs are this server's own (it binds BACKUP_SAP as a backup, SHUTDOWN_SAP and HEARTBEAT_SAP as a
+ * primary); {@code peerBackupSap} is where its backup listens (the same BACKUP_SAP for a child on this machine, the
+ * other server's on another).
+ *
  * @param linkSecurity the cluster secret every internal link and the admin port require, if any
  */
 public record NodeConfig(
@@ -22,7 +26,7 @@ public record NodeConfig(
         InetSocketAddress backupSap,
         InetSocketAddress heartbeatSap,
         Optional<Path> saveFile,
-        OptionalLong primaryHandle,
+        Optional<PrimaryHandle> primaryHandle,
         Optional<Path> initFile,
         Duration heartbeatInterval,
         int heartbeatMisses,
@@ -37,7 +41,9 @@ public record NodeConfig(
         Optional<Path> dataDir,
         FsyncMode fsync,
         Optional<String> nodeId,
-        LinkSecurity linkSecurity) {
+        LinkSecurity linkSecurity,
+        InetSocketAddress peerBackupSap,
+        BackupStart backupStart) {
 
     public NodeConfig {
         Objects.requireNonNull(shutdownSap, "shutdownSap");
@@ -65,6 +71,8 @@ public record NodeConfig(
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(linkSecurity, "linkSecurity");
+        Objects.requireNonNull(peerBackupSap, "peerBackupSap");
+        Objects.requireNonNull(backupStart, "backupStart");
         if (dataDir.isPresent() && primaryHandle.isPresent() && nodeId.isEmpty()) {
             throw new IllegalArgumentException("--node-id: expected the backup's node id with --data-dir (its primary "
                     + "passes it), found none");
@@ -75,7 +83,21 @@ public record NodeConfig(
     NodeConfig forBackup(Optional<String> backupNodeId) {
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, Optional.empty(),
                 heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
-                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId, linkSecurity);
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId, linkSecurity,
+                peerBackupSap, backupStart);
+    }
+
+    /** Settings as before, with the peer's BACKUP_SAP and how the backup starts. */
+    NodeConfig withPeer(InetSocketAddress newPeerBackupSap, BackupStart newBackupStart) {
+        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, initFile,
+                heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity,
+                newPeerBackupSap, newBackupStart);
+    }
+
+    /** The primary on the same machine, whose pid the backup kills before it takes over, if it is one. */
+    Optional<Long> primaryPid() {
+        return primaryHandle.filter(PrimaryHandle.Pid.class::isInstance).map(handle -> ((PrimaryHandle.Pid) handle).pid());
     }
 
     /** The bounds on a GET's or DELETE's pattern matching. */

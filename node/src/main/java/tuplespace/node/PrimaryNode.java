@@ -66,6 +66,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final ExactlyOnceRequests requests;
     private final Optional<TakeoverTimeline> takeover;
     private final long pid = ProcessHandle.current().pid();
+    /** The server id of the live backup that holds every update answered so far and from now on; 0 for none. */
+    private long replica;
     private final ReplicationBatch batch = new ReplicationBatch();
     private final AnswerRelease<Frame.Answer> release;
     private final Set<Long> clients = new HashSet<>();
@@ -434,7 +436,13 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     // --- the backup's view, called by BackupSupervisor -------------------------------------------------
 
-    void backupLive(long acknowledgedIndex) {
+    /**
+     * The backup with server id {@code backupServer} acknowledged its snapshot's end: it holds every update answered from
+     * now on, so the proxy is told it may promote it (before the answers that acknowledgement releases).
+     */
+    void backupLive(long acknowledgedIndex, long backupServer) {
+        replica = backupServer;
+        proxy.replica(backupServer);
         if (config.replication() == ReplicationMode.SYNC) {
             release.startHolding(acknowledgedIndex);
         }
@@ -455,9 +463,19 @@ final class PrimaryNode implements NodeStorage.Owner {
         release.acknowledged(index);
     }
 
-    /** No live backup: SPEC §4 says keep serving, so nothing waits for acknowledgements any more. */
+    /**
+     * No live backup: SPEC §4 says keep serving, so nothing waits for acknowledgements any more. The proxy hears it
+     * first (before any answer the backup may lack), so it promotes no backup in this primary's place.
+     */
     void backupLost() {
+        replica = 0;
+        proxy.replica(0);
         release.stopHolding();
+    }
+
+    /** The server id of the backup that holds every update answered (0: none): what REGISTER and REPLICA report. */
+    long replica() {
+        return replica;
     }
 
     void backupLostUnderShutdownPolicy() {
@@ -676,6 +694,10 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     long pid() {
         return pid;
+    }
+
+    long serverId() {
+        return node.serverId();
     }
 
     boolean stopping() {

@@ -148,8 +148,8 @@ final class ProxyLink {
             unanswered.close();
         }
         channel = connected;
-        channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), NodeNetwork.sapOf(config.shutdownSap()),
-                primary.lastIndex()));
+        channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
+                NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), primary.replica()));
         primary.takeoverStep("connected to the proxy, REGISTER sent");
         LOG.info("primary epoch {} registering with the proxy at {} (last index {})", node.epoch(),
                 NodeNetwork.describe(config.proxySap()), primary.lastIndex());
@@ -194,6 +194,17 @@ final class ProxyLink {
     void write(Frame.Answer answer) {
         if (linkRegistered && channel != null && channel.isActive()) {
             answers.add(channel, answer);
+        }
+    }
+
+    /**
+     * Tells the proxy which backup holds every update answered from now on (0: none), in order after the answers
+     * already written; without a registered link the next REGISTER carries it.
+     */
+    void replica(long backupServer) {
+        if (linkRegistered && channel != null && channel.isActive()) {
+            answers.handOver();
+            channel.writeAndFlush(new Frame.Replica(backupServer), channel.voidPromise());
         }
     }
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import tuplespace.node.persistence.FsyncMode;
 import picocli.CommandLine;
@@ -54,7 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Parameters(index = "4", paramLabel = "SAVE_FILE", description = "where SHUTDOWN saves the space (null: nowhere)")
     private String saveFile;
 
-    @Parameters(index = "5", paramLabel = "PRIMARY_HANDLE", description = "null for the primary; the primary's pid for a backup")
+    @Parameters(index = "5", paramLabel = "PRIMARY_HANDLE", description = "null for the primary; for a backup the primary's"
+            + " pid (same machine: killed before a takeover) or its SHUTDOWN_SAP host:port (another machine)")
     private String primaryHandle;
 
     @Parameters(index = "6", paramLabel = "INIT_FILE", description = "a saved space to start from (null: empty)")
@@ -128,6 +128,18 @@ public final class ServerCommand implements Callable<Integer> {
                     + " its backup (default: none, links unauthenticated)")
     private Path clusterSecretFile;
 
+    @Option(names = "--peer-backup-sap", paramLabel = "HOST:PORT", converter = ArgumentConverters.SapConverter.class,
+            description = "where this server's backup listens when it is the primary: the other server's BACKUP_SAP on"
+                    + " another machine (default: BACKUP_SAP, a child on this machine)")
+    private InetSocketAddress peerBackupSap;
+
+    @Option(names = "--backup-start", paramLabel = "child|none|COMMAND", defaultValue = "child",
+            description = "how the primary gets its backup: child: starts it on this machine; none: an operator or"
+                    + " service manager starts it at --peer-backup-sap and the primary connects to it; COMMAND: run with"
+                    + " sh -c to start it (TUPLESPACE_PRIMARY_HANDLE, _PROXY_SAP, _BACKUP_SAP, _EPOCH, _BACKUP_OPTIONS"
+                    + " set) (default: ${DEFAULT-VALUE})")
+    private String backupStart;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "mutual TLS on the internal links (proxy, replication, heartbeat): this node's certificate"
                     + " chain (PEM); with --tls-key and --tls-ca; passed on to the backup (default: no TLS)")
@@ -162,7 +174,8 @@ public final class ServerCommand implements Callable<Integer> {
                 primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
                 backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
                 dataDir == null ? Optional.empty() : optionalPath("--data-dir", dataDir), FsyncMode.parse(fsync),
-                Optional.ofNullable(nodeId), linkSecurity());
+                Optional.ofNullable(nodeId), linkSecurity(), peerBackupSap == null ? backupSap : peerBackupSap,
+                BackupStart.parse(backupStart));
     }
 
     private LinkSecurity linkSecurity() {
@@ -188,20 +201,8 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    private static OptionalLong handle(String value) {
-        if (value.equals(NULL)) {
-            return OptionalLong.empty();
-        }
-        try {
-            long pid = Long.parseLong(value);
-            if (pid > 0) {
-                return OptionalLong.of(pid);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("PRIMARY_HANDLE: expected null or the primary's pid (a positive number), found '"
-                + value + "'");
+    private static Optional<PrimaryHandle> handle(String value) {
+        return value.equals(NULL) ? Optional.empty() : Optional.of(PrimaryHandle.parse(value));
     }
 
     private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {

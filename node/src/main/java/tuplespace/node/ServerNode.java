@@ -39,6 +39,11 @@ public final class ServerNode {
     private final Ticker ticker;
     private final BackupLauncher.Starter backupStarter;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    /**
+     * Drawn at start, never reused: with the epoch it names a primary to the proxy, and the proxy promotes a backup by
+     * it (docs/internals.md "server id"). Pids collide across machines; this does not.
+     */
+    private final long serverId = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     // Owned by the event loop (written there only; read by the notifier on the same thread).
     private NodeRole role = NodeRole.STARTING;
     private long epoch;
@@ -220,6 +225,10 @@ public final class ServerNode {
 
     Ticker ticker() {
         return ticker;
+    }
+
+    long serverId() {
+        return serverId;
     }
 
     BackupLauncher.Starter backupStarter() {

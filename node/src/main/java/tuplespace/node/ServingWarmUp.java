@@ -85,7 +85,7 @@ final class ServingWarmUp {
             }
             state.apply(new Change.Closed(1));
         }
-        roundTrip(proxyLink, new Frame.Register(2, 1, new Sap("127.0.0.1", 1), seq));
+        roundTrip(proxyLink, new Frame.Register(2, 1, 1, new Sap("127.0.0.1", 1), seq, 0));
         roundTrip(proxyLink, new Frame.Registered(1));
         proxyLink.finishAndReleaseAll();
         LOG.info("serving path warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);

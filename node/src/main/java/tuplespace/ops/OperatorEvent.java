@@ -14,6 +14,11 @@ public enum OperatorEvent {
     /** The backup saw its primary fail and fenced it (killed it through its handle). */
     PRIMARY_FAILED("primary_failed", Severity.ERROR),
     /**
+     * The backup lost its primary on another machine and cannot tell a failure from a cut link: it waits for the
+     * proxy, which promotes it only if it lost that primary too and the primary named this backup its replica.
+     */
+    PRIMARY_UNREACHABLE("primary_unreachable", Severity.WARN),
+    /**
      * The primary failed before this backup had a complete copy (the end of its snapshot applied and
      * acknowledged): it must not take over, so it exits non-zero and the service waits for an operator.
      */

@@ -36,6 +36,7 @@ public final class ReplicationCodec {
     public static void encode(ReplicationMessage message, ByteBuf out) {
         if (message instanceof ReplicationMessage.SnapshotBegin begin) {
             out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
+            writeString(out, begin.heartbeatSap());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
             chunk.answers().forEach(entry -> writeAnswer(out, entry));
@@ -48,12 +49,12 @@ public final class ReplicationCodec {
             out.writeByte(ENTRIES).writeLong(entries.digestAfter()).writeInt(entries.entries().size());
             entries.entries().forEach(entry -> writeEntry(out, entry));
         } else if (message instanceof ReplicationMessage.Ack ack) {
-            out.writeByte(ACK).writeLong(ack.index()).writeLong(ack.digest()).writeLong(ack.backupPid());
+            out.writeByte(ACK).writeLong(ack.index()).writeLong(ack.digest()).writeLong(ack.backupPid()).writeLong(ack.backupServer());
         } else if (message instanceof ReplicationMessage.Stop stop) {
             out.writeByte(STOP);
             writeString(out, stop.reason());
         } else if (message instanceof ReplicationMessage.Heartbeat heartbeat) {
-            out.writeByte(HEARTBEAT).writeLong(heartbeat.pid());
+            out.writeByte(HEARTBEAT).writeLong(heartbeat.server());
         }
     }
 
@@ -121,7 +122,7 @@ public final class ReplicationCodec {
         byte type = in.readByte();
         switch (type) {
             case SNAPSHOT_BEGIN:
-                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong());
+                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), readString(in));
             case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);
@@ -150,7 +151,7 @@ public final class ReplicationCodec {
                 return new ReplicationMessage.Entries(entries, digest);
             }
             case ACK:
-                return new ReplicationMessage.Ack(in.readLong(), in.readLong(), in.readLong());
+                return new ReplicationMessage.Ack(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             case STOP:
                 return new ReplicationMessage.Stop(readString(in));
             case HEARTBEAT:

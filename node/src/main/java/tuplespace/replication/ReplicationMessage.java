@@ -16,8 +16,14 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
         ReplicationMessage.SnapshotEnd, ReplicationMessage.Entries, ReplicationMessage.Ack, ReplicationMessage.Stop,
         ReplicationMessage.Heartbeat {
 
-    /** The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}. */
-    record SnapshotBegin(long epoch, long index, long primaryPid) implements ReplicationMessage {
+    /**
+     * The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}.
+     * {@code heartbeatSap} is where the primary listens for the backup's heartbeat link (on its own host).
+     */
+    record SnapshotBegin(long epoch, long index, long primaryPid, String heartbeatSap) implements ReplicationMessage {
+        public SnapshotBegin {
+            Objects.requireNonNull(heartbeatSap, "heartbeatSap");
+        }
     }
 
     /**
@@ -72,8 +78,11 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
         }
     }
 
-    /** Cumulative: the backup applied everything up to {@code index}; its own digest and pid for STATUS. */
-    record Ack(long index, long digest, long backupPid) implements ReplicationMessage {
+    /**
+     * Cumulative: the backup applied everything up to {@code index}; its own digest and pid for STATUS, and its server
+     * id, which the primary names to the proxy as its replica once the backup is live.
+     */
+    record Ack(long index, long digest, long backupPid, long backupServer) implements ReplicationMessage {
     }
 
     /** The service shuts down: the backup exits with status 0 (SPEC §4). */
@@ -83,7 +92,7 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
         }
     }
 
-    /** Liveness on the heartbeat link; {@code pid} identifies the sender. */
-    record Heartbeat(long pid) implements ReplicationMessage {
+    /** Liveness on both links; {@code server} is the sender's server id. */
+    record Heartbeat(long server) implements ReplicationMessage {
     }
 }

@@ -98,7 +98,7 @@ class BackupNodeTest {
 
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
-        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid()));
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(), NodeNetwork.describe(config.heartbeatSap())));
     }
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {

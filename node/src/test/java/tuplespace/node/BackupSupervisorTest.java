@@ -129,7 +129,7 @@ class BackupSupervisorTest {
         assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
         ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
         NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
-        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), children.get(0).pid()));
+        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), children.get(0).pid(), children.get(0).pid()));
         return backup;
     }
 
@@ -172,7 +172,7 @@ class BackupSupervisorTest {
         assertThat(shutdownLine()).startsWith("ok");
         assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
         if (finalAcknowledgement) {
-            backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid()));
+            backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid(), children.get(0).pid()));
         }
         backup.close();
         children.get(0).exit(0);
@@ -199,7 +199,7 @@ class BackupSupervisorTest {
         assertThat(after).as("the backup was not stopped and the primary still serves updates")
                 .isInstanceOf(ReplicationMessage.Entries.class);
         ReplicationMessage.Entries entries = (ReplicationMessage.Entries) after;
-        backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid()));
+        backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid(), children.get(0).pid()));
         assertThat(exit).isNotDone();
 
         persistence.failing = null;
@@ -244,7 +244,7 @@ class BackupSupervisorTest {
             assertThat(shutdown.get(30, TimeUnit.SECONDS)).startsWith("error:").contains("No space left on device");
             ReplicationMessage.Entries entries = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
             assertThat(entries.entries()).as("the queued request is served once the save failed").hasSize(1);
-            backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid()));
+            backup.send(new ReplicationMessage.Ack(1, entries.digestAfter(), children.get(0).pid(), children.get(0).pid()));
             assertThat(((Frame.Answer) proxy.readSkippingPings()).answerText()).contains("\"status\":\"ok\"");
         }
     }
@@ -257,7 +257,7 @@ class BackupSupervisorTest {
         long before = (7L << 32) | 1; // a connection of the proxy's first incarnation
         proxy.sendFrame(new Frame.Request(before, 1, 0, put("k,1")));
         ReplicationMessage.Entries put = (ReplicationMessage.Entries) backup.readSkippingHeartbeats();
-        backup.send(new ReplicationMessage.Ack(1, put.digestAfter(), children.get(0).pid()));
+        backup.send(new ReplicationMessage.Ack(1, put.digestAfter(), children.get(0).pid(), children.get(0).pid()));
         // its answer is never known delivered: the proxy died before a floor passed it
 
         long after = (8L << 32) | 1; // the restarted proxy's first client

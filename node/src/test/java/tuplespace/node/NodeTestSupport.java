@@ -85,12 +85,15 @@ final class NodeTestSupport {
     }
 
     /** A node config on free loopback ports; heartbeats 100 ms × 10; events appended to {@code events}. */
-    static NodeConfig config(OptionalLong primaryHandle, Path events, Optional<Path> saveFile) {
-        return new NodeConfig(loopback(freePort()), loopback(freePort()), loopback(freePort()), loopback(freePort()),
-                saveFile, primaryHandle, Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
+    static NodeConfig config(OptionalLong primaryPid, Path events, Optional<Path> saveFile) {
+        InetSocketAddress backupSap = loopback(freePort());
+        return new NodeConfig(loopback(freePort()), loopback(freePort()), backupSap, loopback(freePort()),
+                saveFile, primaryPid.isPresent() ? Optional.of(new PrimaryHandle.Pid(primaryPid.getAsLong())) : Optional.empty(),
+                Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
                 Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of(),
-                Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none());
+                Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), backupSap,
+                new BackupStart.Child());
     }
 
     static String events(Path events) throws IOException {

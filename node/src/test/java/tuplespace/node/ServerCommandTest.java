@@ -116,7 +116,7 @@ class ServerCommandTest {
         ServerCommand backupCommand = new ServerCommand();
         new CommandLine(backupCommand).parseArgs(args.toArray(String[]::new));
         NodeConfig backup = backupCommand.toConfig();
-        assertThat(backup.primaryHandle()).hasValue(4242);
+        assertThat(backup.primaryHandle()).hasValue(new PrimaryHandle.Pid(4242));
         assertThat(backup.initFile()).isEmpty();
         assertThat(backup.shutdownSap()).isEqualTo(primary.shutdownSap());
         assertThat(backup.heartbeatInterval()).isEqualTo(primary.heartbeatInterval());

@@ -22,7 +22,7 @@ class ReplicationCodecTest {
     static Stream<ReplicationMessage> messages() {
         Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
         return Stream.of(
-                new ReplicationMessage.SnapshotBegin(3, 41, 1234),
+                new ReplicationMessage.SnapshotBegin(3, 41, 1234, "10.0.0.1:7003"),
                 new ReplicationMessage.SnapshotAnswers(List.of(new AnswerTable.Entry(-5L << 32, 2, "{\"status\":\"ok\"}\n"),
                         new AnswerTable.Entry(7, 9, "ok 1 pair removed\n  ключ значение\nend\n"))),
                 new ReplicationMessage.SnapshotPairs(List.of(Pair.of("a", "b"), Pair.of("a,c", "d,e"))),
@@ -31,7 +31,7 @@ class ReplicationCodecTest {
                         new Replicated(3, 42, new Change.Applied(9, 1, 0, effect, "ok 0 pairs\nend\n")),
                         new Replicated(3, 43, new Change.Applied(9, 7, 5, Effect.NONE, "malformed: x\nend\n")),
                         new Replicated(3, 44, new Change.Closed(9))), 77L),
-                new ReplicationMessage.Ack(44, 77L, 4321),
+                new ReplicationMessage.Ack(44, 77L, 4321, 0x7123_4567_89AB_CDEFL),
                 new ReplicationMessage.Stop("the service shuts down"),
                 new ReplicationMessage.Heartbeat(1234));
     }

@@ -80,7 +80,7 @@ class ReplicationFrameSizeTest {
                         new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(pair.key()), List.of(pair)),
                                 "\u00e9\u4e2d\uD835\uDC00".repeat(700))),
                         new Replicated(1, 3, new Change.Closed(3))), -9),
-                new ReplicationMessage.Ack(3, -9, 77),
+                new ReplicationMessage.Ack(3, -9, 77, 78),
                 new ReplicationMessage.Entries(List.of(entry(4, 0)), 0),
                 new ReplicationMessage.Stop("bye \u00e9"));
         for (ReplicationMessage message : messages) {

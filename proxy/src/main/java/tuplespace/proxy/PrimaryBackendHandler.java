@@ -15,9 +15,9 @@ import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.OversizeFrame;
 
 /**
- * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions;
- * PING/PONG keep an idle link checked ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as
- * losing the primary (SPEC §4).
+ * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions and
+ * REPLICA reports; or FOLLOW from a backup, which then only waits for its PROMOTE. PING/PONG keep an idle link checked
+ * ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as losing the primary (SPEC §4).
  * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
  *
  * <p>An ANSWER's text is a slice of the link's read buffer ({@link Frame.Answer}); it goes to its client's channel as
@@ -32,6 +32,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext context;
     private PrimaryLink link;
+    /** The FOLLOW this link began with, if it is a backup's. */
+    private Frame.Follow follow;
     private ScheduledFuture<?> registrationTimeout;
     /** Sessions on this loop with answers written but not flushed during the current read batch. */
     private final List<ClientSession> sessionsToFlush = new ArrayList<>();
@@ -44,8 +46,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         // a peer that connects and never registers must not hold a connection forever
         registrationTimeout = ctx.executor().schedule(() -> {
-            if (link == null && ctx.channel().isActive()) {
-                LOG.warn("{} primary port peer {} did not REGISTER within {}; closing", context.self(),
+            if (link == null && follow == null && ctx.channel().isActive()) {
+                LOG.warn("{} primary port peer {} did not REGISTER or FOLLOW within {}; closing", context.self(),
                         ctx.channel().remoteAddress(), context.config().networkTimeout());
                 ctx.close();
             }
@@ -55,18 +57,28 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (follow != null) {
+            context.registry().followerHeard(ctx.channel(), follow.server());
+        }
         if (message instanceof Frame.Ping ping) {
             ctx.writeAndFlush(new Frame.Pong(ping.nanos()), ctx.voidPromise());
         } else if (message instanceof Frame.Pong) {
             return; // reading it is what matters: the idle timer restarts
-        } else if (message instanceof Frame.Register register) {
+        } else if (message instanceof Frame.Register register && follow == null) {
             onRegister(ctx, register);
+        } else if (message instanceof Frame.Follow following && link == null && follow == null) {
+            follow = following;
+            registrationTimeout.cancel(false);
+            context.registry().follow(ctx.channel(), following);
+        } else if (message instanceof Frame.Replica replica && link != null) {
+            context.registry().replicaChanged(ctx.channel(), replica.replica());
         } else if (message instanceof Frame.Answer answer) {
             onAnswer(ctx, answer);
         } else if (message instanceof OversizeFrame oversize && oversize.isAnswer() && isRegisteredLink()) {
             onOversizeAnswer(oversize);
         } else {
-            LOG.warn("{} primary port peer {} sent {}: expected REGISTER, ANSWER, PING or PONG; closing",
+            LOG.warn("{} primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA, PING or"
+                    + " PONG from a primary, PING or PONG from a follower; closing",
                     context.self(), ctx.channel().remoteAddress(), message);
             ctx.close();
         }
@@ -92,8 +104,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (idle.state() == IdleState.READER_IDLE) {
-            LOG.warn("{} primary link {} silent for {} × {}; closing it as dead", context.self(),
-                    link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
+            LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
+                    follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
                     context.config().pingInterval());
             ctx.close();
         }
@@ -114,7 +126,11 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             registrationTimeout.cancel(false);
         }
         flushAnsweredSessions(); // normally done already: a read batch ends before its channel closes
-        context.registry().linkClosed(ctx.channel());
+        if (follow != null) {
+            context.registry().followerClosed(ctx.channel(), follow.server());
+        } else {
+            context.registry().linkClosed(ctx.channel());
+        }
         ctx.fireChannelInactive();
     }
 

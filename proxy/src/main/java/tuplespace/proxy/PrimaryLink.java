@@ -20,6 +20,9 @@ final class PrimaryLink {
     private final long pid;
     private final Sap shutdownSap;
     private final long lastIndex;
+    private final long server;
+    /** The server id of the backup that holds every update this primary answered (0: none). Control loop only. */
+    private long replica;
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled; // link loop only
 
@@ -29,6 +32,16 @@ final class PrimaryLink {
         this.pid = register.pid();
         this.shutdownSap = register.shutdownSap();
         this.lastIndex = register.lastIndex();
+        this.server = register.server();
+        this.replica = register.replica();
+    }
+
+    long replica() {
+        return replica;
+    }
+
+    void replica(long newReplica) {
+        replica = newReplica;
     }
 
     Channel channel() {
@@ -82,7 +95,7 @@ final class PrimaryLink {
 
     @Override
     public String toString() {
-        return "primary(epoch " + epoch + ", pid " + pid + ", shutdown " + shutdownSap + ", last index " + lastIndex
+        return "primary(epoch " + epoch + ", pid " + pid + ", server " + Long.toHexString(server) + ", shutdown " + shutdownSap + ", last index " + lastIndex
                 + ", " + channel.remoteAddress() + ")";
     }
 }

@@ -3,6 +3,8 @@ package tuplespace.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,9 +13,15 @@ import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
 /**
- * Which primary the proxy serves (SPEC §4, DESIGN "Failover" step 4). Mutated only on the control event loop,
- * where every primary connection lives; client loops only read {@link #current()} (volatile) and hop here with
- * {@code execute} to report a closed client.
+ * Which primary the proxy serves, and which backup it promotes when it loses that primary (docs/design.md
+ * "Failover"). Mutated only on the control event loop, where every primary and follower connection lives; client
+ * loops only read {@link #current()} (volatile) and hop here with {@code execute} to report a closed client.
+ *
+ * <p>The proxy is the fence: it serves only the primary of the highest epoch it has seen or granted, and closes an older
+ * one's link, so an old primary can acknowledge nothing after that. It is also the witness: a backup follows its
+ * primary on a link of its own (FOLLOW) and takes over only when the proxy promotes it (PROMOTE), which it does once it
+ * has lost the primary itself (its link closed, or silent past the ping bound) and only for the backup that primary
+ * named its replica (REGISTER, REPLICA): the one that holds every update the primary answered.
  */
 final class PrimaryRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryRegistry.class);
@@ -42,10 +50,50 @@ final class PrimaryRegistry {
     /** The shutdown SAP of the primary registered last, kept when its link goes. */
     private volatile Sap lastShutdownSap;
     private volatile long highestEpoch = -1;
-    private long highestEpochPid = -1; // control loop only
+    /** The server id of the primary of {@link #highestEpoch}, or of the backup that epoch was granted to. */
+    private long highestEpochServer = -1; // control loop only
+    /** Backups following a primary, by server id; each on a link of its own. Control loop only. */
+    private final Map<Long, Follower> followers = new HashMap<>();
+    /**
+     * The replica named by the primary of {@link #highestEpoch} when its link was lost (0: none), while no primary is
+     * registered; -1 while one is, or once a backup was promoted. Control loop only.
+     */
+    private long replicaOfLostPrimary = -1;
+    /** When that primary was lost (System.nanoTime). */
+    private long primaryLostNanos;
     private boolean stopping;
+    /** The epoch of the primary that registered last. Control loop only. */
+    private long lastRegisteredEpoch = -1;
 
-    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions) {
+    /**
+     * A follower that arrived after the primary was lost waits this long before it is promoted: after a partition of the
+     * proxy heals, the old primary (which still has its backup) registers again within about its round pause, and
+     * serving on needs no failover. One that was following at the loss, and is heard, is promoted at once.
+     */
+    static final long LATE_FOLLOWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** A backup that said FOLLOW on {@code channel}; heard from (PONG, PING) at {@code heardNanos}. Control loop only. */
+    private static final class Follower {
+        final Channel channel;
+        final long epoch;
+        final long server;
+        final long sinceNanos;
+        long heardNanos;
+
+        Follower(Channel channel, long epoch, long server, long now) {
+            this.channel = channel;
+            this.epoch = epoch;
+            this.server = server;
+            this.sinceNanos = now;
+            this.heardNanos = now;
+        }
+    }
+
+    /** How long a follower may be silent and still count as heard: two PING intervals. */
+    private final long followerFreshNanos;
+
+    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, java.time.Duration pingInterval) {
+        this.followerFreshNanos = 2 * pingInterval.toNanos();
         this.self = self;
         this.proxyPid = proxyPid;
         this.sessions = sessions;
@@ -71,10 +119,10 @@ final class PrimaryRegistry {
     }
 
     /**
-     * A primary says REGISTER on {@code channel}: accept an epoch higher than any seen, or the same (epoch, pid) as
-     * the primary registered last (that primary reconnecting after it lost its link); else STALE_EPOCH and close.
-     * Drops the older link, answers REGISTERED, then has every client resend its unanswered requests.
-     * Returns the new link, or empty when refused.
+     * A primary says REGISTER on {@code channel}: accept an epoch higher than any seen, or the epoch granted to this
+     * server by a PROMOTE, or the same (epoch, server) as the primary registered last (that primary reconnecting after
+     * it lost its link); else STALE_EPOCH and close. Drops the older link, answers REGISTERED, then has every client
+     * resend its unanswered requests. Returns the new link, or empty when refused.
      */
     Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
         if (stopping) {
@@ -83,20 +131,25 @@ final class PrimaryRegistry {
             channel.close();
             return Optional.empty();
         }
-        boolean reconnecting = register.epoch() == highestEpoch && register.pid() == highestEpochPid;
-        if (register.epoch() <= highestEpoch && !reconnecting) {
+        boolean sameServer = register.epoch() == highestEpoch && register.server() == highestEpochServer;
+        if (register.epoch() <= highestEpoch && !sameServer) {
             // SPEC §4: a primary with a stale epoch is refused
-            LOG.warn("{} stale_epoch: refused primary pid {} with epoch {}: epoch {} was already seen", self,
-                    register.pid(), register.epoch(), highestEpoch);
+            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
+                    self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
-        if (reconnecting) {
+        if (sameServer && lastRegisteredEpoch != register.epoch()) {
+            LOG.info("{} promoted backup (server {}) registers as primary of epoch {}", self,
+                    Long.toHexString(register.server()), register.epoch());
+        } else if (sameServer) {
             LOG.info("{} primary pid {} of epoch {} registers again on a new link", self, register.pid(),
                     register.epoch());
         }
         highestEpoch = register.epoch();
-        highestEpochPid = register.pid();
+        highestEpochServer = register.server();
+        lastRegisteredEpoch = register.epoch();
+        replicaOfLostPrimary = -1;
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
         // REGISTERED goes first: client loops write requests only once they see the link published below
@@ -124,8 +177,118 @@ final class PrimaryRegistry {
                 LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
                 // SPEC §4: the primary timeout of a request it had starts now
                 sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
+                if (link.epoch() == highestEpoch) {
+                    replicaOfLostPrimary = link.replica();
+                    primaryLostNanos = System.nanoTime();
+                    promoteIfDue();
+                    channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS,
+                            TimeUnit.NANOSECONDS);
+                }
             }
         }
+    }
+
+    /** The registered primary on {@code channel} says which backup holds what it answers from now on (REPLICA). */
+    void replicaChanged(Channel channel, long replica) {
+        PrimaryLink link = current;
+        if (link != null && link.channel() == channel) {
+            link.replica(replica);
+            LOG.info("{} {} now {}", self, link, replica == 0 ? "serves on one copy (no backup may take over)"
+                    : "has backup server " + Long.toHexString(replica) + " in step");
+        }
+    }
+
+    /**
+     * A backup says FOLLOW on {@code channel}: it follows the primary of {@code follow.epoch()} and waits to be promoted.
+     * A follower of an older epoch than the highest seen is closed (its primary was replaced; it cannot take over).
+     */
+    boolean follow(Channel channel, Frame.Follow follow) {
+        if (!stopping && follow.epoch() + 1 == highestEpoch && follow.server() == highestEpochServer
+                && lastRegisteredEpoch < highestEpoch) {
+            // promoted, but the PROMOTE was lost with its link: say it again
+            LOG.info("{} backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again", self,
+                    Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
+            channel.writeAndFlush(new Frame.Promote(highestEpoch));
+            return true;
+        }
+        if (stopping || follow.epoch() < highestEpoch) {
+            LOG.info("{} closing follower (server {}) of epoch {}: {}", self, Long.toHexString(follow.server()),
+                    follow.epoch(), stopping ? "the proxy is shutting down" : "epoch " + highestEpoch + " was seen");
+            channel.close();
+            return false;
+        }
+        Follower older = followers.put(follow.server(), new Follower(channel, follow.epoch(), follow.server(),
+                System.nanoTime()));
+        if (older != null && older.channel != channel) {
+            older.channel.close();
+        }
+        LOG.info("{} backup (server {}) follows the primary of epoch {} from {}", self, Long.toHexString(follow.server()),
+                follow.epoch(), channel.remoteAddress());
+        promoteIfDue();
+        return true;
+    }
+
+    /** Something arrived from the follower on {@code channel}: it is there. */
+    void followerHeard(Channel channel, long server) {
+        Follower follower = followers.get(server);
+        if (follower != null && follower.channel == channel) {
+            follower.heardNanos = System.nanoTime();
+            if (current == null && replicaOfLostPrimary == server) {
+                promoteIfDue();
+            }
+        }
+    }
+
+    /** A follower's link closed. */
+    void followerClosed(Channel channel, long server) {
+        Follower follower = followers.get(server);
+        if (follower != null && follower.channel == channel) {
+            followers.remove(server);
+            LOG.info("{} backup (server {}) stopped following", self, Long.toHexString(server));
+        }
+    }
+
+    /**
+     * The witness's decision: once the primary of the highest epoch is lost and the backup it named its replica follows
+     * that epoch here and is heard (it answered a PING within two intervals: a backup cut off with the primary is not),
+     * that backup is promoted to epoch + 1 — at once if it was following when the primary was lost, else after {@link
+     * #LATE_FOLLOWER_GRACE_NANOS}, in which the old primary may come back. From then on the old primary is refused
+     * (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
+     * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing.
+     */
+    private void promoteIfDue() {
+        if (stopping || current != null || replicaOfLostPrimary <= 0) {
+            return;
+        }
+        Follower follower = followers.get(replicaOfLostPrimary);
+        if (follower == null || follower.epoch != highestEpoch) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - follower.heardNanos > followerFreshNanos) {
+            return; // checked again when it is heard
+        }
+        long lateBy = follower.sinceNanos - primaryLostNanos;
+        if (lateBy > 0 && now - primaryLostNanos < LATE_FOLLOWER_GRACE_NANOS) {
+            return; // checked again when the grace ends (scheduled at the loss)
+        }
+        long granted = highestEpoch + 1;
+        highestEpoch = granted;
+        highestEpochServer = follower.server;
+        replicaOfLostPrimary = -1;
+        followers.remove(follower.server);
+        LOG.info("{} promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
+                self, Long.toHexString(follower.server), follower.channel.remoteAddress(), granted,
+                TimeUnit.NANOSECONDS.toMillis(now - primaryLostNanos));
+        follower.channel.writeAndFlush(new Frame.Promote(granted));
+        // the followers of the old epoch cannot take over any more
+        followers.values().removeIf(other -> {
+            if (other.epoch < granted) {
+                other.channel.close();
+                return true;
+            }
+            return false;
+        });
     }
 
     /** A client left: tell the primary its answers may go, or tell the next one. Control loop only. */

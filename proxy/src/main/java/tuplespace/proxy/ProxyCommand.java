@@ -56,13 +56,13 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     private String maxLine;
 
-    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = ProxyConfig.DEFAULT_PING_INTERVAL_SECONDS + "s",
-            description = "PING an idle primary link this often (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = ProxyConfig.DEFAULT_PING_INTERVAL,
+            description = "PING an idle primary or backup link this often (default: ${DEFAULT-VALUE})")
     private String pingInterval;
 
     @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "" + ProxyConfig.DEFAULT_PING_MISSES,
-            description = "a primary link silent for this many ping intervals is dead; keep it well above the"
-                    + " backup's hang detection, which is what replaces a hung primary (default: ${DEFAULT-VALUE})")
+            description = "a primary link silent for this many ping intervals is dead: its backup is promoted if it"
+                    + " holds every update the primary answered (default: ${DEFAULT-VALUE})")
     private int pingMisses;
 
     @Option(names = "--network-timeout", paramLabel = "DURATION", defaultValue = "5s",

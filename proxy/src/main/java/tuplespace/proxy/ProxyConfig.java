@@ -12,9 +12,9 @@ import tuplespace.codec.frame.FrameCodec;
  * @param primaryTimeout how long a request may be held with no primary registered (counted from max(arrival, primary
  *     lost)) before it is answered {@code unavailable} (SPEC §4); a registered primary's requests never expire here
  * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes (SPEC §2)
- * @param pingInterval a PING goes out on a primary link idle this long; a link silent for
- *     {@code pingInterval × pingMisses} is dead. Deliberately patient (20 s by default): the backup, not the proxy,
- *     decides that a primary is hung (about 1 s), and a primary whose link the proxy closes stops the service
+ * @param pingInterval a PING goes out on a primary's or follower's link idle this long; a link silent for
+ *     {@code pingInterval × pingMisses} is dead (1 s by default, like the backup's hang detection): a lost primary
+ *     whose replica follows here is replaced by it, a primary whose link closed registers again
  * @param networkTimeout bound on connecting to and hearing from the primary's shutdown SAP, on a new primary link's
  *     REGISTER, and on an idle shutdown-port connection
  * @param shutdownWait how long SHUTDOWN waits for the primary's answer (it saves its file first, for up to 30 s), and
@@ -41,10 +41,14 @@ public record ProxyConfig(
         int clientBufferBytes,
         ProxySecurity security) {
 
-    /** Default PING interval, seconds. */
-    public static final int DEFAULT_PING_INTERVAL_SECONDS = 1;
-    /** Default silent intervals before a primary link is closed: 20 s, far above the backup's hang detection. */
-    public static final int DEFAULT_PING_MISSES = 20;
+    /** Default PING interval. */
+    public static final String DEFAULT_PING_INTERVAL = "200ms";
+    /**
+     * Default silent intervals before a primary link is closed: 1 s in all, what the backup allows its primary's
+     * heartbeats too. A primary's loop is never held that long (long requests run beside it), so silence means a hung
+     * or cut-off process.
+     */
+    public static final int DEFAULT_PING_MISSES = 5;
 
     /**
      * Default largest inbound frame: 257 MiB, above the largest ANSWER a primary may send
@@ -87,7 +91,7 @@ public record ProxyConfig(
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Duration.ofSeconds(DEFAULT_PING_INTERVAL_SECONDS), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofMillis(200), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
                 1, DEFAULT_CLIENT_BUFFER_BYTES, ProxySecurity.none());
     }
 

@@ -23,7 +23,7 @@ class ClientFrontendOrderingTest {
             new Sap("127.0.0.1", 0)).withMaxClients(2).withMaxLineBytes(64).withPrimaryTimeout(Duration.ofHours(1));
     private final ClientSessions sessions = new ClientSessions(config.maxClients(), 0x7E57);
     private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
-            new PrimaryRegistry("proxy(test)", 4242, sessions), control.eventLoop());
+            new PrimaryRegistry("proxy(test)", 4242, sessions, java.time.Duration.ofMillis(200)), control.eventLoop());
 
     @Test
     void requestsAreTaggedAndAnswersComeBackInRequestOrder() {
@@ -107,7 +107,7 @@ class ClientFrontendOrderingTest {
     void aStaleEpochIsRefusedAndClosed() {
         registeredPrimary(3);
         EmbeddedChannel stale = primaryChannel();
-        stale.writeInbound(new Frame.Register(3, 77, new Sap("127.0.0.1", 9), 0));
+        stale.writeInbound(new Frame.Register(3, 77, 77, new Sap("127.0.0.1", 9), 0, 0));
         assertThat((Object) stale.readOutbound()).isEqualTo(new Frame.StaleEpoch(3));
         assertThat(stale.isOpen()).isFalse();
     }
@@ -211,7 +211,7 @@ class ClientFrontendOrderingTest {
 
     private EmbeddedChannel registeredPrimary(long epoch) {
         EmbeddedChannel primary = primaryChannel();
-        primary.writeInbound(new Frame.Register(epoch, 100 + epoch, new Sap("127.0.0.1", 9), 0));
+        primary.writeInbound(new Frame.Register(epoch, 100 + epoch, 100 + epoch, new Sap("127.0.0.1", 9), 0, 0));
         assertThat((Object) primary.readOutbound()).isEqualTo(new Frame.Registered(4242));
         return primary;
     }

@@ -39,7 +39,7 @@ final class FakePrimary implements AutoCloseable {
 
     /** Sends REGISTER with the given pid and returns the proxy's reply (REGISTERED or STALE_EPOCH). */
     Frame register(long epoch, long pid, Sap shutdownSap) throws IOException {
-        send(new Frame.Register(epoch, pid, shutdownSap, 0));
+        send(new Frame.Register(epoch, pid, pid, shutdownSap, 0, 0));
         return receive();
     }
 
@@ -72,6 +72,11 @@ final class FakePrimary implements AutoCloseable {
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /** How long a read waits before SocketTimeoutException (5 s unless changed). */
+    void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
     }
 
     /** The next frame, whatever it is (a PING is not answered). */

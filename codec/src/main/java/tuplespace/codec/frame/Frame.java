@@ -17,18 +17,73 @@ public sealed interface Frame {
 
     FrameType type();
 
-    /** primary → proxy: "I am the primary of this epoch"; the proxy accepts only an epoch higher than any seen. */
-    record Register(long epoch, long pid, Sap shutdownSap, long lastIndex) implements Frame {
+    /**
+     * primary → proxy: "I am the primary of this epoch". {@code server} is the registering process's server id (a
+     * random number it drew at start: pids collide across hosts), so (epoch, server) names a primary. {@code replica}
+     * is the server id of the backup that holds every update this primary answered (0: none, it serves on one copy):
+     * the proxy promotes only that backup when it loses this primary. The proxy accepts an epoch higher than any
+     * seen, or the epoch it granted to this server, or the same (epoch, server) again.
+     */
+    record Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica) implements Frame {
         public Register {
             requireAtLeast("REGISTER epoch", epoch, 0);
             requireAtLeast("REGISTER pid", pid, 1);
+            requireAtLeast("REGISTER server", server, 1);
             Objects.requireNonNull(shutdownSap, "REGISTER shutdownSap: expected a host:port, found null");
             requireAtLeast("REGISTER lastIndex", lastIndex, 0);
+            requireAtLeast("REGISTER replica", replica, 0);
         }
 
         @Override
         public FrameType type() {
             return FrameType.REGISTER;
+        }
+    }
+
+    /**
+     * primary → proxy: from here on, every answer this primary sends is also held by the backup with server id
+     * {@code replica} (0: by no backup; sent before the first answer that the backup may lack). In order with the
+     * answers, so the proxy's view of which backup may take over is exact.
+     */
+    record Replica(long replica) implements Frame {
+        public Replica {
+            requireAtLeast("REPLICA replica", replica, 0);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.REPLICA;
+        }
+    }
+
+    /**
+     * backup → proxy, on a link of its own: "I follow the primary of {@code epoch}; promote me when you lose it".
+     * The proxy keeps the link (PING/PONG as on a primary's) and sends {@link Promote} on it when it may.
+     */
+    record Follow(long epoch, long server) implements Frame {
+        public Follow {
+            requireAtLeast("FOLLOW epoch", epoch, 0);
+            requireAtLeast("FOLLOW server", server, 1);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.FOLLOW;
+        }
+    }
+
+    /**
+     * proxy → backup: "you are the primary of {@code epoch}": the proxy lost the primary it followed, and that primary
+     * named this backup its replica. The proxy accepts a REGISTER of this epoch from this backup only.
+     */
+    record Promote(long epoch) implements Frame {
+        public Promote {
+            requireAtLeast("PROMOTE epoch", epoch, 1);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.PROMOTE;
         }
     }
 

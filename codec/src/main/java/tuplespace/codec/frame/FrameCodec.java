@@ -142,9 +142,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.Answer answer) {
             return 1 + 2 * Long.BYTES + Integer.BYTES + answer.answer().readableBytes();
         } else if (frame instanceof Frame.Register register) {
-            return 1 + 3 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
+            return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
+        } else if (frame instanceof Frame.Follow) {
+            return 1 + 2 * Long.BYTES;
         }
-        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG
+        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG, REPLICA, PROMOTE
     }
 
     /**
@@ -172,9 +174,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
         if (frame instanceof Frame.Register register) {
             out.writeLong(register.epoch());
             out.writeLong(register.pid());
+            out.writeLong(register.server());
             String sap = register.shutdownSap().toString();
             writeString(out, sap, ByteBufUtil.utf8Bytes(sap));
             out.writeLong(register.lastIndex());
+            out.writeLong(register.replica());
         } else if (frame instanceof Frame.Registered registered) {
             out.writeLong(registered.proxyPid());
         } else if (frame instanceof Frame.StaleEpoch staleEpoch) {
@@ -194,6 +198,13 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(ping.nanos());
         } else if (frame instanceof Frame.Pong pong) {
             out.writeLong(pong.nanos());
+        } else if (frame instanceof Frame.Replica replica) {
+            out.writeLong(replica.replica());
+        } else if (frame instanceof Frame.Follow follow) {
+            out.writeLong(follow.epoch());
+            out.writeLong(follow.server());
+        } else if (frame instanceof Frame.Promote promote) {
+            out.writeLong(promote.epoch());
         } else {
             throw new IllegalStateException("unknown frame class " + frame.getClass().getName());
         }
@@ -234,8 +245,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
     private static Frame decodePayload(FrameType type, FrameReader reader) {
         switch (type) {
             case REGISTER:
-                return new Frame.Register(reader.readLong("epoch"), reader.readLong("pid"),
-                        Sap.parse(reader.readString("shutdownSap")), reader.readLong("lastIndex"));
+                return new Frame.Register(reader.readLong("epoch"), reader.readLong("pid"), reader.readLong("server"),
+                        Sap.parse(reader.readString("shutdownSap")), reader.readLong("lastIndex"),
+                        reader.readLong("replica"));
             case REGISTERED:
                 return new Frame.Registered(reader.readLong("proxyPid"));
             case STALE_EPOCH:
@@ -251,6 +263,12 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 return new Frame.Ping(reader.readLong("nanos"));
             case PONG:
                 return new Frame.Pong(reader.readLong("nanos"));
+            case REPLICA:
+                return new Frame.Replica(reader.readLong("replica"));
+            case FOLLOW:
+                return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"));
+            case PROMOTE:
+                return new Frame.Promote(reader.readLong("epoch"));
             default:
                 throw new IllegalStateException("unhandled frame type " + type);
         }

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /** The one-byte type tag of each proxy⇄primary frame (docs/internals.md); the codes are wire format. */
 public enum FrameType {
-    /** primary → proxy: epoch, pid, shutdownSap, lastIndex. */
+    /** primary → proxy: epoch, pid, server, shutdownSap, lastIndex, replica. */
     REGISTER(1),
     /** proxy → primary: proxyPid. */
     REGISTERED(2),
@@ -19,7 +19,13 @@ public enum FrameType {
     /** both: nanos. */
     PING(7),
     /** both: nanos (echoes the PING). */
-    PONG(8);
+    PONG(8),
+    /** primary → proxy: replica (the backup's server id, 0 for none). */
+    REPLICA(9),
+    /** backup → proxy: epoch, server. */
+    FOLLOW(10),
+    /** proxy → backup: epoch. */
+    PROMOTE(11);
 
     /** Every type at index {@code code & 0xFF}: decoding looks a type up per frame, so no stream or scan. */
     private static final FrameType[] BY_CODE = new FrameType[256];

@@ -23,8 +23,8 @@ class FrameCodecTest {
 
     static Stream<Frame> everyFrame() {
         return Stream.of(
-                new Frame.Register(3, 4242, new Sap("127.0.0.1", 7003), 8812),
-                new Frame.Register(1, 1, new Sap("::1", 65_535), 0),
+                new Frame.Register(3, 4242, 0x7FFF_0000_0000_0001L, new Sap("127.0.0.1", 7003), 8812, 91),
+                new Frame.Register(1, 1, 1, new Sap("::1", 65_535), 0, 0),
                 new Frame.Registered(999),
                 new Frame.StaleEpoch(7),
                 new Frame.Request(0x1234_5678_0000_0001L, 5, 4, "{\"op\":\"GET\",\"key\":\"ü,.*\",\"value\":\".*\"}"),
@@ -32,7 +32,11 @@ class FrameCodecTest {
                 new Frame.Answer(-77L, 9, "ok 1 pairs\n  user,1 alice\nend\n"),
                 new Frame.Closed(Long.MIN_VALUE),
                 new Frame.Ping(123_456_789L),
-                new Frame.Pong(-5L));
+                new Frame.Pong(-5L),
+                new Frame.Replica(0),
+                new Frame.Replica(Long.MAX_VALUE),
+                new Frame.Follow(4, 77),
+                new Frame.Promote(5));
     }
 
     @ParameterizedTest
@@ -192,9 +196,9 @@ class FrameCodecTest {
 
     @Test
     void aRegisterWithAnUnparsableSapIsAnError() {
-        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REGISTER.code()).writeLong(1).writeLong(2);
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REGISTER.code()).writeLong(1).writeLong(2).writeLong(3);
         byte[] sap = "nonsense".getBytes(StandardCharsets.UTF_8);
-        payload.writeInt(sap.length).writeBytes(sap).writeLong(0);
+        payload.writeInt(sap.length).writeBytes(sap).writeLong(0).writeLong(0);
         assertThatThrownBy(() -> FrameCodec.decode(payload))
                 .isInstanceOf(FrameFormatException.class)
                 .hasMessageContaining("invalid REGISTER frame")

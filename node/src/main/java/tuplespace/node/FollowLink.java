@@ -1,0 +1,163 @@
+package tuplespace.node;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tuplespace.codec.auth.LinkRole;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
+
+/**
+ * A backup's link to the proxy, the witness (docs/design.md "Failover"): FOLLOW(epoch, server id), then PING/PONG until
+ * the proxy sends PROMOTE, which it does only once it has lost the primary itself and that primary named this backup
+ * its replica. A link that closes or goes silent is opened again, with pauses growing to {@link #MAX_PAUSE}, for as
+ * long as the backup follows. On the node's event loop.
+ */
+final class FollowLink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FollowLink.class);
+    static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+
+    private final ServerNode node;
+    private final NodeConfig config;
+    private final LongConsumer promoted;
+    private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
+    private Channel channel;
+    private long epoch = -1;
+    private boolean wanted;
+    /** Counts the links opened; a callback of an earlier one is ignored. */
+    private long attempt;
+
+    /** {@code promoted} gets the epoch the proxy granted. */
+    FollowLink(ServerNode node, NodeConfig config, LongConsumer promoted) {
+        this.node = node;
+        this.config = config;
+        this.promoted = promoted;
+    }
+
+    /** Follows the primary of {@code followedEpoch} from now on (again, if it was following an older one). */
+    void follow(long followedEpoch) {
+        if (wanted && epoch == followedEpoch && channel != null) {
+            return;
+        }
+        epoch = followedEpoch;
+        wanted = true;
+        pauses.reset();
+        closeChannel();
+        open();
+    }
+
+    /** Stops following (taking over, or stopping): the link closes and is not opened again. */
+    void stop() {
+        wanted = false;
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        attempt++;
+        if (channel != null) {
+            Channel closing = channel;
+            channel = null;
+            closing.close();
+        }
+    }
+
+    private void open() {
+        long thisAttempt = ++attempt;
+        node.network().connect(config.proxySap(), LinkRole.PRIMARY, initializer(thisAttempt),
+                NodeNetwork.deadline(ProxyLink.ROUND), () -> wanted && thisAttempt == attempt,
+                connected -> {
+                    if (!wanted || thisAttempt != attempt) {
+                        connected.close();
+                        return;
+                    }
+                    channel = connected;
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId()));
+                    LOG.info("backup follows epoch {} at the proxy {}", epoch, NodeNetwork.describe(config.proxySap()));
+                },
+                cause -> openAgainLater(thisAttempt));
+    }
+
+    private void openAgainLater(long thisAttempt) {
+        if (!wanted || thisAttempt != attempt) {
+            return;
+        }
+        channel = null;
+        Duration pause = pauses.take();
+        LOG.debug("the follow link to the proxy is down; opening it again in {}", pause);
+        node.loop().schedule(() -> {
+            if (wanted && thisAttempt == attempt) {
+                open();
+            }
+        }, pause.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(long thisAttempt) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel socket) {
+                socket.pipeline().addLast(new IdleStateHandler(ProxyLink.SILENCE_LIMIT.toMillis(),
+                        ProxyLink.PING_AFTER.toMillis(), 0, TimeUnit.MILLISECONDS));
+                FrameCodec.install(socket.pipeline());
+                socket.pipeline().addLast(new Handler(thisAttempt));
+            }
+        };
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<Frame> {
+        private final long thisAttempt;
+
+        Handler(long thisAttempt) {
+            this.thisAttempt = thisAttempt;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, Frame frame) {
+            if (thisAttempt != attempt || !wanted) {
+                return;
+            }
+            if (frame instanceof Frame.Ping ping) {
+                context.writeAndFlush(new Frame.Pong(ping.nanos()));
+            } else if (frame instanceof Frame.Promote promote) {
+                LOG.info("the proxy promotes this backup to the primary of epoch {}", promote.epoch());
+                promoted.accept(promote.epoch());
+            } else if (!(frame instanceof Frame.Pong)) {
+                LOG.warn("backup ignores an unexpected {} frame from the proxy", frame.type());
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext context, Object event) {
+            if (event instanceof IdleStateEvent idle) {
+                if (idle.state() == IdleState.WRITER_IDLE) {
+                    context.writeAndFlush(new Frame.Ping(System.nanoTime()));
+                } else if (idle.state() == IdleState.READER_IDLE) {
+                    LOG.warn("the follow link to the proxy was silent for {}; opening another", ProxyLink.SILENCE_LIMIT);
+                    context.close();
+                }
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            openAgainLater(thisAttempt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            LOG.debug("follow link error: {}", cause.toString());
+            context.close();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package tuplespace.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.frame.Frame;
+
+/**
+ * The proxy as witness and fence (docs/design.md "Failover"): it promotes a following backup only once it lost the
+ * primary itself and only the backup that primary named its replica; after a promotion only that backup may register
+ * the new epoch, and the old primary is refused.
+ */
+@Timeout(30)
+class ProxyWitnessTest {
+
+    private static final long PRIMARY = 0x1111;
+    private static final long BACKUP = 0x2222;
+    private ProxyServer proxy;
+
+    @AfterEach
+    void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    /** A proxy that counts a link lost after 3 s of silence: longer than any wait here in which a peer reads nothing. */
+    private void startProxy() throws IOException {
+        startProxy(30);
+    }
+
+    private void startProxy(int pingMisses) throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), pingMisses));
+    }
+
+    private static Frame register(FakePrimary link, long epoch, long server, long replica) throws IOException {
+        link.send(new Frame.Register(epoch, 4000 + server, server, PRIMARY_SHUTDOWN_SAP, 0, replica));
+        return link.receive();
+    }
+
+    @Test
+    void aBackupNamedReplicaIsPromotedOnceThePrimaryLinkCloses() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 3, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+                backup.send(new Frame.Follow(3, BACKUP));
+                assertThat(nothingWithin(backup)).as("no promotion while the primary is there").isTrue();
+            }
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(4));
+        }
+        // only the promoted backup may register epoch 4; the old primary's epoch 3 is stale
+        try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(old, 3, PRIMARY, BACKUP)).isEqualTo(new Frame.StaleEpoch(4));
+        }
+        try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(other, 4, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(4));
+        }
+        try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(promoted, 4, BACKUP, 0)).isInstanceOf(Frame.Registered.class);
+        }
+    }
+
+    @Test
+    void aSilentPrimaryIsLostAfterThePingBoundAndItsReplicaPromoted() throws IOException {
+        startProxy(5);
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+            backup.send(new Frame.Follow(1, BACKUP));
+            long silentSince = System.nanoTime();
+            // the primary answers no PING from now on; the backup does (receive() answers them)
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofMillis(400))
+                    .isLessThan(Duration.ofSeconds(3));
+            assertThat(primary.closedByProxyWhileSilent()).isTrue();
+        }
+    }
+
+    @Test
+    void aPromoteLostWithItsLinkIsSentAgainWhenThePromotedBackupFollowsAgain() throws IOException {
+        startProxy();
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(primary, 2, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+            try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+                backup.send(new Frame.Follow(2, BACKUP));
+                nothingWithin(backup);
+                primary.close();
+                assertThat(backup.receive()).isEqualTo(new Frame.Promote(3));
+            }
+        }
+        try (FakePrimary backupAgain = FakePrimary.connect(proxy.primaryAddress())) {
+            backupAgain.send(new Frame.Follow(2, BACKUP));
+            assertThat(backupAgain.receive()).isEqualTo(new Frame.Promote(3));
+        }
+    }
+
+    @Test
+    void aPrimaryOnOneCopyIsNeverReplacedItsBackupWaits() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+                backup.send(new Frame.Follow(1, BACKUP));
+                // the primary lost its backup: answers from now on may be missing there
+                primary.send(new Frame.Replica(0));
+                assertThat(nothingWithin(primary)).isTrue(); // the REPLICA is read before the link closes
+            }
+            assertThat(nothingWithin(backup)).as("no promotion of a backup that may lack acknowledged writes").isTrue();
+            // the old primary comes back with its epoch and serves again
+            try (FakePrimary back = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(back, 1, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+            }
+        }
+    }
+
+    @Test
+    void onlyTheReplicaTheLostPrimaryNamedIsPromotedAndItMayFollowAfterTheLoss() throws IOException {
+        startProxy();
+        FakePrimary stranger = FakePrimary.connect(proxy.primaryAddress());
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 5, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+                stranger.send(new Frame.Follow(5, 0x9999));
+            }
+            assertThat(nothingWithin(stranger)).as("a follower the primary did not name").isTrue();
+            stranger.close();
+            // the named backup's own follow link was down at the loss: it is promoted when it follows again, once
+            // the old primary has had its chance to register again (after a partition of the proxy heals)
+            long lostAt = System.nanoTime();
+            backup.send(new Frame.Follow(5, BACKUP));
+            backup.readTimeout(Duration.ofSeconds(10));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(6));
+            assertThat(Duration.ofNanos(System.nanoTime() - lostAt)).isGreaterThan(Duration.ofSeconds(4));
+        }
+    }
+
+    /** True if nothing but PINGs (answered, as a live peer does) arrives for half a second. */
+    private static boolean nothingWithin(FakePrimary link) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        try {
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                link.readTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+                Frame frame;
+                try {
+                    frame = link.receiveAny();
+                } catch (SocketTimeoutException quiet) {
+                    return true;
+                }
+                if (frame instanceof Frame.Ping ping) {
+                    link.send(new Frame.Pong(ping.nanos()));
+                } else {
+                    throw new AssertionError("expected nothing, found " + frame);
+                }
+            }
+            return true;
+        } finally {
+            link.readTimeout(Duration.ofSeconds(5));
+        }
+    }
+}
