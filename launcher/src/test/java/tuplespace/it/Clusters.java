@@ -15,13 +15,15 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * The JUnit side of the harness ({@code @RegisterExtension final Clusters clusters = new Clusters();}):
  * gives each test a fresh directory under {@code target/it-work}, prints every log tail when the test fails
  * (while the processes are still there), and kills every process after each test, pass or fail.
- * A passing test's directory is deleted; a failing one's is kept for inspection.
+ * A passing test's directory is deleted (unless {@code -Dit.keepLogs=true}); a failing one's is kept for inspection.
  */
 final class Clusters implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
 
     private static final int TAIL_LINES = 60;
 
     private final List<ServiceCluster> clusters = new ArrayList<>();
+    /** System property: keep every test's logs, passing or not (e.g. to read a failover's timeline). */
+    static final String KEEP_LOGS = "it.keepLogs";
     private Path runDirectory;
     private boolean failed;
 
@@ -40,8 +42,13 @@ final class Clusters implements BeforeEachCallback, AfterEachCallback, TestExecu
 
     /** A service not yet started whose proxy runs on {@code proxyHost} and its servers on {@code serverHost}. */
     ServiceCluster create(ServiceOptions options, Host proxyHost, Host serverHost) {
+        return create(options, proxyHost, serverHost, serverHost);
+    }
+
+    /** The same with the first backup on {@code backupHost}: each server on a host of its own. */
+    ServiceCluster create(ServiceOptions options, Host proxyHost, Host serverHost, Host backupHost) {
         ServiceCluster cluster = new ServiceCluster(runDirectory.resolve("service" + clusters.size()), options,
-                proxyHost, serverHost);
+                proxyHost, serverHost, backupHost);
         clusters.add(cluster);
         return cluster;
     }
@@ -75,7 +82,7 @@ final class Clusters implements BeforeEachCallback, AfterEachCallback, TestExecu
             clusters.get(i).close();
         }
         clusters.clear();
-        if (!failed && context.getExecutionException().isEmpty()) {
+        if (!failed && context.getExecutionException().isEmpty() && !Boolean.getBoolean(KEEP_LOGS)) {
             try (var paths = Files.walk(runDirectory)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }

@@ -32,10 +32,7 @@ final class ManagedProcess {
 
     /** {@link #startJava(String, Path, String, List)} on {@code host} (inside its network namespace, if any). */
     static ManagedProcess startJava(String name, Path directory, Host host, String mainClass, List<String> args) {
-        List<String> command = new java.util.ArrayList<>(host.prefix());
-        command.addAll(List.of(
-                javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> command = javaCommand(host, mainClass);
         command.addAll(args);
         Path stdout = directory.resolve(name + ".out.log");
         Path stderr = directory.resolve(name + ".err.log");
@@ -49,6 +46,15 @@ final class ManagedProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
+    }
+
+    /** The command line, up to the main class's arguments, of a JVM of the service's on {@code host}. */
+    static List<String> javaCommand(Host host, String mainClass) {
+        List<String> command = new java.util.ArrayList<>(host.prefix());
+        command.addAll(List.of(
+                javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        return command;
     }
 
     private static String javaExecutable() {

@@ -39,12 +39,18 @@ final class ServiceCluster implements AutoCloseable {
     private final ServiceOptions options;
     private final Host proxyHost;
     private final Host serverHost;
+    /** Where the first primary's backup runs: {@link #serverHost} (a child process) or a host of its own. */
+    private final Host backupHost;
     private final Sap clientSap;
     private final Sap proxyPrimarySap;
     private final Sap proxyShutdownSap;
     private final Sap primaryShutdownSap;
     private final Sap backupSap;
     private final Sap heartbeatSap;
+    /** The SAPs of the server on {@link #backupHost}; the same as the first server's when it is a child process. */
+    private final Sap otherShutdownSap;
+    private final Sap otherBackupSap;
+    private final Sap otherHeartbeatSap;
     private final Path saveFile;
     private final List<ManagedProcess> started = new ArrayList<>();
     private final List<LineClient> clients = new ArrayList<>();
@@ -60,16 +66,36 @@ final class ServiceCluster implements AutoCloseable {
      * {@code serverHost}; each binds only its own host's address.
      */
     ServiceCluster(Path directory, ServiceOptions options, Host proxyHost, Host serverHost) {
+        this(directory, options, proxyHost, serverHost, serverHost);
+    }
+
+    /**
+     * A service on three hosts when {@code backupHost} differs from {@code serverHost}: each server binds its own
+     * host's SAPs and gets the other's BACKUP_SAP ({@code --peer-backup-sap}); a primary starts its backup on the other
+     * host with {@code --backup-start} running a script of this directory ({@link #backupStartScript}), and a backup
+     * knows its primary by {@code host:port}, never by pid (the hosts share one pid space, real machines do not).
+     */
+    ServiceCluster(Path directory, ServiceOptions options, Host proxyHost, Host serverHost, Host backupHost) {
         this.directory = directory.toAbsolutePath();
         this.options = options;
         this.proxyHost = proxyHost;
         this.serverHost = serverHost;
+        this.backupHost = backupHost;
         this.clientSap = proxyHost.sap();
         this.proxyPrimarySap = proxyHost.sap();
         this.proxyShutdownSap = proxyHost.sap();
         this.primaryShutdownSap = serverHost.sap();
         this.backupSap = serverHost.sap();
         this.heartbeatSap = serverHost.sap();
+        if (backupHost != serverHost) {
+            this.otherShutdownSap = backupHost.sap();
+            this.otherBackupSap = backupHost.sap();
+            this.otherHeartbeatSap = backupHost.sap();
+        } else {
+            this.otherShutdownSap = primaryShutdownSap;
+            this.otherBackupSap = backupSap;
+            this.otherHeartbeatSap = heartbeatSap;
+        }
         this.saveFile = options.saveFile() != null ? options.saveFile() : this.directory.resolve("space.json");
         try {
             Files.createDirectories(directory);
@@ -92,10 +118,49 @@ final class ServiceCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(primaryShutdownSap.toString(), proxyPrimarySap.toString(),
                 backupSap.toString(), heartbeatSap.toString(), saveFile.toString(), "null",
                 options.initFile() == null ? "null" : options.initFile().toString()));
+        if (backupHost != serverHost) {
+            writeBackupStartScripts();
+            args.addAll(List.of("--peer-backup-sap", otherBackupSap.toString(),
+                    "--backup-start", "sh " + backupStartScript(backupHost)));
+        }
         args.addAll(options.serverArgs());
         firstPrimary = ManagedProcess.startJava("primary", directory, serverHost, "tuplespace.node.ServerMain", args);
         started.add(firstPrimary);
         return this;
+    }
+
+    /**
+     * The script a primary on one server host runs to start its backup on the other ({@code --backup-start}): a server
+     * with that host's SAPs, the primary's SHUTDOWN_SAP as handle and the options the primary passes
+     * (TUPLESPACE_BACKUP_OPTIONS); its own {@code --backup-start} is the script for the way back. Output appends to
+     * {@code backup-on-<host>.log} here.
+     */
+    Path backupStartScript(Host on) {
+        return directory.resolve("start-backup-on-" + on.name() + ".sh");
+    }
+
+    private void writeBackupStartScripts() {
+        writeBackupStartScript(backupHost, otherShutdownSap, otherBackupSap, otherHeartbeatSap, backupSap, serverHost);
+        writeBackupStartScript(serverHost, primaryShutdownSap, backupSap, heartbeatSap, otherBackupSap, backupHost);
+    }
+
+    private void writeBackupStartScript(Host on, Sap shutdown, Sap backup, Sap heartbeat, Sap peerBackup, Host peer) {
+        List<String> command = ManagedProcess.javaCommand(on, "tuplespace.node.ServerMain");
+        command.addAll(List.of(shutdown.toString(), "$TUPLESPACE_PROXY_SAP", backup.toString(), heartbeat.toString(),
+                saveFile.toString(), "$TUPLESPACE_PRIMARY_HANDLE", "null", "--peer-backup-sap", peerBackup.toString(),
+                "--backup-start", "sh " + backupStartScript(peer)));
+        StringBuilder line = new StringBuilder("exec");
+        for (String word : command) {
+            line.append(' ').append(word.startsWith("$") ? "\"" + word + "\"" : "'" + word.replace("'", "'\\''") + "'");
+        }
+        line.append(" \"$@\" >> '").append(directory.resolve("backup-on-" + on.name() + ".log")).append("' 2>&1\n");
+        String script = "#!/bin/sh\n# --backup-start: a backup on host " + on.name() + " for the primary on "
+                + peer.name() + "\neval \"set -- $TUPLESPACE_BACKUP_OPTIONS\"\n" + line;
+        try {
+            Files.writeString(backupStartScript(on), script, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Waits until a primary is registered with the proxy and its backup is live with an equal copy (idle service). */
