@@ -103,7 +103,9 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             ctx.fireUserEventTriggered(event);
             return;
         }
-        if (idle.state() == IdleState.READER_IDLE) {
+        // a peer that has not registered or followed yet (a handshake under way) is bounded by the registration
+        // timeout, not by the silence check
+        if (idle.state() == IdleState.READER_IDLE && (link != null || follow != null)) {
             LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
                     follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
                     context.config().pingInterval());
