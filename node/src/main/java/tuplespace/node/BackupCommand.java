@@ -24,16 +24,16 @@ final class BackupCommand {
     private BackupCommand() {
     }
 
-    static Process start(BackupStart.Command command, NodeConfig config, long primaryPid, long epoch) throws IOException {
+    static Process start(BackupStart.Command command, NodeConfig config, long epoch) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", command.command())
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment(config, primaryPid, epoch));
+        builder.environment().putAll(environment(config, epoch));
         return builder.start();
     }
 
-    static Map<String, String> environment(NodeConfig config, long primaryPid, long epoch) {
+    static Map<String, String> environment(NodeConfig config, long epoch) {
         return Map.of(
                 "TUPLESPACE_PRIMARY_HANDLE", NodeNetwork.describe(config.shutdownSap()),
                 "TUPLESPACE_PROXY_SAP", NodeNetwork.describe(config.proxySap()),

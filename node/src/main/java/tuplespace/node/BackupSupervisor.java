@@ -108,7 +108,7 @@ final class BackupSupervisor {
         Thread launcher = new Thread(() -> {
             try {
                 if (config.backupStart() instanceof BackupStart.Command command) {
-                    Process runner = BackupCommand.start(command, config, primary.pid(), node.epoch());
+                    Process runner = BackupCommand.start(command, config, node.epoch());
                     node.loop().execute(() -> onCommandStarted(attempt, runner));
                 } else {
                     Process started = node.backupStarter().start(node.backupConfig(), primary.pid());

@@ -21,7 +21,7 @@ import tuplespace.codec.frame.FrameCodec;
  * A backup's link to the proxy, the witness (docs/design.md "Failover"): FOLLOW(epoch, server id), then PING/PONG until
  * the proxy sends PROMOTE, which it does only once it has lost the primary itself and that primary named this backup
  * its replica. A link that closes or goes silent is opened again, with pauses growing to {@link #MAX_PAUSE}, for as
- * long as the backup follows. On the node's event loop.
+ * long as the backup follows; STALE_EPOCH (a newer primary serves) ends the following. On the node's event loop.
  */
 final class FollowLink {
 
@@ -132,6 +132,11 @@ final class FollowLink {
             } else if (frame instanceof Frame.Promote promote) {
                 LOG.info("the proxy promotes this backup to the primary of epoch {}", promote.epoch());
                 promoted.accept(promote.epoch());
+            } else if (frame instanceof Frame.StaleEpoch stale) {
+                // the primary followed was replaced: this copy can never take over; a new primary may sync it again
+                LOG.warn("the proxy has seen epoch {}: this backup of epoch {} stops following until a primary"
+                        + " sends it a new snapshot", stale.currentEpoch(), epoch);
+                stop();
             } else if (!(frame instanceof Frame.Pong)) {
                 LOG.warn("backup ignores an unexpected {} frame from the proxy", frame.type());
             }

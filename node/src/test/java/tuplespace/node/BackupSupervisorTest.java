@@ -133,6 +133,33 @@ class BackupSupervisorTest {
         return backup;
     }
 
+    /**
+     * {@code --backup-start none}: no process is started; the primary connects to {@code --peer-backup-sap} again and
+     * again until a backup listens there, names its own HEARTBEAT_SAP in the snapshot's begin, and names the backup (by
+     * server id) to the proxy as its replica once it is live, and 0 again, before any answer, when it is lost.
+     */
+    @Test
+    void withBackupStartNoneThePrimaryWaitsForABackupStartedElsewhereAndNamesItToTheProxy() throws Exception {
+        java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", NodeTestSupport.freePort());
+        config = config.withPeer(peer, new BackupStart.None());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        Thread.sleep(1_500); // the backup is started late, by someone else
+        RawLink backup = accept(listen(peer));
+        ReplicationMessage.SnapshotBegin begin = (ReplicationMessage.SnapshotBegin) backup.readSkippingHeartbeats();
+        assertThat(begin.heartbeatSap()).isEqualTo(NodeNetwork.describe(config.heartbeatSap()));
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
+        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
+        RawLink proxy = accept(proxySap);
+        Frame.Register register = (Frame.Register) proxy.readFrame();
+        assertThat(register.replica()).as("the live backup's server id").isEqualTo(0x5eed);
+        assertThat(register.server()).isEqualTo(node.serverId());
+        proxy.sendFrame(new Frame.Registered(1));
+        backup.close();
+        assertThat(proxy.readSkippingPings()).as("the proxy hears the backup is gone").isEqualTo(new Frame.Replica(0));
+        assertThat(children).as("no process started").isEmpty();
+    }
+
     @Test
     void aFailedBackupIsKilledBeforeItsLinksClose() throws Exception {
         ServerSocket backupSap = listen(config.backupSap());

@@ -42,7 +42,8 @@ class ServerCommandTest {
             "3|[::1:7004|HEARTBEAT_SAP|unbalanced",
             "2|127.0.0.1:x|BACKUP_SAP|'x'",
             "5|abc|PRIMARY_HANDLE|found 'abc'",
-            "5|-3|PRIMARY_HANDLE|positive"})
+            "5|-3|PRIMARY_HANDLE|positive",
+            "5|host:|PRIMARY_HANDLE|host:port"})
     void aMalformedArgumentExitsWithTwoAndNamesIt(int index, String value, String name, String detail) {
         assertThat(run(with(index, value))).isEqualTo(2);
         assertThat(err.toString()).contains(name).contains(detail);
@@ -123,6 +124,52 @@ class ServerCommandTest {
         assertThat(backup.heartbeatMisses()).isEqualTo(primary.heartbeatMisses());
         assertThat(backup.matchBudget()).isEqualTo(primary.matchBudget());
         assertThat(backup.requestCpuLimit()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aServerOnAnotherMachineKnowsItsPrimaryByAddressItsPeerAndHowItsBackupStarts() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(append(with(5, "10.0.0.1:7010"), "--peer-backup-sap", "10.0.0.1:7011",
+                "--backup-start", "ssh a ./start-backup"));
+        NodeConfig config = command.toConfig();
+        assertThat(config.primaryHandle()).hasValueSatisfying(handle ->
+                assertThat(handle).isEqualTo(new PrimaryHandle.Address(new java.net.InetSocketAddress("10.0.0.1", 7010))));
+        assertThat(config.primaryPid()).as("no pid to fence on another machine").isEmpty();
+        assertThat(config.peerBackupSap()).isEqualTo(new java.net.InetSocketAddress("10.0.0.1", 7011));
+        assertThat(config.backupStart()).isEqualTo(new BackupStart.Command("ssh a ./start-backup"));
+    }
+
+    @Test
+    void byDefaultTheBackupIsAChildListeningOnBackupSap() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(GOOD);
+        NodeConfig config = command.toConfig();
+        assertThat(config.backupStart()).isEqualTo(new BackupStart.Child());
+        assertThat(config.peerBackupSap()).isEqualTo(config.backupSap());
+        assertThat(BackupStart.parse("none")).isEqualTo(new BackupStart.None());
+        assertThat(run(append(GOOD, "--backup-start", " "))).isEqualTo(2);
+        assertThat(err.toString()).contains("--backup-start").contains("empty");
+    }
+
+    @Test
+    void aBackupStartCommandGetsTheBackupsOptionsQuotedForTheShell() throws Exception {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(append(GOOD, "--notify", "echo 'it''s' \"$X\"", "--peer-backup-sap",
+                "10.0.0.2:7011"));
+        NodeConfig config = command.toConfig();
+        java.util.Map<String, String> env = BackupCommand.environment(config, 3);
+        assertThat(env).containsEntry("TUPLESPACE_PRIMARY_HANDLE", "127.0.0.1:7001")
+                .containsEntry("TUPLESPACE_PROXY_SAP", "127.0.0.1:7002")
+                .containsEntry("TUPLESPACE_BACKUP_SAP", "10.0.0.2:7011")
+                .containsEntry("TUPLESPACE_EPOCH", "3");
+        // the shell gives back exactly the words the primary meant
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c",
+                "eval \"set -- $TUPLESPACE_BACKUP_OPTIONS\"; printf '%s\\n' \"$@\"").redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process printed = builder.start();
+        java.util.List<String> words = new String(printed.getInputStream().readAllBytes()).lines().toList();
+        assertThat(printed.waitFor()).isZero();
+        assertThat(words).isEqualTo(BackupLauncher.sharedOptions(config)).contains("--notify=echo 'it''s' \"$X\"");
     }
 
     private static String[] append(String[] args, String... more) {

@@ -200,7 +200,8 @@ final class PrimaryRegistry {
 
     /**
      * A backup says FOLLOW on {@code channel}: it follows the primary of {@code follow.epoch()} and waits to be promoted.
-     * A follower of an older epoch than the highest seen is closed (its primary was replaced; it cannot take over).
+     * A follower of an older epoch than the highest seen is told STALE_EPOCH and closed (its primary was replaced; it
+     * cannot take over).
      */
     boolean follow(Channel channel, Frame.Follow follow) {
         if (!stopping && follow.epoch() + 1 == highestEpoch && follow.server() == highestEpochServer
@@ -211,10 +212,15 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.Promote(highestEpoch));
             return true;
         }
-        if (stopping || follow.epoch() < highestEpoch) {
-            LOG.info("{} closing follower (server {}) of epoch {}: {}", self, Long.toHexString(follow.server()),
-                    follow.epoch(), stopping ? "the proxy is shutting down" : "epoch " + highestEpoch + " was seen");
+        if (stopping) {
             channel.close();
+            return false;
+        }
+        if (follow.epoch() < highestEpoch) {
+            // its primary was replaced: it can never take over (told, so it stops trying until a new primary syncs it)
+            LOG.info("{} stale_epoch: refused follower (server {}) of epoch {}: epoch {} was seen", self,
+                    Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
+            channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return false;
         }
         Follower older = followers.put(follow.server(), new Follower(channel, follow.epoch(), follow.server(),

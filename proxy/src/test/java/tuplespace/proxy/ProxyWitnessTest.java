@@ -141,6 +141,18 @@ class ProxyWitnessTest {
         }
     }
 
+    @Test
+    void aFollowerOfAnOlderEpochIsToldItIsStale() throws IOException {
+        startProxy();
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(primary, 7, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+            old.send(new Frame.Follow(6, BACKUP));
+            assertThat(old.receive()).isEqualTo(new Frame.StaleEpoch(7));
+            assertThat(old.closedByProxy()).isTrue();
+        }
+    }
+
     /** True if nothing but PINGs (answered, as a live peer does) arrives for half a second. */
     private static boolean nothingWithin(FakePrimary link) throws IOException {
         long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();

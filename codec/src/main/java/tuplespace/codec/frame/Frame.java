@@ -99,7 +99,10 @@ public sealed interface Frame {
         }
     }
 
-    /** proxy → primary: refused, a primary of {@code currentEpoch} (≥ the one offered) was seen; the proxy closes. */
+    /**
+     * proxy → primary (or following backup): refused, a primary of {@code currentEpoch} (≥ the one offered) was seen;
+     * the proxy closes.
+     */
     record StaleEpoch(long currentEpoch) implements Frame {
         public StaleEpoch {
             requireAtLeast("STALE_EPOCH currentEpoch", currentEpoch, 0);
