@@ -8,11 +8,16 @@ import java.util.Optional;
 
 /**
  * Reads the records of one file ({@link RecordFraming}) in order, through a large buffer, and tells a torn tail from
- * damage. A torn tail is what a crash while appending leaves at the very end of a file: a header or a payload cut
- * short, zeros where a record was being written, or a last record whose checksum does not match; {@link #next()}
- * then returns empty and {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage
- * and throws {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is
- * acceptable is the caller's decision (in the last log segment it is; in a snapshot, renamed into place whole, never).
+ * damage. A torn tail is what a crash while appending leaves at the end of what was written: a header or a payload
+ * cut short, or a last record whose checksum does not match; {@link #next()} then returns empty and
+ * {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage and throws
+ * {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is acceptable
+ * is the caller's decision (in the last log segment it is; in a snapshot, renamed into place whole, never).
+ *
+ * <p>What was written ends at the file's last non-zero byte: a log segment is written over zeros laid down ahead of it
+ * (preallocated, {@link Segment}). Zeros from a record boundary to the end of the file, at least a header's worth, are
+ * such unwritten space: the records end there cleanly ({@link #unwrittenFrom()}). A record that reaches into the zeros
+ * with a header or a checksum that does not match is torn (the crash came while it was written over them).
  */
 final class RecordReader {
 
@@ -25,6 +30,8 @@ final class RecordReader {
     private final Path file;
     private final FileChannel channel;
     private final long size;
+    /** Just past the file's last non-zero byte: nothing was written after it. */
+    private final long dataEnd;
     private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).limit(0);
     /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
     private long bufferStart;
@@ -39,6 +46,7 @@ final class RecordReader {
         this.size = channel.size();
         this.next = start;
         this.bufferStart = start;
+        this.dataEnd = dataEnd(file, channel, start, size);
     }
 
     /**
@@ -48,7 +56,7 @@ final class RecordReader {
      */
     Optional<ByteBuffer> next() throws IOException {
         long remaining = size - next;
-        if (torn != null || remaining == 0) {
+        if (torn != null || remaining == 0 || unwrittenFrom() < size) {
             return Optional.empty();
         }
         if (remaining < RecordFraming.HEADER_BYTES) {
@@ -59,8 +67,8 @@ final class RecordReader {
         int lengthCheck = header.getInt(header.position() + 4);
         int payloadCrc = header.getInt(header.position() + 8);
         if (lengthCheck != RecordFraming.lengthCheck(length)) {
-            if (zerosFrom(next)) {
-                return torn("zeros where a record was being written");
+            if (next + RecordFraming.HEADER_BYTES > dataEnd) {
+                return torn("a record header cut short by zeros from offset " + dataEnd + " (it was being written)");
             }
             throw damage("expected a record header whose length check is " + hex(RecordFraming.lengthCheck(length))
                     + ", found length " + length + " with check " + hex(lengthCheck));
@@ -75,7 +83,7 @@ final class RecordReader {
         ByteBuffer payload = window(next + RecordFraming.HEADER_BYTES, length);
         int found = RecordFraming.crc(payload);
         if (found != payloadCrc) {
-            if (length == remaining - RecordFraming.HEADER_BYTES) {
+            if (next + RecordFraming.HEADER_BYTES + length >= dataEnd) {
                 return torn("the last record's checksum does not match (it was being written)");
             }
             throw damage("expected a record of " + length + " bytes with checksum " + hex(payloadCrc) + ", found checksum "
@@ -86,6 +94,14 @@ final class RecordReader {
         return Optional.of(payload);
     }
 
+    /**
+     * Where unwritten space (zeros to the end of the file, at least a header's worth) starts after the records read so
+     * far; the file's size when there is none there.
+     */
+    long unwrittenFrom() {
+        return torn == null && next >= dataEnd && size - next >= RecordFraming.HEADER_BYTES ? next : size;
+    }
+
     /** Where the record {@link #next()} returned last starts. */
     long recordOffset() {
         return recordOffset;
@@ -94,6 +110,11 @@ final class RecordReader {
     /** Where the valid records end: the file's size, or where a torn tail starts. */
     long validEnd() {
         return next;
+    }
+
+    /** The file's size when the reader opened it. */
+    long size() {
+        return size;
     }
 
     Optional<TornTail> tornTail() {
@@ -158,22 +179,28 @@ final class RecordReader {
         }
     }
 
-    private boolean zerosFrom(long offset) throws IOException {
+    /** Just past the last non-zero byte of the file after {@code start}; {@code start} when all of it is zeros. */
+    private static long dataEnd(Path file, FileChannel channel, long start, long size) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-        for (long at = offset; at < size; ) {
-            chunk.clear();
-            int read = channel.read(chunk, at);
-            if (read < 0) {
-                break;
+        for (long end = size; end > start; ) {
+            long from = Math.max(start, end - chunk.capacity());
+            chunk.clear().limit((int) (end - from));
+            for (long at = from; chunk.hasRemaining(); ) {
+                int read = channel.read(chunk, at);
+                if (read < 0) {
+                    throw new IOException(file + ": expected " + size + " bytes, found the file shorter (is another "
+                            + "process writing it?)");
+                }
+                at += read;
             }
-            for (int i = 0; i < read; i++) {
+            for (int i = chunk.limit() - 1; i >= 0; i--) {
                 if (chunk.get(i) != 0) {
-                    return false;
+                    return from + i + 1;
                 }
             }
-            at += read;
+            end = from;
         }
-        return true;
+        return start;
     }
 
     private static String hex(int value) {

@@ -36,6 +36,13 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer source) throws IOException {
+        int written = write(source, delegate.position());
+        delegate.position(delegate.position() + written);
+        return written;
+    }
+
+    @Override
+    public int write(ByteBuffer source, long position) throws IOException {
         if (failed) {
             writesAfterFailure++;
         }
@@ -44,10 +51,10 @@ final class FaultyChannel extends FileChannel {
             failed = true;
             // A full disk takes part of a write, then refuses the rest.
             ByteBuffer half = source.duplicate().limit(source.position() + source.remaining() / 2);
-            source.position(source.position() + delegate.write(half));
+            source.position(source.position() + delegate.write(half, position));
             throw failure;
         }
-        return delegate.write(source);
+        return delegate.write(source, position);
     }
 
     @Override
@@ -120,10 +127,6 @@ final class FaultyChannel extends FileChannel {
         return delegate.read(destination, position);
     }
 
-    @Override
-    public int write(ByteBuffer source, long position) throws IOException {
-        throw new UnsupportedOperationException("not used by the log");
-    }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
