@@ -40,7 +40,8 @@ class DamagedDataDirIT {
         for (Path node : List.of(dataDir.resolve("node-a"), dataDir.resolve("node-b"))) {
             Path last = lastSegment(node);
             try (RandomAccessFile file = new RandomAccessFile(last.toFile(), "rw")) {
-                file.setLength(file.length() - 3); // the last record cut short, as a crash mid-write leaves it
+                // the last record cut short, as a crash mid-write leaves it (before the zeros written ahead of it)
+                file.setLength(dataEnd(last) - 3);
             }
         }
 
@@ -68,7 +69,7 @@ class DamagedDataDirIT {
     }
 
     @Test
-    void aMissingSnapshotStopsTheStartNamingTheSegmentThatNoLongerFollows() throws Exception {
+    void aMissingSnapshotStopsTheStartNamingTheSnapshotExpected() throws Exception {
         ServiceCluster service = started();
         write(service, 0, 50);
         long backup = service.status().backupPid().orElseThrow();
@@ -86,7 +87,8 @@ class DamagedDataDirIT {
         }
         Files.delete(snapshot);
 
-        assertStartRefused(service, "node-b", "expected the log to go on with entry 1");
+        assertStartRefused(service, snapshot.toString(), "which node.meta records as the newest made durable here, "
+                + "found no snapshot");
     }
 
     @Test
@@ -105,6 +107,16 @@ class DamagedDataDirIT {
         }
 
         assertStartRefused(service, segment.toString(), "expected format version 1, found 2");
+    }
+
+    /** Just past the last non-zero byte of {@code file}: where its records end, before the zeros preallocated. */
+    private static long dataEnd(Path file) throws java.io.IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
     }
 
     private ServiceCluster started() {

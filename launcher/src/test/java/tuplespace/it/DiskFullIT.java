@@ -61,11 +61,13 @@ class DiskFullIT {
 
         Path filler = mountPoint.resolve("filler");
         fill(filler);
-        // The log's last page may still take a few records; the first update whose write fails is held, unanswered.
+        // The space the log laid down ahead of its records (1 MiB of zeros) still takes records, 2 KiB values use it up
+        // within a few hundred updates; the first update whose write fails is held, unanswered.
         LineClient patient = LineClient.connect(service.clientSap(), Duration.ofSeconds(120));
         CompletableFuture<JsonNode> firstAfterFull = null;
+        String large = "v".repeat(2048);
         for (int i = 0; i < 5_000 && firstAfterFull == null; i++) {
-            CompletableFuture<JsonNode> answer = patient.send(Requests.put(1000 + i, List.of(new TextPair("full," + i, "v"))));
+            CompletableFuture<JsonNode> answer = patient.send(Requests.put(1000 + i, List.of(new TextPair("full," + i, large))));
             try {
                 assertThat(answer.get(5, TimeUnit.SECONDS).path("status").asText()).isEqualTo("ok");
             } catch (TimeoutException held) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
+import tuplespace.bench.durability.RecoveryResult;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
@@ -35,6 +36,7 @@ public final class TargetCheck {
                 Scenario.TUPLESPACE_PUT_P1, 0.5));
         rows.add(ratio(results, "everysec writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
                 Scenario.TUPLESPACE_PUT_P1, 0.9));
+        rows.add(recovery(results));
         rows.add(failover(results));
         rows.add(lostWrites(results));
         rows.add(hung(results));
@@ -54,6 +56,19 @@ public final class TargetCheck {
                 tuplespace.map(t -> ours.operation() + " " + Figures.count(t.opsPerSecond())).orElse("n/a"),
                 redis.map(r -> theirs.operation() + " " + Figures.count(r.opsPerSecond())).orElse("n/a"),
                 ratio, "≥ " + atLeast + "× " + theirs.operation(), ratio.map(r -> r >= atLeast));
+    }
+
+    private static Comparison recovery(Results results) {
+        Optional<RecoveryResult> tuplespace = results.recovery("tuplespace");
+        Optional<RecoveryResult> redis = results.recovery("redis");
+        Optional<Double> ours = tuplespace.map(r -> Figures.median(r.startToServingMillis()));
+        Optional<Double> theirs = redis.map(r -> Figures.median(r.startToServingMillis()));
+        Optional<Double> ratio = ours.flatMap(o -> theirs.filter(t -> t > 0).map(t -> o / t));
+        String pairs = tuplespace.or(() -> redis).map(r -> Figures.count(r.pairs())).orElse("?");
+        return new Comparison("recovery of " + pairs + " pairs from disk: process start → serving, median (min, max)",
+                tuplespace.map(r -> Figures.spreadMillis(r.startToServingMillis()) + " (snapshot + log)").orElse("n/a"),
+                redis.map(r -> Figures.spreadMillis(r.startToServingMillis()) + " (RDB)").orElse("n/a"),
+                ratio, "≤ 1.0× Redis", ratio.map(r -> r <= 1.0));
     }
 
     private static Comparison failover(Results results) {

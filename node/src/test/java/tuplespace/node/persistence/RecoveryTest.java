@@ -338,6 +338,34 @@ class RecoveryTest {
     }
 
     @Test
+    void aSnapshotWriterRecordsEachSnapshotSoThatOneMissingOrReplacedByAnOlderStopsRecovery() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(100));
+        log.sync().get(10, TimeUnit.SECONDS);
+        try (SnapshotWriter snapshots = new SnapshotWriter(directory, ChannelOpener.DEFAULT, Runnable::run)) {
+            snapshots.write(SnapshotContent.take(work.reference(), 100, 1)).get(10, TimeUnit.SECONDS);
+            Path older = root.resolve("older.snap");
+            Files.copy(DataFiles.snapshot(directory.path(), 100), older);
+            log.append(work.next(50));
+            log.sync().get(10, TimeUnit.SECONDS);
+            snapshots.write(SnapshotContent.take(work.reference(), 150, 1)).get(10, TimeUnit.SECONDS);
+            log.close().get(10, TimeUnit.SECONDS);
+            assertThat(Recovery.recover(directory).lastIndex()).isEqualTo(150);
+            Path newest = DataFiles.snapshot(directory.path(), 150);
+            Files.delete(newest);
+            Files.move(older, DataFiles.snapshot(directory.path(), 100)); // an older copy put back instead
+
+            assertThatThrownBy(() -> Recovery.recover(directory))
+                    .isInstanceOf(DamagedFileException.class)
+                    .hasMessage(newest + ": expected the snapshot of entry 150 of epoch 1, which node.meta records as "
+                            + "the newest made durable here, found only snapshot-0000000000000000100.snap, of entry 100 "
+                            + "of epoch 1. It was deleted or moved away, and the state it holds is not in the log: put it "
+                            + "back, or start this node from its peer's data directory (move this one away)");
+        }
+        assertThat(NodeMeta.read(directory.path()).snapshot()).contains(new NodeMeta.Snapshot(150, 1));
+    }
+
+    @Test
     void anUnknownFormatVersionStopsRecovery() throws Exception {
         Path segment = logged(5);
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
