@@ -61,13 +61,11 @@ class DiskFullIT {
 
         Path filler = mountPoint.resolve("filler");
         fill(filler);
-        // The space the log laid down ahead of its records (1 MiB of zeros) still takes records, 2 KiB values use it up
-        // within a few hundred updates; the first update whose write fails is held, unanswered.
+        // The log's last page may still take a few records; the first update whose write fails is held, unanswered.
         LineClient patient = LineClient.connect(service.clientSap(), Duration.ofSeconds(120));
         CompletableFuture<JsonNode> firstAfterFull = null;
-        String large = "v".repeat(2048);
         for (int i = 0; i < 5_000 && firstAfterFull == null; i++) {
-            CompletableFuture<JsonNode> answer = patient.send(Requests.put(1000 + i, List.of(new TextPair("full," + i, large))));
+            CompletableFuture<JsonNode> answer = patient.send(Requests.put(1000 + i, List.of(new TextPair("full," + i, "v"))));
             try {
                 assertThat(answer.get(5, TimeUnit.SECONDS).path("status").asText()).isEqualTo("ok");
             } catch (TimeoutException held) {

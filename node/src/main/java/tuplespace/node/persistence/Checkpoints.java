@@ -11,8 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * snapshot and cuts every segment before it. With {@code S = max(snapshot size, minLogBytes)}: between snapshots the
  * directory holds one snapshot and less than {@code S} of log plus one batch, at most {@code 2 S}; while the next
  * snapshot is written, that plus the new snapshot and what is logged meanwhile, about {@code 3 S}. In steady state
- * (a space of stable size, snapshots above {@code minLogBytes}) log + snapshots stay within about 3x the snapshot size,
- * plus the zeros written ahead of the records in the segment being written ({@link Segment#PREALLOCATE_BYTES}, 1 MiB).
+ * (a space of stable size, snapshots above {@code minLogBytes}) log + snapshots stay within about 3x the snapshot size.
  */
 public final class Checkpoints {
 

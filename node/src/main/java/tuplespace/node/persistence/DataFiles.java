@@ -83,13 +83,6 @@ final class DataFiles {
         }
     }
 
-    /** Writes all of {@code bytes} at {@code offset}, not moving the channel's position. */
-    static void writeFully(FileChannel channel, ByteBuffer bytes, long offset) throws IOException {
-        for (long at = offset; bytes.hasRemaining(); ) {
-            at += channel.write(bytes, at);
-        }
-    }
-
     /** Deletes a temporary file after a failed write; one left behind is deleted at the next start. */
     static void deleteQuietly(Path temporary) {
         try {

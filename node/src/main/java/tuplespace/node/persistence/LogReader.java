@@ -20,8 +20,7 @@ import tuplespace.replication.ReplicationProtocolException;
  * other without a gap or an overlap, entries in each are consecutive from the index its name gives, epochs never go
  * down, every record's checksums match. What a crash explains ends the log, with a warning: a torn last record of the
  * last segment ({@link #replay} truncates it, {@link #peek} just stops there), and a log whose entries after the
- * snapshot are of an older epoch than the snapshot (see {@link #superseded}). The zeros preallocated after the last
- * record ({@link RecordReader}) end it without a warning; {@link #replay} truncates them too.
+ * snapshot are of an older epoch than the snapshot (see {@link #superseded}).
  */
 final class LogReader {
 
@@ -134,9 +133,6 @@ final class LogReader {
             }
             if (reader.tornTail().isEmpty()) {
                 if (repair && last) {
-                    if (reader.validEnd() < reader.size()) {
-                        channel.truncate(reader.validEnd()); // the preallocated zeros: the log goes on in a new segment
-                    }
                     channel.force(true); // read from the page cache after a kill -9: make it durable before it counts
                 }
                 return Optional.empty();

@@ -9,15 +9,15 @@ import java.util.Optional;
 /**
  * Reads the records of one file ({@link RecordFraming}) in order, through a large buffer, and tells a torn tail from
  * damage. A torn tail is what a crash while appending leaves at the end of what was written: a header or a payload
- * cut short, or a last record whose checksum does not match; {@link #next()} then returns empty and
- * {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage and throws
- * {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is acceptable
- * is the caller's decision (in the last log segment it is; in a snapshot, renamed into place whole, never).
+ * cut short, zeros where a record was being written, or a last record whose checksum does not match; {@link #next()}
+ * then returns empty and {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage and
+ * throws {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is
+ * acceptable is the caller's decision (in the last log segment it is; in a snapshot, renamed into place whole, never).
  *
- * <p>What was written ends at the file's last non-zero byte: a log segment is written over zeros laid down ahead of it
- * (preallocated, {@link Segment}). Zeros from a record boundary to the end of the file, at least a header's worth, are
- * such unwritten space: the records end there cleanly ({@link #unwrittenFrom()}). A record that reaches into the zeros
- * with a header or a checksum that does not match is torn (the crash came while it was written over them).
+ * <p>What was written ends at the file's last non-zero byte: a file system may make an append's new size durable
+ * before its data (ext4 with {@code data=writeback}, XFS), so a crash can leave zeros after the last whole record, or a
+ * record whose later part reads as zeros. A record that reaches into the zeros at the end with a header or a checksum
+ * that does not match is torn, not damage.
  */
 final class RecordReader {
 
@@ -56,8 +56,11 @@ final class RecordReader {
      */
     Optional<ByteBuffer> next() throws IOException {
         long remaining = size - next;
-        if (torn != null || remaining == 0 || unwrittenFrom() < size) {
+        if (torn != null || remaining == 0) {
             return Optional.empty();
+        }
+        if (next >= dataEnd) {
+            return torn("zeros where a record was being written");
         }
         if (remaining < RecordFraming.HEADER_BYTES) {
             return torn("a record header cut short (" + remaining + " of " + RecordFraming.HEADER_BYTES + " bytes)");
@@ -94,14 +97,6 @@ final class RecordReader {
         return Optional.of(payload);
     }
 
-    /**
-     * Where unwritten space (zeros to the end of the file, at least a header's worth) starts after the records read so
-     * far; the file's size when there is none there.
-     */
-    long unwrittenFrom() {
-        return torn == null && next >= dataEnd && size - next >= RecordFraming.HEADER_BYTES ? next : size;
-    }
-
     /** Where the record {@link #next()} returned last starts. */
     long recordOffset() {
         return recordOffset;
@@ -110,11 +105,6 @@ final class RecordReader {
     /** Where the valid records end: the file's size, or where a torn tail starts. */
     long validEnd() {
         return next;
-    }
-
-    /** The file's size when the reader opened it. */
-    long size() {
-        return size;
     }
 
     Optional<TornTail> tornTail() {

@@ -15,16 +15,8 @@ import java.util.List;
  * keeps every record written to it in memory (its <em>image</em>), because after a failed write or force the file is
  * never trusted again: {@link #rewrite()} puts the image into a fresh file, which replaces the failed one whole.
  * Creating a segment is the same step with an empty image, so a segment file never exists without its whole prefix.
- *
- * <p>Records are written over zeros laid down ahead of them ({@link #PREALLOCATE_BYTES} at a time, forced with the
- * records): a force then has only data to write, not the file's new size and blocks as well (fdatasync of an append
- * costs a journal commit on ext4). {@link #close()} cuts the zeros off; after a crash {@link LogReader} tells them from
- * a torn record and {@link Recovery} cuts them off.
  */
 final class Segment {
-
-    /** How far ahead of the records zeros are written; never less than a record header's worth ahead. */
-    static final int PREALLOCATE_BYTES = 1 << 20;
 
     private final Path file;
     private final long firstIndex;
@@ -32,9 +24,6 @@ final class Segment {
     private final List<byte[]> image = new ArrayList<>();
     private long imageBytes;
     private long lastIndex;
-    /** The file's size: the records, then zeros (preallocated) up to here. */
-    private long fileBytes;
-    private boolean preallocating = true;
     /** Null while the file is not trusted: after a failure, until a rewrite succeeds. */
     private FileChannel channel;
 
@@ -85,26 +74,8 @@ final class Segment {
 
     /** Keeps {@code records} and writes them to the (trusted) file. On failure they stay kept; distrust the file. */
     void write(byte[] records, long last) throws IOException {
-        long at = bytes();
         keep(records, last);
-        DataFiles.writeFully(channel, ByteBuffer.wrap(records), at);
-        long end = at + records.length;
-        if (preallocating && end + RecordFraming.HEADER_BYTES > fileBytes) { // fewer zeros would read as a cut header
-            preallocate(Math.max(end, fileBytes), end + PREALLOCATE_BYTES);
-        }
-    }
-
-    /**
-     * Writes zeros from {@code from} to {@code upTo}. A disk too full for them still takes the records themselves:
-     * this segment then goes on without (zeros written in part are harmless, {@link #close()} cuts them off).
-     */
-    private void preallocate(long from, long upTo) {
-        try {
-            DataFiles.writeFully(channel, ByteBuffer.allocate((int) (upTo - from)), from);
-            fileBytes = upTo;
-        } catch (IOException e) {
-            preallocating = false;
-        }
+        DataFiles.writeFully(channel, ByteBuffer.wrap(records));
     }
 
     void force() throws IOException {
@@ -141,8 +112,6 @@ final class Segment {
             }
             fresh.force(false);
             DataFiles.renameIntoPlace(temporary, file);
-            fileBytes = bytes();
-            preallocating = true;
         } catch (IOException | RuntimeException e) {
             closeQuietly(fresh);
             DataFiles.deleteQuietly(temporary);
@@ -153,8 +122,7 @@ final class Segment {
 
     /** Forces and closes a trusted segment that is full: its entries are durable, its image can go. */
     void close() throws IOException {
-        channel.truncate(bytes()); // a closed segment holds records only, not the zeros after them
-        channel.force(true); // the data and the new size
+        force();
         channel.close();
         channel = null;
         image.clear();

@@ -273,7 +273,7 @@ public final class SnapshotFile {
                     + " answers (its HEADER), found " + pairs + " and " + answers + " (its END record says " + endPairs
                     + " and " + endAnswers + ")", wholeOrAbsent());
         }
-        if (reader.next().isPresent() || reader.validEnd() != reader.size()) { // a torn record, zeros or more records
+        if (reader.next().isPresent() || reader.tornTail().isPresent()) {
             throw DamagedFileException.at(reader.file(), reader.recordOffset(), "expected the file to end after the END "
                     + "record, found more bytes", wholeOrAbsent());
         }

@@ -29,8 +29,8 @@ class CheckpointsTest {
 
     private static final long MIN_LOG_BYTES = 32 << 10;
     private static final int BATCH = 50;
-    /** node.meta and the lock file, and the zeros written ahead of the records in the segment being written. */
-    private static final long BEYOND_DATA_BYTES = 1024 + Segment.PREALLOCATE_BYTES + RecordFraming.HEADER_BYTES;
+    /** node.meta and the lock file. */
+    private static final long METADATA_BYTES = 1024;
 
     @TempDir
     Path root;
@@ -79,7 +79,7 @@ class CheckpointsTest {
                     snapshotSizes.add(written.get(10, TimeUnit.SECONDS).bytes());
                     previousLogBytes = onLoop(log::sync).get(10, TimeUnit.SECONDS).logBytes(); // the cut is done
                     // right after a checkpoint: the new snapshot, and a log of no entry yet
-                    assertThat(bytesIn(directory.path())).isLessThanOrEqualTo(last(snapshotSizes) + BEYOND_DATA_BYTES);
+                    assertThat(bytesIn(directory.path())).isLessThanOrEqualTo(last(snapshotSizes) + METADATA_BYTES);
                 }
             }
             onLoop(log::close).get(10, TimeUnit.SECONDS);
@@ -92,11 +92,11 @@ class CheckpointsTest {
                 // at its fullest: the older snapshot, the new one, and the log that triggered it (which the older one's
                 // size, or the floor, bounds, passed by at most one round)
                 assertThat(peaks.get(i)).isLessThanOrEqualTo(older + newer + Math.max(older, MIN_LOG_BYTES) + batchBytes
-                        + BEYOND_DATA_BYTES);
+                        + METADATA_BYTES);
             }
             long steady = last(snapshotSizes);
             assertThat(steady).isGreaterThan(MIN_LOG_BYTES); // so the steady state is the 3x case, not the floor's
-            assertThat(last(peaks)).isLessThanOrEqualTo(3 * steady + batchBytes + BEYOND_DATA_BYTES);
+            assertThat(last(peaks)).isLessThanOrEqualTo(3 * steady + batchBytes + METADATA_BYTES);
             assertThat(DataFiles.snapshots(directory.path())).hasSize(1);
 
             Recovered recovered = Recovery.recover(directory);

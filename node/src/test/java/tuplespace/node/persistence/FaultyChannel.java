@@ -36,13 +36,6 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer source) throws IOException {
-        int written = write(source, delegate.position());
-        delegate.position(delegate.position() + written);
-        return written;
-    }
-
-    @Override
-    public int write(ByteBuffer source, long position) throws IOException {
         if (failed) {
             writesAfterFailure++;
         }
@@ -51,10 +44,10 @@ final class FaultyChannel extends FileChannel {
             failed = true;
             // A full disk takes part of a write, then refuses the rest.
             ByteBuffer half = source.duplicate().limit(source.position() + source.remaining() / 2);
-            source.position(source.position() + delegate.write(half, position));
+            source.position(source.position() + delegate.write(half));
             throw failure;
         }
-        return delegate.write(source, position);
+        return delegate.write(source);
     }
 
     @Override
@@ -127,6 +120,10 @@ final class FaultyChannel extends FileChannel {
         return delegate.read(destination, position);
     }
 
+    @Override
+    public int write(ByteBuffer source, long position) throws IOException {
+        throw new UnsupportedOperationException("not used by the log");
+    }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
