@@ -61,14 +61,20 @@ public final class TargetCheck {
     private static Comparison recovery(Results results) {
         Optional<RecoveryResult> tuplespace = results.recovery("tuplespace");
         Optional<RecoveryResult> redis = results.recovery("redis");
-        Optional<Double> ours = tuplespace.map(r -> Figures.median(r.startToServingMillis()));
-        Optional<Double> theirs = redis.map(r -> Figures.median(r.startToServingMillis()));
-        Optional<Double> ratio = ours.flatMap(o -> theirs.filter(t -> t > 0).map(t -> o / t));
         String pairs = tuplespace.or(() -> redis).map(r -> Figures.count(r.pairs())).orElse("?");
-        return new Comparison("recovery of " + pairs + " pairs from disk: process start → serving, median (min, max)",
-                tuplespace.map(r -> Figures.spreadMillis(r.startToServingMillis()) + " (snapshot + log)").orElse("n/a"),
-                redis.map(r -> Figures.spreadMillis(r.startToServingMillis()) + " (RDB)").orElse("n/a"),
-                ratio, "≤ 1.0× Redis", ratio.map(r -> r <= 1.0));
+        return atMostRedis("recovery of " + pairs + " pairs from disk: process start → serving, median (min, max)",
+                tuplespace.map(RecoveryResult::startToServingMillis), " (snapshot + log)",
+                redis.map(RecoveryResult::startToServingMillis), " (RDB)");
+    }
+
+    /** Durations of ours against Redis's, by their medians: ours must take at most as long. */
+    private static Comparison atMostRedis(String what, Optional<List<Double>> ours, String ourNote,
+                                          Optional<List<Double>> theirs, String theirNote) {
+        Optional<Double> ratio = ours.map(Figures::median)
+                .flatMap(o -> theirs.map(Figures::median).filter(t -> t > 0).map(t -> o / t));
+        return new Comparison(what, ours.map(millis -> Figures.spreadMillis(millis) + ourNote).orElse("n/a"),
+                theirs.map(millis -> Figures.spreadMillis(millis) + theirNote).orElse("n/a"), ratio, "≤ 1.0× Redis",
+                ratio.map(r -> r <= 1.0));
     }
 
     private static Comparison failover(Results results) {
@@ -117,14 +123,9 @@ public final class TargetCheck {
     private static Comparison resync(Results results) {
         Optional<ResyncResult> tuplespace = results.resync("tuplespace");
         Optional<ResyncResult> redis = results.resync("redis");
-        Optional<Double> ours = tuplespace.map(r -> Figures.median(r.resyncMillis()));
-        Optional<Double> theirs = redis.map(r -> Figures.median(r.resyncMillis()));
-        Optional<Double> ratio = ours.flatMap(o -> theirs.filter(t -> t > 0).map(t -> o / t));
         String keys = tuplespace.or(() -> redis).map(r -> Figures.count(r.keys())).orElse("?");
-        return new Comparison("full resync of " + keys + " keys, median (min, max)",
-                tuplespace.map(r -> Figures.spreadMillis(r.resyncMillis())).orElse("n/a"),
-                redis.map(r -> Figures.spreadMillis(r.resyncMillis())).orElse("n/a"),
-                ratio, "≤ 1.0× Redis", ratio.map(r -> r <= 1.0));
+        return atMostRedis("full resync of " + keys + " keys, median (min, max)", tuplespace.map(ResyncResult::resyncMillis),
+                "", redis.map(ResyncResult::resyncMillis), "");
     }
 
     private static Comparison memory(Results results) {
