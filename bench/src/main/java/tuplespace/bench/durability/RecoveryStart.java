@@ -38,7 +38,7 @@ public final class RecoveryStart {
     private RecoveryStart() {
     }
 
-    /** tuplespace: {@code --data-dir} prepared by {@link RecoveryTimingMain#prepare}, restarted {@code repetitions} times. */
+    /** tuplespace: a {@code --data-dir} written by {@link RecoveryTimingMain#prepare}, restarted on each time. */
     public static RecoveryResult tupleSpace(Path logs, List<String> javaOptions, Path root, int pairs, int logEntries,
                                             int repetitions) throws IOException {
         Path prepared = root.resolve("prepared");
@@ -54,7 +54,8 @@ public final class RecoveryStart {
                                  Optional.empty()))) {
                 long started = System.nanoTime();
                 service.startServer("sync", javaOptions);
-                try (TupleSpaceClient client = TupleSpaceClient.connect(service.clientSap(), TupleSpaceTarget.clientOptions())) {
+                try (TupleSpaceClient client = TupleSpaceClient.connect(service.clientSap(),
+                        TupleSpaceTarget.clientOptions())) {
                     Waits.until("the restarted primary to answer a GET", SERVING_TIMEOUT, Duration.ofMillis(5), () ->
                             Optional.of(client.get("bench,0", ".*")).filter(answer -> !answer.pairs().isEmpty()));
                 }

@@ -134,7 +134,8 @@ public final class TupleSpaceService implements AutoCloseable {
         }
         access.clusterSecretFile().ifPresent(file -> server.add(ClusterSecret.OPTION + "=" + file));
         server.addAll(access.serverOptions());
-        return processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain", server.toArray(String[]::new)));
+        return processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain",
+                server.toArray(String[]::new)));
     }
 
     public InetSocketAddress clientSap() {

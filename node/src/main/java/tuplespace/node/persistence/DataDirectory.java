@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * One node's data directory, {@code DIR/node-<id>}: its log segments, its snapshots and {@code node.meta} (format
- * version, node id, the highest epoch the node served or saw, the newest durable snapshot). The id names the node, not its role, so the directory
- * stays the node's when primary and backup swap. Opening it takes an exclusive lock on its {@code lock} file for the
- * life of the process: two processes writing one log would interleave their entries.
+ * version, node id, the highest epoch the node served or saw, the newest durable snapshot). The id names the node,
+ * not its role, so the directory stays the node's when primary and backup swap. Opening it takes an exclusive lock on
+ * its {@code lock} file for the life of the process: two processes writing one log would interleave their entries.
  *
  * <p>{@link #recordEpoch} and {@link #recordSnapshot} block on the disk: call them from a thread that may wait (the
  * log's writer does, for {@link WriteAheadLog#recordEpoch}; the snapshots' writer, for each snapshot). What they

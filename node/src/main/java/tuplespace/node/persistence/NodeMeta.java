@@ -70,7 +70,8 @@ record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
     /** Replaces {@code directory}'s metadata file with this one, atomically. */
     void write(Path directory) throws IOException {
         String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n"
-                + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n").orElse("");
+                + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n")
+                        .orElse("");
         byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
         Path file = directory.resolve(FILE_NAME);
         Path temporary = DataFiles.temporary(file);
@@ -106,8 +107,10 @@ record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
                     + "version, or move the directory away to start this node from its peer's data");
         }
         try {
-            Optional<Snapshot> snapshot = fields.containsKey("snapshot") ? Optional.of(new Snapshot(
-                    Long.parseLong(fields.get("snapshot")), Long.parseLong(fields.get("snapshot-epoch")))) : Optional.empty();
+            Optional<Snapshot> snapshot = fields.containsKey("snapshot")
+                    ? Optional.of(new Snapshot(Long.parseLong(fields.get("snapshot")),
+                            Long.parseLong(fields.get("snapshot-epoch"))))
+                    : Optional.empty();
             return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), snapshot);
         } catch (RuntimeException e) {
             throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and snapshot=NUMBER with "

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes snapshots on a thread of their own, so that neither the event loop nor the log's writer waits for one (a
  * million pairs take a few hundred milliseconds). Each one, once durable, is recorded in {@code node.meta} as the
- * newest and makes the others obsolete: they are deleted, so one snapshot stays (two while the next is written). Snapshots must be written in the order of the states they
- * hold, each after the one before completed.
+ * newest and makes the others obsolete: they are deleted, so one snapshot stays (two while the next is written).
+ * Snapshots must be written in the order of the states they hold, each after the one before completed.
  */
 public final class SnapshotWriter implements AutoCloseable {
 
