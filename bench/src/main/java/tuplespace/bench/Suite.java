@@ -13,8 +13,11 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.bench.durability.RecoveryStart;
 import tuplespace.bench.failover.FailoverBenchmark;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.failover.FailoverSystem;
@@ -30,6 +33,7 @@ import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
 import tuplespace.bench.process.TupleSpaceService;
 import tuplespace.bench.process.Waits;
+import tuplespace.bench.report.Figures;
 import tuplespace.bench.report.ReportWriter;
 import tuplespace.bench.report.Results;
 import tuplespace.bench.report.ScaleReport;
@@ -53,6 +57,10 @@ public final class Suite {
     public enum Part { THROUGHPUT, FAILOVER, RESYNC, SLOW_READERS, SCALE, DURABLE, SECURITY }
 
     private static final Logger LOG = LoggerFactory.getLogger(Suite.class);
+
+    /** Restarts measured per system in the durable part; the log replayed after tuplespace's snapshot. */
+    private static final int RECOVERY_REPETITIONS = 3;
+    private static final int RECOVERY_LOG_ENTRIES = 100_000;
 
     private final Profile profile;
     private final Path resultsDirectory;
@@ -104,9 +112,16 @@ public final class Suite {
                     List.of("--data-dir=" + durableData("always"), "--fsync=always")));
             attempt("durable tuplespace everysec", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
                     List.of("--data-dir=" + durableData("everysec"), "--fsync=everysec")));
+            // Recovery of as many pairs as the resync part copies (a million in the full run), from process start.
+            attempt("durable recovery redis", () -> results.putRecovery(RecoveryStart.redis(logs,
+                    durableRoot.resolve("redis-recovery"), profile.resyncKeys(), RECOVERY_REPETITIONS)));
+            attempt("durable recovery tuplespace", () -> results.putRecovery(RecoveryStart.tupleSpace(logs,
+                    serverJavaOptions, durableRoot.resolve("recovery"), profile.resyncKeys(), RECOVERY_LOG_ENTRIES,
+                    RECOVERY_REPETITIONS)));
             results.environment().put("durable", "PUT/SET of new keys, 50 connections x 1; data directories and Redis's"
                     + " append-only files on " + durableRoot + " (" + fileSystemOf(durableRoot) + "); Redis master and"
-                    + " replica both with appendonly yes, appendfsync always, each SET followed by WAIT 1 0");
+                    + " replica both with appendonly yes, appendfsync always, each SET followed by WAIT 1 0; recovery: "
+                    + recoveryDetail());
             deleteQuietly(durableRoot);
         }
         if (parts.contains(Part.SECURITY)) {
@@ -195,6 +210,14 @@ public final class Suite {
             warmUp(scenario.system(), new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
             runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids));
         }
+    }
+
+    /** Each system's recovery per repetition, and what it loaded. */
+    private String recoveryDetail() {
+        return Stream.of("tuplespace", "redis").flatMap(system -> results.recovery(system).stream())
+                .map(r -> r.system() + " from " + r.what() + " (" + r.dataBytes() / (1 << 20) + " MiB): "
+                        + r.startToServingMillis().stream().map(Figures::millis).toList())
+                .collect(Collectors.joining("; "));
     }
 
     private Path durableData(String name) throws IOException {

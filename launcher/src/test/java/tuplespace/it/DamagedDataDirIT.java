@@ -68,7 +68,7 @@ class DamagedDataDirIT {
     }
 
     @Test
-    void aMissingSnapshotStopsTheStartNamingTheSegmentThatNoLongerFollows() throws Exception {
+    void aMissingSnapshotStopsTheStartNamingTheSnapshotExpected() throws Exception {
         ServiceCluster service = started();
         write(service, 0, 50);
         long backup = service.status().backupPid().orElseThrow();
@@ -86,7 +86,8 @@ class DamagedDataDirIT {
         }
         Files.delete(snapshot);
 
-        assertStartRefused(service, "node-b", "expected the log to go on with entry 1");
+        assertStartRefused(service, snapshot.toString(), "which node.meta records as the newest made durable here, "
+                + "found no snapshot");
     }
 
     @Test

@@ -103,6 +103,7 @@ final class DataDirStartup {
     private static Recovered seeded(DataDirectory directory, TupleSpace space, long epoch) throws IOException {
         SnapshotInfo info = SnapshotFile.write(directory.path(), new SnapshotContent(0, epoch, space.snapshot(), List.of()),
                 ChannelOpener.DEFAULT);
+        directory.recordSnapshot(info); // a start that does not find it refuses: the log after it holds none of its pairs
         LOG.info("{}: INIT_FILE's {} pairs written as snapshot {}", directory, info.pairs(), info.file().getFileName());
         return new Recovered(new ReplicatedState(space), 0, epoch, epoch, Optional.of(info), List.of());
     }

@@ -98,4 +98,26 @@ class DataDirStartupTest {
             assertThat(again.epoch()).isEqualTo(2);
         }
     }
+
+    @Test
+    void theInitFileSnapshotDeletedByHandStopsTheRestartNamingTheFileExpectedAndWhatWasFound() throws Exception {
+        TupleSpace initial = new TupleSpace();
+        initial.applyEffect(new tuplespace.space.Effect(List.of(), List.of(new Pair(Tuple.of("k", "1"), Tuple.of("v")))));
+        DataDirStartup.Opened opened = DataDirStartup.primary(root, Optional.of(Path.of("space.json")), Optional.of(initial));
+        try (DataDirectory directory = opened.directory()) { // the service ran: its log goes on after snapshot 0
+            WriteAheadLog log = WriteAheadLog.open(directory, opened.recovered(), LogOptions.of(FsyncMode.ALWAYS), QUIET,
+                    Runnable::run);
+            log.append(List.of(new Replicated(opened.epoch(), 1, new Change.Closed(1))));
+            log.close().get(10, TimeUnit.SECONDS);
+        }
+        Path snapshot = root.resolve("node-a").resolve("snapshot-0000000000000000000.snap");
+        java.nio.file.Files.delete(snapshot);
+
+        assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.empty(), Optional.empty()))
+                .hasMessage(snapshot + ": expected the snapshot of entry 0 of epoch 1, which node.meta records as the "
+                        + "newest made durable here, found no snapshot. It was deleted or moved away, and the state it "
+                        + "holds is not in the log: put it back, or start this node from its peer's data directory (move "
+                        + "this one away)");
+        DataDirectory.open(root, "a").close(); // the refused start released the directory
+    }
 }

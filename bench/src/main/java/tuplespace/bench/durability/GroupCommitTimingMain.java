@@ -18,10 +18,12 @@ import tuplespace.node.persistence.LogProgress;
 import tuplespace.node.persistence.WriteAheadLog;
 
 /**
- * What group commit buys on this disk: first the bare cost of one small write and {@code fdatasync}, then how many
+ * What group commit buys on this disk: first the bare cost of one small write and {@code fdatasync} (appending, and
+ * over zeros written and forced beforehand: what preallocating a segment would save per force), then how many
  * one-pair updates per second the write-ahead log makes durable when up to {@code window} of them may wait for the
- * disk at once (a node's clients waiting for their answers: 1 is one client at a time, no batching possible), and the
- * same load under {@code everysec} and {@code no}. Not a test and not JMH: figures for the report.
+ * disk at once (a node's clients waiting for their
+ * answers: 1 is one client at a time, no batching possible), and the same load under {@code everysec} and {@code no}.
+ * Not a test and not JMH: figures for the report.
  *
  * <pre>
  *   java -cp bench/target/benchmarks.jar tuplespace.bench.durability.GroupCommitTimingMain DIR [seconds]
@@ -38,7 +40,9 @@ public final class GroupCommitTimingMain {
         Path root = Path.of(args.length > 0 ? args[0] : "bench/target/group-commit");
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         Files.createDirectories(root);
-        bareFsync(root.resolve("bare.dat"), 300);
+        for (boolean preallocated : new boolean[] {false, true}) {
+            bareFsync(root.resolve("bare.dat"), 300, preallocated);
+        }
         for (int window : new int[] {1, 16, 256, 4096}) {
             run(root.resolve("always-" + window), FsyncMode.ALWAYS, window, seconds);
         }
@@ -46,22 +50,31 @@ public final class GroupCommitTimingMain {
         run(root.resolve("no"), FsyncMode.NO, 4096, seconds);
     }
 
-    /** {@code count} times: append 100 bytes, fdatasync; prints the latency percentiles. */
-    private static void bareFsync(Path file, int count) throws IOException {
+    /**
+     * {@code count} times: write 100 bytes after the last ones, fdatasync; prints the latency percentiles. With
+     * {@code preallocated} the bytes go over zeros written and forced beforehand, so the file's size and blocks do not
+     * change; else each write appends, as the log does.
+     */
+    private static void bareFsync(Path file, int count, boolean preallocated) throws IOException {
         long[] nanos = new long[count];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (preallocated) {
+                channel.write(ByteBuffer.allocate(100 * count), 0);
+                channel.force(false);
+            }
             for (int i = 0; i < count; i++) {
                 long started = System.nanoTime();
-                channel.write(ByteBuffer.allocate(100));
+                channel.write(ByteBuffer.allocate(100).put(0, (byte) 1), 100L * i);
                 channel.force(false);
                 nanos[i] = System.nanoTime() - started;
             }
         }
         Files.delete(file);
         Arrays.sort(nanos);
-        System.out.printf("bare write+fdatasync of 100 bytes: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d runs)%n",
-                nanos[count / 2] / 1e6, nanos[count * 9 / 10] / 1e6, nanos[count * 99 / 100] / 1e6, count);
+        System.out.printf("bare write+fdatasync of 100 bytes%s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms (%d runs)%n",
+                preallocated ? " over preallocated zeros" : ", appending", nanos[count / 2] / 1e6,
+                nanos[count * 9 / 10] / 1e6, nanos[count * 99 / 100] / 1e6, count);
     }
 
     private static void run(Path root, FsyncMode mode, int window, double seconds) throws Exception {

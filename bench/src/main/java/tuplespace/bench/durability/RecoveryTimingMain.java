@@ -68,13 +68,15 @@ public final class RecoveryTimingMain {
         }
     }
 
-    private static void prepare(Path root, int pairs, int entries) throws Exception {
+    /** Writes {@code root/node-bench}: a snapshot of {@code pairs} pairs, then {@code entries} one-pair updates logged. */
+    static void prepare(Path root, int pairs, int entries) throws IOException {
         deleteRecursively(root);
         ReplicatedState state = new ReplicatedState(filled(pairs));
         try (DataDirectory directory = DataDirectory.open(root, NODE)) {
             long started = System.nanoTime();
             SnapshotInfo snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(state, 1, 1),
                     ChannelOpener.DEFAULT);
+            directory.recordSnapshot(snapshot);
             System.out.printf("snapshot: %d pairs, %.1f MiB, written and forced in %d ms%n", snapshot.pairs(),
                     snapshot.bytes() / 1048576.0, millisSince(started));
             WriteAheadLog log = WriteAheadLog.open(directory, 2, LogOptions.of(FsyncMode.NO), new Quiet(), Runnable::run);
@@ -88,7 +90,7 @@ public final class RecoveryTimingMain {
                     batch = new ArrayList<>();
                 }
             }
-            LogProgress progress = log.close().get(5, TimeUnit.MINUTES);
+            LogProgress progress = log.close().orTimeout(5, TimeUnit.MINUTES).join();
             System.out.printf("log: %d entries after it, %.1f MiB, written in %d ms; digest %d%n", entries,
                     progress.logBytes() / 1048576.0, millisSince(started), state.space().digest());
         }
@@ -148,7 +150,7 @@ public final class RecoveryTimingMain {
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -43,17 +43,24 @@ public final class TupleSpaceService implements AutoCloseable {
     }
 
     private final ManagedProcesses processes;
+    private final String name;
     private final InetSocketAddress clientSap;
+    private final InetSocketAddress primarySap;
     private final InetSocketAddress proxyShutdownSap;
     private final Process proxy;
+    private final Access access;
     private final Optional<ClusterSecret> adminSecret;
 
-    private TupleSpaceService(ManagedProcesses processes, InetSocketAddress clientSap, InetSocketAddress proxyShutdownSap,
-                              Process proxy, Optional<ClusterSecret> adminSecret) {
+    private TupleSpaceService(ManagedProcesses processes, String name, InetSocketAddress clientSap,
+                              InetSocketAddress primarySap, InetSocketAddress proxyShutdownSap, Process proxy, Access access,
+                              Optional<ClusterSecret> adminSecret) {
         this.processes = processes;
+        this.name = name;
         this.clientSap = clientSap;
+        this.primarySap = primarySap;
         this.proxyShutdownSap = proxyShutdownSap;
         this.proxy = proxy;
+        this.access = access;
         this.adminSecret = adminSecret;
     }
 
@@ -83,6 +90,15 @@ public final class TupleSpaceService implements AutoCloseable {
     /** {@link #start(ManagedProcesses, String, String, List)} with the options of {@code access}. */
     public static TupleSpaceService start(ManagedProcesses processes, String name, String replication, List<String> javaOptions,
                                           Access access) {
+        TupleSpaceService service = startProxy(processes, name, javaOptions, access);
+        service.startServer(replication, javaOptions);
+        service.awaitBackupLive(Duration.ofSeconds(60));
+        return service;
+    }
+
+    /** Starts the proxy alone and waits until it answers STATUS; {@link #startServer} starts the primary then. */
+    public static TupleSpaceService startProxy(ManagedProcesses processes, String name, List<String> javaOptions,
+                                               Access access) {
         Optional<ClusterSecret> adminSecret;
         try {
             adminSecret = access.clusterSecretFile().isEmpty() ? Optional.empty()
@@ -101,8 +117,14 @@ public final class TupleSpaceService implements AutoCloseable {
         proxyCommand.addAll(proxyArguments);
         Process proxy = processes.start(name + "-proxy", java(javaOptions, "tuplespace.proxy.ProxyMain",
                 proxyCommand.toArray(String[]::new)));
-        TupleSpaceService service = new TupleSpaceService(processes, clientSap, proxyShutdownSap, proxy, adminSecret);
+        TupleSpaceService service = new TupleSpaceService(processes, name, clientSap, primarySap, proxyShutdownSap, proxy,
+                access, adminSecret);
         Waits.until("the proxy to answer STATUS", Duration.ofSeconds(30), Duration.ofMillis(100), () -> Optional.of(service.status()));
+        return service;
+    }
+
+    /** Starts the primary's process (which starts its backup) and returns at once. */
+    public Process startServer(String replication, List<String> javaOptions) {
         List<String> server = new ArrayList<>(List.of(sap(loopback(FreePorts.next())), sap(primarySap),
                 sap(loopback(FreePorts.next())), sap(loopback(FreePorts.next())), "null", "null", "null",
                 "--replication=" + replication, "--backup-restarts=1000",
@@ -112,9 +134,8 @@ public final class TupleSpaceService implements AutoCloseable {
         }
         access.clusterSecretFile().ifPresent(file -> server.add(ClusterSecret.OPTION + "=" + file));
         server.addAll(access.serverOptions());
-        processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain", server.toArray(String[]::new)));
-        service.awaitBackupLive(Duration.ofSeconds(60));
-        return service;
+        return processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain",
+                server.toArray(String[]::new)));
     }
 
     public InetSocketAddress clientSap() {

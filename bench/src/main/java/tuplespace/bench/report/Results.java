@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tuplespace.bench.durability.RecoveryResult;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
@@ -18,6 +19,7 @@ public final class Results {
     private final Map<Scenario, LoadResult> throughput = new EnumMap<>(Scenario.class);
     private final Map<String, List<FailoverRepetition>> failover = new LinkedHashMap<>();
     private final Map<String, ResyncResult> resync = new LinkedHashMap<>();
+    private final Map<String, RecoveryResult> recovery = new LinkedHashMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
     private final Map<String, ScaleResult> scale = new LinkedHashMap<>();
     private SlowReadersResult slowReaders;
@@ -60,6 +62,14 @@ public final class Results {
 
     public Map<String, ResyncResult> resync() {
         return resync;
+    }
+
+    public void putRecovery(RecoveryResult result) {
+        recovery.put(result.system(), result);
+    }
+
+    public Optional<RecoveryResult> recovery(String system) {
+        return Optional.ofNullable(recovery.get(system));
     }
 
     public void putScale(ScaleResult result) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
+import tuplespace.bench.durability.RecoveryResult;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
@@ -35,6 +36,7 @@ public final class TargetCheck {
                 Scenario.TUPLESPACE_PUT_P1, 0.5));
         rows.add(ratio(results, "everysec writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
                 Scenario.TUPLESPACE_PUT_P1, 0.9));
+        rows.add(recovery(results));
         rows.add(failover(results));
         rows.add(lostWrites(results));
         rows.add(hung(results));
@@ -54,6 +56,25 @@ public final class TargetCheck {
                 tuplespace.map(t -> ours.operation() + " " + Figures.count(t.opsPerSecond())).orElse("n/a"),
                 redis.map(r -> theirs.operation() + " " + Figures.count(r.opsPerSecond())).orElse("n/a"),
                 ratio, "≥ " + atLeast + "× " + theirs.operation(), ratio.map(r -> r >= atLeast));
+    }
+
+    private static Comparison recovery(Results results) {
+        Optional<RecoveryResult> tuplespace = results.recovery("tuplespace");
+        Optional<RecoveryResult> redis = results.recovery("redis");
+        String pairs = tuplespace.or(() -> redis).map(r -> Figures.count(r.pairs())).orElse("?");
+        return atMostRedis("recovery of " + pairs + " pairs from disk: process start → serving, median (min, max)",
+                tuplespace.map(RecoveryResult::startToServingMillis), " (snapshot + log)",
+                redis.map(RecoveryResult::startToServingMillis), " (RDB)");
+    }
+
+    /** Durations of ours against Redis's, by their medians: ours must take at most as long. */
+    private static Comparison atMostRedis(String what, Optional<List<Double>> ours, String ourNote,
+                                          Optional<List<Double>> theirs, String theirNote) {
+        Optional<Double> ratio = ours.map(Figures::median)
+                .flatMap(o -> theirs.map(Figures::median).filter(t -> t > 0).map(t -> o / t));
+        return new Comparison(what, ours.map(millis -> Figures.spreadMillis(millis) + ourNote).orElse("n/a"),
+                theirs.map(millis -> Figures.spreadMillis(millis) + theirNote).orElse("n/a"), ratio, "≤ 1.0× Redis",
+                ratio.map(r -> r <= 1.0));
     }
 
     private static Comparison failover(Results results) {
@@ -102,14 +123,9 @@ public final class TargetCheck {
     private static Comparison resync(Results results) {
         Optional<ResyncResult> tuplespace = results.resync("tuplespace");
         Optional<ResyncResult> redis = results.resync("redis");
-        Optional<Double> ours = tuplespace.map(r -> Figures.median(r.resyncMillis()));
-        Optional<Double> theirs = redis.map(r -> Figures.median(r.resyncMillis()));
-        Optional<Double> ratio = ours.flatMap(o -> theirs.filter(t -> t > 0).map(t -> o / t));
         String keys = tuplespace.or(() -> redis).map(r -> Figures.count(r.keys())).orElse("?");
-        return new Comparison("full resync of " + keys + " keys, median (min, max)",
-                tuplespace.map(r -> Figures.spreadMillis(r.resyncMillis())).orElse("n/a"),
-                redis.map(r -> Figures.spreadMillis(r.resyncMillis())).orElse("n/a"),
-                ratio, "≤ 1.0× Redis", ratio.map(r -> r <= 1.0));
+        return atMostRedis("full resync of " + keys + " keys, median (min, max)", tuplespace.map(ResyncResult::resyncMillis),
+                "", redis.map(ResyncResult::resyncMillis), "");
     }
 
     private static Comparison memory(Results results) {

@@ -14,6 +14,7 @@ import tuplespace.bench.load.LatencySummary;
 import tuplespace.bench.load.LoadOptions;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.load.OperationMix;
+import tuplespace.bench.durability.RecoveryResult;
 import tuplespace.bench.resync.ResyncResult;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -89,6 +90,21 @@ class TargetCheckTest {
         assertThat(row(rows, "full resync", "").met()).contains(false);
         assertThat(row(rows, "memory", "").met()).contains(true);
         assertThat(row(rows, "memory", "").ratio()).contains(1.5);
+    }
+
+    @Test
+    void recoveryIsTheMedianStartToServingAgainstRedisLoadingItsRdb() {
+        Results results = new Results();
+        assertThat(row(TargetCheck.compare(results), "recovery of ? pairs", "").met()).isEmpty();
+        results.putRecovery(new RecoveryResult("tuplespace", 1_000_000, List.of(900.0, 700.0, 3000.0), 50L << 20, "log"));
+        results.putRecovery(new RecoveryResult("redis", 1_000_000, List.of(1000.0, 600.0, 800.0), 33L << 20, "rdb"));
+
+        Comparison recovery = row(TargetCheck.compare(results), "recovery of 1,000,000 pairs", "≤ 1.0× Redis");
+
+        assertThat(recovery.ratio()).contains(900.0 / 800.0);
+        assertThat(recovery.met()).contains(false);
+        assertThat(recovery.tuplespace()).contains("(snapshot + log)");
+        assertThat(recovery.redis()).contains("(RDB)");
     }
 
     @Test

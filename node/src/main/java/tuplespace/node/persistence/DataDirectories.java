@@ -87,7 +87,7 @@ public final class DataDirectories {
 
     private static NodeState state(Path directory) throws IOException {
         NodeMeta meta = NodeMeta.read(directory);
-        Optional<SnapshotInfo> snapshot = SnapshotFile.newest(directory);
+        Optional<SnapshotInfo> snapshot = SnapshotFile.newest(directory, meta.snapshot());
         LogReader.Tail tail = LogReader.peek(directory, snapshot.map(SnapshotInfo::index).orElse(0L),
                 snapshot.map(SnapshotInfo::epoch).orElse(0L));
         return new NodeState(meta.nodeId(), directory, Math.max(meta.highestEpoch(), tail.lastEpoch()), tail.lastEpoch(),

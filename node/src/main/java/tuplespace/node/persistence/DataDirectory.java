@@ -8,17 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * One node's data directory, {@code DIR/node-<id>}: its log segments, its snapshots and {@code node.meta} (format
- * version, node id, the highest epoch the node served or saw). The id names the node, not its role, so the directory
- * stays the node's when primary and backup swap. Opening it takes an exclusive lock on its {@code lock} file for the
- * life of the process: two processes writing one log would interleave their entries.
+ * version, node id, the highest epoch the node served or saw, the newest durable snapshot). The id names the node,
+ * not its role, so the directory stays the node's when primary and backup swap. Opening it takes an exclusive lock on
+ * its {@code lock} file for the life of the process: two processes writing one log would interleave their entries.
  *
- * <p>{@link #recordEpoch} blocks on the disk: call it from a thread that may wait (the log's writer does, before the
- * first entry of a new epoch, and for {@link WriteAheadLog#recordEpoch}). {@link #highestEpoch()} may be read by any
- * thread.
+ * <p>{@link #recordEpoch} and {@link #recordSnapshot} block on the disk: call them from a thread that may wait (the
+ * log's writer does, for {@link WriteAheadLog#recordEpoch}; the snapshots' writer, for each snapshot). What they
+ * recorded may be read by any thread.
  */
 public final class DataDirectory implements AutoCloseable {
 
@@ -31,12 +32,13 @@ public final class DataDirectory implements AutoCloseable {
     private final String nodeId;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private volatile long highestEpoch;
+    /** What {@code node.meta} holds now; replaced (on disk first) by the log's and the snapshots' writer threads. */
+    private volatile NodeMeta meta;
 
-    private DataDirectory(Path path, String nodeId, long highestEpoch, FileChannel lockChannel, FileLock lock) {
+    private DataDirectory(Path path, String nodeId, NodeMeta meta, FileChannel lockChannel, FileLock lock) {
         this.path = path;
         this.nodeId = nodeId;
-        this.highestEpoch = highestEpoch;
+        this.meta = meta;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -67,7 +69,7 @@ public final class DataDirectory implements AutoCloseable {
         try {
             FileLock lock = lock(path, lockChannel);
             NodeMeta meta = readOrCreateMeta(path, nodeId);
-            return new DataDirectory(path, nodeId, meta.highestEpoch(), lockChannel, lock);
+            return new DataDirectory(path, nodeId, meta, lockChannel, lock);
         } catch (IOException | RuntimeException e) {
             lockChannel.close(); // releases the lock too
             throw e;
@@ -84,7 +86,12 @@ public final class DataDirectory implements AutoCloseable {
 
     /** The highest epoch this node served or saw, as recorded on disk. */
     public long highestEpoch() {
-        return highestEpoch;
+        return meta.highestEpoch();
+    }
+
+    /** The newest snapshot made durable here, as recorded on disk; empty before the first. */
+    Optional<NodeMeta.Snapshot> recordedSnapshot() {
+        return meta.snapshot();
     }
 
     /**
@@ -92,11 +99,24 @@ public final class DataDirectory implements AutoCloseable {
      * one changes nothing. Blocks on the disk.
      */
     public synchronized void recordEpoch(long epoch) throws IOException {
-        if (epoch <= highestEpoch) {
+        if (epoch <= meta.highestEpoch()) {
             return;
         }
-        new NodeMeta(nodeId, epoch).write(path);
-        highestEpoch = epoch;
+        NodeMeta next = meta.withEpoch(epoch);
+        next.write(path);
+        meta = next;
+    }
+
+    /**
+     * Records that {@code snapshot}, now durable, is the directory's newest: from now on a start that does not find it
+     * (or a newer one) is refused. Call it before the older snapshots are deleted. Blocks on the disk.
+     */
+    public synchronized void recordSnapshot(SnapshotInfo snapshot) throws IOException {
+        NodeMeta next = meta.withSnapshot(snapshot);
+        if (!next.equals(meta)) {
+            next.write(path);
+            meta = next;
+        }
     }
 
     /** Releases the lock; the files stay. */
@@ -139,7 +159,7 @@ public final class DataDirectory implements AutoCloseable {
                         + ", epoch=the highest epoch the service reached; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
-            meta = new NodeMeta(nodeId, 0);
+            meta = new NodeMeta(nodeId, 0, Optional.empty());
             meta.write(path);
             return meta;
         }

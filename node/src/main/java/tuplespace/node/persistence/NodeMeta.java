@@ -11,20 +11,45 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A node directory's metadata file, {@code node.meta}: the format version, the node's id and the highest epoch the
- * node served or saw. A few lines of text an operator can read, the last one a CRC32C of the others; always replaced
- * whole (temporary file, force, rename, directory force).
+ * A node directory's metadata file, {@code node.meta}: the format version, the node's id, the highest epoch the node
+ * served or saw, and the newest snapshot made durable in the directory (none before the first). A few lines of text an
+ * operator can read, the last one a CRC32C of the others; always replaced whole (temporary file, force, rename,
+ * directory force).
  *
  * <pre>
  *   format=1
  *   node=a
  *   epoch=3
+ *   snapshot=1200
+ *   snapshot-epoch=2
  *   check=5d2a91c0
  * </pre>
+ *
+ * The snapshot lines are absent while there is none (and in files written before they existed): a snapshot deleted by
+ * hand would otherwise go unnoticed when the log after it starts where the snapshot started (INIT_FILE's, at entry 0).
  */
-record NodeMeta(String nodeId, long highestEpoch) {
+record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
+
+    /** The newest durable snapshot: the state after entry {@code index} of {@code epoch}. */
+    record Snapshot(long index, long epoch) {
+
+        static Snapshot of(SnapshotInfo info) {
+            return new Snapshot(info.index(), info.epoch());
+        }
+
+        /** True when {@code info} holds an older state than this one, by (epoch, index) as snapshots are ordered. */
+        boolean newerThan(SnapshotInfo info) {
+            return epoch > info.epoch() || (epoch == info.epoch() && index > info.index());
+        }
+
+        @Override
+        public String toString() {
+            return "entry " + index + " of epoch " + epoch;
+        }
+    }
 
     static final String FILE_NAME = "node.meta";
 
@@ -35,12 +60,18 @@ record NodeMeta(String nodeId, long highestEpoch) {
     }
 
     NodeMeta withEpoch(long epoch) {
-        return new NodeMeta(nodeId, epoch);
+        return new NodeMeta(nodeId, epoch, snapshot);
+    }
+
+    NodeMeta withSnapshot(SnapshotInfo info) {
+        return new NodeMeta(nodeId, highestEpoch, Optional.of(Snapshot.of(info)));
     }
 
     /** Replaces {@code directory}'s metadata file with this one, atomically. */
     void write(Path directory) throws IOException {
-        String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n";
+        String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n"
+                + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n")
+                        .orElse("");
         byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
         Path file = directory.resolve(FILE_NAME);
         Path temporary = DataFiles.temporary(file);
@@ -76,10 +107,15 @@ record NodeMeta(String nodeId, long highestEpoch) {
                     + "version, or move the directory away to start this node from its peer's data");
         }
         try {
-            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")));
+            Optional<Snapshot> snapshot = fields.containsKey("snapshot")
+                    ? Optional.of(new Snapshot(Long.parseLong(fields.get("snapshot")),
+                            Long.parseLong(fields.get("snapshot-epoch"))))
+                    : Optional.empty();
+            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), snapshot);
         } catch (RuntimeException e) {
-            throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines, found " + fields,
-                    "Write the file again by hand, or start this node from its peer's data directory");
+            throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and snapshot=NUMBER with "
+                    + "snapshot-epoch=NUMBER, or neither), found " + fields, "Write the file again by hand, or start this "
+                    + "node from its peer's data directory");
         }
     }
 

@@ -8,11 +8,16 @@ import java.util.Optional;
 
 /**
  * Reads the records of one file ({@link RecordFraming}) in order, through a large buffer, and tells a torn tail from
- * damage. A torn tail is what a crash while appending leaves at the very end of a file: a header or a payload cut
- * short, zeros where a record was being written, or a last record whose checksum does not match; {@link #next()}
- * then returns empty and {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage
- * and throws {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is
+ * damage. A torn tail is what a crash while appending leaves at the end of what was written: a header or a payload
+ * cut short, zeros where a record was being written, or a last record whose checksum does not match; {@link #next()}
+ * then returns empty and {@link #tornTail()} says where and why. Anything wrong <em>before</em> the end is damage and
+ * throws {@link DamagedFileException}: more records follow, so a crash cannot explain it. Whether a torn tail is
  * acceptable is the caller's decision (in the last log segment it is; in a snapshot, renamed into place whole, never).
+ *
+ * <p>What was written ends at the file's last non-zero byte: a file system may make an append's new size durable
+ * before its data (ext4 with {@code data=writeback}, XFS), so a crash can leave zeros after the last whole record, or a
+ * record whose later part reads as zeros. A record that reaches into the zeros at the end with a header or a checksum
+ * that does not match is torn, not damage.
  */
 final class RecordReader {
 
@@ -25,6 +30,8 @@ final class RecordReader {
     private final Path file;
     private final FileChannel channel;
     private final long size;
+    /** Just past the file's last non-zero byte: nothing was written after it. */
+    private final long dataEnd;
     private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).limit(0);
     /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
     private long bufferStart;
@@ -39,6 +46,7 @@ final class RecordReader {
         this.size = channel.size();
         this.next = start;
         this.bufferStart = start;
+        this.dataEnd = dataEnd(file, channel, start, size);
     }
 
     /**
@@ -51,6 +59,9 @@ final class RecordReader {
         if (torn != null || remaining == 0) {
             return Optional.empty();
         }
+        if (next >= dataEnd) {
+            return torn("zeros where a record was being written");
+        }
         if (remaining < RecordFraming.HEADER_BYTES) {
             return torn("a record header cut short (" + remaining + " of " + RecordFraming.HEADER_BYTES + " bytes)");
         }
@@ -59,8 +70,8 @@ final class RecordReader {
         int lengthCheck = header.getInt(header.position() + 4);
         int payloadCrc = header.getInt(header.position() + 8);
         if (lengthCheck != RecordFraming.lengthCheck(length)) {
-            if (zerosFrom(next)) {
-                return torn("zeros where a record was being written");
+            if (next + RecordFraming.HEADER_BYTES > dataEnd) {
+                return torn("a record header cut short by zeros from offset " + dataEnd + " (it was being written)");
             }
             throw damage("expected a record header whose length check is " + hex(RecordFraming.lengthCheck(length))
                     + ", found length " + length + " with check " + hex(lengthCheck));
@@ -75,7 +86,7 @@ final class RecordReader {
         ByteBuffer payload = window(next + RecordFraming.HEADER_BYTES, length);
         int found = RecordFraming.crc(payload);
         if (found != payloadCrc) {
-            if (length == remaining - RecordFraming.HEADER_BYTES) {
+            if (next + RecordFraming.HEADER_BYTES + length >= dataEnd) {
                 return torn("the last record's checksum does not match (it was being written)");
             }
             throw damage("expected a record of " + length + " bytes with checksum " + hex(payloadCrc) + ", found checksum "
@@ -158,22 +169,28 @@ final class RecordReader {
         }
     }
 
-    private boolean zerosFrom(long offset) throws IOException {
+    /** Just past the last non-zero byte of the file after {@code start}; {@code start} when all of it is zeros. */
+    private static long dataEnd(Path file, FileChannel channel, long start, long size) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-        for (long at = offset; at < size; ) {
-            chunk.clear();
-            int read = channel.read(chunk, at);
-            if (read < 0) {
-                break;
+        for (long end = size; end > start; ) {
+            long from = Math.max(start, end - chunk.capacity());
+            chunk.clear().limit((int) (end - from));
+            for (long at = from; chunk.hasRemaining(); ) {
+                int read = channel.read(chunk, at);
+                if (read < 0) {
+                    throw new IOException(file + ": expected " + size + " bytes, found the file shorter (is another "
+                            + "process writing it?)");
+                }
+                at += read;
             }
-            for (int i = 0; i < read; i++) {
+            for (int i = chunk.limit() - 1; i >= 0; i--) {
                 if (chunk.get(i) != 0) {
-                    return false;
+                    return from + i + 1;
                 }
             }
-            at += read;
+            end = from;
         }
-        return true;
+        return start;
     }
 
     private static String hex(int value) {

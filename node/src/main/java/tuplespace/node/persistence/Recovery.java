@@ -18,8 +18,8 @@ import tuplespace.space.TupleSpace;
  * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
  * leaves, so it is truncated and logged at WARN with the file and the offset. Anything else, a checksum that fails
  * before the end, a missing segment, an unknown format version, a snapshot that is not whole or whose digest differs,
- * stops the start with a {@link DamagedFileException} naming the file, the offset and what to do: no silent data loss,
- * and no partial state.
+ * a missing snapshot (none as new as the one {@code node.meta} records), stops the start with a
+ * {@link DamagedFileException} naming the file, the offset and what to do: no silent data loss, and no partial state.
  */
 public final class Recovery {
 
@@ -34,7 +34,7 @@ public final class Recovery {
             LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
         }
         long started = System.nanoTime();
-        Optional<LoadedSnapshot> snapshot = newestSnapshot(path);
+        Optional<LoadedSnapshot> snapshot = newestSnapshot(directory);
         ReplicatedState state = new ReplicatedState(snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new));
         snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
         long snapshotIndex = snapshot.map(loaded -> loaded.info().index()).orElse(0L);
@@ -56,10 +56,10 @@ public final class Recovery {
     /**
      * The newest snapshot ({@link SnapshotFile#newest}), read whole. A damaged one stops the start (its message says to
      * move it away): falling back to an older one silently would hide the damage, and the log before the newest is
-     * usually cut already.
+     * usually cut already. So does a missing one (none as new as the one {@code node.meta} records).
      */
-    private static Optional<LoadedSnapshot> newestSnapshot(Path directory) throws IOException {
-        Optional<SnapshotInfo> newest = SnapshotFile.newest(directory);
+    private static Optional<LoadedSnapshot> newestSnapshot(DataDirectory directory) throws IOException {
+        Optional<SnapshotInfo> newest = SnapshotFile.newest(directory.path(), directory.recordedSnapshot());
         if (newest.isEmpty()) {
             return Optional.empty();
         }

@@ -125,6 +125,26 @@ public final class SnapshotFile {
         return newest;
     }
 
+    /**
+     * The newest snapshot in {@code directory} ({@link #newest(Path)}), which must be at least as new as the one
+     * {@code node.meta} records ({@code recorded}): the state of a snapshot deleted or replaced by an older copy is in
+     * no log any more.
+     *
+     * @throws DamagedFileException when none is as new as {@code recorded}
+     */
+    static Optional<SnapshotInfo> newest(Path directory, Optional<NodeMeta.Snapshot> recorded) throws IOException {
+        Optional<SnapshotInfo> newest = newest(directory);
+        if (recorded.isPresent() && (newest.isEmpty() || recorded.get().newerThan(newest.get()))) {
+            throw DamagedFileException.of(DataFiles.snapshot(directory, recorded.get().index()), "expected the snapshot "
+                    + "of " + recorded.get() + ", which " + NodeMeta.FILE_NAME + " records as the newest made durable "
+                    + "here, found " + newest.map(older -> "only " + older.file().getFileName() + ", of entry "
+                    + older.index() + " of epoch " + older.epoch()).orElse("no snapshot"), "It was deleted or moved "
+                    + "away, and the state it holds is not in the log: put it back, or start this node from its peer's "
+                    + "data directory (move this one away)");
+        }
+        return newest;
+    }
+
     /** What the file says about itself (its HEADER record only): for choosing among node directories cheaply. */
     public static SnapshotInfo readInfo(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

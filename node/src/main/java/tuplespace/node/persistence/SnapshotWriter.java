@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes snapshots on a thread of their own, so that neither the event loop nor the log's writer waits for one (a
- * million pairs take a few hundred milliseconds). Each one, once durable, makes the others obsolete: they are deleted,
- * so one snapshot stays (two while the next is written). Snapshots must be written in the order of the states they
- * hold, each after the one before completed.
+ * million pairs take a few hundred milliseconds). Each one, once durable, is recorded in {@code node.meta} as the
+ * newest and makes the others obsolete: they are deleted, so one snapshot stays (two while the next is written).
+ * Snapshots must be written in the order of the states they hold, each after the one before completed.
  */
 public final class SnapshotWriter implements AutoCloseable {
 
@@ -69,6 +69,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private SnapshotInfo writeNow(SnapshotContent content) throws IOException {
         long started = System.nanoTime();
         SnapshotInfo info = SnapshotFile.write(directory.path(), content, opener);
+        directory.recordSnapshot(info);
         deleteOthers(info);
         LOG.info("{}: snapshot at entry {} written ({} pairs, {} bytes) in {} ms", directory, info.index(), info.pairs(),
                 info.bytes(), (System.nanoTime() - started) / 1_000_000);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class DataDirectoryTest {
                 .hasMessageStartingWith(meta + " at offset ")
                 .hasMessageContaining("expected a last line check=");
 
-        new NodeMeta("b", 1).write(root.resolve("node-a"));
+        new NodeMeta("b", 1, Optional.empty()).write(root.resolve("node-a"));
         assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                 .hasMessage(meta + " at offset 0: expected node=a, found node=b. The directory belongs to another node: "
                         + "give each node its own directory");

@@ -189,6 +189,61 @@ class RecoveryTest {
     }
 
     @Test
+    void aRecordWhoseLaterBytesReadAsZerosIsATornTailAtEveryByteOffsetOfIt() throws Exception {
+        // ext4 with data=writeback or XFS may make an append's new size durable before all of its data
+        Path segment = logged(20);
+        byte[] whole = Files.readAllBytes(segment);
+        List<Long> offsets = recordOffsets(segment);
+        int lastRecord = offsets.get(offsets.size() - 1).intValue();
+        long digestBefore = work.reference().space().digest();
+
+        for (int cut = lastRecord + 1; cut < whole.length; cut++) {
+            byte[] torn = Arrays.copyOf(whole, whole.length + 100); // and zeros after it, of a later append
+            Arrays.fill(torn, cut, whole.length, (byte) 0); // the record's bytes from here on never reached the disk
+            Files.write(segment, torn);
+
+            Recovered recovered = Recovery.recover(directory);
+
+            if (allZero(whole, cut, whole.length)) { // the bytes lost were zeros anyway: the record is whole
+                assertThat(recovered.lastIndex()).as("cut at %d", cut).isEqualTo(20);
+                assertThat(recovered.state().space().digest()).isEqualTo(digestBefore);
+                assertThat(recovered.warnings()).singleElement().asString().contains("zeros where a record was being "
+                        + "written").contains("offset " + whole.length);
+                continue;
+            }
+            assertThat(recovered.lastIndex()).as("cut at %d", cut).isEqualTo(19);
+            assertThat(recovered.warnings()).as("cut at %d", cut).singleElement().asString()
+                    .startsWith(segment + ": the last record, at offset " + lastRecord + ", is torn")
+                    .contains("Truncated the file to " + lastRecord + " bytes");
+            assertThat(Files.size(segment)).isEqualTo(lastRecord);
+        }
+    }
+
+    @Test
+    void aFlippedByteBeforeZerosAtTheEndIsStillDamage() throws Exception {
+        Path segment = logged(20);
+        long fifth = recordOffsets(segment).get(4);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4096), Files.size(segment));
+        }
+        flipByte(segment, fifth + RecordFraming.HEADER_BYTES + 20);
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(segment + " at offset " + fifth + ": expected a record of ")
+                .hasMessageContaining("and more records after it (so not a crash while writing)");
+    }
+
+    private static boolean allZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void aFlippedByteBeforeTheEndStopsRecoveryNamingTheFileTheOffsetAndWhatToDo() throws Exception {
         Path segment = logged(20);
         long fifth = recordOffsets(segment).get(4);
@@ -249,6 +304,34 @@ class RecoveryTest {
                 .isInstanceOf(DamagedFileException.class)
                 .hasMessageContaining("expected the log to go on with entry 1 (in wal-0000000000000000001.log or a segment "
                         + "before it), found the next segment starting at entry ");
+    }
+
+    @Test
+    void aSnapshotWriterRecordsEachSnapshotSoThatOneMissingOrReplacedByAnOlderStopsRecovery() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(100));
+        log.sync().get(10, TimeUnit.SECONDS);
+        try (SnapshotWriter snapshots = new SnapshotWriter(directory, ChannelOpener.DEFAULT, Runnable::run)) {
+            snapshots.write(SnapshotContent.take(work.reference(), 100, 1)).get(10, TimeUnit.SECONDS);
+            Path older = root.resolve("older.snap");
+            Files.copy(DataFiles.snapshot(directory.path(), 100), older);
+            log.append(work.next(50));
+            log.sync().get(10, TimeUnit.SECONDS);
+            snapshots.write(SnapshotContent.take(work.reference(), 150, 1)).get(10, TimeUnit.SECONDS);
+            log.close().get(10, TimeUnit.SECONDS);
+            assertThat(Recovery.recover(directory).lastIndex()).isEqualTo(150);
+            Path newest = DataFiles.snapshot(directory.path(), 150);
+            Files.delete(newest);
+            Files.move(older, DataFiles.snapshot(directory.path(), 100)); // an older copy put back instead
+
+            assertThatThrownBy(() -> Recovery.recover(directory))
+                    .isInstanceOf(DamagedFileException.class)
+                    .hasMessage(newest + ": expected the snapshot of entry 150 of epoch 1, which node.meta records as "
+                            + "the newest made durable here, found only snapshot-0000000000000000100.snap, of entry 100 "
+                            + "of epoch 1. It was deleted or moved away, and the state it holds is not in the log: put it "
+                            + "back, or start this node from its peer's data directory (move this one away)");
+        }
+        assertThat(NodeMeta.read(directory.path()).snapshot()).contains(new NodeMeta.Snapshot(150, 1));
     }
 
     @Test
