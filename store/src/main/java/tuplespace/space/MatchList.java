@@ -49,6 +49,13 @@ final class MatchList extends AbstractList<Pair> implements RandomAccess {
         }
     }
 
+    /** Passes every pair's two stored UTF-8 arrays to {@code each}, in order. */
+    void forEachUtf8(Result.Utf8Pairs each) {
+        for (int i = 0; i < size; i++) {
+            each.accept(keys[i], values[i]);
+        }
+    }
+
     /** How many UTF-8 bytes the text forms take in all: what an answer's size is made of. */
     long textBytes() {
         long bytes = 0;

@@ -47,6 +47,20 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
             }
         }
 
+        /**
+         * Every pair's key and value text forms in UTF-8, in order: the arrays the store holds where it has them (read
+         * only), so an answer is written from the stored bytes without decoding them.
+         */
+        public void forEachUtf8(Utf8Pairs each) {
+            if (pairs instanceof MatchList matches) {
+                matches.forEachUtf8(each);
+                return;
+            }
+            for (Pair pair : pairs) {
+                each.accept(pair.key().utf8(), pair.value().utf8());
+            }
+        }
+
         /** The UTF-8 bytes of every key's and value's text form, summed: to size an answer before writing it. */
         public long textBytes() {
             if (pairs instanceof MatchList matches) {
@@ -86,6 +100,12 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
     @FunctionalInterface
     public interface TextPairs {
         void accept(String keyText, String valueText);
+    }
+
+    /** Receives one pair's key and value text forms in UTF-8; the arrays are read only. */
+    @FunctionalInterface
+    public interface Utf8Pairs {
+        void accept(byte[] keyUtf8, byte[] valueUtf8);
     }
 
     /** PUT and POST: the positions in the given list of the elements that were not used, ascending. */
