@@ -163,7 +163,11 @@ final class Query {
     /** Matching pairs one by one for one answer, on one thread. */
     private final class Matching {
         final MatchBudget budget;
-        final AsciiSubject subject = new AsciiSubject();
+        final AsciiSubject key = new AsciiSubject();
+        final AsciiSubject value = new AsciiSubject();
+        /** One Java matcher per pattern for all the texts of the request (null: a literal key, compared as bytes). */
+        final PyPattern.TextMatcher keyMatcher;
+        final PyPattern.TextMatcher valueMatcher;
         /** What matched so far, as the space stores it (no {@code Pair}s: see {@link MatchList}). */
         List<Pair> found = List.of();
         /** Whether the key pattern is being matched (else the value pattern): what a cut-off warning names. */
@@ -171,6 +175,8 @@ final class Query {
 
         Matching(MatchBudget budget) {
             this.budget = budget;
+            this.keyMatcher = keyPattern == null ? null : keyPattern.matcher(budget);
+            this.valueMatcher = valuePattern.matcher(budget);
         }
 
         void offer(byte[] key, byte[] value) {
@@ -180,13 +186,12 @@ final class Query {
                 }
             } else {
                 keyTurn = true;
-                if (!keyPattern.fullMatches(subject.of(key), budget)) {
+                if (!keyMatcher.fullMatches(this.key.of(key))) {
                     return;
                 }
             }
-            String valueText = StoredPairs.text(value);
             keyTurn = false;
-            if (valuePattern.fullMatches(valueText, budget)) {
+            if (valueMatcher.fullMatches(this.value.of(value))) {
                 if (!(found instanceof MatchList)) {
                     found = new MatchList();
                 }
