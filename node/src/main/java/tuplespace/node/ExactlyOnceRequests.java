@@ -61,7 +61,7 @@ import tuplespace.space.Effect;
  * <p>Answers are bytes from the start: the evaluator writes each into a buffer of the node's allocator, which
  * {@link Handled} hands to the caller (who releases it once it is framed). A read's answer kept for a possible later
  * update is a reference of its own to the same bytes (released when the proxy's floor passes it, when its
- * connection closes, or when an update turns it into a table entry); the answer table keeps text, as it replicates and
+ * connection closes, when it is resent, when an update turns it into a table entry, or when the node ends); the answer table keeps text, as it replicates and
  * saves it: only updates' answers, and reads an update followed before they were delivered, are ever decoded.
  * Runs on the node's event loop (or on scratch state in {@link ServingWarmUp}).
  */
@@ -113,7 +113,7 @@ final class ExactlyOnceRequests {
         this(state, evaluator, limits, MatchClock.ofCurrentThread(), FrameCodec.MAX_ANSWER_BYTES, allocator);
     }
 
-    /** Answers in unpooled heap buffers, which need no release to be freed: tests and the warm-up. */
+    /** Answers in unpooled heap buffers, which need no release to be freed: tests. */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits) {
         this(state, evaluator, limits, MatchClock.ofCurrentThread());
     }
