@@ -34,20 +34,6 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
         }
 
         /**
-         * Every pair's key and value text forms, in order, without making {@code Pair}s where the store has the
-         * texts already: how an answer of many pairs is written.
-         */
-        public void forEachText(TextPairs each) {
-            if (pairs instanceof MatchList matches) {
-                matches.forEachText(each);
-                return;
-            }
-            for (Pair pair : pairs) {
-                each.accept(pair.key().text(), pair.value().text());
-            }
-        }
-
-        /**
          * Every pair's key and value text forms in UTF-8, in order: the arrays the store holds where it has them (read
          * only), so an answer is written from the stored bytes without decoding them.
          */
@@ -94,12 +80,6 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
             }
             return new Matched(List.of(), Optional.of(warning), Optional.empty(), cutOff);
         }
-    }
-
-    /** Receives one pair's key and value text forms. */
-    @FunctionalInterface
-    public interface TextPairs {
-        void accept(String keyText, String valueText);
     }
 
     /** Receives one pair's key and value text forms in UTF-8; the arrays are read only. */
