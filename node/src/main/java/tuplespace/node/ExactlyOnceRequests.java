@@ -70,6 +70,8 @@ final class ExactlyOnceRequests {
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceRequests.class);
     /** How much of a failed request line goes into the ERROR log line. */
     private static final int LOGGED_LINE_CHARS = 500;
+    /** Heap buffers the garbage collector frees, not watched for leaks: the tests' allocator. */
+    private static final ByteBufAllocator UNPOOLED = new UnpooledByteBufAllocator(false, true);
 
     /**
      * The answer to send (UTF-8; the caller releases it) and, for an update evaluated now, the changes to append to
@@ -113,7 +115,10 @@ final class ExactlyOnceRequests {
         this(state, evaluator, limits, MatchClock.ofCurrentThread(), FrameCodec.MAX_ANSWER_BYTES, allocator);
     }
 
-    /** Answers in unpooled heap buffers, which need no release to be freed: tests. */
+    /**
+     * Answers in unpooled heap buffers, which need no release to be freed (so the leak detector does not watch them):
+     * tests.
+     */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits) {
         this(state, evaluator, limits, MatchClock.ofCurrentThread());
     }
@@ -125,7 +130,7 @@ final class ExactlyOnceRequests {
     /** {@code maxAnswerBytes}: the longest answer text (UTF-8) an ANSWER frame may carry; smaller in tests. */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits, MatchClock matchClock,
                         long maxAnswerBytes) {
-        this(state, evaluator, limits, matchClock, maxAnswerBytes, UnpooledByteBufAllocator.DEFAULT);
+        this(state, evaluator, limits, matchClock, maxAnswerBytes, UNPOOLED);
     }
 
     private ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits,

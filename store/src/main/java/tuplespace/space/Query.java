@@ -124,21 +124,25 @@ final class Query {
         return Result.Matched.of(matching.found, note);
     }
 
-    /** GET of one exact key, the commonest read: one lookup, and the value matched if the key is there. */
+    /**
+     * GET of one exact key, the commonest read: one lookup, and the value matched if the key is there, as bytes; the
+     * answer is written from the stored bytes too (no string or tuple made).
+     */
     private Result.Matched findPlainLiteral(TreeView pairs, MatchBudget budget) {
         byte[] value = pairs.get(literalKey);
         if (value == null) {
             return Result.Matched.of(List.of(), note);
         }
-        String valueText = StoredPairs.text(value);
         try {
-            if (!valuePattern.fullMatches(valueText, budget)) {
+            if (!valuePattern.fullMatches(new AsciiSubject().of(value), budget)) {
                 return Result.Matched.of(List.of(), note);
             }
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, false);
         }
-        return Result.Matched.of(List.of(new Pair(Tuple.parse(keyexp), Tuple.parse(valueText))), note);
+        MatchList found = new MatchList();
+        found.add(literalKey, value); // the stored key's bytes: the literal is the key's text form, and never changed
+        return Result.Matched.of(found, note);
     }
 
     /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
