@@ -13,15 +13,17 @@ import java.util.Optional;
  *
  * <p>The text form joins the fields with {@code ,}; it is unambiguous because fields never hold a comma,
  * and it is what patterns are matched against and what the space is ordered by. A tuple holds its text form and
- * the same in UTF-8 ({@link #utf8()}), encoded once when the tuple is made: the space stores the UTF-8 and
- * replication sends it, so a key that came in as a request is encoded once on its way (the space itself keeps byte
- * arrays, not tuples). {@link #fields()} splits on demand. Equality is equality of text forms, which is equality of
+ * the same in UTF-8 ({@link #utf8()}), encoded once, when first asked for (a tuple made from UTF-8 keeps those
+ * bytes): the space stores the UTF-8 and replication sends it, so a key that came in as a request is encoded once on
+ * its way (the space itself keeps byte arrays, not tuples), and a tuple nobody stores (a client's decoded answer)
+ * never pays for it. {@link #fields()} splits on demand. Equality is equality of text forms, which is equality of
  * field lists.
  */
 public final class Tuple implements Comparable<Tuple> {
 
     private final String text;
-    private final byte[] utf8;
+    /** Null until {@link #utf8()} is first asked (volatile: a tuple may be read by other threads). */
+    private volatile byte[] utf8;
 
     /** A tuple of these fields; throws {@link IllegalArgumentException} naming the problem. */
     public Tuple(List<String> fields) {
@@ -31,7 +33,6 @@ public final class Tuple implements Comparable<Tuple> {
             throw new IllegalArgumentException(problem.get());
         }
         this.text = String.join(",", fields);
-        this.utf8 = text.getBytes(StandardCharsets.UTF_8);
     }
 
     private Tuple(String text, byte[] utf8) {
@@ -48,8 +49,7 @@ public final class Tuple implements Comparable<Tuple> {
         for (Object field : fields) {
             text.append(text.length() == 0 ? "" : ",").append((String) field);
         }
-        String joined = text.toString();
-        return Optional.of(new Tuple(joined, joined.getBytes(StandardCharsets.UTF_8)));
+        return Optional.of(new Tuple(text.toString(), null));
     }
 
     public static Tuple of(String... fields) {
@@ -60,7 +60,7 @@ public final class Tuple implements Comparable<Tuple> {
     public static Tuple parse(String textForm) {
         Objects.requireNonNull(textForm, "textForm");
         if (isTextForm(textForm)) {
-            return new Tuple(textForm, textForm.getBytes(StandardCharsets.UTF_8));
+            return new Tuple(textForm, null);
         }
         // Slow path, only to say precisely what is wrong.
         return new Tuple(List.of(textForm.split(",", -1)));
@@ -196,9 +196,14 @@ public final class Tuple implements Comparable<Tuple> {
         return text;
     }
 
-    /** The text form in UTF-8: the tuple's own array, to be read and never changed. */
+    /** The text form in UTF-8: the tuple's own array (encoded on the first call), to be read and never changed. */
     public byte[] utf8() {
-        return utf8;
+        byte[] bytes = utf8;
+        if (bytes == null) {
+            bytes = text.getBytes(StandardCharsets.UTF_8);
+            utf8 = bytes; // two threads may both encode: either array is the same bytes
+        }
+        return bytes;
     }
 
     /** Ordered by text form, by code point (SPEC §1: GET and DELETE list pairs in that order). */
