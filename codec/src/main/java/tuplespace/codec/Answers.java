@@ -202,7 +202,10 @@ public final class Answers {
         ByteBufUtil.writeAscii(out, OK_PAIRS);
     }
 
-    /** A tuple's text form {@code a,b} in UTF-8 as the JSON list {@code ["a","b"]} (a comma is never part of a longer UTF-8 sequence). */
+    /**
+     * A tuple's text form {@code a,b} in UTF-8 as the JSON list {@code ["a","b"]} (a comma byte is never part of a
+     * longer UTF-8 sequence).
+     */
     private static void writeTuple(ByteBuf out, byte[] textForm) {
         out.writeByte('[').writeByte('"');
         int start = 0;

@@ -23,8 +23,8 @@ import tuplespace.tuple.Tuple;
 @Timeout(10)
 class RequestBytesTest {
 
-    private static final String NON_ASCII_PUT =
-            "{\"id\":7,\"op\":\"PUT\",\"pairs\":[[[\"\u00e9t\u00e9\",\"\uD835\uDC00\"],[\"\u0663\",\"\u4e2d\u6587\"]]]}";
+    private static final String NON_ASCII_PUT = "{\"id\":7,\"op\":\"PUT\",\"pairs\":"
+            + "[[[\"\u00e9t\u00e9\",\"\uD835\uDC00\"],[\"\u0663\",\"\u4e2d\u6587\"]]]}";
 
     private static ByteBuf utf8(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
@@ -84,7 +84,8 @@ class RequestBytesTest {
     void anOversizeLineOfManyPairsParsesTheSame() {
         StringBuilder line = new StringBuilder("{\"op\":\"PUT\",\"pairs\":[");
         for (int i = 0; i < 20_000; i++) {
-            line.append(i == 0 ? "" : ",").append("[[\"k\",\"").append(i).append("\"],[\"v\u00e9").append(i).append("\"]]");
+            line.append(i == 0 ? "" : ",").append("[[\"k\",\"").append(i).append("\"],[\"v\u00e9").append(i)
+                    .append("\"]]");
         }
         String text = line.append("]}").toString();
         ParsedRequest parsed = Requests.parse(utf8(text));
@@ -115,7 +116,8 @@ class RequestBytesTest {
         ByteBuf line = Unpooled.buffer().writeBytes(prefix).writeByte(0xFF).writeByte(0xC3).writeBytes(suffix);
         ParsedRequest fromBytes = Requests.parse(line);
         assertThat(fromBytes).isEqualTo(Requests.parse(line.toString(StandardCharsets.UTF_8)));
-        assertThat(((Command.Put) ((ParsedRequest.Valid) fromBytes).command()).pairs()).containsExactly(Optional.empty());
+        assertThat(((Command.Put) ((ParsedRequest.Valid) fromBytes).command()).pairs())
+                .containsExactly(Optional.empty());
     }
 
     /** A zero byte would make Jackson guess UTF-16: such a line is read as text, as before. */

@@ -29,7 +29,7 @@ class RequestsTest {
         return (ParsedRequest.Invalid) parsed;
     }
 
-    /** Every case here is parsed from the line's text and from its UTF-8 bytes (the primary's way): the same request. */
+    /** Every case here is parsed from the line's text and from its UTF-8 bytes (the primary's way): the same. */
     private static ParsedRequest parsedBothWays(String line) {
         ParsedRequest parsed = Requests.parse(line);
         assertThat(Requests.parse(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8))).as("from bytes: " + line)

@@ -60,9 +60,10 @@ import tuplespace.space.Effect;
  * </ul>
  * <p>Answers are bytes from the start: the evaluator writes each into a buffer of the node's allocator, which
  * {@link Handled} hands to the caller (who releases it once it is framed). A read's answer kept for a possible later
- * update is a reference of its own to the same bytes (released when the proxy's floor passes it, when its
- * connection closes, when it is resent, when an update turns it into a table entry, or when the node ends); the answer table keeps text, as it replicates and
- * saves it: only updates' answers, and reads an update followed before they were delivered, are ever decoded.
+ * update is a reference of its own to the same bytes (released when the proxy's floor passes it, when its connection
+ * closes, when it is resent, when an update turns it into a table entry, or when the node ends); the answer table
+ * keeps text, as it replicates and saves it: only updates' answers, and reads an update followed before they were
+ * delivered, are ever decoded.
  * Runs on the node's event loop (or on scratch state in {@link ServingWarmUp}).
  */
 final class ExactlyOnceRequests {
@@ -108,8 +109,8 @@ final class ExactlyOnceRequests {
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
     /**
-     * Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving thread.
-     * Answers are written into buffers of {@code allocator} (the node's channels' own, pooled).
+     * Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving
+     * thread. Answers are written into buffers of {@code allocator} (the node's channels' own, pooled).
      */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits, ByteBufAllocator allocator) {
         this(state, evaluator, limits, MatchClock.ofCurrentThread(), FrameCodec.MAX_ANSWER_BYTES, allocator);
