@@ -2,7 +2,11 @@ package tuplespace.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import tuplespace.pattern.CutOff;
@@ -19,6 +23,9 @@ import tuplespace.tuple.Pair;
 public final class Answers {
 
     static final String END = "end";
+    /** What an {@code ok} JSON answer with pairs holds after its id. */
+    private static final String OK_PAIRS = '"' + JsonField.STATUS.wire() + "\":\"" + Status.OK.wire() + "\",\""
+            + JsonField.PAIRS.wire() + "\":[";
 
     private Answers() {
     }
@@ -30,14 +37,33 @@ public final class Answers {
      * @throws IllegalArgumentException when {@code result} is not the kind of result the command gives (a bug)
      */
     public static String format(ParsedRequest.Valid request, Result result) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            write(request, result, out);
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * Writes the answer {@link #format} gives, in UTF-8, into {@code out}: the common answers straight from the
+     * space's stored bytes (a GET of many pairs is never a {@code String}), the rare ones (warnings, notes, ids that
+     * are not integers) as Jackson writes them.
+     *
+     * @throws IllegalArgumentException when {@code result} is not the kind of result the command gives (a bug)
+     */
+    public static void write(ParsedRequest.Valid request, Result result, ByteBuf out) {
         Command command = request.command();
         if (result instanceof Result.Matched matched && (command instanceof Command.Get
                 || command instanceof Command.Delete)) {
-            return matched(request, matched);
+            matched(request, matched, out);
+            return;
         }
         if (result instanceof Result.NotUsed notUsed && (command instanceof Command.Put
                 || command instanceof Command.Post)) {
-            return notUsed(request, notUsed);
+            notUsed(request, notUsed, out);
+            return;
         }
         throw new IllegalArgumentException("expected the result of " + command + ", found " + result);
     }
@@ -76,22 +102,27 @@ public final class Answers {
         return status.wire() + ": " + Lines.oneLine(error) + "\n" + END + "\n";
     }
 
-    private static String matched(ParsedRequest.Valid request, Result.Matched matched) {
+    private static void matched(ParsedRequest.Valid request, Result.Matched matched, ByteBuf out) {
         if (request.format() == Format.JSON && matched.warning().isEmpty() && matched.note().isEmpty()
                 && hasPlainId(request)) {
-            StringBuilder json = okStart(request.id(), capacity(matched, 16));
-            int first = json.length();
-            matched.forEachText((key, value) -> {
-                json.append(json.length() == first ? "[" : ",[");
-                appendTuple(json, key);
-                json.append(',');
-                appendTuple(json, value);
-                json.append(']');
+            out.ensureWritable(capacity(matched, 16));
+            okStart(request.id(), out);
+            int first = out.writerIndex();
+            matched.forEachUtf8((key, value) -> {
+                if (out.writerIndex() != first) {
+                    out.writeByte(',');
+                }
+                out.writeByte('[');
+                writeTuple(out, key);
+                out.writeByte(',');
+                writeTuple(out, value);
+                out.writeByte(']');
             });
-            return json.append("]}\n").toString();
+            ByteBufUtil.writeAscii(out, "]}\n");
+            return;
         }
         if (request.format() == Format.JSON) {
-            return Json.line(generator -> {
+            ByteBufUtil.writeUtf8(out, Json.line(generator -> {
                 writeId(generator, request.id());
                 writeStatus(generator, Status.OK);
                 generator.writeArrayFieldStart(JsonField.PAIRS.wire());
@@ -108,22 +139,28 @@ public final class Answers {
                 if (matched.note().isPresent()) {
                     generator.writeStringField(JsonField.NOTE.wire(), matched.note().get());
                 }
-            });
+            }));
+            return;
         }
         String verb = request.command() instanceof Command.Delete ? " removed" : "";
-        StringBuilder text = statusLine(matched.pairs().size(), verb, capacity(matched, 4));
+        out.ensureWritable(capacity(matched, 4));
+        statusLine(matched.pairs().size(), verb, out);
         // Text forms hold only letters, digits and commas: they never need quotes.
-        matched.forEachText((key, value) -> text.append("  ").append(key).append(' ').append(value).append('\n'));
-        return finish(text, matched.warning(), matched.note());
+        matched.forEachUtf8((key, value) -> {
+            out.writeByte(' ').writeByte(' ').writeBytes(key).writeByte(' ').writeBytes(value).writeByte('\n');
+        });
+        finish(out, matched.warning(), matched.note());
     }
 
-    private static String notUsed(ParsedRequest.Valid request, Result.NotUsed notUsed) {
+    private static void notUsed(ParsedRequest.Valid request, Result.NotUsed notUsed, ByteBuf out) {
         List<GivenElement> given = request.given();
         if (request.format() == Format.JSON && notUsed.positions().isEmpty() && hasPlainId(request)) {
-            return okStart(request.id(), 0).append("]}\n").toString(); // every pair used: the common answer
+            okStart(request.id(), out); // every pair used: the common answer
+            ByteBufUtil.writeAscii(out, "]}\n");
+            return;
         }
         if (request.format() == Format.JSON) {
-            return Json.line(generator -> {
+            ByteBufUtil.writeUtf8(out, Json.line(generator -> {
                 writeId(generator, request.id());
                 writeStatus(generator, Status.OK);
                 generator.writeArrayFieldStart(JsonField.PAIRS.wire());
@@ -131,23 +168,25 @@ public final class Answers {
                     generator.writeTree(((GivenElement.Json) given.get(position)).element());
                 }
                 generator.writeEndArray();
-            });
+            }));
+            return;
         }
         String verb = request.command() instanceof Command.Put ? " not added" : " not updated";
-        StringBuilder text = statusLine(notUsed.positions().size(), verb);
+        statusLine(notUsed.positions().size(), verb, out);
         for (int position : notUsed.positions()) {
             GivenElement.Text element = (GivenElement.Text) given.get(position);
-            text.append("  ").append(TextTokens.quote(element.keyToken())).append(' ')
-                    .append(TextTokens.quote(element.valueToken())).append('\n');
+            ByteBufUtil.writeUtf8(out, "  " + TextTokens.quote(element.keyToken()) + ' '
+                    + TextTokens.quote(element.valueToken()) + '\n');
         }
-        return finish(text, Optional.empty(), Optional.empty());
+        finish(out, Optional.empty(), Optional.empty());
     }
 
     /*
      * The commonest JSON answers are written by hand, byte for byte what the generator writes (AnswersTest checks
      * both ways): setting up a Jackson generator for a one-line answer cost more than the rest of formatting it.
      * Only where nothing needs escaping: no id or an integer id, tuple text forms (letters, digits and commas:
-     * Jackson escapes none of them) and no warning or note.
+     * Jackson escapes none of them, and writes letters beyond ASCII as their UTF-8, as the space stores them) and no
+     * warning or note.
      */
 
     private static boolean hasPlainId(ParsedRequest.Valid request) {
@@ -155,51 +194,47 @@ public final class Answers {
     }
 
     /** {@code {"id":N,"status":"ok","pairs":[} */
-    private static StringBuilder okStart(JsonNode id, int pairsLength) {
-        StringBuilder json = new StringBuilder(48 + pairsLength).append('{');
+    private static void okStart(JsonNode id, ByteBuf out) {
+        out.writeByte('{');
         if (id != null) {
-            json.append('"').append(JsonField.ID.wire()).append("\":").append(id.bigIntegerValue()).append(',');
+            ByteBufUtil.writeAscii(out, "\"" + JsonField.ID.wire() + "\":" + id.bigIntegerValue() + ',');
         }
-        return json.append('"').append(JsonField.STATUS.wire()).append("\":\"").append(Status.OK.wire())
-                .append("\",\"").append(JsonField.PAIRS.wire()).append("\":[");
-    }
-
-    /** A tuple's text form {@code a,b} as the JSON list {@code ["a","b"]}. */
-    private static void appendTuple(StringBuilder json, String textForm) {
-        json.append("[\"");
-        for (int i = 0; i < textForm.length(); i++) {
-            char c = textForm.charAt(i);
-            if (c == ',') {
-                json.append("\",\"");
-            } else {
-                json.append(c);
-            }
-        }
-        json.append("\"]");
+        ByteBufUtil.writeAscii(out, OK_PAIRS);
     }
 
     /**
-     * Room for an answer of these pairs, {@code perPair} characters besides their text forms (and a quarter more for
-     * the commas a JSON list turns into {@code ","}): a big answer is built in one buffer, not in a few doublings.
+     * A tuple's text form {@code a,b} in UTF-8 as the JSON list {@code ["a","b"]} (a comma byte is never part of a
+     * longer UTF-8 sequence).
+     */
+    private static void writeTuple(ByteBuf out, byte[] textForm) {
+        out.writeByte('[').writeByte('"');
+        int start = 0;
+        for (int i = 0; i < textForm.length; i++) {
+            if (textForm[i] == ',') {
+                out.writeBytes(textForm, start, i - start).writeByte('"').writeByte(',').writeByte('"');
+                start = i + 1;
+            }
+        }
+        out.writeBytes(textForm, start, textForm.length - start).writeByte('"').writeByte(']');
+    }
+
+    /**
+     * Room for an answer of these pairs, {@code perPair} bytes besides their text forms (and a quarter more for
+     * the commas a JSON list turns into {@code ","}): a big answer is written in one buffer, not in a few doublings.
      */
     private static int capacity(Result.Matched matched, int perPair) {
         long estimate = 64 + matched.textBytes() * 5 / 4 + (long) perPair * matched.pairs().size();
         return (int) Math.min(estimate, Integer.MAX_VALUE - 16);
     }
 
-    private static StringBuilder statusLine(int count, String verb) {
-        return statusLine(count, verb, 16);
+    private static void statusLine(int count, String verb, ByteBuf out) {
+        ByteBufUtil.writeAscii(out, Status.OK.wire() + ' ' + count + (count == 1 ? " pair" : " pairs") + verb + '\n');
     }
 
-    private static StringBuilder statusLine(int count, String verb, int capacity) {
-        return new StringBuilder(capacity).append(Status.OK.wire()).append(' ').append(count)
-                .append(count == 1 ? " pair" : " pairs").append(verb).append('\n');
-    }
-
-    private static String finish(StringBuilder text, Optional<String> warning, Optional<String> note) {
-        warning.ifPresent(w -> text.append("warning: ").append(Lines.oneLine(w)).append('\n'));
-        note.ifPresent(n -> text.append("note: ").append(Lines.oneLine(n)).append('\n'));
-        return text.append(END).append('\n').toString();
+    private static void finish(ByteBuf out, Optional<String> warning, Optional<String> note) {
+        warning.ifPresent(w -> ByteBufUtil.writeUtf8(out, "warning: " + Lines.oneLine(w) + '\n'));
+        note.ifPresent(n -> ByteBufUtil.writeUtf8(out, "note: " + Lines.oneLine(n) + '\n'));
+        ByteBufUtil.writeAscii(out, END + '\n');
     }
 
     private static void writeId(JsonGenerator generator, JsonNode id) throws IOException {

@@ -1,5 +1,7 @@
 package tuplespace.codec;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * The mode of a request line, which is also the mode of its answer (SPEC §2).
  *
@@ -16,5 +18,11 @@ public enum Format {
     public static Format of(String line) {
         int start = Lines.contentStart(line);
         return start < line.length() && line.charAt(start) == '{' ? JSON : TEXT;
+    }
+
+    /** The mode of one request line given as its UTF-8 bytes (the readable bytes of {@code line}). */
+    public static Format of(ByteBuf line) {
+        int start = Lines.contentStart(line);
+        return start < line.writerIndex() && line.getByte(start) == '{' ? JSON : TEXT;
     }
 }

@@ -133,7 +133,7 @@ final class Json {
             }
             fields.add(field.textValue());
         }
-        return Tuple.problemWith(fields).isPresent() ? Optional.empty() : Optional.of(new Tuple(fields));
+        return Tuple.ifWellFormed(fields);
     }
 
     /** The pair a JSON element {@code [key, value]} spells, or empty when it is not a well-formed pair. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -37,6 +39,26 @@ final class JsonRequestStream {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSON from a String cannot fail with I/O", e);
+        }
+    }
+
+    /**
+     * The valid request in the line's UTF-8 bytes (its readable bytes), read by Jackson's byte parser, or empty when
+     * the line needs the full reading. Jackson guesses UTF-16 or UTF-32 from zero bytes at the start; a request line
+     * is UTF-8, so a line holding a zero byte (never a valid request) goes to the full reading at once. Jackson also
+     * refuses malformed UTF-8, which the full reading decodes to U+FFFD, as the text of a line always was.
+     */
+    static Optional<ParsedRequest> parseValid(ByteBuf line) {
+        int length = line.readableBytes();
+        if (line.indexOf(line.readerIndex(), line.writerIndex(), (byte) 0) >= 0) {
+            return Optional.empty();
+        }
+        byte[] bytes = line.hasArray() ? line.array() : ByteBufUtil.getBytes(line);
+        int offset = line.hasArray() ? line.arrayOffset() + line.readerIndex() : 0;
+        try (JsonParser parser = Json.MAPPER.createParser(bytes, offset, length)) {
+            return parseValid(parser);
+        } catch (IOException e) {
+            return Optional.empty(); // a parse error, or bytes Jackson cannot decode (CharConversionException)
         }
     }
 

@@ -1,6 +1,8 @@
 package tuplespace.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,6 +25,11 @@ final class JsonRequests {
 
     static ParsedRequest parse(String line) {
         return JsonRequestStream.parseValid(line).orElseGet(() -> parseTree(line));
+    }
+
+    /** {@link #parse(String)} of the line's UTF-8 bytes: decoded only when the line is not a valid request. */
+    static ParsedRequest parse(ByteBuf line) {
+        return JsonRequestStream.parseValid(line).orElseGet(() -> parseTree(line.toString(StandardCharsets.UTF_8)));
     }
 
     /** The full reading: a tree of the whole line, which says exactly what is wrong with it. */

@@ -1,9 +1,13 @@
 package tuplespace.codec;
 
+import io.netty.buffer.ByteBuf;
+
 /** Small helpers on request lines and on the text that goes into one line of an answer. */
 final class Lines {
 
     private static final char BYTE_ORDER_MARK = '\uFEFF';
+    /** {@link #BYTE_ORDER_MARK} in UTF-8. */
+    private static final byte[] BYTE_ORDER_MARK_UTF8 = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private Lines() {
     }
@@ -31,6 +35,47 @@ final class Lines {
         }
         int start = line.startsWith(String.valueOf(BYTE_ORDER_MARK)) ? 1 : 0;
         return line.substring(start, Math.max(start, end));
+    }
+
+    /** {@link #contentStart} of a line given as UTF-8: an index into {@code line}, from its reader index. */
+    static int contentStart(ByteBuf line) {
+        int i = line.readerIndex();
+        int end = line.writerIndex();
+        if (startsWithByteOrderMark(line, i)) {
+            i += BYTE_ORDER_MARK_UTF8.length;
+        }
+        while (i < end && (line.getByte(i) == ' ' || line.getByte(i) == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@link #strip} of a line given as UTF-8: a slice of {@code line} (which is neither changed nor released). */
+    static ByteBuf strip(ByteBuf line) {
+        int start = line.readerIndex();
+        int end = line.writerIndex();
+        if (end > start && line.getByte(end - 1) == '\n') {
+            end--;
+        }
+        if (end > start && line.getByte(end - 1) == '\r') {
+            end--;
+        }
+        if (end - start >= BYTE_ORDER_MARK_UTF8.length && startsWithByteOrderMark(line, start)) {
+            start += BYTE_ORDER_MARK_UTF8.length;
+        }
+        return line.slice(start, end - start);
+    }
+
+    private static boolean startsWithByteOrderMark(ByteBuf line, int at) {
+        if (line.writerIndex() - at < BYTE_ORDER_MARK_UTF8.length) {
+            return false;
+        }
+        for (int i = 0; i < BYTE_ORDER_MARK_UTF8.length; i++) {
+            if (line.getByte(at + i) != BYTE_ORDER_MARK_UTF8[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Text made safe for one line of a text-mode answer: line breaks become spaces. */

@@ -1,5 +1,8 @@
 package tuplespace.codec;
 
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Parses one request line of the client protocol (SPEC §2) into a {@link ParsedRequest}. Total: it never throws,
  * whatever the line holds; a line that is not a request is an {@link ParsedRequest.Invalid} whose error says what
@@ -16,5 +19,17 @@ public final class Requests {
     public static ParsedRequest parse(String line) {
         String content = Lines.strip(line);
         return Format.of(content) == Format.JSON ? JsonRequests.parse(content) : TextRequests.parse(content);
+    }
+
+    /**
+     * The same parse of a request line given as its UTF-8 bytes (the readable bytes of {@code line}, which is neither
+     * changed nor released): a JSON request is read from the bytes, with no {@code String} of the whole line unless it
+     * is not a valid request; a text-mode line is decoded (a malformed UTF-8 sequence becomes U+FFFD, as in
+     * {@code line.toString(UTF_8)}), and so is a JSON line whose error has to be explained.
+     */
+    public static ParsedRequest parse(ByteBuf line) {
+        ByteBuf content = Lines.strip(line);
+        return Format.of(content) == Format.JSON ? JsonRequests.parse(content)
+                : TextRequests.parse(content.toString(StandardCharsets.UTF_8));
     }
 }

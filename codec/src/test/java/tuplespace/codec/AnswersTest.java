@@ -3,11 +3,20 @@ package tuplespace.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.pattern.CutOff;
+import tuplespace.pattern.MatchBudget;
+import tuplespace.space.Command;
 import tuplespace.space.Result;
+import tuplespace.space.TupleSpace;
 import tuplespace.tuple.Pair;
 
 @Timeout(10)
@@ -198,5 +207,36 @@ class AnswersTest {
         Result.Matched astral = Result.Matched.of(List.of(Pair.of("é,\uD835\uDC00", "٣")));
         assertThat(Answers.format(valid("{\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}"), astral))
                 .isEqualTo("{\"status\":\"ok\",\"pairs\":[[[\"é\",\"\uD835\uDC00\"],[\"٣\"]]]}\n");
+    }
+
+    /**
+     * A GET's answer written from the space's stored UTF-8 (no {@code String} of a text form on the way), after what
+     * a buffer holds already, into a pooled direct buffer as the primary's: byte for byte the generator's answer, and
+     * the text-mode answer as {@link Answers#format} gives it.
+     */
+    @Test
+    void answersWrittenFromTheStoredBytesAreTheGeneratorsAfterWhatTheBufferHeld() throws Exception {
+        List<Pair> pairs = List.of(Pair.of("k,1", "v"), Pair.of("\u00e9t\u00e9,\uD835\uDC00,9", "a,b,c,d"),
+                Pair.of("\u4e2d", "\u0663"));
+        TupleSpace space = new TupleSpace();
+        MatchBudget budget = MatchBudget.of(Duration.ofSeconds(1), Duration.ofSeconds(10), System::nanoTime);
+        space.apply(new Command.Put(pairs.stream().map(Optional::of).toList()), budget);
+        List<Pair> inKeyOrder = pairs.stream().sorted(Comparator.comparing(Pair::key)).toList();
+        ParsedRequest.Valid json = valid("{\"id\":9,\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}");
+        ParsedRequest.Valid text = valid("GET .* .*");
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(4);
+        try {
+            out.writeByte('x');
+            Answers.write(json, space.apply(json.command(), budget).result(), out);
+            int jsonEnd = out.writerIndex();
+            Answers.write(text, space.apply(text.command(), budget).result(), out);
+            assertThat(out.toString(0, 1, StandardCharsets.UTF_8)).isEqualTo("x");
+            assertThat(out.toString(1, jsonEnd - 1, StandardCharsets.UTF_8)).isEqualTo(generated("9", inKeyOrder));
+            assertThat(out.toString(jsonEnd, out.writerIndex() - jsonEnd, StandardCharsets.UTF_8))
+                    .isEqualTo(Answers.format(text, Result.Matched.of(inKeyOrder)))
+                    .startsWith("ok 3 pairs\n  k,1 v\n");
+        } finally {
+            out.release();
+        }
     }
 }

@@ -3,6 +3,8 @@ package tuplespace.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,15 +18,23 @@ import tuplespace.tuple.Pair;
 class RequestsTest {
 
     private static ParsedRequest.Valid valid(String line) {
-        ParsedRequest parsed = Requests.parse(line);
+        ParsedRequest parsed = parsedBothWays(line);
         assertThat(parsed).as(line).isInstanceOf(ParsedRequest.Valid.class);
         return (ParsedRequest.Valid) parsed;
     }
 
     private static ParsedRequest.Invalid invalid(String line) {
-        ParsedRequest parsed = Requests.parse(line);
+        ParsedRequest parsed = parsedBothWays(line);
         assertThat(parsed).as(line).isInstanceOf(ParsedRequest.Invalid.class);
         return (ParsedRequest.Invalid) parsed;
+    }
+
+    /** Every case here is parsed from the line's text and from its UTF-8 bytes (the primary's way): the same. */
+    private static ParsedRequest parsedBothWays(String line) {
+        ParsedRequest parsed = Requests.parse(line);
+        assertThat(Requests.parse(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8))).as("from bytes: " + line)
+                .isEqualTo(parsed);
+        return parsed;
     }
 
     // --- JSON mode -----------------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 package tuplespace.node;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +58,12 @@ import tuplespace.space.Effect;
  *       the failed evaluation changed the space anyway, there is no effect to replicate: that is a broken replication
  *       invariant, and the node stops (fail-stop).</li>
  * </ul>
+ * <p>Answers are bytes from the start: the evaluator writes each into a buffer of the node's allocator, which
+ * {@link Handled} hands to the caller (who releases it once it is framed). A read's answer kept for a possible later
+ * update is a reference of its own to the same bytes (released when the proxy's floor passes it, when its connection
+ * closes, when it is resent, when an update turns it into a table entry, or when the node ends); the answer table
+ * keeps text, as it replicates and saves it: only updates' answers, and reads an update followed before they were
+ * delivered, are ever decoded.
  * Runs on the node's event loop (or on scratch state in {@link ServingWarmUp}).
  */
 final class ExactlyOnceRequests {
@@ -60,17 +71,27 @@ final class ExactlyOnceRequests {
     private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceRequests.class);
     /** How much of a failed request line goes into the ERROR log line. */
     private static final int LOGGED_LINE_CHARS = 500;
+    /** Heap buffers the garbage collector frees, not watched for leaks: the tests' allocator. */
+    private static final ByteBufAllocator UNPOOLED = new UnpooledByteBufAllocator(false, true);
 
-    /** The answer to send and, for an update evaluated now, the changes to append to the replication log, in order. */
-    record Handled(String answer, List<Change.Applied> changes) {
+    /**
+     * The answer to send (UTF-8; the caller releases it) and, for an update evaluated now, the changes to append to
+     * the replication log, in order.
+     */
+    record Handled(ByteBuf answer, List<Change.Applied> changes) {
         Handled {
             Objects.requireNonNull(answer, "answer");
             changes = List.copyOf(changes);
         }
+
+        /** The answer decoded, leaving it as it is (tests, logs). */
+        String answerText() {
+            return answer.toString(StandardCharsets.UTF_8);
+        }
     }
 
-    /** A read's answer that the proxy may not have delivered yet. */
-    private record ReadAnswer(long seq, String answer) {
+    /** A read's answer that the proxy may not have delivered yet: a reference of its own, released when it goes. */
+    private record ReadAnswer(long seq, ByteBuf answer) {
     }
 
     private final ReplicatedState state;
@@ -78,6 +99,7 @@ final class ExactlyOnceRequests {
     private final MatchLimits limits;
     private final MatchClock matchClock;
     private final long maxAnswerBytes;
+    private final ByteBufAllocator allocator;
     /**
      * Per connection, in seq order; pruned by each request's floor and by CLOSED, so it holds undelivered answers only:
      * at most {@link Frame.Request#MAX_IN_FLIGHT} per connection (see the class comment). A connection's queue stays
@@ -86,7 +108,18 @@ final class ExactlyOnceRequests {
      */
     private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
 
-    /** Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving thread. */
+    /**
+     * Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving
+     * thread. Answers are written into buffers of {@code allocator} (the node's channels' own, pooled).
+     */
+    ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits, ByteBufAllocator allocator) {
+        this(state, evaluator, limits, MatchClock.ofCurrentThread(), FrameCodec.MAX_ANSWER_BYTES, allocator);
+    }
+
+    /**
+     * Answers in unpooled heap buffers, which need no release to be freed (so the leak detector does not watch them):
+     * tests.
+     */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits) {
         this(state, evaluator, limits, MatchClock.ofCurrentThread());
     }
@@ -98,6 +131,11 @@ final class ExactlyOnceRequests {
     /** {@code maxAnswerBytes}: the longest answer text (UTF-8) an ANSWER frame may carry; smaller in tests. */
     ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits, MatchClock matchClock,
                         long maxAnswerBytes) {
+        this(state, evaluator, limits, matchClock, maxAnswerBytes, UNPOOLED);
+    }
+
+    private ExactlyOnceRequests(ReplicatedState state, RequestEvaluator evaluator, MatchLimits limits,
+                                MatchClock matchClock, long maxAnswerBytes, ByteBufAllocator allocator) {
         if (maxAnswerBytes < 1) {
             throw new IllegalArgumentException("expected a positive answer size limit, found " + maxAnswerBytes);
         }
@@ -106,6 +144,12 @@ final class ExactlyOnceRequests {
         this.limits = limits;
         this.matchClock = matchClock;
         this.maxAnswerBytes = maxAnswerBytes;
+        this.allocator = allocator;
+    }
+
+    /** The allocator answers are written with: a {@link LongRequest} writes its answer with it too. */
+    ByteBufAllocator allocator() {
+        return allocator;
     }
 
     /** Handles {@code request} on the calling thread, within the server's full limits however long that takes. */
@@ -139,13 +183,14 @@ final class ExactlyOnceRequests {
         Optional<String> remembered = state.answers().lookup(request.conn(), request.seq());
         if (remembered.isPresent()) {
             // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
-            return Optional.of(new Handled(remembered.get(), List.of()));
+            return Optional.of(new Handled(ByteBufUtil.writeUtf8(allocator, remembered.get()), List.of()));
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
                 // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time descheduled.
-                () -> evaluator.evaluate(request.lineText(), state.space(),
-                        matchClock.budget(bounds.matchBudget(), bounds.requestCpuLimit())));
+                () -> evaluator.evaluate(request.line(), state.space(),
+                        matchClock.budget(bounds.matchBudget(), bounds.requestCpuLimit()), allocator));
         if (bounds != limits && limits.mayFinishBeyondTheLoop(evaluation.cutOff())) {
+            evaluation.answer().release();
             tooBig.accept(request); // a cut-off changes nothing: it is as if the loop had not tried
             return Optional.empty();
         }
@@ -160,11 +205,12 @@ final class ExactlyOnceRequests {
      */
     Optional<Handled> refuseUpdate(Frame.Request request, String reason) {
         if (state.answers().lookup(request.conn(), request.seq()).isPresent()
-                || !(Requests.parse(request.lineText()) instanceof ParsedRequest.Valid valid) || !valid.command().isUpdate()) {
+                || !(Requests.parse(request.line()) instanceof ParsedRequest.Valid valid) || !valid.command().isUpdate()) {
             return Optional.empty();
         }
-        return Optional.of(new Handled(Answers.error(request.lineText(), Status.UNAVAILABLE, reason
-                + "; the update was not applied; reads are served; retry once the disk works again"), List.of()));
+        return Optional.of(new Handled(ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(),
+                Status.UNAVAILABLE, reason + "; the update was not applied; reads are served; retry once the disk works"
+                        + " again")), List.of()));
     }
 
     /** Remembers what an evaluated request did, for exactly-once, and gives the changes to replicate. */
@@ -175,7 +221,7 @@ final class ExactlyOnceRequests {
         }
         List<Change.Applied> changes = new ArrayList<>(rememberUndeliveredReads(request));
         Change.Applied applied = new Change.Applied(request.conn(), request.seq(), request.floor(), evaluation.effect(),
-                evaluation.answer());
+                evaluation.answer().toString(StandardCharsets.UTF_8));
         state.recordAnswer(applied);
         changes.add(applied);
         return new Handled(evaluation.answer(), changes);
@@ -199,53 +245,42 @@ final class ExactlyOnceRequests {
             LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
                     Long.toHexString(request.conn()), request.seq(), line, failure);
             // Remembered like an update's answer (update = true): a resend after a failover gets the same error.
-            return new RequestEvaluator.Evaluation(Answers.error(text, Status.UNAVAILABLE,
-                    "internal error: expected to evaluate the request, found " + failure.getClass().getSimpleName()
-                            + "; nothing was changed; the server log has the details"), Effect.NONE, true);
+            return new RequestEvaluator.Evaluation(ByteBufUtil.writeUtf8(allocator, Answers.error(text,
+                    Status.UNAVAILABLE, "internal error: expected to evaluate the request, found "
+                            + failure.getClass().getSimpleName() + "; nothing was changed; the server log has the details")),
+                    Effect.NONE, true);
         }
     }
 
     /** The evaluation, or, when its answer is too large for an ANSWER frame, the same with an error answer instead. */
     private RequestEvaluator.Evaluation withSendableAnswer(Frame.Request request, RequestEvaluator.Evaluation evaluation) {
-        String answer = evaluation.answer();
-        if ((long) answer.length() * 3 <= maxAnswerBytes) {
-            return evaluation; // a char is at most 3 UTF-8 bytes (a surrogate pair 4 for two): no need to count
-        }
-        long bytes = utf8Length(answer);
+        long bytes = evaluation.answer().readableBytes();
         if (bytes <= maxAnswerBytes) {
             return evaluation;
         }
+        evaluation.answer().release();
         LOG.warn("the answer to conn {} seq {} would be {} bytes, over the limit of {}; answering an error instead",
                 Long.toHexString(request.conn()), request.seq(), bytes, maxAnswerBytes);
         String carriedOut = evaluation.update() ? "the update was applied, but its answer cannot be sent"
                 : "nothing was changed";
-        return new RequestEvaluator.Evaluation(Answers.error(request.lineText(), Status.UNAVAILABLE,
-                "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found " + bytes
-                        + " bytes; " + carriedOut + "; narrow the patterns"), evaluation.effect(), evaluation.update());
-    }
-
-    /** The UTF-8 length of {@code text} in bytes, without encoding it (an unpaired surrogate counts 3: never an under-count). */
-    static long utf8Length(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return new RequestEvaluator.Evaluation(ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(),
+                Status.UNAVAILABLE, "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found "
+                        + bytes + " bytes; " + carriedOut + "; narrow the patterns")), evaluation.effect(),
+                evaluation.update());
     }
 
     /** The client connection closed: its undelivered reads will never be asked for again. */
     void connectionClosed(long conn) {
-        undeliveredReads.remove(conn);
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.remove(conn);
+        if (reads != null) {
+            reads.forEach(read -> read.answer().release());
+        }
+    }
+
+    /** The node stops serving: every kept read answer goes (nobody will ask for one again). */
+    void forgetAllReads() {
+        undeliveredReads.values().forEach(reads -> reads.forEach(read -> read.answer().release()));
+        undeliveredReads.clear();
     }
 
     /** How many read answers are kept for a possible later update (for tests and STATUS-like diagnostics). */
@@ -253,12 +288,13 @@ final class ExactlyOnceRequests {
         return undeliveredReads.values().stream().mapToInt(ArrayDeque::size).sum();
     }
 
-    private void rememberUntilDelivered(Frame.Request read, String answer) {
+    /** Keeps a reference of its own to {@code answer} (its own indices too: framing the answer does not move them). */
+    private void rememberUntilDelivered(Frame.Request read, ByteBuf answer) {
         ArrayDeque<ReadAnswer> reads = undeliveredReads.computeIfAbsent(read.conn(), conn -> new ArrayDeque<>());
         while (!reads.isEmpty() && reads.peekLast().seq() >= read.seq()) {
-            reads.pollLast(); // resent on a new proxy link: the answer given now is the one that counts
+            reads.pollLast().answer().release(); // resent on a new proxy link: the answer given now is the one that counts
         }
-        reads.addLast(new ReadAnswer(read.seq(), answer));
+        reads.addLast(new ReadAnswer(read.seq(), answer.retainedDuplicate()));
     }
 
     private void forgetDeliveredReads(long conn, long floor) {
@@ -267,7 +303,7 @@ final class ExactlyOnceRequests {
             return;
         }
         while (!reads.isEmpty() && reads.peekFirst().seq() <= floor) {
-            reads.pollFirst();
+            reads.pollFirst().answer().release();
         }
     }
 
@@ -281,10 +317,11 @@ final class ExactlyOnceRequests {
         for (ReadAnswer read : reads) {
             if (read.seq() < request.seq()) {
                 Change.Applied remembered = new Change.Applied(request.conn(), read.seq(), request.floor(), Effect.NONE,
-                        read.answer());
+                        read.answer().toString(StandardCharsets.UTF_8));
                 state.recordAnswer(remembered);
                 changes.add(remembered);
             }
+            read.answer().release();
         }
         reads.clear();
         return changes;

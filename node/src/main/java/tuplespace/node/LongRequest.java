@@ -1,5 +1,8 @@
 package tuplespace.node;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import java.util.Optional;
 import tuplespace.codec.Answers;
 import tuplespace.codec.ParsedRequest;
@@ -45,12 +48,15 @@ final class LongRequest {
     /** A DELETE's candidates, until it completes; a GET keeps only its answer and {@link #cutOff}. */
     private Result.Matched found;
     private CutOff cutOff = CutOff.NONE;
-    private String answer;
+    private final ByteBufAllocator allocator;
+    /** Written on the scan thread; given away by {@link #complete}, released by {@link #abandon} otherwise. */
+    private ByteBuf answer;
     private boolean failed;
     private long scanNanos;
 
     private LongRequest(Frame.Request request, ParsedRequest.Valid parsed, long snapshotIndex, SpaceSnapshot snapshot,
-                        Optional<ChangeRecorder> changes) {
+                        Optional<ChangeRecorder> changes, ByteBufAllocator allocator) {
+        this.allocator = allocator;
         this.request = request;
         this.parsed = parsed;
         this.snapshotIndex = snapshotIndex;
@@ -60,18 +66,19 @@ final class LongRequest {
 
     /**
      * On the event loop: the long request {@code request} starts at this point of the serving order, when the
-     * replication log is at {@code index}. Empty when the line is not a GET or DELETE (only those can be long).
+     * replication log is at {@code index}. Empty when the line is not a GET or DELETE (only those can be long). The
+     * answer is written into a buffer of {@code allocator}.
      */
-    static Optional<LongRequest> start(Frame.Request request, TupleSpace space, long index) {
-        if (!(Requests.parse(request.lineText()) instanceof ParsedRequest.Valid parsed)) {
+    static Optional<LongRequest> start(Frame.Request request, TupleSpace space, long index, ByteBufAllocator allocator) {
+        if (!(Requests.parse(request.line()) instanceof ParsedRequest.Valid parsed)) {
             return Optional.empty();
         }
         if (parsed.command() instanceof Command.Delete) {
             ChangeRecorder changes = space.recordChanges();
-            return Optional.of(new LongRequest(request, parsed, index, changes.snapshot(), Optional.of(changes)));
+            return Optional.of(new LongRequest(request, parsed, index, changes.snapshot(), Optional.of(changes), allocator));
         }
         if (parsed.command() instanceof Command.Get) {
-            return Optional.of(new LongRequest(request, parsed, index, space.snapshot(), Optional.empty()));
+            return Optional.of(new LongRequest(request, parsed, index, space.snapshot(), Optional.empty(), allocator));
         }
         return Optional.empty();
     }
@@ -88,7 +95,7 @@ final class LongRequest {
 
     private void evaluate(MatchBudget budget) {
         found = snapshot.find(keyexp(), valexp(), budget);
-        answer = Answers.format(parsed, found);
+        answer = formatted(found);
         cutOff = found.cutOff();
         if (changes.isEmpty()) {
             found = null; // a GET needs only its answer now: its pairs may be a million
@@ -101,34 +108,59 @@ final class LongRequest {
      */
     void failed(Throwable failure) {
         failed = true;
-        answer = Answers.error(request.lineText(), Status.UNAVAILABLE, "internal error: expected to evaluate the request,"
-                + " found " + failure.getClass().getSimpleName() + "; nothing was changed; the server log has the details");
+        if (answer != null) {
+            answer.release();
+        }
+        answer = ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(), Status.UNAVAILABLE, "internal error:"
+                + " expected to evaluate the request, found " + failure.getClass().getSimpleName() + "; nothing was"
+                + " changed; the server log has the details"));
+    }
+
+    private ByteBuf formatted(Result result) {
+        ByteBuf formatted = allocator.buffer();
+        try {
+            Answers.write(parsed, result, formatted);
+            return formatted;
+        } catch (RuntimeException | Error e) {
+            formatted.release();
+            throw e;
+        }
     }
 
     /**
-     * On the event loop, after {@link #scan}: what the request did. A GET changes nothing; a DELETE applies its
-     * effect to {@code space} now. {@code budget} bounds checking the keys changed since the snapshot again.
+     * On the event loop, after {@link #scan}: what the request did, its answer given to the caller. A GET changes
+     * nothing; a DELETE applies its effect to {@code space} now. {@code budget} bounds checking the keys changed since
+     * the snapshot again.
      */
     RequestEvaluator.Evaluation complete(TupleSpace space, MatchBudget budget) {
+        ByteBuf answered = answer;
+        answer = null;
         if (failed) {
-            abandon();
-            return new RequestEvaluator.Evaluation(answer, Effect.NONE, true);
+            changes.ifPresent(ChangeRecorder::close);
+            return new RequestEvaluator.Evaluation(answered, Effect.NONE, true);
         }
         if (changes.isEmpty()) {
-            return new RequestEvaluator.Evaluation(answer, Effect.NONE, false, cutOff);
+            return new RequestEvaluator.Evaluation(answered, Effect.NONE, false, cutOff);
         }
         try (ChangeRecorder recorder = changes.get()) {
             Outcome outcome = space.deleteFound((Command.Delete) parsed.command(), found, recorder, budget);
             // Nothing changed since the snapshot (the common case): the answer formatted off the loop is the answer.
-            String deleted = outcome.result().equals(found) ? answer : Answers.format(parsed, outcome.result());
+            if (!outcome.result().equals(found)) {
+                answered.release();
+                answered = formatted(outcome.result());
+            }
             Result.Matched result = (Result.Matched) outcome.result();
-            return new RequestEvaluator.Evaluation(deleted, outcome.effect(), true, result.cutOff());
+            return new RequestEvaluator.Evaluation(answered, outcome.effect(), true, result.cutOff());
         }
     }
 
-    /** The node stops serving before {@link #complete}: stops recording changes. */
+    /** The node stops serving before {@link #complete}: stops recording changes and lets the answer go. */
     void abandon() {
         changes.ifPresent(ChangeRecorder::close);
+        if (answer != null) {
+            answer.release();
+            answer = null;
+        }
     }
 
     Frame.Request request() {

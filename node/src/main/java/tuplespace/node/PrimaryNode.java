@@ -1,5 +1,6 @@
 package tuplespace.node;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,7 +102,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.node = node;
         this.config = config;
         this.state = state;
-        this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchLimits());
+        // ByteBufAllocator.DEFAULT: the allocator of the node's channels (pooled), as the proxy link's buffers
+        this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchLimits(), ByteBufAllocator.DEFAULT);
         this.scans = new ScanThread(config.matchLimits());
         this.lastIndex = lastIndex;
         this.takeover = takeover;
@@ -113,6 +115,8 @@ final class PrimaryNode implements NodeStorage.Owner {
                 release.startHoldingForDisk(disk.logged());
             }
         });
+        // however the node ends (a test's exit too): once its loop is gone, the read answers it kept go as well
+        node.loop().terminationFuture().addListener(terminated -> requests.forgetAllReads());
         this.backup = new BackupSupervisor(node, config, this);
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
@@ -307,7 +311,7 @@ final class PrimaryNode implements NodeStorage.Owner {
      * before its updates); every other connection is served.
      */
     private void startLongRequest(Frame.Request request) {
-        Optional<LongRequest> started = LongRequest.start(request, state.space(), lastIndex);
+        Optional<LongRequest> started = LongRequest.start(request, state.space(), lastIndex, requests.allocator());
         if (started.isEmpty()) {
             // Only a GET or DELETE is ever cut off; anything else would be a bug in the evaluator.
             throw new IllegalStateException("expected a GET or DELETE to evaluate on the scan thread, found " + request);
@@ -428,8 +432,13 @@ final class PrimaryNode implements NodeStorage.Owner {
         return Optional.of(SnapshotContent.take(state, lastIndex, node.epoch()));
     }
 
+    /** Frames the answer for the proxy (a copy of its bytes) and lets the answer's buffer go. */
     private void sendAnswer(Frame.Answer answer) {
-        proxy.write(answer);
+        try {
+            proxy.write(answer);
+        } finally {
+            answer.answer().release();
+        }
         takeover.ifPresent(TakeoverTimeline::answerSent);
         scheduleFlush();
     }
@@ -674,6 +683,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         listeners.forEach(Channel::close);
         proxy.close();
         scans.stop();
+        requests.forgetAllReads();
     }
 
     // --- what STATUS and the supervisor read ----------------------------------------------------------

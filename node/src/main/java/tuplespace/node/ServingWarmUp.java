@@ -1,6 +1,7 @@
 package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import org.slf4j.Logger;
@@ -67,7 +68,8 @@ final class ServingWarmUp {
         AnswerRelease<Frame.Answer> release = new AnswerRelease<>(answer -> { });
         EmbeddedChannel proxyLink = new EmbeddedChannel();
         FrameCodec.install(proxyLink.pipeline());
-        ExactlyOnceRequests requests = new ExactlyOnceRequests(state, evaluator, limits);
+        // the serving path's own allocator (pooled): its answers are released as the primary's are
+        ExactlyOnceRequests requests = new ExactlyOnceRequests(state, evaluator, limits, ByteBufAllocator.DEFAULT);
         long seq = 0;
         for (int round = 0; round < ROUNDS; round++) {
             for (String line : REQUESTS) {
@@ -76,14 +78,16 @@ final class ServingWarmUp {
                 if (round < CODEC_ROUNDS) {
                     roundTrip(proxyLink, request);
                 }
-                String answer = requests.handle(request).answer();
-                requests.handle(request); // resent after a failover: the remembered answer
+                ByteBuf answer = requests.handle(request).answer();
+                requests.handle(request).answer().release(); // resent after a failover: the remembered answer
                 release.offer(seq, new Frame.Answer(request.conn(), request.seq(), answer));
                 if (round < CODEC_ROUNDS) {
                     roundTrip(proxyLink, new Frame.Answer(request.conn(), request.seq(), answer));
                 }
+                answer.release();
             }
             state.apply(new Change.Closed(1));
+            requests.connectionClosed(1);
         }
         roundTrip(proxyLink, new Frame.Register(2, 1, 1, new Sap("127.0.0.1", 1), seq, 0));
         roundTrip(proxyLink, new Frame.Registered(1));

@@ -167,10 +167,10 @@ public final class ReplicationCodec {
         if (entry.change() instanceof Change.Applied applied) {
             size += 8 + 8 + 8 + 4 + 4 + stringSize(applied.answer());
             for (Tuple key : applied.effect().removed()) {
-                size += stringSize(key.text());
+                size += 4 + key.utf8().length;
             }
             for (Pair pair : applied.effect().written()) {
-                size += stringSize(pair.key().text()) + stringSize(pair.value().text());
+                size += 8 + pair.key().utf8().length + pair.value().utf8().length;
             }
         } else {
             size += 8;
@@ -189,10 +189,10 @@ public final class ReplicationCodec {
             if (entry.change() instanceof Change.Applied applied) {
                 size += 8 + 8 + 4 + 4 + 4 + applied.answer().length();
                 for (Tuple key : applied.effect().removed()) {
-                    size += 4 + key.text().length();
+                    size += 4 + key.utf8().length;
                 }
                 for (Pair pair : applied.effect().written()) {
-                    size += 8 + pair.key().text().length() + pair.value().text().length();
+                    size += 8 + pair.key().utf8().length + pair.value().utf8().length;
                 }
             }
         }
@@ -214,7 +214,7 @@ public final class ReplicationCodec {
         if (change instanceof Change.Applied applied) {
             out.writeByte(APPLIED).writeLong(applied.conn()).writeLong(applied.seq()).writeLong(applied.floor());
             out.writeInt(applied.effect().removed().size());
-            applied.effect().removed().forEach(key -> writeString(out, key.text()));
+            applied.effect().removed().forEach(key -> writeTuple(out, key));
             out.writeInt(applied.effect().written().size());
             applied.effect().written().forEach(pair -> writePair(out, pair));
             writeString(out, applied.answer());
@@ -236,7 +236,7 @@ public final class ReplicationCodec {
                 int removedCount = readCount(in, 4);
                 List<Tuple> removed = new ArrayList<>(removedCount);
                 for (int i = 0; i < removedCount; i++) {
-                    removed.add(Tuple.parse(readString(in)));
+                    removed.add(readTuple(in));
                 }
                 int writtenCount = readCount(in, 8);
                 List<Pair> written = new ArrayList<>(writtenCount);
@@ -265,12 +265,24 @@ public final class ReplicationCodec {
     }
 
     private static void writePair(ByteBuf out, Pair pair) {
-        writeString(out, pair.key().text());
-        writeString(out, pair.value().text());
+        writeTuple(out, pair.key());
+        writeTuple(out, pair.value());
+    }
+
+    /** A tuple as a string of its UTF-8: the bytes it was made with, not encoded again. */
+    private static void writeTuple(ByteBuf out, Tuple tuple) {
+        out.writeInt(tuple.utf8().length).writeBytes(tuple.utf8());
+    }
+
+    /** A tuple {@link #writeTuple} wrote; its bytes become the tuple's own, which the space stores as they are. */
+    private static Tuple readTuple(ByteBuf in) {
+        byte[] utf8 = new byte[readLength(in)];
+        in.readBytes(utf8);
+        return Tuple.parseUtf8(utf8);
     }
 
     private static Pair readPair(ByteBuf in) {
-        return new Pair(Tuple.parse(readString(in)), Tuple.parse(readString(in)));
+        return new Pair(readTuple(in), readTuple(in));
     }
 
     private static void writeString(ByteBuf out, String text) {
@@ -281,12 +293,17 @@ public final class ReplicationCodec {
     }
 
     private static String readString(ByteBuf in) {
+        return in.readCharSequence(readLength(in), StandardCharsets.UTF_8).toString();
+    }
+
+    /** A string's length, which the remaining bytes must hold. */
+    private static int readLength(ByteBuf in) {
         int length = in.readInt();
         if (length < 0 || length > in.readableBytes()) {
             throw new ReplicationProtocolException("expected a string of at most " + in.readableBytes()
                     + " bytes, found a length of " + length);
         }
-        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+        return length;
     }
 
     /** A count that the remaining bytes can hold (each element at least {@code minBytes}): no huge allocations. */

@@ -2,6 +2,9 @@ package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,7 @@ class ExactlyOnceRequestsTest {
     private String handleOnPrimary(Frame.Request request) {
         ExactlyOnceRequests.Handled handled = primary.handle(request);
         log.addAll(handled.changes());
-        return handled.answer();
+        return handled.answerText();
     }
 
     @Test
@@ -54,11 +57,11 @@ class ExactlyOnceRequestsTest {
         log.forEach(backupState::apply);
         long digest = backupState.space().digest();
         ExactlyOnceRequests.Handled resent = requestsOn(backupState).handle(put(7, 1, 0, "user"));
-        assertThat(resent.answer()).isEqualTo(first);
+        assertThat(resent.answerText()).isEqualTo(first);
         assertThat(resent.changes()).isEmpty();
         assertThat(backupState.space().digest()).isEqualTo(digest);
         // evaluated again, the same PUT would have answered differently: its pair is not added a second time
-        assertThat(requestsOn(backupState).handle(put(7, 2, 1, "user")).answer()).isNotEqualTo(first);
+        assertThat(requestsOn(backupState).handle(put(7, 2, 1, "user")).answerText()).isNotEqualTo(first);
     }
 
     @Test
@@ -66,7 +69,7 @@ class ExactlyOnceRequestsTest {
         handleOnPrimary(put(7, 1, 0, "a"));
         ExactlyOnceRequests.Handled read = primary.handle(new Frame.Request(7, 2, 1, "GET .* .*"));
         assertThat(read.changes()).isEmpty();
-        assertThat(read.answer()).startsWith("ok 1 pair");
+        assertThat(read.answerText()).startsWith("ok 1 pair");
         assertThat(primaryState.answers().lookup(7, 1)).isPresent();
         handleOnPrimary(put(7, 3, 2, "b")); // the read was delivered (floor 2): nothing to keep of it
         assertThat(log).hasSize(2);
@@ -86,9 +89,9 @@ class ExactlyOnceRequestsTest {
         ReplicatedState backupState = new ReplicatedState(new TupleSpace());
         log.forEach(backupState::apply);
         ExactlyOnceRequests newPrimary = requestsOn(backupState);
-        assertThat(newPrimary.handle(read).answer()).isEqualTo(firstAnswer).startsWith("ok 1 pair");
+        assertThat(newPrimary.handle(read).answerText()).isEqualTo(firstAnswer).startsWith("ok 1 pair");
         // evaluated again it would have answered from after the DELETE
-        assertThat(newPrimary.handle(new Frame.Request(7, 4, 0, "GET a .*")).answer()).startsWith("ok 0 pairs");
+        assertThat(newPrimary.handle(new Frame.Request(7, 4, 0, "GET a .*")).answerText()).startsWith("ok 0 pairs");
     }
 
     @Test
@@ -119,12 +122,12 @@ class ExactlyOnceRequestsTest {
         long digest = backupState.space().digest();
         ExactlyOnceRequests.Handled resentRead = newPrimary.handle(get(7, 51, 1, "a"));
         ExactlyOnceRequests.Handled resentPost = newPrimary.handle(post(7, 55, 1, "a", "changed"));
-        assertThat(resentRead.answer()).isEqualTo(firstRead);
+        assertThat(resentRead.answerText()).isEqualTo(firstRead);
         assertThat(resentRead.changes()).isEmpty();
         assertThat(resentPost.changes()).isEmpty();
         assertThat(backupState.space().digest()).isEqualTo(digest);
         // evaluated afresh, GET 51 would have seen POST 55
-        assertThat(newPrimary.handle(get(8, 1, 0, "a")).answer()).contains("changed");
+        assertThat(newPrimary.handle(get(8, 1, 0, "a")).answerText()).contains("changed");
         assertThat(backupState.answers().entries()).containsExactlyInAnyOrderElementsOf(primaryState.answers().entries());
     }
 
@@ -167,5 +170,43 @@ class ExactlyOnceRequestsTest {
             primary.handle(new Frame.Request(7, seq, 0, "GET .* .*"));
         }
         assertThat(primary.undeliveredReadCount()).isEqualTo(inFlight);
+    }
+
+    /**
+     * Answers are pooled buffers: the caller's reference goes when the answer is framed; the one kept for a read until
+     * it is known delivered goes with the floor, with CLOSED, with a resend, or when an update turns it into a table
+     * entry (text). None is left behind.
+     */
+    @Test
+    void keptReadAnswersAreReleasedWhenTheyGo() {
+        ExactlyOnceRequests pooled = new ExactlyOnceRequests(primaryState, new CodecRequestEvaluator(),
+                new MatchLimits(Duration.ofMillis(100), Duration.ofSeconds(60)), PooledByteBufAllocator.DEFAULT);
+        pooled.handle(put(7, 1, 0, "a")).answer().release();
+        ByteBuf deliveredRead = answered(pooled, get(7, 2, 1, "a"));
+        ByteBuf resentRead = answered(pooled, get(7, 3, 1, "a"));
+        ByteBuf resentAgain = answered(pooled, get(7, 3, 1, "a")); // the same seq on a new proxy link
+        assertThat(List.of(deliveredRead, resentRead, resentAgain)).extracting(ByteBuf::refCnt).containsExactly(1, 0, 1);
+        ByteBuf readBeforeUpdate = answered(pooled, get(7, 4, 2, "a")); // floor 2: GET 2 was delivered
+        assertThat(deliveredRead.refCnt()).isZero();
+        String readText = readBeforeUpdate.toString(StandardCharsets.UTF_8);
+        ExactlyOnceRequests.Handled update = pooled.handle(post(7, 5, 2, "a", "b"));
+        String updateText = update.answerText();
+        update.answer().release();
+        assertThat(List.of(resentAgain, readBeforeUpdate)).extracting(ByteBuf::refCnt).containsOnly(0);
+        assertThat(primaryState.answers().lookup(7, 4)).hasValue(readText); // kept as text in the table
+        ByteBuf closedRead = answered(pooled, get(8, 1, 0, "a"));
+        pooled.connectionClosed(8);
+        assertThat(closedRead.refCnt()).isZero();
+        assertThat(pooled.undeliveredReadCount()).isZero();
+        ByteBuf remembered = pooled.handle(post(7, 5, 2, "a", "b")).answer(); // resent update: the table's answer
+        assertThat(remembered.toString(StandardCharsets.UTF_8)).isEqualTo(updateText);
+        assertThat(remembered.release()).isTrue();
+    }
+
+    /** Handles {@code request} and lets its answer go as the primary does once framed; the kept reference stays. */
+    private static ByteBuf answered(ExactlyOnceRequests requests, Frame.Request request) {
+        ByteBuf answer = requests.handle(request).answer();
+        answer.release();
+        return answer;
     }
 }

@@ -47,7 +47,7 @@ class LongRequestTest {
     @Test
     void anExactKeyIsAnsweredOnTheLoopAndAFullScanIsNot() {
         assertThat(requests.handleOnTheLoop(new Frame.Request(1, 1, 0, "GET k,7 .*"), tooBig::add))
-                .hasValueSatisfying(handled -> assertThat(handled.answer()).startsWith("ok 1 pair"));
+                .hasValueSatisfying(handled -> assertThat(handled.answerText()).startsWith("ok 1 pair"));
         Frame.Request scan = new Frame.Request(1, 2, 1, "GET .* .*");
         assertThat(requests.handleOnTheLoop(scan, tooBig::add)).isEmpty();
         assertThat(tooBig).containsExactly(scan);
@@ -57,7 +57,7 @@ class LongRequestTest {
     void aLongGetAnswersTheSpaceAsItWasWhereItArrivedNotWhatCameAfter() {
         Frame.Request get = new Frame.Request(1, 1, 0, "GET k,1.* .*");
         assertThat(requests.handleOnTheLoop(get, tooBig::add)).isEmpty();
-        LongRequest longGet = LongRequest.start(get, state.space(), 42).orElseThrow();
+        LongRequest longGet = LongRequest.start(get, state.space(), 42, requests.allocator()).orElseThrow();
         // served on the loop while the scan thread works: a new matching key, and a matching key removed
         state.space().apply(new tuplespace.space.Command.Put(List.of(Optional.of(Pair.of("k,19999", "new")))),
                 MatchBudget.unlimited());
@@ -68,14 +68,14 @@ class LongRequestTest {
 
         assertThat(handled.changes()).isEmpty();
         assertThat(longGet.snapshotIndex()).isEqualTo(42);
-        assertThat(handled.answer()).startsWith("ok 1111 pairs\n  k,1 v1\n  k,10 v0\n").doesNotContain("k,19999");
+        assertThat(handled.answerText()).startsWith("ok 1111 pairs\n  k,1 v1\n  k,10 v0\n").doesNotContain("k,19999");
     }
 
     @Test
     void aLongDeleteRemovesWhatMatchesWhereItCompletesInOneReplicatedEffect() {
         Frame.Request delete = new Frame.Request(1, 1, 0, "DELETE k,1.* v1");
         assertThat(requests.handleOnTheLoop(delete, tooBig::add)).isEmpty();
-        LongRequest longDelete = LongRequest.start(delete, state.space(), 0).orElseThrow();
+        LongRequest longDelete = LongRequest.start(delete, state.space(), 0, requests.allocator()).orElseThrow();
         ReplicatedState backup = new ReplicatedState(spaceOf(2_000));
         // between the snapshot and the point where the DELETE takes effect, other clients' updates are served:
         Effect meanwhile = new Effect(List.of(Tuple.parse("k,11")), // a candidate removed
@@ -98,23 +98,23 @@ class LongRequestTest {
         backup.apply(applied);
         assertThat(backup.space().digest()).isEqualTo(state.space().digest());
         // resent after a failover, the DELETE gets its first answer and is not applied again
-        assertThat(new ExactlyOnceRequests(backup, new CodecRequestEvaluator(), LIMITS).handle(delete).answer())
-                .isEqualTo(handled.answer());
-        assertThat(handled.answer()).startsWith("ok " + removed.size() + " pairs removed");
+        assertThat(new ExactlyOnceRequests(backup, new CodecRequestEvaluator(), LIMITS).handle(delete).answerText())
+                .isEqualTo(handled.answerText());
+        assertThat(handled.answerText()).startsWith("ok " + removed.size() + " pairs removed");
     }
 
     @Test
     void aScanCutOffByTheRequestLimitIsAnsweredSoAndChangesNothing() {
         Frame.Request delete = new Frame.Request(1, 1, 0, "DELETE .* .*");
         assertThat(requests.handleOnTheLoop(delete, tooBig::add)).isEmpty();
-        LongRequest longDelete = LongRequest.start(delete, state.space(), 0).orElseThrow();
+        LongRequest longDelete = LongRequest.start(delete, state.space(), 0, requests.allocator()).orElseThrow();
         long digest = state.space().digest();
 
         AtomicLong scanCpu = new AtomicLong();
         longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), Duration.ofMillis(2), () -> scanCpu.addAndGet(1_000_000)));
         ExactlyOnceRequests.Handled handled = requests.complete(longDelete);
 
-        assertThat(handled.answer()).startsWith("ok 0 pairs removed").contains("warning:");
+        assertThat(handled.answerText()).startsWith("ok 0 pairs removed").contains("warning:");
         assertThat(state.space().digest()).isEqualTo(digest);
         assertThat(state.space().size()).isEqualTo(2_000);
     }
@@ -122,16 +122,16 @@ class LongRequestTest {
     @Test
     void aFailureOnTheScanThreadIsAnsweredUnavailableAndRemembered() {
         Frame.Request get = new Frame.Request(1, 1, 0, "GET .* .*");
-        LongRequest longGet = LongRequest.start(get, state.space(), 0).orElseThrow();
+        LongRequest longGet = LongRequest.start(get, state.space(), 0, requests.allocator()).orElseThrow();
         longGet.failed(new IllegalStateException("a bug"));
         ExactlyOnceRequests.Handled handled = requests.complete(longGet);
-        assertThat(handled.answer()).startsWith("unavailable: internal error");
-        assertThat(state.answers().lookup(1, 1)).hasValue(handled.answer());
+        assertThat(handled.answerText()).startsWith("unavailable: internal error");
+        assertThat(state.answers().lookup(1, 1)).hasValue(handled.answerText());
     }
 
     @Test
     void onlyGetAndDeleteCanBeLong() {
-        assertThat(LongRequest.start(new Frame.Request(1, 1, 0, "PUT a b"), state.space(), 0)).isEmpty();
-        assertThat(LongRequest.start(new Frame.Request(1, 1, 0, "{oops"), state.space(), 0)).isEmpty();
+        assertThat(LongRequest.start(new Frame.Request(1, 1, 0, "PUT a b"), state.space(), 0, requests.allocator())).isEmpty();
+        assertThat(LongRequest.start(new Frame.Request(1, 1, 0, "{oops"), state.space(), 0, requests.allocator())).isEmpty();
     }
 }

@@ -7,12 +7,12 @@ package tuplespace.pattern;
  *
  * <p>The text's clock starts at the first check, not at the first read, so that the many short texts never read a
  * clock at all; the time of the first interval of reads is not charged (see {@link MatchBudget}).
- * Not thread-safe: one instance per match.
+ * Not thread-safe: one instance per match, or pointed at one text after another by {@link #reset} (one thread).
  */
 final class DeadlineCharSequence implements CharSequence {
     static final int CHECK_INTERVAL = 1024;
 
-    private final CharSequence text;
+    private CharSequence text;
     private final MatchBudget budget;
     private int readsUntilCheck = CHECK_INTERVAL;
     private boolean clockStarted;
@@ -21,6 +21,13 @@ final class DeadlineCharSequence implements CharSequence {
     DeadlineCharSequence(CharSequence text, MatchBudget budget) {
         this.text = text;
         this.budget = budget;
+    }
+
+    /** Points this at the next text, as a new instance would be: its clock not started, a full interval of reads. */
+    void reset(CharSequence next) {
+        text = next;
+        readsUntilCheck = CHECK_INTERVAL;
+        clockStarted = false;
     }
 
     @Override

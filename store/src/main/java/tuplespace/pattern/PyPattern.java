@@ -3,6 +3,7 @@ package tuplespace.pattern;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -94,17 +95,46 @@ public final class PyPattern {
      * text): the caller reports each the same way, by {@link MatchBudgetExceededException#cutOff()}.
      */
     public boolean fullMatches(CharSequence subject, MatchBudget budget) {
-        Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(budget, "budget");
-        budget.textStarted();
-        if (!lengthCanMatch(subject)) {
-            return false;
+        return matcher(budget).fullMatches(subject);
+    }
+
+    /**
+     * A matcher of this pattern within {@code budget}, for many texts one after another on one thread: a scan matches
+     * every key of the space, and a Java {@code Matcher} and its arrays made for each text were most of what a large
+     * GET allocated. Each text is matched exactly as {@link #fullMatches} would, with a match budget of its own.
+     */
+    public TextMatcher matcher(MatchBudget budget) {
+        return new TextMatcher(Objects.requireNonNull(budget, "budget"));
+    }
+
+    /** {@link #fullMatches} for one text after another, reusing one Java matcher. Not thread-safe. */
+    public final class TextMatcher {
+        private final MatchBudget budget;
+        private final DeadlineCharSequence text;
+        private final Matcher matcher;
+
+        private TextMatcher(MatchBudget budget) {
+            this.budget = budget;
+            this.text = new DeadlineCharSequence("", budget);
+            this.matcher = javaPattern.matcher(text);
         }
-        try {
-            return javaPattern.matcher(new DeadlineCharSequence(subject, budget)).matches();
-        } catch (StackOverflowError deep) {
-            // Recoverable: the stack has unwound by the time we get here (docs/python-regex.md §2).
-            throw budget.stackExhausted();
+
+        /** {@link PyPattern#fullMatches} of {@code subject}; the matcher keeps no hold on it once it returns. */
+        public boolean fullMatches(CharSequence subject) {
+            Objects.requireNonNull(subject, "subject");
+            budget.textStarted();
+            if (!lengthCanMatch(subject)) {
+                return false;
+            }
+            text.reset(subject);
+            try {
+                return matcher.reset(text).matches();
+            } catch (StackOverflowError deep) {
+                // Recoverable: the stack has unwound by the time we get here (docs/python-regex.md §2).
+                throw budget.stackExhausted();
+            } finally {
+                text.reset("");
+            }
         }
     }
 

@@ -42,10 +42,10 @@ final class MatchList extends AbstractList<Pair> implements RandomAccess {
         return size;
     }
 
-    /** Passes every pair's two text forms to {@code each}, in order, making no {@code Pair}. */
-    void forEachText(Result.TextPairs each) {
+    /** Passes every pair's two stored UTF-8 arrays to {@code each}, in order. */
+    void forEachUtf8(Result.Utf8Pairs each) {
         for (int i = 0; i < size; i++) {
-            each.accept(StoredPairs.text(keys[i]), StoredPairs.text(values[i]));
+            each.accept(keys[i], values[i]);
         }
     }
 

@@ -124,21 +124,25 @@ final class Query {
         return Result.Matched.of(matching.found, note);
     }
 
-    /** GET of one exact key, the commonest read: one lookup, and the value matched if the key is there. */
+    /**
+     * GET of one exact key, the commonest read: one lookup, and the value matched if the key is there, as bytes; the
+     * answer is written from the stored bytes too (no string or tuple made).
+     */
     private Result.Matched findPlainLiteral(TreeView pairs, MatchBudget budget) {
         byte[] value = pairs.get(literalKey);
         if (value == null) {
             return Result.Matched.of(List.of(), note);
         }
-        String valueText = StoredPairs.text(value);
         try {
-            if (!valuePattern.fullMatches(valueText, budget)) {
+            if (!valuePattern.fullMatches(new AsciiSubject().of(value), budget)) {
                 return Result.Matched.of(List.of(), note);
             }
         } catch (MatchBudgetExceededException e) {
             return cutOff(e, false);
         }
-        return Result.Matched.of(List.of(new Pair(Tuple.parse(keyexp), Tuple.parse(valueText))), note);
+        MatchList found = new MatchList();
+        found.add(literalKey, value); // the stored key's bytes: the literal is the key's text form, and never changed
+        return Result.Matched.of(found, note);
     }
 
     /** The pairs of {@code pairs} under {@code keys} (ascending, present or not) that match, in key order, or a warning. */
@@ -163,7 +167,11 @@ final class Query {
     /** Matching pairs one by one for one answer, on one thread. */
     private final class Matching {
         final MatchBudget budget;
-        final AsciiSubject subject = new AsciiSubject();
+        final AsciiSubject key = new AsciiSubject();
+        final AsciiSubject value = new AsciiSubject();
+        /** One Java matcher per pattern for all the texts of the request (null: a literal key, compared as bytes). */
+        final PyPattern.TextMatcher keyMatcher;
+        final PyPattern.TextMatcher valueMatcher;
         /** What matched so far, as the space stores it (no {@code Pair}s: see {@link MatchList}). */
         List<Pair> found = List.of();
         /** Whether the key pattern is being matched (else the value pattern): what a cut-off warning names. */
@@ -171,6 +179,8 @@ final class Query {
 
         Matching(MatchBudget budget) {
             this.budget = budget;
+            this.keyMatcher = keyPattern == null ? null : keyPattern.matcher(budget);
+            this.valueMatcher = valuePattern.matcher(budget);
         }
 
         void offer(byte[] key, byte[] value) {
@@ -180,13 +190,12 @@ final class Query {
                 }
             } else {
                 keyTurn = true;
-                if (!keyPattern.fullMatches(subject.of(key), budget)) {
+                if (!keyMatcher.fullMatches(this.key.of(key))) {
                     return;
                 }
             }
-            String valueText = StoredPairs.text(value);
             keyTurn = false;
-            if (valuePattern.fullMatches(valueText, budget)) {
+            if (valueMatcher.fullMatches(this.value.of(value))) {
                 if (!(found instanceof MatchList)) {
                     found = new MatchList();
                 }

@@ -34,16 +34,16 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
         }
 
         /**
-         * Every pair's key and value text forms, in order, without making {@code Pair}s where the store has the
-         * texts already: how an answer of many pairs is written.
+         * Every pair's key and value text forms in UTF-8, in order: the arrays the store holds where it has them (read
+         * only), so an answer is written from the stored bytes without decoding them.
          */
-        public void forEachText(TextPairs each) {
+        public void forEachUtf8(Utf8Pairs each) {
             if (pairs instanceof MatchList matches) {
-                matches.forEachText(each);
+                matches.forEachUtf8(each);
                 return;
             }
             for (Pair pair : pairs) {
-                each.accept(pair.key().text(), pair.value().text());
+                each.accept(pair.key().utf8(), pair.value().utf8());
             }
         }
 
@@ -82,10 +82,10 @@ public sealed interface Result permits Result.Matched, Result.NotUsed {
         }
     }
 
-    /** Receives one pair's key and value text forms. */
+    /** Receives one pair's key and value text forms in UTF-8; the arrays are read only. */
     @FunctionalInterface
-    public interface TextPairs {
-        void accept(String keyText, String valueText);
+    public interface Utf8Pairs {
+        void accept(byte[] keyUtf8, byte[] valueUtf8);
     }
 
     /** PUT and POST: the positions in the given list of the elements that were not used, ascending. */

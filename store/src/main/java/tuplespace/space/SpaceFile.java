@@ -210,7 +210,7 @@ public final class SpaceFile {
                     throw new SpaceFileException(file, "duplicate key " + key.text() + " at " + what + " ("
                             + where(at) + "): a key appears at most once in a space");
                 }
-                space.store(key.text(), value.text());
+                space.store(key, value);
                 index++;
             }
         }

@@ -62,10 +62,10 @@ public final class TupleSpace {
     /** Replays an update decided elsewhere: removes, then writes, in order. */
     public void applyEffect(Effect effect) {
         for (Tuple key : effect.removed()) {
-            remove(key.text());
+            remove(key);
         }
         for (Pair pair : effect.written()) {
-            store(pair.key().text(), pair.value().text());
+            store(pair.key(), pair.value());
         }
     }
 
@@ -74,7 +74,7 @@ public final class TupleSpace {
     }
 
     public Optional<Tuple> valueOf(Tuple key) {
-        byte[] value = pairs.get(StoredPairs.utf8(key.text()));
+        byte[] value = pairs.get(key.utf8());
         return value == null ? Optional.empty() : Optional.of(Tuple.parse(StoredPairs.text(value)));
     }
 
@@ -148,7 +148,7 @@ public final class TupleSpace {
         }
         List<Pair> unchanged = new ArrayList<>(found.pairs().size());
         for (Pair pair : found.pairs()) {
-            if (!changes.changed(StoredPairs.utf8(pair.key().text()))) {
+            if (!changes.changed(pair.key().utf8())) {
                 unchanged.add(pair);
             }
         }
@@ -186,7 +186,7 @@ public final class TupleSpace {
             Optional<Pair> pair = given.get(i);
             // SPEC §1: PUT uses a pair whose key is absent, POST one whose key is present, in list order, so a
             // key given twice in one PUT is added once and the second is not used.
-            if (pair.isEmpty() || !write(pair.get().key().text(), pair.get().value().text(), addAbsent)) {
+            if (pair.isEmpty() || !write(pair.get().key(), pair.get().value(), addAbsent)) {
                 notUsed.add(i);
                 continue;
             }
@@ -196,21 +196,19 @@ public final class TupleSpace {
     }
 
     /** Adds an absent key ({@code addAbsent}) or updates a present one, in one lookup; true when it did. */
-    private boolean write(String keyText, String valueText, boolean addAbsent) {
-        byte[] key = StoredPairs.utf8(keyText);
-        byte[] value = StoredPairs.utf8(valueText);
-        byte[] previous = addAbsent ? pairs.putIfAbsent(key, value) : pairs.replace(key, value);
+    private boolean write(Tuple key, Tuple value, boolean addAbsent) {
+        // The tuples' own UTF-8 arrays are stored: a tuple never changes them (encoded once, when it was made).
+        byte[] previous = addAbsent ? pairs.putIfAbsent(key.utf8(), value.utf8()) : pairs.replace(key.utf8(), value.utf8());
         if ((previous == null) != addAbsent) {
             return false;
         }
-        changed(keyText, key, valueText, previous);
+        changed(key.text(), key.utf8(), value.text(), previous);
         return true;
     }
 
     /** Sets key to value; package-private so that {@link SpaceFile} can fill a space without copies. */
-    void store(String keyText, String valueText) {
-        byte[] key = StoredPairs.utf8(keyText);
-        changed(keyText, key, valueText, pairs.put(key, StoredPairs.utf8(valueText)));
+    void store(Tuple key, Tuple value) {
+        changed(key.text(), key.utf8(), value.text(), pairs.put(key.utf8(), value.utf8()));
     }
 
     /** Keeps the digest and the open recorders up to date with a key now set to a value (replacing {@code previous}). */
@@ -226,12 +224,11 @@ public final class TupleSpace {
         return pairs.get(StoredPairs.utf8(keyText)) != null;
     }
 
-    private void remove(String keyText) {
-        byte[] key = StoredPairs.utf8(keyText);
-        byte[] previous = pairs.remove(key);
+    private void remove(Tuple key) {
+        byte[] previous = pairs.remove(key.utf8());
         if (previous != null) {
-            digest.remove(keyText, previous);
-            recordChange(key);
+            digest.remove(key.text(), previous);
+            recordChange(key.utf8());
         }
     }
 

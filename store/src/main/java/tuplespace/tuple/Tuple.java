@@ -1,5 +1,6 @@
 package tuplespace.tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,13 +12,18 @@ import java.util.Optional;
  * (what Python's {@code str.isalnum()} accepts). SPEC §1.
  *
  * <p>The text form joins the fields with {@code ,}; it is unambiguous because fields never hold a comma,
- * and it is what patterns are matched against and what the space is ordered by. A tuple holds only its text form
- * (one {@code String}): the space keeps a million of them, and matching needs nothing else. {@link #fields()}
- * splits on demand. Equality is equality of text forms, which is equality of field lists.
+ * and it is what patterns are matched against and what the space is ordered by. A tuple holds its text form and
+ * the same in UTF-8 ({@link #utf8()}), encoded once, when first asked for (a tuple made from UTF-8 keeps those
+ * bytes): the space stores the UTF-8 and replication sends it, so a key that came in as a request is encoded once on
+ * its way (the space itself keeps byte arrays, not tuples), and a tuple nobody stores (a client's decoded answer)
+ * never pays for it. {@link #fields()} splits on demand. Equality is equality of text forms, which is equality of
+ * field lists.
  */
 public final class Tuple implements Comparable<Tuple> {
 
     private final String text;
+    /** Null until {@link #utf8()} is first asked (volatile: a tuple may be read by other threads). */
+    private volatile byte[] utf8;
 
     /** A tuple of these fields; throws {@link IllegalArgumentException} naming the problem. */
     public Tuple(List<String> fields) {
@@ -29,8 +35,21 @@ public final class Tuple implements Comparable<Tuple> {
         this.text = String.join(",", fields);
     }
 
-    private Tuple(String text) {
+    private Tuple(String text, byte[] utf8) {
         this.text = text;
+        this.utf8 = utf8;
+    }
+
+    /** The tuple of these fields, validated once, or empty when they are not a well-formed tuple ({@link #problemWith}). */
+    public static Optional<Tuple> ifWellFormed(List<?> fields) {
+        if (problemWith(fields).isPresent()) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder();
+        for (Object field : fields) {
+            text.append(text.length() == 0 ? "" : ",").append((String) field);
+        }
+        return Optional.of(new Tuple(text.toString(), null));
     }
 
     public static Tuple of(String... fields) {
@@ -41,10 +60,24 @@ public final class Tuple implements Comparable<Tuple> {
     public static Tuple parse(String textForm) {
         Objects.requireNonNull(textForm, "textForm");
         if (isTextForm(textForm)) {
-            return new Tuple(textForm);
+            return new Tuple(textForm, null);
         }
         // Slow path, only to say precisely what is wrong.
         return new Tuple(List.of(textForm.split(",", -1)));
+    }
+
+    /**
+     * Parses a text form given in UTF-8 (as the space stores it and replication sends it), keeping {@code utf8} as the
+     * tuple's own bytes: the caller must not change the array afterwards. Throws {@link IllegalArgumentException}
+     * naming the problem (a malformed UTF-8 sequence decodes to U+FFFD, which no field may hold).
+     */
+    public static Tuple parseUtf8(byte[] utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        String textForm = new String(utf8, StandardCharsets.UTF_8);
+        if (isTextForm(textForm)) {
+            return new Tuple(textForm, utf8);
+        }
+        return parse(textForm);
     }
 
     /** Whether {@code text} is the text form of a well-formed tuple: fields of letters and digits joined by commas. */
@@ -161,6 +194,16 @@ public final class Tuple implements Comparable<Tuple> {
     /** The text form: fields joined by {@code ,}. */
     public String text() {
         return text;
+    }
+
+    /** The text form in UTF-8: the tuple's own array (encoded on the first call), to be read and never changed. */
+    public byte[] utf8() {
+        byte[] bytes = utf8;
+        if (bytes == null) {
+            bytes = text.getBytes(StandardCharsets.UTF_8);
+            utf8 = bytes; // two threads may both encode: either array is the same bytes
+        }
+        return bytes;
     }
 
     /** Ordered by text form, by code point (SPEC §1: GET and DELETE list pairs in that order). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,28 @@ class MatchBudgetTest {
                 .isInstanceOf(MatchBudgetExceededException.class)
                 .hasMessage("took more than its match budget of 100 ms on one text (catastrophic backtracking?)")
                 .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.MATCH_BUDGET);
+    }
+
+    /**
+     * One reused matcher (a scan's) gives each text what {@code fullMatches} gives it, and each text its own match
+     * budget: a long text after many short ones starts its clock afresh, a text after one that was cut off is matched.
+     */
+    @Test
+    void aReusedMatcherMatchesEachTextAsOnItsOwnWithABudgetOfItsOwn() throws PatternException {
+        SteppingClock clock = new SteppingClock(60 * MS);
+        MatchBudget budget = MatchBudget.of(BUDGET, Duration.ofHours(1), clock);
+        PyPattern pattern = PyPattern.compile("a*,?\\d*");
+        PyPattern.TextMatcher matcher = pattern.matcher(budget);
+        List<String> texts = List.of("aaa", "a1,2", "", "b", "a,", "a".repeat(1_500), "12,34", "\u00e9", "a".repeat(500) + "b");
+        for (String text : texts) {
+            assertThat(matcher.fullMatches(text)).as(text).isEqualTo(pattern.fullMatches(text, budget));
+        }
+        assertThatThrownBy(() -> matcher.fullMatches("a".repeat(3_500)))
+                .isInstanceOf(MatchBudgetExceededException.class)
+                .extracting(e -> ((MatchBudgetExceededException) e).cutOff()).isEqualTo(CutOff.MATCH_BUDGET);
+        assertThat(matcher.fullMatches("a".repeat(1_500))).isTrue();
+        assertThat(matcher.fullMatches("a,1")).isTrue();
+        assertThat(matcher.fullMatches("a;1")).isFalse();
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tuplespace.pattern.CutOff;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
 
 /** Snapshots of a space, and DELETE decided on a snapshot and applied later. */
 @Timeout(20)
@@ -93,7 +94,7 @@ class SpaceSnapshotTest {
                     .isEqualTo(get(space, patterns[0], patterns[1]));
         }
         for (int i = 0; i < 1_000; i++) {
-            space.store("k," + i, "v");
+            space.store(Tuple.parse("k," + i), Tuple.parse("v"));
         }
         MatchBudget spent = MatchBudget.of(Duration.ofSeconds(1), Duration.ZERO, System::nanoTime);
         assertThat(space.snapshot().find(".*", ".*", spent).cutOff()).isEqualTo(CutOff.REQUEST_CPU_LIMIT);
@@ -103,7 +104,7 @@ class SpaceSnapshotTest {
     void anotherThreadReadsASnapshotWhileTheOwnerWrites() throws InterruptedException {
         TupleSpace space = new TupleSpace();
         for (int i = 0; i < 20_000; i++) {
-            space.store("k," + i, "v" + i);
+            space.store(Tuple.parse("k," + i), Tuple.parse("v" + i));
         }
         SpaceSnapshot snapshot = space.snapshot();
         List<Pair> expected = List.copyOf(space.pairs());
@@ -121,7 +122,7 @@ class SpaceSnapshotTest {
         while (reader.isAlive()) {
             int i = random.nextInt(40_000);
             if (random.nextBoolean()) {
-                space.store("k," + i, "w" + i);
+                space.store(Tuple.parse("k," + i), Tuple.parse("w" + i));
             } else {
                 apply(space, new Command.Delete("k," + i, ".*"));
             }

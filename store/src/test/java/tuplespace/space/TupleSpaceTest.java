@@ -223,7 +223,7 @@ class TupleSpaceTest {
         // pattern GET was cut off. Short texts read no clock, so 1 ms per reading and a 1 ms budget cut nothing off.
         TupleSpace space = new TupleSpace();
         for (int i = 0; i < 5_000; i++) {
-            space.store("k," + i, "v" + i);
+            space.store(Tuple.parse("k," + i), Tuple.parse("v" + i));
         }
         MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), Duration.ofSeconds(10), millisecondPerReading());
         Result.Matched matched = (Result.Matched) space.apply(new Command.Get("k,.*", "v.*"), budget).result();
@@ -239,8 +239,8 @@ class TupleSpaceTest {
     void aTextPastTheMatchBudgetCutsTheRequestOffAndRemovesNothing(String op, String keyexp, String valexp,
             String warning) {
         TupleSpace space = sample();
-        space.store("a".repeat(5_000) + "b", "v"); // a long key and a long value to backtrack on
-        space.store("long", "a".repeat(5_000) + "b");
+        space.store(Tuple.parse("a".repeat(5_000) + "b"), Tuple.parse("v")); // a long key and a long value to backtrack on
+        space.store(Tuple.parse("long"), Tuple.parse("a".repeat(5_000) + "b"));
         long digest = space.digest();
         Command command = op.equals("GET") ? new Command.Get(keyexp, valexp) : new Command.Delete(keyexp, valexp);
         MatchBudget budget = MatchBudget.of(Duration.ofMillis(1), Duration.ofSeconds(10), millisecondPerReading());
@@ -257,7 +257,7 @@ class TupleSpaceTest {
     void aRequestPastTheRequestLimitIsCutOffAndRemovesNothing() {
         TupleSpace space = new TupleSpace();
         for (int i = 0; i < 5_000; i++) {
-            space.store("k," + i, "v" + i);
+            space.store(Tuple.parse("k," + i), Tuple.parse("v" + i));
         }
         long digest = space.digest();
         // 1 ms per reading, a reading every 1024 texts (two per pair): a 4 ms limit runs out after 4,096 texts

@@ -3,6 +3,7 @@ package tuplespace.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,5 +127,30 @@ class TupleTest {
         assertThat(pair.key()).isEqualTo(Tuple.of("user", "1"));
         assertThat(pair.value()).isEqualTo(Tuple.of("alice"));
         assertThatThrownBy(() -> new Pair(null, Tuple.of("a"))).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aTupleCarriesItsTextInUtf8EncodedOnceAndParsedBackFromIt() {
+        Tuple tuple = new Tuple(List.of("\u00e9t\u00e9", "\uD835\uDC00", "9"));
+        byte[] utf8 = "\u00e9t\u00e9,\uD835\uDC00,9".getBytes(StandardCharsets.UTF_8);
+        assertThat(tuple.utf8()).isEqualTo(utf8);
+        assertThat(tuple.utf8()).isSameAs(tuple.utf8());
+        Tuple parsed = Tuple.parseUtf8(utf8);
+        assertThat(parsed).isEqualTo(tuple);
+        assertThat(parsed.utf8()).isSameAs(utf8); // the given bytes become the tuple's own: no second copy
+        assertThatThrownBy(() -> Tuple.parseUtf8("a,,b".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 2");
+        assertThatThrownBy(() -> Tuple.parseUtf8(new byte[] {'a', (byte) 0xFF}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+FFFD");
+    }
+
+    @Test
+    void ifWellFormedValidatesOnceAndSaysEmptyInsteadOfThrowing() {
+        assertThat(Tuple.ifWellFormed(List.of("user", "42"))).hasValue(Tuple.parse("user,42"));
+        assertThat(Tuple.ifWellFormed(List.of("user", "4 2"))).isEmpty();
+        assertThat(Tuple.ifWellFormed(List.of())).isEmpty();
+        assertThat(Tuple.ifWellFormed(Arrays.asList("a", 1))).isEmpty();
+        assertThat(Tuple.ifWellFormed(List.of("\u4e2d")).orElseThrow().utf8())
+                .isEqualTo("\u4e2d".getBytes(StandardCharsets.UTF_8));
     }
 }
