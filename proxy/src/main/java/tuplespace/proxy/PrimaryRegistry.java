@@ -72,6 +72,9 @@ final class PrimaryRegistry {
      */
     static final long LATE_FOLLOWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /** How many backups follow, for STATUS (written on the control loop). */
+    private volatile int followerCount;
+
     /** A backup that said FOLLOW on {@code channel}; heard from (PONG, PING) at {@code heardNanos}. Control loop only. */
     private static final class Follower {
         final Channel channel;
@@ -110,6 +113,11 @@ final class PrimaryRegistry {
      */
     Optional<Sap> lastShutdownSap() {
         return Optional.ofNullable(lastShutdownSap);
+    }
+
+    /** Backups following at the proxy now. Any thread. */
+    int followerCount() {
+        return followerCount;
     }
 
     /** The highest epoch any primary registered with, if one did. Any thread. */
@@ -228,6 +236,7 @@ final class PrimaryRegistry {
         if (older != null && older.channel != channel) {
             older.channel.close();
         }
+        followerCount = followers.size();
         LOG.info("{} backup (server {}) follows the primary of epoch {} from {}", self, Long.toHexString(follow.server()),
                 follow.epoch(), channel.remoteAddress());
         promoteIfDue();
@@ -250,6 +259,7 @@ final class PrimaryRegistry {
         Follower follower = followers.get(server);
         if (follower != null && follower.channel == channel) {
             followers.remove(server);
+            followerCount = followers.size();
             LOG.info("{} backup (server {}) stopped following", self, Long.toHexString(server));
         }
     }
@@ -295,6 +305,7 @@ final class PrimaryRegistry {
             }
             return false;
         });
+        followerCount = followers.size();
     }
 
     /** A client left: tell the primary its answers may go, or tell the next one. Control loop only. */
