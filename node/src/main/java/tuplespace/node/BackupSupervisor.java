@@ -55,11 +55,8 @@ final class BackupSupervisor {
 
     private BackupState state = BackupState.NONE;
     private long generation;
-    private boolean degraded;
     private boolean everFailed;
-    private int consecutiveFailures;
-    private long restarts;
-    private final Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
+    private final RestartPolicy restarts;
     private Process child;
     private Channel replication;
     private Channel heartbeat;
@@ -81,6 +78,7 @@ final class BackupSupervisor {
         this.config = config;
         this.primary = primary;
         this.ticker = node.ticker();
+        this.restarts = new RestartPolicy(config.backupRestarts(), RESTART_PAUSE, FIRST_BACKOFF, MAX_BACKOFF);
     }
 
     void start() {
@@ -250,9 +248,7 @@ final class BackupSupervisor {
         }
         if (state == BackupState.SYNCING && !primary.stopping()) {
             state = BackupState.LIVE;
-            degraded = false;
-            consecutiveFailures = 0;
-            backoff.reset();
+            restarts.live();
             primary.backupLive(ack.index(), ack.backupServer());
             if (everFailed || node.epoch() > 1) {
                 node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + ack.backupPid() + " is live at index "
@@ -309,20 +305,13 @@ final class BackupSupervisor {
             primary.backupLostUnderShutdownPolicy();
             return;
         }
-        restarts++;
-        if (consecutiveFailures < config.backupRestarts()) {
-            consecutiveFailures++;
-            state = BackupState.STARTING;
-            node.loop().schedule(this::launch, RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        state = BackupState.DEGRADED;
-        if (!degraded) {
-            degraded = true;
+        RestartPolicy.Next next = restarts.failed();
+        state = next.degraded() ? BackupState.DEGRADED : BackupState.STARTING;
+        if (next.newlyDegraded()) {
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
-                    + consecutiveFailures + " failed restarts; retrying every " + backoff.peek() + " or so");
+                    + next.failedRestarts() + " failed restarts; retrying every " + next.pause() + " or so, and less often after");
         }
-        node.loop().schedule(this::launch, backoff.take().toMillis(), TimeUnit.MILLISECONDS);
+        node.loop().schedule(this::launch, next.pause().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SIGKILLs {@code process} and runs {@code then} on the loop once it is gone (or after {@link #KILL_WAIT}). */
@@ -416,9 +405,9 @@ final class BackupSupervisor {
     }
 
     NodeStatus.Backup status() {
-        BackupState shown = degraded && state != BackupState.LIVE ? BackupState.DEGRADED : state;
+        BackupState shown = restarts.degraded() && state != BackupState.LIVE ? BackupState.DEGRADED : state;
         Long pid = backupPid != null ? backupPid : (child != null ? Long.valueOf(child.pid()) : null);
-        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts);
+        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts());
     }
 
     // --- channels -------------------------------------------------------------------------------------
