@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
-import tuplespace.failure.HeartbeatMonitor;
-import tuplespace.failure.Ticker;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
@@ -51,7 +49,6 @@ final class BackupSupervisor {
     private final ServerNode node;
     private final NodeConfig config;
     private final PrimaryNode primary;
-    private final Ticker ticker;
 
     private BackupState state = BackupState.NONE;
     private long generation;
@@ -60,7 +57,8 @@ final class BackupSupervisor {
     private Process child;
     private Channel replication;
     private Channel heartbeat;
-    private HeartbeatMonitor monitor;
+    /** The heartbeats with the backup of the current attempt, from its replication link up; null before. */
+    private PeerHeartbeats heartbeats;
     private String snapshotCursor;
     private boolean snapshotting;
     private boolean sliceQueued;
@@ -69,7 +67,6 @@ final class BackupSupervisor {
     private Long backupServer;
     private Long backupIndex;
     private Long backupDigest;
-    private boolean ticking;
     /** SHUTDOWN came while the backup was starting: connect only to tell it to stop. */
     private boolean stopRequested;
 
@@ -77,16 +74,10 @@ final class BackupSupervisor {
         this.node = node;
         this.config = config;
         this.primary = primary;
-        this.ticker = node.ticker();
         this.restarts = new RestartPolicy(config.backupRestarts(), RESTART_PAUSE, FIRST_BACKOFF, MAX_BACKOFF);
     }
 
     void start() {
-        if (!ticking) {
-            ticking = true;
-            long interval = config.heartbeatInterval().toNanos();
-            node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
-        }
         launch();
     }
 
@@ -173,8 +164,10 @@ final class BackupSupervisor {
         primary.flushEntries();
         replication = channel;
         state = BackupState.SYNCING;
-        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
-                FIRST_CONTACT_GRACE);
+        // Both links, every interval, from the moment the replication link is up: the backup must hear us before its
+        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
+        heartbeats = new PeerHeartbeats(node, config, "backup", () -> java.util.Arrays.asList(heartbeat, replication),
+                primary::stopping, reason -> failed(attempt, reason));
         snapshotCursor = null;
         snapshotting = true;
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
@@ -243,8 +236,8 @@ final class BackupSupervisor {
         backupServer = ack.backupServer();
         backupIndex = ack.index();
         backupDigest = ack.digest();
-        if (monitor != null) {
-            monitor.onHeartbeat(ticker.nanos());
+        if (heartbeats != null) {
+            heartbeats.heard();
         }
         if (state == BackupState.SYNCING && !primary.stopping()) {
             state = BackupState.LIVE;
@@ -258,24 +251,6 @@ final class BackupSupervisor {
             }
         }
         primary.backupAcknowledged(ack.index());
-    }
-
-    private void heartbeatTick() {
-        if (primary.stopping() || monitor == null) {
-            return;
-        }
-        // Both links, every tick, from the moment the replication link is up: the backup must hear us before its
-        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
-        for (Channel link : new Channel[] {heartbeat, replication}) {
-            if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
-            }
-        }
-        long now = ticker.nanos();
-        if (monitor.failed(now)) {
-            failed(generation, "no heartbeat from the backup for " + monitor.missed(now) + " intervals of "
-                    + config.heartbeatInterval());
-        }
     }
 
     /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (SPEC §4). */
@@ -346,7 +321,10 @@ final class BackupSupervisor {
         replication = null;
         snapshotting = false;
         heartbeat = null;
-        monitor = null;
+        if (heartbeats != null) {
+            heartbeats.stop();
+            heartbeats = null;
+        }
         backupPid = null;
         backupServer = null;
         backupIndex = null;
@@ -439,11 +417,11 @@ final class BackupSupervisor {
             if (message instanceof ReplicationMessage.Ack ack) {
                 onAcknowledged(attempt, ack);
             } else if (message instanceof ReplicationMessage.Heartbeat beat) {
-                if (attempt == generation && monitor != null) {
+                if (attempt == generation && heartbeats != null) {
                     if (backupServer == null) {
                         backupServer = beat.server();
                     }
-                    monitor.onHeartbeat(ticker.nanos());
+                    heartbeats.heard();
                 }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());
@@ -478,7 +456,7 @@ final class BackupSupervisor {
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
-            if (!(message instanceof ReplicationMessage.Heartbeat beat) || replication == null || monitor == null
+            if (!(message instanceof ReplicationMessage.Heartbeat beat) || replication == null || heartbeats == null
                     || (backupServer != null && beat.server() != backupServer)
                     || (heartbeat != null && heartbeat != context.channel())) {
                 context.close();
@@ -490,7 +468,7 @@ final class BackupSupervisor {
             if (heartbeat != context.channel()) {
                 heartbeat = context.channel();
             }
-            monitor.onHeartbeat(ticker.nanos());
+            heartbeats.heard();
         }
 
         @Override
