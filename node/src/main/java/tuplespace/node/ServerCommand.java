@@ -26,7 +26,8 @@ import tuplespace.codec.tls.TlsSettings;
  */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a tuple space server: the primary (PRIMARY_HANDLE null) or its backup.",
-                "The primary starts its backup itself; you normally start only the primary."})
+                "The primary starts its backup itself; you normally start only the primary.",
+                "On several machines each server gets its own SAPs, --peer-backup-sap and --backup-start (README)."})
 public final class ServerCommand implements Callable<Integer> {
 
     static final String NULL = "null";
