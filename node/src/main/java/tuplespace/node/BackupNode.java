@@ -425,8 +425,10 @@ final class BackupNode implements NodeStorage.Owner {
                     + " and promotes this backup to epoch " + epoch
                     + primaryPid.map(pid -> "; fencing primary pid " + pid).orElse(""));
         }
-        closeEverything();
+        // Kill first, close the links once it is gone: a primary that is still alive takes a closed link for its
+        // backup's failure, and on this machine it would kill us (its child) for it.
         Fencing.killAndAwait(primaryProcess, node.loop(), FENCING_LIMIT, () -> {
+            closeEverything();
             timeline.step(primaryPid.map(pid -> "fenced: primary pid " + pid + " is gone")
                     .orElse("promoted by the proxy"));
             node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline));

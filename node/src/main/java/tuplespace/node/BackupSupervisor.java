@@ -376,10 +376,21 @@ final class BackupSupervisor {
                 }));
     }
 
-    /** Kills the backup without ceremony (the primary is stale and must go at once). */
+    /**
+     * Lets the backup go without ceremony: the primary is stale and must go at once. A newer primary serves, and it may
+     * well be this very backup, promoted by the proxy (it was the replica named to it): that one is left alone — it
+     * fences this process itself — and any other backup is killed first, then its links closed (it must not take the
+     * close for our failure).
+     */
     void abandon() {
         generation++;
-        dropLinksAndChild(); // kills first, then closes: the backup must not take the close for our failure
+        if (child != null && state == BackupState.LIVE && backupServer != null && backupServer == primary.replica()) {
+            LOG.info("a newer primary serves: leaving backup pid {}, the replica the proxy may have promoted, alone",
+                    child.pid());
+            detachLinksAndChild();
+            return;
+        }
+        dropLinksAndChild();
     }
 
     NodeStatus.Backup status() {

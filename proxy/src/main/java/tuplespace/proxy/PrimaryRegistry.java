@@ -67,9 +67,10 @@ final class PrimaryRegistry {
     private long lastRegisteredEpoch = -1;
 
     /**
-     * A follower that arrived after the primary was lost waits this long before it is promoted: after a partition of the
-     * proxy heals, the old primary (which still has its backup) registers again within about its round pause, and
-     * serving on needs no failover. One that was following at the loss, and is heard, is promoted at once.
+     * A follower that arrived after the primary was lost waits this long from its arrival before it is promoted: after a
+     * partition of the proxy heals, the old primary (which still has its backup) and the backup reach the proxy again at
+     * about the same time, and the primary registers within about its round pause (2 s): serving on needs no failover.
+     * One that was following at the loss, and is heard, is promoted at once.
      */
     static final long LATE_FOLLOWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -190,8 +191,6 @@ final class PrimaryRegistry {
                     replicaOfLostPrimary = link.replica();
                     primaryLostNanos = System.nanoTime();
                     promoteIfDue();
-                    channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS,
-                            TimeUnit.NANOSECONDS);
                 }
             }
         }
@@ -241,6 +240,9 @@ final class PrimaryRegistry {
         LOG.info("{} backup (server {}) follows the primary of epoch {} from {}", self, Long.toHexString(follow.server()),
                 follow.epoch(), channel.remoteAddress());
         promoteIfDue();
+        if (current == null && replicaOfLostPrimary == follow.server()) {
+            channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        }
         return true;
     }
 
@@ -268,8 +270,8 @@ final class PrimaryRegistry {
     /**
      * The witness's decision: once the primary of the highest epoch is lost and the backup it named its replica follows
      * that epoch here and is heard (it answered a PING within two intervals: a backup cut off with the primary is not),
-     * that backup is promoted to epoch + 1 — at once if it was following when the primary was lost, else after {@link
-     * #LATE_FOLLOWER_GRACE_NANOS}, in which the old primary may come back. From then on the old primary is refused
+     * that backup is promoted to epoch + 1 — at once if it was following when the primary was lost, else {@link
+     * #LATE_FOLLOWER_GRACE_NANOS} after it followed, in which the old primary may come back. From then on the old primary is refused
      * (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
      * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing.
      */
@@ -285,9 +287,8 @@ final class PrimaryRegistry {
         if (now - follower.heardNanos > followerFreshNanos) {
             return; // checked again when it is heard
         }
-        long lateBy = follower.sinceNanos - primaryLostNanos;
-        if (lateBy > 0 && now - primaryLostNanos < LATE_FOLLOWER_GRACE_NANOS) {
-            return; // checked again when the grace ends (scheduled at the loss)
+        if (follower.sinceNanos - primaryLostNanos > 0 && now - follower.sinceNanos < LATE_FOLLOWER_GRACE_NANOS) {
+            return; // checked again when its grace ends (scheduled when it followed)
         }
         long granted = highestEpoch + 1;
         LOG.info("{} promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
