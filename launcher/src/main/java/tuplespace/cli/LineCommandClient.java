@@ -38,6 +38,25 @@ public final class LineCommandClient {
     }
 
     /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
+    /**
+     * Runs an operator command whose answer is one line starting {@code ok} or {@code error}: prints the answer to
+     * {@code out} and returns the exit status (0 for ok, 1 otherwise); a secret that cannot be read or a connection that
+     * fails goes to {@code err} as {@code tuplespace NAME: ...}.
+     */
+    static int run(Sap sap, Duration timeout, ClusterSecretOption secret, String command, String name,
+                   java.io.PrintWriter out, java.io.PrintWriter err) {
+        try {
+            String answer = new LineCommandClient(sap, timeout, secret.load()).send(command);
+            out.println(answer);
+            out.flush();
+            return answer.startsWith("ok") ? ExitStatus.OK.code() : ExitStatus.NOT_OK.code();
+        } catch (IOException e) {
+            err.println("tuplespace " + name + ": " + e.getMessage());
+            err.flush();
+            return ExitStatus.CANNOT_CONNECT.code();
+        }
+    }
+
     public String send(String command) throws IOException {
         InetSocketAddress address = sap.toSocketAddress();
         if (address.isUnresolved()) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import org.slf4j.LoggerFactory;
 import tuplespace.cli.ClientCommand;
+import tuplespace.cli.PromoteCommand;
 import tuplespace.cli.ShutdownCommand;
 import tuplespace.cli.StatusCommand;
 import tuplespace.demo.DemoCommand;
@@ -63,6 +64,7 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new ClientCommand());
         commandLine.addSubcommand(new ShutdownCommand());
         commandLine.addSubcommand(new StatusCommand());
+        commandLine.addSubcommand(new PromoteCommand());
         commandLine.addSubcommand(new DemoCommand());
         commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {

@@ -1,7 +1,5 @@
 package tuplespace.cli;
 
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,16 +36,7 @@ public final class ShutdownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            String answer = new LineCommandClient(sap, timeout, clusterSecret.load()).send("SHUTDOWN");
-            out.println(answer);
-            out.flush();
-            return answer.startsWith("ok") ? ExitStatus.OK.code() : ExitStatus.NOT_OK.code();
-        } catch (IOException e) {
-            err.println("tuplespace shutdown: " + e.getMessage());
-            return ExitStatus.CANNOT_CONNECT.code();
-        }
+        return LineCommandClient.run(sap, timeout, clusterSecret, "SHUTDOWN", "shutdown", spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 }

@@ -29,11 +29,13 @@ class SeparateHostsIT {
      * Case 1, the primary's and the backup's hosts cut apart, both still reach the proxy; then case 3, the backup's host
      * isolated. Each time the primary serves on alone (no failover: the proxy still hears it, and it told the proxy
      * that no backup holds what it answers now), and when the links heal the same backup process is brought up to date
-     * again by the same primary.
+     * again by the same primary. Then case 4, the proxy's host isolated: nobody is served meanwhile, and after the heal
+     * the same primary serves again with the same backup.
      */
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void aBackupCutOffFromItsPrimaryOrFromEveryoneWaitsAndIsResyncedWhileThePrimaryServesOn() throws Exception {
+    void aBackupCutOffFromItsPrimaryOrFromEveryoneWaitsAndIsResyncedWhileThePrimaryServesOnAndAnIsolatedProxyChangesNothing()
+            throws Exception {
         try (NetnsHosts hosts = NetnsHosts.createOrSkip("proxy", "a", "b")) {
             NotifyRecorder notify = NotifyRecorder.in(clusters.runDirectory().resolve("notify"));
             ServiceCluster cluster = clusters.create(ServiceOptions.defaults().withNotify(notify.script()),
@@ -53,6 +55,22 @@ class SeparateHostsIT {
                         hosts.heal("proxy", "b");
                         hosts.heal("a", "b");
                     }, "case 3: the backup's host isolated");
+
+                    // case 4: the proxy isolated, past its silence bound: no promotion (it hears no backup either),
+                    // and on the heal the same primary registers again, before the late follower's grace ends
+                    ServiceStatus beforeCut = cluster.status();
+                    long cutAt = System.nanoTime();
+                    hosts.cut("proxy", "a");
+                    hosts.cut("proxy", "b");
+                    Thread.sleep(CUT.plusSeconds(1).toMillis());
+                    hosts.heal("proxy", "a");
+                    hosts.heal("proxy", "b");
+                    load.awaitProgress(300, Duration.ofSeconds(60));
+                    ServiceStatus afterHeal = cluster.awaitBackupLive();
+                    System.out.printf("SeparateHostsIT: case 4: the proxy isolated for %d ms; longest wait %d ms%n",
+                            (System.nanoTime() - cutAt) / 1_000_000, load.answerGapAfter(cutAt).toMillis());
+                    assertThat(afterHeal.primaryPid()).as("case 4: the same primary").isEqualTo(beforeCut.primaryPid());
+                    assertThat(afterHeal.epoch()).as("case 4: no failover").isEqualTo(beforeCut.epoch());
 
                     load.stop();
                     load.assertNoErrors();

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
-import tuplespace.failure.HeartbeatMonitor;
-import tuplespace.failure.Ticker;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerTable;
@@ -55,7 +52,6 @@ final class BackupNode implements NodeStorage.Owner {
     private final Optional<Long> primaryPid;
     private final Optional<ProcessHandle> primaryProcess;
     private final long pid = ProcessHandle.current().pid();
-    private final Ticker ticker;
     private ReplicatedState state = new ReplicatedState(new TupleSpace());
     private BackupLog log = new BackupLog();
     private final FollowLink follow;
@@ -64,8 +60,7 @@ final class BackupNode implements NodeStorage.Owner {
     private Channel server;
     private Channel replication;
     private Channel heartbeat;
-    private HeartbeatMonitor monitor;
-    private ScheduledFuture<?> heartbeatTask;
+    private PeerHeartbeats heartbeats;
     /** The snapshot's end was applied and checked: from now on every batch is checked and acknowledged. */
     private boolean caughtUp;
     /**
@@ -95,7 +90,6 @@ final class BackupNode implements NodeStorage.Owner {
         this.primaryPid = config.primaryPid();
         this.primaryProcess = primaryPid.flatMap(Fencing::handleOf);
         this.follow = new FollowLink(node, config, this::promoted);
-        this.ticker = node.ticker();
         this.storage = node.storage();
         storage.ifPresent(disk -> disk.attach(this));
     }
@@ -126,10 +120,10 @@ final class BackupNode implements NodeStorage.Owner {
             return;
         }
         if (message instanceof ReplicationMessage.Heartbeat) {
-            monitor.onHeartbeat(ticker.nanos()); // the primary beats on this link too, from the moment it is up
+            heartbeats.heard(); // the primary beats on this link too, from the moment it is up
             return;
         }
-        monitor.onActivity(ticker.nanos()); // alive, but only a heartbeat ends the first-contact grace
+        heartbeats.active(); // alive, but only a heartbeat ends the first-contact grace
         if (message instanceof ReplicationMessage.Entries entries) {
             onEntries(entries);
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
@@ -172,10 +166,9 @@ final class BackupNode implements NodeStorage.Owner {
         log.begin(begin.epoch(), begin.index());
         node.setEpoch(begin.epoch());
         storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()));
-        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
-                BackupSupervisor.FIRST_CONTACT_GRACE);
-        long interval = config.heartbeatInterval().toNanos();
-        heartbeatTask = node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
+        // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
+        heartbeats = new PeerHeartbeats(node, config, "primary", () -> java.util.Arrays.asList(heartbeat, replication),
+                () -> stopping || takingOver || primaryGone, this::primaryLost);
         connectHeartbeat(sapOf(begin.heartbeatSap()));
         LOG.info("backup following primary epoch {} from index {}", begin.epoch(), begin.index());
     }
@@ -381,23 +374,6 @@ final class BackupNode implements NodeStorage.Owner {
                 });
     }
 
-    private void heartbeatTick() {
-        if (stopping || takingOver || primaryGone) {
-            return;
-        }
-        // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
-        for (Channel link : new Channel[] {heartbeat, replication}) {
-            if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
-            }
-        }
-        long now = ticker.nanos();
-        if (monitor.failed(now)) {
-            primaryLost("no heartbeat from the primary for " + monitor.missed(now) + " intervals of "
-                    + config.heartbeatInterval());
-        }
-    }
-
     /**
      * SPEC §4: this backup lost its primary. Without a complete copy it can never take over and exits. Otherwise it
      * fences a primary on this machine (kills its pid: that also closes the primary's link at the proxy at once), and
@@ -473,9 +449,9 @@ final class BackupNode implements NodeStorage.Owner {
 
     /** The links to the primary followed, and their heartbeats; BACKUP_SAP stays open for the next primary. */
     private void closeFollowedLinks() {
-        if (heartbeatTask != null) {
-            heartbeatTask.cancel(false);
-            heartbeatTask = null;
+        if (heartbeats != null) {
+            heartbeats.stop();
+            heartbeats = null;
         }
         Channel[] links = {replication, heartbeat};
         replication = null;
@@ -560,8 +536,9 @@ final class BackupNode implements NodeStorage.Owner {
     private final class HeartbeatLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
         @Override
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
-            if (message instanceof ReplicationMessage.Heartbeat && monitor != null) {
-                monitor.onHeartbeat(ticker.nanos());
+            if (message instanceof ReplicationMessage.Heartbeat && heartbeats != null
+                    && context.channel() == heartbeat) {
+                heartbeats.heard();
             }
         }
 

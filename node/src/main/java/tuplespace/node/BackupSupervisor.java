@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
-import tuplespace.failure.HeartbeatMonitor;
-import tuplespace.failure.Ticker;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
@@ -51,19 +49,16 @@ final class BackupSupervisor {
     private final ServerNode node;
     private final NodeConfig config;
     private final PrimaryNode primary;
-    private final Ticker ticker;
 
     private BackupState state = BackupState.NONE;
     private long generation;
-    private boolean degraded;
     private boolean everFailed;
-    private int consecutiveFailures;
-    private long restarts;
-    private final Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
+    private final RestartPolicy restarts;
     private Process child;
     private Channel replication;
     private Channel heartbeat;
-    private HeartbeatMonitor monitor;
+    /** The heartbeats with the backup of the current attempt, from its replication link up; null before. */
+    private PeerHeartbeats heartbeats;
     private String snapshotCursor;
     private boolean snapshotting;
     private boolean sliceQueued;
@@ -72,7 +67,6 @@ final class BackupSupervisor {
     private Long backupServer;
     private Long backupIndex;
     private Long backupDigest;
-    private boolean ticking;
     /** SHUTDOWN came while the backup was starting: connect only to tell it to stop. */
     private boolean stopRequested;
 
@@ -80,15 +74,10 @@ final class BackupSupervisor {
         this.node = node;
         this.config = config;
         this.primary = primary;
-        this.ticker = node.ticker();
+        this.restarts = new RestartPolicy(config.backupRestarts(), RESTART_PAUSE, FIRST_BACKOFF, MAX_BACKOFF);
     }
 
     void start() {
-        if (!ticking) {
-            ticking = true;
-            long interval = config.heartbeatInterval().toNanos();
-            node.loop().scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.NANOSECONDS);
-        }
         launch();
     }
 
@@ -175,8 +164,10 @@ final class BackupSupervisor {
         primary.flushEntries();
         replication = channel;
         state = BackupState.SYNCING;
-        monitor = new HeartbeatMonitor(config.heartbeatInterval(), config.heartbeatMisses(), ticker.nanos(),
-                FIRST_CONTACT_GRACE);
+        // Both links, every interval, from the moment the replication link is up: the backup must hear us before its
+        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
+        heartbeats = new PeerHeartbeats(node, config, "backup", () -> java.util.Arrays.asList(heartbeat, replication),
+                primary::stopping, reason -> failed(attempt, reason));
         snapshotCursor = null;
         snapshotting = true;
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
@@ -245,14 +236,12 @@ final class BackupSupervisor {
         backupServer = ack.backupServer();
         backupIndex = ack.index();
         backupDigest = ack.digest();
-        if (monitor != null) {
-            monitor.onHeartbeat(ticker.nanos());
+        if (heartbeats != null) {
+            heartbeats.heard();
         }
         if (state == BackupState.SYNCING && !primary.stopping()) {
             state = BackupState.LIVE;
-            degraded = false;
-            consecutiveFailures = 0;
-            backoff.reset();
+            restarts.live();
             primary.backupLive(ack.index(), ack.backupServer());
             if (everFailed || node.epoch() > 1) {
                 node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + ack.backupPid() + " is live at index "
@@ -262,24 +251,6 @@ final class BackupSupervisor {
             }
         }
         primary.backupAcknowledged(ack.index());
-    }
-
-    private void heartbeatTick() {
-        if (primary.stopping() || monitor == null) {
-            return;
-        }
-        // Both links, every tick, from the moment the replication link is up: the backup must hear us before its
-        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
-        for (Channel link : new Channel[] {heartbeat, replication}) {
-            if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
-            }
-        }
-        long now = ticker.nanos();
-        if (monitor.failed(now)) {
-            failed(generation, "no heartbeat from the backup for " + monitor.missed(now) + " intervals of "
-                    + config.heartbeatInterval());
-        }
     }
 
     /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (SPEC §4). */
@@ -309,20 +280,13 @@ final class BackupSupervisor {
             primary.backupLostUnderShutdownPolicy();
             return;
         }
-        restarts++;
-        if (consecutiveFailures < config.backupRestarts()) {
-            consecutiveFailures++;
-            state = BackupState.STARTING;
-            node.loop().schedule(this::launch, RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        state = BackupState.DEGRADED;
-        if (!degraded) {
-            degraded = true;
+        RestartPolicy.Next next = restarts.failed();
+        state = next.degraded() ? BackupState.DEGRADED : BackupState.STARTING;
+        if (next.newlyDegraded()) {
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
-                    + consecutiveFailures + " failed restarts; retrying every " + backoff.peek() + " or so");
+                    + next.failedRestarts() + " failed restarts; retrying every " + next.pause() + " or so, and less often after");
         }
-        node.loop().schedule(this::launch, backoff.take().toMillis(), TimeUnit.MILLISECONDS);
+        node.loop().schedule(this::launch, next.pause().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SIGKILLs {@code process} and runs {@code then} on the loop once it is gone (or after {@link #KILL_WAIT}). */
@@ -357,7 +321,10 @@ final class BackupSupervisor {
         replication = null;
         snapshotting = false;
         heartbeat = null;
-        monitor = null;
+        if (heartbeats != null) {
+            heartbeats.stop();
+            heartbeats = null;
+        }
         backupPid = null;
         backupServer = null;
         backupIndex = null;
@@ -416,9 +383,9 @@ final class BackupSupervisor {
     }
 
     NodeStatus.Backup status() {
-        BackupState shown = degraded && state != BackupState.LIVE ? BackupState.DEGRADED : state;
+        BackupState shown = restarts.degraded() && state != BackupState.LIVE ? BackupState.DEGRADED : state;
         Long pid = backupPid != null ? backupPid : (child != null ? Long.valueOf(child.pid()) : null);
-        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts);
+        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts());
     }
 
     // --- channels -------------------------------------------------------------------------------------
@@ -450,11 +417,11 @@ final class BackupSupervisor {
             if (message instanceof ReplicationMessage.Ack ack) {
                 onAcknowledged(attempt, ack);
             } else if (message instanceof ReplicationMessage.Heartbeat beat) {
-                if (attempt == generation && monitor != null) {
+                if (attempt == generation && heartbeats != null) {
                     if (backupServer == null) {
                         backupServer = beat.server();
                     }
-                    monitor.onHeartbeat(ticker.nanos());
+                    heartbeats.heard();
                 }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());
@@ -489,7 +456,7 @@ final class BackupSupervisor {
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
-            if (!(message instanceof ReplicationMessage.Heartbeat beat) || replication == null || monitor == null
+            if (!(message instanceof ReplicationMessage.Heartbeat beat) || replication == null || heartbeats == null
                     || (backupServer != null && beat.server() != backupServer)
                     || (heartbeat != null && heartbeat != context.channel())) {
                 context.close();
@@ -501,7 +468,7 @@ final class BackupSupervisor {
             if (heartbeat != context.channel()) {
                 heartbeat = context.channel();
             }
-            monitor.onHeartbeat(ticker.nanos());
+            heartbeats.heard();
         }
 
         @Override

@@ -8,15 +8,17 @@ import java.util.Set;
  * The life cycle of a server process. Every change goes through {@link #validate}.
  *
  * <pre>
- *   STARTING ──(PRIMARY_HANDLE null)──────────────────▶ PRIMARY ──▶ STOPPING ──▶ STOPPED
- *      │                                                   ▲            ▲
- *      └──(PRIMARY_HANDLE pid)──▶ BACKUP ──(primary failed)┘            │
- *                                   │   └──────────(told to stop, or broken invariant)
- *                                   │
+ *   STARTING ──(PRIMARY_HANDLE null)──────────────────────────▶ PRIMARY ──▶ STOPPING ──▶ STOPPED
+ *      │                                                           ▲                       ▲
+ *      └──(PRIMARY_HANDLE pid or host:port)──▶ BACKUP ──(promoted)─┘                       │
+ *                                                │                                        │
+ *                                                └───────(told to stop, or broken invariant)
+ *
  *   PRIMARY ──(stale epoch)──▶ STOPPED   (exits at once, writes no file)
  * </pre>
  *
- * A backup takes over only after fencing: it has killed the old primary and seen its pid gone.
+ * A backup takes over only when the proxy promotes it (the proxy, which serves only the highest epoch, is the fence);
+ * on the primary's own machine it has also killed the old primary and seen its pid gone.
  */
 public enum NodeRole {
     /** Parsing arguments, loading INIT_FILE, binding the first sockets. */

@@ -22,7 +22,7 @@ final class PrimaryLink {
     private final long lastIndex;
     private final long server;
     /** The server id of the backup that holds every update this primary answered (0: none). Control loop only. */
-    private long replica;
+    private volatile long replica;
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled; // link loop only
 

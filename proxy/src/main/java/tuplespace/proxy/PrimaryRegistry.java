@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,9 @@ final class PrimaryRegistry {
      */
     static final long LATE_FOLLOWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /** How many backups follow, for STATUS (written on the control loop). */
+    private volatile int followerCount;
+
     /** A backup that said FOLLOW on {@code channel}; heard from (PONG, PING) at {@code heardNanos}. Control loop only. */
     private static final class Follower {
         final Channel channel;
@@ -110,6 +114,11 @@ final class PrimaryRegistry {
      */
     Optional<Sap> lastShutdownSap() {
         return Optional.ofNullable(lastShutdownSap);
+    }
+
+    /** Backups following at the proxy now. Any thread. */
+    int followerCount() {
+        return followerCount;
     }
 
     /** The highest epoch any primary registered with, if one did. Any thread. */
@@ -228,6 +237,7 @@ final class PrimaryRegistry {
         if (older != null && older.channel != channel) {
             older.channel.close();
         }
+        followerCount = followers.size();
         LOG.info("{} backup (server {}) follows the primary of epoch {} from {}", self, Long.toHexString(follow.server()),
                 follow.epoch(), channel.remoteAddress());
         promoteIfDue();
@@ -250,6 +260,7 @@ final class PrimaryRegistry {
         Follower follower = followers.get(server);
         if (follower != null && follower.channel == channel) {
             followers.remove(server);
+            followerCount = followers.size();
             LOG.info("{} backup (server {}) stopped following", self, Long.toHexString(server));
         }
     }
@@ -279,13 +290,18 @@ final class PrimaryRegistry {
             return; // checked again when the grace ends (scheduled at the loss)
         }
         long granted = highestEpoch + 1;
+        LOG.info("{} promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
+                self, Long.toHexString(follower.server), follower.channel.remoteAddress(), granted,
+                TimeUnit.NANOSECONDS.toMillis(now - primaryLostNanos));
+        grant(follower, granted);
+    }
+
+    /** Grants {@code granted} to {@code follower}: only it may register that epoch; older followers are let go. */
+    private void grant(Follower follower, long granted) {
         highestEpoch = granted;
         highestEpochServer = follower.server;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
-        LOG.info("{} promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
-                self, Long.toHexString(follower.server), follower.channel.remoteAddress(), granted,
-                TimeUnit.NANOSECONDS.toMillis(now - primaryLostNanos));
         follower.channel.writeAndFlush(new Frame.Promote(granted));
         // the followers of the old epoch cannot take over any more
         followers.values().removeIf(other -> {
@@ -295,6 +311,37 @@ final class PrimaryRegistry {
             }
             return false;
         });
+        followerCount = followers.size();
+    }
+
+    /**
+     * The operator's override (PROMOTE on the proxy's SHUTDOWN_SAP): with no primary registered, the one backup that
+     * follows the highest epoch is promoted even though no primary named it its replica now — the old primary served on
+     * one copy before it was lost, so updates it answered meanwhile may be missing there: the operator accepts that.
+     * Logged at WARN. Returns the answer line. Control loop only.
+     */
+    String promoteByOperator() {
+        if (stopping) {
+            return "error: the proxy is shutting down";
+        }
+        PrimaryLink link = current;
+        if (link != null) {
+            return "error: a primary is registered (" + link + "): nothing to promote";
+        }
+        long newest = followers.values().stream().mapToLong(follower -> follower.epoch).max().orElse(-1);
+        List<Follower> candidates = followers.values().stream().filter(follower -> follower.epoch == newest).toList();
+        if (candidates.size() != 1) {
+            return "error: expected one backup following the newest epoch, found " + candidates.size()
+                    + (candidates.isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
+        }
+        Follower chosen = candidates.get(0);
+        long granted = Math.max(highestEpoch, chosen.epoch) + 1;
+        LOG.warn("{} operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it: updates"
+                + " the old primary answered on one copy, if any, are lost", self, Long.toHexString(chosen.server),
+                chosen.channel.remoteAddress(), granted);
+        grant(chosen, granted);
+        return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted
+                + "; updates the old primary answered while it had no backup, if any, are lost";
     }
 
     /** A client left: tell the primary its answers may go, or tell the next one. Control loop only. */

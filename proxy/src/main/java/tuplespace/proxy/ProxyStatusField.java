@@ -8,6 +8,10 @@ enum ProxyStatusField {
     MAX_CLIENTS("maxClients"),
     EPOCH("epoch"),
     HELD("held"),
+    /** The registered primary's replica: the server id (hex) of the backup the proxy would promote; null for none. */
+    REPLICA("replica"),
+    /** Backups following at the proxy. */
+    FOLLOWERS("followers"),
     PRIMARY("primary");
 
     private final String jsonName;

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held},"primary":<the primary's
+ * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers},
+ * "primary":<the primary's
  * own STATUS JSON, or null>}} (docs/internals.md "STATUS"). The primary is asked through its shutdown SAP.
  */
 final class ProxyStatusReporter {
@@ -69,6 +70,13 @@ final class ProxyStatusReporter {
                 epoch -> proxy.put(ProxyStatusField.EPOCH.jsonName(), epoch),
                 () -> proxy.putNull(ProxyStatusField.EPOCH.jsonName()));
         proxy.put(ProxyStatusField.HELD.jsonName(), context.sessions().held());
+        PrimaryLink link = context.registry().current();
+        if (link != null && link.replica() != 0) {
+            proxy.put(ProxyStatusField.REPLICA.jsonName(), Long.toHexString(link.replica()));
+        } else {
+            proxy.putNull(ProxyStatusField.REPLICA.jsonName());
+        }
+        proxy.put(ProxyStatusField.FOLLOWERS.jsonName(), context.registry().followerCount());
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();
     }

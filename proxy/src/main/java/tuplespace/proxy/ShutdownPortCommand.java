@@ -7,7 +7,9 @@ import java.util.Optional;
 /** The line commands of a shutdown SAP (SPEC §3, docs/internals.md), matched case-insensitively. */
 enum ShutdownPortCommand {
     SHUTDOWN,
-    STATUS;
+    STATUS,
+    /** The proxy's only: the operator's override, promoting the one backup that follows (docs/design.md "Failover"). */
+    PROMOTE;
 
     static Optional<ShutdownPortCommand> parse(String line) {
         String word = line.strip().toUpperCase(Locale.ROOT);

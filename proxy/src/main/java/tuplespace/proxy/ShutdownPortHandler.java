@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN} and {@code STATUS} (SPEC §3, docs/internals.md).
+ * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN}, {@code STATUS} and {@code PROMOTE} (SPEC §3,
+ * docs/internals.md).
  * Anything else is answered with an error line naming both commands. Runs on the control event loop.
  */
 final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
@@ -33,7 +34,14 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
         Optional<ShutdownPortCommand> command = ShutdownPortCommand.parse(line);
         if (command.isEmpty()) {
-            ctx.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + abbreviate(line.strip()) + "'\n");
+            ctx.writeAndFlush("error: expected SHUTDOWN, STATUS or PROMOTE, found '" + abbreviate(line.strip()) + "'\n");
+        } else if (command.get() == ShutdownPortCommand.PROMOTE) {
+            LOG.warn("{} PROMOTE requested by {}", context.self(), ctx.channel().remoteAddress());
+            context.controlLoop().submit(() -> context.registry().promoteByOperator()).addListener(answer -> {
+                if (ctx.channel().isActive()) {
+                    ctx.writeAndFlush((answer.isSuccess() ? answer.getNow() : "error: " + answer.cause()) + "\n");
+                }
+            });
         } else if (command.get() == ShutdownPortCommand.STATUS) {
             statusReporter.statusLine().addListener(status -> {
                 if (ctx.channel().isActive()) {
@@ -54,7 +62,7 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            ctx.writeAndFlush("error: expected SHUTDOWN or STATUS, found a line too long to be either\n")
+            ctx.writeAndFlush("error: expected SHUTDOWN, STATUS or PROMOTE, found a line too long to be any\n")
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }

@@ -41,17 +41,28 @@ class ProxyShutdownPortTest {
             assertThat(status.get("proxy").get("maxClients").asInt()).isEqualTo(7);
             assertThat(status.get("proxy").get("held").asLong()).isEqualTo(1);
             assertThat(status.get("proxy").get("epoch").isNull()).isTrue();
+            assertThat(status.get("proxy").get("replica").isNull()).isTrue();
+            assertThat(status.get("proxy").get("followers").asInt()).isZero();
             assertThat(status.get("primary").isNull()).isTrue();
         }
     }
 
     @Test
     void statusIncludesThePrimarysOwnStatus() throws IOException {
-        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        // the stand-ins read no PING while the test asks for STATUS: a silence bound far above the test's length
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofSeconds(1), 30));
         try (FakeShutdownSap primarySap = new FakeShutdownSap("{\"role\":\"primary\",\"pid\":77,\"epoch\":3}");
              FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
              LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
-            primary.register(3, primarySap.sap());
+            primary.send(new Frame.Register(3, 1003, 1003, primarySap.sap(), 0, 0xb0b));
+            assertThat(primary.receive()).isInstanceOf(Frame.Registered.class);
+            try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+                backup.send(new Frame.Follow(3, 0xb0b));
+                JsonNode following = await().atMost(Duration.ofSeconds(5)).until(
+                        () -> JSON.readTree(shutdownPort.send("STATUS").readLine()),
+                        answer -> answer.get("proxy").get("followers").asInt() == 1);
+                assertThat(following.get("proxy").get("replica").asText()).as("the backup it would promote").isEqualTo("b0b");
+            }
             JsonNode status = JSON.readTree(shutdownPort.send("STATUS").readLine());
             assertThat(status.get("proxy").get("epoch").asLong()).isEqualTo(3);
             assertThat(status.get("primary").get("role").asText()).isEqualTo("primary");

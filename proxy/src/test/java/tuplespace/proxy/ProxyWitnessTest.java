@@ -153,6 +153,29 @@ class ProxyWitnessTest {
         }
     }
 
+    @Test
+    void anOperatorMayPromoteTheOneFollowingBackupWhenNoPrimaryNamedIt() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 4, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+                backup.send(new Frame.Follow(4, BACKUP));
+                nothingWithin(backup);
+                assertThat(admin.send("PROMOTE").readLine()).as("refused while a primary is registered")
+                        .startsWith("error: a primary is registered");
+            }
+            assertThat(nothingWithin(backup)).as("the primary served on one copy: no promotion by itself").isTrue();
+            assertThat(admin.send("promote").readLine()).startsWith("ok: promoted backup (server 2222) to epoch 5");
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(5));
+            assertThat(admin.send("PROMOTE").readLine()).as("nobody follows any more")
+                    .startsWith("error: expected one backup following the newest epoch, found 0");
+        }
+        try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(old, 4, PRIMARY, 0)).as("the old primary is fenced").isEqualTo(new Frame.StaleEpoch(5));
+        }
+    }
+
     /** True if nothing but PINGs (answered, as a live peer does) arrives for half a second. */
     private static boolean nothingWithin(FakePrimary link) throws IOException {
         long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();

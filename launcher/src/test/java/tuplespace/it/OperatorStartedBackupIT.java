@@ -1,0 +1,78 @@
+package tuplespace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The README's start-up "On several machines" with {@code --backup-start none}, on loopback: each server has SAPs of
+ * its own and knows the other's BACKUP_SAP, the backup is started by the operator (here the test) and knows its
+ * primary by {@code host:port}, so nothing is fenced by pid. A killed primary is replaced by that backup; the new
+ * primary serves on one copy until the operator starts the next backup where the old primary was, and then has a
+ * live backup again — without any process started by a server.
+ */
+class OperatorStartedBackupIT {
+
+    @RegisterExtension
+    final Clusters clusters = new Clusters();
+
+    /** One server's own addresses. */
+    private record Server(Sap shutdown, Sap backup, Sap heartbeat) {
+        static Server onLoopback() {
+            return new Server(Sap.freeLoopback(), Sap.freeLoopback(), Sap.freeLoopback());
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPrimaryWhoseBackupAnOperatorStartedIsReplacedByItAndTheNextBackupIsTheOperatorsToo() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        Server a = Server.onLoopback();
+        Server b = Server.onLoopback();
+        ManagedProcess backup = start(cluster, "server-b", b, a.shutdown().toString(), a);
+        ManagedProcess primary = start(cluster, "server-a", a, "null", b);
+        ServiceStatus first = cluster.awaitInSync();
+        assertThat(first.primaryPid()).as("the primary").isEqualTo(primary.pid());
+        assertThat(first.backupPid()).as("the backup the operator started").hasValue(backup.pid());
+
+        try (Workload load = new Workload(cluster, 3, 8, 41).start()) {
+            load.awaitProgress(300, Duration.ofSeconds(60));
+            long killedAt = System.nanoTime();
+            ServiceCluster.kill9(primary.pid());
+            ServiceStatus promoted = ServiceCluster.eventually(Duration.ofSeconds(30), cluster::status,
+                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid())
+                            .as("the backup serves: %s", status).isTrue());
+            assertThat(promoted.epoch()).isEqualTo(first.epoch() + 1);
+            load.awaitProgress(300, Duration.ofSeconds(60));
+            System.out.printf("OperatorStartedBackupIT: clients served again %d ms after kill -9%n",
+                    load.answerGapAfter(killedAt).toMillis());
+            assertThat(cluster.status().backupState()).as("no backup until the operator starts one")
+                    .isNotEqualTo("live");
+
+            ManagedProcess next = start(cluster, "server-a2", a, b.shutdown().toString(), b);
+            ServiceStatus protectedAgain = ServiceCluster.eventually(Duration.ofSeconds(60), cluster::status,
+                    status -> assertThat("live".equals(status.backupState())
+                            && status.backupPid().orElse(-1) == next.pid()).as("the next backup: %s", status).isTrue());
+            assertThat(protectedAgain.primaryPid()).isEqualTo(backup.pid());
+            load.awaitProgress(300, Duration.ofSeconds(60));
+            load.stop();
+            load.assertNoErrors();
+            load.verifyFinalState();
+        }
+    }
+
+    /** {@code server OWN_SAPS PROXY_SAP ... HANDLE null --peer-backup-sap PEER --backup-start none}, as the README. */
+    private static ManagedProcess start(ServiceCluster cluster, String name, Server own, String handle, Server peer) {
+        List<String> args = new ArrayList<>(List.of(own.shutdown().toString(), cluster.proxyPrimarySap().toString(),
+                own.backup().toString(), own.heartbeat().toString(), cluster.saveFile().toString(), handle, "null",
+                "--peer-backup-sap", peer.backup().toString(), "--backup-start", "none"));
+        args.addAll(cluster.options().serverArgs());
+        return ManagedProcess.startJava(name, cluster.directory(), "tuplespace.node.ServerMain", args);
+    }
+}

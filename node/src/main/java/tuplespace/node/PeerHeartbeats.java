@@ -1,0 +1,84 @@
+package tuplespace.node;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import tuplespace.failure.HeartbeatMonitor;
+import tuplespace.replication.ReplicationMessage;
+
+/**
+ * The heartbeats a server exchanges with its peer, the same for both roles (docs/design.md "Processes and links"): from
+ * the moment the replication link is up, a heartbeat on each of the peer's links every {@code --heartbeat-interval},
+ * and the peer counted failed once it was silent past {@code --heartbeat-misses} intervals (or past the first-contact
+ * grace before its first heartbeat: a starting JVM is slow). One per peer followed or supervised; {@link #stop} ends it.
+ * On the node's event loop; the time it judges by is the node's {@code Ticker}.
+ */
+final class PeerHeartbeats {
+
+    private final ServerNode node;
+    private final Duration interval;
+    private final HeartbeatMonitor monitor;
+    private final String peer;
+    private final Supplier<List<Channel>> links;
+    private final BooleanSupplier quiet;
+    private final Consumer<String> failed;
+    private final ScheduledFuture<?> task;
+    private boolean stopped;
+
+    /**
+     * Starts beating and watching now.
+     *
+     * @param peer what the peer is called in the failure's reason ("primary", "backup")
+     * @param links the peer's links to beat on (those not active are skipped)
+     * @param quiet while true, no heartbeat goes out and no failure is judged (the node is stopping or taking over)
+     * @param failed gets the reason once the peer counts as failed (it may be told again: the caller ignores repeats)
+     */
+    PeerHeartbeats(ServerNode node, NodeConfig config, String peer, Supplier<List<Channel>> links,
+                   BooleanSupplier quiet, Consumer<String> failed) {
+        this.node = node;
+        this.interval = config.heartbeatInterval();
+        this.monitor = new HeartbeatMonitor(interval, config.heartbeatMisses(), node.ticker().nanos(),
+                BackupSupervisor.FIRST_CONTACT_GRACE);
+        this.peer = peer;
+        this.links = links;
+        this.quiet = quiet;
+        this.failed = failed;
+        long nanos = interval.toNanos();
+        this.task = node.loop().scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A heartbeat from the peer: its own timer runs (this ends the first-contact grace). */
+    void heard() {
+        monitor.onHeartbeat(node.ticker().nanos());
+    }
+
+    /** Other traffic from the peer: alive, but it says nothing about its timer (the grace goes on). */
+    void active() {
+        monitor.onActivity(node.ticker().nanos());
+    }
+
+    void stop() {
+        stopped = true;
+        task.cancel(false);
+    }
+
+    private void tick() {
+        if (stopped || quiet.getAsBoolean()) {
+            return;
+        }
+        for (Channel link : links.get()) {
+            if (link != null && link.isActive()) {
+                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
+            }
+        }
+        long now = node.ticker().nanos();
+        if (monitor.failed(now)) {
+            failed.accept("no heartbeat from the " + peer + " for " + monitor.missed(now) + " intervals of " + interval);
+        }
+    }
+}
