@@ -110,7 +110,7 @@ final class ServiceCluster implements AutoCloseable {
     }
 
     /** A JVM of the service's on {@code host}: {@link ManagedProcess#LIGHT_JVM} and a heap of at most 256 MB. */
-    private static ManagedProcess.Launch serviceJvm(Host host, String mainClass) {
+    static ManagedProcess.Launch serviceJvm(Host host, String mainClass) {
         return ManagedProcess.java(mainClass).on(host).jvmOptions("-Xmx256m");
     }
 
