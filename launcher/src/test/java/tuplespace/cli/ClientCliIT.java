@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.client.testing.FakeLineServer;
-import tuplespace.testing.Launcher;
-import tuplespace.testing.Launcher.Result;
 import tuplespace.codec.Answers;
+import tuplespace.testing.ManagedProcess;
+import tuplespace.testing.ManagedProcess.Result;
 
 /** The launcher's client-side commands as a user runs them: separate JVMs, real sockets, a fake service. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -20,7 +20,7 @@ class ClientCliIT {
 
     @Test
     void helpListsEveryCommandWithOneLineEach() throws Exception {
-        Result help = Launcher.run(List.of("--help"));
+        Result help = ManagedProcess.runCli(List.of("--help"));
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Commands:")
                 .containsPattern("\\n  client +\\S")
@@ -31,11 +31,11 @@ class ClientCliIT {
 
     @Test
     void aBadSapExitsWithStatus2NamingTheArgumentWhatWasExpectedAndWhatWasGiven() throws Exception {
-        Result bad = Launcher.run(List.of("client", "localhost"));
+        Result bad = ManagedProcess.runCli(List.of("client", "localhost"));
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("CLIENT_SAP").contains("expected").contains("'localhost'");
 
-        Result badPort = Launcher.run(List.of("status", "127.0.0.1:http"));
+        Result badPort = ManagedProcess.runCli(List.of("status", "127.0.0.1:http"));
         assertThat(badPort.exitCode()).isEqualTo(2);
         assertThat(badPort.err()).contains("SHUTDOWN_SAP").contains("'127.0.0.1:http'");
     }
@@ -43,7 +43,7 @@ class ClientCliIT {
     @Test
     void oneShotModePrintsEachAnswerAsSentAndExitsZeroWhenAllAreOk() throws Exception {
         try (FakeLineServer server = FakeLineServer.withSpace()) {
-            Result result = Launcher.run(List.of("client", server.sap(), "PUT user,1 alice user,2 bob",
+            Result result = ManagedProcess.runCli(List.of("client", server.sap(), "PUT user,1 alice user,2 bob",
                     "GET user,.* .*", "{\"id\":7,\"op\":\"DELETE\",\"key\":\"user,1\",\"value\":\".*\"}"));
             assertThat(result.exitCode()).as(result.err()).isZero();
             // Raw output: text answers in text mode (summary line ... end), the JSON answer as one line.
@@ -56,7 +56,7 @@ class ClientCliIT {
     @Test
     void oneShotModeExitsOneWhenAnAnswerIsNotOkButStillSendsTheRest() throws Exception {
         try (FakeLineServer server = FakeLineServer.withSpace()) {
-            Result result = Launcher.run(List.of("client", server.sap(), "TAKE x", "PUT a 1"));
+            Result result = ManagedProcess.runCli(List.of("client", server.sap(), "TAKE x", "PUT a 1"));
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.out()).startsWith("not_implemented: ").contains("ok 0 pairs");
             assertThat(server.received()).containsExactly("TAKE x", "PUT a 1");
@@ -69,7 +69,7 @@ class ClientCliIT {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Result result = Launcher.run(List.of("client", "127.0.0.1:" + port, "GET .* .*"));
+        Result result = ManagedProcess.runCli(List.of("client", "127.0.0.1:" + port, "GET .* .*"));
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("cannot connect to 127.0.0.1:" + port).contains("Is the service running?");
     }
@@ -78,7 +78,7 @@ class ClientCliIT {
     void aRefusedClientExitsFour() throws Exception {
         try (FakeLineServer server = FakeLineServer.greetingAndClosing(
                 Answers.refused("service refused: this proxy already serves 64 clients"))) {
-            Result result = Launcher.run(List.of("client", server.sap(), "GET .* .*"));
+            Result result = ManagedProcess.runCli(List.of("client", server.sap(), "GET .* .*"));
             assertThat(result.exitCode()).isEqualTo(4);
             assertThat(result.err()).contains("refused").contains("64 clients");
         }
@@ -91,7 +91,7 @@ class ClientCliIT {
                     "get user,.* .*", "POST user,9 x", "DELETE user,1 .*", "GET ( .*", "GET [[u]ser,.* .*", "TAKE x",
                     "quit",
                     "GET .* .*") + "\n";
-            Result result = Launcher.run(List.of("client", server.sap()), input, Duration.ofSeconds(30));
+            Result result = ManagedProcess.runCli(List.of("client", server.sap()), input, Duration.ofSeconds(30));
             assertThat(result.out())
                     .contains("PUT key value [key value ...]")
                     .contains("ok: all 2 pairs were added\n")

@@ -1,6 +1,7 @@
 package tuplespace.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tuplespace.client.ClientOptions;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.codec.Sap;
-import tuplespace.testing.Launcher;
-import tuplespace.testing.RunningProcess;
+import tuplespace.testing.ManagedProcess;
 import tuplespace.tuple.Pair;
 
 /**
@@ -44,25 +44,25 @@ class DemoIT {
     void theDemoSavesOnSigtermAndTheNextDemoLoadsTheSavedSpace() throws Exception {
         int base = freeBasePort();
         Path saveFile = folder.resolve("tuplespace-demo.json");
-        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         // Failure detection tolerant of a busy test machine: this test is about the demo, not about failover.
         List<String> demo = List.of("demo", "--base-port", "" + base, "--data-dir", "none",
                 "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
                 "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
         Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
 
-        try (RunningProcess first = RunningProcess.start(demo, folder, folder.resolve("demo1.err"), environment)) {
-            first.awaitOutput(READY, START);
+        try (ManagedProcess first = startDemo(demo, environment, "demo1")) {
+            first.awaitStdout(READY, START);
             // The banner's lines arrive one by one after its first.
-            first.awaitOutput("clients connect to 127.0.0.1:" + base, START);
-            first.awaitOutput("./tuplespace client 127.0.0.1:" + base, START);
-            first.awaitOutput("kill -9 ", START);
+            first.awaitStdout("clients connect to 127.0.0.1:" + base, START);
+            first.awaitStdout("./tuplespace client 127.0.0.1:" + base, START);
+            first.awaitStdout("kill -9 ", START);
             try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
                 assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob")))
                         .pairs()).isEmpty();
             }
-            first.process().destroy(); // SIGTERM, as Ctrl-C: the shutdown hook sends SHUTDOWN
-            assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.output() + first.errors()).isZero();
+            first.handle().destroy(); // SIGTERM, as Ctrl-C: the shutdown hook sends SHUTDOWN
+            assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.outputs()).hasValue(0);
         }
         assertThat(saveFile).exists();
         assertThat(Files.readString(saveFile)).contains("tuplespace/1").contains("alice").contains("bob");
@@ -73,42 +73,42 @@ class DemoIT {
     /** A demo started with {@code demo} says {@code origin} and serves the two pairs; the shutdown command stops it. */
     private void assertTheNextDemoServesAliceAndBob(List<String> demo, Map<String, String> environment, int base,
                                                     String origin) throws Exception {
-        try (RunningProcess second = RunningProcess.start(demo, folder, folder.resolve("demo2.err"), environment)) {
-            second.awaitOutput(READY, START);
-            second.awaitOutput(origin, START);
+        try (ManagedProcess second = startDemo(demo, environment, "demo2")) {
+            second.awaitStdout(READY, START);
+            second.awaitStdout(origin, START);
             try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
-                assertThat(space.get("user,.*", ".*").pairs()).as("demo output:\n%s%s", second.output(), second.errors())
+                assertThat(space.get("user,.*", ".*").pairs()).as("demo output:\n%s", second.outputs())
                         .containsExactly(Pair.of("user,1", "alice"), Pair.of("user,2", "bob"));
             }
             // Stopped from outside with the shutdown command, the demo notices and exits 0 as well.
-            Launcher.Result shutdown = Launcher.run(List.of("shutdown", "127.0.0.1:" + (base + 2)));
+            ManagedProcess.Result shutdown = ManagedProcess.runCli(List.of("shutdown", "127.0.0.1:" + (base + 2)));
             assertThat(shutdown.exitCode()).as(shutdown.err()).isZero();
-            assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.output() + second.errors()).isZero();
+            assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.outputs()).hasValue(0);
         }
     }
 
     @Test
     void aDemoKilledWithKillNineRestartsFromItsDataDirectoryWithEveryAcknowledgedWrite() throws Exception {
         int base = freeBasePort();
-        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         List<String> demo = List.of("demo", "--base-port", "" + base,
                 "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
                 "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
         Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
         Path dataDir = folder.resolve("tuplespace-data");
 
-        try (RunningProcess first = RunningProcess.start(demo, folder, folder.resolve("demo1.err"), environment)) {
-            first.awaitOutput(READY, START);
-            first.awaitOutput("data     " + dataDir, START);
+        try (ManagedProcess first = startDemo(demo, environment, "demo1")) {
+            first.awaitStdout(READY, START);
+            first.awaitStdout("data     " + dataDir, START);
             try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
                 assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob")))
                         .pairs()).isEmpty();
             }
             // kill -9 of every process at once: the backup is the primary's child, the demo's grandchild
-            List<ProcessHandle> everything = new ArrayList<>(first.process().descendants().toList());
-            everything.add(first.process().toHandle());
+            List<ProcessHandle> everything = new ArrayList<>(first.handle().descendants().toList());
+            everything.add(first.handle());
             everything.forEach(ProcessHandle::destroyForcibly);
-            first.awaitExit(Duration.ofSeconds(30));
+            assertThat(first.awaitExit(Duration.ofSeconds(30))).as("the killed demo exited").isPresent();
         }
 
         assertTheNextDemoServesAliceAndBob(demo, environment, base, "2 pairs recovered from " + dataDir);
@@ -117,33 +117,32 @@ class DemoIT {
     @Test
     void theConsoleShowsEachPromotedPrimaryAndItsBackupsAcrossTwoFailovers() throws Exception {
         int base = freeBasePort();
-        String lightJvm = String.join(" ", Launcher.LIGHT_JVM);
+        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         List<String> demo = List.of("demo", "--fresh", "--base-port", "" + base,
                 "--save-file", folder.resolve("space.json").toString(),
                 "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
                 "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
         Sap statusSap = Sap.parse("127.0.0.1:" + (base + 2));
         List<Long> seen = new ArrayList<>();
-        try (RunningProcess console = RunningProcess.start(demo, folder, folder.resolve("demo.err"),
-                Map.of("TUPLESPACE_JAVA_OPTS", lightJvm))) {
-            console.awaitOutput(READY, START);
+        try (ManagedProcess console = startDemo(demo, Map.of("TUPLESPACE_JAVA_OPTS", lightJvm), "demo")) {
+            console.awaitStdout(READY, START);
             for (int failover = 1; failover <= 2; failover++) {
                 long primary = awaitLiveBackup(statusSap, console).path("pid").asLong();
                 seen.add(primary);
                 ProcessHandle.of(primary).ifPresent(ProcessHandle::destroyForcibly); // kill -9 the primary
                 // The demo names the new primary; the new primary's own log line says it serves; so does the log
                 // of the backup it starts next. Those lines come from grandchildren of the demo, not its children.
-                console.awaitOutput("failover: the primary is now pid", START);
+                console.awaitStdout("failover: the primary is now pid", START);
                 long promoted = awaitNewPrimary(statusSap, primary);
                 seen.add(promoted);
-                console.awaitErrors("primary/" + promoted + " primary epoch " + (failover + 1)
+                console.awaitStderr("primary/" + promoted + " primary epoch " + (failover + 1)
                         + " event failover_complete", START);
                 long backup = awaitLiveBackup(statusSap, console).path("backup").path("pid").asLong();
-                console.awaitErrors("backup/" + backup + " backup following primary epoch " + (failover + 1), START);
+                console.awaitStderr("backup/" + backup + " backup following primary epoch " + (failover + 1), START);
             }
-            Launcher.Result shutdown = Launcher.run(List.of("shutdown", statusSap.toString()));
+            ManagedProcess.Result shutdown = ManagedProcess.runCli(List.of("shutdown", statusSap.toString()));
             assertThat(shutdown.exitCode()).as(shutdown.err()).isZero();
-            assertThat(console.awaitExit(Duration.ofSeconds(60))).as(console.output() + console.errors()).isZero();
+            assertThat(console.awaitExit(Duration.ofSeconds(60))).as(console.outputs()).hasValue(0);
         } finally {
             // The promoted primaries are not the demo's children: make sure none outlives a failed run.
             seen.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
@@ -151,28 +150,20 @@ class DemoIT {
     }
 
     /** The primary's STATUS once it shows a live backup (a failover then keeps every acknowledged write). */
-    private static JsonNode awaitLiveBackup(Sap statusSap, RunningProcess console) throws Exception {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode primary = statusOf(statusSap).path("primary");
-            if ("live".equals(primary.path("backup").path("state").asText())) {
-                return primary;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no live backup within " + START + "\n" + console.output() + console.errors());
+    private static JsonNode awaitLiveBackup(Sap statusSap, ManagedProcess console) {
+        return eventually(START, () -> statusOf(statusSap).path("primary"), primary ->
+                assertThat(primary.path("backup").path("state").asText()).as(() -> "the backup's state; demo output:\n"
+                        + console.outputs()).isEqualTo("live"));
     }
 
-    private static long awaitNewPrimary(Sap statusSap, long old) throws Exception {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            long pid = statusOf(statusSap).path("primary").path("pid").asLong(old);
-            if (pid != old) {
-                return pid;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no new primary within " + START);
+    private static long awaitNewPrimary(Sap statusSap, long old) {
+        return eventually(START, () -> statusOf(statusSap).path("primary").path("pid").asLong(old),
+                pid -> assertThat(pid).as("a new primary's pid").isNotEqualTo(old));
+    }
+
+    /** {@code demo ARGUMENTS} started in this test's folder, its output in {@code name}.out.log and .err.log. */
+    private ManagedProcess startDemo(List<String> demo, Map<String, String> environment, String name) {
+        return ManagedProcess.java(ManagedProcess.CLI_MAIN).args(demo).environment(environment).start(name, folder);
     }
 
     private static JsonNode statusOf(Sap statusSap) {
@@ -188,7 +179,8 @@ class DemoIT {
         int base = freeBasePort();
         try (ServerSocket squatter = new ServerSocket()) {
             squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 2));
-            Launcher.Result result = Launcher.run(List.of("demo", "--base-port", "" + base), "", Duration.ofSeconds(30));
+            ManagedProcess.Result result = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base), "",
+                    Duration.ofSeconds(30));
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.err()).contains("port " + (base + 2) + " (the proxy's shutdown port)")
                     .contains("--base-port");

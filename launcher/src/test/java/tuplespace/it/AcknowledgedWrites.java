@@ -1,5 +1,7 @@
 package tuplespace.it;
 
+import static tuplespace.testing.Eventually.eventually;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ final class AcknowledgedWrites implements AutoCloseable {
     /** Waits until {@code more} further writes were acknowledged. */
     void awaitAcknowledged(long more, Duration timeout) {
         long target = acknowledged() + more;
-        ServiceCluster.eventually(timeout, () -> {
+        eventually(timeout, () -> {
             if (!errors.isEmpty()) {
                 throw new IllegalStateException("a writer failed: " + errors.peek());
             }

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ class BackupCrashIT {
             ServiceCluster.kill9(oldBackup);
 
             // The primary notices (its replication connection closes), restarts a backup and resyncs it under load.
-            ServiceStatus restored = ServiceCluster.eventually(Duration.ofSeconds(45), cluster::status, status -> {
+            ServiceStatus restored = eventually(Duration.ofSeconds(45), cluster::status, status -> {
                 assertThat(status.backupState()).isEqualTo("live");
                 assertThat(status.backupPid().orElse(-1)).as("a new backup process").isNotIn(-1L, oldBackup);
             });
@@ -46,9 +47,9 @@ class BackupCrashIT {
             load.verifyFinalState();
         }
 
-        ServiceCluster.eventually(Duration.ofSeconds(20), () ->
+        eventually(Duration.ofSeconds(20), () ->
                 assertThat(cluster.status().backupInSync()).as("backup equal to primary once idle: %s", cluster.status()).isTrue());
-        ServiceCluster.eventually(Duration.ofSeconds(10), () ->
+        eventually(Duration.ofSeconds(10), () ->
                 assertThat(notify.eventNames()).as("--notify events").containsSubsequence("backup_failed", "backup_restored"));
         assertThat(notify.events()).filteredOn(event -> event.event().equals("backup_failed"))
                 .allSatisfy(event -> assertThat(event.role()).as("role of the notifier").isEqualTo("primary"));

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class ClientCapIT {
 
         // A client leaving frees its place: a new one is admitted (the proxy learns of the close asynchronously).
         admitted.remove(0).close();
-        ServiceCluster.eventually(Duration.ofSeconds(10), () -> {
+        eventually(Duration.ofSeconds(10), () -> {
             try (LineClient replacement = LineClient.connect(cluster.clientSap(), Duration.ofSeconds(3))) {
                 JsonNode answer = replacement.call(Requests.get(20, "cap,0", ".*"));
                 assertThat(Requests.answerPairs(answer)).containsEntry("cap,0", "v0");

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +83,10 @@ class ClusterSecretIT {
             }
 
             assertNothingChanged(cluster, client, before, 2);
-            ServiceCluster.eventually(REPLY, () -> assertThat(cluster.proxy().stderrText())
+            eventually(REPLY, () -> assertThat(cluster.proxy().stderrText())
                     .contains("event auth_refused: primary link from /127.0.0.1:")
                     .contains("refused: the proof does not match"));
-            ServiceCluster.eventually(REPLY, () -> assertThat(notify.events()).filteredOn(e -> e.event()
+            eventually(REPLY, () -> assertThat(notify.events()).filteredOn(e -> e.event()
                     .equals("auth_refused")).extracting(NotifyRecorder.Event::detail)
                     .anySatisfy(detail -> assertThat(detail).startsWith("heartbeat link from /127.0.0.1:"))
                     .anySatisfy(detail -> assertThat(detail).startsWith("replication link from /127.0.0.1:")));
@@ -124,7 +125,7 @@ class ClusterSecretIT {
                 assertThat(exchange.sent()).doesNotContain("PROOF");
             }
             assertNothingChanged(cluster, client, before, 2);
-            ServiceCluster.eventually(REPLY, () -> assertThat(notify.eventNames()).contains("auth_refused"));
+            eventually(REPLY, () -> assertThat(notify.eventNames()).contains("auth_refused"));
             assertThat(cluster.proxy().stderrText()).contains("event auth_refused: admin link from /127.0.0.1:");
 
             // With the secret, SHUTDOWN works end to end (proxy relays it to the primary with the handshake).

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import tuplespace.testing.Host;
 
 /**
  * The JUnit side of the harness ({@code @RegisterExtension final Clusters clusters = new Clusters();}):

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -73,7 +74,7 @@ class DamagedDataDirIT {
         write(service, 0, 50);
         long backup = service.status().backupPid().orElseThrow();
         ServiceCluster.kill9(backup); // the next backup starts from a snapshot at index 50: node-b's log starts after it
-        ServiceCluster.eventually(ServiceCluster.READY_TIMEOUT, () -> {
+        eventually(ServiceCluster.READY_TIMEOUT, () -> {
             ServiceStatus status = service.status();
             assertThat(status.backupPid()).isPresent().isNotEqualTo(java.util.OptionalLong.of(backup));
             assertThat(status.backupInSync()).isTrue();
@@ -136,7 +137,7 @@ class DamagedDataDirIT {
     private static void killEverything(ServiceCluster service) {
         ServiceStatus status = service.status();
         ServiceCluster.kill9All(service.proxy().pid(), status.primaryPid(), status.backupPid().orElseThrow());
-        ServiceCluster.eventually(Duration.ofSeconds(10), () -> assertThat(ServiceCluster.isAlive(status.primaryPid())).isFalse());
+        eventually(Duration.ofSeconds(10), () -> assertThat(ServiceCluster.isAlive(status.primaryPid())).isFalse());
     }
 
     /** The restarted primary exits 1 before serving, and says why: {@code expected} names the file and the damage. */
@@ -149,7 +150,7 @@ class DamagedDataDirIT {
             assertThat(errors).contains(part);
         }
         assertThat(errors).contains("--data-dir");
-        ServiceStatus proxyStatus = ServiceCluster.eventually(ServiceCluster.READY_TIMEOUT, service::status, any -> { });
+        ServiceStatus proxyStatus = eventually(ServiceCluster.READY_TIMEOUT, service::status, any -> { });
         assertThat(proxyStatus.hasPrimary()).as("nothing is served").isFalse();
     }
 

@@ -2,6 +2,7 @@ package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class DiskFullIT {
         }
         assertThat(firstAfterFull).as("an update is held once the disk is full").isNotNull();
         LineClient other = service.client();
-        JsonNode refused = ServiceCluster.eventually(Duration.ofSeconds(30),
+        JsonNode refused = eventually(Duration.ofSeconds(30),
                 () -> other.call(Requests.put(2000, List.of(new TextPair("refused,1", "v")))),
                 answer -> assertThat(answer.path("status").asText()).isEqualTo("unavailable"));
         assertThat(refused.path("error").asText()).contains("No space left on device").contains("not applied");
@@ -86,7 +87,7 @@ class DiskFullIT {
         Files.delete(filler);
         assertThat(firstAfterFull.get(60, TimeUnit.SECONDS).path("status").asText())
                 .as("acknowledged once it is on disk").isEqualTo("ok");
-        JsonNode later = ServiceCluster.eventually(Duration.ofSeconds(30),
+        JsonNode later = eventually(Duration.ofSeconds(30),
                 () -> other.call(Requests.put(2001, List.of(new TextPair("refused,1", "v")))),
                 answer -> assertThat(answer.path("status").asText()).isEqualTo("ok"));
         assertThat(later.path("pairs").size()).as("the refused update was not applied").isZero();

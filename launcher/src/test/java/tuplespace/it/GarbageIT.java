@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -84,7 +85,7 @@ class GarbageIT {
         assertThat(cluster.proxy().isAlive()).as("proxy alive %s", when).isTrue();
         assertThat(ServiceCluster.isAlive(before.primaryPid())).as("primary alive %s", when).isTrue();
         assertThat(ServiceCluster.isAlive(backup)).as("backup alive %s", when).isTrue();
-        ServiceStatus now = ServiceCluster.eventually(Duration.ofSeconds(10), cluster::status, status -> {
+        ServiceStatus now = eventually(Duration.ofSeconds(10), cluster::status, status -> {
             assertThat(status.hasPrimary()).isTrue();
             assertThat(status.backupState()).isEqualTo("live");
         });

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +41,11 @@ class HungPrimaryIT {
             ServiceCluster.sigstop(hung);
             ServiceStatus after;
             try {
-                after = ServiceCluster.eventually(bound.plus(Duration.ofSeconds(30)), cluster::status, status ->
+                after = eventually(bound.plus(Duration.ofSeconds(30)), cluster::status, status ->
                         assertThat(status.hasPrimary() && status.primaryPid() != hung).as("a new primary: %s", status).isTrue());
                 assertThat(after.epoch()).isGreaterThan(before.epoch());
                 // Fencing: the stopped process was killed, not left to wake up and act as a second primary.
-                ServiceCluster.eventually(Duration.ofSeconds(10), () ->
+                eventually(Duration.ofSeconds(10), () ->
                         assertThat(ServiceCluster.isAlive(hung)).as("stopped primary %d still exists", hung).isFalse());
             } finally {
                 if (ServiceCluster.isAlive(hung)) {
@@ -65,7 +66,7 @@ class HungPrimaryIT {
             load.verifyFinalState();
         }
         cluster.awaitBackupLive();
-        ServiceCluster.eventually(Duration.ofSeconds(20), () ->
+        eventually(Duration.ofSeconds(20), () ->
                 assertThat(cluster.status().backupInSync()).as("new backup equal to the new primary").isTrue());
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
+import tuplespace.testing.Host;
 
 /**
  * Separate "hosts" on this machine, each a Linux network namespace with one address of its own, linked pairwise so

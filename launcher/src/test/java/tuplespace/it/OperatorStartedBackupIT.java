@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.Host;
+import tuplespace.testing.ManagedProcess;
 
 /**
  * The README's start-up "On several machines" with {@code --backup-start none}, on loopback: each server has SAPs of
@@ -45,7 +48,7 @@ class OperatorStartedBackupIT {
             load.awaitProgress(300, Duration.ofSeconds(60));
             long killedAt = System.nanoTime();
             ServiceCluster.kill9(primary.pid());
-            ServiceStatus promoted = ServiceCluster.eventually(Duration.ofSeconds(30), cluster::status,
+            ServiceStatus promoted = eventually(Duration.ofSeconds(30), cluster::status,
                     status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid())
                             .as("the backup serves: %s", status).isTrue());
             assertThat(promoted.epoch()).isEqualTo(first.epoch() + 1);
@@ -56,7 +59,7 @@ class OperatorStartedBackupIT {
                     .isNotEqualTo("live");
 
             ManagedProcess next = start(cluster, "server-a2", a, b.shutdown().toString(), b);
-            ServiceStatus protectedAgain = ServiceCluster.eventually(Duration.ofSeconds(60), cluster::status,
+            ServiceStatus protectedAgain = eventually(Duration.ofSeconds(60), cluster::status,
                     status -> assertThat("live".equals(status.backupState())
                             && status.backupPid().orElse(-1) == next.pid()).as("the next backup: %s", status).isTrue());
             assertThat(protectedAgain.primaryPid()).isEqualTo(backup.pid());
@@ -73,6 +76,7 @@ class OperatorStartedBackupIT {
                 own.backup().toString(), own.heartbeat().toString(), cluster.saveFile().toString(), handle, "null",
                 "--peer-backup-sap", peer.backup().toString(), "--backup-start", "none"));
         args.addAll(cluster.options().serverArgs());
-        return ManagedProcess.startJava(name, cluster.directory(), "tuplespace.node.ServerMain", args);
+        return ServiceCluster.serviceJvm(Host.loopback(), "tuplespace.node.ServerMain").args(args)
+                .start(name, cluster.directory());
     }
 }

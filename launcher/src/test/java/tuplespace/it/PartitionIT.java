@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ class PartitionIT {
                     long cutAt = System.nanoTime();
                     long answeredAtCut = load.answered();
                     // past the primary's silence limit (5 s) and then its register timeout: it says so, and goes on
-                    ServiceCluster.eventually(Duration.ofSeconds(40), () ->
+                    eventually(Duration.ofSeconds(40), () ->
                             assertThat(notify.eventNames()).as("operator events").contains("proxy_lost"));
                     assertThat(cluster.firstPrimary().isAlive()).as("the primary keeps its space").isTrue();
                     long answeredDuringCut = load.answered() - answeredAtCut; // those on their way at the cut
@@ -59,7 +60,7 @@ class PartitionIT {
                 ServiceStatus after = cluster.awaitInSync();
                 assertThat(after.primaryPid()).as("the same primary serves").isEqualTo(before.primaryPid());
                 assertThat(after.epoch()).as("no failover").isEqualTo(before.epoch());
-                ServiceCluster.eventually(Duration.ofSeconds(10), () ->
+                eventually(Duration.ofSeconds(10), () ->
                         assertThat(notify.eventNames()).as("operator events").contains("proxy_restored"));
             } finally {
                 cluster.close(); // its processes first: a namespace goes only once nothing runs in it

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ class PrimaryCrashIT {
 
             // Once load stops both copies must be equal: same index, same digest, same size.
             long expectedSize = load.expectedSize();
-            ServiceStatus settled = ServiceCluster.eventually(Duration.ofSeconds(20), cluster::status, status -> {
+            ServiceStatus settled = eventually(Duration.ofSeconds(20), cluster::status, status -> {
                 assertThat(status.backupInSync()).as("backup live at the primary's index with its digest: %s", status).isTrue();
                 assertThat(status.size()).as("pairs in the space").isEqualTo(expectedSize);
             });

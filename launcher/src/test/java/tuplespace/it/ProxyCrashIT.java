@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +33,7 @@ class ProxyCrashIT {
 
         // Fault: SIGKILL the proxy. The primary's link closes; nobody can reach the service.
         ServiceCluster.kill9(cluster.proxy().pid());
-        ServiceCluster.eventually(Duration.ofSeconds(30), () ->
+        eventually(Duration.ofSeconds(30), () ->
                 assertThat(notify.eventNames()).as("operator events").contains("proxy_lost"));
         // Several rounds of trying after the loss was reported: the primary and its backup are still there.
         Thread.sleep(REGISTER_TIMEOUT.multipliedBy(3).toMillis());
@@ -48,7 +49,7 @@ class ProxyCrashIT {
             assertThat(Requests.answerPairs(client.call(Requests.get(1, ".*", ".*")))).as("every pair served again")
                     .isEqualTo(written);
         }
-        ServiceCluster.eventually(Duration.ofSeconds(10), () ->
+        eventually(Duration.ofSeconds(10), () ->
                 assertThat(notify.eventNames()).as("operator events").contains("proxy_restored"));
     }
 }

@@ -3,10 +3,9 @@ package tuplespace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -14,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.ManagedProcess;
 
 /**
  * The README's "Use it from your application" example is run exactly as printed — the Java block saved as its
@@ -43,14 +43,13 @@ class ReadmeExampleIT {
         Path file = Files.writeString(clusters.runDirectory().resolve(className.group(1) + ".java"), source);
 
         ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", libraryClassPath(), file.toString(),
-                cluster.clientSap().host(), Integer.toString(cluster.clientSap().port())));
-        Process example = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(example.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(example.waitFor(60, TimeUnit.SECONDS)).as("the example ends").isTrue();
+        ManagedProcess.Result example = ManagedProcess.java(file.toString())
+                .noJvmOptions().classPath(libraryClassPath())
+                .args(List.of(cluster.clientSap().host(), Integer.toString(cluster.clientSap().port())))
+                .run("", Duration.ofSeconds(60));
 
-        assertThat(example.exitValue()).as("exit status; output:\n%s", output).isZero();
-        assertThat(output).isEqualTo(transcript.substring(transcript.indexOf('\n') + 1));
+        assertThat(example.exitCode()).as("exit status; output:\n%s%s", example.out(), example.err()).isZero();
+        assertThat(example.out() + example.err()).isEqualTo(transcript.substring(transcript.indexOf('\n') + 1));
     }
 
     private static String readmeSection() throws IOException {
@@ -76,9 +75,5 @@ class ReadmeExampleIT {
     private static String libraryClassPath() throws IOException {
         assertThat(CLIENT_CLASSPATH).as("built by the client module (mvn verify builds it before this module)").exists();
         return Files.readString(CLIENT_CLASSPATH).strip() + java.io.File.pathSeparator + CLIENT_CLASSES.toAbsolutePath();
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -16,8 +16,8 @@ import tuplespace.client.ClientOptions;
 import tuplespace.client.RefusedException;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.client.UnavailableException;
-import tuplespace.testing.Launcher;
-import tuplespace.testing.ServiceProcess;
+import tuplespace.testing.Host;
+import tuplespace.testing.ManagedProcess;
 import tuplespace.tuple.Pair;
 
 /**
@@ -32,11 +32,11 @@ class RealProxyIT {
     @TempDir
     Path folder;
 
-    private ServiceProcess startProxy(int[] ports, String... options) throws Exception {
+    private ManagedProcess startProxy(int[] ports, String... options) {
         List<String> arguments = new java.util.ArrayList<>(List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1],
                 "127.0.0.1:" + ports[2]));
         arguments.addAll(List.of(options));
-        ServiceProcess proxy = ServiceProcess.start("tuplespace.proxy.ProxyMain", arguments, folder.resolve("proxy.log"));
+        ManagedProcess proxy = ManagedProcess.java("tuplespace.proxy.ProxyMain").args(arguments).start("proxy", folder);
         // Probe the shutdown port: a probe of the client port would count as a client (see --max-clients).
         proxy.awaitListening(ports[2], START);
         return proxy;
@@ -44,8 +44,8 @@ class RealProxyIT {
 
     @Test
     void withoutAPrimaryARequestIsAnsweredUnavailableAfterThePrimaryTimeout() throws Exception {
-        int[] ports = ServiceProcess.freePorts(3);
-        try (ServiceProcess proxy = startProxy(ports, "--primary-timeout", "300ms");
+        int[] ports = Host.freeLoopbackPorts(3);
+        try (ManagedProcess proxy = startProxy(ports, "--primary-timeout", "300ms");
              TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", ports[0], ClientOptions.defaults())) {
             assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1")))).isInstanceOf(UnavailableException.class);
             // unavailable answers one request; the connection stays open for the next.
@@ -57,8 +57,8 @@ class RealProxyIT {
 
     @Test
     void aClientOverMaxClientsIsRefused() throws Exception {
-        int[] ports = ServiceProcess.freePorts(3);
-        try (ServiceProcess proxy = startProxy(ports, "--max-clients", "1", "--primary-timeout", "300ms");
+        int[] ports = Host.freeLoopbackPorts(3);
+        try (ManagedProcess proxy = startProxy(ports, "--max-clients", "1", "--primary-timeout", "300ms");
              TupleSpaceClient first = TupleSpaceClient.connect("127.0.0.1", ports[0], ClientOptions.defaults())) {
             // The first client holds the only place (its request proves it is being served).
             assertThatThrownBy(() -> first.get(".*", ".*")).isInstanceOf(UnavailableException.class);
@@ -66,21 +66,22 @@ class RealProxyIT {
                 assertThatThrownBy(() -> second.get(".*", ".*"))
                         .isInstanceOf(RefusedException.class).hasMessageContaining("refused");
             }
-            Launcher.Result cli = Launcher.run(List.of("client", "127.0.0.1:" + ports[0], "GET .* .*"));
+            ManagedProcess.Result cli = ManagedProcess.runCli(List.of("client", "127.0.0.1:" + ports[0], "GET .* .*"));
             assertThat(cli.exitCode()).isEqualTo(4);
         }
     }
 
     @Test
     void statusPrintsTheProxysJsonLine() throws Exception {
-        int[] ports = ServiceProcess.freePorts(3);
-        try (ServiceProcess proxy = startProxy(ports)) {
-            Launcher.Result status = Launcher.run(List.of("status", "127.0.0.1:" + ports[2]));
+        int[] ports = Host.freeLoopbackPorts(3);
+        try (ManagedProcess proxy = startProxy(ports)) {
+            ManagedProcess.Result status = ManagedProcess.runCli(List.of("status", "127.0.0.1:" + ports[2]));
             assertThat(status.exitCode()).as(status.err()).isZero();
             assertThat(status.out()).startsWith("{\"proxy\":{").contains("\"primary\":null").endsWith("}\n");
             assertThat(status.out().strip()).doesNotContain("\n");
 
-            Launcher.Result pretty = Launcher.run(List.of("status", "--pretty", "127.0.0.1:" + ports[2]));
+            ManagedProcess.Result pretty =
+                    ManagedProcess.runCli(List.of("status", "--pretty", "127.0.0.1:" + ports[2]));
             assertThat(pretty.out()).contains("\"proxy\" : {\n");
         }
     }

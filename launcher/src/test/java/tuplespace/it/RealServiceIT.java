@@ -1,8 +1,10 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +19,9 @@ import tuplespace.client.Answer;
 import tuplespace.client.ClientOptions;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.cli.LineCommandClient;
-import tuplespace.testing.Launcher;
-import tuplespace.testing.ServiceProcess;
 import tuplespace.codec.Sap;
+import tuplespace.testing.Host;
+import tuplespace.testing.ManagedProcess;
 import tuplespace.tuple.Pair;
 
 /**
@@ -34,19 +36,20 @@ class RealServiceIT {
 
     @Test
     void theFourOperatorsPipeliningAndAShutdownThatSaves() throws Exception {
-        int[] ports = ServiceProcess.freePorts(6);
+        int[] ports = Host.freeLoopbackPorts(6);
         String client = "127.0.0.1:" + ports[0];
         String proxyShutdown = "127.0.0.1:" + ports[2];
         Path saveFile = folder.resolve("space.json");
-        try (ServiceProcess proxy = ServiceProcess.start("tuplespace.proxy.ProxyMain",
+        try (ManagedProcess proxy = ManagedProcess.java("tuplespace.proxy.ProxyMain")
                      // a long primary timeout: a (false) failover on a busy machine delays answers, never fails them
-                     List.of(client, "127.0.0.1:" + ports[1], proxyShutdown, "--primary-timeout", "90s"),
-                     folder.resolve("proxy.log"));
-             ServiceProcess primary = ServiceProcess.start("tuplespace.node.ServerMain",
-                     List.of("127.0.0.1:" + ports[3], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[4],
+                     .args(List.of(client, "127.0.0.1:" + ports[1], proxyShutdown, "--primary-timeout", "90s"))
+                     .start("proxy", folder);
+             ManagedProcess primary = ManagedProcess.java("tuplespace.node.ServerMain")
+                     .args(List.of("127.0.0.1:" + ports[3], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[4],
                              "127.0.0.1:" + ports[5], saveFile.toString(), "null", "null",
                              // tolerant failure detection: this test is about the client, on a busy machine
-                             "--heartbeat-interval", "100ms", "--heartbeat-misses", "30"), folder.resolve("primary.log"))) {
+                             "--heartbeat-interval", "100ms", "--heartbeat-misses", "30"))
+                     .start("primary", folder)) {
             proxy.awaitListening(ports[2], Duration.ofSeconds(30));
             awaitPrimaryRegistered(proxyShutdown, primary);
 
@@ -75,29 +78,25 @@ class RealServiceIT {
                 }
             }
 
-            Launcher.Result shutdown = Launcher.run(List.of("shutdown", proxyShutdown));
+            ManagedProcess.Result shutdown = ManagedProcess.runCli(List.of("shutdown", proxyShutdown));
             assertThat(shutdown.exitCode()).as(shutdown.err()).isZero();
             assertThat(shutdown.out()).startsWith("ok");
-            assertThat(primary.awaitExit(Duration.ofSeconds(30))).as(primary.output()).isTrue();
-            assertThat(primary.process().exitValue()).isZero();
-            assertThat(proxy.awaitExit(Duration.ofSeconds(30))).as(proxy.output()).isTrue();
+            assertThat(primary.awaitExit(Duration.ofSeconds(30))).as(primary.outputs()).hasValue(0);
+            assertThat(proxy.awaitExit(Duration.ofSeconds(30))).as(proxy.outputs()).isPresent();
             assertThat(Files.readString(saveFile)).contains("\"bob\"").contains("\"v199\"").doesNotContain("alice");
         }
     }
 
-    private static void awaitPrimaryRegistered(String proxyShutdown, ServiceProcess primary) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                String status = new LineCommandClient(Sap.parse(proxyShutdown), Duration.ofSeconds(2)).send("STATUS");
-                if (!status.contains("\"primary\":null")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the proxy is still starting
-            }
-            Thread.sleep(200);
+    private static void awaitPrimaryRegistered(String proxyShutdown, ManagedProcess primary) {
+        eventually(Duration.ofSeconds(120), () -> assertThat(status(proxyShutdown))
+                .as(() -> "no primary registered; " + primary.outputs()).doesNotContain("\"primary\":null"));
+    }
+
+    private static String status(String proxyShutdown) {
+        try {
+            return new LineCommandClient(Sap.parse(proxyShutdown), Duration.ofSeconds(2)).send("STATUS");
+        } catch (IOException notYet) {
+            throw new UncheckedIOException("the proxy is still starting", notYet);
         }
-        throw new AssertionError("no primary registered within 120 s:\n" + primary.output());
     }
 }

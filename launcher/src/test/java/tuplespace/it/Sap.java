@@ -1,10 +1,7 @@
 package tuplespace.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import tuplespace.testing.Host;
 
 /** A loopback service access point {@code host:port} as SPEC §3 writes it. */
 record Sap(String host, int port) {
@@ -20,13 +17,7 @@ record Sap(String host, int port) {
 
     /** A loopback port that was free a moment ago (bound to port 0, then released). */
     static Sap freeLoopback() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return new Sap("127.0.0.1", socket.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free loopback port", e);
-        }
+        return new Sap("127.0.0.1", Host.freeLoopbackPorts(1)[0]);
     }
 
     InetSocketAddress address() {

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +119,7 @@ class SeparateHostsIT {
                     assertThat(second.epoch()).as("epoch after the takeover").isEqualTo(first.epoch() + 1);
                     assertThat(gap).as("clients' longest wait across the takeover").isLessThanOrEqualTo(TAKEOVER_GOAL);
                     hosts.heal("proxy", "a");
-                    ServiceCluster.eventually(Duration.ofSeconds(30), () -> assertThat(
+                    eventually(Duration.ofSeconds(30), () -> assertThat(
                             ServiceCluster.isAlive(first.primaryPid())).as("the old primary stopped").isFalse());
 
                     // case 5
@@ -137,7 +138,7 @@ class SeparateHostsIT {
                     } finally {
                         ServiceCluster.sigcont(hung);
                     }
-                    ServiceCluster.eventually(Duration.ofSeconds(30), () -> assertThat(ServiceCluster.isAlive(hung))
+                    eventually(Duration.ofSeconds(30), () -> assertThat(ServiceCluster.isAlive(hung))
                             .as("the hung primary, woken up, stopped").isFalse());
 
                     load.stop();
@@ -160,7 +161,7 @@ class SeparateHostsIT {
         ServiceStatus before = cluster.status();
         cut.run();
         long cutAt = System.nanoTime();
-        ServiceCluster.eventually(Duration.ofSeconds(20), () -> assertThat(cluster.status().backupState())
+        eventually(Duration.ofSeconds(20), () -> assertThat(cluster.status().backupState())
                 .as("%s: the primary serves without its backup", what).isNotEqualTo("live"));
         long answered = load.answered();
         Thread.sleep(CUT.toMillis());

@@ -1,6 +1,6 @@
 package tuplespace.it;
 
-import static org.awaitility.Awaitility.await;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.testing.Host;
+import tuplespace.testing.ManagedProcess;
 
 /**
  * A real service on loopback, or with its proxy and its servers on separate {@link Host}s: a proxy and a primary started
@@ -81,16 +81,16 @@ final class ServiceCluster implements AutoCloseable {
         this.proxyHost = proxyHost;
         this.serverHost = serverHost;
         this.backupHost = backupHost;
-        this.clientSap = proxyHost.sap();
-        this.proxyPrimarySap = proxyHost.sap();
-        this.proxyShutdownSap = proxyHost.sap();
-        this.primaryShutdownSap = serverHost.sap();
-        this.backupSap = serverHost.sap();
-        this.heartbeatSap = serverHost.sap();
+        this.clientSap = sapOn(proxyHost);
+        this.proxyPrimarySap = sapOn(proxyHost);
+        this.proxyShutdownSap = sapOn(proxyHost);
+        this.primaryShutdownSap = sapOn(serverHost);
+        this.backupSap = sapOn(serverHost);
+        this.heartbeatSap = sapOn(serverHost);
         if (backupHost != serverHost) {
-            this.otherShutdownSap = backupHost.sap();
-            this.otherBackupSap = backupHost.sap();
-            this.otherHeartbeatSap = backupHost.sap();
+            this.otherShutdownSap = sapOn(backupHost);
+            this.otherBackupSap = sapOn(backupHost);
+            this.otherHeartbeatSap = sapOn(backupHost);
         } else {
             this.otherShutdownSap = primaryShutdownSap;
             this.otherBackupSap = backupSap;
@@ -104,12 +104,22 @@ final class ServiceCluster implements AutoCloseable {
         }
     }
 
+    /** A SAP on {@code host}: a free loopback port, or the next port of a namespace (all ports are free there). */
+    private static Sap sapOn(Host host) {
+        return new Sap(host.address(), host.port());
+    }
+
+    /** A JVM of the service's on {@code host}: {@link ManagedProcess#LIGHT_JVM} and a heap of at most 256 MB. */
+    static ManagedProcess.Launch serviceJvm(Host host, String mainClass) {
+        return ManagedProcess.java(mainClass).on(host).jvmOptions("-Xmx256m");
+    }
+
     // ---- starting -------------------------------------------------------------------------------------------
 
     ServiceCluster startProxy() {
         List<String> args = new ArrayList<>(List.of(clientSap.toString(), proxyPrimarySap.toString(), proxyShutdownSap.toString()));
         args.addAll(options.proxyArgs());
-        proxy = ManagedProcess.startJava("proxy", directory, proxyHost, "tuplespace.proxy.ProxyMain", args);
+        proxy = serviceJvm(proxyHost, "tuplespace.proxy.ProxyMain").args(args).start("proxy", directory);
         started.add(proxy);
         return this;
     }
@@ -124,7 +134,7 @@ final class ServiceCluster implements AutoCloseable {
                     "--backup-start", "sh " + backupStartScript(backupHost)));
         }
         args.addAll(options.serverArgs());
-        firstPrimary = ManagedProcess.startJava("primary", directory, serverHost, "tuplespace.node.ServerMain", args);
+        firstPrimary = serviceJvm(serverHost, "tuplespace.node.ServerMain").args(args).start("primary", directory);
         started.add(firstPrimary);
         return this;
     }
@@ -145,7 +155,7 @@ final class ServiceCluster implements AutoCloseable {
     }
 
     private void writeBackupStartScript(Host on, Sap shutdown, Sap backup, Sap heartbeat, Sap peerBackup, Host peer) {
-        List<String> command = ManagedProcess.javaCommand(on, "tuplespace.node.ServerMain");
+        List<String> command = serviceJvm(on, "tuplespace.node.ServerMain").command();
         command.addAll(List.of(shutdown.toString(), "$TUPLESPACE_PROXY_SAP", backup.toString(), heartbeat.toString(),
                 saveFile.toString(), "$TUPLESPACE_PRIMARY_HANDLE", "null", "--peer-backup-sap", peerBackup.toString(),
                 "--backup-start", "sh " + backupStartScript(peer)));
@@ -310,37 +320,6 @@ final class ServiceCluster implements AutoCloseable {
 
     static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    // ---- the one real-time wait -----------------------------------------------------------------------------
-
-    interface Check<T> {
-        void verify(T value) throws Exception;
-    }
-
-    /** Polls {@code assertion} until it passes or {@code timeout} passes (then fails with its last error). */
-    static void eventually(Duration timeout, Runnable assertion) {
-        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().untilAsserted(assertion::run);
-    }
-
-    /** Like {@link #eventually(Duration, Runnable)}, but stops at once when {@code failFast} throws. */
-    static void eventually(Duration timeout, Runnable failFast, Runnable assertion) {
-        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .failFast("a check that must hold throughout failed", failFast::run)
-                .ignoreExceptions().untilAsserted(assertion::run);
-    }
-
-    /** Polls {@code probe} until {@code check} accepts its value, and returns that value. */
-    static <T> T eventually(Duration timeout, Callable<T> probe, Check<T> check) {
-        AtomicReference<T> accepted = new AtomicReference<>();
-        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions().untilAsserted(() -> {
-                    T value = probe.call();
-                    check.verify(value);
-                    accepted.set(value);
-                });
-        return accepted.get();
     }
 
     // ---- accessors ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
-import tuplespace.testing.Launcher;
-import tuplespace.testing.Launcher.Result;
+import tuplespace.testing.ManagedProcess;
+import tuplespace.testing.ManagedProcess.Result;
 
 /**
  * SPEC §4 "SHUTDOWN" and §5 "Files": an orderly stop saves the whole space to SAVE_FILE as {@code tuplespace/1}
@@ -47,7 +48,7 @@ class ShutdownIT {
         assertThat(cluster.proxy().awaitExit(EXIT_TIMEOUT)).as("proxy exit status").isEqualTo(OptionalInt.of(0));
         assertThat(cluster.firstPrimary().awaitExit(EXIT_TIMEOUT)).as("primary exit status").isEqualTo(OptionalInt.of(0));
         // The backup is the primary's child: only the primary sees its exit status; we check it is gone.
-        ServiceCluster.eventually(EXIT_TIMEOUT, () ->
+        eventually(EXIT_TIMEOUT, () ->
                 assertThat(ServiceCluster.isAlive(backup)).as("backup %d stopped", backup).isFalse());
 
         assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
@@ -103,7 +104,7 @@ class ShutdownIT {
      */
     private static void assertRefusedAndStillServing(ServiceCluster cluster, Path saveFile, String cause,
                                                      Map<String, String> written) throws Exception {
-        Result refused = Launcher.run(List.of("shutdown", cluster.proxyShutdownSap().toString()));
+        Result refused = ManagedProcess.runCli(List.of("shutdown", cluster.proxyShutdownSap().toString()));
         assertThat(refused.exitCode()).as("exit status of a SHUTDOWN that could not save; out: %s", refused.out())
                 .isEqualTo(1);
         assertThat(refused.out()).startsWith("error:").contains(saveFile.toString()).contains(cause)

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -64,7 +65,7 @@ class SlowReadersIT {
                 for (int i = 0; i < SLOW_READERS; i++) {
                     slowReaders.add(new SlowReader(cluster.clientSap()));
                 }
-                ServiceCluster.eventually(Duration.ofSeconds(30), () -> slowReaders.forEach(reader ->
+                eventually(Duration.ofSeconds(30), () -> slowReaders.forEach(reader ->
                         assertThat(reader.sent()).as("bytes sent by a slow reader").isGreaterThan(BACKLOG_BYTES)));
 
                 for (int round = 1; round <= WELL_BEHAVED_ROUNDS; round++) {

@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.Map;
@@ -41,7 +42,7 @@ class TotalLossIT {
         writes.awaitAcknowledged(300, Duration.ofSeconds(90));
         long firstPrimary = service.status().primaryPid();
         ServiceCluster.kill9(firstPrimary);
-        ServiceStatus promoted = ServiceCluster.eventually(ServiceCluster.READY_TIMEOUT, service::status,
+        ServiceStatus promoted = eventually(ServiceCluster.READY_TIMEOUT, service::status,
                 status -> assertThat(status.hasPrimary() && status.primaryPid() != firstPrimary).isTrue());
         // Writes the original primary's directory (node-a) does not have: its node's new backup JVM is still starting.
         writes.awaitAcknowledged(200, Duration.ofSeconds(90));

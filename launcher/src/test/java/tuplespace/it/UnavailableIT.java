@@ -1,6 +1,7 @@
 package tuplespace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class UnavailableIT {
     void withoutAPrimaryARequestIsAnsweredUnavailableAfterThePrimaryTimeoutAndTheConnectionStays() throws Exception {
         Duration primaryTimeout = Duration.ofMillis(1500);
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults().withPrimaryTimeout(primaryTimeout)).startProxy();
-        ServiceCluster.eventually(Duration.ofSeconds(30), () ->
+        eventually(Duration.ofSeconds(30), () ->
                 assertThat(cluster.status().hasPrimary()).as("proxy answers STATUS with no primary").isFalse());
 
         try (LineClient client = cluster.client()) {
@@ -57,7 +58,7 @@ class UnavailableIT {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aRequestHeldWhileNoPrimaryIsServedByThePrimaryThatRegistersInTime() throws Exception {
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults().withPrimaryTimeout(Duration.ofSeconds(60))).startProxy();
-        ServiceCluster.eventually(Duration.ofSeconds(30), () -> assertThat(cluster.status().hasPrimary()).isFalse());
+        eventually(Duration.ofSeconds(30), () -> assertThat(cluster.status().hasPrimary()).isFalse());
 
         try (LineClient client = cluster.client()) {
             // Fault: requests arrive before any primary exists; the proxy must hold them, not fail them.

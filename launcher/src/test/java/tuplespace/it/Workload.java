@@ -1,5 +1,7 @@
 package tuplespace.it;
 
+import static tuplespace.testing.Eventually.eventually;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -76,7 +78,7 @@ final class Workload implements AutoCloseable {
     /** Waits until {@code more} further requests were answered (so a fault lands on a busy service). */
     void awaitProgress(long more, Duration timeout) {
         long target = answered() + more;
-        ServiceCluster.eventually(timeout, this::assertNoErrors, () -> {
+        eventually(timeout, this::assertNoErrors, () -> {
             if (answered() < target) {
                 throw new AssertionError("load made too little progress: " + answered() + " < " + target);
             }
