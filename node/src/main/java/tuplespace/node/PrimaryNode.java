@@ -166,11 +166,20 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
     }
 
-    /** SPEC §3: the first backup is brought up to date before the primary joins the proxy (bounded wait). */
+    /**
+     * SPEC §3: the first backup is brought up to date before the primary joins the proxy (bounded wait) — except with
+     * {@code --data-dir} and {@code --fsync always}: every answer then waits for this node's own disk too, so serving
+     * before the backup is live loses nothing a single fault can take, and a restart after a total loss serves as soon
+     * as it has recovered (the backup's start and copy, seconds for millions of pairs, run beside serving).
+     */
     private void startFirstBackup() {
         if (!stopping) {
             backup.start();
-            node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (storage.map(NodeStorage::answersWaitForDisk).orElse(false)) {
+                registerIfNotYet();
+            } else {
+                node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
