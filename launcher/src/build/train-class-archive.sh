@@ -3,7 +3,8 @@
 # -XX:SharedArchiveFile when it is there): runs the service from JAR on loopback (the demo, memory only), PUTs a
 # few pairs so the backup has received a snapshot and live effects, then stops the backup with SIGTERM: started
 # with -XX:ArchiveClassesAtExit, it writes the classes it loaded as it exits (which can take seconds on a busy
-# machine, longer than a primary's SHUTDOWN waits for its backup). Then it shuts the service down.
+# machine, longer than a primary's SHUTDOWN waits for its backup; the JVM answers no heartbeat meanwhile, hence
+# 600 misses before the primary gives up on it and kills it). Then it shuts the service down.
 # Usage: train-class-archive.sh JAR ARCHIVE
 # Never fails the build: without an archive the backup starts as before, only slower.
 set -uo pipefail
@@ -22,12 +23,12 @@ give_up() {
 }
 
 [ -f "$jar" ] || give_up "expected the jar at $jar, found nothing"
-rm -f "$archive" "$archive.tmp"
+rm -f "$archive" "$archive.tmp" "$archive.training.log"
 # Six consecutive ports from a random base: client, proxy primary/shutdown, primary shutdown, backup, heartbeat.
 base=$(( 20000 + RANDOM % 30000 ))
 java -jar "$jar" demo --base-port="$base" --data-dir=none --fresh --save-file="$work/space.json" \
   --server-option="--backup-java-opts=-XX:ArchiveClassesAtExit=$archive.tmp" --server-option=--backup-restarts=0 \
-  >"$work/demo.log" 2>&1 &
+  --server-option=--heartbeat-misses=600 >"$work/demo.log" 2>&1 &
 demo_pid=$!
 
 live=""
