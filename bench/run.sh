@@ -16,7 +16,7 @@ if ! command -v redis-server >/dev/null || ! command -v redis-sentinel >/dev/nul
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-sentinel >&2
 fi
 
-echo "bench: building (store, codec, node, proxy, client, bench)..." >&2
+echo "bench: building (store, codec, node, proxy, client, launcher and its fat jar, bench)..." >&2
 ./mvnw -B -q -DskipTests -pl bench -am package \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
@@ -25,4 +25,6 @@ mkdir -p bench/results
 classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
 # 3 GiB: the scale part holds a million-pair answer as the client library decodes it (a JSON tree, about 0.5 GB)
 # while the next arrives; with 1 GiB this JVM spent most of a read collecting, which no application would accept.
-exec java -Xmx3g -cp "$classpath" tuplespace.bench.BenchMain suite --results bench/results "$@"
+# The service's JVMs run from the fat jar, as deployed (with the class-data archive its package step built).
+exec java -Xmx3g -Dtuplespace.bench.serviceJar="$root/launcher/target/tuplespace.jar" -cp "$classpath" \
+  tuplespace.bench.BenchMain suite --results bench/results "$@"

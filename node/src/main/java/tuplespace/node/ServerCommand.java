@@ -106,7 +106,9 @@ public final class ServerCommand implements Callable<Integer> {
     private String notifyCommand;
 
     @Option(names = "--backup-java-opts", paramLabel = "OPTS", defaultValue = "",
-            description = "JVM options for the backup child process, space-separated (default: none)")
+            description = "JVM options for the backup child process, space-separated (default: none; the"
+                    + " class-data archive beside the jar, if any, unless these choose -Xshare, SharedArchiveFile or"
+                    + " ArchiveClassesAtExit)")
     private String backupJavaOpts;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

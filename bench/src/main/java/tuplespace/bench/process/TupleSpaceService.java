@@ -226,12 +226,18 @@ public final class TupleSpaceService implements AutoCloseable {
         }
     }
 
+    /**
+     * The system property naming the fat jar the service's JVMs run from, as deployed (bench/run.sh sets it): a
+     * backup started from it maps the class-data archive beside it. Unset: the bench's own class path.
+     */
+    public static final String SERVICE_JAR = "tuplespace.bench.serviceJar";
+
     private static List<String> java(List<String> javaOptions, String mainClass, String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(System.getProperty(SERVICE_JAR, System.getProperty("java.class.path")));
         command.add(mainClass);
         command.addAll(List.of(arguments));
         return command;

@@ -1,0 +1,77 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(30)
+class BackupLauncherTest {
+
+    private static final String[] PRIMARY = {"127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003", "127.0.0.1:7004",
+            "null", "null", "null"};
+
+    @TempDir
+    Path dir;
+
+    private static NodeConfig config(String... extra) {
+        ServerCommand command = new ServerCommand();
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(PRIMARY), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        new CommandLine(command).parseArgs(args);
+        return command.toConfig();
+    }
+
+    @Test
+    void aBackupStartedFromAJarMapsTheClassArchiveBesideIt() throws IOException {
+        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
+        Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
+        List<String> command = BackupLauncher.command(config("--backup-java-opts=-Xmx1g"), 42, jar.toString());
+        assertThat(command).containsSubsequence("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xmx1g",
+                "-cp", jar.toString(), ServerMain.class.getName());
+    }
+
+    @Test
+    void withoutAnArchiveBesideTheJarTheBackupStartsAsBefore() throws IOException {
+        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
+        assertThat(BackupLauncher.command(config(), 42, jar.toString()))
+                .noneMatch(word -> word.contains("SharedArchiveFile"));
+    }
+
+    @Test
+    void aClassPathOfSeveralEntriesGetsNoArchive() throws IOException {
+        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
+        Files.createFile(dir.resolve("tuplespace.jsa"));
+        String classPath = dir.resolve("classes") + File.pathSeparator + jar;
+        assertThat(BackupLauncher.classArchiveOptions(classPath, List.of())).isEmpty();
+    }
+
+    @Test
+    void theOperatorsClassSharingOptionsWin() throws IOException {
+        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
+        Files.createFile(dir.resolve("tuplespace.jsa"));
+        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-XX:ArchiveClassesAtExit=new.jsa"))).isEmpty();
+        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-Xshare:off"))).isEmpty();
+        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-XX:SharedArchiveFile=mine.jsa"))).isEmpty();
+        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-Xmx1g"))).hasSize(1);
+    }
+
+    /** The launcher relies on it: an archive that is not one for this JVM and class path never stops a start. */
+    @Test
+    void aDamagedArchiveDoesNotStopAJvm() throws Exception {
+        Path damaged = Files.write(dir.resolve("damaged.jsa"), new byte[] {1, 2, 3, 4});
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:SharedArchiveFile=" + damaged, "-version").redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(jvm.exitValue()).as(output).isZero();
+    }
+}
