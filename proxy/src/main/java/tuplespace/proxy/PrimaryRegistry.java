@@ -63,6 +63,13 @@ final class PrimaryRegistry {
     /** When that primary was lost (System.nanoTime). */
     private long primaryLostNanos;
     private boolean stopping;
+    /**
+     * The backup the highest epoch was granted to, until it registers with it (null then). Control loop only. If its
+     * follow link is gone before it registered (it died with its primary: both were killed at once), the grant is void
+     * and another server may register that epoch — a primary restarted from its data directory, whose epoch is the one
+     * above what it recorded.
+     */
+    private Follower pendingGrant;
     /** The epoch of the primary that registered last. Control loop only. */
     private long lastRegisteredEpoch = -1;
 
@@ -142,7 +149,12 @@ final class PrimaryRegistry {
             return Optional.empty();
         }
         boolean sameServer = register.epoch() == highestEpoch && register.server() == highestEpochServer;
-        if (register.epoch() <= highestEpoch && !sameServer) {
+        boolean voidGrant = register.epoch() == highestEpoch && pendingGrant != null && !pendingGrant.channel.isActive();
+        if (voidGrant && !sameServer) {
+            LOG.warn("{} backup (server {}) promoted to epoch {} is gone without registering; server {} takes the epoch",
+                    self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
+        }
+        if (register.epoch() <= highestEpoch && !sameServer && !voidGrant) {
             // SPEC §4: a primary with a stale epoch is refused
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
                     self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
@@ -159,6 +171,7 @@ final class PrimaryRegistry {
         highestEpoch = register.epoch();
         highestEpochServer = register.server();
         lastRegisteredEpoch = register.epoch();
+        pendingGrant = null;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
@@ -301,6 +314,7 @@ final class PrimaryRegistry {
     private void grant(Follower follower, long granted) {
         highestEpoch = granted;
         highestEpochServer = follower.server;
+        pendingGrant = follower;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
         follower.channel.writeAndFlush(new Frame.Promote(granted));

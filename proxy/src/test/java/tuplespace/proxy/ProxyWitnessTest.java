@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
 import java.io.IOException;
@@ -54,13 +55,13 @@ class ProxyWitnessTest {
                 assertThat(nothingWithin(backup)).as("no promotion while the primary is there").isTrue();
             }
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(4));
-        }
-        // only the promoted backup may register epoch 4; the old primary's epoch 3 is stale
-        try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
-            assertThat(register(old, 3, PRIMARY, BACKUP)).isEqualTo(new Frame.StaleEpoch(4));
-        }
-        try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
-            assertThat(register(other, 4, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(4));
+            // only the promoted backup (still there) may register epoch 4; the old primary's epoch 3 is stale
+            try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(old, 3, PRIMARY, BACKUP)).isEqualTo(new Frame.StaleEpoch(4));
+            }
+            try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(other, 4, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(4));
+            }
         }
         try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(register(promoted, 4, BACKUP, 0)).isInstanceOf(Frame.Registered.class);
@@ -72,9 +73,9 @@ class ProxyWitnessTest {
         startProxy(5);
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
              FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            long silentSince = System.nanoTime(); // the primary says nothing after its REGISTER
             assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
             backup.send(new Frame.Follow(1, BACKUP));
-            long silentSince = System.nanoTime();
             // the primary answers no PING from now on; the backup does (receive() answers them)
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
             assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofMillis(400))
@@ -173,6 +174,44 @@ class ProxyWitnessTest {
         }
         try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(register(old, 4, PRIMARY, 0)).as("the old primary is fenced").isEqualTo(new Frame.StaleEpoch(5));
+        }
+    }
+
+    @Test
+    void aGrantToABackupThatDiedWithoutRegisteringLetsARestartedPrimaryTakeTheEpoch() throws IOException {
+        startProxy();
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+            try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+                backup.send(new Frame.Follow(1, BACKUP));
+                nothingWithin(backup);
+                primary.close(); // killed together with its backup
+                assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
+            }
+        }
+        // the restarted server registers above the epoch it recorded (1): the grant of 2 went to a dead backup
+        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (FakePrimary attempt = FakePrimary.connect(proxy.primaryAddress())) {
+                    return register(attempt, 2, 0x4444, 0);
+                }
+            }, frame -> frame instanceof Frame.Registered)).isInstanceOf(Frame.Registered.class);
+        }
+    }
+
+    @Test
+    void aGrantStandsWhileThePromotedBackupStillFollows() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+                backup.send(new Frame.Follow(1, BACKUP));
+                nothingWithin(backup);
+            }
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
+            try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(other, 2, 0x4444, 0)).isEqualTo(new Frame.StaleEpoch(2));
+            }
         }
     }
 
