@@ -43,8 +43,6 @@ final class BackupSupervisor {
     static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
     /** How long a failed backup may take to die after SIGKILL before its links are closed anyway. */
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
-    static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -284,7 +282,8 @@ final class BackupSupervisor {
         state = next.degraded() ? BackupState.DEGRADED : BackupState.STARTING;
         if (next.newlyDegraded()) {
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
-                    + next.failedRestarts() + " failed restarts; retrying every " + next.pause() + " or so, and less often after");
+                    + next.failedRestarts() + " failed restarts; retrying every " + next.pause()
+                    + " or so, and less often after");
         }
         node.loop().schedule(this::launch, next.pause().toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -20,6 +20,9 @@ import tuplespace.replication.ReplicationMessage;
  */
 final class PeerHeartbeats {
 
+    /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
+    static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
+
     private final ServerNode node;
     private final Duration interval;
     private final HeartbeatMonitor monitor;
@@ -43,7 +46,7 @@ final class PeerHeartbeats {
         this.node = node;
         this.interval = config.heartbeatInterval();
         this.monitor = new HeartbeatMonitor(interval, config.heartbeatMisses(), node.ticker().nanos(),
-                BackupSupervisor.FIRST_CONTACT_GRACE);
+                FIRST_CONTACT_GRACE);
         this.peer = peer;
         this.links = links;
         this.quiet = quiet;

@@ -107,8 +107,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         // timeout, not by the silence check
         if (idle.state() == IdleState.READER_IDLE && (link != null || follow != null)) {
             LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
-                    follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
-                    context.config().pingInterval());
+                    follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(),
+                    context.config().pingMisses(), context.config().pingInterval());
             ctx.close();
         }
     }

@@ -95,7 +95,7 @@ final class PrimaryLink {
 
     @Override
     public String toString() {
-        return "primary(epoch " + epoch + ", pid " + pid + ", server " + Long.toHexString(server) + ", shutdown " + shutdownSap + ", last index " + lastIndex
-                + ", " + channel.remoteAddress() + ")";
+        return "primary(epoch " + epoch + ", pid " + pid + ", server " + Long.toHexString(server) + ", shutdown "
+                + shutdownSap + ", last index " + lastIndex + ", " + channel.remoteAddress() + ")";
     }
 }

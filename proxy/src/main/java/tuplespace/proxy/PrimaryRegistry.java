@@ -70,8 +70,6 @@ final class PrimaryRegistry {
      * above what it recorded.
      */
     private Follower pendingGrant;
-    /** The epoch of the primary that registered last. Control loop only. */
-    private long lastRegisteredEpoch = -1;
 
     /**
      * A follower that arrived after the primary was lost waits this long from its arrival before it is promoted: after a
@@ -161,7 +159,7 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
-        if (sameServer && lastRegisteredEpoch != register.epoch()) {
+        if (sameServer && pendingGrant != null) {
             LOG.info("{} promoted backup (server {}) registers as primary of epoch {}", self,
                     Long.toHexString(register.server()), register.epoch());
         } else if (sameServer) {
@@ -170,7 +168,6 @@ final class PrimaryRegistry {
         }
         highestEpoch = register.epoch();
         highestEpochServer = register.server();
-        lastRegisteredEpoch = register.epoch();
         pendingGrant = null;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
@@ -224,25 +221,25 @@ final class PrimaryRegistry {
      * A follower of an older epoch than the highest seen is told STALE_EPOCH and closed (its primary was replaced; it
      * cannot take over).
      */
-    boolean follow(Channel channel, Frame.Follow follow) {
-        if (!stopping && follow.epoch() + 1 == highestEpoch && follow.server() == highestEpochServer
-                && lastRegisteredEpoch < highestEpoch) {
+    void follow(Channel channel, Frame.Follow follow) {
+        if (!stopping && pendingGrant != null && follow.server() == pendingGrant.server
+                && follow.epoch() + 1 == highestEpoch) {
             // promoted, but the PROMOTE was lost with its link: say it again
             LOG.info("{} backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again", self,
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.Promote(highestEpoch));
-            return true;
+            return;
         }
         if (stopping) {
             channel.close();
-            return false;
+            return;
         }
         if (follow.epoch() < highestEpoch) {
             // its primary was replaced: it can never take over (told, so it stops trying until a new primary syncs it)
             LOG.info("{} stale_epoch: refused follower (server {}) of epoch {}: epoch {} was seen", self,
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
-            return false;
+            return;
         }
         Follower older = followers.put(follow.server(), new Follower(channel, follow.epoch(), follow.server(),
                 System.nanoTime()));
@@ -256,7 +253,6 @@ final class PrimaryRegistry {
         if (current == null && replicaOfLostPrimary == follow.server()) {
             channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
         }
-        return true;
     }
 
     /** Something arrived from the follower on {@code channel}: it is there. */
@@ -284,8 +280,8 @@ final class PrimaryRegistry {
      * The witness's decision: once the primary of the highest epoch is lost and the backup it named its replica follows
      * that epoch here and is heard (it answered a PING within two intervals: a backup cut off with the primary is not),
      * that backup is promoted to epoch + 1 — at once if it was following when the primary was lost, else {@link
-     * #LATE_FOLLOWER_GRACE_NANOS} after it followed, in which the old primary may come back. From then on the old primary is refused
-     * (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
+     * #LATE_FOLLOWER_GRACE_NANOS} after it followed, in which the old primary may come back. From then on the old
+     * primary is refused (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
      * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing.
      */
     private void promoteIfDue() {
@@ -346,13 +342,13 @@ final class PrimaryRegistry {
         long newest = followers.values().stream().mapToLong(follower -> follower.epoch).max().orElse(-1);
         List<Follower> candidates = followers.values().stream().filter(follower -> follower.epoch == newest).toList();
         if (candidates.size() != 1) {
-            return "error: expected one backup following the newest epoch, found " + candidates.size()
-                    + (candidates.isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
+            return "error: expected one backup following the newest epoch, found " + candidates.size() + (candidates
+                    .isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
         }
         Follower chosen = candidates.get(0);
         long granted = Math.max(highestEpoch, chosen.epoch) + 1;
-        LOG.warn("{} operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it: updates"
-                + " the old primary answered on one copy, if any, are lost", self, Long.toHexString(chosen.server),
+        LOG.warn("{} operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it:"
+                + " updates the old primary answered on one copy, if any, are lost", self, Long.toHexString(chosen.server),
                 chosen.channel.remoteAddress(), granted);
         grant(chosen, granted);
         return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted

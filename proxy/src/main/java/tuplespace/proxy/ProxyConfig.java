@@ -2,6 +2,7 @@ package tuplespace.proxy;
 
 import java.time.Duration;
 import java.util.Objects;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -91,7 +92,7 @@ public record ProxyConfig(
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Duration.ofMillis(200), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
+                Durations.parse(DEFAULT_PING_INTERVAL), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
                 1, DEFAULT_CLIENT_BUFFER_BYTES, ProxySecurity.none());
     }
 

@@ -60,8 +60,8 @@ public final class ProxyServer implements AutoCloseable {
                 transport.ioHandlerFactory());
         controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
-        context = new ProxyContext(config, self, pid, sessions, new PrimaryRegistry(self, pid, sessions, config.pingInterval()),
-                controlLoop);
+        context = new ProxyContext(config, self, pid, sessions,
+                new PrimaryRegistry(self, pid, sessions, config.pingInterval()), controlLoop);
         primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout(),
                 config.security().links(), ProxyInitializer.refusedPeers(context));
     }
