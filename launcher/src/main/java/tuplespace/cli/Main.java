@@ -65,6 +65,8 @@ public final class Main implements Runnable {
         commandLine.addSubcommand(new ShutdownCommand());
         commandLine.addSubcommand(new StatusCommand());
         commandLine.addSubcommand(new PromoteCommand());
+        commandLine.addSubcommand(new SwitchoverCommand());
+        headline(commandLine, "switchover", "Make the backup the primary, for maintenance, with nothing lost.");
         commandLine.addSubcommand(new DemoCommand());
         commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {

@@ -64,9 +64,10 @@ final class BackupNode implements NodeStorage.Owner {
     /** The snapshot's end was applied and checked: from now on every batch is checked and acknowledged. */
     private boolean caughtUp;
     /**
-     * The acknowledgement of the snapshot's end was written: only now may this backup take over. The primary holds
-     * its answers from the snapshot's end on, so nothing it answered is missing here (DESIGN "Bringing a backup up
-     * to date"); before, it answered without waiting and this copy may lack acknowledged writes.
+     * The acknowledgement of the snapshot's end was written: only now may this backup take over (it follows at the
+     * proxy). The proxy promotes it only once its primary named it the replica, which that primary does once this
+     * backup has acknowledged what every answer it sent depends on (docs/design.md "Nothing leaves before the backup
+     * has it"); before, this copy may lack acknowledged writes.
      */
     private boolean mayTakeOver;
     private boolean stopping;
@@ -83,6 +84,13 @@ final class BackupNode implements NodeStorage.Owner {
     private final List<Replicated> unlogged = new ArrayList<>();
     /** The index of the last acknowledgement sent; -1 before the first. */
     private long acknowledged = -1;
+    /**
+     * A primary that stepped down in a switchover and became this backup: it holds the state at this index already, so
+     * the new primary resumes it ({@code SnapshotBegin} with {@code resume}) instead of sending a snapshot; -1 for none.
+     */
+    private long resumableAt = -1;
+    /** The current snapshot is a resume: the state was kept, and (with a data directory) its log goes on as it was. */
+    private boolean resumed;
 
     BackupNode(ServerNode node, NodeConfig config) {
         this.node = node;
@@ -92,6 +100,18 @@ final class BackupNode implements NodeStorage.Owner {
         this.follow = new FollowLink(node, config, this::promoted);
         this.storage = node.storage();
         storage.ifPresent(disk -> disk.attach(this));
+    }
+
+    /**
+     * The backup a primary becomes after it stepped down (docs/design.md "Switchover"): it keeps {@code state}, which its
+     * replica, now the primary, holds too at {@code index} of {@code epoch}, and waits for that primary to resume it.
+     */
+    static BackupNode afterStepDown(ServerNode node, NodeConfig config, ReplicatedState state, long epoch, long index) {
+        BackupNode backup = new BackupNode(node, config);
+        backup.state = state;
+        backup.log.begin(epoch, index);
+        backup.resumableAt = index;
+        return backup;
     }
 
     void start() {
@@ -159,9 +179,21 @@ final class BackupNode implements NodeStorage.Owner {
             LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it anyway",
                     begin.primaryPid(), primaryPid.get());
         }
-        if (primaryGone) {
+        if (begin.resume()) {
+            if (resumableAt < 0 || begin.index() != resumableAt || primaryGone) {
+                LOG.warn("backup refuses to resume at index {}: it {}", begin.index(), resumableAt < 0
+                        ? "holds no state to resume" : "holds the state at index " + resumableAt);
+                channel.close();
+                return;
+            }
+            resumed = true;
+            stateLogged = true; // the log holds every entry up to the index already: it goes on from there
+            LOG.info("backup resumes at index {} with the {} pairs it holds: no snapshot needed", begin.index(),
+                    state.space().size());
+        } else if (primaryGone || resumableAt >= 0) {
             startOver(begin);
         }
+        resumableAt = -1;
         replication = channel;
         log.begin(begin.epoch(), begin.index());
         node.setEpoch(begin.epoch());
@@ -191,6 +223,7 @@ final class BackupNode implements NodeStorage.Owner {
         acknowledgementDue = false;
         acknowledged = -1;
         stateLogged = false;
+        resumed = false;
         unlogged.clear();
     }
 
@@ -206,7 +239,7 @@ final class BackupNode implements NodeStorage.Owner {
         checkDigest(end.digest(), "the snapshot's end");
         caughtUp = true;
         LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
-        if (storage.isPresent()) {
+        if (storage.isPresent() && !resumed) {
             storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch()))
                     .whenComplete((info, failure) -> stateOnDisk(failure));
         } else {
@@ -250,7 +283,7 @@ final class BackupNode implements NodeStorage.Owner {
             state.apply(entry.change());
         }
         node.setEpoch(log.epoch());
-        if (storage.isPresent() && caughtUp) { // entries up to the snapshot's end are in its state
+        if (storage.isPresent() && (caughtUp || resumed)) { // else entries up to the snapshot's end are in its state
             if (stateLogged) {
                 storage.get().append(entries.entries());
             } else {
@@ -408,9 +441,10 @@ final class BackupNode implements NodeStorage.Owner {
 
     /**
      * PROMOTE: the proxy lost the primary of this backup's epoch and grants {@code epoch} to it. Fence a primary on this
-     * machine (it may still run, if only its proxy link was cut), then serve.
+     * machine (it may still run, if only its proxy link was cut), then serve. In a {@code switchover} the primary stepped
+     * down for this backup instead, and becomes its backup: it is not fenced, and it is resumed at the index held here.
      */
-    private void promoted(long epoch) {
+    private void promoted(long epoch, boolean switchover) {
         if (stopping || takingOver) {
             return;
         }
@@ -420,6 +454,14 @@ final class BackupNode implements NodeStorage.Owner {
         }
         takingOver = true;
         TakeoverTimeline timeline = TakeoverTimeline.startingNow();
+        if (switchover) {
+            node.notifyOperator(OperatorEvent.SWITCHOVER, "the primary of epoch " + log.epoch() + " stepped down at index "
+                    + log.lastIndex() + "; this backup is the primary of epoch " + epoch + " and resumes it as its backup");
+            closeEverything();
+            timeline.step("promoted by the proxy (switchover)");
+            node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline), true);
+            return;
+        }
         if (!primaryGone) {
             node.notifyOperator(OperatorEvent.PRIMARY_FAILED, "the proxy lost the primary of epoch " + log.epoch()
                     + " and promotes this backup to epoch " + epoch
@@ -431,7 +473,7 @@ final class BackupNode implements NodeStorage.Owner {
             closeEverything();
             timeline.step(primaryPid.map(pid -> "fenced: primary pid " + pid + " is gone")
                     .orElse("promoted by the proxy"));
-            node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline));
+            node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline), false);
         }, node::failStop);
     }
 

@@ -43,6 +43,10 @@ final class BackupSupervisor {
     static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
     /** How long a failed backup may take to die after SIGKILL before its links are closed anyway. */
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** How long a new primary tries to reach the old one it resumes after a switchover before it starts a backup. */
+    static final Duration RESUME_WINDOW = Duration.ofSeconds(5);
+    /** Entry batches kept for the old primary until it is connected; past this it gets a snapshot instead. */
+    static final int MAX_RESUME_TAIL = 10_000;
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -67,6 +71,26 @@ final class BackupSupervisor {
     private Long backupDigest;
     /** SHUTDOWN came while the backup was starting: connect only to tell it to stop. */
     private boolean stopRequested;
+    /**
+     * After a switchover: the index the old primary holds, at which it is resumed instead of being sent a snapshot (-1:
+     * a backup is started and synced as usual), and the entries appended since, sent to it once it is connected.
+     */
+    private long resumeFrom = -1;
+    private List<ReplicationMessage.Entries> resumeTail;
+    /**
+     * The old primary that became this primary's backup in a switchover, when it runs on this machine (a pid
+     * PRIMARY_HANDLE): not a child of ours, but dropped like one (killed before its links close).
+     */
+    private ProcessHandle adopted;
+    /**
+     * This primary stepped down (STEPPED_DOWN sent): its replica may be promoted any moment and close its links, which
+     * is no failure to act on — nothing is killed or restarted. A failure seen meanwhile is kept, and acted on only if
+     * the step-down is abandoned (the proxy took this primary back).
+     */
+    private boolean handingOver;
+    private String failureWhileHandingOver;
+    /** The replica a step-down hands over to, as the backup this node becomes will know it. */
+    private PrimaryHandle handingOverTo;
 
     BackupSupervisor(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -79,16 +103,32 @@ final class BackupSupervisor {
         launch();
     }
 
+    /**
+     * The first backup will be the old primary of a switchover, which holds the state at {@code index}: it is resumed
+     * there (docs/design.md "Switchover"); entries appended before it is connected are kept for it.
+     */
+    void resumeAt(long index) {
+        resumeFrom = index;
+        resumeTail = new java.util.ArrayList<>();
+    }
+
     private void launch() {
         if (primary.stopping()) {
             return;
         }
         long attempt = ++generation;
         state = BackupState.STARTING;
+        if (resumeFrom >= 0) {
+            adopted = config.primaryPid().flatMap(Fencing::handleOf).orElse(null);
+            LOG.info("primary resumes the old primary as its backup at {} from index {} (attempt {})",
+                    NodeNetwork.describe(config.peerBackupSap()), resumeFrom, attempt);
+            connectToBackup(attempt, RESUME_WINDOW);
+            return;
+        }
         if (config.backupStart() instanceof BackupStart.None) {
             LOG.info("primary waits for its backup at {} (started by someone else; attempt {})",
                     NodeNetwork.describe(config.peerBackupSap()), attempt);
-            connectToBackup(attempt);
+            connectToBackup(attempt, CONNECT_WINDOW);
             return;
         }
         // fork/exec can take hundreds of ms on a busy machine: never on the event loop, which serves.
@@ -118,7 +158,7 @@ final class BackupSupervisor {
         LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
-        connectToBackup(attempt);
+        connectToBackup(attempt, CONNECT_WINDOW);
     }
 
     /**
@@ -135,13 +175,13 @@ final class BackupSupervisor {
             }
         });
         if (attempt == generation && !primary.stopping()) {
-            connectToBackup(attempt);
+            connectToBackup(attempt, CONNECT_WINDOW);
         }
     }
 
-    private void connectToBackup(long attempt) {
+    private void connectToBackup(long attempt, Duration window) {
         node.network().connect(config.peerBackupSap(), LinkRole.REPLICATION, replicationInitializer(attempt),
-                NodeNetwork.deadline(CONNECT_WINDOW),
+                NodeNetwork.deadline(window),
                 () -> attempt == generation && (!primary.stopping() || stopRequested),
                 channel -> onConnected(attempt, channel),
                 cause -> failed(attempt, "could not connect to the backup at "
@@ -158,7 +198,7 @@ final class BackupSupervisor {
             channel.close();
             return;
         }
-        // Entries appended before the snapshot starts are in the snapshot: they go to nobody.
+        // Entries appended before the snapshot starts are in the snapshot: they go to nobody (to the tail, resuming).
         primary.flushEntries();
         replication = channel;
         state = BackupState.SYNCING;
@@ -166,10 +206,14 @@ final class BackupSupervisor {
         // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
         heartbeats = new PeerHeartbeats(node, config, "backup", () -> java.util.Arrays.asList(heartbeat, replication),
                 primary::stopping, reason -> failed(attempt, reason));
+        if (resumeFrom >= 0) {
+            resume(channel);
+            return;
+        }
         snapshotCursor = null;
         snapshotting = true;
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
-                NodeNetwork.describe(config.heartbeatSap())));
+                NodeNetwork.describe(config.heartbeatSap()), false));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
                 primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
@@ -179,6 +223,20 @@ final class BackupSupervisor {
         LOG.info("primary streams a snapshot of {} pairs from index {} to the backup", primary.state().space().size(),
                 primary.lastIndex());
         scheduleSnapshotSlice(attempt);
+    }
+
+    /**
+     * The old primary of a switchover holds the state at {@link #resumeFrom}: no answer table and no pairs, only the
+     * entries appended since and the snapshot's end, whose digest it checks.
+     */
+    private void resume(Channel channel) {
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), resumeFrom, primary.pid(),
+                NodeNetwork.describe(config.heartbeatSap()), true), channel.voidPromise());
+        resumeTail.forEach(entries -> channel.write(entries, channel.voidPromise()));
+        LOG.info("primary resumes its backup at index {} with {} entry batches since", resumeFrom, resumeTail.size());
+        resumeFrom = -1;
+        resumeTail = null;
+        channel.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(), primary.state().space().digest()));
     }
 
     private void scheduleSnapshotSlice(long attempt) {
@@ -210,8 +268,6 @@ final class BackupSupervisor {
             snapshotting = false;
             replication.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(),
                     primary.state().space().digest()));
-            // Once the backup has this end it may take over: nothing answered from now on may be missing there.
-            primary.backupSnapshotEnded(primary.lastIndex());
             return;
         }
         snapshotCursor = slice.get(slice.size() - 1).key().text();
@@ -223,6 +279,14 @@ final class BackupSupervisor {
     void replicate(ReplicationMessage.Entries entries) {
         if (replication != null && replication.isActive()) {
             replication.writeAndFlush(entries, replication.voidPromise());
+        } else if (resumeTail != null) {
+            resumeTail.add(entries);
+            if (resumeTail.size() > MAX_RESUME_TAIL) {
+                LOG.warn("the old primary was not resumed within {} entry batches: it gets a snapshot instead",
+                        MAX_RESUME_TAIL);
+                resumeFrom = -1;
+                resumeTail = null;
+            }
         }
     }
 
@@ -256,19 +320,38 @@ final class BackupSupervisor {
         if (attempt != generation || primary.stopping()) {
             return;
         }
+        if (handingOver) {
+            if (failureWhileHandingOver == null) {
+                LOG.info("the backup's links changed during the step-down ({}): the proxy promotes it or takes this"
+                        + " primary back", reason);
+                failureWhileHandingOver = reason;
+            }
+            return;
+        }
         generation++;
         everFailed = true;
+        resumeFrom = -1; // a new backup gets a snapshot
+        resumeTail = null;
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
         // Kill first, close the links once it is gone: a slow backup that read EOF first would take the close for
         // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over:
         // it is dead, and the proxy has heard that it holds nothing answered from now on (it would not promote it).
-        Process dying = child;
+        Process dyingChild = child;
+        ProcessHandle dyingAdopted = adopted;
+        adopted = null;
         List<Channel> links = detachLinksAndChild();
-        killAndAwait(dying, () -> {
+        Runnable afterwards = () -> {
             primary.backupLost();
             links.forEach(Channel::close);
             recover();
-        });
+        };
+        if (dyingChild != null) {
+            killAndAwait(dyingChild.pid(), dyingChild::destroyForcibly, dyingChild.onExit(), afterwards);
+        } else if (dyingAdopted != null) {
+            killAndAwait(dyingAdopted.pid(), dyingAdopted::destroyForcibly, dyingAdopted.onExit(), afterwards);
+        } else {
+            afterwards.run();
+        }
     }
 
     /** After a failure: restart, or serve degraded with back-off, or stop under {@code --on-backup-loss shutdown}. */
@@ -288,18 +371,17 @@ final class BackupSupervisor {
         node.loop().schedule(this::launch, next.pause().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** SIGKILLs {@code process} and runs {@code then} on the loop once it is gone (or after {@link #KILL_WAIT}). */
-    private void killAndAwait(Process process, Runnable then) {
-        if (process == null) {
-            then.run();
-            return;
-        }
-        process.destroyForcibly();
-        process.onExit().orTimeout(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
+    /**
+     * SIGKILLs process {@code pid} ({@code kill}) and runs {@code then} on the loop once it is gone ({@code exited}), or
+     * after {@link #KILL_WAIT}.
+     */
+    private void killAndAwait(long pid, Runnable kill, java.util.concurrent.CompletableFuture<?> exited, Runnable then) {
+        kill.run();
+        exited.orTimeout(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((gone, timeout) ->
                 node.loop().execute(() -> {
                     if (timeout != null) {
-                        LOG.warn("backup pid {} was still alive {} after SIGKILL; closing its links anyway",
-                                process.pid(), KILL_WAIT);
+                        LOG.warn("backup pid {} was still alive {} after SIGKILL; closing its links anyway", pid,
+                                KILL_WAIT);
                     }
                     then.run();
                 }));
@@ -390,6 +472,46 @@ final class BackupSupervisor {
             return;
         }
         dropLinksAndChild();
+    }
+
+    /**
+     * The primary stepped down: until it is taken back ({@link #stepDownAbandoned}) or becomes the backup ({@link
+     * #handOver}), links that close are the replica being promoted, not a failure.
+     */
+    void steppedDown() {
+        handingOver = true;
+        handingOverTo = child != null ? new PrimaryHandle.Pid(child.pid())
+                : adopted != null ? new PrimaryHandle.Pid(adopted.pid())
+                : new PrimaryHandle.Address(config.peerBackupSap());
+    }
+
+    /** The proxy took the primary back after it stepped down: a failure seen meanwhile is acted on now. */
+    void stepDownAbandoned() {
+        handingOver = false;
+        String failure = failureWhileHandingOver;
+        failureWhileHandingOver = null;
+        if (failure != null) {
+            failed(generation, failure);
+        }
+    }
+
+    /**
+     * The replica was promoted and this node becomes its backup: let it go without closing or killing anything (it
+     * closes its links itself). Returns how the backup this node becomes knows its new primary.
+     */
+    PrimaryHandle handOver() {
+        generation++;
+        handingOver = false;
+        failureWhileHandingOver = null;
+        adopted = null;
+        detachLinksAndChild();
+        state = BackupState.NONE;
+        return handingOverTo;
+    }
+
+    /** The highest index the backup acknowledged, -1 for none yet. */
+    long acknowledgedIndex() {
+        return backupIndex != null ? backupIndex : -1;
     }
 
     NodeStatus.Backup status() {

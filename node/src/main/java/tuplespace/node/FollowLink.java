@@ -10,7 +10,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
@@ -31,7 +30,7 @@ final class FollowLink {
 
     private final ServerNode node;
     private final NodeConfig config;
-    private final LongConsumer promoted;
+    private final Promoted promoted;
     private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     private Channel channel;
     private long epoch = -1;
@@ -39,8 +38,16 @@ final class FollowLink {
     /** Counts the links opened; a callback of an earlier one is ignored. */
     private long attempt;
 
-    /** {@code promoted} gets the epoch the proxy granted. */
-    FollowLink(ServerNode node, NodeConfig config, LongConsumer promoted) {
+    /** What the backup does with a PROMOTE. */
+    interface Promoted {
+        /**
+         * The proxy granted {@code epoch}; with {@code switchover} the primary followed stepped down for this backup (it
+         * lives on, holding the same state, and must not be fenced).
+         */
+        void promoted(long epoch, boolean switchover);
+    }
+
+    FollowLink(ServerNode node, NodeConfig config, Promoted promoted) {
         this.node = node;
         this.config = config;
         this.promoted = promoted;
@@ -130,8 +137,9 @@ final class FollowLink {
             if (frame instanceof Frame.Ping ping) {
                 context.writeAndFlush(new Frame.Pong(ping.nanos()));
             } else if (frame instanceof Frame.Promote promote) {
-                LOG.info("the proxy promotes this backup to the primary of epoch {}", promote.epoch());
-                promoted.accept(promote.epoch());
+                LOG.info("the proxy promotes this backup to the primary of epoch {}{}", promote.epoch(),
+                        promote.switchover() ? " (a switchover: the primary stepped down)" : "");
+                promoted.promoted(promote.epoch(), promote.switchover());
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 // the primary followed was replaced: this copy can never take over; a new primary may sync it again
                 LOG.warn("the proxy has seen epoch {}: this backup of epoch {} stops following until a primary"

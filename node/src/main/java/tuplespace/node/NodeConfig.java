@@ -95,6 +95,17 @@ public record NodeConfig(
                 newPeerBackupSap, newBackupStart);
     }
 
+    /**
+     * Settings as before, as the backup of {@code primary} (a primary that stepped down in a switchover), keeping the
+     * node directory {@code DIR/node-<ownNodeId>} it has open, if any.
+     */
+    NodeConfig following(PrimaryHandle primary, Optional<String> ownNodeId) {
+        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, Optional.of(primary), initFile,
+                heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, ownNodeId, linkSecurity,
+                peerBackupSap, backupStart);
+    }
+
     /** The primary on the same machine, whose pid the backup kills before it takes over, if it is one. */
     Optional<Long> primaryPid() {
         return primaryHandle.filter(PrimaryHandle.Pid.class::isInstance).map(handle -> ((PrimaryHandle.Pid) handle).pid());

@@ -15,6 +15,7 @@ import java.util.Set;
  *                                                └───────(told to stop, or broken invariant)
  *
  *   PRIMARY ──(stale epoch)──▶ STOPPED   (exits at once, writes no file)
+ *   PRIMARY ──(stepped down in a switchover)──▶ BACKUP   (of the backup it handed over to)
  * </pre>
  *
  * A backup takes over only when the proxy promotes it (the proxy, which serves only the highest epoch, is the fence);
@@ -35,7 +36,7 @@ public enum NodeRole {
     private static final Map<NodeRole, Set<NodeRole>> SUCCESSORS = Map.of(
             STARTING, EnumSet.of(BACKUP, PRIMARY, STOPPING, STOPPED),
             BACKUP, EnumSet.of(PRIMARY, STOPPING, STOPPED),
-            PRIMARY, EnumSet.of(STOPPING, STOPPED),
+            PRIMARY, EnumSet.of(BACKUP, STOPPING, STOPPED),
             STOPPING, EnumSet.of(STOPPED),
             STOPPED, EnumSet.noneOf(NodeRole.class));
 

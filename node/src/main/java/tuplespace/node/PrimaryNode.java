@@ -66,9 +66,14 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final ReplicatedState state;
     private final ExactlyOnceRequests requests;
     private final Optional<TakeoverTimeline> takeover;
+    /** This primary took over in a switchover: its first backup is the old primary, resumed at once. */
+    private final boolean switchover;
     private final long pid = ProcessHandle.current().pid();
     /** The server id of the live backup that holds every update answered so far and from now on; 0 for none. */
     private long replica;
+    /** A live backup to be named the replica once it acknowledges {@link #replicaNeedsIndex}; 0 for none. */
+    private long replicaOnceAcknowledged;
+    private long replicaNeedsIndex;
     private final ReplicationBatch batch = new ReplicationBatch();
     private final AnswerRelease<Frame.Answer> release;
     private final Set<Long> clients = new HashSet<>();
@@ -94,11 +99,24 @@ final class PrimaryNode implements NodeStorage.Owner {
     private String stoppingAnswer = "ok: shutting down";
     /** Counts saves: the outcome of one that already counted as failed is ignored. */
     private long saves;
+    /**
+     * How long a STEP_DOWN may wait for the replica to acknowledge every update answered (and the disk, with
+     * {@code --data-dir}) before it is refused and serving resumes.
+     */
+    static final Duration STEP_DOWN_LIMIT = Duration.ofSeconds(5);
+    /** A STEP_DOWN under way (serving frozen), and whether STEPPED_DOWN went to the proxy; null for none. */
+    private StepDown stepDown;
+
+    /** A switchover's step-down (docs/design.md "Switchover"); on the loop only. */
+    private static final class StepDown {
+        /** STEPPED_DOWN went to the proxy: only its answer (STALE_EPOCH, or taking this primary back) ends it. */
+        boolean steppedDown;
+    }
     private final List<Consumer<String>> shutdownAnswers = new ArrayList<>();
-    private final List<LongRequest> heldWhileSaving = new ArrayList<>();
+    private final List<LongRequest> heldWhileFrozen = new ArrayList<>();
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
-                Optional<TakeoverTimeline> takeover) {
+                Optional<TakeoverTimeline> takeover, boolean switchover) {
         this.node = node;
         this.config = config;
         this.state = state;
@@ -118,6 +136,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         // however the node ends (a test's exit too): once its loop is gone, the read answers it kept go as well
         node.loop().terminationFuture().addListener(terminated -> requests.forgetAllReads());
         this.backup = new BackupSupervisor(node, config, this);
+        if (switchover) {
+            backup.resumeAt(lastIndex); // the old primary holds the state at this index: it is resumed, not resynced
+        }
+        this.switchover = switchover;
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
         this.fromProxy = new FairTurns(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
@@ -205,6 +227,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (registered) {
             // The same (epoch, pid) again after a lost link: the proxy resends what it has not had answered.
             LOG.warn("primary epoch {} registered again with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
+            if (stepDown != null) {
+                // the proxy did not promote the replica (it answers STALE_EPOCH then): serve on
+                abandonStepDown("the proxy link was lost during the step-down and the proxy took this primary back");
+            }
             if (proxyLossReported) {
                 proxyLossReported = false;
                 node.notifyOperator(OperatorEvent.PROXY_RESTORED, "registered again with proxy pid " + proxyPid
@@ -215,7 +241,11 @@ final class PrimaryNode implements NodeStorage.Owner {
         proxyLossReported = false;
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
-        if (takeover.isPresent()) {
+        if (takeover.isPresent() && switchover) {
+            takeoverStep("REGISTERED by the proxy");
+            LOG.info("switchover: serving as primary pid {} of epoch {} from index {}", pid, node.epoch(), lastIndex);
+            backup.start(); // the old primary, resumed: no JVM to start, nothing to copy
+        } else if (takeover.isPresent()) {
             takeoverStep("REGISTERED by the proxy");
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
             // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup.
@@ -335,8 +365,10 @@ final class PrimaryNode implements NodeStorage.Owner {
             done.abandon();
             return;
         }
-        if (saving) {
-            heldWhileSaving.add(done); // its effect would come after the saved space: settled once the save is
+        if (saving || stepDown != null) {
+            // its effect would come after the saved space, or after what the replica was handed: settled once the save
+            // is (or the step-down refused); dropped unanswered if the node stops or steps down (the proxy resends it)
+            heldWhileFrozen.add(done);
             return;
         }
         try {
@@ -420,6 +452,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     @Override
     public void logged(long index) {
         release.logged(index);
+        stepDownIfCaughtUp();
     }
 
     @Override
@@ -455,30 +488,38 @@ final class PrimaryNode implements NodeStorage.Owner {
     // --- the backup's view, called by BackupSupervisor -------------------------------------------------
 
     /**
-     * The backup with server id {@code backupServer} acknowledged its snapshot's end: it holds every update answered from
-     * now on, so the proxy is told it may promote it (before the answers that acknowledgement releases).
+     * The backup with server id {@code backupServer} acknowledged its snapshot's end: it holds every update up to
+     * {@code acknowledgedIndex}, and from now on answers wait for its acknowledgement (sync). The proxy is told it may
+     * promote it (REPLICA, before any answer that acknowledgement releases) once it holds what every answer already out
+     * depends on: answers left without waiting for it until now (the copy must never stall serving), so if one depended
+     * on a later index the naming waits for that acknowledgement, normally the next one.
      */
     void backupLive(long acknowledgedIndex, long backupServer) {
-        replica = backupServer;
-        proxy.replica(backupServer);
         if (config.replication() == ReplicationMode.SYNC) {
             release.startHolding(acknowledgedIndex);
+        }
+        long answered = release.highestReleased();
+        if (acknowledgedIndex >= answered) {
+            nameReplica(backupServer);
+        } else {
+            replicaOnceAcknowledged = backupServer;
+            replicaNeedsIndex = answered;
         }
         registerIfNotYet();
     }
 
-    /**
-     * The snapshot's end went down the link: a backup that has it may take over, so from now on answers wait for
-     * its acknowledgement (sync), or a takeover could lose an update answered meanwhile.
-     */
-    void backupSnapshotEnded(long index) {
-        if (config.replication() == ReplicationMode.SYNC) {
-            release.startHolding(index);
-        }
+    private void nameReplica(long backupServer) {
+        replicaOnceAcknowledged = 0;
+        replica = backupServer;
+        proxy.replica(backupServer);
     }
 
     void backupAcknowledged(long index) {
+        if (replicaOnceAcknowledged != 0 && index >= replicaNeedsIndex) {
+            nameReplica(replicaOnceAcknowledged); // before the answers this acknowledgement releases
+        }
         release.acknowledged(index);
+        stepDownIfCaughtUp();
     }
 
     /**
@@ -486,9 +527,13 @@ final class PrimaryNode implements NodeStorage.Owner {
      * first (before any answer the backup may lack), so it promotes no backup in this primary's place.
      */
     void backupLost() {
+        replicaOnceAcknowledged = 0;
         replica = 0;
         proxy.replica(0);
         release.stopHolding();
+        if (stepDown != null && !stepDown.steppedDown) {
+            abandonStepDown("the backup was lost during the step-down");
+        }
     }
 
     /** The server id of the backup that holds every update answered (0: none): what REGISTER and REPLICA report. */
@@ -498,6 +543,88 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     void backupLostUnderShutdownPolicy() {
         stop("the backup was lost and --on-backup-loss is shutdown");
+    }
+
+    // --- switchover ------------------------------------------------------------------------------------
+
+    /**
+     * STEP_DOWN (docs/design.md "Switchover"): stop serving (requests queue, unanswered: the proxy resends them to the
+     * next primary), and once every answer is out — the replica acknowledged the last update, and the disk has it with
+     * {@code --fsync always} — tell the proxy STEPPED_DOWN. Refused (STEP_DOWN_REFUSED, serving resumes) for another
+     * epoch, without a replica, while saving, or if the replica does not catch up within {@link #STEP_DOWN_LIMIT}.
+     */
+    void stepDown(long epoch) {
+        String refusal = epoch != node.epoch() ? "the step-down is for epoch " + epoch + ", this primary serves epoch "
+                + node.epoch()
+                : stopping || saving ? "the primary is saving or stopping"
+                : stepDown != null ? "a step-down is under way already"
+                : replica == 0 ? "no backup holds every update (the primary serves on one copy)"
+                : null;
+        if (refusal != null) {
+            LOG.warn("primary refuses to step down: {}", refusal);
+            proxy.stepDownRefused(refusal);
+            return;
+        }
+        StepDown started = new StepDown();
+        stepDown = started;
+        LOG.info("primary steps down at index {}: serving stops until backup server {} holds every update", lastIndex,
+                Long.toHexString(replica));
+        fromProxy.freeze();
+        flushEntries();
+        node.loop().schedule(() -> {
+            if (stepDown == started && !started.steppedDown) {
+                abandonStepDown("backup server " + Long.toHexString(replica) + " did not acknowledge index " + lastIndex
+                        + " within " + STEP_DOWN_LIMIT.toSeconds() + " s");
+            }
+        }, STEP_DOWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        stepDownIfCaughtUp();
+    }
+
+    /** The step-down goes on once nothing is held and the replica has every index; then STEPPED_DOWN. */
+    private void stepDownIfCaughtUp() {
+        if (stepDown == null || stepDown.steppedDown || release.heldCount() > 0 || backup.acknowledgedIndex() < lastIndex
+                || replica == 0) {
+            return;
+        }
+        stepDown.steppedDown = true;
+        backup.steppedDown();
+        proxy.flush();
+        proxy.steppedDown(lastIndex);
+        LOG.info("primary stepped down at index {}; waiting for the proxy to promote backup server {}", lastIndex,
+                Long.toHexString(replica));
+    }
+
+    /** The step-down cannot go on: serving resumes, and the proxy hears why (if the link still stands). */
+    private void abandonStepDown(String why) {
+        StepDown abandoned = stepDown;
+        stepDown = null;
+        LOG.warn("primary serves on: {}", why);
+        if (abandoned.steppedDown) {
+            backup.stepDownAbandoned();
+        } else {
+            proxy.stepDownRefused(why);
+        }
+        fromProxy.thaw();
+        List<LongRequest> held = new ArrayList<>(heldWhileFrozen);
+        heldWhileFrozen.clear();
+        held.forEach(this::longRequestDone);
+    }
+
+    /**
+     * The proxy promoted the replica (epoch {@code newEpoch}) after STEPPED_DOWN: this process becomes its backup. The
+     * primary's sockets close first (the new primary binds them on this machine), requests never served are dropped (the
+     * proxy resends them), and the backup keeps this state, which the new primary resumes.
+     */
+    private void becomeBackup(long newEpoch) {
+        LOG.info("the proxy promoted backup server {} to epoch {}: this primary becomes its backup", Long.toHexString(
+                replica), newEpoch);
+        stopping = true;
+        stepDown = null;
+        heldWhileFrozen.forEach(LongRequest::abandon);
+        heldWhileFrozen.clear();
+        PrimaryHandle newPrimary = backup.handOver();
+        closeLinks();
+        node.becomeBackupAfterStepDown(state, lastIndex, newPrimary);
     }
 
     // --- stopping ---------------------------------------------------------------------------------------
@@ -513,6 +640,11 @@ final class PrimaryNode implements NodeStorage.Owner {
     void shutdown(String reason, Consumer<String> answered) {
         if (stopping) {
             answered.accept(stoppingAnswer);
+            return;
+        }
+        if (stepDown != null) {
+            answered.accept("error: a switchover is under way (the primary is stepping down); nothing was stopped, try"
+                    + " again once it is done");
             return;
         }
         shutdownAnswers.add(answered);
@@ -592,8 +724,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why
                 + "; nothing was stopped, the service keeps serving (free space or fix the file, then SHUTDOWN again)");
         fromProxy.thaw();
-        List<LongRequest> held = new ArrayList<>(heldWhileSaving);
-        heldWhileSaving.clear();
+        List<LongRequest> held = new ArrayList<>(heldWhileFrozen);
+        heldWhileFrozen.clear();
         held.forEach(this::longRequestDone);
     }
 
@@ -608,8 +740,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         stoppingAnswer = laterAnswer;
         answerShutdown(answer);
         node.changeRole(NodeRole.STOPPING);
-        heldWhileSaving.forEach(LongRequest::abandon);
-        heldWhileSaving.clear();
+        heldWhileFrozen.forEach(LongRequest::abandon);
+        heldWhileFrozen.clear();
         backup.stop(() -> {
             if (status == 0 && storage.isEmpty()) {
                 release.releaseAll();
@@ -638,8 +770,15 @@ final class PrimaryNode implements NodeStorage.Owner {
         waiting.forEach(answered -> answered.accept(line));
     }
 
-    /** The proxy refused us (stale epoch): exit at once, write nothing (DESIGN "Failover"). */
+    /**
+     * The proxy refused us (stale epoch): exit at once, write nothing (DESIGN "Failover"). After STEPPED_DOWN it means
+     * the replica was promoted: become its backup.
+     */
     void onStaleEpoch(long currentEpoch) {
+        if (stepDown != null && stepDown.steppedDown) {
+            becomeBackup(currentEpoch);
+            return;
+        }
         String why = "the proxy has seen epoch " + currentEpoch + "; this primary (epoch " + node.epoch()
                 + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);

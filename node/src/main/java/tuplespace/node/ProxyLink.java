@@ -208,6 +208,21 @@ final class ProxyLink {
         }
     }
 
+    /** STEPPED_DOWN, after every answer written (docs/design.md "Switchover"); nothing without a registered link. */
+    void steppedDown(long index) {
+        if (linkRegistered && channel != null && channel.isActive()) {
+            answers.handOver();
+            channel.writeAndFlush(new Frame.SteppedDown(index), channel.voidPromise());
+        }
+    }
+
+    /** STEP_DOWN_REFUSED with why; nothing without a registered link. */
+    void stepDownRefused(String reason) {
+        if (linkRegistered && channel != null && channel.isActive()) {
+            channel.writeAndFlush(new Frame.StepDownRefused(reason), channel.voidPromise());
+        }
+    }
+
     void flush() {
         if (channel != null) {
             answers.handOver();
@@ -274,6 +289,8 @@ final class ProxyLink {
                 onRegistered(context.channel(), registered.proxyPid());
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 primary.onStaleEpoch(stale.currentEpoch());
+            } else if (frame instanceof Frame.StepDown stepDown && linkRegistered) {
+                primary.stepDown(stepDown.epoch());
             } else if (!(frame instanceof Frame.Pong)) {
                 LOG.warn("primary ignores an unexpected {} frame from the proxy", frame.type());
             }

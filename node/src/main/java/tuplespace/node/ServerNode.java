@@ -122,7 +122,7 @@ public final class ServerNode {
         node.loop.execute(() -> {
             if (config.startsAsPrimary()) {
                 node.becomePrimary(opened.recovered().state(), opened.epoch(), opened.recovered().lastIndex(),
-                        Optional.empty());
+                        Optional.empty(), false);
             } else {
                 node.changeRole(NodeRole.BACKUP);
                 new BackupNode(node, config).start();
@@ -135,7 +135,7 @@ public final class ServerNode {
         config.linkSecurity().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
         loop.execute(() -> {
             if (config.startsAsPrimary()) {
-                becomePrimary(new ReplicatedState(space), 1, 0, Optional.empty());
+                becomePrimary(new ReplicatedState(space), 1, 0, Optional.empty(), false);
             } else {
                 changeRole(NodeRole.BACKUP);
                 new BackupNode(this, config).start();
@@ -143,11 +143,25 @@ public final class ServerNode {
         });
     }
 
-    /** Serves as primary of {@code newEpoch}; a {@code takeover} registers with the proxy first (fast path). */
-    void becomePrimary(ReplicatedState state, long newEpoch, long lastIndex, Optional<TakeoverTimeline> takeover) {
+    /**
+     * Serves as primary of {@code newEpoch}; a {@code takeover} registers with the proxy first (fast path). After a
+     * {@code switchover} its first backup is the old primary, resumed at {@code lastIndex} (docs/design.md "Switchover").
+     */
+    void becomePrimary(ReplicatedState state, long newEpoch, long lastIndex, Optional<TakeoverTimeline> takeover,
+                       boolean switchover) {
         changeRole(NodeRole.PRIMARY);
         epoch = newEpoch;
-        new PrimaryNode(this, config, state, lastIndex, takeover).start();
+        new PrimaryNode(this, config, state, lastIndex, takeover, switchover).start();
+    }
+
+    /**
+     * A primary that stepped down in a switchover becomes the backup of the one it handed over to ({@code newPrimary}),
+     * keeping {@code state}, which that primary holds too at {@code lastIndex}.
+     */
+    void becomeBackupAfterStepDown(ReplicatedState state, long lastIndex, PrimaryHandle newPrimary) {
+        changeRole(NodeRole.BACKUP);
+        NodeConfig asBackup = config.following(newPrimary, storage.map(NodeStorage::nodeId));
+        BackupNode.afterStepDown(this, asBackup, state, epoch, lastIndex).start();
     }
 
     void changeRole(NodeRole next) {

@@ -23,6 +23,11 @@ public enum OperatorEvent {
      * acknowledged): it must not take over, so it exits non-zero and the service waits for an operator.
      */
     TAKEOVER_REFUSED("takeover_refused", Severity.ERROR),
+    /**
+     * The operator's switchover: the primary stepped down at an index its backup acknowledged, the backup serves as
+     * primary with a higher epoch, and the old primary becomes its backup (resumed, no snapshot).
+     */
+    SWITCHOVER("switchover", Severity.WARN),
     /** The former backup serves as primary with a higher epoch. */
     FAILOVER_COMPLETE("failover_complete", Severity.WARN),
     /** The proxy refused this primary: a primary of the same or a higher epoch was seen. */

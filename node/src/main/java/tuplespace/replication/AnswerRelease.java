@@ -37,6 +37,8 @@ public final class AnswerRelease<T> {
     private long acknowledged;
     private boolean holdingForDisk;
     private long logged;
+    /** The highest index an answer released so far depended on; -1 before the first. */
+    private long highestReleased = -1;
 
     public AnswerRelease(Consumer<T> release) {
         this(release, null);
@@ -51,6 +53,7 @@ public final class AnswerRelease<T> {
     /** Offers the next answer; it leaves now or once {@code dependsOn} is safe. */
     public void offer(long dependsOn, T answer) {
         if (dependsOn <= safe() && (held.isEmpty() || mayOvertake(answer))) {
+            highestReleased = Math.max(highestReleased, dependsOn);
             release.accept(answer);
             return;
         }
@@ -113,6 +116,14 @@ public final class AnswerRelease<T> {
         return held.size();
     }
 
+    /**
+     * The highest index an answer already released depended on (-1: none yet): a backup must hold it before it may be
+     * named the replica, since answers released while nothing held for a backup are out already.
+     */
+    public long highestReleased() {
+        return highestReleased;
+    }
+
     public long acknowledgedIndex() {
         return acknowledged;
     }
@@ -132,6 +143,7 @@ public final class AnswerRelease<T> {
     private void releaseSafe() {
         long safe = safe();
         while (!held.isEmpty() && held.peekFirst().dependsOn() <= safe) {
+            highestReleased = Math.max(highestReleased, held.peekFirst().dependsOn());
             T answer = held.pollFirst().answer();
             if (connectionOf != null) {
                 heldPerConnection.computeIfPresent(connectionOf.applyAsLong(answer), (conn, count) -> count == 1 ? null : count - 1);

@@ -37,6 +37,7 @@ public final class ReplicationCodec {
         if (message instanceof ReplicationMessage.SnapshotBegin begin) {
             out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
             writeString(out, begin.heartbeatSap());
+            out.writeBoolean(begin.resume());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
             chunk.answers().forEach(entry -> writeAnswer(out, entry));
@@ -122,7 +123,8 @@ public final class ReplicationCodec {
         byte type = in.readByte();
         switch (type) {
             case SNAPSHOT_BEGIN:
-                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), readString(in));
+                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), readString(in),
+                        readFlag(in, "resume"));
             case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);
@@ -290,6 +292,14 @@ public final class ReplicationCodec {
         out.writeInt(0);
         int written = out.writeCharSequence(text, StandardCharsets.UTF_8);
         out.setInt(lengthAt, written);
+    }
+
+    private static boolean readFlag(ByteBuf in, String field) {
+        byte flag = in.readByte();
+        if (flag != 0 && flag != 1) {
+            throw new ReplicationProtocolException("expected 0 or 1 for " + field + ", found " + flag);
+        }
+        return flag == 1;
     }
 
     private static String readString(ByteBuf in) {

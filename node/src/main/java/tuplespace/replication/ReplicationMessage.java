@@ -18,9 +18,12 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
 
     /**
      * The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}.
-     * {@code heartbeatSap} is where the primary listens for the backup's heartbeat link (on its own host).
+     * {@code heartbeatSap} is where the primary listens for the backup's heartbeat link (on its own host). With
+     * {@code resume} (after a switchover) no table and no pairs follow: the backup is the old primary, which holds the
+     * state at {@code index} already; the entries after it and the {@link SnapshotEnd} do.
      */
-    record SnapshotBegin(long epoch, long index, long primaryPid, String heartbeatSap) implements ReplicationMessage {
+    record SnapshotBegin(long epoch, long index, long primaryPid, String heartbeatSap, boolean resume)
+            implements ReplicationMessage {
         public SnapshotBegin {
             Objects.requireNonNull(heartbeatSap, "heartbeatSap");
         }

@@ -98,7 +98,8 @@ class BackupNodeTest {
 
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
-        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(), NodeNetwork.describe(config.heartbeatSap())));
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(),
+                NodeNetwork.describe(config.heartbeatSap()), false));
     }
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {

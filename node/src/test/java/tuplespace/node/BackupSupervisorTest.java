@@ -102,7 +102,8 @@ class BackupSupervisorTest {
     }
 
     /** The two links a test plays the other side of: the backup's replication link and the proxy's link. */
-    private record Links(RawLink backup, RawLink proxy) {
+    /** The live backup's and the proxy's links, and BACKUP_SAP, where a restarted backup is accepted. */
+    private record Links(RawLink backup, RawLink proxy, ServerSocket backupSap) {
     }
 
     /** Starts the primary, plays its backup up to live and its proxy up to REGISTERED. */
@@ -114,7 +115,7 @@ class BackupSupervisorTest {
         RawLink proxy = accept(proxySap);
         assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
         proxy.sendFrame(new Frame.Registered(1));
-        return new Links(backup, proxy);
+        return new Links(backup, proxy, backupSap);
     }
 
     /** A JSON PUT (id 1) of the key {@code key} with the value {@code v}. */
@@ -131,6 +132,36 @@ class BackupSupervisorTest {
         NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
         backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), children.get(0).pid(), children.get(0).pid()));
         return backup;
+    }
+
+    /**
+     * docs/design.md "Nothing leaves before the backup has it": a backup being synced holds up no answer, however slow
+     * it is, and it is named the replica (REPLICA, which lets the proxy promote it) only once it has acknowledged what
+     * every answer already out depends on — not at the acknowledgement of its snapshot's end if an update answered
+     * meanwhile came after that end.
+     */
+    @Test
+    void aSyncingBackupHoldsUpNoAnswerAndIsNamedTheReplicaOnlyOnceItHoldsWhatWasAnswered() throws Exception {
+        Links links = registeredPrimaryWithLiveBackup();
+        RawLink proxy = links.proxy();
+        links.backup().close(); // the backup fails: the primary serves on one copy and starts another
+        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0));
+        RawLink second = accept(links.backupSap());
+        assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) second.readSkippingHeartbeats();
+
+        proxy.sendFrame(new Frame.Request(7, 1, 0, put("k,1")));
+        assertThat(proxy.readSkippingPings()).as("answered at once: the syncing backup acknowledged nothing yet")
+                .isInstanceOf(Frame.Answer.class);
+        ReplicationMessage.Entries entries = (ReplicationMessage.Entries) second.readSkippingHeartbeats();
+        long answered = entries.entries().get(0).index();
+        assertThat(answered).isGreaterThan(end.index());
+
+        second.send(new ReplicationMessage.Ack(end.index(), end.digest(), 4242, 0x77)); // live, lacking that update
+        assertThat(proxy.readSkippingPingsWithin(Duration.ofMillis(300)))
+                .as("not named while it lacks an update whose answer is out").isNull();
+        second.send(new ReplicationMessage.Ack(answered, entries.digestAfter(), 4242, 0x77));
+        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0x77));
     }
 
     /**

@@ -13,13 +13,13 @@ class NodeRoleTest {
 
     @ParameterizedTest
     @CsvSource({"STARTING,PRIMARY", "STARTING,BACKUP", "BACKUP,PRIMARY", "PRIMARY,STOPPING", "STOPPING,STOPPED",
-            "BACKUP,STOPPED", "PRIMARY,STOPPED"})
+            "BACKUP,STOPPED", "PRIMARY,STOPPED", "PRIMARY,BACKUP"})
     void allowsTheLifeCycle(NodeRole from, NodeRole to) {
         assertThatCode(() -> NodeRole.validate(from, to)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
-    @CsvSource({"PRIMARY,BACKUP", "STOPPED,PRIMARY", "STOPPING,PRIMARY", "PRIMARY,PRIMARY", "BACKUP,STARTING"})
+    @CsvSource({"STOPPED,BACKUP", "STOPPED,PRIMARY", "STOPPING,PRIMARY", "PRIMARY,PRIMARY", "BACKUP,STARTING"})
     void refusesWhatTheTableDoesNotHold(NodeRole from, NodeRole to) {
         // a primary never becomes a backup again: a demoted primary would serve a stale copy
         assertThatThrownBy(() -> NodeRole.validate(from, to))

@@ -355,6 +355,22 @@ final class NodeTestSupport {
             return frame;
         }
 
+        /**
+         * The next proxy⇄primary frame that is not a PING if one starts within {@code wait}, else null (a timeout before
+         * a frame's first byte leaves the link usable).
+         */
+        Frame readSkippingPingsWithin(Duration wait) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout((int) wait.toMillis());
+            try {
+                return readSkippingPings();
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            } finally {
+                socket.setSoTimeout(before);
+            }
+        }
+
         /** Every frame until the peer closes the link (a reset counts as closed). */
         List<Frame> framesUntilClosed() throws IOException {
             List<Frame> frames = new java.util.ArrayList<>();

@@ -65,7 +65,7 @@ class ProxyLinkLossTest {
     private void takeOver(NodeConfig config, TupleSpace space) {
         node = new ServerNode(config, new CodecRequestEvaluator(), new SpaceFilePersistence());
         node.loop().execute(() -> node.becomePrimary(new ReplicatedState(space), 2, 0,
-                Optional.of(TakeoverTimeline.startingNow())));
+                Optional.of(TakeoverTimeline.startingNow()), false));
     }
 
     @Test

@@ -21,6 +21,20 @@ class AnswerReleaseTest {
     }
 
     @Test
+    void highestReleasedIsWhatABackupMustHoldBeforeItMayBeNamedTheReplica() {
+        assertThat(release.highestReleased()).isEqualTo(-1);
+        release.offer(7, "update-7"); // no backup to wait for (one syncing): out at once
+        release.offer(3, "read-of-3");
+        assertThat(release.highestReleased()).isEqualTo(7);
+        release.startHolding(5); // the backup acknowledged its snapshot's end at 5: it lacks update 7
+        release.offer(8, "update-8");
+        assertThat(release.highestReleased()).as("held answers are not out").isEqualTo(7);
+        release.acknowledged(8);
+        assertThat(release.highestReleased()).isEqualTo(8);
+        assertThat(sent).containsExactly("update-7", "read-of-3", "update-8");
+    }
+
+    @Test
     void anAnswerLeavesOnlyOnceItsIndexIsAcknowledged() {
         release.startHolding(10);
         release.offer(10, "read-of-acked"); // depends on nothing unacknowledged

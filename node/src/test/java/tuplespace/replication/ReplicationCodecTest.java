@@ -22,7 +22,8 @@ class ReplicationCodecTest {
     static Stream<ReplicationMessage> messages() {
         Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
         return Stream.of(
-                new ReplicationMessage.SnapshotBegin(3, 41, 1234, "10.0.0.1:7003"),
+                new ReplicationMessage.SnapshotBegin(3, 41, 1234, "10.0.0.1:7003", false),
+                new ReplicationMessage.SnapshotBegin(4, 0, 99, "[::1]:7003", true),
                 new ReplicationMessage.SnapshotAnswers(List.of(new AnswerTable.Entry(-5L << 32, 2, "{\"status\":\"ok\"}\n"),
                         new AnswerTable.Entry(7, 9, "ok 1 pair removed\n  ключ значение\nend\n"))),
                 new ReplicationMessage.SnapshotPairs(List.of(Pair.of("a", "b"), Pair.of("a,c", "d,e"))),

@@ -16,7 +16,8 @@ import tuplespace.codec.frame.OversizeFrame;
 
 /**
  * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions and
- * REPLICA reports; or FOLLOW from a backup, which then only waits for its PROMOTE. PING/PONG keep an idle link checked
+ * REPLICA reports (and STEPPED_DOWN or STEP_DOWN_REFUSED in a switchover); or FOLLOW from a backup, which then only
+ * waits for its PROMOTE. PING/PONG keep an idle link checked
  * ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as losing the primary (SPEC §4).
  * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
  *
@@ -74,11 +75,17 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             context.registry().replicaChanged(ctx.channel(), replica.replica());
         } else if (message instanceof Frame.Answer answer) {
             onAnswer(ctx, answer);
+        } else if (message instanceof Frame.SteppedDown steppedDown && link != null) {
+            flushAnsweredSessions(); // the last answers of the old primary leave before the switch
+            context.registry().steppedDown(ctx.channel(), steppedDown.index());
+        } else if (message instanceof Frame.StepDownRefused refused && link != null) {
+            context.registry().stepDownRefused(ctx.channel(), refused.reason());
         } else if (message instanceof OversizeFrame oversize && oversize.isAnswer() && isRegisteredLink()) {
             onOversizeAnswer(oversize);
         } else {
-            LOG.warn("{} primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA, PING or"
-                    + " PONG from a primary, PING or PONG from a follower; closing",
+            LOG.warn("{} primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA,"
+                    + " STEPPED_DOWN, STEP_DOWN_REFUSED, PING or PONG from a primary, PING or PONG from a follower;"
+                    + " closing",
                     context.self(), ctx.channel().remoteAddress(), message);
             ctx.close();
         }

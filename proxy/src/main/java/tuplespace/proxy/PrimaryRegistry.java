@@ -2,6 +2,7 @@ package tuplespace.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +71,8 @@ final class PrimaryRegistry {
      * above what it recorded.
      */
     private Follower pendingGrant;
+    /** The pending grant is a switchover's: its PROMOTE says so whenever it is sent. */
+    private boolean pendingGrantIsSwitchover;
 
     /**
      * A follower that arrived after the primary was lost waits this long from its arrival before it is promoted: after a
@@ -78,6 +81,29 @@ final class PrimaryRegistry {
      * One that was following at the loss, and is heard, is promoted at once.
      */
     static final long LATE_FOLLOWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** How long a switchover may take, from STEP_DOWN to the new primary's REGISTER, before the operator is told so. */
+    static final java.time.Duration SWITCHOVER_LIMIT = java.time.Duration.ofSeconds(10);
+
+    /**
+     * The operator's switchover under way (control loop only): the primary told to step down, the replica it hands
+     * over to, and the operator's answer, completed when that replica registers with the epoch granted, or with why not.
+     */
+    private static final class Switchover {
+        final PrimaryLink from;
+        final long replica;
+        final Promise<String> answer;
+        final long startNanos = System.nanoTime();
+        long granted = -1;
+
+        Switchover(PrimaryLink from, long replica, Promise<String> answer) {
+            this.from = from;
+            this.replica = replica;
+            this.answer = answer;
+        }
+    }
+
+    private Switchover switchover;
 
     /** How many backups follow, for STATUS (written on the control loop). */
     private volatile int followerCount;
@@ -162,6 +188,16 @@ final class PrimaryRegistry {
         if (sameServer && pendingGrant != null) {
             LOG.info("{} promoted backup (server {}) registers as primary of epoch {}", self,
                     Long.toHexString(register.server()), register.epoch());
+            if (switchover != null && switchover.granted == register.epoch()) {
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switchover.startNanos);
+                LOG.info("{} switchover done in {} ms: server {} serves epoch {}", self, millis,
+                        Long.toHexString(register.server()), register.epoch());
+                switchover.answer.trySuccess("ok: switched over in " + millis + " ms: server "
+                        + Long.toHexString(register.server()) + " (pid " + register.pid() + ") is the primary of epoch "
+                        + register.epoch() + "; the old primary (pid " + switchover.from.pid()
+                        + ") stays on as its backup");
+                switchover = null;
+            }
         } else if (sameServer) {
             LOG.info("{} primary pid {} of epoch {} registers again on a new link", self, register.pid(),
                     register.epoch());
@@ -169,6 +205,7 @@ final class PrimaryRegistry {
         highestEpoch = register.epoch();
         highestEpochServer = register.server();
         pendingGrant = null;
+        pendingGrantIsSwitchover = false;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
@@ -197,6 +234,10 @@ final class PrimaryRegistry {
                 LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
                 // SPEC §4: the primary timeout of a request it had starts now
                 sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
+                if (switchover != null && switchover.from == link) {
+                    endSwitchover("error: the primary's link was lost during the switchover; the failover rules apply"
+                            + " (its backup is promoted if it holds every update)");
+                }
                 if (link.epoch() == highestEpoch) {
                     replicaOfLostPrimary = link.replica();
                     primaryLostNanos = System.nanoTime();
@@ -227,7 +268,7 @@ final class PrimaryRegistry {
             // promoted, but the PROMOTE was lost with its link: say it again
             LOG.info("{} backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again", self,
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
-            channel.writeAndFlush(new Frame.Promote(highestEpoch));
+            channel.writeAndFlush(new Frame.Promote(highestEpoch, pendingGrantIsSwitchover));
             return;
         }
         if (stopping) {
@@ -308,12 +349,17 @@ final class PrimaryRegistry {
 
     /** Grants {@code granted} to {@code follower}: only it may register that epoch; older followers are let go. */
     private void grant(Follower follower, long granted) {
+        grant(follower, granted, false);
+    }
+
+    private void grant(Follower follower, long granted, boolean handedOver) {
         highestEpoch = granted;
         highestEpochServer = follower.server;
         pendingGrant = follower;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
-        follower.channel.writeAndFlush(new Frame.Promote(granted));
+        pendingGrantIsSwitchover = handedOver;
+        follower.channel.writeAndFlush(new Frame.Promote(granted, handedOver));
         // the followers of the old epoch cannot take over any more
         followers.values().removeIf(other -> {
             if (other.epoch < granted) {
@@ -353,6 +399,89 @@ final class PrimaryRegistry {
         grant(chosen, granted);
         return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted
                 + "; updates the old primary answered while it had no backup, if any, are lost";
+    }
+
+    /**
+     * The operator's planned switchover (SWITCHOVER on the proxy's SHUTDOWN_SAP, docs/design.md "Switchover"): the
+     * registered primary is told STEP_DOWN; it stops serving, lets every answer out once its replica holds what it
+     * depends on, and says STEPPED_DOWN; that replica is then promoted at once, and the old primary becomes its backup
+     * (told STALE_EPOCH, which a primary that stepped down takes as "become the backup"). Client requests meanwhile are
+     * held and resent to the new primary, as in a failover. {@code answer} gets the outcome. Control loop only.
+     */
+    void switchover(Promise<String> answer) {
+        PrimaryLink link = current;
+        if (stopping) {
+            answer.trySuccess("error: the proxy is shutting down");
+        } else if (switchover != null) {
+            answer.trySuccess("error: a switchover is under way already");
+        } else if (link == null) {
+            answer.trySuccess("error: no primary is registered: nothing to switch over from");
+        } else if (link.replica() == 0) {
+            answer.trySuccess("error: " + link + " has no backup in step (it serves on one copy): nothing to switch"
+                    + " over to");
+        } else {
+            Follower follower = followers.get(link.replica());
+            if (follower == null || follower.epoch != link.epoch()
+                    || System.nanoTime() - follower.heardNanos > followerFreshNanos) {
+                answer.trySuccess("error: the backup in step (server " + Long.toHexString(link.replica())
+                        + ") does not follow at the proxy now: it could not be promoted");
+                return;
+            }
+            Switchover started = new Switchover(link, link.replica(), answer);
+            switchover = started;
+            LOG.info("{} switchover: telling {} to step down for backup server {}", self, link,
+                    Long.toHexString(link.replica()));
+            link.send(new Frame.StepDown(link.epoch()));
+            link.channel().eventLoop().schedule(() -> {
+                if (switchover == started) {
+                    endSwitchover("error: the switchover did not complete within " + SWITCHOVER_LIMIT.toSeconds()
+                            + " s; see the proxy's and the servers' logs");
+                }
+            }, SWITCHOVER_LIMIT.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void endSwitchover(String answer) {
+        LOG.warn("{} switchover: {}", self, answer);
+        switchover.answer.trySuccess(answer);
+        switchover = null;
+    }
+
+    /**
+     * STEPPED_DOWN from the registered primary: every answer it will send is out and its replica holds {@code index}.
+     * Requests are held from now on, and the replica is promoted at once; the old primary is told the new epoch
+     * (STALE_EPOCH), which makes it that replica's backup. If the replica no longer follows, the old primary's link is
+     * closed instead: it registers again (same epoch and server) and serves on.
+     */
+    void steppedDown(Channel channel, long index) {
+        PrimaryLink link = current;
+        if (switchover == null || link == null || link.channel() != channel || switchover.from != link) {
+            LOG.warn("{} ignored STEPPED_DOWN from {}: no switchover of it is under way", self, channel.remoteAddress());
+            return;
+        }
+        Follower follower = followers.get(switchover.replica);
+        if (follower == null || follower.epoch != highestEpoch) {
+            endSwitchover("error: " + link + " stepped down at index " + index + ", but its backup (server "
+                    + Long.toHexString(switchover.replica) + ") no longer follows; the primary serves on");
+            channel.close();
+            return;
+        }
+        current = null;
+        sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
+        long granted = highestEpoch + 1;
+        switchover.granted = granted;
+        LOG.info("{} switchover: {} stepped down at index {}; promoting backup server {} to epoch {}", self, link, index,
+                Long.toHexString(follower.server), granted);
+        grant(follower, granted, true);
+        channel.writeAndFlush(new Frame.StaleEpoch(granted)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** STEP_DOWN_REFUSED from the registered primary: it serves on; the operator is told why. */
+    void stepDownRefused(Channel channel, String reason) {
+        PrimaryLink link = current;
+        if (switchover != null && link != null && link.channel() == channel && switchover.from == link) {
+            endSwitchover("error: the primary did not step down: " + reason);
+        }
     }
 
     /** A client left: tell the primary its answers may go, or tell the next one. Control loop only. */

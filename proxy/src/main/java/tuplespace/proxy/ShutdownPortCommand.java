@@ -9,7 +9,9 @@ enum ShutdownPortCommand {
     SHUTDOWN,
     STATUS,
     /** The proxy's only: the operator's override, promoting the one backup that follows (docs/design.md "Failover"). */
-    PROMOTE;
+    PROMOTE,
+    /** The proxy's only: the planned switchover, making the backup the primary with nothing lost (docs/design.md). */
+    SWITCHOVER;
 
     static Optional<ShutdownPortCommand> parse(String line) {
         String word = line.strip().toUpperCase(Locale.ROOT);

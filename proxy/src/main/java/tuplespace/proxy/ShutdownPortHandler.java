@@ -6,14 +6,15 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN}, {@code STATUS} and {@code PROMOTE} (SPEC §3,
- * docs/internals.md).
+ * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN}, {@code STATUS}, {@code PROMOTE} and {@code SWITCHOVER}
+ * (docs/internals.md "Admin commands").
  * Anything else is answered with an error line naming both commands. Runs on the control event loop.
  */
 final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
@@ -34,7 +35,8 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
         Optional<ShutdownPortCommand> command = ShutdownPortCommand.parse(line);
         if (command.isEmpty()) {
-            ctx.writeAndFlush("error: expected SHUTDOWN, STATUS or PROMOTE, found '" + abbreviate(line.strip()) + "'\n");
+            ctx.writeAndFlush("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found '"
+                    + abbreviate(line.strip()) + "'\n");
         } else if (command.get() == ShutdownPortCommand.PROMOTE) {
             LOG.warn("{} PROMOTE requested by {}", context.self(), ctx.channel().remoteAddress());
             context.controlLoop().submit(() -> context.registry().promoteByOperator()).addListener(answer -> {
@@ -42,6 +44,15 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
                     ctx.writeAndFlush((answer.isSuccess() ? answer.getNow() : "error: " + answer.cause()) + "\n");
                 }
             });
+        } else if (command.get() == ShutdownPortCommand.SWITCHOVER) {
+            LOG.info("{} SWITCHOVER requested by {}", context.self(), ctx.channel().remoteAddress());
+            Promise<String> answer = context.controlLoop().newPromise();
+            answer.addListener(outcome -> {
+                if (ctx.channel().isActive()) {
+                    ctx.writeAndFlush((outcome.isSuccess() ? outcome.getNow() : "error: " + outcome.cause()) + "\n");
+                }
+            });
+            context.controlLoop().execute(() -> context.registry().switchover(answer));
         } else if (command.get() == ShutdownPortCommand.STATUS) {
             statusReporter.statusLine().addListener(status -> {
                 if (ctx.channel().isActive()) {
@@ -62,7 +73,7 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            ctx.writeAndFlush("error: expected SHUTDOWN, STATUS or PROMOTE, found a line too long to be any\n")
+            ctx.writeAndFlush("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found a line too long to be any\n")
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }

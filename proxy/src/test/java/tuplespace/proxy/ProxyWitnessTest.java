@@ -54,7 +54,7 @@ class ProxyWitnessTest {
                 backup.send(new Frame.Follow(3, BACKUP));
                 assertThat(nothingWithin(backup)).as("no promotion while the primary is there").isTrue();
             }
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(4));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
             // only the promoted backup (still there) may register epoch 4; the old primary's epoch 3 is stale
             try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(register(old, 3, PRIMARY, BACKUP)).isEqualTo(new Frame.StaleEpoch(4));
@@ -77,7 +77,7 @@ class ProxyWitnessTest {
             assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
             backup.send(new Frame.Follow(1, BACKUP));
             // the primary answers no PING from now on; the backup does (receive() answers them)
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
             assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isGreaterThanOrEqualTo(Duration.ofMillis(400))
                     .isLessThan(Duration.ofSeconds(3));
             assertThat(primary.closedByProxyWhileSilent()).isTrue();
@@ -93,12 +93,12 @@ class ProxyWitnessTest {
                 backup.send(new Frame.Follow(2, BACKUP));
                 nothingWithin(backup);
                 primary.close();
-                assertThat(backup.receive()).isEqualTo(new Frame.Promote(3));
+                assertThat(backup.receive()).isEqualTo(new Frame.Promote(3, false));
             }
         }
         try (FakePrimary backupAgain = FakePrimary.connect(proxy.primaryAddress())) {
             backupAgain.send(new Frame.Follow(2, BACKUP));
-            assertThat(backupAgain.receive()).isEqualTo(new Frame.Promote(3));
+            assertThat(backupAgain.receive()).isEqualTo(new Frame.Promote(3, false));
         }
     }
 
@@ -137,7 +137,7 @@ class ProxyWitnessTest {
             long lostAt = System.nanoTime();
             backup.send(new Frame.Follow(5, BACKUP));
             backup.readTimeout(Duration.ofSeconds(10));
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(6));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(6, false));
             assertThat(Duration.ofNanos(System.nanoTime() - lostAt)).isGreaterThan(Duration.ofSeconds(4));
         }
     }
@@ -168,7 +168,7 @@ class ProxyWitnessTest {
             }
             assertThat(nothingWithin(backup)).as("the primary served on one copy: no promotion by itself").isTrue();
             assertThat(admin.send("promote").readLine()).startsWith("ok: promoted backup (server 2222) to epoch 5");
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(5));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(5, false));
             assertThat(admin.send("PROMOTE").readLine()).as("nobody follows any more")
                     .startsWith("error: expected one backup following the newest epoch, found 0");
         }
@@ -186,7 +186,7 @@ class ProxyWitnessTest {
                 backup.send(new Frame.Follow(1, BACKUP));
                 nothingWithin(backup);
                 primary.close(); // killed together with its backup
-                assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
+                assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
             }
         }
         // the restarted server registers above the epoch it recorded (1): the grant of 2 went to a dead backup
@@ -208,7 +208,7 @@ class ProxyWitnessTest {
                 backup.send(new Frame.Follow(1, BACKUP));
                 nothingWithin(backup);
             }
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
             try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(register(other, 2, 0x4444, 0)).isEqualTo(new Frame.StaleEpoch(2));
             }

@@ -74,9 +74,11 @@ public sealed interface Frame {
 
     /**
      * proxy → backup: "you are the primary of {@code epoch}": the proxy lost the primary it followed, and that primary
-     * named this backup its replica. The proxy accepts a REGISTER of this epoch from this backup only.
+     * named this backup its replica; or ({@code switchover}) that primary stepped down for it (STEPPED_DOWN): it is
+     * alive, holds exactly what this backup holds, and becomes its backup, so it must not be fenced. The proxy accepts a
+     * REGISTER of this epoch from this backup only.
      */
-    record Promote(long epoch) implements Frame {
+    record Promote(long epoch, boolean switchover) implements Frame {
         public Promote {
             requireAtLeast("PROMOTE epoch", epoch, 1);
         }
@@ -84,6 +86,50 @@ public sealed interface Frame {
         @Override
         public FrameType type() {
             return FrameType.PROMOTE;
+        }
+    }
+
+    /**
+     * proxy → primary of {@code epoch}, the operator's planned switchover: stop serving (requests that arrive from now
+     * on stay unanswered, the proxy resends them to the next primary), let every answer out once the replica holds
+     * what it depends on, then say {@link SteppedDown} and become that replica's backup; or {@link StepDownRefused}
+     * and serve on.
+     */
+    record StepDown(long epoch) implements Frame {
+        public StepDown {
+            requireAtLeast("STEP_DOWN epoch", epoch, 1);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.STEP_DOWN;
+        }
+    }
+
+    /**
+     * primary → proxy, after every answer it will ever send: its replica acknowledged {@code index}, the last update it
+     * applied, so the proxy may promote that replica at once (PROMOTE with switchover).
+     */
+    record SteppedDown(long index) implements Frame {
+        public SteppedDown {
+            requireAtLeast("STEPPED_DOWN index", index, 0);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.STEPPED_DOWN;
+        }
+    }
+
+    /** primary → proxy: a STEP_DOWN it did not carry out, and why; it serves on as before. */
+    record StepDownRefused(String reason) implements Frame {
+        public StepDownRefused {
+            Objects.requireNonNull(reason, "STEP_DOWN_REFUSED reason: expected a text, found null");
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.STEP_DOWN_REFUSED;
         }
     }
 

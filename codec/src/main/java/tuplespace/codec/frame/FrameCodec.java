@@ -145,8 +145,12 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
         } else if (frame instanceof Frame.Follow) {
             return 1 + 2 * Long.BYTES;
+        } else if (frame instanceof Frame.Promote) {
+            return 1 + Long.BYTES + 1;
+        } else if (frame instanceof Frame.StepDownRefused refused) {
+            return 1 + Integer.BYTES + ByteBufUtil.utf8Bytes(refused.reason());
         }
-        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG, REPLICA, PROMOTE
+        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG, REPLICA, STEP_DOWN, STEPPED_DOWN
     }
 
     /**
@@ -205,6 +209,13 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(follow.server());
         } else if (frame instanceof Frame.Promote promote) {
             out.writeLong(promote.epoch());
+            out.writeByte(promote.switchover() ? 1 : 0);
+        } else if (frame instanceof Frame.StepDown stepDown) {
+            out.writeLong(stepDown.epoch());
+        } else if (frame instanceof Frame.SteppedDown steppedDown) {
+            out.writeLong(steppedDown.index());
+        } else if (frame instanceof Frame.StepDownRefused refused) {
+            writeString(out, refused.reason(), ByteBufUtil.utf8Bytes(refused.reason()));
         } else {
             throw new IllegalStateException("unknown frame class " + frame.getClass().getName());
         }
@@ -268,7 +279,13 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case FOLLOW:
                 return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"));
             case PROMOTE:
-                return new Frame.Promote(reader.readLong("epoch"));
+                return new Frame.Promote(reader.readLong("epoch"), reader.readFlag("switchover"));
+            case STEP_DOWN:
+                return new Frame.StepDown(reader.readLong("epoch"));
+            case STEPPED_DOWN:
+                return new Frame.SteppedDown(reader.readLong("index"));
+            case STEP_DOWN_REFUSED:
+                return new Frame.StepDownRefused(reader.readString("reason"));
             default:
                 throw new IllegalStateException("unhandled frame type " + type);
         }
@@ -309,6 +326,16 @@ public final class FrameCodec extends ChannelDuplexHandler {
         long readLong(String field) {
             require(field, Long.BYTES);
             return in.readLong();
+        }
+
+        /** One byte, 0 or 1. */
+        boolean readFlag(String field) {
+            require(field, 1);
+            byte flag = in.readByte();
+            if (flag != 0 && flag != 1) {
+                throw new FrameFormatException(type + " frame: expected 0 or 1 for " + field + ", found " + flag);
+            }
+            return flag == 1;
         }
 
         String readString(String field) {

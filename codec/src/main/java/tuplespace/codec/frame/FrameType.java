@@ -24,8 +24,14 @@ public enum FrameType {
     REPLICA(9),
     /** backup → proxy: epoch, server. */
     FOLLOW(10),
-    /** proxy → backup: epoch. */
-    PROMOTE(11);
+    /** proxy → backup: epoch, switchover (a byte, 1 when the primary handed over). */
+    PROMOTE(11),
+    /** proxy → primary: epoch (the operator's switchover: hand over to the replica). */
+    STEP_DOWN(12),
+    /** primary → proxy: index (every answer is out and the replica holds this index). */
+    STEPPED_DOWN(13),
+    /** primary → proxy: reason (the primary serves on). */
+    STEP_DOWN_REFUSED(14);
 
     /** Every type at index {@code code & 0xFF}: decoding looks a type up per frame, so no stream or scan. */
     private static final FrameType[] BY_CODE = new FrameType[256];

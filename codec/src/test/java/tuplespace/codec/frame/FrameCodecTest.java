@@ -36,7 +36,12 @@ class FrameCodecTest {
                 new Frame.Replica(0),
                 new Frame.Replica(Long.MAX_VALUE),
                 new Frame.Follow(4, 77),
-                new Frame.Promote(5));
+                new Frame.Promote(5, false),
+                new Frame.Promote(6, true),
+                new Frame.StepDown(3),
+                new Frame.SteppedDown(0),
+                new Frame.SteppedDown(9_000_000_000L),
+                new Frame.StepDownRefused("the backup did not acknowledge index 17 within 5 s"));
     }
 
     @ParameterizedTest
