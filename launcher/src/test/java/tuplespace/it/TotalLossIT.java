@@ -62,6 +62,30 @@ class TotalLossIT {
         assertThat(restarted.epoch()).as("above the epoch of the takeover").isGreaterThan(promoted.epoch());
     }
 
+    /**
+     * After a switchover each node keeps its directory and its log goes on (the old primary, now the backup, was
+     * resumed, not sent a snapshot): a total loss then restarts with every write acknowledged before and after it.
+     */
+    @Test
+    void totalLossAfterASwitchoverLosesNoAcknowledgedWrite() throws Exception {
+        ServiceCluster service = started("always");
+        AcknowledgedWrites writes = new AcknowledgedWrites(service).start(WRITERS, 4);
+        writes.awaitAcknowledged(300, Duration.ofSeconds(90));
+        ServiceStatus before = service.status();
+        assertThat(service.adminCommand(service.proxyShutdownSap(), "SWITCHOVER")).startsWith("ok: switched over");
+        ServiceStatus after = eventually(ServiceCluster.READY_TIMEOUT, service::status, status -> {
+            assertThat(status.hasPrimary() && status.epoch() > before.epoch()).isTrue();
+            assertThat(status.backupState()).isEqualTo("live");
+        });
+        assertThat(after.backupPid()).as("the old primary is the backup").hasValue(before.primaryPid());
+        writes.awaitAcknowledged(300, Duration.ofSeconds(90));
+
+        killEverything(service);
+        writes.close();
+
+        assertRestartedWithEveryAcknowledgedWrite(service, writes);
+    }
+
     @Test
     void serversKilledWhileTheProxyStaysUpComeBackWithAHigherEpochAndServeConnectedClients() throws Exception {
         ServiceCluster service = started("always");

@@ -454,7 +454,7 @@ final class BackupNode implements NodeStorage.Owner {
         }
         takingOver = true;
         TakeoverTimeline timeline = TakeoverTimeline.startingNow();
-        if (switchover) {
+        if (switchover && !primaryGone) { // (gone: this backup fenced it on its own view; a failover, then)
             node.notifyOperator(OperatorEvent.SWITCHOVER, "the primary of epoch " + log.epoch() + " stepped down at index "
                     + log.lastIndex() + "; this backup is the primary of epoch " + epoch + " and resumes it as its backup");
             closeEverything();

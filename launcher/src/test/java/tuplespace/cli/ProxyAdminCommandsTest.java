@@ -12,9 +12,9 @@ import tuplespace.codec.Sap;
 import tuplespace.proxy.ProxyConfig;
 import tuplespace.proxy.ProxyServer;
 
-/** {@code tuplespace promote}: the proxy's answer printed, and the exit status it means. */
+/** {@code tuplespace promote} and {@code switchover}: the proxy's answer printed, and the exit status it means. */
 @Timeout(30)
-class PromoteCommandTest {
+class ProxyAdminCommandsTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -33,6 +33,17 @@ class PromoteCommandTest {
             InetSocketAddress admin = proxy.shutdownAddress();
             assertThat(run("promote", "127.0.0.1:" + admin.getPort())).isEqualTo(ExitStatus.NOT_OK.code());
             assertThat(out.toString()).startsWith("error: expected one backup following the newest epoch, found 0");
+        }
+    }
+
+    @Test
+    void aSwitchoverWithNoPrimaryRegisteredIsRefusedAndTheCommandExitsOne() throws Exception {
+        Sap any = new Sap("127.0.0.1", 0);
+        try (ProxyServer proxy = ProxyServer.start(ProxyConfig.withDefaults(any, any, any))) {
+            InetSocketAddress admin = proxy.shutdownAddress();
+            assertThat(run("switchover", "127.0.0.1:" + admin.getPort())).isEqualTo(ExitStatus.NOT_OK.code());
+            assertThat(out.toString()).isEqualTo("error: no primary is registered: nothing to switch over from"
+                    + System.lineSeparator());
         }
     }
 
