@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * SPEC §4 "Primary fails": the primary is killed with SIGKILL three times under pipelined load from 8 clients.
  * Each time the backup must take over with a higher epoch, the proxy must resend what was unanswered, and every
- * update must be applied exactly once with the answer the client would have seen without the crash.
+ * update must be applied exactly once with the answer the client would have seen without the crash. The new backup
+ * each time is the standby JVM the promoted backup had started ahead of need.
  */
 class PrimaryCrashIT {
 
@@ -37,6 +38,7 @@ class PrimaryCrashIT {
                 // Fault: SIGKILL the acting primary while requests are in flight on all 8 connections.
                 long victim = before.primaryPid();
                 long killedAt = System.nanoTime();
+                java.time.Instant killedAtInstant = java.time.Instant.now();
                 System.out.printf("PrimaryCrashIT: %s kill -9 %d (epoch %d)%n", ServiceCluster.clock(), victim, before.epoch());
                 ServiceCluster.kill9(victim);
 
@@ -45,6 +47,11 @@ class PrimaryCrashIT {
                 assertThat(after.primaryPid()).as("the new primary is the old backup, not the killed process").isNotEqualTo(victim);
                 assertThat(after.epoch()).as("epoch after kill %d", kill).isGreaterThan(before.epoch());
                 assertThat(ServiceCluster.isAlive(victim)).as("killed primary %d is gone", victim).isFalse();
+                // docs/design.md "Failover" step 6: the new backup is the standby the promoted backup started before
+                // the kill, not a JVM started after it
+                java.time.Instant newBackupStarted = ProcessHandle.of(after.backupPid().orElseThrow())
+                        .flatMap(process -> process.info().startInstant()).orElseThrow();
+                assertThat(newBackupStarted).as("the new backup's process start").isBefore(killedAtInstant);
 
                 // Load must go on through the new primary before the next kill.
                 load.awaitProgress(300, Duration.ofSeconds(60));

@@ -34,13 +34,27 @@ final class BackupLauncher {
     private BackupLauncher() {
     }
 
+    /**
+     * Starts the child. A standby ({@link NodeConfig#standby}) reads its standard input from a pipe: {@link
+     * #release} tells it to serve, and the pipe's end (this process gone) tells it to exit.
+     */
     static Process start(NodeConfig config, long primaryPid) throws IOException {
         return new ProcessBuilder(command(config, primaryPid))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(config.standby() ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
     }
+
+    /** Tells a standby started by this process to serve: it binds BACKUP_SAP and waits for its primary (this one). */
+    static void release(Process standby) throws IOException {
+        standby.getOutputStream().write(STANDBY_RELEASE);
+        standby.getOutputStream().flush();
+    }
+
+    /** The line a standby waits for on its standard input. */
+    static final byte[] STANDBY_RELEASE = "serve\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     static List<String> command(NodeConfig config, long primaryPid) {
         return command(config, primaryPid, System.getProperty("java.class.path"));
@@ -65,6 +79,9 @@ final class BackupLauncher {
         config.dataDir().ifPresent(dir -> command.add("--data-dir=" + dir.toAbsolutePath()));
         command.add("--fsync=" + config.fsync().optionName());
         config.nodeId().ifPresent(id -> command.add("--node-id=" + id));
+        if (config.standby()) {
+            command.add("--standby");
+        }
         if (!config.backupJavaOptions().isEmpty()) {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }

@@ -131,6 +131,9 @@ final class BackupSupervisor {
             connectToBackup(attempt, CONNECT_WINDOW);
             return;
         }
+        if (config.backupStart() instanceof BackupStart.Child && useStandby(attempt)) {
+            return;
+        }
         // fork/exec can take hundreds of ms on a busy machine: never on the event loop, which serves.
         Thread launcher = new Thread(() -> {
             try {
@@ -147,6 +150,28 @@ final class BackupSupervisor {
         }, "backup-launcher");
         launcher.setDaemon(true);
         launcher.start();
+    }
+
+    /**
+     * The standby this node started as a backup, if it has one alive (docs/design.md "Failover"): told to serve, it
+     * is the child of this attempt, and no JVM has to start. Returns false when there is none (or it cannot be told).
+     */
+    private boolean useStandby(long attempt) {
+        java.util.Optional<Process> standby = node.takeStandby();
+        if (standby.isEmpty()) {
+            return false;
+        }
+        try {
+            BackupLauncher.release(standby.get());
+        } catch (IOException e) {
+            LOG.warn("standby pid {} could not be told to serve ({}); starting a backup instead", standby.get().pid(),
+                    e.toString());
+            standby.get().destroyForcibly();
+            return false;
+        }
+        LOG.info("primary uses standby pid {} as its backup (attempt {})", standby.get().pid(), attempt);
+        onLaunched(attempt, standby.get());
+        return true;
     }
 
     private void onLaunched(long attempt, Process started) {

@@ -19,6 +19,8 @@ import tuplespace.node.persistence.FsyncMode;
  * other server's on another).
  *
  * @param linkSecurity the cluster secret every internal link and the admin port require, if any
+ * @param standby a backup started ahead of need by a backup (docs/design.md "Failover"): it binds nothing until told to
+ *                serve on its standard input, and exits when that input ends first (its starter died)
  */
 public record NodeConfig(
         InetSocketAddress shutdownSap,
@@ -43,7 +45,23 @@ public record NodeConfig(
         Optional<String> nodeId,
         LinkSecurity linkSecurity,
         InetSocketAddress peerBackupSap,
-        BackupStart backupStart) {
+        BackupStart backupStart,
+        boolean standby) {
+
+    /** The settings of a server process that is not a standby. */
+    public NodeConfig(InetSocketAddress shutdownSap, InetSocketAddress proxySap, InetSocketAddress backupSap,
+                      InetSocketAddress heartbeatSap, Optional<Path> saveFile, Optional<PrimaryHandle> primaryHandle,
+                      Optional<Path> initFile, Duration heartbeatInterval, int heartbeatMisses,
+                      ReplicationMode replication, int backupRestarts, BackupLossPolicy onBackupLoss,
+                      Duration primaryRegisterTimeout, Duration matchBudget, Duration requestCpuLimit,
+                      Optional<String> notifyCommand, List<String> backupJavaOptions, Optional<Path> dataDir,
+                      FsyncMode fsync, Optional<String> nodeId, LinkSecurity linkSecurity,
+                      InetSocketAddress peerBackupSap, BackupStart backupStart) {
+        this(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, initFile, heartbeatInterval,
+                heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout, matchBudget,
+                requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity, peerBackupSap,
+                backupStart, false);
+    }
 
     public NodeConfig {
         Objects.requireNonNull(shutdownSap, "shutdownSap");
@@ -73,6 +91,10 @@ public record NodeConfig(
         Objects.requireNonNull(linkSecurity, "linkSecurity");
         Objects.requireNonNull(peerBackupSap, "peerBackupSap");
         Objects.requireNonNull(backupStart, "backupStart");
+        if (standby && primaryHandle.isEmpty()) {
+            throw new IllegalArgumentException("--standby: expected PRIMARY_HANDLE (the backup that started it), found"
+                    + " null");
+        }
         if (dataDir.isPresent() && primaryHandle.isPresent() && nodeId.isEmpty()) {
             throw new IllegalArgumentException("--node-id: expected the backup's node id with --data-dir (its primary "
                     + "passes it), found none");
@@ -85,6 +107,14 @@ public record NodeConfig(
                 heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
                 matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId, linkSecurity,
                 peerBackupSap, backupStart);
+    }
+
+    /** The same settings, for a standby ({@code true}) or a server that serves at once. */
+    NodeConfig standby(boolean asStandby) {
+        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, initFile,
+                heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity,
+                peerBackupSap, backupStart, asStandby);
     }
 
     /** Settings as before, with the peer's BACKUP_SAP and how the backup starts. */

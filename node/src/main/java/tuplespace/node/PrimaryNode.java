@@ -248,8 +248,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         } else if (takeover.isPresent()) {
             takeoverStep("REGISTERED by the proxy");
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
-            // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup.
-            node.loop().schedule(this::startBackupUnlessStopping, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            // DESIGN "Failover" step 6, a little later (no JVM to start: at once): the resent requests are answered
+            // first, without a backup.
+            node.loop().schedule(this::startBackupUnlessStopping, node.hasStandby() ? 0 : NEW_BACKUP_DELAY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 

@@ -125,6 +125,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "the node directory DIR/node-ID; the primary gives its backup the id of the other directory")
     private String nodeId;
 
+    @Option(names = "--standby", hidden = true,
+            description = "started ahead of need by a backup (child mode): bind nothing until a line arrives on standard"
+                    + " input, then serve as the backup of PRIMARY_HANDLE; exit if the input ends first")
+    private boolean standby;
+
     @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
             description = "a file only its owner can read holding the cluster secret: every internal link (proxy,"
                     + " backup, heartbeat) and SHUTDOWN/STATUS must prove knowledge of it; the primary passes it to"
@@ -178,7 +183,7 @@ public final class ServerCommand implements Callable<Integer> {
                 backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
                 dataDir == null ? Optional.empty() : optionalPath("--data-dir", dataDir), FsyncMode.parse(fsync),
                 Optional.ofNullable(nodeId), linkSecurity(), peerBackupSap == null ? backupSap : peerBackupSap,
-                BackupStart.parse(backupStart));
+                BackupStart.parse(backupStart), standby);
     }
 
     private LinkSecurity linkSecurity() {

@@ -49,6 +49,11 @@ public final class ServerNode {
     private long epoch;
     /** The node's data directory in use ({@code --data-dir}); set before the node starts, kept across a takeover. */
     private Optional<NodeStorage> storage = Optional.empty();
+    /**
+     * A standby JVM this process started while it was a backup (docs/design.md "Failover"), kept for the next backup it
+     * needs as a primary; null for none. On the loop only.
+     */
+    private Process standby;
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
         this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start);
@@ -247,6 +252,23 @@ public final class ServerNode {
 
     BackupLauncher.Starter backupStarter() {
         return backupStarter;
+    }
+
+    /** Keeps {@code process}, a standby this node started, for {@link #takeStandby}. */
+    void keepStandby(Process process) {
+        standby = process;
+    }
+
+    /** A standby is kept and alive. */
+    boolean hasStandby() {
+        return standby != null && standby.isAlive();
+    }
+
+    /** The standby kept, if it is alive; it is no longer kept. */
+    Optional<Process> takeStandby() {
+        Process taken = standby;
+        standby = null;
+        return Optional.ofNullable(taken).filter(Process::isAlive);
     }
 
     EventLoop loop() {
