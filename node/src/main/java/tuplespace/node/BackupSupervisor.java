@@ -82,6 +82,8 @@ final class BackupSupervisor {
      * PRIMARY_HANDLE): not a child of ours, but dropped like one (killed before its links close).
      */
     private ProcessHandle adopted;
+    /** The next acknowledgement names the old primary being resumed on this machine: it becomes {@link #adopted}. */
+    private boolean adoptOnAcknowledgement;
     /**
      * This primary stepped down (STEPPED_DOWN sent): its replica may be promoted any moment and close its links, which
      * is no failure to act on — nothing is killed or restarted. A failure seen meanwhile is kept, and acted on only if
@@ -119,7 +121,8 @@ final class BackupSupervisor {
         long attempt = ++generation;
         state = BackupState.STARTING;
         if (resumeFrom >= 0) {
-            adopted = config.primaryPid().flatMap(Fencing::handleOf).orElse(null);
+            // a child backup runs on this machine: the old primary does too, and its acknowledgements name its pid
+            adoptOnAcknowledgement = config.backupStart() instanceof BackupStart.Child;
             LOG.info("primary resumes the old primary as its backup at {} from index {} (attempt {})",
                     NodeNetwork.describe(config.peerBackupSap()), resumeFrom, attempt);
             connectToBackup(attempt, RESUME_WINDOW);
@@ -321,6 +324,10 @@ final class BackupSupervisor {
         }
         backupPid = ack.backupPid();
         backupServer = ack.backupServer();
+        if (adoptOnAcknowledgement) {
+            adoptOnAcknowledgement = false;
+            adopted = ProcessHandle.of(ack.backupPid()).orElse(null);
+        }
         backupIndex = ack.index();
         backupDigest = ack.digest();
         if (heartbeats != null) {
@@ -364,6 +371,7 @@ final class BackupSupervisor {
         Process dyingChild = child;
         ProcessHandle dyingAdopted = adopted;
         adopted = null;
+        adoptOnAcknowledgement = false;
         List<Channel> links = detachLinksAndChild();
         Runnable afterwards = () -> {
             primary.backupLost();
@@ -529,6 +537,7 @@ final class BackupSupervisor {
         handingOver = false;
         failureWhileHandingOver = null;
         adopted = null;
+        adoptOnAcknowledgement = false;
         detachLinksAndChild();
         state = BackupState.NONE;
         return handingOverTo;
