@@ -123,9 +123,9 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     /**
-     * A standby (docs/design.md "Failover") binds nothing until the backup that started it, now a primary, tells it to
-     * serve on its standard input; if that input ends first, its starter is gone and it exits. Its JVM has started
-     * meanwhile, so a primary that needs a backup gets one without waiting for a JVM to start.
+     * A standby (docs/design.md "Failover", {@link Standby}) binds nothing until the server that started it, needing a
+     * backup now, tells it to serve on its standard input; if that input ends first, its starter is gone and it exits.
+     * Its JVM has started meanwhile, so a primary that needs a backup gets one without waiting for a JVM to start.
      */
     private void waitForRelease() {
         LOG.info("standby for pid {}: waiting until it needs a backup", primaryPid.map(String::valueOf).orElse("?"));
@@ -284,7 +284,7 @@ final class BackupNode implements NodeStorage.Owner {
             acknowledge();
         }
         warmUpServingPathOffLoop();
-        startStandby();
+        node.standby().ensure(config); // for the first backup it needs if it takes over
     }
 
     /** The snapshot's state is on disk (or could not be written): log what came after it, and acknowledge. */
@@ -314,38 +314,6 @@ final class BackupNode implements NodeStorage.Owner {
                 "serving-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-    }
-
-    /**
-     * docs/design.md "Failover": a backup started as a child on its primary's machine starts a standby JVM of its own
-     * once it is a complete copy, so that when it takes over, its first backup is a JVM that has started already. Not
-     * with {@code --data-dir} (the standby's node directory is the one its primary holds) nor when backups run
-     * elsewhere ({@code --backup-start none|COMMAND}).
-     */
-    private void startStandby() {
-        if (stopping || takingOver || !(config.backupStart() instanceof BackupStart.Child)
-                || config.dataDir().isPresent() || node.hasStandby()) {
-            return;
-        }
-        NodeConfig standbyConfig = config.forBackup(Optional.empty()).standby(true);
-        Thread launcher = new Thread(() -> {
-            try {
-                Process standby = node.backupStarter().start(standbyConfig, pid);
-                node.loop().execute(() -> {
-                    if (stopping) {
-                        standby.destroyForcibly();
-                    } else {
-                        node.keepStandby(standby);
-                        LOG.info("backup started standby pid {} for the backup it will need as a primary",
-                                standby.pid());
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("backup could not start a standby ({}); a takeover starts a backup JVM then", e.toString());
-            }
-        }, "standby-launcher");
-        launcher.setDaemon(true);
-        launcher.start();
     }
 
     private void onEntries(ReplicationMessage.Entries entries) {

@@ -156,20 +156,12 @@ final class BackupSupervisor {
     }
 
     /**
-     * The standby this node started as a backup, if it has one alive (docs/design.md "Failover"): told to serve, it
-     * is the child of this attempt, and no JVM has to start. Returns false when there is none (or it cannot be told).
+     * The standby this node keeps, if it has one alive (docs/design.md "Failover"): told to serve, it is the child of
+     * this attempt, and no JVM has to start. Returns false when there is none (or it cannot be told).
      */
     private boolean useStandby(long attempt) {
-        java.util.Optional<Process> standby = node.takeStandby();
+        java.util.Optional<Process> standby = node.standby().release();
         if (standby.isEmpty()) {
-            return false;
-        }
-        try {
-            BackupLauncher.release(standby.get());
-        } catch (IOException e) {
-            LOG.warn("standby pid {} could not be told to serve ({}); starting a backup instead", standby.get().pid(),
-                    e.toString());
-            standby.get().destroyForcibly();
             return false;
         }
         LOG.info("primary uses standby pid {} as its backup (attempt {})", standby.get().pid(), attempt);

@@ -250,8 +250,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
             // DESIGN "Failover" step 6, a little later (no JVM to start: at once): the resent requests are answered
             // first, without a backup.
-            node.loop().schedule(this::startBackupUnlessStopping, node.hasStandby() ? 0 : NEW_BACKUP_DELAY.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            node.loop().schedule(this::startBackupUnlessStopping,
+                    node.standby().ready() ? 0 : NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -500,6 +500,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (config.replication() == ReplicationMode.SYNC) {
             release.startHolding(acknowledgedIndex);
         }
+        node.standby().ensure(config); // for the next time this primary loses its backup
         long answered = release.highestReleased();
         if (acknowledgedIndex >= answered) {
             nameReplica(backupServer);

@@ -49,11 +49,8 @@ public final class ServerNode {
     private long epoch;
     /** The node's data directory in use ({@code --data-dir}); set before the node starts, kept across a takeover. */
     private Optional<NodeStorage> storage = Optional.empty();
-    /**
-     * A standby JVM this process started while it was a backup (docs/design.md "Failover"), kept for the next backup it
-     * needs as a primary; null for none. On the loop only.
-     */
-    private Process standby;
+    /** The standby JVM this server keeps for the next backup it needs, kept across a takeover. */
+    private final Standby standby = new Standby(this);
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
         this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start);
@@ -191,6 +188,9 @@ public final class ServerNode {
         if (role != NodeRole.STOPPED) {
             role = NodeRole.STOPPED;
         }
+        if (loop.inEventLoop()) {
+            standby.close();
+        }
         exitCode.complete(status);
     }
 
@@ -254,21 +254,8 @@ public final class ServerNode {
         return backupStarter;
     }
 
-    /** Keeps {@code process}, a standby this node started, for {@link #takeStandby}. */
-    void keepStandby(Process process) {
-        standby = process;
-    }
-
-    /** A standby is kept and alive. */
-    boolean hasStandby() {
-        return standby != null && standby.isAlive();
-    }
-
-    /** The standby kept, if it is alive; it is no longer kept. */
-    Optional<Process> takeStandby() {
-        Process taken = standby;
-        standby = null;
-        return Optional.ofNullable(taken).filter(Process::isAlive);
+    Standby standby() {
+        return standby;
     }
 
     EventLoop loop() {
