@@ -96,7 +96,9 @@ class TotalLossIT {
                 .path("status").asText()).isEqualTo("ok");
         killEverything(service);
 
-        service.startProxy().startPrimary(java.util.List.of("--backup-java-opts",
+        service.startProxy();
+        eventually(ServiceCluster.READY_TIMEOUT, service::status, status -> { }); // the proxy answers: only the primary is timed
+        service.startPrimary(java.util.List.of("--backup-java-opts",
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0"));
         long primary = service.firstPrimary().pid();
         ProcessHandle heldBackup = eventually(ServiceCluster.DURABLE_READY_TIMEOUT,
