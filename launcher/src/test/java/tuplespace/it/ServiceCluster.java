@@ -125,6 +125,11 @@ final class ServiceCluster implements AutoCloseable {
     }
 
     ServiceCluster startPrimary() {
+        return startPrimary(List.of());
+    }
+
+    /** The primary's command line with {@code extraArgs} after the options (a restart that differs in one option). */
+    ServiceCluster startPrimary(List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of(primaryShutdownSap.toString(), proxyPrimarySap.toString(),
                 backupSap.toString(), heartbeatSap.toString(), saveFile.toString(), "null",
                 options.initFile() == null ? "null" : options.initFile().toString()));
@@ -134,6 +139,7 @@ final class ServiceCluster implements AutoCloseable {
                     "--backup-start", "sh " + backupStartScript(backupHost)));
         }
         args.addAll(options.serverArgs());
+        args.addAll(extraArgs);
         firstPrimary = serviceJvm(serverHost, "tuplespace.node.ServerMain").args(args).start("primary", directory);
         started.add(firstPrimary);
         return this;

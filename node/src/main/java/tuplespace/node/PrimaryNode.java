@@ -175,16 +175,9 @@ final class PrimaryNode implements NodeStorage.Owner {
                 cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
         if (takeover.isEmpty()) {
             // The serving path is warmed first, off the loop and before any backup or client exists: the first
-            // requests must not pay for class loading (a cold GET can run out of its match budget).
-            Thread warmUp = new Thread(() -> {
-                try {
-                    ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchLimits());
-                } finally {
-                    node.loop().execute(this::startFirstBackup);
-                }
-            }, "serving-warm-up");
-            warmUp.setDaemon(true);
-            warmUp.start();
+            // requests must not pay for class loading (a cold GET can run out of its match budget). The process
+            // started it already, beside its recovery or INIT_FILE's loading.
+            node.servingWarmUp().whenComplete((done, failure) -> node.loop().execute(this::startFirstBackup));
         }
     }
 

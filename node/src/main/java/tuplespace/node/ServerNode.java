@@ -51,6 +51,8 @@ public final class ServerNode {
     private Optional<NodeStorage> storage = Optional.empty();
     /** The standby JVM this server keeps for the next backup it needs, kept across a takeover. */
     private final Standby standby = new Standby(this);
+    /** A fresh primary's serving warm-up, once started ({@link #servingWarmUp()}); set before the node starts. */
+    private CompletableFuture<Void> servingWarmUp;
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
         this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start);
@@ -82,6 +84,10 @@ public final class ServerNode {
     }
 
     static int run(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
+        // A fresh primary warms its serving path while it loads INIT_FILE or recovers its data directory: both run on
+        // one thread, so on a second core the warm-up costs a restart no time before it serves.
+        Optional<CompletableFuture<Void>> warmUp = config.startsAsPrimary()
+                ? Optional.of(ServingWarmUp.start(evaluator, config.matchLimits())) : Optional.empty();
         TupleSpace space = new TupleSpace();
         if (config.initFile().isPresent()) {
             try {
@@ -93,16 +99,17 @@ public final class ServerNode {
         }
         if (config.dataDir().isPresent()) {
             return runWithDataDir(config, evaluator, persistence, config.initFile().isPresent() ? Optional.of(space)
-                    : Optional.empty());
+                    : Optional.empty(), warmUp);
         }
         ServerNode node = new ServerNode(config, evaluator, persistence);
+        warmUp.ifPresent(started -> node.servingWarmUp = started);
         node.start(space);
         return node.awaitExit();
     }
 
     /** {@code --data-dir}: recover the node's directory (the newest, for a primary), then serve from it. */
     private static int runWithDataDir(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence,
-                                      Optional<TupleSpace> initial) {
+                                      Optional<TupleSpace> initial, Optional<CompletableFuture<Void>> warmUp) {
         Path root = config.dataDir().orElseThrow();
         DataDirStartup.Opened opened;
         try {
@@ -113,6 +120,7 @@ public final class ServerNode {
             return 1;
         }
         ServerNode node = new ServerNode(config, evaluator, persistence);
+        warmUp.ifPresent(started -> node.servingWarmUp = started);
         try {
             node.storage = Optional.of(NodeStorage.open(node, opened.directory(), config.fsync(), opened.recovered()));
         } catch (IOException | RuntimeException e) {
@@ -269,6 +277,17 @@ public final class ServerNode {
 
     RequestEvaluator evaluator() {
         return evaluator;
+    }
+
+    /**
+     * The serving path's warm-up of a fresh primary ({@link ServingWarmUp}): the one {@link #run} started at process
+     * start, or one started now. Called on the loop.
+     */
+    CompletableFuture<Void> servingWarmUp() {
+        if (servingWarmUp == null) {
+            servingWarmUp = ServingWarmUp.start(evaluator, config.matchLimits());
+        }
+        return servingWarmUp;
     }
 
     Optional<NodeStorage> storage() {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Sap;
@@ -19,8 +20,9 @@ import tuplespace.space.TupleSpace;
  * serves, so that its first answers do not wait for class loading and interpreted code: after a failover
  * (DESIGN "Failover": nothing slow before serving) and on a fresh primary, whose first GET could otherwise run
  * out of its match budget. It touches no node state. It runs before the node has a peer (a backup before it
- * listens on BACKUP_SAP, a fresh primary before it starts its backup): on a cold JVM it takes a second or more
- * of CPU, which must not delay heartbeats or acknowledgements.
+ * listens on BACKUP_SAP, a fresh primary from its process's start, beside its recovery or INIT_FILE's loading, until
+ * it starts its backup): on a cold JVM it takes a second or more of CPU, which must not delay heartbeats or
+ * acknowledgements.
  */
 final class ServingWarmUp {
 
@@ -47,6 +49,24 @@ final class ServingWarmUp {
             "io.netty.handler.codec.string.StringDecoder", "io.netty.handler.codec.string.StringEncoder");
 
     private ServingWarmUp() {
+    }
+
+    /**
+     * Runs the warm-up on a daemon thread of its own, named {@code serving-warm-up}; the future completes (never
+     * exceptionally) once it is done or has failed.
+     */
+    static CompletableFuture<Void> start(RequestEvaluator evaluator, MatchLimits limits) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread warmUp = new Thread(() -> {
+            try {
+                runLoggingFailure(evaluator, limits);
+            } finally {
+                done.complete(null);
+            }
+        }, "serving-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+        return done;
     }
 
     /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,6 +29,31 @@ final class LogReader {
     record Tail(long lastIndex, long lastEpoch, Optional<String> warning) {
     }
 
+    /** A change to the directory that makes what was read the log on disk (a truncation, a force, a deletion). */
+    @FunctionalInterface
+    interface Repair {
+        void run() throws IOException;
+    }
+
+    /**
+     * A log read whole, and what must change on disk for it to be the log from now on, not done yet: {@link #repair()}
+     * does it. The warning says what the repairs do.
+     */
+    record Replay(Tail tail, List<Repair> repairs) {
+
+        Replay {
+            repairs = List.copyOf(repairs);
+        }
+
+        /** Makes the changes, in order; returns the tail. */
+        Tail repair() throws IOException {
+            for (Repair repair : repairs) {
+                repair.run();
+            }
+            return tail;
+        }
+    }
+
     private final Path directory;
     private final long afterIndex;
     private final long afterEpoch;
@@ -36,6 +62,7 @@ final class LogReader {
     private long lastEpoch;
     /** The epoch of the first entry after the snapshot when it is older than the snapshot's; -1 while not. */
     private long supersededEpoch = -1;
+    private final List<Repair> repairs = new ArrayList<>();
 
     private LogReader(Path directory, long afterIndex, long afterEpoch) {
         this.directory = directory;
@@ -52,7 +79,18 @@ final class LogReader {
      * @throws DamagedFileException for damage before the end, a missing or overlapping segment
      */
     static Tail replay(Path directory, long afterIndex, long afterEpoch, Consumer<Replicated> apply) throws IOException {
-        return new LogReader(directory, afterIndex, afterEpoch).read(apply, true);
+        return read(directory, afterIndex, afterEpoch, apply).repair();
+    }
+
+    /**
+     * Like {@link #replay}, but changes nothing on disk: the returned {@link Replay#repair()} truncates the torn tail,
+     * forces the last segment or deletes a superseded log. A caller that must first check something else (the snapshot
+     * the log follows) repairs only once that is whole.
+     */
+    static Replay read(Path directory, long afterIndex, long afterEpoch, Consumer<Replicated> apply) throws IOException {
+        LogReader reader = new LogReader(directory, afterIndex, afterEpoch);
+        Tail tail = reader.read(apply, true);
+        return new Replay(tail, reader.repairs);
     }
 
     /** Where the log after {@code afterIndex} ends, reading only each record's index and epoch; changes nothing. */
@@ -60,6 +98,7 @@ final class LogReader {
         return new LogReader(directory, afterIndex, afterEpoch).read(null, false);
     }
 
+    /** {@code repair}: the tail and warning as replayed, the changes that takes noted in {@link #repairs}. */
     private Tail read(Consumer<Replicated> apply, boolean repair) throws IOException {
         List<DataFiles.Numbered> segments = DataFiles.segments(directory);
         int start = -1;
@@ -95,10 +134,12 @@ final class LogReader {
         String names = segments.stream().map(segment -> segment.path().getFileName().toString())
                 .collect(Collectors.joining(", "));
         if (repair) {
-            for (DataFiles.Numbered segment : segments) {
-                Files.delete(segment.path());
-            }
-            DataFiles.forceDirectory(directory);
+            repairs.add(() -> {
+                for (DataFiles.Numbered segment : segments) {
+                    Files.delete(segment.path());
+                }
+                DataFiles.forceDirectory(directory);
+            });
         }
         return new Tail(afterIndex, afterEpoch, Optional.of(directory + ": entry " + (afterIndex + 1) + " in " + names
                 + " is of epoch " + supersededEpoch + ", older than the snapshot's " + afterEpoch + ": a history the "
@@ -121,9 +162,7 @@ final class LogReader {
 
     private Optional<String> readSegment(Path file, boolean last, Consumer<Replicated> apply, boolean repair)
             throws IOException {
-        try (FileChannel channel = FileChannel.open(file, repair && last
-                ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
-                : new StandardOpenOption[] {StandardOpenOption.READ})) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             FilePrefix.LOG.check(file, channel);
             RecordReader reader = new RecordReader(file, channel, FilePrefix.LENGTH);
             for (Optional<ByteBuffer> record = reader.next(); record.isPresent(); record = reader.next()) {
@@ -133,7 +172,8 @@ final class LogReader {
             }
             if (reader.tornTail().isEmpty()) {
                 if (repair && last) {
-                    channel.force(true); // read from the page cache after a kill -9: make it durable before it counts
+                    // read from the page cache after a kill -9: make it durable before it counts
+                    repairs.add(() -> truncateAndForce(file, -1));
                 }
                 return Optional.empty();
             }
@@ -147,10 +187,19 @@ final class LogReader {
                     + "): a crash while writing it. " + (repair ? "Truncated the file to " + torn.offset() + " bytes; "
                     : "") + "the log ends at entry " + lastIndex;
             if (repair) {
-                channel.truncate(torn.offset());
-                channel.force(true);
+                repairs.add(() -> truncateAndForce(file, torn.offset()));
             }
             return Optional.of(warning);
+        }
+    }
+
+    /** Truncates {@code file} to {@code length} bytes (none when negative) and forces it. */
+    private static void truncateAndForce(Path file, long length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (length >= 0) {
+                channel.truncate(length);
+            }
+            channel.force(true);
         }
     }
 

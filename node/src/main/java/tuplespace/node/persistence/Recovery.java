@@ -13,7 +13,9 @@ import tuplespace.space.TupleSpace;
 
 /**
  * Brings a node directory back into memory at start-up: the newest snapshot, then every log entry after it, applied as
- * a backup applies them ({@link ReplicatedState#apply}). Blocks; runs before the node serves.
+ * a backup applies them ({@link ReplicatedState#apply}). Blocks; runs before the node serves. The log is read and
+ * decoded on a second thread while the snapshot loads ({@link LogDecoding}); what it changes on disk (a torn tail
+ * truncated, a superseded log deleted) waits until the snapshot is whole.
  *
  * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
  * leaves, so it is truncated and logged at WARN with the file and the offset. Anything else, a checksum that fails
@@ -34,12 +36,20 @@ public final class Recovery {
             LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
         }
         long started = System.nanoTime();
-        Optional<LoadedSnapshot> snapshot = newestSnapshot(directory);
-        ReplicatedState state = new ReplicatedState(snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new));
-        snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
-        long snapshotIndex = snapshot.map(loaded -> loaded.info().index()).orElse(0L);
-        long snapshotEpoch = snapshot.map(loaded -> loaded.info().epoch()).orElse(0L);
-        LogReader.Tail tail = LogReader.replay(path, snapshotIndex, snapshotEpoch, entry -> state.apply(entry.change()));
+        Optional<SnapshotInfo> newest = SnapshotFile.newest(path, directory.recordedSnapshot());
+        long snapshotIndex = newest.map(SnapshotInfo::index).orElse(0L);
+        long snapshotEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
+        Optional<LoadedSnapshot> snapshot;
+        ReplicatedState state;
+        LogReader.Tail tail;
+        // the log is read and decoded on a second thread while this one loads the snapshot (its header gave where
+        // the log goes on); it is applied, and repaired, only once the snapshot is whole
+        try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
+            snapshot = newestSnapshot(newest);
+            state = new ReplicatedState(snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new));
+            snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
+            tail = log.applyEach(entry -> state.apply(entry.change()));
+        }
         List<String> warnings = new ArrayList<>();
         tail.warning().ifPresent(warning -> {
             LOG.warn("{}", warning);
@@ -58,8 +68,7 @@ public final class Recovery {
      * move it away): falling back to an older one silently would hide the damage, and the log before the newest is
      * usually cut already. So does a missing one (none as new as the one {@code node.meta} records).
      */
-    private static Optional<LoadedSnapshot> newestSnapshot(DataDirectory directory) throws IOException {
-        Optional<SnapshotInfo> newest = SnapshotFile.newest(directory.path(), directory.recordedSnapshot());
+    private static Optional<LoadedSnapshot> newestSnapshot(Optional<SnapshotInfo> newest) throws IOException {
         if (newest.isEmpty()) {
             return Optional.empty();
         }

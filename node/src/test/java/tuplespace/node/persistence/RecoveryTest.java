@@ -370,6 +370,31 @@ class RecoveryTest {
     }
 
     @Test
+    void aStartThatStopsOnItsSnapshotLeavesTheLogsTornTailAsItFoundIt() throws Exception {
+        WriteAheadLog log = open(1, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
+        log.append(work.next(50));
+        log.sync().get(10, TimeUnit.SECONDS);
+        Path snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 50, 1),
+                ChannelOpener.DEFAULT).file();
+        log.append(work.next(3000)); // more than the log's decoding thread runs ahead of the snapshot's loading
+        log.close().get(10, TimeUnit.SECONDS);
+        Path segment = DataFiles.segment(directory.path(), 1);
+        long torn = Files.size(segment) - 3;
+        truncate(segment, torn);
+        flipByte(snapshot, Files.size(snapshot) / 2);
+
+        assertThatThrownBy(() -> Recovery.recover(directory)).isInstanceOf(DamagedFileException.class)
+                .hasMessageContaining(snapshot.toString());
+        assertThat(Files.size(segment)).as("the torn tail is truncated only by a start that succeeds").isEqualTo(torn);
+
+        flipByte(snapshot, Files.size(snapshot) / 2); // mended
+        Recovered recovered = Recovery.recover(directory);
+        assertThat(recovered.lastIndex()).isEqualTo(3049);
+        assertThat(recovered.warnings()).singleElement().asString().contains("is torn");
+        assertThat(Files.size(segment)).isLessThan(torn);
+    }
+
+    @Test
     void leftoversOfACrashWhileWritingAreDeleted() throws Exception {
         logged(5);
         Path halfWritten = DataFiles.temporary(DataFiles.snapshot(directory.path(), 5));
