@@ -33,7 +33,7 @@ final class JsonRequestStream {
 
     /** The valid request on this line, or empty when the line needs the full (tree) reading. */
     static Optional<ParsedRequest> parseValid(String line) {
-        try (JsonParser parser = Json.MAPPER.createParser(line)) {
+        try (JsonParser parser = Json.STREAM_MAPPER.createParser(line)) {
             return parseValid(parser);
         } catch (JsonProcessingException e) {
             return Optional.empty();
@@ -55,7 +55,7 @@ final class JsonRequestStream {
         }
         byte[] bytes = line.hasArray() ? line.array() : ByteBufUtil.getBytes(line);
         int offset = line.hasArray() ? line.arrayOffset() + line.readerIndex() : 0;
-        try (JsonParser parser = Json.MAPPER.createParser(bytes, offset, length)) {
+        try (JsonParser parser = Json.STREAM_MAPPER.createParser(bytes, offset, length)) {
             return parseValid(parser);
         } catch (IOException e) {
             return Optional.empty(); // a parse error, or bytes Jackson cannot decode (CharConversionException)
@@ -68,7 +68,6 @@ final class JsonRequestStream {
         }
         Fields fields = new Fields();
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-            // The parser refuses a duplicate field (STRICT_DUPLICATE_DETECTION), so each is read once.
             String name = parser.currentName();
             parser.nextToken();
             if (!fields.read(name, parser)) {
@@ -89,8 +88,15 @@ final class JsonRequestStream {
         private String value;
         private List<JsonNode> elements;
 
+        /**
+         * A field of the request object; false for an unknown field and for a known one read already (a duplicate,
+         * which the tree reading refuses: this parser does not look for duplicates, see {@link Json#STREAM_MAPPER}).
+         */
         boolean read(String name, JsonParser parser) throws IOException {
             JsonToken token = parser.currentToken();
+            if (isRead(name)) {
+                return false;
+            }
             if (name.equals(JsonField.ID.wire())) {
                 id = readValue(parser);
                 return id != null && id.isValueNode();
@@ -111,6 +117,14 @@ final class JsonRequestStream {
                 return token == JsonToken.START_ARRAY && readElements(parser);
             }
             return false;
+        }
+
+        private boolean isRead(String name) {
+            return name.equals(JsonField.ID.wire()) ? id != null
+                    : name.equals(JsonField.OP.wire()) ? op != null
+                    : name.equals(JsonField.KEY.wire()) ? key != null
+                    : name.equals(JsonField.VALUE.wire()) ? value != null
+                    : name.equals(JsonField.PAIRS.wire()) && elements != null;
         }
 
         private boolean readElements(JsonParser parser) throws IOException {
@@ -163,8 +177,9 @@ final class JsonRequestStream {
     /**
      * The value at the parser's current token as the tree reading would give it. Strings, integers (the usual id) and
      * arrays (a PUT element) are built here: Jackson's {@code readValueAsTree} sets up a deserialization context on
-     * every call, which cost more than the rest of parsing a one-pair PUT. Other numbers and objects still go to
-     * Jackson, so each keeps its exact node type ({@code 1.50} stays {@code 1.50}).
+     * every call, which cost more than the rest of parsing a one-pair PUT. Other numbers still go to Jackson, so each
+     * keeps its exact node type ({@code 1.50} stays {@code 1.50}). An object anywhere gives null (the line goes to the
+     * tree reading): this parser does not detect a duplicate field inside it, which the tree reading refuses.
      */
     private static JsonNode readValue(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
@@ -178,9 +193,16 @@ final class JsonRequestStream {
         if (token == JsonToken.START_ARRAY) {
             ArrayNode array = Json.MAPPER.getNodeFactory().arrayNode();
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                array.add(readValue(parser));
+                JsonNode element = readValue(parser);
+                if (element == null) {
+                    return null;
+                }
+                array.add(element);
             }
             return array;
+        }
+        if (token == JsonToken.START_OBJECT) {
+            return null;
         }
         return parser.readValueAsTree();
     }

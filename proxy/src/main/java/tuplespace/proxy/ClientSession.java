@@ -35,7 +35,7 @@ final class ClientSession {
     private ScheduledFuture<?> deadlineTimer;
     private boolean closeWhenDelivered;
     private boolean closed;
-    /** Answers written to the client but not yet flushed ({@link #flushAnswers}). */
+    /** Answers recorded by {@link #onAnswerFlushLater} and not yet written and flushed ({@link #flushAnswers}). */
     private boolean answersUnflushed;
 
     ClientSession(long conn, Channel channel, ProxyContext context) {
@@ -111,29 +111,37 @@ final class ClientSession {
     }
 
     /**
-     * Like {@link #onAnswer} but the answers it releases are written without a flush: the caller must call
-     * {@link #flushAnswers} once it has handed over the batch it read (one write call for many answers). Returns
-     * true when this session must be added to the caller's sessions to flush, i.e. it had nothing unflushed before.
+     * Like {@link #onAnswer} but the answer is only recorded: the caller must call {@link #flushAnswers} once it has
+     * handed over the batch it read, which writes every answer then deliverable at once (one buffer and one write
+     * call for many answers). Returns true when this session must be added to the caller's sessions to flush, i.e. it
+     * had no answer waiting for that before.
      */
     boolean onAnswerFlushLater(long seq, ByteBuf answer) {
-        boolean alreadyUnflushed = answersUnflushed;
         int length = answer.readableBytes();
         if (closed || !pending.answer(seq, answer)) {
             answer.release();
             return false;
         }
         bounds.answerArrived(length);
-        writeReadyAnswers();
-        return answersUnflushed && !alreadyUnflushed;
+        if (answersUnflushed) {
+            return false;
+        }
+        answersUnflushed = true;
+        return true;
     }
 
-    /** Writes out the answers {@link #onAnswerFlushLater} left unflushed; then the client may be read again. */
+    /**
+     * Writes and flushes the answers {@link #onAnswerFlushLater} recorded that are deliverable now; then the client
+     * may be read again.
+     */
     void flushAnswers() {
         if (!answersUnflushed) {
             return;
         }
         answersUnflushed = false;
-        channel.flush();
+        if (writeReadyAnswers()) {
+            channel.flush();
+        }
         updateReading();
     }
 
@@ -241,26 +249,26 @@ final class ClientSession {
     }
 
     private void deliverReadyAnswers() {
-        writeReadyAnswers();
+        answersUnflushed = true;
         flushAnswers();
     }
 
-    /** Writes the answers now deliverable in seq order, unflushed; or, if the last is out, flushes and closes. */
-    private void writeReadyAnswers() {
+    /**
+     * Writes the answers now deliverable in seq order, unflushed, and returns true if it wrote any; or, if the last
+     * is out, flushes and closes (and returns false: nothing is left to flush).
+     */
+    private boolean writeReadyAnswers() {
         List<ByteBuf> answers = pending.takeDeliverable();
         if (answers.isEmpty()) {
-            return;
+            return false;
         }
         context.sessions().addHeld(-answers.size());
-        for (int i = 0; i < answers.size(); i++) {
-            channel.write(answers.get(i), channel.voidPromise());
-        }
+        AnswerBatch.write(channel, answers);
         if (closeWhenDelivered && pending.isEmpty()) {
-            answersUnflushed = false;
             channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            answersUnflushed = true;
+            return false;
         }
+        return true;
     }
 
     /**

@@ -21,12 +21,13 @@ import tuplespace.codec.frame.OversizeFrame;
  * ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as losing the primary (SPEC §4).
  * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
  *
- * <p>An ANSWER's text is a slice of the link's read buffer ({@link Frame.Answer}); it goes to its client's channel as
- * it is (or is released when dropped), so an answer's bytes are never copied or decoded here.
+ * <p>An ANSWER's text is a slice of the link's read buffer ({@link Frame.Answer}); it goes to its client's session
+ * (or is released when dropped), never decoded here.
  *
- * <p>An ANSWER for a session on this same loop (the default: one loop) is handed over directly and written
- * unflushed; each session touched is flushed once when the read batch ends ({@link #channelReadComplete}), so a
- * client with many answers in one batch gets them in one write call. Sessions on other loops get a task each.
+ * <p>An ANSWER for a session on this same loop (the default: one loop) is handed over directly and only recorded;
+ * each session touched writes and flushes what it can deliver once the read batch ends
+ * ({@link #channelReadComplete}), so a client with many answers in one batch gets them in one buffer and one write
+ * call ({@link AnswerBatch}). Sessions on other loops get a task each.
  */
 final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryBackendHandler.class);

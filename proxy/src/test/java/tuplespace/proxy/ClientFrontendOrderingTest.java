@@ -209,6 +209,41 @@ class ClientFrontendOrderingTest {
         assertThat(flushes.count()).isEqualTo(2);
     }
 
+    @Test
+    void smallAnswersDeliveredTogetherLeaveAsOneBufferAndALargeOneAsItCame() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        writeLines(client, "a\nb\nc\nd\ne\n");
+        long conn = requests(primary).get(0).conn();
+        String large = "L".repeat(AnswerBatch.COPY_LIMIT) + "\n";
+
+        // one read batch: seq 1-2 small, 3 large, 4-5 small; 5 first, so order is the session's doing
+        primary.writeInbound(new Frame.Answer(conn, 5, "E\n"), new Frame.Answer(conn, 2, "B\n"),
+                new Frame.Answer(conn, 1, "A\n"), new Frame.Answer(conn, 3, large), new Frame.Answer(conn, 4, "D\n"));
+        List<String> buffers = outboundBuffers(client);
+        assertThat(buffers).containsExactly("A\nB\n", large, "D\nE\n");
+
+        // answers of separate read batches: one buffer each, at once
+        writeLines(client, "f\ng\n");
+        primary.writeInbound(new Frame.Answer(conn, 6, "F\n"));
+        assertThat(outboundBuffers(client)).containsExactly("F\n");
+        primary.writeInbound(new Frame.Answer(conn, 7, "G\n"));
+        assertThat(outboundBuffers(client)).containsExactly("G\n");
+    }
+
+    @Test
+    void answersAreDeliveredWhenTheirEarlierOnesComeInALaterBatch() {
+        EmbeddedChannel primary = registeredPrimary(1);
+        EmbeddedChannel client = client();
+        writeLines(client, "a\nb\nc\n");
+        long conn = requests(primary).get(0).conn();
+        primary.writeInbound(new Frame.Answer(conn, 3, "C\n"), new Frame.Answer(conn, 2, "B\n"));
+        assertThat(outboundBuffers(client)).isEmpty();
+        primary.writeInbound(new Frame.Answer(conn, 1, "A\n"));
+        assertThat(outboundBuffers(client)).containsExactly("A\nB\nC\n");
+        assertThat(sessions.held()).isZero();
+    }
+
     private EmbeddedChannel registeredPrimary(long epoch) {
         EmbeddedChannel primary = primaryChannel();
         primary.writeInbound(new Frame.Register(epoch, 100 + epoch, 100 + epoch, new Sap("127.0.0.1", 9), 0, 0));
@@ -238,6 +273,16 @@ class ClientFrontendOrderingTest {
             }
         }
         return requests;
+    }
+
+    /** Each buffer written to {@code client}, decoded, in order (released). */
+    private static List<String> outboundBuffers(EmbeddedChannel client) {
+        List<String> buffers = new ArrayList<>();
+        for (ByteBuf part = client.readOutbound(); part != null; part = client.readOutbound()) {
+            buffers.add(part.toString(StandardCharsets.UTF_8));
+            part.release();
+        }
+        return buffers;
     }
 
     private static String answers(EmbeddedChannel client) {
