@@ -129,12 +129,13 @@ public final class AnswerDecoder {
             throw new MalformedAnswerException("expected \"pairs\" in the answer to be a list, found "
                     + Json.describe(Json.MAPPER.readTree(parser)));
         }
+        StringBuilder text = new StringBuilder(64); // one for every tuple of the answer: no garbage per pair
         while (parser.nextToken() != JsonToken.END_ARRAY) {
             fields.count++;
             if (each == null) {
                 parser.skipChildren();
             } else {
-                each.accept(element(parser, source));
+                each.accept(element(parser, source, text));
             }
         }
     }
@@ -144,9 +145,9 @@ public final class AnswerDecoder {
      * is read token by token into a {@link Pair}, with no tree; anything else is read again from the source text as
      * JSON, to be kept as given.
      */
-    private static AnswerElement element(JsonParser parser, String source) throws IOException {
+    private static AnswerElement element(JsonParser parser, String source, StringBuilder text) throws IOException {
         int start = (int) parser.currentTokenLocation().getCharOffset();
-        Optional<Pair> pair = pairTokens(parser);
+        Optional<Pair> pair = pairTokens(parser, text);
         if (pair.isPresent()) {
             return AnswerElement.of(pair.get());
         }
@@ -159,14 +160,14 @@ public final class AnswerDecoder {
      * Reads {@code [tuple, tuple]}, each tuple a non-empty list of field strings, and leaves the parser on the
      * element's last token whatever it finds; empty when the element is anything else or a field is not well-formed.
      */
-    private static Optional<Pair> pairTokens(JsonParser parser) throws IOException {
+    private static Optional<Pair> pairTokens(JsonParser parser, StringBuilder text) throws IOException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             parser.skipChildren(); // an object (or a scalar: nothing to skip)
             return Optional.empty();
         }
         JsonStreamContext pairs = parser.getParsingContext().getParent();
-        String key = tupleText(parser);
-        String value = key == null ? null : tupleText(parser);
+        String key = tupleText(parser, text);
+        String value = key == null ? null : tupleText(parser, text);
         if (value == null || parser.nextToken() != JsonToken.END_ARRAY) {
             while (parser.getParsingContext() != pairs) {
                 parser.nextToken(); // to the element's closing bracket
@@ -181,11 +182,11 @@ public final class AnswerDecoder {
     }
 
     /** The text form of the next token's list of strings; null (the parser within the element) when it is not one. */
-    private static String tupleText(JsonParser parser) throws IOException {
+    private static String tupleText(JsonParser parser, StringBuilder text) throws IOException {
         if (parser.nextToken() != JsonToken.START_ARRAY) {
             return null;
         }
-        StringBuilder text = new StringBuilder(24);
+        text.setLength(0);
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
             if (token != JsonToken.VALUE_STRING) {
                 return null;
