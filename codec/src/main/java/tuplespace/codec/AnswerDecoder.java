@@ -74,7 +74,9 @@ public final class AnswerDecoder {
     /** Reads the line; {@code each} gets every element of {@code pairs} (null: skip them, only count). */
     private static Fields read(String jsonLine, Consumer<AnswerElement> each) {
         Fields fields = new Fields();
-        String source = Lines.strip(jsonLine);
+        // The line's terminator is JSON whitespace to the parser: only a byte order mark must go, so a 40 MB answer
+        // is not copied once more just to drop its "\n".
+        String source = jsonLine.startsWith(String.valueOf(Lines.BYTE_ORDER_MARK)) ? Lines.strip(jsonLine) : jsonLine;
         try (JsonParser parser = Json.MAPPER.createParser(source)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -127,12 +129,13 @@ public final class AnswerDecoder {
             throw new MalformedAnswerException("expected \"pairs\" in the answer to be a list, found "
                     + Json.describe(Json.MAPPER.readTree(parser)));
         }
+        StringBuilder text = new StringBuilder(64); // one for every tuple of the answer: no garbage per pair
         while (parser.nextToken() != JsonToken.END_ARRAY) {
             fields.count++;
             if (each == null) {
                 parser.skipChildren();
             } else {
-                each.accept(element(parser, source));
+                each.accept(element(parser, source, text));
             }
         }
     }
@@ -142,9 +145,9 @@ public final class AnswerDecoder {
      * is read token by token into a {@link Pair}, with no tree; anything else is read again from the source text as
      * JSON, to be kept as given.
      */
-    private static AnswerElement element(JsonParser parser, String source) throws IOException {
+    private static AnswerElement element(JsonParser parser, String source, StringBuilder text) throws IOException {
         int start = (int) parser.currentTokenLocation().getCharOffset();
-        Optional<Pair> pair = pairTokens(parser);
+        Optional<Pair> pair = pairTokens(parser, text);
         if (pair.isPresent()) {
             return AnswerElement.of(pair.get());
         }
@@ -157,14 +160,14 @@ public final class AnswerDecoder {
      * Reads {@code [tuple, tuple]}, each tuple a non-empty list of field strings, and leaves the parser on the
      * element's last token whatever it finds; empty when the element is anything else or a field is not well-formed.
      */
-    private static Optional<Pair> pairTokens(JsonParser parser) throws IOException {
+    private static Optional<Pair> pairTokens(JsonParser parser, StringBuilder text) throws IOException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             parser.skipChildren(); // an object (or a scalar: nothing to skip)
             return Optional.empty();
         }
         JsonStreamContext pairs = parser.getParsingContext().getParent();
-        String key = tupleText(parser);
-        String value = key == null ? null : tupleText(parser);
+        String key = tupleText(parser, text);
+        String value = key == null ? null : tupleText(parser, text);
         if (value == null || parser.nextToken() != JsonToken.END_ARRAY) {
             while (parser.getParsingContext() != pairs) {
                 parser.nextToken(); // to the element's closing bracket
@@ -179,25 +182,37 @@ public final class AnswerDecoder {
     }
 
     /** The text form of the next token's list of strings; null (the parser within the element) when it is not one. */
-    private static String tupleText(JsonParser parser) throws IOException {
+    private static String tupleText(JsonParser parser, StringBuilder text) throws IOException {
         if (parser.nextToken() != JsonToken.START_ARRAY) {
             return null;
         }
-        StringBuilder text = new StringBuilder(24);
+        text.setLength(0);
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
             if (token != JsonToken.VALUE_STRING) {
                 return null;
             }
-            String field = parser.getText();
-            if (field.isEmpty() || field.indexOf(',') >= 0) {
+            // The parser's own characters, no String per field: a million-pair answer has three million fields.
+            char[] chars = parser.getTextCharacters();
+            int from = parser.getTextOffset();
+            int length = parser.getTextLength();
+            if (length == 0 || contains(chars, from, length, ',')) {
                 return null; // not a field: its text form would not give it back
             }
             if (text.length() > 0) {
                 text.append(',');
             }
-            text.append(field);
+            text.append(chars, from, length);
         }
         return text.length() == 0 ? null : text.toString();
+    }
+
+    private static boolean contains(char[] chars, int from, int length, char wanted) {
+        for (int i = from; i < from + length; i++) {
+            if (chars[i] == wanted) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Status status(JsonNode status) {

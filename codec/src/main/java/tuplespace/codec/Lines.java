@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBuf;
 /** Small helpers on request lines and on the text that goes into one line of an answer. */
 final class Lines {
 
-    private static final char BYTE_ORDER_MARK = '\uFEFF';
+    static final char BYTE_ORDER_MARK = '\uFEFF';
     /** {@link #BYTE_ORDER_MARK} in UTF-8. */
     private static final byte[] BYTE_ORDER_MARK_UTF8 = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 

@@ -11,6 +11,10 @@ import tuplespace.codec.frame.FrameCodec;
  * channel's outbound queue; a burst answers up to hundreds of requests. The bytes are exactly those of the link's
  * own pipeline: {@link FrameCodec#encodeWithLength}.
  *
+ * <p>An answer longer than {@link #COPIED_ANSWER_BYTES} is not copied: the frames before it and its frame's start are
+ * handed over, then the answer's own buffer (a GET of a million pairs is 40 MB: copying it on the loop allocated,
+ * zeroed and copied that much while every other client waited).
+ *
  * <p>The buffer is written to the channel as it is: {@link FrameCodec} passes a buffer of whole frames through.
  * Frames written on the channel meanwhile (PONG) may leave before the answers of the burst: the proxy matches them
  * by nothing but type. Runs on the channel's event loop.
@@ -19,6 +23,8 @@ final class AnswerWriter {
 
     /** Past this much, the answers so far are handed to the channel before more are framed. */
     static final int HAND_OVER_BYTES = 64 * 1024;
+    /** Longer answers go to the link in their own buffer, after their frame's start, instead of being copied. */
+    static final int COPIED_ANSWER_BYTES = HAND_OVER_BYTES;
     private static final int INITIAL_BYTES = 1024;
 
     private Channel channel;
@@ -33,24 +39,36 @@ final class AnswerWriter {
         if (pending == null) {
             pending = link.alloc().ioBuffer(INITIAL_BYTES);
         }
+        ByteBuf text = answer.answer();
+        if (text.readableBytes() > COPIED_ANSWER_BYTES) {
+            FrameCodec.encodeAnswerHeaderWithLength(answer, pending);
+            if (handOver()) {
+                link.write(text.retainedDuplicate(), link.voidPromise());
+            }
+            return;
+        }
         FrameCodec.encodeWithLength(answer, pending);
         if (pending.readableBytes() >= HAND_OVER_BYTES) {
             handOver();
         }
     }
 
-    /** Writes (without flushing) what was framed to its link; dropped if that link has closed. */
-    void handOver() {
+    /**
+     * Writes (without flushing) what was framed to its link; dropped if that link has closed. True unless it was
+     * dropped.
+     */
+    boolean handOver() {
         if (pending == null) {
-            return;
+            return true;
         }
         ByteBuf framed = pending;
         pending = null;
         if (!channel.isActive()) {
             framed.release();
-            return;
+            return false;
         }
         channel.write(framed, channel.voidPromise());
+        return true;
     }
 
     /** Drops what was framed and not handed over (the link is gone: the proxy resends the requests). */

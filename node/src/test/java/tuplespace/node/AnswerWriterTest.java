@@ -83,6 +83,30 @@ class AnswerWriterTest {
     }
 
     @Test
+    void aLongAnswerIsNotCopiedItsOwnBufferFollowsTheFramesBeforeItAndItsFramesStart() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = new AnswerWriter();
+        Frame.Answer small = new Frame.Answer(1, 1, "{\"status\":\"ok\",\"pairs\":[]}\n");
+        Frame.Answer longAnswer = new Frame.Answer(2, 4, "y".repeat(AnswerWriter.COPIED_ANSWER_BYTES) + "\n");
+        Frame.Answer after = new Frame.Answer(1, 2, "ok 0 pairs\nend\n");
+        writer.add(channel, small);
+        writer.add(channel, longAnswer);
+        longAnswer.answer().release(); // the caller's reference goes once it is framed, as PrimaryNode does
+        writer.add(channel, after);
+        writer.handOver();
+        channel.flush();
+        List<ByteBuf> buffers = written(channel);
+        assertThat(buffers).hasSize(3);
+        assertThat(buffers.get(0).readableBytes()).as("the small answer and the long one's frame start")
+                .isLessThan(100);
+        assertThat(buffers.get(1).readableBytes()).isEqualTo(AnswerWriter.COPIED_ANSWER_BYTES + 1);
+        assertThat(buffers.get(1).unwrap()).as("the answer's own bytes, not a copy").isSameAs(longAnswer.answer());
+        assertThat(decoded(buffers)).containsExactly(small,
+                new Frame.Answer(2, 4, "y".repeat(AnswerWriter.COPIED_ANSWER_BYTES) + "\n"), after);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void aLargeBurstIsHandedOverInBoundedPieces() {
         EmbeddedChannel channel = link();
         AnswerWriter writer = new AnswerWriter();

@@ -13,6 +13,7 @@ import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import tuplespace.codec.Sap;
+import tuplespace.codec.netty.LargeMessageCumulator;
 
 /**
  * Frame ⇄ bytes for the proxy⇄primary link (docs/internals.md): 4-byte length, type byte and payload. Inbound,
@@ -58,8 +59,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
         if (maxFrameLength < 1 + 8) {
             throw new IllegalArgumentException("maxFrameLength: expected at least 9 bytes, found " + maxFrameLength);
         }
-        pipeline.addLast(LENGTH_DECODER_NAME, new LengthFieldBasedFrameDecoder(
-                maxFrameLength, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, true));
+        pipeline.addLast(LENGTH_DECODER_NAME, LargeMessageCumulator.on(new LengthFieldBasedFrameDecoder(
+                maxFrameLength, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, true)));
         pipeline.addLast(CODEC_NAME, SHARED);
     }
 
@@ -167,6 +168,20 @@ public final class FrameCodec extends ChannelDuplexHandler {
             throw e;
         }
         out.setInt(lengthAt, out.writerIndex() - lengthAt - LENGTH_FIELD_BYTES);
+    }
+
+    /**
+     * Appends the start of {@code answer}'s frame to {@code out}: everything {@link #encodeWithLength(Frame, ByteBuf)}
+     * writes but the answer text itself, which must follow it on the link byte for byte. A writer sends a long answer's
+     * own buffer after this instead of copying it into a buffer of frames.
+     */
+    public static void encodeAnswerHeaderWithLength(Frame.Answer answer, ByteBuf out) {
+        int text = answer.answer().readableBytes();
+        out.writeInt(frameLength(answer));
+        out.writeByte(FrameType.ANSWER.code());
+        out.writeLong(answer.conn());
+        out.writeLong(answer.seq());
+        out.writeInt(text);
     }
 
     /**

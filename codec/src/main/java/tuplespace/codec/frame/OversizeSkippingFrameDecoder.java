@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import tuplespace.codec.netty.LargeMessageCumulator;
 
 /**
  * Strips the 4-byte length prefix like Netty's {@code LengthFieldBasedFrameDecoder}, but a frame over the limit
@@ -20,6 +21,7 @@ final class OversizeSkippingFrameDecoder extends ByteToMessageDecoder {
 
     OversizeSkippingFrameDecoder(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
+        setCumulator(LargeMessageCumulator.INSTANCE); // a big ANSWER is relayed as the reads brought it, never copied
     }
 
     @Override

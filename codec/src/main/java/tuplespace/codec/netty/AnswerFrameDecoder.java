@@ -37,6 +37,7 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
             throw new IllegalArgumentException("expected a positive maximum answer length, found " + maxAnswerBytes);
         }
         this.maxAnswerBytes = maxAnswerBytes;
+        setCumulator(LargeMessageCumulator.INSTANCE); // a 40 MB answer is not copied 4 MiB at a time as it arrives
     }
 
     @Override
