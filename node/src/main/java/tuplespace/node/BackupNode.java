@@ -30,9 +30,9 @@ import tuplespace.space.TupleSpace;
  * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
  * a pattern), acknowledges them, exchanges heartbeats, and once it holds a complete copy follows its primary at the
  * proxy ({@link FollowLink}). It takes over when the proxy promotes it: the proxy has lost the primary too, and that
- * primary named this backup its replica. A backup that loses its primary on its own view (a crash, a hang, or only a
- * cut link between the two) fences it by pid when it is on the same machine, and waits for the proxy either way; a
- * new primary connecting meanwhile (the link healed) starts it over with a fresh snapshot.
+ * primary named this backup its replica; on the same machine it kills the primary's pid first. A backup that loses its
+ * primary on its own view (a crash, a hang, or only a cut link between the two) waits for the proxy; a new primary
+ * connecting meanwhile (the link healed, or the primary restarting its backup) starts it over with a fresh snapshot.
  * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.
  *
  * <p>With a data directory ({@link NodeStorage}) the backup writes the state its snapshot ends with as a snapshot file,
@@ -470,12 +470,11 @@ final class BackupNode implements NodeStorage.Owner {
                     + " it lost the primary too, and a primary that is alive connects again");
             return;
         }
-        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; fencing primary pid " + primaryPid.get()
-                + ", then the proxy promotes this backup");
-        Fencing.killAndAwait(primaryProcess, node.loop(), FENCING_LIMIT,
-                () -> LOG.info("fenced: primary pid {} is gone; waiting for the proxy to promote this backup",
-                        primaryPid.get()),
-                node::failStop);
+        // Not fenced now: only the proxy knows whether the primary is gone (a starved machine misses heartbeats), and a
+        // primary killed before it named this backup its replica would leave nobody the proxy may promote. The
+        // promotion fences it (promoted); a primary that is alive restarts its backup.
+        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; waiting for the proxy, which promotes this backup if"
+                + " it lost primary pid " + primaryPid.get() + " too (that pid is killed then)");
     }
 
     /**
