@@ -38,35 +38,39 @@ class OperatorStartedBackupIT {
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
         Server a = Server.onLoopback();
         Server b = Server.onLoopback();
-        ManagedProcess backup = start(cluster, "server-b", b, a.shutdown().toString(), a);
-        ManagedProcess primary = start(cluster, "server-a", a, "null", b);
-        ServiceStatus first = cluster.awaitInSync();
-        assertThat(first.primaryPid()).as("the primary").isEqualTo(primary.pid());
-        assertThat(first.backupPid()).as("the backup the operator started").hasValue(backup.pid());
+        // closed at the end: each leads a process group of its own, which the cluster's own processes do not cover
+        try (ManagedProcess backup = start(cluster, "server-b", b, a.shutdown().toString(), a);
+             ManagedProcess primary = start(cluster, "server-a", a, "null", b)) {
+            ServiceStatus first = cluster.awaitInSync();
+            assertThat(first.primaryPid()).as("the primary").isEqualTo(primary.pid());
+            assertThat(first.backupPid()).as("the backup the operator started").hasValue(backup.pid());
 
-        try (Workload load = new Workload(cluster, 3, 8, 41).start()) {
-            load.awaitProgress(300, Duration.ofSeconds(60));
-            long killedAt = System.nanoTime();
-            ServiceCluster.kill9(primary.pid());
-            ServiceStatus promoted = eventually(Duration.ofSeconds(30), cluster::status,
-                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid())
-                            .as("the backup serves: %s", status).isTrue());
-            assertThat(promoted.epoch()).isEqualTo(first.epoch() + 1);
-            load.awaitProgress(300, Duration.ofSeconds(60));
-            System.out.printf("OperatorStartedBackupIT: clients served again %d ms after kill -9%n",
-                    load.answerGapAfter(killedAt).toMillis());
-            assertThat(cluster.status().backupState()).as("no backup until the operator starts one")
-                    .isNotEqualTo("live");
+            try (Workload load = new Workload(cluster, 3, 8, 41).start()) {
+                load.awaitProgress(300, Duration.ofSeconds(60));
+                long killedAt = System.nanoTime();
+                ServiceCluster.kill9(primary.pid());
+                ServiceStatus promoted = eventually(Duration.ofSeconds(30), cluster::status,
+                        status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid())
+                                .as("the backup serves: %s", status).isTrue());
+                assertThat(promoted.epoch()).isEqualTo(first.epoch() + 1);
+                load.awaitProgress(300, Duration.ofSeconds(60));
+                System.out.printf("OperatorStartedBackupIT: clients served again %d ms after kill -9%n",
+                        load.answerGapAfter(killedAt).toMillis());
+                assertThat(cluster.status().backupState()).as("no backup until the operator starts one")
+                        .isNotEqualTo("live");
 
-            ManagedProcess next = start(cluster, "server-a2", a, b.shutdown().toString(), b);
-            ServiceStatus protectedAgain = eventually(Duration.ofSeconds(60), cluster::status,
-                    status -> assertThat("live".equals(status.backupState())
-                            && status.backupPid().orElse(-1) == next.pid()).as("the next backup: %s", status).isTrue());
-            assertThat(protectedAgain.primaryPid()).isEqualTo(backup.pid());
-            load.awaitProgress(300, Duration.ofSeconds(60));
-            load.stop();
-            load.assertNoErrors();
-            load.verifyFinalState();
+                try (ManagedProcess next = start(cluster, "server-a2", a, b.shutdown().toString(), b)) {
+                    ServiceStatus protectedAgain = eventually(Duration.ofSeconds(60), cluster::status,
+                            status -> assertThat("live".equals(status.backupState())
+                                    && status.backupPid().orElse(-1) == next.pid()).as("the next backup: %s", status)
+                                    .isTrue());
+                    assertThat(protectedAgain.primaryPid()).isEqualTo(backup.pid());
+                    load.awaitProgress(300, Duration.ofSeconds(60));
+                    load.stop();
+                    load.assertNoErrors();
+                    load.verifyFinalState();
+                }
+            }
         }
     }
 

@@ -40,6 +40,9 @@ public final class ManagedProcess implements AutoCloseable {
     public static final String CLI_MAIN = "tuplespace.cli.Main";
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    /** {@code setsid}, where this machine has it (util-linux): each managed process leads a process group of its own. */
+    private static final List<String> SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"))
+            ? List.of("/usr/bin/setsid") : List.of();
 
     private final String name;
     private final Host host;
@@ -125,6 +128,17 @@ public final class ManagedProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code command} run by {@code setsid}: a process group of its own, so that {@link #killTree} finds every
+         * process it started, also one whose parent died and left it to init (a backup promoted after its primary was
+         * killed, and the standby it started).
+         */
+        private static List<String> inGroupOfItsOwn(List<String> command) {
+            List<String> grouped = new ArrayList<>(SETSID);
+            grouped.addAll(command);
+            return grouped;
+        }
+
         /** The whole command line: the host's prefix, the JVM and its options, the main class, its arguments. */
         public List<String> command() {
             List<String> command = new ArrayList<>(host.prefix());
@@ -137,7 +151,7 @@ public final class ManagedProcess implements AutoCloseable {
 
         /** Starts it with {@code directory} as working directory, its output appended to files named {@code name}. */
         public ManagedProcess start(String name, Path directory) {
-            List<String> command = command();
+            List<String> command = inGroupOfItsOwn(command());
             Path out = directory.resolve(name + ".out.log");
             Path err = directory.resolve(name + ".err.log");
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -155,7 +169,7 @@ public final class ManagedProcess implements AutoCloseable {
 
         /** Runs it to its end fed {@code standardInput}; kills it and fails when that takes over {@code timeout}. */
         public Result run(String standardInput, Duration timeout) {
-            ProcessBuilder builder = new ProcessBuilder(command());
+            ProcessBuilder builder = new ProcessBuilder(inGroupOfItsOwn(command()));
             builder.environment().putAll(environment);
             Process process;
             try {
@@ -275,10 +289,26 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     private static void killTree(Process process) {
+        if (!SETSID.isEmpty()) {
+            signalGroup(process.pid());
+        }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGKILL to the process group {@code groupId} (a {@code setsid} process's pid), its leader alive or not. */
+    private static void signalGroup(long groupId) {
+        try {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + groupId).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(KILL_WAIT.toMillis(),
+                            TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // no kill command: the descendants still alive are killed one by one
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
