@@ -584,8 +584,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         stepDown.steppedDown = true;
         backup.steppedDown();
-        proxy.flush();
-        proxy.steppedDown(lastIndex);
+        proxy.steppedDown(lastIndex); // behind every answer written: it hands them over and flushes them with it
         LOG.info("primary stepped down at index {}; waiting for the proxy to promote backup server {}", lastIndex,
                 Long.toHexString(replica));
     }
