@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * requests are pipelined, answers are matched to requests by order, each request has its own timeout.
  * A line that arrives while nothing is pending (e.g. the {@code refused} greeting) is kept as unsolicited.
  */
-final class LineClient implements AutoCloseable {
+final class LineClient implements JsonConnection {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String EOF = "\u0000<eof>";
@@ -58,14 +58,9 @@ final class LineClient implements AutoCloseable {
         }
     }
 
-    /** Sends one JSON request; the future completes with the parsed answer or fails (timeout, closed). */
-    CompletableFuture<JsonNode> send(JsonNode request) {
+    @Override
+    public CompletableFuture<JsonNode> send(JsonNode request) {
         return sendLine(request.toString()).thenApply(LineClient::parse);
-    }
-
-    /** Sends a request and waits for its answer. */
-    JsonNode call(JsonNode request) {
-        return send(request).join();
     }
 
     /** Sends one raw line (a {@code \n} is added); the future completes with the next answer line. */
@@ -142,7 +137,7 @@ final class LineClient implements AutoCloseable {
         }
     }
 
-    private static JsonNode parse(String line) {
+    static JsonNode parse(String line) {
         try {
             return JSON.readTree(line);
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import tuplespace.it.Requests.TextPair;
 
@@ -36,7 +37,7 @@ final class Workload implements AutoCloseable {
     static final int SHARED_KEYS = 8;
     private static final String INITIAL_SHARED_VALUE = "init,0";
 
-    private final ServiceCluster cluster;
+    private final Supplier<JsonConnection> connections;
     private final int window;
     private final List<Worker> workers = new ArrayList<>();
     private final Queue<String> errors = new ConcurrentLinkedQueue<>();
@@ -46,7 +47,12 @@ final class Workload implements AutoCloseable {
     private volatile boolean stopping;
 
     Workload(ServiceCluster cluster, int clients, int window, long seed) {
-        this.cluster = cluster;
+        this(() -> LineClient.connect(cluster.clientSap(), ServiceCluster.REQUEST_TIMEOUT), clients, window, seed);
+    }
+
+    /** @param connections opens one client connection to the service (each client and each check has its own) */
+    Workload(Supplier<JsonConnection> connections, int clients, int window, long seed) {
+        this.connections = connections;
         this.window = window;
         for (int c = 0; c < clients; c++) {
             workers.add(new Worker(c, new Random(seed * 1_000 + c)));
@@ -55,7 +61,7 @@ final class Workload implements AutoCloseable {
 
     /** Creates the shared keys, then starts every client. */
     Workload start() {
-        try (LineClient setup = LineClient.connect(cluster.clientSap(), ServiceCluster.REQUEST_TIMEOUT)) {
+        try (JsonConnection setup = connections.get()) {
             List<TextPair> shared = new ArrayList<>();
             for (int j = 0; j < SHARED_KEYS; j++) {
                 shared.add(new TextPair(sharedKey(j), INITIAL_SHARED_VALUE));
@@ -109,7 +115,7 @@ final class Workload implements AutoCloseable {
      */
     void verifyFinalState() {
         Map<String, String> space;
-        try (LineClient reader = LineClient.connect(cluster.clientSap(), ServiceCluster.REQUEST_TIMEOUT)) {
+        try (JsonConnection reader = connections.get()) {
             space = Requests.answerPairs(reader.call(Requests.get(1, ".*", ".*")));
         }
         List<String> problems = new ArrayList<>();
@@ -203,7 +209,7 @@ final class Workload implements AutoCloseable {
         }
 
         void run() {
-            try (LineClient connection = LineClient.connect(cluster.clientSap(), ServiceCluster.REQUEST_TIMEOUT)) {
+            try (JsonConnection connection = connections.get()) {
                 while (!stopping) {
                     if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                         continue;

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -567,11 +566,11 @@ final class BackupNode implements NodeStorage.Owner {
 
     // --- channels -------------------------------------------------------------------------------------
 
-    private ChannelInitializer<SocketChannel> replicationInitializer() {
+    private ChannelInitializer<Channel> replicationInitializer() {
         return ReplicationFrames.initializer(ReplicationLinkHandler::new);
     }
 
-    private ChannelInitializer<SocketChannel> heartbeatInitializer() {
+    private ChannelInitializer<Channel> heartbeatInitializer() {
         return ReplicationFrames.initializer(HeartbeatLinkHandler::new);
     }
 

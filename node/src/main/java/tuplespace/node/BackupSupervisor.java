@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -548,11 +547,11 @@ final class BackupSupervisor {
 
     // --- channels -------------------------------------------------------------------------------------
 
-    private ChannelInitializer<SocketChannel> replicationInitializer(long attempt) {
+    private ChannelInitializer<Channel> replicationInitializer(long attempt) {
         return ReplicationFrames.initializer(() -> new ReplicationLinkHandler(attempt));
     }
 
-    ChannelInitializer<SocketChannel> heartbeatInitializer() {
+    ChannelInitializer<Channel> heartbeatInitializer() {
         return ReplicationFrames.initializer(HeartbeatLinkHandler::new);
     }
 

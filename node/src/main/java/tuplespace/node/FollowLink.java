@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -110,10 +109,10 @@ final class FollowLink {
         }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private ChannelInitializer<SocketChannel> initializer(long thisAttempt) {
+    private ChannelInitializer<Channel> initializer(long thisAttempt) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel socket) {
+            protected void initChannel(Channel socket) {
                 socket.pipeline().addLast(new IdleStateHandler(ProxyLink.SILENCE_LIMIT.toMillis(),
                         ProxyLink.PING_AFTER.toMillis(), 0, TimeUnit.MILLISECONDS));
                 FrameCodec.install(socket.pipeline());

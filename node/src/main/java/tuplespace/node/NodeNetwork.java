@@ -5,10 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -19,8 +16,9 @@ import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.netty.Transport;
 
 /**
- * Sockets for a node: every channel lives on the node's one event loop, so handlers run on the thread that
- * owns the node state and need no hand-off. Every connect has a timeout; binds and connects are retried
+ * Links for a node: every channel lives on the node's one event loop, so handlers run on the thread that
+ * owns the node state and need no hand-off. The channels come from the node's {@link Transport} (TCP, or a test's
+ * simulated network). Every connect has a timeout; binds and connects are retried
  * until a deadline (a port the previous owner just released, a peer still starting). With a cluster secret every
  * connection, accepted or opened, starts with the link handshake for its {@link LinkRole} ({@link LinkSecurity}).
  */
@@ -29,11 +27,13 @@ final class NodeNetwork {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
+    private final Transport transport;
     private final EventLoop loop;
     private final LinkSecurity security;
     private final LinkAuthHandler.RefusalListener refused;
 
-    NodeNetwork(EventLoop loop, LinkSecurity security, LinkAuthHandler.RefusalListener refused) {
+    NodeNetwork(Transport transport, EventLoop loop, LinkSecurity security, LinkAuthHandler.RefusalListener refused) {
+        this.transport = transport;
         this.loop = loop;
         this.security = security;
         this.refused = refused;
@@ -44,20 +44,14 @@ final class NodeNetwork {
     }
 
     /** Binds {@code address} (SO_REUSEADDR), retrying until {@code deadlineNanos}; reports the channel or the last failure. */
-    void bind(InetSocketAddress address, LinkRole role, ChannelInitializer<SocketChannel> initializer,
+    void bind(InetSocketAddress address, LinkRole role, ChannelInitializer<Channel> initializer,
               long deadlineNanos, Consumer<Channel> bound, Consumer<Throwable> failed) {
         bind(address, guarded(role, true, initializer), deadlineNanos, bound, failed);
     }
 
-    private void bind(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
+    private void bind(InetSocketAddress address, ChannelInitializer<Channel> initializer, long deadlineNanos,
               Consumer<Channel> bound, Consumer<Throwable> failed) {
-        ChannelFuture future = new ServerBootstrap()
-                .group(loop, loop)
-                .channel(Transport.best().serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer)
-                .bind(address);
+        ChannelFuture future = transport.bind(new ServerBootstrap().group(loop, loop).childHandler(initializer), address);
         future.addListener(f -> {
             if (f.isSuccess()) {
                 bound.accept(future.channel());
@@ -71,24 +65,19 @@ final class NodeNetwork {
     }
 
     /** Connects to {@code address}, retrying until {@code deadlineNanos}; {@code stillWanted} can cancel the retries. */
-    void connect(InetSocketAddress address, LinkRole role, ChannelInitializer<SocketChannel> initializer,
+    void connect(InetSocketAddress address, LinkRole role, ChannelInitializer<Channel> initializer,
                  long deadlineNanos, java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected,
                  Consumer<Throwable> failed) {
         connect(address, guarded(role, false, initializer), deadlineNanos, stillWanted, connected, failed);
     }
 
-    private void connect(InetSocketAddress address, ChannelInitializer<SocketChannel> initializer, long deadlineNanos,
+    private void connect(InetSocketAddress address, ChannelInitializer<Channel> initializer, long deadlineNanos,
                  java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected, Consumer<Throwable> failed) {
         if (!stillWanted.getAsBoolean()) {
             return;
         }
-        ChannelFuture future = new Bootstrap()
-                .group(loop)
-                .channel(Transport.best().socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(initializer)
-                .connect(address);
+        ChannelFuture future = transport.connect(new Bootstrap().group(loop).handler(initializer), address,
+                CONNECT_TIMEOUT);
         future.addListener(f -> {
             if (f.isSuccess()) {
                 connected.accept(future.channel());
@@ -105,11 +94,11 @@ final class NodeNetwork {
      * The link's own pipeline behind the handshake, when there is a secret: writes made on connecting (REGISTER, the
      * first heartbeat) wait for it, and the handlers see the channel become active only once the peer proved itself.
      */
-    private ChannelInitializer<SocketChannel> guarded(LinkRole role, boolean accepted,
-                                                      ChannelInitializer<SocketChannel> initializer) {
+    private ChannelInitializer<Channel> guarded(LinkRole role, boolean accepted,
+                                                      ChannelInitializer<Channel> initializer) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 channel.pipeline().addLast(initializer);
                 if (accepted) {
                     security.guardAccepted(channel.pipeline(), role, refused);
@@ -118,11 +107,6 @@ final class NodeNetwork {
                 }
             }
         };
-    }
-
-    /** The I/O handler of the node's event loop; the channels {@link #bind} and {@link #connect} make need it. */
-    static IoHandlerFactory ioHandlerFactory() {
-        return Transport.best().ioHandlerFactory();
     }
 
     static long deadline(Duration fromNow) {

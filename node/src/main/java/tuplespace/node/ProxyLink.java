@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -259,10 +258,10 @@ final class ProxyLink {
         }
     }
 
-    private ChannelInitializer<SocketChannel> initializer() {
+    private ChannelInitializer<Channel> initializer() {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 channel.pipeline().addLast(new IdleStateHandler(SILENCE_LIMIT.toMillis(), PING_AFTER.toMillis(), 0,
                         TimeUnit.MILLISECONDS));
                 FrameCodec.install(channel.pipeline());

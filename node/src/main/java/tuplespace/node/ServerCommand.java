@@ -172,6 +172,19 @@ public final class ServerCommand implements Callable<Integer> {
         return ServerNode.run(config);
     }
 
+    /**
+     * The settings {@code args} (a server command line, without the subcommand) give, as {@link ServerNode#start}
+     * takes them: for servers started inside a test's JVM.
+     *
+     * @throws CommandLine.ParameterException for a malformed command line
+     * @throws IllegalArgumentException for a value out of its range, with the message the server would print
+     */
+    public static NodeConfig config(String... args) {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.toConfig();
+    }
+
     NodeConfig toConfig() {
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap,
                 optionalPath("SAVE_FILE", saveFile), handle(primaryHandle), optionalPath("INIT_FILE", initFile),

@@ -2,8 +2,6 @@ package tuplespace.node;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.netty.SocketTransport;
+import tuplespace.codec.netty.Transport;
 import tuplespace.failure.Ticker;
 import tuplespace.ops.Notifier;
 import tuplespace.ops.OperatorEvent;
@@ -55,21 +55,26 @@ public final class ServerNode {
     private CompletableFuture<Void> servingWarmUp;
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
-        this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start);
+        this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start, SocketTransport.best());
     }
 
     /** Tests inject virtual time for failure detection and a stand-in for the backup child process. */
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence, Ticker ticker,
                BackupLauncher.Starter backupStarter) {
+        this(config, evaluator, persistence, ticker, backupStarter, SocketTransport.best());
+    }
+
+    private ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence, Ticker ticker,
+                       BackupLauncher.Starter backupStarter, Transport transport) {
         this.ticker = ticker;
         this.backupStarter = backupStarter;
         this.config = config;
         this.evaluator = evaluator;
         this.persistence = persistence;
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("node"), NodeNetwork.ioHandlerFactory());
+        this.group = transport.newLoopGroup(1, "node");
         this.loop = group.next();
         this.notifier = new Notifier(config.notifyCommand(), () -> role.word(), () -> epoch);
-        this.network = new NodeNetwork(loop, config.linkSecurity(), refusedPeers());
+        this.network = new NodeNetwork(transport, loop, config.linkSecurity(), refusedPeers());
     }
 
     /** A refused peer is an operator event with its address; it changes nothing (the link never reached the node). */
@@ -78,12 +83,25 @@ public final class ServerNode {
                 + " link " + (connecting ? "to " : "from ") + peer + " refused: " + reason);
     }
 
-    /** Runs a server process to its end; returns the exit status. */
+    /** Runs a server process to its end on TCP sockets; returns the exit status. */
     public static int run(NodeConfig config) {
-        return run(config, new CodecRequestEvaluator(), new SpaceFilePersistence());
+        try {
+            return start(config, SocketTransport.best()).awaitExit();
+        } catch (StartRefused e) {
+            System.err.println("server: " + e.getMessage());
+            return 1;
+        }
     }
 
-    static int run(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
+    /**
+     * Starts a server on {@code transport} and returns at once; {@link #awaitExit} waits for its end. The process's
+     * {@link #run} uses TCP; tests run several servers in one JVM on a simulated network this way.
+     *
+     * @throws StartRefused when INIT_FILE or the data directory cannot be read (the message says which and why)
+     */
+    public static ServerNode start(NodeConfig config, Transport transport) throws StartRefused {
+        RequestEvaluator evaluator = new CodecRequestEvaluator();
+        SpacePersistence persistence = new SpaceFilePersistence();
         // A fresh primary warms its serving path while it loads INIT_FILE or recovers its data directory: both run on
         // one thread, so on a second core the warm-up costs a restart no time before it serves.
         Optional<CompletableFuture<Void>> warmUp = config.startsAsPrimary()
@@ -93,33 +111,42 @@ public final class ServerNode {
             try {
                 space = persistence.load(config.initFile().get());
             } catch (IOException | RuntimeException e) {
-                System.err.println("server: INIT_FILE: " + e.getMessage());
-                return 1;
+                throw new StartRefused("INIT_FILE: " + e.getMessage());
             }
         }
         if (config.dataDir().isPresent()) {
-            return runWithDataDir(config, evaluator, persistence, config.initFile().isPresent() ? Optional.of(space)
-                    : Optional.empty(), warmUp);
+            return startWithDataDir(config, evaluator, persistence, transport, config.initFile().isPresent()
+                    ? Optional.of(space) : Optional.empty(), warmUp);
         }
-        ServerNode node = new ServerNode(config, evaluator, persistence);
+        ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
+                transport);
         warmUp.ifPresent(started -> node.servingWarmUp = started);
         node.start(space);
-        return node.awaitExit();
+        return node;
+    }
+
+    /** Why a server could not start: INIT_FILE or the data directory; the message names which and why. */
+    public static final class StartRefused extends Exception {
+        StartRefused(String message) {
+            super(message);
+        }
     }
 
     /** {@code --data-dir}: recover the node's directory (the newest, for a primary), then serve from it. */
-    private static int runWithDataDir(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence,
-                                      Optional<TupleSpace> initial, Optional<CompletableFuture<Void>> warmUp) {
+    private static ServerNode startWithDataDir(NodeConfig config, RequestEvaluator evaluator,
+                                               SpacePersistence persistence, Transport transport,
+                                               Optional<TupleSpace> initial,
+                                               Optional<CompletableFuture<Void>> warmUp) throws StartRefused {
         Path root = config.dataDir().orElseThrow();
         DataDirStartup.Opened opened;
         try {
             opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial)
                     : DataDirStartup.backup(root, config.nodeId().orElseThrow());
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
-            System.err.println("server: --data-dir " + root + ": " + e.getMessage());
-            return 1;
+            throw new StartRefused("--data-dir " + root + ": " + e.getMessage());
         }
-        ServerNode node = new ServerNode(config, evaluator, persistence);
+        ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
+                transport);
         warmUp.ifPresent(started -> node.servingWarmUp = started);
         try {
             node.storage = Optional.of(NodeStorage.open(node, opened.directory(), config.fsync(), opened.recovered()));
@@ -127,7 +154,7 @@ public final class ServerNode {
             System.err.println("server: --data-dir " + root + ": cannot open the write-ahead log of " + opened.directory()
                     + ": " + e.getMessage());
             node.exit(1);
-            return node.awaitExit();
+            return node;
         }
         node.loop.execute(() -> {
             if (config.startsAsPrimary()) {
@@ -138,7 +165,7 @@ public final class ServerNode {
                 new BackupNode(node, config).start();
             }
         });
-        return node.awaitExit();
+        return node;
     }
 
     void start(TupleSpace space) {
@@ -202,7 +229,8 @@ public final class ServerNode {
         exitCode.complete(status);
     }
 
-    int awaitExit() {
+    /** Waits until the server has stopped (its loop let go, its log closed); returns its exit status. */
+    public int awaitExit() {
         int status = exitCode.join();
         storage.ifPresent(this::closeStorage);
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -4,7 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.string.StringDecoder;
@@ -33,10 +33,10 @@ final class ShutdownServer {
         this.primary = primary;
     }
 
-    ChannelInitializer<SocketChannel> initializer() {
+    ChannelInitializer<Channel> initializer() {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 channel.pipeline()
                         .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                         .addLast(new LineBasedFrameDecoder(MAX_LINE, true, true))

@@ -9,7 +9,7 @@ import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import java.util.List;
 import java.util.function.Supplier;
 import tuplespace.codec.frame.FrameCodec;
@@ -29,10 +29,10 @@ public final class ReplicationFrames {
     }
 
     /** A node-internal link's pipeline: the frames, then a fresh {@code handler} for each connection. */
-    public static ChannelInitializer<SocketChannel> initializer(Supplier<? extends ChannelHandler> handler) {
+    public static ChannelInitializer<Channel> initializer(Supplier<? extends ChannelHandler> handler) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 addTo(channel.pipeline());
                 channel.pipeline().addLast(handler.get());
             }

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LineBasedFrameDecoder;
@@ -58,8 +57,6 @@ final class PrimaryShutdownSapClient {
         Promise<String> answer = group.next().newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -73,7 +70,7 @@ final class PrimaryShutdownSapClient {
                         security.guardConnecting(channel.pipeline(), LinkRole.ADMIN, refused);
                     }
                 });
-        ChannelFuture connect = bootstrap.connect(sap.toSocketAddress());
+        ChannelFuture connect = transport.connect(bootstrap, sap.toSocketAddress(), timeout);
         connect.addListener(done -> {
             if (!done.isSuccess()) {
                 answer.tryFailure(done.cause());

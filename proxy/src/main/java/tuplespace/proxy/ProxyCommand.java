@@ -154,6 +154,18 @@ public final class ProxyCommand implements Callable<Integer> {
         return status;
     }
 
+    /**
+     * The settings {@code args} (a proxy command line, without the subcommand) give, as {@link ProxyServer#start}
+     * takes them: for a proxy started inside a test's JVM.
+     *
+     * @throws CommandLine.ParameterException for a malformed command line, with the message the proxy would print
+     */
+    public static ProxyConfig config(String... args) {
+        ProxyCommand command = new ProxyCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.parseConfig();
+    }
+
     private ProxyConfig parseConfig() {
         try {
             ProxyConfig defaults = ProxyConfig.withDefaults(Sap.parseArgument("CLIENT_SAP", clientSap),

@@ -2,7 +2,7 @@ package tuplespace.proxy;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
@@ -34,13 +34,13 @@ final class ProxyInitializer {
     }
 
     /** Client port: request lines in, answer text out; with TLS, a plain-text client is refused in plain text. */
-    static ChannelInitializer<SocketChannel> clientPort(ProxyContext context) {
+    static ChannelInitializer<Channel> clientPort(ProxyContext context) {
         Optional<SslContext> tls = context.config().security().clientTls().map(TlsSettings::serverContext);
         String plainRefusal = Answers.refused("service refused: this port requires TLS (the Java library:"
                 + " ClientOptions.withTls; the command-line client: --tls-ca FILE)");
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 tls.ifPresent(server -> channel.pipeline().addLast(new TlsGate(server, plainRefusal,
                         (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer, why))));
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
@@ -54,10 +54,10 @@ final class ProxyInitializer {
     }
 
     /** Primary port: frames, with PING on a quiet link and a dead link closed after the allowed misses. */
-    static ChannelInitializer<SocketChannel> primaryPort(ProxyContext context) {
+    static ChannelInitializer<Channel> primaryPort(ProxyContext context) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 // with a cluster secret, nothing of a peer reaches the registry before it proved knowledge of it
                 context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.PRIMARY,
                         refusedPeers(context));
@@ -76,11 +76,11 @@ final class ProxyInitializer {
     }
 
     /** Shutdown port: short command lines, one answer line each. */
-    static ChannelInitializer<SocketChannel> shutdownPort(ProxyContext context, ProxyStatusReporter statusReporter,
+    static ChannelInitializer<Channel> shutdownPort(ProxyContext context, ProxyStatusReporter statusReporter,
             Supplier<Future<String>> requestShutdown) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 channel.pipeline().addLast(
                         new ReadTimeoutHandler(SHUTDOWN_PORT_IDLE_SECONDS, TimeUnit.SECONDS),
                         new LineBasedFrameDecoder(SHUTDOWN_PORT_MAX_LINE, true, true),

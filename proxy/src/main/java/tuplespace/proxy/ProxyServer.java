@@ -3,13 +3,9 @@ package tuplespace.proxy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
@@ -25,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Sap;
+import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 
 /**
@@ -51,13 +48,12 @@ public final class ProxyServer implements AutoCloseable {
     private boolean shutdownRelayed; // control loop only: waiting for the primary's answer to SHUTDOWN
     private boolean listenersClosed; // control loop only
 
-    private ProxyServer(ProxyConfig config) {
+    private ProxyServer(ProxyConfig config, Transport transport) {
         this.config = config;
         long pid = ProcessHandle.current().pid();
         String self = "proxy(pid " + pid + ")";
-        transport = Transport.best();
-        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("proxy-io"),
-                transport.ioHandlerFactory());
+        this.transport = transport;
+        ioGroup = transport.newLoopGroup(config.ioThreads(), "proxy-io");
         controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions,
@@ -72,7 +68,12 @@ public final class ProxyServer implements AutoCloseable {
      * @throws IOException naming the SAP that cannot be bound; nothing is left running
      */
     public static ProxyServer start(ProxyConfig config) throws IOException {
-        ProxyServer server = new ProxyServer(config);
+        return start(config, SocketTransport.best());
+    }
+
+    /** {@link #start(ProxyConfig)} on {@code transport}: TCP, or a test's simulated network. */
+    public static ProxyServer start(ProxyConfig config, Transport transport) throws IOException {
+        ProxyServer server = new ProxyServer(config, transport);
         try {
             server.bindAll();
         } catch (IOException | RuntimeException e) {
@@ -88,15 +89,20 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     public InetSocketAddress clientAddress() {
-        return (InetSocketAddress) listeners.get(0).localAddress();
+        return boundAddress(0, config.clientSap());
     }
 
     public InetSocketAddress primaryAddress() {
-        return (InetSocketAddress) listeners.get(1).localAddress();
+        return boundAddress(1, config.primarySap());
     }
 
     public InetSocketAddress shutdownAddress() {
-        return (InetSocketAddress) listeners.get(2).localAddress();
+        return boundAddress(2, config.shutdownSap());
+    }
+
+    /** The socket address listener {@code index} is bound to (port 0 given: the port picked), else the SAP given. */
+    private InetSocketAddress boundAddress(int index, Sap given) {
+        return listeners.get(index).localAddress() instanceof InetSocketAddress bound ? bound : given.toSocketAddress();
     }
 
     /** True while a primary is registered (tests wait on it). Any thread. */
@@ -193,7 +199,7 @@ public final class ProxyServer implements AutoCloseable {
         ServerBootstrap clients = new ServerBootstrap()
                 .group(controlLoop, ioGroup)
                 .childHandler(ProxyInitializer.clientPort(context));
-        if (transport == Transport.EPOLL) {
+        if (transport == SocketTransport.EPOLL) {
             // the kernel keeps little of a client's answers unsent: the proxy's own bound is what holds them back
             clients.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) ClientBounds.KERNEL_UNSENT_BYTES);
         }
@@ -208,11 +214,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private Channel bind(String argument, Sap sap, ServerBootstrap bootstrap) throws IOException {
-        bootstrap.channel(transport.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true);
-        ChannelFuture bound = bootstrap.bind(sap.toSocketAddress());
+        ChannelFuture bound = transport.bind(bootstrap, sap.toSocketAddress());
         if (!bound.awaitUninterruptibly(config.networkTimeout().toMillis()) || !bound.isSuccess()) {
             bound.channel().close();
             Throwable cause = bound.cause();

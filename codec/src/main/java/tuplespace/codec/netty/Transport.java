@@ -1,53 +1,38 @@
 package tuplespace.codec.netty;
 
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
- * The socket transport of the proxy and the nodes: Linux's native epoll when Netty can load it (fewer system calls
- * and less garbage per read and write than the JDK selector, which matters at one small message per read), else
- * the JDK's NIO. Event loops and channels must come from the same transport.
+ * Where the proxy's and the nodes' event loops and links come from: the seam between their logic and the network.
+ * A process uses {@link SocketTransport#best()}: TCP sockets, its threads. A test may run a whole service in one JVM
+ * on a simulated network instead (the launcher's tests: loops it can hang, links it can cut silently), and the same
+ * failover logic runs unchanged. Every loop and channel of one process must come from one transport.
+ *
+ * <p>Callers give SAPs as {@link InetSocketAddress}es and configure their bootstraps' handlers and groups; the
+ * transport picks the channel classes, sets the options its channels understand, and binds or connects.
  */
-public enum Transport {
-    EPOLL,
-    NIO;
+public interface Transport {
 
-    /** System property that forces NIO, e.g. to rule the native transport out when diagnosing. */
-    public static final String FORCE_NIO_PROPERTY = "tuplespace.nio";
+    /** For log lines: {@code epoll}, {@code nio}, or what a test calls its network. */
+    String name();
 
-    private static final Transport BEST = !Boolean.getBoolean(FORCE_NIO_PROPERTY) && epollLoads() ? EPOLL : NIO;
+    /**
+     * A group of {@code threads} event loops: the threads that run the owner's handlers and tasks. Everything a node
+     * owns runs on its group's one loop ("run on the node's thread").
+     */
+    EventLoopGroup newLoopGroup(int threads, String threadName);
 
-    /** The transport of this process (decided once: every loop and channel must agree). */
-    public static Transport best() {
-        return BEST;
-    }
+    /** Binds {@code bootstrap} (group and child handler set) to listen at {@code address}. */
+    ChannelFuture bind(ServerBootstrap bootstrap, InetSocketAddress address);
 
-    /** Epoll's classes are an optional dependency of this module: absent from the class path means NIO. */
-    private static boolean epollLoads() {
-        try {
-            return Epoll.isAvailable();
-        } catch (LinkageError absent) {
-            return false;
-        }
-    }
-
-    public IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    }
-
-    public Class<? extends ServerSocketChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    public Class<? extends SocketChannel> socketChannel() {
-        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
-    }
+    /**
+     * Connects {@code bootstrap} (group and handler set) to {@code address}; the future fails if nothing answers within
+     * {@code timeout}.
+     */
+    ChannelFuture connect(Bootstrap bootstrap, InetSocketAddress address, Duration timeout);
 }
