@@ -5,9 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +19,12 @@ import tuplespace.replication.ReplicationMessage;
 import tuplespace.tuple.Pair;
 
 /**
- * The primary's side of its backup (SPEC §4): starts it ({@code --backup-start}: a child process, a command, or
- * nothing but connecting to the peer's BACKUP_SAP), brings it up to date with a snapshot in slices while serving,
- * feeds it entries, watches it (link, heartbeats, a child's exit) and on failure restarts it a bounded number of times,
- * then serves degraded and retries with back-off. A backup dropped is fenced: a child is killed before its links
- * close, and the proxy hears that no backup holds what is answered from now on before any such answer leaves.
+ * The primary's side of its backup (SPEC §4): has it started ({@link BackupProcess}: a child process, a command, or
+ * with {@code --backup-start none} nothing but connecting to the peer's BACKUP_SAP), brings it up to date with a
+ * snapshot in slices while serving, feeds it entries, watches it (link, heartbeats, a child's exit) and on failure
+ * restarts it a bounded number of times ({@link RestartPolicy}), then serves degraded and retries with back-off. A
+ * backup dropped is fenced: a child is killed before its links close, and the proxy hears that no backup holds what is
+ * answered from now on before any such answer leaves.
  *
  * <p>Every attempt has a generation number; callbacks from an older attempt (a late exit, a close) are ignored.
  */
@@ -40,8 +41,6 @@ final class BackupSupervisor {
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
     /** SHUTDOWN while the backup JVM still starts: it is told to stop once it listens (a JVM was seen to take 14 s). */
     static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
-    /** How long a failed backup may take to die after SIGKILL before its links are closed anyway. */
-    static final Duration KILL_WAIT = Duration.ofSeconds(5);
     /** How long a new primary tries to reach the old one it resumes after a switchover before it starts a backup. */
     static final Duration RESUME_WINDOW = Duration.ofSeconds(5);
     /** Entry batches kept for the old primary until it is connected; past this it gets a snapshot instead. */
@@ -55,7 +54,7 @@ final class BackupSupervisor {
     private long generation;
     private boolean everFailed;
     private final RestartPolicy restarts;
-    private Process child;
+    private final BackupProcess process;
     private Channel replication;
     private Channel heartbeat;
     /** The heartbeats with the backup of the current attempt, from its replication link up; null before. */
@@ -77,13 +76,6 @@ final class BackupSupervisor {
     private long resumeFrom = -1;
     private List<ReplicationMessage.Entries> resumeTail;
     /**
-     * The old primary that became this primary's backup in a switchover, when it runs on this machine (a pid
-     * PRIMARY_HANDLE): not a child of ours, but dropped like one (killed before its links close).
-     */
-    private ProcessHandle adopted;
-    /** The next acknowledgement names the old primary being resumed on this machine: it becomes {@link #adopted}. */
-    private boolean adoptOnAcknowledgement;
-    /**
      * This primary stepped down (STEPPED_DOWN sent): its replica may be promoted any moment and close its links, which
      * is no failure to act on — nothing is killed or restarted. A failure seen meanwhile is kept, and acted on only if
      * the step-down is abandoned (the proxy took this primary back).
@@ -98,6 +90,22 @@ final class BackupSupervisor {
         this.config = config;
         this.primary = primary;
         this.restarts = new RestartPolicy(config.backupRestarts(), RESTART_PAUSE, FIRST_BACKOFF, MAX_BACKOFF);
+        this.process = new BackupProcess(node, config, primary.pid(), new BackupProcess.Events() {
+            @Override
+            public boolean wanted(long attempt) {
+                return attempt == generation && !primary.stopping();
+            }
+
+            @Override
+            public void started(long attempt) {
+                connectToBackup(attempt, CONNECT_WINDOW);
+            }
+
+            @Override
+            public void failed(long attempt, String reason) {
+                BackupSupervisor.this.failed(attempt, reason);
+            }
+        });
     }
 
     void start() {
@@ -121,7 +129,7 @@ final class BackupSupervisor {
         state = BackupState.STARTING;
         if (resumeFrom >= 0) {
             // a child backup runs on this machine: the old primary does too, and its acknowledgements name its pid
-            adoptOnAcknowledgement = config.backupStart() instanceof BackupStart.Child;
+            process.adoptOnFirstAcknowledgement();
             LOG.info("primary resumes the old primary as its backup at {} from index {} (attempt {})",
                     NodeNetwork.describe(config.peerBackupSap()), resumeFrom, attempt);
             connectToBackup(attempt, RESUME_WINDOW);
@@ -133,69 +141,7 @@ final class BackupSupervisor {
             connectToBackup(attempt, CONNECT_WINDOW);
             return;
         }
-        if (config.backupStart() instanceof BackupStart.Child && useStandby(attempt)) {
-            return;
-        }
-        // fork/exec can take hundreds of ms on a busy machine: never on the event loop, which serves.
-        Thread launcher = new Thread(() -> {
-            try {
-                if (config.backupStart() instanceof BackupStart.Command command) {
-                    Process runner = BackupCommand.start(command, config, node.epoch());
-                    node.loop().execute(() -> onCommandStarted(attempt, runner));
-                } else {
-                    Process started = node.backupStarter().start(node.backupConfig(), primary.pid());
-                    node.loop().execute(() -> onLaunched(attempt, started));
-                }
-            } catch (IOException | RuntimeException e) {
-                node.loop().execute(() -> failed(attempt, "could not start the backup: " + e.getMessage()));
-            }
-        }, "backup-launcher");
-        launcher.setDaemon(true);
-        launcher.start();
-    }
-
-    /**
-     * The standby this node keeps, if it has one alive (docs/design.md "Failover"): told to serve, it is the child of
-     * this attempt, and no JVM has to start. Returns false when there is none (or it cannot be told).
-     */
-    private boolean useStandby(long attempt) {
-        java.util.Optional<Process> standby = node.standby().release();
-        if (standby.isEmpty()) {
-            return false;
-        }
-        LOG.info("primary uses standby pid {} as its backup (attempt {})", standby.get().pid(), attempt);
-        onLaunched(attempt, standby.get());
-        return true;
-    }
-
-    private void onLaunched(long attempt, Process started) {
-        if (attempt != generation || primary.stopping()) {
-            started.destroyForcibly(); // the attempt was given up (or the primary stops) while the process started
-            return;
-        }
-        child = started;
-        LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
-        child.onExit().thenAccept(exited -> node.loop().execute(
-                () -> failed(attempt, "the backup process exited with status " + exited.exitValue())));
-        connectToBackup(attempt, CONNECT_WINDOW);
-    }
-
-    /**
-     * {@code --backup-start COMMAND} ran: the command starts a backup elsewhere (it may return at once, as {@code
-     * systemctl start} does, or stay, as {@code ssh} does), so its exit says nothing about the backup: only the link
-     * does. A non-zero status is worth a warning.
-     */
-    private void onCommandStarted(long attempt, Process runner) {
-        LOG.info("primary ran --backup-start (pid {}, attempt {}); connecting to the backup at {}", runner.pid(), attempt,
-                NodeNetwork.describe(config.peerBackupSap()));
-        runner.onExit().thenAccept(exited -> {
-            if (exited.exitValue() != 0) {
-                LOG.warn("--backup-start command (pid {}) exited with status {}", exited.pid(), exited.exitValue());
-            }
-        });
-        if (attempt == generation && !primary.stopping()) {
-            connectToBackup(attempt, CONNECT_WINDOW);
-        }
+        process.start(attempt);
     }
 
     private void connectToBackup(long attempt, Duration window) {
@@ -315,10 +261,7 @@ final class BackupSupervisor {
         }
         backupPid = ack.backupPid();
         backupServer = ack.backupServer();
-        if (adoptOnAcknowledgement) {
-            adoptOnAcknowledgement = false;
-            adopted = ProcessHandle.of(ack.backupPid()).orElse(null);
-        }
+        process.acknowledgedBy(ack.backupPid());
         backupIndex = ack.index();
         backupDigest = ack.digest();
         if (heartbeats != null) {
@@ -359,23 +302,12 @@ final class BackupSupervisor {
         // Kill first, close the links once it is gone: a slow backup that read EOF first would take the close for
         // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over:
         // it is dead, and the proxy has heard that it holds nothing answered from now on (it would not promote it).
-        Process dyingChild = child;
-        ProcessHandle dyingAdopted = adopted;
-        adopted = null;
-        adoptOnAcknowledgement = false;
-        List<Channel> links = detachLinksAndChild();
-        Runnable afterwards = () -> {
+        List<Channel> links = detachLinks();
+        process.killThen(() -> {
             primary.backupLost();
             links.forEach(Channel::close);
             recover();
-        };
-        if (dyingChild != null) {
-            killAndAwait(dyingChild.pid(), dyingChild::destroyForcibly, dyingChild.onExit(), afterwards);
-        } else if (dyingAdopted != null) {
-            killAndAwait(dyingAdopted.pid(), dyingAdopted::destroyForcibly, dyingAdopted.onExit(), afterwards);
-        } else {
-            afterwards.run();
-        }
+        });
     }
 
     /** After a failure: restart, or serve degraded with back-off, or stop under {@code --on-backup-loss shutdown}. */
@@ -396,26 +328,10 @@ final class BackupSupervisor {
     }
 
     /**
-     * SIGKILLs process {@code pid} ({@code kill}) and runs {@code then} on the loop once it is gone ({@code exited}), or
-     * after {@link #KILL_WAIT}.
+     * Forgets the current backup's links without closing anything (the caller does, in the right order, after it dealt
+     * with the backup's process): late callbacks from them then match nothing.
      */
-    private void killAndAwait(long pid, Runnable kill, java.util.concurrent.CompletableFuture<?> exited, Runnable then) {
-        kill.run();
-        exited.orTimeout(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((gone, timeout) ->
-                node.loop().execute(() -> {
-                    if (timeout != null) {
-                        LOG.warn("backup pid {} was still alive {} after SIGKILL; closing its links anyway", pid,
-                                KILL_WAIT);
-                    }
-                    then.run();
-                }));
-    }
-
-    /**
-     * Forgets the current backup's links and process without closing anything (the caller does, in the right order):
-     * late callbacks from them then match nothing.
-     */
-    private List<Channel> detachLinksAndChild() {
+    private List<Channel> detachLinks() {
         List<Channel> links = new java.util.ArrayList<>(2);
         if (replication != null) {
             links.add(replication);
@@ -434,16 +350,13 @@ final class BackupSupervisor {
         backupServer = null;
         backupIndex = null;
         backupDigest = null;
-        child = null;
         return links;
     }
 
     /** Kills the child first, then closes its links (no wait: the caller is done with the backup either way). */
     private void dropLinksAndChild() {
-        if (child != null) {
-            child.destroyForcibly();
-        }
-        detachLinksAndChild().forEach(Channel::close);
+        process.killChild();
+        detachLinks().forEach(Channel::close);
     }
 
     /**
@@ -452,7 +365,7 @@ final class BackupSupervisor {
      * release are not lost). A backup still starting is told to stop once it listens, not killed (SPEC §4: exit 0).
      */
     void stop(Runnable then) {
-        Process stopping = child;
+        Process stopping = process.child().orElse(null);
         Duration wait = STOP_WAIT;
         snapshotting = false; // a backup told to stop needs no more slices
         if (replication != null && replication.isActive()) {
@@ -489,10 +402,13 @@ final class BackupSupervisor {
      */
     void abandon() {
         generation++;
-        if (child != null && state == BackupState.LIVE && backupServer != null && backupServer == primary.replica()) {
+        Optional<Process> child = process.child();
+        if (child.isPresent() && state == BackupState.LIVE && backupServer != null
+                && backupServer == primary.replica()) {
             LOG.info("a newer primary serves: leaving backup pid {}, the replica the proxy may have promoted, alone",
-                    child.pid());
-            detachLinksAndChild();
+                    child.get().pid());
+            detachLinks();
+            process.forgetChild();
             return;
         }
         dropLinksAndChild();
@@ -504,9 +420,7 @@ final class BackupSupervisor {
      */
     void steppedDown() {
         handingOver = true;
-        handingOverTo = child != null ? new PrimaryHandle.Pid(child.pid())
-                : adopted != null ? new PrimaryHandle.Pid(adopted.pid())
-                : new PrimaryHandle.Address(config.peerBackupSap());
+        handingOverTo = process.handleOfBackup();
     }
 
     /** The proxy took the primary back after it stepped down: a failure seen meanwhile is acted on now. */
@@ -527,9 +441,8 @@ final class BackupSupervisor {
         generation++;
         handingOver = false;
         failureWhileHandingOver = null;
-        adopted = null;
-        adoptOnAcknowledgement = false;
-        detachLinksAndChild();
+        detachLinks();
+        process.forget();
         state = BackupState.NONE;
         return handingOverTo;
     }
@@ -541,7 +454,7 @@ final class BackupSupervisor {
 
     NodeStatus.Backup status() {
         BackupState shown = restarts.degraded() && state != BackupState.LIVE ? BackupState.DEGRADED : state;
-        Long pid = backupPid != null ? backupPid : (child != null ? Long.valueOf(child.pid()) : null);
+        Long pid = backupPid != null ? backupPid : process.child().map(Process::pid).orElse(null);
         return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts());
     }
 
