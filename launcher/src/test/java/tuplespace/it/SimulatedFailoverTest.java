@@ -131,6 +131,32 @@ class SimulatedFailoverTest {
     }
 
     /**
+     * A planned switchover between hosts, and back: each time the backup serves with the next epoch and the old primary
+     * stays on as its backup (the same server, resumed: no process started), and the clients see no error.
+     */
+    @Test
+    void aSwitchoverBetweenHostsAndBackLosesNothingAndKeepsBothServers() throws Exception {
+        try (Workload load = workload(7)) {
+            switchOver(load, 2);
+            switchOver(load, 3);
+            finish(load);
+        }
+        assertThat(service.server(A).running()).as("the first primary, primary again").isTrue();
+        assertThat(service.server(B).running()).as("the first backup, backup again").isTrue();
+        assertThat(service.awaitInSync(3).epoch()).isEqualTo(3);
+    }
+
+    private void switchOver(Workload load, long epoch) {
+        long askedAt = System.nanoTime();
+        String answer = service.adminCommand("SWITCHOVER");
+        assertThat(answer).startsWith("ok: switched over in ").contains("primary of epoch " + epoch);
+        service.awaitBackupLive(epoch);
+        load.awaitProgress(200, PROGRESS);
+        System.out.printf("SimulatedFailoverTest: switchover to epoch %d: longest pause in answers %d ms%n", epoch,
+                load.answerGapAfter(askedAt).toMillis());
+    }
+
+    /**
      * After a takeover by B: the clients' longest wait ({@code gap}) within {@link #TAKEOVER_GOAL}; the operator starts a
      * new backup on A, the load goes on, then every answer and the final state are checked.
      */

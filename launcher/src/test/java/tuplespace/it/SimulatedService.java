@@ -119,9 +119,14 @@ final class SimulatedService implements AutoCloseable {
 
     /** The proxy's STATUS. */
     ServiceStatus status() {
+        return new ServiceStatus(LineClient.parse(adminCommand("STATUS")));
+    }
+
+    /** A line command on the proxy's SHUTDOWN_SAP, as an operator on the proxy's host sends it; returns the answer. */
+    String adminCommand(String command) {
         try (SimulatedLineClient admin = SimulatedLineClient.connect(network.host(PROXY), clientLoops,
-                address(PROXY, PROXY_SHUTDOWN_PORT), Duration.ofSeconds(5))) {
-            return new ServiceStatus(LineClient.parse(admin.sendLine("STATUS").join()));
+                address(PROXY, PROXY_SHUTDOWN_PORT), Duration.ofSeconds(20))) {
+            return admin.sendLine(command).join();
         }
     }
 
