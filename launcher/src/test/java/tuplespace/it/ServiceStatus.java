@@ -27,6 +27,16 @@ record ServiceStatus(JsonNode json) {
         return proxy().path("clients").asLong();
     }
 
+    /** How many backups follow at the proxy (each could be promoted). */
+    long followers() {
+        return proxy().path("followers").asLong();
+    }
+
+    /** The proxy would promote a backup now: the primary named a replica, and that replica follows at the proxy. */
+    boolean replicaFollows() {
+        return proxy().hasNonNull("replica") && followers() > 0;
+    }
+
     boolean hasPrimary() {
         return json.hasNonNull("primary") && json.get("primary").isObject();
     }

@@ -6,24 +6,18 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
-import tuplespace.replication.AnswerTable;
-import tuplespace.replication.BackupLog;
-import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicatedState;
 import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.replication.ReplicationMessage;
-import tuplespace.space.Effect;
-import tuplespace.space.TupleSpace;
 
 /**
  * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
@@ -51,8 +45,7 @@ final class BackupNode implements NodeStorage.Owner {
     private final Optional<Long> primaryPid;
     private final Optional<ProcessHandle> primaryProcess;
     private final long pid = ProcessHandle.current().pid();
-    private ReplicatedState state = new ReplicatedState(new TupleSpace());
-    private BackupLog log = new BackupLog();
+    private BackupCopy copy;
     private final FollowLink follow;
     /** The primary followed was lost on this backup's own view; it waits for PROMOTE or a new primary. */
     private boolean primaryGone;
@@ -60,8 +53,6 @@ final class BackupNode implements NodeStorage.Owner {
     private Channel replication;
     private Channel heartbeat;
     private PeerHeartbeats heartbeats;
-    /** The snapshot's end was applied and checked: from now on every batch is checked and acknowledged. */
-    private boolean caughtUp;
     /**
      * The acknowledgement of the snapshot's end was written: only now may this backup take over (it follows at the
      * proxy). The proxy promotes it only once its primary named it the replica, which that primary does once this
@@ -77,19 +68,8 @@ final class BackupNode implements NodeStorage.Owner {
      */
     private boolean acknowledgementDue;
     private final Optional<NodeStorage> storage;
-    /** With a data directory: the state the snapshot ended with is on disk and the log goes on after it. */
-    private boolean stateLogged;
-    /** Entries after the snapshot's end that arrived before its state was on disk: logged right after it. */
-    private final List<Replicated> unlogged = new ArrayList<>();
     /** The index of the last acknowledgement sent; -1 before the first. */
     private long acknowledged = -1;
-    /**
-     * A primary that stepped down in a switchover and became this backup: it holds the state at this index already, so
-     * the new primary resumes it ({@code SnapshotBegin} with {@code resume}) instead of sending a snapshot; -1 for none.
-     */
-    private long resumableAt = -1;
-    /** The current snapshot is a resume: the state was kept, and (with a data directory) its log goes on as it was. */
-    private boolean resumed;
 
     BackupNode(ServerNode node, NodeConfig config) {
         this.node = node;
@@ -98,6 +78,7 @@ final class BackupNode implements NodeStorage.Owner {
         this.primaryProcess = primaryPid.flatMap(Fencing::handleOf);
         this.follow = new FollowLink(node, config, this::promoted);
         this.storage = node.storage();
+        this.copy = new BackupCopy(storage);
         storage.ifPresent(disk -> disk.attach(this));
     }
 
@@ -107,9 +88,7 @@ final class BackupNode implements NodeStorage.Owner {
      */
     static BackupNode afterStepDown(ServerNode node, NodeConfig config, ReplicatedState state, long epoch, long index) {
         BackupNode backup = new BackupNode(node, config);
-        backup.state = state;
-        backup.log.begin(epoch, index);
-        backup.resumableAt = index;
+        backup.copy = BackupCopy.afterStepDown(backup.storage, state, epoch, index);
         return backup;
     }
 
@@ -184,11 +163,9 @@ final class BackupNode implements NodeStorage.Owner {
         if (message instanceof ReplicationMessage.Entries entries) {
             onEntries(entries);
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
-            for (AnswerTable.Entry entry : chunk.answers()) {
-                state.answers().record(entry.conn(), entry.seq(), entry.answer());
-            }
+            copy.answers(chunk);
         } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
-            state.space().applyEffect(new Effect(java.util.List.of(), slice.pairs()));
+            copy.pairs(slice);
         } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
             onSnapshotEnd(end);
         } else if (message instanceof ReplicationMessage.Stop stop) {
@@ -217,22 +194,20 @@ final class BackupNode implements NodeStorage.Owner {
                     begin.primaryPid(), primaryPid.get());
         }
         if (begin.resume()) {
-            if (resumableAt < 0 || begin.index() != resumableAt || primaryGone) {
-                LOG.warn("backup refuses to resume at index {}: it {}", begin.index(), resumableAt < 0
-                        ? "holds no state to resume" : "holds the state at index " + resumableAt);
+            Optional<String> refused = primaryGone ? Optional.of("lost its primary since")
+                    : copy.refusesResumeAt(begin.index());
+            if (refused.isPresent()) {
+                LOG.warn("backup refuses to resume at index {}: it {}", begin.index(), refused.get());
                 channel.close();
                 return;
             }
-            resumed = true;
-            stateLogged = true; // the log holds every entry up to the index already: it goes on from there
             LOG.info("backup resumes at index {} with the {} pairs it holds: no snapshot needed", begin.index(),
-                    state.space().size());
-        } else if (primaryGone || resumableAt >= 0) {
+                    copy.size());
+        } else if (primaryGone || copy.resumable()) {
             startOver(begin);
         }
-        resumableAt = -1;
         replication = channel;
-        log.begin(begin.epoch(), begin.index());
+        copy.begin(begin.epoch(), begin.index(), begin.resume());
         node.setEpoch(begin.epoch());
         storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()));
         // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
@@ -252,16 +227,11 @@ final class BackupNode implements NodeStorage.Owner {
                 begin.epoch(), begin.index());
         follow.stop();
         closeFollowedLinks();
-        state = new ReplicatedState(new TupleSpace());
-        log = new BackupLog();
-        caughtUp = false;
+        copy.clear();
         mayTakeOver = false;
         primaryGone = false;
         acknowledgementDue = false;
         acknowledged = -1;
-        stateLogged = false;
-        resumed = false;
-        unlogged.clear();
     }
 
     private static java.net.InetSocketAddress sapOf(String sap) {
@@ -269,24 +239,17 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     private void onSnapshotEnd(ReplicationMessage.SnapshotEnd end) {
-        if (log.lastIndex() != end.index()) {
-            throw new ReplicationInvariantException("the snapshot ended at index " + end.index()
-                    + " but the entries received reach index " + log.lastIndex());
-        }
-        checkDigest(end.digest(), "the snapshot's end");
-        caughtUp = true;
-        LOG.info("backup caught up at index {} with {} pairs", log.lastIndex(), state.space().size());
-        if (storage.isPresent() && !resumed) {
-            storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch()))
-                    .whenComplete((info, failure) -> stateOnDisk(failure));
-        } else {
-            acknowledge();
-        }
+        CompletableFuture<?> stored = copy.end(end);
+        LOG.info("backup caught up at index {} with {} pairs", copy.lastIndex(), copy.size());
+        stored.whenComplete((info, failure) -> stateOnDisk(failure));
         warmUpServingPathOffLoop();
         node.standby().ensure(config); // for the first backup it needs if it takes over
     }
 
-    /** The snapshot's state is on disk (or could not be written): log what came after it, and acknowledge. */
+    /**
+     * The snapshot's state is on disk (or could not be written; without a data directory, at once): log what came after
+     * it, and acknowledge.
+     */
     private void stateOnDisk(Throwable failure) {
         if (stopping || takingOver) {
             return;
@@ -297,9 +260,9 @@ final class BackupNode implements NodeStorage.Owner {
             stop(1);
             return;
         }
-        stateLogged = true;
-        storage.orElseThrow().append(unlogged);
-        unlogged.clear();
+        if (storage.isPresent()) {
+            copy.stateStored();
+        }
         acknowledge();
     }
 
@@ -316,29 +279,10 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     private void onEntries(ReplicationMessage.Entries entries) {
-        for (Replicated entry : entries.entries()) {
-            log.accept(entry);
-            state.apply(entry.change());
-        }
-        node.setEpoch(log.epoch());
-        if (storage.isPresent() && (caughtUp || resumed)) { // else entries up to the snapshot's end are in its state
-            if (stateLogged) {
-                storage.get().append(entries.entries());
-            } else {
-                unlogged.addAll(entries.entries());
-            }
-        }
-        if (caughtUp) {
-            checkDigest(entries.digestAfter(), "index " + log.lastIndex());
+        if (copy.entries(entries)) {
             acknowledgementDue = true;
         }
-    }
-
-    private void checkDigest(long primaryDigest, String where) {
-        if (state.space().digest() != primaryDigest) {
-            throw new ReplicationInvariantException("the backup's digest " + state.space().digest()
-                    + " differs from the primary's " + primaryDigest + " at " + where);
-        }
+        node.setEpoch(copy.epoch());
     }
 
     /**
@@ -359,15 +303,15 @@ final class BackupNode implements NodeStorage.Owner {
      * take over.
      */
     private void acknowledge() {
-        long index = acknowledgeable();
+        long index = copy.acknowledgeable();
         if (index <= acknowledged || replication == null) {
             return;
         }
         boolean first = acknowledged < 0;
         acknowledged = index;
-        ReplicationMessage.Ack ack = new ReplicationMessage.Ack(index, state.space().digest(), pid, node.serverId());
+        ReplicationMessage.Ack ack = new ReplicationMessage.Ack(index, copy.digest(), pid, node.serverId());
         if (first) {
-            long followed = log.epoch();
+            long followed = copy.epoch();
             replication.writeAndFlush(ack).addListener(written -> {
                 if (written.isSuccess() && !mayTakeOver && !stopping && !takingOver) {
                     mayTakeOver = true;
@@ -377,19 +321,6 @@ final class BackupNode implements NodeStorage.Owner {
         } else {
             replication.writeAndFlush(ack, replication.voidPromise());
         }
-    }
-
-    private long acknowledgeable() {
-        if (!caughtUp) {
-            return -1;
-        }
-        if (storage.isEmpty()) {
-            return log.lastIndex();
-        }
-        if (!stateLogged) {
-            return -1;
-        }
-        return storage.get().answersWaitForDisk() ? Math.min(log.lastIndex(), storage.get().logged()) : log.lastIndex();
     }
 
     // --- the data directory's view, called by NodeStorage ---------------------------------------------
@@ -416,10 +347,7 @@ final class BackupNode implements NodeStorage.Owner {
 
     @Override
     public Optional<SnapshotContent> snapshotContent() {
-        if (!stateLogged || stopping || takingOver) {
-            return Optional.empty();
-        }
-        return Optional.of(SnapshotContent.take(state, log.lastIndex(), log.epoch()));
+        return stopping || takingOver ? Optional.empty() : copy.snapshotContent();
     }
 
     // --- heartbeats and failure detection ---------------------------------------------------------------
@@ -492,15 +420,15 @@ final class BackupNode implements NodeStorage.Owner {
         takingOver = true;
         TakeoverTimeline timeline = TakeoverTimeline.startingNow();
         if (switchover && !primaryGone) { // (gone: this backup fenced it on its own view; a failover, then)
-            node.notifyOperator(OperatorEvent.SWITCHOVER, "the primary of epoch " + log.epoch() + " stepped down at index "
-                    + log.lastIndex() + "; this backup is the primary of epoch " + epoch + " and resumes it as its backup");
+            node.notifyOperator(OperatorEvent.SWITCHOVER, "the primary of epoch " + copy.epoch() + " stepped down at index "
+                    + copy.lastIndex() + "; this backup is the primary of epoch " + epoch + " and resumes it as its backup");
             closeEverything();
             timeline.step("promoted by the proxy (switchover)");
-            node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline), true);
+            node.becomePrimary(copy.state(), epoch, copy.lastIndex(), Optional.of(timeline), true);
             return;
         }
         if (!primaryGone) {
-            node.notifyOperator(OperatorEvent.PRIMARY_FAILED, "the proxy lost the primary of epoch " + log.epoch()
+            node.notifyOperator(OperatorEvent.PRIMARY_FAILED, "the proxy lost the primary of epoch " + copy.epoch()
                     + " and promotes this backup to epoch " + epoch
                     + primaryPid.map(pid -> "; fencing primary pid " + pid).orElse(""));
         }
@@ -510,7 +438,7 @@ final class BackupNode implements NodeStorage.Owner {
             closeEverything();
             timeline.step(primaryPid.map(pid -> "fenced: primary pid " + pid + " is gone")
                     .orElse("promoted by the proxy"));
-            node.becomePrimary(state, epoch, log.lastIndex(), Optional.of(timeline), false);
+            node.becomePrimary(copy.state(), epoch, copy.lastIndex(), Optional.of(timeline), false);
         }, node::failStop);
     }
 

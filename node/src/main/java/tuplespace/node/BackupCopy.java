@@ -1,0 +1,202 @@
+package tuplespace.node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import tuplespace.node.persistence.SnapshotContent;
+import tuplespace.replication.AnswerTable;
+import tuplespace.replication.BackupLog;
+import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.ReplicationInvariantException;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.Effect;
+import tuplespace.space.TupleSpace;
+
+/**
+ * What a backup holds of its primary's state: built from the snapshot and the entries since, each batch checked
+ * against the primary's digest once the snapshot has ended, and with a data directory logged (the snapshot's state
+ * first, then every entry after it). It decides which index may be acknowledged; sending the acknowledgement, and
+ * everything else about the link, is {@link BackupNode}'s. On the node's loop.
+ */
+final class BackupCopy {
+
+    private final Optional<NodeStorage> storage;
+    private ReplicatedState state = new ReplicatedState(new TupleSpace());
+    private BackupLog log = new BackupLog();
+    /** The snapshot's end was applied and checked: from now on every batch is checked and acknowledged. */
+    private boolean caughtUp;
+    /** With a data directory: the state the snapshot ended with is on disk and the log goes on after it. */
+    private boolean stateLogged;
+    /** Entries after the snapshot's end that arrived before its state was on disk: logged right after it. */
+    private final List<Replicated> unlogged = new ArrayList<>();
+    /**
+     * A primary that stepped down in a switchover and became this backup: it holds the state at this index already, so
+     * the new primary resumes it ({@code SnapshotBegin} with {@code resume}) instead of sending a snapshot; -1 for none.
+     */
+    private long resumableAt = -1;
+    /** The current snapshot is a resume: the state was kept, and (with a data directory) its log goes on as it was. */
+    private boolean resumed;
+
+    BackupCopy(Optional<NodeStorage> storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * The copy of a primary that stepped down (docs/design.md "Switchover"): {@code state}, which its replica, now the
+     * primary, holds too at {@code index} of {@code epoch}.
+     */
+    static BackupCopy afterStepDown(Optional<NodeStorage> storage, ReplicatedState state, long epoch, long index) {
+        BackupCopy copy = new BackupCopy(storage);
+        copy.state = state;
+        copy.log.begin(epoch, index);
+        copy.resumableAt = index;
+        return copy;
+    }
+
+    /** True when this copy holds a stepped-down primary's state, which only a resume at that index may use. */
+    boolean resumable() {
+        return resumableAt >= 0;
+    }
+
+    /** Why a resume at {@code index} cannot be taken, or empty when it can. */
+    Optional<String> refusesResumeAt(long index) {
+        if (resumableAt < 0) {
+            return Optional.of("holds no state to resume");
+        }
+        return index == resumableAt ? Optional.empty() : Optional.of("holds the state at index " + resumableAt);
+    }
+
+    /** Drops what is held: a new snapshot makes this a copy again. */
+    void clear() {
+        state = new ReplicatedState(new TupleSpace());
+        log = new BackupLog();
+        caughtUp = false;
+        stateLogged = false;
+        resumed = false;
+        unlogged.clear();
+    }
+
+    /**
+     * A snapshot (or, with {@code resume}, the entries after the state held) of the primary of {@code epoch} begins at
+     * {@code index}.
+     */
+    void begin(long epoch, long index, boolean resume) {
+        if (resume) {
+            resumed = true;
+            stateLogged = true; // the log holds every entry up to the index already: it goes on from there
+        }
+        resumableAt = -1;
+        log.begin(epoch, index);
+    }
+
+    void answers(ReplicationMessage.SnapshotAnswers chunk) {
+        for (AnswerTable.Entry entry : chunk.answers()) {
+            state.answers().record(entry.conn(), entry.seq(), entry.answer());
+        }
+    }
+
+    void pairs(ReplicationMessage.SnapshotPairs slice) {
+        state.space().applyEffect(new Effect(List.of(), slice.pairs()));
+    }
+
+    /**
+     * The snapshot's end: checks it against what came, and completes once its state is on disk (at once without a data
+     * directory, or on a resume: the log held it already).
+     *
+     * @throws ReplicationInvariantException when the entries do not reach its index or the digests differ
+     */
+    CompletableFuture<?> end(ReplicationMessage.SnapshotEnd end) {
+        if (log.lastIndex() != end.index()) {
+            throw new ReplicationInvariantException("the snapshot ended at index " + end.index()
+                    + " but the entries received reach index " + log.lastIndex());
+        }
+        checkDigest(end.digest(), "the snapshot's end");
+        caughtUp = true;
+        if (storage.isPresent() && !resumed) {
+            return storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch()));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The snapshot's state is on disk: the entries that came after it are logged now, and the log goes on. */
+    void stateStored() {
+        if (stateLogged) {
+            return; // a resume: the log held the state already
+        }
+        stateLogged = true;
+        storage.orElseThrow().append(unlogged);
+        unlogged.clear();
+    }
+
+    /**
+     * Applies a batch of entries (and logs it, once there is a state on disk to log after); once caught up, checks the
+     * primary's digest after it. Returns true when the batch is to be acknowledged.
+     *
+     * @throws ReplicationInvariantException for a gap, a stale epoch or a digest that differs
+     */
+    boolean entries(ReplicationMessage.Entries entries) {
+        for (Replicated entry : entries.entries()) {
+            log.accept(entry);
+            state.apply(entry.change());
+        }
+        if (storage.isPresent() && (caughtUp || resumed)) { // else entries up to the snapshot's end are in its state
+            if (stateLogged) {
+                storage.get().append(entries.entries());
+            } else {
+                unlogged.addAll(entries.entries());
+            }
+        }
+        if (caughtUp) {
+            checkDigest(entries.digestAfter(), "index " + log.lastIndex());
+        }
+        return caughtUp;
+    }
+
+    private void checkDigest(long primaryDigest, String where) {
+        if (state.space().digest() != primaryDigest) {
+            throw new ReplicationInvariantException("the backup's digest " + state.space().digest()
+                    + " differs from the primary's " + primaryDigest + " at " + where);
+        }
+    }
+
+    /** The highest index applied, checked and (with a data directory) logged as the fsync mode requires; -1 for none. */
+    long acknowledgeable() {
+        if (!caughtUp) {
+            return -1;
+        }
+        if (storage.isEmpty()) {
+            return log.lastIndex();
+        }
+        if (!stateLogged) {
+            return -1;
+        }
+        return storage.get().answersWaitForDisk() ? Math.min(log.lastIndex(), storage.get().logged()) : log.lastIndex();
+    }
+
+    /** The state after the last entry logged, to snapshot; empty while the primary's state is not on disk yet. */
+    Optional<SnapshotContent> snapshotContent() {
+        return stateLogged ? Optional.of(SnapshotContent.take(state, log.lastIndex(), log.epoch())) : Optional.empty();
+    }
+
+    ReplicatedState state() {
+        return state;
+    }
+
+    long lastIndex() {
+        return log.lastIndex();
+    }
+
+    long epoch() {
+        return log.epoch();
+    }
+
+    long digest() {
+        return state.space().digest();
+    }
+
+    long size() {
+        return state.space().size();
+    }
+}

@@ -1,0 +1,85 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tuplespace.replication.Change;
+import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicatedState;
+import tuplespace.replication.ReplicationInvariantException;
+import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.Effect;
+import tuplespace.space.TupleSpace;
+import tuplespace.tuple.Pair;
+
+/** What a backup holds, without any link: when it is checked, and which index it may acknowledge. */
+class BackupCopyTest {
+
+    private final TupleSpace primary = new TupleSpace();
+    private final BackupCopy copy = new BackupCopy(Optional.empty());
+
+    @Test
+    void entriesBeforeTheSnapshotsEndAreAppliedButNeitherCheckedNorAcknowledged() {
+        copy.begin(1, 0, false);
+        ReplicationMessage.Entries first = entry(1);
+
+        boolean due = copy.entries(new ReplicationMessage.Entries(first.entries(), 12345)); // a digest that differs
+
+        assertThat(due).as("an ack is due").isFalse();
+        assertThat(copy.acknowledgeable()).isEqualTo(-1);
+        assertThat(copy.lastIndex()).isEqualTo(1);
+        assertThat(copy.digest()).as("applied all the same").isEqualTo(primary.digest());
+    }
+
+    @Test
+    void afterTheSnapshotsEndEveryBatchIsCheckedAndMayBeAcknowledged() {
+        copy.begin(1, 0, false);
+        assertThat(copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()))).as("no disk to wait for").isDone();
+        assertThat(copy.acknowledgeable()).isEqualTo(0);
+
+        assertThat(copy.entries(entry(1))).as("an ack is due").isTrue();
+        assertThat(copy.acknowledgeable()).isEqualTo(1);
+
+        ReplicationMessage.Entries second = entry(2);
+        assertThatThrownBy(() -> copy.entries(new ReplicationMessage.Entries(second.entries(), 42)))
+                .isInstanceOf(ReplicationInvariantException.class)
+                .hasMessageContaining("differs from the primary's 42 at index 2");
+    }
+
+    @Test
+    void aSnapshotThatEndsAtAnotherIndexThanItsEntriesReachIsABrokenInvariant() {
+        copy.begin(1, 0, false);
+        copy.entries(entry(1));
+
+        assertThatThrownBy(() -> copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest())))
+                .isInstanceOf(ReplicationInvariantException.class)
+                .hasMessageContaining("ended at index 0 but the entries received reach index 1");
+        assertThat(copy.acknowledgeable()).isEqualTo(-1);
+    }
+
+    @Test
+    void aSteppedDownPrimarysCopyResumesOnlyAtTheIndexItHolds() {
+        BackupCopy stepped = BackupCopy.afterStepDown(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 5);
+
+        assertThat(stepped.resumable()).isTrue();
+        assertThat(stepped.refusesResumeAt(5)).isEmpty();
+        assertThat(stepped.refusesResumeAt(6)).hasValue("holds the state at index 5");
+        assertThat(copy.refusesResumeAt(5)).hasValue("holds no state to resume");
+
+        stepped.begin(4, 5, true);
+        assertThat(stepped.resumable()).as("resumed once").isFalse();
+        assertThat(stepped.end(new ReplicationMessage.SnapshotEnd(5, new TupleSpace().digest()))).isDone();
+        assertThat(stepped.acknowledgeable()).isEqualTo(5);
+    }
+
+    /** The entry of index {@code index} (epoch 1) writing {@code k,<index>}, applied to {@link #primary} too. */
+    private ReplicationMessage.Entries entry(long index) {
+        Effect effect = new Effect(List.of(), List.of(Pair.of("k," + index, "v")));
+        primary.applyEffect(effect);
+        return new ReplicationMessage.Entries(List.of(new Replicated(1, index,
+                new Change.Applied(9, index, 0, effect, "ok\n"))), primary.digest());
+    }
+}
