@@ -4,51 +4,56 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a {@link ByteTree} from entries given in ascending key order, bottom up, in one pass: leaves filled in turn,
- * then each level of branches over the one below. No descent, no search, no split, which is what makes reading a
- * snapshot of a million pairs fast. Entries are spread evenly over as few nodes as hold them, so every node but a
- * lone root is at least half full, as the tree's own invariants ask.
+ * Builds a {@link ByteTree} from entries given in ascending key order, bottom up, in one pass: each entry goes straight
+ * into the last leaf, a full leaf is closed and a new one begun, and {@link #build()} puts the levels of branches over
+ * the leaves. No descent, no search, no split, and no list of the entries on the side, which is what makes loading a
+ * million pairs (a snapshot file, a backup's resync) fast, and lets the leaves be built while the entries still
+ * arrive. Every leaf is full but the last two, which are evened out; so every node but a lone root is at least half
+ * full, as the tree's own invariants ask.
  */
 final class TreeBuilder {
 
     private final int capacity;
-    private final List<byte[]> keys = new ArrayList<>();
-    private final List<byte[]> values = new ArrayList<>();
+    private final List<TreeNode> leaves = new ArrayList<>();
+    private TreeNode leaf;
+    private int size;
 
     TreeBuilder(int capacity) {
         this.capacity = capacity;
+        this.leaf = TreeNode.emptyLeaf(0, capacity);
     }
 
     /** Adds the next entry; its key must follow every key added before (the caller checks). */
     void add(byte[] key, byte[] value) {
-        keys.add(key);
-        values.add(value);
+        if (leaf.isFull()) {
+            leaves.add(leaf);
+            leaf = TreeNode.emptyLeaf(0, capacity);
+        }
+        leaf.insert(leaf.count, key, value);
+        size++;
     }
 
     int size() {
-        return keys.size();
+        return size;
     }
 
+    /** The tree of every entry added; call once, the builder is done with afterwards. */
     ByteTree build() {
-        List<TreeNode> level = leaves();
+        List<TreeNode> level = closeLeaves();
         int height = 0;
         while (level.size() > 1) {
             level = branchesOver(level);
             height++;
         }
-        return new ByteTree(level.get(0), keys.size(), height);
+        return new ByteTree(level.get(0), size, height);
     }
 
-    private List<TreeNode> leaves() {
-        int count = nodesFor(keys.size());
-        List<TreeNode> leaves = new ArrayList<>(count);
-        int next = 0;
-        for (int i = 0; i < count; i++) {
-            TreeNode leaf = TreeNode.emptyLeaf(0, capacity);
-            for (int take = share(keys.size(), count, i); take > 0; take--, next++) {
-                leaf.insert(leaf.count, keys.get(next), values.get(next));
-            }
-            leaves.add(leaf);
+    /** The leaves, the last one evened out with the one before it when it is less than half full. */
+    private List<TreeNode> closeLeaves() {
+        leaves.add(leaf); // empty only when nothing was added: the lone root then
+        int last = leaves.size() - 1;
+        if (last > 0 && leaves.get(last).count < capacity / 2) {
+            leaves.get(last - 1).shareWith(leaves.get(last));
         }
         return leaves;
     }
@@ -69,9 +74,9 @@ final class TreeBuilder {
         return branches;
     }
 
-    /** As few nodes as hold {@code entries} (one for none: the empty root leaf). */
+    /** As few nodes as hold {@code entries}. */
     private int nodesFor(int entries) {
-        return Math.max(1, (entries + capacity - 1) / capacity);
+        return (entries + capacity - 1) / capacity;
     }
 
     /** How many of {@code entries} the {@code i}-th of {@code nodes} takes: an even share, the first ones one more. */

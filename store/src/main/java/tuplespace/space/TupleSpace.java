@@ -91,6 +91,11 @@ public final class TupleSpace {
         return StoredPairs.slice(pairs.view(), afterKey, max);
     }
 
+    /** The tree as it is now, for the owner thread (tests look at its shape: how full its leaves are). */
+    TreeView view() {
+        return pairs.view();
+    }
+
     /**
      * A digest of the whole state, kept up to date on every change in O(1): equal spaces have equal
      * digests whatever order they were built in. Replication tests compare primary and backup with it.

@@ -294,9 +294,15 @@ class ByteTreeTest {
     }
 
     /** Entries per leaf slot over all leaves. */
-    private static double leafFill(TreeView view) {
+    static double leafFill(TreeView view) {
         long leaves = nodes(view).stream().filter(n -> n.leaf).count();
         return view.size() / (double) (leaves * view.root().keys.length);
+    }
+
+    /** The fewest entries of a node other than the root (the capacity for a tree that is one leaf). */
+    static int smallestNonRootNode(TreeView view) {
+        return nodes(view).stream().filter(node -> node != view.root()).mapToInt(node -> node.count)
+                .min().orElse(view.root().keys.length);
     }
 
     private static byte[] bytes(String text) {

@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.tuple.Pair;
 
@@ -42,6 +48,46 @@ class SpaceLoaderTest {
         assertThat(loaded.pairs()).containsExactlyElementsOf(snapshot.pairs());
     }
 
+    /**
+     * A bulk load (what a backup's resync and a snapshot file's reader do) gives the space that putting the same pairs
+     * one by one gives, in any order: same digest, size and pairs in the same order; its tree keeps the invariants,
+     * and its leaves are at least as full as those of pairs put in ascending order (the fullest one-by-one case).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 63, 64, 65, 95, 96, 97, 128, 129, 20_000})
+    void aBulkLoadEqualsPuttingThePairsOneByOne(int count) {
+        List<Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            pairs.add(i % 97 == 5 ? Pair.of("ключ," + i, "значение" + i) : Pair.of("user," + i, "name" + i));
+        }
+        TupleSpace ascending = new TupleSpace();
+        pairs.stream().sorted(Comparator.comparing(pair -> pair.key().utf8(), Arrays::compareUnsigned))
+                .forEach(pair -> put(ascending, pair));
+        TupleSpace shuffled = new TupleSpace();
+        List<Pair> inRandomOrder = new ArrayList<>(pairs);
+        Collections.shuffle(inRandomOrder, new Random(count));
+        inRandomOrder.forEach(pair -> put(shuffled, pair));
+
+        SpaceLoader loader = new SpaceLoader();
+        for (Pair pair : ascending.pairs()) {
+            loader.add(pair.key().utf8().clone(), pair.value().utf8().clone());
+        }
+        assertThat(loader.size()).isEqualTo(count);
+        TupleSpace loaded = loader.finish();
+
+        for (TupleSpace oneByOne : List.of(ascending, shuffled)) {
+            assertThat(loaded.digest()).isEqualTo(oneByOne.digest());
+            assertThat(loaded.size()).isEqualTo(oneByOne.size()).isEqualTo(count);
+            assertThat(loaded.pairs()).containsExactlyElementsOf(oneByOne.pairs());
+        }
+        ByteTreeTest.checkStructure(loaded.view(), ByteTree.CAPACITY);
+        assertThat(ByteTreeTest.smallestNonRootNode(loaded.view())).isGreaterThanOrEqualTo(ByteTree.CAPACITY / 2);
+        assertThat(ByteTreeTest.leafFill(loaded.view())).isGreaterThanOrEqualTo(ByteTreeTest.leafFill(ascending.view()));
+        if (count == 20_000) {
+            assertThat(ByteTreeTest.leafFill(loaded.view())).isGreaterThan(0.99);
+        }
+    }
+
     @Test
     void aKeyOutOfOrderOrGivenTwiceIsRefused() {
         SpaceLoader loader = new SpaceLoader();
@@ -53,6 +99,10 @@ class SpaceLoaderTest {
                 .hasMessage("expected keys in ascending order, found b after b");
         loader.finish();
         assertThatThrownBy(() -> loader.add(utf8("c"), utf8("4"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void put(TupleSpace space, Pair pair) {
+        space.apply(new Command.Put(List.of(Optional.of(pair))), MatchBudget.unlimited());
     }
 
     private static byte[] copy(StoredPairCursor cursor, boolean key) {

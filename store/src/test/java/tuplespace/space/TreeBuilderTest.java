@@ -32,6 +32,8 @@ class TreeBuilderTest {
         ByteTree tree = builder.build();
 
         ByteTreeTest.checkStructure(tree.view(), capacity);
+        assertThat(ByteTreeTest.smallestNonRootNode(tree.view())).as("every node but the root at least half full")
+                .isGreaterThanOrEqualTo(capacity / 2);
         assertThat(tree.size()).isEqualTo(entries);
         assertSameEntries(tree.view(), model);
 
