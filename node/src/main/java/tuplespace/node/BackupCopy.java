@@ -5,13 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import tuplespace.node.persistence.SnapshotContent;
-import tuplespace.replication.AnswerTable;
 import tuplespace.replication.BackupLog;
+import tuplespace.replication.IncomingSnapshot;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicatedState;
 import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.replication.ReplicationMessage;
-import tuplespace.space.Effect;
 import tuplespace.space.TupleSpace;
 
 /**
@@ -24,6 +23,8 @@ final class BackupCopy {
 
     private final Optional<NodeStorage> storage;
     private ReplicatedState state = new ReplicatedState(new TupleSpace());
+    /** The snapshot streaming in, until its end: its pairs are loaded apart, and become {@link #state} then. */
+    private IncomingSnapshot incoming;
     private BackupLog log = new BackupLog();
     /** The snapshot's end was applied and checked: from now on every batch is checked and acknowledged. */
     private boolean caughtUp;
@@ -71,6 +72,7 @@ final class BackupCopy {
     /** Drops what is held: a new snapshot makes this a copy again. */
     void clear() {
         state = new ReplicatedState(new TupleSpace());
+        incoming = null;
         log = new BackupLog();
         caughtUp = false;
         stateLogged = false;
@@ -88,17 +90,25 @@ final class BackupCopy {
             stateLogged = true; // the log holds every entry up to the index already: it goes on from there
         }
         resumableAt = -1;
+        incoming = resume ? null : new IncomingSnapshot();
         log.begin(epoch, index);
     }
 
     void answers(ReplicationMessage.SnapshotAnswers chunk) {
-        for (AnswerTable.Entry entry : chunk.answers()) {
-            state.answers().record(entry.conn(), entry.seq(), entry.answer());
-        }
+        incoming("an answer table chunk").answers(chunk);
     }
 
-    void pairs(ReplicationMessage.SnapshotPairs slice) {
-        state.space().applyEffect(new Effect(List.of(), slice.pairs()));
+    void pairs(ReplicationMessage.SnapshotPairs pairs) {
+        incoming("snapshot pairs").pairs(pairs);
+    }
+
+    /** The snapshot streaming in; none after a resuming SnapshotBegin, or after the snapshot's end. */
+    private IncomingSnapshot incoming(String what) {
+        if (incoming == null) {
+            throw new ReplicationInvariantException("expected no " + what + " " + (resumed
+                    ? "after a resuming SnapshotBegin" : "after the snapshot's end") + ", found some");
+        }
+        return incoming;
     }
 
     /**
@@ -111,6 +121,10 @@ final class BackupCopy {
         if (log.lastIndex() != end.index()) {
             throw new ReplicationInvariantException("the snapshot ended at index " + end.index()
                     + " but the entries received reach index " + log.lastIndex());
+        }
+        if (incoming != null) {
+            state = incoming.finish();
+            incoming = null;
         }
         checkDigest(end.digest(), "the snapshot's end");
         caughtUp = true;
@@ -139,7 +153,11 @@ final class BackupCopy {
     boolean entries(ReplicationMessage.Entries entries) {
         for (Replicated entry : entries.entries()) {
             log.accept(entry);
-            state.apply(entry.change());
+            if (incoming != null) {
+                incoming.defer(entry.change()); // the snapshot's pairs are as of its index: this comes after them
+            } else {
+                state.apply(entry.change());
+            }
         }
         if (storage.isPresent() && (caughtUp || resumed)) { // else entries up to the snapshot's end are in its state
             if (stateLogged) {

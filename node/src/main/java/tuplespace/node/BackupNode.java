@@ -164,8 +164,8 @@ final class BackupNode implements NodeStorage.Owner {
             onEntries(entries);
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             copy.answers(chunk);
-        } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
-            copy.pairs(slice);
+        } else if (message instanceof ReplicationMessage.SnapshotPairs pairs) {
+            copy.pairs(pairs);
         } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
             onSnapshotEnd(end);
         } else if (message instanceof ReplicationMessage.Stop stop) {

@@ -16,12 +16,12 @@ import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationMessage;
-import tuplespace.tuple.Pair;
+import tuplespace.replication.SnapshotStream;
 
 /**
  * The primary's side of its backup (SPEC §4): has it started ({@link BackupProcess}: a child process, a command, or
  * with {@code --backup-start none} nothing but connecting to the peer's BACKUP_SAP), brings it up to date with a
- * snapshot in slices while serving, feeds it entries, watches it (link, heartbeats, a child's exit) and on failure
+ * snapshot in frames while serving, feeds it entries, watches it (link, heartbeats, a child's exit) and on failure
  * restarts it a bounded number of times ({@link RestartPolicy}), then serves degraded and retries with back-off. A
  * backup dropped is fenced: a child is killed before its links close, and the proxy hears that no backup holds what is
  * answered from now on before any such answer leaves.
@@ -31,8 +31,6 @@ import tuplespace.tuple.Pair;
 final class BackupSupervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupSupervisor.class);
-    /** Pairs per snapshot slice: small enough that one slice never stalls the event loop for long. */
-    static final int SLICE_PAIRS = 2000;
     /** A JVM starting on a busy two-core machine was seen to take 14 s to listen; its exit is watched apart. */
     static final Duration CONNECT_WINDOW = Duration.ofSeconds(45);
     static final Duration RESTART_PAUSE = Duration.ofMillis(200);
@@ -59,9 +57,9 @@ final class BackupSupervisor {
     private Channel heartbeat;
     /** The heartbeats with the backup of the current attempt, from its replication link up; null before. */
     private PeerHeartbeats heartbeats;
-    private String snapshotCursor;
-    private boolean snapshotting;
-    private boolean sliceQueued;
+    /** The snapshot being sent, frame by frame; null when none is. */
+    private SnapshotStream snapshot;
+    private boolean frameQueued;
     private Long backupPid;
     /** The backup's server id, from its first heartbeat or acknowledgement on the replication link. */
     private Long backupServer;
@@ -175,8 +173,8 @@ final class BackupSupervisor {
             resume(channel);
             return;
         }
-        snapshotCursor = null;
-        snapshotting = true;
+        // Frozen at this index (O(1)): entries after it follow on the link, and the backup applies them after the pairs.
+        snapshot = new SnapshotStream(primary.state().space().snapshot());
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
                 NodeNetwork.describe(config.heartbeatSap()), false));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
@@ -187,7 +185,7 @@ final class BackupSupervisor {
         channel.flush();
         LOG.info("primary streams a snapshot of {} pairs from index {} to the backup", primary.state().space().size(),
                 primary.lastIndex());
-        scheduleSnapshotSlice(attempt);
+        scheduleSnapshotFrame(attempt);
     }
 
     /**
@@ -204,40 +202,37 @@ final class BackupSupervisor {
         channel.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(), primary.state().space().digest()));
     }
 
-    private void scheduleSnapshotSlice(long attempt) {
-        if (!sliceQueued) {
-            sliceQueued = true;
+    private void scheduleSnapshotFrame(long attempt) {
+        if (!frameQueued) {
+            frameQueued = true;
             node.loop().execute(() -> {
-                sliceQueued = false;
-                sendSnapshotSlice(attempt);
+                frameQueued = false;
+                sendSnapshotFrame(attempt);
             });
         }
     }
 
     /**
-     * One slice per event-loop task, paced by the channel's writability, so serving goes on in between. The
-     * slices are fuzzy; every entry since the snapshot began goes down the same link in order, which makes
-     * the copy exact (docs/internals.md).
+     * One frame of the snapshot per event-loop task, paced by the channel's writability, so serving goes on in between
+     * (a frame takes a fraction of a millisecond to make). Entries appended meanwhile go down the same link as they
+     * come; the snapshot's end follows the last frame and every entry up to the index it names (docs/internals.md).
      */
-    private void sendSnapshotSlice(long attempt) {
-        if (attempt != generation || replication == null || !snapshotting) {
+    private void sendSnapshotFrame(long attempt) {
+        if (attempt != generation || replication == null || snapshot == null) {
             return;
         }
         if (!replication.isWritable()) {
             return; // resumed by channelWritabilityChanged
         }
-        List<Pair> slice = primary.state().space().slice(snapshotCursor, SLICE_PAIRS);
-        if (slice.isEmpty()) {
+        if (!snapshot.hasMore()) {
+            snapshot = null;
             primary.flushEntries();
-            snapshotCursor = null;
-            snapshotting = false;
             replication.writeAndFlush(new ReplicationMessage.SnapshotEnd(primary.lastIndex(),
                     primary.state().space().digest()));
             return;
         }
-        snapshotCursor = slice.get(slice.size() - 1).key().text();
-        replication.writeAndFlush(new ReplicationMessage.SnapshotPairs(slice));
-        scheduleSnapshotSlice(attempt);
+        replication.writeAndFlush(snapshot.nextFrame(replication.alloc()), replication.voidPromise());
+        scheduleSnapshotFrame(attempt);
     }
 
     /** Sends a batch of entries down the link of the backup being synced or live; dropped if none. */
@@ -340,7 +335,7 @@ final class BackupSupervisor {
             links.add(heartbeat);
         }
         replication = null;
-        snapshotting = false;
+        snapshot = null;
         heartbeat = null;
         if (heartbeats != null) {
             heartbeats.stop();
@@ -367,7 +362,7 @@ final class BackupSupervisor {
     void stop(Runnable then) {
         Process stopping = process.child().orElse(null);
         Duration wait = STOP_WAIT;
-        snapshotting = false; // a backup told to stop needs no more slices
+        snapshot = null; // a backup told to stop needs no more of it
         if (replication != null && replication.isActive()) {
             replication.writeAndFlush(new ReplicationMessage.Stop("the service shuts down"));
         } else if (stopping != null) {
@@ -478,7 +473,7 @@ final class BackupSupervisor {
 
         @Override
         public void handlerAdded(ChannelHandlerContext context) {
-            // Snapshot slices pause while this much is queued (sendSnapshotSlice checks isWritable).
+            // Snapshot frames pause while this much is queued (sendSnapshotFrame checks isWritable).
             context.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
         }
 
@@ -500,8 +495,8 @@ final class BackupSupervisor {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext context) {
-            if (context.channel().isWritable() && snapshotting) {
-                scheduleSnapshotSlice(attempt);
+            if (context.channel().isWritable() && snapshot != null) {
+                scheduleSnapshotFrame(attempt);
             }
         }
 

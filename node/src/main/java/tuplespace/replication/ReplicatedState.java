@@ -10,10 +10,16 @@ import tuplespace.space.TupleSpace;
 public final class ReplicatedState {
 
     private final TupleSpace space;
-    private final AnswerTable answers = new AnswerTable();
+    private final AnswerTable answers;
 
     public ReplicatedState(TupleSpace space) {
+        this(space, new AnswerTable());
+    }
+
+    /** A state over a space and an answer table built apart ({@link IncomingSnapshot}). */
+    ReplicatedState(TupleSpace space, AnswerTable answers) {
         this.space = space;
+        this.answers = answers;
     }
 
     public TupleSpace space() {

@@ -19,7 +19,8 @@ import tuplespace.tuple.Tuple;
 public final class ReplicationCodec {
 
     private static final byte SNAPSHOT_BEGIN = 1;
-    private static final byte SNAPSHOT_PAIRS = 2;
+    /** Written by {@link SnapshotStream} too, which makes these frames straight from a snapshot's tree. */
+    static final byte SNAPSHOT_PAIRS = 2;
     private static final byte SNAPSHOT_END = 3;
     private static final byte ENTRIES = 4;
     private static final byte ACK = 5;
@@ -42,8 +43,11 @@ public final class ReplicationCodec {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
             chunk.answers().forEach(entry -> writeAnswer(out, entry));
         } else if (message instanceof ReplicationMessage.SnapshotPairs slice) {
-            out.writeByte(SNAPSHOT_PAIRS).writeInt(slice.pairs().size());
-            slice.pairs().forEach(pair -> writePair(out, pair));
+            out.writeByte(SNAPSHOT_PAIRS).writeInt(slice.size());
+            for (int i = 0; i < slice.size(); i++) {
+                out.writeInt(slice.key(i).length).writeBytes(slice.key(i));
+                out.writeInt(slice.value(i).length).writeBytes(slice.value(i));
+            }
         } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
             out.writeByte(SNAPSHOT_END).writeLong(end.index()).writeLong(end.digest());
         } else if (message instanceof ReplicationMessage.Entries entries) {
@@ -135,11 +139,13 @@ public final class ReplicationCodec {
             }
             case SNAPSHOT_PAIRS: {
                 int count = readCount(in, 8);
-                List<Pair> pairs = new ArrayList<>(count);
+                byte[][] keys = new byte[count][];
+                byte[][] values = new byte[count][];
                 for (int i = 0; i < count; i++) {
-                    pairs.add(readPair(in));
+                    keys[i] = readBytes(in);
+                    values[i] = readBytes(in);
                 }
-                return new ReplicationMessage.SnapshotPairs(pairs);
+                return new ReplicationMessage.SnapshotPairs(keys, values);
             }
             case SNAPSHOT_END:
                 return new ReplicationMessage.SnapshotEnd(in.readLong(), in.readLong());
@@ -278,9 +284,14 @@ public final class ReplicationCodec {
 
     /** A tuple {@link #writeTuple} wrote; its bytes become the tuple's own, which the space stores as they are. */
     private static Tuple readTuple(ByteBuf in) {
-        byte[] utf8 = new byte[readLength(in)];
-        in.readBytes(utf8);
-        return Tuple.parseUtf8(utf8);
+        return Tuple.parseUtf8(readBytes(in));
+    }
+
+    /** A length and that many bytes, copied out. */
+    private static byte[] readBytes(ByteBuf in) {
+        byte[] bytes = new byte[readLength(in)];
+        in.readBytes(bytes);
+        return bytes;
     }
 
     private static Pair readPair(ByteBuf in) {

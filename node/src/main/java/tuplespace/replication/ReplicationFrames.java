@@ -20,8 +20,8 @@ public final class ReplicationFrames {
     /**
      * The largest frame on a node-internal link. One entry must always fit: its answer may hold
      * {@link FrameCodec#MAX_ANSWER_BYTES} and its effect about as much (a DELETE removes the keys its answer lists),
-     * plus headers. Batches and answer chunks stay near {@link ReplicationBatch#MAX_BYTES}; snapshot slices are
-     * a few thousand pairs, each of them bounded by a request line.
+     * plus headers. Batches and answer chunks stay near {@link ReplicationBatch#MAX_BYTES}; snapshot frames
+     * {@link SnapshotStream#FRAME_BYTES}, or one pair, bounded by a request line.
      */
     public static final int MAX_FRAME_BYTES = 2 * FrameCodec.MAX_ANSWER_BYTES + 16 * 1024 * 1024;
 

@@ -1,5 +1,6 @@
 package tuplespace.replication;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import tuplespace.tuple.Pair;
@@ -60,10 +61,64 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
         }
     }
 
-    /** The next slice of pairs in key order, as they are now (a fuzzy snapshot: later entries fix it up). */
-    record SnapshotPairs(List<Pair> pairs) implements ReplicationMessage {
-        public SnapshotPairs {
-            pairs = List.copyOf(pairs);
+    /**
+     * The next pairs of the snapshot, in key order after those before, as the space stores them: the UTF-8 bytes of
+     * each key's and value's text form, which a backup loads as they are (no tuple parsed, no string made). The primary
+     * writes these frames straight from its snapshot's tree ({@link SnapshotStream}); this is their decoded form.
+     * The arrays become the receiver's: nobody changes them afterwards.
+     */
+    final class SnapshotPairs implements ReplicationMessage {
+        private final byte[][] keys;
+        private final byte[][] values;
+
+        SnapshotPairs(byte[][] keys, byte[][] values) {
+            if (keys.length != values.length) {
+                throw new IllegalArgumentException("expected as many values as keys, found " + values.length
+                        + " values for " + keys.length + " keys");
+            }
+            this.keys = keys;
+            this.values = values;
+        }
+
+        /** The pairs' stored form. */
+        public static SnapshotPairs of(List<Pair> pairs) {
+            byte[][] keys = new byte[pairs.size()][];
+            byte[][] values = new byte[pairs.size()][];
+            for (int i = 0; i < pairs.size(); i++) {
+                keys[i] = pairs.get(i).key().utf8().clone();
+                values[i] = pairs.get(i).value().utf8().clone();
+            }
+            return new SnapshotPairs(keys, values);
+        }
+
+        public int size() {
+            return keys.length;
+        }
+
+        /** The UTF-8 text form of the {@code i}-th key. */
+        public byte[] key(int i) {
+            return keys[i];
+        }
+
+        /** The UTF-8 text form of the {@code i}-th value. */
+        public byte[] value(int i) {
+            return values[i];
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SnapshotPairs that && Arrays.deepEquals(keys, that.keys)
+                    && Arrays.deepEquals(values, that.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.deepHashCode(keys) + Arrays.deepHashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return "SnapshotPairs[" + keys.length + " pairs]";
         }
     }
 

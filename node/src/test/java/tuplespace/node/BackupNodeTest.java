@@ -104,7 +104,7 @@ class BackupNodeTest {
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {
         beginSnapshot();
-        link.send(new ReplicationMessage.SnapshotPairs(List.copyOf(primarySpace.pairs())));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(primarySpace.pairs())));
         link.send(new ReplicationMessage.SnapshotEnd(0, primarySpace.digest()));
         return (ReplicationMessage.Ack) link.readSkippingHeartbeats();
     }
@@ -133,7 +133,7 @@ class BackupNodeTest {
     @Test
     void aPrimaryLostBeforeTheSnapshotEndsIsNeitherFencedNorReplaced() throws Exception {
         beginSnapshot();
-        link.send(new ReplicationMessage.SnapshotPairs(List.of(new Pair(Tuple.parse("user,1"), Tuple.parse("alice")))));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.of(new Pair(Tuple.parse("user,1"), Tuple.parse("alice")))));
         link.close(); // the primary is gone before the snapshot's end
 
         assertThat(exitStatus()).isEqualTo(1);
@@ -178,6 +178,49 @@ class BackupNodeTest {
 
         link.send(new ReplicationMessage.Stop("end of test"));
         assertThat(exitStatus()).isZero();
+    }
+
+    /**
+     * The snapshot's pairs are the primary's space as of the snapshot's index, and entries after it come between its
+     * frames: they take effect after every pair is in, even those that change a key of a slice still to come (applied
+     * at once, the later slice would bring back a key removed, or an old value).
+     */
+    @Test
+    void entriesDuringTheSnapshotTakeEffectAfterItsPairsAndTheDigestsAgree() throws Exception {
+        TupleSpace primarySpace = new TupleSpace();
+        for (int i = 0; i < 30; i++) {
+            primarySpace.applyEffect(new Effect(List.of(), List.of(Pair.of("user," + i, "v" + i))));
+        }
+        List<Pair> pairs = List.copyOf(primarySpace.snapshot().pairs());
+        beginSnapshot();
+        link.send(ReplicationMessage.SnapshotPairs.of(pairs.subList(0, 10)));
+        List<Effect> effects = List.of(
+                new Effect(List.of(pairs.get(20).key()), List.of()),
+                new Effect(List.of(), List.of(new Pair(pairs.get(25).key(), Tuple.parse("changed")))),
+                new Effect(List.of(), List.of(Pair.of("zzz,1", "new"))));
+        for (int index = 1; index <= effects.size(); index++) {
+            primarySpace.applyEffect(effects.get(index - 1));
+            link.send(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
+                    new Change.Applied(9, index, 0, effects.get(index - 1), "ok\n"))), primarySpace.digest()));
+        }
+        link.send(ReplicationMessage.SnapshotPairs.of(pairs.subList(10, 30)));
+        link.send(new ReplicationMessage.SnapshotEnd(effects.size(), primarySpace.digest()));
+
+        ReplicationMessage.Ack ack = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
+        assertThat(ack.index()).isEqualTo(3);
+        assertThat(ack.digest()).isEqualTo(primarySpace.digest());
+        link.send(new ReplicationMessage.Stop("end of test"));
+        assertThat(exitStatus()).isZero();
+    }
+
+    @Test
+    void snapshotPairsOutOfKeyOrderStopTheBackupNotThePrimary() throws Exception {
+        beginSnapshot();
+        link.send(ReplicationMessage.SnapshotPairs.of(List.of(Pair.of("user,2", "b"))));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.of(Pair.of("user,1", "a"))));
+
+        assertThat(exitStatus()).isEqualTo(1);
+        assertThat(primaryStandIn.isAlive()).as("the primary was not fenced").isTrue();
     }
 
     @Test
