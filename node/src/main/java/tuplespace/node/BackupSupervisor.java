@@ -319,7 +319,10 @@ final class BackupSupervisor {
                     + next.failedRestarts() + " failed restarts; retrying every " + next.pause()
                     + " or so, and less often after");
         }
-        node.loop().schedule(this::launch, next.pause().toMillis(), TimeUnit.MILLISECONDS);
+        // A kept standby is a JVM started already: no process to wait for, and one standby per failure bounds a loop of
+        // failing backups by JVM starts. The pause is for starting processes (and the back-off once degraded).
+        long pause = !next.degraded() && node.standby().ready() ? 0 : next.pause().toMillis();
+        node.loop().schedule(this::launch, pause, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -217,6 +217,27 @@ class BackupSupervisorTest {
         assertThat(NodeTestSupport.events(events)).contains("backup_failed");
     }
 
+    /**
+     * A primary keeps a standby from its backup's first live on; when that backup fails it uses the standby (no process
+     * to start) and starts the next standby at once, before the new backup is live: a backup failing again soon after
+     * finds one whose JVM has started meanwhile.
+     */
+    @Test
+    void aPrimaryThatUsesItsStandbyStartsTheNextOneAtOnce() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        listen(config.proxySap()); // accepts, never answers: the primary just waits
+        startPrimary();
+        liveBackup(backupSap);
+        NodeTestSupport.await(() -> children.size() == 2, "the standby kept once the backup is live");
+
+        ticker.advance(Duration.ofSeconds(2)); // 20 heartbeat intervals of silence from the backup
+        RawLink standbyAsBackup = accept(backupSap);
+
+        assertThat(standbyAsBackup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        NodeTestSupport.await(() -> children.size() == 3, "the next standby, started with the snapshot under way");
+        assertThat(NodeTestSupport.events(events)).as("the new backup is not live yet").doesNotContain("backup_restored");
+    }
+
     @ParameterizedTest(name = "the backup acknowledges before it stops: {0}")
     @ValueSource(booleans = {true, false})
     void shutdownAnswersTheUpdatesItSaved(boolean finalAcknowledgement) throws Exception {
