@@ -103,13 +103,10 @@ final class BackupNode implements NodeStorage.Owner {
     /**
      * A standby (docs/design.md "Failover", {@link Standby}) binds nothing until the server that started it, needing a
      * backup now, tells it to serve on its standard input; if that input ends first, its starter is gone and it exits.
-     * Its JVM has started meanwhile, so a primary that needs a backup gets one without waiting for a JVM to start; and
-     * while it waits it warms up the resync's path ({@link ReplicationWarmUp}), which stops once it is released.
+     * Its JVM has started meanwhile, so a primary that needs a backup gets one without waiting for a JVM to start.
      */
     private void waitForRelease() {
         LOG.info("standby for pid {}: waiting until it needs a backup", primaryPid.map(String::valueOf).orElse("?"));
-        java.util.concurrent.atomic.AtomicBoolean releasedOrOrphaned = new java.util.concurrent.atomic.AtomicBoolean();
-        ReplicationWarmUp.start(releasedOrOrphaned::get);
         Thread reader = new Thread(() -> {
             boolean released;
             try {
@@ -119,7 +116,6 @@ final class BackupNode implements NodeStorage.Owner {
                 released = false;
             }
             boolean serve = released;
-            releasedOrOrphaned.set(true);
             node.loop().execute(() -> {
                 if (serve) {
                     LOG.info("standby released: serving as the backup of pid {}", primaryPid.orElse(-1L));
