@@ -14,7 +14,8 @@ import tuplespace.replication.ReplicationMessage;
 import tuplespace.space.TupleSpace;
 
 /**
- * What a backup holds of its primary's state: built from the snapshot and the entries since, each batch checked
+ * What a backup holds of its primary's state: built from the snapshot and the entries since (those that come while the
+ * snapshot streams in are deferred until its pairs are in: {@link IncomingSnapshot}), each batch checked
  * against the primary's digest once the snapshot has ended, and with a data directory logged (the snapshot's state
  * first, then every entry after it). It decides which index may be acknowledged; sending the acknowledgement, and
  * everything else about the link, is {@link BackupNode}'s. On the node's loop.

@@ -21,9 +21,11 @@ class BackupCopyTest {
     private final TupleSpace primary = new TupleSpace();
     private final BackupCopy copy = new BackupCopy(Optional.empty());
 
+    /** The snapshot's pairs are the state as of its index: an entry after it waits for the pairs, then applies. */
     @Test
-    void entriesBeforeTheSnapshotsEndAreAppliedButNeitherCheckedNorAcknowledged() {
+    void entriesBeforeTheSnapshotsEndAreDeferredNeitherCheckedNorAcknowledgedAndApplyAtTheEnd() {
         copy.begin(1, 0, false);
+        long empty = copy.digest();
         ReplicationMessage.Entries first = entry(1);
 
         boolean due = copy.entries(new ReplicationMessage.Entries(first.entries(), 12345)); // a digest that differs
@@ -31,7 +33,10 @@ class BackupCopyTest {
         assertThat(due).as("an ack is due").isFalse();
         assertThat(copy.acknowledgeable()).isEqualTo(-1);
         assertThat(copy.lastIndex()).isEqualTo(1);
-        assertThat(copy.digest()).as("applied all the same").isEqualTo(primary.digest());
+        assertThat(copy.digest()).as("deferred until the snapshot's pairs are in").isEqualTo(empty);
+        assertThat(copy.end(new ReplicationMessage.SnapshotEnd(1, primary.digest()))).isDone();
+        assertThat(copy.digest()).as("applied at the snapshot's end").isEqualTo(primary.digest());
+        assertThat(copy.acknowledgeable()).isEqualTo(1);
     }
 
     @Test
