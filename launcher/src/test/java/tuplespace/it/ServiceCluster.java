@@ -241,6 +241,19 @@ final class ServiceCluster implements AutoCloseable {
         return status;
     }
 
+    /**
+     * {@code SWITCHOVER} on the proxy's shutdown SAP once the replica follows at the proxy (a backup is live at its
+     * primary first and follows at the proxy after: seconds later on a loaded machine); returns the answer line.
+     */
+    String switchover() {
+        eventually(READY_TIMEOUT, this::status, status -> {
+            if (!status.replicaFollows()) {
+                throw new AssertionError("the replica does not follow at the proxy yet: " + status);
+            }
+        });
+        return adminCommand(proxyShutdownSap, "SWITCHOVER");
+    }
+
     /** {@code SHUTDOWN} on the proxy's shutdown SAP; returns the answer line. */
     String shutdown() {
         return adminCommand(proxyShutdownSap, "SHUTDOWN");

@@ -122,6 +122,16 @@ final class SimulatedService implements AutoCloseable {
         return new ServiceStatus(LineClient.parse(adminCommand("STATUS")));
     }
 
+    /** {@code SWITCHOVER} on the proxy once the replica follows there (it does after it is live); the answer line. */
+    String switchover() {
+        eventually(WAIT, this::status, status -> {
+            if (!status.replicaFollows()) {
+                throw new AssertionError("the replica does not follow at the proxy yet: " + status);
+            }
+        });
+        return adminCommand("SWITCHOVER");
+    }
+
     /** A line command on the proxy's SHUTDOWN_SAP, as an operator on the proxy's host sends it; returns the answer. */
     String adminCommand(String command) {
         try (SimulatedLineClient admin = SimulatedLineClient.connect(network.host(PROXY), clientLoops,

@@ -74,7 +74,7 @@ class TotalLossIT {
         AcknowledgedWrites writes = new AcknowledgedWrites(service).start(WRITERS, 4);
         writes.awaitAcknowledged(300, Duration.ofSeconds(90));
         ServiceStatus before = service.status();
-        assertThat(service.adminCommand(service.proxyShutdownSap(), "SWITCHOVER")).startsWith("ok: switched over");
+        assertThat(service.switchover()).startsWith("ok: switched over");
         ServiceStatus after = eventually(ServiceCluster.READY_TIMEOUT, service::status, status -> {
             assertThat(status.hasPrimary() && status.epoch() > before.epoch()).isTrue();
             assertThat(status.backupState()).isEqualTo("live");

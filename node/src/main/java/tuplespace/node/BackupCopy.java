@@ -137,8 +137,8 @@ final class BackupCopy {
 
     /** The snapshot's state is on disk: the entries that came after it are logged now, and the log goes on. */
     void stateStored() {
-        if (stateLogged) {
-            return; // a resume: the log held the state already
+        if (storage.isEmpty() || stateLogged) {
+            return; // no data directory; or a resume: the log held the state already
         }
         stateLogged = true;
         storage.orElseThrow().append(unlogged);

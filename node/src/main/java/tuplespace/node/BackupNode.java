@@ -260,9 +260,7 @@ final class BackupNode implements NodeStorage.Owner {
             stop(1);
             return;
         }
-        if (storage.isPresent()) {
-            copy.stateStored();
-        }
+        copy.stateStored();
         acknowledge();
     }
 
