@@ -16,6 +16,7 @@ import tuplespace.cli.ClientCommand;
 import tuplespace.cli.PromoteCommand;
 import tuplespace.cli.ShutdownCommand;
 import tuplespace.cli.StatusCommand;
+import tuplespace.codec.netty.NettyJfr;
 import tuplespace.demo.DemoCommand;
 import tuplespace.node.ServerCommand;
 import tuplespace.proxy.ProxyCommand;
@@ -50,6 +51,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        NettyJfr.offUnlessAsked(); // the service's processes and the client alike
         System.exit(commandLine().execute(args));
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,10 +150,16 @@ public final class ServerNode {
                 transport);
         warmUp.ifPresent(started -> node.servingWarmUp = started);
         try {
-            node.storage = Optional.of(NodeStorage.open(node, opened.directory(), config.fsync(), opened.recovered()));
-        } catch (IOException | RuntimeException e) {
+            // Opened on the loop, which runs the log's reports: none can reach the storage before it is whole.
+            node.storage = Optional.of(node.loop.submit(() -> NodeStorage.open(node, opened.directory(), config.fsync(),
+                    opened.recovered())).get());
+        } catch (ExecutionException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             System.err.println("server: --data-dir " + root + ": cannot open the write-ahead log of " + opened.directory()
-                    + ": " + e.getMessage());
+                    + ": " + cause.getMessage());
             node.exit(1);
             return node;
         }
