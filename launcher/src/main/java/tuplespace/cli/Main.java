@@ -4,7 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,36 +55,64 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         NettyJfr.offUnlessAsked(); // the service's processes and the client alike
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
+
+    /** A subcommand: how to make it, and the one line the command list shows when its description is longer. */
+    private record Subcommand(String name, Supplier<Object> command, Optional<String> headline) {
+
+        Subcommand(String name, Supplier<Object> command) {
+            this(name, command, Optional.empty());
+        }
+
+        Subcommand(String name, Supplier<Object> command, String headline) {
+            this(name, command, Optional.of(headline));
+        }
+    }
+
+    /** Every subcommand, in the order the command list shows them: the service's processes first. */
+    private static final List<Subcommand> SUBCOMMANDS = List.of(
+            new Subcommand("proxy", ProxyCommand::new, "Run the proxy: clients connect to it; it forwards to the primary."),
+            new Subcommand("server", ServerCommand::new, "Run a server: the primary (it starts its own backup) or a backup."),
+            new Subcommand("client", ClientCommand::new),
+            new Subcommand("shutdown", ShutdownCommand::new),
+            new Subcommand("status", StatusCommand::new),
+            new Subcommand("promote", PromoteCommand::new),
+            new Subcommand("switchover", SwitchoverCommand::new,
+                    "Make the backup the primary, for maintenance, with nothing lost."),
+            new Subcommand("demo", DemoCommand::new),
+            new Subcommand("help", CommandLine.HelpCommand::new));
 
     /** The launcher's command line, with every subcommand; tests run it in-process. */
     public static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS);
+    }
+
+    /**
+     * The command line that runs {@code args}: when they start with a subcommand other than {@code help}, the root with
+     * only that one, since picocli reads every subcommand's options when it is added (50-60 ms of a cold start, which
+     * every {@code ./tuplespace} command and a restarted server would pay); otherwise all of them.
+     */
+    static CommandLine commandLine(String... args) {
+        List<Subcommand> running = SUBCOMMANDS.stream()
+                .filter(subcommand -> args.length > 0 && subcommand.name().equals(args[0]) && !args[0].equals("help"))
+                .toList();
+        return commandLine(running.isEmpty() ? SUBCOMMANDS : running);
+    }
+
+    private static CommandLine commandLine(List<Subcommand> subcommands) {
         CommandLine commandLine = new CommandLine(new Main());
-        // The service processes' own commands live in their modules; listed first, as in SPEC §3.
-        commandLine.addSubcommand(new ProxyCommand());
-        headline(commandLine, "proxy", "Run the proxy: clients connect to it; it forwards to the primary.");
-        commandLine.addSubcommand(new ServerCommand());
-        headline(commandLine, "server", "Run a server: the primary (it starts its own backup) or a backup.");
-        commandLine.addSubcommand(new ClientCommand());
-        commandLine.addSubcommand(new ShutdownCommand());
-        commandLine.addSubcommand(new StatusCommand());
-        commandLine.addSubcommand(new PromoteCommand());
-        commandLine.addSubcommand(new SwitchoverCommand());
-        headline(commandLine, "switchover", "Make the backup the primary, for maintenance, with nothing lost.");
-        commandLine.addSubcommand(new DemoCommand());
-        commandLine.addSubcommand(new CommandLine.HelpCommand());
+        for (Subcommand subcommand : subcommands) {
+            commandLine.addSubcommand(subcommand.name(), subcommand.command().get());
+            subcommand.headline().ifPresent(line ->
+                    commandLine.getSubcommands().get(subcommand.name()).getCommandSpec().usageMessage().header(line));
+        }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + exception.getMessage());
             cmd.getErr().flush();
             return 1;
         });
         return commandLine;
-    }
-
-    /** The one line the launcher's command list shows for a subcommand whose description is longer. */
-    private static void headline(CommandLine launcher, String subcommand, String line) {
-        launcher.getSubcommands().get(subcommand).getCommandSpec().usageMessage().header(line);
     }
 
     @Override

@@ -136,7 +136,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * The level the launcher was asked for (its option sets the property; else the environment). The server
-     * reads it through logback.xml; the proxy has an option of its own, whose default would override it.
+     * reads it through its log configuration (LogConfiguration); the proxy has an option of its own, whose default would override it.
      */
     private static Optional<String> logLevel() {
         String level = System.getProperty("tuplespace.log.level", System.getenv("TUPLESPACE_LOG_LEVEL"));

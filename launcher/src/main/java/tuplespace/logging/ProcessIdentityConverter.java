@@ -4,7 +4,7 @@ import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 
 /**
- * The {@code %identity} conversion word of the fat jar's logback.xml: {@code role/pid}, e.g. {@code primary/4711}.
+ * The {@code %identity} conversion word of the fat jar's log lines ({@link LogConfiguration}): {@code role/pid}, e.g. {@code primary/4711}.
  *
  * <p>The role is the system property {@value #ROLE_PROPERTY} when set (the node sets it when it becomes primary,
  * the demo passes it to its children), else the launcher subcommand the process runs ({@code proxy},

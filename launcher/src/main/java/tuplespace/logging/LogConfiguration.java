@@ -1,0 +1,65 @@
+package tuplespace.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.Optional;
+
+/**
+ * The fat jar's logging, set up in code (logback finds it as a service): one line per event on stderr, since stdout
+ * carries answers and STATUS lines, as {@value #PATTERN}; Netty at WARN, its chatter rarely what an operator needs.
+ * The level: {@code -Dtuplespace.log.level}, else {@code TUPLESPACE_LOG_LEVEL}, else INFO (the launcher's
+ * {@code --log-level} before the command sets it too). In code rather than a logback.xml because reading the XML is
+ * 50-60 ms of every cold start: of each {@code ./tuplespace} command and of a restarted server before it serves.
+ * {@code -Dlogback.configurationFile=FILE} still wins: then this one stands aside.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
+public final class LogConfiguration extends ContextAwareBase implements Configurator {
+
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %identity %msg%n";
+    static final String LEVEL_PROPERTY = "tuplespace.log.level";
+    static final String LEVEL_VARIABLE = "TUPLESPACE_LOG_LEVEL";
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.getInstanceConverterMap().put("identity", ProcessIdentityConverter::new);
+        layout.setPattern(PATTERN);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+
+        context.getLogger("io.netty").setLevel(Level.WARN);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(level(System.getProperty(LEVEL_PROPERTY), System.getenv(LEVEL_VARIABLE)));
+        root.addAppender(stderr);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The property's level, else the environment's, else INFO; a name logback does not know counts as none. */
+    static Level level(String property, String variable) {
+        return Optional.ofNullable(Level.toLevel(property, null))
+                .or(() -> Optional.ofNullable(Level.toLevel(variable, null)))
+                .orElse(Level.INFO);
+    }
+}

@@ -1,0 +1,52 @@
+package tuplespace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The launcher builds only the subcommand it runs, and that one reads and prints as it does among all of them. */
+class MainTest {
+
+    @Test
+    void aRunBuildsOnlyItsSubcommand() {
+        assertThat(Main.commandLine("server", "--help").getSubcommands()).containsOnlyKeys("server");
+        assertThat(Main.commandLine("status", "127.0.0.1:1").getSubcommands()).containsOnlyKeys("status");
+    }
+
+    @Test
+    void helpNoCommandAndAnUnknownOneBuildThemAll() {
+        for (String[] args : new String[][] {{}, {"help", "server"}, {"sever"}, {"--log-level=DEBUG", "server"}}) {
+            assertThat(Main.commandLine(args).getSubcommands())
+                    .containsOnlyKeys(Main.commandLine().getSubcommands().keySet().toArray(String[]::new));
+        }
+        assertThat(Main.commandLine().getSubcommands()).hasSize(9);
+    }
+
+    @Test
+    void aSubcommandAloneShowsTheSameHelpAsAmongAllOfThem() {
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
+            if (!name.equals("help")) {
+                assertThat(help(Main.commandLine(name, "--help"), name)).isEqualTo(help(Main.commandLine(), name));
+            }
+        }
+        assertThat(help(Main.commandLine("server", "--help"), "server"))
+                .startsWith("Run a server: the primary (it starts its own backup) or a backup.")
+                .contains("Usage: tuplespace server ");
+    }
+
+    @Test
+    void aMalformedArgumentOfASubcommandAloneExitsTwoNamingIt() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine("status", "not-a-sap");
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("status", "not-a-sap")).isEqualTo(2);
+        assertThat(err.toString()).contains("not-a-sap").contains("Usage: tuplespace status");
+    }
+
+    private static String help(CommandLine root, String subcommand) {
+        return root.getSubcommands().get(subcommand).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+}
