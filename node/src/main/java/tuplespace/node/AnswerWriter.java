@@ -1,7 +1,14 @@
 package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -15,6 +22,13 @@ import tuplespace.codec.frame.FrameCodec;
  * handed over, then the answer's own buffer (a GET of a million pairs is 40 MB: copying it on the loop allocated,
  * zeroed and copied that much while every other client waited).
  *
+ * <p>An answer longer than {@link #PART_BYTES} goes in parts (ANSWER_PARTs, then an ANSWER with its last bytes, which
+ * the proxy joins): one part is on its way at a time, and the next goes once it has reached the socket, so the
+ * answers of other connections go between the parts instead of waiting behind the whole answer on the one link (a
+ * small GET waited tens of ms behind a 40 MB one). Long answers take turns, a part each. A connection's later answers
+ * wait until its answer in parts is out: the proxy relays a connection's answers in order. The parts are slices of
+ * the answer's own buffer, never copies.
+ *
  * <p>The buffer is written to the channel as it is: {@link FrameCodec} passes a buffer of whole frames through.
  * Frames written on the channel meanwhile (PONG) may leave before the answers of the burst: the proxy matches them
  * by nothing but type. Runs on the channel's event loop.
@@ -25,10 +39,47 @@ final class AnswerWriter {
     static final int HAND_OVER_BYTES = 64 * 1024;
     /** Longer answers go to the link in their own buffer, after their frame's start, instead of being copied. */
     static final int COPIED_ANSWER_BYTES = HAND_OVER_BYTES;
+    /** Longer answers go in parts of this many bytes. */
+    static final int PART_BYTES = 256 * 1024;
     private static final int INITIAL_BYTES = 1024;
+    /** Length prefix, type, conn, seq and text length. */
+    private static final int TEXT_HEADER_BYTES = 4 + 1 + 2 * Long.BYTES + Integer.BYTES;
+
+    /** A long answer on its way in parts ({@code sent} bytes of its text so far), and its connection's answers after it. */
+    private static final class InParts {
+        final Frame.Answer answer;
+        int sent;
+        final ArrayDeque<Frame.Answer> behind = new ArrayDeque<>();
+
+        InParts(Frame.Answer answer) {
+            this.answer = answer;
+        }
+
+        int remaining() {
+            return answer.answer().readableBytes() - sent;
+        }
+    }
 
     private Channel channel;
     private ByteBuf pending;
+    /** Answers in parts waiting for their turn: the first sends a part next. Each holds its own references. */
+    private final ArrayDeque<InParts> inParts = new ArrayDeque<>();
+    private final Map<Long, InParts> inPartsByConn = new HashMap<>();
+    /** A part was written and has not reached the socket yet. */
+    private boolean partOnTheWay;
+    /** The answer of that part unless it was the last: once the part is out it goes to the back of the turns. */
+    private InParts sending;
+    /** Where the next part is sent from once one has reached the socket: the link's event loop, or a test's queue. */
+    private final Optional<Executor> continuations;
+
+    AnswerWriter() {
+        this.continuations = Optional.empty();
+    }
+
+    /** Sends each next part from {@code continuations} (a test runs them when it chooses). */
+    AnswerWriter(Executor continuations) {
+        this.continuations = Optional.of(continuations);
+    }
 
     /** Frames {@code answer} for {@code link}; answers framed for an earlier link are dropped. */
     void add(Channel link, Frame.Answer answer) {
@@ -36,10 +87,22 @@ final class AnswerWriter {
             discard();
             channel = link;
         }
+        InParts before = inPartsByConn.get(answer.conn());
+        if (before != null) {
+            before.behind.add(retained(answer));
+            return;
+        }
+        ByteBuf text = answer.answer();
+        if (text.readableBytes() > PART_BYTES) {
+            InParts parts = new InParts(retained(answer));
+            inParts.add(parts);
+            inPartsByConn.put(answer.conn(), parts);
+            sendNextPart();
+            return;
+        }
         if (pending == null) {
             pending = link.alloc().ioBuffer(INITIAL_BYTES);
         }
-        ByteBuf text = answer.answer();
         if (text.readableBytes() > COPIED_ANSWER_BYTES) {
             FrameCodec.encodeAnswerHeaderWithLength(answer, pending);
             if (handOver()) {
@@ -71,16 +134,123 @@ final class AnswerWriter {
         return true;
     }
 
-    /** Drops what was framed and not handed over (the link is gone: the proxy resends the requests). */
+    /**
+     * Writes (without flushing) every answer still in parts, whole, after what was framed: for the frames that must
+     * follow every answer written so far (REPLICA, STEPPED_DOWN) and before the link closes.
+     */
+    void handOverAll() {
+        handOver();
+        if (sending != null) {
+            inParts.addFirst(sending);
+            sending = null;
+        }
+        while (!inParts.isEmpty() && channel.isActive()) {
+            InParts parts = inParts.poll();
+            writePiece(parts, parts.remaining());
+            handOver();
+        }
+        discard(); // what is left was for a link that closed
+    }
+
+    /** The next part of the answer whose turn it is, if none is on its way; every part but the last ends in a task. */
+    private void sendNextPart() {
+        if (partOnTheWay || inParts.isEmpty()) {
+            return;
+        }
+        if (!channel.isActive()) {
+            discard();
+            return;
+        }
+        handOver(); // the answers framed before it go first
+        InParts parts = inParts.poll();
+        partOnTheWay = true; // first: a long answer that waited behind this one's last part waits for its turn
+        sending = parts.remaining() > PART_BYTES ? parts : null;
+        ChannelFuture written = writePiece(parts, Math.min(PART_BYTES, parts.remaining()));
+        Channel link = channel;
+        // The next part once this one has reached the socket; in a task, not in the listener, since a listener can run
+        // inside the channel's flush, where a flush does nothing.
+        Executor next = continuations.orElse(link.eventLoop());
+        written.addListener(done -> next.execute(() -> partWritten(link, done.isSuccess())));
+    }
+
+    private void partWritten(Channel link, boolean success) {
+        if (link != channel || !partOnTheWay) {
+            return; // a link replaced, or its answers dropped
+        }
+        partOnTheWay = false;
+        if (sending != null) {
+            inParts.add(sending);
+            sending = null;
+        }
+        if (!success) {
+            discard(); // the link failed: the proxy resends the requests
+            return;
+        }
+        sendNextPart();
+        handOver();
+        link.flush();
+    }
+
+    /**
+     * Writes the next {@code length} bytes of {@code parts}' answer: an ANSWER_PART, or the ANSWER that ends it when
+     * they are the last; then, after the last, the connection's answers that waited behind it.
+     */
+    private ChannelFuture writePiece(InParts parts, int length) {
+        Frame.Answer answer = parts.answer;
+        ByteBuf text = answer.answer();
+        boolean last = length == parts.remaining();
+        ByteBuf header = channel.alloc().ioBuffer(TEXT_HEADER_BYTES);
+        if (last) {
+            FrameCodec.encodeAnswerHeaderWithLength(answer.conn(), answer.seq(), length, header);
+        } else {
+            FrameCodec.encodeAnswerPartHeaderWithLength(answer.conn(), answer.seq(), length, header);
+        }
+        ByteBuf bytes = text.retainedSlice(text.readerIndex() + parts.sent, length);
+        parts.sent += length;
+        ChannelFuture written = channel.write(Unpooled.wrappedBuffer(header, bytes));
+        if (!last) {
+            return written;
+        }
+        inPartsByConn.remove(answer.conn());
+        text.release();
+        Channel link = channel;
+        for (Frame.Answer after = parts.behind.poll(); after != null; after = parts.behind.poll()) {
+            add(link, after);
+            after.answer().release();
+        }
+        return written;
+    }
+
+    /** Drops what was framed and not handed over, and the answers in parts (the link is gone: the proxy resends). */
     void discard() {
         if (pending != null) {
             pending.release();
             pending = null;
         }
+        if (sending != null) {
+            inParts.add(sending);
+            sending = null;
+        }
+        for (InParts parts : inParts) {
+            parts.answer.answer().release();
+            parts.behind.forEach(answer -> answer.answer().release());
+        }
+        inParts.clear();
+        inPartsByConn.clear();
+        partOnTheWay = false;
     }
 
     /** Bytes framed and not handed over yet. */
     int pendingBytes() {
         return pending == null ? 0 : pending.readableBytes();
+    }
+
+    /** Answers in parts not all out yet. */
+    int answersInParts() {
+        return inParts.size() + (sending != null ? 1 : 0);
+    }
+
+    private static Frame.Answer retained(Frame.Answer answer) {
+        return new Frame.Answer(answer.conn(), answer.seq(), answer.answer().retainedDuplicate());
     }
 }

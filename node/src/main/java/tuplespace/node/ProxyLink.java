@@ -202,7 +202,7 @@ final class ProxyLink {
      */
     void replica(long backupServer) {
         if (linkRegistered && channel != null && channel.isActive()) {
-            answers.handOver();
+            answers.handOverAll();
             channel.writeAndFlush(new Frame.Replica(backupServer), channel.voidPromise());
         }
     }
@@ -210,7 +210,7 @@ final class ProxyLink {
     /** STEPPED_DOWN, after every answer written (docs/design.md "Switchover"); nothing without a registered link. */
     void steppedDown(long index) {
         if (linkRegistered && channel != null && channel.isActive()) {
-            answers.handOver();
+            answers.handOverAll();
             channel.writeAndFlush(new Frame.SteppedDown(index), channel.voidPromise());
         }
     }
@@ -251,7 +251,7 @@ final class ProxyLink {
     void close() {
         closing = true;
         if (channel != null) {
-            answers.handOver();
+            answers.handOverAll();
             // Close once every answer already written has reached the socket: a plain close() fails writes still
             // queued behind a full socket buffer, and those are answers SHUTDOWN promised to deliver.
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

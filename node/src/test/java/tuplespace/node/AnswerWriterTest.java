@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
+import tuplespace.codec.frame.FrameType;
 
 /** A burst of answers leaves as one write holding exactly the frames the link's own codec would have written. */
 @Timeout(10)
@@ -143,5 +144,130 @@ class AnswerWriterTest {
         assertThat(written(replacement)).isEmpty();
         old.finishAndReleaseAll();
         replacement.finishAndReleaseAll();
+    }
+
+    /** The writer's next parts, sent when a test runs them (an embedded channel would run them inside its flush). */
+    private final java.util.ArrayDeque<Runnable> continuations = new java.util.ArrayDeque<>();
+
+    private AnswerWriter partsWriter() {
+        return new AnswerWriter(continuations::add);
+    }
+
+    /** Runs the writer's next parts until nothing more leaves: what the link carries, in order. */
+    private List<ByteBuf> drained(EmbeddedChannel channel, AnswerWriter writer) {
+        List<ByteBuf> buffers = new ArrayList<>();
+        writer.handOver();
+        channel.flush();
+        for (List<ByteBuf> more = written(channel); !more.isEmpty(); more = written(channel)) {
+            buffers.addAll(more);
+            for (Runnable next = continuations.poll(); next != null; next = continuations.poll()) {
+                next.run();
+            }
+        }
+        return buffers;
+    }
+
+    /** The answers the proxy relays from these frames: each connection's parts joined to the ANSWER that ends them. */
+    private static List<Frame.Answer> joined(List<Frame> frames) {
+        java.util.Map<Long, StringBuilder> parts = new java.util.HashMap<>();
+        List<Frame.Answer> answers = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame instanceof Frame.AnswerPart part) {
+                parts.computeIfAbsent(part.conn(), conn -> new StringBuilder())
+                        .append(part.part().toString(java.nio.charset.StandardCharsets.UTF_8));
+            } else if (frame instanceof Frame.Answer answer) {
+                StringBuilder before = parts.remove(answer.conn());
+                answers.add(new Frame.Answer(answer.conn(), answer.seq(),
+                        (before == null ? "" : before.toString()) + answer.answerText()));
+            }
+        }
+        assertThat(parts).as("every answer in parts ended").isEmpty();
+        return answers;
+    }
+
+    private static String longText(char fill, int bytes) {
+        return String.valueOf(fill).repeat(bytes - 1) + "\n";
+    }
+
+    @Test
+    void aLongAnswerGoesInPartsOneAtATimeAndOtherConnectionsAnswersGoBetweenThem() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = partsWriter();
+        Frame.Answer scan = new Frame.Answer(1, 1, longText('x', 3 * AnswerWriter.PART_BYTES + 10));
+        writer.add(channel, scan);
+        scan.answer().release(); // the caller's reference goes once it is framed, as PrimaryNode does
+        writer.handOver();
+        channel.flush();
+        List<Frame> first = decoded(written(channel));
+        assertThat(first).hasSize(1).first().isInstanceOf(Frame.AnswerPart.class);
+        assertThat(((Frame.AnswerPart) first.get(0)).part().readableBytes()).isEqualTo(AnswerWriter.PART_BYTES);
+
+        Frame.Answer small = new Frame.Answer(2, 5, "{\"status\":\"ok\",\"pairs\":[]}\n");
+        Frame.Answer sameConnection = new Frame.Answer(1, 2, "{\"status\":\"ok\",\"pairs\":[]}\n");
+        writer.add(channel, small);
+        writer.add(channel, sameConnection);
+        List<Frame> rest = decoded(drained(channel, writer));
+        assertThat(rest.get(0)).as("the other connection's answer goes before the next part").isEqualTo(small);
+        assertThat(rest.subList(1, rest.size())).extracting(Frame::type).containsExactly(FrameType.ANSWER_PART,
+                FrameType.ANSWER_PART, FrameType.ANSWER, FrameType.ANSWER);
+        List<Frame> all = new ArrayList<>(first);
+        all.addAll(rest);
+        assertThat(joined(all)).containsExactly(small,
+                new Frame.Answer(1, 1, longText('x', 3 * AnswerWriter.PART_BYTES + 10)), sameConnection);
+        assertThat(writer.answersInParts()).isZero();
+        all.forEach(frame -> (frame instanceof Frame.AnswerPart part ? part.part() : ((Frame.Answer) frame).answer())
+                .release());
+        assertThat(scan.answer().refCnt()).as("every slice released once read").isZero();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void longAnswersTakeTurnsAPartEach() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = partsWriter();
+        writer.add(channel, new Frame.Answer(1, 1, longText('a', 2 * AnswerWriter.PART_BYTES + 1)));
+        writer.add(channel, new Frame.Answer(2, 1, longText('b', 2 * AnswerWriter.PART_BYTES + 1)));
+        List<Frame> frames = decoded(drained(channel, writer));
+        assertThat(frames).extracting(frame -> frame instanceof Frame.AnswerPart part ? part.conn()
+                : ((Frame.Answer) frame).conn()).containsExactly(1L, 2L, 1L, 2L, 1L, 2L);
+        assertThat(joined(frames)).containsExactly(new Frame.Answer(1, 1, longText('a', 2 * AnswerWriter.PART_BYTES + 1)),
+                new Frame.Answer(2, 1, longText('b', 2 * AnswerWriter.PART_BYTES + 1)));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void handingOverAllWritesWhatIsLeftOfAnAnswerInPartsAtOnceBeforeAFrameThatMustFollowIt() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = partsWriter();
+        Frame.Answer scan = new Frame.Answer(1, 1, longText('x', 4 * AnswerWriter.PART_BYTES));
+        writer.add(channel, scan);
+        writer.handOverAll();
+        channel.writeAndFlush(new Frame.SteppedDown(9));
+        List<Frame> frames = decoded(written(channel));
+        assertThat(frames).extracting(Frame::type).containsExactly(FrameType.ANSWER_PART, FrameType.ANSWER,
+                FrameType.STEPPED_DOWN);
+        assertThat(joined(frames)).containsExactly(scan);
+        continuations.forEach(Runnable::run);
+        assertThat(written(channel)).as("nothing is sent twice").isEmpty();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAnswerInPartsForALinkThatClosedIsReleased() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = partsWriter();
+        Frame.Answer scan = new Frame.Answer(1, 1, longText('x', 3 * AnswerWriter.PART_BYTES));
+        writer.add(channel, scan);
+        writer.add(channel, new Frame.Answer(1, 2, "ok\n"));
+        scan.answer().release();
+        writer.handOver();
+        channel.flush();
+        written(channel).forEach(ByteBuf::release);
+        channel.close();
+        continuations.forEach(Runnable::run);
+        writer.handOver();
+        assertThat(writer.answersInParts()).isZero();
+        assertThat(scan.answer().refCnt()).isZero();
+        channel.finishAndReleaseAll();
     }
 }

@@ -205,6 +205,29 @@ public sealed interface Frame {
     }
 
     /**
+     * primary → proxy: the next bytes of a long answer for (conn, seq); more parts may follow, and the ANSWER for
+     * (conn, seq) brings the last bytes. The receiver joins them: the whole answer is the parts in order, then the
+     * ANSWER's text. A primary sends a long answer this way so that the answers of other connections can go between
+     * its parts instead of waiting behind tens of MB on the one link; answers of the same connection never do.
+     *
+     * <p>{@code part} belongs to whoever made the frame, as an {@link Answer}'s text does.
+     */
+    record AnswerPart(long conn, long seq, ByteBuf part) implements Frame {
+        public AnswerPart {
+            requireAtLeast("ANSWER_PART seq", seq, 1);
+            Objects.requireNonNull(part, "ANSWER_PART part: expected bytes, found null");
+            if (!part.isReadable()) {
+                throw new IllegalArgumentException("ANSWER_PART part: expected at least one byte, found none");
+            }
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.ANSWER_PART;
+        }
+    }
+
+    /**
      * primary → proxy: the answer text for (conn, seq): one or more lines, UTF-8, ending with {@code \n}.
      *
      * <p>{@code answer} belongs to whoever made the frame: writing the frame copies its bytes and never releases it.

@@ -142,6 +142,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return 1 + 3 * Long.BYTES + Integer.BYTES + request.line().readableBytes();
         } else if (frame instanceof Frame.Answer answer) {
             return 1 + 2 * Long.BYTES + Integer.BYTES + answer.answer().readableBytes();
+        } else if (frame instanceof Frame.AnswerPart part) {
+            return 1 + 2 * Long.BYTES + Integer.BYTES + part.part().readableBytes();
         } else if (frame instanceof Frame.Register register) {
             return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
         } else if (frame instanceof Frame.Follow) {
@@ -176,12 +178,25 @@ public final class FrameCodec extends ChannelDuplexHandler {
      * own buffer after this instead of copying it into a buffer of frames.
      */
     public static void encodeAnswerHeaderWithLength(Frame.Answer answer, ByteBuf out) {
-        int text = answer.answer().readableBytes();
-        out.writeInt(frameLength(answer));
-        out.writeByte(FrameType.ANSWER.code());
-        out.writeLong(answer.conn());
-        out.writeLong(answer.seq());
-        out.writeInt(text);
+        encodeAnswerHeaderWithLength(answer.conn(), answer.seq(), answer.answer().readableBytes(), out);
+    }
+
+    /** Like {@link #encodeAnswerHeaderWithLength(Frame.Answer, ByteBuf)}, for an ANSWER of {@code length} bytes. */
+    public static void encodeAnswerHeaderWithLength(long conn, long seq, int length, ByteBuf out) {
+        encodeTextHeaderWithLength(FrameType.ANSWER, conn, seq, length, out);
+    }
+
+    /** Like {@link #encodeAnswerHeaderWithLength(Frame.Answer, ByteBuf)}, for an ANSWER_PART of {@code length} bytes. */
+    public static void encodeAnswerPartHeaderWithLength(long conn, long seq, int length, ByteBuf out) {
+        encodeTextHeaderWithLength(FrameType.ANSWER_PART, conn, seq, length, out);
+    }
+
+    private static void encodeTextHeaderWithLength(FrameType type, long conn, long seq, int length, ByteBuf out) {
+        out.writeInt(1 + 2 * Long.BYTES + Integer.BYTES + length);
+        out.writeByte(type.code());
+        out.writeLong(conn);
+        out.writeLong(seq);
+        out.writeInt(length);
     }
 
     /**
@@ -211,6 +226,10 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(answer.conn());
             out.writeLong(answer.seq());
             writeBytes(out, answer.answer());
+        } else if (frame instanceof Frame.AnswerPart part) {
+            out.writeLong(part.conn());
+            out.writeLong(part.seq());
+            writeBytes(out, part.part());
         } else if (frame instanceof Frame.Closed closed) {
             out.writeLong(closed.conn());
         } else if (frame instanceof Frame.Ping ping) {
@@ -262,6 +281,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } catch (RuntimeException e) {
             if (frame instanceof Frame.Answer answer) {
                 answer.answer().release();
+            } else if (frame instanceof Frame.AnswerPart part) {
+                part.part().release();
             }
             throw e;
         }
@@ -301,6 +322,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 return new Frame.SteppedDown(reader.readLong("index"));
             case STEP_DOWN_REFUSED:
                 return new Frame.StepDownRefused(reader.readString("reason"));
+            case ANSWER_PART:
+                return answerPart(reader.readLong("conn"), reader.readLong("seq"), reader.readRetainedSlice("part"));
             default:
                 throw new IllegalStateException("unhandled frame type " + type);
         }
@@ -312,6 +335,16 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return new Frame.Answer(conn, seq, text);
         } catch (RuntimeException e) {
             text.release();
+            throw e;
+        }
+    }
+
+    /** An ANSWER_PART with {@code part}, which is released if the frame is not valid. */
+    private static Frame.AnswerPart answerPart(long conn, long seq, ByteBuf part) {
+        try {
+            return new Frame.AnswerPart(conn, seq, part);
+        } catch (RuntimeException e) {
+            part.release();
             throw e;
         }
     }

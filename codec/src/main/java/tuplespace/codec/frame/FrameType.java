@@ -31,7 +31,9 @@ public enum FrameType {
     /** primary → proxy: index (every answer is out and the replica holds this index). */
     STEPPED_DOWN(13),
     /** primary → proxy: reason (the primary serves on). */
-    STEP_DOWN_REFUSED(14);
+    STEP_DOWN_REFUSED(14),
+    /** primary → proxy: conn, seq, part (the next bytes of a long answer; the ANSWER for (conn, seq) ends it). */
+    ANSWER_PART(15);
 
     /** Every type at index {@code code & 0xFF}: decoding looks a type up per frame, so no stream or scan. */
     private static final FrameType[] BY_CODE = new FrameType[256];

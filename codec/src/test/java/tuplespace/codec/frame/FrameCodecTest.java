@@ -30,6 +30,7 @@ class FrameCodecTest {
                 new Frame.Request(0x1234_5678_0000_0001L, 5, 4, "{\"op\":\"GET\",\"key\":\"ü,.*\",\"value\":\".*\"}"),
                 new Frame.Request(-1L, 1, 0, ""),
                 new Frame.Answer(-77L, 9, "ok 1 pairs\n  user,1 alice\nend\n"),
+                new Frame.AnswerPart(-77L, 10, Unpooled.copiedBuffer("{\"status\":\"ok\",\"pairs\":[[[\"é", StandardCharsets.UTF_8)),
                 new Frame.Closed(Long.MIN_VALUE),
                 new Frame.Ping(123_456_789L),
                 new Frame.Pong(-5L),
@@ -93,6 +94,21 @@ class FrameCodecTest {
         assertThat(decoded.answer().unwrap()).as("a view of the read buffer, not a copy").isNotNull();
         assertThat(decoded.answer().release()).isTrue();
         assertThat(wire.refCnt()).as("released with its slice").isZero();
+    }
+
+    @Test
+    void aPartsHeaderFollowedByItsBytesIsTheAnswerPartFrameAndAnAnswerPartIsNeverEmpty() {
+        ByteBuf part = Unpooled.copiedBuffer("[[\"k\",\"1\"],[\"v\"]],", StandardCharsets.UTF_8);
+        ByteBuf whole = Unpooled.buffer();
+        FrameCodec.encodeWithLength(new Frame.AnswerPart(12, 34, part), whole);
+        ByteBuf headerThenBytes = Unpooled.buffer();
+        FrameCodec.encodeAnswerPartHeaderWithLength(12, 34, part.readableBytes(), headerThenBytes);
+        headerThenBytes.writeBytes(part, part.readerIndex(), part.readableBytes());
+        assertThat(ByteBufUtil.equals(whole, headerThenBytes)).isTrue();
+
+        assertThatThrownBy(() -> new Frame.AnswerPart(1, 1, Unpooled.EMPTY_BUFFER))
+                .hasMessage("ANSWER_PART part: expected at least one byte, found none");
+        assertThatThrownBy(() -> new Frame.AnswerPart(1, 0, part)).hasMessageContaining("ANSWER_PART seq");
     }
 
     @Test

@@ -1,0 +1,124 @@
+package tuplespace.proxy;
+
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import java.util.HashMap;
+import java.util.Map;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameType;
+import tuplespace.codec.frame.OversizeFrame;
+
+/**
+ * Joins a long answer that the primary sent in parts (ANSWER_PARTs, then the ANSWER with its last bytes) back into one
+ * ANSWER, so that everything after it on the link sees whole answers. The parts are kept as they came (slices of the
+ * link's read buffers, one composite buffer, no copy). A joined answer longer than the proxy's frame limit is
+ * reported as the {@link OversizeFrame} a single ANSWER that long would have been, and its parts are dropped as they
+ * come rather than kept. Parts of an answer the link never finishes are released when the link closes: the proxy
+ * resends that request to whichever primary serves next.
+ *
+ * <p>One per primary link, on its event loop; a connection has at most one answer in parts at a time (the primary
+ * sends a connection's answers in order), so a part for another seq of the same connection breaks the protocol.
+ */
+final class AnswerParts extends ChannelInboundHandlerAdapter {
+
+    /** An answer being joined: its seq, its bytes so far ({@code null} once they are over the limit), their length. */
+    private static final class Joining {
+        final long seq;
+        CompositeByteBuf bytes;
+        long length;
+
+        Joining(long seq, CompositeByteBuf bytes) {
+            this.seq = seq;
+            this.bytes = bytes;
+        }
+    }
+
+    /** Type byte, conn, seq and text length: what an ANSWER frame holds besides its text. */
+    private static final int ANSWER_FIELDS = 1 + 2 * Long.BYTES + Integer.BYTES;
+
+    private final int maxFrameBytes;
+    private final Map<Long, Joining> byConn = new HashMap<>();
+
+    AnswerParts(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof Frame.AnswerPart part) {
+            add(ctx, part);
+        } else if (message instanceof Frame.Answer answer && byConn.containsKey(answer.conn())) {
+            ctx.fireChannelRead(finish(answer));
+        } else {
+            ctx.fireChannelRead(message);
+        }
+    }
+
+    private void add(ChannelHandlerContext ctx, Frame.AnswerPart part) {
+        Joining joining = byConn.get(part.conn());
+        if (joining == null) {
+            joining = new Joining(part.seq(), ctx.alloc().compositeBuffer(Integer.MAX_VALUE));
+            byConn.put(part.conn(), joining);
+        } else if (joining.seq != part.seq()) {
+            part.part().release();
+            throw new DecoderException("ANSWER_PART for conn " + Long.toHexString(part.conn()) + ": expected seq "
+                    + joining.seq + " (its answer is not finished), found seq " + part.seq());
+        }
+        joining.length += part.part().readableBytes();
+        if (joining.bytes != null && ANSWER_FIELDS + joining.length > maxFrameBytes) {
+            joining.bytes.release(); // over the limit: nothing of it will be relayed, so nothing more is kept
+            joining.bytes = null;
+        }
+        if (joining.bytes != null) {
+            joining.bytes.addComponent(true, part.part());
+        } else {
+            part.part().release();
+        }
+    }
+
+    /** The whole answer {@code last} ends, or what stands for one over the limit. */
+    private Object finish(Frame.Answer last) {
+        Joining joining = byConn.remove(last.conn());
+        if (joining.seq != last.seq()) {
+            last.answer().release();
+            if (joining.bytes != null) {
+                joining.bytes.release();
+            }
+            throw new DecoderException("ANSWER for conn " + Long.toHexString(last.conn()) + ": expected seq "
+                    + joining.seq + " to end its parts, found seq " + last.seq());
+        }
+        long length = joining.length + last.answer().readableBytes();
+        if (joining.bytes == null || ANSWER_FIELDS + length > maxFrameBytes) {
+            last.answer().release();
+            if (joining.bytes != null) {
+                joining.bytes.release();
+            }
+            return new OversizeFrame(FrameType.ANSWER.code(), last.conn(), last.seq(), ANSWER_FIELDS + length);
+        }
+        joining.bytes.addComponent(true, last.answer());
+        return new Frame.Answer(last.conn(), last.seq(), joining.bytes);
+    }
+
+    /** Answers in parts: their connections. */
+    int joining() {
+        return byConn.size();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        byConn.values().forEach(joining -> {
+            if (joining.bytes != null) {
+                joining.bytes.release();
+            }
+        });
+        byConn.clear();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        handlerRemoved(ctx);
+        ctx.fireChannelInactive();
+    }
+}
