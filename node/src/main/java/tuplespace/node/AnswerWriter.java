@@ -67,6 +67,8 @@ final class AnswerWriter {
     private final Map<Long, InParts> inPartsByConn = new HashMap<>();
     /** A part was written and has not reached the socket yet. */
     private boolean partOnTheWay;
+    /** Counts the parts sent: a completion that is not the last part's (one {@link #discard} forgot) is ignored. */
+    private long partsSent;
     /** The answer of that part unless it was the last: once the part is out it goes to the back of the turns. */
     private InParts sending;
     /** Where the next part is sent from once one has reached the socket: the link's event loop, or a test's queue. */
@@ -166,16 +168,17 @@ final class AnswerWriter {
         partOnTheWay = true; // first: a long answer that waited behind this one's last part waits for its turn
         sending = parts.remaining() > PART_BYTES ? parts : null;
         ChannelFuture written = writePiece(parts, Math.min(PART_BYTES, parts.remaining()));
+        long part = ++partsSent;
         Channel link = channel;
         // The next part once this one has reached the socket; in a task, not in the listener, since a listener can run
         // inside the channel's flush, where a flush does nothing.
         Executor next = continuations.orElse(link.eventLoop());
-        written.addListener(done -> next.execute(() -> partWritten(link, done.isSuccess())));
+        written.addListener(done -> next.execute(() -> partWritten(link, part, done.isSuccess())));
     }
 
-    private void partWritten(Channel link, boolean success) {
-        if (link != channel || !partOnTheWay) {
-            return; // a link replaced, or its answers dropped
+    private void partWritten(Channel link, long part, boolean success) {
+        if (link != channel || !partOnTheWay || part != partsSent) {
+            return; // a link replaced, its answers dropped, or an earlier part's (what was left of it went at once)
         }
         partOnTheWay = false;
         if (sending != null) {

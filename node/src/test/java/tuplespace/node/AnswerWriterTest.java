@@ -158,13 +158,16 @@ class AnswerWriterTest {
         List<ByteBuf> buffers = new ArrayList<>();
         writer.handOver();
         channel.flush();
-        for (List<ByteBuf> more = written(channel); !more.isEmpty(); more = written(channel)) {
+        for (;;) {
+            List<ByteBuf> more = written(channel);
             buffers.addAll(more);
+            if (continuations.isEmpty() && more.isEmpty()) {
+                return buffers;
+            }
             for (Runnable next = continuations.poll(); next != null; next = continuations.poll()) {
                 next.run();
             }
         }
-        return buffers;
     }
 
     /** The answers the proxy relays from these frames: each connection's parts joined to the ANSWER that ends them. */
@@ -268,6 +271,33 @@ class AnswerWriterTest {
         writer.handOver();
         assertThat(writer.answersInParts()).isZero();
         assertThat(scan.answer().refCnt()).isZero();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void theCompletionOfAPartWhoseRestWentAtOnceDoesNotSendAnotherAnswersNextPart() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = partsWriter();
+        writer.add(channel, new Frame.Answer(1, 1, longText('a', 3 * AnswerWriter.PART_BYTES)));
+        writer.handOver();
+        channel.flush();
+        Runnable firstPartOut = continuations.poll();
+        writer.handOverAll(); // before a REPLICA: the rest of it goes at once
+        channel.flush();
+        writer.add(channel, new Frame.Answer(2, 1, longText('b', 3 * AnswerWriter.PART_BYTES)));
+        writer.handOver();
+        channel.flush();
+        List<Frame> frames = decoded(written(channel));
+        assertThat(frames).as("a's first part, the rest of a as one ANSWER, b's first part").extracting(Frame::type)
+                .containsExactly(FrameType.ANSWER_PART, FrameType.ANSWER, FrameType.ANSWER_PART);
+
+        firstPartOut.run();
+        assertThat(written(channel)).as("one part on its way at a time").isEmpty();
+        List<Frame> rest = decoded(drained(channel, writer));
+        assertThat(rest).extracting(Frame::type).containsExactly(FrameType.ANSWER_PART, FrameType.ANSWER);
+        frames.addAll(rest);
+        assertThat(joined(frames)).containsExactly(new Frame.Answer(1, 1, longText('a', 3 * AnswerWriter.PART_BYTES)),
+                new Frame.Answer(2, 1, longText('b', 3 * AnswerWriter.PART_BYTES)));
         channel.finishAndReleaseAll();
     }
 }

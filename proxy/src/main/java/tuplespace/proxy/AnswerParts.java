@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameType;
 import tuplespace.codec.frame.OversizeFrame;
@@ -15,8 +16,9 @@ import tuplespace.codec.frame.OversizeFrame;
  * ANSWER, so that everything after it on the link sees whole answers. The parts are kept as they came (slices of the
  * link's read buffers, one composite buffer, no copy). A joined answer longer than the proxy's frame limit is
  * reported as the {@link OversizeFrame} a single ANSWER that long would have been, and its parts are dropped as they
- * come rather than kept. Parts of an answer the link never finishes are released when the link closes: the proxy
- * resends that request to whichever primary serves next.
+ * come rather than kept (a part alone too long to read, skipped by the frame decoder, counts the same). Parts of an
+ * answer the link never finishes are released when the link closes: the proxy resends that request to whichever
+ * primary serves next. Parts from a link that is not the registered primary's are dropped at once.
  *
  * <p>One per primary link, on its event loop; a connection has at most one answer in parts at a time (the primary
  * sends a connection's answers in order), so a part for another seq of the same connection breaks the protocol.
@@ -39,16 +41,25 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
     private static final int ANSWER_FIELDS = 1 + 2 * Long.BYTES + Integer.BYTES;
 
     private final int maxFrameBytes;
+    /** Whether the link is the registered primary's: parts from any other peer are dropped, never kept. */
+    private final BooleanSupplier registered;
     private final Map<Long, Joining> byConn = new HashMap<>();
 
-    AnswerParts(int maxFrameBytes) {
+    AnswerParts(int maxFrameBytes, BooleanSupplier registered) {
         this.maxFrameBytes = maxFrameBytes;
+        this.registered = registered;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof Frame.AnswerPart part) {
-            add(ctx, part);
+            if (registered.getAsBoolean()) {
+                add(ctx, part);
+            } else {
+                part.part().release(); // its ANSWER goes on and is dropped as not the registered primary's
+            }
+        } else if (message instanceof OversizeFrame oversize && oversize.isAnswerPart()) {
+            overLimit(oversize); // a part alone over the limit (a proxy whose --max-frame is below a part's size)
         } else if (message instanceof Frame.Answer answer && byConn.containsKey(answer.conn())) {
             ctx.fireChannelRead(finish(answer));
         } else {
@@ -76,6 +87,23 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
         } else {
             part.part().release();
         }
+    }
+
+    /** A part too long to read: its answer is over the limit, and what came of it before is dropped. */
+    private void overLimit(OversizeFrame part) {
+        Joining joining = byConn.get(part.conn());
+        if (joining == null) {
+            joining = new Joining(part.seq(), null);
+            byConn.put(part.conn(), joining);
+        } else if (joining.seq != part.seq()) {
+            throw new DecoderException("ANSWER_PART for conn " + Long.toHexString(part.conn()) + ": expected seq "
+                    + joining.seq + " (its answer is not finished), found seq " + part.seq());
+        }
+        if (joining.bytes != null) {
+            joining.bytes.release();
+            joining.bytes = null;
+        }
+        joining.length += part.length() - ANSWER_FIELDS;
     }
 
     /** The whole answer {@code last} ends, or what stands for one over the limit. */

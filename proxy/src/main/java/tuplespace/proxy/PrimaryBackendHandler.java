@@ -169,7 +169,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private boolean isRegisteredLink() {
+    /** This link is the registered primary's, of the highest epoch: the one whose answers count. */
+    boolean isRegisteredLink() {
         return link != null && link == context.registry().current();
     }
 

@@ -34,7 +34,7 @@ class AnswerPartsTest {
 
     @Test
     void partsAndTheirAnswerBecomeOneAnswerWhileOtherFramesGoBetween() {
-        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20));
+        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20, () -> true));
         ByteBuf first = text("{\"status\":\"ok\",\"pairs\":[[[\"k\",\"1\"],");
         link.writeInbound(new Frame.AnswerPart(7, 3, first));
         link.writeInbound(new Frame.Answer(8, 1, "{\"status\":\"ok\",\"pairs\":[]}\n"), new Frame.Ping(5));
@@ -56,7 +56,7 @@ class AnswerPartsTest {
 
     @Test
     void aJoinedAnswerOverTheLimitIsReportedAsOversizeAndItsPartsAreNotKept() {
-        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(100));
+        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(100, () -> true));
         ByteBuf first = text("x".repeat(60));
         ByteBuf second = text("y".repeat(60));
         link.writeInbound(new Frame.AnswerPart(7, 3, first));
@@ -70,7 +70,7 @@ class AnswerPartsTest {
 
     @Test
     void partsOfAnotherSeqOfTheSameConnectionBreakTheProtocol() {
-        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20));
+        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20, () -> true));
         link.writeInbound(new Frame.AnswerPart(7, 3, text("abc")));
         ByteBuf stray = text("def");
         assertThatThrownBy(() -> link.writeInbound(new Frame.AnswerPart(7, 4, stray)))
@@ -81,11 +81,36 @@ class AnswerPartsTest {
 
     @Test
     void partsOfAnAnswerTheLinkNeverFinishedAreReleasedWhenItCloses() {
-        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20));
+        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20, () -> true));
         ByteBuf part = text("abc");
         link.writeInbound(new Frame.AnswerPart(7, 3, part));
         link.close();
         assertThat(part.refCnt()).isZero();
         assertThat(read(link)).isEmpty();
+    }
+
+    @Test
+    void aPartTooLongToReadMakesItsAnswerOversize() {
+        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(100, () -> true));
+        ByteBuf first = text("x".repeat(40));
+        link.writeInbound(new Frame.AnswerPart(7, 3, first));
+        link.writeInbound(new OversizeFrame(FrameType.ANSWER_PART.code(), 7, 3, 21 + 300));
+        assertThat(first.refCnt()).isZero();
+        link.writeInbound(new Frame.Answer(7, 3, "z\n"));
+        assertThat(read(link)).containsExactly(new OversizeFrame(FrameType.ANSWER.code(), 7, 3, 21 + 342));
+        assertThat(link.finish()).isFalse();
+    }
+
+    @Test
+    void partsFromALinkThatIsNotTheRegisteredPrimarysAreDroppedAtOnce() {
+        EmbeddedChannel link = new EmbeddedChannel(new AnswerParts(1 << 20, () -> false));
+        ByteBuf part = text("abc");
+        link.writeInbound(new Frame.AnswerPart(7, 3, part));
+        assertThat(part.refCnt()).isZero();
+        link.writeInbound(new Frame.Answer(7, 3, "d\n"));
+        List<Object> passed = read(link);
+        assertThat(passed).as("left to the handler, which drops it").containsExactly(new Frame.Answer(7, 3, "d\n"));
+        ((Frame.Answer) passed.get(0)).answer().release();
+        assertThat(link.finish()).isFalse();
     }
 }

@@ -6,8 +6,8 @@ package tuplespace.codec.frame;
  * how long it was. Not a {@link Frame}: it never travels, it only tells the receiver what it did not read.
  *
  * @param typeCode the frame's type byte as sent (may be an unknown code)
- * @param conn the ANSWER's conn, or 0 when {@link #isAnswer()} is false
- * @param seq the ANSWER's seq, or 0 when {@link #isAnswer()} is false
+ * @param conn the ANSWER's (or ANSWER_PART's) conn, or 0 when neither could be read
+ * @param seq the ANSWER's (or ANSWER_PART's) seq, or 0 when neither could be read
  * @param length the frame's length (type byte and payload), more than the limit
  */
 public record OversizeFrame(byte typeCode, long conn, long seq, long length) {
@@ -20,5 +20,10 @@ public record OversizeFrame(byte typeCode, long conn, long seq, long length) {
     /** True for an ANSWER frame whose conn and seq could be read. */
     public boolean isAnswer() {
         return typeCode == FrameType.ANSWER.code() && seq > 0;
+    }
+
+    /** True for an ANSWER_PART frame whose conn and seq could be read. */
+    public boolean isAnswerPart() {
+        return typeCode == FrameType.ANSWER_PART.code() && seq > 0;
     }
 }

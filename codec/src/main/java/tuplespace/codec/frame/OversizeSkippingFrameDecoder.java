@@ -52,7 +52,8 @@ final class OversizeSkippingFrameDecoder extends ByteToMessageDecoder {
         }
         int start = in.readerIndex() + LENGTH_FIELD_BYTES;
         byte typeCode = in.getByte(start);
-        boolean answer = typeCode == FrameType.ANSWER.code() && header == ANSWER_HEADER_BYTES;
+        boolean answer = (typeCode == FrameType.ANSWER.code() || typeCode == FrameType.ANSWER_PART.code())
+                && header == ANSWER_HEADER_BYTES; // the two share their first fields
         out.add(new OversizeFrame(typeCode, answer ? in.getLong(start + 1) : 0,
                 answer ? Math.max(0, in.getLong(start + 1 + Long.BYTES)) : 0, length));
         in.skipBytes(LENGTH_FIELD_BYTES);
