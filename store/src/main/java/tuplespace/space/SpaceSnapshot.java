@@ -1,7 +1,6 @@
 package tuplespace.space;
 
 import java.util.Collection;
-import java.util.List;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.tuple.Pair;
 
@@ -41,11 +40,6 @@ public final class SpaceSnapshot {
      */
     public Result.Matched find(String keyexp, String valexp, MatchBudget budget) {
         return Query.of(keyexp, valexp).find(pairs, budget);
-    }
-
-    /** Up to {@code max} pairs whose key's text form follows {@code afterKey} (null: from the start), in order. */
-    public List<Pair> slice(String afterKey, int max) {
-        return StoredPairs.slice(pairs, afterKey, max);
     }
 
     /** Every pair as the space stores it (UTF-8 text forms), in key order: for writing the snapshot to a file fast. */

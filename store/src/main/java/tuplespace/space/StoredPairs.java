@@ -2,11 +2,9 @@ package tuplespace.space;
 
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractCollection;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import tuplespace.tuple.Pair;
@@ -46,16 +44,6 @@ final class StoredPairs {
         byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
         end[prefix.length] = (byte) 0xFF;
         return end;
-    }
-
-    /** Up to {@code max} pairs whose key's text form follows {@code afterKey} (null: from the first), in order. */
-    static List<Pair> slice(TreeView pairs, String afterKey, int max) {
-        List<Pair> slice = new ArrayList<>(Math.max(0, Math.min(max, 1024)));
-        TreeCursor cursor = pairs.cursor(afterKey == null ? null : utf8(afterKey), false, null);
-        while (slice.size() < max && cursor.next()) {
-            slice.add(pair(cursor.key(), cursor.value()));
-        }
-        return slice;
     }
 
     /** The pairs of the view {@code pairs} gives when asked (on iterating, on asking the size), in key order. */

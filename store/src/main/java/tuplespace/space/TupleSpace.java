@@ -83,14 +83,6 @@ public final class TupleSpace {
         return StoredPairs.asCollection(pairs::view);
     }
 
-    /**
-     * Up to {@code max} pairs whose key's text form follows {@code afterKey} (null: from the start), in
-     * order. Lets a snapshot be taken in bounded slices without stopping the owner thread for long.
-     */
-    public List<Pair> slice(String afterKey, int max) {
-        return StoredPairs.slice(pairs.view(), afterKey, max);
-    }
-
     /** The tree as it is now, for the owner thread (tests look at its shape: how full its leaves are). */
     TreeView view() {
         return pairs.view();

@@ -383,20 +383,6 @@ class TupleSpaceTest {
     }
 
     @Test
-    void slicesWalkTheSpaceInOrder() {
-        TupleSpace space = sample();
-        List<Pair> walked = new ArrayList<>();
-        String after = null;
-        for (List<Pair> slice = space.slice(after, 3); !slice.isEmpty(); slice = space.slice(after, 3)) {
-            assertThat(slice.size()).isLessThanOrEqualTo(3);
-            walked.addAll(slice);
-            after = slice.get(slice.size() - 1).key().text();
-        }
-        assertThat(walked).isEqualTo(List.copyOf(space.pairs()));
-        assertThat(space.slice(null, 0)).isEmpty();
-    }
-
-    @Test
     void pairsIsAReadOnlyOrderedView() {
         TupleSpace space = sample();
         List<String> keys = space.pairs().stream().map(p -> p.key().text()).toList();
