@@ -125,6 +125,20 @@ class PyPatternConstructTest {
     }
 
     @Test
+    void dotStarFullyMatchesExactlyTheTextsWithoutALineBreakOneByOneOrInAScan() throws PatternException {
+        // re.fullmatch('.*', s) is a match iff '\n' not in s (CPython 3.11)
+        for (String subject : new String[] {"", "abc", "user,1", "\u00e9t\u00e9,\uD83D\uDE00", "a\rb"}) {
+            assertThat(fullMatches(".*", subject)).as(subject).isTrue();
+            assertThat(PyPattern.compile(".*").matcher(MatchBudget.unlimited()).fullMatches(subject)).isTrue();
+        }
+        for (String subject : new String[] {"\n", "a\nb", "abc\n"}) {
+            assertThat(fullMatches(".*", subject)).as(subject).isFalse();
+            assertThat(PyPattern.compile(".*").matcher(MatchBudget.unlimited()).fullMatches(subject)).isFalse();
+            assertThat(fullMatches("(?s).*", subject)).as("DOTALL takes the line break too").isTrue();
+        }
+    }
+
+    @Test
     void tooLongPatternsAreRefused() {
         assertThatThrownBy(() -> PyPattern.compile("a".repeat(PyPattern.MAX_PATTERN_LENGTH + 1)))
                 .isInstanceOfSatisfying(PatternException.class,
