@@ -43,7 +43,7 @@ final class AnswerWriter {
     static final int PART_BYTES = 256 * 1024;
     private static final int INITIAL_BYTES = 1024;
     /** Length prefix, type, conn, seq and text length. */
-    private static final int TEXT_HEADER_BYTES = 4 + 1 + 2 * Long.BYTES + Integer.BYTES;
+    private static final int TEXT_HEADER_BYTES = FrameCodec.LENGTH_FIELD_BYTES + FrameCodec.ANSWER_FIELDS_BYTES;
 
     /** A long answer on its way in parts ({@code sent} bytes of its text so far), and its connection's answers after it. */
     private static final class InParts {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
 import tuplespace.codec.frame.FrameType;
 import tuplespace.codec.frame.OversizeFrame;
 
@@ -35,10 +36,17 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
             this.seq = seq;
             this.bytes = bytes;
         }
+
+        /** Nothing of it will be relayed: what was kept goes, and nothing more is kept. */
+        void drop() {
+            if (bytes != null) {
+                bytes.release();
+                bytes = null;
+            }
+        }
     }
 
-    /** Type byte, conn, seq and text length: what an ANSWER frame holds besides its text. */
-    private static final int ANSWER_FIELDS = 1 + 2 * Long.BYTES + Integer.BYTES;
+    private static final int ANSWER_FIELDS = FrameCodec.ANSWER_FIELDS_BYTES;
 
     private final int maxFrameBytes;
     /** Whether the link is the registered primary's: parts from any other peer are dropped, never kept. */
@@ -59,7 +67,7 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
                 part.part().release(); // its ANSWER goes on and is dropped as not the registered primary's
             }
         } else if (message instanceof OversizeFrame oversize && oversize.isAnswerPart()) {
-            overLimit(oversize); // a part alone over the limit (a proxy whose --max-frame is below a part's size)
+            overLimit(ctx, oversize); // a part alone over the limit (a proxy whose --max-frame is below a part's size)
         } else if (message instanceof Frame.Answer answer && byConn.containsKey(answer.conn())) {
             ctx.fireChannelRead(finish(answer));
         } else {
@@ -68,19 +76,16 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
     }
 
     private void add(ChannelHandlerContext ctx, Frame.AnswerPart part) {
-        Joining joining = byConn.get(part.conn());
-        if (joining == null) {
-            joining = new Joining(part.seq(), ctx.alloc().compositeBuffer(Integer.MAX_VALUE));
-            byConn.put(part.conn(), joining);
-        } else if (joining.seq != part.seq()) {
+        Joining joining;
+        try {
+            joining = joining(part.conn(), part.seq(), ctx);
+        } catch (DecoderException e) {
             part.part().release();
-            throw new DecoderException("ANSWER_PART for conn " + Long.toHexString(part.conn()) + ": expected seq "
-                    + joining.seq + " (its answer is not finished), found seq " + part.seq());
+            throw e;
         }
         joining.length += part.part().readableBytes();
-        if (joining.bytes != null && ANSWER_FIELDS + joining.length > maxFrameBytes) {
-            joining.bytes.release(); // over the limit: nothing of it will be relayed, so nothing more is kept
-            joining.bytes = null;
+        if (ANSWER_FIELDS + joining.length > maxFrameBytes) {
+            joining.drop();
         }
         if (joining.bytes != null) {
             joining.bytes.addComponent(true, part.part());
@@ -90,20 +95,23 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
     }
 
     /** A part too long to read: its answer is over the limit, and what came of it before is dropped. */
-    private void overLimit(OversizeFrame part) {
-        Joining joining = byConn.get(part.conn());
-        if (joining == null) {
-            joining = new Joining(part.seq(), null);
-            byConn.put(part.conn(), joining);
-        } else if (joining.seq != part.seq()) {
-            throw new DecoderException("ANSWER_PART for conn " + Long.toHexString(part.conn()) + ": expected seq "
-                    + joining.seq + " (its answer is not finished), found seq " + part.seq());
-        }
-        if (joining.bytes != null) {
-            joining.bytes.release();
-            joining.bytes = null;
-        }
+    private void overLimit(ChannelHandlerContext ctx, OversizeFrame part) {
+        Joining joining = joining(part.conn(), part.seq(), ctx);
+        joining.drop();
         joining.length += part.length() - ANSWER_FIELDS;
+    }
+
+    /** The answer in parts on {@code conn}, begun now if there is none; it must be {@code seq}'s. */
+    private Joining joining(long conn, long seq, ChannelHandlerContext ctx) {
+        Joining joining = byConn.get(conn);
+        if (joining == null) {
+            joining = new Joining(seq, ctx.alloc().compositeBuffer(Integer.MAX_VALUE));
+            byConn.put(conn, joining);
+        } else if (joining.seq != seq) {
+            throw new DecoderException("ANSWER_PART for conn " + Long.toHexString(conn) + ": expected seq "
+                    + joining.seq + " (its answer is not finished), found seq " + seq);
+        }
+        return joining;
     }
 
     /** The whole answer {@code last} ends, or what stands for one over the limit. */
@@ -111,36 +119,23 @@ final class AnswerParts extends ChannelInboundHandlerAdapter {
         Joining joining = byConn.remove(last.conn());
         if (joining.seq != last.seq()) {
             last.answer().release();
-            if (joining.bytes != null) {
-                joining.bytes.release();
-            }
+            joining.drop();
             throw new DecoderException("ANSWER for conn " + Long.toHexString(last.conn()) + ": expected seq "
                     + joining.seq + " to end its parts, found seq " + last.seq());
         }
         long length = joining.length + last.answer().readableBytes();
         if (joining.bytes == null || ANSWER_FIELDS + length > maxFrameBytes) {
             last.answer().release();
-            if (joining.bytes != null) {
-                joining.bytes.release();
-            }
+            joining.drop();
             return new OversizeFrame(FrameType.ANSWER.code(), last.conn(), last.seq(), ANSWER_FIELDS + length);
         }
         joining.bytes.addComponent(true, last.answer());
         return new Frame.Answer(last.conn(), last.seq(), joining.bytes);
     }
 
-    /** Answers in parts: their connections. */
-    int joining() {
-        return byConn.size();
-    }
-
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        byConn.values().forEach(joining -> {
-            if (joining.bytes != null) {
-                joining.bytes.release();
-            }
-        });
+        byConn.values().forEach(Joining::drop);
         byConn.clear();
     }
 

@@ -102,11 +102,6 @@ public final class PyPattern {
      * text): the caller reports each the same way, by {@link MatchBudgetExceededException#cutOff()}.
      */
     public boolean fullMatches(CharSequence subject, MatchBudget budget) {
-        if (anyLine) {
-            Objects.requireNonNull(subject, "subject");
-            budget.textStarted();
-            return hasNoLineBreak(subject);
-        }
         return matcher(budget).fullMatches(subject);
     }
 
@@ -136,8 +131,9 @@ public final class PyPattern {
 
         private TextMatcher(MatchBudget budget) {
             this.budget = budget;
-            this.text = new DeadlineCharSequence("", budget);
-            this.matcher = javaPattern.matcher(text);
+            // .* needs no Java matcher (fullMatches): none is made for it
+            this.text = anyLine ? null : new DeadlineCharSequence("", budget);
+            this.matcher = anyLine ? null : javaPattern.matcher(text);
         }
 
         /** {@link PyPattern#fullMatches} of {@code subject}; the matcher keeps no hold on it once it returns. */

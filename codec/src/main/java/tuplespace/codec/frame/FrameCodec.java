@@ -42,13 +42,17 @@ public final class FrameCodec extends ChannelDuplexHandler {
      */
     public static final int MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
+    /** What an ANSWER or ANSWER_PART frame holds besides its text: type byte, conn, seq and the text's length. */
+    public static final int ANSWER_FIELDS_BYTES = 1 + 2 * Long.BYTES + Integer.BYTES;
+
     /** The longest ANSWER frame (type + payload) a primary may send: {@link #MAX_ANSWER_BYTES} and its fields. */
-    public static final int MAX_ANSWER_FRAME_LENGTH = 1 + Long.BYTES + Long.BYTES + Integer.BYTES + MAX_ANSWER_BYTES;
+    public static final int MAX_ANSWER_FRAME_LENGTH = ANSWER_FIELDS_BYTES + MAX_ANSWER_BYTES;
 
     public static final String LENGTH_DECODER_NAME = "frameLengthDecoder";
     public static final String CODEC_NAME = "frameCodec";
 
-    private static final int LENGTH_FIELD_BYTES = 4;
+    /** The length prefix before every frame. */
+    public static final int LENGTH_FIELD_BYTES = 4;
     private static final FrameCodec SHARED = new FrameCodec();
 
     private FrameCodec() {
@@ -141,9 +145,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
         if (frame instanceof Frame.Request request) {
             return 1 + 3 * Long.BYTES + Integer.BYTES + request.line().readableBytes();
         } else if (frame instanceof Frame.Answer answer) {
-            return 1 + 2 * Long.BYTES + Integer.BYTES + answer.answer().readableBytes();
+            return ANSWER_FIELDS_BYTES + answer.answer().readableBytes();
         } else if (frame instanceof Frame.AnswerPart part) {
-            return 1 + 2 * Long.BYTES + Integer.BYTES + part.part().readableBytes();
+            return ANSWER_FIELDS_BYTES + part.part().readableBytes();
         } else if (frame instanceof Frame.Register register) {
             return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
         } else if (frame instanceof Frame.Follow) {
@@ -192,7 +196,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
     }
 
     private static void encodeTextHeaderWithLength(FrameType type, long conn, long seq, int length, ByteBuf out) {
-        out.writeInt(1 + 2 * Long.BYTES + Integer.BYTES + length);
+        out.writeInt(ANSWER_FIELDS_BYTES + length);
         out.writeByte(type.code());
         out.writeLong(conn);
         out.writeLong(seq);
