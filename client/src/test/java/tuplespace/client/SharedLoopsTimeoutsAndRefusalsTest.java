@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -53,9 +54,21 @@ class SharedLoopsTimeoutsAndRefusalsTest {
         try (FakeLineServer server = FakeLineServer.withSpace()) {
             ClientOptions options = OPTIONS.withEventLoopGroup(group);
             TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", server.port(), options);
-            // Futures complete on the connection's I/O thread: here the caller's only event loop.
-            assertThat(space.putAsync(List.of(Pair.of("a", "1"))).thenApply(answer -> group.next().inEventLoop()).get())
-                    .isTrue();
+            // Futures complete on the connection's I/O thread: here the caller's only event loop. The loop is held
+            // until the callback is attached, so the answer cannot complete the future first (the callback would
+            // then run on this thread).
+            CountDownLatch attached = new CountDownLatch(1);
+            group.next().execute(() -> {
+                try {
+                    attached.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<Boolean> onLoop =
+                    space.putAsync(List.of(Pair.of("a", "1"))).thenApply(answer -> group.next().inEventLoop());
+            attached.countDown();
+            assertThat(onLoop.get()).isTrue();
             space.close();
 
             assertThat(group.isShuttingDown()).isFalse();
