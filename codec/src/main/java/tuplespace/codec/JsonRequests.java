@@ -23,13 +23,17 @@ final class JsonRequests {
     private JsonRequests() {
     }
 
+    /** A line given as text (the command line's, a test's): read as a tree, which is the reference reading. */
     static ParsedRequest parse(String line) {
-        return JsonRequestStream.parseValid(line).orElseGet(() -> parseTree(line));
+        return parseTree(line);
     }
 
-    /** {@link #parse(String)} of the line's UTF-8 bytes: decoded only when the line is not a valid request. */
+    /**
+     * {@link #parse(String)} of the line's UTF-8 bytes, as the primary reads them: scanned without a tree (nor a
+     * string of the line) when it is a valid request, decoded and read as a tree otherwise.
+     */
     static ParsedRequest parse(ByteBuf line) {
-        return JsonRequestStream.parseValid(line).orElseGet(() -> parseTree(line.toString(StandardCharsets.UTF_8)));
+        return JsonRequestScanner.parseValid(line).orElseGet(() -> parseTree(line.toString(StandardCharsets.UTF_8)));
     }
 
     /** The full reading: a tree of the whole line, which says exactly what is wrong with it. */

@@ -1,0 +1,388 @@
+package tuplespace.codec;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tuplespace.space.Command;
+import tuplespace.tuple.Pair;
+
+/**
+ * The fast path of {@link JsonRequests}: a request line read in one pass over its UTF-8 bytes, by hand, without a
+ * JSON library. Setting up Jackson's parser for each line (encoding detection, buffer recycler, symbol table) and
+ * its tokens were 23% of the primary's CPU on exact GETs; the requests clients send have a small, fixed shape.
+ *
+ * <p>It answers only lines it is sure are valid requests, and reads them exactly as the tree reading would: the same
+ * strings, and the same node types for the id and the PUT/POST elements, which the answer echoes (an integer is a
+ * {@code BigIntegerNode}, as {@link Json#MAPPER} reads it). Anything else gives empty and {@link JsonRequests} reads
+ * the line as a tree, which says exactly what is wrong, so every error keeps its one wording in one place. Besides
+ * invalid JSON, this scanner leaves to the tree: an unknown, duplicate, missing or mistyped field; an element that is
+ * not a {@code [key, value]} pair; an object anywhere (a duplicate could hide in it); a number with a fraction, an
+ * exponent or more than 18 digits; malformed UTF-8 (the tree reading decodes it to U+FFFD, as the text of a line
+ * always was); an escape other than JSON's, or one that stands for a surrogate; a string longer than Jackson accepts;
+ * arrays nested deeper than {@link #MAX_DEPTH}.
+ */
+final class JsonRequestScanner {
+
+    /** Arrays inside a request field: pairs, pair, tuple, and one more for a malformed tuple that is "not used". */
+    static final int MAX_DEPTH = 4;
+
+    private static final int MAX_STRING_CHARS = StreamReadConstraints.defaults().getMaxStringLength();
+    private static final int MAX_LONG_DIGITS = 18;
+    private static final JsonNodeFactory NODES = Json.MAPPER.getNodeFactory();
+
+    private final byte[] in;
+    private final int end;
+    private int at;
+
+    private JsonRequestScanner(byte[] in, int start, int end) {
+        this.in = in;
+        this.at = start;
+        this.end = end;
+    }
+
+    /** The valid request in the line's readable bytes, or empty when the line needs the tree reading. */
+    static Optional<ParsedRequest> parseValid(ByteBuf line) {
+        byte[] bytes = line.hasArray() ? line.array() : ByteBufUtil.getBytes(line);
+        int start = line.hasArray() ? line.arrayOffset() + line.readerIndex() : 0;
+        return new JsonRequestScanner(bytes, start, start + line.readableBytes()).request();
+    }
+
+    private Optional<ParsedRequest> request() {
+        skipSpace();
+        if (!take('{')) {
+            return Optional.empty();
+        }
+        Fields fields = new Fields();
+        skipSpace();
+        if (!take('}')) {
+            do {
+                skipSpace();
+                String name = fieldName();
+                skipSpace();
+                if (name == null || !take(':')) {
+                    return Optional.empty();
+                }
+                skipSpace();
+                if (!fields.read(name, this)) {
+                    return Optional.empty();
+                }
+                skipSpace();
+            } while (take(','));
+            if (!take('}')) {
+                return Optional.empty();
+            }
+        }
+        skipSpace();
+        return at == end ? fields.request() : Optional.empty(); // else more text after the object
+    }
+
+    /** What the object held so far; {@code read} answers false as soon as the line needs the tree reading. */
+    private static final class Fields {
+        private JsonNode id;
+        private String op;
+        private String key;
+        private String value;
+        private List<JsonNode> elements;
+
+        /** A field of the request object; false for an unknown field and for one read already (a duplicate). */
+        boolean read(String name, JsonRequestScanner scanner) {
+            if (name.equals(JsonField.ID.wire())) {
+                id = id == null ? scanner.value(0) : null;
+                return id != null && id.isValueNode();
+            }
+            if (name.equals(JsonField.OP.wire())) {
+                op = op == null ? scanner.string() : null;
+                return op != null;
+            }
+            if (name.equals(JsonField.KEY.wire())) {
+                key = key == null ? scanner.string() : null;
+                return key != null;
+            }
+            if (name.equals(JsonField.VALUE.wire())) {
+                value = value == null ? scanner.string() : null;
+                return value != null;
+            }
+            if (name.equals(JsonField.PAIRS.wire())) {
+                elements = elements == null ? scanner.elements() : null;
+                return elements != null;
+            }
+            return false;
+        }
+
+        Optional<ParsedRequest> request() {
+            Optional<Operator> operator = op == null ? Optional.empty() : Operator.parse(op);
+            if (operator.isEmpty()) {
+                return Optional.empty();
+            }
+            return switch (operator.get()) {
+                case GET, DELETE -> patterns(operator.get());
+                case PUT, POST -> pairs(operator.get());
+            };
+        }
+
+        private Optional<ParsedRequest> patterns(Operator operator) {
+            if (key == null || value == null || elements != null) {
+                return Optional.empty();
+            }
+            Command command = operator == Operator.GET ? new Command.Get(key, value) : new Command.Delete(key, value);
+            return Optional.of(new ParsedRequest.Valid(command, Format.JSON, id, List.of()));
+        }
+
+        private Optional<ParsedRequest> pairs(Operator operator) {
+            if (elements == null || key != null || value != null) {
+                return Optional.empty();
+            }
+            List<Optional<Pair>> slots = new ArrayList<>(elements.size());
+            List<GivenElement> given = new ArrayList<>(elements.size());
+            for (JsonNode element : elements) {
+                // SPEC §1: a pair whose key or value is not a tuple is only "not used".
+                slots.add(Json.pair(element));
+                given.add(new GivenElement.Json(element));
+            }
+            Command command = operator == Operator.PUT ? new Command.Put(slots) : new Command.Post(slots);
+            return Optional.of(new ParsedRequest.Valid(command, Format.JSON, id, given));
+        }
+    }
+
+    /** The "pairs" list: each element a two-element array; null when it is anything else. */
+    private List<JsonNode> elements() {
+        if (!take('[')) {
+            return null;
+        }
+        List<JsonNode> elements = new ArrayList<>();
+        skipSpace();
+        if (take(']')) {
+            return elements;
+        }
+        do {
+            skipSpace();
+            JsonNode element = value(1);
+            if (element == null || !element.isArray() || element.size() != 2) {
+                return null;
+            }
+            elements.add(element);
+            skipSpace();
+        } while (take(','));
+        return take(']') ? elements : null;
+    }
+
+    /** The value here as the tree reading gives it, at {@code depth} arrays inside a field; null to leave the line. */
+    private JsonNode value(int depth) {
+        if (at == end) {
+            return null;
+        }
+        return switch (in[at]) {
+            case '"' -> {
+                String text = string();
+                yield text == null ? null : TextNode.valueOf(text);
+            }
+            case '[' -> depth < MAX_DEPTH ? array(depth + 1) : null;
+            case 't' -> literal("true") ? BooleanNode.TRUE : null;
+            case 'f' -> literal("false") ? BooleanNode.FALSE : null;
+            case 'n' -> literal("null") ? NullNode.getInstance() : null;
+            default -> integer();
+        };
+    }
+
+    private ArrayNode array(int depth) {
+        at++; // '['
+        ArrayNode array = NODES.arrayNode();
+        skipSpace();
+        if (take(']')) {
+            return array;
+        }
+        do {
+            skipSpace();
+            JsonNode element = value(depth);
+            if (element == null) {
+                return null;
+            }
+            array.add(element);
+            skipSpace();
+        } while (take(','));
+        return take(']') ? array : null;
+    }
+
+    private boolean literal(String word) {
+        if (end - at < word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (in[at + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        at += word.length();
+        return !isWordByte(); // "truex" is not a literal followed by garbage the caller would catch
+    }
+
+    /** An integer as JSON writes it ({@code -?(0|[1-9][0-9]*)}), as a {@code BigIntegerNode}; null for anything else. */
+    private JsonNode integer() {
+        boolean negative = take('-');
+        int digitsStart = at;
+        long magnitude = 0;
+        while (at < end && in[at] >= '0' && in[at] <= '9') {
+            magnitude = magnitude * 10 + (in[at] - '0');
+            at++;
+            if (at - digitsStart > MAX_LONG_DIGITS) {
+                return null;
+            }
+        }
+        int digits = at - digitsStart;
+        if (digits == 0 || (digits > 1 && in[digitsStart] == '0') || isWordByte() || (at < end && in[at] == '.')) {
+            return null; // no digits, a leading zero, a fraction or exponent, or something glued to the number
+        }
+        return NODES.numberNode(BigInteger.valueOf(negative ? -magnitude : magnitude));
+    }
+
+    private boolean isWordByte() {
+        if (at == end) {
+            return false;
+        }
+        byte b = in[at];
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '+'
+                || b == '-' || b < 0;
+    }
+
+    /** A field name: a plain string, compared as written (a name with an escape goes to the tree). */
+    private String fieldName() {
+        if (at == end || in[at] != '"') {
+            return null;
+        }
+        int start = at + 1;
+        for (int i = start; i < end; i++) {
+            byte b = in[i];
+            if (b == '"') {
+                at = i + 1;
+                return new String(in, start, i - start, StandardCharsets.ISO_8859_1);
+            }
+            if (b == '\\' || b < 0x20) {
+                return null; // an escape, a control character or a non-ASCII byte (negative)
+            }
+        }
+        return null;
+    }
+
+    /** The string starting here, decoded; null when it is not one, or needs the tree reading. */
+    private String string() {
+        if (at == end || in[at] != '"') {
+            return null;
+        }
+        int start = at + 1;
+        boolean ascii = true;
+        for (int i = start; i < end; i++) {
+            byte b = in[i];
+            if (b == '"') {
+                if (i - start > MAX_STRING_CHARS) {
+                    return null;
+                }
+                at = i + 1;
+                return ascii ? new String(in, start, i - start, StandardCharsets.ISO_8859_1) : utf8(start, i);
+            }
+            if (b == '\\') {
+                return ascii ? escaped(start) : null;
+            }
+            if (b >= 0 && b < 0x20) {
+                return null; // a control character must be escaped
+            }
+            ascii &= b >= 0;
+        }
+        return null;
+    }
+
+    /** Strictly decoded UTF-8 (a JSON string of it holds no byte below 0x20, '"' or '\'); null when malformed. */
+    private String utf8(int start, int end) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in, start, end - start)).toString();
+        } catch (CharacterCodingException malformed) {
+            return null;
+        }
+    }
+
+    /** An ASCII string with escapes, from its first character; null for anything this scanner leaves to the tree. */
+    private String escaped(int start) {
+        StringBuilder text = new StringBuilder();
+        for (int i = start; i < end; i++) {
+            byte b = in[i];
+            if (b == '"') {
+                if (text.length() > MAX_STRING_CHARS) {
+                    return null;
+                }
+                at = i + 1;
+                return text.toString();
+            }
+            if (b < 0x20) {
+                return null; // a control character, or a non-ASCII byte (negative)
+            }
+            if (b != '\\') {
+                text.append((char) b);
+                continue;
+            }
+            if (++i == end) {
+                return null;
+            }
+            switch (in[i]) {
+                case '"' -> text.append('"');
+                case '\\' -> text.append('\\');
+                case '/' -> text.append('/');
+                case 'b' -> text.append('\b');
+                case 'f' -> text.append('\f');
+                case 'n' -> text.append('\n');
+                case 'r' -> text.append('\r');
+                case 't' -> text.append('\t');
+                case 'u' -> {
+                    int unit = end - i > 4 ? hex(i + 1) : -1;
+                    if (unit < 0 || Character.isSurrogate((char) unit)) {
+                        return null;
+                    }
+                    text.append((char) unit);
+                    i += 4;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The four hex digits at {@code from} as a UTF-16 unit, or -1. */
+    private int hex(int from) {
+        int unit = 0;
+        for (int i = from; i < from + 4; i++) {
+            int digit = Character.digit(in[i], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            unit = unit * 16 + digit;
+        }
+        return unit;
+    }
+
+    private void skipSpace() {
+        while (at < end && (in[at] == ' ' || in[at] == '\t' || in[at] == '\r' || in[at] == '\n')) {
+            at++;
+        }
+    }
+
+    private boolean take(char expected) {
+        if (at < end && in[at] == expected) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+}
