@@ -165,7 +165,7 @@ public final class Answers {
                 writeStatus(generator, Status.OK);
                 generator.writeArrayFieldStart(JsonField.PAIRS.wire());
                 for (int position : notUsed.positions()) {
-                    generator.writeTree(((GivenElement.Json) given.get(position)).element());
+                    Json.writeGiven(generator, given.get(position));
                 }
                 generator.writeEndArray();
             }));

@@ -1,7 +1,5 @@
 package tuplespace.codec;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.util.List;
 import tuplespace.space.Command;
 import tuplespace.tuple.Pair;
@@ -51,30 +49,10 @@ public final class ClientRequests {
             generator.writeStringField(JsonField.OP.wire(), operator.wire());
             generator.writeArrayFieldStart(JsonField.PAIRS.wire());
             for (GivenElement element : request.given()) {
-                writeGiven(generator, element);
+                Json.writeGiven(generator, element);
             }
             generator.writeEndArray();
         });
-    }
-
-    private static void writeGiven(JsonGenerator generator, GivenElement element) throws IOException {
-        if (element instanceof GivenElement.Json json) {
-            generator.writeTree(json.element());
-            return;
-        }
-        GivenElement.Text text = (GivenElement.Text) element;
-        generator.writeStartArray();
-        writeSplit(generator, text.keyToken());
-        writeSplit(generator, text.valueToken());
-        generator.writeEndArray();
-    }
-
-    private static void writeSplit(JsonGenerator generator, String textForm) throws IOException {
-        generator.writeStartArray();
-        for (String part : textForm.split(",", -1)) {
-            generator.writeString(part);
-        }
-        generator.writeEndArray();
     }
 
     private static String patterns(long id, Operator operator, String keyexp, String valexp) {

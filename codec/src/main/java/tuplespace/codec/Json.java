@@ -161,6 +161,29 @@ final class Json {
         generator.writeEndArray();
     }
 
+    /** An element of a PUT/POST list as JSON: as the client gave it (a text-mode token pair as its split fields). */
+    static void writeGiven(JsonGenerator generator, GivenElement element) throws IOException {
+        if (element instanceof GivenElement.JsonPair given) {
+            writePair(generator, given.pair());
+        } else if (element instanceof GivenElement.Json given) {
+            generator.writeTree(given.element());
+        } else {
+            GivenElement.Text text = (GivenElement.Text) element;
+            generator.writeStartArray();
+            writeSplit(generator, text.keyToken());
+            writeSplit(generator, text.valueToken());
+            generator.writeEndArray();
+        }
+    }
+
+    private static void writeSplit(JsonGenerator generator, String textForm) throws IOException {
+        generator.writeStartArray();
+        for (String part : textForm.split(",", -1)) {
+            generator.writeString(part);
+        }
+        generator.writeEndArray();
+    }
+
     /** Writes one JSON object with {@code body} and returns it as a line ending in {@code \n}. */
     static String line(JsonBody body) {
         StringWriter out = new StringWriter();

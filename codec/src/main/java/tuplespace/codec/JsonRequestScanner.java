@@ -14,10 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import tuplespace.space.Command;
 import tuplespace.tuple.Pair;
+import tuplespace.tuple.Tuple;
 
 /**
  * The fast path of {@link JsonRequests}: a request line read in one pass over its UTF-8 bytes, by hand, without a
@@ -25,8 +27,10 @@ import tuplespace.tuple.Pair;
  * its tokens were 23% of the primary's CPU on exact GETs; the requests clients send have a small, fixed shape.
  *
  * <p>It answers only lines it is sure are valid requests, and reads them exactly as the tree reading would: the same
- * strings, and the same node types for the id and the PUT/POST elements, which the answer echoes (an integer is a
- * {@code BigIntegerNode}, as {@link Json#MAPPER} reads it). Anything else gives empty and {@link JsonRequests} reads
+ * strings, the same node type for the id, which the answer echoes (an integer is a {@code BigIntegerNode}, as
+ * {@link Json#MAPPER} reads it), and the same given elements. The usual PUT/POST element, plain strings that spell a
+ * pair, becomes its tuples straight from the bytes: no JSON node, no string per field, and the tuples keep the UTF-8
+ * the space stores. Anything else gives empty and {@link JsonRequests} reads
  * the line as a tree, which says exactly what is wrong, so every error keeps its one wording in one place. Besides
  * invalid JSON, this scanner leaves to the tree: an unknown, duplicate, missing or mistyped field; an element that is
  * not a {@code [key, value]} pair; an object anywhere (a duplicate could hide in it); a number with a fraction, an
@@ -46,6 +50,8 @@ final class JsonRequestScanner {
     private final byte[] in;
     private final int end;
     private int at;
+    /** Where {@link #plainTuple} joins a tuple's fields. */
+    private byte[] textForm = new byte[64];
 
     private JsonRequestScanner(byte[] in, int start, int end) {
         this.in = in;
@@ -95,7 +101,9 @@ final class JsonRequestScanner {
         private String op;
         private String key;
         private String value;
-        private List<JsonNode> elements;
+        /** The "pairs" list, read: each element's pair (empty when not well-formed) and the element as given. */
+        private List<Optional<Pair>> slots;
+        private List<GivenElement> given;
 
         /** A field of the request object; false for an unknown field and for one read already (a duplicate). */
         boolean read(String name, JsonRequestScanner scanner) {
@@ -115,9 +123,10 @@ final class JsonRequestScanner {
                 value = value == null ? scanner.string() : null;
                 return value != null;
             }
-            if (name.equals(JsonField.PAIRS.wire())) {
-                elements = elements == null ? scanner.elements() : null;
-                return elements != null;
+            if (name.equals(JsonField.PAIRS.wire()) && slots == null) {
+                slots = new ArrayList<>();
+                given = new ArrayList<>();
+                return scanner.elements(slots, given);
             }
             return false;
         }
@@ -134,7 +143,7 @@ final class JsonRequestScanner {
         }
 
         private Optional<ParsedRequest> patterns(Operator operator) {
-            if (key == null || value == null || elements != null) {
+            if (key == null || value == null || slots != null) {
                 return Optional.empty();
             }
             Command command = operator == Operator.GET ? new Command.Get(key, value) : new Command.Delete(key, value);
@@ -142,41 +151,110 @@ final class JsonRequestScanner {
         }
 
         private Optional<ParsedRequest> pairs(Operator operator) {
-            if (elements == null || key != null || value != null) {
+            if (slots == null || key != null || value != null) {
                 return Optional.empty();
-            }
-            List<Optional<Pair>> slots = new ArrayList<>(elements.size());
-            List<GivenElement> given = new ArrayList<>(elements.size());
-            for (JsonNode element : elements) {
-                // SPEC §1: a pair whose key or value is not a tuple is only "not used".
-                slots.add(Json.pair(element));
-                given.add(new GivenElement.Json(element));
             }
             Command command = operator == Operator.PUT ? new Command.Put(slots) : new Command.Post(slots);
             return Optional.of(new ParsedRequest.Valid(command, Format.JSON, id, given));
         }
     }
 
-    /** The "pairs" list: each element a two-element array; null when it is anything else. */
-    private List<JsonNode> elements() {
+    /** The "pairs" list, each element a two-element array, into {@code slots} and {@code given}; false otherwise. */
+    private boolean elements(List<Optional<Pair>> slots, List<GivenElement> given) {
         if (!take('[')) {
-            return null;
+            return false;
         }
-        List<JsonNode> elements = new ArrayList<>();
         skipSpace();
         if (take(']')) {
-            return elements;
+            return true;
         }
         do {
             skipSpace();
-            JsonNode element = value(1);
-            if (element == null || !element.isArray() || element.size() != 2) {
-                return null;
+            if (!element(slots, given)) {
+                return false;
             }
-            elements.add(element);
             skipSpace();
         } while (take(','));
-        return take(']') ? elements : null;
+        return take(']');
+    }
+
+    /**
+     * One element: read straight into a pair when it is the usual {@code [["user","1"],["alice"]]} of plain strings,
+     * else read as JSON values, and a pair if they spell one (SPEC §1: an element that is not a well-formed pair is
+     * only "not used").
+     */
+    private boolean element(List<Optional<Pair>> slots, List<GivenElement> given) {
+        int start = at;
+        Pair pair = plainPair();
+        if (pair == null) {
+            at = start;
+            JsonNode element = value(1);
+            if (element == null || !element.isArray() || element.size() != 2) {
+                return false;
+            }
+            Optional<Pair> spelled = Json.pair(element);
+            slots.add(spelled);
+            given.add(spelled.isPresent() ? new GivenElement.JsonPair(spelled.get()) : new GivenElement.Json(element));
+            return true;
+        }
+        slots.add(Optional.of(pair));
+        given.add(new GivenElement.JsonPair(pair));
+        return true;
+    }
+
+    /** {@code [key, value]} of two {@link #plainTuple}s, or null. */
+    private Pair plainPair() {
+        if (!take('[')) {
+            return null;
+        }
+        skipSpace();
+        Tuple key = plainTuple();
+        skipSpace();
+        if (key == null || !take(',')) {
+            return null;
+        }
+        skipSpace();
+        Tuple value = plainTuple();
+        skipSpace();
+        return value != null && take(']') ? new Pair(key, value) : null;
+    }
+
+    /**
+     * A list of strings with no escape, no comma and nothing but printable ASCII, that spell a well-formed tuple: its
+     * text form is those bytes joined by commas, which {@link Tuple#ifTextForm} checks and keeps. Null for anything
+     * else (the element is then read as JSON values).
+     */
+    private Tuple plainTuple() {
+        if (!take('[')) {
+            return null;
+        }
+        int length = 0;
+        boolean first = true;
+        do {
+            skipSpace();
+            if (at == end || in[at] != '"') {
+                return null;
+            }
+            int start = ++at;
+            while (at < end && in[at] >= 0x20 && in[at] != '"' && in[at] != '\\' && in[at] != ',') {
+                at++; // a negative byte (not ASCII) stops the loop too
+            }
+            if (at == end || in[at] != '"' || at - start > MAX_STRING_CHARS) {
+                return null;
+            }
+            int field = at++ - start;
+            if (length + field + 1 > textForm.length) {
+                textForm = Arrays.copyOf(textForm, Math.max(2 * textForm.length, length + field + 1));
+            }
+            if (!first) {
+                textForm[length++] = ','; // after an empty field too: the text form then shows it, and is refused
+            }
+            first = false;
+            System.arraycopy(in, start, textForm, length, field);
+            length += field;
+            skipSpace();
+        } while (take(','));
+        return take(']') ? Tuple.ifTextForm(Arrays.copyOf(textForm, length)).orElse(null) : null;
     }
 
     /** The value here as the tree reading gives it, at {@code depth} arrays inside a field; null to leave the line. */

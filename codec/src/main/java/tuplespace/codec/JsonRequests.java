@@ -146,8 +146,9 @@ final class JsonRequests {
                 return malformed(expected + ", found pairs[" + i + "] to be " + Json.describe(element), id);
             }
             // ... but a pair whose key or value is not a tuple is only "not used".
-            slots.add(Json.pair(element));
-            given.add(new GivenElement.Json(element));
+            Optional<Pair> pair = Json.pair(element);
+            slots.add(pair);
+            given.add(pair.isPresent() ? new GivenElement.JsonPair(pair.get()) : new GivenElement.Json(element));
         }
         Command command = operator == Operator.PUT ? new Command.Put(slots) : new Command.Post(slots);
         return new ParsedRequest.Valid(command, Format.JSON, id, given);

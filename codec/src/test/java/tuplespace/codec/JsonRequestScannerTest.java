@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tuplespace.tuple.Pair;
 
 /** The scanned fast path answers exactly what the tree reading answers, or leaves the line to it. */
 @Timeout(30)
@@ -35,6 +36,8 @@ class JsonRequestScannerTest {
         "{\"id\":\"s\\u0000\",\"op\":\"PUT\",\"pairs\":[[[],[\"v\"]],[[\"k\",\"\"],[\"v\"]]]}",
         "{\"op\":\"get\",\"key\":\"k\",\"value\":\"v\"}",
         "{\"id\":7,\"op\":\"PUT\",\"pairs\":[[[\"\u00e9t\u00e9\",\"\uD835\uDC00\"],[\"\u0663\",\"\u4e2d\u6587\"]]]}",
+        "{\"op\":\"PUT\",\"pairs\":[[[\"k\"],[\"\",\"w\"]],[[\"a b\"],[\"c\"]],[[\"a,b\"],[\"c\"]],[[\"a\\u0062\"],[\"c\"]]]}",
+        "{\"op\":\"PUT\",\"pairs\":[ [ [ \"a\" , \"b\" ] , [ \"c\" ] ] , [[\"\u00e9\"],[\"c\"]] ]}",
     })
     void aValidRequestIsReadExactlyAsTheTreeReadsIt(String line) {
         ParsedRequest tree = JsonRequests.parseTree(line);
@@ -102,6 +105,15 @@ class JsonRequestScannerTest {
     void anythingUnusualIsLeftToTheTreeReading(String line) {
         assertThat(scan(line)).isEmpty();
         assertThat(JsonRequests.parse(utf8(line))).isEqualTo(JsonRequests.parseTree(line));
+    }
+
+    @Test
+    void anElementThatSpellsAPairIsKeptAsThePairAndAnyOtherAsItsJson() throws Json.JsonInputException {
+        ParsedRequest.Valid put = (ParsedRequest.Valid) scan(
+                "{\"op\":\"PUT\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],[[\"a\\u0062\"],[\"c\"]],[[\"a b\"],[\"c\"]]]}")
+                .orElseThrow();
+        assertThat(put.given()).containsExactly(new GivenElement.JsonPair(Pair.of("user,1", "alice")),
+                new GivenElement.JsonPair(Pair.of("ab", "c")), new GivenElement.Json(Json.readWhole("[[\"a b\"],[\"c\"]]")));
     }
 
     @Test

@@ -73,11 +73,33 @@ public final class Tuple implements Comparable<Tuple> {
      */
     public static Tuple parseUtf8(byte[] utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        String textForm = new String(utf8, StandardCharsets.UTF_8);
-        if (isTextForm(textForm)) {
-            return new Tuple(textForm, utf8);
+        return ifTextForm(utf8).orElseGet(() -> parse(new String(utf8, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The tuple whose text form {@code utf8} holds, keeping the array as its own bytes (the caller must not change it
+     * afterwards), or empty when it is not the text form of a well-formed tuple. ASCII, the usual case, is checked
+     * byte by byte without decoding first.
+     */
+    public static Optional<Tuple> ifTextForm(byte[] utf8) {
+        boolean fieldStart = true;
+        for (byte unit : utf8) {
+            if (unit < 0) {
+                String textForm = new String(utf8, StandardCharsets.UTF_8);
+                return isTextForm(textForm) ? Optional.of(new Tuple(textForm, utf8)) : Optional.empty();
+            }
+            if (unit == ',') {
+                if (fieldStart) {
+                    return Optional.empty(); // an empty field
+                }
+                fieldStart = true;
+            } else if (isAlphanumeric(unit)) {
+                fieldStart = false;
+            } else {
+                return Optional.empty();
+            }
         }
-        return parse(textForm);
+        return fieldStart ? Optional.empty() : Optional.of(new Tuple(new String(utf8, StandardCharsets.ISO_8859_1), utf8));
     }
 
     /** Whether {@code text} is the text form of a well-formed tuple: fields of letters and digits joined by commas. */

@@ -145,6 +145,19 @@ class TupleTest {
     }
 
     @Test
+    void ifTextFormReadsUtf8AndKeepsItOrSaysEmpty() {
+        byte[] ascii = "user,42".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Tuple.ifTextForm(ascii)).hasValue(Tuple.of("user", "42"));
+        assertThat(Tuple.ifTextForm(ascii).orElseThrow().utf8()).isSameAs(ascii);
+        byte[] unicode = "\u00e9t\u00e9,\u0663".getBytes(StandardCharsets.UTF_8);
+        assertThat(Tuple.ifTextForm(unicode)).hasValue(Tuple.of("\u00e9t\u00e9", "\u0663"));
+        for (String bad : List.of("", ",", "a,", ",a", "a,,b", "a b", "a-b", "\u00e9 ", "a\u2028")) {
+            assertThat(Tuple.ifTextForm(bad.getBytes(StandardCharsets.UTF_8))).as(bad).isEmpty();
+        }
+        assertThat(Tuple.ifTextForm(new byte[] {'a', (byte) 0xC3})).isEmpty(); // malformed UTF-8
+    }
+
+    @Test
     void ifWellFormedValidatesOnceAndSaysEmptyInsteadOfThrowing() {
         assertThat(Tuple.ifWellFormed(List.of("user", "42"))).hasValue(Tuple.parse("user,42"));
         assertThat(Tuple.ifWellFormed(List.of("user", "4 2"))).isEmpty();
