@@ -19,7 +19,7 @@ import tuplespace.cli.ClientCommand;
 import tuplespace.cli.PromoteCommand;
 import tuplespace.cli.ShutdownCommand;
 import tuplespace.cli.StatusCommand;
-import tuplespace.codec.netty.NettyJfr;
+import tuplespace.codec.netty.NettyDefaults;
 import tuplespace.demo.DemoCommand;
 import tuplespace.node.ServerCommand;
 import tuplespace.proxy.ProxyCommand;
@@ -54,7 +54,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        NettyJfr.offUnlessAsked(); // the service's processes and the client alike
+        NettyDefaults.applyUnlessAsked(); // the service's processes and the client alike
         System.exit(commandLine(args).execute(args));
     }
 

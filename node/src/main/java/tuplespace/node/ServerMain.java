@@ -1,7 +1,7 @@
 package tuplespace.node;
 
 import picocli.CommandLine;
-import tuplespace.codec.netty.NettyJfr;
+import tuplespace.codec.netty.NettyDefaults;
 
 /** Runs {@link ServerCommand} as a process of its own (the primary starts its backup this way). */
 public final class ServerMain {
@@ -10,7 +10,7 @@ public final class ServerMain {
     }
 
     public static void main(String[] args) {
-        NettyJfr.offUnlessAsked();
+        NettyDefaults.applyUnlessAsked();
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
 }
