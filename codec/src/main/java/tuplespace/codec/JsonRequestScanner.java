@@ -46,12 +46,16 @@ final class JsonRequestScanner {
     private static final int MAX_STRING_CHARS = StreamReadConstraints.defaults().getMaxStringLength();
     private static final int MAX_LONG_DIGITS = 18;
     private static final JsonNodeFactory NODES = Json.MAPPER.getNodeFactory();
+    private static final JsonField[] REQUEST_FIELDS =
+            {JsonField.ID, JsonField.OP, JsonField.KEY, JsonField.VALUE, JsonField.PAIRS};
+    private static final byte[][] REQUEST_FIELD_NAMES = Arrays.stream(REQUEST_FIELDS)
+            .map(field -> field.wire().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     private final byte[] in;
     private final int end;
     private int at;
-    /** Where {@link #plainTuple} joins a tuple's fields. */
-    private byte[] textForm = new byte[64];
+    /** Where {@link #plainTuple} joins a tuple's fields (made at the first). */
+    private byte[] textForm;
 
     private JsonRequestScanner(byte[] in, int start, int end) {
         this.in = in;
@@ -76,13 +80,13 @@ final class JsonRequestScanner {
         if (!take('}')) {
             do {
                 skipSpace();
-                String name = fieldName();
+                JsonField field = fieldName();
                 skipSpace();
-                if (name == null || !take(':')) {
+                if (field == null || !take(':')) {
                     return Optional.empty();
                 }
                 skipSpace();
-                if (!fields.read(name, this)) {
+                if (!fields.read(field, this)) {
                     return Optional.empty();
                 }
                 skipSpace();
@@ -106,29 +110,36 @@ final class JsonRequestScanner {
         private List<GivenElement> given;
 
         /** A field of the request object; false for an unknown field and for one read already (a duplicate). */
-        boolean read(String name, JsonRequestScanner scanner) {
-            if (name.equals(JsonField.ID.wire())) {
-                id = id == null ? scanner.value(0) : null;
-                return id != null && id.isValueNode();
+        boolean read(JsonField field, JsonRequestScanner scanner) {
+            switch (field) {
+                case ID -> {
+                    id = id == null ? scanner.value(0) : null;
+                    return id != null && id.isValueNode();
+                }
+                case OP -> {
+                    op = op == null ? scanner.string() : null;
+                    return op != null;
+                }
+                case KEY -> {
+                    key = key == null ? scanner.string() : null;
+                    return key != null;
+                }
+                case VALUE -> {
+                    value = value == null ? scanner.string() : null;
+                    return value != null;
+                }
+                case PAIRS -> {
+                    if (slots != null) {
+                        return false;
+                    }
+                    slots = new ArrayList<>();
+                    given = new ArrayList<>();
+                    return scanner.elements(slots, given);
+                }
+                default -> {
+                    return false;
+                }
             }
-            if (name.equals(JsonField.OP.wire())) {
-                op = op == null ? scanner.string() : null;
-                return op != null;
-            }
-            if (name.equals(JsonField.KEY.wire())) {
-                key = key == null ? scanner.string() : null;
-                return key != null;
-            }
-            if (name.equals(JsonField.VALUE.wire())) {
-                value = value == null ? scanner.string() : null;
-                return value != null;
-            }
-            if (name.equals(JsonField.PAIRS.wire()) && slots == null) {
-                slots = new ArrayList<>();
-                given = new ArrayList<>();
-                return scanner.elements(slots, given);
-            }
-            return false;
         }
 
         Optional<ParsedRequest> request() {
@@ -227,6 +238,9 @@ final class JsonRequestScanner {
     private Tuple plainTuple() {
         if (!take('[')) {
             return null;
+        }
+        if (textForm == null) {
+            textForm = new byte[64];
         }
         int length = 0;
         boolean first = true;
@@ -335,8 +349,11 @@ final class JsonRequestScanner {
                 || b == '-' || b < 0;
     }
 
-    /** A field name: a plain string, compared as written (a name with an escape goes to the tree). */
-    private String fieldName() {
+    /**
+     * The request field a name names, compared as written: null for any other name, and for one with an escape (the
+     * tree reading then tells whether it names a field).
+     */
+    private JsonField fieldName() {
         if (at == end || in[at] != '"') {
             return null;
         }
@@ -345,7 +362,12 @@ final class JsonRequestScanner {
             byte b = in[i];
             if (b == '"') {
                 at = i + 1;
-                return new String(in, start, i - start, StandardCharsets.ISO_8859_1);
+                for (int f = 0; f < REQUEST_FIELDS.length; f++) {
+                    if (Arrays.equals(in, start, i, REQUEST_FIELD_NAMES[f], 0, REQUEST_FIELD_NAMES[f].length)) {
+                        return REQUEST_FIELDS[f];
+                    }
+                }
+                return null;
             }
             if (b == '\\' || b < 0x20) {
                 return null; // an escape, a control character or a non-ASCII byte (negative)

@@ -1,12 +1,11 @@
 package tuplespace.node;
 
+import io.netty.util.collection.LongObjectHashMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import tuplespace.codec.frame.Frame;
@@ -64,7 +63,7 @@ final class AnswerWriter {
     private ByteBuf pending;
     /** Answers in parts waiting for their turn: the first sends a part next. Each holds its own references. */
     private final ArrayDeque<InParts> inParts = new ArrayDeque<>();
-    private final Map<Long, InParts> inPartsByConn = new HashMap<>();
+    private final LongObjectHashMap<InParts> inPartsByConn = new LongObjectHashMap<>();
     /** A part was written and has not reached the socket yet. */
     private boolean partOnTheWay;
     /** Counts the parts sent: a completion that is not the last part's (one {@link #discard} forgot) is ignored. */

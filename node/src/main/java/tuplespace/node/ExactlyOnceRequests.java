@@ -1,5 +1,6 @@
 package tuplespace.node;
 
+import io.netty.util.collection.LongObjectHashMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -7,9 +8,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -106,7 +105,7 @@ final class ExactlyOnceRequests {
      * while the connection does, empty or not: a client of one GET at a time would otherwise add and remove a map
      * entry and a queue with every GET.
      */
-    private final Map<Long, ArrayDeque<ReadAnswer>> undeliveredReads = new HashMap<>();
+    private final LongObjectHashMap<ArrayDeque<ReadAnswer>> undeliveredReads = new LongObjectHashMap<>();
 
     /**
      * Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving
@@ -290,7 +289,11 @@ final class ExactlyOnceRequests {
 
     /** Keeps a reference of its own to {@code answer} (its own indices too: framing the answer does not move them). */
     private void rememberUntilDelivered(Frame.Request read, ByteBuf answer) {
-        ArrayDeque<ReadAnswer> reads = undeliveredReads.computeIfAbsent(read.conn(), conn -> new ArrayDeque<>());
+        ArrayDeque<ReadAnswer> reads = undeliveredReads.get(read.conn());
+        if (reads == null) {
+            reads = new ArrayDeque<>();
+            undeliveredReads.put(read.conn(), reads);
+        }
         while (!reads.isEmpty() && reads.peekLast().seq() >= read.seq()) {
             reads.pollLast().answer().release(); // resent on a new proxy link: the answer given now is the one that counts
         }

@@ -1,10 +1,9 @@
 package tuplespace.node;
 
+import io.netty.util.collection.LongObjectHashMap;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
@@ -121,7 +120,7 @@ final class FairTurns {
         }
     }
 
-    private final Map<Long, Connection> connections = new HashMap<>();
+    private final LongObjectHashMap<Connection> connections = new LongObjectHashMap<>();
     /** Connections with frames to serve; a parked one stays until its visit drops it. */
     private final PriorityQueue<Connection> waiting = new PriorityQueue<>(
             Comparator.<Connection>comparingLong(connection -> connection.served)
@@ -167,7 +166,7 @@ final class FairTurns {
      * CLOSED the connection is forgotten (the proxy never reuses a conn).
      */
     void add(Frame frame) {
-        Connection connection = connections.computeIfAbsent(connOf(frame), this::newConnection);
+        Connection connection = connection(connOf(frame));
         connection.frames.addLast(frame);
         queuedFrames++;
         queuedBytes += sizeOf(frame);
@@ -184,7 +183,7 @@ final class FairTurns {
      * connection), while the others are served.
      */
     void park(long conn) {
-        connections.computeIfAbsent(conn, this::newConnection).parked = true;
+        connection(conn).parked = true;
     }
 
     /** Turns serve {@code conn} again, from its oldest queued frame. A connection not parked is left as it is. */
@@ -266,6 +265,15 @@ final class FairTurns {
      */
     int connections() {
         return connections.size();
+    }
+
+    private Connection connection(long conn) {
+        Connection connection = connections.get(conn);
+        if (connection == null) {
+            connection = newConnection(conn);
+            connections.put(conn, connection);
+        }
+        return connection;
     }
 
     private Connection newConnection(long conn) {

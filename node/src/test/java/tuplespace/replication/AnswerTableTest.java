@@ -2,7 +2,13 @@ package tuplespace.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.space.Effect;
@@ -41,6 +47,46 @@ class AnswerTableTest {
         assertThat(table.hasConnection(1)).isFalse();
         assertThat(table.size()).isEqualTo(1);
         assertThat(table.entries()).containsExactly(new AnswerTable.Entry(2, 1, "b1\n"));
+    }
+
+    /** Random records (mostly in seq order, some out of order or again), releases, closes and lookups, against a model. */
+    @Test
+    void itHoldsWhatAnOrderedMapPerConnectionWouldHold() {
+        Map<Long, TreeMap<Long, String>> model = new HashMap<>();
+        Random random = new Random(7);
+        long[] nextSeq = new long[4];
+        for (int step = 0; step < 50_000; step++) {
+            long conn = random.nextInt(4);
+            int what = random.nextInt(100);
+            if (what < 60) {
+                long seq = random.nextInt(10) == 0 ? 1 + random.nextInt((int) nextSeq[(int) conn] + 1) : ++nextSeq[(int) conn];
+                String answer = "a" + step;
+                table.record(conn, seq, answer);
+                model.computeIfAbsent(conn, c -> new TreeMap<>()).put(seq, answer);
+            } else if (what < 90) {
+                long floor = Math.max(0, nextSeq[(int) conn] - random.nextInt(20));
+                table.release(conn, floor);
+                TreeMap<Long, String> answers = model.get(conn);
+                if (answers != null) {
+                    answers.headMap(floor, true).clear();
+                    if (answers.isEmpty()) {
+                        model.remove(conn);
+                    }
+                }
+            } else if (what < 92) {
+                table.close(conn);
+                model.remove(conn);
+            } else {
+                long seq = 1 + random.nextInt((int) nextSeq[(int) conn] + 1);
+                assertThat(table.lookup(conn, seq))
+                        .isEqualTo(Optional.ofNullable(model.getOrDefault(conn, new TreeMap<>()).get(seq)));
+            }
+            assertThat(table.size()).isEqualTo(model.values().stream().mapToInt(Map::size).sum());
+            assertThat(table.hasConnection(conn)).isEqualTo(model.containsKey(conn));
+        }
+        List<AnswerTable.Entry> expected = new ArrayList<>();
+        model.forEach((conn, answers) -> answers.forEach((seq, answer) -> expected.add(new AnswerTable.Entry(conn, seq, answer))));
+        assertThat(table.entries()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
