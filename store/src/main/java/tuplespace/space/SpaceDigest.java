@@ -1,7 +1,6 @@
 package tuplespace.space;
 
 import java.nio.charset.StandardCharsets;
-import tuplespace.tuple.Pair;
 
 /**
  * An order-independent 64-bit digest of a set of pairs: the wrapping sum of a well-mixed hash of each pair.
@@ -11,35 +10,27 @@ final class SpaceDigest {
 
     private long sum;
 
-    void add(String keyText, String valueText) {
-        sum += hash(keyText, valueText);
-    }
-
-    void remove(String keyText, String valueText) {
-        sum -= hash(keyText, valueText);
-    }
-
-    /** Adds a pair held as UTF-8 (a snapshot file's): the same figure as for the texts, with no decoding for ASCII. */
+    /** Adds a pair held as UTF-8, as the space stores it: the figure of {@link #hash(String, String)} of its texts. */
     void add(byte[] keyUtf8, byte[] valueUtf8) {
-        sum += mix(mix(textHash(keyUtf8)) ^ textHash(valueUtf8));
+        sum += hash(keyUtf8, valueUtf8);
     }
 
-    /** Removes a pair whose value the space holds only as UTF-8: the same figure as for the value's text. */
-    void remove(String keyText, byte[] valueUtf8) {
-        sum -= mix(mix(textHash(keyText)) ^ textHash(valueUtf8));
+    void remove(byte[] keyUtf8, byte[] valueUtf8) {
+        sum -= hash(keyUtf8, valueUtf8);
     }
 
     long value() {
         return sum;
     }
 
-    static long hash(Pair pair) {
-        return hash(pair.key().text(), pair.value().text());
+    /** {@link #hash(String, String)} of the texts these UTF-8 bytes encode, without decoding ASCII. */
+    static long hash(byte[] keyUtf8, byte[] valueUtf8) {
+        return mix(mix(textHash(keyUtf8)) ^ textHash(valueUtf8));
     }
 
     /**
-     * {@link String#hashCode} is specified by the JLS (so equal on every JVM) and cached in each string, so hashing
-     * a pair costs at most one pass over each text, and nothing when the strings were hashed before. Each text's
+     * The pair's hash, which defines the digest: {@link String#hashCode} is specified by the JLS (so equal on every
+     * JVM), and the space computes the same figure from the UTF-8 it stores, one pass over each text. Each text's
      * length goes with its hash, and the key is mixed before the value joins, so swapping key and value changes the
      * hash. A node's snapshot file records the digest and its reader compares it (docs/internals.md "Files"), so the
      * function is part of that file format: changing it takes a new snapshot format version.

@@ -199,21 +199,21 @@ public final class TupleSpace {
         if ((previous == null) != addAbsent) {
             return false;
         }
-        changed(key.text(), key.utf8(), value.text(), previous);
+        changed(key.utf8(), value.utf8(), previous);
         return true;
     }
 
     /** Sets key to value; package-private so that {@link SpaceFile} can fill a space without copies. */
     void store(Tuple key, Tuple value) {
-        changed(key.text(), key.utf8(), value.text(), pairs.put(key.utf8(), value.utf8()));
+        changed(key.utf8(), value.utf8(), pairs.put(key.utf8(), value.utf8()));
     }
 
     /** Keeps the digest and the open recorders up to date with a key now set to a value (replacing {@code previous}). */
-    private void changed(String keyText, byte[] key, String valueText, byte[] previous) {
+    private void changed(byte[] key, byte[] value, byte[] previous) {
         if (previous != null) {
-            digest.remove(keyText, previous);
+            digest.remove(key, previous);
         }
-        digest.add(keyText, valueText);
+        digest.add(key, value);
         recordChange(key);
     }
 
@@ -224,7 +224,7 @@ public final class TupleSpace {
     private void remove(Tuple key) {
         byte[] previous = pairs.remove(key.utf8());
         if (previous != null) {
-            digest.remove(key.text(), previous);
+            digest.remove(key.utf8(), previous);
             recordChange(key.utf8());
         }
     }

@@ -21,7 +21,12 @@ import java.util.Optional;
  */
 public final class Tuple implements Comparable<Tuple> {
 
-    private final String text;
+    /**
+     * Null until {@link #text()} is first asked, for a tuple made from ASCII UTF-8 (read from a request's bytes, a
+     * replicated entry, a file): storing and replicating it need only its bytes. Not volatile: a string is immutable,
+     * so a thread that sees null decodes it again, and any thread that sees one sees it whole.
+     */
+    private String text;
     /** Null until {@link #utf8()} is first asked (volatile: a tuple may be read by other threads). */
     private volatile byte[] utf8;
 
@@ -99,7 +104,7 @@ public final class Tuple implements Comparable<Tuple> {
                 return Optional.empty();
             }
         }
-        return fieldStart ? Optional.empty() : Optional.of(new Tuple(new String(utf8, StandardCharsets.ISO_8859_1), utf8));
+        return fieldStart ? Optional.empty() : Optional.of(new Tuple(null, utf8));
     }
 
     /** Whether {@code text} is the text form of a well-formed tuple: fields of letters and digits joined by commas. */
@@ -195,6 +200,7 @@ public final class Tuple implements Comparable<Tuple> {
 
     /** The fields, in order (split from the text form on each call). */
     public List<String> fields() {
+        String text = text();
         List<String> fields = new ArrayList<>(size());
         int start = 0;
         for (int comma = text.indexOf(','); comma >= 0; comma = text.indexOf(',', start)) {
@@ -206,6 +212,7 @@ public final class Tuple implements Comparable<Tuple> {
     }
 
     public int size() {
+        String text = text();
         int size = 1;
         for (int i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) {
             size++;
@@ -215,14 +222,19 @@ public final class Tuple implements Comparable<Tuple> {
 
     /** The text form: fields joined by {@code ,}. */
     public String text() {
-        return text;
+        String decoded = text;
+        if (decoded == null) {
+            decoded = new String(utf8, StandardCharsets.ISO_8859_1); // made from ASCII (ifTextForm): a byte is a char
+            text = decoded;
+        }
+        return decoded;
     }
 
     /** The text form in UTF-8: the tuple's own array (encoded on the first call), to be read and never changed. */
     public byte[] utf8() {
         byte[] bytes = utf8;
         if (bytes == null) {
-            bytes = text.getBytes(StandardCharsets.UTF_8);
+            bytes = text.getBytes(StandardCharsets.UTF_8); // never null when utf8 is
             utf8 = bytes; // two threads may both encode: either array is the same bytes
         }
         return bytes;
@@ -231,7 +243,7 @@ public final class Tuple implements Comparable<Tuple> {
     /** Ordered by text form, by code point (SPEC §1: GET and DELETE list pairs in that order). */
     @Override
     public int compareTo(Tuple other) {
-        return compareCodePoints(text, other.text);
+        return compareCodePoints(text(), other.text());
     }
 
     /**
@@ -283,16 +295,16 @@ public final class Tuple implements Comparable<Tuple> {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Tuple tuple && tuple.text.equals(text);
+        return other instanceof Tuple tuple && tuple.text().equals(text());
     }
 
     @Override
     public int hashCode() {
-        return text.hashCode();
+        return text().hashCode();
     }
 
     @Override
     public String toString() {
-        return text;
+        return text();
     }
 }
