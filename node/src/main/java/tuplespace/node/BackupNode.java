@@ -38,8 +38,6 @@ final class BackupNode implements NodeStorage.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
     static final Duration WAIT_FOR_PRIMARY = Duration.ofSeconds(30);
     static final Duration FENCING_LIMIT = Duration.ofSeconds(5);
-    /** From catching up to warming the serving path and starting a standby: see {@link #onSnapshotEnd}. */
-    static final Duration PREPARE_DELAY = Duration.ofSeconds(1);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -244,14 +242,8 @@ final class BackupNode implements NodeStorage.Owner {
         CompletableFuture<?> stored = copy.end(end);
         LOG.info("backup caught up at index {} with {} pairs", copy.lastIndex(), copy.size());
         stored.whenComplete((info, failure) -> stateOnDisk(failure));
-        // Not at once: the primary's answers wait for this backup's acks from now on, and the warm-up's compilations and
-        // a JVM start would take CPU from them just after a failover, when the machine is busiest.
-        node.loop().schedule(() -> {
-            if (!stopping && !takingOver) {
-                warmUpServingPathOffLoop();
-                node.standby().ensure(config); // for the first backup it needs if it takes over
-            }
-        }, PREPARE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        warmUpServingPathOffLoop();
+        node.standby().ensure(config); // for the first backup it needs if it takes over
     }
 
     /**
