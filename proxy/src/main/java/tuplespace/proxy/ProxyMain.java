@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import picocli.CommandLine;
+import tuplespace.codec.netty.NettyDefaults;
 
 /** Runs {@link ProxyCommand} as a process and exits with its status (0 after SHUTDOWN, 2 on bad arguments). */
 public final class ProxyMain {
@@ -8,6 +9,7 @@ public final class ProxyMain {
     }
 
     public static void main(String[] args) {
+        NettyDefaults.applyUnlessAsked();
         System.exit(new CommandLine(new ProxyCommand()).execute(args));
     }
 }

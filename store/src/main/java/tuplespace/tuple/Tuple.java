@@ -22,12 +22,14 @@ import java.util.Optional;
 public final class Tuple implements Comparable<Tuple> {
 
     /**
-     * Null until {@link #text()} is first asked, for a tuple made from ASCII UTF-8 (read from a request's bytes, a
-     * replicated entry, a file): storing and replicating it need only its bytes. Not volatile: a string is immutable,
-     * so a thread that sees null decodes it again, and any thread that sees one sees it whole.
+     * What the tuple was made from: its text form (a {@code String}), or the ASCII UTF-8 of it (a {@code byte[]}, read
+     * from a request's bytes, a replicated entry, a file: storing and replicating such a tuple need only its bytes).
+     * Final, so a tuple is whole in any thread however it was handed over; the two fields below only cache.
      */
+    private final Object form;
+    /** The text form, decoded from {@link #form} when first asked (a string is immutable: two threads may both decode). */
     private String text;
-    /** Null until {@link #utf8()} is first asked (volatile: a tuple may be read by other threads). */
+    /** Null until {@link #utf8()} is first asked, unless made from UTF-8 (volatile: a tuple may be read by other threads). */
     private volatile byte[] utf8;
 
     /** A tuple of these fields; throws {@link IllegalArgumentException} naming the problem. */
@@ -38,9 +40,12 @@ public final class Tuple implements Comparable<Tuple> {
             throw new IllegalArgumentException(problem.get());
         }
         this.text = String.join(",", fields);
+        this.form = text;
     }
 
+    /** {@code text} or, for a tuple made from ASCII UTF-8, null; {@code utf8} null until asked, or the bytes given. */
     private Tuple(String text, byte[] utf8) {
+        this.form = text != null ? text : Objects.requireNonNull(utf8, "utf8");
         this.text = text;
         this.utf8 = utf8;
     }
@@ -224,7 +229,8 @@ public final class Tuple implements Comparable<Tuple> {
     public String text() {
         String decoded = text;
         if (decoded == null) {
-            decoded = new String(utf8, StandardCharsets.ISO_8859_1); // made from ASCII (ifTextForm): a byte is a char
+            // Made from ASCII (ifTextForm), or text not yet seen by this thread: a byte is a char.
+            decoded = form instanceof String given ? given : new String((byte[]) form, StandardCharsets.ISO_8859_1);
             text = decoded;
         }
         return decoded;
@@ -234,7 +240,7 @@ public final class Tuple implements Comparable<Tuple> {
     public byte[] utf8() {
         byte[] bytes = utf8;
         if (bytes == null) {
-            bytes = text.getBytes(StandardCharsets.UTF_8); // never null when utf8 is
+            bytes = form instanceof byte[] given ? given : text().getBytes(StandardCharsets.UTF_8);
             utf8 = bytes; // two threads may both encode: either array is the same bytes
         }
         return bytes;
