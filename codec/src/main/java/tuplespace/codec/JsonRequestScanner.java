@@ -203,9 +203,7 @@ final class JsonRequestScanner {
             if (element == null || !element.isArray() || element.size() != 2) {
                 return false;
             }
-            Optional<Pair> spelled = Json.pair(element);
-            slots.add(spelled);
-            given.add(spelled.isPresent() ? new GivenElement.JsonPair(spelled.get()) : new GivenElement.Json(element));
+            JsonRequests.addElement(element, slots, given);
             return true;
         }
         slots.add(Optional.of(pair));

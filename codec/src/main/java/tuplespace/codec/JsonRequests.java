@@ -23,14 +23,9 @@ final class JsonRequests {
     private JsonRequests() {
     }
 
-    /** A line given as text (the command line's, a test's): read as a tree, which is the reference reading. */
-    static ParsedRequest parse(String line) {
-        return parseTree(line);
-    }
-
     /**
-     * {@link #parse(String)} of the line's UTF-8 bytes, as the primary reads them: scanned without a tree (nor a
-     * string of the line) when it is a valid request, decoded and read as a tree otherwise.
+     * {@link #parseTree} of the line's UTF-8 bytes, as the primary reads them: scanned without a tree (nor a string of
+     * the line) when it is a valid request, decoded and read as a tree otherwise.
      */
     static ParsedRequest parse(ByteBuf line) {
         return JsonRequestScanner.parseValid(line).orElseGet(() -> parseTree(line.toString(StandardCharsets.UTF_8)));
@@ -146,12 +141,17 @@ final class JsonRequests {
                 return malformed(expected + ", found pairs[" + i + "] to be " + Json.describe(element), id);
             }
             // ... but a pair whose key or value is not a tuple is only "not used".
-            Optional<Pair> pair = Json.pair(element);
-            slots.add(pair);
-            given.add(pair.isPresent() ? new GivenElement.JsonPair(pair.get()) : new GivenElement.Json(element));
+            addElement(element, slots, given);
         }
         Command command = operator == Operator.PUT ? new Command.Put(slots) : new Command.Post(slots);
         return new ParsedRequest.Valid(command, Format.JSON, id, given);
+    }
+
+    /** A {@code [key, value]} element of a PUT/POST list: its pair, if it spells one, and the element as given. */
+    static void addElement(JsonNode element, List<Optional<Pair>> slots, List<GivenElement> given) {
+        Optional<Pair> pair = Json.pair(element);
+        slots.add(pair);
+        given.add(pair.isPresent() ? new GivenElement.JsonPair(pair.get()) : new GivenElement.Json(element));
     }
 
     private static ParsedRequest.Invalid malformed(String error, JsonNode id) {

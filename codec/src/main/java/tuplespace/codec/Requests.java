@@ -18,7 +18,7 @@ public final class Requests {
 
     public static ParsedRequest parse(String line) {
         String content = Lines.strip(line);
-        return Format.of(content) == Format.JSON ? JsonRequests.parse(content) : TextRequests.parse(content);
+        return Format.of(content) == Format.JSON ? JsonRequests.parseTree(content) : TextRequests.parse(content);
     }
 
     /**

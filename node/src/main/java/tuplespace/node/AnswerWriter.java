@@ -1,10 +1,10 @@
 package tuplespace.node;
 
-import io.netty.util.collection.LongObjectHashMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.collection.LongObjectHashMap;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executor;

@@ -307,7 +307,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 return new Frame.Request(reader.readLong("conn"), reader.readLong("seq"), reader.readLong("floor"),
                         reader.readHeapCopy("line"));
             case ANSWER:
-                return answer(reader.readLong("conn"), reader.readLong("seq"), reader.readRetainedSlice("answer"));
+                return releasingOnFailure(reader.readLong("conn"), reader.readLong("seq"), reader.readRetainedSlice("answer"),
+                        Frame.Answer::new);
             case CLOSED:
                 return new Frame.Closed(reader.readLong("conn"));
             case PING:
@@ -327,30 +328,26 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case STEP_DOWN_REFUSED:
                 return new Frame.StepDownRefused(reader.readString("reason"));
             case ANSWER_PART:
-                return answerPart(reader.readLong("conn"), reader.readLong("seq"), reader.readRetainedSlice("part"));
+                return releasingOnFailure(reader.readLong("conn"), reader.readLong("seq"), reader.readRetainedSlice("part"),
+                        Frame.AnswerPart::new);
             default:
                 throw new IllegalStateException("unhandled frame type " + type);
         }
     }
 
-    /** An ANSWER with {@code text}, which is released if the frame is not valid. */
-    private static Frame.Answer answer(long conn, long seq, ByteBuf text) {
+    /** An ANSWER or ANSWER_PART made of {@code bytes}, which are released if the frame is not valid. */
+    private static Frame releasingOnFailure(long conn, long seq, ByteBuf bytes, ConnSeqFrame frame) {
         try {
-            return new Frame.Answer(conn, seq, text);
+            return frame.of(conn, seq, bytes);
         } catch (RuntimeException e) {
-            text.release();
+            bytes.release();
             throw e;
         }
     }
 
-    /** An ANSWER_PART with {@code part}, which is released if the frame is not valid. */
-    private static Frame.AnswerPart answerPart(long conn, long seq, ByteBuf part) {
-        try {
-            return new Frame.AnswerPart(conn, seq, part);
-        } catch (RuntimeException e) {
-            part.release();
-            throw e;
-        }
+    @FunctionalInterface
+    private interface ConnSeqFrame {
+        Frame of(long conn, long seq, ByteBuf bytes);
     }
 
     private static void writeBytes(ByteBuf out, ByteBuf bytes) {
