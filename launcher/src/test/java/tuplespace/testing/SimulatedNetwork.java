@@ -26,6 +26,7 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -253,16 +254,26 @@ public final class SimulatedNetwork implements AutoCloseable {
             }
             CountDownLatch latch = new CountDownLatch(1);
             hung = latch;
-            for (EventLoopGroup group : groups) {
-                for (io.netty.util.concurrent.EventExecutor loop : group) {
-                    loop.execute(() -> {
-                        try {
-                            latch.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                }
+            List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+            groups.forEach(group -> group.forEach(loops::add));
+            // Returns once every loop is stopped, so that nothing sent after hang() is read by the host (a loop could
+            // otherwise still be serving I/O before it reaches the stopping task). Not from one of its own loops.
+            CountDownLatch stopped = new CountDownLatch(loops.stream().anyMatch(
+                    io.netty.util.concurrent.EventExecutor::inEventLoop) ? 0 : loops.size());
+            for (io.netty.util.concurrent.EventExecutor loop : loops) {
+                loop.execute(() -> {
+                    stopped.countDown();
+                    try {
+                        latch.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
