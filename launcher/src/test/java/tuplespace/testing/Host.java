@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +29,19 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
         prefix = List.copyOf(prefix);
     }
 
+    /** The lowest port {@link #freeLoopbackPorts} hands out. */
+    private static final int FIRST_PORT = 10_000;
+
+    /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
+    private static int ephemeralRangeStart() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
+    }
+
     public static Host loopback() {
         return new Host("loopback", "127.0.0.1", List.of(), null);
     }
@@ -35,17 +51,32 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
         return nextPort == null ? freeLoopbackPorts(1)[0] : nextPort.getAndIncrement();
     }
 
-    /** {@code count} distinct loopback ports that were free a moment ago (bound to port 0 together, then released). */
+    /**
+     * {@code count} distinct loopback ports that were free a moment ago (bound together, then released), picked at
+     * random below the kernel's ephemeral range: a port the kernel hands out (bind to port 0) can be taken by any
+     * process's outgoing connection before the service binds it, which failed a test's start with "Address already in
+     * use"; no outgoing connection takes a port below that range.
+     */
     public static int[] freeLoopbackPorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
+            int ephemeral = ephemeralRangeStart();
+            int below = ephemeral > FIRST_PORT + 1_000 ? ephemeral : 65_536; // no room below it: any port
+            for (int i = 0, tries = 0; i < count; tries++) {
+                if (tries == 1_000) {
+                    throw new IOException("no free port from " + FIRST_PORT + " to " + below + " after 1,000 tries");
+                }
                 ServerSocket socket = new ServerSocket();
                 sockets.add(socket);
                 socket.setReuseAddress(false);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                ports[i] = socket.getLocalPort();
+                int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, below);
+                try {
+                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    ports[i++] = port;
+                } catch (IOException taken) {
+                    // in use: try another
+                }
             }
             return ports;
         } catch (IOException e) {
