@@ -84,9 +84,6 @@ final class BackupProcess {
             return false;
         }
         LOG.info("primary uses standby pid {} as its backup (attempt {})", standby.get().pid(), attempt);
-        // The next one starts now, not once this backup is live: a backup that fails again soon after (the case a
-        // standby is for) then finds one whose JVM has started meanwhile, instead of waiting for a JVM to start.
-        node.standby().ensure(config);
         onLaunched(attempt, standby.get());
         return true;
     }

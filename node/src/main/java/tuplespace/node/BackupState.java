@@ -6,9 +6,9 @@ public enum BackupState {
     NONE("none"),
     /** Process launched, replication link not connected yet. */
     STARTING("starting"),
-    /** Receiving the snapshot; answers do not wait for it. */
+    /** Receiving the snapshot, then catching up with the answers already out; answers do not wait for it. */
     SYNCING("syncing"),
-    /** Acknowledging every effect; in sync mode answers wait for it. */
+    /** Holds every update answered and acknowledges every effect; in sync mode answers wait for it; it may take over. */
     LIVE("live"),
     /** Restarts exhausted: no backup, retrying with back-off. */
     DEGRADED("degraded");

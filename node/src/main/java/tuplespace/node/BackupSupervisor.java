@@ -43,12 +43,16 @@ final class BackupSupervisor {
     static final Duration RESUME_WINDOW = Duration.ofSeconds(5);
     /** Entry batches kept for the old primary until it is connected; past this it gets a snapshot instead. */
     static final int MAX_RESUME_TAIL = 10_000;
+    /** How long one turn of the event loop makes snapshot frames before serving again (about the serving path's turn). */
+    private static final long SNAPSHOT_TURN_NANOS = 1_000_000L;
 
     private final ServerNode node;
     private final NodeConfig config;
     private final PrimaryNode primary;
 
     private BackupState state = BackupState.NONE;
+    /** The backup being synced acknowledged its snapshot's end: it holds a complete copy, and catches up from there. */
+    private boolean copied;
     private long generation;
     private boolean everFailed;
     private final RestartPolicy restarts;
@@ -165,6 +169,7 @@ final class BackupSupervisor {
         primary.flushEntries();
         replication = channel;
         state = BackupState.SYNCING;
+        copied = false;
         // Both links, every interval, from the moment the replication link is up: the backup must hear us before its
         // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
         heartbeats = new PeerHeartbeats(node, config, "backup", () -> java.util.Arrays.asList(heartbeat, replication),
@@ -205,16 +210,19 @@ final class BackupSupervisor {
     private void scheduleSnapshotFrame(long attempt) {
         if (!frameQueued) {
             frameQueued = true;
-            node.loop().execute(() -> {
+            // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O, so a
+            // snapshot would go out whole before anything is served.
+            node.loop().schedule(() -> {
                 frameQueued = false;
                 sendSnapshotFrame(attempt);
-            });
+            }, 0, TimeUnit.NANOSECONDS);
         }
     }
 
     /**
-     * One frame of the snapshot per event-loop task, paced by the channel's writability, so serving goes on in between
-     * (a frame takes a fraction of a millisecond to make). Entries appended meanwhile go down the same link as they
+     * Frames of the snapshot for about {@link #SNAPSHOT_TURN_NANOS} (at least one) per turn of the event loop, paced by
+     * the channel's writability, so serving goes on in between (a frame takes a fraction of a millisecond to make, a
+     * few milliseconds on a freshly promoted primary's cold code). Entries appended meanwhile go down the same link as they
      * come; the snapshot's end follows the last frame and every entry up to the index it names (docs/internals.md).
      */
     private void sendSnapshotFrame(long attempt) {
@@ -231,7 +239,10 @@ final class BackupSupervisor {
                     primary.state().space().digest()));
             return;
         }
-        replication.writeAndFlush(snapshot.nextFrame(replication.alloc()), replication.voidPromise());
+        long started = System.nanoTime();
+        do {
+            replication.writeAndFlush(snapshot.nextFrame(replication.alloc()), replication.voidPromise());
+        } while (snapshot.hasMore() && replication.isWritable() && System.nanoTime() - started < SNAPSHOT_TURN_NANOS);
         scheduleSnapshotFrame(attempt);
     }
 
@@ -262,18 +273,29 @@ final class BackupSupervisor {
         if (heartbeats != null) {
             heartbeats.heard();
         }
-        if (state == BackupState.SYNCING && !primary.stopping()) {
-            state = BackupState.LIVE;
-            restarts.live();
-            primary.backupLive(ack.index(), ack.backupServer());
-            if (everFailed || node.epoch() > 1) {
-                node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + ack.backupPid() + " is live at index "
-                        + ack.index());
-            } else {
-                LOG.info("backup pid {} is live at index {}", ack.backupPid(), ack.index());
-            }
+        if (state == BackupState.SYNCING && !copied && !primary.stopping()) {
+            copied = true; // the acknowledgement of the snapshot's end
+            primary.backupCopied(ack.index(), ack.backupServer());
         }
         primary.backupAcknowledged(ack.index());
+    }
+
+    /**
+     * The primary named the backup its replica ({@link ReplicaCatchUp}): it holds every update answered, (sync) answers
+     * wait for it, and the proxy may promote it. Until then it is still syncing.
+     */
+    void named() {
+        if (state != BackupState.SYNCING || primary.stopping()) {
+            return;
+        }
+        state = BackupState.LIVE;
+        restarts.live();
+        if (everFailed || node.epoch() > 1) {
+            node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + backupPid + " is live at index "
+                    + backupIndex);
+        } else {
+            LOG.info("backup pid {} is live at index {}", backupPid, backupIndex);
+        }
     }
 
     /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (SPEC §4). */

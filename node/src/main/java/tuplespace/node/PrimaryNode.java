@@ -71,9 +71,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final long pid = ProcessHandle.current().pid();
     /** The server id of the live backup that holds every update answered so far and from now on; 0 for none. */
     private long replica;
-    /** A live backup to be named the replica once it acknowledges {@link #replicaNeedsIndex}; 0 for none. */
-    private long replicaOnceAcknowledged;
-    private long replicaNeedsIndex;
+    /** When answers start to wait for a live backup, and when it is named the replica. */
+    private final ReplicaCatchUp catchUp;
     private final ReplicationBatch batch = new ReplicationBatch();
     private final AnswerRelease<Frame.Answer> release;
     private final Set<Long> clients = new HashSet<>();
@@ -85,6 +84,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final Optional<NodeStorage> storage;
     private long lastIndex;
     private boolean flushScheduled;
+    /** After a takeover: its new backup is still to start ({@link #startNewBackup}); at the first answer, if set. */
+    private boolean newBackupDue;
+    private boolean newBackupAfterFirstAnswer;
     private boolean registered;
     /** The high half of the conns the proxy sends now (-1: none seen yet); a new one means a restarted proxy. */
     private long proxyIncarnation = -1;
@@ -126,6 +128,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.lastIndex = lastIndex;
         this.takeover = takeover;
         this.release = new AnswerRelease<>(this::sendAnswer, Frame.Answer::conn);
+        this.catchUp = new ReplicaCatchUp(config.replication() == ReplicationMode.SYNC);
         this.storage = node.storage();
         storage.ifPresent(disk -> {
             disk.attach(this);
@@ -241,10 +244,12 @@ final class PrimaryNode implements NodeStorage.Owner {
         } else if (takeover.isPresent()) {
             takeoverStep("REGISTERED by the proxy");
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
-            // DESIGN "Failover" step 6, a little later (no JVM to start: at once): the resent requests are answered
-            // first, without a backup.
-            node.loop().schedule(this::startBackupUnlessStopping,
-                    node.standby().ready() ? 0 : NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup; with
+            // a standby (no JVM to start) right after the first answers, else (or without any request) after
+            // NEW_BACKUP_DELAY.
+            newBackupDue = true;
+            newBackupAfterFirstAnswer = node.standby().ready();
+            node.loop().schedule(this::startNewBackup, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -255,8 +260,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         fromProxy.clear();
     }
 
-    private void startBackupUnlessStopping() {
-        if (!stopping) {
+    private void startNewBackup() {
+        newBackupAfterFirstAnswer = false;
+        if (newBackupDue && !stopping) {
+            newBackupDue = false;
             backup.start();
         }
     }
@@ -477,6 +484,11 @@ final class PrimaryNode implements NodeStorage.Owner {
             answer.answer().release();
         }
         takeover.ifPresent(TakeoverTimeline::answerSent);
+        if (newBackupAfterFirstAnswer) {
+            newBackupAfterFirstAnswer = false;
+            // schedule, not execute: after this turn's answers are written
+            node.loop().schedule(this::startNewBackup, 0, TimeUnit.NANOSECONDS);
+        }
         scheduleFlush();
     }
 
@@ -484,38 +496,35 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /**
      * The backup with server id {@code backupServer} acknowledged its snapshot's end: it holds every update up to
-     * {@code acknowledgedIndex}, and from now on answers wait for its acknowledgement (sync). The proxy is told it may
-     * promote it (REPLICA, before any answer that acknowledgement releases) once it holds what every answer already out
-     * depends on: answers left without waiting for it until now (the copy must never stall serving), so if one depended
-     * on a later index the naming waits for that acknowledgement, normally the next one.
+     * {@code acknowledgedIndex}. It catches up with the answers already out before answers wait for it, and is named
+     * the replica, and is live, once it holds what they depend on ({@link ReplicaCatchUp}).
      */
-    void backupLive(long acknowledgedIndex, long backupServer) {
-        if (config.replication() == ReplicationMode.SYNC) {
-            release.startHolding(acknowledgedIndex);
-        }
-        node.standby().ensure(config); // for the next time this primary loses its backup
-        long answered = release.highestReleased();
-        if (acknowledgedIndex >= answered) {
-            nameReplica(backupServer);
-        } else {
-            replicaOnceAcknowledged = backupServer;
-            replicaNeedsIndex = answered;
-        }
+    void backupCopied(long acknowledgedIndex, long backupServer) {
+        follow(catchUp.live(acknowledgedIndex, backupServer, release.highestReleased(), System.nanoTime()),
+                acknowledgedIndex);
         registerIfNotYet();
     }
 
-    private void nameReplica(long backupServer) {
-        replicaOnceAcknowledged = 0;
-        replica = backupServer;
-        proxy.replica(backupServer);
-    }
-
     void backupAcknowledged(long index) {
-        if (replicaOnceAcknowledged != 0 && index >= replicaNeedsIndex) {
-            nameReplica(replicaOnceAcknowledged); // before the answers this acknowledgement releases
-        }
+        follow(catchUp.acknowledged(index, release.highestReleased(), System.nanoTime()), index);
         release.acknowledged(index);
         stepDownIfCaughtUp();
+    }
+
+    private void follow(ReplicaCatchUp.Step step, long acknowledgedIndex) {
+        if (step.hold()) {
+            release.startHolding(acknowledgedIndex);
+            LOG.info("backup server {} caught up with the answers out in {} round(s): answers wait for it from index {}",
+                    Long.toHexString(catchUp.server()), catchUp.rounds(), acknowledgedIndex);
+        }
+        if (step.nameReplica()) {
+            replica = catchUp.server();
+            proxy.replica(replica); // before the answers this acknowledgement releases
+            backup.named();
+            // For the next time this primary loses its backup; not sooner: a JVM starting takes the CPU that the
+            // first answers after a takeover and the backup's catch-up need.
+            node.standby().ensure(config);
+        }
     }
 
     /**
@@ -523,7 +532,7 @@ final class PrimaryNode implements NodeStorage.Owner {
      * first (before any answer the backup may lack), so it promotes no backup in this primary's place.
      */
     void backupLost() {
-        replicaOnceAcknowledged = 0;
+        catchUp.lost();
         replica = 0;
         proxy.replica(0);
         release.stopHolding();

@@ -218,24 +218,60 @@ class BackupSupervisorTest {
     }
 
     /**
-     * A primary keeps a standby from its backup's first live on; when that backup fails it uses the standby (no process
-     * to start) and starts the next standby at once, before the new backup is live: a backup failing again soon after
-     * finds one whose JVM has started meanwhile.
+     * A primary keeps a standby from its backup's naming as the replica on; when that backup fails it uses the standby
+     * (no process to start), and starts the next standby only once the new backup is named: a JVM starting takes the
+     * CPU that the copy and the first answers need.
      */
     @Test
-    void aPrimaryThatUsesItsStandbyStartsTheNextOneAtOnce() throws Exception {
+    void aPrimaryThatUsesItsStandbyStartsTheNextOneOnceTheNewBackupIsNamed() throws Exception {
         ServerSocket backupSap = listen(config.backupSap());
         listen(config.proxySap()); // accepts, never answers: the primary just waits
         startPrimary();
         liveBackup(backupSap);
-        NodeTestSupport.await(() -> children.size() == 2, "the standby kept once the backup is live");
+        NodeTestSupport.await(() -> children.size() == 2, "the standby kept once the backup is named");
 
         ticker.advance(Duration.ofSeconds(2)); // 20 heartbeat intervals of silence from the backup
         RawLink standbyAsBackup = accept(backupSap);
-
         assertThat(standbyAsBackup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
-        NodeTestSupport.await(() -> children.size() == 3, "the next standby, started with the snapshot under way");
-        assertThat(NodeTestSupport.events(events)).as("the new backup is not live yet").doesNotContain("backup_restored");
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) standbyAsBackup.readSkippingHeartbeats();
+        Thread.sleep(300);
+        assertThat(children).as("no standby started while the new backup syncs").hasSize(2);
+
+        standbyAsBackup.send(new ReplicationMessage.Ack(end.index(), end.digest(), children.get(1).pid(), 0x77));
+        NodeTestSupport.await(() -> children.size() == 3, "the next standby, once the new backup is named");
+    }
+
+    /**
+     * {@link ReplicaCatchUp}: a backup live at its snapshot's end but behind the answers already out holds up no answer
+     * until it has acknowledged them; then it is named the replica, and from then on answers wait for it.
+     */
+    @Test
+    void aLiveBackupBehindTheAnswersOutHoldsUpNoAnswerUntilItCaughtUpThenAnswersWaitForIt() throws Exception {
+        Links links = registeredPrimaryWithLiveBackup();
+        RawLink proxy = links.proxy();
+        links.backup().close(); // the backup fails: the primary serves on one copy and starts another
+        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0));
+        RawLink second = accept(links.backupSap());
+        assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) second.readSkippingHeartbeats();
+        proxy.sendFrame(new Frame.Request(7, 1, 0, put("k,1")));
+        assertThat(proxy.readSkippingPings()).isInstanceOf(Frame.Answer.class);
+        second.readSkippingHeartbeats(); // the entry of k,1
+
+        second.send(new ReplicationMessage.Ack(end.index(), end.digest(), 4242, 0x77)); // live, lacking k,1
+        proxy.sendFrame(new Frame.Request(7, 2, 1, put("k,2")));
+        assertThat(proxy.readSkippingPings()).as("answered at once: the backup is still catching up")
+                .isInstanceOf(Frame.Answer.class);
+        ReplicationMessage.Entries upToK2 = (ReplicationMessage.Entries) second.readSkippingHeartbeats();
+        long k2 = upToK2.entries().get(upToK2.entries().size() - 1).index();
+
+        second.send(new ReplicationMessage.Ack(k2, upToK2.digestAfter(), 4242, 0x77));
+        assertThat(proxy.readSkippingPings()).as("it holds every answer out").isEqualTo(new Frame.Replica(0x77));
+        proxy.sendFrame(new Frame.Request(7, 3, 2, put("k,3")));
+        ReplicationMessage.Entries k3 = (ReplicationMessage.Entries) second.readSkippingHeartbeats();
+        assertThat(proxy.readSkippingPingsWithin(Duration.ofMillis(300))).as("waits for the backup now").isNull();
+        second.send(new ReplicationMessage.Ack(k3.entries().get(0).index(), k3.digestAfter(), 4242, 0x77));
+        assertThat(proxy.readSkippingPings()).isInstanceOf(Frame.Answer.class);
     }
 
     @ParameterizedTest(name = "the backup acknowledges before it stops: {0}")

@@ -1,6 +1,7 @@
 package tuplespace.bench.failover;
 
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,10 +125,17 @@ public final class FailoverBenchmark {
         boolean hungGone = fault == FailoverRepetition.Fault.STOP && system.hungPrimaryGone();
         FailoverRepetition repetition = new FailoverRepetition(fault, hungGone, timeline.unavailableMillis(), timeline.killToFirstAnswerMillis(),
                 errors.get(), duplicates.get(), acknowledged.size(), lost, errorExamples);
-        LOG.info("{} failover ({}): unavailable {} ms, kill->first answer {} ms, errors {}, acked {}, lost {}", system.name(), fault,
-                Math.round(repetition.unavailableMillis()), Math.round(repetition.killToFirstAnswerMillis()), errors.get(),
+        LOG.info("{} failover ({}): unavailable {} ms (from {} to {}), kill->first answer {} ms, errors {}, acked {}, lost {}",
+                system.name(), fault, Math.round(repetition.unavailableMillis()), wallClock(timeline.gapStartNanos()),
+                wallClock(timeline.gapEndNanos()), Math.round(repetition.killToFirstAnswerMillis()), errors.get(),
                 acknowledged.size(), lost.lost());
         return repetition;
+    }
+
+    /** A {@link System#nanoTime()} as the time of day, to find the silence in the services' logs. */
+    private static LocalTime wallClock(long nanos) {
+        long ageNanos = System.nanoTime() - nanos;
+        return LocalTime.now().minusNanos(ageNanos);
     }
 
     /** Waits until the number of acknowledged writes grows again after the kill. */
