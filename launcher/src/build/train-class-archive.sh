@@ -46,6 +46,10 @@ java -jar "$jar" client "127.0.0.1:$base" 'PUT train,1 a' 'PUT train,2 b' 'GET t
 backup_pid=$(java -jar "$jar" status "127.0.0.1:$((base + 2))" --timeout=5s 2>/dev/null \
   | grep -o '"backup":{"state":"live","pid":[0-9]*' | grep -o '[0-9]*$')
 [ -n "$backup_pid" ] || give_up "STATUS named no live backup"
+# Its standby (a child started with the same option) would write the same file as it exits with it: gone first,
+# by SIGKILL, which writes nothing.
+pkill -KILL -P "$backup_pid" 2>/dev/null
+sleep 0.5
 kill -TERM "$backup_pid" 2>/dev/null || give_up "the backup pid $backup_pid was gone"
 for _ in $(seq 1 120); do
   kill -0 "$backup_pid" 2>/dev/null || break

@@ -281,12 +281,13 @@ final class BackupSupervisor {
     }
 
     /**
-     * The primary named the backup its replica ({@link ReplicaCatchUp}): it holds every update answered, (sync) answers
-     * wait for it, and the proxy may promote it. Until then it is still syncing.
+     * The primary names the backup its replica ({@link ReplicaCatchUp}): it holds every update answered, (sync) answers
+     * wait for it, and the proxy may promote it; until then it is still syncing. Returns false, and the backup is not to
+     * be named, when the primary is stopping or the backup is not the one syncing.
      */
-    void named() {
+    boolean named() {
         if (state != BackupState.SYNCING || primary.stopping()) {
-            return;
+            return false;
         }
         state = BackupState.LIVE;
         restarts.live();
@@ -296,6 +297,7 @@ final class BackupSupervisor {
         } else {
             LOG.info("backup pid {} is live at index {}", backupPid, backupIndex);
         }
+        return true;
     }
 
     /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (SPEC §4). */

@@ -71,7 +71,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final long pid = ProcessHandle.current().pid();
     /** The server id of the live backup that holds every update answered so far and from now on; 0 for none. */
     private long replica;
-    /** When answers start to wait for a live backup, and when it is named the replica. */
+    /** When answers start to wait for a backup that holds a copy, and when it is named the replica (and live). */
     private final ReplicaCatchUp catchUp;
     private final ReplicationBatch batch = new ReplicationBatch();
     private final AnswerRelease<Frame.Answer> release;
@@ -500,7 +500,7 @@ final class PrimaryNode implements NodeStorage.Owner {
      * the replica, and is live, once it holds what they depend on ({@link ReplicaCatchUp}).
      */
     void backupCopied(long acknowledgedIndex, long backupServer) {
-        follow(catchUp.live(acknowledgedIndex, backupServer, release.highestReleased(), System.nanoTime()),
+        follow(catchUp.copied(acknowledgedIndex, backupServer, release.highestReleased(), System.nanoTime()),
                 acknowledgedIndex);
         registerIfNotYet();
     }
@@ -517,10 +517,9 @@ final class PrimaryNode implements NodeStorage.Owner {
             LOG.info("backup server {} caught up with the answers out in {} round(s): answers wait for it from index {}",
                     Long.toHexString(catchUp.server()), catchUp.rounds(), acknowledgedIndex);
         }
-        if (step.nameReplica()) {
+        if (step.nameReplica() && backup.named()) {
             replica = catchUp.server();
             proxy.replica(replica); // before the answers this acknowledgement releases
-            backup.named();
             // For the next time this primary loses its backup; not sooner: a JVM starting takes the CPU that the
             // first answers after a takeover and the backup's catch-up need.
             node.standby().ensure(config);

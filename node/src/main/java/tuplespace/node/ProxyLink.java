@@ -52,6 +52,8 @@ final class ProxyLink {
     private boolean closing;
     /** The current link was answered REGISTERED (requests may flow). */
     private boolean linkRegistered;
+    /** The replica the REGISTER on {@link #channel} named. */
+    private long registeredReplica;
     /** Counts the attempts to (re)register; a timer or failure of an earlier attempt is ignored. */
     private long attempt;
     private long attemptDeadlineNanos;
@@ -147,8 +149,9 @@ final class ProxyLink {
             unanswered.close();
         }
         channel = connected;
+        registeredReplica = primary.replica();
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
-                NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), primary.replica()));
+                NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), registeredReplica));
         primary.takeoverStep("connected to the proxy, REGISTER sent");
         LOG.info("primary epoch {} registering with the proxy at {} (last index {})", node.epoch(),
                 NodeNetwork.describe(config.proxySap()), primary.lastIndex());
@@ -161,6 +164,11 @@ final class ProxyLink {
         linkRegistered = true;
         roundPauses.reset();
         attempt++; // the registration timer of this attempt has nothing left to do
+        if (primary.replica() != registeredReplica) {
+            // the replica changed while the REGISTER was on its way (its REPLICA had no registered link to go on): the
+            // proxy hears it before any answer, or it would promote a backup lost meanwhile
+            replica(primary.replica());
+        }
         primary.onRegistered(proxyPid);
     }
 

@@ -9,18 +9,20 @@ package tuplespace.node;
  * its snapshot's end it is behind the answers already out by every entry sent meanwhile, and a fresh JVM takes a while
  * over that backlog. Had answers waited for it from then on, every client would have waited for that backlog. So
  * with sync replication it <em>catches up</em> first, in rounds: a round ends when the backup acknowledges every answer
- * out when the round began; while rounds take longer than {@link #QUICK_ROUND_NANOS} another one begins (at most
- * {@link #MAX_ROUNDS}: a backup slower than the writes is waited for all the same, which is what sync replication is),
- * answers still leaving at once. Then answers wait for its acknowledgements (<em>hold</em>), and it is <em>named</em>
- * once it holds what every answer already out depends on: at once if it does, else at the acknowledgement that covers
- * them, normally the next one. With async replication nothing waits for it: it is named once it holds every answer out
- * at its snapshot's end.
+ * out when the round began, and another begins, answers still leaving at once, unless the round was quick (at most
+ * {@link #QUICK_ROUND_NANOS}), no quicker than the one before (the backup does not gain: waiting for it costs no more
+ * later), or the catch-up has lasted {@link #MAX_CATCH_UP_NANOS} (a backup slower than the writes is waited for all
+ * the same, which is what sync replication is; and until then the proxy could promote nobody). Then answers wait for
+ * its acknowledgements (<em>hold</em>), and it is <em>named</em> once it holds what every answer already out depends
+ * on: at once if it does, else at the acknowledgement that covers them, normally the next one. With async
+ * replication nothing waits for it: it is named once it holds every answer out at its snapshot's end.
  */
 final class ReplicaCatchUp {
 
     /** A catch-up round this short means the backup keeps up: the answers that then wait for it wait about as long. */
     static final long QUICK_ROUND_NANOS = 20_000_000L;
-    static final int MAX_ROUNDS = 50;
+    /** The longest catch-up: a fresh JVM's backlog takes a few hundred milliseconds; past this, answers wait for it. */
+    static final long MAX_CATCH_UP_NANOS = 500_000_000L;
 
     /** What the primary does after an event: start holding answers for the backup, name it the replica, both or none. */
     enum Step {
@@ -52,7 +54,9 @@ final class ReplicaCatchUp {
     private long server;
     /** The index the backup is to acknowledge to end the current round (catching up) or to be named (held). */
     private long needs;
+    private long catchUpStarted;
     private long roundStarted;
+    private long previousRound;
     private int rounds;
 
     /** @param sync answers wait for the backup once it caught up (sync replication) */
@@ -64,13 +68,15 @@ final class ReplicaCatchUp {
      * The backup with server id {@code backupServer} acknowledged its snapshot's end at {@code acknowledged}; the answers
      * out depend on indexes up to {@code answered} (-1: none).
      */
-    Step live(long acknowledged, long backupServer, long answered, long nowNanos) {
+    Step copied(long acknowledged, long backupServer, long answered, long nowNanos) {
         server = backupServer;
         rounds = 0;
         if (sync && acknowledged < answered) {
             stage = Stage.CATCHING_UP;
             needs = answered;
+            catchUpStarted = nowNanos;
             roundStarted = nowNanos;
+            previousRound = Long.MAX_VALUE;
             rounds = 1;
             return Step.NONE;
         }
@@ -84,9 +90,12 @@ final class ReplicaCatchUp {
         }
         return switch (stage) {
             case CATCHING_UP -> {
-                if (index < answered && nowNanos - roundStarted > QUICK_ROUND_NANOS && rounds < MAX_ROUNDS) {
+                long round = nowNanos - roundStarted;
+                if (index < answered && round > QUICK_ROUND_NANOS && round < previousRound
+                        && nowNanos - catchUpStarted < MAX_CATCH_UP_NANOS) {
                     needs = answered;
                     roundStarted = nowNanos;
+                    previousRound = round;
                     rounds++;
                     yield Step.NONE;
                 }
@@ -110,7 +119,7 @@ final class ReplicaCatchUp {
         return sync ? Step.HOLD : Step.NONE;
     }
 
-    /** No live backup any more: a later one starts over. */
+    /** The backup was lost: the next one starts over. */
     void lost() {
         stage = Stage.NONE;
         server = 0;
@@ -122,7 +131,7 @@ final class ReplicaCatchUp {
         return server;
     }
 
-    /** Catch-up rounds so far for the current backup (for the log and tests). */
+    /** Catch-up rounds so far for the current backup (for the log and tests); 0 when it needed none. */
     int rounds() {
         return rounds;
     }

@@ -242,6 +242,27 @@ class BackupSupervisorTest {
     }
 
     /**
+     * The backup named in a REGISTER is lost before the proxy answers it (a REPLICA then had no registered link to go
+     * on): the proxy hears REPLICA(0) right after REGISTERED, before any answer, or it would promote that backup.
+     */
+    @Test
+    void aReplicaLostWhileTheRegisterIsOnItsWayIsUnnamedRightAfterRegistered() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        RawLink backup = liveBackup(backupSap);
+        RawLink proxy = accept(proxySap);
+        Frame.Register register = (Frame.Register) proxy.readFrame();
+        assertThat(register.replica()).as("the live backup").isNotZero();
+
+        backup.close();
+        accept(backupSap); // the next backup: the primary has given up the lost one (backupLost) before starting it
+        proxy.sendFrame(new Frame.Registered(1));
+
+        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0));
+    }
+
+    /**
      * {@link ReplicaCatchUp}: a backup live at its snapshot's end but behind the answers already out holds up no answer
      * until it has acknowledged them; then it is named the replica, and from then on answers wait for it.
      */
