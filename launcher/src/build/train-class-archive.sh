@@ -17,7 +17,12 @@ give_up() {
   echo "train-class-archive: no class-data archive ($1); backups start without one" >&2
   [ -f "$work/demo.log" ] && cp "$work/demo.log" "$archive.training.log" \
     && echo "train-class-archive: the service's log is in $archive.training.log" >&2
-  [ -n "$demo_pid" ] && kill "$demo_pid" 2>/dev/null
+  # The demo's processes outlive a signal to the demo itself: the service is shut down first, then whatever is left.
+  if [ -n "$demo_pid" ]; then
+    java -jar "$jar" shutdown "127.0.0.1:$((base + 2))" --timeout=10s >/dev/null 2>&1
+    pkill -KILL -f -- "-XX:ArchiveClassesAtExit=$archive.tmp" 2>/dev/null
+    kill "$demo_pid" 2>/dev/null
+  fi
   rm -rf "$work" "$archive.tmp"
   exit 0
 }

@@ -33,8 +33,13 @@ class PrimaryCrashIT {
         try (Workload load = new Workload(cluster, 8, 16, 42).start()) {
             load.awaitProgress(300, Duration.ofSeconds(60));
             for (int kill = 1; kill <= KILLS; kill++) {
-                // Precondition: a live backup exists to take over.
+                // Precondition: a live backup exists to take over, and it has started its standby (once it has warmed
+                // its serving path: docs/design.md "Failover" step 6).
                 ServiceStatus before = cluster.awaitBackupLive();
+                long backupPid = before.backupPid().orElseThrow();
+                eventually(Duration.ofSeconds(30), () -> assertThat(ProcessHandle.of(backupPid)
+                        .map(backup -> backup.children().anyMatch(ProcessHandle::isAlive)).orElse(false))
+                        .as("backup %d has a standby", backupPid).isTrue());
                 // Fault: SIGKILL the acting primary while requests are in flight on all 8 connections.
                 long victim = before.primaryPid();
                 long killedAt = System.nanoTime();

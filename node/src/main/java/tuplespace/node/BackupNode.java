@@ -132,7 +132,7 @@ final class BackupNode implements NodeStorage.Owner {
 
     private void listen() {
         // Listen at once: the resync (and the primary's time on one copy) starts when we are connected. The
-        // serving path is warmed once we have caught up (warmUpServingPathOffLoop).
+        // serving path is warmed once we have caught up (prepareToServe).
         node.network().bind(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
@@ -242,8 +242,7 @@ final class BackupNode implements NodeStorage.Owner {
         CompletableFuture<?> stored = copy.end(end);
         LOG.info("backup caught up at index {} with {} pairs", copy.lastIndex(), copy.size());
         stored.whenComplete((info, failure) -> stateOnDisk(failure));
-        warmUpServingPathOffLoop();
-        node.standby().ensure(config); // for the first backup it needs if it takes over
+        prepareToServe();
     }
 
     /**
@@ -266,14 +265,19 @@ final class BackupNode implements NodeStorage.Owner {
 
     /**
      * A backup may have to serve: its serving path is warmed (class loading, first compilations) on scratch state,
-     * on a thread of its own, so that a takeover's first requests do not pay for it. Not before the snapshot: the
-     * primary runs on one copy until we are live, and the warm-up's CPU would make that longer.
+     * on a thread of its own, so that a takeover's first requests do not pay for it; then it starts a standby, for the
+     * first backup it needs if it takes over. One after the other: from now on the primary's answers wait for this
+     * backup's acknowledgements, and the warm-up's compilations and a JVM's start at once starved its loop on a small
+     * machine (a 68 ms silence for every client). Not before the snapshot: the primary runs on one copy until we are
+     * live, and the warm-up's CPU would make that longer.
      */
-    private void warmUpServingPathOffLoop() {
-        Thread warmUp = new Thread(() -> ServingWarmUp.runLoggingFailure(node.evaluator(), config.matchLimits()),
-                "serving-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+    private void prepareToServe() {
+        ServingWarmUp.start(node.evaluator(), config.matchLimits())
+                .thenRun(() -> node.loop().execute(() -> {
+                    if (!stopping) {
+                        node.standby().ensure(config);
+                    }
+                }));
     }
 
     private void onEntries(ReplicationMessage.Entries entries) {

@@ -43,6 +43,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
+    /** From naming a backup the replica to starting the standby for the next one: after that backup's own start-up. */
+    static final Duration STANDBY_DELAY = Duration.ofSeconds(1);
     /**
      * How long writing SAVE_FILE before stopping may take; past it the save counts as failed and serving resumes (a
      * disk that does not answer must not freeze the service). Below the proxy's wait for the answer to SHUTDOWN.
@@ -521,8 +523,12 @@ final class PrimaryNode implements NodeStorage.Owner {
             replica = catchUp.server();
             proxy.replica(replica); // before the answers this acknowledgement releases
             // For the next time this primary loses its backup; not sooner: a JVM starting takes the CPU that the
-            // first answers after a takeover and the backup's catch-up need.
-            node.standby().ensure(config);
+            // first answers after a takeover, the backup's catch-up and then its warm-up need.
+            node.loop().schedule(() -> {
+                if (!stopping) {
+                    node.standby().ensure(config);
+                }
+            }, STANDBY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

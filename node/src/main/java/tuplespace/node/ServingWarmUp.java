@@ -3,6 +3,7 @@ package tuplespace.node;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -16,12 +17,12 @@ import tuplespace.replication.ReplicatedState;
 import tuplespace.space.TupleSpace;
 
 /**
- * Runs the serving path (frames in and out, evaluation, the answer table) on scratch objects before the node
- * serves, so that its first answers do not wait for class loading and interpreted code: after a failover
- * (DESIGN "Failover": nothing slow before serving) and on a fresh primary, whose first GET could otherwise run
- * out of its match budget. It touches no node state. It runs before the node has a peer (a backup before it
- * listens on BACKUP_SAP, a fresh primary from its process's start, beside its recovery or INIT_FILE's loading, until
- * it starts its backup): on a cold JVM it takes a second or more of CPU, which must not delay heartbeats or
+ * Runs the serving path (frames in and out, the fair turns, evaluation, the answer table) on scratch objects before the
+ * node serves, so that its first answers do not wait for class loading and interpreted code: after a failover
+ * (docs/design.md "Failover": nothing slow before serving) and on a fresh primary, whose first GET could otherwise run
+ * out of its match budget. It touches no node state. It runs on a thread of its own: a backup's once it holds a
+ * complete copy, a fresh primary's from its process's start, beside its recovery or INIT_FILE's loading, until it
+ * starts its backup. On a cold JVM it takes a second or more of CPU, which must not delay heartbeats or
  * acknowledgements.
  */
 final class ServingWarmUp {
@@ -47,6 +48,17 @@ final class ServingWarmUp {
             "tuplespace.node.BackupState", "io.netty.handler.timeout.IdleStateHandler",
             "io.netty.handler.timeout.ReadTimeoutHandler", "io.netty.handler.codec.LineBasedFrameDecoder",
             "io.netty.handler.codec.string.StringDecoder", "io.netty.handler.codec.string.StringEncoder");
+
+    /** The scratch turns never hold back reading: they run as soon as they are queued. */
+    private static final FairTurns.Reading NO_READING = new FairTurns.Reading() {
+        @Override
+        public void pause() {
+        }
+
+        @Override
+        public void resume() {
+        }
+    };
 
     private ServingWarmUp() {
     }
@@ -90,6 +102,18 @@ final class ServingWarmUp {
         FrameCodec.install(proxyLink.pipeline());
         // the serving path's own allocator (pooled): its answers are released as the primary's are
         ExactlyOnceRequests requests = new ExactlyOnceRequests(state, evaluator, limits, ByteBufAllocator.DEFAULT);
+        // Requests reach the evaluation through the primary's fair turns, as on the loop; a turn runs when queued.
+        ArrayDeque<Runnable> turnsDue = new ArrayDeque<>();
+        FairTurns turns = new FairTurns(frame -> {
+            Frame.Request request = (Frame.Request) frame;
+            ByteBuf answer = requests.handle(request).answer();
+            requests.handle(request).answer().release(); // resent after a failover: the remembered answer
+            release.offer(request.seq(), new Frame.Answer(request.conn(), request.seq(), answer));
+            if (request.seq() <= CODEC_ROUNDS * REQUESTS.length) {
+                roundTrip(proxyLink, new Frame.Answer(request.conn(), request.seq(), answer));
+            }
+            answer.release();
+        }, turnsDue::add, NO_READING, System::nanoTime, PrimaryNode.SERVING);
         long seq = 0;
         for (int round = 0; round < ROUNDS; round++) {
             for (String line : REQUESTS) {
@@ -98,13 +122,10 @@ final class ServingWarmUp {
                 if (round < CODEC_ROUNDS) {
                     roundTrip(proxyLink, request);
                 }
-                ByteBuf answer = requests.handle(request).answer();
-                requests.handle(request).answer().release(); // resent after a failover: the remembered answer
-                release.offer(seq, new Frame.Answer(request.conn(), request.seq(), answer));
-                if (round < CODEC_ROUNDS) {
-                    roundTrip(proxyLink, new Frame.Answer(request.conn(), request.seq(), answer));
+                turns.add(request);
+                while (!turnsDue.isEmpty()) {
+                    turnsDue.poll().run();
                 }
-                answer.release();
             }
             state.apply(new Change.Closed(1));
             requests.connectionClosed(1);
