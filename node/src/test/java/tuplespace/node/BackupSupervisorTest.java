@@ -118,6 +118,21 @@ class BackupSupervisorTest {
         return new Links(backup, proxy, backupSap);
     }
 
+    /** The proxy's link, a second backup's link and the end of the snapshot it was sent. */
+    private record SecondBackup(RawLink proxy, RawLink backup, ReplicationMessage.SnapshotEnd snapshotEnd) {
+    }
+
+    /** A registered primary whose live backup fails: the primary serves on one copy and syncs a second backup. */
+    private SecondBackup secondBackupSyncing() throws IOException, InterruptedException {
+        Links links = registeredPrimaryWithLiveBackup();
+        RawLink proxy = links.proxy();
+        links.backup().close();
+        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0));
+        RawLink second = accept(links.backupSap());
+        assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        return new SecondBackup(proxy, second, (ReplicationMessage.SnapshotEnd) second.readSkippingHeartbeats());
+    }
+
     /** A JSON PUT (id 1) of the key {@code key} with the value {@code v}. */
     private static String put(String key) {
         String[] fields = key.split(",");
@@ -142,13 +157,10 @@ class BackupSupervisorTest {
      */
     @Test
     void aSyncingBackupHoldsUpNoAnswerAndIsNamedTheReplicaOnlyOnceItHoldsWhatWasAnswered() throws Exception {
-        Links links = registeredPrimaryWithLiveBackup();
-        RawLink proxy = links.proxy();
-        links.backup().close(); // the backup fails: the primary serves on one copy and starts another
-        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0));
-        RawLink second = accept(links.backupSap());
-        assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
-        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) second.readSkippingHeartbeats();
+        SecondBackup syncing = secondBackupSyncing();
+        RawLink proxy = syncing.proxy();
+        RawLink second = syncing.backup();
+        ReplicationMessage.SnapshotEnd end = syncing.snapshotEnd();
 
         proxy.sendFrame(new Frame.Request(7, 1, 0, put("k,1")));
         assertThat(proxy.readSkippingPings()).as("answered at once: the syncing backup acknowledged nothing yet")
@@ -263,18 +275,15 @@ class BackupSupervisorTest {
     }
 
     /**
-     * {@link ReplicaCatchUp}: a backup live at its snapshot's end but behind the answers already out holds up no answer
-     * until it has acknowledged them; then it is named the replica, and from then on answers wait for it.
+     * {@link ReplicaCatchUp}: a backup that acknowledged its snapshot's end but is behind the answers already out holds
+     * up no answer until it has acknowledged them; then it is named the replica, and from then on answers wait for it.
      */
     @Test
     void aLiveBackupBehindTheAnswersOutHoldsUpNoAnswerUntilItCaughtUpThenAnswersWaitForIt() throws Exception {
-        Links links = registeredPrimaryWithLiveBackup();
-        RawLink proxy = links.proxy();
-        links.backup().close(); // the backup fails: the primary serves on one copy and starts another
-        assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0));
-        RawLink second = accept(links.backupSap());
-        assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
-        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) second.readSkippingHeartbeats();
+        SecondBackup syncing = secondBackupSyncing();
+        RawLink proxy = syncing.proxy();
+        RawLink second = syncing.backup();
+        ReplicationMessage.SnapshotEnd end = syncing.snapshotEnd();
         proxy.sendFrame(new Frame.Request(7, 1, 0, put("k,1")));
         assertThat(proxy.readSkippingPings()).isInstanceOf(Frame.Answer.class);
         second.readSkippingHeartbeats(); // the entry of k,1
