@@ -1,9 +1,9 @@
 package tuplespace.node;
 
 /**
- * How a backup that acknowledged its snapshot's end comes to count (docs/design.md "Resync"): when answers start to
- * wait for it, and when it is named the replica, the backup the proxy may promote. Pure bookkeeping of the primary's
- * loop; the primary does what each step says.
+ * How a backup that acknowledged its snapshot's end comes to count (docs/design.md "Nothing leaves before the backup
+ * has it"): when answers start to wait for it, and when it is named the replica, the backup the proxy may promote. Pure
+ * bookkeeping of the primary's loop; the primary does what each step says.
  *
  * <p>Answers left without waiting for the backup while it took in its snapshot (a copy never stalls serving), so at
  * its snapshot's end it is behind the answers already out by every entry sent meanwhile, and a fresh JVM takes a while
