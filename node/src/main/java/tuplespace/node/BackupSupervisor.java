@@ -222,8 +222,8 @@ final class BackupSupervisor {
     /**
      * Frames of the snapshot for about {@link #SNAPSHOT_TURN_NANOS} (at least one) per turn of the event loop, paced by
      * the channel's writability, so serving goes on in between (a frame takes a fraction of a millisecond to make, a
-     * few milliseconds on a freshly promoted primary's cold code). Entries appended meanwhile go down the same link as they
-     * come; the snapshot's end follows the last frame and every entry up to the index it names (docs/internals.md).
+     * few milliseconds on a freshly promoted primary's cold code). Entries appended meanwhile go down the same link as
+     * they come; the snapshot's end follows the last frame and every entry up to the index it names (docs/internals.md).
      */
     private void sendSnapshotFrame(long attempt) {
         if (attempt != generation || replication == null || snapshot == null) {

@@ -24,7 +24,7 @@ final class ReplicaCatchUp {
     /** The longest catch-up: a fresh JVM's backlog takes a few hundred milliseconds; past this, answers wait for it. */
     static final long MAX_CATCH_UP_NANOS = 500_000_000L;
 
-    /** What the primary does after an event: start holding answers for the backup, name it the replica, both or none. */
+    /** What the primary does after an event: hold answers for the backup, name it the replica, both or none. */
     enum Step {
         NONE(false, false), HOLD(true, false), NAME(false, true), HOLD_AND_NAME(true, true);
 
@@ -65,8 +65,8 @@ final class ReplicaCatchUp {
     }
 
     /**
-     * The backup with server id {@code backupServer} acknowledged its snapshot's end at {@code acknowledged}; the answers
-     * out depend on indexes up to {@code answered} (-1: none).
+     * The backup with server id {@code backupServer} acknowledged its snapshot's end at {@code acknowledged}; the
+     * answers out depend on indexes up to {@code answered} (-1: none).
      */
     Step copied(long acknowledged, long backupServer, long answered, long nowNanos) {
         server = backupServer;
@@ -83,7 +83,10 @@ final class ReplicaCatchUp {
         return hold(acknowledged, answered);
     }
 
-    /** The backup acknowledged every index up to {@code index}; the answers out depend on indexes up to {@code answered}. */
+    /**
+     * The backup acknowledged every index up to {@code index}; the answers out depend on indexes up to
+     * {@code answered}.
+     */
     Step acknowledged(long index, long answered, long nowNanos) {
         if (index < needs) {
             return Step.NONE;

@@ -72,7 +72,8 @@ class ReplicaCatchUpTest {
         }
 
         assertThat(step).isEqualTo(Step.HOLD);
-        assertThat(now).isGreaterThanOrEqualTo(ReplicaCatchUp.MAX_CATCH_UP_NANOS).isLessThan(ReplicaCatchUp.MAX_CATCH_UP_NANOS + 200 * MS);
+        assertThat(now).isGreaterThanOrEqualTo(ReplicaCatchUp.MAX_CATCH_UP_NANOS)
+                .isLessThan(ReplicaCatchUp.MAX_CATCH_UP_NANOS + 200 * MS);
     }
 
     @Test
@@ -124,7 +125,8 @@ class ReplicaCatchUpTest {
             for (int event = 0; event < 400 && !(named && holding); event++) {
                 holding |= step.hold();
                 if (step.nameReplica()) {
-                    assertThat(acknowledged).as("run %d: named while an answer out depends on more", run).isGreaterThanOrEqualTo(released);
+                    assertThat(acknowledged).as("run %d: named while an answer out depends on more", run)
+                            .isGreaterThanOrEqualTo(released);
                     named = true;
                 }
                 now += random.nextLong(30 * MS);
