@@ -31,6 +31,8 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
 
     /** The lowest port {@link #freeLoopbackPorts} hands out. */
     private static final int FIRST_PORT = 10_000;
+    /** Read once: the range does not change while the tests run. */
+    private static final int EPHEMERAL_RANGE_START = ephemeralRangeStart();
 
     /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
     private static int ephemeralRangeStart() {
@@ -61,8 +63,8 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
-            int ephemeral = ephemeralRangeStart();
-            int below = ephemeral > FIRST_PORT + 1_000 ? ephemeral : 65_536; // no room below it: any port
+            // below the ephemeral range, or any port when there is no room below it
+            int below = EPHEMERAL_RANGE_START > FIRST_PORT + 1_000 ? EPHEMERAL_RANGE_START : 65_536;
             for (int i = 0, tries = 0; i < count; tries++) {
                 if (tries == 1_000) {
                     throw new IOException("no free port from " + FIRST_PORT + " to " + below + " after 1,000 tries");
