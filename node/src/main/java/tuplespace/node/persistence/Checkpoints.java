@@ -32,7 +32,10 @@ public final class Checkpoints {
         this.snapshotBytes = snapshotBytes;
     }
 
-    /** True when the log has outgrown the snapshot and none is being written: take one ({@link #snapshot}). */
+    /**
+     * True when the log has outgrown the snapshot and none is being written or waiting for its cut: take one
+     * ({@link #snapshot}).
+     */
     public boolean due(LogProgress progress) {
         return !writing && progress.logBytes() >= Math.max(snapshotBytes, minLogBytes);
     }
@@ -52,13 +55,14 @@ public final class Checkpoints {
         }
         writing = true;
         log.roll();
-        return snapshots.write(content).whenComplete((info, failure) -> { // on the loop
-            writing = false;
-            if (info != null) {
-                snapshotBytes = info.bytes();
-                log.cutBefore(info.index() + 1);
-            }
-        });
+        // on the loop; the next snapshot may be due only once the log is cut: progress reported before the cut still
+        // counts the segments it deletes (found: each snapshot of a growing space was followed by a second one at once)
+        return snapshots.write(content)
+                .thenCompose(info -> log.cutBefore(info.index() + 1).handle((cut, failure) -> {
+                    snapshotBytes = info.bytes();
+                    return info;
+                }))
+                .whenComplete((info, failure) -> writing = false);
     }
 
     public boolean writing() {

@@ -14,8 +14,8 @@ sealed interface LogCommand {
     record Roll() implements LogCommand {
     }
 
-    /** Deletes the closed segments whose every entry is below {@code index}. */
-    record CutBefore(long index) implements LogCommand {
+    /** Deletes the closed segments whose every entry is below {@code index}; completes with the progress after it. */
+    record CutBefore(long index, CompletableFuture<LogProgress> done) implements LogCommand {
     }
 
     /** Deletes every segment and goes on at {@code nextIndex} (a durable snapshot holds everything before it). */

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the log's writer thread tells the event loop what happened: progress (only when it changed) and failures to the
- * {@link LogListener}, results to the futures the loop holds; all in order, run on the loop's executor.
+ * {@link LogListener}, results to the futures the loop holds; all in order, run on the loop's executor. Called under
+ * {@link LogWriter}'s lock, from the writer thread or from the loop when it writes a batch itself.
  */
 final class LogReports {
 
@@ -18,7 +19,7 @@ final class LogReports {
     private final Object owner;
     private final LogListener listener;
     private final Executor callbacks;
-    /** Confined to the writer thread. */
+    /** Guarded by the writer's lock, under which every report is sent. */
     private LogProgress published;
 
     /** {@code owner} names the log in the log lines (its directory). */

@@ -82,6 +82,11 @@ final class Segment {
         channel.force(false); // data and the size: fdatasync
     }
 
+    /** The open file while trusted, else null: to force it without holding the log's lock. */
+    FileChannel channel() {
+        return channel;
+    }
+
     /** Never reads or writes the file again (it may be closed already); a {@link #rewrite()} replaces it. */
     void distrust() {
         FileChannel failed = channel;

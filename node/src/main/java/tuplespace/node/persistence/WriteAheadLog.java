@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import tuplespace.replication.Replicated;
 
 /**
@@ -16,8 +15,11 @@ import tuplespace.replication.Replicated;
  * group commit; how often it forces is the {@link FsyncMode}.
  *
  * <p>The event loop calls {@link #append}, {@link #roll}, {@link #cutBefore}, {@link #restartAt}, {@link #recordEpoch},
- * {@link #sync} and {@link #close}: each hands a command to the writer and returns at once, never touching a file. They
- * must be called from one thread (the loop: {@link #lastAppended()} is confined to it). What the writer achieved comes
+ * {@link #sync} and {@link #close}: each hands a command to the writer and returns at once, never waiting for a force.
+ * With {@link FsyncMode#EVERYSEC} and {@link FsyncMode#NO} an append writes its batch to the file itself (one write
+ * to the operating system, no force) when the writer is idle and nothing is queued, so that the batch is written
+ * before the caller sends what depends on it; otherwise it is queued. They must be called from one thread (the loop:
+ * {@link #lastAppended()} is confined to it). What the writer achieved comes
  * back, in order, through the {@link LogListener} and the returned futures, both run on the {@code callbacks} executor
  * (the loop). The queue between the two is unbounded: a node should stop taking updates while many entries wait to be
  * logged, as it does while many answers wait for the backup.
@@ -30,14 +32,12 @@ import tuplespace.replication.Replicated;
  */
 public final class WriteAheadLog {
 
-    private final LinkedBlockingQueue<LogCommand> commands;
     private final LogWriter writer;
     /** Confined to the loop. */
     private long lastAppended;
     private boolean closing;
 
-    private WriteAheadLog(LinkedBlockingQueue<LogCommand> commands, LogWriter writer, long lastAppended) {
-        this.commands = commands;
+    private WriteAheadLog(LogWriter writer, long lastAppended) {
         this.writer = writer;
         this.lastAppended = lastAppended;
     }
@@ -68,12 +68,11 @@ public final class WriteAheadLog {
         }
         Segment first = Segment.starting(directory.path(), nextIndex, options.opener());
         first.rewrite();
-        LinkedBlockingQueue<LogCommand> commands = new LinkedBlockingQueue<>();
-        LogWriter writer = new LogWriter(directory, options, commands, listener, callbacks, closed, first);
+        LogWriter writer = new LogWriter(directory, options, listener, callbacks, closed, first);
         Thread thread = new Thread(writer, "wal-" + directory.nodeId());
         thread.setDaemon(true);
         thread.start();
-        return new WriteAheadLog(commands, writer, nextIndex - 1);
+        return new WriteAheadLog(writer, nextIndex - 1);
     }
 
     /**
@@ -88,8 +87,8 @@ public final class WriteAheadLog {
     }
 
     /**
-     * Logs {@code entries}, which continue the log without a gap. Returns at once; the listener hears when they are
-     * logged.
+     * Logs {@code entries}, which continue the log without a gap. Returns without waiting for the disk; the listener
+     * hears when they are logged. With {@code everysec} and {@code no} they are usually written when this returns.
      *
      * @throws IllegalArgumentException when the first entry does not follow the last one appended
      */
@@ -106,7 +105,9 @@ public final class WriteAheadLog {
             expected++;
         }
         lastAppended = expected - 1;
-        commands.add(new LogCommand.Append(List.copyOf(entries)));
+        if (!writer.writeNow(entries)) {
+            writer.submit(new LogCommand.Append(List.copyOf(entries)));
+        }
     }
 
     /** The index of the last entry appended (handed to the writer, not necessarily logged yet). */
@@ -120,16 +121,18 @@ public final class WriteAheadLog {
      */
     public void roll() {
         checkOpen();
-        commands.add(new LogCommand.Roll());
+        writer.submit(new LogCommand.Roll());
     }
 
     /**
      * Deletes the segments whose every entry is below {@code index}: call it once a snapshot at {@code index - 1} is
-     * durable. Whole segments only; the one being written is never deleted.
+     * durable. Whole segments only; the one being written is never deleted. Completes with the progress after the cut:
+     * every progress report the listener hears after that counts the log without the deleted segments.
      */
-    public void cutBefore(long index) {
-        checkOpen();
-        commands.add(new LogCommand.CutBefore(index));
+    public CompletableFuture<LogProgress> cutBefore(long index) {
+        CompletableFuture<LogProgress> done = new CompletableFuture<>();
+        submit(new LogCommand.CutBefore(index, done), done);
+        return done;
     }
 
     /**
@@ -142,7 +145,7 @@ public final class WriteAheadLog {
             throw new IllegalArgumentException("expected a next index >= 1, found " + nextIndex);
         }
         lastAppended = nextIndex - 1;
-        commands.add(new LogCommand.RestartAt(nextIndex));
+        writer.submit(new LogCommand.RestartAt(nextIndex));
     }
 
     /**
@@ -179,8 +182,8 @@ public final class WriteAheadLog {
             done.completeExceptionally(new IOException("the write-ahead log's writer has stopped after an error"));
             return;
         }
-        commands.add(command);
-        if (writer.dead() && commands.remove(command)) { // it died meanwhile, after failing what it found queued
+        writer.submit(command);
+        if (writer.dead() && writer.withdraw(command)) { // it died meanwhile, after failing what it found queued
             LogWriter.failFuture(command, new IOException("the write-ahead log's writer has stopped after an error"));
         }
     }

@@ -141,6 +141,49 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void everysecWritesEachBatchBeforeAppendReturnsEvenWhileAForceIsUnderWay() throws Exception {
+        WriteAheadLog log = open(FsyncMode.EVERYSEC);
+        log.append(work.next(10));
+        listener.awaitProgress(p -> p.written() == 10);
+        disk.holdNextForce();
+        ticker.advance(Duration.ofSeconds(1));
+        disk.awaitForceHeld(); // the writer's own look, at most a second later, forces entries 1-10
+
+        log.append(work.next(10));
+
+        // written on this thread while the writer waits for the disk, and reported before append returned
+        assertThat(listener.last().written()).isEqualTo(20);
+        assertThat(listener.last().forced()).isZero();
+        assertThat(Files.size(DataFiles.segment(directory.path(), 1))).isEqualTo(listener.last().logBytes());
+        disk.releaseForce();
+        assertThat(listener.awaitProgress(p -> p.forced() > 0).forced()).isEqualTo(10); // what the force began with
+        done(log.close());
+        assertRecoveredEqualsReference();
+    }
+
+    @Test
+    void everysecHearsOfAWriteThatFailedOnTheCallersThreadAndMendsTheSegmentLater() throws Exception {
+        WriteAheadLog log = open(FsyncMode.EVERYSEC);
+        log.append(work.next(10));
+        listener.awaitProgress(p -> p.written() == 10);
+
+        disk.fillUp();
+        log.append(work.next(10));
+        LogFailure failure = listener.awaitFailures(1);
+        assertThat(failure.operation()).isEqualTo("write");
+        assertThat(failure.cause()).hasMessage(FaultyDisk.ENOSPC);
+        log.append(work.next(10)); // kept in memory by the writer: the file is not trusted any more
+        assertThat(listener.last().written()).isEqualTo(10);
+
+        disk.freeSpace();
+        ticker.advance(Duration.ofSeconds(1)); // the writer's next look, at most a second later, rewrites the segment
+        assertThat(listener.awaitProgress(p -> p.written() == 30).forced()).isEqualTo(30);
+        log.append(work.next(5));
+        done(log.close());
+        assertRecoveredEqualsReference();
+    }
+
+    @Test
     void noForcesOnlyWhenASegmentIsClosed() throws Exception {
         WriteAheadLog log = open(FsyncMode.NO, 4096);
         int before = disk.forces();
