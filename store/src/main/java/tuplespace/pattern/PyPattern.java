@@ -96,6 +96,14 @@ public final class PyPattern {
     }
 
     /**
+     * True for {@code .*}, which fully matches every text without a line break: a caller whose text cannot hold one
+     * knows the answer without matching.
+     */
+    public boolean matchesAnyLine() {
+        return anyLine;
+    }
+
+    /**
      * True when Python's {@code re.fullmatch(source, subject)} would match. Throws
      * {@link MatchBudgetExceededException} when the match of this one text runs past the budget's match budget, or
      * the request past its request limit, or the Java matcher overflows its stack (deep backtracking on a long
