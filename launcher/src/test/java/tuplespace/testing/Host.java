@@ -37,7 +37,10 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
     /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
     private static int ephemeralRangeStart() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
+            // not Files.readString: on JDK 17 it returns only "3" of this /proc/sys file ("32768\t60999\n"), which made
+            // every port from 10,000 up a candidate, the ephemeral ones too (ShutdownIT's backup once found its port
+            // taken by an outgoing connection, six restarts in a row)
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim()
                     .split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
