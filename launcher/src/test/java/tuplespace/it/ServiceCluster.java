@@ -81,16 +81,17 @@ final class ServiceCluster implements AutoCloseable {
         this.proxyHost = proxyHost;
         this.serverHost = serverHost;
         this.backupHost = backupHost;
-        this.clientSap = sapOn(proxyHost);
-        this.proxyPrimarySap = sapOn(proxyHost);
-        this.proxyShutdownSap = sapOn(proxyHost);
-        this.primaryShutdownSap = sapOn(serverHost);
-        this.backupSap = sapOn(serverHost);
-        this.heartbeatSap = sapOn(serverHost);
+        SapPicker saps = new SapPicker();
+        this.clientSap = saps.on(proxyHost);
+        this.proxyPrimarySap = saps.on(proxyHost);
+        this.proxyShutdownSap = saps.on(proxyHost);
+        this.primaryShutdownSap = saps.on(serverHost);
+        this.backupSap = saps.on(serverHost);
+        this.heartbeatSap = saps.on(serverHost);
         if (backupHost != serverHost) {
-            this.otherShutdownSap = sapOn(backupHost);
-            this.otherBackupSap = sapOn(backupHost);
-            this.otherHeartbeatSap = sapOn(backupHost);
+            this.otherShutdownSap = saps.on(backupHost);
+            this.otherBackupSap = saps.on(backupHost);
+            this.otherHeartbeatSap = saps.on(backupHost);
         } else {
             this.otherShutdownSap = primaryShutdownSap;
             this.otherBackupSap = backupSap;
@@ -104,9 +105,20 @@ final class ServiceCluster implements AutoCloseable {
         }
     }
 
-    /** A SAP on {@code host}: a free loopback port, or the next port of a namespace (all ports are free there). */
-    private static Sap sapOn(Host host) {
-        return new Sap(host.address(), host.port());
+    /**
+     * The SAPs of one cluster, on distinct ports: the next port of a namespace (all ports are free there), or one of
+     * loopback ports found free together. Picked one at a time, two loopback SAPs could get the same port, since each
+     * is released before the next is looked for (a full verify failed when the proxy's SHUTDOWN_SAP was also the
+     * primary's HEARTBEAT_SAP).
+     */
+    private static final class SapPicker {
+        /** As many as a cluster takes: three SAPs on each of three hosts. */
+        private final int[] loopbackPorts = Host.freeLoopbackPorts(9);
+        private int nextLoopback;
+
+        Sap on(Host host) {
+            return new Sap(host.address(), host.onLoopback() ? loopbackPorts[nextLoopback++] : host.port());
+        }
     }
 
     /** A JVM of the service's on {@code host}: {@link ManagedProcess#LIGHT_JVM} and a heap of at most 256 MB. */

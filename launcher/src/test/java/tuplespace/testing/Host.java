@@ -51,6 +51,11 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
         return new Host("loopback", "127.0.0.1", List.of(), null);
     }
 
+    /** True for the loopback host, whose free ports other processes share (not a namespace of its own). */
+    public boolean onLoopback() {
+        return nextPort == null;
+    }
+
     /** A port on this host: a free loopback port, or the next port of a namespace. */
     public int port() {
         return nextPort == null ? freeLoopbackPorts(1)[0] : nextPort.getAndIncrement();

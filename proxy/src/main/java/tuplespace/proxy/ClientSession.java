@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +27,9 @@ final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final long conn;
+    /** How long a connection closed after an overlong line is still read (and dropped) for its client to close it. */
+    static final long LINGER_MILLIS = 2_000;
+
     private final Channel channel;
     private final ProxyContext context;
     private final PendingRequests pending = new PendingRequests();
@@ -265,10 +268,30 @@ final class ClientSession {
         context.sessions().addHeld(-answers.size());
         AnswerBatch.write(channel, answers);
         if (closeWhenDelivered && pending.isEmpty()) {
-            channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            closeLingering();
             return false;
         }
         return true;
+    }
+
+    /**
+     * Closes once the last answer is written, without losing it: the output is shut first (the client reads its
+     * answers, then the end), what the client still sends is read and dropped, and the connection closes when the
+     * client closes its side or {@link #LINGER_MILLIS} later. Closed at once with bytes unread in the socket, the
+     * kernel resets the connection, and a client still writing (the rest of an overlong line) lost the answer to
+     * "Connection reset by peer".
+     */
+    private void closeLingering() {
+        channel.writeAndFlush(channel.alloc().buffer(0)).addListener(written -> {
+            if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+                channel.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(shut -> {
+                channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                channel.config().setAutoRead(true); // lines now are dropped (onRequestLine); the end closes the channel
+            });
+        });
     }
 
     /**

@@ -180,26 +180,27 @@ final class LogWriter implements Runnable {
      * write batches itself, no longer than a force or retry interval either: the writer does not hear of those.
      */
     private LogCommand nextCommand() throws InterruptedException {
-        long due;
+        long waitNanos;
         lock.lock();
         try {
-            due = Long.MAX_VALUE;
+            long now = now();
+            long due = Long.MAX_VALUE;
             if (options.fsync() != FsyncMode.ALWAYS) {
-                due = now() + Math.min(options.forceInterval().toNanos(), options.retryInterval().toNanos());
+                due = now + Math.min(options.forceInterval().toNanos(), options.retryInterval().toNanos());
             }
             if (!segment.trusted()) {
                 due = Math.min(due, lastAttempt + options.retryInterval().toNanos());
             } else if (options.fsync() == FsyncMode.EVERYSEC && written > forced) {
                 due = Math.min(due, lastForce + options.forceInterval().toNanos());
             }
-            due = due == Long.MAX_VALUE ? due : Math.max(0, due - now());
+            waitNanos = due == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, due - now);
         } finally {
             lock.unlock();
         }
-        if (due == Long.MAX_VALUE) {
+        if (waitNanos == Long.MAX_VALUE) {
             return commands.take();
         }
-        return commands.poll(due, TimeUnit.NANOSECONDS);
+        return commands.poll(waitNanos, TimeUnit.NANOSECONDS);
     }
 
     private void handle(LogCommand command) {
