@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -164,14 +165,7 @@ class WriteAheadLogTest {
     @Test
     void everysecHearsOfAWriteThatFailedOnTheCallersThreadAndMendsTheSegmentLater() throws Exception {
         WriteAheadLog log = open(FsyncMode.EVERYSEC);
-        log.append(work.next(10));
-        listener.awaitProgress(p -> p.written() == 10);
-
-        disk.fillUp();
-        log.append(work.next(10));
-        LogFailure failure = listener.awaitFailures(1);
-        assertThat(failure.operation()).isEqualTo("write");
-        assertThat(failure.cause()).hasMessage(FaultyDisk.ENOSPC);
+        appendTenThenTenOnAFullDisk(log, p -> p.written() == 10); // written by this thread, which hears of the failure
         log.append(work.next(10)); // kept in memory by the writer: the file is not trusted any more
         assertThat(listener.last().written()).isEqualTo(10);
 
@@ -238,14 +232,7 @@ class WriteAheadLogTest {
     @Test
     void aFullDiskIsReportedNotSwallowedAndTheLogGoesOnOnceThereIsSpace() throws Exception {
         WriteAheadLog log = open(FsyncMode.ALWAYS);
-        log.append(work.next(10));
-        listener.awaitProgress(p -> p.forced() == 10);
-
-        disk.fillUp();
-        log.append(work.next(10));
-        LogFailure failure = listener.awaitFailures(1);
-        assertThat(failure.operation()).isEqualTo("write");
-        assertThat(failure.cause()).hasMessage(FaultyDisk.ENOSPC);
+        LogFailure failure = appendTenThenTenOnAFullDisk(log, p -> p.forced() == 10);
         assertThat(failure.describe()).contains("No space left on device").contains("wal-0000000000000000001.log");
 
         // a sync tries a fresh file at once, which fails too: the caller hears it, nothing is counted as logged
@@ -322,6 +309,18 @@ class WriteAheadLogTest {
 
         assertThat(directory.highestEpoch()).isEqualTo(4);
         assertThat(NodeMeta.read(directory.path()).highestEpoch()).isEqualTo(4);
+    }
+
+    /** Logs 10 entries (until {@code logged}), fills the disk, appends 10 more: the failed write the log reports. */
+    private LogFailure appendTenThenTenOnAFullDisk(WriteAheadLog log, Predicate<LogProgress> logged) throws Exception {
+        log.append(work.next(10));
+        listener.awaitProgress(logged);
+        disk.fillUp();
+        log.append(work.next(10));
+        LogFailure failure = listener.awaitFailures(1);
+        assertThat(failure.operation()).isEqualTo("write");
+        assertThat(failure.cause()).hasMessage(FaultyDisk.ENOSPC);
+        return failure;
     }
 
     private static long sizeOf(List<DataFiles.Numbered> files) throws IOException {
