@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -287,10 +289,13 @@ final class ClientSession {
                 channel.close();
                 return;
             }
-            duplex.shutdownOutput().addListener(shut -> {
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            // with TLS, its close_notify first: a TCP end alone reads as a truncated stream to a TLS client
+            ChannelFuture ended = tls != null ? tls.closeOutbound() : channel.newSucceededFuture();
+            ended.addListener(notified -> duplex.shutdownOutput().addListener(shut -> {
                 channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
                 channel.config().setAutoRead(true); // lines now are dropped (onRequestLine); the end closes the channel
-            });
+            }));
         });
     }
 

@@ -48,6 +48,11 @@ final class LogReports {
         deliver(() -> done.completeExceptionally(cause));
     }
 
+    /** Runs {@code task} on the loop, in order with the reports. */
+    void execute(Runnable task) {
+        deliver(task);
+    }
+
     /** Runs {@code callback} on the loop; a loop that has stopped takes nothing more, which is fine. */
     private void deliver(Runnable callback) {
         try {

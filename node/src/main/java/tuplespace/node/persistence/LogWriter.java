@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -43,6 +44,7 @@ final class LogWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
     private static final int SCRATCH_BYTES = 1 << 20;
+    private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** A segment that is whole on disk and no longer written. */
     record ClosedSegment(Path file, long firstIndex, long bytes) {
@@ -66,6 +68,8 @@ final class LogWriter implements Runnable {
     private long lastAttempt;
     private IOException lastFailure;
     private boolean stopped;
+    /** The loop is in {@link #writeNow}: a file it distrusts is closed by the writer (a force may be running on it). */
+    private boolean loopWriting;
     private volatile boolean dead;
     /** Why the log stopped, once {@code dead}. */
     private IOException deathCause;
@@ -116,6 +120,7 @@ final class LogWriter implements Runnable {
             if (unhandled.get() != 0 || stopped || dead || !segment.trusted()) {
                 return false;
             }
+            loopWriting = true;
             encode(entries);
             flush();
             if (segment.trusted() && segment.bytes() >= options.maxSegmentBytes()) {
@@ -127,32 +132,34 @@ final class LogWriter implements Runnable {
             stopOnError(e, List.of());
             return true;
         } finally {
+            loopWriting = false;
             lock.unlock();
         }
     }
 
     @Override
     public void run() {
-        List<LogCommand> batch = new ArrayList<>();
+        ArrayDeque<LogCommand> batch = new ArrayDeque<>(); // what is still in it when handling fails was not handled
         try {
             boolean running = true;
             while (running) {
                 LogCommand first = nextCommand();
                 lock.lock();
                 try {
+                    segment.closeDistrusted(); // no force runs now
                     if (first != null) {
                         batch.add(first);
                         commands.drainTo(batch);
                     }
                     if (dead) { // the loop hit an unexpected error while writing: what came after it fails
-                        batch.forEach(command -> failFuture(command, deathCause));
+                        batch.forEach(command -> failLater(command, deathCause));
                         return;
                     }
-                    for (LogCommand command : batch) {
+                    for (LogCommand command = batch.peekFirst(); command != null; command = batch.peekFirst()) {
                         handle(command);
+                        batch.pollFirst();
                         unhandled.decrementAndGet();
                     }
-                    batch.clear();
                     running = !stopped && !dead;
                     if (running) { // closed: the file is forced and closed, nothing more to do or to mend
                         flush();
@@ -169,9 +176,9 @@ final class LogWriter implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopOnErrorLocked(e, batch);
+            stopOnErrorLocked(e, List.copyOf(batch));
         } catch (RuntimeException | Error e) {
-            stopOnErrorLocked(e, batch);
+            stopOnErrorLocked(e, List.copyOf(batch));
         }
     }
 
@@ -185,8 +192,9 @@ final class LogWriter implements Runnable {
         try {
             long now = now();
             long due = Long.MAX_VALUE;
-            if (options.fsync() != FsyncMode.ALWAYS) {
-                due = now + Math.min(options.forceInterval().toNanos(), options.retryInterval().toNanos());
+            if (options.fsync() != FsyncMode.ALWAYS) { // at least a millisecond: zero intervals must not spin
+                due = now + Math.max(MIN_WAIT_NANOS,
+                        Math.min(options.forceInterval().toNanos(), options.retryInterval().toNanos()));
             }
             if (!segment.trusted()) {
                 due = Math.min(due, lastAttempt + options.retryInterval().toNanos());
@@ -286,6 +294,9 @@ final class LogWriter implements Runnable {
             forcing = segment;
             channel = segment.channel();
             target = written;
+            if (options.fsync() != FsyncMode.ALWAYS) {
+                publish(); // what was written counts as logged now, not once the force is over
+            }
         } finally {
             lock.unlock();
         }
@@ -297,6 +308,7 @@ final class LogWriter implements Runnable {
         }
         lock.lock();
         try {
+            segment.closeDistrusted(); // the loop distrusted the file during the force: it is over now
             if (segment == forcing && segment.channel() == channel) {
                 if (failure == null) {
                     forced = Math.max(forced, target);
@@ -454,7 +466,11 @@ final class LogWriter implements Runnable {
 
     /** The segment's file failed: it is never trusted again, and the loop hears of it. */
     private void failed(String operation, IOException cause) {
-        segment.distrust();
+        if (loopWriting) {
+            segment.distrustLeavingOpen();
+        } else {
+            segment.distrust();
+        }
         lastAttempt = now();
         lastFailure = cause;
         LogFailure failure = new LogFailure(segment.file(), operation, cause, forced);
@@ -488,15 +504,25 @@ final class LogWriter implements Runnable {
         deathCause = cause;
         dead = true;
         stopped = true;
-        segment.abandon();
+        if (loopWriting) {
+            segment.distrustLeavingOpen(); // the writer closes it, once no force runs on it
+        } else {
+            segment.abandon();
+        }
         LOG.error("{}: the write-ahead log's writer stopped; nothing more is logged", directory, error);
         reports.failed(new LogFailure(segment.file(), "write", cause, forced));
-        unfinished.forEach(command -> failFuture(command, cause));
+        unfinished.forEach(command -> failLater(command, cause));
         for (LogCommand command = commands.poll(); command != null; command = commands.poll()) {
-            failFuture(command, cause);
+            failLater(command, cause);
         }
     }
 
+    /** Fails the future {@code command} carries on the loop, after what was reported before (not on this thread). */
+    private void failLater(LogCommand command, IOException cause) {
+        reports.execute(() -> failFuture(command, cause));
+    }
+
+    /** Fails the future {@code command} carries, on the calling thread (the loop). */
     static void failFuture(LogCommand command, IOException cause) {
         if (command instanceof LogCommand.Sync sync) {
             sync.done().completeExceptionally(cause);

@@ -26,6 +26,8 @@ final class Segment {
     private long lastIndex;
     /** Null while the file is not trusted: after a failure, until a rewrite succeeds. */
     private FileChannel channel;
+    /** A distrusted file not closed yet ({@link #distrustLeavingOpen}); {@link #closeDistrusted} closes it. */
+    private FileChannel unclosed;
 
     private Segment(Path directory, long firstIndex, ChannelOpener opener) {
         this.file = DataFiles.segment(directory, firstIndex);
@@ -89,14 +91,27 @@ final class Segment {
 
     /** Never reads or writes the file again (it may be closed already); a {@link #rewrite()} replaces it. */
     void distrust() {
-        FileChannel failed = channel;
-        channel = null;
-        if (failed != null) {
-            try {
-                failed.close();
-            } catch (IOException e) {
-                // it is not trusted: nothing more to learn from it
-            }
+        distrustLeavingOpen();
+        closeDistrusted();
+    }
+
+    /**
+     * {@link #distrust()}, leaving the file open for {@link #closeDistrusted()}: closing a channel waits for a force
+     * another thread runs on it, and the thread that calls this must not wait for a disk.
+     */
+    void distrustLeavingOpen() {
+        if (channel != null) {
+            closeDistrusted();
+            unclosed = channel;
+            channel = null;
+        }
+    }
+
+    /** Closes the file {@link #distrustLeavingOpen} left open, if any: call it when no force runs on it. */
+    void closeDistrusted() {
+        if (unclosed != null) {
+            closeQuietly(unclosed); // it is not trusted: nothing more to learn from it
+            unclosed = null;
         }
     }
 
