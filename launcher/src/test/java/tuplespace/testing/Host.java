@@ -56,9 +56,15 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
         return nextPort == null;
     }
 
-    /** A port on this host: a free loopback port, or the next port of a namespace. */
+    /**
+     * The next port of a namespace host. Loopback ports come from {@link #freeLoopbackPorts}, all a service needs in
+     * one call: taken one at a time, two could be the same (each is released before the next is looked for).
+     */
     public int port() {
-        return nextPort == null ? freeLoopbackPorts(1)[0] : nextPort.getAndIncrement();
+        if (nextPort == null) {
+            throw new IllegalStateException("expected a namespace host, found loopback: use freeLoopbackPorts(count)");
+        }
+        return nextPort.getAndIncrement();
     }
 
     /**

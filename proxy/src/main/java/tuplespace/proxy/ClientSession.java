@@ -292,11 +292,14 @@ final class ClientSession {
             SslHandler tls = channel.pipeline().get(SslHandler.class);
             // with TLS, its close_notify first: a TCP end alone reads as a truncated stream to a TLS client
             ChannelFuture ended = tls != null ? tls.closeOutbound() : channel.newSucceededFuture();
-            ended.addListener(notified -> duplex.shutdownOutput().addListener(shut -> {
-                channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-                channel.config().setAutoRead(true); // lines now are dropped (onRequestLine); the end closes the channel
-            }));
+            ended.addListener(notified -> duplex.shutdownOutput().addListener(shut -> dropInputUntilClosed()));
         });
+    }
+
+    /** Reads and drops what the client still sends until it closes, or for {@link #LINGER_MILLIS}. */
+    private void dropInputUntilClosed() {
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        channel.config().setAutoRead(true); // lines are dropped now (onRequestLine); the client's end closes it
     }
 
     /**
