@@ -64,7 +64,8 @@ public record ScaleSettings(int pairs, int repetitions, int loopScans, int probe
                 + "both timed to the last pair decoded in this JVM (client library / Jedis); prefix %s matches %,d; "
                 + "median of %d after one unmeasured read; latency probe: %d clients, each an exact GET or a PUT "
                 + "(Redis GET or SET + WAIT 1 0) at a time with %d ms pauses, while one client (a JVM of its own) reads everything "
-                + "%d times back to back", pairs, valueSize, pairs - 1, ScaleKeys.PREFIX_KEYEXP, prefixMatches(), repetitions,
-                probeClients, probePause.toMillis(), loopScans);
+                + "%d times back to back, after %d unmeasured reads of its own", pairs, valueSize, pairs - 1,
+                ScaleKeys.PREFIX_KEYEXP, prefixMatches(), repetitions, probeClients, probePause.toMillis(), loopScans,
+                ScanLoop.WARM_UP_READS);
     }
 }
