@@ -14,10 +14,8 @@ import tuplespace.codec.tls.InternalTls;
  * Starts the backup as a child JVM (SPEC §3): the same java binary and class path, {@link ServerMain}, the
  * primary's arguments 1-5, the primary's pid as PRIMARY_HANDLE, INIT_FILE null, and the same options.
  * Its stderr is inherited so its log lines show beside the primary's. When the class path is one jar with a
- * class-data sharing archive beside it ({@code tuplespace.jar} → {@code tuplespace.jsa}, built when the jar is
- * packaged), the child maps its classes from that archive instead of loading them: a backup JVM starts faster, so
- * the service runs on one copy for less time. A stale or damaged archive only costs that gain: the JVM's default
- * {@code -Xshare:auto} ignores an archive that does not match.
+ * {@link ClassArchive} beside it, the child maps its classes from it: a backup JVM starts faster, so the service runs
+ * on one copy for less time.
  */
 final class BackupLauncher {
 
@@ -26,10 +24,6 @@ final class BackupLauncher {
     interface Starter {
         Process start(NodeConfig config, long primaryPid) throws IOException;
     }
-
-    private static final String JAR = ".jar";
-    /** The class-data archive's name beside the jar: the jar's name with this in place of {@code .jar}. */
-    private static final String ARCHIVE = ".jsa";
 
     private BackupLauncher() {
     }
@@ -63,7 +57,7 @@ final class BackupLauncher {
     static List<String> command(NodeConfig config, long primaryPid, String classPath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(classArchiveOptions(classPath, config.backupJavaOptions()));
+        command.addAll(ClassArchive.options(classPath, config.backupJavaOptions()));
         command.addAll(config.backupJavaOptions());
         command.add("-cp");
         command.add(classPath);
@@ -86,25 +80,6 @@ final class BackupLauncher {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }
         return command;
-    }
-
-    /**
-     * {@code -XX:SharedArchiveFile} naming the class-data archive beside the one jar of {@code classPath}, if it
-     * exists; nothing for a class path of several entries (the archive matches only the path it was built for) or
-     * when the operator's options already choose what the JVM does with class-data sharing.
-     */
-    static List<String> classArchiveOptions(String classPath, List<String> javaOptions) {
-        if (classPath.contains(File.pathSeparator) || !classPath.endsWith(JAR)
-                || javaOptions.stream().anyMatch(BackupLauncher::choosesClassSharing)) {
-            return List.of();
-        }
-        Path archive = Path.of(classPath.substring(0, classPath.length() - JAR.length()) + ARCHIVE).toAbsolutePath();
-        return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
-    }
-
-    private static boolean choosesClassSharing(String javaOption) {
-        return javaOption.startsWith("-Xshare") || javaOption.contains("SharedArchiveFile")
-                || javaOption.contains("ArchiveClassesAtExit");
     }
 
     /**

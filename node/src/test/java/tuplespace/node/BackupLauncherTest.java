@@ -2,12 +2,10 @@ package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,34 +42,5 @@ class BackupLauncherTest {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
         assertThat(BackupLauncher.command(config(), 42, jar.toString()))
                 .noneMatch(word -> word.contains("SharedArchiveFile"));
-    }
-
-    @Test
-    void aClassPathOfSeveralEntriesGetsNoArchive() throws IOException {
-        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
-        Files.createFile(dir.resolve("tuplespace.jsa"));
-        String classPath = dir.resolve("classes") + File.pathSeparator + jar;
-        assertThat(BackupLauncher.classArchiveOptions(classPath, List.of())).isEmpty();
-    }
-
-    @Test
-    void theOperatorsClassSharingOptionsWin() throws IOException {
-        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
-        Files.createFile(dir.resolve("tuplespace.jsa"));
-        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-XX:ArchiveClassesAtExit=new.jsa"))).isEmpty();
-        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-Xshare:off"))).isEmpty();
-        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-XX:SharedArchiveFile=mine.jsa"))).isEmpty();
-        assertThat(BackupLauncher.classArchiveOptions(jar.toString(), List.of("-Xmx1g"))).hasSize(1);
-    }
-
-    /** The launcher relies on it: an archive that is not one for this JVM and class path never stops a start. */
-    @Test
-    void aDamagedArchiveDoesNotStopAJvm() throws Exception {
-        Path damaged = Files.write(dir.resolve("damaged.jsa"), new byte[] {1, 2, 3, 4});
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:SharedArchiveFile=" + damaged, "-version").redirectErrorStream(true).start();
-        String output = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(jvm.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(jvm.exitValue()).as(output).isZero();
     }
 }

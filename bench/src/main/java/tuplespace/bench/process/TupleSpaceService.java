@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.cli.LineCommandClient;
 import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.node.ClassArchive;
 
 /**
  * A proxy and a primary (which starts its own backup) on loopback ports of their own, run from this JVM's class
@@ -227,17 +228,20 @@ public final class TupleSpaceService implements AutoCloseable {
     }
 
     /**
-     * The system property naming the fat jar the service's JVMs run from, as deployed (bench/run.sh sets it): a
-     * backup started from it maps the class-data archive beside it. Unset: the bench's own class path.
+     * The system property naming the fat jar the service's JVMs run from, as deployed (bench/run.sh sets it): each
+     * JVM maps the class-data archive beside it, as the {@code tuplespace} script starts them. Unset: the bench's own
+     * class path, no archive.
      */
     public static final String SERVICE_JAR = "tuplespace.bench.serviceJar";
 
     private static List<String> java(List<String> javaOptions, String mainClass, String... arguments) {
+        String classPath = System.getProperty(SERVICE_JAR, System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ClassArchive.options(classPath, javaOptions));
         command.addAll(javaOptions);
         command.add("-cp");
-        command.add(System.getProperty(SERVICE_JAR, System.getProperty("java.class.path")));
+        command.add(classPath);
         command.add(mainClass);
         command.addAll(List.of(arguments));
         return command;
