@@ -223,7 +223,7 @@ final class ByteTree {
     private static void evenOut(TreeNode parent, int leftSlot, TreeNode left, TreeNode right) {
         takeSeparator(parent, leftSlot, right);
         left.shareWith(right);
-        parent.keys[leftSlot + 1] = right.keys[0];
+        parent.setKey(leftSlot + 1, right.keys[0]);
     }
 
     /**
@@ -232,7 +232,7 @@ final class ByteTree {
      */
     private static void takeSeparator(TreeNode parent, int leftSlot, TreeNode right) {
         if (!right.leaf) {
-            right.keys[0] = parent.keys[leftSlot + 1];
+            right.setKey(0, parent.keys[leftSlot + 1]);
         }
     }
 

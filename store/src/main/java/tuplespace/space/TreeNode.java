@@ -1,5 +1,8 @@
 package tuplespace.space;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -13,9 +16,21 @@ import java.util.Arrays;
  * node belongs to its current generation, and copies it otherwise, so a node that a snapshot can reach is never
  * changed again (see {@link ByteTree}). Stored keys and values are never changed either: nodes share them freely.
  *
+ * <p>A search compares <em>heads</em> first: every key of a node (from {@link #first()} on) starts with the node's
+ * {@code prefix} bytes, and {@code heads[i]} holds the 8 bytes of {@code keys[i]} after them as an unsigned number,
+ * zero-padded past the key's end. Of two keys, the lower never has the higher head (padding can only tie a key with
+ * a longer one), so a binary search compares heads, all in one {@code long[]}, and whole keys only when heads tie:
+ * about one key array read per node instead of one per comparison, each of them a cache miss in a big space (an exact
+ * lookup among a million keys: 1.31 against 1.94 µs). The prefix is what makes heads differ when keys share long
+ * runs ({@code user,1234...}). It may be shorter than what the keys share (a removal leaves it as it was), never
+ * longer; every change to the node's keys keeps both true.
+ *
  * <p>Not thread-safe: one owner thread changes nodes; frozen nodes are read by any thread.
  */
 final class TreeNode {
+
+    private static final VarHandle LONG_BIG_ENDIAN =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     final long generation;
     final boolean leaf;
@@ -23,12 +38,17 @@ final class TreeNode {
     final byte[][] keys;
     /** {@code byte[]} values in a leaf, {@code TreeNode} children in a branch: one array, so moves are one copy. */
     final Object[] slots;
+    /** Each key's 8 bytes after {@link #prefix}, from {@link #first()} to {@code count}: see the class comment. */
+    final long[] heads;
+    /** How many bytes every key from {@link #first()} to {@code count} starts with (those of any of them). */
+    int prefix;
 
     private TreeNode(long generation, boolean leaf, int capacity) {
         this.generation = generation;
         this.leaf = leaf;
         this.keys = new byte[capacity][];
         this.slots = new Object[capacity];
+        this.heads = new long[capacity];
     }
 
     static TreeNode emptyLeaf(long generation, int capacity) {
@@ -48,6 +68,7 @@ final class TreeNode {
         root.keys[1] = right.keys[0];
         root.slots[1] = right;
         root.count = 2;
+        root.indexAllKeys();
         return root;
     }
 
@@ -56,6 +77,8 @@ final class TreeNode {
         TreeNode copy = new TreeNode(generation, leaf, keys.length);
         System.arraycopy(keys, 0, copy.keys, 0, count);
         System.arraycopy(slots, 0, copy.slots, 0, count);
+        System.arraycopy(heads, 0, copy.heads, 0, count);
+        copy.prefix = prefix;
         copy.count = count;
         return copy;
     }
@@ -70,14 +93,22 @@ final class TreeNode {
 
     /** In a leaf: the index of {@code key}, or {@code -(insertion point) - 1} when it is absent. */
     int search(byte[] key) {
+        if (count == 0) {
+            return -1;
+        }
+        int order = comparePrefix(key);
+        if (order != 0) {
+            return order < 0 ? -1 : -(count + 1);
+        }
+        long head = head(key, prefix);
         int low = 0;
         int high = count - 1;
         while (low <= high) {
             int middle = (low + high) >>> 1;
-            int order = Arrays.compareUnsigned(keys[middle], key);
-            if (order < 0) {
+            int compared = compare(middle, key, head);
+            if (compared < 0) {
                 low = middle + 1;
-            } else if (order > 0) {
+            } else if (compared > 0) {
                 high = middle - 1;
             } else {
                 return middle;
@@ -88,17 +119,108 @@ final class TreeNode {
 
     /** In a branch: the index of the child whose keys {@code key} falls among (the last separator at or below it). */
     int childIndex(byte[] key) {
+        if (count <= 1) {
+            return 0;
+        }
+        int order = comparePrefix(key);
+        if (order != 0) {
+            return order < 0 ? 0 : count - 1;
+        }
+        long head = head(key, prefix);
         int low = 1;
         int high = count - 1;
         while (low <= high) {
             int middle = (low + high) >>> 1;
-            if (Arrays.compareUnsigned(keys[middle], key) <= 0) {
+            if (compare(middle, key, head) <= 0) {
                 low = middle + 1;
             } else {
                 high = middle - 1;
             }
         }
         return low - 1;
+    }
+
+    /** {@code keys[index]} against {@code key} (whose head is {@code head}): by heads, by whole keys on a tie. */
+    private int compare(int index, byte[] key, long head) {
+        int order = Long.compareUnsigned(heads[index], head);
+        return order != 0 ? order : Arrays.compareUnsigned(keys[index], key);
+    }
+
+    /**
+     * {@code key} against the node's prefix: 0 when it starts with it (its head then orders it among the node's keys),
+     * below 0 when it sorts below every key of the node, above 0 when above. The node holds a key.
+     */
+    private int comparePrefix(byte[] key) {
+        if (prefix == 0) {
+            return 0;
+        }
+        byte[] any = keys[first()];
+        int shared = Math.min(prefix, key.length);
+        int mismatch = Arrays.mismatch(key, 0, shared, any, 0, shared);
+        if (mismatch >= 0) {
+            return Byte.toUnsignedInt(key[mismatch]) - Byte.toUnsignedInt(any[mismatch]);
+        }
+        return key.length < prefix ? -1 : 0;
+    }
+
+    /** The 8 bytes of {@code key} from {@code from} on as an unsigned number, zero-padded past its end. */
+    static long head(byte[] key, int from) {
+        int available = key.length - from;
+        if (available >= Long.BYTES) {
+            return (long) LONG_BIG_ENDIAN.get(key, from);
+        }
+        long head = 0;
+        for (int i = 0; i < available; i++) {
+            head = head << 8 | Byte.toUnsignedLong(key[from + i]);
+        }
+        return available <= 0 ? 0 : head << (Byte.SIZE * (Long.BYTES - available));
+    }
+
+    /** The first index whose key counts: a branch's {@code keys[0]} is never consulted. */
+    private int first() {
+        return leaf ? 0 : 1;
+    }
+
+    /** Replaces the key at {@code index} (a separator that moved); its slot stays. */
+    void setKey(int index, byte[] key) {
+        keys[index] = key;
+        if (index >= first()) {
+            indexKey(index);
+        }
+    }
+
+    /** The head of the key just put at {@code index}, or all of them again when it does not start with the prefix. */
+    private void indexKey(int index) {
+        int first = first();
+        if (count - first < 2) {
+            indexAllKeys();
+            return;
+        }
+        byte[] key = keys[index];
+        byte[] other = keys[index == first ? first + 1 : first];
+        if (key.length >= prefix && Arrays.mismatch(key, 0, prefix, other, 0, prefix) < 0) {
+            heads[index] = head(key, prefix);
+        } else {
+            indexAllKeys();
+        }
+    }
+
+    /**
+     * The prefix the keys share, and every head under it. The keys ascend, so what the first and the last share, all
+     * do; a lone key is its own prefix (the next key shortens it).
+     */
+    void indexAllKeys() {
+        int first = first();
+        if (count <= first) {
+            prefix = 0;
+            return;
+        }
+        byte[] low = keys[first];
+        int mismatch = Arrays.mismatch(low, keys[count - 1]);
+        prefix = mismatch < 0 ? low.length : mismatch;
+        for (int i = first; i < count; i++) {
+            heads[i] = head(keys[i], prefix);
+        }
     }
 
     boolean isFull() {
@@ -109,14 +231,21 @@ final class TreeNode {
     void insert(int index, byte[] key, Object slot) {
         System.arraycopy(keys, index, keys, index + 1, count - index);
         System.arraycopy(slots, index, slots, index + 1, count - index);
+        System.arraycopy(heads, index, heads, index + 1, count - index);
         keys[index] = key;
         slots[index] = slot;
         count++;
+        if (index < first()) {
+            indexAllKeys(); // a branch's keys[0] moved up to a separator's place: it had no head
+        } else {
+            indexKey(index);
+        }
     }
 
     void removeAt(int index) {
         System.arraycopy(keys, index + 1, keys, index, count - index - 1);
         System.arraycopy(slots, index + 1, slots, index, count - index - 1);
+        System.arraycopy(heads, index + 1, heads, index, count - index - 1);
         count--;
         clear(count, count + 1);
     }
@@ -144,6 +273,7 @@ final class TreeNode {
         System.arraycopy(right.keys, 0, keys, count, right.count);
         System.arraycopy(right.slots, 0, slots, count, right.count);
         count += right.count;
+        indexAllKeys();
     }
 
     /** Evens out the entries of this node and its right neighbour {@code right}, keeping their order. */
@@ -169,6 +299,8 @@ final class TreeNode {
             right.clear(right.count - moved, right.count);
             right.count -= moved;
         }
+        indexAllKeys();
+        right.indexAllKeys();
     }
 
     /** Moves entries from {@code from} on to the (empty) {@code right}. */
@@ -179,6 +311,8 @@ final class TreeNode {
         right.count = moved;
         clear(from, count);
         count = from;
+        indexAllKeys();
+        right.indexAllKeys();
     }
 
     /** Drops the references of entries moved out, so that only the node holding an entry keeps it alive. */

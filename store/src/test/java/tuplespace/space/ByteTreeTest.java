@@ -26,15 +26,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(30)
 class ByteTreeTest {
 
-    /** Seeds times node capacities: small nodes make deep trees, where splits and merges cross several levels. */
+    /**
+     * Seeds times node capacities times key shapes: small nodes make deep trees, where splits and merges cross
+     * several levels; short keys of few byte values (zero bytes, bytes above 0x7F, keys that are prefixes of others)
+     * and long keys that share long runs (nodes with long prefixes, and keys whose 8-byte heads tie).
+     */
     static Stream<Arguments> runs() {
         return IntStream.range(0, 60).boxed()
-                .flatMap(seed -> Stream.of(4, 5, 8, 64).map(capacity -> Arguments.of(seed, capacity)));
+                .flatMap(seed -> Stream.of(4, 5, 8, 64).flatMap(capacity -> Stream.of(false, true)
+                        .map(longKeys -> Arguments.of(seed, capacity, longKeys))));
     }
 
-    @ParameterizedTest(name = "seed {0}, capacity {1}")
+    @ParameterizedTest(name = "seed {0}, capacity {1}, long keys {2}")
     @MethodSource("runs")
-    void behavesLikeATreeMapAndSnapshotsNeverChange(int seed, int capacity) {
+    void behavesLikeATreeMapAndSnapshotsNeverChange(int seed, int capacity, boolean longKeys) {
         Random random = new Random(seed);
         ByteTree tree = new ByteTree(capacity);
         TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
@@ -45,7 +50,7 @@ class ByteTreeTest {
         int operations = 1_500 + random.nextInt(1_500);
         int removeWeight = random.nextInt(3); // 0: mostly growth, 2: mostly shrinking once full
         for (int i = 0; i < operations; i++) {
-            byte[] key = randomKey(random, keySpace);
+            byte[] key = longKeys ? randomLongKey(random, keySpace) : randomKey(random, keySpace);
             int choice = random.nextInt(10);
             if (choice < 5) {
                 byte[] value = ("v" + i).getBytes(StandardCharsets.US_ASCII);
@@ -185,9 +190,9 @@ class ByteTreeTest {
 
     private static void assertRangesAgree(TreeView view, NavigableMap<byte[], byte[]> model, Random random,
             int keySpace) {
-        byte[] from = random.nextInt(5) == 0 ? null : randomKey(random, keySpace);
+        byte[] from = random.nextInt(5) == 0 ? null : anyKey(random, keySpace);
         boolean inclusive = random.nextBoolean();
-        byte[] to = random.nextInt(3) == 0 ? null : randomKey(random, keySpace);
+        byte[] to = random.nextInt(3) == 0 ? null : anyKey(random, keySpace);
         NavigableMap<byte[], byte[]> expected = from == null ? model : model.tailMap(from, inclusive);
         if (to != null) {
             expected = from != null && Arrays.compareUnsigned(from, to) > 0 ? Collections.emptyNavigableMap()
@@ -219,6 +224,24 @@ class ByteTreeTest {
             key[i] = alphabet[digits % alphabet.length];
         }
         return key;
+    }
+
+    /** A range bound of either shape, whichever the tree holds: bounds that share no node's prefix are searched too. */
+    private static byte[] anyKey(Random random, int keySpace) {
+        return random.nextBoolean() ? randomLongKey(random, keySpace) : randomKey(random, keySpace);
+    }
+
+    /**
+     * Tuple-like keys ({@code tuple,} then up to 12 {@code a}s, then up to 6 characters of a 4-letter alphabet): long
+     * shared runs, and keys that differ only 9 or more bytes after what their node's keys share.
+     */
+    private static byte[] randomLongKey(Random random, int keySpace) {
+        int n = random.nextInt(keySpace);
+        StringBuilder key = new StringBuilder("tuple,").append("a".repeat(n % 13));
+        for (int digits = n / 13, i = 0; i < 6 && digits > 0; i++, digits /= 4) {
+            key.append("ab09".charAt(digits % 4));
+        }
+        return key.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     private static List<String> entries(TreeCursor cursor) {
@@ -254,6 +277,9 @@ class ByteTreeTest {
         int first = node.leaf ? 0 : 1;
         for (int i = first; i < node.count; i++) {
             require(i == first || Arrays.compareUnsigned(node.keys[i - 1], node.keys[i]) < 0, "keys ascending");
+            require(node.keys[i].length >= node.prefix && Arrays.equals(node.keys[i], 0, node.prefix,
+                    node.keys[first], 0, node.prefix), "every key starts with the node's prefix");
+            require(node.heads[i] == TreeNode.head(node.keys[i], node.prefix), "each head is its key's");
             require(low == null || Arrays.compareUnsigned(node.keys[i], low) >= 0, "keys at or above the separator");
             require(high == null || Arrays.compareUnsigned(node.keys[i], high) < 0, "keys below the next separator");
         }
