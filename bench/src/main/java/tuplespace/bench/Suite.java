@@ -107,7 +107,7 @@ public final class Suite {
         if (parts.contains(Part.DURABLE)) {
             // Side by side in one run, every data file on this machine's disk (never tmpfs).
             attempt("durable redis", this::redisDurableThroughput);
-            attempt("durable tuplespace non-durable", () -> tupleSpaceScenario(Scenario.TUPLESPACE_PUT_P1, List.of()));
+            attempt("durable tuplespace non-durable", () -> tupleSpaceScenario(Scenario.TUPLESPACE_MEMORY_PUT_P1, List.of()));
             attempt("durable tuplespace always", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
                     List.of("--data-dir=" + durableData("always"), "--fsync=always")));
             attempt("durable tuplespace everysec", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,

@@ -33,9 +33,9 @@ public final class TargetCheck {
         rows.add(ratio(results, "durable writes, 50 conn, pipeline 1", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
                 Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, 1.0));
         rows.add(ratio(results, "durable writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
-                Scenario.TUPLESPACE_PUT_P1, 0.5));
+                Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.5));
         rows.add(ratio(results, "everysec writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
-                Scenario.TUPLESPACE_PUT_P1, 0.9));
+                Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.9));
         rows.add(recovery(results));
         rows.add(failover(results));
         rows.add(lostWrites(results));

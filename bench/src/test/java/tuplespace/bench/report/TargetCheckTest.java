@@ -50,6 +50,19 @@ class TargetCheckTest {
     }
 
     @Test
+    void durableRatiosCompareWithTheMemoryOnlyRunBesideThemNotTheThroughputPartsRun() {
+        Results results = new Results();
+        results.put(Scenario.TUPLESPACE_PUT_P1, ops(60_000));
+        results.put(Scenario.TUPLESPACE_MEMORY_PUT_P1, ops(40_000));
+        results.put(Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1, ops(22_000));
+        results.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, ops(38_000));
+        List<Comparison> rows = TargetCheck.compare(results);
+        assertThat(row(rows, "durable writes against", "").ratio()).contains(0.55);
+        assertThat(row(rows, "everysec writes against", "").ratio()).contains(0.95);
+        assertThat(row(rows, "writes, 50 conn, pipeline 1 ", "WAIT").tuplespace()).contains("60,000");
+    }
+
+    @Test
     void failoverNeedsTheMedianUnder300MsAndNoClientErrors() {
         Results fast = new Results();
         fast.putFailover("tuplespace", List.of(repetition(100, 0, 0), repetition(200, 0, 0), repetition(900, 0, 0)));
