@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the class-data sharing archive a backup JVM starts with (JAR.jsa beside the jar; BackupLauncher adds
-# -XX:SharedArchiveFile when it is there): runs the service from JAR on loopback (the demo, memory only), PUTs a
-# few pairs so the backup has received a snapshot and live effects, then stops the backup with SIGTERM: started
-# with -XX:ArchiveClassesAtExit, it writes the classes it loaded as it exits (which can take seconds on a busy
-# machine, longer than a primary's SHUTDOWN waits for its backup; the JVM answers no heartbeat meanwhile, hence
-# 600 misses before the primary gives up on it and kills it). Then it shuts the service down.
+# Builds the class-data sharing archive beside the jar (JAR.jsa) that the tuplespace script, the demo's processes
+# and a primary's backup child start with (-XX:SharedArchiveFile when it is there; ClassArchive): runs the service
+# from JAR on loopback (the demo, memory only), PUTs a few pairs so the backup has received a snapshot and live
+# effects, then stops the backup with SIGTERM: started with -XX:ArchiveClassesAtExit, it writes the classes it
+# loaded as it exits (which can take seconds on a busy machine, longer than a primary's SHUTDOWN waits for its
+# backup; the JVM answers no heartbeat meanwhile, hence 600 misses before the primary gives up on it and kills it).
+# Then it shuts the service down.
 # Usage: train-class-archive.sh JAR ARCHIVE
 # Never fails the build: without an archive the backup starts as before, only slower.
 set -uo pipefail

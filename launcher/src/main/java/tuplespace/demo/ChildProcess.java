@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tuplespace.cli.Main;
 import tuplespace.logging.ProcessIdentityConverter;
+import tuplespace.node.ClassArchive;
 
 /**
  * A service process the demo started: the same launcher in another JVM ({@code java -cp <our class path>
@@ -34,17 +35,19 @@ final class ChildProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The launcher script's JVM options apply to the whole service, not only to the demo's own JVM.
-        String javaOptions = System.getenv().getOrDefault("TUPLESPACE_JAVA_OPTS", "").strip();
-        if (!javaOptions.isEmpty()) {
-            command.addAll(List.of(javaOptions.split("\\s+")));
-        }
+        String javaOptionsText = System.getenv().getOrDefault("TUPLESPACE_JAVA_OPTS", "").strip();
+        List<String> javaOptions = javaOptionsText.isEmpty() ? List.of() : List.of(javaOptionsText.split("\\s+"));
+        String classPath = System.getProperty("java.class.path");
+        // Started from the fat jar, each process maps the class-data archive beside it, as the script's JVM does.
+        command.addAll(ClassArchive.options(classPath, javaOptions));
+        command.addAll(javaOptions);
         command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
         String level = System.getProperty("tuplespace.log.level");
         if (level != null) {
             command.add("-Dtuplespace.log.level=" + level);
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(Main.class.getName());
         command.addAll(launcherArguments);
         Process process = new ProcessBuilder(command)

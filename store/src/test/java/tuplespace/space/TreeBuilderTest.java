@@ -53,6 +53,47 @@ class TreeBuilderTest {
         assertSameEntries(frozen, before);
     }
 
+    /**
+     * Keys of every shape at once (zero bytes, bytes above 0x7F, keys that are prefixes of others, tuple-like keys
+     * that share long runs and differ past 8 bytes): each node's prefix and heads hold, every key is found, and keys
+     * next to them (one byte longer or shorter) are not.
+     */
+    @ParameterizedTest
+    @CsvSource({"4", "5", "64"})
+    void aTreeBuiltFromKeysOfEveryShapeFindsEachAndNothingElse(int capacity) {
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        Random random = new Random(capacity);
+        byte[] alphabet = {0x00, 0x01, 0x2C, 0x61, 0x7F, (byte) 0x80, (byte) 0xFF};
+        for (int i = 0; i < 3_000; i++) {
+            byte[] key;
+            if (random.nextBoolean()) {
+                key = new byte[random.nextInt(6)];
+                for (int b = 0; b < key.length; b++) {
+                    key[b] = alphabet[random.nextInt(alphabet.length)];
+                }
+            } else {
+                key = bytes("user," + "7".repeat(random.nextInt(12)) + "," + random.nextInt(500));
+            }
+            model.put(key, bytes("v" + i));
+        }
+        TreeBuilder builder = new TreeBuilder(capacity);
+        model.forEach(builder::add);
+
+        ByteTree tree = builder.build();
+
+        ByteTreeTest.checkStructure(tree.view(), capacity);
+        for (Map.Entry<byte[], byte[]> entry : model.entrySet()) {
+            byte[] key = entry.getKey();
+            assertThat(tree.get(key)).as(Arrays.toString(key)).isEqualTo(entry.getValue());
+            byte[] longer = Arrays.copyOf(key, key.length + 1);
+            assertThat(tree.get(longer)).as(Arrays.toString(longer)).isEqualTo(model.get(longer));
+            if (key.length > 0) {
+                byte[] shorter = Arrays.copyOf(key, key.length - 1);
+                assertThat(tree.get(shorter)).as(Arrays.toString(shorter)).isEqualTo(model.get(shorter));
+            }
+        }
+    }
+
     private static void assertSameEntries(TreeView view, Map<byte[], byte[]> model) {
         TreeCursor cursor = view.cursor();
         for (Map.Entry<byte[], byte[]> entry : model.entrySet()) {

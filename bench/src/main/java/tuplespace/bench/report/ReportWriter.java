@@ -94,7 +94,7 @@ public final class ReportWriter {
     public static String markdown(Results results) {
         StringBuilder out = new StringBuilder("# tuplespace vs Redis, measured side by side\n\n");
         results.environment().forEach((name, value) -> out.append("- ").append(name).append(": ").append(value).append('\n'));
-        out.append("\n## Targets (shared/notes/targets.md)\n\n").append(targetsTable(TargetCheck.compare(results)));
+        out.append("\n## Targets\n\n").append(targetsTable(TargetCheck.compare(results)));
         out.append("\n## Throughput and latency (latency per operation, from its batch's send to its answer)\n\n")
                 .append(throughputTable(results.throughput()));
         out.append("\n## Failover repetitions\n\n| system | # | unavailable (last answer before → first after) | kill → first answer | client errors | acked writes | lost | applied twice |\n|---|---|---|---|---|---|---|---|\n");
