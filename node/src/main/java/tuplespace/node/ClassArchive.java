@@ -10,8 +10,8 @@ import java.util.List;
  * {@code tuplespace.jsa}): a JVM started with it maps the classes it holds instead of loading them, a few hundred ms
  * less from its start to its first answer. The {@code tuplespace} script starts its JVM with it, the demo each
  * process it starts, and the primary its backup child ({@link BackupLauncher}). It is trained on a backup, so a
- * proxy finds in it the JDK's and Netty's classes, not its own. A stale or damaged archive only costs that gain: the JVM's
- * default {@code -Xshare:auto} ignores an archive that does not match its class path or its own build.
+ * proxy finds in it the JDK's and Netty's classes, not its own. A stale or damaged archive only costs that gain:
+ * the JVM's default {@code -Xshare:auto} ignores an archive that does not match its class path or its own build.
  */
 public final class ClassArchive {
 

@@ -10,7 +10,7 @@ import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.resync.ResyncResult;
 import tuplespace.bench.slowreaders.SlowReadersResult;
 
-/** The targets the project holds itself to against Redis (bench/README.md lists them), checked against one run's results. */
+/** The targets the project holds itself to against Redis (bench/README.md lists them), checked on one run's results. */
 public final class TargetCheck {
 
     static final double FAILOVER_P50_MILLIS = 300;

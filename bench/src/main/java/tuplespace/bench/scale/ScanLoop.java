@@ -36,7 +36,7 @@ public final class ScanLoop {
 
     /** Reads before the measured ones, which the probe does not see. */
     static final int WARM_UP_READS = 2;
-    /** The least the caller waits for the reading JVM's start and warm-up reads, whatever is left of the run's budget. */
+    /** The least the caller waits for the reading JVM's start and warm-up reads, whatever is left of the budget. */
     private static final Duration MIN_WARM_UP_WAIT = Duration.ofSeconds(60);
     private static final String STARTED = "started";
     private static final String READ = "read";
