@@ -28,10 +28,10 @@ import tuplespace.codec.frame.Frame;
 final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
-    private final long conn;
     /** How long a connection closed after an overlong line is still read (and dropped) for its client to close it. */
     static final long LINGER_MILLIS = 2_000;
 
+    private final long conn;
     private final Channel channel;
     private final ProxyContext context;
     private final PendingRequests pending = new PendingRequests();

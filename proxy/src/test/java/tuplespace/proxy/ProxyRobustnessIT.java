@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,6 +87,32 @@ class ProxyRobustnessIT {
             String malformed = client.readLine();
             assertThat(malformed).contains("\"status\":\"malformed\"").contains("at most 64 bytes");
             assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    /**
+     * The proxy answers an overlong line as soon as it is over the limit, while the client may still be writing the
+     * rest: closed then with bytes unread, the connection was reset and the client lost the answer.
+     */
+    @Test
+    void aClientStillWritingTheRestOfAnOverlongLineGetsItsAnswerAndThenTheEnd() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withMaxLineBytes(64));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             Socket client = new Socket(proxy.clientAddress().getAddress(), proxy.clientAddress().getPort())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.setSoTimeout(10_000);
+            OutputStream out = client.getOutputStream();
+            out.write("{\"op\":\"GET\",\"key\":\"".getBytes(StandardCharsets.US_ASCII));
+            byte[] rest = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 32; i++) { // 2 MiB: most of it comes after the proxy has answered
+                out.write(rest);
+            }
+            out.write("\",\"value\":\".*\"}\n".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).contains("\"status\":\"malformed\"").contains("at most 64 bytes");
+            assertThat(in.readLine()).isNull();
         }
     }
 
