@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
 # Builds the class-data sharing archive beside the jar (JAR.jsa) that the tuplespace script, the demo's processes
 # and a primary's backup child start with (-XX:SharedArchiveFile when it is there; ClassArchive): runs the service
-# from JAR on loopback (the demo, memory only), PUTs a few pairs so the backup has received a snapshot and live
-# effects, then stops the backup with SIGTERM: started with -XX:ArchiveClassesAtExit, it writes the classes it
-# loaded as it exits (which can take seconds on a busy machine, longer than a primary's SHUTDOWN waits for its
-# backup; the JVM answers no heartbeat meanwhile, hence 600 misses before the primary gives up on it and kills it).
-# Then it shuts the service down.
+# from JAR on loopback (the demo, on a data directory of its own, so that the write-ahead log's, the snapshots' and
+# recovery's classes are used too), PUTs a few pairs so the backup has received a snapshot and live effects, asks
+# STATUS, then shuts the service down. Every JVM of that run (the demo, its proxy and primary, the backup, the client
+# and status commands) writes the classes it loaded (-XX:DumpLoadedClassList); their union is dumped as a static
+# archive (-Xshare:dump). A static archive, not one written at exit (-XX:ArchiveClassesAtExit): only a static one can
+# hold classes compiled for Java 5, and picocli's are, about 180 classes that every process loads as it parses its
+# command line.
 # Usage: train-class-archive.sh JAR ARCHIVE
-# Never fails the build: without an archive the backup starts as before, only slower.
+# Never fails the build: without an archive the JVMs start as before, only slower.
 set -uo pipefail
 jar="$1"
 archive="$2"
 work="$(mktemp -d)"
 demo_pid=""
+lists="-XX:DumpLoadedClassList=$work/classes-%p.lst"
 
 give_up() {
-  echo "train-class-archive: no class-data archive ($1); backups start without one" >&2
+  echo "train-class-archive: no class-data archive ($1); JVMs start without one" >&2
   [ -f "$work/demo.log" ] && cp "$work/demo.log" "$archive.training.log" \
     && echo "train-class-archive: the service's log is in $archive.training.log" >&2
-  # The demo's processes outlive a signal to the demo itself: the service is shut down first, then whatever is left.
+  # The demo's processes outlive a signal to the demo itself: the service is shut down first, then the demo.
   if [ -n "$demo_pid" ]; then
     java -jar "$jar" shutdown "127.0.0.1:$((base + 2))" --timeout=10s >/dev/null 2>&1
-    pkill -KILL -f -- "-XX:ArchiveClassesAtExit=$archive.tmp" 2>/dev/null
     kill "$demo_pid" 2>/dev/null
   fi
   rm -rf "$work" "$archive.tmp"
@@ -32,9 +34,10 @@ give_up() {
 rm -f "$archive" "$archive.tmp" "$archive.training.log"
 # Six consecutive ports from a random base: client, proxy primary/shutdown, primary shutdown, backup, heartbeat.
 base=$(( 20000 + RANDOM % 30000 ))
-java -jar "$jar" demo --base-port="$base" --data-dir=none --fresh --save-file="$work/space.json" \
-  --server-option="--backup-java-opts=-XX:ArchiveClassesAtExit=$archive.tmp" --server-option=--backup-restarts=0 \
-  --server-option=--heartbeat-misses=600 >"$work/demo.log" 2>&1 &
+# TUPLESPACE_JAVA_OPTS reaches the demo's proxy and primary; the primary passes --backup-java-opts to its backup.
+TUPLESPACE_JAVA_OPTS="$lists" java "$lists" -jar "$jar" demo --base-port="$base" --data-dir="$work/data" --fresh \
+  --save-file="$work/space.json" --server-option="--backup-java-opts=$lists" --server-option=--backup-restarts=0 \
+  >"$work/demo.log" 2>&1 &
 demo_pid=$!
 
 live=""
@@ -47,29 +50,23 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 [ -n "$live" ] || give_up "the backup was not live within a minute"
-java -jar "$jar" client "127.0.0.1:$base" 'PUT train,1 a' 'PUT train,2 b' 'GET train,.* .*' 'DELETE train,1 .*' \
-  >/dev/null 2>&1 || give_up "the training requests failed"
-backup_pid=$(java -jar "$jar" status "127.0.0.1:$((base + 2))" --timeout=5s 2>/dev/null \
-  | grep -o '"backup":{"state":"live","pid":[0-9]*' | grep -o '[0-9]*$')
-[ -n "$backup_pid" ] || give_up "STATUS named no live backup"
-# Its standby (a child started with the same option) would write the same file as it exits with it: gone first,
-# by SIGKILL, which writes nothing.
-pkill -KILL -P "$backup_pid" 2>/dev/null
-sleep 0.5
-kill -TERM "$backup_pid" 2>/dev/null || give_up "the backup pid $backup_pid was gone"
-for _ in $(seq 1 120); do
-  kill -0 "$backup_pid" 2>/dev/null || break
-  sleep 0.5
-done
-kill -0 "$backup_pid" 2>/dev/null && give_up "the backup pid $backup_pid did not exit within a minute of SIGTERM"
-[ -s "$archive.tmp" ] || give_up "the backup wrote no archive: $(grep -i 'cds\|archive' "$work/demo.log" | tail -2)"
-mv -f "$archive.tmp" "$archive"
-# The primary may have started another backup meanwhile (with the same option): it exits with the service.
-java -jar "$jar" shutdown "127.0.0.1:$((base + 2))" >/dev/null 2>&1
+java "$lists" -jar "$jar" client "127.0.0.1:$base" 'PUT train,1 a' 'PUT train,2 b' 'GET train,.* .*' \
+  'POST train,2 c' 'DELETE train,1 .*' >/dev/null 2>&1 || give_up "the training requests failed"
+java "$lists" -jar "$jar" status "127.0.0.1:$((base + 2))" >/dev/null 2>&1 || give_up "STATUS failed"
+java "$lists" -jar "$jar" shutdown "127.0.0.1:$((base + 2))" >/dev/null 2>&1 || give_up "SHUTDOWN failed"
 for _ in $(seq 1 60); do
   kill -0 "$demo_pid" 2>/dev/null || break
   sleep 0.5
 done
-kill "$demo_pid" 2>/dev/null
-rm -rf "$work" "$archive.tmp"
+kill "$demo_pid" 2>/dev/null # SIGTERM: its JVM still exits in order, its list whole
+wait "$demo_pid" 2>/dev/null
+# A process writes its list as it loads classes: the lists are whole once every process has exited.
+sleep 1
+cat "$work"/classes-*.lst 2>/dev/null | awk '!seen[$0]++' >"$work/classes.lst"
+grep -q '^tuplespace/node/ServerMain$' "$work/classes.lst" || give_up "no class list names the server's classes"
+java -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" -XX:SharedArchiveFile="$archive.tmp" -cp "$jar" \
+  >"$work/dump.log" 2>&1 || give_up "the dump failed: $(tail -3 "$work/dump.log")"
+[ -s "$archive.tmp" ] || give_up "the dump wrote no archive: $(tail -3 "$work/dump.log")"
+mv -f "$archive.tmp" "$archive"
+rm -rf "$work"
 echo "train-class-archive: wrote $archive" >&2

@@ -9,8 +9,9 @@ import java.util.List;
  * The class-data sharing archive built beside the fat jar when it is packaged ({@code tuplespace.jar} →
  * {@code tuplespace.jsa}): a JVM started with it maps the classes it holds instead of loading them, a few hundred ms
  * less from its start to its first answer. The {@code tuplespace} script starts its JVM with it, the demo each
- * process it starts, and the primary its backup child ({@link BackupLauncher}). It is trained on a backup, so a
- * proxy finds in it the JDK's and Netty's classes, not its own. A stale or damaged archive only costs that gain:
+ * process it starts, and the primary its backup child ({@link BackupLauncher}). It is a static archive of the classes
+ * every JVM of a short run of the service loaded (proxy, primary, backup, client): only a static archive holds
+ * picocli's classes, compiled for Java 5, which every process loads. A stale or damaged archive only costs that gain:
  * the JVM's default {@code -Xshare:auto} ignores an archive that does not match its class path or its own build.
  */
 public final class ClassArchive {
