@@ -210,6 +210,14 @@ final class TreeNode {
      * do; a lone key is its own prefix (the next key shortens it).
      */
     void indexAllKeys() {
+        findPrefix();
+        for (int i = first(); i < count; i++) {
+            heads[i] = head(keys[i], prefix);
+        }
+    }
+
+    /** The prefix the keys share, computed again; the heads are left as they are. */
+    private void findPrefix() {
         int first = first();
         if (count <= first) {
             prefix = 0;
@@ -218,8 +226,28 @@ final class TreeNode {
         byte[] low = keys[first];
         int mismatch = Arrays.mismatch(low, keys[count - 1]);
         prefix = mismatch < 0 ? low.length : mismatch;
-        for (int i = first; i < count; i++) {
-            heads[i] = head(keys[i], prefix);
+    }
+
+    /**
+     * After {@link #findPrefix}: makes the heads of entries {@code [from, to)}, computed under a prefix of {@code under}
+     * bytes (in the leaf they came from), heads under this node's prefix. The same prefix keeps them; a prefix shorter
+     * by fewer than 8 bytes shifts them right under the bytes they share (those of any of their keys), so that the keys
+     * themselves, scattered over the heap, are not read; otherwise they are computed from the keys.
+     */
+    private void rebaseHeads(int from, int to, int under) {
+        if (from >= to || under == prefix) {
+            return;
+        }
+        int lost = under - prefix;
+        if (lost > 0 && lost < Long.BYTES) {
+            long shared = head(keys[from], prefix) & -(1L << (Byte.SIZE * (Long.BYTES - lost)));
+            for (int i = from; i < to; i++) {
+                heads[i] = shared | heads[i] >>> (Byte.SIZE * lost);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                heads[i] = head(keys[i], prefix);
+            }
         }
     }
 
@@ -280,25 +308,49 @@ final class TreeNode {
     void shareWith(TreeNode right) {
         int total = count + right.count;
         int target = total / 2;
+        int leftPrefix = prefix;
+        int rightPrefix = right.prefix;
         if (count > target) {
             int moved = count - target;
             System.arraycopy(right.keys, 0, right.keys, moved, right.count);
             System.arraycopy(right.slots, 0, right.slots, moved, right.count);
+            System.arraycopy(right.heads, 0, right.heads, moved, right.count);
             System.arraycopy(keys, target, right.keys, 0, moved);
             System.arraycopy(slots, target, right.slots, 0, moved);
+            System.arraycopy(heads, target, right.heads, 0, moved);
             right.count += moved;
             clear(target, count);
             count = target;
+            if (leaf) { // the heads moved with their keys: recomputed only where a prefix changed
+                findPrefix();
+                rebaseHeads(0, count, leftPrefix);
+                right.findPrefix();
+                right.rebaseHeads(0, moved, leftPrefix);
+                right.rebaseHeads(moved, right.count, rightPrefix);
+                return;
+            }
         } else {
             int moved = target - count;
+            int before = count;
             System.arraycopy(right.keys, 0, keys, count, moved);
             System.arraycopy(right.slots, 0, slots, count, moved);
+            System.arraycopy(right.heads, 0, heads, count, moved);
             System.arraycopy(right.keys, moved, right.keys, 0, right.count - moved);
             System.arraycopy(right.slots, moved, right.slots, 0, right.count - moved);
+            System.arraycopy(right.heads, moved, right.heads, 0, right.count - moved);
             count = target;
             right.clear(right.count - moved, right.count);
             right.count -= moved;
+            if (leaf) {
+                findPrefix();
+                rebaseHeads(0, before, leftPrefix);
+                rebaseHeads(before, count, rightPrefix);
+                right.findPrefix();
+                right.rebaseHeads(0, right.count, rightPrefix);
+                return;
+            }
         }
+        // a branch's keys[0] has no head and moves to where one counts: every head again
         indexAllKeys();
         right.indexAllKeys();
     }
@@ -306,13 +358,22 @@ final class TreeNode {
     /** Moves entries from {@code from} on to the (empty) {@code right}. */
     private void moveTail(int from, TreeNode right) {
         int moved = count - from;
+        int under = prefix;
         System.arraycopy(keys, from, right.keys, 0, moved);
         System.arraycopy(slots, from, right.slots, 0, moved);
+        System.arraycopy(heads, from, right.heads, 0, moved);
         right.count = moved;
         clear(from, count);
         count = from;
-        indexAllKeys();
-        right.indexAllKeys();
+        if (leaf) {
+            findPrefix();
+            rebaseHeads(0, count, under);
+            right.findPrefix();
+            right.rebaseHeads(0, moved, under);
+        } else {
+            indexAllKeys();
+            right.indexAllKeys();
+        }
     }
 
     /** Drops the references of entries moved out, so that only the node holding an entry keeps it alive. */
