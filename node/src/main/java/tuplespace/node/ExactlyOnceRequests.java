@@ -19,6 +19,7 @@ import tuplespace.codec.Answers;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
 import tuplespace.codec.Status;
+import tuplespace.codec.Utf8Text;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 import tuplespace.replication.Change;
@@ -61,8 +62,7 @@ import tuplespace.space.Effect;
  * {@link Handled} hands to the caller (who releases it once it is framed). A read's answer kept for a possible later
  * update is a reference of its own to the same bytes (released when the proxy's floor passes it, when its connection
  * closes, when it is resent, when an update turns it into a table entry, or when the node ends); the answer table
- * keeps text, as it replicates and saves it: only updates' answers, and reads an update followed before they were
- * delivered, are ever decoded.
+ * keeps a copy of the bytes ({@link Utf8Text}), which it replicates and saves as they are: no answer is decoded.
  * Runs on the node's event loop (or on scratch state in {@link ServingWarmUp}).
  */
 final class ExactlyOnceRequests {
@@ -179,10 +179,10 @@ final class ExactlyOnceRequests {
     private Optional<Handled> handle(Frame.Request request, MatchLimits bounds, Consumer<Frame.Request> tooBig) {
         // by the protocol, everything up to seq - MAX_IN_FLIGHT is delivered even if the floor says less
         forgetDeliveredReads(request.conn(), Math.max(request.floor(), request.seq() - Frame.Request.MAX_IN_FLIGHT));
-        Optional<String> remembered = state.answers().lookup(request.conn(), request.seq());
+        Optional<Utf8Text> remembered = state.answers().lookup(request.conn(), request.seq());
         if (remembered.isPresent()) {
             // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
-            return Optional.of(new Handled(ByteBufUtil.writeUtf8(allocator, remembered.get()), List.of()));
+            return Optional.of(new Handled(remembered.get().toBuffer(allocator), List.of()));
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
                 // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time descheduled.
@@ -220,7 +220,7 @@ final class ExactlyOnceRequests {
         }
         List<Change.Applied> changes = new ArrayList<>(rememberUndeliveredReads(request));
         Change.Applied applied = new Change.Applied(request.conn(), request.seq(), request.floor(), evaluation.effect(),
-                evaluation.answer().toString(StandardCharsets.UTF_8));
+                Utf8Text.copyOf(evaluation.answer()));
         state.recordAnswer(applied);
         changes.add(applied);
         return new Handled(evaluation.answer(), changes);
@@ -320,7 +320,7 @@ final class ExactlyOnceRequests {
         for (ReadAnswer read : reads) {
             if (read.seq() < request.seq()) {
                 Change.Applied remembered = new Change.Applied(request.conn(), read.seq(), request.floor(), Effect.NONE,
-                        read.answer().toString(StandardCharsets.UTF_8));
+                        Utf8Text.copyOf(read.answer()));
                 state.recordAnswer(remembered);
                 changes.add(remembered);
             }

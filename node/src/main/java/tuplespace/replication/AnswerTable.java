@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import tuplespace.codec.Utf8Text;
 
 /**
  * The answers given to updates, by client connection and request seq (Ratis calls this the retry cache), and to
@@ -18,7 +19,7 @@ import java.util.Set;
 public final class AnswerTable {
 
     /** One remembered answer, as a snapshot ships it. */
-    public record Entry(long conn, long seq, String answer) {
+    public record Entry(long conn, long seq, Utf8Text answer) {
     }
 
     // Looked up by conn, never iterated into an answer: a hash map is fine here (a primitive one: every request of
@@ -26,7 +27,7 @@ public final class AnswerTable {
     private final LongObjectHashMap<Answers> byConnection = new LongObjectHashMap<>();
     private int size;
 
-    public void record(long conn, long seq, String answer) {
+    public void record(long conn, long seq, Utf8Text answer) {
         Answers answers = byConnection.get(conn);
         if (answers == null) {
             answers = new Answers();
@@ -37,7 +38,7 @@ public final class AnswerTable {
         }
     }
 
-    public Optional<String> lookup(long conn, long seq) {
+    public Optional<Utf8Text> lookup(long conn, long seq) {
         Answers answers = byConnection.get(conn);
         return answers == null ? Optional.empty() : Optional.ofNullable(answers.get(seq));
     }
@@ -93,12 +94,12 @@ public final class AnswerTable {
      */
     private static final class Answers {
         long[] seqs = new long[4];
-        String[] answers = new String[4];
+        Utf8Text[] answers = new Utf8Text[4];
         int first;
         int count;
 
         /** Records the answer to {@code seq}; false when it replaced one already recorded. */
-        boolean put(long seq, String answer) {
+        boolean put(long seq, Utf8Text answer) {
             int index = indexOf(seq);
             if (index >= 0) {
                 answers[first + index] = answer;
@@ -114,7 +115,7 @@ public final class AnswerTable {
             return true;
         }
 
-        String get(long seq) {
+        Utf8Text get(long seq) {
             int index = indexOf(seq);
             return index >= 0 ? answers[first + index] : null;
         }

@@ -1,6 +1,7 @@
 package tuplespace.replication;
 
 import java.util.Objects;
+import tuplespace.codec.Utf8Text;
 import tuplespace.space.Effect;
 
 /**
@@ -17,7 +18,7 @@ public sealed interface Change permits Change.Applied, Change.Closed {
      * an update on its connection follows before it is known delivered travels as an {@code Applied} with an
      * empty effect, just before that update (SPEC §4: the same answer after a failover).
      */
-    record Applied(long conn, long seq, long floor, Effect effect, String answer) implements Change {
+    record Applied(long conn, long seq, long floor, Effect effect, Utf8Text answer) implements Change {
         public Applied {
             Objects.requireNonNull(effect, "effect");
             Objects.requireNonNull(answer, "answer");

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import tuplespace.codec.Utf8Text;
 import tuplespace.space.Effect;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -173,7 +174,7 @@ public final class ReplicationCodec {
     public static long encodedSize(Replicated entry) {
         long size = 8 + 8 + 1;
         if (entry.change() instanceof Change.Applied applied) {
-            size += 8 + 8 + 8 + 4 + 4 + stringSize(applied.answer());
+            size += 8 + 8 + 8 + 4 + 4 + 4 + applied.answer().length();
             for (Tuple key : applied.effect().removed()) {
                 size += 4 + key.utf8().length;
             }
@@ -209,11 +210,7 @@ public final class ReplicationCodec {
 
     /** The bytes {@link #encode} gives one answer-table entry inside a {@link ReplicationMessage.SnapshotAnswers}. */
     public static long encodedSize(AnswerTable.Entry entry) {
-        return 8 + 8 + stringSize(entry.answer());
-    }
-
-    private static long stringSize(String text) {
-        return 4L + ByteBufUtil.utf8Bytes(text);
+        return 8 + 8 + 4 + entry.answer().length();
     }
 
     private static void writeEntry(ByteBuf out, Replicated entry) {
@@ -225,7 +222,7 @@ public final class ReplicationCodec {
             applied.effect().removed().forEach(key -> writeTuple(out, key));
             out.writeInt(applied.effect().written().size());
             applied.effect().written().forEach(pair -> writePair(out, pair));
-            writeString(out, applied.answer());
+            writeText(out, applied.answer());
         } else if (change instanceof Change.Closed closed) {
             out.writeByte(CLOSED).writeLong(closed.conn());
         }
@@ -251,7 +248,7 @@ public final class ReplicationCodec {
                 for (int i = 0; i < writtenCount; i++) {
                     written.add(readPair(in));
                 }
-                change = new Change.Applied(conn, seq, floor, new Effect(removed, written), readString(in));
+                change = new Change.Applied(conn, seq, floor, new Effect(removed, written), readText(in));
                 break;
             }
             case CLOSED:
@@ -265,11 +262,11 @@ public final class ReplicationCodec {
 
     private static void writeAnswer(ByteBuf out, AnswerTable.Entry entry) {
         out.writeLong(entry.conn()).writeLong(entry.seq());
-        writeString(out, entry.answer());
+        writeText(out, entry.answer());
     }
 
     private static AnswerTable.Entry readAnswer(ByteBuf in) {
-        return new AnswerTable.Entry(in.readLong(), in.readLong(), readString(in));
+        return new AnswerTable.Entry(in.readLong(), in.readLong(), readText(in));
     }
 
     private static void writePair(ByteBuf out, Pair pair) {
@@ -305,6 +302,12 @@ public final class ReplicationCodec {
         out.setInt(lengthAt, written);
     }
 
+    /** Text kept as UTF-8, framed as {@link #writeString} frames a string: the same bytes on the wire and on disk. */
+    private static void writeText(ByteBuf out, Utf8Text text) {
+        out.writeInt(text.length());
+        text.writeTo(out);
+    }
+
     private static boolean readFlag(ByteBuf in, String field) {
         byte flag = in.readByte();
         if (flag != 0 && flag != 1) {
@@ -315,6 +318,10 @@ public final class ReplicationCodec {
 
     private static String readString(ByteBuf in) {
         return in.readCharSequence(readLength(in), StandardCharsets.UTF_8).toString();
+    }
+
+    private static Utf8Text readText(ByteBuf in) {
+        return Utf8Text.read(in, readLength(in));
     }
 
     /** A string's length, which the remaining bytes must hold. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import tuplespace.codec.Utf8Text;
 import tuplespace.replication.Change;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicatedState;
@@ -85,6 +86,6 @@ class BackupCopyTest {
         Effect effect = new Effect(List.of(), List.of(Pair.of("k," + index, "v")));
         primary.applyEffect(effect);
         return new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                new Change.Applied(9, index, 0, effect, "ok\n"))), primary.digest());
+                new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primary.digest());
     }
 }

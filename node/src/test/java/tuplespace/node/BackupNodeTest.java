@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tuplespace.codec.Utf8Text;
 import tuplespace.node.NodeTestSupport.FakeTicker;
 import tuplespace.node.NodeTestSupport.RawLink;
 import tuplespace.replication.Change;
@@ -159,7 +160,7 @@ class BackupNodeTest {
             primarySpace.applyEffect(effect);
             digests.add(primarySpace.digest());
             batches.add(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                    new Change.Applied(9, index, 0, effect, "ok\n"))), primarySpace.digest()));
+                    new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primarySpace.digest()));
         }
         link.sendTogether(batches);
 
@@ -201,7 +202,7 @@ class BackupNodeTest {
         for (int index = 1; index <= effects.size(); index++) {
             primarySpace.applyEffect(effects.get(index - 1));
             link.send(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                    new Change.Applied(9, index, 0, effects.get(index - 1), "ok\n"))), primarySpace.digest()));
+                    new Change.Applied(9, index, 0, effects.get(index - 1), Utf8Text.of("ok\n")))), primarySpace.digest()));
         }
         link.send(ReplicationMessage.SnapshotPairs.of(pairs.subList(10, 30)));
         link.send(new ReplicationMessage.SnapshotEnd(effects.size(), primarySpace.digest()));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Utf8Text;
 import tuplespace.codec.frame.Frame;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
@@ -71,7 +72,7 @@ class ExactlyOnceRequestsFailureTest {
         assertThat(log).singleElement().satisfies(change -> {
             Change.Applied applied = (Change.Applied) change;
             assertThat(applied.effect().removed()).hasSize(20);
-            assertThat(applied.answer()).isEqualTo(answer);
+            assertThat(applied.answer()).isEqualTo(Utf8Text.of(answer));
         });
         ReplicatedState backup = new ReplicatedState(spaceOf(20));
         log.forEach(backup::apply);

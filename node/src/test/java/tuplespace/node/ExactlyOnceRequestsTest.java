@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Utf8Text;
 import tuplespace.codec.frame.Frame;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
@@ -193,7 +194,7 @@ class ExactlyOnceRequestsTest {
         String updateText = update.answerText();
         update.answer().release();
         assertThat(List.of(resentAgain, readBeforeUpdate)).extracting(ByteBuf::refCnt).containsOnly(0);
-        assertThat(primaryState.answers().lookup(7, 4)).hasValue(readText); // kept as text in the table
+        assertThat(primaryState.answers().lookup(7, 4)).hasValue(Utf8Text.of(readText)); // kept as text in the table
         ByteBuf closedRead = answered(pooled, get(8, 1, 0, "a"));
         pooled.connectionClosed(8);
         assertThat(closedRead.refCnt()).isZero();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Utf8Text;
 import tuplespace.codec.frame.Frame;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.replication.Change;
@@ -126,7 +127,7 @@ class LongRequestTest {
         longGet.failed(new IllegalStateException("a bug"));
         ExactlyOnceRequests.Handled handled = requests.complete(longGet);
         assertThat(handled.answerText()).startsWith("unavailable: internal error");
-        assertThat(state.answers().lookup(1, 1)).hasValue(handled.answerText());
+        assertThat(state.answers().lookup(1, 1)).hasValue(Utf8Text.of(handled.answerText()));
     }
 
     @Test

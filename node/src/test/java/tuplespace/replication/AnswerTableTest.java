@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Utf8Text;
 import tuplespace.space.Effect;
 import tuplespace.space.TupleSpace;
 import tuplespace.tuple.Pair;
@@ -22,15 +23,15 @@ class AnswerTableTest {
 
     @Test
     void releaseForgetsExactlyTheDeliveredAnswersOfThatConnection() {
-        table.record(1, 1, "a1\n");
-        table.record(1, 2, "a2\n");
-        table.record(1, 4, "a4\n");
-        table.record(2, 1, "b1\n");
+        table.record(1, 1, Utf8Text.of("a1\n"));
+        table.record(1, 2, Utf8Text.of("a2\n"));
+        table.record(1, 4, Utf8Text.of("a4\n"));
+        table.record(2, 1, Utf8Text.of("b1\n"));
         table.release(1, 2);
         assertThat(table.lookup(1, 1)).isEmpty();
         assertThat(table.lookup(1, 2)).isEmpty();
-        assertThat(table.lookup(1, 4)).contains("a4\n");
-        assertThat(table.lookup(2, 1)).contains("b1\n");
+        assertThat(table.lookup(1, 4)).contains(Utf8Text.of("a4\n"));
+        assertThat(table.lookup(2, 1)).contains(Utf8Text.of("b1\n"));
         assertThat(table.size()).isEqualTo(2);
         table.release(1, 3); // nothing remembered up to 3 any more
         assertThat(table.size()).isEqualTo(2);
@@ -40,13 +41,13 @@ class AnswerTableTest {
 
     @Test
     void closeForgetsTheWholeConnection() {
-        table.record(1, 1, "a1\n");
-        table.record(1, 2, "a2\n");
-        table.record(2, 1, "b1\n");
+        table.record(1, 1, Utf8Text.of("a1\n"));
+        table.record(1, 2, Utf8Text.of("a2\n"));
+        table.record(2, 1, Utf8Text.of("b1\n"));
         table.close(1);
         assertThat(table.hasConnection(1)).isFalse();
         assertThat(table.size()).isEqualTo(1);
-        assertThat(table.entries()).containsExactly(new AnswerTable.Entry(2, 1, "b1\n"));
+        assertThat(table.entries()).containsExactly(new AnswerTable.Entry(2, 1, Utf8Text.of("b1\n")));
     }
 
     /** Random records (mostly in seq order, some out of order or again), releases, closes and lookups, against a model. */
@@ -61,7 +62,7 @@ class AnswerTableTest {
             if (what < 60) {
                 long seq = random.nextInt(10) == 0 ? 1 + random.nextInt((int) nextSeq[(int) conn] + 1) : ++nextSeq[(int) conn];
                 String answer = "a" + step;
-                table.record(conn, seq, answer);
+                table.record(conn, seq, Utf8Text.of(answer));
                 model.computeIfAbsent(conn, c -> new TreeMap<>()).put(seq, answer);
             } else if (what < 90) {
                 long floor = Math.max(0, nextSeq[(int) conn] - random.nextInt(20));
@@ -79,13 +80,14 @@ class AnswerTableTest {
             } else {
                 long seq = 1 + random.nextInt((int) nextSeq[(int) conn] + 1);
                 assertThat(table.lookup(conn, seq))
-                        .isEqualTo(Optional.ofNullable(model.getOrDefault(conn, new TreeMap<>()).get(seq)));
+                        .isEqualTo(Optional.ofNullable(model.getOrDefault(conn, new TreeMap<>()).get(seq)).map(Utf8Text::of));
             }
             assertThat(table.size()).isEqualTo(model.values().stream().mapToInt(Map::size).sum());
             assertThat(table.hasConnection(conn)).isEqualTo(model.containsKey(conn));
         }
         List<AnswerTable.Entry> expected = new ArrayList<>();
-        model.forEach((conn, answers) -> answers.forEach((seq, answer) -> expected.add(new AnswerTable.Entry(conn, seq, answer))));
+        model.forEach((conn, answers) -> answers.forEach((seq, answer) ->
+                expected.add(new AnswerTable.Entry(conn, seq, Utf8Text.of(answer)))));
         assertThat(table.entries()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
@@ -93,10 +95,10 @@ class AnswerTableTest {
     void replayingChangesOverALaterStateGivesTheSameTableAndSpace() {
         // A fuzzy snapshot taken after some changes, then every change since the snapshot began: same result.
         List<Change> changes = List.of(
-                new Change.Applied(1, 1, 0, new Effect(List.of(), List.of(Pair.of("k", "v"))), "ok1\n"),
-                new Change.Applied(1, 2, 0, new Effect(List.of(), List.of(Pair.of("k", "w"))), "ok2\n"),
-                new Change.Applied(1, 3, 1, new Effect(List.of(), List.of(Pair.of("j", "x"))), "ok3\n"),
-                new Change.Applied(2, 1, 0, new Effect(List.of(Pair.of("k", "w").key()), List.of()), "ok4\n"),
+                new Change.Applied(1, 1, 0, new Effect(List.of(), List.of(Pair.of("k", "v"))), Utf8Text.of("ok1\n")),
+                new Change.Applied(1, 2, 0, new Effect(List.of(), List.of(Pair.of("k", "w"))), Utf8Text.of("ok2\n")),
+                new Change.Applied(1, 3, 1, new Effect(List.of(), List.of(Pair.of("j", "x"))), Utf8Text.of("ok3\n")),
+                new Change.Applied(2, 1, 0, new Effect(List.of(Pair.of("k", "w").key()), List.of()), Utf8Text.of("ok4\n")),
                 new Change.Closed(2));
         ReplicatedState straight = new ReplicatedState(new TupleSpace());
         changes.forEach(straight::apply);
@@ -106,7 +108,7 @@ class AnswerTableTest {
         assertThat(fuzzy.space().digest()).isEqualTo(straight.space().digest());
         assertThat(fuzzy.answers().entries()).containsExactlyInAnyOrderElementsOf(straight.answers().entries());
         // the floor carried by update 3 released answer 1; answer 2 was not delivered yet
-        assertThat(straight.answers().entries()).containsExactlyInAnyOrder(new AnswerTable.Entry(1, 2, "ok2\n"),
-                new AnswerTable.Entry(1, 3, "ok3\n"));
+        assertThat(straight.answers().entries()).containsExactlyInAnyOrder(new AnswerTable.Entry(1, 2, Utf8Text.of("ok2\n")),
+                new AnswerTable.Entry(1, 3, Utf8Text.of("ok3\n")));
     }
 }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tuplespace.codec.Utf8Text;
 import tuplespace.space.Effect;
 import tuplespace.space.TupleSpace;
 import tuplespace.tuple.Pair;
@@ -21,13 +22,13 @@ class IncomingSnapshotTest {
         SnapshotStream stream = new SnapshotStream(primary.snapshot(), 8192);
         List<Pair> before = List.copyOf(primary.pairs());
         List<Change> changes = List.of(
-                new Change.Applied(7, 1, 0, new Effect(List.of(before.get(4_000).key()), List.of()), "ok 1\n"),
+                new Change.Applied(7, 1, 0, new Effect(List.of(before.get(4_000).key()), List.of()), Utf8Text.of("ok 1\n")),
                 new Change.Applied(7, 2, 0, new Effect(List.of(),
-                        List.of(new Pair(before.get(4_500).key(), Tuple.parse("changed")))), "ok 2\n"),
+                        List.of(new Pair(before.get(4_500).key(), Tuple.parse("changed")))), Utf8Text.of("ok 2\n")),
                 new Change.Closed(3));
 
         IncomingSnapshot incoming = new IncomingSnapshot();
-        incoming.answers(new ReplicationMessage.SnapshotAnswers(List.of(new AnswerTable.Entry(3, 1, "ok 0\n"))));
+        incoming.answers(new ReplicationMessage.SnapshotAnswers(List.of(new AnswerTable.Entry(3, 1, Utf8Text.of("ok 0\n")))));
         int frames = 0;
         while (stream.hasMore()) {
             incoming.pairs(decode(stream));
@@ -42,7 +43,7 @@ class IncomingSnapshotTest {
 
         assertThat(state.space().digest()).isEqualTo(primary.digest());
         assertThat(state.space().pairs()).containsExactlyElementsOf(primary.pairs());
-        assertThat(state.answers().lookup(7, 2)).contains("ok 2\n");
+        assertThat(state.answers().lookup(7, 2)).contains(Utf8Text.of("ok 2\n"));
         assertThat(state.answers().hasConnection(3)).as("closed after the snapshot's table had it").isFalse();
     }
 

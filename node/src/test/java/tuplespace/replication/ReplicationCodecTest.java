@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tuplespace.codec.Utf8Text;
 import tuplespace.space.Effect;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -24,13 +25,14 @@ class ReplicationCodecTest {
         return Stream.of(
                 new ReplicationMessage.SnapshotBegin(3, 41, 1234, "10.0.0.1:7003", false),
                 new ReplicationMessage.SnapshotBegin(4, 0, 99, "[::1]:7003", true),
-                new ReplicationMessage.SnapshotAnswers(List.of(new AnswerTable.Entry(-5L << 32, 2, "{\"status\":\"ok\"}\n"),
-                        new AnswerTable.Entry(7, 9, "ok 1 pair removed\n  ключ значение\nend\n"))),
+                new ReplicationMessage.SnapshotAnswers(List.of(
+                        new AnswerTable.Entry(-5L << 32, 2, Utf8Text.of("{\"status\":\"ok\"}\n")),
+                        new AnswerTable.Entry(7, 9, Utf8Text.of("ok 1 pair removed\n  ключ значение\nend\n")))),
                 ReplicationMessage.SnapshotPairs.of(List.of(Pair.of("a", "b"), Pair.of("a,c", "d,e"))),
                 new ReplicationMessage.SnapshotEnd(41, -4417L),
                 new ReplicationMessage.Entries(List.of(
-                        new Replicated(3, 42, new Change.Applied(9, 1, 0, effect, "ok 0 pairs\nend\n")),
-                        new Replicated(3, 43, new Change.Applied(9, 7, 5, Effect.NONE, "malformed: x\nend\n")),
+                        new Replicated(3, 42, new Change.Applied(9, 1, 0, effect, Utf8Text.of("ok 0 pairs\nend\n"))),
+                        new Replicated(3, 43, new Change.Applied(9, 7, 5, Effect.NONE, Utf8Text.of("malformed: x\nend\n"))),
                         new Replicated(3, 44, new Change.Closed(9))), 77L),
                 new ReplicationMessage.Ack(44, 77L, 4321, 0x7123_4567_89AB_CDEFL),
                 new ReplicationMessage.Stop("the service shuts down"),

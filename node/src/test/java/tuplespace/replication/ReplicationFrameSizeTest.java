@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
+import tuplespace.codec.Utf8Text;
 import tuplespace.codec.frame.FrameCodec;
 import tuplespace.space.Effect;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReplicationFrameSizeTest {
 
     private static Replicated entry(long index, int answerBytes) {
-        return new Replicated(1, index, new Change.Applied(1, index, index - 1, Effect.NONE, "a".repeat(answerBytes)));
+        return new Replicated(1, index,
+                new Change.Applied(1, index, index - 1, Effect.NONE, Utf8Text.of("a".repeat(answerBytes))));
     }
 
     @Test
@@ -49,7 +51,7 @@ class ReplicationFrameSizeTest {
     void theAnswerTableGoesInBoundedChunksInOrder() {
         List<AnswerTable.Entry> table = new ArrayList<>();
         for (int seq = 1; seq <= 5; seq++) {
-            table.add(new AnswerTable.Entry(9, seq, "b".repeat(seq == 3 ? 5000 : 400)));
+            table.add(new AnswerTable.Entry(9, seq, Utf8Text.of("b".repeat(seq == 3 ? 5000 : 400))));
         }
         List<ReplicationMessage.SnapshotAnswers> chunks = ReplicationMessage.SnapshotAnswers.chunks(table, 1000);
         assertThat(chunks).extracting(chunk -> chunk.answers().size()).containsExactly(2, 1, 2); // the big one alone
@@ -78,7 +80,7 @@ class ReplicationFrameSizeTest {
         List<ReplicationMessage> messages = List.of(
                 new ReplicationMessage.Entries(List.of(entry(1, 10),
                         new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(pair.key()), List.of(pair)),
-                                "\u00e9\u4e2d\uD835\uDC00".repeat(700))),
+                                Utf8Text.of("\u00e9\u4e2d\uD835\uDC00".repeat(700)))),
                         new Replicated(1, 3, new Change.Closed(3))), -9),
                 new ReplicationMessage.Ack(3, -9, 77, 78),
                 new ReplicationMessage.Entries(List.of(entry(4, 0)), 0),
@@ -102,7 +104,7 @@ class ReplicationFrameSizeTest {
     void theSizeGuessOfAnAsciiBatchIsExact() {
         ReplicationMessage.Entries entries = new ReplicationMessage.Entries(List.of(entry(1, 33),
                 new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(tuplespace.tuple.Tuple.of("a", "b")),
-                        List.of(tuplespace.tuple.Pair.of("k,1", "v"))), "ok")), new Replicated(1, 3, new Change.Closed(3))), 5);
+                        List.of(tuplespace.tuple.Pair.of("k,1", "v"))), Utf8Text.of("ok"))), new Replicated(1, 3, new Change.Closed(3))), 5);
         io.netty.buffer.ByteBuf encoded = Unpooled.buffer();
         ReplicationCodec.encode(entries, encoded);
         assertThat(ReplicationCodec.estimatedSize(entries)).isEqualTo(encoded.readableBytes());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import tuplespace.codec.Utf8Text;
 import tuplespace.node.persistence.ChannelOpener;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.FsyncMode;
@@ -50,6 +51,7 @@ public final class RecoveryTimingMain {
 
     private static final String NODE = "bench";
     private static final int PUT_BATCH = 10_000;
+    private static final Utf8Text UPDATE_ANSWER = Utf8Text.of("ok 0 pairs not updated\nend\n");
 
     private RecoveryTimingMain() {
     }
@@ -143,7 +145,7 @@ public final class RecoveryTimingMain {
     static Replicated update(long index, int key) {
         Pair pair = new Pair(Tuple.of("bench", Integer.toString(key)), Tuple.of(String.format("u%019d", index)));
         return new Replicated(1, index, new Change.Applied(1, index, index - 1, new Effect(List.of(), List.of(pair)),
-                "ok 0 pairs not updated\nend\n"));
+                UPDATE_ANSWER));
     }
 
     private static long millisSince(long started) {

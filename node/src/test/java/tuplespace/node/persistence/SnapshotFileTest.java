@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tuplespace.codec.Utf8Text;
 import tuplespace.pattern.MatchBudget;
 import tuplespace.replication.ReplicatedState;
 import tuplespace.space.Command;
@@ -44,9 +45,9 @@ class SnapshotFileTest {
         pairs.add(Optional.of(Pair.of("big", "v".repeat(600_000)))); // a pair larger than a record's target, and half the buffer
         space.apply(new Command.Put(pairs), MatchBudget.unlimited());
         ReplicatedState state = new ReplicatedState(space);
-        state.answers().record(-5L << 32, 2, "{\"status\":\"ok\"}\n");
-        state.answers().record(7, 9, "ok 1 pair removed\n  ключ значение\nend\n");
-        state.answers().record(7, 10, "a".repeat(300_000)); // an answer larger than a record's target
+        state.answers().record(-5L << 32, 2, Utf8Text.of("{\"status\":\"ok\"}\n"));
+        state.answers().record(7, 9, Utf8Text.of("ok 1 pair removed\n  ключ значение\nend\n"));
+        state.answers().record(7, 10, Utf8Text.of("a".repeat(300_000))); // an answer larger than a record's target
         return state;
     }
 

@@ -3,6 +3,7 @@ package tuplespace.node.persistence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import tuplespace.codec.Utf8Text;
 import tuplespace.replication.Change;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicatedState;
@@ -69,7 +70,7 @@ final class Workload {
         Effect effect = random.nextInt(5) == 0
                 ? new Effect(List.of(key()), List.of())
                 : new Effect(List.of(), List.of(new Pair(key(), Tuple.of("v" + random.nextInt(1_000_000), "ж" + seq))));
-        return new Change.Applied(conn, seq, floor, effect, "ok 0 pairs not added\nend\n");
+        return new Change.Applied(conn, seq, floor, effect, Utf8Text.of("ok 0 pairs not added\nend\n"));
     }
 
     private Tuple key() {
