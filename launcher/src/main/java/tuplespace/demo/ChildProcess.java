@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tuplespace.cli.Main;
 import tuplespace.logging.ProcessIdentityConverter;
-import tuplespace.node.ClassArchive;
+import tuplespace.node.ServiceJvm;
 
 /**
  * A service process the demo started: the same launcher in another JVM ({@code java -cp <our class path>
@@ -39,8 +39,7 @@ final class ChildProcess {
         List<String> javaOptions = javaOptionsText.isEmpty() ? List.of() : List.of(javaOptionsText.split("\\s+"));
         String classPath = System.getProperty("java.class.path");
         // Started from the fat jar, each process maps the class-data archive beside it, as the script's JVM does.
-        command.addAll(ClassArchive.options(classPath, javaOptions));
-        command.addAll(javaOptions);
+        command.addAll(ServiceJvm.options(classPath, javaOptions));
         command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
         String level = System.getProperty("tuplespace.log.level");
         if (level != null) {

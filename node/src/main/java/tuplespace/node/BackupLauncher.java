@@ -12,9 +12,11 @@ import tuplespace.codec.tls.InternalTls;
 /**
  * Starts the backup as a child JVM (SPEC §3): the same java binary and class path, {@link ServerMain}, the
  * primary's arguments 1-5, the primary's pid as PRIMARY_HANDLE, INIT_FILE null, and the same options.
- * Its stderr is inherited so its log lines show beside the primary's. When the class path is one jar with a
- * {@link ClassArchive} beside it, the child maps its classes from it: a backup JVM starts faster, so the service runs
- * on one copy for less time.
+ * Its stderr is inherited so its log lines show beside the primary's. It starts with the options of every service JVM
+ * ({@link ServiceJvm}): when the class path is one jar with a {@link ClassArchive} beside it, the child maps its
+ * classes from it (a backup JVM starts faster, so the service runs on one copy for less time), and it asks for huge
+ * pages where the kernel gives them ({@link HugePages}: a backup promoted and later killed lets go of its links
+ * sooner).
  */
 final class BackupLauncher {
 
@@ -56,8 +58,7 @@ final class BackupLauncher {
     static List<String> command(NodeConfig config, long primaryPid, String classPath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ClassArchive.options(classPath, config.backupJavaOptions()));
-        command.addAll(config.backupJavaOptions());
+        command.addAll(ServiceJvm.options(classPath, config.backupJavaOptions()));
         command.add("-cp");
         command.add(classPath);
         command.add(ServerMain.class.getName());

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.cli.LineCommandClient;
 import tuplespace.codec.auth.ClusterSecret;
-import tuplespace.node.ClassArchive;
+import tuplespace.node.ServiceJvm;
 
 /**
  * A proxy and a primary (which starts its own backup) on loopback ports of their own, run from this JVM's class
@@ -229,8 +229,9 @@ public final class TupleSpaceService implements AutoCloseable {
 
     /**
      * The system property naming the fat jar the service's JVMs run from, as deployed (bench/run.sh sets it): each
-     * JVM maps the class-data archive beside it, as the {@code tuplespace} script starts them. Unset: the bench's own
-     * class path, no archive.
+     * JVM starts with the options the {@code tuplespace} script gives it ({@link ServiceJvm}: the class-data archive
+     * beside the jar, huge pages where the kernel gives them on request). Unset: the bench's own class path, no
+     * archive.
      */
     public static final String SERVICE_JAR = "tuplespace.bench.serviceJar";
 
@@ -238,8 +239,7 @@ public final class TupleSpaceService implements AutoCloseable {
         String classPath = System.getProperty(SERVICE_JAR, System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ClassArchive.options(classPath, javaOptions));
-        command.addAll(javaOptions);
+        command.addAll(ServiceJvm.options(classPath, javaOptions));
         command.add("-cp");
         command.add(classPath);
         command.add(mainClass);

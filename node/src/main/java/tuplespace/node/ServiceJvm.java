@@ -1,0 +1,23 @@
+package tuplespace.node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
+ * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), then
+ * the operator's {@code javaOptions} (last, so that they win). The primary starts its backup with them, the demo each
+ * process, the bench the service it measures; the {@code tuplespace} script applies the same two rules itself.
+ */
+public final class ServiceJvm {
+
+    private ServiceJvm() {
+    }
+
+    public static List<String> options(String classPath, List<String> javaOptions) {
+        List<String> options = new ArrayList<>(ClassArchive.options(classPath, javaOptions));
+        options.addAll(HugePages.options(javaOptions));
+        options.addAll(javaOptions);
+        return options;
+    }
+}
