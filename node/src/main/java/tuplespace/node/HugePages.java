@@ -37,7 +37,8 @@ final class HugePages {
                 ? List.of(OPTION) : List.of();
     }
 
-    private static Optional<String> kernelMode() {
+    /** The kernel's mode, the file's text; empty where there is no such file. */
+    static Optional<String> kernelMode() {
         try {
             return Optional.of(Files.readString(KERNEL_MODE));
         } catch (IOException | SecurityException e) {

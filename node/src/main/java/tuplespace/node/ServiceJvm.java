@@ -2,6 +2,7 @@ package tuplespace.node;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
@@ -15,8 +16,13 @@ public final class ServiceJvm {
     }
 
     public static List<String> options(String classPath, List<String> javaOptions) {
+        return options(classPath, javaOptions, HugePages.kernelMode());
+    }
+
+    /** As {@link #options(String, List)}, the kernel's huge-page mode given ({@link HugePages#options(List, Optional)}). */
+    static List<String> options(String classPath, List<String> javaOptions, Optional<String> kernelMode) {
         List<String> options = new ArrayList<>(ClassArchive.options(classPath, javaOptions));
-        options.addAll(HugePages.options(javaOptions));
+        options.addAll(HugePages.options(javaOptions, kernelMode));
         options.addAll(javaOptions);
         return options;
     }

@@ -1,7 +1,6 @@
 package tuplespace.replication;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,8 +187,8 @@ public final class ReplicationCodec {
     }
 
     /**
-     * About the bytes {@link #encode} gives {@code entries}, without counting UTF-8 (exact when the text is ASCII,
-     * less otherwise): the size of the buffer to encode them into.
+     * The bytes {@link #encode} gives {@code entries} (tuples and answers are held as UTF-8, so nothing is counted
+     * character by character): the size of the buffer to encode them into.
      */
     public static long estimatedSize(ReplicationMessage.Entries entries) {
         long size = 1 + 8 + 4;

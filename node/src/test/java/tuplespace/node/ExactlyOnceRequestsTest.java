@@ -194,7 +194,7 @@ class ExactlyOnceRequestsTest {
         String updateText = update.answerText();
         update.answer().release();
         assertThat(List.of(resentAgain, readBeforeUpdate)).extracting(ByteBuf::refCnt).containsOnly(0);
-        assertThat(primaryState.answers().lookup(7, 4)).hasValue(Utf8Text.of(readText)); // kept as text in the table
+        assertThat(primaryState.answers().lookup(7, 4)).hasValue(Utf8Text.of(readText)); // its bytes kept in the table
         ByteBuf closedRead = answered(pooled, get(8, 1, 0, "a"));
         pooled.connectionClosed(8);
         assertThat(closedRead.refCnt()).isZero();

@@ -2,9 +2,13 @@ package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Huge pages are asked for only where the kernel gives them on request, and never over the operator's own choice. */
 class HugePagesTest {
@@ -30,9 +34,14 @@ class HugePagesTest {
     }
 
     @Test
-    void aServiceJvmHasTheArchiveAndHugePagesRulesBeforeTheOperatorsOptions() {
-        List<String> options = ServiceJvm.options("classes", List.of("-Xmx1g", "-Dx=y"));
-        assertThat(options).endsWith("-Xmx1g", "-Dx=y");
-        assertThat(options.subList(0, options.size() - 2)).isEqualTo(HugePages.options(List.of("-Xmx1g", "-Dx=y")));
+    void aServiceJvmHasTheArchiveThenHugePagesThenTheOperatorsOptions(@TempDir Path dir) throws IOException {
+        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
+        Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
+
+        assertThat(ServiceJvm.options(jar.toString(), List.of("-Xmx1g", "-Dx=y"), Optional.of("always [madvise] never")))
+                .containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-XX:+UseTransparentHugePages",
+                        "-Xmx1g", "-Dx=y");
+        assertThat(ServiceJvm.options(jar.toString(), List.of("-Xshare:off"), Optional.of("always madvise [never]")))
+                .containsExactly("-Xshare:off");
     }
 }
