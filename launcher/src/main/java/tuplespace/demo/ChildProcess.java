@@ -38,7 +38,7 @@ final class ChildProcess {
         String javaOptionsText = System.getenv().getOrDefault("TUPLESPACE_JAVA_OPTS", "").strip();
         List<String> javaOptions = javaOptionsText.isEmpty() ? List.of() : List.of(javaOptionsText.split("\\s+"));
         String classPath = System.getProperty("java.class.path");
-        // Started from the fat jar, each process maps the class-data archive beside it, as the script's JVM does.
+        // Each process starts with the options the script gives its JVM: the class-data archive, huge pages.
         command.addAll(ServiceJvm.options(classPath, javaOptions));
         command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
         String level = System.getProperty("tuplespace.log.level");

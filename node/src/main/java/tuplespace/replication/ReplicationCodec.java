@@ -187,22 +187,13 @@ public final class ReplicationCodec {
     }
 
     /**
-     * The bytes {@link #encode} gives {@code entries} (tuples and answers are held as UTF-8, so nothing is counted
-     * character by character): the size of the buffer to encode them into.
+     * The bytes {@link #encode} gives {@code entries}, its header and each entry's {@link #encodedSize(Replicated)}:
+     * the size of the buffer to encode them into.
      */
-    public static long estimatedSize(ReplicationMessage.Entries entries) {
+    public static long encodedSize(ReplicationMessage.Entries entries) {
         long size = 1 + 8 + 4;
         for (Replicated entry : entries.entries()) {
-            size += 8 + 8 + 1 + 8;
-            if (entry.change() instanceof Change.Applied applied) {
-                size += 8 + 8 + 4 + 4 + 4 + applied.answer().length();
-                for (Tuple key : applied.effect().removed()) {
-                    size += 4 + key.utf8().length;
-                }
-                for (Pair pair : applied.effect().written()) {
-                    size += 8 + pair.key().utf8().length + pair.value().utf8().length;
-                }
-            }
+            size += encodedSize(entry);
         }
         return size;
     }

@@ -75,7 +75,7 @@ public final class ReplicationFrames {
         @Override
         protected ByteBuf allocateBuffer(ChannelHandlerContext context, ReplicationMessage message, boolean preferDirect) {
             long expected = message instanceof ReplicationMessage.Entries entries
-                    ? LENGTH_BYTES + ReplicationCodec.estimatedSize(entries) : 64;
+                    ? LENGTH_BYTES + ReplicationCodec.encodedSize(entries) : 64;
             int initial = (int) Math.min(expected, maxFrameBytes + (long) LENGTH_BYTES);
             return preferDirect ? context.alloc().ioBuffer(initial) : context.alloc().heapBuffer(initial);
         }

@@ -107,7 +107,7 @@ class ReplicationFrameSizeTest {
                         List.of(tuplespace.tuple.Pair.of("k,1", "v"))), Utf8Text.of("ok"))), new Replicated(1, 3, new Change.Closed(3))), 5);
         io.netty.buffer.ByteBuf encoded = Unpooled.buffer();
         ReplicationCodec.encode(entries, encoded);
-        assertThat(ReplicationCodec.estimatedSize(entries)).isEqualTo(encoded.readableBytes());
+        assertThat(ReplicationCodec.encodedSize(entries)).isEqualTo(encoded.readableBytes());
         encoded.release();
     }
 
