@@ -73,9 +73,13 @@ final class Query {
         if (keyPattern == null) {
             return new Query(keyexp, valexp, null, null, valuePattern, StoredPairs.utf8(keyexp), null);
         }
-        Optional<String> literal = keyPattern.literal();
+        // A key never holds U+0000 (nor does the tree take a zero byte, ByteTree): a literal that does is no key, and a
+        // prefix is cut before it; the pattern then weighs the keys of the range, and matches none of them there.
+        Optional<String> literal = keyPattern.literal().filter(text -> text.indexOf('\0') < 0);
+        String prefix = keyPattern.literalPrefix();
+        int nul = prefix.indexOf('\0');
         return new Query(keyexp, valexp, null, keyPattern, valuePattern, literal.map(StoredPairs::utf8).orElse(null),
-                StoredPairs.utf8(keyPattern.literalPrefix()));
+                StoredPairs.utf8(nul < 0 ? prefix : prefix.substring(0, nul)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package tuplespace.space;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +26,7 @@ final class TreeBuilder {
 
     /** Adds the next entry; its key must follow every key added before (the caller checks). */
     void add(byte[] key, byte[] value) {
+        assert TreeNode.zeroFree(key) : "a key with a zero byte: " + Arrays.toString(key);
         if (leaf.isFull()) {
             leaves.add(leaf);
             leaf = TreeNode.emptyLeaf(0, capacity);

@@ -93,6 +93,7 @@ final class TreeNode {
 
     /** In a leaf: the index of {@code key}, or {@code -(insertion point) - 1} when it is absent. */
     int search(byte[] key) {
+        assert zeroFree(key) : "a key with a zero byte: " + Arrays.toString(key);
         if (count == 0) {
             return -1;
         }
@@ -119,6 +120,7 @@ final class TreeNode {
 
     /** In a branch: the index of the child whose keys {@code key} falls among (the last separator at or below it). */
     int childIndex(byte[] key) {
+        assert zeroFree(key) : "a key with a zero byte: " + Arrays.toString(key);
         if (count <= 1) {
             return 0;
         }
@@ -140,10 +142,18 @@ final class TreeNode {
         return low - 1;
     }
 
-    /** {@code keys[index]} against {@code key} (whose head is {@code head}): by heads, by whole keys on a tie. */
+    /**
+     * {@code keys[index]} against {@code key} (whose head is {@code head}): by heads, by whole keys on a tie, unless
+     * {@code key} has fewer than 8 bytes after the prefix. It is then whole in its head, zero-padded, and since no key
+     * holds a zero byte ({@link ByteTree}), a key with the same head has exactly those bytes and no more: equal heads
+     * mean equal keys, and the lookup reads no key array (one cache miss less per exact lookup in a large tree).
+     */
     private int compare(int index, byte[] key, long head) {
         int order = Long.compareUnsigned(heads[index], head);
-        return order != 0 ? order : Arrays.compareUnsigned(keys[index], key);
+        if (order != 0 || key.length - prefix < Long.BYTES) {
+            return order;
+        }
+        return Arrays.compareUnsigned(keys[index], key);
     }
 
     /**
@@ -161,6 +171,16 @@ final class TreeNode {
             return Byte.toUnsignedInt(key[mismatch]) - Byte.toUnsignedInt(any[mismatch]);
         }
         return key.length < prefix ? -1 : 0;
+    }
+
+    /** Whether {@code key} holds no zero byte, as every key of a tree must (what assertions check). */
+    static boolean zeroFree(byte[] key) {
+        for (byte b : key) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The 8 bytes of {@code key} from {@code from} on as an unsigned number, zero-padded past its end. */

@@ -28,7 +28,7 @@ class ByteTreeTest {
 
     /**
      * Seeds times node capacities times key shapes: small nodes make deep trees, where splits and merges cross
-     * several levels; short keys of few byte values (zero bytes, bytes above 0x7F, keys that are prefixes of others)
+     * several levels; short keys of few byte values (0x01, bytes above 0x7F, keys that are prefixes of others)
      * and long keys that share long runs (nodes with long prefixes, and keys whose 8-byte heads tie).
      */
     static Stream<Arguments> runs() {
@@ -103,16 +103,16 @@ class ByteTreeTest {
     @Test
     void keysOrderAsUnsignedBytes() {
         ByteTree tree = new ByteTree(4);
-        for (int b : new int[] {0xFF, 0x00, 0x7F, 0x80, 0x01, 0xC3}) {
+        for (int b : new int[] {0xFF, 0x02, 0x7F, 0x80, 0x01, 0xC3}) {
             tree.put(new byte[] {(byte) b}, new byte[0]);
         }
         tree.put(new byte[0], new byte[0]);
-        tree.put(new byte[] {0x7F, 0x00}, new byte[0]);
+        tree.put(new byte[] {0x7F, 0x01}, new byte[0]);
         List<String> order = new ArrayList<>();
         for (TreeCursor cursor = tree.view().cursor(); cursor.next(); ) {
             order.add(Arrays.toString(cursor.key()));
         }
-        assertThat(order).containsExactly("[]", "[0]", "[1]", "[127]", "[127, 0]", "[-128]", "[-61]", "[-1]");
+        assertThat(order).containsExactly("[]", "[1]", "[2]", "[127]", "[127, 1]", "[-128]", "[-61]", "[-1]");
     }
 
     @Test
@@ -215,9 +215,12 @@ class ByteTreeTest {
         require(!cursor.next(), "the range ends where the model's does");
     }
 
-    /** Keys of 0 to 4 bytes over a few byte values, including 0x00 and bytes above 0x7F (so some are prefixes of others). */
+    /**
+     * Keys of 0 to 4 bytes over a few byte values, including the lowest a key may hold (0x01: no key has a zero byte)
+     * and bytes above 0x7F, so some are prefixes of others.
+     */
     private static byte[] randomKey(Random random, int keySpace) {
-        byte[] alphabet = {0x00, 0x31, 0x7F, (byte) 0x80, (byte) 0xFF};
+        byte[] alphabet = {0x01, 0x31, 0x7F, (byte) 0x80, (byte) 0xFF};
         int n = random.nextInt(keySpace);
         byte[] key = new byte[n % 5];
         for (int i = 0, digits = n / 5; i < key.length; i++, digits /= alphabet.length) {

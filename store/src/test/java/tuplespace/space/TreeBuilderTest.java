@@ -54,16 +54,16 @@ class TreeBuilderTest {
     }
 
     /**
-     * Keys of every shape at once (zero bytes, bytes above 0x7F, keys that are prefixes of others, tuple-like keys
-     * that share long runs and differ past 8 bytes): each node's prefix and heads hold, every key is found, and keys
-     * next to them (one byte longer or shorter) are not.
+     * Keys of every shape at once (the lowest byte a key may hold, 0x01; bytes above 0x7F; keys that are prefixes of
+     * others; tuple-like keys that share long runs and differ past 8 bytes): each node's prefix and heads hold, every
+     * key is found, and keys next to them (one byte longer or shorter) are not.
      */
     @ParameterizedTest
     @CsvSource({"4", "5", "64"})
     void aTreeBuiltFromKeysOfEveryShapeFindsEachAndNothingElse(int capacity) {
         TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
         Random random = new Random(capacity);
-        byte[] alphabet = {0x00, 0x01, 0x2C, 0x61, 0x7F, (byte) 0x80, (byte) 0xFF};
+        byte[] alphabet = {0x01, 0x02, 0x2C, 0x61, 0x7F, (byte) 0x80, (byte) 0xFF};
         for (int i = 0; i < 3_000; i++) {
             byte[] key;
             if (random.nextBoolean()) {
@@ -86,6 +86,7 @@ class TreeBuilderTest {
             byte[] key = entry.getKey();
             assertThat(tree.get(key)).as(Arrays.toString(key)).isEqualTo(entry.getValue());
             byte[] longer = Arrays.copyOf(key, key.length + 1);
+            longer[key.length] = 0x01;
             assertThat(tree.get(longer)).as(Arrays.toString(longer)).isEqualTo(model.get(longer));
             if (key.length > 0) {
                 byte[] shorter = Arrays.copyOf(key, key.length - 1);

@@ -461,6 +461,26 @@ class TupleSpaceTest {
         }
     }
 
+    /**
+     * A key never holds U+0000, so a pattern whose literal text does ({@code \\x00}, {@code \\0}, or the character
+     * itself) matches no key, also next to keys it would otherwise equal or start (the tree compares short keys by
+     * zero-padded heads alone, so such a literal must never reach it as a key).
+     */
+    @Test
+    void aPatternWhoseLiteralHoldsANulMatchesNoKey() throws Exception {
+        TupleSpace space = spaceWith(pair("a", "v"), pair("a,1", "w"), pair("ab", "x"));
+        for (String keyexp : List.of("a\\x00", "a\\0", "a\0", "a\\x00.*", "a\\x00,1", "a\\x00|a", "(a\\x00)?a")) {
+            tuplespace.pattern.PyPattern pattern = tuplespace.pattern.PyPattern.compile(keyexp);
+            List<String> scanned = space.pairs().stream().map(p -> p.key().text())
+                    .filter(k -> pattern.fullMatches(k, MatchBudget.unlimited())).toList();
+            assertThat(keys(apply(space, new Command.Get(keyexp, ".*")).result())).as(keyexp).isEqualTo(scanned);
+        }
+        assertThat(keys(apply(space, new Command.Get("a\\x00", ".*")).result())).isEmpty();
+        assertThat(keys(apply(space, new Command.Get("a\\x00|a", ".*")).result())).containsExactly("a");
+        assertThat(keys(apply(space, new Command.Delete("a\\x00", ".*")).result())).isEmpty();
+        assertThat(space.size()).isEqualTo(3);
+    }
+
     @Test
     void valuesComeBackAsTheyWentInWhateverTheScript() {
         Random random = new Random(13);
