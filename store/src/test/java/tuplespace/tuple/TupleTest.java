@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,20 @@ class TupleTest {
         assertThat(Tuple.isTextForm(text)).isFalse();
         assertThatThrownBy(() -> Tuple.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(reason);
+    }
+
+    /** The ASCII letters and digits, and nothing else below 0x80 (nor a negative number), whatever the lookup. */
+    @Test
+    void theAsciiAlphanumericsAreTheLettersAndDigits() {
+        for (int c = -1; c < 0x80; c++) {
+            boolean expected = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            assertThat(Tuple.isAlphanumeric(c)).as("code point %d", c).isEqualTo(expected);
+            if (c >= 0) {
+                assertThat(Tuple.ifTextForm(new byte[] {'a', (byte) c})).as("a%c", (char) c).isEqualTo(expected
+                        ? Optional.of(Tuple.parse("a" + (char) c)) : Optional.empty());
+            }
+        }
+        assertThat(Tuple.isAlphanumeric(Integer.MIN_VALUE)).isFalse();
     }
 
     @Test
