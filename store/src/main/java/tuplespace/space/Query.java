@@ -42,11 +42,13 @@ final class Query {
     private final byte[] literalKey;
     /** What every key the key pattern matches starts with (empty: anything), when there is no literal key. */
     private final byte[] keyPrefix;
+    /** No key can match the key pattern: what every match starts with holds U+0000, which no key does. */
+    private final boolean matchesNoKey;
     /** Advice of the pattern engine on the patterns it accepted (CPython's FutureWarnings): the answer's note. */
     private final Optional<String> note;
 
     private Query(String keyexp, String valexp, String refusal, PyPattern keyPattern, PyPattern valuePattern,
-            byte[] literalKey, byte[] keyPrefix) {
+            byte[] literalKey, byte[] keyPrefix, boolean matchesNoKey) {
         this.keyexp = keyexp;
         this.valexp = valexp;
         this.refusal = refusal;
@@ -54,6 +56,7 @@ final class Query {
         this.valuePattern = valuePattern;
         this.literalKey = literalKey;
         this.keyPrefix = keyPrefix;
+        this.matchesNoKey = matchesNoKey;
         this.note = refusal != null ? Optional.empty()
                 : keyPattern == null ? PatternNotes.ofValuePattern(valuePattern) : PatternNotes.of(keyPattern, valuePattern);
     }
@@ -68,18 +71,19 @@ final class Query {
             }
             valuePattern = compile("valexp", valexp);
         } catch (Refused refused) {
-            return new Query(keyexp, valexp, refused.getMessage(), null, null, null, null);
+            return new Query(keyexp, valexp, refused.getMessage(), null, null, null, null, false);
         }
         if (keyPattern == null) {
-            return new Query(keyexp, valexp, null, null, valuePattern, StoredPairs.utf8(keyexp), null);
+            return new Query(keyexp, valexp, null, null, valuePattern, StoredPairs.utf8(keyexp), null, false);
         }
-        // A key never holds U+0000 (nor does the tree take a zero byte, ByteTree): a literal that does is no key, and a
-        // prefix is cut before it; the pattern then weighs the keys of the range, and matches none of them there.
-        Optional<String> literal = keyPattern.literal().filter(text -> text.indexOf('\0') < 0);
+        // Every match starts with the literal prefix (the literal, when there is one); a key never holds U+0000, nor
+        // does the tree take a zero byte (ByteTree): a prefix that holds it matches no key, and is never looked up.
         String prefix = keyPattern.literalPrefix();
-        int nul = prefix.indexOf('\0');
-        return new Query(keyexp, valexp, null, keyPattern, valuePattern, literal.map(StoredPairs::utf8).orElse(null),
-                StoredPairs.utf8(nul < 0 ? prefix : prefix.substring(0, nul)));
+        if (prefix.indexOf('\0') >= 0) {
+            return new Query(keyexp, valexp, null, keyPattern, valuePattern, null, null, true);
+        }
+        return new Query(keyexp, valexp, null, keyPattern, valuePattern,
+                keyPattern.literal().map(StoredPairs::utf8).orElse(null), StoredPairs.utf8(prefix), false);
     }
 
     /**
@@ -104,6 +108,9 @@ final class Query {
     Result.Matched find(TreeView pairs, MatchBudget budget) {
         if (refusal != null) {
             return Result.Matched.warning(refusal);
+        }
+        if (matchesNoKey) {
+            return Result.Matched.of(List.of(), note);
         }
         if (keyPattern == null) {
             return findPlainLiteral(pairs, budget);
@@ -155,6 +162,9 @@ final class Query {
     Result.Matched findAmong(TreeView pairs, Collection<byte[]> keys, MatchBudget budget) {
         if (refusal != null) {
             return Result.Matched.warning(refusal);
+        }
+        if (matchesNoKey) {
+            return Result.Matched.of(List.of(), note);
         }
         Matching matching = new Matching(budget);
         try {

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * compares with {@link TupleSpace#digest()} afterwards.
  *
  * <p>Keys must come in strictly ascending unsigned byte order (the order a {@link StoredPairCursor} gives), which also
- * rules out a key given twice. Single-threaded, like the space it fills.
+ * rules out a key given twice, and hold no zero byte (as no stored key does). Single-threaded, like the space it fills.
  */
 public final class SpaceLoader {
 
@@ -22,7 +22,7 @@ public final class SpaceLoader {
     /**
      * Adds the next pair. The arrays become the space's own: the caller must not change them afterwards.
      *
-     * @throws IllegalArgumentException when {@code keyUtf8} does not follow the previous key
+     * @throws IllegalArgumentException when {@code keyUtf8} does not follow the previous key or holds a zero byte
      * @throws IllegalStateException after {@link #finish()}: the space belongs to its caller then
      */
     public void add(byte[] keyUtf8, byte[] valueUtf8) {
@@ -32,6 +32,11 @@ public final class SpaceLoader {
         if (lastKey != null && Arrays.compareUnsigned(lastKey, keyUtf8) >= 0) {
             throw new IllegalArgumentException("expected keys in ascending order, found "
                     + StoredPairs.text(keyUtf8) + " after " + StoredPairs.text(lastKey));
+        }
+        if (!TreeNode.zeroFree(keyUtf8)) {
+            // no key holds U+0000, and the tree relies on it (ByteTree): these bytes are no stored key
+            throw new IllegalArgumentException("expected a key without a zero byte, found one in "
+                    + Arrays.toString(keyUtf8));
         }
         pairs.add(keyUtf8, valueUtf8);
         digest.add(keyUtf8, valueUtf8);

@@ -100,6 +100,31 @@ class ByteTreeTest {
         assertThat(tree.view().cursor().next()).isFalse();
     }
 
+    /**
+     * Keys ending 7, 8 and 9 bytes past the node's prefix, with and without it: a lookup that ends within 8 bytes is
+     * decided by heads alone, one that runs on by whole keys; each finds its own key and none of its neighbours.
+     */
+    @Test
+    void keysEndingJustWithinAndPastTheirHeadAreFoundExactly() {
+        List<String> stored = List.of("abcdefg", "abcdefga", "abcdefgh", "abcdefgha", "abcdefghi", "abcdefgi", "b");
+        List<String> absent = List.of("abcdef", "abcdefgb", "abcdefghb", "abcdefghia", "abcdefgj", "abcdefgz", "a", "c");
+        for (String common : List.of("", "user,")) { // the node's prefix empty, then 5 bytes
+            ByteTree tree = new ByteTree(64);
+            for (String key : stored) {
+                tree.put(bytes(common + key), bytes(key));
+            }
+            for (String key : stored) {
+                assertThat(tree.get(bytes(common + key))).as(common + key).isEqualTo(bytes(key));
+                assertThat(tree.view().cursor(bytes(common + key), true, null).next()).isTrue();
+            }
+            for (String key : absent) {
+                assertThat(tree.get(bytes(common + key))).as(common + key).isNull();
+                assertThat(tree.remove(bytes(common + key))).as(common + key).isNull();
+            }
+            assertThat(tree.size()).isEqualTo(stored.size());
+        }
+    }
+
     @Test
     void keysOrderAsUnsignedBytes() {
         ByteTree tree = new ByteTree(4);

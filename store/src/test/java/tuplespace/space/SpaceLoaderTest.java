@@ -101,6 +101,18 @@ class SpaceLoaderTest {
         assertThatThrownBy(() -> loader.add(utf8("c"), utf8("4"))).isInstanceOf(IllegalStateException.class);
     }
 
+    /** Bytes no stored key can hold (a writer's bug under valid checksums): refused, as a file reader reports damage. */
+    @Test
+    void aKeyWithAZeroByteIsRefused() {
+        SpaceLoader loader = new SpaceLoader();
+        loader.add(utf8("a"), utf8("1"));
+        assertThatThrownBy(() -> loader.add(new byte[] {'k', 0}, utf8("2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expected a key without a zero byte, found one in [107, 0]");
+        loader.add(utf8("m"), utf8("3"));
+        assertThat(loader.finish().size()).isEqualTo(2);
+    }
+
     private static void put(TupleSpace space, Pair pair) {
         space.apply(new Command.Put(List.of(Optional.of(pair))), MatchBudget.unlimited());
     }
