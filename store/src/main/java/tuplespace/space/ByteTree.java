@@ -14,8 +14,9 @@ package tuplespace.space;
  *
  * <p>Keys and values handed in must never be changed afterwards: nodes and snapshots share them. No key, stored or
  * looked up, holds a zero byte: a tuple's text form is letters, digits and commas in UTF-8, which has none (a query
- * turns a pattern's literal text that has one into a scan, {@code Query}). That lets a node tell two keys equal from
- * their 8-byte heads alone when they are short ({@link TreeNode}); assertions check it.
+ * whose pattern's literal prefix has one matches no key and looks nothing up, {@code Query}; {@link SpaceLoader}
+ * refuses such bytes from a file). That lets a node tell two keys equal from their 8-byte heads alone when they are
+ * short ({@link TreeNode}); assertions check it.
  *
  * <p>Not thread-safe: one owner thread calls every method. What {@link #snapshot()} returns may be read by any
  * thread; what {@link #view()} returns only by the owner, and only until its next write.
