@@ -30,16 +30,21 @@ final class ChildProcess {
         this.process = process;
     }
 
-    /** Starts {@code tuplespace <arguments>} in a new JVM that shares the demo's stdout and stderr. */
-    static ChildProcess start(String role, List<String> launcherArguments) throws IOException {
+    /**
+     * Starts {@code tuplespace <arguments>} in a new JVM that shares the demo's stdout and stderr; {@code program} is
+     * what the arguments run.
+     */
+    static ChildProcess start(String role, ServiceJvm.Program program, List<String> launcherArguments)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The launcher script's JVM options apply to the whole service, not only to the demo's own JVM.
         String javaOptionsText = System.getenv().getOrDefault("TUPLESPACE_JAVA_OPTS", "").strip();
         List<String> javaOptions = javaOptionsText.isEmpty() ? List.of() : List.of(javaOptionsText.split("\\s+"));
         String classPath = System.getProperty("java.class.path");
-        // Each process starts with the options the script gives its JVM: the class-data archive, huge pages.
-        command.addAll(ServiceJvm.options(classPath, javaOptions));
+        // Each process starts with the options the script gives its JVM: the class-data archive, huge pages, and for a
+        // server prompt tenuring.
+        command.addAll(ServiceJvm.options(program, classPath, javaOptions));
         command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
         String level = System.getProperty("tuplespace.log.level");
         if (level != null) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tuplespace.cli.DurationConverter;
 import tuplespace.cli.LineCommandClient;
+import tuplespace.node.ServiceJvm;
 import tuplespace.node.persistence.DataDirectories;
 
 /**
@@ -99,13 +100,13 @@ public final class DemoCommand implements Callable<Integer> {
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
         logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
         proxyArguments.addAll(proxyOptions);
-        ChildProcess proxy = ChildProcess.start("proxy", proxyArguments);
+        ChildProcess proxy = ChildProcess.start("proxy", ServiceJvm.Program.PROXY, proxyArguments);
         List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
                 file.toString(), "null", load ? file.toString() : "null"));
         data.ifPresent(dir -> serverArguments.addAll(List.of("--data-dir", dir.toString())));
         serverArguments.addAll(serverOptions);
-        ChildProcess primary = ChildProcess.start("primary", serverArguments);
+        ChildProcess primary = ChildProcess.start("primary", ServiceJvm.Program.SERVER, serverArguments);
         DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
         Thread hook = new Thread(() -> stopOnSignal(supervisor), "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -58,7 +58,7 @@ final class BackupLauncher {
     static List<String> command(NodeConfig config, long primaryPid, String classPath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ServiceJvm.options(classPath, config.backupJavaOptions()));
+        command.addAll(ServiceJvm.options(ServiceJvm.Program.SERVER, classPath, config.backupJavaOptions()));
         command.add("-cp");
         command.add(classPath);
         command.add(ServerMain.class.getName());

@@ -108,7 +108,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--backup-java-opts", paramLabel = "OPTS", defaultValue = "",
             description = "JVM options for the backup child process, space-separated (default: none; the"
                     + " class-data archive beside the jar, if any, unless these choose -Xshare, SharedArchiveFile or"
-                    + " ArchiveClassesAtExit)")
+                    + " ArchiveClassesAtExit; -XX:MaxTenuringThreshold=0 unless they name a tenuring option)")
     private String backupJavaOpts;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

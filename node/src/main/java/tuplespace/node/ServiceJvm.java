@@ -6,23 +6,36 @@ import java.util.Optional;
 
 /**
  * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
- * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), then
- * the operator's {@code javaOptions} (last, so that they win). The primary starts its backup with them, the demo each
- * process, the bench the service it measures; the {@code tuplespace} script applies the same two rules itself.
+ * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), for
+ * a server prompt tenuring ({@link PromptTenuring}), then the operator's {@code javaOptions} (last, so that they win).
+ * The primary starts its backup with them, the demo each process, the bench the service it measures; the
+ * {@code tuplespace} script applies the same rules itself.
  */
 public final class ServiceJvm {
+
+    /** What the JVM runs: the rules differ where what it keeps in memory differs. */
+    public enum Program {
+        PROXY, SERVER
+    }
 
     private ServiceJvm() {
     }
 
-    public static List<String> options(String classPath, List<String> javaOptions) {
-        return options(classPath, javaOptions, HugePages.kernelMode());
+    public static List<String> options(Program program, String classPath, List<String> javaOptions) {
+        return options(program, classPath, javaOptions, HugePages.kernelMode());
     }
 
-    /** As {@link #options(String, List)}, the kernel's huge-page mode given ({@link HugePages#options(List, Optional)}). */
-    static List<String> options(String classPath, List<String> javaOptions, Optional<String> kernelMode) {
+    /**
+     * As {@link #options(Program, String, List)}, the kernel's huge-page mode given
+     * ({@link HugePages#options(List, Optional)}).
+     */
+    static List<String> options(Program program, String classPath, List<String> javaOptions,
+                                Optional<String> kernelMode) {
         List<String> options = new ArrayList<>(ClassArchive.options(classPath, javaOptions));
         options.addAll(HugePages.options(javaOptions, kernelMode));
+        if (program == Program.SERVER) {
+            options.addAll(PromptTenuring.options(javaOptions));
+        }
         options.addAll(javaOptions);
         return options;
     }

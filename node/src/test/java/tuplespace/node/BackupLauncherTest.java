@@ -29,12 +29,12 @@ class BackupLauncherTest {
     }
 
     @Test
-    void aBackupStartedFromAJarMapsTheClassArchiveBesideIt() throws IOException {
+    void aBackupStartedFromAJarMapsTheClassArchiveBesideItAndTenuresPromptly() throws IOException {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
         Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
         List<String> command = BackupLauncher.command(config("--backup-java-opts=-Xmx1g"), 42, jar.toString());
-        assertThat(command).containsSubsequence("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xmx1g",
-                "-cp", jar.toString(), ServerMain.class.getName());
+        assertThat(command).containsSubsequence("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
+                "-XX:MaxTenuringThreshold=0", "-Xmx1g", "-cp", jar.toString(), ServerMain.class.getName());
     }
 
     @Test

@@ -32,16 +32,4 @@ class HugePagesTest {
                 .isEmpty();
         assertThat(HugePages.options(List.of("-XX:+UseLargePages"), Optional.of("always [madvise] never"))).isEmpty();
     }
-
-    @Test
-    void aServiceJvmHasTheArchiveThenHugePagesThenTheOperatorsOptions(@TempDir Path dir) throws IOException {
-        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
-        Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
-
-        assertThat(ServiceJvm.options(jar.toString(), List.of("-Xmx1g", "-Dx=y"), Optional.of("always [madvise] never")))
-                .containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-XX:+UseTransparentHugePages",
-                        "-Xmx1g", "-Dx=y");
-        assertThat(ServiceJvm.options(jar.toString(), List.of("-Xshare:off"), Optional.of("always madvise [never]")))
-                .containsExactly("-Xshare:off");
-    }
 }

@@ -116,7 +116,7 @@ public final class TupleSpaceService implements AutoCloseable {
         List<String> proxyCommand = new ArrayList<>(List.of(sap(clientSap), sap(primarySap), sap(proxyShutdownSap),
                 "--max-clients=256", "--primary-timeout=30s", "--ping-misses=" + PROXY_PING_MISSES));
         proxyCommand.addAll(proxyArguments);
-        Process proxy = processes.start(name + "-proxy", java(javaOptions, "tuplespace.proxy.ProxyMain",
+        Process proxy = processes.start(name + "-proxy", java(ServiceJvm.Program.PROXY, javaOptions, "tuplespace.proxy.ProxyMain",
                 proxyCommand.toArray(String[]::new)));
         TupleSpaceService service = new TupleSpaceService(processes, name, clientSap, primarySap, proxyShutdownSap, proxy,
                 access, adminSecret);
@@ -135,7 +135,7 @@ public final class TupleSpaceService implements AutoCloseable {
         }
         access.clusterSecretFile().ifPresent(file -> server.add(ClusterSecret.OPTION + "=" + file));
         server.addAll(access.serverOptions());
-        return processes.start(name + "-node", java(javaOptions, "tuplespace.node.ServerMain",
+        return processes.start(name + "-node", java(ServiceJvm.Program.SERVER, javaOptions, "tuplespace.node.ServerMain",
                 server.toArray(String[]::new)));
     }
 
@@ -230,16 +230,17 @@ public final class TupleSpaceService implements AutoCloseable {
     /**
      * The system property naming the fat jar the service's JVMs run from, as deployed (bench/run.sh sets it): each
      * JVM starts with the options the {@code tuplespace} script gives it ({@link ServiceJvm}: the class-data archive
-     * beside the jar, huge pages where the kernel gives them on request). Unset: the bench's own class path, no
-     * archive.
+     * beside the jar, huge pages where the kernel gives them on request, a server's prompt tenuring). Unset: the
+     * bench's own class path, no archive.
      */
     public static final String SERVICE_JAR = "tuplespace.bench.serviceJar";
 
-    private static List<String> java(List<String> javaOptions, String mainClass, String... arguments) {
+    private static List<String> java(ServiceJvm.Program program, List<String> javaOptions, String mainClass,
+                                     String... arguments) {
         String classPath = System.getProperty(SERVICE_JAR, System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ServiceJvm.options(classPath, javaOptions));
+        command.addAll(ServiceJvm.options(program, classPath, javaOptions));
         command.add("-cp");
         command.add(classPath);
         command.add(mainClass);
