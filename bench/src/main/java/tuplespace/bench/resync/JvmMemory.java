@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Memory of another JVM: heap in use after a full GC ({@code jcmd PID GC.run}, then {@code GC.heap_info}'s
- * {@code used NNNK}), and the resident set size from {@code /proc/PID/status}.
+ * Memory of another JVM: heap in use ({@code jcmd PID GC.heap_info}'s {@code used NNNK}), after a full GC
+ * ({@code GC.run} first) or as it is, and the resident set size from {@code /proc/PID/status}.
  */
 public final class JvmMemory {
 
@@ -22,10 +22,21 @@ public final class JvmMemory {
 
     /** Bytes of heap in use right after a full GC of {@code pid}. */
     public static long heapUsedAfterGc(long pid) {
+        return heapUsed(pid, true);
+    }
+
+    /** Bytes of heap in use by {@code pid} now, garbage included (no collection asked for). */
+    public static long heapUsed(long pid) {
+        return heapUsed(pid, false);
+    }
+
+    private static long heapUsed(long pid, boolean collectFirst) {
         String info = "";
         // The attach can fail on a starved machine ("Connection refused"): a few tries.
         for (int attempt = 1; attempt <= 4; attempt++) {
-            jcmd(pid, "GC.run");
+            if (collectFirst) {
+                jcmd(pid, "GC.run");
+            }
             info = jcmd(pid, "GC.heap_info");
             Optional<Long> used = parseHeapUsed(info);
             if (used.isPresent()) {

@@ -54,7 +54,7 @@ public record ScaleResult(String system, int pairs, String fullRead, List<Double
      *     growth of {@code total_net_output_bytes}, the RESP replies of KEYS and all MGETs)
      * @param heapBeforeBytes tuplespace primary: heap in use after a full GC just before the read (the live set)
      * @param heapPeakBytes the most heap in use during the read, garbage included: the largest "before" of the GC
-     *     pauses during it, or the live set when none ran. How far garbage piles up is G1's choice (its young
+     *     pauses during it and the heap in use just after it. How far garbage piles up is G1's choice (its young
      *     generation grows into a free heap), so this bounds what the read costs from above.
      * @param heapPeakAfterGcBytes the most heap an evacuating collection during the read left in use: what the read
      *     still held then, a bound from below of what it needs; -1 when none ran
@@ -71,10 +71,11 @@ public record ScaleResult(String system, int pairs, String fullRead, List<Double
 
         /**
          * Heap the read needed beyond the live set before it, in units of the answer's size: by the largest heap a
-         * collection during the read left in use (what it still held, not what G1 let pile up); NaN when unknown.
+         * collection during the read left in use (what it still held, not what G1 let pile up); when no collection
+         * ran, by the most heap in use, garbage included (a bound from above); NaN when unknown.
          */
         public double heapGrowthPerAnswerByte() {
-            return growthPerAnswerByte(heapPeakAfterGcBytes);
+            return growthPerAnswerByte(heapPeakAfterGcBytes >= 0 ? heapPeakAfterGcBytes : heapPeakBytes);
         }
 
         /** The same by the most heap in use, garbage included. */

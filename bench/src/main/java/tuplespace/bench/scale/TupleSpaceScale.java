@@ -184,11 +184,14 @@ public final class TupleSpaceScale {
         LineAnswer answer = reader.sendLine(ClientRequests.get(1, ScaleKeys.ALL, ScaleKeys.ALL));
         long to = System.currentTimeMillis();
         long residentPeak = resident.stop();
+        // what the read left in use, garbage included: the peak when no collection ran during it
+        long heapAfter = JvmMemory.heapUsed(primaryPid);
         List<GcLog.Pause> pauses = GcLog.between(GcLog.read(GcLog.file(processes.logDirectory(), GC_LOG, primaryPid)), from, to);
-        long peak = Math.max(heapBefore, pauses.stream().mapToLong(GcLog.Pause::usedBeforeBytes).max().orElse(heapBefore));
+        long peak = Math.max(Math.max(heapBefore, heapAfter),
+                pauses.stream().mapToLong(GcLog.Pause::usedBeforeBytes).max().orElse(heapBefore));
         long peakAfterGc = pauses.stream().filter(GcLog.Pause::evacuating).mapToLong(GcLog.Pause::usedAfterBytes).max().orElse(-1);
-        LOG.info("tuplespace memory during a full GET: answer {} bytes, heap before {} (after full GC), {} pauses: {}",
-                answer.text().length(), heapBefore, pauses.size(), pauses);
+        LOG.info("tuplespace memory during a full GET: answer {} bytes, heap before {} (after full GC), after {} (in use),"
+                + " {} pauses: {}", answer.text().length(), heapBefore, heapAfter, pauses.size(), pauses);
         return new ScaleResult.Memory(answer.text().length(), heapBefore, peak, peakAfterGc, pauses.size(), residentBefore, residentPeak);
     }
 

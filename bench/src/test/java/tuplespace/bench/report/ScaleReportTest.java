@@ -68,6 +68,13 @@ class ScaleReportTest {
     }
 
     @Test
+    void withNoCollectionDuringTheReadTheMemoryTargetIsJudgedOnAllThatWasInUse() {
+        ScaleResult.Memory noCollection = new ScaleResult.Memory(1_000_000, 100_000_000, 102_500_000, -1, 0, 1, 1);
+        assertThat(noCollection.heapGrowthPerAnswerByte()).isEqualTo(2.5);
+        assertThat(noCollection.heapInUseGrowthPerAnswerByte()).isEqualTo(2.5);
+    }
+
+    @Test
     void aDigestMismatchAFailoverOrAShortAnswerIsAMiss() {
         Results results = new Results();
         ScaleResult.Delete diverged = new ScaleResult.Delete(50, 111, 111, 0, 1000, 889, 7, 8, 0, Map.of());
