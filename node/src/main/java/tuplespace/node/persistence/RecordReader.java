@@ -25,14 +25,21 @@ final class RecordReader {
     record TornTail(long offset, String reason) {
     }
 
+    /**
+     * The buffer of a reader that reads on past its first window. A 4 MiB heap buffer costs about 5 ms to allocate
+     * and zero on a cold JVM, and a start opens several readers only to read a file's first record (a snapshot's
+     * header), so the first fill is small.
+     */
     private static final int BUFFER_BYTES = 4 << 20;
+    private static final int FIRST_BUFFER_BYTES = 64 << 10;
 
     private final Path file;
     private final FileChannel channel;
     private final long size;
     /** Just past the file's last non-zero byte: nothing was written after it. */
     private final long dataEnd;
-    private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).limit(0);
+    private ByteBuffer buffer = ByteBuffer.allocate(FIRST_BUFFER_BYTES).limit(0);
+    private boolean filled;
     /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
     private long bufferStart;
     private long next;
@@ -144,7 +151,9 @@ final class RecordReader {
 
     /** Makes the buffer start at {@code offset} and hold at least {@code length} bytes, keeping what it has of them. */
     private void refill(long offset, int length) throws IOException {
-        ByteBuffer target = length <= buffer.capacity() ? buffer : ByteBuffer.allocate(length);
+        boolean grow = length > buffer.capacity() || (filled && buffer.capacity() < BUFFER_BYTES);
+        ByteBuffer target = grow ? ByteBuffer.allocate(Math.max(length, BUFFER_BYTES)) : buffer;
+        filled = true;
         int keep = 0;
         if (offset >= bufferStart && offset < bufferStart + buffer.limit()) {
             int from = (int) (offset - bufferStart);
