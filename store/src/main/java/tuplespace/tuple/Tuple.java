@@ -1,5 +1,8 @@
 package tuplespace.tuple;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +23,12 @@ import java.util.Optional;
  * field lists.
  */
 public final class Tuple implements Comparable<Tuple> {
+
+    /** A byte array read as little-endian longs: the first byte of the eight is the lowest. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long EACH_BYTE = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long FIRST_BYTE_HIGH_BIT = 0x80L;
 
     /**
      * What the tuple was made from: its text form (a {@code String}), or the ASCII UTF-8 of it (a {@code byte[]}, read
@@ -93,10 +102,31 @@ public final class Tuple implements Comparable<Tuple> {
      */
     public static Optional<Tuple> ifTextForm(byte[] utf8) {
         boolean fieldStart = true;
-        for (byte unit : utf8) {
+        int i = 0;
+        // eight bytes at a time: a tuple's bytes are checked on every PUT the primary reads and every one its backup
+        // applies, and byte by byte that was 5-6% of each one's CPU under PUT 50 x 16 (async-profiler)
+        for (; i + Long.BYTES <= utf8.length; i += Long.BYTES) {
+            long word = (long) LONGS.get(utf8, i);
+            if ((word & HIGH_BITS) != 0) {
+                return decodedTextForm(utf8);
+            }
+            long folded = word | (0x20 * EACH_BYTE); // 'A'-'Z' to 'a'-'z'; no other byte lands there
+            long letters = atLeast(folded, 'a') & ~atLeast(folded, 'z' + 1);
+            long digits = atLeast(word, '0') & ~atLeast(word, '9' + 1);
+            long commas = atLeast(word, ',') & ~atLeast(word, ',' + 1);
+            if ((letters | digits | commas) != HIGH_BITS) {
+                return Optional.empty();
+            }
+            // two commas side by side, or a comma where a field starts: an empty field
+            if ((commas & (commas << Byte.SIZE)) != 0 || (fieldStart && (commas & FIRST_BYTE_HIGH_BIT) != 0)) {
+                return Optional.empty();
+            }
+            fieldStart = commas < 0; // the word's last byte is a comma
+        }
+        for (; i < utf8.length; i++) {
+            byte unit = utf8[i];
             if (unit < 0) {
-                String textForm = new String(utf8, StandardCharsets.UTF_8);
-                return isTextForm(textForm) ? Optional.of(new Tuple(textForm, utf8)) : Optional.empty();
+                return decodedTextForm(utf8);
             }
             if (unit == ',') {
                 if (fieldStart) {
@@ -110,6 +140,19 @@ public final class Tuple implements Comparable<Tuple> {
             }
         }
         return fieldStart ? Optional.empty() : Optional.of(new Tuple(null, utf8));
+    }
+
+    private static Optional<Tuple> decodedTextForm(byte[] utf8) {
+        String textForm = new String(utf8, StandardCharsets.UTF_8);
+        return isTextForm(textForm) ? Optional.of(new Tuple(textForm, utf8)) : Optional.empty();
+    }
+
+    /**
+     * The high bit of each byte of {@code word} set where that byte is {@code n} or more, the others clear; every byte
+     * of {@code word} below 0x80 and {@code n} from 0 to 128 (no byte borrows from the next).
+     */
+    private static long atLeast(long word, int n) {
+        return ((word | HIGH_BITS) - n * EACH_BYTE) & HIGH_BITS;
     }
 
     /** Whether {@code text} is the text form of a well-formed tuple: fields of letters and digits joined by commas. */

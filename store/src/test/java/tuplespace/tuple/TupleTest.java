@@ -172,6 +172,41 @@ class TupleTest {
         assertThat(Tuple.ifTextForm(new byte[] {'a', (byte) 0xC3})).isEmpty(); // malformed UTF-8
     }
 
+    /**
+     * ifTextForm reads whole 8-byte words where it can: every ASCII byte, at every position of a 17-byte text (two
+     * words and a byte after them), is judged as the text form's rules judge it.
+     */
+    @Test
+    void everyAsciiByteAtEveryPositionIsJudgedAsTheTextFormIs() {
+        for (int position = 0; position < 17; position++) {
+            for (int c = 0; c < 0x80; c++) {
+                byte[] bytes = "abcdefgh12345678Z".getBytes(StandardCharsets.US_ASCII);
+                bytes[position] = (byte) c;
+                String text = new String(bytes, StandardCharsets.US_ASCII);
+                assertThat(Tuple.ifTextForm(bytes).isPresent()).as("%s", text).isEqualTo(Tuple.isTextForm(text));
+            }
+        }
+    }
+
+    /** Commas where fields start and end, in and across words, and non-ASCII anywhere: as the text form's rules say. */
+    @Test
+    void ifTextFormAgreesWithTheTextFormOnRandomBytes() {
+        byte[] alphabet = {'a', 'z', 'A', 'Z', '0', '9', ',', ',', ',', '@', '[', '`', '{', '/', ':', '+', '-', 0,
+                0x7F, (byte) 0xC3, (byte) 0xA9, (byte) 0xD9, (byte) 0xA3, (byte) 0x80};
+        java.util.Random random = new java.util.Random(20261203);
+        for (int round = 0; round < 200_000; round++) {
+            byte[] bytes = new byte[random.nextInt(41)];
+            boolean plain = random.nextInt(4) > 0; // mostly letters, digits and commas: the interesting structure
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = plain ? alphabet[random.nextInt(7)] : alphabet[random.nextInt(alphabet.length)];
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            Optional<Tuple> tuple = Tuple.ifTextForm(bytes);
+            assertThat(tuple.isPresent()).as("%s", Arrays.toString(bytes)).isEqualTo(Tuple.isTextForm(text));
+            tuple.ifPresent(found -> assertThat(found.text()).isEqualTo(text));
+        }
+    }
+
     @Test
     void ifWellFormedValidatesOnceAndSaysEmptyInsteadOfThrowing() {
         assertThat(Tuple.ifWellFormed(List.of("user", "42"))).hasValue(Tuple.parse("user,42"));
