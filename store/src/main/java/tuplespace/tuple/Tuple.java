@@ -98,7 +98,7 @@ public final class Tuple implements Comparable<Tuple> {
     /**
      * The tuple whose text form {@code utf8} holds, keeping the array as its own bytes (the caller must not change it
      * afterwards), or empty when it is not the text form of a well-formed tuple. ASCII, the usual case, is checked
-     * byte by byte without decoding first.
+     * without decoding first, eight bytes at a time.
      */
     public static Optional<Tuple> ifTextForm(byte[] utf8) {
         boolean fieldStart = true;
