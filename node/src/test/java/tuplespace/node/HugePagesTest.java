@@ -2,13 +2,9 @@ package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Huge pages are asked for only where the kernel gives them on request, and never over the operator's own choice. */
 class HugePagesTest {

@@ -184,15 +184,31 @@ public final class TupleSpaceScale {
         LineAnswer answer = reader.sendLine(ClientRequests.get(1, ScaleKeys.ALL, ScaleKeys.ALL));
         long to = System.currentTimeMillis();
         long residentPeak = resident.stop();
-        // what the read left in use, garbage included: the peak when no collection ran during it
-        long heapAfter = JvmMemory.heapUsed(primaryPid);
-        List<GcLog.Pause> pauses = GcLog.between(GcLog.read(GcLog.file(processes.logDirectory(), GC_LOG, primaryPid)), from, to);
+        // what the read left in use, garbage included: the peak when no collection ran during it; not counted when a
+        // collection ran between the read's end and the sample (or the sample failed)
+        long heapAfter = heapInUse(primaryPid);
+        long sampled = System.currentTimeMillis();
+        List<GcLog.Pause> log = GcLog.read(GcLog.file(processes.logDirectory(), GC_LOG, primaryPid));
+        List<GcLog.Pause> pauses = GcLog.between(log, from, to);
+        if (!GcLog.between(log, to, sampled).isEmpty()) {
+            heapAfter = -1;
+        }
         long peak = Math.max(Math.max(heapBefore, heapAfter),
                 pauses.stream().mapToLong(GcLog.Pause::usedBeforeBytes).max().orElse(heapBefore));
         long peakAfterGc = pauses.stream().filter(GcLog.Pause::evacuating).mapToLong(GcLog.Pause::usedAfterBytes).max().orElse(-1);
         LOG.info("tuplespace memory during a full GET: answer {} bytes, heap before {} (after full GC), after {} (in use),"
                 + " {} pauses: {}", answer.text().length(), heapBefore, heapAfter, pauses.size(), pauses);
         return new ScaleResult.Memory(answer.text().length(), heapBefore, peak, peakAfterGc, pauses.size(), residentBefore, residentPeak);
+    }
+
+    /** The heap {@code pid} has in use now, garbage included; -1 when jcmd cannot tell. */
+    private static long heapInUse(long pid) {
+        try {
+            return JvmMemory.heapUsed(pid);
+        } catch (IllegalStateException e) {
+            LOG.warn("the primary's heap in use after a full GET was not read: {}", e.getMessage());
+            return -1;
+        }
     }
 
     /** Small requests on other connections while one client GETs everything {@code loopScans} times back to back. */
