@@ -8,10 +8,10 @@ import java.util.List;
  * and B-tree nodes, which live until they are deleted. G1's default keeps survivors in the survivor spaces for up to 15
  * collections and copies them at each one, so every stored pair was copied several times before it settled, and a
  * recovery of a million pairs paid for that copying in its pauses. Measured on 2 cores (side by side, same build):
- * PUT 50 × 16 with a backup, young-collection time per operation about a third lower on the primary and the backup
- * (primary 18-23 → 14-16 ms, backup 23-25 → 15-18 ms per 100,000 PUTs) and their CPU per PUT 3-10% lower; exact GETs, which store nothing, unchanged;
- * recovering 1 M pairs and a log of 100,000 entries, pauses 187-312 → 120-154 ms. Not for the proxy, which stores
- * nothing. An operator's option naming a tenuring setting decides instead.
+ * PUT 50 × 16 with a backup, young-collection time per operation about a third lower (primary 18-23 → 14-16 ms,
+ * backup 23-25 → 15-18 ms per 100,000 PUTs) and CPU per PUT 3-10% lower; exact GETs, which store nothing,
+ * unchanged; recovering 1 M pairs and a log of 100,000 entries, pauses 187-312 → 120-154 ms. Not for the proxy,
+ * which stores nothing. An operator's option naming a tenuring setting decides instead.
  */
 final class PromptTenuring {
 

@@ -108,13 +108,11 @@ public final class ScaleReport {
     }
 
     private static String heapFigure(ScaleResult.Memory m) {
-        if (m.heapPeakAfterGcBytes() < 0 && m.heapBeforeBytes() >= 0) {
-            return String.format(Locale.ROOT, "live heap %s → at most %s (no evacuating collection ran during the"
-                    + " read: in use, garbage included, %s×) for a %s answer", mib(m.heapBeforeBytes()), mib(m.heapPeakBytes()),
-                    Figures.count(m.heapInUseGrowthPerAnswerByte()), mib(m.answerBytes()));
-        }
-        return String.format(Locale.ROOT, "live heap %s → %s (in use, garbage included: %s, %s×) for a %s answer",
-                mib(m.heapBeforeBytes()), mib(m.heapPeakAfterGcBytes()), mib(m.heapPeakBytes()),
+        String after = m.heapPeakAfterGcBytes() < 0 && m.heapBeforeBytes() >= 0
+                ? "at most " + mib(m.heapPeakBytes()) + " (no evacuating collection ran during the read: in use,"
+                        + " garbage included, "
+                : mib(m.heapPeakAfterGcBytes()) + " (in use, garbage included: " + mib(m.heapPeakBytes()) + ", ";
+        return String.format(Locale.ROOT, "live heap %s → %s%s×) for a %s answer", mib(m.heapBeforeBytes()), after,
                 Figures.count(m.heapInUseGrowthPerAnswerByte()), mib(m.answerBytes()));
     }
 

@@ -39,7 +39,6 @@ final class RecordReader {
     /** Just past the file's last non-zero byte: nothing was written after it. */
     private final long dataEnd;
     private ByteBuffer buffer = ByteBuffer.allocate(FIRST_BUFFER_BYTES).limit(0);
-    private boolean filled;
     /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
     private long bufferStart;
     private long next;
@@ -151,9 +150,9 @@ final class RecordReader {
 
     /** Makes the buffer start at {@code offset} and hold at least {@code length} bytes, keeping what it has of them. */
     private void refill(long offset, int length) throws IOException {
-        boolean grow = length > buffer.capacity() || (filled && buffer.capacity() < BUFFER_BYTES);
+        // empty until its first fill, and every fill holds at least one byte: a buffer with bytes is read on from
+        boolean grow = length > buffer.capacity() || (buffer.limit() > 0 && buffer.capacity() < BUFFER_BYTES);
         ByteBuffer target = grow ? ByteBuffer.allocate(Math.max(length, BUFFER_BYTES)) : buffer;
-        filled = true;
         int keep = 0;
         if (offset >= bufferStart && offset < bufferStart + buffer.limit()) {
             int from = (int) (offset - bufferStart);
