@@ -52,16 +52,22 @@ final class RecordFraming {
         buffer.putInt(headerAt + 8, crc(buffer.duplicate().position(headerAt + HEADER_BYTES).limit(buffer.position())));
     }
 
+    /** CRC32C of the length's 4 bytes, big-endian. */
     static int lengthCheck(int length) {
         CRC32C crc = new CRC32C();
-        crc.update(ByteBuffer.allocate(4).putInt(0, length));
+        crc.update(length >>> 24);
+        crc.update(length >>> 16);
+        crc.update(length >>> 8);
+        crc.update(length);
         return (int) crc.getValue();
     }
 
     /** CRC32C of the bytes between {@code payload}'s position and limit; the position does not move. */
     static int crc(ByteBuffer payload) {
+        int position = payload.position();
         CRC32C crc = new CRC32C();
-        crc.update(payload.duplicate());
+        crc.update(payload);
+        payload.position(position);
         return (int) crc.getValue();
     }
 
