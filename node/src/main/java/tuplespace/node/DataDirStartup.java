@@ -52,30 +52,42 @@ final class DataDirStartup {
      * DIR, a directory holding INIT_FILE's space as its first snapshot.
      */
     static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial) throws IOException, Refused {
-        DataDirectories.Survey survey = DataDirectories.survey(root);
-        List<DataDirectories.NodeState> holdingData = survey.nodes().stream()
-                .filter(node -> node.lastIndex() > 0 || node.lastEpoch() > 0).toList();
-        if (initFile.isPresent() && !holdingData.isEmpty()) {
-            throw new Refused("both INIT_FILE " + initFile.get() + " and a --data-dir holding data were given ("
-                    + holdingData.stream().map(DataDirectories.NodeState::describe).collect(Collectors.joining("; "))
-                    + " in " + root + "): to restart from the data directory give INIT_FILE null; to start from INIT_FILE"
-                    + " move " + root + " away (or give another --data-dir)");
+        List<DataDirectories.Found> found = DataDirectories.find(root);
+        // With one node directory there is nothing to choose: its recovery reads its log to the end anyway (one data
+        // directory per host, or a primary whose backup never wrote), and reading it a first time for the survey was a
+        // tenth of a restart. With several, each one's log is read to its end to find the newest before recovering it.
+        Optional<DataDirectories.Survey> survey = found.size() > 1 || initFile.isPresent()
+                ? Optional.of(DataDirectories.survey(found)) : Optional.empty();
+        if (initFile.isPresent()) {
+            refuseIfHoldingData(root, initFile.get(), survey.orElseThrow());
         }
-        String nodeId = survey.newest().map(DataDirectories.NodeState::nodeId).orElse(FIRST_NODE_ID);
-        LOG.info("data directory {}: {}", root.toAbsolutePath(), survey.describe());
+        String nodeId = survey.flatMap(DataDirectories.Survey::newest).map(DataDirectories.NodeState::nodeId)
+                .or(() -> found.stream().findFirst().map(DataDirectories.Found::nodeId))
+                .orElse(FIRST_NODE_ID);
         DataDirectory directory = open(root, nodeId);
         try {
-            long epoch = Math.max(survey.highestEpoch(), directory.highestEpoch()) + 1;
             Recovered recovered = Recovery.recover(directory);
-            epoch = Math.max(epoch, recovered.highestEpoch() + 1);
+            DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
+                    ? List.of() : List.of(DataDirectories.recovered(directory, recovered))));
+            LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe());
+            long epoch = Math.max(Math.max(surveyed.highestEpoch(), directory.highestEpoch()), recovered.highestEpoch()) + 1;
             directory.recordEpoch(epoch);
-            if (initial.isPresent()) {
-                recovered = seeded(directory, initial.get(), epoch);
-            }
-            return new Opened(directory, recovered, epoch);
+            return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered, epoch);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
+        }
+    }
+
+    /** INIT_FILE seeds an empty DIR only: beside a DIR holding data the start is refused, never a silent choice. */
+    private static void refuseIfHoldingData(Path root, Path initFile, DataDirectories.Survey survey) throws Refused {
+        List<DataDirectories.NodeState> holdingData = survey.nodes().stream()
+                .filter(node -> node.lastIndex() > 0 || node.lastEpoch() > 0).toList();
+        if (!holdingData.isEmpty()) {
+            throw new Refused("both INIT_FILE " + initFile + " and a --data-dir holding data were given ("
+                    + holdingData.stream().map(DataDirectories.NodeState::describe).collect(Collectors.joining("; "))
+                    + " in " + root + "): to restart from the data directory give INIT_FILE null; to start from INIT_FILE"
+                    + " move " + root + " away (or give another --data-dir)");
         }
     }
 

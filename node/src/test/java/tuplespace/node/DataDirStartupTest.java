@@ -70,6 +70,25 @@ class DataDirStartupTest {
     }
 
     @Test
+    void aLoneDirectoryIsServedUnderItsOwnIdWithAnEpochAboveItsLastEntryAndTheEpochItRecorded() throws Exception {
+        logged("b", 7, 6, 2); // a host of its own: the backup's directory, nothing to choose between
+
+        DataDirStartup.Opened opened = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
+        try (DataDirectory directory = opened.directory()) {
+            assertThat(directory.nodeId()).isEqualTo("b");
+            assertThat(opened.recovered().lastIndex()).isEqualTo(7);
+            assertThat(opened.epoch()).isEqualTo(3);
+        }
+        logged("c", 0, Long.MAX_VALUE, 5); // now two: the survey reads both, and 'c' saw epoch 5
+
+        DataDirStartup.Opened again = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
+        try (DataDirectory directory = again.directory()) {
+            assertThat(directory.nodeId()).isEqualTo("b");
+            assertThat(again.epoch()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void initFileBesideADataDirHoldingDataIsRefusedSayingWhichToRemove() throws Exception {
         logged("a", 3, Long.MAX_VALUE, 1);
 

@@ -62,6 +62,10 @@ public final class DataDirectories {
         }
     }
 
+    /** A node directory found under a root, before anything but its metadata was read. */
+    public record Found(String nodeId, Path path) {
+    }
+
     private DataDirectories() {
     }
 
@@ -71,18 +75,42 @@ public final class DataDirectories {
      * @throws DamagedFileException when one of them is damaged: choosing among the others could pick an older state
      */
     public static Survey survey(Path root) throws IOException {
+        return survey(find(root));
+    }
+
+    /** Surveys the directories {@link #find} found: reads each one's log to its end. */
+    public static Survey survey(List<Found> found) throws IOException {
         List<NodeState> nodes = new ArrayList<>();
+        for (Found directory : found) {
+            nodes.add(state(directory.path()));
+        }
+        return new Survey(nodes);
+    }
+
+    /**
+     * The node directories under {@code root} (none when it does not exist), by node id, reading only their metadata.
+     *
+     * @throws DamagedFileException when a metadata file is damaged
+     */
+    public static List<Found> find(Path root) throws IOException {
+        List<Found> found = new ArrayList<>();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root, DataDirectory.PREFIX + "*")) {
             for (Path child : children) {
                 if (Files.isDirectory(child) && Files.exists(child.resolve(NodeMeta.FILE_NAME))) {
-                    nodes.add(state(child));
+                    found.add(new Found(NodeMeta.read(child).nodeId(), child));
                 }
             }
         } catch (NoSuchFileException e) {
-            return new Survey(List.of());
+            return List.of();
         }
-        nodes.sort(Comparator.comparing(NodeState::nodeId));
-        return new Survey(nodes);
+        found.sort(Comparator.comparing(Found::nodeId));
+        return found;
+    }
+
+    /** What the survey would say of {@code directory}, from its recovery, which read its log to the end too. */
+    public static NodeState recovered(DataDirectory directory, Recovered recovered) {
+        return new NodeState(directory.nodeId(), directory.path(), recovered.highestEpoch(), recovered.lastEpoch(),
+                recovered.lastIndex());
     }
 
     private static NodeState state(Path directory) throws IOException {
