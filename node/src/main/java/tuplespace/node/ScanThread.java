@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * The one thread of a primary that evaluates {@link LongRequest}s, one at a time in the order they come; later ones
  * queue behind (at most one per client connection: a connection's later requests wait for its long one). One
  * thread, not one per core: the event loop, the proxy and the backup share a small machine with it, and the loop
- * must keep its core for heartbeats and small requests. Its budgets are charged its own CPU time.
+ * must keep its core for heartbeats and small requests; for the same reason it runs at a lower CPU priority
+ * ({@link BackgroundPriority}). Its budgets are charged its own CPU time.
  */
 final class ScanThread {
 
@@ -25,7 +26,10 @@ final class ScanThread {
     ScanThread(MatchLimits limits) {
         this.limits = limits;
         this.thread = Executors.newSingleThreadExecutor(task -> {
-            Thread scan = new Thread(task, "scan");
+            Thread scan = new Thread(() -> {
+                BackgroundPriority.lowerCurrentThread();
+                task.run();
+            }, "scan");
             scan.setDaemon(true);
             return scan;
         });
