@@ -53,9 +53,9 @@ final class DataDirStartup {
      */
     static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial) throws IOException, Refused {
         List<DataDirectories.Found> found = DataDirectories.find(root);
-        // With one node directory there is nothing to choose: its recovery reads its log to the end anyway (one data
-        // directory per host, or a primary whose backup never wrote), and reading it a first time for the survey was a
-        // tenth of a restart. With several, each one's log is read to its end to find the newest before recovering it.
+        // With one node directory (a host with a data directory of its own) there is nothing to choose: its recovery
+        // reads its log to the end anyway, and reading it a first time for the survey was a tenth of a restart. With
+        // several, each one's log is read to its end to find the newest before it is recovered.
         Optional<DataDirectories.Survey> survey = found.size() > 1 || initFile.isPresent()
                 ? Optional.of(DataDirectories.survey(found)) : Optional.empty();
         if (initFile.isPresent()) {
