@@ -26,5 +26,9 @@ classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
 # 3 GiB: the scale part holds a million-pair answer as the client library decodes it (a JSON tree, about 0.5 GB)
 # while the next arrives; with 1 GiB this JVM spent most of a read collecting, which no application would accept.
 # The service's JVMs run from the fat jar, as deployed (with the class-data archive its package step built).
-exec java -Xmx3g -Dtuplespace.bench.serviceJar="$root/launcher/target/tuplespace.jar" -cp "$classpath" \
+# Huge pages where the kernel gives them on request: this JVM's latency probes stop for its own collections, which
+# copy into fresh heap (as the service's JVMs and the bench's reading JVMs get them).
+hugepages=()
+grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled && hugepages=("-XX:+UseTransparentHugePages")
+exec java -Xmx3g "${hugepages[@]}" -Dtuplespace.bench.serviceJar="$root/launcher/target/tuplespace.jar" -cp "$classpath" \
   tuplespace.bench.BenchMain suite --results bench/results "$@"

@@ -14,9 +14,11 @@ import java.util.Optional;
  * ms after {@code kill -9}, one with huge pages (886 MiB) 10-12 ms after. The proxy learns that its primary is gone
  * from that close, so it is the first part of a failover. With the kernel's mode {@code always} the heap has them
  * without asking; with {@code never} (or no such file) asking would only print a warning, so nothing is added; and an
- * operator's option about huge or large pages decides instead.
+ * operator's option about huge or large pages decides instead. (The bench's reading JVMs take the option for the
+ * other reason: each million-pair answer they decode is fresh heap, and faulting it in 4 KiB pages cost a third of
+ * their CPU.)
  */
-final class HugePages {
+public final class HugePages {
 
     static final Path KERNEL_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     static final String OPTION = "-XX:+UseTransparentHugePages";
@@ -25,7 +27,7 @@ final class HugePages {
     }
 
     /** The option for a JVM started with the operator's {@code javaOptions} on this machine, if it gets one. */
-    static List<String> options(List<String> javaOptions) {
+    public static List<String> options(List<String> javaOptions) {
         return options(javaOptions, kernelMode());
     }
 

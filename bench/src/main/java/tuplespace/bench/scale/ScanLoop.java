@@ -18,6 +18,7 @@ import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.Waits;
 import tuplespace.bench.systems.RedisTarget;
 import tuplespace.client.TupleSpaceClient;
+import tuplespace.node.HugePages;
 
 /**
  * The client that reads everything back to back while the latency probe runs, in a JVM of its own: decoding a
@@ -72,9 +73,14 @@ public final class ScanLoop {
     }
 
     private static List<String> command(String system, InetSocketAddress sap, int reads, long budgetMillis, Path report) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "-cp",
-                System.getProperty("java.class.path"), ScanLoop.class.getName(), system, sap.getHostString() + ":" + sap.getPort(),
-                Integer.toString(reads), Long.toString(budgetMillis), report.toAbsolutePath().toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g"));
+        // Each read's decoded answer is fresh heap: faulted in 4 KiB at a time it was a third of this JVM's CPU, taken
+        // from the machine the probe and the servers share (both systems' readers alike).
+        command.addAll(HugePages.options(List.of()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanLoop.class.getName(), system,
+                sap.getHostString() + ":" + sap.getPort(), Integer.toString(reads), Long.toString(budgetMillis),
+                report.toAbsolutePath().toString()));
+        return command;
     }
 
     private static void awaitExit(Process reader, Duration timeout) {
