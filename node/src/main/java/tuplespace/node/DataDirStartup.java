@@ -64,12 +64,16 @@ final class DataDirStartup {
         String nodeId = survey.flatMap(DataDirectories.Survey::newest).map(DataDirectories.NodeState::nodeId)
                 .or(() -> found.stream().findFirst().map(DataDirectories.Found::nodeId))
                 .orElse(FIRST_NODE_ID);
+        // what was chosen is logged before the recovery, which may fail; a lone directory's state only after it
+        survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
         DataDirectory directory = open(root, nodeId);
         try {
             Recovered recovered = Recovery.recover(directory);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
                     ? List.of() : List.of(DataDirectories.recovered(directory, recovered))));
-            LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe());
+            if (survey.isEmpty()) {
+                LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe());
+            }
             long epoch = Math.max(Math.max(surveyed.highestEpoch(), directory.highestEpoch()), recovered.highestEpoch()) + 1;
             directory.recordEpoch(epoch);
             return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered, epoch);

@@ -71,20 +71,27 @@ class DataDirStartupTest {
 
     @Test
     void aLoneDirectoryIsServedUnderItsOwnIdWithAnEpochAboveItsLastEntryAndTheEpochItRecorded() throws Exception {
-        logged("b", 7, 6, 2); // a host of its own: the backup's directory, nothing to choose between
+        logged("b", 7, 6, 1); // a host of its own: the backup's directory, its last entry of epoch 2, epoch 1 recorded
 
         DataDirStartup.Opened opened = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
         try (DataDirectory directory = opened.directory()) {
             assertThat(directory.nodeId()).isEqualTo("b");
             assertThat(opened.recovered().lastIndex()).isEqualTo(7);
-            assertThat(opened.epoch()).isEqualTo(3);
+            assertThat(opened.epoch()).as("above the last entry's epoch").isEqualTo(3);
+            directory.recordEpoch(5); // it saw epoch 5 since, with nothing logged
         }
-        logged("c", 0, Long.MAX_VALUE, 5); // now two: the survey reads both, and 'c' saw epoch 5
 
         DataDirStartup.Opened again = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
         try (DataDirectory directory = again.directory()) {
             assertThat(directory.nodeId()).isEqualTo("b");
-            assertThat(again.epoch()).isEqualTo(6);
+            assertThat(again.epoch()).as("above the epoch it recorded").isEqualTo(6);
+        }
+        logged("c", 0, Long.MAX_VALUE, 7); // now two: the survey reads both, and 'c' saw epoch 7
+
+        DataDirStartup.Opened third = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
+        try (DataDirectory directory = third.directory()) {
+            assertThat(directory.nodeId()).isEqualTo("b");
+            assertThat(third.epoch()).isEqualTo(8);
         }
     }
 

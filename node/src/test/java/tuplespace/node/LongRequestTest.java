@@ -1,11 +1,15 @@
 package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +56,26 @@ class LongRequestTest {
         Frame.Request scan = new Frame.Request(1, 2, 1, "GET .* .*");
         assertThat(requests.handleOnTheLoop(scan, tooBig::add)).isEmpty();
         assertThat(tooBig).containsExactly(scan);
+    }
+
+    @Test
+    void theScanThreadEvaluatesAtALowerPriorityThanTheLoop() throws Exception {
+        assumeTrue(BackgroundPriority.currentThreadId().flatMap(BackgroundPriority::nice)
+                .filter(nice -> nice < BackgroundPriority.NICENESS).isPresent(), "Linux only, below nice 10");
+        Frame.Request get = new Frame.Request(1, 1, 0, "GET .* .*");
+        assertThat(requests.handleOnTheLoop(get, tooBig::add)).isEmpty();
+        LongRequest longGet = LongRequest.start(get, state.space(), 1, requests.allocator()).orElseThrow();
+        ScanThread scans = new ScanThread(LIMITS);
+        CompletableFuture<Long> scannedOn = new CompletableFuture<>();
+        try {
+            scans.submit(longGet, done -> scannedOn.complete(BackgroundPriority.currentThreadId().orElse(-1L)));
+            long scanThread = scannedOn.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    BackgroundPriority.nice(scanThread).equals(Optional.of(BackgroundPriority.NICENESS)));
+            assertThat(requests.complete(longGet).answerText()).startsWith("ok 2000 pairs");
+        } finally {
+            scans.stop();
+        }
     }
 
     @Test
