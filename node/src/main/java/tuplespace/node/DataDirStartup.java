@@ -74,7 +74,8 @@ final class DataDirStartup {
             if (survey.isEmpty()) {
                 LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe());
             }
-            long epoch = Math.max(Math.max(surveyed.highestEpoch(), directory.highestEpoch()), recovered.highestEpoch()) + 1;
+            // the recovered highest epoch is the directory's recorded one or its last entry's, whichever is higher
+            long epoch = Math.max(surveyed.highestEpoch(), recovered.highestEpoch()) + 1;
             directory.recordEpoch(epoch);
             return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered, epoch);
         } catch (IOException | RuntimeException e) {
