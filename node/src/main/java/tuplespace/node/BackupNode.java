@@ -272,7 +272,7 @@ final class BackupNode implements NodeStorage.Owner {
      * live, and the warm-up's CPU would make that longer.
      */
     private void prepareToServe() {
-        ServingWarmUp.start(node.evaluator(), config.matchLimits())
+        ServingWarmUp.start(node.evaluator(), config.matchLimits(), ServingWarmUp.Extent.COMPILATION)
                 .thenRun(() -> node.loop().execute(() -> {
                     if (!stopping) {
                         node.standby().ensure(config);

@@ -103,10 +103,11 @@ public final class ServerNode {
     public static ServerNode start(NodeConfig config, Transport transport) throws StartRefused {
         RequestEvaluator evaluator = new CodecRequestEvaluator();
         SpacePersistence persistence = new SpaceFilePersistence();
-        // A fresh primary warms its serving path while it loads INIT_FILE or recovers its data directory: both run on
-        // one thread, so on a second core the warm-up costs a restart no time before it serves.
+        // A fresh primary loads its serving path's classes while it loads INIT_FILE or recovers its data directory: on
+        // a second core this costs a restart little time before it serves (it registers once both are done).
         Optional<CompletableFuture<Void>> warmUp = config.startsAsPrimary()
-                ? Optional.of(ServingWarmUp.start(evaluator, config.matchLimits())) : Optional.empty();
+                ? Optional.of(ServingWarmUp.start(evaluator, config.matchLimits(), ServingWarmUp.Extent.CLASS_LOADING))
+                : Optional.empty();
         TupleSpace space = new TupleSpace();
         if (config.initFile().isPresent()) {
             try {
@@ -320,7 +321,7 @@ public final class ServerNode {
      */
     CompletableFuture<Void> servingWarmUp() {
         if (servingWarmUp == null) {
-            servingWarmUp = ServingWarmUp.start(evaluator, config.matchLimits());
+            servingWarmUp = ServingWarmUp.start(evaluator, config.matchLimits(), ServingWarmUp.Extent.CLASS_LOADING);
         }
         return servingWarmUp;
     }

@@ -28,11 +28,6 @@ import tuplespace.space.TupleSpace;
 final class ServingWarmUp {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingWarmUp.class);
-    /**
-     * Class loading is most of what a cold first request pays; a few rounds more get the hottest methods
-     * compiled. Every round costs CPU that a backup shares with its primary on a small machine.
-     */
-    private static final int ROUNDS = 20;
     /** Frame codec round trips are for class loading: a few rounds of them do it. */
     private static final int CODEC_ROUNDS = 3;
     private static final String[] REQUESTS = {
@@ -63,15 +58,33 @@ final class ServingWarmUp {
     private ServingWarmUp() {
     }
 
+    /** How far a warm-up goes: every round costs CPU that the node shares with its own start or with its primary. */
+    enum Extent {
+        /**
+         * A fresh primary: class loading, which is most of what a cold first request pays. The rounds that get the
+         * hottest methods compiled would compete with its recovery for the cores (a restart on a million pairs
+         * recovered about 100 ms later with them); its first requests compile the rest as it serves.
+         */
+        CLASS_LOADING(CODEC_ROUNDS),
+        /** A backup: a takeover's first answers also find the hottest methods compiled. */
+        COMPILATION(20);
+
+        private final int rounds;
+
+        Extent(int rounds) {
+            this.rounds = rounds;
+        }
+    }
+
     /**
      * Runs the warm-up on a daemon thread of its own, named {@code serving-warm-up}; the future completes (never
      * exceptionally) once it is done or has failed.
      */
-    static CompletableFuture<Void> start(RequestEvaluator evaluator, MatchLimits limits) {
+    static CompletableFuture<Void> start(RequestEvaluator evaluator, MatchLimits limits, Extent extent) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread warmUp = new Thread(() -> {
             try {
-                runLoggingFailure(evaluator, limits);
+                runLoggingFailure(evaluator, limits, extent);
             } finally {
                 done.complete(null);
             }
@@ -82,16 +95,16 @@ final class ServingWarmUp {
     }
 
     /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */
-    static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits) {
+    static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits, Extent extent) {
         try {
-            run(evaluator, limits);
+            run(evaluator, limits, extent);
         } catch (RuntimeException | ClassNotFoundException e) {
             LOG.warn("the warm-up of the serving path failed (the first answers will only be slower): {}", e.toString());
         }
     }
 
     /** The warm-up itself, on the calling thread; throws if a step of the takeover path fails on scratch data. */
-    static void run(RequestEvaluator evaluator, MatchLimits limits) throws ClassNotFoundException {
+    static void run(RequestEvaluator evaluator, MatchLimits limits, Extent extent) throws ClassNotFoundException {
         long started = System.nanoTime();
         loadTakeoverClasses();
         Fencing.isGone(Fencing.handleOf(ProcessHandle.current().pid()));
@@ -115,7 +128,7 @@ final class ServingWarmUp {
             answer.release();
         }, turnsDue::add, NO_READING, System::nanoTime, PrimaryNode.SERVING);
         long seq = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < extent.rounds; round++) {
             for (String line : REQUESTS) {
                 seq++;
                 Frame.Request request = new Frame.Request(1, seq, seq - 1, line);
@@ -133,7 +146,7 @@ final class ServingWarmUp {
         roundTrip(proxyLink, new Frame.Register(2, 1, 1, new Sap("127.0.0.1", 1), seq, 0));
         roundTrip(proxyLink, new Frame.Registered(1));
         proxyLink.finishAndReleaseAll();
-        LOG.info("serving path warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
+        LOG.info("serving path warmed up ({} rounds) in {} ms", extent.rounds, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void loadTakeoverClasses() throws ClassNotFoundException {
