@@ -2,7 +2,6 @@ package tuplespace.bench.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,7 +214,7 @@ public final class TupleSpaceScale {
     private ScaleResult.Probe probeDuringFullReads(Map<String, Long> pids) {
         JsonNode before = currentPrimary();
         LatencyProbe probe = LatencyProbe.start(settings.probeClients(), settings.probePause(),
-                index -> new SmallRequests(connect(service.clientSap()), index, settings));
+                index -> new RawSmallRequests(service.clientSap(), index, settings));
         List<TimedRead> scans = List.of();
         LatencyProbe.Outcome outcome;
         try {
@@ -249,7 +248,7 @@ public final class TupleSpaceScale {
 
     /** The probe's PUTs go again, so the memory read and the DELETE see the loaded pairs only, as Redis's do. */
     private void removeProbeWrites() {
-        long removed = reader.delete(SmallRequests.KEYEXP, ScaleKeys.ALL).pairs().size();
+        long removed = reader.delete(RawSmallRequests.KEYEXP, ScaleKeys.ALL).pairs().size();
         LOG.info("tuplespace: removed the probe's {} pairs", removed);
     }
 
@@ -261,10 +260,6 @@ public final class TupleSpaceScale {
     private JsonNode currentPrimary() {
         return Waits.until("a primary registered with the proxy", Duration.ofSeconds(60), Duration.ofMillis(100),
                 () -> Optional.of(service.primaryStatus()));
-    }
-
-    private static TupleSpaceClient connect(InetSocketAddress sap) {
-        return TupleSpaceClient.connect(sap, TupleSpaceTarget.clientOptions());
     }
 
     /**
@@ -283,41 +278,5 @@ public final class TupleSpaceScale {
                 after.path("backup").path("digest").asLong(), after.path("epoch").asLong() - before.path("epoch").asLong(), cpu.perRun());
         LOG.info("tuplespace DELETE {}: {}", ScaleKeys.PREFIX_KEYEXP, delete);
         return delete;
-    }
-
-    /** One probe connection: an exact GET of a loaded key or a PUT of a fresh one, at random, each answered and checked. */
-    private static final class SmallRequests implements LatencyProbe.Client {
-        /** Every key the probe PUTs, and no loaded one. */
-        static final String KEYEXP = "p,.*";
-
-        private final TupleSpaceClient client;
-        private final int index;
-        private final ScaleSettings settings;
-        private long puts;
-
-        SmallRequests(TupleSpaceClient client, int index, ScaleSettings settings) {
-            this.client = client;
-            this.index = index;
-            this.settings = settings;
-        }
-
-        @Override
-        public void sendOne(SplittableRandom random) {
-            if (random.nextBoolean()) {
-                Answer answer = client.get(ScaleKeys.keyText(random.nextInt(settings.pairs())), ScaleKeys.ALL);
-                if (answer.pairs().size() != 1) {
-                    throw new IllegalStateException("expected 1 pair for an exact GET, found " + answer.pairs().size());
-                }
-                return;
-            }
-            // Fresh keys outside k,...: the full GETs grow a little, the prefix DELETE later is unaffected.
-            Pair pair = new Pair(Tuple.of("p", index + "n" + puts++), Tuple.of(ScaleKeys.value(random, settings.valueSize())));
-            requireAllAdded(client.put(List.of(pair)));
-        }
-
-        @Override
-        public void close() {
-            client.close();
-        }
     }
 }
