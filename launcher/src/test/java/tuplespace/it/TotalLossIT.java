@@ -62,6 +62,12 @@ class TotalLossIT {
         assertThat(restarted.primary().path("storage").path("dataDir").asText())
                 .as("the restarted primary serves from the promoted backup's directory, the newest").endsWith("node-b");
         assertThat(restarted.epoch()).as("above the epoch of the takeover").isGreaterThan(promoted.epoch());
+        // A restart above epoch 1 is still a start: its first backup going live is not the service protected again
+        // after a loss (backup_restored runs --notify: it would page the operator on every restart).
+        service.firstPrimary().awaitStderr("is live at index", ServiceCluster.READY_TIMEOUT);
+        assertThat(service.firstPrimary().stderrText().lines().filter(line -> line.contains("is live at index")))
+                .as("the restarted primary's first backup going live").isNotEmpty()
+                .noneMatch(line -> line.contains("backup_restored"));
     }
 
     /**

@@ -54,7 +54,12 @@ final class BackupSupervisor {
     /** The backup being synced acknowledged its snapshot's end: it holds a complete copy, and catches up from there. */
     private boolean copied;
     private long generation;
-    private boolean everFailed;
+    /**
+     * This primary ran on one copy before its first backup: it took over (a failover or a switchover), or a backup of
+     * its failed. Then a backup going live is the service protected again, an operator event; for a primary that
+     * started as one (fresh, from INIT_FILE or restarted on its data directory, whatever its epoch) it is start-up.
+     */
+    private boolean protectionLost;
     private final RestartPolicy restarts;
     private final BackupProcess process;
     private Channel replication;
@@ -87,10 +92,11 @@ final class BackupSupervisor {
     /** The replica a step-down hands over to, as the backup this node becomes will know it. */
     private PrimaryHandle handingOverTo;
 
-    BackupSupervisor(ServerNode node, NodeConfig config, PrimaryNode primary) {
+    BackupSupervisor(ServerNode node, NodeConfig config, PrimaryNode primary, boolean tookOver) {
         this.node = node;
         this.config = config;
         this.primary = primary;
+        this.protectionLost = tookOver;
         this.restarts = new RestartPolicy(config.backupRestarts(), RESTART_PAUSE, FIRST_BACKOFF, MAX_BACKOFF);
         this.process = new BackupProcess(node, config, primary.pid(), new BackupProcess.Events() {
             @Override
@@ -291,7 +297,7 @@ final class BackupSupervisor {
         }
         state = BackupState.LIVE;
         restarts.live();
-        if (everFailed || node.epoch() > 1) {
+        if (protectionLost) {
             node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + backupPid + " is live at index "
                     + backupIndex);
         } else {
@@ -314,7 +320,7 @@ final class BackupSupervisor {
             return;
         }
         generation++;
-        everFailed = true;
+        protectionLost = true;
         resumeFrom = -1; // a new backup gets a snapshot
         resumeTail = null;
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);

@@ -140,7 +140,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         });
         // however the node ends (a test's exit too): once its loop is gone, the read answers it kept go as well
         node.loop().terminationFuture().addListener(terminated -> requests.forgetAllReads());
-        this.backup = new BackupSupervisor(node, config, this);
+        this.backup = new BackupSupervisor(node, config, this, takeover.isPresent() || switchover);
         if (switchover) {
             backup.resumeAt(lastIndex); // the old primary holds the state at this index: it is resumed, not resynced
         }
