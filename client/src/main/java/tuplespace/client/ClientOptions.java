@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import tuplespace.codec.Durations;
 import tuplespace.codec.frame.FrameCodec;
 
 /**
@@ -83,7 +84,7 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
     private static void requirePositive(String name, Duration duration) {
         Objects.requireNonNull(duration, name);
         if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration, found " + duration);
+            throw new IllegalArgumentException(name + ": expected a positive duration, found " + Durations.text(duration));
         }
     }
 }

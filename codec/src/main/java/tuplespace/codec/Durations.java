@@ -9,12 +9,15 @@ import java.util.regex.Pattern;
 
 /**
  * The one grammar for durations people type in options, shared by every command line: a number with a unit
- * ({@code 250us}, {@code 50ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; {@code ns} too; a bare number is seconds)
- * or ISO-8601 ({@code PT5S}). Negative durations are refused; whether zero makes sense is the option's call.
+ * ({@code 250us}, {@code 50ms}, {@code 1.5s}, {@code 2m}, {@code 1h}; {@code ns} too) or ISO-8601 ({@code PT5S}).
+ * A number without a unit is refused, but for {@code 0}: {@code --ping-interval 200} could mean 200 ms as well as
+ * 200 s, and a guess either way would be a silent surprise. Negative durations are refused; whether zero makes sense
+ * is the option's call. {@link #text} writes a duration back in this grammar, for messages.
  */
 public final class Durations {
 
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,15}(?:\\.\\d{1,9})?)(ns|us|ms|s|m|h)?");
+    private static final String[] UNITS = {"h", "m", "s", "ms", "us", "ns"};
 
     private Durations() {
     }
@@ -43,6 +46,10 @@ public final class Durations {
         Matcher matcher = WITH_UNIT.matcher(value);
         Duration duration;
         if (matcher.matches()) {
+            if (matcher.group(2) == null && new BigDecimal(matcher.group(1)).signum() != 0) {
+                throw new IllegalArgumentException("expected a duration with a unit, such as " + matcher.group(1)
+                        + "ms or " + matcher.group(1) + "s, found '" + text + "'");
+            }
             BigDecimal nanos = new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(nanosPer(matcher.group(2))));
             try {
                 duration = Duration.ofNanos(nanos.longValueExact());
@@ -60,9 +67,32 @@ public final class Durations {
         return duration;
     }
 
+    /**
+     * {@code duration} as an option would be written: a whole number of the largest unit that holds it exactly
+     * ({@code 0s}, {@code 100ms}, {@code 1500ms}, {@code 2m}); ISO-8601 past about 292 years.
+     */
+    public static String text(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        long nanos;
+        try {
+            nanos = duration.toNanos();
+        } catch (ArithmeticException e) {
+            return duration.toString();
+        }
+        for (String unit : UNITS) {
+            long per = nanosPer(unit);
+            if (nanos % per == 0) {
+                return nanos / per + unit;
+            }
+        }
+        throw new AssertionError("every whole number of nanoseconds is a whole number of ns");
+    }
+
     private static long nanosPer(String unit) {
         if (unit == null) {
-            return 1_000_000_000L;
+            return 1L; // only 0 is written without a unit
         }
         return switch (unit) {
             case "ns" -> 1L;

@@ -14,7 +14,7 @@ class DurationsTest {
     @ParameterizedTest
     @CsvSource({
         "1500000ns, 1500000", "250us, 250000", "50ms, 50000000", "2s, 2000000000", "1.5s, 1500000000",
-        "2m, 120000000000", "1h, 3600000000000", "5, 5000000000", "PT0.5S, 500000000", "pt3s, 3000000000",
+        "2m, 120000000000", "1h, 3600000000000", "0, 0", "PT0.5S, 500000000", "pt3s, 3000000000",
         "' 10S ', 10000000000"})
     void readsEveryFormTheCommandLinesAccept(String text, long nanos) {
         assertThat(Durations.parse(text)).isEqualTo(Duration.ofNanos(nanos));
@@ -31,6 +31,23 @@ class DurationsTest {
     @ValueSource(strings = {"0s", "0ms", "PT0S", "PT-1S"})
     void timeoutsAndIntervalsRejectZeroAndNegative(String text) {
         assertThatThrownBy(() -> Durations.parsePositive(text)).hasMessageContaining("positive");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "200", "1.5"})
+    void aNumberOtherThanZeroNeedsAUnitAndTheMessageSuggestsOne(String text) {
+        assertThatThrownBy(() -> Durations.parse(text))
+                .hasMessage("expected a duration with a unit, such as " + text + "ms or " + text + "s, found '" + text + "'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0s", "100000000, 100ms", "1500000000, 1500ms", "120000000000, 2m", "3600000000000, 1h",
+        "250000, 250us", "7, 7ns", "-2000000000, -2s"})
+    void writesADurationBackAsAnOptionWouldSpellIt(long nanos, String text) {
+        assertThat(Durations.text(Duration.ofNanos(nanos))).isEqualTo(text);
+        if (nanos >= 0) {
+            assertThat(Durations.parse(text)).isEqualTo(Duration.ofNanos(nanos));
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.node.persistence.FsyncMode;
 
@@ -153,7 +154,7 @@ public record NodeConfig(
 
     private static void requirePositive(String option, Duration duration) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(option + ": expected a positive duration, found " + duration);
+            throw new IllegalArgumentException(option + ": expected a positive duration, found " + Durations.text(duration));
         }
     }
 }

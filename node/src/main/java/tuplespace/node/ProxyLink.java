@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
@@ -180,7 +181,7 @@ final class ProxyLink {
         answers.discard();
         if (linkRegistered) {
             LOG.warn("the proxy link was lost; registering again as epoch {} pid {} for up to {}", node.epoch(),
-                    primary.pid(), config.primaryRegisterTimeout());
+                    primary.pid(), Durations.text(config.primaryRegisterTimeout()));
             primary.onProxyLinkLost();
             registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again after the link was lost");
             return;

@@ -165,7 +165,7 @@ public record ProxyConfig(
     private static void requirePositive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration, found " + value);
+            throw new IllegalArgumentException(name + ": expected a positive duration, found " + Durations.text(value));
         }
     }
 }
