@@ -14,8 +14,9 @@ import tuplespace.tuple.Pair;
  * or the request was cut off, and the list is empty. {@code cutOff} says which bound cut it off, if one did:
  * {@code MATCH_BUDGET} (matching one key or value took too long: catastrophic backtracking; change the pattern) or
  * {@code REQUEST_CPU_LIMIT} (the request covered too much; narrow it, e.g. with a literal key prefix). {@code note}
- * is advice about patterns that were valid (CPython warns about them, e.g. "Possible nested set"): the answer is
- * complete, so a note is never a reason to doubt it.
+ * is advice about patterns that were valid (CPython warns about them, e.g. "Possible nested set"), or says which
+ * elements of a PUT or POST were not well-formed pairs (not from this library, which sends only pairs): the answer
+ * is complete, so a note is never a reason to doubt it.
  */
 public record Answer(List<Pair> pairs, Optional<String> warning, Optional<CutOff> cutOff, Optional<String> note) {
 

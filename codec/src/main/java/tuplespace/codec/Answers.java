@@ -18,7 +18,7 @@ import tuplespace.tuple.Pair;
  * Formats answers (SPEC §2, docs/internals.md "Answer lines"). Every answer ends with {@code \n}; a JSON answer
  * is one line, a text answer is a status line, one line per pair (two spaces, key, space, value), an optional
  * {@code warning:} line (the answer is not the full answer), an optional {@code note:} line (advice on valid
- * patterns) and a final {@code end} line.
+ * patterns, or which elements of a PUT or POST were not well-formed pairs) and a final {@code end} line.
  */
 public final class Answers {
 
@@ -26,6 +26,9 @@ public final class Answers {
     /** What an {@code ok} JSON answer with pairs holds after its id. */
     private static final String OK_PAIRS = '"' + JsonField.STATUS.wire() + "\":\"" + Status.OK.wire() + "\",\""
             + JsonField.PAIRS.wire() + "\":[";
+
+    /** How many ill-formed elements a note names; it counts the rest. */
+    private static final int NOTED_ELEMENTS = 10;
 
     private Answers() {
     }
@@ -159,6 +162,7 @@ public final class Answers {
             ByteBufUtil.writeAscii(out, "]}\n");
             return;
         }
+        Optional<String> note = illFormedNote(request.command(), notUsed.positions());
         if (request.format() == Format.JSON) {
             ByteBufUtil.writeUtf8(out, Json.line(generator -> {
                 writeId(generator, request.id());
@@ -168,6 +172,9 @@ public final class Answers {
                     Json.writeGiven(generator, given.get(position));
                 }
                 generator.writeEndArray();
+                if (note.isPresent()) {
+                    generator.writeStringField(JsonField.NOTE.wire(), note.get());
+                }
             }));
             return;
         }
@@ -178,7 +185,29 @@ public final class Answers {
             ByteBufUtil.writeUtf8(out, "  " + TextTokens.quote(element.keyToken()) + ' '
                     + TextTokens.quote(element.valueToken()) + '\n');
         }
-        finish(out, Optional.empty(), Optional.empty());
+        finish(out, Optional.empty(), note);
+    }
+
+    /**
+     * Why some of the unused elements were not used, when they are not well-formed pairs: they are answered back like
+     * a PUT's present keys (docs/protocol.md), and the note tells the two apart. Empty when every unused element is
+     * a well-formed pair. Elements are counted from 1, in the order given.
+     */
+    static Optional<String> illFormedNote(Command command, List<Integer> unused) {
+        List<Optional<Pair>> pairs = command instanceof Command.Put put ? put.pairs() : ((Command.Post) command).pairs();
+        List<Integer> illFormed = unused.stream().filter(position -> pairs.get(position).isEmpty())
+                .map(position -> position + 1).toList();
+        if (illFormed.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> shown = illFormed.stream().limit(NOTED_ELEMENTS).map(String::valueOf).toList();
+        String which = illFormed.size() == 1 ? "element " + shown.get(0) + " is not a well-formed [key, value] pair"
+                : "elements " + (illFormed.size() > NOTED_ELEMENTS
+                        ? String.join(", ", shown) + " and " + (illFormed.size() - NOTED_ELEMENTS) + " more"
+                        : String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1))
+                        + " are not well-formed [key, value] pairs";
+        return Optional.of(which + ": a key and a value are each one or more fields of letters and digits, joined by"
+                + " commas");
     }
 
     /*

@@ -10,8 +10,8 @@ import tuplespace.pattern.CutOff;
  * A JSON answer line, decoded by {@link AnswerDecoder#decode}. {@code id} is {@code null} when the answer carried
  * none; {@code pairs} is empty when it carried none (errors). {@code warning} says why an {@code ok} answer is not
  * the full answer (a malformed pattern, a cut-off); {@code cutOff} which bound cut the request off, if one did
- * (empty too for a name this version does not know); {@code note} is advice on patterns that were valid, and the
- * answer is complete all the same.
+ * (empty too for a name this version does not know); {@code note} is advice (on patterns that were valid, or on the
+ * elements of a PUT or POST that were not well-formed pairs), and the answer is complete all the same.
  */
 public record ParsedAnswer(JsonNode id, Status status, List<AnswerElement> pairs, Optional<String> warning,
                            Optional<CutOff> cutOff, Optional<String> note, Optional<String> error) {

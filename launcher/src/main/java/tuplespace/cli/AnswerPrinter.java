@@ -13,7 +13,8 @@ import tuplespace.codec.Status;
 
 /**
  * Writes answers for a person: a summary in words, the pairs as a KEY/VALUE table, the warning (the answer is not the
- * full answer) and the note (advice on valid patterns), or the error after its status.
+ * full answer) and the note (advice on valid patterns, or which elements were not well-formed pairs), or the error
+ * after its status.
  *
  * <p>A GET may answer a million pairs, so the table is written row by row as the answer is read, never built whole
  * first: the key column is as wide as the widest key of the first {@value #WIDTH_SAMPLE} rows, and a longer key further

@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  * answer line read in the calling thread, no other thread on the way. The same requests as the client library's probe
  * would send: an exact GET of a loaded key or a PUT of a fresh key ({@code p,<client>n<count>}), at random, each
  * answer checked. The probe measures how long the service keeps a small request waiting, so both systems are asked
- * through the same kind of client; a client library with an event loop of its own adds two thread hand-offs per
- * request, which on a machine whose cores the full reads keep busy are tail latency of the client, not the service.
+ * through the same kind of client, and none has thread hand-offs or garbage of the client's on the way (the client
+ * library's probe gave the same p99: bench/README.md).
  */
 final class RawSmallRequests implements LatencyProbe.Client {
 
