@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tuplespace.pattern.CutOff;
@@ -162,7 +163,7 @@ public final class Answers {
             ByteBufUtil.writeAscii(out, "]}\n");
             return;
         }
-        Optional<String> note = illFormedNote(request.command(), notUsed.positions());
+        Optional<String> note = illFormedNote(request.command(), request.format(), notUsed.positions());
         if (request.format() == Format.JSON) {
             ByteBufUtil.writeUtf8(out, Json.line(generator -> {
                 writeId(generator, request.id());
@@ -191,23 +192,32 @@ public final class Answers {
     /**
      * Why some of the unused elements were not used, when they are not well-formed pairs: they are answered back like
      * a PUT's present keys (docs/protocol.md), and the note tells the two apart. Empty when every unused element is
-     * a well-formed pair. Elements are counted from 1, in the order given.
+     * a well-formed pair. JSON names elements as a malformed answer does ({@code pairs[1]}, from 0), text mode counts
+     * the pairs given from 1; each says what a pair is in that mode.
      */
-    static Optional<String> illFormedNote(Command command, List<Integer> unused) {
-        List<Optional<Pair>> pairs = command instanceof Command.Put put ? put.pairs() : ((Command.Post) command).pairs();
-        List<Integer> illFormed = unused.stream().filter(position -> pairs.get(position).isEmpty())
-                .map(position -> position + 1).toList();
-        if (illFormed.isEmpty()) {
+    static Optional<String> illFormedNote(Command command, Format format, List<Integer> unused) {
+        if (unused.isEmpty()) {
             return Optional.empty();
         }
-        List<String> shown = illFormed.stream().limit(NOTED_ELEMENTS).map(String::valueOf).toList();
-        String which = illFormed.size() == 1 ? "element " + shown.get(0) + " is not a well-formed [key, value] pair"
-                : "elements " + (illFormed.size() > NOTED_ELEMENTS
-                        ? String.join(", ", shown) + " and " + (illFormed.size() - NOTED_ELEMENTS) + " more"
-                        : String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1))
-                        + " are not well-formed [key, value] pairs";
-        return Optional.of(which + ": a key and a value are each one or more fields of letters and digits, joined by"
-                + " commas");
+        List<Optional<Pair>> pairs = command instanceof Command.Put put ? put.pairs() : ((Command.Post) command).pairs();
+        List<String> named = new ArrayList<>();
+        int illFormed = 0;
+        for (int position : unused) {
+            if (pairs.get(position).isEmpty() && illFormed++ < NOTED_ELEMENTS) {
+                named.add(format == Format.JSON ? "pairs[" + position + "]" : "pair " + (position + 1));
+            }
+        }
+        if (illFormed == 0) {
+            return Optional.empty();
+        }
+        String which = illFormed == 1 ? named.get(0) + " is not a well-formed pair"
+                : (illFormed > NOTED_ELEMENTS
+                        ? String.join(", ", named) + " and " + (illFormed - NOTED_ELEMENTS) + " more"
+                        : String.join(", ", named.subList(0, named.size() - 1)) + " and " + named.get(named.size() - 1))
+                        + " are not well-formed pairs";
+        return Optional.of(which + (format == Format.JSON
+                ? ": a key and a value are each a list of one or more strings of letters and digits"
+                : ": a key and a value are each one or more fields of letters and digits, joined by commas"));
     }
 
     /*

@@ -18,6 +18,8 @@ public final class Durations {
 
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,15}(?:\\.\\d{1,9})?)(ns|us|ms|s|m|h)?");
     private static final String[] UNITS = {"h", "m", "s", "ms", "us", "ns"};
+    /** Above the 15 digits {@link #WITH_UNIT} reads. */
+    private static final long MAX_WHOLE = 1_000_000_000_000_000L;
 
     private Durations() {
     }
@@ -68,8 +70,9 @@ public final class Durations {
     }
 
     /**
-     * {@code duration} as an option would be written: a whole number of the largest unit that holds it exactly
-     * ({@code 0s}, {@code 100ms}, {@code 1500ms}, {@code 2m}); ISO-8601 past about 292 years.
+     * {@code duration} as an option would be written, for messages: a whole number of the largest unit that holds it
+     * exactly ({@code 0s}, {@code 100ms}, {@code 1500ms}, {@code 2m}, {@code -2s}); ISO-8601 ({@code PT...}) where
+     * that number would have more digits than {@link #parse} reads, and past about 292 years.
      */
     public static String text(Duration duration) {
         if (duration.isZero()) {
@@ -84,7 +87,8 @@ public final class Durations {
         for (String unit : UNITS) {
             long per = nanosPer(unit);
             if (nanos % per == 0) {
-                return nanos / per + unit;
+                long count = nanos / per;
+                return count > -MAX_WHOLE && count < MAX_WHOLE ? count + unit : duration.toString();
             }
         }
         throw new AssertionError("every whole number of nanoseconds is a whole number of ns");

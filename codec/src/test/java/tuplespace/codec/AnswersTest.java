@@ -22,9 +22,8 @@ import tuplespace.tuple.Pair;
 @Timeout(10)
 class AnswersTest {
 
-    private static final String WHY = ": a key and a value are each one or more fields of letters and digits, joined by commas";
-    private static final String NOT_A_PAIR = " is not a well-formed [key, value] pair" + WHY;
-    private static final String NOT_PAIRS = " are not well-formed [key, value] pairs" + WHY;
+    private static final String TEXT_WHY = ": a key and a value are each one or more fields of letters and digits, joined by commas";
+    private static final String JSON_WHY = ": a key and a value are each a list of one or more strings of letters and digits";
 
     private static ParsedRequest.Valid valid(String line) {
         return (ParsedRequest.Valid) Requests.parse(line);
@@ -130,7 +129,7 @@ class AnswersTest {
                 + "[\"user,2\", {\"x\" : 1}],[[\"user\",\"3\"],[\"c\"]]]}");
         assertThat(Answers.format(put, new Result.NotUsed(List.of(1, 2))))
                 .isEqualTo("{\"id\":1,\"status\":\"ok\",\"pairs\":[[\"user,2\",{\"x\":1}],[[\"user\",\"3\"],[\"c\"]]],"
-                        + "\"note\":\"element 2" + NOT_A_PAIR + "\"}\n");
+                        + "\"note\":\"pairs[1] is not a well-formed pair" + JSON_WHY + "\"}\n");
     }
 
     @Test
@@ -138,17 +137,21 @@ class AnswersTest {
         ParsedRequest.Valid put = valid("PUT user,1 alice user;2 bob user,3 c,,d");
         assertThat(Answers.format(put, new Result.NotUsed(List.of(0, 1, 2))))
                 .isEqualTo("ok 3 pairs not added\n  user,1 alice\n  user;2 bob\n  user,3 c,,d\n"
-                        + "note: elements 2 and 3" + NOT_PAIRS + "\nend\n");
+                        + "note: pair 2 and pair 3 are not well-formed pairs" + TEXT_WHY + "\nend\n");
         assertThat(Answers.format(put, new Result.NotUsed(List.of(0))))
                 .as("a well-formed pair not added (its key is present) needs no note")
                 .isEqualTo("ok 1 pair not added\n  user,1 alice\nend\n");
         ParsedRequest.Valid post = valid("{\"op\":\"POST\",\"pairs\":[[[\"a\"],[\"b c\"]],[[\"x\"],[\"y\"]]]}");
         assertThat(Answers.format(post, new Result.NotUsed(List.of(0, 1))))
                 .isEqualTo("{\"status\":\"ok\",\"pairs\":[[[\"a\"],[\"b c\"]],[[\"x\"],[\"y\"]]],"
-                        + "\"note\":\"element 1" + NOT_A_PAIR + "\"}\n");
+                        + "\"note\":\"pairs[0] is not a well-formed pair" + JSON_WHY + "\"}\n");
         ParsedRequest.Valid many = valid("PUT " + "a;b c ".repeat(12));
         assertThat(Answers.format(many, new Result.NotUsed(java.util.stream.IntStream.range(0, 12).boxed().toList())))
-                .contains("note: elements 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more" + NOT_PAIRS + "\nend\n");
+                .contains("note: pair 1, pair 2, pair 3, pair 4, pair 5, pair 6, pair 7, pair 8, pair 9, pair 10 and 2 more are"
+                        + " not well-formed pairs" + TEXT_WHY + "\nend\n");
+        ParsedRequest.Valid ten = valid("PUT " + "a;b c ".repeat(10));
+        assertThat(Answers.format(ten, new Result.NotUsed(java.util.stream.IntStream.range(0, 10).boxed().toList())))
+                .contains("pair 9 and pair 10 are not well-formed pairs");
     }
 
     @Test
@@ -175,7 +178,7 @@ class AnswersTest {
         ParsedRequest.Valid put = valid("PUT user,1 alice \"a b\" x user,,2 \"say \\\"hi\\\"\" k \"\"");
         assertThat(Answers.format(put, new Result.NotUsed(List.of(1, 2, 3))))
                 .isEqualTo("ok 3 pairs not added\n  \"a b\" x\n  user,,2 \"say \\\"hi\\\"\"\n  k \"\"\n"
-                        + "note: elements 2, 3 and 4" + NOT_PAIRS + "\nend\n");
+                        + "note: pair 2, pair 3 and pair 4 are not well-formed pairs" + TEXT_WHY + "\nend\n");
         assertThat(Answers.format(valid("POST user,9 z"), new Result.NotUsed(List.of(0))))
                 .isEqualTo("ok 1 pair not updated\n  user,9 z\nend\n");
         assertThat(Answers.format(valid("POST user,9 z"), new Result.NotUsed(List.of())))

@@ -51,6 +51,15 @@ class DurationsTest {
     }
 
     @Test
+    void durationsPastWhatTheGrammarReadsAreWrittenInIso() {
+        assertThat(Durations.text(Duration.ofNanos(Long.MAX_VALUE))).isEqualTo(Duration.ofNanos(Long.MAX_VALUE).toString());
+        assertThat(Durations.text(Duration.ofNanos(Long.MIN_VALUE))).startsWith("PT-");
+        assertThat(Durations.text(Duration.ofDays(200 * 366))).isEqualTo("1756800h");
+        assertThat(Durations.text(Duration.ofDays(300 * 366))).isEqualTo("PT2635200H");
+        assertThat(Durations.parse(Durations.text(Duration.ofNanos(Long.MAX_VALUE)))).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+    }
+
+    @Test
     void zeroIsADurationWhereTheOptionAllowsIt() {
         assertThat(Durations.parse("0s")).isZero();
     }

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import tuplespace.codec.Durations;
 import tuplespace.codec.frame.Frame;
 
 /**
@@ -84,7 +85,7 @@ final class FairTurns {
         private static void requirePositive(String name, Duration value) {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": expected a positive duration, found " + value);
+                throw new IllegalArgumentException(name + ": expected a positive duration, found " + Durations.text(value));
             }
         }
     }

@@ -153,7 +153,8 @@ public record NodeConfig(
     }
 
     private static void requirePositive(String option, Duration duration) {
-        if (duration == null || duration.isNegative() || duration.isZero()) {
+        Objects.requireNonNull(duration, option);
+        if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(option + ": expected a positive duration, found " + Durations.text(duration));
         }
     }

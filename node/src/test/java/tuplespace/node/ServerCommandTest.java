@@ -60,6 +60,15 @@ class ServerCommandTest {
         args[args.length - 1] = "maybe";
         assertThat(run(args)).isEqualTo(2);
         assertThat(err.toString()).contains("--replication").contains("[sync, async]").contains("'maybe'");
+        err.getBuffer().setLength(0);
+        args[args.length - 2] = "--heartbeat-interval";
+        args[args.length - 1] = "200";
+        assertThat(run(args)).as("a number without a unit").isEqualTo(2);
+        assertThat(err.toString()).contains("--heartbeat-interval").contains("such as 200ms or 200s, found '200'");
+        err.getBuffer().setLength(0);
+        args[args.length - 1] = "0ms";
+        assertThat(run(args)).as("a zero interval").isEqualTo(2);
+        assertThat(err.toString()).contains("--heartbeat-interval: expected a positive duration, found 0s");
     }
 
     @Test

@@ -2,6 +2,7 @@ package tuplespace.bench.load;
 
 import java.time.Duration;
 import java.util.Objects;
+import tuplespace.codec.Durations;
 
 /**
  * One load run: {@code connections} connections, each sending batches of {@code pipelineDepth} operations drawn
@@ -21,10 +22,10 @@ public record LoadOptions(int connections, int pipelineDepth, OperationMix mix, 
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(duration, "duration");
         if (warmup.isNegative()) {
-            throw new IllegalArgumentException("warmup: expected a duration >= 0, found " + warmup);
+            throw new IllegalArgumentException("warmup: expected a duration >= 0, found " + Durations.text(warmup));
         }
         if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException("duration: expected a positive duration, found " + duration);
+            throw new IllegalArgumentException("duration: expected a positive duration, found " + Durations.text(duration));
         }
     }
 

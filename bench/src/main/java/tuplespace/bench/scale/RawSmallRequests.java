@@ -1,12 +1,13 @@
 package tuplespace.bench.scale;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.SplittableRandom;
 
 /**
@@ -14,8 +15,7 @@ import java.util.SplittableRandom;
  * answer line read in the calling thread, no other thread on the way. The same requests as the client library's probe
  * would send: an exact GET of a loaded key or a PUT of a fresh key ({@code p,<client>n<count>}), at random, each
  * answer checked. The probe measures how long the service keeps a small request waiting, so both systems are asked
- * through the same kind of client, and none has thread hand-offs or garbage of the client's on the way (the client
- * library's probe gave the same p99: bench/README.md).
+ * through the same kind of client, with no thread hand-offs or garbage of the client's on the way (bench/README.md).
  */
 final class RawSmallRequests implements LatencyProbe.Client {
 
@@ -25,21 +25,31 @@ final class RawSmallRequests implements LatencyProbe.Client {
     /** How much of a wrong answer an error message shows. */
     private static final int SHOWN = 200;
 
-    private final SocketChannel channel;
+    /** As the Redis probe's Jedis: a hung service fails the request instead of holding the probe's thread. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final byte[] buffer = new byte[64 * 1024];
+    private final StringBuilder line = new StringBuilder();
     private final int index;
     private final ScaleSettings settings;
-    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-    private final StringBuilder line = new StringBuilder();
     private long puts;
 
     RawSmallRequests(InetSocketAddress sap, int index, ScaleSettings settings) {
         this.index = index;
         this.settings = settings;
+        socket = new Socket();
         try {
-            channel = SocketChannel.open();
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.connect(sap);
+            socket.setTcpNoDelay(true);
+            socket.connect(sap, (int) CONNECT_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            out = socket.getOutputStream();
+            in = socket.getInputStream();
         } catch (IOException e) {
+            close();
             throw new UncheckedIOException("cannot connect to " + sap + ": " + e.getMessage(), e);
         }
     }
@@ -59,22 +69,19 @@ final class RawSmallRequests implements LatencyProbe.Client {
     /** Writes {@code request} and returns its answer line, without the newline. */
     private String exchange(String request) {
         try {
-            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                channel.write(out);
-            }
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
             line.setLength(0);
             while (true) {
-                in.clear();
-                if (channel.read(in) < 0) {
+                int read = in.read(buffer);
+                if (read < 0) {
                     throw new IllegalStateException("expected an answer line, found the connection closed after "
                             + line.length() + " bytes of it");
                 }
-                in.flip();
-                while (in.hasRemaining()) {
-                    char c = (char) (in.get() & 0xff); // the answers checked here are ASCII
+                for (int i = 0; i < read; i++) {
+                    char c = (char) (buffer[i] & 0xff); // the answers checked here are ASCII
                     if (c == '\n') {
-                        return line.toString();
+                        return line.toString(); // one request at a time: nothing follows its answer
                     }
                     line.append(c);
                 }
@@ -107,7 +114,7 @@ final class RawSmallRequests implements LatencyProbe.Client {
     @Override
     public void close() {
         try {
-            channel.close();
+            socket.close();
         } catch (IOException e) {
             // nothing left to do with it
         }
