@@ -12,6 +12,11 @@ enum ProxyStatusField {
     REPLICA("replica"),
     /** Backups following at the proxy. */
     FOLLOWERS("followers"),
+    /**
+     * The registered primary's SHUTDOWN_SAP, as it registered it; null for none. After a failover, where to ask the
+     * promoted server for its STATUS or to switch over.
+     */
+    PRIMARY_SHUTDOWN_SAP("primaryShutdownSap"),
     PRIMARY("primary");
 
     private final String jsonName;

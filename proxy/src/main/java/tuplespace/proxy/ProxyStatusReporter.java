@@ -77,6 +77,11 @@ final class ProxyStatusReporter {
             proxy.putNull(ProxyStatusField.REPLICA.jsonName());
         }
         proxy.put(ProxyStatusField.FOLLOWERS.jsonName(), context.registry().followerCount());
+        if (link != null) {
+            proxy.put(ProxyStatusField.PRIMARY_SHUTDOWN_SAP.jsonName(), link.shutdownSap().toString());
+        } else {
+            proxy.putNull(ProxyStatusField.PRIMARY_SHUTDOWN_SAP.jsonName());
+        }
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();
     }

@@ -43,6 +43,7 @@ class ProxyShutdownPortTest {
             assertThat(status.get("proxy").get("epoch").isNull()).isTrue();
             assertThat(status.get("proxy").get("replica").isNull()).isTrue();
             assertThat(status.get("proxy").get("followers").asInt()).isZero();
+            assertThat(status.get("proxy").get("primaryShutdownSap").isNull()).isTrue();
             assertThat(status.get("primary").isNull()).isTrue();
         }
     }
@@ -65,6 +66,8 @@ class ProxyShutdownPortTest {
             }
             JsonNode status = JSON.readTree(shutdownPort.send("STATUS").readLine());
             assertThat(status.get("proxy").get("epoch").asLong()).isEqualTo(3);
+            assertThat(status.get("proxy").get("primaryShutdownSap").asText()).as("where the primary registered it listens")
+                    .isEqualTo(primarySap.sap().toString());
             assertThat(status.get("primary").get("role").asText()).isEqualTo("primary");
             assertThat(status.get("primary").get("pid").asLong()).isEqualTo(77);
         }
