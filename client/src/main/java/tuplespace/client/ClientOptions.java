@@ -34,8 +34,8 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
     public static final int DEFAULT_MAX_ANSWER_LENGTH = FrameCodec.MAX_ANSWER_BYTES;
 
     public ClientOptions {
-        requirePositive("connectTimeout", connectTimeout);
-        requirePositive("requestTimeout", requestTimeout);
+        Durations.requirePositive("connectTimeout", connectTimeout);
+        Durations.requirePositive("requestTimeout", requestTimeout);
         if (maxAnswerLength < 1) {
             throw new IllegalArgumentException("maxAnswerLength: expected a positive number of bytes, found " + maxAnswerLength);
         }
@@ -79,12 +79,5 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, in
     public ClientOptions withTls(ClientTls newTls) {
         return new ClientOptions(connectTimeout, requestTimeout, maxAnswerLength, eventLoopGroup, authToken,
                 Optional.of(newTls));
-    }
-
-    private static void requirePositive(String name, Duration duration) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration, found " + Durations.text(duration));
-        }
     }
 }

@@ -210,11 +210,9 @@ public final class Answers {
         if (illFormed == 0) {
             return Optional.empty();
         }
-        String which = illFormed == 1 ? named.get(0) + " is not a well-formed pair"
-                : (illFormed > NOTED_ELEMENTS
-                        ? String.join(", ", named) + " and " + (illFormed - NOTED_ELEMENTS) + " more"
-                        : String.join(", ", named.subList(0, named.size() - 1)) + " and " + named.get(named.size() - 1))
-                        + " are not well-formed pairs";
+        String last = illFormed > NOTED_ELEMENTS ? (illFormed - NOTED_ELEMENTS) + " more" : named.remove(named.size() - 1);
+        String which = named.isEmpty() ? last + " is not a well-formed pair"
+                : String.join(", ", named) + " and " + last + " are not well-formed pairs";
         return Optional.of(which + (format == Format.JSON
                 ? ": a key and a value are each a list of one or more strings of letters and digits"
                 : ": a key and a value are each one or more fields of letters and digits, joined by commas"));

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,17 +43,30 @@ public final class Durations {
         return duration;
     }
 
+    /**
+     * Checks a configured duration (a timeout, an interval): above zero. The message names the setting and writes the
+     * duration as {@link #text} does; {@code null} is a {@link NullPointerException} naming it.
+     */
+    public static Duration requirePositive(String name, Duration duration) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + ": expected a positive duration, found " + text(duration));
+        }
+        return duration;
+    }
+
     /** Throws {@link IllegalArgumentException} saying what was expected and what was found. */
     private static Duration parseSigned(String text) {
         String value = text.strip().toLowerCase(Locale.ROOT);
         Matcher matcher = WITH_UNIT.matcher(value);
         Duration duration;
         if (matcher.matches()) {
-            if (matcher.group(2) == null && new BigDecimal(matcher.group(1)).signum() != 0) {
+            BigDecimal number = new BigDecimal(matcher.group(1));
+            if (matcher.group(2) == null && number.signum() != 0) {
                 throw new IllegalArgumentException("expected a duration with a unit, such as " + matcher.group(1)
                         + "ms or " + matcher.group(1) + "s, found '" + text + "'");
             }
-            BigDecimal nanos = new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(nanosPer(matcher.group(2))));
+            BigDecimal nanos = number.multiply(BigDecimal.valueOf(nanosPer(matcher.group(2))));
             try {
                 duration = Duration.ofNanos(nanos.longValueExact());
             } catch (ArithmeticException e) {

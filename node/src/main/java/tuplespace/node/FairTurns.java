@@ -64,10 +64,10 @@ final class FairTurns {
                   int pauseAtFrames, int resumeAtFrames, long pauseAtBytes, long resumeAtBytes) {
         Limits {
             requireAtLeastOne("perTurn", perTurn);
-            requirePositive("workPerTurn", workPerTurn);
-            requirePositive("perVisit", perVisit);
+            Durations.requirePositive("workPerTurn", workPerTurn);
+            Durations.requirePositive("perVisit", perVisit);
             requireAtLeastOne("perConnectionPerTurn", perConnectionPerTurn);
-            requirePositive("idleCredit", idleCredit);
+            Durations.requirePositive("idleCredit", idleCredit);
             requireAtLeastOne("resumeAtFrames", resumeAtFrames);
             requireAtLeastOne("resumeAtBytes", resumeAtBytes);
             if (pauseAtFrames <= resumeAtFrames || pauseAtBytes <= resumeAtBytes) {
@@ -79,13 +79,6 @@ final class FairTurns {
         private static void requireAtLeastOne(String name, long value) {
             if (value < 1) {
                 throw new IllegalArgumentException(name + ": expected at least 1, found " + value);
-            }
-        }
-
-        private static void requirePositive(String name, Duration value) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + ": expected a positive duration, found " + Durations.text(value));
             }
         }
     }

@@ -72,10 +72,10 @@ public record NodeConfig(
         Objects.requireNonNull(saveFile, "saveFile");
         Objects.requireNonNull(primaryHandle, "primaryHandle");
         Objects.requireNonNull(initFile, "initFile");
-        requirePositive("--heartbeat-interval", heartbeatInterval);
-        requirePositive("--primary-register-timeout", primaryRegisterTimeout);
-        requirePositive("--match-budget", matchBudget);
-        requirePositive("--request-cpu-limit", requestCpuLimit);
+        Durations.requirePositive("--heartbeat-interval", heartbeatInterval);
+        Durations.requirePositive("--primary-register-timeout", primaryRegisterTimeout);
+        Durations.requirePositive("--match-budget", matchBudget);
+        Durations.requirePositive("--request-cpu-limit", requestCpuLimit);
         if (heartbeatMisses < 1) {
             throw new IllegalArgumentException("--heartbeat-misses: expected a number >= 1, found " + heartbeatMisses);
         }
@@ -152,10 +152,4 @@ public record NodeConfig(
         return primaryHandle.isEmpty();
     }
 
-    private static void requirePositive(String option, Duration duration) {
-        Objects.requireNonNull(duration, option);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(option + ": expected a positive duration, found " + Durations.text(duration));
-        }
-    }
 }

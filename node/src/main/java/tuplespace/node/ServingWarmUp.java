@@ -19,10 +19,10 @@ import tuplespace.space.TupleSpace;
 /**
  * Runs the serving path (frames in and out, the fair turns, evaluation, the answer table) on scratch objects before the
  * node serves, so that its first answers do not wait for class loading (a fresh primary, {@link Extent}) nor, after a
- * failover, for interpreted code too (docs/design.md "Failover": nothing slow before serving). It touches no node state. It runs on a thread of its own: a backup's once it holds a
- * complete copy, a fresh primary's from its process's start, beside its recovery or INIT_FILE's loading, until it
- * starts its backup. On a cold JVM it takes a second or more of CPU, which must not delay heartbeats or
- * acknowledgements.
+ * failover, for interpreted code too (docs/design.md "Failover": nothing slow before serving). It touches no node
+ * state. It runs on a thread of its own: a backup's once it holds a complete copy, a fresh primary's from its process's
+ * start, beside its recovery or INIT_FILE's loading, until it starts its backup. On a cold JVM it takes a second or
+ * more of CPU, which must not delay heartbeats or acknowledgements.
  */
 final class ServingWarmUp {
 

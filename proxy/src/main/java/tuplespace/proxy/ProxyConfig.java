@@ -71,12 +71,12 @@ public record ProxyConfig(
         Objects.requireNonNull(primarySap, "primarySap");
         Objects.requireNonNull(shutdownSap, "shutdownSap");
         requirePositive("maxClients", maxClients);
-        requirePositive("primaryTimeout", primaryTimeout);
+        Durations.requirePositive("primaryTimeout", primaryTimeout);
         requirePositive("maxLineBytes", maxLineBytes);
-        requirePositive("pingInterval", pingInterval);
+        Durations.requirePositive("pingInterval", pingInterval);
         requirePositive("pingMisses", pingMisses);
-        requirePositive("networkTimeout", networkTimeout);
-        requirePositive("shutdownWait", shutdownWait);
+        Durations.requirePositive("networkTimeout", networkTimeout);
+        Durations.requirePositive("shutdownWait", shutdownWait);
         if (maxFrameBytes <= maxLineBytes) {
             throw new IllegalArgumentException("maxFrameBytes: expected more than maxLineBytes " + maxLineBytes
                     + " (a frame carries a whole line), found " + maxFrameBytes);
@@ -159,13 +159,6 @@ public record ProxyConfig(
     private static void requirePositive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + ": expected a positive number, found " + value);
-        }
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration, found " + Durations.text(value));
         }
     }
 }

@@ -20,13 +20,10 @@ public record LoadOptions(int connections, int pipelineDepth, OperationMix mix, 
         requireAtLeast("valueSize", valueSize, 1);
         Objects.requireNonNull(mix, "mix");
         Objects.requireNonNull(warmup, "warmup");
-        Objects.requireNonNull(duration, "duration");
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("warmup: expected a duration >= 0, found " + Durations.text(warmup));
         }
-        if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException("duration: expected a positive duration, found " + Durations.text(duration));
-        }
+        Durations.requirePositive("duration", duration);
     }
 
     public LoadOptions withConnections(int count) {
