@@ -170,8 +170,9 @@ final class AnswerWriter {
         long part = ++partsSent;
         Channel link = channel;
         // The next part once this one has reached the socket; in a task, not in the listener, since a listener can run
-        // inside the channel's flush, where a flush does nothing.
-        Executor next = continuations.orElse(link.eventLoop());
+        // inside the channel's flush, where a flush does nothing; on the loop's next turn, so that the requests it
+        // reads meanwhile are served between the parts.
+        Executor next = continuations.orElse(NextTurn.of(link.eventLoop()));
         written.addListener(done -> next.execute(() -> partWritten(link, part, done.isSuccess())));
     }
 

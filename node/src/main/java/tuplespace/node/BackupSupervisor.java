@@ -216,12 +216,11 @@ final class BackupSupervisor {
     private void scheduleSnapshotFrame(long attempt) {
         if (!frameQueued) {
             frameQueued = true;
-            // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O, so a
-            // snapshot would go out whole before anything is served.
-            node.loop().schedule(() -> {
+            // on the next turn: a snapshot sent in one batch of tasks would go out whole before anything is served
+            NextTurn.of(node.loop()).execute(() -> {
                 frameQueued = false;
                 sendSnapshotFrame(attempt);
-            }, 0, TimeUnit.NANOSECONDS);
+            });
         }
     }
 

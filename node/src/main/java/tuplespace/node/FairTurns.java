@@ -140,8 +140,7 @@ final class FairTurns {
     private boolean frozen;
 
     /**
-     * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O (with Netty:
-     *     {@code schedule} with no delay, not {@code execute}, which would run in the same batch of tasks)
+     * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O ({@link NextTurn})
      */
     FairTurns(Consumer<Frame> work, Consumer<Runnable> nextTurnExecutor, Reading reading, LongSupplier nanoClock,
               Limits limits) {

@@ -147,7 +147,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.switchover = switchover;
         this.proxy = new ProxyLink(node, config, this);
         // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
-        this.fromProxy = new FairTurns(this::serve, task -> node.loop().schedule(task, 0, TimeUnit.NANOSECONDS),
+        this.fromProxy = new FairTurns(this::serve, NextTurn.of(node.loop())::execute,
                 proxy.reading(), System::nanoTime, SERVING);
     }
 
@@ -488,8 +488,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         takeover.ifPresent(TakeoverTimeline::answerSent);
         if (newBackupAfterFirstAnswer) {
             newBackupAfterFirstAnswer = false;
-            // schedule, not execute: after this turn's answers are written
-            node.loop().schedule(this::startNewBackup, 0, TimeUnit.NANOSECONDS);
+            NextTurn.of(node.loop()).execute(this::startNewBackup); // after this turn's answers are written
         }
         scheduleFlush();
     }
