@@ -112,6 +112,8 @@ public final class Suite {
                     List.of("--data-dir=" + durableData("always"), "--fsync=always")));
             attempt("durable tuplespace everysec", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
                     List.of("--data-dir=" + durableData("everysec"), "--fsync=everysec")));
+            attempt("durable tuplespace non-durable after", () -> tupleSpaceScenario(
+                    Scenario.TUPLESPACE_MEMORY_AFTER_PUT_P1, List.of()));
             // Recovery of as many pairs as the resync part copies (a million in the full run), from process start.
             attempt("durable recovery redis", () -> results.putRecovery(RecoveryStart.redis(logs,
                     durableRoot.resolve("redis-recovery"), profile.resyncKeys(), RECOVERY_REPETITIONS)));
