@@ -146,7 +146,6 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         this.switchover = switchover;
         this.proxy = new ProxyLink(node, config, this);
-        // schedule, not execute: Netty runs tasks executed from a task in the same batch, before any I/O.
         this.fromProxy = new FairTurns(this::serve, NextTurn.of(node.loop())::execute,
                 proxy.reading(), System::nanoTime, SERVING);
     }
