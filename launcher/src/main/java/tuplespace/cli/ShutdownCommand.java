@@ -23,7 +23,9 @@ public final class ShutdownCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = SapConverter.class,
-            description = "The proxy's shutdown SAP, host:port.")
+            description = "The proxy's shutdown SAP, host:port. A server's instead stops only that primary and its"
+                    + " backup (after saving); the proxy stays up and holds its clients' requests until a primary"
+                    + " registers again.")
     private Sap sap;
 
     @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,

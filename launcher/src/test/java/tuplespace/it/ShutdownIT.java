@@ -99,6 +99,35 @@ class ShutdownIT {
     }
 
     /**
+     * The server's own SHUTDOWN_SAP instead of the proxy's (README "Files"): the primary saves, it and its backup stop,
+     * and the proxy stays up without a primary, holding what clients send until one registers again.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aShutdownOnTheServersOwnSapStopsPrimaryAndBackupAndTheProxyHoldsRequests() throws Exception {
+        ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
+        Map<String, String> written = load(cluster, 200);
+        long backup = cluster.awaitBackupLive().backupPid().orElseThrow();
+
+        Result stopped = ManagedProcess.runCli(List.of("shutdown", cluster.primaryShutdownSap().toString()));
+        assertThat(stopped.exitCode()).as("exit status; out: %s", stopped.out()).isZero();
+        assertThat(stopped.out()).startsWith("ok: saved " + written.size() + " pairs to ");
+        assertThat(cluster.firstPrimary().awaitExit(EXIT_TIMEOUT)).as("primary exit status").isEqualTo(OptionalInt.of(0));
+        eventually(EXIT_TIMEOUT, () ->
+                assertThat(ServiceCluster.isAlive(backup)).as("backup %d stopped", backup).isFalse());
+        assertThat(savedPairs(cluster.saveFile())).as("pairs in SAVE_FILE").isEqualTo(written);
+
+        assertThat(cluster.proxy().isAlive()).as("the proxy still runs").isTrue();
+        try (LineClient client = cluster.client()) {
+            var held = client.send(Requests.get(1, ".*", ".*"));
+            eventually(EXIT_TIMEOUT, () -> assertThat(cluster.status().proxy().path("held").asLong())
+                    .as("requests the proxy holds").isEqualTo(1));
+            assertThat(held).as("no answer without a primary").isNotDone();
+            assertThat(cluster.status().hasPrimary()).as("no primary registered").isFalse();
+        }
+    }
+
+    /**
      * {@code ./tuplespace shutdown} when SAVE_FILE cannot be written: exit 1 with the primary's reason, and every
      * process serves on with both copies (one more update is applied, replicated and answered).
      */
