@@ -48,6 +48,9 @@ public final class TargetCheck {
         return rows;
     }
 
+    /** The reference of the durable ratios: our memory-only PUTs, run beside the durable ones. */
+    private static final String MEMORY_ONLY = "PUT (sync, memory only, beside the durable runs)";
+
     /**
      * A durable run against our memory-only throughput beside it: the mean of the memory-only runs before and after the
      * durable ones ({@link Scenario#TUPLESPACE_MEMORY_AFTER_PUT_P1}), or the one that ran.
@@ -57,29 +60,28 @@ public final class TargetCheck {
                 .flatMap(scenario -> results.throughput(scenario).stream())
                 .map(LoadResult::opsPerSecond)
                 .toList();
-        Optional<LoadResult> durable = results.throughput(ours);
-        Optional<Double> reference = memoryOnly.isEmpty() ? Optional.empty()
+        Optional<Double> mean = memoryOnly.isEmpty() ? Optional.empty()
                 : Optional.of(memoryOnly.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
-        Optional<Double> ratio = durable.flatMap(d -> reference.filter(r -> r > 0).map(r -> d.opsPerSecond() / r));
         String runs = memoryOnly.size() < 2 ? ""
                 : " (mean of " + Figures.count(memoryOnly.get(0)) + " before and " + Figures.count(memoryOnly.get(1))
                         + " after)";
-        String memory = "PUT (sync, memory only, beside the durable runs)";
-        return new Comparison(what + " (ops/s)",
-                durable.map(d -> ours.operation() + " " + Figures.count(d.opsPerSecond())).orElse("n/a"),
-                reference.map(r -> memory + " " + Figures.count(r) + runs).orElse("n/a"),
-                ratio, "≥ " + atLeast + "× " + memory, ratio.map(r -> r >= atLeast));
+        return againstReference(results, what, ours, MEMORY_ONLY, mean, runs, atLeast);
     }
 
     private static Comparison ratio(Results results, String what, Scenario ours, Scenario theirs, double atLeast) {
-        Optional<LoadResult> tuplespace = results.throughput(ours);
-        Optional<LoadResult> redis = results.throughput(theirs);
-        Optional<Double> ratio = tuplespace.flatMap(t -> redis.filter(r -> r.opsPerSecond() > 0)
-                .map(r -> t.opsPerSecond() / r.opsPerSecond()));
+        return againstReference(results, what, ours, theirs.operation(),
+                results.throughput(theirs).map(LoadResult::opsPerSecond), "", atLeast);
+    }
+
+    /** Our run of {@code ours} must reach {@code atLeast} times {@code referenceOps}, the throughput of {@code reference}. */
+    private static Comparison againstReference(Results results, String what, Scenario ours, String reference,
+                                               Optional<Double> referenceOps, String referenceDetail, double atLeast) {
+        Optional<LoadResult> run = results.throughput(ours);
+        Optional<Double> ratio = run.flatMap(t -> referenceOps.filter(r -> r > 0).map(r -> t.opsPerSecond() / r));
         return new Comparison(what + " (ops/s)",
-                tuplespace.map(t -> ours.operation() + " " + Figures.count(t.opsPerSecond())).orElse("n/a"),
-                redis.map(r -> theirs.operation() + " " + Figures.count(r.opsPerSecond())).orElse("n/a"),
-                ratio, "≥ " + atLeast + "× " + theirs.operation(), ratio.map(r -> r >= atLeast));
+                run.map(t -> ours.operation() + " " + Figures.count(t.opsPerSecond())).orElse("n/a"),
+                referenceOps.map(r -> reference + " " + Figures.count(r) + referenceDetail).orElse("n/a"),
+                ratio, "≥ " + atLeast + "× " + reference, ratio.map(r -> r >= atLeast));
     }
 
     private static Comparison recovery(Results results) {
