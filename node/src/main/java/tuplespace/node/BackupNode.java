@@ -70,6 +70,11 @@ final class BackupNode implements NodeStorage.Owner {
     private final Optional<NodeStorage> storage;
     /** The index of the last acknowledgement sent; -1 before the first. */
     private long acknowledged = -1;
+    /**
+     * How many times the copy started over: a snapshot's state still being written when a new snapshot began belongs
+     * to the copy before, and what becomes of it must not touch the new one's log.
+     */
+    private long startsOver;
 
     BackupNode(ServerNode node, NodeConfig config) {
         this.node = node;
@@ -209,7 +214,13 @@ final class BackupNode implements NodeStorage.Owner {
         replication = channel;
         copy.begin(begin.epoch(), begin.index(), begin.resume());
         node.setEpoch(begin.epoch());
-        storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()));
+        storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()).whenComplete((recorded, failure) -> {
+            if (failure != null && !stopping && !takingOver) { // a backup whose disk fails exits, as below
+                node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not record epoch " + begin.epoch()
+                        + " in its data directory (" + failure.getMessage() + "); it exits");
+                stop(1);
+            }
+        }));
         // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
         heartbeats = new PeerHeartbeats(node, config, "primary", () -> java.util.Arrays.asList(heartbeat, replication),
                 () -> stopping || takingOver || primaryGone, this::primaryLost);
@@ -232,6 +243,7 @@ final class BackupNode implements NodeStorage.Owner {
         primaryGone = false;
         acknowledgementDue = false;
         acknowledged = -1;
+        startsOver++;
     }
 
     private static java.net.InetSocketAddress sapOf(String sap) {
@@ -241,7 +253,12 @@ final class BackupNode implements NodeStorage.Owner {
     private void onSnapshotEnd(ReplicationMessage.SnapshotEnd end) {
         CompletableFuture<?> stored = copy.end(end);
         LOG.info("backup caught up at index {} with {} pairs", copy.lastIndex(), copy.size());
-        stored.whenComplete((info, failure) -> stateOnDisk(failure));
+        long copyOfThisSnapshot = startsOver;
+        stored.whenComplete((info, failure) -> {
+            if (copyOfThisSnapshot == startsOver) { // else a newer snapshot's state is on its way to the disk
+                stateOnDisk(failure);
+            }
+        });
         prepareToServe();
     }
 

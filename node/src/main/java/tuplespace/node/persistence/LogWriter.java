@@ -406,13 +406,13 @@ final class LogWriter implements Runnable {
     private void restartAt(long nextIndex) {
         Segment old = segment;
         old.abandon();
-        startSegment(nextIndex);
+        // The old log goes before the new segment comes: a segment of it that began at nextIndex too has the new one's
+        // name, and the new segment's creation forces the directory, which makes the deletions durable with it.
         while (!closed.isEmpty()) {
             delete(closed.remove(0));
         }
-        if (!old.file().equals(segment.file())) {
-            delete(new ClosedSegment(old.file(), old.firstIndex(), 0));
-        }
+        delete(new ClosedSegment(old.file(), old.firstIndex(), 0));
+        startSegment(nextIndex);
         written = nextIndex - 1;
         forced = nextIndex - 1;
     }
@@ -421,7 +421,9 @@ final class LogWriter implements Runnable {
         try {
             Files.deleteIfExists(gone.file());
         } catch (IOException e) {
-            // harmless: recovery starts from the segment that holds the snapshot's next entry and skips older ones
+            // no entry is lost: recovery starts from the segment that holds the snapshot's next entry and skips older
+            // ones; a left-over of a restarted log holds entries of an older epoch than the snapshot's, and recovery
+            // drops it or, where it cannot tell, refuses to start naming the file
             LOG.warn("{}: could not delete {}, which a snapshot made obsolete: {}", directory, gone.file(), e.toString());
         }
         closedBytes -= gone.bytes();
@@ -480,8 +482,15 @@ final class LogWriter implements Runnable {
         reports.failed(failure);
     }
 
+    /**
+     * Reports the progress, only while the segment's file is trusted: after a failure the listener hears nothing more
+     * until the segment is mended, as any report after a failure says the log writes again (what kept entries and
+     * cuts change meanwhile is not progress on disk).
+     */
     private void publish() {
-        reports.progress(progress());
+        if (segment.trusted()) {
+            reports.progress(progress());
+        }
     }
 
     private LogProgress progress() {

@@ -15,6 +15,8 @@ final class RecordingListener implements LogListener {
 
     private final List<LogProgress> progress = new ArrayList<>();
     private final List<LogFailure> failures = new ArrayList<>();
+    /** How many progress reports had come when the latest failure did. */
+    private int progressAtLastFailure;
 
     @Override
     public synchronized void progress(LogProgress latest) {
@@ -25,6 +27,7 @@ final class RecordingListener implements LogListener {
     @Override
     public synchronized void failed(LogFailure failure) {
         failures.add(failure);
+        progressAtLastFailure = progress.size();
         notifyAll();
     }
 
@@ -34,6 +37,11 @@ final class RecordingListener implements LogListener {
 
     synchronized List<LogProgress> reports() {
         return List.copyOf(progress);
+    }
+
+    /** The progress reports that came after the latest failure (a node takes any of them as the disk writing again). */
+    synchronized List<LogProgress> reportsSinceLastFailure() {
+        return List.copyOf(progress.subList(progressAtLastFailure, progress.size()));
     }
 
     synchronized List<LogFailure> failures() {

@@ -130,8 +130,8 @@ class WriteAheadLogTest {
         assertThat(FsyncMode.EVERYSEC.logged(written)).isEqualTo(20); // answered once written, as Redis does
         assertThat(disk.forces()).isEqualTo(before);
 
-        ticker.advance(Duration.ofSeconds(1));
         log.append(work.next(1));
+        ticker.advance(Duration.ofSeconds(1)); // after the append: a force that starts at once covers entry 21 too
         listener.awaitProgress(p -> p.forced() == 21);
         assertThat(disk.forces()).isEqualTo(before + 1);
 
@@ -167,11 +167,16 @@ class WriteAheadLogTest {
         WriteAheadLog log = open(FsyncMode.EVERYSEC);
         appendTenThenTenOnAFullDisk(log, p -> p.written() == 10); // written by this thread, which hears of the failure
         log.append(work.next(10)); // kept in memory by the writer: the file is not trusted any more
-        assertThat(listener.last().written()).isEqualTo(10);
+        log.append(work.next(10));
+        ticker.advance(Duration.ofMillis(500)); // not yet the retry
+        done(log.cutBefore(1)); // commands the writer handles after the appends: each of its turns
+        assertThat(done(log.cutBefore(1)).written()).isEqualTo(10); // ends with a report of what changed
+        // no progress until it writes again: the node takes any report after a failure as the disk working again
+        assertThat(listener.reportsSinceLastFailure()).isEmpty();
 
         disk.freeSpace();
         ticker.advance(Duration.ofSeconds(1)); // the writer's next look, at most a second later, rewrites the segment
-        assertThat(listener.awaitProgress(p -> p.written() == 30).forced()).isEqualTo(30);
+        assertThat(listener.awaitProgress(p -> p.written() == 40).forced()).isEqualTo(40);
         log.append(work.next(5));
         done(log.close());
         assertRecoveredEqualsReference();
@@ -284,6 +289,25 @@ class WriteAheadLogTest {
 
         assertThat(progress.forced()).isEqualTo(510);
         assertThat(DataFiles.segments(directory.path())).extracting(DataFiles.Numbered::index).containsExactly(501L);
+    }
+
+    @Test
+    void restartAtKeepsItsNewSegmentWhenAnOlderOneStartedAtTheSameEntry() throws Exception {
+        WriteAheadLog log = open(FsyncMode.ALWAYS);
+        log.append(work.next(50));
+        log.roll(); // entry 51 starts a segment, as after a snapshot at 50
+        log.append(work.next(20)); // 51-75: this node's own entries, which its new primary never had
+        log.roll();
+        log.append(work.next(5));
+        done(log.sync());
+
+        log.restartAt(51); // the new primary's state up to entry 50, durable in a snapshot
+        log.append(LongStream.rangeClosed(51, 60).mapToObj(i -> new Replicated(2, i, new Change.Closed(i))).toList());
+        LogProgress progress = done(log.close());
+
+        assertThat(progress.forced()).isEqualTo(60);
+        assertThat(DataFiles.segments(directory.path())).extracting(DataFiles.Numbered::index).containsExactly(51L);
+        assertThat(LogReader.peek(directory.path(), 50, 1).lastIndex()).isEqualTo(60); // on disk, not in an unlinked file
     }
 
     @Test
