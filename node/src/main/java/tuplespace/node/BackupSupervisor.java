@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
@@ -345,7 +346,7 @@ final class BackupSupervisor {
         state = next.degraded() ? BackupState.DEGRADED : BackupState.STARTING;
         if (next.newlyDegraded()) {
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
-                    + next.failedRestarts() + " failed restarts; retrying every " + next.pause()
+                    + next.failedRestarts() + " failed restarts; retrying every " + Durations.text(next.pause())
                     + " or so, and less often after");
         }
         // A kept standby is a JVM started already: no process to wait for, and one standby per failure bounds a loop of

@@ -691,7 +691,7 @@ final class PrimaryNode implements NodeStorage.Owner {
                 node.persistence().save(file.get(), space);
                 outcome = () -> saved(thisSave, reason, "saved " + space.size() + " pairs to " + file.get());
             } catch (Throwable e) { // an Error too: serving must never stay frozen
-                outcome = () -> saveFailed(thisSave, file.get(), e.getMessage() == null ? e.toString() : e.getMessage());
+                outcome = () -> saveFailed(thisSave, file.get(), IoFailure.describe(e));
             }
             node.loop().execute(outcome);
         }, "save-file");
@@ -727,9 +727,10 @@ final class PrimaryNode implements NodeStorage.Owner {
             return;
         }
         node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + file + ": " + why
-                + "; not stopping: the service keeps serving with both copies");
+                + "; not stopping: the service keeps serving");
         answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why
-                + "; nothing was stopped, the service keeps serving (free space or fix the file, then SHUTDOWN again)");
+                + "; nothing was stopped, the service keeps serving (free space, or fix the file or its directory, then"
+                + " SHUTDOWN again)");
         fromProxy.thaw();
         List<LongRequest> held = new ArrayList<>(heldWhileFrozen);
         heldWhileFrozen.clear();

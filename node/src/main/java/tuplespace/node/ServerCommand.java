@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import tuplespace.node.persistence.FsyncMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +19,7 @@ import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.tls.InternalTls;
 import tuplespace.codec.tls.TlsSettings;
+import tuplespace.node.persistence.FsyncMode;
 
 /**
  * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE} (SPEC §3).
@@ -29,6 +31,8 @@ import tuplespace.codec.tls.TlsSettings;
                 "The primary starts its backup itself; you normally start only the primary.",
                 "On several machines each server gets its own SAPs, --peer-backup-sap and --backup-start (README)."})
 public final class ServerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
     static final String NULL = "null";
 
@@ -168,6 +172,9 @@ public final class ServerCommand implements Callable<Integer> {
             config = toConfig();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (config.dataDir().isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
+            LOG.warn("--fsync {} has no effect without --data-dir: this server keeps its state in memory only", fsync);
         }
         return ServerNode.run(config);
     }

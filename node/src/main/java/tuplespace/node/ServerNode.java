@@ -145,7 +145,7 @@ public final class ServerNode {
             opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial)
                     : DataDirStartup.backup(root, config.nodeId().orElseThrow());
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
-            throw new StartRefused("--data-dir " + root + ": " + e.getMessage());
+            throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e));
         }
         ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
                 transport);

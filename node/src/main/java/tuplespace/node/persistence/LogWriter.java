@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationCodec;
 
@@ -69,6 +70,8 @@ final class LogWriter implements Runnable {
     private long lastForce;
     private long lastAttempt;
     private IOException lastFailure;
+    /** A failure came and no rewrite or new segment has succeeded since: a retry's failure is no news. */
+    private boolean failing;
     private boolean stopped;
     /** The loop is in {@link #writeNow}: a file it distrusts is closed by the writer (a force may be running on it). */
     private boolean loopWriting;
@@ -355,6 +358,7 @@ final class LogWriter implements Runnable {
         written = Math.max(written, segment.lastIndex());
         forced = written;
         lastForce = now();
+        failing = false;
         LOG.warn("{}: the write-ahead log goes on in a fresh {}, rewritten from memory up to entry {}", directory,
                 segment.file().getFileName(), segment.lastIndex());
     }
@@ -386,6 +390,7 @@ final class LogWriter implements Runnable {
         segment = Segment.starting(directory.path(), firstIndex, options.opener());
         try {
             segment.rewrite();
+            failing = false;
         } catch (IOException e) {
             failed("create", e);
         }
@@ -478,7 +483,13 @@ final class LogWriter implements Runnable {
         lastAttempt = now();
         lastFailure = cause;
         LogFailure failure = new LogFailure(segment.file(), operation, cause, forced);
-        LOG.error("{}: {}", directory, failure.describe());
+        if (failing) {
+            LOG.debug("{}: {}", directory, failure.describe());
+        } else {
+            LOG.error("{}: {} (retried every {}; logged again once it writes)", directory, failure.describe(),
+                    Durations.text(options.retryInterval()));
+        }
+        failing = true;
         reports.failed(failure);
     }
 

@@ -1,0 +1,43 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an operator reads when a file operation fails. */
+class IoFailureTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aFileSystemExceptionThatCarriesOnlyItsPathSaysWhatWentWrongWithIt() {
+        Path missing = directory.resolve("gone").resolve("save.json");
+        IOException failure = catchThrowableOfType(() -> Files.writeString(missing, "x"), IOException.class);
+
+        assertThat(failure).isInstanceOf(NoSuchFileException.class).hasMessage(missing.toString()); // the JDK's own
+        assertThat(IoFailure.describe(failure)).isEqualTo("no such file or directory: " + missing);
+    }
+
+    @Test
+    void aFileWhereADirectoryIsNeededIsNamedSo() throws IOException {
+        Path file = Files.writeString(directory.resolve("afile"), "x");
+        IOException failure = catchThrowableOfType(() -> Files.createDirectories(file), IOException.class);
+
+        assertThat(IoFailure.describe(failure)).startsWith("exists already").endsWith(": " + file);
+    }
+
+    @Test
+    void aReasonTheExceptionGivesIsKept() {
+        assertThat(IoFailure.describe(new FileSystemException("/d/f", null, "No space left on device")))
+                .isEqualTo("/d/f: No space left on device");
+        assertThat(IoFailure.describe(new IOException("Input/output error"))).isEqualTo("Input/output error");
+    }
+}
