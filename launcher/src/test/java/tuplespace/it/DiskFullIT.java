@@ -84,6 +84,11 @@ class DiskFullIT {
         assertThat(read.path("status").asText()).as("reads are served: " + read).isEqualTo("ok");
         assertThat(Requests.answerPairs(read)).containsEntry("k,1", "v");
 
+        assertThat(other.call(Requests.put(2002, List.of(new TextPair("refused,2", "v")))).path("status").asText())
+                .as("refused for as long as the disk is full").isEqualTo("unavailable");
+        assertThat(Files.readString(service.directory().resolve("primary.err.log"))).contains("disk_error")
+                .as("no recovery reported while the disk is still full").doesNotContain("disk_recovered");
+
         Files.delete(filler);
         assertThat(firstAfterFull.get(60, TimeUnit.SECONDS).path("status").asText())
                 .as("acknowledged once it is on disk").isEqualTo("ok");
