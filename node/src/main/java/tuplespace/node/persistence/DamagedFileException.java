@@ -32,6 +32,13 @@ public final class DamagedFileException extends IOException {
         return new DamagedFileException(file, -1, file + ": " + expectedFound + ". " + whatToDo);
     }
 
+    /** The same damage, {@code context} added to its message (say, what the other node directories hold). */
+    public DamagedFileException withContext(String context) {
+        DamagedFileException more = new DamagedFileException(file, offset, getMessage() + " " + context);
+        more.setStackTrace(getStackTrace());
+        return more;
+    }
+
     public Path file() {
         return file;
     }

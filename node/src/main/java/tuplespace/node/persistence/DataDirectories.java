@@ -78,13 +78,58 @@ public final class DataDirectories {
         return survey(find(root));
     }
 
-    /** Surveys the directories {@link #find} found: reads each one's log to its end. */
+    /**
+     * Surveys the directories {@link #find} found: reads each one's log to its end.
+     *
+     * @throws DamagedFileException when one of them is damaged, its message saying how far the others got and how far
+     *                              the damaged one got at least: what an operator weighs before moving it away
+     */
     public static Survey survey(List<Found> found) throws IOException {
         List<NodeState> nodes = new ArrayList<>();
+        Optional<DamagedFileException> damage = Optional.empty();
+        Path damaged = null;
         for (Found directory : found) {
-            nodes.add(state(directory.path()));
+            try {
+                nodes.add(state(directory.path()));
+            } catch (DamagedFileException e) {
+                if (damage.isEmpty()) {
+                    damage = Optional.of(e);
+                    damaged = directory.path();
+                }
+            }
+        }
+        if (damage.isPresent()) {
+            throw damage.get().withContext(besideTheOthers(damaged, nodes));
         }
         return new Survey(nodes);
+    }
+
+    /**
+     * How far the {@code damaged} directory got at least, from its files' names alone (its newest snapshot's index, the
+     * entry before its last segment's first), against how far the {@code others} got.
+     */
+    private static String besideTheOthers(Path damaged, List<NodeState> others) throws IOException {
+        String name = damaged.getFileName().toString();
+        long atLeast = 0;
+        List<DataFiles.Numbered> snapshots = DataFiles.snapshots(damaged);
+        List<DataFiles.Numbered> segments = DataFiles.segments(damaged);
+        if (!snapshots.isEmpty()) {
+            atLeast = snapshots.get(snapshots.size() - 1).index();
+        }
+        if (!segments.isEmpty()) {
+            atLeast = Math.max(atLeast, segments.get(segments.size() - 1).index() - 1);
+        }
+        if (others.isEmpty()) {
+            return "No other node directory holds a copy: restore the file rather than move " + name + " away.";
+        }
+        String theirs = others.stream().map(NodeState::describe).collect(Collectors.joining("; "));
+        long furthest = others.stream().mapToLong(NodeState::lastIndex).max().orElse(0);
+        if (atLeast > furthest) {
+            return "The other node directories: " + theirs + "; " + name + " got to entry " + atLeast
+                    + " at least, past them: moving it away would serve an older state, restore the file instead.";
+        }
+        return "The other node directories: " + theirs + "; " + name + " got to entry " + atLeast + " at least (its files'"
+                + " names tell no more): move it away only if you know the newest state is among them.";
     }
 
     /**

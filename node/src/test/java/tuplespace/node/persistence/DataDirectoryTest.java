@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -130,11 +133,44 @@ class DataDirectoryTest {
         assertThat(a.highestEpoch()).isEqualTo(2);
     }
 
+    @Test
+    void aDamagedDirectorySaysHowFarItAndTheOthersGotBeforeAnyoneMovesItAway() throws Exception {
+        Workload work = new Workload(3, 50);
+        List<Replicated> entries = work.next(100);
+        logInto("a", entries, 2048); // several segments: the last one's name says how far 'a' got at least
+        logInto("b", entries.subList(0, 60), LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
+        List<DataFiles.Numbered> segments = DataFiles.segments(root.resolve("node-a"));
+        assertThat(segments).hasSizeGreaterThan(2);
+        Path first = segments.get(0).path();
+        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long middle = channel.size() / 2;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, middle);
+            one.put(0, (byte) (one.get(0) ^ 0x40)).rewind();
+            channel.write(one, middle);
+        }
+        long lastSegmentStart = segments.get(segments.size() - 1).index();
+        assertThat(lastSegmentStart - 1).isGreaterThan(60);
+
+        assertThatThrownBy(() -> DataDirectories.survey(root))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(first + " at offset ")
+                .hasMessageContaining("The other node directories: node-b: entry 60 of epoch 1, highest epoch seen 1;"
+                        + " node-a got to entry " + (lastSegmentStart - 1) + " at least, past them: moving it away"
+                        + " would serve an older state, restore the file instead.");
+    }
+
     private void logInto(String nodeId, List<Replicated> entries) throws Exception {
+        logInto(nodeId, entries, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
+    }
+
+    private void logInto(String nodeId, List<Replicated> entries, long maxSegmentBytes) throws Exception {
         try (DataDirectory directory = DataDirectory.open(root, nodeId)) {
-            WriteAheadLog log = WriteAheadLog.open(directory, 1, LogOptions.of(FsyncMode.NO), new RecordingListener(),
-                    Runnable::run);
-            log.append(entries);
+            WriteAheadLog log = WriteAheadLog.open(directory, 1,
+                    LogOptions.of(FsyncMode.NO).withMaxSegmentBytes(maxSegmentBytes), new RecordingListener(), Runnable::run);
+            for (Replicated entry : entries) {
+                log.append(List.of(entry)); // one at a time: a full segment rolls between two entries
+            }
             log.close().get(10, TimeUnit.SECONDS);
         }
     }
