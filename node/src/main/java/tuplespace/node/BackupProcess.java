@@ -96,7 +96,7 @@ final class BackupProcess {
         child = started;
         LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
         child.onExit().thenAccept(exited -> node.loop().execute(
-                () -> events.failed(attempt, "the backup process exited with status " + exited.exitValue())));
+                () -> events.failed(attempt, "the backup process (pid " + exited.pid() + ") " + howItEnded(exited.exitValue()))));
         events.started(attempt);
     }
 
@@ -190,5 +190,11 @@ final class BackupProcess {
         return child != null ? new PrimaryHandle.Pid(child.pid())
                 : adopted != null ? new PrimaryHandle.Pid(adopted.pid())
                 : new PrimaryHandle.Address(config.peerBackupSap());
+    }
+
+    /** A child's exit status as an operator reads it: a signal's number, or the status and where the reason is. */
+    static String howItEnded(int status) {
+        return status > 128 ? "was killed by signal " + (status - 128)
+                : "exited with status " + status + (status == 0 ? "" : " (its own log lines, labelled with its pid, say why)");
     }
 }

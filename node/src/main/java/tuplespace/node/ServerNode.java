@@ -89,7 +89,8 @@ public final class ServerNode {
         try {
             return start(config, SocketTransport.best()).awaitExit();
         } catch (StartRefused e) {
-            System.err.println("server: " + e.getMessage());
+            // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
+            LOG.error("the server cannot start: {}", e.getMessage());
             return 1;
         }
     }
@@ -159,8 +160,8 @@ public final class ServerNode {
                 Thread.currentThread().interrupt();
             }
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            System.err.println("server: --data-dir " + root + ": cannot open the write-ahead log of " + opened.directory()
-                    + ": " + cause.getMessage());
+            LOG.error("the server cannot start: --data-dir {}: cannot open the write-ahead log of {}: {}", root,
+                    opened.directory(), IoFailure.describe(cause));
             node.exit(1);
             return node;
         }

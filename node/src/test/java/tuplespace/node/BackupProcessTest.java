@@ -1,0 +1,21 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** How the primary tells the operator that its backup's process ended. */
+class BackupProcessTest {
+
+    @Test
+    void aStatusAbove128IsTheSignalThatKilledIt() {
+        assertThat(BackupProcess.howItEnded(137)).isEqualTo("was killed by signal 9");
+    }
+
+    @Test
+    void aFailureStatusPointsAtTheBackupsOwnLogLines() {
+        assertThat(BackupProcess.howItEnded(1)).isEqualTo("exited with status 1 (its own log lines, labelled with its pid,"
+                + " say why)");
+        assertThat(BackupProcess.howItEnded(0)).isEqualTo("exited with status 0");
+    }
+}
