@@ -83,7 +83,7 @@ final class BackupProcess {
         if (standby.isEmpty()) {
             return false;
         }
-        LOG.info("primary uses standby pid {} as its backup (attempt {})", standby.get().pid(), attempt);
+        LOG.info("primary uses standby pid {} as its backup", standby.get().pid());
         onLaunched(attempt, standby.get());
         return true;
     }
@@ -94,7 +94,7 @@ final class BackupProcess {
             return;
         }
         child = started;
-        LOG.info("primary started backup pid {} (attempt {})", child.pid(), attempt);
+        LOG.info("primary started backup pid {}", child.pid());
         child.onExit().thenAccept(exited -> node.loop().execute(
                 () -> events.failed(attempt, "the backup process (pid " + exited.pid() + ") " + howItEnded(exited.exitValue()))));
         events.started(attempt);

@@ -65,6 +65,11 @@ final class BackupSupervisor {
     private final BackupProcess process;
     private Channel replication;
     private Channel heartbeat;
+    /**
+     * How many times a backup was started, for the log: {@code generation} counts attempts given up too (each failure
+     * retires its attempt at once), so it numbers starts 1, 3, 5.
+     */
+    private long starts;
     /** The heartbeats with the backup of the current attempt, from its replication link up; null before. */
     private PeerHeartbeats heartbeats;
     /** The snapshot being sent, frame by frame; null when none is. */
@@ -135,21 +140,23 @@ final class BackupSupervisor {
             return;
         }
         long attempt = ++generation;
+        long start = ++starts;
         state = BackupState.STARTING;
         if (resumeFrom >= 0) {
             // a child backup runs on this machine: the old primary does too, and its acknowledgements name its pid
             process.adoptOnFirstAcknowledgement();
-            LOG.info("primary resumes the old primary as its backup at {} from index {} (attempt {})",
-                    NodeNetwork.describe(config.peerBackupSap()), resumeFrom, attempt);
+            LOG.info("primary resumes the old primary as its backup at {} from index {} (start {})",
+                    NodeNetwork.describe(config.peerBackupSap()), resumeFrom, start);
             connectToBackup(attempt, RESUME_WINDOW);
             return;
         }
         if (config.backupStart() instanceof BackupStart.None) {
-            LOG.info("primary waits for its backup at {} (started by someone else; attempt {})",
-                    NodeNetwork.describe(config.peerBackupSap()), attempt);
+            LOG.info("primary waits for its backup at {} (started by someone else; start {})",
+                    NodeNetwork.describe(config.peerBackupSap()), start);
             connectToBackup(attempt, CONNECT_WINDOW);
             return;
         }
+        LOG.info("primary starts its backup (start {})", start);
         process.start(attempt);
     }
 

@@ -55,7 +55,7 @@ public final class DataDirectories {
         /** For the log: every directory and the choice, e.g. "node-a: entry 1200 of epoch 3, ...; newest: node-b". */
         public String describe() {
             if (nodes.isEmpty()) {
-                return "no node directories: starting empty";
+                return "no node directories yet";
             }
             return nodes.stream().map(NodeState::describe).collect(Collectors.joining("; "))
                     + "; newest: " + newest().orElseThrow().path().getFileName();
