@@ -70,8 +70,10 @@ final class BackupLauncher {
         command.add(Long.toString(primaryPid));
         command.add(ServerCommand.NULL);
         command.addAll(sharedOptions(config));
-        config.dataDir().ifPresent(dir -> command.add("--data-dir=" + dir.toAbsolutePath()));
-        command.add("--fsync=" + config.fsync().optionName());
+        config.dataDir().ifPresent(dir -> {
+            command.add("--data-dir=" + dir.toAbsolutePath());
+            command.add("--fsync=" + config.fsync().optionName()); // without a data directory it means nothing
+        });
         config.nodeId().ifPresent(id -> command.add("--node-id=" + id));
         if (config.standby()) {
             command.add("--standby");

@@ -106,7 +106,7 @@ final class BackupProcess {
      * does. A non-zero status is worth a warning.
      */
     private void onCommandRan(long attempt, Process runner) {
-        LOG.info("primary ran --backup-start (pid {}, attempt {}); connecting to the backup at {}", runner.pid(), attempt,
+        LOG.info("primary ran --backup-start (pid {}); connecting to the backup at {}", runner.pid(),
                 NodeNetwork.describe(config.peerBackupSap()));
         runner.onExit().thenAccept(exited -> {
             if (exited.exitValue() != 0) {

@@ -165,6 +165,9 @@ final class NodeStorage implements LogListener {
      * it. Completes on the loop once that is done; entries may be appended from then on.
      */
     CompletableFuture<SnapshotInfo> replaceState(SnapshotContent content) {
+        // A backup that started over while an earlier state was still being written gets both completions, in the
+        // order of the writes (one writer thread): the later restart point wins, and the backup ignores the earlier
+        // one's outcome (BackupNode.onSnapshotEnd).
         return snapshots.write(content).thenApply(info -> {
             log.restartAt(info.index() + 1);
             noteSnapshot(info);

@@ -90,7 +90,11 @@ public final class ServerNode {
             return start(config, SocketTransport.best()).awaitExit();
         } catch (StartRefused e) {
             // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
-            LOG.error("the server cannot start: {}", e.getMessage());
+            if (LOG.isErrorEnabled()) {
+                LOG.error("the server cannot start: {}", e.getMessage());
+            } else { // logging turned off: the only explanation of the exit status must still reach the operator
+                System.err.println("server: " + e.getMessage());
+            }
             return 1;
         }
     }

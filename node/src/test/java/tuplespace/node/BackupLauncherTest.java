@@ -43,4 +43,13 @@ class BackupLauncherTest {
         assertThat(BackupLauncher.command(config(), 42, jar.toString()))
                 .noneMatch(word -> word.contains("SharedArchiveFile"));
     }
+
+    @Test
+    void theFsyncPolicyGoesToTheBackupOnlyWithADataDirectory() throws IOException {
+        Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
+        assertThat(BackupLauncher.command(config("--fsync=everysec"), 42, jar.toString()))
+                .noneMatch(word -> word.startsWith("--fsync")); // it would only warn that it has no effect
+        assertThat(BackupLauncher.command(config("--data-dir=" + dir.resolve("data"), "--fsync=everysec"), 42,
+                jar.toString())).contains("--fsync=everysec");
+    }
 }

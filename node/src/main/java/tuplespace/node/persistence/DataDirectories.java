@@ -86,30 +86,38 @@ public final class DataDirectories {
      */
     public static Survey survey(List<Found> found) throws IOException {
         List<NodeState> nodes = new ArrayList<>();
+        List<Path> damaged = new ArrayList<>();
         Optional<DamagedFileException> damage = Optional.empty();
-        Path damaged = null;
         for (Found directory : found) {
             try {
                 nodes.add(state(directory.path()));
             } catch (DamagedFileException e) {
-                if (damage.isEmpty()) {
-                    damage = Optional.of(e);
-                    damaged = directory.path();
-                }
+                damage = damage.or(() -> Optional.of(e));
+                damaged.add(directory.path());
             }
         }
         if (damage.isPresent()) {
-            throw damage.get().withContext(besideTheOthers(damaged, nodes));
+            throw damage.get().withContext(besideTheOthers(damaged.get(0), nodes, damaged.subList(1, damaged.size())));
         }
         return new Survey(nodes);
     }
 
     /**
      * How far the {@code damaged} directory got at least, from its files' names alone (its newest snapshot's index, the
-     * entry before its last segment's first), against how far the {@code others} got.
+     * entry before its last segment's first), against how far the {@code others} got and which are {@code alsoDamaged}.
+     * Index against index only: the epochs of the damaged directory's last entries are unknown, and a later epoch
+     * supersedes a longer log of an earlier one, so the message states the facts and the rule, not a verdict.
      */
-    private static String besideTheOthers(Path damaged, List<NodeState> others) throws IOException {
+    private static String besideTheOthers(Path damaged, List<NodeState> others, List<Path> alsoDamaged)
+            throws IOException {
         String name = damaged.getFileName().toString();
+        String damagedToo = alsoDamaged.stream().map(path -> path.getFileName().toString())
+                .collect(Collectors.joining(", "));
+        if (others.isEmpty()) {
+            return alsoDamaged.isEmpty()
+                    ? "No other node directory holds a copy: restore the file rather than move " + name + " away."
+                    : "The other node directories are damaged too (" + damagedToo + "): restore the files.";
+        }
         long atLeast = 0;
         List<DataFiles.Numbered> snapshots = DataFiles.snapshots(damaged);
         List<DataFiles.Numbered> segments = DataFiles.segments(damaged);
@@ -119,17 +127,16 @@ public final class DataDirectories {
         if (!segments.isEmpty()) {
             atLeast = Math.max(atLeast, segments.get(segments.size() - 1).index() - 1);
         }
-        if (others.isEmpty()) {
-            return "No other node directory holds a copy: restore the file rather than move " + name + " away.";
-        }
-        String theirs = others.stream().map(NodeState::describe).collect(Collectors.joining("; "));
+        String theirs = others.stream().map(NodeState::describe).collect(Collectors.joining("; "))
+                + (alsoDamaged.isEmpty() ? "" : "; damaged too: " + damagedToo);
         long furthest = others.stream().mapToLong(NodeState::lastIndex).max().orElse(0);
+        String got = "The other node directories: " + theirs + ". " + name + " got to entry " + atLeast
+                + " at least (from its files' names)";
         if (atLeast > furthest) {
-            return "The other node directories: " + theirs + "; " + name + " got to entry " + atLeast
-                    + " at least, past them: moving it away would serve an older state, restore the file instead.";
+            return got + ", past them: moving it away loses its entries after " + furthest + " unless those are of an"
+                    + " older epoch than the other's last (a later epoch supersedes them); if unsure, restore the file.";
         }
-        return "The other node directories: " + theirs + "; " + name + " got to entry " + atLeast + " at least (its files'"
-                + " names tell no more): move it away only if you know the newest state is among them.";
+        return got + ": move it away only if you know the newest state is among the others.";
     }
 
     /**

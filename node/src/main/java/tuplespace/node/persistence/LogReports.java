@@ -36,7 +36,12 @@ final class LogReports {
         }
     }
 
+    /**
+     * Reports a failure. The next progress report goes out whatever it says: the listener takes it as the log writing
+     * again, and the rewrite may leave written, forced and size as they were before the failure.
+     */
     void failed(LogFailure failure) {
+        published = null;
         deliver(() -> listener.failed(failure));
     }
 

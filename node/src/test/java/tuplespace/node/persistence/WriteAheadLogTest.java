@@ -235,6 +235,26 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void aRewriteThatLeavesTheProgressAsItWasIsStillReported() throws Exception {
+        WriteAheadLog log = open(FsyncMode.ALWAYS);
+        log.append(work.next(10));
+        listener.awaitProgress(p -> p.forced() == 10); // idle and reported: written 10, forced 10
+        disk.failNextForce();
+        log.roll(); // the full segment's closing force fails: nothing new was written, nothing is forced
+        listener.awaitFailures(1);
+
+        ticker.advance(Duration.ofSeconds(1));
+        done(log.cutBefore(1)); // the writer's turns after the retry interval: the segment is rewritten
+        done(log.cutBefore(1));
+
+        // the same written, forced and size as before the failure: reported all the same, as the disk writing again
+        assertThat(listener.reportsSinceLastFailure()).isNotEmpty();
+        assertThat(listener.last().forced()).isEqualTo(10);
+        done(log.close());
+        assertRecoveredEqualsReference();
+    }
+
+    @Test
     void aFullDiskIsReportedNotSwallowedAndTheLogGoesOnOnceThereIsSpace() throws Exception {
         WriteAheadLog log = open(FsyncMode.ALWAYS);
         LogFailure failure = appendTenThenTenOnAFullDisk(log, p -> p.forced() == 10);
