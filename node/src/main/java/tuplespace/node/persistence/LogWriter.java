@@ -412,11 +412,13 @@ final class LogWriter implements Runnable {
         Segment old = segment;
         old.abandon();
         // The old log goes before the new segment comes: a segment of it that began at nextIndex too has the new one's
-        // name, and the new segment's creation forces the directory, which makes the deletions durable with it.
-        while (!closed.isEmpty()) {
-            delete(closed.remove(0));
-        }
+        // name, and the new segment's creation forces the directory, which makes the deletions durable with it. Newest
+        // first: a crash meanwhile leaves the old log's first segments, whole from its start, whose entries after the
+        // snapshot recovery drops as of an older epoch.
         delete(new ClosedSegment(old.file(), old.firstIndex(), 0));
+        while (!closed.isEmpty()) {
+            delete(closed.remove(closed.size() - 1));
+        }
         startSegment(nextIndex);
         written = nextIndex - 1;
         forced = nextIndex - 1;
