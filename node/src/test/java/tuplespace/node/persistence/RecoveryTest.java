@@ -122,6 +122,31 @@ class RecoveryTest {
     }
 
     @Test
+    void whatACrashLeavesOfALogBeingDroppedNewestFirstEndsAtTheSnapshot() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(100)); // this node's own log of epoch 1, in several segments
+        log.close().get(10, TimeUnit.SECONDS);
+        Workload newer = new Workload(11, 300);
+        newer.next(95);
+        newer.nextEpoch();
+        SnapshotInfo snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(newer.reference(), 95, 2),
+                ChannelOpener.DEFAULT);
+        directory.recordSnapshot(snapshot);
+        // WriteAheadLog.restartAt deletes the old log newest first; the crash came after all but its first segment
+        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
+        assertThat(segments).hasSizeGreaterThan(1);
+        for (DataFiles.Numbered segment : segments.subList(1, segments.size())) {
+            Files.delete(segment.path());
+        }
+
+        Recovered recovered = Recovery.recover(directory);
+
+        assertThat(recovered.lastIndex()).isEqualTo(95);
+        assertThat(recovered.lastEpoch()).isEqualTo(2);
+        assertThat(recovered.state().space().digest()).isEqualTo(newer.reference().space().digest());
+    }
+
+    @Test
     void anEmptyDirectoryRecoversTheEmptyState() throws IOException {
         Recovered recovered = Recovery.recover(directory);
 
