@@ -215,10 +215,8 @@ final class BackupNode implements NodeStorage.Owner {
         copy.begin(begin.epoch(), begin.index(), begin.resume());
         node.setEpoch(begin.epoch());
         storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()).whenComplete((recorded, failure) -> {
-            if (failure != null && !stopping && !takingOver) { // a backup whose disk fails exits, as below
-                node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not record epoch " + begin.epoch()
-                        + " in its data directory (" + failure.getMessage() + "); it exits");
-                stop(1);
+            if (failure != null && !stopping && !takingOver) {
+                exitOnDiskFailure("record epoch " + begin.epoch() + " in its data directory", failure);
             }
         }));
         // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
@@ -262,6 +260,13 @@ final class BackupNode implements NodeStorage.Owner {
         prepareToServe();
     }
 
+    /** A backup whose disk fails exits (its primary starts another): {@code what} it could not do, and why. */
+    private void exitOnDiskFailure(String what, Throwable failure) {
+        node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not " + what + " (" + failure.getMessage()
+                + "); it exits");
+        stop(1);
+    }
+
     /**
      * The snapshot's state is on disk (or could not be written; without a data directory, at once): log what came after
      * it, and acknowledge.
@@ -271,9 +276,7 @@ final class BackupNode implements NodeStorage.Owner {
             return;
         }
         if (failure != null) {
-            node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not write its primary's state to its data"
-                    + " directory (" + failure.getMessage() + "); it exits");
-            stop(1);
+            exitOnDiskFailure("write its primary's state to its data directory", failure);
             return;
         }
         copy.stateStored();

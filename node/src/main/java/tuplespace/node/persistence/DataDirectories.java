@@ -87,17 +87,17 @@ public final class DataDirectories {
     public static Survey survey(List<Found> found) throws IOException {
         List<NodeState> nodes = new ArrayList<>();
         List<Path> damaged = new ArrayList<>();
-        Optional<DamagedFileException> damage = Optional.empty();
+        DamagedFileException firstDamage = null;
         for (Found directory : found) {
             try {
                 nodes.add(state(directory.path()));
             } catch (DamagedFileException e) {
-                damage = damage.or(() -> Optional.of(e));
+                firstDamage = firstDamage == null ? e : firstDamage;
                 damaged.add(directory.path());
             }
         }
-        if (damage.isPresent()) {
-            throw damage.get().withContext(besideTheOthers(damaged.get(0), nodes, damaged.subList(1, damaged.size())));
+        if (firstDamage != null) {
+            throw firstDamage.withContext(besideTheOthers(damaged.get(0), nodes, damaged.subList(1, damaged.size())));
         }
         return new Survey(nodes);
     }
