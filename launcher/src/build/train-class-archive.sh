@@ -17,39 +17,60 @@ work="$(mktemp -d)"
 demo_pid=""
 lists="-XX:DumpLoadedClassList=$work/classes-%p.lst"
 
-give_up() {
-  echo "train-class-archive: no class-data archive ($1); JVMs start without one" >&2
-  [ -f "$work/demo.log" ] && cp "$work/demo.log" "$archive.training.log" \
-    && echo "train-class-archive: the service's log is in $archive.training.log" >&2
+stop_demo() {
   # The demo's processes outlive a signal to the demo itself: the service is shut down first, then the demo.
   if [ -n "$demo_pid" ]; then
     java -jar "$jar" shutdown "127.0.0.1:$((base + 2))" --timeout=10s >/dev/null 2>&1
     kill "$demo_pid" 2>/dev/null
+    wait "$demo_pid" 2>/dev/null
+    demo_pid=""
   fi
+}
+
+give_up() {
+  echo "train-class-archive: no class-data archive ($1); JVMs start without one" | tee "$archive.training.log" >&2
+  [ -f "$work/demo.log" ] && cat "$work/demo.log" >>"$archive.training.log"
+  echo "train-class-archive: why, and the service's log, are in $archive.training.log" >&2
+  stop_demo
   rm -rf "$work" "$archive.tmp"
   exit 0
 }
 
 [ -f "$jar" ] || give_up "expected the jar at $jar, found nothing"
 rm -f "$archive" "$archive.tmp" "$archive.training.log"
-# Six consecutive ports from a random base: client, proxy primary/shutdown, primary shutdown, backup, heartbeat.
-base=$(( 20000 + RANDOM % 30000 ))
-# TUPLESPACE_JAVA_OPTS reaches the demo's proxy and primary; the primary passes --backup-java-opts to its backup.
-TUPLESPACE_JAVA_OPTS="$lists" java "$lists" -jar "$jar" demo --base-port="$base" --data-dir="$work/data" --fresh \
-  --save-file="$work/space.json" --server-option="--backup-java-opts=$lists" --server-option=--backup-restarts=0 \
-  >"$work/demo.log" 2>&1 &
-demo_pid=$!
 
+# Six consecutive ports from a random base (client, proxy primary/shutdown, primary shutdown, backup, heartbeat),
+# below the kernel's ephemeral range: a port in that range may be held by any outgoing connection of the machine
+# (the build's own included), and the demo refuses to start on a port that is not free. Three tries, each on ports
+# of its own, before giving up.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 12000 ] 2>/dev/null || ephemeral_low=32768
 live=""
-for _ in $(seq 1 120); do
-  kill -0 "$demo_pid" 2>/dev/null || give_up "the demo exited early: $(tail -3 "$work/demo.log")"
-  if java -jar "$jar" status "127.0.0.1:$((base + 2))" --timeout=2s 2>/dev/null | grep -q '"state":"live"'; then
-    live=yes
-    break
+for try in 1 2 3; do
+  base=$(( 10000 + RANDOM % (ephemeral_low - 10000 - 6) ))
+  rm -rf "$work/data" "$work"/classes-*.lst
+  # TUPLESPACE_JAVA_OPTS reaches the demo's proxy and primary; the primary passes --backup-java-opts to its backup.
+  TUPLESPACE_JAVA_OPTS="$lists" java "$lists" -jar "$jar" demo --base-port="$base" --data-dir="$work/data" --fresh \
+    --save-file="$work/space.json" --server-option="--backup-java-opts=$lists" --server-option=--backup-restarts=0 \
+    >"$work/demo.log" 2>&1 &
+  demo_pid=$!
+  for _ in $(seq 1 120); do
+    kill -0 "$demo_pid" 2>/dev/null || break
+    if java -jar "$jar" status "127.0.0.1:$((base + 2))" --timeout=2s 2>/dev/null | grep -q '"state":"live"'; then
+      live=yes
+      break
+    fi
+    sleep 0.5
+  done
+  [ -n "$live" ] && break
+  if kill -0 "$demo_pid" 2>/dev/null; then
+    give_up "the backup was not live within a minute"
   fi
-  sleep 0.5
+  wait "$demo_pid" 2>/dev/null
+  demo_pid=""
+  echo "train-class-archive: try $try: the demo exited early: $(tail -3 "$work/demo.log")" >&2
 done
-[ -n "$live" ] || give_up "the backup was not live within a minute"
+[ -n "$live" ] || give_up "the demo exited early three times, the last time: $(tail -3 "$work/demo.log")"
 java "$lists" -jar "$jar" client "127.0.0.1:$base" 'PUT train,1 a' 'PUT train,2 b' 'GET train,.* .*' \
   'POST train,2 c' 'DELETE train,1 .*' >/dev/null 2>&1 || give_up "the training requests failed"
 java "$lists" -jar "$jar" status "127.0.0.1:$((base + 2))" >/dev/null 2>&1 || give_up "STATUS failed"

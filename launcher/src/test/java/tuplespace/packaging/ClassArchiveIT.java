@@ -2,6 +2,7 @@ package tuplespace.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,11 @@ class ClassArchiveIT {
 
     private static final Path JAR = Path.of("target", "tuplespace.jar").toAbsolutePath();
     private static final Path ARCHIVE = Path.of("target", "tuplespace.jsa").toAbsolutePath();
+    private static final Path TRAINING_LOG = Path.of("target", "tuplespace.jsa.training.log").toAbsolutePath();
 
     @Test
     void theArchiveBesideTheJarIsOneItsJvmsMap() throws Exception {
-        assertThat(ARCHIVE).as("the package step's class-data archive (see target/tuplespace.jsa.training.log if the"
-                + " training gave up)").isRegularFile();
+        assertThat(ARCHIVE).as(() -> "the package step's class-data archive; " + trainingLog()).isRegularFile();
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:on", "-XX:SharedArchiveFile=" + ARCHIVE, "-Xlog:class+load=info",
                 "-cp", JAR.toString(), "tuplespace.node.ServerMain", "--help").redirectErrorStream(true).start();
@@ -34,5 +35,14 @@ class ClassArchiveIT {
         assertThat(output).as("picocli's classes (Java 5 class files, which only a static archive holds) mapped too")
                 .containsPattern("picocli\\.CommandLine source: shared objects file");
         assertThat(Files.size(ARCHIVE)).isPositive();
+    }
+
+    /** Why the training gave up, and the service's log of that run, as the training script left them. */
+    private static String trainingLog() {
+        try {
+            return "the training's log:\n" + Files.readString(TRAINING_LOG);
+        } catch (IOException e) {
+            return "no training log either (" + TRAINING_LOG + "): " + e;
+        }
     }
 }
