@@ -199,7 +199,7 @@ public final class Suite {
             warmUp("redis appendfsync always (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false,
                     () -> pids));
             runScenario(Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, new RedisTarget("127.0.0.1", masterPort, true,
-                    () -> pids));
+                    () -> pids), profile.durableWarmup());
         }
     }
 
@@ -210,7 +210,8 @@ public final class Suite {
                      serverOptions)) {
             Supplier<Map<String, Long>> pids = () -> processesOf(service);
             warmUp(scenario.system(), new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
-            runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids));
+            runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids),
+                    profile.durableWarmup());
         }
     }
 
@@ -269,9 +270,14 @@ public final class Suite {
     }
 
     private void runScenario(Scenario scenario, Target target) {
+        runScenario(scenario, target, profile.warmup());
+    }
+
+    /** {@code warmup}: the same load unmeasured first ({@link Profile}: the durable part's is longer). */
+    private void runScenario(Scenario scenario, Target target, Duration warmup) {
         LoadOptions options = new LoadOptions(profile.connections(), scenario.pipelineDepth(), scenario.mix(),
-                profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, profile.warmup(), profile.duration());
-        if (!deadline.allows(profile.warmup().plus(profile.duration()).plus(Duration.ofSeconds(5)))) {
+                profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, warmup, profile.duration());
+        if (!deadline.allows(warmup.plus(profile.duration()).plus(Duration.ofSeconds(5)))) {
             results.fail(scenario.label(), new IllegalStateException("skipped: the run's time budget is spent"));
             return;
         }
@@ -347,7 +353,8 @@ public final class Suite {
         var environment = results.environment();
         environment.put("started", Instant.now().toString());
         environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
-                + profile.warmup().toSeconds() + " s, measured " + profile.duration().toSeconds() + " s per run, "
+                + profile.warmup().toSeconds() + " s (" + profile.durableWarmup().toSeconds() + " s in the durable part),"
+                + " measured " + profile.duration().toSeconds() + " s per run, "
                 + profile.getKeys() + " keys for GET, 20-byte values; unmeasured PUT/POST/GET warm-up load, 50 connections"
                 + " pipelined 16, on each tuplespace service and before the first Redis run (for the load generator's"
                 + " JVM): " + profile.warmUp().describe() + "; what each did: the warm-up lines below)");
