@@ -13,7 +13,7 @@
 set -uo pipefail
 jar="$1"
 archive="$2"
-work="$(mktemp -d)"
+work="$(mktemp -d)" || { echo "train-class-archive: no class-data archive (no temporary directory)" >&2; exit 0; }
 demo_pid=""
 lists="-XX:DumpLoadedClassList=$work/classes-%p.lst"
 
@@ -28,10 +28,11 @@ stop_demo() {
 }
 
 give_up() {
+  stop_demo # first: the demo's last lines belong in the log
   echo "train-class-archive: no class-data archive ($1); JVMs start without one" | tee "$archive.training.log" >&2
+  [ -f "$work/tries.log" ] && cat "$work/tries.log" >>"$archive.training.log"
   [ -f "$work/demo.log" ] && cat "$work/demo.log" >>"$archive.training.log"
   echo "train-class-archive: why, and the service's log, are in $archive.training.log" >&2
-  stop_demo
   rm -rf "$work" "$archive.tmp"
   exit 0
 }
@@ -41,8 +42,9 @@ rm -f "$archive" "$archive.tmp" "$archive.training.log"
 
 # Six consecutive ports from a random base (client, proxy primary/shutdown, primary shutdown, backup, heartbeat),
 # below the kernel's ephemeral range: a port in that range may be held by any outgoing connection of the machine
-# (the build's own included), and the demo refuses to start on a port that is not free. Three tries, each on ports
-# of its own, before giving up.
+# (the build's own included), and the demo refuses to start on a port that is not free (it checks all six before it
+# starts anything). Up to three tries, each on ports of its own, when that is why the demo stopped; any other reason
+# gives up at once.
 ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 [ "$ephemeral_low" -gt 12000 ] 2>/dev/null || ephemeral_low=32768
 live=""
@@ -64,13 +66,14 @@ for try in 1 2 3; do
   done
   [ -n "$live" ] && break
   if kill -0 "$demo_pid" 2>/dev/null; then
-    give_up "the backup was not live within a minute"
+    give_up "the backup was not live after 120 looks at STATUS"
   fi
   wait "$demo_pid" 2>/dev/null
   demo_pid=""
-  echo "train-class-archive: try $try: the demo exited early: $(tail -3 "$work/demo.log")" >&2
+  grep -q 'is not free' "$work/demo.log" || give_up "the demo exited early: $(tail -3 "$work/demo.log")"
+  echo "train-class-archive: try $try on ports from $base: $(tail -1 "$work/demo.log")" | tee -a "$work/tries.log" >&2
 done
-[ -n "$live" ] || give_up "the demo exited early three times, the last time: $(tail -3 "$work/demo.log")"
+[ -n "$live" ] || give_up "three tries found a port taken"
 java "$lists" -jar "$jar" client "127.0.0.1:$base" 'PUT train,1 a' 'PUT train,2 b' 'GET train,.* .*' \
   'POST train,2 c' 'DELETE train,1 .*' >/dev/null 2>&1 || give_up "the training requests failed"
 java "$lists" -jar "$jar" status "127.0.0.1:$((base + 2))" >/dev/null 2>&1 || give_up "STATUS failed"
@@ -81,6 +84,7 @@ for _ in $(seq 1 60); do
 done
 kill "$demo_pid" 2>/dev/null # SIGTERM: its JVM still exits in order, its list whole
 wait "$demo_pid" 2>/dev/null
+demo_pid=""
 # A process writes its list as it loads classes: the lists are whole once every process has exited.
 sleep 1
 # Each JVM numbers the classes in its list from 0 (JDK 18 on: "name id: N"), so the numbers go, and with them the
