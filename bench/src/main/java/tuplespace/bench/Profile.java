@@ -14,11 +14,11 @@ import tuplespace.bench.load.WarmUp;
  * load (PUT one at a time) follows the warm-up's mixed, pipelined load on a service of its own, and the change of
  * shape makes the server JVMs drop compiled code of the serving path that the new shape contradicts and compile it
  * again: 3-4 s of recompiling (-XX:+PrintCompilation, 2026-12-04), more with a data directory, whose log code is
- * recompiled too, so with 2 s the recompiling fell into the measured window, most for the durable runs whose ratios
- * it set. The throughput part keeps 2 s: its GETs run on the pairs its PUTs added, and with 5 s they ran on a larger
- * space and slower (exact GET at 50 x 1 0.53-0.70x Redis against 0.86x; on their own, 4.9 M pairs against 2.5 M took
- * 15% off exact GETs at 50 x 1). {@code slowReaders}: how long the slow-readers scenario pushes while the
- * well-behaved client is measured.
+ * recompiled too, so with 2 s the recompiling fell into the measured window, most for the durable runs, whose ratios
+ * it likely lowered (everysec 0.83x and 0.89x memory-only with 2 s, 0.92x and 0.96x with 5 s). The throughput part
+ * keeps 2 s: its GETs run on the pairs its PUTs added, and with 5 s they ran on a larger space and slower (exact GET at
+ * 50 x 1 0.53-0.70x Redis against 0.86x; on their own, 4.9 M pairs against 2.5 M took 13-18% off exact GETs at
+ * 50 x 1). {@code slowReaders}: how long the slow-readers scenario pushes while the well-behaved client is measured.
  */
 public record Profile(String name, int connections, Duration warmup, Duration duration, int getKeys, int resyncKeys,
                       int resyncRepetitions, int failoverRepetitions, int failoverWriters, int failoverWritesPerSecond,

@@ -273,7 +273,7 @@ public final class Suite {
         runScenario(scenario, target, profile.warmup());
     }
 
-    /** {@code warmup}: the same load unmeasured first ({@link Profile}: the durable part's is longer). */
+    /** {@code warmup}: the same load unmeasured first ({@link Profile#durableWarmup()} in the durable part). */
     private void runScenario(Scenario scenario, Target target, Duration warmup) {
         LoadOptions options = new LoadOptions(profile.connections(), scenario.pipelineDepth(), scenario.mix(),
                 profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, warmup, profile.duration());
