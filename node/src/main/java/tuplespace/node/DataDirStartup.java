@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.ChannelOpener;
 import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.DataDirectory;
+import tuplespace.node.persistence.IoFailure;
 import tuplespace.node.persistence.Recovered;
 import tuplespace.node.persistence.Recovery;
 import tuplespace.node.persistence.SnapshotContent;
@@ -112,7 +113,8 @@ final class DataDirStartup {
         try {
             return DataDirectory.open(root, nodeId);
         } catch (IOException e) {
-            throw new IOException("cannot use node directory " + root.resolve("node-" + nodeId) + ": " + e.getMessage(), e);
+            throw new IOException("cannot use node directory " + root.resolve("node-" + nodeId) + ": "
+                    + IoFailure.describe(e), e);
         }
     }
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.Checkpoints;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.FsyncMode;
+import tuplespace.node.persistence.IoFailure;
 import tuplespace.node.persistence.LogFailure;
 import tuplespace.node.persistence.LogListener;
 import tuplespace.node.persistence.LogOptions;
@@ -219,7 +220,7 @@ final class NodeStorage implements LogListener {
     @Override
     public void failed(LogFailure cause) {
         boolean first = failure.isEmpty();
-        failure = Optional.of("disk error: " + cause.cause().getMessage() + " (" + cause.operation() + " of "
+        failure = Optional.of("disk error: " + IoFailure.describe(cause.cause()) + " (" + cause.operation() + " of "
                 + cause.file().getFileName() + " in " + directory + ")");
         if (first) {
             node.notifyOperator(OperatorEvent.DISK_ERROR, cause.describe() + "; updates are refused until it writes again");

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
+import tuplespace.node.persistence.IoFailure;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerRelease;

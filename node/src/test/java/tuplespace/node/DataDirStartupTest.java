@@ -146,4 +146,14 @@ class DataDirStartupTest {
                         + "this one away)");
         DataDirectory.open(root, "a").close(); // the refused start released the directory
     }
+
+    @Test
+    void aFileWhereTheNodeDirectoryGoesIsNamedSoNotJustByItsPath() throws Exception {
+        java.nio.file.Files.createDirectories(root);
+        Path file = java.nio.file.Files.writeString(root.resolve("node-b"), "not a directory");
+
+        assertThatThrownBy(() -> DataDirStartup.backup(root, "b"))
+                .hasMessage("cannot use node directory " + file + ": exists already (a file where a directory is"
+                        + " needed?): " + file);
+    }
 }

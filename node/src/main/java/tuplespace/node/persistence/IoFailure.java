@@ -1,4 +1,4 @@
-package tuplespace.node;
+package tuplespace.node.persistence;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -9,14 +9,15 @@ import java.nio.file.NotDirectoryException;
 
 /**
  * What an I/O failure says to an operator. The JDK's file-system exceptions often carry only the path as their message
- * ({@code NoSuchFileException: /data/x}), which reads as no reason at all; this names what went wrong with it.
+ * ({@code NoSuchFileException: /data/x}), which reads as no reason at all; this names what went wrong with it. Every
+ * message that passes such a failure on to an operator goes through here: the log's and a start's alike.
  */
-final class IoFailure {
+public final class IoFailure {
 
     private IoFailure() {
     }
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         if (failure instanceof FileSystemException files && files.getReason() == null) {
             String what;
             if (failure instanceof NoSuchFileException) {

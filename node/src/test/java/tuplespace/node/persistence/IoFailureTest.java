@@ -1,4 +1,4 @@
-package tuplespace.node;
+package tuplespace.node.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
