@@ -57,13 +57,13 @@ public final class ServerNode {
     private CompletableFuture<Void> servingWarmUp;
 
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
-        this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start, SocketTransport.best());
+        this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start, SocketTransport.forFewLinks());
     }
 
     /** Tests inject virtual time for failure detection and a stand-in for the backup child process. */
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence, Ticker ticker,
                BackupLauncher.Starter backupStarter) {
-        this(config, evaluator, persistence, ticker, backupStarter, SocketTransport.best());
+        this(config, evaluator, persistence, ticker, backupStarter, SocketTransport.forFewLinks());
     }
 
     private ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence, Ticker ticker,
@@ -88,7 +88,7 @@ public final class ServerNode {
     /** Runs a server process to its end on TCP sockets; returns the exit status. */
     public static int run(NodeConfig config) {
         try {
-            return start(config, SocketTransport.best()).awaitExit();
+            return start(config, SocketTransport.forFewLinks()).awaitExit();
         } catch (StartRefused e) {
             // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
             if (LOG.isErrorEnabled()) {

@@ -38,7 +38,7 @@ final class ClientBounds {
     /** The answer size estimate loses {@code 1 / 2^DECAY_SHIFT} of itself with each smaller answer. */
     private static final int DECAY_SHIFT = 4;
     /**
-     * Bytes of answers a client's socket may keep unsent in the kernel ({@code TCP_NOTSENT_LOWAT}, with the epoll
+     * Bytes of answers a client's socket may keep unsent in the kernel ({@code TCP_NOTSENT_LOWAT}, with a native
      * transport): past it the socket is not writable, so the answers wait in the channel, where they count toward
      * {@code bufferBytes}. Without it the kernel's send buffer (autotuned up to 4 MB) held another 60 answers of 70 KB
      * for each client that does not read, computed by the primary for nothing. Data already sent is not counted, so

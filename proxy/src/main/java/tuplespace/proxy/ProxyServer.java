@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
@@ -68,7 +67,7 @@ public final class ProxyServer implements AutoCloseable {
      * @throws IOException naming the SAP that cannot be bound; nothing is left running
      */
     public static ProxyServer start(ProxyConfig config) throws IOException {
-        return start(config, SocketTransport.best());
+        return start(config, SocketTransport.forManyLinks());
     }
 
     /** {@link #start(ProxyConfig)} on {@code transport}: TCP, or a test's simulated network. */
@@ -199,9 +198,10 @@ public final class ProxyServer implements AutoCloseable {
         ServerBootstrap clients = new ServerBootstrap()
                 .group(controlLoop, ioGroup)
                 .childHandler(ProxyInitializer.clientPort(context));
-        if (transport == SocketTransport.EPOLL) {
+        if (transport instanceof SocketTransport sockets) {
             // the kernel keeps little of a client's answers unsent: the proxy's own bound is what holds them back
-            clients.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) ClientBounds.KERNEL_UNSENT_BYTES);
+            sockets.notSentLowWatermark()
+                    .ifPresent(option -> clients.childOption(option, (long) ClientBounds.KERNEL_UNSENT_BYTES));
         }
         listeners.add(bind("CLIENT_SAP", config.clientSap(), clients));
         listeners.add(bind("PRIMARY_SAP", config.primarySap(), new ServerBootstrap()

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -16,49 +17,133 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * TCP sockets, the transport of the proxy and node processes: Linux's native epoll when Netty can load it (fewer
- * system calls and less garbage per read and write than the JDK selector, which matters at one small message per
- * read), else the JDK's NIO. Listeners reuse their address (a port the previous owner just released); accepted and
- * opened links send small messages at once (no Nagle) and keep-alive probes find a peer gone for good.
+ * TCP sockets, the transport of the proxy and node processes: one of Linux's native interfaces when Netty can load it,
+ * else the JDK's NIO. Listeners reuse their address (a port the previous owner just released); accepted and opened
+ * links send small messages at once (no Nagle) and keep-alive probes find a peer gone for good.
+ *
+ * <p>Which one a process takes depends on how many links one of its loops serves ({@link #forManyLinks()},
+ * {@link #forFewLinks()}). io_uring hands the kernel the reads and writes of every link a loop turn has in one system
+ * call; epoll makes one call per read and per write, but fewer than the JDK selector and with less garbage, which
+ * matters at one small message per read. The proxy's loop serves 50 clients sending one request each at a time, and
+ * io_uring answered a fifth more exact GETs through it (docs/performance-history.md); a node's loop serves two or
+ * three links, where io_uring gained nothing and pipelined loads ran slower, so nodes keep epoll.
+ *
+ * <p>The system property {@value #PROPERTY} ({@code io_uring}, {@code epoll} or {@code nio}) names the transport a
+ * process takes instead, e.g. to rule a native one out when diagnosing; one the machine cannot run falls back as
+ * above.
  */
 public enum SocketTransport implements Transport {
+    IO_URING,
     EPOLL,
     NIO;
 
-    /** System property that forces NIO, e.g. to rule the native transport out when diagnosing. */
-    public static final String FORCE_NIO_PROPERTY = "tuplespace.nio";
+    /** System property naming the transport a process takes instead of its default. */
+    public static final String PROPERTY = "tuplespace.transport";
 
-    private static final SocketTransport BEST = !Boolean.getBoolean(FORCE_NIO_PROPERTY) && epollLoads() ? EPOLL : NIO;
-
-    /** The transport of this process (decided once: every loop and channel must agree). */
-    public static SocketTransport best() {
-        return BEST;
+    /** For a process whose loops serve many links with small messages (the proxy): io_uring, else epoll, else NIO. */
+    public static SocketTransport forManyLinks() {
+        return choose(System.getProperty(PROPERTY), List.of(IO_URING, EPOLL, NIO));
     }
 
-    /** Epoll's classes are an optional dependency of this module: absent from the class path means NIO. */
-    private static boolean epollLoads() {
+    /** For a process whose loop serves a few links (a node): epoll, else NIO. */
+    public static SocketTransport forFewLinks() {
+        return choose(System.getProperty(PROPERTY), List.of(EPOLL, NIO));
+    }
+
+    /**
+     * The one {@code named} (the value of {@value #PROPERTY}, or null) when the machine runs it, else the first of
+     * {@code preferred} it runs, else NIO.
+     *
+     * @throws IllegalArgumentException when {@code named} is none of them
+     */
+    static SocketTransport choose(String named, List<SocketTransport> preferred) {
+        if (named != null) {
+            SocketTransport chosen = parse(named);
+            if (chosen.available()) {
+                return chosen;
+            }
+        }
+        return preferred.stream().filter(SocketTransport::available).findFirst().orElse(NIO);
+    }
+
+    private static SocketTransport parse(String named) {
+        for (SocketTransport transport : values()) {
+            if (transport.toString().equals(named.trim().toLowerCase(Locale.ROOT))) {
+                return transport;
+            }
+        }
+        throw new IllegalArgumentException("expected " + PROPERTY + " to be io_uring, epoll or nio, found '" + named + "'");
+    }
+
+    /**
+     * Whether this JVM on this machine runs it. The native transports' classes are optional dependencies of this
+     * module (the servers bring them, the client library never uses them): absent from the class path means no.
+     */
+    public boolean available() {
         try {
-            return Epoll.isAvailable();
+            return switch (this) {
+                case IO_URING -> IoUring.isAvailable();
+                case EPOLL -> Epoll.isAvailable();
+                case NIO -> true;
+            };
         } catch (LinkageError absent) {
             return false;
         }
     }
 
+    /** {@code io_uring}, {@code epoll} or {@code nio}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     public IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return switch (this) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
     }
 
     public Class<? extends ServerSocketChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (this) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     public Class<? extends SocketChannel> socketChannel() {
-        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (this) {
+            case IO_URING -> IoUringSocketChannel.class;
+            case EPOLL -> EpollSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
+    }
+
+    /**
+     * The option that bounds what a socket keeps unsent in the kernel ({@code TCP_NOTSENT_LOWAT}), on the transports
+     * that set it; NIO cannot.
+     */
+    public Optional<ChannelOption<Long>> notSentLowWatermark() {
+        return switch (this) {
+            case IO_URING -> Optional.of(IoUringChannelOption.TCP_NOTSENT_LOWAT);
+            case EPOLL -> Optional.of(EpollChannelOption.TCP_NOTSENT_LOWAT);
+            case NIO -> Optional.empty();
+        };
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Where the proxy's and the nodes' event loops and links come from: the seam between their logic and the network.
- * A process uses {@link SocketTransport#best()}: TCP sockets, its threads. A test may run a whole service in one JVM
+ * A process uses a {@link SocketTransport}: TCP sockets, its threads. A test may run a whole service in one JVM
  * on a simulated network instead (the launcher's tests: loops it can hang, links it can cut silently), and the same
  * failover logic runs unchanged. Every loop and channel of one process must come from one transport.
  *
@@ -18,7 +18,7 @@ import java.time.Duration;
  */
 public interface Transport {
 
-    /** For log lines: {@code epoll}, {@code nio}, or what a test calls its network. */
+    /** For log lines: {@code IO_URING}, {@code EPOLL}, {@code NIO}, or what a test calls its network. */
     String name();
 
     /**
