@@ -25,9 +25,12 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * TCP sockets, the transport of the proxy and node processes: one of Linux's native interfaces when Netty can load it,
@@ -42,8 +45,8 @@ import java.util.Optional;
  * three links, where io_uring gained nothing and pipelined loads ran slower, so nodes keep epoll.
  *
  * <p>The system property {@value #PROPERTY} ({@code io_uring}, {@code epoll} or {@code nio}) names the transport a
- * process takes instead, e.g. to rule a native one out when diagnosing; one the machine cannot run falls back as
- * above.
+ * process takes instead, e.g. to rule a native one out when diagnosing; naming one the machine cannot run stops the
+ * process with the reason.
  */
 public enum SocketTransport implements Transport {
     IO_URING,
@@ -53,39 +56,72 @@ public enum SocketTransport implements Transport {
     /** System property naming the transport a process takes instead of its default. */
     public static final String PROPERTY = "tuplespace.transport";
 
-    /** For a process whose loops serve many links with small messages (the proxy): io_uring, else epoll, else NIO. */
-    public static SocketTransport forManyLinks() {
-        return choose(System.getProperty(PROPERTY), List.of(IO_URING, EPOLL, NIO));
-    }
+    /** What a process whose loops serve many links with small messages (the proxy) prefers, best first. */
+    static final List<SocketTransport> FOR_MANY_LINKS = List.of(IO_URING, EPOLL, NIO);
+    /** What a process whose loop serves a few links (a node) prefers, best first. */
+    static final List<SocketTransport> FOR_FEW_LINKS = List.of(EPOLL, NIO);
 
-    /** For a process whose loop serves a few links (a node): epoll, else NIO. */
-    public static SocketTransport forFewLinks() {
-        return choose(System.getProperty(PROPERTY), List.of(EPOLL, NIO));
+    /**
+     * For the proxy: io_uring, else epoll, else NIO; or the one {@value #PROPERTY} names.
+     *
+     * @throws IllegalArgumentException when {@value #PROPERTY} names no transport, or one this machine cannot run
+     */
+    public static SocketTransport forManyLinks() {
+        return choose(System.getProperty(PROPERTY), FOR_MANY_LINKS, SocketTransport::available);
     }
 
     /**
-     * The one {@code named} (the value of {@value #PROPERTY}, or null) when the machine runs it, else the first of
-     * {@code preferred} it runs, else NIO.
+     * For a node: epoll, else NIO; or the one {@value #PROPERTY} names.
      *
-     * @throws IllegalArgumentException when {@code named} is none of them
+     * @throws IllegalArgumentException when {@value #PROPERTY} names no transport, or one this machine cannot run
      */
-    static SocketTransport choose(String named, List<SocketTransport> preferred) {
-        if (named != null) {
-            SocketTransport chosen = parse(named);
-            if (chosen.available()) {
-                return chosen;
-            }
+    public static SocketTransport forFewLinks() {
+        return choose(System.getProperty(PROPERTY), FOR_FEW_LINKS, SocketTransport::available);
+    }
+
+    /**
+     * The one {@code named} (the value of {@value #PROPERTY}, or null for none), else the first of {@code preferred}
+     * that {@code available} allows (NIO always is). An operator who names a transport wants that one: one the machine
+     * cannot run is refused with the reason, not swapped for another in silence.
+     *
+     * @throws IllegalArgumentException when {@code named} is no transport, or one that is not available
+     */
+    static SocketTransport choose(String named, List<SocketTransport> preferred, Predicate<SocketTransport> available) {
+        if (named == null) {
+            return preferred.stream().filter(available).findFirst().orElse(NIO);
         }
-        return preferred.stream().filter(SocketTransport::available).findFirst().orElse(NIO);
+        SocketTransport chosen = parse(named);
+        if (!available.test(chosen)) {
+            throw new IllegalArgumentException("expected " + PROPERTY + " to name a transport this machine runs, found "
+                    + chosen + ", which it cannot: " + chosen.unavailableBecause());
+        }
+        return chosen;
     }
 
     private static SocketTransport parse(String named) {
+        String name = named.trim().toLowerCase(Locale.ROOT);
         for (SocketTransport transport : values()) {
-            if (transport.toString().equals(named.trim().toLowerCase(Locale.ROOT))) {
+            if (transport.toString().equals(name)) {
                 return transport;
             }
         }
-        throw new IllegalArgumentException("expected " + PROPERTY + " to be io_uring, epoll or nio, found '" + named + "'");
+        throw new IllegalArgumentException("expected " + PROPERTY + " to be one of "
+                + Arrays.stream(values()).map(SocketTransport::toString).collect(Collectors.joining(", "))
+                + ", found '" + named + "'");
+    }
+
+    /** Why {@link #available()} says no, as Netty found it; for messages. */
+    String unavailableBecause() {
+        try {
+            Throwable cause = switch (this) {
+                case IO_URING -> IoUring.unavailabilityCause();
+                case EPOLL -> Epoll.unavailabilityCause();
+                case NIO -> null;
+            };
+            return cause == null ? "no reason given" : cause.toString();
+        } catch (LinkageError absent) {
+            return "its classes are not on the class path (" + absent + ")";
+        }
     }
 
     /**
