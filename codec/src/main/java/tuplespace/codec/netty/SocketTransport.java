@@ -111,7 +111,7 @@ public enum SocketTransport implements Transport {
     }
 
     /** Why {@link #available()} says no, as Netty found it; for messages. */
-    String unavailableBecause() {
+    public String unavailableBecause() {
         try {
             Throwable cause = switch (this) {
                 case IO_URING -> IoUring.unavailabilityCause();
