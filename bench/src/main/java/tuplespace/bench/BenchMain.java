@@ -116,9 +116,11 @@ public final class BenchMain implements Callable<Integer> {
             Target target = system == Kind.REDIS ? new RedisTarget(sap.getHostString(), sap.getPort(), waitReplica, Map::of)
                     : new TupleSpaceTarget("tuplespace", sap, Map::of);
             LoadResult result = LoadGenerator.run(target, options, "l" + Long.toString(System.currentTimeMillis(), 36), !noPreload);
-            System.out.printf(Locale.ROOT, "%s: %s ops/s, p50 %s us, p99 %s us, p99.9 %s us, errors %d%s; load generator CPU %s us/op%n",
+            System.out.printf(Locale.ROOT, "%s: %s ops/s, p50 %s us, p99 %s us, p99.9 %s us, max %s us, errors %d%s;"
+                    + " load generator CPU %s us/op%n",
                     target.name(), Figures.count(result.opsPerSecond()), Figures.count(result.latency().p50Micros()),
-                    Figures.count(result.latency().p99Micros()), Figures.count(result.latency().p999Micros()), result.errors(),
+                    Figures.count(result.latency().p99Micros()), Figures.count(result.latency().p999Micros()),
+                    Figures.count(result.latency().maxMicros()), result.errors(),
                     result.firstError() == null ? "" : " (" + result.firstError() + ")",
                     Figures.count(result.cpuMicrosPerOperation().getOrDefault(LoadResult.LOAD_GENERATOR, Double.NaN)));
             return result.errors() == 0 ? 0 : 1;
