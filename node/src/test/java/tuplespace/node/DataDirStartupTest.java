@@ -3,6 +3,7 @@ package tuplespace.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +138,7 @@ class DataDirStartupTest {
             log.close().get(10, TimeUnit.SECONDS);
         }
         Path snapshot = root.resolve("node-a").resolve("snapshot-0000000000000000000.snap");
-        java.nio.file.Files.delete(snapshot);
+        Files.delete(snapshot);
 
         assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.empty(), Optional.empty()))
                 .hasMessage(snapshot + ": expected the snapshot of entry 0 of epoch 1, which node.meta records as the "
@@ -149,8 +150,8 @@ class DataDirStartupTest {
 
     @Test
     void aFileWhereTheNodeDirectoryGoesIsNamedSoNotJustByItsPath() throws Exception {
-        java.nio.file.Files.createDirectories(root);
-        Path file = java.nio.file.Files.writeString(root.resolve("node-b"), "not a directory");
+        Files.createDirectories(root);
+        Path file = Files.writeString(root.resolve("node-b"), "not a directory");
 
         assertThatThrownBy(() -> DataDirStartup.backup(root, "b"))
                 .hasMessage("cannot use node directory " + file + ": exists already (a file where a directory is"

@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -102,18 +103,13 @@ class SlowReaderSocketTest {
     }
 
     /** The count once it has not changed for {@link #HELD_BACK}. */
-    private static int settled(AtomicInteger count) throws InterruptedException {
-        int seen = count.get();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < HELD_BACK.toNanos()) {
-            Thread.sleep(20);
+    private static int settled(AtomicInteger count) {
+        AtomicInteger seen = new AtomicInteger(-1);
+        await().pollInterval(Duration.ofMillis(20)).during(HELD_BACK).atMost(Duration.ofSeconds(30)).until(() -> {
             int now = count.get();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.nanoTime();
-            }
-        }
-        return seen;
+            return seen.getAndSet(now) == now;
+        });
+        return seen.get();
     }
 
     private static List<String> readAnswers(LineClient client) throws IOException {
