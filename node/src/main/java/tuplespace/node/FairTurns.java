@@ -30,6 +30,16 @@ import tuplespace.codec.frame.Frame;
  * that wait for their whole batch all waited for the slowest turn (pipelined PUTs lost 40%). Without the turn bounds,
  * 40 pipelined expensive GETs kept the loop busy for seconds and the backup fenced a healthy primary.
  *
+ * <p>Serving time is what the work cost the loop's thread, not the wall time it spanned. A frame during which the OS
+ * gave the core to another thread, or the JVM stopped for a collection, spans milliseconds where its work took
+ * microseconds; charged that, its connection waited until every other one had been served as much more: with 50
+ * clients pipelining 16 exact GETs (about 20 µs a visit), one descheduling of 2 ms held a client back for 100 visits of
+ * each other one, and such waits of 30-300 ms made the tail of every client's latency (p99 12-15 ms, p50 2 ms). So a
+ * frame that took longer than {@link #OFF_CPU_CHECK_NANOS}, long enough to have been descheduled or stopped, is
+ * charged less the time the thread spent off the CPU since the last CPU-time reading, which a turn takes as it starts:
+ * one reading per turn and one per such frame, not one per frame (a reading is a system call, {@link ThreadCpuTime}).
+ * A shorter pause may still be charged to the frame it fell in, at most that much.
+ *
  * <p>Reading from the link stops once {@link Limits#pauseAtFrames} frames or {@link Limits#pauseAtBytes} of request
  * lines are queued and goes on once they are down to the resume marks: not only when everything is served, because a
  * parked connection may keep frames queued for long, and every connection's requests must be read to be served
@@ -41,6 +51,9 @@ import tuplespace.codec.frame.Frame;
  * <p>Runs on the one event loop that owns the node; single-threaded, no locks.
  */
 final class FairTurns {
+
+    /** A frame whose wall time is above this may have spent some of it off the CPU: its charge is checked. */
+    static final long OFF_CPU_CHECK_NANOS = 20_000;
 
     /**
      * How much a turn does, how far an idle connection may jump ahead, and how much waits before the link stops being
@@ -125,6 +138,7 @@ final class FairTurns {
     private final Consumer<Runnable> nextTurnExecutor;
     private final Reading reading;
     private final LongSupplier nanoClock;
+    private final LongSupplier cpuClock;
     private final Limits limits;
     private final long workNanosPerTurn;
     private final long visitNanos;
@@ -138,16 +152,23 @@ final class FairTurns {
     private boolean turnScheduled;
     private boolean paused;
     private boolean frozen;
+    /** The wall clock and the CPU clock read together: where the time off the CPU is counted from. */
+    private long wallMark;
+    private long cpuMark;
 
     /**
      * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O ({@link NextTurn})
+     * @param nanoClock the wall clock, for the limits of visits and turns
+     * @param cpuClock the CPU time of the thread that runs the turns ({@link ThreadCpuTime}), for what each frame is
+     *     charged; where the JVM does not measure it, the wall clock (each frame is then charged its wall time)
      */
     FairTurns(Consumer<Frame> work, Consumer<Runnable> nextTurnExecutor, Reading reading, LongSupplier nanoClock,
-              Limits limits) {
+              LongSupplier cpuClock, Limits limits) {
         this.work = Objects.requireNonNull(work, "work");
         this.nextTurnExecutor = Objects.requireNonNull(nextTurnExecutor, "nextTurnExecutor");
         this.reading = Objects.requireNonNull(reading, "reading");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.cpuClock = Objects.requireNonNull(cpuClock, "cpuClock");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.workNanosPerTurn = limits.workPerTurn().toNanos();
         this.visitNanos = limits.perVisit().toNanos();
@@ -304,6 +325,8 @@ final class FairTurns {
         }
         turn++;
         long started = nanoClock.getAsLong();
+        wallMark = started;
+        cpuMark = cpuClock.getAsLong();
         long now = started; // one clock reading per frame: it ends one frame's time and starts the next one's
         int served = 0;
         try {
@@ -338,7 +361,10 @@ final class FairTurns {
         }
     }
 
-    /** Serves the connection's oldest frame and charges it the time taken since {@code startedNanos}; returns when it ended. */
+    /**
+     * Serves the connection's oldest frame and charges it the serving time since {@code startedNanos} (its wall time,
+     * less what was spent off the CPU: the class comment); returns when it ended (wall clock).
+     */
     private long serveOne(Connection connection, long startedNanos) {
         Frame frame = connection.frames.pollFirst();
         queuedFrames--;
@@ -354,9 +380,22 @@ final class FairTurns {
             work.accept(frame); // may park, unpark or add, and may throw
         } finally {
             finished = nanoClock.getAsLong();
-            connection.served += Math.max(1, finished - startedNanos);
+            connection.served += servingTime(startedNanos, finished);
         }
         return finished;
+    }
+
+    /** What a frame served from {@code startedNanos} to {@code finishedNanos} (wall clock) is charged; at least 1. */
+    private long servingTime(long startedNanos, long finishedNanos) {
+        long wall = finishedNanos - startedNanos;
+        if (wall > OFF_CPU_CHECK_NANOS) {
+            long cpu = cpuClock.getAsLong();
+            long offCpu = (finishedNanos - wallMark) - (cpu - cpuMark);
+            wallMark = finishedNanos;
+            cpuMark = cpu;
+            wall -= Math.min(Math.max(0, offCpu), wall);
+        }
+        return Math.max(1, wall);
     }
 
     /** Whether the visit may serve this connection's next frame: it has one, and nothing ended or parked it. */

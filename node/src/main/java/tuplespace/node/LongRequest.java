@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import tuplespace.codec.Answers;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
@@ -83,13 +84,16 @@ final class LongRequest {
         return Optional.empty();
     }
 
-    /** On the scan thread, with a budget of that thread's clock and the server's full limits. */
-    void scan(MatchBudget budget) {
-        long started = System.nanoTime();
+    /**
+     * On the scan thread, with a budget of that thread's clock and the server's full limits; {@code servingClock} (the
+     * thread's CPU time, {@link ThreadCpuTime}) measures the serving time charged to the connection when it is unparked.
+     */
+    void scan(MatchBudget budget, LongSupplier servingClock) {
+        long started = servingClock.getAsLong();
         try {
             evaluate(budget);
         } finally {
-            scanNanos = System.nanoTime() - started;
+            scanNanos = servingClock.getAsLong() - started;
         }
     }
 

@@ -1,7 +1,5 @@
 package tuplespace.node;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +14,7 @@ import tuplespace.pattern.MatchBudget;
  * the OS descheduled under load is not charged for the time it did not run, and a plain literal lookup cannot
  * be cut off because the machine was busy. Without CPU-time support the wall clock is the fallback.
  *
- * <p>Reading a thread's CPU time costs about a microsecond (a system call). A budget reads its clock rarely (as it
+ * <p>Reading a thread's CPU time is a system call ({@link ThreadCpuTime}). A budget reads its clock rarely (as it
  * is made, then every few hundred texts and inside a long text only), but the read as it is made would come with
  * every request, and at tens of thousands of requests a second that was a noticeable part of a request's cost. So a
  * budget starts from the last reading, taken afresh only when it is more than {@link #CPU_READING_REUSE} of wall time
@@ -46,24 +44,14 @@ final class MatchClock {
         this.threadCpuNanos = Objects.requireNonNull(threadCpuNanos, "threadCpuNanos");
     }
 
-    /** The calling thread's CPU time if the JVM measures it (enabling it if needed), else the wall clock. */
+    /** The calling thread's CPU time if the JVM measures it ({@link ThreadCpuTime}), else the wall clock. */
     static MatchClock ofCurrentThread() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try {
-            if (threads.isCurrentThreadCpuTimeSupported()) {
-                if (!threads.isThreadCpuTimeEnabled()) {
-                    threads.setThreadCpuTimeEnabled(true);
-                }
-                if (threads.getCurrentThreadCpuTime() >= 0) {
-                    return new MatchClock(System::nanoTime, Optional.of(threads::getCurrentThreadCpuTime));
-                }
-            }
-        } catch (UnsupportedOperationException | SecurityException e) {
-            LOG.debug("thread CPU time unavailable: {}", e.toString());
+        Optional<LongSupplier> cpu = ThreadCpuTime.clock();
+        if (cpu.isEmpty()) {
+            LOG.warn("this JVM does not measure thread CPU time: the match budget runs on the wall clock, so a request"
+                    + " on a descheduled thread may be cut off early");
         }
-        LOG.warn("this JVM does not measure thread CPU time: the match budget runs on the wall clock, so a request"
-                + " on a descheduled thread may be cut off early");
-        return new MatchClock(System::nanoTime, Optional.empty());
+        return new MatchClock(System::nanoTime, cpu);
     }
 
     /** Whether budgets are charged CPU time (false: the wall-clock fallback). */

@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ final class ScanThread {
     private final ExecutorService thread;
     /** Made on the scan thread itself: a clock serves the thread that made it ({@link MatchClock}). */
     private MatchClock clock;
+    /** Made on the thread, like {@link #clock}. */
+    private LongSupplier servingClock;
 
     ScanThread(MatchLimits limits) {
         this.limits = limits;
@@ -43,7 +46,7 @@ final class ScanThread {
         try {
             thread.execute(() -> {
                 try {
-                    request.scan(clock().budget(limits.matchBudget(), limits.requestCpuLimit()));
+                    request.scan(clock().budget(limits.matchBudget(), limits.requestCpuLimit()), servingClock());
                 } catch (RuntimeException | Error failure) {
                     // Even an OutOfMemoryError building a huge answer: the connection waits for this request's answer.
                     LOG.error("internal error evaluating {}; answered unavailable, nothing changed", request, failure);
@@ -61,6 +64,14 @@ final class ScanThread {
             clock = MatchClock.ofCurrentThread();
         }
         return clock;
+    }
+
+    /** This thread's CPU time (the wall clock where the JVM does not measure it): what a scan is charged. */
+    private LongSupplier servingClock() {
+        if (servingClock == null) {
+            servingClock = ThreadCpuTime.clock().orElse(System::nanoTime);
+        }
+        return servingClock;
     }
 
     /** Stops taking requests; one being evaluated finishes on its own (the thread is a daemon). */

@@ -11,14 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
 
 /**
- * The scheduler alone: turns run by hand, a clock moved by the work itself, requests whose line names them
+ * The scheduler alone: turns run by hand, clocks moved by the work itself, requests whose line names them
  * ({@code A1} is connection A's first), each costing what {@link #cost} says (by default as long as a visit, so that
- * each visit serves one frame).
+ * each visit serves one frame). The work's cost moves the wall clock and the thread's CPU clock alike; a frame listed
+ * in {@link #offCpu} also spends that long off the CPU (the wall clock only), as when the OS runs another thread or
+ * the JVM stops for a collection.
  */
 @Timeout(10)
 class FairTurnsTest {
@@ -35,7 +38,10 @@ class FairTurnsTest {
     private final ArrayDeque<Runnable> turns = new ArrayDeque<>();
     private final List<String> events = new ArrayList<>();
     private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong cpuNanos = new AtomicLong();
+    private final AtomicLong cpuReadings = new AtomicLong();
     private final Map<Long, Long> cost = new HashMap<>();
+    private final Map<String, Long> offCpu = new HashMap<>();
     private final FairTurns.Reading reading = new FairTurns.Reading() {
         @Override
         public void pause() {
@@ -55,12 +61,22 @@ class FairTurnsTest {
     }
 
     private FairTurns turns(FairTurns.Limits limits) {
+        return turns(limits, () -> {
+            cpuReadings.incrementAndGet();
+            return cpuNanos.get();
+        });
+    }
+
+    private FairTurns turns(FairTurns.Limits limits, LongSupplier cpuClock) {
         return new FairTurns(frame -> {
             long conn = frame instanceof Frame.Request request ? request.conn() : ((Frame.Closed) frame).conn();
-            nanos.addAndGet(cost.getOrDefault(conn, VISIT.toNanos()));
-            events.add(frame instanceof Frame.Request request ? request.lineText() : "closed " + name(conn));
+            String event = frame instanceof Frame.Request request ? request.lineText() : "closed " + name(conn);
+            long work = cost.getOrDefault(conn, VISIT.toNanos());
+            nanos.addAndGet(work + offCpu.getOrDefault(event, 0L));
+            cpuNanos.addAndGet(work);
+            events.add(event);
             onWork.accept(frame);
-        }, turns::addLast, reading, nanos::get, limits);
+        }, turns::addLast, reading, nanos::get, cpuClock, limits);
     }
 
     private void runOneTurn() {
@@ -172,6 +188,39 @@ class FairTurnsTest {
         // 100 ms: A gets 12 of 4 ms, B 52 of 1 ms: within a frame of 50 ms each
         assertThat(count(events, "A") * 4).isBetween(44L, 56L);
         assertThat(count(events, "B")).isBetween(46L, 56L);
+    }
+
+    @Test
+    void timeOffTheCpuDuringAFrameIsNotChargedToItsConnection() {
+        FairTurns fair = turns(100, 100, 1000, 500);
+        offCpu.put("A1", Duration.ofMillis(30).toNanos()); // descheduled, or stopped for a collection
+        add(fair, A, 4);
+        add(fair, B, 4);
+        runOneTurn();
+        assertThat(events).containsExactly("A1", "B1", "A2", "B2", "A3", "B3", "A4", "B4", "|");
+    }
+
+    @Test
+    void withoutCpuTimeAFrameIsChargedItsWallTimePausesIncluded() {
+        FairTurns fair = turns(new FairTurns.Limits(100, SECOND, 100, VISIT, IDLE_CREDIT, 1000, 500, 1L << 30,
+                1L << 29), nanos::get);
+        offCpu.put("A1", Duration.ofMillis(30).toNanos());
+        add(fair, A, 4);
+        add(fair, B, 4);
+        runOneTurn();
+        assertThat(events).containsExactly("A1", "B1", "B2", "B3", "B4", "A2", "A3", "A4", "|");
+    }
+
+    @Test
+    void theCpuClockIsReadOncePerTurnAndAfterEachFrameLongEnoughToHaveBeenDescheduled() {
+        FairTurns fair = turns(100, 100, 1000, 500);
+        cost.put(A, FairTurns.OFF_CPU_CHECK_NANOS / 10); // exact GETs: no reading of their own
+        cost.put(B, FairTurns.OFF_CPU_CHECK_NANOS * 2);
+        add(fair, A, 40);
+        add(fair, B, 3);
+        runOneTurn();
+        assertThat(count(events, "A")).isEqualTo(40);
+        assertThat(cpuReadings.get()).isEqualTo(1 + 3);
     }
 
     @Test

@@ -88,7 +88,7 @@ class LongRequestTest {
                 MatchBudget.unlimited());
         state.space().applyEffect(new Effect(List.of(Tuple.parse("k,1")), List.of()));
 
-        longGet.scan(MatchBudget.of(LIMITS.matchBudget(), LIMITS.requestCpuLimit(), System::nanoTime));
+        longGet.scan(MatchBudget.of(LIMITS.matchBudget(), LIMITS.requestCpuLimit(), System::nanoTime), System::nanoTime);
         ExactlyOnceRequests.Handled handled = requests.complete(longGet);
 
         assertThat(handled.changes()).isEmpty();
@@ -110,7 +110,7 @@ class LongRequestTest {
         state.space().applyEffect(meanwhile);
         backup.space().applyEffect(meanwhile);
 
-        longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), LIMITS.requestCpuLimit(), System::nanoTime));
+        longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), LIMITS.requestCpuLimit(), System::nanoTime), System::nanoTime);
         ExactlyOnceRequests.Handled handled = requests.complete(longDelete);
 
         assertThat(handled.changes()).hasSize(1);
@@ -136,7 +136,8 @@ class LongRequestTest {
         long digest = state.space().digest();
 
         AtomicLong scanCpu = new AtomicLong();
-        longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), Duration.ofMillis(2), () -> scanCpu.addAndGet(1_000_000)));
+        longDelete.scan(MatchBudget.of(LIMITS.matchBudget(), Duration.ofMillis(2), () -> scanCpu.addAndGet(1_000_000)),
+                System::nanoTime);
         ExactlyOnceRequests.Handled handled = requests.complete(longDelete);
 
         assertThat(handled.answerText()).startsWith("ok 0 pairs removed").contains("warning:");
