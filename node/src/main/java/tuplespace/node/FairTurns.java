@@ -34,7 +34,7 @@ import tuplespace.codec.frame.Frame;
  * gave the core to another thread, or the JVM stopped for a collection, spans milliseconds where its work took
  * microseconds; charged that, its connection waited until every other one had been served as much more: with 50
  * clients pipelining 16 exact GETs (about 20 µs a visit), one descheduling of 2 ms held a client back for 100 visits of
- * each other one, and such waits of 30-300 ms made the tail of every client's latency (p99 12-15 ms, p50 2 ms). So a
+ * each other one, and such waits of 30-300 ms made the tail of every client's latency (p99 12-17 ms, p50 2 ms). So a
  * frame that took longer than {@link #OFF_CPU_CHECK_NANOS}, long enough to have been descheduled or stopped, is
  * charged less the time the thread spent off the CPU since the last CPU-time reading, which a turn takes as it starts:
  * one reading per turn and one per such frame, not one per frame (a reading is a system call, {@link ThreadCpuTime}).
