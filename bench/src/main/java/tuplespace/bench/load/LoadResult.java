@@ -1,7 +1,9 @@
 package tuplespace.bench.load;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one load run measured: answered operations per second in the measured window, latency, errors, and the CPU
@@ -26,5 +28,20 @@ public record LoadResult(String target, LoadOptions options, long operations, do
 
     public double opsPerSecond() {
         return operations / seconds;
+    }
+
+    /**
+     * The CPU time per operation of the measured system's processes together (the load generator's apart); empty when
+     * none was measured or one could not be read.
+     */
+    public Optional<Double> systemCpuMicrosPerOperation() {
+        List<Double> system = cpuMicrosPerOperation.entrySet().stream()
+                .filter(process -> !process.getKey().equals(LOAD_GENERATOR))
+                .map(Map.Entry::getValue)
+                .toList();
+        if (system.isEmpty() || system.stream().anyMatch(micros -> micros.isNaN())) {
+            return Optional.empty();
+        }
+        return Optional.of(system.stream().mapToDouble(Double::doubleValue).sum());
     }
 }

@@ -25,6 +25,12 @@ class TargetCheckTest {
         return new LoadResult("x", options, Math.round(perSecond * 10), 10, 0, new LatencySummary(1, 100, 200, 300, 400), null, java.util.Map.of());
     }
 
+    private static LoadResult run(double perSecond, double p99Micros, java.util.Map<String, Double> cpuMicros) {
+        LoadOptions options = new LoadOptions(50, 16, OperationMix.writesOnly(), 10, 20, Duration.ZERO, Duration.ofSeconds(10));
+        return new LoadResult("x", options, Math.round(perSecond * 10), 10, 0,
+                new LatencySummary(1, p99Micros / 2, p99Micros, p99Micros * 2, p99Micros * 3), null, cpuMicros);
+    }
+
     private static FailoverRepetition repetition(double killToFirst, long errors, long lost) {
         return new FailoverRepetition(FailoverRepetition.Fault.KILL, false, killToFirst, killToFirst, errors, 0, 1000, new LostWrites(1000, lost, 0, List.of()), List.of());
     }
@@ -43,10 +49,55 @@ class TargetCheckTest {
         Comparison versusWait = row(rows, "writes, 50 conn, pipeline 1 ", "WAIT");
         assertThat(versusWait.ratio()).contains(1.5);
         assertThat(versusWait.met()).contains(true);
-        Comparison versusSet = row(rows, "writes, 50 conn, pipeline 1 ", "≥ 0.5× SET");
+        Comparison versusSet = row(rows, "writes, 50 conn, pipeline 1 ", "≥ 0.7× SET");
         assertThat(versusSet.ratio().orElseThrow()).isCloseTo(0.4286, org.assertj.core.data.Offset.offset(0.001));
         assertThat(versusSet.verdict()).isEqualTo("MISSED");
         assertThat(row(rows, "writes, 50 conn, pipeline 16", "WAIT").verdict()).isEqualTo("n/a");
+    }
+
+    @Test
+    void readsAtDepthOneMustReachNineTenthsOfRedis() {
+        Results results = new Results();
+        results.put(Scenario.TUPLESPACE_GET_P1, ops(68_000));
+        results.put(Scenario.REDIS_GET_P1, ops(80_000));
+        Comparison reads = row(TargetCheck.compare(results), "reads, 50 conn, pipeline 1 ", "GET");
+        assertThat(reads.ratio()).contains(0.85);
+        assertThat(reads.target()).isEqualTo("≥ 0.9× GET");
+        assertThat(reads.verdict()).isEqualTo("MISSED");
+    }
+
+    @Test
+    void tailLatencyAtDepthSixteenIsAtMostTwiceRedissP99() {
+        Results results = new Results();
+        results.put(Scenario.TUPLESPACE_PUT_P16, run(200_000, 14_000, java.util.Map.of()));
+        results.put(Scenario.REDIS_SET_WAIT_P16, run(150_000, 9_000, java.util.Map.of()));
+        results.put(Scenario.TUPLESPACE_GET_P16, run(500_000, 8_400, java.util.Map.of()));
+        results.put(Scenario.REDIS_GET_P16, run(650_000, 2_300, java.util.Map.of()));
+        List<Comparison> rows = TargetCheck.compare(results);
+        Comparison writes = row(rows, "write latency", "");
+        assertThat(writes.tuplespace()).isEqualTo("PUT (sync) 14,000");
+        assertThat(writes.ratio().orElseThrow()).isCloseTo(1.556, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(writes.verdict()).isEqualTo("met");
+        Comparison reads = row(rows, "read latency", "");
+        assertThat(reads.ratio().orElseThrow()).isCloseTo(3.652, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(reads.verdict()).isEqualTo("MISSED");
+    }
+
+    @Test
+    void cpuPerReplicatedWriteSumsTheSystemsProcessesWithoutTheLoadGenerator() {
+        Results results = new Results();
+        results.put(Scenario.TUPLESPACE_PUT_P16, run(200_000, 1, java.util.Map.of("proxy", 1.3, "primary", 3.0,
+                "backup", 1.7, LoadResult.LOAD_GENERATOR, 9.0)));
+        results.put(Scenario.REDIS_SET_WAIT_P16, run(150_000, 1, java.util.Map.of("redis primary", 5.5,
+                "redis replica", 4.1, LoadResult.LOAD_GENERATOR, 9.0)));
+        Comparison cpu = row(TargetCheck.compare(results), "CPU per replicated write", "");
+        assertThat(cpu.ratio().orElseThrow()).isCloseTo(6.0 / 9.6, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(cpu.verdict()).isEqualTo("met");
+
+        Results unread = new Results();
+        unread.put(Scenario.TUPLESPACE_PUT_P16, run(200_000, 1, java.util.Map.of("proxy", Double.NaN, "primary", 3.0)));
+        unread.put(Scenario.REDIS_SET_WAIT_P16, run(150_000, 1, java.util.Map.of("redis primary", 5.5)));
+        assertThat(row(TargetCheck.compare(unread), "CPU per replicated write", "").verdict()).isEqualTo("n/a");
     }
 
     @Test
@@ -75,19 +126,23 @@ class TargetCheckTest {
     }
 
     @Test
-    void failoverNeedsTheMedianUnder300MsAndNoClientErrors() {
+    void failoverNeedsTheMedianUnder100MsAndNoClientErrors() {
         Results fast = new Results();
-        fast.putFailover("tuplespace", List.of(repetition(100, 0, 0), repetition(200, 0, 0), repetition(900, 0, 0)));
+        fast.putFailover("tuplespace", List.of(repetition(40, 0, 0), repetition(90, 0, 0), repetition(900, 0, 0)));
         fast.putFailover("redis+sentinel", List.of(repetition(2000, 50, 3)));
         List<Comparison> rows = TargetCheck.compare(fast);
         assertThat(row(rows, "failover", "").met()).contains(true);
-        assertThat(row(rows, "failover", "").tuplespace()).startsWith("200 ms (min 100, max 900)");
+        assertThat(row(rows, "failover", "").tuplespace()).startsWith("90 ms (min 40, max 900)");
         assertThat(row(rows, "acknowledged", "").met()).contains(true);
         assertThat(row(rows, "acknowledged", "").redis()).isEqualTo("3 of 1000");
 
         Results withErrors = new Results();
-        withErrors.putFailover("tuplespace", List.of(repetition(100, 1, 0)));
+        withErrors.putFailover("tuplespace", List.of(repetition(50, 1, 0)));
         assertThat(row(TargetCheck.compare(withErrors), "failover", "").met()).contains(false);
+
+        Results slow = new Results();
+        slow.putFailover("tuplespace", List.of(repetition(120, 0, 0)));
+        assertThat(row(TargetCheck.compare(slow), "failover", "").met()).contains(false);
     }
 
     @Test
