@@ -190,25 +190,26 @@ class FairTurnsTest {
         assertThat(count(events, "B")).isBetween(46L, 56L);
     }
 
-    @Test
-    void timeOffTheCpuDuringAFrameIsNotChargedToItsConnection() {
-        FairTurns fair = turns(100, 100, 1000, 500);
-        offCpu.put("A1", Duration.ofMillis(30).toNanos()); // descheduled, or stopped for a collection
-        add(fair, A, 4);
-        add(fair, B, 4);
-        runOneTurn();
-        assertThat(events).containsExactly("A1", "B1", "A2", "B2", "A3", "B3", "A4", "B4", "|");
-    }
-
-    @Test
-    void withoutCpuTimeAFrameIsChargedItsWallTimePausesIncluded() {
-        FairTurns fair = turns(new FairTurns.Limits(100, SECOND, 100, VISIT, IDLE_CREDIT, 1000, 500, 1L << 30,
-                1L << 29), nanos::get);
+    /** One turn of A's and B's four frames each, A1 spending 30 ms off the CPU (descheduled, or stopped for a GC). */
+    private List<String> oneTurnWithA1OffTheCpu(FairTurns fair) {
         offCpu.put("A1", Duration.ofMillis(30).toNanos());
         add(fair, A, 4);
         add(fair, B, 4);
         runOneTurn();
-        assertThat(events).containsExactly("A1", "B1", "B2", "B3", "B4", "A2", "A3", "A4", "|");
+        return events;
+    }
+
+    @Test
+    void timeOffTheCpuDuringAFrameIsNotChargedToItsConnection() {
+        assertThat(oneTurnWithA1OffTheCpu(turns(100, 100, 1000, 500)))
+                .containsExactly("A1", "B1", "A2", "B2", "A3", "B3", "A4", "B4", "|");
+    }
+
+    @Test
+    void withoutCpuTimeAFrameIsChargedItsWallTimePausesIncluded() {
+        FairTurns wallOnly = turns(new FairTurns.Limits(100, SECOND, 100, VISIT, IDLE_CREDIT, 1000, 500, 1L << 30,
+                1L << 29), nanos::get);
+        assertThat(oneTurnWithA1OffTheCpu(wallOnly)).containsExactly("A1", "B1", "B2", "B3", "B4", "A2", "A3", "A4", "|");
     }
 
     @Test
