@@ -38,7 +38,10 @@ import tuplespace.codec.frame.Frame;
  * frame that took longer than {@link #OFF_CPU_CHECK_NANOS}, long enough to have been descheduled or stopped, is
  * charged less the time the thread spent off the CPU since the last CPU-time reading, which a turn takes as it starts:
  * one reading per turn and one per such frame, not one per frame (a reading is a system call, {@link ThreadCpuTime}).
- * A shorter pause may still be charged to the frame it fell in, at most that much.
+ * A shorter pause is charged to the frame it fell in, at most that much, and taken off the next checked frame of the
+ * turn instead (the reading after that frame counts every pause since the one before): the total charged stays what
+ * the thread used. A frame that blocks (a lock, a page fault) is not charged the wait either; the wall-clock limits of
+ * a visit and of a turn still bound how long it holds the loop.
  *
  * <p>Reading from the link stops once {@link Limits#pauseAtFrames} frames or {@link Limits#pauseAtBytes} of request
  * lines are queued and goes on once they are down to the resume marks: not only when everything is served, because a
@@ -160,7 +163,7 @@ final class FairTurns {
      * @param nextTurnExecutor runs a task in a later turn of the loop, after its pending I/O ({@link NextTurn})
      * @param nanoClock the wall clock, for the limits of visits and turns
      * @param cpuClock the CPU time of the thread that runs the turns ({@link ThreadCpuTime}), for what each frame is
-     *     charged; where the JVM does not measure it, the wall clock (each frame is then charged its wall time)
+     *     charged; where the JVM does not measure it, the wall clock (each frame is then charged about its wall time)
      */
     FairTurns(Consumer<Frame> work, Consumer<Runnable> nextTurnExecutor, Reading reading, LongSupplier nanoClock,
               LongSupplier cpuClock, Limits limits) {
@@ -390,7 +393,8 @@ final class FairTurns {
         long wall = finishedNanos - startedNanos;
         if (wall > OFF_CPU_CHECK_NANOS) {
             long cpu = cpuClock.getAsLong();
-            long offCpu = (finishedNanos - wallMark) - (cpu - cpuMark);
+            // a negative reading: the JVM stopped measuring thread CPU time (it can be turned off at run time)
+            long offCpu = cpu < 0 || cpuMark < 0 ? 0 : (finishedNanos - wallMark) - (cpu - cpuMark);
             wallMark = finishedNanos;
             cpuMark = cpu;
             wall -= Math.min(Math.max(0, offCpu), wall);

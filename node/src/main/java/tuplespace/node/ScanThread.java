@@ -23,7 +23,7 @@ final class ScanThread {
     private final ExecutorService thread;
     /** Made on the scan thread itself: a clock serves the thread that made it ({@link MatchClock}). */
     private MatchClock clock;
-    /** Made on the thread, like {@link #clock}. */
+    /** What a scan is charged ({@link #servingClock()}); it reads whichever thread calls it, here the scan thread. */
     private LongSupplier servingClock;
 
     ScanThread(MatchLimits limits) {

@@ -213,6 +213,13 @@ class FairTurnsTest {
     }
 
     @Test
+    void aCpuClockTurnedOffAtRunTimeChargesWallTimeNotNothing() {
+        FairTurns cpuOff = turns(new FairTurns.Limits(100, SECOND, 100, VISIT, IDLE_CREDIT, 1000, 500, 1L << 30,
+                1L << 29), () -> -1L); // what ThreadMXBean answers once thread CPU time is disabled
+        assertThat(oneTurnWithA1OffTheCpu(cpuOff)).containsExactly("A1", "B1", "B2", "B3", "B4", "A2", "A3", "A4", "|");
+    }
+
+    @Test
     void theCpuClockIsReadOncePerTurnAndAfterEachFrameLongEnoughToHaveBeenDescheduled() {
         FairTurns fair = turns(100, 100, 1000, 500);
         cost.put(A, FairTurns.OFF_CPU_CHECK_NANOS / 10); // exact GETs: no reading of their own

@@ -84,6 +84,16 @@ class TargetCheckTest {
     }
 
     @Test
+    void aRunThatAnsweredNothingHasNoP99ToPassWith() {
+        Results results = new Results();
+        LoadOptions options = new LoadOptions(50, 16, OperationMix.writesOnly(), 10, 20, Duration.ZERO, Duration.ofSeconds(10));
+        results.put(Scenario.TUPLESPACE_GET_P16, new LoadResult("x", options, 0, 10, 800, new LatencySummary(0, 0, 0, 0, 0),
+                "connection refused", java.util.Map.of()));
+        results.put(Scenario.REDIS_GET_P16, run(650_000, 2_300, java.util.Map.of()));
+        assertThat(row(TargetCheck.compare(results), "read latency", "").verdict()).isEqualTo("n/a");
+    }
+
+    @Test
     void cpuPerReplicatedWriteSumsTheSystemsProcessesWithoutTheLoadGenerator() {
         Results results = new Results();
         results.put(Scenario.TUPLESPACE_PUT_P16, run(200_000, 1, java.util.Map.of("proxy", 1.3, "primary", 3.0,
