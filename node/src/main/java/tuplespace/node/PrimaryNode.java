@@ -148,7 +148,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.switchover = switchover;
         this.proxy = new ProxyLink(node, config, this);
         this.fromProxy = new FairTurns(this::serve, NextTurn.of(node.loop())::execute,
-                proxy.reading(), System::nanoTime, ThreadCpuTime.clock().orElse(System::nanoTime), SERVING);
+                proxy.reading(), System::nanoTime, ThreadCpuTime.clockOrWall(), SERVING);
     }
 
     void start() {

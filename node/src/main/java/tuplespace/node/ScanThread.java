@@ -23,8 +23,8 @@ final class ScanThread {
     private final ExecutorService thread;
     /** Made on the scan thread itself: a clock serves the thread that made it ({@link MatchClock}). */
     private MatchClock clock;
-    /** What a scan is charged ({@link #servingClock()}); it reads whichever thread calls it, here the scan thread. */
-    private LongSupplier servingClock;
+    /** What a scan is charged: the CPU time of whichever thread reads it, here the scan thread. */
+    private final LongSupplier servingClock = ThreadCpuTime.clockOrWall();
 
     ScanThread(MatchLimits limits) {
         this.limits = limits;
@@ -46,7 +46,7 @@ final class ScanThread {
         try {
             thread.execute(() -> {
                 try {
-                    request.scan(clock().budget(limits.matchBudget(), limits.requestCpuLimit()), servingClock());
+                    request.scan(clock().budget(limits.matchBudget(), limits.requestCpuLimit()), servingClock);
                 } catch (RuntimeException | Error failure) {
                     // Even an OutOfMemoryError building a huge answer: the connection waits for this request's answer.
                     LOG.error("internal error evaluating {}; answered unavailable, nothing changed", request, failure);
@@ -64,14 +64,6 @@ final class ScanThread {
             clock = MatchClock.ofCurrentThread();
         }
         return clock;
-    }
-
-    /** This thread's CPU time (the wall clock where the JVM does not measure it): what a scan is charged. */
-    private LongSupplier servingClock() {
-        if (servingClock == null) {
-            servingClock = ThreadCpuTime.clock().orElse(System::nanoTime);
-        }
-        return servingClock;
     }
 
     /** Stops taking requests; one being evaluated finishes on its own (the thread is a daemon). */

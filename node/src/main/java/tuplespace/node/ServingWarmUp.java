@@ -125,8 +125,7 @@ final class ServingWarmUp {
                 roundTrip(proxyLink, new Frame.Answer(request.conn(), request.seq(), answer));
             }
             answer.release();
-        }, turnsDue::add, NO_READING, System::nanoTime, ThreadCpuTime.clock().orElse(System::nanoTime),
-                PrimaryNode.SERVING);
+        }, turnsDue::add, NO_READING, System::nanoTime, ThreadCpuTime.clockOrWall(), PrimaryNode.SERVING);
         long seq = 0;
         for (int round = 0; round < extent.rounds; round++) {
             for (String line : REQUESTS) {

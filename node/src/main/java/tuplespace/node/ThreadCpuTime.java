@@ -37,4 +37,9 @@ final class ThreadCpuTime {
         }
         return Optional.empty();
     }
+
+    /** {@link #clock()}, or the wall clock where the JVM does not measure thread CPU time. */
+    static LongSupplier clockOrWall() {
+        return clock().orElse(System::nanoTime);
+    }
 }

@@ -18,7 +18,7 @@ import java.time.Duration;
  */
 public interface Transport {
 
-    /** For log lines (lower-cased): {@code IO_URING}, {@code EPOLL}, {@code NIO}, or what a test calls its network. */
+    /** For log lines: {@code IO_URING}, {@code EPOLL}, {@code NIO} (logged lower-cased), or a test's network's name. */
     String name();
 
     /**
