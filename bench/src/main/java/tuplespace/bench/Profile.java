@@ -4,7 +4,7 @@ import java.time.Duration;
 import tuplespace.bench.load.WarmUp;
 
 /**
- * How long and how big the suite runs. {@link #FULL} fits in about 11 minutes on 2 cores; {@link #QUICK} in
+ * How long and how big the suite runs. {@link #FULL} fits in about 17 minutes on 2 cores (without the scale part); {@link #QUICK} in
  * under 3 for development (figures are then indicative only). {@code budget} bounds the whole run: a part that
  * would not fit any more is skipped (and reported as skipped), so a slow, shared machine cannot make it run on.
  * {@code warmUp}: unmeasured PUT/GET load until throughput is steady, on each fresh tuplespace service (its three
@@ -19,19 +19,24 @@ import tuplespace.bench.load.WarmUp;
  * keeps 2 s: its GETs run on the pairs its PUTs added, and with 5 s they ran on a larger space and slower (exact GET at
  * 50 x 1 0.53-0.70x Redis against 0.86x; on their own, 4.9 M pairs against 2.5 M took 13-18% off exact GETs at
  * 50 x 1). {@code slowReaders}: how long the slow-readers scenario pushes while the well-behaved client is measured.
+ * {@code throughputRounds}: how many times the throughput part measures each of its loads, Redis and tuplespace in
+ * turn, each run {@code roundDuration} long (after {@code warmup}): one run of each, minutes apart, swung by up to 2x
+ * with the machine (Redis's GET at 50 x 16 336-683 k/s in four runs within 45 minutes, 2026-12-04), so a ratio is
+ * judged on runs made side by side, several times.
  */
 public record Profile(String name, int connections, Duration warmup, Duration duration, int getKeys, int resyncKeys,
                       int resyncRepetitions, int failoverRepetitions, int failoverWriters, int failoverWritesPerSecond,
                       Duration failoverSteady, Duration failoverAfterRecovery, boolean includeAsync, Duration budget,
-                      WarmUp.Settings warmUp, int hangRepetitions, Duration slowReaders, Duration durableWarmup) {
+                      WarmUp.Settings warmUp, int hangRepetitions, Duration slowReaders, Duration durableWarmup,
+                      int throughputRounds, Duration roundDuration) {
 
     public static final Profile FULL = new Profile("full", 50, Duration.ofSeconds(2), Duration.ofSeconds(8), 100_000,
-            1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(14),
+            1_000_000, 3, 5, 8, 4000, Duration.ofSeconds(2), Duration.ofSeconds(1), true, Duration.ofMinutes(16),
             new WarmUp.Settings(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(45), 0.10), 3,
-            Duration.ofSeconds(30), Duration.ofSeconds(5));
+            Duration.ofSeconds(30), Duration.ofSeconds(5), 3, Duration.ofSeconds(5));
 
     public static final Profile QUICK = new Profile("quick", 50, Duration.ofSeconds(1), Duration.ofSeconds(2), 10_000,
             100_000, 1, 1, 4, 2000, Duration.ofSeconds(1), Duration.ofMillis(500), false, Duration.ofSeconds(160),
             new WarmUp.Settings(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(6), 0.10), 0,
-            Duration.ofSeconds(12), Duration.ofSeconds(1));
+            Duration.ofSeconds(12), Duration.ofSeconds(1), 1, Duration.ofSeconds(2));
 }

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -87,10 +90,9 @@ public final class Suite {
         deadline = Deadline.in(parts.contains(Part.SCALE) ? profile.budget().plus(ScaleSettings.of(profile).allowance()) : profile.budget());
         describeEnvironment();
         if (parts.contains(Part.THROUGHPUT)) {
-            attempt("throughput redis", this::redisThroughput);
-            attempt("throughput tuplespace sync", () -> tupleSpaceThroughput("sync", "throughput"));
+            attempt("throughput redis and tuplespace sync, in rounds", this::throughputInRounds);
             if (profile.includeAsync()) {
-                attempt("throughput tuplespace async", () -> tupleSpaceThroughput("async", "throughput-async"));
+                attempt("throughput tuplespace async", this::tupleSpaceAsyncThroughput);
             }
         }
         if (parts.contains(Part.FAILOVER)) {
@@ -163,24 +165,60 @@ public final class Suite {
         return out.toString();
     }
 
-    private void redisThroughput() throws IOException {
-        try (ManagedProcesses processes = new ManagedProcesses(logs)) {
+    /**
+     * Redis (primary + replica) and a sync tuplespace service running side by side, each warmed, then every load
+     * measured {@link Profile#throughputRounds()} times: in each round, load by load, Redis's runs of it and ours one
+     * after the other, Redis first in odd rounds and last in even ones, so that drift within a round favours neither.
+     */
+    private void throughputInRounds() throws IOException {
+        try (ManagedProcesses processes = new ManagedProcesses(logs);
+             TupleSpaceService service = TupleSpaceService.start(processes, "throughput", "sync", serverJavaOptions)) {
             RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(redisData.resolve("throughput")));
             int masterPort = FreePorts.next();
             int replicaPort = FreePorts.next();
             Process master = redis.startServer("throughput-redis-master", masterPort, OptionalInt.empty());
             Process replica = redis.startServer("throughput-redis-replica", replicaPort, OptionalInt.of(masterPort));
-            Map<String, Long> pids = new LinkedHashMap<>();
-            pids.put("redis primary", master.pid());
-            pids.put("redis replica", replica.pid());
+            Map<String, Long> redisPids = new LinkedHashMap<>();
+            redisPids.put("redis primary", master.pid());
+            redisPids.put("redis replica", replica.pid());
             Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
                     RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
-            // The load generator's own JVM (Jedis, the drivers) is as cold as a fresh service: warm it on Redis too.
-            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false, () -> pids));
-            for (Scenario scenario : scenarios("redis")) {
-                runScenario(scenario, new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication(), () -> pids));
+            Supplier<Map<String, Long>> ourPids = () -> processesOf(service);
+            // The load generator's own JVM (its RESP path) is as cold as a fresh service: warm it on Redis too.
+            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false, () -> redisPids));
+            warmUp("tuplespace", new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), ourPids));
+            Function<Scenario, Target> targets = scenario -> scenario.system().equals("redis")
+                    ? new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication(), () -> redisPids)
+                    : new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), ourPids);
+            List<List<Scenario>> loads = loadsSideBySide("redis", "tuplespace");
+            for (int round = 1; round <= profile.throughputRounds(); round++) {
+                for (List<Scenario> load : loads) {
+                    List<Scenario> inTurn = new ArrayList<>(load);
+                    if (round % 2 == 0) {
+                        Collections.reverse(inTurn);
+                    }
+                    for (Scenario scenario : inTurn) {
+                        measure(scenario, round, scenario.label() + ", round " + round, targets.apply(scenario),
+                                profile.warmup(), profile.roundDuration());
+                    }
+                }
             }
         }
+    }
+
+    /**
+     * The scenarios of both systems grouped by load (operations and pipeline depth), in the order of
+     * {@link Scenario}; within a load, {@code first}'s scenarios before {@code second}'s.
+     */
+    static List<List<Scenario>> loadsSideBySide(String first, String second) {
+        Map<String, List<Scenario>> loads = new LinkedHashMap<>();
+        for (Scenario scenario : Scenario.values()) {
+            if (scenario.system().equals(first) || scenario.system().equals(second)) {
+                loads.computeIfAbsent(scenario.mix() + "x" + scenario.pipelineDepth(), k -> new ArrayList<>()).add(scenario);
+            }
+        }
+        loads.values().forEach(load -> load.sort(Comparator.comparing((Scenario s) -> !s.system().equals(first))));
+        return List.copyOf(loads.values());
     }
 
     private void redisDurableThroughput() throws IOException {
@@ -235,13 +273,13 @@ public final class Suite {
         }
     }
 
-    private void tupleSpaceThroughput(String replication, String name) throws IOException {
+    /** Asynchronous replication, for reference (no target): a service of its own, after the rounds, measured once. */
+    private void tupleSpaceAsyncThroughput() throws IOException {
         try (ManagedProcesses processes = new ManagedProcesses(logs);
-             TupleSpaceService service = TupleSpaceService.start(processes, name, replication, serverJavaOptions)) {
-            String system = replication.equals("sync") ? "tuplespace" : "tuplespace-async";
+             TupleSpaceService service = TupleSpaceService.start(processes, "throughput-async", "async", serverJavaOptions)) {
             Supplier<Map<String, Long>> pids = () -> processesOf(service);
-            warmUp(system, new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
-            for (Scenario scenario : scenarios(system)) {
+            warmUp("tuplespace-async", new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
+            for (Scenario scenario : scenarios("tuplespace-async")) {
                 runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids));
             }
         }
@@ -275,19 +313,25 @@ public final class Suite {
 
     /** {@code warmup}: the same load unmeasured first ({@link Profile#durableWarmup()} in the durable part). */
     private void runScenario(Scenario scenario, Target target, Duration warmup) {
+        measure(scenario, 1, scenario.label(), target, warmup, profile.duration());
+    }
+
+    /** Round {@code round} of a scenario; its PUT keys are its own (tagged with scenario and round). */
+    private void measure(Scenario scenario, int round, String label, Target target, Duration warmup, Duration duration) {
         LoadOptions options = new LoadOptions(profile.connections(), scenario.pipelineDepth(), scenario.mix(),
-                profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, warmup, profile.duration());
-        if (!deadline.allows(warmup.plus(profile.duration()).plus(Duration.ofSeconds(5)))) {
-            results.fail(scenario.label(), new IllegalStateException("skipped: the run's time budget is spent"));
+                profile.getKeys(), LoadOptions.DEFAULT_VALUE_SIZE, warmup, duration);
+        if (!deadline.allows(warmup.plus(duration).plus(Duration.ofSeconds(5)))) {
+            results.fail(label, new IllegalStateException("skipped: the run's time budget is spent"));
             return;
         }
-        boolean firstGet = scenario.mix().needsPreload() && results.throughput().keySet().stream()
-                .noneMatch(done -> done.system().equals(scenario.system()) && done.mix().needsPreload());
+        boolean firstGet = scenario.mix().needsPreload() && results.throughput().entrySet().stream()
+                .noneMatch(done -> done.getKey().system().equals(scenario.system()) && done.getKey().mix().needsPreload()
+                        && !done.getValue().isEmpty());
         try {
-            results.put(scenario, LoadGenerator.run(target, options, "t" + scenario.ordinal(), firstGet));
+            results.put(scenario, round, LoadGenerator.run(target, options, "t" + scenario.ordinal() + "r" + round, firstGet));
         } catch (RuntimeException e) {
-            LOG.error("{} failed: {}", scenario.label(), e.toString());
-            results.fail(scenario.label(), e);
+            LOG.error("{} failed: {}", label, e.toString());
+            results.fail(label, e);
         }
     }
 
@@ -354,7 +398,10 @@ public final class Suite {
         environment.put("started", Instant.now().toString());
         environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
                 + profile.warmup().toSeconds() + " s (" + profile.durableWarmup().toSeconds() + " s in the durable part),"
-                + " measured " + profile.duration().toSeconds() + " s per run, "
+                + " measured " + profile.duration().toSeconds() + " s per run; the throughput part measures each load "
+                + profile.throughputRounds() + " times, " + profile.roundDuration().toSeconds() + " s each, Redis and"
+                + " tuplespace in turn (Redis first in odd rounds, last in even ones), and a ratio is the median of the"
+                + " rounds' ratios; "
                 + profile.getKeys() + " keys for GET, 20-byte values; unmeasured PUT/POST/GET warm-up load, 50 connections"
                 + " pipelined 16, on each tuplespace service and before the first Redis run (for the load generator's"
                 + " JVM): " + profile.warmUp().describe() + "; what each did: the warm-up lines below)");

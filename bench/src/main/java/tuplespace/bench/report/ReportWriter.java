@@ -30,15 +30,21 @@ public final class ReportWriter {
         return out.toString();
     }
 
-    public static String throughputTable(Map<Scenario, LoadResult> throughput) {
+    /** One row per measured run; a scenario measured in rounds has a row per round, in the order they ran. */
+    public static String throughputTable(Map<Scenario, List<Results.Round>> throughput) {
         StringBuilder out = new StringBuilder();
         out.append("| run | ops/s | p50 µs | p99 µs | p99.9 µs | max µs | errors | CPU µs per op |\n|---|---|---|---|---|---|---|---|\n");
-        throughput.forEach((scenario, result) -> out.append("| ").append(scenario.label()).append(" | ")
-                .append(Figures.count(result.opsPerSecond())).append(" | ").append(Figures.count(result.latency().p50Micros()))
-                .append(" | ").append(Figures.count(result.latency().p99Micros())).append(" | ")
-                .append(Figures.count(result.latency().p999Micros())).append(" | ").append(Figures.count(result.latency().maxMicros()))
-                .append(" | ").append(result.errors()).append(result.firstError() == null ? "" : " (" + result.firstError() + ")")
-                .append(" | ").append(cpuPerOperation(result.cpuMicrosPerOperation())).append(" |\n"));
+        throughput.forEach((scenario, rounds) -> rounds.forEach(round -> {
+            LoadResult result = round.result();
+            out.append("| ").append(scenario.label()).append(rounds.size() > 1 ? ", round " + round.number() : "")
+                    .append(" | ").append(Figures.count(result.opsPerSecond())).append(" | ")
+                    .append(Figures.count(result.latency().p50Micros())).append(" | ")
+                    .append(Figures.count(result.latency().p99Micros())).append(" | ")
+                    .append(Figures.count(result.latency().p999Micros())).append(" | ")
+                    .append(Figures.count(result.latency().maxMicros())).append(" | ").append(result.errors())
+                    .append(result.firstError() == null ? "" : " (" + result.firstError() + ")").append(" | ")
+                    .append(cpuPerOperation(result.cpuMicrosPerOperation())).append(" |\n");
+        }));
         return out.toString();
     }
 
@@ -135,7 +141,10 @@ public final class ReportWriter {
             row.ratio().ifPresent(ratio -> node.put("ratio", ratio));
         }
         ObjectNode throughput = root.putObject("throughput");
-        results.throughput().forEach((scenario, result) -> throughput.set(scenario.name(), load(scenario, result)));
+        results.throughput().forEach((scenario, rounds) -> {
+            ArrayNode list = throughput.putArray(scenario.name());
+            rounds.forEach(round -> list.add(load(scenario, round)));
+        });
         ObjectNode failover = root.putObject("failover");
         results.failover().forEach((system, repetitions) -> {
             ArrayNode list = failover.putArray(system);
@@ -159,8 +168,10 @@ public final class ReportWriter {
         }
     }
 
-    private static ObjectNode load(Scenario scenario, LoadResult result) {
-        ObjectNode node = JSON.createObjectNode().put("label", scenario.label()).put("system", scenario.system())
+    private static ObjectNode load(Scenario scenario, Results.Round round) {
+        LoadResult result = round.result();
+        ObjectNode node = JSON.createObjectNode().put("label", scenario.label()).put("round", round.number())
+                .put("system", scenario.system())
                 .put("operation", scenario.operation()).put("connections", result.options().connections())
                 .put("pipelineDepth", result.options().pipelineDepth()).put("keys", result.options().keyCount())
                 .put("valueSize", result.options().valueSize()).put("seconds", result.seconds())

@@ -1,5 +1,7 @@
 package tuplespace.bench.report;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,7 @@ import tuplespace.bench.slowreaders.SlowReadersResult;
 public final class Results {
 
     private final Map<String, String> environment = new LinkedHashMap<>();
-    private final Map<Scenario, LoadResult> throughput = new EnumMap<>(Scenario.class);
+    private final Map<Scenario, List<Round>> throughput = new EnumMap<>(Scenario.class);
     private final Map<String, List<FailoverRepetition>> failover = new LinkedHashMap<>();
     private final Map<String, ResyncResult> resync = new LinkedHashMap<>();
     private final Map<String, RecoveryResult> recovery = new LinkedHashMap<>();
@@ -28,16 +30,24 @@ public final class Results {
         return environment;
     }
 
-    public void put(Scenario scenario, LoadResult result) {
-        throughput.put(scenario, result);
+    /**
+     * One measured run of a scenario. The throughput part measures each scenario in rounds, the systems in turn, so
+     * that rounds of the same number ran side by side; the other parts measure a scenario once, as round 1.
+     */
+    public record Round(int number, LoadResult result) {
     }
 
-    public Optional<LoadResult> throughput(Scenario scenario) {
-        return Optional.ofNullable(throughput.get(scenario));
+    public void put(Scenario scenario, int round, LoadResult result) {
+        throughput.computeIfAbsent(scenario, s -> new ArrayList<>()).add(new Round(round, result));
     }
 
-    public Map<Scenario, LoadResult> throughput() {
-        return throughput;
+    /** The scenario's rounds in the order they ran; empty when it did not run. */
+    public List<Round> rounds(Scenario scenario) {
+        return Collections.unmodifiableList(throughput.getOrDefault(scenario, List.of()));
+    }
+
+    public Map<Scenario, List<Round>> throughput() {
+        return Collections.unmodifiableMap(throughput);
     }
 
     public void putFailover(String system, List<FailoverRepetition> repetitions) {

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tuplespace.bench.durability.RecoveryResult;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
+import tuplespace.bench.report.Results.Round;
 import tuplespace.bench.resync.ResyncResult;
 import tuplespace.bench.slowreaders.SlowReadersResult;
 
@@ -63,47 +65,87 @@ public final class TargetCheck {
      */
     private static Comparison againstMemoryOnly(Results results, String what, Scenario ours, double atLeast) {
         List<Double> memoryOnly = Stream.of(Scenario.TUPLESPACE_MEMORY_PUT_P1, Scenario.TUPLESPACE_MEMORY_AFTER_PUT_P1)
-                .flatMap(scenario -> results.throughput(scenario).stream())
-                .map(LoadResult::opsPerSecond)
+                .flatMap(scenario -> median(results.rounds(scenario), TargetCheck::opsPerSecond).stream())
                 .toList();
         Optional<Double> mean = memoryOnly.isEmpty() ? Optional.empty()
                 : Optional.of(memoryOnly.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
         String runs = memoryOnly.size() < 2 ? ""
                 : " (mean of " + Figures.count(memoryOnly.get(0)) + " before and " + Figures.count(memoryOnly.get(1))
                         + " after)";
-        return againstReference(results, what, ours, MEMORY_ONLY, mean, runs, atLeast);
+        List<Round> run = results.rounds(ours);
+        Optional<Double> ratio = median(run, TargetCheck::opsPerSecond)
+                .flatMap(o -> mean.filter(m -> m > 0).map(m -> o / m));
+        return new Comparison(what + " (ops/s)", describe(ours.operation(), run, TargetCheck::opsPerSecond),
+                mean.map(m -> MEMORY_ONLY + " " + Figures.count(m) + runs).orElse("n/a"), ratio,
+                "≥ " + atLeast + "× " + MEMORY_ONLY, ratio.map(r -> r >= atLeast));
     }
 
+    /** Our throughput in {@code ours} must reach {@code atLeast} times that of {@code theirs}, round by round. */
     private static Comparison ratio(Results results, String what, Scenario ours, Scenario theirs, double atLeast) {
-        return againstReference(results, what, ours, theirs.operation(),
-                results.throughput(theirs).map(LoadResult::opsPerSecond), "", atLeast);
-    }
-
-    /** Our run of {@code ours} must reach {@code atLeast} times {@code referenceOps}, the throughput of {@code reference}. */
-    private static Comparison againstReference(Results results, String what, Scenario ours, String reference,
-                                               Optional<Double> referenceOps, String referenceDetail, double atLeast) {
-        Optional<LoadResult> run = results.throughput(ours);
-        Optional<Double> ratio = run.flatMap(t -> referenceOps.filter(r -> r > 0).map(r -> t.opsPerSecond() / r));
-        return new Comparison(what + " (ops/s)",
-                run.map(t -> ours.operation() + " " + Figures.count(t.opsPerSecond())).orElse("n/a"),
-                referenceOps.map(r -> reference + " " + Figures.count(r) + referenceDetail).orElse("n/a"),
-                ratio, "≥ " + atLeast + "× " + reference, ratio.map(r -> r >= atLeast));
-    }
-
-    /** A run's p99, if it measured any latency (a run that answered nothing has none, not a p99 of 0). */
-    private static Optional<Double> p99Micros(LoadResult result) {
-        return result.latency().count() == 0 ? Optional.empty() : Optional.of(result.latency().p99Micros());
+        Optional<Double> ratio = roundByRound(results, ours, theirs, TargetCheck::opsPerSecond);
+        return new Comparison(what + " (ops/s)", describe(ours.operation(), results.rounds(ours), TargetCheck::opsPerSecond),
+                describe(theirs.operation(), results.rounds(theirs), TargetCheck::opsPerSecond),
+                ratio, "≥ " + atLeast + "× " + theirs.operation(), ratio.map(r -> r >= atLeast));
     }
 
     /** A figure of our run of {@code ours} must be at most {@code atMost} times the same figure of {@code theirs}. */
     private static Comparison atMost(Results results, String what, Scenario ours, Scenario theirs,
                                      Function<LoadResult, Optional<Double>> figure, double atMost) {
-        Optional<Double> our = results.throughput(ours).flatMap(figure);
-        Optional<Double> their = results.throughput(theirs).flatMap(figure);
-        Optional<Double> ratio = our.flatMap(o -> their.filter(t -> t > 0).map(t -> o / t));
-        return new Comparison(what, our.map(o -> ours.operation() + " " + Figures.count(o)).orElse("n/a"),
-                their.map(t -> theirs.operation() + " " + Figures.count(t)).orElse("n/a"), ratio,
+        Optional<Double> ratio = roundByRound(results, ours, theirs, figure);
+        return new Comparison(what, describe(ours.operation(), results.rounds(ours), figure),
+                describe(theirs.operation(), results.rounds(theirs), figure), ratio,
                 "≤ " + atMost + "× " + theirs.operation(), ratio.map(r -> r <= atMost));
+    }
+
+    /**
+     * The median of a figure's ratios, ours over theirs, each taken between rounds of one number: those ran side by
+     * side, so the machine's drift from one round to the next falls on both figures of a ratio alike. Empty when no
+     * round of one number ran for both, or when a figure is missing in a round that did (a round that answered nothing
+     * has no p99 to pass with).
+     */
+    static Optional<Double> roundByRound(Results results, Scenario ours, Scenario theirs,
+                                         Function<LoadResult, Optional<Double>> figure) {
+        List<Double> ratios = new ArrayList<>();
+        for (Round our : results.rounds(ours)) {
+            Optional<Round> their = results.rounds(theirs).stream().filter(r -> r.number() == our.number()).findFirst();
+            if (their.isEmpty()) {
+                continue;
+            }
+            Optional<Double> o = figure.apply(our.result());
+            Optional<Double> t = figure.apply(their.get().result()).filter(value -> value > 0);
+            if (o.isEmpty() || t.isEmpty()) {
+                return Optional.empty();
+            }
+            ratios.add(o.get() / t.get());
+        }
+        return ratios.isEmpty() ? Optional.empty() : Optional.of(Figures.median(ratios));
+    }
+
+    /** The median of a figure over the rounds that have it; empty when none has. */
+    private static Optional<Double> median(List<Round> rounds, Function<LoadResult, Optional<Double>> figure) {
+        List<Double> values = rounds.stream().flatMap(r -> figure.apply(r.result()).stream()).toList();
+        return values.isEmpty() ? Optional.empty() : Optional.of(Figures.median(values));
+    }
+
+    /** {@code PUT (sync) 30,000}, or with several rounds {@code PUT (sync) 30,000 (rounds 28,000 / 30,000 / 31,500)}. */
+    private static String describe(String operation, List<Round> rounds, Function<LoadResult, Optional<Double>> figure) {
+        Optional<Double> median = median(rounds, figure);
+        if (median.isEmpty()) {
+            return "n/a";
+        }
+        String each = rounds.size() < 2 ? "" : rounds.stream()
+                .map(r -> figure.apply(r.result()).map(Figures::count).orElse("n/a"))
+                .collect(Collectors.joining(" / ", " (rounds ", ")"));
+        return operation + " " + Figures.count(median.get()) + each;
+    }
+
+    private static Optional<Double> opsPerSecond(LoadResult result) {
+        return Optional.of(result.opsPerSecond());
+    }
+
+    /** A run's p99, if it measured any latency (a run that answered nothing has none, not a p99 of 0). */
+    private static Optional<Double> p99Micros(LoadResult result) {
+        return result.latency().count() == 0 ? Optional.empty() : Optional.of(result.latency().p99Micros());
     }
 
     private static Comparison recovery(Results results) {

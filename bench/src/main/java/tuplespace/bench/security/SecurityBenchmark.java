@@ -18,6 +18,7 @@ import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.load.OperationMix;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.TupleSpaceService;
+import tuplespace.bench.report.Figures;
 import tuplespace.bench.systems.TupleSpaceTarget;
 import tuplespace.client.ClientOptions;
 import tuplespace.client.ClientTls;
@@ -99,7 +100,7 @@ public final class SecurityBenchmark {
         List<Variant> variants = new ArrayList<>();
         rounds.forEach((name, figures) -> {
             Map<String, Double> medians = new LinkedHashMap<>();
-            figures.forEach((operation, values) -> medians.put(operation, median(values)));
+            figures.forEach((operation, values) -> medians.put(operation, Figures.median(values)));
             variants.add(new Variant(name, medians, figures));
         });
         return variants;
@@ -111,12 +112,6 @@ public final class SecurityBenchmark {
 
     private static double last(List<Double> values) {
         return values.get(values.size() - 1);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static double errorFree(LoadResult result) {
