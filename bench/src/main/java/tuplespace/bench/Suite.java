@@ -12,7 +12,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,11 +30,9 @@ import tuplespace.bench.load.LoadOptions;
 import tuplespace.bench.load.Target;
 import tuplespace.bench.load.WarmUp;
 import tuplespace.bench.process.Deadline;
-import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
 import tuplespace.bench.process.TupleSpaceService;
-import tuplespace.bench.process.Waits;
 import tuplespace.bench.report.Figures;
 import tuplespace.bench.report.ReportWriter;
 import tuplespace.bench.report.Results;
@@ -166,39 +163,27 @@ public final class Suite {
     }
 
     /**
-     * Redis (primary + replica) and a sync tuplespace service running side by side, each warmed, then every load
-     * measured {@link Profile#throughputRounds()} times: in each round, load by load, Redis's runs of it and ours one
-     * after the other, Redis first in odd rounds and last in even ones, so that drift within a round favours neither.
+     * Redis (primary + replica) and a sync tuplespace service running side by side, each warmed, then each load
+     * measured {@link Profile#throughputRounds()} times in a row, Redis's runs of it and ours one after the other in
+     * each round ({@link #inTurn}). The reads come first ({@link #loadsSideBySide}): every round of them runs on the
+     * same space, the warm-up's pairs and the preloaded ones, where each round of writes adds its own.
      */
     private void throughputInRounds() throws IOException {
         try (ManagedProcesses processes = new ManagedProcesses(logs);
              TupleSpaceService service = TupleSpaceService.start(processes, "throughput", "sync", serverJavaOptions)) {
-            RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(redisData.resolve("throughput")));
-            int masterPort = FreePorts.next();
-            int replicaPort = FreePorts.next();
-            Process master = redis.startServer("throughput-redis-master", masterPort, OptionalInt.empty());
-            Process replica = redis.startServer("throughput-redis-replica", replicaPort, OptionalInt.of(masterPort));
-            Map<String, Long> redisPids = new LinkedHashMap<>();
-            redisPids.put("redis primary", master.pid());
-            redisPids.put("redis replica", replica.pid());
-            Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
-                    RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
+            RedisProcesses.Replicated redis = new RedisProcesses(processes,
+                    Files.createDirectories(redisData.resolve("throughput"))).startReplicated("throughput-redis", List.of());
             Supplier<Map<String, Long>> ourPids = () -> processesOf(service);
             // The load generator's own JVM (its RESP path) is as cold as a fresh service: warm it on Redis too.
-            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false, () -> redisPids));
+            warmUp("redis (load generator JVM)", new RedisTarget("127.0.0.1", redis.masterPort(), false, redis::pids));
             warmUp("tuplespace", new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), ourPids));
-            Function<Scenario, Target> targets = scenario -> scenario.system().equals("redis")
-                    ? new RedisTarget("127.0.0.1", masterPort, scenario.synchronousReplication(), () -> redisPids)
+            Function<Scenario, Target> targetOf = scenario -> scenario.system().equals("redis")
+                    ? new RedisTarget("127.0.0.1", redis.masterPort(), scenario.synchronousReplication(), redis::pids)
                     : new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), ourPids);
-            List<List<Scenario>> loads = loadsSideBySide("redis", "tuplespace");
-            for (int round = 1; round <= profile.throughputRounds(); round++) {
-                for (List<Scenario> load : loads) {
-                    List<Scenario> inTurn = new ArrayList<>(load);
-                    if (round % 2 == 0) {
-                        Collections.reverse(inTurn);
-                    }
-                    for (Scenario scenario : inTurn) {
-                        measure(scenario, round, scenario.label() + ", round " + round, targets.apply(scenario),
+            for (List<Scenario> load : loadsSideBySide("redis", "tuplespace")) {
+                for (int round = 1; round <= profile.throughputRounds(); round++) {
+                    for (Scenario scenario : inTurn(load, round)) {
+                        measure(scenario, round, scenario.label() + ", round " + round, targetOf.apply(scenario),
                                 profile.warmup(), profile.roundDuration());
                     }
                 }
@@ -207,37 +192,40 @@ public final class Suite {
     }
 
     /**
-     * The scenarios of both systems grouped by load (operations and pipeline depth), in the order of
-     * {@link Scenario}; within a load, {@code first}'s scenarios before {@code second}'s.
+     * The scenarios of both systems grouped by load (operations and pipeline depth): the reads first, then the writes,
+     * each in the order of {@link Scenario}; within a load, {@code first}'s scenarios before {@code second}'s.
      */
     static List<List<Scenario>> loadsSideBySide(String first, String second) {
         Map<String, List<Scenario>> loads = new LinkedHashMap<>();
-        for (Scenario scenario : Scenario.values()) {
-            if (scenario.system().equals(first) || scenario.system().equals(second)) {
-                loads.computeIfAbsent(scenario.mix() + "x" + scenario.pipelineDepth(), k -> new ArrayList<>()).add(scenario);
-            }
-        }
+        Stream.concat(scenarios(first).stream(), scenarios(second).stream())
+                .sorted(Comparator.comparing((Scenario s) -> !s.mix().needsPreload()).thenComparing(Scenario::ordinal))
+                .forEach(s -> loads.computeIfAbsent(s.mix() + " x" + s.pipelineDepth(), k -> new ArrayList<>()).add(s));
         loads.values().forEach(load -> load.sort(Comparator.comparing((Scenario s) -> !s.system().equals(first))));
         return List.copyOf(loads.values());
     }
 
+    /**
+     * The order of a load's runs in round {@code round}: as given in odd rounds, reversed in even ones, so that a
+     * machine slowing or speeding up during a round does not always favour the same system (with an odd number of
+     * rounds the first system runs first once more than the second).
+     */
+    static List<Scenario> inTurn(List<Scenario> load, int round) {
+        List<Scenario> inTurn = new ArrayList<>(load);
+        if (round % 2 == 0) {
+            Collections.reverse(inTurn);
+        }
+        return inTurn;
+    }
+
     private void redisDurableThroughput() throws IOException {
         try (ManagedProcesses processes = new ManagedProcesses(logs)) {
-            RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(durableRoot.resolve("redis")));
-            int masterPort = FreePorts.next();
-            int replicaPort = FreePorts.next();
-            List<String> aof = List.of("appendonly yes", "appendfsync always");
-            Process master = redis.startServer("durable-redis-master", masterPort, OptionalInt.empty(), aof);
-            Process replica = redis.startServer("durable-redis-replica", replicaPort, OptionalInt.of(masterPort), aof);
-            Map<String, Long> pids = new LinkedHashMap<>();
-            pids.put("redis primary", master.pid());
-            pids.put("redis replica", replica.pid());
-            Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
-                    RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
-            warmUp("redis appendfsync always (load generator JVM)", new RedisTarget("127.0.0.1", masterPort, false,
-                    () -> pids));
-            runScenario(Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, new RedisTarget("127.0.0.1", masterPort, true,
-                    () -> pids), profile.durableWarmup());
+            RedisProcesses.Replicated redis = new RedisProcesses(processes,
+                    Files.createDirectories(durableRoot.resolve("redis")))
+                    .startReplicated("durable-redis", List.of("appendonly yes", "appendfsync always"));
+            warmUp("redis appendfsync always (load generator JVM)", new RedisTarget("127.0.0.1", redis.masterPort(),
+                    false, redis::pids));
+            runScenario(Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, new RedisTarget("127.0.0.1", redis.masterPort(), true,
+                    redis::pids), profile.durableWarmup());
         }
     }
 
@@ -324,9 +312,8 @@ public final class Suite {
             results.fail(label, new IllegalStateException("skipped: the run's time budget is spent"));
             return;
         }
-        boolean firstGet = scenario.mix().needsPreload() && results.throughput().entrySet().stream()
-                .noneMatch(done -> done.getKey().system().equals(scenario.system()) && done.getKey().mix().needsPreload()
-                        && !done.getValue().isEmpty());
+        boolean firstGet = scenario.mix().needsPreload() && results.throughput().keySet().stream()
+                .noneMatch(done -> done.system().equals(scenario.system()) && done.mix().needsPreload());
         try {
             results.put(scenario, round, LoadGenerator.run(target, options, "t" + scenario.ordinal() + "r" + round, firstGet));
         } catch (RuntimeException e) {

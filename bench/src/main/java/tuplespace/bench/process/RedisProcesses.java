@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +75,32 @@ public final class RedisProcesses {
             }
         });
         return process;
+    }
+
+    /** A master and its replica. */
+    public record Replicated(int masterPort, Process master, Process replica) {
+
+        /** Their pids by role, as a load run reports each process's CPU time. */
+        public Map<String, Long> pids() {
+            Map<String, Long> pids = new LinkedHashMap<>();
+            pids.put("redis primary", master.pid());
+            pids.put("redis replica", replica.pid());
+            return pids;
+        }
+    }
+
+    /**
+     * Starts {@code name}-master and {@code name}-replica, a replica of it, each with {@code overrides}, and waits until
+     * the replica is in sync.
+     */
+    public Replicated startReplicated(String name, List<String> overrides) {
+        int masterPort = FreePorts.next();
+        int replicaPort = FreePorts.next();
+        Process master = startServer(name + "-master", masterPort, OptionalInt.empty(), overrides);
+        Process replica = startServer(name + "-replica", replicaPort, OptionalInt.of(masterPort), overrides);
+        Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
+                infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
+        return new Replicated(masterPort, master, replica);
     }
 
     /** Starts a sentinel on {@code port} watching the master on {@code masterPort}. */

@@ -30,13 +30,14 @@ public final class ReportWriter {
         return out.toString();
     }
 
-    /** One row per measured run; a scenario measured in rounds has a row per round, in the order they ran. */
+    /** One row per measured run; a scenario measured in rounds has a row per round (named by its number), in order. */
     public static String throughputTable(Map<Scenario, List<Results.Round>> throughput) {
         StringBuilder out = new StringBuilder();
         out.append("| run | ops/s | p50 µs | p99 µs | p99.9 µs | max µs | errors | CPU µs per op |\n|---|---|---|---|---|---|---|---|\n");
         throughput.forEach((scenario, rounds) -> rounds.forEach(round -> {
             LoadResult result = round.result();
-            out.append("| ").append(scenario.label()).append(rounds.size() > 1 ? ", round " + round.number() : "")
+            boolean inRounds = rounds.size() > 1 || round.number() > 1;
+            out.append("| ").append(scenario.label()).append(inRounds ? ", round " + round.number() : "")
                     .append(" | ").append(Figures.count(result.opsPerSecond())).append(" | ")
                     .append(Figures.count(result.latency().p50Micros())).append(" | ")
                     .append(Figures.count(result.latency().p99Micros())).append(" | ")

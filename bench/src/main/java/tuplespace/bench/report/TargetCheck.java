@@ -72,26 +72,31 @@ public final class TargetCheck {
         String runs = memoryOnly.size() < 2 ? ""
                 : " (mean of " + Figures.count(memoryOnly.get(0)) + " before and " + Figures.count(memoryOnly.get(1))
                         + " after)";
-        List<Round> run = results.rounds(ours);
-        Optional<Double> ratio = median(run, TargetCheck::opsPerSecond)
+        List<Round> ourRounds = results.rounds(ours);
+        Optional<Double> ratio = median(ourRounds, TargetCheck::opsPerSecond)
                 .flatMap(o -> mean.filter(m -> m > 0).map(m -> o / m));
-        return new Comparison(what + " (ops/s)", describe(ours.operation(), run, TargetCheck::opsPerSecond),
-                mean.map(m -> MEMORY_ONLY + " " + Figures.count(m) + runs).orElse("n/a"), ratio,
-                "≥ " + atLeast + "× " + MEMORY_ONLY, ratio.map(r -> r >= atLeast));
+        return atLeast(what, describe(ours.operation(), ourRounds, TargetCheck::opsPerSecond),
+                mean.map(m -> MEMORY_ONLY + " " + Figures.count(m) + runs).orElse("n/a"), ratio, MEMORY_ONLY, atLeast);
     }
 
     /** Our throughput in {@code ours} must reach {@code atLeast} times that of {@code theirs}, round by round. */
     private static Comparison ratio(Results results, String what, Scenario ours, Scenario theirs, double atLeast) {
-        Optional<Double> ratio = roundByRound(results, ours, theirs, TargetCheck::opsPerSecond);
-        return new Comparison(what + " (ops/s)", describe(ours.operation(), results.rounds(ours), TargetCheck::opsPerSecond),
+        return atLeast(what, describe(ours.operation(), results.rounds(ours), TargetCheck::opsPerSecond),
                 describe(theirs.operation(), results.rounds(theirs), TargetCheck::opsPerSecond),
-                ratio, "≥ " + atLeast + "× " + theirs.operation(), ratio.map(r -> r >= atLeast));
+                medianRoundRatio(results, ours, theirs, TargetCheck::opsPerSecond), theirs.operation(), atLeast);
+    }
+
+    /** A throughput row: met when {@code ratio}, ours over {@code reference}'s, is at least {@code atLeast}. */
+    private static Comparison atLeast(String what, String our, String their, Optional<Double> ratio, String reference,
+                                      double atLeast) {
+        return new Comparison(what + " (ops/s)", our, their, ratio, "≥ " + atLeast + "× " + reference,
+                ratio.map(r -> r >= atLeast));
     }
 
     /** A figure of our run of {@code ours} must be at most {@code atMost} times the same figure of {@code theirs}. */
     private static Comparison atMost(Results results, String what, Scenario ours, Scenario theirs,
                                      Function<LoadResult, Optional<Double>> figure, double atMost) {
-        Optional<Double> ratio = roundByRound(results, ours, theirs, figure);
+        Optional<Double> ratio = medianRoundRatio(results, ours, theirs, figure);
         return new Comparison(what, describe(ours.operation(), results.rounds(ours), figure),
                 describe(theirs.operation(), results.rounds(theirs), figure), ratio,
                 "≤ " + atMost + "× " + theirs.operation(), ratio.map(r -> r <= atMost));
@@ -103,8 +108,8 @@ public final class TargetCheck {
      * round of one number ran for both, or when a figure is missing in a round that did (a round that answered nothing
      * has no p99 to pass with).
      */
-    static Optional<Double> roundByRound(Results results, Scenario ours, Scenario theirs,
-                                         Function<LoadResult, Optional<Double>> figure) {
+    private static Optional<Double> medianRoundRatio(Results results, Scenario ours, Scenario theirs,
+                                                     Function<LoadResult, Optional<Double>> figure) {
         List<Double> ratios = new ArrayList<>();
         for (Round our : results.rounds(ours)) {
             Optional<Round> their = results.rounds(theirs).stream().filter(r -> r.number() == our.number()).findFirst();
@@ -127,15 +132,18 @@ public final class TargetCheck {
         return values.isEmpty() ? Optional.empty() : Optional.of(Figures.median(values));
     }
 
-    /** {@code PUT (sync) 30,000}, or with several rounds {@code PUT (sync) 30,000 (rounds 28,000 / 30,000 / 31,500)}. */
+    /**
+     * {@code PUT (sync) 30,000}: the median over the rounds; with several, each round's figure by its number,
+     * {@code PUT (sync) 30,000 (r1 28,000 / r2 30,000 / r3 31,500)}.
+     */
     private static String describe(String operation, List<Round> rounds, Function<LoadResult, Optional<Double>> figure) {
         Optional<Double> median = median(rounds, figure);
         if (median.isEmpty()) {
             return "n/a";
         }
         String each = rounds.size() < 2 ? "" : rounds.stream()
-                .map(r -> figure.apply(r.result()).map(Figures::count).orElse("n/a"))
-                .collect(Collectors.joining(" / ", " (rounds ", ")"));
+                .map(r -> "r" + r.number() + " " + figure.apply(r.result()).map(Figures::count).orElse("n/a"))
+                .collect(Collectors.joining(" / ", " (", ")"));
         return operation + " " + Figures.count(median.get()) + each;
     }
 

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -19,10 +17,8 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import tuplespace.bench.process.Deadline;
-import tuplespace.bench.process.FreePorts;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.RedisProcesses;
-import tuplespace.bench.process.Waits;
 import tuplespace.bench.resync.JvmMemory;
 
 /**
@@ -58,15 +54,11 @@ public final class RedisScale {
     public static ScaleResult run(Path logs, Path dataRoot, ScaleSettings settings, Deadline deadline) throws IOException {
         settings.requireTimeFor("redis", deadline);
         try (ManagedProcesses processes = new ManagedProcesses(logs)) {
-            RedisProcesses redis = new RedisProcesses(processes, Files.createDirectories(dataRoot.resolve("scale")));
-            int masterPort = FreePorts.next();
-            int replicaPort = FreePorts.next();
-            Process master = redis.startServer("scale-redis-master", masterPort, OptionalInt.empty());
-            Process replica = redis.startServer("scale-redis-replica", replicaPort, OptionalInt.of(masterPort));
-            Waits.until("the replica to be in sync", Duration.ofSeconds(20), Duration.ofMillis(20), () ->
-                    RedisProcesses.infoField(replicaPort, "replication", "master_link_status").filter("up"::equals));
-            try (Jedis reader = RedisProcesses.connect(masterPort)) {
-                return new RedisScale(processes, masterPort, master.pid(), replica.pid(), settings, deadline, reader).measure();
+            RedisProcesses.Replicated redis = new RedisProcesses(processes,
+                    Files.createDirectories(dataRoot.resolve("scale"))).startReplicated("scale-redis", List.of());
+            try (Jedis reader = RedisProcesses.connect(redis.masterPort())) {
+                return new RedisScale(processes, redis.masterPort(), redis.master().pid(), redis.replica().pid(), settings,
+                        deadline, reader).measure();
             }
         }
     }
