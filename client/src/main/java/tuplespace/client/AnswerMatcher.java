@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
+    /** What a request without an answer did: a read nothing, an update perhaps. */
+    static final String OUTCOME_UNKNOWN = "if it was an update (PUT, POST, DELETE), it may or may not have been applied";
+
     /** Sent and not answered yet, oldest first (timed-out requests stay: they consume their late answer). */
     private final Queue<PendingRequest<?>> pending = new ArrayDeque<>();
     /** The requests of {@link #pending} that have not timed out: always a tail of it, in the same order. */
@@ -134,8 +137,8 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        closeBecause(new ConnectionLostException("the connection to " + peer
-                + " closed before the answer came; an update may or may not have been applied"));
+        closeBecause(new ConnectionLostException("the connection to " + peer + " closed before the answer came; "
+                + OUTCOME_UNKNOWN));
         super.channelInactive(ctx);
     }
 
@@ -157,7 +160,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
              request = running.peek()) {
             running.poll();
             request.fail(new RequestTimeoutException("no answer to " + request.description() + " from " + peer
-                    + " within " + requestTimeout.toMillis() + " ms; an update may or may not have been applied"));
+                    + " within " + requestTimeout.toMillis() + " ms; " + OUTCOME_UNKNOWN));
         }
         PendingRequest<?> next = running.peek();
         if (next != null && closedBecause == null && timer == null) { // a request sent from a callback above may have armed it

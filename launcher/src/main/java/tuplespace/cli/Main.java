@@ -20,9 +20,11 @@ import tuplespace.cli.PromoteCommand;
 import tuplespace.cli.ShutdownCommand;
 import tuplespace.cli.StatusCommand;
 import tuplespace.codec.netty.NettyDefaults;
+import tuplespace.node.DemoInterrupt;
 import tuplespace.demo.DemoCommand;
 import tuplespace.node.ServerCommand;
 import tuplespace.proxy.ProxyCommand;
+import tuplespace.space.IoFailure;
 
 /**
  * The launcher: {@code ./tuplespace COMMAND ...} (SPEC §3). One picocli root whose subcommands are the
@@ -55,6 +57,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         NettyDefaults.applyUnlessAsked(); // the service's processes and the client alike
+        DemoInterrupt.ignoreIfAsked(); // a demo's proxy and primary: the demo answers Ctrl-C
         System.exit(commandLine(args).execute(args));
     }
 
@@ -108,7 +111,7 @@ public final class Main implements Runnable {
                     commandLine.getSubcommands().get(subcommand.name()).getCommandSpec().usageMessage().header(line));
         }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-            cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + exception.getMessage());
+            cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + IoFailure.describe(exception));
             cmd.getErr().flush();
             return 1;
         });

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tuplespace.cli.Main;
 import tuplespace.logging.ProcessIdentityConverter;
+import tuplespace.node.DemoInterrupt;
 import tuplespace.node.ServiceJvm;
 
 /**
@@ -54,11 +55,13 @@ final class ChildProcess {
         command.add(classPath);
         command.add(Main.class.getName());
         command.addAll(launcherArguments);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // Ctrl-C in the demo's terminal interrupts these too: the demo answers it with SHUTDOWN, which saves the space.
+        builder.environment().put(DemoInterrupt.ENVIRONMENT_VARIABLE, "1");
+        Process process = builder.start();
         return new ChildProcess(role, process);
     }
 

@@ -2,8 +2,11 @@ package tuplespace.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Spec;
 import tuplespace.cli.DurationConverter;
 import tuplespace.cli.LineCommandClient;
 import tuplespace.node.ServiceJvm;
+import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.DataDirectories;
 
 /**
@@ -51,10 +55,12 @@ public final class DemoCommand implements Callable<Integer> {
     private String host;
 
     @Option(names = "--save-file", defaultValue = "tuplespace-demo.json", paramLabel = "FILE",
-            description = "Where the space is saved on exit and loaded from on start (default ${DEFAULT-VALUE}).")
+            description = "Where the space is saved on exit, and loaded from on start when the data directory holds"
+                    + " no space (it holds a newer one; default ${DEFAULT-VALUE}).")
     private Path saveFile;
 
-    @Option(names = "--fresh", description = "Start with an empty space even if the save file exists.")
+    @Option(names = "--fresh", description = "Start with an empty space even if the save file exists (refused while"
+            + " the data directory holds a space: move it away first).")
     private boolean fresh;
 
     @Option(names = "--data-dir", defaultValue = "tuplespace-data", paramLabel = "DIR",
@@ -80,13 +86,29 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         DemoPorts ports = ports();
         PrintWriter out = spec.commandLine().getOut();
+        Optional<String> notHere = notAnAddressOfThisMachine(host);
+        if (notHere.isPresent()) {
+            spec.commandLine().getErr().println("tuplespace demo: " + notHere.get());
+            return 1;
+        }
         Optional<String> taken = firstTakenPort(ports);
         if (taken.isPresent()) {
             spec.commandLine().getErr().println("tuplespace demo: " + taken.get());
             return 1;
         }
         Path file = saveFile.toAbsolutePath();
+        if (!Files.isDirectory(file.getParent())) {
+            // found now, not at Ctrl-C: a SHUTDOWN that cannot save leaves the whole service running, so as not to lose it
+            spec.commandLine().getErr().println("tuplespace demo: --save-file " + saveFile + ": expected a file in an"
+                    + " existing directory, found no directory " + file.getParent());
+            return 1;
+        }
         Optional<Path> data = "none".equals(dataDir) ? Optional.empty() : Optional.of(Path.of(dataDir).toAbsolutePath());
+        if (data.isPresent() && Files.exists(data.get()) && !Files.isDirectory(data.get())) {
+            spec.commandLine().getErr().println("tuplespace demo: --data-dir " + dataDir + ": expected a directory (or"
+                    + " none), found a file");
+            return 1;
+        }
         boolean restart = data.isPresent() && holdsData(data.get());
         if (restart && fresh) {
             spec.commandLine().getErr().println("tuplespace demo: --fresh, but the data directory " + data.get()
@@ -154,6 +176,26 @@ public final class DemoCommand implements Callable<Integer> {
         System.err.flush();
         // A signal would otherwise end the JVM with 130/143; a clean stop is a success (the state is saved).
         Runtime.getRuntime().halt(clean ? 0 : 1);
+    }
+
+    /**
+     * Why the demo cannot bind {@code host}, when it names no address of this machine or does not resolve (its ports
+     * would all look taken); empty when it is one of this machine's.
+     */
+    static Optional<String> notAnAddressOfThisMachine(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress()
+                    || NetworkInterface.getByInetAddress(address) != null) {
+                return Optional.empty();
+            }
+            return Optional.of("--host " + host + ": expected an address of this machine (the demo runs every process"
+                    + " here), found " + address.getHostAddress() + ", which no network interface here has");
+        } catch (UnknownHostException e) {
+            return Optional.of("--host " + host + ": " + IoFailure.describe(e));
+        } catch (IOException e) {
+            return Optional.empty(); // the interfaces could not be listed: the ports' probe will tell
+        }
     }
 
     /** Names the first port that cannot be bound, and how to choose others; empty when all are free. */

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tuplespace.cli.LineCommandClient;
+import tuplespace.codec.Durations;
 
 /**
  * Watches the demo's processes: waits until the service answers, reports failovers it sees in STATUS, and stops
@@ -56,7 +57,7 @@ final class DemoSupervisor {
             say("the backup is not live yet (state " + last.get().backupState() + "); going on without waiting.");
             return last;
         }
-        say("the service did not answer within " + timeout.toSeconds() + " s; stopping it. Its output is above.");
+        say("the service did not answer within " + Durations.text(timeout) + "; stopping it. Its output is above.");
         return Optional.empty();
     }
 
@@ -127,13 +128,15 @@ final class DemoSupervisor {
         boolean clean = true;
         for (ProcessHandle process : processes) {
             if (!awaitExit(process, deadline)) {
-                say("pid " + process.pid() + " did not stop within " + timeout.toSeconds() + " s; killing it.");
+                say("pid " + process.pid() + " did not stop within " + Durations.text(timeout) + "; killing it.");
                 destroyWithDescendants(process);
                 clean = false;
             }
         }
         if (clean) {
-            say("stopped; the space is saved in the save file for the next demo.");
+            // "ok: saved N pairs to FILE; shutting down" from the primary; a proxy with no primary saves nothing
+            say(answer.get().startsWith("ok: saved ") ? "stopped; the space is saved in the save file for the next demo."
+                    : "stopped; nothing was saved (no primary held a space).");
         }
         return clean;
     }

@@ -27,8 +27,9 @@ import tuplespace.testing.ManagedProcess;
 import tuplespace.tuple.Pair;
 
 /**
- * {@code tuplespace demo} as a user runs it: starts the whole service, serves a client, saves on SIGTERM (what
- * Ctrl-C sends through the shutdown hook) and exits 0, and the next demo loads what the first saved.
+ * {@code tuplespace demo} as a user runs it: starts the whole service, serves a client, saves on Ctrl-C (SIGINT to
+ * every process of the terminal's foreground group, answered by the demo alone) and exits 0, and the next demo loads
+ * what the first saved.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DemoIT {
@@ -41,7 +42,7 @@ class DemoIT {
     Path folder;
 
     @Test
-    void theDemoSavesOnSigtermAndTheNextDemoLoadsTheSavedSpace() throws Exception {
+    void theDemoSavesOnCtrlCAndTheNextDemoLoadsTheSavedSpace() throws Exception {
         int base = freeBasePort();
         Path saveFile = folder.resolve("tuplespace-demo.json");
         String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
@@ -61,8 +62,11 @@ class DemoIT {
                 assertThat(space.put(List.of(Pair.of("user,1", "alice"), Pair.of("user,2", "bob")))
                         .pairs()).isEmpty();
             }
-            first.handle().destroy(); // SIGTERM, as Ctrl-C: the shutdown hook sends SHUTDOWN
+            // Ctrl-C in the demo's terminal: SIGINT to every process of its group, the demo's proxy and primary too.
+            // The demo's shutdown hook sends SHUTDOWN; the others wait for it (they died of it before, unsaved).
+            first.interruptGroup();
             assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.outputs()).hasValue(0);
+            assertThat(first.stderrText()).doesNotContain("the space is not saved");
         }
         assertThat(saveFile).exists();
         assertThat(Files.readString(saveFile)).contains("tuplespace/1").contains("alice").contains("bob");
@@ -185,6 +189,29 @@ class DemoIT {
             assertThat(result.err()).contains("port " + (base + 2) + " (the proxy's shutdown port)")
                     .contains("--base-port");
         }
+    }
+
+    @Test
+    void mistakesInItsArgumentsAreNamedBeforeAnythingStarts() throws Exception {
+        int base = freeBasePort();
+        Path aFile = Files.writeString(folder.resolve("afile"), "x");
+        // TEST-NET-1 (RFC 5737): no interface here has it, so every port would have looked taken
+        assertThat(demoError("--host", "192.0.2.1", "--base-port", "" + base))
+                .contains("--host 192.0.2.1: expected an address of this machine");
+        // found at start, not at Ctrl-C, when a SHUTDOWN that cannot save leaves the service running to keep the space
+        assertThat(demoError("--base-port", "" + base, "--save-file", folder.resolve("missing").resolve("x.json").toString()))
+                .contains("expected a file in an existing directory, found no directory " + folder.resolve("missing"));
+        assertThat(demoError("--base-port", "" + base, "--data-dir", aFile.toString()))
+                .contains("--data-dir " + aFile + ": expected a directory (or none), found a file");
+    }
+
+    /** What a demo that must not start says on stderr; it exits 1. */
+    private static String demoError(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("demo"));
+        command.addAll(List.of(arguments));
+        ManagedProcess.Result result = ManagedProcess.runCli(command, "", Duration.ofSeconds(30));
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        return result.err();
     }
 
     /** A base port whose six consecutive ports are free now. */

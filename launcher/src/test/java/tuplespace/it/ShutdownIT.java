@@ -71,7 +71,8 @@ class ShutdownIT {
         Map<String, String> written = load(cluster, 3000);
         cluster.awaitBackupLive();
 
-        assertRefusedAndStillServing(cluster, saveFile, "NoSuchFileException", written);
+        assertRefusedAndStillServing(cluster, saveFile, "its directory " + saveFile.getParent() + " does not exist",
+                written);
 
         Files.createDirectories(saveFile.getParent());
         assertSavedAndStopped(cluster, written);

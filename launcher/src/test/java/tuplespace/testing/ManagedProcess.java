@@ -288,9 +288,18 @@ public final class ManagedProcess implements AutoCloseable {
         killTree(process);
     }
 
+    /**
+     * SIGINT to this process and every process of its group, as Ctrl-C in a terminal sends it to the terminal's
+     * foreground group; fails where this machine has no {@code setsid} (the process then leads no group of its own).
+     */
+    public void interruptGroup() {
+        assertThat(SETSID).as("setsid, to put " + name + " in a process group of its own").isNotEmpty();
+        signalGroup("INT", process.pid());
+    }
+
     private static void killTree(Process process) {
         if (!SETSID.isEmpty()) {
-            signalGroup(process.pid());
+            signalGroup("KILL", process.pid());
         }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
@@ -301,10 +310,10 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL to the process group {@code groupId} (a {@code setsid} process's pid), its leader alive or not. */
-    private static void signalGroup(long groupId) {
+    /** {@code signal} to the process group {@code groupId} (a {@code setsid} process's pid), its leader alive or not. */
+    private static void signalGroup(String signal, long groupId) {
         try {
-            new ProcessBuilder("kill", "-KILL", "--", "-" + groupId).redirectErrorStream(true)
+            new ProcessBuilder("kill", "-" + signal, "--", "-" + groupId).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(KILL_WAIT.toMillis(),
                             TimeUnit.MILLISECONDS);
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import tuplespace.replication.ReplicatedState;
 import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.replication.ReplicationMessage;
+import tuplespace.space.IoFailure;
 
 /**
  * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
@@ -141,7 +142,7 @@ final class BackupNode implements NodeStorage.Owner {
         node.network().bind(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
                 cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
-                        + ": " + cause));
+                        + ": " + IoFailure.describe(cause)));
         if (primaryPid.isEmpty()) {
             return; // a backup on its own machine waits for a primary as long as it takes (an operator started it)
         }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.ChannelOpener;
 import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.DataDirectory;
-import tuplespace.node.persistence.IoFailure;
+import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.Recovered;
 import tuplespace.node.persistence.Recovery;
 import tuplespace.node.persistence.SnapshotContent;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.Checkpoints;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.FsyncMode;
-import tuplespace.node.persistence.IoFailure;
+import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.LogFailure;
 import tuplespace.node.persistence.LogListener;
 import tuplespace.node.persistence.LogOptions;

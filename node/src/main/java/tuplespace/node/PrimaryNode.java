@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
-import tuplespace.node.persistence.IoFailure;
+import tuplespace.space.IoFailure;
+import tuplespace.space.SpaceFileException;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerRelease;
@@ -692,7 +693,8 @@ final class PrimaryNode implements NodeStorage.Owner {
                 node.persistence().save(file.get(), space);
                 outcome = () -> saved(thisSave, reason, "saved " + space.size() + " pairs to " + file.get());
             } catch (Throwable e) { // an Error too: serving must never stay frozen
-                outcome = () -> saveFailed(thisSave, file.get(), IoFailure.describe(e));
+                String why = e instanceof SpaceFileException saving ? saving.problem() : IoFailure.describe(e);
+                outcome = () -> saveFailed(thisSave, file.get(), why);
             }
             node.loop().execute(outcome);
         }, "save-file");
@@ -832,7 +834,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     private void startFailed(String what, Throwable cause) {
-        LOG.error("primary cannot bind {}: {}", what, cause.toString());
+        LOG.error("primary cannot bind {}: {}", what, IoFailure.describe(cause));
         exitWithoutSaving("the primary could not start: it cannot bind " + what);
     }
 

@@ -17,6 +17,7 @@ import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
+import tuplespace.space.IoFailure;
 
 /**
  * The primary's link to the proxy (docs/internals.md "Proxy ⇄ primary frames"): connects to PROXY_SAP,
@@ -97,7 +98,7 @@ final class ProxyLink {
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && !linkRegistered) {
                 unreachable(thisAttempt, "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + failure
-                        + " within " + limit);
+                        + " within " + Durations.text(limit));
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -107,8 +108,8 @@ final class ProxyLink {
                 () -> thisAttempt == attempt && wanted(),
                 connected -> onConnected(thisAttempt, connected),
                 cause -> unreachable(thisAttempt, "could not connect to the proxy at PROXY_SAP "
-                        + NodeNetwork.describe(config.proxySap()) + " within " + attemptLimit
-                        + ": " + cause));
+                        + NodeNetwork.describe(config.proxySap()) + " within " + Durations.text(attemptLimit)
+                        + ": " + IoFailure.describe(cause)));
     }
 
     private boolean wanted() {

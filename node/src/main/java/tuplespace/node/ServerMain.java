@@ -11,6 +11,7 @@ public final class ServerMain {
 
     public static void main(String[] args) {
         NettyDefaults.applyUnlessAsked();
+        DemoInterrupt.ignoreIfAsked(); // a demo's backup: the demo answers Ctrl-C
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
 }

@@ -14,7 +14,7 @@ import tuplespace.codec.auth.LinkAuthHandler;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 import tuplespace.failure.Ticker;
-import tuplespace.node.persistence.IoFailure;
+import tuplespace.space.IoFailure;
 import tuplespace.ops.Notifier;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicatedState;

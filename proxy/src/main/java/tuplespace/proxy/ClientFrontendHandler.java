@@ -79,7 +79,8 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx) {
-        String error = "service refused: this proxy already serves " + context.sessions().maxClients() + " clients";
+        int most = context.sessions().maxClients();
+        String error = "service refused: this proxy already serves " + most + (most == 1 ? " client" : " clients");
         LOG.warn("{} refused client {}: {}", context.self(), ctx.channel().remoteAddress(), error);
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), Answers.refused(error)))

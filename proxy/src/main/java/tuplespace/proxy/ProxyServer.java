@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Sap;
+import tuplespace.space.IoFailure;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 
@@ -219,7 +220,7 @@ public final class ProxyServer implements AutoCloseable {
             bound.channel().close();
             Throwable cause = bound.cause();
             throw new IOException(argument + ": cannot listen on " + sap + ": "
-                    + (cause == null ? "timed out" : cause.getMessage()), cause);
+                    + (cause == null ? "timed out" : IoFailure.describe(cause)), cause);
         }
         return bound.channel();
     }

@@ -1,5 +1,7 @@
-package tuplespace.node.persistence;
+package tuplespace.space;
 
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,8 +11,9 @@ import java.nio.file.NotDirectoryException;
 
 /**
  * What an I/O failure says to an operator. The JDK's file-system exceptions often carry only the path as their message
- * ({@code NoSuchFileException: /data/x}), which reads as no reason at all; this names what went wrong with it. Every
- * message that passes such a failure on to an operator goes through here: the log's and a start's alike.
+ * ({@code NoSuchFileException: /data/x}), which reads as no reason at all, and a host name that does not resolve none
+ * ({@code UnresolvedAddressException}: {@code null}); this names what went wrong. Every message that passes such a
+ * failure on to an operator goes through here: the log's, a start's, a socket's that cannot listen, the launcher's.
  */
 public final class IoFailure {
 
@@ -34,6 +37,12 @@ public final class IoFailure {
                 what = failure.getClass().getSimpleName();
             }
             return what + ": " + files.getFile() + (files.getOtherFile() == null ? "" : " -> " + files.getOtherFile());
+        }
+        if (failure instanceof UnresolvedAddressException) {
+            return "unknown host (the name does not resolve)";
+        }
+        if (failure instanceof UnknownHostException) {
+            return "unknown host: " + failure.getMessage();
         }
         return failure.getMessage() == null ? failure.toString() : failure.getMessage();
     }

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -80,6 +81,11 @@ public final class SpaceFile {
     public static void save(Path file, Collection<Pair> pairs) throws SpaceFileException {
         Path absolute = file.toAbsolutePath();
         Path directory = absolute.getParent();
+        if (!Files.isDirectory(directory)) {
+            // not the temporary file's NoSuchFileException: that names a file the operator never asked for
+            throw SpaceFileException.cannotSave(file, "its directory " + directory
+                    + (Files.exists(directory) ? " is not a directory" : " does not exist"), null);
+        }
         Path temporary = null;
         try {
             temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
@@ -88,7 +94,9 @@ public final class SpaceFile {
             temporary = null;
             forceDirectory(directory);
         } catch (IOException e) {
-            throw new SpaceFileException(file, "cannot save the space: " + e, e);
+            // the reason alone where the JDK gives one: the temporary file it names is not the operator's
+            throw SpaceFileException.cannotSave(file, e instanceof FileSystemException failed && failed.getReason() != null
+                    ? failed.getReason() : IoFailure.describe(e), e);
         } finally {
             deleteQuietly(temporary);
         }

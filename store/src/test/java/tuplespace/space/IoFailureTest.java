@@ -1,4 +1,4 @@
-package tuplespace.node.persistence;
+package tuplespace.space;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -39,5 +39,14 @@ class IoFailureTest {
         assertThat(IoFailure.describe(new FileSystemException("/d/f", null, "No space left on device")))
                 .isEqualTo("/d/f: No space left on device");
         assertThat(IoFailure.describe(new IOException("Input/output error"))).isEqualTo("Input/output error");
+    }
+
+    @Test
+    void aHostThatDoesNotResolveIsNamedSoNotNull() {
+        assertThat(new java.nio.channels.UnresolvedAddressException().getMessage()).isNull(); // the JDK's own
+        assertThat(IoFailure.describe(new java.nio.channels.UnresolvedAddressException()))
+                .isEqualTo("unknown host (the name does not resolve)");
+        assertThat(IoFailure.describe(new java.net.UnknownHostException("nosuchhost.invalid")))
+                .isEqualTo("unknown host: nosuchhost.invalid");
     }
 }

@@ -90,10 +90,12 @@ class SpaceFileTest {
     }
 
     @Test
-    void aSaveIntoAMissingDirectoryNamesTheFile() {
+    void aSaveIntoAMissingDirectoryNamesTheFileAndTheDirectoryNotATemporaryFile() {
         Path file = directory.resolve("missing").resolve("space.json");
         assertThatThrownBy(() -> SpaceFile.save(file, sample())).isInstanceOf(SpaceFileException.class)
-                .hasMessageStartingWith(file + ": cannot save the space");
+                .hasMessage(file + ": cannot save the space: its directory " + file.getParent() + " does not exist")
+                .satisfies(e -> assertThat(((SpaceFileException) e).problem())
+                        .isEqualTo("its directory " + file.getParent() + " does not exist"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -135,7 +135,8 @@ public final class LinkHandshake {
         }
         acceptorNonce = words[2];
         if (!matches(words[3], proof(true))) {
-            return refuse("the listening side's proof does not match: it does not know the cluster secret");
+            return refuse("the listening side's proof does not match this side's cluster secret: the two secret files"
+                    + " differ (or the listener is not one of the service's processes)");
         }
         state = State.AWAIT_OK;
         return new Step.Send(PROOF + " " + proof(false));

@@ -6,11 +6,13 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import tuplespace.codec.Status;
 
 /**
  * Client side: groups the bytes from the proxy into whole answers, one {@code String} message per answer, so a
  * client can read both modes on one connection (SPEC §2). An answer whose first line starts with {@code {} is that
- * one JSON line; any other answer runs up to and including a line {@code end} (docs/internals.md). Each message
+ * one JSON line; any other answer runs up to and including a line {@code end} (docs/internals.md), but a first line
+ * that does not start with a status word is handed on alone: it is no answer, and no {@code end} is coming. Each message
  * is the answer text with every line ending in {@code \n} ({@code \r\n} becomes {@code \n}).
  *
  * <p>The bytes already scanned are remembered, so a long text answer arriving in many reads is scanned once.
@@ -23,6 +25,8 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
     private static final byte[] END = {'e', 'n', 'd'};
+    /** Longer than any status word ({@code not_implemented}). */
+    private static final int MAX_STATUS_WORD = 20;
 
     private final int maxAnswerBytes;
     /** Bytes from the reader index already scanned for line ends in the current answer. */
@@ -73,11 +77,29 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
                 scanned = (json ? in.writerIndex() : lineStart) - start;
                 return -1;
             }
-            if (json || isEndLine(in, lineStart, lineFeed)) {
+            if (json || isEndLine(in, lineStart, lineFeed)
+                    || lineStart == start && !startsWithStatusWord(in, start, lineFeed)) {
                 return lineFeed + 1 - start;
             }
             lineStart = lineFeed + 1;
         }
+    }
+
+    /**
+     * Whether a text answer's first line starts with a status word ({@code ok 2 pairs}, {@code malformed: ...}). A line
+     * that does not is no answer, and no {@code end} line is coming: it is handed on alone, for the client to say what
+     * it found (a client pointed at an admin port waited its whole timeout for an {@code end} after its error line).
+     */
+    private static boolean startsWithStatusWord(ByteBuf in, int lineStart, int lineFeed) {
+        StringBuilder word = new StringBuilder(MAX_STATUS_WORD);
+        for (int i = lineStart; i < lineFeed && word.length() <= MAX_STATUS_WORD; i++) {
+            byte b = in.getByte(i);
+            if (!(b >= 'a' && b <= 'z' || b == '_')) {
+                break;
+            }
+            word.append((char) b);
+        }
+        return Status.fromWire(word.toString()).isPresent();
     }
 
     private static boolean isEndLine(ByteBuf in, int lineStart, int lineFeed) {

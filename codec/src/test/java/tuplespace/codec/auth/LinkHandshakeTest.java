@@ -42,7 +42,7 @@ class LinkHandshakeTest {
         // the stranger cannot check the acceptor's proof either: it refuses, and would never send anything
         Step strangersView = stranger.onLine(((Step.Send) challenge).line());
         assertThat(strangersView).isInstanceOf(Step.Refused.class);
-        assertThat(((Step.Refused) strangersView).reason()).contains("does not know the cluster secret");
+        assertThat(((Step.Refused) strangersView).reason()).contains("does not match this side's cluster secret");
         // a stranger that ignores the check and sends a made-up proof is refused by the acceptor
         Step refused = acceptor.onLine("TSAUTH1 PROOF " + "00".repeat(32));
         assertThat(refused).isInstanceOf(Step.Refused.class);

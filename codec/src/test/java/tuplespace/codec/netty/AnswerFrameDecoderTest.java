@@ -31,6 +31,20 @@ class AnswerFrameDecoderTest {
     }
 
     @Test
+    void aFirstLineWithoutAStatusWordIsHandedOnAloneNotHeldForAnEndThatNeverComes() {
+        EmbeddedChannel channel = new EmbeddedChannel(new AnswerFrameDecoder());
+        // what a proxy's admin port says to a request line: no answer, and nothing follows it
+        write(channel, "error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found 'GET .* .*'\n");
+        assertThat((String) channel.readInbound())
+                .isEqualTo("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found 'GET .* .*'\n");
+        write(channel, "okay\nunavailable: no primary\nend\n");
+        assertThat((String) channel.readInbound()).isEqualTo("okay\n");
+        assertThat((String) channel.readInbound()).isEqualTo("unavailable: no primary\nend\n");
+        assertThat((Object) channel.readInbound()).isNull();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void answersSplitAcrossReadsAreReassembled() {
         EmbeddedChannel channel = new EmbeddedChannel(new AnswerFrameDecoder());
         String answer = "ok 1 pair\n  é,٣ x\nwarning: w\nnote: n\nend\n";

@@ -2,6 +2,7 @@ package tuplespace.node.persistence;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import tuplespace.space.IoFailure;
 
 /**
  * A write or force of the log failed: {@code operation} ("write", "force", "rewrite", ...) on {@code file}. The file
