@@ -75,7 +75,7 @@ public final class TupleSpaceClient implements AutoCloseable {
      * @throws ConnectFailedException when the address cannot be resolved or reached in time
      */
     public static TupleSpaceClient connect(InetSocketAddress address, ClientOptions options) {
-        String peer = new Sap(address.getHostString(), address.getPort()).toString(); // [::1]:7700 for IPv6
+        String peer = Sap.text(address.getHostString(), address.getPort()); // [::1]:7700 for IPv6
         if (address.isUnresolved()) {
             throw new ConnectFailedException("cannot connect to " + peer + ": the host name cannot be resolved");
         }

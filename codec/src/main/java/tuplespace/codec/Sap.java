@@ -90,6 +90,11 @@ public record Sap(String host, int port) {
 
     @Override
     public String toString() {
+        return text(host, port);
+    }
+
+    /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:7700}); for any host, a valid SAP's or not. */
+    public static String text(String host, int port) {
         return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
     }
 

@@ -47,6 +47,8 @@ final class ChildProcess {
         // server prompt tenuring.
         command.addAll(ServiceJvm.options(program, classPath, javaOptions));
         command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
+        // Ctrl-C in the demo's terminal interrupts these too: the demo answers it with SHUTDOWN, which saves the space.
+        command.add("-D" + DemoInterrupt.PROPERTY + "=true");
         String level = System.getProperty("tuplespace.log.level");
         if (level != null) {
             command.add("-Dtuplespace.log.level=" + level);
@@ -55,13 +57,11 @@ final class ChildProcess {
         command.add(classPath);
         command.add(Main.class.getName());
         command.addAll(launcherArguments);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        Process process = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        // Ctrl-C in the demo's terminal interrupts these too: the demo answers it with SHUTDOWN, which saves the space.
-        builder.environment().put(DemoInterrupt.ENVIRONMENT_VARIABLE, "1");
-        Process process = builder.start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         return new ChildProcess(role, process);
     }
 

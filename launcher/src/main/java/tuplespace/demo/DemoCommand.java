@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -122,16 +124,21 @@ public final class DemoCommand implements Callable<Integer> {
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
         logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
         proxyArguments.addAll(proxyOptions);
+        // The hook before the first process: they ignore Ctrl-C (DemoInterrupt), so the demo must answer it from now on.
+        List<ChildProcess> started = new CopyOnWriteArrayList<>();
+        AtomicReference<DemoSupervisor> supervised = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(supervised.get(), started), "demo-shutdown"));
         ChildProcess proxy = ChildProcess.start("proxy", ServiceJvm.Program.PROXY, proxyArguments);
+        started.add(proxy);
         List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
                 file.toString(), "null", load ? file.toString() : "null"));
         data.ifPresent(dir -> serverArguments.addAll(List.of("--data-dir", dir.toString())));
         serverArguments.addAll(serverOptions);
         ChildProcess primary = ChildProcess.start("primary", ServiceJvm.Program.SERVER, serverArguments);
+        started.add(primary);
         DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
-        Thread hook = new Thread(() -> stopOnSignal(supervisor), "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        supervised.set(supervisor);
         Optional<ServiceStatus> ready = supervisor.awaitReady(startupTimeout);
         if (ready.isEmpty()) {
             stopping.set(true);
@@ -166,10 +173,19 @@ public final class DemoCommand implements Callable<Integer> {
         return Optional.ofNullable(level).filter(value -> !value.isBlank());
     }
 
-    /** Ctrl-C or SIGTERM: SHUTDOWN so the primary saves, wait for the processes, then end with status 0. */
-    private void stopOnSignal(DemoSupervisor supervisor) {
+    /**
+     * Ctrl-C or SIGTERM: SHUTDOWN so the primary saves, wait for the processes, then end with status 0. Before the
+     * supervisor exists (the processes are still being started), the processes started so far are stopped: they hold
+     * nothing to save yet.
+     */
+    private void stopOnSignal(DemoSupervisor supervisor, List<ChildProcess> started) {
         if (!stopping.compareAndSet(false, true)) {
             return;
+        }
+        if (supervisor == null) {
+            started.forEach(ChildProcess::destroyWithDescendants);
+            System.err.println("demo: interrupted while starting; stopped the processes it had started");
+            Runtime.getRuntime().halt(1);
         }
         boolean clean = supervisor.stop(STOP_TIMEOUT);
         spec.commandLine().getOut().flush();

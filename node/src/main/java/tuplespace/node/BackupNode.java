@@ -263,8 +263,8 @@ final class BackupNode implements NodeStorage.Owner {
 
     /** A backup whose disk fails exits (its primary starts another): {@code what} it could not do, and why. */
     private void exitOnDiskFailure(String what, Throwable failure) {
-        node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not " + what + " (" + failure.getMessage()
-                + "); it exits");
+        node.notifyOperator(OperatorEvent.DISK_ERROR, "the backup could not " + what + " ("
+                + IoFailure.describe(failure) + "); it exits");
         stop(1);
     }
 

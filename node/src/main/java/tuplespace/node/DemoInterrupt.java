@@ -5,21 +5,23 @@ import sun.misc.SignalHandler;
 
 /**
  * The processes of a demo ignore SIGINT; the demo alone answers it. Ctrl-C in a terminal interrupts every process of
- * the terminal's foreground group, and the demo's proxy and primary are in it (and the backups a primary starts): they
- * died of it before the demo could send SHUTDOWN, so the demo's Ctrl-C lost the space instead of saving it. The demo
- * marks the processes it starts with {@link #ENVIRONMENT_VARIABLE}; a backup inherits it from its primary.
+ * the terminal's foreground group, and the demo's proxy and primary are in it: they died of it before the demo could
+ * send SHUTDOWN, so the demo's Ctrl-C lost the space instead of saving it. The demo starts them with
+ * {@code -D}{@value #PROPERTY}{@code =true}. Every process they start inherits the ignored signal (an ignored signal
+ * stays ignored across {@code exec}, and a JVM leaves it so): the backups a primary starts, and a {@code --notify} or
+ * {@code --backup-start} command; SIGTERM stops each of them as before.
  */
 public final class DemoInterrupt {
 
-    /** Set to {@code 1} in a process's environment: it ignores SIGINT. */
-    public static final String ENVIRONMENT_VARIABLE = "TUPLESPACE_IGNORE_SIGINT";
+    /** The system property that makes this process ignore SIGINT. */
+    public static final String PROPERTY = "tuplespace.ignoreSigint";
 
     private DemoInterrupt() {
     }
 
-    /** Ignores SIGINT when this process's environment asks for it. */
+    /** Ignores SIGINT when this process was started with {@link #PROPERTY} true. */
     public static void ignoreIfAsked() {
-        if ("1".equals(System.getenv(ENVIRONMENT_VARIABLE))) {
+        if (Boolean.getBoolean(PROPERTY)) {
             Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
         }
     }

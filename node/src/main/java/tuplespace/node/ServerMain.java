@@ -11,7 +11,6 @@ public final class ServerMain {
 
     public static void main(String[] args) {
         NettyDefaults.applyUnlessAsked();
-        DemoInterrupt.ignoreIfAsked(); // a demo's backup: the demo answers Ctrl-C
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
 }

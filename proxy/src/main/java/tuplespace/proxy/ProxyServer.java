@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Sap;
 import tuplespace.space.IoFailure;
 import tuplespace.codec.netty.SocketTransport;
@@ -242,10 +243,11 @@ public final class ProxyServer implements AutoCloseable {
                     stopAlone(answer, "ok: shutting down (no primary registered; the last one, at " + sap + ", is gone)");
                     return;
                 }
-                LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap, cause.toString());
+                LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap,
+                        IoFailure.describe(cause));
                 answer.trySuccess("error: the primary at " + sap + " did not answer SHUTDOWN within "
-                        + config.shutdownWait().toSeconds() + " s (" + cause + "); the proxy was not stopped: see"
-                        + " STATUS, and try again");
+                        + Durations.text(config.shutdownWait()) + " (" + IoFailure.describe(cause) + "); the proxy was"
+                        + " not stopped: see STATUS, and try again");
                 return;
             }
             String line = (String) relayed.getNow();

@@ -8,6 +8,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * What an I/O failure says to an operator. The JDK's file-system exceptions often carry only the path as their message
@@ -17,33 +19,67 @@ import java.nio.file.NotDirectoryException;
  */
 public final class IoFailure {
 
+    /** The same words as the client library's "cannot connect to HOST:PORT: the host name cannot be resolved". */
+    static final String UNKNOWN_HOST = "the host name cannot be resolved";
+
     private IoFailure() {
     }
 
+    /** What went wrong and with which file, if a file: {@code no such file or directory: /data/x}. */
     public static String describe(Throwable failure) {
-        if (failure instanceof FileSystemException files && files.getReason() == null) {
-            String what;
-            if (failure instanceof NoSuchFileException) {
-                what = "no such file or directory";
-            } else if (failure instanceof NotDirectoryException) {
-                what = "not a directory";
-            } else if (failure instanceof FileAlreadyExistsException) {
-                what = "exists already (a file where a directory is needed?)";
-            } else if (failure instanceof AccessDeniedException) {
-                what = "permission denied";
-            } else if (failure instanceof DirectoryNotEmptyException) {
-                what = "directory not empty";
-            } else {
-                what = failure.getClass().getSimpleName();
-            }
-            return what + ": " + files.getFile() + (files.getOtherFile() == null ? "" : " -> " + files.getOtherFile());
+        Throwable cause = unwrapped(failure);
+        if (cause instanceof FileSystemException files) {
+            return files.getReason() != null ? files.getMessage() // "FILE: REASON", the JDK's own
+                    : reason(cause) + ": " + files.getFile() + (files.getOtherFile() == null ? "" : " -> " + files.getOtherFile());
         }
-        if (failure instanceof UnresolvedAddressException) {
-            return "unknown host (the name does not resolve)";
+        return reason(cause);
+    }
+
+    /**
+     * What went wrong, without the path a file-system exception names (for a message that says which file it was
+     * about, or when the path is one the operator never chose, like a temporary file's).
+     */
+    public static String reason(Throwable failure) {
+        Throwable cause = unwrapped(failure);
+        if (cause instanceof FileSystemException files && files.getReason() != null) {
+            return files.getReason();
         }
-        if (failure instanceof UnknownHostException) {
-            return "unknown host: " + failure.getMessage();
+        if (cause instanceof NoSuchFileException) {
+            return "no such file or directory";
         }
-        return failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        if (cause instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (cause instanceof FileAlreadyExistsException) {
+            return "exists already (a file where a directory is needed?)";
+        }
+        if (cause instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (cause instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        if (cause instanceof FileSystemException) {
+            return cause.getClass().getSimpleName();
+        }
+        if (cause instanceof UnresolvedAddressException) {
+            return UNKNOWN_HOST;
+        }
+        if (cause instanceof UnknownHostException unknown) {
+            // the JDK's message: "HOST: Name or service not known", or the host alone
+            String message = String.valueOf(unknown.getMessage());
+            int colon = message.indexOf(": ");
+            return UNKNOWN_HOST + (colon < 0 ? "" : " (" + message.substring(colon + 2) + ")");
+        }
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    /** The failure itself, not the wrapper an asynchronous step put around it. */
+    private static Throwable unwrapped(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

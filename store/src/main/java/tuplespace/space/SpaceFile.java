@@ -67,7 +67,7 @@ public final class SpaceFile {
         } catch (AccessDeniedException e) {
             throw new SpaceFileException(file, "cannot read the file: permission denied", e);
         } catch (IOException e) {
-            throw new SpaceFileException(file, "cannot read the file: " + e, e);
+            throw new SpaceFileException(file, "cannot read the file: " + IoFailure.describe(e), e);
         }
         return space;
     }
@@ -87,16 +87,19 @@ public final class SpaceFile {
                     + (Files.exists(directory) ? " is not a directory" : " does not exist"), null);
         }
         Path temporary = null;
+        boolean created = false;
         try {
             temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
+            created = true;
             write(temporary, pairs);
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temporary = null;
             forceDirectory(directory);
         } catch (IOException e) {
-            // the reason alone where the JDK gives one: the temporary file it names is not the operator's
-            throw SpaceFileException.cannotSave(file, e instanceof FileSystemException failed && failed.getReason() != null
-                    ? failed.getReason() : IoFailure.describe(e), e);
+            // the reason alone: the temporary file a failure names is not one the operator chose
+            throw SpaceFileException.cannotSave(file, !created
+                    ? "cannot create a file in its directory " + directory + ": " + IoFailure.reason(e)
+                    : IoFailure.reason(e), e);
         } finally {
             deleteQuietly(temporary);
         }

@@ -45,8 +45,22 @@ class IoFailureTest {
     void aHostThatDoesNotResolveIsNamedSoNotNull() {
         assertThat(new java.nio.channels.UnresolvedAddressException().getMessage()).isNull(); // the JDK's own
         assertThat(IoFailure.describe(new java.nio.channels.UnresolvedAddressException()))
-                .isEqualTo("unknown host (the name does not resolve)");
-        assertThat(IoFailure.describe(new java.net.UnknownHostException("nosuchhost.invalid")))
-                .isEqualTo("unknown host: nosuchhost.invalid");
+                .isEqualTo("the host name cannot be resolved");
+        assertThat(IoFailure.describe(new java.net.UnknownHostException("nosuchhost.invalid: Name or service not known")))
+                .isEqualTo("the host name cannot be resolved (Name or service not known)");
+    }
+
+    @Test
+    void theFailureInsideAnAsynchronousStepIsDescribedNotItsWrapper() {
+        IOException full = new IOException("No space left on device");
+        assertThat(IoFailure.describe(new java.util.concurrent.CompletionException(full)))
+                .isEqualTo("No space left on device");
+    }
+
+    @Test
+    void theReasonAloneLeavesOutThePath() {
+        assertThat(IoFailure.reason(new java.nio.file.AccessDeniedException("/d/.f.123.tmp"))).isEqualTo("permission denied");
+        assertThat(IoFailure.reason(new FileSystemException("/d/f", null, "No space left on device")))
+                .isEqualTo("No space left on device");
     }
 }

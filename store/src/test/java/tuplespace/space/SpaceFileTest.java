@@ -98,6 +98,16 @@ class SpaceFileTest {
                         .isEqualTo("its directory " + file.getParent() + " does not exist"));
     }
 
+    @Test
+    void aDirectoryWhereNoFileCanBeCreatedIsNamedNotTheTemporaryFile() {
+        Path proc = Path.of("/proc"); // Linux: a directory that takes no new file, even from root
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "no /proc here");
+        Path file = proc.resolve("space.json");
+        assertThatThrownBy(() -> SpaceFile.save(file, sample())).isInstanceOf(SpaceFileException.class)
+                .hasMessageStartingWith(file + ": cannot save the space: cannot create a file in its directory /proc: ")
+                .hasMessageNotContaining(".tmp");
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
         "{\"format\":\"tuplespace/2\",\"pairs\":[]} | expected \"format\" to be \"tuplespace/1\", found the string \"tuplespace/2\" at line 1, column 11",
