@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +34,19 @@ public final class ClientCommand implements Callable<Integer> {
     /** How answers are printed. */
     enum Output { raw, readable }
 
+    /** {@code raw} or {@code readable}, a wrong value named as the other options name theirs. */
+    static final class OutputConverter implements CommandLine.ITypeConverter<Output> {
+        @Override
+        public Output convert(String value) {
+            for (Output output : Output.values()) {
+                if (output.name().equals(value)) {
+                    return output;
+                }
+            }
+            throw new CommandLine.TypeConversionException("expected one of raw, readable, found '" + value + "'");
+        }
+    }
+
     @Spec
     private CommandSpec spec;
 
@@ -44,7 +58,7 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Requests to send, text mode (quote each: 'GET user,.* .*') or JSON.")
     private List<String> requests = new ArrayList<>();
 
-    @Option(names = "--output", paramLabel = "raw|readable",
+    @Option(names = "--output", paramLabel = "raw|readable", converter = OutputConverter.class,
             description = "raw: answers exactly as the service sends them (default with REQUESTs); readable:"
                     + " summaries and aligned tables (default in the shell).")
     private Output output;

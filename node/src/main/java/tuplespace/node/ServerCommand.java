@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -239,7 +240,8 @@ public final class ServerCommand implements Callable<Integer> {
                 return constant;
             }
         }
-        throw new IllegalArgumentException(option + ": expected one of "
-                + Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT) + ", found '" + value + "'");
+        throw new IllegalArgumentException(option + ": expected one of " + Arrays.stream(type.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "))
+                + ", found '" + value + "'");
     }
 }

@@ -35,8 +35,8 @@ public enum FsyncMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("expected --fsync " + Arrays.stream(values()).map(FsyncMode::optionName)
-                .collect(Collectors.joining(" | ")) + ", found " + name);
+        throw new IllegalArgumentException("--fsync: expected one of " + Arrays.stream(values())
+                .map(FsyncMode::optionName).collect(Collectors.joining(", ")) + ", found '" + name + "'");
     }
 
     /** The highest index this mode lets the node count as logged (and so answer), given the log's progress. */
