@@ -46,6 +46,15 @@ class MainTest {
         assertThat(err.toString()).contains("not-a-sap").contains("Usage: tuplespace status");
     }
 
+    @Test
+    void aWrongChoiceIsNamedWithTheChoices() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine("client", "127.0.0.1:1", "--output", "fancy");
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute("client", "127.0.0.1:1", "--output", "fancy")).isEqualTo(2);
+        assertThat(err.toString()).contains("--output").contains("expected one of raw, readable, found 'fancy'");
+    }
+
     private static String help(CommandLine root, String subcommand) {
         return root.getSubcommands().get(subcommand).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
