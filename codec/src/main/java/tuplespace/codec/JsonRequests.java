@@ -28,7 +28,11 @@ final class JsonRequests {
      * the line) when it is a valid request, decoded and read as a tree otherwise.
      */
     static ParsedRequest parse(ByteBuf line) {
-        return JsonRequestScanner.parseValid(line).orElseGet(() -> parseTree(line.toString(StandardCharsets.UTF_8)));
+        return JsonRequestScanner.parseValid(line).orElseGet(() -> {
+            String text = line.toString(StandardCharsets.UTF_8);
+            return Lines.notUtf8(line).<ParsedRequest>map(error -> malformed(error, Json.recoverId(text)))
+                    .orElseGet(() -> parseTree(text));
+        });
     }
 
     /** The full reading: a tree of the whole line, which says exactly what is wrong with it. */

@@ -1,6 +1,12 @@
 package tuplespace.codec;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
 
 /** Small helpers on request lines and on the text that goes into one line of an answer. */
 final class Lines {
@@ -10,6 +16,28 @@ final class Lines {
     private static final byte[] BYTE_ORDER_MARK_UTF8 = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private Lines() {
+    }
+
+    /**
+     * Why the readable bytes of {@code line} are not UTF-8, naming the first byte that is not; empty when they are
+     * (an all-ASCII line, the usual one, is told at once).
+     */
+    static Optional<String> notUtf8(ByteBuf line) {
+        int start = line.readerIndex();
+        int end = line.writerIndex();
+        if (line.forEachByte(start, end - start, b -> b >= 0) < 0) {
+            return Optional.empty();
+        }
+        ByteBuffer bytes = line.nioBuffer(start, end - start);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .decode(bytes, CharBuffer.allocate(end - start), true);
+        if (!result.isError()) {
+            return Optional.empty();
+        }
+        int at = bytes.position();
+        return Optional.of(String.format(Locale.ROOT, "expected a request line in UTF-8, found the"
+                + " byte 0x%02X at byte %d of the line, where no UTF-8 character is", line.getUnsignedByte(start + at),
+                at + 1));
     }
 
     /** Index of the first character after an optional byte order mark and leading spaces and tabs. */

@@ -24,12 +24,17 @@ public final class Requests {
     /**
      * The same parse of a request line given as its UTF-8 bytes (the readable bytes of {@code line}, which is neither
      * changed nor released): a JSON request is read from the bytes, with no {@code String} of the whole line unless it
-     * is not a valid request; a text-mode line is decoded (a malformed UTF-8 sequence becomes U+FFFD, as in
-     * {@code line.toString(UTF_8)}), and so is a JSON line whose error has to be explained.
+     * is not a valid request; a text-mode line is decoded, and so is a JSON line whose error has to be explained. A
+     * line that is not UTF-8 is malformed, and the error names the first byte that is not (decoded leniently, it would
+     * have been a field with U+FFFD in it, and the answer would have shown that character instead).
      */
     public static ParsedRequest parse(ByteBuf line) {
         ByteBuf content = Lines.strip(line);
-        return Format.of(content) == Format.JSON ? JsonRequests.parse(content)
-                : TextRequests.parse(content.toString(StandardCharsets.UTF_8));
+        if (Format.of(content) == Format.JSON) {
+            return JsonRequests.parse(content);
+        }
+        return Lines.notUtf8(content)
+                .<ParsedRequest>map(error -> new ParsedRequest.Invalid(Status.MALFORMED, error, Format.TEXT, null))
+                .orElseGet(() -> TextRequests.parse(content.toString(StandardCharsets.UTF_8)));
     }
 }

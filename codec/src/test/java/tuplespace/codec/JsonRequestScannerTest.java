@@ -117,14 +117,18 @@ class JsonRequestScannerTest {
     }
 
     @Test
-    void malformedUtf8IsLeftToTheTreeReadingWhichDecodesItAsText() {
+    void malformedUtf8IsLeftByTheScannerAndTheLineIsMalformedNamingTheByte() {
         byte[] prefix = "{\"op\":\"GET\",\"key\":\"".getBytes(StandardCharsets.US_ASCII);
         byte[] suffix = "\",\"value\":\"v\"}".getBytes(StandardCharsets.US_ASCII);
+        // a lone lead byte, an encoded surrogate, an overlong '/', a byte UTF-8 never uses
         for (byte[] bad : List.of(new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xFF})) {
             ByteBuf line = Unpooled.buffer().writeBytes(prefix).writeBytes(bad).writeBytes(suffix);
             assertThat(JsonRequestScanner.parseValid(line)).isEmpty();
-            assertThat(JsonRequests.parse(line)).isEqualTo(JsonRequests.parseTree(line.toString(StandardCharsets.UTF_8)));
+            ParsedRequest.Invalid parsed = (ParsedRequest.Invalid) JsonRequests.parse(line);
+            assertThat(parsed.status()).isEqualTo(Status.MALFORMED);
+            assertThat(parsed.error()).startsWith(String.format("expected a request line in UTF-8, found the byte 0x%02X"
+                    + " at byte %d of the line", bad[0] & 0xFF, prefix.length + 1));
         }
     }
 

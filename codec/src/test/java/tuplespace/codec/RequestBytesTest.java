@@ -108,16 +108,28 @@ class RequestBytesTest {
                 .isEqualTo("expected a \"value\" field (the value pattern, a string) in a GET request, found none");
     }
 
-    /** Malformed UTF-8 reads as the text of the line always did: each bad sequence is U+FFFD. */
+    /**
+     * A line that is not UTF-8 is malformed, and the error names the first byte that is not: decoded leniently, its
+     * field would have held U+FFFD and been answered back with that character, which the client never sent.
+     */
     @Test
-    void malformedUtf8IsReadAsItsDecodedText() {
-        byte[] prefix = "{\"op\":\"PUT\",\"pairs\":[[[\"a".getBytes(StandardCharsets.UTF_8);
+    void aLineThatIsNotUtf8IsMalformedAndTheErrorNamesTheByte() {
+        byte[] prefix = "{\"id\":3,\"op\":\"PUT\",\"pairs\":[[[\"a".getBytes(StandardCharsets.UTF_8);
         byte[] suffix = "\"],[\"v\"]]]}".getBytes(StandardCharsets.UTF_8);
-        ByteBuf line = Unpooled.buffer().writeBytes(prefix).writeByte(0xFF).writeByte(0xC3).writeBytes(suffix);
-        ParsedRequest fromBytes = Requests.parse(line);
-        assertThat(fromBytes).isEqualTo(Requests.parse(line.toString(StandardCharsets.UTF_8)));
-        assertThat(((Command.Put) ((ParsedRequest.Valid) fromBytes).command()).pairs())
-                .containsExactly(Optional.empty());
+        ByteBuf json = Unpooled.buffer().writeBytes(prefix).writeByte(0xFF).writeByte(0xC3).writeBytes(suffix);
+        ParsedRequest.Invalid fromJson = (ParsedRequest.Invalid) Requests.parse(json);
+        assertThat(fromJson.status()).isEqualTo(Status.MALFORMED);
+        assertThat(fromJson.error()).isEqualTo("expected a request line in UTF-8, found the byte 0xFF at byte "
+                + (prefix.length + 1) + " of the line, where no UTF-8 character is");
+        assertThat(fromJson.id().asInt()).as("the id still answered, as for any malformed JSON line").isEqualTo(3);
+
+        ByteBuf text = Unpooled.buffer().writeBytes("PUT a".getBytes(StandardCharsets.UTF_8)).writeByte(0xFF)
+                .writeBytes(" 1".getBytes(StandardCharsets.UTF_8));
+        ParsedRequest.Invalid fromText = (ParsedRequest.Invalid) Requests.parse(text);
+        assertThat(fromText.format()).isEqualTo(Format.TEXT);
+        assertThat(fromText.error()).contains("found the byte 0xFF at byte 6 of the line");
+        // UTF-8 that is well-formed is read as before, however far from ASCII
+        assertThat(Requests.parse(utf8("PUT \u00e9t\u00e9 \uD835\uDC00"))).isInstanceOf(ParsedRequest.Valid.class);
     }
 
     /** A zero byte would make Jackson guess UTF-16: such a line is read as text, as before. */
