@@ -119,18 +119,33 @@ public final class AnswerPrinter {
             if (width >= 0) {
                 return;
             }
-            width = sample.stream().mapToInt(row -> codePoints(row[0])).max().orElse(0);
+            width = sample.stream().mapToInt(row -> columns(row[0])).max().orElse(0);
             sample.forEach(this::write);
             sample.clear();
         }
 
         private void write(String[] row) {
-            int pad = Math.max(0, width - codePoints(row[0]));
+            int pad = Math.max(0, width - columns(row[0]));
             out.append("  ").append(row[0]).append(" ".repeat(pad + 3)).append(row[1]).append('\n');
         }
 
-        private static int codePoints(String text) {
-            return text.codePointCount(0, text.length());
+        /**
+         * How many terminal columns {@code text} takes: two for an East Asian wide or fullwidth character (CJK, Hangul,
+         * fullwidth forms: the ranges wcwidth gives two), none for a combining mark or a format character, else one.
+         */
+        static int columns(String text) {
+            return text.codePoints().map(Table::columns).sum();
+        }
+
+        private static int columns(int c) {
+            int type = Character.getType(c);
+            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+                return 0;
+            }
+            boolean wide = c >= 0x1100 && c <= 0x115F || c >= 0x2E80 && c <= 0xA4CF && c != 0x303F
+                    || c >= 0xAC00 && c <= 0xD7A3 || c >= 0xF900 && c <= 0xFAFF || c >= 0xFE30 && c <= 0xFE4F
+                    || c >= 0xFF00 && c <= 0xFF60 || c >= 0xFFE0 && c <= 0xFFE6 || c >= 0x20000 && c <= 0x3FFFD;
+            return wide ? 2 : 1;
         }
     }
 

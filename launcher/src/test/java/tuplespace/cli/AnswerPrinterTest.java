@@ -19,6 +19,18 @@ class AnswerPrinterTest {
     }
 
     @Test
+    void wideCharactersTakeTwoColumnsSoTheValuesStillLineUp() {
+        String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"\u65e5\u672c\"],[\"a\"]],[[\"abcd\"],[\"b\"]],"
+                + "[[\"\u00e9t\u00e9\"],[\"c\"]]]}";
+        assertThat(AnswerPrinter.readable(answer, Operator.GET, 0)).isEqualTo(
+                "ok: 3 pairs found\n"
+                        + "  KEY    VALUE\n"
+                        + "  \u65e5\u672c   a\n" // 4 columns, as abcd
+                        + "  abcd   b\n"
+                        + "  \u00e9t\u00e9    c\n");
+    }
+
+    @Test
     void putSaysHowManyOfTheGivenPairsWereNotAddedAndShowsMalformedElementsAsGiven() {
         String answer = "{\"id\":1,\"status\":\"ok\",\"pairs\":[[[\"user\",\"\"],[\"x\"]]]}";
         assertThat(AnswerPrinter.readable(answer, Operator.PUT, 3)).isEqualTo(
