@@ -36,7 +36,7 @@ final class Lines {
         }
         int at = bytes.position();
         return Optional.of(String.format(Locale.ROOT, "expected a request line in UTF-8, found the"
-                + " byte 0x%02X at byte %d of the line, where no UTF-8 character is", line.getUnsignedByte(start + at),
+                + " byte 0x%02X at byte %d of the line, which is not UTF-8 there", line.getUnsignedByte(start + at),
                 at + 1));
     }
 

@@ -120,7 +120,7 @@ class RequestBytesTest {
         ParsedRequest.Invalid fromJson = (ParsedRequest.Invalid) Requests.parse(json);
         assertThat(fromJson.status()).isEqualTo(Status.MALFORMED);
         assertThat(fromJson.error()).isEqualTo("expected a request line in UTF-8, found the byte 0xFF at byte "
-                + (prefix.length + 1) + " of the line, where no UTF-8 character is");
+                + (prefix.length + 1) + " of the line, which is not UTF-8 there");
         assertThat(fromJson.id().asInt()).as("the id still answered, as for any malformed JSON line").isEqualTo(3);
 
         ByteBuf text = Unpooled.buffer().writeBytes("PUT a".getBytes(StandardCharsets.UTF_8)).writeByte(0xFF)

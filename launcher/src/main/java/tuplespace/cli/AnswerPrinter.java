@@ -133,7 +133,7 @@ public final class AnswerPrinter {
          * How many terminal columns {@code text} takes: two for an East Asian wide or fullwidth character (CJK, Hangul,
          * fullwidth forms: the ranges wcwidth gives two), none for a combining mark or a format character, else one.
          */
-        static int columns(String text) {
+        private static int columns(String text) {
             return text.codePoints().map(Table::columns).sum();
         }
 
