@@ -386,9 +386,9 @@ public final class Suite {
         environment.put("profile", profile.name() + " (" + profile.connections() + " connections, warm-up "
                 + profile.warmup().toSeconds() + " s (" + profile.durableWarmup().toSeconds() + " s in the durable part),"
                 + " measured " + profile.duration().toSeconds() + " s per run; the throughput part measures each load "
-                + profile.throughputRounds() + " times, " + profile.roundDuration().toSeconds() + " s each, Redis and"
-                + " tuplespace in turn (Redis first in odd rounds, last in even ones), and a ratio is the median of the"
-                + " rounds' ratios; "
+                + profile.throughputRounds() + " times in a row, the reads first, " + profile.roundDuration().toSeconds()
+                + " s each, Redis and tuplespace in turn (Redis first in odd rounds, last in even ones), and a ratio is"
+                + " the median of the rounds' ratios; "
                 + profile.getKeys() + " keys for GET, 20-byte values; unmeasured PUT/POST/GET warm-up load, 50 connections"
                 + " pipelined 16, on each tuplespace service and before the first Redis run (for the load generator's"
                 + " JVM): " + profile.warmUp().describe() + "; what each did: the warm-up lines below)");

@@ -70,12 +70,7 @@ sealed interface ReceivedAnswer {
                 return new NotAnAnswer(text, e.getMessage());
             }
         }
-        int end = 0;
-        while (end < text.length() && isWordCharacter(text.charAt(end))) {
-            end++;
-        }
-        // The text-mode status is the first word of the first line: "ok 2 pairs", "malformed: ...".
-        return Status.fromWire(text.substring(0, end)).<ReceivedAnswer>map(status -> new Text(text, status))
+        return Status.ofTextAnswer(text).<ReceivedAnswer>map(status -> new Text(text, status))
                 .orElseGet(() -> new NotAnAnswer(text, "expected a text answer starting with a status word (ok,"
                         + " malformed, not_implemented, refused, unavailable), found '" + firstLine(text) + "'"));
     }
@@ -94,9 +89,5 @@ sealed interface ReceivedAnswer {
     static String firstLine(String text) {
         int lineEnd = text.indexOf('\n');
         return lineEnd < 0 ? text : text.substring(0, lineEnd);
-    }
-
-    private static boolean isWordCharacter(char c) {
-        return (c >= 'a' && c <= 'z') || c == '_';
     }
 }

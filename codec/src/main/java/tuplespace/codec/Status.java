@@ -26,6 +26,25 @@ public enum Status {
         return wire;
     }
 
+    /**
+     * The status a text-mode answer starts with: the first word of its first line ({@code ok 2 pairs},
+     * {@code malformed: ...}), or empty when that is no status word.
+     */
+    public static Optional<Status> ofTextAnswer(CharSequence text) {
+        int end = 0;
+        while (end < text.length() && end <= LONGEST_WORD && isWordCharacter(text.charAt(end))) {
+            end++;
+        }
+        return end > LONGEST_WORD ? Optional.empty() : fromWire(text.subSequence(0, end).toString());
+    }
+
+    /** As long as the longest wire word ({@code not_implemented}); a longer run of word characters is none. */
+    private static final int LONGEST_WORD = 15;
+
+    private static boolean isWordCharacter(char c) {
+        return (c >= 'a' && c <= 'z') || c == '_';
+    }
+
     /** The status whose wire word is exactly {@code word}, or empty. */
     public static Optional<Status> fromWire(String word) {
         for (Status status : values()) {

@@ -88,27 +88,17 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         DemoPorts ports = ports();
         PrintWriter out = spec.commandLine().getOut();
-        Optional<String> notHere = notAnAddressOfThisMachine(host);
-        if (notHere.isPresent()) {
-            spec.commandLine().getErr().println("tuplespace demo: " + notHere.get());
-            return 1;
-        }
-        Optional<String> taken = firstTakenPort(ports);
-        if (taken.isPresent()) {
-            spec.commandLine().getErr().println("tuplespace demo: " + taken.get());
-            return 1;
-        }
         Path file = saveFile.toAbsolutePath();
-        if (!Files.isDirectory(file.getParent())) {
-            // found now, not at Ctrl-C: a SHUTDOWN that cannot save leaves the whole service running, so as not to lose it
-            spec.commandLine().getErr().println("tuplespace demo: --save-file " + saveFile + ": expected a file in an"
-                    + " existing directory, found no directory " + file.getParent());
-            return 1;
-        }
         Optional<Path> data = "none".equals(dataDir) ? Optional.empty() : Optional.of(Path.of(dataDir).toAbsolutePath());
-        if (data.isPresent() && Files.exists(data.get()) && !Files.isDirectory(data.get())) {
-            spec.commandLine().getErr().println("tuplespace demo: --data-dir " + dataDir + ": expected a directory (or"
-                    + " none), found a file");
+        Optional<String> cannotStart = notAnAddressOfThisMachine(host)
+                .or(() -> firstTakenPort(ports))
+                // found now, not at Ctrl-C: a SHUTDOWN that cannot save leaves the service running, so as not to lose it
+                .or(() -> Files.isDirectory(file.getParent()) ? Optional.empty() : Optional.of("--save-file " + saveFile
+                        + ": expected a file in an existing directory, found no directory " + file.getParent()))
+                .or(() -> data.filter(dir -> Files.exists(dir) && !Files.isDirectory(dir))
+                        .map(dir -> "--data-dir " + dataDir + ": expected a directory (or none), found a file"));
+        if (cannotStart.isPresent()) {
+            spec.commandLine().getErr().println("tuplespace demo: " + cannotStart.get());
             return 1;
         }
         boolean restart = data.isPresent() && holdsData(data.get());

@@ -243,11 +243,11 @@ public final class ProxyServer implements AutoCloseable {
                     stopAlone(answer, "ok: shutting down (no primary registered; the last one, at " + sap + ", is gone)");
                     return;
                 }
-                LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap,
-                        IoFailure.describe(cause));
+                String why = IoFailure.describe(cause);
+                LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap, why);
                 answer.trySuccess("error: the primary at " + sap + " did not answer SHUTDOWN within "
-                        + Durations.text(config.shutdownWait()) + " (" + IoFailure.describe(cause) + "); the proxy was"
-                        + " not stopped: see STATUS, and try again");
+                        + Durations.text(config.shutdownWait()) + " (" + why + "); the proxy was not stopped: see"
+                        + " STATUS, and try again");
                 return;
             }
             String line = (String) relayed.getNow();

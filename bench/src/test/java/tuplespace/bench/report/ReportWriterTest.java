@@ -1,23 +1,13 @@
 package tuplespace.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.bench.report.TestLoads.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tuplespace.bench.load.LatencySummary;
-import tuplespace.bench.load.LoadOptions;
-import tuplespace.bench.load.LoadResult;
-import tuplespace.bench.load.OperationMix;
 
 class ReportWriterTest {
-
-    private static LoadResult ops(long operations) {
-        LoadOptions options = new LoadOptions(50, 1, OperationMix.exactGetsOnly(), 10, 20, Duration.ZERO, Duration.ofSeconds(1));
-        return new LoadResult("x", options, operations, 1, 0, new LatencySummary(1, 100, 200, 300, 400), null, Map.of());
-    }
 
     @Test
     void everyRoundHasARowNamedByItsNumberAndAScenarioMeasuredOnceHasOneWithout() {

@@ -1,6 +1,7 @@
 package tuplespace.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.bench.report.TestLoads.ops;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,11 +20,6 @@ import tuplespace.bench.resync.ResyncResult;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class TargetCheckTest {
-
-    private static LoadResult ops(double perSecond) {
-        LoadOptions options = new LoadOptions(50, 1, OperationMix.writesOnly(), 10, 20, Duration.ZERO, Duration.ofSeconds(10));
-        return new LoadResult("x", options, Math.round(perSecond * 10), 10, 0, new LatencySummary(1, 100, 200, 300, 400), null, java.util.Map.of());
-    }
 
     private static LoadResult run(double perSecond, double p99Micros, java.util.Map<String, Double> cpuMicros) {
         return run(Math.round(perSecond * 10), new LatencySummary(1, p99Micros / 2, p99Micros, p99Micros * 2,

@@ -25,8 +25,8 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
     private static final byte[] END = {'e', 'n', 'd'};
-    /** Longer than any status word ({@code not_implemented}). */
-    private static final int MAX_STATUS_WORD = 20;
+    /** Enough of a first line to read its status word and tell it from a longer word. */
+    private static final int STATUS_PREFIX = 20;
 
     private final int maxAnswerBytes;
     /** Bytes from the reader index already scanned for line ends in the current answer. */
@@ -91,15 +91,9 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
      * it found (a client pointed at an admin port waited its whole timeout for an {@code end} after its error line).
      */
     private static boolean startsWithStatusWord(ByteBuf in, int lineStart, int lineFeed) {
-        StringBuilder word = new StringBuilder(MAX_STATUS_WORD);
-        for (int i = lineStart; i < lineFeed && word.length() <= MAX_STATUS_WORD; i++) {
-            byte b = in.getByte(i);
-            if (!(b >= 'a' && b <= 'z' || b == '_')) {
-                break;
-            }
-            word.append((char) b);
-        }
-        return Status.fromWire(word.toString()).isPresent();
+        // a status word and the character after it are ASCII; so is what tells a longer word from one
+        int length = Math.min(lineFeed - lineStart, STATUS_PREFIX);
+        return Status.ofTextAnswer(in.getCharSequence(lineStart, length, StandardCharsets.ISO_8859_1)).isPresent();
     }
 
     private static boolean isEndLine(ByteBuf in, int lineStart, int lineFeed) {
