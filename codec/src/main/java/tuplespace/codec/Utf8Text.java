@@ -28,6 +28,11 @@ public final class Utf8Text {
         return new Utf8Text(ByteBufUtil.getBytes(buffer));
     }
 
+    /** Text these bytes encode; the array becomes the text's own: the caller must not change it afterwards. */
+    public static Utf8Text wrap(byte[] utf8) {
+        return new Utf8Text(utf8);
+    }
+
     /** The next {@code length} bytes of {@code in}, read. */
     public static Utf8Text read(ByteBuf in, int length) {
         byte[] bytes = new byte[length];

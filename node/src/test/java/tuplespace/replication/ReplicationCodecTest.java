@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,47 @@ class ReplicationCodecTest {
         ReplicationCodec.encode(message, buffer);
         ByteBuf cut = buffer.slice(0, buffer.readableBytes() - 1);
         assertThatThrownBy(() -> ReplicationCodec.decode(cut)).isInstanceOf(ReplicationProtocolException.class);
+    }
+
+    /**
+     * Entries are read through the frame's {@code nioBuffer()}: a frame arrives as a slice of a pooled, usually direct,
+     * buffer, starting anywhere in it, and what follows the frame there is not read.
+     */
+    @Test
+    void entriesAreReadFromAFrameAnywhereInAPooledDirectBuffer() {
+        ReplicationMessage entries = messages().filter(ReplicationMessage.Entries.class::isInstance).findFirst().orElseThrow();
+        ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer();
+        try {
+            pooled.writeBytes(new byte[] {9, 9, 9});
+            int frameStart = pooled.writerIndex();
+            ReplicationCodec.encode(entries, pooled);
+            int frameLength = pooled.writerIndex() - frameStart;
+            pooled.writeBytes(new byte[] {7, 7});
+            ByteBuf frame = pooled.slice(frameStart, frameLength);
+            assertThat(ReplicationCodec.decode(frame)).isEqualTo(entries);
+            assertThat(frame.isReadable()).isFalse();
+        } finally {
+            pooled.release();
+        }
+    }
+
+    /** One entry as a log record holds it: read whole from a {@link ByteBuffer}, refused when cut short or followed. */
+    @Test
+    void anEntryDecodesFromALogRecordsBytesAndNothingElse() {
+        Replicated entry = ((ReplicationMessage.Entries) messages().filter(ReplicationMessage.Entries.class::isInstance)
+                .findFirst().orElseThrow()).entries().get(0);
+        ByteBuf encoded = Unpooled.buffer();
+        ReplicationCodec.encodeEntry(entry, encoded);
+        byte[] bytes = ByteBufUtil.getBytes(encoded);
+
+        assertThat(ReplicationCodec.decodeEntry(ByteBuffer.wrap(bytes))).isEqualTo(entry);
+        assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(bytes, 0, bytes.length - 1)))
+                .isInstanceOf(ReplicationProtocolException.class).hasMessageContaining("found a length of");
+        assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(bytes, 0, 10)))
+                .isInstanceOf(ReplicationProtocolException.class).hasMessageContaining("cut short");
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 2);
+        assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(longer)))
+                .isInstanceOf(ReplicationProtocolException.class).hasMessageContaining("found 2 more bytes");
     }
 
     @Test

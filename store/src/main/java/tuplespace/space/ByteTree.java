@@ -129,6 +129,23 @@ final class ByteTree {
         return new TreeView(root, size, height);
     }
 
+    /**
+     * A cursor over every entry in key order, for the owner thread: valid until its next write, except for writes
+     * through {@link #setValue}, which change no node's shape.
+     */
+    TreeCursor cursor() {
+        return new TreeCursor(view(), null, true, null);
+    }
+
+    /**
+     * Sets the value of the entry {@code cursor} (of {@link #cursor()}) is at, in place, when its leaf may be written so
+     * (it belongs to the current generation: no snapshot holds it); otherwise changes nothing and returns false, and the
+     * caller writes through {@link #put}. The size does not change.
+     */
+    boolean setValue(TreeCursor cursor, byte[] value) {
+        return cursor.setValue(value, generation);
+    }
+
     /** Walks from the root to the leaf where {@code key} is or would be, recording the path; returns the leaf. */
     private TreeNode descend(byte[] key) {
         TreeNode node = root;

@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * Builds a {@link ByteTree} from entries given in ascending key order, bottom up, in one pass: each entry goes straight
- * into the last leaf, a full leaf is closed and a new one begun, and {@link #build()} puts the levels of branches over
- * the leaves. No descent, no search, no split, and no list of the entries on the side, which is what makes loading a
- * million pairs (a snapshot file, a backup's resync) fast, and lets the leaves be built while the entries still
- * arrive. Every leaf is full but the last two, which are evened out; so every node but a lone root is at least half
+ * into the last leaf, a full leaf is indexed once ({@link TreeNode#indexAllKeys()}: its prefix and heads) and a new one
+ * begun, and {@link #build()} puts the levels of branches over the leaves. No descent, no search, no split, no index
+ * kept current entry by entry, and no list of the entries on the side, which is what makes loading a million pairs (a
+ * snapshot file, a backup's resync) fast, and lets the leaves be built while the entries still arrive. A restart runs
+ * this loop a million times in a cold JVM, so it is kept to a few array stores: the compilers' work on it is part of
+ * every restart's time. Every leaf is full but the last two, which are evened out; so every node but a lone root is at least half
  * full, as the tree's own invariants ask.
  */
 final class TreeBuilder {
@@ -28,10 +30,11 @@ final class TreeBuilder {
     void add(byte[] key, byte[] value) {
         assert TreeNode.zeroFree(key) : "a key with a zero byte: " + Arrays.toString(key);
         if (leaf.isFull()) {
+            leaf.indexAllKeys();
             leaves.add(leaf);
             leaf = TreeNode.emptyLeaf(0, capacity);
         }
-        leaf.insert(leaf.count, key, value);
+        leaf.append(key, value);
         size++;
     }
 
@@ -52,6 +55,7 @@ final class TreeBuilder {
 
     /** The leaves, the last one evened out with the one before it when it is less than half full. */
     private List<TreeNode> closeLeaves() {
+        leaf.indexAllKeys();
         leaves.add(leaf); // empty only when nothing was added: the lone root then
         int last = leaves.size() - 1;
         if (last > 0 && leaves.get(last).count < capacity / 2) {
@@ -69,8 +73,9 @@ final class TreeBuilder {
             TreeNode branch = TreeNode.emptyBranch(0, capacity);
             for (int take = share(children.size(), count, i); take > 0; take--, next++) {
                 TreeNode child = children.get(next);
-                branch.insert(branch.count, child.keys[0], child);
+                branch.append(child.keys[0], child);
             }
+            branch.indexAllKeys();
             branches.add(branch);
         }
         return branches;

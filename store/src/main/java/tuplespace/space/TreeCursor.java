@@ -68,6 +68,20 @@ final class TreeCursor {
         return value;
     }
 
+    /**
+     * Sets the value of the entry {@link #next()} moved to, in place, if its leaf belongs to {@code generation} (the
+     * tree's current one: see {@link ByteTree}); otherwise changes nothing and returns false. Only the owner of the
+     * tree may call this, on a cursor over its own {@link ByteTree#view()}; {@link #value()} still names the value
+     * replaced.
+     */
+    boolean setValue(byte[] newValue, long generation) {
+        if (leaf.generation != generation) {
+            return false;
+        }
+        leaf.slots[nextIndex - 1] = newValue;
+        return true;
+    }
+
     /** Moves to the first entry of the next leaf: up to the nearest branch with a child further right, then down. */
     private boolean nextLeaf() {
         int depth = branches.length - 1;

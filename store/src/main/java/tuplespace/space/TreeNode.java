@@ -292,6 +292,17 @@ final class TreeNode {
         }
     }
 
+    /**
+     * Appends an entry after the last one without indexing it: for {@link TreeBuilder}, whose entries come in order and
+     * which indexes each node once, when it is full ({@link #indexAllKeys()}). Until then the node's heads and prefix
+     * are stale, so nothing may search it. The node must not be full.
+     */
+    void append(byte[] key, Object slot) {
+        keys[count] = key;
+        slots[count] = slot;
+        count++;
+    }
+
     void removeAt(int index) {
         System.arraycopy(keys, index + 1, keys, index, count - index - 1);
         System.arraycopy(slots, index + 1, slots, index, count - index - 1);

@@ -1,6 +1,7 @@
 package tuplespace.space;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +67,43 @@ public final class TupleSpace {
         }
         for (Pair pair : effect.written()) {
             store(pair.key(), pair.value());
+        }
+    }
+
+    /**
+     * Applies a {@link NetEffect}: the state is what applying the effects it sums up one by one would leave. Walks the
+     * pairs and the effect's keys side by side, in key order, and sets each present key's new value in place, with no
+     * search from the root; then writes the keys it adds and removes the keys it removes, one by one (a walk cannot
+     * change a tree's shape). How a restart replays its log over its snapshot: mostly updates of present keys.
+     */
+    public void apply(NetEffect effect) {
+        NetEffect.Cursor changes = effect.cursor();
+        TreeCursor stored = pairs.cursor();
+        List<byte[]> laterKeys = new ArrayList<>();
+        List<byte[]> laterValues = new ArrayList<>();
+        boolean more = stored.next();
+        for (; changes.more(); changes.next()) {
+            byte[] key = changes.key();
+            byte[] value = changes.value();
+            int order = -1;
+            while (more && (order = Arrays.compareUnsigned(stored.key(), key)) < 0) {
+                more = stored.next();
+            }
+            if (more && order == 0 && value != null && pairs.setValue(stored, value)) {
+                changed(key, value, stored.value());
+            } else {
+                laterKeys.add(key);
+                laterValues.add(value);
+            }
+        }
+        for (int i = 0; i < laterKeys.size(); i++) {
+            byte[] key = laterKeys.get(i);
+            byte[] value = laterValues.get(i);
+            if (value != null) {
+                changed(key, value, pairs.put(key, value));
+            } else {
+                removed(key, pairs.remove(key));
+            }
         }
     }
 
@@ -222,10 +260,14 @@ public final class TupleSpace {
     }
 
     private void remove(Tuple key) {
-        byte[] previous = pairs.remove(key.utf8());
+        removed(key.utf8(), pairs.remove(key.utf8()));
+    }
+
+    /** Keeps the digest and the open recorders up to date with a key removed ({@code previous}: its value, or null). */
+    private void removed(byte[] key, byte[] previous) {
         if (previous != null) {
-            digest.remove(key.utf8(), previous);
-            recordChange(key.utf8());
+            digest.remove(key, previous);
+            recordChange(key);
         }
     }
 

@@ -5,35 +5,39 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import tuplespace.replication.Change;
 import tuplespace.replication.Replicated;
+import tuplespace.space.Effect;
+import tuplespace.space.NetEffect;
 
 /**
  * A node directory's log read, checked and decoded on a thread of its own ({@link LogReader#read}) while the caller
- * loads the snapshot it follows: at start-up both take about as long, and a second core does the one beside the
- * other. The caller then applies the decoded entries in order ({@link #applyEach}); the decoder runs at most
- * {@value #QUEUED_BATCHES} batches of {@value #BATCH_ENTRIES} entries ahead, so memory stays bounded however long the
- * log. Nothing on disk changes until the caller has applied every entry: only then are the log's repairs made (a torn
- * tail truncated, the last segment forced, a superseded log deleted), so a start that fails on its snapshot leaves the
- * directory as it found it.
+ * starts on the snapshot it follows, and summed up as it is read: what its entries did to the space comes to a
+ * {@link NetEffect}, which the caller lays over the loaded snapshot, and what they did to the answer table stays a
+ * list of changes in log order, without their effects, for the caller to apply after the snapshot's answers. Memory is
+ * bounded by the log: one value per key it changed, one small change per entry. Nothing on disk changes until the
+ * caller has used the result: only then are the log's repairs made ({@link Result#repair()}: a torn tail truncated, the
+ * last segment forced, a superseded log deleted), so a start that fails on its snapshot leaves the directory as it
+ * found it.
  */
 final class LogDecoding implements AutoCloseable {
 
-    private static final int BATCH_ENTRIES = 1024;
-    private static final int QUEUED_BATCHES = 64;
-    /** Put after the last batch, whether the read ended or failed. */
-    private static final List<Replicated> END = List.of();
+    /** The log after the snapshot, summed up: see the class comment. */
+    record Result(NetEffect effect, List<Change> answerChanges, LogReader.Replay replay) {
 
-    private final BlockingQueue<List<Replicated>> batches = new ArrayBlockingQueue<>(QUEUED_BATCHES);
-    private final CompletableFuture<LogReader.Replay> read = new CompletableFuture<>();
+        /** Makes the log's repairs; returns where it ends. */
+        LogReader.Tail repair() throws IOException {
+            return replay.repair();
+        }
+    }
+
+    private final CompletableFuture<Result> read = new CompletableFuture<>();
+    private final NetEffect effect = new NetEffect();
+    private final List<Change> answerChanges = new ArrayList<>();
     private final Thread thread;
-    private List<Replicated> batch = new ArrayList<>(BATCH_ENTRIES);
     private volatile boolean closed;
 
     private LogDecoding(Path directory, long afterIndex, long afterEpoch) {
@@ -51,61 +55,32 @@ final class LogDecoding implements AutoCloseable {
     private void decode(Path directory, long afterIndex, long afterEpoch) {
         try {
             LogReader.Replay replay = LogReader.read(directory, afterIndex, afterEpoch, this::add);
-            if (!batch.isEmpty()) {
-                put(batch);
-            }
-            read.complete(replay);
+            read.complete(new Result(effect, answerChanges, replay));
         } catch (IOException | RuntimeException | Error e) {
             read.completeExceptionally(e);
-        } finally {
-            try {
-                put(END);
-            } catch (CancellationException e) {
-                // closed: nobody takes any more
-            }
         }
     }
 
     private void add(Replicated entry) {
-        batch.add(entry);
-        if (batch.size() == BATCH_ENTRIES) {
-            put(batch);
-            batch = new ArrayList<>(BATCH_ENTRIES);
+        if (closed) {
+            throw new CancellationException("the log's decoding was closed");
         }
-    }
-
-    private void put(List<Replicated> entries) {
-        try {
-            while (!closed) {
-                if (batches.offer(entries, 100, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Change change = entry.change();
+        if (change instanceof Change.Applied applied) {
+            effect.add(applied.effect());
+            change = new Change.Applied(applied.conn(), applied.seq(), applied.floor(), Effect.NONE, applied.answer());
         }
-        throw new CancellationException("the log's decoding was closed");
+        answerChanges.add(change);
     }
 
     /**
-     * Hands every entry of the log to {@code apply}, in order, as the decoder delivers them; then makes the log's
-     * repairs and returns where it ends.
+     * The whole log summed up, once read; the caller makes its repairs ({@link Result#repair()}) once it has used it.
      *
-     * @throws DamagedFileException (or another IOException) as {@link LogReader#replay} would, once the entries before
-     *                              the damage are applied
+     * @throws DamagedFileException (or another IOException) as {@link LogReader#replay} would
      */
-    LogReader.Tail applyEach(Consumer<Replicated> apply) throws IOException {
+    Result await() throws IOException {
         try {
-            for (List<Replicated> entries = batches.take(); entries != END; entries = batches.take()) {
-                entries.forEach(apply);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while replaying the log", e);
-        }
-        LogReader.Replay replay;
-        try {
-            replay = read.join();
+            return read.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof IOException failure) {
                 throw failure;
@@ -118,13 +93,11 @@ final class LogDecoding implements AutoCloseable {
             }
             throw e;
         }
-        return replay.repair();
     }
 
     /** Stops the decoder if it still runs (the caller gave up: its snapshot was damaged). */
     @Override
     public void close() {
         closed = true;
-        batches.clear();
     }
 }

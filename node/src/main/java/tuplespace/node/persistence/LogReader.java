@@ -1,6 +1,5 @@
 package tuplespace.node.persistence;
 
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -216,7 +215,7 @@ final class LogReader {
             index = payload.getLong(payload.position() + 8);
         } else {
             try {
-                entry = ReplicationCodec.decodeEntry(Unpooled.wrappedBuffer(payload));
+                entry = ReplicationCodec.decodeEntry(payload);
             } catch (ReplicationProtocolException e) {
                 throw reader.damageInRecord("expected a log entry, found: " + e.getMessage());
             }

@@ -12,10 +12,13 @@ import tuplespace.replication.ReplicatedState;
 import tuplespace.space.TupleSpace;
 
 /**
- * Brings a node directory back into memory at start-up: the newest snapshot, then every log entry after it, applied as
- * a backup applies them ({@link ReplicatedState#apply}). Blocks; runs before the node serves. The log is read and
- * decoded on a second thread while the snapshot loads ({@link LogDecoding}); what it changes on disk (a torn tail
- * truncated, a superseded log deleted) waits until the snapshot is whole.
+ * Brings a node directory back into memory at start-up: the newest snapshot, then every log entry after it, to the
+ * state a backup applying them one by one ({@link ReplicatedState#apply}) would reach. Blocks; runs before the node
+ * serves. The log is read, decoded and summed up on a second thread while this one loads the snapshot
+ * ({@link LogDecoding}); then its net effect is laid over the loaded space in one walk in key order
+ * ({@link TupleSpace#apply(tuplespace.space.NetEffect)}), and its changes to the answer table are applied, in order,
+ * after the snapshot's answers. What it changes on disk (a torn tail truncated, a superseded log deleted) waits until
+ * the snapshot is whole.
  *
  * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
  * leaves, so it is truncated and logged at WARN with the file and the offset. Anything else, a checksum that fails
@@ -46,9 +49,13 @@ public final class Recovery {
         // the log goes on); it is applied, and repaired, only once the snapshot is whole
         try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
             snapshot = newestSnapshot(newest);
-            state = new ReplicatedState(snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new));
+            TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
+            LogDecoding.Result logged = log.await();
+            space.apply(logged.effect());
+            state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
-            tail = log.applyEach(entry -> state.apply(entry.change()));
+            logged.answerChanges().forEach(state::apply);
+            tail = logged.repair();
         }
         List<String> warnings = new ArrayList<>();
         tail.warning().ifPresent(warning -> {
