@@ -5,7 +5,6 @@ import ch.qos.logback.classic.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -61,28 +60,19 @@ public final class Main implements Runnable {
         System.exit(commandLine(args).execute(args));
     }
 
-    /** A subcommand: how to make it, and the one line the command list shows when its description is longer. */
-    private record Subcommand(String name, Supplier<Object> command, Optional<String> headline) {
-
-        Subcommand(String name, Supplier<Object> command) {
-            this(name, command, Optional.empty());
-        }
-
-        Subcommand(String name, Supplier<Object> command, String headline) {
-            this(name, command, Optional.of(headline));
-        }
+    /** A subcommand: how to make it. The command list shows the first line of its description. */
+    private record Subcommand(String name, Supplier<Object> command) {
     }
 
     /** Every subcommand, in the order the command list shows them: the service's processes first. */
     private static final List<Subcommand> SUBCOMMANDS = List.of(
-            new Subcommand("proxy", ProxyCommand::new, "Run the proxy: clients connect to it; it forwards to the primary."),
-            new Subcommand("server", ServerCommand::new, "Run a server: the primary (it starts its own backup) or a backup."),
+            new Subcommand("proxy", ProxyCommand::new),
+            new Subcommand("server", ServerCommand::new),
             new Subcommand("client", ClientCommand::new),
             new Subcommand("shutdown", ShutdownCommand::new),
             new Subcommand("status", StatusCommand::new),
             new Subcommand("promote", PromoteCommand::new),
-            new Subcommand("switchover", SwitchoverCommand::new,
-                    "Make the backup the primary, for maintenance, with nothing lost."),
+            new Subcommand("switchover", SwitchoverCommand::new),
             new Subcommand("demo", DemoCommand::new),
             new Subcommand("help", CommandLine.HelpCommand::new));
 
@@ -107,8 +97,6 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         for (Subcommand subcommand : subcommands) {
             commandLine.addSubcommand(subcommand.name(), subcommand.command().get());
-            subcommand.headline().ifPresent(line ->
-                    commandLine.getSubcommands().get(subcommand.name()).getCommandSpec().usageMessage().header(line));
         }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + IoFailure.describe(exception));

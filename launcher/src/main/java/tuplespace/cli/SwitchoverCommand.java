@@ -15,8 +15,8 @@ import tuplespace.codec.Sap;
  * maintenance: the backup becomes the primary with nothing lost and no error a client sees, and the old primary stays
  * on as its backup without a copy of the space being sent.
  */
-@Command(name = "switchover", description = {"Make the backup the primary, for maintenance: nothing is lost, clients"
-        + " only wait a moment, and the old primary stays on as the new backup (no copy is sent).",
+@Command(name = "switchover", description = {"Make the backup the primary, for maintenance, with nothing lost.",
+        "Clients only wait a moment, and the old primary stays on as the new backup (no copy is sent).",
         "Answers once the new primary serves; an error line (exit status 1) says why not, and the old primary then"
                 + " serves on."},
         mixinStandardHelpOptions = true)

@@ -33,8 +33,18 @@ class MainTest {
             }
         }
         assertThat(help(Main.commandLine("server", "--help"), "server"))
-                .startsWith("Run a server: the primary (it starts its own backup) or a backup.")
-                .contains("Usage: tuplespace server ");
+                .startsWith("Usage: tuplespace server ")
+                .containsOnlyOnce("Run a server: the primary (it starts its own backup) or a backup.");
+    }
+
+    /** The command list shows each subcommand's first line of description, which its own help shows once. */
+    @Test
+    void theCommandListShowsTheFirstLineOfEachDescription() {
+        String list = Main.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(list).contains("  proxy       Run the proxy: clients connect to it; it forwards to the primary.")
+                .contains("  switchover  Make the backup the primary, for maintenance, with nothing lost.");
+        assertThat(help(Main.commandLine(), "switchover"))
+                .containsOnlyOnce("Make the backup the primary, for maintenance, with nothing lost.");
     }
 
     @Test
@@ -53,6 +63,13 @@ class MainTest {
         commandLine.setErr(new PrintWriter(err, true));
         assertThat(commandLine.execute("client", "127.0.0.1:1", "--output", "fancy")).isEqualTo(2);
         assertThat(err.toString()).contains("--output").contains("expected one of raw, readable, found 'fancy'");
+
+        String[] proxy = {"proxy", "127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "--tls-on=fancy"};
+        StringWriter proxyErr = new StringWriter();
+        CommandLine proxyCommand = Main.commandLine(proxy);
+        proxyCommand.setErr(new PrintWriter(proxyErr, true));
+        assertThat(proxyCommand.execute(proxy)).isEqualTo(2);
+        assertThat(proxyErr.toString()).contains("--tls-on: expected one of client, internal, both, found 'fancy'");
     }
 
     private static String help(CommandLine root, String subcommand) {

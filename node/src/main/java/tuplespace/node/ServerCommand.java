@@ -28,8 +28,8 @@ import tuplespace.node.persistence.FsyncMode;
  * malformed arguments, 1 for any other failure (an unreadable INIT_FILE, a broken invariant, ...).
  */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a tuple space server: the primary (PRIMARY_HANDLE null) or its backup.",
-                "The primary starts its backup itself; you normally start only the primary.",
+        description = {"Run a server: the primary (it starts its own backup) or a backup.",
+                "PRIMARY_HANDLE null makes it the primary; you normally start only the primary.",
                 "On several machines each server gets its own SAPs, --peer-backup-sap and --backup-start (README)."})
 public final class ServerCommand implements Callable<Integer> {
 

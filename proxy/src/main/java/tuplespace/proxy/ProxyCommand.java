@@ -26,8 +26,9 @@ import tuplespace.codec.tls.TlsSettings;
  * Self-contained, so the launcher can add it as a subcommand.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs the proxy: clients connect to CLIENT_SAP, the primary to PRIMARY_SAP; SHUTDOWN_SAP takes"
-                + " the line commands SHUTDOWN and STATUS.")
+        description = {"Run the proxy: clients connect to it; it forwards to the primary.",
+                "Clients connect to CLIENT_SAP, the primary registers at PRIMARY_SAP; SHUTDOWN_SAP takes the line"
+                        + " commands SHUTDOWN and STATUS."})
 public final class ProxyCommand implements Callable<Integer> {
 
     @Spec
@@ -196,7 +197,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     private ProxySecurity security() {
         if (!tlsOn.matches("(?i)client|internal|both")) {
-            throw new IllegalArgumentException("--tls-on: expected client, internal or both, found '" + tlsOn + "'");
+            throw new IllegalArgumentException("--tls-on: expected one of client, internal, both, found '" + tlsOn + "'");
         }
         Optional<TlsSettings> tls = TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, tlsClientAuth);
         boolean client = !tlsOn.equalsIgnoreCase("internal");
