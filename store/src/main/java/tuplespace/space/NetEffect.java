@@ -7,7 +7,7 @@ import tuplespace.tuple.Tuple;
  * The net effect of a run of {@link Effect}s, key by key: every key they touched, with the value it was set to last, or
  * removed if a removal came last. Since every effect sets or removes by key, applying this to a space leaves the state
  * that applying the effects one by one, in order, would. A restart turns the log after its snapshot into one and lays
- * it over the snapshot's space in one walk in key order ({@link TupleSpace#apply(NetEffect)}): a value changed in
+ * it over the snapshot's space in one walk in key order ({@link TupleSpace#applyEffect(NetEffect)}): a value changed in
  * place where the key is present, with no descent from the root per logged update, where a hundred thousand updates
  * applied one by one to a loaded million-pair tree took longer than loading it, in a cold JVM.
  *
@@ -19,29 +19,30 @@ public final class NetEffect {
     /** The value of a key whose last change removed it; told apart by identity. */
     private static final byte[] REMOVED = new byte[0];
 
-    private final ByteTree changes = new ByteTree();
+    /** Each key touched, with its last value or {@link #REMOVED}. */
+    private final ByteTree lastValues = new ByteTree();
 
     /** Lays {@code effect} over the effects added before it. */
     public void add(Effect effect) {
         for (Tuple key : effect.removed()) {
-            changes.put(key.utf8(), REMOVED);
+            lastValues.put(key.utf8(), REMOVED);
         }
         for (Pair pair : effect.written()) {
-            changes.put(pair.key().utf8(), pair.value().utf8());
+            lastValues.put(pair.key().utf8(), pair.value().utf8());
         }
     }
 
     /** How many keys the effects touched. */
     public int keys() {
-        return changes.size();
+        return lastValues.size();
     }
 
-    /** The changes in ascending key order: {@link TreeCursor#value()} is null for a removed key. */
+    /** The keys touched, in ascending order: {@link Cursor#value()} is null for a removed key. */
     Cursor cursor() {
-        return new Cursor(new TreeCursor(changes.view(), null, true, null));
+        return new Cursor(lastValues.cursor());
     }
 
-    /** Walks the changes in key order; {@link #value()} is null where the key was removed. */
+    /** Walks the keys touched in ascending order, each with its last value; {@link #value()} is null where removed. */
     static final class Cursor {
 
         private final TreeCursor entries;
@@ -52,7 +53,7 @@ public final class NetEffect {
             this.more = entries.next();
         }
 
-        /** Whether there is a change at the cursor. */
+        /** Whether the cursor is at a key (false once past the last). */
         boolean more() {
             return more;
         }

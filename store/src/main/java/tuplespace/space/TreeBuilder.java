@@ -11,8 +11,8 @@ import java.util.List;
  * kept current entry by entry, and no list of the entries on the side, which is what makes loading a million pairs (a
  * snapshot file, a backup's resync) fast, and lets the leaves be built while the entries still arrive. A restart runs
  * this loop a million times in a cold JVM, so it is kept to a few array stores: the compilers' work on it is part of
- * every restart's time. Every leaf is full but the last two, which are evened out; so every node but a lone root is at least half
- * full, as the tree's own invariants ask.
+ * every restart's time. Every leaf is full but the last two, which are evened out; so every node but a lone root is at
+ * least half full, as the tree's own invariants ask.
  */
 final class TreeBuilder {
 

@@ -28,6 +28,9 @@ import tuplespace.tuple.Tuple;
  */
 public final class TupleSpace {
 
+    /** {@link #applyEffect(NetEffect)} walks the pairs when it changes at least one in this many (one per leaf). */
+    static final int WALK_EVERY = ByteTree.CAPACITY;
+
     private final ByteTree pairs;
     private final SpaceDigest digest;
     /** Open {@link ChangeRecorder}s, each told of every key written or removed. Usually none. */
@@ -71,27 +74,32 @@ public final class TupleSpace {
     }
 
     /**
-     * Applies a {@link NetEffect}: the state is what applying the effects it sums up one by one would leave. Walks the
-     * pairs and the effect's keys side by side, in key order, and sets each present key's new value in place, with no
-     * search from the root; then writes the keys it adds and removes the keys it removes, one by one (a walk cannot
-     * change a tree's shape). How a restart replays its log over its snapshot: mostly updates of present keys.
+     * Applies a {@link NetEffect}: the state is what applying the effects it sums up one by one would leave. When it
+     * touches at least one key in {@value #WALK_EVERY} of the space's, walks the pairs and the effect's keys side by
+     * side, in key order, and sets each present key's new value in place, with no search from the root; then writes
+     * the keys it adds, and the present keys of leaves a snapshot holds, and removes the keys it removes that are
+     * present, one by one (a walk cannot change a tree's shape). A sparser effect is applied key by key: a walk would
+     * step through more pairs than its searches cost. How a restart replays its log over its snapshot: mostly updates
+     * of present keys.
      */
-    public void apply(NetEffect effect) {
-        NetEffect.Cursor changes = effect.cursor();
-        TreeCursor stored = pairs.cursor();
+    public void applyEffect(NetEffect effect) {
+        NetEffect.Cursor keys = effect.cursor();
         List<byte[]> laterKeys = new ArrayList<>();
         List<byte[]> laterValues = new ArrayList<>();
-        boolean more = stored.next();
-        for (; changes.more(); changes.next()) {
-            byte[] key = changes.key();
-            byte[] value = changes.value();
+        boolean walk = (long) effect.keys() * WALK_EVERY >= pairs.size();
+        TreeCursor stored = pairs.cursor();
+        boolean more = walk && stored.next();
+        for (; keys.more(); keys.next()) {
+            byte[] key = keys.key();
+            byte[] value = keys.value();
             int order = -1;
             while (more && (order = Arrays.compareUnsigned(stored.key(), key)) < 0) {
                 more = stored.next();
             }
-            if (more && order == 0 && value != null && pairs.setValue(stored, value)) {
+            boolean present = more && order == 0;
+            if (present && value != null && pairs.setValue(stored, value)) {
                 changed(key, value, stored.value());
-            } else {
+            } else if (!walk || present || value != null) { // the walk showed a removed key absent: nothing to do
                 laterKeys.add(key);
                 laterValues.add(value);
             }

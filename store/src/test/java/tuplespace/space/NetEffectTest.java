@@ -14,7 +14,7 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * A {@link NetEffect} applied to a space ({@link TupleSpace#apply(NetEffect)}) leaves the state that applying its
+ * A {@link NetEffect} applied to a space ({@link TupleSpace#applyEffect(NetEffect)}) leaves the state that applying its
  * effects one by one, in order, leaves: what a restart relies on when it lays its log over its snapshot.
  */
 @Timeout(20)
@@ -37,7 +37,24 @@ class NetEffectTest {
             net.add(effect);
         }
 
-        summed.apply(net);
+        summed.applyEffect(net);
+
+        assertSameState(summed, oneByOne);
+    }
+
+    /** An effect on far fewer keys than the space holds is applied key by key, not by a walk: the same state. */
+    @Test
+    void aSparseNetEffectLeavesTheSameState() {
+        TupleSpace oneByOne = filled(20_000);
+        TupleSpace summed = filled(20_000);
+        NetEffect net = new NetEffect();
+        for (Effect effect : randomEffects(new Random(3), 20_000, 20)) {
+            oneByOne.applyEffect(effect);
+            net.add(effect);
+        }
+        assertThat((long) net.keys() * TupleSpace.WALK_EVERY).isLessThan(summed.size());
+
+        summed.applyEffect(net);
 
         assertSameState(summed, oneByOne);
     }
@@ -58,7 +75,7 @@ class NetEffectTest {
             net.add(effect);
         }
 
-        summed.apply(net);
+        summed.applyEffect(net);
 
         assertSameState(summed, oneByOne);
         assertThat(snapshot.pairs()).containsExactlyElementsOf(before.pairs());
@@ -75,7 +92,7 @@ class NetEffectTest {
         net.add(new Effect(List.of(Tuple.parse("k,3")), List.of(Pair.of("k,3", "c")))); // removed, then written
         assertThat(net.keys()).isEqualTo(4);
 
-        space.apply(net);
+        space.applyEffect(net);
 
         assertThat(space.valueOf(Tuple.parse("k,1"))).contains(Tuple.parse("b"));
         assertThat(space.valueOf(Tuple.parse("k,2"))).isEmpty();

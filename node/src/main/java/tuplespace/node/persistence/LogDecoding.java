@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import tuplespace.replication.Change;
 import tuplespace.replication.Replicated;
 import tuplespace.space.Effect;
@@ -15,18 +15,19 @@ import tuplespace.space.NetEffect;
 
 /**
  * A node directory's log read, checked and decoded on a thread of its own ({@link LogReader#read}) while the caller
- * starts on the snapshot it follows, and summed up as it is read: what its entries did to the space comes to a
+ * loads the snapshot it follows, and summed up as it is read: what its entries did to the space comes to a
  * {@link NetEffect}, which the caller lays over the loaded snapshot, and what they did to the answer table stays a
- * list of changes in log order, without their effects, for the caller to apply after the snapshot's answers. Memory is
- * bounded by the log: one value per key it changed, one small change per entry. Nothing on disk changes until the
- * caller has used the result: only then are the log's repairs made ({@link Result#repair()}: a torn tail truncated, the
- * last segment forced, a superseded log deleted), so a start that fails on its snapshot leaves the directory as it
- * found it.
+ * list of changes in log order, without their effects, for the caller to apply after the snapshot's answers. Memory
+ * grows with the log, about as much as the log's own bytes (one value per key it changed, one change per entry with
+ * the answer it remembers), and the log after a snapshot is bounded (docs/internals.md "Disk use"). Nothing on disk
+ * changes until the caller has used the summary: only then are the log's repairs made ({@link Summary#repair()}: a torn
+ * tail truncated, the last segment forced, a superseded log deleted), so a start that fails on its snapshot leaves the
+ * directory as it found it.
  */
 final class LogDecoding implements AutoCloseable {
 
     /** The log after the snapshot, summed up: see the class comment. */
-    record Result(NetEffect effect, List<Change> answerChanges, LogReader.Replay replay) {
+    record Summary(NetEffect effect, List<Change> answerChanges, LogReader.Replay replay) {
 
         /** Makes the log's repairs; returns where it ends. */
         LogReader.Tail repair() throws IOException {
@@ -34,7 +35,7 @@ final class LogDecoding implements AutoCloseable {
         }
     }
 
-    private final CompletableFuture<Result> read = new CompletableFuture<>();
+    private final CompletableFuture<Summary> read = new CompletableFuture<>();
     private final NetEffect effect = new NetEffect();
     private final List<Change> answerChanges = new ArrayList<>();
     private final Thread thread;
@@ -55,7 +56,7 @@ final class LogDecoding implements AutoCloseable {
     private void decode(Path directory, long afterIndex, long afterEpoch) {
         try {
             LogReader.Replay replay = LogReader.read(directory, afterIndex, afterEpoch, this::add);
-            read.complete(new Result(effect, answerChanges, replay));
+            read.complete(new Summary(effect, answerChanges, replay));
         } catch (IOException | RuntimeException | Error e) {
             read.completeExceptionally(e);
         }
@@ -74,14 +75,17 @@ final class LogDecoding implements AutoCloseable {
     }
 
     /**
-     * The whole log summed up, once read; the caller makes its repairs ({@link Result#repair()}) once it has used it.
+     * The whole log summed up, once read; the caller makes its repairs ({@link Summary#repair()}) once it has used it.
      *
      * @throws DamagedFileException (or another IOException) as {@link LogReader#replay} would
      */
-    Result await() throws IOException {
+    Summary await() throws IOException {
         try {
-            return read.join();
-        } catch (CompletionException e) {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the log", e);
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException failure) {
                 throw failure;
             }
@@ -91,7 +95,10 @@ final class LogDecoding implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
-            throw e;
+            if (e.getCause() instanceof Error failure) {
+                throw failure;
+            }
+            throw new IOException("reading the log failed", e.getCause());
         }
     }
 

@@ -16,7 +16,7 @@ import tuplespace.space.TupleSpace;
  * state a backup applying them one by one ({@link ReplicatedState#apply}) would reach. Blocks; runs before the node
  * serves. The log is read, decoded and summed up on a second thread while this one loads the snapshot
  * ({@link LogDecoding}); then its net effect is laid over the loaded space in one walk in key order
- * ({@link TupleSpace#apply(tuplespace.space.NetEffect)}), and its changes to the answer table are applied, in order,
+ * ({@link TupleSpace#applyEffect(tuplespace.space.NetEffect)}), and its changes to the answer table are applied, in order,
  * after the snapshot's answers. What it changes on disk (a torn tail truncated, a superseded log deleted) waits until
  * the snapshot is whole.
  *
@@ -50,8 +50,8 @@ public final class Recovery {
         try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
             snapshot = newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
-            LogDecoding.Result logged = log.await();
-            space.apply(logged.effect());
+            LogDecoding.Summary logged = log.await();
+            space.applyEffect(logged.effect());
             state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
             logged.answerChanges().forEach(state::apply);
