@@ -27,15 +27,9 @@ class NetEffectTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 64, 65, 1_000, 20_000})
     void aNetEffectLeavesTheStateItsEffectsLeaveOneByOne(int stored) {
-        Random random = new Random(stored);
-        List<Effect> effects = randomEffects(random, stored, 3_000);
         TupleSpace oneByOne = filled(stored);
         TupleSpace summed = filled(stored);
-        NetEffect net = new NetEffect();
-        for (Effect effect : effects) {
-            oneByOne.applyEffect(effect);
-            net.add(effect);
-        }
+        NetEffect net = oneByOneAndSummed(oneByOne, randomEffects(new Random(stored), stored, 3_000));
 
         summed.applyEffect(net);
 
@@ -47,11 +41,7 @@ class NetEffectTest {
     void aSparseNetEffectLeavesTheSameState() {
         TupleSpace oneByOne = filled(20_000);
         TupleSpace summed = filled(20_000);
-        NetEffect net = new NetEffect();
-        for (Effect effect : randomEffects(new Random(3), 20_000, 20)) {
-            oneByOne.applyEffect(effect);
-            net.add(effect);
-        }
+        NetEffect net = oneByOneAndSummed(oneByOne, randomEffects(new Random(3), 20_000, 20));
         assertThat((long) net.keys() * TupleSpace.WALK_EVERY).isLessThan(summed.size());
 
         summed.applyEffect(net);
@@ -69,11 +59,7 @@ class NetEffectTest {
         TupleSpace oneByOne = filled(5_000);
         TupleSpace summed = filled(5_000);
         SpaceSnapshot snapshot = summed.snapshot();
-        NetEffect net = new NetEffect();
-        for (Effect effect : randomEffects(new Random(7), 5_000, 2_000)) {
-            oneByOne.applyEffect(effect);
-            net.add(effect);
-        }
+        NetEffect net = oneByOneAndSummed(oneByOne, randomEffects(new Random(7), 5_000, 2_000));
 
         summed.applyEffect(net);
 
@@ -99,6 +85,16 @@ class NetEffectTest {
         assertThat(space.valueOf(Tuple.parse("k,3"))).contains(Tuple.parse("c"));
         assertThat(space.valueOf(Tuple.parse("new,1"))).isEmpty();
         assertThat(space.size()).isEqualTo(9);
+    }
+
+    /** Applies {@code effects} to {@code oneByOne}, in order, and returns their net effect. */
+    private static NetEffect oneByOneAndSummed(TupleSpace oneByOne, List<Effect> effects) {
+        NetEffect net = new NetEffect();
+        for (Effect effect : effects) {
+            oneByOne.applyEffect(effect);
+            net.add(effect);
+        }
+        return net;
     }
 
     private static void assertSameState(TupleSpace actual, TupleSpace expected) {
