@@ -3,6 +3,7 @@ package tuplespace.space;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,25 @@ class SpaceDigestTest {
             assertThat(SpaceDigest.textHash(utf8(text))).as(text).isEqualTo(SpaceDigest.textHash(text));
             assertThat(SpaceDigest.hash(utf8("k," + text), utf8(text))).as(text)
                     .isEqualTo(SpaceDigest.hash("k," + text, text));
+        }
+    }
+
+    /** Texts of every length up to 40, ASCII or with a non-ASCII character anywhere, hash alike in both forms. */
+    @Test
+    void aTextOfAnyLengthHashesAlikeAsAStringAndAsUtf8() {
+        Random random = new Random(31);
+        for (int length = 0; length <= 40; length++) {
+            for (int round = 0; round < 20; round++) {
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < length; i++) {
+                    text.append((char) ('0' + random.nextInt(75))); // digits, some punctuation, letters
+                }
+                if (length > 0 && round % 2 == 1) {
+                    text.setCharAt(random.nextInt(length), round % 4 == 1 ? '\u00E9' : '\u65E5');
+                }
+                String s = text.toString();
+                assertThat(SpaceDigest.textHash(utf8(s))).as(s).isEqualTo(SpaceDigest.textHash(s));
+            }
         }
     }
 
