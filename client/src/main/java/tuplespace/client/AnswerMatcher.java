@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
     /** What a request without an answer did: a read nothing, an update perhaps. */
-    static final String OUTCOME_UNKNOWN = "if it was an update (PUT, POST, DELETE), it may or may not have been applied";
+    private static final String OUTCOME_UNKNOWN = "if it was an update (PUT, POST, DELETE), it may or may not have been applied";
 
     /** Sent and not answered yet, oldest first (timed-out requests stay: they consume their late answer). */
     private final Queue<PendingRequest<?>> pending = new ArrayDeque<>();

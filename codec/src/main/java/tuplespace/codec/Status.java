@@ -1,5 +1,6 @@
 package tuplespace.codec;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /** The status word of an answer (SPEC §2): the only place these wire words are spelled. */
@@ -32,14 +33,18 @@ public enum Status {
      */
     public static Optional<Status> ofTextAnswer(CharSequence text) {
         int end = 0;
-        while (end < text.length() && end <= LONGEST_WORD && isWordCharacter(text.charAt(end))) {
+        while (end < text.length() && end < TEXT_ANSWER_PREFIX && isWordCharacter(text.charAt(end))) {
             end++;
         }
-        return end > LONGEST_WORD ? Optional.empty() : fromWire(text.subSequence(0, end).toString());
+        return end == TEXT_ANSWER_PREFIX ? Optional.empty() : fromWire(text.subSequence(0, end).toString());
     }
 
-    /** As long as the longest wire word ({@code not_implemented}); a longer run of word characters is none. */
-    private static final int LONGEST_WORD = 15;
+    /**
+     * The most characters of an answer's first line {@link #ofTextAnswer} reads: the longest wire word and one more,
+     * which tells it from a longer word.
+     */
+    public static final int TEXT_ANSWER_PREFIX = Arrays.stream(values()).mapToInt(status -> status.wire.length()).max()
+            .orElseThrow() + 1;
 
     private static boolean isWordCharacter(char c) {
         return (c >= 'a' && c <= 'z') || c == '_';

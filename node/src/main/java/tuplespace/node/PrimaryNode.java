@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.space.IoFailure;
-import tuplespace.space.SpaceFileException;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerRelease;
@@ -693,7 +692,7 @@ final class PrimaryNode implements NodeStorage.Owner {
                 node.persistence().save(file.get(), space);
                 outcome = () -> saved(thisSave, reason, "saved " + space.size() + " pairs to " + file.get());
             } catch (Throwable e) { // an Error too: serving must never stay frozen
-                String why = e instanceof SpaceFileException saving ? saving.problem() : IoFailure.describe(e);
+                String why = IoFailure.reason(e); // saveFailed names the file
                 outcome = () -> saveFailed(thisSave, file.get(), why);
             }
             node.loop().execute(outcome);

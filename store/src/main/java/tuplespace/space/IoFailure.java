@@ -32,6 +32,9 @@ public final class IoFailure {
             return files.getReason() != null ? files.getMessage() // "FILE: REASON", the JDK's own
                     : reason(cause) + ": " + files.getFile() + (files.getOtherFile() == null ? "" : " -> " + files.getOtherFile());
         }
+        if (cause instanceof SpaceFileException) {
+            return cause.getMessage(); // "FILE: PROBLEM"
+        }
         return reason(cause);
     }
 
@@ -41,6 +44,9 @@ public final class IoFailure {
      */
     public static String reason(Throwable failure) {
         Throwable cause = unwrapped(failure);
+        if (cause instanceof SpaceFileException spaceFile) {
+            return spaceFile.problem(); // its message is "FILE: PROBLEM"
+        }
         if (cause instanceof FileSystemException files && files.getReason() != null) {
             return files.getReason();
         }

@@ -63,4 +63,14 @@ class IoFailureTest {
         assertThat(IoFailure.reason(new FileSystemException("/d/f", null, "No space left on device")))
                 .isEqualTo("No space left on device");
     }
+
+    /** A space file's failure names its file in its message; its reason is the problem alone (a save that failed). */
+    @Test
+    void aSpaceFilesFailureIsDescribedWithItsFileAndReasonedWithout() {
+        SpaceFileException failed = SpaceFileException.cannotSave(Path.of("/d/space.json"), "No space left on device",
+                null);
+        assertThat(IoFailure.describe(failed)).isEqualTo("/d/space.json: cannot save the space: No space left on device");
+        assertThat(IoFailure.reason(new java.util.concurrent.CompletionException(failed)))
+                .isEqualTo("No space left on device");
+    }
 }

@@ -25,8 +25,6 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
     private static final byte[] END = {'e', 'n', 'd'};
-    /** Enough of a first line to read its status word and tell it from a longer word. */
-    private static final int STATUS_PREFIX = 20;
 
     private final int maxAnswerBytes;
     /** Bytes from the reader index already scanned for line ends in the current answer. */
@@ -92,7 +90,7 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
      */
     private static boolean startsWithStatusWord(ByteBuf in, int lineStart, int lineFeed) {
         // a status word and the character after it are ASCII; so is what tells a longer word from one
-        int length = Math.min(lineFeed - lineStart, STATUS_PREFIX);
+        int length = Math.min(lineFeed - lineStart, Status.TEXT_ANSWER_PREFIX);
         return Status.ofTextAnswer(in.getCharSequence(lineStart, length, StandardCharsets.ISO_8859_1)).isPresent();
     }
 
