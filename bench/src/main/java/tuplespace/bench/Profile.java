@@ -21,7 +21,8 @@ import tuplespace.bench.load.WarmUp;
  * Redis against 0.86x; on their own, 4.9 M pairs against 2.5 M took 13-18% off exact GETs at 50 x 1).
  * {@code slowReaders}: how long the slow-readers scenario pushes while the well-behaved client is measured.
  * {@code throughputRounds}: how many times in a row the throughput part measures each of its loads, Redis and
- * tuplespace in turn, each run {@code roundDuration} long (after {@code warmup}): one run of each, minutes apart, swung
+ * tuplespace in turn, each run {@code roundDuration} long (after {@code warmup}; the durable part's four writes the
+ * same, after {@code durableWarmup}): one run of each, minutes apart, swung
  * by up to 2x with the machine (Redis's GET at 50 x 16 336-683 k/s in four runs within 45 minutes, 2026-12-04), so a
  * ratio is judged on runs made side by side, several times. Its reads now run before its writes, on the warm-up's
  * pairs: after the writes, each round of reads would run on a larger space than the one before.

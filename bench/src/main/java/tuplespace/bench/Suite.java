@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,14 +106,7 @@ public final class Suite {
         }
         if (parts.contains(Part.DURABLE)) {
             // Side by side in one run, every data file on this machine's disk (never tmpfs).
-            attempt("durable redis", this::redisDurableThroughput);
-            attempt("durable tuplespace non-durable", () -> tupleSpaceScenario(Scenario.TUPLESPACE_MEMORY_PUT_P1, List.of()));
-            attempt("durable tuplespace always", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
-                    List.of("--data-dir=" + durableData("always"), "--fsync=always")));
-            attempt("durable tuplespace everysec", () -> tupleSpaceScenario(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
-                    List.of("--data-dir=" + durableData("everysec"), "--fsync=everysec")));
-            attempt("durable tuplespace non-durable after", () -> tupleSpaceScenario(
-                    Scenario.TUPLESPACE_MEMORY_AFTER_PUT_P1, List.of()));
+            attempt("durable writes redis and tuplespace, in rounds", this::durableInRounds);
             // Recovery of as many pairs as the resync part copies (a million in the full run), from process start.
             attempt("durable recovery redis", () -> results.putRecovery(RecoveryStart.redis(logs,
                     durableRoot.resolve("redis-recovery"), profile.resyncKeys(), RECOVERY_REPETITIONS)));
@@ -217,27 +211,46 @@ public final class Suite {
         return inTurn;
     }
 
-    private void redisDurableThroughput() throws IOException {
-        try (ManagedProcesses processes = new ManagedProcesses(logs)) {
+    /**
+     * The durable part's writes: Redis with its append-only file and three tuplespace services (memory only, {@code
+     * --fsync everysec}, {@code --fsync always}) running side by side, each warmed, then measured {@link
+     * Profile#throughputRounds()} times in a row, all four one after the other in each round ({@link #inTurn}), as
+     * the throughput part does. A durable ratio is the median of the rounds' own ratios: one run of each, minutes
+     * apart, put {@code everysec} at 0.81x to 0.95x our memory-only PUT in runs of one build (2026-12-04 and -05).
+     */
+    private void durableInRounds() throws IOException {
+        try (ManagedProcesses processes = new ManagedProcesses(logs);
+             TupleSpaceService memory = TupleSpaceService.start(processes, "tuplespace-memory", "sync",
+                     serverJavaOptions, List.of());
+             TupleSpaceService everysec = TupleSpaceService.start(processes, "tuplespace-fsync-everysec", "sync",
+                     serverJavaOptions, List.of("--data-dir=" + durableData("everysec"), "--fsync=everysec"));
+             TupleSpaceService always = TupleSpaceService.start(processes, "tuplespace-fsync-always", "sync",
+                     serverJavaOptions, List.of("--data-dir=" + durableData("always"), "--fsync=always"))) {
             RedisProcesses.Replicated redis = new RedisProcesses(processes,
                     Files.createDirectories(durableRoot.resolve("redis")))
                     .startReplicated("durable-redis", List.of("appendonly yes", "appendfsync always"));
             warmUp("redis appendfsync always (load generator JVM)", new RedisTarget("127.0.0.1", redis.masterPort(),
                     false, redis::pids));
-            runScenario(Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, new RedisTarget("127.0.0.1", redis.masterPort(), true,
-                    redis::pids), profile.durableWarmup());
-        }
-    }
-
-    /** One PUT scenario on a fresh sync service started with {@code serverOptions}. */
-    private void tupleSpaceScenario(Scenario scenario, List<String> serverOptions) throws IOException {
-        try (ManagedProcesses processes = new ManagedProcesses(logs);
-             TupleSpaceService service = TupleSpaceService.start(processes, scenario.system(), "sync", serverJavaOptions,
-                     serverOptions)) {
-            Supplier<Map<String, Long>> pids = () -> processesOf(service);
-            warmUp(scenario.system(), new TupleSpaceTarget("tuplespace warm-up", service.clientSap(), pids));
-            runScenario(scenario, new TupleSpaceTarget("tuplespace " + scenario.operation(), service.clientSap(), pids),
-                    profile.durableWarmup());
+            Map<Scenario, TupleSpaceService> ours = new EnumMap<>(Scenario.class);
+            ours.put(Scenario.TUPLESPACE_MEMORY_PUT_P1, memory);
+            ours.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, everysec);
+            ours.put(Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1, always);
+            for (Map.Entry<Scenario, TupleSpaceService> service : ours.entrySet()) {
+                warmUp(service.getKey().system(), new TupleSpaceTarget("tuplespace warm-up", service.getValue().clientSap(),
+                        () -> processesOf(service.getValue())));
+            }
+            List<Scenario> load = List.of(Scenario.TUPLESPACE_MEMORY_PUT_P1, Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
+                    Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1, Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1);
+            for (int round = 1; round <= profile.throughputRounds(); round++) {
+                for (Scenario scenario : inTurn(load, round)) {
+                    Target target = scenario.system().startsWith("redis")
+                            ? new RedisTarget("127.0.0.1", redis.masterPort(), true, redis::pids)
+                            : new TupleSpaceTarget("tuplespace " + scenario.operation(), ours.get(scenario).clientSap(),
+                                    () -> processesOf(ours.get(scenario)));
+                    measure(scenario, round, scenario.label() + ", round " + round, target, profile.durableWarmup(),
+                            profile.roundDuration());
+                }
+            }
         }
     }
 
@@ -296,12 +309,7 @@ public final class Suite {
     }
 
     private void runScenario(Scenario scenario, Target target) {
-        runScenario(scenario, target, profile.warmup());
-    }
-
-    /** {@code warmup}: the same load unmeasured first ({@link Profile#durableWarmup()} in the durable part). */
-    private void runScenario(Scenario scenario, Target target, Duration warmup) {
-        measure(scenario, 1, scenario.label(), target, warmup, profile.duration());
+        measure(scenario, 1, scenario.label(), target, profile.warmup(), profile.duration());
     }
 
     /** Round {@code round} of a scenario; its PUT keys are its own (tagged with scenario and round). */
@@ -388,7 +396,8 @@ public final class Suite {
                 + " measured " + profile.duration().toSeconds() + " s per run; the throughput part measures each load "
                 + profile.throughputRounds() + " times in a row, the reads first, " + profile.roundDuration().toSeconds()
                 + " s each, Redis and tuplespace in turn (Redis first in odd rounds, last in even ones), and a ratio is"
-                + " the median of the rounds' ratios; "
+                + " the median of the rounds' ratios; the durable part measures its four writes so too, each run "
+                + profile.roundDuration().toSeconds() + " s after " + profile.durableWarmup().toSeconds() + " s; "
                 + profile.getKeys() + " keys for GET, 20-byte values; unmeasured PUT/POST/GET warm-up load, 50 connections"
                 + " pipelined 16, on each tuplespace service and before the first Redis run (for the load generator's"
                 + " JVM): " + profile.warmUp().describe() + "; what each did: the warm-up lines below)");

@@ -17,13 +17,9 @@ public enum Scenario {
     TUPLESPACE_ASYNC_PUT_P1("tuplespace-async", "PUT (async)", OperationMix.writesOnly(), 1, false),
     TUPLESPACE_ASYNC_PUT_P16("tuplespace-async", "PUT (async)", OperationMix.writesOnly(), 16, false),
     // The durable part (--only durable): data on this machine's disk, never tmpfs; its memory-only runs are scenarios
-    // of their own, so that the durable ratios compare runs made side by side and the throughput part keeps its figure.
-    // One runs before the durable runs and one after them: the durable ratios take their mean (TargetCheck), since the
-    // machine's speed drifts between runs (the one before alone ranged 36,745-53,566/s over four runs in which the
-    // everysec run beside it stayed at 41,266-43,703/s).
-    TUPLESPACE_MEMORY_PUT_P1("tuplespace-memory", "PUT (sync, memory only, before the durable runs)",
-            OperationMix.writesOnly(), 1, true),
-    TUPLESPACE_MEMORY_AFTER_PUT_P1("tuplespace-memory-after", "PUT (sync, memory only, after the durable runs)",
+    // of their own, so that the durable ratios compare runs made side by side, in the same rounds, and the throughput
+    // part keeps its figure.
+    TUPLESPACE_MEMORY_PUT_P1("tuplespace-memory", "PUT (sync, memory only, beside the durable runs)",
             OperationMix.writesOnly(), 1, true),
     REDIS_AOF_ALWAYS_SET_WAIT_P1("redis-aof-always", "SET + WAIT 1 0 (appendonly yes, appendfsync always)",
             OperationMix.writesOnly(), 1, true),

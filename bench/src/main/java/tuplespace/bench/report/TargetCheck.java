@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import tuplespace.bench.durability.RecoveryResult;
 import tuplespace.bench.failover.FailoverRepetition;
 import tuplespace.bench.load.LoadResult;
@@ -41,10 +40,11 @@ public final class TargetCheck {
                 Scenario.TUPLESPACE_PUT_P16, Scenario.REDIS_SET_WAIT_P16, LoadResult::systemCpuMicrosPerOperation, 1.0));
         rows.add(ratio(results, "durable writes, 50 conn, pipeline 1", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
                 Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1, 1.0));
-        rows.add(againstMemoryOnly(results, "durable writes against our own non-durable",
-                Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1, 0.5));
-        rows.add(againstMemoryOnly(results, "everysec writes against our own non-durable",
-                Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, 0.9));
+        // The durable part's memory-only service runs beside its durable ones, in the same rounds.
+        rows.add(ratio(results, "durable writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
+                Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.5));
+        rows.add(ratio(results, "everysec writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
+                Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.9));
         rows.add(recovery(results));
         rows.add(failover(results));
         rows.add(lostWrites(results));
@@ -54,29 +54,6 @@ public final class TargetCheck {
         rows.addAll(ScaleReport.targets(results));
         rows.add(slowReaders(results));
         return rows;
-    }
-
-    /** The reference of the durable ratios: our memory-only PUTs, run beside the durable ones. */
-    private static final String MEMORY_ONLY = "PUT (sync, memory only, beside the durable runs)";
-
-    /**
-     * A durable run against our memory-only throughput beside it: the mean of the memory-only runs before and after the
-     * durable ones ({@link Scenario#TUPLESPACE_MEMORY_AFTER_PUT_P1}), or the one that ran.
-     */
-    private static Comparison againstMemoryOnly(Results results, String what, Scenario ours, double atLeast) {
-        List<Double> memoryOnly = Stream.of(Scenario.TUPLESPACE_MEMORY_PUT_P1, Scenario.TUPLESPACE_MEMORY_AFTER_PUT_P1)
-                .flatMap(scenario -> median(results.rounds(scenario), TargetCheck::opsPerSecond).stream())
-                .toList();
-        Optional<Double> mean = memoryOnly.isEmpty() ? Optional.empty()
-                : Optional.of(memoryOnly.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
-        String runs = memoryOnly.size() < 2 ? ""
-                : " (mean of " + Figures.count(memoryOnly.get(0)) + " before and " + Figures.count(memoryOnly.get(1))
-                        + " after)";
-        List<Round> ourRounds = results.rounds(ours);
-        Optional<Double> ratio = median(ourRounds, TargetCheck::opsPerSecond)
-                .flatMap(o -> mean.filter(m -> m > 0).map(m -> o / m));
-        return atLeast(what, describe(ours.operation(), ourRounds, TargetCheck::opsPerSecond),
-                mean.map(m -> MEMORY_ONLY + " " + Figures.count(m) + runs).orElse("n/a"), ratio, MEMORY_ONLY, atLeast);
     }
 
     /** Our throughput in {@code ours} must reach {@code atLeast} times that of {@code theirs}, round by round. */

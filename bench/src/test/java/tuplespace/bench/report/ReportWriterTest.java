@@ -20,7 +20,7 @@ class ReportWriterTest {
         assertThat(table).contains("| tuplespace exact GET, pipeline 1, round 1 | 70,000 |")
                 .contains("| tuplespace exact GET, pipeline 1, round 3 | 75,000 |")
                 .contains("| redis GET, pipeline 1, round 2 | 80,000 |")
-                .contains("| tuplespace-memory PUT (sync, memory only, before the durable runs), pipeline 1 | 50,000 |");
+                .contains("| tuplespace-memory PUT (sync, memory only, beside the durable runs), pipeline 1 | 50,000 |");
     }
 
     @Test

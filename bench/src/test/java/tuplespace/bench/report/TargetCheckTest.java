@@ -1,6 +1,7 @@
 package tuplespace.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static tuplespace.bench.report.TestLoads.ops;
 
 import java.time.Duration;
@@ -167,15 +168,21 @@ class TargetCheckTest {
     }
 
     @Test
-    void durableRatiosTakeTheMeanOfTheMemoryOnlyRunsBeforeAndAfterThem() {
+    void durableRatiosAreTheMedianOfEachRoundsRatioToTheMemoryOnlyRunOfTheSameRound() {
         Results results = new Results();
+        // The machine slows down in round 2: both systems' runs of it are slower; the median of the rounds' own
+        // ratios is 0.9, where the median of each system's runs would give 36,000 / 50,000 = 0.72.
         results.put(Scenario.TUPLESPACE_MEMORY_PUT_P1, 1, ops(50_000));
-        results.put(Scenario.TUPLESPACE_MEMORY_AFTER_PUT_P1, 1, ops(30_000));
-        results.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, 1, ops(36_000));
+        results.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, 1, ops(46_000));
+        results.put(Scenario.TUPLESPACE_MEMORY_PUT_P1, 2, ops(30_000));
+        results.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, 2, ops(27_000));
+        results.put(Scenario.TUPLESPACE_MEMORY_PUT_P1, 3, ops(60_000));
+        results.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, 3, ops(36_000));
         Comparison everysec = row(TargetCheck.compare(results), "everysec writes against", "");
-        assertThat(everysec.ratio()).contains(0.9);
+        assertThat(everysec.ratio()).hasValueSatisfying(ratio -> assertThat(ratio).isCloseTo(0.9, within(1e-9)));
         assertThat(everysec.met()).contains(true);
-        assertThat(everysec.redis()).contains("40,000 (mean of 50,000 before and 30,000 after)");
+        assertThat(everysec.tuplespace()).contains("r1 46,000 / r2 27,000 / r3 36,000");
+        assertThat(everysec.redis()).contains("r1 50,000 / r2 30,000 / r3 60,000");
     }
 
     @Test
