@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,22 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
             session.onRequestLine(line);
         } else if (message instanceof ClientLineDecoder.OverlongLine overlong) {
             session.onOverlongLine(overlong.prefix());
+        } else if (message instanceof ClientLineDecoder.UnterminatedLine unterminated) {
+            session.onUnterminatedLine(unterminated.prefix(), unterminated.length());
         }
+    }
+
+    /** The client shut its side (the channel allows half-closure): its requests are answered, then it closes. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownEvent.INSTANCE) {
+            if (session == null) {
+                ctx.close(); // refused: nothing to answer
+            } else {
+                session.onInputShutdown();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

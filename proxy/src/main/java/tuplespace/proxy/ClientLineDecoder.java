@@ -12,14 +12,18 @@ import java.util.List;
  * the read buffer, without its terminator, never decoded (the proxy relays bytes; whoever takes a line releases it).
  * A line over the limit
  * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
- * everything after it is discarded, since the connection closes (SPEC §2). Never buffers more than the limit plus
- * one read. While the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read
+ * everything after it is discarded, since the connection closes (SPEC §2). At the end of the client's input, bytes
+ * after the last newline become one {@link UnterminatedLine}. Never buffers more than the limit plus one read. While the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read
  * to resume.
  */
 final class ClientLineDecoder extends ByteToMessageDecoder {
 
     /** A line longer than the limit; {@code prefix} is its beginning (JSON mode if it starts with '{'). */
     record OverlongLine(String prefix) {
+    }
+
+    /** The {@code length} bytes after the last newline when the input ended; {@code prefix} is their beginning. */
+    record UnterminatedLine(String prefix, int length) {
     }
 
     private static final int PREFIX_BYTES = 256;
@@ -45,9 +49,34 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
         if (!ctx.channel().config().isAutoRead()) {
             return; // the session stopped reading this client (backpressure): keep the rest for when it resumes
         }
+        decodeLine(in, out);
+    }
+
+    /**
+     * The client shut its side (a half-close, as {@code nc -N} does): every whole line left, even while reading is
+     * paused (their bytes are here, no more will come), then what is left without a terminator becomes one
+     * {@link UnterminatedLine}: never a request, since a client that died mid-line ends its input the same way.
+     */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (!discarding && in.isReadable() && decodeLine(in, out)) {
+            continue;
+        }
+        if (discarding || !in.isReadable()) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int length = in.readableBytes();
+        out.add(new UnterminatedLine(in.toString(in.readerIndex(), Math.min(PREFIX_BYTES, length),
+                StandardCharsets.UTF_8), length));
+        in.skipBytes(length);
+    }
+
+    /** Takes one line, or an overlong one, off {@code in}; false when no newline is in it yet. */
+    private boolean decodeLine(ByteBuf in, List<Object> out) {
         int searchLength = Math.min(in.readableBytes(), maxLineBytes + 2); // room for "\r\n"
         if (searchedBytes >= searchLength) {
-            return; // nothing new to search
+            return false; // nothing new to search
         }
         int from = in.readerIndex() + searchedBytes;
         int newline = in.forEachByte(from, searchLength - searchedBytes, ByteProcessor.FIND_LF);
@@ -57,17 +86,18 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
             if (in.readableBytes() > maxLineBytes + 1) {
                 overlong(in, out);
             }
-            return; // wait for the rest of the line
+            return false; // wait for the rest of the line
         }
         searchedBytes = 0;
         int length = newline - in.readerIndex();
         int contentLength = length > 0 && in.getByte(newline - 1) == '\r' ? length - 1 : length;
         if (contentLength > maxLineBytes) {
             overlong(in, out);
-            return;
+            return false;
         }
         out.add(in.readRetainedSlice(contentLength));
         in.skipBytes(length + 1 - contentLength);
+        return true;
     }
 
     private void overlong(ByteBuf in, List<Object> out) {

@@ -102,6 +102,44 @@ final class ClientSession {
     }
 
     /**
+     * The input ended after {@code length} bytes that no newline ended: answered {@code malformed} in its turn, never
+     * carried out (a client that died mid-line ends its input the same way). The input's end follows.
+     */
+    void onUnterminatedLine(String linePrefix, int length) {
+        if (closed || closeWhenDelivered) {
+            return;
+        }
+        pending.addAnswered(utf8(Answers.error(linePrefix, Status.MALFORMED, "request line unterminated: expected a"
+                + " newline at its end, found the end of the input after " + length + " bytes; it was not carried"
+                + " out")));
+        context.sessions().addHeld(1);
+        deliverReadyAnswers();
+    }
+
+    /**
+     * The client shut its side of the connection (a half-close, as {@code nc -N} does): every request it sent is
+     * answered as usual, then the connection closes. Nothing more can be read, so reading stays off.
+     */
+    void onInputShutdown() {
+        if (closed) {
+            return;
+        }
+        if (closeWhenDelivered) { // closing already (an overlong line, the proxy stopping)
+            if (pending.isEmpty() && channel instanceof DuplexChannel duplex && duplex.isOutputShutdown()) {
+                channel.close(); // the lingering was for this end
+            }
+            return;
+        }
+        closeWhenDelivered = true;
+        channel.config().setAutoRead(false);
+        if (pending.isEmpty()) {
+            closeLingering();
+        } else {
+            deliverReadyAnswers();
+        }
+    }
+
+    /**
      * The primary answered {@code seq}; duplicates and late answers are dropped. Delivers at once. Takes
      * {@code answer} over (its bytes go to the client as they came from the primary).
      */
@@ -298,6 +336,10 @@ final class ClientSession {
 
     /** Reads and drops what the client still sends until it closes, or for {@link #LINGER_MILLIS}. */
     private void dropInputUntilClosed() {
+        if (channel instanceof DuplexChannel duplex && duplex.isInputShutdown()) {
+            channel.close(); // the client has ended its side already
+            return;
+        }
         channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
         channel.config().setAutoRead(true); // lines are dropped now (onRequestLine); the client's end closes it
     }

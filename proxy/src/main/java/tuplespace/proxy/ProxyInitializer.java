@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
@@ -41,6 +42,8 @@ final class ProxyInitializer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
+                // a client that shuts its side after its last request (nc -N) still gets every answer
+                channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 tls.ifPresent(server -> channel.pipeline().addLast(new TlsGate(server, plainRefusal,
                         (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer, why))));
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then

@@ -33,6 +33,11 @@ final class LineClient implements AutoCloseable {
         return this;
     }
 
+    /** Ends this side of the connection (a half-close): the peer reads the end, this client can still read. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     String readLine() throws IOException {
         return in.readLine();
     }

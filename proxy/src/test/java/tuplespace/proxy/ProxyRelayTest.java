@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -76,12 +77,14 @@ class ProxyRelayTest {
         proxy = ProxyServer.start(testConfig());
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
             primary.register(1, PRIMARY_SHUTDOWN_SAP);
-            long conn;
+            Frame.Request request;
             try (LineClient client = new LineClient(proxy.clientAddress())) {
                 client.send("GET x .*");
-                conn = primary.receiveRequest().conn();
+                request = primary.receiveRequest();
             }
-            assertThat(primary.receive()).isEqualTo(new Frame.Closed(conn));
+            // its end reads as a half-close, so its request is still answered: the answer finds the socket closed
+            primary.answer(request, "ok 0 pairs\nend\n");
+            assertThat(primary.receive()).isEqualTo(new Frame.Closed(request.conn()));
         }
     }
 
@@ -106,6 +109,19 @@ class ProxyRelayTest {
 
     @Test
     void aClientPipeliningFarBeyondTheCapGetsEveryAnswerInOrder() throws Exception {
+        pipelineFarBeyondTheCap(false);
+    }
+
+    /**
+     * A client that shuts its side after its last request (a half-close, as {@code nc -N} does) is answered all the
+     * same, also the lines the proxy had read but not yet decoded when the end came, and then the connection closes.
+     */
+    @Test
+    void aClientPipeliningFarBeyondTheCapThenShuttingItsSideGetsEveryAnswerThenTheEnd() throws Exception {
+        pipelineFarBeyondTheCap(true);
+    }
+
+    private void pipelineFarBeyondTheCap(boolean thenShutItsSide) throws Exception {
         proxy = ProxyServer.start(testConfig());
         int total = 5 * Frame.Request.MAX_IN_FLIGHT + 100;
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
@@ -118,13 +134,17 @@ class ProxyRelayTest {
             // the proxy stops reading this client at the cap, so the writes may block: another thread sends
             Thread writer = new Thread(() -> {
                 try {
-                    client.sendRaw(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    client.sendRaw(lines.toString().getBytes(StandardCharsets.UTF_8));
+                    if (thenShutItsSide) {
+                        client.shutdownOutput();
+                    }
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, "pipelining-client");
             writer.start();
             int answered = 0;
+            long conn = 0;
             while (answered < total) {
                 // the primary answers batches, newest first; at least a first window's worth is always in flight
                 // (ClientBounds), at most the cap
@@ -133,6 +153,7 @@ class ProxyRelayTest {
                 for (int i = 0; i < batchSize; i++) {
                     batch.add(primary.receiveRequest());
                 }
+                conn = batch.get(0).conn();
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     primary.answer(batch.get(i), "ok " + batch.get(i).lineText() + "\n");
                 }
@@ -142,6 +163,66 @@ class ProxyRelayTest {
                 answered += batchSize;
             }
             writer.join(5_000);
+            if (thenShutItsSide) {
+                assertThat(client.readLine()).isNull(); // the end, once every answer is out
+                assertThat(primary.receive()).isEqualTo(new Frame.Closed(conn));
+            }
+        }
+    }
+
+    @Test
+    void aClientThatShutsItsSideGetsTheAnswersToItsRequestsThenTheEnd() throws IOException {
+        proxy = ProxyServer.start(testConfig());
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("PUT hc,1 v").send("GET hc,.* .*").shutdownOutput();
+            Frame.Request put = primary.receiveRequest();
+            Frame.Request get = primary.receiveRequest();
+            primary.answer(get, "ok 1 pair\nhc,1 v\nend\n");
+            primary.answer(put, "ok 1 pair added\nend\n");
+            assertThat(List.of(client.readLine(), client.readLine(), client.readLine(), client.readLine(),
+                    client.readLine())).containsExactly("ok 1 pair added", "end", "ok 1 pair", "hc,1 v", "end");
+            assertThat(client.readLine()).isNull();
+            assertThat(primary.receive()).isEqualTo(new Frame.Closed(put.conn()));
+        }
+    }
+
+    /** What follows the last newline when the input ends may be a line cut short: it is answered, never sent on. */
+    @Test
+    void bytesAfterTheLastNewlineAtTheEndOfTheInputAreAnsweredMalformedAndNotCarriedOut() throws IOException {
+        proxy = ProxyServer.start(testConfig());
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.sendRaw("GET a .*\n{\"op\":\"PUT\",\"pairs\":[[[\"a\",\"1\"],[\"va".getBytes(StandardCharsets.UTF_8))
+                    .shutdownOutput();
+            Frame.Request get = primary.receiveRequest();
+            primary.answer(get, "ok 0 pairs\nend\n");
+            assertThat(client.readLine()).isEqualTo("ok 0 pairs");
+            assertThat(client.readLine()).isEqualTo("end");
+            assertThat(client.readLine()).startsWith("{\"status\":\"malformed\"")
+                    .contains("request line unterminated: expected a newline at its end, found the end of the input"
+                            + " after 36 bytes; it was not carried out");
+            assertThat(client.readLine()).isNull();
+            assertThat(primary.receive()).isEqualTo(new Frame.Closed(get.conn())); // no request for the fragment
+        }
+    }
+
+    @Test
+    void aClientThatShutsItsSideWithNothingPendingIsClosedAtOnce() throws IOException {
+        proxy = ProxyServer.start(testConfig());
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("GET a .*");
+            Frame.Request get = primary.receiveRequest();
+            primary.answer(get, "ok 0 pairs\nend\n");
+            assertThat(client.readLine()).isEqualTo("ok 0 pairs");
+            assertThat(client.readLine()).isEqualTo("end");
+            client.shutdownOutput();
+            client.shortTimeout(); // well under the 2 s an overlong line's close lingers
+            assertThat(client.readLine()).isNull();
         }
     }
 
