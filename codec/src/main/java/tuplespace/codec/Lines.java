@@ -106,8 +106,28 @@ final class Lines {
         return true;
     }
 
-    /** Text made safe for one line of a text-mode answer: line breaks become spaces. */
+    /**
+     * Text made safe for one line of an answer, which may reach a person's terminal: line breaks become spaces, and
+     * every other control character but the tab is spelled out ({@code \x1b}), so that a request's escape sequence or
+     * NUL quoted in an error is shown, not acted on.
+     */
     static String oneLine(String text) {
-        return text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        String flat = text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        if (flat.chars().noneMatch(Lines::spelledOut)) {
+            return flat;
+        }
+        StringBuilder shown = new StringBuilder(flat.length() + 16);
+        flat.chars().forEach(c -> {
+            if (spelledOut(c)) {
+                shown.append(String.format("\\x%02x", c));
+            } else {
+                shown.append((char) c);
+            }
+        });
+        return shown.toString();
+    }
+
+    private static boolean spelledOut(int c) {
+        return Character.isISOControl(c) && c != '\t';
     }
 }

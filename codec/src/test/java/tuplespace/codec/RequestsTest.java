@@ -139,6 +139,15 @@ class RequestsTest {
         assertThat(text.format()).isEqualTo(Format.TEXT);
     }
 
+    /** What reaches a terminal through a text-mode answer shows a request's control characters, never acts on them. */
+    @Test
+    void controlCharactersOfAnUnknownOperatorAreSpelledOutInTheAnswer() {
+        ParsedRequest.Invalid text = invalid("\u001b[31mRED\u0000\u0007 x y");
+        assertThat(text.error()).startsWith("operator '\\x1b[31mRED\\x00\\x07' is not implemented");
+        assertThat(Answers.error(text)).isEqualTo("not_implemented: operator '\\x1b[31mRED\\x00\\x07' is not"
+                + " implemented (expected GET, PUT, POST or DELETE)\nend\n");
+    }
+
     @Test
     void turkishDotlessIDoesNotFoldIntoAnOperator() {
         assertThat(invalid("Get\u0131 a b").status()).isEqualTo(Status.NOT_IMPLEMENTED);

@@ -37,7 +37,6 @@ public final class LineCommandClient {
         this.secret = secret;
     }
 
-    /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
     /**
      * Runs an operator command whose answer is one line starting {@code ok} or {@code error}: prints the answer to
      * {@code out} and returns the exit status (0 for ok, 1 otherwise); a secret that cannot be read or a connection that
@@ -57,6 +56,7 @@ public final class LineCommandClient {
         }
     }
 
+    /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
     public String send(String command) throws IOException {
         InetSocketAddress address = sap.toSocketAddress();
         if (address.isUnresolved()) {
@@ -77,8 +77,21 @@ public final class LineCommandClient {
             if (answer == null) {
                 throw new IOException(sap + " closed the connection without answering " + command);
             }
+            return requireText(answer, command);
+        }
+    }
+
+    /**
+     * The answer if it is text; a port that speaks binary frames (the proxy's PRIMARY_SAP, a node's replication or
+     * heartbeat port) is named as such, and its bytes are never written to a terminal.
+     */
+    private String requireText(String answer, String command) throws IOException {
+        if (answer.chars().noneMatch(c -> Character.isISOControl(c) && c != '\t')) {
             return answer;
         }
+        throw new IOException(sap + " answered " + command + " with binary data, not a line of text: expected a"
+                + " shutdown SAP (the proxy's third address or a server's SHUTDOWN_SAP); the proxy's PRIMARY_SAP and a"
+                + " server's replication and heartbeat ports speak binary frames");
     }
 
     /** Runs the handshake as the connecting side; throws with the reason when either side refuses. */

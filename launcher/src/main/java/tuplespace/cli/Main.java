@@ -24,6 +24,7 @@ import tuplespace.demo.DemoCommand;
 import tuplespace.node.ServerCommand;
 import tuplespace.proxy.ProxyCommand;
 import tuplespace.space.IoFailure;
+import tuplespace.logging.LogConfiguration;
 
 /**
  * The launcher: {@code ./tuplespace COMMAND ...} (SPEC §3). One picocli root whose subcommands are the
@@ -39,13 +40,13 @@ public final class Main implements Runnable {
     private CommandSpec spec;
 
     @Option(names = "--log-level", paramLabel = "LEVEL",
-            description = "Log level on stderr: ERROR, WARN, INFO (default), DEBUG or TRACE. "
+            description = "Log level on stderr: TRACE, DEBUG, INFO (default), WARN, ERROR or OFF. "
                     + "Also -Dtuplespace.log.level or TUPLESPACE_LOG_LEVEL.")
     void logLevel(String level) {
         Level parsed = Level.toLevel(level, null);
-        if (parsed == null) {
+        if (parsed == null || level.equalsIgnoreCase("ALL")) {
             throw new ParameterException(spec.commandLine(),
-                    "expected --log-level to be one of ERROR, WARN, INFO, DEBUG, TRACE, found '" + level + "'");
+                    "--log-level: expected one of " + LogConfiguration.LEVELS + ", found '" + level + "'");
         }
         // The demo hands the level on to its children through this property.
         System.setProperty("tuplespace.log.level", parsed.toString());
@@ -97,6 +98,8 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         for (Subcommand subcommand : subcommands) {
             commandLine.addSubcommand(subcommand.name(), subcommand.command().get());
+            // their help offers -V (picocli's standard options), which prints the version only where one is given
+            commandLine.getSubcommands().get(subcommand.name()).getCommandSpec().versionProvider(new Version());
         }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + IoFailure.describe(exception));

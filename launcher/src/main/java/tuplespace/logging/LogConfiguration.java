@@ -51,9 +51,33 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
         context.getLogger("io.netty").setLevel(Level.WARN);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(level(System.getProperty(LEVEL_PROPERTY), System.getenv(LEVEL_VARIABLE)));
+        String property = System.getProperty(LEVEL_PROPERTY);
+        String variable = System.getenv(LEVEL_VARIABLE);
+        root.setLevel(level(property, variable));
         root.addAppender(stderr);
+        unknownLevel(property, variable).ifPresent(context.getLogger(LogConfiguration.class)::warn);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * What to tell the operator when the setting in force names no level: the property if given, else the variable
+     * (the level then falls back to the next setting, or INFO).
+     */
+    static Optional<String> unknownLevel(String property, String variable) {
+        String setting = property != null ? "-D" + LEVEL_PROPERTY : LEVEL_VARIABLE;
+        String given = property != null ? property : variable;
+        if (given == null || !unknown(given)) {
+            return Optional.empty();
+        }
+        return Optional.of(setting + ": expected one of " + LEVELS + ", found '" + given + "'; logging at "
+                + level(property, variable));
+    }
+
+    /** The level names the command lines and the settings take. */
+    public static final String LEVELS = "TRACE, DEBUG, INFO, WARN, ERROR, OFF";
+
+    private static boolean unknown(String name) {
+        return Level.toLevel(name, null) == null || name.equalsIgnoreCase("ALL");
     }
 
     /** The property's level, else the environment's, else INFO; a name logback does not know counts as none. */

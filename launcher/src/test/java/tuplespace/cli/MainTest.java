@@ -72,6 +72,46 @@ class MainTest {
         assertThat(proxyErr.toString()).contains("--tls-on: expected one of client, internal, both, found 'fancy'");
     }
 
+    /** Asked for TLS on the primary port with nothing to give it, the proxy must not run in the clear instead. */
+    @Test
+    void tlsOnThePrimaryPortWithoutCertificatesExitsTwoNamingWhatIsMissing() {
+        for (String where : new String[] {"internal", "both"}) {
+            String[] proxy = {"proxy", "127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "--tls-on", where};
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = Main.commandLine(proxy);
+            commandLine.setErr(new PrintWriter(err, true));
+            assertThat(commandLine.execute(proxy)).isEqualTo(2);
+            assertThat(err.toString()).contains("--tls-on " + where + ": expected --tls-cert, --tls-key and --tls-ca"
+                    + " for TLS on the primary port").contains("found none of them");
+        }
+    }
+
+    /** The launcher's and the proxy's own {@code --log-level} name the same levels in the same words. */
+    @Test
+    void anUnknownLogLevelExitsTwoNamingTheLevels() {
+        for (String[] args : new String[][] {{"--log-level", "LOUD", "status", "127.0.0.1:1"},
+                {"proxy", "127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "--log-level", "LOUD"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = Main.commandLine(args);
+            commandLine.setErr(new PrintWriter(err, true));
+            assertThat(commandLine.execute(args)).isEqualTo(2);
+            assertThat(err.toString()).contains("--log-level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF,"
+                    + " found 'LOUD'");
+        }
+    }
+
+    /** {@code -V} is offered by every command's help, so every command answers it with the version. */
+    @Test
+    void everyCommandPrintsTheVersion() {
+        for (String command : new String[] {"proxy", "server", "client", "status", "demo"}) {
+            StringWriter out = new StringWriter();
+            CommandLine commandLine = Main.commandLine(command, "-V");
+            commandLine.setOut(new PrintWriter(out, true));
+            assertThat(commandLine.execute(command, "-V")).as(command).isZero();
+            assertThat(out.toString()).as(command).startsWith("tuplespace ");
+        }
+    }
+
     private static String help(CommandLine root, String subcommand) {
         return root.getSubcommands().get(subcommand).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }

@@ -44,4 +44,17 @@ class LogConfigurationTest {
         assertThat(LogConfiguration.level("loud", null)).isEqualTo(Level.INFO);
         assertThat(LogConfiguration.level(null, null)).isEqualTo(Level.INFO);
     }
+
+    @Test
+    void aSettingThatNamesNoLevelIsReportedWithTheLevelUsedInstead() {
+        assertThat(LogConfiguration.unknownLevel("loud", null)).contains("-Dtuplespace.log.level: expected one of"
+                + " TRACE, DEBUG, INFO, WARN, ERROR, OFF, found 'loud'; logging at INFO");
+        assertThat(LogConfiguration.unknownLevel(null, "bogus")).contains("TUPLESPACE_LOG_LEVEL: expected one of"
+                + " TRACE, DEBUG, INFO, WARN, ERROR, OFF, found 'bogus'; logging at INFO");
+        assertThat(LogConfiguration.unknownLevel("loud", "error")).contains("-Dtuplespace.log.level: expected one of"
+                + " TRACE, DEBUG, INFO, WARN, ERROR, OFF, found 'loud'; logging at ERROR");
+        assertThat(LogConfiguration.unknownLevel("debug", "bogus")).isEmpty(); // the property wins
+        assertThat(LogConfiguration.unknownLevel("warn", null)).isEmpty();
+        assertThat(LogConfiguration.unknownLevel(null, null)).isEmpty();
+    }
 }

@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.ILoggerFactory;
@@ -202,6 +203,11 @@ public final class ProxyCommand implements Callable<Integer> {
         Optional<TlsSettings> tls = TlsSettings.fromOptions(tlsCert, tlsKey, tlsCa, tlsClientAuth);
         boolean client = !tlsOn.equalsIgnoreCase("internal");
         boolean internal = !tlsOn.equalsIgnoreCase("client");
+        if (internal && tls.isEmpty()) { // asked for TLS where nothing could give it: never run in the clear instead
+            throw new IllegalArgumentException("--tls-on " + tlsOn.toLowerCase(Locale.ROOT) + ": expected --tls-cert,"
+                    + " --tls-key and --tls-ca for TLS on the primary port" + (client ? " and the client port" : "")
+                    + ", found none of them");
+        }
         LinkSecurity links = LinkSecurity.fromOption(clusterSecretFile);
         if (internal && tls.isPresent()) {
             links = links.withTls(InternalTls.of(tls.get()));
@@ -222,8 +228,8 @@ public final class ProxyCommand implements Callable<Integer> {
 
     private void validateLogLevel() {
         if (!logLevel.matches("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF")) {
-            throw new IllegalArgumentException("--log-level: expected TRACE, DEBUG, INFO, WARN, ERROR or OFF, found '"
-                    + logLevel + "'");
+            throw new IllegalArgumentException("--log-level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF,"
+                    + " found '" + logLevel + "'");
         }
     }
 

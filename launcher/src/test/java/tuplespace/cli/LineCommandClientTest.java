@@ -1,0 +1,59 @@
+package tuplespace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Sap;
+
+@Timeout(20)
+class LineCommandClientTest {
+
+    @Test
+    void aLineOfTextIsTheAnswer() throws Exception {
+        assertThat(answerFrom("ok shutting down\n".getBytes())).isEqualTo("ok shutting down");
+    }
+
+    /** A binary port (the proxy's PRIMARY_SAP speaks frames) is named, and its bytes never reach a terminal. */
+    @Test
+    void binaryBytesAreNotShownAndThePortExpectedIsNamed() {
+        byte[] frame = {0, 0, 0, 9, 7, 0, 0, 0x23, 0x1b, '[', '3', '1', 'm', 0, 0, 0, 1, 2, '\n'};
+        assertThatThrownBy(() -> answerFrom(frame))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("answered STATUS with binary data, not a line of text: expected a shutdown SAP")
+                .hasMessageNotContaining("\u001b");
+    }
+
+    private static String answerFrom(byte[] answer) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
+                try (Socket socket = server.accept()) {
+                    InputStream in = socket.getInputStream();
+                    while (in.read() != '\n') {
+                        continue; // the command line
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    out.write(answer);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try {
+                return new LineCommandClient(new Sap("127.0.0.1", server.getLocalPort()), Duration.ofSeconds(5))
+                        .send("STATUS");
+            } finally {
+                peer.join();
+            }
+        }
+    }
+}
