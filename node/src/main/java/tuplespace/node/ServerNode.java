@@ -107,6 +107,9 @@ public final class ServerNode {
      * @throws StartRefused when INIT_FILE or the data directory cannot be read (the message says which and why)
      */
     public static ServerNode start(NodeConfig config, Transport transport) throws StartRefused {
+        if (startedByAnOperator(config)) {
+            config.linkSecurity().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
+        }
         RequestEvaluator evaluator = new CodecRequestEvaluator();
         SpacePersistence persistence = new SpaceFilePersistence();
         // A fresh primary loads its serving path's classes while it loads INIT_FILE or recovers its data directory: on
@@ -131,6 +134,14 @@ public final class ServerNode {
         warmUp.ifPresent(started -> node.servingWarmUp = started);
         node.start(space);
         return node;
+    }
+
+    /**
+     * A primary, or a backup on another machine, which an operator started and whose start-up warnings are for them;
+     * not a child a primary starts on its own machine (its backup, their standbys), which would repeat them.
+     */
+    static boolean startedByAnOperator(NodeConfig config) {
+        return config.primaryHandle().filter(PrimaryHandle.Pid.class::isInstance).isEmpty();
     }
 
     /** Why a server could not start: INIT_FILE or the data directory; the message names which and why. */
@@ -183,7 +194,6 @@ public final class ServerNode {
     }
 
     void start(TupleSpace space) {
-        config.linkSecurity().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
         loop.execute(() -> {
             if (config.startsAsPrimary()) {
                 becomePrimary(new ReplicatedState(space), 1, 0, Optional.empty(), false);

@@ -115,6 +115,24 @@ class ServerCommandTest {
         assertThat(backup.nodeId()).contains("b");
     }
 
+    /** The unauthenticated-links WARN is logged once per server an operator started: not again by its children. */
+    @Test
+    void onlyAServerAnOperatorStartedLogsTheStartUpWarnings() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(append(GOOD, "--data-dir", "data"));
+        NodeConfig primary = command.toConfig();
+        java.util.List<String> launched = BackupLauncher.command(primary.forBackup(java.util.Optional.of("b")), 4242);
+        ServerCommand childCommand = new ServerCommand();
+        new CommandLine(childCommand).parseArgs(launched.subList(launched.indexOf(ServerMain.class.getName()) + 1,
+                launched.size()).toArray(String[]::new));
+        ServerCommand remoteBackup = new ServerCommand();
+        new CommandLine(remoteBackup).parseArgs(with(5, "10.0.0.1:7001"));
+
+        assertThat(ServerNode.startedByAnOperator(primary)).isTrue();
+        assertThat(ServerNode.startedByAnOperator(childCommand.toConfig())).isFalse();
+        assertThat(ServerNode.startedByAnOperator(remoteBackup.toConfig())).isTrue();
+    }
+
     @Test
     void theBackupIsStartedWithTheSameSettingsAndItsPrimarysPid() {
         ServerCommand command = new ServerCommand();

@@ -143,7 +143,7 @@ public final class DataDirectory implements AutoCloseable {
         }
         if (lock == null) {
             throw new IOException(path + " is in use by another node process (its lock file is held): one process per "
-                    + "node directory; stop the other one, or give this node another id");
+                    + "node directory; stop the other one, or give this server another --data-dir");
         }
         return lock;
     }

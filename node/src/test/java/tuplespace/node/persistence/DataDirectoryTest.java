@@ -48,7 +48,8 @@ class DataDirectoryTest {
             assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                     .isInstanceOf(IOException.class)
                     .hasMessage(directory.path() + " is in use by another node process (its lock file is held): one "
-                            + "process per node directory; stop the other one, or give this node another id");
+                            + "process per node directory; stop the other one, or give this server another "
+                            + "--data-dir");
             try (DataDirectory other = DataDirectory.open(root, "b")) {
                 assertThat(other.path()).isEqualTo(root.resolve("node-b"));
             }
