@@ -152,9 +152,15 @@ final class ServiceCluster implements AutoCloseable {
         }
         args.addAll(options.serverArgs());
         args.addAll(extraArgs);
-        firstPrimary = serviceJvm(serverHost, "tuplespace.node.ServerMain").args(args).start("primary", directory);
-        started.add(firstPrimary);
+        firstPrimary = startServer("primary", args);
         return this;
+    }
+
+    /** A server process on the server host with {@code args}, stopped with the cluster (a second one, by mistake). */
+    ManagedProcess startServer(String name, List<String> args) {
+        ManagedProcess server = serviceJvm(serverHost, "tuplespace.node.ServerMain").args(args).start(name, directory);
+        started.add(server);
+        return server;
     }
 
     /**

@@ -91,6 +91,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private boolean newBackupDue;
     private boolean newBackupAfterFirstAnswer;
     private boolean registered;
+    /** The serving path's warm-up is done (a fresh primary waits for it, and for its ports, before its first backup). */
+    private boolean warmedUp;
     /** The high half of the conns the proxy sends now (-1: none seen yet); a new one means a restarted proxy. */
     private long proxyIncarnation = -1;
     /** {@code proxy_lost} was told for the current loss of the proxy; cleared when registered again. */
@@ -182,7 +184,21 @@ final class PrimaryNode implements NodeStorage.Owner {
             // The serving path is warmed first, off the loop and before any backup or client exists: the first
             // requests must not pay for class loading (a cold GET can run out of its match budget). The process
             // started it already, beside its recovery or INIT_FILE's loading.
-            node.servingWarmUp().whenComplete((done, failure) -> node.loop().execute(this::startFirstBackup));
+            node.servingWarmUp().whenComplete((done, failure) -> node.loop().execute(() -> {
+                warmedUp = true;
+                startFirstBackupOnceReady();
+            }));
+        }
+    }
+
+    /**
+     * A fresh primary starts its first backup once its serving path is warm and its own ports are bound: a second
+     * server started by mistake on the ports of a running one exits on them ({@link #startFailed}) before it starts
+     * any backup, which would have met the running service's backup on BACKUP_SAP.
+     */
+    private void startFirstBackupOnceReady() {
+        if (takeover.isEmpty() && warmedUp && listeners.size() == 2) {
+            startFirstBackup();
         }
     }
 
@@ -207,6 +223,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         listeners.add(listener);
         if (listeners.size() == 2) {
             takeoverStep("HEARTBEAT_SAP and SHUTDOWN_SAP bound");
+            startFirstBackupOnceReady();
         }
     }
 
@@ -801,7 +818,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         stopping = true;
         stoppingAnswer = "error: " + why;
         answerShutdown(stoppingAnswer);
-        backup.abandon();
+        backup.abandon(registered);
         closeLinks();
         node.exit(1);
     }
