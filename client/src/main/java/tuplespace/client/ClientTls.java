@@ -30,6 +30,21 @@ public record ClientTls(Optional<Path> trustedCertificates) {
         return new ClientTls(Optional.empty());
     }
 
+    /**
+     * This, once its certificates are read: a file TLS cannot use fails here, naming it, rather than at {@code connect}
+     * (where it would fail the same way), so a caller can tell a wrong file from a service it cannot reach.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public ClientTls checked() {
+        try {
+            context();
+            return this;
+        } catch (ConnectFailedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     SslContext context() {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");

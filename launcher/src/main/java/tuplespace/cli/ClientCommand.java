@@ -86,11 +86,17 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        requests.stream().filter(request -> request.indexOf('\n') >= 0 || request.indexOf('\r') >= 0).findFirst()
+                .ifPresent(request -> {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected one"
+                            + " request line, found a line break in '" + request.replace("\r", "\\r")
+                            .replace("\n", "\\n") + "' (give each request as an argument of its own)");
+                });
         TupleSpaceClient client;
         try {
             ClientOptions options = withAuthToken(ClientOptions.defaults()
                     .withConnectTimeout(connectTimeout).withRequestTimeout(timeout));
-            client = TupleSpaceClient.connect(sap, tlsCa == null ? options : options.withTls(ClientTls.trusting(tlsCa)));
+            client = TupleSpaceClient.connect(sap, tlsCa == null ? options : options.withTls(trusted(tlsCa)));
         } catch (RefusedException e) {
             err.println("tuplespace client: " + e.getMessage());
             err.flush();
@@ -109,6 +115,15 @@ public final class ClientCommand implements Callable<Integer> {
             ExitStatus status = new RequestSession(client, out, err, raw).run(lines);
             out.flush();
             return status.code();
+        }
+    }
+
+    /** A CA file TLS cannot use is an argument error (status 2, naming the file), not a service out of reach. */
+    private ClientTls trusted(java.nio.file.Path caFile) {
+        try {
+            return ClientTls.trusting(caFile).checked();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-ca: " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,10 @@ package tuplespace.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import tuplespace.codec.auth.ClusterSecret;
 
 /**
@@ -17,8 +20,14 @@ public final class ClusterSecretOption {
                     + " the file named in " + ClusterSecret.ENVIRONMENT_VARIABLE + ", else none")
     private Path file;
 
-    /** The secret to prove, if the option or the environment names a file. */
-    Optional<ClusterSecret> load() throws IOException {
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    /**
+     * The secret to prove, if the option or the environment names a file. A file that cannot serve (unreadable, open
+     * to others, too short) is an argument error: status 2, naming the file, as the proxy and the server answer it.
+     */
+    Optional<ClusterSecret> load() {
         Path chosen = file;
         if (chosen == null) {
             String fromEnvironment = System.getenv(ClusterSecret.ENVIRONMENT_VARIABLE);
@@ -27,6 +36,10 @@ public final class ClusterSecretOption {
             }
             chosen = Path.of(fromEnvironment);
         }
-        return Optional.of(ClusterSecret.load(chosen));
+        try {
+            return Optional.of(ClusterSecret.load(chosen));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage(), e);
+        }
     }
 }

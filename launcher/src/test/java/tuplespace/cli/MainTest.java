@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The launcher builds only the subcommand it runs, and that one reads and prints as it does among all of them. */
@@ -83,6 +87,30 @@ class MainTest {
             assertThat(commandLine.execute(proxy)).isEqualTo(2);
             assertThat(err.toString()).contains("--tls-on " + where + ": expected --tls-cert, --tls-key and --tls-ca"
                     + " for TLS on the primary port").contains("found none of them");
+        }
+    }
+
+    /** A file or an argument that cannot serve is the caller's to fix: status 2 naming it, never "is it running?". */
+    @Test
+    void unusableFilesAndRequestsOfTheClientCommandsExitTwo(@TempDir Path directory) throws Exception {
+        Path notACertificate = Files.writeString(directory.resolve("hostname"), "somehost\n");
+        Path secretOthersMayRead = Files.writeString(directory.resolve("secret"), "s".repeat(32));
+        Files.setPosixFilePermissions(secretOthersMayRead, PosixFilePermissions.fromString("rw-r--r--"));
+        String[][] cases = {
+                {"client", "127.0.0.1:1", "--tls-ca", notACertificate.toString(), "GET a,1 .*"},
+                {"client", "127.0.0.1:1", "GET a .*\nGET b .*"},
+                {"status", "127.0.0.1:1", "--cluster-secret-file", secretOthersMayRead.toString()},
+                {"shutdown", "127.0.0.1:1", "--cluster-secret-file", secretOthersMayRead.toString()}};
+        String[] expected = {"--tls-ca: cannot use the trusted certificates " + notACertificate,
+                "REQUEST: expected one request line, found a line break in 'GET a .*\\nGET b .*'",
+                secretOthersMayRead.toString(), secretOthersMayRead.toString()};
+        for (int i = 0; i < cases.length; i++) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = Main.commandLine(cases[i]);
+            commandLine.setErr(new PrintWriter(err, true));
+            assertThat(commandLine.execute(cases[i])).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", cases[i])).contains(expected[i])
+                    .doesNotContain("Is the service running");
         }
     }
 
