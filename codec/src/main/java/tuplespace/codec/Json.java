@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -85,7 +87,13 @@ final class Json {
                 String name = parser.currentName();
                 JsonToken valueToken = parser.nextToken();
                 if (JsonField.ID.wire().equals(name)) {
-                    return valueToken.isScalarValue() ? MAPPER.readTree(parser) : null;
+                    if (!valueToken.isScalarValue()) {
+                        return null;
+                    }
+                    String written = parser.getText();
+                    JsonNode read = MAPPER.readTree(parser);
+                    // a number whose text Jackson would write otherwise (1e5 as 1E+5, -0 as 0) is kept as written
+                    return read.isNumber() && !read.toString().equals(written) ? verbatim(written) : read;
                 }
                 parser.skipChildren();
             }
@@ -93,6 +101,22 @@ final class Json {
         } catch (IOException | RuntimeException e) {
             return null; // no id before the line breaks down: answer without one
         }
+    }
+
+    /**
+     * {@code id}, read from {@code line}, as the answer must echo it: unchanged. A number whose text differs from how
+     * Jackson writes it back ({@code 1e5} would come back {@code 1E+5}, {@code -0} as {@code 0}) is kept as written.
+     */
+    static JsonNode idAsWritten(String line, JsonNode id) {
+        if (id == null || !id.isNumber()) {
+            return id;
+        }
+        JsonNode written = recoverId(line);
+        return written != null ? written : id;
+    }
+
+    private static JsonNode verbatim(String number) {
+        return new POJONode(new RawValue(number));
     }
 
     /** How a JSON value is named in an error: "a string", "the number 5", "a list of 3 elements", ... */

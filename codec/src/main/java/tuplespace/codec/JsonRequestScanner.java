@@ -332,8 +332,9 @@ final class JsonRequestScanner {
             }
         }
         int digits = at - digitsStart;
-        if (digits == 0 || (digits > 1 && in[digitsStart] == '0') || isWordByte() || (at < end && in[at] == '.')) {
-            return null; // no digits, a leading zero, a fraction or exponent, or something glued to the number
+        if (digits == 0 || (digits > 1 && in[digitsStart] == '0') || isWordByte() || (at < end && in[at] == '.')
+                || (negative && magnitude == 0)) {
+            return null; // no digits, a leading zero, a fraction or exponent, something glued to it, or -0 (kept as such)
         }
         return NODES.numberNode(BigInteger.valueOf(negative ? -magnitude : magnitude));
     }

@@ -51,6 +51,7 @@ final class JsonRequests {
             return malformed("expected \"id\" to be a JSON scalar (string, number, boolean or null), found "
                     + Json.describe(id), null);
         }
+        id = Json.idAsWritten(line, id);
         JsonNode op = root.get(JsonField.OP.wire());
         if (op == null) {
             return malformed("expected an \"op\" field naming the operator (" + Operator.EXPECTED

@@ -92,6 +92,19 @@ class AnswersTest {
                 .startsWith("{\"id\":1.50,");
     }
 
+    /** Numbers Jackson would write back otherwise ({@code 1E+5}, {@code 0}) come back as the request wrote them. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1e5", "1.0E2", "-0", "1e400", "-0.0", "2E-3", "7"})
+    void numberIdsAreEchoedAsWritten(String id) {
+        Result.Matched none = Result.Matched.of(List.of());
+        assertThat(Answers.format(valid("{\"id\":" + id + ",\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}"), none))
+                .startsWith("{\"id\":" + id + ",\"status\":\"ok\"");
+        assertThat(Answers.error((ParsedRequest.Invalid) Requests.parse("{\"id\":" + id + ",\"op\":\"TAKE\"}")))
+                .startsWith("{\"id\":" + id + ",\"status\":\"not_implemented\"");
+        assertThat(Answers.error("{\"id\":" + id + ",\"op\":\"GET\",\"key\":\"aaaa", Status.MALFORMED, "too long"))
+                .startsWith("{\"id\":" + id + ",\"status\":\"malformed\"");
+    }
+
     /** What Jackson's generator writes for an ok answer with these pairs: the oracle for the hand-written answers. */
     private static String generated(String id, List<Pair> pairs) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode answer = Json.MAPPER.createObjectNode();
