@@ -236,8 +236,9 @@ public final class Suite {
             ours.put(Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, everysec);
             ours.put(Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1, always);
             for (Map.Entry<Scenario, TupleSpaceService> service : ours.entrySet()) {
-                warmUp(service.getKey().system(), new TupleSpaceTarget("tuplespace warm-up", service.getValue().clientSap(),
-                        () -> processesOf(service.getValue())));
+                TupleSpaceService running = service.getValue();
+                warmUp(service.getKey().system(), new TupleSpaceTarget("tuplespace warm-up", running.clientSap(),
+                        () -> processesOf(running)));
             }
             List<Scenario> load = List.of(Scenario.TUPLESPACE_MEMORY_PUT_P1, Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
                     Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1, Scenario.REDIS_AOF_ALWAYS_SET_WAIT_P1);

@@ -93,7 +93,8 @@ final class Json {
                     String written = parser.getText();
                     JsonNode read = MAPPER.readTree(parser);
                     // a number whose text Jackson would write otherwise (1e5 as 1E+5, -0 as 0) is kept as written
-                    return read.isNumber() && !read.toString().equals(written) ? verbatim(written) : read;
+                    boolean rewritten = read.isNumber() && !read.toString().equals(written);
+                    return rewritten ? verbatim(written) : read;
                 }
                 parser.skipChildren();
             }

@@ -334,7 +334,7 @@ final class JsonRequestScanner {
         int digits = at - digitsStart;
         if (digits == 0 || (digits > 1 && in[digitsStart] == '0') || isWordByte() || (at < end && in[at] == '.')
                 || (negative && magnitude == 0)) {
-            return null; // no digits, a leading zero, a fraction or exponent, something glued to it, or -0 (kept as such)
+            return null; // no digits, a leading zero, a fraction or exponent, something glued to it, or -0 (echoed so)
         }
         return NODES.numberNode(BigInteger.valueOf(negative ? -magnitude : magnitude));
     }

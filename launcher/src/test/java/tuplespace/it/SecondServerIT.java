@@ -37,7 +37,7 @@ class SecondServerIT {
         assertUnharmed(cluster, before);
     }
 
-    /** Its own ports but the running service's proxy: refused (a stale epoch), it takes its backup and standby along. */
+    /** Its own ports, the running service's proxy: refused (a stale epoch), it takes its backup and standby along. */
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void withItsOwnPortsItIsRefusedByTheProxyAndItsBackupGoesToo() throws Exception {

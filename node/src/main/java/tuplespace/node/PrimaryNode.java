@@ -91,7 +91,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     private boolean newBackupDue;
     private boolean newBackupAfterFirstAnswer;
     private boolean registered;
-    /** The serving path's warm-up is done (a fresh primary waits for it, and for its ports, before its first backup). */
+    /** The serving path's warm-up is done: a fresh primary waits for it, and for its ports, before its first backup. */
     private boolean warmedUp;
     /** The high half of the conns the proxy sends now (-1: none seen yet); a new one means a restarted proxy. */
     private long proxyIncarnation = -1;

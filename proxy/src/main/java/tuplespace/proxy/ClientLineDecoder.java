@@ -13,8 +13,8 @@ import java.util.List;
  * A line over the limit
  * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
  * everything after it is discarded, since the connection closes (SPEC §2). At the end of the client's input, bytes
- * after the last newline become one {@link UnterminatedLine}. Never buffers more than the limit plus one read. While the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read
- * to resume.
+ * after the last newline become one {@link UnterminatedLine}. Never buffers more than the limit plus one read. While
+ * the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read to resume.
  */
 final class ClientLineDecoder extends ByteToMessageDecoder {
 

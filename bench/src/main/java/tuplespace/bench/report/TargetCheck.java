@@ -43,8 +43,8 @@ public final class TargetCheck {
         // The durable part's memory-only service runs beside its durable ones, in the same rounds.
         rows.add(ratio(results, "durable writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_ALWAYS_PUT_P1,
                 Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.5));
-        rows.add(ratio(results, "everysec writes against our own non-durable", Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1,
-                Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.9));
+        rows.add(ratio(results, "everysec writes against our own non-durable",
+                Scenario.TUPLESPACE_FSYNC_EVERYSEC_PUT_P1, Scenario.TUPLESPACE_MEMORY_PUT_P1, 0.9));
         rows.add(recovery(results));
         rows.add(failover(results));
         rows.add(lostWrites(results));
