@@ -78,28 +78,6 @@ class LongRequestTest {
         }
     }
 
-    /**
-     * java.util.regex recurses per character of a repeated group: a long value overflows the loop's stack, and the
-     * scan thread's stack is made for it. Python matches this (its backtracking is on the heap), so must we.
-     */
-    @Test
-    void aMatchTooDeepForTheLoopsStackIsMadeOnTheScanThread() throws Exception {
-        String value = "q".repeat(300_000);
-        state.space().applyEffect(new Effect(List.of(), List.of(Pair.of("st,1", value))));
-        Frame.Request get = new Frame.Request(1, 1, 0, "GET st,1 (?:q|z)*");
-        assertThat(requests.handleOnTheLoop(get, tooBig::add)).isEmpty(); // the loop's stack was not enough
-        LongRequest longGet = LongRequest.start(get, state.space(), 1, requests.allocator()).orElseThrow();
-        ScanThread scans = new ScanThread(LIMITS);
-        CompletableFuture<LongRequest> scanned = new CompletableFuture<>();
-        try {
-            scans.submit(longGet, scanned::complete);
-            String answer = requests.complete(scanned.get(10, TimeUnit.SECONDS)).answerText();
-            assertThat(answer).startsWith("ok 1 pair\n  st,1 qqq").doesNotContain("warning");
-        } finally {
-            scans.stop();
-        }
-    }
-
     @Test
     void aLongGetAnswersTheSpaceAsItWasWhereItArrivedNotWhatCameAfter() {
         Frame.Request get = new Frame.Request(1, 1, 0, "GET k,1.* .*");
