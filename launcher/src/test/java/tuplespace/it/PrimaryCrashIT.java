@@ -51,7 +51,10 @@ class PrimaryCrashIT {
                 ServiceStatus after = cluster.awaitNewPrimaryWithLiveBackup(victim);
                 assertThat(after.primaryPid()).as("the new primary is the old backup, not the killed process").isNotEqualTo(victim);
                 assertThat(after.epoch()).as("epoch after kill %d", kill).isGreaterThan(before.epoch());
-                assertThat(ServiceCluster.isAlive(victim)).as("killed primary %d is gone", victim).isFalse();
+                // SIGKILL ends a process asynchronously: tearing down a large heap on a busy machine, and its reaping by
+                // whichever process adopted it, can outlast the failover itself (seen once: still there after it)
+                eventually(Duration.ofSeconds(10), () ->
+                        assertThat(ServiceCluster.isAlive(victim)).as("killed primary %d is gone", victim).isFalse());
                 // docs/design.md "Failover" step 6: the new backup is the standby the promoted backup started before
                 // the kill, not a JVM started after it
                 java.time.Instant newBackupStarted = ProcessHandle.of(after.backupPid().orElseThrow())
