@@ -80,10 +80,12 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         return Level.toLevel(name, null) == null || name.equalsIgnoreCase("ALL");
     }
 
-    /** The property's level, else the environment's, else INFO; a name logback does not know counts as none. */
+    /** The property's level, else the environment's, else INFO; a name not among {@link #LEVELS} counts as none. */
     static Level level(String property, String variable) {
-        return Optional.ofNullable(Level.toLevel(property, null))
-                .or(() -> Optional.ofNullable(Level.toLevel(variable, null)))
-                .orElse(Level.INFO);
+        return known(property).or(() -> known(variable)).orElse(Level.INFO);
+    }
+
+    private static Optional<Level> known(String name) {
+        return name == null || unknown(name) ? Optional.empty() : Optional.of(Level.toLevel(name));
     }
 }

@@ -56,5 +56,9 @@ class LogConfigurationTest {
         assertThat(LogConfiguration.unknownLevel("debug", "bogus")).isEmpty(); // the property wins
         assertThat(LogConfiguration.unknownLevel("warn", null)).isEmpty();
         assertThat(LogConfiguration.unknownLevel(null, null)).isEmpty();
+        // logback knows ALL, the command lines do not: the settings agree with them
+        assertThat(LogConfiguration.level("ALL", null)).isEqualTo(Level.INFO);
+        assertThat(LogConfiguration.unknownLevel("ALL", null)).contains("-Dtuplespace.log.level: expected one of"
+                + " TRACE, DEBUG, INFO, WARN, ERROR, OFF, found 'ALL'; logging at INFO");
     }
 }

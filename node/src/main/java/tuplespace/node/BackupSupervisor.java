@@ -433,14 +433,15 @@ final class BackupSupervisor {
      * Lets the backup go without ceremony: the primary is stale and must go at once. A newer primary serves, and it may
      * well be this very backup, promoted by the proxy (it was the replica named to it): that one is left alone — it
      * fences this process itself — and any other backup is killed first, then its links closed (it must not take the
-     * close for our failure). Only a primary that {@code registered} named a replica to the proxy: the backup of one
-     * that never did (a second server started by mistake, refused at its first registration; one that could not bind
-     * its ports) can never be promoted, and is killed with its standby rather than left following for good.
+     * close for our failure). Only a primary whose registration the proxy {@code mayHaveAccepted} (REGISTERED came, or
+     * a REGISTER went unanswered on a link that closed) named a replica to it: the backup of one that never did (a
+     * second server started by mistake, refused at its only registration; one that could not bind its ports) can
+     * never be promoted, and is killed with its standby rather than left following for good.
      */
-    void abandon(boolean registered) {
+    void abandon(boolean mayHaveAccepted) {
         generation++;
         Optional<Process> child = process.child();
-        if (registered && child.isPresent() && state == BackupState.LIVE && backupServer != null
+        if (mayHaveAccepted && child.isPresent() && state == BackupState.LIVE && backupServer != null
                 && backupServer == primary.replica()) {
             LOG.info("a newer primary serves: leaving backup pid {}, the replica the proxy may have promoted, alone",
                     child.get().pid());

@@ -818,7 +818,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         stopping = true;
         stoppingAnswer = "error: " + why;
         answerShutdown(stoppingAnswer);
-        backup.abandon(registered);
+        backup.abandon(registered || proxy.registerLeftUnanswered());
         closeLinks();
         node.exit(1);
     }

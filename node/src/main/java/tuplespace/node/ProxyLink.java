@@ -54,6 +54,8 @@ final class ProxyLink {
     private boolean closing;
     /** The current link was answered REGISTERED (requests may flow). */
     private boolean linkRegistered;
+    /** A REGISTER went out on a link that closed or was replaced before its answer ({@link #registerLeftUnanswered}). */
+    private boolean registerLeftUnanswered;
     /** The replica the REGISTER on {@link #channel} named. */
     private long registeredReplica;
     /** Counts the attempts to (re)register; a timer or failure of an earlier attempt is ignored. */
@@ -147,6 +149,7 @@ final class ProxyLink {
         }
         if (channel != null && channel != connected && !linkRegistered) {
             Channel unanswered = channel; // this round's earlier link, never answered
+            registerLeftUnanswered = true;
             channel = null;
             unanswered.close();
         }
@@ -187,6 +190,7 @@ final class ProxyLink {
             registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again after the link was lost");
             return;
         }
+        registerLeftUnanswered = true; // the proxy may have accepted it, and heard the replica it named, all the same
         long thisAttempt = attempt;
         LOG.warn("the proxy closed the link before accepting the registration; retrying");
         node.loop().schedule(() -> {
@@ -194,6 +198,14 @@ final class ProxyLink {
                 connectOnce(thisAttempt);
             }
         }, RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether a REGISTER of ours went out on a link that closed, or was replaced, before its answer: the proxy may have
+     * accepted it, and so heard the replica it named, without this primary ever hearing REGISTERED.
+     */
+    boolean registerLeftUnanswered() {
+        return registerLeftUnanswered;
     }
 
     /**

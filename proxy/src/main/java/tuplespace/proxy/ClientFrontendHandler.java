@@ -51,6 +51,8 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
             session.onOverlongLine(overlong.prefix());
         } else if (message instanceof ClientLineDecoder.UnterminatedLine unterminated) {
             session.onUnterminatedLine(unterminated.prefix(), unterminated.length());
+        } else if (message instanceof ClientLineDecoder.UnreadLines unread) {
+            session.onUnreadLines(unread.lines(), unread.bytes());
         }
     }
 

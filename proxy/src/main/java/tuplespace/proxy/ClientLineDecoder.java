@@ -26,6 +26,10 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     record UnterminatedLine(String prefix, int length) {
     }
 
+    /** The input ended while the session was not reading: {@code lines} whole lines in {@code bytes}, not requests. */
+    record UnreadLines(int lines, int bytes) {
+    }
+
     private static final int PREFIX_BYTES = 256;
 
     private final int maxLineBytes;
@@ -53,12 +57,20 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * The client shut its side (a half-close, as {@code nc -N} does): every whole line left, even while reading is
-     * paused (their bytes are here, no more will come), then what is left without a terminator becomes one
-     * {@link UnterminatedLine}: never a request, since a client that died mid-line ends its input the same way.
+     * The client shut its side (a half-close, as {@code nc -N} does): every whole line left, then what is left without
+     * a terminator becomes one {@link UnterminatedLine}: never a request, since a client that died mid-line ends its
+     * input the same way. While the session does not read this client (it holds the client's limit of unanswered
+     * requests: the client does not read its answers), the lines left are not requests either: at the end of input
+     * the transport reads everything the socket holds, megabytes, which would bypass that limit. They become one
+     * {@link UnreadLines}.
      */
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (!discarding && in.isReadable() && !ctx.channel().config().isAutoRead()) {
+            out.add(new UnreadLines(countLines(in), in.readableBytes()));
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (!discarding && in.isReadable() && decodeLine(in, out)) {
             continue;
         }
@@ -70,6 +82,17 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
         out.add(new UnterminatedLine(in.toString(in.readerIndex(), Math.min(PREFIX_BYTES, length),
                 StandardCharsets.UTF_8), length));
         in.skipBytes(length);
+    }
+
+    private static int countLines(ByteBuf in) {
+        int[] lines = {0};
+        in.forEachByte(b -> {
+            if (b == '\n') {
+                lines[0]++;
+            }
+            return true;
+        });
+        return lines[0];
     }
 
     /** Takes one line, or an overlong one, off {@code in}; false when no newline is in it yet. */

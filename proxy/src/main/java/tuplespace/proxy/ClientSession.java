@@ -117,6 +117,21 @@ final class ClientSession {
     }
 
     /**
+     * The input ended while this client was not read (it held its limit of unanswered requests): what it sent after
+     * them is answered {@code malformed} once, in its turn, and not carried out. The input's end follows.
+     */
+    void onUnreadLines(int lines, int bytes) {
+        if (closed || closeWhenDelivered) {
+            return;
+        }
+        pending.addAnswered(utf8(Answers.error("", Status.MALFORMED, "requests not read: the input ended while the"
+                + " proxy held this client's limit of unanswered requests (a client must read its answers as it"
+                + " pipelines); the " + lines + " lines (" + bytes + " bytes) after them were not carried out")));
+        context.sessions().addHeld(1);
+        deliverReadyAnswers();
+    }
+
+    /**
      * The client shut its side of the connection (a half-close, as {@code nc -N} does): every request it sent is
      * answered as usual, then the connection closes. Nothing more can be read, so reading stays off.
      */

@@ -25,6 +25,34 @@ class ClientLineDecoderTest {
         assertThat((Object) channel.readInbound()).isNull();
     }
 
+    /** At the end of the input every whole line is a request, and bytes after the last newline are reported. */
+    @Test
+    void atTheEndOfTheInputWholeLinesAreLinesAndTheRestIsUnterminated() {
+        EmbeddedChannel halfClosed = new EmbeddedChannel(new ClientLineDecoder(64));
+        halfClosed.config().setAutoRead(false); // paused, then resumed: the lines wait for reading to resume
+        halfClosed.writeInbound(Unpooled.copiedBuffer("GET a .*\nGET b .*\nPUT c,1 v", StandardCharsets.UTF_8));
+        assertThat((Object) halfClosed.readInbound()).isNull();
+        halfClosed.config().setAutoRead(true);
+        halfClosed.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertThat(line(halfClosed)).isEqualTo("GET a .*");
+        assertThat(line(halfClosed)).isEqualTo("GET b .*");
+        assertThat((Object) halfClosed.readInbound()).isEqualTo(new ClientLineDecoder.UnterminatedLine("PUT c,1 v", 9));
+    }
+
+    /**
+     * While the session does not read the client (it holds its limit of unanswered requests), what the end of input
+     * brings is not requests: the transport reads all the socket holds then, which would bypass that limit.
+     */
+    @Test
+    void atTheEndOfTheInputWhileNotReadingTheLinesLeftAreCountedNotDecoded() {
+        EmbeddedChannel halfClosed = new EmbeddedChannel(new ClientLineDecoder(64));
+        halfClosed.config().setAutoRead(false);
+        halfClosed.writeInbound(Unpooled.copiedBuffer("GET a .*\nGET b .*\nPUT c,1 v", StandardCharsets.UTF_8));
+        halfClosed.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertThat((Object) halfClosed.readInbound()).isEqualTo(new ClientLineDecoder.UnreadLines(2, 27));
+        assertThat((Object) halfClosed.readInbound()).isNull();
+    }
+
     @Test
     void aLineOfExactlyTheLimitIsALine() {
         write("12345678\r\n12345678\n");

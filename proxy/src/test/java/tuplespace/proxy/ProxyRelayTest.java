@@ -109,19 +109,6 @@ class ProxyRelayTest {
 
     @Test
     void aClientPipeliningFarBeyondTheCapGetsEveryAnswerInOrder() throws Exception {
-        pipelineFarBeyondTheCap(false);
-    }
-
-    /**
-     * A client that shuts its side after its last request (a half-close, as {@code nc -N} does) is answered all the
-     * same, also the lines the proxy had read but not yet decoded when the end came, and then the connection closes.
-     */
-    @Test
-    void aClientPipeliningFarBeyondTheCapThenShuttingItsSideGetsEveryAnswerThenTheEnd() throws Exception {
-        pipelineFarBeyondTheCap(true);
-    }
-
-    private void pipelineFarBeyondTheCap(boolean thenShutItsSide) throws Exception {
         proxy = ProxyServer.start(testConfig());
         int total = 5 * Frame.Request.MAX_IN_FLIGHT + 100;
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
@@ -135,16 +122,12 @@ class ProxyRelayTest {
             Thread writer = new Thread(() -> {
                 try {
                     client.sendRaw(lines.toString().getBytes(StandardCharsets.UTF_8));
-                    if (thenShutItsSide) {
-                        client.shutdownOutput();
-                    }
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, "pipelining-client");
             writer.start();
             int answered = 0;
-            long conn = 0;
             while (answered < total) {
                 // the primary answers batches, newest first; at least a first window's worth is always in flight
                 // (ClientBounds), at most the cap
@@ -153,7 +136,6 @@ class ProxyRelayTest {
                 for (int i = 0; i < batchSize; i++) {
                     batch.add(primary.receiveRequest());
                 }
-                conn = batch.get(0).conn();
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     primary.answer(batch.get(i), "ok " + batch.get(i).lineText() + "\n");
                 }
@@ -163,10 +145,6 @@ class ProxyRelayTest {
                 answered += batchSize;
             }
             writer.join(5_000);
-            if (thenShutItsSide) {
-                assertThat(client.readLine()).isNull(); // the end, once every answer is out
-                assertThat(primary.receive()).isEqualTo(new Frame.Closed(conn));
-            }
         }
     }
 
