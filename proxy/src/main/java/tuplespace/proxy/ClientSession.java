@@ -94,8 +94,7 @@ final class ClientSession {
         String error = "request line too long: expected at most " + context.config().maxLineBytes()
                 + " bytes, found a longer line; closing the connection";
         LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
-        pending.addAnswered(utf8(Answers.error(linePrefix, Status.MALFORMED, error)));
-        context.sessions().addHeld(1);
+        answerMalformedInTurn(linePrefix, error);
         closeWhenDelivered = true;
         channel.config().setAutoRead(false);
         deliverReadyAnswers();
@@ -109,10 +108,8 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
-        pending.addAnswered(utf8(Answers.error(linePrefix, Status.MALFORMED, "request line unterminated: expected a"
-                + " newline at its end, found the end of the input after " + length + " bytes; it was not carried"
-                + " out")));
-        context.sessions().addHeld(1);
+        answerMalformedInTurn(linePrefix, "request line unterminated: expected a newline at its end, found the end of"
+                + " the input after " + length + " bytes; it was not carried out");
         deliverReadyAnswers();
     }
 
@@ -124,10 +121,9 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
-        pending.addAnswered(utf8(Answers.error("", Status.MALFORMED, "requests not read: the input ended while the"
-                + " proxy held this client's limit of unanswered requests (a client must read its answers as it"
-                + " pipelines); the " + lines + " lines (" + bytes + " bytes) after them were not carried out")));
-        context.sessions().addHeld(1);
+        answerMalformedInTurn("", "requests not read: the input ended while the proxy held this client's limit of"
+                + " unanswered requests (a client must read its answers as it pipelines); the " + lines + " lines ("
+                + bytes + " bytes) after them were not carried out");
         deliverReadyAnswers();
     }
 
@@ -357,6 +353,15 @@ final class ClientSession {
         }
         channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
         channel.config().setAutoRead(true); // lines are dropped now (onRequestLine); the client's end closes it
+    }
+
+    /**
+     * The proxy's own {@code malformed} answer to what a client sent, in its turn: after the answers to the requests
+     * before it. The caller delivers it.
+     */
+    private void answerMalformedInTurn(String linePrefix, String error) {
+        pending.addAnswered(utf8(Answers.error(linePrefix, Status.MALFORMED, error)));
+        context.sessions().addHeld(1);
     }
 
     /**
