@@ -87,7 +87,10 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final Optional<NodeStorage> storage;
     private long lastIndex;
     private boolean flushScheduled;
-    /** After a takeover: its new backup is still to start ({@link #startNewBackup}); at the first answer, if set. */
+    /**
+     * After a takeover, or a fresh primary's first with {@code --fsync always}: its backup is still to start
+     * ({@link #startNewBackup}); at the first answer, if set.
+     */
     private boolean newBackupDue;
     private boolean newBackupAfterFirstAnswer;
     private boolean registered;
@@ -209,13 +212,18 @@ final class PrimaryNode implements NodeStorage.Owner {
      * as it has recovered (the backup's start and copy, seconds for millions of pairs, run beside serving).
      */
     private void startFirstBackup() {
-        if (!stopping) {
+        if (stopping) {
+            return;
+        }
+        if (storage.map(NodeStorage::answersWaitForDisk).orElse(false)) {
+            // Nothing waits for this backup: it starts once the first answers are out (or NEW_BACKUP_DELAY after
+            // this), so that its JVM's start does not share the two cores with the registration and first answers.
+            registerIfNotYet();
+            newBackupDue = true;
+            node.loop().schedule(this::startNewBackup, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
             backup.start();
-            if (storage.map(NodeStorage::answersWaitForDisk).orElse(false)) {
-                registerIfNotYet();
-            } else {
-                node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -256,11 +264,13 @@ final class PrimaryNode implements NodeStorage.Owner {
         proxyLossReported = false;
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
-        if (takeover.isPresent() && switchover) {
+        if (takeover.isEmpty()) {
+            newBackupAfterFirstAnswer = newBackupDue; // a first backup that waits for the first answers
+        } else if (switchover) {
             takeoverStep("REGISTERED by the proxy");
             LOG.info("switchover: serving as primary pid {} of epoch {} from index {}", pid, node.epoch(), lastIndex);
             backup.start(); // the old primary, resumed: no JVM to start, nothing to copy
-        } else if (takeover.isPresent()) {
+        } else {
             takeoverStep("REGISTERED by the proxy");
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
             // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup; with
