@@ -332,8 +332,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         } catch (ReplicationInvariantException e) {
             stopping = true;
             node.failStop(e.getMessage());
-        } catch (RuntimeException e) {
-            // Not an evaluation failure (ExactlyOnceRequests answers those): a bug of ours; keep serving the others.
+        } catch (RuntimeException | VirtualMachineError e) {
+            // Not an evaluation failure (ExactlyOnceRequests answers those): a bug of ours, or memory (direct buffers)
+            // that ran out while the answer was framed; keep serving the others. Caught here, since this runs as a
+            // task whose future nobody reads: left to the loop, even an OutOfMemoryError would vanish unlogged.
             LOG.error("primary failed to serve {}; serving goes on", frame, e);
         }
     }

@@ -1,8 +1,13 @@
 package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -298,6 +303,64 @@ class AnswerWriterTest {
         frames.addAll(rest);
         assertThat(joined(frames)).containsExactly(new Frame.Answer(1, 1, longText('a', 3 * AnswerWriter.PART_BYTES)),
                 new Frame.Answer(2, 1, longText('b', 3 * AnswerWriter.PART_BYTES)));
+        channel.finishAndReleaseAll();
+    }
+
+    /** Heap buffers that run out of memory when one must grow while {@link #exhausted} is set. */
+    private static final class ExhaustibleAllocator extends AbstractByteBufAllocator {
+        boolean exhausted;
+
+        ExhaustibleAllocator() {
+            super(false);
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, initialCapacity, maxCapacity) {
+                private boolean allocated;
+
+                @Override
+                protected byte[] allocateArray(int length) {
+                    if (allocated && exhausted) {
+                        throw new OutOfMemoryError("Cannot reserve " + length + " bytes of direct buffer memory");
+                    }
+                    allocated = true;
+                    return new byte[length];
+                }
+            };
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return newHeapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+    }
+
+    @Test
+    void anAnswerThatRunsOutOfMemoryWhileFramedLeavesNothingOfItselfOnTheLink() {
+        ExhaustibleAllocator allocator = new ExhaustibleAllocator();
+        EmbeddedChannel channel = link();
+        channel.config().setOption(ChannelOption.ALLOCATOR, allocator);
+        AnswerWriter writer = new AnswerWriter();
+        Frame.Answer first = new Frame.Answer(1, 1, "ok 0 pairs\nend\n");
+        writer.add(channel, first);
+        allocator.exhausted = true;
+        // about 56 KB: the burst's buffer must grow, and memory has run out
+        Frame.Answer large = new Frame.Answer(2, 1, "ok 2000 pairs\n" + "  k,1 value000000000000001\n".repeat(2000)
+                + "end\n");
+        assertThatThrownBy(() -> writer.add(channel, large)).isInstanceOf(OutOfMemoryError.class);
+        allocator.exhausted = false;
+        Frame.Answer next = new Frame.Answer(3, 1, "ok 0 pairs\nend\n");
+        writer.add(channel, next);
+        writer.handOver();
+        channel.flush();
+        // before the fix, a zero length (the placeholder) went out here: the proxy read an "empty frame" and closed
+        assertThat(decoded(written(channel))).containsExactly(first, next);
         channel.finishAndReleaseAll();
     }
 }

@@ -133,7 +133,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
         try {
             buffer.writeInt(frameLength);
             encode(frame, buffer);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: direct memory can run out while the buffer grows
             buffer.release();
             throw e;
         }
@@ -162,14 +162,15 @@ public final class FrameCodec extends ChannelDuplexHandler {
 
     /**
      * Appends {@code frame} to {@code out} exactly as this codec sends it: 4-byte length, type byte and payload.
-     * On failure {@code out} is left as it was.
+     * On any failure, an Error such as direct memory running out while {@code out} grows included, {@code out} is left
+     * as it was: a frame left half-written would go out behind its length's placeholder, a zero (an "empty frame").
      */
     public static void encodeWithLength(Frame frame, ByteBuf out) {
         int lengthAt = out.writerIndex();
-        out.writeInt(0);
         try {
+            out.writeInt(0);
             encode(frame, out);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             out.writerIndex(lengthAt);
             throw e;
         }
@@ -196,6 +197,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
     }
 
     private static void encodeTextHeaderWithLength(FrameType type, long conn, long seq, int length, ByteBuf out) {
+        out.ensureWritable(LENGTH_FIELD_BYTES + ANSWER_FIELDS_BYTES); // grows (or fails) before any byte is written
         out.writeInt(ANSWER_FIELDS_BYTES + length);
         out.writeByte(type.code());
         out.writeLong(conn);
