@@ -40,12 +40,29 @@ final class CharClassTranslator {
         return character(codePoint);
     }
 
+    /**
+     * A set. Under Unicode case-insensitivity a set that holds ß or ẞ holds the other too, as in {@link #literal}:
+     * Java's sets miss that pair as well ({@code (?iu)[ß]} does not match ẞ, where Python's {@code (?i)[ß]} does).
+     */
     static String set(PatternNode.CharSet set) {
         StringBuilder out = new StringBuilder(set.negated() ? "[^" : "[");
+        boolean sharpS = false;
         for (SetItem item : set.items()) {
             out.append(member(item, set.flags().ascii()));
+            sharpS |= holds(item, SHARP_S) || holds(item, CAPITAL_SHARP_S);
+        }
+        if (sharpS && set.flags().ignoreCase() && !set.flags().ascii()) {
+            out.append(character(SHARP_S)).append(character(CAPITAL_SHARP_S));
         }
         return out.append(']').toString();
+    }
+
+    private static boolean holds(SetItem item, int codePoint) {
+        if (item instanceof SetItem.Char) {
+            return ((SetItem.Char) item).codePoint() == codePoint;
+        }
+        return item instanceof SetItem.Range && ((SetItem.Range) item).low() <= codePoint
+                && codePoint <= ((SetItem.Range) item).high();
     }
 
     /** The class of word characters, for emulating {@code \b} and {@code \B}. */

@@ -2,7 +2,9 @@ package tuplespace.pattern;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import tuplespace.pattern.PatternNode.AnchorKind;
 import tuplespace.pattern.PatternNode.RepeatMode;
@@ -86,7 +88,67 @@ final class PatternParser {
                 branchFlags = Flags.fromBits(state.globalFlagBits());
             }
         }
-        return branches.size() == 1 ? branches.get(0) : new PatternNode.Alternation(branches);
+        return branches.size() == 1 ? branches.get(0) : simplified(branches);
+    }
+
+    /**
+     * What _parse_sub makes of two or more branches: a first item every branch starts with is moved out in front
+     * (again while there is one), and branches that are each one character or one set are one set. The language is
+     * the same; the point, in Python as here, is a set where java.util.regex would otherwise recurse once per
+     * repetition: {@code (?:q|z)*} over a long text overflows its stack, {@code [qz]*} does not.
+     */
+    private static PatternNode simplified(List<PatternNode> branches) {
+        List<List<PatternNode>> items = new ArrayList<>();
+        for (PatternNode branch : branches) {
+            items.add(new ArrayList<>(branch instanceof PatternNode.Sequence sequence ? sequence.items()
+                    : List.of(branch)));
+        }
+        List<PatternNode> prefix = new ArrayList<>();
+        while (items.stream().noneMatch(List::isEmpty)
+                && items.stream().allMatch(item -> item.get(0).equals(items.get(0).get(0)))) {
+            prefix.add(items.get(0).get(0));
+            items.forEach(item -> item.remove(0));
+        }
+        PatternNode rest = oneSet(items);
+        if (rest == null) {
+            List<PatternNode> rebuilt = new ArrayList<>();
+            for (List<PatternNode> item : items) {
+                rebuilt.add(item.size() == 1 ? item.get(0) : new PatternNode.Sequence(item));
+            }
+            rest = new PatternNode.Alternation(rebuilt);
+        }
+        if (prefix.isEmpty()) {
+            return rest;
+        }
+        prefix.add(rest);
+        return new PatternNode.Sequence(prefix);
+    }
+
+    /** The branches as one set, when each is one character or one set that is not negated (same flags); else null. */
+    private static PatternNode oneSet(List<List<PatternNode>> branches) {
+        Set<PatternNode.SetItem> members = new LinkedHashSet<>();
+        Flags flags = null;
+        for (List<PatternNode> branch : branches) {
+            if (branch.size() != 1) {
+                return null;
+            }
+            PatternNode item = branch.get(0);
+            Flags itemFlags;
+            if (item instanceof PatternNode.Literal literal) {
+                members.add(new PatternNode.SetItem.Char(literal.codePoint()));
+                itemFlags = literal.flags();
+            } else if (item instanceof PatternNode.CharSet set && !set.negated()) {
+                members.addAll(set.items());
+                itemFlags = set.flags();
+            } else {
+                return null;
+            }
+            if (flags != null && !flags.equals(itemFlags)) {
+                return null;
+            }
+            flags = itemFlags;
+        }
+        return new PatternNode.CharSet(false, new ArrayList<>(members), flags);
     }
 
     /** Python's _parse: items up to {@code |}, {@code )} or the end. */

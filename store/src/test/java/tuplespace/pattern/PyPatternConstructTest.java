@@ -84,6 +84,20 @@ class PyPatternConstructTest {
             (?:..){2} ¦ \uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00 ¦ true
             .{1,2} ¦ \uD83D\uDE00\uD83D\uDE00 ¦ true
             .{1,2} ¦ a\uD83D\uDE00\uD83D\uDE00 ¦ false
+            # branches of one character or set are one set, a first item they share is moved out (as _parse_sub does)
+            (?:a|ab)c ¦ abc ¦ true
+            (?:ab|ac)d ¦ acd ¦ true
+            (?:a|[bc]|\\d)x ¦ 7x ¦ true
+            x(?:a|[^a]) ¦ xb ¦ true
+            (a|b)(?(1)c|d) ¦ bc ¦ true
+            # under (?i), ß and ẞ are one letter in a set as in a literal: Python folds by lowercasing
+            (?i)[\u00df] ¦ \u1e9e ¦ true
+            (?i)[\u1e9e] ¦ \u00df ¦ true
+            (?i)[^\u00df] ¦ \u1e9e ¦ false
+            (?i)(?:\u00df|q) ¦ \u1e9e ¦ true
+            (?i)[\u00de-\u00df] ¦ \u1e9e ¦ true
+            (?i)[\u00e0-\u00ff] ¦ \u1e9e ¦ false
+            (?a)(?i)[\u00df] ¦ \u1e9e ¦ false
             """)
     void constructBehavesAsInPython(String pattern, String subject, boolean expected) throws PatternException {
         assertThat(fullMatches(unescape(pattern), unescape(subject))).isEqualTo(expected);
@@ -116,6 +130,18 @@ class PyPatternConstructTest {
         assertThatThrownBy(() -> PyPattern.compile(unescape(pattern)))
                 .isInstanceOfSatisfying(PatternException.class,
                         e -> assertThat(e.kind()).isEqualTo(PatternException.Kind.INVALID));
+    }
+
+    @Test
+    void aRepeatedChoiceOfCharactersMatchesALongTextWithoutRunningOutOfStack() throws PatternException {
+        // CPython 3.11 fullmatches each of these; as alternations java.util.regex recursed once per repetition and
+        // overflowed its stack around 4,000 characters (the match was cut off)
+        String qz = "qz".repeat(50_000);
+        assertThat(fullMatches("(?:q|z)*", qz)).isTrue();
+        assertThat(fullMatches("(q|z)+", qz)).isTrue();
+        assertThat(fullMatches("(?:q|[z])*", qz)).isTrue();
+        assertThat(fullMatches("(?:ab|ac)*", "ab".repeat(50_000) + "ac".repeat(50_000))).isTrue();
+        assertThat(fullMatches("(?:q|z)*", qz + "x")).isFalse();
     }
 
     @Test
