@@ -87,6 +87,21 @@ public final class Answers {
         return error(format, id, status, error);
     }
 
+    /**
+     * The answer to a client's accepted AUTH line, in the line's mode: {@code ok authenticated}, or in JSON
+     * {@code ok} with the line's {@code id} echoed as written.
+     */
+    public static String authenticated(String authLine) {
+        if (Format.of(authLine) == Format.JSON) {
+            JsonNode id = Json.recoverId(authLine);
+            return Json.line(generator -> {
+                writeId(generator, id);
+                writeStatus(generator, Status.OK);
+            });
+        }
+        return Status.OK.wire() + " authenticated\n" + END + "\n";
+    }
+
     /** The answer sent to a client that is refused before it has sent anything: always one JSON line. */
     public static String refused(String error) {
         return error(Format.JSON, null, Status.REFUSED, error);

@@ -25,6 +25,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tuplespace.cli.DurationConverter;
 import tuplespace.cli.LineCommandClient;
+import tuplespace.cli.Main;
 import tuplespace.node.ServiceJvm;
 import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.DataDirectories;
@@ -114,17 +115,19 @@ public final class DemoCommand implements Callable<Integer> {
                 ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
         logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
         proxyArguments.addAll(proxyOptions);
+        List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
+                file.toString(), "null", load ? file.toString() : "null"));
+        data.ifPresent(dir -> serverArguments.addAll(List.of("--data-dir", dir.toString())));
+        serverArguments.addAll(serverOptions);
+        checkUsage("--proxy-option", proxyArguments);
+        checkUsage("--server-option", serverArguments);
         // The hook before the first process: they ignore Ctrl-C (DemoInterrupt), so the demo must answer it from now on.
         List<ChildProcess> started = new CopyOnWriteArrayList<>();
         AtomicReference<DemoSupervisor> supervised = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(supervised.get(), started), "demo-shutdown"));
         ChildProcess proxy = ChildProcess.start("proxy", ServiceJvm.Program.PROXY, proxyArguments);
         started.add(proxy);
-        List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
-                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
-                file.toString(), "null", load ? file.toString() : "null"));
-        data.ifPresent(dir -> serverArguments.addAll(List.of("--data-dir", dir.toString())));
-        serverArguments.addAll(serverOptions);
         ChildProcess primary = ChildProcess.start("primary", ServiceJvm.Program.SERVER, serverArguments);
         started.add(primary);
         DemoSupervisor supervisor = new DemoSupervisor(ports, proxy, primary, out, stopping);
@@ -139,6 +142,15 @@ public final class DemoCommand implements Callable<Integer> {
         int status = supervisor.watchUntilProxyExits(ready.get());
         stopping.set(true);
         return status;
+    }
+
+    /** A usage error in what the demo passes on to a process is the demo's own (status 2), before anything starts. */
+    private void checkUsage(String option, List<String> arguments) {
+        try {
+            Main.checkUsage(arguments);
+        } catch (ParameterException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean holdsData(Path directory) throws IOException {

@@ -209,6 +209,20 @@ class DemoIT {
                 .contains("--data-dir " + aFile + ": expected a directory (or none), found a file");
     }
 
+    @Test
+    void aMistakeInAnOptionItPassesOnIsAUsageErrorBeforeAnythingStarts() throws Exception {
+        int base = freeBasePort();
+        ManagedProcess.Result server = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
+                "--server-option=--bogus"), "", Duration.ofSeconds(30));
+        assertThat(server.exitCode()).as(server.err()).isEqualTo(2);
+        assertThat(server.err()).contains("--server-option: Unknown option: '--bogus'");
+        ManagedProcess.Result proxy = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
+                "--proxy-option=--max-clients=many"), "", Duration.ofSeconds(30));
+        assertThat(proxy.exitCode()).as(proxy.err()).isEqualTo(2);
+        assertThat(proxy.err()).contains("--proxy-option: ").contains("--max-clients").contains("many");
+        assertThat(allFree(base, 6)).as("nothing was started").isTrue();
+    }
+
     /** Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status), as its children then do. */
     private static boolean sigintIgnoredHere() throws IOException {
         Path status = Path.of("/proc/self/status");

@@ -2,7 +2,6 @@ package tuplespace.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -91,7 +90,7 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
         } else if (words.length < 2 || !token.matches(unquote(words[1].strip()))) {
             refuse(ctx, line, "the token is wrong");
         } else {
-            accept(ctx, "ok authenticated\nend\n");
+            accept(ctx, Answers.authenticated(line));
         }
     }
 
@@ -104,7 +103,6 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
                     + " is not JSON");
             return;
         }
-        JsonNode id = node.get("id");
         JsonNode op = node.get("op");
         if (op == null || !op.isTextual() || !op.asText().equalsIgnoreCase("AUTH")) {
             refuse(ctx, line, "expected {\"op\":\"AUTH\",\"token\":\"...\"} as the first line, found "
@@ -112,12 +110,7 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
         } else if (!node.path("token").isTextual() || !token.matches(node.get("token").asText())) {
             refuse(ctx, line, "the token is wrong");
         } else {
-            ObjectNode answer = JSON.createObjectNode();
-            if (id != null) {
-                answer.set("id", id);
-            }
-            answer.put("status", "ok");
-            accept(ctx, answer + "\n");
+            accept(ctx, Answers.authenticated(line));
         }
     }
 

@@ -67,6 +67,12 @@ class ClientAuthHandlerTest {
     }
 
     @Test
+    void aJsonAuthsNumericIdIsEchoedAsWritten() {
+        send("{\"id\":1.50,\"op\":\"AUTH\",\"token\":\"a client token of some length\"}\n");
+        assertThat(written()).isEqualTo("{\"id\":1.50,\"status\":\"ok\"}\n");
+    }
+
+    @Test
     void aWrongTokenIsRefusedInTheLinesModeAndClosed() {
         send("{\"id\":1,\"op\":\"AUTH\",\"token\":\"guess\"}\n");
         assertThat(written()).isEqualTo("{\"id\":1,\"status\":\"refused\",\"error\":\"service refused: the token is wrong\"}\n");
