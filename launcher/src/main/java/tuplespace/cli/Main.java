@@ -94,17 +94,6 @@ public final class Main implements Runnable {
         return commandLine(running.isEmpty() ? SUBCOMMANDS : running);
     }
 
-    /**
-     * Reads {@code args} as {@code ./tuplespace} would, without running anything: what a command passes on to a
-     * process it starts (the demo's options for its proxy and primary) is refused before the process starts.
-     *
-     * @throws ParameterException with picocli's words when {@code args} would be a usage error (exit status 2)
-     */
-    public static void checkUsage(List<String> args) {
-        String[] words = args.toArray(String[]::new);
-        commandLine(words).parseArgs(words);
-    }
-
     private static CommandLine commandLine(List<Subcommand> subcommands) {
         CommandLine commandLine = new CommandLine(new Main());
         for (Subcommand subcommand : subcommands) {

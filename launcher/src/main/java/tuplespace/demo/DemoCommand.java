@@ -25,8 +25,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tuplespace.cli.DurationConverter;
 import tuplespace.cli.LineCommandClient;
-import tuplespace.cli.Main;
+import tuplespace.node.ServerCommand;
 import tuplespace.node.ServiceJvm;
+import tuplespace.proxy.ProxyCommand;
 import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.DataDirectories;
 
@@ -91,6 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path file = saveFile.toAbsolutePath();
         Optional<Path> data = "none".equals(dataDir) ? Optional.empty() : Optional.of(Path.of(dataDir).toAbsolutePath());
+        checkPassedOn(proxyArguments(ports), serverArguments(ports, file, data, false));
         Optional<String> cannotStart = notAnAddressOfThisMachine(host)
                 .or(() -> firstTakenPort(ports))
                 // found now, not at Ctrl-C: a SHUTDOWN that cannot save leaves the service running, so as not to lose it
@@ -111,17 +113,8 @@ public final class DemoCommand implements Callable<Integer> {
         // The data directory, when it holds a space, is newer than the save file: the save file is only loaded into
         // an empty one (the server refuses both at once).
         boolean load = !fresh && !restart && Files.exists(file);
-        List<String> proxyArguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
-                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
-        logLevel().ifPresent(level -> proxyArguments.addAll(List.of("--log-level", level)));
-        proxyArguments.addAll(proxyOptions);
-        List<String> serverArguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
-                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
-                file.toString(), "null", load ? file.toString() : "null"));
-        data.ifPresent(dir -> serverArguments.addAll(List.of("--data-dir", dir.toString())));
-        serverArguments.addAll(serverOptions);
-        checkUsage("--proxy-option", proxyArguments);
-        checkUsage("--server-option", serverArguments);
+        List<String> proxyArguments = proxyArguments(ports);
+        List<String> serverArguments = serverArguments(ports, file, data, load);
         // The hook before the first process: they ignore Ctrl-C (DemoInterrupt), so the demo must answer it from now on.
         List<ChildProcess> started = new CopyOnWriteArrayList<>();
         AtomicReference<DemoSupervisor> supervised = new AtomicReference<>();
@@ -144,11 +137,39 @@ public final class DemoCommand implements Callable<Integer> {
         return status;
     }
 
-    /** A usage error in what the demo passes on to a process is the demo's own (status 2), before anything starts. */
-    private void checkUsage(String option, List<String> arguments) {
+    private List<String> proxyArguments(DemoPorts ports) {
+        List<String> arguments = new ArrayList<>(List.of("proxy", ports.sap(ports.clientPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.proxyShutdownPort())));
+        logLevel().ifPresent(level -> arguments.addAll(List.of("--log-level", level)));
+        arguments.addAll(proxyOptions);
+        return arguments;
+    }
+
+    private List<String> serverArguments(DemoPorts ports, Path file, Optional<Path> data, boolean load) {
+        List<String> arguments = new ArrayList<>(List.of("server", ports.sap(ports.serverShutdownPort()),
+                ports.sap(ports.proxyPrimaryPort()), ports.sap(ports.backupPort()), ports.sap(ports.heartbeatPort()),
+                file.toString(), "null", load ? file.toString() : "null"));
+        data.ifPresent(dir -> arguments.addAll(List.of("--data-dir", dir.toString())));
+        arguments.addAll(serverOptions);
+        return arguments;
+    }
+
+    /**
+     * A mistake in what the demo passes on to its proxy or primary is its own usage error (status 2), found as the
+     * process would find it, before anything starts. (An option that only prints, {@code --help}, picocli refuses as
+     * the value of ours: the demo has one of that name.)
+     */
+    private void checkPassedOn(List<String> proxyArguments, List<String> serverArguments) {
+        String[] proxy = proxyArguments.subList(1, proxyArguments.size()).toArray(String[]::new);
+        String[] server = serverArguments.subList(1, serverArguments.size()).toArray(String[]::new);
+        read("--proxy-option", () -> ProxyCommand.config(proxy));
+        read("--server-option", () -> ServerCommand.config(server));
+    }
+
+    private void read(String option, Runnable reading) {
         try {
-            Main.checkUsage(arguments);
-        } catch (ParameterException e) {
+            reading.run();
+        } catch (ParameterException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
         }
     }

@@ -220,6 +220,15 @@ class DemoIT {
                 "--proxy-option=--max-clients=many"), "", Duration.ofSeconds(30));
         assertThat(proxy.exitCode()).as(proxy.err()).isEqualTo(2);
         assertThat(proxy.err()).contains("--proxy-option: ").contains("--max-clients").contains("many");
+        // a value the process itself refuses once it has read its options, and an option that would only print
+        ManagedProcess.Result fsync = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
+                "--server-option=--fsync=sometimes"), "", Duration.ofSeconds(30));
+        assertThat(fsync.exitCode()).as(fsync.err()).isEqualTo(2);
+        assertThat(fsync.err()).contains("--server-option: --fsync: expected one of");
+        ManagedProcess.Result help = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
+                "--proxy-option=--help"), "", Duration.ofSeconds(30));
+        assertThat(help.exitCode()).as(help.err()).isEqualTo(2);
+        assertThat(help.err()).contains("Expected parameter for option '--proxy-option' but found '--help'");
         assertThat(allFree(base, 6)).as("nothing was started").isTrue();
     }
 

@@ -8,6 +8,8 @@ import io.netty.util.collection.LongObjectHashMap;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
 
@@ -31,8 +33,14 @@ import tuplespace.codec.frame.FrameCodec;
  * <p>The buffer is written to the channel as it is: {@link FrameCodec} passes a buffer of whole frames through.
  * Frames written on the channel meanwhile (PONG) may leave before the answers of the burst: the proxy matches them
  * by nothing but type. Runs on the channel's event loop.
+ *
+ * <p>Memory that runs out while answers are framed (direct buffers: an {@code OutOfMemoryError}) leaves no half
+ * frame: the writer drops every answer it holds and closes the link, the primary registers again, and the proxy
+ * resends what it has not had answered, as after any lost link. Half-framed answers, or parts that stopped, would
+ * have broken the link's frames or left connections waiting for good.
  */
 final class AnswerWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(AnswerWriter.class);
 
     /** Past this much, the answers so far are handed to the channel before more are framed. */
     static final int HAND_OVER_BYTES = 64 * 1024;
@@ -84,6 +92,14 @@ final class AnswerWriter {
 
     /** Frames {@code answer} for {@code link}; answers framed for an earlier link are dropped. */
     void add(Channel link, Frame.Answer answer) {
+        try {
+            frame(link, answer);
+        } catch (VirtualMachineError e) {
+            failed(e);
+        }
+    }
+
+    private void frame(Channel link, Frame.Answer answer) {
         if (link != channel) {
             discard();
             channel = link;
@@ -145,10 +161,14 @@ final class AnswerWriter {
             inParts.addFirst(sending);
             sending = null;
         }
-        while (!inParts.isEmpty() && channel.isActive()) {
-            InParts parts = inParts.poll();
-            writePiece(parts, parts.remaining());
-            handOver();
+        try {
+            while (!inParts.isEmpty() && channel.isActive()) {
+                InParts parts = inParts.poll();
+                writePiece(parts, parts.remaining());
+                handOver();
+            }
+        } catch (VirtualMachineError e) {
+            failed(e);
         }
         discard(); // what is left was for a link that closed
     }
@@ -189,9 +209,24 @@ final class AnswerWriter {
             discard(); // the link failed: the proxy resends the requests
             return;
         }
-        sendNextPart();
+        try {
+            sendNextPart();
+        } catch (VirtualMachineError e) {
+            failed(e);
+        }
         handOver();
         link.flush();
+    }
+
+    /** Memory ran out while framing: nothing held can go out whole, so nothing goes, and the link closes (see above). */
+    private void failed(VirtualMachineError e) {
+        LOG.error("primary could not frame its answers for the proxy ({}): it closes the link and registers again;"
+                + " the proxy resends the requests it has not had answered", e.toString());
+        Channel link = channel;
+        discard();
+        if (link != null) {
+            link.close();
+        }
     }
 
     /**
@@ -202,7 +237,15 @@ final class AnswerWriter {
         Frame.Answer answer = parts.answer;
         ByteBuf text = answer.answer();
         boolean last = length == parts.remaining();
-        ByteBuf header = channel.alloc().ioBuffer(TEXT_HEADER_BYTES);
+        ByteBuf header;
+        try {
+            header = channel.alloc().ioBuffer(TEXT_HEADER_BYTES);
+        } catch (VirtualMachineError e) {
+            if (parts != sending) {
+                inParts.addFirst(parts); // for discard() to release with the rest
+            }
+            throw e;
+        }
         if (last) {
             FrameCodec.encodeAnswerHeaderWithLength(answer.conn(), answer.seq(), length, header);
         } else {

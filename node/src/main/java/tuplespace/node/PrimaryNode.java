@@ -333,9 +333,9 @@ final class PrimaryNode implements NodeStorage.Owner {
             stopping = true;
             node.failStop(e.getMessage());
         } catch (RuntimeException | VirtualMachineError e) {
-            // Not an evaluation failure (ExactlyOnceRequests answers those): a bug of ours, or memory (direct buffers)
-            // that ran out while the answer was framed; keep serving the others. Caught here, since this runs as a
-            // task whose future nobody reads: left to the loop, even an OutOfMemoryError would vanish unlogged.
+            // Not an evaluation failure (ExactlyOnceRequests answers those): a bug of ours, or memory that ran out;
+            // keep serving the others. Caught here, since this runs as a task whose future nobody reads: left to the
+            // loop, even an OutOfMemoryError would vanish unlogged. (Framing answers handles its own: AnswerWriter.)
             LOG.error("primary failed to serve {}; serving goes on", frame, e);
         }
     }

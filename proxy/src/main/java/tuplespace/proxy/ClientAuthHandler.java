@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
+import tuplespace.codec.Format;
 import tuplespace.codec.Status;
 
 /**
@@ -76,7 +77,7 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
         in.skipBytes(1);
         line = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
         String request = line.startsWith("\uFEFF") ? line.substring(1).strip() : line.strip();
-        if (request.startsWith("{")) {
+        if (Format.of(line) == Format.JSON) { // as every answer to the line decides it (Answers)
             onJsonLine(ctx, line, request);
         } else {
             onTextLine(ctx, line, request);

@@ -93,9 +93,10 @@ final class PatternParser {
 
     /**
      * What _parse_sub makes of two or more branches: a first item every branch starts with is moved out in front
-     * (again while there is one), and branches that are each one character or one set are one set. The language is
-     * the same; the point, in Python as here, is a set where java.util.regex would otherwise recurse once per
-     * repetition: {@code (?:q|z)*} over a long text overflows its stack, {@code [qz]*} does not.
+     * (again while there is one), and branches that are each one character or one set are one set. What matches, and
+     * which match is tried first, stay the same; the point, in Python as here, is a set where java.util.regex would
+     * otherwise recurse once per repetition: {@code (?:q|z)*} over a long text overflows its stack, {@code [qz]*}
+     * does not.
      */
     private static PatternNode simplified(List<PatternNode> branches) {
         List<List<PatternNode>> items = new ArrayList<>();
@@ -104,7 +105,7 @@ final class PatternParser {
                     : List.of(branch)));
         }
         List<PatternNode> prefix = new ArrayList<>();
-        while (items.stream().noneMatch(List::isEmpty)
+        while (items.stream().noneMatch(List::isEmpty) && comparable(items.get(0).get(0))
                 && items.stream().allMatch(item -> item.get(0).equals(items.get(0).get(0)))) {
             prefix.add(items.get(0).get(0));
             items.forEach(item -> item.remove(0));
@@ -122,6 +123,17 @@ final class PatternParser {
         }
         prefix.add(rest);
         return new PatternNode.Sequence(prefix);
+    }
+
+    /**
+     * Whether a first item shared by every branch may move out in front of them: one that matches one way only, as
+     * in Python, whose items of these kinds compare by value (its repeats and groups never compare equal). Moved out
+     * of the branches, a repeat would try its matches in another order: {@code (?>x*?y|x*?x)} on {@code xxy}.
+     */
+    private static boolean comparable(PatternNode item) {
+        return item instanceof PatternNode.Literal || item instanceof PatternNode.CharSet
+                || item instanceof PatternNode.Any || item instanceof PatternNode.Anchor
+                || item instanceof PatternNode.Backref;
     }
 
     /** The branches as one set, when each is one character or one set that is not negated (same flags); else null. */

@@ -90,6 +90,11 @@ class PyPatternConstructTest {
             (?:a|[bc]|\\d)x ¦ 7x ¦ true
             x(?:a|[^a]) ¦ xb ¦ true
             (a|b)(?(1)c|d) ¦ bc ¦ true
+            # ... but only an item that matches one way: a shared repeat or group stays in its branches
+            (?>x*?y|x*?x) ¦ xxy ¦ true
+            (?>\\w+k|\\w+) ¦ kka ¦ false
+            (?=x*(x)|x*(y))(?(1)xxy|z) ¦ xxy ¦ true
+            (?>(?:a|ab)c|(?:a|ab)b) ¦ abc ¦ true
             # under (?i), ß and ẞ are one letter in a set as in a literal: Python folds by lowercasing
             (?i)[\u00df] ¦ \u1e9e ¦ true
             (?i)[\u1e9e] ¦ \u00df ¦ true
