@@ -143,13 +143,24 @@ public final class DataDirectories {
      * The node directories under {@code root} (none when it does not exist), by node id, reading only their metadata.
      *
      * @throws DamagedFileException when a metadata file is damaged
+     * @throws IOException          when a directory holds a node's files under another name than {@code node-<id>}
+     *                              ({@code node-a.bak}): a node is opened by its name, so its state would be neither
+     *                              recovered nor noticed, and a newer one chosen from it would start empty instead
      */
     public static List<Found> find(Path root) throws IOException {
         List<Found> found = new ArrayList<>();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root, DataDirectory.PREFIX + "*")) {
             for (Path child : children) {
                 if (Files.isDirectory(child) && Files.exists(child.resolve(NodeMeta.FILE_NAME))) {
-                    found.add(new Found(NodeMeta.read(child).nodeId(), child));
+                    String nodeId = NodeMeta.read(child).nodeId();
+                    String name = DataDirectory.PREFIX + nodeId;
+                    if (!child.getFileName().toString().equals(name)) {
+                        throw new IOException("expected each node directory of " + root + " named after the node its "
+                                + NodeMeta.FILE_NAME + " names, found " + child.getFileName() + " holding node "
+                                + nodeId + "'s files: rename it back to " + name + ", or move it out of " + root
+                                + " (a copy set aside inside it would be neither recovered nor noticed)");
+                    }
+                    found.add(new Found(nodeId, child));
                 }
             }
         } catch (NoSuchFileException e) {

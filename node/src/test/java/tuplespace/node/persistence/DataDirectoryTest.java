@@ -116,6 +116,21 @@ class DataDirectoryTest {
     }
 
     @Test
+    void aNodeDirectorySetAsideUnderAnotherNameInsideTheRootIsRefused() throws Exception {
+        Workload work = new Workload(3, 50);
+        logInto("a", work.next(100));
+        logInto("b", work.next(0));
+        // an operator keeps a copy beside the others: it would be chosen as the newest, and node-a opened empty
+        Files.move(root.resolve("node-a"), root.resolve("node-a.bak"));
+
+        assertThatThrownBy(() -> DataDirectories.survey(root)).isInstanceOf(IOException.class)
+                .hasMessage("expected each node directory of " + root + " named after the node its node.meta names,"
+                        + " found node-a.bak holding node a's files: rename it back to node-a, or move it out of " + root
+                        + " (a copy set aside inside it would be neither recovered nor noticed)");
+        assertThatThrownBy(() -> DataDirectories.find(root)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void theSurveyReadsTheSnapshotsHeaderAndTheLogAfterIt() throws Exception {
         Workload work = new Workload(5, 50);
         try (DataDirectory a = DataDirectory.open(root, "a")) {
