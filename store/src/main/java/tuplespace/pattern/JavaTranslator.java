@@ -18,6 +18,11 @@ import tuplespace.pattern.PatternNode.RepeatMode;
  * when it gives back an iteration (see {@link #emitRepeatedGroup}).
  */
 final class JavaTranslator {
+    /**
+     * One character outside the BMP, in a look-behind Java allows one or two units for: it matches only from the
+     * first unit of a surrogate pair, so the look-behind holds exactly when the two units before are one such character.
+     */
+    private static final String ASTRAL = "[\\x{10000}-\\x{10ffff}]{1,2}";
     private enum CaseMode { OFF, ASCII, UNICODE, UNKNOWN }
 
     private final Map<Integer, Integer> javaGroup = new HashMap<>();
@@ -266,11 +271,25 @@ final class JavaTranslator {
             case END_STRING:
                 return "\\z"; // Python's \Z is Java's \z
             case BOUNDARY:
-                return "(?:(?<=" + word + ")(?!" + word + ")|(?<!" + word + ")(?=" + word + "))";
+                return "(?:" + wordBefore(word) + "(?!" + word + ")|" + noWordBefore(word) + "(?=" + word + "))";
             default:
                 // Python 3.11's \B never matches in an empty string.
-                return "(?!\\A\\z)(?:(?<=" + word + ")(?=" + word + ")|(?<!" + word + ")(?!" + word + "))";
+                return "(?!\\A\\z)(?:" + wordBefore(word) + "(?=" + word + ")|" + noWordBefore(word) + "(?!" + word
+                        + "))";
         }
+    }
+
+    /**
+     * The character before is a word character. Java sizes a look-behind in UTF-16 units, and a class as one: after
+     * a character outside the BMP ({@code 𐐀}, two units) {@code (?<=[\p{L}])} sees only the second unit, and fails.
+     * The second test looks back two units for such a character, matched whole by the class in the lookahead.
+     */
+    private static String wordBefore(String word) {
+        return "(?:(?<=" + word + ")|(?<=(?=" + word + ")" + ASTRAL + "))";
+    }
+
+    private static String noWordBefore(String word) {
+        return "(?<!" + word + ")(?<!(?=" + word + ")" + ASTRAL + ")";
     }
 
     private void caseFor(Flags flags) {

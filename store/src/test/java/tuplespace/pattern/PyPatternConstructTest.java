@@ -47,6 +47,14 @@ class PyPatternConstructTest {
             \\s ¦ '\u001c' ¦ true
             \\B ¦ '' ¦ false
             \\b\u00e9\\b ¦ \u00e9 ¦ true
+            # \\b and \\B after a character outside the BMP: a letter or digit is a word character there too
+            u,\\b\\w+\\b ¦ u,\uD801\uDC00 ¦ true
+            \uD835\uDFD8\\b ¦ \uD835\uDFD8 ¦ true
+            \uD83D\uDE00\\ba ¦ \uD83D\uDE00a ¦ true
+            \uD801\uDC00\\ba ¦ \uD801\uDC00a ¦ false
+            \uD801\uDC00\\Ba ¦ \uD801\uDC00a ¦ true
+            \uD83D\uDE00\\B ¦ \uD83D\uDE00 ¦ true
+            (?a)\uD801\uDC00\\b ¦ \uD801\uDC00 ¦ false
             (a)?(?(1)b|c) ¦ ab ¦ true
             (a)?(?(1)b|c) ¦ c ¦ true
             (a)?(?(1)b|c) ¦ ac ¦ false
