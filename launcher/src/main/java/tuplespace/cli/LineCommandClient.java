@@ -73,7 +73,14 @@ public final class LineCommandClient {
             }
             out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            String answer = readAnswer(in, command);
+            String answer;
+            try {
+                answer = readAnswer(in, command);
+            } catch (IOException silent) {
+                // sent, and unanswered: the service may still carry it out (a proxy that was paused relays it later)
+                throw command.equals("STATUS") ? silent : new IOException(silent.getMessage() + "; it was sent, so it"
+                        + " may still be carried out: check with status before sending it again", silent);
+            }
             if (answer == null) {
                 throw new IOException(sap + " closed the connection without answering " + command);
             }
