@@ -65,11 +65,16 @@ final class Json {
         return e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
     }
 
-    /** Jackson's own words, without its source-location decorations. */
+    /**
+     * Jackson's own words, without its source-location decorations, nor its advice to enable a parser feature (which
+     * a client cannot: "Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow").
+     */
     private static String cleanMessage(JsonProcessingException e) {
         String message = e.getOriginalMessage();
         message = message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "");
         message = message.replaceAll("\\s*at \\[Source:[^\\]]*\\]", "");
+        message = message.replaceAll(":\\s*enable `[^`]*` to allow", "");
+        message = message.replaceAll("\\s*\\(not recognized as one since Feature '[^']*' not enabled for parser\\)", "");
         return Lines.oneLine(message).trim();
     }
 

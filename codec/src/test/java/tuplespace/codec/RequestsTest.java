@@ -128,6 +128,15 @@ class RequestsTest {
     }
 
     @Test
+    void invalidJsonGivesNoAdviceAClientCannotFollow() {
+        // Jackson's words end "enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow": a parser setting of ours
+        assertThat(invalid("{\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\",\"id\":NaN}").error())
+                .endsWith(": Non-standard token 'NaN'");
+        assertThat(invalid("{/* a comment */\"op\":\"GET\"}").error())
+                .endsWith("maybe a (non-standard) comment?").doesNotContain("ALLOW_COMMENTS");
+    }
+
+    @Test
     void unknownOperatorIsNotImplementedInBothModes() {
         ParsedRequest.Invalid json = invalid("{\"id\":8,\"op\":\"TAKE\"}");
         assertThat(json.status()).isEqualTo(Status.NOT_IMPLEMENTED);

@@ -64,6 +64,10 @@ final class ShutdownServer {
                 }
                 primary.shutdown("SHUTDOWN command", answer ->
                         context.writeAndFlush(answer + "\n").addListener(ChannelFutureListener.CLOSE));
+            } else if (command.equals("PROMOTE") || command.startsWith("SWITCHOVER")) {
+                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shorten(line.strip()) + "': the"
+                        + " proxy takes " + command.split(" ", 2)[0] + " on its own shutdown SAP (the proxy's third"
+                        + " address), not a server's\n");
             } else {
                 context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shorten(line.strip()) + "'\n");
             }

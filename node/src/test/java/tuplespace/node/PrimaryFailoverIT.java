@@ -146,6 +146,8 @@ class PrimaryFailoverIT {
             }
         }
         assertThat(LocalService.line(service.shutdownPort, "HELLO")).contains("expected SHUTDOWN or STATUS");
+        assertThat(LocalService.line(service.shutdownPort, "PROMOTE")).as("a proxy's command, sent to a server")
+                .contains("the proxy takes PROMOTE on its own shutdown SAP");
         JsonNode after = service.status();
         assertThat(after.path("backup").path("state").asText()).isEqualTo("live");
         assertThat(after.path("backup").path("restarts").asLong()).isZero();
