@@ -112,6 +112,33 @@ class TotalLossIT {
     }
 
     /**
+     * The proxy and the primary killed, the backup living on, and the same command lines run again: the new primary
+     * reaches that backup on BACKUP_SAP, and the child it starts exits at once (the backup holds its node directory).
+     * The backup that lived on stays the backup; before, the primary started child after child, twice a second, and
+     * closed the link to the one backup that worked each time.
+     */
+    @Test
+    void aBackupThatOutlivedItsPrimaryStaysTheBackupOfTheRestartedPrimary() throws Exception {
+        ServiceCluster service = started("always");
+        try (LineClient writer = service.client()) {
+            assertThat(writer.call(Requests.put(1, java.util.List.of(new Requests.TextPair("k,1", "before"))))
+                    .path("status").asText()).isEqualTo("ok");
+        }
+        ServiceStatus before = service.status();
+        long survivor = before.backupPid().orElseThrow();
+        ServiceCluster.kill9All(service.proxy().pid(), before.primaryPid());
+
+        service.startProxy().startPrimary();
+        ServiceStatus after = service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+        Thread.sleep(2_000); // a failed child would have been followed by restarts within this
+
+        ServiceStatus later = service.status();
+        assertThat(later.backupPid()).as("the backup that lived on, in sync: %s then %s", after, later).hasValue(survivor);
+        assertThat(later.backupState()).isEqualTo("live");
+        assertThat(service.firstPrimary().stderrText()).doesNotContain("backup_failed");
+    }
+
+    /**
      * With {@code --fsync always} every answer also waits for the primary's own disk, so a primary restarted after a
      * total loss registers as soon as it has recovered, before its backup is live (docs/design.md; a backup's start and
      * copy take seconds for millions of pairs). The restarted primary's backup never gets past its JVM's start here

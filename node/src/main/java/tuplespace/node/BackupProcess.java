@@ -31,6 +31,12 @@ final class BackupProcess {
 
         /** The backup of {@code attempt} could not be started, or its child exited. */
         void failed(long attempt, String reason);
+
+        /**
+         * The replication link of {@code attempt} is up with a backup that is not the process {@code pid} (or has not
+         * said which it is yet): when that child exits, the link is not its.
+         */
+        boolean linkedWithout(long attempt, long pid);
     }
 
     private final ServerNode node;
@@ -39,8 +45,13 @@ final class BackupProcess {
     private final Events events;
     /** The child JVM (a standby released, or one started) of the current attempt; null for none. */
     private Process child;
-    /** The old primary resumed as this primary's backup on this machine; null for none. */
+    /**
+     * A backup process of this machine that is not the child: the old primary resumed after a switchover, or a backup
+     * that outlived an earlier primary and was found on BACKUP_SAP; null for none.
+     */
     private ProcessHandle adopted;
+    /** The pid the last acknowledgement named: one comparison per acknowledgement in the common case. */
+    private long acknowledging = -1;
     /** The next acknowledgement names the old primary being resumed on this machine: it becomes {@link #adopted}. */
     private boolean adoptOnAcknowledgement;
 
@@ -95,9 +106,26 @@ final class BackupProcess {
         }
         child = started;
         LOG.info("primary started backup pid {}", child.pid());
-        child.onExit().thenAccept(exited -> node.loop().execute(
-                () -> events.failed(attempt, "the backup process (pid " + exited.pid() + ") " + howItEnded(exited.exitValue()))));
+        child.onExit().thenAccept(exited -> node.loop().execute(() -> childExited(attempt, exited)));
         events.started(attempt);
+    }
+
+    /**
+     * The child exited. Usually that is the backup failing; but when the replication link is up with another process,
+     * the link is not the child's: a backup that outlived an earlier primary (the proxy and that primary killed, the
+     * same command lines run again) holds BACKUP_SAP, and its node directory, so the child could not start. That
+     * backup is kept (it took this primary's snapshot), instead of starting child after child that each fail the same
+     * way and close the link to the one backup that works.
+     */
+    private void childExited(long attempt, Process exited) {
+        String how = "the backup process (pid " + exited.pid() + ") " + howItEnded(exited.exitValue());
+        if (exited == child && events.linkedWithout(attempt, exited.pid())) {
+            child = null;
+            LOG.warn("{}; the backup on the replication link is another process, which outlived an earlier primary:"
+                    + " it stays this primary's backup", how);
+            return;
+        }
+        events.failed(attempt, how);
     }
 
     /**
@@ -121,11 +149,17 @@ final class BackupProcess {
     /** The backup about to be resumed after a switchover is the old primary; on this machine, its pid is adopted. */
     void adoptOnFirstAcknowledgement() {
         adoptOnAcknowledgement = config.backupStart() instanceof BackupStart.Child;
+        acknowledging = -1;
     }
 
     /** An acknowledgement came from the backup process {@code pid}. */
     void acknowledgedBy(long pid) {
-        if (adoptOnAcknowledgement) {
+        if (pid == acknowledging) {
+            return;
+        }
+        acknowledging = pid;
+        boolean notTheChild = config.backupStart() instanceof BackupStart.Child && (child == null || child.pid() != pid);
+        if (adoptOnAcknowledgement || notTheChild) {
             adoptOnAcknowledgement = false;
             adopted = ProcessHandle.of(pid).orElse(null);
         }
@@ -139,10 +173,13 @@ final class BackupProcess {
         Process dyingChild = child;
         ProcessHandle dyingAdopted = adopted;
         forget();
-        if (dyingChild != null) {
-            killAndAwait(dyingChild.pid(), dyingChild::destroyForcibly, dyingChild.onExit(), then);
-        } else if (dyingAdopted != null) {
+        if (dyingAdopted != null) {
+            if (dyingChild != null) {
+                dyingChild.destroyForcibly(); // started beside the adopted backup, which is the one on the links
+            }
             killAndAwait(dyingAdopted.pid(), dyingAdopted::destroyForcibly, dyingAdopted.onExit(), then);
+        } else if (dyingChild != null) {
+            killAndAwait(dyingChild.pid(), dyingChild::destroyForcibly, dyingChild.onExit(), then);
         } else {
             then.run();
         }
@@ -183,12 +220,13 @@ final class BackupProcess {
         child = null;
         adopted = null;
         adoptOnAcknowledgement = false;
+        acknowledging = -1;
     }
 
     /** How the backup would know its primary if the two swapped roles now: by pid on this machine, else by address. */
     PrimaryHandle handleOfBackup() {
-        return child != null ? new PrimaryHandle.Pid(child.pid())
-                : adopted != null ? new PrimaryHandle.Pid(adopted.pid())
+        return adopted != null ? new PrimaryHandle.Pid(adopted.pid())
+                : child != null ? new PrimaryHandle.Pid(child.pid())
                 : new PrimaryHandle.Address(config.peerBackupSap());
     }
 

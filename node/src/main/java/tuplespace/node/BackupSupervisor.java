@@ -119,6 +119,12 @@ final class BackupSupervisor {
             public void failed(long attempt, String reason) {
                 BackupSupervisor.this.failed(attempt, reason);
             }
+
+            @Override
+            public boolean linkedWithout(long attempt, long pid) {
+                return attempt == generation && replication != null && replication.isActive()
+                        && (backupPid == null || backupPid != pid);
+            }
         });
     }
 

@@ -230,6 +230,35 @@ class BackupSupervisorTest {
     }
 
     /**
+     * The proxy and the primary were killed and the same command lines run again, while the backup lived on: it holds
+     * BACKUP_SAP and its node directory, so the child the new primary starts exits at once. The primary keeps the backup
+     * it reached, which took its snapshot, instead of starting child after child and closing the link to it each time.
+     */
+    @Test
+    void aBackupThatOutlivedAnEarlierPrimaryStaysTheBackupWhenTheChildStartedBesideItExits() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        RawLink survivor = accept(backupSap);
+        assertThat(survivor.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) survivor.readSkippingHeartbeats();
+        NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
+        children.get(0).exit(1); // "node-b is in use by another node process", before the survivor acknowledged
+        long survivorPid = children.get(0).pid() + 1;
+        Thread.sleep(200); // the exit is heard; nothing may follow from it
+        survivor.send(new ReplicationMessage.Ack(end.index(), end.digest(), survivorPid, survivorPid));
+        RawLink proxy = accept(proxySap);
+        Frame register = proxy.readFrame();
+        assertThat(register).isInstanceOf(Frame.Register.class);
+        assertThat(((Frame.Register) register).replica()).as("the survivor, named the replica").isEqualTo(survivorPid);
+        proxy.sendFrame(new Frame.Registered(1));
+
+        Thread.sleep(500); // a restart would have followed the child's exit within this
+        assertThat(children).as("no second child").hasSize(1);
+        assertThat(NodeTestSupport.events(events)).doesNotContain("backup_failed");
+    }
+
+    /**
      * A primary keeps a standby from its backup's naming as the replica on; when that backup fails it uses the standby
      * (no process to start), and starts the next standby only once the new backup is named: a JVM starting takes the
      * CPU that the copy and the first answers need.
