@@ -26,6 +26,8 @@ class ReadsAtScaleIT {
     private static final int PREFIX_MATCHES = 111_111;
     private static final int BATCH = 1_000;
     private static final Duration BIG_ANSWER = Duration.ofSeconds(120);
+    /** About 12 MB of JSON in one PUT: 2-5 s of one thread's work here, primary and backup each. */
+    private static final int BIG_PUT_PAIRS = 400_000;
 
     @RegisterExtension
     final Clusters clusters = new Clusters();
@@ -93,6 +95,33 @@ class ReadsAtScaleIT {
     }
 
     /** k,0 .. k,199999, each with a value of its own, PUT in pipelined batches. */
+    /**
+     * A request of megabytes, which --max-line allows, keeps the primary's one serving thread (and then the backup's)
+     * busy for a second or more, past the proxy's and the backup's silence bounds: both hear it announced (BUSY) before
+     * the work, and neither takes the silence for a failure. Before, the proxy closed the primary's link as dead, the
+     * backup was promoted and the healthy primary killed.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPutOfMegabytesCausesNoFailoverAndNoResync() throws Exception {
+        ServiceCluster cluster = clusters.start(ServiceOptions.serviceDefaults().withProxyArgs("--max-line=32MiB"));
+        ServiceStatus before = cluster.awaitInSync();
+        List<TextPair> pairs = new ArrayList<>(BIG_PUT_PAIRS);
+        for (int i = 0; i < BIG_PUT_PAIRS; i++) {
+            pairs.add(new TextPair("big," + i, "value" + i));
+        }
+        try (LineClient client = LineClient.connect(cluster.clientSap(), BIG_ANSWER)) {
+            for (int round = 0; round < 2; round++) { // into an empty space, then over every pair again
+                assertThat(client.call(Requests.put(round, pairs)).path("status").asText()).isEqualTo("ok");
+            }
+        }
+        ServiceStatus after = cluster.awaitInSync();
+        assertThat(after.epoch()).as("no failover").isEqualTo(before.epoch());
+        assertThat(after.primaryPid()).isEqualTo(before.primaryPid());
+        assertThat(after.backupPid()).as("the same backup, never resynced").isEqualTo(before.backupPid());
+        assertThat(after.size()).isEqualTo(BIG_PUT_PAIRS);
+    }
+
     private static void load(LineClient client) throws Exception {
         List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
         for (int from = 0; from < PAIRS; from += BATCH) {

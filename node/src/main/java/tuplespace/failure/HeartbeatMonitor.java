@@ -55,6 +55,14 @@ public final class HeartbeatMonitor {
         }
     }
 
+    /**
+     * The peer announced work that keeps it silent until {@code untilNanos}: no interval before then counts as missed
+     * (the announcement is a heartbeat that vouches for the time ahead).
+     */
+    public void busyUntil(long untilNanos) {
+        onActivity(untilNanos);
+    }
+
     /** Whole intervals that passed without a heartbeat. */
     public long missed(long nowNanos) {
         long silent = nowNanos - lastHeardNanos;

@@ -265,6 +265,22 @@ final class BackupSupervisor {
         scheduleSnapshotFrame(attempt);
     }
 
+    /**
+     * This primary starts work that keeps its loop busy for up to {@code millis} (a request of megabytes): the backup
+     * hears it on both links, before the work, and judges no silence before then; nor does this primary judge the
+     * backup's, whose heartbeats it reads only once the work is done.
+     */
+    void busy(long millis) {
+        for (Channel link : java.util.Arrays.asList(heartbeat, replication)) {
+            if (link != null && link.isActive()) {
+                link.writeAndFlush(new ReplicationMessage.Busy(millis), link.voidPromise());
+            }
+        }
+        if (heartbeats != null) {
+            heartbeats.busy(millis);
+        }
+    }
+
     /** Sends a batch of entries down the link of the backup being synced or live; dropped if none. */
     void replicate(ReplicationMessage.Entries entries) {
         if (replication != null && replication.isActive()) {

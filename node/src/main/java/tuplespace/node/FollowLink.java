@@ -64,6 +64,16 @@ final class FollowLink {
         open();
     }
 
+    /**
+     * BUSY: this backup starts applying what keeps its loop from the link for up to {@code millis}; the proxy takes
+     * that silence as the work, not as a lost follower. Nothing without a link.
+     */
+    void busy(long millis) {
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(new Frame.Busy(millis), channel.voidPromise());
+        }
+    }
+
     /** Stops following (taking over, or stopping): the link closes and is not opened again. */
     void stop() {
         wanted = false;

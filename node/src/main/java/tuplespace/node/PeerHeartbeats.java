@@ -65,6 +65,11 @@ final class PeerHeartbeats {
         monitor.onActivity(node.ticker().nanos());
     }
 
+    /** The peer, or this node, starts work that keeps it silent for up to {@code millis}: no failure is judged until then. */
+    void busy(long millis) {
+        monitor.busyUntil(node.ticker().nanos() + TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
     void stop() {
         stopped = true;
         task.cancel(false);

@@ -44,6 +44,14 @@ final class PrimaryNode implements NodeStorage.Owner {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
+    /**
+     * A request line this long is announced to the proxy and the backup (BUSY) before it is served: parsing and applying it takes the
+     * loop about 0.25 s per MiB here, twice that with millions of pairs and a busy machine, and the proxy takes a
+     * second of silence for a failed primary. The announcement allows 1 ms per KB, at least 2 s: four times that.
+     */
+    static final int BUSY_LINE_BYTES = 256 * 1024;
+    private static final long BUSY_MIN_MILLIS = 2_000;
+    private static final int BUSY_BYTES_PER_MILLI = 1_000;
     /** From naming a backup the replica to starting the standby for the next one: after that backup's own start-up. */
     static final Duration STANDBY_DELAY = Duration.ofSeconds(1);
     /**
@@ -353,6 +361,14 @@ final class PrimaryNode implements NodeStorage.Owner {
                 release.offer(0, new Frame.Answer(request.conn(), request.seq(), refused.get().answer()));
                 return;
             }
+        }
+        int lineBytes = request.line().readableBytes();
+        if (lineBytes >= BUSY_LINE_BYTES) {
+            // a request of megabytes keeps this thread from its links for a second or more: neither the proxy nor the
+            // backup may take that silence for a failure (nor the answers of this turn wait behind it)
+            long millis = Math.max(BUSY_MIN_MILLIS, lineBytes / BUSY_BYTES_PER_MILLI);
+            proxy.busy(millis);
+            backup.busy(millis);
         }
         requests.handleOnTheLoop(request, this::startLongRequest)
                 // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").

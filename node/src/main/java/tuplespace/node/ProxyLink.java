@@ -237,6 +237,17 @@ final class ProxyLink {
         }
     }
 
+    /**
+     * BUSY: this primary starts work that keeps it silent up to {@code millis}. The answers framed so far go first, and
+     * both leave now, before the work; nothing without a registered link.
+     */
+    void busy(long millis) {
+        if (linkRegistered && channel != null && channel.isActive()) {
+            answers.handOver();
+            channel.writeAndFlush(new Frame.Busy(millis), channel.voidPromise());
+        }
+    }
+
     /** STEP_DOWN_REFUSED with why; nothing without a registered link. */
     void stepDownRefused(String reason) {
         if (linkRegistered && channel != null && channel.isActive()) {

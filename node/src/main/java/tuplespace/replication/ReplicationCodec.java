@@ -34,6 +34,7 @@ public final class ReplicationCodec {
     private static final byte STOP = 6;
     private static final byte HEARTBEAT = 7;
     private static final byte SNAPSHOT_ANSWERS = 8;
+    private static final byte BUSY = 9;
 
     private static final byte APPLIED = 1;
     private static final byte CLOSED = 3;
@@ -67,6 +68,8 @@ public final class ReplicationCodec {
             writeString(out, stop.reason());
         } else if (message instanceof ReplicationMessage.Heartbeat heartbeat) {
             out.writeByte(HEARTBEAT).writeLong(heartbeat.server());
+        } else if (message instanceof ReplicationMessage.Busy busy) {
+            out.writeByte(BUSY).writeLong(busy.millis());
         }
     }
 
@@ -187,8 +190,10 @@ public final class ReplicationCodec {
                 return new ReplicationMessage.Stop(readString(in));
             case HEARTBEAT:
                 return new ReplicationMessage.Heartbeat(in.readLong());
+            case BUSY:
+                return new ReplicationMessage.Busy(in.readLong());
             default:
-                throw new ReplicationProtocolException("expected a replication message type 1-8, found " + type);
+                throw new ReplicationProtocolException("expected a replication message type 1-9, found " + type);
         }
     }
 

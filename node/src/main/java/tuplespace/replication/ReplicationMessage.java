@@ -15,7 +15,7 @@ import tuplespace.tuple.Pair;
 public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBegin, ReplicationMessage.SnapshotAnswers,
         ReplicationMessage.SnapshotPairs,
         ReplicationMessage.SnapshotEnd, ReplicationMessage.Entries, ReplicationMessage.Ack, ReplicationMessage.Stop,
-        ReplicationMessage.Heartbeat {
+        ReplicationMessage.Heartbeat, ReplicationMessage.Busy {
 
     /**
      * The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}.
@@ -152,5 +152,12 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
 
     /** Liveness on both links; {@code server} is the sender's server id. */
     record Heartbeat(long server) implements ReplicationMessage {
+    }
+
+    /**
+     * primary → backup, on both links: a long piece of work starts on the primary's one serving thread (a request of
+     * megabytes), and it sends no heartbeat for up to {@code millis}: silence that long is not a failure.
+     */
+    record Busy(long millis) implements ReplicationMessage {
     }
 }

@@ -28,6 +28,16 @@ class HeartbeatMonitorTest {
     }
 
     @Test
+    void aPeerThatAnnouncedLongWorkIsFineUntilItsEndThenTheAllowanceRunsFromThere() {
+        monitor.onHeartbeat(now);
+        monitor.busyUntil(now + 2_000 * MS);
+        now += 2_000 * MS + 4 * 50 * MS;
+        assertThat(monitor.failed(now)).isFalse();
+        now += 50 * MS;
+        assertThat(monitor.failed(now)).isTrue();
+    }
+
+    @Test
     void aHeartbeatRestartsTheCount() {
         now += 220 * MS;
         monitor.onHeartbeat(now);

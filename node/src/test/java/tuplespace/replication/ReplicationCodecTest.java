@@ -40,7 +40,8 @@ class ReplicationCodecTest {
                         new Replicated(3, 44, new Change.Closed(9))), 77L),
                 new ReplicationMessage.Ack(44, 77L, 4321, 0x7123_4567_89AB_CDEFL),
                 new ReplicationMessage.Stop("the service shuts down"),
-                new ReplicationMessage.Heartbeat(1234));
+                new ReplicationMessage.Heartbeat(1234),
+                new ReplicationMessage.Busy(16_000));
     }
 
     @ParameterizedTest

@@ -37,6 +37,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     /** The FOLLOW this link began with, if it is a backup's. */
     private Frame.Follow follow;
     private ScheduledFuture<?> registrationTimeout;
+    /** Until when the peer (primary or follower) said it works without a word (BUSY); {@link System#nanoTime()} time. */
+    private long busyUntilNanos = System.nanoTime();
     /** Sessions on this loop with answers written but not flushed during the current read batch. */
     private final List<ClientSession> sessionsToFlush = new ArrayList<>();
 
@@ -66,6 +68,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new Frame.Pong(ping.nanos()), ctx.voidPromise());
         } else if (message instanceof Frame.Pong) {
             return; // reading it is what matters: the idle timer restarts
+        } else if (message instanceof Frame.Busy busy && (link != null || follow != null)) {
+            busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busy.millis());
         } else if (message instanceof Frame.Register register && follow == null) {
             onRegister(ctx, register);
         } else if (message instanceof Frame.Follow following && link == null && follow == null) {
@@ -85,7 +89,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             onOversizeAnswer(oversize);
         } else {
             LOG.warn("{} primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA,"
-                    + " STEPPED_DOWN, STEP_DOWN_REFUSED, PING or PONG from a primary, PING or PONG from a follower;"
+                    + " STEPPED_DOWN, STEP_DOWN_REFUSED, BUSY, PING or PONG from a primary, BUSY, PING or PONG from a follower;"
                     + " closing",
                     context.self(), ctx.channel().remoteAddress(), message);
             ctx.close();
@@ -113,6 +117,13 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         }
         // a peer that has not registered or followed yet (a handshake under way) is bounded by the registration
         // timeout, not by the silence check
+        if (idle.state() == IdleState.READER_IDLE && (link != null || follow != null)
+                && System.nanoTime() - busyUntilNanos < 0) {
+            // the primary (or the backup following) announced a long piece of work (BUSY): silence until then is that
+            // work; the idle timer fires again after another interval of silence
+            LOG.debug("{} link {} silent while busy with what it announced", context.self(), ctx.channel().remoteAddress());
+            return;
+        }
         if (idle.state() == IdleState.READER_IDLE && (link != null || follow != null)) {
             LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
                     follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(),

@@ -226,6 +226,20 @@ class ProxyLosesPrimaryTest {
     }
 
     @Test
+    void aPrimaryThatAnnouncedLongWorkMayBeSilentThatLongThenIsClosedAsDead() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), 2));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            long announced = System.nanoTime();
+            primary.send(new Frame.Busy(1_500)); // a request of megabytes: no PING is answered meanwhile
+            assertThat(primary.closedByProxyWhileSilent()).isTrue();
+            long silentMillis = (System.nanoTime() - announced) / 1_000_000;
+            // closed only once the announced work's time is over (not after 2 × 100 ms), and not long after it
+            assertThat(silentMillis).isBetween(1_500L, 4_000L);
+        }
+    }
+
+    @Test
     void aSilentPrimaryLinkIsClosedAsDead() throws IOException {
         proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), 2));
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {

@@ -279,6 +279,22 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * primary (or following backup) → proxy: a long piece of work starts on the node's one serving thread (a request
+     * of megabytes, or its effect on the backup), during which it reads and writes nothing: the proxy takes silence for
+     * up to {@code millis} from now as that work, not as a failed peer. Sent and flushed before the work.
+     */
+    record Busy(long millis) implements Frame {
+        public Busy {
+            requireAtLeast("millis", millis, 0);
+        }
+
+        @Override
+        public FrameType type() {
+            return FrameType.BUSY;
+        }
+    }
+
     /** both ways: the answer to a {@link Ping}, echoing its nanos. */
     record Pong(long nanos) implements Frame {
         @Override

@@ -157,7 +157,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.StepDownRefused refused) {
             return 1 + Integer.BYTES + ByteBufUtil.utf8Bytes(refused.reason());
         }
-        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG, REPLICA, STEP_DOWN, STEPPED_DOWN
+        return 1 + Long.BYTES; // REGISTERED, STALE_EPOCH, CLOSED, PING, PONG, BUSY, REPLICA, STEP_DOWN, STEPPED_DOWN
     }
 
     /**
@@ -242,6 +242,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(ping.nanos());
         } else if (frame instanceof Frame.Pong pong) {
             out.writeLong(pong.nanos());
+        } else if (frame instanceof Frame.Busy busy) {
+            out.writeLong(busy.millis());
         } else if (frame instanceof Frame.Replica replica) {
             out.writeLong(replica.replica());
         } else if (frame instanceof Frame.Follow follow) {
@@ -317,6 +319,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 return new Frame.Ping(reader.readLong("nanos"));
             case PONG:
                 return new Frame.Pong(reader.readLong("nanos"));
+            case BUSY:
+                return new Frame.Busy(reader.readLong("millis"));
             case REPLICA:
                 return new Frame.Replica(reader.readLong("replica"));
             case FOLLOW:

@@ -33,7 +33,9 @@ public enum FrameType {
     /** primary → proxy: reason (the primary serves on). */
     STEP_DOWN_REFUSED(14),
     /** primary → proxy: conn, seq, part (the next bytes of a long answer; the ANSWER for (conn, seq) ends it). */
-    ANSWER_PART(15);
+    ANSWER_PART(15),
+    /** primary or following backup → proxy: millis (a long piece of work starts: silence that long is no failure). */
+    BUSY(16);
 
     /** Every type at index {@code code & 0xFF}: decoding looks a type up per frame, so no stream or scan. */
     private static final FrameType[] BY_CODE = new FrameType[256];

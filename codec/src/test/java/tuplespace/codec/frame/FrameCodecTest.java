@@ -34,6 +34,8 @@ class FrameCodecTest {
                 new Frame.Closed(Long.MIN_VALUE),
                 new Frame.Ping(123_456_789L),
                 new Frame.Pong(-5L),
+                new Frame.Busy(0),
+                new Frame.Busy(16_000),
                 new Frame.Replica(0),
                 new Frame.Replica(Long.MAX_VALUE),
                 new Frame.Follow(4, 77),
