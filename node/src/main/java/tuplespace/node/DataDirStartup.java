@@ -85,6 +85,14 @@ final class DataDirStartup {
         }
     }
 
+    /**
+     * Refuses INIT_FILE beside a DIR holding data before INIT_FILE is read: a file of millions of pairs took seconds to
+     * load only to be refused.
+     */
+    static void refuseInitFileBesideData(Path root, Path initFile) throws IOException, Refused {
+        refuseIfHoldingData(root, initFile, DataDirectories.survey(root));
+    }
+
     /** INIT_FILE seeds an empty DIR only: beside a DIR holding data the start is refused, never a silent choice. */
     private static void refuseIfHoldingData(Path root, Path initFile, DataDirectories.Survey survey) throws Refused {
         List<DataDirectories.NodeState> holdingData = survey.nodes().stream()

@@ -118,6 +118,13 @@ public final class ServerNode {
                 ? Optional.of(ServingWarmUp.start(evaluator, config.matchLimits(), ServingWarmUp.Extent.CLASS_LOADING))
                 : Optional.empty();
         TupleSpace space = new TupleSpace();
+        if (config.initFile().isPresent() && config.dataDir().isPresent() && config.startsAsPrimary()) {
+            try {
+                DataDirStartup.refuseInitFileBesideData(config.dataDir().get(), config.initFile().get());
+            } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
+                throw new StartRefused("--data-dir " + config.dataDir().get() + ": " + IoFailure.describe(e));
+            }
+        }
         if (config.initFile().isPresent()) {
             try {
                 space = persistence.load(config.initFile().get());

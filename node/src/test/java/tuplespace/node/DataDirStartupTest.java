@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tuplespace.codec.netty.SocketTransport;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.FsyncMode;
 import tuplespace.node.persistence.LogFailure;
@@ -107,6 +108,20 @@ class DataDirStartupTest {
                 .hasMessageContaining("node-a: entry 3 of epoch 1")
                 .hasMessageContaining("give INIT_FILE null")
                 .hasMessageContaining("move " + root + " away");
+    }
+
+    /** Refused before INIT_FILE is read: one of millions of pairs took seconds to load only to be refused. */
+    @Test
+    void initFileBesideADataDirHoldingDataIsRefusedBeforeItIsRead() throws Exception {
+        logged("a", 3, Long.MAX_VALUE, 1);
+        Path unread = Files.writeString(root.resolveSibling(root.getFileName() + "-init.json"), "not JSON: never read");
+        NodeConfig config = ServerCommand.config("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "127.0.0.1:4", "null",
+                "null", unread.toString(), "--data-dir", root.toString());
+
+        assertThatThrownBy(() -> ServerNode.start(config, SocketTransport.forFewLinks()))
+                .isInstanceOf(ServerNode.StartRefused.class)
+                .hasMessageStartingWith("--data-dir " + root + ": both INIT_FILE " + unread)
+                .hasMessageContaining("give INIT_FILE null");
     }
 
     @Test
