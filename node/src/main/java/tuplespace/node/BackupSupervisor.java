@@ -350,6 +350,7 @@ final class BackupSupervisor {
         }
         generation++;
         protectionLost = true;
+        state = BackupState.STARTING; // no longer live from now on, while it is killed (STATUS said live, pid null)
         resumeFrom = -1; // a new backup gets a snapshot
         resumeTail = null;
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);

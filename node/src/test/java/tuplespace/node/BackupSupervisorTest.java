@@ -224,6 +224,8 @@ class BackupSupervisorTest {
         NodeTestSupport.await(() -> linkOpenAtKill.get() != null, "the failed backup to be killed");
 
         assertThat(linkOpenAtKill.get()).as("the replication link was still open when the backup was killed").isTrue();
+        assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS"))
+                .as("while it dies, STATUS no longer calls it live").contains("\"backup\":{\"state\":\"starting\"");
         children.get(0).exit(137); // now it is gone ...
         assertThat(backup.closesWithin(Duration.ofSeconds(30))).as("... and only then the link closes").isTrue();
         assertThat(NodeTestSupport.events(events)).contains("backup_failed");
