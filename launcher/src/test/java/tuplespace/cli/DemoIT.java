@@ -212,23 +212,15 @@ class DemoIT {
     @Test
     void aMistakeInAnOptionItPassesOnIsAUsageErrorBeforeAnythingStarts() throws Exception {
         int base = freeBasePort();
-        ManagedProcess.Result server = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
-                "--server-option=--bogus"), "", Duration.ofSeconds(30));
-        assertThat(server.exitCode()).as(server.err()).isEqualTo(2);
-        assertThat(server.err()).contains("--server-option: Unknown option: '--bogus'");
-        ManagedProcess.Result proxy = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
-                "--proxy-option=--max-clients=many"), "", Duration.ofSeconds(30));
-        assertThat(proxy.exitCode()).as(proxy.err()).isEqualTo(2);
-        assertThat(proxy.err()).contains("--proxy-option: ").contains("--max-clients").contains("many");
+        assertThat(demoUsageError("--base-port", "" + base, "--server-option=--bogus"))
+                .contains("--server-option: Unknown option: '--bogus'");
+        assertThat(demoUsageError("--base-port", "" + base, "--proxy-option=--max-clients=many"))
+                .contains("--proxy-option: ").contains("--max-clients").contains("many");
         // a value the process itself refuses once it has read its options, and an option that would only print
-        ManagedProcess.Result fsync = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
-                "--server-option=--fsync=sometimes"), "", Duration.ofSeconds(30));
-        assertThat(fsync.exitCode()).as(fsync.err()).isEqualTo(2);
-        assertThat(fsync.err()).contains("--server-option: --fsync: expected one of");
-        ManagedProcess.Result help = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base,
-                "--proxy-option=--help"), "", Duration.ofSeconds(30));
-        assertThat(help.exitCode()).as(help.err()).isEqualTo(2);
-        assertThat(help.err()).contains("Expected parameter for option '--proxy-option' but found '--help'");
+        assertThat(demoUsageError("--base-port", "" + base, "--server-option=--fsync=sometimes"))
+                .contains("--server-option: --fsync: expected one of");
+        assertThat(demoUsageError("--base-port", "" + base, "--proxy-option=--help"))
+                .contains("Expected parameter for option '--proxy-option' but found '--help'");
         assertThat(allFree(base, 6)).as("nothing was started").isTrue();
     }
 
@@ -245,10 +237,19 @@ class DemoIT {
 
     /** What a demo that must not start says on stderr; it exits 1. */
     private static String demoError(String... arguments) {
+        return demoFails(1, arguments);
+    }
+
+    /** What a demo given a malformed command line says on stderr; it exits 2, as every command does. */
+    private static String demoUsageError(String... arguments) {
+        return demoFails(2, arguments);
+    }
+
+    private static String demoFails(int status, String... arguments) {
         List<String> command = new ArrayList<>(List.of("demo"));
         command.addAll(List.of(arguments));
         ManagedProcess.Result result = ManagedProcess.runCli(command, "", Duration.ofSeconds(30));
-        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(status);
         return result.err();
     }
 
