@@ -45,9 +45,10 @@ final class PrimaryNode implements NodeStorage.Owner {
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
     /**
-     * A request line this long is announced to the proxy and the backup (BUSY) before it is served: parsing and applying it takes the
-     * loop about 0.25 s per MiB here, twice that with millions of pairs and a busy machine, and the proxy takes a
-     * second of silence for a failed primary. The announcement allows 1 ms per KB, at least 2 s: four times that.
+     * A request line this long is announced to the proxy and the backup (BUSY) before it is served: parsing and
+     * applying it takes the loop about 0.25 s per MiB here, twice that with millions of pairs and a busy machine, and
+     * the proxy takes a second of silence for a failed primary. The announcement allows 1 ms per KB, at least 2 s:
+     * four times that.
      */
     static final int BUSY_LINE_BYTES = 256 * 1024;
     private static final long BUSY_MIN_MILLIS = 2_000;
