@@ -74,7 +74,8 @@ final class Json {
         message = message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "");
         message = message.replaceAll("\\s*at \\[Source:[^\\]]*\\]", "");
         message = message.replaceAll(":\\s*enable `[^`]*` to allow", "");
-        message = message.replaceAll("\\s*\\(not recognized as one since Feature '[^']*' not enabled for parser\\)", "");
+        message = message.replaceAll(
+                "\\s*\\(not recognized as one since Feature '[^']*' not enabled for parser\\)", "");
         return Lines.oneLine(message).trim();
     }
 
