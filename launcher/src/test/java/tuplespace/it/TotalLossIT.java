@@ -97,9 +97,7 @@ class TotalLossIT {
     @Test
     void serversKilledWhileTheProxyStaysUpComeBackWithAHigherEpochAndServeConnectedClients() throws Exception {
         ServiceCluster service = started("always");
-        LineClient stayingConnected = service.client();
-        assertThat(stayingConnected.call(Requests.put(1, java.util.List.of(new Requests.TextPair("k,1", "before"))))
-                .path("status").asText()).isEqualTo("ok");
+        LineClient stayingConnected = wroteBefore(service);
         ServiceStatus before = service.status();
         ServiceCluster.kill9All(before.primaryPid(), before.backupPid().orElseThrow());
 
@@ -122,9 +120,7 @@ class TotalLossIT {
         ServiceCluster service = started("always");
         // kept open: its close would be one more entry, which the backup may log before the primary does; the newest
         // directory would then be the backup's, which it holds (that start is refused, saying so)
-        LineClient writer = service.client();
-        assertThat(writer.call(Requests.put(1, java.util.List.of(new Requests.TextPair("k,1", "before"))))
-                .path("status").asText()).isEqualTo("ok");
+        wroteBefore(service);
         ServiceStatus before = service.awaitInSync();
         long survivor = before.backupPid().orElseThrow();
         ServiceCluster.kill9All(service.proxy().pid(), before.primaryPid());
@@ -134,7 +130,8 @@ class TotalLossIT {
         Thread.sleep(2_000); // a failed child would have been followed by restarts within this
 
         ServiceStatus later = service.status();
-        assertThat(later.backupPid()).as("the backup that lived on, in sync: %s then %s", after, later).hasValue(survivor);
+        assertThat(later.backupPid()).as("the backup that lived on, in sync: %s then %s", after, later)
+                .hasValue(survivor);
         assertThat(later.backupState()).isEqualTo("live");
         assertThat(service.firstPrimary().stderrText()).doesNotContain("backup_failed");
     }
@@ -149,9 +146,7 @@ class TotalLossIT {
     @Test
     void aPrimaryRestartedAfterATotalLossServesBeforeItsBackupIsLive() throws Exception {
         ServiceCluster service = started("always");
-        LineClient writer = service.client();
-        assertThat(writer.call(Requests.put(1, java.util.List.of(new Requests.TextPair("k,1", "before"))))
-                .path("status").asText()).isEqualTo("ok");
+        wroteBefore(service);
         killEverything(service);
 
         service.startProxy();
@@ -204,6 +199,14 @@ class TotalLossIT {
         service.startProxy().startPrimary();
         service.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
         return service;
+    }
+
+    /** A client, left open, that wrote {@code k,1} = {@code before}, answered ok. */
+    private static LineClient wroteBefore(ServiceCluster service) {
+        LineClient client = service.client();
+        assertThat(client.call(Requests.put(1, java.util.List.of(new Requests.TextPair("k,1", "before"))))
+                .path("status").asText()).isEqualTo("ok");
+        return client;
     }
 
     /** kill -9 of proxy, primary and backup in one call. */

@@ -268,16 +268,11 @@ final class BackupSupervisor {
     /**
      * This primary starts work that keeps its loop busy for up to {@code millis} (a request of megabytes): the backup
      * hears it on both links, before the work, and judges no silence before then; nor does this primary judge the
-     * backup's, whose heartbeats it reads only once the work is done.
+     * backup's. Without a backup's links there is no one to tell.
      */
     void busy(long millis) {
-        for (Channel link : java.util.Arrays.asList(heartbeat, replication)) {
-            if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Busy(millis), link.voidPromise());
-            }
-        }
         if (heartbeats != null) {
-            heartbeats.busy(millis);
+            heartbeats.announceBusy(millis);
         }
     }
 

@@ -65,9 +65,25 @@ final class PeerHeartbeats {
         monitor.onActivity(node.ticker().nanos());
     }
 
-    /** The peer, or this node, starts work that keeps it silent for up to {@code millis}: no failure is judged until then. */
+    /**
+     * The peer, or this node, starts work that keeps it silent for up to {@code millis}: no failure is judged until
+     * then.
+     */
     void busy(long millis) {
         monitor.busyUntil(node.ticker().nanos() + TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    /**
+     * This node starts such work: the peer hears it on each of its links, where the heartbeats go, before the work, and
+     * this node judges no silence of the peer's meanwhile either (it reads the peer's heartbeats only after the work).
+     */
+    void announceBusy(long millis) {
+        for (Channel link : links.get()) {
+            if (link != null && link.isActive()) {
+                link.writeAndFlush(new ReplicationMessage.Busy(millis), link.voidPromise());
+            }
+        }
+        busy(millis);
     }
 
     void stop() {

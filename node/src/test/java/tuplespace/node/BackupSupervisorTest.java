@@ -141,12 +141,23 @@ class BackupSupervisorTest {
 
     /** Plays the backup up to live: takes the (empty) snapshot and acknowledges its end. */
     private RawLink liveBackup(ServerSocket backupSap) throws IOException, InterruptedException {
+        Sent sent = snapshotSent(backupSap);
+        long child = children.get(0).pid();
+        sent.backup().send(new ReplicationMessage.Ack(sent.end().index(), sent.end().digest(), child, child));
+        return sent.backup();
+    }
+
+    /** A backup's link on which the (empty) snapshot was sent to its end, not acknowledged yet, and that end. */
+    private record Sent(RawLink backup, ReplicationMessage.SnapshotEnd end) {
+    }
+
+    /** Accepts the primary's link to its backup and reads the snapshot to its end, once the child is started. */
+    private Sent snapshotSent(ServerSocket backupSap) throws IOException, InterruptedException {
         RawLink backup = accept(backupSap);
         assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
         ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
         NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
-        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), children.get(0).pid(), children.get(0).pid()));
-        return backup;
+        return new Sent(backup, end);
     }
 
     /**
@@ -233,22 +244,21 @@ class BackupSupervisorTest {
 
     /**
      * The proxy and the primary were killed and the same command lines run again, while the backup lived on: it holds
-     * BACKUP_SAP and its node directory, so the child the new primary starts exits at once. The primary keeps the backup
-     * it reached, which took its snapshot, instead of starting child after child and closing the link to it each time.
+     * BACKUP_SAP and its node directory, so the child the new primary starts exits at once. The primary keeps the
+     * backup it reached, which took its snapshot, instead of starting child after child and closing the link to it each
+     * time.
      */
     @Test
     void aBackupThatOutlivedAnEarlierPrimaryStaysTheBackupWhenTheChildStartedBesideItExits() throws Exception {
         ServerSocket backupSap = listen(config.backupSap());
         ServerSocket proxySap = listen(config.proxySap());
         startPrimary();
-        RawLink survivor = accept(backupSap);
-        assertThat(survivor.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
-        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) survivor.readSkippingHeartbeats();
-        NodeTestSupport.await(() -> !children.isEmpty(), "the backup child to be started");
+        Sent survivor = snapshotSent(backupSap);
         children.get(0).exit(1); // "node-b is in use by another node process", before the survivor acknowledged
         long survivorPid = children.get(0).pid() + 1;
         Thread.sleep(200); // the exit is heard; nothing may follow from it
-        survivor.send(new ReplicationMessage.Ack(end.index(), end.digest(), survivorPid, survivorPid));
+        survivor.backup().send(new ReplicationMessage.Ack(survivor.end().index(), survivor.end().digest(), survivorPid,
+                survivorPid));
         RawLink proxy = accept(proxySap);
         Frame register = proxy.readFrame();
         assertThat(register).isInstanceOf(Frame.Register.class);

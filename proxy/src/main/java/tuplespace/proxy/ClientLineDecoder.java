@@ -85,14 +85,12 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     }
 
     private static int countLines(ByteBuf in) {
-        int[] lines = {0};
-        in.forEachByte(b -> {
-            if (b == '\n') {
-                lines[0]++;
-            }
-            return true;
-        });
-        return lines[0];
+        int lines = 0;
+        for (int at = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n'); at >= 0;
+                at = in.indexOf(at + 1, in.writerIndex(), (byte) '\n')) {
+            lines++;
+        }
+        return lines;
     }
 
     /** Takes one line, or an overlong one, off {@code in}; false when no newline is in it yet. */

@@ -37,7 +37,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     /** The FOLLOW this link began with, if it is a backup's. */
     private Frame.Follow follow;
     private ScheduledFuture<?> registrationTimeout;
-    /** Until when the peer (primary or follower) said it works without a word (BUSY); {@link System#nanoTime()} time. */
+    /** Until when the peer (primary or follower) said it works without a word (BUSY); in System.nanoTime() time. */
     private long busyUntilNanos = System.nanoTime();
     /** Sessions on this loop with answers written but not flushed during the current read batch. */
     private final List<ClientSession> sessionsToFlush = new ArrayList<>();
@@ -89,8 +89,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             onOversizeAnswer(oversize);
         } else {
             LOG.warn("{} primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA,"
-                    + " STEPPED_DOWN, STEP_DOWN_REFUSED, BUSY, PING or PONG from a primary, BUSY, PING or PONG from a follower;"
-                    + " closing",
+                    + " STEPPED_DOWN, STEP_DOWN_REFUSED, BUSY, PING or PONG from a primary, BUSY, PING or PONG from a"
+                    + " follower; closing",
                     context.self(), ctx.channel().remoteAddress(), message);
             ctx.close();
         }
@@ -117,19 +117,20 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         }
         // a peer that has not registered or followed yet (a handshake under way) is bounded by the registration
         // timeout, not by the silence check
-        if (idle.state() == IdleState.READER_IDLE && (link != null || follow != null)
-                && System.nanoTime() - busyUntilNanos < 0) {
-            // the primary (or the backup following) announced a long piece of work (BUSY): silence until then is that
-            // work; the idle timer fires again after another interval of silence
-            LOG.debug("{} link {} silent while busy with what it announced", context.self(), ctx.channel().remoteAddress());
+        if (idle.state() != IdleState.READER_IDLE || (link == null && follow == null)) {
             return;
         }
-        if (idle.state() == IdleState.READER_IDLE && (link != null || follow != null)) {
-            LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
-                    follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(),
-                    context.config().pingMisses(), context.config().pingInterval());
-            ctx.close();
+        if (System.nanoTime() - busyUntilNanos < 0) {
+            // the primary (or the backup following) announced a long piece of work (BUSY): silence until then is that
+            // work; the idle timer fires again after another interval of silence
+            LOG.debug("{} link {} silent while busy with what it announced", context.self(),
+                    ctx.channel().remoteAddress());
+            return;
         }
+        LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
+                follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(),
+                context.config().pingMisses(), context.config().pingInterval());
+        ctx.close();
     }
 
     @Override
