@@ -27,8 +27,8 @@ class OperatorStartedBackupIT {
 
     /** One server's own addresses. */
     private record Server(Sap shutdown, Sap backup, Sap heartbeat) {
-        static Server onLoopback() {
-            return new Server(Sap.freeLoopback(), Sap.freeLoopback(), Sap.freeLoopback());
+        static Server beside(ServiceCluster cluster) {
+            return new Server(cluster.spareLoopbackSap(), cluster.spareLoopbackSap(), cluster.spareLoopbackSap());
         }
     }
 
@@ -36,8 +36,8 @@ class OperatorStartedBackupIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aPrimaryWhoseBackupAnOperatorStartedIsReplacedByItAndTheNextBackupIsTheOperatorsToo() throws Exception {
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
-        Server a = Server.onLoopback();
-        Server b = Server.onLoopback();
+        Server a = Server.beside(cluster);
+        Server b = Server.beside(cluster);
         // closed at the end: each leads a process group of its own, which the cluster's own processes do not cover
         try (ManagedProcess backup = start(cluster, "server-b", b, a.shutdown().toString(), a);
              ManagedProcess primary = start(cluster, "server-a", a, "null", b)) {

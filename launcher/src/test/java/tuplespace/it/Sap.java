@@ -1,7 +1,6 @@
 package tuplespace.it;
 
 import java.net.InetSocketAddress;
-import tuplespace.testing.Host;
 
 /** A loopback service access point {@code host:port} as SPEC §3 writes it. */
 record Sap(String host, int port) {
@@ -13,11 +12,6 @@ record Sap(String host, int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535, got " + port);
         }
-    }
-
-    /** A loopback port that was free a moment ago (bound to port 0, then released). */
-    static Sap freeLoopback() {
-        return new Sap("127.0.0.1", Host.freeLoopbackPorts(1)[0]);
     }
 
     InetSocketAddress address() {

@@ -43,8 +43,8 @@ class SecondServerIT {
     void withItsOwnPortsItIsRefusedByTheProxyAndItsBackupGoesToo() throws Exception {
         ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
         ServiceStatus before = cluster.awaitBackupLive();
-        ManagedProcess second = cluster.startServer("second", List.of(Sap.freeLoopback().toString(),
-                cluster.proxyPrimarySap().toString(), Sap.freeLoopback().toString(), Sap.freeLoopback().toString(),
+        ManagedProcess second = cluster.startServer("second", List.of(cluster.spareLoopbackSap().toString(),
+                cluster.proxyPrimarySap().toString(), cluster.spareLoopbackSap().toString(), cluster.spareLoopbackSap().toString(),
                 cluster.directory().resolve("second.json").toString(), "null", "null"));
         Set<ProcessHandle> startedBySecond = new HashSet<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

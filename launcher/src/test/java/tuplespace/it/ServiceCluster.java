@@ -52,6 +52,7 @@ final class ServiceCluster implements AutoCloseable {
     private final Sap otherBackupSap;
     private final Sap otherHeartbeatSap;
     private final Path saveFile;
+    private final SapPicker saps = new SapPicker();
     private final List<ManagedProcess> started = new ArrayList<>();
     private final List<LineClient> clients = new ArrayList<>();
     private ManagedProcess proxy;
@@ -81,7 +82,6 @@ final class ServiceCluster implements AutoCloseable {
         this.proxyHost = proxyHost;
         this.serverHost = serverHost;
         this.backupHost = backupHost;
-        SapPicker saps = new SapPicker();
         this.clientSap = saps.on(proxyHost);
         this.proxyPrimarySap = saps.on(proxyHost);
         this.proxyShutdownSap = saps.on(proxyHost);
@@ -109,15 +109,27 @@ final class ServiceCluster implements AutoCloseable {
      * The SAPs of one cluster, on distinct ports: the next port of a namespace (all ports are free there), or one of
      * loopback ports found free together. Picked one at a time, two loopback SAPs could get the same port, since each
      * is released before the next is looked for (a full verify failed when the proxy's SHUTDOWN_SAP was also the
-     * primary's HEARTBEAT_SAP).
+     * primary's HEARTBEAT_SAP, and another when a test's own server took the proxy's SHUTDOWN_SAP).
      */
     private static final class SapPicker {
-        /** As many as a cluster takes: three SAPs on each of three hosts. */
-        private final int[] loopbackPorts = Host.freeLoopbackPorts(9);
-        private int nextLoopback;
+        /** As many as a cluster takes (three SAPs on each of three hosts), and {@link #SPARES} for its tests. */
+        private static final int CLUSTER = 9;
+        /** For servers a test starts itself beside the cluster's: two, with three SAPs each. */
+        private static final int SPARES = 6;
+        private final int[] loopbackPorts = Host.freeLoopbackPorts(CLUSTER + SPARES);
+        private int nextCluster;
+        private int nextSpare = CLUSTER;
 
         Sap on(Host host) {
-            return new Sap(host.address(), host.onLoopback() ? loopbackPorts[nextLoopback++] : host.port());
+            return new Sap(host.address(), host.onLoopback() ? loopbackPorts[nextCluster++] : host.port());
+        }
+
+        Sap spareOnLoopback() {
+            if (nextSpare == loopbackPorts.length) {
+                throw new IllegalStateException("expected at most " + SPARES + " spare SAPs per cluster, found a test"
+                        + " asking for one more: raise SapPicker.SPARES");
+            }
+            return new Sap("127.0.0.1", loopbackPorts[nextSpare++]);
         }
     }
 
@@ -371,6 +383,14 @@ final class ServiceCluster implements AutoCloseable {
 
     Sap clientSap() {
         return clientSap;
+    }
+
+    /**
+     * A loopback SAP on a port none of this cluster's SAPs has, found free with them, for a server a test starts
+     * itself: a port looked for on its own could be one of the cluster's not bound yet.
+     */
+    Sap spareLoopbackSap() {
+        return saps.spareOnLoopback();
     }
 
     Sap proxyPrimarySap() {

@@ -50,7 +50,7 @@ class StaleEpochIT {
     private static void assertRefused(ServiceCluster cluster, long staleEpoch, long liveEpoch) throws Exception {
         try (FakePrimary impostor = FakePrimary.connect(cluster.proxyPrimarySap())) {
             impostor.send(new Frame.Register(staleEpoch, ProcessHandle.current().pid(), ProcessHandle.current().pid(),
-                    new tuplespace.codec.Sap("127.0.0.1", Sap.freeLoopback().port()), 0, 0));
+                    new tuplespace.codec.Sap("127.0.0.1", cluster.spareLoopbackSap().port()), 0, 0));
             Optional<Frame> reply = impostor.receive(Duration.ofSeconds(5));
             assertThat(reply).as("reply to REGISTER with epoch %d while epoch %d is live", staleEpoch, liveEpoch)
                     .isPresent().get().isInstanceOf(Frame.StaleEpoch.class);
