@@ -1,7 +1,9 @@
 package tuplespace.bench.failover;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** A replicated system whose primary the failover benchmark kills. One instance per repetition or reused. */
 public interface FailoverSystem extends AutoCloseable {
@@ -22,6 +24,16 @@ public interface FailoverSystem extends AutoCloseable {
      * stopped process is left to the system's own fencing.
      */
     long hangPrimary();
+
+    /**
+     * After {@link #killPrimary()} or {@link #hangPrimary()}: waits until the system keeps a second copy of every update
+     * again by itself (a new replica live beside the new primary), at most {@code timeout}, and returns the
+     * {@link System#nanoTime()} at which it first saw that; empty where the system does not make a new replica by
+     * itself, or did not within the timeout.
+     */
+    default OptionalLong awaitProtectedAgain(Duration timeout) {
+        return OptionalLong.empty();
+    }
 
     /** After a {@link #hangPrimary()}: whether the hung process is gone now (fenced by the system). */
     boolean hungPrimaryGone();

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import tuplespace.bench.process.ManagedProcesses;
 import tuplespace.bench.process.TupleSpaceService;
@@ -88,6 +89,19 @@ public final class TupleSpaceFailover implements FailoverSystem {
         long now = System.nanoTime();
         ManagedProcesses.signal(pid, "STOP");
         return now;
+    }
+
+    /** STATUS every 10 ms until a primary that did not fail has a backup live that did not fail either. */
+    @Override
+    public OptionalLong awaitProtectedAgain(Duration timeout) {
+        long[] failed = killedPids.stream().mapToLong(Long::longValue).toArray();
+        try {
+            service.awaitBackupFollowing(timeout, failed);
+            return OptionalLong.of(System.nanoTime());
+        } catch (IllegalStateException notInTime) {
+            LOG.warn("no new backup live within {} ms of the fault: {}", timeout.toMillis(), notInTime.getMessage());
+            return OptionalLong.empty();
+        }
     }
 
     @Override

@@ -186,12 +186,17 @@ public final class TupleSpaceService implements AutoCloseable {
 
     /**
      * Waits until the backup is {@code live} (acknowledging effects as they come, so its index may trail while
-     * writes flow) and returns the primary's STATUS.
+     * writes flow) and returns the primary's STATUS. {@code notThesePids}: processes that count neither as the primary
+     * nor as its backup (failed ones).
      */
-    public JsonNode awaitBackupFollowing(Duration timeout) {
+    public JsonNode awaitBackupFollowing(Duration timeout, long... notThesePids) {
         return Waits.until("the backup to be live", timeout, Duration.ofMillis(10), () -> {
             JsonNode primary = primaryStatus();
-            return "live".equals(primary.path("backup").path("state").asText()) ? Optional.of(primary) : Optional.empty();
+            JsonNode backup = primary.path("backup");
+            boolean live = "live".equals(backup.path("state").asText())
+                    && java.util.Arrays.stream(notThesePids).noneMatch(pid -> pid == primary.path("pid").asLong(-1)
+                            || pid == backup.path("pid").asLong(-1));
+            return live ? Optional.of(primary) : Optional.empty();
         });
     }
 

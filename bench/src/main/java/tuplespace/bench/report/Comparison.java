@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * One row of the verdict: a tuplespace figure against a Redis figure (or an absolute bound), the ratio, the
- * target from targets.md and whether it is met. {@code met} is empty when a figure is missing.
+ * target (bench/README.md) and whether it is met. {@code met} is empty when a figure is missing.
  */
 public record Comparison(String what, String tuplespace, String redis, Optional<Double> ratio, String target,
                          Optional<Boolean> met) {

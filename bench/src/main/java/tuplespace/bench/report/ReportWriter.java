@@ -104,14 +104,16 @@ public final class ReportWriter {
         out.append("\n## Targets\n\n").append(targetsTable(TargetCheck.compare(results)));
         out.append("\n## Throughput and latency (latency per operation, from its batch's send to its answer)\n\n")
                 .append(throughputTable(results.throughput()));
-        out.append("\n## Failover repetitions\n\n| system | # | unavailable (last answer before → first after) | kill → first answer | client errors | acked writes | lost | applied twice |\n|---|---|---|---|---|---|---|---|\n");
+        out.append("\n## Failover repetitions\n\n| system | # | unavailable (last answer before → first after) | kill → first answer | client errors | acked writes | lost | applied twice | kill → a new replica live |\n|---|---|---|---|---|---|---|---|---|\n");
         results.failover().forEach((system, repetitions) -> {
             for (int i = 0; i < repetitions.size(); i++) {
                 FailoverRepetition r = repetitions.get(i);
                 out.append("| ").append(system).append(" | ").append(i + 1).append(" | ").append(Figures.millis(r.unavailableMillis()))
                         .append(" | ").append(Figures.millis(r.killToFirstAnswerMillis())).append(" | ").append(r.clientErrors())
                         .append(" | ").append(r.acknowledgedWrites()).append(" | ").append(r.lostWrites().lost())
-                        .append(" | ").append(r.duplicateEffects()).append(" |\n");
+                        .append(" | ").append(r.duplicateEffects()).append(" | ")
+                        .append(r.protectedAgainMillis().isPresent() ? Figures.millis(r.protectedAgainMillis().getAsDouble()) : "n/a")
+                        .append(" |\n");
             }
         });
         out.append("\n## Resync and memory\n\n| system | keys | resync per repetition | of which catch-up (syncing → live) | longest GET stall during resync | bytes per key | method | primary RSS |\n|---|---|---|---|---|---|---|---|\n");
@@ -149,12 +151,15 @@ public final class ReportWriter {
         ObjectNode failover = root.putObject("failover");
         results.failover().forEach((system, repetitions) -> {
             ArrayNode list = failover.putArray(system);
-            repetitions.forEach(r -> list.addObject().put("unavailableMillis", r.unavailableMillis())
-                    .put("killToFirstAnswerMillis", r.killToFirstAnswerMillis()).put("clientErrors", r.clientErrors())
-                    .put("acknowledgedWrites", r.acknowledgedWrites()).put("lostWrites", r.lostWrites().lost())
-                    .put("appliedTwice", r.duplicateEffects()).put("fault", r.fault().name())
-                    .put("hungProcessGone", r.hungProcessGone())
-                    .set("examples", JSON.valueToTree(concat(r.errorExamples(), r.lostWrites().examples()))));
+            repetitions.forEach(r -> {
+                ObjectNode node = list.addObject().put("unavailableMillis", r.unavailableMillis())
+                        .put("killToFirstAnswerMillis", r.killToFirstAnswerMillis()).put("clientErrors", r.clientErrors())
+                        .put("acknowledgedWrites", r.acknowledgedWrites()).put("lostWrites", r.lostWrites().lost())
+                        .put("appliedTwice", r.duplicateEffects()).put("fault", r.fault().name())
+                        .put("hungProcessGone", r.hungProcessGone());
+                r.protectedAgainMillis().ifPresent(millis -> node.put("protectedAgainMillis", millis));
+                node.set("examples", JSON.valueToTree(concat(r.errorExamples(), r.lostWrites().examples())));
+            });
         });
         ObjectNode resync = root.putObject("resync");
         results.resync().forEach((system, r) -> resync.set(system, resync(r)));

@@ -7,6 +7,7 @@ import static tuplespace.bench.report.TestLoads.ops;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +35,13 @@ class TargetCheckTest {
     }
 
     private static FailoverRepetition repetition(double killToFirst, long errors, long lost) {
-        return new FailoverRepetition(FailoverRepetition.Fault.KILL, false, killToFirst, killToFirst, errors, 0, 1000, new LostWrites(1000, lost, 0, List.of()), List.of());
+        return protectedAgainAfter(killToFirst, errors, lost, OptionalDouble.of(600));
+    }
+
+    private static FailoverRepetition protectedAgainAfter(double killToFirst, long errors, long lost,
+                                                          OptionalDouble protectedAgainMillis) {
+        return new FailoverRepetition(FailoverRepetition.Fault.KILL, false, killToFirst, killToFirst, errors, 0, 1000,
+                new LostWrites(1000, lost, 0, List.of()), protectedAgainMillis, List.of());
     }
 
     private static Comparison row(List<Comparison> rows, String prefix, String target) {
@@ -206,11 +213,35 @@ class TargetCheckTest {
     }
 
     @Test
+    void reProtectionIsTheMedianFromTheKillToANewBackupLiveAndEveryKillMustGetOne() {
+        Results met = new Results();
+        met.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.of(400)),
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(2_000)), protectedAgainAfter(40, 0, 0, OptionalDouble.of(700))));
+        Comparison row = row(TargetCheck.compare(met), "re-protection", "");
+        assertThat(row.tuplespace()).isEqualTo("700 ms (min 400, max 2000)");
+        assertThat(row.met()).contains(true);
+
+        Results slow = new Results();
+        slow.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_600)),
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_400)), protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_700))));
+        assertThat(row(TargetCheck.compare(slow), "re-protection", "").met()).contains(false);
+
+        Results oneNever = new Results();
+        oneNever.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.of(400)),
+                protectedAgainAfter(40, 0, 0, OptionalDouble.empty()), protectedAgainAfter(40, 0, 0, OptionalDouble.of(500))));
+        Comparison never = row(TargetCheck.compare(oneNever), "re-protection", "");
+        assertThat(never.met()).contains(false);
+        assertThat(never.tuplespace()).endsWith(", 1 not within 30 s");
+
+        assertThat(row(TargetCheck.compare(new Results()), "re-protection", "").met()).isEmpty();
+    }
+
+    @Test
     void aHungPrimaryMustBeKilledAndLoseNothing() {
         FailoverRepetition killed = new FailoverRepetition(FailoverRepetition.Fault.STOP, true, 900, 900, 0, 0, 100,
-                new LostWrites(100, 0, 0, List.of()), List.of());
+                new LostWrites(100, 0, 0, List.of()), OptionalDouble.empty(), List.of());
         FailoverRepetition leftAlive = new FailoverRepetition(FailoverRepetition.Fault.STOP, false, 900, 900, 0, 0, 100,
-                new LostWrites(100, 0, 0, List.of()), List.of());
+                new LostWrites(100, 0, 0, List.of()), OptionalDouble.empty(), List.of());
         Results good = new Results();
         good.putFailover("tuplespace SIGSTOP", List.of(killed, killed));
         assertThat(row(TargetCheck.compare(good), "hung", "").met()).contains(true);
