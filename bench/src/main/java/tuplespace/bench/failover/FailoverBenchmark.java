@@ -8,12 +8,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -113,12 +109,9 @@ public final class FailoverBenchmark {
         }
         threads.forEach(Thread::start);
         long killNanos;
-        CompletableFuture<OptionalLong> protectedAgain;
         try {
             Waits.sleep(settings.steady());
             killNanos = fault == FailoverRepetition.Fault.KILL ? system.killPrimary() : system.hangPrimary();
-            protectedAgain = CompletableFuture.supplyAsync(() -> system.awaitProtectedAgain(PROTECTION_TIMEOUT),
-                    FailoverBenchmark::onDaemonThread);
             awaitRecovery(acknowledged, settings);
             Waits.sleep(settings.afterRecovery());
         } finally {
@@ -132,7 +125,9 @@ public final class FailoverBenchmark {
         AnswerTimeline timeline = AnswerTimeline.of(allTimes, killNanos);
         LostWrites lost = LostWrites.check(acknowledged, system.readBack(List.copyOf(acknowledged.keySet())));
         boolean hungGone = fault == FailoverRepetition.Fault.STOP && system.hungPrimaryGone();
-        OptionalDouble protectedAgainMillis = millisAfter(killNanos, protectedAgain);
+        OptionalLong protectedAt = system.protectedAgainAt();
+        OptionalDouble protectedAgainMillis = protectedAt.isPresent()
+                ? OptionalDouble.of((protectedAt.getAsLong() - killNanos) / 1e6) : OptionalDouble.empty();
         FailoverRepetition repetition = new FailoverRepetition(fault, hungGone, timeline.unavailableMillis(), timeline.killToFirstAnswerMillis(),
                 errors.get(), duplicates.get(), acknowledged.size(), lost, protectedAgainMillis, errorExamples);
         LOG.info("{} failover ({}): unavailable {} ms (from {} to {}), kill->first answer {} ms, errors {}, acked {}, lost {}"
@@ -142,29 +137,6 @@ public final class FailoverBenchmark {
                 acknowledged.size(), lost.lost(), protectedAgainMillis.isPresent()
                         ? Math.round(protectedAgainMillis.getAsDouble()) + " ms" : "n/a");
         return repetition;
-    }
-
-    /** How long {@link FailoverSystem#awaitProtectedAgain} waits for a new replica after the fault. */
-    public static final Duration PROTECTION_TIMEOUT = Duration.ofSeconds(30);
-
-    private static void onDaemonThread(Runnable task) {
-        Thread thread = new Thread(task, "failover-protection");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** When the system was protected again, in ms after {@code signalNanos}; empty when it was not seen. */
-    private static OptionalDouble millisAfter(long signalNanos, CompletableFuture<OptionalLong> protectedAgain) {
-        try {
-            OptionalLong at = protectedAgain.get(PROTECTION_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            return at.isPresent() ? OptionalDouble.of((at.getAsLong() - signalNanos) / 1e6) : OptionalDouble.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return OptionalDouble.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("the system was not seen keeping a second copy again after the fault: {}", e.toString());
-            return OptionalDouble.empty();
-        }
     }
 
     /** A {@link System#nanoTime()} as the time of day, to find the silence in the services' logs. */

@@ -25,13 +25,16 @@ public interface FailoverSystem extends AutoCloseable {
      */
     long hangPrimary();
 
+    /** How long after a fault a new replica may take before it counts as never made. */
+    Duration PROTECTION_TIMEOUT = Duration.ofSeconds(30);
+
     /**
-     * After {@link #killPrimary()} or {@link #hangPrimary()}: waits until the system keeps a second copy of every update
-     * again by itself (a new replica live beside the new primary), at most {@code timeout}, and returns the
-     * {@link System#nanoTime()} at which it first saw that; empty where the system does not make a new replica by
-     * itself, or did not within the timeout.
+     * After {@link #killPrimary()} or {@link #hangPrimary()}: the {@link System#nanoTime()} at which the system was first
+     * seen keeping a second copy of every update again by itself (a new replica live beside the new primary), waiting
+     * for that up to {@link #PROTECTION_TIMEOUT} after the fault; empty where the system makes no new replica by
+     * itself, or made none in that time.
      */
-    default OptionalLong awaitProtectedAgain(Duration timeout) {
+    default OptionalLong protectedAgainAt() {
         return OptionalLong.empty();
     }
 

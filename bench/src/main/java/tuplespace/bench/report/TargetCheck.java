@@ -8,8 +8,8 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import tuplespace.bench.durability.RecoveryResult;
-import tuplespace.bench.failover.FailoverBenchmark;
 import tuplespace.bench.failover.FailoverRepetition;
+import tuplespace.bench.failover.FailoverSystem;
 import tuplespace.bench.load.LoadResult;
 import tuplespace.bench.report.Results.Round;
 import tuplespace.bench.resync.ResyncResult;
@@ -184,7 +184,7 @@ public final class TargetCheck {
         return new Comparison("re-protection: kill -9 → a new backup live, median (min, max)",
                 ours.map(millis -> Figures.spreadMillis(millis)
                         + (missing == 0 ? "" : ", " + missing + " not within "
-                                + FailoverBenchmark.PROTECTION_TIMEOUT.toSeconds() + " s")).orElse("n/a"),
+                                + FailoverSystem.PROTECTION_TIMEOUT.toSeconds() + " s")).orElse("n/a"),
                 "n/a (no new replica by itself)", Optional.empty(),
                 "median ≤ " + Figures.count(PROTECTED_AGAIN_MILLIS) + " ms",
                 ours.map(millis -> missing == 0 && Figures.median(millis) <= PROTECTED_AGAIN_MILLIS));
