@@ -59,6 +59,8 @@ final class BackupNode implements NodeStorage.Owner {
     private final FollowLink follow;
     /** The primary followed was lost on this backup's own view; it waits for PROMOTE or a new primary. */
     private boolean primaryGone;
+    /** A primary began a snapshot on the replication link once: from then on this backup waits for good. */
+    private boolean primaryConnected;
     private Channel server;
     private Channel replication;
     private Channel heartbeat;
@@ -155,8 +157,11 @@ final class BackupNode implements NodeStorage.Owner {
         if (primaryPid.isEmpty()) {
             return; // a backup on its own machine waits for a primary as long as it takes (an operator started it)
         }
+        // A child whose primary never reached it has nothing to keep. One that was reached holds what the primary
+        // sent, maybe every acknowledged write: after losing its primary it waits for PROMOTE (an operator's, where
+        // the proxy knows no replica) or a new primary as long as it takes; exiting lost the only copy.
         node.loop().schedule(() -> {
-            if (replication == null && !stopping && !takingOver) {
+            if (!primaryConnected && !stopping && !takingOver) {
                 LOG.error("backup: no primary connected within {}; exiting", WAIT_FOR_PRIMARY);
                 stop(1);
             }
@@ -226,6 +231,7 @@ final class BackupNode implements NodeStorage.Owner {
             startOver(begin);
         }
         replication = channel;
+        primaryConnected = true;
         copy.begin(begin.epoch(), begin.index(), begin.resume());
         node.setEpoch(begin.epoch());
         storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()).whenComplete((recorded, failure) -> {

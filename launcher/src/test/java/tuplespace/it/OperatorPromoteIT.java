@@ -1,0 +1,64 @@
+package tuplespace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.testing.Eventually.eventually;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The proxy and the primary lost together, and the proxy started again: the new proxy knows no replica, so it promotes
+ * nobody, and the backup — which holds every acknowledged write — follows it and waits for an operator's PROMOTE as
+ * long as it takes (README, "Guarantees and their limits"). It used to exit 30 s after its own start, as a child whose
+ * primary never reached it does, and the space was gone.
+ */
+@Timeout(180)
+class OperatorPromoteIT {
+
+    /** A child backup that no primary ever reached exits after this long (BackupNode.WAIT_FOR_PRIMARY). */
+    private static final Duration ORPHAN_WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final Clusters clusters = new Clusters();
+
+    @Test
+    void aBackupWhosePrimaryDiedWithTheProxyWaitsForPromoteAndThenServesEveryAcknowledgedWrite() throws Exception {
+        ServiceCluster service = clusters.start(ServiceOptions.defaults());
+        ServiceStatus inSync = service.awaitInSync();
+        long backup = inSync.backupPid().orElseThrow();
+        Instant backupStarted = ProcessHandle.of(backup).flatMap(handle -> handle.info().startInstant()).orElseThrow();
+        AcknowledgedWrites writes = new AcknowledgedWrites(service).start(4, 7);
+        writes.awaitAcknowledged(300, Duration.ofSeconds(60));
+
+        ServiceCluster.kill9All(service.proxy().pid(), inSync.primaryPid());
+        writes.close();
+        service.startProxy();
+        eventually(ServiceCluster.READY_TIMEOUT, service::status, status -> {
+            assertThat(status.hasPrimary()).as("a primary registered with the new proxy").isFalse();
+            assertThat(status.followers()).as("backups following at the new proxy").isEqualTo(1);
+        });
+        assertThat(service.status().replicaFollows()).as("the new proxy knows no replica: it promotes nobody").isFalse();
+
+        Duration untilOrphansExit = Duration.between(Instant.now(), backupStarted.plus(ORPHAN_WAIT).plusSeconds(5));
+        if (!untilOrphansExit.isNegative()) {
+            Thread.sleep(untilOrphansExit.toMillis());
+        }
+        assertThat(ServiceCluster.isAlive(backup)).as("the backup, " + ORPHAN_WAIT.plusSeconds(5).toSeconds()
+                + " s after its start, its primary gone").isTrue();
+
+        assertThat(service.adminCommand(service.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
+        ServiceStatus promoted = eventually(ServiceCluster.READY_TIMEOUT, service::status,
+                status -> assertThat(status.hasPrimary() && status.primaryPid() == backup).isTrue());
+        assertThat(promoted.epoch()).as("above the lost primary's").isGreaterThan(inSync.epoch());
+        Map<String, AcknowledgedWrites.Missing> missing;
+        try (LineClient reader = service.client()) {
+            missing = writes.missingFrom(Requests.answerPairs(reader.call(Requests.get(1, "w.*", ".*"))));
+        }
+        assertThat(missing).as("acknowledged writes missing after the operator's PROMOTE, of " + writes.acknowledged())
+                .isEmpty();
+    }
+}
