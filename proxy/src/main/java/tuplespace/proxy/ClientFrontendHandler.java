@@ -52,7 +52,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
         } else if (message instanceof ClientLineDecoder.UnterminatedLine unterminated) {
             session.onUnterminatedLine(unterminated.prefix(), unterminated.length());
         } else if (message instanceof ClientLineDecoder.UnreadLines unread) {
-            session.onUnreadLines(unread.lines(), unread.bytes());
+            session.onUnreadLines(unread.firstPrefix(), unread.lines(), unread.bytes());
         }
     }
 

@@ -26,8 +26,11 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     record UnterminatedLine(String prefix, int length) {
     }
 
-    /** The input ended while the session was not reading: {@code lines} whole lines in {@code bytes}, not requests. */
-    record UnreadLines(int lines, int bytes) {
+    /**
+     * The input ended while the session was not reading: {@code lines} whole lines in {@code bytes}, not requests;
+     * {@code firstPrefix} is the beginning of the first of them (its mode is the answer's).
+     */
+    record UnreadLines(String firstPrefix, int lines, int bytes) {
     }
 
     private static final int PREFIX_BYTES = 256;
@@ -67,7 +70,7 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (!discarding && in.isReadable() && !ctx.channel().config().isAutoRead()) {
-            out.add(new UnreadLines(countLines(in), in.readableBytes()));
+            out.add(new UnreadLines(firstPrefix(in), countLines(in), in.readableBytes()));
             in.skipBytes(in.readableBytes());
             return;
         }
@@ -82,6 +85,13 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
         out.add(new UnterminatedLine(in.toString(in.readerIndex(), Math.min(PREFIX_BYTES, length),
                 StandardCharsets.UTF_8), length));
         in.skipBytes(length);
+    }
+
+    /** The beginning of the first line in {@code in}, up to {@link #PREFIX_BYTES} and never past its newline. */
+    private static String firstPrefix(ByteBuf in) {
+        int newline = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        int end = newline < 0 ? in.writerIndex() : newline;
+        return in.toString(in.readerIndex(), Math.min(PREFIX_BYTES, end - in.readerIndex()), StandardCharsets.UTF_8);
     }
 
     private static int countLines(ByteBuf in) {

@@ -115,13 +115,14 @@ final class ClientSession {
 
     /**
      * The input ended while this client was not read (it held its limit of unanswered requests): what it sent after
-     * them is answered {@code malformed} once, in its turn, and not carried out. The input's end follows.
+     * them is answered {@code malformed} once, in its turn, in the mode of the first line not read (beginning with
+     * {@code firstPrefix}), and not carried out. The input's end follows.
      */
-    void onUnreadLines(int lines, int bytes) {
+    void onUnreadLines(String firstPrefix, int lines, int bytes) {
         if (closed || closeWhenDelivered) {
             return;
         }
-        answerMalformedInTurn("", "requests not read: the input ended while the proxy held this client's limit of"
+        answerMalformedInTurn(firstPrefix, "requests not read: the input ended while the proxy held this client's limit of"
                 + " unanswered requests (a client must read its answers as it pipelines); the " + lines + " lines ("
                 + bytes + " bytes) after them were not carried out");
         deliverReadyAnswers();

@@ -49,7 +49,7 @@ class ClientLineDecoderTest {
         halfClosed.config().setAutoRead(false);
         halfClosed.writeInbound(Unpooled.copiedBuffer("GET a .*\nGET b .*\nPUT c,1 v", StandardCharsets.UTF_8));
         halfClosed.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
-        assertThat((Object) halfClosed.readInbound()).isEqualTo(new ClientLineDecoder.UnreadLines(2, 27));
+        assertThat((Object) halfClosed.readInbound()).isEqualTo(new ClientLineDecoder.UnreadLines("GET a .*", 2, 27));
         assertThat((Object) halfClosed.readInbound()).isNull();
     }
 

@@ -166,6 +166,51 @@ class ProxyRelayTest {
         }
     }
 
+    /**
+     * A client that pipelines past its limit and then shuts its side: the lines the proxy had not read yet are answered
+     * once, {@code malformed}, in the mode of the first of them (a JSON client got a text answer it could not parse).
+     */
+    @Test
+    void linesLeftUnreadWhenTheInputEndsAreAnsweredInTheirOwnMode() throws Exception {
+        proxy = ProxyServer.start(testConfig());
+        int total = Frame.Request.MAX_IN_FLIGHT + 200;
+        String answer = "{\"status\":\"ok\",\"pairs\":[]}";
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            StringBuilder lines = new StringBuilder();
+            for (int i = 1; i <= total; i++) {
+                lines.append("{\"id\":").append(i).append(",\"op\":\"GET\",\"key\":\"k\",\"value\":\".*\"}\n");
+            }
+            client.sendRaw(lines.toString().getBytes(StandardCharsets.UTF_8)).shutdownOutput();
+            Frame.Request first = primary.receiveRequest();
+            Thread.sleep(200); // the input's end reaches the proxy while it holds this client's limit: reading is off
+            primary.answer(first, answer + "\n");
+            Thread answering = new Thread(() -> {
+                try {
+                    while (true) {
+                        primary.answer(primary.receiveRequest(), answer + "\n");
+                    }
+                } catch (IOException | AssertionError closed) {
+                    // the test is over
+                }
+            }, "fake-primary");
+            answering.setDaemon(true);
+            answering.start();
+            int answered = 0;
+            String line;
+            while ((line = client.readLine()).equals(answer)) {
+                answered++;
+            }
+            assertThat(answered).as("requests read before reading stopped").isBetween(ClientBounds.FIRST_WINDOW, total - 1);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("status").asText())
+                    .as(line).isEqualTo("malformed");
+            assertThat(line).contains("requests not read: the input ended while the proxy held this client's limit"
+                    + " of unanswered requests").contains("the " + (total - answered) + " lines (");
+            assertThat(client.readLine()).isNull();
+        }
+    }
+
     /** What follows the last newline when the input ends may be a line cut short: it is answered, never sent on. */
     @Test
     void bytesAfterTheLastNewlineAtTheEndOfTheInputAreAnsweredMalformedAndNotCarriedOut() throws IOException {
