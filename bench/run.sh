@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command for the whole comparison of tuplespace with Redis + Sentinel (issue 5):
-#   bench/run.sh            full run (under 15 minutes on 2 cores, plus up to 15 for the scale part)
+#   bench/run.sh            full run (about 16 minutes on 2 cores, plus up to 15 for the scale part)
 #   bench/run.sh --quick    short development run (under 3 minutes, plus 1.5 for the scale part)
-#   bench/run.sh --only scale   one part (throughput, failover, resync, slow_readers, scale)
+#   bench/run.sh --only scale   one part (throughput, failover, resync, slow_readers, scale, durable, security)
 # Other options go to the suite (bench/run.sh --help lists them). Installs redis-server and redis-sentinel when
 # missing (apt-get; needs root), builds the modules, runs everything on 127.0.0.1 only, prints the table and
 # writes bench/results/results.{json,md} (git-ignored). Every process it starts is stopped at the end.

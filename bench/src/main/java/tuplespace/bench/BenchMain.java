@@ -43,7 +43,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     @Command(name = "suite", mixinStandardHelpOptions = true,
-            description = "Runs throughput, failover, resync and scale of tuplespace and Redis; writes results.json and results.md.")
+            description = "Runs throughput, failover, resync, slow_readers, scale, durable and security of tuplespace"
+                    + " and Redis; writes results.json and results.md.")
     static final class SuiteCommand implements Callable<Integer> {
 
         @Option(names = "--quick", description = "short runs, small data, 1 repetition (development; under 3 minutes)")

@@ -5,10 +5,12 @@ package tuplespace.client;
  *
  * <ul>
  *   <li>{@link ConnectFailedException}: nothing was sent; check the address, retry later.
- *   <li>{@link RefusedException}: the proxy serves its maximum of clients and dropped this connection;
- *       nothing was applied; connect again later.
- *   <li>{@link UnavailableException}: no primary answered within the proxy's primary timeout; the request was
- *       not applied; it may be sent again.
+ *   <li>{@link RefusedException}: the proxy dropped this connection (it serves its maximum of clients, the token is
+ *       wrong or missing, or plain text reached a TLS port); nothing was applied; connect again later, or fix the
+ *       options.
+ *   <li>{@link UnavailableException}: no primary answered within the proxy's primary timeout, or the answer was
+ *       too large to send; an update <em>may</em> have been applied (the message says whether); read before
+ *       resending where it matters.
  *   <li>{@link MalformedRequestException} / {@link NotImplementedException}: the service rejected the request
  *       itself; sending it again gives the same answer.
  *   <li>{@link RequestTimeoutException}: no answer within the request timeout; an update <em>may</em> have

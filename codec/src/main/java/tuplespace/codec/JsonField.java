@@ -1,6 +1,10 @@
 package tuplespace.codec;
 
-/** The JSON field names of requests and answers (SPEC §2): the only place they are spelled. */
+/**
+ * The JSON field names of the space's requests and answers (SPEC §2): the only place the codec spells them. The AUTH
+ * line's fields ({@code op}, {@code token}) are spelled where AUTH is sent and checked (the client library and the
+ * proxy's client authentication).
+ */
 public enum JsonField {
     ID("id"),
     OP("op"),

@@ -11,9 +11,15 @@ public enum Status {
     MALFORMED("malformed"),
     /** The operator is not one of GET, PUT, POST, DELETE. */
     NOT_IMPLEMENTED("not_implemented"),
-    /** The proxy will not serve this client (too many clients). */
+    /**
+     * The proxy will not serve this client: too many clients, a wrong or missing AUTH token, or plain text on a TLS
+     * port. The connection is closed; nothing was applied.
+     */
     REFUSED("refused"),
-    /** No primary answered in time. */
+    /**
+     * No primary answered in time, the answer was too large to send, or the server failed evaluating the request. An
+     * update answered so may or may not have been applied: the error says which.
+     */
     UNAVAILABLE("unavailable");
 
     private final String wire;

@@ -128,6 +128,40 @@ class MainTest {
         }
     }
 
+    /**
+     * The proxy's own {@code --log-level} applies only when given: the launcher's level stood for every command but the
+     * proxy, whose option's default (INFO) undid {@code ./tuplespace --log-level=DEBUG proxy ...}.
+     */
+    @Test
+    void theLaunchersLogLevelHoldsForTheProxyUnlessItsOwnOptionIsGiven() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level levelBefore = root.getLevel();
+        String propertyBefore = System.getProperty("tuplespace.log.level"); // the launcher's option sets it
+        try {
+            // a CLIENT_SAP on no address of this machine: the proxy stops at once, after applying its options
+            String[] launcherLevel = {"--log-level", "DEBUG", "proxy", "192.0.2.1:7700", "127.0.0.1:0", "127.0.0.1:0"};
+            CommandLine commandLine = Main.commandLine(launcherLevel);
+            commandLine.setErr(new PrintWriter(new StringWriter(), true));
+            assertThat(commandLine.execute(launcherLevel)).isNotZero();
+            assertThat(root.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+
+            String[] ownLevel = {"--log-level", "DEBUG", "proxy", "192.0.2.1:7700", "127.0.0.1:0", "127.0.0.1:0",
+                    "--log-level", "WARN"};
+            commandLine = Main.commandLine(ownLevel);
+            commandLine.setErr(new PrintWriter(new StringWriter(), true));
+            assertThat(commandLine.execute(ownLevel)).isNotZero();
+            assertThat(root.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        } finally {
+            root.setLevel(levelBefore);
+            if (propertyBefore == null) {
+                System.clearProperty("tuplespace.log.level");
+            } else {
+                System.setProperty("tuplespace.log.level", propertyBefore);
+            }
+        }
+    }
+
     /** {@code -V} is offered by every command's help, so every command answers it with the version. */
     @Test
     void everyCommandPrintsTheVersion() {

@@ -176,7 +176,10 @@ final class LongRequest {
         return scanNanos;
     }
 
-    /** The replication index the snapshot was taken at: a GET's answer depends on it (DESIGN "Answering"). */
+    /**
+     * The replication index the snapshot was taken at: a GET's answer depends on it (DESIGN "Nothing leaves before the
+     * backup has it").
+     */
     long snapshotIndex() {
         return snapshotIndex;
     }

@@ -372,7 +372,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             backup.busy(millis);
         }
         requests.handleOnTheLoop(request, this::startLongRequest)
-                // An update depends on its own index; anything else on what it may have seen (DESIGN "Answering").
+                // An update depends on its own index; anything else on what it may have seen (DESIGN "Nothing leaves
+                // before the backup has it").
                 .ifPresent(handled -> answer(request, handled, lastIndex));
     }
 

@@ -89,8 +89,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--primary-register-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = ArgumentConverters.DurationConverter.class,
-            description = "how long the primary tries to register with the proxy before it reports proxy_lost; it keeps"
-                    + " trying, with back-off, for as long as it takes (a fresh primary that never registered stops)"
+            description = "how long the primary tries to register with the proxy before it reports proxy_lost (one"
+                    + " that had registered) or proxy_unreachable (one that never had); it keeps trying, with back-off,"
+                    + " for as long as it takes (a fresh primary that never registered stops with status 1)"
                     + " (default: ${DEFAULT-VALUE})")
     private Duration primaryRegisterTimeout;
 

@@ -240,7 +240,7 @@ public final class ServerNode {
     }
 
     /**
-     * docs/internals.md "Log line identity": log lines show {@value #ROLE_PROPERTY}/pid. A serving role names the
+     * docs/internals.md "Log lines": log lines show {@value #ROLE_PROPERTY}/pid. A serving role names the
      * process (a promoted backup shows as primary from then on); stopping keeps the label of the role it stops from.
      */
     static void labelLogLines(NodeRole role) {

@@ -11,7 +11,11 @@ public enum OperatorEvent {
     BACKUP_RESTORED("backup_restored", Severity.WARN),
     /** Backup restarts are exhausted: serving without a second copy, retrying with back-off. */
     BACKUP_DEGRADED("backup_degraded", Severity.ERROR),
-    /** The backup saw its primary fail and fenced it (killed it through its handle). */
+    /**
+     * The backup saw its primary on this machine fail (link closed or heartbeats missed), or the proxy lost the
+     * primary and promotes this backup. Seeing it fail does not fence it: the backup waits, and kills a primary on
+     * its machine (by pid) only once the proxy promotes it.
+     */
     PRIMARY_FAILED("primary_failed", Severity.ERROR),
     /**
      * The backup lost its primary on another machine and cannot tell a failure from a cut link: it waits for the

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * The answer-release rule (DESIGN "Answering"): every answer depends on a replication index (an update
- * on its own, a read on the highest index applied when it was evaluated); answers leave in the order
+ * The answer-release rule (DESIGN "Nothing leaves before the backup has it"): every answer depends on a replication
+ * index (an update on its own, a read on the highest index applied when it was evaluated); answers leave in the order
  * they were offered, each only once the index it depends on is safe: acknowledged by the backup (while holding for
  * it: sync replication with a live backup) and logged on this node's disk (while holding for the disk: a data
  * directory with {@code --fsync always}). Both hold at once with sync replication and {@code always}: an answer

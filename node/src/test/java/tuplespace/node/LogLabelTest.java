@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** docs/internals.md "Log line identity": the node labels its log lines with its role on every role change. */
+/** docs/internals.md "Log lines": the node labels its log lines with its role on every role change. */
 @Timeout(10)
 class LogLabelTest {
 

@@ -29,7 +29,7 @@ import tuplespace.codec.tls.TlsSettings;
 @Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the proxy: clients connect to it; it forwards to the primary.",
                 "Clients connect to CLIENT_SAP, the primary registers at PRIMARY_SAP; SHUTDOWN_SAP takes the line"
-                        + " commands SHUTDOWN and STATUS."})
+                        + " commands SHUTDOWN, STATUS, PROMOTE and SWITCHOVER."})
 public final class ProxyCommand implements Callable<Integer> {
 
     @Spec
@@ -41,7 +41,8 @@ public final class ProxyCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PRIMARY_SAP", description = "host:port where the primary registers")
     private String primarySap;
 
-    @Parameters(index = "2", paramLabel = "SHUTDOWN_SAP", description = "host:port for SHUTDOWN and STATUS")
+    @Parameters(index = "2", paramLabel = "SHUTDOWN_SAP",
+            description = "host:port for SHUTDOWN, STATUS, PROMOTE and SWITCHOVER")
     private String shutdownSap;
 
     @Option(names = "--max-clients", paramLabel = "N", defaultValue = "64",
@@ -97,7 +98,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
             description = "a file only its owner can read holding the cluster secret: a primary registering on"
-                    + " PRIMARY_SAP and SHUTDOWN/STATUS on SHUTDOWN_SAP must prove knowledge of it (default: none,"
+                    + " PRIMARY_SAP and every command on SHUTDOWN_SAP must prove knowledge of it (default: none,"
                     + " unauthenticated)")
     private Path clusterSecretFile;
 
@@ -129,14 +130,18 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " TLS with the nodes, which need the same --tls-ca), or both (default: ${DEFAULT-VALUE})")
     private String tlsOn;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
-            description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE})")
+    /** Null unless given: the launcher's level (its own --log-level, TUPLESPACE_LOG_LEVEL, else INFO) stands. */
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "TRACE, DEBUG, INFO, WARN, ERROR or OFF (default: the launcher's level, INFO unless"
+                    + " ./tuplespace --log-level or TUPLESPACE_LOG_LEVEL says otherwise)")
     private String logLevel;
 
     @Override
     public Integer call() throws InterruptedException {
         ProxyConfig config = parseConfig();
-        setLogLevel(logLevel);
+        if (logLevel != null) {
+            setLogLevel(logLevel);
+        }
         ProxyServer server;
         try {
             server = ProxyServer.start(config);
@@ -228,7 +233,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     private void validateLogLevel() {
-        if (!logLevel.matches("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF")) {
+        if (logLevel != null && !logLevel.matches("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF")) {
             throw new IllegalArgumentException("--log-level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF,"
                     + " found '" + logLevel + "'");
         }

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers},
- * "primary":<the primary's
- * own STATUS JSON, or null>}} (docs/internals.md "STATUS"). The primary is asked through its shutdown SAP.
+ * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,
+ * primaryShutdownSap}, "primary":<the primary's own STATUS JSON, or null>}} (docs/internals.md "STATUS"). The primary
+ * is asked through its shutdown SAP.
  */
 final class ProxyStatusReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyStatusReporter.class);

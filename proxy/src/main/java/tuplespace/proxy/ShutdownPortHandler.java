@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN}, {@code STATUS}, {@code PROMOTE} and {@code SWITCHOVER}
- * (docs/internals.md "Admin commands").
- * Anything else is answered with an error line naming both commands. Runs on the control event loop.
+ * (docs/internals.md "Shutdown SAPs").
+ * Anything else is answered with an error line naming the four commands. Runs on the control event loop.
  */
 final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownPortHandler.class);

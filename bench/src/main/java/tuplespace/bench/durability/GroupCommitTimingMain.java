@@ -29,7 +29,7 @@ import tuplespace.node.persistence.WriteAheadLog;
  *   java -cp bench/target/benchmarks.jar tuplespace.bench.durability.GroupCommitTimingMain DIR [seconds]
  * </pre>
  *
- * DIR must be on the disk under test (ext4 under /work here), never tmpfs.
+ * DIR must be on a disk of the kind under test (e.g. ext4), never tmpfs.
  */
 public final class GroupCommitTimingMain {
 

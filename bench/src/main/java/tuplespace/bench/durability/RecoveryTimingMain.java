@@ -45,7 +45,7 @@ import tuplespace.tuple.Tuple;
  *   java -cp bench/target/benchmarks.jar tuplespace.bench.durability.RecoveryTimingMain recover|snapshot DIR [rounds]
  * </pre>
  *
- * DIR must be on the disk under test (ext4 under /work here), never tmpfs.
+ * DIR must be on a disk of the kind under test (e.g. ext4), never tmpfs.
  */
 public final class RecoveryTimingMain {
 
