@@ -41,7 +41,8 @@ class OperatorPromoteIT {
             assertThat(status.hasPrimary()).as("a primary registered with the new proxy").isFalse();
             assertThat(status.followers()).as("backups following at the new proxy").isEqualTo(1);
         });
-        assertThat(service.status().replicaFollows()).as("the new proxy knows no replica: it promotes nobody").isFalse();
+        assertThat(service.status().replicaFollows()).as("the new proxy knows no replica: it promotes nobody")
+                .isFalse();
 
         Duration untilOrphansExit = Duration.between(Instant.now(), backupStarted.plus(ORPHAN_WAIT).plusSeconds(5));
         if (!untilOrphansExit.isNegative()) {

@@ -29,10 +29,10 @@ public interface FailoverSystem extends AutoCloseable {
     Duration PROTECTION_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * After {@link #killPrimary()} or {@link #hangPrimary()}: the {@link System#nanoTime()} at which the system was first
-     * seen keeping a second copy of every update again by itself (a new replica live beside the new primary), waiting
-     * for that up to {@link #PROTECTION_TIMEOUT} after the fault; empty where the system makes no new replica by
-     * itself, or made none in that time.
+     * After {@link #killPrimary()} or {@link #hangPrimary()}: the {@link System#nanoTime()} at which the system was
+     * first seen keeping a second copy of every update again by itself (a new replica live beside the new primary),
+     * waiting for that up to {@link #PROTECTION_TIMEOUT} after the fault; empty where the system makes no new replica
+     * by itself, or made none in that time.
      */
     default OptionalLong protectedAgainAt() {
         return OptionalLong.empty();

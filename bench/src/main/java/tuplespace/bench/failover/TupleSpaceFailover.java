@@ -97,9 +97,9 @@ public final class TupleSpaceFailover implements FailoverSystem {
     }
 
     /**
-     * Starts watching the proxy's STATUS, every 10 ms from now (the fault comes next), until a primary that did not fail
-     * has a backup live that did not fail either: on a thread of its own, since the bench's own thread waits meanwhile
-     * for the killed process to be reaped, which took up to 2 s of the 0.3 s that re-protection takes.
+     * Starts watching the proxy's STATUS, every 10 ms from now (the fault comes next), until a primary that did not
+     * fail has a backup live that did not fail either: on a thread of its own, since the bench's own thread waits
+     * meanwhile for the killed process to be reaped, which took up to 2 s where re-protection takes 0.3 s.
      */
     private void watchForProtection() {
         long[] failed = killedPids.stream().mapToLong(Long::longValue).toArray();

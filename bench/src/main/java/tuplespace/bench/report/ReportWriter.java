@@ -112,7 +112,8 @@ public final class ReportWriter {
                         .append(" | ").append(Figures.millis(r.killToFirstAnswerMillis())).append(" | ").append(r.clientErrors())
                         .append(" | ").append(r.acknowledgedWrites()).append(" | ").append(r.lostWrites().lost())
                         .append(" | ").append(r.duplicateEffects()).append(" | ")
-                        .append(r.protectedAgainMillis().isPresent() ? Figures.millis(r.protectedAgainMillis().getAsDouble()) : "n/a")
+                        .append(r.protectedAgainMillis().isPresent()
+                                ? Figures.millis(r.protectedAgainMillis().getAsDouble()) : "n/a")
                         .append(" |\n");
             }
         });

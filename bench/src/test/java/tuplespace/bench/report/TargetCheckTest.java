@@ -216,19 +216,22 @@ class TargetCheckTest {
     void reProtectionIsTheMedianFromTheKillToANewBackupLiveAndEveryKillMustGetOne() {
         Results met = new Results();
         met.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.of(400)),
-                protectedAgainAfter(40, 0, 0, OptionalDouble.of(2_000)), protectedAgainAfter(40, 0, 0, OptionalDouble.of(700))));
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(2_000)),
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(700))));
         Comparison row = row(TargetCheck.compare(met), "re-protection", "");
         assertThat(row.tuplespace()).isEqualTo("700 ms (min 400, max 2000)");
         assertThat(row.met()).contains(true);
 
         Results slow = new Results();
         slow.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_600)),
-                protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_400)), protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_700))));
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_400)),
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(1_700))));
         assertThat(row(TargetCheck.compare(slow), "re-protection", "").met()).contains(false);
 
         Results oneNever = new Results();
         oneNever.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.of(400)),
-                protectedAgainAfter(40, 0, 0, OptionalDouble.empty()), protectedAgainAfter(40, 0, 0, OptionalDouble.of(500))));
+                protectedAgainAfter(40, 0, 0, OptionalDouble.empty()),
+                protectedAgainAfter(40, 0, 0, OptionalDouble.of(500))));
         Comparison never = row(TargetCheck.compare(oneNever), "re-protection", "");
         assertThat(never.met()).contains(false);
         assertThat(never.tuplespace()).endsWith(", 1 not within 30 s");
