@@ -19,6 +19,7 @@ import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.it.Requests.TextPair;
+import tuplespace.testing.ManagedProcess;
 
 /**
  * Issue "Who may talk to it": with {@code --cluster-secret-file} every internal link and the admin ports require
@@ -178,6 +179,36 @@ class ClusterSecretIT {
             assertNothingChanged(cluster, client, before, 2);
             assertThat(cluster.proxy().stderrText()).contains("the handshake was not finished within 5000 ms");
         }
+    }
+
+    /**
+     * A primary started with another secret than its proxy's: refused at every handshake, it used to connect again every
+     * 0.1 s, each refusal an auth_refused event on both sides (35 of them in 3 s, each a --notify run), and its last
+     * word named no secret. Now its pauses double, the same refusal is reported once a minute, and it says why.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aPrimaryWithAnotherSecretThanItsProxysBacksOffIsReportedOnceAndSaysWhyItStops() throws Exception {
+        Path proxySecret = secretFile(clusters.runDirectory().resolve("cluster.secret"), "rw-------");
+        Path otherSecret = clusters.runDirectory().resolve("other.secret");
+        Files.writeString(otherSecret, "another example cluster secret, not the proxy's\n");
+        Files.setPosixFilePermissions(otherSecret, PosixFilePermissions.fromString("rw-------"));
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults().withClusterSecretFile(proxySecret))
+                .startProxy();
+        ManagedProcess primary = cluster.startServer("primary", List.of(cluster.primaryShutdownSap().toString(),
+                cluster.proxyPrimarySap().toString(), cluster.backupSap().toString(), cluster.heartbeatSap().toString(),
+                cluster.saveFile().toString(), "null", "null", "--cluster-secret-file", otherSecret.toString(),
+                "--primary-register-timeout", "4s"));
+
+        assertThat(primary.awaitExit(Duration.ofSeconds(60))).as("exit status of the refused primary").hasValue(1);
+        assertThat(primary.stderrText()).contains("proxy_unreachable")
+                .contains("(the cluster secret handshake of the last link failed: ");
+        assertThat(primary.stderrText().lines().filter(line -> line.contains("event auth_refused")))
+                .as("auth_refused events of the refused primary in 4 s").hasSizeBetween(1, 2);
+        assertThat(cluster.proxy().stderrText().lines().filter(line -> line.contains("event auth_refused")))
+                .as("auth_refused events of the proxy in 4 s").hasSizeBetween(1, 2);
+        assertThat(primary.stderrText().lines().filter(line -> line.contains("trying again in")))
+                .as("connections after a refusal in 4 s, their pauses doubling from 0.1 s").hasSizeLessThan(8);
     }
 
     @Test

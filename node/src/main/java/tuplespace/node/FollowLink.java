@@ -99,8 +99,7 @@ final class FollowLink {
                         return;
                     }
                     channel = connected;
-                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId()));
-                    LOG.info("backup follows epoch {} at the proxy {}", epoch, NodeNetwork.describe(config.proxySap()));
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId())); // leaves once authenticated
                 },
                 cause -> openAgainLater(thisAttempt));
     }
@@ -136,6 +135,15 @@ final class FollowLink {
 
         Handler(long thisAttempt) {
             this.thisAttempt = thisAttempt;
+        }
+
+        /** Active once the link is authenticated, with a cluster secret: a refused link never follows. */
+        @Override
+        public void channelActive(ChannelHandlerContext context) throws Exception {
+            if (thisAttempt == attempt && wanted) {
+                LOG.info("backup follows epoch {} at the proxy {}", epoch, NodeNetwork.describe(config.proxySap()));
+            }
+            super.channelActive(context);
         }
 
         @Override

@@ -10,10 +10,12 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
+import tuplespace.codec.auth.LinkAuthHandler;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
@@ -36,7 +38,7 @@ final class ProxyLink {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyLink.class);
     static final Duration PING_AFTER = Duration.ofSeconds(1);
     static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
-    /** Pause before connecting again after the proxy closed a link that was not registered yet. */
+    /** First pause before connecting again after a link closed before REGISTERED; doubled each time, up to the max. */
     static final Duration RETRY_PAUSE = Duration.ofMillis(100);
     /** After the proxy counts as unreachable: the first pause between rounds of registering, doubled up to the max. */
     static final Duration FIRST_ROUND_PAUSE = Duration.ofMillis(100);
@@ -64,6 +66,13 @@ final class ProxyLink {
     private Duration attemptLimit;
     /** The pauses between rounds of registering once the proxy counts as unreachable; reset on REGISTERED. */
     private final Backoff roundPauses = new Backoff(FIRST_ROUND_PAUSE, MAX_ROUND_PAUSE);
+    /**
+     * The pauses before connecting again after links closed before REGISTERED, one after the other; reset on REGISTERED.
+     * A primary refused at every handshake (another cluster secret than the proxy's) connected again every 0.1 s.
+     */
+    private final Backoff closedPauses = new Backoff(RETRY_PAUSE, MAX_ROUND_PAUSE);
+    /** Why the last link's cluster secret handshake failed, until REGISTERED: named when the proxy counts as lost. */
+    private Optional<String> lastRefusal = Optional.empty();
 
     ProxyLink(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -100,7 +109,8 @@ final class ProxyLink {
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && !linkRegistered) {
                 unreachable(thisAttempt, "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + failure
-                        + " within " + Durations.text(limit));
+                        + " within " + Durations.text(limit) + lastRefusal.map(why -> " (the cluster secret"
+                                + " handshake of the last link failed: " + why + ")").orElse(""));
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -168,6 +178,8 @@ final class ProxyLink {
         }
         linkRegistered = true;
         roundPauses.reset();
+        closedPauses.reset();
+        lastRefusal = Optional.empty();
         attempt++; // the registration timer of this attempt has nothing left to do
         if (primary.replica() != registeredReplica) {
             // the replica changed while the REGISTER was on its way (its REPLICA had no registered link to go on): the
@@ -192,12 +204,20 @@ final class ProxyLink {
         }
         registerLeftUnanswered = true; // the proxy may have accepted it, and heard the replica it named, all the same
         long thisAttempt = attempt;
-        LOG.warn("the proxy closed the link before accepting the registration; retrying");
+        Duration pause = closedPauses.take();
+        lastRefusal = LinkAuthHandler.refusal(closed);
+        if (lastRefusal.isPresent()) {
+            LOG.warn("the cluster secret handshake with the proxy failed ({}); trying again in {}", lastRefusal.get(),
+                    Durations.text(pause));
+        } else {
+            LOG.warn("the proxy closed the link before accepting the registration; trying again in {}",
+                    Durations.text(pause));
+        }
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && wanted()) {
                 connectOnce(thisAttempt);
             }
-        }, RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

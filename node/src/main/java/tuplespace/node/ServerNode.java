@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkAuthHandler;
+import tuplespace.codec.auth.RepeatedRefusals;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 import tuplespace.failure.Ticker;
@@ -79,10 +80,13 @@ public final class ServerNode {
         this.network = new NodeNetwork(transport, loop, config.linkSecurity(), refusedPeers());
     }
 
-    /** A refused peer is an operator event with its address; it changes nothing (the link never reached the node). */
+    /**
+     * A refused peer is an operator event with its address, the same one again at most once a minute
+     * ({@link RepeatedRefusals}); it changes nothing (the link never reached the node).
+     */
     private LinkAuthHandler.RefusalListener refusedPeers() {
-        return (peer, role, connecting, reason) -> notifier.notify(OperatorEvent.AUTH_REFUSED, role.wireName()
-                + " link " + (connecting ? "to " : "from ") + peer + " refused: " + reason);
+        return new RepeatedRefusals((peer, role, connecting, reason) -> notifier.notify(OperatorEvent.AUTH_REFUSED,
+                role.wireName() + " link " + (connecting ? "to " : "from ") + peer + " refused: " + reason));
     }
 
     /** Runs a server process to its end on TCP sockets; returns the exit status. */

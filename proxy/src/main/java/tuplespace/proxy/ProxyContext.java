@@ -1,11 +1,13 @@
 package tuplespace.proxy;
 
 import io.netty.channel.EventLoop;
+import tuplespace.codec.auth.LinkAuthHandler;
 
 /**
  * What the handlers of one proxy share: its configuration, identity for log lines, the client sessions and the
- * primary registry, and the control event loop that owns the registry.
+ * primary registry, the control event loop that owns the registry, and the one listener told of refused peers
+ * (which holds back repeats: {@link ProxyInitializer#refusedPeers}).
  */
 record ProxyContext(ProxyConfig config, String self, long pid, ClientSessions sessions, PrimaryRegistry registry,
-        EventLoop controlLoop) {
+        EventLoop controlLoop, LinkAuthHandler.RefusalListener refusedPeers) {
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
 import tuplespace.codec.auth.LinkAuthHandler;
 import tuplespace.codec.auth.LinkRole;
+import tuplespace.codec.auth.RepeatedRefusals;
 import tuplespace.codec.frame.FrameCodec;
 import tuplespace.codec.tls.TlsGate;
 import tuplespace.codec.tls.TlsSettings;
@@ -63,7 +64,7 @@ final class ProxyInitializer {
             protected void initChannel(Channel channel) {
                 // with a cluster secret, nothing of a peer reaches the registry before it proved knowledge of it
                 context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.PRIMARY,
-                        refusedPeers(context));
+                        context.refusedPeers());
                 long ping = context.config().pingInterval().toNanos();
                 // reader idle only: a silent link is dead; PINGs go out from PrimaryLinkPinger
                 channel.pipeline().addLast(new IdleStateHandler(ping * context.config().pingMisses(), 0, 0,
@@ -94,14 +95,18 @@ final class ProxyInitializer {
                         new StringEncoder(StandardCharsets.UTF_8),
                         new ShutdownPortHandler(context, statusReporter, requestShutdown));
                 context.config().security().links().guardAccepted(channel.pipeline(), LinkRole.ADMIN,
-                        refusedPeers(context));
+                        context.refusedPeers());
             }
         };
     }
 
-    /** A refused peer: one WARN with its address (the {@value LinkAuthHandler#AUTH_REFUSED_EVENT} event). */
-    static LinkAuthHandler.RefusalListener refusedPeers(ProxyContext context) {
-        return (peer, role, connecting, reason) -> LOG.warn("{} event {}: {} link {} {} refused: {}", context.self(),
-                LinkAuthHandler.AUTH_REFUSED_EVENT, role.wireName(), connecting ? "to" : "from", peer, reason);
+    /**
+     * A refused peer: one WARN with its address (the {@value LinkAuthHandler#AUTH_REFUSED_EVENT} event), the same one
+     * again at most once a minute ({@link RepeatedRefusals}). One per proxy: {@link ProxyContext#refusedPeers()}.
+     */
+    static LinkAuthHandler.RefusalListener refusedPeers(String self) {
+        return new RepeatedRefusals((peer, role, connecting, reason) -> LOG.warn(
+                "{} event {}: {} link {} {} refused: {}", self, LinkAuthHandler.AUTH_REFUSED_EVENT, role.wireName(),
+                connecting ? "to" : "from", peer, reason));
     }
 }

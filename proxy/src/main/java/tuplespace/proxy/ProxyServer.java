@@ -58,9 +58,10 @@ public final class ProxyServer implements AutoCloseable {
         controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions,
-                new PrimaryRegistry(self, pid, sessions, config.pingInterval()), controlLoop);
+                new PrimaryRegistry(self, pid, sessions, config.pingInterval()), controlLoop,
+                ProxyInitializer.refusedPeers(self));
         primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout(),
-                config.security().links(), ProxyInitializer.refusedPeers(context));
+                config.security().links(), context.refusedPeers());
     }
 
     /**

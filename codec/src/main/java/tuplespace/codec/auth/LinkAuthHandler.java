@@ -2,14 +2,17 @@ package tuplespace.codec.auth;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +43,8 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
     public static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(5);
     /** The pipeline name it is added under. */
     public static final String NAME = "linkAuth";
+    /** Why the handshake of a channel failed, once it has ({@link #refusal}). */
+    private static final AttributeKey<String> REFUSAL = AttributeKey.valueOf(LinkAuthHandler.class, "refusal");
     /** Handshake lines are short; anything longer is garbage. */
     static final int MAX_LINE_BYTES = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -64,6 +69,8 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
     private boolean started;
     private boolean authenticated;
     private boolean refused;
+    /** The peer reset the connection during the handshake: it stopped (a process killed), it did not refuse us. */
+    private boolean resetByPeer;
 
     private LinkAuthHandler(LinkHandshake handshake, RefusalListener listener, Duration limit) {
         this.handshake = handshake;
@@ -184,6 +191,7 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
         refused = true;
         cancelTimer();
         queued.removeAndFailAll(new ClosedChannelException());
+        ctx.channel().attr(REFUSAL).set(reason);
         listener.refused(ctx.channel().remoteAddress(), handshake.role(), handshake.isConnecting(), reason);
         if (line.isPresent()) {
             writeLine(ctx, line.get()).addListener(ChannelFutureListener.CLOSE);
@@ -198,17 +206,36 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
         return ctx.write(Unpooled.copiedBuffer(line + "\n", StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Why the cluster secret handshake on {@code channel} failed (refused by either side, or the listening side closed
+     * during it), for the code that opened it and sees it close; empty when it did not fail, or the peer reset it.
+     */
+    public static Optional<String> refusal(Channel channel) {
+        return Optional.ofNullable(channel.attr(REFUSAL).get());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (!authenticated && cause instanceof IOException) {
+            resetByPeer = true;
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimer();
         if (!authenticated && !refused && started) {
             refused = true;
             queued.removeAndFailAll(new ClosedChannelException());
-            if (handshake.isConnecting()) {
-                // the listening side closed without a word: it may not have the cluster secret configured
-                listener.refused(ctx.channel().remoteAddress(), handshake.role(), true,
-                        "the peer closed the connection during the handshake (is it started with the same "
-                                + ClusterSecret.OPTION + "?)");
+            if (handshake.isConnecting() && !resetByPeer) {
+                // the listening side closed without a word: it may not have the cluster secret configured. A reset
+                // is no refusal (a refusing peer reads the handshake first): a peer killed mid-handshake, which the
+                // caller sees as the link it lost; an auth_refused event for it was a false alarm
+                String reason = "the peer closed the connection during the handshake (is it started with the same "
+                        + ClusterSecret.OPTION + "?)";
+                ctx.channel().attr(REFUSAL).set(reason);
+                listener.refused(ctx.channel().remoteAddress(), handshake.role(), true, reason);
             }
         }
         super.channelInactive(ctx);

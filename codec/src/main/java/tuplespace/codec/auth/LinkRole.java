@@ -14,7 +14,7 @@ public enum LinkRole {
     REPLICATION("replication"),
     /** The backup to the primary's HEARTBEAT_SAP. */
     HEARTBEAT("heartbeat"),
-    /** An operator (or the proxy relaying one) to a SHUTDOWN_SAP: SHUTDOWN and STATUS. */
+    /** An operator (or the proxy relaying one) to a SHUTDOWN_SAP: SHUTDOWN, STATUS, PROMOTE or SWITCHOVER. */
     ADMIN("admin");
 
     private final String wireName;

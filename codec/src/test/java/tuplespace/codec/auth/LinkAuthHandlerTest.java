@@ -164,4 +164,23 @@ class LinkAuthHandlerTest {
         assertThat(connector.isOpen()).isFalse();
         assertThat(behind.active).isFalse();
     }
+
+    /**
+     * A listener that closes without a word may lack the secret: refused, with that hint. One that resets the
+     * connection was killed mid-handshake (the proxy asking a dying primary for STATUS): a lost link, no refusal.
+     */
+    @Test
+    void aListenerThatClosesIsARefusalButOneThatResetsIsALostLink() {
+        EmbeddedChannel closedOn = new EmbeddedChannel(LinkAuthHandler.connecting(SECRET, LinkRole.ADMIN, listener));
+        take(closedOn);
+        closedOn.close();
+        assertThat(refusals).singleElement().asString().contains("the peer closed the connection during the handshake");
+
+        refusals.clear();
+        EmbeddedChannel resetOn = new EmbeddedChannel(LinkAuthHandler.connecting(SECRET, LinkRole.ADMIN, listener));
+        take(resetOn);
+        resetOn.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        resetOn.close();
+        assertThat(refusals).isEmpty();
+    }
 }
