@@ -2,6 +2,7 @@ package tuplespace.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Parses one request line of the client protocol (SPEC §2) into a {@link ParsedRequest}. Total: it never throws,
@@ -28,6 +29,14 @@ public final class Requests {
      * line that is not UTF-8 is malformed, and the error names the first byte that is not (decoded leniently, it would
      * have been a field with U+FFFD in it, and the answer would have shown that character instead).
      */
+    /**
+     * Why the readable bytes of {@code line} are not UTF-8, naming the first byte that is not ("expected a request line
+     * in UTF-8, found the byte 0xFF at byte 1 of the line, ..."); empty when they are.
+     */
+    public static Optional<String> notUtf8(ByteBuf line) {
+        return Lines.notUtf8(line);
+    }
+
     public static ParsedRequest parse(ByteBuf line) {
         ByteBuf content = Lines.strip(line);
         if (Format.of(content) == Format.JSON) {

@@ -24,15 +24,21 @@ final class TakeoverTimeline {
         return new TakeoverTimeline(System.nanoTime());
     }
 
+    /**
+     * Logs a step, until the first answer: the takeover ends there. A registration after it (the proxy link lost and
+     * found again, hours later) is no takeover step: it logged "takeover +110498.0 ms".
+     */
     void step(String what) {
-        LOG.info("takeover +{} ms: {}", elapsedMillis(), what);
+        if (!answered) {
+            LOG.info("takeover +{} ms: {}", elapsedMillis(), what);
+        }
     }
 
-    /** Logs the first answer sent to the proxy as primary; later answers log nothing. */
+    /** Logs the first answer sent to the proxy as primary, the takeover's last step; later answers log nothing. */
     void answerSent() {
         if (!answered) {
-            answered = true;
             step("first answer sent to the proxy");
+            answered = true;
         }
     }
 

@@ -13,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
 import tuplespace.codec.Format;
+import tuplespace.codec.Requests;
 import tuplespace.codec.Status;
 
 /**
@@ -52,8 +54,9 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
         // held back from the front end until the client authenticated: no session, no client slot
         timer = ctx.executor().schedule(() -> {
             if (!done) {
-                refuse(ctx, null, "expected AUTH <token> as the first line within " + LIMIT.toMillis()
-                        + " ms, found nothing");
+                int unfinished = internalBuffer().readableBytes();
+                refuse(ctx, null, "expected AUTH <token> as the first line within " + LIMIT.toMillis() + " ms, found "
+                        + (unfinished == 0 ? "nothing" : unfinished + " bytes without a newline after them"));
             }
         }, LIMIT.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -71,6 +74,12 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
                 refuse(ctx, null, "expected AUTH <token> as the first line, found a line longer than "
                         + MAX_LINE_BYTES + " bytes");
             }
+            return;
+        }
+        Optional<String> notUtf8 = Requests.notUtf8(in.slice(in.readerIndex(), lineFeed - in.readerIndex()));
+        if (notUtf8.isPresent()) { // named, as any request line's would be, not shown as U+FFFD
+            in.skipBytes(in.readableBytes());
+            refuse(ctx, null, notUtf8.get());
             return;
         }
         String line = in.readCharSequence(lineFeed - in.readerIndex(), StandardCharsets.UTF_8).toString();

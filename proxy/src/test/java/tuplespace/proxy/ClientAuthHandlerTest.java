@@ -101,4 +101,25 @@ class ClientAuthHandlerTest {
         assertThat(channel.isOpen()).isFalse();
         assertThat(frontEnd.admitted).isFalse();
     }
+
+    /** A client that began its line and stalled is told what was found: not "nothing". */
+    @Test
+    void aClientStalledMidLineIsToldItsLineHadNoEnd() {
+        send("AUTH abcdef");
+        channel.advanceTimeBy(ClientAuthHandler.LIMIT.toMillis() + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written()).isEqualTo("{\"status\":\"refused\",\"error\":\"service refused: expected AUTH <token> as"
+                + " the first line within 5000 ms, found 11 bytes without a newline after them\"}\n");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** Bytes that are not UTF-8 are named, as on any request line, not shown as replacement characters. */
+    @Test
+    void aFirstLineThatIsNotUtf8NamesTheByte() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xFF, (byte) 0xFE, '\n'}));
+        assertThat(written()).isEqualTo("{\"status\":\"refused\",\"error\":\"service refused: expected a request line"
+                + " in UTF-8, found the byte 0xFF at byte 1 of the line, which is not UTF-8 there\"}\n");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(frontEnd.admitted).isFalse();
+    }
 }
