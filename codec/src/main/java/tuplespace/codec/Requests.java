@@ -23,13 +23,6 @@ public final class Requests {
     }
 
     /**
-     * The same parse of a request line given as its UTF-8 bytes (the readable bytes of {@code line}, which is neither
-     * changed nor released): a JSON request is read from the bytes, with no {@code String} of the whole line unless it
-     * is not a valid request; a text-mode line is decoded, and so is a JSON line whose error has to be explained. A
-     * line that is not UTF-8 is malformed, and the error names the first byte that is not (decoded leniently, it would
-     * have been a field with U+FFFD in it, and the answer would have shown that character instead).
-     */
-    /**
      * Why the readable bytes of {@code line} are not UTF-8, naming the first byte that is not ("expected a request line
      * in UTF-8, found the byte 0xFF at byte 1 of the line, ..."); empty when they are.
      */
@@ -37,6 +30,13 @@ public final class Requests {
         return Lines.notUtf8(line);
     }
 
+    /**
+     * The same parse of a request line given as its UTF-8 bytes (the readable bytes of {@code line}, which is neither
+     * changed nor released): a JSON request is read from the bytes, with no {@code String} of the whole line unless it
+     * is not a valid request; a text-mode line is decoded, and so is a JSON line whose error has to be explained. A
+     * line that is not UTF-8 is malformed, and the error names the first byte that is not (decoded leniently, it would
+     * have been a field with U+FFFD in it, and the answer would have shown that character instead).
+     */
     public static ParsedRequest parse(ByteBuf line) {
         ByteBuf content = Lines.strip(line);
         if (Format.of(content) == Format.JSON) {

@@ -164,6 +164,7 @@ final class ProxyLink {
             unanswered.close();
         }
         channel = connected;
+        lastRefusal = Optional.empty(); // this link's handshake has not failed (yet)
         registeredReplica = primary.replica();
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
                 NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), registeredReplica));

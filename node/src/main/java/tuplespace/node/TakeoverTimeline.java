@@ -24,12 +24,15 @@ final class TakeoverTimeline {
         return new TakeoverTimeline(System.nanoTime());
     }
 
+    /** A takeover is over after this long even when no client asked anything (no first answer to end it). */
+    static final long LONGEST_MILLIS = 60_000;
+
     /**
-     * Logs a step, until the first answer: the takeover ends there. A registration after it (the proxy link lost and
-     * found again, hours later) is no takeover step: it logged "takeover +110498.0 ms".
+     * Logs a step, until the first answer or {@link #LONGEST_MILLIS}: the takeover ends there. A registration after it
+     * (the proxy link lost and found again, hours later) is no takeover step: it logged "takeover +110498.0 ms".
      */
     void step(String what) {
-        if (!answered) {
+        if (!answered && elapsedMillis() < LONGEST_MILLIS) {
             LOG.info("takeover +{} ms: {}", elapsedMillis(), what);
         }
     }

@@ -199,9 +199,10 @@ class ProxyRelayTest {
             answering.start();
             int answered = 0;
             String line;
-            while ((line = client.readLine()).equals(answer)) {
+            while ((line = client.readLine()) != null && line.equals(answer)) {
                 answered++;
             }
+            assertThat(line).as("the answer after the " + answered + " answers to requests read").isNotNull();
             assertThat(answered).as("requests read before reading stopped").isBetween(ClientBounds.FIRST_WINDOW, total - 1);
             assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("status").asText())
                     .as(line).isEqualTo("malformed");

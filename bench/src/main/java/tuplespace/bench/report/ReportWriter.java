@@ -104,7 +104,7 @@ public final class ReportWriter {
         out.append("\n## Targets\n\n").append(targetsTable(TargetCheck.compare(results)));
         out.append("\n## Throughput and latency (latency per operation, from its batch's send to its answer)\n\n")
                 .append(throughputTable(results.throughput()));
-        out.append("\n## Failover repetitions\n\n| system | # | unavailable (last answer before → first after) | kill → first answer | client errors | acked writes | lost | applied twice | kill → a new replica live |\n|---|---|---|---|---|---|---|---|---|\n");
+        out.append("\n## Failover repetitions\n\n| system | # | unavailable (last answer before → first after) | kill → first answer | client errors | acked writes | lost | applied twice | fault → a new replica live |\n|---|---|---|---|---|---|---|---|---|\n");
         results.failover().forEach((system, repetitions) -> {
             for (int i = 0; i < repetitions.size(); i++) {
                 FailoverRepetition r = repetitions.get(i);

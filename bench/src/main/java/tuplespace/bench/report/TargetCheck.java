@@ -176,18 +176,19 @@ public final class TargetCheck {
 
     /** After each kill -9: until the new primary has a new backup live, while the writers go on for a second. */
     private static Comparison protectedAgain(Results results) {
-        Optional<List<Double>> ours = results.failover("tuplespace").map(reps -> reps.stream()
-                .map(FailoverRepetition::protectedAgainMillis).filter(OptionalDouble::isPresent)
-                .map(OptionalDouble::getAsDouble).toList()).filter(millis -> !millis.isEmpty());
-        long missing = results.failover("tuplespace").map(reps -> reps.stream()
-                .filter(r -> r.protectedAgainMillis().isEmpty()).count()).orElse(0L);
+        Optional<List<FailoverRepetition>> kills = results.failover("tuplespace");
+        List<Double> seen = kills.map(reps -> reps.stream().map(FailoverRepetition::protectedAgainMillis)
+                .filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble).toList()).orElse(List.of());
+        long missing = kills.map(reps -> reps.stream().filter(r -> r.protectedAgainMillis().isEmpty()).count())
+                .orElse(0L);
+        String notSeen = missing == 0 ? "" : missing + " not within " + FailoverSystem.PROTECTION_TIMEOUT.toSeconds()
+                + " s";
         return new Comparison("re-protection: kill -9 → a new backup live, median (min, max)",
-                ours.map(millis -> Figures.spreadMillis(millis)
-                        + (missing == 0 ? "" : ", " + missing + " not within "
-                                + FailoverSystem.PROTECTION_TIMEOUT.toSeconds() + " s")).orElse("n/a"),
+                kills.map(reps -> seen.isEmpty() ? notSeen
+                        : Figures.spreadMillis(seen) + (notSeen.isEmpty() ? "" : ", " + notSeen)).orElse("n/a"),
                 "n/a (no new replica by itself)", Optional.empty(),
                 "median ≤ " + Figures.count(PROTECTED_AGAIN_MILLIS) + " ms",
-                ours.map(millis -> missing == 0 && Figures.median(millis) <= PROTECTED_AGAIN_MILLIS));
+                kills.map(reps -> missing == 0 && Figures.median(seen) <= PROTECTED_AGAIN_MILLIS));
     }
 
     private static Comparison lostWrites(Results results) {

@@ -236,6 +236,11 @@ class TargetCheckTest {
         assertThat(never.met()).contains(false);
         assertThat(never.tuplespace()).endsWith(", 1 not within 30 s");
 
+        Results noneSeen = new Results();
+        noneSeen.putFailover("tuplespace", List.of(protectedAgainAfter(40, 0, 0, OptionalDouble.empty())));
+        assertThat(row(TargetCheck.compare(noneSeen), "re-protection", "").met()).contains(false);
+        assertThat(row(TargetCheck.compare(noneSeen), "re-protection", "").tuplespace()).isEqualTo("1 not within 30 s");
+
         assertThat(row(TargetCheck.compare(new Results()), "re-protection", "").met()).isEmpty();
     }
 
