@@ -63,8 +63,8 @@ final class JsonRequests {
         }
         Optional<Operator> operator = Operator.parse(op.textValue());
         if (operator.isEmpty()) {
-            return new ParsedRequest.Invalid(Status.NOT_IMPLEMENTED, "operator '" + Lines.oneLine(op.textValue())
-                    + "' is not implemented (expected " + Operator.EXPECTED + ")", Format.JSON, id);
+            return new ParsedRequest.Invalid(Status.NOT_IMPLEMENTED, Operator.notImplemented(op.textValue()),
+                    Format.JSON, id);
         }
         return parse(operator.get(), root, id);
     }

@@ -12,6 +12,16 @@ public enum Operator {
     /** The list named in errors: "GET, PUT, POST or DELETE". */
     static final String EXPECTED = "GET, PUT, POST or DELETE";
 
+    /**
+     * The error for a line naming no operator: {@code name} is not one. AUTH gets a word of its own: a client that sent
+     * it twice, or to a proxy that takes no token, was told only that it is not implemented.
+     */
+    static String notImplemented(String name) {
+        return "operator '" + Lines.oneLine(name) + "' is not implemented (expected " + EXPECTED + ")"
+                + (equalsAsciiIgnoreCase("AUTH", name) ? "; AUTH is taken only as a connection's first line, by a"
+                        + " proxy started with --client-auth-file" : "");
+    }
+
     /** The wire name, upper case. */
     public String wire() {
         return name();

@@ -30,8 +30,7 @@ final class TextRequests {
         String name = tokens.get(0);
         Optional<Operator> operator = Operator.parse(name);
         if (operator.isEmpty()) {
-            return new ParsedRequest.Invalid(Status.NOT_IMPLEMENTED, "operator '" + Lines.oneLine(name)
-                    + "' is not implemented (expected " + Operator.EXPECTED + ")", Format.TEXT, null);
+            return new ParsedRequest.Invalid(Status.NOT_IMPLEMENTED, Operator.notImplemented(name), Format.TEXT, null);
         }
         List<String> arguments = tokens.subList(1, tokens.size());
         return switch (operator.get()) {

@@ -148,6 +148,17 @@ class RequestsTest {
         assertThat(text.format()).isEqualTo(Format.TEXT);
     }
 
+    /** AUTH past the first line (a second one, or a proxy without --client-auth-file) says where AUTH is taken. */
+    @Test
+    void authAfterTheFirstLineSaysWhereAuthIsTaken() {
+        for (String line : new String[] {"AUTH some-token", "{\"op\":\"auth\",\"token\":\"some-token\"}"}) {
+            ParsedRequest.Invalid auth = invalid(line);
+            assertThat(auth.status()).as(line).isEqualTo(Status.NOT_IMPLEMENTED);
+            assertThat(auth.error()).as(line).endsWith("is not implemented (expected GET, PUT, POST or DELETE); AUTH is"
+                    + " taken only as a connection's first line, by a proxy started with --client-auth-file");
+        }
+    }
+
     /** What reaches a terminal through a text-mode answer shows a request's control characters, never acts on them. */
     @Test
     void controlCharactersOfAnUnknownOperatorAreSpelledOutInTheAnswer() {
