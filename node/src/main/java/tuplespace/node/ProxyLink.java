@@ -203,10 +203,14 @@ final class ProxyLink {
             registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again after the link was lost");
             return;
         }
-        registerLeftUnanswered = true; // the proxy may have accepted it, and heard the replica it named, all the same
         long thisAttempt = attempt;
         Duration pause = closedPauses.take();
         lastRefusal = LinkAuthHandler.refusal(closed);
+        if (lastRefusal.isEmpty()) {
+            // the proxy may have accepted it, and heard the replica it named, all the same; a REGISTER written on a
+            // link refused at its handshake never left (LinkAuthHandler holds writes until the link is authenticated)
+            registerLeftUnanswered = true;
+        }
         if (lastRefusal.isPresent()) {
             LOG.warn("the cluster secret handshake with the proxy failed ({}); trying again in {}", lastRefusal.get(),
                     Durations.text(pause));
