@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
+import tuplespace.codec.frame.Frame;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.Change;
@@ -46,7 +47,6 @@ final class BackupNode implements NodeStorage.Owner {
      * second's work on a busy machine with millions of pairs. The announcement allows 1 ms per 100 pairs, at least 2 s.
      */
     static final int BUSY_PAIRS = 200_000;
-    private static final long BUSY_MIN_MILLIS = 2_000;
     private static final int BUSY_PAIRS_PER_MILLI = 100;
 
     private final ServerNode node;
@@ -330,7 +330,7 @@ final class BackupNode implements NodeStorage.Owner {
         if (pairs >= BUSY_PAIRS) {
             // the effect of a request of megabytes: applying it keeps this loop from the proxy's link for a second or
             // more (the primary announced its own work to the proxy and to us the same way)
-            follow.busy(Math.max(BUSY_MIN_MILLIS, pairs / BUSY_PAIRS_PER_MILLI));
+            follow.busy(Math.max(Frame.Busy.MIN_MILLIS, pairs / BUSY_PAIRS_PER_MILLI));
         }
         if (copy.entries(entries)) {
             acknowledgementDue = true;

@@ -51,7 +51,6 @@ final class PrimaryNode implements NodeStorage.Owner {
      * four times that.
      */
     static final int BUSY_LINE_BYTES = 256 * 1024;
-    private static final long BUSY_MIN_MILLIS = 2_000;
     private static final int BUSY_BYTES_PER_MILLI = 1_000;
     /** From naming a backup the replica to starting the standby for the next one: after that backup's own start-up. */
     static final Duration STANDBY_DELAY = Duration.ofSeconds(1);
@@ -367,7 +366,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (lineBytes >= BUSY_LINE_BYTES) {
             // a request of megabytes keeps this thread from its links for a second or more: neither the proxy nor the
             // backup may take that silence for a failure (nor the answers of this turn wait behind it)
-            long millis = Math.max(BUSY_MIN_MILLIS, lineBytes / BUSY_BYTES_PER_MILLI);
+            long millis = Math.max(Frame.Busy.MIN_MILLIS, lineBytes / BUSY_BYTES_PER_MILLI);
             proxy.busy(millis);
             backup.busy(millis);
         }

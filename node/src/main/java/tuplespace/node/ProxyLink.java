@@ -67,7 +67,8 @@ final class ProxyLink {
     /** The pauses between rounds of registering once the proxy counts as unreachable; reset on REGISTERED. */
     private final Backoff roundPauses = new Backoff(FIRST_ROUND_PAUSE, MAX_ROUND_PAUSE);
     /**
-     * The pauses before connecting again after links closed before REGISTERED, one after the other; reset on REGISTERED.
+     * The pauses before connecting again after links closed before REGISTERED, one after the other; reset on
+     * REGISTERED.
      * A primary refused at every handshake (another cluster secret than the proxy's) connected again every 0.1 s.
      */
     private final Backoff closedPauses = new Backoff(RETRY_PAUSE, MAX_ROUND_PAUSE);
@@ -206,15 +207,13 @@ final class ProxyLink {
         long thisAttempt = attempt;
         Duration pause = closedPauses.take();
         lastRefusal = LinkAuthHandler.refusal(closed);
-        if (lastRefusal.isEmpty()) {
-            // the proxy may have accepted it, and heard the replica it named, all the same; a REGISTER written on a
-            // link refused at its handshake never left (LinkAuthHandler holds writes until the link is authenticated)
-            registerLeftUnanswered = true;
-        }
         if (lastRefusal.isPresent()) {
+            // its REGISTER never left: LinkAuthHandler holds writes until the link is authenticated
             LOG.warn("the cluster secret handshake with the proxy failed ({}); trying again in {}", lastRefusal.get(),
                     Durations.text(pause));
         } else {
+            // the proxy may have accepted it, and heard the replica it named, all the same
+            registerLeftUnanswered = true;
             LOG.warn("the proxy closed the link before accepting the registration; trying again in {}",
                     Durations.text(pause));
         }

@@ -285,6 +285,9 @@ public sealed interface Frame {
      * up to {@code millis} from now as that work, not as a failed peer. Sent and flushed before the work.
      */
     record Busy(long millis) implements Frame {
+        /** The least an announcement covers, however small the work it announces (a second of silence is a failure). */
+        public static final long MIN_MILLIS = 2_000;
+
         public Busy {
             requireAtLeast("millis", millis, 0);
         }
