@@ -9,12 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.ManagedProcess;
 
 /**
  * The proxy and the primary lost together, and the proxy started again: the new proxy knows no replica, so it promotes
  * nobody, and the backup — which holds every acknowledged write — follows it and waits for an operator's PROMOTE as
  * long as it takes (README, "Guarantees and their limits"). It used to exit 30 s after its own start, as a child whose
- * primary never reached it does, and the space was gone.
+ * primary never reached it does, and the space was gone. Nor may a server started meanwhile with an older state take
+ * its place.
  */
 @Timeout(180)
 class OperatorPromoteIT {
@@ -38,6 +40,46 @@ class OperatorPromoteIT {
         // would prove nothing (the wait starts once it listens, after its JVM's start: later than backupStarted).
         assertThat(Duration.between(backupStarted, Instant.now())).as("the backup's age at the kill")
                 .isLessThan(ORPHAN_WAIT.minusSeconds(5));
+        loseProxyAndPrimary(service, inSync, writes);
+
+        Duration untilOrphansExit = Duration.between(Instant.now(), backupStarted.plus(ORPHAN_WAIT).plusSeconds(5));
+        if (!untilOrphansExit.isNegative()) {
+            Thread.sleep(untilOrphansExit.toMillis());
+        }
+        assertThat(ServiceCluster.isAlive(backup)).as("the backup, " + ORPHAN_WAIT.plusSeconds(5).toSeconds()
+                + " s after its start, its primary gone").isTrue();
+
+        promoteAndFindEveryWrite(service, inSync, writes);
+    }
+
+    /**
+     * The same, but the operator first runs the primary's command line again. Without a data directory that is a fresh
+     * server (epoch 1, index 0, an empty space), which the new proxy accepts, knowing no epoch: its snapshot used to
+     * replace the backup's copy, every acknowledged write. The backup refuses it, the fresh server stops and says to
+     * promote the backup, and PROMOTE then serves every acknowledged write.
+     */
+    @Test
+    void aFreshServerStartedBesideThatBackupStopsInsteadOfOverwritingItsCopy() throws Exception {
+        ServiceCluster service = clusters.start(ServiceOptions.defaults());
+        ServiceStatus inSync = service.awaitInSync();
+        long backup = inSync.backupPid().orElseThrow();
+        AcknowledgedWrites writes = new AcknowledgedWrites(service).start(4, 11);
+        writes.awaitAcknowledged(100, Duration.ofSeconds(20));
+        loseProxyAndPrimary(service, inSync, writes);
+
+        service.startPrimary();
+        ManagedProcess fresh = service.firstPrimary();
+        assertThat(fresh.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the fresh server").hasValue(1);
+        assertThat(fresh.stderrText()).contains("stale_epoch").contains("is older than its backup")
+                .contains("backup pid " + backup).contains("promote it");
+        assertThat(ServiceCluster.isAlive(backup)).as("the backup holding the acknowledged writes").isTrue();
+
+        promoteAndFindEveryWrite(service, inSync, writes);
+    }
+
+    /** Kills the proxy and the primary together, then starts the proxy again: the backup follows it, promoted by none. */
+    private static void loseProxyAndPrimary(ServiceCluster service, ServiceStatus inSync, AcknowledgedWrites writes)
+            throws Exception {
         ServiceCluster.kill9All(service.proxy().pid(), inSync.primaryPid());
         writes.close();
         service.startProxy();
@@ -47,14 +89,11 @@ class OperatorPromoteIT {
         });
         assertThat(service.status().replicaFollows()).as("the new proxy knows no replica: it promotes nobody")
                 .isFalse();
+    }
 
-        Duration untilOrphansExit = Duration.between(Instant.now(), backupStarted.plus(ORPHAN_WAIT).plusSeconds(5));
-        if (!untilOrphansExit.isNegative()) {
-            Thread.sleep(untilOrphansExit.toMillis());
-        }
-        assertThat(ServiceCluster.isAlive(backup)).as("the backup, " + ORPHAN_WAIT.plusSeconds(5).toSeconds()
-                + " s after its start, its primary gone").isTrue();
-
+    private static void promoteAndFindEveryWrite(ServiceCluster service, ServiceStatus inSync, AcknowledgedWrites writes)
+            throws Exception {
+        long backup = inSync.backupPid().orElseThrow();
         assertThat(service.adminCommand(service.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
         ServiceStatus promoted = eventually(ServiceCluster.READY_TIMEOUT, service::status,
                 status -> assertThat(status.hasPrimary() && status.primaryPid() == backup).isTrue());

@@ -70,6 +70,18 @@ final class BackupCopy {
         return index == resumableAt ? Optional.empty() : Optional.of("holds the state at index " + resumableAt);
     }
 
+    /**
+     * Why a snapshot from the primary of {@code epoch} at {@code index} may not replace this copy, or empty when it may:
+     * the copy is newer (a higher epoch, or the same epoch further on), so the snapshot would drop acknowledged writes
+     * that only this copy holds. A higher epoch is a primary the proxy accepted after this copy's (restarted on its data
+     * directory, which records what it served, or promoted): its state is the newer one even at a lower index.
+     */
+    Optional<String> newerThan(long epoch, long index) {
+        boolean newer = epoch < epoch() || epoch == epoch() && index < lastIndex();
+        return newer ? Optional.of("holds a copy of epoch " + epoch() + " up to index " + lastIndex() + " (" + size()
+                + " pairs)") : Optional.empty();
+    }
+
     /** Drops what is held: a new snapshot makes this a copy again. */
     void clear() {
         state = new ReplicatedState(new TupleSpace());

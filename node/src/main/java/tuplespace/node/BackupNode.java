@@ -1,6 +1,7 @@
 package tuplespace.node;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -213,6 +214,12 @@ final class BackupNode implements NodeStorage.Owner {
             channel.close();
             return;
         }
+        Optional<String> newer = primaryGone && !begin.resume() ? copy.newerThan(begin.epoch(), begin.index())
+                : Optional.empty();
+        if (newer.isPresent()) {
+            refuseOlderPrimary(channel, begin, newer.get());
+            return;
+        }
         if (primaryPid.isPresent() && begin.primaryPid() != primaryPid.get()) {
             LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it anyway",
                     begin.primaryPid(), primaryPid.get());
@@ -244,6 +251,20 @@ final class BackupNode implements NodeStorage.Owner {
                 () -> stopping || takingOver || primaryGone, this::primaryLost);
         connectHeartbeat(sapOf(begin.heartbeatSap()));
         LOG.info("backup following primary epoch {} from index {}", begin.epoch(), begin.index());
+    }
+
+    /**
+     * A primary whose state is older than this backup's copy connects (a fresh server started beside a restarted proxy,
+     * where the proxy remembers no epoch): its snapshot would replace acknowledged writes that only this copy holds. It
+     * is told why, and stops (PrimaryNode); this backup keeps waiting for PROMOTE or a newer primary.
+     */
+    private void refuseOlderPrimary(Channel channel, ReplicationMessage.SnapshotBegin begin, String why) {
+        String reason = "backup pid " + pid + " at " + NodeNetwork.describe(config.backupSap()) + " " + why
+                + ", and keeps it: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) to serve that copy, or stop it"
+                + " to discard it";
+        LOG.warn("backup refuses the snapshot of primary pid {} (epoch {}, index {}): it {}", begin.primaryPid(),
+                begin.epoch(), begin.index(), why);
+        channel.writeAndFlush(new ReplicationMessage.Refused(reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

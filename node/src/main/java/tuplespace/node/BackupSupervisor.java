@@ -549,6 +549,11 @@ final class BackupSupervisor {
                     }
                     heartbeats.heard();
                 }
+            } else if (message instanceof ReplicationMessage.Refused refused) {
+                // whichever attempt reached it: what that backup holds is newer than this primary's state either way
+                if (!primary.stopping()) {
+                    primary.olderThanBackup(refused.reason());
+                }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());
             }

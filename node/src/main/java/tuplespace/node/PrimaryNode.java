@@ -841,6 +841,19 @@ final class PrimaryNode implements NodeStorage.Owner {
         exitWithoutSaving(why);
     }
 
+    /**
+     * The backup this primary reached refused its snapshot: it holds a newer copy than this primary's state (this is a
+     * fresh server, or one restarted on an older data directory, beside a proxy that remembers no epoch). Serving on
+     * would serve the older space, and every start of a backup would meet the same refusal: stop, as a stale epoch does,
+     * and leave that backup alone for the operator's PROMOTE.
+     */
+    void olderThanBackup(String reason) {
+        String why = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
+                + reason + "; this primary stops without saving";
+        node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
+        exitWithoutSaving(why);
+    }
+
     /** Exits 1 at once, writing nothing; a save under way is abandoned and a SHUTDOWN waiting is told why. */
     private void exitWithoutSaving(String why) {
         saving = false;

@@ -34,7 +34,10 @@ public enum OperatorEvent {
     SWITCHOVER("switchover", Severity.WARN),
     /** The former backup serves as primary with a higher epoch. */
     FAILOVER_COMPLETE("failover_complete", Severity.WARN),
-    /** The proxy refused this primary: a primary of the same or a higher epoch was seen. */
+    /**
+     * The proxy refused this primary (a primary of the same or a higher epoch was seen), or its backup did (it holds a
+     * newer copy).
+     */
     STALE_EPOCH("stale_epoch", Severity.ERROR),
     /**
      * The primary lost its link to the proxy and could not register again within --primary-register-timeout: it keeps

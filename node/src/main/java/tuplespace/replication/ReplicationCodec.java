@@ -35,6 +35,7 @@ public final class ReplicationCodec {
     private static final byte HEARTBEAT = 7;
     private static final byte SNAPSHOT_ANSWERS = 8;
     private static final byte BUSY = 9;
+    private static final byte REFUSED = 10;
 
     private static final byte APPLIED = 1;
     private static final byte CLOSED = 3;
@@ -66,6 +67,9 @@ public final class ReplicationCodec {
         } else if (message instanceof ReplicationMessage.Stop stop) {
             out.writeByte(STOP);
             writeString(out, stop.reason());
+        } else if (message instanceof ReplicationMessage.Refused refused) {
+            out.writeByte(REFUSED);
+            writeString(out, refused.reason());
         } else if (message instanceof ReplicationMessage.Heartbeat heartbeat) {
             out.writeByte(HEARTBEAT).writeLong(heartbeat.server());
         } else if (message instanceof ReplicationMessage.Busy busy) {
@@ -192,8 +196,10 @@ public final class ReplicationCodec {
                 return new ReplicationMessage.Heartbeat(in.readLong());
             case BUSY:
                 return new ReplicationMessage.Busy(in.readLong());
+            case REFUSED:
+                return new ReplicationMessage.Refused(readString(in));
             default:
-                throw new ReplicationProtocolException("expected a replication message type 1-9, found " + type);
+                throw new ReplicationProtocolException("expected a replication message type 1-10, found " + type);
         }
     }
 

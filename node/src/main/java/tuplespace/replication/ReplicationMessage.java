@@ -9,12 +9,13 @@ import tuplespace.tuple.Pair;
  * What travels between primary and backup (docs/internals.md "Primary ⇄ backup"). On the replication link
  * the primary sends a snapshot ({@link SnapshotBegin}, {@link SnapshotAnswers}..., {@link SnapshotPairs}...,
  * {@link SnapshotEnd})
- * interleaved with and followed by {@link Entries}; the backup answers {@link Ack}s once it has caught up.
- * On the heartbeat link both sides send {@link Heartbeat}s.
+ * interleaved with and followed by {@link Entries}; the backup answers {@link Ack}s once it has caught up, or
+ * {@link Refused} instead when it holds a newer copy than that primary. On the heartbeat link both sides send {@link Heartbeat}s.
  */
 public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBegin, ReplicationMessage.SnapshotAnswers,
         ReplicationMessage.SnapshotPairs,
         ReplicationMessage.SnapshotEnd, ReplicationMessage.Entries, ReplicationMessage.Ack, ReplicationMessage.Stop,
+        ReplicationMessage.Refused,
         ReplicationMessage.Heartbeat, ReplicationMessage.Busy {
 
     /**
@@ -146,6 +147,17 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
     /** The service shuts down: the backup exits with status 0 (SPEC §4). */
     record Stop(String reason) implements ReplicationMessage {
         public Stop {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * backup → primary, instead of taking the snapshot that {@code SnapshotBegin} announced, and the link closes: the
+     * backup holds a complete copy newer than that primary's state (a higher epoch, or the same one at a higher index),
+     * which the snapshot would have replaced. {@code reason} names both, for the operator.
+     */
+    record Refused(String reason) implements ReplicationMessage {
+        public Refused {
             Objects.requireNonNull(reason, "reason");
         }
     }

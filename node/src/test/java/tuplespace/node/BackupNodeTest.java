@@ -182,6 +182,61 @@ class BackupNodeTest {
     }
 
     /**
+     * A backup whose primary is gone holds every acknowledged write. A primary with an older state (a fresh server
+     * beside a restarted proxy: epoch 1, index 0) must not replace that copy with its snapshot: it is refused, with the
+     * reason, and the copy stays. The primary it followed, back at the index it reached, is taken again.
+     */
+    @Test
+    void aBackupThatLostItsPrimaryRefusesTheSnapshotOfAnOlderStateAndKeepsItsCopy() throws Exception {
+        TupleSpace primarySpace = new TupleSpace();
+        catchUp(primarySpace);
+        List<ReplicationMessage.Entries> batches = new java.util.ArrayList<>();
+        for (int index = 1; index <= 3; index++) {
+            Effect effect = new Effect(List.of(), List.of(Pair.of("user," + index, "v")));
+            primarySpace.applyEffect(effect);
+            batches.add(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
+                    new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primarySpace.digest()));
+        }
+        link.sendTogether(batches);
+        ReplicationMessage.Ack ack;
+        do {
+            ack = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
+        } while (ack.index() < 3);
+        link.close();
+        NodeTestSupport.await(() -> {
+            try {
+                return NodeTestSupport.events(events).contains("primary_failed");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the primary_failed operator event");
+
+        for (ReplicationMessage.SnapshotBegin older : List.of(
+                new ReplicationMessage.SnapshotBegin(1, 0, 4242, "127.0.0.1:1", false),
+                new ReplicationMessage.SnapshotBegin(0, 7, 4242, "127.0.0.1:1", false))) {
+            try (RawLink fresh = RawLink.connect(config.backupSap())) {
+                fresh.send(older);
+                assertThat(fresh.readSkippingHeartbeats()).as("the answer to " + older)
+                        .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
+                                .contains("holds a copy of epoch 1 up to index 3 (3 pairs)").contains("promote it"));
+                assertThat(fresh.closesWithin(Duration.ofSeconds(5))).as("the refused link closes").isTrue();
+            }
+        }
+        assertThat(exit).as("the backup waits on").isNotDone();
+
+        link = RawLink.connect(config.backupSap());
+        link.send(new ReplicationMessage.SnapshotBegin(1, 3, primaryStandIn.pid(),
+                NodeNetwork.describe(config.heartbeatSap()), false));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(primarySpace.pairs())));
+        link.send(new ReplicationMessage.SnapshotEnd(3, primarySpace.digest()));
+        ReplicationMessage.Ack again = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
+        assertThat(again.index()).isEqualTo(3);
+        assertThat(again.digest()).isEqualTo(primarySpace.digest());
+        link.send(new ReplicationMessage.Stop("end of test"));
+        assertThat(exitStatus()).isZero();
+    }
+
+    /**
      * The snapshot's pairs are the primary's space as of the snapshot's index, and entries after it come between its
      * frames: they take effect after every pair is in, even those that change a key of a slice still to come (applied
      * at once, the later slice would bring back a key removed, or an old value).

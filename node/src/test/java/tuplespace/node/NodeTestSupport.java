@@ -291,10 +291,15 @@ final class NodeTestSupport {
             return ReplicationCodec.decode(Unpooled.wrappedBuffer(payload));
         }
 
-        /** The next message that is not a heartbeat. */
+        /** The next message that is not a heartbeat, within the link's read timeout (30 s) even while beats come. */
         ReplicationMessage readSkippingHeartbeats() throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(socket.getSoTimeout());
             ReplicationMessage message;
             do {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new java.net.SocketTimeoutException("expected a message other than heartbeats within "
+                            + socket.getSoTimeout() + " ms, found only heartbeats");
+                }
                 message = read();
             } while (message instanceof ReplicationMessage.Heartbeat);
             return message;

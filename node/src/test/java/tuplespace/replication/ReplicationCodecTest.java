@@ -40,6 +40,7 @@ class ReplicationCodecTest {
                         new Replicated(3, 44, new Change.Closed(9))), 77L),
                 new ReplicationMessage.Ack(44, 77L, 4321, 0x7123_4567_89AB_CDEFL),
                 new ReplicationMessage.Stop("the service shuts down"),
+                new ReplicationMessage.Refused("this backup holds epoch 3 up to index 12 \u00e9"),
                 new ReplicationMessage.Heartbeat(1234),
                 new ReplicationMessage.Busy(16_000));
     }

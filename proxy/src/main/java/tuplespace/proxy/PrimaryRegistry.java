@@ -162,7 +162,8 @@ final class PrimaryRegistry {
     /**
      * A primary says REGISTER on {@code channel}: accept an epoch higher than any seen, or the epoch granted to this
      * server by a PROMOTE, or the same (epoch, server) as the primary registered last (that primary reconnecting after
-     * it lost its link); else STALE_EPOCH and close. Drops the older link, answers REGISTERED, then has every client
+     * it lost its link); else STALE_EPOCH and close. An epoch below one a backup follows is refused as well: the epochs
+     * seen include those that followers name. Drops the older link, answers REGISTERED, then has every client
      * resend its unanswered requests. Returns the new link, or empty when refused.
      */
     Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
@@ -183,6 +184,18 @@ final class PrimaryRegistry {
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
                     self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
+            return Optional.empty();
+        }
+        Optional<Follower> newer = followers.values().stream().filter(follower -> follower.epoch > register.epoch())
+                .findFirst();
+        if (newer.isPresent()) {
+            // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a
+            // primary of an older epoch (a fresh server, or one on an older data directory) would serve an older space.
+            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: backup (server {}) follows"
+                    + " epoch {}, and holds a newer copy; PROMOTE it to serve that copy, or stop it to discard it", self,
+                    register.pid(), Long.toHexString(register.server()), register.epoch(),
+                    Long.toHexString(newer.get().server), newer.get().epoch);
+            channel.writeAndFlush(new Frame.StaleEpoch(newer.get().epoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
         if (sameServer && pendingGrant != null) {

@@ -158,6 +158,27 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * A restarted proxy knows no epoch, but a backup that follows one holds what its primary served: a server of an older
+     * epoch (started fresh, or on an older data directory) is refused, and the backup waits on for PROMOTE.
+     */
+    @Test
+    void aPrimaryOfAnEpochBelowAFollowersIsStaleEvenToAProxyThatSawNoPrimary() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            backup.send(new Frame.Follow(3, BACKUP));
+            assertThat(nothingWithin(backup)).as("a follower with no primary lost here is not promoted").isTrue();
+            try (FakePrimary fresh = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(fresh, 2, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(3));
+                assertThat(fresh.closedByProxy()).isTrue();
+            }
+            try (FakePrimary itsPrimary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(itsPrimary, 3, PRIMARY, BACKUP)).as("the primary it follows, back")
+                        .isInstanceOf(Frame.Registered.class);
+            }
+        }
+    }
+
     @Test
     void anOperatorMayPromoteTheOneFollowingBackupWhenNoPrimaryNamedIt() throws IOException {
         startProxy();
