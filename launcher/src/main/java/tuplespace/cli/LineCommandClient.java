@@ -78,8 +78,11 @@ public final class LineCommandClient {
                 answer = readAnswer(in, command);
             } catch (IOException silent) {
                 // sent, and unanswered: the service may still carry it out (a proxy that was paused relays it later)
-                throw command.equals("STATUS") ? silent : new IOException(silent.getMessage() + "; it was sent, so it"
-                        + " may still be carried out: check with status before sending it again", silent);
+                throw new IOException(silent.getMessage() + (command.equals("STATUS")
+                        ? "; a proxy answers once it has its primary's own STATUS, or once its --network-timeout (5 s by"
+                        + " default) has passed without it: allow --timeout more than that"
+                        : "; it was sent, so it may still be carried out: check with status before sending it again"),
+                        silent);
             }
             if (answer == null) {
                 throw new IOException(sap + " closed the connection without answering " + command);

@@ -45,7 +45,9 @@ class LineCommandClientTest {
                             + " out: check with status before sending it again");
             assertThatThrownBy(() -> new LineCommandClient(sap, Duration.ofMillis(200)).send("STATUS"))
                     .isInstanceOf(IOException.class)
-                    .hasMessage(sap + " did not answer STATUS within 200 ms");
+                    .hasMessage(sap + " did not answer STATUS within 200 ms; a proxy answers once it has its primary's"
+                            + " own STATUS, or once its --network-timeout (5 s by default) has passed without it: allow"
+                            + " --timeout more than that");
         }
     }
 

@@ -70,8 +70,8 @@ class OperatorPromoteIT {
         service.startPrimary();
         ManagedProcess fresh = service.firstPrimary();
         assertThat(fresh.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the fresh server").hasValue(1);
-        assertThat(fresh.stderrText()).contains("stale_epoch").contains("is older than its backup")
-                .contains("backup pid " + backup).contains("promote it");
+        assertThat(fresh.stderrText()).contains("stale_epoch")
+                .contains("is older than its backup: backup pid " + backup + " at ").contains("promote it");
         assertThat(ServiceCluster.isAlive(backup)).as("the backup holding the acknowledged writes").isTrue();
 
         promoteAndFindEveryWrite(service, inSync, writes);

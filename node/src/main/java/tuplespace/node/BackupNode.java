@@ -1,10 +1,11 @@
 package tuplespace.node;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,6 +44,10 @@ final class BackupNode implements NodeStorage.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
     static final Duration WAIT_FOR_PRIMARY = Duration.ofSeconds(30);
     static final Duration FENCING_LIMIT = Duration.ofSeconds(5);
+    /** How long a refused primary's link stays open after the reason went, for the primary to read it and close. */
+    static final Duration REFUSED_LINGER = Duration.ofSeconds(10);
+    /** Set on a connection whose snapshot this backup refused: what it sends from then on is dropped. */
+    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("tuplespace.backup.refused");
     /**
      * A batch of entries changing this many pairs is announced to the proxy (BUSY) before it is applied: about a
      * second's work on a busy machine with millions of pairs. The announcement allows 1 ms per 100 pairs, at least 2 s.
@@ -172,6 +177,9 @@ final class BackupNode implements NodeStorage.Owner {
     // --- replication ----------------------------------------------------------------------------------
 
     private void onMessage(Channel channel, ReplicationMessage message) {
+        if (channel.hasAttr(REFUSED)) {
+            return; // what a refused primary sent before it read why: dropped until it closes
+        }
         if (channel != replication) {
             adoptOrReject(channel, message);
             return;
@@ -203,6 +211,14 @@ final class BackupNode implements NodeStorage.Owner {
 
     /** The first connection that opens with a snapshot is the primary's; any other is a stray and is closed. */
     private void adoptOrReject(Channel channel, ReplicationMessage message) {
+        if (message instanceof ReplicationMessage.Stop && replication == null && primaryGone) {
+            // a primary that never synced this backup (its own child still starting at SHUTDOWN) reached it instead:
+            // its stop is not for the copy this backup holds, maybe the only one
+            LOG.warn("backup ignores a stop from a primary that never synced it: it holds a copy of epoch {} up to"
+                    + " index {}, and waits for PROMOTE or its primary", copy.epoch(), copy.lastIndex());
+            channel.close();
+            return;
+        }
         if (message instanceof ReplicationMessage.Stop stop && replication == null && !takingOver) {
             // SHUTDOWN while this backup was still starting: the primary connects only to say so (SPEC §4: exit 0).
             LOG.info("backup told to stop before its snapshot began: {}", stop.reason());
@@ -214,7 +230,8 @@ final class BackupNode implements NodeStorage.Owner {
             channel.close();
             return;
         }
-        Optional<String> newer = primaryGone && !begin.resume() ? copy.newerThan(begin.epoch(), begin.index())
+        boolean holdsCopy = primaryGone || copy.resumable(); // a copy to keep: its primary lost, or it stepped down
+        Optional<String> newer = holdsCopy && !begin.resume() ? copy.newerThan(begin.epoch(), begin.index())
                 : Optional.empty();
         if (newer.isPresent()) {
             refuseOlderPrimary(channel, begin, newer.get());
@@ -264,7 +281,18 @@ final class BackupNode implements NodeStorage.Owner {
                 + " to discard it";
         LOG.warn("backup refuses the snapshot of primary pid {} (epoch {}, index {}): it {}", begin.primaryPid(),
                 begin.epoch(), begin.index(), why);
-        channel.writeAndFlush(new ReplicationMessage.Refused(reason)).addListener(ChannelFutureListener.CLOSE);
+        // Closed at once, the frames still coming would reset the link, and a primary may lose the reason unread.
+        // Its own side is shut instead (the primary reads the reason, then the end), and the link closes when the
+        // primary closes it, or after REFUSED_LINGER; what comes meanwhile is dropped.
+        channel.attr(REFUSED).set(Boolean.TRUE);
+        channel.writeAndFlush(new ReplicationMessage.Refused(reason)).addListener(written -> {
+            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                channel.close();
+            }
+        });
+        channel.eventLoop().schedule(() -> channel.close(), REFUSED_LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

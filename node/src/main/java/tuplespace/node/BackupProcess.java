@@ -113,9 +113,10 @@ final class BackupProcess {
     /**
      * The child exited. Usually that is the backup failing; but when the replication link is up with another process,
      * the link is not the child's: a backup that outlived an earlier primary (the proxy and that primary killed, the
-     * same command lines run again) holds BACKUP_SAP, and its node directory, so the child could not start. That
-     * backup is kept (it took this primary's snapshot), instead of starting child after child that each fail the same
-     * way and close the link to the one backup that works.
+     * same command lines with {@code --data-dir} run again) holds BACKUP_SAP, and its node directory, so the child
+     * could not start. That backup is kept (it took this primary's snapshot), instead of starting child after child
+     * that each fail the same way and close the link to the one backup that works. (Without a data directory the
+     * restarted server is older than that backup's copy: the backup refuses it.)
      */
     private void childExited(long attempt, Process exited) {
         String how = "the backup process (pid " + exited.pid() + ") " + howItEnded(exited.exitValue());

@@ -551,8 +551,10 @@ final class BackupSupervisor {
                 }
             } else if (message instanceof ReplicationMessage.Refused refused) {
                 // whichever attempt reached it: what that backup holds is newer than this primary's state either way
-                if (!primary.stopping()) {
-                    primary.olderThanBackup(refused.reason());
+                if (!primary.stopping() && !primary.stopsOlderThanBackup(refused.reason())) {
+                    failed(attempt, "the backup refused this primary's snapshot: " + refused.reason()
+                            + "; this primary has answered since it registered, so both spaces hold acknowledged"
+                            + " writes: stop the one to discard");
                 }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());

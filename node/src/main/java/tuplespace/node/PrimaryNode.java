@@ -835,23 +835,30 @@ final class PrimaryNode implements NodeStorage.Owner {
             becomeBackup(currentEpoch);
             return;
         }
-        String why = "the proxy has seen epoch " + currentEpoch + "; this primary (epoch " + node.epoch()
-                + ") stops without saving";
+        String why = "the proxy has seen epoch " + currentEpoch + " (a primary of it registered, or a backup follows"
+                + " it); this primary (epoch " + node.epoch() + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
     }
 
     /**
      * The backup this primary reached refused its snapshot: it holds a newer copy than this primary's state (this is a
-     * fresh server, or one restarted on an older data directory, beside a proxy that remembers no epoch). Serving on
-     * would serve the older space, and every start of a backup would meet the same refusal: stop, as a stale epoch does,
-     * and leave that backup alone for the operator's PROMOTE.
+     * fresh server, or one restarted on an older data directory, beside a proxy that remembers no epoch). A primary
+     * that may not have served yet stops, as a stale one does, and leaves that backup to the operator's PROMOTE: serving
+     * would serve the older space. One that may have answered updates holds acknowledged writes of its own: the two
+     * spaces went apart, and only the operator can choose; it serves on, and the refusal is its backup's failure
+     * (returns false then).
      */
-    void olderThanBackup(String reason) {
-        String why = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
-                + reason + "; this primary stops without saving";
+    boolean stopsOlderThanBackup(String reason) {
+        String what = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
+                + reason;
+        if (registered || proxy.registerLeftUnanswered()) {
+            return false;
+        }
+        String why = what + "; this primary stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
+        return true;
     }
 
     /** Exits 1 at once, writing nothing; a save under way is abandoned and a SHUTDOWN waiting is told why. */

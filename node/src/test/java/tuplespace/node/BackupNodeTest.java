@@ -184,7 +184,7 @@ class BackupNodeTest {
     /**
      * A backup whose primary is gone holds every acknowledged write. A primary with an older state (a fresh server
      * beside a restarted proxy: epoch 1, index 0) must not replace that copy with its snapshot: it is refused, with the
-     * reason, and the copy stays. The primary it followed, back at the index it reached, is taken again.
+     * reason, and the copy stays; nor does a stop from it end the backup. A primary of a higher epoch is taken.
      */
     @Test
     void aBackupThatLostItsPrimaryRefusesTheSnapshotOfAnOlderStateAndKeepsItsCopy() throws Exception {
@@ -222,16 +222,25 @@ class BackupNodeTest {
                 assertThat(fresh.closesWithin(Duration.ofSeconds(5))).as("the refused link closes").isTrue();
             }
         }
+        try (RawLink stranger = RawLink.connect(config.backupSap())) {
+            // a primary that never synced it, shutting down while its own child still starts, reaches it instead
+            stranger.send(new ReplicationMessage.Stop("the service shuts down"));
+            assertThat(stranger.closesWithin(Duration.ofSeconds(5))).isTrue();
+        }
         assertThat(exit).as("the backup waits on").isNotDone();
 
+        // a higher epoch is a primary the proxy accepted after this copy's (promoted, or restarted on a data
+        // directory that recorded this epoch): taken, even at a lower index
+        TupleSpace newer = new TupleSpace();
+        newer.applyEffect(new Effect(List.of(), List.of(Pair.of("user,9", "w"))));
         link = RawLink.connect(config.backupSap());
-        link.send(new ReplicationMessage.SnapshotBegin(1, 3, primaryStandIn.pid(),
+        link.send(new ReplicationMessage.SnapshotBegin(2, 1, primaryStandIn.pid(),
                 NodeNetwork.describe(config.heartbeatSap()), false));
-        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(primarySpace.pairs())));
-        link.send(new ReplicationMessage.SnapshotEnd(3, primarySpace.digest()));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(newer.pairs())));
+        link.send(new ReplicationMessage.SnapshotEnd(1, newer.digest()));
         ReplicationMessage.Ack again = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
-        assertThat(again.index()).isEqualTo(3);
-        assertThat(again.digest()).isEqualTo(primarySpace.digest());
+        assertThat(again.index()).isEqualTo(1);
+        assertThat(again.digest()).isEqualTo(newer.digest());
         link.send(new ReplicationMessage.Stop("end of test"));
         assertThat(exitStatus()).isZero();
     }

@@ -58,9 +58,9 @@ final class PrimaryRegistry {
     private final Map<Long, Follower> followers = new HashMap<>();
     /**
      * The replica named by the primary of {@link #highestEpoch} when its link was lost (0: none), while no primary is
-     * registered; -1 while one is, or once a backup was promoted. Control loop only.
+     * registered; -1 while one is, or once a backup was promoted. Written on the control loop.
      */
-    private long replicaOfLostPrimary = -1;
+    private volatile long replicaOfLostPrimary = -1;
     /** When that primary was lost (System.nanoTime). */
     private long primaryLostNanos;
     private boolean stopping;
@@ -146,6 +146,18 @@ final class PrimaryRegistry {
      */
     Optional<Sap> lastShutdownSap() {
         return Optional.ofNullable(lastShutdownSap);
+    }
+
+    /**
+     * The server id of the backup this proxy would promote: the registered primary's replica, or while none is
+     * registered the replica of the one lost (until it is promoted); 0 for none. Any thread.
+     */
+    long promotable() {
+        PrimaryLink link = current;
+        if (link != null) {
+            return link.replica();
+        }
+        return Math.max(replicaOfLostPrimary, 0);
     }
 
     /** Backups following at the proxy now. Any thread. */

@@ -71,8 +71,9 @@ final class ProxyStatusReporter {
                 () -> proxy.putNull(ProxyStatusField.EPOCH.jsonName()));
         proxy.put(ProxyStatusField.HELD.jsonName(), context.sessions().held());
         PrimaryLink link = context.registry().current();
-        if (link != null && link.replica() != 0) {
-            proxy.put(ProxyStatusField.REPLICA.jsonName(), Long.toHexString(link.replica()));
+        long replica = context.registry().promotable();
+        if (replica != 0) {
+            proxy.put(ProxyStatusField.REPLICA.jsonName(), Long.toHexString(replica));
         } else {
             proxy.putNull(ProxyStatusField.REPLICA.jsonName());
         }

@@ -136,6 +136,10 @@ class ProxyWitnessTest {
             }
             assertThat(nothingWithin(stranger)).as("a follower the primary did not name").isTrue();
             stranger.close();
+            try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                assertThat(admin.send("STATUS").readLine()).as("STATUS while no primary is registered")
+                        .contains("\"replica\":\"2222\"").contains("\"primary\":null");
+            }
             // the named backup's own follow link was down at the loss: it is promoted when it follows again, once
             // the old primary has had its chance to register again (after a partition of the proxy heals)
             long lostAt = System.nanoTime();
@@ -143,6 +147,10 @@ class ProxyWitnessTest {
             backup.readTimeout(Duration.ofSeconds(10));
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(6, false));
             assertThat(Duration.ofNanos(System.nanoTime() - lostAt)).isGreaterThan(Duration.ofSeconds(4));
+            try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                assertThat(admin.send("STATUS").readLine()).as("STATUS once that backup was promoted")
+                        .contains("\"replica\":null");
+            }
         }
     }
 
