@@ -214,6 +214,44 @@ class BackupSupervisorTest {
         assertThat(children).as("no process started").isEmpty();
     }
 
+    /**
+     * The backup this primary reached holds a newer copy and refuses its snapshot (docs/design.md "Failover"). A primary
+     * that has not registered has served nothing: it stops without saving rather than serve the older space.
+     */
+    @Test
+    void aPrimaryRefusedByANewerBackupBeforeItRegisteredStops() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        startPrimary();
+        RawLink backup = accept(backupSap);
+        assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        backup.send(new ReplicationMessage.Refused("backup pid 77 holds a copy of epoch 3 up to index 40 (9 pairs)"));
+        assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(1);
+        assertThat(NodeTestSupport.events(events)).contains("stale_epoch")
+                .contains("is older than its backup: backup pid 77 holds a copy of epoch 3 up to index 40");
+        assertThat(java.nio.file.Files.exists(directory.resolve("space.json"))).as("SAVE_FILE written").isFalse();
+    }
+
+    /**
+     * A primary that registered may have acknowledged writes of its own before the refusal came: stopping would lose
+     * them. It serves on; the refusal is its backup's failure, named in backup_failed, and it tries again.
+     */
+    @Test
+    void aPrimaryRefusedByANewerBackupAfterItRegisteredServesOnAndSaysWhy() throws Exception {
+        Links links = registeredPrimaryWithLiveBackup();
+        links.backup().close();
+        assertThat(links.proxy().readSkippingPings()).isEqualTo(new Frame.Replica(0));
+        RawLink second = accept(links.backupSap());
+        assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        second.send(new ReplicationMessage.Refused("backup pid 77 holds a copy of epoch 3 up to index 40"));
+        RawLink third = accept(links.backupSap());
+        assertThat(third.readSkippingHeartbeats()).as("another backup attempt")
+                .isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+        assertThat(exit).as("the primary serves on").isNotDone();
+        assertThat(NodeTestSupport.events(events)).contains("backup_failed")
+                .contains("the backup refused this primary's snapshot: backup pid 77 holds a copy of epoch 3")
+                .doesNotContain("stale_epoch");
+    }
+
     @Test
     void aFailedBackupIsKilledBeforeItsLinksClose() throws Exception {
         ServerSocket backupSap = listen(config.backupSap());

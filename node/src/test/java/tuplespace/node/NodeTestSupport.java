@@ -84,14 +84,17 @@ final class NodeTestSupport {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    /** A node config on free loopback ports; heartbeats 100 ms × 10; events appended to {@code events}. */
+    /**
+     * A node config on free loopback ports; heartbeats 100 ms × 10; events appended to {@code events}, a line each:
+     * the event's name, a colon and its detail.
+     */
     static NodeConfig config(OptionalLong primaryPid, Path events, Optional<Path> saveFile) {
         InetSocketAddress backupSap = loopback(freePort());
         return new NodeConfig(loopback(freePort()), loopback(freePort()), backupSap, loopback(freePort()),
                 saveFile, primaryPid.isPresent() ? Optional.of(new PrimaryHandle.Pid(primaryPid.getAsLong())) : Optional.empty(),
                 Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
-                Optional.of("echo \"$TUPLESPACE_EVENT\" >> '" + events + "'"), List.of(),
+                Optional.of("echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'"), List.of(),
                 Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), backupSap,
                 new BackupStart.Child());
     }
