@@ -229,11 +229,11 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
             refused = true;
             queued.removeAndFailAll(new ClosedChannelException());
             if (handshake.isConnecting() && !resetByPeer) {
-                // the listening side closed without a word: it may not have the cluster secret configured. A reset
-                // is no refusal (a refusing peer reads the handshake first): a peer killed mid-handshake, which the
-                // caller sees as the link it lost; an auth_refused event for it was a false alarm
-                String reason = "the peer closed the connection during the handshake (is it started with the same "
-                        + ClusterSecret.OPTION + "?)";
+                // the listening side closed without a word: it may not have the cluster secret configured, or it was
+                // killed after it had read our line (a killed process that read everything closes with a FIN; one
+                // with bytes unread resets, which is no refusal: a refusing peer reads the handshake first)
+                String reason = "the peer closed the connection during the handshake without a word: it is not"
+                        + " started with the same " + ClusterSecret.OPTION + ", or it stopped";
                 ctx.channel().attr(REFUSAL).set(reason);
                 listener.refused(ctx.channel().remoteAddress(), handshake.role(), true, reason);
             }
