@@ -110,6 +110,17 @@ class BackupNodeTest {
         return (ReplicationMessage.Ack) link.readSkippingHeartbeats();
     }
 
+    /** Waits (bounded) until the node has run its --notify command for {@code event}. */
+    private void awaitEvent(String event) {
+        NodeTestSupport.await(() -> {
+            try {
+                return NodeTestSupport.events(events).contains(event);
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the " + event + " operator event");
+    }
+
     private int exitStatus() {
         return exit.orTimeout(30, TimeUnit.SECONDS).join();
     }
@@ -139,13 +150,7 @@ class BackupNodeTest {
 
         assertThat(exitStatus()).isEqualTo(1);
         assertThat(primaryStandIn.isAlive()).as("a backup without a complete copy fences nobody").isTrue();
-        NodeTestSupport.await(() -> {
-            try {
-                return NodeTestSupport.events(events).contains("takeover_refused");
-            } catch (IOException e) {
-                return false;
-            }
-        }, "the takeover_refused operator event");
+        awaitEvent("takeover_refused");
         assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
     }
 
@@ -203,13 +208,7 @@ class BackupNodeTest {
             ack = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
         } while (ack.index() < 3);
         link.close();
-        NodeTestSupport.await(() -> {
-            try {
-                return NodeTestSupport.events(events).contains("primary_failed");
-            } catch (IOException e) {
-                return false;
-            }
-        }, "the primary_failed operator event");
+        awaitEvent("primary_failed");
 
         for (ReplicationMessage.SnapshotBegin older : List.of(
                 new ReplicationMessage.SnapshotBegin(1, 0, 4242, "127.0.0.1:1", false),
