@@ -51,6 +51,14 @@ final class JsonRequests {
             return malformed("expected \"id\" to be a JSON scalar (string, number, boolean or null), found "
                     + Json.describe(id), null);
         }
+        if (id != null && id.isTextual()) {
+            int lone = unpairedSurrogate(id.textValue());
+            if (lone >= 0) {
+                // an answer echoes the id as UTF-8, which has no form for it: the client could not match its answer
+                return malformed(String.format("expected \"id\" to be Unicode text, found an unpaired surrogate"
+                        + " \\u%04x at character %d", (int) id.textValue().charAt(lone), lone + 1), null);
+            }
+        }
         id = Json.idAsWritten(line, id);
         JsonNode op = root.get(JsonField.OP.wire());
         if (op == null) {
@@ -67,6 +75,19 @@ final class JsonRequests {
                     Format.JSON, id);
         }
         return parse(operator.get(), root, id);
+    }
+
+    /** Where {@code text} has a surrogate that is not half of a pair, or -1. */
+    private static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static ParsedRequest parse(Operator operator, JsonNode root, JsonNode id) {

@@ -90,6 +90,8 @@ class RequestsTest {
                 .toString()).isEqualTo("123456789012345678901234567890");
         assertThat(valid("{\"id\":true,\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}").id().booleanValue()).isTrue();
         assertThat(valid("{\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}").id()).isNull();
+        assertThat(valid("{\"id\":\"\\ud83d\\ude00\",\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"}").id().textValue())
+                .as("a surrogate pair, escaped").isEqualTo("\ud83d\ude00");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,6 +104,8 @@ class RequestsTest {
         "{\"op\":5} | expected \"op\" to be a string naming the operator (GET, PUT, POST or DELETE), found the number 5",
         "{\"id\":{\"a\":1},\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"} | expected \"id\" to be a JSON scalar (string, number, boolean or null), found an object",
         "{\"id\":[1],\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"} | found a list of 1 element",
+        "{\"id\":\"a\\ud800\",\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"} | expected \"id\" to be Unicode text, found an unpaired surrogate \\ud800 at character 2",
+        "{\"id\":\"\\udc00\\ud83d\\ude00\",\"op\":\"GET\",\"key\":\"a\",\"value\":\"b\"} | found an unpaired surrogate \\udc00 at character 1",
         "{\"op\":\"GET\",\"value\":\"b\"} | expected a \"key\" field (the key pattern, a string) in a GET request, found none",
         "{\"op\":\"DELETE\",\"key\":\"a\"} | expected a \"value\" field (the value pattern, a string) in a DELETE request, found none",
         "{\"op\":\"GET\",\"key\":[\"a\"],\"value\":\"b\"} | expected \"key\" to be a string (the key pattern), found a list of 1 element",
