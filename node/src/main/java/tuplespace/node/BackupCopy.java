@@ -73,13 +73,21 @@ final class BackupCopy {
     /**
      * Why a snapshot from the primary of {@code epoch} at {@code index} may not replace this copy, or empty when it may:
      * the copy is newer (a higher epoch, or the same epoch further on), so the snapshot would drop acknowledged writes
-     * that only this copy holds. A higher epoch is a primary the proxy accepted after this copy's (restarted on its data
-     * directory, which records what it served, or promoted): its state is the newer one even at a lower index.
+     * that only this copy holds. A higher epoch comes after this copy's (epochs grow only by a promotion, or by a
+     * restart on a data directory that recorded the epoch before): its state is the newer one even at a lower index,
+     * unless it {@code mayLackAnswered} (recovered from a log not forced before each answer): then updates beyond its
+     * index may have been answered, and only this copy holds them.
      */
-    Optional<String> newerThan(long epoch, long index) {
-        boolean newer = epoch < epoch() || epoch == epoch() && index < lastIndex();
-        return newer ? Optional.of("holds a copy of epoch " + epoch() + " up to index " + lastIndex() + " (" + size()
-                + " pairs)") : Optional.empty();
+    Optional<String> newerThan(long epoch, long index, boolean mayLackAnswered) {
+        String held = "holds a copy of epoch " + epoch() + " up to index " + lastIndex() + " (" + size() + " pairs)";
+        if (epoch < epoch() || epoch == epoch() && index < lastIndex()) {
+            return Optional.of(held);
+        }
+        if (mayLackAnswered && index < lastIndex()) {
+            return Optional.of(held + ", further than that primary recovered to from a log not forced before each"
+                    + " answer (--fsync everysec or no), which a power cut may have cut short of updates answered");
+        }
+        return Optional.empty();
     }
 
     /** Drops what is held: a new snapshot makes this a copy again. */

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.space.IoFailure;
+import tuplespace.node.persistence.FsyncMode;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.AnswerRelease;
@@ -132,6 +133,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
     private final List<Consumer<String>> shutdownAnswers = new ArrayList<>();
     private final List<LongRequest> heldWhileFrozen = new ArrayList<>();
+    /** See {@link ReplicationMessage.SnapshotBegin#mayLackAnswered()}. */
+    private final boolean mayLackAnswered;
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
                 Optional<TakeoverTimeline> takeover, boolean switchover) {
@@ -146,6 +149,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.release = new AnswerRelease<>(this::sendAnswer, Frame.Answer::conn);
         this.catchUp = new ReplicaCatchUp(config.replication() == ReplicationMode.SYNC);
         this.storage = node.storage();
+        // Recovered from its directory (not promoted, not handed over) by a log not forced before each answer: a power
+        // cut may have taken answered updates, which a backup that outlived this node may hold.
+        this.mayLackAnswered = takeover.isEmpty() && !switchover && storage.isPresent()
+                && config.fsync() != FsyncMode.ALWAYS;
         storage.ifPresent(disk -> {
             disk.attach(this);
             if (disk.answersWaitForDisk()) {
@@ -920,6 +927,11 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     ReplicatedState state() {
         return state;
+    }
+
+    /** This primary's state may lack updates answered before its restart (see the constructor). */
+    boolean mayLackAnswered() {
+        return mayLackAnswered;
     }
 
     long lastIndex() {

@@ -47,7 +47,7 @@ public final class ReplicationCodec {
         if (message instanceof ReplicationMessage.SnapshotBegin begin) {
             out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
             writeString(out, begin.heartbeatSap());
-            out.writeBoolean(begin.resume());
+            out.writeBoolean(begin.resume()).writeBoolean(begin.mayLackAnswered());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
             chunk.answers().forEach(entry -> writeAnswer(out, entry));
@@ -155,7 +155,7 @@ public final class ReplicationCodec {
         switch (type) {
             case SNAPSHOT_BEGIN:
                 return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), readString(in),
-                        readFlag(in, "resume"));
+                        readFlag(in, "resume"), readFlag(in, "mayLackAnswered"));
             case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);

@@ -22,10 +22,13 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
      * The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}.
      * {@code heartbeatSap} is where the primary listens for the backup's heartbeat link (on its own host). With
      * {@code resume} (after a switchover) no table and no pairs follow: the backup is the old primary, which holds the
-     * state at {@code index} already; the entries after it and the {@link SnapshotEnd} do.
+     * state at {@code index} already; the entries after it and the {@link SnapshotEnd} do. With {@code mayLackAnswered}
+     * the primary's state was recovered from a log that was not forced before each answer ({@code --fsync everysec} or
+     * {@code no}): after a power cut it may end before updates that were answered, which a backup that outlived it may
+     * hold (it refuses such a snapshot when it holds more).
      */
-    record SnapshotBegin(long epoch, long index, long primaryPid, String heartbeatSap, boolean resume)
-            implements ReplicationMessage {
+    record SnapshotBegin(long epoch, long index, long primaryPid, String heartbeatSap, boolean resume,
+                         boolean mayLackAnswered) implements ReplicationMessage {
         public SnapshotBegin {
             Objects.requireNonNull(heartbeatSap, "heartbeatSap");
         }

@@ -100,7 +100,7 @@ class BackupNodeTest {
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
         link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(),
-                NodeNetwork.describe(config.heartbeatSap()), false));
+                NodeNetwork.describe(config.heartbeatSap()), false, false));
     }
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {
@@ -111,7 +111,7 @@ class BackupNodeTest {
     }
 
     /** Waits (bounded) until the node has run its --notify command for {@code event}. */
-    private void awaitEvent(String event) {
+    private void awaitEvent(String event) throws InterruptedException {
         NodeTestSupport.await(() -> {
             try {
                 return NodeTestSupport.events(events).contains(event);
@@ -211,13 +211,15 @@ class BackupNodeTest {
         awaitEvent("primary_failed");
 
         for (ReplicationMessage.SnapshotBegin older : List.of(
-                new ReplicationMessage.SnapshotBegin(1, 0, 4242, "127.0.0.1:1", false),
-                new ReplicationMessage.SnapshotBegin(0, 7, 4242, "127.0.0.1:1", false))) {
+                new ReplicationMessage.SnapshotBegin(1, 0, 4242, "127.0.0.1:1", false, false),
+                new ReplicationMessage.SnapshotBegin(0, 7, 4242, "127.0.0.1:1", false, false),
+                new ReplicationMessage.SnapshotBegin(2, 1, 4242, "127.0.0.1:1", false, true))) {
             try (RawLink fresh = RawLink.connect(config.backupSap())) {
                 fresh.send(older);
                 assertThat(fresh.readSkippingHeartbeats()).as("the answer to " + older)
                         .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
-                                .contains("holds a copy of epoch 1 up to index 3 (3 pairs)").contains("promote it"));
+                                .contains("holds a copy of epoch 1 up to index 3 (3 pairs)").contains("promote it")
+                                .contains(older.mayLackAnswered() ? "--fsync everysec or no" : "pairs), and keeps it"));
                 assertThat(fresh.closesWithin(Duration.ofSeconds(5))).as("the refused link closes").isTrue();
             }
         }
@@ -228,13 +230,14 @@ class BackupNodeTest {
         }
         assertThat(exit).as("the backup waits on").isNotDone();
 
-        // a higher epoch is a primary the proxy accepted after this copy's (promoted, or restarted on a data
-        // directory that recorded this epoch): taken, even at a lower index
+        // a higher epoch is a primary that came after this copy's (promoted, or restarted on a data directory that
+        // recorded this epoch): taken, even at a lower index, unless it recovered from a log not forced before each
+        // answer (refused above)
         TupleSpace newer = new TupleSpace();
         newer.applyEffect(new Effect(List.of(), List.of(Pair.of("user,9", "w"))));
         link = RawLink.connect(config.backupSap());
         link.send(new ReplicationMessage.SnapshotBegin(2, 1, primaryStandIn.pid(),
-                NodeNetwork.describe(config.heartbeatSap()), false));
+                NodeNetwork.describe(config.heartbeatSap()), false, false));
         link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(newer.pairs())));
         link.send(new ReplicationMessage.SnapshotEnd(1, newer.digest()));
         ReplicationMessage.Ack again = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
