@@ -3,9 +3,14 @@ package tuplespace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tuplespace.testing.Eventually.eventually;
 
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,12 +79,75 @@ class OperatorStartedBackupIT {
         }
     }
 
+    /**
+     * Each machine with a data directory of its own, {@code --fsync everysec}. The primary's machine loses power, and
+     * the proxy with it (here: both killed, and the tail of the primary's log cut off, as the pages the log had not
+     * forced); the backup on the other machine holds every acknowledged write and waits. The primary's command line
+     * run again recovers a shorter log at a higher epoch: its snapshot used to replace the backup's copy, losing the
+     * writes acknowledged in the log's last second. The backup refuses it, the restarted server stops and names the
+     * backup, and PROMOTE serves every acknowledged write.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPrimaryRestartedOnALogThatAPowerCutShortenedDoesNotReplaceTheBackupThatHoldsMore() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        Server a = Server.beside(cluster);
+        Server b = Server.beside(cluster);
+        Path hostA = cluster.directory().resolve("host-a-data");
+        List<String> onHostA = List.of("--data-dir", hostA.toString(), "--fsync", "everysec");
+        List<String> onHostB = List.of("--data-dir", cluster.directory().resolve("host-b-data").toString(), "--fsync",
+                "everysec", "--node-id", "b");
+        try (ManagedProcess backup = start(cluster, "server-b", b, a.shutdown().toString(), a, onHostB);
+             ManagedProcess primary = start(cluster, "server-a", a, "null", b, onHostA)) {
+            ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 17);
+            writes.awaitAcknowledged(300, Duration.ofSeconds(30));
+            ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid());
+            writes.close();
+            Path log;
+            try (Stream<Path> files = Files.list(hostA.resolve("node-a"))) {
+                log = files.filter(file -> file.getFileName().toString().matches("wal-\\d+\\.log")).sorted()
+                        .reduce((first, second) -> second).orElseThrow();
+            }
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
+                file.setLength(file.length() * 2 / 3);
+            }
+
+            cluster.startProxy();
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.followers()).as("the backup follows the new proxy").isEqualTo(1));
+            try (ManagedProcess again = start(cluster, "server-a-again", a, "null", b, onHostA)) {
+                assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
+                        .hasValue(1);
+                assertThat(again.stderrText()).contains("is older than its backup: backup pid " + backup.pid())
+                        .contains("further than that primary recovered to");
+            }
+            assertThat(backup.isAlive()).as("the backup holding every acknowledged write").isTrue();
+
+            assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid()).isTrue());
+            Map<String, AcknowledgedWrites.Missing> missing;
+            try (LineClient reader = cluster.client()) {
+                missing = writes.missingFrom(Requests.answerPairs(reader.call(Requests.get(1, "w.*", ".*"))));
+            }
+            assertThat(missing).as("acknowledged writes missing, of " + writes.acknowledged() + " (in sync at "
+                    + inSync.index() + ")").isEmpty();
+        }
+    }
+
     /** {@code server OWN_SAPS PROXY_SAP ... HANDLE null --peer-backup-sap PEER --backup-start none}, as the README. */
     private static ManagedProcess start(ServiceCluster cluster, String name, Server own, String handle, Server peer) {
+        return start(cluster, name, own, handle, peer, List.of());
+    }
+
+    private static ManagedProcess start(ServiceCluster cluster, String name, Server own, String handle, Server peer,
+                                        List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of(own.shutdown().toString(), cluster.proxyPrimarySap().toString(),
                 own.backup().toString(), own.heartbeat().toString(), cluster.saveFile().toString(), handle, "null",
                 "--peer-backup-sap", peer.backup().toString(), "--backup-start", "none"));
         args.addAll(cluster.options().serverArgs());
+        args.addAll(extraArgs);
         return ServiceCluster.serviceJvm(Host.loopback(), "tuplespace.node.ServerMain").args(args)
                 .start(name, cluster.directory());
     }

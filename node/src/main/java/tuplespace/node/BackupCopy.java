@@ -40,6 +40,8 @@ final class BackupCopy {
     private long resumableAt = -1;
     /** The current snapshot is a resume: the state was kept, and (with a data directory) its log goes on as it was. */
     private boolean resumed;
+    /** The server id of the primary this copy follows, from its snapshot's beginning; 0 for none. */
+    private long followedServer;
 
     BackupCopy(Optional<NodeStorage> storage) {
         this.storage = storage;
@@ -72,16 +74,21 @@ final class BackupCopy {
 
     /**
      * Why a snapshot from the primary of {@code epoch} at {@code index} may not replace this copy, or empty when it may:
-     * the copy is newer (a higher epoch, or the same epoch further on), so the snapshot would drop acknowledged writes
-     * that only this copy holds. A higher epoch comes after this copy's (epochs grow only by a promotion, or by a
+     * the copy is newer (a higher epoch, the same epoch further on, or the same epoch number from another primary: a
+     * history apart from this copy's, however far it got), so the snapshot would drop acknowledged writes that only
+     * this copy holds. A higher epoch comes after this copy's (epochs grow only by a promotion, or by a
      * restart on a data directory that recorded the epoch before): its state is the newer one even at a lower index,
      * unless it {@code mayLackAnswered} (recovered from a log not forced before each answer): then updates beyond its
      * index may have been answered, and only this copy holds them.
      */
-    Optional<String> newerThan(long epoch, long index, boolean mayLackAnswered) {
+    Optional<String> newerThan(long epoch, long index, long server, boolean mayLackAnswered) {
         String held = "holds a copy of epoch " + epoch() + " up to index " + lastIndex() + " (" + size() + " pairs)";
         if (epoch < epoch() || epoch == epoch() && index < lastIndex()) {
             return Optional.of(held);
+        }
+        if (epoch == epoch() && server != followedServer) {
+            return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
+                    + " no epoch, and a server started without its data directory begins at epoch 1 again)");
         }
         if (mayLackAnswered && index < lastIndex()) {
             return Optional.of(held + ", further than that primary recovered to from a log not forced before each"
@@ -105,7 +112,8 @@ final class BackupCopy {
      * A snapshot (or, with {@code resume}, the entries after the state held) of the primary of {@code epoch} begins at
      * {@code index}.
      */
-    void begin(long epoch, long index, boolean resume) {
+    void begin(long epoch, long index, long server, boolean resume) {
+        followedServer = server;
         if (resume) {
             resumed = true;
             stateLogged = true; // the log holds every entry up to the index already: it goes on from there

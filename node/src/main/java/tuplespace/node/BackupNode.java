@@ -232,7 +232,7 @@ final class BackupNode implements NodeStorage.Owner {
         }
         boolean holdsCopy = primaryGone || copy.resumable(); // a copy to keep: its primary lost, or it stepped down
         Optional<String> newer = holdsCopy && !begin.resume()
-                ? copy.newerThan(begin.epoch(), begin.index(), begin.mayLackAnswered()) : Optional.empty();
+                ? copy.newerThan(begin.epoch(), begin.index(), begin.primaryServer(), begin.mayLackAnswered()) : Optional.empty();
         if (newer.isPresent()) {
             refuseOlderPrimary(channel, begin, newer.get());
             return;
@@ -256,7 +256,7 @@ final class BackupNode implements NodeStorage.Owner {
         }
         replication = channel;
         primaryConnected = true;
-        copy.begin(begin.epoch(), begin.index(), begin.resume());
+        copy.begin(begin.epoch(), begin.index(), begin.primaryServer(), begin.resume());
         node.setEpoch(begin.epoch());
         storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()).whenComplete((recorded, failure) -> {
             if (failure != null && !stopping && !takingOver) {

@@ -200,7 +200,7 @@ final class BackupSupervisor {
         }
         // Frozen at this index (O(1)): entries after it follow on the link, and the backup applies them after the pairs.
         snapshot = new SnapshotStream(primary.state().space().snapshot());
-        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(), node.serverId(),
                 NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered()));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
@@ -218,7 +218,7 @@ final class BackupSupervisor {
      * entries appended since and the snapshot's end, whose digest it checks.
      */
     private void resume(Channel channel) {
-        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), resumeFrom, primary.pid(),
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), resumeFrom, primary.pid(), node.serverId(),
                 NodeNetwork.describe(config.heartbeatSap()), true, false), channel.voidPromise());
         resumeTail.forEach(entries -> channel.write(entries, channel.voidPromise()));
         LOG.info("primary resumes its backup at index {} with {} entry batches since", resumeFrom, resumeTail.size());
@@ -553,8 +553,9 @@ final class BackupSupervisor {
                 // whichever attempt reached it: what that backup holds is newer than this primary's state either way
                 if (!primary.stopping() && !primary.stopsOlderThanBackup(refused.reason())) {
                     failed(attempt, "the backup refused this primary's snapshot: " + refused.reason()
-                            + "; this primary has answered since it registered, so both spaces hold acknowledged"
-                            + " writes: stop the one to discard");
+                            + "; this primary has applied " + primary.appliedSinceStart() + " log entries since it"
+                            + " started and registered, which that backup does not hold: the two spaces went apart;"
+                            + " stop the server whose space is to be discarded");
                 }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());

@@ -133,6 +133,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
     private final List<Consumer<String>> shutdownAnswers = new ArrayList<>();
     private final List<LongRequest> heldWhileFrozen = new ArrayList<>();
+    /** The index this primary started at: above it, updates it applied itself. */
+    private final long startIndex;
     /** See {@link ReplicationMessage.SnapshotBegin#mayLackAnswered()}. */
     private final boolean mayLackAnswered;
 
@@ -145,6 +147,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchLimits(), ByteBufAllocator.DEFAULT);
         this.scans = new ScanThread(config.matchLimits());
         this.lastIndex = lastIndex;
+        this.startIndex = lastIndex;
         this.takeover = takeover;
         this.release = new AnswerRelease<>(this::sendAnswer, Frame.Answer::conn);
         this.catchUp = new ReplicaCatchUp(config.replication() == ReplicationMode.SYNC);
@@ -851,15 +854,15 @@ final class PrimaryNode implements NodeStorage.Owner {
     /**
      * The backup this primary reached refused its snapshot: it holds a newer copy than this primary's state (this is a
      * fresh server, or one restarted on an older data directory, beside a proxy that remembers no epoch). A primary
-     * that may not have served yet stops, as a stale one does, and leaves that backup to the operator's PROMOTE: serving
-     * would serve the older space. One that may have answered updates holds acknowledged writes of its own: the two
-     * spaces went apart, and only the operator can choose; it serves on, and the refusal is its backup's failure
+     * that has applied no update since it started stops, as a stale one does, and leaves that backup to the operator's
+     * PROMOTE: serving would serve the older space. One that has, registered, may have acknowledged writes of its own:
+     * the two spaces went apart, and only the operator can choose; it serves on, and the refusal is its backup's failure
      * (returns false then).
      */
     boolean stopsOlderThanBackup(String reason) {
         String what = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
                 + reason;
-        if (registered || proxy.registerLeftUnanswered()) {
+        if (lastIndex > startIndex && (registered || proxy.registerLeftUnanswered())) {
             return false;
         }
         String why = what + "; this primary stops without saving";
@@ -932,6 +935,11 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** This primary's state may lack updates answered before its restart (see the constructor). */
     boolean mayLackAnswered() {
         return mayLackAnswered;
+    }
+
+    /** How many updates this primary applied since it started (log entries, the closes of connections among them). */
+    long appliedSinceStart() {
+        return lastIndex - startIndex;
     }
 
     long lastIndex() {

@@ -45,7 +45,8 @@ public final class ReplicationCodec {
 
     public static void encode(ReplicationMessage message, ByteBuf out) {
         if (message instanceof ReplicationMessage.SnapshotBegin begin) {
-            out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid());
+            out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid())
+                    .writeLong(begin.primaryServer());
             writeString(out, begin.heartbeatSap());
             out.writeBoolean(begin.resume()).writeBoolean(begin.mayLackAnswered());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
@@ -154,7 +155,8 @@ public final class ReplicationCodec {
         byte type = in.readByte();
         switch (type) {
             case SNAPSHOT_BEGIN:
-                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), readString(in),
+                return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                        readString(in),
                         readFlag(in, "resume"), readFlag(in, "mayLackAnswered"));
             case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);

@@ -20,6 +20,8 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
 
     /**
      * The snapshot starts at {@code index}; the answer table as of that index follows in {@link SnapshotAnswers}.
+     * {@code primaryServer} is the sending primary's server id: an epoch number names one primary only while the proxy
+     * remembers it, so a backup tells the primary it follows from another of the same epoch by it.
      * {@code heartbeatSap} is where the primary listens for the backup's heartbeat link (on its own host). With
      * {@code resume} (after a switchover) no table and no pairs follow: the backup is the old primary, which holds the
      * state at {@code index} already; the entries after it and the {@link SnapshotEnd} do. With {@code mayLackAnswered}
@@ -27,8 +29,8 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
      * {@code no}): after a power cut it may end before updates that were answered, which a backup that outlived it may
      * hold (it refuses such a snapshot when it holds more).
      */
-    record SnapshotBegin(long epoch, long index, long primaryPid, String heartbeatSap, boolean resume,
-                         boolean mayLackAnswered) implements ReplicationMessage {
+    record SnapshotBegin(long epoch, long index, long primaryPid, long primaryServer, String heartbeatSap,
+                         boolean resume, boolean mayLackAnswered) implements ReplicationMessage {
         public SnapshotBegin {
             Objects.requireNonNull(heartbeatSap, "heartbeatSap");
         }

@@ -25,7 +25,7 @@ class BackupCopyTest {
     /** The snapshot's pairs are the state as of its index: an entry after it waits for the pairs, then applies. */
     @Test
     void entriesBeforeTheSnapshotsEndAreDeferredNeitherCheckedNorAcknowledgedAndApplyAtTheEnd() {
-        copy.begin(1, 0, false);
+        copy.begin(1, 0, 0x51, false);
         long empty = copy.digest();
         ReplicationMessage.Entries first = entry(1);
 
@@ -40,9 +40,31 @@ class BackupCopyTest {
         assertThat(copy.acknowledgeable()).isEqualTo(1);
     }
 
+    /**
+     * Which primary's snapshot may replace a copy whose primary is gone (epoch 3 up to index 10, from server 0x51): a
+     * newer state only. A lower epoch, the same epoch behind, the same epoch number from another server (a history apart,
+     * however far it got), or a higher epoch recovered from an unforced log behind this copy: each refused.
+     */
+    @Test
+    void onlyANewerPrimarysSnapshotMayReplaceACopy() {
+        copy.begin(3, 10, 0x51, false);
+        assertThat(copy.newerThan(2, 50, 0x51, false)).as("a lower epoch").isPresent();
+        assertThat(copy.newerThan(3, 9, 0x51, false)).as("its own primary, behind").isPresent();
+        assertThat(copy.newerThan(3, 10, 0x51, false)).as("its own primary, where it was").isEmpty();
+        assertThat(copy.newerThan(3, 12, 0x51, false)).as("its own primary, further on").isEmpty();
+        assertThat(copy.newerThan(3, 99, 0x52, false)).as("another primary of epoch 3").get().asString()
+                .contains("from another primary of that epoch number");
+        assertThat(copy.newerThan(4, 2, 0x52, false)).as("a higher epoch, from a forced log").isEmpty();
+        assertThat(copy.newerThan(4, 2, 0x51, true)).as("a higher epoch, from an unforced log behind").get()
+                .asString().contains("--fsync everysec or no");
+        assertThat(copy.newerThan(4, 10, 0x52, true)).as("a higher epoch, from an unforced log as far").isEmpty();
+        assertThat(copy.newerThan(2, 0, 0x52, false)).get().asString()
+                .isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)");
+    }
+
     @Test
     void afterTheSnapshotsEndEveryBatchIsCheckedAndMayBeAcknowledged() {
-        copy.begin(1, 0, false);
+        copy.begin(1, 0, 0x51, false);
         assertThat(copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()))).as("no disk to wait for").isDone();
         assertThat(copy.acknowledgeable()).isEqualTo(0);
 
@@ -57,7 +79,7 @@ class BackupCopyTest {
 
     @Test
     void aSnapshotThatEndsAtAnotherIndexThanItsEntriesReachIsABrokenInvariant() {
-        copy.begin(1, 0, false);
+        copy.begin(1, 0, 0x51, false);
         copy.entries(entry(1));
 
         assertThatThrownBy(() -> copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest())))
@@ -75,7 +97,7 @@ class BackupCopyTest {
         assertThat(stepped.refusesResumeAt(6)).hasValue("holds the state at index 5");
         assertThat(copy.refusesResumeAt(5)).hasValue("holds no state to resume");
 
-        stepped.begin(4, 5, true);
+        stepped.begin(4, 5, 0x51, true);
         assertThat(stepped.resumable()).as("resumed once").isFalse();
         assertThat(stepped.end(new ReplicationMessage.SnapshotEnd(5, new TupleSpace().digest()))).isDone();
         assertThat(stepped.acknowledgeable()).isEqualTo(5);

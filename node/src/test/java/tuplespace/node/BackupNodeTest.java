@@ -48,6 +48,9 @@ class BackupNodeTest {
     private ServerSocket heartbeatSap;
     private RawLink link;
     private final String roleBefore = System.getProperty(ServerNode.ROLE_PROPERTY);
+    /** The server id of the primary the test plays, and of another one. */
+    private static final long PRIMARY_SERVER = 0x51;
+    private static final long OTHER_SERVER = 0x52;
 
     @BeforeEach
     void startBackup() throws IOException {
@@ -99,7 +102,7 @@ class BackupNodeTest {
 
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
-        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(),
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(), PRIMARY_SERVER,
                 NodeNetwork.describe(config.heartbeatSap()), false, false));
     }
 
@@ -187,9 +190,11 @@ class BackupNodeTest {
     }
 
     /**
-     * A backup whose primary is gone holds every acknowledged write. A primary with an older state (a fresh server
-     * beside a restarted proxy: epoch 1, index 0) must not replace that copy with its snapshot: it is refused, with the
-     * reason, and the copy stays; nor does a stop from it end the backup. A primary of a higher epoch is taken.
+     * A backup whose primary is gone holds every acknowledged write. A primary with an older state must not replace
+     * that copy with its snapshot: a lower epoch; the same epoch number from another primary (a fresh server beside a
+     * restarted proxy begins at epoch 1 again), even further on; a higher epoch recovered from an unforced log that
+     * ends before this copy. Each is refused, with the reason, and the copy stays; nor does a stop from a stranger end
+     * the backup. A primary of a higher epoch is taken.
      */
     @Test
     void aBackupThatLostItsPrimaryRefusesTheSnapshotOfAnOlderStateAndKeepsItsCopy() throws Exception {
@@ -211,15 +216,19 @@ class BackupNodeTest {
         awaitEvent("primary_failed");
 
         for (ReplicationMessage.SnapshotBegin older : List.of(
-                new ReplicationMessage.SnapshotBegin(1, 0, 4242, "127.0.0.1:1", false, false),
-                new ReplicationMessage.SnapshotBegin(0, 7, 4242, "127.0.0.1:1", false, false),
-                new ReplicationMessage.SnapshotBegin(2, 1, 4242, "127.0.0.1:1", false, true))) {
+                new ReplicationMessage.SnapshotBegin(1, 0, 4242, OTHER_SERVER, "127.0.0.1:1", false, false),
+                new ReplicationMessage.SnapshotBegin(1, 9, 4242, OTHER_SERVER, "127.0.0.1:1", false, false),
+                new ReplicationMessage.SnapshotBegin(0, 7, 4242, OTHER_SERVER, "127.0.0.1:1", false, false),
+                new ReplicationMessage.SnapshotBegin(2, 1, 4242, OTHER_SERVER, "127.0.0.1:1", false, true))) {
             try (RawLink fresh = RawLink.connect(config.backupSap())) {
                 fresh.send(older);
                 assertThat(fresh.readSkippingHeartbeats()).as("the answer to " + older)
                         .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
                                 .contains("holds a copy of epoch 1 up to index 3 (3 pairs)").contains("promote it")
-                                .contains(older.mayLackAnswered() ? "--fsync everysec or no" : "pairs), and keeps it"));
+                                .contains(older.mayLackAnswered() ? "--fsync everysec or no"
+                                        : older.epoch() == 1 && older.index() > 3
+                                        ? "from another primary of that epoch number"
+                                        : "pairs), and keeps it"));
                 assertThat(fresh.closesWithin(Duration.ofSeconds(5))).as("the refused link closes").isTrue();
             }
         }
@@ -236,7 +245,7 @@ class BackupNodeTest {
         TupleSpace newer = new TupleSpace();
         newer.applyEffect(new Effect(List.of(), List.of(Pair.of("user,9", "w"))));
         link = RawLink.connect(config.backupSap());
-        link.send(new ReplicationMessage.SnapshotBegin(2, 1, primaryStandIn.pid(),
+        link.send(new ReplicationMessage.SnapshotBegin(2, 1, primaryStandIn.pid(), OTHER_SERVER,
                 NodeNetwork.describe(config.heartbeatSap()), false, false));
         link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(newer.pairs())));
         link.send(new ReplicationMessage.SnapshotEnd(1, newer.digest()));

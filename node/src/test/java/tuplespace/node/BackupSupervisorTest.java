@@ -232,14 +232,17 @@ class BackupSupervisorTest {
     }
 
     /**
-     * A primary that registered may have acknowledged writes of its own before the refusal came: stopping would lose
-     * them. It serves on; the refusal is its backup's failure, named in backup_failed, and it tries again.
+     * A primary that registered and applied updates may have acknowledged writes of its own before the refusal came:
+     * stopping would lose them. It serves on; the refusal is its backup's failure, named in backup_failed, and it tries
+     * again.
      */
     @Test
     void aPrimaryRefusedByANewerBackupAfterItRegisteredServesOnAndSaysWhy() throws Exception {
         Links links = registeredPrimaryWithLiveBackup();
         links.backup().close();
         assertThat(links.proxy().readSkippingPings()).isEqualTo(new Frame.Replica(0));
+        links.proxy().sendFrame(new Frame.Request(7, 1, 0, put("k,1"))); // on one copy: answered at once
+        assertThat(links.proxy().readSkippingPings()).isInstanceOf(Frame.Answer.class);
         RawLink second = accept(links.backupSap());
         assertThat(second.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
         second.send(new ReplicationMessage.Refused("backup pid 77 holds a copy of epoch 3 up to index 40"));

@@ -146,6 +146,9 @@ public final class ProxyServer implements AutoCloseable {
             PrimaryLink link = context.registry().current();
             Optional<Sap> lastPrimary = context.registry().lastShutdownSap();
             if (link == null && lastPrimary.isEmpty()) {
+                if (refusedForAFollower(answer)) {
+                    return;
+                }
                 LOG.warn("{} SHUTDOWN with no primary ever registered: stopping the proxy alone", context.self());
                 stopAlone(answer, "ok: shutting down (no primary registered)");
                 return;
@@ -228,6 +231,24 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * No primary can save the space, and a backup follows: it may hold the only copy (its primary died with an earlier
+     * proxy, or just now), which stopping the proxy alone would leave running, unsaved, with nobody to promote it.
+     * SHUTDOWN is refused with what to do; true then.
+     */
+    private boolean refusedForAFollower(Promise<String> answer) {
+        int following = context.registry().followerCount();
+        if (following == 0) {
+            return false;
+        }
+        LOG.warn("{} SHUTDOWN refused: no primary can save the space, and {} backup(s) follow", context.self(), following);
+        answer.trySuccess("error: no primary is registered, and " + (following == 1 ? "a backup follows"
+                : following + " backups follow") + " the proxy, which may hold the only copy of the space: promote it"
+                + " (./tuplespace promote PROXY_SHUTDOWN_SAP), then shut down, which saves it; or stop that backup to"
+                + " discard its copy. Nothing was stopped");
+        return true;
+    }
+
+    /**
      * Relays SHUTDOWN to {@code sap}, the shutdown SAP of {@code link}'s primary, or (link null) of the primary
      * registered last, which has no link now.
      */
@@ -240,6 +261,9 @@ public final class ProxyServer implements AutoCloseable {
             if (!relayed.isSuccess()) {
                 Throwable cause = relayed.cause();
                 if (link == null && cause instanceof ConnectException) {
+                    if (refusedForAFollower(answer)) {
+                        return;
+                    }
                     LOG.warn("{} SHUTDOWN: nothing listens at {} any more: stopping the proxy alone", context.self(), sap);
                     stopAlone(answer, "ok: shutting down (no primary registered; the last one, at " + sap + ", is gone)");
                     return;

@@ -141,4 +141,25 @@ class ProxyShutdownPortTest {
         }
         assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
     }
+
+    /**
+     * A backup that follows while no primary is registered may hold the only copy (its primary died with an earlier
+     * proxy): stopping the proxy alone would leave it unsaved with nobody to promote it. Refused, saying what to do.
+     */
+    @Test
+    void shutdownWithoutAPrimaryButWithAFollowingBackupIsRefusedNamingPromote() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            backup.send(new Frame.Follow(3, 0x2222));
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                    return admin.send("STATUS").readLine().contains("\"followers\":1");
+                }
+            });
+            assertThat(shutdownPort.send("SHUTDOWN").readLine()).startsWith("error: no primary is registered, and a"
+                    + " backup follows the proxy").contains("promote it").endsWith("Nothing was stopped");
+            assertThat(proxy.terminated().isDone()).as("the proxy stopped").isFalse();
+        }
+    }
 }
