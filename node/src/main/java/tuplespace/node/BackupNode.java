@@ -57,9 +57,12 @@ final class BackupNode implements NodeStorage.Owner {
 
     private final ServerNode node;
     private final NodeConfig config;
-    /** The primary on this machine, killed before a takeover; empty when it runs on another (the proxy fences). */
-    private final Optional<Long> primaryPid;
-    private final Optional<ProcessHandle> primaryProcess;
+    /**
+     * The primary on this machine, killed before a takeover; empty when it runs on another (the proxy fences). It
+     * changes when another primary syncs this backup ({@link #followAnotherPrimary}).
+     */
+    private Optional<Long> primaryPid;
+    private Optional<ProcessHandle> primaryProcess;
     private final long pid = ProcessHandle.current().pid();
     private BackupCopy copy;
     private final FollowLink follow;
@@ -238,8 +241,7 @@ final class BackupNode implements NodeStorage.Owner {
             return;
         }
         if (primaryPid.isPresent() && begin.primaryPid() != primaryPid.get()) {
-            LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it anyway",
-                    begin.primaryPid(), primaryPid.get());
+            followAnotherPrimary(begin.primaryPid());
         }
         if (begin.resume()) {
             Optional<String> refused = primaryGone ? Optional.of("lost its primary since")
@@ -268,6 +270,21 @@ final class BackupNode implements NodeStorage.Owner {
                 () -> stopping || takingOver || primaryGone, this::primaryLost);
         connectHeartbeat(sapOf(begin.heartbeatSap()));
         LOG.info("backup following primary epoch {} from index {}", begin.epoch(), begin.index());
+    }
+
+    /**
+     * A primary other than PRIMARY_HANDLE's pid syncs this backup (it outlived that primary, and the same command lines
+     * ran again): the pid to fence at a takeover is the new one's, if it is a server on this machine; never the old pid,
+     * which another process may have by now. A pid that is not a tuplespace process here (a primary on another
+     * machine) is fenced by the proxy alone.
+     */
+    private void followAnotherPrimary(long pid) {
+        Optional<ProcessHandle> process = Fencing.handleOf(pid).filter(handle -> handle.info().commandLine()
+                .map(line -> line.contains("tuplespace")).orElse(false));
+        LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it, and fencing {} at a"
+                + " takeover", pid, primaryPid.orElseThrow(), process.isPresent() ? "pid " + pid : "by the proxy alone");
+        primaryPid = process.map(ProcessHandle::pid);
+        primaryProcess = process;
     }
 
     /**

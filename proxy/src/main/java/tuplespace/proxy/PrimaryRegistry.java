@@ -185,7 +185,9 @@ final class PrimaryRegistry {
             channel.close();
             return Optional.empty();
         }
-        boolean sameServer = register.epoch() == highestEpoch && register.server() == highestEpochServer;
+        // highestEpochServer -1: the epoch was seen only from a follower (fencing an older primary): unclaimed here
+        boolean sameServer = register.epoch() == highestEpoch
+                && (register.server() == highestEpochServer || highestEpochServer == -1 && pendingGrant == null);
         boolean voidGrant = register.epoch() == highestEpoch && pendingGrant != null && !pendingGrant.channel.isActive();
         if (voidGrant && !sameServer) {
             LOG.warn("{} backup (server {}) promoted to epoch {} is gone without registering; server {} takes the epoch",
@@ -306,6 +308,19 @@ final class PrimaryRegistry {
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return;
+        }
+        PrimaryLink registered = current;
+        if (registered != null && follow.epoch() > highestEpoch) {
+            // The registered primary's epoch is below one a backup follows: this proxy, restarted, knew no epoch and
+            // accepted an older server (fresh, or on an older data directory) before the backup came back. Fenced as
+            // any primary of an older epoch is; the backup waits for PROMOTE, or for its own primary.
+            LOG.warn("{} stale_epoch: backup (server {}) follows epoch {}, above the registered {}: fencing that"
+                    + " primary, which serves an older space; PROMOTE the backup to serve its copy", self,
+                    Long.toHexString(follow.server()), follow.epoch(), registered);
+            highestEpoch = follow.epoch();
+            highestEpochServer = -1;
+            registered.channel().writeAndFlush(new Frame.StaleEpoch(follow.epoch()))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
         Follower older = followers.put(follow.server(), new Follower(channel, follow.epoch(), follow.server(),
                 System.nanoTime()));

@@ -187,6 +187,32 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * The older server registered first, before the backup came back to the restarted proxy: once the backup names its
+     * higher epoch, that primary is fenced as any of an older epoch is, and the primary of the backup's epoch may still
+     * register.
+     */
+    @Test
+    void aRegisteredPrimaryBelowTheEpochABackupFollowsIsFencedWhenTheBackupComes() throws IOException {
+        startProxy();
+        try (FakePrimary fresh = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(fresh, 1, 0x3333, 0)).isInstanceOf(Frame.Registered.class);
+            try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+                backup.send(new Frame.Follow(4, BACKUP));
+                assertThat(fresh.receive()).isEqualTo(new Frame.StaleEpoch(4));
+                assertThat(fresh.closedByProxy()).isTrue();
+                assertThat(nothingWithin(backup)).as("not promoted: no primary named it").isTrue();
+                try (FakePrimary again = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(register(again, 1, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(4));
+                }
+                try (FakePrimary itsPrimary = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(register(itsPrimary, 4, PRIMARY, BACKUP)).as("the primary it follows, back")
+                            .isInstanceOf(Frame.Registered.class);
+                }
+            }
+        }
+    }
+
     @Test
     void anOperatorMayPromoteTheOneFollowingBackupWhenNoPrimaryNamedIt() throws IOException {
         startProxy();

@@ -143,7 +143,9 @@ public final class DataDirectory implements AutoCloseable {
         }
         if (lock == null) {
             throw new IOException(path + " is in use by another node process (its lock file is held): one process per "
-                    + "node directory; stop the other one, or give this server another --data-dir");
+                    + "node directory. If that process is a backup that outlived its primary, it may hold the only copy"
+                    + " of the space: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) rather than start this"
+                    + " server elsewhere; otherwise stop that process first");
         }
         return lock;
     }

@@ -48,8 +48,9 @@ class DataDirectoryTest {
             assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                     .isInstanceOf(IOException.class)
                     .hasMessage(directory.path() + " is in use by another node process (its lock file is held): one "
-                            + "process per node directory; stop the other one, or give this server another "
-                            + "--data-dir");
+                            + "process per node directory. If that process is a backup that outlived its primary, it may"
+                            + " hold the only copy of the space: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP)"
+                            + " rather than start this server elsewhere; otherwise stop that process first");
             try (DataDirectory other = DataDirectory.open(root, "b")) {
                 assertThat(other.path()).isEqualTo(root.resolve("node-b"));
             }
