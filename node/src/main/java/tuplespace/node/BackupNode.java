@@ -235,7 +235,8 @@ final class BackupNode implements NodeStorage.Owner {
         }
         boolean holdsCopy = primaryGone || copy.resumable(); // a copy to keep: its primary lost, or it stepped down
         Optional<String> newer = holdsCopy && !begin.resume()
-                ? copy.newerThan(begin.epoch(), begin.index(), begin.primaryServer(), begin.mayLackAnswered()) : Optional.empty();
+                ? copy.newerThan(begin.epoch(), begin.index(), begin.primaryServer(), begin.mayLackAnswered())
+                : Optional.empty();
         if (newer.isPresent()) {
             refuseOlderPrimary(channel, begin, newer.get());
             return;

@@ -200,8 +200,8 @@ final class BackupSupervisor {
         }
         // Frozen at this index (O(1)): entries after it follow on the link, and the backup applies them after the pairs.
         snapshot = new SnapshotStream(primary.state().space().snapshot());
-        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(), node.serverId(),
-                NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered()));
+        channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
+                node.serverId(), NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered()));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
                 primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
