@@ -83,12 +83,12 @@ final class BackupCopy {
      */
     Optional<String> newerThan(long epoch, long index, long server, boolean mayLackAnswered) {
         String held = "holds a copy of epoch " + epoch() + " up to index " + lastIndex() + " (" + size() + " pairs)";
-        if (epoch < epoch() || epoch == epoch() && index < lastIndex()) {
-            return Optional.of(held);
-        }
         if (epoch == epoch() && server != followedServer) {
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
                     + " no epoch, and a server started without its data directory begins at epoch 1 again)");
+        }
+        if (epoch < epoch() || epoch == epoch() && index < lastIndex()) {
+            return Optional.of(held);
         }
         if (mayLackAnswered && index < lastIndex()) {
             return Optional.of(held + ", further than that primary recovered to from a log not forced before each"
@@ -225,6 +225,11 @@ final class BackupCopy {
     /** The state after the last entry logged, to snapshot; empty while the primary's state is not on disk yet. */
     Optional<SnapshotContent> snapshotContent() {
         return stateLogged ? Optional.of(SnapshotContent.take(state, log.lastIndex(), log.epoch())) : Optional.empty();
+    }
+
+    /** The server id of the primary this copy follows; 0 for none. */
+    long followedServer() {
+        return followedServer;
     }
 
     ReplicatedState state() {

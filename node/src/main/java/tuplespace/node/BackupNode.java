@@ -432,10 +432,12 @@ final class BackupNode implements NodeStorage.Owner {
         ReplicationMessage.Ack ack = new ReplicationMessage.Ack(index, copy.digest(), pid, node.serverId());
         if (first) {
             long followed = copy.epoch();
+            long followedServer = copy.followedServer();
             replication.writeAndFlush(ack).addListener(written -> {
                 if (written.isSuccess() && !mayTakeOver && !stopping && !takingOver) {
                     mayTakeOver = true;
-                    follow.follow(followed); // the primary names us its replica to the proxy on this acknowledgement
+                    // the primary names us its replica to the proxy on this acknowledgement
+                    follow.follow(followed, followedServer);
                 }
             });
         } else {

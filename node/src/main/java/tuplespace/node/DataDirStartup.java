@@ -67,7 +67,7 @@ final class DataDirStartup {
                 .orElse(FIRST_NODE_ID);
         // what was chosen is logged before the recovery, which may fail; a lone directory's state only after it
         survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
-        DataDirectory directory = open(root, nodeId);
+        DataDirectory directory = openNewest(root, nodeId, survey);
         try {
             Recovered recovered = Recovery.recover(directory);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
@@ -105,9 +105,42 @@ final class DataDirStartup {
         }
     }
 
+    /**
+     * Opens {@code nodeId}'s directory, or, when another process holds it, another one with the same newest state (a
+     * backup that outlived its primary holds one of two directories that both reached the last entry).
+     */
+    private static DataDirectory openNewest(Path root, String nodeId, Optional<DataDirectories.Survey> survey)
+            throws IOException {
+        try {
+            return open(root, nodeId);
+        } catch (DataDirectory.InUse inUse) {
+            for (DataDirectories.NodeState tied : survey.map(DataDirectories.Survey::newestTied).orElse(List.of())) {
+                if (!tied.nodeId().equals(nodeId)) {
+                    try {
+                        DataDirectory other = open(root, tied.nodeId());
+                        LOG.info("{} is in use by another process; {} holds the same newest state: serving from it",
+                                root.resolve("node-" + nodeId), other);
+                        return other;
+                    } catch (DataDirectory.InUse alsoInUse) {
+                        // every directory with the newest state is held: the first refusal says what to do
+                    }
+                }
+            }
+            throw inUse;
+        }
+    }
+
     /** The backup's start: its own directory ({@code --node-id}), recovered only to go on logging after it. */
     static Opened backup(Path root, String nodeId) throws IOException {
-        DataDirectory directory = open(root, nodeId);
+        DataDirectory directory;
+        try {
+            directory = open(root, nodeId);
+        } catch (DataDirectory.InUse inUse) {
+            // a child whose primary found a backup that outlived an earlier primary on BACKUP_SAP: that one is kept
+            throw new IOException(root.resolve("node-" + nodeId) + DataDirectory.InUse.HELD + ". A backup that"
+                    + " outlived an earlier primary holds it: the primary that started this one keeps that backup when"
+                    + " it reaches it on BACKUP_SAP, and this one exits", inUse);
+        }
         try {
             Recovered recovered = Recovery.recover(directory);
             return new Opened(directory, recovered, recovered.highestEpoch());
@@ -120,6 +153,8 @@ final class DataDirStartup {
     private static DataDirectory open(Path root, String nodeId) throws IOException {
         try {
             return DataDirectory.open(root, nodeId);
+        } catch (DataDirectory.InUse e) {
+            throw e; // its message names the directory and says what to do
         } catch (IOException e) {
             throw new IOException("cannot use node directory " + root.resolve("node-" + nodeId) + ": "
                     + IoFailure.describe(e), e);

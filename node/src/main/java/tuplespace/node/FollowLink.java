@@ -33,6 +33,7 @@ final class FollowLink {
     private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     private Channel channel;
     private long epoch = -1;
+    private long primaryServer;
     private boolean wanted;
     /** Counts the links opened; a callback of an earlier one is ignored. */
     private long attempt;
@@ -52,12 +53,16 @@ final class FollowLink {
         this.promoted = promoted;
     }
 
-    /** Follows the primary of {@code followedEpoch} from now on (again, if it was following an older one). */
-    void follow(long followedEpoch) {
-        if (wanted && epoch == followedEpoch && channel != null) {
+    /**
+     * Follows the primary of {@code followedEpoch}, server id {@code followedServer}, from now on (again, if it was
+     * following another).
+     */
+    void follow(long followedEpoch, long followedServer) {
+        if (wanted && epoch == followedEpoch && primaryServer == followedServer && channel != null) {
             return;
         }
         epoch = followedEpoch;
+        primaryServer = followedServer;
         wanted = true;
         pauses.reset();
         closeChannel();
@@ -99,7 +104,7 @@ final class FollowLink {
                         return;
                     }
                     channel = connected;
-                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId())); // leaves once authenticated
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer)); // leaves once authenticated
                 },
                 cause -> openAgainLater(thisAttempt));
     }

@@ -54,6 +54,8 @@ class BackupCopyTest {
         assertThat(copy.newerThan(3, 12, 0x51, false)).as("its own primary, further on").isEmpty();
         assertThat(copy.newerThan(3, 99, 0x52, false)).as("another primary of epoch 3").get().asString()
                 .contains("from another primary of that epoch number");
+        assertThat(copy.newerThan(3, 0, 0x52, false)).as("another primary of epoch 3, behind: the same reason")
+                .get().asString().contains("from another primary of that epoch number");
         assertThat(copy.newerThan(4, 2, 0x52, false)).as("a higher epoch, from a forced log").isEmpty();
         assertThat(copy.newerThan(4, 2, 0x51, true)).as("a higher epoch, from an unforced log behind").get()
                 .asString().contains("--fsync everysec or no");

@@ -71,6 +71,35 @@ class DataDirStartupTest {
         }
     }
 
+    /**
+     * After a failover both directories often reach the same last entry, and a backup that outlived its primary holds
+     * the one the survey would pick: the other, as new, serves (it used to stop, naming the directory in use). When
+     * both are held, the start is refused, saying to promote that backup.
+     */
+    @Test
+    void aTiedDirectoryServesWhenTheNewestIsHeldByABackupThatOutlivedItsPrimary() throws Exception {
+        logged("a", 7, 6, 2);
+        logged("b", 7, 6, 2);
+        try (DataDirectory heldByTheBackup = DataDirectory.open(root, "a")) {
+            DataDirStartup.Opened opened = DataDirStartup.primary(root, Optional.empty(), Optional.empty());
+            try (DataDirectory directory = opened.directory()) {
+                assertThat(directory.nodeId()).isEqualTo("b");
+                assertThat(opened.recovered().lastIndex()).isEqualTo(7);
+                assertThat(opened.epoch()).isEqualTo(3);
+            }
+            try (DataDirectory bothHeld = DataDirectory.open(root, "b")) {
+                assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.empty(), Optional.empty()))
+                        .isInstanceOf(DataDirectory.InUse.class).hasMessageContaining(" is in use")
+                        .hasMessageContaining("promote it"); // node-b now: it recorded epoch 3, the newest
+            }
+        }
+        logged("b", 8, 6, 2); // b ahead: a's state is older, and the held newest is not replaced by it
+        try (DataDirectory heldByTheBackup = DataDirectory.open(root, "b")) {
+            assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.empty(), Optional.empty()))
+                    .isInstanceOf(DataDirectory.InUse.class).hasMessageContaining("node-b is in use");
+        }
+    }
+
     @Test
     void aLoneDirectoryIsServedUnderItsOwnIdWithAnEpochAboveItsLastEntryAndTheEpochItRecorded() throws Exception {
         logged("b", 7, 6, 1); // a host of its own: the backup's directory, its last entry of epoch 2, epoch 1 recorded

@@ -52,6 +52,11 @@ final class PrimaryLink {
         return epoch;
     }
 
+    /** The registered primary's server id. */
+    long server() {
+        return server;
+    }
+
     long pid() {
         return pid;
     }

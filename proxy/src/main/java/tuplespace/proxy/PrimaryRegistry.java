@@ -113,15 +113,32 @@ final class PrimaryRegistry {
         final Channel channel;
         final long epoch;
         final long server;
+        /** The server id of the primary it follows; 0 when it does not say. */
+        final long primaryServer;
         final long sinceNanos;
         long heardNanos;
 
-        Follower(Channel channel, long epoch, long server, long now) {
+        Follower(Channel channel, Frame.Follow follow, long now) {
             this.channel = channel;
-            this.epoch = epoch;
-            this.server = server;
+            this.epoch = follow.epoch();
+            this.server = follow.server();
+            this.primaryServer = follow.primaryServer();
             this.sinceNanos = now;
             this.heardNanos = now;
+        }
+
+        /**
+         * Its copy comes after any state of the primary of {@code primaryEpoch}, server id {@code primary}: a higher
+         * epoch, or the same epoch number from another primary (a history apart: a restarted proxy remembers no epoch,
+         * and a server started without its data directory begins at epoch 1 again).
+         */
+        boolean holdsNewerThan(long primaryEpoch, long primary) {
+            return epoch > primaryEpoch || epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary;
+        }
+
+        String follows() {
+            return "follows epoch " + epoch + (primaryServer == 0 ? "" : " of primary server "
+                    + Long.toHexString(primaryServer));
         }
     }
 
@@ -200,15 +217,16 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
-        Optional<Follower> newer = followers.values().stream().filter(follower -> follower.epoch > register.epoch())
-                .findFirst();
+        Optional<Follower> newer = followers.values().stream()
+                .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
         if (newer.isPresent()) {
             // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a
-            // primary of an older epoch (a fresh server, or one on an older data directory) would serve an older space.
-            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: backup (server {}) follows"
-                    + " epoch {}, and holds a newer copy; PROMOTE it to serve that copy, or stop it to discard it", self,
+            // primary of an older epoch, or of that epoch number but another history (a fresh server, or one on an
+            // older data directory), would serve an older space.
+            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: backup (server {}) {}, and"
+                    + " holds a newer copy; PROMOTE it to serve that copy, or stop it to discard it", self,
                     register.pid(), Long.toHexString(register.server()), register.epoch(),
-                    Long.toHexString(newer.get().server), newer.get().epoch);
+                    Long.toHexString(newer.get().server), newer.get().follows());
             channel.writeAndFlush(new Frame.StaleEpoch(newer.get().epoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
@@ -309,21 +327,22 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        Follower following = new Follower(channel, follow, System.nanoTime());
         PrimaryLink registered = current;
-        if (registered != null && follow.epoch() > highestEpoch) {
-            // The registered primary's epoch is below one a backup follows: this proxy, restarted, knew no epoch and
-            // accepted an older server (fresh, or on an older data directory) before the backup came back. Fenced as
-            // any primary of an older epoch is; the backup waits for PROMOTE, or for its own primary.
-            LOG.warn("{} stale_epoch: backup (server {}) follows epoch {}, above the registered {}: fencing that"
-                    + " primary, which serves an older space; PROMOTE the backup to serve its copy", self,
-                    Long.toHexString(follow.server()), follow.epoch(), registered);
+        if (registered != null && following.holdsNewerThan(registered.epoch(), registered.server())) {
+            // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from
+            // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
+            // older data directory) before the backup came back. Fenced as any primary of an older epoch is; the backup
+            // waits for PROMOTE, or for its own primary, which may register that epoch.
+            LOG.warn("{} stale_epoch: backup (server {}) {}, newer than the registered {}: fencing that primary,"
+                    + " which serves an older space; PROMOTE the backup to serve its copy", self,
+                    Long.toHexString(follow.server()), following.follows(), registered);
             highestEpoch = follow.epoch();
-            highestEpochServer = -1;
+            highestEpochServer = follow.primaryServer() != 0 ? follow.primaryServer() : -1;
             registered.channel().writeAndFlush(new Frame.StaleEpoch(follow.epoch()))
                     .addListener(ChannelFutureListener.CLOSE);
         }
-        Follower older = followers.put(follow.server(), new Follower(channel, follow.epoch(), follow.server(),
-                System.nanoTime()));
+        Follower older = followers.put(follow.server(), following);
         if (older != null && older.channel != channel) {
             older.channel.close();
         }

@@ -213,6 +213,44 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * An epoch number names one primary only while the proxy remembers it: a backup that follows epoch 1 of one primary
+     * holds a history apart from another server's epoch 1 (a fresh server, started again without its data directory).
+     * That server is refused before it serves; registered before the backup came, it is fenced when the backup does.
+     */
+    @Test
+    void theSameEpochNumberFromAnotherPrimaryThanTheOneABackupFollowsIsStale() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            backup.send(new Frame.Follow(1, BACKUP, PRIMARY));
+            assertThat(nothingWithin(backup)).isTrue();
+            try (FakePrimary fresh = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(fresh, 1, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(1));
+            }
+            try (FakePrimary itsPrimary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(itsPrimary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+            }
+        }
+        stopProxy();
+        startProxy();
+        try (FakePrimary fresh = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(fresh, 1, 0x3333, 0)).as("before the backup comes back")
+                    .isInstanceOf(Frame.Registered.class);
+            try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+                backup.send(new Frame.Follow(1, BACKUP, PRIMARY));
+                assertThat(fresh.receive()).isEqualTo(new Frame.StaleEpoch(1));
+                assertThat(fresh.closedByProxy()).isTrue();
+                try (FakePrimary again = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(register(again, 1, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(1));
+                }
+                try (FakePrimary itsPrimary = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(register(itsPrimary, 1, PRIMARY, BACKUP)).as("the primary it follows, back")
+                            .isInstanceOf(Frame.Registered.class);
+                }
+            }
+        }
+    }
+
     @Test
     void anOperatorMayPromoteTheOneFollowingBackupWhenNoPrimaryNamedIt() throws IOException {
         startProxy();

@@ -59,11 +59,20 @@ public sealed interface Frame {
     /**
      * backup → proxy, on a link of its own: "I follow the primary of {@code epoch}; promote me when you lose it".
      * The proxy keeps the link (PING/PONG as on a primary's) and sends {@link Promote} on it when it may.
+     * {@code primaryServer} is the server id of the primary followed (0: not said, a backup from before it was): an
+     * epoch number names one primary only while the proxy remembers it, and a restarted proxy learns from it which
+     * primary of that epoch holds what the backup holds.
      */
-    record Follow(long epoch, long server) implements Frame {
+    record Follow(long epoch, long server, long primaryServer) implements Frame {
         public Follow {
             requireAtLeast("FOLLOW epoch", epoch, 0);
             requireAtLeast("FOLLOW server", server, 1);
+            requireAtLeast("FOLLOW primaryServer", primaryServer, 0);
+        }
+
+        /** A FOLLOW that does not name the primary followed. */
+        public Follow(long epoch, long server) {
+            this(epoch, server, 0);
         }
 
         @Override

@@ -151,7 +151,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.Register register) {
             return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
         } else if (frame instanceof Frame.Follow) {
-            return 1 + 2 * Long.BYTES;
+            return 1 + 3 * Long.BYTES;
         } else if (frame instanceof Frame.Promote) {
             return 1 + Long.BYTES + 1;
         } else if (frame instanceof Frame.StepDownRefused refused) {
@@ -249,6 +249,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.Follow follow) {
             out.writeLong(follow.epoch());
             out.writeLong(follow.server());
+            out.writeLong(follow.primaryServer());
         } else if (frame instanceof Frame.Promote promote) {
             out.writeLong(promote.epoch());
             out.writeByte(promote.switchover() ? 1 : 0);
@@ -324,7 +325,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case REPLICA:
                 return new Frame.Replica(reader.readLong("replica"));
             case FOLLOW:
-                return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"));
+                // a backup from before FOLLOW named its primary sends two fields: it names none (0)
+                return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"),
+                        reader.readOptionalLong("primaryServer", 0));
             case PROMOTE:
                 return new Frame.Promote(reader.readLong("epoch"), reader.readFlag("switchover"));
             case STEP_DOWN:
@@ -381,6 +384,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
         long readLong(String field) {
             require(field, Long.BYTES);
             return in.readLong();
+        }
+
+        /** A last field that older senders leave out: {@code absent} when the payload ends before it. */
+        long readOptionalLong(String field, long absent) {
+            return in.isReadable() ? readLong(field) : absent;
         }
 
         /** One byte, 0 or 1. */

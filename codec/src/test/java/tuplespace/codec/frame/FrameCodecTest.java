@@ -39,6 +39,7 @@ class FrameCodecTest {
                 new Frame.Replica(0),
                 new Frame.Replica(Long.MAX_VALUE),
                 new Frame.Follow(4, 77),
+                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL),
                 new Frame.Promote(5, false),
                 new Frame.Promote(6, true),
                 new Frame.StepDown(3),
@@ -80,6 +81,16 @@ class FrameCodecTest {
         assertThat(wire.capacity()).isEqualTo(wire.writerIndex());
         wire.release();
         payload.release();
+    }
+
+    /** A backup from before FOLLOW named its primary sends epoch and server only: it names none. */
+    @Test
+    void aFollowWithoutThePrimaryFieldIsReadAsNamingNone() {
+        ByteBuf wire = Unpooled.buffer();
+        wire.writeInt(1 + 2 * Long.BYTES).writeByte(FrameType.FOLLOW.code()).writeLong(4).writeLong(77);
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        receiver.writeInbound(wire);
+        assertThat((Frame) receiver.readInbound()).isEqualTo(new Frame.Follow(4, 77, 0));
     }
 
     @Test

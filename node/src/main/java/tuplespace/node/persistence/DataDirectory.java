@@ -119,6 +119,20 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /** The node directory's lock is held by another process. */
+    public static final class InUse extends IOException {
+        private static final long serialVersionUID = 1L;
+        /** What the message says first: which directory, and the rule. */
+        public static final String HELD = " is in use by another node process (its lock file is held): one process per"
+                + " node directory";
+
+        InUse(Path path) {
+            super(path + HELD + ". If that process is a backup that outlived its primary, it may hold the only copy of"
+                    + " the space: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) rather than start this server"
+                    + " elsewhere; otherwise stop that process first");
+        }
+    }
+
     /** Releases the lock; the files stay. */
     @Override
     public void close() throws IOException {
@@ -142,10 +156,7 @@ public final class DataDirectory implements AutoCloseable {
             lock = null; // held by this very process, through another DataDirectory
         }
         if (lock == null) {
-            throw new IOException(path + " is in use by another node process (its lock file is held): one process per "
-                    + "node directory. If that process is a backup that outlived its primary, it may hold the only copy"
-                    + " of the space: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) rather than start this"
-                    + " server elsewhere; otherwise stop that process first");
+            throw new InUse(path);
         }
         return lock;
     }
