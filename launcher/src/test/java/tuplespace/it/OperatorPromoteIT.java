@@ -3,12 +3,18 @@ package tuplespace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tuplespace.testing.Eventually.eventually;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tuplespace.it.Requests.TextPair;
 import tuplespace.testing.ManagedProcess;
 
 /**
@@ -54,12 +60,17 @@ class OperatorPromoteIT {
 
     /**
      * The same, but the operator first runs the primary's command line again. Without a data directory that is a fresh
-     * server (epoch 1, index 0, an empty space), which the new proxy accepts, knowing no epoch: its snapshot used to
+     * server (epoch 1, index 0, an empty space), which the new proxy accepted, knowing no epoch: its snapshot used to
      * replace the backup's copy, every acknowledged write. The backup refuses it, the fresh server stops and says to
-     * promote the backup, and PROMOTE then serves every acknowledged write.
+     * promote the backup, and PROMOTE then serves every acknowledged write. With a fresh data directory (the server
+     * then registers before its backup is live) and a client's PUT waiting at the proxy, it answered that PUT on its
+     * empty space before the backup refused it; the proxy now refuses it first, knowing from the backup's FOLLOW which
+     * primary epoch 1 was.
      */
-    @Test
-    void aFreshServerStartedBesideThatBackupStopsInsteadOfOverwritingItsCopy() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"no data directory", "a fresh data directory and a client waiting"})
+    void aFreshServerStartedBesideThatBackupStopsInsteadOfOverwritingItsCopy(String variant) throws Exception {
+        boolean withDataDir = variant.startsWith("a fresh");
         ServiceCluster service = clusters.start(ServiceOptions.defaults());
         ServiceStatus inSync = service.awaitInSync();
         long backup = inSync.backupPid().orElseThrow();
@@ -67,14 +78,24 @@ class OperatorPromoteIT {
         writes.awaitAcknowledged(100, Duration.ofSeconds(20));
         loseProxyAndPrimary(service, inSync, writes);
 
-        service.startPrimary();
-        ManagedProcess fresh = service.firstPrimary();
-        assertThat(fresh.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the fresh server").hasValue(1);
-        assertThat(fresh.stderrText()).contains("stale_epoch")
-                .contains("is older than its backup: backup pid " + backup + " at ").contains("promote it");
-        assertThat(ServiceCluster.isAlive(backup)).as("the backup holding the acknowledged writes").isTrue();
+        try (LineClient waiting = service.client()) {
+            CompletableFuture<JsonNode> held = waiting.send(Requests.put(1, List.of(new TextPair("held", "1"))));
+            service.startPrimary(withDataDir
+                    ? List.of("--data-dir", service.directory().resolve("fresh-data").toString()) : List.of());
+            ManagedProcess fresh = service.firstPrimary();
+            assertThat(fresh.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the fresh server").hasValue(1);
+            assertThat(fresh.stderrText()).contains("stale_epoch").contains(withDataDir
+                    ? "the proxy has seen epoch 1 (a primary of it registered, or a backup follows it)"
+                    : "is older than its backup: backup pid " + backup + " at ").contains("stops without saving");
+            // still held, or answered unavailable after the proxy's --primary-timeout: never ok on the empty space
+            if (held.isDone()) {
+                assertThat(held.join().path("status").asText()).as("the PUT that waited at the proxy")
+                        .isEqualTo("unavailable");
+            }
+            assertThat(ServiceCluster.isAlive(backup)).as("the backup holding the acknowledged writes").isTrue();
 
-        promoteAndFindEveryWrite(service, inSync, writes);
+            promoteAndFindEveryWrite(service, inSync, writes);
+        }
     }
 
     /** Kills the proxy and the primary together, then starts the proxy again: the backup follows it, promoted by none. */
