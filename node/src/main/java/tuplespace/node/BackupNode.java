@@ -241,9 +241,6 @@ final class BackupNode implements NodeStorage.Owner {
             refuseOlderPrimary(channel, begin, newer.get());
             return;
         }
-        if (primaryPid.isPresent() && begin.primaryPid() != primaryPid.get()) {
-            followAnotherPrimary(begin.primaryPid());
-        }
         if (begin.resume()) {
             Optional<String> refused = primaryGone ? Optional.of("lost its primary since")
                     : copy.refusesResumeAt(begin.index());
@@ -256,6 +253,9 @@ final class BackupNode implements NodeStorage.Owner {
                     copy.size());
         } else if (primaryGone || copy.resumable()) {
             startOver(begin);
+        }
+        if (primaryPid.isPresent() && begin.primaryPid() != primaryPid.get()) {
+            followAnotherPrimary(begin);
         }
         replication = channel;
         primaryConnected = true;
@@ -275,17 +275,34 @@ final class BackupNode implements NodeStorage.Owner {
 
     /**
      * A primary other than PRIMARY_HANDLE's pid syncs this backup (it outlived that primary, and the same command lines
-     * ran again): the pid to fence at a takeover is the new one's, if it is a server on this machine; never the old pid,
-     * which another process may have by now. A pid that is not a tuplespace process here (a primary on another
-     * machine) is fenced by the proxy alone.
+     * ran again): the pid to fence at a takeover is the new one's, if it is a server on this machine (its HEARTBEAT_SAP
+     * is an address of this machine, and the pid a tuplespace process here); never the old pid, which another process
+     * may have by now. Otherwise the proxy alone fences.
      */
-    private void followAnotherPrimary(long pid) {
-        Optional<ProcessHandle> process = Fencing.handleOf(pid).filter(handle -> handle.info().commandLine()
-                .map(line -> line.contains("tuplespace")).orElse(false));
+    private void followAnotherPrimary(ReplicationMessage.SnapshotBegin begin) {
+        long pid = begin.primaryPid();
+        Optional<ProcessHandle> process = Optional.of(pid).filter(any -> onThisMachine(begin.heartbeatSap()))
+                .flatMap(Fencing::handleOf).filter(handle -> handle.info().commandLine()
+                        .map(line -> line.contains("tuplespace")).orElse(false));
         LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it, and fencing {} at a"
                 + " takeover", pid, primaryPid.orElseThrow(), process.isPresent() ? "pid " + pid : "by the proxy alone");
         primaryPid = process.map(ProcessHandle::pid);
         primaryProcess = process;
+    }
+
+    /** {@code sap}'s host is an IP address of this machine (a name is not resolved here: then false). */
+    private static boolean onThisMachine(String sap) {
+        try {
+            byte[] address = io.netty.util.NetUtil.createByteArrayFromIpAddressString(
+                    tuplespace.codec.Sap.parse(sap).host());
+            if (address == null) {
+                return false;
+            }
+            java.net.InetAddress host = java.net.InetAddress.getByAddress(address);
+            return host.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(host) != null;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -296,7 +313,8 @@ final class BackupNode implements NodeStorage.Owner {
     private void refuseOlderPrimary(Channel channel, ReplicationMessage.SnapshotBegin begin, String why) {
         String reason = "backup pid " + pid + " at " + NodeNetwork.describe(config.backupSap()) + " " + why
                 + ", and keeps it: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) to serve that copy, or stop it"
-                + " to discard it";
+                + " to discard it (when this server's INIT_FILE holds the newer state, such as one saved by SHUTDOWN"
+                + " while that backup was cut off)";
         LOG.warn("backup refuses the snapshot of primary pid {} (epoch {}, index {}): it {}", begin.primaryPid(),
                 begin.epoch(), begin.index(), why);
         // Closed at once, the frames still coming would reset the link, and a primary may lose the reason unread.

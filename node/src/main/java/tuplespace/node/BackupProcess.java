@@ -116,7 +116,7 @@ final class BackupProcess {
      * same command lines with {@code --data-dir} run again) holds BACKUP_SAP, and its node directory, so the child
      * could not start. That backup is kept (it took this primary's snapshot), instead of starting child after child
      * that each fail the same way and close the link to the one backup that works. (Without a data directory the
-     * restarted server is older than that backup's copy: the backup refuses it.)
+     * restarted server starts at epoch 1 again, another history to that backup, which refuses it.)
      */
     private void childExited(long attempt, Process exited) {
         String how = "the backup process (pid " + exited.pid() + ") " + howItEnded(exited.exitValue());

@@ -553,9 +553,9 @@ final class BackupSupervisor {
                 // whichever attempt reached it: what that backup holds is newer than this primary's state either way
                 if (!primary.stopping() && !primary.stopsOlderThanBackup(refused.reason())) {
                     failed(attempt, "the backup refused this primary's snapshot: " + refused.reason()
-                            + "; this primary has applied " + primary.appliedSinceStart() + " log entries since it"
-                            + " started and registered, which that backup does not hold: the two spaces went apart;"
-                            + " stop the server whose space is to be discarded");
+                            + "; this primary has applied " + primary.writesSinceStart() + " updates since it started"
+                            + " and registered, which that backup does not hold: the two spaces went apart; stop the"
+                            + " server whose space is to be discarded");
                 }
             } else {
                 LOG.warn("primary ignores an unexpected {} from its backup", message.getClass().getSimpleName());

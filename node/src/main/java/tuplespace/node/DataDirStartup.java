@@ -67,7 +67,7 @@ final class DataDirStartup {
                 .orElse(FIRST_NODE_ID);
         // what was chosen is logged before the recovery, which may fail; a lone directory's state only after it
         survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
-        DataDirectory directory = openNewest(root, nodeId, survey);
+        DataDirectory directory = open(root, nodeId);
         try {
             Recovered recovered = Recovery.recover(directory);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
@@ -102,31 +102,6 @@ final class DataDirStartup {
                     + holdingData.stream().map(DataDirectories.NodeState::describe).collect(Collectors.joining("; "))
                     + " in " + root + "): to restart from the data directory give INIT_FILE null; to start from INIT_FILE"
                     + " move " + root + " away (or give another --data-dir)");
-        }
-    }
-
-    /**
-     * Opens {@code nodeId}'s directory, or, when another process holds it, another one with the same newest state (a
-     * backup that outlived its primary holds one of two directories that both reached the last entry).
-     */
-    private static DataDirectory openNewest(Path root, String nodeId, Optional<DataDirectories.Survey> survey)
-            throws IOException {
-        try {
-            return open(root, nodeId);
-        } catch (DataDirectory.InUse inUse) {
-            for (DataDirectories.NodeState tied : survey.map(DataDirectories.Survey::newestTied).orElse(List.of())) {
-                if (!tied.nodeId().equals(nodeId)) {
-                    try {
-                        DataDirectory other = open(root, tied.nodeId());
-                        LOG.info("{} is in use by another process; {} holds the same newest state: serving from it",
-                                root.resolve("node-" + nodeId), other);
-                        return other;
-                    } catch (DataDirectory.InUse alsoInUse) {
-                        // every directory with the newest state is held: the first refusal says what to do
-                    }
-                }
-            }
-            throw inUse;
         }
     }
 

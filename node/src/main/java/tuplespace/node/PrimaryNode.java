@@ -133,8 +133,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
     private final List<Consumer<String>> shutdownAnswers = new ArrayList<>();
     private final List<LongRequest> heldWhileFrozen = new ArrayList<>();
-    /** The index this primary started at: above it, updates it applied itself. */
-    private final long startIndex;
+    /** Updates that changed the space since this primary started (each may have been acknowledged). */
+    private long writesSinceStart;
     /** See {@link ReplicationMessage.SnapshotBegin#mayLackAnswered()}. */
     private final boolean mayLackAnswered;
 
@@ -147,7 +147,6 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.requests = new ExactlyOnceRequests(state, node.evaluator(), config.matchLimits(), ByteBufAllocator.DEFAULT);
         this.scans = new ScanThread(config.matchLimits());
         this.lastIndex = lastIndex;
-        this.startIndex = lastIndex;
         this.takeover = takeover;
         this.release = new AnswerRelease<>(this::sendAnswer, Frame.Answer::conn);
         this.catchUp = new ReplicaCatchUp(config.replication() == ReplicationMode.SYNC);
@@ -476,6 +475,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** Adds a change the primary already made to its state to the replication log. */
     private void append(Change change) {
         lastIndex++;
+        if (change instanceof Change.Applied applied && !applied.effect().isEmpty()) {
+            writesSinceStart++;
+        }
         if (batch.add(new Replicated(node.epoch(), lastIndex, change))) {
             flushEntries(); // full by count or bytes: frames stay far below the link's limit
         }
@@ -846,7 +848,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             return;
         }
         String why = "the proxy has seen epoch " + currentEpoch + " (a primary of it registered, or a backup follows"
-                + " it); this primary (epoch " + node.epoch() + ") stops without saving";
+                + " it: promote that backup, or stop it if this server's state is the newer one); this primary (epoch "
+                + node.epoch() + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
     }
@@ -854,15 +857,15 @@ final class PrimaryNode implements NodeStorage.Owner {
     /**
      * The backup this primary reached refused its snapshot: it holds a newer copy than this primary's state (this is a
      * fresh server, or one restarted on an older data directory, beside a proxy that remembers no epoch). A primary
-     * that has applied no update since it started stops, as a stale one does, and leaves that backup to the operator's
-     * PROMOTE: serving would serve the older space. One that has, registered, may have acknowledged writes of its own:
+     * whose space no update changed since it started stops, as a stale one does, and leaves that backup to the
+     * operator's PROMOTE: serving would serve the older space. One that has, registered, may have acknowledged writes:
      * the two spaces went apart, and only the operator can choose; it serves on, and the refusal is its backup's failure
      * (returns false then).
      */
     boolean stopsOlderThanBackup(String reason) {
         String what = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
                 + reason;
-        if (lastIndex > startIndex && (registered || proxy.registerLeftUnanswered())) {
+        if (writesSinceStart > 0 && (registered || proxy.registerLeftUnanswered())) {
             return false;
         }
         String why = what + "; this primary stops without saving";
@@ -937,9 +940,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         return mayLackAnswered;
     }
 
-    /** How many updates this primary applied since it started (log entries, the closes of connections among them). */
-    long appliedSinceStart() {
-        return lastIndex - startIndex;
+    /** How many updates changed the space since this primary started. */
+    long writesSinceStart() {
+        return writesSinceStart;
     }
 
     long lastIndex() {

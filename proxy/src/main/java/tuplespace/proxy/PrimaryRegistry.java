@@ -107,6 +107,8 @@ final class PrimaryRegistry {
 
     /** How many backups follow, for STATUS (written on the control loop). */
     private volatile int followerCount;
+    /** {@link #pendingGrant} is set, for any thread. */
+    private volatile boolean granting;
 
     /** A backup that said FOLLOW on {@code channel}; heard from (PONG, PING) at {@code heardNanos}. Control loop only. */
     private static final class Follower {
@@ -175,6 +177,14 @@ final class PrimaryRegistry {
             return link.replica();
         }
         return Math.max(replicaOfLostPrimary, 0);
+    }
+
+    /**
+     * A backup holds a copy that no registered primary serves: it follows, or it was promoted and has not registered
+     * yet. SHUTDOWN could save no such copy. Any thread.
+     */
+    boolean copyAwaitsAPrimary() {
+        return current == null && (followerCount > 0 || granting);
     }
 
     /** Backups following at the proxy now. Any thread. */
@@ -250,6 +260,7 @@ final class PrimaryRegistry {
         highestEpoch = register.epoch();
         highestEpochServer = register.server();
         pendingGrant = null;
+        granting = false;
         pendingGrantIsSwitchover = false;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
@@ -283,7 +294,7 @@ final class PrimaryRegistry {
                     endSwitchover("error: the primary's link was lost during the switchover; the failover rules apply"
                             + " (its backup is promoted if it holds every update)");
                 }
-                if (link.epoch() == highestEpoch) {
+                if (link.epoch() == highestEpoch && link.server() == highestEpochServer) { // else it was fenced
                     replicaOfLostPrimary = link.replica();
                     primaryLostNanos = System.nanoTime();
                     promoteIfDue();
@@ -341,6 +352,15 @@ final class PrimaryRegistry {
             highestEpochServer = follow.primaryServer() != 0 ? follow.primaryServer() : -1;
             registered.channel().writeAndFlush(new Frame.StaleEpoch(follow.epoch()))
                     .addListener(ChannelFutureListener.CLOSE);
+            // its own backups follow the fenced history: none of them may be promoted
+            followers.values().removeIf(other -> {
+                if (other.primaryServer == registered.server() || other.epoch < follow.epoch()) {
+                    other.channel.writeAndFlush(new Frame.StaleEpoch(follow.epoch()))
+                            .addListener(ChannelFutureListener.CLOSE);
+                    return true;
+                }
+                return false;
+            });
         }
         Follower older = followers.put(follow.server(), following);
         if (older != null && older.channel != channel) {
@@ -415,6 +435,7 @@ final class PrimaryRegistry {
         highestEpoch = granted;
         highestEpochServer = follower.server;
         pendingGrant = follower;
+        granting = true;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
         pendingGrantIsSwitchover = handedOver;

@@ -236,15 +236,22 @@ public final class ProxyServer implements AutoCloseable {
      * SHUTDOWN is refused with what to do; true then.
      */
     private boolean refusedForAFollower(Promise<String> answer) {
-        int following = context.registry().followerCount();
-        if (following == 0) {
+        if (!context.registry().copyAwaitsAPrimary()) {
             return false;
         }
-        LOG.warn("{} SHUTDOWN refused: no primary can save the space, and {} backup(s) follow", context.self(), following);
+        int following = context.registry().followerCount();
+        LOG.warn("{} SHUTDOWN refused: no primary can save the space, and a backup holds a copy ({} following, or one"
+                + " promoted and not registered yet)", context.self(), following);
+        if (following == 0) {
+            answer.trySuccess("error: no primary is registered, and a backup was just promoted and has not registered"
+                    + " yet: try again in a moment, once it serves. Nothing was stopped");
+            return true;
+        }
         answer.trySuccess("error: no primary is registered, and " + (following == 1 ? "a backup follows"
                 : following + " backups follow") + " the proxy, which may hold the only copy of the space: promote it"
                 + " (./tuplespace promote PROXY_SHUTDOWN_SAP), then shut down, which saves it; or stop that backup to"
-                + " discard its copy. Nothing was stopped");
+                + " discard its copy (if a server's INIT_FILE holds a newer state, such as one saved while that backup"
+                + " was cut off). Nothing was stopped");
         return true;
     }
 

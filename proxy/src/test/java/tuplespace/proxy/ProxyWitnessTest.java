@@ -233,13 +233,24 @@ class ProxyWitnessTest {
         }
         stopProxy();
         startProxy();
-        try (FakePrimary fresh = FakePrimary.connect(proxy.primaryAddress())) {
-            assertThat(register(fresh, 1, 0x3333, 0)).as("before the backup comes back")
+        try (FakePrimary fresh = FakePrimary.connect(proxy.primaryAddress());
+             FakePrimary freshBackup = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(fresh, 1, 0x3333, 0x4444)).as("before the backup comes back")
                     .isInstanceOf(Frame.Registered.class);
+            freshBackup.send(new Frame.Follow(1, 0x4444, 0x3333));
+            assertThat(nothingWithin(freshBackup)).isTrue();
             try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
                 backup.send(new Frame.Follow(1, BACKUP, PRIMARY));
                 assertThat(fresh.receive()).isEqualTo(new Frame.StaleEpoch(1));
                 assertThat(fresh.closedByProxy()).isTrue();
+                // the fenced primary's replica follows its history: let go, never promoted for the fenced primary
+                Frame toFreshBackup;
+                do {
+                    toFreshBackup = freshBackup.receiveAny(); // PINGs before it; no PONG: the proxy closes the link
+                } while (toFreshBackup instanceof Frame.Ping);
+                assertThat(toFreshBackup).isEqualTo(new Frame.StaleEpoch(1));
+                assertThat(freshBackup.closedByProxy()).isTrue();
+                assertThat(nothingWithin(backup)).as("nobody promoted: no primary named this backup").isTrue();
                 try (FakePrimary again = FakePrimary.connect(proxy.primaryAddress())) {
                     assertThat(register(again, 1, 0x3333, 0)).isEqualTo(new Frame.StaleEpoch(1));
                 }

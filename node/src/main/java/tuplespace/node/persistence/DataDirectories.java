@@ -47,17 +47,6 @@ public final class DataDirectories {
             return nodes.stream().max(NEWEST_LAST);
         }
 
-        /**
-         * The directories whose state is the newest one, the newest first: the same last entry (epoch and index) as
-         * {@link #newest()}. After a failover both directories often hold the same state; one may be in use by a
-         * backup that outlived its primary, and the other serves as well.
-         */
-        public List<NodeState> newestTied() {
-            return newest().map(first -> nodes.stream().filter(node -> node.lastEpoch() == first.lastEpoch()
-                    && node.lastIndex() == first.lastIndex()).sorted(NEWEST_LAST.reversed()).toList())
-                    .orElse(List.of());
-        }
-
         /** The highest epoch any node served or saw: a new primary must take a higher one. */
         public long highestEpoch() {
             return nodes.stream().mapToLong(node -> Math.max(node.highestEpoch(), node.lastEpoch())).max().orElse(0);
