@@ -85,7 +85,7 @@ class OperatorPromoteIT {
             ManagedProcess fresh = service.firstPrimary();
             assertThat(fresh.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the fresh server").hasValue(1);
             assertThat(fresh.stderrText()).contains("stale_epoch").contains(withDataDir
-                    ? "the proxy has seen epoch 1 (a primary of it registered, or a backup follows it"
+                    ? "the proxy has seen epoch 1 from another server (its primary registered, or a backup follows it)"
                     : "is older than its backup: backup pid " + backup + " at ").contains("stops without saving");
             // still held, or answered unavailable after the proxy's --primary-timeout: never ok on the empty space
             if (held.isDone()) {

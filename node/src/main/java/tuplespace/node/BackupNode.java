@@ -161,8 +161,14 @@ final class BackupNode implements NodeStorage.Owner {
         // serving path is warmed once we have caught up (prepareToServe).
         node.network().bind(config.backupSap(), LinkRole.REPLICATION, replicationInitializer(),
                 NodeNetwork.deadline(Duration.ofSeconds(5)), bound -> server = bound,
-                cause -> node.failStop("the backup cannot bind BACKUP_SAP " + NodeNetwork.describe(config.backupSap())
-                        + ": " + IoFailure.describe(cause)));
+                cause -> {
+                    // not a broken invariant: another process listens there, often a backup that outlived an earlier
+                    // primary, which the primary that started this one keeps when it reaches it there
+                    LOG.error("the backup cannot bind BACKUP_SAP {}: {}; it exits (a backup that outlived an earlier"
+                            + " primary may hold it: the primary that started this one then keeps that backup)",
+                            NodeNetwork.describe(config.backupSap()), IoFailure.describe(cause));
+                    stop(1);
+                });
         if (primaryPid.isEmpty()) {
             return; // a backup on its own machine waits for a primary as long as it takes (an operator started it)
         }

@@ -847,9 +847,11 @@ final class PrimaryNode implements NodeStorage.Owner {
             becomeBackup(currentEpoch);
             return;
         }
-        String why = "the proxy has seen epoch " + currentEpoch + " (a primary of it registered, or a backup follows"
-                + " it: promote that backup, or stop it if this server's state is the newer one); this primary (epoch "
-                + node.epoch() + ") stops without saving";
+        String seen = currentEpoch == node.epoch()
+                ? "epoch " + currentEpoch + " from another server (its primary registered, or a backup follows it)"
+                : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
+        String why = "the proxy has seen " + seen + ": promote that backup, or stop it if this server's state is the"
+                + " newer one; this primary (epoch " + node.epoch() + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
     }

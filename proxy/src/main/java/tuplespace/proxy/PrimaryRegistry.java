@@ -367,8 +367,8 @@ final class PrimaryRegistry {
             older.channel.close();
         }
         followerCount = followers.size();
-        LOG.info("{} backup (server {}) follows the primary of epoch {} from {}", self, Long.toHexString(follow.server()),
-                follow.epoch(), channel.remoteAddress());
+        LOG.info("{} backup (server {}) {} from {}", self, Long.toHexString(follow.server()), following.follows(),
+                channel.remoteAddress());
         promoteIfDue();
         if (current == null && replicaOfLostPrimary == follow.server()) {
             channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
