@@ -6,13 +6,17 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Sap;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.node.persistence.SnapshotContent;
@@ -287,9 +291,10 @@ final class BackupNode implements NodeStorage.Owner {
      */
     private void followAnotherPrimary(ReplicationMessage.SnapshotBegin begin) {
         long pid = begin.primaryPid();
-        Optional<ProcessHandle> process = Optional.of(pid).filter(any -> onThisMachine(begin.heartbeatSap()))
-                .flatMap(Fencing::handleOf).filter(handle -> handle.info().commandLine()
-                        .map(line -> line.contains("tuplespace")).orElse(false));
+        Optional<ProcessHandle> process = onThisMachine(begin.heartbeatSap())
+                ? Fencing.handleOf(pid).filter(handle -> handle.info().commandLine()
+                        .map(line -> line.contains("tuplespace")).orElse(false))
+                : Optional.empty();
         LOG.warn("backup: the snapshot comes from pid {}, PRIMARY_HANDLE is {}; following it, and fencing {} at a"
                 + " takeover", pid, primaryPid.orElseThrow(), process.isPresent() ? "pid " + pid : "by the proxy alone");
         primaryPid = process.map(ProcessHandle::pid);
@@ -299,13 +304,8 @@ final class BackupNode implements NodeStorage.Owner {
     /** {@code sap}'s host is an IP address of this machine (a name is not resolved here: then false). */
     private static boolean onThisMachine(String sap) {
         try {
-            byte[] address = io.netty.util.NetUtil.createByteArrayFromIpAddressString(
-                    tuplespace.codec.Sap.parse(sap).host());
-            if (address == null) {
-                return false;
-            }
-            java.net.InetAddress host = java.net.InetAddress.getByAddress(address);
-            return host.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(host) != null;
+            InetAddress host = NetUtil.createInetAddressFromIpAddressString(Sap.parse(sap).host());
+            return host != null && (host.isLoopbackAddress() || NetworkInterface.getByInetAddress(host) != null);
         } catch (IOException | IllegalArgumentException e) {
             return false;
         }
@@ -356,7 +356,7 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     private static java.net.InetSocketAddress sapOf(String sap) {
-        return tuplespace.codec.Sap.parse(sap).toSocketAddress();
+        return Sap.parse(sap).toSocketAddress();
     }
 
     private void onSnapshotEnd(ReplicationMessage.SnapshotEnd end) {

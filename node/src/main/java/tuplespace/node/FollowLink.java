@@ -104,7 +104,8 @@ final class FollowLink {
                         return;
                     }
                     channel = connected;
-                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer)); // leaves once authenticated
+                    // leaves once the link is authenticated
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer));
                 },
                 cause -> openAgainLater(thisAttempt));
     }

@@ -850,8 +850,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         String seen = currentEpoch == node.epoch()
                 ? "epoch " + currentEpoch + " from another server (its primary registered, or a backup follows it)"
                 : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
-        String why = "the proxy has seen " + seen + ": promote that backup, or stop it if this server's state is the"
-                + " newer one; this primary (epoch " + node.epoch() + ") stops without saving";
+        String why = "the proxy has seen " + seen + "; if a backup follows it, promote that backup, or stop it if this"
+                + " server's state is the newer one; this primary (epoch " + node.epoch() + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
     }
@@ -865,12 +865,11 @@ final class PrimaryNode implements NodeStorage.Owner {
      * (returns false then).
      */
     boolean stopsOlderThanBackup(String reason) {
-        String what = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
-                + reason;
         if (writesSinceStart > 0 && (registered || proxy.registerLeftUnanswered())) {
             return false;
         }
-        String why = what + "; this primary stops without saving";
+        String why = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
+                + reason + "; this primary stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
         return true;
