@@ -3,11 +3,14 @@ package tuplespace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tuplespace.testing.Eventually.eventually;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,6 +37,54 @@ class OperatorStartedBackupIT {
     private record Server(Sap shutdown, Sap backup, Sap heartbeat) {
         static Server beside(ServiceCluster cluster) {
             return new Server(cluster.spareLoopbackSap(), cluster.spareLoopbackSap(), cluster.spareLoopbackSap());
+        }
+    }
+
+    /**
+     * Two machines, each with a data directory of its own and the same {@code --fsync}: server {@code a}, the primary,
+     * and server {@code b}, the backup the operator starts.
+     */
+    private record TwoMachines(Server a, Server b, Path dataA, List<String> onA, List<String> onB) {
+        static TwoMachines of(ServiceCluster cluster, String fsync) {
+            Path dataA = cluster.directory().resolve("host-a-data");
+            return new TwoMachines(Server.beside(cluster), Server.beside(cluster), dataA,
+                    List.of("--data-dir", dataA.toString(), "--fsync", fsync),
+                    List.of("--data-dir", cluster.directory().resolve("host-b-data").toString(), "--fsync", fsync,
+                            "--node-id", "b"));
+        }
+
+        ManagedProcess startBackup(ServiceCluster cluster) {
+            return start(cluster, "server-b", b, a.shutdown().toString(), a, onB);
+        }
+
+        ManagedProcess startPrimary(ServiceCluster cluster) {
+            return start(cluster, "server-a", a, "null", b, onA);
+        }
+
+        Path nodeDirectoryA() {
+            return dataA.resolve("node-a");
+        }
+
+        /**
+         * The proxy started again and the primary's command line run again beside the backup that outlived both: the
+         * backup refuses that server's state ({@code why}), the server exits 1 naming the backup, and PROMOTE makes the
+         * backup the primary.
+         */
+        void restartRefusedThenPromote(ServiceCluster cluster, ManagedProcess backup, String why) throws Exception {
+            cluster.startProxy();
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.followers()).as("the backup follows the new proxy").isEqualTo(1));
+            try (ManagedProcess again = start(cluster, "server-a-again", a, "null", b, onA)) {
+                assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
+                        .hasValue(1);
+                assertThat(again.stderrText()).contains("is older than its backup: backup pid " + backup.pid())
+                        .contains(why);
+            }
+            assertThat(backup.isAlive()).as("the backup holding every acknowledged write").isTrue();
+
+            assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid()).isTrue());
         }
     }
 
@@ -91,21 +142,15 @@ class OperatorStartedBackupIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aPrimaryRestartedOnALogThatAPowerCutShortenedDoesNotReplaceTheBackupThatHoldsMore() throws Exception {
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
-        Server a = Server.beside(cluster);
-        Server b = Server.beside(cluster);
-        Path hostA = cluster.directory().resolve("host-a-data");
-        List<String> onHostA = List.of("--data-dir", hostA.toString(), "--fsync", "everysec");
-        List<String> onHostB = List.of("--data-dir", cluster.directory().resolve("host-b-data").toString(), "--fsync",
-                "everysec", "--node-id", "b");
-        try (ManagedProcess backup = start(cluster, "server-b", b, a.shutdown().toString(), a, onHostB);
-             ManagedProcess primary = start(cluster, "server-a", a, "null", b, onHostA)) {
+        TwoMachines machines = TwoMachines.of(cluster, "everysec");
+        try (ManagedProcess backup = machines.startBackup(cluster); ManagedProcess primary = machines.startPrimary(cluster)) {
             ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
             AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 17);
             writes.awaitAcknowledged(300, Duration.ofSeconds(30));
             ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid());
             writes.close();
             Path log;
-            try (Stream<Path> files = Files.list(hostA.resolve("node-a"))) {
+            try (Stream<Path> files = Files.list(machines.nodeDirectoryA())) {
                 log = files.filter(file -> file.getFileName().toString().matches("wal-\\d+\\.log")).sorted()
                         .reduce((first, second) -> second).orElseThrow();
             }
@@ -113,26 +158,73 @@ class OperatorStartedBackupIT {
                 file.setLength(file.length() * 2 / 3);
             }
 
-            cluster.startProxy();
-            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
-                    status -> assertThat(status.followers()).as("the backup follows the new proxy").isEqualTo(1));
-            try (ManagedProcess again = start(cluster, "server-a-again", a, "null", b, onHostA)) {
-                assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
-                        .hasValue(1);
-                assertThat(again.stderrText()).contains("is older than its backup: backup pid " + backup.pid())
-                        .contains("further than that primary recovered to");
-            }
-            assertThat(backup.isAlive()).as("the backup holding every acknowledged write").isTrue();
+            machines.restartRefusedThenPromote(cluster, backup, "further than that primary recovered to");
+            assertNoneMissing(cluster, writes, "in sync at " + inSync.index());
+        }
+    }
 
-            assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
-            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
-                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid()).isTrue());
-            Map<String, AcknowledgedWrites.Missing> missing;
-            try (LineClient reader = cluster.client()) {
-                missing = writes.missingFrom(Requests.answerPairs(reader.call(Requests.get(1, "w.*", ".*"))));
+    /**
+     * Each machine with a data directory of its own, {@code --fsync always}. An operator keeps a copy of the primary's
+     * node directory, the service goes on, then the primary's machine and the proxy go down, and the operator
+     * restores the copy there. The same command line recovers it one epoch above the epoch it recorded, the
+     * backup's own: the backup used to take that snapshot, losing every write acknowledged since the copy. The
+     * primary's entries told the backup how far its log was forced; the restart recovered less, so the backup refuses
+     * it, the server stops naming the backup, and PROMOTE serves every acknowledged write.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPrimaryRestartedOnADataDirectoryRestoredFromAnOlderCopyDoesNotReplaceTheBackup() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        Path kept = cluster.directory().resolve("node-a-kept");
+        try (ManagedProcess backup = machines.startBackup(cluster); ManagedProcess primary = machines.startPrimary(cluster)) {
+            ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 23);
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            ServiceCluster.sigstop(primary.pid()); // for a copy as a crash would leave it: no file changes meanwhile
+            try {
+                copyTree(machines.nodeDirectoryA(), kept);
+            } finally {
+                ServiceCluster.sigcont(primary.pid());
             }
-            assertThat(missing).as("acknowledged writes missing, of " + writes.acknowledged() + " (in sync at "
-                    + inSync.index() + ")").isEmpty();
+            long acknowledgedAtCopy = writes.acknowledged();
+            writes.awaitAcknowledged(300, Duration.ofSeconds(30));
+            ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid());
+            writes.close();
+            deleteTree(machines.nodeDirectoryA());
+            copyTree(kept, machines.nodeDirectoryA());
+
+            machines.restartRefusedThenPromote(cluster, backup, "restored from an older copy?");
+            assertNoneMissing(cluster, writes, acknowledgedAtCopy + " when the copy was taken; in sync at "
+                    + inSync.index());
+        }
+    }
+
+
+    /** Every write {@code writes} saw acknowledged is in the space the service serves. */
+    private static void assertNoneMissing(ServiceCluster cluster, AcknowledgedWrites writes, String detail)
+            throws Exception {
+        Map<String, AcknowledgedWrites.Missing> missing;
+        try (LineClient reader = cluster.client()) {
+            missing = writes.missingFrom(Requests.answerPairs(reader.call(Requests.get(1, "w.*", ".*"))));
+        }
+        assertThat(missing).as("acknowledged writes missing, of " + writes.acknowledged() + " (" + detail + ")")
+                .isEmpty();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Files.copy(path, to.resolve(from.relativize(path).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
         }
     }
 

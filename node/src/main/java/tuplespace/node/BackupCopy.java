@@ -42,6 +42,10 @@ final class BackupCopy {
     private boolean resumed;
     /** The server id of the primary this copy follows, from its snapshot's beginning; 0 for none. */
     private long followedServer;
+    /** The line of states that primary's data directory belongs to ({@code SnapshotBegin}); 0 for none or unknown. */
+    private long history;
+    /** How far that primary's log was forced to its disk, as its entries said; -1 for not known or not forced. */
+    private long forcedIndex = -1;
 
     BackupCopy(Optional<NodeStorage> storage) {
         this.storage = storage;
@@ -73,28 +77,50 @@ final class BackupCopy {
     }
 
     /**
-     * Why a snapshot from the primary of {@code epoch} at {@code index} may not replace this copy, or empty when it may:
-     * the copy is newer (a higher epoch, the same epoch further on, or the same epoch number from another primary: a
-     * history apart from this copy's, however far it got), so the snapshot would drop acknowledged writes that only
-     * this copy holds. A higher epoch comes after this copy's (epochs grow only by a promotion, or by a
-     * restart on a data directory that recorded the epoch before): its state is the newer one even at a lower index,
-     * unless it {@code mayLackAnswered} (recovered from a log not forced before each answer): then updates beyond its
-     * index may have been answered, and only this copy holds them.
+     * Why the snapshot {@code begin} announces may not replace this copy, or empty when it may: the copy is newer, so the
+     * snapshot would drop acknowledged writes that only this copy holds. So it is when the snapshot's state belongs to
+     * another history (a data directory taken from another service), or to a lower epoch, or to the same epoch further
+     * back, or to the same epoch number from another primary (a history apart from this copy's, however far it got). A
+     * higher epoch comes after this copy's (epochs grow only by a promotion, or by a restart on a data directory that
+     * recorded the epoch before): its state is the newer one even at a lower index, unless
+     * <ul>
+     *   <li>it {@code mayLackAnswered} (recovered from a log not forced before each answer) and recovered less than
+     *       this copy holds: then updates beyond what it recovered may have been answered, and only this copy holds
+     *       them (updates it applied since it started do not make up for them);</li>
+     *   <li>or its recovery fell short of how far the primary this copy follows had forced its log: a directory that
+     *       lacks what was forced to it is not as that primary left it (restored from an older copy of itself), and
+     *       what it lacks was answered.</li>
+     * </ul>
      */
-    Optional<String> newerThan(long epoch, long index, long server, boolean mayLackAnswered) {
+    Optional<String> newerThan(ReplicationMessage.SnapshotBegin begin) {
+        long epoch = begin.epoch();
+        long index = begin.index();
         String held = "holds a copy of epoch " + epoch() + " up to index " + lastIndex() + " (" + size() + " pairs)";
-        if (epoch == epoch() && server != followedServer) {
+        if (history != 0 && begin.history() != 0 && begin.history() != history) {
+            return Optional.of(held + " of data directory history " + describeHistory(history) + ", not that primary's "
+                    + describeHistory(begin.history()) + " (a data directory of another service, or one created anew)");
+        }
+        if (epoch == epoch() && begin.primaryServer() != followedServer) {
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
                     + " no epoch, and a server started without its data directory begins at epoch 1 again)");
         }
         if (epoch < epoch() || epoch == epoch() && index < lastIndex()) {
             return Optional.of(held);
         }
-        if (mayLackAnswered && index < lastIndex()) {
+        if (begin.mayLackAnswered() && Math.min(index, begin.recoveredIndex()) < lastIndex()) {
             return Optional.of(held + ", further than that primary recovered to from a log not forced before each"
                     + " answer (--fsync everysec or no), which a power cut may have cut short of updates answered");
         }
+        if (!begin.mayLackAnswered() && begin.recoveredIndex() >= 0 && begin.recoveredIndex() < forcedIndex) {
+            return Optional.of(held + "; the primary it followed had forced its log to index " + forcedIndex + ", and"
+                    + " that server recovered its data directory only to index " + begin.recoveredIndex() + ": the"
+                    + " directory is not as that primary left it (restored from an older copy?)");
+        }
         return Optional.empty();
+    }
+
+    private static String describeHistory(long history) {
+        return tuplespace.node.persistence.DataDirectory.describeHistory(history);
     }
 
     /** Drops what is held: a new snapshot makes this a copy again. */
@@ -112,8 +138,13 @@ final class BackupCopy {
      * A snapshot (or, with {@code resume}, the entries after the state held) of the primary of {@code epoch} begins at
      * {@code index}.
      */
-    void begin(long epoch, long index, long server, boolean resume) {
-        followedServer = server;
+    void begin(ReplicationMessage.SnapshotBegin begin) {
+        long epoch = begin.epoch();
+        long index = begin.index();
+        boolean resume = begin.resume();
+        followedServer = begin.primaryServer();
+        history = begin.history();
+        forcedIndex = -1;
         if (resume) {
             resumed = true;
             stateLogged = true; // the log holds every entry up to the index already: it goes on from there
@@ -158,7 +189,7 @@ final class BackupCopy {
         checkDigest(end.digest(), "the snapshot's end");
         caughtUp = true;
         if (storage.isPresent() && !resumed) {
-            return storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch()));
+            return storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch(), history));
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -180,6 +211,7 @@ final class BackupCopy {
      * @throws ReplicationInvariantException for a gap, a stale epoch or a digest that differs
      */
     boolean entries(ReplicationMessage.Entries entries) {
+        forcedIndex = Math.max(forcedIndex, entries.forcedIndex());
         for (Replicated entry : entries.entries()) {
             log.accept(entry);
             if (incoming != null) {

@@ -245,7 +245,7 @@ final class BackupNode implements NodeStorage.Owner {
         }
         boolean holdsCopy = primaryGone || copy.resumable(); // a copy to keep: its primary lost, or it stepped down
         Optional<String> newer = holdsCopy && !begin.resume()
-                ? copy.newerThan(begin.epoch(), begin.index(), begin.primaryServer(), begin.mayLackAnswered())
+                ? copy.newerThan(begin)
                 : Optional.empty();
         if (newer.isPresent()) {
             refuseOlderPrimary(channel, begin, newer.get());
@@ -269,7 +269,7 @@ final class BackupNode implements NodeStorage.Owner {
         }
         replication = channel;
         primaryConnected = true;
-        copy.begin(begin.epoch(), begin.index(), begin.primaryServer(), begin.resume());
+        copy.begin(begin);
         node.setEpoch(begin.epoch());
         storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()).whenComplete((recorded, failure) -> {
             if (failure != null && !stopping && !takingOver) {

@@ -201,7 +201,8 @@ final class BackupSupervisor {
         // Frozen at this index (O(1)): entries after it follow on the link, and the backup applies them after the pairs.
         snapshot = new SnapshotStream(primary.state().space().snapshot());
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
-                node.serverId(), NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered()));
+                node.serverId(), NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered(),
+                primary.history(), primary.recoveredIndex()));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
                 primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
@@ -219,7 +220,7 @@ final class BackupSupervisor {
      */
     private void resume(Channel channel) {
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), resumeFrom, primary.pid(), node.serverId(),
-                NodeNetwork.describe(config.heartbeatSap()), true, false), channel.voidPromise());
+                NodeNetwork.describe(config.heartbeatSap()), true, false, primary.history(), -1), channel.voidPromise());
         resumeTail.forEach(entries -> channel.write(entries, channel.voidPromise()));
         LOG.info("primary resumes its backup at index {} with {} entry batches since", resumeFrom, resumeTail.size());
         resumeFrom = -1;

@@ -138,9 +138,9 @@ final class DataDirStartup {
 
     /** INIT_FILE's space becomes the directory's first snapshot (index 0): the log then goes on after it. */
     private static Recovered seeded(DataDirectory directory, TupleSpace space, long epoch) throws IOException {
-        SnapshotInfo info = SnapshotFile.write(directory.path(), new SnapshotContent(0, epoch, space.snapshot(), List.of()),
-                ChannelOpener.DEFAULT);
-        directory.recordSnapshot(info); // a start that does not find it refuses: the log after it holds none of its pairs
+        SnapshotInfo info = SnapshotFile.write(directory.path(), new SnapshotContent(0, epoch, 0, space.snapshot(),
+                List.of()), ChannelOpener.DEFAULT);
+        directory.recordSnapshot(info, 0); // a start that does not find it refuses: the log after it holds none of its pairs
         LOG.info("{}: INIT_FILE's {} pairs written as snapshot {}", directory, info.pairs(), info.file().getFileName());
         return new Recovered(new ReplicatedState(space), 0, epoch, epoch, Optional.of(info), List.of());
     }

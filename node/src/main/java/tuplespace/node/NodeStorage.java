@@ -136,6 +136,11 @@ final class NodeStorage implements LogListener {
         return failure;
     }
 
+    /** The line of states the directory's state belongs to ({@code SnapshotBegin#history}); never 0. */
+    long history() {
+        return directory.history();
+    }
+
     /** The node's id: its directory is {@code DIR/node-<id>}. */
     String nodeId() {
         return directory.nodeId();

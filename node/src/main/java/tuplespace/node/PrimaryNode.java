@@ -137,6 +137,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private long writesSinceStart;
     /** See {@link ReplicationMessage.SnapshotBegin#mayLackAnswered()}. */
     private final boolean mayLackAnswered;
+    /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */
+    private final long recoveredIndex;
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
                 Optional<TakeoverTimeline> takeover, boolean switchover) {
@@ -155,6 +157,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         // cut may have taken answered updates, which a backup that outlived this node may hold.
         this.mayLackAnswered = takeover.isEmpty() && !switchover && storage.isPresent()
                 && config.fsync() != FsyncMode.ALWAYS;
+        this.recoveredIndex = takeover.isEmpty() && !switchover && storage.isPresent() ? lastIndex : -1;
         storage.ifPresent(disk -> {
             disk.attach(this);
             if (disk.answersWaitForDisk()) {
@@ -506,7 +509,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         List<Replicated> entries = batch.drain();
         storage.ifPresent(disk -> disk.append(entries));
-        backup.replicate(new ReplicationMessage.Entries(entries, state.space().digest()));
+        long forced = storage.filter(NodeStorage::answersWaitForDisk).map(NodeStorage::logged).orElse(-1L);
+        backup.replicate(new ReplicationMessage.Entries(entries, state.space().digest(), forced));
     }
 
     // --- the data directory's view, called by NodeStorage ---------------------------------------------
@@ -939,6 +943,16 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** This primary's state may lack updates answered before its restart (see the constructor). */
     boolean mayLackAnswered() {
         return mayLackAnswered;
+    }
+
+    /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */
+    long recoveredIndex() {
+        return recoveredIndex;
+    }
+
+    /** See {@link ReplicationMessage.SnapshotBegin#history()}: its data directory's, 0 without one. */
+    long history() {
+        return storage.map(NodeStorage::history).orElse(0L);
     }
 
     /** How many updates changed the space since this primary started. */

@@ -48,7 +48,8 @@ public final class ReplicationCodec {
             out.writeByte(SNAPSHOT_BEGIN).writeLong(begin.epoch()).writeLong(begin.index()).writeLong(begin.primaryPid())
                     .writeLong(begin.primaryServer());
             writeString(out, begin.heartbeatSap());
-            out.writeBoolean(begin.resume()).writeBoolean(begin.mayLackAnswered());
+            out.writeBoolean(begin.resume()).writeBoolean(begin.mayLackAnswered()).writeLong(begin.history())
+                    .writeLong(begin.recoveredIndex());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
             chunk.answers().forEach(entry -> writeAnswer(out, entry));
@@ -61,7 +62,8 @@ public final class ReplicationCodec {
         } else if (message instanceof ReplicationMessage.SnapshotEnd end) {
             out.writeByte(SNAPSHOT_END).writeLong(end.index()).writeLong(end.digest());
         } else if (message instanceof ReplicationMessage.Entries entries) {
-            out.writeByte(ENTRIES).writeLong(entries.digestAfter()).writeInt(entries.entries().size());
+            out.writeByte(ENTRIES).writeLong(entries.digestAfter()).writeLong(entries.forcedIndex())
+                    .writeInt(entries.entries().size());
             entries.entries().forEach(entry -> writeEntry(out, entry));
         } else if (message instanceof ReplicationMessage.Ack ack) {
             out.writeByte(ACK).writeLong(ack.index()).writeLong(ack.digest()).writeLong(ack.backupPid()).writeLong(ack.backupServer());
@@ -157,7 +159,7 @@ public final class ReplicationCodec {
             case SNAPSHOT_BEGIN:
                 return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                         readString(in),
-                        readFlag(in, "resume"), readFlag(in, "mayLackAnswered"));
+                        readFlag(in, "resume"), readFlag(in, "mayLackAnswered"), in.readLong(), in.readLong());
             case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);
@@ -180,6 +182,7 @@ public final class ReplicationCodec {
                 return new ReplicationMessage.SnapshotEnd(in.readLong(), in.readLong());
             case ENTRIES: {
                 long digest = in.readLong();
+                long forcedIndex = in.readLong();
                 int count = readCount(in, 17);
                 ByteBuffer bytes = in.nioBuffer();
                 int start = bytes.position();
@@ -188,7 +191,7 @@ public final class ReplicationCodec {
                     entries.add(readEntry(bytes));
                 }
                 in.skipBytes(bytes.position() - start);
-                return new ReplicationMessage.Entries(entries, digest);
+                return new ReplicationMessage.Entries(entries, digest, forcedIndex);
             }
             case ACK:
                 return new ReplicationMessage.Ack(in.readLong(), in.readLong(), in.readLong(), in.readLong());
@@ -227,7 +230,7 @@ public final class ReplicationCodec {
      * the size of the buffer to encode them into.
      */
     public static long encodedSize(ReplicationMessage.Entries entries) {
-        long size = 1 + 8 + 4;
+        long size = 1 + 8 + 8 + 4; // type, digest, forced index, count
         for (Replicated entry : entries.entries()) {
             size += encodedSize(entry);
         }

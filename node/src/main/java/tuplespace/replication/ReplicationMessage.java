@@ -28,9 +28,17 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
      * the primary's state was recovered from a log that was not forced before each answer ({@code --fsync everysec} or
      * {@code no}): after a power cut it may end before updates that were answered, which a backup that outlived it may
      * hold (it refuses such a snapshot when it holds more).
+     *
+     * <p>{@code history} names the line of states the primary's data directory belongs to (0: no data directory): a
+     * backup that outlived its primary refuses the state of another history, which a directory taken from another
+     * service holds. {@code recoveredIndex} is the index the primary's state was recovered to from its data directory
+     * when it started (-1: not started from one, as after a takeover): a backup that outlived a primary whose log was
+     * forced before each answer knows how far that log was forced ({@link Entries#forcedIndex()}), and refuses a
+     * recovery that falls short of it: the directory is not as that primary left it (restored from an older copy).
      */
     record SnapshotBegin(long epoch, long index, long primaryPid, long primaryServer, String heartbeatSap,
-                         boolean resume, boolean mayLackAnswered) implements ReplicationMessage {
+                         boolean resume, boolean mayLackAnswered, long history, long recoveredIndex)
+            implements ReplicationMessage {
         public SnapshotBegin {
             Objects.requireNonNull(heartbeatSap, "heartbeatSap");
         }
@@ -132,8 +140,12 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
     record SnapshotEnd(long index, long digest) implements ReplicationMessage {
     }
 
-    /** Consecutive log entries; {@code digestAfter} is the primary's space digest after the last one. */
-    record Entries(List<Replicated> entries, long digestAfter) implements ReplicationMessage {
+    /**
+     * Consecutive log entries; {@code digestAfter} is the primary's space digest after the last one. {@code forcedIndex}
+     * is the highest index the primary's log has forced to its disk when its answers wait for that ({@code --fsync
+     * always}; -1 otherwise): a restart of that primary's directory must recover at least that far.
+     */
+    record Entries(List<Replicated> entries, long digestAfter, long forcedIndex) implements ReplicationMessage {
         public Entries {
             entries = List.copyOf(entries);
             if (entries.isEmpty()) {

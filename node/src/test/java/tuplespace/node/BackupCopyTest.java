@@ -19,17 +19,19 @@ import tuplespace.tuple.Pair;
 /** What a backup holds, without any link: when it is checked, and which index it may acknowledge. */
 class BackupCopyTest {
 
+    private static final long HISTORY = 0x4157;
+
     private final TupleSpace primary = new TupleSpace();
     private final BackupCopy copy = new BackupCopy(Optional.empty());
 
     /** The snapshot's pairs are the state as of its index: an entry after it waits for the pairs, then applies. */
     @Test
     void entriesBeforeTheSnapshotsEndAreDeferredNeitherCheckedNorAcknowledgedAndApplyAtTheEnd() {
-        copy.begin(1, 0, 0x51, false);
+        copy.begin(begin(1, 0, 0x51));
         long empty = copy.digest();
         ReplicationMessage.Entries first = entry(1);
 
-        boolean due = copy.entries(new ReplicationMessage.Entries(first.entries(), 12345)); // a digest that differs
+        boolean due = copy.entries(new ReplicationMessage.Entries(first.entries(), 12345, -1)); // a digest that differs
 
         assertThat(due).as("an ack is due").isFalse();
         assertThat(copy.acknowledgeable()).isEqualTo(-1);
@@ -47,26 +49,75 @@ class BackupCopyTest {
      */
     @Test
     void onlyANewerPrimarysSnapshotMayReplaceACopy() {
-        copy.begin(3, 10, 0x51, false);
-        assertThat(copy.newerThan(2, 50, 0x51, false)).as("a lower epoch").isPresent();
-        assertThat(copy.newerThan(3, 9, 0x51, false)).as("its own primary, behind").isPresent();
-        assertThat(copy.newerThan(3, 10, 0x51, false)).as("its own primary, where it was").isEmpty();
-        assertThat(copy.newerThan(3, 12, 0x51, false)).as("its own primary, further on").isEmpty();
-        assertThat(copy.newerThan(3, 99, 0x52, false)).as("another primary of epoch 3").get().asString()
+        copy.begin(begin(3, 10, 0x51));
+        assertThat(copy.newerThan(begin(2, 50, 0x51))).as("a lower epoch").isPresent();
+        assertThat(copy.newerThan(begin(3, 9, 0x51))).as("its own primary, behind").isPresent();
+        assertThat(copy.newerThan(begin(3, 10, 0x51))).as("its own primary, where it was").isEmpty();
+        assertThat(copy.newerThan(begin(3, 12, 0x51))).as("its own primary, further on").isEmpty();
+        assertThat(copy.newerThan(begin(3, 99, 0x52))).as("another primary of epoch 3").get().asString()
                 .contains("from another primary of that epoch number");
-        assertThat(copy.newerThan(3, 0, 0x52, false)).as("another primary of epoch 3, behind: the same reason")
+        assertThat(copy.newerThan(begin(3, 0, 0x52))).as("another primary of epoch 3, behind: the same reason")
                 .get().asString().contains("from another primary of that epoch number");
-        assertThat(copy.newerThan(4, 2, 0x52, false)).as("a higher epoch, from a forced log").isEmpty();
-        assertThat(copy.newerThan(4, 2, 0x51, true)).as("a higher epoch, from an unforced log behind").get()
+        assertThat(copy.newerThan(begin(4, 2, 0x52))).as("a higher epoch, after a takeover").isEmpty();
+        assertThat(copy.newerThan(restarted(4, 2, 0x52, 2))).as("a higher epoch, from a forced log").isEmpty();
+        assertThat(copy.newerThan(unforced(4, 2, 0x51))).as("a higher epoch, from an unforced log behind").get()
                 .asString().contains("--fsync everysec or no");
-        assertThat(copy.newerThan(4, 10, 0x52, true)).as("a higher epoch, from an unforced log as far").isEmpty();
-        assertThat(copy.newerThan(2, 0, 0x52, false)).get().asString()
+        assertThat(copy.newerThan(unforced(4, 10, 0x52))).as("a higher epoch, from an unforced log as far").isEmpty();
+        assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(4, 12, 4242, 0x52, "127.0.0.1:1", false, true,
+                HISTORY, 9))).as("from an unforced log behind, with updates of its own since").get().asString()
+                .contains("--fsync everysec or no");
+        assertThat(copy.newerThan(begin(2, 0, 0x52))).get().asString()
                 .isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)");
+    }
+
+    /**
+     * A data directory taken from another service carries another history: its state never replaces a copy, whatever
+     * its epoch. A primary without a data directory (history 0), or a copy of one, names none, and is not compared.
+     */
+    @Test
+    void aSnapshotOfAnotherHistoryNeverReplacesACopy() {
+        copy.begin(begin(3, 10, 0x51));
+        ReplicationMessage.SnapshotBegin foreign = new ReplicationMessage.SnapshotBegin(9, 500, 4242, 0x52,
+                "127.0.0.1:1", false, false, 0x7777, 500);
+
+        assertThat(copy.newerThan(foreign)).get().asString().isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)"
+                + " of data directory history 0000000000004157, not that primary's 0000000000007777 (a data directory"
+                + " of another service, or one created anew)");
+        assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(9, 500, 4242, 0x52, "127.0.0.1:1", false, false,
+                0, -1))).as("a primary without a data directory, of a higher epoch").isEmpty();
+        BackupCopy ofMemoryOnly = new BackupCopy(Optional.empty());
+        ofMemoryOnly.begin(new ReplicationMessage.SnapshotBegin(3, 10, 4242, 0x51, "127.0.0.1:1", false, false, 0, -1));
+        assertThat(ofMemoryOnly.newerThan(foreign)).as("a copy of a primary without a data directory").isEmpty();
+    }
+
+    /**
+     * With {@code --fsync always} the primary's entries say how far its log was forced, and a restart of its directory
+     * recovers at least that far. One that recovers less lacks answered updates: its directory was restored from an
+     * older copy of itself (the same history, a higher epoch as it recorded the copy's). What counts is what the
+     * primary this copy follows forced, since the last snapshot began.
+     */
+    @Test
+    void aRestartThatRecoversLessThanItsPrimaryForcedNeverReplacesACopy() {
+        copy.begin(begin(1, 0, 0x51));
+        copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()));
+        for (long index = 1; index <= 10; index++) {
+            copy.entries(entry(index, index - 1)); // each batch says how far the log was forced before it
+        }
+
+        assertThat(copy.newerThan(restarted(2, 12, 0x52, 8))).as("recovered short of index 9").get().asString()
+                .isEqualTo("holds a copy of epoch 1 up to index 10 (10 pairs); the primary it followed had forced its"
+                        + " log to index 9, and that server recovered its data directory only to index 8: the"
+                        + " directory is not as that primary left it (restored from an older copy?)");
+        assertThat(copy.newerThan(restarted(2, 9, 0x52, 9))).as("as far as was forced").isEmpty();
+        assertThat(copy.newerThan(begin(2, 9, 0x52))).as("a takeover elsewhere: no recovery to compare").isEmpty();
+
+        copy.begin(begin(2, 10, 0x53));
+        assertThat(copy.newerThan(restarted(3, 10, 0x54, 8))).as("the next primary forced nothing yet").isEmpty();
     }
 
     @Test
     void afterTheSnapshotsEndEveryBatchIsCheckedAndMayBeAcknowledged() {
-        copy.begin(1, 0, 0x51, false);
+        copy.begin(begin(1, 0, 0x51));
         assertThat(copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()))).as("no disk to wait for").isDone();
         assertThat(copy.acknowledgeable()).isEqualTo(0);
 
@@ -74,14 +125,14 @@ class BackupCopyTest {
         assertThat(copy.acknowledgeable()).isEqualTo(1);
 
         ReplicationMessage.Entries second = entry(2);
-        assertThatThrownBy(() -> copy.entries(new ReplicationMessage.Entries(second.entries(), 42)))
+        assertThatThrownBy(() -> copy.entries(new ReplicationMessage.Entries(second.entries(), 42, -1)))
                 .isInstanceOf(ReplicationInvariantException.class)
                 .hasMessageContaining("differs from the primary's 42 at index 2");
     }
 
     @Test
     void aSnapshotThatEndsAtAnotherIndexThanItsEntriesReachIsABrokenInvariant() {
-        copy.begin(1, 0, 0x51, false);
+        copy.begin(begin(1, 0, 0x51));
         copy.entries(entry(1));
 
         assertThatThrownBy(() -> copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest())))
@@ -99,7 +150,7 @@ class BackupCopyTest {
         assertThat(stepped.refusesResumeAt(6)).hasValue("holds the state at index 5");
         assertThat(copy.refusesResumeAt(5)).hasValue("holds no state to resume");
 
-        stepped.begin(4, 5, 0x51, true);
+        stepped.begin(new ReplicationMessage.SnapshotBegin(4, 5, 4242, 0x51, "127.0.0.1:1", true, false, HISTORY, -1));
         assertThat(stepped.resumable()).as("resumed once").isFalse();
         assertThat(stepped.end(new ReplicationMessage.SnapshotEnd(5, new TupleSpace().digest()))).isDone();
         assertThat(stepped.acknowledgeable()).isEqualTo(5);
@@ -107,9 +158,31 @@ class BackupCopyTest {
 
     /** The entry of index {@code index} (epoch 1) writing {@code k,<index>}, applied to {@link #primary} too. */
     private ReplicationMessage.Entries entry(long index) {
+        return entry(index, -1);
+    }
+
+    /** As {@link #entry(long)}, from a primary whose log was forced to {@code forcedIndex}. */
+    private ReplicationMessage.Entries entry(long index, long forcedIndex) {
         Effect effect = new Effect(List.of(), List.of(Pair.of("k," + index, "v")));
         primary.applyEffect(effect);
         return new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primary.digest());
+                new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primary.digest(), forcedIndex);
+    }
+
+    /** The snapshot of the primary of {@code epoch} and {@code server} at {@code index}, of {@link #HISTORY}. */
+    private static ReplicationMessage.SnapshotBegin begin(long epoch, long index, long server) {
+        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY, -1);
+    }
+
+    /** As {@link #begin}, from a server that recovered its data directory's log to {@code index}, not forced. */
+    private static ReplicationMessage.SnapshotBegin unforced(long epoch, long index, long server) {
+        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, true, HISTORY,
+                index);
+    }
+
+    /** As {@link #begin}, from a server that recovered its data directory's forced log to {@code recovered}. */
+    private static ReplicationMessage.SnapshotBegin restarted(long epoch, long index, long server, long recovered) {
+        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY,
+                recovered);
     }
 }

@@ -51,6 +51,8 @@ class BackupNodeTest {
     /** The server id of the primary the test plays, and of another one. */
     private static final long PRIMARY_SERVER = 0x51;
     private static final long OTHER_SERVER = 0x52;
+    /** The data directory history of the primary this backup follows. */
+    private static final long HISTORY = 0x4157;
 
     @BeforeEach
     void startBackup() throws IOException {
@@ -103,7 +105,7 @@ class BackupNodeTest {
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
         link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(), PRIMARY_SERVER,
-                NodeNetwork.describe(config.heartbeatSap()), false, false));
+                NodeNetwork.describe(config.heartbeatSap()), false, false, HISTORY, -1));
     }
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {
@@ -168,7 +170,7 @@ class BackupNodeTest {
             primarySpace.applyEffect(effect);
             digests.add(primarySpace.digest());
             batches.add(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                    new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primarySpace.digest()));
+                    new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primarySpace.digest(), -1));
         }
         link.sendTogether(batches);
 
@@ -205,7 +207,8 @@ class BackupNodeTest {
             Effect effect = new Effect(List.of(), List.of(Pair.of("user," + index, "v")));
             primarySpace.applyEffect(effect);
             batches.add(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                    new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primarySpace.digest()));
+                    new Change.Applied(9, index, 0, effect, Utf8Text.of("ok\n")))), primarySpace.digest(),
+                    index - 1)); // --fsync always: how far the primary's log was forced before this batch
         }
         link.sendTogether(batches);
         ReplicationMessage.Ack ack;
@@ -216,16 +219,21 @@ class BackupNodeTest {
         awaitEvent("primary_failed");
 
         for (ReplicationMessage.SnapshotBegin older : List.of(
-                new ReplicationMessage.SnapshotBegin(1, 0, 4242, OTHER_SERVER, "127.0.0.1:1", false, false),
-                new ReplicationMessage.SnapshotBegin(1, 9, 4242, OTHER_SERVER, "127.0.0.1:1", false, false),
-                new ReplicationMessage.SnapshotBegin(0, 7, 4242, OTHER_SERVER, "127.0.0.1:1", false, false),
-                new ReplicationMessage.SnapshotBegin(2, 1, 4242, OTHER_SERVER, "127.0.0.1:1", false, true))) {
+                new ReplicationMessage.SnapshotBegin(1, 0, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, -1),
+                new ReplicationMessage.SnapshotBegin(1, 9, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, -1),
+                new ReplicationMessage.SnapshotBegin(0, 7, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, -1),
+                new ReplicationMessage.SnapshotBegin(2, 1, 4242, OTHER_SERVER, "127.0.0.1:1", false, true, HISTORY, 1),
+                new ReplicationMessage.SnapshotBegin(2, 6, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, 1),
+                new ReplicationMessage.SnapshotBegin(7, 90, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, 0x7777, 90))) {
             try (RawLink fresh = RawLink.connect(config.backupSap())) {
                 fresh.send(older);
                 assertThat(fresh.readSkippingHeartbeats()).as("the answer to " + older)
                         .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
                                 .contains("holds a copy of epoch 1 up to index 3 (3 pairs)").contains("promote it")
-                                .contains(older.mayLackAnswered() ? "--fsync everysec or no"
+                                .contains(older.history() != HISTORY ? "a data directory of another service"
+                                        : older.mayLackAnswered() ? "--fsync everysec or no"
+                                        : older.recoveredIndex() >= 0 ? "forced its log to index 2, and that server"
+                                                + " recovered its data directory only to index 1"
                                         : older.epoch() == 1 ? "from another primary of that epoch number"
                                         : "pairs), and keeps it"));
                 assertThat(fresh.closesWithin(Duration.ofSeconds(5))).as("the refused link closes").isTrue();
@@ -245,7 +253,7 @@ class BackupNodeTest {
         newer.applyEffect(new Effect(List.of(), List.of(Pair.of("user,9", "w"))));
         link = RawLink.connect(config.backupSap());
         link.send(new ReplicationMessage.SnapshotBegin(2, 1, primaryStandIn.pid(), OTHER_SERVER,
-                NodeNetwork.describe(config.heartbeatSap()), false, false));
+                NodeNetwork.describe(config.heartbeatSap()), false, false, HISTORY, -1));
         link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(newer.pairs())));
         link.send(new ReplicationMessage.SnapshotEnd(1, newer.digest()));
         ReplicationMessage.Ack again = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
@@ -276,7 +284,8 @@ class BackupNodeTest {
         for (int index = 1; index <= effects.size(); index++) {
             primarySpace.applyEffect(effects.get(index - 1));
             link.send(new ReplicationMessage.Entries(List.of(new Replicated(1, index,
-                    new Change.Applied(9, index, 0, effects.get(index - 1), Utf8Text.of("ok\n")))), primarySpace.digest()));
+                    new Change.Applied(9, index, 0, effects.get(index - 1), Utf8Text.of("ok\n")))), primarySpace.digest(),
+                    -1));
         }
         link.send(ReplicationMessage.SnapshotPairs.of(pairs.subList(10, 30)));
         link.send(new ReplicationMessage.SnapshotEnd(effects.size(), primarySpace.digest()));

@@ -27,9 +27,10 @@ class ReplicationCodecTest {
     static Stream<ReplicationMessage> messages() {
         Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
         return Stream.of(
-                new ReplicationMessage.SnapshotBegin(3, 41, 1234, 0x7123_4567_89AB_CDEFL, "10.0.0.1:7003", false, false),
-                new ReplicationMessage.SnapshotBegin(4, 0, 99, -5, "[::1]:7003", true, false),
-                new ReplicationMessage.SnapshotBegin(5, 9, 98, 1, "h:1", false, true),
+                new ReplicationMessage.SnapshotBegin(3, 41, 1234, 0x7123_4567_89AB_CDEFL, "10.0.0.1:7003", false, false,
+                        0x6f1c_9e0b_2a4d_8f37L, 41),
+                new ReplicationMessage.SnapshotBegin(4, 0, 99, -5, "[::1]:7003", true, false, 0, -1),
+                new ReplicationMessage.SnapshotBegin(5, 9, 98, 1, "h:1", false, true, -2, 9),
                 new ReplicationMessage.SnapshotAnswers(List.of(
                         new AnswerTable.Entry(-5L << 32, 2, Utf8Text.of("{\"status\":\"ok\"}\n")),
                         new AnswerTable.Entry(7, 9, Utf8Text.of("ok 1 pair removed\n  ключ значение\nend\n")))),
@@ -38,7 +39,7 @@ class ReplicationCodecTest {
                 new ReplicationMessage.Entries(List.of(
                         new Replicated(3, 42, new Change.Applied(9, 1, 0, effect, Utf8Text.of("ok 0 pairs\nend\n"))),
                         new Replicated(3, 43, new Change.Applied(9, 7, 5, Effect.NONE, Utf8Text.of("malformed: x\nend\n"))),
-                        new Replicated(3, 44, new Change.Closed(9))), 77L),
+                        new Replicated(3, 44, new Change.Closed(9))), 77L, 43),
                 new ReplicationMessage.Ack(44, 77L, 4321, 0x7123_4567_89AB_CDEFL),
                 new ReplicationMessage.Stop("the service shuts down"),
                 new ReplicationMessage.Refused("this backup holds epoch 3 up to index 12 \u00e9"),
@@ -110,7 +111,7 @@ class ReplicationCodecTest {
                 .filter(m -> m instanceof ReplicationMessage.Entries).findFirst().orElseThrow();
         ByteBuf buffer = Unpooled.buffer();
         ReplicationCodec.encode(entries, buffer);
-        long expected = 1 + 8 + 4 + entries.entries().stream().mapToLong(ReplicationCodec::encodedSize).sum();
+        long expected = 1 + 8 + 8 + 4 + entries.entries().stream().mapToLong(ReplicationCodec::encodedSize).sum();
         assertThat(buffer.readableBytes()).isEqualTo(expected);
 
         ReplicationMessage.SnapshotAnswers answers = (ReplicationMessage.SnapshotAnswers) messages()
@@ -137,7 +138,7 @@ class ReplicationCodecTest {
 
     @Test
     void anEntrysTupleThatIsNotWellFormedIsRefused() {
-        ByteBuf buffer = Unpooled.buffer().writeByte(4).writeLong(0).writeInt(1); // Entries: digest, one entry
+        ByteBuf buffer = Unpooled.buffer().writeByte(4).writeLong(0).writeLong(-1).writeInt(1); // digest, forced, 1 entry
         buffer.writeLong(1).writeLong(1).writeByte(1).writeLong(9).writeLong(1).writeLong(0); // Applied(conn, seq, floor)
         buffer.writeInt(1).writeInt(3).writeBytes("a,,".getBytes(StandardCharsets.UTF_8)); // removed: one key
         buffer.writeInt(0).writeInt(0); // nothing written, an empty answer

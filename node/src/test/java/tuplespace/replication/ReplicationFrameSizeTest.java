@@ -81,9 +81,9 @@ class ReplicationFrameSizeTest {
                 new ReplicationMessage.Entries(List.of(entry(1, 10),
                         new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(pair.key()), List.of(pair)),
                                 Utf8Text.of("\u00e9\u4e2d\uD835\uDC00".repeat(700)))),
-                        new Replicated(1, 3, new Change.Closed(3))), -9),
+                        new Replicated(1, 3, new Change.Closed(3))), -9, 2),
                 new ReplicationMessage.Ack(3, -9, 77, 78),
-                new ReplicationMessage.Entries(List.of(entry(4, 0)), 0),
+                new ReplicationMessage.Entries(List.of(entry(4, 0)), 0, -1),
                 new ReplicationMessage.Stop("bye \u00e9"));
         for (ReplicationMessage message : messages) {
             assertThat(sender.writeAndFlush(message).isSuccess()).isTrue();
@@ -104,7 +104,7 @@ class ReplicationFrameSizeTest {
     void theSizeGuessOfAnAsciiBatchIsExact() {
         ReplicationMessage.Entries entries = new ReplicationMessage.Entries(List.of(entry(1, 33),
                 new Replicated(1, 2, new Change.Applied(3, 4, 1, new Effect(List.of(tuplespace.tuple.Tuple.of("a", "b")),
-                        List.of(tuplespace.tuple.Pair.of("k,1", "v"))), Utf8Text.of("ok"))), new Replicated(1, 3, new Change.Closed(3))), 5);
+                        List.of(tuplespace.tuple.Pair.of("k,1", "v"))), Utf8Text.of("ok"))), new Replicated(1, 3, new Change.Closed(3))), 5, 2);
         io.netty.buffer.ByteBuf encoded = Unpooled.buffer();
         ReplicationCodec.encode(entries, encoded);
         assertThat(ReplicationCodec.encodedSize(entries)).isEqualTo(encoded.readableBytes());
@@ -115,9 +115,9 @@ class ReplicationFrameSizeTest {
     void aFrameOverTheLimitIsNeverSentAndNeverAccepted() {
         EmbeddedChannel sender = new EmbeddedChannel();
         ReplicationFrames.addTo(sender.pipeline(), 200);
-        ChannelFuture small = sender.writeAndFlush(new ReplicationMessage.Entries(List.of(entry(1, 10)), 5));
+        ChannelFuture small = sender.writeAndFlush(new ReplicationMessage.Entries(List.of(entry(1, 10)), 5, -1));
         assertThat(small.isSuccess()).isTrue();
-        ChannelFuture big = sender.writeAndFlush(new ReplicationMessage.Entries(List.of(entry(2, 500)), 5));
+        ChannelFuture big = sender.writeAndFlush(new ReplicationMessage.Entries(List.of(entry(2, 500)), 5, -1));
         assertThat(big.cause()).isInstanceOf(EncoderException.class).hasMessageContaining("at most 200 bytes");
 
         EmbeddedChannel receiver = new EmbeddedChannel();

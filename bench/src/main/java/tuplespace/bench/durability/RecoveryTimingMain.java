@@ -78,7 +78,7 @@ public final class RecoveryTimingMain {
             long started = System.nanoTime();
             SnapshotInfo snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(state, 1, 1),
                     ChannelOpener.DEFAULT);
-            directory.recordSnapshot(snapshot);
+            directory.recordSnapshot(snapshot, 0);
             System.out.printf("snapshot: %d pairs, %.1f MiB, written and forced in %d ms%n", snapshot.pairs(),
                     snapshot.bytes() / 1048576.0, millisSince(started));
             WriteAheadLog log = WriteAheadLog.open(directory, 2, LogOptions.of(FsyncMode.NO), new Quiet(), Runnable::run);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * One node's data directory, {@code DIR/node-<id>}: its log segments, its snapshots and {@code node.meta} (format
- * version, node id, the highest epoch the node served or saw, the newest durable snapshot). The id names the node,
+ * version, node id, the highest epoch the node served or saw, the history its state belongs to, the newest durable
+ * snapshot). The id names the node,
  * not its role, so the directory stays the node's when primary and backup swap. Opening it takes an exclusive lock on
  * its {@code lock} file for the life of the process: two processes writing one log would interleave their entries.
  *
@@ -89,6 +90,19 @@ public final class DataDirectory implements AutoCloseable {
         return meta.highestEpoch();
     }
 
+    /**
+     * The line of states this directory's state belongs to ({@link NodeMeta}): drawn when the directory was created,
+     * taken from the primary whose state a backup stored. Never 0.
+     */
+    public long history() {
+        return meta.history();
+    }
+
+    /** How {@link #history()} is written in {@code node.meta} and in messages. */
+    public static String describeHistory(long history) {
+        return NodeMeta.describeHistory(history);
+    }
+
     /** The newest snapshot made durable here, as recorded on disk; empty before the first. */
     Optional<NodeMeta.Snapshot> recordedSnapshot() {
         return meta.snapshot();
@@ -109,10 +123,15 @@ public final class DataDirectory implements AutoCloseable {
 
     /**
      * Records that {@code snapshot}, now durable, is the directory's newest: from now on a start that does not find it
-     * (or a newer one) is refused. Call it before the older snapshots are deleted. Blocks on the disk.
+     * (or a newer one) is refused. Call it before the older snapshots are deleted. Blocks on the disk. A {@code history}
+     * other than 0 replaces the recorded one in the same write: the snapshot holds a state of that history (a backup's
+     * copy of its primary's).
      */
-    public synchronized void recordSnapshot(SnapshotInfo snapshot) throws IOException {
+    public synchronized void recordSnapshot(SnapshotInfo snapshot, long history) throws IOException {
         NodeMeta next = meta.withSnapshot(snapshot);
+        if (history != 0) {
+            next = next.withHistory(history);
+        }
         if (!next.equals(meta)) {
             next.write(path);
             meta = next;
@@ -169,16 +188,21 @@ public final class DataDirectory implements AutoCloseable {
             if (!DataFiles.segments(path).isEmpty() || !DataFiles.snapshots(path).isEmpty()) {
                 throw DamagedFileException.of(path.resolve(NodeMeta.FILE_NAME), "expected the node's metadata file "
                         + "beside its log and snapshots, found none", "Write it by hand (format=1, node=" + nodeId
-                        + ", epoch=the highest epoch the service reached; a check line is then printed as expected), "
+                        + ", epoch=the highest epoch the service reached, history=as the peer directory's node.meta"
+                        + " has it; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
-            meta = new NodeMeta(nodeId, 0, Optional.empty());
+            meta = new NodeMeta(nodeId, 0, NodeMeta.newHistory(), Optional.empty());
             meta.write(path);
             return meta;
         }
         if (!nodeId.equals(meta.nodeId())) {
             throw DamagedFileException.at(path.resolve(NodeMeta.FILE_NAME), 0, "expected node=" + nodeId + ", found node="
                     + meta.nodeId(), "The directory belongs to another node: give each node its own directory");
+        }
+        if (meta.history() == 0) { // written before histories were recorded: its line starts here
+            meta = meta.withHistory(NodeMeta.newHistory());
+            meta.write(path);
         }
         return meta;
     }

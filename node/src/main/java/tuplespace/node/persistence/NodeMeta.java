@@ -15,14 +15,15 @@ import java.util.Optional;
 
 /**
  * A node directory's metadata file, {@code node.meta}: the format version, the node's id, the highest epoch the node
- * served or saw, and the newest snapshot made durable in the directory (none before the first). A few lines of text an
- * operator can read, the last one a CRC32C of the others; always replaced whole (temporary file, force, rename,
- * directory force).
+ * served or saw, the history its state belongs to, and the newest snapshot made durable in the directory (none before
+ * the first). A few lines of text an operator can read, the last one a CRC32C of the others; always replaced whole
+ * (temporary file, force, rename, directory force).
  *
  * <pre>
  *   format=1
  *   node=a
  *   epoch=3
+ *   history=6f1c9e0b2a4d8f37
  *   snapshot=1200
  *   snapshot-epoch=2
  *   check=5d2a91c0
@@ -30,8 +31,14 @@ import java.util.Optional;
  *
  * The snapshot lines are absent while there is none (and in files written before they existed): a snapshot deleted by
  * hand would otherwise go unnoticed when the log after it starts where the snapshot started (INIT_FILE's, at entry 0).
+ *
+ * <p>The history is a random number, never 0, drawn when a directory is first created: it names the line of states
+ * that started there (docs/design.md "Failover"). A backup's directory takes its primary's with the first snapshot of
+ * that primary's state it stores, so every directory of one service carries the same history, and a directory taken
+ * from another service carries another. A file written before the line existed reads as 0 (unknown), which
+ * {@link DataDirectory} replaces with a new history when it opens the directory.
  */
-record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
+record NodeMeta(String nodeId, long highestEpoch, long history, Optional<Snapshot> snapshot) {
 
     /** The newest durable snapshot: the state after entry {@code index} of {@code epoch}. */
     record Snapshot(long index, long epoch) {
@@ -60,16 +67,31 @@ record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
     }
 
     NodeMeta withEpoch(long epoch) {
-        return new NodeMeta(nodeId, epoch, snapshot);
+        return new NodeMeta(nodeId, epoch, history, snapshot);
+    }
+
+    NodeMeta withHistory(long history) {
+        return new NodeMeta(nodeId, highestEpoch, history, snapshot);
     }
 
     NodeMeta withSnapshot(SnapshotInfo info) {
-        return new NodeMeta(nodeId, highestEpoch, Optional.of(Snapshot.of(info)));
+        return new NodeMeta(nodeId, highestEpoch, history, Optional.of(Snapshot.of(info)));
+    }
+
+    /** A history for a new directory: random, never 0 (which stands for a file without one). */
+    static long newHistory() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    /** How a history is written, here and in messages: 16 hexadecimal digits. */
+    static String describeHistory(long history) {
+        return String.format("%016x", history);
     }
 
     /** Replaces {@code directory}'s metadata file with this one, atomically. */
     void write(Path directory) throws IOException {
         String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n"
+                + (history == 0 ? "" : "history=" + describeHistory(history) + "\n")
                 + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n")
                         .orElse("");
         byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -98,7 +120,7 @@ record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
         if (!check(body).equals(fields.get("check"))) {
             throw DamagedFileException.at(file, Math.max(checkAt, 0), "expected a last line check=" + check(body)
                     + ", found " + (checkAt < 0 ? "none" : "check=" + fields.get("check")), "The metadata file is damaged: "
-                    + "write it again by hand from the lines above it (format, node, epoch) with the check shown, or "
+                    + "write it again by hand from the lines above it (format, node, epoch, history) with the check shown, or "
                     + "start this node from its peer's data directory");
         }
         if (!String.valueOf(FilePrefix.VERSION).equals(fields.get("format"))) {
@@ -111,11 +133,12 @@ record NodeMeta(String nodeId, long highestEpoch, Optional<Snapshot> snapshot) {
                     ? Optional.of(new Snapshot(Long.parseLong(fields.get("snapshot")),
                             Long.parseLong(fields.get("snapshot-epoch"))))
                     : Optional.empty();
-            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), snapshot);
+            long history = fields.containsKey("history") ? Long.parseUnsignedLong(fields.get("history"), 16) : 0;
+            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), history, snapshot);
         } catch (RuntimeException e) {
-            throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and snapshot=NUMBER with "
-                    + "snapshot-epoch=NUMBER, or neither), found " + fields, "Write the file again by hand, or start this "
-                    + "node from its peer's data directory");
+            throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and history=16 HEX DIGITS or "
+                    + "none; snapshot=NUMBER with snapshot-epoch=NUMBER, or neither), found " + fields, "Write the file "
+                    + "again by hand, or start this node from its peer's data directory");
         }
     }
 

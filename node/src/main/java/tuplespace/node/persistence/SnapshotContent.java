@@ -16,8 +16,12 @@ import tuplespace.space.SpaceSnapshot;
  * primary's whole state ({@code SnapshotBegin}), that primary's epoch. Entries logged after the snapshot must be of
  * that epoch or a later one; between two snapshots of one node the one of the later epoch, then of the higher index,
  * is the newer.
+ *
+ * <p>{@code history} is the line of states of another node's directory that this state comes from (a backup's copy of
+ * its primary's state, {@code SnapshotBegin}), which the directory takes with it; 0 for a state of the directory's own.
  */
-public record SnapshotContent(long index, long epoch, SpaceSnapshot space, List<AnswerTable.Entry> answers) {
+public record SnapshotContent(long index, long epoch, long history, SpaceSnapshot space,
+                              List<AnswerTable.Entry> answers) {
 
     public SnapshotContent {
         Objects.requireNonNull(space, "space");
@@ -32,6 +36,11 @@ public record SnapshotContent(long index, long epoch, SpaceSnapshot space, List<
      * the state, when every entry up to {@code index} has been applied and handed to the log, and no later one.
      */
     public static SnapshotContent take(ReplicatedState state, long index, long epoch) {
-        return new SnapshotContent(index, epoch, state.space().snapshot(), state.answers().entries());
+        return take(state, index, epoch, 0);
+    }
+
+    /** As {@link #take(ReplicatedState, long, long)}, for a state of {@code history} (see the class comment). */
+    public static SnapshotContent take(ReplicatedState state, long index, long epoch, long history) {
+        return new SnapshotContent(index, epoch, history, state.space().snapshot(), state.answers().entries());
     }
 }

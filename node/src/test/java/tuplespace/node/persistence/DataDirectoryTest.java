@@ -35,11 +35,46 @@ class DataDirectoryTest {
             directory.recordEpoch(2); // never goes down
         }
         String meta = Files.readString(root.resolve("data/node-a/node.meta"), StandardCharsets.UTF_8);
-        assertThat(meta).startsWith("format=1\nnode=a\nepoch=3\ncheck=");
+        assertThat(meta).matches("format=1\nnode=a\nepoch=3\nhistory=[0-9a-f]{16}\ncheck=[0-9a-f]{8}\n");
 
         try (DataDirectory directory = DataDirectory.open(root.resolve("data"), "a")) {
             assertThat(directory.highestEpoch()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aDirectoryKeepsTheHistoryDrawnWhenItWasCreatedUntilItStoresAnotherHistorysSnapshot() throws IOException {
+        long drawn;
+        try (DataDirectory a = DataDirectory.open(root, "a"); DataDirectory b = DataDirectory.open(root, "b")) {
+            drawn = a.history();
+            assertThat(drawn).isNotZero().isNotEqualTo(b.history());
+        }
+        try (DataDirectory a = DataDirectory.open(root, "a")) {
+            assertThat(a.history()).isEqualTo(drawn);
+            SnapshotInfo own = SnapshotFile.write(a.path(), SnapshotContent.take(new Workload(3, 50).reference(), 0, 1),
+                    ChannelOpener.DEFAULT);
+            a.recordSnapshot(own, 0);
+            assertThat(a.history()).as("a state of its own").isEqualTo(drawn);
+            a.recordSnapshot(own, 0x1234_5678_9abcL);
+            assertThat(a.history()).as("a primary's state, stored by its backup").isEqualTo(0x1234_5678_9abcL);
+        }
+        assertThat(NodeMeta.read(root.resolve("node-a")).history()).isEqualTo(0x1234_5678_9abcL);
+        assertThat(Files.readString(root.resolve("node-a/node.meta"))).contains("\nhistory=0000123456789abc\n");
+    }
+
+    @Test
+    void aDirectoryWrittenBeforeHistoriesWereRecordedIsGivenOneWhenOpened() throws IOException {
+        Files.createDirectories(root.resolve("node-a"));
+        new NodeMeta("a", 4, 0, Optional.empty()).write(root.resolve("node-a"));
+        assertThat(Files.readString(root.resolve("node-a/node.meta"))).doesNotContain("history");
+
+        long given;
+        try (DataDirectory a = DataDirectory.open(root, "a")) {
+            given = a.history();
+            assertThat(given).isNotZero();
+            assertThat(a.highestEpoch()).isEqualTo(4);
+        }
+        assertThat(NodeMeta.read(root.resolve("node-a")).history()).isEqualTo(given);
     }
 
     @Test
@@ -71,7 +106,7 @@ class DataDirectoryTest {
                 .hasMessageStartingWith(meta + " at offset ")
                 .hasMessageContaining("expected a last line check=");
 
-        new NodeMeta("b", 1, Optional.empty()).write(root.resolve("node-a"));
+        new NodeMeta("b", 1, 7, Optional.empty()).write(root.resolve("node-a"));
         assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                 .hasMessage(meta + " at offset 0: expected node=a, found node=b. The directory belongs to another node: "
                         + "give each node its own directory");

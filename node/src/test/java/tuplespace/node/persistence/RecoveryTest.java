@@ -131,7 +131,7 @@ class RecoveryTest {
         newer.nextEpoch();
         SnapshotInfo snapshot = SnapshotFile.write(directory.path(), SnapshotContent.take(newer.reference(), 95, 2),
                 ChannelOpener.DEFAULT);
-        directory.recordSnapshot(snapshot);
+        directory.recordSnapshot(snapshot, 0);
         // WriteAheadLog.restartAt deletes the old log newest first; the crash came after all but its first segment
         List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
         assertThat(segments).hasSizeGreaterThan(1);
