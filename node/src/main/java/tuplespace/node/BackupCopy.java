@@ -44,7 +44,10 @@ final class BackupCopy {
     private long followedServer;
     /** The line of states that primary's data directory belongs to ({@code SnapshotBegin}); 0 for none or unknown. */
     private long history;
-    /** How far that primary's log was forced to its disk, as its entries said; -1 for not known or not forced. */
+    /**
+     * How far that primary's log was forced to its disk, as its entries and heartbeats said; -1 while it said nothing,
+     * or its answers do not wait for its disk.
+     */
     private long forcedIndex = -1;
 
     BackupCopy(Optional<NodeStorage> storage) {
@@ -57,6 +60,7 @@ final class BackupCopy {
      */
     static BackupCopy afterStepDown(Optional<NodeStorage> storage, ReplicatedState state, long epoch, long index) {
         BackupCopy copy = new BackupCopy(storage);
+        copy.history = storage.map(NodeStorage::history).orElse(0L); // its own directory's, which its replica shares
         copy.state = state;
         copy.log.begin(epoch, index);
         copy.resumableAt = index;
@@ -84,13 +88,13 @@ final class BackupCopy {
      * higher epoch comes after this copy's (epochs grow only by a promotion, or by a restart on a data directory that
      * recorded the epoch before): its state is the newer one even at a lower index, unless
      * <ul>
-     *   <li>it {@code mayLackAnswered} (recovered from a log not forced before each answer) and recovered less than
-     *       this copy holds: then updates beyond what it recovered may have been answered, and only this copy holds
-     *       them (updates it applied since it started do not make up for them);</li>
-     *   <li>or its recovery fell short of how far the primary this copy follows had forced its log: a directory that
-     *       lacks what was forced to it is not as that primary left it (restored from an older copy of itself), and
-     *       what it lacks was answered.</li>
+     *   <li>it is a restart (it recovered its state from its data directory) that lacks updates this copy holds and
+     *       that may have been answered ({@link #fallsShortOfWhatWasAnswered}): a power cut took them from a log not
+     *       forced before each answer, or the directory was restored from an older copy of itself. Updates it applied
+     *       since it started do not make up for them.</li>
      * </ul>
+     * A snapshot of this copy's own epoch and primary is that primary carrying on after a cut link: only one behind
+     * this copy is refused.
      */
     Optional<String> newerThan(ReplicationMessage.SnapshotBegin begin) {
         long epoch = begin.epoch();
@@ -107,20 +111,38 @@ final class BackupCopy {
         if (epoch < epoch() || epoch == epoch() && index < lastIndex()) {
             return Optional.of(held);
         }
-        if (begin.mayLackAnswered() && Math.min(index, begin.recoveredIndex()) < lastIndex()) {
-            return Optional.of(held + ", further than that primary recovered to from a log not forced before each"
-                    + " answer (--fsync everysec or no), which a power cut may have cut short of updates answered");
-        }
-        if (!begin.mayLackAnswered() && begin.recoveredIndex() >= 0 && begin.recoveredIndex() < forcedIndex) {
-            return Optional.of(held + "; the primary it followed had forced its log to index " + forcedIndex + ", and"
-                    + " that server recovered its data directory only to index " + begin.recoveredIndex() + ": the"
-                    + " directory is not as that primary left it (restored from an older copy?)");
+        if (epoch > epoch() && begin.recoveredIndex() >= 0) { // a restart: it recovered its state from its directory
+            return fallsShortOfWhatWasAnswered(begin.recoveredIndex(), begin.mayLackAnswered(), held);
         }
         return Optional.empty();
     }
 
+    /**
+     * Why a server that recovered its data directory to {@code recovered} may lack updates answered that this copy
+     * holds, or empty when it may not. When the primary this copy follows forced its log before each answer, and said
+     * how far ({@link #forcedIndex}), a directory as that primary left it recovers at least that far. Otherwise (its
+     * answers did not wait for its disk, or it said nothing yet; or the restarted server's own log is not forced before
+     * each answer) any update this copy holds may have been answered.
+     */
+    private Optional<String> fallsShortOfWhatWasAnswered(long recovered, boolean mayLackAnswered, String held) {
+        if (forcedIndex >= 0 && !mayLackAnswered) {
+            return recovered < forcedIndex ? Optional.of(held + "; the primary it followed had forced its log to index "
+                    + forcedIndex + ", and that server recovered its data directory only to index " + recovered
+                    + ": the directory is not as that primary left it (restored from an older copy?)")
+                    : Optional.empty();
+        }
+        return recovered < lastIndex() ? Optional.of(held + ", further than that primary recovered to (index "
+                + recovered + ") from a log not forced before each answer (--fsync everysec or no), which a power cut"
+                + " or an older copy of its directory may have left short of updates answered") : Optional.empty();
+    }
+
     private static String describeHistory(long history) {
         return tuplespace.node.persistence.DataDirectory.describeHistory(history);
+    }
+
+    /** The primary this copy follows says its log was forced to {@code index} (-1: its answers do not wait for it). */
+    void primaryForced(long index) {
+        forcedIndex = Math.max(forcedIndex, index);
     }
 
     /** Drops what is held: a new snapshot makes this a copy again. */
@@ -211,7 +233,7 @@ final class BackupCopy {
      * @throws ReplicationInvariantException for a gap, a stale epoch or a digest that differs
      */
     boolean entries(ReplicationMessage.Entries entries) {
-        forcedIndex = Math.max(forcedIndex, entries.forcedIndex());
+        primaryForced(entries.forcedIndex());
         for (Replicated entry : entries.entries()) {
             log.accept(entry);
             if (incoming != null) {

@@ -197,8 +197,9 @@ final class BackupNode implements NodeStorage.Owner {
             adoptOrReject(channel, message);
             return;
         }
-        if (message instanceof ReplicationMessage.Heartbeat) {
+        if (message instanceof ReplicationMessage.Heartbeat beat) {
             heartbeats.heard(); // the primary beats on this link too, from the moment it is up
+            copy.primaryForced(beat.forcedIndex());
             return;
         }
         if (message instanceof ReplicationMessage.Busy busy) {
@@ -278,7 +279,7 @@ final class BackupNode implements NodeStorage.Owner {
         }));
         // Both links: the primary hears us from the moment the replication link is up, before the heartbeat link is.
         heartbeats = new PeerHeartbeats(node, config, "primary", () -> java.util.Arrays.asList(heartbeat, replication),
-                () -> stopping || takingOver || primaryGone, this::primaryLost);
+                () -> stopping || takingOver || primaryGone, () -> -1, this::primaryLost);
         connectHeartbeat(sapOf(begin.heartbeatSap()));
         LOG.info("backup following primary epoch {} from index {}", begin.epoch(), begin.index());
     }
@@ -509,7 +510,7 @@ final class BackupNode implements NodeStorage.Owner {
                         return;
                     }
                     heartbeat = channel;
-                    channel.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()));
+                    channel.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId(), -1));
                 },
                 cause -> {
                     if (replication == followed) {
@@ -691,9 +692,10 @@ final class BackupNode implements NodeStorage.Owner {
     private final class HeartbeatLinkHandler extends SimpleChannelInboundHandler<ReplicationMessage> {
         @Override
         protected void channelRead0(ChannelHandlerContext context, ReplicationMessage message) {
-            if (message instanceof ReplicationMessage.Heartbeat && heartbeats != null
+            if (message instanceof ReplicationMessage.Heartbeat beat && heartbeats != null
                     && context.channel() == heartbeat) {
                 heartbeats.heard();
+                copy.primaryForced(beat.forcedIndex());
             } else if (message instanceof ReplicationMessage.Busy busy && heartbeats != null
                     && context.channel() == heartbeat) {
                 heartbeats.busy(busy.millis());

@@ -193,7 +193,7 @@ final class BackupSupervisor {
         // Both links, every interval, from the moment the replication link is up: the backup must hear us before its
         // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
         heartbeats = new PeerHeartbeats(node, config, "backup", () -> java.util.Arrays.asList(heartbeat, replication),
-                primary::stopping, reason -> failed(attempt, reason));
+                primary::stopping, primary::forcedIndex, reason -> failed(attempt, reason));
         if (resumeFrom >= 0) {
             resume(channel);
             return;

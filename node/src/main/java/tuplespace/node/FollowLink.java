@@ -25,7 +25,12 @@ final class FollowLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(FollowLink.class);
     static final Duration FIRST_PAUSE = Duration.ofMillis(50);
-    static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+    /**
+     * A backup that waits for a proxy (its primary is gone) must follow a proxy started again before any server
+     * registers there with an older state: a restarted proxy holds such a REGISTER this long at most (its
+     * {@code PrimaryRegistry} waits {@code FOLLOWERS_RETURN_WITHIN}), so the pauses stay far below that.
+     */
+    static final Duration MAX_PAUSE = Duration.ofMillis(100);
 
     private final ServerNode node;
     private final NodeConfig config;

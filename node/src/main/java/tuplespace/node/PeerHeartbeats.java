@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import tuplespace.failure.HeartbeatMonitor;
@@ -29,6 +30,7 @@ final class PeerHeartbeats {
     private final String peer;
     private final Supplier<List<Channel>> links;
     private final BooleanSupplier quiet;
+    private final LongSupplier forcedIndex;
     private final Consumer<String> failed;
     private final ScheduledFuture<?> task;
     private boolean stopped;
@@ -39,10 +41,11 @@ final class PeerHeartbeats {
      * @param peer what the peer is called in the failure's reason ("primary", "backup")
      * @param links the peer's links to beat on (those not active are skipped)
      * @param quiet while true, no heartbeat goes out and no failure is judged (the node is stopping or taking over)
+     * @param forcedIndex what each heartbeat says of this node's log ({@code Heartbeat#forcedIndex})
      * @param failed gets the reason once the peer counts as failed (it may be told again: the caller ignores repeats)
      */
     PeerHeartbeats(ServerNode node, NodeConfig config, String peer, Supplier<List<Channel>> links,
-                   BooleanSupplier quiet, Consumer<String> failed) {
+                   BooleanSupplier quiet, LongSupplier forcedIndex, Consumer<String> failed) {
         this.node = node;
         this.interval = config.heartbeatInterval();
         this.monitor = new HeartbeatMonitor(interval, config.heartbeatMisses(), node.ticker().nanos(),
@@ -50,6 +53,7 @@ final class PeerHeartbeats {
         this.peer = peer;
         this.links = links;
         this.quiet = quiet;
+        this.forcedIndex = forcedIndex;
         this.failed = failed;
         long nanos = interval.toNanos();
         this.task = node.loop().scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
@@ -95,9 +99,10 @@ final class PeerHeartbeats {
         if (stopped || quiet.getAsBoolean()) {
             return;
         }
+        ReplicationMessage.Heartbeat beat = new ReplicationMessage.Heartbeat(node.serverId(), forcedIndex.getAsLong());
         for (Channel link : links.get()) {
             if (link != null && link.isActive()) {
-                link.writeAndFlush(new ReplicationMessage.Heartbeat(node.serverId()), link.voidPromise());
+                link.writeAndFlush(beat, link.voidPromise());
             }
         }
         long now = node.ticker().nanos();

@@ -509,8 +509,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         List<Replicated> entries = batch.drain();
         storage.ifPresent(disk -> disk.append(entries));
-        long forced = storage.filter(NodeStorage::answersWaitForDisk).map(NodeStorage::logged).orElse(-1L);
-        backup.replicate(new ReplicationMessage.Entries(entries, state.space().digest(), forced));
+        backup.replicate(new ReplicationMessage.Entries(entries, state.space().digest(), forcedIndex()));
     }
 
     // --- the data directory's view, called by NodeStorage ---------------------------------------------
@@ -943,6 +942,11 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** This primary's state may lack updates answered before its restart (see the constructor). */
     boolean mayLackAnswered() {
         return mayLackAnswered;
+    }
+
+    /** See {@link ReplicationMessage.Entries#forcedIndex()}: -1 unless answers wait for this node's disk. */
+    long forcedIndex() {
+        return storage.filter(NodeStorage::answersWaitForDisk).map(NodeStorage::logged).orElse(-1L);
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */

@@ -74,7 +74,7 @@ public final class ReplicationCodec {
             out.writeByte(REFUSED);
             writeString(out, refused.reason());
         } else if (message instanceof ReplicationMessage.Heartbeat heartbeat) {
-            out.writeByte(HEARTBEAT).writeLong(heartbeat.server());
+            out.writeByte(HEARTBEAT).writeLong(heartbeat.server()).writeLong(heartbeat.forcedIndex());
         } else if (message instanceof ReplicationMessage.Busy busy) {
             out.writeByte(BUSY).writeLong(busy.millis());
         }
@@ -198,7 +198,7 @@ public final class ReplicationCodec {
             case STOP:
                 return new ReplicationMessage.Stop(readString(in));
             case HEARTBEAT:
-                return new ReplicationMessage.Heartbeat(in.readLong());
+                return new ReplicationMessage.Heartbeat(in.readLong(), in.readLong());
             case BUSY:
                 return new ReplicationMessage.Busy(in.readLong());
             case REFUSED:

@@ -179,8 +179,11 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
         }
     }
 
-    /** Liveness on both links; {@code server} is the sender's server id. */
-    record Heartbeat(long server) implements ReplicationMessage {
+    /**
+     * Liveness on both links; {@code server} is the sender's server id. From the primary, {@code forcedIndex} is as in
+     * {@link Entries}, so that a backup learns how far the log was forced after the last batch too; -1 from a backup.
+     */
+    record Heartbeat(long server, long forcedIndex) implements ReplicationMessage {
     }
 
     /**

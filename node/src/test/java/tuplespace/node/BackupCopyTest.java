@@ -50,6 +50,7 @@ class BackupCopyTest {
     @Test
     void onlyANewerPrimarysSnapshotMayReplaceACopy() {
         copy.begin(begin(3, 10, 0x51));
+        copy.primaryForced(8); // --fsync always: 9 and 10 were not answered yet
         assertThat(copy.newerThan(begin(2, 50, 0x51))).as("a lower epoch").isPresent();
         assertThat(copy.newerThan(begin(3, 9, 0x51))).as("its own primary, behind").isPresent();
         assertThat(copy.newerThan(begin(3, 10, 0x51))).as("its own primary, where it was").isEmpty();
@@ -59,7 +60,8 @@ class BackupCopyTest {
         assertThat(copy.newerThan(begin(3, 0, 0x52))).as("another primary of epoch 3, behind: the same reason")
                 .get().asString().contains("from another primary of that epoch number");
         assertThat(copy.newerThan(begin(4, 2, 0x52))).as("a higher epoch, after a takeover").isEmpty();
-        assertThat(copy.newerThan(restarted(4, 2, 0x52, 2))).as("a higher epoch, from a forced log").isEmpty();
+        assertThat(copy.newerThan(restarted(4, 9, 0x52, 9))).as("a restart of a forced log, with all it forced")
+                .isEmpty();
         assertThat(copy.newerThan(unforced(4, 2, 0x51))).as("a higher epoch, from an unforced log behind").get()
                 .asString().contains("--fsync everysec or no");
         assertThat(copy.newerThan(unforced(4, 10, 0x52))).as("a higher epoch, from an unforced log as far").isEmpty();
@@ -111,8 +113,51 @@ class BackupCopyTest {
         assertThat(copy.newerThan(restarted(2, 9, 0x52, 9))).as("as far as was forced").isEmpty();
         assertThat(copy.newerThan(begin(2, 9, 0x52))).as("a takeover elsewhere: no recovery to compare").isEmpty();
 
+        copy.primaryForced(11); // a heartbeat after the last batch: the log was forced further
+        assertThat(copy.newerThan(restarted(2, 12, 0x52, 10))).as("short of what a heartbeat said").get().asString()
+                .contains("forced its log to index 11, and that server recovered its data directory only to index 10");
+
         copy.begin(begin(2, 10, 0x53));
-        assertThat(copy.newerThan(restarted(3, 10, 0x54, 8))).as("the next primary forced nothing yet").isEmpty();
+        assertThat(copy.newerThan(restarted(3, 12, 0x54, 8))).as("the next primary said nothing yet: all it sent counts")
+                .get().asString().contains("further than that primary recovered to (index 8)");
+        copy.primaryForced(7);
+        assertThat(copy.newerThan(restarted(3, 10, 0x54, 8))).as("then what it forced").isEmpty();
+    }
+
+    /**
+     * A primary whose answers did not wait for its disk ({@code --fsync everysec}: its entries say no forced index)
+     * may have answered every update this copy holds. Its directory restarted with {@code --fsync always} (the mode
+     * changed) must still hold them all.
+     */
+    @Test
+    void aRestartOfAPrimaryWhoseAnswersDidNotWaitForItsDiskMustRecoverAllThisCopyHolds() {
+        copy.begin(begin(1, 0, 0x51));
+        copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()));
+        for (long index = 1; index <= 10; index++) {
+            copy.entries(entry(index, -1));
+        }
+
+        assertThat(copy.newerThan(restarted(2, 12, 0x52, 8))).get().asString()
+                .contains("further than that primary recovered to (index 8) from a log not forced before each answer");
+        assertThat(copy.newerThan(restarted(2, 10, 0x52, 10))).isEmpty();
+    }
+
+    /**
+     * The link between a backup and its primary was cut and the primary, alive, connects again: the same epoch and
+     * server, further on than this copy. It recovered its directory long ago; that is no restart, and it is taken.
+     */
+    @Test
+    void thePrimaryThisCopyFollowsCarryingOnAfterACutLinkIsTaken() {
+        copy.begin(restarted(1, 0, 0x51, 0));
+        copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()));
+        for (long index = 1; index <= 10; index++) {
+            copy.entries(entry(index, index - 1));
+        }
+
+        assertThat(copy.newerThan(restarted(1, 12, 0x51, 0))).as("from a forced log").isEmpty();
+        assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(1, 12, 4242, 0x51, "127.0.0.1:1", false, true,
+                HISTORY, 0))).as("from an unforced log").isEmpty();
+        assertThat(copy.newerThan(restarted(1, 9, 0x51, 0))).as("behind this copy").isPresent();
     }
 
     @Test

@@ -43,7 +43,8 @@ class ReplicationCodecTest {
                 new ReplicationMessage.Ack(44, 77L, 4321, 0x7123_4567_89AB_CDEFL),
                 new ReplicationMessage.Stop("the service shuts down"),
                 new ReplicationMessage.Refused("this backup holds epoch 3 up to index 12 \u00e9"),
-                new ReplicationMessage.Heartbeat(1234),
+                new ReplicationMessage.Heartbeat(1234, 77),
+                new ReplicationMessage.Heartbeat(1235, -1),
                 new ReplicationMessage.Busy(16_000));
     }
 

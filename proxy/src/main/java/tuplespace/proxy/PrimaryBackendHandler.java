@@ -37,6 +37,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     /** The FOLLOW this link began with, if it is a backup's. */
     private Frame.Follow follow;
     private ScheduledFuture<?> registrationTimeout;
+    /** A REGISTER waits until backups that may still follow here have come ({@link PrimaryRegistry#followersDueIn}). */
+    private boolean registerHeld;
     /** Until when the peer (primary or follower) said it works without a word (BUSY); in System.nanoTime() time. */
     private long busyUntilNanos = System.nanoTime();
     /** Sessions on this loop with answers written but not flushed during the current read batch. */
@@ -170,9 +172,23 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRegister(ChannelHandlerContext ctx, Frame.Register register) {
-        if (link != null) {
-            LOG.warn("{} {} sent REGISTER twice; closing", context.self(), link);
+        if (link != null || registerHeld) {
+            LOG.warn("{} {} sent REGISTER twice; closing", context.self(), link != null ? link
+                    : ctx.channel().remoteAddress());
             ctx.close();
+            return;
+        }
+        long wait = context.registry().followersDueIn(register);
+        if (wait > 0) {
+            registerHeld = true;
+            LOG.info("{} primary pid {} (epoch {}, no replica) waits {} ms for backups that may follow a proxy started"
+                    + " again", context.self(), register.pid(), register.epoch(), TimeUnit.NANOSECONDS.toMillis(wait));
+            ctx.executor().schedule(() -> {
+                registerHeld = false;
+                if (ctx.channel().isActive()) {
+                    onRegister(ctx, register);
+                }
+            }, wait, TimeUnit.NANOSECONDS);
             return;
         }
         context.registry().register(ctx.channel(), register).ifPresent(registered -> {

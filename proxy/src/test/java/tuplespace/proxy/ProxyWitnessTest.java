@@ -214,6 +214,28 @@ class ProxyWitnessTest {
     }
 
     /**
+     * A proxy started again knows no epoch: a server restarted on an older data directory (epoch 2, no replica) that
+     * registers before the backup holding the newest copy follows again would serve. Its REGISTER waits for the
+     * backups that follow within half a second of the proxy's start, and is refused when one holds a newer copy.
+     */
+    @Test
+    void aRestartedServerThatRegistersRightAfterTheProxyStartsWaitsForTheBackupsThatFollowThen() throws IOException {
+        startProxy();
+        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress());
+             FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            restarted.send(new Frame.Register(2, 4000 + 0x3333, 0x3333, PRIMARY_SHUTDOWN_SAP, 40, 0));
+            backup.send(new Frame.Follow(3, BACKUP, PRIMARY)); // its pauses while it waits for a proxy: 0.1 s at most
+            assertThat(restarted.receive()).isEqualTo(new Frame.StaleEpoch(3));
+            assertThat(restarted.closedByProxy()).isTrue();
+            assertThat(nothingWithin(backup)).as("not promoted: no primary named it").isTrue();
+        }
+        try (FakePrimary withReplica = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(withReplica, 5, PRIMARY, BACKUP)).as("a primary naming its replica")
+                    .isInstanceOf(Frame.Registered.class);
+        }
+    }
+
+    /**
      * An epoch number names one primary only while the proxy remembers it: a backup that follows epoch 1 of one primary
      * holds a history apart from another server's epoch 1 (a fresh server, started again without its data directory).
      * That server is refused before it serves; registered before the backup came, it is fenced when the backup does.
