@@ -18,7 +18,7 @@ import tuplespace.it.Requests.TextPair;
  * Writers whose every acknowledged write is recorded, for faults that take the whole service down (kill -9 of every
  * process): then the requests in flight have no answer, and what must survive is exactly what was acknowledged.
  *
- * <p>Each writer owns keys {@code w<writer>,<n>} and sends one request at a time: a PUT of a new key or a POST that
+ * <p>Each writer owns keys {@code w<writer>,<n>} (another letter than {@code w} for a second set of writers) and sends one request at a time: a PUT of a new key or a POST that
  * changes one of its keys. An {@code ok} answer makes the value the key's acknowledged value, with the time it was
  * acknowledged; a request without an answer (the service died) leaves an uncertain value beside it, which the
  * restarted service may or may not hold. Nothing else writes these keys, so after a restart each key must hold its
@@ -37,8 +37,16 @@ final class AcknowledgedWrites implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
+    private final String letter;
+
     AcknowledgedWrites(ServiceCluster cluster) {
+        this(cluster, "w");
+    }
+
+    /** Writers of keys {@code <letter><writer>,<n>}: apart from those of another set. */
+    AcknowledgedWrites(ServiceCluster cluster, String letter) {
         this.cluster = cluster;
+        this.letter = letter;
     }
 
     /** Starts {@code writers} writers, each on its own connection. */
@@ -115,7 +123,7 @@ final class AcknowledgedWrites implements AutoCloseable {
         try (LineClient connection = LineClient.connect(cluster.clientSap(), ServiceCluster.REQUEST_TIMEOUT)) {
             for (long id = 1; !stopping; id++) {
                 boolean put = own.isEmpty() || random.nextInt(100) < 60;
-                String key = put ? "w" + writer + "," + id : own.get(random.nextInt(own.size()));
+                String key = put ? letter + writer + "," + id : own.get(random.nextInt(own.size()));
                 String value = "v" + id + "," + random.nextInt(1_000_000);
                 Written before = keys.getOrDefault(key, new Written(null, 0, null));
                 keys.put(key, new Written(before.acknowledged(), before.acknowledgedAtNanos(), value));

@@ -65,15 +65,19 @@ class OperatorStartedBackupIT {
             return dataA.resolve("node-a");
         }
 
-        /**
-         * The proxy started again and the primary's command line run again beside the backup that outlived both: the
-         * backup refuses that server's state ({@code why}), the server exits 1 naming the backup, and PROMOTE makes the
-         * backup the primary.
-         */
-        void restartRefusedThenPromote(ServiceCluster cluster, ManagedProcess backup, String why) throws Exception {
+        /** The proxy started again; the backup that outlived it and the primary follows it. */
+        void restartProxy(ServiceCluster cluster) {
             cluster.startProxy();
             eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
                     status -> assertThat(status.followers()).as("the backup follows the new proxy").isEqualTo(1));
+        }
+
+        /**
+         * The primary's command line run again beside the backup that outlived it and the proxy: the backup refuses
+         * that server's state ({@code why}), the server exits 1 naming the backup, and PROMOTE makes the backup the
+         * primary.
+         */
+        void restartRefusedThenPromote(ServiceCluster cluster, ManagedProcess backup, String why) throws Exception {
             try (ManagedProcess again = start(cluster, "server-a-again", a, "null", b, onA)) {
                 assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
                         .hasValue(1);
@@ -158,6 +162,7 @@ class OperatorStartedBackupIT {
                 file.setLength(file.length() * 2 / 3);
             }
 
+            machines.restartProxy(cluster);
             machines.restartRefusedThenPromote(cluster, backup, "further than that primary recovered to");
             assertNoneMissing(cluster, writes, "in sync at " + inSync.index());
         }
@@ -194,9 +199,19 @@ class OperatorStartedBackupIT {
             deleteTree(machines.nodeDirectoryA());
             copyTree(kept, machines.nodeDirectoryA());
 
-            machines.restartRefusedThenPromote(cluster, backup, "restored from an older copy?");
-            assertNoneMissing(cluster, writes, acknowledgedAtCopy + " when the copy was taken; in sync at "
-                    + inSync.index());
+            machines.restartProxy(cluster);
+            // clients write on while the server starts: it must answer none of them before the backup judged it
+            try (AcknowledgedWrites meanwhile = new AcknowledgedWrites(cluster, "x").start(4, 29)) {
+                machines.restartRefusedThenPromote(cluster, backup, "restored from an older copy?");
+                meanwhile.awaitAcknowledged(50, Duration.ofSeconds(30));
+                meanwhile.close();
+                assertNoneMissing(cluster, writes, acknowledgedAtCopy + " when the copy was taken; in sync at "
+                        + inSync.index());
+                try (LineClient reader = cluster.client()) {
+                    assertThat(meanwhile.missingFrom(Requests.answerPairs(reader.call(Requests.get(2, "x.*", ".*")))))
+                            .as("the writes acknowledged during the restart").isEmpty();
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     private boolean registered;
     /** The serving path's warm-up is done: a fresh primary waits for it, and for its ports, before its first backup. */
     private boolean warmedUp;
+    /** Whether BACKUP_SAP was tried once before registering ({@link #probePeerBackupSap}), and found listening. */
+    private boolean peerProbed;
+    private boolean peerListens;
     /** The high half of the conns the proxy sends now (-1: none seen yet); a new one means a restarted proxy. */
     private long proxyIncarnation = -1;
     /** {@code proxy_lost} was told for the current loss of the proxy; cleared when registered again. */
@@ -235,7 +239,11 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (stopping) {
             return;
         }
-        if (storage.map(NodeStorage::answersWaitForDisk).orElse(false)) {
+        if (storage.map(NodeStorage::answersWaitForDisk).orElse(false) && recoveredIndex >= 0 && !peerProbed) {
+            probePeerBackupSap();
+            return;
+        }
+        if (storage.map(NodeStorage::answersWaitForDisk).orElse(false) && !peerListens) {
             // Nothing waits for this backup: it starts once the first answers are out (or NEW_BACKUP_DELAY after
             // this), so that its JVM's start does not share the two cores with the registration and first answers.
             registerIfNotYet();
@@ -245,6 +253,32 @@ final class PrimaryNode implements NodeStorage.Owner {
             backup.start();
             node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A server started on its data directory ({@code --fsync always}) first tries the backup's BACKUP_SAP once. Something
+     * listening there is a backup that outlived this server (and the proxy, if both were killed): it may hold updates
+     * answered that this directory lacks (one restored from an older copy) and refuse this server's state. So this
+     * server takes the path a server without a forced log takes: its backup first, and the proxy once that backup is
+     * live, so that it answers nothing before the backup has judged its state. Nothing listening (connection refused):
+     * it registers at once.
+     */
+    private void probePeerBackupSap() {
+        peerProbed = true;
+        node.network().connect(config.peerBackupSap(), LinkRole.REPLICATION, new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        // closed once connected: nothing is said on it
+                    }
+                }, NodeNetwork.deadline(Duration.ZERO), () -> !stopping,
+                connected -> {
+                    connected.close();
+                    peerListens = true;
+                    LOG.info("primary found a backup listening at {} before it registered: that backup judges this"
+                            + " server's state first", NodeNetwork.describe(config.peerBackupSap()));
+                    startFirstBackup();
+                },
+                nobody -> startFirstBackup());
     }
 
     private void listening(Channel listener) {

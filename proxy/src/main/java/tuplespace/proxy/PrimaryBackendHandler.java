@@ -74,7 +74,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             busyUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busy.millis());
         } else if (message instanceof Frame.Register register && follow == null) {
             onRegister(ctx, register);
-        } else if (message instanceof Frame.Follow following && link == null && follow == null) {
+        } else if (message instanceof Frame.Follow following && link == null && follow == null && !registerHeld) {
             follow = following;
             registrationTimeout.cancel(false);
             context.registry().follow(ctx.channel(), following);
@@ -185,7 +185,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
                     + " again", context.self(), register.pid(), register.epoch(), TimeUnit.NANOSECONDS.toMillis(wait));
             ctx.executor().schedule(() -> {
                 registerHeld = false;
-                if (ctx.channel().isActive()) {
+                if (ctx.channel().isActive() && follow == null) {
                     onRegister(ctx, register);
                 }
             }, wait, TimeUnit.NANOSECONDS);

@@ -87,7 +87,7 @@ final class PrimaryRegistry {
      * proxy tries again at least every 0.1 s. A REGISTER that may come from a server restarted with an older state is
      * held until then ({@link #followersDueIn}), so that such a backup is counted before that server serves.
      */
-    static final long FOLLOWERS_RETURN_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    static final java.time.Duration FOLLOWERS_RETURN_WITHIN = java.time.Duration.ofMillis(500);
 
     /** How long a switchover may take, from STEP_DOWN to the new primary's REGISTER, before the operator is told so. */
     static final java.time.Duration SWITCHOVER_LIMIT = java.time.Duration.ofSeconds(10);
@@ -153,10 +153,17 @@ final class PrimaryRegistry {
 
     /** How long a follower may be silent and still count as heard: two PING intervals. */
     private final long followerFreshNanos;
-    /** When this proxy started (System.nanoTime). */
-    private final long startedNanos = System.nanoTime();
+    /** Until when a REGISTER may wait for followers (System.nanoTime): {@link #FOLLOWERS_RETURN_WITHIN} after the start. */
+    private final long followersDueNanos;
 
     PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, java.time.Duration pingInterval) {
+        this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN);
+    }
+
+    /** Tests of other things than the start take {@code followersReturnWithin} zero: no REGISTER waits. */
+    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, java.time.Duration pingInterval,
+                    java.time.Duration followersReturnWithin) {
+        this.followersDueNanos = System.nanoTime() + followersReturnWithin.toNanos();
         this.followerFreshNanos = 2 * pingInterval.toNanos();
         this.self = self;
         this.proxyPid = proxyPid;
@@ -210,16 +217,18 @@ final class PrimaryRegistry {
     /**
      * How long {@code register} must wait before {@link #register} judges it, in nanoseconds; 0 for not at all. A
      * proxy started again knows no epoch, and a backup that outlived the primary it followed (both killed with the
-     * proxy) may hold the newest copy: it follows here within {@link #FOLLOWERS_RETURN_WITHIN_NANOS} of the start. A
+     * proxy) may hold the newest copy: it follows here within {@link #FOLLOWERS_RETURN_WITHIN} of the start. A
      * server restarted meanwhile with an older state (an epoch above 1, or entries: a data directory's restart; no
      * replica) waits until then, so that the backup is counted before that server may answer anything. A primary that
      * names a replica, and a new service's first primary, do not wait. Control loop only.
      */
     long followersDueIn(Frame.Register register) {
-        if (register.replica() != 0 || register.epoch() <= 1 && register.lastIndex() == 0) {
+        boolean granted = pendingGrant != null && register.epoch() == highestEpoch
+                && register.server() == pendingGrant.server; // a backup promoted here: it was the follower
+        if (granted || register.replica() != 0 || register.epoch() <= 1 && register.lastIndex() == 0) {
             return 0;
         }
-        return Math.max(0, startedNanos + FOLLOWERS_RETURN_WITHIN_NANOS - System.nanoTime());
+        return Math.max(0, followersDueNanos - System.nanoTime());
     }
 
     /**
