@@ -91,6 +91,26 @@ final class NodeNetwork {
     }
 
     /**
+     * Whether something accepts a TCP connection at {@code address} now: one attempt (within {@link #CONNECT_TIMEOUT}),
+     * closed at once, before any handshake (the listener sees a connection close unused, which it does not count as a
+     * refusal). Reports on the loop.
+     */
+    void probe(InetSocketAddress address, Consumer<Boolean> listening) {
+        ChannelFuture future = transport.connect(new Bootstrap().group(loop).handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                // nothing is said on it
+            }
+        }), address, CONNECT_TIMEOUT);
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                future.channel().close();
+            }
+            listening.accept(f.isSuccess());
+        });
+    }
+
+    /**
      * The link's own pipeline behind the handshake, when there is a secret: writes made on connecting (REGISTER, the
      * first heartbeat) wait for it, and the handlers see the channel become active only once the peer proved itself.
      */

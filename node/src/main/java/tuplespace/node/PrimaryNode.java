@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,7 +232,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * SPEC §3: the first backup is brought up to date before the primary joins the proxy (bounded wait) — except with
      * {@code --data-dir} and {@code --fsync always}: every answer then waits for this node's own disk too, so serving
      * before the backup is live loses nothing a single fault can take, and a restart after a total loss serves as soon
-     * as it has recovered (the backup's start and copy, seconds for millions of pairs, run beside serving).
+     * as it has recovered (the backup's start and copy, seconds for millions of pairs, run beside serving) — unless a
+     * backup that outlived it listens at BACKUP_SAP ({@link #probePeerBackupSap}): that one judges its state first.
      */
     private void startFirstBackup() {
         if (stopping) {
@@ -265,20 +265,14 @@ final class PrimaryNode implements NodeStorage.Owner {
      */
     private void probePeerBackupSap() {
         peerProbed = true;
-        node.network().connect(config.peerBackupSap(), LinkRole.REPLICATION, new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        // closed once connected: nothing is said on it
-                    }
-                }, NodeNetwork.deadline(Duration.ZERO), () -> !stopping,
-                connected -> {
-                    connected.close();
-                    peerListens = true;
-                    LOG.info("primary found a backup listening at {} before it registered: that backup judges this"
-                            + " server's state first", NodeNetwork.describe(config.peerBackupSap()));
-                    startFirstBackup();
-                },
-                nobody -> startFirstBackup());
+        node.network().probe(config.peerBackupSap(), listening -> {
+            if (listening) {
+                peerListens = true;
+                LOG.info("primary found a backup listening at {} before it registered: that backup judges this"
+                        + " server's state first", NodeNetwork.describe(config.peerBackupSap()));
+            }
+            startFirstBackup();
+        });
     }
 
     private void listening(Channel listener) {
