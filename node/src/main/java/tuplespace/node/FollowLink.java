@@ -35,6 +35,8 @@ final class FollowLink {
     private final ServerNode node;
     private final NodeConfig config;
     private final Promoted promoted;
+    /** How far the backup's copy reaches now, for each FOLLOW. */
+    private final java.util.function.LongSupplier copyIndex;
     private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     private Channel channel;
     private long epoch = -1;
@@ -52,10 +54,11 @@ final class FollowLink {
         void promoted(long epoch, boolean switchover);
     }
 
-    FollowLink(ServerNode node, NodeConfig config, Promoted promoted) {
+    FollowLink(ServerNode node, NodeConfig config, Promoted promoted, java.util.function.LongSupplier copyIndex) {
         this.node = node;
         this.config = config;
         this.promoted = promoted;
+        this.copyIndex = copyIndex;
     }
 
     /**
@@ -110,7 +113,8 @@ final class FollowLink {
                     }
                     channel = connected;
                     // leaves once the link is authenticated
-                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer));
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer,
+                            Math.max(copyIndex.getAsLong(), 0)));
                 },
                 cause -> openAgainLater(thisAttempt));
     }
