@@ -106,7 +106,7 @@ final class BackupNode implements NodeStorage.Owner {
         this.config = config;
         this.primaryPid = config.primaryPid();
         this.primaryProcess = primaryPid.flatMap(Fencing::handleOf);
-        this.follow = new FollowLink(node, config, this::promoted, () -> copy.lastIndex());
+        this.follow = new FollowLink(node, config, this::promoted);
         this.storage = node.storage();
         this.copy = new BackupCopy(storage);
         storage.ifPresent(disk -> disk.attach(this));

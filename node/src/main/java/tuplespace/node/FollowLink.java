@@ -35,8 +35,6 @@ final class FollowLink {
     private final ServerNode node;
     private final NodeConfig config;
     private final Promoted promoted;
-    /** How far the backup's copy reaches now, for each FOLLOW. */
-    private final java.util.function.LongSupplier copyIndex;
     private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     private Channel channel;
     private long epoch = -1;
@@ -54,11 +52,10 @@ final class FollowLink {
         void promoted(long epoch, boolean switchover);
     }
 
-    FollowLink(ServerNode node, NodeConfig config, Promoted promoted, java.util.function.LongSupplier copyIndex) {
+    FollowLink(ServerNode node, NodeConfig config, Promoted promoted) {
         this.node = node;
         this.config = config;
         this.promoted = promoted;
-        this.copyIndex = copyIndex;
     }
 
     /**
@@ -113,8 +110,7 @@ final class FollowLink {
                     }
                     channel = connected;
                     // leaves once the link is authenticated
-                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer,
-                            Math.max(copyIndex.getAsLong(), 0)));
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer));
                 },
                 cause -> openAgainLater(thisAttempt));
     }

@@ -48,11 +48,6 @@ final class PrimaryLink {
         return channel;
     }
 
-    /** The last index the primary named when it registered. */
-    long lastIndex() {
-        return lastIndex;
-    }
-
     long epoch() {
         return epoch;
     }

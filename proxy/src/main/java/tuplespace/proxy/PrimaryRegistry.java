@@ -124,8 +124,6 @@ final class PrimaryRegistry {
         final long server;
         /** The server id of the primary it follows; 0 when it does not say. */
         final long primaryServer;
-        /** How far its copy reaches; -1 when it does not say. */
-        final long copyIndex;
         final long sinceNanos;
         long heardNanos;
 
@@ -134,22 +132,17 @@ final class PrimaryRegistry {
             this.epoch = follow.epoch();
             this.server = follow.server();
             this.primaryServer = follow.primaryServer();
-            this.copyIndex = follow.copyIndex();
             this.sinceNanos = now;
             this.heardNanos = now;
         }
 
         /**
-         * Its copy comes after any state of the primary of {@code primaryEpoch}, server id {@code primary}, which
-         * registered at {@code primaryIndex}: a higher epoch, or the same epoch number from another primary (a history
-         * apart: a restarted proxy remembers no epoch, and a server started without its data directory begins at epoch
-         * 1 again) with a copy that reaches further than that primary had. A copy no further is the backup of a second
-         * server started by mistake beside the running one (its own ports, the same proxy): that server's state, no
-         * older than nothing, must not fence the primary that serves.
+         * Its copy comes after any state of the primary of {@code primaryEpoch}, server id {@code primary}: a higher
+         * epoch, or the same epoch number from another primary (a history apart: a restarted proxy remembers no epoch,
+         * and a server started without its data directory begins at epoch 1 again).
          */
-        boolean holdsNewerThan(long primaryEpoch, long primary, long primaryIndex) {
-            return epoch > primaryEpoch || epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary
-                    && (copyIndex < 0 || copyIndex > primaryIndex);
+        boolean holdsNewerThan(long primaryEpoch, long primary) {
+            return epoch > primaryEpoch || epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary;
         }
 
         String follows() {
@@ -268,8 +261,7 @@ final class PrimaryRegistry {
             return Optional.empty();
         }
         Optional<Follower> newer = followers.values().stream()
-                .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server(), register.lastIndex()))
-                .findFirst();
+                .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
         if (newer.isPresent()) {
             // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a
             // primary of an older epoch, or of that epoch number but another history (a fresh server, or one on an
@@ -381,8 +373,7 @@ final class PrimaryRegistry {
         }
         Follower following = new Follower(channel, follow, System.nanoTime());
         PrimaryLink registered = current;
-        if (registered != null && following.holdsNewerThan(registered.epoch(), registered.server(),
-                registered.lastIndex())) {
+        if (registered != null && following.holdsNewerThan(registered.epoch(), registered.server())) {
             // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from
             // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
             // older data directory) before the backup came back. Fenced as any primary of an older epoch is; the backup

@@ -61,26 +61,18 @@ public sealed interface Frame {
      * The proxy keeps the link (PING/PONG as on a primary's) and sends {@link Promote} on it when it may.
      * {@code primaryServer} is the server id of the primary followed (0: not said, a backup from before it was): an
      * epoch number names one primary only while the proxy remembers it, and a restarted proxy learns from it which
-     * primary of that epoch holds what the backup holds. {@code copyIndex} is how far the backup's copy reaches (-1:
-     * not said): a backup that a second server started by mistake syncs follows that epoch number of another primary
-     * too, and holds no more than the registered primary had when it registered.
+     * primary of that epoch holds what the backup holds.
      */
-    record Follow(long epoch, long server, long primaryServer, long copyIndex) implements Frame {
+    record Follow(long epoch, long server, long primaryServer) implements Frame {
         public Follow {
             requireAtLeast("FOLLOW epoch", epoch, 0);
             requireAtLeast("FOLLOW server", server, 1);
             requireAtLeast("FOLLOW primaryServer", primaryServer, 0);
-            requireAtLeast("FOLLOW copyIndex", copyIndex, -1);
         }
 
         /** A FOLLOW that does not name the primary followed. */
         public Follow(long epoch, long server) {
-            this(epoch, server, 0, -1);
-        }
-
-        /** A FOLLOW that does not say how far its copy reaches. */
-        public Follow(long epoch, long server, long primaryServer) {
-            this(epoch, server, primaryServer, -1);
+            this(epoch, server, 0);
         }
 
         @Override

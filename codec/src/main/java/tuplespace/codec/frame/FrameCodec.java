@@ -151,7 +151,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.Register register) {
             return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
         } else if (frame instanceof Frame.Follow) {
-            return 1 + 4 * Long.BYTES;
+            return 1 + 3 * Long.BYTES;
         } else if (frame instanceof Frame.Promote) {
             return 1 + Long.BYTES + 1;
         } else if (frame instanceof Frame.StepDownRefused refused) {
@@ -250,7 +250,6 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(follow.epoch());
             out.writeLong(follow.server());
             out.writeLong(follow.primaryServer());
-            out.writeLong(follow.copyIndex());
         } else if (frame instanceof Frame.Promote promote) {
             out.writeLong(promote.epoch());
             out.writeByte(promote.switchover() ? 1 : 0);
@@ -326,10 +325,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case REPLICA:
                 return new Frame.Replica(reader.readLong("replica"));
             case FOLLOW:
-                // a backup from before FOLLOW named its primary sends two fields (it names none: 0), one from before
-                // it said how far its copy reaches three (-1)
+                // a backup from before FOLLOW named its primary sends two fields: it names none (0)
                 return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"),
-                        reader.readOptionalLong("primaryServer", 0), reader.readOptionalLong("copyIndex", -1));
+                        reader.readOptionalLong("primaryServer", 0));
             case PROMOTE:
                 return new Frame.Promote(reader.readLong("epoch"), reader.readFlag("switchover"));
             case STEP_DOWN:

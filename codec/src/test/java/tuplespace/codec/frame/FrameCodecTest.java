@@ -40,7 +40,6 @@ class FrameCodecTest {
                 new Frame.Replica(Long.MAX_VALUE),
                 new Frame.Follow(4, 77),
                 new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL),
-                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1234),
                 new Frame.Promote(5, false),
                 new Frame.Promote(6, true),
                 new Frame.StepDown(3),
@@ -92,16 +91,6 @@ class FrameCodecTest {
         EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
         receiver.writeInbound(wire);
         assertThat((Frame) receiver.readInbound()).isEqualTo(new Frame.Follow(4, 77, 0));
-    }
-
-    /** A backup from before FOLLOW said how far its copy reaches sends three fields: it says nothing (-1). */
-    @Test
-    void aFollowWithoutTheCopyIndexIsReadAsNotSayingIt() {
-        ByteBuf wire = Unpooled.buffer();
-        wire.writeInt(1 + 3 * Long.BYTES).writeByte(FrameType.FOLLOW.code()).writeLong(4).writeLong(77).writeLong(9);
-        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
-        receiver.writeInbound(wire);
-        assertThat((Frame) receiver.readInbound()).isEqualTo(new Frame.Follow(4, 77, 9, -1));
     }
 
     @Test
