@@ -112,22 +112,6 @@ final class PrimaryRegistry {
 
     private Switchover switchover;
 
-    /**
-     * Server ids whose REGISTER this proxy refused as stale, newest last (bounded). A backup that such a server synced
-     * follows an older history: it never counts as holding a newer copy, and never fences the primary that serves. A
-     * second server started by mistake beside a running one (its own ports, the same proxy) is such a server, and the
-     * backup it starts follows at about the moment it registers. Control loop only.
-     */
-    private final java.util.LinkedHashSet<Long> refusedServers = new java.util.LinkedHashSet<>();
-    private static final int MAX_REFUSED_SERVERS = 1024;
-
-    /**
-     * How long a follower that holds a newer copy than the registered primary waits before that primary is fenced: a
-     * backup of a second server started by mistake follows about when that server registers, and its REGISTER, refused,
-     * shows that the follower's history is not the newer one ({@link #refusedServers}).
-     */
-    static final long FENCE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     /** How many backups follow, for STATUS (written on the control loop). */
     private volatile int followerCount;
     /** {@link #pendingGrant} is set, for any thread. */
@@ -274,7 +258,6 @@ final class PrimaryRegistry {
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
                     self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
-            refused(register.server());
             return Optional.empty();
         }
         Optional<Follower> newer = followers.values().stream()
@@ -288,7 +271,6 @@ final class PrimaryRegistry {
                     register.pid(), Long.toHexString(register.server()), register.epoch(),
                     Long.toHexString(newer.get().server), newer.get().follows());
             channel.writeAndFlush(new Frame.StaleEpoch(newer.get().epoch)).addListener(ChannelFutureListener.CLOSE);
-            refused(register.server());
             return Optional.empty();
         }
         if (sameServer && pendingGrant != null) {
@@ -389,22 +371,29 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (follow.primaryServer() != 0 && refusedServers.contains(follow.primaryServer())) {
-            LOG.info("{} stale_epoch: refused follower (server {}) of epoch {}: this proxy refused its primary (server"
-                    + " {})", self, Long.toHexString(follow.server()), follow.epoch(),
-                    Long.toHexString(follow.primaryServer()));
-            channel.writeAndFlush(new Frame.StaleEpoch(Math.max(highestEpoch, 0))).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
         Follower following = new Follower(channel, follow, System.nanoTime());
         PrimaryLink registered = current;
         if (registered != null && following.holdsNewerThan(registered.epoch(), registered.server())) {
-            LOG.warn("{} backup (server {}) {}, newer than the registered {}: that primary is fenced in {} ms, unless"
-                    + " the backup's primary registers meanwhile and is refused (a second server started by mistake)",
-                    self, Long.toHexString(follow.server()), following.follows(), registered,
-                    TimeUnit.NANOSECONDS.toMillis(FENCE_GRACE_NANOS));
-            channel.eventLoop().schedule(() -> fenceIfStillNewer(following, registered), FENCE_GRACE_NANOS,
-                    TimeUnit.NANOSECONDS);
+            // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from
+            // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
+            // older data directory) before the backup came back. Fenced as any primary of an older epoch is; the backup
+            // waits for PROMOTE, or for its own primary, which may register that epoch.
+            LOG.warn("{} stale_epoch: backup (server {}) {}, newer than the registered {}: fencing that primary,"
+                    + " which serves an older space; PROMOTE the backup to serve its copy", self,
+                    Long.toHexString(follow.server()), following.follows(), registered);
+            highestEpoch = follow.epoch();
+            highestEpochServer = follow.primaryServer() != 0 ? follow.primaryServer() : -1;
+            registered.channel().writeAndFlush(new Frame.StaleEpoch(follow.epoch()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            // its own backups follow the fenced history: none of them may be promoted
+            followers.values().removeIf(other -> {
+                if (other.primaryServer == registered.server() || other.epoch < follow.epoch()) {
+                    other.channel.writeAndFlush(new Frame.StaleEpoch(follow.epoch()))
+                            .addListener(ChannelFutureListener.CLOSE);
+                    return true;
+                }
+                return false;
+            });
         }
         Follower older = followers.put(follow.server(), following);
         if (older != null && older.channel != channel) {
@@ -417,60 +406,6 @@ final class PrimaryRegistry {
         if (current == null && replicaOfLostPrimary == follow.server()) {
             channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
         }
-    }
-
-    /**
-     * A follower holds a newer copy than the registered primary (a higher epoch, or that epoch number from another
-     * primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an older data
-     * directory) before the backup came back. After {@link #FENCE_GRACE_NANOS}, if both are still there and this proxy
-     * has not refused the follower's primary meanwhile, the registered primary is fenced as any primary of an older
-     * epoch is; the backup waits for PROMOTE, or for its own primary, which may register that epoch. Control loop.
-     */
-    private void fenceIfStillNewer(Follower following, PrimaryLink registered) {
-        if (stopping || current != registered || followers.get(following.server) != following
-                || !following.channel.isActive() || refusedServers.contains(following.primaryServer)) {
-            return;
-        }
-        LOG.warn("{} stale_epoch: backup (server {}) {}, newer than the registered {}: fencing that primary,"
-                + " which serves an older space; PROMOTE the backup to serve its copy", self,
-                Long.toHexString(following.server), following.follows(), registered);
-        highestEpoch = following.epoch;
-        highestEpochServer = following.primaryServer != 0 ? following.primaryServer : -1;
-        registered.channel().writeAndFlush(new Frame.StaleEpoch(following.epoch))
-                .addListener(ChannelFutureListener.CLOSE);
-        // its own backups follow the fenced history: none of them may be promoted
-        followers.values().removeIf(other -> {
-            if (other.primaryServer == registered.server() || other.epoch < following.epoch) {
-                other.channel.writeAndFlush(new Frame.StaleEpoch(following.epoch))
-                        .addListener(ChannelFutureListener.CLOSE);
-                return true;
-            }
-            return false;
-        });
-        followerCount = followers.size();
-    }
-
-    /**
-     * This proxy refused {@code server}'s REGISTER as stale: the backups it synced follow an older history, and are let
-     * go; one that follows it later is refused ({@link #refusedServers}).
-     */
-    private void refused(long server) {
-        refusedServers.remove(server);
-        refusedServers.add(server);
-        if (refusedServers.size() > MAX_REFUSED_SERVERS) {
-            refusedServers.remove(refusedServers.iterator().next());
-        }
-        followers.values().removeIf(follower -> {
-            if (follower.primaryServer == server) {
-                LOG.info("{} lets go of backup (server {}): this proxy refused its primary (server {})", self,
-                        Long.toHexString(follower.server), Long.toHexString(server));
-                follower.channel.writeAndFlush(new Frame.StaleEpoch(Math.max(highestEpoch, 0)))
-                        .addListener(ChannelFutureListener.CLOSE);
-                return true;
-            }
-            return false;
-        });
-        followerCount = followers.size();
     }
 
     /** Something arrived from the follower on {@code channel}: it is there. */

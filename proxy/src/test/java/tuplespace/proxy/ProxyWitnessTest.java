@@ -236,40 +236,6 @@ class ProxyWitnessTest {
     }
 
     /**
-     * A second server started by mistake beside the running one (its own ports, the same proxy) is refused, but the
-     * backup it synced follows its epoch 1 about when it registers, either first or just after. That backup is let go,
-     * or refused, once its primary is refused; the running primary is neither fenced nor refused when it registers
-     * again.
-     */
-    @Test
-    void theBackupOfASecondServerStartedByMistakeDoesNotFenceTheRunningPrimary() throws IOException {
-        startProxy();
-        try (FakePrimary running = FakePrimary.connect(proxy.primaryAddress())) {
-            assertThat(register(running, 1, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
-            try (FakePrimary mistakenBackup = FakePrimary.connect(proxy.primaryAddress());
-                 FakePrimary mistaken = FakePrimary.connect(proxy.primaryAddress())) {
-                mistakenBackup.send(new Frame.Follow(1, 0x4444, 0x3333)); // first, this time
-                assertThat(nothingWithin(mistakenBackup)).isTrue();
-                assertThat(register(mistaken, 1, 0x3333, 0x4444)).isEqualTo(new Frame.StaleEpoch(1));
-                assertThat(mistakenBackup.receive()).as("let go with its primary").isEqualTo(new Frame.StaleEpoch(1));
-            }
-            try (FakePrimary mistaken = FakePrimary.connect(proxy.primaryAddress());
-                 FakePrimary mistakenBackup = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(register(mistaken, 1, 0x5555, 0x6666)).isEqualTo(new Frame.StaleEpoch(1));
-                mistakenBackup.send(new Frame.Follow(1, 0x6666, 0x5555)); // after its primary's refusal
-                assertThat(mistakenBackup.receive()).as("refused at once").isEqualTo(new Frame.StaleEpoch(1));
-            }
-            for (int i = 0; i < 3; i++) { // past the proxy's grace before it fences
-                assertThat(nothingWithin(running)).as("the running primary is not fenced").isTrue();
-            }
-            try (FakePrimary again = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(register(again, 1, PRIMARY, 0)).as("the running primary on a new link")
-                        .isInstanceOf(Frame.Registered.class);
-            }
-        }
-    }
-
-    /**
      * An epoch number names one primary only while the proxy remembers it: a backup that follows epoch 1 of one primary
      * holds a history apart from another server's epoch 1 (a fresh server, started again without its data directory).
      * That server is refused before it serves; registered before the backup came, it is fenced when the backup does.
