@@ -89,6 +89,15 @@ final class PrimaryRegistry {
      */
     static final java.time.Duration FOLLOWERS_RETURN_WITHIN = java.time.Duration.ofMillis(500);
 
+    /**
+     * How soon after this proxy starts a follower must come for its epoch number from another primary to count
+     * ({@link Follower#holdsNewerThan}): a backup that outlived the primary it followed, and this proxy's previous
+     * process, is back within about a second. A backup that follows later, naming the epoch number of the registered
+     * primary but another primary, is one a second server started by mistake beside the running one synced (its own
+     * ports, the same proxy): a copy of that server's state, which must not fence the primary that serves.
+     */
+    static final java.time.Duration RETURNING_FOLLOWERS_WITHIN = java.time.Duration.ofSeconds(3);
+
     /** How long a switchover may take, from STEP_DOWN to the new primary's REGISTER, before the operator is told so. */
     static final java.time.Duration SWITCHOVER_LIMIT = java.time.Duration.ofSeconds(10);
 
@@ -125,10 +134,13 @@ final class PrimaryRegistry {
         /** The server id of the primary it follows; 0 when it does not say. */
         final long primaryServer;
         final long sinceNanos;
+        /** It came within {@link #RETURNING_FOLLOWERS_WITHIN} of this proxy's start: a backup coming back. */
+        final boolean returning;
         long heardNanos;
 
-        Follower(Channel channel, Frame.Follow follow, long now) {
+        Follower(Channel channel, Frame.Follow follow, long now, boolean returning) {
             this.channel = channel;
+            this.returning = returning;
             this.epoch = follow.epoch();
             this.server = follow.server();
             this.primaryServer = follow.primaryServer();
@@ -138,11 +150,13 @@ final class PrimaryRegistry {
 
         /**
          * Its copy comes after any state of the primary of {@code primaryEpoch}, server id {@code primary}: a higher
-         * epoch, or the same epoch number from another primary (a history apart: a restarted proxy remembers no epoch,
-         * and a server started without its data directory begins at epoch 1 again).
+         * epoch, or, for a backup coming back to this proxy just started ({@link #returning}), the same epoch number
+         * from another primary (a history apart: a restarted proxy remembers no epoch, and a server started without its
+         * data directory begins at epoch 1 again).
          */
         boolean holdsNewerThan(long primaryEpoch, long primary) {
-            return epoch > primaryEpoch || epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary;
+            return epoch > primaryEpoch
+                    || returning && epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary;
         }
 
         String follows() {
@@ -155,6 +169,8 @@ final class PrimaryRegistry {
     private final long followerFreshNanos;
     /** Until when a REGISTER may wait for followers (System.nanoTime): {@link #FOLLOWERS_RETURN_WITHIN} after the start. */
     private final long followersDueNanos;
+    /** Until when a follower counts as coming back ({@link #RETURNING_FOLLOWERS_WITHIN} after the start). */
+    private final long returningUntilNanos = System.nanoTime() + RETURNING_FOLLOWERS_WITHIN.toNanos();
 
     PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, java.time.Duration pingInterval) {
         this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN);
@@ -371,7 +387,8 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        Follower following = new Follower(channel, follow, System.nanoTime());
+        long now = System.nanoTime();
+        Follower following = new Follower(channel, follow, now, now - returningUntilNanos < 0);
         PrimaryLink registered = current;
         if (registered != null && following.holdsNewerThan(registered.epoch(), registered.server())) {
             // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from

@@ -236,6 +236,33 @@ class ProxyWitnessTest {
     }
 
     /**
+     * A second server started by mistake beside the running one (its own ports, the same proxy) is refused, but the
+     * backup it synced follows its epoch 1 too, about when it registers. Long after the proxy's start, that is no
+     * backup coming back to it: it fences nothing, and the running primary registers again as ever.
+     */
+    @Test
+    void theBackupOfASecondServerStartedByMistakeDoesNotFenceTheRunningPrimary() throws IOException {
+        startProxy();
+        try (FakePrimary running = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(running, 1, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+            long until = System.nanoTime() + PrimaryRegistry.RETURNING_FOLLOWERS_WITHIN.plusMillis(200).toNanos();
+            while (System.nanoTime() - until < 0) {
+                assertThat(nothingWithin(running)).isTrue(); // answering PINGs meanwhile
+            }
+            try (FakePrimary mistakenBackup = FakePrimary.connect(proxy.primaryAddress());
+                 FakePrimary mistaken = FakePrimary.connect(proxy.primaryAddress())) {
+                mistakenBackup.send(new Frame.Follow(1, 0x4444, 0x3333));
+                assertThat(nothingWithin(running)).as("the running primary is not fenced").isTrue();
+                assertThat(register(mistaken, 1, 0x3333, 0x4444)).isEqualTo(new Frame.StaleEpoch(1));
+                try (FakePrimary again = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(register(again, 1, PRIMARY, 0)).as("the running primary on a new link")
+                            .isInstanceOf(Frame.Registered.class);
+                }
+            }
+        }
+    }
+
+    /**
      * An epoch number names one primary only while the proxy remembers it: a backup that follows epoch 1 of one primary
      * holds a history apart from another server's epoch 1 (a fresh server, started again without its data directory).
      * That server is refused before it serves; registered before the backup came, it is fenced when the backup does.
