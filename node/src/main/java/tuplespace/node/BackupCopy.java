@@ -1,5 +1,7 @@
 package tuplespace.node;
 
+import static tuplespace.node.persistence.DataDirectory.describeHistory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -134,10 +136,6 @@ final class BackupCopy {
         return recovered < lastIndex() ? Optional.of(held + ", further than that primary recovered to (index "
                 + recovered + ") from a log not forced before each answer (--fsync everysec or no), which a power cut"
                 + " or an older copy of its directory may have left short of updates answered") : Optional.empty();
-    }
-
-    private static String describeHistory(long history) {
-        return tuplespace.node.persistence.DataDirectory.describeHistory(history);
     }
 
     /** The primary this copy follows says its log was forced to {@code index} (-1: its answers do not wait for it). */

@@ -245,9 +245,7 @@ final class BackupNode implements NodeStorage.Owner {
             return;
         }
         boolean holdsCopy = primaryGone || copy.resumable(); // a copy to keep: its primary lost, or it stepped down
-        Optional<String> newer = holdsCopy && !begin.resume()
-                ? copy.newerThan(begin)
-                : Optional.empty();
+        Optional<String> newer = holdsCopy && !begin.resume() ? copy.newerThan(begin) : Optional.empty();
         if (newer.isPresent()) {
             refuseOlderPrimary(channel, begin, newer.get());
             return;

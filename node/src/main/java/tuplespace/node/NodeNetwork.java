@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
@@ -96,12 +97,8 @@ final class NodeNetwork {
      * refusal). Reports on the loop.
      */
     void probe(InetSocketAddress address, Consumer<Boolean> listening) {
-        ChannelFuture future = transport.connect(new Bootstrap().group(loop).handler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                // nothing is said on it
-            }
-        }), address, CONNECT_TIMEOUT);
+        ChannelFuture future = transport.connect(new Bootstrap().group(loop).handler(new ChannelInboundHandlerAdapter()),
+                address, CONNECT_TIMEOUT); // nothing is said on it
         future.addListener(f -> {
             if (f.isSuccess()) {
                 future.channel().close();

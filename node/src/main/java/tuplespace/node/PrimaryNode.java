@@ -156,11 +156,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.release = new AnswerRelease<>(this::sendAnswer, Frame.Answer::conn);
         this.catchUp = new ReplicaCatchUp(config.replication() == ReplicationMode.SYNC);
         this.storage = node.storage();
-        // Recovered from its directory (not promoted, not handed over) by a log not forced before each answer: a power
+        // Recovered from its directory (not promoted, not handed over); by a log not forced before each answer, a power
         // cut may have taken answered updates, which a backup that outlived this node may hold.
-        this.mayLackAnswered = takeover.isEmpty() && !switchover && storage.isPresent()
-                && config.fsync() != FsyncMode.ALWAYS;
         this.recoveredIndex = takeover.isEmpty() && !switchover && storage.isPresent() ? lastIndex : -1;
+        this.mayLackAnswered = recoveredIndex >= 0 && config.fsync() != FsyncMode.ALWAYS;
         storage.ifPresent(disk -> {
             disk.attach(this);
             if (disk.answersWaitForDisk()) {
@@ -239,11 +238,12 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (stopping) {
             return;
         }
-        if (storage.map(NodeStorage::answersWaitForDisk).orElse(false) && recoveredIndex >= 0 && !peerProbed) {
+        boolean answersWaitForDisk = storage.map(NodeStorage::answersWaitForDisk).orElse(false);
+        if (answersWaitForDisk && recoveredIndex >= 0 && !peerProbed) {
             probePeerBackupSap();
             return;
         }
-        if (storage.map(NodeStorage::answersWaitForDisk).orElse(false) && !peerListens) {
+        if (answersWaitForDisk && !peerListens) {
             // Nothing waits for this backup: it starts once the first answers are out (or NEW_BACKUP_DELAY after
             // this), so that its JVM's start does not share the two cores with the registration and first answers.
             registerIfNotYet();
@@ -974,7 +974,8 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /** See {@link ReplicationMessage.Entries#forcedIndex()}: -1 unless answers wait for this node's disk. */
     long forcedIndex() {
-        return storage.filter(NodeStorage::answersWaitForDisk).map(NodeStorage::logged).orElse(-1L);
+        // on every flush: no Optional, no boxed index
+        return storage.isPresent() && storage.get().answersWaitForDisk() ? storage.get().logged() : -1;
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */
