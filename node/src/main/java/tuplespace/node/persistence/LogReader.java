@@ -163,7 +163,8 @@ final class LogReader {
             throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             FilePrefix.LOG.check(file, channel);
-            RecordReader reader = new RecordReader(file, channel, FilePrefix.LENGTH);
+            // only the last segment may end in space reserved ahead: a full one is cut to its records when closed
+            RecordReader reader = new RecordReader(file, channel, FilePrefix.LENGTH, last);
             for (Optional<ByteBuffer> record = reader.next(); record.isPresent(); record = reader.next()) {
                 if (!accept(reader, record.get(), apply)) {
                     return Optional.empty(); // superseded: nothing more in this log is read
@@ -171,8 +172,11 @@ final class LogReader {
             }
             if (reader.tornTail().isEmpty()) {
                 if (repair && last) {
-                    // read from the page cache after a kill -9: make it durable before it counts
-                    repairs.add(() -> truncateAndForce(file, -1));
+                    // read from the page cache after a kill -9: make it durable before it counts; and the log's next
+                    // segment follows this one's records, so the space reserved after them goes
+                    long end = reader.validEnd();
+                    long cut = end < channel.size() ? end : -1;
+                    repairs.add(() -> truncateAndForce(file, cut));
                 }
                 return Optional.empty();
             }

@@ -387,7 +387,7 @@ final class LogWriter implements Runnable {
     }
 
     private void startSegment(long firstIndex) {
-        segment = Segment.starting(directory.path(), firstIndex, options.opener());
+        segment = Segment.starting(directory.path(), firstIndex, options);
         try {
             segment.rewrite();
             failing = false;

@@ -17,7 +17,9 @@ import java.util.Optional;
  * <p>What was written ends at the file's last non-zero byte: a file system may make an append's new size durable
  * before its data (ext4 with {@code data=writeback}, XFS), so a crash can leave zeros after the last whole record, or a
  * record whose later part reads as zeros. A record that reaches into the zeros at the end with a header or a checksum
- * that does not match is torn, not damage.
+ * that does not match is torn, not damage. Zeros from the end of a whole record on are space a log segment reserved
+ * ahead of its records ({@link Segment}) when the reader is told to {@linkplain #RecordReader(Path, FileChannel, long,
+ * boolean) expect it}: the records end there, and nothing is torn. Otherwise they are a torn tail too.
  */
 final class RecordReader {
 
@@ -39,6 +41,8 @@ final class RecordReader {
     private final long size;
     /** Just past the file's last non-zero byte: nothing was written after it. */
     private final long dataEnd;
+    /** Zeros from a record's end to the file's end are reserved space, not a torn tail. */
+    private final boolean reserved;
     private ByteBuffer buffer = ByteBuffer.allocate(FIRST_BUFFER_BYTES).limit(0);
     /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
     private long bufferStart;
@@ -48,12 +52,18 @@ final class RecordReader {
 
     /** Reads {@code file} through {@code channel} (positional reads only) from {@code start}, the end of its prefix. */
     RecordReader(Path file, FileChannel channel, long start) throws IOException {
+        this(file, channel, start, false);
+    }
+
+    /** The same, reading zeros after a whole record as the records' end when {@code reserved}. */
+    RecordReader(Path file, FileChannel channel, long start, boolean reserved) throws IOException {
         this.file = file;
         this.channel = channel;
         this.size = channel.size();
         this.next = start;
         this.bufferStart = start;
         this.dataEnd = dataEnd(file, channel, start, size);
+        this.reserved = reserved;
     }
 
     /**
@@ -63,7 +73,7 @@ final class RecordReader {
      */
     Optional<ByteBuffer> next() throws IOException {
         long remaining = size - next;
-        if (torn != null || remaining == 0) {
+        if (torn != null || remaining == 0 || (reserved && next >= dataEnd)) {
             return Optional.empty();
         }
         if (next >= dataEnd) {
@@ -110,7 +120,7 @@ final class RecordReader {
         return recordOffset;
     }
 
-    /** Where the valid records end: the file's size, or where a torn tail starts. */
+    /** Where the valid records end: the file's size, where a torn tail starts, or where reserved space starts. */
     long validEnd() {
         return next;
     }

@@ -15,12 +15,24 @@ import java.util.List;
  * keeps every record written to it in memory (its <em>image</em>), because after a failed write or force the file is
  * never trusted again: {@link #rewrite()} puts the image into a fresh file, which replaces the failed one whole.
  * Creating a segment is the same step with an empty image, so a segment file never exists without its whole prefix.
+ *
+ * <p>With {@code --fsync always} a segment reserves its space ahead of the records, {@link #RESERVE_BYTES} at a time,
+ * by writing zeros past them: a record then overwrites bytes the file already has, and the force after it writes the
+ * data only. A force after an append that grows the file must also commit the new size to the file system's journal,
+ * which made each force about a third slower here (ext4 on a virtual disk: 170 against 125 us for a 4 KiB write;
+ * reserving with {@code fallocate} saves nothing, as the first write to such space changes metadata too). Recovery reads
+ * the zeros after the last record as the end of the log ({@link RecordReader}); {@link #close()} cuts them off.
  */
 final class Segment {
+
+    /** How much space a reserving segment adds at a time: a force in so many bytes of records commits a new size. */
+    static final int RESERVE_BYTES = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     private final Path file;
     private final long firstIndex;
     private final ChannelOpener opener;
+    private final boolean reserves;
     private final List<byte[]> image = new ArrayList<>();
     private long imageBytes;
     private long lastIndex;
@@ -28,17 +40,22 @@ final class Segment {
     private FileChannel channel;
     /** A distrusted file not closed yet ({@link #distrustLeavingOpen}); {@link #closeDistrusted} closes it. */
     private FileChannel unclosed;
+    /** The file's size while trusted: {@link #bytes()} and the zeros reserved after them. */
+    private long fileBytes;
+    /** No reserving before the records reach this size: the last try failed (a nearly full disk). */
+    private long reserveAgainAt;
 
-    private Segment(Path directory, long firstIndex, ChannelOpener opener) {
+    private Segment(Path directory, long firstIndex, LogOptions options) {
         this.file = DataFiles.segment(directory, firstIndex);
         this.firstIndex = firstIndex;
-        this.opener = opener;
+        this.opener = options.opener();
+        this.reserves = options.fsync() == FsyncMode.ALWAYS;
         this.lastIndex = firstIndex - 1;
     }
 
     /** A new, untrusted (not yet created) segment for entries from {@code firstIndex}: {@link #rewrite()} creates it. */
-    static Segment starting(Path directory, long firstIndex, ChannelOpener opener) {
-        return new Segment(directory, firstIndex, opener);
+    static Segment starting(Path directory, long firstIndex, LogOptions options) {
+        return new Segment(directory, firstIndex, options);
     }
 
     Path file() {
@@ -76,8 +93,35 @@ final class Segment {
 
     /** Keeps {@code records} and writes them to the (trusted) file. On failure they stay kept; distrust the file. */
     void write(byte[] records, long last) throws IOException {
+        long end = bytes() + records.length;
+        if (reserves && end > fileBytes && end >= reserveAgainAt) {
+            reserve(end);
+        }
         keep(records, last);
         DataFiles.writeFully(channel, ByteBuffer.wrap(records));
+        fileBytes = Math.max(fileBytes, end);
+    }
+
+    /**
+     * Writes zeros from the file's end to {@link #RESERVE_BYTES} past {@code end}, the records' end after the write to
+     * come. Not forced here: the next force makes them durable with the records. The space is only ever a saving: when
+     * it cannot be had (a nearly full disk), the records are written all the same, growing the file, and reserving is
+     * tried again a reserve later.
+     */
+    private void reserve(long end) {
+        long target = end + RESERVE_BYTES;
+        long at = fileBytes;
+        try {
+            while (at < target) {
+                ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - at));
+                while (zeros.hasRemaining()) {
+                    at += channel.write(zeros, at);
+                }
+            }
+        } catch (IOException e) {
+            reserveAgainAt = end + RESERVE_BYTES;
+        }
+        fileBytes = Math.max(fileBytes, at);
     }
 
     void force() throws IOException {
@@ -132,6 +176,7 @@ final class Segment {
             }
             fresh.force(false);
             DataFiles.renameIntoPlace(temporary, file);
+            fileBytes = bytes();
         } catch (IOException | RuntimeException e) {
             closeQuietly(fresh);
             DataFiles.deleteQuietly(temporary);
@@ -140,9 +185,17 @@ final class Segment {
         channel = fresh; // still the same file after the rename
     }
 
-    /** Forces and closes a trusted segment that is full: its entries are durable, its image can go. */
+    /**
+     * Cuts off the space reserved after the records, forces and closes a trusted segment that is full: its entries are
+     * durable, its image can go, and only the last segment of a log ever ends in zeros.
+     */
     void close() throws IOException {
-        force();
+        if (fileBytes > bytes()) {
+            channel.truncate(bytes());
+            channel.force(true); // the new size too
+        } else {
+            force();
+        }
         channel.close();
         channel = null;
         image.clear();

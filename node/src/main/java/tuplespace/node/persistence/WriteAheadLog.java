@@ -66,7 +66,7 @@ public final class WriteAheadLog {
                 closed.add(new LogWriter.ClosedSegment(existing.path(), existing.index(), Files.size(existing.path())));
             }
         }
-        Segment first = Segment.starting(directory.path(), nextIndex, options.opener());
+        Segment first = Segment.starting(directory.path(), nextIndex, options);
         first.rewrite();
         LogWriter writer = new LogWriter(directory, options, listener, callbacks, closed, first);
         Thread thread = new Thread(writer, "wal-" + directory.nodeId());

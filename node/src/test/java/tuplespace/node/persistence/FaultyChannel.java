@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /** A file channel whose writes and forces go through a {@link FaultyDisk} first, which counts them or makes them fail. */
 final class FaultyChannel extends FileChannel {
@@ -36,18 +37,32 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer source) throws IOException {
+        return write(source, OptionalLong.empty());
+    }
+
+    @Override
+    public int write(ByteBuffer source, long position) throws IOException {
+        return write(source, OptionalLong.of(position));
+    }
+
+    /** At {@code position}, or at the channel's position when there is none. */
+    private int write(ByteBuffer source, OptionalLong position) throws IOException {
         if (failed) {
             writesAfterFailure++;
         }
-        IOException failure = disk.writeFailure(this);
+        IOException failure = disk.writeFailure(this, position.isPresent());
         if (failure != null) {
             failed = true;
             // A full disk takes part of a write, then refuses the rest.
             ByteBuffer half = source.duplicate().limit(source.position() + source.remaining() / 2);
-            source.position(source.position() + delegate.write(half));
+            source.position(source.position() + delegateWrite(half, position));
             throw failure;
         }
-        return delegate.write(source);
+        return delegateWrite(source, position);
+    }
+
+    private int delegateWrite(ByteBuffer source, OptionalLong position) throws IOException {
+        return position.isPresent() ? delegate.write(source, position.getAsLong()) : delegate.write(source);
     }
 
     @Override
@@ -118,11 +133,6 @@ final class FaultyChannel extends FileChannel {
     @Override
     public int read(ByteBuffer destination, long position) throws IOException {
         return delegate.read(destination, position);
-    }
-
-    @Override
-    public int write(ByteBuffer source, long position) throws IOException {
-        throw new UnsupportedOperationException("not used by the log");
     }
 
     @Override

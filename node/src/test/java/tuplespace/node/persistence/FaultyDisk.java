@@ -24,6 +24,7 @@ final class FaultyDisk implements ChannelOpener {
     private final AtomicInteger forces = new AtomicInteger();
     private volatile IOException nextForceFailure;
     private volatile IOException writeFailure;
+    private volatile IOException reserveFailure;
     private final CountDownLatch forceGate = new CountDownLatch(1);
     private final CountDownLatch forceHeld = new CountDownLatch(1);
     private volatile boolean holdArmed;
@@ -56,6 +57,15 @@ final class FaultyDisk implements ChannelOpener {
 
     void freeSpace() {
         writeFailure = null;
+        reserveFailure = null;
+    }
+
+    /**
+     * Every write at a given position (a segment reserving space ahead of its records) fails as on a nearly full disk,
+     * until {@link #freeSpace()}; appends at the file's position still succeed.
+     */
+    void fillUpToLessThanAReserve() {
+        reserveFailure = new IOException(ENOSPC);
     }
 
     /** The next force waits until {@link #releaseForce()}; {@link #awaitForceHeld()} returns once it waits. Once. */
@@ -78,8 +88,8 @@ final class FaultyDisk implements ChannelOpener {
         onForce = action;
     }
 
-    IOException writeFailure(FaultyChannel channel) {
-        return writeFailure;
+    IOException writeFailure(FaultyChannel channel, boolean positional) {
+        return writeFailure != null || !positional ? writeFailure : reserveFailure;
     }
 
     IOException forceFailure(FaultyChannel channel) throws IOException {

@@ -177,8 +177,9 @@ class RecoveryTest {
             assertThat(recovered.state().space().digest()).isEqualTo(digestBefore);
             assertThat(recovered.state().answers().entries()).containsExactlyInAnyOrderElementsOf(answersBefore);
             assertThat(Files.size(last)).isEqualTo(FilePrefix.LENGTH);
-            if (cut == FilePrefix.LENGTH) {
-                assertThat(recovered.warnings()).isEmpty(); // the record was never begun: a clean end
+            if (allZero(whole, FilePrefix.LENGTH, cut)) {
+                // the record was never begun, or only its length's leading zeros were written: a clean end
+                assertThat(recovered.warnings()).as("cut at %d", cut).isEmpty();
             } else {
                 assertThat(recovered.warnings()).singleElement().asString()
                         .startsWith(last + ": the last record, at offset " + FilePrefix.LENGTH + ", is torn")
@@ -189,28 +190,74 @@ class RecoveryTest {
     }
 
     @Test
-    void zerosOrABadChecksumInTheLastRecordAreATornTailToo() throws Exception {
+    void aBadChecksumInTheLastRecordIsATornTailAndZerosFromItsStartEndTheLogBeforeIt() throws Exception {
         Path segment = logged(20);
         long size = Files.size(segment);
         List<Long> offsets = recordOffsets(segment);
         long lastRecord = offsets.get(offsets.size() - 1);
         Path zeros = copyOfDirectory("zeros");
-        try (FileChannel channel = FileChannel.open(zeros.resolve("node-a").resolve(segment.getFileName()),
-                StandardOpenOption.WRITE)) {
+        Path zeroed = zeros.resolve("node-a").resolve(segment.getFileName());
+        try (FileChannel channel = FileChannel.open(zeroed, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.allocate((int) (size - lastRecord)), lastRecord); // ext4 after a crash: size, no data
             channel.write(ByteBuffer.allocate(100), size); // and a little more
         }
         Path flipped = copyOfDirectory("flipped");
         flipByte(flipped.resolve("node-a").resolve(segment.getFileName()), size - 1);
 
-        for (Path copyRoot : List.of(zeros, flipped)) {
-            try (DataDirectory copy = DataDirectory.open(copyRoot, "a")) {
-                Recovered recovered = Recovery.recover(copy);
-                assertThat(recovered.lastIndex()).isEqualTo(19);
-                assertThat(recovered.warnings()).singleElement().asString()
-                        .contains("the last record, at offset " + lastRecord + ", is torn");
-            }
+        try (DataDirectory copy = DataDirectory.open(flipped, "a")) {
+            Recovered recovered = Recovery.recover(copy);
+            assertThat(recovered.lastIndex()).isEqualTo(19);
+            assertThat(recovered.warnings()).singleElement().asString()
+                    .contains("the last record, at offset " + lastRecord + ", is torn");
         }
+        // nothing of the record reached the disk: as after space reserved ahead of the records (Segment), not torn
+        try (DataDirectory copy = DataDirectory.open(zeros, "a")) {
+            Recovered recovered = Recovery.recover(copy);
+            assertThat(recovered.lastIndex()).isEqualTo(19);
+            assertThat(recovered.warnings()).isEmpty();
+            assertThat(Files.size(zeroed)).isEqualTo(lastRecord);
+        }
+    }
+
+    @Test
+    void withFsyncAlwaysTheLastSegmentReservesSpaceThatRecoveryAndClosingCutOff() throws Exception {
+        WriteAheadLog log = open(1, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
+        log.append(work.next(50));
+        log.sync().get(10, TimeUnit.SECONDS);
+        Path segment = DataFiles.segment(directory.path(), 1);
+        long records = recordsEnd(segment);
+        assertThat(Files.size(segment)).isGreaterThanOrEqualTo(records + Segment.RESERVE_BYTES);
+        Path crashed = copyOfDirectory("crashed"); // what a kill -9 leaves: the log open, its space reserved
+
+        try (DataDirectory copy = DataDirectory.open(crashed, "a")) {
+            Recovered recovered = Recovery.recover(copy);
+            assertThat(recovered.lastIndex()).isEqualTo(50);
+            assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
+            assertThat(recovered.warnings()).isEmpty();
+            assertThat(Files.size(crashed.resolve("node-a").resolve(segment.getFileName()))).isEqualTo(records);
+        }
+        log.close().get(10, TimeUnit.SECONDS);
+        assertThat(Files.size(segment)).isEqualTo(records);
+    }
+
+    @Test
+    void zerosAfterTheRecordsOfASegmentBeforeTheLastAreDamage() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        log.append(work.next(40));
+        log.close().get(10, TimeUnit.SECONDS);
+        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
+        assertThat(segments).hasSizeGreaterThan(1);
+        Path first = segments.get(0).path();
+        long records = Files.size(first);
+        assertThat(recordsEnd(first)).isEqualTo(records); // a full segment is cut to its records when closed
+        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(4096), records);
+        }
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(first + " at offset " + records + ": expected a whole segment (a later one "
+                        + "follows), found zeros where a record was being written");
     }
 
     @Test
@@ -232,11 +279,16 @@ class RecoveryTest {
             if (allZero(whole, cut, whole.length)) { // the bytes lost were zeros anyway: the record is whole
                 assertThat(recovered.lastIndex()).as("cut at %d", cut).isEqualTo(20);
                 assertThat(recovered.state().space().digest()).isEqualTo(digestBefore);
-                assertThat(recovered.warnings()).singleElement().asString().contains("zeros where a record was being "
-                        + "written").contains("offset " + whole.length);
+                assertThat(recovered.warnings()).isEmpty();
+                assertThat(Files.size(segment)).isEqualTo(whole.length);
                 continue;
             }
             assertThat(recovered.lastIndex()).as("cut at %d", cut).isEqualTo(19);
+            assertThat(Files.size(segment)).isEqualTo(lastRecord);
+            if (allZero(whole, lastRecord, cut)) { // only the length's leading zeros reached the disk: a clean end
+                assertThat(recovered.warnings()).as("cut at %d", cut).isEmpty();
+                continue;
+            }
             assertThat(recovered.warnings()).as("cut at %d", cut).singleElement().asString()
                     .startsWith(segment + ": the last record, at offset " + lastRecord + ", is torn")
                     .contains("Truncated the file to " + lastRecord + " bytes");
@@ -439,6 +491,18 @@ class RecoveryTest {
             }
         }
         return offsets;
+    }
+
+    /** Where the records of a segment end, before any space reserved after them. */
+    private static long recordsEnd(Path segment) throws IOException {
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            RecordReader reader = new RecordReader(segment, channel, FilePrefix.LENGTH, true);
+            while (reader.next().isPresent()) {
+                assertThat(reader.tornTail()).isEmpty();
+            }
+            assertThat(reader.tornTail()).isEmpty();
+            return reader.validEnd();
+        }
     }
 
     static void flipByte(Path file, long offset) throws IOException {

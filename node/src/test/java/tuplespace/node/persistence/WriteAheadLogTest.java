@@ -278,6 +278,38 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void alwaysReservesSpaceAheadOfTheRecordsAndLogsOnWithoutItOnANearlyFullDisk() throws Exception {
+        WriteAheadLog log = open(FsyncMode.ALWAYS);
+        Path segment = DataFiles.segment(directory.path(), 1);
+        log.append(work.next(10));
+        assertThat(done(log.sync()).forced()).isEqualTo(10);
+        long reserved = Files.size(segment);
+        assertThat(reserved).isGreaterThanOrEqualTo(listener.last().logBytes() + Segment.RESERVE_BYTES);
+
+        disk.fillUpToLessThanAReserve(); // room for records, not for another reserve
+        while (listener.last().logBytes() <= reserved) { // records past the space reserved
+            log.append(work.next(500));
+            assertThat(done(log.sync()).forced()).isEqualTo(work.lastIndex());
+        }
+        assertThat(listener.failures()).isEmpty();
+        assertThat(Files.size(segment)).isGreaterThan(reserved);
+
+        disk.freeSpace();
+        done(log.close());
+        assertThat(Files.size(segment)).isEqualTo(listener.last().logBytes()); // closing cuts off what was reserved
+        assertRecoveredEqualsReference();
+    }
+
+    @Test
+    void everysecReservesNoSpace() throws Exception {
+        WriteAheadLog log = open(FsyncMode.EVERYSEC);
+        log.append(work.next(10));
+        assertThat(done(log.sync()).forced()).isEqualTo(10);
+        assertThat(Files.size(DataFiles.segment(directory.path(), 1))).isEqualTo(listener.last().logBytes());
+        done(log.close());
+    }
+
+    @Test
     void cutBeforeDeletesOnlyWholeSegmentsBelowTheIndex() throws Exception {
         WriteAheadLog log = open(FsyncMode.NO, 2048);
         for (int batch = 0; batch < 20; batch++) {
