@@ -105,8 +105,9 @@ final class Segment {
     /**
      * Writes zeros from the file's end to {@link #RESERVE_BYTES} past {@code end}, the records' end after the write to
      * come. Not forced here: the next force makes them durable with the records. The space is only ever a saving: when
-     * it cannot be had (a nearly full disk), the records are written all the same, growing the file, and reserving is
-     * tried again a reserve later.
+     * it cannot be had (a nearly full disk), the zeros written are cut off again, so that they do not take the space
+     * the records need, the records are written all the same, growing the file, and reserving is tried again a
+     * reserve later.
      */
     private void reserve(long end) {
         long target = end + RESERVE_BYTES;
@@ -118,10 +119,15 @@ final class Segment {
                     at += channel.write(zeros, at);
                 }
             }
+            fileBytes = target;
         } catch (IOException e) {
             reserveAgainAt = end + RESERVE_BYTES;
+            try {
+                channel.truncate(fileBytes);
+            } catch (IOException notCut) {
+                fileBytes = Math.max(fileBytes, at); // some zeros stay; the records overwrite them
+            }
         }
-        fileBytes = Math.max(fileBytes, at);
     }
 
     void force() throws IOException {
