@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicationCodec;
 import tuplespace.replication.ReplicationProtocolException;
@@ -23,6 +25,8 @@ import tuplespace.replication.ReplicationProtocolException;
  * snapshot are of an older epoch than the snapshot (see {@link #superseded}).
  */
 final class LogReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogReader.class);
 
     /** Where the log ends: its last entry (the snapshot's, when no entry follows it), and a warning if it was torn. */
     record Tail(long lastIndex, long lastEpoch, Optional<String> warning) {
@@ -175,8 +179,14 @@ final class LogReader {
                     // read from the page cache after a kill -9: make it durable before it counts; and the log's next
                     // segment follows this one's records, so the space reserved after them goes
                     long end = reader.validEnd();
-                    long cut = end < channel.size() ? end : -1;
-                    repairs.add(() -> truncateAndForce(file, cut));
+                    long zeros = channel.size() - end;
+                    repairs.add(() -> {
+                        truncateAndForce(file, zeros > 0 ? end : -1);
+                        if (zeros > 0) {
+                            LOG.info("{}: cut the {} bytes of zeros after its last record, at offset {} (space reserved"
+                                    + " ahead of the records, or writes that never reached the disk)", file, zeros, end);
+                        }
+                    });
                 }
                 return Optional.empty();
             }

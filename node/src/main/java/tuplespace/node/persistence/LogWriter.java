@@ -128,7 +128,7 @@ final class LogWriter implements Runnable {
             loopWriting = true;
             encode(entries);
             flush();
-            if (segment.trusted() && segment.bytes() >= options.maxSegmentBytes()) {
+            if (segment.trusted() && segment.recordsEnd() >= options.maxSegmentBytes()) {
                 submit(new LogCommand.Roll()); // the writer forces and closes the full segment; later batches queue
             }
             publish();
@@ -219,7 +219,7 @@ final class LogWriter implements Runnable {
     private void handle(LogCommand command) {
         if (command instanceof LogCommand.Append append) {
             encode(append.entries());
-            if (segment.trusted() && segment.bytes() + pending.readableBytes() >= options.maxSegmentBytes()) {
+            if (segment.trusted() && segment.recordsEnd() + pending.readableBytes() >= options.maxSegmentBytes()) {
                 flush(); // a segment (and its image in memory) stays within the limit plus one append
                 roll();
             }
@@ -381,8 +381,8 @@ final class LogWriter implements Runnable {
             return;
         }
         forced = written;
-        closed.add(new ClosedSegment(segment.file(), segment.firstIndex(), segment.bytes()));
-        closedBytes += segment.bytes();
+        closed.add(new ClosedSegment(segment.file(), segment.firstIndex(), segment.recordsEnd()));
+        closedBytes += segment.recordsEnd();
         startSegment(segment.lastIndex() + 1);
     }
 
@@ -507,7 +507,7 @@ final class LogWriter implements Runnable {
     }
 
     private LogProgress progress() {
-        return new LogProgress(written, forced, closedBytes + segment.bytes());
+        return new LogProgress(written, forced, closedBytes + segment.recordsEnd());
     }
 
     private void stopOnErrorLocked(Throwable error, Collection<LogCommand> unfinished) {

@@ -17,9 +17,20 @@ import java.util.Optional;
  * <p>What was written ends at the file's last non-zero byte: a file system may make an append's new size durable
  * before its data (ext4 with {@code data=writeback}, XFS), so a crash can leave zeros after the last whole record, or a
  * record whose later part reads as zeros. A record that reaches into the zeros at the end with a header or a checksum
- * that does not match is torn, not damage. Zeros from the end of a whole record on are space a log segment reserved
- * ahead of its records ({@link Segment}) when the reader is told to {@linkplain #RecordReader(Path, FileChannel, long,
- * boolean) expect it}: the records end there, and nothing is torn. Otherwise they are a torn tail too.
+ * that does not match is torn, not damage.
+ *
+ * <p>The last segment of a log, the one being written when the node stopped ({@linkplain #RecordReader(Path,
+ * FileChannel, long, boolean) told to the reader}), needs two more rules, because with {@code --fsync always} its
+ * records overwrite zeros it reserved ahead of them ({@link Segment}), and the file's size then holds nothing back:
+ * <ul>
+ * <li>Zeros from the end of a whole record on are that reserved space: the records end there, and nothing is torn.
+ * <li>A power cut during a force may leave any of the sectors the last writes changed as they were, so a record whose
+ * checksum fails may have records after it. It is torn, not damage, when one of its 512-byte sectors reads as zeros
+ * from the record's start or the sector's to the sector's end (a sector the crash kept from the disk: its old bytes
+ * were the reserve's zeros), as etcd's log reader judges a torn write. No force can have completed since, so nothing
+ * after it was acknowledged. A record's own bytes never hold such a run: a header that checks holds non-zero checks,
+ * a header whose first 4 bytes are zeros says length 0, which no record has, and fields are never zeros that long.
+ * </ul>
  */
 final class RecordReader {
 
@@ -35,14 +46,16 @@ final class RecordReader {
      */
     private static final int BUFFER_BYTES = 512 << 10;
     private static final int FIRST_BUFFER_BYTES = 64 << 10;
+    /** The unit a disk writes whole or not at all: the smallest there is. */
+    private static final int SECTOR_BYTES = 512;
 
     private final Path file;
     private final FileChannel channel;
     private final long size;
     /** Just past the file's last non-zero byte: nothing was written after it. */
     private final long dataEnd;
-    /** Zeros from a record's end to the file's end are reserved space, not a torn tail. */
-    private final boolean reserved;
+    /** The last segment of a log: it may end in reserved space, and a crash may leave holes in its last writes. */
+    private final boolean last;
     private ByteBuffer buffer = ByteBuffer.allocate(FIRST_BUFFER_BYTES).limit(0);
     /** File offset of {@code buffer}'s index 0; the buffer holds bytes up to its limit. */
     private long bufferStart;
@@ -55,15 +68,15 @@ final class RecordReader {
         this(file, channel, start, false);
     }
 
-    /** The same, reading zeros after a whole record as the records' end when {@code reserved}. */
-    RecordReader(Path file, FileChannel channel, long start, boolean reserved) throws IOException {
+    /** The same, for the {@code last} segment of a log when true (see the rules above). */
+    RecordReader(Path file, FileChannel channel, long start, boolean last) throws IOException {
         this.file = file;
         this.channel = channel;
         this.size = channel.size();
         this.next = start;
         this.bufferStart = start;
         this.dataEnd = dataEnd(file, channel, start, size);
-        this.reserved = reserved;
+        this.last = last;
     }
 
     /**
@@ -73,7 +86,7 @@ final class RecordReader {
      */
     Optional<ByteBuffer> next() throws IOException {
         long remaining = size - next;
-        if (torn != null || remaining == 0 || (reserved && next >= dataEnd)) {
+        if (torn != null || remaining == 0 || (last && next >= dataEnd)) {
             return Optional.empty();
         }
         if (next >= dataEnd) {
@@ -89,6 +102,11 @@ final class RecordReader {
         if (lengthCheck != RecordFraming.lengthCheck(length)) {
             if (next + RecordFraming.HEADER_BYTES > dataEnd) {
                 return torn("a record header cut short by zeros from offset " + dataEnd + " (it was being written)");
+            }
+            long hole = sectorKeptFromDisk(next, next + RecordFraming.HEADER_BYTES);
+            if (hole >= 0) {
+                return torn("a record header that does not check, with zeros at offset " + hole
+                        + " where a crash kept a sector of it from the disk");
             }
             throw damage("expected a record header whose length check is " + hex(RecordFraming.lengthCheck(length))
                     + ", found length " + length + " with check " + hex(lengthCheck));
@@ -106,6 +124,11 @@ final class RecordReader {
         if (found != payloadCrc) {
             if (next + RecordFraming.HEADER_BYTES + length >= dataEnd) {
                 return torn("the last record's checksum does not match (it was being written)");
+            }
+            long hole = sectorKeptFromDisk(next + RecordFraming.HEADER_BYTES, next + RecordFraming.HEADER_BYTES + length);
+            if (hole >= 0) {
+                return torn("a record whose checksum does not match, with zeros at offset " + hole
+                        + " where a crash kept a sector of it from the disk");
             }
             throw damage("expected a record of " + length + " bytes with checksum " + hex(payloadCrc) + ", found checksum "
                     + hex(found) + ", and more records after it (so not a crash while writing)");
@@ -149,6 +172,35 @@ final class RecordReader {
     private Optional<ByteBuffer> torn(String reason) {
         torn = new TornTail(next, reason);
         return Optional.empty();
+    }
+
+    /**
+     * In the last segment, where a sector that overlaps {@code [from, to)} of the record at {@code next} reads as zeros
+     * from the record's start or the sector's own to the sector's end (or the data's end), at least 4 bytes of them;
+     * -1 when there is none, or in any other file.
+     */
+    private long sectorKeptFromDisk(long from, long to) throws IOException {
+        if (!last) {
+            return -1;
+        }
+        for (long sector = from - from % SECTOR_BYTES; sector < Math.min(to, dataEnd); sector += SECTOR_BYTES) {
+            long start = Math.max(sector, next);
+            long end = Math.min(sector + SECTOR_BYTES, dataEnd);
+            if (end - start >= 4 && allZeros(start, (int) (end - start))) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private boolean allZeros(long offset, int length) throws IOException {
+        int from = at(offset, length);
+        for (int i = from; i < from + length; i++) {
+            if (buffer.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

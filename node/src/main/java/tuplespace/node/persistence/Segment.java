@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The log segment being written, {@code wal-<firstIndex>.log}, owned by the log's writer thread. Besides the file it
@@ -18,7 +20,7 @@ import java.util.List;
  *
  * <p>With {@code --fsync always} a segment reserves its space ahead of the records, {@link #RESERVE_BYTES} at a time,
  * by writing zeros past them: a record then overwrites bytes the file already has, and the force after it writes the
- * data only. A force after an append that grows the file must also commit the new size to the file system's journal,
+ * data only (but once a reserve, when it commits the reserve's size). A force after an append that grows the file must also commit the new size to the file system's journal,
  * which made each force about a third slower here (ext4 on a virtual disk: 170 against 125 us for a 4 KiB write;
  * reserving with {@code fallocate} saves nothing, as the first write to such space changes metadata too). Recovery reads
  * the zeros after the last record as the end of the log ({@link RecordReader}); {@link #close()} cuts them off.
@@ -27,7 +29,8 @@ final class Segment {
 
     /** How much space a reserving segment adds at a time: a force in so many bytes of records commits a new size. */
     static final int RESERVE_BYTES = 1 << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+    private static final int ZEROS_PER_WRITE = 64 << 10;
+    private static final Logger LOG = LoggerFactory.getLogger(Segment.class);
 
     private final Path file;
     private final long firstIndex;
@@ -40,9 +43,9 @@ final class Segment {
     private FileChannel channel;
     /** A distrusted file not closed yet ({@link #distrustLeavingOpen}); {@link #closeDistrusted} closes it. */
     private FileChannel unclosed;
-    /** The file's size while trusted: {@link #bytes()} and the zeros reserved after them. */
+    /** The file's size while trusted: {@link #recordsEnd()} and the zeros reserved after it. */
     private long fileBytes;
-    /** No reserving before the records reach this size: the last try failed (a nearly full disk). */
+    /** No reserving before the records reach this size: the last try failed (a nearly full disk), or the file did. */
     private long reserveAgainAt;
 
     private Segment(Path directory, long firstIndex, LogOptions options) {
@@ -75,8 +78,8 @@ final class Segment {
         return lastIndex < firstIndex;
     }
 
-    /** The segment's size, prefix included, as it is (or will be once rewritten) on disk. */
-    long bytes() {
+    /** Where its records end: the prefix and every record kept, on disk or to be once rewritten. */
+    long recordsEnd() {
         return FilePrefix.LENGTH + imageBytes;
     }
 
@@ -93,7 +96,7 @@ final class Segment {
 
     /** Keeps {@code records} and writes them to the (trusted) file. On failure they stay kept; distrust the file. */
     void write(byte[] records, long last) throws IOException {
-        long end = bytes() + records.length;
+        long end = recordsEnd() + records.length;
         if (reserves && end > fileBytes && end >= reserveAgainAt) {
             reserve(end);
         }
@@ -112,22 +115,30 @@ final class Segment {
     private void reserve(long end) {
         long target = end + RESERVE_BYTES;
         long at = fileBytes;
+        ByteBuffer zeros = ByteBuffer.allocate(ZEROS_PER_WRITE);
         try {
             while (at < target) {
-                ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - at));
+                zeros.clear().limit((int) Math.min(ZEROS_PER_WRITE, target - at));
                 while (zeros.hasRemaining()) {
                     at += channel.write(zeros, at);
                 }
             }
             fileBytes = target;
         } catch (IOException e) {
-            reserveAgainAt = end + RESERVE_BYTES;
+            notReserving(end);
+            LOG.info("{}: could not reserve {} bytes ahead of the records ({}); writing without a reserve for the next "
+                    + "{} bytes of records", file, RESERVE_BYTES, e.toString(), RESERVE_BYTES);
             try {
                 channel.truncate(fileBytes);
             } catch (IOException notCut) {
                 fileBytes = Math.max(fileBytes, at); // some zeros stay; the records overwrite them
             }
         }
+    }
+
+    /** No reserve until the records pass {@code end} by a reserve's worth. */
+    private void notReserving(long end) {
+        reserveAgainAt = Math.max(reserveAgainAt, end + RESERVE_BYTES);
     }
 
     void force() throws IOException {
@@ -150,6 +161,13 @@ final class Segment {
      * another thread runs on it, and the thread that calls this must not wait for a disk.
      */
     void distrustLeavingOpen() {
+        // the disk may refuse space only when forced (thin provisioning, NFS): a reserve must not fail every rewrite
+        notReserving(recordsEnd());
+        stopUsing();
+    }
+
+    /** Moves the file, if any, to {@code unclosed}: it is not read or written again. */
+    private void stopUsing() {
         if (channel != null) {
             closeDistrusted();
             unclosed = channel;
@@ -171,7 +189,8 @@ final class Segment {
      * failure the temporary file is deleted and the segment stays untrusted.
      */
     void rewrite() throws IOException {
-        distrust();
+        stopUsing(); // not a failure of the file, as a rewrite replaces it whole
+        closeDistrusted();
         Path temporary = DataFiles.temporary(file);
         FileChannel fresh = opener.open(temporary, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING));
@@ -182,7 +201,7 @@ final class Segment {
             }
             fresh.force(false);
             DataFiles.renameIntoPlace(temporary, file);
-            fileBytes = bytes();
+            fileBytes = recordsEnd();
         } catch (IOException | RuntimeException e) {
             closeQuietly(fresh);
             DataFiles.deleteQuietly(temporary);
@@ -196,8 +215,8 @@ final class Segment {
      * durable, its image can go, and only the last segment of a log ever ends in zeros.
      */
     void close() throws IOException {
-        if (fileBytes > bytes()) {
-            channel.truncate(bytes());
+        if (fileBytes > recordsEnd()) {
+            channel.truncate(recordsEnd());
             channel.force(true); // the new size too
         } else {
             force();

@@ -8,6 +8,8 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /** A file channel whose writes and forces go through a {@link FaultyDisk} first, which counts them or makes them fail. */
@@ -17,6 +19,8 @@ final class FaultyChannel extends FileChannel {
     private final FaultyDisk disk;
     private final Path path;
     private long forcedSize;
+    /** What was written since the last force, as {offset, length}: a failed force loses it. */
+    private final List<long[]> unforced = new ArrayList<>();
     private int writesAfterFailure;
     private boolean failed;
 
@@ -62,7 +66,10 @@ final class FaultyChannel extends FileChannel {
     }
 
     private int delegateWrite(ByteBuffer source, OptionalLong position) throws IOException {
-        return position.isPresent() ? delegate.write(source, position.getAsLong()) : delegate.write(source);
+        long at = position.isPresent() ? position.getAsLong() : delegate.position();
+        int written = position.isPresent() ? delegate.write(source, at) : delegate.write(source);
+        unforced.add(new long[] {at, written});
+        return written;
     }
 
     @Override
@@ -70,11 +77,17 @@ final class FaultyChannel extends FileChannel {
         IOException failure = disk.forceFailure(this);
         if (failure != null) {
             failed = true;
-            // fsyncgate: the pages that failed to reach the disk are dropped; what is on disk is what the last force put.
+            // fsyncgate: the pages that failed to reach the disk are dropped; what is on disk is what the last force put
+            // (zeros where a write since went into space the file had, as into the space a segment reserves).
+            for (long[] write : unforced) {
+                delegate.write(ByteBuffer.allocate((int) write[1]), write[0]);
+            }
+            unforced.clear();
             delegate.truncate(forcedSize);
             throw failure;
         }
         delegate.force(metaData);
+        unforced.clear();
         forcedSize = delegate.size();
         disk.forced(this);
     }

@@ -236,6 +236,21 @@ class RecoveryTest {
             assertThat(recovered.warnings()).isEmpty();
             assertThat(Files.size(crashed.resolve("node-a").resolve(segment.getFileName()))).isEqualTo(records);
         }
+        // bytes in the reserve: a later sector of writes whose earlier ones a power cut kept from the disk (the records
+        // that would have begun there never counted as forced), or damage there; either way every record before stays
+        Path written = copyOfDirectory("written-in-the-reserve");
+        Path writtenSegment = written.resolve("node-a").resolve(segment.getFileName());
+        try (FileChannel channel = FileChannel.open(writtenSegment, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {7, 7, 7}), records + 10_000);
+        }
+        try (DataDirectory copy = DataDirectory.open(written, "a")) {
+            Recovered recovered = Recovery.recover(copy);
+            assertThat(recovered.lastIndex()).isEqualTo(50);
+            assertThat(recovered.warnings()).singleElement().asString()
+                    .startsWith(writtenSegment + ": the last record, at offset " + records + ", is torn")
+                    .contains("where a crash kept a sector of it from the disk");
+            assertThat(Files.size(writtenSegment)).isEqualTo(records);
+        }
         log.close().get(10, TimeUnit.SECONDS);
         assertThat(Files.size(segment)).isEqualTo(records);
     }
@@ -334,6 +349,53 @@ class RecoveryTest {
                 .hasMessageContaining("and more records after it (so not a crash while writing)")
                 .hasMessageContaining("start this node from its peer's data directory");
         assertThat(Files.size(segment)).as("nothing truncated").isGreaterThan(fifth + 100);
+    }
+
+    @Test
+    void aSectorOfTheLastWritesThatAPowerCutKeptFromTheDiskIsATornTailWithRecordsAfterIt() throws Exception {
+        // the records overwrite reserved zeros, so a sector the cut kept from the disk reads as zeros, later ones not
+        Path segment = logged(300);
+        List<Long> offsets = recordOffsets(segment);
+        long size = Files.size(segment);
+        for (long sector : List.of(size / 2 - size / 2 % 512, offsets.get(150) - offsets.get(150) % 512 + 512)) {
+            int hit = 0; // the first record that reaches into the sector: the one holding its first byte
+            while (hit + 1 < offsets.size() && offsets.get(hit + 1) <= sector) {
+                hit++;
+            }
+            long firstBad = offsets.get(hit);
+            Path copyRoot = copyOfDirectory("hole-" + sector);
+            Path copy = copyRoot.resolve("node-a").resolve(segment.getFileName());
+            try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.allocate(512), sector);
+            }
+
+            try (DataDirectory directoryCopy = DataDirectory.open(copyRoot, "a")) {
+                Recovered recovered = Recovery.recover(directoryCopy);
+                assertThat(recovered.lastIndex()).as("sector at %d", sector).isEqualTo(hit);
+                assertThat(recovered.warnings()).singleElement().asString()
+                        .startsWith(copy + ": the last record, at offset " + firstBad + ", is torn")
+                        .contains("where a crash kept a sector of it from the disk");
+                assertThat(Files.size(copy)).isEqualTo(firstBad);
+            }
+        }
+    }
+
+    @Test
+    void aZeroedSectorInASegmentBeforeTheLastIsDamage() throws Exception {
+        WriteAheadLog log = open(1, 8192);
+        log.append(work.next(400));
+        log.close().get(10, TimeUnit.SECONDS);
+        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
+        assertThat(segments).hasSizeGreaterThan(1);
+        Path first = segments.get(0).path();
+        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(512), 2048);
+        }
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(first + " at offset ")
+                .hasMessageContaining("(so not a crash while writing)");
     }
 
     @Test

@@ -229,6 +229,8 @@ class WriteAheadLogTest {
         listener.awaitProgress(p -> p.forced() == 40);
         assertThat(failing.writesAfterFailure()).isZero();
         assertThat(disk.opened().get(disk.opened().size() - 1)).isNotSameAs(failing);
+        // nor is space reserved again at once: a disk that refuses space only when forced would fail every rewrite
+        assertThat(Files.size(failure.file())).isEqualTo(listener.last().logBytes());
         assertThat(listener.failures()).hasSize(1);
         done(log.close());
         assertRecoveredEqualsReference(); // the 10 entries the failed file lost are there: rewritten from memory
