@@ -256,23 +256,35 @@ class RecoveryTest {
     }
 
     @Test
-    void zerosAfterTheRecordsOfASegmentBeforeTheLastAreDamage() throws Exception {
-        WriteAheadLog log = open(1, 2048);
-        log.append(work.next(40));
+    void zerosAfterTheRecordsOrASectorOfZerosInASegmentBeforeTheLastAreDamage() throws Exception {
+        WriteAheadLog log = open(1, 8192);
+        log.append(work.next(400));
         log.close().get(10, TimeUnit.SECONDS);
         List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
         assertThat(segments).hasSizeGreaterThan(1);
         Path first = segments.get(0).path();
         long records = Files.size(first);
         assertThat(recordsEnd(first)).isEqualTo(records); // a full segment is cut to its records when closed
-        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(4096), records);
+        Path zerosAfter = copyOfDirectory("zeros-after").resolve("node-a").resolve(first.getFileName());
+        Path zeroSector = copyOfDirectory("zero-sector").resolve("node-a").resolve(first.getFileName());
+        try (FileChannel after = FileChannel.open(zerosAfter, StandardOpenOption.WRITE);
+             FileChannel sector = FileChannel.open(zeroSector, StandardOpenOption.WRITE)) {
+            after.write(ByteBuffer.allocate(4096), records);
+            sector.write(ByteBuffer.allocate(512), 2048);
         }
 
-        assertThatThrownBy(() -> Recovery.recover(directory))
-                .isInstanceOf(DamagedFileException.class)
-                .hasMessageStartingWith(first + " at offset " + records + ": expected a whole segment (a later one "
-                        + "follows), found zeros where a record was being written");
+        try (DataDirectory copy = DataDirectory.open(zerosAfter.getParent().getParent(), "a")) {
+            assertThatThrownBy(() -> Recovery.recover(copy))
+                    .isInstanceOf(DamagedFileException.class)
+                    .hasMessageStartingWith(zerosAfter + " at offset " + records + ": expected a whole segment (a "
+                            + "later one follows), found zeros where a record was being written");
+        }
+        try (DataDirectory copy = DataDirectory.open(zeroSector.getParent().getParent(), "a")) {
+            assertThatThrownBy(() -> Recovery.recover(copy))
+                    .isInstanceOf(DamagedFileException.class)
+                    .hasMessageStartingWith(zeroSector + " at offset ")
+                    .hasMessageContaining("(so not a crash while writing)");
+        }
     }
 
     @Test
@@ -378,24 +390,6 @@ class RecoveryTest {
                 assertThat(Files.size(copy)).isEqualTo(firstBad);
             }
         }
-    }
-
-    @Test
-    void aZeroedSectorInASegmentBeforeTheLastIsDamage() throws Exception {
-        WriteAheadLog log = open(1, 8192);
-        log.append(work.next(400));
-        log.close().get(10, TimeUnit.SECONDS);
-        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
-        assertThat(segments).hasSizeGreaterThan(1);
-        Path first = segments.get(0).path();
-        try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(512), 2048);
-        }
-
-        assertThatThrownBy(() -> Recovery.recover(directory))
-                .isInstanceOf(DamagedFileException.class)
-                .hasMessageStartingWith(first + " at offset ")
-                .hasMessageContaining("(so not a crash while writing)");
     }
 
     @Test
