@@ -75,7 +75,10 @@ public final class TextTokens {
 
     /**
      * The token as it is written in a text-mode line: bare when that reads back the same, else quoted with
-     * {@code "} and {@code \} escaped. Used for pairs in text answers, where a given token may hold anything.
+     * {@code "} and {@code \} escaped. Used for pairs in text answers, where a given token may hold anything. A control
+     * character other than the tab is spelled out ({@code \x00}, {@code \x1b}), as in every line of an answer: it is
+     * shown on a person's terminal, not acted on, and no answer holds a raw NUL (a token with one does not read back the
+     * same, but such a token is never a well-formed tuple, only echoed as one that is not).
      */
     public static String quote(String token) {
         if (!needsQuotes(token)) {
@@ -87,7 +90,11 @@ public final class TextTokens {
             if (c == '"' || c == '\\') {
                 quoted.append('\\');
             }
-            quoted.append(c);
+            if (Character.isISOControl(c) && c != '\t') {
+                quoted.append(String.format("\\x%02x", (int) c));
+            } else {
+                quoted.append(c);
+            }
         }
         return quoted.append('"').toString();
     }

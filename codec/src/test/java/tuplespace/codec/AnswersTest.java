@@ -207,6 +207,14 @@ class AnswersTest {
     }
 
     @Test
+    void controlCharactersOfAnEchoedTokenAreSpelledOut() {
+        ParsedRequest.Valid put = valid("PUT \"a\u0000\u001b[2Jb\" \"\t\"");
+        String answer = Answers.format(put, new Result.NotUsed(List.of(0)));
+        assertThat(answer.split("\n")[1]).isEqualTo("  \"a\\x00\\x1b[2Jb\" \"\t\"");
+        assertThat(answer.chars().filter(c -> Character.isISOControl(c) && c != '\n' && c != '\t')).isEmpty();
+    }
+
+    @Test
     void aResultOfTheWrongKindIsABug() {
         assertThatThrownBy(() -> Answers.format(valid("GET a b"), new Result.NotUsed(List.of())))
                 .isInstanceOf(IllegalArgumentException.class);

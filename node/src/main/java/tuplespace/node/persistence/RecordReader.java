@@ -26,10 +26,13 @@ import java.util.Optional;
  * <li>Zeros from the end of a whole record on are that reserved space: the records end there, and nothing is torn.
  * <li>A power cut during a force may leave any of the sectors the last writes changed as they were, so a record whose
  * checksum fails may have records after it. It is torn, not damage, when one of its 512-byte sectors reads as zeros
- * from the record's start or the sector's to the sector's end (a sector the crash kept from the disk: its old bytes
- * were the reserve's zeros), as etcd's log reader judges a torn write. No force can have completed since, so nothing
- * after it was acknowledged. A record's own bytes never hold such a run: a header that checks holds non-zero checks,
- * a header whose first 4 bytes are zeros says length 0, which no record has, and fields are never zeros that long.
+ * from the record's start or the sector's to the sector's end, at least 4 bytes of them (a sector the crash kept from
+ * the disk: its old bytes were the reserve's zeros), as etcd's log reader judges a torn write; or when only the first 1
+ * to 3 bytes of its header are in such a sector, read as zeros, and some non-zero bytes in their place make the header
+ * check. No force can have completed since, so nothing after it was forced. A record's own bytes never hold such a
+ * run: a header that checks holds non-zero checks, a header whose first 4 bytes are zeros says length 0, which no
+ * record has, and an entry's fields are never zeros that long (tuples are alphanumeric; answers spell control
+ * characters out).
  * </ul>
  */
 final class RecordReader {
@@ -104,6 +107,9 @@ final class RecordReader {
                 return torn("a record header cut short by zeros from offset " + dataEnd + " (it was being written)");
             }
             long hole = sectorKeptFromDisk(next, next + RecordFraming.HEADER_BYTES);
+            if (hole < 0) {
+                hole = lengthTopKeptFromDisk(length, lengthCheck);
+            }
             if (hole >= 0) {
                 return torn("a record header that does not check, with zeros at offset " + hole
                         + " where a crash kept a sector of it from the disk");
@@ -176,8 +182,8 @@ final class RecordReader {
 
     /**
      * In the last segment, where a sector that overlaps {@code [from, to)} of the record at {@code next} reads as zeros
-     * from the record's start or the sector's own to the sector's end (or the data's end), at least 4 bytes of them;
-     * -1 when there is none, or in any other file.
+     * from the record's start or the sector's own to the sector's end, at least 4 bytes of them; -1 when there is none,
+     * or in any other file. (A sector is read no further than the data's end, where a non-zero byte is.)
      */
     private long sectorKeptFromDisk(long from, long to) throws IOException {
         if (!last) {
@@ -188,6 +194,28 @@ final class RecordReader {
             long end = Math.min(sector + SECTOR_BYTES, dataEnd);
             if (end - start >= 4 && allZeros(start, (int) (end - start))) {
                 return start;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * In the last segment, {@code next} when the record there starts 1 to 3 bytes before a sector's end, those bytes
+     * read as zeros (the top bytes of {@code length}), and the header checks with some non-zero top bytes instead: the
+     * header was written whole and its first sector kept from the disk. -1 otherwise.
+     */
+    private long lengthTopKeptFromDisk(int length, int lengthCheck) {
+        int kept = SECTOR_BYTES - (int) (next % SECTOR_BYTES);
+        if (!last || kept > 3) {
+            return -1;
+        }
+        int shift = 8 * (4 - kept);
+        if (length >>> shift != 0) {
+            return -1;
+        }
+        for (long top = 1; (top << shift | length) <= RecordFraming.MAX_PAYLOAD_BYTES; top++) {
+            if (RecordFraming.lengthCheck((int) (top << shift | length)) == lengthCheck) {
+                return next;
             }
         }
         return -1;

@@ -63,4 +63,57 @@ class RecordReaderTest {
             assertThat(read.get(i)).as("record %d of %d bytes", i, sizes[i]).isEqualTo(payloads.get(i));
         }
     }
+
+    /**
+     * A record whose header starts 3 bytes before a sector's end, the rest of it in the next sector: a power cut that
+     * kept the first sector from the disk leaves those 3 bytes, the top of the length, as zeros (the old bytes there),
+     * and the next sector written. In the last segment that is a torn tail; anywhere else, and with a header damaged
+     * otherwise, it is damage.
+     */
+    @Test
+    void aHeaderWhoseFirstSectorAPowerCutKeptFromTheDiskIsTornOnlyInTheLastSegment() throws IOException {
+        Random random = new Random(7);
+        int[] sizes = {509 - FilePrefix.LENGTH - RecordFraming.HEADER_BYTES, 300, 200};
+        Path file = dir.resolve("straddling");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            RecordOutput output = new RecordOutput(channel);
+            output.raw(ByteBuffer.allocate(FilePrefix.LENGTH));
+            for (int size : sizes) {
+                byte[] payload = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    payload[i] = (byte) (1 + random.nextInt(255));
+                }
+                output.begin(payload[0]);
+                output.buffer(size - 1).put(payload, 1, size - 1);
+                output.end();
+            }
+            output.flush();
+            channel.write(ByteBuffer.allocate(3), 509); // the length's top bytes, 00 00 01, as the sector held them
+        }
+
+        assertThat(read(file, true)).isEqualTo("1 record, torn at 509: a record header that does not check, with "
+                + "zeros at offset 509 where a crash kept a sector of it from the disk");
+        assertThat(read(file, false)).startsWith(file + " at offset 509: expected a record header whose length check");
+
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {0, 0, 1}), 509); // the length as written...
+            channel.write(ByteBuffer.wrap(new byte[] {0x55}), 509 + 5); // ...and a flipped byte of its check
+        }
+        assertThat(read(file, true)).startsWith(file + " at offset 509: expected a record header whose length check");
+    }
+
+    /** How many records {@code file} reads back and how it ends, or the damage message. */
+    private static String read(Path file, boolean last) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            RecordReader reader = new RecordReader(file, channel, FilePrefix.LENGTH, last);
+            int records = 0;
+            while (reader.next().isPresent()) {
+                records++;
+            }
+            return records + (records == 1 ? " record" : " records") + reader.tornTail()
+                    .map(torn -> ", torn at " + torn.offset() + ": " + torn.reason()).orElse(", whole");
+        } catch (DamagedFileException e) {
+            return e.getMessage();
+        }
+    }
 }

@@ -182,7 +182,7 @@ class RecoveryTest {
                 assertThat(recovered.warnings()).as("cut at %d", cut).isEmpty();
             } else {
                 assertThat(recovered.warnings()).singleElement().asString()
-                        .startsWith(last + ": the last record, at offset " + FilePrefix.LENGTH + ", is torn")
+                        .startsWith(last + ": the record at offset " + FilePrefix.LENGTH + " is torn")
                         .contains("Truncated the file to " + FilePrefix.LENGTH + " bytes")
                         .endsWith("the log ends at entry 20");
             }
@@ -208,7 +208,7 @@ class RecoveryTest {
             Recovered recovered = Recovery.recover(copy);
             assertThat(recovered.lastIndex()).isEqualTo(19);
             assertThat(recovered.warnings()).singleElement().asString()
-                    .contains("the last record, at offset " + lastRecord + ", is torn");
+                    .contains("the record at offset " + lastRecord + " is torn");
         }
         // nothing of the record reached the disk: as after space reserved ahead of the records (Segment), not torn
         try (DataDirectory copy = DataDirectory.open(zeros, "a")) {
@@ -247,7 +247,7 @@ class RecoveryTest {
             Recovered recovered = Recovery.recover(copy);
             assertThat(recovered.lastIndex()).isEqualTo(50);
             assertThat(recovered.warnings()).singleElement().asString()
-                    .startsWith(writtenSegment + ": the last record, at offset " + records + ", is torn")
+                    .startsWith(writtenSegment + ": the record at offset " + records + " is torn")
                     .contains("where a crash kept a sector of it from the disk");
             assertThat(Files.size(writtenSegment)).isEqualTo(records);
         }
@@ -317,7 +317,7 @@ class RecoveryTest {
                 continue;
             }
             assertThat(recovered.warnings()).as("cut at %d", cut).singleElement().asString()
-                    .startsWith(segment + ": the last record, at offset " + lastRecord + ", is torn")
+                    .startsWith(segment + ": the record at offset " + lastRecord + " is torn")
                     .contains("Truncated the file to " + lastRecord + " bytes");
             assertThat(Files.size(segment)).isEqualTo(lastRecord);
         }
@@ -385,7 +385,7 @@ class RecoveryTest {
                 Recovered recovered = Recovery.recover(directoryCopy);
                 assertThat(recovered.lastIndex()).as("sector at %d", sector).isEqualTo(hit);
                 assertThat(recovered.warnings()).singleElement().asString()
-                        .startsWith(copy + ": the last record, at offset " + firstBad + ", is torn")
+                        .startsWith(copy + ": the record at offset " + firstBad + " is torn")
                         .contains("where a crash kept a sector of it from the disk");
                 assertThat(Files.size(copy)).isEqualTo(firstBad);
             }

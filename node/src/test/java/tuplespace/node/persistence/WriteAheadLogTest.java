@@ -230,6 +230,8 @@ class WriteAheadLogTest {
         assertThat(failing.writesAfterFailure()).isZero();
         assertThat(disk.opened().get(disk.opened().size() - 1)).isNotSameAs(failing);
         // nor is space reserved again at once: a disk that refuses space only when forced would fail every rewrite
+        log.append(work.next(10));
+        listener.awaitProgress(p -> p.forced() == 50);
         assertThat(Files.size(failure.file())).isEqualTo(listener.last().logBytes());
         assertThat(listener.failures()).hasSize(1);
         done(log.close());
