@@ -19,7 +19,7 @@ import tuplespace.node.persistence.WriteAheadLog;
 
 /**
  * What group commit buys on this disk: first the bare cost of one small write and {@code fdatasync} (appending, and
- * over zeros written and forced beforehand: what preallocating a segment would save per force), then how many
+ * over zeros written and forced beforehand: what a segment's reserve saves per force with {@code always}), then how many
  * one-pair updates per second the write-ahead log makes durable when up to {@code window} of them may wait for the
  * disk at once (a node's clients waiting for their
  * answers: 1 is one client at a time, no batching possible), and the same load under {@code everysec} and {@code no}.
