@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code --fsync always} a segment reserves its space ahead of the records, {@link #RESERVE_BYTES} at a time,
  * by writing zeros past them: a record then overwrites bytes the file already has, and the force after it writes the
- * data only (once a reserve, the force also commits the reserve's size). A force after an append that grows the file must also commit the new size to the file system's journal,
- * which made each force about a third slower here (ext4 on a virtual disk: 170 against 125 us for a 4 KiB write;
- * reserving with {@code fallocate} saves nothing, as the first write to such space changes metadata too). Recovery reads
- * the zeros after the last record as the end of the log ({@link RecordReader}); {@link #close()} cuts them off.
+ * data only (once a reserve, the force also commits the reserve's size). A force after an append that grows the file
+ * must also commit the new size to the file system's journal, which made each force about a third slower here (ext4
+ * on a virtual disk: 170 against 125 us for a 4 KiB write; reserving with {@code fallocate} saves nothing, as the
+ * first write to such space changes metadata too). Recovery reads the zeros after the last record as the end of the
+ * log ({@link RecordReader}); {@link #close()} cuts them off.
  */
 final class Segment {
 
