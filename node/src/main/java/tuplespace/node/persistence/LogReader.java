@@ -196,10 +196,10 @@ final class LogReader {
                         + torn.reason(), "The log is damaged before its end: start this node from its peer's data "
                         + "directory, or restore the segment from a copy");
             }
-            long dropped = channel.size() - torn.offset();
+            long dropped = Math.max(0, reader.writtenEnd() - torn.offset());
             String warning = file + ": the record at offset " + torn.offset() + " is torn (" + torn.reason()
                     + "): a crash while writing it. " + (repair ? "Truncated the file to " + torn.offset() + " bytes ("
-                    + dropped + " bytes after it dropped); " : "") + "the log ends at entry " + lastIndex;
+                    + dropped + " bytes written from there dropped); " : "") + "the log ends at entry " + lastIndex;
             if (repair) {
                 repairs.add(() -> truncateAndForce(file, torn.offset()));
             }

@@ -29,10 +29,10 @@ import java.util.Optional;
  * from the record's start or the sector's to the sector's end, at least 4 bytes of them (a sector the crash kept from
  * the disk: its old bytes were the reserve's zeros), as etcd's log reader judges a torn write; or when only the first 1
  * to 3 bytes of its header are in such a sector, read as zeros, and some non-zero bytes in their place make the header
- * check. No force can have completed since, so nothing after it was forced. A record's own bytes never hold such a
- * run: a header that checks holds non-zero checks, a header whose first 4 bytes are zeros says length 0, which no
- * record has, and an entry's fields are never zeros that long (tuples are alphanumeric; answers spell control
- * characters out).
+ * check. No force can have completed since, so nothing after it was forced. A record's own bytes never hold the
+ * first kind of run: a header that checks holds non-zero checks, a header whose first 4 bytes are zeros says length
+ * 0, which no record has, and an entry's fields are never zeros that long (tuples are alphanumeric; answers spell
+ * control characters out). For the second kind, the length check is the guard.
  * </ul>
  */
 final class RecordReader {
@@ -144,6 +144,11 @@ final class RecordReader {
         return Optional.of(payload);
     }
 
+    /** Just past the file's last non-zero byte: what was written ends there (zeros may follow). */
+    long writtenEnd() {
+        return dataEnd;
+    }
+
     /** Where the record {@link #next()} returned last starts. */
     long recordOffset() {
         return recordOffset;
@@ -201,8 +206,10 @@ final class RecordReader {
 
     /**
      * In the last segment, {@code next} when the record there starts 1 to 3 bytes before a sector's end, those bytes
-     * read as zeros (the top bytes of {@code length}), and the header checks with some non-zero top bytes instead: the
-     * header was written whole and its first sector kept from the disk. -1 otherwise.
+     * read as zeros (the top bytes of {@code length}), and the header checks with some non-zero top bytes instead, for
+     * a length the file has room for: the header was written whole and its first sector kept from the disk. -1
+     * otherwise. Zero top bytes are common, so here the length check is the guard: a damaged header passes it for one
+     * of the few candidate lengths with a chance of one in 2^32 each.
      */
     private long lengthTopKeptFromDisk(int length, int lengthCheck) {
         int kept = SECTOR_BYTES - (int) (next % SECTOR_BYTES);
@@ -213,7 +220,9 @@ final class RecordReader {
         if (length >>> shift != 0) {
             return -1;
         }
-        for (long top = 1; (top << shift | length) <= RecordFraming.MAX_PAYLOAD_BYTES; top++) {
+        // the record's later sectors were read, so the file holds all of it: a length past its end is not one
+        long longest = Math.min(RecordFraming.MAX_PAYLOAD_BYTES, size - next - RecordFraming.HEADER_BYTES);
+        for (long top = 1; (top << shift | length) <= longest; top++) {
             if (RecordFraming.lengthCheck((int) (top << shift | length)) == lengthCheck) {
                 return next;
             }

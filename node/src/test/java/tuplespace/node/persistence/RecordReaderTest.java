@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class RecordReaderTest {
@@ -65,17 +67,22 @@ class RecordReaderTest {
     }
 
     /**
-     * A record whose header starts 3 bytes before a sector's end, the rest of it in the next sector: a power cut that
-     * kept the first sector from the disk leaves those 3 bytes, the top of the length, as zeros (the old bytes there),
-     * and the next sector written. In the last segment that is a torn tail; anywhere else, and with a header damaged
-     * otherwise, it is damage.
+     * A record whose header starts 1 to 3 bytes before a sector's end, the rest of it in the next sector: a power cut
+     * that kept the first sector from the disk leaves those bytes, the top of the length, as zeros (the old bytes
+     * there), and the next sector written. The length is large enough that its top bytes are not zeros. In the last
+     * segment that is a torn tail; anywhere else, and with a header damaged otherwise, it is damage.
      */
-    @Test
-    void aHeaderWhoseFirstSectorAPowerCutKeptFromTheDiskIsTornOnlyInTheLastSegment() throws IOException {
+    @ParameterizedTest(name = "{0} bytes before the sector's end")
+    @ValueSource(ints = {1, 2, 3})
+    void aHeaderWhoseFirstSectorAPowerCutKeptFromTheDiskIsTornOnlyInTheLastSegment(int before) throws IOException {
         Random random = new Random(7);
-        int[] sizes = {509 - FilePrefix.LENGTH - RecordFraming.HEADER_BYTES, 300, 200};
-        Path file = dir.resolve("straddling");
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        long at = 512 - before;
+        int length = 1 << (8 * (4 - before)); // its top bytes, the ones before the sector's end, are 00 .. 01
+        int[] sizes = {(int) at - FilePrefix.LENGTH - RecordFraming.HEADER_BYTES, length + 44, 200};
+        Path file = dir.resolve("straddling-" + before);
+        byte[] written = new byte[before];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             RecordOutput output = new RecordOutput(channel);
             output.raw(ByteBuffer.allocate(FilePrefix.LENGTH));
             for (int size : sizes) {
@@ -88,18 +95,25 @@ class RecordReaderTest {
                 output.end();
             }
             output.flush();
-            channel.write(ByteBuffer.allocate(3), 509); // the length's top bytes, 00 00 01, as the sector held them
+            channel.read(ByteBuffer.wrap(written), at);
+            channel.write(ByteBuffer.allocate(before), at); // the length's top bytes, as the sector held them: zeros
         }
+        assertThat(written[before - 1]).as("the length's top bytes as written").isNotZero();
 
-        assertThat(read(file, true)).isEqualTo("1 record, torn at 509: a record header that does not check, with "
-                + "zeros at offset 509 where a crash kept a sector of it from the disk");
-        assertThat(read(file, false)).startsWith(file + " at offset 509: expected a record header whose length check");
+        assertThat(read(file, true)).isEqualTo("1 record, torn at " + at + ": a record header that does not check, "
+                + "with zeros at offset " + at + " where a crash kept a sector of it from the disk");
+        assertThat(read(file, false)).startsWith(file + " at offset " + at + ": expected a record header whose length "
+                + "check");
 
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(new byte[] {0, 0, 1}), 509); // the length as written...
-            channel.write(ByteBuffer.wrap(new byte[] {0x55}), 509 + 5); // ...and a flipped byte of its check
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(written), at); // the length as written...
+            ByteBuffer check = ByteBuffer.allocate(1);
+            channel.read(check, at + 5);
+            check.put(0, (byte) (check.get(0) ^ 0x55)).rewind();
+            channel.write(check, at + 5); // ...and a flipped byte of its check
         }
-        assertThat(read(file, true)).startsWith(file + " at offset 509: expected a record header whose length check");
+        assertThat(read(file, true)).startsWith(file + " at offset " + at + ": expected a record header whose length "
+                + "check");
     }
 
     /** How many records {@code file} reads back and how it ends, or the damage message. */
