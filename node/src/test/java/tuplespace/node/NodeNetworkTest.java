@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -43,7 +42,7 @@ class NodeNetworkTest {
                 assertThat(accepted.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
             }
         }
-        assertThat(probe(new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort()))).isFalse();
+        assertThat(probe(NodeTestSupport.loopback(NodeTestSupport.freePort()))).isFalse();
     }
 
     private boolean probe(InetSocketAddress address) throws Exception {
@@ -53,11 +52,5 @@ class NodeNetworkTest {
             listening.complete(found);
         }));
         return listening.get(10, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ final class PrimaryRegistry {
      * proxy tries again at least every 0.1 s. A REGISTER that may come from a server restarted with an older state is
      * held until then ({@link #followersDueIn}), so that such a backup is counted before that server serves.
      */
-    static final java.time.Duration FOLLOWERS_RETURN_WITHIN = java.time.Duration.ofMillis(500);
+    static final Duration FOLLOWERS_RETURN_WITHIN = Duration.ofMillis(500);
 
     /**
      * How soon after this proxy starts a follower must come for its epoch number from another primary to count
@@ -96,10 +97,10 @@ final class PrimaryRegistry {
      * primary but another primary, is one a second server started by mistake beside the running one synced (its own
      * ports, the same proxy): a copy of that server's state, which must not fence the primary that serves.
      */
-    static final java.time.Duration RETURNING_FOLLOWERS_WITHIN = java.time.Duration.ofSeconds(3);
+    static final Duration RETURNING_FOLLOWERS_WITHIN = Duration.ofSeconds(3);
 
     /** How long a switchover may take, from STEP_DOWN to the new primary's REGISTER, before the operator is told so. */
-    static final java.time.Duration SWITCHOVER_LIMIT = java.time.Duration.ofSeconds(10);
+    static final Duration SWITCHOVER_LIMIT = Duration.ofSeconds(10);
 
     /**
      * The operator's switchover under way (control loop only): the primary told to step down, the replica it hands
@@ -172,13 +173,13 @@ final class PrimaryRegistry {
     /** Until when a follower counts as coming back ({@link #RETURNING_FOLLOWERS_WITHIN} after the start). */
     private final long returningUntilNanos = System.nanoTime() + RETURNING_FOLLOWERS_WITHIN.toNanos();
 
-    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, java.time.Duration pingInterval) {
+    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval) {
         this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN);
     }
 
     /** Tests of other things than the start take {@code followersReturnWithin} zero: no REGISTER waits. */
-    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, java.time.Duration pingInterval,
-                    java.time.Duration followersReturnWithin) {
+    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval,
+                    Duration followersReturnWithin) {
         this.followersDueNanos = System.nanoTime() + followersReturnWithin.toNanos();
         this.followerFreshNanos = 2 * pingInterval.toNanos();
         this.self = self;

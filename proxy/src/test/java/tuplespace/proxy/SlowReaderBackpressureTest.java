@@ -33,8 +33,8 @@ class SlowReaderBackpressureTest {
             new Sap("127.0.0.1", 0)).withPrimaryTimeout(Duration.ofHours(1)).withClientBufferBytes(BUFFER);
     private final ClientSessions sessions = new ClientSessions(config.maxClients(), 0x5107);
     private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
-            new PrimaryRegistry("proxy(test)", 4242, sessions, java.time.Duration.ofMillis(200),
-                    java.time.Duration.ZERO), control.eventLoop(),
+            new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200),
+                    Duration.ZERO), control.eventLoop(),
             ProxyInitializer.refusedPeers("proxy(test)"));
     private final EmbeddedChannel primary = new EmbeddedChannel(new PrimaryBackendHandler(context));
     private final List<Frame.Request> forwarded = new ArrayList<>();
