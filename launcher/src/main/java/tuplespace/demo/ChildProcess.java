@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tuplespace.cli.Main;
-import tuplespace.logging.ProcessIdentityConverter;
+import tuplespace.logging.ProcessIdentity;
 import tuplespace.node.DemoInterrupt;
 import tuplespace.node.ServiceJvm;
 
@@ -46,7 +46,7 @@ final class ChildProcess {
         // Each process starts with the options the script gives its JVM: the class-data archive, huge pages, and for a
         // server prompt tenuring.
         command.addAll(ServiceJvm.options(program, classPath, javaOptions));
-        command.add("-D" + ProcessIdentityConverter.ROLE_PROPERTY + "=" + role);
+        command.add("-D" + ProcessIdentity.ROLE_PROPERTY + "=" + role);
         // Ctrl-C in the demo's terminal interrupts these too: the demo answers it with SHUTDOWN, which saves the space.
         command.add("-D" + DemoInterrupt.PROPERTY + "=true");
         String level = System.getProperty("tuplespace.log.level");

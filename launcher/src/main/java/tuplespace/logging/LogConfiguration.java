@@ -3,7 +3,6 @@ package tuplespace.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -14,8 +13,8 @@ import java.util.Optional;
 
 /**
  * The fat jar's logging, set up in code (logback finds it as a service): one line per event on stderr, since stdout
- * carries answers and STATUS lines, as {@value #PATTERN}; Netty at WARN, its chatter rarely what an operator needs.
- * The level: {@code -Dtuplespace.log.level}, else {@code TUPLESPACE_LOG_LEVEL}, else INFO (the launcher's
+ * carries answers and STATUS lines, as {@link LogLineLayout} writes it; Netty at WARN, its chatter rarely what an
+ * operator needs. The level: {@code -Dtuplespace.log.level}, else {@code TUPLESPACE_LOG_LEVEL}, else INFO (the launcher's
  * {@code --log-level} before the command sets it too). In code rather than a logback.xml because reading the XML is
  * 50-60 ms of every cold start: of each {@code ./tuplespace} command and of a restarted server before it serves.
  * {@code -Dlogback.configurationFile=FILE} still wins: then this one stands aside.
@@ -23,7 +22,6 @@ import java.util.Optional;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogConfiguration extends ContextAwareBase implements Configurator {
 
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %identity %msg%n";
     static final String LEVEL_PROPERTY = "tuplespace.log.level";
     static final String LEVEL_VARIABLE = "TUPLESPACE_LOG_LEVEL";
 
@@ -32,10 +30,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayout layout = new PatternLayout();
+        LogLineLayout layout = new LogLineLayout();
         layout.setContext(context);
-        layout.getInstanceConverterMap().put("identity", ProcessIdentityConverter::new);
-        layout.setPattern(PATTERN);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);

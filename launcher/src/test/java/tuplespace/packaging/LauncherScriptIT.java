@@ -16,14 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JVM options the {@code tuplespace} script gives the JVM it starts, read from a stand-in {@code java} first on
- * the PATH that prints its arguments: a server tenures promptly whatever root options come before its command, the
- * proxy keeps the default, and an operator's tenuring option wins.
+ * the PATH that prints its arguments: a server tenures promptly and starts with 1 GiB of heap whatever root options
+ * come before its command, the proxy keeps the defaults, and an operator's tenuring or initial heap option wins.
  */
 @Timeout(60)
 class LauncherScriptIT {
 
     private static final Path SCRIPT = Path.of("..", "tuplespace").toAbsolutePath().normalize();
     private static final String PROMPT_TENURING = "-XX:MaxTenuringThreshold=0";
+    private static final String INITIAL_HEAP = "-XX:InitialRAMPercentage=";
 
     @TempDir
     Path bin;
@@ -36,9 +37,28 @@ class LauncherScriptIT {
     }
 
     @Test
+    void aServerStartsWithOneGibibyteOfHeapAsAShareOfTheMachinesMemory() throws Exception {
+        long machineKib = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                .filter(line -> line.startsWith("MemTotal:"))
+                .mapToLong(line -> Long.parseLong(line.split("\\s+")[1])).findFirst().orElseThrow();
+        String expected = String.format(java.util.Locale.ROOT, "%.3f", Math.min(100.0, 100.0 * 1048576 / machineKib));
+        assertThat(javaArguments("", "--log-level=DEBUG", "server", "127.0.0.1:1")).contains(INITIAL_HEAP + expected);
+    }
+
+    @Test
     void theProxyAndTheClientKeepTheDefault() throws Exception {
-        assertThat(javaArguments("", "proxy", "127.0.0.1:1")).doesNotContain(PROMPT_TENURING);
-        assertThat(javaArguments("", "client", "server")).doesNotContain(PROMPT_TENURING);
+        assertThat(javaArguments("", "proxy", "127.0.0.1:1")).doesNotContain(PROMPT_TENURING)
+                .noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
+        assertThat(javaArguments("", "client", "server")).doesNotContain(PROMPT_TENURING)
+                .noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
+    }
+
+    @Test
+    void theOperatorsInitialHeapWins() throws Exception {
+        assertThat(javaArguments("-Xms256m", "server", "127.0.0.1:1")).contains("-Xms256m")
+                .noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
+        assertThat(javaArguments("-XX:InitialRAMPercentage=2", "server", "127.0.0.1:1"))
+                .containsOnlyOnce("-XX:InitialRAMPercentage=2");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
  * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), for
- * a server prompt tenuring ({@link PromptTenuring}), then the operator's {@code javaOptions} (last, so that they win).
+ * a server prompt tenuring ({@link PromptTenuring}) and a 1 GiB initial heap ({@link InitialHeap}), then the
+ * operator's {@code javaOptions} (last, so that they win).
  * The primary starts its backup with them, the demo each process, the bench the service it measures; the
  * {@code tuplespace} script applies the same rules itself.
  */
@@ -22,19 +23,20 @@ public final class ServiceJvm {
     }
 
     public static List<String> options(Program program, String classPath, List<String> javaOptions) {
-        return options(program, classPath, javaOptions, HugePages.kernelMode());
+        return options(program, classPath, javaOptions, HugePages.kernelMode(), InitialHeap.machineMemory());
     }
 
     /**
-     * As {@link #options(Program, String, List)}, the kernel's huge-page mode given
-     * ({@link HugePages#options(List, Optional)}).
+     * As {@link #options(Program, String, List)}, the kernel's huge-page mode ({@link HugePages#options(List,
+     * Optional)}) and the machine's memory in bytes ({@link InitialHeap#options(List, long)}) given.
      */
     static List<String> options(Program program, String classPath, List<String> javaOptions,
-                                Optional<String> kernelMode) {
+                                Optional<String> kernelMode, long machineMemory) {
         List<String> options = new ArrayList<>(ClassArchive.options(classPath, javaOptions));
         options.addAll(HugePages.options(javaOptions, kernelMode));
         if (program == Program.SERVER) {
             options.addAll(PromptTenuring.options(javaOptions));
+            options.addAll(InitialHeap.options(javaOptions, machineMemory));
         }
         options.addAll(javaOptions);
         return options;

@@ -3,36 +3,41 @@ package tuplespace.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServiceJvmTest {
 
     private static final Optional<String> MADVISE = Optional.of("always [madvise] never");
+    private static final long GIB = 1L << 30;
 
     @Test
-    void aServerJvmHasTheArchiveThenHugePagesThenPromptTenuringThenTheOperatorsOptions(@TempDir Path dir)
-            throws IOException {
+    void aServerJvmHasTheArchiveThenHugePagesThenPromptTenuringThenItsInitialHeapThenTheOperatorsOptions(
+            @TempDir Path dir) throws IOException {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
         Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
 
-        assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xmx1g", "-Dx=y"), MADVISE))
-                .containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-XX:+UseTransparentHugePages",
-                        "-XX:MaxTenuringThreshold=0", "-Xmx1g", "-Dx=y");
+        assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xmx1g", "-Dx=y"), MADVISE,
+                16 * GIB)).containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
+                "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250", "-Xmx1g",
+                "-Dx=y");
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xshare:off"),
-                Optional.of("always madvise [never]")))
-                .containsExactly("-XX:MaxTenuringThreshold=0", "-Xshare:off");
+                Optional.of("always madvise [never]"), 16 * GIB))
+                .containsExactly("-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250", "-Xshare:off");
     }
 
     @Test
     void aProxyJvmStoresNothingSoItKeepsTheDefaultTenuring(@TempDir Path dir) throws IOException {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
 
-        assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-Xmx1g"), MADVISE))
+        assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-Xmx1g"), MADVISE, 16 * GIB))
                 .containsExactly("-XX:+UseTransparentHugePages", "-Xmx1g");
     }
 
@@ -41,5 +46,33 @@ class ServiceJvmTest {
         assertThat(PromptTenuring.options(List.of("-XX:MaxTenuringThreshold=4"))).isEmpty();
         assertThat(PromptTenuring.options(List.of("-XX:+NeverTenure"))).isEmpty();
         assertThat(PromptTenuring.options(List.of("-Xmx1g"))).containsExactly("-XX:MaxTenuringThreshold=0");
+    }
+
+    @Test
+    void aServerStartsWithOneGibibyteOfHeapAsAShareOfTheMachinesMemory() {
+        assertThat(InitialHeap.options(List.of(), 16 * GIB)).containsExactly("-XX:InitialRAMPercentage=6.250");
+        assertThat(InitialHeap.options(List.of("-Xmx2g"), 23 * GIB)).containsExactly("-XX:InitialRAMPercentage=4.348");
+        // a machine of less than 1 GiB: all of it, which the JVM caps at the maximum heap
+        assertThat(InitialHeap.options(List.of(), GIB / 2)).containsExactly("-XX:InitialRAMPercentage=100.000");
+        assertThat(InitialHeap.options(List.of(), 0)).isEmpty(); // the memory could not be read
+    }
+
+    @Test
+    void aJvmGivenMoreInitialHeapThanItsMaximumThatWayStartsWithItsMaximum() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(InitialHeap.options(List.of("-Xmx64m"), GIB / 2));
+        command.addAll(List.of("-Xmx64m", "-XX:+PrintFlagsFinal", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("InitialHeapSize += 67108864 ");
+    }
+
+    @Test
+    void theOperatorsInitialHeapWins() {
+        assertThat(InitialHeap.options(List.of("-Xms256m"), 16 * GIB)).isEmpty();
+        assertThat(InitialHeap.options(List.of("-XX:InitialHeapSize=268435456"), 16 * GIB)).isEmpty();
+        assertThat(InitialHeap.options(List.of("-XX:InitialRAMPercentage=2"), 16 * GIB)).isEmpty();
     }
 }

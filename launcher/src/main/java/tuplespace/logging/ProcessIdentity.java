@@ -1,28 +1,25 @@
 package tuplespace.logging;
 
-import ch.qos.logback.classic.pattern.ClassicConverter;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-
 /**
- * The {@code %identity} conversion word of the fat jar's log lines ({@link LogConfiguration}): {@code role/pid}, e.g. {@code primary/4711}.
+ * Who writes a log line ({@link LogLineLayout}): {@code role/pid}, e.g. {@code primary/4711}.
  *
  * <p>The role is the system property {@value #ROLE_PROPERTY} when set (the node sets it when it becomes primary,
  * the demo passes it to its children), else the launcher subcommand the process runs ({@code proxy},
  * {@code server}, {@code client}, ...). It is read on every event so that a role change shows at once.
  */
-public final class ProcessIdentityConverter extends ClassicConverter {
+public final class ProcessIdentity {
 
     /** The system property that names this process's role in log lines. */
     public static final String ROLE_PROPERTY = "tuplespace.role";
 
     private static final String[] SUBCOMMANDS = {"proxy", "server", "client", "demo", "shutdown", "status", "bench"};
 
-    private final long pid = ProcessHandle.current().pid();
+    private final String pid = Long.toString(ProcessHandle.current().pid());
     private final String subcommand = subcommandOf(System.getProperty("sun.java.command", ""));
 
-    @Override
-    public String convert(ILoggingEvent event) {
-        return System.getProperty(ROLE_PROPERTY, subcommand) + "/" + pid;
+    /** Appends {@code role/pid} as it stands now. */
+    void appendTo(StringBuilder line) {
+        line.append(System.getProperty(ROLE_PROPERTY, subcommand)).append('/').append(pid);
     }
 
     /**
