@@ -402,7 +402,7 @@ final class BackupNode implements NodeStorage.Owner {
      * live, and the warm-up's CPU would make that longer.
      */
     private void prepareToServe() {
-        ServingWarmUp.start(node.evaluator(), config.matchLimits(), ServingWarmUp.Extent.COMPILATION)
+        ServingWarmUp.start(node.evaluator(), config.matchLimits())
                 .thenRun(() -> node.loop().execute(() -> {
                     if (!stopping) {
                         node.standby().ensure(config);

@@ -103,8 +103,6 @@ final class PrimaryNode implements NodeStorage.Owner {
     private boolean newBackupDue;
     private boolean newBackupAfterFirstAnswer;
     private boolean registered;
-    /** The serving path's warm-up is done: a fresh primary waits for it, and for its ports, before its first backup. */
-    private boolean warmedUp;
     /** Whether BACKUP_SAP was tried once before registering ({@link #probePeerBackupSap}), and found listening. */
     private boolean peerProbed;
     private boolean peerListens;
@@ -205,24 +203,15 @@ final class PrimaryNode implements NodeStorage.Owner {
         network.bind(config.shutdownSap(), LinkRole.ADMIN, new ShutdownServer(this).initializer(), deadline,
                 this::listening,
                 cause -> startFailed("SHUTDOWN_SAP " + NodeNetwork.describe(config.shutdownSap()), cause));
-        if (takeover.isEmpty()) {
-            // The serving path is warmed first, off the loop and before any backup or client exists: the first
-            // requests must not pay for class loading (a cold GET can run out of its match budget). The process
-            // started it already, beside its recovery or INIT_FILE's loading.
-            node.servingWarmUp().whenComplete((done, failure) -> node.loop().execute(() -> {
-                warmedUp = true;
-                startFirstBackupOnceReady();
-            }));
-        }
     }
 
     /**
-     * A fresh primary starts its first backup once its serving path is warm and its own ports are bound: a second
-     * server started by mistake on the ports of a running one exits on them ({@link #startFailed}) before it starts
-     * any backup, which would have met the running service's backup on BACKUP_SAP.
+     * A fresh primary starts its first backup once its own ports are bound: a second server started by mistake on the
+     * ports of a running one exits on them ({@link #startFailed}) before it starts any backup, which would have met the
+     * running service's backup on BACKUP_SAP.
      */
     private void startFirstBackupOnceReady() {
-        if (takeover.isEmpty() && warmedUp && listeners.size() == 2) {
+        if (takeover.isEmpty() && listeners.size() == 2) {
             startFirstBackup();
         }
     }

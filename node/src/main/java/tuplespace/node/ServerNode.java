@@ -54,9 +54,6 @@ public final class ServerNode {
     private Optional<NodeStorage> storage = Optional.empty();
     /** The standby JVM this server keeps for the next backup it needs, kept across a takeover. */
     private final Standby standby = new Standby(this);
-    /** A fresh primary's serving warm-up, once started ({@link #servingWarmUp()}); set before the node starts. */
-    private CompletableFuture<Void> servingWarmUp;
-
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
         this(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start, SocketTransport.forFewLinks());
     }
@@ -116,11 +113,6 @@ public final class ServerNode {
         }
         RequestEvaluator evaluator = new CodecRequestEvaluator();
         SpacePersistence persistence = new SpaceFilePersistence();
-        // A fresh primary loads its serving path's classes while it loads INIT_FILE or recovers its data directory: on
-        // a second core this costs a restart little time before it serves (it registers once both are done).
-        Optional<CompletableFuture<Void>> warmUp = config.startsAsPrimary()
-                ? Optional.of(ServingWarmUp.start(evaluator, config.matchLimits(), ServingWarmUp.Extent.CLASS_LOADING))
-                : Optional.empty();
         TupleSpace space = new TupleSpace();
         if (config.initFile().isPresent() && config.dataDir().isPresent() && config.startsAsPrimary()) {
             try {
@@ -138,11 +130,10 @@ public final class ServerNode {
         }
         if (config.dataDir().isPresent()) {
             return startWithDataDir(config, evaluator, persistence, transport, config.initFile().isPresent()
-                    ? Optional.of(space) : Optional.empty(), warmUp);
+                    ? Optional.of(space) : Optional.empty());
         }
         ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
                 transport);
-        warmUp.ifPresent(started -> node.servingWarmUp = started);
         node.start(space);
         return node;
     }
@@ -165,8 +156,7 @@ public final class ServerNode {
     /** {@code --data-dir}: recover the node's directory (the newest, for a primary), then serve from it. */
     private static ServerNode startWithDataDir(NodeConfig config, RequestEvaluator evaluator,
                                                SpacePersistence persistence, Transport transport,
-                                               Optional<TupleSpace> initial,
-                                               Optional<CompletableFuture<Void>> warmUp) throws StartRefused {
+                                               Optional<TupleSpace> initial) throws StartRefused {
         Path root = config.dataDir().orElseThrow();
         DataDirStartup.Opened opened;
         try {
@@ -177,7 +167,6 @@ public final class ServerNode {
         }
         ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
                 transport);
-        warmUp.ifPresent(started -> node.servingWarmUp = started);
         try {
             // Opened on the loop, which runs the log's reports: none can reach the storage before it is whole.
             node.storage = Optional.of(node.loop.submit(() -> NodeStorage.open(node, opened.directory(), config.fsync(),
@@ -340,17 +329,6 @@ public final class ServerNode {
 
     RequestEvaluator evaluator() {
         return evaluator;
-    }
-
-    /**
-     * The serving path's warm-up of a fresh primary ({@link ServingWarmUp}): the one {@link #run} started at process
-     * start, or one started now. Called on the loop.
-     */
-    CompletableFuture<Void> servingWarmUp() {
-        if (servingWarmUp == null) {
-            servingWarmUp = ServingWarmUp.start(evaluator, config.matchLimits(), ServingWarmUp.Extent.CLASS_LOADING);
-        }
-        return servingWarmUp;
     }
 
     Optional<NodeStorage> storage() {

@@ -17,18 +17,26 @@ import tuplespace.replication.ReplicatedState;
 import tuplespace.space.TupleSpace;
 
 /**
- * Runs the serving path (frames in and out, the fair turns, evaluation, the answer table) on scratch objects before the
- * node serves, so that its first answers do not wait for class loading (a fresh primary, {@link Extent}) nor, after a
- * failover, for interpreted code too (docs/design.md "Failover": nothing slow before serving). It touches no node
- * state. It runs on a thread of its own: a backup's once it holds a complete copy, a fresh primary's from its process's
- * start, beside its recovery or INIT_FILE's loading, until it starts its backup. On a cold JVM it takes a second or
- * more of CPU, which must not delay heartbeats or acknowledgements.
+ * Runs the serving path (frames in and out, the fair turns, evaluation, the answer table) on scratch objects in a
+ * backup once it holds a complete copy, so that the first answers after a failover wait neither for class loading nor
+ * for interpreted code (docs/design.md "Failover": nothing slow before serving). It touches no node state. It runs on
+ * a thread of its own: on a cold JVM it takes a second or more of CPU, which must not delay heartbeats or
+ * acknowledgements.
+ *
+ * <p>A fresh primary has none: its first requests load the classes they need as they come. It had one, from its
+ * process's start beside its recovery, until 2026-12-05: on 2 cores the warm-up's CPU delayed the recovery more than
+ * the first answers gained (restarts on 1,000,000 pairs + 100,000 logged updates, 10 alternated with it, twice: 1,124
+ * against 1,227 ms and 1,314 against 1,431 ms to the first answer, medians). It had been added for a cold first GET
+ * that ran out of its match budget, on a clock read then at every match; the budget is now the matching thread's CPU
+ * time, read only after a thousand character reads of one text (a first request's keys are a few dozen characters).
  */
 final class ServingWarmUp {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingWarmUp.class);
     /** Frame codec round trips are for class loading: a few rounds of them do it. */
     private static final int CODEC_ROUNDS = 3;
+    /** Rounds of requests: enough for a takeover's first answers to find the hottest methods compiled. */
+    private static final int ROUNDS = 20;
     private static final String[] REQUESTS = {
             "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"w\",\"1\"],[\"v\"]]]}",
             "{\"id\":2,\"op\":\"GET\",\"key\":\"w,.*\",\"value\":\".*\"}",
@@ -57,33 +65,15 @@ final class ServingWarmUp {
     private ServingWarmUp() {
     }
 
-    /** How far a warm-up goes: every round costs CPU that the node shares with its own start or with its primary. */
-    enum Extent {
-        /**
-         * A fresh primary: class loading, which is most of what a cold first request pays. The rounds that get the
-         * hottest methods compiled would compete with its recovery for the cores (a restart on a million pairs
-         * recovered about 100 ms later with them); its first requests compile the rest as it serves.
-         */
-        CLASS_LOADING(CODEC_ROUNDS),
-        /** A backup: a takeover's first answers also find the hottest methods compiled. */
-        COMPILATION(20);
-
-        private final int rounds;
-
-        Extent(int rounds) {
-            this.rounds = rounds;
-        }
-    }
-
     /**
      * Runs the warm-up on a daemon thread of its own, named {@code serving-warm-up}; the future completes (never
      * exceptionally) once it is done or has failed.
      */
-    static CompletableFuture<Void> start(RequestEvaluator evaluator, MatchLimits limits, Extent extent) {
+    static CompletableFuture<Void> start(RequestEvaluator evaluator, MatchLimits limits) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread warmUp = new Thread(() -> {
             try {
-                runLoggingFailure(evaluator, limits, extent);
+                runLoggingFailure(evaluator, limits);
             } finally {
                 done.complete(null);
             }
@@ -94,16 +84,16 @@ final class ServingWarmUp {
     }
 
     /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */
-    static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits, Extent extent) {
+    static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits) {
         try {
-            run(evaluator, limits, extent);
+            run(evaluator, limits);
         } catch (RuntimeException | ClassNotFoundException e) {
             LOG.warn("the warm-up of the serving path failed (the first answers will only be slower): {}", e.toString());
         }
     }
 
     /** The warm-up itself, on the calling thread; throws if a step of the takeover path fails on scratch data. */
-    static void run(RequestEvaluator evaluator, MatchLimits limits, Extent extent) throws ClassNotFoundException {
+    static void run(RequestEvaluator evaluator, MatchLimits limits) throws ClassNotFoundException {
         long started = System.nanoTime();
         loadTakeoverClasses();
         Fencing.isGone(Fencing.handleOf(ProcessHandle.current().pid()));
@@ -127,7 +117,7 @@ final class ServingWarmUp {
             answer.release();
         }, turnsDue::add, NO_READING, System::nanoTime, ThreadCpuTime.clockOrWall(), PrimaryNode.SERVING);
         long seq = 0;
-        for (int round = 0; round < extent.rounds; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             for (String line : REQUESTS) {
                 seq++;
                 Frame.Request request = new Frame.Request(1, seq, seq - 1, line);
@@ -145,7 +135,7 @@ final class ServingWarmUp {
         roundTrip(proxyLink, new Frame.Register(2, 1, 1, new Sap("127.0.0.1", 1), seq, 0));
         roundTrip(proxyLink, new Frame.Registered(1));
         proxyLink.finishAndReleaseAll();
-        LOG.info("serving path warmed up ({} rounds) in {} ms", extent.rounds, (System.nanoTime() - started) / 1_000_000);
+        LOG.info("serving path warmed up ({} rounds) in {} ms", ROUNDS, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void loadTakeoverClasses() throws ClassNotFoundException {
