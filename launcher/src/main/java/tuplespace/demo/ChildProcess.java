@@ -44,7 +44,7 @@ final class ChildProcess {
         List<String> javaOptions = javaOptionsText.isEmpty() ? List.of() : List.of(javaOptionsText.split("\\s+"));
         String classPath = System.getProperty("java.class.path");
         // Each process starts with the options the script gives its JVM: the class-data archive, huge pages, and for a
-        // server prompt tenuring.
+        // server prompt tenuring and a 1 GiB initial heap.
         command.addAll(ServiceJvm.options(program, classPath, javaOptions));
         command.add("-D" + ProcessIdentity.ROLE_PROPERTY + "=" + role);
         // Ctrl-C in the demo's terminal interrupts these too: the demo answers it with SHUTDOWN, which saves the space.

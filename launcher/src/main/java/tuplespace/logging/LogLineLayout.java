@@ -11,7 +11,7 @@ import java.util.TimeZone;
  * The fat jar's log line: {@code HH:mm:ss.SSS LEVEL role/pid message}, the time local, the level padded to five
  * characters, the identity from {@link ProcessIdentity}, then the stack trace of an event's exception, as logback
  * prints it. Written out by hand rather than with logback's {@code PatternLayout}, whose converter table, pattern
- * compiler and date formatter took about 50 ms of every cold start on a 2-core machine: of each {@code ./tuplespace}
+ * compiler and date formatter took 30-50 ms of every cold start on a 2-core machine: of each {@code ./tuplespace}
  * command and of a restarted server before it serves.
  */
 final class LogLineLayout extends LayoutBase<ILoggingEvent> {
@@ -45,7 +45,7 @@ final class LogLineLayout extends LayoutBase<ILoggingEvent> {
         line.append(' ').append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
-            line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
+            line.append(ThrowableProxyUtil.asString(thrown)); // each of its lines ends with a separator
         }
         return line.toString();
     }

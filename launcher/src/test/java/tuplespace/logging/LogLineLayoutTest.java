@@ -46,7 +46,8 @@ class LogLineLayoutTest {
         assertThat(text).contains(System.lineSeparator() + "java.io.IOException: No space left on device")
                 .contains("\tat tuplespace.logging.LogLineLayoutTest.")
                 .contains("Caused by: java.lang.IllegalStateException: the cause")
-                .endsWith(System.lineSeparator());
+                .endsWith(System.lineSeparator())
+                .doesNotContain(System.lineSeparator() + System.lineSeparator()); // no blank line, as logback's own
     }
 
     private LogLineLayout started(LogLineLayout layout) {

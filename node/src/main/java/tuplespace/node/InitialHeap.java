@@ -16,8 +16,8 @@ import java.util.Locale;
  *
  * <p>Given as {@code -XX:InitialRAMPercentage}, 1 GiB as a share of the machine's memory, because the JVM caps an
  * initial heap given that way at the maximum heap, where an {@code -Xms} above an operator's {@code -Xmx} would stop
- * it. An operator's option naming an initial heap ({@code -Xms}, {@code InitialHeapSize}, {@code InitialRAM...})
- * decides instead.
+ * it. An operator's option naming an initial heap ({@code -Xms}, {@code InitialHeapSize}, {@code InitialRAM...}) or
+ * another memory to size the heap by ({@code -XX:MaxRAM=}) decides instead.
  */
 final class InitialHeap {
 
@@ -37,14 +37,15 @@ final class InitialHeap {
      * {@code machineMemory} bytes.
      */
     static List<String> options(List<String> javaOptions, long machineMemory) {
-        if (machineMemory <= 0 || javaOptions.stream().anyMatch(InitialHeap::namesAnInitialHeap)) {
+        if (machineMemory <= 0 || javaOptions.stream().anyMatch(InitialHeap::decidesInstead)) {
             return List.of();
         }
         double percent = Math.min(100.0, 100.0 * BYTES / machineMemory);
         return List.of(String.format(Locale.ROOT, "-XX:InitialRAMPercentage=%.3f", percent));
     }
 
-    private static boolean namesAnInitialHeap(String option) {
-        return option.startsWith("-Xms") || option.contains("InitialHeapSize") || option.contains("InitialRAM");
+    private static boolean decidesInstead(String option) {
+        return option.startsWith("-Xms") || option.contains("InitialHeapSize") || option.contains("InitialRAM")
+                || option.contains("MaxRAM=");
     }
 }

@@ -114,7 +114,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--backup-java-opts", paramLabel = "OPTS", defaultValue = "",
             description = "JVM options for the backup child process, space-separated (default: none; the"
                     + " class-data archive beside the jar, if any, unless these choose -Xshare, SharedArchiveFile or"
-                    + " ArchiveClassesAtExit; -XX:MaxTenuringThreshold=0 unless they name a tenuring option)")
+                    + " ArchiveClassesAtExit; -XX:MaxTenuringThreshold=0 unless they name a tenuring option; a 1 GiB"
+                    + " initial heap, capped at the maximum, unless they name -Xms, InitialHeapSize, InitialRAM or"
+                    + " MaxRAM)")
     private String backupJavaOpts;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

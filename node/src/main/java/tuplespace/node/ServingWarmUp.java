@@ -27,8 +27,11 @@ import tuplespace.space.TupleSpace;
  * process's start beside its recovery, until 2026-12-05: on 2 cores the warm-up's CPU delayed the recovery more than
  * the first answers gained (restarts on 1,000,000 pairs + 100,000 logged updates, 10 alternated with it, twice: 1,124
  * against 1,227 ms and 1,314 against 1,431 ms to the first answer, medians). It had been added for a cold first GET
- * that ran out of its match budget, on a clock read then at every match; the budget is now the matching thread's CPU
- * time, read only after a thousand character reads of one text (a first request's keys are a few dozen characters).
+ * that ran out of its match budget, on a clock read then at every match. The match budget is now the matching
+ * thread's CPU time, read only after a thousand character reads of one text, so class loading before that is never
+ * charged to it. A cold first request that covers a thousand pairs or more may still pass the event loop's 2 ms share
+ * of the request limit ({@code MatchLimits#onTheLoop}); it is then evaluated again on the scan thread, as any big
+ * request is: answered in full, only later.
  */
 final class ServingWarmUp {
 

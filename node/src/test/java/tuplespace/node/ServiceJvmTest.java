@@ -74,5 +74,7 @@ class ServiceJvmTest {
         assertThat(InitialHeap.options(List.of("-Xms256m"), 16 * GIB)).isEmpty();
         assertThat(InitialHeap.options(List.of("-XX:InitialHeapSize=268435456"), 16 * GIB)).isEmpty();
         assertThat(InitialHeap.options(List.of("-XX:InitialRAMPercentage=2"), 16 * GIB)).isEmpty();
+        assertThat(InitialHeap.options(List.of("-XX:MaxRAM=4g"), 16 * GIB)).isEmpty(); // another base for the share
+        assertThat(InitialHeap.options(List.of("-XX:MaxRAMPercentage=50"), 16 * GIB)).hasSize(1); // the same base
     }
 }
