@@ -14,9 +14,10 @@ import java.util.Optional;
 /**
  * The fat jar's logging, set up in code (logback finds it as a service): one line per event on stderr, since stdout
  * carries answers and STATUS lines, as {@link LogLineLayout} writes it; Netty at WARN, its chatter rarely what an
- * operator needs. The level: {@code -Dtuplespace.log.level}, else {@code TUPLESPACE_LOG_LEVEL}, else INFO (the launcher's
- * {@code --log-level} before the command sets it too). In code rather than a logback.xml because reading the XML is
- * 50-60 ms of every cold start: of each {@code ./tuplespace} command and of a restarted server before it serves.
+ * operator needs. The level: {@code -Dtuplespace.log.level}, else {@code TUPLESPACE_LOG_LEVEL}, else INFO (the
+ * launcher's {@code --log-level} before the command sets it too). In code rather than a logback.xml because reading
+ * the XML is 50-60 ms of every cold start: of each {@code ./tuplespace} command and of a restarted server before it
+ * serves.
  * {@code -Dlogback.configurationFile=FILE} still wins: then this one stands aside.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)

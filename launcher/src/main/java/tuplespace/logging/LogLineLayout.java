@@ -59,7 +59,8 @@ final class LogLineLayout extends LayoutBase<ILoggingEvent> {
         twoDigits(line, (int) (ofDay / 1000 % 60));
         line.append('.');
         int millis = (int) (ofDay % 1000);
-        line.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10));
+        line.append((char) ('0' + millis / 100));
+        twoDigits(line, millis % 100);
     }
 
     private static void twoDigits(StringBuilder line, int value) {

@@ -26,8 +26,8 @@ class ServiceJvmTest {
 
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xmx1g", "-Dx=y"), MADVISE,
                 16 * GIB)).containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
-                "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250", "-Xmx1g",
-                "-Dx=y");
+                "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250",
+                "-Xmx1g", "-Dx=y");
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xshare:off"),
                 Optional.of("always madvise [never]"), 16 * GIB))
                 .containsExactly("-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250", "-Xshare:off");
@@ -59,7 +59,8 @@ class ServiceJvmTest {
 
     @Test
     void aJvmGivenMoreInitialHeapThanItsMaximumThatWayStartsWithItsMaximum() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(InitialHeap.options(List.of("-Xmx64m"), GIB / 2));
         command.addAll(List.of("-Xmx64m", "-XX:+PrintFlagsFinal", "-version"));
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
