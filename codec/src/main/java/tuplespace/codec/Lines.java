@@ -117,14 +117,19 @@ final class Lines {
             return flat;
         }
         StringBuilder shown = new StringBuilder(flat.length() + 16);
-        flat.chars().forEach(c -> {
-            if (spelledOut(c)) {
-                shown.append(String.format("\\x%02x", c));
-            } else {
-                shown.append((char) c);
-            }
-        });
+        for (int i = 0; i < flat.length(); i++) {
+            appendShown(shown, flat.charAt(i));
+        }
         return shown.toString();
+    }
+
+    /** Appends {@code c} as a line of an answer shows it: a control character but the tab spelled out ({@code \x1b}). */
+    static void appendShown(StringBuilder shown, char c) {
+        if (spelledOut(c)) {
+            shown.append(String.format("\\x%02x", (int) c));
+        } else {
+            shown.append(c);
+        }
     }
 
     private static boolean spelledOut(int c) {

@@ -90,11 +90,7 @@ public final class TextTokens {
             if (c == '"' || c == '\\') {
                 quoted.append('\\');
             }
-            if (Character.isISOControl(c) && c != '\t') {
-                quoted.append(String.format("\\x%02x", (int) c));
-            } else {
-                quoted.append(c);
-            }
+            Lines.appendShown(quoted, c);
         }
         return quoted.append('"').toString();
     }

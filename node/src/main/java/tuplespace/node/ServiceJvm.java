@@ -3,6 +3,7 @@ package tuplespace.node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
@@ -23,20 +24,21 @@ public final class ServiceJvm {
     }
 
     public static List<String> options(Program program, String classPath, List<String> javaOptions) {
-        return options(program, classPath, javaOptions, HugePages.kernelMode(), InitialHeap.machineMemory());
+        return options(program, classPath, javaOptions, HugePages.kernelMode(), InitialHeap::machineMemory);
     }
 
     /**
      * As {@link #options(Program, String, List)}, the kernel's huge-page mode ({@link HugePages#options(List,
-     * Optional)}) and the machine's memory in bytes ({@link InitialHeap#options(List, long)}) given.
+     * Optional)}) and the machine's memory in bytes ({@link InitialHeap#options(List, long)}), read for a server only,
+     * given.
      */
     static List<String> options(Program program, String classPath, List<String> javaOptions,
-                                Optional<String> kernelMode, long machineMemory) {
+                                Optional<String> kernelMode, LongSupplier machineMemory) {
         List<String> options = new ArrayList<>(ClassArchive.options(classPath, javaOptions));
         options.addAll(HugePages.options(javaOptions, kernelMode));
         if (program == Program.SERVER) {
             options.addAll(PromptTenuring.options(javaOptions));
-            options.addAll(InitialHeap.options(javaOptions, machineMemory));
+            options.addAll(InitialHeap.options(javaOptions, machineMemory.getAsLong()));
         }
         options.addAll(javaOptions);
         return options;

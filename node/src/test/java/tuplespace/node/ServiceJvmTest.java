@@ -25,11 +25,11 @@ class ServiceJvmTest {
         Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
 
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xmx1g", "-Dx=y"), MADVISE,
-                16 * GIB)).containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
+                () -> 16 * GIB)).containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
                 "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250",
                 "-Xmx1g", "-Dx=y");
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xshare:off"),
-                Optional.of("always madvise [never]"), 16 * GIB))
+                Optional.of("always madvise [never]"), () -> 16 * GIB))
                 .containsExactly("-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250", "-Xshare:off");
     }
 
@@ -37,7 +37,8 @@ class ServiceJvmTest {
     void aProxyJvmStoresNothingSoItKeepsTheDefaultTenuring(@TempDir Path dir) throws IOException {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
 
-        assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-Xmx1g"), MADVISE, 16 * GIB))
+        assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-Xmx1g"), MADVISE,
+                () -> 16 * GIB))
                 .containsExactly("-XX:+UseTransparentHugePages", "-Xmx1g");
     }
 
