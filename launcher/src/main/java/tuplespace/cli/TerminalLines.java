@@ -15,7 +15,10 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * A person at a terminal (JLine): line editing, history in {@code ~/.tuplespace_history}, tab completion of the
- * operators and shell commands. Ctrl-C drops the line being typed; Ctrl-D ends the session.
+ * operators and shell commands. Ctrl-C drops the line being typed; Ctrl-D ends the session. A line comes back as typed:
+ * JLine's history expansion is off, since it would take {@code !} for a history reference and a backslash for its own
+ * escape, and so change a pattern ({@code "user,[^\d]"} would become {@code "user,[^d]"}) before the quoting rules
+ * every other input follows ({@link tuplespace.codec.TextTokens}) could see it.
  */
 final class TerminalLines implements RequestLines {
 
@@ -25,14 +28,21 @@ final class TerminalLines implements RequestLines {
     private final LineReader reader;
 
     TerminalLines() throws IOException {
-        terminal = TerminalBuilder.builder().system(true).build();
+        this(TerminalBuilder.builder().system(true).build(),
+                Path.of(System.getProperty("user.home"), ".tuplespace_history"));
+    }
+
+    /** Lines read from {@code terminal}, with their history kept in {@code historyFile}. */
+    TerminalLines(Terminal terminal, Path historyFile) {
+        this.terminal = terminal;
         reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("tuplespace")
                 .completer(new ArgumentCompleter(
                         new StringsCompleter("GET", "PUT", "POST", "DELETE", "help", "quit"), NullCompleter.INSTANCE))
-                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".tuplespace_history"))
+                .variable(LineReader.HISTORY_FILE, historyFile)
                 .option(LineReader.Option.CASE_INSENSITIVE, true)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .build();
     }
 
