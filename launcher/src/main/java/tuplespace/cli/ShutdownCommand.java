@@ -25,7 +25,8 @@ public final class ShutdownCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = SapConverter.class,
             description = "The proxy's shutdown SAP, host:port. A server's instead stops only that primary and its"
                     + " backup (after saving); the proxy stays up and holds its clients' requests until a primary"
-                    + " registers again.")
+                    + " registers again: a server restarted on its --data-dir does, one without a data directory"
+                    + " starts at epoch 1 again, which that proxy refuses (restart the proxy too).")
     private Sap sap;
 
     @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,

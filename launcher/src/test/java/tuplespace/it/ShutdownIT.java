@@ -125,6 +125,19 @@ class ShutdownIT {
                     .as("requests the proxy holds").isEqualTo(1));
             assertThat(held).as("no answer without a primary").isNotDone();
             assertThat(cluster.status().hasPrimary()).as("no primary registered").isFalse();
+
+            // Started again from SAVE_FILE without a data directory, the server is at epoch 1, which this proxy has
+            // seen: it is refused, and says what to do (README "Files")
+            List<String> restart = new ArrayList<>(List.of(cluster.primaryShutdownSap().toString(),
+                    cluster.proxyPrimarySap().toString(), cluster.backupSap().toString(),
+                    cluster.heartbeatSap().toString(), cluster.saveFile().toString(), "null", cluster.saveFile().toString()));
+            restart.addAll(cluster.options().serverArgs());
+            ManagedProcess again = cluster.startServer("restarted", restart);
+            assertThat(again.awaitExit(EXIT_TIMEOUT)).as("exit status of the restarted server").hasValue(1);
+            assertThat(again.stderrText()).contains("stale_epoch")
+                    .contains("this is a restart without --data-dir, which starts at epoch 1 again")
+                    .contains("restart the proxy as well, or run the servers with --data-dir");
+            assertThat(held).as("still held").isNotDone();
         }
     }
 

@@ -871,9 +871,25 @@ final class PrimaryNode implements NodeStorage.Owner {
                 ? "epoch " + currentEpoch + " from another server (its primary registered, or a backup follows it)"
                 : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
         String why = "the proxy has seen " + seen + "; if a backup follows it, promote that backup, or stop it if this"
-                + " server's state is the newer one; this primary (epoch " + node.epoch() + ") stops without saving";
+                + " server's state is the newer one" + restartHint() + "; this primary (epoch " + node.epoch()
+                + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
+    }
+
+    /**
+     * What else a refusal may mean for a server started without a data directory that never registered: it is the
+     * service started again (from its SAVE_FILE, say) beside a proxy that stayed up, and such a server always starts
+     * at epoch 1, which that proxy has seen. Nothing tells the proxy that this server's space is the newer one, so it
+     * stays refused; the operator restarts the proxy, which then knows no epoch, or uses data directories.
+     */
+    private String restartHint() {
+        if (storage.isPresent() || registered || node.epoch() != 1) {
+            return "";
+        }
+        return "; if none follows it (the proxy's STATUS shows its followers), this is a restart without --data-dir,"
+                + " which starts at epoch 1 again: restart the proxy as well, or run the servers with --data-dir,"
+                + " whose restarts register above every epoch they saw";
     }
 
     /**
