@@ -3,9 +3,14 @@ package tuplespace.demo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import tuplespace.node.persistence.FsyncMode;
 
 /** What the demo prints once the service answers: who runs where, how to use it, how to break it, how to stop it. */
-record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Path> dataDir, boolean restarted) {
+record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Data> data, boolean restarted) {
+
+    /** The nodes' data directory, and when its log is forced (the primary's {@code --fsync}, which its backup shares). */
+    record Data(Path directory, FsyncMode fsync) {
+    }
 
     /** The first line; scripts and tests wait for it. */
     static final String READY_LINE = "tuplespace demo is running";
@@ -18,11 +23,11 @@ record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Path>
         out.println(READY_LINE);
         out.printf("  proxy    pid %-8d clients connect to %s%n", status.proxyPid(), client);
         out.printf("  primary  pid %-8s epoch %d, %d pairs%s%n", primaryPid, status.epoch(), status.size(),
-                loaded ? " loaded from " + saveFile : restarted ? " recovered from " + dataDir.orElseThrow() : "");
+                loaded ? " loaded from " + saveFile : restarted ? " recovered from " + data.orElseThrow().directory() : "");
         out.printf("  backup   pid %-8s %s%n",
                 status.backupPid().isPresent() ? "" + status.backupPid().getAsLong() : "-", status.backupState());
-        out.printf("  data     %s%n", dataDir.map(dir -> dir + " (write-ahead logs and snapshots, --fsync always)")
-                .orElse("none: memory only (--data-dir none)"));
+        out.printf("  data     %s%n", data.map(dir -> dir.directory() + " (write-ahead logs and snapshots, --fsync "
+                + dir.fsync().optionName() + ")").orElse("none: memory only (--data-dir none)"));
         out.println();
         out.println("Use it:");
         out.printf("  ./tuplespace client %s                      an interactive shell (type help)%n", client);
@@ -32,7 +37,7 @@ record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Path>
         out.printf("  ./tuplespace status %s --pretty             roles, pids, epoch, backup state%n", shutdown);
         out.println("Watch a failover:");
         out.printf("  kill -9 %s     the backup takes over; connected clients keep going%n", primaryPid);
-        dataDir.ifPresent(dir -> out.println("  kill -9 every process, run the demo again: every acknowledged write is back"));
+        data.ifPresent(dir -> out.println("  kill -9 every process, run the demo again: every acknowledged write is back"));
         out.println("Stop:");
         out.printf("  Ctrl-C here (or ./tuplespace shutdown %s): the space is saved to %s%n", shutdown, saveFile);
         out.println();

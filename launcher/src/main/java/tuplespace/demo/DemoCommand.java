@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,11 +26,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tuplespace.cli.DurationConverter;
 import tuplespace.cli.LineCommandClient;
+import tuplespace.node.NodeConfig;
 import tuplespace.node.ServerCommand;
 import tuplespace.node.ServiceJvm;
 import tuplespace.proxy.ProxyCommand;
 import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.DataDirectories;
+import tuplespace.node.persistence.FsyncMode;
 
 /**
  * {@code tuplespace demo}: the whole service on loopback in the foreground (SPEC §3) — a proxy and a primary
@@ -92,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path file = saveFile.toAbsolutePath();
         Optional<Path> data = "none".equals(dataDir) ? Optional.empty() : Optional.of(Path.of(dataDir).toAbsolutePath());
-        checkPassedOn(proxyArguments(ports), serverArguments(ports, file, data, false));
+        FsyncMode fsync = checkPassedOn(proxyArguments(ports), serverArguments(ports, file, data, false)).fsync();
         Optional<String> cannotStart = notAnAddressOfThisMachine(host)
                 .or(() -> firstTakenPort(ports))
                 // found now, not at Ctrl-C: a SHUTDOWN that cannot save leaves the service running, so as not to lose it
@@ -131,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
             supervisor.stop(STOP_TIMEOUT);
             return 1;
         }
-        new DemoBanner(ports, file, load, data, restart).print(out, ready.get());
+        new DemoBanner(ports, file, load, data.map(dir -> new DemoBanner.Data(dir, fsync)), restart).print(out, ready.get());
         int status = supervisor.watchUntilProxyExits(ready.get());
         stopping.set(true);
         return status;
@@ -157,18 +160,18 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * A mistake in what the demo passes on to its proxy or primary is its own usage error (status 2), found as the
      * process would find it, before anything starts. (An option that only prints, {@code --help}, picocli refuses as
-     * the value of ours: the demo has one of that name.)
+     * the value of ours: the demo has one of that name.) Returns the primary's configuration, as it will read it.
      */
-    private void checkPassedOn(List<String> proxyArguments, List<String> serverArguments) {
+    private NodeConfig checkPassedOn(List<String> proxyArguments, List<String> serverArguments) {
         String[] proxy = proxyArguments.subList(1, proxyArguments.size()).toArray(String[]::new);
         String[] server = serverArguments.subList(1, serverArguments.size()).toArray(String[]::new);
         read("--proxy-option", () -> ProxyCommand.config(proxy));
-        read("--server-option", () -> ServerCommand.config(server));
+        return read("--server-option", () -> ServerCommand.config(server));
     }
 
-    private void read(String option, Runnable reading) {
+    private <T> T read(String option, Supplier<T> reading) {
         try {
-            reading.run();
+            return reading.get();
         } catch (ParameterException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
         }
