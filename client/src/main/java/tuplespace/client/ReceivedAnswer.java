@@ -3,6 +3,7 @@ package tuplespace.client;
 import java.util.ArrayList;
 import java.util.List;
 import tuplespace.codec.AnswerDecoder;
+import tuplespace.codec.Lines;
 import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.ParsedAnswer;
 import tuplespace.codec.Status;
@@ -72,7 +73,8 @@ sealed interface ReceivedAnswer {
         }
         return Status.ofTextAnswer(text).<ReceivedAnswer>map(status -> new Text(text, status))
                 .orElseGet(() -> new NotAnAnswer(text, "expected a text answer starting with a status word (ok,"
-                        + " malformed, not_implemented, refused, unavailable), found '" + firstLine(text) + "'"));
+                        + " malformed, not_implemented, refused, unavailable), found '"
+                        + Lines.oneLine(firstLine(text)) + "'"));
     }
 
     /** The answer as {@link TupleSpaceClient#sendLine} hands it back. */

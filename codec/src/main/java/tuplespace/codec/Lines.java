@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Small helpers on request lines and on the text that goes into one line of an answer. */
-final class Lines {
+/**
+ * Small helpers on request lines and on the text that goes into one line of an answer; {@link #oneLine} also serves
+ * the other modules' one-line answers and messages that quote what a peer sent.
+ */
+public final class Lines {
 
     static final char BYTE_ORDER_MARK = '\uFEFF';
     /** {@link #BYTE_ORDER_MARK} in UTF-8. */
@@ -111,7 +114,7 @@ final class Lines {
      * every other control character but the tab is spelled out ({@code \x1b}), so that a request's escape sequence or
      * NUL quoted in an error is shown, not acted on.
      */
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         String flat = text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
         if (flat.chars().noneMatch(Lines::spelledOut)) {
             return flat;

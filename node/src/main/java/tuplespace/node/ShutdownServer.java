@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Lines;
 
 /**
  * The acting primary's SHUTDOWN_SAP (docs/internals.md "Shutdown SAPs"): line commands {@code SHUTDOWN} and
@@ -65,11 +66,11 @@ final class ShutdownServer {
                 primary.shutdown("SHUTDOWN command", answer ->
                         context.writeAndFlush(answer + "\n").addListener(ChannelFutureListener.CLOSE));
             } else if (command.equals("PROMOTE") || command.startsWith("SWITCHOVER")) {
-                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shorten(line.strip()) + "': the"
+                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shown(line) + "': the"
                         + " proxy takes " + command.split(" ", 2)[0] + " on its own shutdown SAP (the proxy's third"
                         + " address), not a server's\n");
             } else {
-                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shorten(line.strip()) + "'\n");
+                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shown(line) + "'\n");
             }
         }
 
@@ -84,7 +85,9 @@ final class ShutdownServer {
         }
     }
 
-    private static String shorten(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 60) + "...";
+    /** A line received, as an error quotes it: at most 60 characters of it, control characters spelled out. */
+    private static String shown(String line) {
+        String text = line.strip();
+        return Lines.oneLine(text.length() <= 60 ? text : text.substring(0, 60) + "...");
     }
 }

@@ -146,6 +146,8 @@ class PrimaryFailoverIT {
             }
         }
         assertThat(LocalService.line(service.shutdownPort, "HELLO")).contains("expected SHUTDOWN or STATUS");
+        assertThat(LocalService.line(service.shutdownPort, "HEL\u0000LO\u001b[31m"))
+                .isEqualTo("error: expected SHUTDOWN or STATUS, found 'HEL\\x00LO\\x1b[31m'");
         assertThat(LocalService.line(service.shutdownPort, "PROMOTE")).as("a proxy's command, sent to a server")
                 .contains("the proxy takes PROMOTE on its own shutdown SAP");
         JsonNode after = service.status();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Lines;
 
 /**
  * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN}, {@code STATUS}, {@code PROMOTE} and {@code SWITCHOVER}
@@ -36,7 +37,7 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
         Optional<ShutdownPortCommand> command = ShutdownPortCommand.parse(line);
         if (command.isEmpty()) {
             ctx.writeAndFlush("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found '"
-                    + abbreviate(line.strip()) + "'\n");
+                    + Lines.oneLine(abbreviate(line.strip())) + "'\n");
         } else if (command.get() == ShutdownPortCommand.PROMOTE) {
             LOG.warn("{} PROMOTE requested by {}", context.self(), ctx.channel().remoteAddress());
             context.controlLoop().submit(() -> context.registry().promoteByOperator()).addListener(answer -> {

@@ -48,6 +48,18 @@ class ProxyShutdownPortTest {
         }
     }
 
+    /** What the error quotes reaches a terminal: control characters are spelled out, not sent back as they came. */
+    @Test
+    void anUnknownCommandIsQuotedWithItsControlCharactersSpelledOut() throws IOException {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            String answer = shutdownPort.send("STA\u0007TUS\u0000\u001b[31mRED").readLine();
+
+            assertThat(answer).isEqualTo("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found"
+                    + " 'STA\\x07TUS\\x00\\x1b[31mRED'");
+        }
+    }
+
     @Test
     void statusIncludesThePrimarysOwnStatus() throws IOException {
         // the stand-ins read no PING while the test asks for STATUS: a silence bound far above the test's length
