@@ -8,7 +8,9 @@ import tuplespace.codec.Durations;
 
 /** Parses option values people type: durations (the shared {@link Durations} grammar) and sizes ({@code 1MiB}). */
 final class OptionValues {
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|k|kb|kib|m|mb|mib)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
+    /** The largest size an option takes: a buffer of it, and of a frame's header beside it, must fit in an array. */
+    static final int MAX_SIZE = Integer.MAX_VALUE - 1024;
 
     private OptionValues() {
     }
@@ -22,20 +24,24 @@ final class OptionValues {
         }
     }
 
-    /** A positive byte count: a number with an optional binary suffix {@code k}/{@code KiB}, {@code m}/{@code MiB}. */
+    /**
+     * A positive byte count up to {@link #MAX_SIZE}: a number with an optional binary suffix {@code k}/{@code KiB},
+     * {@code m}/{@code MiB}, {@code g}/{@code GiB}.
+     */
     static int size(String option, String text) {
         Matcher matcher = SIZE.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException(option + ": expected a size in bytes such as 1048576, 64KiB or 1MiB,"
-                    + " found '" + text + "'");
+            throw new IllegalArgumentException(option + ": expected a size in bytes such as 1048576, 64KiB, 1MiB or"
+                    + " 1GiB, found '" + text + "'");
         }
         long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "b" : matcher.group(2);
-        long bytes = unit.startsWith("k") ? amount << 10 : unit.startsWith("m") ? amount << 20 : amount;
-        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 1024) {
-            throw new IllegalArgumentException(option + ": expected a size from 1 byte to 2 GiB, found '" + text + "'");
+        int shift = unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : unit.startsWith("g") ? 30 : 0;
+        if (amount == 0 || amount > MAX_SIZE >> shift) {
+            throw new IllegalArgumentException(option + ": expected a size from 1 byte to " + MAX_SIZE + " bytes (2 GiB"
+                    + " less 1 KiB), found '" + text + "'");
         }
-        return (int) bytes;
+        return (int) (amount << shift);
     }
 
     /** A number at least {@code minimum}. */
