@@ -92,6 +92,14 @@ public final class ClientCommand implements Callable<Integer> {
                             + " request line, found a line break in '" + request.replace("\r", "\\r")
                             .replace("\n", "\\n") + "' (give each request as an argument of its own)");
                 });
+        // a blank line on stdin or in the shell is skipped; a blank argument is a mistake (an empty variable, say)
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).isBlank()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected a request such"
+                        + " as 'GET user,.* .*', found " + (requests.get(i).isEmpty() ? "an empty" : "a blank")
+                        + " argument (request " + (i + 1) + " of " + requests.size() + ")");
+            }
+        }
         TupleSpaceClient client;
         try {
             ClientOptions options = withAuthToken(ClientOptions.defaults()

@@ -99,10 +99,14 @@ class MainTest {
         String[][] cases = {
                 {"client", "127.0.0.1:1", "--tls-ca", notACertificate.toString(), "GET a,1 .*"},
                 {"client", "127.0.0.1:1", "GET a .*\nGET b .*"},
+                {"client", "127.0.0.1:1", "GET a .*", ""},
+                {"client", "127.0.0.1:1", "  "},
                 {"status", "127.0.0.1:1", "--cluster-secret-file", secretOthersMayRead.toString()},
                 {"shutdown", "127.0.0.1:1", "--cluster-secret-file", secretOthersMayRead.toString()}};
         String[] expected = {"--tls-ca: cannot use the trusted certificates " + notACertificate,
                 "REQUEST: expected one request line, found a line break in 'GET a .*\\nGET b .*'",
+                "REQUEST: expected a request such as 'GET user,.* .*', found an empty argument (request 2 of 2)",
+                "REQUEST: expected a request such as 'GET user,.* .*', found a blank argument (request 1 of 1)",
                 secretOthersMayRead.toString(), secretOthersMayRead.toString()};
         for (int i = 0; i < cases.length; i++) {
             StringWriter err = new StringWriter();
