@@ -76,6 +76,8 @@ final class Json {
         message = message.replaceAll(":\\s*enable `[^`]*` to allow", "");
         message = message.replaceAll(
                 "\\s*\\(not recognized as one since Feature '[^']*' not enabled for parser\\)", "");
+        // a limit's source: "... (1000, from `StreamReadConstraints.getMaxNestingDepth()`)" names Jackson's API
+        message = message.replaceAll(",\\s*from `[^`]*`\\)", ")");
         return Lines.oneLine(message).trim();
     }
 

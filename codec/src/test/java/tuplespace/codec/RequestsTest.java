@@ -131,6 +131,15 @@ class RequestsTest {
         assertThat(invalid("{\"op\":\"GET\", oops}").error()).startsWith("invalid JSON at column 14: ");
     }
 
+    /** A limit of the parser is named with its figure, not with the parser's API that sets it. */
+    @Test
+    void tooDeepANestingIsRefusedWithoutNamingTheParsersApi() {
+        String deep = "{\"op\":\"GET\",\"key\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
+
+        assertThat(invalid(deep).error()).contains("exceeds the maximum allowed (1000)").doesNotContain("`")
+                .doesNotContain("StreamReadConstraints");
+    }
+
     @Test
     void invalidJsonGivesNoAdviceAClientCannotFollow() {
         // Jackson's words end "enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow": a parser setting of ours

@@ -768,7 +768,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             Runnable outcome;
             try {
                 node.persistence().save(file.get(), space);
-                outcome = () -> saved(thisSave, reason, "saved " + space.size() + " pairs to " + file.get());
+                outcome = () -> saved(thisSave, reason, "saved " + space.size() + (space.size() == 1 ? " pair" : " pairs")
+                        + " to " + file.get());
             } catch (Throwable e) { // an Error too: serving must never stay frozen
                 String why = IoFailure.reason(e); // saveFailed names the file
                 outcome = () -> saveFailed(thisSave, file.get(), why);

@@ -430,7 +430,7 @@ class BackupSupervisorTest {
         assertThat(exit).isNotDone();
 
         persistence.failing = null;
-        assertThat(shutdownLine()).startsWith("ok: saved 1 pairs to ");
+        assertThat(shutdownLine()).startsWith("ok: saved 1 pair to ");
         assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
         backup.close();
         children.get(0).exit(0);

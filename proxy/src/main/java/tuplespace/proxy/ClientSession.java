@@ -401,8 +401,9 @@ final class ClientSession {
         int expired = pending.expire(System.nanoTime(), context.config().primaryTimeout().toNanos(),
                 request -> error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
         if (expired > 0) {
-            LOG.warn("{} answered {} requests of conn {} unavailable: no primary took them within {}", context.self(),
-                    expired, Long.toHexString(conn), context.config().primaryTimeout());
+            LOG.warn("{} answered {} of conn {} unavailable: no primary took {} within {}", context.self(),
+                    expired == 1 ? "1 request" : expired + " requests", Long.toHexString(conn),
+                    expired == 1 ? "it" : "them", context.config().primaryTimeout());
         }
         deliverReadyAnswers();
         armDeadlineTimer();

@@ -21,7 +21,7 @@ final class FakeShutdownSap implements AutoCloseable {
     private volatile Runnable onShutdown = () -> { };
     private volatile String shutdownAnswer = SHUTDOWN_ANSWER;
     /** What a primary that saved its file answers SHUTDOWN. */
-    static final String SHUTDOWN_ANSWER = "ok: saved 1 pairs to /var/lib/space.json; shutting down";
+    static final String SHUTDOWN_ANSWER = "ok: saved 1 pair to /var/lib/space.json; shutting down";
 
     FakeShutdownSap(String statusLine) throws IOException {
         this.statusLine = statusLine;

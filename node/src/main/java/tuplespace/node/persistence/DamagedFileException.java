@@ -32,9 +32,14 @@ public final class DamagedFileException extends IOException {
         return new DamagedFileException(file, -1, file + ": " + expectedFound + ". " + whatToDo);
     }
 
-    /** The same damage, {@code context} added to its message (say, what the other node directories hold). */
+    /**
+     * The same damage, {@code context} added to its message as a sentence of its own (say, what the other node
+     * directories hold).
+     */
     public DamagedFileException withContext(String context) {
-        DamagedFileException more = new DamagedFileException(file, offset, getMessage() + " " + context);
+        String message = getMessage();
+        DamagedFileException more = new DamagedFileException(file, offset, message + (message.endsWith(".") ? " " : ". ")
+                + context);
         more.setStackTrace(getStackTrace());
         return more;
     }

@@ -207,7 +207,8 @@ class DataDirectoryTest {
         assertThatThrownBy(() -> DataDirectories.survey(root))
                 .isInstanceOf(DamagedFileException.class)
                 .hasMessageStartingWith(first + " at offset ")
-                .hasMessageEndingWith("The other node directories: node-b: entry 60 of epoch 1, highest epoch seen 1."
+                .hasMessageEndingWith("or restore the file from a copy. The other node directories: node-b: entry 60"
+                        + " of epoch 1, highest epoch seen 1."
                         + " node-a got to entry " + (lastSegmentStart - 1) + " at least (from its files' names), past"
                         + " them: moving it away loses its entries after 60 unless those are of an older epoch than"
                         + " the other's last (a later epoch supersedes them); if unsure, restore the file.");
