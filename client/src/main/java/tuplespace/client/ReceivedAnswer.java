@@ -73,8 +73,7 @@ sealed interface ReceivedAnswer {
         }
         return Status.ofTextAnswer(text).<ReceivedAnswer>map(status -> new Text(text, status))
                 .orElseGet(() -> new NotAnAnswer(text, "expected a text answer starting with a status word (ok,"
-                        + " malformed, not_implemented, refused, unavailable), found '"
-                        + Lines.oneLine(firstLine(text)) + "'"));
+                        + " malformed, not_implemented, refused, unavailable), found '" + firstLine(text) + "'"));
     }
 
     /** The answer as {@link TupleSpaceClient#sendLine} hands it back. */
@@ -88,8 +87,12 @@ sealed interface ReceivedAnswer {
         throw new MalformedAnswerException(((NotAnAnswer) received).problem());
     }
 
+    /**
+     * The first line of {@code text} as a message quotes it: its control characters spelled out
+     * ({@link Lines#oneLine}), since what a peer sent by mistake (a binary port's bytes) may end on a terminal.
+     */
     static String firstLine(String text) {
         int lineEnd = text.indexOf('\n');
-        return lineEnd < 0 ? text : text.substring(0, lineEnd);
+        return Lines.oneLine(lineEnd < 0 ? text : text.substring(0, lineEnd));
     }
 }

@@ -8,7 +8,7 @@ import tuplespace.node.persistence.FsyncMode;
 /** What the demo prints once the service answers: who runs where, how to use it, how to break it, how to stop it. */
 record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Data> data, boolean restarted) {
 
-    /** The nodes' data directory, and when its log is forced (the primary's {@code --fsync}, which its backup shares). */
+    /** The nodes' data directory, and when their logs are forced (the primary's {@code --fsync}, its backup's too). */
     record Data(Path directory, FsyncMode fsync) {
     }
 
@@ -23,7 +23,8 @@ record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Data>
         out.println(READY_LINE);
         out.printf("  proxy    pid %-8d clients connect to %s%n", status.proxyPid(), client);
         out.printf("  primary  pid %-8s epoch %d, %d pairs%s%n", primaryPid, status.epoch(), status.size(),
-                loaded ? " loaded from " + saveFile : restarted ? " recovered from " + data.orElseThrow().directory() : "");
+                loaded ? " loaded from " + saveFile
+                        : restarted ? " recovered from " + data.orElseThrow().directory() : "");
         out.printf("  backup   pid %-8s %s%n",
                 status.backupPid().isPresent() ? "" + status.backupPid().getAsLong() : "-", status.backupState());
         out.printf("  data     %s%n", data.map(dir -> dir.directory() + " (write-ahead logs and snapshots, --fsync "
@@ -37,7 +38,8 @@ record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Data>
         out.printf("  ./tuplespace status %s --pretty             roles, pids, epoch, backup state%n", shutdown);
         out.println("Watch a failover:");
         out.printf("  kill -9 %s     the backup takes over; connected clients keep going%n", primaryPid);
-        data.ifPresent(dir -> out.println("  kill -9 every process, run the demo again: every acknowledged write is back"));
+        data.ifPresent(dir ->
+                out.println("  kill -9 every process, run the demo again: every acknowledged write is back"));
         out.println("Stop:");
         out.printf("  Ctrl-C here (or ./tuplespace shutdown %s): the space is saved to %s%n", shutdown, saveFile);
         out.println();

@@ -29,10 +29,10 @@ import tuplespace.cli.LineCommandClient;
 import tuplespace.node.NodeConfig;
 import tuplespace.node.ServerCommand;
 import tuplespace.node.ServiceJvm;
-import tuplespace.proxy.ProxyCommand;
-import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.FsyncMode;
+import tuplespace.proxy.ProxyCommand;
+import tuplespace.space.IoFailure;
 
 /**
  * {@code tuplespace demo}: the whole service on loopback in the foreground (SPEC §3) — a proxy and a primary
@@ -134,7 +134,8 @@ public final class DemoCommand implements Callable<Integer> {
             supervisor.stop(STOP_TIMEOUT);
             return 1;
         }
-        new DemoBanner(ports, file, load, data.map(dir -> new DemoBanner.Data(dir, fsync)), restart).print(out, ready.get());
+        new DemoBanner(ports, file, load, data.map(dir -> new DemoBanner.Data(dir, fsync)), restart)
+                .print(out, ready.get());
         int status = supervisor.watchUntilProxyExits(ready.get());
         stopping.set(true);
         return status;

@@ -768,8 +768,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             Runnable outcome;
             try {
                 node.persistence().save(file.get(), space);
-                outcome = () -> saved(thisSave, reason, "saved " + space.size() + (space.size() == 1 ? " pair" : " pairs")
-                        + " to " + file.get());
+                String pairs = space.size() == 1 ? "1 pair" : space.size() + " pairs";
+                outcome = () -> saved(thisSave, reason, "saved " + pairs + " to " + file.get());
             } catch (Throwable e) { // an Error too: serving must never stay frozen
                 String why = IoFailure.reason(e); // saveFailed names the file
                 outcome = () -> saveFailed(thisSave, file.get(), why);
@@ -879,18 +879,21 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * What else a refusal may mean for a server started without a data directory that never registered: it is the
-     * service started again (from its SAVE_FILE, say) beside a proxy that stayed up, and such a server always starts
-     * at epoch 1, which that proxy has seen. Nothing tells the proxy that this server's space is the newer one, so it
-     * stays refused; the operator restarts the proxy, which then knows no epoch, or uses data directories.
+     * What else a refusal may mean for a server started without a data directory that never registered: where the
+     * proxy has no primary and no backup follows it, it is the service started again (from its SAVE_FILE, say) beside
+     * a proxy that stayed up, and such a server always starts at epoch 1, which that proxy has seen. Nothing tells the
+     * proxy that this server's space is the newer one, so it stays refused; the operator restarts the proxy, which
+     * then knows no epoch. (Where a primary is registered, this is a second server started by mistake, and
+     * restarting the proxy could let it in: hence the condition the advice states.)
      */
     private String restartHint() {
         if (storage.isPresent() || registered || node.epoch() != 1) {
             return "";
         }
-        return "; if none follows it (the proxy's STATUS shows its followers), this is a restart without --data-dir,"
-                + " which starts at epoch 1 again: restart the proxy as well, or run the servers with --data-dir,"
-                + " whose restarts register above every epoch they saw";
+        return "; if the proxy's STATUS shows no primary and no followers, this is a restart without --data-dir, which"
+                + " starts at epoch 1 again: restart the proxy as well (its clients lose their connections), then this"
+                + " server, and run the servers with --data-dir from then on (their restarts register above every"
+                + " epoch they saw)";
     }
 
     /**

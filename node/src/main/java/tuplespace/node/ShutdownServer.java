@@ -66,9 +66,10 @@ final class ShutdownServer {
                 primary.shutdown("SHUTDOWN command", answer ->
                         context.writeAndFlush(answer + "\n").addListener(ChannelFutureListener.CLOSE));
             } else if (command.equals("PROMOTE") || command.startsWith("SWITCHOVER")) {
-                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shown(line) + "': the"
-                        + " proxy takes " + command.split(" ", 2)[0] + " on its own shutdown SAP (the proxy's third"
-                        + " address), not a server's\n");
+                String proxyCommand = command.equals("PROMOTE") ? "PROMOTE" : "SWITCHOVER";
+                context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shown(line) + "': the proxy"
+                        + " takes " + proxyCommand + " on its own shutdown SAP (the proxy's third address), not a"
+                        + " server's\n");
             } else {
                 context.writeAndFlush("error: expected SHUTDOWN or STATUS, found '" + shown(line) + "'\n");
             }

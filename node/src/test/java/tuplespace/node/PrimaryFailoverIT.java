@@ -148,6 +148,9 @@ class PrimaryFailoverIT {
         assertThat(LocalService.line(service.shutdownPort, "HELLO")).contains("expected SHUTDOWN or STATUS");
         assertThat(LocalService.line(service.shutdownPort, "HEL\u0000LO\u001b[31m"))
                 .isEqualTo("error: expected SHUTDOWN or STATUS, found 'HEL\\x00LO\\x1b[31m'");
+        assertThat(LocalService.line(service.shutdownPort, "SWITCHOVER\u001b[2J")).isEqualTo("error: expected SHUTDOWN"
+                + " or STATUS, found 'SWITCHOVER\\x1b[2J': the proxy takes SWITCHOVER on its own shutdown SAP (the"
+                + " proxy's third address), not a server's");
         assertThat(LocalService.line(service.shutdownPort, "PROMOTE")).as("a proxy's command, sent to a server")
                 .contains("the proxy takes PROMOTE on its own shutdown SAP");
         JsonNode after = service.status();

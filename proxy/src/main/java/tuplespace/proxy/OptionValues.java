@@ -38,8 +38,8 @@ final class OptionValues {
         String unit = matcher.group(2) == null ? "b" : matcher.group(2);
         int shift = unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : unit.startsWith("g") ? 30 : 0;
         if (amount == 0 || amount > MAX_SIZE >> shift) {
-            throw new IllegalArgumentException(option + ": expected a size from 1 byte to " + MAX_SIZE + " bytes (2 GiB"
-                    + " less 1 KiB), found '" + text + "'");
+            throw new IllegalArgumentException(option + ": expected a size from 1 byte to " + MAX_SIZE + " bytes,"
+                    + " found '" + text + "'");
         }
         return (int) (amount << shift);
     }

@@ -7,28 +7,39 @@ import org.junit.jupiter.api.Test;
 
 class OptionValuesTest {
 
+    private static final String OUT_OF_BOUNDS = "--max-line: expected a size from 1 byte to 2147482623 bytes, found '";
+
     @Test
     void aSizeIsBytesOrBinaryKibMibOrGib() {
         assertThat(OptionValues.size("--max-line", "1048576")).isEqualTo(1 << 20);
         assertThat(OptionValues.size("--max-line", "64KiB")).isEqualTo(64 << 10);
         assertThat(OptionValues.size("--max-line", "1m")).isEqualTo(1 << 20);
         assertThat(OptionValues.size("--max-frame", "1GiB")).isEqualTo(1 << 30);
-        assertThat(OptionValues.size("--max-frame", String.valueOf(OptionValues.MAX_SIZE))).isEqualTo(OptionValues.MAX_SIZE);
     }
 
-    /** The refusal states the bound exactly: 2147483647 is below 2 GiB, and above what an option takes. */
+    /** The bound is 2 GiB less 1025 bytes, in any unit: what fits is taken, the next step up is refused. */
     @Test
-    void aSizeAboveTheBoundIsRefusedNamingTheBoundInBytes() {
-        for (String tooLarge : new String[] {"2147483647", "2GiB", "2097152KiB", "0", "0GiB"}) {
+    void theLargestSizeInEachUnitIsTakenAndTheNextRefused() {
+        assertThat(OptionValues.MAX_SIZE).isEqualTo(2147482623);
+        assertThat(OptionValues.size("--max-line", "2147482623")).isEqualTo(OptionValues.MAX_SIZE);
+        assertThat(OptionValues.size("--max-line", "2097150KiB")).isEqualTo(2097150 << 10);
+        assertThat(OptionValues.size("--max-line", "2047MiB")).isEqualTo(2047 << 20);
+        for (String tooLarge : new String[] {"2147482624", "2147483647", "2097151KiB", "2048MiB", "2GiB"}) {
             assertThatThrownBy(() -> OptionValues.size("--max-line", tooLarge))
-                    .hasMessage("--max-line: expected a size from 1 byte to 2147482623 bytes (2 GiB less 1 KiB), found '"
-                            + tooLarge + "'");
+                    .hasMessage(OUT_OF_BOUNDS + tooLarge + "'");
+        }
+    }
+
+    @Test
+    void aSizeOfNothingIsRefused() {
+        for (String zero : new String[] {"0", "0KiB", "0GiB"}) {
+            assertThatThrownBy(() -> OptionValues.size("--max-line", zero)).hasMessage(OUT_OF_BOUNDS + zero + "'");
         }
     }
 
     @Test
     void whatIsNoSizeIsRefusedWithExamples() {
-        assertThatThrownBy(() -> OptionValues.size("--client-buffer", "1TiB"))
-                .hasMessage("--client-buffer: expected a size in bytes such as 1048576, 64KiB, 1MiB or 1GiB, found '1TiB'");
+        assertThatThrownBy(() -> OptionValues.size("--client-buffer", "1TiB")).hasMessage("--client-buffer: expected"
+                + " a size in bytes such as 1048576, 64KiB, 1MiB or 1GiB, found '1TiB'");
     }
 }

@@ -38,8 +38,8 @@ public final class DamagedFileException extends IOException {
      */
     public DamagedFileException withContext(String context) {
         String message = getMessage();
-        DamagedFileException more = new DamagedFileException(file, offset, message + (message.endsWith(".") ? " " : ". ")
-                + context);
+        String sentence = message.endsWith(".") ? message : message + ".";
+        DamagedFileException more = new DamagedFileException(file, offset, sentence + " " + context);
         more.setStackTrace(getStackTrace());
         return more;
     }
