@@ -2,6 +2,7 @@ package tuplespace.client;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +47,12 @@ public record ClientTls(Optional<Path> trustedCertificates) {
     }
 
     SslContext context() {
+        Optional<Path> unreadable = trustedCertificates.filter(ca -> !Files.isReadable(ca));
+        if (unreadable.isPresent()) {
+            throw new ConnectFailedException("cannot use the trusted certificates " + unreadable.get() + ": expected a"
+                    + " readable PEM file, found " + (Files.exists(unreadable.get()) ? "a file this process cannot read"
+                    : "no such file"));
+        }
         try {
             SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
             trustedCertificates.ifPresent(ca -> builder.trustManager(ca.toFile()));

@@ -98,12 +98,15 @@ class MainTest {
         Files.setPosixFilePermissions(secretOthersMayRead, PosixFilePermissions.fromString("rw-r--r--"));
         String[][] cases = {
                 {"client", "127.0.0.1:1", "--tls-ca", notACertificate.toString(), "GET a,1 .*"},
+                {"client", "127.0.0.1:1", "--tls-ca", directory.resolve("absent.pem").toString(), "GET a,1 .*"},
                 {"client", "127.0.0.1:1", "GET a .*\nGET b .*"},
                 {"client", "127.0.0.1:1", "GET a .*", ""},
                 {"client", "127.0.0.1:1", "  "},
                 {"status", "127.0.0.1:1", "--cluster-secret-file", secretOthersMayRead.toString()},
                 {"shutdown", "127.0.0.1:1", "--cluster-secret-file", secretOthersMayRead.toString()}};
         String[] expected = {"--tls-ca: cannot use the trusted certificates " + notACertificate,
+                "--tls-ca: cannot use the trusted certificates " + directory.resolve("absent.pem") + ": expected a"
+                        + " readable PEM file, found no such file",
                 "REQUEST: expected one request line, found a line break in 'GET a .*\\nGET b .*'",
                 "REQUEST: expected a request such as 'GET user,.* .*', found an empty argument (request 2 of 2)",
                 "REQUEST: expected a request such as 'GET user,.* .*', found a blank argument (request 1 of 1)",
