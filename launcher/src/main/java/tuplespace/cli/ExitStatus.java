@@ -10,7 +10,10 @@ public enum ExitStatus {
     USAGE(2),
     /** Could not connect, or the connection was lost before every answer came. */
     CANNOT_CONNECT(3),
-    /** The proxy refused the connection: it already serves its maximum number of clients, or the token is wrong. */
+    /**
+     * Refused: the proxy already serves its maximum number of clients, or the client's token is wrong; for an admin
+     * command, the cluster secret handshake failed (the two sides hold different secrets).
+     */
     REFUSED(4),
     /** An answer did not come within the request timeout. */
     TIMEOUT(5);

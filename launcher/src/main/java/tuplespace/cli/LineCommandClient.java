@@ -52,8 +52,20 @@ public final class LineCommandClient {
         } catch (IOException e) {
             err.println("tuplespace " + name + ": " + e.getMessage());
             err.flush();
-            return ExitStatus.CANNOT_CONNECT.code();
+            return exitStatus(e).code();
         }
+    }
+
+    /** The cluster secret handshake failed: the two sides hold different secrets. Not a service out of reach. */
+    static final class SecretRefused extends IOException {
+        SecretRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** What a failed command exits with: {@link ExitStatus#REFUSED} for another secret, else it could not connect. */
+    static ExitStatus exitStatus(IOException failure) {
+        return failure instanceof SecretRefused ? ExitStatus.REFUSED : ExitStatus.CANNOT_CONNECT;
     }
 
     /** The answer line, without its line end. Throws {@link IOException} with a message a person can act on. */
@@ -121,7 +133,7 @@ public final class LineCommandClient {
                 return;
             }
             if (step instanceof LinkHandshake.Step.Refused refused) {
-                throw new IOException(sap + ": " + refused.reason());
+                throw new SecretRefused(sap + ": " + refused.reason());
             }
             line = ((LinkHandshake.Step.Send) step).line();
         }

@@ -46,7 +46,7 @@ public final class StatusCommand implements Callable<Integer> {
             answer = new LineCommandClient(sap, timeout, clusterSecret.load()).send("STATUS");
         } catch (IOException e) {
             err.println("tuplespace status: " + e.getMessage());
-            return ExitStatus.CANNOT_CONNECT.code();
+            return LineCommandClient.exitStatus(e).code();
         }
         if (!answer.startsWith("{")) {
             err.println("tuplespace status: expected a JSON status line, found: " + answer);

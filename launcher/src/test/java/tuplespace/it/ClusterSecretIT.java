@@ -125,6 +125,14 @@ class ClusterSecretIT {
                 assertThat(exchange.lastReply()).startsWith("TSAUTH1 CHALLENGE ");
                 assertThat(exchange.sent()).doesNotContain("PROOF");
             }
+            // the commands say so, and exit 4 (refused), not 3 (a service out of reach)
+            for (String command : List.of("status", "shutdown")) {
+                ManagedProcess.Result refused = ManagedProcess.runCli(List.of(command,
+                        cluster.proxyShutdownSap().toString(), "--cluster-secret-file", wrong.toString()));
+                assertThat(refused.exitCode()).as("exit status of %s with another secret; err: %s", command,
+                        refused.err()).isEqualTo(4);
+                assertThat(refused.err()).contains("tuplespace " + command + ": " + cluster.proxyShutdownSap() + ": ");
+            }
             assertNothingChanged(cluster, client, before, 2);
             eventually(REPLY, () -> assertThat(notify.eventNames()).contains("auth_refused"));
             assertThat(cluster.proxy().stderrText()).contains("event auth_refused: admin link from /127.0.0.1:");
