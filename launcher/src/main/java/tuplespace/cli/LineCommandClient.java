@@ -23,6 +23,10 @@ import tuplespace.codec.auth.LinkRole;
  */
 public final class LineCommandClient {
 
+    private static final String SHUTDOWN_SAP = " shutdown SAP (the proxy's third address or a server's SHUTDOWN_SAP)";
+    /** How the proxy's client port answers a word that is none of the space's operators, SHUTDOWN or STATUS among them. */
+    private static final String CLIENT_PORT_ANSWER = "not_implemented: operator '";
+
     private final Sap sap;
     private final Duration timeout;
     private final Optional<ClusterSecret> secret;
@@ -108,13 +112,18 @@ public final class LineCommandClient {
      * heartbeat port) is named as such, and its bytes are never written to a terminal.
      */
     private String requireText(String answer, String command) throws IOException {
-        if (answer.chars().noneMatch(c -> Character.isISOControl(c) && c != '\t')) {
-            return answer;
+        if (answer.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+            throw new IOException(sap + " answered " + command + " with binary data, not a line of text: expected a"
+                    + SHUTDOWN_SAP + "; the proxy's PRIMARY_SAP and a server's replication and heartbeat ports speak"
+                    + " binary frames");
         }
-        throw new IOException(sap + " answered " + command + " with binary data, not a line of text: expected a"
-                + " shutdown SAP (the proxy's third address or a server's SHUTDOWN_SAP); the proxy's PRIMARY_SAP and a"
-                + " server's replication and heartbeat ports speak binary frames");
+        if (answer.startsWith(CLIENT_PORT_ANSWER)) {
+            throw new IOException(sap + " answered " + command + " as a client port does ('" + answer + "'): expected a"
+                    + SHUTDOWN_SAP + "; CLIENT_SAP, the proxy's first address, takes the space's operators");
+        }
+        return answer;
     }
+
 
     /** Runs the handshake as the connecting side; throws with the reason when either side refuses. */
     private void authenticate(ClusterSecret clusterSecret, BufferedReader in, OutputStream out) throws IOException {

@@ -33,6 +33,16 @@ class LineCommandClientTest {
                 .hasMessageNotContaining("\u001b");
     }
 
+    /** The proxy's client port reached by mistake answers with its own status word: the port expected is named. */
+    @Test
+    void aClientPortsAnswerNamesThePortExpected() {
+        assertThatThrownBy(() -> answerFrom(("not_implemented: operator 'STATUS' is not implemented (expected GET, PUT,"
+                + " POST or DELETE)\nend\n").getBytes()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("answered STATUS as a client port does ('not_implemented: operator 'STATUS' is")
+                .hasMessageContaining("expected a shutdown SAP (the proxy's third address or a server's SHUTDOWN_SAP)");
+    }
+
     /** A SHUTDOWN that went out unanswered (a paused proxy relays it when it runs again) may still happen. */
     @Test
     void aCommandSentAndNotAnsweredInTimeIsSaidToBeStillPossible() throws Exception {
