@@ -108,6 +108,12 @@ public final class ServerNode {
      * @throws StartRefused when INIT_FILE or the data directory cannot be read (the message says which and why)
      */
     public static ServerNode start(NodeConfig config, Transport transport) throws StartRefused {
+        Optional<Long> primaryPid = config.primaryPid();
+        if (primaryPid.isPresent() && ProcessHandle.of(primaryPid.get()).filter(ProcessHandle::isAlive).isEmpty()) {
+            // a backup waiting for a primary that is not there would wait for ever, and say nothing
+            throw new StartRefused("PRIMARY_HANDLE " + primaryPid.get() + ": expected the pid of the running primary"
+                    + " on this machine that this backup serves, found no such process");
+        }
         if (startedByAnOperator(config)) {
             config.linkSecurity().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
         }
