@@ -60,6 +60,12 @@ class GarbageIT {
             load.assertNoErrors();
             load.verifyFinalState();
         }
+        // the backup and the primary (their logs are both in the primary's stderr) say what they closed
+        String log = cluster.firstPrimary().stderrText();
+        assertThat(log).containsPattern("backup closes a connection from /127\\.0\\.0\\.1:\\d+ on BACKUP_SAP:"
+                + " expected the primary's frames, found ");
+        assertThat(log).containsPattern("primary closes a connection from /127\\.0\\.0\\.1:\\d+ on HEARTBEAT_SAP:"
+                + " expected a backup's heartbeats, found ");
     }
 
     @Test

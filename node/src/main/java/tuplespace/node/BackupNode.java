@@ -682,8 +682,7 @@ final class BackupNode implements NodeStorage.Owner {
                 ownLinkBroken("the replication link", cause);
                 return;
             }
-            LOG.warn("backup closes a connection on BACKUP_SAP: {}", cause.toString());
-            context.close();
+            StrayConnection.close(context, "backup", "BACKUP_SAP", "the primary's frames", cause);
         }
     }
 

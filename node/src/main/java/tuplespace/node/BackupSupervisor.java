@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -615,7 +616,11 @@ final class BackupSupervisor {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            context.close();
+            if (context.channel() == heartbeat || cause instanceof IOException) {
+                context.close(); // the backup's own link (its loss is handled as it closes), or a peer that reset
+                return;
+            }
+            StrayConnection.close(context, "primary", "HEARTBEAT_SAP", "a backup's heartbeats", cause);
         }
     }
 }
