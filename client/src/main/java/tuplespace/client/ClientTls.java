@@ -50,8 +50,8 @@ public record ClientTls(Optional<Path> trustedCertificates) {
         Optional<Path> unreadable = trustedCertificates.filter(ca -> !Files.isReadable(ca));
         if (unreadable.isPresent()) {
             throw new ConnectFailedException("cannot use the trusted certificates " + unreadable.get() + ": expected a"
-                    + " readable PEM file, found " + (Files.exists(unreadable.get()) ? "a file this process cannot read"
-                    : "no such file"));
+                    + " readable PEM file, found " + (Files.notExists(unreadable.get()) ? "no such file"
+                    : "a file this process cannot read"));
         }
         try {
             SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");

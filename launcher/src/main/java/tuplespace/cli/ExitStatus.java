@@ -8,11 +8,15 @@ public enum ExitStatus {
     NOT_OK(1),
     /** Malformed command-line arguments (picocli's usage error code; SPEC §3). */
     USAGE(2),
-    /** Could not connect, or the connection was lost before every answer came. */
+    /**
+     * Could not connect, or the connection was lost before every answer came; for an admin command, also an address
+     * that is no shutdown SAP (a client or binary port).
+     */
     CANNOT_CONNECT(3),
     /**
      * Refused: the proxy already serves its maximum number of clients, or the client's token is wrong; for an admin
-     * command, the cluster secret handshake failed (the two sides hold different secrets).
+     * command, the cluster secret handshake failed (the service holds another secret, or none, or wants one and the
+     * command gave none).
      */
     REFUSED(4),
     /** An answer did not come within the request timeout. */

@@ -24,8 +24,10 @@ import tuplespace.codec.auth.LinkRole;
 public final class LineCommandClient {
 
     private static final String SHUTDOWN_SAP = " shutdown SAP (the proxy's third address or a server's SHUTDOWN_SAP)";
-    /** How the proxy's client port answers a word that is none of the space's operators, SHUTDOWN or STATUS among them. */
+    /** How the proxy's client port answers a word that is none of the space's operators, STATUS among them. */
     private static final String CLIENT_PORT_ANSWER = "not_implemented: operator '";
+    /** How a shutdown SAP that takes the cluster secret handshake answers a plain command. */
+    private static final String SECRET_REQUIRED = "refused: this port requires the cluster secret handshake";
 
     private final Sap sap;
     private final Duration timeout;
@@ -43,8 +45,9 @@ public final class LineCommandClient {
 
     /**
      * Runs an operator command whose answer is one line starting {@code ok} or {@code error}: prints the answer to
-     * {@code out} and returns the exit status (0 for ok, 1 otherwise); a secret that cannot be read or a connection that
-     * fails goes to {@code err} as {@code tuplespace NAME: ...}.
+     * {@code out} and returns the exit status (0 for ok, 1 for another answer); a connection that fails or an address
+     * that is no shutdown SAP (3), or a cluster secret handshake refused (4), goes to {@code err} as
+     * {@code tuplespace NAME: ...}.
      */
     static int run(Sap sap, Duration timeout, ClusterSecretOption secret, String command, String name,
                    java.io.PrintWriter out, java.io.PrintWriter err) {
@@ -121,9 +124,11 @@ public final class LineCommandClient {
             throw new IOException(sap + " answered " + command + " as a client port does ('" + answer + "'): expected a"
                     + SHUTDOWN_SAP + "; CLIENT_SAP, the proxy's first address, takes the space's operators");
         }
+        if (secret.isEmpty() && answer.startsWith(SECRET_REQUIRED)) {
+            throw new SecretRefused(sap + ": " + answer);
+        }
         return answer;
     }
-
 
     /** Runs the handshake as the connecting side; throws with the reason when either side refuses. */
     private void authenticate(ClusterSecret clusterSecret, BufferedReader in, OutputStream out) throws IOException {
@@ -137,6 +142,8 @@ public final class LineCommandClient {
                 throw new IOException(sap + " closed the connection during the cluster secret handshake (is the"
                         + " service started with " + ClusterSecret.OPTION + "?)");
             }
+            // a port that is no shutdown SAP is named as such, not taken for one that refuses the secret
+            requireText(reply, "the cluster secret handshake");
             LinkHandshake.Step step = handshake.onLine(reply);
             if (step instanceof LinkHandshake.Step.Authenticated) {
                 return;

@@ -125,13 +125,21 @@ class ClusterSecretIT {
                 assertThat(exchange.lastReply()).startsWith("TSAUTH1 CHALLENGE ");
                 assertThat(exchange.sent()).doesNotContain("PROOF");
             }
-            // the commands say so, and exit 4 (refused), not 3 (a service out of reach)
+            // the commands say so, and exit 4 (refused), not 3 (a service out of reach): with another secret, and with
+            // none (the port's plain "refused: ... requires the cluster secret handshake")
             for (String command : List.of("status", "shutdown")) {
                 ManagedProcess.Result refused = ManagedProcess.runCli(List.of(command,
                         cluster.proxyShutdownSap().toString(), "--cluster-secret-file", wrong.toString()));
                 assertThat(refused.exitCode()).as("exit status of %s with another secret; err: %s", command,
                         refused.err()).isEqualTo(4);
-                assertThat(refused.err()).contains("tuplespace " + command + ": " + cluster.proxyShutdownSap() + ": ");
+                assertThat(refused.err()).contains("tuplespace " + command + ": " + cluster.proxyShutdownSap() + ": ")
+                        .containsIgnoringCase("proof");
+                ManagedProcess.Result plain = ManagedProcess.runCli(List.of(command,
+                        cluster.proxyShutdownSap().toString()));
+                assertThat(plain.exitCode()).as("exit status of %s without a secret; err: %s", command, plain.err())
+                        .isEqualTo(4);
+                assertThat(plain.err()).contains("tuplespace " + command + ": " + cluster.proxyShutdownSap()
+                        + ": refused: this port requires the cluster secret handshake");
             }
             assertNothingChanged(cluster, client, before, 2);
             eventually(REPLY, () -> assertThat(notify.eventNames()).contains("auth_refused"));

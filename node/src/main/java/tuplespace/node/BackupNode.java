@@ -682,6 +682,13 @@ final class BackupNode implements NodeStorage.Owner {
                 ownLinkBroken("the replication link", cause);
                 return;
             }
+            if (context.channel() == replication || cause instanceof IOException) {
+                // the primary's own link reset (its loss is handled as it closes), or a peer's: no stranger's bytes
+                LOG.info("backup closes a connection from {} on BACKUP_SAP: {}", context.channel().remoteAddress(),
+                        cause.toString());
+                context.close();
+                return;
+            }
             StrayConnection.close(context, "backup", "BACKUP_SAP", "the primary's frames", cause);
         }
     }

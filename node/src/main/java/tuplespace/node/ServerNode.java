@@ -105,14 +105,17 @@ public final class ServerNode {
      * Starts a server on {@code transport} and returns at once; {@link #awaitExit} waits for its end. The process's
      * {@link #run} uses TCP; tests run several servers in one JVM on a simulated network this way.
      *
-     * @throws StartRefused when INIT_FILE or the data directory cannot be read (the message says which and why)
+     * @throws StartRefused when INIT_FILE or the data directory cannot be read, or PRIMARY_HANDLE names no running
+     *     process (the message says which and why)
      */
     public static ServerNode start(NodeConfig config, Transport transport) throws StartRefused {
         Optional<Long> primaryPid = config.primaryPid();
-        if (primaryPid.isPresent() && ProcessHandle.of(primaryPid.get()).filter(ProcessHandle::isAlive).isEmpty()) {
-            // a backup waiting for a primary that is not there would wait for ever, and say nothing
+        // a standby whose starter is gone exits quietly by itself (Standby); a backup would wait for its primary first
+        if (primaryPid.isPresent() && !config.standby()
+                && ProcessHandle.of(primaryPid.get()).filter(ProcessHandle::isAlive).isEmpty()) {
             throw new StartRefused("PRIMARY_HANDLE " + primaryPid.get() + ": expected the pid of the running primary"
-                    + " on this machine that this backup serves, found no such process");
+                    + " on this machine that this backup serves, found no such process (or none this process can"
+                    + " see: another PID namespace); a primary on another machine is named by its SHUTDOWN_SAP");
         }
         if (startedByAnOperator(config)) {
             config.linkSecurity().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
@@ -152,7 +155,7 @@ public final class ServerNode {
         return config.primaryHandle().filter(PrimaryHandle.Pid.class::isInstance).isEmpty();
     }
 
-    /** Why a server could not start: INIT_FILE or the data directory; the message names which and why. */
+    /** Why a server could not start: INIT_FILE, the data directory or PRIMARY_HANDLE; the message names which and why. */
     public static final class StartRefused extends Exception {
         StartRefused(String message) {
             super(message);
