@@ -63,14 +63,17 @@ public final class LineCommandClient {
         }
     }
 
-    /** The cluster secret handshake failed: the two sides hold different secrets. Not a service out of reach. */
+    /**
+     * The cluster secret handshake failed (the service holds another secret, or none), or a port that wants it was sent
+     * a plain command: not a service out of reach.
+     */
     static final class SecretRefused extends IOException {
         SecretRefused(String message) {
             super(message);
         }
     }
 
-    /** What a failed command exits with: {@link ExitStatus#REFUSED} for another secret, else it could not connect. */
+    /** What a failed command exits with: {@link ExitStatus#REFUSED} for a refused handshake, else 3 (not reached). */
     static ExitStatus exitStatus(IOException failure) {
         return failure instanceof SecretRefused ? ExitStatus.REFUSED : ExitStatus.CANNOT_CONNECT;
     }

@@ -155,7 +155,7 @@ public final class ServerNode {
         return config.primaryHandle().filter(PrimaryHandle.Pid.class::isInstance).isEmpty();
     }
 
-    /** Why a server could not start: INIT_FILE, the data directory or PRIMARY_HANDLE; the message names which and why. */
+    /** Why a server could not start (INIT_FILE, the data directory, PRIMARY_HANDLE): the message says which and why. */
     public static final class StartRefused extends Exception {
         StartRefused(String message) {
             super(message);
