@@ -2,11 +2,11 @@ package tuplespace.client;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import tuplespace.codec.tls.TlsSettings;
 
 /**
  * TLS to a proxy started with {@code --tls-cert}: the certificates the client trusts (the proxy's {@code --tls-ca},
@@ -47,12 +47,9 @@ public record ClientTls(Optional<Path> trustedCertificates) {
     }
 
     SslContext context() {
-        Optional<Path> unreadable = trustedCertificates.filter(ca -> !Files.isReadable(ca));
-        if (unreadable.isPresent()) {
-            throw new ConnectFailedException("cannot use the trusted certificates " + unreadable.get() + ": expected a"
-                    + " readable PEM file, found " + (Files.notExists(unreadable.get()) ? "no such file"
-                    : "a file this process cannot read"));
-        }
+        trustedCertificates.ifPresent(ca -> TlsSettings.unreadable(ca).ifPresent(found -> {
+            throw new ConnectFailedException("cannot use the trusted certificates " + ca + ": " + found);
+        }));
         try {
             SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
             trustedCertificates.ifPresent(ca -> builder.trustManager(ca.toFile()));

@@ -126,6 +126,11 @@ public final class Lines {
         return shown.toString();
     }
 
+    /** {@code n} and the noun, plural but for one: {@code 1 pair}, {@code 3 pairs}. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** Appends {@code c} as a line of an answer shows it: a control character but the tab spelled out ({@code \x1b}). */
     static void appendShown(StringBuilder shown, char c) {
         if (spelledOut(c)) {

@@ -42,7 +42,7 @@ final class TextRequests {
     private static ParsedRequest patterns(Operator operator, List<String> arguments) {
         if (arguments.size() != 2) {
             return malformed("expected " + operator.wire() + " keyexp valexp (two patterns), found "
-                    + count(arguments.size(), "argument"));
+                    + Lines.count(arguments.size(), "argument"));
         }
         Command command = operator == Operator.GET
                 ? new Command.Get(arguments.get(0), arguments.get(1))
@@ -54,7 +54,7 @@ final class TextRequests {
         if (arguments.size() % 2 != 0) {
             // SPEC §1: an element that is not a two-element [key, value] makes the whole list malformed.
             return malformed("expected " + operator.wire() + " key value [key value ...] (pairs as alternating key "
-                    + "and value tuples), found " + count(arguments.size(), "token")
+                    + "and value tuples), found " + Lines.count(arguments.size(), "token")
                     + ": the last key \"" + Lines.oneLine(arguments.get(arguments.size() - 1)) + "\" has no value");
         }
         List<Optional<Pair>> slots = new ArrayList<>(arguments.size() / 2);
@@ -80,10 +80,6 @@ final class TextRequests {
     static Optional<Tuple> tuple(String textForm) {
         List<String> fields = List.of(textForm.split(",", -1));
         return Tuple.problemWith(fields).isPresent() ? Optional.empty() : Optional.of(new Tuple(fields));
-    }
-
-    private static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static ParsedRequest.Invalid malformed(String error) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tuplespace.codec.AnswerDecoder;
 import tuplespace.codec.AnswerElement;
+import tuplespace.codec.Lines;
 import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.Operator;
 import tuplespace.codec.ParsedAnswer;
@@ -150,6 +151,6 @@ public final class AnswerPrinter {
     }
 
     private static String pairs(int count) {
-        return count + (count == 1 ? " pair" : " pairs");
+        return Lines.count(count, "pair");
     }
 }

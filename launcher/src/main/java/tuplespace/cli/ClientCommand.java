@@ -86,17 +86,17 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        requests.stream().filter(request -> request.indexOf('\n') >= 0 || request.indexOf('\r') >= 0).findFirst()
-                .ifPresent(request -> {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected one"
-                            + " request line, found a line break in '" + request.replace("\r", "\\r")
-                            .replace("\n", "\\n") + "' (give each request as an argument of its own)");
-                });
-        // a blank line on stdin or in the shell is skipped; a blank argument is a mistake (an empty variable, say)
         for (int i = 0; i < requests.size(); i++) {
-            if (requests.get(i).isBlank()) {
+            String request = requests.get(i);
+            if (request.indexOf('\n') >= 0 || request.indexOf('\r') >= 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected one request"
+                        + " line, found a line break in '" + request.replace("\r", "\\r").replace("\n", "\\n")
+                        + "' (give each request as an argument of its own)");
+            }
+            // a blank line on stdin or in the shell is skipped; a blank argument is a mistake (an empty variable, say)
+            if (request.isBlank()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected a request such"
-                        + " as 'GET user,.* .*', found " + (requests.get(i).isEmpty() ? "an empty" : "a blank")
+                        + " as 'GET user,.* .*', found " + (request.isEmpty() ? "an empty" : "a blank")
                         + " argument (request " + (i + 1) + " of " + requests.size() + ")");
             }
         }

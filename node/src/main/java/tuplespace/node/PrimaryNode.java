@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Lines;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.space.IoFailure;
@@ -768,8 +769,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             Runnable outcome;
             try {
                 node.persistence().save(file.get(), space);
-                String pairs = space.size() == 1 ? "1 pair" : space.size() + " pairs";
-                outcome = () -> saved(thisSave, reason, "saved " + pairs + " to " + file.get());
+                outcome = () -> saved(thisSave, reason, "saved " + Lines.count(space.size(), "pair") + " to "
+                        + file.get());
             } catch (Throwable e) { // an Error too: serving must never stay frozen
                 String why = IoFailure.reason(e); // saveFailed names the file
                 outcome = () -> saveFailed(thisSave, file.get(), why);

@@ -87,7 +87,7 @@ final class ServingWarmUp {
     }
 
     /** Runs the warm-up; a failure only makes a takeover slower, so it is logged and serving goes on. */
-    static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits) {
+    private static void runLoggingFailure(RequestEvaluator evaluator, MatchLimits limits) {
         try {
             run(evaluator, limits);
         } catch (RuntimeException | ClassNotFoundException e) {

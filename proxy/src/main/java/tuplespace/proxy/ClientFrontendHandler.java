@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
+import tuplespace.codec.Lines;
 
 /**
  * The client side of the proxy: admits the client (or refuses it, SPEC §3), feeds its lines to its
@@ -98,7 +99,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx) {
         int most = context.sessions().maxClients();
-        String error = "service refused: this proxy already serves " + most + (most == 1 ? " client" : " clients");
+        String error = "service refused: this proxy already serves " + Lines.count(most, "client");
         LOG.warn("{} refused client {}: {}", context.self(), ctx.channel().remoteAddress(), error);
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), Answers.refused(error)))

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
+import tuplespace.codec.Lines;
 import tuplespace.codec.Status;
 import tuplespace.codec.frame.Frame;
 
@@ -402,7 +403,7 @@ final class ClientSession {
                 request -> error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
         if (expired > 0) {
             LOG.warn("{} answered {} of conn {} unavailable: no primary took {} within {}", context.self(),
-                    expired == 1 ? "1 request" : expired + " requests", Long.toHexString(conn),
+                    Lines.count(expired, "request"), Long.toHexString(conn),
                     expired == 1 ? "it" : "them", context.config().primaryTimeout());
         }
         deliverReadyAnswers();

@@ -92,10 +92,21 @@ public record TlsSettings(Path certificate, Path privateKey, Optional<Path> trus
     }
 
     private static void requireReadable(String option, Path file) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(option + " " + file + ": expected a readable PEM file, found "
-                    + (Files.exists(file) ? "a file this process cannot read" : "no such file"));
+        unreadable(file).ifPresent(found -> {
+            throw new IllegalArgumentException(option + " " + file + ": " + found);
+        });
+    }
+
+    /**
+     * What is wrong with {@code file} as a PEM file to read ({@code expected a readable PEM file, found no such file}),
+     * or empty when this process can read it: the listening side's options and a client's {@code --tls-ca} alike.
+     */
+    public static Optional<String> unreadable(Path file) {
+        if (Files.isReadable(file)) {
+            return Optional.empty();
         }
+        return Optional.of("expected a readable PEM file, found " + (Files.notExists(file) ? "no such file"
+                : "a file this process cannot read"));
     }
 
     static String rootMessage(Throwable e) {
