@@ -14,13 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -79,11 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long to wait for the service to answer (default ${DEFAULT-VALUE}).")
     private Duration startupTimeout;
 
-    @Option(names = "--proxy-option", paramLabel = "OPTION",
+    @Option(names = "--proxy-option", paramLabel = "OPTION", parameterConsumer = PassedOn.class,
             description = "An option for the proxy, e.g. --proxy-option=--max-clients=8 (repeatable).")
     private List<String> proxyOptions = new ArrayList<>();
 
-    @Option(names = "--server-option", paramLabel = "OPTION",
+    @Option(names = "--server-option", paramLabel = "OPTION", parameterConsumer = PassedOn.class,
             description = "An option for the primary, e.g. --server-option=--replication=async (repeatable).")
     private List<String> serverOptions = new ArrayList<>();
 
@@ -160,10 +165,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * A mistake in what the demo passes on to its proxy or primary is its own usage error (status 2), found as the
-     * process would find it, before anything starts. (An option that only prints, {@code --help}, picocli refuses as
-     * the value of ours: the demo has one of that name.) Returns the primary's configuration, as it will read it.
+     * process would find it, before anything starts; so is an option the demo sets itself. Returns the primary's
+     * configuration, as it will read it.
      */
     private NodeConfig checkPassedOn(List<String> proxyArguments, List<String> serverArguments) {
+        for (String option : serverOptions) {
+            if (option.equals("--data-dir") || option.startsWith("--data-dir=")) {
+                throw new ParameterException(spec.commandLine(), "--server-option " + option + ": the demo gives its"
+                        + " servers their data directory itself; use the demo's own --data-dir DIR instead");
+            }
+        }
         String[] proxy = proxyArguments.subList(1, proxyArguments.size()).toArray(String[]::new);
         String[] server = serverArguments.subList(1, serverArguments.size()).toArray(String[]::new);
         read("--proxy-option", () -> ProxyCommand.config(proxy));
@@ -175,6 +186,24 @@ public final class DemoCommand implements Callable<Integer> {
             return reading.get();
         } catch (ParameterException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes the next argument as the value of a {@code --proxy-option} or {@code --server-option} whatever it looks
+     * like: it is meant to look like an option, and picocli would refuse one with the name of one of the demo's own
+     * ({@code --server-option=--data-dir=DIR}, {@code --proxy-option=--help}) as a missing value.
+     */
+    static final class PassedOn implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+            OptionSpec option = (OptionSpec) argSpec;
+            if (args.isEmpty()) {
+                throw new MissingParameterException(commandSpec.commandLine(), argSpec,
+                        "Missing required parameter for option '" + option.longestName() + "' (OPTION)");
+            }
+            List<String> values = argSpec.getValue();
+            values.add(args.pop());
         }
     }
 

@@ -187,12 +187,17 @@ public final class ServerCommand implements Callable<Integer> {
      * The settings {@code args} (a server command line, without the subcommand) give, as {@link ServerNode#start}
      * takes them: for servers started inside a test's JVM.
      *
-     * @throws CommandLine.ParameterException for a malformed command line
+     * @throws CommandLine.ParameterException for a malformed command line, or one that only asks for help
      * @throws IllegalArgumentException for a value out of its range, with the message the server would print
      */
     public static NodeConfig config(String... args) {
         ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs(args);
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.parseArgs(args);
+        if (commandLine.isUsageHelpRequested() || commandLine.isVersionHelpRequested()) {
+            throw new CommandLine.ParameterException(commandLine, "expected options to run a server with, found"
+                    + " --help or --version, which only print (see ./tuplespace help server)");
+        }
         return command.toConfig();
     }
 

@@ -166,11 +166,17 @@ public final class ProxyCommand implements Callable<Integer> {
      * The settings {@code args} (a proxy command line, without the subcommand) give, as {@link ProxyServer#start}
      * takes them: for a proxy started inside a test's JVM.
      *
-     * @throws CommandLine.ParameterException for a malformed command line, with the message the proxy would print
+     * @throws CommandLine.ParameterException for a malformed command line, with the message the proxy would print, or
+     *         one that only asks for help
      */
     public static ProxyConfig config(String... args) {
         ProxyCommand command = new ProxyCommand();
-        new CommandLine(command).parseArgs(args);
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.parseArgs(args);
+        if (commandLine.isUsageHelpRequested() || commandLine.isVersionHelpRequested()) {
+            throw new CommandLine.ParameterException(commandLine, "expected options to run a proxy with, found"
+                    + " --help or --version, which only print (see ./tuplespace help proxy)");
+        }
         return command.parseConfig();
     }
 
