@@ -16,6 +16,8 @@ public final class Lines {
 
     static final char BYTE_ORDER_MARK = '\uFEFF';
     /** {@link #BYTE_ORDER_MARK} in UTF-8. */
+    /** How many characters of a line received an error quotes, on the admin ports ({@link #shortened}). */
+    public static final int SHOWN_CHARS = 80;
     private static final byte[] BYTE_ORDER_MARK_UTF8 = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private Lines() {
@@ -124,6 +126,14 @@ public final class Lines {
             appendShown(shown, flat.charAt(i));
         }
         return shown.toString();
+    }
+
+    /**
+     * What a peer sent, as an error or a log line quotes it: at most {@code maxChars} characters of it, {@code ...}
+     * after a cut, and made safe for one line ({@link #oneLine}).
+     */
+    public static String shortened(String text, int maxChars) {
+        return oneLine(text.length() <= maxChars ? text : text.substring(0, maxChars) + "...");
     }
 
     /** {@code n} and the noun, plural but for one: {@code 1 pair}, {@code 3 pairs}. */

@@ -86,9 +86,8 @@ final class ShutdownServer {
         }
     }
 
-    /** A line received, as an error quotes it: at most 60 characters of it, control characters spelled out. */
+    /** A line received, as an error quotes it. */
     private static String shown(String line) {
-        String text = line.strip();
-        return Lines.oneLine(text.length() <= 60 ? text : text.substring(0, 60) + "...");
+        return Lines.shortened(line.strip(), Lines.SHOWN_CHARS);
     }
 }

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
 import tuplespace.codec.Format;
+import tuplespace.codec.Lines;
 import tuplespace.codec.Requests;
 import tuplespace.codec.Status;
 
@@ -156,8 +157,7 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
     }
 
     private static String describe(String op) {
-        String shown = op.length() > 20 ? op.substring(0, 20) + "..." : op;
-        return "a " + shown.toUpperCase(Locale.ROOT) + " request";
+        return "a " + Lines.shortened(op.toUpperCase(Locale.ROOT), 20) + " request";
     }
 
     private static String unquote(String text) {

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Lines;
 
 /**
  * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,
@@ -56,7 +57,7 @@ final class ProxyStatusReporter {
             LOG.debug("{} unparsable STATUS", context.self(), e);
         }
         LOG.warn("{} STATUS of {}: expected one JSON object, found '{}'", context.self(), link,
-                answer.length() > 200 ? answer.substring(0, 200) + "…" : answer);
+                Lines.shortened(answer, 200));
         return NullNode.getInstance();
     }
 

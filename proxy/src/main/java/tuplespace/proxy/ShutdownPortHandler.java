@@ -37,7 +37,7 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
         Optional<ShutdownPortCommand> command = ShutdownPortCommand.parse(line);
         if (command.isEmpty()) {
             ctx.writeAndFlush("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found '"
-                    + Lines.oneLine(abbreviate(line.strip())) + "'\n");
+                    + Lines.shortened(line.strip(), Lines.SHOWN_CHARS) + "'\n");
         } else if (command.get() == ShutdownPortCommand.PROMOTE) {
             LOG.warn("{} PROMOTE requested by {}", context.self(), ctx.channel().remoteAddress());
             context.controlLoop().submit(() -> context.registry().promoteByOperator()).addListener(answer -> {
@@ -83,9 +83,5 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
                     cause.toString());
         }
         ctx.close();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 }

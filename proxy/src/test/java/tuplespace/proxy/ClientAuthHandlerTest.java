@@ -89,6 +89,16 @@ class ClientAuthHandlerTest {
         assertThat(frontEnd.read.toString()).isEmpty();
     }
 
+    /** The op a refusal names is cut short and its control characters spelled out: it may reach a terminal. */
+    @Test
+    void aRequestWithoutAuthIsNamedSafely() {
+        send("{\"id\":2,\"op\":\"get\\u001b[2Jand a long tail\",\"key\":\"k\"}\n");
+        assertThat(written()).isEqualTo("{\"id\":2,\"status\":\"refused\",\"error\":\"service refused: expected"
+                + " {\\\"op\\\":\\\"AUTH\\\",\\\"token\\\":\\\"...\\\"} as the first line, found a"
+                + " GET\\\\x1b[2JAND A LONG TA... request\"}\n");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     @Test
     void aSilentClientIsClosedAfterTheBound() {
         channel.advanceTimeBy(ClientAuthHandler.LIMIT.toMillis() / 2, TimeUnit.MILLISECONDS);
