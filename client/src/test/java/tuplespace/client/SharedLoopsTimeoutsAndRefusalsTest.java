@@ -30,6 +30,27 @@ class SharedLoopsTimeoutsAndRefusalsTest {
 
     private static final ClientOptions OPTIONS = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(10));
 
+    /**
+     * A thread that sends without pause: what it queued goes out, and answers come back, while it goes on. The loop used
+     * to write until the queue was empty before it flushed, which a sender that never pauses never let happen: nothing
+     * was sent, no answer read, and the queue grew until the heap was full.
+     */
+    @Test
+    void aSenderThatNeverPausesIsAnsweredWhileItSends() throws Exception {
+        try (FakeLineServer server = FakeLineServer.withSpace();
+             TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", server.port(), OPTIONS)) {
+            CompletableFuture<Answer> first = space.getAsync("a", ".*");
+            long sent = 1;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!first.isDone() && System.nanoTime() - until < 0) {
+                space.getAsync("a", ".*");
+                sent++;
+            }
+            assertThat(first).as("answered while %d requests were sent after it", sent).isDone();
+            assertThat(first.get().pairs()).isEmpty();
+        }
+    }
+
     @Test
     void closingOneClientLeavesTheSharedEventLoopsToTheOthers() throws IOException {
         try (FakeLineServer server = FakeLineServer.withSpace()) {

@@ -215,6 +215,56 @@ class OperatorStartedBackupIT {
         }
     }
 
+    /**
+     * Each machine with a data directory of its own, {@code --fsync always}. The primary is lost, the backup is promoted
+     * and acknowledges more writes; then everything goes down, and the operator runs the original command lines again:
+     * the proxy, the backup, the primary. The primary's directory never saw the promotion, so it recovers an older state
+     * and takes the promoted epoch's number again; the backup, started before it, recovered the newer state from its own
+     * directory. Its snapshot used to replace that copy, losing every write acknowledged after the failover. The backup
+     * refuses it as another primary of its epoch, the server stops naming the backup, and PROMOTE serves every
+     * acknowledged write.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aBackupPromotedOnItsOwnMachineKeepsItsWritesWhenEverythingRestartsWithTheOriginalCommandLines()
+            throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        AcknowledgedWrites writes;
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            ServiceStatus first = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            writes = new AcknowledgedWrites(cluster).start(4, 31);
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            ServiceCluster.kill9(primary.pid());
+            eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(status.hasPrimary()
+                    && status.primaryPid() == backup.pid()).as("the backup serves: %s", status).isTrue());
+            long beforeKill = writes.acknowledged();
+            writes.awaitAcknowledged(200, Duration.ofSeconds(30));
+            ServiceCluster.kill9All(cluster.proxy().pid(), backup.pid());
+            writes.close();
+            System.out.printf("OperatorStartedBackupIT: %d writes acknowledged, %d after the failover to epoch %d%n",
+                    writes.acknowledged(), writes.acknowledged() - beforeKill, first.epoch() + 1);
+        }
+
+        cluster.startProxy();
+        try (ManagedProcess backup = machines.startBackup(cluster)) {
+            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+            try (ManagedProcess again = machines.startPrimary(cluster)) {
+                assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
+                        .hasValue(1);
+                assertThat(again.stderrText()).contains("is older than its backup: backup pid " + backup.pid())
+                        .contains("from another primary of that epoch number");
+            }
+            assertThat(backup.stderrText()).contains("recovered", "backup refuses the snapshot of primary pid");
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.followers()).as("the refusing backup follows the proxy").isEqualTo(1));
+            assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid()).isTrue());
+            assertNoneMissing(cluster, writes, "after a failover, then a restart of everything");
+        }
+    }
 
     /** Every write {@code writes} saw acknowledged is in the space the service serves. */
     private static void assertNoneMissing(ServiceCluster cluster, AcknowledgedWrites writes, String detail)

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
+import tuplespace.codec.netty.NextTurn;
 
 /**
  * The ANSWER frames of one burst of serving, framed by {@link FrameCodec} into one buffer and handed to the proxy

@@ -2,6 +2,7 @@ package tuplespace.node;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,7 +16,9 @@ import java.util.stream.Collectors;
  *   <li>{@code TUPLESPACE_BACKUP_SAP}: where the backup must listen ({@code --peer-backup-sap});</li>
  *   <li>{@code TUPLESPACE_EPOCH}: the epoch it will follow;</li>
  *   <li>{@code TUPLESPACE_BACKUP_OPTIONS}: the options it must share with this primary (heartbeats, replication,
- *       limits, link security), each word shell-quoted, for {@code eval} (or an ssh command line, which the remote shell parses again).</li>
+ *       limits, link security; with a data directory its own, {@code --data-dir}, {@code --fsync} and
+ *       {@code --node-id}), files named as this primary names them, each word shell-quoted, for {@code eval} (or an
+ *       ssh command line, which the remote shell parses again).</li>
  * </ul>
  * Its output goes to this process's stderr, beside the log.
  */
@@ -24,6 +27,7 @@ final class BackupCommand {
     private BackupCommand() {
     }
 
+    /** Runs {@code command} for a backup of {@code config} ({@link ServerNode#backupConfig()}), of {@code epoch}. */
     static Process start(BackupStart.Command command, NodeConfig config, long epoch) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", command.command())
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -39,7 +43,13 @@ final class BackupCommand {
                 "TUPLESPACE_PROXY_SAP", NodeNetwork.describe(config.proxySap()),
                 "TUPLESPACE_BACKUP_SAP", NodeNetwork.describe(config.peerBackupSap()),
                 "TUPLESPACE_EPOCH", Long.toString(epoch),
-                "TUPLESPACE_BACKUP_OPTIONS", shellQuoted(BackupLauncher.sharedOptions(config)));
+                "TUPLESPACE_BACKUP_OPTIONS", shellQuoted(backupOptions(config)));
+    }
+
+    private static List<String> backupOptions(NodeConfig config) {
+        List<String> options = new ArrayList<>(BackupLauncher.sharedOptions(config));
+        options.addAll(BackupLauncher.dataDirectoryOptions(config));
+        return options;
     }
 
     /** Each word in single quotes (a quote inside becomes '\''), separated by spaces. */

@@ -40,6 +40,11 @@ final class BackupCopy {
      * the new primary resumes it ({@code SnapshotBegin} with {@code resume}) instead of sending a snapshot; -1 for none.
      */
     private long resumableAt = -1;
+    /**
+     * This copy is the state the backup recovered from its own data directory at start, and no primary's snapshot has
+     * replaced it yet: a primary must not replace it with an older state ({@link #newerThan}).
+     */
+    private boolean recovered;
     /** The current snapshot is a resume: the state was kept, and (with a data directory) its log goes on as it was. */
     private boolean resumed;
     /** The server id of the primary this copy follows, from its snapshot's beginning; 0 for none. */
@@ -67,6 +72,28 @@ final class BackupCopy {
         copy.log.begin(epoch, index);
         copy.resumableAt = index;
         return copy;
+    }
+
+    /**
+     * The copy a backup recovered from its own data directory at start: {@code state} after entry {@code index} of
+     * {@code epoch}, whose primary had the server id {@code server} (0: unknown). With its primary on another machine,
+     * whose survey of its own data directory cannot see this one, only this backup can tell that its directory is the
+     * newer, as after a failover to it (docs/design.md "Failover").
+     */
+    static BackupCopy recovered(Optional<NodeStorage> storage, ReplicatedState state, long epoch, long index,
+                                long server) {
+        BackupCopy copy = new BackupCopy(storage);
+        copy.history = storage.map(NodeStorage::history).orElse(0L);
+        copy.followedServer = server;
+        copy.state = state;
+        copy.log.begin(epoch, index);
+        copy.recovered = true;
+        return copy;
+    }
+
+    /** True while this copy is the state recovered from the backup's own data directory ({@link #recovered}). */
+    boolean recovered() {
+        return recovered;
     }
 
     /** True when this copy holds a stepped-down primary's state, which only a resume at that index may use. */
@@ -97,6 +124,14 @@ final class BackupCopy {
      * </ul>
      * A snapshot of this copy's own epoch and primary is that primary carrying on after a cut link: only one behind
      * this copy is refused.
+     *
+     * <p>A copy {@link #recovered} from the backup's own data directory knows its primary's server id only as its
+     * directory recorded it with the epoch (it may be this node's own, when it was promoted to that epoch): the same
+     * epoch number from another server is another history, as above, while an unknown server is judged by index alone.
+     * Against a higher epoch of a primary that recovered its state from its own directory too, the two directories are
+     * compared as the survey of one data directory compares its node directories: by (epoch, index) of their last
+     * entries, the later one being the newer; the primary's epoch number itself tells nothing then (a primary
+     * restarted on another machine takes the one above its own directory's highest, however far the backup went).
      */
     Optional<String> newerThan(ReplicationMessage.SnapshotBegin begin) {
         long epoch = begin.epoch();
@@ -106,7 +141,8 @@ final class BackupCopy {
             return Optional.of(held + " of data directory history " + describeHistory(history) + ", not that primary's "
                     + describeHistory(begin.history()) + " (a data directory of another service, or one created anew)");
         }
-        if (epoch == epoch() && begin.primaryServer() != followedServer) {
+        boolean serverKnown = !recovered || followedServer != 0;
+        if (epoch == epoch() && serverKnown && begin.primaryServer() != followedServer) {
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
                     + " no epoch, and a server started without its data directory begins at epoch 1 again)");
         }
@@ -114,9 +150,22 @@ final class BackupCopy {
             return Optional.of(held);
         }
         if (epoch > epoch() && begin.recoveredIndex() >= 0) { // a restart: it recovered its state from its directory
-            return fallsShortOfWhatWasAnswered(begin.recoveredIndex(), begin.mayLackAnswered(), held);
+            return recovered ? olderDirectory(begin, held)
+                    : fallsShortOfWhatWasAnswered(begin.recoveredIndex(), begin.mayLackAnswered(), held);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the state a primary recovered from its data directory is older than this copy, which the backup recovered from
+     * its own, or empty when it is not: the later last entry, by (epoch, index), is the newer state.
+     */
+    private Optional<String> olderDirectory(ReplicationMessage.SnapshotBegin begin, String held) {
+        boolean copyNewer = epoch() > begin.recoveredEpoch()
+                || epoch() == begin.recoveredEpoch() && lastIndex() > begin.recoveredIndex();
+        return copyNewer ? Optional.of(held + ", recovered from its own data directory: newer than the state that"
+                + " primary recovered from its own (entry " + begin.recoveredIndex() + " of epoch "
+                + begin.recoveredEpoch() + ")") : Optional.empty();
     }
 
     /**
@@ -170,6 +219,7 @@ final class BackupCopy {
             stateLogged = true; // the log holds every entry up to the index already: it goes on from there
         }
         resumableAt = -1;
+        recovered = false;
         incoming = resume ? null : new IncomingSnapshot();
         log.begin(epoch, index);
     }

@@ -70,11 +70,7 @@ final class BackupLauncher {
         command.add(Long.toString(primaryPid));
         command.add(ServerCommand.NULL);
         command.addAll(sharedOptions(config));
-        config.dataDir().ifPresent(dir -> {
-            command.add("--data-dir=" + dir.toAbsolutePath());
-            command.add("--fsync=" + config.fsync().optionName()); // without a data directory it means nothing
-        });
-        config.nodeId().ifPresent(id -> command.add("--node-id=" + id));
+        command.addAll(dataDirectoryOptions(config));
         if (config.standby()) {
             command.add("--standby");
         }
@@ -82,6 +78,20 @@ final class BackupLauncher {
             command.add("--backup-java-opts=" + String.join(" ", config.backupJavaOptions()));
         }
         return command;
+    }
+
+    /**
+     * With a data directory, where the backup ({@code config}, as {@link ServerNode#backupConfig()} gives it) keeps its
+     * node directory: {@code --data-dir}, {@code --fsync} and {@code --node-id}; nothing without one.
+     */
+    static List<String> dataDirectoryOptions(NodeConfig config) {
+        List<String> options = new ArrayList<>();
+        config.dataDir().ifPresent(dir -> {
+            options.add("--data-dir=" + dir.toAbsolutePath());
+            options.add("--fsync=" + config.fsync().optionName()); // without a data directory it means nothing
+        });
+        config.nodeId().ifPresent(id -> options.add("--node-id=" + id));
+        return options;
     }
 
     /**

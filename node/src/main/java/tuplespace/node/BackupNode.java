@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Sap;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
+import tuplespace.node.persistence.Recovered;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.Change;
@@ -119,6 +120,20 @@ final class BackupNode implements NodeStorage.Owner {
     static BackupNode afterStepDown(ServerNode node, NodeConfig config, ReplicatedState state, long epoch, long index) {
         BackupNode backup = new BackupNode(node, config);
         backup.copy = BackupCopy.afterStepDown(backup.storage, state, epoch, index);
+        return backup;
+    }
+
+    /**
+     * A backup started on a data directory that holds a state ({@code recovered}): it keeps that state as its copy
+     * until a primary whose state is not older replaces it ({@link BackupCopy#recovered}).
+     */
+    static BackupNode withRecoveredCopy(ServerNode node, NodeConfig config, Recovered recovered) {
+        BackupNode backup = new BackupNode(node, config);
+        long epoch = recovered.lastEpoch();
+        // the primary of that epoch, when the directory recorded it with the epoch (and no later epoch since)
+        long server = backup.storage.filter(disk -> disk.highestEpoch() == epoch).map(NodeStorage::epochServer)
+                .orElse(0L);
+        backup.copy = BackupCopy.recovered(backup.storage, recovered.state(), epoch, recovered.lastIndex(), server);
         return backup;
     }
 
@@ -244,7 +259,8 @@ final class BackupNode implements NodeStorage.Owner {
             channel.close();
             return;
         }
-        boolean holdsCopy = primaryGone || copy.resumable(); // a copy to keep: its primary lost, or it stepped down
+        // a copy to keep: its primary lost, or it stepped down, or recovered from its own directory
+        boolean holdsCopy = primaryGone || copy.resumable() || copy.recovered();
         Optional<String> newer = holdsCopy && !begin.resume() ? copy.newerThan(begin) : Optional.empty();
         if (newer.isPresent()) {
             refuseOlderPrimary(channel, begin, newer.get());
@@ -260,7 +276,7 @@ final class BackupNode implements NodeStorage.Owner {
             }
             LOG.info("backup resumes at index {} with the {} pairs it holds: no snapshot needed", begin.index(),
                     copy.size());
-        } else if (primaryGone || copy.resumable()) {
+        } else if (holdsCopy) {
             startOver(begin);
         }
         if (primaryPid.isPresent() && begin.primaryPid() != primaryPid.get()) {
@@ -270,7 +286,7 @@ final class BackupNode implements NodeStorage.Owner {
         primaryConnected = true;
         copy.begin(begin);
         node.setEpoch(begin.epoch());
-        storage.ifPresent(disk -> disk.recordEpoch(begin.epoch()).whenComplete((recorded, failure) -> {
+        storage.ifPresent(disk -> disk.recordEpoch(begin.epoch(), begin.primaryServer()).whenComplete((done, failure) -> {
             if (failure != null && !stopping && !takingOver) {
                 exitOnDiskFailure("record epoch " + begin.epoch() + " in its data directory", failure);
             }
@@ -322,6 +338,13 @@ final class BackupNode implements NodeStorage.Owner {
                 + " while that backup was cut off)";
         LOG.warn("backup refuses the snapshot of primary pid {} (epoch {}, index {}): it {}", begin.primaryPid(),
                 begin.epoch(), begin.index(), why);
+        if (copy.recovered() && !primaryGone) {
+            // its own directory's state, complete as of its last entry: it follows at the proxy from now on, so that an
+            // operator can promote it, and waits there as a backup that outlived its primary does
+            primaryGone = true;
+            mayTakeOver = true;
+            follow.follow(copy.epoch(), 0);
+        }
         // Closed at once, the frames still coming would reset the link, and a primary may lose the reason unread.
         // Its own side is shut instead (the primary reads the reason, then the end), and the link closes when the
         // primary closes it, or after REFUSED_LINGER; what comes meanwhile is dropped.

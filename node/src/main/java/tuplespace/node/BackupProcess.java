@@ -71,7 +71,7 @@ final class BackupProcess {
         Thread launcher = new Thread(() -> {
             try {
                 if (config.backupStart() instanceof BackupStart.Command command) {
-                    Process runner = BackupCommand.start(command, config, node.epoch());
+                    Process runner = BackupCommand.start(command, node.backupConfig(), node.epoch());
                     node.loop().execute(() -> onCommandRan(attempt, runner));
                 } else {
                     Process started = node.backupStarter().start(node.backupConfig(), primaryPid);

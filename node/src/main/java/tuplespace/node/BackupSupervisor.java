@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
+import tuplespace.codec.netty.NextTurn;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
@@ -203,7 +204,7 @@ final class BackupSupervisor {
         snapshot = new SnapshotStream(primary.state().space().snapshot());
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
                 node.serverId(), NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered(),
-                primary.history(), primary.recoveredIndex()));
+                primary.history(), primary.recoveredIndex(), primary.recoveredEpoch()));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
                 primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
@@ -221,7 +222,7 @@ final class BackupSupervisor {
      */
     private void resume(Channel channel) {
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), resumeFrom, primary.pid(), node.serverId(),
-                NodeNetwork.describe(config.heartbeatSap()), true, false, primary.history(), -1), channel.voidPromise());
+                NodeNetwork.describe(config.heartbeatSap()), true, false, primary.history(), -1, 0), channel.voidPromise());
         resumeTail.forEach(entries -> channel.write(entries, channel.voidPromise()));
         LOG.info("primary resumes its backup at index {} with {} entry batches since", resumeFrom, resumeTail.size());
         resumeFrom = -1;

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import tuplespace.codec.Durations;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.netty.NextTurn;
 
 /**
  * The proxy's REQUEST and CLOSED frames, served fairly between client connections in bounded turns of the event

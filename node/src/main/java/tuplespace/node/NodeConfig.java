@@ -97,8 +97,9 @@ public record NodeConfig(
                     + " null");
         }
         if (dataDir.isPresent() && primaryHandle.isPresent() && nodeId.isEmpty()) {
-            throw new IllegalArgumentException("--node-id: expected the backup's node id with --data-dir (its primary "
-                    + "passes it), found none");
+            throw new IllegalArgumentException("--node-id: expected the backup's node id with --data-dir, found none"
+                    + " (a primary passes it to a backup it starts; one you start on its own machine takes b, or the"
+                    + " id of the node directory already in DIR there)");
         }
     }
 

@@ -93,6 +93,8 @@ final class NodeStorage implements LogListener {
     private Optional<Instant> lastSnapshotTime = Optional.empty();
     private Optional<String> failure = Optional.empty();
     private CompletableFuture<LogProgress> closed;
+    /** The epoch of the last entry the directory held when the node started (0 for none). */
+    private final long recoveredEpoch;
 
     private NodeStorage(ServerNode node, DataDirectory directory, FsyncMode fsync, Recovered recovered,
                         LogOptions options, long minLogBytes) throws IOException {
@@ -104,6 +106,7 @@ final class NodeStorage implements LogListener {
             lastSnapshotTime = Optional.of(Files.getLastModifiedTime(lastSnapshot.get().file()).toInstant());
         }
         this.logged = recovered.lastIndex();
+        this.recoveredEpoch = recovered.lastEpoch();
         this.progress = new LogProgress(recovered.lastIndex(), recovered.lastIndex(), logBytes(directory.path()));
         this.log = WriteAheadLog.open(directory, recovered, options, this, node.loop());
         this.snapshots = new SnapshotWriter(directory, options.opener(), node.loop());
@@ -136,6 +139,11 @@ final class NodeStorage implements LogListener {
         return failure;
     }
 
+    /** The epoch of the last entry the directory held when the node started (0 for none). */
+    long recoveredEpoch() {
+        return recoveredEpoch;
+    }
+
     /** The line of states the directory's state belongs to ({@code SnapshotBegin#history}); never 0. */
     long history() {
         return directory.history();
@@ -161,9 +169,22 @@ final class NodeStorage implements LogListener {
         return log.lastAppended();
     }
 
-    /** Records durably that the node serves or saw {@code epoch}; completes on the loop once it is on disk. */
-    CompletableFuture<Long> recordEpoch(long epoch) {
-        return log.recordEpoch(epoch);
+    /**
+     * Records durably that the node serves or saw {@code epoch}, whose primary is the server {@code server}; completes on
+     * the loop once it is on disk.
+     */
+    CompletableFuture<Long> recordEpoch(long epoch, long server) {
+        return log.recordEpoch(epoch, server);
+    }
+
+    /** The server id recorded with the directory's highest epoch ({@link DataDirectory#epochServer()}); 0: unknown. */
+    long epochServer() {
+        return directory.epochServer();
+    }
+
+    /** The highest epoch the directory records. */
+    long highestEpoch() {
+        return directory.highestEpoch();
     }
 
     /**

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Lines;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.netty.NextTurn;
 import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.FsyncMode;
 import tuplespace.node.persistence.SnapshotContent;
@@ -141,6 +142,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final boolean mayLackAnswered;
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */
     private final long recoveredIndex;
+    /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */
+    private final long recoveredEpoch;
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
                 Optional<TakeoverTimeline> takeover, boolean switchover) {
@@ -158,6 +161,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         // Recovered from its directory (not promoted, not handed over); by a log not forced before each answer, a power
         // cut may have taken answered updates, which a backup that outlived this node may hold.
         this.recoveredIndex = takeover.isEmpty() && !switchover && storage.isPresent() ? lastIndex : -1;
+        this.recoveredEpoch = recoveredIndex >= 0 ? storage.orElseThrow().recoveredEpoch() : 0;
         this.mayLackAnswered = recoveredIndex >= 0 && config.fsync() != FsyncMode.ALWAYS;
         storage.ifPresent(disk -> {
             disk.attach(this);
@@ -183,7 +187,7 @@ final class PrimaryNode implements NodeStorage.Owner {
             // directory, only once it records the new epoch: a service restarted after a total loss must register
             // above every epoch the proxy may have seen.
             if (storage.isPresent()) {
-                storage.get().recordEpoch(node.epoch()).whenComplete((recorded, failure) -> {
+                storage.get().recordEpoch(node.epoch(), node.serverId()).whenComplete((recorded, failure) -> {
                     if (failure != null) {
                         LOG.error("primary could not record epoch {} in its data directory: {}", node.epoch(),
                                 failure.toString());
@@ -195,6 +199,15 @@ final class PrimaryNode implements NodeStorage.Owner {
             } else {
                 proxy.connect();
             }
+        } else {
+            // the start recorded the epoch already (DataDirStartup); this process's server id goes with it, for a backup
+            // restarted later on this directory to tell this primary's state from another's of the epoch number
+            storage.ifPresent(disk -> disk.recordEpoch(node.epoch(), node.serverId()).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    LOG.warn("primary could not record its server id with epoch {} in its data directory: {}",
+                            node.epoch(), failure.toString());
+                }
+            }));
         }
         NodeNetwork network = node.network();
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
@@ -986,6 +999,11 @@ final class PrimaryNode implements NodeStorage.Owner {
     long forcedIndex() {
         // on every flush: no Optional, no boxed index
         return storage.isPresent() && storage.get().answersWaitForDisk() ? storage.get().logged() : -1;
+    }
+
+    /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */
+    long recoveredEpoch() {
+        return recoveredEpoch;
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */

@@ -129,8 +129,10 @@ public final class ServerCommand implements Callable<Integer> {
                     + " everysec: force the log about once a second; no: leave it to the OS (default: ${DEFAULT-VALUE})")
     private String fsync;
 
-    @Option(names = "--node-id", paramLabel = "ID", hidden = true,
-            description = "the node directory DIR/node-ID; the primary gives its backup the id of the other directory")
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "with --data-dir, a backup's node directory DIR/node-ID: a primary gives a backup it starts"
+                    + " the id of the other directory; a backup you start on its own machine needs it (b the first"
+                    + " time, then the id of the node directory in DIR there)")
     private String nodeId;
 
     @Option(names = "--standby", hidden = true,

@@ -15,6 +15,7 @@ import tuplespace.codec.auth.RepeatedRefusals;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 import tuplespace.failure.Ticker;
+import tuplespace.node.persistence.Recovered;
 import tuplespace.space.IoFailure;
 import tuplespace.ops.Notifier;
 import tuplespace.ops.OperatorEvent;
@@ -196,7 +197,9 @@ public final class ServerNode {
                         Optional.empty(), false);
             } else {
                 node.changeRole(NodeRole.BACKUP);
-                new BackupNode(node, config).start();
+                Recovered recovered = opened.recovered();
+                (recovered.lastEpoch() > 0 ? BackupNode.withRecoveredCopy(node, config, recovered)
+                        : new BackupNode(node, config)).start();
             }
         });
         return node;

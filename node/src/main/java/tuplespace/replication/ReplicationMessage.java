@@ -35,9 +35,13 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
      * when it started (-1: not started from one, as after a takeover): a backup that outlived a primary whose log was
      * forced before each answer knows how far that log was forced ({@link Entries#forcedIndex()}), and refuses a
      * recovery that falls short of it: the directory is not as that primary left it (restored from an older copy).
+     * {@code recoveredEpoch} is the epoch of the last entry so recovered (0: none): a backup that recovered a copy
+     * from its own data directory, on another machine, compares the two as the survey of one data directory compares
+     * its node directories, by (epoch, index) of the last entry, and refuses a state older than its own.
      */
     record SnapshotBegin(long epoch, long index, long primaryPid, long primaryServer, String heartbeatSap,
-                         boolean resume, boolean mayLackAnswered, long history, long recoveredIndex)
+                         boolean resume, boolean mayLackAnswered, long history, long recoveredIndex,
+                         long recoveredEpoch)
             implements ReplicationMessage {
         public SnapshotBegin {
             Objects.requireNonNull(heartbeatSap, "heartbeatSap");

@@ -66,7 +66,7 @@ class BackupCopyTest {
                 .asString().contains("--fsync everysec or no");
         assertThat(copy.newerThan(unforced(4, 10, 0x52))).as("a higher epoch, from an unforced log as far").isEmpty();
         assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(4, 12, 4242, 0x52, "127.0.0.1:1", false, true,
-                HISTORY, 9))).as("from an unforced log behind, with updates of its own since").get().asString()
+                HISTORY, 9, 0))).as("from an unforced log behind, with updates of its own since").get().asString()
                 .contains("--fsync everysec or no");
         assertThat(copy.newerThan(begin(2, 0, 0x52))).get().asString()
                 .isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)");
@@ -80,15 +80,15 @@ class BackupCopyTest {
     void aSnapshotOfAnotherHistoryNeverReplacesACopy() {
         copy.begin(begin(3, 10, 0x51));
         ReplicationMessage.SnapshotBegin foreign = new ReplicationMessage.SnapshotBegin(9, 500, 4242, 0x52,
-                "127.0.0.1:1", false, false, 0x7777, 500);
+                "127.0.0.1:1", false, false, 0x7777, 500, 0);
 
         assertThat(copy.newerThan(foreign)).get().asString().isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)"
                 + " of data directory history 0000000000004157, not that primary's 0000000000007777 (a data directory"
                 + " of another service, or one created anew)");
         assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(9, 500, 4242, 0x52, "127.0.0.1:1", false, false,
-                0, -1))).as("a primary without a data directory, of a higher epoch").isEmpty();
+                0, -1, 0))).as("a primary without a data directory, of a higher epoch").isEmpty();
         BackupCopy ofMemoryOnly = new BackupCopy(Optional.empty());
-        ofMemoryOnly.begin(new ReplicationMessage.SnapshotBegin(3, 10, 4242, 0x51, "127.0.0.1:1", false, false, 0, -1));
+        ofMemoryOnly.begin(new ReplicationMessage.SnapshotBegin(3, 10, 4242, 0x51, "127.0.0.1:1", false, false, 0, -1, 0));
         assertThat(ofMemoryOnly.newerThan(foreign)).as("a copy of a primary without a data directory").isEmpty();
     }
 
@@ -156,8 +156,45 @@ class BackupCopyTest {
 
         assertThat(copy.newerThan(restarted(1, 12, 0x51, 0))).as("from a forced log").isEmpty();
         assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(1, 12, 4242, 0x51, "127.0.0.1:1", false, true,
-                HISTORY, 0))).as("from an unforced log").isEmpty();
+                HISTORY, 0, 0))).as("from an unforced log").isEmpty();
         assertThat(copy.newerThan(restarted(1, 9, 0x51, 0))).as("behind this copy").isPresent();
+    }
+
+    /**
+     * A backup restarted on its own data directory, on another machine than its primary's (epoch 3 up to index 527):
+     * promoted to epoch 3 itself (its directory recorded its own server id 0x5b with it) after the primary of epoch 2
+     * was lost at index 326. That primary restarted from its own directory, which never saw epoch 3, takes epoch 3 as
+     * well: another history, refused; so is a higher epoch whose directory ends before this one's. A primary that went
+     * on from this copy's state, or whose directory ends later, replaces it.
+     */
+    @Test
+    void aCopyRecoveredFromItsOwnDirectoryIsReplacedOnlyByANewerState() {
+        BackupCopy promoted = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 527, 0x5b);
+        assertThat(promoted.recovered()).isTrue();
+        assertThat(promoted.newerThan(recovered(3, 326, 0xa1, 2, 326))).as("epoch 3 again, from the lost primary").get()
+                .asString().contains("from another primary of that epoch number");
+        assertThat(promoted.newerThan(recovered(4, 326, 0xa1, 2, 326))).as("a higher epoch, from an older directory")
+                .get().asString().contains("recovered from its own data directory: newer than the state that primary"
+                        + " recovered from its own (entry 326 of epoch 2)");
+        assertThat(promoted.newerThan(recovered(4, 600, 0xa1, 3, 600))).as("a directory that went further").isEmpty();
+        assertThat(promoted.newerThan(recovered(5, 527, 0xa1, 3, 527))).as("one that ends where it does").isEmpty();
+        assertThat(promoted.newerThan(begin(4, 400, 0xc3))).as("a primary promoted since, not restarted").isEmpty();
+
+        // a backup restarted beside its primary, which went on serving epoch 3 (server 0x5b) since it started from its
+        // own directory at entry 100 of epoch 2
+        BackupCopy following = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 4990,
+                0x5b);
+        assertThat(following.newerThan(recovered(3, 5000, 0x5b, 2, 100))).as("its own primary, further on").isEmpty();
+        assertThat(following.newerThan(recovered(3, 4000, 0x5b, 2, 100))).as("its own primary, behind").isPresent();
+
+        // a directory that recorded no server with the epoch (it saw a later epoch, or predates the record)
+        BackupCopy unknown = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 50, 0);
+        assertThat(unknown.newerThan(begin(3, 60, 0xd4))).as("the same epoch, further on").isEmpty();
+        assertThat(unknown.newerThan(begin(3, 40, 0xd4))).as("the same epoch, behind").isPresent();
+        assertThat(unknown.newerThan(begin(2, 90, 0xd4))).as("a lower epoch").isPresent();
+
+        promoted.begin(begin(4, 600, 0xa1));
+        assertThat(promoted.recovered()).as("a primary's copy from then on").isFalse();
     }
 
     @Test
@@ -195,7 +232,7 @@ class BackupCopyTest {
         assertThat(stepped.refusesResumeAt(6)).hasValue("holds the state at index 5");
         assertThat(copy.refusesResumeAt(5)).hasValue("holds no state to resume");
 
-        stepped.begin(new ReplicationMessage.SnapshotBegin(4, 5, 4242, 0x51, "127.0.0.1:1", true, false, HISTORY, -1));
+        stepped.begin(new ReplicationMessage.SnapshotBegin(4, 5, 4242, 0x51, "127.0.0.1:1", true, false, HISTORY, -1, 0));
         assertThat(stepped.resumable()).as("resumed once").isFalse();
         assertThat(stepped.end(new ReplicationMessage.SnapshotEnd(5, new TupleSpace().digest()))).isDone();
         assertThat(stepped.acknowledgeable()).isEqualTo(5);
@@ -216,18 +253,28 @@ class BackupCopyTest {
 
     /** The snapshot of the primary of {@code epoch} and {@code server} at {@code index}, of {@link #HISTORY}. */
     private static ReplicationMessage.SnapshotBegin begin(long epoch, long index, long server) {
-        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY, -1);
+        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY, -1, 0);
     }
 
     /** As {@link #begin}, from a server that recovered its data directory's log to {@code index}, not forced. */
     private static ReplicationMessage.SnapshotBegin unforced(long epoch, long index, long server) {
         return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, true, HISTORY,
-                index);
+                index, 0);
+    }
+
+    /**
+     * As {@link #begin}, from a server that recovered its data directory's forced log to entry {@code recoveredIndex} of
+     * {@code recoveredEpoch}.
+     */
+    private static ReplicationMessage.SnapshotBegin recovered(long epoch, long index, long server, long recoveredEpoch,
+                                                              long recoveredIndex) {
+        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY,
+                recoveredIndex, recoveredEpoch);
     }
 
     /** As {@link #begin}, from a server that recovered its data directory's forced log to {@code recovered}. */
     private static ReplicationMessage.SnapshotBegin restarted(long epoch, long index, long server, long recovered) {
         return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY,
-                recovered);
+                recovered, 0);
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.netty.NextTurn;
 
 /**
  * The scheduler alone: turns run by hand, clocks moved by the work itself, requests whose line names them

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,6 +198,17 @@ class ServerCommandTest {
         java.util.List<String> words = new String(printed.getInputStream().readAllBytes()).lines().toList();
         assertThat(printed.waitFor()).isZero();
         assertThat(words).isEqualTo(BackupLauncher.sharedOptions(config)).contains("--notify=echo 'it''s' \"$X\"");
+    }
+
+    /** With a data directory, a backup started by the command needs its own node directory too: it is passed on. */
+    @Test
+    void theBackupCommandIsToldTheBackupsNodeDirectory() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(append(GOOD, "--peer-backup-sap", "10.0.0.2:7011", "--data-dir", "/srv/ts",
+                "--fsync", "everysec"));
+        NodeConfig backup = command.toConfig().forBackup(Optional.of("b"));
+        assertThat(BackupCommand.environment(backup, 3).get("TUPLESPACE_BACKUP_OPTIONS"))
+                .endsWith("'--data-dir=/srv/ts' '--fsync=everysec' '--node-id=b'");
     }
 
     private static String[] append(String[] args, String... more) {

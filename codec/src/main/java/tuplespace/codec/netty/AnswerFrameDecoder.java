@@ -56,6 +56,12 @@ public final class AnswerFrameDecoder extends ByteToMessageDecoder {
                 }
                 return;
             }
+            if (length > maxAnswerBytes) { // whole in one read: as long as one that came in many
+                in.skipBytes(length);
+                scanned = 0;
+                throw new TooLongFrameException("expected an answer of at most " + maxAnswerBytes + " bytes, found"
+                        + " one of " + length + " bytes");
+            }
             out.add(normalize(in.readCharSequence(length, StandardCharsets.UTF_8).toString()));
             scanned = 0;
         }

@@ -83,4 +83,14 @@ class AnswerFrameDecoderTest {
                 .hasMessageContaining("at most 16 bytes");
         channel.finishAndReleaseAll();
     }
+
+    /** One that arrives whole in one read is refused as well: the limit is the answer's length, not the read's. */
+    @Test
+    void aWholeAnswerLongerThanTheLimitFailsToo() {
+        EmbeddedChannel channel = new EmbeddedChannel(new AnswerFrameDecoder(16));
+        assertThatThrownBy(() -> write(channel, "ok 1 pair\n  a bcdefgh\nend\n"))
+                .isInstanceOf(TooLongFrameException.class)
+                .hasMessage("expected an answer of at most 16 bytes, found one of 26 bytes");
+        channel.finishAndReleaseAll();
+    }
 }

@@ -90,6 +90,11 @@ public final class DataDirectory implements AutoCloseable {
         return meta.highestEpoch();
     }
 
+    /** The server id of the primary of {@link #highestEpoch()}, as recorded with it; 0 when unknown. */
+    public long epochServer() {
+        return meta.epochServer();
+    }
+
     /**
      * The line of states this directory's state belongs to ({@link NodeMeta}): drawn when the directory was created,
      * taken from the primary whose state a backup stored. Never 0.
@@ -113,10 +118,21 @@ public final class DataDirectory implements AutoCloseable {
      * one changes nothing. Blocks on the disk.
      */
     public synchronized void recordEpoch(long epoch) throws IOException {
-        if (epoch <= meta.highestEpoch()) {
+        recordEpoch(epoch, 0);
+    }
+
+    /**
+     * Records that the node served or saw {@code epoch}, and that {@code server} is the server id of its primary (0:
+     * unknown), durably, before returning. An epoch below the recorded one changes nothing; the recorded one only gets
+     * its server. The server tells a backup restarted on this directory which primary its state came from: an epoch
+     * number names one primary only within one proxy's memory ({@code BackupCopy#recovered}). Blocks on the disk.
+     */
+    public synchronized void recordEpoch(long epoch, long server) throws IOException {
+        if (epoch < meta.highestEpoch()
+                || epoch == meta.highestEpoch() && (server == 0 || server == meta.epochServer())) {
             return;
         }
-        NodeMeta next = meta.withEpoch(epoch);
+        NodeMeta next = meta.withEpoch(epoch, server);
         next.write(path);
         meta = next;
     }
@@ -192,7 +208,7 @@ public final class DataDirectory implements AutoCloseable {
                         + " has it; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
-            meta = new NodeMeta(nodeId, 0, NodeMeta.newHistory(), Optional.empty());
+            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newHistory(), Optional.empty());
             meta.write(path);
             return meta;
         }

@@ -22,7 +22,7 @@ sealed interface LogCommand {
     record RestartAt(long nextIndex) implements LogCommand {
     }
 
-    record RecordEpoch(long epoch, CompletableFuture<Long> done) implements LogCommand {
+    record RecordEpoch(long epoch, long server, CompletableFuture<Long> done) implements LogCommand {
     }
 
     /** Forces everything appended before it, whatever the mode; mends a failed segment first. */

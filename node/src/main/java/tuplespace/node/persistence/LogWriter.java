@@ -438,7 +438,7 @@ final class LogWriter implements Runnable {
 
     private void recordEpoch(LogCommand.RecordEpoch record) {
         try {
-            directory.recordEpoch(record.epoch());
+            directory.recordEpoch(record.epoch(), record.server());
             reports.complete(record.done(), record.epoch());
         } catch (IOException e) {
             LOG.error("{}: could not record epoch {}: {}", directory, record.epoch(), e.toString());

@@ -15,14 +15,15 @@ import java.util.Optional;
 
 /**
  * A node directory's metadata file, {@code node.meta}: the format version, the node's id, the highest epoch the node
- * served or saw, the history its state belongs to, and the newest snapshot made durable in the directory (none before
- * the first). A few lines of text an operator can read, the last one a CRC32C of the others; always replaced whole
- * (temporary file, force, rename, directory force).
+ * served or saw and the server id of that epoch's primary (when known), the history its state belongs to, and the
+ * newest snapshot made durable in the directory (none before the first). A few lines of text an operator can read,
+ * the last one a CRC32C of the others; always replaced whole (temporary file, force, rename, directory force).
  *
  * <pre>
  *   format=1
  *   node=a
  *   epoch=3
+ *   epoch-server=2c5e91d07a3b4f18
  *   history=6f1c9e0b2a4d8f37
  *   snapshot=1200
  *   snapshot-epoch=2
@@ -38,7 +39,7 @@ import java.util.Optional;
  * from another service carries another. A file written before the line existed reads as 0 (unknown), which
  * {@link DataDirectory} replaces with a new history when it opens the directory.
  */
-record NodeMeta(String nodeId, long highestEpoch, long history, Optional<Snapshot> snapshot) {
+record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history, Optional<Snapshot> snapshot) {
 
     /** The newest durable snapshot: the state after entry {@code index} of {@code epoch}. */
     record Snapshot(long index, long epoch) {
@@ -66,16 +67,16 @@ record NodeMeta(String nodeId, long highestEpoch, long history, Optional<Snapsho
         }
     }
 
-    NodeMeta withEpoch(long epoch) {
-        return new NodeMeta(nodeId, epoch, history, snapshot);
+    NodeMeta withEpoch(long epoch, long server) {
+        return new NodeMeta(nodeId, epoch, server, history, snapshot);
     }
 
     NodeMeta withHistory(long history) {
-        return new NodeMeta(nodeId, highestEpoch, history, snapshot);
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, snapshot);
     }
 
     NodeMeta withSnapshot(SnapshotInfo info) {
-        return new NodeMeta(nodeId, highestEpoch, history, Optional.of(Snapshot.of(info)));
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, Optional.of(Snapshot.of(info)));
     }
 
     /** A history for a new directory: random, never 0 (which stands for a file without one). */
@@ -91,6 +92,7 @@ record NodeMeta(String nodeId, long highestEpoch, long history, Optional<Snapsho
     /** Replaces {@code directory}'s metadata file with this one, atomically. */
     void write(Path directory) throws IOException {
         String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n"
+                + (epochServer == 0 ? "" : "epoch-server=" + Long.toHexString(epochServer) + "\n")
                 + (history == 0 ? "" : "history=" + describeHistory(history) + "\n")
                 + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n")
                         .orElse("");
@@ -134,10 +136,13 @@ record NodeMeta(String nodeId, long highestEpoch, long history, Optional<Snapsho
                             Long.parseLong(fields.get("snapshot-epoch"))))
                     : Optional.empty();
             long history = fields.containsKey("history") ? Long.parseUnsignedLong(fields.get("history"), 16) : 0;
-            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), history, snapshot);
+            long epochServer = fields.containsKey("epoch-server")
+                    ? Long.parseUnsignedLong(fields.get("epoch-server"), 16) : 0;
+            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), epochServer, history, snapshot);
         } catch (RuntimeException e) {
             throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and history=16 HEX DIGITS or "
-                    + "none; snapshot=NUMBER with snapshot-epoch=NUMBER, or neither), found " + fields, "Write the file "
+                    + "none; epoch-server=HEX DIGITS or none; snapshot=NUMBER with snapshot-epoch=NUMBER, or neither),"
+                    + " found " + fields, "Write the file "
                     + "again by hand, or start this node from its peer's data directory");
         }
     }

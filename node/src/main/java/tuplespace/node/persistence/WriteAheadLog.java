@@ -149,12 +149,13 @@ public final class WriteAheadLog {
     }
 
     /**
-     * Records in the directory that the node served or saw {@code epoch}, in order with the entries appended before.
+     * Records in the directory that the node served or saw {@code epoch}, whose primary has the server id {@code server}
+     * (0: unknown), in order with the entries appended before ({@link DataDirectory#recordEpoch(long, long)}).
      * Completes (on the callbacks executor) once that is durable, with the epoch.
      */
-    public CompletableFuture<Long> recordEpoch(long epoch) {
+    public CompletableFuture<Long> recordEpoch(long epoch, long server) {
         CompletableFuture<Long> done = new CompletableFuture<>();
-        submit(new LogCommand.RecordEpoch(epoch, done), done);
+        submit(new LogCommand.RecordEpoch(epoch, server, done), done);
         return done;
     }
 

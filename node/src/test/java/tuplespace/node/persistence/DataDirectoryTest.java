@@ -65,7 +65,7 @@ class DataDirectoryTest {
     @Test
     void aDirectoryWrittenBeforeHistoriesWereRecordedIsGivenOneWhenOpened() throws IOException {
         Files.createDirectories(root.resolve("node-a"));
-        new NodeMeta("a", 4, 0, Optional.empty()).write(root.resolve("node-a"));
+        new NodeMeta("a", 4, 0, 0, Optional.empty()).write(root.resolve("node-a"));
         assertThat(Files.readString(root.resolve("node-a/node.meta"))).doesNotContain("history");
 
         long given;
@@ -106,7 +106,7 @@ class DataDirectoryTest {
                 .hasMessageStartingWith(meta + " at offset ")
                 .hasMessageContaining("expected a last line check=");
 
-        new NodeMeta("b", 1, 7, Optional.empty()).write(root.resolve("node-a"));
+        new NodeMeta("b", 1, 0, 7, Optional.empty()).write(root.resolve("node-a"));
         assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                 .hasMessage(meta + " at offset 0: expected node=a, found node=b. The directory belongs to another node: "
                         + "give each node its own directory");

@@ -384,12 +384,15 @@ class WriteAheadLogTest {
     void recordEpochIsDurableInTheDirectoryAndOnlyRises() throws Exception {
         WriteAheadLog log = open(FsyncMode.NO);
 
-        assertThat(done(log.recordEpoch(4))).isEqualTo(4);
-        done(log.recordEpoch(2));
+        assertThat(done(log.recordEpoch(4, 0))).isEqualTo(4);
+        done(log.recordEpoch(2, 0x22));
+        done(log.recordEpoch(4, 0x44)); // the same epoch gets its primary's server id
+        done(log.recordEpoch(4, 0)); // which an unknown one does not take away
         done(log.close());
 
         assertThat(directory.highestEpoch()).isEqualTo(4);
         assertThat(NodeMeta.read(directory.path()).highestEpoch()).isEqualTo(4);
+        assertThat(NodeMeta.read(directory.path()).epochServer()).isEqualTo(0x44);
     }
 
     /** Logs 10 entries (until {@code logged}), fills the disk, appends 10 more: the failed write the log reports. */

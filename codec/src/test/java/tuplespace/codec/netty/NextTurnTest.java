@@ -1,4 +1,4 @@
-package tuplespace.node;
+package tuplespace.codec.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
