@@ -52,8 +52,6 @@ final class Outbox implements Runnable {
     /** Writes what is queued, up to {@link #PER_TURN} requests, and flushes once. Runs on the event loop. */
     @Override
     public void run() {
-        // Cleared first: a request queued from now on schedules another run, so none is left behind.
-        scheduled.set(false);
         int written = 0;
         for (PendingRequest<?> request = queued.poll(); request != null; request = queued.poll()) {
             matcher.submit(request);
@@ -62,6 +60,10 @@ final class Outbox implements Runnable {
             }
         }
         matcher.flush();
+        // Cleared only now, so that a thread sending meanwhile does not run this again in the loop's same batch of
+        // tasks; then what was queued since is left to the next turn (a request queued after the check finds the flag
+        // clear and schedules a run itself), so none is left behind.
+        scheduled.set(false);
         if (!queued.isEmpty() && scheduled.compareAndSet(false, true)) {
             submit(nextTurn);
         }

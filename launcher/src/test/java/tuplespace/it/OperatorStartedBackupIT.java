@@ -266,6 +266,43 @@ class OperatorStartedBackupIT {
         }
     }
 
+    /**
+     * Each machine with a data directory of its own, {@code --fsync always}: everything killed under writes, then
+     * restarted three times with the original command lines, with no update between. Each time the backup takes the
+     * primary's state: the same line of states, however far each log got (updates never answered). The first restart
+     * logs the closing of the writers' connections; after the second, which logs nothing, the backup's snapshot was of
+     * an epoch of which the primary's directory held no entry, which made the backup's directory look the newer and
+     * refuse the primary at the third restart and every one after.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void restartsOfBothMachinesWithTheOriginalCommandLinesKeepServing() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        AcknowledgedWrites writes;
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            writes = new AcknowledgedWrites(cluster).start(4, 37);
+            writes.awaitAcknowledged(300, Duration.ofSeconds(30));
+            ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid(), backup.pid());
+            writes.close();
+        }
+        for (int restart = 1; restart <= 3; restart++) {
+            cluster.startProxy();
+            try (ManagedProcess backup = machines.startBackup(cluster)) {
+                backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+                try (ManagedProcess primary = machines.startPrimary(cluster)) {
+                    ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+                    assertThat(inSync.primaryPid()).as("restart %d: the primary", restart).isEqualTo(primary.pid());
+                    assertThat(backup.stderrText()).as("restart %d", restart).doesNotContain("backup refuses");
+                    assertNoneMissing(cluster, writes, "restart " + restart);
+                    ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid(), backup.pid());
+                }
+            }
+        }
+    }
+
     /** Every write {@code writes} saw acknowledged is in the space the service serves. */
     private static void assertNoneMissing(ServiceCluster cluster, AcknowledgedWrites writes, String detail)
             throws Exception {

@@ -45,6 +45,9 @@ final class BackupCopy {
      * replaced it yet: a primary must not replace it with an older state ({@link #newerThan}).
      */
     private boolean recovered;
+    /** For a {@link #recovered} copy: the highest epoch its directory recorded, and that epoch's primary (0: unknown). */
+    private long recordedEpoch;
+    private long recordedServer;
     /** The current snapshot is a resume: the state was kept, and (with a data directory) its log goes on as it was. */
     private boolean resumed;
     /** The server id of the primary this copy follows, from its snapshot's beginning; 0 for none. */
@@ -76,15 +79,18 @@ final class BackupCopy {
 
     /**
      * The copy a backup recovered from its own data directory at start: {@code state} after entry {@code index} of
-     * {@code epoch}, whose primary had the server id {@code server} (0: unknown). With its primary on another machine,
-     * whose survey of its own data directory cannot see this one, only this backup can tell that its directory is the
+     * {@code epoch}, whose primary had the server id {@code server} (0: unknown); the directory's highest epoch recorded
+     * is {@code recordedEpoch}, of the primary {@code recordedServer}. With its primary on another machine, whose
+     * survey of its own data directory cannot see this one, only this backup can tell that its directory is the
      * newer, as after a failover to it (docs/design.md "Failover").
      */
     static BackupCopy recovered(Optional<NodeStorage> storage, ReplicatedState state, long epoch, long index,
-                                long server) {
+                                long server, long recordedEpoch, long recordedServer) {
         BackupCopy copy = new BackupCopy(storage);
         copy.history = storage.map(NodeStorage::history).orElse(0L);
         copy.followedServer = server;
+        copy.recordedEpoch = recordedEpoch;
+        copy.recordedServer = recordedServer;
         copy.state = state;
         copy.log.begin(epoch, index);
         copy.recovered = true;
@@ -125,13 +131,7 @@ final class BackupCopy {
      * A snapshot of this copy's own epoch and primary is that primary carrying on after a cut link: only one behind
      * this copy is refused.
      *
-     * <p>A copy {@link #recovered} from the backup's own data directory knows its primary's server id only as its
-     * directory recorded it with the epoch (it may be this node's own, when it was promoted to that epoch): the same
-     * epoch number from another server is another history, as above, while an unknown server is judged by index alone.
-     * Against a higher epoch of a primary that recovered its state from its own directory too, the two directories are
-     * compared as the survey of one data directory compares its node directories: by (epoch, index) of their last
-     * entries, the later one being the newer; the primary's epoch number itself tells nothing then (a primary
-     * restarted on another machine takes the one above its own directory's highest, however far the backup went).
+     * <p>A copy {@link #recovered} from the backup's own data directory is judged by {@link #recoveredNewerThan}.
      */
     Optional<String> newerThan(ReplicationMessage.SnapshotBegin begin) {
         long epoch = begin.epoch();
@@ -141,8 +141,10 @@ final class BackupCopy {
             return Optional.of(held + " of data directory history " + describeHistory(history) + ", not that primary's "
                     + describeHistory(begin.history()) + " (a data directory of another service, or one created anew)");
         }
-        boolean serverKnown = !recovered || followedServer != 0;
-        if (epoch == epoch() && serverKnown && begin.primaryServer() != followedServer) {
+        if (recovered) {
+            return recoveredNewerThan(begin, held);
+        }
+        if (epoch == epoch() && begin.primaryServer() != followedServer) {
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
                     + " no epoch, and a server started without its data directory begins at epoch 1 again)");
         }
@@ -150,22 +152,59 @@ final class BackupCopy {
             return Optional.of(held);
         }
         if (epoch > epoch() && begin.recoveredIndex() >= 0) { // a restart: it recovered its state from its directory
-            return recovered ? olderDirectory(begin, held)
-                    : fallsShortOfWhatWasAnswered(begin.recoveredIndex(), begin.mayLackAnswered(), held);
+            return fallsShortOfWhatWasAnswered(begin.recoveredIndex(), begin.mayLackAnswered(), held);
         }
         return Optional.empty();
     }
 
     /**
-     * Why the state a primary recovered from its data directory is older than this copy, which the backup recovered from
-     * its own, or empty when it is not: the later last entry, by (epoch, index), is the newer state.
+     * {@link #newerThan} for a copy {@link #recovered} from the backup's own data directory, which knows the primary of
+     * its last entry's epoch only as its directory recorded it with that epoch (0 when it recorded a later one since):
+     * <ul>
+     *   <li>the primary this directory last recorded ({@code recordedEpoch}, {@code recordedServer}), which it had
+     *       judged before it stopped (and took a snapshot from, maybe not to its end), is taken;</li>
+     *   <li>the same epoch number from another server is another history, however far it got;</li>
+     *   <li>a primary promoted since (it did not recover its state from a directory) is newer at a higher epoch, and at
+     *       the same epoch as far as it goes;</li>
+     *   <li>a primary restarted on its own directory is compared by the two directories' last entries: in the same
+     *       epoch of the same primary, the copy is newer only by updates that may have been answered (a log not forced
+     *       before each answer); in the same epoch number of two known primaries, they are two histories (refused);
+     *       otherwise the later (epoch, index) is the newer, as the survey of one data directory orders its node
+     *       directories. Its own epoch number tells nothing: a primary restarted on another machine
+     *       takes the one above its own directory's highest, however far this backup went.</li>
+     * </ul>
      */
-    private Optional<String> olderDirectory(ReplicationMessage.SnapshotBegin begin, String held) {
-        boolean copyNewer = epoch() > begin.recoveredEpoch()
-                || epoch() == begin.recoveredEpoch() && lastIndex() > begin.recoveredIndex();
+    private Optional<String> recoveredNewerThan(ReplicationMessage.SnapshotBegin begin, String held) {
+        if (begin.epoch() == recordedEpoch && begin.primaryServer() == recordedServer && recordedServer != 0) {
+            return Optional.empty();
+        }
+        if (begin.epoch() == epoch() && followedServer != 0 && begin.primaryServer() != followedServer) {
+            return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
+                    + " no epoch, and a server restarted on another machine takes the number above its own directory's"
+                    + " highest)");
+        }
+        if (begin.recoveredIndex() < 0) {
+            return begin.epoch() < epoch() || begin.epoch() == epoch() && begin.index() < lastIndex()
+                    ? Optional.of(held) : Optional.empty();
+        }
+        long recoveredIndex = begin.recoveredIndex();
+        long recoveredEpoch = begin.recoveredEpoch();
+        boolean sameLine = recoveredEpoch == epoch() && followedServer != 0 && begin.recoveredServer() == followedServer;
+        if (recoveredEpoch == epoch() && followedServer != 0 && begin.recoveredServer() != 0 && !sameLine) {
+            return Optional.of(held + ", recovered from its own data directory, whose last entries are of another"
+                    + " primary of that epoch number than the state that primary recovered from its own (up to entry "
+                    + recoveredIndex + ")");
+        }
+        if (sameLine) {
+            return begin.mayLackAnswered() && lastIndex() > recoveredIndex ? Optional.of(held + ", further than that"
+                    + " primary recovered to (index " + recoveredIndex + ") from a log not forced before each answer"
+                    + " (--fsync everysec or no), which a power cut may have left short of updates answered")
+                    : Optional.empty();
+        }
+        boolean copyNewer = epoch() > recoveredEpoch || epoch() == recoveredEpoch && lastIndex() > recoveredIndex;
         return copyNewer ? Optional.of(held + ", recovered from its own data directory: newer than the state that"
-                + " primary recovered from its own (entry " + begin.recoveredIndex() + " of epoch "
-                + begin.recoveredEpoch() + ")") : Optional.empty();
+                + " primary recovered from its own (entry " + recoveredIndex + " of epoch " + recoveredEpoch + ")")
+                : Optional.empty();
     }
 
     /**

@@ -129,11 +129,10 @@ final class BackupNode implements NodeStorage.Owner {
      */
     static BackupNode withRecoveredCopy(ServerNode node, NodeConfig config, Recovered recovered) {
         BackupNode backup = new BackupNode(node, config);
-        long epoch = recovered.lastEpoch();
-        // the primary of that epoch, when the directory recorded it with the epoch (and no later epoch since)
-        long server = backup.storage.filter(disk -> disk.highestEpoch() == epoch).map(NodeStorage::epochServer)
-                .orElse(0L);
-        backup.copy = BackupCopy.recovered(backup.storage, recovered.state(), epoch, recovered.lastIndex(), server);
+        backup.copy = BackupCopy.recovered(backup.storage, recovered.state(), recovered.lastEpoch(),
+                recovered.lastIndex(), recovered.lastEpochServer(),
+                backup.storage.map(NodeStorage::highestEpoch).orElse(0L),
+                backup.storage.map(NodeStorage::epochServer).orElse(0L));
         return backup;
     }
 
@@ -332,18 +331,23 @@ final class BackupNode implements NodeStorage.Owner {
      * is told why, and stops (PrimaryNode); this backup keeps waiting for PROMOTE or a newer primary.
      */
     private void refuseOlderPrimary(Channel channel, ReplicationMessage.SnapshotBegin begin, String why) {
+        String discard = copy.recovered()
+                ? "stop it and move its node directory " + storage.map(NodeStorage::nodeId).map(id -> "DIR/node-" + id)
+                        .orElse("") + " away to discard it"
+                : "stop it to discard it";
         String reason = "backup pid " + pid + " at " + NodeNetwork.describe(config.backupSap()) + " " + why
-                + ", and keeps it: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) to serve that copy, or stop it"
-                + " to discard it (when this server's INIT_FILE holds the newer state, such as one saved by SHUTDOWN"
+                + ", and keeps it: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) to serve that copy, or "
+                + discard + " (when this server's INIT_FILE holds the newer state, such as one saved by SHUTDOWN"
                 + " while that backup was cut off)";
         LOG.warn("backup refuses the snapshot of primary pid {} (epoch {}, index {}): it {}", begin.primaryPid(),
                 begin.epoch(), begin.index(), why);
         if (copy.recovered() && !primaryGone) {
             // its own directory's state, complete as of its last entry: it follows at the proxy from now on, so that an
-            // operator can promote it, and waits there as a backup that outlived its primary does
+            // operator can promote it, and waits there as a backup that outlived its primary does, however long
             primaryGone = true;
+            primaryConnected = true;
             mayTakeOver = true;
-            follow.follow(copy.epoch(), 0);
+            follow.follow(copy.epoch(), copy.followedServer());
         }
         // Closed at once, the frames still coming would reset the link, and a primary may lose the reason unread.
         // Its own side is shut instead (the primary reads the reason, then the end), and the link closes when the

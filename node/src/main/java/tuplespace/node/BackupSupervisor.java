@@ -204,7 +204,8 @@ final class BackupSupervisor {
         snapshot = new SnapshotStream(primary.state().space().snapshot());
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
                 node.serverId(), NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered(),
-                primary.history(), primary.recoveredIndex(), primary.recoveredEpoch()));
+                primary.history(), primary.recoveredIndex(), primary.recoveredEpoch(),
+                primary.recoveredServer()));
         // The answer table as of this index, in bounded chunks, before any entry that changes it.
         for (ReplicationMessage.SnapshotAnswers chunk : ReplicationMessage.SnapshotAnswers.chunks(
                 primary.state().answers().entries(), ReplicationBatch.MAX_BYTES)) {
@@ -222,7 +223,8 @@ final class BackupSupervisor {
      */
     private void resume(Channel channel) {
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), resumeFrom, primary.pid(), node.serverId(),
-                NodeNetwork.describe(config.heartbeatSap()), true, false, primary.history(), -1, 0), channel.voidPromise());
+                NodeNetwork.describe(config.heartbeatSap()), true, false, primary.history(), -1, 0, 0),
+                channel.voidPromise());
         resumeTail.forEach(entries -> channel.write(entries, channel.voidPromise()));
         LOG.info("primary resumes its backup at index {} with {} entry batches since", resumeFrom, resumeTail.size());
         resumeFrom = -1;

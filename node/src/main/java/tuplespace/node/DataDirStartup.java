@@ -142,6 +142,6 @@ final class DataDirStartup {
                 List.of()), ChannelOpener.DEFAULT);
         directory.recordSnapshot(info, 0); // a start that does not find it refuses: the log after it holds none of its pairs
         LOG.info("{}: INIT_FILE's {} pairs written as snapshot {}", directory, info.pairs(), info.file().getFileName());
-        return new Recovered(new ReplicatedState(space), 0, epoch, epoch, Optional.of(info), List.of());
+        return new Recovered(new ReplicatedState(space), 0, epoch, 0, epoch, Optional.of(info), List.of());
     }
 }

@@ -95,6 +95,8 @@ final class NodeStorage implements LogListener {
     private CompletableFuture<LogProgress> closed;
     /** The epoch of the last entry the directory held when the node started (0 for none). */
     private final long recoveredEpoch;
+    /** The server id of that epoch's primary, as the directory recorded it then (0: unknown). */
+    private final long recoveredServer;
 
     private NodeStorage(ServerNode node, DataDirectory directory, FsyncMode fsync, Recovered recovered,
                         LogOptions options, long minLogBytes) throws IOException {
@@ -107,6 +109,7 @@ final class NodeStorage implements LogListener {
         }
         this.logged = recovered.lastIndex();
         this.recoveredEpoch = recovered.lastEpoch();
+        this.recoveredServer = recovered.lastEpochServer();
         this.progress = new LogProgress(recovered.lastIndex(), recovered.lastIndex(), logBytes(directory.path()));
         this.log = WriteAheadLog.open(directory, recovered, options, this, node.loop());
         this.snapshots = new SnapshotWriter(directory, options.opener(), node.loop());
@@ -142,6 +145,11 @@ final class NodeStorage implements LogListener {
     /** The epoch of the last entry the directory held when the node started (0 for none). */
     long recoveredEpoch() {
         return recoveredEpoch;
+    }
+
+    /** The server id of that epoch's primary, as the directory recorded it when the node started (0: unknown). */
+    long recoveredServer() {
+        return recoveredServer;
     }
 
     /** The line of states the directory's state belongs to ({@code SnapshotBegin#history}); never 0. */

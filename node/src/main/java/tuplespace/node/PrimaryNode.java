@@ -144,6 +144,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final long recoveredIndex;
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */
     private final long recoveredEpoch;
+    /** See {@link ReplicationMessage.SnapshotBegin#recoveredServer()}. */
+    private final long recoveredServer;
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
                 Optional<TakeoverTimeline> takeover, boolean switchover) {
@@ -162,6 +164,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         // cut may have taken answered updates, which a backup that outlived this node may hold.
         this.recoveredIndex = takeover.isEmpty() && !switchover && storage.isPresent() ? lastIndex : -1;
         this.recoveredEpoch = recoveredIndex >= 0 ? storage.orElseThrow().recoveredEpoch() : 0;
+        this.recoveredServer = recoveredIndex >= 0 ? storage.orElseThrow().recoveredServer() : 0;
         this.mayLackAnswered = recoveredIndex >= 0 && config.fsync() != FsyncMode.ALWAYS;
         storage.ifPresent(disk -> {
             disk.attach(this);
@@ -208,6 +211,13 @@ final class PrimaryNode implements NodeStorage.Owner {
                             node.epoch(), failure.toString());
                 }
             }));
+            if (recoveredIndex > 0 || recoveredEpoch > 0) {
+                // An entry of the new epoch before any other, which changes nothing (no connection 0 exists): the
+                // directory's last entry then says which epoch and primary its state follows, as the snapshot a backup
+                // takes of it says. A backup restarted on another machine compares the two (BackupCopy.recovered);
+                // without it, a restart that logged nothing looked older than its own backup's snapshot.
+                append(new Change.Closed(0));
+            }
         }
         NodeNetwork network = node.network();
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
@@ -1004,6 +1014,11 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */
     long recoveredEpoch() {
         return recoveredEpoch;
+    }
+
+    /** See {@link ReplicationMessage.SnapshotBegin#recoveredServer()}. */
+    long recoveredServer() {
+        return recoveredServer;
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */

@@ -49,7 +49,8 @@ public final class ReplicationCodec {
                     .writeLong(begin.primaryServer());
             writeString(out, begin.heartbeatSap());
             out.writeBoolean(begin.resume()).writeBoolean(begin.mayLackAnswered()).writeLong(begin.history())
-                    .writeLong(begin.recoveredIndex()).writeLong(begin.recoveredEpoch());
+                    .writeLong(begin.recoveredIndex()).writeLong(begin.recoveredEpoch())
+                    .writeLong(begin.recoveredServer());
         } else if (message instanceof ReplicationMessage.SnapshotAnswers chunk) {
             out.writeByte(SNAPSHOT_ANSWERS).writeInt(chunk.answers().size());
             chunk.answers().forEach(entry -> writeAnswer(out, entry));
@@ -160,7 +161,7 @@ public final class ReplicationCodec {
                 return new ReplicationMessage.SnapshotBegin(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                         readString(in),
                         readFlag(in, "resume"), readFlag(in, "mayLackAnswered"), in.readLong(), in.readLong(),
-                        in.readLong());
+                        in.readLong(), in.readLong());
             case SNAPSHOT_ANSWERS: {
                 int count = readCount(in, 16 + 4);
                 List<AnswerTable.Entry> answers = new ArrayList<>(count);

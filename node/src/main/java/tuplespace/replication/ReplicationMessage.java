@@ -35,13 +35,14 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
      * when it started (-1: not started from one, as after a takeover): a backup that outlived a primary whose log was
      * forced before each answer knows how far that log was forced ({@link Entries#forcedIndex()}), and refuses a
      * recovery that falls short of it: the directory is not as that primary left it (restored from an older copy).
-     * {@code recoveredEpoch} is the epoch of the last entry so recovered (0: none): a backup that recovered a copy
-     * from its own data directory, on another machine, compares the two as the survey of one data directory compares
-     * its node directories, by (epoch, index) of the last entry, and refuses a state older than its own.
+     * {@code recoveredEpoch} is the epoch of the last entry so recovered (0: none), and {@code recoveredServer} the
+     * server id of that epoch's primary as the directory recorded it (0: unknown): a backup that recovered a copy from
+     * its own data directory, on another machine, compares the two by their last entries, and refuses a state older
+     * than its own.
      */
     record SnapshotBegin(long epoch, long index, long primaryPid, long primaryServer, String heartbeatSap,
                          boolean resume, boolean mayLackAnswered, long history, long recoveredIndex,
-                         long recoveredEpoch)
+                         long recoveredEpoch, long recoveredServer)
             implements ReplicationMessage {
         public SnapshotBegin {
             Objects.requireNonNull(heartbeatSap, "heartbeatSap");

@@ -66,7 +66,7 @@ class BackupCopyTest {
                 .asString().contains("--fsync everysec or no");
         assertThat(copy.newerThan(unforced(4, 10, 0x52))).as("a higher epoch, from an unforced log as far").isEmpty();
         assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(4, 12, 4242, 0x52, "127.0.0.1:1", false, true,
-                HISTORY, 9, 0))).as("from an unforced log behind, with updates of its own since").get().asString()
+                HISTORY, 9, 0, 0))).as("from an unforced log behind, with updates of its own since").get().asString()
                 .contains("--fsync everysec or no");
         assertThat(copy.newerThan(begin(2, 0, 0x52))).get().asString()
                 .isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)");
@@ -80,15 +80,16 @@ class BackupCopyTest {
     void aSnapshotOfAnotherHistoryNeverReplacesACopy() {
         copy.begin(begin(3, 10, 0x51));
         ReplicationMessage.SnapshotBegin foreign = new ReplicationMessage.SnapshotBegin(9, 500, 4242, 0x52,
-                "127.0.0.1:1", false, false, 0x7777, 500, 0);
+                "127.0.0.1:1", false, false, 0x7777, 500, 0, 0);
 
         assertThat(copy.newerThan(foreign)).get().asString().isEqualTo("holds a copy of epoch 3 up to index 10 (0 pairs)"
                 + " of data directory history 0000000000004157, not that primary's 0000000000007777 (a data directory"
                 + " of another service, or one created anew)");
         assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(9, 500, 4242, 0x52, "127.0.0.1:1", false, false,
-                0, -1, 0))).as("a primary without a data directory, of a higher epoch").isEmpty();
+                0, -1, 0, 0))).as("a primary without a data directory, of a higher epoch").isEmpty();
         BackupCopy ofMemoryOnly = new BackupCopy(Optional.empty());
-        ofMemoryOnly.begin(new ReplicationMessage.SnapshotBegin(3, 10, 4242, 0x51, "127.0.0.1:1", false, false, 0, -1, 0));
+        ofMemoryOnly.begin(new ReplicationMessage.SnapshotBegin(3, 10, 4242, 0x51, "127.0.0.1:1", false, false, 0,
+                -1, 0, 0));
         assertThat(ofMemoryOnly.newerThan(foreign)).as("a copy of a primary without a data directory").isEmpty();
     }
 
@@ -156,45 +157,76 @@ class BackupCopyTest {
 
         assertThat(copy.newerThan(restarted(1, 12, 0x51, 0))).as("from a forced log").isEmpty();
         assertThat(copy.newerThan(new ReplicationMessage.SnapshotBegin(1, 12, 4242, 0x51, "127.0.0.1:1", false, true,
-                HISTORY, 0, 0))).as("from an unforced log").isEmpty();
+                HISTORY, 0, 0, 0))).as("from an unforced log").isEmpty();
         assertThat(copy.newerThan(restarted(1, 9, 0x51, 0))).as("behind this copy").isPresent();
     }
 
     /**
      * A backup restarted on its own data directory, on another machine than its primary's (epoch 3 up to index 527):
      * promoted to epoch 3 itself (its directory recorded its own server id 0x5b with it) after the primary of epoch 2
-     * was lost at index 326. That primary restarted from its own directory, which never saw epoch 3, takes epoch 3 as
-     * well: another history, refused; so is a higher epoch whose directory ends before this one's. A primary that went
-     * on from this copy's state, or whose directory ends later, replaces it.
+     * (0xa0) was lost at index 326. That primary restarted from its own directory, which never saw epoch 3, takes epoch 3
+     * as well: another history, refused; so is a higher epoch whose directory ends before this one's. A primary whose
+     * directory went further, or was promoted since, replaces it.
      */
     @Test
     void aCopyRecoveredFromItsOwnDirectoryIsReplacedOnlyByANewerState() {
-        BackupCopy promoted = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 527, 0x5b);
+        BackupCopy promoted = recoveredCopy(3, 527, 0x5b, 3, 0x5b);
         assertThat(promoted.recovered()).isTrue();
-        assertThat(promoted.newerThan(recovered(3, 326, 0xa1, 2, 326))).as("epoch 3 again, from the lost primary").get()
-                .asString().contains("from another primary of that epoch number");
-        assertThat(promoted.newerThan(recovered(4, 326, 0xa1, 2, 326))).as("a higher epoch, from an older directory")
+        assertThat(promoted.newerThan(restartedOn(3, 326, 0xa1, 2, 0xa0, false))).as("epoch 3 again, from the lost one")
+                .get().asString().contains("from another primary of that epoch number");
+        assertThat(promoted.newerThan(restartedOn(4, 326, 0xa1, 2, 0xa0, false))).as("higher epoch, older directory")
                 .get().asString().contains("recovered from its own data directory: newer than the state that primary"
                         + " recovered from its own (entry 326 of epoch 2)");
-        assertThat(promoted.newerThan(recovered(4, 600, 0xa1, 3, 600))).as("a directory that went further").isEmpty();
-        assertThat(promoted.newerThan(recovered(5, 527, 0xa1, 3, 527))).as("one that ends where it does").isEmpty();
+        assertThat(promoted.newerThan(restartedOn(4, 600, 0xa1, 3, 0xc3, false))).as("further, in another epoch 3")
+                .get().asString().contains("another primary of that epoch number");
+        assertThat(promoted.newerThan(restartedOn(5, 600, 0xa1, 4, 0xc3, false))).as("a directory that went further")
+                .isEmpty();
         assertThat(promoted.newerThan(begin(4, 400, 0xc3))).as("a primary promoted since, not restarted").isEmpty();
-
-        // a backup restarted beside its primary, which went on serving epoch 3 (server 0x5b) since it started from its
-        // own directory at entry 100 of epoch 2
-        BackupCopy following = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 4990,
-                0x5b);
-        assertThat(following.newerThan(recovered(3, 5000, 0x5b, 2, 100))).as("its own primary, further on").isEmpty();
-        assertThat(following.newerThan(recovered(3, 4000, 0x5b, 2, 100))).as("its own primary, behind").isPresent();
-
-        // a directory that recorded no server with the epoch (it saw a later epoch, or predates the record)
-        BackupCopy unknown = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 3, 50, 0);
-        assertThat(unknown.newerThan(begin(3, 60, 0xd4))).as("the same epoch, further on").isEmpty();
-        assertThat(unknown.newerThan(begin(3, 40, 0xd4))).as("the same epoch, behind").isPresent();
-        assertThat(unknown.newerThan(begin(2, 90, 0xd4))).as("a lower epoch").isPresent();
 
         promoted.begin(begin(4, 600, 0xa1));
         assertThat(promoted.recovered()).as("a primary's copy from then on").isFalse();
+    }
+
+    /**
+     * Restarts of both machines where nothing separates the two directories: the same epoch of the same primary (0x5b),
+     * this copy as far as the primary's directory or further by updates never answered (a log forced before each
+     * answer); the primary this directory recorded last, taken again after a crash in its snapshot; and a primary that
+     * went on serving beside a backup that crashed. A log not forced before each answer may lack answered updates that
+     * this copy holds: refused then.
+     */
+    @Test
+    void aCopyRecoveredFromItsOwnDirectoryTakesTheSameLineOfStates() {
+        BackupCopy copy = recoveredCopy(2, 101, 0x5b, 2, 0x5b);
+        assertThat(copy.newerThan(restartedOn(3, 101, 0xa2, 2, 0x5b, false))).as("restarted again, nothing since")
+                .isEmpty();
+        assertThat(copy.newerThan(restartedOn(3, 95, 0xa2, 2, 0x5b, false))).as("a forced log ends before: never"
+                + " answered").isEmpty();
+        assertThat(copy.newerThan(restartedOn(3, 95, 0xa2, 2, 0x5b, true))).as("an unforced log ends before").get()
+                .asString().contains("--fsync everysec or no");
+
+        // it recorded epoch 4 of 0xd4 when that primary's snapshot began, and crashed before the snapshot was on disk
+        BackupCopy interrupted = recoveredCopy(3, 600, 0, 4, 0xd4);
+        assertThat(interrupted.newerThan(restartedOn(4, 700, 0xd4, 3, 0x77, false))).as("the primary it had taken")
+                .isEmpty();
+
+        // a backup restarted beside its primary (0x5b, epoch 3), which went on serving since it started from its
+        // own directory at entry 100 of epoch 2
+        BackupCopy following = recoveredCopy(3, 4990, 0x5b, 3, 0x5b);
+        assertThat(following.newerThan(new ReplicationMessage.SnapshotBegin(3, 5000, 4242, 0x5b, "127.0.0.1:1", false,
+                false, HISTORY, 100, 2, 0x44))).as("its own primary").isEmpty();
+
+        // a directory that recorded no server with the epoch: judged by epoch and index
+        BackupCopy unknown = recoveredCopy(3, 50, 0, 0, 0);
+        assertThat(unknown.newerThan(begin(3, 60, 0xd4))).as("the same epoch, further on").isEmpty();
+        assertThat(unknown.newerThan(begin(3, 40, 0xd4))).as("the same epoch, behind").isPresent();
+        assertThat(unknown.newerThan(begin(2, 90, 0xd4))).as("a lower epoch").isPresent();
+    }
+
+    /** A copy recovered at entry {@code index} of {@code epoch} (of primary {@code server}), its directory's record. */
+    private static BackupCopy recoveredCopy(long epoch, long index, long server, long recordedEpoch,
+                                            long recordedServer) {
+        return BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), epoch, index, server,
+                recordedEpoch, recordedServer);
     }
 
     @Test
@@ -232,7 +264,8 @@ class BackupCopyTest {
         assertThat(stepped.refusesResumeAt(6)).hasValue("holds the state at index 5");
         assertThat(copy.refusesResumeAt(5)).hasValue("holds no state to resume");
 
-        stepped.begin(new ReplicationMessage.SnapshotBegin(4, 5, 4242, 0x51, "127.0.0.1:1", true, false, HISTORY, -1, 0));
+        stepped.begin(new ReplicationMessage.SnapshotBegin(4, 5, 4242, 0x51, "127.0.0.1:1", true, false, HISTORY,
+                -1, 0, 0));
         assertThat(stepped.resumable()).as("resumed once").isFalse();
         assertThat(stepped.end(new ReplicationMessage.SnapshotEnd(5, new TupleSpace().digest()))).isDone();
         assertThat(stepped.acknowledgeable()).isEqualTo(5);
@@ -253,28 +286,30 @@ class BackupCopyTest {
 
     /** The snapshot of the primary of {@code epoch} and {@code server} at {@code index}, of {@link #HISTORY}. */
     private static ReplicationMessage.SnapshotBegin begin(long epoch, long index, long server) {
-        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY, -1, 0);
+        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false,
+                HISTORY, -1, 0, 0);
     }
 
     /** As {@link #begin}, from a server that recovered its data directory's log to {@code index}, not forced. */
     private static ReplicationMessage.SnapshotBegin unforced(long epoch, long index, long server) {
         return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, true, HISTORY,
-                index, 0);
+                index, 0, 0);
     }
 
     /**
-     * As {@link #begin}, from a server that recovered its data directory's forced log to entry {@code recoveredIndex} of
-     * {@code recoveredEpoch}.
+     * As {@link #begin}, from a server that recovered its data directory to entry {@code recoveredIndex} of
+     * {@code recoveredEpoch}, whose primary was {@code recoveredServer}, at index {@code recoveredIndex} still.
      */
-    private static ReplicationMessage.SnapshotBegin recovered(long epoch, long index, long server, long recoveredEpoch,
-                                                              long recoveredIndex) {
-        return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY,
-                recoveredIndex, recoveredEpoch);
+    private static ReplicationMessage.SnapshotBegin restartedOn(long epoch, long recoveredIndex, long server,
+                                                                long recoveredEpoch, long recoveredServer,
+                                                                boolean mayLackAnswered) {
+        return new ReplicationMessage.SnapshotBegin(epoch, recoveredIndex, 4242, server, "127.0.0.1:1", false,
+                mayLackAnswered, HISTORY, recoveredIndex, recoveredEpoch, recoveredServer);
     }
 
     /** As {@link #begin}, from a server that recovered its data directory's forced log to {@code recovered}. */
     private static ReplicationMessage.SnapshotBegin restarted(long epoch, long index, long server, long recovered) {
         return new ReplicationMessage.SnapshotBegin(epoch, index, 4242, server, "127.0.0.1:1", false, false, HISTORY,
-                recovered, 0);
+                recovered, 0, 0);
     }
 }

@@ -105,7 +105,7 @@ class BackupNodeTest {
     private void beginSnapshot() throws IOException, InterruptedException {
         link = RawLink.connect(config.backupSap());
         link.send(new ReplicationMessage.SnapshotBegin(1, 0, primaryStandIn.pid(), PRIMARY_SERVER,
-                NodeNetwork.describe(config.heartbeatSap()), false, false, HISTORY, -1, 0));
+                NodeNetwork.describe(config.heartbeatSap()), false, false, HISTORY, -1, 0, 0));
     }
 
     private ReplicationMessage.Ack catchUp(TupleSpace primarySpace) throws IOException, InterruptedException {
@@ -219,12 +219,18 @@ class BackupNodeTest {
         awaitEvent("primary_failed");
 
         for (ReplicationMessage.SnapshotBegin older : List.of(
-                new ReplicationMessage.SnapshotBegin(1, 0, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, -1, 0),
-                new ReplicationMessage.SnapshotBegin(1, 9, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, -1, 0),
-                new ReplicationMessage.SnapshotBegin(0, 7, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, -1, 0),
-                new ReplicationMessage.SnapshotBegin(2, 1, 4242, OTHER_SERVER, "127.0.0.1:1", false, true, HISTORY, 1, 0),
-                new ReplicationMessage.SnapshotBegin(2, 6, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY, 1, 0),
-                new ReplicationMessage.SnapshotBegin(7, 90, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, 0x7777, 90, 0))) {
+                new ReplicationMessage.SnapshotBegin(1, 0, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
+                        -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(1, 9, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
+                        -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(0, 7, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
+                        -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(2, 1, 4242, OTHER_SERVER, "127.0.0.1:1", false, true, HISTORY,
+                        1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(2, 6, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
+                        1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(7, 90, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, 0x7777,
+                        90, 0, 0))) {
             try (RawLink fresh = RawLink.connect(config.backupSap())) {
                 fresh.send(older);
                 assertThat(fresh.readSkippingHeartbeats()).as("the answer to " + older)
@@ -253,7 +259,7 @@ class BackupNodeTest {
         newer.applyEffect(new Effect(List.of(), List.of(Pair.of("user,9", "w"))));
         link = RawLink.connect(config.backupSap());
         link.send(new ReplicationMessage.SnapshotBegin(2, 1, primaryStandIn.pid(), OTHER_SERVER,
-                NodeNetwork.describe(config.heartbeatSap()), false, false, HISTORY, -1, 0));
+                NodeNetwork.describe(config.heartbeatSap()), false, false, HISTORY, -1, 0, 0));
         link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(newer.pairs())));
         link.send(new ReplicationMessage.SnapshotEnd(1, newer.digest()));
         ReplicationMessage.Ack again = (ReplicationMessage.Ack) link.readSkippingHeartbeats();

@@ -28,9 +28,9 @@ class ReplicationCodecTest {
         Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
         return Stream.of(
                 new ReplicationMessage.SnapshotBegin(3, 41, 1234, 0x7123_4567_89AB_CDEFL, "10.0.0.1:7003", false, false,
-                        0x6f1c_9e0b_2a4d_8f37L, 41, 2),
-                new ReplicationMessage.SnapshotBegin(4, 0, 99, -5, "[::1]:7003", true, false, 0, -1, 0),
-                new ReplicationMessage.SnapshotBegin(5, 9, 98, 1, "h:1", false, true, -2, 9, 0),
+                        0x6f1c_9e0b_2a4d_8f37L, 41, 2, 0),
+                new ReplicationMessage.SnapshotBegin(4, 0, 99, -5, "[::1]:7003", true, false, 0, -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(5, 9, 98, 1, "h:1", false, true, -2, 9, 0, 0),
                 new ReplicationMessage.SnapshotAnswers(List.of(
                         new AnswerTable.Entry(-5L << 32, 2, Utf8Text.of("{\"status\":\"ok\"}\n")),
                         new AnswerTable.Entry(7, 9, Utf8Text.of("ok 1 pair removed\n  ключ значение\nend\n")))),

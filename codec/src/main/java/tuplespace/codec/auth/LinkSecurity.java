@@ -89,7 +89,9 @@ public record LinkSecurity(Optional<ClusterSecret> clusterSecret, Optional<Inter
             tls.ifPresent(internal -> {
                 SslHandler handler = internal.client().newHandler(pipeline.channel().alloc());
                 handler.handshakeFuture().addListener(handshake -> {
-                    if (!handshake.isSuccess()) {
+                    // a link that never opened (no remote address) was not refused: the peer is down
+                    if (!handshake.isSuccess() && pipeline.channel().remoteAddress() != null
+                            && TlsGate.isRefusal(handshake.cause())) {
                         listener.refused(pipeline.channel().remoteAddress(), role, true,
                                 "the TLS handshake failed: " + handshake.cause().getMessage());
                     }

@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,16 +38,9 @@ public final class SecretFile {
             throw new IOException(name + ": expected a readable file holding the secret, found "
                     + (Files.exists(absolute) ? "something that is not a regular file" : "no such file"));
         }
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = Files.getPosixFilePermissions(absolute);
-        } catch (UnsupportedOperationException notPosix) {
-            permissions = Set.of(); // no POSIX modes on this file system: nothing to check
-        }
-        if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
-            throw new IOException(name + ": its mode " + mode(permissions) + " ("
-                    + PosixFilePermissions.toString(permissions) + ") lets group or others read or change the secret;"
-                    + " expected a file only its owner can read (chmod 600 " + absolute + ")");
+        Optional<String> open = openToOthers(absolute, "the secret");
+        if (open.isPresent()) {
+            throw new IOException(name + ": " + open.get());
         }
         byte[] content;
         try {
@@ -61,6 +55,28 @@ public final class SecretFile {
                     + secret.length + " (e.g. head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE)");
         }
         return secret;
+    }
+
+    /**
+     * Why {@code file}, which holds {@code what} (the secret, the private key), is not its owner's alone: its mode lets
+     * group or others read or change it, said with the mode and what to do; empty when only its owner may, or when the
+     * file system has no POSIX modes.
+     *
+     * @throws IOException when the mode cannot be read
+     */
+    public static Optional<String> openToOthers(Path file, String what) throws IOException {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException notPosix) {
+            return Optional.empty(); // no POSIX modes on this file system: nothing to check
+        }
+        if (permissions.stream().noneMatch(GROUP_OR_OTHERS::contains)) {
+            return Optional.empty();
+        }
+        return Optional.of("its mode " + mode(permissions) + " (" + PosixFilePermissions.toString(permissions)
+                + ") lets group or others read or change " + what + "; expected a file only its owner can read (chmod"
+                + " 600 " + file.toAbsolutePath() + ")");
     }
 
     /** Octal as {@code ls -l} users read it: 0644. */

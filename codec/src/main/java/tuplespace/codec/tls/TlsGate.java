@@ -7,8 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import java.nio.charset.StandardCharsets;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -43,6 +44,20 @@ public final class TlsGate extends ByteToMessageDecoder {
         this.refused = refused;
     }
 
+    /**
+     * Whether a failed handshake's {@code cause} is TLS refusing the peer (an untrusted or missing certificate, an alert
+     * the peer sent), not the connection ending before the handshake could: a peer that crashed, or a connection that
+     * never opened. Only a refusal is an {@code auth_refused} event; a plain outage was reported as one, many times a
+     * second while a link was retried.
+     */
+    public static boolean isRefusal(Throwable cause) {
+        if (cause instanceof ClosedChannelException) {
+            return false;
+        }
+        String message = String.valueOf(cause.getMessage());
+        return !message.startsWith("SslHandler removed before") && !message.contains("Connection reset");
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < RECORD_HEADER_BYTES) {
@@ -52,7 +67,7 @@ public final class TlsGate extends ByteToMessageDecoder {
             SslHandler tls = context.newHandler(ctx.alloc());
             SocketAddress peer = ctx.channel().remoteAddress();
             tls.handshakeFuture().addListener(handshake -> {
-                if (!handshake.isSuccess()) {
+                if (!handshake.isSuccess() && isRefusal(handshake.cause())) {
                     refused.refused(peer, "the TLS handshake failed: " + handshake.cause().getMessage());
                 }
             });

@@ -3,12 +3,14 @@ package tuplespace.codec.tls;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import tuplespace.codec.auth.SecretFile;
 
 /**
  * A listening side's TLS ({@code --tls-cert}, {@code --tls-key}, {@code --tls-ca}, {@code --tls-client-auth}):
@@ -17,7 +19,8 @@ import javax.net.ssl.SSLException;
  * {@code --tls-client-auth required}).
  *
  * @param certificate the certificate chain this side presents
- * @param privateKey  its private key (PKCS#8 PEM, unencrypted; keep it owner-only)
+ * @param privateKey  its private key (PKCS#8 PEM, unencrypted, of the chain's first certificate; a file group or
+ *                    others may read is refused, as ssh refuses such keys)
  * @param trusted     the CA certificates peers' certificates are checked against, if any
  * @param clientAuth  whether a connecting peer must present a certificate the CA signed
  */
@@ -68,12 +71,23 @@ public record TlsSettings(Path certificate, Path privateKey, Optional<Path> trus
         }
         requireReadable("--tls-cert", certificate);
         requireReadable("--tls-key", privateKey);
+        try {
+            SecretFile.openToOthers(privateKey, "the private key").ifPresent(found -> {
+                throw new IllegalArgumentException("--tls-key " + privateKey + ": " + found);
+            });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--tls-key " + privateKey + ": cannot read its mode: " + e.getMessage(),
+                    e);
+        }
         if (trusted != null) {
             requireReadable("--tls-ca", trusted);
         }
         TlsSettings settings = new TlsSettings(certificate, privateKey, Optional.ofNullable(trusted),
                 clientAuth == null ? ClientAuthMode.NONE : ClientAuthMode.parse(clientAuth));
         settings.serverContext(); // fail at start, naming the files, rather than at the first connection
+        KeyPairCheck.mismatch(certificate, privateKey).ifPresent(found -> {
+            throw new IllegalArgumentException("--tls-cert " + certificate + ", --tls-key " + privateKey + ": " + found);
+        });
         return Optional.of(settings);
     }
 

@@ -66,7 +66,9 @@ public final class Recovery {
                 directory, state.space().size(), state.answers().size(), tail.lastIndex(), tail.lastEpoch(),
                 snapshot.map(loaded -> loaded.info().file().getFileName().toString()).orElse("no snapshot"),
                 tail.lastIndex() - snapshotIndex, (System.nanoTime() - started) / 1_000_000);
-        return new Recovered(state, tail.lastIndex(), tail.lastEpoch(), Math.max(directory.highestEpoch(), tail.lastEpoch()),
+        long lastEpochServer = directory.highestEpoch() == tail.lastEpoch() ? directory.epochServer() : 0;
+        return new Recovered(state, tail.lastIndex(), tail.lastEpoch(), lastEpochServer,
+                Math.max(directory.highestEpoch(), tail.lastEpoch()),
                 snapshot.map(LoadedSnapshot::info), warnings);
     }
 
