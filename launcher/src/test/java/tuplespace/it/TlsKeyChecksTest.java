@@ -31,15 +31,29 @@ class TlsKeyChecksTest {
                         + " private key of the certificate's public key (CN=localhost, EC), found another EC key");
     }
 
+    /** A certificate and its key in one file, as some tools write them, serves as both. */
     @Test
-    void aKeyGroupOrOthersMayReadIsRefusedAsSshRefusesOne() throws Exception {
+    void aFileHoldingTheCertificateAndItsKeyIsTaken() throws Exception {
+        TestCertificates one = TestCertificates.create(folder, "one");
+        Path both = folder.resolve("both.pem");
+        Files.writeString(both, Files.readString(one.certificate()) + Files.readString(one.privateKey()));
+        Files.setPosixFilePermissions(both, PosixFilePermissions.fromString("rw-------"));
+
+        assertThat(TlsSettings.fromOptions(both, both, null, null)).isPresent();
+    }
+
+    @Test
+    void aKeyAnyoneMayReadIsRefusedAsSshRefusesOne() throws Exception {
         TestCertificates one = TestCertificates.create(folder, "one");
         Files.setPosixFilePermissions(one.privateKey(), PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThatThrownBy(() -> TlsSettings.fromOptions(one.certificate(), one.privateKey(), null, null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--tls-key " + one.privateKey() + ": its mode 0644 (rw-r--r--) lets group or others read or"
-                        + " change the private key; expected a file only its owner can read (chmod 600 "
+                .hasMessage("--tls-key " + one.privateKey() + ": its mode 0644 (rw-r--r--) lets anyone read or change"
+                        + " the private key; expected a file only its owner (and its group) can read (chmod 640 "
                         + one.privateKey().toAbsolutePath() + ")");
+        Files.setPosixFilePermissions(one.privateKey(), PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(TlsSettings.fromOptions(one.certificate(), one.privateKey(), null, null)).as("a group of its own")
+                .isPresent();
     }
 }

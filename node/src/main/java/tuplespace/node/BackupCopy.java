@@ -167,11 +167,10 @@ final class BackupCopy {
      *   <li>a primary promoted since (it did not recover its state from a directory) is newer at a higher epoch, and at
      *       the same epoch as far as it goes;</li>
      *   <li>a primary restarted on its own directory is compared by the two directories' last entries: in the same
-     *       epoch of the same primary, the copy is newer only by updates that may have been answered (a log not forced
-     *       before each answer); in the same epoch number of two known primaries, they are two histories (refused);
-     *       otherwise the later (epoch, index) is the newer, as the survey of one data directory orders its node
-     *       directories. Its own epoch number tells nothing: a primary restarted on another machine
-     *       takes the one above its own directory's highest, however far this backup went.</li>
+     *       epoch number of two known primaries, they are two histories (refused); otherwise the later (epoch, index)
+     *       is the newer, as the survey of one data directory orders its node directories. Its own epoch number tells
+     *       nothing: a primary restarted on another machine takes the one above its own directory's highest, however
+     *       far this backup went.</li>
      * </ul>
      */
     private Optional<String> recoveredNewerThan(ReplicationMessage.SnapshotBegin begin, String held) {
@@ -189,18 +188,17 @@ final class BackupCopy {
         }
         long recoveredIndex = begin.recoveredIndex();
         long recoveredEpoch = begin.recoveredEpoch();
-        boolean sameLine = recoveredEpoch == epoch() && followedServer != 0 && begin.recoveredServer() == followedServer;
-        if (recoveredEpoch == epoch() && followedServer != 0 && begin.recoveredServer() != 0 && !sameLine) {
+        if (recoveredEpoch == epoch() && followedServer != 0 && begin.recoveredServer() != 0
+                && begin.recoveredServer() != followedServer) {
             return Optional.of(held + ", recovered from its own data directory, whose last entries are of another"
                     + " primary of that epoch number than the state that primary recovered from its own (up to entry "
                     + recoveredIndex + ")");
         }
-        if (sameLine) {
-            return begin.mayLackAnswered() && lastIndex() > recoveredIndex ? Optional.of(held + ", further than that"
-                    + " primary recovered to (index " + recoveredIndex + ") from a log not forced before each answer"
-                    + " (--fsync everysec or no), which a power cut may have left short of updates answered")
-                    : Optional.empty();
+        if (lastIndex() == 0 && recoveredIndex == 0) {
+            return Optional.empty(); // no entry on either side: a snapshot of the first state at most, the same one
         }
+        // Ahead in the same epoch, even by entries that primary never answered: whether its directory was that epoch's
+        // primary or only a backup that fell behind cannot be told here, so the copy is kept (PROMOTE serves it).
         boolean copyNewer = epoch() > recoveredEpoch || epoch() == recoveredEpoch && lastIndex() > recoveredIndex;
         return copyNewer ? Optional.of(held + ", recovered from its own data directory: newer than the state that"
                 + " primary recovered from its own (entry " + recoveredIndex + " of epoch " + recoveredEpoch + ")")

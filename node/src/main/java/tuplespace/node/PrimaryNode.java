@@ -211,13 +211,6 @@ final class PrimaryNode implements NodeStorage.Owner {
                             node.epoch(), failure.toString());
                 }
             }));
-            if (recoveredIndex > 0 || recoveredEpoch > 0) {
-                // An entry of the new epoch before any other, which changes nothing (no connection 0 exists): the
-                // directory's last entry then says which epoch and primary its state follows, as the snapshot a backup
-                // takes of it says. A backup restarted on another machine compares the two (BackupCopy.recovered);
-                // without it, a restart that logged nothing looked older than its own backup's snapshot.
-                append(new Change.Closed(0));
-            }
         }
         NodeNetwork network = node.network();
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
@@ -325,6 +318,16 @@ final class PrimaryNode implements NodeStorage.Owner {
         proxyLossReported = false;
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
+        if (takeover.isEmpty() && recoveredIndex >= 0 && lastIndex == recoveredIndex
+                && (recoveredIndex > 0 || recoveredEpoch > 0)) {
+            // Restarted on a directory that held a state, and accepted (by its backup, if one listened, then by the
+            // proxy): an entry of the new epoch before any other, which changes nothing (no connection 0 exists), so
+            // that the directory's last entry names the epoch and primary its state follows, as the snapshot its
+            // backup took of it does; without it a restart that logged nothing looked older than that backup's copy
+            // at the next one (BackupCopy.recovered). Not before it is accepted: a start refused would have logged
+            // one each time, and made the directory look newer than it is.
+            append(new Change.Closed(0));
+        }
         if (takeover.isEmpty()) {
             newBackupAfterFirstAnswer = newBackupDue; // a first backup that waits for the first answers
         } else if (switchover) {

@@ -23,6 +23,8 @@ public final class SecretFile {
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private SecretFile() {
     }
@@ -38,7 +40,7 @@ public final class SecretFile {
             throw new IOException(name + ": expected a readable file holding the secret, found "
                     + (Files.exists(absolute) ? "something that is not a regular file" : "no such file"));
         }
-        Optional<String> open = openToOthers(absolute, "the secret");
+        Optional<String> open = openToOthers(absolute, "the secret", false);
         if (open.isPresent()) {
             throw new IOException(name + ": " + open.get());
         }
@@ -58,25 +60,27 @@ public final class SecretFile {
     }
 
     /**
-     * Why {@code file}, which holds {@code what} (the secret, the private key), is not its owner's alone: its mode lets
-     * group or others read or change it, said with the mode and what to do; empty when only its owner may, or when the
-     * file system has no POSIX modes.
+     * Why {@code file}, which holds {@code what} (the secret, the private key), is open to others: its mode lets group
+     * (unless {@code groupMay}) or others read or change it, said with the mode and what to do; empty when it does not,
+     * or when the file system has no POSIX modes.
      *
      * @throws IOException when the mode cannot be read
      */
-    public static Optional<String> openToOthers(Path file, String what) throws IOException {
+    public static Optional<String> openToOthers(Path file, String what, boolean groupMay) throws IOException {
         Set<PosixFilePermission> permissions;
         try {
             permissions = Files.getPosixFilePermissions(file);
         } catch (UnsupportedOperationException notPosix) {
             return Optional.empty(); // no POSIX modes on this file system: nothing to check
         }
-        if (permissions.stream().noneMatch(GROUP_OR_OTHERS::contains)) {
+        Set<PosixFilePermission> forbidden = groupMay ? OTHERS : GROUP_OR_OTHERS;
+        if (permissions.stream().noneMatch(forbidden::contains)) {
             return Optional.empty();
         }
         return Optional.of("its mode " + mode(permissions) + " (" + PosixFilePermissions.toString(permissions)
-                + ") lets group or others read or change " + what + "; expected a file only its owner can read (chmod"
-                + " 600 " + file.toAbsolutePath() + ")");
+                + ") lets " + (groupMay ? "anyone" : "group or others") + " read or change " + what + "; expected a"
+                + " file only its owner" + (groupMay ? " (and its group)" : "") + " can read (chmod "
+                + (groupMay ? "640 " : "600 ") + file.toAbsolutePath() + ")");
     }
 
     /** Octal as {@code ls -l} users read it: 0644. */

@@ -1,11 +1,13 @@
 package tuplespace.codec.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -29,53 +31,65 @@ final class KeyPairCheck {
 
     /** The signature each key algorithm is checked with; a key of another algorithm is not checked. */
     private static final Map<String, String> SIGNATURES = Map.of("RSA", "SHA256withRSA", "EC", "SHA256withECDSA",
-            "Ed25519", "Ed25519", "EdDSA", "Ed25519", "Ed448", "Ed448", "DSA", "SHA256withDSA");
+            "Ed25519", "Ed25519", "Ed448", "Ed448", "EdDSA", "EdDSA", "DSA", "SHA256withDSA");
 
     private KeyPairCheck() {
     }
 
     /**
      * Why {@code privateKey} is not the key of {@code certificate}'s first certificate, or empty when it is, or when
-     * this check cannot tell (a key algorithm it does not know: the context was built already, so TLS can use it).
+     * this check cannot tell (files or a key algorithm it does not read: the context was built already, so TLS can use
+     * them). Only a signature that fails to verify, or a public key of another algorithm, is a mismatch.
      */
     static Optional<String> mismatch(Path certificate, Path privateKey) {
+        Optional<X509Certificate> leaf;
+        Optional<PrivateKey> key;
+        byte[] challenge = new byte[32];
+        byte[] signature;
+        String algorithm;
         try {
-            X509Certificate leaf = firstCertificate(certificate);
-            Optional<PrivateKey> key = privateKey(privateKey);
-            if (key.isEmpty() || !SIGNATURES.containsKey(key.get().getAlgorithm())) {
+            leaf = firstCertificate(certificate);
+            key = privateKey(privateKey);
+            if (leaf.isEmpty() || key.isEmpty() || !SIGNATURES.containsKey(key.get().getAlgorithm())) {
                 return Optional.empty();
             }
-            byte[] challenge = new byte[32];
+            algorithm = SIGNATURES.get(key.get().getAlgorithm());
             new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(SIGNATURES.get(key.get().getAlgorithm()));
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key.get());
             signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(SIGNATURES.get(key.get().getAlgorithm()));
-            verifier.initVerify(leaf.getPublicKey());
+            signature = signer.sign();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return Optional.empty(); // nothing this check can read or sign with; the context took the files
+        }
+        try {
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(leaf.get().getPublicKey());
             verifier.update(challenge);
             if (verifier.verify(signature)) {
                 return Optional.empty();
             }
-            return Optional.of("expected the private key of the certificate's public key (" + describe(leaf)
-                    + "), found another " + key.get().getAlgorithm() + " key");
-        } catch (GeneralSecurityException e) {
-            // a key of another algorithm than the certificate's public key fails here
-            return Optional.of("expected the private key of the certificate's public key, found a key it does not"
-                    + " verify with (" + e.getMessage() + ")");
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // the files were read by the context already; nothing more to say here
+        } catch (InvalidKeyException e) {
+            // the certificate's public key is of another algorithm than the private key
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
         }
+        return Optional.of("expected the private key of the certificate's public key (" + describe(leaf.get())
+                + "), found another " + key.get().getAlgorithm() + " key");
     }
 
-    private static X509Certificate firstCertificate(Path file) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(file)) {
-            List<? extends Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in));
-            if (chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) {
-                throw new IOException("no X.509 certificate in " + file);
-            }
-            return leaf;
+    /** The first certificate of the file's CERTIFICATE blocks (a file may hold a key too); empty if none reads. */
+    private static Optional<X509Certificate> firstCertificate(Path file) throws IOException, GeneralSecurityException {
+        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+        int begin = pem.indexOf("-----BEGIN CERTIFICATE-----");
+        int end = pem.indexOf("-----END CERTIFICATE-----", begin);
+        if (begin < 0 || end < 0) {
+            return Optional.empty();
+        }
+        String block = pem.substring(begin, end + "-----END CERTIFICATE-----".length());
+        try (InputStream in = new ByteArrayInputStream(block.getBytes(StandardCharsets.US_ASCII))) {
+            Certificate first = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return first instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
         }
     }
 

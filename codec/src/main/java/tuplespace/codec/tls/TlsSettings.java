@@ -19,8 +19,8 @@ import tuplespace.codec.auth.SecretFile;
  * {@code --tls-client-auth required}).
  *
  * @param certificate the certificate chain this side presents
- * @param privateKey  its private key (PKCS#8 PEM, unencrypted, of the chain's first certificate; a file group or
- *                    others may read is refused, as ssh refuses such keys)
+ * @param privateKey  its private key (PKCS#8 PEM, unencrypted, of the chain's first certificate; a file anyone may
+ *                    read is refused, as ssh refuses such keys)
  * @param trusted     the CA certificates peers' certificates are checked against, if any
  * @param clientAuth  whether a connecting peer must present a certificate the CA signed
  */
@@ -72,7 +72,8 @@ public record TlsSettings(Path certificate, Path privateKey, Optional<Path> trus
         requireReadable("--tls-cert", certificate);
         requireReadable("--tls-key", privateKey);
         try {
-            SecretFile.openToOthers(privateKey, "the private key").ifPresent(found -> {
+            // a group of its own may read it, as ssl-cert does on Debian; anyone may not
+            SecretFile.openToOthers(privateKey, "the private key", true).ifPresent(found -> {
                 throw new IllegalArgumentException("--tls-key " + privateKey + ": " + found);
             });
         } catch (IOException e) {
