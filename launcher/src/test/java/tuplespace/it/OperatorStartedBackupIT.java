@@ -305,6 +305,39 @@ class OperatorStartedBackupIT {
         }
     }
 
+    /**
+     * Each machine with a data directory of its own: after a failover, the old primary's command line run again on
+     * its machine (a service manager restarting it), twice. Its directory never saw the promotion; each start takes an
+     * epoch above the one before, and the second used to be above the promoted backup's, so the proxy took it and
+     * dropped the primary that served every write since. A primary that serves on a live link is not replaced.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theOldPrimarysCommandLineRunAgainDoesNotReplaceThePromotedBackup() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 41);
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            ServiceCluster.kill9(primary.pid());
+            eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(status.hasPrimary()
+                    && status.primaryPid() == backup.pid()).as("the backup serves: %s", status).isTrue());
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            for (int start = 1; start <= 2; start++) {
+                try (ManagedProcess again = machines.startPrimary(cluster)) {
+                    assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("start %d", start).hasValue(1);
+                }
+            }
+            assertThat(cluster.proxy().stderrText()).contains("serves on a live link");
+            writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+            writes.close();
+            assertThat(cluster.status().primaryPid()).as("the promoted backup serves on").isEqualTo(backup.pid());
+            assertNoneMissing(cluster, writes, "after the old primary's command line ran twice");
+        }
+    }
+
     /** Every write {@code writes} saw acknowledged is in the space the service serves. */
     private static void assertNoneMissing(ServiceCluster cluster, AcknowledgedWrites writes, String detail)
             throws Exception {

@@ -318,16 +318,6 @@ final class PrimaryNode implements NodeStorage.Owner {
         proxyLossReported = false;
         registered = true;
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
-        if (takeover.isEmpty() && recoveredIndex >= 0 && lastIndex == recoveredIndex
-                && (recoveredIndex > 0 || recoveredEpoch > 0)) {
-            // Restarted on a directory that held a state, and accepted (by its backup, if one listened, then by the
-            // proxy): an entry of the new epoch before any other, which changes nothing (no connection 0 exists), so
-            // that the directory's last entry names the epoch and primary its state follows, as the snapshot its
-            // backup took of it does; without it a restart that logged nothing looked older than that backup's copy
-            // at the next one (BackupCopy.recovered). Not before it is accepted: a start refused would have logged
-            // one each time, and made the directory look newer than it is.
-            append(new Change.Closed(0));
-        }
         if (takeover.isEmpty()) {
             newBackupAfterFirstAnswer = newBackupDue; // a first backup that waits for the first answers
         } else if (switchover) {
@@ -608,6 +598,15 @@ final class PrimaryNode implements NodeStorage.Owner {
     void backupCopied(long acknowledgedIndex, long backupServer) {
         follow(catchUp.copied(acknowledgedIndex, backupServer, release.highestReleased(), System.nanoTime()),
                 acknowledgedIndex);
+        if (recoveredIndex >= 0 && lastIndex == recoveredIndex && (recoveredIndex > 0 || recoveredEpoch > 0)) {
+            // Restarted on a directory that held a state, logged nothing since, and now a backup took that state (it
+            // judged it, if it held a copy of its own): an entry of the new epoch, which changes nothing (no connection
+            // 0 exists), so that this directory's last entry names the epoch and primary its state follows, as the
+            // snapshot the backup took of it does; without it a restart that logged nothing looked older than that
+            // backup's copy at the next one (BackupCopy.recovered). Not sooner: a start refused would have logged one
+            // each time, and made the directory look newer than it is.
+            append(new Change.Closed(0));
+        }
         registerIfNotYet();
     }
 
@@ -897,6 +896,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         String seen = currentEpoch == node.epoch()
                 ? "epoch " + currentEpoch + " from another server (its primary registered, or a backup follows it)"
+                : currentEpoch < node.epoch()
+                ? "a primary of epoch " + currentEpoch + " that serves on a live link, which a server started beside it"
+                        + " does not replace (this server's data directory may never have seen that primary's updates)"
                 : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
         String why = "the proxy has seen " + seen + "; if a backup follows it, promote that backup, or stop it if this"
                 + " server's state is the newer one" + restartHint() + "; this primary (epoch " + node.epoch()

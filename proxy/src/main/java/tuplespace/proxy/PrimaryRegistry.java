@@ -277,6 +277,18 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        PrimaryLink serving = current;
+        if (serving != null && serving.channel().isActive() && serving.server() != register.server() && !sameServer) {
+            // A primary serves on a live link: a server registering above it was started beside it, e.g. the old
+            // primary's command line run again on its own machine, whose data directory never saw the promotion. Its
+            // space may be older; replacing the serving primary would drop every update answered since. It is refused
+            // until that primary is lost (its link closed, or silent past the ping bound).
+            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} serves on a live link; a"
+                    + " server started beside it does not replace it", self, register.pid(),
+                    Long.toHexString(register.server()), register.epoch(), serving);
+            channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
+            return Optional.empty();
+        }
         Optional<Follower> newer = followers.values().stream()
                 .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
         if (newer.isPresent()) {
