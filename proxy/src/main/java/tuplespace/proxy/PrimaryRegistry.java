@@ -277,6 +277,16 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        if (pendingGrant != null && pendingGrant.channel.isActive() && register.server() != pendingGrant.server) {
+            // Granted to a backup that still follows: only it may register now, whatever epoch another server names
+            // (one restarted on an older data directory takes the epoch above its own directory's highest).
+            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} is granted to backup"
+                    + " (server {}), which has not registered yet", self, register.pid(),
+                    Long.toHexString(register.server()), register.epoch(), highestEpoch,
+                    Long.toHexString(pendingGrant.server));
+            channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
+            return Optional.empty();
+        }
         PrimaryLink serving = current;
         if (serving != null && serving.channel().isActive() && serving.server() != register.server() && !sameServer) {
             // A primary serves on a live link: a server registering above it was started beside it, e.g. the old

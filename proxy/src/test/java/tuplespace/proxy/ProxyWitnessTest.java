@@ -369,6 +369,10 @@ class ProxyWitnessTest {
             try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(register(other, 2, 0x4444, 0)).isEqualTo(new Frame.StaleEpoch(2));
             }
+            // nor above it: a server restarted on an older data directory takes the epoch above its own highest
+            try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(other, 7, 0x4444, 0)).isEqualTo(new Frame.StaleEpoch(2));
+            }
         }
     }
 
