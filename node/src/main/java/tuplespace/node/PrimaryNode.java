@@ -142,10 +142,6 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final boolean mayLackAnswered;
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */
     private final long recoveredIndex;
-    /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */
-    private final long recoveredEpoch;
-    /** See {@link ReplicationMessage.SnapshotBegin#recoveredServer()}. */
-    private final long recoveredServer;
 
     PrimaryNode(ServerNode node, NodeConfig config, ReplicatedState state, long lastIndex,
                 Optional<TakeoverTimeline> takeover, boolean switchover) {
@@ -163,8 +159,6 @@ final class PrimaryNode implements NodeStorage.Owner {
         // Recovered from its directory (not promoted, not handed over); by a log not forced before each answer, a power
         // cut may have taken answered updates, which a backup that outlived this node may hold.
         this.recoveredIndex = takeover.isEmpty() && !switchover && storage.isPresent() ? lastIndex : -1;
-        this.recoveredEpoch = recoveredIndex >= 0 ? storage.orElseThrow().recoveredEpoch() : 0;
-        this.recoveredServer = recoveredIndex >= 0 ? storage.orElseThrow().recoveredServer() : 0;
         this.mayLackAnswered = recoveredIndex >= 0 && config.fsync() != FsyncMode.ALWAYS;
         storage.ifPresent(disk -> {
             disk.attach(this);
@@ -598,7 +592,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     void backupCopied(long acknowledgedIndex, long backupServer) {
         follow(catchUp.copied(acknowledgedIndex, backupServer, release.highestReleased(), System.nanoTime()),
                 acknowledgedIndex);
-        if (recoveredIndex >= 0 && lastIndex == recoveredIndex && (recoveredIndex > 0 || recoveredEpoch > 0)) {
+        if (recoveredIndex >= 0 && lastIndex == recoveredIndex && (recoveredIndex > 0 || recoveredEpoch() > 0)) {
             // Restarted on a directory that held a state, logged nothing since, and now a backup took that state (it
             // judged it, if it held a copy of its own): an entry of the new epoch, which changes nothing (no connection
             // 0 exists), so that this directory's last entry names the epoch and primary its state follows, as the
@@ -1020,12 +1014,12 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */
     long recoveredEpoch() {
-        return recoveredEpoch;
+        return recoveredIndex >= 0 ? storage.orElseThrow().recoveredEpoch() : 0;
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredServer()}. */
     long recoveredServer() {
-        return recoveredServer;
+        return recoveredIndex >= 0 ? storage.orElseThrow().recoveredServer() : 0;
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredIndex()}. */

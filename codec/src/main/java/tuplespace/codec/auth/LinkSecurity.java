@@ -90,10 +90,9 @@ public record LinkSecurity(Optional<ClusterSecret> clusterSecret, Optional<Inter
                 SslHandler handler = internal.client().newHandler(pipeline.channel().alloc());
                 handler.handshakeFuture().addListener(handshake -> {
                     // a link that never opened (no remote address) was not refused: the peer is down
-                    if (!handshake.isSuccess() && pipeline.channel().remoteAddress() != null
-                            && TlsGate.isRefusal(handshake.cause())) {
-                        listener.refused(pipeline.channel().remoteAddress(), role, true,
-                                "the TLS handshake failed: " + handshake.cause().getMessage());
+                    if (pipeline.channel().remoteAddress() != null) {
+                        TlsGate.refusal(handshake).ifPresent(reason ->
+                                listener.refused(pipeline.channel().remoteAddress(), role, true, reason));
                     }
                 });
                 pipeline.addFirst(TLS_HANDLER, handler);

@@ -7,10 +7,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * First on a TLS port: looks at the peer's first bytes. A TLS record puts Netty's {@link SslHandler} in its place
@@ -45,12 +47,18 @@ public final class TlsGate extends ByteToMessageDecoder {
     }
 
     /**
-     * Whether a failed handshake's {@code cause} is TLS refusing the peer (an untrusted or missing certificate, an alert
-     * the peer sent), not the connection ending before the handshake could: a peer that crashed, or a connection that
-     * never opened. Only a refusal is an {@code auth_refused} event; a plain outage was reported as one, many times a
-     * second while a link was retried.
+     * Why a finished {@code handshake} refused the peer, or empty when it succeeded or did not refuse: a failure is a
+     * refusal when TLS refused the peer (an untrusted or missing certificate, an alert the peer sent), not when the
+     * connection ended before the handshake could (a peer that crashed, or a connection that never opened). Only a
+     * refusal is an {@code auth_refused} event; a plain outage was reported as one, many times a second while a link
+     * was retried.
      */
-    public static boolean isRefusal(Throwable cause) {
+    public static Optional<String> refusal(Future<?> handshake) {
+        return !handshake.isSuccess() && isRefusal(handshake.cause())
+                ? Optional.of("the TLS handshake failed: " + handshake.cause().getMessage()) : Optional.empty();
+    }
+
+    static boolean isRefusal(Throwable cause) {
         if (cause instanceof ClosedChannelException) {
             return false;
         }
@@ -66,11 +74,8 @@ public final class TlsGate extends ByteToMessageDecoder {
         if (SslHandler.isEncrypted(in, false)) {
             SslHandler tls = context.newHandler(ctx.alloc());
             SocketAddress peer = ctx.channel().remoteAddress();
-            tls.handshakeFuture().addListener(handshake -> {
-                if (!handshake.isSuccess() && isRefusal(handshake.cause())) {
-                    refused.refused(peer, "the TLS handshake failed: " + handshake.cause().getMessage());
-                }
-            });
+            tls.handshakeFuture().addListener(handshake -> refusal(handshake)
+                    .ifPresent(reason -> refused.refused(peer, reason)));
             ctx.pipeline().replace(this, "tls", tls);
             return; // the bytes read so far go on to the SslHandler (ByteToMessageDecoder hands them over)
         }
