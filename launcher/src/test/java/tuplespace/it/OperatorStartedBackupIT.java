@@ -85,6 +85,8 @@ class OperatorStartedBackupIT {
                         .contains(why);
             }
             assertThat(backup.isAlive()).as("the backup holding every acknowledged write").isTrue();
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.followers()).as("the refusing backup follows the proxy").isEqualTo(1));
 
             assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
             eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
@@ -250,18 +252,8 @@ class OperatorStartedBackupIT {
         cluster.startProxy();
         try (ManagedProcess backup = machines.startBackup(cluster)) {
             backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
-            try (ManagedProcess again = machines.startPrimary(cluster)) {
-                assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
-                        .hasValue(1);
-                assertThat(again.stderrText()).contains("is older than its backup: backup pid " + backup.pid())
-                        .contains("from another primary of that epoch number");
-            }
+            machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
             assertThat(backup.stderrText()).contains("recovered", "backup refuses the snapshot of primary pid");
-            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
-                    status -> assertThat(status.followers()).as("the refusing backup follows the proxy").isEqualTo(1));
-            assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
-            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
-                    status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid()).isTrue());
             assertNoneMissing(cluster, writes, "after a failover, then a restart of everything");
         }
     }
@@ -307,9 +299,11 @@ class OperatorStartedBackupIT {
 
     /**
      * Each machine with a data directory of its own: after a failover, the old primary's command line run again on
-     * its machine (a service manager restarting it), twice. Its directory never saw the promotion; each start takes an
-     * epoch above the one before, and the second used to be above the promoted backup's, so the proxy took it and
-     * dropped the primary that served every write since. A primary that serves on a live link is not replaced.
+     * its machine (a service manager restarting it), twice. Its directory never saw the promotion; each start recorded
+     * an epoch above the one before, and the second was above the promoted backup's, so the proxy took it and dropped
+     * the primary that served every write since. A refused start records nothing now, so each asks for the promoted
+     * epoch's number, which the proxy has seen (and a primary that serves on a live link is not replaced whatever
+     * the epoch: ProxyLosesPrimaryTest).
      */
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -322,19 +316,66 @@ class OperatorStartedBackupIT {
             AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 41);
             writes.awaitAcknowledged(100, Duration.ofSeconds(30));
             ServiceCluster.kill9(primary.pid());
-            eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(status.hasPrimary()
-                    && status.primaryPid() == backup.pid()).as("the backup serves: %s", status).isTrue());
+            long promotedEpoch = eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(
+                    status.hasPrimary() && status.primaryPid() == backup.pid()).as("the backup serves: %s", status)
+                    .isTrue()).epoch();
             writes.awaitAcknowledged(100, Duration.ofSeconds(30));
             for (int start = 1; start <= 2; start++) {
                 try (ManagedProcess again = machines.startPrimary(cluster)) {
                     assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("start %d", start).hasValue(1);
+                    assertThat(again.stderrText()).as("start %d", start)
+                            .contains("the proxy has seen epoch " + promotedEpoch + " from another server");
                 }
             }
-            assertThat(cluster.proxy().stderrText()).contains("serves on a live link");
             writes.awaitAcknowledged(50, Duration.ofSeconds(30));
             writes.close();
             assertThat(cluster.status().primaryPid()).as("the promoted backup serves on").isEqualTo(backup.pid());
             assertNoneMissing(cluster, writes, "after the old primary's command line ran twice");
+        }
+    }
+
+    /**
+     * Each machine with a data directory of its own, {@code --fsync always}: after a failover the promoted backup
+     * serves alone and acknowledges more writes, then its machine goes down too, while the proxy stays up; the old
+     * primary's command line runs again and again on its machine (a service manager restarting it). Each start took
+     * the epoch above the one before, recorded before the proxy answered, so the second came out above the promoted
+     * backup's, and the proxy, with no primary left to keep, took it: the old state was served, without every write
+     * acknowledged since the failover. Each start is refused now; once the other machine is back, the old primary is
+     * refused by its backup there, and PROMOTE serves every acknowledged write.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theOldPrimarysCommandLineRunAgainAndAgainWaitsForThePromotedBackupThatWasLostToo() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        AcknowledgedWrites writes;
+        long promotedEpoch;
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            writes = new AcknowledgedWrites(cluster).start(4, 43);
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            ServiceCluster.kill9(primary.pid());
+            promotedEpoch = eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(
+                    status.hasPrimary() && status.primaryPid() == backup.pid()).as("the backup serves: %s", status)
+                    .isTrue()).epoch();
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            ServiceCluster.kill9(backup.pid());
+            writes.close();
+        }
+
+        for (int start = 1; start <= 3; start++) {
+            try (ManagedProcess again = machines.startPrimary(cluster)) {
+                assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of start %d", start)
+                        .hasValue(1);
+                assertThat(again.stderrText()).as("start %d", start).contains("stale_epoch")
+                        .contains("the proxy has seen epoch " + promotedEpoch);
+            }
+        }
+        try (ManagedProcess backup = machines.startBackup(cluster)) {
+            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+            machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
+            assertNoneMissing(cluster, writes, "after the promoted backup was lost and the old primary restarted");
         }
     }
 

@@ -22,9 +22,11 @@ import tuplespace.space.TupleSpace;
 /**
  * Start-up from {@code --data-dir DIR} (blocks; runs before the node serves). The primary surveys the node directories
  * of DIR and takes the one with the newest state, whichever node was primary last (after a failover the promoted
- * backup's), recovers it, and serves with an epoch above every epoch any directory recorded, recorded before it
- * registers: a proxy that outlived the service accepts it. Its backup gets the other directory, whose older files its
- * resync replaces. INIT_FILE seeds an empty DIR only: with a non-empty one the start is refused, never a silent choice.
+ * backup's), recovers it, and serves with an epoch above every epoch any directory recorded: a proxy that outlived the
+ * service accepts it. Nothing is recorded here: the primary records its epoch once the proxy accepted it
+ * ({@code PrimaryNode#recordStartedEpoch}), so that a start the proxy refuses takes the same epoch again next time. Its
+ * backup gets the other directory, whose older files its resync replaces. INIT_FILE seeds an empty DIR only: with a
+ * non-empty one the start is refused, never a silent choice.
  */
 final class DataDirStartup {
 
@@ -77,7 +79,6 @@ final class DataDirStartup {
             }
             // the recovered highest epoch is the directory's recorded one or its last entry's, whichever is higher
             long epoch = Math.max(surveyed.highestEpoch(), recovered.highestEpoch()) + 1;
-            directory.recordEpoch(epoch);
             return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered, epoch);
         } catch (IOException | RuntimeException e) {
             directory.close();

@@ -62,6 +62,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * disk that does not answer must not freeze the service). Below the proxy's wait for the answer to SHUTDOWN.
      */
     static final Duration SAVE_LIMIT = Duration.ofSeconds(30);
+    /** How soon a restarted primary tries again to record its epoch in its data directory after a failure. */
+    private static final Duration EPOCH_RECORD_RETRY = Duration.ofSeconds(1);
     /**
      * How the proxy's frames are served (DESIGN "Threads"): 256 frames or about 10 ms per event-loop turn, then
      * heartbeats and acknowledgements get their turn; at most 32 frames of one connection per turn, so a request that
@@ -105,6 +107,10 @@ final class PrimaryNode implements NodeStorage.Owner {
     private boolean newBackupDue;
     private boolean newBackupAfterFirstAnswer;
     private boolean registered;
+    /** A backup took this primary's state (its snapshot's end acknowledged) at least once. */
+    private boolean backupTookState;
+    /** Recording the epoch of this start failed at least once ({@link #recordStartedEpoch}). */
+    private boolean epochRecordFailed;
     /** Whether BACKUP_SAP was tried once before registering ({@link #probePeerBackupSap}), and found listening. */
     private boolean peerProbed;
     private boolean peerListens;
@@ -196,15 +202,6 @@ final class PrimaryNode implements NodeStorage.Owner {
             } else {
                 proxy.connect();
             }
-        } else {
-            // the start recorded the epoch already (DataDirStartup); this process's server id goes with it, for a backup
-            // restarted later on this directory to tell this primary's state from another's of the epoch number
-            storage.ifPresent(disk -> disk.recordEpoch(node.epoch(), node.serverId()).whenComplete((done, failure) -> {
-                if (failure != null) {
-                    LOG.warn("primary could not record its server id with epoch {} in its data directory: {}",
-                            node.epoch(), failure.toString());
-                }
-            }));
         }
         NodeNetwork network = node.network();
         long deadline = NodeNetwork.deadline(Duration.ofSeconds(5));
@@ -314,6 +311,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
         if (takeover.isEmpty()) {
             newBackupAfterFirstAnswer = newBackupDue; // a first backup that waits for the first answers
+            if (storage.isPresent()) {
+                recordStartedEpoch();
+                logEpochEntryIfDue();
+            }
         } else if (switchover) {
             takeoverStep("REGISTERED by the proxy");
             LOG.info("switchover: serving as primary pid {} of epoch {} from index {}", pid, node.epoch(), lastIndex);
@@ -592,16 +593,51 @@ final class PrimaryNode implements NodeStorage.Owner {
     void backupCopied(long acknowledgedIndex, long backupServer) {
         follow(catchUp.copied(acknowledgedIndex, backupServer, release.highestReleased(), System.nanoTime()),
                 acknowledgedIndex);
-        if (recoveredIndex >= 0 && lastIndex == recoveredIndex && (recoveredIndex > 0 || recoveredEpoch() > 0)) {
-            // Restarted on a directory that held a state, logged nothing since, and now a backup took that state (it
-            // judged it, if it held a copy of its own): an entry of the new epoch, which changes nothing (no connection
-            // 0 exists), so that this directory's last entry names the epoch and primary its state follows, as the
-            // snapshot the backup took of it does; without it a restart that logged nothing looked older than that
-            // backup's copy at the next one (BackupCopy.recovered). Not sooner: a start refused would have logged one
-            // each time, and made the directory look newer than it is.
+        backupTookState = true;
+        logEpochEntryIfDue();
+        registerIfNotYet();
+    }
+
+    /**
+     * A server started on its data directory records the epoch it serves, with its server id, only once the proxy
+     * accepted it (docs/design.md "Failover"): a start the proxy refuses leaves the directory as it
+     * was, so the next one takes the same epoch number and is refused as well while the proxy knows a newer primary.
+     * (Each refused start used to raise it, until one came out above a lost primary's epoch and replaced it.) The
+     * record goes through the log in order, before the entries appended after it: with {@code --fsync always} no
+     * answer leaves before it is on disk. One that fails is tried again every second until it is written; meanwhile an
+     * entry of this epoch that reaches the disk records it as well (a restart takes the epoch above its directory's
+     * last entry's).
+     */
+    private void recordStartedEpoch() {
+        storage.orElseThrow().recordEpoch(node.epoch(), node.serverId()).whenComplete((recorded, failure) -> {
+            if (failure == null) {
+                if (epochRecordFailed) {
+                    LOG.info("primary recorded epoch {} in its data directory", node.epoch());
+                }
+            } else if (!stopping) {
+                if (!epochRecordFailed) {
+                    LOG.error("primary could not record epoch {} in its data directory: {}; it tries again every {} ms",
+                            node.epoch(), failure.toString(), EPOCH_RECORD_RETRY.toMillis());
+                }
+                epochRecordFailed = true;
+                node.loop().schedule(this::recordStartedEpoch, EPOCH_RECORD_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /**
+     * Restarted on a directory that held a state, and logged nothing since: once the proxy accepted this primary and a
+     * backup took its state (judged it, if it held a copy of its own), an entry of the new epoch, which changes nothing
+     * (no connection 0 exists), so that this directory's last entry names the epoch and primary its state follows, as
+     * the snapshot the backup took of it does; without it a restart that logged nothing looked older than that backup's
+     * copy at the next one (BackupCopy.recovered). Not sooner: a start refused, by the proxy or by that backup, would
+     * have logged one each time, and made the directory look newer than it is.
+     */
+    private void logEpochEntryIfDue() {
+        if (registered && backupTookState && recoveredIndex >= 0 && lastIndex == recoveredIndex
+                && (recoveredIndex > 0 || recoveredEpoch() > 0)) {
             append(new Change.Closed(0));
         }
-        registerIfNotYet();
     }
 
     void backupAcknowledged(long index) {

@@ -1,0 +1,119 @@
+package tuplespace.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.node.NodeTestSupport.await;
+import static tuplespace.node.NodeTestSupport.freePort;
+import static tuplespace.node.NodeTestSupport.loopback;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tuplespace.codec.auth.LinkSecurity;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.netty.SocketTransport;
+import tuplespace.node.persistence.FsyncMode;
+
+/**
+ * The epoch a server started on its data directory serves is recorded in {@code node.meta} only once the proxy accepted
+ * it: a start the proxy refuses leaves the directory as it was, and the next start asks for the same epoch again. (When
+ * each refused start raised it, the old primary's command line run by a service manager came out above the promoted
+ * backup's epoch after two refusals, and replaced that primary once it was lost.) A real server in this JVM, with a
+ * fake proxy.
+ */
+@Timeout(60)
+class RestartEpochTest {
+
+    private static final Pattern EPOCH = Pattern.compile("(?m)^epoch=(\\d+)$");
+    private static final Pattern EPOCH_SERVER = Pattern.compile("(?m)^epoch-server=([0-9a-f]+)$");
+
+    @TempDir
+    Path directory;
+    private ServerNode node;
+
+    @AfterEach
+    void stopTheNode() {
+        if (node != null) {
+            node.exit(1);
+            node.awaitExit();
+        }
+    }
+
+    @Test
+    void aStartTheProxyRefusesRecordsNoEpochAndTheNextAsksForTheSameOne() throws Exception {
+        try (FakeProxy proxy = new FakeProxy()) {
+            FakeProxy.Received firstStart = start(proxy);
+            Frame.Register first = (Frame.Register) firstStart.frame();
+            assertThat(first.epoch()).as("a new directory's first epoch").isEqualTo(1);
+            proxy.send(firstStart.link(), new Frame.Registered(1));
+            await(() -> recordedEpoch() == 1, "epoch 1 recorded once registered");
+            assertThat(recordedServer()).as("with the primary's server id").isEqualTo(first.server());
+            stop();
+
+            FakeProxy.Received refused = start(proxy);
+            assertThat(((Frame.Register) refused.frame()).epoch()).isEqualTo(2);
+            proxy.send(refused.link(), new Frame.StaleEpoch(2));
+            assertThat(node.awaitExit()).as("exit status of the refused primary").isEqualTo(1);
+            node = null;
+            assertThat(recordedEpoch()).as("epoch recorded after the refused start").isEqualTo(1);
+            assertThat(recordedServer()).isEqualTo(first.server());
+
+            FakeProxy.Received againStart = start(proxy);
+            Frame.Register again = (Frame.Register) againStart.frame();
+            assertThat(again.epoch()).as("the epoch the start after the refused one asks for").isEqualTo(2);
+            assertThat(recordedEpoch()).as("not recorded before the proxy answers").isEqualTo(1);
+            proxy.send(againStart.link(), new Frame.Registered(1));
+            await(() -> recordedEpoch() == 2 && recordedServer() == again.server(), "epoch 2 recorded once registered");
+        }
+    }
+
+    /** Starts a server on the data directory with {@code proxy} as its proxy; returns its REGISTER. */
+    private FakeProxy.Received start(FakeProxy proxy) throws Exception {
+        node = ServerNode.start(config(proxy.address()), SocketTransport.forFewLinks());
+        return proxy.next(Frame.Register.class);
+    }
+
+    /** Stops the server as a crash would, after its REGISTERED: nothing is saved. */
+    private void stop() {
+        node.exit(1);
+        node.awaitExit();
+        node = null;
+    }
+
+    /** A server with {@code --data-dir}, {@code --fsync always} and {@code --backup-start none}; no backup listens. */
+    private NodeConfig config(InetSocketAddress proxy) {
+        InetSocketAddress backupSap = loopback(freePort());
+        return new NodeConfig(loopback(freePort()), proxy, backupSap, loopback(freePort()), Optional.empty(),
+                Optional.empty(), Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 0,
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
+                Optional.empty(), List.of(), Optional.of(directory.resolve("data")), FsyncMode.ALWAYS, Optional.empty(),
+                LinkSecurity.none(), loopback(freePort()), new BackupStart.None());
+    }
+
+    private long recordedEpoch() {
+        return Long.parseLong(field(EPOCH).orElse("0"));
+    }
+
+    private long recordedServer() {
+        return Long.parseUnsignedLong(field(EPOCH_SERVER).orElse("0"), 16);
+    }
+
+    private Optional<String> field(Pattern pattern) {
+        Path meta = directory.resolve("data").resolve("node-a").resolve("node.meta");
+        try {
+            Matcher matcher = pattern.matcher(Files.exists(meta) ? Files.readString(meta) : "");
+            return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // replaced while read: the next look sees the new one
+        }
+    }
+}
