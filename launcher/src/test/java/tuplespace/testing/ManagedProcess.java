@@ -23,10 +23,12 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import tuplespace.node.ClassArchive;
 
 /**
- * The one way the launcher's tests start a JVM: {@code java -cp <this test's class path> MAIN ARGS...} on a
- * {@link Host} (inside its network namespace, if any); {@link Launch#classPath} runs it on another class path.
+ * The one way the launcher's tests start a JVM: {@code java -cp <class path> MAIN ARGS...} on a {@link Host} (inside
+ * its network namespace, if any), where the class path is the packaged jar in an integration test and this test's own
+ * in a unit test; {@link Launch#classPath} runs it on another class path.
  * A long-running one (a proxy, a server, the demo) is started with {@link Launch#start} in a directory that holds
  * its stdout and stderr ({@code NAME.out.log}, {@code NAME.err.log}) and its command line ({@code NAME.cmd}); the
  * processes it starts inherit those files. {@link #close()} kills it and every descendant. A command run to its end
@@ -34,8 +36,16 @@ import java.util.function.Supplier;
  */
 public final class ManagedProcess implements AutoCloseable {
 
-    /** JVM flags that start faster and use less memory: tests share a small, busy machine. */
-    public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    /**
+     * JVM flags that start faster and use less memory: tests share a small, busy machine. (Class-data sharing is the
+     * JVM's default: a process run from the packaged jar maps the archive beside it, {@link Launch#command}.)
+     */
+    public static final List<String> LIGHT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /**
+     * The system property naming the jar the build packaged, which the integration tests run the service from (set by
+     * the failsafe plugin); unset in unit tests, which run before it is packaged.
+     */
+    private static final String PACKAGED_JAR = "tuplespace.packagedJar";
     /** The main class of {@code ./tuplespace}: every subcommand a user types. */
     public static final String CLI_MAIN = "tuplespace.cli.Main";
 
@@ -64,7 +74,8 @@ public final class ManagedProcess implements AutoCloseable {
 
     /**
      * A JVM running {@code mainClass} (a class, or a source file in single-file mode), on loopback with
-     * {@link #LIGHT_JVM} and this test's class path until told otherwise.
+     * {@link #LIGHT_JVM} and, until told otherwise, the packaged jar in an integration test, else this test's class
+     * path.
      */
     public static Launch java(String mainClass) {
         return new Launch(mainClass);
@@ -85,7 +96,7 @@ public final class ManagedProcess implements AutoCloseable {
 
         private final String mainClass;
         private Host host = Host.loopback();
-        private String classPath = System.getProperty("java.class.path");
+        private String classPath = defaultClassPath();
         private final List<String> jvmOptions = new ArrayList<>(LIGHT_JVM);
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -139,11 +150,21 @@ public final class ManagedProcess implements AutoCloseable {
             return grouped;
         }
 
-        /** The whole command line: the host's prefix, the JVM and its options, the main class, its arguments. */
+        /** The jar the build packaged for these tests ({@link #PACKAGED_JAR}), if any; else this test's class path. */
+        private static String defaultClassPath() {
+            String jar = System.getProperty(PACKAGED_JAR, "");
+            return !jar.isEmpty() && Files.isRegularFile(Path.of(jar)) ? jar : System.getProperty("java.class.path");
+        }
+
+        /**
+         * The whole command line: the host's prefix, the JVM and its options (and the class-data archive beside a jar
+         * that has one, as {@code ./tuplespace} gives it), the main class, its arguments.
+         */
         public List<String> command() {
             List<String> command = new ArrayList<>(host.prefix());
             command.add(javaExecutable());
             command.addAll(jvmOptions);
+            command.addAll(ClassArchive.options(classPath, jvmOptions));
             command.addAll(List.of("-cp", classPath, mainClass));
             command.addAll(args);
             return command;
