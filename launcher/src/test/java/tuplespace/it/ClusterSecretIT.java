@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
@@ -200,25 +203,37 @@ class ClusterSecretIT {
     /**
      * A primary started with another secret than its proxy's: refused at every handshake, it used to connect again every
      * 0.1 s, each refusal an auth_refused event on both sides (35 of them in 3 s, each a --notify run), and its last
-     * word named no secret. Now its pauses double, the same refusal is reported once a minute, and it says why.
+     * word named no secret. Now its pauses double, the same refusal is reported once a minute, and it says why. One
+     * started with no secret at all read the proxy's refusal as a frame, logged "frame length exceeds" and stopped
+     * saying the proxy could not be reached; it now reads it as the refusal it is, and names the option.
      */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"another secret", "no secret"})
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void aPrimaryWithAnotherSecretThanItsProxysBacksOffIsReportedOnceAndSaysWhyItStops() throws Exception {
+    void aPrimaryWithAnotherSecretThanItsProxysBacksOffIsReportedOnceAndSaysWhyItStops(String variant)
+            throws Exception {
         Path proxySecret = secretFile(clusters.runDirectory().resolve("cluster.secret"), "rw-------");
         Path otherSecret = clusters.runDirectory().resolve("other.secret");
         Files.writeString(otherSecret, "another example cluster secret, not the proxy's\n");
         Files.setPosixFilePermissions(otherSecret, PosixFilePermissions.fromString("rw-------"));
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults().withClusterSecretFile(proxySecret))
                 .startProxy();
-        ManagedProcess primary = cluster.startServer("primary", List.of(cluster.primaryShutdownSap().toString(),
+        List<String> args = new ArrayList<>(List.of(cluster.primaryShutdownSap().toString(),
                 cluster.proxyPrimarySap().toString(), cluster.backupSap().toString(), cluster.heartbeatSap().toString(),
-                cluster.saveFile().toString(), "null", "null", "--cluster-secret-file", otherSecret.toString(),
-                "--primary-register-timeout", "4s"));
+                cluster.saveFile().toString(), "null", "null", "--primary-register-timeout", "4s"));
+        if (variant.equals("another secret")) {
+            args.addAll(List.of("--cluster-secret-file", otherSecret.toString()));
+        }
+        ManagedProcess primary = cluster.startServer("primary", args);
 
         assertThat(primary.awaitExit(Duration.ofSeconds(60))).as("exit status of the refused primary").hasValue(1);
         assertThat(primary.stderrText()).contains("proxy_unreachable")
-                .contains("(the cluster secret handshake of the last link failed: ");
+                .contains("(the cluster secret handshake of the last link failed: ").doesNotContain("Exception");
+        if (variant.equals("no secret")) {
+            assertThat(primary.stderrText())
+                    .contains("the peer refused the link (this port requires the cluster secret handshake")
+                    .contains("it is started with --cluster-secret-file and this process without");
+        }
         assertThat(primary.stderrText().lines().filter(line -> line.contains("event auth_refused")))
                 .as("auth_refused events of the refused primary in 4 s").hasSizeBetween(1, 2);
         assertThat(cluster.proxy().stderrText().lines().filter(line -> line.contains("event auth_refused")))

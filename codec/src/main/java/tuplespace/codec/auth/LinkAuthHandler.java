@@ -214,6 +214,13 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
         return Optional.ofNullable(channel.attr(REFUSAL).get());
     }
 
+    /**
+     * Keeps {@code reason} for {@link #refusal}: a link without a secret whose peer has one ({@link PlainLinkGuard}).
+     */
+    static void recordRefusal(Channel channel, String reason) {
+        channel.attr(REFUSAL).set(reason);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         if (!authenticated && cause instanceof IOException) {

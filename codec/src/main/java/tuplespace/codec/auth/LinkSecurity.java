@@ -71,20 +71,28 @@ public record LinkSecurity(Optional<ClusterSecret> clusterSecret, Optional<Inter
                 + " whose users you trust");
     }
 
-    /** Guards a connection this process accepted on a {@code role} port (nothing without a secret or TLS). */
+    /**
+     * Guards a connection this process accepted on a {@code role} port: the cluster secret's handshake, or without a
+     * secret a {@link PlainLinkGuard} that tells a peer started with one; TLS first, if configured.
+     */
     public void guardAccepted(ChannelPipeline pipeline, LinkRole role, LinkAuthHandler.RefusalListener listener) {
-        clusterSecret.ifPresent(secret ->
-                pipeline.addFirst(LinkAuthHandler.NAME, LinkAuthHandler.accepting(secret, role, listener)));
+        clusterSecret.ifPresentOrElse(
+                secret -> pipeline.addFirst(LinkAuthHandler.NAME, LinkAuthHandler.accepting(secret, role, listener)),
+                () -> pipeline.addFirst(PlainLinkGuard.NAME, PlainLinkGuard.accepting(role, listener)));
         if (role != LinkRole.ADMIN) {
             tls.ifPresent(internal -> pipeline.addFirst(TLS_HANDLER, new TlsGate(internal.server(), PLAIN_REFUSAL,
                     (peer, reason) -> listener.refused(peer, role, false, reason))));
         }
     }
 
-    /** Guards a connection this process opens for {@code role} (nothing without a secret or TLS). */
+    /**
+     * Guards a connection this process opens for {@code role}: the cluster secret's handshake, or without a secret a
+     * {@link PlainLinkGuard} that tells a peer's refusal for the lack of one; TLS first, if configured.
+     */
     public void guardConnecting(ChannelPipeline pipeline, LinkRole role, LinkAuthHandler.RefusalListener listener) {
-        clusterSecret.ifPresent(secret ->
-                pipeline.addFirst(LinkAuthHandler.NAME, LinkAuthHandler.connecting(secret, role, listener)));
+        clusterSecret.ifPresentOrElse(
+                secret -> pipeline.addFirst(LinkAuthHandler.NAME, LinkAuthHandler.connecting(secret, role, listener)),
+                () -> pipeline.addFirst(PlainLinkGuard.NAME, PlainLinkGuard.connecting(role, listener)));
         if (role != LinkRole.ADMIN) {
             tls.ifPresent(internal -> {
                 SslHandler handler = internal.client().newHandler(pipeline.channel().alloc());

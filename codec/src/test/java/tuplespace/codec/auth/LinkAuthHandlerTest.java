@@ -97,6 +97,72 @@ class LinkAuthHandlerTest {
         assertThat(acceptor.pipeline().get(LinkAuthHandler.class)).isNull();
     }
 
+    /**
+     * A primary started without the cluster secret, whose proxy has one: the proxy's refusal line used to reach the
+     * frame decoder, which read its first bytes as a frame's length and logged "frame too long". The guard of a link
+     * without a secret reads it as the refusal it is, and names the option on both sides.
+     */
+    @Test
+    void aSideWithoutTheSecretReadsTheRefusalOfAPeerWithItAsSuch() {
+        Behind plainBehind = new Behind();
+        EmbeddedChannel plain = new EmbeddedChannel(PlainLinkGuard.connecting(LinkRole.PRIMARY, listener), plainBehind);
+        EmbeddedChannel withSecret = new EmbeddedChannel(LinkAuthHandler.accepting(SECRET, LinkRole.PRIMARY, listener));
+        plain.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 9, 1})); // a REGISTER frame's first bytes
+        String refusal = take(plain);
+        send(withSecret, refusal);
+        String answer = take(withSecret);
+        assertThat(answer).startsWith("refused: this port requires the cluster secret handshake");
+        // in two reads, as TCP may deliver it
+        send(plain, answer.substring(0, 4));
+        assertThat(plain.isOpen()).isTrue();
+        send(plain, answer.substring(4));
+
+        assertThat(plain.isOpen()).isFalse();
+        assertThat(plainBehind.read.toString()).as("what the frame decoder would have read").isEmpty();
+        assertThat(LinkAuthHandler.refusal(plain)).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("the peer refused the link (this port requires the cluster secret handshake")
+                .endsWith("it is started with --cluster-secret-file and this process without; give both the same one"));
+        assertThat(refusals).hasSize(2).last().isEqualTo(LinkAuthHandler.refusal(plain).orElseThrow());
+    }
+
+    @Test
+    void aSideWithoutTheSecretRefusesTheHandshakeOfAPeerWithItNamingTheOption() {
+        Behind plainBehind = new Behind();
+        EmbeddedChannel withSecret = new EmbeddedChannel(LinkAuthHandler.connecting(SECRET, LinkRole.REPLICATION,
+                listener));
+        EmbeddedChannel plain = new EmbeddedChannel(PlainLinkGuard.accepting(LinkRole.REPLICATION, listener),
+                plainBehind);
+        shuttle(withSecret, plain);
+
+        assertThat(plain.isOpen()).isFalse();
+        assertThat(withSecret.isOpen()).isFalse();
+        assertThat(plainBehind.read.toString()).isEmpty();
+        assertThat(refusals).containsExactly(
+                "the peer began the cluster secret handshake, and this process is started without"
+                        + " --cluster-secret-file; give both the same one, or neither",
+                LinkAuthHandler.refusal(withSecret).orElseThrow());
+        assertThat(refusals.get(1)).contains("this side is started without --cluster-secret-file");
+    }
+
+    @Test
+    void aLinkWithoutTheSecretOnEitherSidePassesEveryByteAndDropsItsGuard() {
+        Behind behind = new Behind();
+        EmbeddedChannel accepting = new EmbeddedChannel(PlainLinkGuard.accepting(LinkRole.ADMIN, listener), behind);
+        send(accepting, "TSAUTH");
+        assertThat(behind.read.toString()).as("too few bytes yet to tell").isEmpty();
+        send(accepting, "1 STATUS\n");
+        assertThat(behind.read.toString()).isEqualTo("TSAUTH1 STATUS\n");
+        assertThat(accepting.pipeline().get(PlainLinkGuard.class)).isNull();
+
+        Behind connectingBehind = new Behind();
+        EmbeddedChannel connecting = new EmbeddedChannel(PlainLinkGuard.connecting(LinkRole.PRIMARY, listener),
+                connectingBehind);
+        send(connecting, "registered");
+        assertThat(connectingBehind.read.toString()).isEqualTo("registered");
+        assertThat(connecting.isOpen()).isTrue();
+        assertThat(refusals).isEmpty();
+    }
+
     @Test
     void aPeerWithoutTheHandshakeIsRefusedAndTheHandlersBehindSeeNothing() {
         Behind behind = new Behind();
