@@ -58,7 +58,12 @@ class OperatorStartedBackupIT {
         }
 
         ManagedProcess startPrimary(ServiceCluster cluster) {
-            return start(cluster, "server-a", a, "null", b, onA);
+            return startPrimary(cluster, "server-a");
+        }
+
+        /** The primary's command line, its output in logs of {@code name}'s own (one per start, to check each). */
+        ManagedProcess startPrimary(ServiceCluster cluster, String name) {
+            return start(cluster, name, a, "null", b, onA);
         }
 
         Path nodeDirectoryA() {
@@ -321,7 +326,7 @@ class OperatorStartedBackupIT {
                     .isTrue()).epoch();
             writes.awaitAcknowledged(100, Duration.ofSeconds(30));
             for (int start = 1; start <= 2; start++) {
-                try (ManagedProcess again = machines.startPrimary(cluster)) {
+                try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again-" + start)) {
                     assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("start %d", start).hasValue(1);
                     assertThat(again.stderrText()).as("start %d", start)
                             .contains("the proxy has seen epoch " + promotedEpoch + " from another server");
@@ -365,7 +370,7 @@ class OperatorStartedBackupIT {
         }
 
         for (int start = 1; start <= 3; start++) {
-            try (ManagedProcess again = machines.startPrimary(cluster)) {
+            try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again-" + start)) {
                 assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of start %d", start)
                         .hasValue(1);
                 assertThat(again.stderrText()).as("start %d", start).contains("stale_epoch")

@@ -23,8 +23,8 @@ import tuplespace.space.TupleSpace;
  * Start-up from {@code --data-dir DIR} (blocks; runs before the node serves). The primary surveys the node directories
  * of DIR and takes the one with the newest state, whichever node was primary last (after a failover the promoted
  * backup's), recovers it, and serves with an epoch above every epoch any directory recorded: a proxy that outlived the
- * service accepts it. Nothing is recorded here: the primary records its epoch once the proxy accepted it
- * ({@code PrimaryNode#recordStartedEpoch}), so that a start the proxy refuses takes the same epoch again next time. Its
+ * service accepts it. The epoch is not recorded here (INIT_FILE's snapshot aside): the primary records it once the
+ * proxy accepted it ({@code PrimaryNode#recordStartedEpoch}), so that a start the proxy refuses takes it again. Its
  * backup gets the other directory, whose older files its resync replaces. INIT_FILE seeds an empty DIR only: with a
  * non-empty one the start is refused, never a silent choice.
  */

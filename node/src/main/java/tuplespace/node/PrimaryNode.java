@@ -32,15 +32,15 @@ import tuplespace.replication.ReplicationMessage;
 import tuplespace.space.SpaceSnapshot;
 
 /**
- * The acting primary: evaluates the proxy's requests, remembers update answers (exactly once, SPEC §4),
- * replicates every change to its backup, logs it with {@code --data-dir} ({@link NodeStorage}), and releases
- * answers by the rule of {@link AnswerRelease}.
+ * The acting primary: evaluates the proxy's requests, remembers update answers (exactly once, docs/design.md "What is
+ * replicated"), replicates every change to its backup, logs it with {@code --data-dir} ({@link NodeStorage}), and
+ * releases answers by the rule of {@link AnswerRelease}.
  * Runs entirely on the node's event loop.
  */
 final class PrimaryNode implements NodeStorage.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryNode.class);
-    /** How long a fresh primary waits for its first backup before registering anyway (SPEC §3 order). */
+    /** How long a fresh primary waits for its first backup before registering anyway (backup first). */
     private static final Duration FIRST_BACKUP_WAIT = Duration.ofSeconds(10);
     /**
      * After a takeover, how long the new primary serves before starting its new backup: a JVM starting up
@@ -65,7 +65,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** How soon a restarted primary tries again to record its epoch in its data directory after a failure. */
     private static final Duration EPOCH_RECORD_RETRY = Duration.ofSeconds(1);
     /**
-     * How the proxy's frames are served (DESIGN "Threads"): 256 frames or about 10 ms per event-loop turn, then
+     * How the proxy's frames are served (docs/design.md "Threads"): 256 frames or about 10 ms per event-loop turn, then
      * heartbeats and acknowledgements get their turn; at most 32 frames of one connection per turn, so a request that
      * arrives during a turn is read after at most that many of any one connection's; a connection is served up to
      * 0.5 ms at a time (a pipelined batch of cheap requests, one 70 KB GET); a connection that becomes busy again is at
@@ -119,7 +119,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** {@code proxy_lost} was told for the current loss of the proxy; cleared when registered again. */
     private boolean proxyLossReported;
     private boolean stopping;
-    /** SAVE_FILE is being written before stopping: nothing is served until it is written (then stop) or failed (go on). */
+    /**
+     * SAVE_FILE is being written before stopping: nothing is served until it is written (then stop) or failed (go on).
+     */
     private boolean saving;
     /** Why a failed save stops the node all the same (the backup lost under that policy); null: it does not. */
     private String stopEvenIfUnsaved;
@@ -186,8 +188,8 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     void start() {
         if (takeover.isPresent()) {
-            // Register first: clients wait for us (DESIGN "Failover": nothing slow before registering). With a data
-            // directory, only once it records the new epoch: a service restarted after a total loss must register
+            // Register first: clients wait for us (docs/design.md "Failover": nothing slow before registering). With a
+            // data directory, only once it records the new epoch: a service restarted after a total loss must register
             // above every epoch the proxy may have seen.
             if (storage.isPresent()) {
                 storage.get().recordEpoch(node.epoch(), node.serverId()).whenComplete((recorded, failure) -> {
@@ -225,7 +227,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * SPEC §3: the first backup is brought up to date before the primary joins the proxy (bounded wait) — except with
+     * The first backup is brought up to date before the primary joins the proxy (bounded wait) — except with
      * {@code --data-dir} and {@code --fsync always}: every answer then waits for this node's own disk too, so serving
      * before the backup is live loses nothing a single fault can take, and a restart after a total loss serves as soon
      * as it has recovered (the backup's start and copy, seconds for millions of pairs, run beside serving) — unless a
@@ -241,11 +243,12 @@ final class PrimaryNode implements NodeStorage.Owner {
             return;
         }
         if (answersWaitForDisk && !peerListens) {
-            // Nothing waits for this backup: it starts once the first answers are out (or NEW_BACKUP_DELAY after
-            // this), so that its JVM's start does not share the two cores with the registration and first answers.
-            registerIfNotYet();
+            // Nothing waits for this backup: it starts once the first answers are out (or NEW_BACKUP_DELAY after the
+            // proxy accepted this primary), so that its JVM's start does not share the two cores with the registration
+            // and first answers; never before: a start the proxy refuses, or never answers, leaves no copy of its new
+            // epoch behind (the epoch it records only once accepted, recordStartedEpoch).
             newBackupDue = true;
-            node.loop().schedule(this::startNewBackup, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            registerIfNotYet();
         } else {
             backup.start();
             node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -253,12 +256,12 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * A server started on its data directory ({@code --fsync always}) first tries the backup's BACKUP_SAP once. Something
-     * listening there is a backup that outlived this server (and the proxy, if both were killed): it may hold updates
-     * answered that this directory lacks (one restored from an older copy) and refuse this server's state. So this
-     * server takes the path a server without a forced log takes: its backup first, and the proxy once that backup is
-     * live, so that it answers nothing before the backup has judged its state. Nothing listening (connection refused):
-     * it registers at once.
+     * A server started on its data directory ({@code --fsync always}) first tries the backup's BACKUP_SAP once.
+     * Something listening there is a backup that outlived this server (and the proxy, if both were killed): it may hold
+     * updates answered that this directory lacks (one restored from an older copy) and refuse this server's state. So
+     * this server takes the path a server without a forced log takes: its backup first, and the proxy once that backup
+     * is live, so that it answers nothing before the backup has judged its state. Nothing listening (connection
+     * refused): it registers at once.
      */
     private void probePeerBackupSap() {
         peerProbed = true;
@@ -284,7 +287,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         takeover.ifPresent(timeline -> timeline.step(what));
     }
 
-    /** The first backup is live (or could not start in time): now join the proxy (SPEC §3). */
+    /** The first backup is live (or could not start in time): now join the proxy. */
     void registerIfNotYet() {
         if (!proxy.started() && !stopping) {
             proxy.connect();
@@ -311,6 +314,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
         if (takeover.isEmpty()) {
             newBackupAfterFirstAnswer = newBackupDue; // a first backup that waits for the first answers
+            if (newBackupDue) {
+                node.loop().schedule(this::startNewBackup, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            }
             if (storage.isPresent()) {
                 recordStartedEpoch();
                 logEpochEntryIfDue();
@@ -322,9 +328,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         } else {
             takeoverStep("REGISTERED by the proxy");
             node.notifyOperator(OperatorEvent.FAILOVER_COMPLETE, "serving as primary pid " + pid + " from index " + lastIndex);
-            // DESIGN "Failover" step 6, a little later: the resent requests are answered first, without a backup; with
-            // a standby (no JVM to start) right after the first answers, else (or without any request) after
-            // NEW_BACKUP_DELAY.
+            // docs/design.md "Failover" step 6, a little later: the resent requests are answered first, without a
+            // backup; with a standby (no JVM to start) right after the first answers, else (or without any request)
+            // after NEW_BACKUP_DELAY.
             newBackupDue = true;
             newBackupAfterFirstAnswer = node.standby().ready();
             node.loop().schedule(this::startNewBackup, NEW_BACKUP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
@@ -412,8 +418,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             backup.busy(millis);
         }
         requests.handleOnTheLoop(request, this::startLongRequest)
-                // An update depends on its own index; anything else on what it may have seen (DESIGN "Nothing leaves
-                // before the backup has it").
+                // An update depends on its own index; anything else on what it may have seen (docs/design.md "Nothing
+                // leaves before the backup has it").
                 .ifPresent(handled -> answer(request, handled, lastIndex));
     }
 
@@ -437,8 +443,8 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /**
      * A GET or DELETE too big for the loop: to the scan thread, against the space as it is at this point. Its
-     * connection is parked meanwhile (SPEC §2: answers in request order; and exactly-once keeps a connection's reads
-     * before its updates); every other connection is served.
+     * connection is parked meanwhile (docs/protocol.md: answers in request order; and exactly-once keeps a connection's
+     * reads before its updates); every other connection is served.
      */
     private void startLongRequest(Frame.Request request) {
         Optional<LongRequest> started = LongRequest.start(request, state.space(), lastIndex, requests.allocator());
@@ -450,7 +456,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         scans.submit(started.get(), done -> node.loop().execute(() -> longRequestDone(done)));
     }
 
-    /** Back on the loop: the long request's answer (and a DELETE's effect, now); then its connection is served again. */
+    /**
+     * Back on the loop: the long request's answer (and a DELETE's effect, now); then its connection is served again.
+     */
     private void longRequestDone(LongRequest done) {
         if (stopping) {
             done.abandon();
@@ -475,9 +483,9 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /**
      * A request from a proxy incarnation not seen before: the proxy was restarted (docs/internals.md, "conn"), and the
-     * connections of any earlier one are gone for good: nobody will send their CLOSED. They are closed here as if it had
-     * come, and the closes replicated, or their answer-table entries would stay forever. A failover keeps the proxy, so a new
-     * primary finds the table's connections of the current incarnation and keeps them.
+     * connections of any earlier one are gone for good: nobody will send their CLOSED. They are closed here as if it
+     * had come, and the closes replicated, or their answer-table entries would stay forever. A failover keeps the
+     * proxy, so a new primary finds the table's connections of the current incarnation and keeps them.
      */
     private void forgetOtherProxies() {
         Set<Long> gone = new HashSet<>(state.answers().connections());
@@ -603,10 +611,10 @@ final class PrimaryNode implements NodeStorage.Owner {
      * accepted it (docs/design.md "Failover"): a start the proxy refuses leaves the directory as it
      * was, so the next one takes the same epoch number and is refused as well while the proxy knows a newer primary.
      * (Each refused start used to raise it, until one came out above a lost primary's epoch and replaced it.) The
-     * record goes through the log in order, before the entries appended after it: with {@code --fsync always} no
-     * answer leaves before it is on disk. One that fails is tried again every second until it is written; meanwhile an
-     * entry of this epoch that reaches the disk records it as well (a restart takes the epoch above its directory's
-     * last entry's).
+     * record goes through the log in order, before the entries appended after it: with {@code --fsync always} no update
+     * applied since is answered before it is on disk. One that fails is tried again every second until it is written;
+     * meanwhile an entry of this epoch that reaches the disk records it as well (a restart takes the epoch above its
+     * directory's last entry's).
      */
     private void recordStartedEpoch() {
         storage.orElseThrow().recordEpoch(node.epoch(), node.serverId()).whenComplete((recorded, failure) -> {
@@ -666,8 +674,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * No live backup: SPEC §4 says keep serving, so nothing waits for acknowledgements any more. The proxy hears it
-     * first (before any answer the backup may lack), so it promotes no backup in this primary's place.
+     * No live backup: keep serving (README "Guarantees and their limits"), so nothing waits for acknowledgements any
+     * more. The proxy hears it first (before any answer the backup may lack), so it promotes no backup in this
+     * primary's place.
      */
     void backupLost() {
         catchUp.lost();
@@ -754,8 +763,8 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /**
      * The proxy promoted the replica (epoch {@code newEpoch}) after STEPPED_DOWN: this process becomes its backup. The
-     * primary's sockets close first (the new primary binds them on this machine), requests never served are dropped (the
-     * proxy resends them), and the backup keeps this state, which the new primary resumes.
+     * primary's sockets close first (the new primary binds them on this machine), requests never served are dropped
+     * (the proxy resends them), and the backup keeps this state, which the new primary resumes.
      */
     private void becomeBackup(long newEpoch) {
         LOG.info("the proxy promoted backup server {} to epoch {}: this primary becomes its backup", Long.toHexString(
@@ -772,12 +781,13 @@ final class PrimaryNode implements NodeStorage.Owner {
     // --- stopping ---------------------------------------------------------------------------------------
 
     /**
-     * SHUTDOWN (SPEC §4): save SAVE_FILE first, then stop the backup and exit 0. Nothing is served while the file is
-     * written (requests queue: {@link FairTurns#freeze}), so the file holds every update answered before the process
-     * ends. It is written off the loop from a snapshot of the space, so heartbeats and the backup's acknowledgements go
-     * on meanwhile. If it cannot be written, or not within {@link #SAVE_LIMIT}, nothing stops: serving resumes with both
-     * copies and {@code answered} gets an error line naming the file and the cause; otherwise it gets an {@code ok} line
-     * before the backup is stopped. A SHUTDOWN that arrives while the file is being written shares its outcome.
+     * SHUTDOWN (docs/using.md "Status and shutdown"): save SAVE_FILE first, then stop the backup and exit 0. Nothing is
+     * served while the file is written (requests queue: {@link FairTurns#freeze}), so the file holds every update
+     * answered before the process ends. It is written off the loop from a snapshot of the space, so heartbeats and the
+     * backup's acknowledgements go on meanwhile. If it cannot be written, or not within {@link #SAVE_LIMIT}, nothing
+     * stops: serving resumes with both copies and {@code answered} gets an error line naming the file and the cause;
+     * otherwise it gets an {@code ok} line before the backup is stopped. A SHUTDOWN that arrives while the file is
+     * being written shares its outcome.
      */
     void shutdown(String reason, Consumer<String> answered) {
         if (stopping) {
@@ -849,7 +859,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         stopAndExit(0, "ok: " + what + "; shutting down", "ok: shutting down");
     }
 
-    /** SAVE_FILE could not be written: nothing stops, serving goes on with both copies (unless the policy says stop). */
+    /**
+     * SAVE_FILE could not be written: nothing stops, serving goes on with both copies (unless the policy says stop).
+     */
     private void saveFailed(long save, Path file, String why) {
         if (save != saves || !saving) {
             return;
@@ -916,8 +928,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * The proxy refused us (stale epoch): exit at once, write nothing (DESIGN "Failover"). After STEPPED_DOWN it means
-     * the replica was promoted: become its backup.
+     * The proxy refused us (stale epoch): exit at once, write nothing (docs/design.md "Failover"). After STEPPED_DOWN
+     * it means the replica was promoted: become its backup.
      */
     void onStaleEpoch(long currentEpoch) {
         if (stepDown != null && stepDown.steppedDown) {
@@ -933,22 +945,35 @@ final class PrimaryNode implements NodeStorage.Owner {
                         + " the highest its directory recorded)"
                 : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
         String why = "the proxy has seen " + seen + "; if a backup follows it, promote that backup, or stop it if this"
-                + " server's state is the newer one" + restartHint() + "; this primary (epoch " + node.epoch()
-                + ") stops without saving";
+                + " server's state is the newer one" + restartHint(currentEpoch) + "; this primary (epoch "
+                + node.epoch() + ") stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
     }
 
     /**
-     * What else a refusal may mean for a server started without a data directory that never registered: where the
+     * What else a refusal may mean for a server that never registered. With a data directory and the epoch the proxy
+     * saw: its own last start may have registered it, as well as another server. Without one: where the
      * proxy has no primary and no backup follows it, it is the service started again (from its SAVE_FILE, say) beside
      * a proxy that stayed up, and such a server always starts at epoch 1, which that proxy has seen. Nothing tells the
      * proxy that this server's space is the newer one, so it stays refused; the operator restarts the proxy, which
      * then knows no epoch. (Where a primary is registered, this is a second server started by mistake, and
      * restarting the proxy could let it in: hence the condition the advice states.)
      */
-    private String restartHint() {
-        if (storage.isPresent() || registered || node.epoch() != 1) {
+    private String restartHint(long currentEpoch) {
+        if (registered) {
+            return "";
+        }
+        if (storage.isPresent()) {
+            // a directory asks for an epoch the proxy saw when another server served it, or when its own last start
+            // registered it and was stopped before recording it (recordStartedEpoch: milliseconds)
+            return currentEpoch != node.epoch() ? "" : "; if the proxy's STATUS shows no primary and no followers,"
+                    + " either the primary of epoch " + currentEpoch + " is down (start it again where it ran: it may"
+                    + " hold writes nothing else holds) or this data directory's last start registered that epoch and"
+                    + " was stopped within milliseconds, before recording it: only then restart the proxy as well"
+                    + " (its clients lose their connections), then this server";
+        }
+        if (node.epoch() != 1) {
             return "";
         }
         return "; if the proxy's STATUS shows no primary and no followers, this is a restart without --data-dir, which"
@@ -962,8 +987,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * fresh server, or one restarted on an older data directory, beside a proxy that remembers no epoch). A primary
      * whose space no update changed since it started stops, as a stale one does, and leaves that backup to the
      * operator's PROMOTE: serving would serve the older space. One that has, registered, may have acknowledged writes:
-     * the two spaces went apart, and only the operator can choose; it serves on, and the refusal is its backup's failure
-     * (returns false then).
+     * the two spaces went apart, and only the operator can choose; it serves on, and the refusal is its backup's
+     * failure (returns false then).
      */
     boolean stopsOlderThanBackup(String reason) {
         if (writesSinceStart > 0 && (registered || proxy.registerLeftUnanswered())) {
@@ -989,11 +1014,11 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /**
      * No registration with the proxy within --primary-register-timeout. A primary that served, or took over a space,
-     * keeps it and keeps trying to register, with back-off, for as long as it takes (SPEC §4): the space exists nowhere
-     * else, and a proxy that is back (restarted, or a network that healed) accepts this primary again; it is told once
-     * per loss ({@code proxy_lost}, or {@code proxy_unreachable} after a takeover). Returns true then. A fresh primary
-     * that never registered has served nothing (its space is INIT_FILE's): it stops the backup and exits 1 without
-     * overwriting SAVE_FILE (false).
+     * keeps it and keeps trying to register, with back-off, for as long as it takes (docs/design.md "Failover"): the
+     * space exists nowhere else, and a proxy that is back (restarted, or a network that healed) accepts this primary
+     * again; it is told once per loss ({@code proxy_lost}, or {@code proxy_unreachable} after a takeover). Returns true
+     * then. A fresh primary that never registered has served nothing (its space is INIT_FILE's): it stops the backup
+     * and exits 1 without overwriting SAVE_FILE (false).
      */
     boolean onProxyUnreachable(String why) {
         if (stopping || saving) {
