@@ -7,8 +7,8 @@ import tuplespace.pattern.CutOff;
 import tuplespace.tuple.Pair;
 
 /**
- * An {@code ok} answer (SPEC §1): for GET and DELETE the matching pairs in ascending key order, for PUT and POST
- * the pairs that were not used, as given.
+ * An {@code ok} answer (docs/protocol.md "The data"): for GET and DELETE the matching pairs in ascending key order, for
+ * PUT and POST the pairs that were not used, as given.
  *
  * <p>{@code warning} is present only when a GET or DELETE answer is not the full answer: a pattern was malformed,
  * or the request was cut off, and the list is empty. {@code cutOff} says which bound cut it off, if one did:

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Matches whole answers (from {@code AnswerFrameDecoder}) to requests in the order they were sent: the service
- * answers in request order on a connection (SPEC §2), so a FIFO queue is the whole matching; typed requests also
- * check the echoed id.
+ * answers in request order on a connection (docs/protocol.md), so a FIFO queue is the whole matching; typed requests
+ * also check the echoed id.
  *
  * <p>All state is confined to the channel's event loop: {@link #submit} runs there (the client's {@link Outbox}
  * hands requests over), as do the Netty callbacks. Queueing and writing in one step keeps queue order = wire order.
@@ -102,8 +102,9 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         // read once, as much as the request it answers needs: a typed request its pairs, a line request its status
         ReceivedAnswer answer = ReceivedAnswer.read(text, next != null && next.wantsPairs());
         if (answer.isRefusal()) {
-            // SPEC §3: the proxy refuses a client over --max-clients and drops it; nothing was applied. The channel
-            // is closed before the requests fail, so whoever sees the refusal sees a closed client (isOpen false).
+            // docs/protocol.md "Limits and failures": the proxy refuses a client over --max-clients and drops it;
+            // nothing was applied. The channel is closed before the requests fail, so whoever sees the refusal sees a
+            // closed client (isOpen false).
             TupleSpaceException refused = new RefusedException(peer + " refused the connection: " + errorOf(answer));
             if (closedBecause == null) {
                 closedBecause = refused;

@@ -16,7 +16,7 @@ public record LineAnswer(String text, Status status) {
     }
 
     /**
-     * Reads the status of an answer of either mode (SPEC §2, docs/internals.md "Answer lines").
+     * Reads the status of an answer of either mode (docs/protocol.md, docs/internals.md "Answer lines").
      *
      * @throws MalformedAnswerException when the text is not an answer
      */

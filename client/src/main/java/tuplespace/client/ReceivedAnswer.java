@@ -11,14 +11,14 @@ import tuplespace.tuple.Pair;
 
 /**
  * One whole answer as it arrived, read exactly once: the matcher looks at its status to spot a refusal, then hands
- * the same reading to the request it answers (SPEC §2, docs/internals.md "Answer lines").
+ * the same reading to the request it answers (docs/protocol.md, docs/internals.md "Answer lines").
  */
 sealed interface ReceivedAnswer {
 
     /** The answer text exactly as received. */
     String text();
 
-    /** Whether this is the proxy's refusal of the connection (SPEC §3). */
+    /** Whether this is the proxy's refusal of the connection (docs/protocol.md "Limits and failures"). */
     boolean isRefusal();
 
     /**

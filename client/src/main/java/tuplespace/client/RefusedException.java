@@ -1,8 +1,9 @@
 package tuplespace.client;
 
 /**
- * The proxy refused this connection: it already serves its maximum of clients (SPEC §3), the AUTH token is wrong or
- * missing, or the client sent plain text to a TLS port. Nothing was applied; the connection is closed.
+ * The proxy refused this connection: it already serves its maximum of clients (docs/protocol.md "Limits and failures"),
+ * the AUTH token is wrong or missing, or the client sent plain text to a TLS port. Nothing was applied; the connection
+ * is closed.
  */
 public final class RefusedException extends TupleSpaceException {
 

@@ -27,7 +27,7 @@ import tuplespace.codec.netty.AnswerFrameDecoder;
 import tuplespace.tuple.Pair;
 
 /**
- * A connection to the tuple space service (the proxy's client SAP), speaking JSON mode (SPEC §2).
+ * A connection to the tuple space service (the proxy's client SAP), speaking JSON mode (docs/protocol.md "JSON mode").
  *
  * <pre>{@code
  * try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", 7700, ClientOptions.defaults())) {
@@ -144,7 +144,10 @@ public final class TupleSpaceClient implements AutoCloseable {
         }
     }
 
-    /** GET (SPEC §1): every pair whose key full-matches {@code keyexp} and value full-matches {@code valexp}. */
+    /**
+     * GET (docs/protocol.md "The data"): every pair whose key full-matches {@code keyexp} and value full-matches
+     * {@code valexp}.
+     */
     public CompletableFuture<Answer> getAsync(String keyexp, String valexp) {
         return sendTyped("GET", id -> ClientRequests.get(id, keyexp, valexp));
     }

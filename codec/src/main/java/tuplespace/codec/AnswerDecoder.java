@@ -15,9 +15,9 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * Decodes JSON answer lines (SPEC §2) for clients. The line is read with a streaming parser, one element of
- * {@code pairs} at a time, so that an answer of a million pairs costs its elements and no tree of the whole line
- * besides; {@link #decode(String, Consumer)} does not even keep the elements.
+ * Decodes JSON answer lines (docs/protocol.md "JSON mode") for clients. The line is read with a streaming parser, one
+ * element of {@code pairs} at a time, so that an answer of a million pairs costs its elements and no tree of the whole
+ * line besides; {@link #decode(String, Consumer)} does not even keep the elements.
  */
 public final class AnswerDecoder {
 

@@ -16,8 +16,8 @@ import tuplespace.space.Result;
 import tuplespace.tuple.Pair;
 
 /**
- * Formats answers (SPEC §2, docs/internals.md "Answer lines"). Every answer ends with {@code \n}; a JSON answer
- * is one line, a text answer is a status line, one line per pair (two spaces, key, space, value), an optional
+ * Formats answers (docs/protocol.md, docs/internals.md "Answer lines"). Every answer ends with {@code \n}; a JSON
+ * answer is one line, a text answer is a status line, one line per pair (two spaces, key, space, value), an optional
  * {@code warning:} line (the answer is not the full answer), an optional {@code note:} line (advice on valid
  * patterns, or which elements of a PUT or POST were not well-formed pairs) and a final {@code end} line.
  */

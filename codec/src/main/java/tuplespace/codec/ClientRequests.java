@@ -5,8 +5,8 @@ import tuplespace.space.Command;
 import tuplespace.tuple.Pair;
 
 /**
- * Encodes requests as JSON-mode lines (SPEC §2) for the client library. Every line carries the caller's
- * {@code id}, ends with {@code \n}, and is read back by {@link Requests#parse} as the same command.
+ * Encodes requests as JSON-mode lines (docs/protocol.md "JSON mode") for the client library. Every line carries the
+ * caller's {@code id}, ends with {@code \n}, and is read back by {@link Requests#parse} as the same command.
  */
 public final class ClientRequests {
 

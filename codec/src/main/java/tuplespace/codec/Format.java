@@ -3,7 +3,7 @@ package tuplespace.codec;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The mode of a request line, which is also the mode of its answer (SPEC §2).
+ * The mode of a request line, which is also the mode of its answer (docs/protocol.md).
  *
  * <p>Decision: a line is JSON when its first character is {@code {}, after an optional byte order mark (U+FEFF)
  * and optional spaces and tabs. A text-mode request never starts with {@code {} (operators are letters), so

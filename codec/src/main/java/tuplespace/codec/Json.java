@@ -154,7 +154,10 @@ final class Json {
         return "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The tuple a JSON list of strings spells, or empty when it is not a well-formed tuple (SPEC §1). */
+    /**
+     * The tuple a JSON list of strings spells, or empty when it is not a well-formed tuple
+     * (docs/protocol.md "The data").
+     */
     static Optional<Tuple> tuple(JsonNode node) {
         if (node == null || !node.isArray()) {
             return Optional.empty();

@@ -1,9 +1,9 @@
 package tuplespace.codec;
 
 /**
- * The JSON field names of the space's requests and answers (SPEC §2): the only place the codec spells them. The AUTH
- * line's fields ({@code op}, {@code token}) are spelled where AUTH is sent and checked (the client library and the
- * proxy's client authentication).
+ * The JSON field names of the space's requests and answers (docs/protocol.md "JSON mode"): the only place the codec
+ * spells them. The AUTH line's fields ({@code op}, {@code token}) are spelled where AUTH is sent and checked (the
+ * client library and the proxy's client authentication).
  */
 public enum JsonField {
     ID("id"),

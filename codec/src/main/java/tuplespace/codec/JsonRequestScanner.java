@@ -191,8 +191,8 @@ final class JsonRequestScanner {
 
     /**
      * One element: read straight into a pair when it is the usual {@code [["user","1"],["alice"]]} of plain strings,
-     * else read as JSON values, and a pair if they spell one (SPEC §1: an element that is not a well-formed pair is
-     * only "not used").
+     * else read as JSON values, and a pair if they spell one (docs/protocol.md "The data": an element that is not a
+     * well-formed pair is only "not used").
      */
     private boolean element(List<Optional<Pair>> slots, List<GivenElement> given) {
         int start = at;

@@ -12,7 +12,7 @@ import tuplespace.space.Command;
 import tuplespace.tuple.Pair;
 
 /**
- * JSON-mode request lines (SPEC §2): {@code {"id":1,"op":"GET","key":"user,.*","value":".*"}} and
+ * JSON-mode request lines (docs/protocol.md "JSON mode"): {@code {"id":1,"op":"GET","key":"user,.*","value":".*"}} and
  * {@code {"op":"PUT","pairs":[[["user","1"],["alice"]]]}}.
  *
  * <p>Decisions: {@code id} is optional and must be a JSON scalar (string, number, boolean or null); a field the
@@ -162,7 +162,7 @@ final class JsonRequests {
         List<GivenElement> given = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             JsonNode element = list.get(i);
-            // SPEC §1: the list is malformed when an element is not a two-element [key, value] ...
+            // docs/protocol.md "The data": the list is malformed when an element is not a two-element [key, value] ...
             if (!element.isArray() || element.size() != 2) {
                 return malformed(expected + ", found pairs[" + i + "] to be " + Json.describe(element), id);
             }

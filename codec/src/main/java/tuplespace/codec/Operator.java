@@ -2,7 +2,7 @@ package tuplespace.codec;
 
 import java.util.Optional;
 
-/** The operators of SPEC §1. Names are case-insensitive on the wire. */
+/** The operators of the tuple space (docs/protocol.md "The data"). Names are case-insensitive on the wire. */
 public enum Operator {
     GET,
     PUT,

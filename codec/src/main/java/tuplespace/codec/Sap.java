@@ -4,14 +4,14 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
- * A service access point: {@code host:port}, {@code [v6-address]:port} for IPv6 (SPEC §3).
+ * A service access point: {@code host:port}, {@code [v6-address]:port} for IPv6 (README "Running it").
  *
  * <p>{@link #parseArgument} and {@link #parseOptionalArgument} give the messages a command line shows: they name
  * the argument, what was expected and what was given. Port 0 is accepted (bind an ephemeral port).
  */
 public record Sap(String host, int port) {
 
-    /** The word that stands for an absent SAP argument (SPEC §3). */
+    /** The word that stands for an absent SAP argument (README "Running it"). */
     public static final String ABSENT = "null";
 
     private static final String EXPECTED = "expected host:port (or [IPv6-address]:port) with a port 0..65535";
@@ -70,7 +70,7 @@ public record Sap(String host, int port) {
         }
     }
 
-    /** Parses a SAP argument that may be {@code null} (absent, SPEC §3). */
+    /** Parses a SAP argument that may be {@code null} (absent, README "Running it"). */
     public static Optional<Sap> parseOptionalArgument(String argumentName, String text) {
         if (ABSENT.equals(text)) {
             return Optional.empty();

@@ -3,7 +3,7 @@ package tuplespace.codec;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The status word of an answer (SPEC §2): the only place these wire words are spelled. */
+/** The status word of an answer (docs/protocol.md): the only place these wire words are spelled. */
 public enum Status {
     /** The operation was carried out (GET/DELETE with a malformed pattern too: empty list plus a warning). */
     OK("ok"),

@@ -8,8 +8,8 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * Text-mode request lines (SPEC §2), typed by a person: {@code GET user,.* .*}, {@code PUT user,1 alice user,2 bob}.
- * Tokens as {@link TextTokens} splits them; tuples in their text form.
+ * Text-mode request lines (docs/protocol.md "Text mode"), typed by a person: {@code GET user,.* .*},
+ * {@code PUT user,1 alice user,2 bob}. Tokens as {@link TextTokens} splits them; tuples in their text form.
  */
 final class TextRequests {
 
@@ -52,7 +52,8 @@ final class TextRequests {
 
     private static ParsedRequest pairs(Operator operator, List<String> arguments) {
         if (arguments.size() % 2 != 0) {
-            // SPEC §1: an element that is not a two-element [key, value] makes the whole list malformed.
+            // docs/protocol.md "The data": an element that is not a two-element [key, value] makes the whole list
+            // malformed.
             return malformed("expected " + operator.wire() + " key value [key value ...] (pairs as alternating key "
                     + "and value tuples), found " + Lines.count(arguments.size(), "token")
                     + ": the last key \"" + Lines.oneLine(arguments.get(arguments.size() - 1)) + "\" has no value");
@@ -69,7 +70,9 @@ final class TextRequests {
         return new ParsedRequest.Valid(command, Format.TEXT, null, given);
     }
 
-    /** The pair two tokens spell, or an empty slot when either is not a tuple's text form (SPEC §1). */
+    /**
+     * The pair two tokens spell, or an empty slot when either is not a tuple's text form (docs/protocol.md "The data").
+     */
     private static Optional<Pair> pair(String key, String value) {
         Optional<Tuple> keyTuple = tuple(key);
         Optional<Tuple> valueTuple = tuple(value);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a text-mode line into tokens and quotes tokens for text-mode answers (SPEC §2).
+ * Splits a text-mode line into tokens and quotes tokens for text-mode answers (docs/protocol.md "Text mode").
  *
  * <p>Tokens are separated by runs of spaces or tabs. A token that starts with {@code "} is quoted: it runs to the
  * next unescaped {@code "}, which must be followed by a blank or the end of the line. Inside quotes {@code \"}

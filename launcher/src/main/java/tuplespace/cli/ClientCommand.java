@@ -21,9 +21,9 @@ import tuplespace.client.ConnectFailedException;
 import tuplespace.client.TupleSpaceClient;
 
 /**
- * {@code tuplespace client CLIENT_SAP [REQUEST...]} (SPEC §3): with requests, sends each and prints each answer
- * as the service sent it; without, an interactive shell on a terminal, or one request per line from standard
- * input when it is not a terminal.
+ * {@code tuplespace client CLIENT_SAP [REQUEST...]} (docs/using.md "The command-line client"): with requests, sends
+ * each and prints each answer as the service sent it; without, an interactive shell on a terminal, or one request per
+ * line from standard input when it is not a terminal.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Send requests: an interactive shell, or each REQUEST then exit.",

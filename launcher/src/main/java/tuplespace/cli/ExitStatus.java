@@ -6,7 +6,7 @@ public enum ExitStatus {
     OK(0),
     /** At least one answer was not {@code ok} ({@code malformed}, {@code not_implemented}, {@code unavailable}). */
     NOT_OK(1),
-    /** Malformed command-line arguments (picocli's usage error code; SPEC §3). */
+    /** Malformed command-line arguments (picocli's usage error code; README "Running it"). */
     USAGE(2),
     /**
      * Could not connect, or the connection was lost before every answer came; for an admin command, also an address

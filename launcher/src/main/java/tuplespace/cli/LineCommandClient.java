@@ -19,7 +19,8 @@ import tuplespace.codec.auth.LinkRole;
 /**
  * Sends one line command ({@code SHUTDOWN} or {@code STATUS}) to a shutdown SAP and reads the one-line answer
  * (docs/internals.md, "Shutdown SAPs"). Blocking sockets: it is one request, and both the connect and the read
- * have a timeout (SPEC §3). With a cluster secret, the link handshake ({@link LinkHandshake}) comes first.
+ * have a timeout (docs/using.md "Status and shutdown"). With a cluster secret, the link handshake
+ * ({@link LinkHandshake}) comes first.
  */
 public final class LineCommandClient {
 

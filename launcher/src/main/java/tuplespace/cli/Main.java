@@ -27,7 +27,7 @@ import tuplespace.space.IoFailure;
 import tuplespace.logging.LogConfiguration;
 
 /**
- * The launcher: {@code ./tuplespace COMMAND ...} (SPEC §3). One picocli root whose subcommands are the
+ * The launcher: {@code ./tuplespace COMMAND ...} (README "Running it"). One picocli root whose subcommands are the
  * processes of the service and the tools around it. Malformed arguments exit with status 2 (picocli's usage
  * code) and a message naming the argument, what was expected and what was given.
  */

@@ -5,9 +5,9 @@ import picocli.CommandLine.TypeConversionException;
 import tuplespace.codec.Sap;
 
 /**
- * Reads a SAP argument (SPEC §3) with the codec's {@link Sap#parse}, so every command of the launcher accepts and
- * rejects the same forms. A bad value exits with status 2; picocli names the argument, the message says what was
- * expected and what was given.
+ * Reads a SAP argument (README "Running it") with the codec's {@link Sap#parse}, so every command of the launcher
+ * accepts and rejects the same forms. A bad value exits with status 2; picocli names the argument, the message says
+ * what was expected and what was given.
  */
 public final class SapConverter implements ITypeConverter<Sap> {
 

@@ -40,11 +40,11 @@ import tuplespace.proxy.ProxyCommand;
 import tuplespace.space.IoFailure;
 
 /**
- * {@code tuplespace demo}: the whole service on loopback in the foreground (SPEC §3) — a proxy and a primary
- * (which starts its own backup) as child processes, their log lines streamed with the role in front. Ctrl-C sends
- * SHUTDOWN so the primary saves the space to the save file, which the next demo loads. The nodes keep their
- * write-ahead logs and snapshots in a data directory ({@code ./tuplespace-data} by default): a demo killed with
- * {@code kill -9} restarts from it with every acknowledged write.
+ * {@code tuplespace demo}: the whole service on loopback in the foreground (docs/using.md "The two-minute tour") — a
+ * proxy and a primary (which starts its own backup) as child processes, their log lines streamed with the role in
+ * front. Ctrl-C sends SHUTDOWN so the primary saves the space to the save file, which the next demo loads. The nodes
+ * keep their write-ahead logs and snapshots in a data directory ({@code ./tuplespace-data} by default): a demo killed
+ * with {@code kill -9} restarts from it with every acknowledged write.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole service on loopback; Ctrl-C saves and stops it.")

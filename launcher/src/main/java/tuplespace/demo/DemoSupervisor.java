@@ -13,7 +13,7 @@ import tuplespace.codec.Durations;
 
 /**
  * Watches the demo's processes: waits until the service answers, reports failovers it sees in STATUS, and stops
- * the service with SHUTDOWN (SPEC §4: the primary saves its file, all processes exit 0).
+ * the service with SHUTDOWN (docs/using.md "Status and shutdown": the primary saves its file, all processes exit 0).
  */
 final class DemoSupervisor {
 
@@ -64,7 +64,8 @@ final class DemoSupervisor {
     /**
      * Why start-up has failed, if it has: the proxy ended, or the primary gave up before any primary registered
      * (status 1: an unreadable INIT_FILE, a taken port; 2: bad arguments). A primary that ends otherwise (killed,
-     * or stopped after its backup took over) is no failure: its backup takes over (SPEC §4), so keep waiting.
+     * or stopped after its backup took over) is no failure: its backup takes over (docs/design.md "Failover"), so keep
+     * waiting.
      */
     private Optional<String> startFailure(boolean primarySeen) {
         if (!proxy.isAlive()) {

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §4 "Backup fails": the backup is killed with SIGKILL under load. The primary must keep serving without a
- * single error, tell the operator ({@code backup_failed}, then {@code backup_restored} through {@code --notify}),
- * start a new backup and bring it up to date while serving.
+ * A failed backup (README "Guarantees and their limits"): the backup is killed with SIGKILL under load. The primary
+ * must keep serving without a single error, tell the operator ({@code backup_failed}, then {@code backup_restored}
+ * through {@code --notify}), start a new backup and bring it up to date while serving.
  */
 class BackupCrashIT {
 

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
 
 /**
- * SPEC §3: the proxy serves at most {@code --max-clients} clients; one more is sent the {@code refused} answer and
- * dropped at once (SPEC §2 shows the line: {@code {"status":"refused","error":...}}), while the others keep working.
+ * docs/protocol.md "Limits and failures": the proxy serves at most {@code --max-clients} clients; one more is sent the
+ * {@code refused} answer and dropped at once (docs/protocol.md "JSON mode" shows the line:
+ * {@code {"status":"refused","error":...}}), while the others keep working.
  */
 class ClientCapIT {
 

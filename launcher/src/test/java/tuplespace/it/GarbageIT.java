@@ -73,7 +73,8 @@ class GarbageIT {
     void anOverlongClientLineIsAnsweredMalformedAndTheConnectionClosed() throws Exception {
         ServiceCluster cluster = clusters.start(ServiceOptions.defaults());
         try (LineClient client = cluster.client()) {
-            // SPEC §2: a line longer than the limit (1 MiB) answers malformed and the connection closes.
+            // docs/protocol.md "Limits and failures": a line longer than the limit (1 MiB) answers malformed and the
+            // connection closes.
             char[] line = new char[GarbageSender.OVERLONG_LINE];
             Arrays.fill(line, 'a');
             line[0] = '{';

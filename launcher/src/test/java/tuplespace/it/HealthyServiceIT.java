@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The control experiment for every fault test: with no fault injected and the service's own default options,
  * a healthy service under light load must not fail over, lose its backup or drop its primary link
- * (SPEC §4: failover is a reaction to a failed primary, not to a busy one).
+ * (failover is a reaction to a failed primary, not to a busy one).
  */
 class HealthyServiceIT {
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §4 / DESIGN "Failover" step 1-2: a hung primary (SIGSTOP: alive, sockets open, silent) is detected only by
+ * docs/design.md "Failover" steps 1-2: a hung primary (SIGSTOP: alive, sockets open, silent) is detected only by
  * missed heartbeats. The backup must take over within about interval × misses, kill the stopped process (SIGKILL
  * works on a stopped process: our fencing) and lose no acknowledged write.
  */

@@ -18,8 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deliberately tiny JSON-mode client over a raw socket (SPEC §2), independent of the client library:
- * requests are pipelined, answers are matched to requests by order, each request has its own timeout.
+ * A deliberately tiny JSON-mode client over a raw socket (docs/protocol.md "JSON mode"), independent of the client
+ * library: requests are pipelined, answers are matched to requests by order, each request has its own timeout.
  * A line that arrives while nothing is pending (e.g. the {@code refused} greeting) is kept as unsolicited.
  */
 final class LineClient implements JsonConnection {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code --notify} command (SPEC §4): a shell script that appends one line per operator event to a file,
+ * A {@code --notify} command (README "Running it"): a shell script that appends one line per operator event to a file,
  * {@code event|role|epoch|detail}, from the environment variables the service sets.
  */
 final class NotifyRecorder {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §4 "Primary fails": the primary is killed with SIGKILL three times under pipelined load from 8 clients.
- * Each time the backup must take over with a higher epoch, the proxy must resend what was unanswered, and every
- * update must be applied exactly once with the answer the client would have seen without the crash. The new backup
- * each time is the standby JVM the promoted backup had started ahead of need.
+ * A failed primary (docs/design.md "Failover"): the primary is killed with SIGKILL three times under pipelined load
+ * from 8 clients. Each time the backup must take over with a higher epoch, the proxy must resend what was unanswered,
+ * and every update must be applied exactly once with the answer the client would have seen without the crash. The new
+ * backup each time is the standby JVM the promoted backup had started ahead of need.
  */
 class PrimaryCrashIT {
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §4: a primary that loses the proxy keeps its state and keeps trying to register, with back-off, for as long as
- * it takes. Killing the proxy loses nothing: the same proxy command line started again, long after
- * {@code --primary-register-timeout}, serves every pair from the same primary, epoch and backup.
+ * README "Guarantees and their limits": a primary that loses the proxy keeps its state and keeps trying to register,
+ * with back-off, for as long as it takes. Killing the proxy loses nothing: the same proxy command line started again,
+ * long after {@code --primary-register-timeout}, serves every pair from the same primary, epoch and backup.
  */
 class ProxyCrashIT {
 

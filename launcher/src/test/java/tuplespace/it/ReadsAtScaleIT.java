@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
 
 /**
- * SPEC §1: a GET or DELETE answers every matching pair, whatever the size of the space, and no request, however
- * large, delays heartbeats, acknowledgements or other clients' small requests. A few hundred thousand pairs here
- * (the million-pair figures are the bench's): full and prefix GETs complete and in key order, a prefix DELETE
- * atomic and replicated, small requests answered while scans run, and no failover with the default heartbeats.
+ * docs/protocol.md "The data": a GET or DELETE answers every matching pair, whatever the size of the space, and no
+ * request, however large, delays heartbeats, acknowledgements or other clients' small requests. A few hundred thousand
+ * pairs here (the million-pair figures are the bench's): full and prefix GETs complete and in key order, a prefix
+ * DELETE atomic and replicated, small requests answered while scans run, and no failover with the default heartbeats.
  */
 class ReadsAtScaleIT {
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** JSON-mode requests and pair lists (SPEC §2), tuples written in their text form {@code a,b}. */
+/** JSON-mode requests and pair lists (docs/protocol.md "JSON mode"), tuples written in their text form {@code a,b}. */
 final class Requests {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -16,7 +16,7 @@ final class Requests {
     private Requests() {
     }
 
-    /** One key/value pair in text form; both must be well-formed tuples (SPEC §1). */
+    /** One key/value pair in text form; both must be well-formed tuples (docs/protocol.md "The data"). */
     record TextPair(String key, String value) {
         TextPair {
             if (!key.matches("[\\p{Alnum}]+(,[\\p{Alnum}]+)*") || !value.matches("[\\p{Alnum}]+(,[\\p{Alnum}]+)*")) {

@@ -2,7 +2,7 @@ package tuplespace.it;
 
 import java.net.InetSocketAddress;
 
-/** A loopback service access point {@code host:port} as SPEC §3 writes it. */
+/** A loopback service access point {@code host:port} as README "Running it" writes it. */
 record Sap(String host, int port) {
 
     Sap {

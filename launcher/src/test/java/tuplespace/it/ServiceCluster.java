@@ -20,7 +20,7 @@ import tuplespace.testing.ManagedProcess;
 /**
  * A real service on loopback, or with its proxy and its servers on separate {@link Host}s: a proxy and a primary started
  * as separate JVMs ({@code tuplespace.proxy.ProxyMain}, {@code tuplespace.node.ServerMain}), which starts its backup
- * itself (SPEC §3). All files live in one directory.
+ * itself (README "Running it"). All files live in one directory.
  * {@link #close()} kills every process of this service, including backups that outlived their parents.
  */
 final class ServiceCluster implements AutoCloseable {

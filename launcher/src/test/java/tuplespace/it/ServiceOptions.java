@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command-line options a test gives the proxy and the primary (SPEC §3, §4). Null means "leave the
+ * The command-line options a test gives the proxy and the primary (README "Running it"). Null means "leave the
  * service's default". Durations are written by {@link #duration(Duration)}, the one place that knows the
  * service's duration syntax.
  */

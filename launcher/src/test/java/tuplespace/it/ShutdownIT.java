@@ -21,9 +21,9 @@ import tuplespace.testing.ManagedProcess;
 import tuplespace.testing.ManagedProcess.Result;
 
 /**
- * SPEC §4 "SHUTDOWN" and §5 "Files": an orderly stop saves the whole space to SAVE_FILE as {@code tuplespace/1}
- * JSON and every process exits 0; a new service started with that file as INIT_FILE holds the same pairs. When the
- * file cannot be written, nothing stops.
+ * SHUTDOWN and SAVE_FILE (docs/using.md "Status and shutdown", README "Running it"): an orderly stop saves the whole
+ * space to SAVE_FILE as {@code tuplespace/1} JSON and every process exits 0; a new service started with that file as
+ * INIT_FILE holds the same pairs. When the file cannot be written, nothing stops.
  */
 class ShutdownIT {
 
@@ -196,7 +196,7 @@ class ShutdownIT {
         return written;
     }
 
-    /** Reads a {@code tuplespace/1} file (SPEC §5) and returns its pairs, failing on any other shape. */
+    /** Reads a {@code tuplespace/1} file (README "Running it") and returns its pairs, failing on any other shape. */
     static Map<String, String> savedPairs(Path file) throws Exception {
         assertThat(file).as("SAVE_FILE").exists();
         JsonNode json = LineClient.JSON.readTree(file.toFile());

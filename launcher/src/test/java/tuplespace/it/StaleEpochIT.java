@@ -13,7 +13,7 @@ import tuplespace.codec.frame.Frame;
 import tuplespace.it.Requests.TextPair;
 
 /**
- * SPEC §4 "A primary with a stale epoch is refused" / DESIGN "Failover" step 4: the proxy accepts a registration
+ * A primary with a stale epoch is refused (docs/design.md "Failover", step 4): the proxy accepts a registration
  * only with an epoch higher than any it has seen. An impostor registering with the live epoch, or with the epoch of
  * a primary that was failed over, must get STALE_EPOCH and be closed, and the live primary must not notice.
  */

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
 
 /**
- * SPEC §4: while no primary is registered the proxy keeps client connections open, holds requests up to
- * {@code --primary-timeout} and then answers them {@code unavailable}; it keeps waiting, and a primary that
- * registers later serves the requests still held and every later one.
+ * docs/protocol.md "Limits and failures": while no primary is registered the proxy keeps client connections open, holds
+ * requests up to {@code --primary-timeout} and then answers them {@code unavailable}; it keeps waiting, and a primary
+ * that registers later serves the requests still held and every later one.
  */
 class UnavailableIT {
 

@@ -24,7 +24,7 @@ import tuplespace.it.Requests.TextPair;
  * Pipelined load from several clients whose every answer is checked as it arrives.
  *
  * <p>Each client owns keys {@code o<client>,<n>} that no one else touches, and keeps a model of them. Because a
- * connection's requests are applied and answered in order (SPEC §2), the model predicts every answer exactly:
+ * connection's requests are applied and answered in order (docs/protocol.md), the model predicts every answer exactly:
  * a PUT of a new key must answer "added" ({@code []}), a re-PUT must come back unused, a DELETE must return
  * exactly the pair the model holds, a GET must see the last write. An update applied twice across a failover,
  * a lost acknowledged write, or a reordered answer therefore shows up as a wrong answer.

@@ -3,8 +3,8 @@ package tuplespace.failure;
 import java.time.Duration;
 
 /**
- * Failure detection as arithmetic (SPEC §4: interval and miss limit are options): the peer has failed
- * once more than {@code misses} whole intervals passed since it was last heard from. The caller feeds
+ * Failure detection as arithmetic (docs/design.md "Processes and links": interval and miss limit are options): the peer
+ * has failed once more than {@code misses} whole intervals passed since it was last heard from. The caller feeds
  * it the time of every heartbeat it receives and asks at its own pace; the monitor reads no clock.
  */
 public final class HeartbeatMonitor {

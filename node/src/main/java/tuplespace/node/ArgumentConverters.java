@@ -8,7 +8,7 @@ import tuplespace.codec.Sap;
 
 /**
  * picocli converters for the server's arguments. Each failure says what was expected and what was
- * given; picocli prefixes the argument's name and exits with status 2 (SPEC §3).
+ * given; picocli prefixes the argument's name and exits with status 2 (README "Running it").
  */
 final class ArgumentConverters {
 

@@ -10,7 +10,7 @@ import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.tls.InternalTls;
 
 /**
- * Starts the backup as a child JVM (SPEC §3): the same java binary and class path, {@link ServerMain}, the
+ * Starts the backup as a child JVM (README "Running it"): the same java binary and class path, {@link ServerMain}, the
  * primary's arguments 1-5, the primary's pid as PRIMARY_HANDLE, INIT_FILE null, and the same options.
  * Its stderr is inherited so its log lines show beside the primary's. It starts with the options of every service JVM
  * ({@link ServiceJvm}): when the class path is one jar with a {@link ClassArchive} beside it, the child maps its

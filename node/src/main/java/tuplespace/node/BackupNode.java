@@ -31,11 +31,11 @@ import tuplespace.replication.ReplicationMessage;
 import tuplespace.space.IoFailure;
 
 /**
- * The backup (SPEC §4): listens on BACKUP_SAP, applies its primary's snapshot and entries (never evaluating
- * a pattern), acknowledges them, exchanges heartbeats, and once it holds a complete copy follows its primary at the
- * proxy ({@link FollowLink}). It takes over when the proxy promotes it: the proxy has lost the primary too, and that
- * primary named this backup its replica; on the same machine it kills the primary's pid first. A backup that loses its
- * primary on its own view (a crash, a hang, or only a cut link between the two) waits for the proxy; a new primary
+ * The backup (docs/design.md "Failover"): listens on BACKUP_SAP, applies its primary's snapshot and entries (never
+ * evaluating a pattern), acknowledges them, exchanges heartbeats, and once it holds a complete copy follows its primary
+ * at the proxy ({@link FollowLink}). It takes over when the proxy promotes it: the proxy has lost the primary too, and
+ * that primary named this backup its replica; on the same machine it kills the primary's pid first. A backup that loses
+ * its primary on its own view (a crash, a hang, or only a cut link between the two) waits for the proxy; a new primary
  * connecting meanwhile (the link healed, or the primary restarting its backup) starts it over with a fresh snapshot.
  * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.
  *
@@ -114,8 +114,9 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     /**
-     * The backup a primary becomes after it stepped down (docs/design.md "Switchover"): it keeps {@code state}, which its
-     * replica, now the primary, holds too at {@code index} of {@code epoch}, and waits for that primary to resume it.
+     * The backup a primary becomes after it stepped down (docs/design.md "Switchover"): it keeps {@code state}, which
+     * its replica, now the primary, holds too at {@code index} of {@code epoch}, and waits for that primary to resume
+     * it.
      */
     static BackupNode afterStepDown(ServerNode node, NodeConfig config, ReplicatedState state, long epoch, long index) {
         BackupNode backup = new BackupNode(node, config);
@@ -248,7 +249,7 @@ final class BackupNode implements NodeStorage.Owner {
             return;
         }
         if (message instanceof ReplicationMessage.Stop stop && replication == null && !takingOver) {
-            // SHUTDOWN while this backup was still starting: the primary connects only to say so (SPEC §4: exit 0).
+            // SHUTDOWN while this backup was still starting: the primary connects only to say so (exit 0).
             LOG.info("backup told to stop before its snapshot began: {}", stop.reason());
             stop(0);
             return;
@@ -546,7 +547,7 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     /**
-     * SPEC §4: this backup lost its primary. Without a complete copy it can never take over and exits. Otherwise it
+     * This backup lost its primary. Without a complete copy it can never take over and exits. Otherwise it
      * fences a primary on this machine (kills its pid: that also closes the primary's link at the proxy at once), and
      * either way waits: the proxy promotes it if it lost the primary too (a crash, a hang, a primary cut off from the
      * proxy), and a primary that is alive (only the link between the two was cut) connects again and starts it over.
@@ -577,9 +578,10 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     /**
-     * PROMOTE: the proxy lost the primary of this backup's epoch and grants {@code epoch} to it. Fence a primary on this
-     * machine (it may still run, if only its proxy link was cut), then serve. In a {@code switchover} the primary stepped
-     * down for this backup instead, and becomes its backup: it is not fenced, and it is resumed at the index held here.
+     * PROMOTE: the proxy lost the primary of this backup's epoch and grants {@code epoch} to it. Fence a primary on
+     * this machine (it may still run, if only its proxy link was cut), then serve. In a {@code switchover} the primary
+     * stepped down for this backup instead, and becomes its backup: it is not fenced, and it is resumed at the index
+     * held here.
      */
     private void promoted(long epoch, boolean switchover) {
         if (stopping || takingOver) {

@@ -22,7 +22,7 @@ import tuplespace.replication.ReplicationMessage;
 import tuplespace.replication.SnapshotStream;
 
 /**
- * The primary's side of its backup (SPEC §4): has it started ({@link BackupProcess}: a child process, a command, or
+ * The primary's side of its backup: has it started ({@link BackupProcess}: a child process, a command, or
  * with {@code --backup-start none} nothing but connecting to the peer's BACKUP_SAP), brings it up to date with a
  * snapshot in frames while serving, feeds it entries, watches it (link, heartbeats, a child's exit) and on failure
  * restarts it a bounded number of times ({@link RestartPolicy}), then serves degraded and retries with back-off. A
@@ -193,7 +193,8 @@ final class BackupSupervisor {
         state = BackupState.SYNCING;
         copied = false;
         // Both links, every interval, from the moment the replication link is up: the backup must hear us before its
-        // heartbeat link is adopted, or a quiet start-up looks like a hung primary (SPEC §4).
+        // heartbeat link is adopted, or a quiet start-up looks like a hung primary
+        // (docs/design.md "Processes and links").
         heartbeats = new PeerHeartbeats(node, config, "backup", () -> java.util.Arrays.asList(heartbeat, replication),
                 primary::stopping, primary::forcedIndex, reason -> failed(attempt, reason));
         if (resumeFrom >= 0) {
@@ -335,7 +336,7 @@ final class BackupSupervisor {
         return true;
     }
 
-    /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (SPEC §4). */
+    /** The backup of {@code attempt} failed: restart it, or serve degraded, or stop (README "Running it"). */
     private void failed(long attempt, String reason) {
         if (attempt != generation || primary.stopping()) {
             return;
@@ -420,7 +421,8 @@ final class BackupSupervisor {
     /**
      * Tells the backup to exit 0, waits (bounded) until it has, then runs {@code then} on the loop. The primary is
      * stopping already, so failures are ignored; acknowledgements still count until the backup is gone (answers they
-     * release are not lost). A backup still starting is told to stop once it listens, not killed (SPEC §4: exit 0).
+     * release are not lost). A backup still starting is told to stop once it listens, not killed
+     * (docs/using.md "Status and shutdown": exit 0).
      */
     void stop(Runnable then) {
         Process stopping = process.child().orElse(null);

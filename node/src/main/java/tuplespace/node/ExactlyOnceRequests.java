@@ -28,8 +28,8 @@ import tuplespace.replication.ReplicationInvariantException;
 import tuplespace.space.Effect;
 
 /**
- * What one request from the proxy does to the replicated state (SPEC §4: each update applied exactly once
- * across a failover, and a client sees the same answer it would have seen without the failure). A request whose
+ * What one request from the proxy does to the replicated state (docs/design.md "Failover": each update applied exactly
+ * once across a failover, and a client sees the same answer it would have seen without the failure). A request whose
  * answer is remembered gets that answer and changes nothing; an update is evaluated, remembered, and gives the
  * log entries to replicate, which also carry the request's floor; a read is evaluated and changes nothing.
  *
@@ -181,11 +181,13 @@ final class ExactlyOnceRequests {
         forgetDeliveredReads(request.conn(), Math.max(request.floor(), request.seq() - Frame.Request.MAX_IN_FLIGHT));
         Optional<Utf8Text> remembered = state.answers().lookup(request.conn(), request.seq());
         if (remembered.isPresent()) {
-            // SPEC §4: a resent update is not applied again; it gets the answer it got the first time.
+            // docs/design.md "Failover" step 5: a resent update is not applied again; it gets the answer it got the
+            // first time.
             return Optional.of(new Handled(remembered.get().toBuffer(allocator), List.of()));
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
-                // SPEC §1: the budget bounds the work of this request, so it is charged CPU time, not time descheduled.
+                // docs/protocol.md "The data": the budget bounds the work of this request, so it is charged CPU time,
+                // not time descheduled.
                 () -> evaluator.evaluate(request.line(), state.space(),
                         matchClock.budget(bounds.matchBudget(), bounds.requestCpuLimit()), allocator));
         if (bounds != limits && limits.mayFinishBeyondTheLoop(evaluation.cutOff())) {

@@ -14,7 +14,7 @@ import tuplespace.codec.netty.NextTurn;
 
 /**
  * The proxy's REQUEST and CLOSED frames, served fairly between client connections in bounded turns of the event
- * loop (DESIGN "Threads").
+ * loop (docs/design.md "Threads").
  *
  * <p>Each connection has its own queue, in arrival order: answers come back in request order per connection, and a
  * connection's CLOSED must not overtake its requests (the exactly-once bookkeeping of {@link ExactlyOnceRequests}).

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Fencing a failed primary (DESIGN "Failover" step 2): kill it through its handle and act as primary only
+ * Fencing a failed primary (docs/design.md "Failover" step 2): kill it through its handle and act as primary only
  * once its pid is gone. SIGKILL also ends a stopped (SIGSTOP) process, so a hung primary can never wake up
  * and answer beside its successor. Waiting polls without blocking the event loop.
  */

@@ -22,8 +22,9 @@ import tuplespace.space.TupleSpace;
 
 /**
  * A GET or DELETE too big for the event loop (it needed more than {@link MatchLimits#LOOP_SHARE}), evaluated on the
- * scan thread against a snapshot of the space taken at its place in the serving order (SPEC §1: a request answers
- * every matching pair, and no request delays heartbeats, acknowledgements or other clients' small requests).
+ * scan thread against a snapshot of the space taken at its place in the serving order (docs/protocol.md "The data": a
+ * request answers every matching pair, and no request delays heartbeats, acknowledgements or other clients' small
+ * requests).
  *
  * <p>Three steps, on two threads:
  * <ol>
@@ -86,7 +87,8 @@ final class LongRequest {
 
     /**
      * On the scan thread, with a budget of that thread's clock and the server's full limits; {@code servingClock} (the
-     * thread's CPU time, {@link ThreadCpuTime}) measures the serving time charged to the connection when it is unparked.
+     * thread's CPU time, {@link ThreadCpuTime}) measures the serving time charged to the connection when it is
+     * unparked.
      */
     void scan(MatchBudget budget, LongSupplier servingClock) {
         long started = servingClock.getAsLong();
@@ -177,8 +179,8 @@ final class LongRequest {
     }
 
     /**
-     * The replication index the snapshot was taken at: a GET's answer depends on it (DESIGN "Nothing leaves before the
-     * backup has it").
+     * The replication index the snapshot was taken at: a GET's answer depends on it (docs/design.md "Nothing leaves
+     * before the backup has it").
      */
     long snapshotIndex() {
         return snapshotIndex;

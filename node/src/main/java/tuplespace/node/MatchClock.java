@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 import tuplespace.pattern.MatchBudget;
 
 /**
- * Where a request's match budget takes its time from (SPEC §1: no pattern may stall the server). What must be
- * bounded is the work a request does, so the budget is charged the evaluating thread's <em>CPU time</em>: a thread
- * the OS descheduled under load is not charged for the time it did not run, and a plain literal lookup cannot
+ * Where a request's match budget takes its time from (docs/protocol.md "The data": no pattern may stall the server).
+ * What must be bounded is the work a request does, so the budget is charged the evaluating thread's <em>CPU time</em>:
+ * a thread the OS descheduled under load is not charged for the time it did not run, and a plain literal lookup cannot
  * be cut off because the machine was busy. Without CPU-time support the wall clock is the fallback.
  *
  * <p>Reading a thread's CPU time is a system call ({@link ThreadCpuTime}). A budget reads its clock rarely (as it

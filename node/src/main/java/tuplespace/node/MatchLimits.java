@@ -5,9 +5,9 @@ import java.util.Objects;
 import tuplespace.pattern.CutOff;
 
 /**
- * The two bounds on a GET's or DELETE's pattern matching (SPEC §1), as the server was started with them: the
- * <em>match budget</em> ({@code --match-budget}) bounds matching one pattern against one key or value text, which
- * stops catastrophic backtracking; the <em>request CPU limit</em> ({@code --request-cpu-limit}) bounds the whole
+ * The two bounds on a GET's or DELETE's pattern matching (docs/protocol.md "The data"), as the server was started with
+ * them: the <em>match budget</em> ({@code --match-budget}) bounds matching one pattern against one key or value text,
+ * which stops catastrophic backtracking; the <em>request CPU limit</em> ({@code --request-cpu-limit}) bounds the whole
  * request, however many pairs it covers. Both are CPU time of the thread that evaluates.
  */
 record MatchLimits(Duration matchBudget, Duration requestCpuLimit) {
@@ -15,7 +15,7 @@ record MatchLimits(Duration matchBudget, Duration requestCpuLimit) {
     /**
      * How much CPU a GET or DELETE may take on the node's event loop. One that needs more (many pairs, or one long
      * match) is evaluated again on the scan thread, against a snapshot: heartbeats, acknowledgements and other
-     * clients' small requests never wait longer than this for a big request (SPEC §1).
+     * clients' small requests never wait longer than this for a big request (docs/protocol.md "The data").
      */
     static final Duration LOOP_SHARE = Duration.ofMillis(2);
 

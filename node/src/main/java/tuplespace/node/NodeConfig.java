@@ -12,7 +12,7 @@ import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.node.persistence.FsyncMode;
 
 /**
- * Everything a server process is started with (SPEC §3), validated: the positional addresses and files
+ * Everything a server process is started with (README "Running it"), validated: the positional addresses and files
  * and the tuning options. A backup child gets the same settings with its primary's pid as handle.
  *
  * <p>The positional SAPs are this server's own (it binds BACKUP_SAP as a backup, SHUTDOWN_SAP and HEARTBEAT_SAP as a

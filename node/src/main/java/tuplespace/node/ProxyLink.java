@@ -29,9 +29,9 @@ import tuplespace.space.IoFailure;
  * <p>A lost link reconnects and registers again with the same (epoch, pid), which the proxy accepts, resending every
  * request it has not had answered (the answer table keeps updates exactly once). When no registration succeeds within
  * {@code --primary-register-timeout}, the primary is told ({@link PrimaryNode#onProxyUnreachable}); a primary with a
- * space to keep goes on trying for as long as it takes (SPEC §4), in rounds with growing pauses between them (up to
- * {@link #MAX_ROUND_PAUSE}), so a proxy that comes back (restarted, or behind a network that healed) is found within
- * about that pause. The same bound applies to the first registration.
+ * space to keep goes on trying for as long as it takes (docs/design.md "Failover"), in rounds with growing pauses
+ * between them (up to {@link #MAX_ROUND_PAUSE}), so a proxy that comes back (restarted, or behind a network that
+ * healed) is found within about that pause. The same bound applies to the first registration.
  */
 final class ProxyLink {
 
@@ -56,7 +56,9 @@ final class ProxyLink {
     private boolean closing;
     /** The current link was answered REGISTERED (requests may flow). */
     private boolean linkRegistered;
-    /** A REGISTER went out on a link that closed or was replaced before its answer ({@link #registerLeftUnanswered}). */
+    /**
+     * A REGISTER went out on a link that closed or was replaced before its answer ({@link #registerLeftUnanswered}).
+     */
     private boolean registerLeftUnanswered;
     /** The replica the REGISTER on {@link #channel} named. */
     private long registeredReplica;
@@ -191,7 +193,9 @@ final class ProxyLink {
         primary.onRegistered(proxyPid);
     }
 
-    /** A link closed: before REGISTERED, try again within the same deadline; after it, register again (same epoch, pid). */
+    /**
+     * A link closed: before REGISTERED, try again within the same deadline; after it, register again (same epoch, pid).
+     */
     private void onLinkClosed(Channel closed) {
         if (closed != channel || !wanted()) {
             return; // a link we replaced, or we are stopping anyway

@@ -1,6 +1,9 @@
 package tuplespace.node;
 
-/** {@code --replication}: whether answers wait for the backup's acknowledgement (SPEC §4). */
+/**
+ * {@code --replication}: whether answers wait for the backup's acknowledgement
+ * (docs/design.md "Nothing leaves before the backup has it").
+ */
 public enum ReplicationMode {
     /** An answer leaves only after the backup acknowledged what it depends on (the default). */
     SYNC("sync"),

@@ -9,7 +9,7 @@ import tuplespace.space.Effect;
 import tuplespace.space.TupleSpace;
 
 /**
- * Turns one client request line into its answer by applying it to the space (SPEC §1-§2). The production
+ * Turns one client request line into its answer by applying it to the space (docs/protocol.md). The production
  * implementation is {@link CodecRequestEvaluator}; it runs on the node's event loop and must not block: the budget
  * it is given bounds its work, and a GET or DELETE that needs more is cut off and handed to the scan thread.
  */

@@ -3,9 +3,9 @@ package tuplespace.node;
 import java.time.Duration;
 
 /**
- * When to start the next backup after one failed (SPEC §4), as arithmetic: up to {@code --backup-restarts} quick
- * restarts in a row, then the primary serves degraded and tries again with pauses that double up to a maximum. A backup
- * that goes live resets it. No clock, no I/O: {@link BackupSupervisor} asks it and acts.
+ * When to start the next backup after one failed (README "Running it"), as arithmetic: up to {@code --backup-restarts}
+ * quick restarts in a row, then the primary serves degraded and tries again with pauses that double up to a maximum. A
+ * backup that goes live resets it. No clock, no I/O: {@link BackupSupervisor} asks it and acts.
  */
 final class RestartPolicy {
 

@@ -23,9 +23,9 @@ import tuplespace.codec.tls.TlsSettings;
 import tuplespace.node.persistence.FsyncMode;
 
 /**
- * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE} (SPEC §3).
- * Self-contained so the launcher can add it as a subcommand. Exit status: 0 after a clean stop, 2 for
- * malformed arguments, 1 for any other failure (an unreadable INIT_FILE, a broken invariant, ...).
+ * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE}
+ * (README "Running it"). Self-contained so the launcher can add it as a subcommand. Exit status: 0 after a clean stop,
+ * 2 for malformed arguments, 1 for any other failure (an unreadable INIT_FILE, a broken invariant, ...).
  */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a server: the primary (it starts its own backup) or a backup.",

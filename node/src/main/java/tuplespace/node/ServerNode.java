@@ -296,7 +296,7 @@ public final class ServerNode {
         notifier.notify(event, detail);
     }
 
-    /** Fail-stop (STYLE §8): a broken invariant is logged at ERROR and the process exits non-zero. */
+    /** Fail-stop: a broken invariant is logged at ERROR and the process exits non-zero. */
     void failStop(String why) {
         LOG.error("{} pid {} stops on a broken invariant: {}", role, ProcessHandle.current().pid(), why);
         exit(1);

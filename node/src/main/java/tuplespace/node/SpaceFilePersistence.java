@@ -6,7 +6,7 @@ import tuplespace.space.SpaceFile;
 import tuplespace.space.SpaceSnapshot;
 import tuplespace.space.TupleSpace;
 
-/** SAVE_FILE and INIT_FILE through the store's {@link SpaceFile} (SPEC §5; atomic save). */
+/** SAVE_FILE and INIT_FILE through the store's {@link SpaceFile} (README "Running it"; atomic save). */
 final class SpaceFilePersistence implements SpacePersistence {
 
     @Override

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import tuplespace.space.SpaceSnapshot;
 import tuplespace.space.TupleSpace;
 
-/** Loading INIT_FILE and saving SAVE_FILE (SPEC §5), behind an interface so the node can be tested without files. */
+/**
+ * Loading INIT_FILE and saving SAVE_FILE (README "Running it"), behind an interface so the node can be tested without
+ * files.
+ */
 public interface SpacePersistence {
 
     /** Reads a saved space; the exception's message names the file and the problem. */

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells the operator about an {@link OperatorEvent}: one log line at WARN or ERROR with the stable name,
- * and, with {@code --notify COMMAND}, {@code sh -c COMMAND} with the event in its environment (SPEC §4).
+ * and, with {@code --notify COMMAND}, {@code sh -c COMMAND} with the event in its environment (README "Running it").
  *
  * <p>The command runs on a thread of its own, never on the node's event loop, and is killed after
  * {@link #COMMAND_TIME_LIMIT}: a slow or hanging script never delays serving.

@@ -1,7 +1,7 @@
 package tuplespace.ops;
 
 /**
- * The events an operator is told about (SPEC §4). The wire names are stable: scripts given to
+ * The events an operator is told about (README "Running it"). The wire names are stable: scripts given to
  * {@code --notify} read them from {@code TUPLESPACE_EVENT}, and log searches rely on them.
  */
 public enum OperatorEvent {
@@ -68,7 +68,7 @@ public enum OperatorEvent {
      */
     AUTH_REFUSED(tuplespace.codec.auth.LinkAuthHandler.AUTH_REFUSED_EVENT, Severity.WARN);
 
-    /** The log level an event is reported at; never below WARN (SPEC §4). */
+    /** The log level an event is reported at; never below WARN (README "Running it"). */
     public enum Severity { WARN, ERROR }
 
     private final String wireName;

@@ -7,19 +7,20 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * The answer-release rule (DESIGN "Nothing leaves before the backup has it"): every answer depends on a replication
- * index (an update on its own, a read on the highest index applied when it was evaluated); answers leave in the order
- * they were offered, each only once the index it depends on is safe: acknowledged by the backup (while holding for
- * it: sync replication with a live backup) and logged on this node's disk (while holding for the disk: a data
- * directory with {@code --fsync always}). Both hold at once with sync replication and {@code always}: an answer
+ * The answer-release rule (docs/design.md "Nothing leaves before the backup has it"): every answer depends on a
+ * replication index (an update on its own, a read on the highest index applied when it was evaluated); answers leave in
+ * the order they were offered, each only once the index it depends on is safe: acknowledged by the backup (while
+ * holding for it: sync replication with a live backup) and logged on this node's disk (while holding for the disk: a
+ * data directory with {@code --fsync always}). Both hold at once with sync replication and {@code always}: an answer
  * waits for the later of the two, and the backup's fsync and the primary's run side by side.
  *
  * <p>An answer that depends on nothing unsafe may overtake the held answers of <em>other</em> connections (never its
- * own connection's: SPEC §2, answers in request order) when the release knows each answer's connection: an update
- * refused while the disk fails is answered at once, not behind updates waiting for that disk.
+ * own connection's: answers come in request order, docs/protocol.md) when the release knows each answer's connection:
+ * an update refused while the disk fails is answered at once, not behind updates waiting for that disk.
  *
- * <p>While holding for neither (async replication, or no live backup: SPEC §4 says serving goes on; and no data
- * directory) answers leave at once, still in order: anything held when holding stops is released first.
+ * <p>While holding for neither (async replication, or no live backup: serving goes on,
+ * docs/design.md "Nothing leaves before the backup has it"; and no data directory) answers leave at once, still in
+ * order: anything held when holding stops is released first.
  *
  * @param <T> the answer as the transport sends it
  */
@@ -44,7 +45,9 @@ public final class AnswerRelease<T> {
         this(release, null);
     }
 
-    /** Answers of one connection (by {@code connectionOf}) leave in order; a safe one may overtake other connections'. */
+    /**
+     * Answers of one connection (by {@code connectionOf}) leave in order; a safe one may overtake other connections'.
+     */
     public AnswerRelease(Consumer<T> release, ToLongFunction<T> connectionOf) {
         this.release = release;
         this.connectionOf = connectionOf;

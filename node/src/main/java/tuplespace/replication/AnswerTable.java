@@ -13,8 +13,9 @@ import tuplespace.codec.Utf8Text;
 /**
  * The answers given to updates, by client connection and request seq (Ratis calls this the retry cache), and to
  * the reads an update followed on their connection before they were known delivered. A request the proxy sends
- * again after a failover finds its answer here and is not applied twice (SPEC §4: exactly once, same answer). Entries go when the proxy reports them delivered ({@code floor})
- * or the connection closed; both are replicated, so primary and backup hold the same table.
+ * again after a failover finds its answer here and is not applied twice (README "Guarantees and their limits": exactly
+ * once, same answer). Entries go when the proxy reports them delivered ({@code floor}) or the connection closed; both
+ * are replicated, so primary and backup hold the same table.
  */
 public final class AnswerTable {
 

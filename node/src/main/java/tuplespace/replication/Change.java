@@ -5,9 +5,10 @@ import tuplespace.codec.Utf8Text;
 import tuplespace.space.Effect;
 
 /**
- * What one replication entry changes in a node's state: the space (an {@link Effect}, pattern-free, as the
- * primary decided it) and the answer table that makes updates exactly-once across a failover (SPEC §4).
- * Every change is absolute (sets or removes by key), so replaying a suffix over a fuzzy snapshot is exact.
+ * What one replication entry changes in a node's state: the space (an {@link Effect}, pattern-free, as the primary
+ * decided it) and the answer table that makes updates exactly-once across a failover
+ * (docs/design.md "What is replicated"). Every change is absolute (sets or removes by key), so replaying a suffix over
+ * a fuzzy snapshot is exact.
  */
 public sealed interface Change permits Change.Applied, Change.Closed {
 
@@ -16,7 +17,7 @@ public sealed interface Change permits Change.Applied, Change.Closed {
      * also carries the request's {@code floor} (the proxy delivered every answer up to it on {@code conn}), so
      * the remembered answers up to it go with no entry of their own: one entry per update. A read's answer that
      * an update on its connection follows before it is known delivered travels as an {@code Applied} with an
-     * empty effect, just before that update (SPEC §4: the same answer after a failover).
+     * empty effect, just before that update (docs/design.md "What is replicated": the same answer after a failover).
      */
     record Applied(long conn, long seq, long floor, Effect effect, Utf8Text answer) implements Change {
         public Applied {

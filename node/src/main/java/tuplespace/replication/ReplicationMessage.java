@@ -166,7 +166,7 @@ public sealed interface ReplicationMessage permits ReplicationMessage.SnapshotBe
     record Ack(long index, long digest, long backupPid, long backupServer) implements ReplicationMessage {
     }
 
-    /** The service shuts down: the backup exits with status 0 (SPEC §4). */
+    /** The service shuts down: the backup exits with status 0 (docs/using.md "Status and shutdown"). */
     record Stop(String reason) implements ReplicationMessage {
         public Stop {
             Objects.requireNonNull(reason, "reason");

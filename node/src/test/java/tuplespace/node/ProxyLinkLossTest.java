@@ -29,7 +29,7 @@ import tuplespace.node.persistence.FsyncMode;
 /**
  * A primary (here: one that just took over) and its link to a fake proxy in this JVM: a lost link registers again
  * with the same (epoch, pid), and a proxy that cannot be reached for long is waited for, with back-off, for as long as
- * it takes: the primary keeps its space and registers once the proxy is back (SPEC §4).
+ * it takes: the primary keeps its space and registers once the proxy is back (README "Guarantees and their limits").
  * Its backup child is given a JVM option that does not exist, so it fails at once and the primary serves degraded.
  */
 @Timeout(60)

@@ -13,9 +13,9 @@ import tuplespace.codec.Answers;
 import tuplespace.codec.Lines;
 
 /**
- * The client side of the proxy: admits the client (or refuses it, SPEC §3), feeds its lines to its
- * {@link ClientSession} and stops reading while the client does not read its answers. One instance per channel;
- * all state is confined to the channel's event loop.
+ * The client side of the proxy: admits the client (or refuses it, docs/protocol.md "Limits and failures"), feeds its
+ * lines to its {@link ClientSession} and stops reading while the client does not read its answers. One instance per
+ * channel; all state is confined to the channel's event loop.
  */
 final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFrontendHandler.class);

@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; SPEC §2): each line a retained slice of
- * the read buffer, without its terminator, never decoded (the proxy relays bytes; whoever takes a line releases it).
- * A line over the limit
- * becomes one {@link OverlongLine} — carrying its first bytes so the answer can be in the line's mode — and
- * everything after it is discarded, since the connection closes (SPEC §2). At the end of the client's input, bytes
- * after the last newline become one {@link UnterminatedLine}. Never buffers more than the limit plus one read. While
- * the channel's auto-read is off (backpressure) it decodes nothing; the session fires an empty read to resume.
+ * Splits client bytes into request lines (UTF-8, {@code \n} or {@code \r\n}; docs/protocol.md): each line a retained
+ * slice of the read buffer, without its terminator, never decoded (the proxy relays bytes; whoever takes a line
+ * releases it). A line over the limit becomes one {@link OverlongLine} — carrying its first bytes so the answer can be
+ * in the line's mode — and everything after it is discarded, since the connection closes
+ * (docs/protocol.md "Limits and failures"). At the end of the client's input, bytes after the last newline become one
+ * {@link UnterminatedLine}. Never buffers more than the limit plus one read. While the channel's auto-read is off
+ * (backpressure) it decodes nothing; the session fires an empty read to resume.
  */
 final class ClientLineDecoder extends ByteToMessageDecoder {
 

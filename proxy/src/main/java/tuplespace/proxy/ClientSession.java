@@ -22,9 +22,9 @@ import tuplespace.codec.frame.Frame;
 
 /**
  * One client connection: tags its lines {@code (conn, seq)}, sends them to the registered primary, and delivers
- * answers in seq order (SPEC §2). Every method runs on the client channel's event loop, which owns this object;
- * the primary link's handler calls in directly when it shares that loop (the default: one loop) and hops here with
- * {@link #executor()}{@code .execute(...)} otherwise.
+ * answers in seq order (docs/protocol.md). Every method runs on the client channel's event loop, which owns this
+ * object; the primary link's handler calls in directly when it shares that loop (the default: one loop) and hops here
+ * with {@link #executor()}{@code .execute(...)} otherwise.
  */
 final class ClientSession {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -71,7 +71,8 @@ final class ClientSession {
             line.release();
             return;
         }
-        // SPEC §4: held (and its primary timeout running) only while no registered primary has it
+        // docs/protocol.md "Limits and failures": held (and its primary timeout running) only while no registered
+        // primary has it
         PendingRequests.Pending request = pending.addHeld(line, System.nanoTime());
         context.sessions().addHeld(1);
         PrimaryLink link = context.registry().current();
@@ -87,7 +88,10 @@ final class ClientSession {
         updateReading();
     }
 
-    /** A line longer than the limit: answered {@code malformed} in its turn, then the connection closes (SPEC §2). */
+    /**
+     * A line longer than the limit: answered {@code malformed} in its turn, then the connection closes
+     * (docs/protocol.md "Limits and failures").
+     */
     void onOverlongLine(String linePrefix) {
         if (closed || closeWhenDelivered) {
             return;
@@ -217,7 +221,7 @@ final class ClientSession {
 
     /**
      * If a primary registered since this session last sent, send it every unanswered request again, in seq order
-     * (DESIGN "Failover" step 4). Idempotent per link.
+     * (docs/design.md "Failover" step 4). Idempotent per link.
      */
     void resendUnansweredIfLinkChanged() {
         PrimaryLink link = context.registry().current();
@@ -262,7 +266,8 @@ final class ClientSession {
 
     /**
      * The registered primary was lost: unless this session already resent to a newer one, its unanswered requests
-     * are held from now, and answered {@code unavailable} if no primary takes them within the timeout (SPEC §4).
+     * are held from now, and answered {@code unavailable} if no primary takes them within the timeout
+     * (docs/protocol.md "Limits and failures").
      */
     void onPrimaryLost() {
         PrimaryLink link = context.registry().current();
@@ -411,8 +416,8 @@ final class ClientSession {
     }
 
     private String unavailableMessage(PendingRequests.Pending request) {
-        // SPEC §4: held up to --primary-timeout, then answered unavailable; the client must know whether it may
-        // have been applied (forwarded to a primary that was then lost) or certainly was not
+        // docs/protocol.md "Limits and failures": held up to --primary-timeout, then answered unavailable; the client
+        // must know whether it may have been applied (forwarded to a primary that was then lost) or certainly was not
         String waited = "service unavailable: no primary registered within "
                 + context.config().primaryTimeout().toMillis() + " ms";
         return request.forwarded()

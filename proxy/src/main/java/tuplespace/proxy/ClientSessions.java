@@ -25,7 +25,7 @@ final class ClientSessions {
         this.incarnation = ((long) incarnation) << 32;
     }
 
-    /** Takes a client slot if one is free (SPEC §3: at most maxClients); false means refuse. */
+    /** Takes a client slot if one is free (at most maxClients); false means refuse. */
     boolean tryAdmit() {
         int before = admitted.getAndUpdate(count -> count < maxClients ? count + 1 : count);
         return before < maxClients;

@@ -10,16 +10,17 @@ import java.util.function.Function;
 
 /**
  * The unanswered requests of one client connection, in seq order, and the answers that are waiting for an
- * earlier one (SPEC §2: answers come back in request order). Pure bookkeeping: no I/O, no clock (times are
+ * earlier one (docs/protocol.md: answers come back in request order). Pure bookkeeping: no I/O, no clock (times are
  * passed in), confined to the client channel's event loop.
  *
  * <p>Lines and answers are bytes ({@link ByteBuf}s) and this object owns them: a line from {@link #addHeld} until
  * its request is delivered, an answer from {@link #answer} until {@link #takeDeliverable} hands it over;
  * {@link #releaseAll} releases whatever is left when the connection goes.
  *
- * <p>SPEC §4: a request may wait for its answer while no primary is registered only up to the primary timeout. A
- * request is <em>held</em> from {@code max(arrival, primary lost)} until a primary takes it; only held requests
- * expire. A request in the hands of a registered primary never expires here: the primary bounds its own work.
+ * <p>A request may wait for its answer while no primary is registered only up to the primary timeout
+ * (docs/protocol.md "Limits and failures"). A request is <em>held</em> from {@code max(arrival, primary lost)} until a
+ * primary takes it; only held requests expire. A request in the hands of a registered primary never expires here: the
+ * primary bounds its own work.
  */
 final class PendingRequests {
 

@@ -18,8 +18,8 @@ import tuplespace.codec.frame.OversizeFrame;
  * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions and
  * REPLICA reports (and STEPPED_DOWN or STEP_DOWN_REFUSED in a switchover); or FOLLOW from a backup, which then only
  * waits for its PROMOTE. PING/PONG keep an idle link checked
- * ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as losing the primary (SPEC §4).
- * Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
+ * ({@link PrimaryLinkPinger}), and a silent link is closed, which counts as losing the primary
+ * (docs/design.md "Failover"). Runs on the control event loop, like the {@link PrimaryRegistry} it drives.
  *
  * <p>An ANSWER's text is a slice of the link's read buffer ({@link Frame.Answer}); it goes to its client's session
  * (or is released when dropped), never decoded here.
@@ -215,7 +215,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
 
     private void onAnswer(ChannelHandlerContext ctx, Frame.Answer answer) {
         if (!isRegisteredLink()) {
-            // only the registered primary of the highest epoch speaks for the space (SPEC §4)
+            // only the registered primary of the highest epoch speaks for the space (docs/design.md "Failover")
             LOG.warn("{} dropped an ANSWER from {} which is not the registered primary", context.self(),
                     link != null ? link : ctx.channel().remoteAddress());
             answer.answer().release();

@@ -271,7 +271,7 @@ final class PrimaryRegistry {
                     self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
         }
         if (register.epoch() <= highestEpoch && !sameServer && !voidGrant) {
-            // SPEC §4: a primary with a stale epoch is refused
+            // a primary with a stale epoch is refused (docs/design.md "Failover")
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
                     self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
@@ -351,7 +351,7 @@ final class PrimaryRegistry {
         return Optional.of(link);
     }
 
-    /** The connection of a primary closed (or was found dead): it is lost at once (SPEC §4). */
+    /** The connection of a primary closed (or was found dead): it is lost at once (docs/design.md "Failover"). */
     void linkClosed(Channel channel) {
         PrimaryLink link = current;
         if (link != null && link.channel() == channel) {
@@ -360,7 +360,7 @@ final class PrimaryRegistry {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {
                 LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
-                // SPEC §4: the primary timeout of a request it had starts now
+                // the primary timeout of a request it had starts now (docs/protocol.md "Limits and failures")
                 sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
                 if (switchover != null && switchover.from == link) {
                     endSwitchover("error: the primary's link was lost during the switchover; the failover rules apply"

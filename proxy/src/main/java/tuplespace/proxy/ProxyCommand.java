@@ -22,8 +22,8 @@ import tuplespace.codec.tls.InternalTls;
 import tuplespace.codec.tls.TlsSettings;
 
 /**
- * {@code proxy CLIENT_SAP PRIMARY_SAP SHUTDOWN_SAP [options]} (SPEC §3). Runs until SHUTDOWN, then returns 0;
- * malformed arguments give status 2 with a message naming the argument; a SAP that cannot be bound gives 1.
+ * {@code proxy CLIENT_SAP PRIMARY_SAP SHUTDOWN_SAP [options]} (README "Running it"). Runs until SHUTDOWN, then returns
+ * 0; malformed arguments give status 2 with a message naming the argument; a SAP that cannot be bound gives 1.
  * Self-contained, so the launcher can add it as a subcommand.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
@@ -203,7 +203,7 @@ public final class ProxyCommand implements Callable<Integer> {
                             ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
                     security());
         } catch (IllegalArgumentException e) {
-            // picocli answers a ParameterException with the message, the usage and exit status 2 (SPEC §3)
+            // picocli answers a ParameterException with the message, the usage and exit status 2 (README "Running it")
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }

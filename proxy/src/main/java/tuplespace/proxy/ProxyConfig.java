@@ -7,12 +7,14 @@ import tuplespace.codec.Sap;
 import tuplespace.codec.frame.FrameCodec;
 
 /**
- * Everything a proxy needs to run: its three SAPs (SPEC §3) and its limits and timeouts.
+ * Everything a proxy needs to run: its three SAPs (README "Running it") and its limits and timeouts.
  *
- * @param maxClients clients served at once; one more is refused (SPEC §3)
+ * @param maxClients clients served at once; one more is refused (docs/protocol.md "Limits and failures")
  * @param primaryTimeout how long a request may be held with no primary registered (counted from max(arrival, primary
- *     lost)) before it is answered {@code unavailable} (SPEC §4); a registered primary's requests never expire here
- * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes (SPEC §2)
+ *     lost)) before it is answered {@code unavailable} (docs/protocol.md "Limits and failures"); a registered
+ *     primary's requests never expire here
+ * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes
+ *     (docs/protocol.md "Limits and failures")
  * @param pingInterval a PING goes out on a primary's or follower's link idle this long; a link silent for
  *     {@code pingInterval × pingMisses} is dead (1 s by default, like the backup's hang detection): a lost primary
  *     whose replica follows here is replaced by it, a primary whose link closed registers again

@@ -25,7 +25,9 @@ import tuplespace.codec.frame.FrameCodec;
 import tuplespace.codec.tls.TlsGate;
 import tuplespace.codec.tls.TlsSettings;
 
-/** The pipelines of the proxy's three listeners (SPEC §3): client lines, primary frames, shutdown commands. */
+/**
+ * The pipelines of the proxy's three listeners (README "Running it"): client lines, primary frames, shutdown commands.
+ */
 final class ProxyInitializer {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyInitializer.class);
     /** A shutdown-port connection idle this long is closed (a half-open peer must not stay forever). */

@@ -26,7 +26,7 @@ import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 
 /**
- * The proxy process's network side (SPEC §3): listens on CLIENT_SAP, PRIMARY_SAP and SHUTDOWN_SAP.
+ * The proxy process's network side (README "Running it"): listens on CLIENT_SAP, PRIMARY_SAP and SHUTDOWN_SAP.
  *
  * <p>Threads: {@code --io-threads} event loops (default one). Client channels spread over them, each client's
  * session confined to its loop; the first loop is also the control loop, which owns the listeners, every primary
@@ -124,13 +124,13 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * SHUTDOWN (SPEC §4): relay it to the primary's shutdown SAP; the primary saves SAVE_FILE first. Completes with the
-     * line to answer: the primary's. Only when the primary answers {@code ok} (saved, now stopping) does the proxy stop,
-     * once the primary has closed its link (bounded); an {@code error} from the primary (it could not save) or no answer
-     * at all leaves everything serving, so the space is never lost to a SHUTDOWN. With no primary registered now, the
-     * one registered last is told (it keeps its space while it has no proxy, and stops with it); the proxy stops alone
-     * only when there is none, or nothing listens at its shutdown SAP any more. Any thread; a SHUTDOWN while one is
-     * under way is answered that it is.
+     * SHUTDOWN (docs/internals.md "Shutdown SAPs"): relay it to the primary's shutdown SAP; the primary saves SAVE_FILE
+     * first. Completes with the line to answer: the primary's. Only when the primary answers {@code ok} (saved, now
+     * stopping) does the proxy stop, once the primary has closed its link (bounded); an {@code error} from the primary
+     * (it could not save) or no answer at all leaves everything serving, so the space is never lost to a SHUTDOWN. With
+     * no primary registered now, the one registered last is told (it keeps its space while it has no proxy, and stops
+     * with it); the proxy stops alone only when there is none, or nothing listens at its shutdown SAP any more. Any
+     * thread; a SHUTDOWN while one is under way is answered that it is.
      */
     public Future<String> requestShutdown() {
         Promise<String> answer = controlLoop.newPromise();
@@ -161,7 +161,10 @@ public final class ProxyServer implements AutoCloseable {
         return answer;
     }
 
-    /** Stops at once without telling the primary (which keeps its space and waits for a proxy, SPEC §4). */
+    /**
+     * Stops at once without telling the primary (which keeps its space and waits for a proxy,
+     * README "Guarantees and their limits").
+     */
     public void stop() {
         onControlLoop(() -> stopAlone(null, null));
     }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The line commands of a shutdown SAP (SPEC §3, docs/internals.md), matched case-insensitively. */
+/** The line commands of a shutdown SAP (docs/internals.md "Shutdown SAPs"), matched case-insensitively. */
 enum ShutdownPortCommand {
     SHUTDOWN,
     STATUS,

@@ -42,7 +42,7 @@ class ClientFrontendOrderingTest {
         primary.writeInbound(new Frame.Answer(conn, 3, "C\n"));
         primary.writeInbound(new Frame.Answer(conn, 2, "B\n"));
         client.runPendingTasks();
-        assertThat(answers(client)).isEmpty(); // SPEC §2: seq 1 first
+        assertThat(answers(client)).isEmpty(); // answers in request order: seq 1 first
         primary.writeInbound(new Frame.Answer(conn, 1, "A\n"));
         client.runPendingTasks();
         assertThat(answers(client)).isEqualTo("A\nB\nC\n");

@@ -83,7 +83,7 @@ class PendingRequestsTest {
         pending.addForwarded(b("c"));
 
         assertThat(pending.answer(3, b("C\n"))).isTrue();
-        assertThat(texts(pending.takeDeliverable())).isEmpty(); // SPEC §2: answers in request order
+        assertThat(texts(pending.takeDeliverable())).isEmpty(); // answers in request order (docs/protocol.md)
         assertThat(pending.answer(1, b("A\n"))).isTrue();
         assertThat(texts(pending.takeDeliverable())).containsExactly("A\n");
         assertThat(pending.floor()).isEqualTo(1);

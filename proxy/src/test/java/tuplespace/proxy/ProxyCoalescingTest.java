@@ -19,7 +19,7 @@ import tuplespace.codec.frame.Frame;
 /**
  * Real sockets, with the default single event loop and with several (sessions then sit on other loops than the
  * primary link): writes to the primary and to clients are flushed per loop turn, not per frame, and that must neither
- * reorder anything (SPEC §2) nor keep a lone request or answer waiting for a later one.
+ * reorder anything (docs/protocol.md) nor keep a lone request or answer waiting for a later one.
  */
 @Timeout(30)
 class ProxyCoalescingTest {

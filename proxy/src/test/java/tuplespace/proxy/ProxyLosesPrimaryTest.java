@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
 
-/** SPEC §4 on the proxy's side of a failover: hold, resend in order, refuse stale epochs, time out. */
+/** The proxy's side of a failover (docs/design.md "Failover"): hold, resend in order, refuse stale epochs, time out. */
 @Timeout(20)
 class ProxyLosesPrimaryTest {
     private ProxyServer proxy;
@@ -126,8 +126,8 @@ class ProxyLosesPrimaryTest {
             primary.register(1, PRIMARY_SHUTDOWN_SAP);
             client.send("PUT slow v");
             Frame.Request request = primary.receiveRequest();
-            // the primary works on it far longer than the primary timeout (a long GET, a busy loop): SPEC §4 allows
-            // the proxy to answer unavailable only for a request held without a primary
+            // the primary works on it far longer than the primary timeout (a long GET, a busy loop): the proxy may
+            // answer unavailable only for a request held without a primary (docs/protocol.md "Limits and failures")
             Thread.sleep(1_500);
             primary.answer(request, "ok applied\n");
             assertThat(client.readLine()).isEqualTo("ok applied");

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The proxy as a real process: exit status 2 for a bad argument (SPEC §3), 0 after SHUTDOWN (SPEC §4). */
+/**
+ * The proxy as a real process: exit status 2 for a bad argument (README "Running it"), 0 after SHUTDOWN
+ * (docs/using.md "Status and shutdown").
+ */
 @Timeout(60)
 class ProxyProcessIT {
     @TempDir

@@ -43,7 +43,8 @@ class ProxyRobustnessIT {
             roundTrip(primary, second, "two");
 
             try (LineClient third = new LineClient(proxy.clientAddress())) {
-                // SPEC §2: {"status":"refused","error":"service refused: this proxy already serves 64 clients"}
+                // the refusal line of docs/protocol.md "JSON mode":
+                // {"status":"refused","error":"service refused: this proxy already serves 64 clients"}
                 String refused = third.readLine();
                 assertThat(refused).contains("\"status\":\"refused\"").contains("already serves 2 clients");
                 assertThat(third.closedByPeer()).isTrue();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
 
-/** SHUTDOWN_SAP (SPEC §3, docs/internals.md): STATUS wraps the primary's status; SHUTDOWN goes through it. */
+/** SHUTDOWN_SAP (docs/internals.md "Shutdown SAPs"): STATUS wraps the primary's status; SHUTDOWN goes through it. */
 @Timeout(20)
 class ProxyShutdownPortTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,7 +134,7 @@ class ProxyShutdownPortTest {
         }
     }
 
-    /** The primary saves and exits when told SHUTDOWN: its link closes (SPEC §4). */
+    /** The primary saves and exits when told SHUTDOWN: its link closes (docs/internals.md "Shutdown SAPs"). */
     private static void closesItsLinkOnShutdown(FakeShutdownSap primarySap, FakePrimary primary) {
         primarySap.onShutdown(() -> {
             try {

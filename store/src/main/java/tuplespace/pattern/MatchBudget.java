@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The time bounds of one GET or DELETE (SPEC §1: no pattern may stall the server), charged on a clock the caller
- * injects, so that the store itself never reads one. Two bounds, against two different harms:
+ * The time bounds of one GET or DELETE (docs/protocol.md "The data": no pattern may stall the server), charged on a
+ * clock the caller injects, so that the store itself never reads one. Two bounds, against two different harms:
  * <ul>
  *   <li>the <em>match budget</em> bounds matching one pattern against <em>one</em> text (a key's or a value's text
  *       form): it stops catastrophic backtracking, and never depends on how many pairs a request covers;</li>

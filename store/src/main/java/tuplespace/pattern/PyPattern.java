@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A compiled Python-syntax regular expression, matched in full-match mode (SPEC §1:
+ * A compiled Python-syntax regular expression, matched in full-match mode (docs/protocol.md "The data":
  * {@code re.fullmatch(keyexp, text)}). Immutable, thread-safe. Built by parsing the pattern as CPython 3.11
  * would and translating it to java.util.regex (docs/python-regex.md); matching is bounded by a
  * {@link MatchBudget}.

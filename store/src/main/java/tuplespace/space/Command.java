@@ -5,8 +5,8 @@ import java.util.Optional;
 import tuplespace.tuple.Pair;
 
 /**
- * One operation on the space (SPEC §1), already parsed: what the codec hands to {@link TupleSpace#apply}.
- * Malformed requests never become commands; the codec answers them itself.
+ * One operation on the space (docs/protocol.md "The data"), already parsed: what the codec hands to
+ * {@link TupleSpace#apply}. Malformed requests never become commands; the codec answers them itself.
  */
 public sealed interface Command permits Command.Get, Command.Put, Command.Post, Command.Delete {
 

@@ -6,8 +6,8 @@ import tuplespace.tuple.Tuple;
 
 /**
  * What an update changed, pattern-free: the keys removed, then the pairs written (key set to value), in
- * order. This is what replication ships (SPEC §4): the backup never re-evaluates a pattern, so a
- * time-bounded match cannot make the copies differ. Effects set absolute values, so applying one twice
+ * order. This is what replication ships (docs/design.md "What is replicated"): the backup never re-evaluates a pattern,
+ * so a time-bounded match cannot make the copies differ. Effects set absolute values, so applying one twice
  * leaves the same state as applying it once.
  */
 public record Effect(List<Tuple> removed, List<Pair> written) {

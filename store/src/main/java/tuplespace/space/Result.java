@@ -6,7 +6,10 @@ import java.util.Optional;
 import tuplespace.pattern.CutOff;
 import tuplespace.tuple.Pair;
 
-/** What an operation answers (SPEC §1). Every command has a result: {@link TupleSpace#apply} is total. */
+/**
+ * What an operation answers (docs/protocol.md "The data"). Every command has a result: {@link TupleSpace#apply} is
+ * total.
+ */
 public sealed interface Result permits Result.Matched, Result.NotUsed {
 
     /**

@@ -27,12 +27,12 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * The space as a file (SPEC §5): {@code {"format":"tuplespace/1","pairs":[[key,value],...]}}, keys and values as
- * lists of fields. Read and written by streaming, so a large space never exists twice in memory.
+ * The space as a file (README "Running it"): {@code {"format":"tuplespace/1","pairs":[[key,value],...]}}, keys and
+ * values as lists of fields. Read and written by streaming, so a large space never exists twice in memory.
  *
- * <p>Saving is atomic (SPEC §4: a crash never leaves a half-written file): the pairs go to a temporary file in the
- * same directory, which is flushed to disk, moved over the target in one step, and the directory is flushed so the
- * rename itself survives a crash. Reading is strict: a file with a wrong format tag, a duplicate key or a pair that
+ * <p>Saving is atomic (README "Running it": a crash never leaves a half-written file): the pairs go to a temporary file
+ * in the same directory, which is flushed to disk, moved over the target in one step, and the directory is flushed so
+ * the rename itself survives a crash. Reading is strict: a file with a wrong format tag, a duplicate key or a pair that
  * is not well formed is refused with a message naming the file, the place and the problem, since starting from a
  * silently different space is worse than not starting.
  */
@@ -158,7 +158,10 @@ public final class SpaceFile {
                 : "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
-    /** Streams one document into a space, checking everything SPEC §1 and §5 require. */
+    /**
+     * Streams one document into a space, checking everything the data model and the file format require
+     * (docs/protocol.md "The data", README "Running it").
+     */
     private static final class Reader {
         private final Path file;
         private final JsonParser parser;

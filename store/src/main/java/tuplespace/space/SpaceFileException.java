@@ -3,7 +3,7 @@ package tuplespace.space;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A space file that cannot be read or written; the message names the file and the problem (SPEC §3, §5). */
+/** A space file that cannot be read or written; the message names the file and the problem (README "Running it"). */
 public final class SpaceFileException extends IOException {
 
     private final String problem;

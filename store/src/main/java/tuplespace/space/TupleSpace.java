@@ -11,7 +11,8 @@ import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
 /**
- * The tuple space: a pure, deterministic, single-threaded state machine (SPEC §1).
+ * The tuple space: a pure, deterministic, single-threaded state machine
+ * (docs/internals.md "The state machine (store)").
  *
  * <p>{@link #apply} evaluates a command and applies it; {@link #applyEffect} replays what an update changed,
  * which is all the backup ever does. Neither does I/O, reads a clock (the match budget's clock is the
@@ -227,8 +228,8 @@ public final class TupleSpace {
         List<Pair> written = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             Optional<Pair> pair = given.get(i);
-            // SPEC §1: PUT uses a pair whose key is absent, POST one whose key is present, in list order, so a
-            // key given twice in one PUT is added once and the second is not used.
+            // docs/protocol.md "The data": PUT uses a pair whose key is absent, POST one whose key is present, in list
+            // order, so a key given twice in one PUT is added once and the second is not used.
             if (pair.isEmpty() || !write(pair.get().key(), pair.get().value(), addAbsent)) {
                 notUsed.add(i);
                 continue;

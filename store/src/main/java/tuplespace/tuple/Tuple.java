@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * A key or a value: one or more fields, each a non-empty string of Unicode letters and digits
- * (what Python's {@code str.isalnum()} accepts). SPEC §1.
+ * (what Python's {@code str.isalnum()} accepts; docs/protocol.md "The data").
  *
  * <p>The text form joins the fields with {@code ,}; it is unambiguous because fields never hold a comma,
  * and it is what patterns are matched against and what the space is ordered by. A tuple holds its text form and
@@ -289,7 +289,7 @@ public final class Tuple implements Comparable<Tuple> {
         return bytes;
     }
 
-    /** Ordered by text form, by code point (SPEC §1: GET and DELETE list pairs in that order). */
+    /** Ordered by text form, by code point (docs/protocol.md "The data": GET and DELETE list pairs in that order). */
     @Override
     public int compareTo(Tuple other) {
         return compareCodePoints(text(), other.text());

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * SPEC §1: no pattern may stall the server. The match budget bounds the matching of one text, the request limit all
- * the matching of one request; the clock is read only every so many character reads and every so many texts.
+ * No pattern may stall the server (docs/protocol.md "The data"). The match budget bounds the matching of one text, the
+ * request limit all the matching of one request; the clock is read only every so many character reads and every so many
+ * texts.
  */
 class MatchBudgetTest {
 

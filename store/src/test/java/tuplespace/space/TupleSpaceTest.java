@@ -21,7 +21,7 @@ import tuplespace.pattern.MatchBudget;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
-/** SPEC §1, row by row and sentence by sentence. */
+/** docs/protocol.md "The data", row by row and sentence by sentence. */
 @Timeout(20)
 class TupleSpaceTest {
 
@@ -348,7 +348,7 @@ class TupleSpaceTest {
             Outcome outcome = apply(primary, randomCommand(random));
             effects.add(outcome.effect());
             backup.applyEffect(outcome.effect());
-            // SPEC §4 / STYLE §9: after every replicated command the copies agree
+            // docs/design.md "What is replicated": after every replicated command the copies agree
             assertThat(backup.digest()).isEqualTo(primary.digest());
         }
         assertThat(List.copyOf(backup.pairs())).isEqualTo(List.copyOf(primary.pairs()));

@@ -136,8 +136,8 @@ public final class TupleSpaceFailover implements FailoverSystem {
 
     /**
      * One prefix GET per writer connection (its keys are {@code <tag>c<i>n<n>}). A GET that ran out of its match
-     * budget answers an empty list with a warning (SPEC §1) — on a CPU-starved machine that happens — so a warning
-     * means "read again", and after three tries every key of that connection is read by an exact GET.
+     * budget answers an empty list with a warning (docs/protocol.md "The data") — on a CPU-starved machine that happens
+     * — so a warning means "read again", and after three tries every key of that connection is read by an exact GET.
      */
     @Override
     public Map<String, String> readBack(List<String> keys) {

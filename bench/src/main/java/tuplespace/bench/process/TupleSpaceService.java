@@ -29,8 +29,8 @@ public final class TupleSpaceService implements AutoCloseable {
 
     /*
      * Silence tolerated before a peer counts as failed: 1 s, like Sentinel's down-after-milliseconds. A kill -9
-     * closes the sockets, which counts at once (SPEC §4), so these do not slow the failover measured; they keep a
-     * CPU-starved JVM on this shared 2-core machine from being taken for a hung one.
+     * closes the sockets, which counts at once (docs/design.md "Processes and links"), so these do not slow the
+     * failover measured; they keep a CPU-starved JVM on this shared 2-core machine from being taken for a hung one.
      */
     static final String HEARTBEAT_INTERVAL = "100ms";
     static final int HEARTBEAT_MISSES = 10;

@@ -7,16 +7,16 @@ import io.netty.handler.codec.string.StringEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Installs the line framing of the client protocol (SPEC §2): UTF-8, one request per line ending {@code \n} or
+ * Installs the line framing of the client protocol (docs/protocol.md): UTF-8, one request per line ending {@code \n} or
  * {@code \r\n}, at most {@link #DEFAULT_MAX_LINE_BYTES} by default.
  *
  * <p>A longer line makes {@link LineBasedFrameDecoder} fire a {@code TooLongFrameException} at once (fail-fast);
- * the handler after it must answer {@code malformed} and close the connection (SPEC §2). Lines arrive without
- * their terminator.
+ * the handler after it must answer {@code malformed} and close the connection (docs/protocol.md "Limits and failures").
+ * Lines arrive without their terminator.
  */
 public final class LineCodecs {
 
-    /** SPEC §2: the default limit on a request line, 1 MiB. */
+    /** The default limit on a request line, 1 MiB (docs/protocol.md "Limits and failures"). */
     public static final int DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
     public static final String LINE_DECODER = "lineDecoder";
