@@ -61,6 +61,13 @@ class OperatorStartedBackupIT {
             return startPrimary(cluster, "server-a");
         }
 
+        /** After a failover to {@code b}: the next backup, started by the operator on {@code a}'s machine. */
+        ManagedProcess startBackupOnA(ServiceCluster cluster) {
+            List<String> options = new ArrayList<>(onA);
+            options.addAll(List.of("--node-id", "a"));
+            return start(cluster, "server-a-backup", a, b.shutdown().toString(), b, options);
+        }
+
         /** The primary's command line, its output in logs of {@code name}'s own (one per start, to check each). */
         ManagedProcess startPrimary(ServiceCluster cluster, String name) {
             return start(cluster, name, a, "null", b, onA);
@@ -242,10 +249,7 @@ class OperatorStartedBackupIT {
              ManagedProcess primary = machines.startPrimary(cluster)) {
             ServiceStatus first = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
             writes = new AcknowledgedWrites(cluster).start(4, 31);
-            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
-            ServiceCluster.kill9(primary.pid());
-            eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(status.hasPrimary()
-                    && status.primaryPid() == backup.pid()).as("the backup serves: %s", status).isTrue());
+            failOverUnderWrites(cluster, writes, primary, backup);
             long beforeKill = writes.acknowledged();
             writes.awaitAcknowledged(200, Duration.ofSeconds(30));
             ServiceCluster.kill9All(cluster.proxy().pid(), backup.pid());
@@ -319,11 +323,7 @@ class OperatorStartedBackupIT {
              ManagedProcess primary = machines.startPrimary(cluster)) {
             cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
             AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 41);
-            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
-            ServiceCluster.kill9(primary.pid());
-            long promotedEpoch = eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(
-                    status.hasPrimary() && status.primaryPid() == backup.pid()).as("the backup serves: %s", status)
-                    .isTrue()).epoch();
+            long promotedEpoch = failOverUnderWrites(cluster, writes, primary, backup).epoch();
             writes.awaitAcknowledged(100, Duration.ofSeconds(30));
             for (int start = 1; start <= 2; start++) {
                 try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again-" + start)) {
@@ -359,11 +359,7 @@ class OperatorStartedBackupIT {
              ManagedProcess primary = machines.startPrimary(cluster)) {
             cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
             writes = new AcknowledgedWrites(cluster).start(4, 43);
-            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
-            ServiceCluster.kill9(primary.pid());
-            promotedEpoch = eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(
-                    status.hasPrimary() && status.primaryPid() == backup.pid()).as("the backup serves: %s", status)
-                    .isTrue()).epoch();
+            promotedEpoch = failOverUnderWrites(cluster, writes, primary, backup).epoch();
             writes.awaitAcknowledged(100, Duration.ofSeconds(30));
             ServiceCluster.kill9(backup.pid());
             writes.close();
@@ -382,6 +378,62 @@ class OperatorStartedBackupIT {
             machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
             assertNoneMissing(cluster, writes, "after the promoted backup was lost and the old primary restarted");
         }
+    }
+
+    /**
+     * Each machine with a data directory of its own, {@code --fsync always}: after a failover the operator starts the
+     * next backup on the old primary's machine, as the README says; it takes the promoted primary's state, and its
+     * epoch with it, then fails; the promoted primary serves on one copy and acknowledges more writes, and its machine
+     * goes down too, while the proxy stays up. The old primary's command line then asked for the epoch above the
+     * promoted one (its directory had recorded that one with the copy) and the proxy, with no primary to keep, took it:
+     * the copy's older state was served. The proxy now waits for the lost primary's own directory; once that machine
+     * is back, the old primary is refused by its backup there, and PROMOTE serves every acknowledged write.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theOldPrimaryWhoseMachineRanABackupOfThePromotedOneWaitsForItOnceItIsLostOnOneCopy() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        AcknowledgedWrites writes;
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            writes = new AcknowledgedWrites(cluster).start(4, 47);
+            failOverUnderWrites(cluster, writes, primary, backup);
+            try (ManagedProcess next = machines.startBackupOnA(cluster)) {
+                eventually(Duration.ofSeconds(60), cluster::status, status -> assertThat("live".equals(
+                        status.backupState()) && status.backupPid().orElse(-1) == next.pid())
+                        .as("the next backup, on the old primary's machine: %s", status).isTrue());
+                writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+                ServiceCluster.kill9(next.pid());
+            }
+            eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(status.backupState())
+                    .as("the promoted primary on one copy").isNotEqualTo("live"));
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+            ServiceCluster.kill9(backup.pid());
+            writes.close();
+        }
+
+        try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again-1")) {
+            assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the old primary's start")
+                    .hasValue(1);
+            assertThat(again.stderrText()).contains("stale_epoch").contains("lost while it served on one copy");
+        }
+        assertThat(cluster.proxy().stderrText()).contains("only its data directory node-b holds every update");
+        try (ManagedProcess backup = machines.startBackup(cluster)) {
+            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+            machines.restartRefusedThenPromote(cluster, backup, "newer than the state that primary recovered");
+            assertNoneMissing(cluster, writes, "after the promoted primary was lost on one copy");
+        }
+    }
+
+    /** Once {@code writes} has 100 more acknowledged, the primary is killed: returns when its backup serves. */
+    private static ServiceStatus failOverUnderWrites(ServiceCluster cluster, AcknowledgedWrites writes,
+                                                     ManagedProcess primary, ManagedProcess backup) {
+        writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+        ServiceCluster.kill9(primary.pid());
+        return eventually(Duration.ofSeconds(30), cluster::status, status -> assertThat(status.hasPrimary()
+                && status.primaryPid() == backup.pid()).as("the backup serves: %s", status).isTrue());
     }
 
     /** Every write {@code writes} saw acknowledged is in the space the service serves. */

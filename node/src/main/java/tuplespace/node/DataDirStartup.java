@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.ChannelOpener;
@@ -34,8 +35,11 @@ final class DataDirStartup {
     /** A primary with an empty DIR is node {@code a}; its first backup node {@code b}. */
     static final String FIRST_NODE_ID = "a";
 
-    /** The directory opened (and locked), what was recovered from it, and the epoch to serve as primary. */
-    record Opened(DataDirectory directory, Recovered recovered, long epoch) {
+    /**
+     * The directory opened (and locked), what was recovered from it, the epoch to serve as primary, and the ids of the
+     * node directories whose state this start compared before it took the newest, the opened one first.
+     */
+    record Opened(DataDirectory directory, Recovered recovered, long epoch, List<String> compared) {
     }
 
     /** Start-up refused: the message says what to do. */
@@ -79,7 +83,10 @@ final class DataDirStartup {
             }
             // the recovered highest epoch is the directory's recorded one or its last entry's, whichever is higher
             long epoch = Math.max(surveyed.highestEpoch(), recovered.highestEpoch()) + 1;
-            return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered, epoch);
+            List<String> compared = Stream.concat(Stream.of(nodeId),
+                    found.stream().map(DataDirectories.Found::nodeId)).distinct().toList();
+            return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered,
+                    epoch, compared);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -119,7 +126,7 @@ final class DataDirStartup {
         }
         try {
             Recovered recovered = Recovery.recover(directory);
-            return new Opened(directory, recovered, recovered.highestEpoch());
+            return new Opened(directory, recovered, recovered.highestEpoch(), List.of(nodeId));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;

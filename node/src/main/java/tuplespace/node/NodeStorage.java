@@ -98,9 +98,13 @@ final class NodeStorage implements LogListener {
     /** The server id of that epoch's primary, as the directory recorded it then (0: unknown). */
     private final long recoveredServer;
 
+    /** The node directories whose state the start compared before it took this one, this one first. */
+    private final List<String> compared;
+
     private NodeStorage(ServerNode node, DataDirectory directory, FsyncMode fsync, Recovered recovered,
-                        LogOptions options, long minLogBytes) throws IOException {
+                        List<String> compared, LogOptions options, long minLogBytes) throws IOException {
         this.node = node;
+        this.compared = List.copyOf(compared);
         this.directory = directory;
         this.fsync = fsync;
         this.lastSnapshot = recovered.snapshot();
@@ -118,9 +122,10 @@ final class NodeStorage implements LogListener {
     }
 
     /** Opens the log of {@code directory} after {@code recovered}; blocks while it creates the first segment. */
-    static NodeStorage open(ServerNode node, DataDirectory directory, FsyncMode fsync, Recovered recovered)
-            throws IOException {
-        return new NodeStorage(node, directory, fsync, recovered, LogOptions.of(fsync), Checkpoints.DEFAULT_MIN_LOG_BYTES);
+    static NodeStorage open(ServerNode node, DataDirectory directory, FsyncMode fsync, Recovered recovered,
+                            List<String> compared) throws IOException {
+        return new NodeStorage(node, directory, fsync, recovered, compared, LogOptions.of(fsync),
+                Checkpoints.DEFAULT_MIN_LOG_BYTES);
     }
 
     void attach(Owner role) {
@@ -155,6 +160,15 @@ final class NodeStorage implements LogListener {
     /** The line of states the directory's state belongs to ({@code SnapshotBegin#history}); never 0. */
     long history() {
         return directory.history();
+    }
+
+    /**
+     * The ids of the node directories whose state this node's start compared before it took its own (a primary's
+     * survey of one DIR), its own first; its own alone when there was nothing to compare. A REGISTER names them: after
+     * losing a primary that served on one copy, the proxy takes only a server that compared that primary's directory.
+     */
+    List<String> compared() {
+        return compared;
     }
 
     /** The node's id: its directory is {@code DIR/node-<id>}. */

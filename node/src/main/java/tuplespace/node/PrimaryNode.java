@@ -940,9 +940,10 @@ final class PrimaryNode implements NodeStorage.Owner {
                 ? "epoch " + currentEpoch + " from another server (its primary registered, or a backup follows it)"
                 : currentEpoch < node.epoch()
                 ? "a primary of epoch " + currentEpoch + " that serves on a live link, or a backup promoted to it that"
-                        + " is about to, which a server started beside it does not replace whatever its epoch (this"
-                        + " server's data directory may never have seen their updates; each start takes the epoch above"
-                        + " the highest its directory recorded)"
+                        + " is about to, or one that was lost while it served on one copy, whose data directory alone"
+                        + " holds every update it answered: a server started beside it does not replace it whatever its"
+                        + " epoch (this server's data directory may never have seen their updates; each start takes the"
+                        + " epoch above the highest its directory recorded)"
                 : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
         String why = "the proxy has seen " + seen + "; if a backup follows it, promote that backup, or stop it if this"
                 + " server's state is the newer one" + restartHint(currentEpoch) + "; this primary (epoch "

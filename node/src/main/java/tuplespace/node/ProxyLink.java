@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -169,8 +170,10 @@ final class ProxyLink {
         channel = connected;
         lastRefusal = Optional.empty(); // this link's handshake has not failed (yet)
         registeredReplica = primary.replica();
+        Optional<NodeStorage> storage = node.storage();
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
-                NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), registeredReplica));
+                NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), registeredReplica,
+                storage.map(NodeStorage::history).orElse(0L), storage.map(NodeStorage::compared).orElse(List.of())));
         primary.takeoverStep("connected to the proxy, REGISTER sent");
         LOG.info("primary epoch {} registering with the proxy at {} (last index {})", node.epoch(),
                 NodeNetwork.describe(config.proxySap()), primary.lastIndex());

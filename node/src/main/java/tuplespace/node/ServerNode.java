@@ -180,7 +180,7 @@ public final class ServerNode {
         try {
             // Opened on the loop, which runs the log's reports: none can reach the storage before it is whole.
             node.storage = Optional.of(node.loop.submit(() -> NodeStorage.open(node, opened.directory(), config.fsync(),
-                    opened.recovered())).get());
+                    opened.recovered(), opened.compared())).get());
         } catch (ExecutionException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -3,6 +3,8 @@ package tuplespace.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.Optional;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
@@ -21,6 +23,9 @@ final class PrimaryLink {
     private final Sap shutdownSap;
     private final long lastIndex;
     private final long server;
+    /** Its data directory's history (0: none) and the node directories its start compared, its own first. */
+    private final long history;
+    private final List<String> directories;
     /** The server id of the backup that holds every update this primary answered (0: none). Control loop only. */
     private volatile long replica;
     private final Runnable flushTask = this::flushNow;
@@ -34,6 +39,23 @@ final class PrimaryLink {
         this.lastIndex = register.lastIndex();
         this.server = register.server();
         this.replica = register.replica();
+        this.history = register.history();
+        this.directories = register.directories();
+    }
+
+    /** Its data directory's history; 0 without one. */
+    long history() {
+        return history;
+    }
+
+    /** The node directory it serves from, if it named one (a server with a data directory). */
+    Optional<String> directory() {
+        return directories.stream().findFirst();
+    }
+
+    /** The node directories whose state its start compared before it took its own, its own first. */
+    List<String> directories() {
+        return directories;
     }
 
     long replica() {

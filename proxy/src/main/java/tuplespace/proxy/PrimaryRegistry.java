@@ -64,6 +64,13 @@ final class PrimaryRegistry {
     private volatile long replicaOfLostPrimary = -1;
     /** When that primary was lost (System.nanoTime). */
     private long primaryLostNanos;
+    /**
+     * The primary of the highest epoch, lost while it served on one copy (no replica named) from a data directory:
+     * only that directory holds every update it answered, so until a server that compared it registers (that primary
+     * restarted, or a survey of the DIR that holds it), or the operator promotes a backup, no other server registers.
+     * Null otherwise. Control loop only.
+     */
+    private PrimaryLink lostAlone;
     private boolean stopping;
     /**
      * The backup the highest epoch was granted to, until it registers with it (null then). Control loop only. If its
@@ -252,8 +259,9 @@ final class PrimaryRegistry {
      * A primary says REGISTER on {@code channel}: accept an epoch higher than any seen, or the epoch granted to this
      * server by a PROMOTE, or the same (epoch, server) as the primary registered last (that primary reconnecting after
      * it lost its link); else STALE_EPOCH and close. An epoch below one a backup follows is refused as well: the epochs
-     * seen include those that followers name. Drops the older link, answers REGISTERED, then has every client
-     * resend its unanswered requests. Returns the new link, or empty when refused.
+     * seen include those that followers name. After losing a primary that served on one copy from a data directory,
+     * only a server that compared that directory is taken ({@link #lostAlone}). Drops the older link, answers
+     * REGISTERED, then has every client resend its unanswered requests. Returns the new link, or empty when refused.
      */
     Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
         if (stopping) {
@@ -299,6 +307,17 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        PrimaryLink awaited = lostAlone;
+        if (awaited != null && !sameServer && !comparedTheDirectoryOf(awaited, register)) {
+            // Whatever its epoch: a server on another machine that ran a backup of the lost primary since (which took
+            // its epoch with the copy) takes the epoch above it, and holds only that copy, of an older index.
+            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} was lost while it served on"
+                    + " one copy, and only its data directory node-{} holds every update it answered; start it again on"
+                    + " that directory, or restart the proxy to give those updates up", self, register.pid(),
+                    Long.toHexString(register.server()), register.epoch(), awaited, awaited.directory().orElseThrow());
+            channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
+            return Optional.empty();
+        }
         Optional<Follower> newer = followers.values().stream()
                 .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
         if (newer.isPresent()) {
@@ -341,6 +360,7 @@ final class PrimaryRegistry {
         link.send(new Frame.Registered(proxyPid));
         tellClosedBacklog(link);
         current = link;
+        lostAlone = null;
         lastShutdownSap = link.shutdownSap();
         if (older != null) {
             LOG.info("{} dropping older {} for {}", self, older, link);
@@ -349,6 +369,15 @@ final class PrimaryRegistry {
         LOG.info("{} primary_registered: {}", self, link);
         sessions.forEach(session -> session.executor().execute(session::resendUnansweredIfLinkChanged));
         return Optional.of(link);
+    }
+
+    /**
+     * Whether the server registering compared the data directory of {@code lost} (of the same history) before it took
+     * the newest: it is that primary restarted, or a survey of the DIR that holds its directory.
+     */
+    private static boolean comparedTheDirectoryOf(PrimaryLink lost, Frame.Register register) {
+        return register.history() == lost.history()
+                && lost.directory().map(register.directories()::contains).orElse(false);
     }
 
     /** The connection of a primary closed (or was found dead): it is lost at once (docs/design.md "Failover"). */
@@ -368,6 +397,7 @@ final class PrimaryRegistry {
                 }
                 if (link.epoch() == highestEpoch && link.server() == highestEpochServer) { // else it was fenced
                     replicaOfLostPrimary = link.replica();
+                    lostAlone = link.replica() == 0 && link.directory().isPresent() ? link : null;
                     primaryLostNanos = System.nanoTime();
                     promoteIfDue();
                 }
@@ -550,6 +580,7 @@ final class PrimaryRegistry {
                 + " updates the old primary answered on one copy, if any, are lost", self, Long.toHexString(chosen.server),
                 chosen.channel.remoteAddress(), granted);
         grant(chosen, granted);
+        lostAlone = null;
         return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted
                 + "; updates the old primary answered while it had no backup, if any, are lost";
     }

@@ -39,7 +39,12 @@ final class FakePrimary implements AutoCloseable {
 
     /** Sends REGISTER with the given pid and returns the proxy's reply (REGISTERED or STALE_EPOCH). */
     Frame register(long epoch, long pid, Sap shutdownSap) throws IOException {
-        send(new Frame.Register(epoch, pid, pid, shutdownSap, 0, 0));
+        return register(new Frame.Register(epoch, pid, pid, shutdownSap, 0, 0));
+    }
+
+    /** Sends {@code register} and returns the proxy's reply (REGISTERED or STALE_EPOCH). */
+    Frame register(Frame.Register register) throws IOException {
+        send(register);
         return receive();
     }
 

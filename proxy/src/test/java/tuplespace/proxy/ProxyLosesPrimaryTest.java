@@ -6,6 +6,7 @@ import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,6 +92,35 @@ class ProxyLosesPrimaryTest {
                 newer.answer(again, "ok\n");
                 assertThat(client.readLine()).isEqualTo("ok");
             }
+        }
+    }
+
+    /**
+     * A primary lost while it served on one copy from a data directory holds alone every update it answered. A server
+     * on another machine that ran a backup of it since took its epoch with the copy and asks for the one above, with
+     * an older state: it was taken. Now no other server takes that primary's place, whatever its epoch, until one
+     * that compared its directory registers: that primary restarted on it, or a restart whose survey of one DIR saw it.
+     */
+    @Test
+    void aPrimaryLostOnOneCopyIsReplacedOnlyByAServerThatComparedItsDataDirectory() throws IOException {
+        long history = 0x5EED_0000_0000_0001L;
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(alone.register(new Frame.Register(2, 1002, 1002, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                    List.of("b")))).isInstanceOf(Frame.Registered.class);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+        for (Frame.Register other : List.of(
+                new Frame.Register(3, 1003, 1003, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of("a")),
+                new Frame.Register(9, 1004, 1004, PRIMARY_SHUTDOWN_SAP, 30, 0, history + 1, List.of("b")),
+                new Frame.Register(9, 1005, 1005, PRIMARY_SHUTDOWN_SAP, 30, 0))) {
+            try (FakePrimary refused = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(refused.register(other)).as("%s", other).isEqualTo(new Frame.StaleEpoch(2));
+            }
+        }
+        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(restarted.register(new Frame.Register(3, 1006, 1006, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                    List.of("a", "b")))).isInstanceOf(Frame.Registered.class);
         }
     }
 

@@ -3,7 +3,9 @@ package tuplespace.codec.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import tuplespace.codec.Sap;
 
 /**
@@ -22,9 +24,17 @@ public sealed interface Frame {
      * random number it drew at start: pids collide across hosts), so (epoch, server) names a primary. {@code replica}
      * is the server id of the backup that holds every update this primary answered (0: none, it serves on one copy):
      * the proxy promotes only that backup when it loses this primary. The proxy accepts an epoch higher than any
-     * seen, or the epoch it granted to this server, or the same (epoch, server) again.
+     * seen, or the epoch it granted to this server, or the same (epoch, server) again. With a data directory,
+     * {@code history} is its history (0: none) and {@code directories} the ids of the node directories whose state
+     * this start compared before it took the newest, its own first (a restart's survey of one DIR; else its own
+     * alone): after it loses a primary that served on one copy, the proxy takes only a server that compared that
+     * primary's directory. Both are left out by older senders.
      */
-    record Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica) implements Frame {
+    record Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica, long history,
+                    List<String> directories) implements Frame {
+        /** A node directory's id, as {@code --node-id} takes it. */
+        private static final Pattern DIRECTORY_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+
         public Register {
             requireAtLeast("REGISTER epoch", epoch, 0);
             requireAtLeast("REGISTER pid", pid, 1);
@@ -32,6 +42,18 @@ public sealed interface Frame {
             Objects.requireNonNull(shutdownSap, "REGISTER shutdownSap: expected a host:port, found null");
             requireAtLeast("REGISTER lastIndex", lastIndex, 0);
             requireAtLeast("REGISTER replica", replica, 0);
+            directories = List.copyOf(directories);
+            for (String id : directories) {
+                if (!DIRECTORY_ID.matcher(id).matches()) {
+                    throw new IllegalArgumentException("REGISTER directories: expected node directory ids of letters,"
+                            + " digits, '_', '-' and '.', found '" + id + "'");
+                }
+            }
+        }
+
+        /** A server without a data directory. */
+        public Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica) {
+            this(epoch, pid, server, shutdownSap, lastIndex, replica, 0, List.of());
         }
 
         @Override

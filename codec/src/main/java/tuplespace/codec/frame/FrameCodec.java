@@ -12,6 +12,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import tuplespace.codec.Sap;
 import tuplespace.codec.netty.LargeMessageCumulator;
 
@@ -149,7 +151,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.AnswerPart part) {
             return ANSWER_FIELDS_BYTES + part.part().readableBytes();
         } else if (frame instanceof Frame.Register register) {
-            return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString());
+            return 1 + 6 * Long.BYTES + 2 * Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString())
+                    + ByteBufUtil.utf8Bytes(String.join(",", register.directories()));
         } else if (frame instanceof Frame.Follow) {
             return 1 + 3 * Long.BYTES;
         } else if (frame instanceof Frame.Promote) {
@@ -219,6 +222,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
             writeString(out, sap, ByteBufUtil.utf8Bytes(sap));
             out.writeLong(register.lastIndex());
             out.writeLong(register.replica());
+            out.writeLong(register.history());
+            String directories = String.join(",", register.directories());
+            writeString(out, directories, ByteBufUtil.utf8Bytes(directories));
         } else if (frame instanceof Frame.Registered registered) {
             out.writeLong(registered.proxyPid());
         } else if (frame instanceof Frame.StaleEpoch staleEpoch) {
@@ -303,7 +309,9 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case REGISTER:
                 return new Frame.Register(reader.readLong("epoch"), reader.readLong("pid"), reader.readLong("server"),
                         Sap.parse(reader.readString("shutdownSap")), reader.readLong("lastIndex"),
-                        reader.readLong("replica"));
+                        reader.readLong("replica"), reader.readOptionalLong("history", 0),
+                        reader.readOptionalString("directories").map(ids -> List.of(ids.split(",")))
+                                .filter(ids -> !ids.equals(List.of(""))).orElse(List.of()));
             case REGISTERED:
                 return new Frame.Registered(reader.readLong("proxyPid"));
             case STALE_EPOCH:
@@ -389,6 +397,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
         /** A last field that older senders leave out: {@code absent} when the payload ends before it. */
         long readOptionalLong(String field, long absent) {
             return in.isReadable() ? readLong(field) : absent;
+        }
+
+        /** A last string field that older senders leave out: empty when the payload ends before it. */
+        Optional<String> readOptionalString(String field) {
+            return in.isReadable() ? Optional.of(readString(field)) : Optional.empty();
         }
 
         /** One byte, 0 or 1. */

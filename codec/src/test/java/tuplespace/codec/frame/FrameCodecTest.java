@@ -25,6 +25,8 @@ class FrameCodecTest {
         return Stream.of(
                 new Frame.Register(3, 4242, 0x7FFF_0000_0000_0001L, new Sap("127.0.0.1", 7003), 8812, 91),
                 new Frame.Register(1, 1, 1, new Sap("::1", 65_535), 0, 0),
+                new Frame.Register(5, 2, 3, new Sap("10.0.0.2", 7002), 40, 0, 0x5EED_0000_0000_0001L,
+                        List.of("a", "b")),
                 new Frame.Registered(999),
                 new Frame.StaleEpoch(7),
                 new Frame.Request(0x1234_5678_0000_0001L, 5, 4, "{\"op\":\"GET\",\"key\":\"ü,.*\",\"value\":\".*\"}"),
@@ -237,6 +239,24 @@ class FrameCodecTest {
                 .isInstanceOf(FrameFormatException.class)
                 .hasMessageContaining("invalid REGISTER frame")
                 .hasMessageContaining("nonsense");
+    }
+
+    /** A REGISTER of a primary older than the data directory fields: no history, no directories compared. */
+    @Test
+    void aRegisterWithoutItsDataDirectoryFieldsIsOneWithoutADataDirectory() {
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REGISTER.code()).writeLong(4).writeLong(2).writeLong(3);
+        byte[] sap = "127.0.0.1:7002".getBytes(StandardCharsets.UTF_8);
+        payload.writeInt(sap.length).writeBytes(sap).writeLong(10).writeLong(0);
+        assertThat(FrameCodec.decode(payload))
+                .isEqualTo(new Frame.Register(4, 2, 3, new Sap("127.0.0.1", 7002), 10, 0));
+    }
+
+    @Test
+    void aRegisterNamingADirectoryThatIsNoNodeIdIsAnError() {
+        assertThatThrownBy(() -> new Frame.Register(4, 2, 3, new Sap("127.0.0.1", 7002), 10, 0, 1, List.of("a,b")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("REGISTER directories: expected node directory ids of letters, digits, '_', '-' and '.',"
+                        + " found 'a,b'");
     }
 
     @Test
