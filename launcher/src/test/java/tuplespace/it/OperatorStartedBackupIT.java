@@ -419,7 +419,8 @@ class OperatorStartedBackupIT {
                     .hasValue(1);
             assertThat(again.stderrText()).contains("stale_epoch").contains("lost while it served on one copy");
         }
-        assertThat(cluster.proxy().stderrText()).contains("only its data directory node-b holds every update");
+        assertThat(cluster.proxy().stderrText()).containsPattern("only its data directory b\\.[0-9a-f]{16} \\(node id"
+                + " and instance\\) holds every update");
         try (ManagedProcess backup = machines.startBackup(cluster)) {
             backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
             machines.restartRefusedThenPromote(cluster, backup, "newer than the state that primary recovered");

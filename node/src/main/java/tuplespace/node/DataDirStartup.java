@@ -36,8 +36,9 @@ final class DataDirStartup {
     static final String FIRST_NODE_ID = "a";
 
     /**
-     * The directory opened (and locked), what was recovered from it, the epoch to serve as primary, and the ids of the
-     * node directories whose state this start compared before it took the newest, the opened one first.
+     * The directory opened (and locked), what was recovered from it, the epoch to serve as primary, and the names
+     * ({@link DataDirectory#registerName()}) of the node directories whose state this start compared before it took
+     * the newest, the opened one first.
      */
     record Opened(DataDirectory directory, Recovered recovered, long epoch, List<String> compared) {
     }
@@ -83,8 +84,9 @@ final class DataDirStartup {
             }
             // the recovered highest epoch is the directory's recorded one or its last entry's, whichever is higher
             long epoch = Math.max(surveyed.highestEpoch(), recovered.highestEpoch()) + 1;
-            List<String> compared = Stream.concat(Stream.of(nodeId),
-                    found.stream().map(DataDirectories.Found::nodeId)).distinct().toList();
+            List<String> compared = Stream.concat(Stream.of(directory.registerName()), found.stream()
+                    .filter(other -> !other.nodeId().equals(nodeId))
+                    .flatMap(other -> DataDirectory.registerName(root, other.nodeId()).stream())).toList();
             return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered,
                     epoch, compared);
         } catch (IOException | RuntimeException e) {
@@ -126,7 +128,7 @@ final class DataDirStartup {
         }
         try {
             Recovered recovered = Recovery.recover(directory);
-            return new Opened(directory, recovered, recovered.highestEpoch(), List.of(nodeId));
+            return new Opened(directory, recovered, recovered.highestEpoch(), List.of(directory.registerName()));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;

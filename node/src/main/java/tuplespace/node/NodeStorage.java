@@ -163,9 +163,10 @@ final class NodeStorage implements LogListener {
     }
 
     /**
-     * The ids of the node directories whose state this node's start compared before it took its own (a primary's
-     * survey of one DIR), its own first; its own alone when there was nothing to compare. A REGISTER names them: after
-     * losing a primary that served on one copy, the proxy takes only a server that compared that primary's directory.
+     * The names ({@link DataDirectory#registerName()}: node id and instance) of the node directories whose state this
+     * node's start compared before it took its own (a primary's survey of one DIR), its own first; its own alone when
+     * there was nothing to compare. A REGISTER names them: after losing a primary that served on one copy, the proxy
+     * takes only a server that compared that primary's directory.
      */
     List<String> compared() {
         return compared;

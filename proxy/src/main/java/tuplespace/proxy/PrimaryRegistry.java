@@ -312,8 +312,9 @@ final class PrimaryRegistry {
             // Whatever its epoch: a server on another machine that ran a backup of the lost primary since (which took
             // its epoch with the copy) takes the epoch above it, and holds only that copy, of an older index.
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} was lost while it served on"
-                    + " one copy, and only its data directory node-{} holds every update it answered; start it again on"
-                    + " that directory, or restart the proxy to give those updates up", self, register.pid(),
+                    + " one copy, and only its data directory {} (node id and instance) holds every update it answered;"
+                    + " start it again on that directory, or restart the proxy to give those updates up", self,
+                    register.pid(),
                     Long.toHexString(register.server()), register.epoch(), awaited, awaited.directory().orElseThrow());
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();

@@ -104,15 +104,19 @@ class ProxyLosesPrimaryTest {
     @Test
     void aPrimaryLostOnOneCopyIsReplacedOnlyByAServerThatComparedItsDataDirectory() throws IOException {
         long history = 0x5EED_0000_0000_0001L;
+        String lost = "b.00000000000000b1";
+        String sibling = "a.00000000000000a1";
         proxy = ProxyServer.start(ProxyRelayTest.testConfig());
         try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(alone.register(new Frame.Register(2, 1002, 1002, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
-                    List.of("b")))).isInstanceOf(Frame.Registered.class);
+                    List.of(lost)))).isInstanceOf(Frame.Registered.class);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
         for (Frame.Register other : List.of(
-                new Frame.Register(3, 1003, 1003, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of("a")),
-                new Frame.Register(9, 1004, 1004, PRIMARY_SHUTDOWN_SAP, 30, 0, history + 1, List.of("b")),
+                new Frame.Register(3, 1003, 1003, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of(sibling)),
+                // a new machine's directory given the lost one's node id: another instance
+                new Frame.Register(3, 1007, 1007, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of("b.0000000000000c3")),
+                new Frame.Register(9, 1004, 1004, PRIMARY_SHUTDOWN_SAP, 30, 0, history + 1, List.of(lost)),
                 new Frame.Register(9, 1005, 1005, PRIMARY_SHUTDOWN_SAP, 30, 0))) {
             try (FakePrimary refused = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(refused.register(other)).as("%s", other).isEqualTo(new Frame.StaleEpoch(2));
@@ -120,7 +124,7 @@ class ProxyLosesPrimaryTest {
         }
         try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(restarted.register(new Frame.Register(3, 1006, 1006, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
-                    List.of("a", "b")))).isInstanceOf(Frame.Registered.class);
+                    List.of(sibling, lost)))).isInstanceOf(Frame.Registered.class);
         }
     }
 

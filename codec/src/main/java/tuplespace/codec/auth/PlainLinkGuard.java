@@ -12,9 +12,10 @@ import java.util.List;
  * First on an internal link of a process run without a cluster secret: it tells the two sides' settings apart from
  * garbage. Connecting, a peer that requires the secret refuses this side's first frame with one line
  * {@code refused: WHY}, which the frame decoder would read as a length of about 1.9 GB ("frame too long"); accepting,
- * a peer started with the secret begins with {@code TSAUTH1 HELLO}. Either ends the link with a reason that names the
- * option missing, told to the {@link LinkAuthHandler.RefusalListener} (the {@code auth_refused} operator event) and
- * kept for {@link LinkAuthHandler#refusal}, as a failed handshake is; the accepting side also sends the peer a
+ * a peer started with the secret begins with {@code TSAUTH1 HELLO}. Either ends the link with a reason that says so
+ * (and names the option missing, when the refusal is the secret handshake's), told to the
+ * {@link LinkAuthHandler.RefusalListener} (the {@code auth_refused} operator event) and kept for
+ * {@link LinkAuthHandler#refusal}, as a failed handshake is; the accepting side also sends the peer a
  * {@code refused:} line. Anything else goes on untouched, and the guard removes itself once it has seen enough of the
  * first bytes.
  */
@@ -68,13 +69,17 @@ final class PlainLinkGuard extends ByteToMessageDecoder {
         if (lineFeed < 0 && length <= LinkAuthHandler.MAX_LINE_BYTES) {
             return; // the rest of the line is still to come
         }
-        String line = in.toString(in.readerIndex(), Math.min(length, LinkAuthHandler.MAX_LINE_BYTES),
-                StandardCharsets.ISO_8859_1).strip();
+        // past the start matched: what the peer said, if anything
+        String said = in.toString(in.readerIndex() + handshakeStart.length,
+                Math.min(length, LinkAuthHandler.MAX_LINE_BYTES) - handshakeStart.length, StandardCharsets.ISO_8859_1)
+                .strip();
         in.skipBytes(in.readableBytes());
         refused = true;
         if (connecting) {
-            refuse(ctx, "the peer refused the link (" + line.substring(LinkHandshake.REFUSED.length()) + "): it is"
-                    + " started with " + ClusterSecret.OPTION + " and this process without; give both the same one");
+            // the secret's handshake names its option in its refusal; a TLS port, or a timeout, says something else
+            refuse(ctx, "the peer refused the link (" + said + ")" + (said.contains(ClusterSecret.OPTION)
+                    ? ": it is started with " + ClusterSecret.OPTION + " and this process without; give both the same"
+                    + " one" : ""));
             ctx.close();
         } else {
             refuse(ctx, "the peer began the cluster secret handshake, and this process is started without "

@@ -25,15 +25,16 @@ public sealed interface Frame {
      * is the server id of the backup that holds every update this primary answered (0: none, it serves on one copy):
      * the proxy promotes only that backup when it loses this primary. The proxy accepts an epoch higher than any
      * seen, or the epoch it granted to this server, or the same (epoch, server) again. With a data directory,
-     * {@code history} is its history (0: none) and {@code directories} the ids of the node directories whose state
-     * this start compared before it took the newest, its own first (a restart's survey of one DIR; else its own
+     * {@code history} is its history (0: none) and {@code directories} the names (node id and instance, such as
+     * {@code b.91b0c3e57d2a6f04}) of the node directories whose state this start compared before it took the newest,
+     * its own first (a restart's survey of one DIR; else its own
      * alone): after it loses a primary that served on one copy, the proxy takes only a server that compared that
      * primary's directory. Both are left out by older senders.
      */
     record Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica, long history,
                     List<String> directories) implements Frame {
-        /** A node directory's id, as {@code --node-id} takes it. */
-        private static final Pattern DIRECTORY_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+        /** A node directory's name: its id, as {@code --node-id} takes it, a dot and its instance. */
+        private static final Pattern DIRECTORY_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
 
         public Register {
             requireAtLeast("REGISTER epoch", epoch, 0);
@@ -45,8 +46,8 @@ public sealed interface Frame {
             directories = List.copyOf(directories);
             for (String id : directories) {
                 if (!DIRECTORY_ID.matcher(id).matches()) {
-                    throw new IllegalArgumentException("REGISTER directories: expected node directory ids of letters,"
-                            + " digits, '_', '-' and '.', found '" + id + "'");
+                    throw new IllegalArgumentException("REGISTER directories: expected node directory names of"
+                            + " letters, digits, '_', '-' and '.', found '" + id + "'");
                 }
             }
         }

@@ -125,6 +125,19 @@ class LinkAuthHandlerTest {
         assertThat(refusals).hasSize(2).last().isEqualTo(LinkAuthHandler.refusal(plain).orElseThrow());
     }
 
+    /** A refusal for another reason (a TLS port, a bare line) is relayed as the peer said it, blaming no secret. */
+    @Test
+    void aSideWithoutTheSecretRelaysAnotherRefusalAsThePeerSaidIt() {
+        EmbeddedChannel toTls = new EmbeddedChannel(PlainLinkGuard.connecting(LinkRole.PRIMARY, listener));
+        send(toTls, "refused: this port requires TLS (--tls-cert, --tls-key, --tls-ca)\r\n");
+        assertThat(LinkAuthHandler.refusal(toTls))
+                .hasValue("the peer refused the link (this port requires TLS (--tls-cert, --tls-key, --tls-ca))");
+        EmbeddedChannel bare = new EmbeddedChannel(PlainLinkGuard.connecting(LinkRole.PRIMARY, listener));
+        send(bare, "refused: \n");
+        assertThat(bare.isOpen()).isFalse();
+        assertThat(LinkAuthHandler.refusal(bare)).hasValue("the peer refused the link ()");
+    }
+
     @Test
     void aSideWithoutTheSecretRefusesTheHandshakeOfAPeerWithItNamingTheOption() {
         Behind plainBehind = new Behind();

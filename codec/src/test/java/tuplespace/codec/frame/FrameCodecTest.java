@@ -255,8 +255,8 @@ class FrameCodecTest {
     void aRegisterNamingADirectoryThatIsNoNodeIdIsAnError() {
         assertThatThrownBy(() -> new Frame.Register(4, 2, 3, new Sap("127.0.0.1", 7002), 10, 0, 1, List.of("a,b")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("REGISTER directories: expected node directory ids of letters, digits, '_', '-' and '.',"
-                        + " found 'a,b'");
+                .hasMessage("REGISTER directories: expected node directory names of letters, digits, '_', '-' and"
+                        + " '.', found 'a,b'");
     }
 
     @Test

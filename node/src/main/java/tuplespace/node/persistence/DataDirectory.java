@@ -103,6 +103,33 @@ public final class DataDirectory implements AutoCloseable {
         return meta.history();
     }
 
+    /**
+     * This node directory's own random name ({@link NodeMeta}): drawn when it was created, never taken from another.
+     * Never 0.
+     */
+    public long instance() {
+        return meta.instance();
+    }
+
+    /**
+     * How {@code root/node-<nodeId>} is named in a REGISTER: its node id and instance, {@code b.91b0c3e57d2a6f04};
+     * empty when it has no readable {@code node.meta} yet. Reads the file without the directory's lock.
+     */
+    public static Optional<String> registerName(Path root, String nodeId) {
+        try {
+            NodeMeta meta = NodeMeta.read(root.resolve(PREFIX + nodeId));
+            return meta.instance() == 0 ? Optional.empty()
+                    : Optional.of(nodeId + "." + NodeMeta.describeHistory(meta.instance()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** How this directory is named in a REGISTER ({@link #registerName(Path, String)}). */
+    public String registerName() {
+        return nodeId + "." + NodeMeta.describeHistory(meta.instance());
+    }
+
     /** How {@link #history()} is written in {@code node.meta} and in messages. */
     public static String describeHistory(long history) {
         return NodeMeta.describeHistory(history);
@@ -208,7 +235,7 @@ public final class DataDirectory implements AutoCloseable {
                         + " has it; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
-            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newHistory(), Optional.empty());
+            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newHistory(), NodeMeta.newHistory(), Optional.empty());
             meta.write(path);
             return meta;
         }
@@ -216,8 +243,9 @@ public final class DataDirectory implements AutoCloseable {
             throw DamagedFileException.at(path.resolve(NodeMeta.FILE_NAME), 0, "expected node=" + nodeId + ", found node="
                     + meta.nodeId(), "The directory belongs to another node: give each node its own directory");
         }
-        if (meta.history() == 0) { // written before histories were recorded: its line starts here
-            meta = meta.withHistory(NodeMeta.newHistory());
+        if (meta.history() == 0 || meta.instance() == 0) { // written before these were recorded: they start here
+            meta = meta.history() == 0 ? meta.withHistory(NodeMeta.newHistory()) : meta;
+            meta = meta.instance() == 0 ? meta.withInstance(NodeMeta.newHistory()) : meta;
             meta.write(path);
         }
         return meta;

@@ -25,6 +25,7 @@ import java.util.Optional;
  *   epoch=3
  *   epoch-server=2c5e91d07a3b4f18
  *   history=6f1c9e0b2a4d8f37
+ *   instance=91b0c3e57d2a6f04
  *   snapshot=1200
  *   snapshot-epoch=2
  *   check=5d2a91c0
@@ -38,8 +39,13 @@ import java.util.Optional;
  * that primary's state it stores, so every directory of one service carries the same history, and a directory taken
  * from another service carries another. A file written before the line existed reads as 0 (unknown), which
  * {@link DataDirectory} replaces with a new history when it opens the directory.
+ *
+ * <p>The instance is a random number, never 0, drawn when the directory is created (or first opened without one) and
+ * never taken from another: node ids repeat across machines ({@code a}, {@code b}), this names the directory itself. A
+ * primary's REGISTER names it, and after losing a primary that served on one copy the proxy waits for it.
  */
-record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history, Optional<Snapshot> snapshot) {
+record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history, long instance,
+                Optional<Snapshot> snapshot) {
 
     /** The newest durable snapshot: the state after entry {@code index} of {@code epoch}. */
     record Snapshot(long index, long epoch) {
@@ -68,15 +74,19 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
     }
 
     NodeMeta withEpoch(long epoch, long server) {
-        return new NodeMeta(nodeId, epoch, server, history, snapshot);
+        return new NodeMeta(nodeId, epoch, server, history, instance, snapshot);
     }
 
     NodeMeta withHistory(long history) {
-        return new NodeMeta(nodeId, highestEpoch, epochServer, history, snapshot);
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, snapshot);
     }
 
     NodeMeta withSnapshot(SnapshotInfo info) {
-        return new NodeMeta(nodeId, highestEpoch, epochServer, history, Optional.of(Snapshot.of(info)));
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, Optional.of(Snapshot.of(info)));
+    }
+
+    NodeMeta withInstance(long newInstance) {
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, newInstance, snapshot);
     }
 
     /** A history for a new directory: random, never 0 (which stands for a file without one). */
@@ -94,6 +104,7 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         String body = "format=" + FilePrefix.VERSION + "\nnode=" + nodeId + "\nepoch=" + highestEpoch + "\n"
                 + (epochServer == 0 ? "" : "epoch-server=" + Long.toHexString(epochServer) + "\n")
                 + (history == 0 ? "" : "history=" + describeHistory(history) + "\n")
+                + (instance == 0 ? "" : "instance=" + describeHistory(instance) + "\n")
                 + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n")
                         .orElse("");
         byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -136,13 +147,15 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
                             Long.parseLong(fields.get("snapshot-epoch"))))
                     : Optional.empty();
             long history = fields.containsKey("history") ? Long.parseUnsignedLong(fields.get("history"), 16) : 0;
+            long instance = fields.containsKey("instance") ? Long.parseUnsignedLong(fields.get("instance"), 16) : 0;
             long epochServer = fields.containsKey("epoch-server")
                     ? Long.parseUnsignedLong(fields.get("epoch-server"), 16) : 0;
-            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), epochServer, history, snapshot);
+            return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), epochServer, history, instance,
+                    snapshot);
         } catch (RuntimeException e) {
             throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and history=16 HEX DIGITS or "
-                    + "none; epoch-server=HEX DIGITS or none; snapshot=NUMBER with snapshot-epoch=NUMBER, or neither),"
-                    + " found " + fields, "Write the file "
+                    + "none; instance=16 HEX DIGITS or none; epoch-server=HEX DIGITS or none; snapshot=NUMBER with"
+                    + " snapshot-epoch=NUMBER, or neither), found " + fields, "Write the file "
                     + "again by hand, or start this node from its peer's data directory");
         }
     }

@@ -35,7 +35,8 @@ class DataDirectoryTest {
             directory.recordEpoch(2); // never goes down
         }
         String meta = Files.readString(root.resolve("data/node-a/node.meta"), StandardCharsets.UTF_8);
-        assertThat(meta).matches("format=1\nnode=a\nepoch=3\nhistory=[0-9a-f]{16}\ncheck=[0-9a-f]{8}\n");
+        assertThat(meta)
+                .matches("format=1\nnode=a\nepoch=3\nhistory=[0-9a-f]{16}\ninstance=[0-9a-f]{16}\ncheck=[0-9a-f]{8}\n");
 
         try (DataDirectory directory = DataDirectory.open(root.resolve("data"), "a")) {
             assertThat(directory.highestEpoch()).isEqualTo(3);
@@ -62,10 +63,42 @@ class DataDirectoryTest {
         assertThat(Files.readString(root.resolve("node-a/node.meta"))).contains("\nhistory=0000123456789abc\n");
     }
 
+    /**
+     * Node ids repeat across machines (each DIR has its {@code a}); the instance names the directory itself, for the
+     * proxy that waits for a lost primary's directory: drawn at creation, kept across opens and stored states, never
+     * shared, and given to a directory written before it existed.
+     */
+    @Test
+    void eachDirectoryHasAnInstanceOfItsOwnWhichItsRegisterNameCarries() throws IOException {
+        long instance;
+        try (DataDirectory a = DataDirectory.open(root, "a")) {
+            instance = a.instance();
+            assertThat(instance).isNotZero();
+            assertThat(a.registerName()).isEqualTo("a." + NodeMeta.describeHistory(instance));
+            a.recordSnapshot(SnapshotFile.write(a.path(), SnapshotContent.take(new Workload(3, 50).reference(), 0, 1),
+                    ChannelOpener.DEFAULT), 0x1234L);
+        }
+        Path otherMachine = root.resolve("other-machine");
+        try (DataDirectory a = DataDirectory.open(root, "a");
+             DataDirectory sameId = DataDirectory.open(otherMachine, "a")) {
+            assertThat(a.instance()).as("kept across opens and a stored state").isEqualTo(instance);
+            assertThat(sameId.instance()).as("another directory of the same node id").isNotEqualTo(instance);
+            assertThat(DataDirectory.registerName(root, "a")).as("read without the lock").hasValue(a.registerName());
+        }
+        assertThat(DataDirectory.registerName(root, "b")).as("no such directory").isEmpty();
+
+        Files.createDirectories(root.resolve("node-c"));
+        new NodeMeta("c", 4, 0, 7, 0, Optional.empty()).write(root.resolve("node-c"));
+        try (DataDirectory c = DataDirectory.open(root, "c")) {
+            assertThat(c.instance()).as("given to a file written before instances").isNotZero();
+            assertThat(c.history()).isEqualTo(7);
+        }
+    }
+
     @Test
     void aDirectoryWrittenBeforeHistoriesWereRecordedIsGivenOneWhenOpened() throws IOException {
         Files.createDirectories(root.resolve("node-a"));
-        new NodeMeta("a", 4, 0, 0, Optional.empty()).write(root.resolve("node-a"));
+        new NodeMeta("a", 4, 0, 0, 0, Optional.empty()).write(root.resolve("node-a"));
         assertThat(Files.readString(root.resolve("node-a/node.meta"))).doesNotContain("history");
 
         long given;
@@ -106,7 +139,7 @@ class DataDirectoryTest {
                 .hasMessageStartingWith(meta + " at offset ")
                 .hasMessageContaining("expected a last line check=");
 
-        new NodeMeta("b", 1, 0, 7, Optional.empty()).write(root.resolve("node-a"));
+        new NodeMeta("b", 1, 0, 7, 0, Optional.empty()).write(root.resolve("node-a"));
         assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                 .hasMessage(meta + " at offset 0: expected node=a, found node=b. The directory belongs to another node: "
                         + "give each node its own directory");
