@@ -69,6 +69,9 @@ class DataDirStartupTest {
             assertThat(opened.epoch()).isEqualTo(4);
             assertThat(directory.highestEpoch()).as("not recorded before the proxy accepted it (RestartEpochTest)")
                     .isEqualTo(3);
+            assertThat(opened.compared()).as("the directories its REGISTER names, its own first")
+                    .containsExactly(directory.registerName(), DataDirectory.registerName(root, "a").orElseThrow())
+                    .allMatch(name -> name.matches("[ab]\\.[0-9a-f]{16}"));
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * One node's data directory, {@code DIR/node-<id>}: its log segments, its snapshots and {@code node.meta} (format
- * version, node id, the highest epoch the node served or saw, the history its state belongs to, the newest durable
- * snapshot). The id names the node,
+ * version, node id, the highest epoch the node served or saw, the history its state belongs to, its instance, the
+ * newest durable snapshot). The id names the node,
  * not its role, so the directory stays the node's when primary and backup swap. Opening it takes an exclusive lock on
  * its {@code lock} file for the life of the process: two processes writing one log would interleave their entries.
  *
@@ -232,7 +232,8 @@ public final class DataDirectory implements AutoCloseable {
                 throw DamagedFileException.of(path.resolve(NodeMeta.FILE_NAME), "expected the node's metadata file "
                         + "beside its log and snapshots, found none", "Write it by hand (format=1, node=" + nodeId
                         + ", epoch=the highest epoch the service reached, history=as the peer directory's node.meta"
-                        + " has it; a check line is then printed as expected), "
+                        + " has it, instance=the 16 hex digits after node-" + nodeId + ". in the proxy's log if it"
+                        + " waits for this directory; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
             meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newHistory(), NodeMeta.newHistory(), Optional.empty());

@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * A node directory's metadata file, {@code node.meta}: the format version, the node's id, the highest epoch the node
- * served or saw and the server id of that epoch's primary (when known), the history its state belongs to, and the
+ * served or saw and the server id of that epoch's primary (when known), the history its state belongs to, its own
+ * instance, and the
  * newest snapshot made durable in the directory (none before the first). A few lines of text an operator can read,
  * the last one a CRC32C of the others; always replaced whole (temporary file, force, rename, directory force).
  *
@@ -133,8 +134,9 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         if (!check(body).equals(fields.get("check"))) {
             throw DamagedFileException.at(file, Math.max(checkAt, 0), "expected a last line check=" + check(body)
                     + ", found " + (checkAt < 0 ? "none" : "check=" + fields.get("check")), "The metadata file is damaged: "
-                    + "write it again by hand from the lines above it (format, node, epoch, history) with the check shown, or "
-                    + "start this node from its peer's data directory");
+                    + "write it again by hand from the lines above it (format, node, epoch, history, instance: keep"
+                    + " it, a proxy may wait for this directory by it) with the check shown, or start this node from"
+                    + " its peer's data directory");
         }
         if (!String.valueOf(FilePrefix.VERSION).equals(fields.get("format"))) {
             throw DamagedFileException.at(file, 0, "expected format=" + FilePrefix.VERSION + ", found format="
