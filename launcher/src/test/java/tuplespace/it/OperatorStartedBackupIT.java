@@ -421,6 +421,8 @@ class OperatorStartedBackupIT {
         }
         assertThat(cluster.proxy().stderrText()).containsPattern("only its data directory b\\.[0-9a-f]{16} \\(node id"
                 + " and instance\\) holds every update");
+        assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "STATUS")).as("the proxy's STATUS")
+                .containsPattern("\"waitsFor\":\"b\\.[0-9a-f]{16}\"");
         try (ManagedProcess backup = machines.startBackup(cluster)) {
             backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
             machines.restartRefusedThenPromote(cluster, backup, "newer than the state that primary recovered");

@@ -373,6 +373,15 @@ final class PrimaryRegistry {
     }
 
     /**
+     * The data directory ({@code <id>.<instance>}) of the primary lost on one copy that the proxy waits for
+     * ({@link #lostAlone}); empty for none. Control loop only.
+     */
+    Optional<String> awaitedDirectory() {
+        PrimaryLink awaited = lostAlone;
+        return awaited == null ? Optional.empty() : awaited.directory();
+    }
+
+    /**
      * Whether the server registering compared the data directory of {@code lost} (of the same history) before it took
      * the newest: it is that primary restarted, or a survey of the DIR that holds its directory.
      */

@@ -17,6 +17,11 @@ enum ProxyStatusField {
      * promoted server for its STATUS or to switch over.
      */
     PRIMARY_SHUTDOWN_SAP("primaryShutdownSap"),
+    /**
+     * The data directory ({@code <id>.<instance>}) of a primary lost while it served on one copy, which the proxy
+     * waits for: only a server whose start read it may register; null for none.
+     */
+    WAITS_FOR("waitsFor"),
     PRIMARY("primary");
 
     private final String jsonName;

@@ -12,8 +12,8 @@ import tuplespace.codec.Lines;
 
 /**
  * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,
- * primaryShutdownSap}, "primary":<the primary's own STATUS JSON, or null>}} (docs/internals.md "STATUS"). The primary
- * is asked through its shutdown SAP.
+ * primaryShutdownSap, waitsFor}, "primary":<the primary's own STATUS JSON, or null>}} (docs/internals.md "STATUS").
+ * The primary is asked through its shutdown SAP.
  */
 final class ProxyStatusReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyStatusReporter.class);
@@ -84,6 +84,9 @@ final class ProxyStatusReporter {
         } else {
             proxy.putNull(ProxyStatusField.PRIMARY_SHUTDOWN_SAP.jsonName());
         }
+        context.registry().awaitedDirectory().ifPresentOrElse(
+                directory -> proxy.put(ProxyStatusField.WAITS_FOR.jsonName(), directory),
+                () -> proxy.putNull(ProxyStatusField.WAITS_FOR.jsonName()));
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();
     }

@@ -112,6 +112,10 @@ class ProxyLosesPrimaryTest {
                     List.of(lost)))).isInstanceOf(Frame.Registered.class);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            assertThat(shutdownPort.send("STATUS").readLine()).as("STATUS names the directory waited for")
+                    .contains("\"waitsFor\":\"" + lost + "\"");
+        }
         for (Frame.Register other : List.of(
                 new Frame.Register(3, 1003, 1003, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of(sibling)),
                 // a new machine's directory given the lost one's node id: another instance
@@ -125,6 +129,14 @@ class ProxyLosesPrimaryTest {
         try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(restarted.register(new Frame.Register(3, 1006, 1006, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
                     List.of(sibling, lost)))).isInstanceOf(Frame.Registered.class);
+            try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+                assertThat(shutdownPort.send("STATUS").readLine()).contains("\"waitsFor\":null");
+            }
+        } // lost in turn, on one copy from its own directory: the one waited for now
+        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            String waiting = "\"waitsFor\":\"" + sibling + "\"";
+            assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> shutdownPort.send("STATUS").readLine(),
+                    line -> line.contains(waiting))).contains(waiting);
         }
     }
 

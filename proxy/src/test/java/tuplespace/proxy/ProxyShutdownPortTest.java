@@ -43,6 +43,7 @@ class ProxyShutdownPortTest {
             assertThat(status.get("proxy").get("epoch").isNull()).isTrue();
             assertThat(status.get("proxy").get("replica").isNull()).isTrue();
             assertThat(status.get("proxy").get("followers").asInt()).isZero();
+            assertThat(status.get("proxy").get("waitsFor").isNull()).isTrue();
             assertThat(status.get("proxy").get("primaryShutdownSap").isNull()).isTrue();
             assertThat(status.get("primary").isNull()).isTrue();
         }
