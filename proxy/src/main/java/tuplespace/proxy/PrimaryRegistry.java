@@ -68,9 +68,9 @@ final class PrimaryRegistry {
      * The primary of the highest epoch, lost while it served on one copy (no replica named) from a data directory:
      * only that directory holds every update it answered, so until a server that compared it registers (that primary
      * restarted, or a survey of the DIR that holds it), or the operator promotes a backup, no other server registers.
-     * Null otherwise. Control loop only.
+     * Null otherwise. Written on the control loop; STATUS may read it from another loop.
      */
-    private PrimaryLink lostAlone;
+    private volatile PrimaryLink lostAlone;
     private boolean stopping;
     /**
      * The backup the highest epoch was granted to, until it registers with it (null then). Control loop only. If its
@@ -314,8 +314,8 @@ final class PrimaryRegistry {
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} was lost while it served on"
                     + " one copy, and only its data directory {} (node id and instance) holds every update it answered;"
                     + " start it again on that directory, or restart the proxy to give those updates up", self,
-                    register.pid(),
-                    Long.toHexString(register.server()), register.epoch(), awaited, awaited.directory().orElseThrow());
+                    register.pid(), Long.toHexString(register.server()), register.epoch(), awaited,
+                    awaited.directory().orElseThrow());
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
@@ -374,7 +374,7 @@ final class PrimaryRegistry {
 
     /**
      * The data directory ({@code <id>.<instance>}) of the primary lost on one copy that the proxy waits for
-     * ({@link #lostAlone}); empty for none. Control loop only.
+     * ({@link #lostAlone}); empty for none. Any thread.
      */
     Optional<String> awaitedDirectory() {
         PrimaryLink awaited = lostAlone;
