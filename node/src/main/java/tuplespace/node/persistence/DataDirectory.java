@@ -232,8 +232,8 @@ public final class DataDirectory implements AutoCloseable {
                 throw DamagedFileException.of(path.resolve(NodeMeta.FILE_NAME), "expected the node's metadata file "
                         + "beside its log and snapshots, found none", "Write it by hand (format=1, node=" + nodeId
                         + ", epoch=the highest epoch the service reached, history=as the peer directory's node.meta"
-                        + " has it, instance=the 16 hex digits after node-" + nodeId + ". in the proxy's log if it"
-                        + " waits for this directory; a check line is then printed as expected), "
+                        + " has it, instance=the 16 hex digits after \"" + nodeId + ".\" in the proxy's STATUS"
+                        + " (waitsFor) if it waits for this directory; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
             meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newHistory(), NodeMeta.newHistory(), Optional.empty());
