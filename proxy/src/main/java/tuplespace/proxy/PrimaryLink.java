@@ -3,7 +3,6 @@ package tuplespace.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import java.util.List;
 import java.util.Optional;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
@@ -23,9 +22,9 @@ final class PrimaryLink {
     private final Sap shutdownSap;
     private final long lastIndex;
     private final long server;
-    /** Its data directory's history (0: none) and the node directories its start compared, its own first. */
+    /** Its data directory's history (0: none) and name ({@code <id>.<instance>}; empty: none). */
     private final long history;
-    private final List<String> directories;
+    private final Optional<String> directory;
     /** The server id of the backup that holds every update this primary answered (0: none). Control loop only. */
     private volatile long replica;
     private final Runnable flushTask = this::flushNow;
@@ -40,7 +39,7 @@ final class PrimaryLink {
         this.server = register.server();
         this.replica = register.replica();
         this.history = register.history();
-        this.directories = register.directories();
+        this.directory = register.directories().stream().findFirst();
     }
 
     /** Its data directory's history; 0 without one. */
@@ -48,14 +47,9 @@ final class PrimaryLink {
         return history;
     }
 
-    /** The node directory it serves from, if it named one (a server with a data directory). */
+    /** The node directory it serves from, if it named one (a server with a data directory): the first it compared. */
     Optional<String> directory() {
-        return directories.stream().findFirst();
-    }
-
-    /** The node directories whose state its start compared before it took its own, its own first. */
-    List<String> directories() {
-        return directories;
+        return directory;
     }
 
     long replica() {

@@ -117,9 +117,7 @@ public final class DataDirectory implements AutoCloseable {
      */
     public static Optional<String> registerName(Path root, String nodeId) {
         try {
-            NodeMeta meta = NodeMeta.read(root.resolve(PREFIX + nodeId));
-            return meta.instance() == 0 ? Optional.empty()
-                    : Optional.of(nodeId + "." + NodeMeta.describeHistory(meta.instance()));
+            return NodeMeta.read(root.resolve(PREFIX + nodeId)).registerName();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -127,7 +125,7 @@ public final class DataDirectory implements AutoCloseable {
 
     /** How this directory is named in a REGISTER ({@link #registerName(Path, String)}). */
     public String registerName() {
-        return nodeId + "." + NodeMeta.describeHistory(meta.instance());
+        return meta.registerName().orElseThrow(); // an opened directory always has its instance
     }
 
     /** How {@link #history()} is written in {@code node.meta} and in messages. */
@@ -236,7 +234,7 @@ public final class DataDirectory implements AutoCloseable {
                         + " (waitsFor) if it waits for this directory; a check line is then printed as expected), "
                         + "or start this node from its peer's data directory");
             }
-            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newHistory(), NodeMeta.newHistory(), Optional.empty());
+            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newRandomId(), NodeMeta.newRandomId(), Optional.empty());
             meta.write(path);
             return meta;
         }
@@ -245,8 +243,8 @@ public final class DataDirectory implements AutoCloseable {
                     + meta.nodeId(), "The directory belongs to another node: give each node its own directory");
         }
         if (meta.history() == 0 || meta.instance() == 0) { // written before these were recorded: they start here
-            meta = meta.history() == 0 ? meta.withHistory(NodeMeta.newHistory()) : meta;
-            meta = meta.instance() == 0 ? meta.withInstance(NodeMeta.newHistory()) : meta;
+            meta = meta.history() == 0 ? meta.withHistory(NodeMeta.newRandomId()) : meta;
+            meta = meta.instance() == 0 ? meta.withInstance(NodeMeta.newRandomId()) : meta;
             meta.write(path);
         }
         return meta;

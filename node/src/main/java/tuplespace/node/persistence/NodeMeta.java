@@ -90,12 +90,20 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         return new NodeMeta(nodeId, highestEpoch, epochServer, history, newInstance, snapshot);
     }
 
-    /** A history for a new directory: random, never 0 (which stands for a file without one). */
-    static long newHistory() {
+    /** A history or an instance for a directory: random, never 0 (which stands for a file without one). */
+    static long newRandomId() {
         return java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 
-    /** How a history is written, here and in messages: 16 hexadecimal digits. */
+    /**
+     * How this directory is named in a REGISTER: its node id and instance, {@code b.91b0c3e57d2a6f04}; empty without an
+     * instance (a file written before instances, not opened since).
+     */
+    Optional<String> registerName() {
+        return instance == 0 ? Optional.empty() : Optional.of(nodeId + "." + describeHistory(instance));
+    }
+
+    /** How a history (or an instance) is written, here and in messages: 16 hexadecimal digits. */
     static String describeHistory(long history) {
         return String.format("%016x", history);
     }
