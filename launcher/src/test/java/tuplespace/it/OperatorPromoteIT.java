@@ -27,25 +27,27 @@ import tuplespace.testing.ManagedProcess;
 @Timeout(180)
 class OperatorPromoteIT {
 
-    /** A child backup that no primary ever reached exits after this long (BackupNode.WAIT_FOR_PRIMARY). */
-    private static final Duration ORPHAN_WAIT = Duration.ofSeconds(30);
+    /** A child backup that no primary ever reached exits after this long: --backup-orphan-timeout, 30 s by default. */
+    private static final Duration ORPHAN_WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     final Clusters clusters = new Clusters();
 
     @Test
     void aBackupWhosePrimaryDiedWithTheProxyWaitsForPromoteAndThenServesEveryAcknowledgedWrite() throws Exception {
-        ServiceCluster service = clusters.start(ServiceOptions.defaults());
+        ServiceCluster service = clusters.start(ServiceOptions.defaults()
+                .withServerArgs("--backup-orphan-timeout", ServiceOptions.duration(ORPHAN_WAIT)));
         ServiceStatus inSync = service.awaitInSync();
         long backup = inSync.backupPid().orElseThrow();
         Instant backupStarted = ProcessHandle.of(backup).flatMap(handle -> handle.info().startInstant()).orElseThrow();
         AcknowledgedWrites writes = new AcknowledgedWrites(service).start(4, 7);
         writes.awaitAcknowledged(100, Duration.ofSeconds(20));
 
-        // The primary must be gone before the backup's 30 s wait ends, or its old exit could not have come: this test
-        // would prove nothing (the wait starts once it listens, after its JVM's start: later than backupStarted).
+        // The primary must be gone before the backup's wait ends, or its old exit could not have come: this test would
+        // prove nothing (the wait starts once it listens, after its JVM's start: later than backupStarted). Here the
+        // kill comes about 2 s after the backup's start.
         assertThat(Duration.between(backupStarted, Instant.now())).as("the backup's age at the kill")
-                .isLessThan(ORPHAN_WAIT.minusSeconds(5));
+                .isLessThan(ORPHAN_WAIT.minusSeconds(2));
         loseProxyAndPrimary(service, inSync, writes);
 
         Duration untilOrphansExit = Duration.between(Instant.now(), backupStarted.plus(ORPHAN_WAIT).plusSeconds(5));

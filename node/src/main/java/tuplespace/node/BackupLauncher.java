@@ -106,6 +106,7 @@ final class BackupLauncher {
         options.add("--backup-restarts=" + config.backupRestarts());
         options.add("--on-backup-loss=" + config.onBackupLoss().name().toLowerCase(java.util.Locale.ROOT));
         options.add("--primary-register-timeout=" + duration(config.primaryRegisterTimeout()));
+        options.add("--backup-orphan-timeout=" + duration(config.backupOrphanTimeout()));
         options.add("--match-budget=" + duration(config.matchBudget()));
         options.add("--request-cpu-limit=" + duration(config.requestCpuLimit()));
         config.notifyCommand().ifPresent(notify -> options.add("--notify=" + notify));

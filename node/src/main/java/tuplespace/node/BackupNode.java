@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Sap;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
@@ -47,7 +48,6 @@ import tuplespace.space.IoFailure;
 final class BackupNode implements NodeStorage.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
-    static final Duration WAIT_FOR_PRIMARY = Duration.ofSeconds(30);
     static final Duration FENCING_LIMIT = Duration.ofSeconds(5);
     /** How long a refused primary's link stays open after the reason went, for the primary to read it and close. */
     static final Duration REFUSED_LINGER = Duration.ofSeconds(10);
@@ -196,10 +196,11 @@ final class BackupNode implements NodeStorage.Owner {
         // the proxy knows no replica) or a new primary as long as it takes; exiting lost the only copy.
         node.loop().schedule(() -> {
             if (!primaryConnected && !stopping && !takingOver) {
-                LOG.error("backup: no primary connected within {}; exiting", WAIT_FOR_PRIMARY);
+                LOG.error("backup: no primary connected within {} (--backup-orphan-timeout); exiting",
+                        Durations.text(config.backupOrphanTimeout()));
                 stop(1);
             }
-        }, WAIT_FOR_PRIMARY.toMillis(), TimeUnit.MILLISECONDS);
+        }, config.backupOrphanTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     // --- replication ----------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ import tuplespace.node.persistence.FsyncMode;
  * primary); {@code peerBackupSap} is where its backup listens (the same BACKUP_SAP for a child on this machine, the
  * other server's on another).
  *
+ * @param backupOrphanTimeout how long a child backup (its primary handle is a pid) waits for that primary to connect
+ *                            before it exits: it holds nothing yet
  * @param linkSecurity the cluster secret every internal link and the admin port require, if any
  * @param standby a backup started ahead of need by a backup (docs/design.md "Failover"): it binds nothing until told to
  *                serve on its standard input, and exits when that input ends first (its starter died)
@@ -37,6 +39,7 @@ public record NodeConfig(
         int backupRestarts,
         BackupLossPolicy onBackupLoss,
         Duration primaryRegisterTimeout,
+        Duration backupOrphanTimeout,
         Duration matchBudget,
         Duration requestCpuLimit,
         Optional<String> notifyCommand,
@@ -54,14 +57,15 @@ public record NodeConfig(
                       InetSocketAddress heartbeatSap, Optional<Path> saveFile, Optional<PrimaryHandle> primaryHandle,
                       Optional<Path> initFile, Duration heartbeatInterval, int heartbeatMisses,
                       ReplicationMode replication, int backupRestarts, BackupLossPolicy onBackupLoss,
-                      Duration primaryRegisterTimeout, Duration matchBudget, Duration requestCpuLimit,
+                      Duration primaryRegisterTimeout, Duration backupOrphanTimeout, Duration matchBudget,
+                      Duration requestCpuLimit,
                       Optional<String> notifyCommand, List<String> backupJavaOptions, Optional<Path> dataDir,
                       FsyncMode fsync, Optional<String> nodeId, LinkSecurity linkSecurity,
                       InetSocketAddress peerBackupSap, BackupStart backupStart) {
         this(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, initFile, heartbeatInterval,
-                heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout, matchBudget,
-                requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity, peerBackupSap,
-                backupStart, false);
+                heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout, backupOrphanTimeout,
+                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity,
+                peerBackupSap, backupStart, false);
     }
 
     public NodeConfig {
@@ -74,6 +78,7 @@ public record NodeConfig(
         Objects.requireNonNull(initFile, "initFile");
         Durations.requirePositive("--heartbeat-interval", heartbeatInterval);
         Durations.requirePositive("--primary-register-timeout", primaryRegisterTimeout);
+        Durations.requirePositive("--backup-orphan-timeout", backupOrphanTimeout);
         Durations.requirePositive("--match-budget", matchBudget);
         Durations.requirePositive("--request-cpu-limit", requestCpuLimit);
         if (heartbeatMisses < 1) {
@@ -105,26 +110,26 @@ public record NodeConfig(
 
     /** The same settings for a backup child whose node directory is {@code DIR/node-<backupNodeId>}. */
     NodeConfig forBackup(Optional<String> backupNodeId) {
-        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, Optional.empty(),
-                heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
-                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, backupNodeId, linkSecurity,
-                peerBackupSap, backupStart);
+        return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle,
+                Optional.empty(), heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss,
+                primaryRegisterTimeout, backupOrphanTimeout, matchBudget, requestCpuLimit, notifyCommand,
+                backupJavaOptions, dataDir, fsync, backupNodeId, linkSecurity, peerBackupSap, backupStart);
     }
 
     /** The same settings, for a standby ({@code true}) or a server that serves at once. */
     NodeConfig standby(boolean asStandby) {
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, initFile,
                 heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
-                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity,
-                peerBackupSap, backupStart, asStandby);
+                backupOrphanTimeout, matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync,
+                nodeId, linkSecurity, peerBackupSap, backupStart, asStandby);
     }
 
     /** Settings as before, with the peer's BACKUP_SAP and how the backup starts. */
     NodeConfig withPeer(InetSocketAddress newPeerBackupSap, BackupStart newBackupStart) {
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, primaryHandle, initFile,
                 heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
-                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, nodeId, linkSecurity,
-                newPeerBackupSap, newBackupStart);
+                backupOrphanTimeout, matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync,
+                nodeId, linkSecurity, newPeerBackupSap, newBackupStart);
     }
 
     /**
@@ -134,8 +139,8 @@ public record NodeConfig(
     NodeConfig following(PrimaryHandle primary, Optional<String> ownNodeId) {
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap, saveFile, Optional.of(primary), initFile,
                 heartbeatInterval, heartbeatMisses, replication, backupRestarts, onBackupLoss, primaryRegisterTimeout,
-                matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync, ownNodeId, linkSecurity,
-                peerBackupSap, backupStart);
+                backupOrphanTimeout, matchBudget, requestCpuLimit, notifyCommand, backupJavaOptions, dataDir, fsync,
+                ownNodeId, linkSecurity, peerBackupSap, backupStart);
     }
 
     /** The primary on the same machine, whose pid the backup kills before it takes over, if it is one. */

@@ -95,6 +95,13 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private Duration primaryRegisterTimeout;
 
+    @Option(names = "--backup-orphan-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = ArgumentConverters.DurationConverter.class,
+            description = "how long a child backup (one its primary started on this machine) waits for that primary to"
+                    + " connect before it exits, holding nothing; once reached it waits as long as it takes"
+                    + " (default: ${DEFAULT-VALUE})")
+    private Duration backupOrphanTimeout;
+
     @Option(names = "--match-budget", paramLabel = "DURATION", defaultValue = "100ms",
             converter = ArgumentConverters.DurationConverter.class,
             description = "CPU time matching one pattern against one key or value may take; past it the request is cut off"
@@ -210,7 +217,8 @@ public final class ServerCommand implements Callable<Integer> {
                 choice("--replication", replication, ReplicationMode.class),
                 backupRestarts,
                 choice("--on-backup-loss", onBackupLoss, BackupLossPolicy.class),
-                primaryRegisterTimeout, matchBudget, requestCpuLimit, Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
+                primaryRegisterTimeout, backupOrphanTimeout, matchBudget, requestCpuLimit,
+                Optional.ofNullable(notifyCommand).filter(s -> !s.isBlank()),
                 backupJavaOpts.isBlank() ? List.of() : Arrays.asList(backupJavaOpts.trim().split("\\s+")),
                 dataDir == null ? Optional.empty() : optionalPath("--data-dir", dataDir), FsyncMode.parse(fsync),
                 Optional.ofNullable(nodeId), linkSecurity(), peerBackupSap == null ? backupSap : peerBackupSap,

@@ -53,12 +53,16 @@ class BackupNodeTest {
     private static final long OTHER_SERVER = 0x52;
     /** The data directory history of the primary this backup follows. */
     private static final long HISTORY = 0x4157;
+    /** How long this backup, started by a primary, waits for that primary to connect (--backup-orphan-timeout). */
+    private static final Duration ORPHAN_TIMEOUT = Duration.ofSeconds(3);
+    private long startedNanos;
 
     @BeforeEach
     void startBackup() throws IOException {
         primaryStandIn = new ProcessBuilder("sleep", "300").start();
         events = directory.resolve("events");
-        config = NodeTestSupport.config(OptionalLong.of(primaryStandIn.pid()), events, Optional.empty());
+        config = NodeTestSupport.config(OptionalLong.of(primaryStandIn.pid()), events, Optional.empty(),
+                ORPHAN_TIMEOUT);
         heartbeatSap = new ServerSocket();
         heartbeatSap.bind(config.heartbeatSap());
         Thread acceptor = new Thread(() -> {
@@ -76,6 +80,7 @@ class BackupNodeTest {
                 (c, pid) -> {
                     throw new IOException("no backup children in this test");
                 });
+        startedNanos = System.nanoTime();
         node.start(new TupleSpace());
         exit = CompletableFuture.supplyAsync(node::awaitExit);
     }
@@ -321,6 +326,26 @@ class BackupNodeTest {
         assertThat(exitStatus()).isEqualTo(1);
         assertThat(primaryStandIn.isAlive()).as("the healthy primary was not fenced").isTrue();
         assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
+    }
+
+    /** A child its primary never reached holds nothing: it exits after --backup-orphan-timeout, fencing nobody. */
+    @Test
+    void aBackupItsPrimaryNeverReachedExitsAfterTheOrphanTimeout() {
+        assertThat(exitStatus()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - startedNanos)).as("the backup's life")
+                .isGreaterThanOrEqualTo(ORPHAN_TIMEOUT);
+        assertThat(primaryStandIn.isAlive()).as("the primary that never reached it was not fenced").isTrue();
+    }
+
+    /** One its primary reached waits as long as it takes: the timeout is for a backup that holds nothing. */
+    @Test
+    void aBackupItsPrimaryReachedOutlivesTheOrphanTimeout() throws Exception {
+        catchUp(new TupleSpace());
+        Thread.sleep(ORPHAN_TIMEOUT.plusSeconds(1).toMillis());
+        assertThat(exit).as("the backup, one second past --backup-orphan-timeout").isNotDone();
+
+        link.send(new ReplicationMessage.Stop("end of test"));
+        assertThat(exitStatus()).isZero();
     }
 
     @Test

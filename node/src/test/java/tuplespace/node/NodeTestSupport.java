@@ -89,11 +89,17 @@ final class NodeTestSupport {
      * the event's name, a colon and its detail.
      */
     static NodeConfig config(OptionalLong primaryPid, Path events, Optional<Path> saveFile) {
+        return config(primaryPid, events, saveFile, Duration.ofSeconds(30));
+    }
+
+    /** The same, where a backup its primary never reached exits after {@code backupOrphanTimeout}. */
+    static NodeConfig config(OptionalLong primaryPid, Path events, Optional<Path> saveFile,
+                             Duration backupOrphanTimeout) {
         InetSocketAddress backupSap = loopback(freePort());
         return new NodeConfig(loopback(freePort()), loopback(freePort()), backupSap, loopback(freePort()),
                 saveFile, primaryPid.isPresent() ? Optional.of(new PrimaryHandle.Pid(primaryPid.getAsLong())) : Optional.empty(),
-                Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3,
-                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
+                Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3, BackupLossPolicy.DEGRADE,
+                Duration.ofSeconds(60), backupOrphanTimeout, Duration.ofMillis(100), Duration.ofSeconds(60),
                 Optional.of("echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'"), List.of(),
                 Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), backupSap,
                 new BackupStart.Child());

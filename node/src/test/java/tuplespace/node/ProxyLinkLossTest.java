@@ -53,9 +53,9 @@ class ProxyLinkLossTest {
         InetSocketAddress backupSap = freeAddress();
         return new NodeConfig(freeAddress(), proxy, backupSap, freeAddress(), Optional.of(saveFile()),
                 Optional.of(new PrimaryHandle.Pid(1)), Optional.empty(), Duration.ofMillis(100), 8, ReplicationMode.SYNC, 0,
-                BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(60), Optional.empty(),
-                List.of("-XX:+NoSuchOptionForThisTest"), Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(),
-                backupSap, new BackupStart.Child());
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMillis(100),
+                Duration.ofSeconds(60), Optional.empty(), List.of("-XX:+NoSuchOptionForThisTest"), Optional.empty(),
+                FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), backupSap, new BackupStart.Child());
     }
 
     private Path saveFile() {

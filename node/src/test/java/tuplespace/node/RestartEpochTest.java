@@ -94,9 +94,9 @@ class RestartEpochTest {
         InetSocketAddress backupSap = loopback(freePort());
         return new NodeConfig(loopback(freePort()), proxy, backupSap, loopback(freePort()), Optional.empty(),
                 Optional.empty(), Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 0,
-                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(60),
-                Optional.empty(), List.of(), Optional.of(directory.resolve("data")), FsyncMode.ALWAYS, Optional.empty(),
-                LinkSecurity.none(), loopback(freePort()), new BackupStart.None());
+                BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100),
+                Duration.ofSeconds(60), Optional.empty(), List.of(), Optional.of(directory.resolve("data")),
+                FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), loopback(freePort()), new BackupStart.None());
     }
 
     private long recordedEpoch() {

@@ -70,6 +70,10 @@ class ServerCommandTest {
         args[args.length - 1] = "0ms";
         assertThat(run(args)).as("a zero interval").isEqualTo(2);
         assertThat(err.toString()).contains("--heartbeat-interval: expected a positive duration, found 0s");
+        err.getBuffer().setLength(0);
+        args[args.length - 2] = "--backup-orphan-timeout";
+        assertThat(run(args)).as("a zero orphan timeout").isEqualTo(2);
+        assertThat(err.toString()).contains("--backup-orphan-timeout: expected a positive duration, found 0s");
     }
 
     @Test
@@ -137,7 +141,8 @@ class ServerCommandTest {
     @Test
     void theBackupIsStartedWithTheSameSettingsAndItsPrimarysPid() {
         ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs(append(with(0, "[::1]:7001"), "--request-cpu-limit", "3s"));
+        new CommandLine(command).parseArgs(append(with(0, "[::1]:7001"), "--request-cpu-limit", "3s",
+                "--backup-orphan-timeout", "12s"));
         NodeConfig primary = command.toConfig();
         java.util.List<String> launched = BackupLauncher.command(primary, 4242);
         int main = launched.indexOf(ServerMain.class.getName());
@@ -152,6 +157,7 @@ class ServerCommandTest {
         assertThat(backup.heartbeatMisses()).isEqualTo(primary.heartbeatMisses());
         assertThat(backup.matchBudget()).isEqualTo(primary.matchBudget());
         assertThat(backup.requestCpuLimit()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(backup.backupOrphanTimeout()).isEqualTo(Duration.ofSeconds(12));
     }
 
     @Test
