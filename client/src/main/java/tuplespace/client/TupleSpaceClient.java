@@ -24,6 +24,7 @@ import tuplespace.codec.ClientRequests;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Sap;
 import tuplespace.codec.netty.AnswerFrameDecoder;
+import tuplespace.codec.tls.HandshakeFailure;
 import tuplespace.tuple.Pair;
 
 /**
@@ -119,8 +120,9 @@ public final class TupleSpaceClient implements AutoCloseable {
         boolean done = handshake.awaitUninterruptibly(options.connectTimeout().toMillis());
         if (!done || !handshake.isSuccess()) {
             channel.close();
-            String why = done ? String.valueOf(handshake.cause().getMessage())
-                    : "no TLS handshake within " + options.connectTimeout().toMillis() + " ms";
+            String why = !done ? "no TLS handshake within " + options.connectTimeout().toMillis() + " ms"
+                    : HandshakeFailure.describe(handshake.cause()) + (HandshakeFailure.isPlainAnswer(handshake.cause())
+                    ? " (a proxy started without --tls-cert takes plain connections only)" : "");
             throw new ConnectFailedException("cannot connect to " + peer + ": the TLS handshake failed: " + why,
                     handshake.cause());
         }

@@ -183,6 +183,20 @@ class TupleSpaceClientTest {
                 .isInstanceOf(ConnectFailedException.class).hasMessageContaining("127.0.0.1:" + port);
     }
 
+    /** A proxy without TLS answers the handshake as a bad line: the failure quotes that line, not its bytes in hex. */
+    @Test
+    void tlsToAPlainTextServerFailsQuotingWhatItAnswered() throws IOException {
+        try (FakeLineServer server = FakeLineServer.greetingAndClosing(
+                "malformed: expected a request line in UTF-8, found the byte 0x84 at byte 5 of the line\nend\n")) {
+            assertThatThrownBy(() -> connect(server, OPTIONS.withTls(ClientTls.systemTrust())))
+                    .isInstanceOf(ConnectFailedException.class)
+                    .hasMessage("cannot connect to 127.0.0.1:" + server.port() + ": the TLS handshake failed: the peer"
+                            + " answered in plain text, not TLS: 'malformed: expected a request line in UTF-8, found"
+                            + " the byte 0x84 at byte 5 of the line' (a proxy started without --tls-cert takes plain"
+                            + " connections only)");
+        }
+    }
+
     @Test
     void closingFailsWhatIsStillPending() throws Exception {
         try (FakeLineServer server = FakeLineServer.answering(line -> null)) {

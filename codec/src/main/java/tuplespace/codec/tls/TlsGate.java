@@ -55,7 +55,8 @@ public final class TlsGate extends ByteToMessageDecoder {
      */
     public static Optional<String> refusal(Future<?> handshake) {
         return !handshake.isSuccess() && isRefusal(handshake.cause())
-                ? Optional.of("the TLS handshake failed: " + handshake.cause().getMessage()) : Optional.empty();
+                ? Optional.of("the TLS handshake failed: " + HandshakeFailure.describe(handshake.cause()))
+                : Optional.empty();
     }
 
     static boolean isRefusal(Throwable cause) {
