@@ -12,9 +12,11 @@ package tuplespace.client;
  *       too large to send; an update <em>may</em> have been applied (the message says whether); read before
  *       resending where it matters.
  *   <li>{@link MalformedRequestException} / {@link NotImplementedException}: the service rejected the request
- *       itself; sending it again gives the same answer.
- *   <li>{@link RequestTimeoutException}: no answer within the request timeout; an update <em>may</em> have
- *       been applied. The connection stays open and later answers still match their requests.
+ *       itself; sending it again gives the same answer. A request line longer than the proxy's {@code --max-line}
+ *       also ends the connection (the message says so): later calls fail with {@link ConnectionLostException}.
+ *   <li>{@link RequestTimeoutException}: no answer within the request timeout, or a blocking call's thread was
+ *       interrupted while it waited (its interrupt flag is set again); an update <em>may</em> have been applied.
+ *       The connection stays open and later answers still match their requests.
  *   <li>{@link ConnectionLostException}: the connection closed before the answer; an update <em>may</em> have
  *       been applied. Every later call fails the same way; connect again.
  * </ul>

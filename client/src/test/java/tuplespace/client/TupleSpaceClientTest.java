@@ -183,6 +183,26 @@ class TupleSpaceClientTest {
                 .isInstanceOf(ConnectFailedException.class).hasMessageContaining("127.0.0.1:" + port);
     }
 
+    /**
+     * A blocking call whose thread is interrupted gives up waiting as a timeout does, the flag set again; its request
+     * stays on the connection, so the next call gets its own answer, not the late one.
+     */
+    @Test
+    void anInterruptedCallFailsAsATimeoutAndLaterCallsGetTheirOwnAnswers() throws Exception {
+        try (FakeLineServer server = FakeLineServer.holdingAnswersUntil(2);
+             TupleSpaceClient space = connect(server, OPTIONS)) {
+            Thread caller = Thread.currentThread();
+            CompletableFuture.runAsync(caller::interrupt,
+                    CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+            assertThatThrownBy(() -> space.put(List.of(Pair.of("k,1", "v"))))
+                    .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("interrupted while waiting for the answer");
+            assertThat(Thread.interrupted()).as("the interrupt flag, set again").isTrue();
+
+            assertThat(space.get("k,.*", ".*").pairs()).containsExactly(Pair.of("k,1", "v"));
+            assertThat(space.isOpen()).isTrue();
+        }
+    }
+
     /** A proxy without TLS answers the handshake as a bad line: the failure quotes that line, not its bytes in hex. */
     @Test
     void tlsToAPlainTextServerFailsQuotingWhatItAnswered() throws IOException {
