@@ -227,6 +227,11 @@ final class PrimaryRegistry {
         return current == null && (followerCount > 0 || granting);
     }
 
+    /** No primary registered, and a backup was promoted and has not registered yet. Any thread. */
+    boolean promotionPending() {
+        return current == null && granting;
+    }
+
     /** Backups following at the proxy now. Any thread. */
     int followerCount() {
         return followerCount;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,9 @@ import tuplespace.codec.netty.Transport;
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    /** How long a SHUTDOWN that finds a backup just promoted waits for it to register, and how often it looks. */
+    static final Duration PROMOTED_REGISTER_WAIT = Duration.ofSeconds(5);
+    private static final Duration PROMOTED_REGISTER_POLL = Duration.ofMillis(50);
 
     private final ProxyConfig config;
     private final ProxyContext context;
@@ -129,36 +133,56 @@ public final class ProxyServer implements AutoCloseable {
      * stopping) does the proxy stop, once the primary has closed its link (bounded); an {@code error} from the primary
      * (it could not save) or no answer at all leaves everything serving, so the space is never lost to a SHUTDOWN. With
      * no primary registered now, the one registered last is told (it keeps its space while it has no proxy, and stops
-     * with it); the proxy stops alone only when there is none, or nothing listens at its shutdown SAP any more. Any
-     * thread; a SHUTDOWN while one is under way is answered that it is.
+     * with it); the proxy stops alone only when there is none, or nothing listens at its shutdown SAP any more. A
+     * backup promoted a moment ago is waited for (bounded) and told once it registers: a service stopped as a whole
+     * may lose its primary first. Any thread; a SHUTDOWN while one is under way is answered that it is.
      */
     public Future<String> requestShutdown() {
-        Promise<String> answer = controlLoop.newPromise();
-        boolean queued = onControlLoop(() -> {
-            if (stopping) {
-                answer.trySuccess("ok: shutting down");
-                return;
-            }
-            if (shutdownRelayed) {
-                answer.trySuccess("error: a SHUTDOWN is under way already: the primary is saving its file");
-                return;
-            }
-            PrimaryLink link = context.registry().current();
-            Optional<Sap> lastPrimary = context.registry().lastShutdownSap();
-            if (link == null && lastPrimary.isEmpty()) {
-                if (refusedForAFollower(answer)) {
-                    return;
-                }
-                LOG.warn("{} SHUTDOWN with no primary ever registered: stopping the proxy alone", context.self());
-                stopAlone(answer, "ok: shutting down (no primary registered)");
-                return;
-            }
-            relayShutdown(link, link == null ? lastPrimary.get() : link.shutdownSap(), answer);
-        });
-        if (!queued) {
-            answer.trySuccess("ok: shutting down");
+        ShutdownRequest request = new ShutdownRequest(controlLoop.newPromise(),
+                System.nanoTime() + PROMOTED_REGISTER_WAIT.toNanos());
+        if (!onControlLoop(() -> decideShutdown(request))) {
+            request.answer.trySuccess("ok: shutting down");
         }
-        return answer;
+        return request.answer;
+    }
+
+    /** A SHUTDOWN being decided: its answer, and until when it may wait for a promoted backup. Control loop only. */
+    private static final class ShutdownRequest {
+        final Promise<String> answer;
+        final long promotedDeadlineNanos;
+        boolean waitLogged;
+
+        ShutdownRequest(Promise<String> answer, long promotedDeadlineNanos) {
+            this.answer = answer;
+            this.promotedDeadlineNanos = promotedDeadlineNanos;
+        }
+    }
+
+    private void decideShutdown(ShutdownRequest request) {
+        Promise<String> answer = request.answer;
+        if (stopping) {
+            answer.trySuccess("ok: shutting down");
+            return;
+        }
+        if (shutdownRelayed) {
+            answer.trySuccess("error: a SHUTDOWN is under way already: the primary is saving its file");
+            return;
+        }
+        PrimaryLink link = context.registry().current();
+        if (link == null && context.registry().promotionPending()) {
+            awaitPromotedBackup(request);
+            return;
+        }
+        Optional<Sap> lastPrimary = context.registry().lastShutdownSap();
+        if (link == null && lastPrimary.isEmpty()) {
+            if (refusedForAFollower(answer)) {
+                return;
+            }
+            LOG.warn("{} SHUTDOWN with no primary ever registered: stopping the proxy alone", context.self());
+            stopAlone(answer, "ok: shutting down (no primary registered)");
+            return;
+        }
+        relayShutdown(link, link == null ? lastPrimary.get() : link.shutdownSap(), request);
     }
 
     /**
@@ -243,13 +267,8 @@ public final class ProxyServer implements AutoCloseable {
             return false;
         }
         int following = context.registry().followerCount();
-        LOG.warn("{} SHUTDOWN refused: no primary can save the space, and a backup holds a copy ({} following, or one"
-                + " promoted and not registered yet)", context.self(), following);
-        if (following == 0) {
-            answer.trySuccess("error: no primary is registered, and a backup was just promoted and has not registered"
-                    + " yet: try again in a moment, once it serves. Nothing was stopped");
-            return true;
-        }
+        LOG.warn("{} SHUTDOWN refused: no primary can save the space, and a backup holds a copy ({} following)",
+                context.self(), following);
         answer.trySuccess("error: no primary is registered, and " + (following == 1 ? "a backup follows"
                 : following + " backups follow") + " the proxy, which may hold the only copy of the space: promote it"
                 + " (./tuplespace promote PROXY_SHUTDOWN_SAP), then shut down, which saves it; or stop that backup to"
@@ -259,10 +278,33 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * A backup was promoted and has not registered yet: the lost primary's state is older than its, so SHUTDOWN waits
+     * for it (at most {@link #PROMOTED_REGISTER_WAIT}: it registers within moments of its takeover) and is decided
+     * again once it has registered; past the wait it is refused with what to do.
+     */
+    private void awaitPromotedBackup(ShutdownRequest request) {
+        if (System.nanoTime() - request.promotedDeadlineNanos >= 0) {
+            LOG.warn("{} SHUTDOWN refused: the backup promoted has not registered within {}", context.self(),
+                    Durations.text(PROMOTED_REGISTER_WAIT));
+            request.answer.trySuccess("error: no primary is registered, and the backup promoted has not registered"
+                    + " within " + Durations.text(PROMOTED_REGISTER_WAIT) + ": see STATUS, and try again once it"
+                    + " serves. Nothing was stopped");
+            return;
+        }
+        if (!request.waitLogged) {
+            request.waitLogged = true;
+            LOG.info("{} SHUTDOWN waits (at most {}) for the backup just promoted to register, to relay it there",
+                    context.self(), Durations.text(PROMOTED_REGISTER_WAIT));
+        }
+        controlLoop.schedule(() -> decideShutdown(request), PROMOTED_REGISTER_POLL.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Relays SHUTDOWN to {@code sap}, the shutdown SAP of {@code link}'s primary, or (link null) of the primary
      * registered last, which has no link now.
      */
-    private void relayShutdown(PrimaryLink link, Sap sap, Promise<String> answer) {
+    private void relayShutdown(PrimaryLink link, Sap sap, ShutdownRequest request) {
+        Promise<String> answer = request.answer;
         LOG.info("{} relaying SHUTDOWN to the primary's shutdown SAP {}{}", context.self(), sap,
                 link == null ? " (no primary registered now: the one registered last)" : "");
         shutdownRelayed = true;
@@ -271,6 +313,10 @@ public final class ProxyServer implements AutoCloseable {
             if (!relayed.isSuccess()) {
                 Throwable cause = relayed.cause();
                 if (link == null && cause instanceof ConnectException) {
+                    if (context.registry().promotionPending()) {
+                        awaitPromotedBackup(request); // promoted while the relay was on its way
+                        return;
+                    }
                     if (refusedForAFollower(answer)) {
                         return;
                     }

@@ -58,7 +58,12 @@ final class LineClient implements AutoCloseable {
     }
 
     void shortTimeout() throws IOException {
-        socket.setSoTimeout(300);
+        readTimeout(java.time.Duration.ofMillis(300));
+    }
+
+    /** How long a read waits before it fails with {@link SocketTimeoutException} (5 s from the start). */
+    void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
     }
 
     @Override

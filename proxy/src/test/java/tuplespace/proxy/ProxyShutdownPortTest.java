@@ -1,12 +1,14 @@
 package tuplespace.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +137,36 @@ class ProxyShutdownPortTest {
         }
     }
 
+    /**
+     * The primary is lost and its backup promoted, not registered yet, when SHUTDOWN comes (a service stopped as a
+     * whole may lose its primary first): the proxy waits for the promoted backup and relays SHUTDOWN to it, which saves
+     * the space. It used to answer "try again in a moment" at once, and the demo, stopped by a signal, left the proxy
+     * and the promoted backup running on that answer.
+     */
+    @Test
+    void shutdownRightAfterAPromotionIsRelayedToThePromotedBackupOnceItRegisters() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakeShutdownSap promotedSap = new FakeShutdownSap("{}");
+             FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            loseThePrimaryAndPromote(backup);
+
+            shutdownPort.send("SHUTDOWN").shortTimeout();
+            assertThatThrownBy(shutdownPort::readLine).as("an answer while the promoted backup has not registered")
+                    .isInstanceOf(SocketTimeoutException.class);
+            try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
+                closesItsLinkOnShutdown(promotedSap, promoted);
+                assertThat(promoted.register(new Frame.Register(2, 4002, 0x2222, promotedSap.sap(), 0, 0)))
+                        .isInstanceOf(Frame.Registered.class);
+                shutdownPort.readTimeout(Duration.ofSeconds(5));
+                assertThat(shutdownPort.readLine()).as("the promoted backup's answer, relayed")
+                        .isEqualTo(FakeShutdownSap.SHUTDOWN_ANSWER);
+                assertThat(promotedSap.commands().poll(5, TimeUnit.SECONDS)).isEqualTo("SHUTDOWN");
+                assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
+            }
+        }
+    }
+
     /** The primary saves and exits when told SHUTDOWN: its link closes (docs/internals.md "Shutdown SAPs"). */
     private static void closesItsLinkOnShutdown(FakeShutdownSap primarySap, FakePrimary primary) {
         primarySap.onShutdown(() -> {
@@ -165,14 +197,44 @@ class ProxyShutdownPortTest {
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
             backup.send(new Frame.Follow(3, 0x2222));
-            await().atMost(Duration.ofSeconds(5)).until(() -> {
-                try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
-                    return admin.send("STATUS").readLine().contains("\"followers\":1");
-                }
-            });
+            awaitFollowers(1);
             assertThat(shutdownPort.send("SHUTDOWN").readLine()).startsWith("error: no primary is registered, and a"
                     + " backup follows the proxy").contains("promote it").endsWith("Nothing was stopped");
             assertThat(proxy.terminated().isDone()).as("the proxy stopped").isFalse();
         }
+    }
+
+    /** A promoted backup that does not register within the wait leaves everything running, and SHUTDOWN says why. */
+    @Test
+    void shutdownWhileAPromotedBackupNeverRegistersIsRefusedAfterTheWait() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            loseThePrimaryAndPromote(backup);
+
+            shutdownPort.send("SHUTDOWN").readTimeout(ProxyServer.PROMOTED_REGISTER_WAIT.plusSeconds(5));
+            assertThat(shutdownPort.readLine()).isEqualTo("error: no primary is registered, and the backup promoted"
+                    + " has not registered within 5s: see STATUS, and try again once it serves. Nothing was stopped");
+            assertThat(proxy.terminated().isDone()).as("the proxy stopped").isFalse();
+        }
+    }
+
+    /** A primary that named {@code backup} its replica registers, and its link closes: the backup is promoted. */
+    private void loseThePrimaryAndPromote(FakePrimary backup) throws IOException {
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(primary.register(new Frame.Register(1, 4001, 0x1111, ProxyRelayTest.PRIMARY_SHUTDOWN_SAP, 0,
+                    0x2222))).isInstanceOf(Frame.Registered.class);
+            backup.send(new Frame.Follow(1, 0x2222));
+            awaitFollowers(1);
+        }
+        assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
+    }
+
+    private void awaitFollowers(int count) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                return admin.send("STATUS").readLine().contains("\"followers\":" + count);
+            }
+        });
     }
 }
