@@ -281,16 +281,7 @@ class OperatorStartedBackupIT {
     void restartsOfBothMachinesWithTheOriginalCommandLinesKeepServing() throws Exception {
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
         TwoMachines machines = TwoMachines.of(cluster, "always");
-        AcknowledgedWrites writes;
-        try (ManagedProcess backup = machines.startBackup(cluster);
-             ManagedProcess primary = machines.startPrimary(cluster)) {
-            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
-            writes = new AcknowledgedWrites(cluster).start(4, 37);
-            writes.awaitAcknowledged(300, Duration.ofSeconds(30));
-            writes.close();
-            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
-            ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid(), backup.pid());
-        }
+        AcknowledgedWrites writes = writeThenLoseEverything(cluster, machines, 300, 37);
         for (int restart = 1; restart <= 3; restart++) {
             cluster.startProxy();
             try (ManagedProcess backup = machines.startBackup(cluster)) {
@@ -427,6 +418,57 @@ class OperatorStartedBackupIT {
             backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
             machines.restartRefusedThenPromote(cluster, backup, "newer than the state that primary recovered");
             assertNoneMissing(cluster, writes, "after the promoted primary was lost on one copy");
+        }
+    }
+
+    /**
+     * Everything lost, and the primary's command line run before the proxy is back (a service manager that starts the
+     * servers first): the backup, listening, takes the state it recovered, and the start stops unregistered after
+     * --primary-register-timeout. Run again once the proxy is up, it is another server of the same epoch number (a
+     * directory records an epoch only once the proxy takes it), which the backup refused as another history, so that
+     * PROMOTE was needed. The backup's copy holds no entry of that epoch, so the first start answered nothing: the
+     * second is taken, and serves every acknowledged write with its backup.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aRestartThatNeverRegisteredAfterItsBackupTookItsStateIsFollowedByTheNextOne() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()
+                .withServerArgs("--primary-register-timeout", "2s")).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        AcknowledgedWrites writes = writeThenLoseEverything(cluster, machines, 100, 41);
+        try (ManagedProcess backup = machines.startBackup(cluster)) {
+            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+            try (ManagedProcess unregistered = machines.startPrimary(cluster, "server-a-without-proxy")) {
+                assertThat(unregistered.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the start with no"
+                        + " proxy").hasValue(1);
+                assertThat(unregistered.stderrText()).contains("proxy_unreachable");
+            }
+            assertThat(backup.isAlive()).as("the backup, which took that start's state").isTrue();
+            machines.restartProxy(cluster);
+            try (ManagedProcess primary = machines.startPrimary(cluster, "server-a-with-proxy")) {
+                ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+                assertThat(inSync.primaryPid()).as("the primary").isEqualTo(primary.pid());
+                assertThat(backup.stderrText()).doesNotContain("backup refuses");
+                assertNoneMissing(cluster, writes, "after the start that registered");
+            }
+        }
+    }
+
+    /**
+     * Both servers started, {@code count} writes acknowledged by 4 writers (seeded {@code seed}) and in sync on both,
+     * then the proxy, the primary and the backup killed together: returns the writes.
+     */
+    private static AcknowledgedWrites writeThenLoseEverything(ServiceCluster cluster, TwoMachines machines, int count,
+                                                              long seed) throws Exception {
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, seed);
+            writes.awaitAcknowledged(count, Duration.ofSeconds(30));
+            writes.close();
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid(), backup.pid());
+            return writes;
         }
     }
 

@@ -55,6 +55,13 @@ final class BackupCopy {
     /** The line of states that primary's data directory belongs to ({@code SnapshotBegin}); 0 for none or unknown. */
     private long history;
     /**
+     * Where that primary's state was recovered to from its data directory when it started ({@code SnapshotBegin}: the
+     * last entry's index, epoch and primary); index -1 when it did not start from one.
+     */
+    private long followedRecoveredIndex = -1;
+    private long followedRecoveredEpoch;
+    private long followedRecoveredServer;
+    /**
      * How far that primary's log was forced to its disk, as its entries and heartbeats said; -1 while it said nothing,
      * or its answers do not wait for its disk.
      */
@@ -145,6 +152,9 @@ final class BackupCopy {
             return recoveredNewerThan(begin, held);
         }
         if (epoch == epoch() && begin.primaryServer() != followedServer) {
+            if (onlyAnUnservedRestartBefore(begin)) {
+                return Optional.empty();
+            }
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
                     + " no epoch, and a server started without its data directory begins at epoch 1 again)");
         }
@@ -155,6 +165,20 @@ final class BackupCopy {
             return fallsShortOfWhatWasAnswered(begin.recoveredIndex(), begin.mayLackAnswered(), held);
         }
         return Optional.empty();
+    }
+
+    /**
+     * True when this copy is only the state a restarted primary recovered from its data directory, and {@code begin}'s
+     * primary recovered at least as far along the same epoch of the same primary: this copy holds no entry of its
+     * primary's epoch, not even the one a restarted primary logs once the proxy has taken it and this backup has its
+     * state, so that primary answered nothing; the other loses nothing this copy holds. It is the same start run again
+     * (another server id, the same epoch number: the directory records an epoch only once the proxy takes it) after
+     * the proxy refused the first, or it was lost before it registered.
+     */
+    private boolean onlyAnUnservedRestartBefore(ReplicationMessage.SnapshotBegin begin) {
+        return followedRecoveredIndex >= 0 && lastIndex() == followedRecoveredIndex
+                && begin.recoveredIndex() >= followedRecoveredIndex && begin.recoveredEpoch() == followedRecoveredEpoch
+                && begin.recoveredServer() == followedRecoveredServer;
     }
 
     /**
@@ -250,6 +274,9 @@ final class BackupCopy {
         boolean resume = begin.resume();
         followedServer = begin.primaryServer();
         history = begin.history();
+        followedRecoveredIndex = resume ? -1 : begin.recoveredIndex();
+        followedRecoveredEpoch = begin.recoveredEpoch();
+        followedRecoveredServer = begin.recoveredServer();
         forcedIndex = -1;
         if (resume) {
             resumed = true;

@@ -1018,8 +1018,10 @@ final class PrimaryNode implements NodeStorage.Owner {
      * keeps it and keeps trying to register, with back-off, for as long as it takes (docs/design.md "Failover"): the
      * space exists nowhere else, and a proxy that is back (restarted, or a network that healed) accepts this primary
      * again; it is told once per loss ({@code proxy_lost}, or {@code proxy_unreachable} after a takeover). Returns true
-     * then. A fresh primary that never registered has served nothing (its space is INIT_FILE's): it stops the backup
-     * and exits 1 without overwriting SAVE_FILE (false).
+     * then. A fresh primary that never registered has served nothing (its space is INIT_FILE's or the one its data
+     * directory recovered): it stops the backup it started and exits 1 without overwriting SAVE_FILE (false). A backup
+     * the operator started ({@code --backup-start none}) is left as it was, with the state it took: the next start
+     * of this command line, once the proxy is back, gives it the same state (BackupCopy.onlyAnUnservedRestartBefore).
      */
     boolean onProxyUnreachable(String why) {
         if (stopping || saving) {
@@ -1035,7 +1037,11 @@ final class PrimaryNode implements NodeStorage.Owner {
             return true;
         }
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
-        stopAndExit(1, "error: " + why, "error: " + why);
+        if (config.backupStart() instanceof BackupStart.None) {
+            exitWithoutSaving(why + "; the backup the operator started is left running");
+        } else {
+            stopAndExit(1, "error: " + why, "error: " + why);
+        }
         return false;
     }
 

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tuplespace.codec.Utf8Text;
 import tuplespace.node.NodeTestSupport.FakeTicker;
 import tuplespace.node.NodeTestSupport.RawLink;
@@ -270,6 +272,64 @@ class BackupNodeTest {
         ReplicationMessage.Ack again = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
         assertThat(again.index()).isEqualTo(1);
         assertThat(again.digest()).isEqualTo(newer.digest());
+        link.send(new ReplicationMessage.Stop("end of test"));
+        assertThat(exitStatus()).isZero();
+    }
+
+    /**
+     * A primary restarted on its data directory gave this backup its recovered state and was lost before it served
+     * (the proxy refused it, or it stopped before registering): the copy holds no entry of its epoch, so it answered
+     * nothing. The same start run again — another server id, the same epoch number, since the directory records an
+     * epoch only once the proxy takes it — is taken when it recovered at least as far along the same epoch of the same
+     * primary. One that recovered less is refused, and so is any once the copy holds an entry of that epoch (the one a
+     * restarted primary logs once the proxy took it, or a write).
+     */
+    @ParameterizedTest(name = "the copy holds an entry of its epoch: {0}")
+    @ValueSource(booleans = {false, true})
+    void anotherStartOfARestartedPrimaryThatNeverServedIsTakenAtTheSameEpoch(boolean servedAnEntry) throws Exception {
+        TupleSpace recovered = new TupleSpace();
+        recovered.applyEffect(new Effect(List.of(), List.of(Pair.of("user,1", "v"))));
+        String heartbeat = NodeNetwork.describe(config.heartbeatSap());
+        // the first start: epoch 3, its directory recovered to entry 5, of epoch 2's primary 0x77
+        link = RawLink.connect(config.backupSap());
+        link.send(new ReplicationMessage.SnapshotBegin(3, 5, primaryStandIn.pid(), PRIMARY_SERVER, heartbeat, false,
+                false, HISTORY, 5, 2, 0x77));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(recovered.pairs())));
+        link.send(new ReplicationMessage.SnapshotEnd(5, recovered.digest()));
+        assertThat(((ReplicationMessage.Ack) link.readSkippingHeartbeats()).index()).isEqualTo(5);
+        if (servedAnEntry) {
+            link.send(new ReplicationMessage.Entries(List.of(new Replicated(3, 6, new Change.Closed(0))),
+                    recovered.digest(), 5));
+            assertThat(((ReplicationMessage.Ack) link.readSkippingHeartbeats()).index()).isEqualTo(6);
+        }
+        link.close();
+        awaitEvent("primary_failed");
+
+        try (RawLink behind = RawLink.connect(config.backupSap())) {
+            behind.send(new ReplicationMessage.SnapshotBegin(3, 4, 4242, OTHER_SERVER, "127.0.0.1:1", false, false,
+                    HISTORY, 4, 2, 0x77));
+            assertThat(behind.readSkippingHeartbeats()).as("a start that recovered less")
+                    .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
+                            .contains("from another primary of that epoch number"));
+        }
+        link = RawLink.connect(config.backupSap());
+        link.send(new ReplicationMessage.SnapshotBegin(3, 5, primaryStandIn.pid(), OTHER_SERVER, heartbeat, false,
+                false, HISTORY, 5, 2, 0x77));
+        if (servedAnEntry) {
+            assertThat(link.readSkippingHeartbeats()).as("the same start, once the copy holds an entry of its epoch")
+                    .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
+                            .contains("holds a copy of epoch 3 up to index 6")
+                            .contains("from another primary of that epoch number"));
+            link.close();
+            link = null;
+            assertThat(exit).as("the backup waits on with its copy").isNotDone();
+            return;
+        }
+        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(recovered.pairs())));
+        link.send(new ReplicationMessage.SnapshotEnd(5, recovered.digest()));
+        ReplicationMessage.Ack taken = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
+        assertThat(taken.index()).as("the same start run again, taken").isEqualTo(5);
+        assertThat(taken.digest()).isEqualTo(recovered.digest());
         link.send(new ReplicationMessage.Stop("end of test"));
         assertThat(exitStatus()).isZero();
     }
