@@ -121,7 +121,8 @@ public final class TupleSpaceClient implements AutoCloseable {
         if (!done || !handshake.isSuccess()) {
             channel.close();
             String why = !done ? "no TLS handshake within " + options.connectTimeout().toMillis() + " ms"
-                    : HandshakeFailure.describe(handshake.cause()) + (HandshakeFailure.isPlainAnswer(handshake.cause())
+                    : HandshakeFailure.describe(handshake.cause())
+                    + (HandshakeFailure.plainTextAnswer(handshake.cause()).isPresent()
                     ? " (a proxy started without --tls-cert takes plain connections only)" : "");
             throw new ConnectFailedException("cannot connect to " + peer + ": the TLS handshake failed: " + why,
                     handshake.cause());

@@ -195,7 +195,8 @@ class TupleSpaceClientTest {
             CompletableFuture.runAsync(caller::interrupt,
                     CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
             assertThatThrownBy(() -> space.put(List.of(Pair.of("k,1", "v"))))
-                    .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("interrupted while waiting for the answer");
+                    .isInstanceOf(RequestTimeoutException.class)
+                    .hasMessageContaining("interrupted while waiting for the answer");
             assertThat(Thread.interrupted()).as("the interrupt flag, set again").isTrue();
 
             assertThat(space.get("k,.*", ".*").pairs()).containsExactly(Pair.of("k,1", "v"));

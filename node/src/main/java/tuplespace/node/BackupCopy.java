@@ -54,13 +54,8 @@ final class BackupCopy {
     private long followedServer;
     /** The line of states that primary's data directory belongs to ({@code SnapshotBegin}); 0 for none or unknown. */
     private long history;
-    /**
-     * Where that primary's state was recovered to from its data directory when it started ({@code SnapshotBegin}: the
-     * last entry's index, epoch and primary); index -1 when it did not start from one.
-     */
-    private long followedRecoveredIndex = -1;
-    private long followedRecoveredEpoch;
-    private long followedRecoveredServer;
+    /** Where that primary's state was recovered to from its data directory when it started; none for no such start. */
+    private RecoveredTo followedRecoveredTo = RecoveredTo.NONE;
     /**
      * How far that primary's log was forced to its disk, as its entries and heartbeats said; -1 while it said nothing,
      * or its answers do not wait for its disk.
@@ -126,7 +121,9 @@ final class BackupCopy {
      * Why the snapshot {@code begin} announces may not replace this copy, or empty when it may: the copy is newer, so the
      * snapshot would drop acknowledged writes that only this copy holds. So it is when the snapshot's state belongs to
      * another history (a data directory taken from another service), or to a lower epoch, or to the same epoch further
-     * back, or to the same epoch number from another primary (a history apart from this copy's, however far it got). A
+     * back, or to the same epoch number from another primary (a history apart from this copy's, however far it got),
+     * except the same restart run again while this copy holds only what the first recovered
+     * ({@link #holdsOnlyWhatItsPrimaryRecovered}). A
      * higher epoch comes after this copy's (epochs grow only by a promotion, or by a restart on a data directory that
      * recorded the epoch before): its state is the newer one even at a lower index, unless
      * <ul>
@@ -152,7 +149,7 @@ final class BackupCopy {
             return recoveredNewerThan(begin, held);
         }
         if (epoch == epoch() && begin.primaryServer() != followedServer) {
-            if (onlyAnUnservedRestartBefore(begin)) {
+            if (holdsOnlyWhatItsPrimaryRecovered() && RecoveredTo.of(begin).reaches(followedRecoveredTo)) {
                 return Optional.empty();
             }
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
@@ -168,17 +165,17 @@ final class BackupCopy {
     }
 
     /**
-     * True when this copy is only the state a restarted primary recovered from its data directory, and {@code begin}'s
-     * primary recovered at least as far along the same epoch of the same primary: this copy holds no entry of its
-     * primary's epoch, not even the one a restarted primary logs once the proxy has taken it and this backup has its
-     * state, so that primary answered nothing; the other loses nothing this copy holds. It is the same start run again
-     * (another server id, the same epoch number: the directory records an epoch only once the proxy takes it) after
-     * the proxy refused the first, or it was lost before it registered.
+     * True when this copy is exactly the state its primary, restarted on its data directory, recovered: not even the
+     * entry a restarted primary logs once the proxy has taken it and this backup has its state came. A start of that
+     * epoch number from another server that recovered at least as far along the same epoch of the same primary
+     * ({@link RecoveredTo#reaches}) then loses nothing this copy holds, and is taken: the same start run again after
+     * the proxy refused the first, or after it stopped unregistered. Its asking for the same epoch number says its
+     * directory never recorded that epoch, which is logged before any entry of it: whatever the first start may have
+     * answered without this backup ({@code --replication async}) is in neither copy, as after any failover of an
+     * async service.
      */
-    private boolean onlyAnUnservedRestartBefore(ReplicationMessage.SnapshotBegin begin) {
-        return followedRecoveredIndex >= 0 && lastIndex() == followedRecoveredIndex
-                && begin.recoveredIndex() >= followedRecoveredIndex && begin.recoveredEpoch() == followedRecoveredEpoch
-                && begin.recoveredServer() == followedRecoveredServer;
+    private boolean holdsOnlyWhatItsPrimaryRecovered() {
+        return followedRecoveredTo.index() >= 0 && lastIndex() == followedRecoveredTo.index();
     }
 
     /**
@@ -274,9 +271,7 @@ final class BackupCopy {
         boolean resume = begin.resume();
         followedServer = begin.primaryServer();
         history = begin.history();
-        followedRecoveredIndex = resume ? -1 : begin.recoveredIndex();
-        followedRecoveredEpoch = begin.recoveredEpoch();
-        followedRecoveredServer = begin.recoveredServer();
+        followedRecoveredTo = resume ? RecoveredTo.NONE : RecoveredTo.of(begin);
         forcedIndex = -1;
         if (resume) {
             resumed = true;
@@ -416,5 +411,22 @@ final class BackupCopy {
 
     long size() {
         return state.space().size();
+    }
+
+    /**
+     * The last entry a primary's state was recovered to from its data directory when it started, as {@code
+     * SnapshotBegin} says: its index (-1: not started from one), its epoch and that epoch's primary (0: unknown).
+     */
+    private record RecoveredTo(long index, long epoch, long server) {
+        static final RecoveredTo NONE = new RecoveredTo(-1, 0, 0);
+
+        static RecoveredTo of(ReplicationMessage.SnapshotBegin begin) {
+            return new RecoveredTo(begin.recoveredIndex(), begin.recoveredEpoch(), begin.recoveredServer());
+        }
+
+        /** At least as far as {@code other} along the same epoch of the same primary. */
+        boolean reaches(RecoveredTo other) {
+            return other.index >= 0 && index >= other.index && epoch == other.epoch && server == other.server;
+        }
     }
 }

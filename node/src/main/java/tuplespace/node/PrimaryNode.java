@@ -1038,7 +1038,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
         if (config.backupStart() instanceof BackupStart.None) {
-            exitWithoutSaving(why + "; the backup the operator started is left running");
+            exitWithoutSaving(why + "; a backup the operator started, if one took this state, is left running with it");
         } else {
             stopAndExit(1, "error: " + why, "error: " + why);
         }

@@ -91,8 +91,8 @@ public final class ServerCommand implements Callable<Integer> {
             converter = ArgumentConverters.DurationConverter.class,
             description = "how long the primary tries to register with the proxy before it reports proxy_lost (one"
                     + " that had registered) or proxy_unreachable (one that never had); it keeps trying, with back-off,"
-                    + " for as long as it takes (a fresh primary that never registered stops with status 1)"
-                    + " (default: ${DEFAULT-VALUE})")
+                    + " for as long as it takes (a fresh primary that never registered stops with status 1, and stops"
+                    + " its backup unless an operator started that one) (default: ${DEFAULT-VALUE})")
     private Duration primaryRegisterTimeout;
 
     @Option(names = "--backup-orphan-timeout", paramLabel = "DURATION", defaultValue = "30s",

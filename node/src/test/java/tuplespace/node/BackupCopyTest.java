@@ -222,6 +222,44 @@ class BackupCopyTest {
     }
 
     /** A copy recovered at entry {@code index} of {@code epoch} (of primary {@code server}), its directory's record. */
+    /**
+     * A copy that is exactly what its primary, restarted on its data directory (epoch 4, entry 20 of epoch 3's primary
+     * 0x77), recovered: the same start run again from another server id, recovered at least as far along the same
+     * epoch of the same primary, loses nothing and is taken. Recovered less, along another epoch or primary, from
+     * another history, or once the copy holds an entry of epoch 4: refused as another primary of that epoch.
+     */
+    @Test
+    void theSameRestartRunAgainIsTakenWhileTheCopyHoldsOnlyWhatTheFirstRecovered() {
+        copy.begin(restartedOn(4, 20, 0x51, 3, 0x77, false));
+        assertThat(copy.end(new ReplicationMessage.SnapshotEnd(20, primary.digest()))).isDone();
+        assertThat(copy.newerThan(restartedOn(4, 20, 0x52, 3, 0x77, false))).as("the same start again").isEmpty();
+        assertThat(copy.newerThan(restartedOn(4, 25, 0x52, 3, 0x77, true))).as("further along").isEmpty();
+        assertThat(copy.newerThan(restartedOn(4, 19, 0x52, 3, 0x77, false))).as("recovered less").get().asString()
+                .contains("from another primary of that epoch number");
+        assertThat(copy.newerThan(restartedOn(4, 20, 0x52, 2, 0x77, false))).as("along another epoch").isPresent();
+        assertThat(copy.newerThan(restartedOn(4, 20, 0x52, 3, 0x78, false))).as("along another primary").isPresent();
+        assertThat(copy.newerThan(begin(4, 20, 0x52))).as("not a restart").isPresent();
+        ReplicationMessage.SnapshotBegin otherHistory = new ReplicationMessage.SnapshotBegin(4, 20, 4242, 0x52,
+                "127.0.0.1:1", false, false, 0x7777, 20, 3, 0x77);
+        assertThat(copy.newerThan(otherHistory)).as("another history").get().asString()
+                .contains("a data directory of another service");
+
+        copy.entries(new ReplicationMessage.Entries(List.of(new Replicated(4, 21, new Change.Closed(0))),
+                primary.digest(), 20)); // what the first start logs once the proxy took it
+        assertThat(copy.newerThan(restartedOn(4, 21, 0x52, 3, 0x77, false))).as("the same start again, once the"
+                + " copy holds an entry of its epoch").get().asString().contains("from another primary of that epoch");
+    }
+
+    /** A switchover's resume is no restart: the copy it leaves is never taken over by another server of its epoch. */
+    @Test
+    void aResumedCopyIsNotTakenByAnotherServerOfItsEpoch() {
+        BackupCopy resumed = BackupCopy.afterStepDown(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 20);
+        resumed.begin(new ReplicationMessage.SnapshotBegin(5, 20, 4242, 0x51, "127.0.0.1:1", true, false, HISTORY, 20,
+                3, 0x77));
+        assertThat(resumed.end(new ReplicationMessage.SnapshotEnd(20, new TupleSpace().digest()))).isDone();
+        assertThat(resumed.newerThan(restartedOn(5, 20, 0x52, 3, 0x77, false))).isPresent();
+    }
+
     private static BackupCopy recoveredCopy(long epoch, long index, long server, long recordedEpoch,
                                             long recordedServer) {
         return BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), epoch, index, server,

@@ -220,11 +220,11 @@ final class PrimaryRegistry {
     }
 
     /**
-     * A backup holds a copy that no registered primary serves: it follows, or it was promoted and has not registered
-     * yet. SHUTDOWN could save no such copy. Any thread.
+     * A backup that follows holds a copy that no registered primary serves: SHUTDOWN could save no such copy. (One
+     * promoted and not registered yet is {@link #promotionPending}.) Any thread.
      */
     boolean copyAwaitsAPrimary() {
-        return current == null && (followerCount > 0 || granting);
+        return current == null && followerCount > 0;
     }
 
     /** No primary registered, and a backup was promoted and has not registered yet. Any thread. */

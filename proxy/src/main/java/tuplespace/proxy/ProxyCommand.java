@@ -76,7 +76,8 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--shutdown-wait", paramLabel = "DURATION", defaultValue = "45s",
             description = "how long SHUTDOWN waits for the primary's answer (it saves its file first, for up to 30 s)"
-                    + " and then for it to stop (default: ${DEFAULT-VALUE})")
+                    + " and then for it to stop; right after a promotion it first waits up to 5 s for the promoted"
+                    + " backup to register (default: ${DEFAULT-VALUE})")
     private String shutdownWait;
 
     @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "257MiB",

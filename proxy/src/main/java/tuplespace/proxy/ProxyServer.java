@@ -52,6 +52,8 @@ public final class ProxyServer implements AutoCloseable {
     private boolean stopping; // control loop only
     private boolean shutdownRelayed; // control loop only: waiting for the primary's answer to SHUTDOWN
     private boolean listenersClosed; // control loop only
+    /** SHUTDOWNs waiting for a promoted backup to register: answered when the proxy stops meanwhile. */
+    private final List<ShutdownRequest> awaitingPromoted = new ArrayList<>(); // control loop only
 
     private ProxyServer(ProxyConfig config, Transport transport) {
         this.config = config;
@@ -138,23 +140,24 @@ public final class ProxyServer implements AutoCloseable {
      * may lose its primary first. Any thread; a SHUTDOWN while one is under way is answered that it is.
      */
     public Future<String> requestShutdown() {
-        ShutdownRequest request = new ShutdownRequest(controlLoop.newPromise(),
-                System.nanoTime() + PROMOTED_REGISTER_WAIT.toNanos());
+        ShutdownRequest request = new ShutdownRequest(controlLoop.newPromise());
         if (!onControlLoop(() -> decideShutdown(request))) {
             request.answer.trySuccess("ok: shutting down");
         }
         return request.answer;
     }
 
-    /** A SHUTDOWN being decided: its answer, and until when it may wait for a promoted backup. Control loop only. */
+    /**
+     * A SHUTDOWN being decided: its answer, and, once it waits for a promoted backup, until when. Control loop only.
+     */
     private static final class ShutdownRequest {
         final Promise<String> answer;
-        final long promotedDeadlineNanos;
-        boolean waitLogged;
+        boolean waiting;
+        /** When waiting for a promoted backup ends, once {@link #waiting}. */
+        long promotedDeadlineNanos;
 
-        ShutdownRequest(Promise<String> answer, long promotedDeadlineNanos) {
+        ShutdownRequest(Promise<String> answer) {
             this.answer = answer;
-            this.promotedDeadlineNanos = promotedDeadlineNanos;
         }
     }
 
@@ -283,7 +286,12 @@ public final class ProxyServer implements AutoCloseable {
      * again once it has registered; past the wait it is refused with what to do.
      */
     private void awaitPromotedBackup(ShutdownRequest request) {
-        if (System.nanoTime() - request.promotedDeadlineNanos >= 0) {
+        if (!request.waiting) {
+            request.waiting = true;
+            request.promotedDeadlineNanos = System.nanoTime() + PROMOTED_REGISTER_WAIT.toNanos();
+            LOG.info("{} SHUTDOWN waits (at most {}) for the backup just promoted to register, to relay it there",
+                    context.self(), Durations.text(PROMOTED_REGISTER_WAIT));
+        } else if (System.nanoTime() - request.promotedDeadlineNanos >= 0) {
             LOG.warn("{} SHUTDOWN refused: the backup promoted has not registered within {}", context.self(),
                     Durations.text(PROMOTED_REGISTER_WAIT));
             request.answer.trySuccess("error: no primary is registered, and the backup promoted has not registered"
@@ -291,12 +299,11 @@ public final class ProxyServer implements AutoCloseable {
                     + " serves. Nothing was stopped");
             return;
         }
-        if (!request.waitLogged) {
-            request.waitLogged = true;
-            LOG.info("{} SHUTDOWN waits (at most {}) for the backup just promoted to register, to relay it there",
-                    context.self(), Durations.text(PROMOTED_REGISTER_WAIT));
-        }
-        controlLoop.schedule(() -> decideShutdown(request), PROMOTED_REGISTER_POLL.toNanos(), TimeUnit.NANOSECONDS);
+        awaitingPromoted.add(request);
+        controlLoop.schedule(() -> {
+            awaitingPromoted.remove(request);
+            decideShutdown(request);
+        }, PROMOTED_REGISTER_POLL.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -338,6 +345,11 @@ public final class ProxyServer implements AutoCloseable {
                 return;
             }
             if (link == null) {
+                if (context.registry().promotionPending()) {
+                    // the last primary saved and stopped while its backup was promoted: that one is told too
+                    awaitPromotedBackup(request);
+                    return;
+                }
                 stopAlone(answer, line);
                 return;
             }
@@ -361,6 +373,8 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         listenersClosed = true;
+        awaitingPromoted.forEach(request -> request.answer.trySuccess("ok: shutting down"));
+        awaitingPromoted.clear();
         listeners.forEach(Channel::close);
         List<CompletableFuture<Void>> clientsClosed = new ArrayList<>();
         context.sessions().forEach(session -> {

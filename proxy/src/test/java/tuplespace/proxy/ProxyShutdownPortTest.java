@@ -219,6 +219,22 @@ class ProxyShutdownPortTest {
         }
     }
 
+    /** The proxy stopped (not by that SHUTDOWN) while a SHUTDOWN waits for the promoted backup: it is answered. */
+    @Test
+    void aShutdownWaitingForThePromotedBackupIsAnsweredWhenTheProxyStops() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            loseThePrimaryAndPromote(backup);
+            shutdownPort.send("SHUTDOWN").shortTimeout();
+            assertThatThrownBy(shutdownPort::readLine).isInstanceOf(SocketTimeoutException.class);
+
+            proxy.stop();
+            shutdownPort.readTimeout(Duration.ofSeconds(5));
+            assertThat(shutdownPort.readLine()).isEqualTo("ok: shutting down");
+        }
+    }
+
     /** A primary that named {@code backup} its replica registers, and its link closes: the backup is promoted. */
     private void loseThePrimaryAndPromote(FakePrimary backup) throws IOException {
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {

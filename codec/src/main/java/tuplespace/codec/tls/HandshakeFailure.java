@@ -3,11 +3,12 @@ package tuplespace.codec.tls;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.ssl.NotSslRecordException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * A failed TLS handshake in words. Netty reports a peer that answered in something other than TLS — a server started
  * without TLS, answering the handshake as a bad request — as "not an SSL/TLS record:" and the bytes in hex; this
- * gives back the first line it sent, as text.
+ * gives back the first line it sent, as text, when it is text.
  */
 public final class HandshakeFailure {
 
@@ -18,31 +19,49 @@ public final class HandshakeFailure {
     private HandshakeFailure() {
     }
 
-    /** Whether the peer answered, but not in TLS. */
-    public static boolean isPlainAnswer(Throwable cause) {
-        return cause instanceof NotSslRecordException && String.valueOf(cause.getMessage()).startsWith(NOT_TLS);
+    /** The first line of the peer's answer when it answered in plain text, not TLS; empty otherwise. */
+    public static Optional<String> plainTextAnswer(Throwable cause) {
+        return notTls(cause).map(HandshakeFailure::firstLine).filter(HandshakeFailure::isText)
+                .map(HandshakeFailure::cut);
     }
 
-    /** What went wrong: the peer's plain-text answer quoted, or the handshake's own message. */
+    /** What went wrong: the peer's plain-text answer quoted, its size if not text, or the handshake's own message. */
     public static String describe(Throwable cause) {
-        String message = String.valueOf(cause.getMessage());
-        if (!isPlainAnswer(cause)) {
-            return message;
+        Optional<String> text = plainTextAnswer(cause);
+        if (text.isPresent()) {
+            return "the peer answered in plain text, not TLS: '" + text.get() + "'";
         }
-        byte[] answer;
-        try {
-            answer = ByteBufUtil.decodeHexDump(message.substring(NOT_TLS.length()).strip());
-        } catch (IllegalArgumentException notHex) {
-            return message;
-        }
-        return "the peer answered in plain text, not TLS: '" + quoted(answer) + "'";
+        return notTls(cause).map(bytes -> "the peer answered " + bytes.length + " bytes that are neither TLS nor text")
+                .orElse(String.valueOf(cause.getMessage()));
     }
 
-    /** The answer's first line, decoded as UTF-8, with control characters shown as '?', cut at a length. */
-    private static String quoted(byte[] answer) {
+    /** The bytes a peer sent instead of a TLS record, when that is what {@code cause} reports. */
+    private static Optional<byte[]> notTls(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        if (!(cause instanceof NotSslRecordException) || !message.startsWith(NOT_TLS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ByteBufUtil.decodeHexDump(message.substring(NOT_TLS.length()).strip()));
+        } catch (IllegalArgumentException notHex) {
+            return Optional.empty();
+        }
+    }
+
+    private static String firstLine(byte[] answer) {
         String text = new String(answer, StandardCharsets.UTF_8);
         int end = text.indexOf('\n');
-        String line = (end < 0 ? text : text.substring(0, end)).strip();
+        return (end < 0 ? text : text.substring(0, end)).strip();
+    }
+
+    /** Text when most of it is: no undecodable bytes, and control characters in at most a tenth of it. */
+    private static boolean isText(String line) {
+        long odd = line.codePoints().filter(c -> c == '\uFFFD' || Character.isISOControl(c)).count();
+        return !line.isEmpty() && line.indexOf('\uFFFD') < 0 && odd * 10 <= line.length();
+    }
+
+    /** Control characters shown as '?', cut at a length. */
+    private static String cut(String line) {
         StringBuilder shown = new StringBuilder();
         line.codePoints().limit(QUOTED_CHARACTERS)
                 .forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));

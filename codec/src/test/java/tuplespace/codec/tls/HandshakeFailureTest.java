@@ -20,22 +20,34 @@ class HandshakeFailureTest {
     @Test
     void aPlainTextAnswerIsQuotedAsText() {
         NotSslRecordException cause = notTls("malformed: expected a request line in UTF-8, found the byte 0x84\nend\n");
-        assertThat(HandshakeFailure.isPlainAnswer(cause)).isTrue();
+        assertThat(HandshakeFailure.plainTextAnswer(cause)).hasValue("malformed: expected a request line in UTF-8,"
+                + " found the byte 0x84");
         assertThat(HandshakeFailure.describe(cause)).isEqualTo("the peer answered in plain text, not TLS:"
                 + " 'malformed: expected a request line in UTF-8, found the byte 0x84'");
     }
 
     @Test
     void controlCharactersAreShownAsQuestionMarksAndALongAnswerIsCut() {
-        assertThat(HandshakeFailure.describe(notTls("a\u0000b\tc"))).endsWith(": 'a?b?c'");
+        assertThat(HandshakeFailure.describe(notTls("some text with one tab\there"))).endsWith(": 'some text with one"
+                + " tab?here'");
         assertThat(HandshakeFailure.describe(notTls("x".repeat(500))))
                 .endsWith(": '" + "x".repeat(200) + "...'");
+    }
+
+    /** Bytes that are not text either (another protocol) are counted, not quoted. */
+    @Test
+    void anAnswerThatIsNotTextIsCounted() {
+        NotSslRecordException binary = new NotSslRecordException("not an SSL/TLS record: "
+                + ByteBufUtil.hexDump(new byte[] {0, 0, 0, 12, 1, 2, (byte) 0xff, 9}));
+        assertThat(HandshakeFailure.plainTextAnswer(binary)).isEmpty();
+        assertThat(HandshakeFailure.describe(binary)).isEqualTo("the peer answered 8 bytes that are neither TLS nor"
+                + " text");
     }
 
     @Test
     void otherFailuresKeepTheirOwnMessage() {
         SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
-        assertThat(HandshakeFailure.isPlainAnswer(untrusted)).isFalse();
+        assertThat(HandshakeFailure.plainTextAnswer(untrusted)).isEmpty();
         assertThat(HandshakeFailure.describe(untrusted)).isEqualTo("PKIX path building failed");
         assertThat(HandshakeFailure.describe(new NotSslRecordException("not an SSL/TLS record: zz")))
                 .isEqualTo("not an SSL/TLS record: zz");
