@@ -166,13 +166,13 @@ final class BackupCopy {
 
     /**
      * True when this copy is exactly the state its primary, restarted on its data directory, recovered: not even the
-     * entry a restarted primary logs once the proxy has taken it and this backup has its state came. A start of that
-     * epoch number from another server that recovered at least as far along the same epoch of the same primary
-     * ({@link RecoveredTo#reaches}) then loses nothing this copy holds, and is taken: the same start run again after
-     * the proxy refused the first, or after it stopped unregistered. Its asking for the same epoch number says its
-     * directory never recorded that epoch, which is logged before any entry of it: whatever the first start may have
-     * answered without this backup ({@code --replication async}) is in neither copy, as after any failover of an
-     * async service.
+     * entry a restarted primary logs once the proxy has taken it and this backup has its state has arrived. A start
+     * of that epoch number from another server that recovered at least as far along the same epoch of the same
+     * primary ({@link RecoveredTo#reaches}) then loses nothing this copy holds, and is taken: the same start run again
+     * after the proxy refused the first, or after it stopped unregistered. Its asking for the same epoch number says
+     * its directory holds no record of that epoch (never written, or lost unforced), which is logged before any entry
+     * of it: whatever the first start may have answered without this backup ({@code --replication async}) is in
+     * neither copy, as after any failover of an async service.
      */
     private boolean holdsOnlyWhatItsPrimaryRecovered() {
         return followedRecoveredTo.index() >= 0 && lastIndex() == followedRecoveredTo.index();

@@ -1021,7 +1021,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * then. A fresh primary that never registered has served nothing (its space is INIT_FILE's or the one its data
      * directory recovered): it stops the backup it started and exits 1 without overwriting SAVE_FILE (false). A backup
      * the operator started ({@code --backup-start none}) is left as it was, with the state it took: the next start
-     * of this command line, once the proxy is back, gives it the same state (BackupCopy.onlyAnUnservedRestartBefore).
+     * of this command line, once the proxy is back, gives it the same state, which it takes
+     * (BackupCopy.holdsOnlyWhatItsPrimaryRecovered).
      */
     boolean onProxyUnreachable(String why) {
         if (stopping || saving) {

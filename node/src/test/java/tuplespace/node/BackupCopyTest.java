@@ -221,7 +221,6 @@ class BackupCopyTest {
         assertThat(unknown.newerThan(begin(2, 90, 0xd4))).as("a lower epoch").isPresent();
     }
 
-    /** A copy recovered at entry {@code index} of {@code epoch} (of primary {@code server}), its directory's record. */
     /**
      * A copy that is exactly what its primary, restarted on its data directory (epoch 4, entry 20 of epoch 3's primary
      * 0x77), recovered: the same start run again from another server id, recovered at least as far along the same
@@ -260,6 +259,7 @@ class BackupCopyTest {
         assertThat(resumed.newerThan(restartedOn(5, 20, 0x52, 3, 0x77, false))).isPresent();
     }
 
+    /** A copy recovered at entry {@code index} of {@code epoch} (of primary {@code server}), its directory's record. */
     private static BackupCopy recoveredCopy(long epoch, long index, long server, long recordedEpoch,
                                             long recordedServer) {
         return BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), epoch, index, server,

@@ -176,6 +176,7 @@ public final class ProxyServer implements AutoCloseable {
             awaitPromotedBackup(request);
             return;
         }
+        request.waiting = false; // a promotion that comes later (while relaying) gets a wait of its own
         Optional<Sap> lastPrimary = context.registry().lastShutdownSap();
         if (link == null && lastPrimary.isEmpty()) {
             if (refusedForAFollower(answer)) {
@@ -286,6 +287,10 @@ public final class ProxyServer implements AutoCloseable {
      * again once it has registered; past the wait it is refused with what to do.
      */
     private void awaitPromotedBackup(ShutdownRequest request) {
+        if (stopping) {
+            request.answer.trySuccess("ok: shutting down");
+            return;
+        }
         if (!request.waiting) {
             request.waiting = true;
             request.promotedDeadlineNanos = System.nanoTime() + PROMOTED_REGISTER_WAIT.toNanos();
@@ -345,11 +350,6 @@ public final class ProxyServer implements AutoCloseable {
                 return;
             }
             if (link == null) {
-                if (context.registry().promotionPending()) {
-                    // the last primary saved and stopped while its backup was promoted: that one is told too
-                    awaitPromotedBackup(request);
-                    return;
-                }
                 stopAlone(answer, line);
                 return;
             }
@@ -373,7 +373,8 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         listenersClosed = true;
-        awaitingPromoted.forEach(request -> request.answer.trySuccess("ok: shutting down"));
+        awaitingPromoted.forEach(request -> request.answer.trySuccess("error: the proxy stopped before the backup"
+                + " promoted had registered; that backup was not told SHUTDOWN"));
         awaitingPromoted.clear();
         listeners.forEach(Channel::close);
         List<CompletableFuture<Void>> clientsClosed = new ArrayList<>();

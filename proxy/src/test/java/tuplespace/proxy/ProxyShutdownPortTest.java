@@ -231,7 +231,8 @@ class ProxyShutdownPortTest {
 
             proxy.stop();
             shutdownPort.readTimeout(Duration.ofSeconds(5));
-            assertThat(shutdownPort.readLine()).isEqualTo("ok: shutting down");
+            assertThat(shutdownPort.readLine()).isEqualTo("error: the proxy stopped before the backup promoted had"
+                    + " registered; that backup was not told SHUTDOWN");
         }
     }
 

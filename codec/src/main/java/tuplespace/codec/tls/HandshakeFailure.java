@@ -49,14 +49,14 @@ public final class HandshakeFailure {
     }
 
     private static String firstLine(byte[] answer) {
-        String text = new String(answer, StandardCharsets.UTF_8);
+        String text = new String(answer, StandardCharsets.UTF_8).strip();
         int end = text.indexOf('\n');
         return (end < 0 ? text : text.substring(0, end)).strip();
     }
 
     /** Text when most of it is: no undecodable bytes, and control characters in at most a tenth of it. */
     private static boolean isText(String line) {
-        long odd = line.codePoints().filter(c -> c == '\uFFFD' || Character.isISOControl(c)).count();
+        long odd = line.codePoints().filter(Character::isISOControl).count();
         return !line.isEmpty() && line.indexOf('\uFFFD') < 0 && odd * 10 <= line.length();
     }
 
