@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import tuplespace.it.Requests.TextPair;
 
@@ -35,6 +36,7 @@ final class AcknowledgedWrites implements AutoCloseable {
     private final Queue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicLong acknowledged = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<LineClient> connections = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
     private final String letter;
@@ -79,10 +81,14 @@ final class AcknowledgedWrites implements AutoCloseable {
         });
     }
 
-    /** Stops the writers (their connections may be dead already) and waits for them. */
+    /**
+     * Stops the writers and waits for them. Their connections are closed: a write still waiting for its answer (held
+     * by a proxy with no primary, for as long as its --primary-timeout) ends with an outcome unknown, as recorded.
+     */
     @Override
     public void close() throws InterruptedException {
         stopping = true;
+        connections.forEach(LineClient::close);
         for (Thread thread : threads) {
             thread.join(ServiceCluster.REQUEST_TIMEOUT.toMillis() + 5_000);
         }
@@ -121,6 +127,7 @@ final class AcknowledgedWrites implements AutoCloseable {
     private void write(int writer, Random random) {
         List<String> own = new ArrayList<>();
         try (LineClient connection = LineClient.connect(cluster.clientSap(), ServiceCluster.REQUEST_TIMEOUT)) {
+            connections.add(connection);
             for (long id = 1; !stopping; id++) {
                 boolean put = own.isEmpty() || random.nextInt(100) < 60;
                 String key = put ? letter + writer + "," + id : own.get(random.nextInt(own.size()));
