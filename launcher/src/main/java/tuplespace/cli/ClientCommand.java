@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import tuplespace.codec.Sap;
@@ -110,7 +111,9 @@ public final class ClientCommand implements Callable<Integer> {
             err.flush();
             return ExitStatus.REFUSED.code();
         } catch (ConnectFailedException e) {
-            err.println("tuplespace client: " + e.getMessage() + ". Is the service running? (./tuplespace demo starts one)");
+            // a TLS handshake that failed reached a service: asking whether one runs would mislead
+            err.println("tuplespace client: " + e.getMessage() + (e.getCause() instanceof SSLException ? ""
+                    : ". Is the service running? (./tuplespace demo starts one)"));
             err.flush();
             return ExitStatus.CANNOT_CONNECT.code();
         }

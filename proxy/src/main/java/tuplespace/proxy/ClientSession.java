@@ -298,8 +298,10 @@ final class ClientSession {
         if (closed) {
             return;
         }
-        pending.expireAll(request -> error(request.line(), Status.UNAVAILABLE,
-                "service unavailable: the service is shutting down"));
+        pending.expireAll(request -> error(request.line(), Status.UNAVAILABLE, "service unavailable: the service is"
+                + " shutting down" + (request.forwarded() ? " before the primary that had this request answered it;"
+                + " the outcome is unknown: an update may have been applied" : "; the request was not sent to any"
+                + " primary and was not applied")));
         closeWhenDelivered = true;
         deliverReadyAnswers();
         channel.close();

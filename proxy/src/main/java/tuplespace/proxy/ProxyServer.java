@@ -338,9 +338,9 @@ public final class ProxyServer implements AutoCloseable {
                 }
                 String why = IoFailure.describe(cause);
                 LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap, why);
-                answer.trySuccess("error: the primary at " + sap + " did not answer SHUTDOWN within "
-                        + Durations.text(config.shutdownWait()) + " (" + why + "); the proxy was not stopped: see"
-                        + " STATUS, and try again");
+                answer.trySuccess("error: no answer to SHUTDOWN from the primary at " + sap + ": " + why
+                        + " (the proxy waits --shutdown-wait, " + Durations.text(config.shutdownWait()) + ", at most);"
+                        + " the proxy was not stopped: see STATUS, and try again");
                 return;
             }
             String line = (String) relayed.getNow();

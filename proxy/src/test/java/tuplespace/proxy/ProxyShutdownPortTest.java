@@ -105,7 +105,9 @@ class ProxyShutdownPortTest {
             }
             assertThat(primarySap.commands().poll(5, TimeUnit.SECONDS)).isEqualTo("SHUTDOWN");
             assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
-            assertThat(client.readLine()).contains("\"status\":\"unavailable\"").contains("shutting down");
+            assertThat(client.readLine()).as("a request in the primary's hands").contains("\"status\":\"unavailable\"")
+                    .contains("shutting down before the primary that had this request answered it; the outcome is"
+                            + " unknown: an update may have been applied");
             assertThat(client.closedByPeer()).isTrue();
         }
     }
@@ -181,8 +183,17 @@ class ProxyShutdownPortTest {
     @Test
     void shutdownWithoutAPrimaryStopsTheProxyAlone() throws Exception {
         proxy = ProxyServer.start(ProxyRelayTest.testConfig());
-        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+        try (LineClient client = new LineClient(proxy.clientAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            client.send("{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"k\"],[\"v\"]]]}"); // held: no primary
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                    return admin.send("STATUS").readLine().contains("\"held\":1");
+                }
+            });
             assertThat(shutdownPort.send("SHUTDOWN").readLine()).isEqualTo("ok: shutting down (no primary registered)");
+            assertThat(client.readLine()).as("a request held without a primary").contains("\"status\":\"unavailable\"")
+                    .contains("shutting down; the request was not sent to any primary and was not applied");
         }
         assertThat(proxy.terminated().get(10, TimeUnit.SECONDS)).isZero();
     }

@@ -13,6 +13,8 @@ import java.util.Optional;
 public final class HandshakeFailure {
 
     private static final String NOT_TLS = "not an SSL/TLS record: ";
+    /** What Java's TLS says of a certificate signed by no CA it trusts. */
+    private static final String UNTRUSTED = "PKIX path building failed";
     /** The longest part of a plain-text answer quoted. */
     private static final int QUOTED_CHARACTERS = 200;
 
@@ -31,8 +33,10 @@ public final class HandshakeFailure {
         if (text.isPresent()) {
             return "the peer answered in plain text, not TLS: '" + text.get() + "'";
         }
+        String message = String.valueOf(cause.getMessage());
         return notTls(cause).map(bytes -> "the peer answered " + bytes.length + " bytes that are neither TLS nor text")
-                .orElse(String.valueOf(cause.getMessage()));
+                .orElse(message.contains(UNTRUSTED) ? message + " (the peer's certificate is not signed by a CA this"
+                        + " side trusts: see --tls-ca)" : message);
     }
 
     /** The bytes a peer sent instead of a TLS record, when that is what {@code cause} reports. */

@@ -48,7 +48,10 @@ class HandshakeFailureTest {
     void otherFailuresKeepTheirOwnMessage() {
         SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
         assertThat(HandshakeFailure.plainTextAnswer(untrusted)).isEmpty();
-        assertThat(HandshakeFailure.describe(untrusted)).isEqualTo("PKIX path building failed");
+        assertThat(HandshakeFailure.describe(untrusted)).isEqualTo("PKIX path building failed (the peer's certificate"
+                + " is not signed by a CA this side trusts: see --tls-ca)");
+        assertThat(HandshakeFailure.describe(new SSLHandshakeException("Received fatal alert: bad_certificate")))
+                .isEqualTo("Received fatal alert: bad_certificate");
         assertThat(HandshakeFailure.describe(new NotSslRecordException("not an SSL/TLS record: zz")))
                 .isEqualTo("not an SSL/TLS record: zz");
     }
