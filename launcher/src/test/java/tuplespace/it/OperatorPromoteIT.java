@@ -87,7 +87,7 @@ class OperatorPromoteIT {
             ManagedProcess fresh = service.firstPrimary();
             assertThat(fresh.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the fresh server").hasValue(1);
             assertThat(fresh.stderrText()).contains("stale_epoch")
-                    .contains("is older than its backup: backup pid " + backup + " at ")
+                    .contains("may not replace its backup's copy: backup pid " + backup + " at ")
                     .contains("from another primary of that epoch number").contains("stops without saving");
             // still held, or answered unavailable after the proxy's --primary-timeout: never ok on the empty space
             if (held.isDone()) {

@@ -93,7 +93,7 @@ class OperatorStartedBackupIT {
             try (ManagedProcess again = start(cluster, "server-a-again", a, "null", b, onA)) {
                 assertThat(again.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the restarted primary")
                         .hasValue(1);
-                assertThat(again.stderrText()).contains("is older than its backup: backup pid " + backup.pid())
+                assertThat(again.stderrText()).contains("may not replace its backup's copy: backup pid " + backup.pid())
                         .contains(why);
             }
             assertThat(backup.isAlive()).as("the backup holding every acknowledged write").isTrue();
@@ -441,7 +441,8 @@ class OperatorStartedBackupIT {
             try (ManagedProcess unregistered = machines.startPrimary(cluster, "server-a-without-proxy")) {
                 assertThat(unregistered.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the start with no"
                         + " proxy").hasValue(1);
-                assertThat(unregistered.stderrText()).contains("proxy_unreachable");
+                assertThat(unregistered.stderrText()).contains("proxy_unreachable")
+                        .contains("run this command again once the proxy is up and accepts this server");
             }
             assertThat(backup.isAlive()).as("the backup, which took that start's state").isTrue();
             machines.restartProxy(cluster);

@@ -995,8 +995,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (writesSinceStart > 0 && (registered || proxy.registerLeftUnanswered())) {
             return false;
         }
-        String why = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") is older than its backup: "
-                + reason + "; this primary stops without saving";
+        String why = "this primary (epoch " + node.epoch() + ", index " + lastIndex() + ") may not replace its"
+                + " backup's copy: " + reason + "; this primary stops without saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
         return true;
@@ -1037,7 +1037,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             }
             return true;
         }
-        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is");
+        node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is:"
+                + " run this command again once the proxy is up and accepts this server");
         if (config.backupStart() instanceof BackupStart.None) {
             exitWithoutSaving(why + "; a backup the operator started, if one took this state, is left running with it");
         } else {

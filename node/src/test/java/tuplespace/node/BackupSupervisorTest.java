@@ -227,7 +227,7 @@ class BackupSupervisorTest {
         backup.send(new ReplicationMessage.Refused("backup pid 77 holds a copy of epoch 3 up to index 40 (9 pairs)"));
         assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(1);
         assertThat(NodeTestSupport.events(events)).contains("stale_epoch")
-                .contains("is older than its backup: backup pid 77 holds a copy of epoch 3 up to index 40");
+                .contains("may not replace its backup's copy: backup pid 77 holds a copy of epoch 3 up to index 40");
         assertThat(java.nio.file.Files.exists(directory.resolve("space.json"))).as("SAVE_FILE written").isFalse();
     }
 
