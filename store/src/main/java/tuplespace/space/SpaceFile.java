@@ -14,11 +14,16 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,6 +45,8 @@ public final class SpaceFile {
 
     /** The format tag this version reads and writes. */
     public static final String FORMAT = "tuplespace/1";
+    /** How long a temporary file of a save must have been left untouched to count as a killed save's. */
+    static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
 
     private static final String FORMAT_FIELD = "format";
     private static final String PAIRS_FIELD = "pairs";
@@ -76,7 +83,10 @@ public final class SpaceFile {
         save(file, space.pairs());
     }
 
-    /** Writes {@code pairs} to {@code file}, atomically: the old file stays whole until the new one is on disk. */
+    /**
+     * Writes {@code pairs} to {@code file}, atomically: the old file stays whole until the new one is on disk. A
+     * temporary file of an earlier save of {@code file} that was killed before it ended is deleted once this one is.
+     */
     public static void save(Path file, Collection<Pair> pairs) throws SpaceFileException {
         Path absolute = file.toAbsolutePath();
         Path directory = absolute.getParent();
@@ -94,6 +104,7 @@ public final class SpaceFile {
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temporary = null;
             forceDirectory(directory);
+            deleteLeftovers(absolute);
         } catch (IOException e) {
             // the reason alone: the temporary file a failure names is not one the operator chose
             throw SpaceFileException.cannotSave(file, !created
@@ -149,6 +160,25 @@ public final class SpaceFile {
         try {
             Files.deleteIfExists(temporary);
         } catch (IOException e) {
+            // a stray temporary file is harmless: its name starts with '.' and ends with .tmp
+        }
+    }
+
+    /**
+     * Deletes the temporary files of earlier saves of {@code file} left by a process killed while it saved: those not
+     * written to for {@link #LEFTOVER_AGE}, far past the time any save in progress takes. Best effort.
+     */
+    private static void deleteLeftovers(Path file) {
+        String prefix = "." + file.getFileName() + ".";
+        FileTime before = FileTime.from(Instant.now().minus(LEFTOVER_AGE));
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(file.getParent(), prefix + "*.tmp")) {
+            for (Path leftover : leftovers) {
+                if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
+                    deleteQuietly(leftover);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
             // a stray temporary file is harmless: its name starts with '.' and ends with .tmp
         }
     }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.AbstractCollection;
 import java.util.Iterator;
 import java.util.List;
@@ -42,6 +44,26 @@ class SpaceFileTest {
         assertThat(Files.readString(file)).startsWith("{\"format\":\"tuplespace/1\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]],");
         try (Stream<Path> files = Files.list(directory)) {
             assertThat(files).containsExactly(file); // no temporary file left behind
+        }
+    }
+
+    /**
+     * A process killed while it saved leaves its temporary file: the next save deletes it once it is old enough that
+     * no save can still be writing it. A recent one, another file's, and anything else stay.
+     */
+    @Test
+    void aSaveDeletesTheTemporaryFileAKilledSaveLeft() throws IOException {
+        Path file = directory.resolve("space.json");
+        Path killed = Files.writeString(directory.resolve(".space.json.1234567890.tmp"), "{\"format\":");
+        Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minus(SpaceFile.LEFTOVER_AGE).minusSeconds(60)));
+        Path recent = Files.writeString(directory.resolve(".space.json.987.tmp"), "");
+        Path another = Files.writeString(directory.resolve(".other.json.55.tmp"), "");
+        Files.setLastModifiedTime(another, FileTime.from(Instant.now().minus(SpaceFile.LEFTOVER_AGE).minusSeconds(60)));
+
+        SpaceFile.save(file, sample());
+
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files).containsExactlyInAnyOrder(file, recent, another);
         }
     }
 
