@@ -57,6 +57,18 @@ class OperatorStartedBackupIT {
             return start(cluster, "server-b", b, a.shutdown().toString(), a, onB);
         }
 
+        /** The backup started again on its own, as after a total loss: returns once it listens at BACKUP_SAP. */
+        ManagedProcess startBackupListening(ServiceCluster cluster) {
+            ManagedProcess backup = startBackup(cluster);
+            try {
+                backup.awaitListening(b.backup().port(), ServiceCluster.READY_TIMEOUT);
+                return backup;
+            } catch (RuntimeException | Error e) {
+                backup.close();
+                throw e;
+            }
+        }
+
         ManagedProcess startPrimary(ServiceCluster cluster) {
             return startPrimary(cluster, "server-a");
         }
@@ -259,8 +271,7 @@ class OperatorStartedBackupIT {
         }
 
         cluster.startProxy();
-        try (ManagedProcess backup = machines.startBackup(cluster)) {
-            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+        try (ManagedProcess backup = machines.startBackupListening(cluster)) {
             machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
             assertThat(backup.stderrText()).contains("recovered", "backup refuses the snapshot of primary pid");
             assertNoneMissing(cluster, writes, "after a failover, then a restart of everything");
@@ -284,8 +295,7 @@ class OperatorStartedBackupIT {
         AcknowledgedWrites writes = writeThenLoseEverything(cluster, machines, 300, 37);
         for (int restart = 1; restart <= 3; restart++) {
             cluster.startProxy();
-            try (ManagedProcess backup = machines.startBackup(cluster)) {
-                backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+            try (ManagedProcess backup = machines.startBackupListening(cluster)) {
                 try (ManagedProcess primary = machines.startPrimary(cluster)) {
                     ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
                     assertThat(inSync.primaryPid()).as("restart %d: the primary", restart).isEqualTo(primary.pid());
@@ -364,8 +374,7 @@ class OperatorStartedBackupIT {
                         .contains("the proxy has seen epoch " + promotedEpoch);
             }
         }
-        try (ManagedProcess backup = machines.startBackup(cluster)) {
-            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+        try (ManagedProcess backup = machines.startBackupListening(cluster)) {
             machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
             assertNoneMissing(cluster, writes, "after the promoted backup was lost and the old primary restarted");
         }
@@ -414,8 +423,7 @@ class OperatorStartedBackupIT {
                 + " and instance\\) holds every update");
         assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "STATUS")).as("the proxy's STATUS")
                 .containsPattern("\"waitsFor\":\"b\\.[0-9a-f]{16}\"");
-        try (ManagedProcess backup = machines.startBackup(cluster)) {
-            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+        try (ManagedProcess backup = machines.startBackupListening(cluster)) {
             machines.restartRefusedThenPromote(cluster, backup, "newer than the state that primary recovered");
             assertNoneMissing(cluster, writes, "after the promoted primary was lost on one copy");
         }
@@ -436,8 +444,7 @@ class OperatorStartedBackupIT {
                 .withServerArgs("--primary-register-timeout", "2s")).startProxy();
         TwoMachines machines = TwoMachines.of(cluster, "always");
         AcknowledgedWrites writes = writeThenLoseEverything(cluster, machines, 100, 41);
-        try (ManagedProcess backup = machines.startBackup(cluster)) {
-            backup.awaitListening(machines.b().backup().port(), ServiceCluster.READY_TIMEOUT);
+        try (ManagedProcess backup = machines.startBackupListening(cluster)) {
             try (ManagedProcess unregistered = machines.startPrimary(cluster, "server-a-without-proxy")) {
                 assertThat(unregistered.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the start with no"
                         + " proxy").hasValue(1);

@@ -86,7 +86,7 @@ final class DataDirStartup {
             long epoch = Math.max(surveyed.highestEpoch(), recovered.highestEpoch()) + 1;
             List<String> compared = Stream.concat(Stream.of(directory.registerName()), found.stream()
                     .filter(other -> !other.nodeId().equals(nodeId))
-                    .flatMap(other -> comparedName(root, other.nodeId()).stream())).toList();
+                    .flatMap(other -> comparedName(root, other).stream())).toList();
             return new Opened(directory, initial.isPresent() ? seeded(directory, initial.get(), epoch) : recovered,
                     epoch, compared);
         } catch (IOException | RuntimeException e) {
@@ -95,14 +95,14 @@ final class DataDirStartup {
         }
     }
 
-    /** How another node directory of DIR is named in the REGISTER; a WARN when its {@code node.meta} cannot be read. */
-    private static Optional<String> comparedName(Path root, String nodeId) {
-        Optional<String> name = DataDirectory.registerName(root, nodeId);
-        if (name.isEmpty()) {
-            LOG.warn("data directory {}: could not read the instance of node-{}; the proxy, if it waits for that"
-                    + " directory, refuses this start", root.toAbsolutePath(), nodeId);
+    /** How another node directory of DIR is named in the REGISTER; a WARN when its node.meta has no instance. */
+    private static Optional<String> comparedName(Path root, DataDirectories.Found other) {
+        if (other.registerName().isEmpty()) {
+            LOG.warn("data directory {}: node-{} has no instance in its node.meta yet (written before instances, not"
+                    + " opened since); the proxy, if it waits for that directory, refuses this start",
+                    root.toAbsolutePath(), other.nodeId());
         }
-        return name;
+        return other.registerName();
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tuplespace.codec.netty.SocketTransport;
+import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.FsyncMode;
 import tuplespace.node.persistence.LogFailure;
@@ -70,7 +71,9 @@ class DataDirStartupTest {
             assertThat(directory.highestEpoch()).as("not recorded before the proxy accepted it (RestartEpochTest)")
                     .isEqualTo(3);
             assertThat(opened.compared()).as("the directories its REGISTER names, its own first")
-                    .containsExactly(directory.registerName(), DataDirectory.registerName(root, "a").orElseThrow())
+                    .containsExactly(directory.registerName(), DataDirectories.find(root).stream()
+                            .filter(found -> found.nodeId().equals("a")).findFirst().orElseThrow().registerName()
+                            .orElseThrow())
                     .allMatch(name -> name.matches("[ab]\\.[0-9a-f]{16}"));
         }
     }

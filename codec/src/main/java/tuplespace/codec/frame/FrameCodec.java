@@ -310,8 +310,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 return new Frame.Register(reader.readLong("epoch"), reader.readLong("pid"), reader.readLong("server"),
                         Sap.parse(reader.readString("shutdownSap")), reader.readLong("lastIndex"),
                         reader.readLong("replica"), reader.readOptionalLong("history", 0),
-                        reader.readOptionalString("directories").map(ids -> List.of(ids.split(",")))
-                                .filter(ids -> !ids.equals(List.of(""))).orElse(List.of()));
+                        reader.readOptionalString("directories").filter(ids -> !ids.isEmpty())
+                                .map(ids -> List.of(ids.split(","))).orElse(List.of()));
             case REGISTERED:
                 return new Frame.Registered(reader.readLong("proxyPid"));
             case STALE_EPOCH:

@@ -23,20 +23,19 @@ public final class HandshakeFailure {
 
     /** The first line of the peer's answer when it answered in plain text, not TLS; empty otherwise. */
     public static Optional<String> plainTextAnswer(Throwable cause) {
-        return notTls(cause).map(HandshakeFailure::firstLine).filter(HandshakeFailure::isText)
-                .map(HandshakeFailure::cut);
+        return notTls(cause).flatMap(HandshakeFailure::textOf);
     }
 
     /** What went wrong: the peer's plain-text answer quoted, its size if not text, or the handshake's own message. */
     public static String describe(Throwable cause) {
-        Optional<String> text = plainTextAnswer(cause);
-        if (text.isPresent()) {
-            return "the peer answered in plain text, not TLS: '" + text.get() + "'";
+        Optional<byte[]> answer = notTls(cause);
+        if (answer.isPresent()) {
+            return textOf(answer.get()).map(text -> "the peer answered in plain text, not TLS: '" + text + "'")
+                    .orElse("the peer answered " + answer.get().length + " bytes that are neither TLS nor text");
         }
         String message = String.valueOf(cause.getMessage());
-        return notTls(cause).map(bytes -> "the peer answered " + bytes.length + " bytes that are neither TLS nor text")
-                .orElse(message.contains(UNTRUSTED) ? message + " (the peer's certificate is not signed by a CA this"
-                        + " side trusts: see --tls-ca)" : message);
+        return message.contains(UNTRUSTED)
+                ? message + " (the peer's certificate is not signed by a CA this side trusts: see --tls-ca)" : message;
     }
 
     /** The bytes a peer sent instead of a TLS record, when that is what {@code cause} reports. */
@@ -52,10 +51,12 @@ public final class HandshakeFailure {
         }
     }
 
-    private static String firstLine(byte[] answer) {
+    /** The answer's first line as shown, when it is text. */
+    private static Optional<String> textOf(byte[] answer) {
         String text = new String(answer, StandardCharsets.UTF_8).strip();
         int end = text.indexOf('\n');
-        return (end < 0 ? text : text.substring(0, end)).strip();
+        String line = (end < 0 ? text : text.substring(0, end)).strip();
+        return isText(line) ? Optional.of(cut(line)) : Optional.empty();
     }
 
     /** Text when most of it is: no undecodable bytes, and control characters in at most a tenth of it. */

@@ -62,8 +62,11 @@ public final class DataDirectories {
         }
     }
 
-    /** A node directory found under a root, before anything but its metadata was read. */
-    public record Found(String nodeId, Path path) {
+    /**
+     * A node directory found under a root, before anything but its metadata was read, and how a REGISTER names it
+     * ({@link DataDirectory#registerName()}; empty for a {@code node.meta} written before instances, not opened since).
+     */
+    public record Found(String nodeId, Path path, Optional<String> registerName) {
     }
 
     private DataDirectories() {
@@ -152,7 +155,8 @@ public final class DataDirectories {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root, DataDirectory.PREFIX + "*")) {
             for (Path child : children) {
                 if (Files.isDirectory(child) && Files.exists(child.resolve(NodeMeta.FILE_NAME))) {
-                    String nodeId = NodeMeta.read(child).nodeId();
+                    NodeMeta meta = NodeMeta.read(child);
+                    String nodeId = meta.nodeId();
                     String name = DataDirectory.PREFIX + nodeId;
                     if (!child.getFileName().toString().equals(name)) {
                         throw new IOException("expected each node directory of " + root + " named after the node its "
@@ -160,7 +164,7 @@ public final class DataDirectories {
                                 + nodeId + "'s files: rename it back to " + name + ", or move it out of " + root
                                 + " (a copy set aside inside it would be neither recovered nor noticed)");
                     }
-                    found.add(new Found(nodeId, child));
+                    found.add(new Found(nodeId, child, meta.registerName()));
                 }
             }
         } catch (NoSuchFileException e) {

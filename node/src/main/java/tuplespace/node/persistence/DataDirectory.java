@@ -111,19 +111,7 @@ public final class DataDirectory implements AutoCloseable {
         return meta.instance();
     }
 
-    /**
-     * How {@code root/node-<nodeId>} is named in a REGISTER: its node id and instance, {@code b.91b0c3e57d2a6f04};
-     * empty when it has no readable {@code node.meta} yet. Reads the file without the directory's lock.
-     */
-    public static Optional<String> registerName(Path root, String nodeId) {
-        try {
-            return NodeMeta.read(root.resolve(PREFIX + nodeId)).registerName();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** How this directory is named in a REGISTER ({@link #registerName(Path, String)}). */
+    /** How this directory is named in a REGISTER: its node id and instance, {@code b.91b0c3e57d2a6f04}. */
     public String registerName() {
         return meta.registerName().orElseThrow(); // an opened directory always has its instance
     }

@@ -83,9 +83,10 @@ class DataDirectoryTest {
              DataDirectory sameId = DataDirectory.open(otherMachine, "a")) {
             assertThat(a.instance()).as("kept across opens and a stored state").isEqualTo(instance);
             assertThat(sameId.instance()).as("another directory of the same node id").isNotEqualTo(instance);
-            assertThat(DataDirectory.registerName(root, "a")).as("read without the lock").hasValue(a.registerName());
+            assertThat(DataDirectories.find(root)).as("read without the lock").singleElement()
+                    .extracting(DataDirectories.Found::registerName).isEqualTo(Optional.of(a.registerName()));
         }
-        assertThat(DataDirectory.registerName(root, "b")).as("no such directory").isEmpty();
+        assertThat(DataDirectories.find(root)).as("no such directory").noneMatch(found -> found.nodeId().equals("b"));
 
         Files.createDirectories(root.resolve("node-c"));
         new NodeMeta("c", 4, 0, 7, 0, Optional.empty()).write(root.resolve("node-c"));
