@@ -567,15 +567,28 @@ final class BackupNode implements NodeStorage.Owner {
         primaryGone = true;
         closeFollowedLinks();
         if (primaryPid.isEmpty()) {
-            node.notifyOperator(OperatorEvent.PRIMARY_UNREACHABLE, why + "; waiting: the proxy promotes this backup if"
-                    + " it lost the primary too, and a primary that is alive connects again");
+            node.notifyOperator(OperatorEvent.PRIMARY_UNREACHABLE, why + "; waiting: " + promotion("the primary")
+                    + ", and a primary that is alive connects again");
             return;
         }
         // Not fenced now: only the proxy knows whether the primary is gone (a starved machine misses heartbeats), and a
         // primary killed before it named this backup its replica would leave nobody the proxy may promote. The
         // promotion fences it (promoted); a primary that is alive restarts its backup.
-        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; waiting for the proxy, which promotes this backup if"
-                + " it lost primary pid " + primaryPid.get() + " too (that pid is killed then)");
+        node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; waiting: " + promotion("primary pid "
+                + primaryPid.get()) + " (that pid is killed then)");
+    }
+
+    /**
+     * What a backup that lost {@code primary} waits for: the proxy, which promotes it if it lost that primary too. Said
+     * so when no link to the proxy is open (none is up, or it cannot be reached from here), since then nothing happens
+     * until one is.
+     */
+    private String promotion(String primary) {
+        String promotes = "promotes this backup if it lost " + primary + " too";
+        if (follow.linked()) {
+            return "the proxy " + promotes;
+        }
+        return "no proxy answers at " + NodeNetwork.describe(config.proxySap()) + " now; once one does, it " + promotes;
     }
 
     /**

@@ -84,6 +84,11 @@ final class FollowLink {
         }
     }
 
+    /** True while a link to the proxy is open: the proxy hears this backup and may promote it. */
+    boolean linked() {
+        return channel != null && channel.isActive();
+    }
+
     /** Stops following (taking over, or stopping): the link closes and is not opened again. */
     void stop() {
         wanted = false;

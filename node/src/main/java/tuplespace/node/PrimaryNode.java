@@ -492,7 +492,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         gone.addAll(clients);
         gone.removeIf(conn -> incarnation(conn) == proxyIncarnation);
         if (!gone.isEmpty()) {
-            LOG.info("a new proxy incarnation: forgetting {} connections of an earlier proxy", gone.size());
+            LOG.info("requests come through another proxy process than before: closing {} client connections of an"
+                    + " earlier proxy process (they ended with it; their answers kept for a resend are dropped)",
+                    gone.size());
             // as if the proxy had sent CLOSED: behind each connection's own frames (a parked one's long request too)
             gone.forEach(conn -> fromProxy.add(new Frame.Closed(conn)));
         }

@@ -172,6 +172,37 @@ class BackupNodeTest {
         assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
     }
 
+    /**
+     * A backup that lost its primary waits for the proxy to promote it: it says so when it follows at a proxy, and says
+     * no proxy answers when none does (a service whose proxy is not up yet), since nothing happens until one does.
+     */
+    @ParameterizedTest(name = "a proxy listening: {0}")
+    @ValueSource(booleans = {true, false})
+    void aBackupThatLostItsPrimarySaysWhetherAProxyHearsIt(boolean proxyUp) throws Exception {
+        try (ServerSocket proxy = new ServerSocket()) {
+            proxy.bind(config.proxySap());
+            if (!proxyUp) {
+                proxy.close();
+            }
+            catchUp(new TupleSpace());
+            if (proxyUp) {
+                try (Socket follow = proxy.accept()) {
+                    assertThat(follow.getInputStream().read()).as("the FOLLOW frame's first byte").isNotNegative();
+                    link.close();
+                    awaitEvent("primary_failed");
+                }
+            } else {
+                link.close();
+                awaitEvent("primary_failed");
+            }
+        }
+        String waiting = "primary pid " + primaryStandIn.pid() + " too (that pid is killed then)";
+        assertThat(NodeTestSupport.events(events)).contains(proxyUp
+                ? "waiting: the proxy promotes this backup if it lost " + waiting
+                : "waiting: no proxy answers at " + NodeNetwork.describe(config.proxySap())
+                        + " now; once one does, it promotes this backup if it lost " + waiting);
+    }
+
     @Test
     void entriesReadInOneBatchAreAcknowledgedCumulativelyOnlyOnceApplied() throws Exception {
         catchUp(new TupleSpace());

@@ -37,18 +37,24 @@ final class ProxyInitializer {
     private ProxyInitializer() {
     }
 
-    /** Client port: request lines in, answer text out; with TLS, a plain-text client is refused in plain text. */
+    /**
+     * Client port: request lines in, answer text out; with TLS, a plain-text client is refused in plain text, and
+     * without, a client that begins a TLS handshake is.
+     */
     static ChannelInitializer<Channel> clientPort(ProxyContext context) {
         Optional<SslContext> tls = context.config().security().clientTls().map(TlsSettings::serverContext);
         String plainRefusal = Answers.refused("service refused: this port requires TLS (the Java library:"
                 + " ClientOptions.withTls; the command-line client: --tls-ca FILE)");
+        String tlsRefusal = Answers.refused("service refused: this port takes plain text, not TLS");
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 // a client that shuts its side after its last request (nc -N) still gets every answer
                 channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                tls.ifPresent(server -> channel.pipeline().addLast(new TlsGate(server, plainRefusal,
-                        (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer, why))));
+                TlsGate.Refusals refused = (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer,
+                        why);
+                channel.pipeline().addLast(tls.map(server -> new TlsGate(server, plainRefusal, refused))
+                        .orElseGet(() -> TlsGate.plainPort(tlsRefusal, refused)));
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
                 context.config().security().clientToken().ifPresent(token ->
                         channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));

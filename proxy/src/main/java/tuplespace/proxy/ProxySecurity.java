@@ -34,4 +34,11 @@ public record ProxySecurity(LinkSecurity links, Optional<ClientToken> clientToke
     public ProxySecurity withClientTls(TlsSettings tls) {
         return new ProxySecurity(links, clientToken, Optional.of(tls));
     }
+
+    /** What a client must speak and show, for the proxy's listening line: "TLS, AUTH token", say, or "plain text". */
+    String clientPortTerms() {
+        String transport = clientTls.map(tls -> tls.clientAuth() == TlsSettings.ClientAuthMode.REQUIRED
+                ? "TLS with a client certificate" : "TLS").orElse("plain text");
+        return transport + (clientToken.isPresent() ? ", AUTH token" : "");
+    }
 }

@@ -90,8 +90,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         config.security().links().startWarning().ifPresent(warning -> LOG.warn("{} {}", server.context.self(),
                 warning));
-        LOG.info("{} listening: clients {}, primary {}, shutdown {} ({} transport, {} io threads)",
-                server.context.self(), server.clientAddress(), server.primaryAddress(), server.shutdownAddress(),
+        LOG.info("{} listening: clients {} ({}), primary {}, shutdown {} ({} transport, {} io threads)",
+                server.context.self(), server.clientAddress(), config.security().clientPortTerms(),
+                server.primaryAddress(), server.shutdownAddress(),
                 server.transport.name().toLowerCase(java.util.Locale.ROOT), config.ioThreads());
         return server;
     }

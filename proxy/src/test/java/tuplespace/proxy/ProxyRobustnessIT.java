@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -182,6 +185,44 @@ class ProxyRobustnessIT {
         }
         silentClient.close();
         silentShutdown.close();
+    }
+
+    /**
+     * A client set up for TLS that reaches a plain-text proxy is told so in plain text, which such a client shows as
+     * the peer's answer, and its handshake reaches no primary as a request line.
+     */
+    @Test
+    void aTlsHandshakeOnThePlainClientPortIsRefusedInPlainTextAndReachesNoPrimary() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient tlsClient = new LineClient(proxy.clientAddress());
+             LineClient plain = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            tlsClient.sendRaw(clientHello());
+            assertThat(tlsClient.readLine()).isEqualTo(
+                    "{\"status\":\"refused\",\"error\":\"service refused: this port takes plain text, not TLS\"}");
+            assertThat(tlsClient.closedByPeer()).isTrue();
+
+            plain.send("GET a .*");
+            Frame frame = primary.receive();
+            while (frame instanceof Frame.Closed) {
+                frame = primary.receive(); // the refused client's end, if it is relayed
+            }
+            assertThat(frame).as("the first request the primary gets").isInstanceOfSatisfying(Frame.Request.class,
+                    request -> assertThat(request.lineText()).isEqualTo("GET a .*"));
+        }
+    }
+
+    /** The first record a TLS client sends: its ClientHello. */
+    private static byte[] clientHello() throws Exception {
+        SSLEngine engine = SSLContext.getDefault().createSSLEngine("localhost", 443);
+        engine.setUseClientMode(true);
+        ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), record);
+        record.flip();
+        byte[] bytes = new byte[record.remaining()];
+        record.get(bytes);
+        return bytes;
     }
 
     private static void roundTrip(FakePrimary primary, LineClient client, String line) throws IOException {
