@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import tuplespace.codec.Sap;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tuplespace.codec.Sap;
+import tuplespace.codec.auth.ClusterSecret;
 
 /** {@code tuplespace status SHUTDOWN_SAP}: prints the service's STATUS line (docs/internals.md, "STATUS"). */
 @Command(name = "status", description = "Print the service's status (roles, pids, epoch, backup) as JSON.",
@@ -41,9 +43,10 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<ClusterSecret> secret = clusterSecret.load();
         String answer;
         try {
-            answer = new LineCommandClient(sap, timeout, clusterSecret.load()).send("STATUS");
+            answer = new LineCommandClient(sap, timeout, secret).send("STATUS");
         } catch (IOException e) {
             err.println("tuplespace status: " + e.getMessage());
             return LineCommandClient.exitStatus(e).code();
@@ -54,16 +57,58 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.println(pretty ? indent(answer) : answer);
         out.flush();
+        String promote = "./tuplespace promote " + sap + (secret.isPresent() ? " " + ClusterSecret.OPTION + " FILE" : "");
+        parse(answer).flatMap(status -> noPrimary(status, promote))
+                .ifPresent(advice -> err.println("tuplespace status: " + advice));
         return ExitStatus.OK.code();
     }
 
-    private static String indent(String json) {
-        ObjectMapper mapper = new ObjectMapper();
-        try {
-            JsonNode tree = mapper.readTree(json);
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
-        } catch (JsonProcessingException e) {
-            return json;
+    /**
+     * What the operator of a proxy with no primary registered should know, on stderr after the JSON (which tools
+     * read): whether the proxy promotes a backup by itself, waits for a server to start again, or waits for the
+     * operator. Empty while a primary serves, and for a server's own STATUS.
+     *
+     * @param promote the command that promotes the backup following at this proxy
+     */
+    static Optional<String> noPrimary(JsonNode status, String promote) {
+        JsonNode proxy = status.path("proxy");
+        if (!proxy.isObject() || proxy.path("primaryShutdownSap").isTextual()) {
+            return Optional.empty();
         }
+        int followers = proxy.path("followers").asInt();
+        String promoteInstead = followers == 0 ? ""
+                : "; to serve the copy of the backup that follows instead, " + promote
+                + " (what the lost primary answered on one copy is then lost)";
+        if (proxy.path("replica").isTextual()) {
+            return Optional.of("no primary is registered: the proxy promotes backup server "
+                    + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow");
+        }
+        if (proxy.path("waitsFor").isTextual()) {
+            return Optional.of("no primary is registered: the proxy waits for a server started on data directory "
+                    + proxy.path("waitsFor").asText() + ", where the lost primary served on one copy" + promoteInstead);
+        }
+        if (followers == 0) {
+            return Optional.of("no primary is registered and no backup follows the proxy: start the servers");
+        }
+        return Optional.of("no primary is registered, and the proxy promotes no backup by itself: start the server"
+                + " that served last" + promoteInstead);
+    }
+
+    private static Optional<JsonNode> parse(String json) {
+        try {
+            return Optional.of(new ObjectMapper().readTree(json));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String indent(String json) {
+        return parse(json).map(tree -> {
+            try {
+                return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+            } catch (JsonProcessingException e) {
+                return json;
+            }
+        }).orElse(json);
     }
 }

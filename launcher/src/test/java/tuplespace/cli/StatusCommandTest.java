@@ -1,0 +1,68 @@
+package tuplespace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+import tuplespace.codec.Sap;
+import tuplespace.proxy.ProxyConfig;
+import tuplespace.proxy.ProxyServer;
+
+/** {@code tuplespace status}: the JSON on stdout, and what an operator of a proxy without a primary should know. */
+@Timeout(30)
+class StatusCommandTest {
+
+    private static final String PROMOTE = "./tuplespace promote 127.0.0.1:7702";
+
+    private static Optional<String> advice(String proxyFields) throws Exception {
+        return StatusCommand.noPrimary(new ObjectMapper().readTree("{\"proxy\":{\"pid\":1,\"clients\":0,"
+                + "\"maxClients\":64,\"epoch\":3,\"held\":0," + proxyFields + "},\"primary\":null}"), PROMOTE);
+    }
+
+    @Test
+    void aProxyWithAPrimaryOrAServersOwnStatusNeedsNoWord() throws Exception {
+        assertThat(advice("\"replica\":\"ab\",\"followers\":1,\"primaryShutdownSap\":\"127.0.0.1:7703\","
+                + "\"waitsFor\":null")).isEmpty();
+        assertThat(StatusCommand.noPrimary(new ObjectMapper().readTree("{\"role\":\"primary\",\"pid\":2}"), PROMOTE))
+                .isEmpty();
+    }
+
+    @Test
+    void withoutAPrimaryItSaysWhatTheProxyWaitsForAndHowToPromote() throws Exception {
+        assertThat(advice("\"replica\":\"ab\",\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
+                .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
+                        + " as soon as it hears it follow");
+        assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":\"a.91b0\""))
+                .hasValue("no primary is registered: the proxy waits for a server started on data directory a.91b0,"
+                        + " where the lost primary served on one copy; to serve the copy of the backup that follows"
+                        + " instead, " + PROMOTE + " (what the lost primary answered on one copy is then lost)");
+        assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
+                .hasValue("no primary is registered, and the proxy promotes no backup by itself: start the server"
+                        + " that served last; to serve the copy of the backup that follows instead, " + PROMOTE
+                        + " (what the lost primary answered on one copy is then lost)");
+        assertThat(advice("\"replica\":null,\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null"))
+                .hasValue("no primary is registered and no backup follows the proxy: start the servers");
+    }
+
+    @Test
+    void theAdviceGoesToStderrAfterTheJson() throws Exception {
+        Sap any = new Sap("127.0.0.1", 0);
+        try (ProxyServer proxy = ProxyServer.start(ProxyConfig.withDefaults(any, any, any))) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = Main.commandLine();
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            assertThat(commandLine.execute("status", "127.0.0.1:" + proxy.shutdownAddress().getPort()))
+                    .isEqualTo(ExitStatus.OK.code());
+            assertThat(new ObjectMapper().readTree(out.toString()).path("proxy").path("followers").asInt()).isZero();
+            assertThat(err.toString()).isEqualTo("tuplespace status: no primary is registered and no backup follows"
+                    + " the proxy: start the servers" + System.lineSeparator());
+        }
+    }
+}
