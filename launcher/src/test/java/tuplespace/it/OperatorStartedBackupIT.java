@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tuplespace.testing.Host;
 import tuplespace.testing.ManagedProcess;
 
@@ -54,12 +56,22 @@ class OperatorStartedBackupIT {
         }
 
         ManagedProcess startBackup(ServiceCluster cluster) {
-            return start(cluster, "server-b", b, a.shutdown().toString(), a, onB);
+            return startBackup(cluster, "server-b");
+        }
+
+        /** {@link #startBackup}, its process and log named {@code name}. */
+        ManagedProcess startBackup(ServiceCluster cluster, String name) {
+            return start(cluster, name, b, a.shutdown().toString(), a, onB);
         }
 
         /** The backup started again on its own, as after a total loss: returns once it listens at BACKUP_SAP. */
         ManagedProcess startBackupListening(ServiceCluster cluster) {
-            ManagedProcess backup = startBackup(cluster);
+            return startBackupListening(cluster, "server-b");
+        }
+
+        /** {@link #startBackupListening}, its process and log named {@code name}. */
+        ManagedProcess startBackupListening(ServiceCluster cluster, String name) {
+            ManagedProcess backup = startBackup(cluster, name);
             try {
                 backup.awaitListening(b.backup().port(), ServiceCluster.READY_TIMEOUT);
                 return backup;
@@ -435,16 +447,21 @@ class OperatorStartedBackupIT {
      * --primary-register-timeout. Run again once the proxy is up, it is another server of the same epoch number (a
      * directory records an epoch only once the proxy takes it), which the backup refused as another history, so that
      * PROMOTE was needed. The backup's copy holds no entry of that epoch, so the first start answered nothing: the
-     * second is taken, and serves every acknowledged write with its backup.
+     * second is taken, and serves every acknowledged write with its backup. So it is when the backup's machine
+     * restarted too between the two starts: its directory kept, with the snapshot of the first start's state, where
+     * that start had recovered it to.
      */
-    @Test
+    @ParameterizedTest(name = "the backup restarted in between: {0}")
+    @ValueSource(booleans = {false, true})
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void aRestartThatNeverRegisteredAfterItsBackupTookItsStateIsFollowedByTheNextOne() throws Exception {
+    void aRestartThatNeverRegisteredAfterItsBackupTookItsStateIsFollowedByTheNextOne(boolean backupRestarted)
+            throws Exception {
         ServiceCluster cluster = clusters.create(ServiceOptions.defaults()
                 .withServerArgs("--primary-register-timeout", "2s")).startProxy();
         TwoMachines machines = TwoMachines.of(cluster, "always");
         AcknowledgedWrites writes = writeThenLoseEverything(cluster, machines, 100, 41);
-        try (ManagedProcess backup = machines.startBackupListening(cluster)) {
+        ManagedProcess backup = machines.startBackupListening(cluster);
+        try {
             try (ManagedProcess unregistered = machines.startPrimary(cluster, "server-a-without-proxy")) {
                 assertThat(unregistered.awaitExit(ServiceCluster.READY_TIMEOUT)).as("exit status of the start with no"
                         + " proxy").hasValue(1);
@@ -452,13 +469,25 @@ class OperatorStartedBackupIT {
                         .contains("run this command again once the proxy is up and accepts this server");
             }
             assertThat(backup.isAlive()).as("the backup, which took that start's state").isTrue();
-            machines.restartProxy(cluster);
+            if (backupRestarted) {
+                ManagedProcess first = backup;
+                eventually(Duration.ofSeconds(10), first::stderrText, log -> assertThat(log)
+                        .as("the backup's log").contains("snapshot at entry"));
+                ServiceCluster.kill9(first.pid());
+                first.close();
+                backup = machines.startBackupListening(cluster, "server-b-restarted");
+                cluster.startProxy(); // a backup no primary reached since its start follows no proxy yet
+            } else {
+                machines.restartProxy(cluster);
+            }
             try (ManagedProcess primary = machines.startPrimary(cluster, "server-a-with-proxy")) {
                 ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
                 assertThat(inSync.primaryPid()).as("the primary").isEqualTo(primary.pid());
                 assertThat(backup.stderrText()).doesNotContain("backup refuses");
                 assertNoneMissing(cluster, writes, "after the start that registered");
             }
+        } finally {
+            backup.close();
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import tuplespace.node.persistence.RecoveredTo;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.replication.BackupLog;
 import tuplespace.replication.IncomingSnapshot;
@@ -54,7 +55,10 @@ final class BackupCopy {
     private long followedServer;
     /** The line of states that primary's data directory belongs to ({@code SnapshotBegin}); 0 for none or unknown. */
     private long history;
-    /** Where that primary's state was recovered to from its data directory when it started; none for no such start. */
+    /**
+     * Where that primary's state was recovered to from its data directory when it started; none for no such start. Kept
+     * with the snapshot of its state in this backup's directory, and read back with a copy {@link #recovered} from it.
+     */
     private RecoveredTo followedRecoveredTo = RecoveredTo.NONE;
     /**
      * How far that primary's log was forced to its disk, as its entries and heartbeats said; -1 while it said nothing,
@@ -84,11 +88,14 @@ final class BackupCopy {
      * {@code epoch}, whose primary had the server id {@code server} (0: unknown); the directory's highest epoch recorded
      * is {@code recordedEpoch}, of the primary {@code recordedServer}. With its primary on another machine, whose
      * survey of its own data directory cannot see this one, only this backup can tell that its directory is the
-     * newer, as after a failover to it (docs/design.md "Failover").
+     * newer, as after a failover to it (docs/design.md "Failover"). {@code recoveredTo}: where the primary whose state
+     * this is had recovered it to from its own directory, when the directory holds exactly the snapshot this backup
+     * took of that state ({@link #holdsOnlyWhatItsPrimaryRecovered}); none otherwise.
      */
     static BackupCopy recovered(Optional<NodeStorage> storage, ReplicatedState state, long epoch, long index,
-                                long server, long recordedEpoch, long recordedServer) {
+                                long server, long recordedEpoch, long recordedServer, RecoveredTo recoveredTo) {
         BackupCopy copy = new BackupCopy(storage);
+        copy.followedRecoveredTo = recoveredTo;
         copy.history = storage.map(NodeStorage::history).orElse(0L);
         copy.followedServer = server;
         copy.recordedEpoch = recordedEpoch;
@@ -149,7 +156,7 @@ final class BackupCopy {
             return recoveredNewerThan(begin, held);
         }
         if (epoch == epoch() && begin.primaryServer() != followedServer) {
-            if (holdsOnlyWhatItsPrimaryRecovered() && RecoveredTo.of(begin).reaches(followedRecoveredTo)) {
+            if (isTheSameRestartAgain(begin)) {
                 return Optional.empty();
             }
             return Optional.of(held + " from another primary of that epoch number (a proxy restarted since remembers"
@@ -175,7 +182,16 @@ final class BackupCopy {
      * neither copy, as after any failover of an async service.
      */
     private boolean holdsOnlyWhatItsPrimaryRecovered() {
-        return followedRecoveredTo.index() >= 0 && lastIndex() == followedRecoveredTo.index();
+        return followedRecoveredTo.isKnown() && lastIndex() == followedRecoveredTo.index();
+    }
+
+    /**
+     * {@code begin} is a start of this copy's epoch number that recovered at least as far as the start whose state this
+     * copy holds, and nothing more ({@link #holdsOnlyWhatItsPrimaryRecovered}): the same start run again.
+     */
+    private boolean isTheSameRestartAgain(ReplicationMessage.SnapshotBegin begin) {
+        return begin.epoch() == epoch() && holdsOnlyWhatItsPrimaryRecovered()
+                && recoveredTo(begin).reaches(followedRecoveredTo);
     }
 
     /**
@@ -184,7 +200,9 @@ final class BackupCopy {
      * <ul>
      *   <li>the primary this directory last recorded ({@code recordedEpoch}, {@code recordedServer}), which it had
      *       judged before it stopped (and took a snapshot from, maybe not to its end), is taken;</li>
-     *   <li>the same epoch number from another server is another history, however far it got;</li>
+     *   <li>the same epoch number from another server is another history, however far it got, but for the same
+     *       restart run again ({@link #holdsOnlyWhatItsPrimaryRecovered}, which the directory kept with the
+     *       snapshot of that state);</li>
      *   <li>a primary promoted since (it did not recover its state from a directory) is newer at a higher epoch, and at
      *       the same epoch as far as it goes;</li>
      *   <li>a primary restarted on its own directory is compared by the two directories' last entries: in the same
@@ -195,7 +213,8 @@ final class BackupCopy {
      * </ul>
      */
     private Optional<String> recoveredNewerThan(ReplicationMessage.SnapshotBegin begin, String held) {
-        if (begin.epoch() == recordedEpoch && begin.primaryServer() == recordedServer && recordedServer != 0) {
+        if (begin.epoch() == recordedEpoch && begin.primaryServer() == recordedServer && recordedServer != 0
+                || isTheSameRestartAgain(begin)) {
             return Optional.empty();
         }
         if (begin.epoch() == epoch() && followedServer != 0 && begin.primaryServer() != followedServer) {
@@ -271,7 +290,7 @@ final class BackupCopy {
         boolean resume = begin.resume();
         followedServer = begin.primaryServer();
         history = begin.history();
-        followedRecoveredTo = resume ? RecoveredTo.NONE : RecoveredTo.of(begin);
+        followedRecoveredTo = resume ? RecoveredTo.NONE : recoveredTo(begin);
         forcedIndex = -1;
         if (resume) {
             resumed = true;
@@ -318,7 +337,8 @@ final class BackupCopy {
         checkDigest(end.digest(), "the snapshot's end");
         caughtUp = true;
         if (storage.isPresent() && !resumed) {
-            return storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch(), history));
+            return storage.get().replaceState(SnapshotContent.take(state, log.lastIndex(), log.epoch(), history,
+                    followedRecoveredTo));
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -413,20 +433,8 @@ final class BackupCopy {
         return state.space().size();
     }
 
-    /**
-     * The last entry a primary's state was recovered to from its data directory when it started, as {@code
-     * SnapshotBegin} says: its index (-1: not started from one), its epoch and that epoch's primary (0: unknown).
-     */
-    private record RecoveredTo(long index, long epoch, long server) {
-        static final RecoveredTo NONE = new RecoveredTo(-1, 0, 0);
-
-        static RecoveredTo of(ReplicationMessage.SnapshotBegin begin) {
-            return new RecoveredTo(begin.recoveredIndex(), begin.recoveredEpoch(), begin.recoveredServer());
-        }
-
-        /** At least as far as {@code other} along the same epoch of the same primary. */
-        boolean reaches(RecoveredTo other) {
-            return other.index >= 0 && index >= other.index && epoch == other.epoch && server == other.server;
-        }
+    /** Where the primary of {@code begin} recovered its state to from its data directory when it started. */
+    private static RecoveredTo recoveredTo(ReplicationMessage.SnapshotBegin begin) {
+        return new RecoveredTo(begin.recoveredIndex(), begin.recoveredEpoch(), begin.recoveredServer());
     }
 }

@@ -21,6 +21,7 @@ import tuplespace.codec.Sap;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.node.persistence.Recovered;
+import tuplespace.node.persistence.RecoveredTo;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.Change;
@@ -133,7 +134,8 @@ final class BackupNode implements NodeStorage.Owner {
         backup.copy = BackupCopy.recovered(backup.storage, recovered.state(), recovered.lastEpoch(),
                 recovered.lastIndex(), recovered.lastEpochServer(),
                 backup.storage.map(NodeStorage::highestEpoch).orElse(0L),
-                backup.storage.map(NodeStorage::epochServer).orElse(0L));
+                backup.storage.map(NodeStorage::epochServer).orElse(0L),
+                backup.storage.map(NodeStorage::recoveredCopyOf).orElse(RecoveredTo.NONE));
         return backup;
     }
 

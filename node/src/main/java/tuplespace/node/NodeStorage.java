@@ -19,6 +19,7 @@ import tuplespace.node.persistence.LogListener;
 import tuplespace.node.persistence.LogOptions;
 import tuplespace.node.persistence.LogProgress;
 import tuplespace.node.persistence.Recovered;
+import tuplespace.node.persistence.RecoveredTo;
 import tuplespace.node.persistence.SnapshotContent;
 import tuplespace.node.persistence.SnapshotInfo;
 import tuplespace.node.persistence.SnapshotWriter;
@@ -97,6 +98,11 @@ final class NodeStorage implements LogListener {
     private final long recoveredEpoch;
     /** The server id of that epoch's primary, as the directory recorded it then (0: unknown). */
     private final long recoveredServer;
+    /**
+     * When the state the node started with is exactly a backup's snapshot of a restarted primary's state: where that
+     * primary had recovered it to ({@link DataDirectory#snapshotRecoveredTo}); none otherwise.
+     */
+    private final RecoveredTo recoveredCopyOf;
 
     /** The node directories whose state the start compared before it took this one, this one first. */
     private final List<String> compared;
@@ -114,6 +120,7 @@ final class NodeStorage implements LogListener {
         this.logged = recovered.lastIndex();
         this.recoveredEpoch = recovered.lastEpoch();
         this.recoveredServer = recovered.lastEpochServer();
+        this.recoveredCopyOf = directory.snapshotRecoveredTo(recovered.lastIndex(), recovered.lastEpoch());
         this.progress = new LogProgress(recovered.lastIndex(), recovered.lastIndex(), logBytes(directory.path()));
         this.log = WriteAheadLog.open(directory, recovered, options, this, node.loop());
         this.snapshots = new SnapshotWriter(directory, options.opener(), node.loop());
@@ -203,6 +210,14 @@ final class NodeStorage implements LogListener {
     /** The server id recorded with the directory's highest epoch ({@link DataDirectory#epochServer()}); 0: unknown. */
     long epochServer() {
         return directory.epochServer();
+    }
+
+    /**
+     * Where a restarted primary had recovered the state this node started with, when that state is exactly a backup's
+     * snapshot of it; none otherwise.
+     */
+    RecoveredTo recoveredCopyOf() {
+        return recoveredCopyOf;
     }
 
     /** The highest epoch the directory records. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tuplespace.codec.Utf8Text;
+import tuplespace.node.persistence.RecoveredTo;
 import tuplespace.replication.Change;
 import tuplespace.replication.Replicated;
 import tuplespace.replication.ReplicatedState;
@@ -249,6 +250,30 @@ class BackupCopyTest {
                 + " copy holds an entry of its epoch").get().asString().contains("from another primary of that epoch");
     }
 
+    /**
+     * The same, with the backup restarted between the two starts: its directory kept, with its snapshot of the first
+     * start's state (epoch 4 of 0x51 at index 20, recorded with that epoch), where that start had recovered it to.
+     * Without that record, or once the copy holds an entry of epoch 4, the next start is refused as before.
+     */
+    @Test
+    void theSameRestartRunAgainIsTakenByABackupRestartedOnItsCopyOfTheFirst() {
+        RecoveredTo first = new RecoveredTo(20, 3, 0x77);
+        BackupCopy restarted = BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 20,
+                0x51, 4, 0x51, first);
+        assertThat(restarted.newerThan(restartedOn(4, 20, 0x52, 3, 0x77, false))).as("the same start again").isEmpty();
+        assertThat(restarted.newerThan(restartedOn(4, 25, 0x52, 3, 0x77, false))).as("further along").isEmpty();
+        assertThat(restarted.newerThan(restartedOn(4, 19, 0x52, 3, 0x77, false))).as("recovered less").get()
+                .asString().contains("from another primary of that epoch number");
+        assertThat(restarted.newerThan(restartedOn(4, 20, 0x52, 3, 0x78, false))).as("along another primary")
+                .isPresent();
+
+        assertThat(BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 20, 0x51, 4, 0x51,
+                RecoveredTo.NONE).newerThan(restartedOn(4, 20, 0x52, 3, 0x77, false))).as("no record").isPresent();
+        assertThat(BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 21, 0x51, 4, 0x51,
+                first).newerThan(restartedOn(4, 21, 0x52, 3, 0x77, false))).as("an entry of epoch 4 since").get()
+                .asString().contains("from another primary of that epoch number");
+    }
+
     /** A switchover's resume is no restart: the copy it leaves is never taken over by another server of its epoch. */
     @Test
     void aResumedCopyIsNotTakenByAnotherServerOfItsEpoch() {
@@ -263,7 +288,7 @@ class BackupCopyTest {
     private static BackupCopy recoveredCopy(long epoch, long index, long server, long recordedEpoch,
                                             long recordedServer) {
         return BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), epoch, index, server,
-                recordedEpoch, recordedServer);
+                recordedEpoch, recordedServer, RecoveredTo.NONE);
     }
 
     @Test

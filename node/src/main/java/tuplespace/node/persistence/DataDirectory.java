@@ -121,6 +121,16 @@ public final class DataDirectory implements AutoCloseable {
         return NodeMeta.describeHistory(history);
     }
 
+    /**
+     * Where a restarted primary had recovered the state after entry {@code index} of {@code epoch} to, when that is the
+     * state of the newest snapshot recorded here and the snapshot is a backup's copy of that primary's state; none
+     * otherwise. A backup that recovered exactly that state holds only what that primary recovered.
+     */
+    public RecoveredTo snapshotRecoveredTo(long index, long epoch) {
+        return meta.snapshot().filter(newest -> newest.index() == index && newest.epoch() == epoch)
+                .map(NodeMeta.Snapshot::recoveredTo).orElse(RecoveredTo.NONE);
+    }
+
     /** The newest snapshot made durable here, as recorded on disk; empty before the first. */
     Optional<NodeMeta.Snapshot> recordedSnapshot() {
         return meta.snapshot();
@@ -157,7 +167,16 @@ public final class DataDirectory implements AutoCloseable {
      * copy of its primary's).
      */
     public synchronized void recordSnapshot(SnapshotInfo snapshot, long history) throws IOException {
-        NodeMeta next = meta.withSnapshot(snapshot);
+        recordSnapshot(snapshot, history, RecoveredTo.NONE);
+    }
+
+    /**
+     * As {@link #recordSnapshot(SnapshotInfo, long)}, for a backup's copy of a restarted primary's state, which that
+     * primary had recovered to {@code recoveredTo} ({@link #snapshotRecoveredTo}).
+     */
+    public synchronized void recordSnapshot(SnapshotInfo snapshot, long history, RecoveredTo recoveredTo)
+            throws IOException {
+        NodeMeta next = meta.withSnapshot(snapshot, recoveredTo);
         if (history != 0) {
             next = next.withHistory(history);
         }

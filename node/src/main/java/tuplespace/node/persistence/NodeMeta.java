@@ -29,11 +29,14 @@ import java.util.Optional;
  *   instance=91b0c3e57d2a6f04
  *   snapshot=1200
  *   snapshot-epoch=2
+ *   snapshot-recovered-to=1200 1 5e0a77c1d2b3f490
  *   check=5d2a91c0
  * </pre>
  *
  * The snapshot lines are absent while there is none (and in files written before they existed): a snapshot deleted by
  * hand would otherwise go unnoticed when the log after it starts where the snapshot started (INIT_FILE's, at entry 0).
+ * {@code snapshot-recovered-to} (index, epoch, server id) is there only when the snapshot is a backup's copy of a
+ * restarted primary's state: where that primary had recovered it to from its own directory ({@link RecoveredTo}).
  *
  * <p>The history is a random number, never 0, drawn when a directory is first created: it names the line of states
  * that started there (docs/design.md "Failover"). A backup's directory takes its primary's with the first snapshot of
@@ -48,11 +51,18 @@ import java.util.Optional;
 record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history, long instance,
                 Optional<Snapshot> snapshot) {
 
-    /** The newest durable snapshot: the state after entry {@code index} of {@code epoch}. */
-    record Snapshot(long index, long epoch) {
+    /**
+     * The newest durable snapshot: the state after entry {@code index} of {@code epoch}; for a backup's copy of a
+     * restarted primary's state, where that primary had recovered it to ({@link RecoveredTo#NONE} otherwise).
+     */
+    record Snapshot(long index, long epoch, RecoveredTo recoveredTo) {
 
-        static Snapshot of(SnapshotInfo info) {
-            return new Snapshot(info.index(), info.epoch());
+        Snapshot {
+            java.util.Objects.requireNonNull(recoveredTo, "recoveredTo");
+        }
+
+        Snapshot(long index, long epoch) {
+            this(index, epoch, RecoveredTo.NONE);
         }
 
         /** True when {@code info} holds an older state than this one, by (epoch, index) as snapshots are ordered. */
@@ -82,8 +92,9 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, snapshot);
     }
 
-    NodeMeta withSnapshot(SnapshotInfo info) {
-        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, Optional.of(Snapshot.of(info)));
+    NodeMeta withSnapshot(SnapshotInfo info, RecoveredTo recoveredTo) {
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance,
+                Optional.of(new Snapshot(info.index(), info.epoch(), recoveredTo)));
     }
 
     NodeMeta withInstance(long newInstance) {
@@ -114,8 +125,10 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
                 + (epochServer == 0 ? "" : "epoch-server=" + Long.toHexString(epochServer) + "\n")
                 + (history == 0 ? "" : "history=" + describeHistory(history) + "\n")
                 + (instance == 0 ? "" : "instance=" + describeHistory(instance) + "\n")
-                + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n")
-                        .orElse("");
+                + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n"
+                        + (newest.recoveredTo().isKnown() ? "snapshot-recovered-to=" + newest.recoveredTo().index()
+                        + " " + newest.recoveredTo().epoch() + " " + Long.toHexString(newest.recoveredTo().server())
+                        + "\n" : "")).orElse("");
         byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
         Path file = directory.resolve(FILE_NAME);
         Path temporary = DataFiles.temporary(file);
@@ -154,7 +167,8 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         try {
             Optional<Snapshot> snapshot = fields.containsKey("snapshot")
                     ? Optional.of(new Snapshot(Long.parseLong(fields.get("snapshot")),
-                            Long.parseLong(fields.get("snapshot-epoch"))))
+                            Long.parseLong(fields.get("snapshot-epoch")),
+                            recoveredTo(fields.get("snapshot-recovered-to"))))
                     : Optional.empty();
             long history = fields.containsKey("history") ? Long.parseUnsignedLong(fields.get("history"), 16) : 0;
             long instance = fields.containsKey("instance") ? Long.parseUnsignedLong(fields.get("instance"), 16) : 0;
@@ -165,9 +179,23 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         } catch (RuntimeException e) {
             throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and history=16 HEX DIGITS or "
                     + "none; instance=16 HEX DIGITS or none; epoch-server=HEX DIGITS or none; snapshot=NUMBER with"
-                    + " snapshot-epoch=NUMBER, or neither), found " + fields, "Write the file "
+                    + " snapshot-epoch=NUMBER, and snapshot-recovered-to=INDEX EPOCH HEX DIGITS or none, or neither),"
+                    + " found " + fields, "Write the file "
                     + "again by hand, or start this node from its peer's data directory");
         }
+    }
+
+    /** {@code snapshot-recovered-to}'s value: "INDEX EPOCH SERVER", the server id in hexadecimal; none when absent. */
+    private static RecoveredTo recoveredTo(String value) {
+        if (value == null) {
+            return RecoveredTo.NONE;
+        }
+        String[] parts = value.split(" ");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("expected INDEX EPOCH SERVER, found " + value);
+        }
+        return new RecoveredTo(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+                Long.parseUnsignedLong(parts[2], 16));
     }
 
     private static Map<String, String> fields(String text) {

@@ -19,16 +19,25 @@ import tuplespace.space.SpaceSnapshot;
  *
  * <p>{@code history} is the line of states of another node's directory that this state comes from (a backup's copy of
  * its primary's state, {@code SnapshotBegin}), which the directory takes with it; 0 for a state of the directory's own.
+ *
+ * <p>{@code recoveredTo} is, for a backup's copy, where its primary had recovered that state to from its own data
+ * directory when it started ({@link RecoveredTo}); the directory records it with the snapshot. None otherwise.
  */
 public record SnapshotContent(long index, long epoch, long history, SpaceSnapshot space,
-                              List<AnswerTable.Entry> answers) {
+                              List<AnswerTable.Entry> answers, RecoveredTo recoveredTo) {
 
     public SnapshotContent {
         Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(recoveredTo, "recoveredTo");
         answers = List.copyOf(answers);
         if (index < 0 || epoch < 0) {
             throw new IllegalArgumentException("expected an index and an epoch >= 0, found " + index + " and " + epoch);
         }
+    }
+
+    /** A snapshot of no restarted primary's state ({@link RecoveredTo#NONE}). */
+    public SnapshotContent(long index, long epoch, long history, SpaceSnapshot space, List<AnswerTable.Entry> answers) {
+        this(index, epoch, history, space, answers, RecoveredTo.NONE);
     }
 
     /**
@@ -41,6 +50,13 @@ public record SnapshotContent(long index, long epoch, long history, SpaceSnapsho
 
     /** As {@link #take(ReplicatedState, long, long)}, for a state of {@code history} (see the class comment). */
     public static SnapshotContent take(ReplicatedState state, long index, long epoch, long history) {
-        return new SnapshotContent(index, epoch, history, state.space().snapshot(), state.answers().entries());
+        return take(state, index, epoch, history, RecoveredTo.NONE);
+    }
+
+    /** As {@link #take(ReplicatedState, long, long, long)}, for a copy of a restarted primary's state. */
+    public static SnapshotContent take(ReplicatedState state, long index, long epoch, long history,
+                                       RecoveredTo recoveredTo) {
+        return new SnapshotContent(index, epoch, history, state.space().snapshot(), state.answers().entries(),
+                recoveredTo);
     }
 }

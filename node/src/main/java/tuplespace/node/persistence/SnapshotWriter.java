@@ -69,7 +69,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private SnapshotInfo writeNow(SnapshotContent content) throws IOException {
         long started = System.nanoTime();
         SnapshotInfo info = SnapshotFile.write(directory.path(), content, opener);
-        directory.recordSnapshot(info, content.history());
+        directory.recordSnapshot(info, content.history(), content.recoveredTo());
         deleteOthers(info);
         LOG.info("{}: snapshot at entry {} written ({} pairs, {} bytes) in {} ms", directory, info.index(), info.pairs(),
                 info.bytes(), (System.nanoTime() - started) / 1_000_000);

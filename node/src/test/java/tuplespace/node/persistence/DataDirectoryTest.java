@@ -64,6 +64,32 @@ class DataDirectoryTest {
     }
 
     /**
+     * A backup's snapshot of a restarted primary's state keeps where that primary had recovered it to, across opens,
+     * for exactly that state; the next snapshot without it clears it.
+     */
+    @Test
+    void aSnapshotOfARestartedPrimarysStateKeepsWhereThatPrimaryRecoveredIt() throws IOException {
+        RecoveredTo first = new RecoveredTo(20, 3, 0xfeed_0000_0000_0077L);
+        try (DataDirectory a = DataDirectory.open(root, "a")) {
+            SnapshotInfo copy = SnapshotFile.write(a.path(), SnapshotContent.take(new Workload(3, 50).reference(), 20,
+                    4), ChannelOpener.DEFAULT);
+            a.recordSnapshot(copy, 0x4157, first);
+        }
+        assertThat(Files.readString(root.resolve("node-a/node.meta")))
+                .contains("\nsnapshot-recovered-to=20 3 feed000000000077\n");
+        try (DataDirectory a = DataDirectory.open(root, "a")) {
+            assertThat(a.snapshotRecoveredTo(20, 4)).as("that snapshot's state").isEqualTo(first);
+            assertThat(a.snapshotRecoveredTo(21, 4)).as("entries after it").isEqualTo(RecoveredTo.NONE);
+            assertThat(a.snapshotRecoveredTo(20, 5)).as("another epoch's").isEqualTo(RecoveredTo.NONE);
+            SnapshotInfo later = SnapshotFile.write(a.path(), SnapshotContent.take(new Workload(3, 50).reference(), 30,
+                    4), ChannelOpener.DEFAULT);
+            a.recordSnapshot(later, 0);
+            assertThat(a.snapshotRecoveredTo(30, 4)).as("a snapshot of the backup's own").isEqualTo(RecoveredTo.NONE);
+        }
+        assertThat(Files.readString(root.resolve("node-a/node.meta"))).doesNotContain("snapshot-recovered-to");
+    }
+
+    /**
      * Node ids repeat across machines (each DIR has its {@code a}); the instance names the directory itself, for the
      * proxy that waits for a lost primary's directory: drawn at creation, kept across opens and stored states, never
      * shared, and given to a directory written before it existed.
