@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tuplespace.client.ClientOptions;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.codec.Sap;
+import tuplespace.testing.Host;
 import tuplespace.testing.ManagedProcess;
 import tuplespace.tuple.Pair;
 
@@ -47,7 +47,7 @@ class DemoIT {
         // A process started with SIGINT ignored (a build run in the background by a script) passes that on to the demo,
         // which then never sees the signal: nothing to test there.
         assumeFalse(sigintIgnoredHere(), "this test JVM was started with SIGINT ignored, and so would the demo be");
-        int base = freeBasePort();
+        int base = Host.freeLoopbackRun(6);
         Path saveFile = folder.resolve("tuplespace-demo.json");
         String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         // Failure detection tolerant of a busy test machine: this test is about the demo, not about failover.
@@ -97,7 +97,7 @@ class DemoIT {
 
     @Test
     void aDemoKilledWithKillNineRestartsFromItsDataDirectoryWithEveryAcknowledgedWrite() throws Exception {
-        int base = freeBasePort();
+        int base = Host.freeLoopbackRun(6);
         String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         List<String> demo = List.of("demo", "--base-port", "" + base,
                 "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
@@ -124,7 +124,7 @@ class DemoIT {
 
     @Test
     void theConsoleShowsEachPromotedPrimaryAndItsBackupsAcrossTwoFailovers() throws Exception {
-        int base = freeBasePort();
+        int base = Host.freeLoopbackRun(6);
         String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         List<String> demo = List.of("demo", "--fresh", "--base-port", "" + base,
                 "--save-file", folder.resolve("space.json").toString(),
@@ -184,7 +184,7 @@ class DemoIT {
 
     @Test
     void aTakenPortIsNamedWithHowToPickOthers() throws Exception {
-        int base = freeBasePort();
+        int base = Host.freeLoopbackRun(6);
         try (ServerSocket squatter = new ServerSocket()) {
             squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 2));
             ManagedProcess.Result result = ManagedProcess.runCli(List.of("demo", "--base-port", "" + base), "",
@@ -197,7 +197,7 @@ class DemoIT {
 
     @Test
     void mistakesInItsArgumentsAreNamedBeforeAnythingStarts() throws Exception {
-        int base = freeBasePort();
+        int base = Host.freeLoopbackRun(6);
         Path aFile = Files.writeString(folder.resolve("afile"), "x");
         // TEST-NET-1 (RFC 5737): no interface here has it, so every port would have looked taken
         assertThat(demoError("--host", "192.0.2.1", "--base-port", "" + base))
@@ -211,7 +211,7 @@ class DemoIT {
 
     @Test
     void aMistakeInAnOptionItPassesOnIsAUsageErrorBeforeAnythingStarts() throws Exception {
-        int base = freeBasePort();
+        int base = Host.freeLoopbackRun(6);
         assertThat(demoUsageError("--base-port", "" + base, "--server-option=--bogus"))
                 .contains("--server-option: Unknown option: '--bogus'");
         assertThat(demoUsageError("--base-port", "" + base, "--proxy-option=--max-clients=many"))
@@ -225,7 +225,7 @@ class DemoIT {
         assertThat(demoUsageError("--base-port", "" + base, "--server-option=--data-dir=" + folder))
                 .contains("--server-option --data-dir=" + folder + ": the demo gives its servers their data directory"
                         + " itself; use the demo's own --data-dir DIR instead");
-        assertThat(allFree(base, 6)).as("nothing was started").isTrue();
+        assertThat(Host.allFree(base, 6)).as("nothing was started").isTrue();
     }
 
     /** Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status), as its children then do. */
@@ -255,29 +255,5 @@ class DemoIT {
         ManagedProcess.Result result = ManagedProcess.runCli(command, "", Duration.ofSeconds(30));
         assertThat(result.exitCode()).as(result.err()).isEqualTo(status);
         return result.err();
-    }
-
-    /** A base port whose six consecutive ports are free now. */
-    private static int freeBasePort() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            // Below Linux's ephemeral range (32768 and up): a port checked free there can be taken by any outgoing
-            // connection of a process running beside this test before the demo binds it.
-            int base = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-            if (allFree(base, 6)) {
-                return base;
-            }
-        }
-        throw new IOException("found no six consecutive free ports");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int port = base; port < base + count; port++) {
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -43,10 +43,14 @@ final class NetnsHosts implements AutoCloseable {
         this.run = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000), 16);
     }
 
-    /** A subnet 10.252.S.0/24 that no address or route of this machine uses yet (another test run's, say). */
+    /**
+     * A subnet 10.252.S.0/24 that no address or route of this machine uses yet (another test run's, say), S from this
+     * test JVM's share ({@link Host#share}): one beside it checks and takes its own subnets at the same time.
+     */
     private static int freeSubnet() throws IOException, InterruptedException {
+        int[] share = Host.share(1, 250);
         for (int tries = 0; tries < 20; tries++) {
-            int subnet = ThreadLocalRandom.current().nextInt(1, 250);
+            int subnet = ThreadLocalRandom.current().nextInt(share[0], share[1]);
             String prefix = "10.252." + subnet + ".";
             if (!SystemCommand.output(List.of("ip", "addr")).contains(prefix)
                     && !SystemCommand.output(List.of("ip", "route")).contains(prefix)) {

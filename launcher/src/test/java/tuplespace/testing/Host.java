@@ -33,6 +33,28 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
     private static final int FIRST_PORT = 10_000;
     /** Read once: the range does not change while the tests run. */
     private static final int EPHEMERAL_RANGE_START = ephemeralRangeStart();
+    /**
+     * This test JVM's number among those the build runs side by side ("fork 1" and up: the build sets it from
+     * surefire's fork number), and how many there are.
+     */
+    static final String FORK_PROPERTY = "tuplespace.test.fork";
+    static final String FORKS_PROPERTY = "tuplespace.test.forks";
+    private static final int FORK = number(System.getProperty(FORK_PROPERTY));
+    private static final int FORKS = number(System.getProperty(FORKS_PROPERTY));
+    /**
+     * The ports this JVM picks from, {@code [first, end)}: below the kernel's ephemeral range (or any port from
+     * {@link #FIRST_PORT} when there is no room below it), this JVM's {@link #share} of them. Two test classes that run
+     * side by side then never pick the same port between one's probe and its process's bind, and no outgoing
+     * connection takes a port below that range.
+     */
+    private static final int[] BAND = share(FIRST_PORT,
+            EPHEMERAL_RANGE_START > FIRST_PORT + 1_000 ? EPHEMERAL_RANGE_START : 65_536);
+
+    /** The digits of {@code setting} as a number ("fork 2": 2); 1 when it has none. */
+    static int number(String setting) {
+        String digits = setting == null ? "" : setting.replaceAll("[^0-9]", "");
+        return digits.isEmpty() || digits.length() > 4 ? 1 : Integer.parseInt(digits);
+    }
 
     /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
     private static int ephemeralRangeStart() {
@@ -45,6 +67,22 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
+    }
+
+    /**
+     * This test JVM's share of the numbers {@code [first, end)} (ports, subnets), {@code [first, end)} of its own: of
+     * as many equal parts as the build runs test JVMs side by side, the one of its fork number; all of them alone.
+     */
+    public static int[] share(int first, int end) {
+        return share(first, end, FORK, FORKS);
+    }
+
+    static int[] share(int first, int end, int fork, int forks) {
+        if (forks < 1 || fork < 1 || fork > forks) {
+            return new int[] {first, end};
+        }
+        int width = (end - first) / forks;
+        return new int[] {first + (fork - 1) * width, first + fork * width};
     }
 
     public static Host loopback() {
@@ -69,24 +107,23 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
 
     /**
      * {@code count} distinct loopback ports that were free a moment ago (bound together, then released), picked at
-     * random below the kernel's ephemeral range: a port the kernel hands out (bind to port 0) can be taken by any
-     * process's outgoing connection before the service binds it, which failed a test's start with "Address already in
-     * use"; no outgoing connection takes a port below that range.
+     * random in this JVM's band of ports ({@link #BAND}): a port the kernel hands out (bind to port 0) can be taken by
+     * any process's outgoing connection before the service binds it, which failed a test's start with "Address already
+     * in use"; no outgoing connection takes a port below the ephemeral range, and no other test JVM picks one of this
+     * band.
      */
     public static int[] freeLoopbackPorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
-            // below the ephemeral range, or any port when there is no room below it
-            int below = EPHEMERAL_RANGE_START > FIRST_PORT + 1_000 ? EPHEMERAL_RANGE_START : 65_536;
             for (int i = 0, tries = 0; i < count; tries++) {
                 if (tries == 1_000) {
-                    throw new IOException("no free port from " + FIRST_PORT + " to " + below + " after 1,000 tries");
+                    throw new IOException("no free port from " + BAND[0] + " to " + BAND[1] + " after 1,000 tries");
                 }
                 ServerSocket socket = new ServerSocket();
                 sockets.add(socket);
                 socket.setReuseAddress(false);
-                int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, below);
+                int port = ThreadLocalRandom.current().nextInt(BAND[0], BAND[1]);
                 try {
                     socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                     ports[i++] = port;
@@ -106,5 +143,33 @@ public record Host(String name, String address, List<String> prefix, AtomicInteg
                 }
             }
         }
+    }
+
+    /**
+     * The first of {@code count} consecutive loopback ports that were free a moment ago, in this JVM's band of ports
+     * ({@link #BAND}): for a command that takes a base port and uses the ones after it ({@code demo --base-port}).
+     */
+    public static int freeLoopbackRun(int count) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(BAND[0], BAND[1] - count);
+            if (allFree(base, count)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("found no " + count + " consecutive free ports from " + BAND[0] + " to "
+                + BAND[1]);
+    }
+
+    /** True when the {@code count} loopback ports from {@code base} are all free now. */
+    public static boolean allFree(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(false);
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
     }
 }

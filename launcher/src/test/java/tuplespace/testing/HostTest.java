@@ -24,4 +24,15 @@ class HostTest {
             }
         }
     }
+
+    /** Test JVMs that run side by side pick from shares of their own, which together cover the range. */
+    @Test
+    void eachTestJvmOfSeveralPicksFromAShareOfItsOwn() {
+        assertThat(Host.share(10_000, 32_769, 1, 1)).containsExactly(10_000, 32_769);
+        assertThat(Host.share(10_000, 32_769, 1, 2)).containsExactly(10_000, 21_384);
+        assertThat(Host.share(10_000, 32_769, 2, 2)).containsExactly(21_384, 32_768);
+        assertThat(Host.share(1, 250, 3, 2)).as("a fork number out of range: all of it").containsExactly(1, 250);
+        assertThat(Host.number("fork 2")).isEqualTo(2);
+        assertThat(Host.number(null)).as("no setting: one JVM").isEqualTo(1);
+    }
 }
