@@ -214,7 +214,7 @@ final class BackupCopy {
      */
     private Optional<String> recoveredNewerThan(ReplicationMessage.SnapshotBegin begin, String held) {
         if (begin.epoch() == recordedEpoch && begin.primaryServer() == recordedServer && recordedServer != 0
-                || isTheSameRestartAgain(begin)) {
+                || isTheSameRestartAgain(begin) && recordedEpoch == epoch()) { // and it saw no newer epoch since
             return Optional.empty();
         }
         if (begin.epoch() == epoch() && followedServer != 0 && begin.primaryServer() != followedServer) {

@@ -272,6 +272,13 @@ class BackupCopyTest {
         assertThat(BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 21, 0x51, 4, 0x51,
                 first).newerThan(restartedOn(4, 21, 0x52, 3, 0x77, false))).as("an entry of epoch 4 since").get()
                 .asString().contains("from another primary of that epoch number");
+        assertThat(BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 20, 0, 9, 0x99,
+                first).newerThan(restartedOn(4, 20, 0x52, 3, 0x77, false))).as("a newer epoch recorded since")
+                .isPresent();
+        RecoveredTo unknownPrimary = new RecoveredTo(20, 3, 0);
+        assertThat(BackupCopy.recovered(Optional.empty(), new ReplicatedState(new TupleSpace()), 4, 20, 0x51, 4, 0x51,
+                unknownPrimary).newerThan(restartedOn(4, 20, 0x52, 3, 0, false))).as("epoch 3 of an unknown primary")
+                .isPresent();
     }
 
     /** A switchover's resume is no restart: the copy it leaves is never taken over by another server of its epoch. */

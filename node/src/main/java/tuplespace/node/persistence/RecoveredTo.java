@@ -16,9 +16,13 @@ public record RecoveredTo(long index, long epoch, long server) {
         return index >= 0;
     }
 
-    /** At least as far as {@code other} along the same epoch of the same primary. */
+    /**
+     * At least as far as {@code other} along the same epoch of the same primary, which both name: an epoch number alone
+     * names one primary only within one proxy's memory.
+     */
     public boolean reaches(RecoveredTo other) {
-        return other.isKnown() && index >= other.index && epoch == other.epoch && server == other.server;
+        return other.isKnown() && other.server != 0 && index >= other.index && epoch == other.epoch
+                && server == other.server;
     }
 
     @Override
