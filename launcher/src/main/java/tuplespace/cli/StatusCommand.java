@@ -75,23 +75,29 @@ public final class StatusCommand implements Callable<Integer> {
         if (!proxy.isObject() || proxy.path("primaryShutdownSap").isTextual()) {
             return Optional.empty();
         }
-        int followers = proxy.path("followers").asInt();
-        String promoteInstead = followers == 0 ? ""
-                : "; to serve the copy of the backup that follows instead, " + promote
-                + " (what the lost primary answered on one copy is then lost)";
+        if (proxy.path("promoting").asBoolean()) {
+            return Optional.of("no primary is registered yet: the proxy promoted a backup, which registers within"
+                    + " moments");
+        }
         if (proxy.path("replica").isTextual()) {
             return Optional.of("no primary is registered: the proxy promotes backup server "
                     + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow");
         }
+        int followers = proxy.path("followers").asInt();
+        String promoteInstead = followers == 0 ? ""
+                : "; to serve the copy of the backup that follows instead, " + promote
+                + " (what the lost primary answered on one copy is then lost)";
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server started on data directory "
                     + proxy.path("waitsFor").asText() + ", where the lost primary served on one copy" + promoteInstead);
         }
-        if (followers == 0) {
-            return Optional.of("no primary is registered and no backup follows the proxy: start the servers");
-        }
-        return Optional.of("no primary is registered, and the proxy promotes no backup by itself: start the server"
-                + " that served last" + promoteInstead);
+        // a proxy started again knows no epoch: a primary that outlived the one before registers within seconds
+        String waiting = proxy.path("epoch").isNull()
+                ? "no primary has registered since this proxy started" + (followers == 0 ? ", and no backup follows it"
+                : "") + ": a primary that runs registers within seconds (run status again); if none does, start "
+                : followers == 0 ? "no primary is registered and no backup follows the proxy: start "
+                : "no primary is registered, and the proxy promotes no backup by itself: start ";
+        return Optional.of(waiting + (followers == 0 ? "the servers" : "the server that served last" + promoteInstead));
     }
 
     private static Optional<JsonNode> parse(String json) {

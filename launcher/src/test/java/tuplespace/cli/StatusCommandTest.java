@@ -20,8 +20,14 @@ class StatusCommandTest {
     private static final String PROMOTE = "./tuplespace promote 127.0.0.1:7702";
 
     private static Optional<String> advice(String proxyFields) throws Exception {
+        return advice(3, proxyFields, false);
+    }
+
+    /** The proxy's STATUS with {@code epoch} (null for -1), {@code proxyFields} and {@code promoting}. */
+    private static Optional<String> advice(long epoch, String proxyFields, boolean promoting) throws Exception {
         return StatusCommand.noPrimary(new ObjectMapper().readTree("{\"proxy\":{\"pid\":1,\"clients\":0,"
-                + "\"maxClients\":64,\"epoch\":3,\"held\":0," + proxyFields + "},\"primary\":null}"), PROMOTE);
+                + "\"maxClients\":64,\"epoch\":" + (epoch < 0 ? "null" : epoch) + ",\"held\":0," + proxyFields
+                + ",\"promoting\":" + promoting + "},\"primary\":null}"), PROMOTE);
     }
 
     @Test
@@ -49,6 +55,27 @@ class StatusCommandTest {
                 .hasValue("no primary is registered and no backup follows the proxy: start the servers");
     }
 
+    /** A failover or a switchover under way: the promoted backup registers within moments, nothing to do. */
+    @Test
+    void whileAPromotedBackupRegistersItSaysSo() throws Exception {
+        assertThat(advice(4, "\"replica\":null,\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null",
+                true)).hasValue("no primary is registered yet: the proxy promoted a backup, which registers within"
+                + " moments");
+    }
+
+    /**
+     * A proxy started again knows no epoch: a primary and a backup that outlived the one before come back within
+     * seconds, so promoting at once would fence a healthy primary; it says to look again first.
+     */
+    @Test
+    void aProxyJustStartedSaysAPrimaryThatRunsRegistersWithinSeconds() throws Exception {
+        assertThat(advice(-1, "\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null",
+                false)).hasValue("no primary has registered since this proxy started: a primary that runs registers"
+                + " within seconds (run status again); if none does, start the server that served last; to serve the"
+                + " copy of the backup that follows instead, " + PROMOTE + " (what the lost primary answered on one"
+                + " copy is then lost)");
+    }
+
     @Test
     void theAdviceGoesToStderrAfterTheJson() throws Exception {
         Sap any = new Sap("127.0.0.1", 0);
@@ -61,8 +88,9 @@ class StatusCommandTest {
             assertThat(commandLine.execute("status", "127.0.0.1:" + proxy.shutdownAddress().getPort()))
                     .isEqualTo(ExitStatus.OK.code());
             assertThat(new ObjectMapper().readTree(out.toString()).path("proxy").path("followers").asInt()).isZero();
-            assertThat(err.toString()).isEqualTo("tuplespace status: no primary is registered and no backup follows"
-                    + " the proxy: start the servers" + System.lineSeparator());
+            assertThat(err.toString()).isEqualTo("tuplespace status: no primary has registered since this proxy"
+                    + " started, and no backup follows it: a primary that runs registers within seconds (run status"
+                    + " again); if none does, start the servers" + System.lineSeparator());
         }
     }
 }

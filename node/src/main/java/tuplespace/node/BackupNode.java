@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -569,7 +570,7 @@ final class BackupNode implements NodeStorage.Owner {
         primaryGone = true;
         closeFollowedLinks();
         if (primaryPid.isEmpty()) {
-            node.notifyOperator(OperatorEvent.PRIMARY_UNREACHABLE, why + "; waiting: " + promotion("the primary")
+            node.notifyOperator(OperatorEvent.PRIMARY_UNREACHABLE, why + "; waiting: " + promotion("the primary", "")
                     + ", and a primary that is alive connects again");
             return;
         }
@@ -577,18 +578,24 @@ final class BackupNode implements NodeStorage.Owner {
         // primary killed before it named this backup its replica would leave nobody the proxy may promote. The
         // promotion fences it (promoted); a primary that is alive restarts its backup.
         node.notifyOperator(OperatorEvent.PRIMARY_FAILED, why + "; waiting: " + promotion("primary pid "
-                + primaryPid.get()) + " (that pid is killed then)");
+                + primaryPid.get(), " (that pid is killed then)"));
     }
 
     /**
-     * What a backup that lost {@code primary} waits for: the proxy, which promotes it if it lost that primary too. Said
-     * so when no link to the proxy is open (none is up, or it cannot be reached from here), since then nothing happens
-     * until one is.
+     * What a backup that lost {@code primary} waits for: the proxy, which promotes it if it lost that primary too
+     * ({@code promoted}: what a promotion does besides). Said so when no link to the proxy is open (none is up, or it
+     * cannot be reached from here), since then nothing happens until one is; and when the proxy said a newer epoch
+     * serves, since then it promotes nobody here.
      */
-    private String promotion(String primary) {
-        String promotes = "promotes this backup if it lost " + primary + " too";
+    private String promotion(String primary, String promoted) {
+        String promotes = "promotes this backup if it lost " + primary + " too" + promoted;
         if (follow.linked()) {
             return "the proxy " + promotes;
+        }
+        OptionalLong newer = follow.newerEpochSeen();
+        if (newer.isPresent()) {
+            return "the proxy has seen epoch " + newer.getAsLong() + ", newer than this copy's, and promotes nobody"
+                    + " here: a primary of that epoch sends this backup a new snapshot";
         }
         return "no proxy answers at " + NodeNetwork.describe(config.proxySap()) + " now; once one does, it " + promotes;
     }

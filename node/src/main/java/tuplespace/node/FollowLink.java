@@ -8,6 +8,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,11 @@ final class FollowLink {
     private long epoch = -1;
     private long primaryServer;
     private boolean wanted;
+    /**
+     * The epoch the proxy said it had seen when it told this backup its copy is stale (STALE_EPOCH); -1 while none did
+     * since the backup last began to follow.
+     */
+    private long newerEpochSeen = -1;
     /** Counts the links opened; a callback of an earlier one is ignored. */
     private long attempt;
 
@@ -69,6 +75,7 @@ final class FollowLink {
         epoch = followedEpoch;
         primaryServer = followedServer;
         wanted = true;
+        newerEpochSeen = -1;
         pauses.reset();
         closeChannel();
         open();
@@ -87,6 +94,11 @@ final class FollowLink {
     /** True while a link to the proxy is open: the proxy hears this backup and may promote it. */
     boolean linked() {
         return channel != null && channel.isActive();
+    }
+
+    /** The newer epoch the proxy has seen, when it told this backup that its copy is stale; empty otherwise. */
+    OptionalLong newerEpochSeen() {
+        return newerEpochSeen < 0 ? OptionalLong.empty() : OptionalLong.of(newerEpochSeen);
     }
 
     /** Stops following (taking over, or stopping): the link closes and is not opened again. */
@@ -178,6 +190,7 @@ final class FollowLink {
                 LOG.warn("the proxy has seen epoch {}: this backup of epoch {} stops following until a primary"
                         + " sends it a new snapshot", stale.currentEpoch(), epoch);
                 stop();
+                newerEpochSeen = stale.currentEpoch();
             } else if (!(frame instanceof Frame.Pong)) {
                 LOG.warn("backup ignores an unexpected {} frame from the proxy", frame.type());
             }

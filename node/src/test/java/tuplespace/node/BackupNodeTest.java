@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tuplespace.codec.Utf8Text;
+import tuplespace.codec.frame.Frame;
+import tuplespace.codec.frame.FrameCodec;
 import tuplespace.node.NodeTestSupport.FakeTicker;
 import tuplespace.node.NodeTestSupport.RawLink;
 import tuplespace.replication.Change;
@@ -173,34 +175,54 @@ class BackupNodeTest {
     }
 
     /**
-     * A backup that lost its primary waits for the proxy to promote it: it says so when it follows at a proxy, and says
-     * no proxy answers when none does (a service whose proxy is not up yet), since nothing happens until one does.
+     * A backup that lost its primary waits for the proxy to promote it: it says so when it follows at a proxy; says no
+     * proxy answers when none does (a service whose proxy is not up yet), since nothing happens until one does; and
+     * says the proxy promotes nobody here when the proxy told it a newer epoch serves (STALE_EPOCH).
      */
-    @ParameterizedTest(name = "a proxy listening: {0}")
-    @ValueSource(booleans = {true, false})
-    void aBackupThatLostItsPrimarySaysWhetherAProxyHearsIt(boolean proxyUp) throws Exception {
+    @ParameterizedTest(name = "the proxy: {0}")
+    @ValueSource(strings = {"following", "none", "stale"})
+    void aBackupThatLostItsPrimarySaysWhatTheProxyWillDo(String proxyState) throws Exception {
         try (ServerSocket proxy = new ServerSocket()) {
             proxy.bind(config.proxySap());
-            if (!proxyUp) {
+            if (proxyState.equals("none")) {
                 proxy.close();
             }
             catchUp(new TupleSpace());
-            if (proxyUp) {
+            if (proxyState.equals("none")) {
+                link.close();
+                awaitEvent("primary_failed");
+            } else {
                 try (Socket follow = proxy.accept()) {
-                    assertThat(follow.getInputStream().read()).as("the FOLLOW frame's first byte").isNotNegative();
+                    java.io.DataInputStream in = new java.io.DataInputStream(follow.getInputStream());
+                    in.readFully(new byte[in.readInt()]); // FOLLOW
+                    if (proxyState.equals("stale")) {
+                        sendFrame(follow, new Frame.StaleEpoch(7));
+                        assertThat(in.read()).as("the backup stops following: its link closes").isNegative();
+                    }
                     link.close();
                     awaitEvent("primary_failed");
                 }
-            } else {
-                link.close();
-                awaitEvent("primary_failed");
             }
         }
         String waiting = "primary pid " + primaryStandIn.pid() + " too (that pid is killed then)";
-        assertThat(NodeTestSupport.events(events)).contains(proxyUp
-                ? "waiting: the proxy promotes this backup if it lost " + waiting
-                : "waiting: no proxy answers at " + NodeNetwork.describe(config.proxySap())
-                        + " now; once one does, it promotes this backup if it lost " + waiting);
+        assertThat(NodeTestSupport.events(events)).contains(switch (proxyState) {
+            case "following" -> "waiting: the proxy promotes this backup if it lost " + waiting;
+            case "none" -> "waiting: no proxy answers at " + NodeNetwork.describe(config.proxySap())
+                    + " now; once one does, it promotes this backup if it lost " + waiting;
+            default -> "waiting: the proxy has seen epoch 7, newer than this copy's, and promotes nobody here: a"
+                    + " primary of that epoch sends this backup a new snapshot";
+        });
+    }
+
+    /** {@code frame}, length first, as the proxy writes frames. */
+    private static void sendFrame(Socket socket, Frame frame) throws IOException {
+        io.netty.buffer.ByteBuf buffer = io.netty.buffer.Unpooled.buffer();
+        FrameCodec.encodeWithLength(frame, buffer);
+        byte[] bytes = new byte[buffer.readableBytes()];
+        buffer.readBytes(bytes);
+        buffer.release();
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
     }
 
     @Test

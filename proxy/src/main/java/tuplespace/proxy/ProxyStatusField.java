@@ -22,6 +22,8 @@ enum ProxyStatusField {
      * waits for: only a server whose start read it may register; null for none.
      */
     WAITS_FOR("waitsFor"),
+    /** True while a backup the proxy promoted (a failover or a switchover) has not registered yet. */
+    PROMOTING("promoting"),
     PRIMARY("primary");
 
     private final String jsonName;

@@ -12,7 +12,8 @@ import tuplespace.codec.Lines;
 
 /**
  * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,
- * primaryShutdownSap, waitsFor}, "primary":<the primary's own STATUS JSON, or null>}} (docs/internals.md "STATUS").
+ * primaryShutdownSap, waitsFor, promoting}, "primary":<the primary's own STATUS JSON, or null>}} (docs/internals.md
+ * "STATUS").
  * The primary is asked through its shutdown SAP.
  */
 final class ProxyStatusReporter {
@@ -87,6 +88,7 @@ final class ProxyStatusReporter {
         context.registry().awaitedDirectory().ifPresentOrElse(
                 directory -> proxy.put(ProxyStatusField.WAITS_FOR.jsonName(), directory),
                 () -> proxy.putNull(ProxyStatusField.WAITS_FOR.jsonName()));
+        proxy.put(ProxyStatusField.PROMOTING.jsonName(), context.registry().promotionPending());
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();
     }

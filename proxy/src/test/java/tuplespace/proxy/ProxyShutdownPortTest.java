@@ -46,6 +46,8 @@ class ProxyShutdownPortTest {
             assertThat(status.get("proxy").get("replica").isNull()).isTrue();
             assertThat(status.get("proxy").get("followers").asInt()).isZero();
             assertThat(status.get("proxy").get("waitsFor").isNull()).isTrue();
+            assertThat(status.get("proxy").get("promoting").isBoolean()).isTrue();
+            assertThat(status.get("proxy").get("promoting").asBoolean()).isFalse();
             assertThat(status.get("proxy").get("primaryShutdownSap").isNull()).isTrue();
             assertThat(status.get("primary").isNull()).isTrue();
         }
@@ -152,6 +154,10 @@ class ProxyShutdownPortTest {
              FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
             loseThePrimaryAndPromote(backup);
+            try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                assertThat(admin.send("STATUS").readLine()).as("STATUS while the promoted backup has not registered")
+                        .contains("\"primaryShutdownSap\":null").contains("\"promoting\":true");
+            }
 
             shutdownPort.send("SHUTDOWN").shortTimeout();
             assertThatThrownBy(shutdownPort::readLine).as("an answer while the promoted backup has not registered")
