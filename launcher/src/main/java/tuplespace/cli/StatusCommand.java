@@ -91,13 +91,16 @@ public final class StatusCommand implements Callable<Integer> {
             return Optional.of("no primary is registered: the proxy waits for a server started on data directory "
                     + proxy.path("waitsFor").asText() + ", where the lost primary served on one copy" + promoteInstead);
         }
-        // a proxy started again knows no epoch: a primary that outlived the one before registers within seconds
-        String waiting = proxy.path("epoch").isNull()
-                ? "no primary has registered since this proxy started" + (followers == 0 ? ", and no backup follows it"
-                : "") + ": a primary that runs registers within seconds (run status again); if none does, start "
-                : followers == 0 ? "no primary is registered and no backup follows the proxy: start "
-                : "no primary is registered, and the proxy promotes no backup by itself: start ";
-        return Optional.of(waiting + (followers == 0 ? "the servers" : "the server that served last" + promoteInstead));
+        String start = followers == 0 ? "the servers" : "the server that served last" + promoteInstead;
+        if (proxy.path("epoch").isNull()) {
+            // a proxy started again knows no epoch: a primary that outlived the one before registers within seconds
+            return Optional.of("no primary has registered since this proxy started"
+                    + (followers == 0 ? ", and no backup follows it" : "")
+                    + ": a primary that runs registers within seconds (run status again); if none does, start "
+                    + start);
+        }
+        return Optional.of((followers == 0 ? "no primary is registered and no backup follows the proxy"
+                : "no primary is registered, and the proxy promotes no backup by itself") + ": start " + start);
     }
 
     private static Optional<JsonNode> parse(String json) {

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -58,9 +59,10 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
     record Snapshot(long index, long epoch, RecoveredTo recoveredTo) {
 
         Snapshot {
-            java.util.Objects.requireNonNull(recoveredTo, "recoveredTo");
+            Objects.requireNonNull(recoveredTo, "recoveredTo");
         }
 
+        /** A snapshot of the node's own state, or of a primary that did not start from a data directory. */
         Snapshot(long index, long epoch) {
             this(index, epoch, RecoveredTo.NONE);
         }
