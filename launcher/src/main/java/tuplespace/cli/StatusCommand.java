@@ -88,8 +88,11 @@ public final class StatusCommand implements Callable<Integer> {
                 : "; to serve the copy of the backup that follows instead, " + promote
                 + " (what the lost primary answered on one copy is then lost)";
         if (proxy.path("waitsFor").isTextual()) {
-            return Optional.of("no primary is registered: the proxy waits for a server started on data directory "
-                    + proxy.path("waitsFor").asText() + ", where the lost primary served on one copy" + promoteInstead);
+            // <node id>.<instance>: the instance is in that node directory's node.meta
+            String[] directory = proxy.path("waitsFor").asText().split("\\.", 2);
+            return Optional.of("no primary is registered: the proxy waits for a server whose start reads node"
+                    + " directory " + directory[0] + (directory.length > 1 ? " (instance=" + directory[1] + " in its node.meta)" : "")
+                    + ", where the lost primary served on one copy: start that server again" + promoteInstead);
         }
         String start = followers == 0 ? "the servers" : "the server that served last" + promoteInstead;
         if (proxy.path("epoch").isNull()) {

@@ -117,7 +117,7 @@ class OperatorPromoteIT {
     private static void promoteAndFindEveryWrite(ServiceCluster service, ServiceStatus inSync, AcknowledgedWrites writes)
             throws Exception {
         long backup = inSync.backupPid().orElseThrow();
-        assertThat(service.adminCommand(service.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
+        assertThat(service.promote()).startsWith("ok: promoted backup");
         ServiceStatus promoted = eventually(ServiceCluster.READY_TIMEOUT, service::status,
                 status -> assertThat(status.hasPrimary() && status.primaryPid() == backup).isTrue());
         assertThat(promoted.epoch()).as("above the lost primary's").isGreaterThan(inSync.epoch());

@@ -124,7 +124,7 @@ class OperatorStartedBackupIT {
             eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
                     status -> assertThat(status.followers()).as("the refusing backup follows the proxy").isEqualTo(1));
 
-            assertThat(cluster.adminCommand(cluster.proxyShutdownSap(), "PROMOTE")).startsWith("ok: promoted backup");
+            assertThat(cluster.promote()).startsWith("ok: promoted backup");
             eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
                     status -> assertThat(status.hasPrimary() && status.primaryPid() == backup.pid()).isTrue());
         }

@@ -1,5 +1,6 @@
 package tuplespace.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static tuplespace.testing.Eventually.eventually;
 
 import java.io.BufferedReader;
@@ -290,6 +291,15 @@ final class ServiceCluster implements AutoCloseable {
     }
 
     /** A line command as an operator sends it: with the cluster secret's handshake when the service has one. */
+    /**
+     * PROMOTE on the proxy, and its answer: again while the proxy says it started too recently (a primary that outlived
+     * its previous process may still register), for as long as that lasts.
+     */
+    String promote() {
+        return eventually(Duration.ofSeconds(15), () -> adminCommand(proxyShutdownSap(), "PROMOTE"),
+                answer -> assertThat(answer).as("PROMOTE's answer").doesNotStartWith("error: this proxy started "));
+    }
+
     String adminCommand(Sap sap, String command) {
         if (options.clusterSecretFile() == null) {
             return command(sap, command, COMMAND_TIMEOUT);

@@ -597,7 +597,9 @@ final class BackupNode implements NodeStorage.Owner {
             return "the proxy has seen epoch " + newer.getAsLong() + ", newer than this copy's, and promotes nobody"
                     + " here: a primary of that epoch sends this backup a new snapshot";
         }
-        return "no proxy answers at " + NodeNetwork.describe(config.proxySap()) + " now; once one does, it " + promotes;
+        return "no proxy answers at " + NodeNetwork.describe(config.proxySap()) + " now: if it comes back having lost "
+                + primary + " too, it promotes this backup" + promoted + "; a proxy started anew knows no replica and"
+                + " promotes it only when told to (./tuplespace promote PROXY_SHUTDOWN_SAP)";
     }
 
     /**

@@ -207,8 +207,10 @@ class BackupNodeTest {
         String waiting = "primary pid " + primaryStandIn.pid() + " too (that pid is killed then)";
         assertThat(NodeTestSupport.events(events)).contains(switch (proxyState) {
             case "following" -> "waiting: the proxy promotes this backup if it lost " + waiting;
-            case "none" -> "waiting: no proxy answers at " + NodeNetwork.describe(config.proxySap())
-                    + " now; once one does, it promotes this backup if it lost " + waiting;
+            case "none" -> "waiting: no proxy answers at " + NodeNetwork.describe(config.proxySap()) + " now: if it"
+                    + " comes back having lost primary pid " + primaryStandIn.pid() + " too, it promotes this backup"
+                    + " (that pid is killed then); a proxy started anew knows no replica and promotes it only when told"
+                    + " to (./tuplespace promote PROXY_SHUTDOWN_SAP)";
             default -> "waiting: the proxy has seen epoch 7, newer than this copy's, and promotes nobody here: a"
                     + " primary of that epoch sends this backup a new snapshot";
         });

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Lines;
 import tuplespace.codec.Status;
 import tuplespace.codec.frame.Frame;
@@ -411,7 +412,7 @@ final class ClientSession {
         if (expired > 0) {
             LOG.warn("{} answered {} of conn {} unavailable: no primary took {} within {}", context.self(),
                     Lines.count(expired, "request"), Long.toHexString(conn),
-                    expired == 1 ? "it" : "them", context.config().primaryTimeout());
+                    expired == 1 ? "it" : "them", Durations.text(context.config().primaryTimeout()));
         }
         deliverReadyAnswers();
         armDeadlineTimer();

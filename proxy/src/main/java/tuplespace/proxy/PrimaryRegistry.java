@@ -177,8 +177,10 @@ final class PrimaryRegistry {
     private final long followerFreshNanos;
     /** Until when a REGISTER may wait for followers (System.nanoTime): {@link #FOLLOWERS_RETURN_WITHIN} after the start. */
     private final long followersDueNanos;
+    /** When this proxy started (System.nanoTime). */
+    private final long startedNanos = System.nanoTime();
     /** Until when a follower counts as coming back ({@link #RETURNING_FOLLOWERS_WITHIN} after the start). */
-    private final long returningUntilNanos = System.nanoTime() + RETURNING_FOLLOWERS_WITHIN.toNanos();
+    private final long returningUntilNanos = startedNanos + RETURNING_FOLLOWERS_WITHIN.toNanos();
 
     PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval) {
         this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN);
@@ -491,6 +493,26 @@ final class PrimaryRegistry {
         if (current == null && replicaOfLostPrimary == follow.server()) {
             channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
         }
+        if (current == null) {
+            channel.eventLoop().schedule(() -> warnIfOnlyAnOperatorPromotes(following), LATE_FOLLOWER_GRACE_NANOS,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A backup followed here a while ago and still nobody serves, and the proxy will not promote it by itself (it
+     * knows of no lost primary that named it its replica: this proxy was started anew, or the lost primary served on
+     * one copy): said at WARN, since only the operator can end the wait, and STATUS is not where one looks first.
+     */
+    private void warnIfOnlyAnOperatorPromotes(Follower follower) {
+        if (stopping || current != null || granting || followers.get(follower.server) != follower
+                || replicaOfLostPrimary == follower.server) {
+            return;
+        }
+        LOG.warn("{} no primary has registered, and backup (server {}) {} is promoted by nobody but the operator: start"
+                + " the server that served last, or PROMOTE this backup on the proxy's SHUTDOWN_SAP (./tuplespace"
+                + " promote); what a primary answered on one copy since it took that copy is then lost", self,
+                Long.toHexString(follower.server), follower.follows());
     }
 
     /** Something arrived from the follower on {@code channel}: it is there. */
@@ -588,6 +610,13 @@ final class PrimaryRegistry {
         if (candidates.size() != 1) {
             return "error: expected one backup following the newest epoch, found " + candidates.size() + (candidates
                     .isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
+        }
+        long sinceStart = System.nanoTime() - startedNanos;
+        if (highestEpoch < 0 && sinceStart < LATE_FOLLOWER_GRACE_NANOS) {
+            return "error: this proxy started " + TimeUnit.NANOSECONDS.toMillis(sinceStart) + " ms ago and no primary"
+                    + " has registered yet: one that outlived its previous process registers within "
+                    + TimeUnit.NANOSECONDS.toSeconds(LATE_FOLLOWER_GRACE_NANOS) + " s of its start, and a promotion"
+                    + " now would fence it; run status, and PROMOTE again if none has";
         }
         Follower chosen = candidates.get(0);
         long granted = Math.max(highestEpoch, chosen.epoch) + 1;

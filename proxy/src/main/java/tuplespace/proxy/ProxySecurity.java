@@ -35,10 +35,10 @@ public record ProxySecurity(LinkSecurity links, Optional<ClientToken> clientToke
         return new ProxySecurity(links, clientToken, Optional.of(tls));
     }
 
-    /** What a client must speak and show, for the proxy's listening line: "TLS, AUTH token", say, or "plain text". */
+    /** What a client must speak and show, for the proxy's listening line: "TLS, AUTH token", say, or "no TLS". */
     String clientPortTerms() {
         String transport = clientTls.map(tls -> tls.clientAuth() == TlsSettings.ClientAuthMode.REQUIRED
-                ? "TLS with a client certificate" : "TLS").orElse("plain text");
+                ? "TLS with a client certificate" : "TLS").orElse("no TLS");
         return transport + (clientToken.isPresent() ? ", AUTH token" : "");
     }
 }

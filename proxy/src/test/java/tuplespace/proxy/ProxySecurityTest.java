@@ -17,9 +17,9 @@ class ProxySecurityTest {
     /** The listening line says what a client must speak and show, so a client's refusal can be told from the log. */
     @Test
     void theClientPortTermsNameTlsAClientCertificateAndTheToken() {
-        assertThat(ProxySecurity.none().clientPortTerms()).isEqualTo("plain text");
+        assertThat(ProxySecurity.none().clientPortTerms()).isEqualTo("no TLS");
         assertThat(ProxySecurity.none().withClientToken("0123456789abcdef0123").clientPortTerms())
-                .isEqualTo("plain text, AUTH token");
+                .isEqualTo("no TLS, AUTH token");
         assertThat(ProxySecurity.none().withClientTls(tls(ClientAuthMode.NONE)).clientPortTerms()).isEqualTo("TLS");
         assertThat(ProxySecurity.none().withClientTls(tls(ClientAuthMode.REQUIRED)).withClientToken(
                 "0123456789abcdef0123").clientPortTerms()).isEqualTo("TLS with a client certificate, AUTH token");

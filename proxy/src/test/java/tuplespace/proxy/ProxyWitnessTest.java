@@ -311,6 +311,27 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * A proxy started anew knows no primary yet: one that outlived its previous process registers within seconds, and
+     * a PROMOTE meanwhile would fence it (an operator who read "no primary" in STATUS did just that). PROMOTE is
+     * refused until then, and taken after.
+     */
+    @Test
+    void anOperatorsPromoteRightAfterTheProxyStartedWaitsForARunningPrimaryToComeBack() throws IOException {
+        startProxy(150); // the backup reads nothing until its PROMOTE: 15 s of silence allowed
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            backup.send(new Frame.Follow(3, BACKUP));
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.send("STATUS").readLine()
+                    .contains("\"followers\":1"));
+            assertThat(admin.send("PROMOTE").readLine()).startsWith("error: this proxy started ")
+                    .contains("no primary has registered yet").contains("a promotion now would fence it");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> admin.send("PROMOTE").readLine().startsWith("ok: promoted backup (server 2222)"));
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
+        }
+    }
+
     @Test
     void anOperatorMayPromoteTheOneFollowingBackupWhenNoPrimaryNamedIt() throws IOException {
         startProxy();
