@@ -168,7 +168,8 @@ final class ProxyLink {
             unanswered.close();
         }
         channel = connected;
-        lastRefusal = Optional.empty(); // this link's handshake has not failed (yet)
+        // lastRefusal stays until this link is refused or registered: the round may end while its handshake is under
+        // way, and the refusal before it is then the cause to report (ClusterSecretIT saw the reason go missing so)
         registeredReplica = primary.replica();
         Optional<NodeStorage> storage = node.storage();
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
