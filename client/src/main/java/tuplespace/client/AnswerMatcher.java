@@ -105,7 +105,9 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
             // docs/protocol.md "Limits and failures": the proxy refuses a client over --max-clients and drops it;
             // nothing was applied. The channel is closed before the requests fail, so whoever sees the refusal sees a
             // closed client (isOpen false).
-            TupleSpaceException refused = new RefusedException(peer + " refused the connection: " + errorOf(answer));
+            // not "refused the connection", which reads as a TCP refusal: the service answered, and closed
+            TupleSpaceException refused = new RefusedException("the service at " + peer + " refused this client and"
+                    + " closed the connection: " + errorOf(answer));
             if (closedBecause == null) {
                 closedBecause = refused;
             }

@@ -107,7 +107,9 @@ class TupleSpaceClientTest {
         try (FakeLineServer server = FakeLineServer.greetingAndClosing(refusal);
              TupleSpaceClient space = connect(server, OPTIONS)) {
             assertThatThrownBy(() -> space.get(".*", ".*"))
-                    .isInstanceOf(RefusedException.class).hasMessageContaining("already serves 64 clients");
+                    .isInstanceOf(RefusedException.class).hasMessage("the service at 127.0.0.1:" + server.port()
+                            + " refused this client and closed the connection: service refused: this proxy already"
+                            + " serves 64 clients");
             assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1")))).isInstanceOf(RefusedException.class);
         }
     }
