@@ -164,6 +164,9 @@ public final class LineCommandClient {
             socket.connect(address, millis);
         } catch (SocketTimeoutException e) {
             throw new IOException("cannot connect to " + sap + ": no answer within " + timeout.toMillis() + " ms");
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + sap + ": " + e.getMessage() + " (nothing listens there: is the"
+                    + " service running, and is that its SHUTDOWN_SAP?)");
         } catch (IOException e) {
             throw new IOException("cannot connect to " + sap + ": " + e.getMessage());
         }

@@ -91,14 +91,15 @@ final class ProxyLink {
     /** The first registration. */
     void connect() {
         started = true;
-        registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED);
+        registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED, "");
     }
 
     /**
      * Connects and registers within {@code limit} from now, connecting again and again meanwhile if
-     * {@code retryConnecting} (else once); then the proxy counts as unreachable.
+     * {@code retryConnecting} (else once); then the proxy counts as unreachable: "the proxy at SAP {@code failure}
+     * within LIMIT{@code since}".
      */
-    private void registerWithin(Duration limit, boolean retryConnecting, String failure) {
+    private void registerWithin(Duration limit, boolean retryConnecting, String failure, String since) {
         long thisAttempt = ++attempt;
         if (channel != null && !linkRegistered) {
             // a link of an earlier round that was never answered (a hung proxy): this round makes its own
@@ -113,7 +114,7 @@ final class ProxyLink {
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && !linkRegistered) {
                 unreachable(thisAttempt, "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + failure
-                        + " within " + Durations.text(limit) + lastRefusal.map(why -> " (the cluster secret"
+                        + " within " + Durations.text(limit) + since + lastRefusal.map(why -> " (the cluster secret"
                                 + " handshake of the last link failed: " + why + ")").orElse(""));
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -151,7 +152,7 @@ final class ProxyLink {
         LOG.debug("registering with the proxy again in {}", pause);
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && wanted()) {
-                registerWithin(ROUND, false, NOT_REGISTERED);
+                registerWithin(ROUND, false, NOT_REGISTERED, "");
             }
         }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -209,7 +210,7 @@ final class ProxyLink {
             LOG.warn("the proxy link was lost; registering again as epoch {} pid {} for up to {}", node.epoch(),
                     primary.pid(), Durations.text(config.primaryRegisterTimeout()));
             primary.onProxyLinkLost();
-            registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again after the link was lost");
+            registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again", " of losing the link");
             return;
         }
         long thisAttempt = attempt;
