@@ -158,6 +158,14 @@ final class FakePrimary implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends this side of the link, as a primary that exits does, while a read of this link on another thread may still
+     * take what the proxy sent before: the proxy sees the link close.
+     */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

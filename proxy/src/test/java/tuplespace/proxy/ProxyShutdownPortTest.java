@@ -175,11 +175,15 @@ class ProxyShutdownPortTest {
         }
     }
 
-    /** The primary saves and exits when told SHUTDOWN: its link closes (docs/internals.md "Shutdown SAPs"). */
+    /**
+     * The primary saves and exits when told SHUTDOWN: its link closes (docs/internals.md "Shutdown SAPs"). Its output
+     * only: the test's thread may still be reading the REGISTERED that the proxy sent just before it relayed SHUTDOWN
+     * (closing the socket under that read failed the test once).
+     */
     private static void closesItsLinkOnShutdown(FakeShutdownSap primarySap, FakePrimary primary) {
         primarySap.onShutdown(() -> {
             try {
-                primary.close();
+                primary.shutdownOutput();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
