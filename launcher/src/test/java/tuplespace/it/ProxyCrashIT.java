@@ -35,9 +35,6 @@ class ProxyCrashIT {
         ServiceCluster.kill9(cluster.proxy().pid());
         eventually(Duration.ofSeconds(30), () ->
                 assertThat(notify.eventNames()).as("operator events").contains("proxy_lost"));
-        assertThat(notify.events()).filteredOn(event -> event.event().equals("proxy_lost")).first()
-                .extracting(NotifyRecorder.Event::detail).asString()
-                .contains("could not be reached or did not accept the registration again within 2s of losing the link");
         // Several rounds of trying after the loss was reported: the primary and its backup are still there.
         Thread.sleep(REGISTER_TIMEOUT.multipliedBy(3).toMillis());
         assertThat(cluster.firstPrimary().isAlive()).as("the primary keeps its space").isTrue();
