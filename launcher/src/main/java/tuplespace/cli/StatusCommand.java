@@ -22,6 +22,8 @@ import tuplespace.codec.auth.ClusterSecret;
         mixinStandardHelpOptions = true)
 public final class StatusCommand implements Callable<Integer> {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Spec
     private CommandSpec spec;
 
@@ -55,10 +57,11 @@ public final class StatusCommand implements Callable<Integer> {
             err.println("tuplespace status: expected a JSON status line, found: " + answer);
             return ExitStatus.NOT_OK.code();
         }
-        out.println(pretty ? indent(answer) : answer);
+        Optional<JsonNode> status = parse(answer); // once, for the indented form and the hint
+        out.println(pretty ? status.map(tree -> indent(tree, answer)).orElse(answer) : answer);
         out.flush();
         String promote = "./tuplespace promote " + sap + (secret.isPresent() ? " " + ClusterSecret.OPTION + " FILE" : "");
-        parse(answer).flatMap(status -> noPrimary(status, promote))
+        status.flatMap(tree -> noPrimary(tree, promote))
                 .ifPresent(advice -> err.println("tuplespace status: " + advice));
         return ExitStatus.OK.code();
     }
@@ -108,19 +111,18 @@ public final class StatusCommand implements Callable<Integer> {
 
     private static Optional<JsonNode> parse(String json) {
         try {
-            return Optional.of(new ObjectMapper().readTree(json));
+            return Optional.of(JSON.readTree(json));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
     }
 
-    private static String indent(String json) {
-        return parse(json).map(tree -> {
-            try {
-                return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree);
-            } catch (JsonProcessingException e) {
-                return json;
-            }
-        }).orElse(json);
+    /** {@code tree} over several lines; {@code json} as it came should that fail. */
+    private static String indent(JsonNode tree, String json) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            return json;
+        }
     }
 }
