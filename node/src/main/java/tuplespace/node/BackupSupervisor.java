@@ -20,6 +20,7 @@ import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationMessage;
 import tuplespace.replication.SnapshotStream;
+import tuplespace.space.IoFailure;
 
 /**
  * The primary's side of its backup: has it started ({@link BackupProcess}: a child process, a command, or
@@ -84,6 +85,8 @@ final class BackupSupervisor {
     private Long backupDigest;
     /** SHUTDOWN came while the backup was starting: connect only to tell it to stop. */
     private boolean stopRequested;
+    /** The first backup, started by someone else, was not listening: warned once. */
+    private boolean warnedNoBackup;
     /**
      * After a switchover: the index the old primary holds, at which it is resumed instead of being sent a snapshot (-1:
      * a backup is started and synced as usual), and the entries appended since, sent to it once it is connected.
@@ -159,22 +162,42 @@ final class BackupSupervisor {
             return;
         }
         if (config.backupStart() instanceof BackupStart.None) {
+            state = BackupState.WAITING;
             LOG.info("primary waits for its backup at {} (started by someone else; start {})",
                     NodeNetwork.describe(config.peerBackupSap()), start);
-            connectToBackup(attempt, CONNECT_WINDOW);
+            connectToBackup(attempt, CONNECT_WINDOW, start == 1 ? this::warnNoBackupListens : cause -> { });
             return;
         }
         LOG.info("primary starts its backup (start {})", start);
         process.start(attempt);
     }
 
+    /**
+     * The first backup, started by someone else, did not listen at the first try: said once, since nothing else says
+     * that this primary is on one copy (no backup failed; {@code backup_failed} comes only once the window is over).
+     */
+    private void warnNoBackupListens(Throwable cause) {
+        if (!warnedNoBackup) {
+            warnedNoBackup = true;
+            LOG.warn("primary has no backup yet: could not connect to it at {} ({}); with --backup-start none someone"
+                    + " else starts it there. The primary connects as soon as one listens; until then what it answers"
+                    + " is held by this server alone", NodeNetwork.describe(config.peerBackupSap()),
+                    IoFailure.describe(cause));
+        }
+    }
+
     private void connectToBackup(long attempt, Duration window) {
+        connectToBackup(attempt, window, cause -> { });
+    }
+
+    private void connectToBackup(long attempt, Duration window, java.util.function.Consumer<Throwable> missed) {
         node.network().connect(config.peerBackupSap(), LinkRole.REPLICATION, replicationInitializer(attempt),
                 NodeNetwork.deadline(window),
                 () -> attempt == generation && (!primary.stopping() || stopRequested),
                 channel -> onConnected(attempt, channel),
+                missed,
                 cause -> failed(attempt, "could not connect to the backup at "
-                        + NodeNetwork.describe(config.peerBackupSap()) + ": " + cause));
+                        + NodeNetwork.describe(config.peerBackupSap()) + ": " + IoFailure.describe(cause)));
     }
 
     private void onConnected(long attempt, Channel channel) {

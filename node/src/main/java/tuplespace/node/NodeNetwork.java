@@ -69,11 +69,19 @@ final class NodeNetwork {
     void connect(InetSocketAddress address, LinkRole role, ChannelInitializer<Channel> initializer,
                  long deadlineNanos, java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected,
                  Consumer<Throwable> failed) {
-        connect(address, guarded(role, false, initializer), deadlineNanos, stillWanted, connected, failed);
+        connect(address, role, initializer, deadlineNanos, stillWanted, connected, cause -> { }, failed);
+    }
+
+    /** As above, and tells {@code missed} of each failed try that is tried again. */
+    void connect(InetSocketAddress address, LinkRole role, ChannelInitializer<Channel> initializer,
+                 long deadlineNanos, java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected,
+                 Consumer<Throwable> missed, Consumer<Throwable> failed) {
+        connect(address, guarded(role, false, initializer), deadlineNanos, stillWanted, connected, missed, failed);
     }
 
     private void connect(InetSocketAddress address, ChannelInitializer<Channel> initializer, long deadlineNanos,
-                 java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected, Consumer<Throwable> failed) {
+                 java.util.function.BooleanSupplier stillWanted, Consumer<Channel> connected,
+                 Consumer<Throwable> missed, Consumer<Throwable> failed) {
         if (!stillWanted.getAsBoolean()) {
             return;
         }
@@ -83,8 +91,9 @@ final class NodeNetwork {
             if (f.isSuccess()) {
                 connected.accept(future.channel());
             } else if (System.nanoTime() - deadlineNanos < 0 && stillWanted.getAsBoolean()) {
-                loop.schedule(() -> connect(address, initializer, deadlineNanos, stillWanted, connected, failed),
-                        RETRY_PAUSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                missed.accept(f.cause());
+                loop.schedule(() -> connect(address, initializer, deadlineNanos, stillWanted, connected, missed,
+                                failed), RETRY_PAUSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } else {
                 failed.accept(f.cause());
             }

@@ -189,16 +189,32 @@ class BackupSupervisorTest {
 
     /**
      * {@code --backup-start none}: no process is started; the primary connects to {@code --peer-backup-sap} again and
-     * again until a backup listens there, names its own HEARTBEAT_SAP in the snapshot's begin, and names the backup (by
-     * server id) to the proxy as its replica once it is live, and 0 again, before any answer, when it is lost.
+     * again until a backup listens there (STATUS: {@code waiting}; one WARN that it has none), names its own
+     * HEARTBEAT_SAP in the snapshot's begin, and names the backup (by server id) to the proxy as its replica once it is
+     * live, and 0 again, before any answer, when it is lost.
      */
     @Test
     void withBackupStartNoneThePrimaryWaitsForABackupStartedElsewhereAndNamesItToTheProxy() throws Exception {
         java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", NodeTestSupport.freePort());
         config = config.withPeer(peer, new BackupStart.None());
         ServerSocket proxySap = listen(config.proxySap());
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BackupSupervisor.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        closeAtEnd.add(() -> logger.detachAppender(lines));
         startPrimary();
         Thread.sleep(1_500); // the backup is started late, by someone else
+        assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS"))
+                .contains("\"backup\":{\"state\":\"waiting\"");
+        assertThat(lines.list).filteredOn(line -> line.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .as("said once, not at every try").singleElement()
+                .isEqualTo("primary has no backup yet: could not connect to it at " + NodeNetwork.describe(peer)
+                        + " (Connection refused); with --backup-start none someone else starts it there. The primary"
+                        + " connects as soon as one listens; until then what it answers is held by this server alone");
         RawLink backup = accept(listen(peer));
         ReplicationMessage.SnapshotBegin begin = (ReplicationMessage.SnapshotBegin) backup.readSkippingHeartbeats();
         assertThat(begin.heartbeatSap()).isEqualTo(NodeNetwork.describe(config.heartbeatSap()));

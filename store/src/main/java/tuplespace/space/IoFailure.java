@@ -21,6 +21,9 @@ public final class IoFailure {
 
     /** The same words as the client library's "cannot connect to HOST:PORT: the host name cannot be resolved". */
     static final String UNKNOWN_HOST = "the host name cannot be resolved";
+    /** The system call and error number a native socket's failure begins with. */
+    private static final java.util.regex.Pattern NATIVE_CALL =
+            java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
     private IoFailure() {
     }
@@ -76,6 +79,10 @@ public final class IoFailure {
             String message = String.valueOf(unknown.getMessage());
             int colon = message.indexOf(": ");
             return UNKNOWN_HOST + (colon < 0 ? "" : " (" + message.substring(colon + 2) + ")");
+        }
+        if (cause instanceof java.net.ConnectException && cause.getMessage() != null) {
+            // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: /10.0.0.2:7011"
+            return NATIVE_CALL.matcher(cause.getMessage()).replaceFirst("").replaceFirst(": /\\S*$", "");
         }
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }

@@ -51,6 +51,17 @@ class IoFailureTest {
     }
 
     @Test
+    void aConnectionRefusedSaysSoWithoutTheNativeCallOrTheAddressItWasAbout() {
+        assertThat(IoFailure.describe(new java.net.ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:7011")))
+                .isEqualTo("Connection refused");
+        assertThat(IoFailure.describe(new java.net.ConnectException("Connection refused: /10.0.0.2:7011")))
+                .isEqualTo("Connection refused"); // NIO's
+        assertThat(IoFailure.describe(new java.net.ConnectException("connect(..) failed: No route to host")))
+                .isEqualTo("No route to host");
+    }
+
+    @Test
     void theFailureInsideAnAsynchronousStepIsDescribedNotItsWrapper() {
         IOException full = new IOException("No space left on device");
         assertThat(IoFailure.describe(new java.util.concurrent.CompletionException(full)))
