@@ -165,8 +165,8 @@ public final class LineCommandClient {
         } catch (SocketTimeoutException e) {
             throw new IOException("cannot connect to " + sap + ": no answer within " + timeout.toMillis() + " ms");
         } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to " + sap + ": " + e.getMessage() + " (nothing listens there: is the"
-                    + " service running, and is that its SHUTDOWN_SAP?)");
+            throw new IOException("cannot connect to " + sap + ": " + e.getMessage() + " (nothing accepted the"
+                    + " connection: is the service running, and is that its SHUTDOWN_SAP?)");
         } catch (IOException e) {
             throw new IOException("cannot connect to " + sap + ": " + e.getMessage());
         }

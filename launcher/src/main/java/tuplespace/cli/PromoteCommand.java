@@ -16,8 +16,11 @@ import tuplespace.codec.Sap;
  * primary, and updates the old primary answered without a backup, if any, are lost.
  */
 @Command(name = "promote", description = {"Make the backup that follows at the proxy the primary, when the proxy will"
-        + " not by itself: the lost primary had no backup in step, so updates it answered alone may be lost.",
-        "Use it only when that primary cannot come back (its machine is gone, and it had no --data-dir)."},
+        + " not by itself: the lost primary had no backup in step (updates it answered alone are then lost), or the"
+        + " proxy was restarted and knows no replica.",
+        "Use it only when that primary cannot come back (its machine is gone, or it had no --data-dir); run status"
+        + " first: a primary that is still running registers with a restarted proxy within seconds, and is fenced"
+        + " if a backup is promoted first."},
         mixinStandardHelpOptions = true)
 public final class PromoteCommand implements Callable<Integer> {
 

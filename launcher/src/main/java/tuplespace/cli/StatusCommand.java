@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.codec.Sap;
 import tuplespace.codec.auth.ClusterSecret;
+import tuplespace.codec.frame.Frame;
 
 /** {@code tuplespace status SHUTDOWN_SAP}: prints the service's STATUS line (docs/internals.md, "STATUS"). */
 @Command(name = "status", description = "Print the service's status (roles, pids, epoch, backup) as JSON.",
@@ -91,10 +92,8 @@ public final class StatusCommand implements Callable<Integer> {
                 : "; to serve the copy of the backup that follows instead, " + promote
                 + " (what the lost primary answered on one copy is then lost)";
         if (proxy.path("waitsFor").isTextual()) {
-            // <node id>.<instance>: the instance is in that node directory's node.meta
-            String[] directory = proxy.path("waitsFor").asText().split("\\.", 2);
-            return Optional.of("no primary is registered: the proxy waits for a server whose start reads node"
-                    + " directory " + directory[0] + (directory.length > 1 ? " (instance=" + directory[1] + " in its node.meta)" : "")
+            return Optional.of("no primary is registered: the proxy waits for a server whose start reads "
+                    + Frame.Register.describeDirectory(proxy.path("waitsFor").asText())
                     + ", where the lost primary served on one copy: start that server again" + promoteInstead);
         }
         String start = followers == 0 ? "the servers" : "the server that served last" + promoteInstead;

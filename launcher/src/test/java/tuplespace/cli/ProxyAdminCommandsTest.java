@@ -52,6 +52,6 @@ class ProxyAdminCommandsTest {
         Sap nobody = Sap.parse("127.0.0.1:1");
         assertThat(run("promote", nobody.toString(), "--timeout", "2s")).isEqualTo(ExitStatus.CANNOT_CONNECT.code());
         assertThat(err.toString()).startsWith("tuplespace promote: cannot connect to 127.0.0.1:1: ")
-                .contains("(nothing listens there: is the service running, and is that its SHUTDOWN_SAP?)");
+                .contains("(nothing accepted the connection: is the service running, and is that its SHUTDOWN_SAP?)");
     }
 }

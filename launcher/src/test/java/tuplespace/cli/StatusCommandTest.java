@@ -43,10 +43,10 @@ class StatusCommandTest {
         assertThat(advice("\"replica\":\"ab\",\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
                         + " as soon as it hears it follow");
-        assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":\"a.91b0\""))
-                .hasValue("no primary is registered: the proxy waits for a server whose start reads node directory a"
-                        + " (instance=91b0 in its node.meta), where the lost primary served on one copy: start that"
-                        + " server again; to serve the copy of the backup that follows instead, " + PROMOTE + " (what"
+        assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":\"db.a.91b0\""))
+                .hasValue("no primary is registered: the proxy waits for a server whose start reads node directory"
+                        + " node-db.a (instance=91b0 in its node.meta), where the lost primary served on one copy: start"
+                        + " that server again; to serve the copy of the backup that follows instead, " + PROMOTE + " (what"
                         + " the lost primary answered on one copy is then lost)");
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered, and the proxy promotes no backup by itself: start the server"

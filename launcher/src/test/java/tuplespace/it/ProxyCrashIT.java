@@ -35,6 +35,11 @@ class ProxyCrashIT {
         ServiceCluster.kill9(cluster.proxy().pid());
         eventually(Duration.ofSeconds(30), () ->
                 assertThat(notify.eventNames()).as("operator events").contains("proxy_lost"));
+        // the same words whether the attempt's timer or its last refused connect ended it
+        assertThat(notify.events()).filteredOn(event -> event.event().equals("proxy_lost")).first()
+                .extracting(NotifyRecorder.Event::detail).asString()
+                .contains("could not be reached or did not accept the registration again within 2s of losing the link"
+                        + " (the last connection attempt: Connection refused)");
         // Several rounds of trying after the loss was reported: the primary and its backup are still there.
         Thread.sleep(REGISTER_TIMEOUT.multipliedBy(3).toMillis());
         assertThat(cluster.firstPrimary().isAlive()).as("the primary keeps its space").isTrue();

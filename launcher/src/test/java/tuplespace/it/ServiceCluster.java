@@ -290,16 +290,17 @@ final class ServiceCluster implements AutoCloseable {
         return adminCommand(proxyShutdownSap, "SHUTDOWN");
     }
 
-    /** A line command as an operator sends it: with the cluster secret's handshake when the service has one. */
     /**
      * PROMOTE on the proxy, and its answer: again while the proxy says it started too recently (a primary that outlived
-     * its previous process may still register), for as long as that lasts.
+     * the previous proxy process may still register), for as long as that lasts. A refused PROMOTE changes nothing; one
+     * carried out whose answer was lost would show as the next try's "error: expected one backup ..., found 0".
      */
     String promote() {
         return eventually(Duration.ofSeconds(15), () -> adminCommand(proxyShutdownSap(), "PROMOTE"),
                 answer -> assertThat(answer).as("PROMOTE's answer").doesNotStartWith("error: this proxy started "));
     }
 
+    /** A line command as an operator sends it: with the cluster secret's handshake when the service has one. */
     String adminCommand(Sap sap, String command) {
         if (options.clusterSecretFile() == null) {
             return command(sap, command, COMMAND_TIMEOUT);

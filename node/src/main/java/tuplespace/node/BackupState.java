@@ -7,7 +7,7 @@ public enum BackupState {
     /** Process launched, replication link not connected yet. */
     STARTING("starting"),
     /** {@code --backup-start none}: connecting to a backup someone else starts, again and again; none listens yet. */
-    WAITING("waiting"),
+    CONNECTING("connecting"),
     /** Receiving the snapshot, then catching up with the answers already out; answers do not wait for it. */
     SYNCING("syncing"),
     /** Holds every update answered and acknowledges every effect; in sync mode answers wait for it; it may take over. */

@@ -43,6 +43,8 @@ final class BackupSupervisor {
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
     /** SHUTDOWN while the backup JVM still starts: it is told to stop once it listens (a JVM was seen to take 14 s). */
     static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
+    /** {@code --backup-start none}: how long the first backup may not listen before the primary warns it has none. */
+    static final Duration NO_BACKUP_WARNING = Duration.ofSeconds(2);
     /** How long a new primary tries to reach the old one it resumes after a switchover before it starts a backup. */
     static final Duration RESUME_WINDOW = Duration.ofSeconds(5);
     /** Entry batches kept for the old primary until it is connected; past this it gets a snapshot instead. */
@@ -162,10 +164,12 @@ final class BackupSupervisor {
             return;
         }
         if (config.backupStart() instanceof BackupStart.None) {
-            state = BackupState.WAITING;
+            state = BackupState.CONNECTING;
             LOG.info("primary waits for its backup at {} (started by someone else; start {})",
                     NodeNetwork.describe(config.peerBackupSap()), start);
-            connectToBackup(attempt, CONNECT_WINDOW, start == 1 ? this::warnNoBackupListens : cause -> { });
+            long since = System.nanoTime();
+            connectToBackup(attempt, CONNECT_WINDOW, start == 1 ? cause -> warnNoBackupListens(since, cause)
+                    : cause -> { });
             return;
         }
         LOG.info("primary starts its backup (start {})", start);
@@ -173,16 +177,17 @@ final class BackupSupervisor {
     }
 
     /**
-     * The first backup, started by someone else, did not listen at the first try: said once, since nothing else says
-     * that this primary is on one copy (no backup failed; {@code backup_failed} comes only once the window is over).
+     * The first backup, started by someone else, did not listen for {@link #NO_BACKUP_WARNING} (servers started
+     * together need not warn): said once, since nothing else says that this primary is on one copy (no backup failed;
+     * {@code backup_failed} comes only once the window is over).
      */
-    private void warnNoBackupListens(Throwable cause) {
-        if (!warnedNoBackup) {
+    private void warnNoBackupListens(long since, Throwable cause) {
+        if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {
             warnedNoBackup = true;
-            LOG.warn("primary has no backup yet: could not connect to it at {} ({}); with --backup-start none someone"
-                    + " else starts it there. The primary connects as soon as one listens; until then what it answers"
-                    + " is held by this server alone", NodeNetwork.describe(config.peerBackupSap()),
-                    IoFailure.describe(cause));
+            LOG.warn("primary has no backup yet: could not connect to it at {} for {} ({}); with --backup-start none"
+                    + " someone else starts it there. The primary connects as soon as one listens; until then what it"
+                    + " answers exists on this server only", NodeNetwork.describe(config.peerBackupSap()),
+                    Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
         }
     }
 
@@ -374,7 +379,7 @@ final class BackupSupervisor {
         }
         generation++;
         protectionLost = true;
-        state = BackupState.STARTING; // no longer live from now on, while it is killed (STATUS said live, pid null)
+        state = startingState(); // no longer live from now on, while it is killed (STATUS said live, pid null)
         resumeFrom = -1; // a new backup gets a snapshot
         resumeTail = null;
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
@@ -389,6 +394,11 @@ final class BackupSupervisor {
         });
     }
 
+    /** What STATUS says while the next backup comes: a process starting, or one started by someone else awaited. */
+    private BackupState startingState() {
+        return config.backupStart() instanceof BackupStart.None ? BackupState.CONNECTING : BackupState.STARTING;
+    }
+
     /** After a failure: restart, or serve degraded with back-off, or stop under {@code --on-backup-loss shutdown}. */
     private void recover() {
         if (config.onBackupLoss() == BackupLossPolicy.SHUTDOWN) {
@@ -397,7 +407,7 @@ final class BackupSupervisor {
             return;
         }
         RestartPolicy.Next next = restarts.failed();
-        state = next.degraded() ? BackupState.DEGRADED : BackupState.STARTING;
+        state = next.degraded() ? BackupState.DEGRADED : startingState();
         if (next.newlyDegraded()) {
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
                     + next.failedRestarts() + " failed restarts; retrying every " + Durations.text(next.pause())

@@ -67,6 +67,11 @@ final class ProxyLink {
     private long attempt;
     private long attemptDeadlineNanos;
     private Duration attemptLimit;
+    /** What the current attempt failing within its limit means ("the proxy at SAP FAILURE within LIMIT SINCE"). */
+    private String attemptFailure = NOT_REGISTERED;
+    private String attemptSince = "";
+    /** Why the last connection attempt of the current attempt failed; empty once one connected. */
+    private Optional<String> lastConnectFailure = Optional.empty();
     /** The pauses between rounds of registering once the proxy counts as unreachable; reset on REGISTERED. */
     private final Backoff roundPauses = new Backoff(FIRST_ROUND_PAUSE, MAX_ROUND_PAUSE);
     /**
@@ -110,32 +115,44 @@ final class ProxyLink {
         linkRegistered = false;
         attemptDeadlineNanos = retryConnecting ? NodeNetwork.deadline(limit) : System.nanoTime();
         attemptLimit = limit;
+        attemptFailure = failure;
+        attemptSince = since;
+        lastConnectFailure = Optional.empty();
         connectOnce(thisAttempt);
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && !linkRegistered) {
-                unreachable(thisAttempt, "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + failure
-                        + " within " + Durations.text(limit) + since + lastRefusal.map(why -> " (the cluster secret"
-                                + " handshake of the last link failed: " + why + ")").orElse(""));
+                unreachable(thisAttempt);
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Connects, again and again until the attempt's deadline; when connecting fails for good, the attempt fails as its
+     * timer would, with the same words (whichever comes first when both end together).
+     */
     private void connectOnce(long thisAttempt) {
         node.network().connect(config.proxySap(), LinkRole.PRIMARY, initializer(), attemptDeadlineNanos,
                 () -> thisAttempt == attempt && wanted(),
                 connected -> onConnected(thisAttempt, connected),
-                cause -> unreachable(thisAttempt, "could not connect to the proxy at PROXY_SAP "
-                        + NodeNetwork.describe(config.proxySap()) + " within " + Durations.text(attemptLimit)
-                        + ": " + IoFailure.describe(cause)));
+                cause -> lastConnectFailure = Optional.of(IoFailure.describe(cause)),
+                cause -> {
+                    lastConnectFailure = Optional.of(IoFailure.describe(cause));
+                    unreachable(thisAttempt);
+                });
     }
 
     private boolean wanted() {
         return !closing && !primary.stopping();
     }
 
-    private void unreachable(long thisAttempt, String why) {
+    private void unreachable(long thisAttempt) {
         if (thisAttempt == attempt && !linkRegistered && wanted()) {
             attempt++; // once per attempt
+            String why = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + attemptFailure + " within "
+                    + Durations.text(attemptLimit) + attemptSince
+                    + lastConnectFailure.map(cause -> " (the last connection attempt: " + cause + ")").orElse("")
+                    + lastRefusal.map(cause -> " (the cluster secret handshake of the last link failed: " + cause + ")")
+                            .orElse("");
             if (primary.onProxyUnreachable(why)) {
                 nextRound();
             }
@@ -169,8 +186,10 @@ final class ProxyLink {
             unanswered.close();
         }
         channel = connected;
-        // lastRefusal stays until this link is refused or registered: the round may end while its handshake is under
-        // way, and the refusal before it is then the cause to report (ClusterSecretIT saw the reason go missing so)
+        lastConnectFailure = Optional.empty();
+        // lastRefusal stays until this link is refused, authenticated or registered: the round may end while its
+        // handshake is under way, and the refusal before it is then the cause to report (ClusterSecretIT saw the reason
+        // go missing so)
         registeredReplica = primary.replica();
         Optional<NodeStorage> storage = node.storage();
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
@@ -338,6 +357,15 @@ final class ProxyLink {
 
     /** Runs on the node's event loop (the channel is registered there), so it may call the primary directly. */
     private final class Handler extends SimpleChannelInboundHandler<Frame> {
+
+        /** Active once the link is authenticated, with a cluster secret: a refusal before it no longer says why. */
+        @Override
+        public void channelActive(ChannelHandlerContext context) throws Exception {
+            if (context.channel() == channel) {
+                lastRefusal = Optional.empty();
+            }
+            super.channelActive(context);
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, Frame frame) {

@@ -206,15 +206,16 @@ class BackupSupervisorTest {
         logger.addAppender(lines);
         closeAtEnd.add(() -> logger.detachAppender(lines));
         startPrimary();
-        Thread.sleep(1_500); // the backup is started late, by someone else
-        assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS"))
-                .contains("\"backup\":{\"state\":\"waiting\"");
-        assertThat(lines.list).filteredOn(line -> line.getLevel() == ch.qos.logback.classic.Level.WARN)
-                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                .as("said once, not at every try").singleElement()
+        // the backup is started late, by someone else
+        NodeTestSupport.await(() -> status().contains("\"backup\":{\"state\":\"connecting\""),
+                "STATUS to say the primary connects to its backup");
+        NodeTestSupport.await(() -> warnings(lines).size() > 0, "a WARN that the primary has no backup");
+        Thread.sleep(300); // tries go on every 0.1 s
+        assertThat(warnings(lines)).as("said once, not at every try").singleElement()
                 .isEqualTo("primary has no backup yet: could not connect to it at " + NodeNetwork.describe(peer)
-                        + " (Connection refused); with --backup-start none someone else starts it there. The primary"
-                        + " connects as soon as one listens; until then what it answers is held by this server alone");
+                        + " for 2s (Connection refused); with --backup-start none someone else starts it there. The"
+                        + " primary connects as soon as one listens; until then what it answers exists on this server"
+                        + " only");
         RawLink backup = accept(listen(peer));
         ReplicationMessage.SnapshotBegin begin = (ReplicationMessage.SnapshotBegin) backup.readSkippingHeartbeats();
         assertThat(begin.heartbeatSap()).isEqualTo(NodeNetwork.describe(config.heartbeatSap()));
@@ -228,6 +229,25 @@ class BackupSupervisorTest {
         backup.close();
         assertThat(proxy.readSkippingPings()).as("the proxy hears the backup is gone").isEqualTo(new Frame.Replica(0));
         assertThat(children).as("no process started").isEmpty();
+    }
+
+    /** The primary's STATUS line; empty while its SHUTDOWN_SAP is not bound yet. */
+    private String status() {
+        try {
+            return LocalService.line(config.shutdownSap().getPort(), "STATUS");
+        } catch (java.net.ConnectException notYet) {
+            return "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> warnings(
+            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
+        synchronized (lines) { // appended to on the node's event loop, under the appender's lock
+            return lines.list.stream().filter(line -> line.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     /**

@@ -91,6 +91,14 @@ final class PrimaryRegistry {
     static final long LATE_FOLLOWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
+     * How long after this proxy's start an operator's PROMOTE is refused while no primary has registered with it: a
+     * primary that outlived the previous proxy process tries to register again in rounds (a round of up to 1 s, a pause
+     * of up to 2 s between rounds), and a REGISTER may wait for returning followers ({@link #FOLLOWERS_RETURN_WITHIN}):
+     * it is back within about 3.5 s, and a promotion before then would fence it.
+     */
+    static final long PROMOTE_AFTER_START_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
      * How soon after this proxy starts every backup that outlived its primary follows here: a backup waiting for a
      * proxy tries again at least every 0.1 s. A REGISTER that may come from a server restarted with an older state is
      * held until then ({@link #followersDueIn}), so that such a backup is counted before that server serves.
@@ -319,10 +327,10 @@ final class PrimaryRegistry {
             // Whatever its epoch: a server on another machine that ran a backup of the lost primary since (which took
             // its epoch with the copy) takes the epoch above it, and holds only that copy, of an older index.
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} was lost while it served on"
-                    + " one copy, and only its data directory {} (node id and instance) holds every update it answered;"
-                    + " start it again on that directory, or restart the proxy to give those updates up", self,
+                    + " one copy, and only its {} holds every update it answered; start it again on that directory,"
+                    + " or restart the proxy to give those updates up", self,
                     register.pid(), Long.toHexString(register.server()), register.epoch(), awaited,
-                    awaited.directory().orElseThrow());
+                    Frame.Register.describeDirectory(awaited.directory().orElseThrow()));
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
@@ -380,7 +388,7 @@ final class PrimaryRegistry {
     }
 
     /**
-     * The data directory ({@code <id>.<instance>}) of the primary lost on one copy that the proxy waits for
+     * The node directory ({@code <id>.<instance>}) of the primary lost on one copy that the proxy waits for
      * ({@link #lostAlone}); empty for none. Any thread.
      */
     Optional<String> awaitedDirectory() {
@@ -418,6 +426,7 @@ final class PrimaryRegistry {
                     primaryLostNanos = System.nanoTime();
                     promoteIfDue();
                 }
+                followers.values().forEach(this::warnLaterIfOnlyAnOperatorPromotes);
             }
         }
     }
@@ -494,25 +503,37 @@ final class PrimaryRegistry {
             channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
         }
         if (current == null) {
-            channel.eventLoop().schedule(() -> warnIfOnlyAnOperatorPromotes(following), LATE_FOLLOWER_GRACE_NANOS,
-                    TimeUnit.NANOSECONDS);
+            warnLaterIfOnlyAnOperatorPromotes(following);
         }
     }
 
+    private void warnLaterIfOnlyAnOperatorPromotes(Follower follower) {
+        follower.channel.eventLoop().schedule(() -> warnIfOnlyAnOperatorPromotes(follower), LATE_FOLLOWER_GRACE_NANOS,
+                TimeUnit.NANOSECONDS);
+    }
+
     /**
-     * A backup followed here a while ago and still nobody serves, and the proxy will not promote it by itself (it
-     * knows of no lost primary that named it its replica: this proxy was started anew, or the lost primary served on
-     * one copy): said at WARN, since only the operator can end the wait, and STATUS is not where one looks first.
+     * A backup followed here, or the primary it follows was lost, a while ago; still nobody serves, and the proxy will
+     * not promote it by itself (it knows of no lost primary that named it its replica: this proxy was started anew, or
+     * the lost primary served on one copy), but an operator's PROMOTE would: said at WARN, since only the operator can
+     * end the wait, and STATUS is not where one looks first.
      */
     private void warnIfOnlyAnOperatorPromotes(Follower follower) {
+        List<Follower> candidates = operatorCandidates();
         if (stopping || current != null || granting || followers.get(follower.server) != follower
-                || replicaOfLostPrimary == follower.server) {
+                || replicaOfLostPrimary == follower.server || candidates.size() != 1 || candidates.get(0) != follower) {
             return;
         }
-        LOG.warn("{} no primary has registered, and backup (server {}) {} is promoted by nobody but the operator: start"
-                + " the server that served last, or PROMOTE this backup on the proxy's SHUTDOWN_SAP (./tuplespace"
-                + " promote); what a primary answered on one copy since it took that copy is then lost", self,
-                Long.toHexString(follower.server), follower.follows());
+        LOG.warn("{} no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
+                + " operator: start the server that served last, or promote this backup (./tuplespace promote"
+                + " PROXY_SHUTDOWN_SAP); what a primary answered on one copy since it took that copy is then lost",
+                self, Long.toHexString(follower.server), follower.follows());
+    }
+
+    /** The backups that follow the newest epoch any follower names: an operator's PROMOTE takes the one, if one. */
+    private List<Follower> operatorCandidates() {
+        long newest = followers.values().stream().mapToLong(follower -> follower.epoch).max().orElse(-1);
+        return followers.values().stream().filter(follower -> follower.epoch == newest).toList();
     }
 
     /** Something arrived from the follower on {@code channel}: it is there. */
@@ -605,18 +626,17 @@ final class PrimaryRegistry {
         if (link != null) {
             return "error: a primary is registered (" + link + "): nothing to promote";
         }
-        long newest = followers.values().stream().mapToLong(follower -> follower.epoch).max().orElse(-1);
-        List<Follower> candidates = followers.values().stream().filter(follower -> follower.epoch == newest).toList();
+        List<Follower> candidates = operatorCandidates();
         if (candidates.size() != 1) {
             return "error: expected one backup following the newest epoch, found " + candidates.size() + (candidates
                     .isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
         }
         long sinceStart = System.nanoTime() - startedNanos;
-        if (highestEpoch < 0 && sinceStart < LATE_FOLLOWER_GRACE_NANOS) {
+        if (highestEpoch < 0 && sinceStart < PROMOTE_AFTER_START_NANOS) {
             return "error: this proxy started " + TimeUnit.NANOSECONDS.toMillis(sinceStart) + " ms ago and no primary"
-                    + " has registered yet: one that outlived its previous process registers within "
-                    + TimeUnit.NANOSECONDS.toSeconds(LATE_FOLLOWER_GRACE_NANOS) + " s of its start, and a promotion"
-                    + " now would fence it; run status, and PROMOTE again if none has";
+                    + " has registered yet: a primary that outlived the previous proxy process registers within "
+                    + TimeUnit.NANOSECONDS.toSeconds(PROMOTE_AFTER_START_NANOS) + " s of this proxy's start, and a"
+                    + " promotion now would fence it; run ./tuplespace status, and promote again if none has";
         }
         Follower chosen = candidates.get(0);
         long granted = Math.max(highestEpoch, chosen.epoch) + 1;

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 import tuplespace.codec.frame.Frame;
 
 /**
@@ -36,6 +42,19 @@ class ProxyWitnessTest {
     }
 
     /** A proxy that counts a link lost after 3 s of silence: longer than any wait here in which a peer reads nothing. */
+    private final Logger registryLog = (Logger) LoggerFactory.getLogger(PrimaryRegistry.class);
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+    ProxyWitnessTest() {
+        lines.start();
+        registryLog.addAppender(lines);
+    }
+
+    @AfterEach
+    void detachLog() {
+        registryLog.detachAppender(lines);
+    }
+
     private void startProxy() throws IOException {
         startProxy(30);
     }
@@ -322,13 +341,44 @@ class ProxyWitnessTest {
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient admin = new LineClient(proxy.shutdownAddress())) {
             backup.send(new Frame.Follow(3, BACKUP));
-            await().atMost(Duration.ofSeconds(5)).until(() -> admin.send("STATUS").readLine()
+            await().atMost(Duration.ofSeconds(3)).until(() -> admin.send("STATUS").readLine()
                     .contains("\"followers\":1"));
             assertThat(admin.send("PROMOTE").readLine()).startsWith("error: this proxy started ")
-                    .contains("no primary has registered yet").contains("a promotion now would fence it");
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> admin.send("PROMOTE").readLine().startsWith("ok: promoted backup (server 2222)"));
+                    .contains("no primary has registered yet: a primary that outlived the previous proxy process"
+                            + " registers within 5 s of this proxy's start, and a promotion now would fence it");
+            // 5 s after it followed (so after the proxy's first 5 s): said at WARN that only the operator promotes it
+            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
+            assertThat(warnings()).singleElement().asString().endsWith(" no primary is registered, and backup (server"
+                    + " 2222), which follows epoch 3, is promoted by nobody but the operator: start the server that"
+                    + " served last, or promote this backup (./tuplespace promote PROXY_SHUTDOWN_SAP); what a primary"
+                    + " answered on one copy since it took that copy is then lost");
+            assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2222)");
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
+        }
+    }
+
+    /** The lost primary served on one copy: its follower is promoted by nobody but the operator, as said at WARN. */
+    @Test
+    void aBackupThatOnlyAnOperatorMayPromoteAfterALossIsNamedAtWarn() throws IOException {
+        startProxy(150); // the backup answers no PING: 15 s of silence allowed
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 2, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+                backup.send(new Frame.Follow(2, BACKUP));
+                assertThat(nothingWithin(primary)).isTrue(); // the FOLLOW is read before the link closes
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
+            assertThat(warnings()).singleElement().asString()
+                    .contains(" no primary is registered, and backup (server 2222), which follows epoch 2, is promoted"
+                            + " by nobody but the operator");
+            assertThat(nothingWithin(backup)).as("no promotion").isTrue();
+        }
+    }
+
+    private List<String> warnings() {
+        synchronized (lines) { // appended to on the proxy's loops, under the appender's lock
+            return lines.list.stream().filter(line -> line.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 

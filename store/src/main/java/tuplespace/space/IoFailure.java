@@ -81,8 +81,8 @@ public final class IoFailure {
             return UNKNOWN_HOST + (colon < 0 ? "" : " (" + message.substring(colon + 2) + ")");
         }
         if (cause instanceof java.net.ConnectException && cause.getMessage() != null) {
-            // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: /10.0.0.2:7011"
-            return NATIVE_CALL.matcher(cause.getMessage()).replaceFirst("").replaceFirst(": /\\S*$", "");
+            // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: b/10.0.0.2:70"
+            return NATIVE_CALL.matcher(cause.getMessage()).replaceFirst("").replaceFirst(": [^\\s/]*/\\S*$", "");
         }
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }

@@ -57,6 +57,9 @@ class IoFailureTest {
                 .isEqualTo("Connection refused");
         assertThat(IoFailure.describe(new java.net.ConnectException("Connection refused: /10.0.0.2:7011")))
                 .isEqualTo("Connection refused"); // NIO's
+        assertThat(IoFailure.describe(new java.net.ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: b/10.0.0.2:7011")))
+                .as("a host given by name").isEqualTo("Connection refused");
         assertThat(IoFailure.describe(new java.net.ConnectException("connect(..) failed: No route to host")))
                 .isEqualTo("No route to host");
     }

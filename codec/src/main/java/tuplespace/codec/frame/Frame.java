@@ -57,6 +57,16 @@ public sealed interface Frame {
             this(epoch, pid, server, shutdownSap, lastIndex, replica, 0, List.of());
         }
 
+        /**
+         * One of {@link #directories} as an operator finds it: {@code node directory node-b (instance=91b0c3e57d2a6f04
+         * in its node.meta)}. The id may hold dots; the instance, the last part, never does.
+         */
+        public static String describeDirectory(String name) {
+            int dot = name.lastIndexOf('.');
+            return dot < 0 ? "node directory node-" + name : "node directory node-" + name.substring(0, dot)
+                    + " (instance=" + name.substring(dot + 1) + " in its node.meta)";
+        }
+
         @Override
         public FrameType type() {
             return FrameType.REGISTER;
