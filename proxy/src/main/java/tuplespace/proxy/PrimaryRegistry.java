@@ -293,7 +293,18 @@ final class PrimaryRegistry {
             LOG.warn("{} backup (server {}) promoted to epoch {} is gone without registering; server {} takes the epoch",
                     self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
         }
-        if (register.epoch() <= highestEpoch && !sameServer && !voidGrant) {
+        PrimaryLink awaited = lostAlone;
+        // The lost one-copy primary's directory asks for that primary's epoch again: its start was killed between
+        // REGISTERED and recording the epoch there (milliseconds), so it holds no entry of that epoch, nor anything
+        // answered in it (docs/design.md "Failover"). Any other server needs an epoch above.
+        boolean itsDirectoryAgain = awaited != null && register.epoch() == highestEpoch
+                && awaited.epoch() == highestEpoch && pendingGrant == null && comparedTheDirectoryOf(awaited, register);
+        if (itsDirectoryAgain && !sameServer) {
+            LOG.info("{} primary pid {} (server {}) registers epoch {} again from the {} of {}, which was lost before"
+                    + " that directory recorded the epoch", self, register.pid(), Long.toHexString(register.server()),
+                    register.epoch(), Frame.Register.describeDirectory(awaited.directory().orElseThrow()), awaited);
+        }
+        if (register.epoch() <= highestEpoch && !sameServer && !voidGrant && !itsDirectoryAgain) {
             // a primary with a stale epoch is refused (docs/design.md "Failover")
             LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
                     self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
@@ -322,7 +333,6 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
-        PrimaryLink awaited = lostAlone;
         if (awaited != null && !sameServer && !comparedTheDirectoryOf(awaited, register)) {
             // Whatever its epoch: a server on another machine that ran a backup of the lost primary since (which took
             // its epoch with the copy) takes the epoch above it, and holds only that copy, of an older index.

@@ -96,6 +96,36 @@ class ProxyLosesPrimaryTest {
     }
 
     /**
+     * A primary killed between REGISTERED and recording its epoch in its directory (milliseconds) asks for that epoch
+     * again when it restarts on that directory: the directory holds nothing of it. Taken at that epoch, from that
+     * directory only: a server of another directory, or of another history, is refused as before.
+     */
+    @Test
+    void aOneCopyPrimaryLostBeforeItsDirectoryRecordedItsEpochRegistersThatEpochAgainFromThatDirectory()
+            throws IOException {
+        long history = 0x5EED_0000_0000_0002L;
+        String directory = "a.00000000000000a2";
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary lost = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(lost.register(new Frame.Register(4, 2001, 2001, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                    List.of(directory)))).isInstanceOf(Frame.Registered.class);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+        for (Frame.Register other : List.of(
+                new Frame.Register(4, 2002, 2002, PRIMARY_SHUTDOWN_SAP, 40, 0, history, List.of("b.00000000000000b2")),
+                new Frame.Register(4, 2003, 2003, PRIMARY_SHUTDOWN_SAP, 40, 0, history + 1, List.of(directory)),
+                new Frame.Register(4, 2004, 2004, PRIMARY_SHUTDOWN_SAP, 40, 0))) {
+            try (FakePrimary refused = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(refused.register(other)).as("%s", other).isEqualTo(new Frame.StaleEpoch(4));
+            }
+        }
+        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(restarted.register(new Frame.Register(4, 2005, 2005, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                    List.of(directory)))).isInstanceOf(Frame.Registered.class);
+        }
+    }
+
+    /**
      * A primary lost while it served on one copy from a data directory holds alone every update it answered. A server
      * on another machine that ran a backup of it since took its epoch with the copy and asks for the one above, with
      * an older state: it was taken. Now no other server takes that primary's place, whatever its epoch, until one
