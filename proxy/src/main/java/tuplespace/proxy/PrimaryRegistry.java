@@ -141,6 +141,8 @@ final class PrimaryRegistry {
     private volatile int followerCount;
     /** {@link #pendingGrant} is set, for any thread. */
     private volatile boolean granting;
+    /** The follow link of {@link #pendingGrant}, for any thread: a grant whose link is gone registers nobody. */
+    private volatile Channel grantedLink;
 
     /** A backup that said FOLLOW on {@code channel}; heard from (PONG, PING) at {@code heardNanos}. Control loop only. */
     private static final class Follower {
@@ -237,9 +239,14 @@ final class PrimaryRegistry {
         return current == null && followerCount > 0;
     }
 
-    /** No primary registered, and a backup was promoted and has not registered yet. Any thread. */
+    /**
+     * No primary registered, and a backup was promoted and has not registered yet, and its follow link is still there:
+     * one whose link closed before it registered died (with its primary, both killed at once) and never will.
+     * Any thread.
+     */
     boolean promotionPending() {
-        return current == null && granting;
+        Channel link = grantedLink;
+        return current == null && granting && link != null && link.isActive();
     }
 
     /** Backups following at the proxy now. Any thread. */
@@ -378,6 +385,7 @@ final class PrimaryRegistry {
         highestEpochServer = register.server();
         pendingGrant = null;
         granting = false;
+        grantedLink = null;
         pendingGrantIsSwitchover = false;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
@@ -564,6 +572,12 @@ final class PrimaryRegistry {
             followers.remove(server);
             followerCount = followers.size();
             LOG.info("{} backup (server {}) stopped following", self, Long.toHexString(server));
+        } else if (!stopping && current == null && pendingGrant != null && pendingGrant.channel == channel) {
+            // the grant stands for the case that it comes back and follows again (its PROMOTE is sent again), but
+            // nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
+            LOG.warn("{} backup (server {}) promoted to epoch {} closed its link before it registered: no primary"
+                    + " serves; if it comes back it is told again, else start the servers again (a server on its data"
+                    + " directory takes the epoch)", self, Long.toHexString(server), highestEpoch);
         }
     }
 
@@ -607,6 +621,7 @@ final class PrimaryRegistry {
         highestEpochServer = follower.server;
         pendingGrant = follower;
         granting = true;
+        grantedLink = follower.channel;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
         pendingGrantIsSwitchover = handedOver;

@@ -228,7 +228,7 @@ class ProxyShutdownPortTest {
     /** A promoted backup that does not register within the wait leaves everything running, and SHUTDOWN says why. */
     @Test
     void shutdownWhileAPromotedBackupNeverRegistersIsRefusedAfterTheWait() throws Exception {
-        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        proxy = ProxyServer.start(silentPeersAllowed());
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
             loseThePrimaryAndPromote(backup);
@@ -240,10 +240,43 @@ class ProxyShutdownPortTest {
         }
     }
 
+    /**
+     * Both servers died together: the backup promoted closed its link before it registered. Nothing is promoting any
+     * more: STATUS says so, and SHUTDOWN stops the proxy instead of waiting for nobody, again and again.
+     */
+    @Test
+    void aPromotedBackupGoneBeforeItRegisteredLeavesNoPromotionToWaitFor() throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            loseThePrimaryAndPromote(backup);
+            assertThat(status()).contains("\"promoting\":true");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> status().contains("\"promoting\":false"));
+        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            shutdownPort.send("SHUTDOWN").readTimeout(Duration.ofSeconds(10));
+            assertThat(shutdownPort.readLine()).startsWith("ok: shutting down");
+        }
+        assertThat(proxy.terminated()).succeedsWithin(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A proxy that keeps a link silent for 15 s: the promoted backup here reads nothing (it answers no PING), and stays
+     * linked, alive and not registering, through the whole wait.
+     */
+    private static ProxyConfig silentPeersAllowed() {
+        return ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), 150);
+    }
+
+    private String status() throws IOException {
+        try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            return admin.send("STATUS").readLine();
+        }
+    }
+
     /** The proxy stopped (not by that SHUTDOWN) while a SHUTDOWN waits for the promoted backup: it is answered. */
     @Test
     void aShutdownWaitingForThePromotedBackupIsAnsweredWhenTheProxyStops() throws Exception {
-        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        proxy = ProxyServer.start(silentPeersAllowed());
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
             loseThePrimaryAndPromote(backup);
