@@ -1,6 +1,5 @@
 package tuplespace.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,15 +45,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(message);
             return; // refused: its bytes are ignored until it is closed
         }
-        if (message instanceof ByteBuf line) {
-            session.onRequestLine(line);
-        } else if (message instanceof ClientLineDecoder.OverlongLine overlong) {
-            session.onOverlongLine(overlong.prefix());
-        } else if (message instanceof ClientLineDecoder.UnterminatedLine unterminated) {
-            session.onUnterminatedLine(unterminated.prefix(), unterminated.length());
-        } else if (message instanceof ClientLineDecoder.UnreadLines unread) {
-            session.onUnreadLines(unread.firstPrefix(), unread.lines(), unread.bytes());
-        }
+        session.take(message);
     }
 
     /** The client shut its side (the channel allows half-closure): its requests are answered, then it closes. */

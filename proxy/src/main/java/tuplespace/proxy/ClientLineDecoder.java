@@ -27,23 +27,36 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * The input ended while the session was not reading: {@code lines} whole lines in {@code bytes}, not requests;
-     * {@code firstPrefix} is the beginning of the first of them (its mode is the answer's).
+     * The input ended while the session was not reading: {@code lines} whole lines in {@code bytes}, past what the
+     * proxy keeps after the end ({@link LinesAfterEnd}), not requests; {@code firstPrefix} is the beginning of the
+     * first of them (its mode is the answer's).
      */
     record UnreadLines(String firstPrefix, int lines, int bytes) {
+    }
+
+    /**
+     * The input ended while the session was not reading (it held the client's limit of unanswered requests): what the
+     * decoder had left, decoded, in order — lines ({@link ByteBuf}s, whoever takes one releases it), then at most one
+     * {@link OverlongLine}, {@link UnterminatedLine} or {@link UnreadLines} — for the session to take as its limit
+     * allows.
+     */
+    record LinesAfterEnd(List<Object> items) {
     }
 
     private static final int PREFIX_BYTES = 256;
 
     private final int maxLineBytes;
+    /** How many bytes of whole lines left at the end of the input are kept for the session ({@link LinesAfterEnd}). */
+    private final int keptAfterEnd;
     private boolean discarding;
     /** Bytes from the reader index already searched without finding a newline: never searched again. */
     private int searchedBytes;
     /** Every byte searched for a newline, over the decoder's life (tests check that the work is linear). */
     long bytesSearched;
 
-    ClientLineDecoder(int maxLineBytes) {
+    ClientLineDecoder(int maxLineBytes, int keptAfterEnd) {
         this.maxLineBytes = maxLineBytes;
+        this.keptAfterEnd = keptAfterEnd;
     }
 
     /** One line per call (ByteToMessageDecoder calls again while bytes are consumed). */
@@ -63,15 +76,35 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
      * The client shut its side (a half-close, as {@code nc -N} does): every whole line left, then what is left without
      * a terminator becomes one {@link UnterminatedLine}: never a request, since a client that died mid-line ends its
      * input the same way. While the session does not read this client (it holds the client's limit of unanswered
-     * requests: the client does not read its answers), the lines left are not requests either: at the end of input
-     * the transport reads everything the socket holds, megabytes, which would bypass that limit. They become one
-     * {@link UnreadLines}.
+     * requests: a pipeline longer than its window, or a client that does not read its answers), the lines left go to
+     * the session as one {@link LinesAfterEnd}, which it takes as the limit allows: at the end of input the transport
+     * reads everything the socket holds, megabytes, so only {@code keptAfterEnd} bytes of them are kept, and the lines
+     * past those become one {@link UnreadLines}, never requests.
      */
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (!discarding && in.isReadable() && !ctx.channel().config().isAutoRead()) {
-            out.add(new UnreadLines(firstPrefix(in), countLines(in), in.readableBytes()));
+            // copied: slices of the whole input would keep all of it
+            ByteBuf head = in.copy(in.readerIndex(), Math.min(in.readableBytes(), keptAfterEnd + maxLineBytes + 2));
+            List<Object> items = new java.util.ArrayList<>();
+            searchedBytes = 0;
+            try {
+                while (!discarding && head.isReadable() && head.readerIndex() < keptAfterEnd
+                        && decodeLine(head, items)) {
+                    continue;
+                }
+            } finally {
+                in.skipBytes(head.readerIndex());
+                head.release();
+            }
+            if (!discarding && in.isReadable()) {
+                int lines = countLines(in);
+                int length = in.readableBytes();
+                items.add(lines > 0 ? new UnreadLines(firstPrefix(in), lines, length)
+                        : new UnterminatedLine(firstPrefix(in), length));
+            }
             in.skipBytes(in.readableBytes());
+            out.add(new LinesAfterEnd(items));
             return;
         }
         while (!discarding && in.isReadable() && decodeLine(in, out)) {

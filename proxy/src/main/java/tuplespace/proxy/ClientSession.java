@@ -44,6 +44,15 @@ final class ClientSession {
     private boolean closed;
     /** Answers recorded by {@link #onAnswerFlushLater} and not yet written and flushed ({@link #flushAnswers}). */
     private boolean answersUnflushed;
+    /**
+     * What the decoder had left when the client's input ended while it was not read ({@link
+     * ClientLineDecoder.LinesAfterEnd}): taken in order as this client's bounds allow, as reading it would have; null
+     * when nothing is left.
+     */
+    private java.util.ArrayDeque<Object> afterEnd;
+    private boolean takingAfterEnd;
+    /** The input ended while {@link #afterEnd} held lines: the connection closes once they are taken and answered. */
+    private boolean inputEndedBehindLines;
 
     ClientSession(long conn, Channel channel, ProxyContext context) {
         this.conn = conn;
@@ -89,6 +98,53 @@ final class ClientSession {
         updateReading();
     }
 
+    /** One piece of what the client sent, as the decoder made it ({@link ClientLineDecoder}). */
+    void take(Object piece) {
+        if (piece instanceof ByteBuf line) {
+            onRequestLine(line);
+        } else if (piece instanceof ClientLineDecoder.OverlongLine overlong) {
+            onOverlongLine(overlong.prefix());
+        } else if (piece instanceof ClientLineDecoder.UnterminatedLine unterminated) {
+            onUnterminatedLine(unterminated.prefix(), unterminated.length());
+        } else if (piece instanceof ClientLineDecoder.UnreadLines unread) {
+            onUnreadLines(unread.firstPrefix(), unread.lines(), unread.bytes());
+        } else if (piece instanceof ClientLineDecoder.LinesAfterEnd lines) {
+            onLinesAfterEnd(lines.items());
+        }
+    }
+
+    /**
+     * The input ended while this client was not read (a pipeline longer than its window, say): the lines left are
+     * taken as its bounds allow, as if it were still read; its half-close waits behind them.
+     */
+    private void onLinesAfterEnd(List<Object> items) {
+        if (closed || closeWhenDelivered) {
+            items.forEach(io.netty.util.ReferenceCountUtil::release);
+            return;
+        }
+        afterEnd = new java.util.ArrayDeque<>(items);
+        takeLinesAfterEnd();
+    }
+
+    private void takeLinesAfterEnd() {
+        takingAfterEnd = true;
+        try {
+            while (afterEnd != null && !afterEnd.isEmpty() && !closed && !closeWhenDelivered && mayRead(true)) {
+                take(afterEnd.poll());
+            }
+        } finally {
+            takingAfterEnd = false;
+        }
+        if (afterEnd != null && (afterEnd.isEmpty() || closed || closeWhenDelivered)) {
+            afterEnd.forEach(io.netty.util.ReferenceCountUtil::release);
+            afterEnd = null;
+            if (inputEndedBehindLines) {
+                inputEndedBehindLines = false;
+                onInputShutdown();
+            }
+        }
+    }
+
     /**
      * A line longer than the limit: answered {@code malformed} in its turn, then the connection closes
      * (docs/protocol.md "Limits and failures").
@@ -120,17 +176,19 @@ final class ClientSession {
     }
 
     /**
-     * The input ended while this client was not read (it held its limit of unanswered requests): what it sent after
-     * them is answered {@code malformed} once, in its turn, in the mode of the first line not read (beginning with
-     * {@code firstPrefix}), and not carried out. The input's end follows.
+     * The input ended while this client was not read (it held its limit of unanswered requests), and it had sent more
+     * than the proxy keeps after the end: the lines past those are answered {@code malformed} once, in their turn, in
+     * the mode of the first of them (beginning with {@code firstPrefix}), and not carried out. The input's end follows.
      */
     void onUnreadLines(String firstPrefix, int lines, int bytes) {
         if (closed || closeWhenDelivered) {
             return;
         }
         answerMalformedInTurn(firstPrefix, "requests not read: the input ended while the proxy held this client's limit of"
-                + " unanswered requests (a client must read its answers as it pipelines); the " + lines + " lines ("
-                + bytes + " bytes) after them were not carried out");
+                + " unanswered requests and " + Lines.count(context.config().clientBufferBytes(), "byte") + " of the"
+                + " lines after them (a client must read its answers as it pipelines); the "
+                + Lines.count(lines, "line") + " (" + Lines.count(bytes, "byte") + ") after those were not carried"
+                + " out");
         deliverReadyAnswers();
     }
 
@@ -140,6 +198,10 @@ final class ClientSession {
      */
     void onInputShutdown() {
         if (closed) {
+            return;
+        }
+        if (afterEnd != null) {
+            inputEndedBehindLines = true; // once the lines left are taken
             return;
         }
         if (closeWhenDelivered) { // closing already (an overlong line, the proxy stopping)
@@ -252,10 +314,14 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
+        if (afterEnd != null) { // the input is over: the lines left stand for reading
+            if (!takingAfterEnd) {
+                takeLinesAfterEnd();
+            }
+            return;
+        }
         boolean reading = channel.config().isAutoRead();
-        PrimaryLink link = context.registry().current();
-        boolean read = channel.isWritable() && (link == null || link.channel().isWritable())
-                && bounds.allowsReading(pending, reading);
+        boolean read = mayRead(reading);
         if (read == reading) {
             return;
         }
@@ -263,6 +329,13 @@ final class ClientSession {
         if (read) {
             channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER); // lines already received but not decoded
         }
+    }
+
+    /** Whether this client may be read now; {@code reading}: whether it is, for the bounds' hysteresis. */
+    private boolean mayRead(boolean reading) {
+        PrimaryLink link = context.registry().current();
+        return channel.isWritable() && (link == null || link.channel().isWritable())
+                && bounds.allowsReading(pending, reading);
     }
 
     /**
@@ -291,6 +364,10 @@ final class ClientSession {
         }
         context.sessions().addHeld(-pending.size());
         pending.releaseAll();
+        if (afterEnd != null) {
+            afterEnd.forEach(io.netty.util.ReferenceCountUtil::release);
+            afterEnd = null;
+        }
         context.controlLoop().execute(() -> context.registry().clientClosed(conn));
     }
 

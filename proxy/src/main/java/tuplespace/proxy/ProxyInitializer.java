@@ -59,7 +59,7 @@ final class ProxyInitializer {
                 context.config().security().clientToken().ifPresent(token ->
                         channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
                 channel.pipeline().addLast(
-                        new ClientLineDecoder(context.config().maxLineBytes()),
+                        new ClientLineDecoder(context.config().maxLineBytes(), context.config().clientBufferBytes()),
                         new ClientFrontendHandler(context));
             }
         };

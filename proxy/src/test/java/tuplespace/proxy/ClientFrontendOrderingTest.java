@@ -259,7 +259,8 @@ class ClientFrontendOrderingTest {
     }
 
     private EmbeddedChannel client() {
-        return new EmbeddedChannel(new ClientLineDecoder(config.maxLineBytes()), new ClientFrontendHandler(context));
+        return new EmbeddedChannel(new ClientLineDecoder(config.maxLineBytes(), config.clientBufferBytes()),
+                new ClientFrontendHandler(context));
     }
 
     private static void writeLines(EmbeddedChannel client, String text) {

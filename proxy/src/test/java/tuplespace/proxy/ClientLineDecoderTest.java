@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(5)
 class ClientLineDecoderTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientLineDecoder(8));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientLineDecoder(8, 64));
 
     @Test
     void splitsLinesOnLfAndCrLfAcrossReads() {
@@ -28,7 +28,7 @@ class ClientLineDecoderTest {
     /** At the end of the input every whole line is a request, and bytes after the last newline are reported. */
     @Test
     void atTheEndOfTheInputWholeLinesAreLinesAndTheRestIsUnterminated() {
-        EmbeddedChannel halfClosed = new EmbeddedChannel(new ClientLineDecoder(64));
+        EmbeddedChannel halfClosed = new EmbeddedChannel(new ClientLineDecoder(64, 64));
         halfClosed.config().setAutoRead(false); // paused, then resumed: the lines wait for reading to resume
         halfClosed.writeInbound(Unpooled.copiedBuffer("GET a .*\nGET b .*\nPUT c,1 v", StandardCharsets.UTF_8));
         assertThat((Object) halfClosed.readInbound()).isNull();
@@ -41,16 +41,32 @@ class ClientLineDecoderTest {
 
     /**
      * While the session does not read the client (it holds its limit of unanswered requests), what the end of input
-     * brings is not requests: the transport reads all the socket holds then, which would bypass that limit.
+     * brings goes to the session decoded, for it to take as that limit allows; past the bytes kept (the transport reads
+     * all the socket holds then, megabytes) the lines are counted, not decoded.
      */
     @Test
-    void atTheEndOfTheInputWhileNotReadingTheLinesLeftAreCountedNotDecoded() {
-        EmbeddedChannel halfClosed = new EmbeddedChannel(new ClientLineDecoder(64));
+    void atTheEndOfTheInputWhileNotReadingTheLinesLeftAreKeptUpToTheBoundAndCountedPastIt() {
+        EmbeddedChannel halfClosed = new EmbeddedChannel(new ClientLineDecoder(64, 18));
         halfClosed.config().setAutoRead(false);
-        halfClosed.writeInbound(Unpooled.copiedBuffer("GET a .*\nGET b .*\nPUT c,1 v", StandardCharsets.UTF_8));
+        halfClosed.writeInbound(Unpooled.copiedBuffer("GET a .*\nGET b .*\nGET c .*\nGET d .*\nPUT e,1 v",
+                StandardCharsets.UTF_8));
         halfClosed.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
-        assertThat((Object) halfClosed.readInbound()).isEqualTo(new ClientLineDecoder.UnreadLines("GET a .*", 2, 27));
+        ClientLineDecoder.LinesAfterEnd left = halfClosed.readInbound();
+        assertThat(left.items()).hasSize(3);
+        assertThat(left.items().subList(0, 2)).extracting(line -> ((ByteBuf) line).toString(StandardCharsets.UTF_8))
+                .containsExactly("GET a .*", "GET b .*");
+        assertThat(left.items().get(2)).isEqualTo(new ClientLineDecoder.UnreadLines("GET c .*", 2, 27));
+        left.items().forEach(io.netty.util.ReferenceCountUtil::release);
         assertThat((Object) halfClosed.readInbound()).isNull();
+
+        EmbeddedChannel little = new EmbeddedChannel(new ClientLineDecoder(64, 1024));
+        little.config().setAutoRead(false);
+        little.writeInbound(Unpooled.copiedBuffer("GET a .*\nPUT e,1 v", StandardCharsets.UTF_8));
+        little.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        ClientLineDecoder.LinesAfterEnd all = little.readInbound();
+        assertThat(all.items()).hasSize(2);
+        assertThat(all.items().get(1)).isEqualTo(new ClientLineDecoder.UnterminatedLine("PUT e,1 v", 9));
+        all.items().forEach(io.netty.util.ReferenceCountUtil::release);
     }
 
     @Test
@@ -80,7 +96,7 @@ class ClientLineDecoderTest {
     @Test
     void aLongLineDribbledInSmallPiecesIsSearchedOnceAndDecodedWhole() {
         int lineBytes = 1 << 20;
-        ClientLineDecoder decoder = new ClientLineDecoder(lineBytes);
+        ClientLineDecoder decoder = new ClientLineDecoder(lineBytes, 64);
         EmbeddedChannel large = new EmbeddedChannel(decoder);
         byte[] line = ("GET " + "k".repeat(lineBytes - 7) + " .*").getBytes(StandardCharsets.UTF_8);
         for (int offset = 0; offset < line.length; offset += 512) {

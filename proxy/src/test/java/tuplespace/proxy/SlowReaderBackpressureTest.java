@@ -132,7 +132,7 @@ class SlowReaderBackpressureTest {
     @Test
     void requestLinesAreBoundedTooWhileThePrimaryHasNotAnsweredThem() {
         register();
-        EmbeddedChannel client = new EmbeddedChannel(new ClientLineDecoder(256 << 10),
+        EmbeddedChannel client = new EmbeddedChannel(new ClientLineDecoder(256 << 10, 512 << 10),
                 new ClientFrontendHandler(context));
         String line = "PUT " + "v".repeat(200_000);
         writeLines(client, (line + "\n").repeat(20));
@@ -147,7 +147,8 @@ class SlowReaderBackpressureTest {
     }
 
     private EmbeddedChannel client() {
-        return new EmbeddedChannel(new ClientLineDecoder(config.maxLineBytes()), new ClientFrontendHandler(context));
+        return new EmbeddedChannel(new ClientLineDecoder(config.maxLineBytes(), config.clientBufferBytes()),
+                new ClientFrontendHandler(context));
     }
 
     /** Answers every request forwarded, each in a read batch of its own, until no more come. */
