@@ -29,7 +29,8 @@ import tuplespace.client.TupleSpaceClient;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Send requests: an interactive shell, or each REQUEST then exit.",
         footer = {"", "Exit status: 0 every answer ok, 1 some answer not ok, 2 bad arguments, 3 cannot connect or"
-                + " connection lost, 4 refused (too many clients, or the token is wrong), 5 an answer timed out."})
+                + " connection lost, 4 refused (too many clients, the token is wrong, or the port requires TLS), 5 an"
+                + " answer timed out."})
 public final class ClientCommand implements Callable<Integer> {
 
     /** How answers are printed. */

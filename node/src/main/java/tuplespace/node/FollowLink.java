@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
@@ -202,7 +203,8 @@ final class FollowLink {
                 if (idle.state() == IdleState.WRITER_IDLE) {
                     context.writeAndFlush(new Frame.Ping(System.nanoTime()));
                 } else if (idle.state() == IdleState.READER_IDLE) {
-                    LOG.warn("the follow link to the proxy was silent for {}; opening another", ProxyLink.SILENCE_LIMIT);
+                    LOG.warn("the follow link to the proxy was silent for {}; opening another",
+                            Durations.text(ProxyLink.SILENCE_LIMIT));
                     context.close();
                 }
             }

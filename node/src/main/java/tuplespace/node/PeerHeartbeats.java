@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import tuplespace.codec.Durations;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.replication.ReplicationMessage;
 
@@ -107,7 +108,7 @@ final class PeerHeartbeats {
         }
         long now = node.ticker().nanos();
         if (monitor.failed(now)) {
-            failed.accept("no heartbeat from the " + peer + " for " + monitor.missed(now) + " intervals of " + interval);
+            failed.accept("no heartbeat from the " + peer + " for " + monitor.missed(now) + " intervals of " + Durations.text(interval));
         }
     }
 }

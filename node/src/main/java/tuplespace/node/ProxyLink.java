@@ -397,7 +397,7 @@ final class ProxyLink {
                 } else if (idle.state() == IdleState.READER_IDLE && primary.servingBacklog()) {
                     LOG.debug("the proxy link is not read while a backlog of requests is served");
                 } else if (idle.state() == IdleState.READER_IDLE) {
-                    LOG.warn("the proxy link was silent for {}; closing it", SILENCE_LIMIT);
+                    LOG.warn("the proxy link was silent for {}; closing it", Durations.text(SILENCE_LIMIT));
                     context.close();
                 }
             }

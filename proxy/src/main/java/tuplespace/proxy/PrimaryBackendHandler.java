@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.OversizeFrame;
 
@@ -131,7 +132,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         }
         LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),
                 follow != null ? "follower" : "primary", link != null ? link : ctx.channel().remoteAddress(),
-                context.config().pingMisses(), context.config().pingInterval());
+                context.config().pingMisses(), Durations.text(context.config().pingInterval()));
         ctx.close();
     }
 
