@@ -45,6 +45,8 @@ final class BackupSupervisor {
     static final Duration STARTING_STOP_WAIT = Duration.ofSeconds(20);
     /** {@code --backup-start none}: how long the first backup may not listen before the primary warns it has none. */
     static final Duration NO_BACKUP_WARNING = Duration.ofSeconds(2);
+    /** No deadline: {@link #startForJudgement}'s connecting goes on until a backup listens. */
+    private static final Duration UNTIL_CONNECTED = Duration.ofDays(3_650);
     /** How long a new primary tries to reach the old one it resumes after a switchover before it starts a backup. */
     static final Duration RESUME_WINDOW = Duration.ofSeconds(5);
     /** Entry batches kept for the old primary until it is connected; past this it gets a snapshot instead. */
@@ -89,6 +91,8 @@ final class BackupSupervisor {
     private boolean stopRequested;
     /** The first backup, started by someone else, was not listening: warned once. */
     private boolean warnedNoBackup;
+    /** {@link #startForJudgement}: until the first backup is connected. */
+    private boolean awaitingJudgement;
     /**
      * After a switchover: the index the old primary holds, at which it is resumed instead of being sent a snapshot (-1:
      * a backup is started and synced as usual), and the entries appended since, sent to it once it is connected.
@@ -140,6 +144,16 @@ final class BackupSupervisor {
     }
 
     /**
+     * The first backup, started by someone else, judges this unregistered primary's state before it serves
+     * ({@code PrimaryNode.judgedByItsPeerFirst}): connected to however long that takes, with no window that fails it
+     * (nothing is served meanwhile, so no backup is lost), and one WARN saying what it waits for.
+     */
+    void startForJudgement() {
+        awaitingJudgement = true;
+        launch();
+    }
+
+    /**
      * The first backup will be the old primary of a switchover, which holds the state at {@code index}: it is resumed
      * there (docs/design.md "Switchover"); entries appended before it is connected are kept for it.
      */
@@ -168,8 +182,8 @@ final class BackupSupervisor {
             LOG.info("primary waits for its backup at {} (started by someone else; start {})",
                     NodeNetwork.describe(config.peerBackupSap()), start);
             long since = System.nanoTime();
-            connectToBackup(attempt, CONNECT_WINDOW, start == 1 ? cause -> warnNoBackupListens(since, cause)
-                    : cause -> { });
+            connectToBackup(attempt, awaitingJudgement ? UNTIL_CONNECTED : CONNECT_WINDOW,
+                    start == 1 ? cause -> warnNoBackupListens(since, cause) : cause -> { });
             return;
         }
         LOG.info("primary starts its backup (start {})", start);
@@ -182,7 +196,17 @@ final class BackupSupervisor {
      * {@code backup_failed} comes only once the window is over).
      */
     private void warnNoBackupListens(long since, Throwable cause) {
-        if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {
+        if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos() && awaitingJudgement) {
+            warnedNoBackup = true;
+            LOG.warn("primary has not registered: no backup listens at {} for {} ({}), and the copy of the server there"
+                    + " may be newer than this data directory's (a failover or a switchover this directory never saw);"
+                    + " it serves once a backup there has judged its state. Start the server of that machine (its own"
+                    + " command line): it takes this state, or refuses it for a newer one of its own, and this server"
+                    + " stops. If that copy is lost for good, start a backup there on an empty data directory, which"
+                    + " takes this one's. If a primary serves already, this server is not needed: stop it, or run it as"
+                    + " that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
+                    Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
+        } else if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {
             warnedNoBackup = true;
             LOG.warn("primary has no backup yet: could not connect to it at {} for {} ({}); with --backup-start none"
                     + " someone else starts it there. The primary connects as soon as one listens; until then what it"
@@ -215,6 +239,7 @@ final class BackupSupervisor {
             channel.close();
             return;
         }
+        awaitingJudgement = false; // a failure from now on is a backup's failure, as for any other
         // Entries appended before the snapshot starts are in the snapshot: they go to nobody (to the tail, resuming).
         primary.flushEntries();
         replication = channel;

@@ -237,6 +237,10 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (stopping) {
             return;
         }
+        if (judgedByItsPeerFirst()) {
+            backup.startForJudgement();
+            return; // registers once that backup is live (backupCopied), or stops when it refuses this state
+        }
         boolean answersWaitForDisk = storage.map(NodeStorage::answersWaitForDisk).orElse(false);
         if (answersWaitForDisk && recoveredIndex >= 0 && !peerProbed) {
             probePeerBackupSap();
@@ -253,6 +257,18 @@ final class PrimaryNode implements NodeStorage.Owner {
             backup.start();
             node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A server started on a data directory whose backup runs on another machine, started by someone else
+     * ({@code --backup-start none}): the copy there may be newer than this directory's (a failover or a switchover
+     * this directory never saw, and updates answered on one copy after it, which no restarted proxy remembers), and
+     * nothing here can tell. So it registers only once a backup there has judged its state and taken it (one holding
+     * a newer copy refuses it, and this server stops: {@code stale_epoch}), however long that takes (docs/design.md
+     * "Failover"). Started in either order, the two machines' servers serve the newest copy.
+     */
+    private boolean judgedByItsPeerFirst() {
+        return storage.isPresent() && config.backupStart() instanceof BackupStart.None;
     }
 
     /**

@@ -78,6 +78,11 @@ final class FakeProxy implements AutoCloseable {
         return next;
     }
 
+    /** Whether the primary sent nothing (but PINGs) within {@code wait}. */
+    boolean nothingWithin(java.time.Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) == null;
+    }
+
     void send(Channel link, Frame frame) {
         link.writeAndFlush(frame).syncUninterruptibly();
     }

@@ -22,6 +22,7 @@ import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.node.persistence.FsyncMode;
+import tuplespace.replication.ReplicationMessage;
 
 /**
  * The epoch a server started on its data directory serves is recorded in {@code node.meta} only once the proxy accepted
@@ -76,6 +77,32 @@ class RestartEpochTest {
         }
     }
 
+    /**
+     * With {@code --backup-start none} the backup runs on another machine, whose copy may be newer than this
+     * directory's (a failover this directory never saw): the server registers only once a backup there has judged its
+     * state and taken it, however late that backup comes, never on its own.
+     */
+    @Test
+    void withBackupStartNoneAServerOnItsDataDirectoryRegistersOnlyOnceItsBackupTookItsState() throws Exception {
+        try (FakeProxy proxy = new FakeProxy();
+             java.net.ServerSocket peer = new java.net.ServerSocket()) {
+            InetSocketAddress peerSap = loopback(freePort());
+            node = ServerNode.start(config(proxy.address(), peerSap, new BackupStart.None()),
+                    SocketTransport.forFewLinks());
+            assertThat(proxy.nothingWithin(Duration.ofSeconds(3))).as("no REGISTER before a backup judged").isTrue();
+
+            peer.setSoTimeout(30_000);
+            peer.bind(peerSap); // the backup of the other machine starts, late
+            try (NodeTestSupport.RawLink backup = new NodeTestSupport.RawLink(peer.accept())) {
+                assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+                ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
+                backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
+                Frame.Register register = (Frame.Register) proxy.next(Frame.Register.class).frame();
+                assertThat(register.replica()).as("registered with that backup as its replica").isEqualTo(0x5eed);
+            }
+        }
+    }
+
     /** Starts a server on the data directory with {@code proxy} as its proxy; returns its REGISTER. */
     private FakeProxy.Received start(FakeProxy proxy) throws Exception {
         node = ServerNode.start(config(proxy.address()), SocketTransport.forFewLinks());
@@ -89,14 +116,22 @@ class RestartEpochTest {
         node = null;
     }
 
-    /** A server with {@code --data-dir}, {@code --fsync always} and {@code --backup-start none}; no backup listens. */
+    /**
+     * A server with {@code --data-dir}, {@code --fsync always} and a {@code --backup-start} command that starts
+     * nothing: no backup listens, and it registers at once (with {@code none} it would wait for a backup to judge
+     * its state).
+     */
     private NodeConfig config(InetSocketAddress proxy) {
+        return config(proxy, loopback(freePort()), new BackupStart.Command("true"));
+    }
+
+    private NodeConfig config(InetSocketAddress proxy, InetSocketAddress peerBackupSap, BackupStart backupStart) {
         InetSocketAddress backupSap = loopback(freePort());
         return new NodeConfig(loopback(freePort()), proxy, backupSap, loopback(freePort()), Optional.empty(),
                 Optional.empty(), Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 0,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100),
                 Duration.ofSeconds(60), Optional.empty(), List.of(), Optional.of(directory.resolve("data")),
-                FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), loopback(freePort()), new BackupStart.None());
+                FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), peerBackupSap, backupStart);
     }
 
     private long recordedEpoch() {
