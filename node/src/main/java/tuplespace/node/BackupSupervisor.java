@@ -203,8 +203,10 @@ final class BackupSupervisor {
                     + " it serves once a backup there has judged its state. Start the server of that machine (its own"
                     + " command line): it takes this state, or refuses it for a newer one of its own, and this server"
                     + " stops. If that copy is lost for good, start a backup there on an empty data directory, which"
-                    + " takes this one's. If a primary serves already, this server is not needed: stop it, or run it as"
-                    + " that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
+                    + " takes this one's. To serve this copy while that machine is down (this server served last: the"
+                    + " proxy's STATUS names its node directory in waitsFor), run it with --backup-start child, which"
+                    + " starts its backup on this machine. If a primary serves already, this server is not needed:"
+                    + " stop it, or run it as that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
                     Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
         } else if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {
             warnedNoBackup = true;
@@ -239,7 +241,6 @@ final class BackupSupervisor {
             channel.close();
             return;
         }
-        awaitingJudgement = false; // a failure from now on is a backup's failure, as for any other
         // Entries appended before the snapshot starts are in the snapshot: they go to nobody (to the tail, resuming).
         primary.flushEntries();
         replication = channel;
@@ -364,6 +365,7 @@ final class BackupSupervisor {
         }
         if (state == BackupState.SYNCING && !copied && !primary.stopping()) {
             copied = true; // the acknowledgement of the snapshot's end
+            awaitingJudgement = false; // it took this state: a failure from now on is a backup's failure
             primary.backupCopied(ack.index(), ack.backupServer());
         }
         primary.backupAcknowledged(ack.index());
@@ -400,6 +402,20 @@ final class BackupSupervisor {
                         + " primary back", reason);
                 failureWhileHandingOver = reason;
             }
+            return;
+        }
+        if (awaitingJudgement) {
+            // nothing is served yet, so no backup is lost: no event, no restart counted, and no window; again until one
+            // has taken this state (startForJudgement)
+            generation++;
+            state = startingState();
+            LOG.warn("primary's backup at {} failed before it took this server's state ({}); connecting again, and"
+                    + " registering only once one has", NodeNetwork.describe(config.peerBackupSap()), reason);
+            List<Channel> links = detachLinks();
+            process.killThen(() -> {
+                links.forEach(Channel::close);
+                node.loop().schedule(this::launch, RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+            });
             return;
         }
         generation++;

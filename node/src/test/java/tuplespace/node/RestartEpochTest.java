@@ -87,18 +87,24 @@ class RestartEpochTest {
         try (FakeProxy proxy = new FakeProxy();
              java.net.ServerSocket peer = new java.net.ServerSocket()) {
             InetSocketAddress peerSap = loopback(freePort());
-            node = ServerNode.start(config(proxy.address(), peerSap, new BackupStart.None()),
-                    SocketTransport.forFewLinks());
+            NodeConfig config = config(proxy.address(), peerSap, new BackupStart.None());
+            node = ServerNode.start(config, SocketTransport.forFewLinks());
             assertThat(proxy.nothingWithin(Duration.ofSeconds(3))).as("no REGISTER before a backup judged").isTrue();
 
             peer.setSoTimeout(30_000);
             peer.bind(peerSap); // the backup of the other machine starts, late
+            try (NodeTestSupport.RawLink failing = new NodeTestSupport.RawLink(peer.accept())) {
+                assertThat(failing.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
+            } // and fails before it took the state: no backup was lost, and the server waits for the next
             try (NodeTestSupport.RawLink backup = new NodeTestSupport.RawLink(peer.accept())) {
                 assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
                 ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
                 backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
                 Frame.Register register = (Frame.Register) proxy.next(Frame.Register.class).frame();
                 assertThat(register.replica()).as("registered with that backup as its replica").isEqualTo(0x5eed);
+                assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS"))
+                        .as("no backup restart counted for the one that failed before it took the state")
+                        .contains("\"restarts\":0");
             }
         }
     }

@@ -42,6 +42,9 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (session == null) {
+            if (message instanceof ClientLineDecoder.LinesAfterEnd lines) {
+                lines.release();
+            }
             ReferenceCountUtil.release(message);
             return; // refused: its bytes are ignored until it is closed
         }

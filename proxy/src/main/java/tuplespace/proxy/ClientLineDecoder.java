@@ -41,6 +41,10 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
      * allows.
      */
     record LinesAfterEnd(List<Object> items) {
+        /** Releases the lines not taken (none taken: all of them), for a session that is gone or never was. */
+        void release() {
+            items.forEach(io.netty.util.ReferenceCountUtil::release);
+        }
     }
 
     private static final int PREFIX_BYTES = 256;
@@ -85,7 +89,8 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (!discarding && in.isReadable() && !ctx.channel().config().isAutoRead()) {
             // copied: slices of the whole input would keep all of it
-            ByteBuf head = in.copy(in.readerIndex(), Math.min(in.readableBytes(), keptAfterEnd + maxLineBytes + 2));
+            ByteBuf head = in.copy(in.readerIndex(),
+                    (int) Math.min(in.readableBytes(), (long) keptAfterEnd + maxLineBytes + 2));
             List<Object> items = new java.util.ArrayList<>();
             searchedBytes = 0;
             try {

@@ -119,7 +119,7 @@ final class ClientSession {
      */
     private void onLinesAfterEnd(List<Object> items) {
         if (closed || closeWhenDelivered) {
-            items.forEach(io.netty.util.ReferenceCountUtil::release);
+            new ClientLineDecoder.LinesAfterEnd(items).release();
             return;
         }
         afterEnd = new java.util.ArrayDeque<>(items);

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
@@ -141,8 +142,14 @@ final class PrimaryRegistry {
     private volatile int followerCount;
     /** {@link #pendingGrant} is set, for any thread. */
     private volatile boolean granting;
-    /** The follow link of {@link #pendingGrant}, for any thread: a grant whose link is gone registers nobody. */
+    /** The follow link of {@link #pendingGrant}, for any thread. */
     private volatile Channel grantedLink;
+    /**
+     * When that link closed (System.nanoTime; 0 while open). A promoted backup closes it itself before it registers (on
+     * a link of its own, after recording the epoch): the promotion counts as under way until {@link
+     * ProxyServer#PROMOTED_REGISTER_WAIT} after the close, and past that the backup died with its primary.
+     */
+    private volatile long grantedLinkClosedNanos;
 
     /** A backup that said FOLLOW on {@code channel}; heard from (PONG, PING) at {@code heardNanos}. Control loop only. */
     private static final class Follower {
@@ -240,13 +247,14 @@ final class PrimaryRegistry {
     }
 
     /**
-     * No primary registered, and a backup was promoted and has not registered yet, and its follow link is still there:
-     * one whose link closed before it registered died (with its primary, both killed at once) and never will.
-     * Any thread.
+     * No primary registered, and a backup was promoted and has not registered yet, and it may still: one that closed its
+     * follow link {@link ProxyServer#PROMOTED_REGISTER_WAIT} ago and has not registered died (with its primary, both
+     * killed at once) and never will. Any thread.
      */
     boolean promotionPending() {
-        Channel link = grantedLink;
-        return current == null && granting && link != null && link.isActive();
+        long closed = grantedLinkClosedNanos;
+        return current == null && granting
+                && (closed == 0 || System.nanoTime() - closed < ProxyServer.PROMOTED_REGISTER_WAIT.toNanos());
     }
 
     /** Backups following at the proxy now. Any thread. */
@@ -467,9 +475,12 @@ final class PrimaryRegistry {
     void follow(Channel channel, Frame.Follow follow) {
         if (!stopping && pendingGrant != null && follow.server() == pendingGrant.server
                 && follow.epoch() + 1 == highestEpoch) {
-            // promoted, but the PROMOTE was lost with its link: say it again
+            // promoted, but the PROMOTE was lost with its link: say it again, and the grant is on this link now
             LOG.info("{} backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again", self,
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
+            pendingGrant = new Follower(channel, follow, System.nanoTime(), false);
+            grantedLink = channel;
+            grantedLinkClosedNanos = 0;
             channel.writeAndFlush(new Frame.Promote(highestEpoch, pendingGrantIsSwitchover));
             return;
         }
@@ -573,11 +584,19 @@ final class PrimaryRegistry {
             followerCount = followers.size();
             LOG.info("{} backup (server {}) stopped following", self, Long.toHexString(server));
         } else if (!stopping && current == null && pendingGrant != null && pendingGrant.channel == channel) {
-            // the grant stands for the case that it comes back and follows again (its PROMOTE is sent again), but
-            // nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
-            LOG.warn("{} backup (server {}) promoted to epoch {} closed its link before it registered: no primary"
-                    + " serves; if it comes back it is told again, else start the servers again (a server on its data"
-                    + " directory takes the epoch)", self, Long.toHexString(server), highestEpoch);
+            // as every promoted backup does before it registers; if it does not within the wait, it is gone
+            grantedLinkClosedNanos = Math.max(1, System.nanoTime());
+            Follower granted = pendingGrant;
+            channel.eventLoop().schedule(() -> {
+                if (!stopping && current == null && pendingGrant == granted && grantedLink == channel) {
+                    // the grant stands for the case that it comes back and follows again (its PROMOTE is sent again),
+                    // but nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
+                    LOG.warn("{} backup (server {}) promoted to epoch {} closed its link and did not register within"
+                            + " {}: no primary serves; if it comes back it is told again, else start the servers again"
+                            + " (a server on its data directory takes the epoch)", self, Long.toHexString(server),
+                            highestEpoch, Durations.text(ProxyServer.PROMOTED_REGISTER_WAIT));
+                }
+            }, ProxyServer.PROMOTED_REGISTER_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -622,6 +641,7 @@ final class PrimaryRegistry {
         pendingGrant = follower;
         granting = true;
         grantedLink = follower.channel;
+        grantedLinkClosedNanos = 0;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
         pendingGrantIsSwitchover = handedOver;

@@ -326,6 +326,10 @@ public final class ProxyServer implements AutoCloseable {
             if (!relayed.isSuccess()) {
                 Throwable cause = relayed.cause();
                 if (link == null && cause instanceof ConnectException) {
+                    if (context.registry().current() != null) {
+                        decideShutdown(request); // a promoted backup registered while the relay was on its way
+                        return;
+                    }
                     if (context.registry().promotionPending()) {
                         awaitPromotedBackup(request); // promoted while the relay was on its way
                         return;
