@@ -108,7 +108,8 @@ final class PeerHeartbeats {
         }
         long now = node.ticker().nanos();
         if (monitor.failed(now)) {
-            failed.accept("no heartbeat from the " + peer + " for " + monitor.missed(now) + " intervals of " + Durations.text(interval));
+            failed.accept("no heartbeat from the " + peer + " for " + monitor.missed(now) + " intervals of "
+                    + Durations.text(interval));
         }
     }
 }

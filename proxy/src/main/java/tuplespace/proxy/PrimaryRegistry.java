@@ -247,9 +247,9 @@ final class PrimaryRegistry {
     }
 
     /**
-     * No primary registered, and a backup was promoted and has not registered yet, and it may still: one that closed its
-     * follow link {@link ProxyServer#PROMOTED_REGISTER_WAIT} ago and has not registered died (with its primary, both
-     * killed at once) and never will. Any thread.
+     * No primary registered, and a backup was promoted and has not registered yet, and it may still: one that closed
+     * its follow link {@link ProxyServer#PROMOTED_REGISTER_WAIT} ago and has not registered died (with its primary,
+     * both killed at once) and never will. Any thread.
      */
     boolean promotionPending() {
         long closed = grantedLinkClosedNanos;
