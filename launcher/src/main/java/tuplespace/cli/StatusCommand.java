@@ -94,7 +94,9 @@ public final class StatusCommand implements Callable<Integer> {
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "
                     + Frame.Register.describeDirectory(proxy.path("waitsFor").asText())
-                    + ", where the lost primary served on one copy: start that server again" + promoteInstead);
+                    + ", where the lost primary served on one copy: start that server again" + (followers == 0 ? ""
+                    : "; to serve the copy of the backup that follows instead, " + promote + " (what the lost primary"
+                    + " answered on one copy is then lost, unless that backup runs on that node directory itself)"));
         }
         String start = followers == 0 ? "the servers" : "the server that served last" + promoteInstead;
         if (proxy.path("epoch").isNull()) {

@@ -47,7 +47,8 @@ class StatusCommandTest {
                 .hasValue("no primary is registered: the proxy waits for a server whose start reads node directory"
                         + " node-db.a (instance=91b0 in its node.meta), where the lost primary served on one copy: start"
                         + " that server again; to serve the copy of the backup that follows instead, " + PROMOTE + " (what"
-                        + " the lost primary answered on one copy is then lost)");
+                        + " the lost primary answered on one copy is then lost, unless that backup runs on that node"
+                        + " directory itself)");
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered, and the proxy promotes no backup by itself: start the server"
                         + " that served last; to serve the copy of the backup that follows instead, " + PROMOTE

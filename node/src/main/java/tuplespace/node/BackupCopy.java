@@ -152,6 +152,10 @@ final class BackupCopy {
             return Optional.of(held + " of data directory history " + describeHistory(history) + ", not that primary's "
                     + describeHistory(begin.history()) + " (a data directory of another service, or one created anew)");
         }
+        if (lastIndex() == 0 && size() == 0) {
+            // no update ever: nothing to lose (a fresh service whose first start took it but never registered)
+            return Optional.empty();
+        }
         if (recovered) {
             return recoveredNewerThan(begin, held);
         }

@@ -204,8 +204,9 @@ final class BackupSupervisor {
                     + " command line): it takes this state, or refuses it for a newer one of its own, and this server"
                     + " stops. If that copy is lost for good, start a backup there on an empty data directory, which"
                     + " takes this one's. To serve this copy while that machine is down (this server served last: the"
-                    + " proxy's STATUS names its node directory in waitsFor), run it with --backup-start child, which"
-                    + " starts its backup on this machine. If a primary serves already, this server is not needed:"
+                    + " proxy's STATUS names its node directory in waitsFor), run it with --backup-start child and"
+                    + " without --peer-backup-sap: it starts its backup on this machine. If a primary serves already,"
+                    + " this server is not needed:"
                     + " stop it, or run it as that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
                     Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
         } else if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {

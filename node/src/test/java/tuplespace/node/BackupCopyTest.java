@@ -228,6 +228,18 @@ class BackupCopyTest {
      * epoch of the same primary, loses nothing and is taken. Recovered less, along another epoch or primary, from
      * another history, or once the copy holds an entry of epoch 4: refused as another primary of that epoch.
      */
+    /**
+     * A fresh service whose first start gave the backup its (empty) state and stopped unregistered (the proxy was not
+     * up yet): the copy holds no update at all, so the next start, another server of that epoch number, loses
+     * nothing.
+     */
+    @Test
+    void aCopyOfNoUpdateAtAllIsReplacedByAnyPrimary() {
+        copy.begin(begin(1, 0, 0x51));
+        assertThat(copy.end(new ReplicationMessage.SnapshotEnd(0, primary.digest()))).isDone();
+        assertThat(copy.newerThan(begin(1, 0, 0x52))).as("another server of epoch 1").isEmpty();
+    }
+
     @Test
     void theSameRestartRunAgainIsTakenWhileTheCopyHoldsOnlyWhatTheFirstRecovered() {
         copy.begin(restartedOn(4, 20, 0x51, 3, 0x77, false));

@@ -185,10 +185,9 @@ final class ClientSession {
             return;
         }
         answerMalformedInTurn(firstPrefix, "requests not read: the input ended while the proxy held this client's limit of"
-                + " unanswered requests and " + Lines.count(context.config().clientBufferBytes(), "byte") + " of the"
-                + " lines after them (a client must read its answers as it pipelines); the "
-                + Lines.count(lines, "line") + " (" + Lines.count(bytes, "byte") + ") after those were not carried"
-                + " out");
+                + " unanswered requests, and it keeps " + Lines.count(context.config().clientBufferBytes(), "byte")
+                + " of the lines sent after them (--client-buffer); the " + Lines.count(lines, "line") + " ("
+                + Lines.count(bytes, "byte") + ") past those were not carried out");
         deliverReadyAnswers();
     }
 

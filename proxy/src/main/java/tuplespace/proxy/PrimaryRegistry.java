@@ -593,7 +593,8 @@ final class PrimaryRegistry {
                     // but nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
                     LOG.warn("{} backup (server {}) promoted to epoch {} closed its link and did not register within"
                             + " {}: no primary serves; if it comes back it is told again, else start the servers again"
-                            + " (a server on its data directory takes the epoch)", self, Long.toHexString(server),
+                            + " (one on its data directory takes the epoch; one without starts at epoch 1, which only a"
+                            + " restarted proxy takes)", self, Long.toHexString(server),
                             highestEpoch, Durations.text(ProxyServer.PROMOTED_REGISTER_WAIT));
                 }
             }, ProxyServer.PROMOTED_REGISTER_WAIT.toNanos(), TimeUnit.NANOSECONDS);

@@ -223,8 +223,8 @@ class ProxyRelayTest {
             assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("status").asText())
                     .as(line).isEqualTo("malformed");
             assertThat(line).contains("requests not read: the input ended while the proxy held this client's limit"
-                    + " of unanswered requests and " + testConfig().clientBufferBytes() + " bytes of the lines after"
-                    + " them").contains("the " + (total - answered) + " lines (");
+                    + " of unanswered requests, and it keeps " + testConfig().clientBufferBytes() + " bytes of the"
+                    + " lines sent after them (--client-buffer); the " + (total - answered) + " lines (");
             assertThat(client.readLine()).isNull();
         }
     }
