@@ -91,7 +91,7 @@ final class BackupSupervisor {
     private boolean stopRequested;
     /** The first backup, started by someone else, was not listening: warned once. */
     private boolean warnedNoBackup;
-    /** {@link #startForJudgement}: until the first backup is connected. */
+    /** {@link #startForJudgement}: until a backup has taken this primary's state. */
     private boolean awaitingJudgement;
     /**
      * After a switchover: the index the old primary holds, at which it is resumed instead of being sent a snapshot (-1:
@@ -146,7 +146,8 @@ final class BackupSupervisor {
     /**
      * The first backup, started by someone else, judges this unregistered primary's state before it serves
      * ({@code PrimaryNode.judgedByItsPeerFirst}): connected to however long that takes, with no window that fails it
-     * (nothing is served meanwhile, so no backup is lost), and one WARN saying what it waits for.
+     * and no event for a backup failing before it took the state (nothing is served meanwhile, so no backup is lost),
+     * and one WARN saying what it waits for.
      */
     void startForJudgement() {
         awaitingJudgement = true;
@@ -206,8 +207,8 @@ final class BackupSupervisor {
                     + " takes this one's. To serve this copy while that machine is down (this server served last: the"
                     + " proxy's STATUS names its node directory in waitsFor), run it with --backup-start child and"
                     + " without --peer-backup-sap: it starts its backup on this machine. If a primary serves already,"
-                    + " this server is not needed:"
-                    + " stop it, or run it as that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
+                    + " this server is not needed: stop it, or run it as that primary's backup",
+                    NodeNetwork.describe(config.peerBackupSap()),
                     Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
         } else if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {
             warnedNoBackup = true;
