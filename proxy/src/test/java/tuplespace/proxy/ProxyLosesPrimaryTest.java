@@ -111,17 +111,22 @@ class ProxyLosesPrimaryTest {
                     List.of(directory)))).isInstanceOf(Frame.Registered.class);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
-        for (Frame.Register other : List.of(
+        assertRefused(4, List.of(
                 new Frame.Register(4, 2002, 2002, PRIMARY_SHUTDOWN_SAP, 40, 0, history, List.of("b.00000000000000b2")),
                 new Frame.Register(4, 2003, 2003, PRIMARY_SHUTDOWN_SAP, 40, 0, history + 1, List.of(directory)),
-                new Frame.Register(4, 2004, 2004, PRIMARY_SHUTDOWN_SAP, 40, 0))) {
-            try (FakePrimary refused = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(refused.register(other)).as("%s", other).isEqualTo(new Frame.StaleEpoch(4));
-            }
-        }
+                new Frame.Register(4, 2004, 2004, PRIMARY_SHUTDOWN_SAP, 40, 0)));
         try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(restarted.register(new Frame.Register(4, 2005, 2005, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
                     List.of(directory)))).isInstanceOf(Frame.Registered.class);
+        }
+    }
+
+    /** Each of {@code registers}, on a link of its own, is told {@code STALE_EPOCH(epoch)}. */
+    private void assertRefused(long epoch, List<Frame.Register> registers) throws IOException {
+        for (Frame.Register other : registers) {
+            try (FakePrimary refused = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(refused.register(other)).as("%s", other).isEqualTo(new Frame.StaleEpoch(epoch));
+            }
         }
     }
 
@@ -146,16 +151,12 @@ class ProxyLosesPrimaryTest {
             assertThat(shutdownPort.send("STATUS").readLine()).as("STATUS names the directory waited for")
                     .contains("\"waitsFor\":\"" + lost + "\"");
         }
-        for (Frame.Register other : List.of(
+        assertRefused(2, List.of(
                 new Frame.Register(3, 1003, 1003, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of(sibling)),
                 // a new machine's directory given the lost one's node id: another instance
                 new Frame.Register(3, 1007, 1007, PRIMARY_SHUTDOWN_SAP, 30, 0, history, List.of("b.0000000000000c3")),
                 new Frame.Register(9, 1004, 1004, PRIMARY_SHUTDOWN_SAP, 30, 0, history + 1, List.of(lost)),
-                new Frame.Register(9, 1005, 1005, PRIMARY_SHUTDOWN_SAP, 30, 0))) {
-            try (FakePrimary refused = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(refused.register(other)).as("%s", other).isEqualTo(new Frame.StaleEpoch(2));
-            }
-        }
+                new Frame.Register(9, 1005, 1005, PRIMARY_SHUTDOWN_SAP, 30, 0)));
         try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(restarted.register(new Frame.Register(3, 1006, 1006, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
                     List.of(sibling, lost)))).isInstanceOf(Frame.Registered.class);
