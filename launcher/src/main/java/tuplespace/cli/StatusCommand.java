@@ -75,6 +75,12 @@ public final class StatusCommand implements Callable<Integer> {
      * @param promote the command that promotes the backup following at this proxy
      */
     static Optional<String> noPrimary(JsonNode status, String promote) {
+        if (status.path("role").asText().equals("primary") && status.path("registered").isBoolean()
+                && !status.path("registered").asBoolean()) {
+            return Optional.of("this primary is not registered with the proxy now, so it serves nothing: its log says"
+                    + " why (with --backup-start none and a data directory it registers only once its backup on the"
+                    + " other machine has taken its state; else it tries to reach the proxy)");
+        }
         JsonNode proxy = status.path("proxy");
         if (!proxy.isObject() || proxy.path("primaryShutdownSap").isTextual()) {
             return Optional.empty();

@@ -36,6 +36,18 @@ class StatusCommandTest {
                 + "\"waitsFor\":null")).isEmpty();
         assertThat(StatusCommand.noPrimary(new ObjectMapper().readTree("{\"role\":\"primary\",\"pid\":2}"), PROMOTE))
                 .isEmpty();
+        assertThat(StatusCommand.noPrimary(new ObjectMapper().readTree(
+                "{\"role\":\"primary\",\"pid\":2,\"registered\":true}"), PROMOTE)).isEmpty();
+    }
+
+    /** A primary's own STATUS while the proxy has not accepted it (it waits for its backup's judgement, say). */
+    @Test
+    void aPrimaryNotRegisteredSaysSoAndWhereToLook() throws Exception {
+        assertThat(StatusCommand.noPrimary(new ObjectMapper().readTree(
+                "{\"role\":\"primary\",\"pid\":2,\"registered\":false}"), PROMOTE))
+                .hasValue("this primary is not registered with the proxy now, so it serves nothing: its log says why"
+                        + " (with --backup-start none and a data directory it registers only once its backup on the"
+                        + " other machine has taken its state; else it tries to reach the proxy)");
     }
 
     @Test

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * stable JSON field names tests and operators rely on: rename nothing.
  */
 public record NodeStatus(String role, long pid, long epoch, String replication, long index, long size, long digest,
-                         Backup backup, long clients, String saveFile, Storage storage) {
+                         Backup backup, long clients, String saveFile, Storage storage, boolean registered) {
 
     /** {@code backup}: the backup's own index and digest come with its acknowledgements. */
     public record Backup(String state, Long pid, Long index, Long digest, long restarts) {

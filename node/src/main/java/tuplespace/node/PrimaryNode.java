@@ -1082,7 +1082,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     NodeStatus status() {
         return new NodeStatus(node.role().word(), pid, node.epoch(), config.replication().word(), lastIndex,
                 state.space().size(), state.space().digest(), backup.status(), clients.size(),
-                config.saveFile().map(Object::toString).orElse(null), storage.map(NodeStorage::status).orElse(null));
+                config.saveFile().map(Object::toString).orElse(null), storage.map(NodeStorage::status).orElse(null),
+                proxy.registeredNow());
     }
 
     ReplicatedState state() {

@@ -93,6 +93,11 @@ final class ProxyLink {
         return started;
     }
 
+    /** The proxy accepted this primary (REGISTERED) on the link that is up now: it serves through it. */
+    boolean registeredNow() {
+        return linkRegistered && channel != null && channel.isActive();
+    }
+
     /** The first registration. */
     void connect() {
         started = true;

@@ -90,6 +90,8 @@ class RestartEpochTest {
             NodeConfig config = config(proxy.address(), peerSap, new BackupStart.None());
             node = ServerNode.start(config, SocketTransport.forFewLinks());
             assertThat(proxy.nothingWithin(Duration.ofSeconds(3))).as("no REGISTER before a backup judged").isTrue();
+            assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS")).as("its own STATUS")
+                    .contains("\"backup\":{\"state\":\"connecting\"").endsWith(",\"registered\":false}");
 
             peer.setSoTimeout(30_000);
             peer.bind(peerSap); // the backup of the other machine starts, late
@@ -100,12 +102,22 @@ class RestartEpochTest {
                 assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
                 ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
                 backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
-                Frame.Register register = (Frame.Register) proxy.next(Frame.Register.class).frame();
+                FakeProxy.Received received = proxy.next(Frame.Register.class);
+                Frame.Register register = (Frame.Register) received.frame();
                 assertThat(register.replica()).as("registered with that backup as its replica").isEqualTo(0x5eed);
-                assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS"))
-                        .as("no backup restart counted for the one that failed before it took the state")
-                        .contains("\"restarts\":0");
+                proxy.send(received.link(), new Frame.Registered(1));
+                await(() -> status(config).endsWith(",\"registered\":true}"), "STATUS to say registered");
+                assertThat(status(config)).as("no backup restart counted for the one that failed before it took the"
+                        + " state").contains("\"restarts\":0");
             }
+        }
+    }
+
+    private static String status(NodeConfig config) {
+        try {
+            return LocalService.line(config.shutdownSap().getPort(), "STATUS");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
