@@ -89,11 +89,13 @@ public final class StatusCommand implements Callable<Integer> {
             return Optional.of("no primary is registered yet: the proxy promoted a backup, which registers within"
                     + " moments");
         }
+        int followers = proxy.path("followers").asInt();
         if (proxy.path("replica").isTextual()) {
             return Optional.of("no primary is registered: the proxy promotes backup server "
-                    + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow");
+                    + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow"
+                    + (followers > 0 ? "" : "; no backup follows now: if that one is gone too, start the servers"
+                    + " again (one without --data-dir begins at epoch 1, which only a restarted proxy takes)"));
         }
-        int followers = proxy.path("followers").asInt();
         String promoteInstead = followers == 0 ? ""
                 : "; to serve the copy of the backup that follows instead, " + promote
                 + " (what the lost primary answered on one copy is then lost)";

@@ -55,6 +55,12 @@ class StatusCommandTest {
         assertThat(advice("\"replica\":\"ab\",\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
                         + " as soon as it hears it follow");
+        assertThat(advice("\"replica\":\"ab\",\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null"))
+                .as("a replica that may have died with its primary")
+                .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
+                        + " as soon as it hears it follow; no backup follows now: if that one is gone too, start the"
+                        + " servers again (one without --data-dir begins at epoch 1, which only a restarted proxy"
+                        + " takes)");
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":\"db.a.91b0\""))
                 .hasValue("no primary is registered: the proxy waits for a server whose start reads node directory"
                         + " node-db.a (instance=91b0 in its node.meta), where the lost primary served on one copy: start"
