@@ -70,7 +70,7 @@ public final class StatusCommand implements Callable<Integer> {
     /**
      * What the operator of a proxy with no primary registered should know, on stderr after the JSON (which tools
      * read): whether the proxy promotes a backup by itself, waits for a server to start again, or waits for the
-     * operator. Empty while a primary serves, and for a server's own STATUS.
+     * operator; at a primary's own SHUTDOWN_SAP, that it is not registered, if so. Empty otherwise.
      *
      * @param promote the command that promotes the backup following at this proxy
      */
@@ -96,17 +96,14 @@ public final class StatusCommand implements Callable<Integer> {
                     + (followers > 0 ? "" : "; no backup follows now: if that one is gone too, start the servers"
                     + " again (one without --data-dir begins at epoch 1, which only a restarted proxy takes)"));
         }
-        String promoteInstead = followers == 0 ? ""
-                : "; to serve the copy of the backup that follows instead, " + promote
-                + " (what the lost primary answered on one copy is then lost)";
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "
                     + Frame.Register.describeDirectory(proxy.path("waitsFor").asText())
-                    + ", where the lost primary served on one copy: start that server again" + (followers == 0 ? ""
-                    : "; to serve the copy of the backup that follows instead, " + promote + " (what the lost primary"
-                    + " answered on one copy is then lost, unless that backup runs on that node directory itself)"));
+                    + ", where the lost primary served on one copy: start that server again"
+                    + promoteInstead(followers, promote, ", unless that backup runs on that node directory itself"));
         }
-        String start = followers == 0 ? "the servers" : "the server that served last" + promoteInstead;
+        String start = followers == 0 ? "the servers" : "the server that served last"
+                + promoteInstead(followers, promote, "");
         if (proxy.path("epoch").isNull()) {
             // a proxy started again knows no epoch: a primary that outlived the one before registers within seconds
             return Optional.of("no primary has registered since this proxy started"
@@ -116,6 +113,12 @@ public final class StatusCommand implements Callable<Integer> {
         }
         return Optional.of((followers == 0 ? "no primary is registered and no backup follows the proxy"
                 : "no primary is registered, and the proxy promotes no backup by itself") + ": start " + start);
+    }
+
+    /** With a backup following: how to serve its copy instead, and what that loses ({@code unless} it does not). */
+    private static String promoteInstead(int followers, String promote, String unless) {
+        return followers == 0 ? "" : "; to serve the copy of the backup that follows instead, " + promote
+                + " (what the lost primary answered on one copy is then lost" + unless + ")";
     }
 
     private static Optional<JsonNode> parse(String json) {

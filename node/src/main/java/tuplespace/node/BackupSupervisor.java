@@ -197,8 +197,11 @@ final class BackupSupervisor {
      * {@code backup_failed} comes only once the window is over).
      */
     private void warnNoBackupListens(long since, Throwable cause) {
-        if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos() && awaitingJudgement) {
-            warnedNoBackup = true;
+        if (warnedNoBackup || System.nanoTime() - since < NO_BACKUP_WARNING.toNanos()) {
+            return;
+        }
+        warnedNoBackup = true;
+        if (awaitingJudgement) {
             LOG.warn("primary has not registered: no backup listens at {} for {} ({}), and the copy of the server there"
                     + " may be newer than this data directory's (a failover or a switchover this directory never saw);"
                     + " it serves once a backup there has judged its state. Start the server of that machine (its own"
@@ -210,8 +213,7 @@ final class BackupSupervisor {
                     + " this server is not needed: stop it, or run it as that primary's backup",
                     NodeNetwork.describe(config.peerBackupSap()),
                     Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
-        } else if (!warnedNoBackup && System.nanoTime() - since >= NO_BACKUP_WARNING.toNanos()) {
-            warnedNoBackup = true;
+        } else {
             LOG.warn("primary has no backup yet: could not connect to it at {} for {} ({}); with --backup-start none"
                     + " someone else starts it there. The primary connects as soon as one listens; until then what it"
                     + " answers exists on this server only", NodeNetwork.describe(config.peerBackupSap()),

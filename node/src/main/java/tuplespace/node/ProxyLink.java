@@ -67,9 +67,8 @@ final class ProxyLink {
     private long attempt;
     private long attemptDeadlineNanos;
     private Duration attemptLimit;
-    /** What the current attempt failing within its limit means ("the proxy at SAP FAILURE within LIMIT SINCE"). */
-    private String attemptFailure = NOT_REGISTERED;
-    private String attemptSince = "";
+    /** The current attempt registers again after a registered link was lost (its failure says so). */
+    private boolean attemptAfterLoss;
     /** Why the last connection attempt of the current attempt failed; empty once one connected. */
     private Optional<String> lastConnectFailure = Optional.empty();
     /** The pauses between rounds of registering once the proxy counts as unreachable; reset on REGISTERED. */
@@ -101,15 +100,15 @@ final class ProxyLink {
     /** The first registration. */
     void connect() {
         started = true;
-        registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED, "");
+        registerWithin(config.primaryRegisterTimeout(), true, false);
     }
 
     /**
      * Connects and registers within {@code limit} from now, connecting again and again meanwhile if
-     * {@code retryConnecting} (else once); then the proxy counts as unreachable: "the proxy at SAP {@code failure}
-     * within LIMIT{@code since}".
+     * {@code retryConnecting} (else once); then the proxy counts as unreachable ({@code afterLoss}: it was registered
+     * until its link was lost).
      */
-    private void registerWithin(Duration limit, boolean retryConnecting, String failure, String since) {
+    private void registerWithin(Duration limit, boolean retryConnecting, boolean afterLoss) {
         long thisAttempt = ++attempt;
         if (channel != null && !linkRegistered) {
             // a link of an earlier round that was never answered (a hung proxy): this round makes its own
@@ -120,8 +119,7 @@ final class ProxyLink {
         linkRegistered = false;
         attemptDeadlineNanos = retryConnecting ? NodeNetwork.deadline(limit) : System.nanoTime();
         attemptLimit = limit;
-        attemptFailure = failure;
-        attemptSince = since;
+        attemptAfterLoss = afterLoss;
         lastConnectFailure = Optional.empty();
         connectOnce(thisAttempt);
         node.loop().schedule(() -> {
@@ -153,8 +151,9 @@ final class ProxyLink {
     private void unreachable(long thisAttempt) {
         if (thisAttempt == attempt && !linkRegistered && wanted()) {
             attempt++; // once per attempt
-            String why = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + attemptFailure + " within "
-                    + Durations.text(attemptLimit) + attemptSince
+            String why = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + NOT_REGISTERED
+                    + (attemptAfterLoss ? " again" : "") + " within " + Durations.text(attemptLimit)
+                    + (attemptAfterLoss ? " of losing the link" : "")
                     + lastConnectFailure.map(cause -> " (the last connection attempt: " + cause + ")").orElse("")
                     + lastRefusal.map(cause -> " (the cluster secret handshake of the last link failed: " + cause + ")")
                             .orElse("");
@@ -174,7 +173,7 @@ final class ProxyLink {
         LOG.debug("registering with the proxy again in {}", pause);
         node.loop().schedule(() -> {
             if (thisAttempt == attempt && wanted()) {
-                registerWithin(ROUND, false, NOT_REGISTERED, "");
+                registerWithin(ROUND, false, false);
             }
         }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -234,7 +233,7 @@ final class ProxyLink {
             LOG.warn("the proxy link was lost; registering again as epoch {} pid {} for up to {}", node.epoch(),
                     primary.pid(), Durations.text(config.primaryRegisterTimeout()));
             primary.onProxyLinkLost();
-            registerWithin(config.primaryRegisterTimeout(), true, NOT_REGISTERED + " again", " of losing the link");
+            registerWithin(config.primaryRegisterTimeout(), true, true);
             return;
         }
         long thisAttempt = attempt;

@@ -109,7 +109,7 @@ final class ClientSession {
         } else if (piece instanceof ClientLineDecoder.UnreadLines unread) {
             onUnreadLines(unread.firstPrefix(), unread.lines(), unread.bytes());
         } else if (piece instanceof ClientLineDecoder.LinesAfterEnd lines) {
-            onLinesAfterEnd(lines.items());
+            onLinesAfterEnd(lines);
         }
     }
 
@@ -117,12 +117,12 @@ final class ClientSession {
      * The input ended while this client was not read (a pipeline longer than its window, say): the lines left are
      * taken as its bounds allow, as if it were still read; its half-close waits behind them.
      */
-    private void onLinesAfterEnd(List<Object> items) {
+    private void onLinesAfterEnd(ClientLineDecoder.LinesAfterEnd lines) {
         if (closed || closeWhenDelivered) {
-            new ClientLineDecoder.LinesAfterEnd(items).release();
+            lines.release();
             return;
         }
-        afterEnd = new java.util.ArrayDeque<>(items);
+        afterEnd = new java.util.ArrayDeque<>(lines.items());
         takeLinesAfterEnd();
     }
 
@@ -136,12 +136,19 @@ final class ClientSession {
             takingAfterEnd = false;
         }
         if (afterEnd != null && (afterEnd.isEmpty() || closed || closeWhenDelivered)) {
-            afterEnd.forEach(io.netty.util.ReferenceCountUtil::release);
-            afterEnd = null;
+            dropLinesAfterEnd();
             if (inputEndedBehindLines) {
                 inputEndedBehindLines = false;
                 onInputShutdown();
             }
+        }
+    }
+
+    /** Releases the lines left after the end that were not taken; none are left after. */
+    private void dropLinesAfterEnd() {
+        if (afterEnd != null) {
+            afterEnd.forEach(io.netty.util.ReferenceCountUtil::release);
+            afterEnd = null;
         }
     }
 
@@ -363,10 +370,7 @@ final class ClientSession {
         }
         context.sessions().addHeld(-pending.size());
         pending.releaseAll();
-        if (afterEnd != null) {
-            afterEnd.forEach(io.netty.util.ReferenceCountUtil::release);
-            afterEnd = null;
-        }
+        dropLinesAfterEnd();
         context.controlLoop().execute(() -> context.registry().clientClosed(conn));
     }
 

@@ -142,12 +142,11 @@ final class PrimaryRegistry {
     private volatile int followerCount;
     /** {@link #pendingGrant} is set, for any thread. */
     private volatile boolean granting;
-    /** The follow link of {@link #pendingGrant}, for any thread. */
-    private volatile Channel grantedLink;
     /**
-     * When that link closed (System.nanoTime; 0 while open). A promoted backup closes it itself before it registers (on
-     * a link of its own, after recording the epoch): the promotion counts as under way until {@link
-     * ProxyServer#PROMOTED_REGISTER_WAIT} after the close, and past that the backup died with its primary.
+     * When the follow link of {@link #pendingGrant} closed (System.nanoTime; 0 while open), for any thread. A
+     * promoted backup closes it itself before it registers (on a link of its own, after recording the epoch): the
+     * promotion counts as under way until {@link ProxyServer#PROMOTED_REGISTER_WAIT} after the close, and past that the
+     * backup died with its primary.
      */
     private volatile long grantedLinkClosedNanos;
 
@@ -393,7 +392,6 @@ final class PrimaryRegistry {
         highestEpochServer = register.server();
         pendingGrant = null;
         granting = false;
-        grantedLink = null;
         pendingGrantIsSwitchover = false;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
@@ -479,7 +477,6 @@ final class PrimaryRegistry {
             LOG.info("{} backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again", self,
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
             pendingGrant = new Follower(channel, follow, System.nanoTime(), false);
-            grantedLink = channel;
             grantedLinkClosedNanos = 0;
             channel.writeAndFlush(new Frame.Promote(highestEpoch, pendingGrantIsSwitchover));
             return;
@@ -588,7 +585,7 @@ final class PrimaryRegistry {
             grantedLinkClosedNanos = Math.max(1, System.nanoTime());
             Follower granted = pendingGrant;
             channel.eventLoop().schedule(() -> {
-                if (!stopping && current == null && pendingGrant == granted && grantedLink == channel) {
+                if (!stopping && current == null && pendingGrant == granted) {
                     // the grant stands for the case that it comes back and follows again (its PROMOTE is sent again),
                     // but nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
                     LOG.warn("{} backup (server {}) promoted to epoch {} closed its link and did not register within"
@@ -641,7 +638,6 @@ final class PrimaryRegistry {
         highestEpochServer = follower.server;
         pendingGrant = follower;
         granting = true;
-        grantedLink = follower.channel;
         grantedLinkClosedNanos = 0;
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
