@@ -111,6 +111,14 @@ final class BackupCopy {
         return recovered;
     }
 
+    /**
+     * True when no update ever reached this copy, nor a pair: nothing to lose, so any primary may replace it (a fresh
+     * service whose first start gave it its empty state but never registered).
+     */
+    boolean holdsNothing() {
+        return lastIndex() == 0 && size() == 0;
+    }
+
     /** True when this copy holds a stepped-down primary's state, which only a resume at that index may use. */
     boolean resumable() {
         return resumableAt >= 0;
@@ -152,8 +160,7 @@ final class BackupCopy {
             return Optional.of(held + " of data directory history " + describeHistory(history) + ", not that primary's "
                     + describeHistory(begin.history()) + " (a data directory of another service, or one created anew)");
         }
-        if (lastIndex() == 0 && size() == 0) {
-            // no update ever: nothing to lose (a fresh service whose first start took it but never registered)
+        if (holdsNothing()) {
             return Optional.empty();
         }
         if (recovered) {

@@ -192,7 +192,16 @@ final class BackupNode implements NodeStorage.Owner {
                     stop(1);
                 });
         if (primaryPid.isEmpty()) {
-            return; // a backup on its own machine waits for a primary as long as it takes (an operator started it)
+            // a backup on its own machine waits for a primary as long as it takes (an operator started it); with a copy
+            // of its own, maybe the only one left, it waits where an operator can promote it
+            if (copy.recovered() && !copy.holdsNothing()) {
+                LOG.info("backup holds a copy of epoch {} up to index {} ({} pairs) from its data directory: it follows"
+                        + " at the proxy with it while it waits for a primary to judge it, so that PROMOTE can serve"
+                        + " it if that primary's machine is lost for good", copy.epoch(), copy.lastIndex(),
+                        copy.size());
+                followWithRecoveredCopy();
+            }
+            return;
         }
         // A child whose primary never reached it has nothing to keep. One that was reached holds what the primary
         // sent, maybe every acknowledged write: after losing its primary it waits for PROMOTE (an operator's, where
@@ -347,12 +356,7 @@ final class BackupNode implements NodeStorage.Owner {
         LOG.warn("backup refuses the snapshot of primary pid {} (epoch {}, index {}): it {}", begin.primaryPid(),
                 begin.epoch(), begin.index(), why);
         if (copy.recovered() && !primaryGone) {
-            // its own directory's state, complete as of its last entry: it follows at the proxy from now on, so that an
-            // operator can promote it, and waits there as a backup that outlived its primary does, however long
-            primaryGone = true;
-            primaryConnected = true;
-            mayTakeOver = true;
-            follow.follow(copy.epoch(), copy.followedServer());
+            followWithRecoveredCopy();
         }
         // Closed at once, the frames still coming would reset the link, and a primary may lose the reason unread.
         // Its own side is shut instead (the primary reads the reason, then the end), and the link closes when the
@@ -366,6 +370,19 @@ final class BackupNode implements NodeStorage.Owner {
             }
         });
         channel.eventLoop().schedule(() -> channel.close(), REFUSED_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Follows at the proxy with the copy recovered from this backup's own directory, complete as of its last entry, so
+     * that an operator can promote it, and waits there as a backup that outlived its primary does, however long. A
+     * primary that connects later is still judged against it ({@link BackupCopy#newerThan}); one that is not older
+     * replaces it ({@link #startOver}), and the backup follows again once it holds that primary's copy.
+     */
+    private void followWithRecoveredCopy() {
+        primaryGone = true;
+        primaryConnected = true;
+        mayTakeOver = true;
+        follow.follow(copy.epoch(), copy.followedServer());
     }
 
     /**
