@@ -166,7 +166,8 @@ public final class LineCommandClient {
             throw new IOException("cannot connect to " + sap + ": no answer within " + timeout.toMillis() + " ms");
         } catch (java.net.ConnectException e) {
             throw new IOException("cannot connect to " + sap + ": " + e.getMessage() + " (nothing accepted the"
-                    + " connection: is the service running, and is that its SHUTDOWN_SAP?)");
+                    + " connection: is the service running, and is that its SHUTDOWN_SAP? A backup listens at its own"
+                    + " SHUTDOWN_SAP only once it is the primary: the proxy's STATUS shows the backups that follow)");
         } catch (IOException e) {
             throw new IOException("cannot connect to " + sap + ": " + e.getMessage());
         }

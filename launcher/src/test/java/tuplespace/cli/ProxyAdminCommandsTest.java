@@ -52,6 +52,7 @@ class ProxyAdminCommandsTest {
         Sap nobody = Sap.parse("127.0.0.1:1");
         assertThat(run("promote", nobody.toString(), "--timeout", "2s")).isEqualTo(ExitStatus.CANNOT_CONNECT.code());
         assertThat(err.toString()).startsWith("tuplespace promote: cannot connect to 127.0.0.1:1: ")
-                .contains("(nothing accepted the connection: is the service running, and is that its SHUTDOWN_SAP?)");
+                .contains("(nothing accepted the connection: is the service running, and is that its SHUTDOWN_SAP?")
+                .contains("A backup listens at its own SHUTDOWN_SAP only once it is the primary");
     }
 }

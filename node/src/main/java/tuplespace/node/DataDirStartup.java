@@ -132,7 +132,7 @@ final class DataDirStartup {
             directory = open(root, nodeId);
         } catch (DataDirectory.InUse inUse) {
             // a child whose primary found a backup that outlived an earlier primary on BACKUP_SAP: that one is kept
-            throw new IOException(root.resolve("node-" + nodeId) + DataDirectory.InUse.HELD + ". A backup that"
+            throw new IOException(inUse.held() + ". A backup that"
                     + " outlived an earlier primary holds it: the primary that started this one keeps that backup when"
                     + " it reaches it on BACKUP_SAP, and this one exits", inUse);
         }

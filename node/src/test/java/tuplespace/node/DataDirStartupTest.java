@@ -84,13 +84,15 @@ class DataDirStartupTest {
      * server started by mistake beside a running primary would serve from.
      */
     @Test
-    void theNewestDirectoryInUseStopsTheStartSayingToPromoteTheBackupThatHoldsIt() throws Exception {
+    void theNewestDirectoryInUseStopsTheStartSayingWhichProcessHoldsItAndWhenToPromoteIt() throws Exception {
         logged("a", 7, 6, 2);
         logged("b", 7, 6, 2);
         try (DataDirectory held = DataDirectory.open(root, "a")) {
             assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.empty(), Optional.empty()))
-                    .isInstanceOf(DataDirectory.InUse.class).hasMessageContaining("node-a is in use")
-                    .hasMessageContaining("promote it");
+                    .isInstanceOf(DataDirectory.InUse.class)
+                    .hasMessageContaining("node-a is in use by another node process (pid "
+                            + ProcessHandle.current().pid())
+                    .hasMessageContaining("promote PROXY_SHUTDOWN_SAP serves it");
         }
     }
 

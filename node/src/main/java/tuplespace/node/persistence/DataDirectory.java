@@ -189,14 +189,28 @@ public final class DataDirectory implements AutoCloseable {
     /** The node directory's lock is held by another process. */
     public static final class InUse extends IOException {
         private static final long serialVersionUID = 1L;
-        /** What the message says first: which directory, and the rule. */
-        public static final String HELD = " is in use by another node process (its lock file is held): one process per"
-                + " node directory";
+        private final String held;
 
-        InUse(Path path) {
-            super(path + HELD + ". If that process is a backup that outlived its primary, it may hold the only copy of"
-                    + " the space: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP) rather than start this server"
-                    + " elsewhere; otherwise stop that process first");
+        InUse(Path path, java.util.OptionalLong holder) {
+            this(held(path, holder));
+        }
+
+        private InUse(String held) {
+            super(held + ". Stop that process first, unless it is a backup that outlived its primary: it"
+                    + " may hold the only copy of the space then, and ./tuplespace promote PROXY_SHUTDOWN_SAP serves it"
+                    + " (the proxy's STATUS shows whether it follows there); a backup whose primary serves needs no"
+                    + " other server on its directory");
+            this.held = held;
+        }
+
+        private static String held(Path path, java.util.OptionalLong holder) {
+            return path + " is in use by another node process (" + (holder.isPresent() ? "pid " + holder.getAsLong()
+                    + ", which holds its lock file" : "its lock file is held") + "): one process per node directory";
+        }
+
+        /** What every refusal says first: which directory, which process holds it, and the rule. */
+        public String held() {
+            return held;
         }
     }
 
@@ -223,9 +237,22 @@ public final class DataDirectory implements AutoCloseable {
             lock = null; // held by this very process, through another DataDirectory
         }
         if (lock == null) {
-            throw new InUse(path);
+            throw new InUse(path, holder(path));
         }
+        // who holds it, for the refusal of the next process that tries (not forced: it means nothing after a crash)
+        channel.truncate(0);
+        channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
         return lock;
+    }
+
+    /** The pid the lock file's holder wrote into it, when it did (a holder of an older version wrote nothing). */
+    private static java.util.OptionalLong holder(Path path) {
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(Files.readString(path.resolve(LOCK_FILE)).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     private static NodeMeta readOrCreateMeta(Path path, String nodeId) throws IOException {

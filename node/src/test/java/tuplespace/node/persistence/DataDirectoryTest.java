@@ -142,10 +142,12 @@ class DataDirectoryTest {
         try (DataDirectory directory = DataDirectory.open(root, "a")) {
             assertThatThrownBy(() -> DataDirectory.open(root, "a"))
                     .isInstanceOf(IOException.class)
-                    .hasMessage(directory.path() + " is in use by another node process (its lock file is held): one "
-                            + "process per node directory. If that process is a backup that outlived its primary, it may"
-                            + " hold the only copy of the space: promote it (./tuplespace promote PROXY_SHUTDOWN_SAP)"
-                            + " rather than start this server elsewhere; otherwise stop that process first");
+                    .hasMessage(directory.path() + " is in use by another node process (pid "
+                            + ProcessHandle.current().pid() + ", which holds its lock file): one process per node"
+                            + " directory. Stop that process first, unless it is a backup that outlived its primary: it"
+                            + " may hold the only copy of the space then, and ./tuplespace promote PROXY_SHUTDOWN_SAP"
+                            + " serves it (the proxy's STATUS shows whether it follows there); a backup whose primary"
+                            + " serves needs no other server on its directory");
             try (DataDirectory other = DataDirectory.open(root, "b")) {
                 assertThat(other.path()).isEqualTo(root.resolve("node-b"));
             }
