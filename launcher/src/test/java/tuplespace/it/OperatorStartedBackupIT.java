@@ -382,6 +382,37 @@ class OperatorStartedBackupIT {
     }
 
     /**
+     * Each machine with a data directory of its own, {@code --fsync always}: the backup's machine dies, the primary
+     * serves alone and acknowledges more writes, then its process is killed too while the proxy stays up, and its
+     * command line runs again (a service manager restarting it). The proxy waits for exactly its node directory,
+     * which holds every acknowledged write, so it takes that start without a backup's judgement (none can come), and
+     * the service serves again by itself, losing nothing. (Before, such a start waited for the dead machine for good.)
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPrimaryThatServedAloneAfterItsBackupsMachineDiedServesAgainWhenItsOwnProcessRestarts() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 43);
+            writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+            ServiceCluster.kill9All(backup.pid()); // the backup's machine dies
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30)); // answered on one copy
+            ServiceCluster.kill9All(primary.pid());
+            try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again")) {
+                eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
+                        status.hasPrimary() && status.primaryPid() == again.pid()).as("the restart serves").isTrue());
+                writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+                writes.close();
+                assertNoneMissing(cluster, writes, "after the restart of the primary that served alone");
+                assertThat(again.stderrText()).doesNotContain("primary has not registered");
+            }
+        }
+    }
+
+    /**
      * Each machine with a data directory of its own, {@code --fsync always}: after a failover the promoted backup
      * serves alone and acknowledges more writes, then its machine goes down too, while the proxy stays up; the old
      * primary's command line runs again on its machine (a service manager restarting it). Starts of it used to come out

@@ -201,16 +201,16 @@ final class BackupSupervisor {
             return;
         }
         warnedNoBackup = true;
-        if (awaitingJudgement) {
+        if (awaitingJudgement && !primary.everRegistered()) {
             LOG.warn("primary has not registered: no backup listens at {} for {} ({}), and the copy of the server there"
                     + " may be newer than this data directory's (a failover or a switchover this directory never saw);"
                     + " it serves once a backup there has judged its state. Start the server of that machine (its own"
                     + " command line): it takes this state, or refuses it for a newer one of its own, and this server"
                     + " stops. If that copy is lost for good, start a backup there on an empty data directory, which"
-                    + " takes this one's. To serve this copy while that machine is down (this server served last: the"
-                    + " proxy's STATUS names its node directory in waitsFor), run it with --backup-start child and"
-                    + " without --peer-backup-sap: it starts its backup on this machine. If a primary serves already,"
-                    + " this server is not needed: stop it, or run it as that primary's backup",
+                    + " takes this one's. To serve this copy while that machine is down, if you know this server served"
+                    + " last (a proxy that stayed up since would have taken it: it did not), run it with --backup-start"
+                    + " child and without --peer-backup-sap: it starts its backup on this machine. If a primary serves"
+                    + " already, this server is not needed: stop it, or run it as that primary's backup",
                     NodeNetwork.describe(config.peerBackupSap()),
                     Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
         } else {

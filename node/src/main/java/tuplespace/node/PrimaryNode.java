@@ -239,7 +239,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         if (judgedByItsPeerFirst()) {
             backup.startForJudgement();
-            return; // registers once that backup is live (backupCopied), or stops when it refuses this state
+            // a proxy that stayed up after losing this directory's primary serving alone takes it without the judgement
+            proxy.askUnjudged();
+            return; // else registers once that backup is live (backupCopied), or stops when it refuses this state
         }
         boolean answersWaitForDisk = storage.map(NodeStorage::answersWaitForDisk).orElse(false);
         if (answersWaitForDisk && recoveredIndex >= 0 && !peerProbed) {
@@ -301,6 +303,16 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     void takeoverStep(String what) {
         takeover.ifPresent(timeline -> timeline.step(what));
+    }
+
+    /**
+     * The proxy did not take this primary before its backup judged its state ({@link ProxyLink#askUnjudged}): it
+     * registers once that backup took the state, which may have happened meanwhile.
+     */
+    void unjudgedRegistrationRefused() {
+        if (backupTookState) {
+            registerIfNotYet();
+        }
     }
 
     /** The first backup is live (or could not start in time): now join the proxy. */
@@ -1136,6 +1148,11 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     long serverId() {
         return node.serverId();
+    }
+
+    /** The proxy accepted this primary (REGISTERED), now or before. */
+    boolean everRegistered() {
+        return registered;
     }
 
     boolean stopping() {

@@ -81,6 +81,8 @@ final class ProxyLink {
     private final Backoff closedPauses = new Backoff(RETRY_PAUSE, MAX_ROUND_PAUSE);
     /** Why the last link's cluster secret handshake failed, until REGISTERED: named when the proxy counts as lost. */
     private Optional<String> lastRefusal = Optional.empty();
+    /** The current attempt is {@link #askUnjudged}'s, until its answer (or none) comes. */
+    private boolean unjudged;
 
     ProxyLink(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -101,6 +103,20 @@ final class ProxyLink {
     void connect() {
         started = true;
         registerWithin(config.primaryRegisterTimeout(), true, false);
+    }
+
+    /**
+     * A primary that waits for its backup on another machine to judge its state asks the proxy, once, to take it
+     * without that judgement (REGISTER's {@code unjudged}): a proxy that lost a primary serving on one copy from a
+     * directory this start compared does, since no copy elsewhere is newer than that one (it served last, alone).
+     * Refused, or unanswered within {@link #ROUND}, the primary goes on waiting for the judgement, and registers as
+     * usual once it has it ({@link PrimaryNode#unjudgedRegistrationRefused}); only a proxy that stayed up can
+     * remember such a primary, so one attempt is enough.
+     */
+    void askUnjudged() {
+        started = true;
+        unjudged = true;
+        registerWithin(ROUND, false, false);
     }
 
     /**
@@ -149,6 +165,11 @@ final class ProxyLink {
     }
 
     private void unreachable(long thisAttempt) {
+        if (thisAttempt == attempt && !linkRegistered && wanted() && unjudged) {
+            notTakenUnjudged("no answer within " + Durations.text(ROUND) + lastConnectFailure
+                    .map(cause -> " (the last connection attempt: " + cause + ")").orElse(""));
+            return;
+        }
         if (thisAttempt == attempt && !linkRegistered && wanted()) {
             attempt++; // once per attempt
             String why = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + NOT_REGISTERED
@@ -198,10 +219,32 @@ final class ProxyLink {
         Optional<NodeStorage> storage = node.storage();
         channel.writeAndFlush(new Frame.Register(node.epoch(), primary.pid(), node.serverId(),
                 NodeNetwork.sapOf(config.shutdownSap()), primary.lastIndex(), registeredReplica,
-                storage.map(NodeStorage::history).orElse(0L), storage.map(NodeStorage::compared).orElse(List.of())));
+                storage.map(NodeStorage::history).orElse(0L), storage.map(NodeStorage::compared).orElse(List.of()),
+                unjudged));
         primary.takeoverStep("connected to the proxy, REGISTER sent");
-        LOG.info("primary epoch {} registering with the proxy at {} (last index {})", node.epoch(),
-                NodeNetwork.describe(config.proxySap()), primary.lastIndex());
+        LOG.info("primary epoch {} registering with the proxy at {} (last index {}{})", node.epoch(),
+                NodeNetwork.describe(config.proxySap()), primary.lastIndex(),
+                unjudged ? "; before its backup judged its state: taken only if the proxy waits for this directory"
+                        : "");
+    }
+
+    /**
+     * {@link #askUnjudged}'s attempt ends without REGISTERED ({@code why}): its link, if any, is closed, and the
+     * primary goes back to waiting for its backup's judgement. A REGISTER left without an answer may have been taken: the proxy
+     * then counts this primary lost when the link closes, and takes its next REGISTER of the same epoch.
+     */
+    private void notTakenUnjudged(String why) {
+        attempt++; // the attempt's timers have nothing left to do
+        unjudged = false;
+        started = false;
+        if (channel != null) {
+            Channel asked = channel;
+            channel = null;
+            asked.close();
+        }
+        LOG.info("the proxy at {} did not take this server before its backup judged its state ({}): it waits for"
+                + " that judgement", NodeNetwork.describe(config.proxySap()), why);
+        primary.unjudgedRegistrationRefused();
     }
 
     private void onRegistered(Channel registeredLink, long proxyPid) {
@@ -209,6 +252,7 @@ final class ProxyLink {
             return;
         }
         linkRegistered = true;
+        unjudged = false;
         roundPauses.reset();
         closedPauses.reset();
         lastRefusal = Optional.empty();
@@ -227,6 +271,11 @@ final class ProxyLink {
     private void onLinkClosed(Channel closed) {
         if (closed != channel || !wanted()) {
             return; // a link we replaced, or we are stopping anyway
+        }
+        if (unjudged && !linkRegistered) {
+            registerLeftUnanswered = true; // the proxy may have taken it all the same
+            notTakenUnjudged("the proxy closed the link before it answered");
+            return;
         }
         answers.discard();
         if (linkRegistered) {
@@ -384,6 +433,9 @@ final class ProxyLink {
                 context.writeAndFlush(new Frame.Pong(ping.nanos()));
             } else if (frame instanceof Frame.Registered registered) {
                 onRegistered(context.channel(), registered.proxyPid());
+            } else if (frame instanceof Frame.StaleEpoch stale && unjudged && !linkRegistered) {
+                notTakenUnjudged("it waits for no node directory this server compared, or it has seen epoch "
+                        + stale.currentEpoch());
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 primary.onStaleEpoch(stale.currentEpoch());
             } else if (frame instanceof Frame.StepDown stepDown && linkRegistered) {

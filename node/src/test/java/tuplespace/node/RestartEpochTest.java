@@ -80,7 +80,8 @@ class RestartEpochTest {
     /**
      * With {@code --backup-start none} the backup runs on another machine, whose copy may be newer than this
      * directory's (a failover this directory never saw): the server registers only once a backup there has judged its
-     * state and taken it, however late that backup comes, never on its own.
+     * state and taken it, however late that backup comes, never on its own. It asks the proxy once to take it without
+     * that judgement (REGISTER's {@code unjudged}), and a refusal does not stop it.
      */
     @Test
     void withBackupStartNoneAServerOnItsDataDirectoryRegistersOnlyOnceItsBackupTookItsState() throws Exception {
@@ -89,6 +90,9 @@ class RestartEpochTest {
             InetSocketAddress peerSap = loopback(freePort());
             NodeConfig config = config(proxy.address(), peerSap, new BackupStart.None());
             node = ServerNode.start(config, SocketTransport.forFewLinks());
+            FakeProxy.Received asked = proxy.next(Frame.Register.class);
+            assertThat(((Frame.Register) asked.frame()).unjudged()).as("asks to serve before the judgement").isTrue();
+            proxy.send(asked.link(), new Frame.StaleEpoch(0)); // a proxy that waits for no directory of its
             assertThat(proxy.nothingWithin(Duration.ofSeconds(3))).as("no REGISTER before a backup judged").isTrue();
             assertThat(LocalService.line(config.shutdownSap().getPort(), "STATUS")).as("its own STATUS")
                     .contains("\"backup\":{\"state\":\"connecting\"").endsWith(",\"registered\":false}");
@@ -105,11 +109,33 @@ class RestartEpochTest {
                 FakeProxy.Received received = proxy.next(Frame.Register.class);
                 Frame.Register register = (Frame.Register) received.frame();
                 assertThat(register.replica()).as("registered with that backup as its replica").isEqualTo(0x5eed);
+                assertThat(register.unjudged()).as("judged now").isFalse();
                 proxy.send(received.link(), new Frame.Registered(1));
                 await(() -> status(config).endsWith(",\"registered\":true}"), "STATUS to say registered");
                 assertThat(status(config)).as("no backup restart counted for the one that failed before it took the"
                         + " state").contains("\"restarts\":0");
             }
+        }
+    }
+
+    /**
+     * The same server, where the proxy stayed up after losing this directory's primary while it served on one copy (the
+     * other machine had died): the proxy takes it without its backup's judgement, since no copy elsewhere is newer,
+     * and it serves, on one copy, with no backup listening.
+     */
+    @Test
+    void withBackupStartNoneAServerTheProxyWaitsForServesBeforeItsBackupJudged() throws Exception {
+        try (FakeProxy proxy = new FakeProxy()) {
+            NodeConfig config = config(proxy.address(), loopback(freePort()), new BackupStart.None());
+            node = ServerNode.start(config, SocketTransport.forFewLinks());
+            FakeProxy.Received asked = proxy.next(Frame.Register.class);
+            Frame.Register register = (Frame.Register) asked.frame();
+            assertThat(register.unjudged()).isTrue();
+            assertThat(register.directories()).as("names its directory, which the proxy compares").hasSize(1);
+            proxy.send(asked.link(), new Frame.Registered(1));
+            await(() -> status(config).endsWith(",\"registered\":true}"), "STATUS to say registered");
+            await(() -> recordedEpoch() == register.epoch(), "its epoch recorded once registered");
+            assertThat(status(config)).contains("\"backup\":{\"state\":\"connecting\"");
         }
     }
 

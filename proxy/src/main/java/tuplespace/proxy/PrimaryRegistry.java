@@ -273,12 +273,15 @@ final class PrimaryRegistry {
      * proxy) may hold the newest copy: it follows here within {@link #FOLLOWERS_RETURN_WITHIN} of the start. A
      * server restarted meanwhile with an older state (an epoch above 1, or entries: a data directory's restart; no
      * replica) waits until then, so that the backup is counted before that server may answer anything. A primary that
-     * names a replica, and a new service's first primary, do not wait. Control loop only.
+     * names a replica, and a new service's first primary, do not wait; nor does one that asks to serve before its
+     * backup's judgement where no directory is waited for, which is refused anyway. Control loop only.
      */
     long followersDueIn(Frame.Register register) {
         boolean granted = pendingGrant != null && register.epoch() == highestEpoch
                 && register.server() == pendingGrant.server; // a backup promoted here: it was the follower
-        if (granted || register.replica() != 0 || register.epoch() <= 1 && register.lastIndex() == 0) {
+        boolean refusedUnjudged = register.unjudged() && lostAlone == null;
+        boolean fresh = register.epoch() <= 1 && register.lastIndex() == 0;
+        if (granted || refusedUnjudged || register.replica() != 0 || fresh) {
             return 0;
         }
         return Math.max(0, followersDueNanos - System.nanoTime());
@@ -308,6 +311,18 @@ final class PrimaryRegistry {
                     self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
         }
         PrimaryLink awaited = lostAlone;
+        if (register.unjudged() && (awaited == null || !comparedTheDirectoryOf(awaited, register))) {
+            // A server whose backup on another machine has not judged its state yet asks to serve: only a directory
+            // whose primary this proxy lost while it served on one copy is known to hold the newest copy. Told as any
+            // refusal, which such a server takes as "wait for that judgement", not as a reason to stop.
+            LOG.info("{} primary pid {} (server {}) asked to serve epoch {} before its backup judged its state: this"
+                    + " proxy waits for {}; it waits for that judgement", self, register.pid(),
+                    Long.toHexString(register.server()), register.epoch(), awaited == null ? "no node directory"
+                            : "the " + Frame.Register.describeDirectory(awaited.directory().orElseThrow()) + " only");
+            channel.writeAndFlush(new Frame.StaleEpoch(Math.max(0, highestEpoch))) // -1: none seen yet
+                    .addListener(ChannelFutureListener.CLOSE);
+            return Optional.empty();
+        }
         // The lost one-copy primary's directory asks for that primary's epoch again: its start was killed between
         // REGISTERED and recording the epoch there (milliseconds), so it holds no entry of that epoch, nor anything
         // answered in it (docs/design.md "Failover"). Any other server needs an epoch above.

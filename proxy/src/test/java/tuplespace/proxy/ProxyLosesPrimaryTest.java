@@ -121,6 +121,32 @@ class ProxyLosesPrimaryTest {
         }
     }
 
+    /**
+     * A server whose backup on another machine has not judged its state yet asks to serve without that judgement
+     * (REGISTER's {@code unjudged}): a proxy that waits for no directory, or for another one, refuses it (it waits for
+     * the judgement then); one that lost a primary serving on one copy from a directory that server compared takes it,
+     * since no copy elsewhere is newer. A server that served alone after the other machine died, restarted, serves so.
+     */
+    @Test
+    void aServerBeforeItsBackupsJudgementIsTakenOnlyWhereTheProxyWaitsForItsDirectory() throws IOException {
+        long history = 0x5EED_0000_0000_0003L;
+        String directory = "a.00000000000000a3";
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig());
+        assertRefused(0, List.of(new Frame.Register(1, 3001, 3001, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                List.of(directory), true))); // a proxy that waits for nothing: a fresh one, say
+        try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(alone.register(new Frame.Register(2, 3002, 3002, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                    List.of(directory)))).isInstanceOf(Frame.Registered.class);
+        } // lost while it served on one copy
+        await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+        assertRefused(2, List.of(new Frame.Register(3, 3003, 3003, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
+                List.of("b.00000000000000b3"), true)));
+        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(restarted.register(new Frame.Register(3, 3004, 3004, PRIMARY_SHUTDOWN_SAP, 41, 0, history,
+                    List.of(directory), true))).isInstanceOf(Frame.Registered.class);
+        }
+    }
+
     /** Each of {@code registers}, on a link of its own, is told {@code STALE_EPOCH(epoch)}. */
     private void assertRefused(long epoch, List<Frame.Register> registers) throws IOException {
         for (Frame.Register other : registers) {

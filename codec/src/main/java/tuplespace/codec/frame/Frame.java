@@ -29,10 +29,14 @@ public sealed interface Frame {
      * {@code b.91b0c3e57d2a6f04}) of the node directories whose state this start compared before it took the newest,
      * its own first (a restart's survey of one DIR; else its own
      * alone): after it loses a primary that served on one copy, the proxy takes only a server that compared that
-     * primary's directory. Both are left out by older senders.
+     * primary's directory. Both are left out by older senders. {@code unjudged}: a server that waits for its backup
+     * on another machine to judge its state asks to serve without that judgement; the proxy takes it only while it
+     * waits for one of these directories (it lost a primary that served on one copy from it, so no copy elsewhere
+     * is newer), and answers STALE_EPOCH otherwise, which such a server takes as "wait for the judgement" and not as
+     * a reason to stop. Left out (false) by older senders.
      */
     record Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica, long history,
-                    List<String> directories) implements Frame {
+                    List<String> directories, boolean unjudged) implements Frame {
         /** A node directory's name: its id, as {@code --node-id} takes it, a dot and its instance. */
         private static final Pattern DIRECTORY_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
 
@@ -55,6 +59,12 @@ public sealed interface Frame {
         /** A server without a data directory. */
         public Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica) {
             this(epoch, pid, server, shutdownSap, lastIndex, replica, 0, List.of());
+        }
+
+        /** A server that asks to be taken as any other, not only where the proxy waits for its directory. */
+        public Register(long epoch, long pid, long server, Sap shutdownSap, long lastIndex, long replica, long history,
+                        List<String> directories) {
+            this(epoch, pid, server, shutdownSap, lastIndex, replica, history, directories, false);
         }
 
         /**

@@ -152,7 +152,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return ANSWER_FIELDS_BYTES + part.part().readableBytes();
         } else if (frame instanceof Frame.Register register) {
             return 1 + 6 * Long.BYTES + 2 * Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString())
-                    + ByteBufUtil.utf8Bytes(String.join(",", register.directories()));
+                    + ByteBufUtil.utf8Bytes(String.join(",", register.directories())) + 1;
         } else if (frame instanceof Frame.Follow) {
             return 1 + 3 * Long.BYTES;
         } else if (frame instanceof Frame.Promote) {
@@ -225,6 +225,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(register.history());
             String directories = String.join(",", register.directories());
             writeString(out, directories, ByteBufUtil.utf8Bytes(directories));
+            out.writeByte(register.unjudged() ? 1 : 0);
         } else if (frame instanceof Frame.Registered registered) {
             out.writeLong(registered.proxyPid());
         } else if (frame instanceof Frame.StaleEpoch staleEpoch) {
@@ -311,7 +312,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
                         Sap.parse(reader.readString("shutdownSap")), reader.readLong("lastIndex"),
                         reader.readLong("replica"), reader.readOptionalLong("history", 0),
                         reader.readOptionalString("directories").filter(ids -> !ids.isEmpty())
-                                .map(ids -> List.of(ids.split(","))).orElse(List.of()));
+                                .map(ids -> List.of(ids.split(","))).orElse(List.of()),
+                        reader.readOptionalFlag("unjudged"));
             case REGISTERED:
                 return new Frame.Registered(reader.readLong("proxyPid"));
             case STALE_EPOCH:
@@ -402,6 +404,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
         /** A last string field that older senders leave out: empty when the payload ends before it. */
         Optional<String> readOptionalString(String field) {
             return in.isReadable() ? Optional.of(readString(field)) : Optional.empty();
+        }
+
+        /** A last flag that older senders leave out: false when the payload ends before it. */
+        boolean readOptionalFlag(String field) {
+            return in.isReadable() && readFlag(field);
         }
 
         /** One byte, 0 or 1. */

@@ -27,6 +27,8 @@ class FrameCodecTest {
                 new Frame.Register(1, 1, 1, new Sap("::1", 65_535), 0, 0),
                 new Frame.Register(5, 2, 3, new Sap("10.0.0.2", 7002), 40, 0, 0x5EED_0000_0000_0001L,
                         List.of("a", "b")),
+                new Frame.Register(6, 2, 3, new Sap("10.0.0.2", 7002), 40, 0, 0x5EED_0000_0000_0001L,
+                        List.of("b.91b0c3e57d2a6f04"), true),
                 new Frame.Registered(999),
                 new Frame.StaleEpoch(7),
                 new Frame.Request(0x1234_5678_0000_0001L, 5, 4, "{\"op\":\"GET\",\"key\":\"ü,.*\",\"value\":\".*\"}"),
@@ -249,6 +251,18 @@ class FrameCodecTest {
         payload.writeInt(sap.length).writeBytes(sap).writeLong(10).writeLong(0);
         assertThat(FrameCodec.decode(payload))
                 .isEqualTo(new Frame.Register(4, 2, 3, new Sap("127.0.0.1", 7002), 10, 0));
+    }
+
+    /** A REGISTER of a primary older than the flag: one that waits for no judgement, taken as any other. */
+    @Test
+    void aRegisterWithoutTheUnjudgedFlagAsksToBeTakenAsAnyOther() {
+        ByteBuf payload = Unpooled.buffer().writeByte(FrameType.REGISTER.code()).writeLong(4).writeLong(2).writeLong(3);
+        byte[] sap = "127.0.0.1:7002".getBytes(StandardCharsets.UTF_8);
+        byte[] directories = "a.1f".getBytes(StandardCharsets.UTF_8);
+        payload.writeInt(sap.length).writeBytes(sap).writeLong(10).writeLong(0).writeLong(7)
+                .writeInt(directories.length).writeBytes(directories);
+        assertThat(FrameCodec.decode(payload))
+                .isEqualTo(new Frame.Register(4, 2, 3, new Sap("127.0.0.1", 7002), 10, 0, 7, List.of("a.1f"), false));
     }
 
     @Test
