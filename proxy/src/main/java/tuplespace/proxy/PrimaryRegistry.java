@@ -119,6 +119,23 @@ final class PrimaryRegistry {
     static final Duration SWITCHOVER_LIMIT = Duration.ofSeconds(10);
 
     /**
+     * The waits on the clock that the witness's decisions turn on: a proxy has {@link #DEFAULT_WAITS}, the constants
+     * above. Tests of what happens once one is over take them short, so that each does not wait out seconds.
+     *
+     * @param lateFollowerGrace {@link #LATE_FOLLOWER_GRACE_NANOS}
+     * @param promoteAfterStart {@link #PROMOTE_AFTER_START_NANOS}; said in whole seconds in the answer to PROMOTE
+     * @param returningFollowersWithin {@link #RETURNING_FOLLOWERS_WITHIN}
+     * @param promotedRegisterWait {@link ProxyServer#PROMOTED_REGISTER_WAIT}
+     */
+    record Waits(Duration lateFollowerGrace, Duration promoteAfterStart, Duration returningFollowersWithin,
+                 Duration promotedRegisterWait) {
+    }
+
+    static final Waits DEFAULT_WAITS = new Waits(Duration.ofNanos(LATE_FOLLOWER_GRACE_NANOS),
+            Duration.ofNanos(PROMOTE_AFTER_START_NANOS), RETURNING_FOLLOWERS_WITHIN,
+            ProxyServer.PROMOTED_REGISTER_WAIT);
+
+    /**
      * The operator's switchover under way (control loop only): the primary told to step down, the replica it hands
      * over to, and the operator's answer, completed when that replica registers with the epoch granted, or with why not.
      */
@@ -145,7 +162,7 @@ final class PrimaryRegistry {
     /**
      * When the follow link of {@link #pendingGrant} closed (System.nanoTime; 0 while open), for any thread. A
      * promoted backup closes it itself before it registers (on a link of its own, after recording the epoch): the
-     * promotion counts as under way until {@link ProxyServer#PROMOTED_REGISTER_WAIT} after the close, and past that the
+     * promotion counts as under way until {@link Waits#promotedRegisterWait} after the close, and past that the
      * backup died with its primary.
      */
     private volatile long grantedLinkClosedNanos;
@@ -195,21 +212,33 @@ final class PrimaryRegistry {
     private final long followersDueNanos;
     /** When this proxy started (System.nanoTime). */
     private final long startedNanos = System.nanoTime();
-    /** Until when a follower counts as coming back ({@link #RETURNING_FOLLOWERS_WITHIN} after the start). */
-    private final long returningUntilNanos = startedNanos + RETURNING_FOLLOWERS_WITHIN.toNanos();
+    /** Until when a follower counts as coming back ({@link Waits#returningFollowersWithin} after the start). */
+    private final long returningUntilNanos;
+    private final Waits waits;
 
-    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval) {
-        this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN);
+    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval, Waits waits) {
+        this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN, waits);
     }
 
     /** Tests of other things than the start take {@code followersReturnWithin} zero: no REGISTER waits. */
     PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval,
                     Duration followersReturnWithin) {
+        this(self, proxyPid, sessions, pingInterval, followersReturnWithin, DEFAULT_WAITS);
+    }
+
+    private PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval,
+                            Duration followersReturnWithin, Waits waits) {
         this.followersDueNanos = System.nanoTime() + followersReturnWithin.toNanos();
+        this.returningUntilNanos = startedNanos + waits.returningFollowersWithin().toNanos();
+        this.waits = waits;
         this.followerFreshNanos = 2 * pingInterval.toNanos();
         this.self = self;
         this.proxyPid = proxyPid;
         this.sessions = sessions;
+    }
+
+    Waits waits() {
+        return waits;
     }
 
     /** The registered primary, or null while there is none. Any thread. */
@@ -247,13 +276,13 @@ final class PrimaryRegistry {
 
     /**
      * No primary registered, and a backup was promoted and has not registered yet, and it may still: one that closed
-     * its follow link {@link ProxyServer#PROMOTED_REGISTER_WAIT} ago and has not registered died (with its primary,
+     * its follow link {@link Waits#promotedRegisterWait} ago and has not registered died (with its primary,
      * both killed at once) and never will. Any thread.
      */
     boolean promotionPending() {
         long closed = grantedLinkClosedNanos;
         return current == null && granting
-                && (closed == 0 || System.nanoTime() - closed < ProxyServer.PROMOTED_REGISTER_WAIT.toNanos());
+                && (closed == 0 || System.nanoTime() - closed < waits.promotedRegisterWait().toNanos());
     }
 
     /** Backups following at the proxy now. Any thread. */
@@ -541,7 +570,7 @@ final class PrimaryRegistry {
                 channel.remoteAddress());
         promoteIfDue();
         if (current == null && replicaOfLostPrimary == follow.server()) {
-            channel.eventLoop().schedule(this::promoteIfDue, LATE_FOLLOWER_GRACE_NANOS, TimeUnit.NANOSECONDS);
+            channel.eventLoop().schedule(this::promoteIfDue, waits.lateFollowerGrace().toNanos(), TimeUnit.NANOSECONDS);
         }
         if (current == null) {
             warnLaterIfOnlyAnOperatorPromotes(following);
@@ -549,8 +578,8 @@ final class PrimaryRegistry {
     }
 
     private void warnLaterIfOnlyAnOperatorPromotes(Follower follower) {
-        follower.channel.eventLoop().schedule(() -> warnIfOnlyAnOperatorPromotes(follower), LATE_FOLLOWER_GRACE_NANOS,
-                TimeUnit.NANOSECONDS);
+        follower.channel.eventLoop().schedule(() -> warnIfOnlyAnOperatorPromotes(follower),
+                waits.lateFollowerGrace().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -607,9 +636,9 @@ final class PrimaryRegistry {
                             + " {}: no primary serves; if it comes back it is told again, else start the servers again"
                             + " (one on its data directory takes the epoch; one without starts at epoch 1, which only a"
                             + " restarted proxy takes)", self, Long.toHexString(server),
-                            highestEpoch, Durations.text(ProxyServer.PROMOTED_REGISTER_WAIT));
+                            highestEpoch, Durations.text(waits.promotedRegisterWait()));
                 }
-            }, ProxyServer.PROMOTED_REGISTER_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            }, waits.promotedRegisterWait().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -617,7 +646,7 @@ final class PrimaryRegistry {
      * The witness's decision: once the primary of the highest epoch is lost and the backup it named its replica follows
      * that epoch here and is heard (it answered a PING within two intervals: a backup cut off with the primary is not),
      * that backup is promoted to epoch + 1 — at once if it was following when the primary was lost, else {@link
-     * #LATE_FOLLOWER_GRACE_NANOS} after it followed, in which the old primary may come back. From then on the old
+     * Waits#lateFollowerGrace} after it followed, in which the old primary may come back. From then on the old
      * primary is refused (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
      * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing.
      */
@@ -633,7 +662,8 @@ final class PrimaryRegistry {
         if (now - follower.heardNanos > followerFreshNanos) {
             return; // checked again when it is heard
         }
-        if (follower.sinceNanos - primaryLostNanos > 0 && now - follower.sinceNanos < LATE_FOLLOWER_GRACE_NANOS) {
+        if (follower.sinceNanos - primaryLostNanos > 0
+                && now - follower.sinceNanos < waits.lateFollowerGrace().toNanos()) {
             return; // checked again when its grace ends (scheduled when it followed)
         }
         long granted = highestEpoch + 1;
@@ -689,10 +719,10 @@ final class PrimaryRegistry {
                     .isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
         }
         long sinceStart = System.nanoTime() - startedNanos;
-        if (highestEpoch < 0 && sinceStart < PROMOTE_AFTER_START_NANOS) {
+        if (highestEpoch < 0 && sinceStart < waits.promoteAfterStart().toNanos()) {
             return "error: this proxy started " + TimeUnit.NANOSECONDS.toMillis(sinceStart) + " ms ago and no primary"
                     + " has registered yet: a primary that outlived the previous proxy process registers within "
-                    + TimeUnit.NANOSECONDS.toSeconds(PROMOTE_AFTER_START_NANOS) + " s of this proxy's start, and a"
+                    + waits.promoteAfterStart().toSeconds() + " s of this proxy's start, and a"
                     + " promotion now would fence it; run ./tuplespace status, and promote again if none has";
         }
         Follower chosen = candidates.get(0);

@@ -55,7 +55,7 @@ public final class ProxyServer implements AutoCloseable {
     /** SHUTDOWNs waiting for a promoted backup to register: answered when the proxy stops meanwhile. */
     private final List<ShutdownRequest> awaitingPromoted = new ArrayList<>(); // control loop only
 
-    private ProxyServer(ProxyConfig config, Transport transport) {
+    private ProxyServer(ProxyConfig config, Transport transport, PrimaryRegistry.Waits waits) {
         this.config = config;
         long pid = ProcessHandle.current().pid();
         String self = "proxy(pid " + pid + ")";
@@ -64,7 +64,7 @@ public final class ProxyServer implements AutoCloseable {
         controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions,
-                new PrimaryRegistry(self, pid, sessions, config.pingInterval()), controlLoop,
+                new PrimaryRegistry(self, pid, sessions, config.pingInterval(), waits), controlLoop,
                 ProxyInitializer.refusedPeers(self));
         primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout(),
                 config.security().links(), context.refusedPeers());
@@ -81,7 +81,12 @@ public final class ProxyServer implements AutoCloseable {
 
     /** {@link #start(ProxyConfig)} on {@code transport}: TCP, or a test's simulated network. */
     public static ProxyServer start(ProxyConfig config, Transport transport) throws IOException {
-        ProxyServer server = new ProxyServer(config, transport);
+        return start(config, transport, PrimaryRegistry.DEFAULT_WAITS);
+    }
+
+    /** {@link #start(ProxyConfig, Transport)} with other waits than a proxy's: for tests that wait one out. */
+    static ProxyServer start(ProxyConfig config, Transport transport, PrimaryRegistry.Waits waits) throws IOException {
+        ProxyServer server = new ProxyServer(config, transport, waits);
         try {
             server.bindAll();
         } catch (IOException | RuntimeException e) {
@@ -284,24 +289,26 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * A backup was promoted and has not registered yet: the lost primary's state is older than its, so SHUTDOWN waits
-     * for it (at most {@link #PROMOTED_REGISTER_WAIT}: it registers within moments of its takeover) and is decided
-     * again once it has registered; past the wait it is refused with what to do.
+     * for it (at most {@link PrimaryRegistry.Waits#promotedRegisterWait}, in a proxy {@link #PROMOTED_REGISTER_WAIT}:
+     * it registers within moments of its takeover) and is decided again once it has registered; past the wait it is
+     * refused with what to do.
      */
     private void awaitPromotedBackup(ShutdownRequest request) {
+        Duration wait = context.registry().waits().promotedRegisterWait();
         if (stopping) {
             request.answer.trySuccess("ok: shutting down");
             return;
         }
         if (!request.waiting) {
             request.waiting = true;
-            request.promotedDeadlineNanos = System.nanoTime() + PROMOTED_REGISTER_WAIT.toNanos();
+            request.promotedDeadlineNanos = System.nanoTime() + wait.toNanos();
             LOG.info("{} SHUTDOWN waits (at most {}) for the backup just promoted to register, to relay it there",
-                    context.self(), Durations.text(PROMOTED_REGISTER_WAIT));
+                    context.self(), Durations.text(wait));
         } else if (System.nanoTime() - request.promotedDeadlineNanos >= 0) {
             LOG.warn("{} SHUTDOWN refused: the backup promoted has not registered within {}", context.self(),
-                    Durations.text(PROMOTED_REGISTER_WAIT));
+                    Durations.text(wait));
             request.answer.trySuccess("error: no primary is registered, and the backup promoted has not registered"
-                    + " within " + Durations.text(PROMOTED_REGISTER_WAIT) + ": see STATUS, and try again once it"
+                    + " within " + Durations.text(wait) + ": see STATUS, and try again once it"
                     + " serves. Nothing was stopped");
             return;
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.netty.SocketTransport;
 
 /** Real sockets: the test plays the primary and the clients against a running {@link ProxyServer}. */
 @Timeout(20)
@@ -24,6 +25,15 @@ class ProxyRelayTest {
         return ProxyConfig.withDefaults(LOOPBACK, LOOPBACK, LOOPBACK).withIoThreads(2)
                 .withPrimaryTimeout(Duration.ofMinutes(1)).withNetworkTimeout(Duration.ofSeconds(2))
                 .withShutdownWait(Duration.ofSeconds(3));
+    }
+
+    /**
+     * A proxy of {@code config} whose registry waits {@code each} wherever a proxy waits seconds (PrimaryRegistry.Waits):
+     * for the tests of what happens once such a wait is over, which would otherwise each wait out the proxy's.
+     */
+    static ProxyServer startWithWaits(ProxyConfig config, Duration each) throws IOException {
+        return ProxyServer.start(config, SocketTransport.forManyLinks(), new PrimaryRegistry.Waits(each, each, each,
+                each));
     }
 
     @AfterEach

@@ -60,7 +60,20 @@ class ProxyWitnessTest {
     }
 
     private void startProxy(int pingMisses) throws IOException {
-        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), pingMisses));
+        proxy = ProxyServer.start(config(pingMisses));
+    }
+
+    /**
+     * A proxy whose registry's waits (seconds in a proxy: the late follower's grace, PROMOTE refused after the start,
+     * the returning followers' window) are {@code each}, for the tests that wait one out. Whole seconds: PROMOTE's
+     * refusal names the wait in seconds.
+     */
+    private void startProxyWaiting(int pingMisses, Duration each) throws IOException {
+        proxy = ProxyRelayTest.startWithWaits(config(pingMisses), each);
+    }
+
+    private static ProxyConfig config(int pingMisses) {
+        return ProxyRelayTest.testConfig().withPing(Duration.ofMillis(100), pingMisses);
     }
 
     private static Frame register(FakePrimary link, long epoch, long server, long replica) throws IOException {
@@ -146,7 +159,8 @@ class ProxyWitnessTest {
 
     @Test
     void onlyTheReplicaTheLostPrimaryNamedIsPromotedAndItMayFollowAfterTheLoss() throws IOException {
-        startProxy();
+        Duration grace = Duration.ofSeconds(1);
+        startProxyWaiting(30, grace);
         FakePrimary stranger = FakePrimary.connect(proxy.primaryAddress());
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
             try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
@@ -165,7 +179,7 @@ class ProxyWitnessTest {
             backup.send(new Frame.Follow(5, BACKUP));
             backup.readTimeout(Duration.ofSeconds(10));
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(6, false));
-            assertThat(Duration.ofNanos(System.nanoTime() - lostAt)).isGreaterThan(Duration.ofSeconds(4));
+            assertThat(Duration.ofNanos(System.nanoTime() - lostAt)).isGreaterThanOrEqualTo(grace);
             try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
                 assertThat(admin.send("STATUS").readLine()).as("STATUS once that backup was promoted")
                         .contains("\"replica\":null");
@@ -261,10 +275,11 @@ class ProxyWitnessTest {
      */
     @Test
     void theBackupOfASecondServerStartedByMistakeDoesNotFenceTheRunningPrimary() throws IOException {
-        startProxy();
+        Duration returningWithin = Duration.ofSeconds(1);
+        startProxyWaiting(30, returningWithin);
         try (FakePrimary running = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(register(running, 1, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
-            long until = System.nanoTime() + PrimaryRegistry.RETURNING_FOLLOWERS_WITHIN.plusMillis(200).toNanos();
+            long until = System.nanoTime() + returningWithin.plusMillis(200).toNanos();
             while (System.nanoTime() - until < 0) {
                 assertThat(nothingWithin(running)).isTrue(); // answering PINGs meanwhile
             }
@@ -337,7 +352,8 @@ class ProxyWitnessTest {
      */
     @Test
     void anOperatorsPromoteRightAfterTheProxyStartedWaitsForARunningPrimaryToComeBack() throws IOException {
-        startProxy(150); // the backup reads nothing until its PROMOTE: 15 s of silence allowed
+        // the backup reads nothing until its PROMOTE: 15 s of silence allowed; 2 s to follow and ask STATUS in
+        startProxyWaiting(150, Duration.ofSeconds(2));
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient admin = new LineClient(proxy.shutdownAddress())) {
             backup.send(new Frame.Follow(3, BACKUP));
@@ -345,8 +361,8 @@ class ProxyWitnessTest {
                     .contains("\"followers\":1"));
             assertThat(admin.send("PROMOTE").readLine()).startsWith("error: this proxy started ")
                     .contains("no primary has registered yet: a primary that outlived the previous proxy process"
-                            + " registers within 5 s of this proxy's start, and a promotion now would fence it");
-            // 5 s after it followed (so after the proxy's first 5 s): said at WARN that only the operator promotes it
+                            + " registers within 2 s of this proxy's start, and a promotion now would fence it");
+            // 2 s after it followed (so after the proxy's first 2 s): said at WARN that only the operator promotes it
             await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
             assertThat(warnings()).singleElement().asString().endsWith(" no primary is registered, and backup (server"
                     + " 2222), which follows epoch 3, is promoted by nobody but the operator: start the server that"
@@ -360,7 +376,7 @@ class ProxyWitnessTest {
     /** The lost primary served on one copy: its follower is promoted by nobody but the operator, as said at WARN. */
     @Test
     void aBackupThatOnlyAnOperatorMayPromoteAfterALossIsNamedAtWarn() throws IOException {
-        startProxy(150); // the backup answers no PING: 15 s of silence allowed
+        startProxyWaiting(150, Duration.ofSeconds(1)); // the backup answers no PING: 15 s of silence allowed
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
             try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(register(primary, 2, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
