@@ -108,8 +108,9 @@ public final class StatusCommand implements Callable<Integer> {
             // a proxy started again knows no epoch: a primary that outlived the one before registers within seconds
             return Optional.of("no primary has registered since this proxy started"
                     + (followers == 0 ? ", and no backup follows it" : "")
-                    + ": a primary that runs registers within seconds (run status again); if none does, start "
-                    + start);
+                    + ": a primary that runs registers within seconds (run status again), but for one started on its"
+                    + " data directory with --backup-start none, which waits until its backup on the other machine has"
+                    + " judged its state (its log and its own STATUS say so); if none does, start " + start);
         }
         return Optional.of((followers == 0 ? "no primary is registered and no backup follows the proxy"
                 : "no primary is registered, and the proxy promotes no backup by itself") + ": start " + start);

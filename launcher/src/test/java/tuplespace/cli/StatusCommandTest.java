@@ -91,7 +91,9 @@ class StatusCommandTest {
     void aProxyJustStartedSaysAPrimaryThatRunsRegistersWithinSeconds() throws Exception {
         assertThat(advice(-1, "\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null",
                 false)).hasValue("no primary has registered since this proxy started: a primary that runs registers"
-                + " within seconds (run status again); if none does, start the server that served last; to serve the"
+                + " within seconds (run status again), but for one started on its data directory with --backup-start"
+                + " none, which waits until its backup on the other machine has judged its state (its log and its own"
+                + " STATUS say so); if none does, start the server that served last; to serve the"
                 + " copy of the backup that follows instead, " + PROMOTE + " (what the lost primary answered on one"
                 + " copy is then lost)");
     }
@@ -110,7 +112,9 @@ class StatusCommandTest {
             assertThat(new ObjectMapper().readTree(out.toString()).path("proxy").path("followers").asInt()).isZero();
             assertThat(err.toString()).isEqualTo("tuplespace status: no primary has registered since this proxy"
                     + " started, and no backup follows it: a primary that runs registers within seconds (run status"
-                    + " again); if none does, start the servers" + System.lineSeparator());
+                    + " again), but for one started on its data directory with --backup-start none, which waits until"
+                    + " its backup on the other machine has judged its state (its log and its own STATUS say so); if"
+                    + " none does, start the servers" + System.lineSeparator());
         }
     }
 }
