@@ -167,7 +167,8 @@ final class ProxyLink {
     private void unreachable(long thisAttempt) {
         if (thisAttempt == attempt && !linkRegistered && wanted() && unjudged) {
             notTakenUnjudged("no answer within " + Durations.text(ROUND) + lastConnectFailure
-                    .map(cause -> " (the last connection attempt: " + cause + ")").orElse(""));
+                    .map(cause -> " (the last connection attempt: " + cause + ")").orElse(""),
+                    channel != null && LinkAuthHandler.refusal(channel).isEmpty());
             return;
         }
         if (thisAttempt == attempt && !linkRegistered && wanted()) {
@@ -230,13 +231,15 @@ final class ProxyLink {
 
     /**
      * {@link #askUnjudged}'s attempt ends without REGISTERED ({@code why}): its link, if any, is closed, and the
-     * primary goes back to waiting for its backup's judgement. A REGISTER left without an answer may have been taken: the proxy
-     * then counts this primary lost when the link closes, and takes its next REGISTER of the same epoch.
+     * primary goes back to waiting for its backup's judgement. A REGISTER that went out and was left without an answer
+     * ({@code unanswered}) may have been taken: the proxy then counts this primary lost when the link closes, and
+     * takes its next REGISTER of the same epoch.
      */
-    private void notTakenUnjudged(String why) {
+    private void notTakenUnjudged(String why, boolean unanswered) {
         attempt++; // the attempt's timers have nothing left to do
         unjudged = false;
         started = false;
+        registerLeftUnanswered |= unanswered;
         if (channel != null) {
             Channel asked = channel;
             channel = null;
@@ -273,8 +276,10 @@ final class ProxyLink {
             return; // a link we replaced, or we are stopping anyway
         }
         if (unjudged && !linkRegistered) {
-            registerLeftUnanswered = true; // the proxy may have taken it all the same
-            notTakenUnjudged("the proxy closed the link before it answered");
+            // a REGISTER held behind a failed cluster secret handshake never left; any other may have been taken
+            Optional<String> refusal = LinkAuthHandler.refusal(closed);
+            notTakenUnjudged(refusal.map(cause -> "the cluster secret handshake failed: " + cause)
+                    .orElse("the proxy closed the link before it answered"), refusal.isEmpty());
             return;
         }
         answers.discard();
@@ -435,7 +440,7 @@ final class ProxyLink {
                 onRegistered(context.channel(), registered.proxyPid());
             } else if (frame instanceof Frame.StaleEpoch stale && unjudged && !linkRegistered) {
                 notTakenUnjudged("it waits for no node directory this server compared, or it has seen epoch "
-                        + stale.currentEpoch());
+                        + stale.currentEpoch(), false);
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 primary.onStaleEpoch(stale.currentEpoch());
             } else if (frame instanceof Frame.StepDown stepDown && linkRegistered) {
