@@ -155,6 +155,22 @@ final class BackupSupervisor {
     }
 
     /**
+     * The proxy took this primary before a backup judged its state (REGISTER's {@code unjudged}: it lost this
+     * directory's primary serving on one copy): it serves now, so a backup failing from here on is a backup's failure,
+     * with its event and the restart policy, as for any primary; one still awaited is connected to within the usual
+     * window from now.
+     */
+    void servesUnjudged() {
+        if (!awaitingJudgement) {
+            return;
+        }
+        awaitingJudgement = false;
+        if (state == BackupState.CONNECTING) {
+            launch(); // the connecting without a window ends with the generation it belongs to
+        }
+    }
+
+    /**
      * The first backup will be the old primary of a switchover, which holds the state at {@code index}: it is resumed
      * there (docs/design.md "Switchover"); entries appended before it is connected are kept for it.
      */

@@ -239,8 +239,12 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         if (judgedByItsPeerFirst()) {
             backup.startForJudgement();
-            // a proxy that stayed up after losing this directory's primary serving alone takes it without the judgement
-            proxy.askUnjudged();
+            if (storage.orElseThrow().answersWaitForDisk()) {
+                // a proxy that stayed up after losing this directory's primary serving alone takes it without the
+                // judgement; with a log not forced before each answer, a power cut may have taken answered updates
+                // from this directory that the backup's still holds, so only that backup may judge
+                proxy.askUnjudged();
+            }
             return; // else registers once that backup is live (backupCopied), or stops when it refuses this state
         }
         boolean answersWaitForDisk = storage.map(NodeStorage::answersWaitForDisk).orElse(false);
@@ -305,14 +309,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         takeover.ifPresent(timeline -> timeline.step(what));
     }
 
-    /**
-     * The proxy did not take this primary before its backup judged its state ({@link ProxyLink#askUnjudged}): it
-     * registers once that backup took the state, which may have happened meanwhile.
-     */
-    void unjudgedRegistrationRefused() {
-        if (backupTookState) {
-            registerIfNotYet();
-        }
+    /** Whether a backup took this primary's state since it started (its judgement, with --backup-start none). */
+    boolean backupTookState() {
+        return backupTookState;
     }
 
     /** The first backup is live (or could not start in time): now join the proxy. */
@@ -339,6 +338,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         proxyLossReported = false;
         registered = true;
+        backup.servesUnjudged(); // when a backup has not judged this state yet (ProxyLink#askUnjudged)
         LOG.info("primary epoch {} registered with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
         if (takeover.isEmpty()) {
             newBackupAfterFirstAnswer = newBackupDue; // a first backup that waits for the first answers

@@ -47,6 +47,9 @@ final class ProxyLink {
     /** How long one such round tries (connecting again every few ms, then waiting for REGISTERED). */
     static final Duration ROUND = Duration.ofSeconds(1);
     private static final String NOT_REGISTERED = "could not be reached or did not accept the registration";
+    /** The first pause before {@link #askUnjudged} asks again; doubled each time up to the max. */
+    static final Duration UNJUDGED_FIRST_PAUSE = Duration.ofSeconds(1);
+    static final Duration UNJUDGED_MAX_PAUSE = Duration.ofSeconds(10);
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -83,6 +86,10 @@ final class ProxyLink {
     private Optional<String> lastRefusal = Optional.empty();
     /** The current attempt is {@link #askUnjudged}'s, until its answer (or none) comes. */
     private boolean unjudged;
+    /** The pauses between {@link #askUnjudged}'s attempts while the primary waits for its backup's judgement. */
+    private final Backoff unjudgedPauses = new Backoff(UNJUDGED_FIRST_PAUSE, UNJUDGED_MAX_PAUSE);
+    /** {@link #askUnjudged} was refused before (said at INFO once; the next ones at DEBUG). */
+    private boolean unjudgedRefusedBefore;
 
     ProxyLink(ServerNode node, NodeConfig config, PrimaryNode primary) {
         this.node = node;
@@ -106,12 +113,13 @@ final class ProxyLink {
     }
 
     /**
-     * A primary that waits for its backup on another machine to judge its state asks the proxy, once, to take it
-     * without that judgement (REGISTER's {@code unjudged}): a proxy that lost a primary serving on one copy from a
-     * directory this start compared does, since no copy elsewhere is newer than that one (it served last, alone).
-     * Refused, or unanswered within {@link #ROUND}, the primary goes on waiting for the judgement, and registers as
-     * usual once it has it ({@link PrimaryNode#unjudgedRegistrationRefused}); only a proxy that stayed up can
-     * remember such a primary, so one attempt is enough.
+     * A primary that waits for its backup on another machine to judge its state asks the proxy to take it without that
+     * judgement (REGISTER's {@code unjudged}): a proxy that lost a primary serving on one copy from a directory this
+     * start compared does, since no copy elsewhere is newer than that one (it served last, alone), while no backup
+     * follows there (one that does can judge). Refused, or unanswered within {@link #ROUND}, the primary goes on
+     * waiting for the judgement, and asks again after a pause that grows to {@link #UNJUDGED_MAX_PAUSE} (a proxy may
+     * not have counted that primary lost yet, or a connection attempt may have been lost); once a backup took its
+     * state it registers as usual instead.
      */
     void askUnjudged() {
         started = true;
@@ -245,9 +253,26 @@ final class ProxyLink {
             channel = null;
             asked.close();
         }
-        LOG.info("the proxy at {} did not take this server before its backup judged its state ({}): it waits for"
-                + " that judgement", NodeNetwork.describe(config.proxySap()), why);
-        primary.unjudgedRegistrationRefused();
+        if (primary.backupTookState()) {
+            primary.registerIfNotYet(); // judged meanwhile
+            return;
+        }
+        Duration pause = unjudgedPauses.take();
+        String said = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " did not take this server before its"
+                + " backup judged its state (" + why + "): it waits for that judgement, and asks again in "
+                + Durations.text(pause);
+        if (unjudgedRefusedBefore) {
+            LOG.debug("{}", said);
+        } else {
+            LOG.info("{}", said);
+        }
+        unjudgedRefusedBefore = true;
+        long thisAttempt = attempt;
+        node.loop().schedule(() -> {
+            if (thisAttempt == attempt && !started && wanted() && !primary.backupTookState()) {
+                askUnjudged();
+            }
+        }, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onRegistered(Channel registeredLink, long proxyPid) {

@@ -45,6 +45,7 @@ class RecoveredBackupTest {
     Path directory;
     private final List<Socket> heartbeatLinks = new CopyOnWriteArrayList<>();
     private ServerSocket heartbeatSap;
+    private NodeConfig config;
     private ServerNode node;
 
     @AfterEach
@@ -64,18 +65,21 @@ class RecoveredBackupTest {
     @Test
     void aBackupThatRecoveredACopyFollowsAtTheProxyAtOnceAndPromoteServesIt() throws Exception {
         try (FakeProxy proxy = new FakeProxy()) {
-            NodeConfig config = backupConfig(proxy.address());
+            config = backupConfig(proxy.address());
             node = ServerNode.start(config, SocketTransport.forFewLinks());
-            assertThat(proxy.nothingWithin(Duration.ofSeconds(1))).as("no FOLLOW from a backup that holds nothing")
-                    .isTrue();
+            try (RawLink link = RawLink.connect(config.backupSap())) { // a fresh service's first start: an empty state
+                takeSnapshot(link, new TupleSpace());
+                proxy.next(Frame.Follow.class); // it follows once it holds the copy
+                NodeTestSupport.await(this::snapshotOnDisk, "the empty state's snapshot on the backup's disk");
+            }
+            restart(); // the start stopped before it registered
 
+            assertThat(proxy.nothingWithin(Duration.ofSeconds(1))).as("no FOLLOW with a copy that holds no update")
+                    .isTrue();
             TupleSpace primarySpace = new TupleSpace();
+            long followingServer;
             try (RawLink link = RawLink.connect(config.backupSap())) {
-                link.send(new ReplicationMessage.SnapshotBegin(1, 0, 4242, PRIMARY_SERVER, listenForHeartbeats(),
-                        false, false, 0, -1, 0, 0));
-                link.send(ReplicationMessage.SnapshotPairs.of(List.of()));
-                link.send(new ReplicationMessage.SnapshotEnd(0, primarySpace.digest()));
-                assertThat(link.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Ack.class);
+                takeSnapshot(link, primarySpace);
                 for (int index = 1; index <= 3; index++) {
                     Effect effect = new Effect(List.of(), List.of(Pair.of("user," + index, "v")));
                     primarySpace.applyEffect(effect);
@@ -87,16 +91,13 @@ class RecoveredBackupTest {
                 do {
                     ack = (ReplicationMessage.Ack) link.readSkippingHeartbeats();
                 } while (ack.index() < 3); // acknowledged: on the backup's disk
-                Frame.Follow first = (Frame.Follow) proxy.next(Frame.Follow.class).frame();
-                assertThat(first.epoch()).as("it follows once it holds the copy").isEqualTo(1);
+                followingServer = ((Frame.Follow) proxy.next(Frame.Follow.class).frame()).server();
             }
-            node.exit(1); // the whole service went down: both machines
-            node.awaitExit();
-            node = null;
+            restart(); // the whole service went down: both machines; the backup's command line is run again
 
-            node = ServerNode.start(config, SocketTransport.forFewLinks()); // the backup's command line, run again
             FakeProxy.Received follow = proxy.next(Frame.Follow.class);
             Frame.Follow again = (Frame.Follow) follow.frame();
+            assertThat(again.server()).as("the restarted process").isNotEqualTo(followingServer);
             assertThat(again.epoch()).as("the recovered copy's epoch").isEqualTo(1);
             assertThat(again.primaryServer()).as("the primary it followed").isEqualTo(PRIMARY_SERVER);
 
@@ -107,8 +108,37 @@ class RecoveredBackupTest {
         }
     }
 
-    /** Where the test, as the primary, takes the backup's heartbeat link: accepted and held open. */
-    private String listenForHeartbeats() throws Exception {
+    /** As the primary of epoch 1: the snapshot of {@code space} at index 0, acknowledged. */
+    private void takeSnapshot(RawLink link, TupleSpace space) throws Exception {
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, 4242, PRIMARY_SERVER, heartbeatSap(), false, false, 0,
+                -1, 0, 0));
+        link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(space.pairs())));
+        link.send(new ReplicationMessage.SnapshotEnd(0, space.digest()));
+        assertThat(link.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Ack.class);
+    }
+
+    /** Stops the backup as a crash would, and runs its command line again on the same directory. */
+    private void restart() throws Exception {
+        node.exit(1);
+        node.awaitExit();
+        node = null;
+        node = ServerNode.start(config, SocketTransport.forFewLinks());
+    }
+
+    private boolean snapshotOnDisk() {
+        Path nodeDirectory = directory.resolve("data").resolve("node-b");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(nodeDirectory)) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".snap"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Where the test, as the primary, takes the backup's heartbeat links: accepted and held open. */
+    private String heartbeatSap() throws Exception {
+        if (heartbeatSap != null) {
+            return NodeNetwork.describe((InetSocketAddress) heartbeatSap.getLocalSocketAddress());
+        }
         heartbeatSap = new ServerSocket();
         heartbeatSap.bind(loopback(0));
         Thread acceptor = new Thread(() -> {

@@ -210,6 +210,8 @@ final class PrimaryRegistry {
     private final long followerFreshNanos;
     /** Until when a REGISTER may wait for followers (System.nanoTime): {@link #FOLLOWERS_RETURN_WITHIN} after the start. */
     private final long followersDueNanos;
+    /** The server whose REGISTER before its backup's judgement was refused last (said at INFO once). Control loop. */
+    private long lastUnjudgedRefused;
     /** When this proxy started (System.nanoTime). */
     private final long startedNanos = System.nanoTime();
     /** Until when a follower counts as coming back ({@link Waits#returningFollowersWithin} after the start). */
@@ -308,7 +310,7 @@ final class PrimaryRegistry {
     long followersDueIn(Frame.Register register) {
         boolean granted = pendingGrant != null && register.epoch() == highestEpoch
                 && register.server() == pendingGrant.server; // a backup promoted here: it was the follower
-        boolean refusedUnjudged = register.unjudged() && lostAlone == null;
+        boolean refusedUnjudged = register.unjudged() && (lostAlone == null || !followers.isEmpty());
         boolean fresh = register.epoch() <= 1 && register.lastIndex() == 0;
         if (granted || refusedUnjudged || register.replica() != 0 || fresh) {
             return 0;
@@ -340,14 +342,25 @@ final class PrimaryRegistry {
                     self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
         }
         PrimaryLink awaited = lostAlone;
-        if (register.unjudged() && (awaited == null || !comparedTheDirectoryOf(awaited, register))) {
+        if (register.unjudged() && (awaited == null || !comparedTheDirectoryOf(awaited, register)
+                || !followers.isEmpty())) {
             // A server whose backup on another machine has not judged its state yet asks to serve: only a directory
-            // whose primary this proxy lost while it served on one copy is known to hold the newest copy. Told as any
-            // refusal, which such a server takes as "wait for that judgement", not as a reason to stop.
-            LOG.info("{} primary pid {} (server {}) asked to serve epoch {} before its backup judged its state: this"
-                    + " proxy waits for {}; it waits for that judgement", self, register.pid(),
-                    Long.toHexString(register.server()), register.epoch(), awaited == null ? "no node directory"
-                            : "the " + Frame.Register.describeDirectory(awaited.directory().orElseThrow()) + " only");
+            // whose primary this proxy lost while it served on one copy is known to hold the newest copy, and only
+            // while no backup follows here (one that does can judge, and may hold what a power cut took from that
+            // directory). Told as any refusal, which such a server takes as "wait for that judgement", not as a
+            // reason to stop; it asks again now and then, so said at INFO once per server.
+            String why = !followers.isEmpty() ? "a backup follows here, which can judge it"
+                    : "this proxy waits for " + (awaited == null ? "no node directory"
+                    : "the " + Frame.Register.describeDirectory(awaited.directory().orElseThrow()) + " only");
+            if (register.server() == lastUnjudgedRefused) {
+                LOG.debug("{} primary pid {} (server {}) asked again to serve before its backup judged its state: {}",
+                        self, register.pid(), Long.toHexString(register.server()), why);
+            } else {
+                LOG.info("{} primary pid {} (server {}) asked to serve epoch {} before its backup judged its state: {};"
+                        + " it waits for that judgement", self, register.pid(), Long.toHexString(register.server()),
+                        register.epoch(), why);
+            }
+            lastUnjudgedRefused = register.server();
             channel.writeAndFlush(new Frame.StaleEpoch(Math.max(0, highestEpoch))) // -1: none seen yet
                     .addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
@@ -594,10 +607,13 @@ final class PrimaryRegistry {
                 || replicaOfLostPrimary == follower.server || candidates.size() != 1 || candidates.get(0) != follower) {
             return;
         }
+        PrimaryLink awaited = lostAlone;
+        String servedLast = awaited == null ? "" : " (its " + Frame.Register.describeDirectory(awaited.directory()
+                .orElseThrow()) + " holds what it answered on one copy, which that backup lacks)";
         LOG.warn("{} no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
-                + " operator: start the server that served last, or promote this backup (./tuplespace promote"
+                + " operator: start the server that served last{}, or promote this backup (./tuplespace promote"
                 + " PROXY_SHUTDOWN_SAP); what a primary answered on one copy since it took that copy is then lost",
-                self, Long.toHexString(follower.server), follower.follows());
+                self, Long.toHexString(follower.server), follower.follows(), servedLast);
     }
 
     /** The backups that follow the newest epoch any follower names: an operator's PROMOTE takes the one, if one. */

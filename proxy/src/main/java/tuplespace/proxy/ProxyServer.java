@@ -281,9 +281,10 @@ public final class ProxyServer implements AutoCloseable {
                 context.self(), following);
         answer.trySuccess("error: no primary is registered, and " + (following == 1 ? "a backup follows"
                 : following + " backups follow") + " the proxy, which may hold the only copy of the space: promote it"
-                + " (./tuplespace promote PROXY_SHUTDOWN_SAP), then shut down, which saves it; or stop that backup to"
-                + " discard its copy (if a server's INIT_FILE holds a newer state, such as one saved while that backup"
-                + " was cut off). Nothing was stopped");
+                + " (./tuplespace promote PROXY_SHUTDOWN_SAP), then shut down, which saves it; or stop that backup:"
+                + " one with a data directory keeps its copy there for the servers' next start, one without discards it"
+                + " (right only if a server's INIT_FILE holds a newer state, such as one saved while that backup was"
+                + " cut off). Nothing was stopped");
         return true;
     }
 

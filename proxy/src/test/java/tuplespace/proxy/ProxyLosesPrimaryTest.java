@@ -125,7 +125,8 @@ class ProxyLosesPrimaryTest {
      * A server whose backup on another machine has not judged its state yet asks to serve without that judgement
      * (REGISTER's {@code unjudged}): a proxy that waits for no directory, or for another one, refuses it (it waits for
      * the judgement then); one that lost a primary serving on one copy from a directory that server compared takes it,
-     * since no copy elsewhere is newer. A server that served alone after the other machine died, restarted, serves so.
+     * since no copy elsewhere is newer, unless a backup follows there, which can judge it (and may hold what a power
+     * cut took from that directory). A server that served alone after the other machine died, restarted, serves so.
      */
     @Test
     void aServerBeforeItsBackupsJudgementIsTakenOnlyWhereTheProxyWaitsForItsDirectory() throws IOException {
@@ -141,6 +142,17 @@ class ProxyLosesPrimaryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
         assertRefused(2, List.of(new Frame.Register(3, 3003, 3003, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
                 List.of("b.00000000000000b3"), true)));
+        try (FakePrimary follower = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            follower.send(new Frame.Follow(2, 0xF011, 3002)); // a backup that can judge: it is asked to
+            await().atMost(Duration.ofSeconds(10)).until(() -> shutdownPort.send("STATUS").readLine(),
+                    line -> line.contains("\"followers\":1"));
+            assertRefused(2, List.of(new Frame.Register(3, 3005, 3005, PRIMARY_SHUTDOWN_SAP, 41, 0, history,
+                    List.of(directory), true)));
+            follower.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> shutdownPort.send("STATUS").readLine(),
+                    line -> line.contains("\"followers\":0"));
+        }
         try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(restarted.register(new Frame.Register(3, 3004, 3004, PRIMARY_SHUTDOWN_SAP, 41, 0, history,
                     List.of(directory), true))).isInstanceOf(Frame.Registered.class);

@@ -373,20 +373,27 @@ class ProxyWitnessTest {
         }
     }
 
-    /** The lost primary served on one copy: its follower is promoted by nobody but the operator, as said at WARN. */
+    /**
+     * The lost primary served on one copy: its follower is promoted by nobody but the operator, as said at WARN, which
+     * names the lost primary's data directory, the one that holds what it answered alone.
+     */
     @Test
     void aBackupThatOnlyAnOperatorMayPromoteAfterALossIsNamedAtWarn() throws IOException {
         startProxyWaiting(150, Duration.ofSeconds(1)); // the backup answers no PING: 15 s of silence allowed
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
             try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(register(primary, 2, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+                primary.send(new Frame.Register(2, 4000 + PRIMARY, PRIMARY, PRIMARY_SHUTDOWN_SAP, 0, 0, 0x5EED,
+                        List.of("a.00000000000000a4")));
+                assertThat(primary.receive()).isInstanceOf(Frame.Registered.class);
                 backup.send(new Frame.Follow(2, BACKUP));
                 assertThat(nothingWithin(primary)).isTrue(); // the FOLLOW is read before the link closes
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
             assertThat(warnings()).singleElement().asString()
                     .contains(" no primary is registered, and backup (server 2222), which follows epoch 2, is promoted"
-                            + " by nobody but the operator");
+                            + " by nobody but the operator: start the server that served last (its node directory"
+                            + " node-a (instance=00000000000000a4 in its node.meta) holds what it answered on one copy,"
+                            + " which that backup lacks), or promote this backup");
             assertThat(nothingWithin(backup)).as("no promotion").isTrue();
         }
     }
