@@ -32,7 +32,7 @@ class ProxyAdminCommandsTest {
         try (ProxyServer proxy = ProxyServer.start(ProxyConfig.withDefaults(any, any, any))) {
             InetSocketAddress admin = proxy.shutdownAddress();
             assertThat(run("promote", "127.0.0.1:" + admin.getPort())).isEqualTo(ExitStatus.NOT_OK.code());
-            assertThat(out.toString()).startsWith("error: expected one backup following the newest epoch, found 0");
+            assertThat(out.toString()).startsWith("error: expected a backup following the newest epoch, found none");
         }
     }
 

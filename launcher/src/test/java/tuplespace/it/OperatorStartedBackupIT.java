@@ -87,9 +87,14 @@ class OperatorStartedBackupIT {
 
         /** After a failover to {@code b}: the next backup, started by the operator on {@code a}'s machine. */
         ManagedProcess startBackupOnA(ServiceCluster cluster) {
+            return startBackupOnA(cluster, "server-a-backup");
+        }
+
+        /** {@link #startBackupOnA}, its process and log named {@code name}. */
+        ManagedProcess startBackupOnA(ServiceCluster cluster, String name) {
             List<String> options = new ArrayList<>(onA);
             options.addAll(List.of("--node-id", "a"));
-            return start(cluster, "server-a-backup", a, b.shutdown().toString(), b, options);
+            return start(cluster, name, a, b.shutdown().toString(), b, options);
         }
 
         /** The primary's command line, its output in logs of {@code name}'s own (one per start, to check each). */
@@ -319,6 +324,43 @@ class OperatorStartedBackupIT {
             machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
             assertThat(backup.stderrText()).contains("recovered", "backup refuses the snapshot of primary pid");
             assertNoneMissing(cluster, writes, "after a failover, then a restart of everything");
+        }
+    }
+
+    /**
+     * After a failover the operator started the next backup on the old primary's machine (the backup's command line,
+     * the machines swapped): both machines' last command lines are backups' ones. After a total loss under writes,
+     * run again, both follow at the proxy and nobody serves; PROMOTE takes the one whose copy goes furthest, the other
+     * takes its state, and every acknowledged write is served. (An operator trial found PROMOTE refused there:
+     * "expected one backup following the newest epoch, found 2", and no word from the proxy.)
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void afterAFailoverBothMachinesBackupCommandLinesRunAgainArePromotedFromTheFurthestCopy() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        AcknowledgedWrites writes;
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            writes = new AcknowledgedWrites(cluster).start(4, 47);
+            failOverUnderWrites(cluster, writes, primary, backup);
+            try (ManagedProcess next = machines.startBackupOnA(cluster)) {
+                cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+                writes.awaitAcknowledged(100, Duration.ofSeconds(30));
+                ServiceCluster.kill9All(cluster.proxy().pid(), backup.pid(), next.pid());
+                writes.close();
+            }
+        }
+        cluster.startProxy();
+        try (ManagedProcess onA = machines.startBackupOnA(cluster, "server-a-backup-again");
+             ManagedProcess onB = machines.startBackup(cluster, "server-b-again")) {
+            eventually(ServiceCluster.READY_TIMEOUT, cluster::status,
+                    status -> assertThat(status.followers()).as("both backups follow").isEqualTo(2));
+            assertThat(cluster.promote()).startsWith("ok: promoted backup");
+            ServiceStatus inSync = cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            assertThat(List.of(onA.pid(), onB.pid())).as("one of them serves").contains(inSync.primaryPid());
+            assertNoneMissing(cluster, writes, "after a failover, then both backups' command lines run again");
         }
     }
 

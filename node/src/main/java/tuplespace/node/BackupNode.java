@@ -109,7 +109,7 @@ final class BackupNode implements NodeStorage.Owner {
         this.config = config;
         this.primaryPid = config.primaryPid();
         this.primaryProcess = primaryPid.flatMap(Fencing::handleOf);
-        this.follow = new FollowLink(node, config, this::promoted);
+        this.follow = new FollowLink(node, config, this::promoted, () -> copy.lastIndex());
         this.storage = node.storage();
         this.copy = new BackupCopy(storage);
         storage.ifPresent(disk -> disk.attach(this));

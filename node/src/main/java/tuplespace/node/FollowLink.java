@@ -40,6 +40,8 @@ final class FollowLink {
     private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     private Channel channel;
     private long epoch = -1;
+    /** The last entry the backup's copy holds now, said with each FOLLOW (an operator's PROMOTE compares them). */
+    private final java.util.function.LongSupplier lastIndex;
     private long primaryServer;
     private boolean wanted;
     /**
@@ -59,10 +61,11 @@ final class FollowLink {
         void promoted(long epoch, boolean switchover);
     }
 
-    FollowLink(ServerNode node, NodeConfig config, Promoted promoted) {
+    FollowLink(ServerNode node, NodeConfig config, Promoted promoted, java.util.function.LongSupplier lastIndex) {
         this.node = node;
         this.config = config;
         this.promoted = promoted;
+        this.lastIndex = lastIndex;
     }
 
     /**
@@ -128,7 +131,8 @@ final class FollowLink {
                     }
                     channel = connected;
                     // leaves once the link is authenticated
-                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer));
+                    connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer,
+                            lastIndex.getAsLong()));
                 },
                 cause -> openAgainLater(thisAttempt));
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
@@ -174,6 +175,8 @@ final class PrimaryRegistry {
         final long server;
         /** The server id of the primary it follows; 0 when it does not say. */
         final long primaryServer;
+        /** The last entry its copy held when it said FOLLOW; 0 when it does not say. */
+        final long lastIndex;
         final long sinceNanos;
         /** It came within {@link #RETURNING_FOLLOWERS_WITHIN} of this proxy's start: a backup coming back. */
         final boolean returning;
@@ -185,6 +188,7 @@ final class PrimaryRegistry {
             this.epoch = follow.epoch();
             this.server = follow.server();
             this.primaryServer = follow.primaryServer();
+            this.lastIndex = follow.lastIndex();
             this.sinceNanos = now;
             this.heardNanos = now;
         }
@@ -202,7 +206,7 @@ final class PrimaryRegistry {
 
         String follows() {
             return "follows epoch " + epoch + (primaryServer == 0 ? "" : " of primary server "
-                    + Long.toHexString(primaryServer));
+                    + Long.toHexString(primaryServer)) + (lastIndex == 0 ? "" : " up to index " + lastIndex);
         }
     }
 
@@ -602,9 +606,20 @@ final class PrimaryRegistry {
      * end the wait, and STATUS is not where one looks first.
      */
     private void warnIfOnlyAnOperatorPromotes(Follower follower) {
-        List<Follower> candidates = operatorCandidates();
         if (stopping || current != null || granting || followers.get(follower.server) != follower
-                || replicaOfLostPrimary == follower.server || candidates.size() != 1 || candidates.get(0) != follower) {
+                || replicaOfLostPrimary == follower.server) {
+            return;
+        }
+        List<Follower> candidates = operatorCandidates();
+        Optional<Follower> choice = operatorChoice();
+        if (choice.isEmpty() && candidates.size() > 1 && candidates.contains(follower)) {
+            LOG.warn("{} no primary is registered, and {} backups follow epoch {} of different primaries ({}): two"
+                    + " histories, and the operator decides which to keep: stop the backup whose copy to give up, then"
+                    + " promote the other (./tuplespace promote PROXY_SHUTDOWN_SAP)", self, candidates.size(),
+                    follower.epoch, describe(candidates));
+            return;
+        }
+        if (choice.orElse(null) != follower) {
             return;
         }
         PrimaryLink awaited = lostAlone;
@@ -616,10 +631,34 @@ final class PrimaryRegistry {
                 self, Long.toHexString(follower.server), follower.follows(), servedLast);
     }
 
-    /** The backups that follow the newest epoch any follower names: an operator's PROMOTE takes the one, if one. */
+    /** The backups that follow the newest epoch any follower names, among which an operator's PROMOTE chooses. */
     private List<Follower> operatorCandidates() {
         long newest = followers.values().stream().mapToLong(follower -> follower.epoch).max().orElse(-1);
         return followers.values().stream().filter(follower -> follower.epoch == newest).toList();
+    }
+
+    /**
+     * The backup an operator's PROMOTE takes: the one that follows the newest epoch; of several that follow one primary
+     * of it (both machines' backups, restarted after a total loss that came after a failover), the one whose copy goes
+     * furthest along that one history, by the last index its FOLLOW said (a tie is two equal copies). None when they
+     * follow different primaries of that epoch number, or do not say which: two histories, which only the operator
+     * can choose between.
+     */
+    private Optional<Follower> operatorChoice() {
+        List<Follower> candidates = operatorCandidates();
+        if (candidates.size() <= 1) {
+            return candidates.stream().findFirst();
+        }
+        long primary = candidates.get(0).primaryServer;
+        if (primary == 0 || candidates.stream().anyMatch(candidate -> candidate.primaryServer != primary)) {
+            return Optional.empty();
+        }
+        return candidates.stream().max(java.util.Comparator.comparingLong(candidate -> candidate.lastIndex));
+    }
+
+    private static String describe(List<Follower> followers) {
+        return followers.stream().map(follower -> "server " + Long.toHexString(follower.server) + " "
+                + follower.follows() + " from " + follower.channel.remoteAddress()).collect(Collectors.joining("; "));
     }
 
     /** Something arrived from the follower on {@code channel}: it is there. */
@@ -730,9 +769,15 @@ final class PrimaryRegistry {
             return "error: a primary is registered (" + link + "): nothing to promote";
         }
         List<Follower> candidates = operatorCandidates();
-        if (candidates.size() != 1) {
-            return "error: expected one backup following the newest epoch, found " + candidates.size() + (candidates
-                    .isEmpty() ? " (is a backup running, with a complete copy, able to reach the proxy?)" : "");
+        Optional<Follower> choice = operatorChoice();
+        if (candidates.isEmpty()) {
+            return "error: expected a backup following the newest epoch, found none (is a backup running, with a"
+                    + " complete copy, able to reach the proxy?)";
+        }
+        if (choice.isEmpty()) {
+            return "error: " + candidates.size() + " backups follow the newest epoch, of different primaries ("
+                    + describe(candidates) + "): two histories; stop the backup whose copy to give up, then promote"
+                    + " again";
         }
         long sinceStart = System.nanoTime() - startedNanos;
         if (highestEpoch < 0 && sinceStart < waits.promoteAfterStart().toNanos()) {
@@ -741,11 +786,13 @@ final class PrimaryRegistry {
                     + waits.promoteAfterStart().toSeconds() + " s of this proxy's start, and a"
                     + " promotion now would fence it; run ./tuplespace status, and promote again if none has";
         }
-        Follower chosen = candidates.get(0);
+        Follower chosen = choice.get();
         long granted = Math.max(highestEpoch, chosen.epoch) + 1;
-        LOG.warn("{} operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it:"
+        LOG.warn("{} operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it{}:"
                 + " updates the old primary answered on one copy, if any, are lost", self, Long.toHexString(chosen.server),
-                chosen.channel.remoteAddress(), granted);
+                chosen.channel.remoteAddress(), granted, candidates.size() == 1 ? ""
+                        : " (of " + candidates.size() + " backups that follow one primary of epoch " + chosen.epoch
+                        + ", the one whose copy goes furthest: " + describe(candidates) + ")");
         grant(chosen, granted);
         lostAlone = null;
         return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted

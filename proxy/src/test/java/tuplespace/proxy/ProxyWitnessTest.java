@@ -398,6 +398,53 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * After a failover and then a total loss, both machines' last command lines are backups' ones: both follow one
+     * primary of the newest epoch, and nobody serves. PROMOTE takes the one whose copy goes furthest along that history
+     * (a tie would be two equal copies); said at WARN. Backups of two primaries of that epoch number are two histories:
+     * PROMOTE names them and takes neither, and the WARN says so.
+     */
+    @Test
+    void ofBackupsThatFollowOnePrimaryAnOperatorsPromoteTakesTheFurthest() throws IOException {
+        startProxyWaiting(150, Duration.ofSeconds(1)); // the backups answer no PING: 15 s of silence allowed
+        try (FakePrimary behind = FakePrimary.connect(proxy.primaryAddress());
+             FakePrimary furthest = FakePrimary.connect(proxy.primaryAddress());
+             LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            behind.send(new Frame.Follow(2, 0x2221, PRIMARY, 1304));
+            furthest.send(new Frame.Follow(2, 0x2222, PRIMARY, 1705));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
+            assertThat(warnings()).singleElement().asString().contains("backup (server 2222), which follows epoch 2 of"
+                    + " primary server 1111 up to index 1705, is promoted by nobody but the operator");
+            assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2222) to epoch 3");
+            assertThat(furthest.receive()).isEqualTo(new Frame.Promote(3, false));
+            try { // the other one, of the epoch before now, is let go unpromoted
+                while (true) {
+                    assertThat(behind.receive()).isNotInstanceOf(Frame.Promote.class);
+                }
+            } catch (java.io.EOFException | java.net.SocketException letGo) {
+                // closed by the proxy with no PROMOTE before it: as expected
+            }
+        }
+    }
+
+    /** See {@link #ofBackupsThatFollowOnePrimaryAnOperatorsPromoteTakesTheFurthest}: two primaries of one epoch. */
+    @Test
+    void ofBackupsThatFollowTwoPrimariesOfOneEpochAnOperatorsPromoteTakesNone() throws IOException {
+        startProxyWaiting(150, Duration.ofSeconds(1));
+        try (FakePrimary one = FakePrimary.connect(proxy.primaryAddress());
+             FakePrimary other = FakePrimary.connect(proxy.primaryAddress());
+             LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            one.send(new Frame.Follow(2, 0x2221, PRIMARY, 1304));
+            other.send(new Frame.Follow(2, 0x2222, 0x1112, 1705));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
+            assertThat(warnings().get(0)).contains("2 backups follow epoch 2 of different primaries")
+                    .contains("two histories");
+            assertThat(admin.send("PROMOTE").readLine()).startsWith("error: 2 backups follow the newest epoch, of"
+                    + " different primaries").contains("server 2221 follows epoch 2 of primary server 1111 up to index"
+                    + " 1304").contains("stop the backup whose copy to give up");
+        }
+    }
+
     private List<String> warnings() {
         synchronized (lines) { // appended to on the proxy's loops, under the appender's lock
             return lines.list.stream().filter(line -> line.getLevel() == Level.WARN)
@@ -421,7 +468,7 @@ class ProxyWitnessTest {
             assertThat(admin.send("promote").readLine()).startsWith("ok: promoted backup (server 2222) to epoch 5");
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(5, false));
             assertThat(admin.send("PROMOTE").readLine()).as("nobody follows any more")
-                    .startsWith("error: expected one backup following the newest epoch, found 0");
+                    .startsWith("error: expected a backup following the newest epoch, found none");
         }
         try (FakePrimary old = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(register(old, 4, PRIMARY, 0)).as("the old primary is fenced").isEqualTo(new Frame.StaleEpoch(5));

@@ -104,13 +104,22 @@ public sealed interface Frame {
      * The proxy keeps the link (PING/PONG as on a primary's) and sends {@link Promote} on it when it may.
      * {@code primaryServer} is the server id of the primary followed (0: not said, a backup from before it was): an
      * epoch number names one primary only while the proxy remembers it, and a restarted proxy learns from it which
-     * primary of that epoch holds what the backup holds.
+     * primary of that epoch holds what the backup holds. {@code lastIndex} is the last entry the backup's copy held
+     * when it said FOLLOW (0: not said, an older sender): of several backups that follow one primary of the newest
+     * epoch, as after a total loss when both machines' last command lines were backups' ones, the operator's PROMOTE
+     * takes the one whose copy goes furthest along that one history.
      */
-    record Follow(long epoch, long server, long primaryServer) implements Frame {
+    record Follow(long epoch, long server, long primaryServer, long lastIndex) implements Frame {
         public Follow {
             requireAtLeast("FOLLOW epoch", epoch, 0);
             requireAtLeast("FOLLOW server", server, 1);
             requireAtLeast("FOLLOW primaryServer", primaryServer, 0);
+            requireAtLeast("FOLLOW lastIndex", lastIndex, 0);
+        }
+
+        /** A FOLLOW that does not say how far the copy goes. */
+        public Follow(long epoch, long server, long primaryServer) {
+            this(epoch, server, primaryServer, 0);
         }
 
         /** A FOLLOW that does not name the primary followed. */

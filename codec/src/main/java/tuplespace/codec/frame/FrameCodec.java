@@ -154,7 +154,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return 1 + 6 * Long.BYTES + 2 * Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString())
                     + ByteBufUtil.utf8Bytes(String.join(",", register.directories())) + 1;
         } else if (frame instanceof Frame.Follow) {
-            return 1 + 3 * Long.BYTES;
+            return 1 + 4 * Long.BYTES;
         } else if (frame instanceof Frame.Promote) {
             return 1 + Long.BYTES + 1;
         } else if (frame instanceof Frame.StepDownRefused refused) {
@@ -257,6 +257,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(follow.epoch());
             out.writeLong(follow.server());
             out.writeLong(follow.primaryServer());
+            out.writeLong(follow.lastIndex());
         } else if (frame instanceof Frame.Promote promote) {
             out.writeLong(promote.epoch());
             out.writeByte(promote.switchover() ? 1 : 0);
@@ -337,7 +338,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case FOLLOW:
                 // a backup from before FOLLOW named its primary sends two fields: it names none (0)
                 return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"),
-                        reader.readOptionalLong("primaryServer", 0));
+                        reader.readOptionalLong("primaryServer", 0), reader.readOptionalLong("lastIndex", 0));
             case PROMOTE:
                 return new Frame.Promote(reader.readLong("epoch"), reader.readFlag("switchover"));
             case STEP_DOWN:

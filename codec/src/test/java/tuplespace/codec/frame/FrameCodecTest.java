@@ -44,6 +44,7 @@ class FrameCodecTest {
                 new Frame.Replica(Long.MAX_VALUE),
                 new Frame.Follow(4, 77),
                 new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL),
+                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705),
                 new Frame.Promote(5, false),
                 new Frame.Promote(6, true),
                 new Frame.StepDown(3),
@@ -88,6 +89,16 @@ class FrameCodecTest {
     }
 
     /** A backup from before FOLLOW named its primary sends epoch and server only: it names none. */
+    /** A backup from before FOLLOW said how far its copy goes sends epoch, server and primary: it says nothing. */
+    @Test
+    void aFollowWithoutTheLastIndexIsReadAsSayingNone() {
+        ByteBuf wire = Unpooled.buffer();
+        wire.writeInt(1 + 3 * Long.BYTES).writeByte(FrameType.FOLLOW.code()).writeLong(4).writeLong(77).writeLong(9);
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        receiver.writeInbound(wire);
+        assertThat((Frame) receiver.readInbound()).isEqualTo(new Frame.Follow(4, 77, 9, 0));
+    }
+
     @Test
     void aFollowWithoutThePrimaryFieldIsReadAsNamingNone() {
         ByteBuf wire = Unpooled.buffer();
