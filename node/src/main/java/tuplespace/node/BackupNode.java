@@ -382,7 +382,7 @@ final class BackupNode implements NodeStorage.Owner {
         primaryGone = true;
         primaryConnected = true;
         mayTakeOver = true;
-        follow.follow(copy.epoch(), copy.followedServer());
+        follow.follow(copy.epoch(), copy.followedServer(), true);
     }
 
     /**
@@ -509,7 +509,7 @@ final class BackupNode implements NodeStorage.Owner {
                 if (written.isSuccess() && !mayTakeOver && !stopping && !takingOver) {
                     mayTakeOver = true;
                     // the primary names us its replica to the proxy on this acknowledgement
-                    follow.follow(followed, followedServer);
+                    follow.follow(followed, followedServer, false);
                 }
             });
         } else {

@@ -125,12 +125,18 @@ final class DataDirStartup {
         }
     }
 
-    /** The backup's start: its own directory ({@code --node-id}), recovered only to go on logging after it. */
-    static Opened backup(Path root, String nodeId) throws IOException {
+    /**
+     * The backup's start: its own directory ({@code --node-id}), recovered only to go on logging after it.
+     * {@code child}: started by its primary on this machine, rather than by an operator.
+     */
+    static Opened backup(Path root, String nodeId, boolean child) throws IOException {
         DataDirectory directory;
         try {
             directory = open(root, nodeId);
         } catch (DataDirectory.InUse inUse) {
+            if (!child) {
+                throw inUse; // its message names the process that holds it and says what to do
+            }
             // a child whose primary found a backup that outlived an earlier primary on BACKUP_SAP: that one is kept
             throw new IOException(inUse.held() + ". A backup that"
                     + " outlived an earlier primary holds it: the primary that started this one keeps that backup when"

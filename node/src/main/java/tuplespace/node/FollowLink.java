@@ -40,6 +40,8 @@ final class FollowLink {
     private final Backoff pauses = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     private Channel channel;
     private long epoch = -1;
+    /** What it follows with is the copy recovered at start ({@link #follow}). */
+    private boolean followsRecoveredCopy;
     /** The last entry the backup's copy holds now, said with each FOLLOW (an operator's PROMOTE compares them). */
     private final java.util.function.LongSupplier lastIndex;
     private long primaryServer;
@@ -70,12 +72,15 @@ final class FollowLink {
 
     /**
      * Follows the primary of {@code followedEpoch}, server id {@code followedServer}, from now on (again, if it was
-     * following another).
+     * following another). {@code recovered}: with the copy recovered from the backup's own data directory at start,
+     * which a proxy that saw a newer epoch refuses as a matter of course (the next backup started where the old primary
+     * ran, after a failover): said at INFO then, not WARN.
      */
-    void follow(long followedEpoch, long followedServer) {
+    void follow(long followedEpoch, long followedServer, boolean recovered) {
         if (wanted && epoch == followedEpoch && primaryServer == followedServer && channel != null) {
             return;
         }
+        followsRecoveredCopy = recovered;
         epoch = followedEpoch;
         primaryServer = followedServer;
         wanted = true;
@@ -192,8 +197,13 @@ final class FollowLink {
                 promoted.promoted(promote.epoch(), promote.switchover());
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 // the primary followed was replaced: this copy can never take over; a new primary may sync it again
-                LOG.warn("the proxy has seen epoch {}: this backup of epoch {} stops following until a primary"
-                        + " sends it a new snapshot", stale.currentEpoch(), epoch);
+                if (followsRecoveredCopy) {
+                    LOG.info("the proxy has seen epoch {}: the copy this backup recovered, of epoch {}, is older; it"
+                            + " waits for a primary to send it a new snapshot", stale.currentEpoch(), epoch);
+                } else {
+                    LOG.warn("the proxy has seen epoch {}: this backup of epoch {} stops following until a primary"
+                            + " sends it a new snapshot", stale.currentEpoch(), epoch);
+                }
                 stop();
                 newerEpochSeen = stale.currentEpoch();
             } else if (!(frame instanceof Frame.Pong)) {

@@ -171,7 +171,7 @@ public final class ServerNode {
         DataDirStartup.Opened opened;
         try {
             opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial)
-                    : DataDirStartup.backup(root, config.nodeId().orElseThrow());
+                    : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config));
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
             throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e));
         }

@@ -188,12 +188,28 @@ class DataDirStartupTest {
         DataDirectory.open(root, "a").close(); // the refused start released the directory
     }
 
+    /**
+     * A backup's directory in use: a child's primary keeps the backup that holds it (one that outlived an earlier
+     * primary); an operator's second start of a backup is told which process holds it, as any server is.
+     */
+    @Test
+    void aBackupsDirectoryInUseIsExplainedByWhoStartedTheBackup() throws Exception {
+        try (DataDirectory held = DataDirectory.open(root, "b")) {
+            assertThatThrownBy(() -> DataDirStartup.backup(root, "b", true))
+                    .hasMessageContaining("A backup that outlived an earlier primary holds it");
+            assertThatThrownBy(() -> DataDirStartup.backup(root, "b", false))
+                    .isInstanceOf(DataDirectory.InUse.class)
+                    .hasMessageContaining("(pid " + ProcessHandle.current().pid() + ", which holds its lock file)")
+                    .hasMessageNotContaining("the primary that started this one");
+        }
+    }
+
     @Test
     void aFileWhereTheNodeDirectoryGoesIsNamedSoNotJustByItsPath() throws Exception {
         Files.createDirectories(root);
         Path file = Files.writeString(root.resolve("node-b"), "not a directory");
 
-        assertThatThrownBy(() -> DataDirStartup.backup(root, "b"))
+        assertThatThrownBy(() -> DataDirStartup.backup(root, "b", false))
                 .hasMessage("cannot use node directory " + file + ": exists already (a file where a directory is"
                         + " needed?): " + file);
     }

@@ -117,11 +117,13 @@ class RecoveredBackupTest {
         assertThat(link.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Ack.class);
     }
 
-    /** Stops the backup as a crash would, and runs its command line again on the same directory. */
+    /** Stops the backup as a crash would, and runs its command line again on the same data directory. */
     private void restart() throws Exception {
         node.exit(1);
         node.awaitExit();
         node = null;
+        // on ports of its own: in this JVM a stopped node's listener may stay open a while, taking connections silently
+        config = backupConfig(config.proxySap());
         node = ServerNode.start(config, SocketTransport.forFewLinks());
     }
 

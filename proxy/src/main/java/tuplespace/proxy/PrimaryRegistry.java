@@ -498,7 +498,14 @@ final class PrimaryRegistry {
             if (stopping) {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {
-                LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
+                if (link.replica() == 0) {
+                    // no backup may take over: nobody serves until it comes back, or an operator decides otherwise
+                    LOG.warn("{} primary_lost: {}, which served on one copy; holding client requests until a primary"
+                            + " registers: no backup may take over, so start that server again (./tuplespace status"
+                            + " PROXY_SHUTDOWN_SAP says what else)", self, link);
+                } else {
+                    LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
+                }
                 // the primary timeout of a request it had starts now (docs/protocol.md "Limits and failures")
                 sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
                 if (switchover != null && switchover.from == link) {

@@ -374,8 +374,9 @@ class ProxyWitnessTest {
     }
 
     /**
-     * The lost primary served on one copy: its follower is promoted by nobody but the operator, as said at WARN, which
-     * names the lost primary's data directory, the one that holds what it answered alone.
+     * The lost primary served on one copy: the loss is said at WARN (nobody may take over), and its follower is
+     * promoted by nobody but the operator, as said at WARN too, which names the lost primary's data directory, the one
+     * that holds what it answered alone.
      */
     @Test
     void aBackupThatOnlyAnOperatorMayPromoteAfterALossIsNamedAtWarn() throws IOException {
@@ -388,8 +389,10 @@ class ProxyWitnessTest {
                 backup.send(new Frame.Follow(2, BACKUP));
                 assertThat(nothingWithin(primary)).isTrue(); // the FOLLOW is read before the link closes
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
-            assertThat(warnings()).singleElement().asString()
+            await().atMost(Duration.ofSeconds(10)).until(() -> warnings().size() == 2);
+            assertThat(warnings().get(0)).as("the loss itself: nobody may take over")
+                    .contains(" primary_lost: ").contains("which served on one copy");
+            assertThat(warnings().get(1))
                     .contains(" no primary is registered, and backup (server 2222), which follows epoch 2, is promoted"
                             + " by nobody but the operator: start the server that served last (its node directory"
                             + " node-a (instance=00000000000000a4 in its node.meta) holds what it answered on one copy,"
