@@ -90,6 +90,13 @@ public final class StatusCommand implements Callable<Integer> {
                     + " moments");
         }
         int followers = proxy.path("followers").asInt();
+        if (proxy.path("awaitingJudgement").isTextual()) {
+            String waiting = proxy.path("awaitingJudgement").asText();
+            return Optional.of("no primary is registered: the server at " + waiting + " waits until its backup on the"
+                    + " other machine has judged its state (--backup-start none): start that machine's server (its own"
+                    + " command line), which takes its state or refuses it for a newer copy of its own; ./tuplespace"
+                    + " status " + waiting + " and that server's log say more");
+        }
         if (proxy.path("replica").isTextual()) {
             return Optional.of("no primary is registered: the proxy promotes backup server "
                     + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow"

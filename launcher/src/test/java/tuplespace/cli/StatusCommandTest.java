@@ -84,6 +84,19 @@ class StatusCommandTest {
     }
 
     /**
+     * A server that waits for its backup on the other machine to judge its state asked the proxy to serve before that,
+     * and the proxy refused (it named its SHUTDOWN_SAP in STATUS): what it waits for, and where to look.
+     */
+    @Test
+    void aServerThatWaitsForItsBackupsJudgementIsNamed() throws Exception {
+        assertThat(advice(-1, "\"replica\":null,\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null,"
+                + "\"awaitingJudgement\":\"10.0.0.1:7010\"", false)).hasValue("no primary is registered: the server at"
+                + " 10.0.0.1:7010 waits until its backup on the other machine has judged its state (--backup-start"
+                + " none): start that machine's server (its own command line), which takes its state or refuses it for"
+                + " a newer copy of its own; ./tuplespace status 10.0.0.1:7010 and that server's log say more");
+    }
+
+    /**
      * A proxy started again knows no epoch: a primary and a backup that outlived the one before come back within
      * seconds, so promoting at once would fence a healthy primary; it says to look again first.
      */

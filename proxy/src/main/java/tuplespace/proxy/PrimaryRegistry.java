@@ -214,8 +214,21 @@ final class PrimaryRegistry {
     private final long followerFreshNanos;
     /** Until when a REGISTER may wait for followers (System.nanoTime): {@link #FOLLOWERS_RETURN_WITHIN} after the start. */
     private final long followersDueNanos;
-    /** The server whose REGISTER before its backup's judgement was refused last (said at INFO once). Control loop. */
-    private long lastUnjudgedRefused;
+    /**
+     * The server whose REGISTER before its backup's judgement was refused last (said at INFO once; STATUS names it
+     * while it asks again within {@link #AWAITING_JUDGEMENT_HEARD_WITHIN}); null for none. Written on the control loop.
+     */
+    private volatile UnjudgedAsk lastUnjudgedRefused;
+
+    /** A server that asked to serve before its backup's judgement, and when ({@code System.nanoTime}). */
+    private record UnjudgedAsk(long server, Sap shutdownSap, long heardNanos) {
+    }
+
+    /**
+     * How long a server refused before its backup's judgement counts as still waiting: it asks again at least every
+     * 10 s (ProxyLink), so twice that and a round.
+     */
+    static final Duration AWAITING_JUDGEMENT_HEARD_WITHIN = Duration.ofSeconds(21);
     /** When this proxy started (System.nanoTime). */
     private final long startedNanos = System.nanoTime();
     /** Until when a follower counts as coming back ({@link Waits#returningFollowersWithin} after the start). */
@@ -356,7 +369,8 @@ final class PrimaryRegistry {
             String why = !followers.isEmpty() ? "a backup follows here, which can judge it"
                     : "this proxy waits for " + (awaited == null ? "no node directory"
                     : "the " + Frame.Register.describeDirectory(awaited.directory().orElseThrow()) + " only");
-            if (register.server() == lastUnjudgedRefused) {
+            UnjudgedAsk before = lastUnjudgedRefused;
+            if (before != null && register.server() == before.server()) {
                 LOG.debug("{} primary pid {} (server {}) asked again to serve before its backup judged its state: {}",
                         self, register.pid(), Long.toHexString(register.server()), why);
             } else {
@@ -364,7 +378,7 @@ final class PrimaryRegistry {
                         + " it waits for that judgement", self, register.pid(), Long.toHexString(register.server()),
                         register.epoch(), why);
             }
-            lastUnjudgedRefused = register.server();
+            lastUnjudgedRefused = new UnjudgedAsk(register.server(), register.shutdownSap(), System.nanoTime());
             channel.writeAndFlush(new Frame.StaleEpoch(Math.max(0, highestEpoch))) // -1: none seen yet
                     .addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
@@ -470,6 +484,21 @@ final class PrimaryRegistry {
         LOG.info("{} primary_registered: {}", self, link);
         sessions.forEach(session -> session.executor().execute(session::resendUnansweredIfLinkChanged));
         return Optional.of(link);
+    }
+
+    /**
+     * The SHUTDOWN_SAP of the server that waits for its backup on another machine to judge its state: it asked to
+     * serve before that and was refused, lately ({@link #AWAITING_JUDGEMENT_HEARD_WITHIN}), and has not registered
+     * since; empty for none. Any thread.
+     */
+    Optional<Sap> awaitingJudgement() {
+        UnjudgedAsk ask = lastUnjudgedRefused;
+        PrimaryLink serving = current;
+        if (ask == null || serving != null && serving.server() == ask.server()
+                || System.nanoTime() - ask.heardNanos() > AWAITING_JUDGEMENT_HEARD_WITHIN.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(ask.shutdownSap());
     }
 
     /**

@@ -22,6 +22,12 @@ enum ProxyStatusField {
      * waits for: only a server whose start read it may register; null for none.
      */
     WAITS_FOR("waitsFor"),
+    /**
+     * The SHUTDOWN_SAP of a server that waits for its backup on another machine to judge its state (it asked to serve
+     * before that, and was refused, within the last {@code PrimaryRegistry.AWAITING_JUDGEMENT_HEARD_WITHIN}); null for
+     * none.
+     */
+    AWAITING_JUDGEMENT("awaitingJudgement"),
     /** True while a backup the proxy promoted (a failover or a switchover) has not registered yet. */
     PROMOTING("promoting"),
     PRIMARY("primary");

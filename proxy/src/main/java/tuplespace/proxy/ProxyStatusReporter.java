@@ -88,6 +88,9 @@ final class ProxyStatusReporter {
         context.registry().awaitedDirectory().ifPresentOrElse(
                 directory -> proxy.put(ProxyStatusField.WAITS_FOR.jsonName(), directory),
                 () -> proxy.putNull(ProxyStatusField.WAITS_FOR.jsonName()));
+        context.registry().awaitingJudgement().ifPresentOrElse(
+                sap -> proxy.put(ProxyStatusField.AWAITING_JUDGEMENT.jsonName(), sap.toString()),
+                () -> proxy.putNull(ProxyStatusField.AWAITING_JUDGEMENT.jsonName()));
         proxy.put(ProxyStatusField.PROMOTING.jsonName(), context.registry().promotionPending());
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();

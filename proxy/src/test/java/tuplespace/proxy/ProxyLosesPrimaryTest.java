@@ -135,6 +135,10 @@ class ProxyLosesPrimaryTest {
         proxy = ProxyServer.start(ProxyRelayTest.testConfig());
         assertRefused(0, List.of(new Frame.Register(1, 3001, 3001, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
                 List.of(directory), true))); // a proxy that waits for nothing: a fresh one, say
+        try (LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            assertThat(shutdownPort.send("STATUS").readLine()).as("STATUS names the server that waits")
+                    .contains("\"awaitingJudgement\":\"" + PRIMARY_SHUTDOWN_SAP + "\"");
+        }
         try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(alone.register(new Frame.Register(2, 3002, 3002, PRIMARY_SHUTDOWN_SAP, 40, 0, history,
                     List.of(directory)))).isInstanceOf(Frame.Registered.class);
@@ -147,15 +151,17 @@ class ProxyLosesPrimaryTest {
             follower.send(new Frame.Follow(2, 0xF011, 3002)); // a backup that can judge: it is asked to
             await().atMost(Duration.ofSeconds(10)).until(() -> shutdownPort.send("STATUS").readLine(),
                     line -> line.contains("\"followers\":1"));
-            assertRefused(2, List.of(new Frame.Register(3, 3005, 3005, PRIMARY_SHUTDOWN_SAP, 41, 0, history,
-                    List.of(directory), true)));
+            assertRefused(2, List.of(new Frame.Register(3, 3004, 3004, PRIMARY_SHUTDOWN_SAP, 41, 0, history,
+                    List.of(directory), true))); // asked again once that backup is gone: below
             follower.close();
             await().atMost(Duration.ofSeconds(10)).until(() -> shutdownPort.send("STATUS").readLine(),
                     line -> line.contains("\"followers\":0"));
         }
-        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress())) {
+        try (FakePrimary restarted = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
             assertThat(restarted.register(new Frame.Register(3, 3004, 3004, PRIMARY_SHUTDOWN_SAP, 41, 0, history,
                     List.of(directory), true))).isInstanceOf(Frame.Registered.class);
+            assertThat(shutdownPort.send("STATUS").readLine()).contains("\"awaitingJudgement\":null");
         }
     }
 
