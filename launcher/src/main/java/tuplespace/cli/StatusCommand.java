@@ -90,18 +90,20 @@ public final class StatusCommand implements Callable<Integer> {
                     + " moments");
         }
         int followers = proxy.path("followers").asInt();
-        if (proxy.path("awaitingJudgement").isTextual()) {
-            String waiting = proxy.path("awaitingJudgement").asText();
-            return Optional.of("no primary is registered: the server at " + waiting + " waits until its backup on the"
-                    + " other machine has judged its state (--backup-start none): start that machine's server (its own"
-                    + " command line), which takes its state or refuses it for a newer copy of its own; ./tuplespace"
-                    + " status " + waiting + " and that server's log say more");
-        }
         if (proxy.path("replica").isTextual()) {
             return Optional.of("no primary is registered: the proxy promotes backup server "
                     + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow"
                     + (followers > 0 ? "" : "; no backup follows now: if that one is gone too, start the servers"
                     + " again (one without --data-dir begins at epoch 1, which only a restarted proxy takes)"));
+        }
+        if (proxy.path("awaitingJudgement").isTextual()) {
+            String waiting = proxy.path("awaitingJudgement").asText();
+            return Optional.of("no primary is registered: the server at " + waiting + " waits until its backup on the"
+                    + " other machine has judged its state (--backup-start none): "
+                    + (followers > 0 ? "if the backup that follows here is that one, it does within moments; else "
+                    : "") + "start that machine's server (its own command line), which takes its state or refuses it"
+                    + " for a newer copy of its own; ./tuplespace status " + waiting + " and that server's log say"
+                    + " more");
         }
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "

@@ -198,8 +198,9 @@ final class FollowLink {
             } else if (frame instanceof Frame.StaleEpoch stale) {
                 // the primary followed was replaced: this copy can never take over; a new primary may sync it again
                 if (followsRecoveredCopy) {
-                    LOG.info("the proxy has seen epoch {}: the copy this backup recovered, of epoch {}, is older; it"
-                            + " waits for a primary to send it a new snapshot", stale.currentEpoch(), epoch);
+                    LOG.info("the proxy has seen epoch {}, above that of the copy this backup recovered ({}): it does"
+                            + " not follow there, and waits for a primary to send it a new snapshot",
+                            stale.currentEpoch(), epoch);
                 } else {
                     LOG.warn("the proxy has seen epoch {}: this backup of epoch {} stops following until a primary"
                             + " sends it a new snapshot", stale.currentEpoch(), epoch);

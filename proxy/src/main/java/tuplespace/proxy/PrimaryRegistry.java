@@ -67,6 +67,12 @@ final class PrimaryRegistry {
     /** When that primary was lost (System.nanoTime). */
     private long primaryLostNanos;
     /**
+     * When the last registered primary's link ended (System.nanoTime; this proxy's start before any): a follower that
+     * said FOLLOW before then may have been fed by that primary since, so the last index it said is not how far its
+     * copy goes now. Control loop only.
+     */
+    private long primaryLinkEndedNanos = System.nanoTime();
+    /**
      * The primary of the highest epoch, lost while it served on one copy (no replica named) from a data directory:
      * only that directory holds every update it answered, so until a server that compared it registers (that primary
      * restarted, or a survey of the DIR that holds it), or the operator promotes a backup, no other server registers.
@@ -476,6 +482,7 @@ final class PrimaryRegistry {
         tellClosedBacklog(link);
         current = link;
         lostAlone = null;
+        lastUnjudgedRefused = null; // a server that waited is served now, or another serves in its place
         lastShutdownSap = link.shutdownSap();
         if (older != null) {
             LOG.info("{} dropping older {} for {}", self, older, link);
@@ -488,14 +495,12 @@ final class PrimaryRegistry {
 
     /**
      * The SHUTDOWN_SAP of the server that waits for its backup on another machine to judge its state: it asked to
-     * serve before that and was refused, lately ({@link #AWAITING_JUDGEMENT_HEARD_WITHIN}), and has not registered
-     * since; empty for none. Any thread.
+     * serve before that and was refused, lately ({@link #AWAITING_JUDGEMENT_HEARD_WITHIN}), and no server has
+     * registered since; empty for none. Any thread.
      */
     Optional<Sap> awaitingJudgement() {
         UnjudgedAsk ask = lastUnjudgedRefused;
-        PrimaryLink serving = current;
-        if (ask == null || serving != null && serving.server() == ask.server()
-                || System.nanoTime() - ask.heardNanos() > AWAITING_JUDGEMENT_HEARD_WITHIN.toNanos()) {
+        if (ask == null || System.nanoTime() - ask.heardNanos() > AWAITING_JUDGEMENT_HEARD_WITHIN.toNanos()) {
             return Optional.empty();
         }
         return Optional.of(ask.shutdownSap());
@@ -524,14 +529,15 @@ final class PrimaryRegistry {
         PrimaryLink link = current;
         if (link != null && link.channel() == channel) {
             current = null;
+            primaryLinkEndedNanos = System.nanoTime();
             if (stopping) {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {
                 if (link.replica() == 0) {
                     // no backup may take over: nobody serves until it comes back, or an operator decides otherwise
                     LOG.warn("{} primary_lost: {}, which served on one copy; holding client requests until a primary"
-                            + " registers: no backup may take over, so start that server again (./tuplespace status"
-                            + " PROXY_SHUTDOWN_SAP says what else)", self, link);
+                            + " registers: no backup may take over by itself (./tuplespace status PROXY_SHUTDOWN_SAP"
+                            + " says what to do)", self, link);
                 } else {
                     LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
                 }
@@ -648,11 +654,11 @@ final class PrimaryRegistry {
         }
         List<Follower> candidates = operatorCandidates();
         Optional<Follower> choice = operatorChoice();
-        if (choice.isEmpty() && candidates.size() > 1 && candidates.contains(follower)) {
-            LOG.warn("{} no primary is registered, and {} backups follow epoch {} of different primaries ({}): two"
-                    + " histories, and the operator decides which to keep: stop the backup whose copy to give up, then"
-                    + " promote the other (./tuplespace promote PROXY_SHUTDOWN_SAP)", self, candidates.size(),
-                    follower.epoch, describe(candidates));
+        if (choice.isEmpty() && candidates.size() > 1 && candidates.get(0) == follower) { // said once, not by each
+            LOG.warn("{} no primary is registered, and {} backups follow epoch {} ({}), {}: the operator decides which"
+                    + " copy to keep: stop the backup whose copy to give up, then promote the other (./tuplespace"
+                    + " promote PROXY_SHUTDOWN_SAP)", self, candidates.size(), follower.epoch, describe(candidates),
+                    whyNoChoice(candidates));
             return;
         }
         if (choice.orElse(null) != follower) {
@@ -685,11 +691,34 @@ final class PrimaryRegistry {
         if (candidates.size() <= 1) {
             return candidates.stream().findFirst();
         }
-        long primary = candidates.get(0).primaryServer;
-        if (primary == 0 || candidates.stream().anyMatch(candidate -> candidate.primaryServer != primary)) {
+        Optional<Follower> replica = candidates.stream().filter(candidate -> candidate.server == replicaOfLostPrimary)
+                .findFirst();
+        if (replica.isPresent()) {
+            return replica; // it holds every update the lost primary answered
+        }
+        if (!whyNoChoice(candidates).isEmpty()) {
             return Optional.empty();
         }
         return candidates.stream().max(java.util.Comparator.comparingLong(candidate -> candidate.lastIndex));
+    }
+
+    /**
+     * Why the last indexes of several {@code candidates} do not tell which copy goes furthest, or empty when they do:
+     * each follows one and the same named primary (one history), and each said its index with its FOLLOW since the
+     * last primary link ended (no primary has fed it since), and none said 0 (an older backup's "not said").
+     */
+    private String whyNoChoice(List<Follower> candidates) {
+        long primary = candidates.get(0).primaryServer;
+        if (primary == 0 || candidates.stream().anyMatch(candidate -> candidate.primaryServer != primary)) {
+            return "of different primaries, or not naming theirs: two histories";
+        }
+        if (candidates.stream().anyMatch(candidate -> candidate.sinceNanos - primaryLinkEndedNanos < 0)) {
+            return "and one followed while a primary fed it: how far its copy goes now is not known here";
+        }
+        if (candidates.stream().anyMatch(candidate -> candidate.lastIndex == 0)) {
+            return "and one does not say how far its copy goes";
+        }
+        return "";
     }
 
     private static String describe(List<Follower> followers) {
@@ -811,9 +840,9 @@ final class PrimaryRegistry {
                     + " complete copy, able to reach the proxy?)";
         }
         if (choice.isEmpty()) {
-            return "error: " + candidates.size() + " backups follow the newest epoch, of different primaries ("
-                    + describe(candidates) + "): two histories; stop the backup whose copy to give up, then promote"
-                    + " again";
+            return "error: " + candidates.size() + " backups follow the newest epoch (" + describe(candidates) + "), "
+                    + whyNoChoice(candidates) + "; stop the backup whose copy to give up (its log says how far it"
+                    + " recovered or acknowledged), then promote again";
         }
         long sinceStart = System.nanoTime() - startedNanos;
         if (highestEpoch < 0 && sinceStart < waits.promoteAfterStart().toNanos()) {
@@ -901,6 +930,7 @@ final class PrimaryRegistry {
             return;
         }
         current = null;
+        primaryLinkEndedNanos = System.nanoTime();
         sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
         long granted = highestEpoch + 1;
         switchover.granted = granted;

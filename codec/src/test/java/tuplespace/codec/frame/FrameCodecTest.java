@@ -88,7 +88,6 @@ class FrameCodecTest {
         payload.release();
     }
 
-    /** A backup from before FOLLOW named its primary sends epoch and server only: it names none. */
     /** A backup from before FOLLOW said how far its copy goes sends epoch, server and primary: it says nothing. */
     @Test
     void aFollowWithoutTheLastIndexIsReadAsSayingNone() {
@@ -99,6 +98,7 @@ class FrameCodecTest {
         assertThat((Frame) receiver.readInbound()).isEqualTo(new Frame.Follow(4, 77, 9, 0));
     }
 
+    /** A backup from before FOLLOW named its primary sends epoch and server only: it names none. */
     @Test
     void aFollowWithoutThePrimaryFieldIsReadAsNamingNone() {
         ByteBuf wire = Unpooled.buffer();
