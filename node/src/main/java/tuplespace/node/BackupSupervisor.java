@@ -217,7 +217,7 @@ final class BackupSupervisor {
             return;
         }
         warnedNoBackup = true;
-        if (awaitingJudgement && !primary.everRegistered()) {
+        if (awaitingJudgement) { // (cleared once the proxy took this primary: servesUnjudged)
             LOG.warn("primary has not registered: no backup listens at {} for {} ({}), and the copy of the server there"
                     + " may be newer than this data directory's (a failover or a switchover this directory never saw);"
                     + " it serves once a backup there has judged its state. Start the server of that machine (its own"

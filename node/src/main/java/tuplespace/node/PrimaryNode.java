@@ -1150,11 +1150,6 @@ final class PrimaryNode implements NodeStorage.Owner {
         return node.serverId();
     }
 
-    /** The proxy accepted this primary (REGISTERED), now or before. */
-    boolean everRegistered() {
-        return registered;
-    }
-
     boolean stopping() {
         return stopping;
     }

@@ -173,23 +173,24 @@ final class ProxyLink {
     }
 
     private void unreachable(long thisAttempt) {
-        if (thisAttempt == attempt && !linkRegistered && wanted() && unjudged) {
-            notTakenUnjudged("no answer within " + Durations.text(ROUND) + lastConnectFailure
-                    .map(cause -> " (the last connection attempt: " + cause + ")").orElse(""),
+        if (thisAttempt != attempt || linkRegistered || !wanted()) {
+            return;
+        }
+        String lastAttempt = lastConnectFailure.map(cause -> " (the last connection attempt: " + cause + ")")
+                .orElse("");
+        if (unjudged) {
+            notTakenUnjudged("no answer within " + Durations.text(ROUND) + lastAttempt,
                     channel != null && LinkAuthHandler.refusal(channel).isEmpty());
             return;
         }
-        if (thisAttempt == attempt && !linkRegistered && wanted()) {
-            attempt++; // once per attempt
-            String why = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + NOT_REGISTERED
-                    + (attemptAfterLoss ? " again" : "") + " within " + Durations.text(attemptLimit)
-                    + (attemptAfterLoss ? " of losing the link" : "")
-                    + lastConnectFailure.map(cause -> " (the last connection attempt: " + cause + ")").orElse("")
-                    + lastRefusal.map(cause -> " (the cluster secret handshake of the last link failed: " + cause + ")")
-                            .orElse("");
-            if (primary.onProxyUnreachable(why)) {
-                nextRound();
-            }
+        attempt++; // once per attempt
+        String why = "the proxy at " + NodeNetwork.describe(config.proxySap()) + " " + NOT_REGISTERED
+                + (attemptAfterLoss ? " again" : "") + " within " + Durations.text(attemptLimit)
+                + (attemptAfterLoss ? " of losing the link" : "") + lastAttempt
+                + lastRefusal.map(cause -> " (the cluster secret handshake of the last link failed: " + cause + ")")
+                        .orElse("");
+        if (primary.onProxyUnreachable(why)) {
+            nextRound();
         }
     }
 
@@ -300,7 +301,7 @@ final class ProxyLink {
         if (closed != channel || !wanted()) {
             return; // a link we replaced, or we are stopping anyway
         }
-        if (unjudged && !linkRegistered) {
+        if (unjudged) { // (cleared on REGISTERED)
             // a REGISTER held behind a failed cluster secret handshake never left; any other may have been taken
             Optional<String> refusal = LinkAuthHandler.refusal(closed);
             notTakenUnjudged(refusal.map(cause -> "the cluster secret handshake failed: " + cause)
@@ -463,7 +464,7 @@ final class ProxyLink {
                 context.writeAndFlush(new Frame.Pong(ping.nanos()));
             } else if (frame instanceof Frame.Registered registered) {
                 onRegistered(context.channel(), registered.proxyPid());
-            } else if (frame instanceof Frame.StaleEpoch stale && unjudged && !linkRegistered) {
+            } else if (frame instanceof Frame.StaleEpoch stale && unjudged) {
                 notTakenUnjudged("it waits for no node directory this server compared, or it has seen epoch "
                         + stale.currentEpoch(), false);
             } else if (frame instanceof Frame.StaleEpoch stale) {

@@ -333,7 +333,7 @@ final class PrimaryRegistry {
     long followersDueIn(Frame.Register register) {
         boolean granted = pendingGrant != null && register.epoch() == highestEpoch
                 && register.server() == pendingGrant.server; // a backup promoted here: it was the follower
-        boolean refusedUnjudged = register.unjudged() && (lostAlone == null || !followers.isEmpty());
+        boolean refusedUnjudged = register.unjudged() && !takesUnjudged(register);
         boolean fresh = register.epoch() <= 1 && register.lastIndex() == 0;
         if (granted || refusedUnjudged || register.replica() != 0 || fresh) {
             return 0;
@@ -365,13 +365,9 @@ final class PrimaryRegistry {
                     self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
         }
         PrimaryLink awaited = lostAlone;
-        if (register.unjudged() && (awaited == null || !comparedTheDirectoryOf(awaited, register)
-                || !followers.isEmpty())) {
-            // A server whose backup on another machine has not judged its state yet asks to serve: only a directory
-            // whose primary this proxy lost while it served on one copy is known to hold the newest copy, and only
-            // while no backup follows here (one that does can judge, and may hold what a power cut took from that
-            // directory). Told as any refusal, which such a server takes as "wait for that judgement", not as a
-            // reason to stop; it asks again now and then, so said at INFO once per server.
+        if (register.unjudged() && !takesUnjudged(register)) {
+            // Told as any refusal, which such a server takes as "wait for that judgement", not as a reason to stop; it
+            // asks again now and then, so said at INFO once per server.
             String why = !followers.isEmpty() ? "a backup follows here, which can judge it"
                     : "this proxy waits for " + (awaited == null ? "no node directory"
                     : "the " + Frame.Register.describeDirectory(awaited.directory().orElseThrow()) + " only");
@@ -491,6 +487,17 @@ final class PrimaryRegistry {
         LOG.info("{} primary_registered: {}", self, link);
         sessions.forEach(session -> session.executor().execute(session::resendUnansweredIfLinkChanged));
         return Optional.of(link);
+    }
+
+    /**
+     * Whether a server whose backup on another machine has not judged its state yet (REGISTER's {@code unjudged}) may
+     * serve: only a directory whose primary this proxy lost while it served on one copy is known to hold the newest
+     * copy, and only while no backup follows here (one that does can judge, and may hold what a power cut took from
+     * that directory). Control loop only.
+     */
+    private boolean takesUnjudged(Frame.Register register) {
+        PrimaryLink awaited = lostAlone;
+        return awaited != null && comparedTheDirectoryOf(awaited, register) && followers.isEmpty();
     }
 
     /**
@@ -653,7 +660,7 @@ final class PrimaryRegistry {
             return;
         }
         List<Follower> candidates = operatorCandidates();
-        Optional<Follower> choice = operatorChoice();
+        Optional<Follower> choice = operatorChoice(candidates);
         if (choice.isEmpty() && candidates.size() > 1 && candidates.get(0) == follower) { // said once, not by each
             LOG.warn("{} no primary is registered, and {} backups follow epoch {} ({}), {}: the operator decides which"
                     + " copy to keep: stop the backup whose copy to give up, then promote the other (./tuplespace"
@@ -686,8 +693,7 @@ final class PrimaryRegistry {
      * follow different primaries of that epoch number, or do not say which: two histories, which only the operator
      * can choose between.
      */
-    private Optional<Follower> operatorChoice() {
-        List<Follower> candidates = operatorCandidates();
+    private Optional<Follower> operatorChoice(List<Follower> candidates) {
         if (candidates.size() <= 1) {
             return candidates.stream().findFirst();
         }
@@ -834,7 +840,7 @@ final class PrimaryRegistry {
             return "error: a primary is registered (" + link + "): nothing to promote";
         }
         List<Follower> candidates = operatorCandidates();
-        Optional<Follower> choice = operatorChoice();
+        Optional<Follower> choice = operatorChoice(candidates);
         if (candidates.isEmpty()) {
             return "error: expected a backup following the newest epoch, found none (is a backup running, with a"
                     + " complete copy, able to reach the proxy?)";
