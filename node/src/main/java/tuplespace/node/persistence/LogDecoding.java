@@ -3,23 +3,21 @@ package tuplespace.node.persistence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import tuplespace.replication.Change;
+import tuplespace.replication.NetAnswers;
 import tuplespace.replication.Replicated;
-import tuplespace.space.Effect;
 import tuplespace.space.NetEffect;
 
 /**
  * A node directory's log read, checked and decoded on a thread of its own ({@link LogReader#read}) while the caller
  * loads the snapshot it follows, and summed up as it is read: what its entries did to the space comes to a
- * {@link NetEffect}, which the caller lays over the loaded snapshot, and what they did to the answer table stays a
- * list of changes in log order, without their effects, for the caller to apply after the snapshot's answers. Memory
- * grows with the log, about as much as the log's own bytes (one value per key it changed, one change per entry with
- * the answer it remembers), and the log after a snapshot is bounded (docs/internals.md "Disk use"). Nothing on disk
+ * {@link NetEffect}, and what they did to the answer table to a {@link NetAnswers}, which the caller lays over the
+ * loaded snapshot's space and answers. Memory grows with the keys the log changed (one value per key, about as much as
+ * the log's bytes for those pairs), and the log after a snapshot is bounded (docs/internals.md "Disk use"); the answers
+ * kept are only those not yet delivered at the log's end. Nothing on disk
  * changes until the caller has used the summary: only then are the log's repairs made ({@link Summary#repair()}: a torn
  * tail truncated, the last segment forced, a superseded log deleted), so a start that fails on its snapshot leaves the
  * directory as it found it.
@@ -27,7 +25,7 @@ import tuplespace.space.NetEffect;
 final class LogDecoding implements AutoCloseable {
 
     /** The log after the snapshot, summed up: see the class comment. */
-    record Summary(NetEffect effect, List<Change> answerChanges, LogReader.Replay replay) {
+    record Summary(NetEffect effect, NetAnswers answers, LogReader.Replay replay) {
 
         /** Makes the log's repairs; returns where it ends. */
         LogReader.Tail repair() throws IOException {
@@ -37,7 +35,7 @@ final class LogDecoding implements AutoCloseable {
 
     private final CompletableFuture<Summary> read = new CompletableFuture<>();
     private final NetEffect effect = new NetEffect();
-    private final List<Change> answerChanges = new ArrayList<>();
+    private final NetAnswers answers = new NetAnswers();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -56,7 +54,7 @@ final class LogDecoding implements AutoCloseable {
     private void decode(Path directory, long afterIndex, long afterEpoch) {
         try {
             LogReader.Replay replay = LogReader.read(directory, afterIndex, afterEpoch, this::add);
-            read.complete(new Summary(effect, answerChanges, replay));
+            read.complete(new Summary(effect, answers, replay));
         } catch (IOException | RuntimeException | Error e) {
             read.completeExceptionally(e);
         }
@@ -69,9 +67,8 @@ final class LogDecoding implements AutoCloseable {
         Change change = entry.change();
         if (change instanceof Change.Applied applied) {
             effect.add(applied.effect());
-            change = new Change.Applied(applied.conn(), applied.seq(), applied.floor(), Effect.NONE, applied.answer());
         }
-        answerChanges.add(change);
+        answers.apply(change);
     }
 
     /**

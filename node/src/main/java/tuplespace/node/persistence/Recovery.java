@@ -16,9 +16,9 @@ import tuplespace.space.TupleSpace;
  * state a backup applying them one by one ({@link ReplicatedState#apply}) would reach. Blocks; runs before the node
  * serves. The log is read, decoded and summed up on a second thread while this one loads the snapshot
  * ({@link LogDecoding}); then its net effect is laid over the loaded space in one walk in key order
- * ({@link TupleSpace#applyEffect(tuplespace.space.NetEffect)}), and its changes to the answer table are applied, in order,
- * after the snapshot's answers. What it changes on disk (a torn tail truncated, a superseded log deleted) waits until
- * the snapshot is whole.
+ * ({@link TupleSpace#applyEffect(tuplespace.space.NetEffect)}), and its net change to the answer table
+ * ({@link tuplespace.replication.NetAnswers}) over the snapshot's answers. What it changes on disk (a torn tail
+ * truncated, a superseded log deleted) waits until the snapshot is whole.
  *
  * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
  * leaves, so it is truncated and logged at WARN with the file and the offset. Anything else, a checksum that fails
@@ -54,7 +54,7 @@ public final class Recovery {
             space.applyEffect(logged.effect());
             state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
-            logged.answerChanges().forEach(state::apply);
+            logged.answers().applyTo(state.answers());
             tail = logged.repair();
         }
         List<String> warnings = new ArrayList<>();
