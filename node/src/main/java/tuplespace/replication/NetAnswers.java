@@ -10,11 +10,12 @@ import io.netty.util.collection.LongObjectMap;
  * what the changes released or closed goes from it first, then what they left recorded is recorded (replacing an
  * answer to the same request). {@link tuplespace.space.NetEffect} does the same for the space.
  *
- * <p>A restart sums up its log's changes this way on the thread that reads the log, while its snapshot loads. It used to
- * keep one change per logged update and replay them all after the snapshot's answers: a log of 100,000 updates kept as
- * many objects alive through the recovery's collections and replayed them one by one on the way to serving (a restart
- * on 1,000,000 pairs and such a log: 784 against 895 ms to the first answer, docs/performance-history.md). The table
- * this holds stays small: each update's floor releases the answers delivered before it.
+ * <p>A restart sums up its log's changes this way on the thread that reads the log, while its snapshot loads. It
+ * used to keep one change per logged update and replay them all after the snapshot's answers: a log of 100,000
+ * updates kept as many objects alive through the recovery's collections and replayed them one by one on the way to
+ * serving (a restart on 1,000,000 pairs and such a log: 784 against 895 ms to the first answer,
+ * docs/performance-history.md). The table this holds stays small: each update's floor releases the answers delivered
+ * before it.
  *
  * <p>Single-threaded: one thread applies changes to it; another may read it once handed over through a happens-before
  * edge (a completed future).
