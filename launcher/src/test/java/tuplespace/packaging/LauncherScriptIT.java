@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JVM options the {@code tuplespace} script gives the JVM it starts, read from a stand-in {@code java} first on
  * the PATH that prints its arguments: a server tenures promptly and starts with 1 GiB of heap whatever root options
- * come before its command, the proxy keeps the defaults, and an operator's tenuring or initial heap option wins.
+ * come before its command, compiles with C2 later, the proxy keeps the defaults, and an operator's tenuring, JIT or
+ * initial heap option wins.
  */
 @Timeout(60)
 class LauncherScriptIT {
@@ -25,6 +26,9 @@ class LauncherScriptIT {
     private static final Path SCRIPT = Path.of("..", "tuplespace").toAbsolutePath().normalize();
     private static final String PROMPT_TENURING = "-XX:MaxTenuringThreshold=0";
     private static final String INITIAL_HEAP = "-XX:InitialRAMPercentage=";
+    private static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
 
     @TempDir
     Path bin;
@@ -34,6 +38,20 @@ class LauncherScriptIT {
         assertThat(javaArguments("", "server", "127.0.0.1:1")).contains(PROMPT_TENURING);
         assertThat(javaArguments("", "--log-level=DEBUG", "server", "127.0.0.1:1")).contains(PROMPT_TENURING);
         assertThat(javaArguments("", "--log-level", "DEBUG", "server", "127.0.0.1:1")).contains(PROMPT_TENURING);
+    }
+
+    @Test
+    void aServerCompilesWithC2LaterThanTheJvmsDefaults() throws Exception {
+        assertThat(javaArguments("", "--log-level=DEBUG", "server", "127.0.0.1:1")).containsSubsequence(LATE_C2);
+    }
+
+    @Test
+    void theOperatorsJitChoiceWins() throws Exception {
+        for (String option : List.of("-XX:TieredStopAtLevel=1", "-XX:Tier4InvocationThreshold=9000",
+                "-XX:CompileThresholdScaling=2", "-XX:-TieredCompilation")) {
+            assertThat(javaArguments(option, "server", "127.0.0.1:1")).as(option).contains(option)
+                    .doesNotContainAnyElementsOf(LATE_C2);
+        }
     }
 
     @Test
@@ -62,9 +80,9 @@ class LauncherScriptIT {
     @Test
     void theProxyAndTheClientKeepTheDefault() throws Exception {
         assertThat(javaArguments("", "proxy", "127.0.0.1:1")).doesNotContain(PROMPT_TENURING)
-                .noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
+                .doesNotContainAnyElementsOf(LATE_C2).noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
         assertThat(javaArguments("", "client", "server")).doesNotContain(PROMPT_TENURING)
-                .noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
+                .doesNotContainAnyElementsOf(LATE_C2).noneMatch(argument -> argument.startsWith(INITIAL_HEAP));
     }
 
     @Test

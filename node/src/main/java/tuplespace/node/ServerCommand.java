@@ -121,7 +121,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--backup-java-opts", paramLabel = "OPTS", defaultValue = "",
             description = "JVM options for the backup child process, space-separated (default: none; the"
                     + " class-data archive beside the jar, if any, unless these choose -Xshare, SharedArchiveFile or"
-                    + " ArchiveClassesAtExit; -XX:MaxTenuringThreshold=0 unless they name a tenuring option; a 1 GiB"
+                    + " ArchiveClassesAtExit; -XX:MaxTenuringThreshold=0 unless they name a tenuring option; C2's"
+                    + " Tier4 thresholds ten times the JVM's unless they name Tier or CompileThreshold; a 1 GiB"
                     + " initial heap, capped at the maximum, unless they name -Xms, InitialHeapSize, InitialRAM or"
                     + " MaxRAM)")
     private String backupJavaOpts;

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
  * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), for
- * a server prompt tenuring ({@link PromptTenuring}) and a 1 GiB initial heap ({@link InitialHeap}), then the
- * operator's {@code javaOptions} (last, so that they win).
+ * a server prompt tenuring ({@link PromptTenuring}), C2 later ({@link LateOptimization}) and a 1 GiB initial heap
+ * ({@link InitialHeap}), then the operator's {@code javaOptions} (last, so that they win).
  * The primary starts its backup with them, the demo each process, the bench the service it measures; the
  * {@code tuplespace} script applies the same rules itself.
  */
@@ -38,6 +38,7 @@ public final class ServiceJvm {
         options.addAll(HugePages.options(javaOptions, kernelMode));
         if (program == Program.SERVER) {
             options.addAll(PromptTenuring.options(javaOptions));
+            options.addAll(LateOptimization.options(javaOptions));
             options.addAll(InitialHeap.options(javaOptions, machineMemory.getAsLong()));
         }
         options.addAll(javaOptions);

@@ -29,12 +29,13 @@ class BackupLauncherTest {
     }
 
     @Test
-    void aBackupStartedFromAJarMapsTheClassArchiveBesideItAndTenuresPromptly() throws IOException {
+    void aBackupStartedFromAJarMapsTheClassArchiveBesideItTenuresPromptlyAndCompilesWithC2Later() throws IOException {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
         Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
         List<String> command = BackupLauncher.command(config("--backup-java-opts=-Xmx1g"), 42, jar.toString());
         assertThat(command).containsSubsequence("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
-                "-XX:MaxTenuringThreshold=0", "-Xmx1g", "-cp", jar.toString(), ServerMain.class.getName());
+                "-XX:MaxTenuringThreshold=0", "-XX:Tier4InvocationThreshold=50000", "-Xmx1g", "-cp", jar.toString(),
+                ServerMain.class.getName());
     }
 
     @Test

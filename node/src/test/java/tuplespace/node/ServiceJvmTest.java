@@ -19,18 +19,21 @@ class ServiceJvmTest {
     private static final long GIB = 1L << 30;
 
     @Test
-    void aServerJvmHasTheArchiveThenHugePagesThenPromptTenuringThenItsInitialHeapThenTheOperatorsOptions(
+    void aServerJvmHasTheArchiveThenHugePagesThenPromptTenuringThenLateC2ThenItsInitialHeapThenTheOperatorsOptions(
             @TempDir Path dir) throws IOException {
         Path jar = Files.createFile(dir.resolve("tuplespace.jar"));
         Path archive = Files.createFile(dir.resolve("tuplespace.jsa"));
 
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xmx1g", "-Dx=y"), MADVISE,
                 () -> 16 * GIB)).containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
-                "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250",
-                "-Xmx1g", "-Dx=y");
+                "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:Tier4InvocationThreshold=50000",
+                "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+                "-XX:Tier4BackEdgeThreshold=400000", "-XX:InitialRAMPercentage=6.250", "-Xmx1g", "-Dx=y");
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xshare:off"),
                 Optional.of("always madvise [never]"), () -> 16 * GIB))
-                .containsExactly("-XX:MaxTenuringThreshold=0", "-XX:InitialRAMPercentage=6.250", "-Xshare:off");
+                .containsExactly("-XX:MaxTenuringThreshold=0", "-XX:Tier4InvocationThreshold=50000",
+                        "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+                        "-XX:Tier4BackEdgeThreshold=400000", "-XX:InitialRAMPercentage=6.250", "-Xshare:off");
     }
 
     @Test
@@ -47,6 +50,16 @@ class ServiceJvmTest {
         assertThat(PromptTenuring.options(List.of("-XX:MaxTenuringThreshold=4"))).isEmpty();
         assertThat(PromptTenuring.options(List.of("-XX:+NeverTenure"))).isEmpty();
         assertThat(PromptTenuring.options(List.of("-Xmx1g"))).containsExactly("-XX:MaxTenuringThreshold=0");
+    }
+
+    @Test
+    void theOperatorsChoiceAboutTheJitWins() {
+        assertThat(LateOptimization.options(List.of("-XX:TieredStopAtLevel=1"))).isEmpty();
+        assertThat(LateOptimization.options(List.of("-XX:Tier4InvocationThreshold=9000"))).isEmpty();
+        assertThat(LateOptimization.options(List.of("-XX:CompileThresholdScaling=2"))).isEmpty();
+        // a collector's threshold is not the JIT's
+        assertThat(LateOptimization.options(List.of("-XX:G1MixedGCLiveThresholdPercent=80",
+                "-XX:MaxTenuringThreshold=2"))).isEqualTo(LateOptimization.OPTIONS);
     }
 
     @Test
