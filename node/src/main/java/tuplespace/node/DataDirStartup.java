@@ -60,6 +60,12 @@ final class DataDirStartup {
      * DIR, a directory holding INIT_FILE's space as its first snapshot.
      */
     static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial) throws IOException, Refused {
+        return primary(root, initFile, initial, () -> { });
+    }
+
+    /** The same, running {@code whileTheLogIsRead} where the recovery waits for its log ({@link Recovery#recover}). */
+    static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial, Runnable whileTheLogIsRead)
+            throws IOException, Refused {
         List<DataDirectories.Found> found = DataDirectories.find(root);
         // With one node directory (a host with a data directory of its own) there is nothing to choose: its recovery
         // reads its log to the end anyway, and reading it a first time for the survey was a tenth of a restart. With
@@ -76,7 +82,7 @@ final class DataDirStartup {
         survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
         DataDirectory directory = open(root, nodeId);
         try {
-            Recovered recovered = Recovery.recover(directory);
+            Recovered recovered = Recovery.recover(directory, whileTheLogIsRead);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
                     ? List.of() : List.of(DataDirectories.recovered(directory, recovered))));
             if (survey.isEmpty()) {

@@ -170,7 +170,9 @@ public final class ServerNode {
         Path root = config.dataDir().orElseThrow();
         DataDirStartup.Opened opened;
         try {
-            opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial)
+            // the first requests' code is loaded while the recovery would only wait for its log's thread
+            opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial,
+                    () -> ServingWarmUp.firstRequests(evaluator))
                     : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config));
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
             throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e));

@@ -2,7 +2,9 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.FrameCodec;
+import tuplespace.pattern.MatchBudget;
 import tuplespace.replication.AnswerRelease;
 import tuplespace.replication.Change;
 import tuplespace.replication.ReplicatedState;
@@ -26,7 +29,11 @@ import tuplespace.space.TupleSpace;
  * <p>A fresh primary has none: its first requests load the classes they need as they come. It had one, from its
  * process's start beside its recovery, until 2026-12-05: on 2 cores the warm-up's CPU delayed the recovery more than
  * the first answers gained (restarts on 1,000,000 pairs + 100,000 logged updates, 10 alternated with it, twice: 1,124
- * against 1,227 ms and 1,314 against 1,431 ms to the first answer, medians). It had been added for a cold first GET
+ * against 1,227 ms and 1,314 against 1,431 ms to the first answer, medians). A restarted primary evaluates only
+ * {@link #firstRequests} instead, on its main thread where the recovery waits for its log's thread, which has that
+ * core idle for about 100 ms: the JSON codec's Jackson set-up alone was about 45 ms of its first answer (restarts as
+ * above, 10 and 14 alternated: medians 647 against 662 and 659 against 662 ms, means 644 against 677 and 653 against
+ * 688 ms; docs/performance-history.md). It had been added for a cold first GET
  * that ran out of its match budget, on a clock read then at every match. The match budget is now the matching
  * thread's CPU time, read only after a thousand character reads of one text, so class loading before that is never
  * charged to it. A cold first request that covers a thousand pairs or more may still pass the event loop's 2 ms share
@@ -65,7 +72,34 @@ final class ServingWarmUp {
         }
     };
 
+    /** What {@link #firstRequests} evaluates: an exact GET as a JSON client and a text-mode client send it. */
+    private static final String[] FIRST_REQUESTS = {"{\"id\":1,\"op\":\"GET\",\"key\":\"w,1\",\"value\":\".*\"}",
+            "GET w,1 .*"};
+
     private ServingWarmUp() {
+    }
+
+    /**
+     * Loads the code of a first request on the calling thread: evaluates {@link #FIRST_REQUESTS} on a scratch space
+     * (parsing, the JSON codec's set-up, evaluation, the answer's writing) and drops the answers. Touches no node
+     * state; a failure only makes the first answer slower, so it is logged, never thrown.
+     */
+    static void firstRequests(RequestEvaluator evaluator) {
+        try {
+            TupleSpace scratch = new TupleSpace();
+            for (String line : FIRST_REQUESTS) {
+                ByteBuf request = Unpooled.copiedBuffer(line, StandardCharsets.UTF_8);
+                try {
+                    evaluator.evaluate(request, scratch, MatchBudget.unlimited(), ByteBufAllocator.DEFAULT).answer()
+                            .release();
+                } finally {
+                    request.release();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("loading the first requests' code failed (the first answers will only be slower): {}",
+                    e.toString());
+        }
     }
 
     /**

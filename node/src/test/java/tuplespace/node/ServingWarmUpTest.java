@@ -1,10 +1,17 @@
 package tuplespace.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.space.Effect;
 
 @Timeout(60)
 class ServingWarmUpTest {
@@ -15,5 +22,27 @@ class ServingWarmUpTest {
         assertThatCode(() -> ServingWarmUp.run(new CodecRequestEvaluator(),
                 new MatchLimits(Duration.ofMillis(100), Duration.ofSeconds(60))))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void theFirstRequestsAreAJsonAndATextGetEvaluatedOnScratchStateWithTheirAnswersReleased() {
+        List<String> lines = new ArrayList<>();
+        List<ByteBuf> answers = new ArrayList<>();
+        ServingWarmUp.firstRequests((line, space, budget, allocator) -> {
+            lines.add(line.toString(StandardCharsets.UTF_8));
+            assertThat(space.size()).as("a scratch space").isZero();
+            ByteBuf answer = Unpooled.copiedBuffer("ok\n", StandardCharsets.UTF_8);
+            answers.add(answer);
+            return new RequestEvaluator.Evaluation(answer, Effect.NONE, false);
+        });
+        assertThat(lines).containsExactly("{\"id\":1,\"op\":\"GET\",\"key\":\"w,1\",\"value\":\".*\"}", "GET w,1 .*");
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.refCnt()).isZero());
+    }
+
+    @Test
+    void aFailureOfTheFirstRequestsIsLoggedNotThrown() {
+        assertThatCode(() -> ServingWarmUp.firstRequests((line, space, budget, allocator) -> {
+            throw new IllegalStateException("broken evaluator");
+        })).doesNotThrowAnyException();
     }
 }

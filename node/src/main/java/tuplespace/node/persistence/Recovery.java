@@ -34,6 +34,15 @@ public final class Recovery {
     }
 
     public static Recovered recover(DataDirectory directory) throws IOException {
+        return recover(directory, () -> { });
+    }
+
+    /**
+     * The same, running {@code whileTheLogIsRead} on the calling thread once the snapshot is loaded, before it waits
+     * for the log's thread: work of the start that needs no recovered state, done where that thread would only wait
+     * (a restart's log took about 100 ms longer than its snapshot on 2 cores). It must not throw.
+     */
+    public static Recovered recover(DataDirectory directory, Runnable whileTheLogIsRead) throws IOException {
         Path path = directory.path();
         for (Path leftOver : DataFiles.deleteTemporaries(path)) {
             LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
@@ -50,6 +59,7 @@ public final class Recovery {
         try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
             snapshot = newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
+            whileTheLogIsRead.run();
             LogDecoding.Summary logged = log.await();
             space.applyEffect(logged.effect());
             state = new ReplicatedState(space);

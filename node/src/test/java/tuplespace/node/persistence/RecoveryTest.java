@@ -147,6 +147,26 @@ class RecoveryTest {
     }
 
     @Test
+    void whatRunsWhileTheLogIsReadRunsOnceOnTheCallingThreadAndChangesNothingRecovered() throws Exception {
+        WriteAheadLog log = open(1, 4096);
+        log.append(work.next(100));
+        log.sync().get(10, TimeUnit.SECONDS);
+        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 100, 1), ChannelOpener.DEFAULT);
+        log.roll();
+        log.append(work.next(50));
+        log.close().get(10, TimeUnit.SECONDS);
+        List<Thread> ranOn = new ArrayList<>();
+
+        Recovered recovered = Recovery.recover(directory, () -> ranOn.add(Thread.currentThread()));
+
+        assertThat(ranOn).containsExactly(Thread.currentThread());
+        assertThat(recovered.lastIndex()).isEqualTo(150);
+        assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
+        assertThat(recovered.state().answers().entries())
+                .containsExactlyInAnyOrderElementsOf(work.reference().answers().entries());
+    }
+
+    @Test
     void anEmptyDirectoryRecoversTheEmptyState() throws IOException {
         Recovered recovered = Recovery.recover(directory);
 
