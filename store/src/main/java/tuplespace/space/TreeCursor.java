@@ -59,6 +59,39 @@ final class TreeCursor {
         return true;
     }
 
+    /**
+     * Moves to the first entry in range whose key is {@code target} or after it, as calls of {@link #next()} until
+     * then would, but stepping over a whole leaf whose last key is before {@code target} and searching the leaf where
+     * it stops: a walk that meets a key every ten entries compares a tenth as many. Never moves back: a target at or
+     * before the entry {@link #next()} moves to makes it that entry. False (now and ever after) when there is none.
+     */
+    boolean seek(byte[] target) {
+        while (true) {
+            while (nextIndex >= leaf.count) {
+                if (done || !nextLeaf()) {
+                    done = true;
+                    return false;
+                }
+            }
+            if (Arrays.compareUnsigned(leaf.keys[leaf.count - 1], target) >= 0) {
+                break;
+            }
+            nextIndex = leaf.count; // every key of this leaf from nextIndex on is before the target
+        }
+        int low = nextIndex;
+        int high = leaf.count - 1; // its key is the target or after it
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (Arrays.compareUnsigned(leaf.keys[middle], target) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        nextIndex = low;
+        return next();
+    }
+
     /** The key of the entry {@link #next()} moved to. */
     byte[] key() {
         return key;

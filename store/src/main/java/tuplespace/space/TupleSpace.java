@@ -77,11 +77,12 @@ public final class TupleSpace {
     /**
      * Applies a {@link NetEffect}: the state is what applying the effects it sums up one by one would leave. When it
      * touches at least one key in {@value #WALK_EVERY} of the space's, walks the pairs and the effect's keys side by
-     * side, in key order, and sets each present key's new value in place, with no search from the root; then writes
-     * the keys it adds, and the present keys of leaves a snapshot holds, and removes the keys it removes that are
-     * present, one by one (a walk cannot change a tree's shape). A sparser effect is applied key by key: a walk would
-     * step through more pairs than its searches cost. How a restart replays its log over its snapshot: mostly updates
-     * of present keys.
+     * side, in key order ({@link TreeCursor#seek}: a leaf that ends before the next key is stepped over whole, the
+     * leaf it is in searched), and sets each present key's new value in place, with no search from the root; then
+     * writes the keys it adds, and the present keys of leaves a snapshot holds, and removes the keys it removes that
+     * are present, one by one (a walk cannot change a tree's shape). A sparser effect is applied key by key: a walk
+     * would step through more pairs than its searches cost. How a restart replays its log over its snapshot: mostly
+     * updates of present keys.
      */
     public void applyEffect(NetEffect effect) {
         NetEffect.Cursor keys = effect.cursor();
@@ -93,9 +94,10 @@ public final class TupleSpace {
         for (; keys.more(); keys.next()) {
             byte[] key = keys.key();
             byte[] value = keys.value();
-            int order = -1;
-            while (more && (order = Arrays.compareUnsigned(stored.key(), key)) < 0) {
-                more = stored.next();
+            int order = more ? Arrays.compareUnsigned(stored.key(), key) : -1;
+            if (order < 0 && more) {
+                more = stored.seek(key);
+                order = more ? Arrays.compareUnsigned(stored.key(), key) : -1;
             }
             boolean present = more && order == 0;
             if (present && value != null && pairs.setValue(stored, value)) {

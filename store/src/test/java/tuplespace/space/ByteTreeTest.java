@@ -87,6 +87,55 @@ class ByteTreeTest {
         }
     }
 
+    /** {@link TreeCursor#seek} among {@link TreeCursor#next()}s lands where the model's ceiling (never behind) is. */
+    @ParameterizedTest(name = "seed {0}, capacity {1}, long keys {2}")
+    @MethodSource("runs")
+    void seekingMovesToTheFirstKeyAtOrAfterTheTargetAndNeverBack(int seed, int capacity, boolean longKeys) {
+        Random random = new Random(seed);
+        ByteTree tree = new ByteTree(capacity);
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        int keySpace = random.nextBoolean() ? 60 : 2_000;
+        for (int i = random.nextInt(800); i > 0; i--) {
+            byte[] key = longKeys ? randomLongKey(random, keySpace) : randomKey(random, keySpace);
+            tree.put(key, bytes("v" + i));
+            model.put(key, bytes("v" + i));
+        }
+        for (int walk = 0; walk < 20; walk++) {
+            byte[] from = random.nextInt(3) == 0 ? anyKey(random, keySpace) : null;
+            byte[] to = random.nextInt(3) == 0 ? anyKey(random, keySpace) : null;
+            NavigableMap<byte[], byte[]> range = from == null ? model : model.tailMap(from, true);
+            range = to == null ? range : from != null && Arrays.compareUnsigned(from, to) > 0
+                    ? Collections.emptyNavigableMap() : range.headMap(to, false);
+            TreeCursor cursor = tree.view().cursor(from, true, to);
+            byte[] at = null; // the key the cursor is at
+            for (int step = 0; step < 200; step++) {
+                byte[] expected;
+                boolean moved;
+                String what;
+                if (random.nextBoolean()) {
+                    expected = at == null ? (range.isEmpty() ? null : range.firstKey()) : range.higherKey(at);
+                    moved = cursor.next();
+                    what = "next";
+                } else {
+                    byte[] target = anyKey(random, keySpace);
+                    boolean ahead = at == null || Arrays.compareUnsigned(target, at) > 0;
+                    expected = ahead ? range.ceilingKey(target) : range.higherKey(at);
+                    moved = cursor.seek(target);
+                    what = "seek " + Arrays.toString(target);
+                }
+                if (moved != (expected != null) || moved && !Arrays.equals(cursor.key(), expected)) {
+                    fail("%s at step %d of walk %d moved to %s, expected %s", what, step, walk,
+                            moved ? Arrays.toString(cursor.key()) : "nothing", Arrays.toString(expected));
+                }
+                if (!moved) {
+                    break;
+                }
+                at = expected;
+                same(cursor.value(), model.get(at), "value after " + what, step);
+            }
+        }
+    }
+
     @Test
     void emptyTreeHasNoEntriesAndRemovingAnAbsentKeyChangesNothing() {
         ByteTree tree = new ByteTree();
