@@ -26,19 +26,21 @@ import tuplespace.space.TupleSpace;
  * a thread of its own: on a cold JVM it takes a second or more of CPU, which must not delay heartbeats or
  * acknowledgements.
  *
- * <p>A fresh primary has none: its first requests load the classes they need as they come. It had one, from its
- * process's start beside its recovery, until 2026-12-05: on 2 cores the warm-up's CPU delayed the recovery more than
- * the first answers gained (restarts on 1,000,000 pairs + 100,000 logged updates, 10 alternated with it, twice: 1,124
- * against 1,227 ms and 1,314 against 1,431 ms to the first answer, medians). A restarted primary evaluates only
- * {@link #firstRequests} instead, on its main thread where the recovery waits for its log's thread, which has that
- * core idle for about 100 ms: the JSON codec's Jackson set-up alone was about 45 ms of its first answer (restarts as
- * above, 10 and 14 alternated: medians 647 against 662 and 659 against 662 ms, means 644 against 677 and 653 against
- * 688 ms; docs/performance-history.md). It had been added for a cold first GET
- * that ran out of its match budget, on a clock read then at every match. The match budget is now the matching
- * thread's CPU time, read only after a thousand character reads of one text, so class loading before that is never
- * charged to it. A cold first request that covers a thousand pairs or more may still pass the event loop's 2 ms share
- * of the request limit ({@code MatchLimits#onTheLoop}); it is then evaluated again on the scan thread, as any big
- * request is: answered in full, only later.
+ * <p>A fresh primary runs no such warm-up: its first requests load the classes they need as they come. It had one,
+ * from its process's start beside its recovery, until 2026-12-05: on 2 cores the warm-up's CPU delayed the recovery
+ * more than the first answers gained (restarts on 1,000,000 pairs + 100,000 logged updates, 10 alternated with it,
+ * twice: 1,124 against 1,227 ms and 1,314 against 1,431 ms to the first answer, medians). That warm-up had been added
+ * for a cold first GET that ran out of its match budget, on a clock read then at every match. The match budget is now
+ * the matching thread's CPU time, read only after a thousand character reads of one text, so class loading before
+ * that is never charged to it. A cold first request that covers a thousand pairs or more may still pass the event
+ * loop's 2 ms share of the request limit ({@code MatchLimits#onTheLoop}); it is then evaluated again on the scan
+ * thread, as any big request is: answered in full, only later.
+ *
+ * <p>A primary that recovers a data directory evaluates only {@link #firstRequests}, on its main thread where the
+ * recovery waits for its log's thread, which leaves that core idle for about 100 ms in a restart on a million pairs:
+ * the JSON codec's Jackson set-up alone was about 45 ms of its first answer (restarts on 1,000,000 pairs + 100,000
+ * logged updates, 10 and 14 alternated: medians 647 against 662 and 659 against 662 ms, means 644 against 677 and 653
+ * against 688 ms; docs/performance-history.md).
  */
 final class ServingWarmUp {
 
@@ -96,7 +98,9 @@ final class ServingWarmUp {
                     request.release();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // a class that fails to load or initialize, too: the recovery goes on, and the first request will fail
+            // with the same error where a client sees it
             LOG.warn("loading the first requests' code failed (the first answers will only be slower): {}",
                     e.toString());
         }
