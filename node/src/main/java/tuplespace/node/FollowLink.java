@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
@@ -43,7 +44,7 @@ final class FollowLink {
     /** What it follows with is the copy recovered at start ({@link #follow}). */
     private boolean followsRecoveredCopy;
     /** The last entry the backup's copy holds now, said with each FOLLOW (an operator's PROMOTE compares them). */
-    private final java.util.function.LongSupplier lastIndex;
+    private final LongSupplier lastIndex;
     private long primaryServer;
     private boolean wanted;
     /**
@@ -63,7 +64,7 @@ final class FollowLink {
         void promoted(long epoch, boolean switchover);
     }
 
-    FollowLink(ServerNode node, NodeConfig config, Promoted promoted, java.util.function.LongSupplier lastIndex) {
+    FollowLink(ServerNode node, NodeConfig config, Promoted promoted, LongSupplier lastIndex) {
         this.node = node;
         this.config = config;
         this.promoted = promoted;

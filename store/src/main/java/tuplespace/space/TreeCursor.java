@@ -42,11 +42,8 @@ final class TreeCursor {
 
     /** Moves to the next entry in range; false (now and ever after) when there is none. */
     boolean next() {
-        while (nextIndex >= leaf.count) {
-            if (done || !nextLeaf()) {
-                done = true;
-                return false;
-            }
+        if (!atEntry()) {
+            return false;
         }
         byte[] candidate = leaf.keys[nextIndex];
         if (done || to != null && Arrays.compareUnsigned(candidate, to) >= 0) {
@@ -69,11 +66,8 @@ final class TreeCursor {
      */
     boolean seek(byte[] target) {
         while (true) {
-            while (nextIndex >= leaf.count) {
-                if (done || !nextLeaf()) {
-                    done = true;
-                    return false;
-                }
+            if (!atEntry()) {
+                return false;
             }
             if (Arrays.compareUnsigned(leaf.keys[nextIndex], target) >= 0) {
                 return next();
@@ -121,6 +115,20 @@ final class TreeCursor {
     }
 
     /** Moves to the first entry of the next leaf: up to the nearest branch with a child further right, then down. */
+    /**
+     * Makes {@code nextIndex} an entry of {@code leaf}, moving on to the next leaf that has one if need be; false (and
+     * done) when no leaf is left. The range's upper bound is not checked here.
+     */
+    private boolean atEntry() {
+        while (nextIndex >= leaf.count) {
+            if (done || !nextLeaf()) {
+                done = true;
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean nextLeaf() {
         int depth = branches.length - 1;
         while (depth >= 0 && slots[depth] + 1 >= branches[depth].count) {
