@@ -170,7 +170,7 @@ public final class ServerNode {
         Path root = config.dataDir().orElseThrow();
         DataDirStartup.Opened opened;
         try {
-            // the first requests' code is loaded while the recovery would only wait for its log's thread
+            // the first requests' code is loaded where the recovery would first wait for its log's thread
             opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial,
                     () -> ServingWarmUp.firstRequests(evaluator))
                     : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config));

@@ -36,8 +36,9 @@ import tuplespace.space.TupleSpace;
  * loop's 2 ms share of the request limit ({@code MatchLimits#onTheLoop}); it is then evaluated again on the scan
  * thread, as any big request is: answered in full, only later.
  *
- * <p>A primary that recovers a data directory evaluates only {@link #firstRequests}, on its main thread where the
- * recovery waits for its log's thread, which leaves that core idle for about 100 ms in a restart on a million pairs:
+ * <p>A primary that recovers a data directory evaluates only {@link #firstRequests}, on its main thread the first time
+ * the recovery waits for its log's thread (or once the log is laid, if it never waits: {@code Recovery.recover}), a
+ * wait that left that core idle for about 100 ms in a restart on a million pairs:
  * the JSON codec's Jackson set-up alone was about 45 ms of its first answer (restarts on 1,000,000 pairs + 100,000
  * logged updates, 10 and 14 alternated: medians 647 against 662 and 659 against 662 ms, means 644 against 677 and 653
  * against 688 ms; docs/performance-history.md).

@@ -23,6 +23,11 @@ public sealed interface Change permits Change.Applied, Change.Closed {
         public Applied {
             Objects.requireNonNull(effect, "effect");
             Objects.requireNonNull(answer, "answer");
+            checkRequest(seq, floor);
+        }
+
+        /** A request's seq is at least 1, and its floor below it. */
+        static void checkRequest(long seq, long floor) {
             if (seq < 1) {
                 throw new IllegalArgumentException("expected a request seq >= 1, found " + seq);
             }

@@ -2,6 +2,7 @@ package tuplespace.replication;
 
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
+import tuplespace.codec.Utf8Text;
 
 /**
  * The net change of a run of {@link Change}s to an {@link AnswerTable}, connection by connection: the answers they
@@ -35,14 +36,24 @@ public final class NetAnswers {
     /** Lays {@code change} over the changes applied before it; its effect on the space is not this class's. */
     public void apply(Change change) {
         if (change instanceof Change.Applied applied) {
-            recorded.release(applied.conn(), applied.floor());
-            recorded.record(applied.conn(), applied.seq(), applied.answer());
-            Dropped on = dropped(applied.conn());
-            on.floor = Math.max(on.floor, applied.floor());
+            applied(applied.conn(), applied.seq(), applied.floor(), applied.answer());
         } else if (change instanceof Change.Closed closed) {
-            recorded.close(closed.conn());
-            dropped(closed.conn()).closed = true;
+            closed(closed.conn());
         }
+    }
+
+    /** Lays a {@link Change.Applied} of these fields over the changes before it, its effect aside. */
+    public void applied(long conn, long seq, long floor, Utf8Text answer) {
+        recorded.release(conn, floor);
+        recorded.record(conn, seq, answer);
+        Dropped on = dropped(conn);
+        on.floor = Math.max(on.floor, floor);
+    }
+
+    /** Lays a {@link Change.Closed} of {@code conn} over the changes before it. */
+    public void closed(long conn) {
+        recorded.close(conn);
+        dropped(conn).closed = true;
     }
 
     /** Changes {@code table} as applying every change, in order, would have. */

@@ -9,6 +9,11 @@ import java.util.Objects;
 public record Replicated(long epoch, long index, Change change) {
     public Replicated {
         Objects.requireNonNull(change, "change");
+        checkPosition(epoch, index);
+    }
+
+    /** An entry's epoch and index are at least 1. */
+    static void checkPosition(long epoch, long index) {
         if (epoch < 1) {
             throw new IllegalArgumentException("expected an epoch >= 1, found " + epoch);
         }

@@ -110,12 +110,51 @@ public final class ReplicationCodec {
      * to its limit must be used.
      */
     public static Replicated decodeEntry(ByteBuffer in) {
+        return decodeWhole(in, ReplicationCodec::readEntry);
+    }
+
+    /**
+     * Decodes one entry written by {@link #encodeEntry} into {@code into}, its tuples and answer as the bytes they were
+     * written with (no tuple is parsed); every byte from {@code in}'s position to its limit must be used. Throws as
+     * {@link #decodeEntry(ByteBuffer)}, also for what {@code into} refuses with an {@link IllegalArgumentException};
+     * what it was given before the refusal stays given.
+     */
+    public static void decodeEntry(ByteBuffer in, ChangeSink into) {
+        decodeWhole(in, buffer -> {
+            Replicated.checkPosition(buffer.getLong(), buffer.getLong());
+            readChange(buffer, into);
+            return null;
+        });
+    }
+
+    /**
+     * What one entry's change holds, as {@link #decodeEntry(ByteBuffer, ChangeSink)} reads it: an update's removed keys
+     * and written pairs, in order, then the update itself; or a closed connection. The arrays become the receiver's.
+     * How a restart sums up its log without making a tuple, a list or a change of each entry.
+     */
+    public interface ChangeSink {
+
+        /** The update being read removes this key (its text form's UTF-8). */
+        void removed(byte[] key);
+
+        /** The update being read writes this pair (the UTF-8 of each text form). */
+        void written(byte[] key, byte[] value);
+
+        /** The update read last, after its keys and pairs: see {@link Change.Applied}. */
+        void applied(long conn, long seq, long floor, byte[] answer);
+
+        /** See {@link Change.Closed}. */
+        void closed(long conn);
+    }
+
+    /** {@link #decodeWhole} over a {@code ByteBuffer}: what {@code read} leaves, or a read cut short, refused. */
+    private static <T> T decodeWhole(ByteBuffer in, Function<ByteBuffer, T> read) {
         try {
-            Replicated entry = readEntry(in);
+            T value = read.apply(in);
             if (in.hasRemaining()) {
                 throw new ReplicationProtocolException("expected the data to end, found " + in.remaining() + " more bytes");
             }
-            return entry;
+            return value;
         } catch (BufferUnderflowException e) {
             throw new ReplicationProtocolException("expected complete data, found it cut short");
         } catch (IllegalArgumentException e) {
@@ -262,34 +301,68 @@ public final class ReplicationCodec {
     private static Replicated readEntry(ByteBuffer in) {
         long epoch = in.getLong();
         long index = in.getLong();
+        ChangeBuilder change = new ChangeBuilder();
+        readChange(in, change);
+        return new Replicated(epoch, index, change.built);
+    }
+
+    /** The one reader of an entry's change, after its epoch and index. */
+    private static void readChange(ByteBuffer in, ChangeSink into) {
         byte kind = in.get();
-        Change change;
         switch (kind) {
             case APPLIED: {
                 long conn = in.getLong();
                 long seq = in.getLong();
                 long floor = in.getLong();
+                Change.Applied.checkRequest(seq, floor);
                 int removedCount = readCount(in, 4);
-                List<Tuple> removed = new ArrayList<>(removedCount);
                 for (int i = 0; i < removedCount; i++) {
-                    removed.add(readTuple(in));
+                    into.removed(readBytes(in));
                 }
                 int writtenCount = readCount(in, 8);
-                List<Pair> written = new ArrayList<>(writtenCount);
                 for (int i = 0; i < writtenCount; i++) {
-                    written.add(readPair(in));
+                    into.written(readBytes(in), readBytes(in));
                 }
-                byte[] answer = readBytes(in);
-                change = new Change.Applied(conn, seq, floor, new Effect(removed, written), Utf8Text.wrap(answer));
+                into.applied(conn, seq, floor, readBytes(in));
                 break;
             }
             case CLOSED:
-                change = new Change.Closed(in.getLong());
+                into.closed(in.getLong());
                 break;
             default:
                 throw new ReplicationProtocolException("expected a change kind " + APPLIED + " or " + CLOSED + ", found " + kind);
         }
-        return new Replicated(epoch, index, change);
+    }
+
+    /**
+     * A {@link Change} of tuples from what {@link #readChange} reads; the tuples parsed, so checked. A tuple's bytes
+     * become its own, which the space stores as they are.
+     */
+    private static final class ChangeBuilder implements ChangeSink {
+
+        private final List<Tuple> removed = new ArrayList<>(1);
+        private final List<Pair> written = new ArrayList<>(1);
+        private Change built;
+
+        @Override
+        public void removed(byte[] key) {
+            removed.add(Tuple.parseUtf8(key));
+        }
+
+        @Override
+        public void written(byte[] key, byte[] value) {
+            written.add(new Pair(Tuple.parseUtf8(key), Tuple.parseUtf8(value)));
+        }
+
+        @Override
+        public void applied(long conn, long seq, long floor, byte[] answer) {
+            built = new Change.Applied(conn, seq, floor, new Effect(removed, written), Utf8Text.wrap(answer));
+        }
+
+        @Override
+        public void closed(long conn) {
+            built = new Change.Closed(conn);
+        }
     }
 
     private static void writeAnswer(ByteBuf out, AnswerTable.Entry entry) {
@@ -311,11 +384,6 @@ public final class ReplicationCodec {
         out.writeInt(tuple.utf8().length).writeBytes(tuple.utf8());
     }
 
-    /** A tuple {@link #writeTuple} wrote; its bytes become the tuple's own, which the space stores as they are. */
-    private static Tuple readTuple(ByteBuffer in) {
-        return Tuple.parseUtf8(readBytes(in));
-    }
-
     /** A length and that many bytes, copied out. */
     private static byte[] readBytes(ByteBuf in) {
         byte[] bytes = new byte[readLength(in)];
@@ -328,10 +396,6 @@ public final class ReplicationCodec {
         byte[] bytes = new byte[checkedLength(in.getInt(), in.remaining())];
         in.get(bytes);
         return bytes;
-    }
-
-    private static Pair readPair(ByteBuffer in) {
-        return new Pair(readTuple(in), readTuple(in));
     }
 
     private static void writeString(ByteBuf out, String text) {

@@ -9,6 +9,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -104,6 +105,101 @@ class ReplicationCodecTest {
         byte[] longer = Arrays.copyOf(bytes, bytes.length + 2);
         assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(longer)))
                 .isInstanceOf(ReplicationProtocolException.class).hasMessageContaining("found 2 more bytes");
+    }
+
+    /** What {@link ReplicationCodec.ChangeSink} is told, as text: the bytes it gets, in order. */
+    private static final class TellingSink implements ReplicationCodec.ChangeSink {
+        final List<String> told = new ArrayList<>();
+
+        @Override
+        public void removed(byte[] key) {
+            told.add("removed " + utf8(key));
+        }
+
+        @Override
+        public void written(byte[] key, byte[] value) {
+            told.add("written " + utf8(key) + " " + utf8(value));
+        }
+
+        @Override
+        public void applied(long conn, long seq, long floor, byte[] answer) {
+            told.add("applied " + conn + " " + seq + " " + floor + " " + utf8(answer));
+        }
+
+        @Override
+        public void closed(long conn) {
+            told.add("closed " + conn);
+        }
+
+        private static String utf8(byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The same entries as the tuples they decode to: what {@link TellingSink} must be told of each. */
+    private static List<String> toldOf(Change change) {
+        List<String> told = new ArrayList<>();
+        if (change instanceof Change.Applied applied) {
+            applied.effect().removed().forEach(key -> told.add("removed " + key.text()));
+            applied.effect().written()
+                    .forEach(pair -> told.add("written " + pair.key().text() + " " + pair.value().text()));
+            told.add("applied " + applied.conn() + " " + applied.seq() + " " + applied.floor() + " "
+                    + applied.answer());
+        } else if (change instanceof Change.Closed closed) {
+            told.add("closed " + closed.conn());
+        }
+        return told;
+    }
+
+    /**
+     * Decoded into a {@link ReplicationCodec.ChangeSink}, an entry's tuples and answer come as the bytes they decode
+     * from, in order, with the same refusals as decoding it whole: how a restart sums up its log.
+     */
+    @Test
+    void anEntryDecodesIntoASinkAsTheBytesOfWhatItDecodesTo() {
+        Effect effect = new Effect(List.of(Tuple.of("user", "1"), Tuple.of("ключ")),
+                List.of(Pair.of("user,2", "bob,admin"), Pair.of("ключ", "значение")));
+        List<Replicated> entries = List.of(
+                new Replicated(3, 42, new Change.Applied(9, 5, 3, effect, Utf8Text.of("ok 0 pairs\nend\n"))),
+                new Replicated(3, 43, new Change.Applied(9, 6, 0, Effect.NONE, Utf8Text.of("{\"status\":\"ok\"}\n"))),
+                new Replicated(4, 44, new Change.Closed(-5L << 32)));
+        for (Replicated entry : entries) {
+            ByteBuf encoded = Unpooled.buffer();
+            ReplicationCodec.encodeEntry(entry, encoded);
+            byte[] bytes = ByteBufUtil.getBytes(encoded);
+            TellingSink sink = new TellingSink();
+
+            ReplicationCodec.decodeEntry(ByteBuffer.wrap(bytes), sink);
+
+            assertThat(sink.told).containsExactlyElementsOf(toldOf(entry.change()));
+            assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(bytes, 0, bytes.length - 1),
+                    new TellingSink())).isInstanceOf(ReplicationProtocolException.class);
+            byte[] longer = Arrays.copyOf(bytes, bytes.length + 2);
+            assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(longer), new TellingSink()))
+                    .isInstanceOf(ReplicationProtocolException.class).hasMessageContaining("found 2 more bytes");
+        }
+    }
+
+    /** What the entry's constructors refuse, its bytes refuse too when no entry is made of them. */
+    @Test
+    void aSinkIsNotToldOfAnEntryWhoseEpochIndexSeqOrFloorNoEntryCouldHave() {
+        Replicated entry = new Replicated(3, 42, new Change.Applied(9, 5, 3, Effect.NONE, Utf8Text.of("ok\n")));
+        ByteBuf encoded = Unpooled.buffer();
+        ReplicationCodec.encodeEntry(entry, encoded);
+        byte[] bytes = ByteBufUtil.getBytes(encoded);
+        // epoch at 0, index at 8, kind at 16, conn at 17, seq at 25, floor at 33
+        for (int[] field : new int[][] {{0, 0}, {8, 0}, {25, 0}, {33, 5}, {33, -1}}) {
+            byte[] changed = bytes.clone();
+            ByteBuffer.wrap(changed).putLong(field[0], field[1]);
+            TellingSink sink = new TellingSink();
+
+            assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(changed), sink))
+                    .as("field at %d set to %d", field[0], field[1])
+                    .isInstanceOf(ReplicationProtocolException.class).hasMessageContaining("expected");
+            assertThat(sink.told).isEmpty();
+            assertThatThrownBy(() -> ReplicationCodec.decodeEntry(ByteBuffer.wrap(changed)))
+                    .isInstanceOf(ReplicationProtocolException.class);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package tuplespace.space;
 
+import java.util.Arrays;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
 
@@ -25,11 +26,35 @@ public final class NetEffect {
     /** Lays {@code effect} over the effects added before it. */
     public void add(Effect effect) {
         for (Tuple key : effect.removed()) {
-            lastValues.put(key.utf8(), REMOVED);
+            remove(key.utf8());
         }
         for (Pair pair : effect.written()) {
-            lastValues.put(pair.key().utf8(), pair.value().utf8());
+            write(pair.key().utf8(), pair.value().utf8());
         }
+    }
+
+    /**
+     * Lays the removal of a key over the effects added before it: the UTF-8 of its text form, as the space stores it.
+     * The array becomes this one's: the caller must not change it afterwards.
+     *
+     * @throws IllegalArgumentException when {@code key} holds a zero byte, as no stored key does
+     */
+    public void remove(byte[] key) {
+        lastValues.put(checked(key), REMOVED);
+    }
+
+    /** Lays the writing of a pair over the effects added before it, as {@link #remove} a removal. */
+    public void write(byte[] key, byte[] value) {
+        lastValues.put(checked(key), value);
+    }
+
+    /** The tree relies on keys without a zero byte ({@link ByteTree}); a tuple's text form never holds one. */
+    private static byte[] checked(byte[] key) {
+        if (!TreeNode.zeroFree(key)) {
+            throw new IllegalArgumentException("expected a key without a zero byte, found one in "
+                    + Arrays.toString(key));
+        }
+        return key;
     }
 
     /** How many keys the effects touched. */

@@ -1,6 +1,7 @@
 package tuplespace.space;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,6 +86,19 @@ class NetEffectTest {
         assertThat(space.valueOf(Tuple.parse("k,3"))).contains(Tuple.parse("c"));
         assertThat(space.valueOf(Tuple.parse("new,1"))).isEmpty();
         assertThat(space.size()).isEqualTo(9);
+    }
+
+    /** A restart sums up its log from bytes: a key with a zero byte, which no stored key holds, is refused. */
+    @Test
+    void aKeyWithAZeroByteIsRefused() {
+        NetEffect net = new NetEffect();
+        byte[] zero = {'k', ',', 0, '1'};
+
+        assertThatThrownBy(() -> net.write(zero, new byte[] {'v'}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero byte");
+        assertThatThrownBy(() -> net.remove(zero))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero byte");
+        assertThat(net.keys()).isZero();
     }
 
     /** Applies {@code effects} to {@code oneByOne}, in order, and returns their net effect. */

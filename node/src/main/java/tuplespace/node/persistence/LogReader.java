@@ -13,8 +13,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tuplespace.replication.Replicated;
-import tuplespace.replication.ReplicationCodec;
 import tuplespace.replication.ReplicationProtocolException;
 
 /**
@@ -76,12 +74,16 @@ final class LogReader {
     }
 
     /**
-     * Hands every entry after {@code afterIndex} (a snapshot's index, 0 for none) to {@code apply}, in order; truncates a
-     * torn tail of the last segment and forces that segment, so what was read is what is on the disk.
+     * Hands every entry after {@code afterIndex} (a snapshot's index, 0 for none) to {@code apply}, in order, as its
+     * record's payload (valid only during the call; decoding it is {@code apply}'s, with
+     * {@link tuplespace.replication.ReplicationCodec#decodeEntry}); truncates a torn tail of the last segment and
+     * forces that segment, so what was read is what is on the disk. A payload that {@code apply} refuses with a
+     * {@link ReplicationProtocolException} is damage in that record.
      *
      * @throws DamagedFileException for damage before the end, a missing or overlapping segment
      */
-    static Tail replay(Path directory, long afterIndex, long afterEpoch, Consumer<Replicated> apply) throws IOException {
+    static Tail replay(Path directory, long afterIndex, long afterEpoch, Consumer<ByteBuffer> apply)
+            throws IOException {
         return read(directory, afterIndex, afterEpoch, apply).repair();
     }
 
@@ -90,7 +92,8 @@ final class LogReader {
      * forces the last segment or deletes a superseded log. A caller that must first check something else (the snapshot
      * the log follows) repairs only once that is whole.
      */
-    static Replay read(Path directory, long afterIndex, long afterEpoch, Consumer<Replicated> apply) throws IOException {
+    static Replay read(Path directory, long afterIndex, long afterEpoch, Consumer<ByteBuffer> apply)
+            throws IOException {
         LogReader reader = new LogReader(directory, afterIndex, afterEpoch);
         Tail tail = reader.read(apply, true);
         return new Replay(tail, reader.repairs);
@@ -102,7 +105,7 @@ final class LogReader {
     }
 
     /** {@code repair}: the tail and warning as replayed, the changes that takes noted in {@link #repairs}. */
-    private Tail read(Consumer<Replicated> apply, boolean repair) throws IOException {
+    private Tail read(Consumer<ByteBuffer> apply, boolean repair) throws IOException {
         List<DataFiles.Numbered> segments = DataFiles.segments(directory);
         int start = -1;
         for (int i = 0; i < segments.size() && segments.get(i).index() <= afterIndex + 1; i++) {
@@ -163,7 +166,7 @@ final class LogReader {
         expected = segment.index();
     }
 
-    private Optional<String> readSegment(Path file, boolean last, Consumer<Replicated> apply, boolean repair)
+    private Optional<String> readSegment(Path file, boolean last, Consumer<ByteBuffer> apply, boolean repair)
             throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             FilePrefix.LOG.check(file, channel);
@@ -217,26 +220,16 @@ final class LogReader {
         }
     }
 
-    /** Checks one record's entry and hands it on if it is after the snapshot; false when the log is superseded there. */
-    private boolean accept(RecordReader reader, ByteBuffer payload, Consumer<Replicated> apply) throws IOException {
-        long epoch;
-        long index;
-        Replicated entry = null;
-        if (apply == null) {
-            if (payload.remaining() < 17) {
-                throw reader.damageInRecord("expected a log entry of at least 17 bytes, found " + payload.remaining());
-            }
-            epoch = payload.getLong(payload.position());
-            index = payload.getLong(payload.position() + 8);
-        } else {
-            try {
-                entry = ReplicationCodec.decodeEntry(payload);
-            } catch (ReplicationProtocolException e) {
-                throw reader.damageInRecord("expected a log entry, found: " + e.getMessage());
-            }
-            epoch = entry.epoch();
-            index = entry.index();
+    /**
+     * Checks one record's entry by its epoch and index (its first 16 bytes) and hands it on if it is after the
+     * snapshot; false when the log is superseded there.
+     */
+    private boolean accept(RecordReader reader, ByteBuffer payload, Consumer<ByteBuffer> apply) throws IOException {
+        if (payload.remaining() < 17) {
+            throw reader.damageInRecord("expected a log entry of at least 17 bytes, found " + payload.remaining());
         }
+        long epoch = payload.getLong(payload.position());
+        long index = payload.getLong(payload.position() + 8);
         if (index != expected) {
             throw reader.damageInRecord("expected entry " + expected + ", found entry " + index);
         }
@@ -251,8 +244,12 @@ final class LogReader {
         if (epoch < lastEpoch) {
             throw reader.damageInRecord("expected entry " + index + " of epoch " + lastEpoch + " or later, found epoch " + epoch);
         }
-        if (entry != null) {
-            apply.accept(entry);
+        if (apply != null) {
+            try {
+                apply.accept(payload);
+            } catch (ReplicationProtocolException e) {
+                throw reader.damageInRecord("expected a log entry, found: " + e.getMessage());
+            }
         }
         lastIndex = index;
         lastEpoch = epoch;

@@ -14,10 +14,10 @@ import tuplespace.space.TupleSpace;
 /**
  * Brings a node directory back into memory at start-up: the newest snapshot, then every log entry after it, to the
  * state a backup applying them one by one ({@link ReplicatedState#apply}) would reach. Blocks; runs before the node
- * serves. The log is read, decoded and summed up on a second thread while this one loads the snapshot
- * ({@link LogDecoding}); then its net effect is laid over the loaded space in one walk in key order
- * ({@link TupleSpace#applyEffect(tuplespace.space.NetEffect)}), and its net change to the answer table
- * ({@link tuplespace.replication.NetAnswers}) over the snapshot's answers. What it changes on disk (a torn tail
+ * serves. The log is read, decoded and summed up in runs on a second thread while this one loads the snapshot
+ * ({@link LogDecoding}); then each run's net effect is laid over the loaded space as it comes, in one walk in key order
+ * ({@link TupleSpace#applyEffect(tuplespace.space.NetEffect)}), and at the end the log's net change to the answer
+ * table ({@link tuplespace.replication.NetAnswers}) over the snapshot's answers. What it changes on disk (a torn tail
  * truncated, a superseded log deleted) waits until the snapshot is whole.
  *
  * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
@@ -38,9 +38,10 @@ public final class Recovery {
     }
 
     /**
-     * The same, running {@code whileTheLogIsRead} on the calling thread once the snapshot is loaded, before it waits
-     * for the log's thread: work of the start that needs no recovered state, done where that thread would only wait
-     * (a restart's log took about 100 ms longer than its snapshot on 2 cores). It must not throw.
+     * The same, running {@code whileTheLogIsRead} on the calling thread once: the first time that thread, its snapshot
+     * loaded, would wait for the log's next run, or once every run is laid if it never waits. Work of the start that
+     * needs no recovered state, done where that thread would only wait (a restart's log took about 100 ms longer than
+     * its snapshot on 2 cores). It must not throw.
      */
     public static Recovered recover(DataDirectory directory, Runnable whileTheLogIsRead) throws IOException {
         Path path = directory.path();
@@ -59,9 +60,7 @@ public final class Recovery {
         try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
             snapshot = newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
-            whileTheLogIsRead.run();
-            LogDecoding.Summary logged = log.await();
-            space.applyEffect(logged.effect());
+            LogDecoding.Summary logged = log.await(space::applyEffect, whileTheLogIsRead);
             state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
             logged.answers().applyTo(state.answers());
