@@ -63,8 +63,8 @@ final class DataDirStartup {
         return primary(root, initFile, initial, () -> { });
     }
 
-    /** The same, running {@code whileTheLogIsRead} where the recovery waits for its log ({@link Recovery#recover}). */
-    static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial, Runnable whileTheLogIsRead)
+    /** The same, running {@code idleWork} where the recovery waits for its log ({@link Recovery#recover}). */
+    static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial, Runnable idleWork)
             throws IOException, Refused {
         List<DataDirectories.Found> found = DataDirectories.find(root);
         // With one node directory (a host with a data directory of its own) there is nothing to choose: its recovery
@@ -82,7 +82,7 @@ final class DataDirStartup {
         survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
         DataDirectory directory = open(root, nodeId);
         try {
-            Recovered recovered = Recovery.recover(directory, whileTheLogIsRead);
+            Recovered recovered = Recovery.recover(directory, idleWork);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
                     ? List.of() : List.of(DataDirectories.recovered(directory, recovered))));
             if (survey.isEmpty()) {

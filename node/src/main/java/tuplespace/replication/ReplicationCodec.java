@@ -340,17 +340,23 @@ public final class ReplicationCodec {
      */
     private static final class ChangeBuilder implements ChangeSink {
 
-        private final List<Tuple> removed = new ArrayList<>(1);
-        private final List<Pair> written = new ArrayList<>(1);
+        private List<Tuple> removed = List.of(); // an ArrayList from the first key on
+        private List<Pair> written = List.of();
         private Change built;
 
         @Override
         public void removed(byte[] key) {
+            if (removed.isEmpty()) {
+                removed = new ArrayList<>();
+            }
             removed.add(Tuple.parseUtf8(key));
         }
 
         @Override
         public void written(byte[] key, byte[] value) {
+            if (written.isEmpty()) {
+                written = new ArrayList<>();
+            }
             written.add(new Pair(Tuple.parseUtf8(key), Tuple.parseUtf8(value)));
         }
 

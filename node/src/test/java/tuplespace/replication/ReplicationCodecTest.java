@@ -180,10 +180,14 @@ class ReplicationCodecTest {
         }
     }
 
-    /** What the entry's constructors refuse, its bytes refuse too when no entry is made of them. */
+    /**
+     * What the entry's constructors refuse, its bytes refuse too when no entry is made of them, before the sink is told
+     * of any key or pair.
+     */
     @Test
     void aSinkIsNotToldOfAnEntryWhoseEpochIndexSeqOrFloorNoEntryCouldHave() {
-        Replicated entry = new Replicated(3, 42, new Change.Applied(9, 5, 3, Effect.NONE, Utf8Text.of("ok\n")));
+        Effect effect = new Effect(List.of(Tuple.of("user", "1")), List.of(Pair.of("user,2", "bob")));
+        Replicated entry = new Replicated(3, 42, new Change.Applied(9, 5, 3, effect, Utf8Text.of("ok\n")));
         ByteBuf encoded = Unpooled.buffer();
         ReplicationCodec.encodeEntry(entry, encoded);
         byte[] bytes = ByteBufUtil.getBytes(encoded);

@@ -88,13 +88,13 @@ class NetEffectTest {
         assertThat(space.size()).isEqualTo(9);
     }
 
-    /** A restart sums up its log from bytes: a key with a zero byte, which no stored key holds, is refused. */
+    /** A restart sums up its log from bytes: a key with a zero byte, which the tree cannot hold, is refused. */
     @Test
     void aKeyWithAZeroByteIsRefused() {
         NetEffect net = new NetEffect();
         byte[] zero = {'k', ',', 0, '1'};
 
-        assertThatThrownBy(() -> net.write(zero, new byte[] {'v'}))
+        assertThatThrownBy(() -> net.write(zero, StoredPairs.utf8("v")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero byte");
         assertThatThrownBy(() -> net.remove(zero))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero byte");

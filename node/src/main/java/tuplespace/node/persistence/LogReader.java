@@ -19,7 +19,7 @@ import tuplespace.replication.ReplicationProtocolException;
  * Reads a node directory's log after a snapshot, checking everything a crash cannot explain: segments follow each
  * other without a gap or an overlap, entries in each are consecutive from the index its name gives, epochs never go
  * down, every record's checksums match. What a crash explains ends the log, with a warning: a torn last record of the
- * last segment ({@link #replay} truncates it, {@link #peek} just stops there), and a log whose entries after the
+ * last segment ({@link #read}'s repair truncates it, {@link #peek} just stops there), and a log whose entries after the
  * snapshot are of an older epoch than the snapshot (see {@link #superseded}).
  */
 final class LogReader {
@@ -76,21 +76,14 @@ final class LogReader {
     /**
      * Hands every entry after {@code afterIndex} (a snapshot's index, 0 for none) to {@code apply}, in order, as its
      * record's payload (valid only during the call; decoding it is {@code apply}'s, with
-     * {@link tuplespace.replication.ReplicationCodec#decodeEntry}); truncates a torn tail of the last segment and
-     * forces that segment, so what was read is what is on the disk. A payload that {@code apply} refuses with a
-     * {@link ReplicationProtocolException} is damage in that record.
+     * {@link tuplespace.replication.ReplicationCodec#decodeEntry}). Entries up to {@code afterIndex}, and those of a
+     * superseded log, are checked by their epoch and index only, as {@link #peek} checks every entry. A payload that
+     * {@code apply} refuses with a {@link ReplicationProtocolException} is damage in that record. Changes nothing on
+     * disk: the returned {@link Replay#repair()} truncates the torn tail and forces the last segment, so that what
+     * was read is what is on the disk, or deletes a superseded log. A caller that must first check something else
+     * (the snapshot the log follows) repairs only once that is whole.
      *
      * @throws DamagedFileException for damage before the end, a missing or overlapping segment
-     */
-    static Tail replay(Path directory, long afterIndex, long afterEpoch, Consumer<ByteBuffer> apply)
-            throws IOException {
-        return read(directory, afterIndex, afterEpoch, apply).repair();
-    }
-
-    /**
-     * Like {@link #replay}, but changes nothing on disk: the returned {@link Replay#repair()} truncates the torn tail,
-     * forces the last segment or deletes a superseded log. A caller that must first check something else (the snapshot
-     * the log follows) repairs only once that is whole.
      */
     static Replay read(Path directory, long afterIndex, long afterEpoch, Consumer<ByteBuffer> apply)
             throws IOException {
@@ -134,7 +127,8 @@ final class LogReader {
      * The log after the snapshot belongs to an older epoch than the snapshot: a backup took a newer primary's whole state
      * into this snapshot and was about to drop its own log ({@link WriteAheadLog#restartAt}) when it stopped. Those
      * entries were never part of the state the snapshot holds (and never acknowledged: the new primary did not have
-     * them), so the log ends at the snapshot; {@link #replay} deletes the segments, which hold nothing else it needs.
+     * them), so the log ends at the snapshot; {@link #read}'s repair deletes the segments, which hold nothing else it
+     * needs.
      */
     private Tail superseded(List<DataFiles.Numbered> segments, boolean repair) throws IOException {
         String names = segments.stream().map(segment -> segment.path().getFileName().toString())
@@ -230,6 +224,9 @@ final class LogReader {
         }
         long epoch = payload.getLong(payload.position());
         long index = payload.getLong(payload.position() + 8);
+        if (epoch < 1) {
+            throw reader.damageInRecord("expected an entry of epoch 1 or later, found epoch " + epoch);
+        }
         if (index != expected) {
             throw reader.damageInRecord("expected entry " + expected + ", found entry " + index);
         }

@@ -38,12 +38,12 @@ public final class Recovery {
     }
 
     /**
-     * The same, running {@code whileTheLogIsRead} on the calling thread once: the first time that thread, its snapshot
+     * The same, running {@code idleWork} on the calling thread once: the first time that thread, its snapshot
      * loaded, would wait for the log's next run, or once every run is laid if it never waits. Work of the start that
      * needs no recovered state, done where that thread would only wait (a restart's log took about 100 ms longer than
      * its snapshot on 2 cores). It must not throw.
      */
-    public static Recovered recover(DataDirectory directory, Runnable whileTheLogIsRead) throws IOException {
+    public static Recovered recover(DataDirectory directory, Runnable idleWork) throws IOException {
         Path path = directory.path();
         for (Path leftOver : DataFiles.deleteTemporaries(path)) {
             LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
@@ -60,7 +60,7 @@ public final class Recovery {
         try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
             snapshot = newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
-            LogDecoding.Summary logged = log.await(space::applyEffect, whileTheLogIsRead);
+            LogDecoding.Summary logged = log.await(space::applyEffect, idleWork);
             state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
             logged.answers().applyTo(state.answers());

@@ -54,7 +54,7 @@ class LogDecodingTest {
     @Test
     void theRunsLaidInTheOrderTheyComeLeaveTheStateOfTheEntriesAppliedOneByOne() throws Exception {
         List<NetEffect> runs = new ArrayList<>();
-        List<Thread> meanwhileOn = new ArrayList<>();
+        List<Thread> idleWorkOn = new ArrayList<>();
         TupleSpace space = new TupleSpace();
 
         LogDecoding.Summary summary;
@@ -62,11 +62,11 @@ class LogDecodingTest {
             summary = decoding.await(run -> {
                 runs.add(run);
                 space.applyEffect(run);
-            }, () -> meanwhileOn.add(Thread.currentThread()));
+            }, () -> idleWorkOn.add(Thread.currentThread()));
         }
 
         assertThat(runs).hasSize((ENTRIES + PER_RUN - 1) / PER_RUN);
-        assertThat(meanwhileOn).containsExactly(Thread.currentThread());
+        assertThat(idleWorkOn).containsExactly(Thread.currentThread());
         assertThat(space.digest()).isEqualTo(work.reference().space().digest());
         AnswerTable answers = new AnswerTable();
         summary.answers().applyTo(answers);
