@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -22,6 +23,7 @@ import tuplespace.codec.netty.NettyDefaults;
 import tuplespace.node.DemoInterrupt;
 import tuplespace.demo.DemoCommand;
 import tuplespace.node.ServerCommand;
+import tuplespace.node.persistence.LogReadAhead;
 import tuplespace.proxy.ProxyCommand;
 import tuplespace.space.IoFailure;
 import tuplespace.logging.LogConfiguration;
@@ -56,19 +58,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // first of all: a restarted server's log is read while the rest of this starts (ServerCommand.readAhead)
+        LogReadAhead readAhead = args.length > 0 && args[0].equals(SERVER)
+                ? ServerCommand.readAhead(Arrays.copyOfRange(args, 1, args.length)) : LogReadAhead.none();
         NettyDefaults.applyUnlessAsked(); // the service's processes and the client alike
         DemoInterrupt.ignoreIfAsked(); // a demo's proxy and primary: the demo answers Ctrl-C
-        System.exit(commandLine(args).execute(args));
+        System.exit(commandLine(readAhead, args).execute(args));
     }
 
     /** A subcommand: how to make it. The command list shows the first line of its description. */
     private record Subcommand(String name, Supplier<Object> command) {
     }
 
+    private static final String SERVER = "server";
+
     /** Every subcommand, in the order the command list shows them: the service's processes first. */
     private static final List<Subcommand> SUBCOMMANDS = List.of(
             new Subcommand("proxy", ProxyCommand::new),
-            new Subcommand("server", ServerCommand::new),
+            new Subcommand(SERVER, ServerCommand::new),
             new Subcommand("client", ClientCommand::new),
             new Subcommand("shutdown", ShutdownCommand::new),
             new Subcommand("status", StatusCommand::new),
@@ -88,8 +95,15 @@ public final class Main implements Runnable {
      * every {@code ./tuplespace} command and a restarted server would pay); otherwise all of them.
      */
     static CommandLine commandLine(String... args) {
+        return commandLine(LogReadAhead.none(), args);
+    }
+
+    /** The same, whose server takes its recovery's log reading from {@code readAhead}. */
+    private static CommandLine commandLine(LogReadAhead readAhead, String... args) {
         List<Subcommand> running = SUBCOMMANDS.stream()
                 .filter(subcommand -> args.length > 0 && subcommand.name().equals(args[0]) && !args[0].equals("help"))
+                .map(subcommand -> subcommand.name().equals(SERVER)
+                        ? new Subcommand(SERVER, () -> new ServerCommand(readAhead)) : subcommand)
                 .toList();
         return commandLine(running.isEmpty() ? SUBCOMMANDS : running);
     }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.ChannelOpener;
 import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.DataDirectory;
+import tuplespace.node.persistence.LogReadAhead;
 import tuplespace.space.IoFailure;
 import tuplespace.node.persistence.Recovered;
 import tuplespace.node.persistence.Recovery;
@@ -60,12 +61,15 @@ final class DataDirStartup {
      * DIR, a directory holding INIT_FILE's space as its first snapshot.
      */
     static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial) throws IOException, Refused {
-        return primary(root, initFile, initial, () -> { });
+        return primary(root, initFile, initial, () -> { }, LogReadAhead.none());
     }
 
-    /** The same, running {@code idleWork} where the recovery waits for its log ({@link Recovery#recover}). */
-    static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial, Runnable idleWork)
-            throws IOException, Refused {
+    /**
+     * The same, running {@code idleWork} where the recovery waits for its log, and taking the log's reading from
+     * {@code readAhead} when that read the directory recovered ({@link Recovery#recover}).
+     */
+    static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial, Runnable idleWork,
+                          LogReadAhead readAhead) throws IOException, Refused {
         List<DataDirectories.Found> found = DataDirectories.find(root);
         // With one node directory (a host with a data directory of its own) there is nothing to choose: its recovery
         // reads its log to the end anyway, and reading it a first time for the survey was a tenth of a restart. With
@@ -82,7 +86,7 @@ final class DataDirStartup {
         survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
         DataDirectory directory = open(root, nodeId);
         try {
-            Recovered recovered = Recovery.recover(directory, idleWork);
+            Recovered recovered = Recovery.recover(directory, idleWork, readAhead);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
                     ? List.of() : List.of(DataDirectories.recovered(directory, recovered))));
             if (survey.isEmpty()) {
@@ -136,6 +140,11 @@ final class DataDirStartup {
      * {@code child}: started by its primary on this machine, rather than by an operator.
      */
     static Opened backup(Path root, String nodeId, boolean child) throws IOException {
+        return backup(root, nodeId, child, LogReadAhead.none());
+    }
+
+    /** The same, taking the log's reading from {@code readAhead} when that read this directory's. */
+    static Opened backup(Path root, String nodeId, boolean child, LogReadAhead readAhead) throws IOException {
         DataDirectory directory;
         try {
             directory = open(root, nodeId);
@@ -149,7 +158,7 @@ final class DataDirStartup {
                     + " it reaches it on BACKUP_SAP, and this one exits", inUse);
         }
         try {
-            Recovered recovered = Recovery.recover(directory);
+            Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
             return new Opened(directory, recovered, recovered.highestEpoch(), List.of(directory.registerName()));
         } catch (IOException | RuntimeException e) {
             directory.close();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +20,7 @@ import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.tls.InternalTls;
 import tuplespace.codec.tls.TlsSettings;
 import tuplespace.node.persistence.FsyncMode;
+import tuplespace.node.persistence.LogReadAhead;
 
 /**
  * {@code server SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE PRIMARY_HANDLE INIT_FILE}
@@ -33,12 +33,57 @@ import tuplespace.node.persistence.FsyncMode;
                 "On several machines each server gets its own SAPs, --peer-backup-sap and --backup-start (README)."})
 public final class ServerCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
-
     static final String NULL = "null";
+    private static final String DATA_DIR = "--data-dir";
+    private static final String NODE_ID = "--node-id";
 
     @Spec
     private CommandSpec spec;
+
+    /** The log of {@code --data-dir} as read ahead before the options were parsed, if it was. */
+    private final LogReadAhead readAhead;
+
+    public ServerCommand() {
+        this(LogReadAhead.none());
+    }
+
+    /** A server command that takes its recovery's log reading from {@code readAhead} ({@link #readAhead}). */
+    public ServerCommand(LogReadAhead readAhead) {
+        this.readAhead = readAhead;
+    }
+
+    /**
+     * The log of the node directory that server options {@code args} name (after the subcommand), read ahead while they
+     * are parsed, logging is set up and the directory is locked ({@link LogReadAhead}): {@code --data-dir}'s node
+     * directory {@code --node-id} (a backup's), or its one node directory; none without a {@code --data-dir}. A guess
+     * at what picocli will parse, from {@code --data-dir DIR} or {@code --data-dir=DIR}: the recovery checks it.
+     */
+    public static LogReadAhead readAhead(String... args) {
+        return dataDirIn(args).map(root -> LogReadAhead.start(root, optionIn(args, NODE_ID)))
+                .orElseGet(LogReadAhead::none);
+    }
+
+    /** The directory a {@code --data-dir} among {@code args} names; empty when none does, or it is no path. */
+    static Optional<Path> dataDirIn(String... args) {
+        try {
+            return optionIn(args, DATA_DIR).filter(value -> !value.isBlank() && !value.equals(NULL)).map(Path::of);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The value of the first {@code name VALUE} or {@code name=VALUE} among {@code args}. */
+    private static Optional<String> optionIn(String[] args, String name) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(name) && i + 1 < args.length) {
+                return Optional.of(args[i + 1]);
+            }
+            if (args[i].startsWith(name + "=")) {
+                return Optional.of(args[i].substring(name.length() + 1));
+            }
+        }
+        return Optional.empty();
+    }
 
     @Parameters(index = "0", paramLabel = "SHUTDOWN_SAP", converter = ArgumentConverters.SapConverter.class,
             description = "host:port the acting primary listens on for SHUTDOWN and STATUS")
@@ -127,7 +172,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + " MaxRAM)")
     private String backupJavaOpts;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(names = DATA_DIR, paramLabel = "DIR",
             description = "keep a write-ahead log and snapshots in DIR/node-<id> (one per node) and restart from the newest"
                     + " of them: acknowledged writes survive the loss of both nodes (default: memory only)")
     private String dataDir;
@@ -137,7 +182,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + " everysec: force the log about once a second; no: leave it to the OS (default: ${DEFAULT-VALUE})")
     private String fsync;
 
-    @Option(names = "--node-id", paramLabel = "ID",
+    @Option(names = NODE_ID, paramLabel = "ID",
             description = "with --data-dir, a backup's node directory DIR/node-ID: a primary gives a backup it starts"
                     + " the id of the other directory; a backup you start on its own machine needs it (b the first"
                     + " time, then the id of the node directory in DIR there)")
@@ -188,9 +233,11 @@ public final class ServerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (config.dataDir().isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
-            LOG.warn("--fsync {} has no effect without --data-dir: this server keeps its state in memory only", fsync);
+            // no logger of this class's own: loading it would set up logging before the log is read ahead
+            LoggerFactory.getLogger(ServerCommand.class).warn("--fsync {} has no effect without --data-dir: this server"
+                    + " keeps its state in memory only", fsync);
         }
-        return ServerNode.run(config);
+        return ServerNode.run(config, readAhead);
     }
 
     /**

@@ -15,6 +15,7 @@ import tuplespace.codec.auth.RepeatedRefusals;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;
 import tuplespace.failure.Ticker;
+import tuplespace.node.persistence.LogReadAhead;
 import tuplespace.node.persistence.Recovered;
 import tuplespace.space.IoFailure;
 import tuplespace.ops.Notifier;
@@ -89,8 +90,13 @@ public final class ServerNode {
 
     /** Runs a server process to its end on TCP sockets; returns the exit status. */
     public static int run(NodeConfig config) {
+        return run(config, LogReadAhead.none());
+    }
+
+    /** The same, its recovery taking the log's reading from {@code readAhead} if that read the right one. */
+    public static int run(NodeConfig config, LogReadAhead readAhead) {
         try {
-            return start(config, SocketTransport.forFewLinks()).awaitExit();
+            return start(config, SocketTransport.forFewLinks(), readAhead).awaitExit();
         } catch (StartRefused e) {
             // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
             if (LOG.isErrorEnabled()) {
@@ -110,6 +116,21 @@ public final class ServerNode {
      *     process (the message says which and why)
      */
     public static ServerNode start(NodeConfig config, Transport transport) throws StartRefused {
+        return start(config, transport, LogReadAhead.none());
+    }
+
+    /**
+     * The same, the recovery of a primary's data directory taking the log's reading from {@code readAhead} when that
+     * read this directory's log after this snapshot; closed by the time this returns, whether taken or not.
+     */
+    static ServerNode start(NodeConfig config, Transport transport, LogReadAhead readAhead) throws StartRefused {
+        try (readAhead) {
+            return startReadingAhead(config, transport, readAhead);
+        }
+    }
+
+    private static ServerNode startReadingAhead(NodeConfig config, Transport transport, LogReadAhead readAhead)
+            throws StartRefused {
         Optional<Long> primaryPid = config.primaryPid();
         // a standby whose starter is gone exits quietly by itself (Standby); a backup would wait for its primary first
         if (primaryPid.isPresent() && !config.standby()
@@ -140,7 +161,7 @@ public final class ServerNode {
         }
         if (config.dataDir().isPresent()) {
             return startWithDataDir(config, evaluator, persistence, transport, config.initFile().isPresent()
-                    ? Optional.of(space) : Optional.empty());
+                    ? Optional.of(space) : Optional.empty(), readAhead);
         }
         ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
                 transport);
@@ -166,14 +187,16 @@ public final class ServerNode {
     /** {@code --data-dir}: recover the node's directory (the newest, for a primary), then serve from it. */
     private static ServerNode startWithDataDir(NodeConfig config, RequestEvaluator evaluator,
                                                SpacePersistence persistence, Transport transport,
-                                               Optional<TupleSpace> initial) throws StartRefused {
+                                               Optional<TupleSpace> initial, LogReadAhead readAhead)
+            throws StartRefused {
         Path root = config.dataDir().orElseThrow();
         DataDirStartup.Opened opened;
         try {
             // the first requests' code is loaded where the recovery would first wait for its log's thread
             opened = config.startsAsPrimary() ? DataDirStartup.primary(root, config.initFile(), initial,
-                    () -> ServingWarmUp.firstRequests(evaluator))
-                    : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config));
+                    () -> ServingWarmUp.firstRequests(evaluator), readAhead)
+                    : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config),
+                            readAhead);
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
             throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e));
         }

@@ -230,4 +230,20 @@ class ServerCommandTest {
         assertThat(ArgumentConverters.parseDuration("PT0.5S")).isEqualTo(Duration.ofMillis(500));
         assertThat(ArgumentConverters.parseDuration("1500000ns")).isEqualTo(Duration.ofNanos(1_500_000));
     }
+
+    /** The guess read ahead: the directory picocli will parse from the same arguments, whichever way it is given. */
+    @Test
+    void theDataDirectoryReadAheadIsTheOnePicocliParses() {
+        String[] separate = {GOOD[0], GOOD[1], GOOD[2], GOOD[3], "null", "null", "null", "--fsync", "always",
+                "--data-dir", "/var/lib/ts"};
+        String[] joined = {GOOD[0], GOOD[1], GOOD[2], GOOD[3], "null", "null", "null", "--data-dir=/var/lib/ts"};
+
+        for (String[] args : new String[][] {separate, joined}) {
+            assertThat(ServerCommand.dataDirIn(args)).contains(Path.of("/var/lib/ts"))
+                    .isEqualTo(ServerCommand.config(args).dataDir());
+        }
+        assertThat(ServerCommand.dataDirIn(GOOD)).isEmpty();
+        assertThat(ServerCommand.dataDirIn(GOOD[0], "--data-dir")).isEmpty();
+        assertThat(ServerCommand.dataDirIn(GOOD[0], "--data-dir", "null")).isEmpty();
+    }
 }

@@ -44,6 +44,15 @@ public final class Recovery {
      * its snapshot on 2 cores). It must not throw.
      */
     public static Recovered recover(DataDirectory directory, Runnable idleWork) throws IOException {
+        return recover(directory, idleWork, LogReadAhead.none());
+    }
+
+    /**
+     * The same, taking the log's reading from {@code readAhead} when it read ahead this directory's log after this
+     * snapshot; closes it otherwise.
+     */
+    public static Recovered recover(DataDirectory directory, Runnable idleWork, LogReadAhead readAhead)
+            throws IOException {
         Path path = directory.path();
         for (Path leftOver : DataFiles.deleteTemporaries(path)) {
             LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
@@ -57,7 +66,8 @@ public final class Recovery {
         LogReader.Tail tail;
         // the log is read and decoded on a second thread while this one loads the snapshot (its header gave where
         // the log goes on); it is applied, and repaired, only once the snapshot is whole
-        try (LogDecoding log = LogDecoding.start(path, snapshotIndex, snapshotEpoch)) {
+        Optional<LogDecoding> readAlready = readAhead.take(path, snapshotIndex, snapshotEpoch);
+        try (LogDecoding log = readAlready.orElseGet(() -> LogDecoding.start(path, snapshotIndex, snapshotEpoch))) {
             snapshot = newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
             LogDecoding.Summary logged = log.await(space::applyEffect, idleWork);
@@ -71,10 +81,11 @@ public final class Recovery {
             LOG.warn("{}", warning);
             warnings.add(warning);
         });
-        LOG.info("{}: recovered {} pairs and {} remembered answers up to entry {} of epoch {} ({}, {} entries of log) in {} ms",
-                directory, state.space().size(), state.answers().size(), tail.lastIndex(), tail.lastEpoch(),
-                snapshot.map(loaded -> loaded.info().file().getFileName().toString()).orElse("no snapshot"),
-                tail.lastIndex() - snapshotIndex, (System.nanoTime() - started) / 1_000_000);
+        LOG.info("{}: recovered {} pairs and {} remembered answers up to entry {} of epoch {} ({}, {} entries of log{})"
+                        + " in {} ms", directory, state.space().size(), state.answers().size(), tail.lastIndex(),
+                tail.lastEpoch(), snapshot.map(loaded -> loaded.info().file().getFileName().toString())
+                        .orElse("no snapshot"), tail.lastIndex() - snapshotIndex,
+                readAlready.isPresent() ? ", read ahead" : "", (System.nanoTime() - started) / 1_000_000);
         long lastEpochServer = directory.highestEpoch() == tail.lastEpoch() ? directory.epochServer() : 0;
         return new Recovered(state, tail.lastIndex(), tail.lastEpoch(), lastEpochServer,
                 Math.max(directory.highestEpoch(), tail.lastEpoch()),
