@@ -84,7 +84,7 @@ final class DataDirStartup {
                 .orElse(FIRST_NODE_ID);
         // what was chosen is logged before the recovery, which may fail; a lone directory's state only after it
         survey.ifPresent(surveyed -> LOG.info("data directory {}: {}", root.toAbsolutePath(), surveyed.describe()));
-        DataDirectory directory = open(root, nodeId);
+        DataDirectory directory = open(root, nodeId, readAhead);
         try {
             Recovered recovered = Recovery.recover(directory, idleWork, readAhead);
             DataDirectories.Survey surveyed = survey.orElseGet(() -> new DataDirectories.Survey(found.isEmpty()
@@ -147,7 +147,7 @@ final class DataDirStartup {
     static Opened backup(Path root, String nodeId, boolean child, LogReadAhead readAhead) throws IOException {
         DataDirectory directory;
         try {
-            directory = open(root, nodeId);
+            directory = open(root, nodeId, readAhead);
         } catch (DataDirectory.InUse inUse) {
             if (!child) {
                 throw inUse; // its message names the process that holds it and says what to do
@@ -166,9 +166,9 @@ final class DataDirStartup {
         }
     }
 
-    private static DataDirectory open(Path root, String nodeId) throws IOException {
+    private static DataDirectory open(Path root, String nodeId, LogReadAhead readAhead) throws IOException {
         try {
-            return DataDirectory.open(root, nodeId);
+            return DataDirectory.open(root, nodeId, readAhead);
         } catch (DataDirectory.InUse e) {
             throw e; // its message names the directory and says what to do
         } catch (IOException e) {

@@ -120,8 +120,8 @@ public final class ServerNode {
     }
 
     /**
-     * The same, the recovery of a primary's data directory taking the log's reading from {@code readAhead} when that
-     * read this directory's log after this snapshot; closed by the time this returns, whether taken or not.
+     * The same, the recovery of the data directory taking the log's reading, and its lock, from {@code readAhead} when
+     * that read this directory's log after this snapshot; closed by the time this returns, whether taken or not.
      */
     static ServerNode start(NodeConfig config, Transport transport, LogReadAhead readAhead) throws StartRefused {
         try (readAhead) {

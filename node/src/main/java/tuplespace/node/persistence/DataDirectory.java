@@ -52,6 +52,14 @@ public final class DataDirectory implements AutoCloseable {
      *         missing beside data files
      */
     public static DataDirectory open(Path root, String nodeId) throws IOException {
+        return open(root, nodeId, LogReadAhead.none());
+    }
+
+    /**
+     * The same, adopting the lock {@code readAhead} took on this directory when it read its log ahead: held since, so
+     * what it read is what is there.
+     */
+    public static DataDirectory open(Path root, String nodeId, LogReadAhead readAhead) throws IOException {
         if (!NODE_ID.matcher(nodeId).matches()) {
             throw new IllegalArgumentException("expected a node id of 1 to 64 letters, digits, '_', '.' or '-', "
                     + "not starting with '.', found \"" + nodeId + "\"");
@@ -66,9 +74,11 @@ public final class DataDirectory implements AutoCloseable {
         if (created) {
             DataFiles.forceDirectory(path.getParent());
         }
-        FileChannel lockChannel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Optional<FileLock> adopted = readAhead.lockOf(path);
+        FileChannel lockChannel = adopted.isPresent() ? (FileChannel) adopted.get().acquiredBy() : openLockFile(path);
         try {
-            FileLock lock = lock(path, lockChannel);
+            FileLock lock = adopted.isPresent() ? adopted.get() : lock(path, lockChannel);
+            recordHolder(lockChannel);
             NodeMeta meta = readOrCreateMeta(path, nodeId);
             return new DataDirectory(path, nodeId, meta, lockChannel, lock);
         } catch (IOException | RuntimeException e) {
@@ -230,20 +240,28 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     private static FileLock lock(Path path, FileChannel channel) throws IOException {
-        FileLock lock;
+        return tryLock(channel).orElseThrow(() -> new InUse(path, holder(path)));
+    }
+
+    /** The lock of a node directory's {@code lock} file through {@code channel}; empty when another holder has it. */
+    static Optional<FileLock> tryLock(FileChannel channel) throws IOException {
         try {
-            lock = channel.tryLock();
+            return Optional.ofNullable(channel.tryLock());
         } catch (OverlappingFileLockException e) {
-            lock = null; // held by this very process, through another DataDirectory
+            return Optional.empty(); // held by this very process, through another DataDirectory
         }
-        if (lock == null) {
-            throw new InUse(path, holder(path));
-        }
-        // who holds it, for the refusal of the next process that tries (not forced: it means nothing after a crash)
+    }
+
+    /** Opens a node directory's {@code lock} file, creating it, for {@link #tryLock}. */
+    static FileChannel openLockFile(Path directory) throws IOException {
+        return FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    /** Who holds the lock, for the refusal of the next process that tries (not forced: meaningless after a crash). */
+    private static void recordHolder(FileChannel channel) throws IOException {
         channel.truncate(0);
         channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
-        return lock;
     }
 
     /** The pid the lock file's holder wrote into it, when it did (a holder of an older version wrote nothing). */

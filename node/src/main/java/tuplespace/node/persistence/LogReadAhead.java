@@ -1,26 +1,32 @@
 package tuplespace.node.persistence;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A restart's log, read ahead: its reading ({@link LogDecoding}) started as the server process starts, before the
- * process has parsed its options, set up its logging and locked its data directory, which on a cold JVM is about
- * 130 ms in which one of two cores is idle. The log's thread was a restart's longest path; begun so much sooner, a
- * restart on 1,000,000 pairs and 100,000 logged updates answered its first request about 45 ms sooner
- * (docs/performance-history.md).
+ * process has parsed its options and set up its logging, which on a cold JVM took about 130 ms in which one of two
+ * cores was idle. The log's thread was a restart's longest path; begun so much sooner, a restart on 1,000,000 pairs and
+ * 100,000 logged updates answered its first request about 70 ms sooner (docs/performance-history.md).
+ *
+ * <p>It takes the node directory's lock first, as {@link DataDirectory#open} would, and reads nothing when another
+ * process holds it: so no one writes the log while it is read, and what was read is what the recovery would read.
+ * {@link DataDirectory#open(Path, String, LogReadAhead)} adopts that lock; {@link #close} releases it if nothing did.
  *
  * <p>It is only a guess at what the recovery will read: DIR's node directory {@code --node-id} (a backup's), or else
  * DIR's one node directory (none when DIR holds several, which a primary's start must first compare, or none), after
- * its newest snapshot. Nothing on disk changes until the recovery uses
- * what was read ({@link LogDecoding}). {@link Recovery#recover(DataDirectory, Runnable, LogReadAhead)} takes it when
- * it is for the directory and snapshot it recovers, once the directory is locked, and otherwise closes it and reads
- * the log itself; so does a read ahead that failed (the recovery reads again, and reports what it finds).
+ * its newest snapshot. Nothing on disk changes until the recovery uses what was read ({@link LogDecoding}).
+ * {@link Recovery#recover(DataDirectory, Runnable, LogReadAhead)} takes the reading when it is for the directory and
+ * snapshot it recovers, and otherwise stops it and reads the log itself; a guess that could not start (no such
+ * directory, its lock held, a snapshot it could not read) is none, and the recovery reports what it finds.
  *
- * <p>One thread uses an instance (the process's main thread): {@link #take} once, then {@link #close} at the latest
- * when the start no longer needs it, which stops a reading no one took and lets go of what it read.
+ * <p>One thread uses an instance (the process's main thread): {@link #lockOf} and {@link #take} once each, then
+ * {@link #close} at the latest when the start no longer needs it, which stops a reading no one took, lets go of what it
+ * read and releases a lock no one adopted.
  */
 public final class LogReadAhead implements AutoCloseable {
 
@@ -28,23 +34,28 @@ public final class LogReadAhead implements AutoCloseable {
     private final long afterIndex;
     private final long afterEpoch;
     private LogDecoding decoding;
+    private FileLock lock;
+    private boolean adopted;
+    private boolean taken;
 
-    private LogReadAhead(Path directory, long afterIndex, long afterEpoch, LogDecoding decoding) {
+    private LogReadAhead(Path directory, long afterIndex, long afterEpoch, LogDecoding decoding, FileLock lock) {
         this.directory = directory;
         this.afterIndex = afterIndex;
         this.afterEpoch = afterEpoch;
         this.decoding = decoding;
+        this.lock = lock;
     }
 
     /** None: the recovery reads its log itself. */
     public static LogReadAhead none() {
-        return new LogReadAhead(null, 0, 0, null);
+        return new LogReadAhead(null, 0, 0, null, null);
     }
 
     /**
-     * Starts reading the log of {@code root}'s node directory {@code nodeId} after its newest snapshot, on a thread of
-     * its own; without a {@code nodeId}, of {@code root}'s one node directory. None when there is no such directory, or
-     * {@code root} holds several and no {@code nodeId} says which, or it cannot be read. Never throws.
+     * Locks {@code root}'s node directory {@code nodeId} and starts reading its log after its newest snapshot, on a
+     * thread of its own; without a {@code nodeId}, {@code root}'s one node directory. None when there is no such
+     * directory, or {@code root} holds several and no {@code nodeId} says which, or another process holds its lock, or
+     * it cannot be read. Never throws.
      */
     public static LogReadAhead start(Path root, Optional<String> nodeId) {
         try {
@@ -53,41 +64,81 @@ public final class LogReadAhead implements AutoCloseable {
             if (found.size() != 1) {
                 return none();
             }
-            Path directory = found.get(0).path();
-            Optional<SnapshotInfo> newest = SnapshotFile.newest(directory);
-            long afterIndex = newest.map(SnapshotInfo::index).orElse(0L);
-            long afterEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
-            return new LogReadAhead(directory.toAbsolutePath().normalize(), afterIndex, afterEpoch,
-                    LogDecoding.start(directory, afterIndex, afterEpoch));
+            Path directory = found.get(0).path().toAbsolutePath().normalize();
+            FileChannel channel = DataDirectory.openLockFile(directory);
+            try {
+                Optional<FileLock> lock = DataDirectory.tryLock(channel);
+                if (lock.isEmpty()) {
+                    channel.close();
+                    return none(); // DataDirectory.open says who holds it
+                }
+                Optional<SnapshotInfo> newest = SnapshotFile.newest(directory);
+                long afterIndex = newest.map(SnapshotInfo::index).orElse(0L);
+                long afterEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
+                return new LogReadAhead(directory, afterIndex, afterEpoch,
+                        LogDecoding.start(directory, afterIndex, afterEpoch), lock.get());
+            } catch (IOException | RuntimeException e) {
+                channel.close(); // releases the lock too
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
-            return none(); // the recovery reads the directory again, and says what is wrong with it
+            return none(); // the start reads the directory again, and says what is wrong with it
         }
+    }
+
+    /** The lock this took on {@code directory}, handed over (this no longer releases it); empty for another one. */
+    Optional<FileLock> lockOf(Path directory) {
+        if (lock == null || !this.directory.equals(directory.toAbsolutePath().normalize())) {
+            return Optional.empty();
+        }
+        FileLock handed = lock;
+        lock = null;
+        adopted = true;
+        return Optional.of(handed);
     }
 
     /**
-     * The reading of {@code directory}'s log after {@code afterIndex} of {@code afterEpoch}, when this is it; otherwise
-     * empty, and this reading is stopped. Empty ever after.
+     * The reading of {@code directory}'s log after {@code afterIndex} of {@code afterEpoch}, when this is it and its
+     * lock, held since the reading began, was adopted ({@link #lockOf}); otherwise empty, and this reading is stopped.
+     * Empty ever after.
      */
     Optional<LogDecoding> take(Path directory, long afterIndex, long afterEpoch) {
-        LogDecoding taken = decoding;
+        LogDecoding reading = decoding;
         decoding = null;
-        if (taken == null) {
+        if (reading == null) {
             return Optional.empty();
         }
-        if (this.directory.equals(directory.toAbsolutePath().normalize()) && this.afterIndex == afterIndex
+        if (adopted && this.directory.equals(directory.toAbsolutePath().normalize()) && this.afterIndex == afterIndex
                 && this.afterEpoch == afterEpoch) {
-            return Optional.of(taken);
+            taken = true;
+            return Optional.of(reading);
         }
-        taken.close();
+        reading.close();
         return Optional.empty();
     }
 
-    /** Stops the reading unless {@link #take} took it, and lets go of what it read. */
+    /** Whether a recovery took the reading. */
+    boolean taken() {
+        return taken;
+    }
+
+    /**
+     * Stops the reading unless {@link #take} took it, and lets go of what it read; releases the directory's lock unless
+     * {@link #lockOf} handed it over.
+     */
     @Override
     public void close() {
         if (decoding != null) {
             decoding.close();
             decoding = null;
+        }
+        if (lock != null) {
+            try {
+                lock.acquiredBy().close(); // releases the lock too
+            } catch (IOException e) {
+                // the lock goes with the process at the latest
+            }
+            lock = null;
         }
     }
 }

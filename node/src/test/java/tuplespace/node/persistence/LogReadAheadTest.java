@@ -1,7 +1,10 @@
 package tuplespace.node.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,9 +14,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A log read ahead ({@link LogReadAhead}) is taken by the recovery of the directory and snapshot it read, which then
- * recovers what it would have recovered reading the log itself; any other recovery reads its own, and a guess that
- * found nothing to read is none.
+ * A log read ahead ({@link LogReadAhead}) holds its node directory's lock from before it reads, hands it to the
+ * directory's opening, and is taken by the recovery of the directory and snapshot it read, which then recovers what it
+ * would have recovered reading the log itself; any other recovery reads its own, and a guess that found nothing to
+ * read, or a directory another holder has locked, is none.
  */
 @Timeout(30)
 class LogReadAheadTest {
@@ -38,53 +42,107 @@ class LogReadAheadTest {
         }
     }
 
+    /** Whether {@code readAhead} hands over its lock on {@code directory}, as an opening takes it; released. */
+    private static boolean adopted(LogReadAhead readAhead, Path directory) throws IOException {
+        Optional<FileLock> lock = readAhead.lockOf(directory);
+        if (lock.isPresent()) {
+            lock.get().acquiredBy().close();
+        }
+        return lock.isPresent();
+    }
+
+    /** Whether {@code readAhead} hands over a reading of node-a after entry 150 of epoch 1; stops it either way. */
+    private boolean readingOfA(LogReadAhead readAhead, Path directory) {
+        Optional<LogDecoding> reading = readAhead.take(directory, 150, 1);
+        reading.ifPresent(LogDecoding::close);
+        return reading.isPresent();
+    }
+
     @Test
     void theRecoveryOfTheDirectoryAndSnapshotReadAheadTakesItAndRecoversTheSameState() throws Exception {
         writeDirectory();
 
-        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty()); DataDirectory directory = DataDirectory.open(root, "a")) {
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty());
+             DataDirectory directory = DataDirectory.open(root, "a", readAhead)) {
             Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
 
+            assertThat(readAhead.taken()).isTrue();
             assertThat(recovered.lastIndex()).isEqualTo(200);
             assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
             assertThat(recovered.state().answers().entries())
                     .containsExactlyInAnyOrderElementsOf(work.reference().answers().entries());
-            assertThat(readAhead.take(directory.path(), 150, 1)).as("taken once").isEmpty();
+        }
+    }
+
+    /** No one writes the log while it is read ahead: the directory is locked first, and its opening adopts the lock. */
+    @Test
+    void itHoldsTheDirectorysLockFromBeforeItReadsUntilTheDirectoryIsOpenedWithIt() throws Exception {
+        writeDirectory();
+
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThatThrownBy(() -> DataDirectory.open(root, "a")).isInstanceOf(DataDirectory.InUse.class);
+            try (DataDirectory directory = DataDirectory.open(root, "a", readAhead)) {
+                readAhead.close();
+                assertThatThrownBy(() -> DataDirectory.open(root, "a")).as("the directory holds the lock now")
+                        .isInstanceOf(DataDirectory.InUse.class);
+            }
+        }
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(adopted(readAhead, root.resolve("node-a"))).isTrue();
+            assertThat(readingOfA(readAhead, root.resolve("node-a"))).isTrue();
         }
     }
 
     @Test
-    void aReadAheadOfAnotherSnapshotOrDirectoryIsNotTaken() throws Exception {
+    void aDirectoryAnotherHolderHasLockedIsNotReadAhead() throws Exception {
+        writeDirectory();
+
+        try (DataDirectory held = DataDirectory.open(root, "a");
+             LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(readAhead.lockOf(held.path())).isEmpty();
+            assertThat(readingOfA(readAhead, held.path())).isFalse();
+        }
+    }
+
+    @Test
+    void aReadingWhoseLockWasNotAdoptedOrOfAnotherSnapshotOrDirectoryIsNotTaken() throws Exception {
         writeDirectory();
         Path directory = root.resolve("node-a");
 
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(readingOfA(readAhead, directory)).as("its lock not adopted").isFalse();
+        }
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(adopted(readAhead, directory)).isTrue();
             assertThat(readAhead.take(directory, 149, 1)).isEmpty();
-            assertThat(readAhead.take(directory, 150, 1)).as("stopped by the first take").isEmpty();
+            assertThat(readingOfA(readAhead, directory)).as("stopped by the first take").isFalse();
         }
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
-            assertThat(readAhead.take(root.resolve("node-b"), 150, 1)).isEmpty();
+            assertThat(readAhead.lockOf(root.resolve("node-b"))).isEmpty();
+            assertThat(readingOfA(readAhead, root.resolve("node-b"))).isFalse();
         }
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
-            assertThat(readAhead.take(root.resolve("x").resolve("..").resolve("node-a"), 150, 1)).isPresent();
+            Path sameDirectory = root.resolve("x").resolve("..").resolve("node-a");
+            assertThat(adopted(readAhead, sameDirectory)).isTrue();
+            assertThat(readingOfA(readAhead, sameDirectory)).isTrue();
         }
     }
 
     @Test
     void noNodeDirectoryOrSeveralOrNoDirectoryAtAllIsNone() throws Exception {
         try (LogReadAhead readAhead = LogReadAhead.start(root.resolve("absent"), Optional.empty())) {
-            assertThat(readAhead.take(root.resolve("absent").resolve("node-a"), 0, 0)).isEmpty();
+            assertThat(readAhead.lockOf(root.resolve("absent").resolve("node-a"))).isEmpty();
         }
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
-            assertThat(readAhead.take(root.resolve("node-a"), 0, 0)).isEmpty();
+            assertThat(readAhead.lockOf(root.resolve("node-a"))).isEmpty();
         }
         writeDirectory();
         DataDirectory.open(root, "b").close();
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
-            assertThat(readAhead.take(root.resolve("node-a"), 150, 1)).as("which one is the DIR's survey's").isEmpty();
+            assertThat(readAhead.lockOf(root.resolve("node-a"))).as("which one is the DIR's survey's").isEmpty();
         }
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.of("c"))) {
-            assertThat(readAhead.take(root.resolve("node-a"), 150, 1)).isEmpty();
+            assertThat(readAhead.lockOf(root.resolve("node-a"))).isEmpty();
         }
     }
 
@@ -95,30 +153,32 @@ class LogReadAheadTest {
         DataDirectory.open(root, "b").close();
 
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.of("a"))) {
-            assertThat(readAhead.take(root.resolve("node-a"), 150, 1)).isPresent();
+            assertThat(adopted(readAhead, root.resolve("node-a"))).isTrue();
+            assertThat(readingOfA(readAhead, root.resolve("node-a"))).isTrue();
         }
     }
 
     @Test
-    void aDirectoryItCannotReadIsNoneAndTheRecoverySaysWhatIsWrong() throws Exception {
+    void aDirectoryItCannotReadIsNoneAndLeftUnlocked() throws Exception {
         writeDirectory();
         Files.writeString(root.resolve("node-a").resolve("snapshot-0000000000000000150.snap"), "not a snapshot");
 
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
-            assertThat(readAhead.take(root.resolve("node-a"), 150, 1)).isEmpty();
+            assertThat(readAhead.lockOf(root.resolve("node-a"))).isEmpty();
+            DataDirectory.open(root, "a").close();
         }
     }
 
     @Test
-    void closedBeforeTheRecoveryItIsNotTakenAndTheRecoveryReadsTheLogItself() throws Exception {
+    void closedBeforeTheRecoveryItReleasesTheLockAndTheRecoveryReadsTheLogItself() throws Exception {
         writeDirectory();
         LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty());
 
         readAhead.close();
 
-        assertThat(readAhead.take(root.resolve("node-a"), 150, 1)).isEmpty();
-        try (DataDirectory directory = DataDirectory.open(root, "a")) {
+        try (DataDirectory directory = DataDirectory.open(root, "a", readAhead)) {
             Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
+            assertThat(readAhead.taken()).isFalse();
             assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
         }
     }
