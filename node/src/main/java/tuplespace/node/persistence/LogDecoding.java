@@ -161,10 +161,23 @@ final class LogDecoding implements AutoCloseable {
             if (!ran) {
                 idleWork.run();
             }
-            return read.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading the log", e);
+        }
+        return result(read, "reading the log");
+    }
+
+    /**
+     * What {@code work}, done on another thread, gave, once done: its IOException, RuntimeException or Error thrown
+     * here as it was thrown there ({@code doing} names the work in any other failure).
+     */
+    static <T> T result(CompletableFuture<T> work, String doing) throws IOException {
+        try {
+            return work.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + doing, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException failure) {
                 throw failure;
@@ -178,7 +191,7 @@ final class LogDecoding implements AutoCloseable {
             if (e.getCause() instanceof Error failure) {
                 throw failure;
             }
-            throw new IOException("reading the log failed", e.getCause());
+            throw new IOException(doing + " failed", e.getCause());
         }
     }
 

@@ -6,12 +6,15 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * A restart's log, read ahead: its reading ({@link LogDecoding}) started as the server process starts, before the
- * process has parsed its options and set up its logging, which on a cold JVM took about 130 ms in which one of two
- * cores was idle. The log's thread was a restart's longest path; begun so much sooner, a restart on 1,000,000 pairs and
- * 100,000 logged updates answered its first request about 70 ms sooner (docs/performance-history.md).
+ * A restart's log and newest snapshot, read ahead: the log's reading ({@link LogDecoding}) and the snapshot's loading,
+ * each on a thread of its own, started as the server process starts, before the process has parsed its options and set
+ * up its logging, which on a cold JVM took about 130 ms in which one of two cores was idle. The log's thread was a
+ * restart's longest path; begun so much sooner, a restart on 1,000,000 pairs and 100,000 logged updates answered its
+ * first request about 70 ms sooner, and about 55 ms sooner again with the snapshot loaded ahead too
+ * (docs/performance-history.md).
  *
  * <p>It takes the node directory's lock first, as {@link DataDirectory#open} would, and reads nothing when another
  * process holds it: so no one writes the log while it is read, and what was read is what the recovery would read.
@@ -20,11 +23,13 @@ import java.util.Optional;
  * <p>It is only a guess at what the recovery will read: DIR's node directory {@code --node-id} (a backup's), or else
  * DIR's one node directory (none when DIR holds several, which a primary's start must first compare, or none), after
  * its newest snapshot. Nothing on disk changes until the recovery uses what was read ({@link LogDecoding}).
- * {@link Recovery#recover(DataDirectory, Runnable, LogReadAhead)} takes the reading when it is for the directory and
- * snapshot it recovers, and otherwise stops it and reads the log itself; a guess that could not start (no such
+ * {@link Recovery#recover(DataDirectory, Runnable, LogReadAhead)} takes the reading, and the snapshot loaded, when they
+ * are for the directory and snapshot it recovers, and otherwise stops the reading and reads the log (and loads the
+ * snapshot) itself; a guess that could not start (no such
  * directory, its lock held, a snapshot it could not read) is none, and the recovery reports what it finds.
  *
- * <p>One thread uses an instance (the process's main thread): {@link #lockOf} and {@link #take} once each, then
+ * <p>One thread uses an instance (the process's main thread): {@link #lockOf}, {@link #take} and {@link #takeSnapshot}
+ * once each, then
  * {@link #close} at the latest when the start no longer needs it, which stops a reading no one took, lets go of what it
  * read and releases a lock no one adopted.
  */
@@ -34,21 +39,25 @@ public final class LogReadAhead implements AutoCloseable {
     private final long afterIndex;
     private final long afterEpoch;
     private LogDecoding decoding;
+    /** The newest snapshot's loading, begun with the log's; null without one, or once taken. */
+    private CompletableFuture<LoadedSnapshot> snapshot;
     private FileLock lock;
     private boolean adopted;
     private boolean taken;
 
-    private LogReadAhead(Path directory, long afterIndex, long afterEpoch, LogDecoding decoding, FileLock lock) {
+    private LogReadAhead(Path directory, long afterIndex, long afterEpoch, LogDecoding decoding,
+                         CompletableFuture<LoadedSnapshot> snapshot, FileLock lock) {
         this.directory = directory;
         this.afterIndex = afterIndex;
         this.afterEpoch = afterEpoch;
         this.decoding = decoding;
+        this.snapshot = snapshot;
         this.lock = lock;
     }
 
     /** None: the recovery reads its log itself. */
     public static LogReadAhead none() {
-        return new LogReadAhead(null, 0, 0, null, null);
+        return new LogReadAhead(null, 0, 0, null, null, null);
     }
 
     /**
@@ -76,7 +85,8 @@ public final class LogReadAhead implements AutoCloseable {
                 long afterIndex = newest.map(SnapshotInfo::index).orElse(0L);
                 long afterEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
                 return new LogReadAhead(directory, afterIndex, afterEpoch,
-                        LogDecoding.start(directory, afterIndex, afterEpoch), lock.get());
+                        LogDecoding.start(directory, afterIndex, afterEpoch),
+                        newest.map(info -> load(info.file())).orElse(null), lock.get());
             } catch (IOException | RuntimeException e) {
                 channel.close(); // releases the lock too
                 throw e;
@@ -84,6 +94,43 @@ public final class LogReadAhead implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return none(); // the start reads the directory again, and says what is wrong with it
         }
+    }
+
+    /** Loads the snapshot {@code file} on a thread of its own. */
+    private static CompletableFuture<LoadedSnapshot> load(Path file) {
+        CompletableFuture<LoadedSnapshot> loaded = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                loaded.complete(SnapshotFile.read(file));
+            } catch (IOException | RuntimeException | Error e) {
+                loaded.completeExceptionally(e);
+            }
+        }, "snapshot-reading");
+        thread.setDaemon(true);
+        thread.start();
+        return loaded;
+    }
+
+    /**
+     * The snapshot {@code info} names, loaded ahead, when this loaded that one and its lock was adopted; otherwise
+     * empty. Waits for the loading to end, running {@code whileLoading} first when it has not. Empty ever after.
+     *
+     * @throws IOException (a {@link DamagedFileException}) as {@link SnapshotFile#read} would
+     */
+    Optional<LoadedSnapshot> takeSnapshot(SnapshotInfo info, Runnable whileLoading) throws IOException {
+        CompletableFuture<LoadedSnapshot> loading = snapshot;
+        snapshot = null;
+        if (loading == null || !adopted || !directory.equals(info.file().toAbsolutePath().normalize().getParent())) {
+            return Optional.empty();
+        }
+        if (!loading.isDone()) {
+            whileLoading.run();
+        }
+        LoadedSnapshot loaded = LogDecoding.result(loading, "loading the snapshot");
+        SnapshotInfo read = loaded.info();
+        boolean same = read.index() == info.index() && read.epoch() == info.epoch()
+                && read.digest() == info.digest() && read.file().getFileName().equals(info.file().getFileName());
+        return same ? Optional.of(loaded) : Optional.empty();
     }
 
     /** The lock this took on {@code directory}, handed over (this no longer releases it); empty for another one. */
@@ -132,6 +179,7 @@ public final class LogReadAhead implements AutoCloseable {
             decoding.close();
             decoding = null;
         }
+        snapshot = null; // a loading under way ends by itself, and what it loaded goes
         if (lock != null) {
             try {
                 lock.acquiredBy().close(); // releases the lock too

@@ -48,8 +48,8 @@ public final class Recovery {
     }
 
     /**
-     * The same, taking the log's reading from {@code readAhead} when it read ahead this directory's log after this
-     * snapshot; closes it otherwise.
+     * The same, taking the log's reading and the snapshot loaded from {@code readAhead} when it read ahead this
+     * directory's log after this snapshot, and loaded that one; stops its reading otherwise.
      */
     public static Recovered recover(DataDirectory directory, Runnable idleWork, LogReadAhead readAhead)
             throws IOException {
@@ -68,9 +68,12 @@ public final class Recovery {
         // the log goes on); it is applied, and repaired, only once the snapshot is whole
         Optional<LogDecoding> readAlready = readAhead.take(path, snapshotIndex, snapshotEpoch);
         try (LogDecoding log = readAlready.orElseGet(() -> LogDecoding.start(path, snapshotIndex, snapshotEpoch))) {
-            snapshot = newestSnapshot(newest);
+            Runnable idleOnce = once(idleWork); // while a snapshot loaded ahead loads, or the log is read
+            Optional<LoadedSnapshot> loadedAhead = newest.isPresent()
+                    ? readAhead.takeSnapshot(newest.get(), idleOnce) : Optional.empty();
+            snapshot = loadedAhead.isPresent() ? loadedAhead : newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
-            LogDecoding.Summary logged = log.await(space::applyEffect, idleWork);
+            LogDecoding.Summary logged = log.await(space::applyEffect, idleOnce);
             state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
             logged.answers().applyTo(state.answers());
@@ -102,6 +105,17 @@ public final class Recovery {
             return Optional.empty();
         }
         return Optional.of(SnapshotFile.read(newest.get().file()));
+    }
+
+    /** {@code work}, run by the first call only. */
+    private static Runnable once(Runnable work) {
+        boolean[] ran = {false};
+        return () -> {
+            if (!ran[0]) {
+                ran[0] = true;
+                work.run();
+            }
+        };
     }
 
     private static void restoreAnswers(AnswerTable table, List<AnswerTable.Entry> answers) {

@@ -128,6 +128,47 @@ class LogReadAheadTest {
         }
     }
 
+    /** The newest snapshot is loaded ahead with the log, and given to the recovery that asks for that one. */
+    @Test
+    void theSnapshotLoadedAheadIsTheOneAskedForUnderTheAdoptedLock() throws Exception {
+        writeDirectory();
+        Path directory = root.resolve("node-a");
+        SnapshotInfo newest = SnapshotFile.newest(directory).orElseThrow();
+        SnapshotInfo older = new SnapshotInfo(newest.file(), 149, 1, newest.digest(), newest.pairs(), newest.answers(),
+                newest.bytes());
+        int[] whileLoading = {0};
+
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(readAhead.takeSnapshot(newest, () -> { })).as("its lock not adopted").isEmpty();
+        }
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(adopted(readAhead, directory)).isTrue();
+            assertThat(readAhead.takeSnapshot(older, () -> { })).isEmpty();
+            assertThat(readAhead.takeSnapshot(newest, () -> { })).as("taken once").isEmpty();
+        }
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
+            assertThat(adopted(readAhead, directory)).isTrue();
+            LoadedSnapshot loaded = readAhead.takeSnapshot(newest, () -> whileLoading[0]++).orElseThrow();
+            assertThat(loaded.info().index()).isEqualTo(150);
+            assertThat(loaded.space().digest()).isEqualTo(newest.digest());
+            assertThat(whileLoading[0]).isLessThanOrEqualTo(1);
+        }
+    }
+
+    /** A snapshot damaged past its header stops the start as the recovery's own reading would, naming the file. */
+    @Test
+    void aSnapshotLoadedAheadThatIsDamagedStopsTheRecovery() throws Exception {
+        writeDirectory();
+        Path file = SnapshotFile.newest(root.resolve("node-a")).orElseThrow().file();
+        RecoveryTest.flipByte(file, Files.size(file) / 2);
+
+        try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty());
+             DataDirectory directory = DataDirectory.open(root, "a", readAhead)) {
+            assertThatThrownBy(() -> Recovery.recover(directory, () -> { }, readAhead))
+                    .isInstanceOf(DamagedFileException.class).hasMessageStartingWith(file.toString());
+        }
+    }
+
     @Test
     void noNodeDirectoryOrSeveralOrNoDirectoryAtAllIsNone() throws Exception {
         try (LogReadAhead readAhead = LogReadAhead.start(root.resolve("absent"), Optional.empty())) {
