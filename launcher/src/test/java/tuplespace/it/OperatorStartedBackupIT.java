@@ -323,7 +323,7 @@ class OperatorStartedBackupIT {
         try (ManagedProcess backup = machines.startBackupListening(cluster)) {
             machines.restartRefusedThenPromote(cluster, backup, "from another primary of that epoch number");
             // its own directory alone on its machine: the launcher read its log ahead, which its recovery took
-            assertThat(backup.stderrText()).contains("recovered", "entries of log, read ahead",
+            assertThat(backup.stderrText()).contains("recovered", "entries of log, snapshot and log read ahead",
                     "backup refuses the snapshot of primary pid");
             assertNoneMissing(cluster, writes, "after a failover, then a restart of everything");
         }

@@ -65,8 +65,9 @@ final class DataDirStartup {
     }
 
     /**
-     * The same, running {@code idleWork} where the recovery waits for its log, and taking the log's reading from
-     * {@code readAhead} when that read the directory recovered ({@link Recovery#recover}).
+     * The same, running {@code idleWork} where the recovery would first wait, and taking the directory's lock, the
+     * log's reading and the snapshot loaded from {@code readAhead} when that read the directory recovered
+     * ({@link Recovery#recover}).
      */
     static Opened primary(Path root, Optional<Path> initFile, Optional<TupleSpace> initial, Runnable idleWork,
                           LogReadAhead readAhead) throws IOException, Refused {
@@ -143,7 +144,7 @@ final class DataDirStartup {
         return backup(root, nodeId, child, LogReadAhead.none());
     }
 
-    /** The same, taking the log's reading from {@code readAhead} when that read this directory's. */
+    /** The same, taking the lock, the log's reading and the snapshot from {@code readAhead} when it read this one. */
     static Opened backup(Path root, String nodeId, boolean child, LogReadAhead readAhead) throws IOException {
         DataDirectory directory;
         try {

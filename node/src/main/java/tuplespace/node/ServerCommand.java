@@ -53,10 +53,11 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /**
-     * The log of the node directory that server options {@code args} name (after the subcommand), read ahead while they
-     * are parsed, logging is set up and the directory is locked ({@link LogReadAhead}): {@code --data-dir}'s node
-     * directory {@code --node-id} (a backup's), or its one node directory; none without a {@code --data-dir}. A guess
-     * at what picocli will parse, from {@code --data-dir DIR} or {@code --data-dir=DIR}: the recovery checks it.
+     * The log and newest snapshot of the node directory that server options {@code args} name (after the
+     * subcommand), read ahead under its lock while they are parsed and logging is set up ({@link LogReadAhead}):
+     * {@code --data-dir}'s node directory {@code --node-id} (a backup's), or its one node directory; none without a
+     * {@code --data-dir}. A guess at what picocli will parse, from {@code --data-dir DIR} or {@code --data-dir=DIR}:
+     * the recovery checks it.
      */
     public static LogReadAhead readAhead(String... args) {
         return dataDirIn(args).map(root -> LogReadAhead.start(root, optionIn(args, NODE_ID)))

@@ -258,7 +258,7 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     /** Who holds the lock, for the refusal of the next process that tries (not forced: meaningless after a crash). */
-    private static void recordHolder(FileChannel channel) throws IOException {
+    static void recordHolder(FileChannel channel) throws IOException {
         channel.truncate(0);
         channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * each on a thread of its own, started as the server process starts, before the process has parsed its options and set
  * up its logging, which on a cold JVM took about 130 ms in which one of two cores was idle. The log's thread was a
  * restart's longest path; begun so much sooner, a restart on 1,000,000 pairs and 100,000 logged updates answered its
- * first request about 70 ms sooner, and about 55 ms sooner again with the snapshot loaded ahead too
- * (docs/performance-history.md).
+ * first request about 70 ms sooner than the build before, and with the snapshot loaded ahead too, about 55 ms sooner
+ * than the build that read only the log ahead (docs/performance-history.md).
  *
  * <p>It takes the node directory's lock first, as {@link DataDirectory#open} would, and reads nothing when another
  * process holds it: so no one writes the log while it is read, and what was read is what the recovery would read.
@@ -36,20 +36,22 @@ import java.util.concurrent.CompletableFuture;
 public final class LogReadAhead implements AutoCloseable {
 
     private final Path directory;
-    private final long afterIndex;
-    private final long afterEpoch;
+    /** The newest snapshot as its header said, which the log is read after; empty without one. */
+    private final Optional<SnapshotInfo> newest;
     private LogDecoding decoding;
     /** The newest snapshot's loading, begun with the log's; null without one, or once taken. */
     private CompletableFuture<LoadedSnapshot> snapshot;
+    /** The directory's lock while this holds it; null once handed over ({@link #adopted}) or released. */
     private FileLock lock;
-    private boolean adopted;
+    /** The lock as handed over to the directory's opening; null before. */
+    private FileLock adopted;
     private boolean taken;
+    private boolean snapshotTaken;
 
-    private LogReadAhead(Path directory, long afterIndex, long afterEpoch, LogDecoding decoding,
+    private LogReadAhead(Path directory, Optional<SnapshotInfo> newest, LogDecoding decoding,
                          CompletableFuture<LoadedSnapshot> snapshot, FileLock lock) {
         this.directory = directory;
-        this.afterIndex = afterIndex;
-        this.afterEpoch = afterEpoch;
+        this.newest = newest;
         this.decoding = decoding;
         this.snapshot = snapshot;
         this.lock = lock;
@@ -57,14 +59,15 @@ public final class LogReadAhead implements AutoCloseable {
 
     /** None: the recovery reads its log itself. */
     public static LogReadAhead none() {
-        return new LogReadAhead(null, 0, 0, null, null, null);
+        return new LogReadAhead(null, Optional.empty(), null, null, null);
     }
 
     /**
-     * Locks {@code root}'s node directory {@code nodeId} and starts reading its log after its newest snapshot, on a
-     * thread of its own; without a {@code nodeId}, {@code root}'s one node directory. None when there is no such
-     * directory, or {@code root} holds several and no {@code nodeId} says which, or another process holds its lock, or
-     * it cannot be read. Never throws.
+     * Locks {@code root}'s node directory {@code nodeId} (and writes this process's pid into its lock file, as
+     * {@link DataDirectory#open} does), then starts reading its log after its newest snapshot and loading that
+     * snapshot, each on a thread of its own; without a {@code nodeId}, {@code root}'s one node directory. None when
+     * there is no such directory, or {@code root} holds several and no {@code nodeId} says which, or another process
+     * holds its lock, or it cannot be read. Never throws.
      */
     public static LogReadAhead start(Path root, Optional<String> nodeId) {
         try {
@@ -81,12 +84,12 @@ public final class LogReadAhead implements AutoCloseable {
                     channel.close();
                     return none(); // DataDirectory.open says who holds it
                 }
+                DataDirectory.recordHolder(channel);
                 Optional<SnapshotInfo> newest = SnapshotFile.newest(directory);
-                long afterIndex = newest.map(SnapshotInfo::index).orElse(0L);
-                long afterEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
-                return new LogReadAhead(directory, afterIndex, afterEpoch,
-                        LogDecoding.start(directory, afterIndex, afterEpoch),
-                        newest.map(info -> load(info.file())).orElse(null), lock.get());
+                CompletableFuture<LoadedSnapshot> loading = newest.map(info -> load(info.file())).orElse(null);
+                return new LogReadAhead(directory, newest, LogDecoding.start(directory,
+                        newest.map(SnapshotInfo::index).orElse(0L), newest.map(SnapshotInfo::epoch).orElse(0L)),
+                        loading, lock.get());
             } catch (IOException | RuntimeException e) {
                 channel.close(); // releases the lock too
                 throw e;
@@ -96,7 +99,10 @@ public final class LogReadAhead implements AutoCloseable {
         }
     }
 
-    /** Loads the snapshot {@code file} on a thread of its own. */
+    /**
+     * Loads the snapshot {@code file} on a thread of its own. A loading no one takes runs to its end (a snapshot's read
+     * has no way to stop half-way); what it loaded then goes.
+     */
     private static CompletableFuture<LoadedSnapshot> load(Path file) {
         CompletableFuture<LoadedSnapshot> loaded = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -112,25 +118,33 @@ public final class LogReadAhead implements AutoCloseable {
     }
 
     /**
-     * The snapshot {@code info} names, loaded ahead, when this loaded that one and its lock was adopted; otherwise
-     * empty. Waits for the loading to end, running {@code whileLoading} first when it has not. Empty ever after.
+     * The snapshot {@code info} names, loaded ahead, when this loaded that one (by its header) and its lock is held by
+     * the directory's opening ({@link #lockOf}); otherwise empty, at once. Waits for the loading to end, running
+     * {@code whileLoading} first when it has not. Empty ever after.
      *
      * @throws IOException (a {@link DamagedFileException}) as {@link SnapshotFile#read} would
      */
     Optional<LoadedSnapshot> takeSnapshot(SnapshotInfo info, Runnable whileLoading) throws IOException {
         CompletableFuture<LoadedSnapshot> loading = snapshot;
         snapshot = null;
-        if (loading == null || !adopted || !directory.equals(info.file().toAbsolutePath().normalize().getParent())) {
+        if (loading == null || !adoptedFor(info.file().getParent()) || !sameSnapshot(newest.orElseThrow(), info)) {
             return Optional.empty();
         }
         if (!loading.isDone()) {
             whileLoading.run();
         }
-        LoadedSnapshot loaded = LogDecoding.result(loading, "loading the snapshot");
-        SnapshotInfo read = loaded.info();
-        boolean same = read.index() == info.index() && read.epoch() == info.epoch()
-                && read.digest() == info.digest() && read.file().getFileName().equals(info.file().getFileName());
-        return same ? Optional.of(loaded) : Optional.empty();
+        snapshotTaken = true;
+        return Optional.of(LogDecoding.result(loading, "loading the snapshot"));
+    }
+
+    private static boolean sameSnapshot(SnapshotInfo read, SnapshotInfo asked) {
+        return read.index() == asked.index() && read.epoch() == asked.epoch() && read.digest() == asked.digest()
+                && read.file().getFileName().equals(asked.file().getFileName());
+    }
+
+    /** Whether {@code directory} is this one, and the lock taken before reading it is still held by its opening. */
+    private boolean adoptedFor(Path directory) {
+        return adopted != null && adopted.isValid() && this.directory.equals(directory.toAbsolutePath().normalize());
     }
 
     /** The lock this took on {@code directory}, handed over (this no longer releases it); empty for another one. */
@@ -138,10 +152,9 @@ public final class LogReadAhead implements AutoCloseable {
         if (lock == null || !this.directory.equals(directory.toAbsolutePath().normalize())) {
             return Optional.empty();
         }
-        FileLock handed = lock;
+        adopted = lock;
         lock = null;
-        adopted = true;
-        return Optional.of(handed);
+        return Optional.of(adopted);
     }
 
     /**
@@ -155,8 +168,8 @@ public final class LogReadAhead implements AutoCloseable {
         if (reading == null) {
             return Optional.empty();
         }
-        if (adopted && this.directory.equals(directory.toAbsolutePath().normalize()) && this.afterIndex == afterIndex
-                && this.afterEpoch == afterEpoch) {
+        if (adoptedFor(directory) && newest.map(SnapshotInfo::index).orElse(0L) == afterIndex
+                && newest.map(SnapshotInfo::epoch).orElse(0L) == afterEpoch) {
             taken = true;
             return Optional.of(reading);
         }
@@ -164,9 +177,14 @@ public final class LogReadAhead implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Whether a recovery took the reading. */
+    /** Whether a recovery took the log's reading. */
     boolean taken() {
         return taken;
+    }
+
+    /** Whether a recovery took the snapshot loaded ahead. */
+    boolean snapshotTaken() {
+        return snapshotTaken;
     }
 
     /**

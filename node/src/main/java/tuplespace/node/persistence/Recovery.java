@@ -38,10 +38,10 @@ public final class Recovery {
     }
 
     /**
-     * The same, running {@code idleWork} on the calling thread once: the first time that thread, its snapshot
-     * loaded, would wait for the log's next run, or once every run is laid if it never waits. Work of the start that
-     * needs no recovered state, done where that thread would only wait (a restart's log took about 100 ms longer than
-     * its snapshot on 2 cores). It must not throw.
+     * The same, running {@code idleWork} on the calling thread once: the first time that thread would wait (for a
+     * snapshot loaded ahead, or for the log's next run), or once every run is laid if it never waits. Work of the start
+     * that needs no recovered state, done where that thread would only wait (a restart's log took about 100 ms longer
+     * than its snapshot on 2 cores). It must not throw.
      */
     public static Recovered recover(DataDirectory directory, Runnable idleWork) throws IOException {
         return recover(directory, idleWork, LogReadAhead.none());
@@ -62,6 +62,7 @@ public final class Recovery {
         long snapshotIndex = newest.map(SnapshotInfo::index).orElse(0L);
         long snapshotEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
         Optional<LoadedSnapshot> snapshot;
+        boolean loadedAhead;
         ReplicatedState state;
         LogReader.Tail tail;
         // the log is read and decoded on a second thread while this one loads the snapshot (its header gave where
@@ -69,9 +70,10 @@ public final class Recovery {
         Optional<LogDecoding> readAlready = readAhead.take(path, snapshotIndex, snapshotEpoch);
         try (LogDecoding log = readAlready.orElseGet(() -> LogDecoding.start(path, snapshotIndex, snapshotEpoch))) {
             Runnable idleOnce = once(idleWork); // while a snapshot loaded ahead loads, or the log is read
-            Optional<LoadedSnapshot> loadedAhead = newest.isPresent()
+            Optional<LoadedSnapshot> fromReadAhead = newest.isPresent()
                     ? readAhead.takeSnapshot(newest.get(), idleOnce) : Optional.empty();
-            snapshot = loadedAhead.isPresent() ? loadedAhead : newestSnapshot(newest);
+            loadedAhead = fromReadAhead.isPresent();
+            snapshot = loadedAhead ? fromReadAhead : newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
             LogDecoding.Summary logged = log.await(space::applyEffect, idleOnce);
             state = new ReplicatedState(space);
@@ -88,7 +90,8 @@ public final class Recovery {
                         + " in {} ms", directory, state.space().size(), state.answers().size(), tail.lastIndex(),
                 tail.lastEpoch(), snapshot.map(loaded -> loaded.info().file().getFileName().toString())
                         .orElse("no snapshot"), tail.lastIndex() - snapshotIndex,
-                readAlready.isPresent() ? ", read ahead" : "", (System.nanoTime() - started) / 1_000_000);
+                readAlready.isPresent() ? (loadedAhead ? ", snapshot and log read ahead" : ", log read ahead") : "",
+                (System.nanoTime() - started) / 1_000_000);
         long lastEpochServer = directory.highestEpoch() == tail.lastEpoch() ? directory.epochServer() : 0;
         return new Recovered(state, tail.lastIndex(), tail.lastEpoch(), lastEpochServer,
                 Math.max(directory.highestEpoch(), tail.lastEpoch()),

@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +45,21 @@ class LogReadAheadTest {
         }
     }
 
-    /** Whether {@code readAhead} hands over its lock on {@code directory}, as an opening takes it; released. */
-    private static boolean adopted(LogReadAhead readAhead, Path directory) throws IOException {
-        Optional<FileLock> lock = readAhead.lockOf(directory);
-        if (lock.isPresent()) {
-            lock.get().acquiredBy().close();
+    /** Locks handed over by {@link #adopted}, held as a directory's opening holds them until the test ends. */
+    private final List<FileLock> adoptedLocks = new ArrayList<>();
+
+    @AfterEach
+    void releaseAdoptedLocks() throws IOException {
+        for (FileLock lock : adoptedLocks) {
+            lock.acquiredBy().close();
         }
+        adoptedLocks.clear();
+    }
+
+    /** Whether {@code readAhead} hands over its lock on {@code directory}, as a directory's opening takes it. */
+    private boolean adopted(LogReadAhead readAhead, Path directory) {
+        Optional<FileLock> lock = readAhead.lockOf(directory);
+        lock.ifPresent(adoptedLocks::add);
         return lock.isPresent();
     }
 
@@ -62,11 +74,14 @@ class LogReadAheadTest {
     void theRecoveryOfTheDirectoryAndSnapshotReadAheadTakesItAndRecoversTheSameState() throws Exception {
         writeDirectory();
 
+        int[] idleWork = {0};
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty());
              DataDirectory directory = DataDirectory.open(root, "a", readAhead)) {
-            Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
+            Recovered recovered = Recovery.recover(directory, () -> idleWork[0]++, readAhead);
 
             assertThat(readAhead.taken()).isTrue();
+            assertThat(readAhead.snapshotTaken()).isTrue();
+            assertThat(idleWork[0]).as("the idle work, once").isEqualTo(1);
             assertThat(recovered.lastIndex()).isEqualTo(200);
             assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
             assertThat(recovered.state().answers().entries())
@@ -117,6 +132,7 @@ class LogReadAheadTest {
             assertThat(readAhead.take(directory, 149, 1)).isEmpty();
             assertThat(readingOfA(readAhead, directory)).as("stopped by the first take").isFalse();
         }
+        releaseAdoptedLocks();
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
             assertThat(readAhead.lockOf(root.resolve("node-b"))).isEmpty();
             assertThat(readingOfA(readAhead, root.resolve("node-b"))).isFalse();
@@ -146,6 +162,7 @@ class LogReadAheadTest {
             assertThat(readAhead.takeSnapshot(older, () -> { })).isEmpty();
             assertThat(readAhead.takeSnapshot(newest, () -> { })).as("taken once").isEmpty();
         }
+        releaseAdoptedLocks();
         try (LogReadAhead readAhead = LogReadAhead.start(root, Optional.empty())) {
             assertThat(adopted(readAhead, directory)).isTrue();
             LoadedSnapshot loaded = readAhead.takeSnapshot(newest, () -> whileLoading[0]++).orElseThrow();
@@ -220,6 +237,7 @@ class LogReadAheadTest {
         try (DataDirectory directory = DataDirectory.open(root, "a", readAhead)) {
             Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
             assertThat(readAhead.taken()).isFalse();
+            assertThat(readAhead.snapshotTaken()).isFalse();
             assertThat(recovered.state().space().digest()).isEqualTo(work.reference().space().digest());
         }
     }
