@@ -34,22 +34,16 @@ public final class Recovery {
     }
 
     public static Recovered recover(DataDirectory directory) throws IOException {
-        return recover(directory, () -> { });
+        return recover(directory, () -> { }, LogReadAhead.none());
     }
 
     /**
      * The same, running {@code idleWork} on the calling thread once: the first time that thread would wait (for a
      * snapshot loaded ahead, or for the log's next run), or once every run is laid if it never waits. Work of the start
      * that needs no recovered state, done where that thread would only wait (a restart's log took about 100 ms longer
-     * than its snapshot on 2 cores). It must not throw.
-     */
-    public static Recovered recover(DataDirectory directory, Runnable idleWork) throws IOException {
-        return recover(directory, idleWork, LogReadAhead.none());
-    }
-
-    /**
-     * The same, taking the log's reading and the snapshot loaded from {@code readAhead} when it read ahead this
-     * directory's log after this snapshot, and loaded that one; stops its reading otherwise.
+     * than its snapshot on 2 cores). It must not throw. Takes the log's reading and the snapshot loaded from
+     * {@code readAhead} when it read ahead this directory's log after this snapshot, and loaded that one; stops its
+     * reading otherwise.
      */
     public static Recovered recover(DataDirectory directory, Runnable idleWork, LogReadAhead readAhead)
             throws IOException {

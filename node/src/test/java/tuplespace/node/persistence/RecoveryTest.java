@@ -50,6 +50,20 @@ class RecoveryTest {
                 new RecordingListener(), Runnable::run);
     }
 
+    /**
+     * Logs {@code before} entries, writes a snapshot of them (epoch 1, not recorded in {@code node.meta}), logs
+     * {@code after} more in a segment of their own, and closes the log.
+     */
+    private void snapshotThenLog(int before, int after) throws Exception {
+        WriteAheadLog log = open(1, 4096);
+        log.append(work.next(before));
+        log.sync().get(10, TimeUnit.SECONDS);
+        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), before, 1), ChannelOpener.DEFAULT);
+        log.roll();
+        log.append(work.next(after));
+        log.close().get(10, TimeUnit.SECONDS);
+    }
+
     /** Logs {@code entries} entries in batches of 10 in one segment, and closes the log. */
     private Path logged(int entries) throws Exception {
         WriteAheadLog log = open(1, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
@@ -149,16 +163,10 @@ class RecoveryTest {
 
     @Test
     void idleWorkRunsOnceOnTheCallingThreadAndChangesNothingRecovered() throws Exception {
-        WriteAheadLog log = open(1, 4096);
-        log.append(work.next(100));
-        log.sync().get(10, TimeUnit.SECONDS);
-        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 100, 1), ChannelOpener.DEFAULT);
-        log.roll();
-        log.append(work.next(50));
-        log.close().get(10, TimeUnit.SECONDS);
+        snapshotThenLog(100, 50);
         List<Thread> ranOn = new ArrayList<>();
 
-        Recovered recovered = Recovery.recover(directory, () -> ranOn.add(Thread.currentThread()));
+        Recovered recovered = Recovery.recover(directory, () -> ranOn.add(Thread.currentThread()), LogReadAhead.none());
 
         assertThat(ranOn).containsExactly(Thread.currentThread());
         assertThat(recovered.lastIndex()).isEqualTo(150);
@@ -391,13 +399,7 @@ class RecoveryTest {
      */
     @Test
     void aChecksummedEntryOfEpochZeroAfterTheSnapshotIsDamageNotASupersededLog() throws Exception {
-        WriteAheadLog log = open(1, 4096);
-        log.append(work.next(50));
-        log.sync().get(10, TimeUnit.SECONDS);
-        SnapshotFile.write(directory.path(), SnapshotContent.take(work.reference(), 50, 1), ChannelOpener.DEFAULT);
-        log.roll();
-        log.append(work.next(20));
-        log.close().get(10, TimeUnit.SECONDS);
+        snapshotThenLog(50, 20);
         Path segment = DataFiles.segment(directory.path(), 51);
         long first = recordOffsets(segment).get(0);
         rewriteRecord(segment, first, payload -> payload.putLong(0, 0)); // the entry's epoch
