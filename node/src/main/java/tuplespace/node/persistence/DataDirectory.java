@@ -77,8 +77,8 @@ public final class DataDirectory implements AutoCloseable {
         Optional<FileLock> adopted = readAhead.lockOf(path);
         FileChannel lockChannel = adopted.isPresent() ? (FileChannel) adopted.get().acquiredBy() : openLockFile(path);
         try {
+            // an adopted lock's holder was recorded when the read-ahead took it
             FileLock lock = adopted.isPresent() ? adopted.get() : lock(path, lockChannel);
-            recordHolder(lockChannel);
             NodeMeta meta = readOrCreateMeta(path, nodeId);
             return new DataDirectory(path, nodeId, meta, lockChannel, lock);
         } catch (IOException | RuntimeException e) {
@@ -240,7 +240,9 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     private static FileLock lock(Path path, FileChannel channel) throws IOException {
-        return tryLock(channel).orElseThrow(() -> new InUse(path, holder(path)));
+        FileLock lock = tryLock(channel).orElseThrow(() -> new InUse(path, holder(path)));
+        recordHolder(channel);
+        return lock;
     }
 
     /** The lock of a node directory's {@code lock} file through {@code channel}; empty when another holder has it. */
