@@ -219,7 +219,7 @@ final class ServiceCluster implements AutoCloseable {
     ServiceStatus awaitInSync(Duration timeout) {
         return eventually(timeout, this::status, status -> {
             if (!status.backupInSync()) {
-                throw new AssertionError("service not in sync (primary registered, backup live, same index and digest): " + status);
+                throw new AssertionError("service not in sync (primary registered, backup live, same index and digest, all logged): " + status);
             }
         });
     }

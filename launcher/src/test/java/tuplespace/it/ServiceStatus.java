@@ -85,10 +85,20 @@ record ServiceStatus(JsonNode json) {
         return primary().path("backup").path("digest").asLong(Long.MIN_VALUE);
     }
 
-    /** Both copies equal: the backup is live, has every effect and the same digest as the primary. */
+    /**
+     * Both copies equal: the backup is live, has every effect and the same digest as the primary, and a primary with a
+     * data directory has logged every effect too. The backup acknowledges what it logged, but the primary logs beside
+     * replicating: without the last condition, a kill could find the backup's log ahead of the primary's.
+     */
     boolean backupInSync() {
         return hasPrimary() && "live".equals(backupState())
-                && backupIndex() == index() && backupDigest() == digest();
+                && backupIndex() == index() && backupDigest() == digest() && primaryLoggedAll();
+    }
+
+    /** The primary has no data directory, or its log holds every effect up to its index as its fsync mode requires. */
+    boolean primaryLoggedAll() {
+        JsonNode storage = primary().path("storage");
+        return !storage.isObject() || storage.path("logged").asLong(Long.MIN_VALUE) >= index();
     }
 
     @Override
