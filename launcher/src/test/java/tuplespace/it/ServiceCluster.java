@@ -344,6 +344,11 @@ final class ServiceCluster implements AutoCloseable {
         signal("KILL", pids);
     }
 
+    /** SIGTERM: what {@code kill PID} and a service manager's stop send. */
+    static void sigterm(long pid) {
+        signal("TERM", pid);
+    }
+
     /** SIGSTOP: the process hangs with its sockets open — a hung, not a crashed, process. */
     static void sigstop(long pid) {
         signal("STOP", pid);

@@ -141,6 +141,11 @@ final class BackupNode implements NodeStorage.Owner {
     }
 
     void start() {
+        node.stopsOnSignalBy(() -> {
+            if (!stopping) {
+                stop(1);
+            }
+        });
         if (config.standby()) {
             waitForRelease();
             return;

@@ -557,12 +557,12 @@ final class BackupSupervisor {
      * second server started by mistake, refused at its only registration; one that could not bind its ports) can
      * never be promoted, and is killed with its standby rather than left following for good.
      */
-    void abandon(boolean mayHaveAccepted) {
+    void abandon(boolean mayHaveAccepted, String leaving) {
         generation++;
         Optional<Process> child = process.child();
         if (mayHaveAccepted && child.isPresent() && state == BackupState.LIVE && backupServer != null
                 && backupServer == primary.replica()) {
-            LOG.info("a newer primary serves: leaving backup pid {}, the replica the proxy may have promoted, alone",
+            LOG.info("{}: leaving backup pid {}, the replica the proxy may have promoted, alone", leaving,
                     child.get().pid());
             detachLinks();
             process.forgetChild();

@@ -187,6 +187,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     void start() {
+        node.stopsOnSignalBy(this::stopOnSignal);
         if (takeover.isPresent()) {
             // Register first: clients wait for us (docs/design.md "Failover": nothing slow before registering). With a
             // data directory, only once it records the new epoch: a service restarted after a total loss must register
@@ -1034,13 +1035,31 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /** Exits 1 at once, writing nothing; a save under way is abandoned and a SHUTDOWN waiting is told why. */
     private void exitWithoutSaving(String why) {
+        exitWithoutSaving(why, "a newer primary serves");
+    }
+
+    /** The same; {@code leaving} says why a live backup the proxy may promote is left alone. */
+    private void exitWithoutSaving(String why, String leaving) {
         saving = false;
         stopping = true;
         stoppingAnswer = "error: " + why;
         answerShutdown(stoppingAnswer);
-        backup.abandon(registered || proxy.registerLeftUnanswered());
+        backup.abandon(registered || proxy.registerLeftUnanswered(), leaving);
         closeLinks();
         node.exit(1);
+    }
+
+    /**
+     * A signal ends this process ({@link ServerNode}): it goes as after a crash, but on purpose. Its live backup is
+     * left to take over, with the links to it let go first (a link this primary saw close would count as the backup's
+     * failure, and kill its child); the proxy sees the primary's link close and promotes that backup. A SHUTDOWN under
+     * way (saving, or stopping) is left to end.
+     */
+    private void stopOnSignal() {
+        if (stopping || saving) {
+            return;
+        }
+        exitWithoutSaving("the primary stops on a signal", "this primary stops on a signal");
     }
 
     /**

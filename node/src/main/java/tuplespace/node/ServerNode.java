@@ -4,9 +4,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,8 @@ public final class ServerNode {
     private static final Logger LOG = LoggerFactory.getLogger(ServerNode.class);
     /** The system property the fat jar's log pattern reads for the role part of {@code role/pid}. */
     static final String ROLE_PROPERTY = "tuplespace.role";
+    /** How long a stop on a signal waits for the log's close and the loop's end ({@link #awaitExit} bounds both). */
+    private static final Duration STOP_ON_SIGNAL_WAIT = Duration.ofSeconds(8);
 
     private final NodeConfig config;
     private final RequestEvaluator evaluator;
@@ -44,6 +48,8 @@ public final class ServerNode {
     private final Ticker ticker;
     private final BackupLauncher.Starter backupStarter;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    /** Completes once {@link #awaitExit} has closed the log and let go of the loop. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     /**
      * Drawn at start, never reused: with the epoch it names a primary to the proxy, and the proxy promotes a backup by
      * it (docs/internals.md "server id"). Pids collide across machines; this does not.
@@ -54,6 +60,8 @@ public final class ServerNode {
     private long epoch;
     /** The node's data directory in use ({@code --data-dir}); set before the node starts, kept across a takeover. */
     private Optional<NodeStorage> storage = Optional.empty();
+    /** How the role in force stops on a signal ({@link #stopOnSignal}); owned by the event loop. */
+    private Runnable roleStopOnSignal = () -> exit(1);
     /** The standby JVM this server keeps for the next backup it needs, kept across a takeover. */
     private final Standby standby = new Standby(this);
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
@@ -95,8 +103,9 @@ public final class ServerNode {
 
     /** The same, its recovery taking the log's reading from {@code readAhead} if that read the right one. */
     public static int run(NodeConfig config, LogReadAhead readAhead) {
+        ServerNode node;
         try {
-            return start(config, SocketTransport.forFewLinks(), readAhead).awaitExit();
+            node = start(config, SocketTransport.forFewLinks(), readAhead);
         } catch (StartRefused e) {
             // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
             if (LOG.isErrorEnabled()) {
@@ -106,6 +115,15 @@ public final class ServerNode {
             }
             return 1;
         }
+        Thread stopOnSignal = new Thread(node::stopOnSignal, "server-stop-on-signal");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        int status = node.awaitExit();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+        } catch (IllegalStateException alreadyStopping) {
+            // the JVM is already exiting (a signal): the hook is running
+        }
+        return status;
     }
 
     /**
@@ -262,8 +280,14 @@ public final class ServerNode {
         BackupNode.afterStepDown(this, asBackup, state, epoch, lastIndex).start();
     }
 
+    /** {@code stop} is how the role that starts now stops on a signal; until a role says, the node exits 1. */
+    void stopsOnSignalBy(Runnable stop) {
+        roleStopOnSignal = stop;
+    }
+
     void changeRole(NodeRole next) {
         NodeRole.validate(role, next);
+        roleStopOnSignal = () -> exit(1);
         LOG.info("{} -> {} (pid {})", role, next, ProcessHandle.current().pid());
         role = next;
         labelLogLines(next);
@@ -293,10 +317,46 @@ public final class ServerNode {
     /** Waits until the server has stopped (its loop let go, its log closed); returns its exit status. */
     public int awaitExit() {
         int status = exitCode.join();
-        storage.ifPresent(this::closeStorage);
-        group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        notifier.close();
+        try {
+            storage.ifPresent(this::closeStorage);
+            group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            notifier.close();
+        } finally {
+            stopped.complete(null);
+        }
         return status;
+    }
+
+    /**
+     * A signal ends the JVM (SIGTERM, from {@code kill} or a service manager's stop; SIGINT; SIGHUP): the server says
+     * so and stops as after any exit of its own before the JVM halts, its log written out, forced and closed. It is
+     * not SHUTDOWN: nothing is saved to SAVE_FILE, and the rest of the service carries on as after a crash of this
+     * process. Runs on the JVM's shutdown hook; waits for {@link #awaitExit} to end, bounded as that is.
+     */
+    private void stopOnSignal() {
+        try {
+            loop.execute(() -> {
+                if (!exitCode.isDone()) {
+                    LOG.warn("{} pid {} stops on a signal (SIGTERM, SIGINT or SIGHUP), not on SHUTDOWN: {}",
+                            role.word(), ProcessHandle.current().pid(), afterASignal());
+                    roleStopOnSignal.run();
+                }
+            });
+        } catch (RejectedExecutionException loopGone) {
+            // the server stopped already: awaitExit is letting go of its loop
+        }
+        stopped.completeOnTimeout(null, STOP_ON_SIGNAL_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /** What an operator should know of a stop on a signal, by this node's role and storage. */
+    private String afterASignal() {
+        String log = storage.isPresent() ? "it writes out and forces its write-ahead log as it ends; " : "";
+        String rest = switch (role) {
+            case PRIMARY -> "its backup, if live, takes over as after a crash of this process";
+            case BACKUP -> "its primary goes on as after a crash of this process (one that started it starts another)";
+            default -> "the service goes on without it";
+        };
+        return log + "nothing is saved to SAVE_FILE; " + rest + " (./tuplespace shutdown stops the whole service)";
     }
 
     /**
