@@ -168,6 +168,7 @@ final class DataDirStartup {
     }
 
     private static DataDirectory open(Path root, String nodeId, LogReadAhead readAhead) throws IOException {
+        DataDirectory.requireDataDirectory(root); // its message says which directory to give instead
         try {
             return DataDirectory.open(root, nodeId, readAhead);
         } catch (DataDirectory.InUse e) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tuplespace.codec.netty.SocketTransport;
+import tuplespace.node.persistence.ChannelOpener;
 import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.FsyncMode;
@@ -20,9 +21,12 @@ import tuplespace.node.persistence.LogFailure;
 import tuplespace.node.persistence.LogListener;
 import tuplespace.node.persistence.LogOptions;
 import tuplespace.node.persistence.LogProgress;
+import tuplespace.node.persistence.SnapshotContent;
+import tuplespace.node.persistence.SnapshotFile;
 import tuplespace.node.persistence.WriteAheadLog;
 import tuplespace.replication.Change;
 import tuplespace.replication.Replicated;
+import tuplespace.replication.ReplicatedState;
 import tuplespace.space.TupleSpace;
 import tuplespace.tuple.Pair;
 import tuplespace.tuple.Tuple;
@@ -44,9 +48,18 @@ class DataDirStartupTest {
     @TempDir
     Path root;
 
-    /** Logs entries 1..{@code lastIndex} in {@code root/node-<id>}, of epoch 1 up to {@code epochTwoFrom}, then 2. */
+    /** The history of the service these tests' node directories belong to. */
+    private static final long SERVICE_HISTORY = 0x5e_7ce_1L;
+
+    /**
+     * Logs entries 1..{@code lastIndex} in {@code root/node-<id>}, of epoch 1 up to {@code epochTwoFrom}, then 2, after
+     * the first state stored as one service's (as a backup stores its primary's, taking its history).
+     */
     private void logged(String id, long lastIndex, long epochTwoFrom, long recordedEpoch) throws Exception {
         try (DataDirectory directory = DataDirectory.open(root, id)) {
+            directory.recordSnapshot(SnapshotFile.write(directory.path(), SnapshotContent.take(
+                    new ReplicatedState(new TupleSpace()), 0, 1, SERVICE_HISTORY), ChannelOpener.DEFAULT),
+                    SERVICE_HISTORY);
             WriteAheadLog log = WriteAheadLog.open(directory, 1, LogOptions.of(FsyncMode.ALWAYS), QUIET, Runnable::run);
             List<Replicated> entries = new ArrayList<>();
             for (long index = 1; index <= lastIndex; index++) {

@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
  */
 public final class DataDirectories {
 
-    /** One node directory: its node id, the highest epoch it served or saw, and where its state ends. */
-    public record NodeState(String nodeId, Path path, long highestEpoch, long lastEpoch, long lastIndex) {
+    /**
+     * One node directory: its node id, the highest epoch it served or saw, where its state ends, and the history that
+     * state belongs to (0: none recorded yet, a directory written before histories were).
+     */
+    public record NodeState(String nodeId, Path path, long highestEpoch, long lastEpoch, long lastIndex, long history) {
 
         /** "node-b: entry 1234 of epoch 3, highest epoch seen 4". */
         public String describe() {
@@ -102,7 +105,31 @@ public final class DataDirectories {
         if (firstDamage != null) {
             throw firstDamage.withContext(besideTheOthers(damaged.get(0), nodes, damaged.subList(1, damaged.size())));
         }
+        refuseTwoHistories(nodes);
         return new Survey(nodes);
+    }
+
+    /**
+     * Every node directory that holds entries holds one service's: the same history. One of another (copied in from
+     * another service's data directory, or kept from a service since created anew) could be chosen as the newest and
+     * served, until the backup, holding the other history, refuses it. A directory that holds no entry yet (a backup
+     * that never stored its primary's snapshot) or records no history is no evidence either way.
+     */
+    private static void refuseTwoHistories(List<NodeState> nodes) throws IOException {
+        List<NodeState> withEntries = nodes.stream().filter(node -> node.lastIndex() > 0 && node.history() != 0)
+                .toList();
+        for (NodeState other : withEntries) {
+            NodeState first = withEntries.get(0);
+            if (other.history() != first.history()) {
+                Path root = first.path().getParent();
+                throw new IOException("expected the node directories of " + root + " to hold one service's state,"
+                        + " found two histories: " + first.describe() + " (history "
+                        + DataDirectory.describeHistory(first.history()) + ") and " + other.describe() + " (history "
+                        + DataDirectory.describeHistory(other.history()) + "); one of them was copied in from another"
+                        + " service's data directory, or kept from before this service was created anew: move the one"
+                        + " that does not belong out of " + root);
+            }
+        }
     }
 
     /**
@@ -177,7 +204,7 @@ public final class DataDirectories {
     /** What the survey would say of {@code directory}, from its recovery, which read its log to the end too. */
     public static NodeState recovered(DataDirectory directory, Recovered recovered) {
         return new NodeState(directory.nodeId(), directory.path(), recovered.highestEpoch(), recovered.lastEpoch(),
-                recovered.lastIndex());
+                recovered.lastIndex(), directory.history());
     }
 
     private static NodeState state(Path directory) throws IOException {
@@ -186,6 +213,6 @@ public final class DataDirectories {
         LogReader.Tail tail = LogReader.peek(directory, snapshot.map(SnapshotInfo::index).orElse(0L),
                 snapshot.map(SnapshotInfo::epoch).orElse(0L));
         return new NodeState(meta.nodeId(), directory, Math.max(meta.highestEpoch(), tail.lastEpoch()), tail.lastEpoch(),
-                tail.lastIndex());
+                tail.lastIndex(), meta.history());
     }
 }

@@ -64,6 +64,7 @@ public final class DataDirectory implements AutoCloseable {
             throw new IllegalArgumentException("expected a node id of 1 to 64 letters, digits, '_', '.' or '-', "
                     + "not starting with '.', found \"" + nodeId + "\"");
         }
+        requireDataDirectory(root);
         Path path = root.resolve(PREFIX + nodeId).toAbsolutePath();
         boolean rootCreated = !Files.isDirectory(path.getParent());
         boolean created = !Files.isDirectory(path);
@@ -84,6 +85,21 @@ public final class DataDirectory implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             lockChannel.close(); // releases the lock too
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a {@code root} that is a node directory itself: an operator who gave {@code --data-dir} the node directory
+     * STATUS shows would otherwise start on an empty node directory made inside it, its state ignored.
+     *
+     * @throws IOException saying so, and naming the directory to give instead
+     */
+    public static void requireDataDirectory(Path root) throws IOException {
+        if (Files.exists(root.resolve(NodeMeta.FILE_NAME))) {
+            Path parent = root.toAbsolutePath().normalize().getParent();
+            throw new IOException("expected the data directory, which holds a node directory per node ("
+                    + PREFIX + "<id>), found a node directory itself (" + root + " holds " + NodeMeta.FILE_NAME
+                    + "): give its parent" + (parent == null ? "" : ", --data-dir " + parent));
         }
     }
 

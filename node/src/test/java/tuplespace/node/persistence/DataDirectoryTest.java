@@ -23,6 +23,9 @@ import tuplespace.replication.Replicated;
 @Timeout(30)
 class DataDirectoryTest {
 
+    /** The history of the service these tests' node directories belong to, unless a test says otherwise. */
+    private static final long SERVICE_HISTORY = 0x5e_7ce_1L;
+
     @TempDir
     Path root;
 
@@ -229,6 +232,41 @@ class DataDirectoryTest {
     }
 
     @Test
+    void aNodeDirectoryGivenAsTheDataDirectoryIsRefusedNamingItsParent() throws Exception {
+        Path nodeDirectory;
+        try (DataDirectory directory = DataDirectory.open(root, "a")) {
+            nodeDirectory = directory.path();
+        }
+        // STATUS shows the node directory: given as --data-dir, its state would be ignored and node-a/node-a made
+        assertThatThrownBy(() -> DataDirectory.open(nodeDirectory, "a")).isInstanceOf(IOException.class)
+                .hasMessage("expected the data directory, which holds a node directory per node (node-<id>), found a"
+                        + " node directory itself (" + nodeDirectory + " holds node.meta): give its parent, --data-dir "
+                        + root.toAbsolutePath().normalize());
+        assertThat(nodeDirectory.resolve("node-a")).doesNotExist();
+    }
+
+    @Test
+    void nodeDirectoriesOfTwoHistoriesWithEntriesAreRefusedNamingBoth() throws Exception {
+        Workload work = new Workload(3, 50);
+        logInto("a", work.next(10));
+        logInto("b", work.next(0));
+        logInto("c", new Workload(4, 50).next(60)); // copied in from another service's data directory
+        ofHistory("c", 0x0c0_ffeeL);
+
+        assertThatThrownBy(() -> DataDirectories.survey(root)).isInstanceOf(IOException.class)
+                .hasMessage("expected the node directories of " + root + " to hold one service's state, found two"
+                        + " histories: node-a: entry 10 of epoch 1, highest epoch seen 1 (history 00000000005e7ce1) and"
+                        + " node-c: entry 60 of epoch 1, highest epoch seen 1 (history 0000000000c0ffee); one of them"
+                        + " was copied in from another service's data directory, or kept from before this service was"
+                        + " created anew: move the one that does not belong out of " + root);
+
+        ofHistory("c", SERVICE_HISTORY);
+        assertThat(DataDirectories.survey(root).newest().orElseThrow().nodeId()).isEqualTo("c");
+        ofHistory("b", 0x0c0_ffeeL); // no entry yet: no evidence of another service
+        assertThat(DataDirectories.survey(root).newest().orElseThrow().nodeId()).isEqualTo("c");
+    }
+
+    @Test
     void theSurveyReadsTheSnapshotsHeaderAndTheLogAfterIt() throws Exception {
         Workload work = new Workload(5, 50);
         try (DataDirectory a = DataDirectory.open(root, "a")) {
@@ -280,6 +318,7 @@ class DataDirectoryTest {
         logInto(nodeId, entries, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
     }
 
+    /** Logs {@code entries} in {@code root/node-<nodeId>}, a node directory of the one service these tests' are. */
     private void logInto(String nodeId, List<Replicated> entries, long maxSegmentBytes) throws Exception {
         try (DataDirectory directory = DataDirectory.open(root, nodeId)) {
             WriteAheadLog log = WriteAheadLog.open(directory, 1,
@@ -289,6 +328,13 @@ class DataDirectoryTest {
             }
             log.close().get(10, TimeUnit.SECONDS);
         }
+        ofHistory(nodeId, SERVICE_HISTORY);
+    }
+
+    /** Gives {@code root/node-<nodeId>} {@code history}, as a backup takes its primary's with its snapshot. */
+    private void ofHistory(String nodeId, long history) throws IOException {
+        Path directory = root.resolve("node-" + nodeId);
+        NodeMeta.read(directory).withHistory(history).write(directory);
     }
 
     private static <T> List<T> concat(List<T> first, List<T> second) {
