@@ -4,9 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,12 +117,56 @@ public final class Main implements Runnable {
             // their help offers -V (picocli's standard options), which prints the version only where one is given
             commandLine.getSubcommands().get(subcommand.name()).getCommandSpec().versionProvider(new Version());
         }
+        commandLine.setParameterExceptionHandler(Main::badArguments);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("tuplespace " + cmd.getCommandName() + ": " + IoFailure.describe(exception));
             cmd.getErr().flush();
             return 1;
         });
         return commandLine;
+    }
+
+    /**
+     * A command line that does not parse: what was wrong, a suggestion for a mistyped option or command, the command's
+     * short synopsis and where its help is; not the whole help, which would scroll the message out of sight (a
+     * server's is over a hundred lines). Exit status 2.
+     */
+    private static int badArguments(ParameterException exception, String[] args) {
+        CommandLine cmd = exception.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(expectedAndFound(exception));
+        CommandLine.UnmatchedArgumentException.printSuggestions(exception, err);
+        CommandLine.Help help = cmd.getHelp();
+        err.print(help.synopsisHeading() + help.abbreviatedSynopsis());
+        err.println("All options: " + cmd.getCommandSpec().qualifiedName() + " --help");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Picocli's own messages for arguments unknown or missing, said as what was expected and what was found. */
+    private static String expectedAndFound(ParameterException exception) {
+        CommandSpec spec = exception.getCommandLine().getCommandSpec();
+        String command = spec.qualifiedName();
+        if (exception instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()) {
+            if (!spec.subcommands().isEmpty()) {
+                return "expected a command (" + String.join(", ", spec.subcommands().keySet()) + "), found '"
+                        + unmatched.getUnmatched().get(0) + "'";
+            }
+            return "expected only the options and arguments " + command + " --help lists, found "
+                    + unmatched.getUnmatched().stream().map(argument -> "'" + argument + "'")
+                    .collect(Collectors.joining(", "));
+        }
+        if (exception instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
+            return "expected " + missing.getMissing().stream().map(Main::argumentName)
+                    .collect(Collectors.joining(", ")) + ", found none";
+        }
+        return exception.getMessage();
+    }
+
+    private static String argumentName(CommandLine.Model.ArgSpec argument) {
+        return argument instanceof CommandLine.Model.OptionSpec option
+                ? option.longestName() + " " + option.paramLabel() : argument.paramLabel();
     }
 
     @Override

@@ -60,6 +60,33 @@ class MainTest {
         assertThat(err.toString()).contains("not-a-sap").contains("Usage: tuplespace status");
     }
 
+    /**
+     * The message stays in sight: a suggestion for a mistyped option, the short synopsis and where the help is follow
+     * it, not the whole help.
+     */
+    @Test
+    void aBadCommandLineShowsTheShortSynopsisAndWhereTheHelpIsNotTheWholeHelp() {
+        StringWriter err = new StringWriter();
+        String[] args = {"server", "127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "127.0.0.1:4", "null", "null", "null",
+                "--fsinc", "always"};
+        CommandLine commandLine = Main.commandLine(args);
+        commandLine.setErr(new PrintWriter(err, true));
+        assertThat(commandLine.execute(args)).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly(
+                "expected only the options and arguments tuplespace server --help lists, found '--fsinc', 'always'",
+                "Possible solutions: --fsync",
+                "Usage: tuplespace server [OPTIONS] SHUTDOWN_SAP PROXY_SAP BACKUP_SAP HEARTBEAT_SAP SAVE_FILE"
+                        + " PRIMARY_HANDLE INIT_FILE",
+                "All options: tuplespace server --help");
+
+        StringWriter rootErr = new StringWriter();
+        CommandLine root = Main.commandLine("statu", "127.0.0.1:1");
+        root.setErr(new PrintWriter(rootErr, true));
+        assertThat(root.execute("statu", "127.0.0.1:1")).isEqualTo(2);
+        assertThat(rootErr.toString().lines()).startsWith("expected a command (proxy, server, client, shutdown, status,"
+                + " promote, switchover, demo, help), found 'statu'", "Did you mean: tuplespace status?");
+    }
+
     @Test
     void aWrongChoiceIsNamedWithTheChoices() {
         StringWriter err = new StringWriter();
