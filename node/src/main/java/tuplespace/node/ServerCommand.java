@@ -3,6 +3,7 @@ package tuplespace.node;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -233,12 +234,24 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        if (config.dataDir().isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
-            // no logger of this class's own: loading it would set up logging before the log is read ahead
-            LoggerFactory.getLogger(ServerCommand.class).warn("--fsync {} has no effect without --data-dir: this server"
-                    + " keeps its state in memory only", fsync);
-        }
+        // no logger of this class's own: loading it would set up logging before the log is read ahead
+        ineffectiveOptions(config).forEach(LoggerFactory.getLogger(ServerCommand.class)::warn);
         return ServerNode.run(config, readAhead);
+    }
+
+    /** What the operator should hear of options given that change nothing for this server ({@code config}). */
+    List<String> ineffectiveOptions(NodeConfig config) {
+        List<String> warnings = new ArrayList<>();
+        if (config.dataDir().isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--fsync")) {
+            warnings.add("--fsync " + fsync + " has no effect without --data-dir: this server keeps its"
+                    + " state in memory only");
+        }
+        if (config.startsAsPrimary() && nodeId != null && config.dataDir().isPresent()) {
+            warnings.add("--node-id " + nodeId + " has no effect on a primary (PRIMARY_HANDLE null): it serves whichever"
+                    + " node directory of --data-dir holds the newest state, and makes DIR/node-a when there is none;"
+                    + " --node-id names the node directory of a backup you start");
+        }
+        return warnings;
     }
 
     /**

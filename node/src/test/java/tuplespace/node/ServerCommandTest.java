@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +51,31 @@ class ServerCommandTest {
     void aMalformedArgumentExitsWithTwoAndNamesIt(int index, String value, String name, String detail) {
         assertThat(run(with(index, value))).isEqualTo(2);
         assertThat(err.toString()).contains(name).contains(detail);
+    }
+
+    /** An option that changes nothing for the server it is given to is named, with what the server does instead. */
+    @Test
+    void optionsThatChangeNothingForThisServerAreNamed() {
+        assertThat(ineffectiveOptions("--fsync", "always")).containsExactly("--fsync always has no effect without"
+                + " --data-dir: this server keeps its state in memory only");
+        assertThat(ineffectiveOptions("--data-dir", "data", "--node-id", "c")).containsExactly("--node-id c has no"
+                + " effect on a primary (PRIMARY_HANDLE null): it serves whichever node directory of --data-dir holds"
+                + " the newest state, and makes DIR/node-a when there is none; --node-id names the node directory of a"
+                + " backup you start");
+        assertThat(ineffectiveOptions("--data-dir", "data", "--fsync", "always")).isEmpty();
+        String[] backup = with(5, "127.0.0.1:7005");
+        assertThat(ineffectiveOptions(backup, "--data-dir", "data", "--node-id", "b")).isEmpty();
+    }
+
+    private static List<String> ineffectiveOptions(String... options) {
+        return ineffectiveOptions(GOOD, options);
+    }
+
+    private static List<String> ineffectiveOptions(String[] arguments, String... options) {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(Stream.concat(Arrays.stream(arguments), Arrays.stream(options))
+                .toArray(String[]::new));
+        return command.ineffectiveOptions(command.toConfig());
     }
 
     @Test

@@ -55,7 +55,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         registrationTimeout = ctx.executor().schedule(() -> {
             if (link == null && follow == null && ctx.channel().isActive()) {
                 LOG.warn("{} primary port peer {} did not REGISTER or FOLLOW within {}; closing", context.self(),
-                        ctx.channel().remoteAddress(), context.config().networkTimeout());
+                        ctx.channel().remoteAddress(), Durations.text(context.config().networkTimeout()));
                 ctx.close();
             }
         }, context.config().networkTimeout().toNanos(), TimeUnit.NANOSECONDS);

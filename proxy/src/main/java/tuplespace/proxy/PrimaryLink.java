@@ -117,6 +117,6 @@ final class PrimaryLink {
     @Override
     public String toString() {
         return "primary(epoch " + epoch + ", pid " + pid + ", server " + Long.toHexString(server) + ", shutdown "
-                + shutdownSap + ", last index " + lastIndex + ", " + channel.remoteAddress() + ")";
+                + shutdownSap + ", registered at index " + lastIndex + ", " + channel.remoteAddress() + ")";
     }
 }
