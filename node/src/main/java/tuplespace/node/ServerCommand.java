@@ -247,9 +247,9 @@ public final class ServerCommand implements Callable<Integer> {
                     + " state in memory only");
         }
         if (config.startsAsPrimary() && nodeId != null && config.dataDir().isPresent()) {
-            warnings.add("--node-id " + nodeId + " has no effect on a primary (PRIMARY_HANDLE null): it serves whichever"
-                    + " node directory of --data-dir holds the newest state, and makes DIR/node-a when there is none;"
-                    + " --node-id names the node directory of a backup you start");
+            warnings.add("--node-id " + nodeId + " has no effect on a primary (PRIMARY_HANDLE null): it serves"
+                    + " whichever node directory of --data-dir holds the newest state, and makes DIR/node-a when"
+                    + " there is none; --node-id names the node directory of a backup you start");
         }
         return warnings;
     }

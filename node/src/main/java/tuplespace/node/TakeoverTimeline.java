@@ -58,8 +58,9 @@ final class TakeoverTimeline {
     void answerSent() {
         if (!answered) {
             double idle = millis(nanoClock.getAsLong() - lastStepNanos);
-            step(idle < IDLE_BEFORE_FIRST_ANSWER_MILLIS ? "first answer sent to the proxy" : "first answer sent to the"
-                    + " proxy, " + idle + " ms after the step before: no request came sooner (the takeover ended there)");
+            step(idle < IDLE_BEFORE_FIRST_ANSWER_MILLIS ? "first answer sent to the proxy"
+                    : "first answer sent to the proxy, " + idle + " ms after the step before: no request came sooner"
+                    + " (the takeover ended there)");
             answered = true;
         }
     }

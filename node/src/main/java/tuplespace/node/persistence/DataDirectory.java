@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +31,8 @@ public final class DataDirectory implements AutoCloseable {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
     static final String PREFIX = "node-";
     private static final String LOCK_FILE = "lock";
+    /** A node directory's permissions where the file system has POSIX ones ({@link #createOwnerOnly}). */
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path path;
     private final String nodeId;
@@ -68,7 +73,10 @@ public final class DataDirectory implements AutoCloseable {
         Path path = root.resolve(PREFIX + nodeId).toAbsolutePath();
         boolean rootCreated = !Files.isDirectory(path.getParent());
         boolean created = !Files.isDirectory(path);
-        Files.createDirectories(path);
+        Files.createDirectories(path.getParent());
+        if (created) {
+            createOwnerOnly(path);
+        }
         if (rootCreated && path.getParent().getParent() != null) {
             DataFiles.forceDirectory(path.getParent().getParent()); // the new entries must survive a crash too
         }
@@ -85,6 +93,18 @@ public final class DataDirectory implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             lockChannel.close(); // releases the lock too
             throw e;
+        }
+    }
+
+    /**
+     * Creates the node directory {@code path} readable by its owner only, as SAVE_FILE is written: its log and
+     * snapshots hold the same pairs. Where the file system has no POSIX permissions, with its defaults.
+     */
+    private static void createOwnerOnly(Path path) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectory(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else {
+            Files.createDirectory(path);
         }
     }
 

@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,17 @@ class DataDirectoryTest {
 
         try (DataDirectory directory = DataDirectory.open(root.resolve("data"), "a")) {
             assertThat(directory.highestEpoch()).isEqualTo(3);
+        }
+    }
+
+    /** Its log and snapshots hold the pairs SAVE_FILE holds, which is written readable by its owner only. */
+    @Test
+    void aNewNodeDirectoryIsTheOwnersOnly() throws IOException {
+        Assumptions.assumeTrue(root.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "a file system with POSIX permissions");
+        try (DataDirectory directory = DataDirectory.open(root.resolve("data"), "a")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.path())))
+                    .isEqualTo("rwx------");
         }
     }
 
