@@ -108,7 +108,9 @@ public final class LineCommandClient {
                         silent);
             }
             if (answer == null) {
-                throw new IOException(sap + " closed the connection without answering " + command);
+                throw new IOException(sap + " closed the connection without answering " + command + ": expected a"
+                        + SHUTDOWN_SAP + ", which answers every command; a server's BACKUP_SAP and HEARTBEAT_SAP close"
+                        + " on a line of text, and so does a process that is stopping");
             }
             return requireText(answer, command);
         }

@@ -149,7 +149,7 @@ public final class Main implements Runnable {
         String command = spec.qualifiedName();
         if (exception instanceof CommandLine.UnmatchedArgumentException unmatched
                 && !unmatched.getUnmatched().isEmpty()) {
-            if (!spec.subcommands().isEmpty()) {
+            if (!spec.subcommands().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
                 return "expected a command (" + String.join(", ", spec.subcommands().keySet()) + "), found '"
                         + unmatched.getUnmatched().get(0) + "'";
             }
@@ -157,7 +157,8 @@ public final class Main implements Runnable {
                     + unmatched.getUnmatched().stream().map(argument -> "'" + argument + "'")
                     .collect(Collectors.joining(", "));
         }
-        if (exception instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
+        if (exception instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()
+                && exception.getMessage().startsWith("Missing required")) { // not "Expected parameter ... but found"
             return "expected " + missing.getMissing().stream().map(Main::argumentName)
                     .collect(Collectors.joining(", ")) + ", found none";
         }

@@ -43,6 +43,17 @@ class LineCommandClientTest {
                 .hasMessageContaining("expected a shutdown SAP (the proxy's third address or a server's SHUTDOWN_SAP)");
     }
 
+    /** A server's BACKUP_SAP or HEARTBEAT_SAP reached by mistake closes on the line: the ports that do so are named. */
+    @Test
+    void aPortThatClosesWithoutAnAnswerIsNamedWithThePortsThatDoSo() {
+        assertThatThrownBy(() -> answerFrom(new byte[0]))
+                .isInstanceOf(IOException.class)
+                .hasMessageEndingWith(" closed the connection without answering STATUS: expected a shutdown SAP (the"
+                        + " proxy's third address or a server's SHUTDOWN_SAP), which answers every command; a server's"
+                        + " BACKUP_SAP and HEARTBEAT_SAP close on a line of text, and so does a process that is"
+                        + " stopping");
+    }
+
     /** A SHUTDOWN that went out unanswered (a paused proxy relays it when it runs again) may still happen. */
     @Test
     void aCommandSentAndNotAnsweredInTimeIsSaidToBeStillPossible() throws Exception {

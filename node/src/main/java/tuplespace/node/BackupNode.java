@@ -143,6 +143,9 @@ final class BackupNode implements NodeStorage.Owner {
     void start() {
         node.stopsOnSignalBy(() -> {
             if (!stopping) {
+                node.warnStopsOnSignal(takingOver ? "it was taking over as the primary the proxy promoted: nothing"
+                        + " serves until a server is started again" : "its primary goes on as after a crash of this"
+                        + " process (one that started it starts another)");
                 stop(1);
             }
         });
@@ -656,6 +659,9 @@ final class BackupNode implements NodeStorage.Owner {
         // Kill first, close the links once it is gone: a primary that is still alive takes a closed link for its
         // backup's failure, and on this machine it would kill us (its child) for it.
         Fencing.killAndAwait(primaryProcess, node.loop(), FENCING_LIMIT, () -> {
+            if (stopping) {
+                return; // stopped meanwhile, on a signal: it serves no more
+            }
             closeEverything();
             timeline.step(primaryPid.map(pid -> "fenced: primary pid " + pid + " is gone")
                     .orElse("promoted by the proxy"));

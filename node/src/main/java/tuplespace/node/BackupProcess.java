@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Durations;
 
 /**
  * The process of a primary's backup, as far as the primary owns one ({@code --backup-start}): it starts it (the standby
@@ -192,7 +193,7 @@ final class BackupProcess {
                 node.loop().execute(() -> {
                     if (timeout != null) {
                         LOG.warn("backup pid {} was still alive {} after SIGKILL; closing its links anyway", pid,
-                                KILL_WAIT);
+                                Durations.text(KILL_WAIT));
                     }
                     then.run();
                 }));

@@ -537,7 +537,8 @@ final class BackupSupervisor {
         stopping.onExit().orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).whenComplete((exited, timeout) ->
                 node.loop().execute(() -> {
                     if (timeout != null) {
-                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(), limit);
+                        LOG.warn("backup pid {} did not stop within {}; killing it", stopping.pid(),
+                                Durations.text(limit));
                     } else {
                         LOG.info("backup pid {} stopped with status {}", stopping.pid(), exited.exitValue());
                     }
@@ -562,7 +563,7 @@ final class BackupSupervisor {
         Optional<Process> child = process.child();
         if (mayHaveAccepted && child.isPresent() && state == BackupState.LIVE && backupServer != null
                 && backupServer == primary.replica()) {
-            LOG.info("{}: leaving backup pid {}, the replica the proxy may have promoted, alone", leaving,
+            LOG.info("{}: leaving backup pid {}, the replica the proxy may promote, alone", leaving,
                     child.get().pid());
             detachLinks();
             process.forgetChild();

@@ -168,10 +168,9 @@ final class DataDirStartup {
     }
 
     private static DataDirectory open(Path root, String nodeId, LogReadAhead readAhead) throws IOException {
-        DataDirectory.requireDataDirectory(root); // its message says which directory to give instead
         try {
             return DataDirectory.open(root, nodeId, readAhead);
-        } catch (DataDirectory.InUse e) {
+        } catch (DataDirectory.InUse | DataDirectory.NotADataDirectory e) {
             throw e; // its message names the directory and says what to do
         } catch (IOException e) {
             throw new IOException("cannot use node directory " + root.resolve("node-" + nodeId) + ": "

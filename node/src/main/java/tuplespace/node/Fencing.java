@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import tuplespace.codec.Durations;
 
 /**
  * Fencing a failed primary (docs/design.md "Failover" step 2): kill it through its handle and act as primary only
@@ -42,7 +43,8 @@ final class Fencing {
         if (isGone(process)) {
             gone.run();
         } else if (System.nanoTime() - deadline > 0) {
-            stuck.accept("the old primary pid " + process.get().pid() + " was still alive " + limit + " after SIGKILL");
+            stuck.accept("the old primary pid " + process.get().pid() + " was still alive " + Durations.text(limit)
+                    + " after SIGKILL");
         } else {
             loop.schedule(() -> poll(process, loop, deadline, limit, gone, stuck), POLL.toNanos(), TimeUnit.NANOSECONDS);
         }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -1050,16 +1051,23 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * A signal ends this process ({@link ServerNode}): it goes as after a crash, but on purpose. Its live backup is
-     * left to take over, with the links to it let go first (a link this primary saw close would count as the backup's
-     * failure, and kill its child); the proxy sees the primary's link close and promotes that backup. A SHUTDOWN under
-     * way (saving, or stopping) is left to end.
+     * A signal ends this process ({@link ServerNode}): it goes as after a crash, but on purpose. Its log is closed
+     * (forced) first, while the proxy still has it: the proxy's promotion of the backup fences this process. Then its
+     * live backup is left to take over, with the links to it let go first (a link this primary saw close would count
+     * as the backup's failure, and kill its child); the proxy sees the primary's link close and promotes that backup.
+     * A SHUTDOWN under way (saving, or stopping) is left to end.
      */
     private void stopOnSignal() {
         if (stopping || saving) {
+            LOG.info("primary pid {} got a signal while SHUTDOWN is under way: that stop ends first", pid);
             return;
         }
-        exitWithoutSaving("the primary stops on a signal", "this primary stops on a signal");
+        node.warnStopsOnSignal("its backup, if live, takes over as after a crash of this process");
+        stopping = true;
+        CompletableFuture<?> logClosed = storage.isPresent() ? storage.get().close()
+                : CompletableFuture.completedFuture(null);
+        logClosed.whenComplete((progress, failure) -> exitWithoutSaving("the primary stops on a signal",
+                "this primary stops on a signal"));
     }
 
     /**

@@ -246,7 +246,10 @@ public final class ServerCommand implements Callable<Integer> {
             warnings.add("--fsync " + fsync + " has no effect without --data-dir: this server keeps its"
                     + " state in memory only");
         }
-        if (config.startsAsPrimary() && nodeId != null && config.dataDir().isPresent()) {
+        if (nodeId != null && config.dataDir().isEmpty()) {
+            warnings.add("--node-id " + nodeId + " has no effect without --data-dir: it names a backup's node"
+                    + " directory in DIR");
+        } else if (config.startsAsPrimary() && nodeId != null) {
             warnings.add("--node-id " + nodeId + " has no effect on a primary (PRIMARY_HANDLE null): it serves"
                     + " whichever node directory of --data-dir holds the newest state, and makes DIR/node-a when"
                     + " there is none; --node-id names the node directory of a backup you start");

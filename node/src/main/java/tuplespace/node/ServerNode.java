@@ -35,8 +35,11 @@ public final class ServerNode {
     private static final Logger LOG = LoggerFactory.getLogger(ServerNode.class);
     /** The system property the fat jar's log pattern reads for the role part of {@code role/pid}. */
     static final String ROLE_PROPERTY = "tuplespace.role";
-    /** How long a stop on a signal waits for the log's close and the loop's end ({@link #awaitExit} bounds both). */
-    private static final Duration STOP_ON_SIGNAL_WAIT = Duration.ofSeconds(8);
+    /**
+     * How long a signal's hook waits for the server to stop: a stop of its own is bounded by {@link #awaitExit} (7 s),
+     * a SHUTDOWN under way by its save (30 s), its backup's stop and its log's close.
+     */
+    private static final Duration STOP_ON_SIGNAL_WAIT = Duration.ofSeconds(60);
 
     private final NodeConfig config;
     private final RequestEvaluator evaluator;
@@ -61,7 +64,7 @@ public final class ServerNode {
     /** The node's data directory in use ({@code --data-dir}); set before the node starts, kept across a takeover. */
     private Optional<NodeStorage> storage = Optional.empty();
     /** How the role in force stops on a signal ({@link #stopOnSignal}); owned by the event loop. */
-    private Runnable roleStopOnSignal = () -> exit(1);
+    private Runnable roleStopOnSignal = this::exitOnSignal;
     /** The standby JVM this server keeps for the next backup it needs, kept across a takeover. */
     private final Standby standby = new Standby(this);
     ServerNode(NodeConfig config, RequestEvaluator evaluator, SpacePersistence persistence) {
@@ -280,14 +283,17 @@ public final class ServerNode {
         BackupNode.afterStepDown(this, asBackup, state, epoch, lastIndex).start();
     }
 
-    /** {@code stop} is how the role that starts now stops on a signal; until a role says, the node exits 1. */
+    /**
+     * {@code stop} is how the role that starts now stops on a signal ({@link #warnStopsOnSignal} first, unless it is
+     * stopping already); until a role says, {@link #exitOnSignal}.
+     */
     void stopsOnSignalBy(Runnable stop) {
         roleStopOnSignal = stop;
     }
 
     void changeRole(NodeRole next) {
         NodeRole.validate(role, next);
-        roleStopOnSignal = () -> exit(1);
+        roleStopOnSignal = this::exitOnSignal;
         LOG.info("{} -> {} (pid {})", role, next, ProcessHandle.current().pid());
         role = next;
         labelLogLines(next);
@@ -337,8 +343,6 @@ public final class ServerNode {
         try {
             loop.execute(() -> {
                 if (!exitCode.isDone()) {
-                    LOG.warn("{} pid {} stops on a signal (SIGTERM, SIGINT or SIGHUP), not on SHUTDOWN: {}",
-                            role.word(), ProcessHandle.current().pid(), afterASignal());
                     roleStopOnSignal.run();
                 }
             });
@@ -348,15 +352,20 @@ public final class ServerNode {
         stopped.completeOnTimeout(null, STOP_ON_SIGNAL_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
-    /** What an operator should know of a stop on a signal, by this node's role and storage. */
-    private String afterASignal() {
-        String log = storage.isPresent() ? "it writes out and forces its write-ahead log as it ends; " : "";
-        String rest = switch (role) {
-            case PRIMARY -> "its backup, if live, takes over as after a crash of this process";
-            case BACKUP -> "its primary goes on as after a crash of this process (one that started it starts another)";
-            default -> "the service goes on without it";
-        };
-        return log + "nothing is saved to SAVE_FILE; " + rest + " (./tuplespace shutdown stops the whole service)";
+    /** A node no role has taken yet exits on a signal; one stopping already (SHUTDOWN) is left to end. */
+    private void exitOnSignal() {
+        if (role != NodeRole.STOPPING && role != NodeRole.STOPPED) {
+            warnStopsOnSignal("the service goes on without it");
+            exit(1);
+        }
+    }
+
+    /** Tells the operator this server stops on a signal, and what follows for the service ({@code consequence}). */
+    void warnStopsOnSignal(String consequence) {
+        String log = storage.isPresent() ? "it writes out and forces its write-ahead log first; " : "";
+        LOG.warn("{} pid {} stops on a signal (SIGTERM, SIGINT or SIGHUP), not on SHUTDOWN: {}nothing is saved to"
+                + " SAVE_FILE; {} (./tuplespace shutdown stops the whole service)", role.word(),
+                ProcessHandle.current().pid(), log, consequence);
     }
 
     /**

@@ -14,8 +14,9 @@ final class TakeoverTimeline {
     private static final Logger LOG = LoggerFactory.getLogger(TakeoverTimeline.class);
 
     /**
-     * A first answer this long after the step before it came late because no request came sooner (the takeover was
-     * over with that step): its line says so, or it would read as a failover that took that long.
+     * A first answer this long after the step before it came late because no request came sooner, or the first one
+     * waited (for a slow disk, say), while the takeover's own steps were over: its line says so, or it would read as a
+     * failover that took that long.
      */
     static final long IDLE_BEFORE_FIRST_ANSWER_MILLIS = 1_000;
 
@@ -59,8 +60,8 @@ final class TakeoverTimeline {
         if (!answered) {
             double idle = millis(nanoClock.getAsLong() - lastStepNanos);
             step(idle < IDLE_BEFORE_FIRST_ANSWER_MILLIS ? "first answer sent to the proxy"
-                    : "first answer sent to the proxy, " + idle + " ms after the step before: no request came sooner"
-                    + " (the takeover ended there)");
+                    : "first answer sent to the proxy, " + idle + " ms after the step before (no request came sooner,"
+                    + " or the first waited: the takeover's own steps ended there)");
             answered = true;
         }
     }

@@ -63,6 +63,8 @@ class ServerCommandTest {
                 + " the newest state, and makes DIR/node-a when there is none; --node-id names the node directory of a"
                 + " backup you start");
         assertThat(ineffectiveOptions("--data-dir", "data", "--fsync", "always")).isEmpty();
+        assertThat(ineffectiveOptions("--node-id", "b")).containsExactly("--node-id b has no effect without"
+                + " --data-dir: it names a backup's node directory in DIR");
         String[] backup = with(5, "127.0.0.1:7005");
         assertThat(ineffectiveOptions(backup, "--data-dir", "data", "--node-id", "b")).isEmpty();
     }

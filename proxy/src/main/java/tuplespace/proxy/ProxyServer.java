@@ -373,7 +373,7 @@ public final class ProxyServer implements AutoCloseable {
             context.controlLoop().schedule(() -> {
                 if (link.channel().isOpen()) {
                     LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
-                            config.shutdownWait());
+                            Durations.text(config.shutdownWait()));
                 }
                 stopNow();
             }, config.shutdownWait().toNanos(), TimeUnit.NANOSECONDS);

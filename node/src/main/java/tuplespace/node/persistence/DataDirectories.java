@@ -110,16 +110,20 @@ public final class DataDirectories {
     }
 
     /**
-     * Every node directory that holds entries holds one service's: the same history. One of another (copied in from
+     * Every node directory that holds state holds one service's: the same history. One of another (copied in from
      * another service's data directory, or kept from a service since created anew) could be chosen as the newest and
-     * served, until the backup, holding the other history, refuses it. A directory that holds no entry yet (a backup
-     * that never stored its primary's snapshot) or records no history is no evidence either way.
+     * served, until the backup, holding the other history, refuses it. A directory that holds no state yet (a backup
+     * that never stored its primary's snapshot, with which it takes its history) or records no history is no evidence
+     * either way.
      */
     private static void refuseTwoHistories(List<NodeState> nodes) throws IOException {
-        List<NodeState> withEntries = nodes.stream().filter(node -> node.lastIndex() > 0 && node.history() != 0)
-                .toList();
-        for (NodeState other : withEntries) {
-            NodeState first = withEntries.get(0);
+        List<NodeState> holdingState = nodes.stream()
+                .filter(node -> (node.lastIndex() > 0 || node.lastEpoch() > 0) && node.history() != 0).toList();
+        if (holdingState.isEmpty()) {
+            return;
+        }
+        NodeState first = holdingState.get(0);
+        for (NodeState other : holdingState) {
             if (other.history() != first.history()) {
                 Path root = first.path().getParent();
                 throw new IOException("expected the node directories of " + root + " to hold one service's state,"

@@ -108,16 +108,25 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /** {@code --data-dir} names a node directory, not the data directory: the message says which to give instead. */
+    public static final class NotADataDirectory extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotADataDirectory(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Refuses a {@code root} that is a node directory itself: an operator who gave {@code --data-dir} the node directory
      * STATUS shows would otherwise start on an empty node directory made inside it, its state ignored.
      *
-     * @throws IOException saying so, and naming the directory to give instead
+     * @throws NotADataDirectory saying so, and naming the directory to give instead
      */
-    public static void requireDataDirectory(Path root) throws IOException {
+    private static void requireDataDirectory(Path root) throws IOException {
         if (Files.exists(root.resolve(NodeMeta.FILE_NAME))) {
             Path parent = root.toAbsolutePath().normalize().getParent();
-            throw new IOException("expected the data directory, which holds a node directory per node ("
+            throw new NotADataDirectory("expected the data directory, which holds a node directory per node ("
                     + PREFIX + "<id>), found a node directory itself (" + root + " holds " + NodeMeta.FILE_NAME
                     + "): give its parent" + (parent == null ? "" : ", --data-dir " + parent));
         }
@@ -333,7 +342,7 @@ public final class DataDirectory implements AutoCloseable {
                     + meta.nodeId(), "The directory belongs to another node: give each node its own directory");
         }
         if (meta.history() == 0 || meta.instance() == 0) { // written before these were recorded: they start here
-            meta = meta.history() == 0 ? meta.withHistory(NodeMeta.newRandomId()) : meta;
+            meta = meta.history() == 0 ? meta.withHistory(NodeMeta.HISTORY_BEFORE_HISTORIES) : meta;
             meta = meta.instance() == 0 ? meta.withInstance(NodeMeta.newRandomId()) : meta;
             meta.write(path);
         }

@@ -103,9 +103,18 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         return new NodeMeta(nodeId, highestEpoch, epochServer, history, newInstance, snapshot);
     }
 
-    /** A history or an instance for a directory: random, never 0 (which stands for a file without one). */
+    /**
+     * The history every directory written before histories were recorded takes when it is opened: one service's
+     * directories then agree (a random one each would set them apart), as before histories.
+     */
+    static final long HISTORY_BEFORE_HISTORIES = 1;
+
+    /**
+     * A history or an instance for a directory: random, never 0 (which stands for a file without one), nor
+     * {@link #HISTORY_BEFORE_HISTORIES}.
+     */
     static long newRandomId() {
-        return java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong(HISTORY_BEFORE_HISTORIES + 1, Long.MAX_VALUE);
     }
 
     /**

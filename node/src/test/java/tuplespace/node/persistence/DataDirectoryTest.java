@@ -139,18 +139,22 @@ class DataDirectoryTest {
     }
 
     @Test
-    void aDirectoryWrittenBeforeHistoriesWereRecordedIsGivenOneWhenOpened() throws IOException {
-        Files.createDirectories(root.resolve("node-a"));
-        new NodeMeta("a", 4, 0, 0, 0, Optional.empty()).write(root.resolve("node-a"));
-        assertThat(Files.readString(root.resolve("node-a/node.meta"))).doesNotContain("history");
+    void directoriesWrittenBeforeHistoriesWereRecordedAreGivenTheSameOneWhenOpened() throws IOException {
+        for (String id : List.of("a", "b")) {
+            Files.createDirectories(root.resolve("node-" + id));
+            new NodeMeta(id, 4, 0, 0, 0, Optional.empty()).write(root.resolve("node-" + id));
+            assertThat(Files.readString(root.resolve("node-" + id + "/node.meta"))).doesNotContain("history");
+        }
 
-        long given;
-        try (DataDirectory a = DataDirectory.open(root, "a")) {
-            given = a.history();
-            assertThat(given).isNotZero();
+        // one service's two directories, upgraded: a random history each would set them apart
+        try (DataDirectory a = DataDirectory.open(root, "a"); DataDirectory b = DataDirectory.open(root, "b")) {
+            assertThat(a.history()).isEqualTo(NodeMeta.HISTORY_BEFORE_HISTORIES).isEqualTo(b.history());
             assertThat(a.highestEpoch()).isEqualTo(4);
         }
-        assertThat(NodeMeta.read(root.resolve("node-a")).history()).isEqualTo(given);
+        assertThat(NodeMeta.read(root.resolve("node-a")).history()).isEqualTo(NodeMeta.HISTORY_BEFORE_HISTORIES);
+        try (DataDirectory created = DataDirectory.open(root, "c")) {
+            assertThat(created.history()).as("drawn").isNotEqualTo(NodeMeta.HISTORY_BEFORE_HISTORIES).isNotZero();
+        }
     }
 
     @Test
@@ -277,6 +281,13 @@ class DataDirectoryTest {
         assertThat(DataDirectories.survey(root).newest().orElseThrow().nodeId()).isEqualTo("c");
         ofHistory("b", 0x0c0_ffeeL); // no entry yet: no evidence of another service
         assertThat(DataDirectories.survey(root).newest().orElseThrow().nodeId()).isEqualTo("c");
+        // seeded from INIT_FILE and never written to since: a snapshot at entry 0, pairs of another service's
+        try (DataDirectory seeded = DataDirectory.open(root, "d")) {
+            seeded.recordSnapshot(SnapshotFile.write(seeded.path(), SnapshotContent.take(work.reference(), 0, 1),
+                    ChannelOpener.DEFAULT), 0);
+        }
+        assertThatThrownBy(() -> DataDirectories.survey(root)).isInstanceOf(IOException.class)
+                .hasMessageContaining(" and node-d: entry 0 of epoch 1, ");
     }
 
     @Test
