@@ -57,7 +57,8 @@ public final class ClientCommand implements Callable<Integer> {
     private Sap sap;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "REQUEST",
-            description = "Requests to send, text mode (quote each: 'GET user,.* .*') or JSON.")
+            description = "Requests to send, in text mode or JSON, each quoted as one argument:%n"
+                    + "'GET user,.* .*'")
     private List<String> requests = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "raw|readable", converter = OutputConverter.class,

@@ -31,7 +31,7 @@ public final class ShutdownCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for the connection and the answer, which comes once the primary has saved"
-                    + " its file (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
+                    + " its file (such as 500ms or 10s; default ${DEFAULT-VALUE}).")
     private Duration timeout;
 
     @Mixin

@@ -36,7 +36,8 @@ public final class StatusCommand implements Callable<Integer> {
     private boolean pretty;
 
     @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for the connection and the answer (e.g. 500ms, 10s; default ${DEFAULT-VALUE}).")
+            description = "How long to wait for the connection and the answer (such as 500ms or 10s; default"
+                    + " ${DEFAULT-VALUE}).")
     private Duration timeout;
 
     @Mixin

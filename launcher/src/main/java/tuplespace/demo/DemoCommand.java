@@ -47,7 +47,7 @@ import tuplespace.space.IoFailure;
  * with {@code kill -9} restarts from it with every acknowledged write.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole service on loopback; Ctrl-C saves and stops it.")
+        description = "Run the whole service on this machine (loopback unless --host); Ctrl-C saves and stops it.")
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
@@ -85,11 +85,11 @@ public final class DemoCommand implements Callable<Integer> {
     private Duration startupTimeout;
 
     @Option(names = "--proxy-option", paramLabel = "OPTION", parameterConsumer = PassedOn.class,
-            description = "An option for the proxy, e.g. --proxy-option=--max-clients=8 (repeatable).")
+            description = "An option for the proxy, such as --proxy-option=--max-clients=8 (repeatable).")
     private List<String> proxyOptions = new ArrayList<>();
 
     @Option(names = "--server-option", paramLabel = "OPTION", parameterConsumer = PassedOn.class,
-            description = "An option for the primary, e.g. --server-option=--replication=async (repeatable).")
+            description = "An option for the primary, such as --server-option=--replication=async (repeatable).")
     private List<String> serverOptions = new ArrayList<>();
 
     private final AtomicBoolean stopping = new AtomicBoolean();

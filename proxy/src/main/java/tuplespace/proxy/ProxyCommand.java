@@ -81,7 +81,7 @@ public final class ProxyCommand implements Callable<Integer> {
     private String shutdownWait;
 
     @Option(names = "--max-frame", paramLabel = "SIZE", defaultValue = "257MiB",
-            description = "largest frame taken from the primary, e.g. a long GET answer; a primary sends at most"
+            description = "largest frame taken from the primary, such as a long GET answer; a primary sends at most"
                     + " 256 MiB of answer text, and a longer frame is skipped and its request answered with an error"
                     + " (default: ${DEFAULT-VALUE})")
     private String maxFrame;
