@@ -143,9 +143,10 @@ final class BackupNode implements NodeStorage.Owner {
     void start() {
         node.stopsOnSignalBy(() -> {
             if (!stopping) {
-                node.warnStopsOnSignal(takingOver ? "it was taking over as the primary the proxy promoted: nothing"
-                        + " serves until a server is started again" : "its primary goes on as after a crash of this"
-                        + " process (one that started it starts another)");
+                node.warnStopsOnSignal(config.standby() ? "it was a standby JVM kept for the next backup: the"
+                        + " service is unchanged" : takingOver ? "it was taking over as the primary the proxy"
+                        + " promoted: nothing serves until a server is started again" : "its primary goes on as after"
+                        + " a crash of this process (one that started it starts another)");
                 stop(1);
             }
         });

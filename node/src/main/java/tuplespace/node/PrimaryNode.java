@@ -41,6 +41,8 @@ import tuplespace.space.SpaceSnapshot;
 final class PrimaryNode implements NodeStorage.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryNode.class);
+    /** How long a primary stopping on a signal waits for its log's close (force) before it goes all the same. */
+    private static final Duration LOG_CLOSE_ON_SIGNAL_LIMIT = Duration.ofSeconds(5);
     /** How long a fresh primary waits for its first backup before registering anyway (backup first). */
     private static final Duration FIRST_BACKUP_WAIT = Duration.ofSeconds(10);
     /**
@@ -124,6 +126,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * SAVE_FILE is being written before stopping: nothing is served until it is written (then stop) or failed (go on).
      */
     private boolean saving;
+    /** A signal came while SAVE_FILE was being written: if the save fails, the node stops on the signal then. */
+    private boolean signalled;
     /** Why a failed save stops the node all the same (the backup lost under that policy); null: it does not. */
     private String stopEvenIfUnsaved;
     /** What a SHUTDOWN is answered once the node is stopping. */
@@ -324,6 +328,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     void onRegistered(long proxyPid) {
+        if (stopping) {
+            return; // its log may be closed already: nothing more is recorded or served
+        }
         if (registered) {
             // The same (epoch, pid) again after a lost link: the proxy resends what it has not had answered.
             LOG.warn("primary epoch {} registered again with proxy pid {} at index {}", node.epoch(), proxyPid, lastIndex);
@@ -916,6 +923,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         List<LongRequest> held = new ArrayList<>(heldWhileFrozen);
         heldWhileFrozen.clear();
         held.forEach(this::longRequestDone);
+        if (signalled) {
+            stopOnSignal(); // the signal's hook waits for this stop
+        }
     }
 
     /**
@@ -965,7 +975,9 @@ final class PrimaryNode implements NodeStorage.Owner {
      */
     void onStaleEpoch(long currentEpoch) {
         if (stepDown != null && stepDown.steppedDown) {
-            becomeBackup(currentEpoch);
+            if (!stopping) { // else its log may be closed already (a signal): it cannot be a backup
+                becomeBackup(currentEpoch);
+            }
             return;
         }
         String seen = currentEpoch == node.epoch()
@@ -1055,19 +1067,28 @@ final class PrimaryNode implements NodeStorage.Owner {
      * (forced) first, while the proxy still has it: the proxy's promotion of the backup fences this process. Then its
      * live backup is left to take over, with the links to it let go first (a link this primary saw close would count
      * as the backup's failure, and kill its child); the proxy sees the primary's link close and promotes that backup.
-     * A SHUTDOWN under way (saving, or stopping) is left to end.
+     * A SHUTDOWN under way (saving, or stopping) is left to end; one whose save fails goes on serving, so the node
+     * stops on the signal then.
      */
     private void stopOnSignal() {
         if (stopping || saving) {
-            LOG.info("primary pid {} got a signal while SHUTDOWN is under way: that stop ends first", pid);
+            signalled = saving && !stopping;
+            LOG.info("primary pid {} got a signal while it stops already: the process ends once that stop is done,"
+                    + " within a minute{}", pid,
+                    signalled ? " (if SAVE_FILE cannot be written, this primary stops on the signal then)" : "");
             return;
         }
-        node.warnStopsOnSignal("its backup, if live, takes over as after a crash of this process");
+        node.warnStopsOnSignal("its backup takes over as after a crash of this process if it is live and this primary"
+                + " had registered; otherwise nothing serves until a server is started again");
         stopping = true;
-        CompletableFuture<?> logClosed = storage.isPresent() ? storage.get().close()
-                : CompletableFuture.completedFuture(null);
-        logClosed.whenComplete((progress, failure) -> exitWithoutSaving("the primary stops on a signal",
-                "this primary stops on a signal"));
+        stoppingAnswer = "error: the primary stops on a signal";
+        flushEntries(); // the entries of the turn under way reach the log before it closes, and their answers after
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        storage.ifPresentOrElse(disk -> disk.close().whenComplete((progress, failure) -> closed.complete(null)),
+                () -> closed.complete(null));
+        // a disk that hangs must not keep the service without a primary that serves: the hook waits no longer either
+        node.loop().schedule(() -> closed.complete(null), LOG_CLOSE_ON_SIGNAL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        closed.thenRun(() -> exitWithoutSaving("the primary stops on a signal", "this primary stops on a signal"));
     }
 
     /**

@@ -36,8 +36,9 @@ public final class ServerNode {
     /** The system property the fat jar's log pattern reads for the role part of {@code role/pid}. */
     static final String ROLE_PROPERTY = "tuplespace.role";
     /**
-     * How long a signal's hook waits for the server to stop: a stop of its own is bounded by {@link #awaitExit} (7 s),
-     * a SHUTDOWN under way by its save (30 s), its backup's stop and its log's close.
+     * How long a signal's hook waits for the server to stop: a stop of its own by its log's close (5 s for a primary,
+     * which closes it first) and {@link #awaitExit} (7 s), a SHUTDOWN under way by its save (30 s), its backup's stop
+     * and its log's close.
      */
     private static final Duration STOP_ON_SIGNAL_WAIT = Duration.ofSeconds(60);
 

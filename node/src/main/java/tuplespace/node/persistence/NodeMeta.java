@@ -43,7 +43,8 @@ import java.util.Optional;
  * that started there (docs/design.md "Failover"). A backup's directory takes its primary's with the first snapshot of
  * that primary's state it stores, so every directory of one service carries the same history, and a directory taken
  * from another service carries another. A file written before the line existed reads as 0 (unknown), which
- * {@link DataDirectory} replaces with a new history when it opens the directory.
+ * {@link DataDirectory} replaces with {@link #HISTORY_BEFORE_HISTORIES} when it opens the directory: the same for
+ * every such directory, so that one service's upgraded directories agree.
  *
  * <p>The instance is a random number, never 0, drawn when the directory is created (or first opened without one) and
  * never taken from another: node ids repeat across machines ({@code a}, {@code b}), this names the directory itself. A
