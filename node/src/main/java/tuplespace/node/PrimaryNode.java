@@ -1086,7 +1086,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         storage.ifPresentOrElse(disk -> disk.close().whenComplete((progress, failure) -> closed.complete(null)),
                 () -> closed.complete(null));
-        // a disk that hangs must not keep the service without a primary that serves: the hook waits no longer either
+        // a hung disk must not leave a primary that neither serves nor is seen lost: past the limit, it goes anyway
         node.loop().schedule(() -> closed.complete(null), LOG_CLOSE_ON_SIGNAL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         closed.thenRun(() -> exitWithoutSaving("the primary stops on a signal", "this primary stops on a signal"));
     }
