@@ -90,6 +90,8 @@ final class BackupNode implements NodeStorage.Owner {
     private boolean mayTakeOver;
     private boolean stopping;
     private boolean takingOver;
+    /** A standby ({@code --standby}) that was not told to serve yet: a signal changes nothing for the service. */
+    private boolean waitingAsStandby;
     /**
      * Entries were applied since the last acknowledgement: one cumulative {@code Ack} goes at the end of the read
      * batch that carried them ({@code channelReadComplete}), not one per message, and never waits for a timer.
@@ -143,7 +145,7 @@ final class BackupNode implements NodeStorage.Owner {
     void start() {
         node.stopsOnSignalBy(() -> {
             if (!stopping) {
-                node.warnStopsOnSignal(config.standby() ? "it was a standby JVM kept for the next backup: the"
+                node.warnStopsOnSignal(waitingAsStandby ? "it was a standby JVM kept for the next backup: the"
                         + " service is unchanged" : takingOver ? "it was taking over as the primary the proxy"
                         + " promoted: nothing serves until a server is started again" : "its primary goes on as after"
                         + " a crash of this process (one that started it starts another)");
@@ -163,6 +165,7 @@ final class BackupNode implements NodeStorage.Owner {
      * Its JVM has started meanwhile, so a primary that needs a backup gets one without waiting for a JVM to start.
      */
     private void waitForRelease() {
+        waitingAsStandby = true;
         LOG.info("standby for pid {}: waiting until it needs a backup", primaryPid.map(String::valueOf).orElse("?"));
         Thread reader = new Thread(() -> {
             boolean released;
@@ -174,6 +177,7 @@ final class BackupNode implements NodeStorage.Owner {
             }
             boolean serve = released;
             node.loop().execute(() -> {
+                waitingAsStandby = false;
                 if (serve) {
                     LOG.info("standby released: serving as the backup of pid {}", primaryPid.orElse(-1L));
                     listen();

@@ -128,6 +128,8 @@ final class PrimaryNode implements NodeStorage.Owner {
     private boolean saving;
     /** A signal came while SAVE_FILE was being written: if the save fails, the node stops on the signal then. */
     private boolean signalled;
+    /** Stopping on a signal, the log is closing (or closed): nothing more may be logged or recorded. */
+    private boolean logClosing;
     /** Why a failed save stops the node all the same (the backup lost under that policy); null: it does not. */
     private String stopEvenIfUnsaved;
     /** What a SHUTDOWN is answered once the node is stopping. */
@@ -328,8 +330,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     void onRegistered(long proxyPid) {
-        if (stopping) {
-            return; // its log may be closed already: nothing more is recorded or served
+        if (logClosing) {
+            registered = true; // the proxy took it and may promote its backup, which the stop leaves alone then
+            return; // nothing more is recorded in the closing log, nor served
         }
         if (registered) {
             // The same (epoch, pid) again after a lost link: the proxy resends what it has not had answered.
@@ -916,9 +919,12 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         node.notifyOperator(OperatorEvent.SAVE_FAILED, "SAVE_FILE " + file + ": " + why
                 + "; not stopping: the service keeps serving");
-        answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why
-                + "; nothing was stopped, the service keeps serving (free space, or fix the file or its directory, then"
-                + " SHUTDOWN again)");
+        String after = signalled
+                ? "; the primary stops all the same, on the signal that came meanwhile (not saved: its backup, if live,"
+                        + " takes over)"
+                : "; nothing was stopped, the service keeps serving (free space, or fix the file or its directory,"
+                        + " then SHUTDOWN again)";
+        answerShutdown("error: cannot save SAVE_FILE " + file + ": " + why + after);
         fromProxy.thaw();
         List<LongRequest> held = new ArrayList<>(heldWhileFrozen);
         heldWhileFrozen.clear();
@@ -975,7 +981,7 @@ final class PrimaryNode implements NodeStorage.Owner {
      */
     void onStaleEpoch(long currentEpoch) {
         if (stepDown != null && stepDown.steppedDown) {
-            if (!stopping) { // else its log may be closed already (a signal): it cannot be a backup
+            if (!logClosing) { // else it stops on a signal, its log closing: it cannot be a backup
                 becomeBackup(currentEpoch);
             }
             return;
@@ -1081,6 +1087,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         node.warnStopsOnSignal("its backup takes over as after a crash of this process if it is live and this primary"
                 + " had registered; otherwise nothing serves until a server is started again");
         stopping = true;
+        logClosing = true;
         stoppingAnswer = "error: the primary stops on a signal";
         flushEntries(); // the entries of the turn under way reach the log before it closes, and their answers after
         CompletableFuture<Void> closed = new CompletableFuture<>();

@@ -152,6 +152,9 @@ class DataDirectoryTest {
             assertThat(a.highestEpoch()).isEqualTo(4);
         }
         assertThat(NodeMeta.read(root.resolve("node-a")).history()).isEqualTo(NodeMeta.HISTORY_BEFORE_HISTORIES);
+        try (DataDirectory created = DataDirectory.open(root, "c")) {
+            assertThat(created.history()).as("drawn").isNotEqualTo(NodeMeta.HISTORY_BEFORE_HISTORIES).isNotZero();
+        }
     }
 
     @Test
