@@ -150,8 +150,7 @@ public final class Main implements Runnable {
         if (exception instanceof CommandLine.UnmatchedArgumentException unmatched
                 && !unmatched.getUnmatched().isEmpty()) {
             if (!spec.subcommands().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-                return "expected a command (" + String.join(", ", spec.subcommands().keySet()) + "), found '"
-                        + unmatched.getUnmatched().get(0) + "'";
+                return expectedACommand(spec, "'" + unmatched.getUnmatched().get(0) + "'");
             }
             return "expected only the options and arguments " + command + " --help lists, found "
                     + unmatched.getUnmatched().stream().map(argument -> "'" + argument + "'")
@@ -172,8 +171,11 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(),
-                "expected a command (" + String.join(", ", spec.subcommands().keySet()) + "), found none");
+        throw new ParameterException(spec.commandLine(), expectedACommand(spec, "none"));
+    }
+
+    private static String expectedACommand(CommandSpec root, String found) {
+        return "expected a command (" + String.join(", ", root.subcommands().keySet()) + "), found " + found;
     }
 
     /** The version from the jar's build (a filtered resource), or "development" when run from sources. */

@@ -209,7 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static boolean holdsData(Path directory) throws IOException {
         return DataDirectories.survey(directory).nodes().stream()
-                .anyMatch(node -> node.lastIndex() > 0 || node.lastEpoch() > 0);
+                .anyMatch(DataDirectories.NodeState::holdsData);
     }
 
     private DemoPorts ports() {

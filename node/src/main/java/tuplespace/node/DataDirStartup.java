@@ -127,7 +127,7 @@ final class DataDirStartup {
     /** INIT_FILE seeds an empty DIR only: beside a DIR holding data the start is refused, never a silent choice. */
     private static void refuseIfHoldingData(Path root, Path initFile, DataDirectories.Survey survey) throws Refused {
         List<DataDirectories.NodeState> holdingData = survey.nodes().stream()
-                .filter(node -> node.lastIndex() > 0 || node.lastEpoch() > 0).toList();
+                .filter(DataDirectories.NodeState::holdsData).toList();
         if (!holdingData.isEmpty()) {
             throw new Refused("both INIT_FILE " + initFile + " and a --data-dir holding data were given ("
                     + holdingData.stream().map(DataDirectories.NodeState::describe).collect(Collectors.joining("; "))

@@ -26,6 +26,11 @@ public final class DataDirectories {
      */
     public record NodeState(String nodeId, Path path, long highestEpoch, long lastEpoch, long lastIndex, long history) {
 
+        /** It holds data: entries, or a snapshot of a state (one seeded from INIT_FILE ends at entry 0 of epoch 1). */
+        public boolean holdsData() {
+            return lastIndex > 0 || lastEpoch > 0;
+        }
+
         /** "node-b: entry 1234 of epoch 3, highest epoch seen 4". */
         public String describe() {
             return path.getFileName() + ": entry " + lastIndex + " of epoch " + lastEpoch + ", highest epoch seen "
@@ -110,20 +115,20 @@ public final class DataDirectories {
     }
 
     /**
-     * Every node directory that holds state holds one service's: the same history. One of another (copied in from
+     * Every node directory that holds data holds one service's: the same history. One of another (copied in from
      * another service's data directory, or kept from a service since created anew) could be chosen as the newest and
-     * served, until the backup, holding the other history, refuses it. A directory that holds no state yet (a backup
+     * served, until the backup, holding the other history, refuses it. A directory that holds no data yet (a backup
      * that never stored its primary's snapshot, with which it takes its history) or records no history is no evidence
      * either way.
      */
     private static void refuseTwoHistories(List<NodeState> nodes) throws IOException {
-        List<NodeState> holdingState = nodes.stream()
-                .filter(node -> (node.lastIndex() > 0 || node.lastEpoch() > 0) && node.history() != 0).toList();
-        if (holdingState.isEmpty()) {
+        List<NodeState> holdingData = nodes.stream()
+                .filter(node -> node.holdsData() && node.history() != 0).toList();
+        if (holdingData.isEmpty()) {
             return;
         }
-        NodeState first = holdingState.get(0);
-        for (NodeState other : holdingState) {
+        NodeState first = holdingData.get(0);
+        for (NodeState other : holdingData) {
             if (other.history() != first.history()) {
                 Path root = first.path().getParent();
                 throw new IOException("expected the node directories of " + root + " to hold one service's state,"
