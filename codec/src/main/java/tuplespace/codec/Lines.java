@@ -7,6 +7,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Small helpers on request lines and on the text that goes into one line of an answer; {@link #oneLine} also serves
@@ -33,16 +34,24 @@ public final class Lines {
         if (line.forEachByte(start, end - start, b -> b >= 0) < 0) {
             return Optional.empty();
         }
-        ByteBuffer bytes = line.nioBuffer(start, end - start);
-        CoderResult result = StandardCharsets.UTF_8.newDecoder()
-                .decode(bytes, CharBuffer.allocate(end - start), true);
-        if (!result.isError()) {
+        OptionalInt at = firstNonUtf8Byte(line.nioBuffer(start, end - start));
+        if (at.isEmpty()) {
             return Optional.empty();
         }
-        int at = bytes.position();
         return Optional.of(String.format(Locale.ROOT, "expected a request line in UTF-8, found the"
-                + " byte 0x%02X at byte %d of the line, which is not UTF-8 there", line.getUnsignedByte(start + at),
-                at + 1));
+                + " byte 0x%02X at byte %d of the line, which is not UTF-8 there",
+                line.getUnsignedByte(start + at.getAsInt()), at.getAsInt() + 1));
+    }
+
+    /**
+     * Where the first byte of {@code bytes} (counted from its position, which does not move) that is not UTF-8 there
+     * is: bytes that must be text, decoded strictly, where a lenient decoding would have read U+FFFD in silence.
+     */
+    public static OptionalInt firstNonUtf8Byte(ByteBuffer bytes) {
+        ByteBuffer reading = bytes.duplicate();
+        CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .decode(reading, CharBuffer.allocate(reading.remaining()), true);
+        return result.isError() ? OptionalInt.of(reading.position() - bytes.position()) : OptionalInt.empty();
     }
 
     /** Index of the first character after an optional byte order mark and leading spaces and tabs. */

@@ -151,8 +151,7 @@ public final class ClientCommand implements Callable<Integer> {
             return options;
         }
         try {
-            byte[] token = SecretFile.read("--auth-token-file", file);
-            return options.withAuthToken(new String(token, java.nio.charset.StandardCharsets.UTF_8));
+            return options.withAuthToken(SecretFile.readText("--auth-token-file", file));
         } catch (IOException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -7,8 +7,8 @@ import java.security.MessageDigest;
 import tuplespace.codec.auth.SecretFile;
 
 /**
- * The token clients must send first ({@code --client-auth-file}: owner-only, at least 16 bytes, read by
- * {@link SecretFile}). Compared in constant time; {@link #toString} never shows it.
+ * The token clients must send first ({@code --client-auth-file}: owner-only, at least 16 bytes of UTF-8 text, read by
+ * {@link SecretFile#readText}). Compared in constant time; {@link #toString} never shows it.
  */
 public final class ClientToken {
 
@@ -21,7 +21,7 @@ public final class ClientToken {
     }
 
     static ClientToken load(Path file) throws IOException {
-        return new ClientToken(SecretFile.read(OPTION, file));
+        return of(SecretFile.readText(OPTION, file));
     }
 
     static ClientToken of(String token) {

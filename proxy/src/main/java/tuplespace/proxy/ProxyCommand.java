@@ -104,7 +104,7 @@ public final class ProxyCommand implements Callable<Integer> {
     private Path clusterSecretFile;
 
     @Option(names = ClientToken.OPTION, paramLabel = "FILE",
-            description = "a file only its owner can read holding a token: a client's first line must be"
+            description = "a file only its owner can read holding a token of text: a client's first line must be"
                     + " 'AUTH <token>' or {\"op\":\"AUTH\",\"token\":\"...\"}, else it is refused; one that has not"
                     + " authenticated within 5 s is closed (default: none, AUTH answers not_implemented)")
     private Path clientAuthFile;

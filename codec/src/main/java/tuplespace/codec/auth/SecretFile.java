@@ -1,14 +1,19 @@
 package tuplespace.codec.auth;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import tuplespace.codec.Lines;
 
 /**
  * Reads a secret from a file named by an option ({@code --cluster-secret-file}, {@code --client-auth-file}). Like ssh
@@ -19,6 +24,8 @@ public final class SecretFile {
 
     /** Shorter secrets are refused: 16 random bytes is the least a key or token should have. */
     public static final int MIN_BYTES = 16;
+    /** How to make a secret that suits every use: random bytes as text. */
+    private static final String HOW_TO_MAKE = "e.g. head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE";
 
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
@@ -54,9 +61,32 @@ public final class SecretFile {
         Arrays.fill(content, (byte) 0);
         if (secret.length < MIN_BYTES) {
             throw new IOException(name + ": expected a secret of at least " + MIN_BYTES + " bytes, found "
-                    + secret.length + " (e.g. head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE)");
+                    + secret.length + " (" + HOW_TO_MAKE + ")");
         }
         return secret;
+    }
+
+    /**
+     * A secret that is text: a client token, which clients send in their first line ({@code AUTH <token>}). Read as
+     * {@link #read} reads any secret, and refused, naming the first byte that is not, when it is not UTF-8: no client
+     * could ever send it (a file of random bytes, say, made without {@code base64}).
+     *
+     * @throws IOException as {@link #read}, and for a secret that is not UTF-8 text
+     */
+    public static String readText(String option, Path file) throws IOException {
+        byte[] secret = read(option, file);
+        try {
+            OptionalInt notText = Lines.firstNonUtf8Byte(ByteBuffer.wrap(secret));
+            if (notText.isPresent()) {
+                throw new IOException(String.format(Locale.ROOT, "%s %s: expected a token of UTF-8 text, which"
+                        + " clients send in their AUTH line, found the byte 0x%02X at byte %d of the file, which is not"
+                        + " UTF-8 there (%s)", option, file.toAbsolutePath(), secret[notText.getAsInt()] & 0xFF,
+                        notText.getAsInt() + 1, HOW_TO_MAKE));
+            }
+            return new String(secret, StandardCharsets.UTF_8);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     /**

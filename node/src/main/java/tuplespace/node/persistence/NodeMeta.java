@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import tuplespace.codec.Lines;
 
 /**
  * A node directory's metadata file, {@code node.meta}: the format version, the node's id, the highest epoch the node
@@ -80,6 +83,11 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
     }
 
     static final String FILE_NAME = "node.meta";
+    /** What to do about a damaged metadata file. */
+    private static final String REWRITE_IT = "The metadata file is damaged: write it again by hand, its lines format,"
+            + " node, epoch, history and instance from what is left of it or from a copy (keep the instance: a proxy"
+            + " may wait for this directory by it) and ending with the check line a start names for them; or start"
+            + " this node from its peer's data directory";
 
     NodeMeta {
         if (highestEpoch < 0) {
@@ -160,16 +168,20 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
      */
     static NodeMeta read(Path directory) throws IOException {
         Path file = directory.resolve(FILE_NAME);
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(file);
+        OptionalInt notText = Lines.firstNonUtf8Byte(ByteBuffer.wrap(bytes));
+        if (notText.isPresent()) {
+            throw DamagedFileException.at(file, notText.getAsInt(), String.format(Locale.ROOT, "expected lines of"
+                    + " text (format=, node=, epoch=, ..., check=), found the byte 0x%02X, which is not UTF-8 there",
+                    bytes[notText.getAsInt()] & 0xFF), REWRITE_IT);
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
         int checkAt = text.lastIndexOf("check=");
         Map<String, String> fields = fields(text);
         String body = checkAt < 0 ? text : text.substring(0, checkAt);
         if (!check(body).equals(fields.get("check"))) {
             throw DamagedFileException.at(file, Math.max(checkAt, 0), "expected a last line check=" + check(body)
-                    + ", found " + (checkAt < 0 ? "none" : "check=" + fields.get("check")), "The metadata file is damaged: "
-                    + "write it again by hand from the lines above it (format, node, epoch, history, instance: keep"
-                    + " it, a proxy may wait for this directory by it) with the check shown, or start this node from"
-                    + " its peer's data directory");
+                    + ", found " + (checkAt < 0 ? "none" : "check=" + fields.get("check")), REWRITE_IT);
         }
         if (!String.valueOf(FilePrefix.VERSION).equals(fields.get("format"))) {
             throw DamagedFileException.at(file, 0, "expected format=" + FilePrefix.VERSION + ", found format="

@@ -194,6 +194,21 @@ class DataDirectoryTest {
                         + "give each node its own directory");
     }
 
+    /** Overwritten with bytes that are not text: named as damage, where a lenient decoding said "Input length = 1". */
+    @Test
+    void metadataThatIsNotTextIsRefusedAsDamaged() throws IOException {
+        DataDirectory.open(root, "a").close();
+        Path meta = root.resolve("node-a/node.meta");
+        Files.write(meta, new byte[] {'f', 'o', 'r', 'm', (byte) 0xFE, 0x01, (byte) 0x80});
+
+        assertThatThrownBy(() -> DataDirectory.open(root, "a"))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(meta + " at offset 4: expected lines of text (format=, node=, epoch=, ...,"
+                        + " check=), found the byte 0xFE, which is not UTF-8 there. The metadata file is damaged: write"
+                        + " it again by hand")
+                .hasMessageEndingWith("or start this node from its peer's data directory");
+    }
+
     @Test
     void metadataOfAnotherFormatVersionIsRefused() throws IOException {
         DataDirectory.open(root, "a").close();
