@@ -102,9 +102,9 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         // read once, as much as the request it answers needs: a typed request its pairs, a line request its status
         ReceivedAnswer answer = ReceivedAnswer.read(text, next != null && next.wantsPairs());
         if (answer.isRefusal()) {
-            // docs/protocol.md "Limits and failures": the proxy refuses a client over --max-clients and drops it;
-            // nothing was applied. The channel is closed before the requests fail, so whoever sees the refusal sees a
-            // closed client (isOpen false).
+            // docs/protocol.md "Limits and failures": the proxy refuses a client over --max-clients, or one idle past
+            // --client-idle-timeout, and drops it; nothing was applied. The channel is closed before the requests
+            // fail, so whoever sees the refusal sees a closed client (isOpen false).
             // not "refused the connection", which reads as a TCP refusal: the service answered, and closed
             TupleSpaceException refused = new RefusedException("the service at " + peer + " refused this client and"
                     + " closed the connection: " + errorOf(answer));

@@ -2,8 +2,9 @@ package tuplespace.client;
 
 /**
  * The proxy refused this connection: it already serves its maximum of clients (docs/protocol.md "Limits and failures"),
- * the AUTH token is wrong or missing, or the client sent plain text to a TLS port. Nothing was applied; the connection
- * is closed.
+ * the AUTH token is wrong or missing, the client sent plain text to a TLS port, or the connection was idle longer than
+ * the proxy's {@code --client-idle-timeout} allows. Nothing was applied (by the request that fails with it); the
+ * connection is closed.
  */
 public final class RefusedException extends TupleSpaceException {
 

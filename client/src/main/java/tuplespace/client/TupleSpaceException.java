@@ -6,8 +6,8 @@ package tuplespace.client;
  * <ul>
  *   <li>{@link ConnectFailedException}: nothing was sent; check the address, retry later.
  *   <li>{@link RefusedException}: the proxy dropped this connection (it serves its maximum of clients, the token is
- *       wrong or missing, or plain text reached a TLS port); nothing was applied; connect again later, or fix the
- *       options.
+ *       wrong or missing, plain text reached a TLS port, or the connection was idle past the proxy's
+ *       {@code --client-idle-timeout}); nothing was applied; connect again later, or fix the options.
  *   <li>{@link UnavailableException}: no primary answered within the proxy's primary timeout, or the answer was
  *       too large to send; an update <em>may</em> have been applied (the message says whether); read before
  *       resending where it matters.

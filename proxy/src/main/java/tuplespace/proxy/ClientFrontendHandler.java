@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,15 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
         session.take(message);
     }
 
-    /** The client shut its side (the channel allows half-closure): its requests are answered, then it closes. */
+    /**
+     * The client shut its side (the channel allows half-closure): its requests are answered, then it closes. Or it was
+     * idle for {@code --client-idle-timeout}: closed unless a request of it is under way.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && session != null) {
+            session.closeIfIdle(context.config().clientIdleTimeout());
+        }
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             if (session == null) {
                 ctx.close(); // refused: nothing to answer

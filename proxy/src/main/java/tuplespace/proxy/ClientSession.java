@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -372,6 +373,23 @@ final class ClientSession {
         pending.releaseAll();
         dropLinesAfterEnd();
         context.controlLoop().execute(() -> context.registry().clientClosed(conn));
+    }
+
+    /**
+     * {@code --client-idle-timeout}: this client sent nothing, and nothing of its answers went out, for {@code idle}.
+     * Unless a request of it is under way (held, or at the primary), it is told why in a {@code refused} answer and
+     * closed, as a client beyond {@code --max-clients} is, which frees its slot. A client that reads none of its
+     * answers for that long is closed too.
+     */
+    void closeIfIdle(Duration idle) {
+        if (closed || closeWhenDelivered || !pending.isEmpty()) {
+            return;
+        }
+        LOG.debug("{} conn {} closed: idle for {}", context.self(), Long.toHexString(conn), Durations.text(idle));
+        closeWhenDelivered = true;
+        channel.write(utf8(Answers.refused("service closed this idle connection: nothing sent or received for "
+                + Durations.text(idle) + " (the proxy's --client-idle-timeout)")));
+        closeLingering();
     }
 
     /** Answers what is still pending {@code unavailable} (the service stops) and closes. */

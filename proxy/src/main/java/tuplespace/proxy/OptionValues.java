@@ -24,6 +24,15 @@ final class OptionValues {
         }
     }
 
+    /** A duration of zero or more, for a limit that zero turns off. */
+    static Duration durationOrZero(String option, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A positive byte count up to {@link #MAX_SIZE}: a number with an optional binary suffix {@code k}/{@code KiB},
      * {@code m}/{@code MiB}, {@code g}/{@code GiB}.

@@ -97,6 +97,12 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private String clientBuffer;
 
+    @Option(names = "--client-idle-timeout", paramLabel = "DURATION", defaultValue = "0",
+            description = "a client connection with no request under way and nothing sent either way for this long"
+                    + " is answered 'refused' (it says why) and closed, which frees its slot; 0: never"
+                    + " (default: ${DEFAULT-VALUE})")
+    private String clientIdleTimeout;
+
     @Option(names = ClusterSecret.OPTION, paramLabel = "FILE",
             description = "a file only its owner can read holding the cluster secret: a primary registering on"
                     + " PRIMARY_SAP and every command on SHUTDOWN_SAP must prove knowledge of it (default: none,"
@@ -202,7 +208,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
                     OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
                             ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
-                    security());
+                    OptionValues.durationOrZero("--client-idle-timeout", clientIdleTimeout), security());
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (README "Running it")
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -26,6 +26,8 @@ import tuplespace.codec.frame.FrameCodec;
  * @param ioThreads event loops for clients; the first also serves the primary link
  * @param clientBufferBytes per client, about how many bytes of answers waiting for its socket, of answers still to
  *     come and of request lines the proxy holds before it stops reading the client ({@code ClientBounds})
+ * @param clientIdleTimeout a client connection with no request under way and nothing read or written for this long is
+ *     told so and closed (docs/protocol.md "Limits and failures"); zero: never
  * @param security who may talk to the proxy: the cluster secret of its PRIMARY_SAP and SHUTDOWN_SAP
  */
 public record ProxyConfig(
@@ -42,6 +44,7 @@ public record ProxyConfig(
         int maxFrameBytes,
         int ioThreads,
         int clientBufferBytes,
+        Duration clientIdleTimeout,
         ProxySecurity security) {
 
     /** Default PING interval. */
@@ -88,74 +91,86 @@ public record ProxyConfig(
             throw new IllegalArgumentException("clientBufferBytes: expected at least " + MIN_CLIENT_BUFFER_BYTES
                     + " bytes, found " + clientBufferBytes);
         }
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        if (clientIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("clientIdleTimeout: expected zero (never) or a positive duration, found "
+                    + Durations.text(clientIdleTimeout));
+        }
         Objects.requireNonNull(security, "security");
     }
 
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
-                Durations.parse(DEFAULT_PING_INTERVAL), DEFAULT_PING_MISSES, Duration.ofSeconds(5), Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES,
-                1, DEFAULT_CLIENT_BUFFER_BYTES, ProxySecurity.none());
+                Durations.parse(DEFAULT_PING_INTERVAL), DEFAULT_PING_MISSES, Duration.ofSeconds(5),
+                Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES, 1, DEFAULT_CLIENT_BUFFER_BYTES, Duration.ZERO,
+                ProxySecurity.none());
     }
 
     public ProxyConfig withMaxClients(int newMaxClients) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, newMaxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withPrimaryTimeout(Duration newPrimaryTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, newPrimaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withMaxLineBytes(int newMaxLineBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, newMaxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withPing(Duration newPingInterval, int newPingMisses) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads,
-                clientBufferBytes, security);
+                clientBufferBytes, clientIdleTimeout, security);
     }
 
     public ProxyConfig withNetworkTimeout(Duration newNetworkTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withShutdownWait(Duration newShutdownWait) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withMaxFrameBytes(int newMaxFrameBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withIoThreads(int newIoThreads) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads, clientBufferBytes,
-                security);
+                clientIdleTimeout, security);
     }
 
     public ProxyConfig withClientBufferBytes(int newClientBufferBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, newClientBufferBytes,
-                security);
+                clientIdleTimeout, security);
+    }
+
+    public ProxyConfig withClientIdleTimeout(Duration newClientIdleTimeout) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                newClientIdleTimeout, security);
     }
 
     public ProxyConfig withSecurity(ProxySecurity newSecurity) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                newSecurity);
+                clientIdleTimeout, newSecurity);
     }
 
     private static void requirePositive(String name, int value) {

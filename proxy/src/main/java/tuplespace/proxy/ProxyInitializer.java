@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -58,6 +59,12 @@ final class ProxyInitializer {
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
                 context.config().security().clientToken().ifPresent(token ->
                         channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
+                Duration idle = context.config().clientIdleTimeout();
+                if (!idle.isZero()) {
+                    // nothing read, and no answer's bytes going out (observed: a long answer read slowly is not idle):
+                    // the front end closes it unless a request is under way
+                    channel.pipeline().addLast(new IdleStateHandler(true, 0, 0, idle.toNanos(), TimeUnit.NANOSECONDS));
+                }
                 channel.pipeline().addLast(
                         new ClientLineDecoder(context.config().maxLineBytes(), context.config().clientBufferBytes()),
                         new ClientFrontendHandler(context));

@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class OptionValuesTest {
@@ -28,6 +29,17 @@ class OptionValuesTest {
             assertThatThrownBy(() -> OptionValues.size("--max-line", tooLarge))
                     .hasMessage(OUT_OF_BOUNDS + tooLarge + "'");
         }
+    }
+
+    /** A limit that zero turns off ({@code --client-idle-timeout}) takes zero, and refuses what is not a duration. */
+    @Test
+    void aDurationOrZeroTakesZero() {
+        assertThat(OptionValues.durationOrZero("--client-idle-timeout", "0")).isZero();
+        assertThat(OptionValues.durationOrZero("--client-idle-timeout", "5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> OptionValues.durationOrZero("--client-idle-timeout", "PT-1S"))
+                .hasMessage("--client-idle-timeout: expected a duration of zero or more, found 'PT-1S'");
+        assertThatThrownBy(() -> OptionValues.duration("--primary-timeout", "0"))
+                .hasMessageStartingWith("--primary-timeout: expected a positive duration");
     }
 
     @Test

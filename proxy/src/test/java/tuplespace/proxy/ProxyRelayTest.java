@@ -293,6 +293,36 @@ class ProxyRelayTest {
         }
     }
 
+    /**
+     * {@code --client-idle-timeout}: a client that sends nothing is told why and closed, which frees its slot; one
+     * whose request is at the primary stays, however long the primary takes.
+     */
+    @Test
+    void anIdleClientIsToldWhyAndClosedWhileOneWithARequestUnderWayStays() throws Exception {
+        Duration idleTimeout = Duration.ofMillis(300);
+        proxy = ProxyServer.start(testConfig().withMaxClients(2).withClientIdleTimeout(idleTimeout));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient idle = new LineClient(proxy.clientAddress());
+             LineClient waiting = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            waiting.send("GET slow .*");
+            Frame.Request slow = primary.receiveRequest();
+
+            assertThat(idle.readLine()).isEqualTo("{\"status\":\"refused\",\"error\":\"service closed this idle"
+                    + " connection: nothing sent or received for 300ms (the proxy's --client-idle-timeout)\"}");
+            assertThat(idle.readLine()).isNull();
+            assertThat(primary.receive()).as("the primary hears it closed").isInstanceOf(Frame.Closed.class);
+            try (LineClient third = new LineClient(proxy.clientAddress())) { // in the slot the idle client held
+                third.send("GET c .*");
+                primary.answer(primary.receiveRequest(), "ok 0 pairs\nend\n");
+                assertThat(third.readLine()).isEqualTo("ok 0 pairs");
+            }
+            Thread.sleep(2 * idleTimeout.toMillis()); // more idle time for the client whose request is under way
+            primary.answer(slow, "ok 0 pairs\nend\n");
+            assertThat(waiting.readLine()).isEqualTo("ok 0 pairs");
+        }
+    }
+
     static long pid() {
         return ProcessHandle.current().pid();
     }
