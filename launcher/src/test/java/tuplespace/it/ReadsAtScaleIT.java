@@ -122,6 +122,31 @@ class ReadsAtScaleIT {
         assertThat(after.size()).isEqualTo(BIG_PUT_PAIRS);
     }
 
+    /**
+     * A DELETE of hundreds of thousands of pairs is found on the scan thread, but removed on the loop, as it must be
+     * to take effect at one point of the serving order: that kept a primary just restarted from its links for more than
+     * the proxy's second of silence (its code not compiled yet), and a healthy primary was killed for it. Announced
+     * (BUSY) like a request of megabytes, it causes no failover; here the silence allowed is shorter than the removal.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aDeleteOfManyPairsCausesNoFailoverAndNoResync() throws Exception {
+        ServiceCluster cluster = clusters.start(ServiceOptions.serviceDefaults()
+                .withProxySilence(Duration.ofMillis(250)).withHeartbeat(Duration.ofMillis(50), 5));
+        try (LineClient loader = cluster.client()) {
+            load(loader);
+        }
+        ServiceStatus before = cluster.awaitInSync();
+        try (LineClient client = LineClient.connect(cluster.clientSap(), BIG_ANSWER)) {
+            assertThat(client.call(Requests.delete(1, ".*", ".*")).path("pairs")).hasSize(PAIRS);
+        }
+        ServiceStatus after = cluster.awaitInSync();
+        assertThat(after.epoch()).as("no failover").isEqualTo(before.epoch());
+        assertThat(after.primaryPid()).isEqualTo(before.primaryPid());
+        assertThat(after.backupPid()).as("the same backup, never resynced").isEqualTo(before.backupPid());
+        assertThat(after.size()).isZero();
+    }
+
     private static void load(LineClient client) throws Exception {
         List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
         for (int from = 0; from < PAIRS; from += BATCH) {

@@ -55,12 +55,6 @@ final class BackupNode implements NodeStorage.Owner {
     static final Duration REFUSED_LINGER = Duration.ofSeconds(10);
     /** Set on a connection whose snapshot this backup refused: what it sends from then on is dropped. */
     private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("tuplespace.backup.refused");
-    /**
-     * A batch of entries changing this many pairs is announced to the proxy (BUSY) before it is applied: about a
-     * second's work on a busy machine with millions of pairs. The announcement allows 1 ms per 100 pairs, at least 2 s.
-     */
-    static final int BUSY_PAIRS = 200_000;
-    private static final int BUSY_PAIRS_PER_MILLI = 100;
 
     private final ServerNode node;
     private final NodeConfig config;
@@ -479,11 +473,9 @@ final class BackupNode implements NodeStorage.Owner {
                 pairs += applied.effect().written().size() + applied.effect().removed().size();
             }
         }
-        if (pairs >= BUSY_PAIRS) {
-            // the effect of a request of megabytes: applying it keeps this loop from the proxy's link for a second or
-            // more (the primary announced its own work to the proxy and to us the same way)
-            follow.busy(Math.max(Frame.Busy.MIN_MILLIS, pairs / BUSY_PAIRS_PER_MILLI));
-        }
+        // the effect of a request of megabytes or of a DELETE of many pairs: applying it keeps this loop from the
+        // proxy's link for a second or more (the primary announced its own work to the proxy and to us the same way)
+        BusyWork.forPairs(pairs).ifPresent(follow::busy);
         if (copy.entries(entries)) {
             acknowledgementDue = true;
         }

@@ -173,6 +173,11 @@ final class LongRequest {
         return request;
     }
 
+    /** How many pairs a DELETE found to remove once back on the loop ({@link #complete}); 0 for a GET. */
+    int deleting() {
+        return found == null ? 0 : found.pairs().size();
+    }
+
     /** How long the scan thread worked on it: charged to its connection's share of serving. */
     long scanNanos() {
         return scanNanos;

@@ -50,14 +50,6 @@ final class PrimaryNode implements NodeStorage.Owner {
      * takes both cores of a small machine for a while, and the clients' first answers come first.
      */
     static final Duration NEW_BACKUP_DELAY = Duration.ofMillis(500);
-    /**
-     * A request line this long is announced to the proxy and the backup (BUSY) before it is served: parsing and
-     * applying it takes the loop about 0.25 s per MiB here, twice that with millions of pairs and a busy machine, and
-     * the proxy takes a second of silence for a failed primary. The announcement allows 1 ms per KB, at least 2 s:
-     * four times that.
-     */
-    static final int BUSY_LINE_BYTES = 256 * 1024;
-    private static final int BUSY_BYTES_PER_MILLI = 1_000;
     /** From naming a backup the replica to starting the standby for the next one: after that backup's own start-up. */
     static final Duration STANDBY_DELAY = Duration.ofSeconds(1);
     /**
@@ -449,18 +441,19 @@ final class PrimaryNode implements NodeStorage.Owner {
                 return;
             }
         }
-        int lineBytes = request.line().readableBytes();
-        if (lineBytes >= BUSY_LINE_BYTES) {
-            // a request of megabytes keeps this thread from its links for a second or more: neither the proxy nor the
-            // backup may take that silence for a failure (nor the answers of this turn wait behind it)
-            long millis = Math.max(Frame.Busy.MIN_MILLIS, lineBytes / BUSY_BYTES_PER_MILLI);
-            proxy.busy(millis);
-            backup.busy(millis);
-        }
+        // a request of megabytes keeps this thread from its links for a second or more: neither the proxy nor the
+        // backup may take that silence for a failure (nor the answers of this turn wait behind it)
+        BusyWork.forLine(request.line().readableBytes()).ifPresent(this::announceBusy);
         requests.handleOnTheLoop(request, this::startLongRequest)
                 // An update depends on its own index; anything else on what it may have seen (docs/design.md "Nothing
                 // leaves before the backup has it").
                 .ifPresent(handled -> answer(request, handled, lastIndex));
+    }
+
+    /** BUSY to the proxy and the backup: this thread starts work that keeps it from its links that long. */
+    private void announceBusy(long millis) {
+        proxy.busy(millis);
+        backup.busy(millis);
     }
 
     private void answer(Frame.Request request, ExactlyOnceRequests.Handled handled, long readIndex) {
@@ -510,6 +503,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             heldWhileFrozen.add(done);
             return;
         }
+        // removing hundreds of thousands of pairs keeps this thread from its links as long as a request of megabytes
+        BusyWork.forPairs(done.deleting()).ifPresent(this::announceBusy);
         try {
             answer(done.request(), requests.complete(done), done.snapshotIndex());
         } catch (ReplicationInvariantException e) {
