@@ -71,6 +71,8 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
     private boolean refused;
     /** The peer reset the connection during the handshake: it stopped (a process killed), it did not refuse us. */
     private boolean resetByPeer;
+    /** This side closed the link during the handshake ({@link #close}): the peer refused nothing. */
+    private boolean closedHere;
 
     private LinkAuthHandler(LinkHandshake handshake, RefusalListener listener, Duration limit) {
         this.handshake = handshake;
@@ -235,7 +237,7 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
         if (!authenticated && !refused && started) {
             refused = true;
             queued.removeAndFailAll(new ClosedChannelException());
-            if (handshake.isConnecting() && !resetByPeer) {
+            if (handshake.isConnecting() && !resetByPeer && !closedHere) {
                 // the listening side closed without a word: it may not have the cluster secret configured, or it was
                 // killed after it had read our line (a killed process that read everything closes with a FIN; one
                 // with bytes unread resets, which is no refusal: a refusing peer reads the handshake first)
@@ -301,8 +303,10 @@ public final class LinkAuthHandler extends ByteToMessageDecoder implements Chann
         ctx.disconnect(promise);
     }
 
+    /** This side closes the link (it gave the link up, or its node stops): a handshake cut short so is no refusal. */
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        closedHere = true;
         ctx.close(promise);
     }
 

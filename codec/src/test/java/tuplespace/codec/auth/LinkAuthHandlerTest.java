@@ -246,14 +246,22 @@ class LinkAuthHandlerTest {
 
     /**
      * A listener that closes without a word may lack the secret: refused, with that hint. One that resets the
-     * connection was killed mid-handshake (the proxy asking a dying primary for STATUS): a lost link, no refusal.
+     * connection was killed mid-handshake (the proxy asking a dying primary for STATUS): a lost link, no refusal. Nor
+     * is a link this side closes itself mid-handshake (a backup that starts over drops the link it was opening): that
+     * had raised a false auth_refused event.
      */
     @Test
     void aListenerThatClosesIsARefusalButOneThatResetsIsALostLink() {
         EmbeddedChannel closedOn = new EmbeddedChannel(LinkAuthHandler.connecting(SECRET, LinkRole.ADMIN, listener));
         take(closedOn);
-        closedOn.close();
+        closedOn.pipeline().fireChannelInactive(); // the peer's end, nothing this side asked for
         assertThat(refusals).singleElement().asString().contains("the peer closed the connection during the handshake");
+
+        refusals.clear();
+        EmbeddedChannel closedHere = new EmbeddedChannel(LinkAuthHandler.connecting(SECRET, LinkRole.ADMIN, listener));
+        take(closedHere);
+        closedHere.close();
+        assertThat(refusals).isEmpty();
 
         refusals.clear();
         EmbeddedChannel resetOn = new EmbeddedChannel(LinkAuthHandler.connecting(SECRET, LinkRole.ADMIN, listener));
