@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
     /** What a request without an answer did: a read nothing, an update perhaps. */
-    private static final String OUTCOME_UNKNOWN = "if it was an update (PUT, POST, DELETE), it may or may not have been applied";
+    static final String OUTCOME_UNKNOWN = "if it was an update (PUT, POST, DELETE), it may or may not have been applied";
 
     /** Sent and not answered yet, oldest first (timed-out requests stay: they consume their late answer). */
     private final Queue<PendingRequest<?>> pending = new ArrayDeque<>();
@@ -62,7 +62,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
      */
     void submit(PendingRequest<?> request) {
         if (closedBecause != null) {
-            request.fail(closedBecause);
+            request.fail(notSent(request));
             return;
         }
         long deadline = System.nanoTime() + requestTimeoutNanos;
@@ -189,6 +189,17 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         for (PendingRequest<?> request = pending.poll(); request != null; request = pending.poll()) {
             request.fail(closedBecause);
         }
+    }
+
+    /**
+     * Why {@code request}, made once the connection was unusable, fails: it was never sent, so nothing was applied
+     * (the requests pending when it closed may have been); a refused client's requests are refused still.
+     */
+    private TupleSpaceException notSent(PendingRequest<?> request) {
+        String message = request.description() + " was not sent, so nothing was applied: the connection to " + peer
+                + " is closed already (" + closedBecause.getMessage() + ")";
+        return closedBecause instanceof RefusedException ? new RefusedException(message, closedBecause)
+                : new ConnectionLostException(message, closedBecause);
     }
 
     /** The error of a refusal in either mode: the JSON {@code error}, or the text after {@code refused: }. */

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,8 +43,11 @@ import tuplespace.tuple.Pair;
  * <p>Thread-safe: any thread may send; requests are written in call order and may be pipelined (many in flight);
  * requests sent in a row go out in one write. Futures complete on the connection's I/O thread, an event loop
  * shared with other clients ({@link ClientOptions#eventLoopGroup()}): chain cheap work on them, never a blocking
- * call of any client. Failures are {@link TupleSpaceException}s; the blocking methods throw them, the async ones
- * complete exceptionally with them.
+ * call of any client. Failures are {@link TupleSpaceException}s ({@link TupleSpaceException} lists them and what to
+ * do about each); the blocking methods ({@link #get}, {@link #put}, ...: the async form's future, waited for) throw
+ * them, the async ones complete exceptionally with them. A blocking method called on an I/O thread of the client's
+ * event loop group throws {@link IllegalStateException}; a {@code null} pattern or pair list, or a {@code null} in
+ * the list, a {@link NullPointerException} naming it, before anything is sent.
  */
 public final class TupleSpaceClient implements AutoCloseable {
     private static final String TLS_HANDLER = "tls";
@@ -152,23 +156,25 @@ public final class TupleSpaceClient implements AutoCloseable {
      * {@code valexp}.
      */
     public CompletableFuture<Answer> getAsync(String keyexp, String valexp) {
+        requirePatterns(keyexp, valexp);
         return sendTyped("GET", id -> ClientRequests.get(id, keyexp, valexp));
     }
 
     /** PUT: adds each pair whose key is absent; the answer lists the pairs that were not added. */
     public CompletableFuture<Answer> putAsync(List<Pair> pairs) {
-        List<Pair> copy = List.copyOf(pairs);
+        List<Pair> copy = copyOfPairs(pairs);
         return sendTyped("PUT", id -> ClientRequests.put(id, copy));
     }
 
     /** POST: updates each pair whose key is present; the answer lists the pairs that were not used. */
     public CompletableFuture<Answer> postAsync(List<Pair> pairs) {
-        List<Pair> copy = List.copyOf(pairs);
+        List<Pair> copy = copyOfPairs(pairs);
         return sendTyped("POST", id -> ClientRequests.post(id, copy));
     }
 
     /** DELETE: removes every matching pair; the answer lists the removed pairs. */
     public CompletableFuture<Answer> deleteAsync(String keyexp, String valexp) {
+        requirePatterns(keyexp, valexp);
         return sendTyped("DELETE", id -> ClientRequests.delete(id, keyexp, valexp));
     }
 
@@ -191,31 +197,37 @@ public final class TupleSpaceClient implements AutoCloseable {
         return request.future();
     }
 
+    /** {@link #getAsync}, waiting for the answer; what it throws is in the class comment. */
     public Answer get(String keyexp, String valexp) {
         requireOffLoop();
         return await(getAsync(keyexp, valexp));
     }
 
+    /** {@link #putAsync}, waiting for the answer. */
     public Answer put(List<Pair> pairs) {
         requireOffLoop();
         return await(putAsync(pairs));
     }
 
+    /** {@link #postAsync}, waiting for the answer. */
     public Answer post(List<Pair> pairs) {
         requireOffLoop();
         return await(postAsync(pairs));
     }
 
+    /** {@link #deleteAsync}, waiting for the answer. */
     public Answer delete(String keyexp, String valexp) {
         requireOffLoop();
         return await(deleteAsync(keyexp, valexp));
     }
 
+    /** {@link #sendAsync}, waiting for the answer. */
     public Answer send(ParsedRequest.Valid request) {
         requireOffLoop();
         return await(sendAsync(request));
     }
 
+    /** {@link #sendLineAsync}, waiting for the answer. */
     public LineAnswer sendLine(String line) {
         requireOffLoop();
         return await(sendLineAsync(line));
@@ -240,6 +252,19 @@ public final class TupleSpaceClient implements AutoCloseable {
         if (!channel.eventLoop().inEventLoop()) {
             channel.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+    }
+
+    private static void requirePatterns(String keyexp, String valexp) {
+        Objects.requireNonNull(keyexp, "keyexp");
+        Objects.requireNonNull(valexp, "valexp");
+    }
+
+    private static List<Pair> copyOfPairs(List<Pair> pairs) {
+        Objects.requireNonNull(pairs, "pairs");
+        for (int i = 0; i < pairs.size(); i++) {
+            Objects.requireNonNull(pairs.get(i), "pairs[" + i + "]");
+        }
+        return List.copyOf(pairs);
     }
 
     private CompletableFuture<Answer> sendTyped(String operator, LongFunction<String> encoder) {
@@ -278,8 +303,8 @@ public final class TupleSpaceClient implements AutoCloseable {
             throw new IllegalStateException("unexpected failure: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RequestTimeoutException("interrupted while waiting for the answer; an update may or may not"
-                    + " have been applied", e);
+            throw new RequestTimeoutException("interrupted while waiting for the answer; "
+                    + AnswerMatcher.OUTCOME_UNKNOWN, e);
         }
     }
 }

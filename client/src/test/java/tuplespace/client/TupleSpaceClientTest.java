@@ -110,7 +110,9 @@ class TupleSpaceClientTest {
                     .isInstanceOf(RefusedException.class).hasMessage("the service at 127.0.0.1:" + server.port()
                             + " refused this client and closed the connection: service refused: this proxy already"
                             + " serves 64 clients");
-            assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1")))).isInstanceOf(RefusedException.class);
+            assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1")))).isInstanceOf(RefusedException.class)
+                    .hasMessageStartingWith("PUT (id 2) was not sent, so nothing was applied: the connection to"
+                            + " 127.0.0.1:" + server.port() + " is closed already (the service at");
         }
     }
 
@@ -141,9 +143,29 @@ class TupleSpaceClientTest {
     void aClosedConnectionFailsPendingAndLaterRequests() throws IOException {
         try (FakeLineServer server = FakeLineServer.closingAfterFirstRequest();
              TupleSpaceClient space = connect(server, OPTIONS)) {
-            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class);
-            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class);
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
+                    .hasMessageContaining("closed before the answer came; if it was an update");
+            // a request made after the close was never sent: no "may or may not have been applied"
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
+                    .hasMessageStartingWith("GET (id 2) was not sent, so nothing was applied: the connection to"
+                            + " 127.0.0.1:" + server.port() + " is closed already (the connection to");
             assertThat(space.isOpen()).isFalse();
+        }
+    }
+
+    /** A null argument is the caller's mistake: refused at once, naming it, with nothing sent. */
+    @Test
+    void nullPatternsAndPairsAreRefusedBeforeAnythingIsSent() throws IOException {
+        try (FakeLineServer server = FakeLineServer.answering(FakeLineServer.withSpaceExcept(line -> null));
+             TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.get(null, ".*")).isInstanceOf(NullPointerException.class)
+                    .hasMessage("keyexp");
+            assertThatThrownBy(() -> space.deleteAsync(".*", null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("valexp");
+            assertThatThrownBy(() -> space.put(null)).isInstanceOf(NullPointerException.class).hasMessage("pairs");
+            assertThatThrownBy(() -> space.post(java.util.Arrays.asList(Pair.of("a", "1"), null)))
+                    .isInstanceOf(NullPointerException.class).hasMessage("pairs[1]");
+            assertThat(space.get(".*", ".*").pairs()).as("nothing was sent").isEmpty();
         }
     }
 
@@ -198,7 +220,7 @@ class TupleSpaceClientTest {
                     CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
             assertThatThrownBy(() -> space.put(List.of(Pair.of("k,1", "v"))))
                     .isInstanceOf(RequestTimeoutException.class)
-                    .hasMessageContaining("interrupted while waiting for the answer");
+                    .hasMessageContaining("interrupted while waiting for the answer; if it was an update");
             assertThat(Thread.interrupted()).as("the interrupt flag, set again").isTrue();
 
             assertThat(space.get("k,.*", ".*").pairs()).containsExactly(Pair.of("k,1", "v"));
