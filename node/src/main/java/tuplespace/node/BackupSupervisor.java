@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -527,6 +528,26 @@ final class BackupSupervisor {
         } else if (stopping != null) {
             stopRequested = true; // the connect under way sends the Stop (onConnected)
             wait = STARTING_STOP_WAIT;
+        }
+        if (stopping == null && replication != null && replication.isActive()) {
+            // a backup on another machine: its process is not ours to wait for, but its link closes as it stops; one
+            // whose link does not (cut without a word, a hung process) may run on there, which the operator must hear,
+            // since SHUTDOWN said the service stops
+            Channel link = replication;
+            ScheduledFuture<?> unconfirmed = node.loop().schedule(() -> {
+                LOG.warn("the backup at {} did not confirm its stop within {} (its link stayed open and silent: cut"
+                        + " off, or hung); it may still run there: stop it on its machine", link.remoteAddress(),
+                        Durations.text(STOP_WAIT));
+                generation++;
+                then.run();
+            }, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            link.closeFuture().addListener(closed -> node.loop().execute(() -> {
+                if (unconfirmed.cancel(false)) { // else the warning above went on already
+                    generation++;
+                    then.run();
+                }
+            }));
+            return;
         }
         if (stopping == null) {
             generation++;
