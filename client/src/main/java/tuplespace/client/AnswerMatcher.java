@@ -196,10 +196,12 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
      * (the requests pending when it closed may have been); a refused client's requests are refused still.
      */
     private TupleSpaceException notSent(PendingRequest<?> request) {
-        String message = request.description() + " was not sent, so nothing was applied: the connection to " + peer
-                + " is closed already (" + closedBecause.getMessage() + ")";
-        return closedBecause instanceof RefusedException ? new RefusedException(message, closedBecause)
-                : new ConnectionLostException(message, closedBecause);
+        if (closedBecause instanceof RefusedException) {
+            return new RefusedException(request.description() + " was not sent: " + closedBecause.getMessage(),
+                    closedBecause);
+        }
+        return new ConnectionLostException(request.description() + " was not sent, so nothing was applied: the"
+                + " connection to " + peer + " is closed already (" + closedBecause.getMessage() + ")", closedBecause);
     }
 
     /** The error of a refusal in either mode: the JSON {@code error}, or the text after {@code refused: }. */

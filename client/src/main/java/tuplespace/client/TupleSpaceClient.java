@@ -75,7 +75,9 @@ public final class TupleSpaceClient implements AutoCloseable {
     }
 
     /**
-     * Opens the connection, waiting at most {@code options.connectTimeout()}.
+     * Opens the connection, waiting at most {@code options.connectTimeout()}. A proxy that already serves its maximum
+     * of clients refuses the connection only once it is made, unasked: the first request then fails with
+     * {@link RefusedException} ({@link #isOpen} is false once the refusal has arrived).
      *
      * @throws ConnectFailedException when the address cannot be resolved or reached in time
      */
