@@ -998,9 +998,15 @@ final class PrimaryNode implements NodeStorage.Owner {
                         + " epoch (this server's data directory may never have seen their updates; each start takes the"
                         + " epoch above the highest its directory recorded)"
                 : "epoch " + currentEpoch + " (a primary of it registered, or a backup follows it)";
-        String why = "the proxy has seen " + seen + "; if a backup follows it, promote that backup, or stop it if this"
-                + " server's state is the newer one" + restartHint(currentEpoch) + "; this primary (epoch "
-                + node.epoch() + ") stops without saving";
+        String advice = registered && currentEpoch > node.epoch()
+                // it served, and lost the proxy meanwhile (a cut link): its backup was promoted, most likely
+                ? "; that primary took over from this one while the proxy could not reach it, so this server's copy is"
+                        + " the older one: if that primary has no backup (the proxy's STATUS), start one on this"
+                        + " machine (a backup's command line on this data directory)"
+                : "; if a backup follows it, promote that backup, or stop it if this server's state is the newer one"
+                        + restartHint(currentEpoch);
+        String why = "the proxy has seen " + seen + advice + "; this primary (epoch " + node.epoch() + ") stops without"
+                + " saving";
         node.notifyOperator(OperatorEvent.STALE_EPOCH, why);
         exitWithoutSaving(why);
     }

@@ -578,6 +578,32 @@ class BackupSupervisorTest {
     }
 
     /**
+     * A registered primary cut off from the proxy, which promoted its backup meanwhile: when the link heals, the proxy
+     * refuses it (a newer epoch) and it stops, saying its copy is the older one and where a backup is wanted, rather
+     * than to promote a backup or stop the newer primary.
+     */
+    @Test
+    void aPrimaryReplacedWhileTheProxyCouldNotReachItSaysItsCopyIsTheOlderOne() throws Exception {
+        ServerSocket backupSap = listen(config.backupSap());
+        ServerSocket proxySap = listen(config.proxySap());
+        startPrimary();
+        liveBackup(backupSap);
+        RawLink proxy = accept(proxySap);
+        assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
+        proxy.sendFrame(new Frame.Registered(1));
+        proxy.close(); // the link was lost; when it heals, a promoted backup serves epoch 2
+        RawLink healed = accept(proxySap);
+        assertThat(healed.readFrame()).isInstanceOf(Frame.Register.class);
+        healed.sendFrame(new Frame.StaleEpoch(2));
+
+        assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(1);
+        assertThat(NodeTestSupport.events(events)).contains("stale_epoch")
+                .contains("that primary took over from this one while the proxy could not reach it, so this server's"
+                        + " copy is the older one")
+                .doesNotContain("promote that backup");
+    }
+
+    /**
      * A primary no proxy accepted answered no client: its space is what it started with, and one waiting to be judged
      * may hold an older state than the service's. Its SHUTDOWN stops it, but leaves the last export as it was.
      */
