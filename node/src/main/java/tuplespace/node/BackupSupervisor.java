@@ -535,8 +535,8 @@ final class BackupSupervisor {
             // since SHUTDOWN said the service stops
             Channel link = replication;
             ScheduledFuture<?> unconfirmed = node.loop().schedule(() -> {
-                LOG.warn("the backup at {} did not confirm its stop within {} (its link stayed open and silent: cut"
-                        + " off, or hung); it may still run there: stop it on its machine", link.remoteAddress(),
+                LOG.warn("the backup at {} did not confirm its stop within {} (its link stayed open: cut off, or"
+                        + " the backup hangs); it may still run there: stop it on its machine", link.remoteAddress(),
                         Durations.text(STOP_WAIT));
                 generation++;
                 then.run();
@@ -550,6 +550,12 @@ final class BackupSupervisor {
             return;
         }
         if (stopping == null) {
+            if (config.backupStart() instanceof BackupStart.None) {
+                // its link was lost (cut off, or it failed): one running there is not told, and runs on
+                LOG.warn("no link to the backup at {} (--backup-start none) as the service stops: a backup running"
+                        + " there was not told to stop; stop it on its machine if one runs",
+                        NodeNetwork.describe(config.peerBackupSap()));
+            }
             generation++;
             node.loop().execute(then);
             return;

@@ -867,9 +867,10 @@ final class PrimaryNode implements NodeStorage.Owner {
             saved(thisSave, reason, "no SAVE_FILE to write");
             return;
         }
-        if (!registered) {
+        if (!registered && takeover.isEmpty() && !switchover) {
             // it answered no client: its space is what it started with, and one that waits to be judged (or for a
-            // proxy) may hold an older state than the service's, which must not overwrite the last export
+            // proxy) may hold an older state than the service's, which must not overwrite the last export (a backup
+            // taking over holds the service's newest space, registered or not: that one is saved)
             saved(thisSave, reason, "SAVE_FILE " + file.get() + " left as it was: this server never served (no proxy"
                     + " accepted it), so its space may be older than the service's" + storage.map(disk -> "; its data"
                     + " directory " + disk.path() + " keeps it").orElse(""));

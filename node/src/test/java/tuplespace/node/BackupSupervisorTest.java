@@ -238,12 +238,13 @@ class BackupSupervisorTest {
 
     /**
      * SHUTDOWN with a backup on another machine ({@code --backup-start none}): the primary waits for its link to close
-     * as it stops. One that stays open and silent (a link cut without a word, a hung process) is named in a WARN: it
-     * may run on there, though SHUTDOWN said the service stops.
+     * as it stops. One that stays open and silent (a link cut without a word, a hung process), or a link lost before
+     * (the backup was not told at all), is named in a WARN: a backup may run on there, though SHUTDOWN said the service
+     * stops.
      */
-    @ParameterizedTest(name = "the backup's link closes: {0}")
-    @ValueSource(booleans = {true, false})
-    void aBackupOnAnotherMachineThatDoesNotConfirmItsStopIsNamed(boolean closes) throws Exception {
+    @ParameterizedTest(name = "the backup's link: {0}")
+    @ValueSource(strings = {"closes on the stop", "stays open and silent", "was lost before"})
+    void aBackupOnAnotherMachineNotToldOrNotConfirmingItsStopIsNamed(String link) throws Exception {
         java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", NodeTestSupport.freePort());
         config = config.withPeer(peer, new BackupStart.None());
         ServerSocket backupSap = listen(peer);
@@ -257,18 +258,29 @@ class BackupSupervisorTest {
         RawLink proxy = accept(proxySap);
         assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
         proxy.sendFrame(new Frame.Registered(1));
+        if (link.equals("was lost before")) {
+            backupSap.close(); // no backup listens there any more: the primary's attempts to connect again fail
+            backup.close();
+            assertThat(proxy.readSkippingPings()).as("the primary saw it lost").isEqualTo(new Frame.Replica(0));
+        }
 
         assertThat(shutdownLine()).startsWith("ok: saved 0 pairs");
-        assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
-        if (closes) {
+        if (!link.equals("was lost before")) {
+            assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Stop.class);
+        }
+        if (link.equals("closes on the stop")) {
             backup.close();
         }
         assertThat(exit.orTimeout(30, TimeUnit.SECONDS).join()).isZero();
-        if (closes) {
-            assertThat(warnings(lines)).noneMatch(line -> line.contains("did not confirm its stop"));
-        } else {
-            assertThat(warnings(lines)).anyMatch(line -> line.startsWith("the backup at ")
+        List<String> warnings = warnings(lines);
+        switch (link) {
+            case "closes on the stop" -> assertThat(warnings)
+                    .noneMatch(line -> line.contains("stop it on its machine"));
+            case "stays open and silent" -> assertThat(warnings).anyMatch(line -> line.startsWith("the backup at ")
                     && line.contains("did not confirm its stop within 3s") && line.endsWith("stop it on its machine"));
+            default -> assertThat(warnings).contains("no link to the backup at " + NodeNetwork.describe(peer)
+                    + " (--backup-start none) as the service stops: a backup running there was not told to stop;"
+                    + " stop it on its machine if one runs");
         }
     }
 

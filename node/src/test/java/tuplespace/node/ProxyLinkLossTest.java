@@ -136,6 +136,30 @@ class ProxyLinkLossTest {
         }
     }
 
+    /**
+     * A backup that took over holds the service's newest space, registered or not: SHUTDOWN at its own SHUTDOWN_SAP
+     * while no proxy can be reached writes SAVE_FILE (only a server that never served leaves it as it was).
+     */
+    @Test
+    void aTakeoverThatCannotReachTheProxySavesItsSpaceOnShutdown() throws Exception {
+        TupleSpace space = new TupleSpace();
+        space.applyEffect(new Effect(List.of(), List.of(pair("user,1", "alice"))));
+        NodeConfig config = config(freeAddress()); // nothing listens there
+        takeOver(config, space);
+        String answer = null;
+        for (int tries = 0; answer == null; tries++) { // once its SHUTDOWN_SAP is bound
+            try {
+                answer = LocalService.line(config.shutdownSap().getPort(), "SHUTDOWN");
+            } catch (java.net.ConnectException notYet) {
+                assertThat(tries).as("SHUTDOWN_SAP bound within 10 s").isLessThan(200);
+                Thread.sleep(50);
+            }
+        }
+        assertThat(answer).isEqualTo("ok: saved 1 pair to " + saveFile() + "; shutting down");
+        assertThat(node.exitFuture().get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(java.nio.file.Files.readString(saveFile())).contains("alice");
+    }
+
     /** The node has not exited within {@code time} (more than the {@link #REGISTER_TIMEOUT} of {@link #config}). */
     private void assertStillRunningAfter(Duration time) throws Exception {
         assertThatThrownBy(() -> node.exitFuture().get(time.toMillis(), TimeUnit.MILLISECONDS))
