@@ -334,7 +334,9 @@ final class ClientSession {
         }
         channel.config().setAutoRead(read);
         if (read) {
-            channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER); // lines already received but not decoded
+            // lines already received but not decoded; a read is followed by its completion, as a socket's is, which
+            // handlers before the decoder count on (the idle timeout's would otherwise take this read as never ending)
+            channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER).fireChannelReadComplete();
         }
     }
 
@@ -377,19 +379,31 @@ final class ClientSession {
 
     /**
      * {@code --client-idle-timeout}: this client sent nothing, and nothing of its answers went out, for {@code idle}.
-     * Unless a request of it is under way (held, or at the primary), it is told why in a {@code refused} answer and
-     * closed, as a client beyond {@code --max-clients} is, which frees its slot. A client that reads none of its
-     * answers for that long is closed too.
+     * Unless a request of it is under way (held, or at the primary; lines kept after its half-close), or the proxy
+     * itself stopped reading it (the primary's link is full), it is told why in a {@code refused} answer and closed, as
+     * a client beyond {@code --max-clients} is, which frees its slot. A client that reads none of its answers for that
+     * long is closed too, within {@link #LINGER_MILLIS} if it takes not even the refusal.
      */
     void closeIfIdle(Duration idle) {
-        if (closed || closeWhenDelivered || !pending.isEmpty()) {
-            return;
+        if (closed || closeWhenDelivered || !pending.isEmpty() || afterEnd != null || proxyStoppedReading()) {
+            return; // a request under way, lines kept after a half-close, or silence the proxy's own back-pressure made
         }
         LOG.debug("{} conn {} closed: idle for {}", context.self(), Long.toHexString(conn), Durations.text(idle));
         closeWhenDelivered = true;
         channel.write(utf8(Answers.refused("service closed this idle connection: nothing sent or received for "
                 + Durations.text(idle) + " (the proxy's --client-idle-timeout)")));
         closeLingering();
+        // the lingering close waits for the client to take the answer; one that takes nothing is closed all the same
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether this client is not read for a reason of the proxy's, not the client's: the primary's link is full. (A
+     * client that does not read its answers, which stops its own reading, is idle all the same.)
+     */
+    private boolean proxyStoppedReading() {
+        PrimaryLink link = context.registry().current();
+        return !channel.config().isAutoRead() && link != null && !link.channel().isWritable();
     }
 
     /** Answers what is still pending {@code unavailable} (the service stops) and closes. */

@@ -299,27 +299,54 @@ class ProxyRelayTest {
      */
     @Test
     void anIdleClientIsToldWhyAndClosedWhileOneWithARequestUnderWayStays() throws Exception {
-        Duration idleTimeout = Duration.ofMillis(300);
-        proxy = ProxyServer.start(testConfig().withMaxClients(2).withClientIdleTimeout(idleTimeout));
-        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
-             LineClient idle = new LineClient(proxy.clientAddress());
-             LineClient waiting = new LineClient(proxy.clientAddress())) {
+        Duration idleTimeout = Duration.ofSeconds(1);
+        // one loop: a closed client's slot is free before the primary hears it closed (the order this test reads in);
+        // the fake primary answers no PING: the proxy must not count it silent for the seconds this test takes
+        proxy = ProxyServer.start(testConfig().withIoThreads(1).withMaxClients(2).withClientIdleTimeout(idleTimeout)
+                .withPing(Duration.ofSeconds(10), 5));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
             primary.register(1, PRIMARY_SHUTDOWN_SAP);
-            waiting.send("GET slow .*");
-            Frame.Request slow = primary.receiveRequest();
+            try (LineClient waiting = new LineClient(proxy.clientAddress());
+                 LineClient idle = new LineClient(proxy.clientAddress())) {
+                waiting.send("GET slow .*");
+                Frame.Request slow = primary.receiveRequest();
 
-            assertThat(idle.readLine()).isEqualTo("{\"status\":\"refused\",\"error\":\"service closed this idle"
-                    + " connection: nothing sent or received for 300ms (the proxy's --client-idle-timeout)\"}");
-            assertThat(idle.readLine()).isNull();
-            assertThat(primary.receive()).as("the primary hears it closed").isInstanceOf(Frame.Closed.class);
-            try (LineClient third = new LineClient(proxy.clientAddress())) { // in the slot the idle client held
-                third.send("GET c .*");
-                primary.answer(primary.receiveRequest(), "ok 0 pairs\nend\n");
-                assertThat(third.readLine()).isEqualTo("ok 0 pairs");
+                assertThat(idle.readLine()).isEqualTo("{\"status\":\"refused\",\"error\":\"service closed this idle"
+                        + " connection: nothing sent or received for 1s (the proxy's --client-idle-timeout)\"}");
+                assertThat(idle.readLine()).isNull();
+                assertThat(primary.receive()).as("the primary hears it closed").isInstanceOf(Frame.Closed.class);
+                try (LineClient third = new LineClient(proxy.clientAddress())) { // in the slot the idle client held
+                    third.send("GET c .*");
+                    primary.answer(primary.receiveRequest(), "ok 0 pairs\nend\n");
+                    assertThat(third.readLine()).isEqualTo("ok 0 pairs");
+                }
+                Thread.sleep(2 * idleTimeout.toMillis()); // more idle time for the client whose request is under way
+                primary.answer(slow, "ok 0 pairs\nend\n");
+                assertThat(waiting.readLine()).isEqualTo("ok 0 pairs");
             }
-            Thread.sleep(2 * idleTimeout.toMillis()); // more idle time for the client whose request is under way
-            primary.answer(slow, "ok 0 pairs\nend\n");
-            assertThat(waiting.readLine()).isEqualTo("ok 0 pairs");
+        }
+    }
+
+    /**
+     * A client the proxy stopped reading while it did not take its answers, and read again once it did, is closed when
+     * it then goes idle: reading again fired a read the idle timeout once took as never ending, and the client kept
+     * its slot for good.
+     */
+    @Test
+    void aClientReadAgainAfterItsAnswersWaitedIsClosedWhenIdle() throws Exception {
+        proxy = ProxyServer.start(testConfig().withIoThreads(1).withClientIdleTimeout(Duration.ofSeconds(1))
+                .withClientBufferBytes(ProxyConfig.MIN_CLIENT_BUFFER_BYTES).withPing(Duration.ofSeconds(10), 5));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("GET big .*");
+            String big = "x".repeat(16 << 20); // far past what the client's socket and buffer hold unread
+            primary.answer(primary.receiveRequest(), big + "\nend\n");
+            Thread.sleep(200); // the proxy stops reading the client, whose answer waits
+            assertThat(client.readLine()).hasSize(big.length());
+            assertThat(client.readLine()).isEqualTo("end");
+
+            assertThat(client.readLine()).startsWith("{\"status\":\"refused\",\"error\":\"service closed this idle");
         }
     }
 
