@@ -42,8 +42,10 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     private boolean unflushed;
     /** Inside a read: answers being delivered, the channelReadComplete that follows flushes. */
     private boolean reading;
-    /** Why the connection is unusable; null while it is open. Every later request fails with it. */
+    /** Why the connection is unusable; null while it is open. Every request pending then fails with it. */
     private TupleSpaceException closedBecause;
+    /** The same in a few words, for the requests made later, which were never sent ({@link #notSent}). */
+    private String closedHow;
 
     AnswerMatcher(String peer, Duration requestTimeout) {
         this.peer = peer;
@@ -91,7 +93,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
     /** The application closes the client: what is still pending fails, and so does anything sent later. */
     void closeLocally() {
-        closeBecause(new ConnectionLostException("the client was closed"));
+        closeBecause(new ConnectionLostException("the client was closed"), "the client was closed");
         context.close();
     }
 
@@ -108,11 +110,12 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
             // not "refused the connection", which reads as a TCP refusal: the service answered, and closed
             TupleSpaceException refused = new RefusedException("the service at " + peer + " refused this client and"
                     + " closed the connection: " + errorOf(answer));
-            if (closedBecause == null) {
+            if (closedBecause == null) { // before the close, whose channelInactive would name a lost connection
                 closedBecause = refused;
+                closedHow = "refused";
             }
             ctx.close();
-            closeBecause(refused);
+            closeBecause(refused, "refused");
             return;
         }
         PendingRequest<?> request = pending.poll();
@@ -141,13 +144,14 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closeBecause(new ConnectionLostException("the connection to " + peer + " closed before the answer came; "
-                + OUTCOME_UNKNOWN));
+                + OUTCOME_UNKNOWN), "the service closed it");
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeBecause(new ConnectionLostException("the connection to " + peer + " failed: " + cause.getMessage(), cause));
+        closeBecause(new ConnectionLostException("the connection to " + peer + " failed: " + cause.getMessage(), cause),
+                "it failed: " + cause.getMessage());
         ctx.close();
     }
 
@@ -172,14 +176,18 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     }
 
     private void violation(ChannelHandlerContext ctx, String message) {
-        closeBecause(new ConnectionLostException("closed the connection to " + peer + ": " + message));
+        closeBecause(new ConnectionLostException("closed the connection to " + peer + ": " + message), message);
         ctx.close();
     }
 
-    /** Fails everything pending with {@code cause}, which also answers every later request. The first cause stays. */
-    private void closeBecause(TupleSpaceException cause) {
+    /**
+     * Fails everything pending with {@code cause}; every later request fails as not sent, {@code how} saying why in a
+     * few words. The first cause stays.
+     */
+    private void closeBecause(TupleSpaceException cause, String how) {
         if (closedBecause == null) {
             closedBecause = cause;
+            closedHow = how;
         }
         if (timer != null) {
             timer.cancel(false);
@@ -201,7 +209,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
                     closedBecause);
         }
         return new ConnectionLostException(request.description() + " was not sent, so nothing was applied: the"
-                + " connection to " + peer + " is closed already (" + closedBecause.getMessage() + ")", closedBecause);
+                + " connection to " + peer + " is closed already (" + closedHow + ")", closedBecause);
     }
 
     /** The error of a refusal in either mode: the JSON {@code error}, or the text after {@code refused: }. */

@@ -89,6 +89,10 @@ public final class TupleSpaceClient implements AutoCloseable {
         EventLoopGroup group = options.eventLoopGroup().orElseGet(ClientEventLoops::shared);
         // Waiting here would stall (or deadlock) the very loop that must complete the connect.
         requireNotOn(group, "connect waits for the connection");
+        if (group.isShuttingDown()) { // Netty would also print a stack trace of its own
+            throw new ConnectFailedException("cannot connect to " + peer + ": the event loop group of its ClientOptions"
+                    + " is shut down (withEventLoopGroup: a group of yours, closed before this client was made)");
+        }
         AnswerMatcher matcher = new AnswerMatcher(peer, options.requestTimeout());
         Optional<SslContext> tls = options.tls().map(ClientTls::context);
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)

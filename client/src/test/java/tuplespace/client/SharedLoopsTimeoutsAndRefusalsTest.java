@@ -101,6 +101,21 @@ class SharedLoopsTimeoutsAndRefusalsTest {
         }
     }
 
+    /** A group of the caller's that is shut down already: a plain refusal naming it, no stack trace from Netty. */
+    @Test
+    void connectingOnAGroupThatIsShutDownFailsSayingSo() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            assertThatThrownBy(() -> TupleSpaceClient.connect("127.0.0.1", server.port(),
+                    OPTIONS.withEventLoopGroup(group)))
+                    .isInstanceOf(ConnectFailedException.class)
+                    .hasMessage("cannot connect to 127.0.0.1:" + server.port() + ": the event loop group of its"
+                            + " ClientOptions is shut down (withEventLoopGroup: a group of yours, closed before this"
+                            + " client was made)");
+        }
+    }
+
     @Test
     void requestsAfterTheCallersGroupIsShutDownFailAsConnectionLost() throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
