@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * The mode of a request line, which is also the mode of its answer (docs/protocol.md).
  *
- * <p>Decision: a line is JSON when its first character is {@code {}, after an optional byte order mark (U+FEFF)
- * and optional spaces and tabs. A text-mode request never starts with {@code {} (operators are letters), so
+ * <p>Decision: a line is JSON when its first character is <code>{</code>, after an optional byte order mark (U+FEFF)
+ * and optional spaces and tabs. A text-mode request never starts with <code>{</code> (operators are letters), so
  * tolerating leading blanks costs nothing and spares a person typing JSON into telnet a confusing
  * {@code not_implemented}.
  */

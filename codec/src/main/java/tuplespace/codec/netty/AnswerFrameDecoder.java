@@ -10,10 +10,11 @@ import tuplespace.codec.Status;
 
 /**
  * Client side: groups the bytes from the proxy into whole answers, one {@code String} message per answer, so a
- * client can read both modes on one connection (docs/protocol.md). An answer whose first line starts with {@code {} is
- * that one JSON line; any other answer runs up to and including a line {@code end} (docs/internals.md), but a first
- * line that does not start with a status word is handed on alone: it is no answer, and no {@code end} is coming. Each
- * message is the answer text with every line ending in {@code \n} ({@code \r\n} becomes {@code \n}).
+ * client can read both modes on one connection (docs/protocol.md). An answer whose first line starts with
+ * <code>{</code> is that one JSON line; any other answer runs up to and including a line {@code end}
+ * (docs/internals.md), but a first line that does not start with a status word is handed on alone: it is no answer,
+ * and no {@code end} is coming. Each message is the answer text with every line ending in {@code \n}
+ * ({@code \r\n} becomes {@code \n}).
  *
  * <p>The bytes already scanned are remembered, so a long text answer arriving in many reads is scanned once.
  * An answer longer than {@code maxAnswerBytes} fails with {@link TooLongFrameException}; the stream cannot be
