@@ -132,7 +132,7 @@ class ReadsAtScaleIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aDeleteOfManyPairsCausesNoFailoverAndNoResync() throws Exception {
         ServiceCluster cluster = clusters.start(ServiceOptions.serviceDefaults()
-                .withProxySilence(Duration.ofMillis(250)).withHeartbeat(Duration.ofMillis(50), 5));
+                .withProxySilence(Duration.ofMillis(400)).withHeartbeat(Duration.ofMillis(80), 5));
         try (LineClient loader = cluster.client()) {
             load(loader);
         }
