@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
@@ -14,7 +15,7 @@ import java.util.List;
  * in the line's mode — and everything after it is discarded, since the connection closes
  * (docs/protocol.md "Limits and failures"). At the end of the client's input, bytes after the last newline become one
  * {@link UnterminatedLine}. Never buffers more than the limit plus one read. While the channel's auto-read is off
- * (backpressure) it decodes nothing; the session fires an empty read to resume.
+ * (backpressure) it decodes nothing; the session resumes it ({@link #decodeHeld}).
  */
 final class ClientLineDecoder extends ByteToMessageDecoder {
 
@@ -61,6 +62,28 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     ClientLineDecoder(int maxLineBytes, int keptAfterEnd) {
         this.maxLineBytes = maxLineBytes;
         this.keptAfterEnd = keptAfterEnd;
+    }
+
+    /**
+     * Reading resumed: decodes the lines kept while it was off, as a read of no new bytes would, straight from this
+     * handler ({@code ctx} its own). An empty read fired from the pipeline's head never got here behind TLS: the TLS
+     * handler passes on only bytes it decrypted, and a client whose pipelined requests were kept waited for ever. (No
+     * read-complete follows: this decoder's would ask the socket for one more read when the lines taken stopped
+     * reading again, and clients that never read their answers grew the proxy by hundreds of MiB.) Nothing before
+     * this handler sees it, so the idle timeout does not count it as the client's.
+     */
+    void decodeHeld(ChannelHandlerContext ctx) {
+        try {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    /** Whether a whole line is kept undecoded (reading is off): a request the client sent, not idleness. */
+    boolean holdsALine() {
+        ByteBuf kept = internalBuffer();
+        return kept.isReadable() && kept.indexOf(kept.readerIndex(), kept.writerIndex(), (byte) '\n') >= 0;
     }
 
     /** One line per call (ByteToMessageDecoder calls again while bytes are consumed). */

@@ -2,9 +2,9 @@ package tuplespace.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
@@ -12,6 +12,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -334,9 +335,7 @@ final class ClientSession {
         }
         channel.config().setAutoRead(read);
         if (read) {
-            // lines already received but not decoded; a read is followed by its completion, as a socket's is, which
-            // handlers before the decoder count on (the idle timeout's would otherwise take this read as never ending)
-            channel.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER).fireChannelReadComplete();
+            decoder().ifPresent(held -> ((ClientLineDecoder) held.handler()).decodeHeld(held)); // lines received
         }
     }
 
@@ -385,8 +384,9 @@ final class ClientSession {
      * long is closed too, within {@link #LINGER_MILLIS} if it takes not even the refusal.
      */
     void closeIfIdle(Duration idle) {
-        if (closed || closeWhenDelivered || !pending.isEmpty() || afterEnd != null || proxyStoppedReading()) {
-            return; // a request under way, lines kept after a half-close, or silence the proxy's own back-pressure made
+        if (closed || closeWhenDelivered || !pending.isEmpty() || afterEnd != null || proxyStoppedReading()
+                || decoder().map(held -> ((ClientLineDecoder) held.handler()).holdsALine()).orElse(false)) {
+            return; // a request under way or kept undecoded, or silence the proxy's own back-pressure made
         }
         LOG.debug("{} conn {} closed: idle for {}", context.self(), Long.toHexString(conn), Durations.text(idle));
         closeWhenDelivered = true;
@@ -403,7 +403,12 @@ final class ClientSession {
      */
     private boolean proxyStoppedReading() {
         PrimaryLink link = context.registry().current();
-        return !channel.config().isAutoRead() && link != null && !link.channel().isWritable();
+        return !channel.config().isAutoRead() && channel.isWritable() && link != null && !link.channel().isWritable();
+    }
+
+    /** The line decoder's place in this client's pipeline; empty once it is gone (the channel closed). */
+    private Optional<ChannelHandlerContext> decoder() {
+        return Optional.ofNullable(channel.pipeline().context(ClientLineDecoder.class));
     }
 
     /** Answers what is still pending {@code unavailable} (the service stops) and closes. */
