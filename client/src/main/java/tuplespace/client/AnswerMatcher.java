@@ -144,14 +144,14 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closeBecause(new ConnectionLostException("the connection to " + peer + " closed before the answer came; "
-                + OUTCOME_UNKNOWN), "the service closed it");
+                + OUTCOME_UNKNOWN), "the connection closed");
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closeBecause(new ConnectionLostException("the connection to " + peer + " failed: " + cause.getMessage(), cause),
-                "it failed: " + cause.getMessage());
+                "it failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         ctx.close();
     }
 

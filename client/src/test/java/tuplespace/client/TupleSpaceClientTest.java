@@ -150,7 +150,7 @@ class TupleSpaceClientTest {
             // a request made after the close was never sent: no "may or may not have been applied"
             assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
                     .hasMessage("GET (id 2) was not sent, so nothing was applied: the connection to 127.0.0.1:"
-                            + server.port() + " is closed already (the service closed it)");
+                            + server.port() + " is closed already (the connection closed)");
             assertThat(space.isOpen()).isFalse();
         }
     }
