@@ -871,7 +871,7 @@ final class PrimaryNode implements NodeStorage.Owner {
             // it answered no client: its space is what it started with, and one that waits to be judged (or for a
             // proxy) may hold an older state than the service's, which must not overwrite the last export (a backup
             // taking over holds the service's newest space, registered or not: that one is saved)
-            saved(thisSave, reason, "SAVE_FILE " + file.get() + " left as it was: this server never served (no proxy"
+            saved(thisSave, reason, "SAVE_FILE " + file.get() + " not written: this server never served (no proxy"
                     + " accepted it), so its space may be older than the service's" + storage.map(disk -> "; its data"
                     + " directory " + disk.path() + " keeps it").orElse(""));
             return;

@@ -627,7 +627,7 @@ class BackupSupervisorTest {
         RawLink backup = liveBackup(backupSap);
         assertThat(accept(proxySap).readFrame()).isInstanceOf(Frame.Register.class);
 
-        assertThat(shutdownLine()).isEqualTo("ok: SAVE_FILE " + config.saveFile().orElseThrow() + " left as it was:"
+        assertThat(shutdownLine()).isEqualTo("ok: SAVE_FILE " + config.saveFile().orElseThrow() + " not written:"
                 + " this server never served (no proxy accepted it), so its space may be older than the service's;"
                 + " shutting down");
         assertThat(persistence.savedPairs).as("nothing saved").isEqualTo(-1);

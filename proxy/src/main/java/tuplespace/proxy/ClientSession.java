@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -378,17 +379,22 @@ final class ClientSession {
 
     /**
      * {@code --client-idle-timeout}: this client sent nothing, and nothing of its answers went out, for {@code idle}.
-     * Unless a request of it is under way (held, or at the primary; lines kept after its half-close), or the proxy
-     * itself stopped reading it (the primary's link is full), it is told why in a {@code refused} answer and closed, as
-     * a client beyond {@code --max-clients} is, which frees its slot. A client that reads none of its answers for that
-     * long is closed too, within {@link #LINGER_MILLIS} if it takes not even the refusal.
+     * Unless a request of it is under way (held, or at the primary; whole lines kept undecoded or after its
+     * half-close), the proxy itself stopped reading it (the primary's link is full), or an answer still waits to go
+     * into its socket (it reads slowly, or not at all), it is told why in a {@code refused} answer and closed, as a
+     * client beyond {@code --max-clients} is, which frees its slot: once it closes its side, or {@link #LINGER_MILLIS}
+     * later, also if it takes not even the refusal.
      */
     void closeIfIdle(Duration idle) {
         if (closed || closeWhenDelivered || !pending.isEmpty() || afterEnd != null || proxyStoppedReading()
-                || decoder().map(held -> ((ClientLineDecoder) held.handler()).holdsALine()).orElse(false)) {
-            return; // a request under way or kept undecoded, or silence the proxy's own back-pressure made
+                || decoder().map(held -> ((ClientLineDecoder) held.handler()).holdsALine()).orElse(false)
+                || answerBytesUnsent()) {
+            // a request under way or kept undecoded, silence the proxy's own back-pressure made, or an answer the
+            // client reads slowly (or not at all: --client-buffer bounds what it holds), which a close would cut short
+            return;
         }
-        LOG.debug("{} conn {} closed: idle for {}", context.self(), Long.toHexString(conn), Durations.text(idle));
+        LOG.info("{} closed idle client {} (conn {}): nothing sent or received for {}", context.self(),
+                channel.remoteAddress(), Long.toHexString(conn), Durations.text(idle));
         closeWhenDelivered = true;
         channel.write(utf8(Answers.refused("service closed this idle connection: nothing sent or received for "
                 + Durations.text(idle) + " (the proxy's --client-idle-timeout)")));
@@ -404,6 +410,12 @@ final class ClientSession {
     private boolean proxyStoppedReading() {
         PrimaryLink link = context.registry().current();
         return !channel.config().isAutoRead() && channel.isWritable() && link != null && !link.channel().isWritable();
+    }
+
+    /** Whether answers written to this client still wait, in part, to go into its socket. */
+    private boolean answerBytesUnsent() {
+        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        return unsent != null && unsent.totalPendingWriteBytes() > 0;
     }
 
     /** The line decoder's place in this client's pipeline; empty once it is gone (the channel closed). */

@@ -98,8 +98,9 @@ public final class ProxyCommand implements Callable<Integer> {
     private String clientBuffer;
 
     @Option(names = "--client-idle-timeout", paramLabel = "DURATION", defaultValue = "0",
-            description = "a client connection with no request under way and nothing sent either way for this long"
-                    + " is answered 'refused' (it says why) and closed, which frees its slot; 0: never"
+            description = "a client connection with no request under way, no answer waiting to go out and nothing"
+                    + " sent either way for this long is answered 'refused' (it says why) and closed, which frees its"
+                    + " slot; 0: never"
                     + " (default: ${DEFAULT-VALUE})")
     private String clientIdleTimeout;
 

@@ -350,6 +350,30 @@ class ProxyRelayTest {
         }
     }
 
+    /**
+     * A client that stops reading a long answer for longer than the idle timeout is not idle: the rest of the answer
+     * waits for it, whole. Closed then, it got the answer cut short with a plain end of stream, and not even the
+     * refusal, which waited behind the answer.
+     */
+    @Test
+    void aClientPausingInALongAnswerGetsItWholeBeforeItIsClosedAsIdle() throws Exception {
+        Duration idleTimeout = Duration.ofSeconds(1);
+        proxy = ProxyServer.start(testConfig().withIoThreads(1).withClientIdleTimeout(idleTimeout)
+                .withPing(Duration.ofSeconds(10), 5));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient client = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            client.send("GET big .*");
+            String big = "x".repeat(16 << 20); // far past what the sockets hold unread
+            primary.answer(primary.receiveRequest(), big + "\nend\n");
+            Thread.sleep(3 * idleTimeout.toMillis()); // reads nothing meanwhile
+
+            assertThat(client.readLine()).hasSize(big.length());
+            assertThat(client.readLine()).isEqualTo("end");
+            assertThat(client.readLine()).startsWith("{\"status\":\"refused\",\"error\":\"service closed this idle");
+        }
+    }
+
     static long pid() {
         return ProcessHandle.current().pid();
     }
