@@ -534,17 +534,19 @@ final class BackupSupervisor {
             // whose link does not (cut without a word, a hung process) may run on there, which the operator must hear,
             // since SHUTDOWN said the service stops
             Channel link = replication;
+            Runnable stopped = () -> {
+                generation++;
+                then.run();
+            };
             ScheduledFuture<?> unconfirmed = node.loop().schedule(() -> {
                 LOG.warn("the backup at {} did not confirm its stop within {} (its link stayed open: cut off, or"
                         + " the backup hangs); it may still run there: stop it on its machine", link.remoteAddress(),
                         Durations.text(STOP_WAIT));
-                generation++;
-                then.run();
+                stopped.run();
             }, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             link.closeFuture().addListener(closed -> node.loop().execute(() -> {
                 if (unconfirmed.cancel(false)) { // else the warning above went on already
-                    generation++;
-                    then.run();
+                    stopped.run();
                 }
             }));
             return;

@@ -867,10 +867,9 @@ final class PrimaryNode implements NodeStorage.Owner {
             saved(thisSave, reason, "no SAVE_FILE to write");
             return;
         }
-        if (!registered && takeover.isEmpty() && !switchover) {
-            // it answered no client: its space is what it started with, and one that waits to be judged (or for a
-            // proxy) may hold an older state than the service's, which must not overwrite the last export (a backup
-            // taking over holds the service's newest space, registered or not: that one is saved)
+        if (!holdsAServedSpace()) {
+            // one that waits to be judged (or for a proxy) may hold an older state than the service's, which must not
+            // overwrite the last export
             saved(thisSave, reason, "SAVE_FILE " + file.get() + " not written: this server never served (no proxy"
                     + " accepted it), so its space may be older than the service's" + storage.map(disk -> "; its data"
                     + " directory " + disk.path() + " keeps it").orElse(""));
@@ -1109,6 +1108,15 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
+     * Whether this primary's space is one the service served: it registered, or it took over (a failover, a
+     * switchover) from a primary that had, registered yet or not. Otherwise it answered no client, and its space is
+     * what it started with, which may be older than the service's.
+     */
+    private boolean holdsAServedSpace() {
+        return registered || takeover.isPresent();
+    }
+
+    /**
      * No registration with the proxy within --primary-register-timeout. A primary that served, or took over a space,
      * keeps it and keeps trying to register, with back-off, for as long as it takes (docs/design.md "Failover"): the
      * space exists nowhere else, and a proxy that is back (restarted, or a network that healed) accepts this primary
@@ -1123,7 +1131,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (stopping || saving) {
             return !stopping;
         }
-        if (registered || takeover.isPresent()) {
+        if (holdsAServedSpace()) {
             if (!proxyLossReported) {
                 proxyLossReported = true;
                 node.notifyOperator(registered ? OperatorEvent.PROXY_LOST : OperatorEvent.PROXY_UNREACHABLE, why

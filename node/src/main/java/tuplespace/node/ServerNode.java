@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.SignalStop;
 import tuplespace.codec.auth.LinkAuthHandler;
 import tuplespace.codec.auth.RepeatedRefusals;
 import tuplespace.codec.netty.SocketTransport;
@@ -119,15 +120,7 @@ public final class ServerNode {
             }
             return 1;
         }
-        Thread stopOnSignal = new Thread(node::stopOnSignal, "server-stop-on-signal");
-        Runtime.getRuntime().addShutdownHook(stopOnSignal);
-        int status = node.awaitExit();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
-        } catch (IllegalStateException alreadyStopping) {
-            // the JVM is already exiting (a signal): the hook is running
-        }
-        return status;
+        return SignalStop.untilExit("server-stop-on-signal", node::stopOnSignal, node::awaitExit);
     }
 
     /**

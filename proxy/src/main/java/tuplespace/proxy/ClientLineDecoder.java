@@ -53,6 +53,8 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     private final int maxLineBytes;
     /** How many bytes of whole lines left at the end of the input are kept for the session ({@link LinesAfterEnd}). */
     private final int keptAfterEnd;
+    /** This handler's place in its pipeline, from when it is added. */
+    private ChannelHandlerContext context;
     private boolean discarding;
     /** Bytes from the reader index already searched without finding a newline: never searched again. */
     private int searchedBytes;
@@ -66,17 +68,17 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
 
     /**
      * Reading resumed: decodes the lines kept while it was off, as a read of no new bytes would, straight from this
-     * handler ({@code ctx} its own). An empty read fired from the pipeline's head never got here behind TLS: the TLS
+     * handler. An empty read fired from the pipeline's head never got here behind TLS: the TLS
      * handler passes on only bytes it decrypted, and a client whose pipelined requests were kept waited for ever. (No
      * read-complete follows: this decoder's would ask the socket for one more read when the lines taken stopped
      * reading again, and clients that never read their answers grew the proxy by hundreds of MiB.) Nothing before
      * this handler sees it, so the idle timeout does not count it as the client's.
      */
-    void decodeHeld(ChannelHandlerContext ctx) {
+    void decodeHeld() {
         try {
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelRead(context, Unpooled.EMPTY_BUFFER);
         } catch (Exception e) {
-            ctx.fireExceptionCaught(e);
+            context.fireExceptionCaught(e);
         }
     }
 
@@ -84,6 +86,11 @@ final class ClientLineDecoder extends ByteToMessageDecoder {
     boolean holdsALine() {
         ByteBuf kept = internalBuffer();
         return kept.isReadable() && kept.indexOf(kept.readerIndex(), kept.writerIndex(), (byte) '\n') >= 0;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
     }
 
     /** One line per call (ByteToMessageDecoder calls again while bytes are consumed). */

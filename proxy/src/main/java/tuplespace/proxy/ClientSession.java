@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
@@ -336,7 +335,7 @@ final class ClientSession {
         }
         channel.config().setAutoRead(read);
         if (read) {
-            decoder().ifPresent(held -> ((ClientLineDecoder) held.handler()).decodeHeld(held)); // lines received
+            decoder().ifPresent(ClientLineDecoder::decodeHeld); // lines received but not decoded yet
         }
     }
 
@@ -387,7 +386,7 @@ final class ClientSession {
      */
     void closeIfIdle(Duration idle) {
         if (closed || closeWhenDelivered || !pending.isEmpty() || afterEnd != null || proxyStoppedReading()
-                || decoder().map(held -> ((ClientLineDecoder) held.handler()).holdsALine()).orElse(false)
+                || decoder().map(ClientLineDecoder::holdsALine).orElse(false)
                 || answerBytesUnsent()) {
             // a request under way or kept undecoded, silence the proxy's own back-pressure made, or an answer the
             // client reads slowly (or not at all: --client-buffer bounds what it holds), which a close would cut short
@@ -418,9 +417,9 @@ final class ClientSession {
         return unsent != null && unsent.totalPendingWriteBytes() > 0;
     }
 
-    /** The line decoder's place in this client's pipeline; empty once it is gone (the channel closed). */
-    private Optional<ChannelHandlerContext> decoder() {
-        return Optional.ofNullable(channel.pipeline().context(ClientLineDecoder.class));
+    /** This client's line decoder; empty once it is gone (the channel closed). */
+    private Optional<ClientLineDecoder> decoder() {
+        return Optional.ofNullable(channel.pipeline().get(ClientLineDecoder.class));
     }
 
     /** Answers what is still pending {@code unavailable} (the service stops) and closes. */

@@ -2,6 +2,7 @@ package tuplespace.proxy;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tuplespace.codec.Durations;
@@ -17,17 +18,17 @@ final class OptionValues {
 
     /** A positive duration ({@link Durations#parsePositive}); the error names the option. */
     static Duration duration(String option, String text) {
-        try {
-            return Durations.parsePositive(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-        }
+        return named(option, () -> Durations.parsePositive(text));
     }
 
     /** A duration of zero or more, for a limit that zero turns off. */
     static Duration durationOrZero(String option, String text) {
+        return named(option, () -> Durations.parse(text));
+    }
+
+    private static Duration named(String option, Supplier<Duration> parsed) {
         try {
-            return Durations.parse(text);
+            return parsed.get();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tuplespace.codec.Sap;
+import tuplespace.codec.SignalStop;
 import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.tls.InternalTls;
@@ -159,15 +160,7 @@ public final class ProxyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Thread stopOnSignal = new Thread(server::close, "proxy-stop-on-signal");
-        Runtime.getRuntime().addShutdownHook(stopOnSignal);
-        int status = server.terminated().join();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
-        } catch (IllegalStateException alreadyStopping) {
-            // the JVM is already exiting (a signal): the hook is running
-        }
-        return status;
+        return SignalStop.untilExit("proxy-stop-on-signal", server::close, () -> server.terminated().join());
     }
 
     /**
