@@ -143,8 +143,9 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        closeBecause(new ConnectionLostException("the connection to " + peer + " closed before the answer came; "
-                + OUTCOME_UNKNOWN), "the connection closed");
+        String closed = "the connection to " + peer + " closed";
+        closeBecause(new ConnectionLostException(pending.isEmpty() ? closed + " while no request was under way"
+                : closed + " before the answer came; " + OUTCOME_UNKNOWN), "the connection closed");
         super.channelInactive(ctx);
     }
 
@@ -205,10 +206,10 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
      */
     private TupleSpaceException notSent(PendingRequest<?> request) {
         if (closedBecause instanceof RefusedException) {
-            return new RefusedException(request.description() + " was not sent: " + closedBecause.getMessage(),
+            return RefusedException.notSent(request.description() + " was not sent: " + closedBecause.getMessage(),
                     closedBecause);
         }
-        return new ConnectionLostException(request.description() + " was not sent, so nothing was applied: the"
+        return ConnectionLostException.notSent(request.description() + " was not sent, so nothing was applied: the"
                 + " connection to " + peer + " is closed already (" + closedHow + ")", closedBecause);
     }
 

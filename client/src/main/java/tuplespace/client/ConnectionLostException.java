@@ -10,4 +10,13 @@ public final class ConnectionLostException extends TupleSpaceException {
     public ConnectionLostException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A request made once the connection had closed: never sent ({@link #wasSent()}); {@code cause} says why. */
+    static ConnectionLostException notSent(String message, TupleSpaceException cause) {
+        return new ConnectionLostException(message, cause, false);
+    }
+
+    private ConnectionLostException(String message, Throwable cause, boolean sent) {
+        super(message, cause, sent);
+    }
 }

@@ -15,4 +15,13 @@ public final class RefusedException extends TupleSpaceException {
     public RefusedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A request made once the connection had closed: never sent ({@link #wasSent()}); {@code cause} says why. */
+    static RefusedException notSent(String message, TupleSpaceException cause) {
+        return new RefusedException(message, cause, false);
+    }
+
+    private RefusedException(String message, Throwable cause, boolean sent) {
+        super(message, cause, sent);
+    }
 }

@@ -20,16 +20,38 @@ package tuplespace.client;
  *   <li>{@link ConnectionLostException}: the connection closed before the answer; an update <em>may</em> have
  *       been applied. Every later call fails the same way; connect again.
  * </ul>
+ *
+ * <p>{@link #wasSent()} tells a request that never left this client (nothing applied; safe to send again on a new
+ * connection) from one that did.
  */
 public abstract sealed class TupleSpaceException extends RuntimeException
         permits ConnectFailedException, RefusedException, UnavailableException, MalformedRequestException,
                 NotImplementedException, RequestTimeoutException, ConnectionLostException {
 
+    /** See {@link #wasSent()}. */
+    private final boolean sent;
+
     TupleSpaceException(String message) {
         super(message);
+        this.sent = true;
     }
 
     TupleSpaceException(String message, Throwable cause) {
+        this(message, cause, true);
+    }
+
+    TupleSpaceException(String message, Throwable cause, boolean sent) {
         super(message, cause);
+        this.sent = sent;
+    }
+
+    /**
+     * Whether the request that failed was sent. False for one made after the connection had closed (it fails with
+     * {@link RefusedException} or {@link ConnectionLostException} saying "was not sent") and for
+     * {@link ConnectFailedException}: nothing was applied, and sending it again on a new connection applies it once.
+     * True for every other failure, whose message says what may have been applied.
+     */
+    public boolean wasSent() {
+        return sent;
     }
 }

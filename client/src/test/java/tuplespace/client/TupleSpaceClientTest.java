@@ -114,7 +114,8 @@ class TupleSpaceClientTest {
             assertThatThrownBy(() -> space.put(List.of(Pair.of("a", "1")))).isInstanceOf(RefusedException.class)
                     .hasMessage("PUT (id 2) was not sent: the service at 127.0.0.1:" + server.port() + " refused"
                             + " this client and closed the connection: service refused: this proxy already serves 64"
-                            + " clients");
+                            + " clients")
+                    .satisfies(notSent -> assertThat(((TupleSpaceException) notSent).wasSent()).isFalse());
         }
     }
 
@@ -146,11 +147,13 @@ class TupleSpaceClientTest {
         try (FakeLineServer server = FakeLineServer.closingAfterFirstRequest();
              TupleSpaceClient space = connect(server, OPTIONS)) {
             assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
-                    .hasMessageContaining("closed before the answer came; if it was an update");
+                    .hasMessageContaining("closed before the answer came; if it was an update")
+                    .satisfies(lost -> assertThat(((TupleSpaceException) lost).wasSent()).isTrue());
             // a request made after the close was never sent: no "may or may not have been applied"
             assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
                     .hasMessage("GET (id 2) was not sent, so nothing was applied: the connection to 127.0.0.1:"
-                            + server.port() + " is closed already (the connection closed)");
+                            + server.port() + " is closed already (the connection closed)")
+                    .satisfies(notSent -> assertThat(((TupleSpaceException) notSent).wasSent()).isFalse());
             assertThat(space.isOpen()).isFalse();
         }
     }
@@ -206,7 +209,8 @@ class TupleSpaceClientTest {
             port = probe.getLocalPort();
         }
         assertThatThrownBy(() -> TupleSpaceClient.connect("127.0.0.1", port, OPTIONS))
-                .isInstanceOf(ConnectFailedException.class).hasMessageContaining("127.0.0.1:" + port);
+                .isInstanceOf(ConnectFailedException.class).hasMessageContaining("127.0.0.1:" + port)
+                .satisfies(failed -> assertThat(((TupleSpaceException) failed).wasSent()).isFalse());
     }
 
     /**

@@ -20,6 +20,7 @@ import tuplespace.client.RefusedException;
 import tuplespace.codec.auth.SecretFile;
 import tuplespace.client.ConnectFailedException;
 import tuplespace.client.TupleSpaceClient;
+import tuplespace.client.TupleSpaceException;
 
 /**
  * {@code tuplespace client CLIENT_SAP [REQUEST...]} (docs/using.md "The command-line client"): with requests, sends
@@ -103,32 +104,47 @@ public final class ClientCommand implements Callable<Integer> {
                         + " argument (request " + (i + 1) + " of " + requests.size() + ")");
             }
         }
+        ClientOptions withToken = withAuthToken(ClientOptions.defaults()
+                .withConnectTimeout(connectTimeout).withRequestTimeout(timeout));
+        ClientOptions options = tlsCa == null ? withToken : withToken.withTls(trusted(tlsCa));
+        RequestSession.Connector connector = () -> TupleSpaceClient.connect(sap, options);
         TupleSpaceClient client;
         try {
-            ClientOptions options = withAuthToken(ClientOptions.defaults()
-                    .withConnectTimeout(connectTimeout).withRequestTimeout(timeout));
-            client = TupleSpaceClient.connect(sap, tlsCa == null ? options : options.withTls(trusted(tlsCa)));
-        } catch (RefusedException e) {
-            err.println("tuplespace client: " + e.getMessage());
-            err.flush();
-            return ExitStatus.REFUSED.code();
-        } catch (ConnectFailedException e) {
-            // a TLS handshake that failed reached a service: asking whether one runs would mislead
-            err.println("tuplespace client: " + e.getMessage() + (e.getCause() instanceof SSLException ? ""
-                    : ". Is the service running? (./tuplespace demo starts one)"));
-            err.flush();
-            return ExitStatus.CANNOT_CONNECT.code();
+            client = connector.connect();
+        } catch (ConnectFailedException | RefusedException e) {
+            return connectFailed(e, err).code();
         }
-        try (client; RequestLines lines = lines()) {
+        try (RequestLines lines = lines()) {
             PrintWriter out = lines instanceof TerminalLines terminal ? terminal.writer() : spec.commandLine().getOut();
             if (lines.interactive()) {
                 out.println("Connected to " + sap + ". Type help for the operators, quit to leave.");
             }
             boolean raw = output == null ? !requests.isEmpty() : output == Output.raw;
-            ExitStatus status = new RequestSession(client, out, err, raw).run(lines);
-            out.flush();
-            return status.code();
+            try (RequestSession session = new RequestSession(client, connector, out, err, raw)) {
+                ExitStatus status = session.run(lines);
+                out.flush();
+                return status.code();
+            }
+        } finally {
+            client.close(); // closed by the session already, unless the terminal could not be opened
         }
+    }
+
+    /**
+     * Says why a connection could not be made ({@link ConnectFailedException} or {@link RefusedException}); returns
+     * the exit status.
+     */
+    static ExitStatus connectFailed(TupleSpaceException failure, PrintWriter err) {
+        if (failure instanceof RefusedException) {
+            err.println("tuplespace client: " + failure.getMessage());
+            err.flush();
+            return ExitStatus.REFUSED;
+        }
+        // a TLS handshake that failed reached a service: asking whether one runs would mislead
+        err.println("tuplespace client: " + failure.getMessage() + (failure.getCause() instanceof SSLException ? ""
+                : ". Is the service running? (./tuplespace demo starts one)"));
+        err.flush();
+        return ExitStatus.CANNOT_CONNECT;
     }
 
     /** A CA file TLS cannot use is an argument error (status 2, naming the file), not a service out of reach. */

@@ -21,4 +21,9 @@ final class ListedLines implements RequestLines {
     public boolean interactive() {
         return false;
     }
+
+    @Override
+    public String unit() {
+        return "request";
+    }
 }

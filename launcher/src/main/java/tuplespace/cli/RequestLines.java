@@ -11,6 +11,11 @@ interface RequestLines extends AutoCloseable {
     /** Whether a person types the lines (then the session greets and prompts). */
     boolean interactive();
 
+    /** What one of these lines is called in a message: "line", or "request" for the command line's. */
+    default String unit() {
+        return "line";
+    }
+
     @Override
     default void close() throws IOException {
     }

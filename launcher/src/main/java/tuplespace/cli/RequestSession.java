@@ -2,14 +2,15 @@ package tuplespace.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Objects;
 import java.util.Optional;
+import tuplespace.client.ConnectFailedException;
 import tuplespace.client.ConnectionLostException;
 import tuplespace.client.LineAnswer;
 import tuplespace.client.RefusedException;
 import tuplespace.client.RequestTimeoutException;
 import tuplespace.client.TupleSpaceClient;
 import tuplespace.codec.ClientRequests;
-import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.Operator;
 import tuplespace.codec.ParsedRequest;
@@ -23,8 +24,18 @@ import tuplespace.space.Command;
  * and can be shown as a table with counts); a line the codec rejects is still sent as typed, so the user sees
  * the service's own answer (its {@code malformed}/{@code not_implemented} message); a JSON line is sent as typed.
  * Raw output: every line is sent as typed and its answer printed exactly as received.
+ *
+ * <p>A line found unsent because the connection closed while the session waited for it (the proxy's
+ * {@code --client-idle-timeout}, or a proxy restarted) is sent once more on a new connection: nothing of it was
+ * applied. A connection that closes with a request under way, or a refusal of a line that was sent, ends the session:
+ * what it did is unknown, or the next line would be refused too.
  */
-final class RequestSession {
+final class RequestSession implements AutoCloseable {
+
+    /** Opens a connection to the service; throws {@link ConnectFailedException} or {@link RefusedException}. */
+    interface Connector {
+        TupleSpaceClient connect();
+    }
 
     static final String HELP = String.join("\n",
             "Requests (operators in any case; a tuple is its fields joined by ','; a pattern is a Python regular",
@@ -39,7 +50,8 @@ final class RequestSession {
             "Shell commands: help, quit (or Ctrl-D). Lines starting with # are skipped.",
             "");
 
-    private final TupleSpaceClient client;
+    private final Connector connector;
+    private TupleSpaceClient client;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean raw;
@@ -47,8 +59,10 @@ final class RequestSession {
     private boolean anyNotOk;
     private boolean anyTimeout;
 
-    RequestSession(TupleSpaceClient client, PrintWriter out, PrintWriter err, boolean raw) {
+    /** A session that sends on {@code client}, and on a new connection from {@code connector} once that closed. */
+    RequestSession(TupleSpaceClient client, Connector connector, PrintWriter out, PrintWriter err, boolean raw) {
         this.client = client;
+        this.connector = connector;
         this.out = out;
         this.err = err;
         this.raw = raw;
@@ -56,7 +70,9 @@ final class RequestSession {
 
     /** Runs until the lines end, {@code quit}, or the connection is lost or refused; returns the exit status. */
     ExitStatus run(RequestLines lines) throws IOException {
+        int read = 0;
         for (String line = lines.next(); line != null; line = lines.next()) {
+            read++;
             String command = line.strip();
             if (command.isEmpty() || command.startsWith("#")) {
                 continue;
@@ -71,42 +87,73 @@ final class RequestSession {
             }
             ExitStatus fatal = send(line);
             if (fatal != null) {
+                if (!lines.interactive()) {
+                    err.println("tuplespace client: stopped at " + lines.unit() + " " + read + ": nothing after it was"
+                            + " sent");
+                    err.flush();
+                }
                 return fatal;
             }
         }
         return anyTimeout ? ExitStatus.TIMEOUT : anyNotOk ? ExitStatus.NOT_OK : ExitStatus.OK;
     }
 
-    /** Sends one request and prints its answer; a non-null result ends the session with that status. */
+    /**
+     * Sends one request and prints its answer; a non-null result ends the session with that status. A line not sent
+     * since the connection had closed goes once more, on a new connection.
+     */
     private ExitStatus send(String line) {
-        try {
-            Optional<Pager.PipedLine> piped = Pager.split(line);
-            if (piped.isEmpty()) {
-                print(line, out);
+        for (boolean reconnected = false; ; reconnected = true) {
+            try {
+                sendAndPrint(line);
                 return null;
+            } catch (RefusedException | ConnectionLostException e) {
+                if (e.wasSent() || reconnected) {
+                    boolean refused = e instanceof RefusedException;
+                    err.println((refused ? "refused: " : "connection lost: ") + e.getMessage());
+                    return refused ? ExitStatus.REFUSED : ExitStatus.CANNOT_CONNECT;
+                }
+                // why the connection closed (a not-sent failure's cause), not the line as the library sent it
+                err.println("tuplespace client: " + Objects.requireNonNullElse(e.getCause(), e).getMessage()
+                        + "; connecting again");
+                err.flush();
+                client.close();
+                try {
+                    client = connector.connect();
+                } catch (ConnectFailedException | RefusedException failed) {
+                    return ClientCommand.connectFailed(failed, err);
+                }
+            } catch (RequestTimeoutException e) {
+                err.println("timeout: " + e.getMessage());
+                anyTimeout = true;
+                return null;
+            } finally {
+                out.flush();
+                err.flush();
             }
-            try (Pager pager = Pager.start(piped.get().command())) {
-                print(piped.get().request(), pager.writer());
-            } catch (IOException e) {
-                err.println("cannot run '" + piped.get().command() + "': " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        } catch (RefusedException e) {
-            err.println("refused: " + e.getMessage());
-            return ExitStatus.REFUSED;
-        } catch (ConnectionLostException e) {
-            err.println("connection lost: " + e.getMessage());
-            return ExitStatus.CANNOT_CONNECT;
-        } catch (RequestTimeoutException e) {
-            err.println("timeout: " + e.getMessage());
-            anyTimeout = true;
-            return null;
-        } finally {
-            out.flush();
-            err.flush();
         }
+    }
+
+    /** Sends {@code line} and prints its answer, to a pager if the line ends in {@code | command}. */
+    private void sendAndPrint(String line) {
+        Optional<Pager.PipedLine> piped = Pager.split(line);
+        if (piped.isEmpty()) {
+            print(line, out);
+            return;
+        }
+        try (Pager pager = Pager.start(piped.get().command())) {
+            print(piped.get().request(), pager.writer());
+        } catch (IOException e) {
+            err.println("cannot run '" + piped.get().command() + "': " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the connection in use. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     private void print(String line, PrintWriter to) {

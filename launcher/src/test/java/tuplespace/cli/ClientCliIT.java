@@ -84,6 +84,40 @@ class ClientCliIT {
         }
     }
 
+    /**
+     * A connection the proxy closes while the client waits for its next line (--client-idle-timeout): that line, found
+     * unsent, goes out once on a new connection, and the user is told why; nothing is sent twice.
+     */
+    @Test
+    void aLineFoundUnsentOnAClosedConnectionGoesOnceOnANewOne() throws Exception {
+        String idleRefusal = Answers.refused("service closed this idle connection: nothing sent or received for 2s (the"
+                + " proxy's --client-idle-timeout)");
+        try (FakeLineServer server = FakeLineServer.answeringOnceThenSaying(idleRefusal)) {
+            Result result = ManagedProcess.runCli(List.of("client", server.sap()),
+                    "PUT a 1\nGET a .*\nGET .* .*\n", Duration.ofSeconds(30));
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("ok: the pair was added\n", "ok: 1 pair found\n");
+            assertThat(result.err().split("\n")).hasSize(2).allSatisfy(line -> assertThat(line).isEqualTo(
+                    "tuplespace client: the service at " + server.sap() + " refused this client and closed the"
+                            + " connection: service closed this idle connection: nothing sent or received for 2s (the"
+                            + " proxy's --client-idle-timeout); connecting again"));
+            assertThat(server.received()).hasSize(3);
+        }
+    }
+
+    /** A connection lost with a request under way ends the client: it says where it stopped and sends no more. */
+    @Test
+    void aConnectionLostWithARequestUnderWayStopsReadingStandardInput() throws Exception {
+        try (FakeLineServer server = FakeLineServer.closingAfterFirstRequest()) {
+            Result result = ManagedProcess.runCli(List.of("client", server.sap()), "# a comment\nGET a .*\nGET b .*\n",
+                    Duration.ofSeconds(30));
+            assertThat(result.exitCode()).isEqualTo(3);
+            assertThat(result.err()).startsWith("connection lost: the connection to " + server.sap() + " closed before"
+                    + " the answer came").endsWith("tuplespace client: stopped at line 2: nothing after it was sent\n");
+            assertThat(server.received()).hasSize(1);
+        }
+    }
+
     @Test
     void standardInputThatIsNotATerminalIsReadLineByLineAndShownReadably() throws Exception {
         try (FakeLineServer server = FakeLineServer.withSpace()) {

@@ -36,15 +36,18 @@ public final class FakeLineServer implements AutoCloseable {
     private final String greeting;
     private final int holdUntil;
     private final boolean closeAfterFirstRequest;
+    /** Sent with the first answer of each connection, in the same write, which then closes; null: none. */
+    private final String farewell;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-    private FakeLineServer(Responder responder, String greeting, int holdUntil, boolean closeAfterFirstRequest)
-            throws IOException {
+    private FakeLineServer(Responder responder, String greeting, int holdUntil, boolean closeAfterFirstRequest,
+                           String farewell) throws IOException {
         this.responder = responder;
         this.greeting = greeting;
         this.holdUntil = holdUntil;
         this.closeAfterFirstRequest = closeAfterFirstRequest;
+        this.farewell = farewell;
         this.listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Thread acceptor = new Thread(this::acceptLoop, "fake-server-accept");
@@ -54,26 +57,34 @@ public final class FakeLineServer implements AutoCloseable {
 
     /** Answers like the service would, from one in-memory space shared by all connections. */
     public static FakeLineServer withSpace() throws IOException {
-        return new FakeLineServer(spaceResponder(new TupleSpace()), null, 0, false);
+        return new FakeLineServer(spaceResponder(new TupleSpace()), null, 0, false, null);
     }
 
     public static FakeLineServer answering(Responder responder) throws IOException {
-        return new FakeLineServer(responder, null, 0, false);
+        return new FakeLineServer(responder, null, 0, false, null);
     }
 
     /** Sends {@code greeting} on accept and closes, like a proxy refusing a client over --max-clients. */
     public static FakeLineServer greetingAndClosing(String greeting) throws IOException {
-        return new FakeLineServer(line -> null, greeting, 0, false);
+        return new FakeLineServer(line -> null, greeting, 0, false, null);
     }
 
     /** Answers nothing until {@code count} requests arrived on the connection, then all of them in order. */
     public static FakeLineServer holdingAnswersUntil(int count) throws IOException {
-        return new FakeLineServer(spaceResponder(new TupleSpace()), null, count, false);
+        return new FakeLineServer(spaceResponder(new TupleSpace()), null, count, false, null);
     }
 
     /** Reads one request and closes the connection without answering. */
     public static FakeLineServer closingAfterFirstRequest() throws IOException {
-        return new FakeLineServer(line -> null, null, 0, true);
+        return new FakeLineServer(line -> null, null, 0, true, null);
+    }
+
+    /**
+     * Answers the first request of each connection from one in-memory space and, in the same write, sends
+     * {@code farewell} (a refusal, as the proxy's --client-idle-timeout sends one), then closes the connection.
+     */
+    public static FakeLineServer answeringOnceThenSaying(String farewell) throws IOException {
+        return new FakeLineServer(spaceResponder(new TupleSpace()), null, 0, false, farewell);
     }
 
     public static Responder spaceResponder(TupleSpace space) {
@@ -135,6 +146,10 @@ public final class FakeLineServer implements AutoCloseable {
                 String answer = responder.answer(line);
                 if (answer == null) {
                     continue;
+                }
+                if (farewell != null) {
+                    write(out, answer + farewell); // one write: the client reads both at once
+                    return;
                 }
                 held.add(answer);
                 if (count >= holdUntil) {
