@@ -1,6 +1,7 @@
 package tuplespace.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -371,6 +372,52 @@ class ProxyRelayTest {
             assertThat(client.readLine()).hasSize(big.length());
             assertThat(client.readLine()).isEqualTo("end");
             assertThat(client.readLine()).startsWith("{\"status\":\"refused\",\"error\":\"service closed this idle");
+        }
+    }
+
+    /**
+     * A client the proxy itself stopped reading, because the primary's link is full, is not idle: its request waits in
+     * the socket and goes to the primary once the link drains. Closed as idle, it was refused for a silence of the
+     * proxy's making, its request never read.
+     */
+    @Test
+    void aClientTheProxyStoppedReadingForAFullPrimaryLinkIsNotClosedAsIdle() throws Exception {
+        Duration idleTimeout = Duration.ofSeconds(1);
+        // a client buffer that lets one client's requests alone fill the primary's link
+        proxy = ProxyServer.start(testConfig().withIoThreads(1).withClientIdleTimeout(idleTimeout)
+                .withClientBufferBytes(32 << 20).withPing(Duration.ofSeconds(10), 5));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient filler = new LineClient(proxy.clientAddress());
+             LineClient waiting = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            // the primary reads nothing for now: 16 requests (a fresh client's first window) of almost --max-line fill
+            // its link past its high-water mark, 4 MiB, and the sockets' buffers
+            String big = "GET " + "k".repeat(1_000_000) + " .*";
+            int sent = ClientBounds.FIRST_WINDOW;
+            Thread filling = new Thread(() -> {
+                try {
+                    for (int i = 0; i < sent; i++) {
+                        filler.send(big); // blocks once the proxy stops reading this client too
+                    }
+                } catch (IOException closed) {
+                    // the test ended first
+                }
+            }, "filler");
+            filling.setDaemon(true);
+            filling.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryLinkChannel().isWritable());
+
+            waiting.send("GET w .*");
+            Thread.sleep(3 * idleTimeout.toMillis()); // the proxy reads no client meanwhile
+
+            List<String> received = new java.util.ArrayList<>();
+            for (int i = 0; i <= sent; i++) { // the two clients' requests in the order the proxy reads them again
+                Frame.Request request = primary.receiveRequest();
+                received.add(request.line().toString(StandardCharsets.UTF_8));
+                primary.answer(request, "ok 0 pairs\nend\n");
+            }
+            assertThat(received).contains("GET w .*");
+            assertThat(waiting.readLine()).isEqualTo("ok 0 pairs");
         }
     }
 
