@@ -3,6 +3,10 @@ package tuplespace.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.regex.Pattern;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -15,7 +19,8 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * A person at a terminal (JLine): line editing, history in {@code ~/.tuplespace_history}, tab completion of the
- * operators and shell commands. Ctrl-C drops the line being typed; Ctrl-D ends the session. A line comes back as typed:
+ * operators and shell commands. Ctrl-C drops the line being typed; Ctrl-D ends the session. Lines pasted at once come
+ * one by one. A line comes back as typed:
  * JLine's history expansion is off, since it would take {@code !} for a history reference and a backslash for its own
  * escape, and so change a pattern ({@code "user,[^\d]"} would become {@code "user,[^d]"}) before the quoting rules
  * every other input follows ({@link tuplespace.codec.TextTokens}) could see it.
@@ -23,9 +28,12 @@ import org.jline.terminal.TerminalBuilder;
 final class TerminalLines implements RequestLines {
 
     static final String PROMPT = "tuplespace> ";
+    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
 
     private final Terminal terminal;
     private final LineReader reader;
+    /** The lines after the first of a paste, still to hand on. */
+    private final Deque<String> pasted = new ArrayDeque<>();
 
     TerminalLines() throws IOException {
         this(TerminalBuilder.builder().system(true).build(),
@@ -51,11 +59,20 @@ final class TerminalLines implements RequestLines {
         return terminal.writer();
     }
 
+    /**
+     * The next line typed; lines pasted at once (JLine gives a bracketed paste as one line holding line breaks) come
+     * one by one, as if typed one after the other.
+     */
     @Override
     public String next() {
+        if (!pasted.isEmpty()) {
+            return pasted.poll();
+        }
         while (true) {
             try {
-                return reader.readLine(PROMPT);
+                String[] lines = LINE_BREAK.split(reader.readLine(PROMPT), -1);
+                pasted.addAll(Arrays.asList(lines).subList(1, lines.length));
+                return lines[0];
             } catch (UserInterruptException dropTheLine) {
                 // Ctrl-C: forget the line being typed, as shells do; Ctrl-D (or quit) ends the session.
             } catch (EndOfFileException end) {

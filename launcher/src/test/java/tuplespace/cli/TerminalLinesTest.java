@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jline.terminal.impl.DumbTerminal;
+import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,25 @@ class TerminalLinesTest {
                 "GET \"a\\\\b\" .*");
 
         assertThat(linesRead(String.join("\n", typed) + "\n", typed.size())).isEqualTo(typed);
+    }
+
+    /**
+     * Lines pasted at once (a terminal's bracketed paste, which JLine returns as one line holding line breaks; xterm
+     * sends a pasted line end as CR) come one by one: handed on whole, they ended the shell ("expected one request
+     * line, found a line break inside").
+     */
+    @Test
+    void pastedLinesComeOneByOne() throws IOException {
+        ExternalTerminal xterm = new ExternalTerminal("paste", "xterm", new ByteArrayInputStream(
+                "\033[200~GET a .*\rGET b .*\r\rGET c .*\033[201~\rGET d .*\r".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), StandardCharsets.UTF_8);
+        try (TerminalLines lines = new TerminalLines(xterm, home.resolve(".tuplespace_history"))) {
+            List<String> read = new ArrayList<>();
+            for (String line = lines.next(); line != null; line = lines.next()) {
+                read.add(line);
+            }
+            assertThat(read).containsExactly("GET a .*", "GET b .*", "", "GET c .*", "GET d .*");
+        }
     }
 
     @Test
