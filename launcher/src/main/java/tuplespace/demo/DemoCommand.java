@@ -141,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         new DemoBanner(ports, file, load, data.map(dir -> new DemoBanner.Data(dir, fsync)), restart)
                 .print(out, ready.get());
-        int status = supervisor.watchUntilProxyExits(ready.get());
+        int status = supervisor.watchUntilProxyExits(ready.get(), STOP_TIMEOUT);
         stopping.set(true);
         return status;
     }

@@ -78,8 +78,12 @@ final class DemoSupervisor {
         return Optional.empty();
     }
 
-    /** Reports changes of primary and backup until the proxy exits; the proxy's exit decides the status. */
-    int watchUntilProxyExits(ServiceStatus shown) throws InterruptedException {
+    /**
+     * Reports changes of primary and backup until the proxy exits; the proxy's exit decides the status. A proxy that
+     * ended otherwise than by SHUTDOWN (status 0), killed say, leaves the primary and its backup without clients: they
+     * are stopped as the demo's Ctrl-C stops them, SHUTDOWN at the primary saving the space, within {@code stopTimeout}.
+     */
+    int watchUntilProxyExits(ServiceStatus shown, Duration stopTimeout) throws InterruptedException {
         ServiceStatus previous = shown;
         while (!proxy.awaitExit(1000)) {
             Optional<ServiceStatus> now = status();
@@ -88,7 +92,10 @@ final class DemoSupervisor {
                 previous = now.get();
             }
         }
-        if (!stopping.get()) {
+        if (proxy.exitValue() != 0 && stopping.compareAndSet(false, true)) {
+            say("the proxy exited with status " + proxy.exitValue() + "; stopping the primary and its backup.");
+            stop(stopTimeout);
+        } else if (!stopping.get()) {
             say("the service stopped (proxy exit status " + proxy.exitValue() + ").");
         }
         return proxy.exitValue() == 0 ? 0 : 1;
@@ -144,7 +151,9 @@ final class DemoSupervisor {
 
     /** SHUTDOWN to the proxy, or to the primary if the proxy is gone: the answer, or empty when neither answered. */
     private Optional<String> sendShutdown() {
-        for (int port : List.of(ports.proxyShutdownPort(), ports.serverShutdownPort())) {
+        List<Integer> shutdownPorts = proxy.isAlive() ? List.of(ports.proxyShutdownPort(), ports.serverShutdownPort())
+                : List.of(ports.serverShutdownPort());
+        for (int port : shutdownPorts) {
             try {
                 String answer = new LineCommandClient(ports.endpoint(port), SHUTDOWN_ANSWER_WAIT).send("SHUTDOWN");
                 say("SHUTDOWN sent to " + ports.sap(port) + ": " + answer);

@@ -157,6 +157,46 @@ class DemoIT {
         }
     }
 
+    /**
+     * A proxy killed under the demo: the demo stops the primary and its backup, the primary saving the space, and exits
+     * 1. It left them running, with no clients and no way in, and the next demo found their ports taken.
+     */
+    @Test
+    void aKilledProxyStopsTheRestOfTheServiceWhichSavesTheSpace() throws Exception {
+        int base = Host.freeLoopbackRun(6);
+        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
+        Path saveFile = folder.resolve("space.json");
+        List<String> demo = List.of("demo", "--fresh", "--base-port", "" + base, "--data-dir", "none",
+                "--save-file", saveFile.toString(),
+                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
+                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        Sap statusSap = Sap.parse("127.0.0.1:" + (base + 2));
+        List<ProcessHandle> service = new ArrayList<>();
+        try (ManagedProcess console = startDemo(demo, Map.of("TUPLESPACE_JAVA_OPTS", lightJvm), "demo")) {
+            console.awaitStdout(READY, START);
+            JsonNode status = eventually(START, () -> statusOf(statusSap), now -> assertThat(
+                    now.path("primary").path("backup").path("state").asText()).as(console.outputs()).isEqualTo("live"));
+            try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
+                assertThat(space.put(List.of(Pair.of("user,1", "alice"))).pairs()).isEmpty();
+            }
+            for (String pid : List.of("/proxy/pid", "/primary/pid", "/primary/backup/pid")) {
+                ProcessHandle.of(status.at(pid).asLong()).ifPresent(service::add);
+            }
+            assertThat(service).hasSize(3);
+
+            service.get(0).destroyForcibly(); // kill -9 the proxy
+            assertThat(console.awaitExit(Duration.ofSeconds(60))).as(console.outputs()).hasValue(1);
+            assertThat(console.stdoutText()).contains("demo: the proxy exited with status 137; stopping the primary and"
+                    + " its backup.");
+            for (ProcessHandle process : service) {
+                assertThat(process.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+            }
+            assertThat(Files.readString(saveFile)).contains("alice");
+        } finally {
+            service.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
     /** The primary's STATUS once it shows a live backup (a failover then keeps every acknowledged write). */
     private static JsonNode awaitLiveBackup(Sap statusSap, ManagedProcess console) {
         return eventually(START, () -> statusOf(statusSap).path("primary"), primary ->
