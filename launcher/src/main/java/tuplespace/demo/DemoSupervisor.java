@@ -81,7 +81,8 @@ final class DemoSupervisor {
     /**
      * Reports changes of primary and backup until the proxy exits; the proxy's exit decides the status. A proxy that
      * ended otherwise than by SHUTDOWN (status 0), killed say, leaves the primary and its backup without clients: they
-     * are stopped as the demo's Ctrl-C stops them, SHUTDOWN at the primary saving the space, within {@code stopTimeout}.
+     * are stopped as the demo's Ctrl-C stops them (SHUTDOWN at the primary saves the space), within
+     * {@code stopTimeout}.
      */
     int watchUntilProxyExits(ServiceStatus shown, Duration stopTimeout) throws InterruptedException {
         ServiceStatus previous = shown;
