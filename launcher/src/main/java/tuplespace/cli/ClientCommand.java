@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLException;
 import picocli.CommandLine;
@@ -96,6 +97,10 @@ public final class ClientCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected one request"
                         + " line, found a line break in '" + request.replace("\r", "\\r").replace("\n", "\\n")
                         + "' (give each request as an argument of its own)");
+            }
+            Optional<String> notARequest = RequestSession.shutdownPortCommand(request);
+            if (notARequest.isPresent()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: " + notARequest.get());
             }
             // a blank line on stdin or in the shell is skipped; a blank argument is a mistake (an empty variable, say)
             if (request.isBlank()) {

@@ -2,6 +2,7 @@ package tuplespace.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import tuplespace.client.ConnectFailedException;
@@ -15,6 +16,7 @@ import tuplespace.codec.MalformedAnswerException;
 import tuplespace.codec.Operator;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
+import tuplespace.codec.ShutdownPortCommand;
 import tuplespace.space.Command;
 
 /**
@@ -85,6 +87,13 @@ final class RequestSession implements AutoCloseable {
                 out.flush();
                 continue;
             }
+            Optional<String> notARequest = shutdownPortCommand(command);
+            if (notARequest.isPresent()) {
+                err.println("tuplespace client: " + notARequest.get());
+                err.flush();
+                anyNotOk = true;
+                continue;
+            }
             ExitStatus fatal = send(line);
             if (fatal != null) {
                 if (!lines.interactive()) {
@@ -96,6 +105,17 @@ final class RequestSession implements AutoCloseable {
             }
         }
         return anyTimeout ? ExitStatus.TIMEOUT : anyNotOk ? ExitStatus.NOT_OK : ExitStatus.OK;
+    }
+
+    /**
+     * Why {@code line}, a command of a shutdown SAP ({@code SHUTDOWN}, {@code STATUS}, {@code PROMOTE},
+     * {@code SWITCHOVER}), is not sent: the client port would answer it {@code not_implemented}, but the client may be
+     * pointed at a shutdown SAP by mistake, where it would stop the service. Empty for any other line.
+     */
+    static Optional<String> shutdownPortCommand(String line) {
+        return ShutdownPortCommand.parse(line).map(command -> "'" + line.strip() + "' is a command of a shutdown SAP,"
+                + " not a request of the space, so it is not sent; ./tuplespace "
+                + command.name().toLowerCase(Locale.ROOT) + " SHUTDOWN_SAP runs it");
     }
 
     /**

@@ -105,6 +105,28 @@ class ClientCliIT {
         }
     }
 
+    /**
+     * A shutdown SAP's command is never sent: a client pointed at the proxy's shutdown SAP by mistake stopped the whole
+     * service with SHUTDOWN. As an argument it is a usage error; on standard input it is skipped, saying why.
+     */
+    @Test
+    void aShutdownPortCommandIsNotSent() throws Exception {
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            Result argument = ManagedProcess.runCli(List.of("client", server.sap(), "GET a .*", " shutdown "));
+            assertThat(argument.exitCode()).isEqualTo(2);
+            assertThat(argument.err()).startsWith("REQUEST: 'shutdown' is a command of a shutdown SAP, not a request of"
+                    + " the space, so it is not sent; ./tuplespace shutdown SHUTDOWN_SAP runs it\n");
+
+            Result typed = ManagedProcess.runCli(List.of("client", server.sap()), "STATUS\nGET a .*\n",
+                    Duration.ofSeconds(30));
+            assertThat(typed.exitCode()).isEqualTo(1);
+            assertThat(typed.err()).isEqualTo("tuplespace client: 'STATUS' is a command of a shutdown SAP, not a"
+                    + " request of the space, so it is not sent; ./tuplespace status SHUTDOWN_SAP runs it\n");
+            assertThat(typed.out()).contains("ok: 0 pairs found");
+            assertThat(server.received()).hasSize(1);
+        }
+    }
+
     /** A connection lost with a request under way ends the client: it says where it stopped and sends no more. */
     @Test
     void aConnectionLostWithARequestUnderWayStopsReadingStandardInput() throws Exception {

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
 import tuplespace.codec.Sap;
+import tuplespace.codec.ShutdownPortCommand;
 import tuplespace.space.IoFailure;
 import tuplespace.codec.netty.SocketTransport;
 import tuplespace.codec.netty.Transport;

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Lines;
+import tuplespace.codec.ShutdownPortCommand;
 
 /**
  * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,

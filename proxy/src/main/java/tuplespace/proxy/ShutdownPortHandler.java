@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Lines;
+import tuplespace.codec.ShutdownPortCommand;
 
 /**
  * The proxy's SHUTDOWN_SAP: line commands {@code SHUTDOWN}, {@code STATUS}, {@code PROMOTE} and {@code SWITCHOVER}
