@@ -1,6 +1,8 @@
 package tuplespace.codec;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,6 +78,37 @@ public record Sap(String host, int port) {
             return Optional.empty();
         }
         return Optional.of(parseArgument(argumentName, text));
+    }
+
+    /**
+     * Refuses two of {@code named} (argument names and their SAPs, in the order a command line gives them) that name
+     * one port (as {@link #samePort} says): a process given both could only ever listen on one. The message names both.
+     */
+    public static void requireDistinct(List<Map.Entry<String, Sap>> entries) {
+        for (int later = 1; later < entries.size(); later++) {
+            for (int earlier = 0; earlier < later; earlier++) {
+                Map.Entry<String, Sap> first = entries.get(earlier);
+                Map.Entry<String, Sap> second = entries.get(later);
+                if (second.getValue().samePort(first.getValue())) {
+                    throw new IllegalArgumentException(second.getKey() + ": expected a port of its own, found "
+                            + second.getValue() + ", the port of " + first.getKey() + " (" + first.getValue() + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether this and {@code other} name one port: the same port, other than 0 (any free port), on the same host, or
+     * where either host is a wildcard address (0.0.0.0, ::), which takes the port on every address. Host names are
+     * compared as written, not resolved.
+     */
+    public boolean samePort(Sap other) {
+        return port != 0 && port == other.port
+                && (host.equalsIgnoreCase(other.host) || isWildcard(host) || isWildcard(other.host));
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     /** An address to bind or connect to (resolves the host name). */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -20,6 +21,7 @@ import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.codec.auth.LinkSecurity;
 import tuplespace.codec.tls.InternalTls;
 import tuplespace.codec.tls.TlsSettings;
+import tuplespace.codec.Sap;
 import tuplespace.node.persistence.FsyncMode;
 import tuplespace.node.persistence.LogReadAhead;
 
@@ -276,6 +278,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     NodeConfig toConfig() {
+        Sap.requireDistinct(List.of(Map.entry("SHUTDOWN_SAP", NodeNetwork.sapOf(shutdownSap)),
+                Map.entry("PROXY_SAP", NodeNetwork.sapOf(proxySap)),
+                Map.entry("BACKUP_SAP", NodeNetwork.sapOf(backupSap)),
+                Map.entry("HEARTBEAT_SAP", NodeNetwork.sapOf(heartbeatSap))));
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap,
                 optionalPath("SAVE_FILE", saveFile), handle(primaryHandle), optionalPath("INIT_FILE", initFile),
                 heartbeatInterval, heartbeatMisses,

@@ -53,6 +53,14 @@ class ServerCommandTest {
         assertThat(err.toString()).contains(name).contains(detail);
     }
 
+    /** Two of the server's own ports given as one is a usage error naming both, not a bind failure seconds later. */
+    @Test
+    void onePortGivenForTwoOfItsSapsIsAUsageError() {
+        assertThat(run(with(3, GOOD[0]))).isEqualTo(2);
+        assertThat(err.toString()).contains("HEARTBEAT_SAP: expected a port of its own, found 127.0.0.1:7001, the port"
+                + " of SHUTDOWN_SAP (127.0.0.1:7001)");
+    }
+
     /** An option that changes nothing for the server it is given to is named, with what the server does instead. */
     @Test
     void optionsThatChangeNothingForThisServerAreNamed() {

@@ -3,7 +3,9 @@ package tuplespace.proxy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.ILoggerFactory;
@@ -185,6 +187,9 @@ public final class ProxyCommand implements Callable<Integer> {
         try {
             ProxyConfig defaults = ProxyConfig.withDefaults(Sap.parseArgument("CLIENT_SAP", clientSap),
                     Sap.parseArgument("PRIMARY_SAP", primarySap), Sap.parseArgument("SHUTDOWN_SAP", shutdownSap));
+            Sap.requireDistinct(List.of(Map.entry("CLIENT_SAP", defaults.clientSap()),
+                    Map.entry("PRIMARY_SAP", defaults.primarySap()),
+                    Map.entry("SHUTDOWN_SAP", defaults.shutdownSap())));
             int maxLineBytes = OptionValues.size("--max-line", maxLine);
             int maxFrameBytes = OptionValues.size("--max-frame", maxFrame);
             if (maxFrameBytes <= maxLineBytes) {
