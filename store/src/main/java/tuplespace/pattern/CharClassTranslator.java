@@ -13,8 +13,14 @@ final class CharClassTranslator {
     private static final String UNICODE_WORD = "\\p{L}\\p{N}\\x{5f}";
     private static final String UNICODE_SPACE = "\\p{IsWhite_Space}\\x{1c}-\\x{1f}";
     private static final String ASCII_WORD = "a-zA-Z0-9\\x{5f}";
-    private static final int SHARP_S = 0xdf;
-    private static final int CAPITAL_SHARP_S = 0x1e9e;
+    /**
+     * The pairs of characters that Python's case-insensitive matching takes as one and Java's (with UNICODE_CASE) does
+     * not, in a literal or a set, checked pair by pair against Python's equivalence table (its {@code re} compiler's
+     * {@code _ignorecase_fixes}) and its lowercasing: ß (U+00DF) and ẞ (U+1E9E); ΐ (U+0390) and ΐ (U+1FD3); ΰ (U+03B0)
+     * and ΰ (U+1FE3); the ligatures ﬅ (U+FB05) and ﬆ (U+FB06).
+     */
+    private static final int[][] CASE_PAIRS_JAVA_MISSES = {{0xdf, 0x1e9e}, {0x390, 0x1fd3}, {0x3b0, 0x1fe3},
+            {0xfb05, 0xfb06}};
     private static final String ASCII_SPACE = "\\x{9}-\\x{d}\\x{20}";
 
     private CharClassTranslator() {
@@ -28,31 +34,37 @@ final class CharClassTranslator {
     }
 
     /**
-     * A literal. Under Unicode case-insensitivity Python folds by lowercasing, so ẞ (U+1E9E) matches ß; Java
-     * compares upper and lower case of single chars and misses that one pair (docs/python-regex.md §1), so spell it
-     * out.
+     * A literal. Under Unicode case-insensitivity Python folds by lowercasing and by its own equivalence table, so ẞ
+     * matches ß; Java compares upper and lower case of single chars and misses a few pairs
+     * ({@link #CASE_PAIRS_JAVA_MISSES}, docs/python-regex.md §1), so a literal of such a pair is spelt as the set of both.
      */
     static String literal(int codePoint, Flags flags) {
-        boolean unicodeIgnoreCase = flags.ignoreCase() && !flags.ascii();
-        if (unicodeIgnoreCase && (codePoint == SHARP_S || codePoint == CAPITAL_SHARP_S)) {
-            return "[" + character(SHARP_S) + character(CAPITAL_SHARP_S) + "]";
+        if (flags.ignoreCase() && !flags.ascii()) {
+            for (int[] pair : CASE_PAIRS_JAVA_MISSES) {
+                if (codePoint == pair[0] || codePoint == pair[1]) {
+                    return "[" + character(pair[0]) + character(pair[1]) + "]";
+                }
+            }
         }
         return character(codePoint);
     }
 
     /**
-     * A set. Under Unicode case-insensitivity a set that holds ß or ẞ holds the other too, as in {@link #literal}:
-     * Java's sets miss that pair as well ({@code (?iu)[ß]} does not match ẞ, where Python's {@code (?i)[ß]} does).
+     * A set. Under Unicode case-insensitivity a set that holds one character of a pair Java misses holds the other too,
+     * as in {@link #literal}: Java's sets miss those pairs as well ({@code (?iu)[ß]} does not match ẞ, where Python's
+     * {@code (?i)[ß]} does).
      */
     static String set(PatternNode.CharSet set) {
         StringBuilder out = new StringBuilder(set.negated() ? "[^" : "[");
-        boolean sharpS = false;
         for (SetItem item : set.items()) {
             out.append(member(item, set.flags().ascii()));
-            sharpS |= holds(item, SHARP_S) || holds(item, CAPITAL_SHARP_S);
         }
-        if (sharpS && set.flags().ignoreCase() && !set.flags().ascii()) {
-            out.append(character(SHARP_S)).append(character(CAPITAL_SHARP_S));
+        if (set.flags().ignoreCase() && !set.flags().ascii()) {
+            for (int[] pair : CASE_PAIRS_JAVA_MISSES) {
+                if (set.items().stream().anyMatch(item -> holds(item, pair[0]) || holds(item, pair[1]))) {
+                    out.append(character(pair[0])).append(character(pair[1]));
+                }
+            }
         }
         return out.append(']').toString();
     }
