@@ -11,6 +11,20 @@ interface RequestLines extends AutoCloseable {
     /** Whether a person types the lines (then the session greets and prompts). */
     boolean interactive();
 
+    /**
+     * While what this returns is open, Ctrl-C interrupts the calling thread (the session's wait for an answer) instead
+     * of ending the process; closing it gives Ctrl-C back what it did before. Only a terminal has a Ctrl-C of its own.
+     */
+    default CtrlC ctrlCInterrupts() {
+        return () -> { };
+    }
+
+    /** Gives Ctrl-C back what it did before {@link #ctrlCInterrupts}. */
+    interface CtrlC extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** What one of these lines is called in a message: "line", or "request" for the command line's. */
     default String unit() {
         return "line";

@@ -94,7 +94,7 @@ final class RequestSession implements AutoCloseable {
                 anyNotOk = true;
                 continue;
             }
-            ExitStatus fatal = send(line);
+            ExitStatus fatal = send(line, lines);
             if (fatal != null) {
                 if (!lines.interactive()) {
                     err.println("tuplespace client: stopped at " + lines.unit() + " " + read + ": nothing after it was"
@@ -122,9 +122,9 @@ final class RequestSession implements AutoCloseable {
      * Sends one request and prints its answer; a non-null result ends the session with that status. A line not sent
      * since the connection had closed goes once more, on a new connection.
      */
-    private ExitStatus send(String line) {
+    private ExitStatus send(String line, RequestLines lines) {
         for (boolean reconnected = false; ; reconnected = true) {
-            try {
+            try (RequestLines.CtrlC ctrlC = lines.ctrlCInterrupts()) {
                 sendAndPrint(line);
                 return null;
             } catch (RefusedException | ConnectionLostException e) {
@@ -144,7 +144,8 @@ final class RequestSession implements AutoCloseable {
                     return ClientCommand.connectFailed(failed, err);
                 }
             } catch (RequestTimeoutException e) {
-                err.println("timeout: " + e.getMessage());
+                // Ctrl-C at a terminal interrupts the wait: the answer, when it comes, is dropped
+                err.println((Thread.interrupted() ? "interrupted: " : "timeout: ") + e.getMessage());
                 anyTimeout = true;
                 return null;
             } finally {

@@ -19,8 +19,8 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * A person at a terminal (JLine): line editing, history in {@code ~/.tuplespace_history}, tab completion of the
- * operators and shell commands. Ctrl-C drops the line being typed; Ctrl-D ends the session. Lines pasted at once come
- * one by one. A line comes back as typed:
+ * operators and shell commands. Ctrl-C drops the line being typed, or stops the wait for an answer; Ctrl-D ends the
+ * session. Lines pasted at once come one by one. A line comes back as typed:
  * JLine's history expansion is off, since it would take {@code !} for a history reference and a backslash for its own
  * escape, and so change a pattern ({@code "user,[^\d]"} would become {@code "user,[^d]"}) before the quoting rules
  * every other input follows ({@link tuplespace.codec.TextTokens}) could see it.
@@ -79,6 +79,14 @@ final class TerminalLines implements RequestLines {
                 return null;
             }
         }
+    }
+
+    /** Ctrl-C, which ends the process while no line is read, interrupts the caller instead until closed. */
+    @Override
+    public CtrlC ctrlCInterrupts() {
+        Thread waiting = Thread.currentThread();
+        Terminal.SignalHandler before = terminal.handle(Terminal.Signal.INT, signal -> waiting.interrupt());
+        return () -> terminal.handle(Terminal.Signal.INT, before);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,21 @@ class TerminalLinesTest {
                 read.add(line);
             }
             assertThat(read).containsExactly("GET a .*", "GET b .*", "", "GET c .*", "GET d .*");
+        }
+    }
+
+    /** While an answer is awaited, Ctrl-C interrupts the waiting thread; afterwards it does what it did before. */
+    @Test
+    void ctrlCInterruptsTheWaitOnlyWhileItLasts() throws IOException {
+        ExternalTerminal xterm = new ExternalTerminal("ctrl-c", "xterm", new ByteArrayInputStream(new byte[0]),
+                new ByteArrayOutputStream(), StandardCharsets.UTF_8);
+        try (TerminalLines lines = new TerminalLines(xterm, home.resolve(".tuplespace_history"))) {
+            try (RequestLines.CtrlC waiting = lines.ctrlCInterrupts()) {
+                xterm.raise(Terminal.Signal.INT);
+                assertThat(Thread.interrupted()).as("interrupted by Ctrl-C").isTrue();
+            }
+            xterm.raise(Terminal.Signal.INT);
+            assertThat(Thread.interrupted()).as("after the wait").isFalse();
         }
     }
 

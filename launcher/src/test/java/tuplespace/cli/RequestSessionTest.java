@@ -1,0 +1,69 @@
+package tuplespace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tuplespace.client.ClientOptions;
+import tuplespace.client.TupleSpaceClient;
+import tuplespace.client.testing.FakeLineServer;
+
+/** The session behind the client command, in-process, against a fake service. */
+@Timeout(30)
+class RequestSessionTest {
+
+    /**
+     * Ctrl-C at a terminal while an answer is awaited stops the wait and the session goes on: the next request is
+     * answered, the late answer dropped. It ended the process, unannounced.
+     */
+    @Test
+    void ctrlCWhileAnAnswerIsAwaitedStopsTheWaitAndTheSessionGoesOn() throws Exception {
+        ScheduledExecutorService ctrlC = Executors.newSingleThreadScheduledExecutor();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // the first answer comes only once the second request is in, as a held request's answer would, in order
+        try (FakeLineServer server = FakeLineServer.holdingAnswersUntil(2);
+             TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
+            Iterator<String> typed = List.of("PUT a 1", "GET a .*").iterator();
+            RequestLines terminal = new RequestLines() {
+                @Override
+                public String next() {
+                    return typed.hasNext() ? typed.next() : null;
+                }
+
+                @Override
+                public boolean interactive() {
+                    return true;
+                }
+
+                @Override
+                public CtrlC ctrlCInterrupts() { // the person presses Ctrl-C 300 ms into the first wait
+                    Thread waiting = Thread.currentThread();
+                    boolean first = out.toString().isEmpty() && err.toString().isEmpty();
+                    var press = ctrlC.schedule(() -> {
+                        if (first) {
+                            waiting.interrupt();
+                        }
+                    }, 300, TimeUnit.MILLISECONDS);
+                    return () -> press.cancel(false);
+                }
+            };
+            RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
+                    new PrintWriter(err, true), false);
+
+            assertThat(session.run(terminal)).isEqualTo(ExitStatus.TIMEOUT);
+            assertThat(err.toString()).startsWith("interrupted: interrupted while waiting for the answer; ");
+            assertThat(out.toString()).isEqualTo("ok: 1 pair found\n  KEY   VALUE\n  a     1\n");
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        } finally {
+            ctrlC.shutdownNow();
+        }
+    }
+}
