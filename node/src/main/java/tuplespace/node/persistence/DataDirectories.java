@@ -181,7 +181,7 @@ public final class DataDirectories {
     /**
      * The node directories under {@code root} (none when it does not exist), by node id, reading only their metadata.
      *
-     * @throws DamagedFileException when a metadata file is damaged
+     * @throws DamagedFileException when a metadata file is damaged, or missing beside a log or snapshot
      * @throws IOException          when a directory holds a node's files under another name than {@code node-<id>}
      *                              ({@code node-a.bak}): a node is opened by its name, so its state would be neither
      *                              recovered nor noticed, and a newer one chosen from it would start empty instead
@@ -201,6 +201,10 @@ public final class DataDirectories {
                                 + " (a copy set aside inside it would be neither recovered nor noticed)");
                     }
                     found.add(new Found(nodeId, child, meta.registerName()));
+                } else if (Files.isDirectory(child) && DataDirectory.holdsStateWithoutMeta(child)) {
+                    // skipped, it let an older directory be chosen and served
+                    throw DataDirectory.missingMeta(child,
+                            child.getFileName().toString().substring(DataDirectory.PREFIX.length()));
                 }
             }
         } catch (NoSuchFileException e) {

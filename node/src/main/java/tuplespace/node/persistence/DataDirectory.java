@@ -320,18 +320,32 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /** Whether the node directory {@code path} holds a log or a snapshot but no {@code node.meta}: it is damaged. */
+    static boolean holdsStateWithoutMeta(Path path) throws IOException {
+        return !Files.exists(path.resolve(NodeMeta.FILE_NAME))
+                && (!DataFiles.segments(path).isEmpty() || !DataFiles.snapshots(path).isEmpty());
+    }
+
+    /**
+     * The damage of a node directory that holds state but no {@code node.meta}: it cannot be compared with the others,
+     * and may hold the newest state, so nothing is served until it is written again or the directory moved away.
+     */
+    static DamagedFileException missingMeta(Path path, String nodeId) {
+        return DamagedFileException.of(path.resolve(NodeMeta.FILE_NAME), "expected the node's metadata file beside its"
+                + " log and snapshots, found none", "Write it by hand (format=1, node=" + nodeId + ", epoch=the highest"
+                + " epoch the service reached, history=as the peer directory's node.meta has it, instance=the 16 hex"
+                + " digits after \"" + nodeId + ".\" in the proxy's STATUS (waitsFor) if it waits for this directory; a"
+                + " check line is then printed as expected). Only if you know another node directory holds the newest"
+                + " state, move this one away instead: it may hold the newest, so no other is served in its place");
+    }
+
     private static NodeMeta readOrCreateMeta(Path path, String nodeId) throws IOException {
         NodeMeta meta;
         try {
             meta = NodeMeta.read(path);
         } catch (NoSuchFileException e) {
-            if (!DataFiles.segments(path).isEmpty() || !DataFiles.snapshots(path).isEmpty()) {
-                throw DamagedFileException.of(path.resolve(NodeMeta.FILE_NAME), "expected the node's metadata file "
-                        + "beside its log and snapshots, found none", "Write it by hand (format=1, node=" + nodeId
-                        + ", epoch=the highest epoch the service reached, history=as the peer directory's node.meta"
-                        + " has it, instance=the 16 hex digits after \"" + nodeId + ".\" in the proxy's STATUS"
-                        + " (waitsFor) if it waits for this directory; a check line is then printed as expected), "
-                        + "or start this node from its peer's data directory");
+            if (holdsStateWithoutMeta(path)) {
+                throw missingMeta(path, nodeId);
             }
             meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newRandomId(), NodeMeta.newRandomId(), Optional.empty());
             meta.write(path);
