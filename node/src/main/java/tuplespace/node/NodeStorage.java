@@ -139,7 +139,11 @@ final class NodeStorage implements LogListener {
         this.owner = role;
     }
 
-    /** True with {@code --fsync always}: answers wait for the log (group commit); else they leave without it. */
+    /**
+     * True with {@code --fsync always}: answers wait for the log to be forced (group commit). With the other modes a
+     * primary's answers still wait for their entries to be written to the operating system ({@link #logged}), which the
+     * loop mostly does itself before it answers, but not for the disk.
+     */
     boolean answersWaitForDisk() {
         return fsync == FsyncMode.ALWAYS;
     }
@@ -189,9 +193,21 @@ final class NodeStorage implements LogListener {
         return "a".equals(directory.nodeId()) ? "b" : "a";
     }
 
+    /**
+     * Logs {@code entries}. With {@code everysec} and {@code no}, where an entry counts as logged once written to the
+     * operating system, entries the loop wrote itself count at once: the answers that wait for them need not wait for
+     * the log's report, a task later.
+     */
     void append(List<Replicated> entries) {
-        if (closed == null) {
-            log.append(entries);
+        if (closed == null && log.append(entries) && fsync != FsyncMode.ALWAYS) {
+            advanceLogged(entries.get(entries.size() - 1).index());
+        }
+    }
+
+    private void advanceLogged(long index) {
+        if (index > logged) {
+            logged = index;
+            owner.logged(index);
         }
     }
 
@@ -271,11 +287,7 @@ final class NodeStorage implements LogListener {
             failure = Optional.empty();
             owner.diskRecovered();
         }
-        long index = fsync.logged(now);
-        if (index > logged) {
-            logged = index;
-            owner.logged(index);
-        }
+        advanceLogged(fsync.logged(now));
         if (checkpoints.due(now)) {
             owner.snapshotContent().ifPresent(this::snapshot);
         }

@@ -169,9 +169,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         this.mayLackAnswered = recoveredIndex >= 0 && config.fsync() != FsyncMode.ALWAYS;
         storage.ifPresent(disk -> {
             disk.attach(this);
-            if (disk.answersWaitForDisk()) {
-                release.startHoldingForDisk(disk.logged());
-            }
+            // every mode: an answer leaves once its entries are logged as the mode counts it (written to the operating
+            // system at least), so that a kill -9 of every process keeps it; when the disk fails, that is never
+            release.startHoldingForDisk(disk.logged());
         });
         // however the node ends (a test's exit too): once its loop is gone, the read answers it kept go as well
         node.loop().terminationFuture().addListener(terminated -> requests.forgetAllReads());

@@ -97,6 +97,14 @@ final class LogWriter implements Runnable {
         return dead;
     }
 
+    /**
+     * The last entry written to the operating system, as the calling thread last saw it: exact on the loop right
+     * after {@link #writeNow}, which wrote it there (under the lock, as the writer thread does).
+     */
+    long writtenOnThisThread() {
+        return written;
+    }
+
     /** Queues {@code command} for the writer thread (the loop, one caller). */
     void submit(LogCommand command) {
         unhandled.incrementAndGet();

@@ -88,14 +88,16 @@ public final class WriteAheadLog {
 
     /**
      * Logs {@code entries}, which continue the log without a gap. Returns without waiting for the disk; the listener
-     * hears when they are logged. With {@code everysec} and {@code no} they are usually written when this returns.
+     * hears when they are logged. With {@code everysec} and {@code no} they are usually written to the operating system
+     * when this returns, which it then says (true); false when they were handed to the log's thread, or the write
+     * failed (the listener hears of that too).
      *
      * @throws IllegalArgumentException when the first entry does not follow the last one appended
      */
-    public void append(List<Replicated> entries) {
+    public boolean append(List<Replicated> entries) {
         checkOpen();
         if (entries.isEmpty()) {
-            return;
+            return false;
         }
         long expected = lastAppended + 1;
         for (Replicated entry : entries) {
@@ -105,9 +107,11 @@ public final class WriteAheadLog {
             expected++;
         }
         lastAppended = expected - 1;
-        if (!writer.writeNow(entries)) {
-            writer.submit(new LogCommand.Append(List.copyOf(entries)));
+        if (writer.writeNow(entries)) {
+            return writer.writtenOnThisThread() >= lastAppended;
         }
+        writer.submit(new LogCommand.Append(List.copyOf(entries)));
+        return false;
     }
 
     /** The index of the last entry appended (handed to the writer, not necessarily logged yet). */
