@@ -85,7 +85,11 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
         if (session != null) {
             session.onClosed();
             context.sessions().remove(session);
-            context.sessions().release();
+            if (session.slotGivenBack()) {
+                context.sessions().endedClosed();
+            } else {
+                context.sessions().release();
+            }
             LOG.debug("{} conn {} closed", context.self(), Long.toHexString(session.conn()));
             session = null;
         }

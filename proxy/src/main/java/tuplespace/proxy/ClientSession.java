@@ -55,6 +55,8 @@ final class ClientSession {
     private boolean takingAfterEnd;
     /** The input ended while {@link #afterEnd} held lines: the connection closes once they are taken and answered. */
     private boolean inputEndedBehindLines;
+    /** See {@link #slotGivenBack()}; set on this client's loop, read there when it closes. */
+    private boolean slotGivenBack;
 
     ClientSession(long conn, Channel channel, ProxyContext context) {
         this.conn = conn;
@@ -223,8 +225,14 @@ final class ClientSession {
         if (pending.isEmpty()) {
             closeLingering();
         } else {
+            slotGivenBack = context.sessions().releaseEnded();
             deliverReadyAnswers();
         }
+    }
+
+    /** Whether this client gave back its slot when its input ended ({@link ClientSessions#releaseEnded}). */
+    boolean slotGivenBack() {
+        return slotGivenBack;
     }
 
     /**

@@ -16,6 +16,8 @@ final class ClientSessions {
     private final long incarnation;
     private final AtomicLong connCounter = new AtomicLong();
     private final AtomicInteger admitted = new AtomicInteger();
+    /** Clients that ended their input and gave back their slot while their answers are still due: at most maxClients. */
+    private final AtomicInteger ended = new AtomicInteger();
     private final LongAdder held = new LongAdder();
     private final Map<Long, ClientSession> byConn = new ConcurrentHashMap<>();
 
@@ -34,6 +36,27 @@ final class ClientSessions {
     /** Gives back a slot taken by {@link #tryAdmit}. */
     void release() {
         admitted.decrementAndGet();
+    }
+
+    /**
+     * A client ended its input (it can send nothing more) while answers of it are still due, which may take long (a
+     * disk that is full holds updates): it gives back its slot, unless {@code maxClients} such clients hold none
+     * already. A client that closed its socket is seen as such an end too, so clients that gave up waiting and closed
+     * would otherwise keep every slot, and nobody could connect even to read. True when it gave the slot back; it then
+     * calls {@link #endedClosed} when it closes, instead of {@link #release}.
+     */
+    boolean releaseEnded() {
+        int before = ended.getAndUpdate(count -> count < maxClients ? count + 1 : count);
+        if (before >= maxClients) {
+            return false;
+        }
+        admitted.decrementAndGet();
+        return true;
+    }
+
+    /** A client that {@link #releaseEnded} let go of its slot closed. */
+    void endedClosed() {
+        ended.decrementAndGet();
     }
 
     long nextConn() {

@@ -125,6 +125,11 @@ public final class ProxyServer implements AutoCloseable {
         return context.registry().current() != null;
     }
 
+    /** How many clients hold a slot of {@code --max-clients}, as STATUS counts them (tests wait on it). Any thread. */
+    int clients() {
+        return context.sessions().clients();
+    }
+
     /** The registered primary's connection, or null (tests watch what is written to it). Any thread. */
     Channel primaryLinkChannel() {
         PrimaryLink link = context.registry().current();

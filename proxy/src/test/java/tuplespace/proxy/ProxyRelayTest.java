@@ -376,6 +376,34 @@ class ProxyRelayTest {
     }
 
     /**
+     * A client that ended its input while its request is under way gives back its slot: it can send nothing more. A
+     * client that closed its socket looks the same, so clients that gave up on updates held for a full disk kept every
+     * slot, and nobody could connect even to read (a tester). It still gets its answer.
+     */
+    @Test
+    void aClientThatEndedItsInputWithARequestUnderWayHoldsNoSlot() throws Exception {
+        proxy = ProxyServer.start(testConfig().withIoThreads(1).withMaxClients(1).withPing(Duration.ofSeconds(10), 5));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient ended = new LineClient(proxy.clientAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            ended.send("PUT held 1");
+            Frame.Request held = primary.receiveRequest();
+            ended.shutdownOutput();
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clients() == 0);
+
+            try (LineClient reader = new LineClient(proxy.clientAddress())) {
+                reader.send("GET r .*");
+                primary.answer(primary.receiveRequest(), "ok 0 pairs\nend\n");
+                assertThat(reader.readLine()).as("a reader is served").isEqualTo("ok 0 pairs");
+            }
+            primary.answer(held, "ok 0 pairs not added\nend\n");
+            assertThat(ended.readLine()).isEqualTo("ok 0 pairs not added");
+            assertThat(ended.readLine()).isEqualTo("end");
+            assertThat(ended.readLine()).isNull();
+        }
+    }
+
+    /**
      * A client the proxy itself stopped reading, because the primary's link is full, is not idle: its request waits in
      * the socket and goes to the primary once the link drains. Closed as idle, it was refused for a silence of the
      * proxy's making, its request never read.
