@@ -60,6 +60,8 @@ final class BackupSupervisor {
     private final PrimaryNode primary;
 
     private BackupState state = BackupState.NONE;
+    /** Why the last backup failed, for STATUS; null once one is live again. Owned by the loop. */
+    private String lastFailure;
     /** The backup being synced acknowledged its snapshot's end: it holds a complete copy, and catches up from there. */
     private boolean copied;
     private long generation;
@@ -402,6 +404,7 @@ final class BackupSupervisor {
             return false;
         }
         state = BackupState.LIVE;
+        lastFailure = null;
         restarts.live();
         if (protectionLost) {
             node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + backupPid + " is live at index "
@@ -444,6 +447,7 @@ final class BackupSupervisor {
         state = startingState(); // no longer live from now on, while it is killed (STATUS said live, pid null)
         resumeFrom = -1; // a new backup gets a snapshot
         resumeTail = null;
+        lastFailure = reason;
         node.notifyOperator(OperatorEvent.BACKUP_FAILED, reason);
         // Kill first, close the links once it is gone: a slow backup that read EOF first would take the close for
         // its primary's failure and fence this healthy process. Held answers wait until it can no longer take over:
@@ -642,7 +646,7 @@ final class BackupSupervisor {
     NodeStatus.Backup status() {
         BackupState shown = restarts.degraded() && state != BackupState.LIVE ? BackupState.DEGRADED : state;
         Long pid = backupPid != null ? backupPid : process.child().map(Process::pid).orElse(null);
-        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts());
+        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts(), lastFailure);
     }
 
     // --- channels -------------------------------------------------------------------------------------

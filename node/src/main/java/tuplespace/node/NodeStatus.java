@@ -10,8 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record NodeStatus(String role, long pid, long epoch, String replication, long index, long size, long digest,
                          Backup backup, long clients, String saveFile, Storage storage, boolean registered) {
 
-    /** {@code backup}: the backup's own index and digest come with its acknowledgements. */
-    public record Backup(String state, Long pid, Long index, Long digest, long restarts) {
+    /**
+     * {@code backup}: the backup's own index and digest come with its acknowledgements; {@code lastFailure}, why the
+     * last backup failed (as {@code backup_failed} said it), until a backup is live again; null when none failed since.
+     */
+    public record Backup(String state, Long pid, Long index, Long digest, long restarts, String lastFailure) {
     }
 
     /**

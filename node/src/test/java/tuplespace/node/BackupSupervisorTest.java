@@ -343,6 +343,9 @@ class BackupSupervisorTest {
         assertThat(NodeTestSupport.events(events)).contains("backup_failed")
                 .contains("the backup refused this primary's snapshot: backup pid 77 holds a copy of epoch 3")
                 .doesNotContain("stale_epoch");
+        assertThat(status()).as("STATUS says why the last backup failed, until one is live again")
+                .contains("\"lastFailure\":\"the backup refused this primary's snapshot: backup pid 77 holds a copy of"
+                        + " epoch 3 up to index 40");
     }
 
     @Test

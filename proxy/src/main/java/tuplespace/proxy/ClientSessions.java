@@ -16,7 +16,7 @@ final class ClientSessions {
     private final long incarnation;
     private final AtomicLong connCounter = new AtomicLong();
     private final AtomicInteger admitted = new AtomicInteger();
-    /** Clients that ended their input and gave back their slot while their answers are still due: at most maxClients. */
+    /** Clients that ended their input and gave back their slot while answers of them are due: at most maxClients. */
     private final AtomicInteger ended = new AtomicInteger();
     private final LongAdder held = new LongAdder();
     private final Map<Long, ClientSession> byConn = new ConcurrentHashMap<>();
