@@ -103,16 +103,26 @@ final class DemoSupervisor {
     }
 
     private void reportChange(ServiceStatus before, ServiceStatus now) {
+        changes(before, now).forEach(this::say);
+    }
+
+    /** What the console says of the change from {@code before} to {@code now}: a line each, none when nothing. */
+    static List<String> changes(ServiceStatus before, ServiceStatus now) {
+        List<String> lines = new ArrayList<>();
         if (!now.hasPrimary() && before.hasPrimary()) {
-            say("no primary is registered: the proxy holds client requests until one registers.");
+            lines.add("no primary is registered: the proxy holds client requests until one registers.");
         } else if (now.hasPrimary() && !now.primaryPid().equals(before.primaryPid())) {
-            say("failover: the primary is now pid " + now.primaryPid().getAsLong() + " (epoch " + now.epoch()
-                    + "); kill -9 " + now.primaryPid().getAsLong() + " to fail over again.");
+            // a switchover keeps the old primary on, as the new one's backup
+            boolean switchedOver = before.primaryPid().isPresent() && now.backupPid().equals(before.primaryPid());
+            lines.add((switchedOver ? "switchover" : "failover") + ": the primary is now pid "
+                    + now.primaryPid().getAsLong() + " (epoch " + now.epoch() + "); kill -9 "
+                    + now.primaryPid().getAsLong() + " to fail over" + (switchedOver ? "." : " again."));
         }
         if (now.hasPrimary() && !Objects.equals(now.backupState(), before.backupState())) {
-            say("backup: " + now.backupState()
+            lines.add("backup: " + now.backupState()
                     + (now.backupPid().isPresent() ? " (pid " + now.backupPid().getAsLong() + ")" : ""));
         }
+        return lines;
     }
 
     /**

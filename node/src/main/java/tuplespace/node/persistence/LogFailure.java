@@ -16,6 +16,7 @@ public record LogFailure(Path file, String operation, IOException cause, long fo
     /** One line for the operator: what failed, on which file, why, and what the log does about it. */
     public String describe() {
         return "the write-ahead log's " + operation + " of " + file + " failed (" + IoFailure.describe(cause)
-                + "); entries after " + forced + " are kept in memory and will be rewritten into a fresh file";
+                + "); the file is not trusted again: the log keeps its segment's entries in memory (those after entry "
+                + forced + ", the last forced to disk) and rewrites them into a fresh file once the disk writes again";
     }
 }
