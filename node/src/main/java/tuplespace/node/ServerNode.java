@@ -227,7 +227,8 @@ public final class ServerNode {
             }
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             LOG.error("the server cannot start: --data-dir {}: cannot open the write-ahead log of {}: {} (make the disk"
-                    + " writable again, freeing space on it if it is full, then run the same command line again)", root, opened.directory(), IoFailure.describe(cause));
+                    + " writable again, freeing space on it if it is full, then run the same command line again)", root,
+                    opened.directory(), IoFailure.describe(cause));
             node.exit(1);
             return node;
         }
