@@ -28,7 +28,7 @@ public final class Lines {
      * Why the readable bytes of {@code line} are not UTF-8, naming the first byte that is not; empty when they are
      * (an all-ASCII line, the usual one, is told at once).
      */
-    static Optional<String> notUtf8(ByteBuf line) {
+    public static Optional<String> notUtf8(ByteBuf line) {
         int start = line.readerIndex();
         int end = line.writerIndex();
         if (line.forEachByte(start, end - start, b -> b >= 0) < 0) {

@@ -98,6 +98,11 @@ public final class ClientCommand implements Callable<Integer> {
                         + " line, found a line break in '" + request.replace("\r", "\\r").replace("\n", "\\n")
                         + "' (give each request as an argument of its own)");
             }
+            if (RequestSession.isShellCommand(request)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: expected a request such"
+                        + " as 'GET user,.* .*', found '" + request.strip() + "', a command of the interactive shell"
+                        + " (request " + (i + 1) + " of " + requests.size() + ")");
+            }
             Optional<String> notARequest = RequestSession.shutdownPortCommand(request);
             if (notARequest.isPresent()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "REQUEST: " + notARequest.get());

@@ -5,8 +5,19 @@ import java.io.IOException;
 /** Where the client's request lines come from: the command line, standard input, or the JLine terminal. */
 interface RequestLines extends AutoCloseable {
 
-    /** The next line, or {@code null} at the end. */
+    /**
+     * The next line, or {@code null} at the end.
+     *
+     * @throws NotText for a line that is not text (it is skipped: the next call reads the line after it)
+     */
     String next() throws IOException;
+
+    /** A line that is not UTF-8 text, which is not sent; the message says where. */
+    final class NotText extends IOException {
+        NotText(String message) {
+            super(message);
+        }
+    }
 
     /** Whether a person types the lines (then the session greets and prompts). */
     boolean interactive();

@@ -2,6 +2,7 @@ package tuplespace.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import tuplespace.codec.Operator;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
 import tuplespace.codec.ShutdownPortCommand;
+import tuplespace.proxy.ProxyConfig;
 import tuplespace.space.Command;
 
 /**
@@ -58,6 +60,9 @@ final class RequestSession implements AutoCloseable {
     private final PrintWriter err;
     private final boolean raw;
     private long nextId = 1;
+    /** The line being sent as the user gave it, and as it went (re-encoded as JSON), for the messages about it. */
+    private String typedLine = "";
+    private String sentLine = "";
     private boolean anyNotOk;
     private boolean anyTimeout;
 
@@ -73,16 +78,30 @@ final class RequestSession implements AutoCloseable {
     /** Runs until the lines end, {@code quit}, or the connection is lost or refused; returns the exit status. */
     ExitStatus run(RequestLines lines) throws IOException {
         int read = 0;
-        for (String line = lines.next(); line != null; line = lines.next()) {
+        while (true) {
+            String line;
+            try {
+                line = lines.next();
+            } catch (RequestLines.NotText notText) {
+                read++;
+                err.println("tuplespace client: " + lines.unit() + " " + read + ": " + notText.getMessage() + "; it is"
+                        + " not sent");
+                err.flush();
+                anyNotOk = true;
+                continue;
+            }
+            if (line == null) {
+                break;
+            }
             read++;
             String command = line.strip();
             if (command.isEmpty() || command.startsWith("#")) {
                 continue;
             }
-            if (command.equalsIgnoreCase("quit") || command.equalsIgnoreCase("exit")) {
+            if (isQuit(command)) {
                 break;
             }
-            if (command.equalsIgnoreCase("help") || command.equals("?")) {
+            if (isHelp(command)) {
                 out.print(HELP);
                 out.flush();
                 continue;
@@ -105,6 +124,20 @@ final class RequestSession implements AutoCloseable {
             }
         }
         return anyTimeout ? ExitStatus.TIMEOUT : anyNotOk ? ExitStatus.NOT_OK : ExitStatus.OK;
+    }
+
+    /** Whether {@code line} is one of the shell's own commands (quit, exit, help, ?), which are never sent. */
+    static boolean isShellCommand(String line) {
+        String command = line.strip();
+        return isQuit(command) || isHelp(command);
+    }
+
+    private static boolean isQuit(String command) {
+        return command.equalsIgnoreCase("quit") || command.equalsIgnoreCase("exit");
+    }
+
+    private static boolean isHelp(String command) {
+        return command.equalsIgnoreCase("help") || command.equals("?");
     }
 
     /**
@@ -130,7 +163,7 @@ final class RequestSession implements AutoCloseable {
             } catch (RefusedException | ConnectionLostException e) {
                 if (e.wasSent() || reconnected) {
                     boolean refused = e instanceof RefusedException;
-                    err.println((refused ? "refused: " : "connection lost: ") + e.getMessage());
+                    err.println((refused ? "refused: " : "connection lost: ") + asTyped(e.getMessage()));
                     return refused ? ExitStatus.REFUSED : ExitStatus.CANNOT_CONNECT;
                 }
                 // why the connection closed (a not-sent failure's cause), not the line as the library sent it
@@ -145,7 +178,7 @@ final class RequestSession implements AutoCloseable {
                 }
             } catch (RequestTimeoutException e) {
                 // Ctrl-C at a terminal interrupts the wait: the answer, when it comes, is dropped
-                err.println((Thread.interrupted() ? "interrupted: " : "timeout: ") + e.getMessage());
+                err.println((Thread.interrupted() ? "interrupted: " : "timeout: ") + asTyped(e.getMessage()));
                 anyTimeout = true;
                 return null;
             } finally {
@@ -153,6 +186,19 @@ final class RequestSession implements AutoCloseable {
                 err.flush();
             }
         }
+    }
+
+    /**
+     * {@code message} about the line just sent, quoting it as the user typed it rather than as its JSON form went
+     * (the library's messages quote what it sent).
+     */
+    private String asTyped(String message) {
+        return sentLine.equals(typedLine) ? message
+                : message.replace("'" + sentLine.strip() + "'", "'" + typedLine.strip() + "'");
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** Sends {@code line} and prints its answer, to a pager if the line ends in {@code | command}. */
@@ -188,6 +234,11 @@ final class RequestSession implements AutoCloseable {
         ParsedRequest.Valid valid = request instanceof ParsedRequest.Valid v ? v : null;
         String sent = valid != null && valid.format() == tuplespace.codec.Format.TEXT
                 ? ClientRequests.encode(valid, nextId++) : line;
+        if (sent.length() > line.length() && utf8Length(sent) > ProxyConfig.DEFAULT_MAX_LINE_BYTES) {
+            sent = line; // its JSON form is longer than a proxy takes by default: as typed, answered in text
+        }
+        typedLine = line;
+        sentLine = sent;
         LineAnswer answer = client.sendLine(sent);
         note(answer);
         if (!answer.text().startsWith("{")) {

@@ -127,6 +127,45 @@ class ClientCliIT {
         }
     }
 
+    /**
+     * A text line whose JSON form would be longer than a proxy takes by default (1 MiB) is sent as typed: re-encoded,
+     * 60,000 pairs typed in 0.7 MB were refused as a line too long, though the service takes the line as typed.
+     */
+    @Test
+    void aLineWhoseJsonFormIsTooLongIsSentAsTyped() throws Exception {
+        StringBuilder put = new StringBuilder("PUT");
+        for (int i = 0; i < 60_000; i++) {
+            put.append(" k").append(i).append(" v");
+        }
+        assertThat(put.length()).isLessThan(1 << 20);
+        try (FakeLineServer server = FakeLineServer.withSpace()) {
+            Result result = ManagedProcess.runCli(List.of("client", server.sap()), put + "\n", Duration.ofSeconds(60));
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(server.received()).hasSize(1).allSatisfy(line -> assertThat(line).startsWith("PUT k0 v k1 v"));
+            assertThat(result.out()).startsWith("ok ");
+        }
+    }
+
+    /** The client's messages about a line quote it as typed, not as the JSON it was sent as. */
+    @Test
+    void aTimeoutQuotesTheLineAsTyped() throws Exception {
+        try (FakeLineServer server = FakeLineServer.answering(line -> null)) {
+            Result result = ManagedProcess.runCli(List.of("client", server.sap(), "--timeout", "300ms"), "GET a .*\n",
+                    Duration.ofSeconds(30));
+            assertThat(result.exitCode()).isEqualTo(5);
+            assertThat(result.err()).startsWith("timeout: no answer to 'GET a .*' from " + server.sap());
+        }
+    }
+
+    /** A shell command given as a REQUEST argument is a usage error: 'quit' skipped the requests after it, silently. */
+    @Test
+    void aShellCommandAsARequestArgumentIsAUsageError() throws Exception {
+        Result result = ManagedProcess.runCli(List.of("client", "127.0.0.1:9", "GET a .*", "quit", "GET b .*"));
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("REQUEST: expected a request such as 'GET user,.* .*', found 'quit', a"
+                + " command of the interactive shell (request 2 of 3)");
+    }
+
     /** A connection lost with a request under way ends the client: it says where it stopped and sends no more. */
     @Test
     void aConnectionLostWithARequestUnderWayStopsReadingStandardInput() throws Exception {

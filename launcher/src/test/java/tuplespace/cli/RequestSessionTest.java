@@ -66,4 +66,39 @@ class RequestSessionTest {
             ctrlC.shutdownNow();
         }
     }
+
+    /** A line that is not text is skipped, saying which and why; the lines after it are sent, and the status is 1. */
+    @Test
+    void aLineThatIsNotTextIsSkippedSayingWhy() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (FakeLineServer server = FakeLineServer.withSpace();
+             TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
+            String why = "expected a request line in UTF-8, found the byte 0xE9 at byte 8 of the line, which is not"
+                    + " UTF-8 there";
+            Iterator<Object> piped = List.<Object>of("PUT a 1", new RequestLines.NotText(why), "GET a .*").iterator();
+            RequestLines stdin = new RequestLines() {
+                @Override
+                public String next() throws java.io.IOException {
+                    Object next = piped.hasNext() ? piped.next() : null;
+                    if (next instanceof RequestLines.NotText notText) {
+                        throw notText;
+                    }
+                    return (String) next;
+                }
+
+                @Override
+                public boolean interactive() {
+                    return false;
+                }
+            };
+            RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
+                    new PrintWriter(err, true), false);
+
+            assertThat(session.run(stdin)).isEqualTo(ExitStatus.NOT_OK);
+            assertThat(err.toString()).isEqualTo("tuplespace client: line 2: " + why + "; it is not sent\n");
+            assertThat(out.toString()).contains("ok: 1 pair found");
+            assertThat(server.received()).hasSize(2);
+        }
+    }
 }

@@ -56,6 +56,9 @@ public record ProxyConfig(
      */
     public static final int DEFAULT_PING_MISSES = 5;
 
+    /** Default longest request line: 1 MiB ({@code --max-line 1MiB}). */
+    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
     /**
      * Default largest inbound frame: 257 MiB, above the largest ANSWER a primary may send
      * ({@link FrameCodec#MAX_ANSWER_FRAME_LENGTH}, docs/internals.md); a longer one is skipped, not fatal.
@@ -101,7 +104,7 @@ public record ProxyConfig(
 
     /** Defaults of {@link ProxyCommand} for the given SAPs. */
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
-        return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), 1 << 20,
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), DEFAULT_MAX_LINE_BYTES,
                 Durations.parse(DEFAULT_PING_INTERVAL), DEFAULT_PING_MISSES, Duration.ofSeconds(5),
                 Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES, 1, DEFAULT_CLIENT_BUFFER_BYTES, Duration.ZERO,
                 ProxySecurity.none());
