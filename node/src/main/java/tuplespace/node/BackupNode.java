@@ -43,8 +43,9 @@ import tuplespace.space.IoFailure;
  * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.
  *
  * <p>With a data directory ({@link NodeStorage}) the backup writes the state its snapshot ends with as a snapshot file,
- * then logs every entry after it, and acknowledges an index only once it is logged as {@code --fsync} requires (with
- * {@code always}: forced), so that a sync answer is on both disks. A disk that fails stops the backup (status 1): its
+ * then logs every entry after it; with {@code always} it acknowledges an index only once it is forced, so that a sync
+ * answer is on both disks. With {@code everysec} and {@code no} it acknowledges what it applied and checked, its log
+ * written beside (the primary's answers wait for the primary's own write). A disk that fails stops the backup (status 1): its
  * primary serves on and starts a new one.
  */
 final class BackupNode implements NodeStorage.Owner {

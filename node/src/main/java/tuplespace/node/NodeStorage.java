@@ -140,11 +140,11 @@ final class NodeStorage implements LogListener {
     }
 
     /**
-     * True with {@code --fsync always}: answers wait for the log to be forced (group commit). With the other modes a
-     * primary's answers still wait for their entries to be written to the operating system ({@link #logged}), which the
-     * loop mostly does itself before it answers, but not for the disk.
+     * True with {@code --fsync always}: answers (and a backup's acknowledgements) wait for the log to be forced (group
+     * commit). With the other modes a primary's answers still wait for their entries to be written to the operating
+     * system ({@link #logged}), which the loop mostly does itself before it answers, but not for the disk.
      */
-    boolean answersWaitForDisk() {
+    boolean answersWaitForForce() {
         return fsync == FsyncMode.ALWAYS;
     }
 
@@ -194,21 +194,13 @@ final class NodeStorage implements LogListener {
     }
 
     /**
-     * Logs {@code entries}. With {@code everysec} and {@code no}, where an entry counts as logged once written to the
-     * operating system, entries the loop wrote itself count at once: the answers that wait for them need not wait for
-     * the log's report, a task later.
+     * Logs {@code entries}. Returns true when they count as logged already: with {@code everysec} and {@code no}, where
+     * an entry counts as logged once written to the operating system, when the loop wrote them itself. A primary then
+     * releases the answers that wait for them at once rather than a task later, at the log's report; the owner hears
+     * of them with that report, as of every other entry (a backup acknowledges at the end of what it read).
      */
-    void append(List<Replicated> entries) {
-        if (closed == null && log.append(entries) && fsync != FsyncMode.ALWAYS) {
-            advanceLogged(entries.get(entries.size() - 1).index());
-        }
-    }
-
-    private void advanceLogged(long index) {
-        if (index > logged) {
-            logged = index;
-            owner.logged(index);
-        }
+    boolean append(List<Replicated> entries) {
+        return closed == null && log.append(entries) && fsync != FsyncMode.ALWAYS;
     }
 
     long lastAppended() {
@@ -287,7 +279,11 @@ final class NodeStorage implements LogListener {
             failure = Optional.empty();
             owner.diskRecovered();
         }
-        advanceLogged(fsync.logged(now));
+        long index = fsync.logged(now);
+        if (index > logged) {
+            logged = index;
+            owner.logged(index);
+        }
         if (checkpoints.due(now)) {
             owner.snapshotContent().ifPresent(this::snapshot);
         }

@@ -239,7 +239,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         if (judgedByItsPeerFirst()) {
             backup.startForJudgement();
-            if (storage.orElseThrow().answersWaitForDisk()) {
+            if (storage.orElseThrow().answersWaitForForce()) {
                 // a proxy that stayed up after losing this directory's primary serving alone takes it without the
                 // judgement; with a log not forced before each answer, a power cut may have taken answered updates
                 // from this directory that the backup's still holds, so only that backup may judge
@@ -247,12 +247,12 @@ final class PrimaryNode implements NodeStorage.Owner {
             }
             return; // else registers once that backup is live (backupCopied), or stops when it refuses this state
         }
-        boolean answersWaitForDisk = storage.map(NodeStorage::answersWaitForDisk).orElse(false);
-        if (answersWaitForDisk && recoveredIndex >= 0 && !peerProbed) {
+        boolean answersWaitForForce = storage.map(NodeStorage::answersWaitForForce).orElse(false);
+        if (answersWaitForForce && recoveredIndex >= 0 && !peerProbed) {
             probePeerBackupSap();
             return;
         }
-        if (answersWaitForDisk && !peerListens) {
+        if (answersWaitForForce && !peerListens) {
             // Nothing waits for this backup: it starts once the first answers are out (or NEW_BACKUP_DELAY after the
             // proxy accepted this primary), so that its JVM's start does not share the two cores with the registration
             // and first answers; never before: a start the proxy refuses, or never answers, leaves no copy of its new
@@ -582,7 +582,9 @@ final class PrimaryNode implements NodeStorage.Owner {
             return;
         }
         List<Replicated> entries = batch.drain();
-        storage.ifPresent(disk -> disk.append(entries));
+        if (storage.isPresent() && storage.get().append(entries)) {
+            release.logged(entries.get(entries.size() - 1).index()); // written by the loop: answers need not wait
+        }
         backup.replicate(new ReplicationMessage.Entries(entries, state.space().digest(), forcedIndex()));
     }
 
@@ -1183,7 +1185,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** See {@link ReplicationMessage.Entries#forcedIndex()}: -1 unless answers wait for this node's disk. */
     long forcedIndex() {
         // on every flush: no Optional, no boxed index
-        return storage.isPresent() && storage.get().answersWaitForDisk() ? storage.get().logged() : -1;
+        return storage.isPresent() && storage.get().answersWaitForForce() ? storage.get().logged() : -1;
     }
 
     /** See {@link ReplicationMessage.SnapshotBegin#recoveredEpoch()}. */

@@ -11,8 +11,10 @@ import java.util.function.ToLongFunction;
  * replication index (an update on its own, a read on the highest index applied when it was evaluated); answers leave in
  * the order they were offered, each only once the index it depends on is safe: acknowledged by the backup (while
  * holding for it: sync replication with a live backup) and logged on this node's disk (while holding for the disk: a
- * data directory with {@code --fsync always}). Both hold at once with sync replication and {@code always}: an answer
- * waits for the later of the two, and the backup's fsync and the primary's run side by side.
+ * data directory, where "logged" is as the {@code --fsync} mode counts it: forced with {@code always}, written to the
+ * operating system with {@code everysec} and {@code no}). Both hold at once with sync replication and a data
+ * directory: an answer waits for the later of the two, and with {@code always} the backup's fsync and the primary's
+ * run side by side.
  *
  * <p>An answer that depends on nothing unsafe may overtake the held answers of <em>other</em> connections (never its
  * own connection's: answers come in request order, docs/protocol.md) when the release knows each answer's connection:

@@ -97,14 +97,6 @@ final class LogWriter implements Runnable {
         return dead;
     }
 
-    /**
-     * The last entry written to the operating system, as the calling thread last saw it: exact on the loop right
-     * after {@link #writeNow}, which wrote it there (under the lock, as the writer thread does).
-     */
-    long writtenOnThisThread() {
-        return written;
-    }
-
     /** Queues {@code command} for the writer thread (the loop, one caller). */
     void submit(LogCommand command) {
         unhandled.incrementAndGet();
@@ -122,16 +114,18 @@ final class LogWriter implements Runnable {
 
     /**
      * Writes {@code entries} now, on the calling thread (the loop), when the mode counts a written entry as logged, the
-     * segment is trusted, nothing is queued before them and the writer does not hold the lock. Returns false, having
-     * done nothing, when the caller must queue them instead; never waits for the writer.
+     * segment is trusted, nothing is queued before them and the writer does not hold the lock. Returns the last entry
+     * written to the operating system once it is done (taken under the lock: below the entries' last when the write
+     * failed), or {@link #QUEUE}, having done nothing, when the caller must queue them instead; never waits for the
+     * writer.
      */
-    boolean writeNow(List<Replicated> entries) {
+    long writeNow(List<Replicated> entries) {
         if (options.fsync() == FsyncMode.ALWAYS || !lock.tryLock()) {
-            return false;
+            return QUEUE;
         }
         try {
             if (unhandled.get() != 0 || stopped || dead || !segment.trusted()) {
-                return false;
+                return QUEUE;
             }
             loopWriting = true;
             encode(entries);
@@ -140,15 +134,18 @@ final class LogWriter implements Runnable {
                 submit(new LogCommand.Roll()); // the writer forces and closes the full segment; later batches queue
             }
             publish();
-            return true;
+            return written;
         } catch (RuntimeException | Error e) {
             stopOnError(e, List.of());
-            return true;
+            return written;
         } finally {
             loopWriting = false;
             lock.unlock();
         }
     }
+
+    /** What {@link #writeNow} returns when it wrote nothing: the caller queues the entries. */
+    static final long QUEUE = -1;
 
     @Override
     public void run() {

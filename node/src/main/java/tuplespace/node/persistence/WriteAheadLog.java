@@ -107,8 +107,9 @@ public final class WriteAheadLog {
             expected++;
         }
         lastAppended = expected - 1;
-        if (writer.writeNow(entries)) {
-            return writer.writtenOnThisThread() >= lastAppended;
+        long written = writer.writeNow(entries);
+        if (written != LogWriter.QUEUE) {
+            return written >= lastAppended;
         }
         writer.submit(new LogCommand.Append(List.copyOf(entries)));
         return false;
