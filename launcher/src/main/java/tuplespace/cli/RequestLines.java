@@ -23,14 +23,15 @@ interface RequestLines extends AutoCloseable {
     boolean interactive();
 
     /**
-     * While what this returns is open, Ctrl-C interrupts the calling thread (the session's wait for an answer) instead
-     * of ending the process; closing it gives Ctrl-C back what it did before. Only a terminal has a Ctrl-C of its own.
+     * While what this returns is open, Ctrl-C runs {@code action} (interrupts the session's wait for an answer, or does
+     * nothing while a pager has the terminal) instead of ending the process; closing it gives Ctrl-C back what it did
+     * before. Only a terminal has a Ctrl-C of its own.
      */
-    default CtrlC ctrlCInterrupts() {
+    default CtrlC onCtrlC(Runnable action) {
         return () -> { };
     }
 
-    /** Gives Ctrl-C back what it did before {@link #ctrlCInterrupts}. */
+    /** Gives Ctrl-C back what it did before {@link #onCtrlC}. */
     interface CtrlC extends AutoCloseable {
         @Override
         void close();

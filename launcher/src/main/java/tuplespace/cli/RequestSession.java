@@ -63,6 +63,8 @@ final class RequestSession implements AutoCloseable {
     /** The line being sent as the user gave it, and as it went (re-encoded as JSON), for the messages about it. */
     private String typedLine = "";
     private String sentLine = "";
+    /** Where the lines come from: for what Ctrl-C does meanwhile. */
+    private RequestLines lines;
     private boolean anyNotOk;
     private boolean anyTimeout;
 
@@ -77,6 +79,7 @@ final class RequestSession implements AutoCloseable {
 
     /** Runs until the lines end, {@code quit}, or the connection is lost or refused; returns the exit status. */
     ExitStatus run(RequestLines lines) throws IOException {
+        this.lines = lines;
         int read = 0;
         while (true) {
             String line;
@@ -113,7 +116,7 @@ final class RequestSession implements AutoCloseable {
                 anyNotOk = true;
                 continue;
             }
-            ExitStatus fatal = send(line, lines);
+            ExitStatus fatal = send(line);
             if (fatal != null) {
                 if (!lines.interactive()) {
                     err.println("tuplespace client: stopped at " + lines.unit() + " " + read + ": nothing after it was"
@@ -155,9 +158,9 @@ final class RequestSession implements AutoCloseable {
      * Sends one request and prints its answer; a non-null result ends the session with that status. A line not sent
      * since the connection had closed goes once more, on a new connection.
      */
-    private ExitStatus send(String line, RequestLines lines) {
+    private ExitStatus send(String line) {
         for (boolean reconnected = false; ; reconnected = true) {
-            try (RequestLines.CtrlC ctrlC = lines.ctrlCInterrupts()) {
+            try {
                 sendAndPrint(line);
                 return null;
             } catch (RefusedException | ConnectionLostException e) {
@@ -177,8 +180,9 @@ final class RequestSession implements AutoCloseable {
                     return ClientCommand.connectFailed(failed, err);
                 }
             } catch (RequestTimeoutException e) {
-                // Ctrl-C at a terminal interrupts the wait: the answer, when it comes, is dropped
-                err.println((Thread.interrupted() ? "interrupted: " : "timeout: ") + asTyped(e.getMessage()));
+                // Ctrl-C at a terminal interrupts the wait (awaitAnswer): the answer, when it comes, is dropped
+                boolean interrupted = e.getCause() instanceof InterruptedException;
+                err.println((interrupted ? "interrupted: " : "timeout: ") + asTyped(e.getMessage()));
                 anyTimeout = true;
                 return null;
             } finally {
@@ -208,12 +212,27 @@ final class RequestSession implements AutoCloseable {
             print(line, out);
             return;
         }
-        try (Pager pager = Pager.start(piped.get().command())) {
+        // the pager has the terminal: a Ctrl-C is its own (less survives it), not one that ends this client
+        try (RequestLines.CtrlC pagersOwn = lines.onCtrlC(() -> { }); Pager pager = Pager.start(piped.get().command())) {
             print(piped.get().request(), pager.writer());
         } catch (IOException e) {
             err.println("cannot run '" + piped.get().command() + "': " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends {@code sent} and waits for its answer; meanwhile Ctrl-C at a terminal interrupts the wait (the library then
+     * fails it with a RequestTimeoutException caused by the interruption), and only the wait: a Ctrl-C that comes once
+     * the answer is in is for nothing, and would otherwise cut the next wait short.
+     */
+    private LineAnswer awaitAnswer(String sent) {
+        Thread waiting = Thread.currentThread();
+        try (RequestLines.CtrlC interrupts = lines.onCtrlC(waiting::interrupt)) {
+            return client.sendLine(sent);
+        } finally {
+            Thread.interrupted();
         }
     }
 
@@ -225,7 +244,9 @@ final class RequestSession implements AutoCloseable {
 
     private void print(String line, PrintWriter to) {
         if (raw) {
-            LineAnswer answer = client.sendLine(line);
+            typedLine = line;
+            sentLine = line;
+            LineAnswer answer = awaitAnswer(line);
             note(answer);
             to.print(answer.text());
             return;
@@ -239,7 +260,7 @@ final class RequestSession implements AutoCloseable {
         }
         typedLine = line;
         sentLine = sent;
-        LineAnswer answer = client.sendLine(sent);
+        LineAnswer answer = awaitAnswer(sent);
         note(answer);
         if (!answer.text().startsWith("{")) {
             to.print(AnswerPrinter.readableText(answer.text()));

@@ -81,11 +81,10 @@ final class TerminalLines implements RequestLines {
         }
     }
 
-    /** Ctrl-C, which ends the process while no line is read, interrupts the caller instead until closed. */
+    /** Ctrl-C, which ends the process while no line is read, runs {@code action} instead until closed. */
     @Override
-    public CtrlC ctrlCInterrupts() {
-        Thread waiting = Thread.currentThread();
-        Terminal.SignalHandler before = terminal.handle(Terminal.Signal.INT, signal -> waiting.interrupt());
+    public CtrlC onCtrlC(Runnable action) {
+        Terminal.SignalHandler before = terminal.handle(Terminal.Signal.INT, signal -> action.run());
         return () -> terminal.handle(Terminal.Signal.INT, before);
     }
 

@@ -26,6 +26,8 @@ final class DemoSupervisor {
     private final PrintWriter out;
     /** Set once the demo stops the service: the watcher then keeps quiet about what it sees go away. */
     private final AtomicBoolean stopping;
+    /** The last STATUS the watcher read: which processes serve, when the proxy that answers STATUS is gone. */
+    private volatile Optional<ServiceStatus> lastSeen = Optional.empty();
 
     DemoSupervisor(DemoPorts ports, ChildProcess proxy, ChildProcess primary, PrintWriter out, AtomicBoolean stopping) {
         this.ports = ports;
@@ -86,8 +88,12 @@ final class DemoSupervisor {
      */
     int watchUntilProxyExits(ServiceStatus shown, Duration stopTimeout) throws InterruptedException {
         ServiceStatus previous = shown;
+        lastSeen = Optional.of(shown);
         while (!proxy.awaitExit(1000)) {
             Optional<ServiceStatus> now = status();
+            if (now.isPresent()) {
+                lastSeen = now;
+            }
             if (now.isPresent() && !stopping.get()) {
                 reportChange(previous, now.get());
                 previous = now.get();
@@ -176,12 +182,15 @@ final class DemoSupervisor {
         return Optional.empty();
     }
 
-    /** The proxy, the primary we started, and whichever primary and backup STATUS names now (after failovers). */
+    /**
+     * The proxy, the primary we started, and whichever primary and backup STATUS names now (after failovers), or named
+     * last when the proxy is gone (the primary and backup it promoted are no children of the demo).
+     */
     private List<ProcessHandle> serviceProcesses() {
         List<ProcessHandle> processes = new ArrayList<>();
         processes.add(ProcessHandle.of(proxy.pid()).orElse(null));
         processes.add(ProcessHandle.of(primary.pid()).orElse(null));
-        status().ifPresent(now -> {
+        status().or(() -> lastSeen).ifPresent(now -> {
             now.primaryPid().ifPresent(pid -> processes.add(ProcessHandle.of(pid).orElse(null)));
             now.backupPid().ifPresent(pid -> processes.add(ProcessHandle.of(pid).orElse(null)));
         });

@@ -44,12 +44,11 @@ class RequestSessionTest {
                 }
 
                 @Override
-                public CtrlC ctrlCInterrupts() { // the person presses Ctrl-C 300 ms into the first wait
-                    Thread waiting = Thread.currentThread();
+                public CtrlC onCtrlC(Runnable action) { // the person presses Ctrl-C 300 ms into the first wait
                     boolean first = out.toString().isEmpty() && err.toString().isEmpty();
                     var press = ctrlC.schedule(() -> {
                         if (first) {
-                            waiting.interrupt();
+                            action.run();
                         }
                     }, 300, TimeUnit.MILLISECONDS);
                     return () -> press.cancel(false);
@@ -99,6 +98,45 @@ class RequestSessionTest {
             assertThat(err.toString()).isEqualTo("tuplespace client: line 2: " + why + "; it is not sent\n");
             assertThat(out.toString()).contains("ok: 1 pair found");
             assertThat(server.received()).hasSize(2);
+        }
+    }
+
+    /** A Ctrl-C that comes once the answer is in interrupts nothing: it cut the next request's wait short. */
+    @Test
+    void aCtrlCAfterTheAnswerCameDoesNotCutTheNextWaitShort() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (FakeLineServer server = FakeLineServer.withSpace();
+             TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
+            Iterator<String> typed = List.of("PUT a 1", "GET a .*").iterator();
+            boolean[] pressed = {false};
+            RequestLines terminal = new RequestLines() {
+                @Override
+                public String next() {
+                    return typed.hasNext() ? typed.next() : null;
+                }
+
+                @Override
+                public boolean interactive() {
+                    return true;
+                }
+
+                @Override
+                public CtrlC onCtrlC(Runnable action) { // pressed just as the first answer came, before the wait ended
+                    return () -> {
+                        if (!pressed[0]) {
+                            pressed[0] = true;
+                            action.run();
+                        }
+                    };
+                }
+            };
+            RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
+                    new PrintWriter(err, true), false);
+
+            assertThat(session.run(terminal)).isEqualTo(ExitStatus.OK);
+            assertThat(err.toString()).isEmpty();
+            assertThat(out.toString()).contains("ok: the pair was added").contains("ok: 1 pair found");
         }
     }
 }

@@ -56,13 +56,14 @@ class TerminalLinesTest {
         }
     }
 
-    /** While an answer is awaited, Ctrl-C interrupts the waiting thread; afterwards it does what it did before. */
+    /** While an answer is awaited, Ctrl-C runs what the session asks; afterwards it does what it did before. */
     @Test
-    void ctrlCInterruptsTheWaitOnlyWhileItLasts() throws IOException {
+    void ctrlCRunsTheSessionsActionOnlyWhileItLasts() throws IOException {
         ExternalTerminal xterm = new ExternalTerminal("ctrl-c", "xterm", new ByteArrayInputStream(new byte[0]),
                 new ByteArrayOutputStream(), StandardCharsets.UTF_8);
         try (TerminalLines lines = new TerminalLines(xterm, home.resolve(".tuplespace_history"))) {
-            try (RequestLines.CtrlC waiting = lines.ctrlCInterrupts()) {
+            Thread waiting = Thread.currentThread();
+            try (RequestLines.CtrlC interrupts = lines.onCtrlC(waiting::interrupt)) {
                 xterm.raise(Terminal.Signal.INT);
                 assertThat(Thread.interrupted()).as("interrupted by Ctrl-C").isTrue();
             }

@@ -278,8 +278,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     NodeConfig toConfig() {
+        // its own ports only: PROXY_SAP is the proxy's, which may be on another host with the same port number
         Sap.requireDistinct(List.of(Map.entry("SHUTDOWN_SAP", NodeNetwork.sapOf(shutdownSap)),
-                Map.entry("PROXY_SAP", NodeNetwork.sapOf(proxySap)),
                 Map.entry("BACKUP_SAP", NodeNetwork.sapOf(backupSap)),
                 Map.entry("HEARTBEAT_SAP", NodeNetwork.sapOf(heartbeatSap))));
         return new NodeConfig(shutdownSap, proxySap, backupSap, heartbeatSap,

@@ -108,7 +108,7 @@ class DataDirStartupTest {
                 .hasMessageStartingWith(meta + ": expected the node's metadata file beside its log and snapshots,"
                         + " found none. Write it by hand (format=1, node=b, ")
                 .hasMessageEndingWith("Only if you know another node directory holds the newest state, move this one"
-                        + " away instead: it may hold the newest, so no other is served in its place");
+                        + " out of " + root + " instead: it may hold the newest, so no other is served in its place");
     }
 
     /**

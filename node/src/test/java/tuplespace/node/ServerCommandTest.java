@@ -53,12 +53,19 @@ class ServerCommandTest {
         assertThat(err.toString()).contains(name).contains(detail);
     }
 
-    /** Two of the server's own ports given as one is a usage error naming both, not a bind failure seconds later. */
+    /**
+     * Two of the server's own ports given as one is a usage error naming both, not a bind failure seconds later. The
+     * proxy's PROXY_SAP is not one of them: a server listening on every address may use its port number.
+     */
     @Test
     void onePortGivenForTwoOfItsSapsIsAUsageError() {
         assertThat(run(with(3, GOOD[0]))).isEqualTo(2);
         assertThat(err.toString()).contains("HEARTBEAT_SAP: expected a port of its own, found 127.0.0.1:7001, the port"
                 + " of SHUTDOWN_SAP (127.0.0.1:7001)");
+        ServerCommand wildcard = new ServerCommand();
+        new CommandLine(wildcard).parseArgs("0.0.0.0:7002", "127.0.0.1:7002", "0.0.0.0:7003", "0.0.0.0:7004", "null",
+                "null", "null");
+        assertThat(wildcard.toConfig().proxySap().getPort()).isEqualTo(7002);
     }
 
     /** An option that changes nothing for the server it is given to is named, with what the server does instead. */

@@ -49,7 +49,8 @@ public final class ProxyCommand implements Callable<Integer> {
     private String shutdownSap;
 
     @Option(names = "--max-clients", paramLabel = "N", defaultValue = "64",
-            description = "clients served at once; one more is refused (default: ${DEFAULT-VALUE})")
+            description = "clients served at once; one more is refused (default: ${DEFAULT-VALUE}). A client that ended"
+                    + " its input while answers of it are due holds no slot meanwhile (up to N such clients)")
     private int maxClients;
 
     @Option(names = "--primary-timeout", paramLabel = "DURATION", defaultValue = "5s",

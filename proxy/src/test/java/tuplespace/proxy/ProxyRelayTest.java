@@ -400,6 +400,19 @@ class ProxyRelayTest {
             assertThat(ended.readLine()).isEqualTo("ok 0 pairs not added");
             assertThat(ended.readLine()).isEqualTo("end");
             assertThat(ended.readLine()).isNull();
+            // each slot given back once: a count gone below zero would let one client too many in
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clients() == 0);
+            try (LineClient first = new LineClient(proxy.clientAddress());
+                 LineClient second = new LineClient(proxy.clientAddress())) {
+                first.send("GET f .*");
+                Frame frame = primary.receive();
+                while (frame instanceof Frame.Closed) { // the two clients before closed
+                    frame = primary.receive();
+                }
+                primary.answer((Frame.Request) frame, "ok 0 pairs\nend\n");
+                assertThat(first.readLine()).isEqualTo("ok 0 pairs");
+                assertThat(second.readLine()).as("one slot, taken").startsWith("{\"status\":\"refused\"");
+            }
         }
     }
 

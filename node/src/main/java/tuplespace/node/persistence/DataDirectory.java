@@ -336,7 +336,8 @@ public final class DataDirectory implements AutoCloseable {
                 + " epoch the service reached, history=as the peer directory's node.meta has it, instance=the 16 hex"
                 + " digits after \"" + nodeId + ".\" in the proxy's STATUS (waitsFor) if it waits for this directory; a"
                 + " check line is then printed as expected). Only if you know another node directory holds the newest"
-                + " state, move this one away instead: it may hold the newest, so no other is served in its place");
+                + " state, move this one out of " + path.getParent() + " instead: it may hold the newest, so no other is"
+                + " served in its place");
     }
 
     private static NodeMeta readOrCreateMeta(Path path, String nodeId) throws IOException {
