@@ -213,7 +213,8 @@ final class RequestSession implements AutoCloseable {
             return;
         }
         // the pager has the terminal: a Ctrl-C is its own (less survives it), not one that ends this client
-        try (RequestLines.CtrlC pagersOwn = lines.onCtrlC(() -> { }); Pager pager = Pager.start(piped.get().command())) {
+        try (RequestLines.CtrlC pagersOwn = lines.onCtrlC(() -> { });
+             Pager pager = Pager.start(piped.get().command())) {
             print(piped.get().request(), pager.writer());
         } catch (IOException e) {
             err.println("cannot run '" + piped.get().command() + "': " + e.getMessage());

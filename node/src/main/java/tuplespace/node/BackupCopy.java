@@ -411,7 +411,8 @@ final class BackupCopy {
         if (!stateLogged) {
             return -1;
         }
-        return storage.get().answersWaitForForce() ? Math.min(log.lastIndex(), storage.get().logged()) : log.lastIndex();
+        return storage.get().answersWaitForForce() ? Math.min(log.lastIndex(), storage.get().logged())
+                : log.lastIndex();
     }
 
     /** The state after the last entry logged, to snapshot; empty while the primary's state is not on disk yet. */

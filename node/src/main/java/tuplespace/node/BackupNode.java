@@ -45,8 +45,8 @@ import tuplespace.space.IoFailure;
  * <p>With a data directory ({@link NodeStorage}) the backup writes the state its snapshot ends with as a snapshot file,
  * then logs every entry after it; with {@code always} it acknowledges an index only once it is forced, so that a sync
  * answer is on both disks. With {@code everysec} and {@code no} it acknowledges what it applied and checked, its log
- * written beside (the primary's answers wait for the primary's own write). A disk that fails stops the backup (status 1): its
- * primary serves on and starts a new one.
+ * written beside (the primary's answers wait for the primary's own write). A disk that fails stops the backup (status
+ * 1): its primary serves on and starts a new one.
  */
 final class BackupNode implements NodeStorage.Owner {
 
