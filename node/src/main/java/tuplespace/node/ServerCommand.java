@@ -238,7 +238,21 @@ public final class ServerCommand implements Callable<Integer> {
         }
         // no logger of this class's own: loading it would set up logging before the log is read ahead
         ineffectiveOptions(config).forEach(LoggerFactory.getLogger(ServerCommand.class)::warn);
+        saveFileOutOfReach(config).ifPresent(LoggerFactory.getLogger(ServerCommand.class)::warn);
         return ServerNode.run(config, readAhead);
+    }
+
+    /**
+     * A primary's SAVE_FILE whose directory does not exist (a typo, a volume not mounted): said at start, not only at
+     * SHUTDOWN, which then refuses to stop the service (it would lose the space) until the file can be written.
+     */
+    static Optional<String> saveFileOutOfReach(NodeConfig config) {
+        return config.saveFile().filter(file -> config.startsAsPrimary())
+                .map(file -> file.toAbsolutePath().getParent())
+                .filter(directory -> directory != null && !java.nio.file.Files.isDirectory(directory))
+                .map(directory -> "SAVE_FILE " + config.saveFile().orElseThrow() + ": expected its directory to exist,"
+                        + " found no directory " + directory + "; SHUTDOWN saves there first and refuses to stop the"
+                        + " service until it can");
     }
 
     /** What the operator should hear of options given that change nothing for this server ({@code config}). */

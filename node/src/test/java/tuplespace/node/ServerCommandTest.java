@@ -68,6 +68,20 @@ class ServerCommandTest {
         assertThat(wildcard.toConfig().proxySap().getPort()).isEqualTo(7002);
     }
 
+    /** A SAVE_FILE in a directory that does not exist is named at start, not only when SHUTDOWN cannot save. */
+    @Test
+    void aSaveFileWhoseDirectoryIsMissingIsNamedAtStart() {
+        Path missing = Path.of("no-such-directory-here", "space.json");
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs(with(4, missing.toString()));
+        assertThat(ServerCommand.saveFileOutOfReach(command.toConfig())).contains("SAVE_FILE " + missing + ": expected"
+                + " its directory to exist, found no directory " + missing.toAbsolutePath().getParent() + "; SHUTDOWN"
+                + " saves there first and refuses to stop the service until it can");
+        ServerCommand good = new ServerCommand();
+        new CommandLine(good).parseArgs(GOOD);
+        assertThat(ServerCommand.saveFileOutOfReach(good.toConfig())).isEmpty();
+    }
+
     /** An option that changes nothing for the server it is given to is named, with what the server does instead. */
     @Test
     void optionsThatChangeNothingForThisServerAreNamed() {
