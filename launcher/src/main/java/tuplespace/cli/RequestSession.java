@@ -63,6 +63,8 @@ final class RequestSession implements AutoCloseable {
     /** The line being sent as the user gave it, and as it went (re-encoded as JSON), for the messages about it. */
     private String typedLine = "";
     private String sentLine = "";
+    /** The session ended on a line it could not send (no new connection could be made for it). */
+    private boolean stoppedUnsent;
     /** Where the lines come from: for what Ctrl-C does meanwhile. */
     private RequestLines lines;
     private boolean anyNotOk;
@@ -119,8 +121,8 @@ final class RequestSession implements AutoCloseable {
             ExitStatus fatal = send(line);
             if (fatal != null) {
                 if (!lines.interactive()) {
-                    err.println("tuplespace client: stopped at " + lines.unit() + " " + read + ": nothing after it was"
-                            + " sent");
+                    err.println("tuplespace client: stopped at " + lines.unit() + " " + read
+                            + (stoppedUnsent ? ", which was not sent either" : "") + ": nothing after it was sent");
                     err.flush();
                 }
                 return fatal;
@@ -177,6 +179,7 @@ final class RequestSession implements AutoCloseable {
                 try {
                     client = connector.connect();
                 } catch (ConnectFailedException | RefusedException failed) {
+                    stoppedUnsent = true;
                     return ClientCommand.connectFailed(failed, err);
                 }
             } catch (RequestTimeoutException e) {
@@ -205,17 +208,21 @@ final class RequestSession implements AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** Sends {@code line} and prints its answer, to a pager if the line ends in {@code | command}. */
+    /**
+     * Sends {@code line} and prints its answer, to a pager if the line ends in {@code | command}: started once the
+     * answer is in, so that a line that goes again on a new connection runs its command once.
+     */
     private void sendAndPrint(String line) {
         Optional<Pager.PipedLine> piped = Pager.split(line);
         if (piped.isEmpty()) {
-            print(line, out);
+            show(sendLine(line), out);
             return;
         }
+        Answered answered = sendLine(piped.get().request());
         // the pager has the terminal: a Ctrl-C is its own (less survives it), not one that ends this client
         try (RequestLines.CtrlC pagersOwn = lines.onCtrlC(() -> { });
              Pager pager = Pager.start(piped.get().command())) {
-            print(piped.get().request(), pager.writer());
+            show(answered, pager.writer());
         } catch (IOException e) {
             err.println("cannot run '" + piped.get().command() + "': " + e.getMessage());
         } catch (InterruptedException e) {
@@ -243,16 +250,13 @@ final class RequestSession implements AutoCloseable {
         client.close();
     }
 
-    private void print(String line, PrintWriter to) {
-        if (raw) {
-            typedLine = line;
-            sentLine = line;
-            LineAnswer answer = awaitAnswer(line);
-            note(answer);
-            to.print(answer.text());
-            return;
-        }
-        ParsedRequest request = Requests.parse(line);
+    /** A line's answer, and the request the line was when it parsed (null: sent as typed, shown as it came). */
+    private record Answered(LineAnswer answer, ParsedRequest.Valid request) {
+    }
+
+    /** Sends {@code line} (as typed, or re-encoded as JSON to be shown readably) and waits for its answer. */
+    private Answered sendLine(String line) {
+        ParsedRequest request = raw ? null : Requests.parse(line);
         ParsedRequest.Valid valid = request instanceof ParsedRequest.Valid v ? v : null;
         String sent = valid != null && valid.format() == tuplespace.codec.Format.TEXT
                 ? ClientRequests.encode(valid, nextId++) : line;
@@ -262,7 +266,18 @@ final class RequestSession implements AutoCloseable {
         typedLine = line;
         sentLine = sent;
         LineAnswer answer = awaitAnswer(sent);
-        note(answer);
+        anyNotOk |= !answer.isOk();
+        return new Answered(answer, valid);
+    }
+
+    /** Prints {@code answered}: exactly as it came in raw mode, else readably. */
+    private void show(Answered answered, PrintWriter to) {
+        LineAnswer answer = answered.answer();
+        ParsedRequest.Valid valid = answered.request();
+        if (raw) {
+            to.print(answer.text());
+            return;
+        }
         if (!answer.text().startsWith("{")) {
             to.print(AnswerPrinter.readableText(answer.text()));
             return;
@@ -273,10 +288,6 @@ final class RequestSession implements AutoCloseable {
         } catch (MalformedAnswerException e) {
             to.print(answer.text()); // not an answer we can read: show it as it came
         }
-    }
-
-    private void note(LineAnswer answer) {
-        anyNotOk |= !answer.isOk();
     }
 
     static Operator operatorOf(Command command) {

@@ -139,4 +139,41 @@ class RequestSessionTest {
             assertThat(out.toString()).contains("ok: the pair was added").contains("ok: 1 pair found");
         }
     }
+
+    /**
+     * A line piped to a command that goes again on a new connection (the last one closed while idle) runs the command
+     * once: it ran twice, the first time with nothing to read, since it was started before the line was found unsent.
+     */
+    @Test
+    void aPipedLineSentAgainOnANewConnectionRunsItsCommandOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path runs = dir.resolve("runs");
+        String idleRefusal = tuplespace.codec.Answers.refused("service closed this idle connection: nothing sent or"
+                + " received for 2s (the proxy's --client-idle-timeout)");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (FakeLineServer server = FakeLineServer.answeringOnceThenSaying(idleRefusal)) {
+            RequestSession.Connector connector = () -> TupleSpaceClient.connect("127.0.0.1", server.port(),
+                    ClientOptions.defaults());
+            Iterator<String> piped = List.of("PUT a 1", "GET a .* | echo run >> " + runs + "; cat > /dev/null")
+                    .iterator();
+            RequestLines stdin = new RequestLines() {
+                @Override
+                public String next() {
+                    return piped.hasNext() ? piped.next() : null;
+                }
+
+                @Override
+                public boolean interactive() {
+                    return false;
+                }
+            };
+            try (RequestSession session = new RequestSession(connector.connect(), connector, new PrintWriter(out, true),
+                    new PrintWriter(err, true), false)) {
+                assertThat(session.run(stdin)).as(err.toString()).isEqualTo(ExitStatus.OK);
+            }
+            assertThat(err.toString()).contains("; connecting again");
+            assertThat(java.nio.file.Files.readAllLines(runs)).containsExactly("run");
+        }
+    }
 }
