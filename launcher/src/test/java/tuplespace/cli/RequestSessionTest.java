@@ -31,18 +31,7 @@ class RequestSessionTest {
         // the first answer comes only once the second request is in, as a held request's answer would, in order
         try (FakeLineServer server = FakeLineServer.holdingAnswersUntil(2);
              TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
-            Iterator<String> typed = List.of("PUT a 1", "GET a .*").iterator();
-            RequestLines terminal = new RequestLines() {
-                @Override
-                public String next() {
-                    return typed.hasNext() ? typed.next() : null;
-                }
-
-                @Override
-                public boolean interactive() {
-                    return true;
-                }
-
+            RequestLines terminal = new Scripted(true, "PUT a 1", "GET a .*") {
                 @Override
                 public CtrlC onCtrlC(Runnable action) { // the person presses Ctrl-C 300 ms into the first wait
                     boolean first = out.toString().isEmpty() && err.toString().isEmpty();
@@ -75,22 +64,7 @@ class RequestSessionTest {
              TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
             String why = "expected a request line in UTF-8, found the byte 0xE9 at byte 8 of the line, which is not"
                     + " UTF-8 there";
-            Iterator<Object> piped = List.<Object>of("PUT a 1", new RequestLines.NotText(why), "GET a .*").iterator();
-            RequestLines stdin = new RequestLines() {
-                @Override
-                public String next() throws java.io.IOException {
-                    Object next = piped.hasNext() ? piped.next() : null;
-                    if (next instanceof RequestLines.NotText notText) {
-                        throw notText;
-                    }
-                    return (String) next;
-                }
-
-                @Override
-                public boolean interactive() {
-                    return false;
-                }
-            };
+            RequestLines stdin = new Scripted(false, "PUT a 1", new RequestLines.NotText(why), "GET a .*");
             RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
                     new PrintWriter(err, true), false);
 
@@ -108,19 +82,8 @@ class RequestSessionTest {
         StringWriter err = new StringWriter();
         try (FakeLineServer server = FakeLineServer.withSpace();
              TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
-            Iterator<String> typed = List.of("PUT a 1", "GET a .*").iterator();
             boolean[] pressed = {false};
-            RequestLines terminal = new RequestLines() {
-                @Override
-                public String next() {
-                    return typed.hasNext() ? typed.next() : null;
-                }
-
-                @Override
-                public boolean interactive() {
-                    return true;
-                }
-
+            RequestLines terminal = new Scripted(true, "PUT a 1", "GET a .*") {
                 @Override
                 public CtrlC onCtrlC(Runnable action) { // pressed just as the first answer came, before the wait ended
                     return () -> {
@@ -155,25 +118,38 @@ class RequestSessionTest {
         try (FakeLineServer server = FakeLineServer.answeringOnceThenSaying(idleRefusal)) {
             RequestSession.Connector connector = () -> TupleSpaceClient.connect("127.0.0.1", server.port(),
                     ClientOptions.defaults());
-            Iterator<String> piped = List.of("PUT a 1", "GET a .* | echo run >> " + runs + "; cat > /dev/null")
-                    .iterator();
-            RequestLines stdin = new RequestLines() {
-                @Override
-                public String next() {
-                    return piped.hasNext() ? piped.next() : null;
-                }
-
-                @Override
-                public boolean interactive() {
-                    return false;
-                }
-            };
+            RequestLines stdin = new Scripted(false, "PUT a 1", "GET a .* | echo run >> " + runs + "; cat > /dev/null");
             try (RequestSession session = new RequestSession(connector.connect(), connector, new PrintWriter(out, true),
                     new PrintWriter(err, true), false)) {
                 assertThat(session.run(stdin)).as(err.toString()).isEqualTo(ExitStatus.OK);
             }
             assertThat(err.toString()).contains("; connecting again");
             assertThat(java.nio.file.Files.readAllLines(runs)).containsExactly("run");
+        }
+    }
+
+    /** Lines as a test scripts them: strings, or a {@link RequestLines.NotText} thrown in its turn. */
+    private static class Scripted implements RequestLines {
+        private final Iterator<Object> items;
+        private final boolean interactive;
+
+        Scripted(boolean interactive, Object... items) {
+            this.items = List.of(items).iterator();
+            this.interactive = interactive;
+        }
+
+        @Override
+        public String next() throws java.io.IOException {
+            Object next = items.hasNext() ? items.next() : null;
+            if (next instanceof RequestLines.NotText notText) {
+                throw notText;
+            }
+            return (String) next;
+        }
+
+        @Override
+        public boolean interactive() {
+            return interactive;
         }
     }
 }
