@@ -167,6 +167,7 @@ final class RequestSession implements AutoCloseable {
                 return null;
             } catch (RefusedException | ConnectionLostException e) {
                 if (e.wasSent() || reconnected) {
+                    stoppedUnsent = !e.wasSent(); // refused on the new connection too, say
                     boolean refused = e instanceof RefusedException;
                     err.println((refused ? "refused: " : "connection lost: ") + asTyped(e.getMessage()));
                     return refused ? ExitStatus.REFUSED : ExitStatus.CANNOT_CONNECT;
