@@ -39,8 +39,24 @@ class DemoIT {
     private static final String READY = "tuplespace demo is running";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The demo's processes, the backups they start included, run in JVMs light on memory and start-up. */
+    private static final String LIGHT_JVM = String.join(" ", ManagedProcess.LIGHT_JVM);
+    private static final Map<String, String> LIGHT_JVM_ENVIRONMENT = Map.of("TUPLESPACE_JAVA_OPTS", LIGHT_JVM);
+
     @TempDir
     Path folder;
+
+    /**
+     * {@code demo --base-port BASE OPTIONS...} with failure detection tolerant of a busy test machine: these tests are
+     * about the demo, not about failover.
+     */
+    private static List<String> tolerantDemo(int base, String... options) {
+        List<String> demo = new ArrayList<>(List.of("demo", "--base-port", "" + base));
+        demo.addAll(List.of(options));
+        demo.addAll(List.of("--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
+                "--server-option=--backup-java-opts=" + LIGHT_JVM, "--proxy-option=--ping-misses=30"));
+        return demo;
+    }
 
     @Test
     void theDemoSavesOnCtrlCAndTheNextDemoLoadsTheSavedSpace() throws Exception {
@@ -49,12 +65,8 @@ class DemoIT {
         assumeFalse(sigintIgnoredHere(), "this test JVM was started with SIGINT ignored, and so would the demo be");
         int base = Host.freeLoopbackRun(6);
         Path saveFile = folder.resolve("tuplespace-demo.json");
-        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
-        // Failure detection tolerant of a busy test machine: this test is about the demo, not about failover.
-        List<String> demo = List.of("demo", "--base-port", "" + base, "--data-dir", "none",
-                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
-                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
-        Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
+        List<String> demo = tolerantDemo(base, "--data-dir", "none");
+        Map<String, String> environment = LIGHT_JVM_ENVIRONMENT;
 
         try (ManagedProcess first = startDemo(demo, environment, "demo1")) {
             first.awaitStdout(READY, START);
@@ -98,11 +110,8 @@ class DemoIT {
     @Test
     void aDemoKilledWithKillNineRestartsFromItsDataDirectoryWithEveryAcknowledgedWrite() throws Exception {
         int base = Host.freeLoopbackRun(6);
-        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
-        List<String> demo = List.of("demo", "--base-port", "" + base,
-                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
-                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
-        Map<String, String> environment = Map.of("TUPLESPACE_JAVA_OPTS", lightJvm);
+        List<String> demo = tolerantDemo(base);
+        Map<String, String> environment = LIGHT_JVM_ENVIRONMENT;
         Path dataDir = folder.resolve("tuplespace-data");
 
         try (ManagedProcess first = startDemo(demo, environment, "demo1")) {
@@ -125,14 +134,10 @@ class DemoIT {
     @Test
     void theConsoleShowsEachPromotedPrimaryAndItsBackupsAcrossTwoFailovers() throws Exception {
         int base = Host.freeLoopbackRun(6);
-        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
-        List<String> demo = List.of("demo", "--fresh", "--base-port", "" + base,
-                "--save-file", folder.resolve("space.json").toString(),
-                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
-                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        List<String> demo = tolerantDemo(base, "--fresh", "--save-file", folder.resolve("space.json").toString());
         Sap statusSap = Sap.parse("127.0.0.1:" + (base + 2));
         List<Long> seen = new ArrayList<>();
-        try (ManagedProcess console = startDemo(demo, Map.of("TUPLESPACE_JAVA_OPTS", lightJvm), "demo")) {
+        try (ManagedProcess console = startDemo(demo, LIGHT_JVM_ENVIRONMENT, "demo")) {
             console.awaitStdout(READY, START);
             for (int failover = 1; failover <= 2; failover++) {
                 long primary = awaitLiveBackup(statusSap, console).path("pid").asLong();
@@ -164,23 +169,19 @@ class DemoIT {
     @Test
     void aKilledProxyStopsTheRestOfTheServiceWhichSavesTheSpace() throws Exception {
         int base = Host.freeLoopbackRun(6);
-        String lightJvm = String.join(" ", ManagedProcess.LIGHT_JVM);
         Path saveFile = folder.resolve("space.json");
-        List<String> demo = List.of("demo", "--fresh", "--base-port", "" + base, "--data-dir", "none",
-                "--save-file", saveFile.toString(),
-                "--server-option=--heartbeat-interval=100ms", "--server-option=--heartbeat-misses=30",
-                "--server-option=--backup-java-opts=" + lightJvm, "--proxy-option=--ping-misses=30");
+        List<String> demo = tolerantDemo(base, "--fresh", "--data-dir", "none", "--save-file", saveFile.toString());
         Sap statusSap = Sap.parse("127.0.0.1:" + (base + 2));
         List<ProcessHandle> service = new ArrayList<>();
-        try (ManagedProcess console = startDemo(demo, Map.of("TUPLESPACE_JAVA_OPTS", lightJvm), "demo")) {
+        try (ManagedProcess console = startDemo(demo, LIGHT_JVM_ENVIRONMENT, "demo")) {
             console.awaitStdout(READY, START);
-            JsonNode status = eventually(START, () -> statusOf(statusSap), now -> assertThat(
-                    now.path("primary").path("backup").path("state").asText()).as(console.outputs()).isEqualTo("live"));
+            JsonNode primary = awaitLiveBackup(statusSap, console);
             try (TupleSpaceClient space = TupleSpaceClient.connect("127.0.0.1", base, ClientOptions.defaults())) {
                 assertThat(space.put(List.of(Pair.of("user,1", "alice"))).pairs()).isEmpty();
             }
-            for (String pid : List.of("/proxy/pid", "/primary/pid", "/primary/backup/pid")) {
-                ProcessHandle.of(status.at(pid).asLong()).ifPresent(service::add);
+            for (long pid : List.of(statusOf(statusSap).at("/proxy/pid").asLong(), primary.path("pid").asLong(),
+                    primary.at("/backup/pid").asLong())) {
+                ProcessHandle.of(pid).ifPresent(service::add);
             }
             assertThat(service).hasSize(3);
 

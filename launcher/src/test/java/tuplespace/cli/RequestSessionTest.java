@@ -19,6 +19,15 @@ import tuplespace.client.testing.FakeLineServer;
 @Timeout(30)
 class RequestSessionTest {
 
+    /** What the session printed: answers, and messages. */
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    /** A session printing readably to {@link #out} and {@link #err}. */
+    private RequestSession session(TupleSpaceClient client, RequestSession.Connector connector) {
+        return new RequestSession(client, connector, new PrintWriter(out, true), new PrintWriter(err, true), false);
+    }
+
     /**
      * Ctrl-C at a terminal while an answer is awaited stops the wait and the session goes on: the next request is
      * answered, the late answer dropped. It ended the process, unannounced.
@@ -26,8 +35,6 @@ class RequestSessionTest {
     @Test
     void ctrlCWhileAnAnswerIsAwaitedStopsTheWaitAndTheSessionGoesOn() throws Exception {
         ScheduledExecutorService ctrlC = Executors.newSingleThreadScheduledExecutor();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         // the first answer comes only once the second request is in, as a held request's answer would, in order
         try (FakeLineServer server = FakeLineServer.holdingAnswersUntil(2);
              TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
@@ -43,8 +50,7 @@ class RequestSessionTest {
                     return () -> press.cancel(false);
                 }
             };
-            RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
-                    new PrintWriter(err, true), false);
+            RequestSession session = session(client, () -> client);
 
             assertThat(session.run(terminal)).isEqualTo(ExitStatus.TIMEOUT);
             assertThat(err.toString()).startsWith("interrupted: interrupted while waiting for the answer; ");
@@ -58,15 +64,12 @@ class RequestSessionTest {
     /** A line that is not text is skipped, saying which and why; the lines after it are sent, and the status is 1. */
     @Test
     void aLineThatIsNotTextIsSkippedSayingWhy() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         try (FakeLineServer server = FakeLineServer.withSpace();
              TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
             String why = "expected a request line in UTF-8, found the byte 0xE9 at byte 8 of the line, which is not"
                     + " UTF-8 there";
             RequestLines stdin = new Scripted(false, "PUT a 1", new RequestLines.NotText(why), "GET a .*");
-            RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
-                    new PrintWriter(err, true), false);
+            RequestSession session = session(client, () -> client);
 
             assertThat(session.run(stdin)).isEqualTo(ExitStatus.NOT_OK);
             assertThat(err.toString()).isEqualTo("tuplespace client: line 2: " + why + "; it is not sent\n");
@@ -78,8 +81,6 @@ class RequestSessionTest {
     /** A Ctrl-C that comes once the answer is in interrupts nothing: it cut the next request's wait short. */
     @Test
     void aCtrlCAfterTheAnswerCameDoesNotCutTheNextWaitShort() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         try (FakeLineServer server = FakeLineServer.withSpace();
              TupleSpaceClient client = TupleSpaceClient.connect("127.0.0.1", server.port(), ClientOptions.defaults())) {
             boolean[] pressed = {false};
@@ -94,8 +95,7 @@ class RequestSessionTest {
                     };
                 }
             };
-            RequestSession session = new RequestSession(client, () -> client, new PrintWriter(out, true),
-                    new PrintWriter(err, true), false);
+            RequestSession session = session(client, () -> client);
 
             assertThat(session.run(terminal)).isEqualTo(ExitStatus.OK);
             assertThat(err.toString()).isEmpty();
@@ -113,14 +113,11 @@ class RequestSessionTest {
         java.nio.file.Path runs = dir.resolve("runs");
         String idleRefusal = tuplespace.codec.Answers.refused("service closed this idle connection: nothing sent or"
                 + " received for 2s (the proxy's --client-idle-timeout)");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         try (FakeLineServer server = FakeLineServer.answeringOnceThenSaying(idleRefusal)) {
             RequestSession.Connector connector = () -> TupleSpaceClient.connect("127.0.0.1", server.port(),
                     ClientOptions.defaults());
             RequestLines stdin = new Scripted(false, "PUT a 1", "GET a .* | echo run >> " + runs + "; cat > /dev/null");
-            try (RequestSession session = new RequestSession(connector.connect(), connector, new PrintWriter(out, true),
-                    new PrintWriter(err, true), false)) {
+            try (RequestSession session = session(connector.connect(), connector)) {
                 assertThat(session.run(stdin)).as(err.toString()).isEqualTo(ExitStatus.OK);
             }
             assertThat(err.toString()).contains("; connecting again");
