@@ -1,8 +1,10 @@
 package tuplespace.node;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tuplespace.codec.Answers;
 import tuplespace.codec.Lines;
+import tuplespace.codec.Status;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.netty.NextTurn;
@@ -133,6 +137,13 @@ final class PrimaryNode implements NodeStorage.Owner {
      * {@code --data-dir}) before it is refused and serving resumes.
      */
     static final Duration STEP_DOWN_LIMIT = Duration.ofSeconds(5);
+    /**
+     * How long an applied update's answer waits for a failed disk before it is answered that its outcome is unknown:
+     * as long as the proxy holds a request for a primary by default ({@code --primary-timeout}).
+     */
+    static final Duration DISK_WAIT_LIMIT = Duration.ofSeconds(5);
+    /** Counts the disk's failures: a wait limit set for one that has ended is ignored. */
+    private long diskFailures;
     /** A STEP_DOWN under way (serving frozen), and whether STEPPED_DOWN went to the proxy; null for none. */
     private StepDown stepDown;
 
@@ -458,8 +469,12 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     private void answer(Frame.Request request, ExactlyOnceRequests.Handled handled, long readIndex) {
         handled.changes().forEach(this::append);
-        long dependsOn = handled.changes().isEmpty() ? readIndexWhileDiskFails(readIndex) : lastIndex;
-        release.offer(dependsOn, new Frame.Answer(request.conn(), request.seq(), handled.answer()));
+        Frame.Answer answer = new Frame.Answer(request.conn(), request.seq(), handled.answer());
+        if (handled.changes().isEmpty()) {
+            release.offer(readIndexWhileDiskFails(readIndex), answer);
+        } else {
+            release.offerUpdate(lastIndex, answer);
+        }
     }
 
     /**
@@ -599,6 +614,38 @@ final class PrimaryNode implements NodeStorage.Owner {
     @Override
     public void diskFailed(String reason) {
         LOG.error("primary refuses updates: {}", reason);
+        long failure = ++diskFailures;
+        node.loop().schedule(() -> giveUpOnDisk(failure), DISK_WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The disk still fails {@link #DISK_WAIT_LIMIT} after failure number {@code failure}: the updates applied before it
+     * that wait for the log are answered that their outcome is unknown, so that their connections' later requests are
+     * answered too. They stay applied, and are logged once the disk writes again.
+     */
+    private void giveUpOnDisk(long failure) {
+        Optional<String> reason = storage.flatMap(NodeStorage::failure);
+        if (failure != diskFailures || reason.isEmpty() || stopping) {
+            return; // the disk wrote again since (it may have failed again: that failure has its own limit)
+        }
+        int before = release.heldCount();
+        release.giveUpOnDisk(answer -> outcomeUnknown(answer, reason.get()));
+        if (release.heldCount() < before) {
+            LOG.warn("primary let {} held answers go after waiting {} s for its disk (its updates' outcome unknown)",
+                    before - release.heldCount(), DISK_WAIT_LIMIT.toSeconds());
+        }
+    }
+
+    private Frame.Answer outcomeUnknown(Frame.Answer held, String reason) {
+        try {
+            String error = reason + "; the update was applied but not written to the disk within "
+                    + DISK_WAIT_LIMIT.toSeconds() + " s: the outcome is unknown (it is kept once the disk writes again,"
+                    + " and lost if every server stops first); read before resending";
+            return new Frame.Answer(held.conn(), held.seq(), ByteBufUtil.writeUtf8(requests.allocator(),
+                    Answers.error(held.answer().toString(StandardCharsets.UTF_8), Status.UNAVAILABLE, error)));
+        } finally {
+            held.answer().release();
+        }
     }
 
     @Override

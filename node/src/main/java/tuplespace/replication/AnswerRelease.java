@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The answer-release rule (docs/design.md "Nothing leaves before the backup has it"): every answer depends on a
@@ -20,6 +21,9 @@ import java.util.function.ToLongFunction;
  * own connection's: answers come in request order, docs/protocol.md) when the release knows each answer's connection:
  * an update refused while the disk fails is answered at once, not behind updates waiting for that disk.
  *
+ * <p>The disk may fail for long (a full disk): {@link #giveUpOnDisk} then releases what waits only for it, each update
+ * among them turned into an answer that says its outcome is unknown.
+ *
  * <p>While holding for neither (async replication, or no live backup: serving goes on,
  * docs/design.md "Nothing leaves before the backup has it"; and no data directory) answers leave at once, still in
  * order: anything held when holding stops is released first.
@@ -28,7 +32,8 @@ import java.util.function.ToLongFunction;
  */
 public final class AnswerRelease<T> {
 
-    private record Held<T>(long dependsOn, T answer) {
+    /** A held answer: an update's depends on its own index ({@code update}), anything else's on what it saw. */
+    private record Held<T>(long dependsOn, T answer, boolean update) {
     }
 
     private final ArrayDeque<Held<T>> held = new ArrayDeque<>();
@@ -55,14 +60,24 @@ public final class AnswerRelease<T> {
         this.connectionOf = connectionOf;
     }
 
-    /** Offers the next answer; it leaves now or once {@code dependsOn} is safe. */
+    /** Offers the next answer, not an update's; it leaves now or once {@code dependsOn} is safe. */
     public void offer(long dependsOn, T answer) {
-        if (dependsOn <= safe() && (held.isEmpty() || mayOvertake(answer))) {
-            highestReleased = Math.max(highestReleased, dependsOn);
+        offer(new Held<>(dependsOn, answer, false));
+    }
+
+    /** Offers the answer of the update of index {@code index}; it leaves now or once that index is safe. */
+    public void offerUpdate(long index, T answer) {
+        offer(new Held<>(index, answer, true));
+    }
+
+    private void offer(Held<T> next) {
+        T answer = next.answer();
+        if (next.dependsOn() <= safe() && (held.isEmpty() || mayOvertake(answer))) {
+            highestReleased = Math.max(highestReleased, next.dependsOn());
             release.accept(answer);
             return;
         }
-        held.addLast(new Held<>(dependsOn, answer));
+        held.addLast(next);
         if (connectionOf != null) {
             heldPerConnection.merge(connectionOf.applyAsLong(answer), 1, Integer::sum);
         }
@@ -86,6 +101,26 @@ public final class AnswerRelease<T> {
             logged = index;
         }
         releaseSafe();
+    }
+
+    /**
+     * Stops waiting for the disk for the answers held now (it failed long ago): releases in order every held answer
+     * the backup allows, as if the log held every index; an update's whose index the log does not hold goes as
+     * {@code unlogged} makes it (an answer that says its outcome is unknown), and does not count as released. Answers
+     * offered later wait for the disk again.
+     */
+    public void giveUpOnDisk(UnaryOperator<T> unlogged) {
+        long backupAllows = holding ? acknowledged : Long.MAX_VALUE;
+        while (!held.isEmpty() && held.peekFirst().dependsOn() <= backupAllows) {
+            Held<T> next = held.pollFirst();
+            forget(next.answer());
+            if (next.update() && next.dependsOn() > logged) {
+                release.accept(unlogged.apply(next.answer()));
+            } else {
+                highestReleased = Math.max(highestReleased, next.dependsOn());
+                release.accept(next.answer());
+            }
+        }
     }
 
     /** A live backup acknowledged up to {@code index}: from now on answers wait for its acknowledgement. */
@@ -150,10 +185,16 @@ public final class AnswerRelease<T> {
         while (!held.isEmpty() && held.peekFirst().dependsOn() <= safe) {
             highestReleased = Math.max(highestReleased, held.peekFirst().dependsOn());
             T answer = held.pollFirst().answer();
-            if (connectionOf != null) {
-                heldPerConnection.computeIfPresent(connectionOf.applyAsLong(answer), (conn, count) -> count == 1 ? null : count - 1);
-            }
+            forget(answer);
             release.accept(answer);
+        }
+    }
+
+    /** {@code answer} is no longer held. */
+    private void forget(T answer) {
+        if (connectionOf != null) {
+            heldPerConnection.computeIfPresent(connectionOf.applyAsLong(answer),
+                    (conn, count) -> count == 1 ? null : count - 1);
         }
     }
 }

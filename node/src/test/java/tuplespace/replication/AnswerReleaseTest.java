@@ -121,4 +121,41 @@ class AnswerReleaseTest {
         byConnection.logged(1);
         assertThat(out).containsExactly("b-refused", "a-update-1", "a-refused");
     }
+
+    @Test
+    void givingUpOnTheDiskAnswersItsHeldUpdatesAsUnknownAndLetsTheirConnectionsLaterAnswersGo() {
+        List<String> out = new ArrayList<>();
+        AnswerRelease<String> byConnection = new AnswerRelease<>(out::add, answer -> answer.charAt(0));
+        byConnection.startHoldingForDisk(1);
+        byConnection.offerUpdate(2, "a-update-2"); // its write failed: the disk is full
+        byConnection.offer(2, "b-read-saw-2"); // evaluated before the failure was known: it saw update 2
+        byConnection.offer(1, "a-read-of-1"); // behind its own connection's update
+        byConnection.offerUpdate(3, "c-update-3");
+        assertThat(out).isEmpty();
+
+        byConnection.giveUpOnDisk(answer -> answer + " unknown");
+        assertThat(out).containsExactly("a-update-2 unknown", "b-read-saw-2", "a-read-of-1", "c-update-3 unknown");
+        assertThat(byConnection.heldCount()).isZero();
+        assertThat(byConnection.highestReleased()).as("an update answered unknown is not out").isEqualTo(2);
+
+        byConnection.offerUpdate(4, "a-update-4");
+        assertThat(out).as("later answers wait for the disk again").hasSize(4);
+        byConnection.logged(4);
+        assertThat(out).last().isEqualTo("a-update-4");
+    }
+
+    @Test
+    void givingUpOnTheDiskStillWaitsForTheBackup() {
+        release.startHolding(1);
+        release.startHoldingForDisk(1);
+        release.offerUpdate(2, "update-2");
+        release.offerUpdate(3, "update-3");
+        release.acknowledged(2);
+        release.giveUpOnDisk(answer -> answer + " unknown");
+        assertThat(sent).containsExactly("update-2 unknown");
+        release.acknowledged(3);
+        assertThat(sent).as("the disk still holds it back").containsExactly("update-2 unknown");
+        release.logged(3);
+        assertThat(sent).containsExactly("update-2 unknown", "update-3");
+    }
 }
