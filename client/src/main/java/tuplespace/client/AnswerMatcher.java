@@ -42,6 +42,8 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     private boolean unflushed;
     /** Inside a read: answers being delivered, the channelReadComplete that follows flushes. */
     private boolean reading;
+    /** Something came from the peer on this connection (an answer, a refusal, anything). */
+    private boolean heardFrom;
     /** Why the connection is unusable; null while it is open. Every request pending then fails with it. */
     private TupleSpaceException closedBecause;
     /** The same in a few words, for the requests made later, which were never sent ({@link #notSent}). */
@@ -100,6 +102,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String text) {
         reading = true;
+        heardFrom = true;
         PendingRequest<?> next = pending.peek();
         // read once, as much as the request it answers needs: a typed request its pairs, a line request its status
         ReceivedAnswer answer = ReceivedAnswer.read(text, next != null && next.wantsPairs());
@@ -120,7 +123,7 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
         }
         PendingRequest<?> request = pending.poll();
         if (request == null) {
-            violation(ctx, "the service sent an answer no request asked for: " + LineAnswer.firstLine(text));
+            violation(ctx, "the service sent an answer no request asked for: " + ReceivedAnswer.quoted(text));
             return;
         }
         if (running.peek() == request) {
@@ -144,8 +147,11 @@ final class AnswerMatcher extends SimpleChannelInboundHandler<String> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         String closed = "the connection to " + peer + " closed";
+        // a port of the service that is not CLIENT_SAP closes on a client's line without a word
+        String neverAnswered = heardFrom ? "" : "; nothing ever came back on this connection: if " + peer + " is not"
+                + " the proxy's CLIENT_SAP, clients connect there";
         closeBecause(new ConnectionLostException(pending.isEmpty() ? closed + " while no request was under way"
-                : closed + " before the answer came; " + OUTCOME_UNKNOWN), "the connection closed");
+                : closed + " before the answer came; " + OUTCOME_UNKNOWN + neverAnswered), "the connection closed");
         super.channelInactive(ctx);
     }
 

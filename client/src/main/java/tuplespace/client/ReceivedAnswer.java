@@ -73,7 +73,7 @@ sealed interface ReceivedAnswer {
         }
         return Status.ofTextAnswer(text).<ReceivedAnswer>map(status -> new Text(text, status))
                 .orElseGet(() -> new NotAnAnswer(text, "expected a text answer starting with a status word (ok,"
-                        + " malformed, not_implemented, refused, unavailable), found '" + firstLine(text) + "'"));
+                        + " malformed, not_implemented, refused, unavailable), found " + quoted(text)));
     }
 
     /** The answer as {@link TupleSpaceClient#sendLine} hands it back. */
@@ -88,11 +88,24 @@ sealed interface ReceivedAnswer {
     }
 
     /**
-     * The first line of {@code text} as a message quotes it: its control characters spelled out
-     * ({@link Lines#oneLine}), since what a peer sent by mistake (a binary port's bytes) may end on a terminal.
+     * The first line of {@code text} as a message quotes it: its start ({@link Lines#SHOWN_CHARS} characters), its
+     * control characters spelled out ({@link Lines#shortened}), since what a peer sent by mistake (a binary port's
+     * bytes) may end on a terminal.
      */
     static String firstLine(String text) {
         int lineEnd = text.indexOf('\n');
-        return Lines.oneLine(lineEnd < 0 ? text : text.substring(0, lineEnd));
+        return Lines.shortened(lineEnd < 0 ? text : text.substring(0, lineEnd), Lines.SHOWN_CHARS);
+    }
+
+    /**
+     * {@code text} quoted as what came instead of an answer: its first line, and when that holds bytes no text answer
+     * has (NUL, other control characters, bytes that are not UTF-8) a hint that the port is not a client's.
+     */
+    static String quoted(String text) {
+        int lineEnd = text.indexOf('\n');
+        String line = lineEnd < 0 ? text : text.substring(0, lineEnd);
+        boolean binary = line.chars().anyMatch(c -> c == '\uFFFD' || c < ' ' && c != '\t' && c != '\r');
+        return "'" + firstLine(text) + "'" + (binary ? " (binary bytes: this port is not where clients connect, the"
+                + " proxy's CLIENT_SAP; it may be another port of the service)" : "");
     }
 }

@@ -64,7 +64,7 @@ final class TypedRequest extends PendingRequest<Answer> {
         if (received instanceof ReceivedAnswer.NotAnAnswer notAnAnswer && received.text().startsWith("{")) {
             throw new ProtocolViolationException("the answer to " + description() + " is not an answer: " + notAnAnswer.problem());
         }
-        throw new ProtocolViolationException("expected a JSON answer to " + description() + ", found '"
-                + LineAnswer.firstLine(received.text()) + "'");
+        throw new ProtocolViolationException("expected a JSON answer to " + description() + ", found "
+                + ReceivedAnswer.quoted(received.text()));
     }
 }

@@ -24,6 +24,15 @@ class ReceivedAnswerTest {
         ReceivedAnswer answer = ReceivedAnswer.read("\u0000\u0000\u0000\t\u0007\u001b[31m\nmore\n", false);
 
         assertThat(answer).isInstanceOf(ReceivedAnswer.NotAnAnswer.class);
-        assertThat(((ReceivedAnswer.NotAnAnswer) answer).problem()).endsWith("found '\\x00\\x00\\x00\t\\x07\\x1b[31m'");
+        assertThat(((ReceivedAnswer.NotAnAnswer) answer).problem()).endsWith("found '\\x00\\x00\\x00\t\\x07\\x1b[31m'"
+                + " (binary bytes: this port is not where clients connect, the proxy's CLIENT_SAP; it may be another"
+                + " port of the service)");
+    }
+
+    @Test
+    void textThatIsNoAnswerIsQuotedWithoutAHintAboutThePort() {
+        ReceivedAnswer answer = ReceivedAnswer.read("HTTP/1.1 400 Bad Request\r\n\r\n", false);
+
+        assertThat(((ReceivedAnswer.NotAnAnswer) answer).problem()).endsWith("found 'HTTP/1.1 400 Bad Request '");
     }
 }

@@ -2,6 +2,7 @@ package tuplespace.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.client.testing.FakeLineServer;
@@ -148,6 +150,8 @@ class TupleSpaceClientTest {
              TupleSpaceClient space = connect(server, OPTIONS)) {
             assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
                     .hasMessageContaining("closed before the answer came; if it was an update")
+                    .hasMessageEndingWith("; nothing ever came back on this connection: if 127.0.0.1:" + server.port()
+                            + " is not the proxy's CLIENT_SAP, clients connect there")
                     .satisfies(lost -> assertThat(((TupleSpaceException) lost).wasSent()).isTrue());
             // a request made after the close was never sent: no "may or may not have been applied"
             assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
@@ -155,6 +159,38 @@ class TupleSpaceClientTest {
                             + server.port() + " is closed already (the connection closed)")
                     .satisfies(notSent -> assertThat(((TupleSpaceException) notSent).wasSent()).isFalse());
             assertThat(space.isOpen()).isFalse();
+        }
+    }
+
+    /** The hint about the port is for a connection that never got a word back; one that did is the service's. */
+    @Test
+    void aConnectionLostAfterAnAnswerDoesNotQuestionThePort() throws IOException {
+        AtomicInteger lines = new AtomicInteger();
+        FakeLineServer.Responder firstOnly =
+                FakeLineServer.withSpaceExcept(line -> lines.incrementAndGet() > 1 ? "" : null);
+        try (FakeLineServer server = FakeLineServer.answering(line -> {
+            String answer = firstOnly.answer(line);
+            return answer.isEmpty() ? null : answer;
+        }); TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThat(space.get(".*", ".*").pairs()).isEmpty();
+            CompletableFuture<Answer> lost = space.getAsync(".*", ".*");
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.received().size() == 2);
+            server.close();
+            assertThatThrownBy(lost::join).hasCauseInstanceOf(ConnectionLostException.class)
+                    .hasMessageContaining("closed before the answer came").hasMessageNotContaining("CLIENT_SAP");
+        }
+    }
+
+    @Test
+    void binaryBytesInsteadOfAnAnswerAreShortenedAndNamedAsAnotherPorts() throws IOException {
+        String frames = "\u0000\u0000\u0000\u0009\u0007\u0000\u00009\uFFFDpH".repeat(30);
+        try (FakeLineServer server = FakeLineServer.answering(line -> frames + "\n");
+             TupleSpaceClient space = connect(server, OPTIONS)) {
+            assertThatThrownBy(() -> space.get(".*", ".*")).isInstanceOf(ConnectionLostException.class)
+                    .hasMessageContaining("found '\\x00\\x00\\x00\t\\x07")
+                    .hasMessageContaining("...' (binary bytes: this port is not where clients connect, the proxy's"
+                            + " CLIENT_SAP; it may be another port of the service)")
+                    .satisfies(lost -> assertThat(lost.getMessage().length()).isLessThan(500));
         }
     }
 

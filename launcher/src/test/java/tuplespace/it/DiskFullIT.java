@@ -77,8 +77,10 @@ class DiskFullIT {
         assertThat(held).as("an update is held once the disk is full").isNotNull();
         String heldKeyText = "full," + heldKey;
         assertThat(held.path("status").asText()).isEqualTo("unavailable");
+        assertThat(held.path("id").asLong()).as("its own id: " + held).isEqualTo(1000 + heldKey);
         assertThat(held.path("error").asText()).as("the update whose log write failed is not acknowledged")
-                .contains("No space left on device").contains("applied but not written to the disk within 5 s")
+                .contains("No space left on device")
+                .contains("not in the write-ahead log after waiting 5 s for the disk")
                 .contains("the outcome is unknown");
         assertThat(heldFor).as("answered after the primary waited for its disk").isGreaterThan(Duration.ofSeconds(4));
         JsonNode sameConnection = patient.call(Requests.get(1, heldKeyText, ".*"));

@@ -75,9 +75,11 @@ final class ExactlyOnceRequests {
 
     /**
      * The answer to send (UTF-8; the caller releases it) and, for an update evaluated now, the changes to append to
-     * the replication log, in order.
+     * the replication log, in order. {@code changedTheSpace}: the answer is that of an update that changed the space,
+     * or may have (a resent update, whose answer was remembered): it may not leave as it is before the change is
+     * logged.
      */
-    record Handled(ByteBuf answer, List<Change.Applied> changes) {
+    record Handled(ByteBuf answer, List<Change.Applied> changes, boolean changedTheSpace) {
         Handled {
             Objects.requireNonNull(answer, "answer");
             changes = List.copyOf(changes);
@@ -183,7 +185,7 @@ final class ExactlyOnceRequests {
         if (remembered.isPresent()) {
             // docs/design.md "Failover" step 5: a resent update is not applied again; it gets the answer it got the
             // first time.
-            return Optional.of(new Handled(remembered.get().toBuffer(allocator), List.of()));
+            return Optional.of(new Handled(remembered.get().toBuffer(allocator), List.of(), isUpdate(request)));
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
                 // docs/protocol.md "The data": the budget bounds the work of this request, so it is charged CPU time,
@@ -205,27 +207,30 @@ final class ExactlyOnceRequests {
      * else, which is handled as usual (a read is served; a resent update gets its remembered answer).
      */
     Optional<Handled> refuseUpdate(Frame.Request request, String reason) {
-        if (state.answers().lookup(request.conn(), request.seq()).isPresent()
-                || !(Requests.parse(request.line()) instanceof ParsedRequest.Valid valid) || !valid.command().isUpdate()) {
+        if (state.answers().lookup(request.conn(), request.seq()).isPresent() || !isUpdate(request)) {
             return Optional.empty();
         }
         return Optional.of(new Handled(ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(),
                 Status.UNAVAILABLE, reason + "; the update was not applied; reads are served; retry once the disk works"
-                        + " again")), List.of()));
+                        + " again")), List.of(), false));
+    }
+
+    private static boolean isUpdate(Frame.Request request) {
+        return Requests.parse(request.line()) instanceof ParsedRequest.Valid valid && valid.command().isUpdate();
     }
 
     /** Remembers what an evaluated request did, for exactly-once, and gives the changes to replicate. */
     private Handled finish(Frame.Request request, RequestEvaluator.Evaluation evaluation) {
         if (!evaluation.update()) {
             rememberUntilDelivered(request, evaluation.answer());
-            return new Handled(evaluation.answer(), List.of());
+            return new Handled(evaluation.answer(), List.of(), false);
         }
         List<Change.Applied> changes = new ArrayList<>(rememberUndeliveredReads(request));
         Change.Applied applied = new Change.Applied(request.conn(), request.seq(), request.floor(), evaluation.effect(),
                 Utf8Text.copyOf(evaluation.answer()));
         state.recordAnswer(applied);
         changes.add(applied);
-        return new Handled(evaluation.answer(), changes);
+        return new Handled(evaluation.answer(), changes, !evaluation.effect().isEmpty());
     }
 
     /** Runs an evaluation of {@code request}; an unexpected failure that changed nothing becomes an error answer. */

@@ -470,10 +470,12 @@ final class PrimaryNode implements NodeStorage.Owner {
     private void answer(Frame.Request request, ExactlyOnceRequests.Handled handled, long readIndex) {
         handled.changes().forEach(this::append);
         Frame.Answer answer = new Frame.Answer(request.conn(), request.seq(), handled.answer());
-        if (handled.changes().isEmpty()) {
+        if (handled.changedTheSpace()) {
+            release.offerUpdate(lastIndex, answer); // a resent one's own index is at most the last
+        } else if (handled.changes().isEmpty()) {
             release.offer(readIndexWhileDiskFails(readIndex), answer);
         } else {
-            release.offerUpdate(lastIndex, answer);
+            release.offer(lastIndex, answer); // an update that changed nothing: true whatever the disk does
         }
     }
 
@@ -516,6 +518,14 @@ final class PrimaryNode implements NodeStorage.Owner {
             // its effect would come after the saved space, or after what the replica was handed: settled once the save
             // is (or the step-down refused); dropped unanswered if the node stops or steps down (the proxy resends it)
             heldWhileFrozen.add(done);
+            return;
+        }
+        Optional<ExactlyOnceRequests.Handled> refused = storage.flatMap(NodeStorage::failure)
+                .flatMap(reason -> requests.refuseUpdate(done.request(), reason));
+        if (refused.isPresent()) { // the disk failed while the scan ran: a DELETE is not applied now
+            done.abandon();
+            release.offer(0, new Frame.Answer(done.request().conn(), done.request().seq(), refused.get().answer()));
+            fromProxy.unpark(done.request().conn(), done.scanNanos());
             return;
         }
         // removing hundreds of thousands of pairs keeps this thread from its links as long as a request of megabytes
@@ -619,9 +629,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     /**
-     * The disk still fails {@link #DISK_WAIT_LIMIT} after failure number {@code failure}: the updates applied before it
-     * that wait for the log are answered that their outcome is unknown, so that their connections' later requests are
-     * answered too. They stay applied, and are logged once the disk writes again.
+     * The disk still fails {@link #DISK_WAIT_LIMIT} after failure number {@code failure}: until it writes again, the
+     * answers of updates that wait for the log say that their outcome is unknown, so that their connections' later
+     * requests are answered too. Such updates stay applied, and are logged once the disk writes again.
      */
     private void giveUpOnDisk(long failure) {
         Optional<String> reason = storage.flatMap(NodeStorage::failure);
@@ -630,17 +640,17 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
         int before = release.heldCount();
         release.giveUpOnDisk(answer -> outcomeUnknown(answer, reason.get()));
-        if (release.heldCount() < before) {
-            LOG.warn("primary let {} held answers go after waiting {} s for its disk (its updates' outcome unknown)",
-                    before - release.heldCount(), DISK_WAIT_LIMIT.toSeconds());
-        }
+        LOG.warn("primary no longer waits for its disk after {} s: {} held answers go, and until the disk writes again"
+                + " an update not logged is answered that its outcome is unknown", DISK_WAIT_LIMIT.toSeconds(),
+                before - release.heldCount());
+        stepDownIfCaughtUp(); // a switchover waited for these answers
     }
 
     private Frame.Answer outcomeUnknown(Frame.Answer held, String reason) {
         try {
-            String error = reason + "; the update was applied but not written to the disk within "
-                    + DISK_WAIT_LIMIT.toSeconds() + " s: the outcome is unknown (it is kept once the disk writes again,"
-                    + " and lost if every server stops first); read before resending";
+            String error = reason + "; this update is not in the write-ahead log after waiting "
+                    + DISK_WAIT_LIMIT.toSeconds() + " s for the disk: the outcome is unknown (it is kept if the disk"
+                    + " writes again before every server stops); read before resending";
             return new Frame.Answer(held.conn(), held.seq(), ByteBufUtil.writeUtf8(requests.allocator(),
                     Answers.error(held.answer().toString(StandardCharsets.UTF_8), Status.UNAVAILABLE, error)));
         } finally {
@@ -651,6 +661,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     @Override
     public void diskRecovered() {
         LOG.warn("primary takes updates again: its write-ahead log writes again");
+        release.waitForDiskAgain();
     }
 
     @Override

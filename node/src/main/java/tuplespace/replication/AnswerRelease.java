@@ -21,8 +21,9 @@ import java.util.function.UnaryOperator;
  * own connection's: answers come in request order, docs/protocol.md) when the release knows each answer's connection:
  * an update refused while the disk fails is answered at once, not behind updates waiting for that disk.
  *
- * <p>The disk may fail for long (a full disk): {@link #giveUpOnDisk} then releases what waits only for it, each update
- * among them turned into an answer that says its outcome is unknown.
+ * <p>The disk may fail for long (a full disk): from {@link #giveUpOnDisk} until {@link #waitForDiskAgain} answers do
+ * not wait for it, and each update's whose index the log does not hold goes as an answer that says its outcome is
+ * unknown.
  *
  * <p>While holding for neither (async replication, or no live backup: serving goes on,
  * docs/design.md "Nothing leaves before the backup has it"; and no data directory) answers leave at once, still in
@@ -45,6 +46,8 @@ public final class AnswerRelease<T> {
     private long acknowledged;
     private boolean holdingForDisk;
     private long logged;
+    /** While giving up on the disk: makes an update's answer one that says its outcome is unknown; else null. */
+    private UnaryOperator<T> unlogged;
     /** The highest index an answer released so far depended on; -1 before the first. */
     private long highestReleased = -1;
 
@@ -73,8 +76,7 @@ public final class AnswerRelease<T> {
     private void offer(Held<T> next) {
         T answer = next.answer();
         if (next.dependsOn() <= safe() && (held.isEmpty() || mayOvertake(answer))) {
-            highestReleased = Math.max(highestReleased, next.dependsOn());
-            release.accept(answer);
+            send(next);
             return;
         }
         held.addLast(next);
@@ -104,23 +106,18 @@ public final class AnswerRelease<T> {
     }
 
     /**
-     * Stops waiting for the disk for the answers held now (it failed long ago): releases in order every held answer
-     * the backup allows, as if the log held every index; an update's whose index the log does not hold goes as
-     * {@code unlogged} makes it (an answer that says its outcome is unknown), and does not count as released. Answers
-     * offered later wait for the disk again.
+     * Stops waiting for the disk (it failed long ago) until {@link #waitForDiskAgain}: answers leave as the backup
+     * allows, in order, the held ones at once; an update's whose index the log does not hold goes as {@code unlogged}
+     * makes it (an answer that says its outcome is unknown), and does not count as released.
      */
     public void giveUpOnDisk(UnaryOperator<T> unlogged) {
-        long backupAllows = holding ? acknowledged : Long.MAX_VALUE;
-        while (!held.isEmpty() && held.peekFirst().dependsOn() <= backupAllows) {
-            Held<T> next = held.pollFirst();
-            forget(next.answer());
-            if (next.update() && next.dependsOn() > logged) {
-                release.accept(unlogged.apply(next.answer()));
-            } else {
-                highestReleased = Math.max(highestReleased, next.dependsOn());
-                release.accept(next.answer());
-            }
-        }
+        this.unlogged = unlogged;
+        releaseSafe();
+    }
+
+    /** The disk writes again: answers wait for it again. */
+    public void waitForDiskAgain() {
+        unlogged = null;
     }
 
     /** A live backup acknowledged up to {@code index}: from now on answers wait for its acknowledgement. */
@@ -145,6 +142,7 @@ public final class AnswerRelease<T> {
     public void releaseAll() {
         holding = false;
         holdingForDisk = false;
+        unlogged = null;
         releaseSafe();
     }
 
@@ -174,7 +172,7 @@ public final class AnswerRelease<T> {
         if (holding) {
             safe = acknowledged;
         }
-        if (holdingForDisk) {
+        if (holdingForDisk && unlogged == null) {
             safe = Math.min(safe, logged);
         }
         return safe;
@@ -183,11 +181,19 @@ public final class AnswerRelease<T> {
     private void releaseSafe() {
         long safe = safe();
         while (!held.isEmpty() && held.peekFirst().dependsOn() <= safe) {
-            highestReleased = Math.max(highestReleased, held.peekFirst().dependsOn());
-            T answer = held.pollFirst().answer();
-            forget(answer);
-            release.accept(answer);
+            Held<T> next = held.pollFirst();
+            forget(next.answer());
+            send(next);
         }
+    }
+
+    private void send(Held<T> next) {
+        if (unlogged != null && next.update() && next.dependsOn() > logged) {
+            release.accept(unlogged.apply(next.answer()));
+            return;
+        }
+        highestReleased = Math.max(highestReleased, next.dependsOn());
+        release.accept(next.answer());
     }
 
     /** {@code answer} is no longer held. */

@@ -65,6 +65,21 @@ class ExactlyOnceRequestsTest {
         assertThat(requestsOn(backupState).handle(put(7, 2, 1, "user")).answerText()).isNotEqualTo(first);
     }
 
+    /**
+     * Whether an answer may only leave as it is once the log holds its change: the primary tells a client that an
+     * update's outcome is unknown when its disk fails for long, never a read, nor an update that changed nothing.
+     */
+    @Test
+    void anAnswerSaysWhetherItsUpdateChangedTheSpaceOrMayHave() {
+        assertThat(primary.handle(put(7, 1, 0, "a")).changedTheSpace()).as("a PUT that added").isTrue();
+        ExactlyOnceRequests.Handled resent = primary.handle(put(7, 1, 0, "a"));
+        assertThat(resent.changes()).isEmpty();
+        assertThat(resent.changedTheSpace()).as("a resent update: its first evaluation may have").isTrue();
+        assertThat(primary.handle(put(7, 2, 1, "a")).changedTheSpace()).as("a PUT of a key present").isFalse();
+        assertThat(primary.handle(get(7, 3, 2, "a")).changedTheSpace()).as("a GET").isFalse();
+        assertThat(primary.refuseUpdate(put(7, 4, 3, "b"), "disk error").orElseThrow().changedTheSpace()).isFalse();
+    }
+
     @Test
     void aReadChangesNothingAndLeavesTheReleaseToTheNextUpdate() {
         handleOnPrimary(put(7, 1, 0, "a"));
