@@ -41,6 +41,8 @@ public final class ProxyServer implements AutoCloseable {
     /** How long a SHUTDOWN that finds a backup just promoted waits for it to register, and how often it looks. */
     static final Duration PROMOTED_REGISTER_WAIT = Duration.ofSeconds(5);
     private static final Duration PROMOTED_REGISTER_POLL = Duration.ofMillis(50);
+    /** How long stopping waits for the event loops to end (they have 2 s to run what is queued). */
+    static final Duration LOOPS_END_LIMIT = Duration.ofSeconds(5);
 
     private final ProxyConfig config;
     private final ProxyContext context;
@@ -416,10 +418,21 @@ public final class ProxyServer implements AutoCloseable {
                 });
     }
 
-    /** Ends all event loops; each runs the tasks already queued (e.g. the clients' last answers) first. */
+    /**
+     * Ends all event loops; each runs the tasks already queued (e.g. the clients' last answers) first. Done within
+     * {@link #LOOPS_END_LIMIT} either way: an io_uring loop was seen waiting forever in its ring's teardown, and the
+     * proxy then never exited after a SHUTDOWN it had answered (the process exits all the same once this is done).
+     */
     private CompletableFuture<Void> stopGroups() {
         // the control loop may be running this very method: it ends after the tasks queued so far
-        return whenDone(ioGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS));
+        Future<?> ended = ioGroup.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS);
+        return whenDone(ended).completeOnTimeout(null, LOOPS_END_LIMIT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenRun(() -> {
+                    if (!ended.isDone()) {
+                        LOG.warn("{} its I/O threads did not end within {}; exiting all the same", context.self(),
+                                Durations.text(LOOPS_END_LIMIT));
+                    }
+                });
     }
 
     private static CompletableFuture<Void> whenDone(Future<?> future) {
