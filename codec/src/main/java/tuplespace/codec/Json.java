@@ -40,7 +40,14 @@ final class Json {
     /** Reads one JSON value that must fill the whole text; throws with a message fit for a client. */
     static JsonNode readWhole(String text) throws JsonInputException {
         try (JsonParser parser = MAPPER.createParser(text)) {
-            JsonNode root = MAPPER.readTree(parser);
+            JsonNode root;
+            try {
+                root = MAPPER.readTree(parser);
+            } catch (NumberFormatException e) { // Jackson's BigDecimal: an exponent beyond 32 bits
+                throw new JsonInputException("invalid JSON at column " + parser.currentTokenLocation().getColumnNr()
+                        + ": expected a number whose exponent fits in 32 bits, found '"
+                        + Lines.shortened(parser.getText(), Lines.SHOWN_CHARS) + "'");
+            }
             if (root == null) {
                 throw new JsonInputException("invalid JSON: expected a JSON object, found nothing");
             }

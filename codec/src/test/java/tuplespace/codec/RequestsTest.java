@@ -118,6 +118,8 @@ class RequestsTest {
         "{\"op\":\"PUT\",\"pairs\":[[[\"a\"],[\"b\"],[\"c\"]]]} | found pairs[0] to be a list of 3 elements",
         "{\"op\":\"PUT\",\"pairs\":[\"a\"]} | found pairs[0] to be a string",
         "{\"op\":\"PUT\",\"pairs\":[null]} | found pairs[0] to be null",
+        "{\"id\":1,\"op\":\"GET\",\"key\":\"a\",\"value\":\".*\",\"z\":1e2147483648} | invalid JSON at column 47: expected a number whose exponent fits in 32 bits, found '1e2147483648'",
+        "{\"id\":1e-2147483649,\"op\":\"GET\",\"key\":\"a\",\"value\":\".*\"} | invalid JSON at column 7: expected a number whose exponent fits in 32 bits, found '1e-2147483649'",
     })
     void malformedJsonSaysWhatWasExpectedAndFound(String line, String error) {
         ParsedRequest.Invalid invalid = invalid(line);

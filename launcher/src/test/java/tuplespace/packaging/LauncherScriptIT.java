@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JVM options the {@code tuplespace} script gives the JVM it starts, read from a stand-in {@code java} first on
  * the PATH that prints its arguments: a server tenures promptly and starts with 1 GiB of heap whatever root options
- * come before its command, compiles with C2 later, the proxy keeps the defaults, and an operator's tenuring, JIT or
- * initial heap option wins.
+ * come before its command, compiles with C2 later, a server or proxy exits when its heap runs out, the proxy keeps
+ * the other defaults, and an operator's tenuring, JIT, out-of-memory or initial heap option wins.
  */
 @Timeout(60)
 class LauncherScriptIT {
@@ -26,6 +26,7 @@ class LauncherScriptIT {
     private static final Path SCRIPT = Path.of("..", "tuplespace").toAbsolutePath().normalize();
     private static final String PROMPT_TENURING = "-XX:MaxTenuringThreshold=0";
     private static final String INITIAL_HEAP = "-XX:InitialRAMPercentage=";
+    private static final String OOM_EXIT = "-XX:+ExitOnOutOfMemoryError";
     private static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
             "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
             "-XX:Tier4BackEdgeThreshold=400000");
@@ -38,6 +39,14 @@ class LauncherScriptIT {
         assertThat(javaArguments("", "server", "127.0.0.1:1")).contains(PROMPT_TENURING);
         assertThat(javaArguments("", "--log-level=DEBUG", "server", "127.0.0.1:1")).contains(PROMPT_TENURING);
         assertThat(javaArguments("", "--log-level", "DEBUG", "server", "127.0.0.1:1")).contains(PROMPT_TENURING);
+    }
+
+    @Test
+    void aServerOrProxyExitsWhenItsHeapRunsOutUnlessTheOperatorChoosesOtherwise() throws Exception {
+        assertThat(javaArguments("", "--log-level=DEBUG", "server", "127.0.0.1:1")).contains(OOM_EXIT);
+        assertThat(javaArguments("", "proxy", "127.0.0.1:1")).contains(OOM_EXIT);
+        assertThat(javaArguments("", "client", "127.0.0.1:1")).doesNotContain(OOM_EXIT);
+        assertThat(javaArguments("-XX:OnOutOfMemoryError=page-me", "server", "127.0.0.1:1")).doesNotContain(OOM_EXIT);
     }
 
     @Test

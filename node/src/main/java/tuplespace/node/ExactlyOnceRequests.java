@@ -3,6 +3,7 @@ package tuplespace.node;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.collection.LongObjectHashMap;
 import java.nio.charset.StandardCharsets;
@@ -91,9 +92,20 @@ final class ExactlyOnceRequests {
         }
     }
 
-    /** A read's answer that the proxy may not have delivered yet: a reference of its own, released when it goes. */
-    private record ReadAnswer(long seq, ByteBuf answer) {
+    /**
+     * A read's answer that the proxy may not have delivered yet: a reference of its own, released when it goes; or,
+     * past {@link #KEPT_READS_LIMIT}, a short error in its stead ({@code keptBytes} 0).
+     */
+    private record ReadAnswer(long seq, ByteBuf answer, int keptBytes) {
     }
+
+    /**
+     * How many bytes of read answers not known to be delivered are kept, for all connections together. Past it a read's
+     * answer is not kept: were an update of its connection to follow it and a failover to come before it was delivered,
+     * its resend would be answered that the answer was lost, and to send it again (a read changes nothing). Without a
+     * bound, clients that sent big GETs and closed drove a primary out of direct memory in seconds (a tester: 6 GB).
+     */
+    static final long KEPT_READS_LIMIT = 64L << 20;
 
     private final ReplicatedState state;
     private final RequestEvaluator evaluator;
@@ -108,6 +120,8 @@ final class ExactlyOnceRequests {
      * entry and a queue with every GET.
      */
     private final LongObjectHashMap<ArrayDeque<ReadAnswer>> undeliveredReads = new LongObjectHashMap<>();
+    /** The bytes of the answers {@link #undeliveredReads} keeps (not of the errors kept in their stead). */
+    private long keptReadBytes;
 
     /**
      * Budgets charged the calling thread's CPU time ({@link MatchClock#ofCurrentThread}): make it on the serving
@@ -239,7 +253,7 @@ final class ExactlyOnceRequests {
         int sizeBefore = state.space().size();
         try {
             return evaluation.get();
-        } catch (RuntimeException | StackOverflowError failure) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError failure) {
             String text = request.lineText();
             String line = text.length() <= LOGGED_LINE_CHARS ? text
                     : text.substring(0, LOGGED_LINE_CHARS) + "... (" + text.length() + " chars)";
@@ -248,13 +262,23 @@ final class ExactlyOnceRequests {
                         + request.seq() + " failed half-way (" + failure + ") and changed the space with no effect to"
                         + " replicate; request: " + line);
             }
-            LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
-                    Long.toHexString(request.conn()), request.seq(), line, failure);
-            // Remembered like an update's answer (update = true): a resend after a failover gets the same error.
-            return new RequestEvaluator.Evaluation(ByteBufUtil.writeUtf8(allocator, Answers.error(text,
-                    Status.UNAVAILABLE, "internal error: expected to evaluate the request, found "
-                            + failure.getClass().getSimpleName() + "; nothing was changed; the server log has the details")),
-                    Effect.NONE, true);
+            String error;
+            if (failure instanceof OutOfMemoryError outOfMemory) {
+                // no stack: many requests may fail so at once, and the cause is the load, not this line
+                LOG.warn("out of memory on conn {} seq {}, answered unavailable, nothing changed: {}",
+                        Long.toHexString(request.conn()), request.seq(), outOfMemory.getMessage());
+                error = "the server is out of memory (" + outOfMemory.getMessage() + "); nothing was changed; retry"
+                        + " later";
+            } else {
+                LOG.error("internal error on conn {} seq {}, answered unavailable, nothing changed; request: {}",
+                        Long.toHexString(request.conn()), request.seq(), line, failure);
+                error = "internal error: expected to evaluate the request, found " + failure.getClass().getSimpleName()
+                        + "; nothing was changed; the server log has the details";
+            }
+            // Remembered like an update's answer (update = true): a resend after a failover gets the same error. On the
+            // heap: an answer in direct memory may be what could not be had.
+            return new RequestEvaluator.Evaluation(Unpooled.wrappedBuffer(Answers.error(text, Status.UNAVAILABLE, error)
+                    .getBytes(StandardCharsets.UTF_8)), Effect.NONE, true);
         }
     }
 
@@ -279,13 +303,13 @@ final class ExactlyOnceRequests {
     void connectionClosed(long conn) {
         ArrayDeque<ReadAnswer> reads = undeliveredReads.remove(conn);
         if (reads != null) {
-            reads.forEach(read -> read.answer().release());
+            reads.forEach(this::forget);
         }
     }
 
     /** The node stops serving: every kept read answer goes (nobody will ask for one again). */
     void forgetAllReads() {
-        undeliveredReads.values().forEach(reads -> reads.forEach(read -> read.answer().release()));
+        undeliveredReads.values().forEach(reads -> reads.forEach(this::forget));
         undeliveredReads.clear();
     }
 
@@ -302,9 +326,28 @@ final class ExactlyOnceRequests {
             undeliveredReads.put(read.conn(), reads);
         }
         while (!reads.isEmpty() && reads.peekLast().seq() >= read.seq()) {
-            reads.pollLast().answer().release(); // resent on a new proxy link: the answer given now is the one that counts
+            forget(reads.pollLast()); // resent on a new proxy link: the answer given now is the one that counts
         }
-        reads.addLast(new ReadAnswer(read.seq(), answer.retainedDuplicate()));
+        int bytes = answer.readableBytes();
+        if (keptReadBytes + bytes > KEPT_READS_LIMIT) {
+            reads.addLast(new ReadAnswer(read.seq(), Unpooled.wrappedBuffer(Answers.error(read.lineText(),
+                    Status.UNAVAILABLE, "the answer to this read was lost in a failover (the server kept "
+                            + (KEPT_READS_LIMIT >> 20) + " MiB of answers not yet delivered, not this one); nothing was"
+                            + " changed: send it again").getBytes(StandardCharsets.UTF_8)), 0));
+            return;
+        }
+        keptReadBytes += bytes;
+        reads.addLast(new ReadAnswer(read.seq(), answer.retainedDuplicate(), bytes));
+    }
+
+    private void forget(ReadAnswer read) {
+        keptReadBytes -= read.keptBytes();
+        read.answer().release();
+    }
+
+    /** The bytes of read answers kept now (tests). */
+    long keptReadBytes() {
+        return keptReadBytes;
     }
 
     private void forgetDeliveredReads(long conn, long floor) {
@@ -313,7 +356,7 @@ final class ExactlyOnceRequests {
             return;
         }
         while (!reads.isEmpty() && reads.peekFirst().seq() <= floor) {
-            reads.pollFirst().answer().release();
+            forget(reads.pollFirst());
         }
     }
 
@@ -331,7 +374,7 @@ final class ExactlyOnceRequests {
                 state.recordAnswer(remembered);
                 changes.add(remembered);
             }
-            read.answer().release();
+            forget(read);
         }
         reads.clear();
         return changes;

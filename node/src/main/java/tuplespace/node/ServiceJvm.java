@@ -7,9 +7,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The JVM options every process of the service starts with, from the fat jar at {@code classPath}: the class-data
- * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), for
- * a server prompt tenuring ({@link PromptTenuring}), C2 later ({@link LateOptimization}) and a 1 GiB initial heap
- * ({@link InitialHeap}), then the operator's {@code javaOptions} (last, so that they win).
+ * archive beside it ({@link ClassArchive}), huge pages where the kernel gives them on request ({@link HugePages}), an
+ * exit when the heap runs out ({@link OutOfMemoryExit}), for a server prompt tenuring ({@link PromptTenuring}), C2
+ * later ({@link LateOptimization}) and a 1 GiB initial heap ({@link InitialHeap}), then the operator's
+ * {@code javaOptions} (last, so that they win).
  * The primary starts its backup with them, the demo each process, the bench the service it measures; the
  * {@code tuplespace} script applies the same rules itself.
  */
@@ -36,6 +37,7 @@ public final class ServiceJvm {
                                 Optional<String> kernelMode, LongSupplier machineMemory) {
         List<String> options = new ArrayList<>(ClassArchive.options(classPath, javaOptions));
         options.addAll(HugePages.options(javaOptions, kernelMode));
+        options.addAll(OutOfMemoryExit.options(javaOptions));
         if (program == Program.SERVER) {
             options.addAll(PromptTenuring.options(javaOptions));
             options.addAll(LateOptimization.options(javaOptions));

@@ -18,4 +18,10 @@ class BackupProcessTest {
                 + " say why)");
         assertThat(BackupProcess.howItEnded(0)).isEqualTo("exited with status 0");
     }
+
+    @Test
+    void statusThreeIsAHeapThatRanOut() {
+        assertThat(BackupProcess.howItEnded(3))
+                .isEqualTo("exited with status 3: its heap ran out (give it a larger -Xmx with --backup-java-opts)");
+    }
 }

@@ -102,6 +102,24 @@ class ExactlyOnceRequestsFailureTest {
         assertThat(handle(requests, new Frame.Request(1, 2, 1, "GET key1 .*"))).startsWith("ok 1 pair");
     }
 
+    /** Direct memory that ran out (many big answers at once) fails the request, not the connection's later ones. */
+    @Test
+    void memoryThatRanOutIsAnsweredUnavailableWithNothingChanged() {
+        RequestEvaluator outOfDirectMemory = (line, space, budget, allocator) -> {
+            if (line.toString(StandardCharsets.UTF_8).contains("big")) {
+                throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+            }
+            return new CodecRequestEvaluator().evaluate(line, space, budget, allocator);
+        };
+        ExactlyOnceRequests requests = requests(outOfDirectMemory);
+        String bigRead = "{\"id\":3,\"op\":\"GET\",\"key\":\"big\",\"value\":\".*\"}";
+        assertThat(handle(requests, new Frame.Request(1, 1, 0, bigRead)))
+                .isEqualTo("{\"id\":3,\"status\":\"unavailable\",\"error\":\"the server is out of memory"
+                        + " (Cannot reserve 2097152 bytes of direct buffer memory); nothing was changed; retry"
+                        + " later\"}\n");
+        assertThat(handle(requests, new Frame.Request(1, 2, 1, "GET key1 .*"))).startsWith("ok 1 pair");
+    }
+
     @Test
     void aFailureThatChangedTheSpaceWithNoEffectToReplicateIsABrokenInvariant() {
         RequestEvaluator failingHalfWay = (line, space, budget, allocator) -> {

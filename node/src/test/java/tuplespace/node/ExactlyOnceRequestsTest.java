@@ -80,6 +80,35 @@ class ExactlyOnceRequestsTest {
         assertThat(primary.refuseUpdate(put(7, 4, 3, "b"), "disk error").orElseThrow().changedTheSpace()).isFalse();
     }
 
+    /**
+     * Read answers kept for a possible update are bounded in bytes: past the bound a read's stands in as an error that
+     * says its answer was lost, which only a resend after a failover could see.
+     */
+    @Test
+    void readAnswersKeptForALaterUpdateAreBoundedAndOnesPastTheBoundAreResentAsLost() {
+        String value = "v".repeat(1 << 20);
+        handleOnPrimary(new Frame.Request(7, 1, 0,
+                "{\"id\":1,\"op\":\"PUT\",\"pairs\":[[[\"big\"],[\"" + value + "\"]]]}"));
+        int reads = (int) (ExactlyOnceRequests.KEPT_READS_LIMIT >> 20) + 5;
+        List<String> answers = new ArrayList<>();
+        for (int seq = 2; seq <= reads + 1; seq++) {
+            answers.add(handleOnPrimary(get(7, seq, 1, "big")));
+        }
+        assertThat(primary.keptReadBytes()).isLessThanOrEqualTo(ExactlyOnceRequests.KEPT_READS_LIMIT)
+                .isGreaterThan(ExactlyOnceRequests.KEPT_READS_LIMIT - (2 << 20));
+        handleOnPrimary(put(7, reads + 2, 1, "after")); // the reads become table entries, as a failover needs them
+        assertThat(primary.keptReadBytes()).isZero();
+
+        ReplicatedState backupState = new ReplicatedState(new TupleSpace());
+        log.forEach(backupState::apply);
+        ExactlyOnceRequests newPrimary = requestsOn(backupState);
+        assertThat(newPrimary.handle(get(7, 2, 1, "big")).answerText()).as("kept: its first answer")
+                .isEqualTo(answers.get(0));
+        assertThat(newPrimary.handle(get(7, reads + 1, 1, "big")).answerText()).as("past the bound")
+                .startsWith("{\"id\":" + (reads + 1) + ",\"status\":\"unavailable\",\"error\":\"the answer to this read"
+                        + " was lost in a failover").endsWith("nothing was changed: send it again\"}\n");
+    }
+
     @Test
     void aReadChangesNothingAndLeavesTheReleaseToTheNextUpdate() {
         handleOnPrimary(put(7, 1, 0, "a"));

@@ -26,12 +26,14 @@ class ServiceJvmTest {
 
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xmx1g", "-Dx=y"), MADVISE,
                 () -> 16 * GIB)).containsExactly("-XX:SharedArchiveFile=" + archive.toAbsolutePath(),
-                "-XX:+UseTransparentHugePages", "-XX:MaxTenuringThreshold=0", "-XX:Tier4InvocationThreshold=50000",
+                "-XX:+UseTransparentHugePages", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxTenuringThreshold=0",
+                "-XX:Tier4InvocationThreshold=50000",
                 "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
                 "-XX:Tier4BackEdgeThreshold=400000", "-XX:InitialRAMPercentage=6.250", "-Xmx1g", "-Dx=y");
         assertThat(ServiceJvm.options(ServiceJvm.Program.SERVER, jar.toString(), List.of("-Xshare:off"),
                 Optional.of("always madvise [never]"), () -> 16 * GIB))
-                .containsExactly("-XX:MaxTenuringThreshold=0", "-XX:Tier4InvocationThreshold=50000",
+                .containsExactly("-XX:+ExitOnOutOfMemoryError", "-XX:MaxTenuringThreshold=0",
+                        "-XX:Tier4InvocationThreshold=50000",
                         "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
                         "-XX:Tier4BackEdgeThreshold=400000", "-XX:InitialRAMPercentage=6.250", "-Xshare:off");
     }
@@ -42,7 +44,10 @@ class ServiceJvmTest {
 
         assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-Xmx1g"), MADVISE,
                 () -> 16 * GIB))
-                .containsExactly("-XX:+UseTransparentHugePages", "-Xmx1g");
+                .containsExactly("-XX:+UseTransparentHugePages", "-XX:+ExitOnOutOfMemoryError", "-Xmx1g");
+        assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-XX:+CrashOnOutOfMemoryError"),
+                MADVISE, () -> 16 * GIB)).as("the operator's choice wins")
+                .containsExactly("-XX:+UseTransparentHugePages", "-XX:+CrashOnOutOfMemoryError");
     }
 
     @Test

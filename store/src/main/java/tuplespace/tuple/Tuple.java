@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -344,7 +345,14 @@ public final class Tuple implements Comparable<Tuple> {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Tuple tuple && tuple.text().equals(text());
+        if (!(other instanceof Tuple tuple)) {
+            return false;
+        }
+        // two tuples read from bytes (a DELETE's pairs found and removed, compared on the loop) compare as bytes: their
+        // text forms would be decoded, a string each, for a million pairs
+        byte[] mine = utf8;
+        byte[] theirs = tuple.utf8;
+        return mine != null && theirs != null ? Arrays.equals(mine, theirs) : tuple.text().equals(text());
     }
 
     @Override

@@ -17,6 +17,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(10)
 class TupleTest {
 
+    /** Equality is of text forms however the tuples were made: from text, from its UTF-8, or one of each. */
+    @Test
+    void tuplesMadeFromTextOrFromBytesAreEqualExactlyWhenTheirTextFormsAre() {
+        Tuple fromBytes = Tuple.parseUtf8("user,42".getBytes(StandardCharsets.UTF_8));
+        Tuple fromOtherBytes = Tuple.parseUtf8("user,42".getBytes(StandardCharsets.UTF_8));
+        Tuple fromText = Tuple.parse("user,42");
+        assertThat(fromBytes).isEqualTo(fromOtherBytes).isEqualTo(fromText).hasSameHashCodeAs(fromText);
+        assertThat(fromText).isEqualTo(fromBytes);
+        assertThat(fromBytes).isNotEqualTo(Tuple.parseUtf8("user,43".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(Tuple.parse("user")).isNotEqualTo("user,42");
+        Tuple accented = Tuple.parseUtf8("é,1".getBytes(StandardCharsets.UTF_8));
+        assertThat(accented).isEqualTo(Tuple.parse("é,1"))
+                .isEqualTo(Tuple.parseUtf8("é,1".getBytes(StandardCharsets.UTF_8)));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"a", "user,42", "Z9", "é", "٣", "²", "Ⅻ", "中文", "\uD835\uDC00", "ǅ", "ʰ", "abc,DEF,123"})
     void pythonIsalnumFieldsAreAccepted(String text) {
