@@ -17,7 +17,9 @@ public enum Operator {
      * it twice, or to a proxy that takes no token, was told only that it is not implemented.
      */
     static String notImplemented(String name) {
-        return "operator '" + Lines.oneLine(name) + "' is not implemented (expected " + EXPECTED + ")"
+        // the name's start only: a line of 200 KB with no space is one "name"
+        return "operator '" + Lines.shortened(name, Lines.SHOWN_CHARS) + "' is not implemented (expected " + EXPECTED
+                + ")"
                 + (equalsAsciiIgnoreCase("AUTH", name) ? "; AUTH is taken only as a connection's first line, by a"
                         + " proxy started with --client-auth-file" : "");
     }

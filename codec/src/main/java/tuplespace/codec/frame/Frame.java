@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import tuplespace.codec.Lines;
 import tuplespace.codec.Sap;
 
 /**
@@ -257,6 +258,16 @@ public sealed interface Frame {
         /** The line decoded (UTF-8; a malformed sequence becomes U+FFFD). */
         public String lineText() {
             return line.toString(StandardCharsets.UTF_8);
+        }
+
+        /** As a log line shows it: the connection in hex, and the line's start, not its buffer's state. */
+        @Override
+        public String toString() {
+            int shown = Math.min(line.readableBytes(), Lines.SHOWN_CHARS * 4); // a char is at most 4 UTF-8 bytes
+            String text = line.toString(line.readerIndex(), shown, StandardCharsets.UTF_8);
+            return "REQUEST conn " + Long.toHexString(conn) + " seq " + seq + " floor " + floor + " line '"
+                    + Lines.shortened(text, Lines.SHOWN_CHARS) + "'"
+                    + (line.readableBytes() > shown ? " (" + line.readableBytes() + " bytes)" : "");
         }
 
         @Override

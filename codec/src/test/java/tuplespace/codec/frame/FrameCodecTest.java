@@ -21,6 +21,16 @@ import tuplespace.codec.Sap;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class FrameCodecTest {
 
+    /** A request in a log line: its text's start, never its buffer's internals nor megabytes of it. */
+    @Test
+    void aRequestShowsItsConnectionAndTheStartOfItsLine() {
+        assertThat(new Frame.Request(0xab, 3, 1, "GET a .*").toString())
+                .isEqualTo("REQUEST conn ab seq 3 floor 1 line 'GET a .*'");
+        String long_ = new Frame.Request(1, 2, 0, "PUT " + "k,v ".repeat(100_000)).toString();
+        assertThat(long_).startsWith("REQUEST conn 1 seq 2 floor 0 line 'PUT k,v").endsWith("...' (400004 bytes)")
+                .hasSizeLessThan(150);
+    }
+
     static Stream<Frame> everyFrame() {
         return Stream.of(
                 new Frame.Register(3, 4242, 0x7FFF_0000_0000_0001L, new Sap("127.0.0.1", 7003), 8812, 91),
