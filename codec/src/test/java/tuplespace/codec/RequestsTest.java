@@ -162,7 +162,8 @@ class RequestsTest {
         assertThat(text.error()).isEqualTo("operator 'TAKE' is not implemented (expected GET, PUT, POST or DELETE)");
         assertThat(text.format()).isEqualTo(Format.TEXT);
         assertThat(invalid("[".repeat(200_000)).error()).as("quoted up to 80 characters")
-                .isEqualTo("operator '" + "[".repeat(80) + "...' is not implemented (expected GET, PUT, POST or DELETE)");
+                .isEqualTo("operator '" + "[".repeat(80)
+                        + "...' is not implemented (expected GET, PUT, POST or DELETE)");
     }
 
     /** AUTH past the first line (a second one, or a proxy without --client-auth-file) says where AUTH is taken. */
