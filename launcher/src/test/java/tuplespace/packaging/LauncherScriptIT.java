@@ -47,6 +47,7 @@ class LauncherScriptIT {
         assertThat(javaArguments("", "proxy", "127.0.0.1:1")).contains(OOM_EXIT);
         assertThat(javaArguments("", "client", "127.0.0.1:1")).doesNotContain(OOM_EXIT);
         assertThat(javaArguments("-XX:OnOutOfMemoryError=page-me", "server", "127.0.0.1:1")).doesNotContain(OOM_EXIT);
+        assertThat(javaArguments("-XX:+HeapDumpOnOutOfMemoryError", "server", "127.0.0.1:1")).contains(OOM_EXIT);
     }
 
     @Test

@@ -235,8 +235,8 @@ final class BackupProcess {
     /** A child's exit status as an operator reads it: a signal's number, or the status and where the reason is. */
     static String howItEnded(int status) {
         return status > 128 ? "was killed by signal " + (status - 128)
-                : status == OUT_OF_MEMORY ? "exited with status 3: its heap ran out (give it a larger -Xmx with"
-                        + " --backup-java-opts)"
+                : status == OUT_OF_MEMORY ? "exited with status 3, as a JVM whose heap ran out does (give it a larger"
+                        + " -Xmx with --backup-java-opts; its own log lines, labelled with its pid, say more)"
                 : "exited with status " + status + (status == 0 ? "" : " (its own log lines, labelled with its pid, say why)");
     }
 

@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import tuplespace.codec.Answers;
 import tuplespace.codec.ParsedRequest;
 import tuplespace.codec.Requests;
@@ -23,18 +22,13 @@ final class CodecRequestEvaluator implements RequestEvaluator {
     public Evaluation evaluate(ByteBuf line, TupleSpace space, MatchBudget budget, ByteBufAllocator allocator) {
         ParsedRequest parsed = Requests.parse(line);
         if (parsed instanceof ParsedRequest.Invalid invalid) {
-            return new Evaluation(ByteBufUtil.writeUtf8(allocator, Answers.error(invalid)), Effect.NONE, false);
+            return new Evaluation(AnswerBuffers.text(allocator, Answers.error(invalid)), Effect.NONE, false);
         }
         ParsedRequest.Valid valid = (ParsedRequest.Valid) parsed;
         Outcome outcome = space.apply(valid.command(), budget);
         CutOff cutOff = outcome.result() instanceof Result.Matched matched ? matched.cutOff() : CutOff.NONE;
-        ByteBuf answer = allocator.buffer();
-        try {
-            Answers.write(valid, outcome.result(), answer);
-        } catch (RuntimeException | Error e) {
-            answer.release();
-            throw e;
-        }
+        // the space has changed already: the answer must be had, in direct memory or on the heap
+        ByteBuf answer = AnswerBuffers.written(allocator, buffer -> Answers.write(valid, outcome.result(), buffer));
         return new Evaluation(answer, outcome.effect(), valid.command().isUpdate(), cutOff);
     }
 }

@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.collection.LongObjectHashMap;
@@ -199,7 +198,8 @@ final class ExactlyOnceRequests {
         if (remembered.isPresent()) {
             // docs/design.md "Failover" step 5: a resent update is not applied again; it gets the answer it got the
             // first time.
-            return Optional.of(new Handled(remembered.get().toBuffer(allocator), List.of(), isUpdate(request)));
+            return Optional.of(new Handled(AnswerBuffers.text(allocator, remembered.get().toString()), List.of(),
+                    isUpdate(request)));
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,
                 // docs/protocol.md "The data": the budget bounds the work of this request, so it is charged CPU time,
@@ -224,7 +224,7 @@ final class ExactlyOnceRequests {
         if (state.answers().lookup(request.conn(), request.seq()).isPresent() || !isUpdate(request)) {
             return Optional.empty();
         }
-        return Optional.of(new Handled(ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(),
+        return Optional.of(new Handled(AnswerBuffers.text(allocator, Answers.error(request.lineText(),
                 Status.UNAVAILABLE, reason + "; the update was not applied; reads are served; retry once the disk works"
                         + " again")), List.of(), false));
     }
@@ -293,7 +293,7 @@ final class ExactlyOnceRequests {
                 Long.toHexString(request.conn()), request.seq(), bytes, maxAnswerBytes);
         String carriedOut = evaluation.update() ? "the update was applied, but its answer cannot be sent"
                 : "nothing was changed";
-        return new RequestEvaluator.Evaluation(ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(),
+        return new RequestEvaluator.Evaluation(AnswerBuffers.text(allocator, Answers.error(request.lineText(),
                 Status.UNAVAILABLE, "answer too large: expected an answer of at most " + maxAnswerBytes + " bytes, found "
                         + bytes + " bytes; " + carriedOut + "; narrow the patterns")), evaluation.effect(),
                 evaluation.update());

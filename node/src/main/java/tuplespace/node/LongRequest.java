@@ -2,7 +2,6 @@ package tuplespace.node;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import tuplespace.codec.Answers;
@@ -117,20 +116,13 @@ final class LongRequest {
         if (answer != null) {
             answer.release();
         }
-        answer = ByteBufUtil.writeUtf8(allocator, Answers.error(request.lineText(), Status.UNAVAILABLE, "internal error:"
+        answer = AnswerBuffers.text(allocator, Answers.error(request.lineText(), Status.UNAVAILABLE, "internal error:"
                 + " expected to evaluate the request, found " + failure.getClass().getSimpleName() + "; nothing was"
                 + " changed; the server log has the details"));
     }
 
     private ByteBuf formatted(Result result) {
-        ByteBuf formatted = allocator.buffer();
-        try {
-            Answers.write(parsed, result, formatted);
-            return formatted;
-        } catch (RuntimeException | Error e) {
-            formatted.release();
-            throw e;
-        }
+        return AnswerBuffers.written(allocator, buffer -> Answers.write(parsed, result, buffer));
     }
 
     /**

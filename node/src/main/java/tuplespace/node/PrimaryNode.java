@@ -1,7 +1,6 @@
 package tuplespace.node;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -649,9 +648,9 @@ final class PrimaryNode implements NodeStorage.Owner {
     private Frame.Answer outcomeUnknown(Frame.Answer held, String reason) {
         try {
             String error = reason + "; this update is not in the write-ahead log after waiting "
-                    + DISK_WAIT_LIMIT.toSeconds() + " s for the disk: the outcome is unknown (it is kept if the disk"
-                    + " writes again before every server stops); read before resending";
-            return new Frame.Answer(held.conn(), held.seq(), ByteBufUtil.writeUtf8(requests.allocator(),
+                    + DISK_WAIT_LIMIT.toSeconds() + " s for the disk: the outcome is unknown (it is lost if every"
+                    + " server holding it stops before the disk writes again); read before resending";
+            return new Frame.Answer(held.conn(), held.seq(), AnswerBuffers.text(requests.allocator(),
                     Answers.error(held.answer().toString(StandardCharsets.UTF_8), Status.UNAVAILABLE, error)));
         } finally {
             held.answer().release();

@@ -169,6 +169,9 @@ public final class ServerNode {
         }
         if (config.initFile().isPresent()) {
             try {
+                // a file of millions of pairs takes seconds (a tester watched 14 s of silence for 8 million)
+                LOG.info("loading INIT_FILE {} ({} MB)", config.initFile().get(),
+                        config.initFile().get().toFile().length() >> 20); // 0 if missing: the load then says why
                 space = persistence.load(config.initFile().get());
             } catch (IOException | RuntimeException e) {
                 throw new StartRefused("INIT_FILE: " + e.getMessage());

@@ -22,6 +22,7 @@ class BackupProcessTest {
     @Test
     void statusThreeIsAHeapThatRanOut() {
         assertThat(BackupProcess.howItEnded(3))
-                .isEqualTo("exited with status 3: its heap ran out (give it a larger -Xmx with --backup-java-opts)");
+                .isEqualTo("exited with status 3, as a JVM whose heap ran out does (give it a larger -Xmx with"
+                        + " --backup-java-opts; its own log lines, labelled with its pid, say more)");
     }
 }

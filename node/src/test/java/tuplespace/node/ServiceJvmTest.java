@@ -48,6 +48,9 @@ class ServiceJvmTest {
         assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(), List.of("-XX:+CrashOnOutOfMemoryError"),
                 MADVISE, () -> 16 * GIB)).as("the operator's choice wins")
                 .containsExactly("-XX:+UseTransparentHugePages", "-XX:+CrashOnOutOfMemoryError");
+        assertThat(ServiceJvm.options(ServiceJvm.Program.PROXY, jar.toString(),
+                List.of("-XX:+HeapDumpOnOutOfMemoryError"), MADVISE, () -> 16 * GIB))
+                .as("a heap dump is not an exit's stead").contains("-XX:+ExitOnOutOfMemoryError");
     }
 
     @Test

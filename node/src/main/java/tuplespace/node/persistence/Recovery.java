@@ -29,6 +29,8 @@ import tuplespace.space.TupleSpace;
 public final class Recovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    /** A snapshot of at least this many pairs takes about a second or more to load: its start is logged. */
+    static final long LONG_START_PAIRS = 1_000_000;
 
     private Recovery() {
     }
@@ -47,6 +49,7 @@ public final class Recovery {
      */
     public static Recovered recover(DataDirectory directory, Runnable idleWork, LogReadAhead readAhead)
             throws IOException {
+        // a start that takes seconds says so at its beginning, not only at its end (a tester watched 3.6 s of silence)
         Path path = directory.path();
         for (Path leftOver : DataFiles.deleteTemporaries(path)) {
             LOG.info("{}: deleted {}, a file a crash left half-written", directory, leftOver.getFileName());
@@ -55,6 +58,9 @@ public final class Recovery {
         Optional<SnapshotInfo> newest = SnapshotFile.newest(path, directory.recordedSnapshot());
         long snapshotIndex = newest.map(SnapshotInfo::index).orElse(0L);
         long snapshotEpoch = newest.map(SnapshotInfo::epoch).orElse(0L);
+        newest.filter(info -> info.pairs() >= LONG_START_PAIRS).ifPresent(info -> LOG.info("{}: recovering {} pairs"
+                + " from {} ({} MB) and the log after entry {}", directory, info.pairs(), info.file().getFileName(),
+                info.bytes() >> 20, info.index()));
         Optional<LoadedSnapshot> snapshot;
         boolean loadedAhead;
         ReplicatedState state;
