@@ -47,6 +47,10 @@ final class Json {
                 throw new JsonInputException("invalid JSON at column " + parser.currentTokenLocation().getColumnNr()
                         + ": expected a number whose exponent fits in 32 bits, found '"
                         + Lines.shortened(parser.getText(), Lines.SHOWN_CHARS) + "'");
+            } catch (JsonProcessingException e) {
+                // a limit of Jackson's (a number's length, the nesting depth) comes without a location: the parser's
+                throw e.getLocation() != null ? invalid(e) : new JsonInputException("invalid JSON at column "
+                        + parser.currentLocation().getColumnNr() + ": " + cleanMessage(e));
             }
             if (root == null) {
                 throw new JsonInputException("invalid JSON: expected a JSON object, found nothing");

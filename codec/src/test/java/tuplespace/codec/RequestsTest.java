@@ -128,6 +128,15 @@ class RequestsTest {
         assertThat(invalid.error()).contains(error).doesNotContain("\n").doesNotContain("Source");
     }
 
+    /** Jackson's limits (a number's length, the nesting depth) report no location of their own. */
+    @Test
+    void aLimitOfTheJsonParserNamesTheColumnItStoppedAt() {
+        assertThat(invalid("{\"id\":" + "1".repeat(2_000) + ",\"op\":\"GET\"}").error())
+                .matches("invalid JSON at column [1-9][0-9]*: .*").contains("Number value length");
+        assertThat(invalid("{\"op\":" + "[".repeat(2_000)).error())
+                .matches("invalid JSON at column [1-9][0-9]*: .*").contains("nesting depth");
+    }
+
     @Test
     void invalidJsonNamesTheColumn() {
         assertThat(invalid("{\"op\":\"GET\", oops}").error()).startsWith("invalid JSON at column 14: ");
