@@ -79,8 +79,12 @@ final class AnswerWriter {
     private long partsSent;
     /** The answer of that part unless it was the last: once the part is out it goes to the back of the turns. */
     private InParts sending;
+    /** The bytes of the answers in parts, and of the answers behind them, not yet written to the link. */
+    private long waitingBytes;
     /** Where the next part is sent from once one has reached the socket: the link's event loop, or a test's queue. */
     private final Optional<Executor> continuations;
+    /** Told after each part reached the socket: fewer answers wait ({@link #waitingBytes}). */
+    private Runnable partOut = () -> { };
 
     AnswerWriter() {
         this.continuations = Optional.empty();
@@ -108,10 +112,12 @@ final class AnswerWriter {
         InParts before = inPartsByConn.get(answer.conn());
         if (before != null) {
             before.behind.add(retained(answer));
+            waitingBytes += answer.answer().readableBytes();
             return;
         }
         ByteBuf text = answer.answer();
         if (text.readableBytes() > PART_BYTES) {
+            waitingBytes += text.readableBytes();
             InParts parts = new InParts(retained(answer));
             inParts.add(parts);
             inPartsByConn.put(answer.conn(), parts);
@@ -217,6 +223,12 @@ final class AnswerWriter {
         }
         handOver();
         link.flush();
+        partOut.run();
+    }
+
+    /** {@code listener} runs after each part of a long answer reached the socket. */
+    void onPartOut(Runnable listener) {
+        this.partOut = listener;
     }
 
     /** Memory ran out while framing: nothing held can go out whole, so nothing goes, and the link closes (see above). */
@@ -254,6 +266,7 @@ final class AnswerWriter {
         }
         ByteBuf bytes = text.retainedSlice(text.readerIndex() + parts.sent, length);
         parts.sent += length;
+        waitingBytes -= length;
         ChannelFuture written = channel.write(Unpooled.wrappedBuffer(header, bytes));
         if (!last) {
             return written;
@@ -262,6 +275,7 @@ final class AnswerWriter {
         text.release();
         Channel link = channel;
         for (Frame.Answer after = parts.behind.poll(); after != null; after = parts.behind.poll()) {
+            waitingBytes -= after.answer().readableBytes(); // framed again now, counted again if it waits again
             add(link, after);
             after.answer().release();
         }
@@ -285,6 +299,16 @@ final class AnswerWriter {
         inParts.clear();
         inPartsByConn.clear();
         partOnTheWay = false;
+        waitingBytes = 0;
+    }
+
+    /**
+     * The bytes of answers this writer holds for its link and has not written to it yet (answers in parts, and those
+     * behind them): the serving waits while they are many ({@code PrimaryNode}), or they would pile up without bound
+     * in memory when the proxy takes them more slowly than they are made.
+     */
+    long waitingBytes() {
+        return waitingBytes;
     }
 
     /** Bytes framed and not handed over yet. */

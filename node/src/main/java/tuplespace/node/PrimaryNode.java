@@ -411,6 +411,11 @@ final class PrimaryNode implements NodeStorage.Owner {
         }
     }
 
+    /** The answers waiting for the proxy link grew or shrank: serving waits while they pile up, else goes on. */
+    void proxyOutputChanged() {
+        fromProxy.holdForOutput(proxy.answersPileUp());
+    }
+
     /** True while requests are queued and the proxy link is not read (its silence is ours, not the proxy's). */
     boolean servingBacklog() {
         return fromProxy.paused();
@@ -678,6 +683,9 @@ final class PrimaryNode implements NodeStorage.Owner {
             proxy.write(answer);
         } finally {
             answer.answer().release();
+        }
+        if (proxy.answersPileUp()) {
+            fromProxy.holdForOutput(true); // until they go out: proxyOutputChanged
         }
         takeover.ifPresent(TakeoverTimeline::answerSent);
         if (newBackupAfterFirstAnswer) {

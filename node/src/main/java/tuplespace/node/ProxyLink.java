@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -95,6 +96,22 @@ final class ProxyLink {
         this.node = node;
         this.config = config;
         this.primary = primary;
+        answers.onPartOut(primary::proxyOutputChanged);
+    }
+
+    /**
+     * Bytes of long answers waiting to go out past which serving waits ({@link #answersPileUp}). A tester's clients,
+     * sending GETs of 1 MB answers and closing, made them faster than the proxy took them: the primary reached 6 GB of
+     * direct memory, then stalled in the JDK's waits for more, long enough to be taken for dead.
+     */
+    static final long ANSWERS_WAITING_LIMIT = 16L << 20;
+    /** The link's own write buffer: past the high mark it is not writable, and serving waits too. */
+    private static final WriteBufferWaterMark LINK_BUFFER = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
+    /** Answers made wait to go out in such numbers that serving more would only pile them up in memory. */
+    boolean answersPileUp() {
+        return answers.waitingBytes() > ANSWERS_WAITING_LIMIT
+                || (channel != null && channel.isActive() && !channel.isWritable());
     }
 
     boolean started() {
@@ -431,6 +448,7 @@ final class ProxyLink {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
+                channel.config().setWriteBufferWaterMark(LINK_BUFFER);
                 channel.pipeline().addLast(new IdleStateHandler(SILENCE_LIMIT.toMillis(), PING_AFTER.toMillis(), 0,
                         TimeUnit.MILLISECONDS));
                 FrameCodec.install(channel.pipeline());
@@ -493,6 +511,13 @@ final class ProxyLink {
         @Override
         public void channelInactive(ChannelHandlerContext context) {
             onLinkClosed(context.channel());
+            primary.proxyOutputChanged(); // what waited for this link is dropped: serving goes on
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext context) {
+            primary.proxyOutputChanged();
+            context.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tuplespace.codec.frame.Frame;
@@ -225,6 +226,33 @@ class AnswerWriterTest {
         all.forEach(frame -> (frame instanceof Frame.AnswerPart part ? part.part() : ((Frame.Answer) frame).answer())
                 .release());
         assertThat(scan.answer().refCnt()).as("every slice released once read").isZero();
+        channel.finishAndReleaseAll();
+    }
+
+    /** What waits to go out is counted, so that serving can wait while it is much; parts going out count it down. */
+    @Test
+    void theBytesOfLongAnswersWaitingToGoOutAreCountedDownAsTheirPartsGoOut() {
+        EmbeddedChannel channel = link();
+        AnswerWriter writer = partsWriter();
+        AtomicInteger partsOut = new AtomicInteger();
+        writer.onPartOut(partsOut::incrementAndGet);
+        int longBytes = 3 * AnswerWriter.PART_BYTES + 10;
+        Frame.Answer scan = new Frame.Answer(1, 1, longText('x', longBytes));
+        Frame.Answer behind = new Frame.Answer(1, 2, "{\"status\":\"ok\",\"pairs\":[]}\n");
+        writer.add(channel, scan);
+        writer.add(channel, behind);
+        scan.answer().release();
+        behind.answer().release();
+        assertThat(writer.waitingBytes()).as("all but the first part, and the answer behind it")
+                .isEqualTo(longBytes - AnswerWriter.PART_BYTES + behind.answer().capacity());
+        List<ByteBuf> out = drained(channel, writer);
+        assertThat(writer.waitingBytes()).isZero();
+        assertThat(partsOut).as("three parts and the last piece").hasValue(4);
+        out.forEach(ByteBuf::release);
+
+        writer.add(channel, new Frame.Answer(3, 1, longText('y', longBytes)));
+        writer.discard();
+        assertThat(writer.waitingBytes()).as("dropped with the link").isZero();
         channel.finishAndReleaseAll();
     }
 

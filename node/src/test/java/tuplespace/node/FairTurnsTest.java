@@ -137,6 +137,28 @@ class FairTurnsTest {
         assertThat(fair.frozen()).isFalse();
     }
 
+    /** Answers piling up for the proxy stop the turn after the frame that made them so, until they have gone out. */
+    @Test
+    void whileTheOutputIsHeldNothingIsServedThenServingGoesOnWhereItStopped() {
+        FairTurns fair = turns(100, 100, 1000, 500);
+        onWork = frame -> {
+            if (((Frame.Request) frame).lineText().equals("A2")) {
+                fair.holdForOutput(true); // its answer filled the way out
+            }
+        };
+        add(fair, A, 3);
+        add(fair, B, 1);
+        runAllTurns();
+        assertThat(events).containsExactly("A1", "B1", "A2", "|");
+        assertThat(fair.heldForOutput()).isTrue();
+        fair.add(request(C, 1));
+        assertThat(turns).as("no turn while held").isEmpty();
+
+        fair.holdForOutput(false);
+        runAllTurns();
+        assertThat(events).containsExactly("A1", "B1", "A2", "|", "C1", "A3", "|");
+    }
+
     @Test
     void connectionsWhoseFramesCostTheSameAreServedRoundRobinOneFrameAtATime() {
         FairTurns fair = turns(100, 100, 1000, 500);
