@@ -236,10 +236,13 @@ final class BackupProcess {
     static String howItEnded(int status) {
         return status > 128 ? "was killed by signal " + (status - 128)
                 : status == OUT_OF_MEMORY ? "exited with status 3, as a JVM whose heap ran out does (give it a larger"
-                        + " -Xmx with --backup-java-opts; its own log lines, labelled with its pid, say more)"
+                        + " -Xmx with --backup-java-opts)"
                 : "exited with status " + status + (status == 0 ? "" : " (its own log lines, labelled with its pid, say why)");
     }
 
-    /** The status of a JVM that ran out of heap ({@link OutOfMemoryExit}). */
+    /**
+     * The status of a JVM that ran out of heap ({@link OutOfMemoryExit}). Its own word for it ("Terminating due to
+     * java.lang.OutOfMemoryError") goes to its standard output, which a backup child's is not kept: only this says so.
+     */
     private static final int OUT_OF_MEMORY = 3;
 }

@@ -23,6 +23,6 @@ class BackupProcessTest {
     void statusThreeIsAHeapThatRanOut() {
         assertThat(BackupProcess.howItEnded(3))
                 .isEqualTo("exited with status 3, as a JVM whose heap ran out does (give it a larger -Xmx with"
-                        + " --backup-java-opts; its own log lines, labelled with its pid, say more)");
+                        + " --backup-java-opts)");
     }
 }
