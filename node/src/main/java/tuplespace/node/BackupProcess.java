@@ -242,7 +242,8 @@ final class BackupProcess {
 
     /**
      * The status of a JVM that ran out of heap ({@link OutOfMemoryExit}). Its own word for it ("Terminating due to
-     * java.lang.OutOfMemoryError") goes to its standard output, which is not kept for a backup child: only this says so.
+     * java.lang.OutOfMemoryError") goes to its standard output, which is not kept for a backup child: only this says
+     * so.
      */
     private static final int OUT_OF_MEMORY = 3;
 }
