@@ -229,7 +229,8 @@ final class ExactlyOnceRequests {
                         + " again")), List.of(), false));
     }
 
-    private static boolean isUpdate(Frame.Request request) {
+    /** Whether {@code request} is a well-formed PUT, POST or DELETE. */
+    static boolean isUpdate(Frame.Request request) {
         return Requests.parse(request.line()) instanceof ParsedRequest.Valid valid && valid.command().isUpdate();
     }
 

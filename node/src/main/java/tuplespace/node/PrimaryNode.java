@@ -90,6 +90,12 @@ final class PrimaryNode implements NodeStorage.Owner {
     private final ReplicationBatch batch = new ReplicationBatch();
     private final AnswerRelease<Frame.Answer> release;
     private final Set<Long> clients = new HashSet<>();
+    /**
+     * Connections the proxy said closed whose CLOSED is still queued behind their requests: their reads are not served
+     * (nobody takes the answers), their updates are. Clients that sent GETs of 1 MB answers and closed, over and over,
+     * had the primary make those answers for nobody while a live client's request waited 10-26 s behind them.
+     */
+    private final Set<Long> closing = new HashSet<>();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
     private final FairTurns fromProxy;
@@ -384,6 +390,7 @@ final class PrimaryNode implements NodeStorage.Owner {
         // A connection parked for its long request stays parked: the request is answered on the next link (the proxy
         // ignores a second answer to a request it sent again), and its completion unparks the connection.
         fromProxy.clear();
+        closing.clear(); // their CLOSEDs were queued: gone with the rest
     }
 
     private void startNewBackup() {
@@ -406,6 +413,7 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     void onClientClosed(long conn) {
         if (!stopping) {
+            closing.add(conn);
             // queued behind the connection's requests: its answers are settled before its table entries go
             fromProxy.add(new Frame.Closed(conn));
         }
@@ -446,6 +454,9 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (incarnation(request.conn()) != proxyIncarnation) {
             proxyIncarnation = incarnation(request.conn());
             forgetOtherProxies();
+        }
+        if (closing.contains(request.conn()) && !ExactlyOnceRequests.isUpdate(request)) {
+            return; // its client is gone: the read would be answered to nobody
         }
         clients.add(request.conn());
         Optional<String> diskFailure = storage.flatMap(NodeStorage::failure);
@@ -570,6 +581,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     }
 
     private void clientClosed(long conn) {
+        closing.remove(conn);
         clients.remove(conn);
         requests.connectionClosed(conn);
         if (!stopping && state.answers().hasConnection(conn)) {

@@ -87,6 +87,14 @@ final class FakeProxy implements AutoCloseable {
         link.writeAndFlush(frame).syncUninterruptibly();
     }
 
+    /** Sends {@code frames} in one write to the socket: the primary reads them together. */
+    void sendTogether(Channel link, Frame... frames) {
+        for (Frame frame : frames) {
+            link.write(frame);
+        }
+        link.flush();
+    }
+
     /** Stops listening: connecting to the address is refused from now on. */
     void stopListening() {
         listener.close().syncUninterruptibly();

@@ -74,6 +74,22 @@ class ProxyLinkLossTest {
                 Optional.of(TakeoverTimeline.startingNow()), false));
     }
 
+    /** A client the proxy says closed gets no more answers to its reads (nobody takes them); its updates still apply. */
+    @Test
+    void theReadsOfAClientTheProxySaysClosedAreNotServedButItsUpdatesAre() throws Exception {
+        try (FakeProxy proxy = new FakeProxy()) {
+            takeOver(config(proxy.address()), new TupleSpace());
+            FakeProxy.Received register = proxy.next(Frame.Register.class);
+            proxy.send(register.link(), new Frame.Registered(1));
+            proxy.sendTogether(register.link(), new Frame.Request(7, 1, 0, "GET .* .*"),
+                    new Frame.Request(7, 2, 0, PUT), new Frame.Request(7, 3, 0, "GET .* .*"), new Frame.Closed(7));
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()))
+                    .as("the PUT's, not the GETs'").satisfies(answer -> assertThat(answer.seq()).isEqualTo(2));
+            proxy.send(register.link(), new Frame.Request(8, 1, 0, "GET .* .*"));
+            assertThat(((Frame.Answer) proxy.next(Frame.Answer.class).frame()).answerText()).startsWith("ok 1 pair");
+        }
+    }
+
     @Test
     void aLostLinkRegistersAgainWithTheSameEpochAndPidAndAProxyGoneForLongIsWaitedFor() throws Exception {
         FakeProxy.Received again;
