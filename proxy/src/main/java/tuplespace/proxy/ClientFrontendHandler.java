@@ -105,7 +105,8 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx) {
         int most = context.sessions().maxClients();
         String error = "service refused: this proxy already serves " + Lines.count(most, "client");
-        LOG.warn("{} refused client {}: {}", context.self(), ctx.channel().remoteAddress(), error);
+        context.fullRefusals().refused("refused client " + ctx.channel().remoteAddress() + ": " + error)
+                .ifPresent(line -> LOG.warn("{} {}", context.self(), line));
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), Answers.refused(error)))
                 .addListener(ChannelFutureListener.CLOSE);

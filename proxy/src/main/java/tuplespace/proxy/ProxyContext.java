@@ -5,9 +5,9 @@ import tuplespace.codec.auth.LinkAuthHandler;
 
 /**
  * What the handlers of one proxy share: its configuration, identity for log lines, the client sessions and the
- * primary registry, the control event loop that owns the registry, and the one listener told of refused peers
- * (which holds back repeats: {@link ProxyInitializer#refusedPeers}).
+ * primary registry, the control event loop that owns the registry, the one listener told of refused peers
+ * (which holds back repeats: {@link ProxyInitializer#refusedPeers}), and the log of clients refused when full.
  */
 record ProxyContext(ProxyConfig config, String self, long pid, ClientSessions sessions, PrimaryRegistry registry,
-        EventLoop controlLoop, LinkAuthHandler.RefusalListener refusedPeers) {
+        EventLoop controlLoop, LinkAuthHandler.RefusalListener refusedPeers, RefusalLog fullRefusals) {
 }

@@ -68,7 +68,7 @@ public final class ProxyServer implements AutoCloseable {
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
         context = new ProxyContext(config, self, pid, sessions,
                 new PrimaryRegistry(self, pid, sessions, config.pingInterval(), waits), controlLoop,
-                ProxyInitializer.refusedPeers(self));
+                ProxyInitializer.refusedPeers(self), new RefusalLog());
         primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout(),
                 config.security().links(), context.refusedPeers());
     }

@@ -25,7 +25,7 @@ class ClientFrontendOrderingTest {
     private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
             new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200),
                     Duration.ZERO), control.eventLoop(),
-            ProxyInitializer.refusedPeers("proxy(test)"));
+            ProxyInitializer.refusedPeers("proxy(test)"), new RefusalLog());
 
     @Test
     void requestsAreTaggedAndAnswersComeBackInRequestOrder() {

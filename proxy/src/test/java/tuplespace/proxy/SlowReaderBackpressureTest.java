@@ -35,7 +35,7 @@ class SlowReaderBackpressureTest {
     private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
             new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200),
                     Duration.ZERO), control.eventLoop(),
-            ProxyInitializer.refusedPeers("proxy(test)"));
+            ProxyInitializer.refusedPeers("proxy(test)"), new RefusalLog());
     private final EmbeddedChannel primary = new EmbeddedChannel(new PrimaryBackendHandler(context));
     private final List<Frame.Request> forwarded = new ArrayList<>();
 
