@@ -214,6 +214,7 @@ final class AnswerWriter {
         }
         if (!success) {
             discard(); // the link failed: the proxy resends the requests
+            partOut.run();
             return;
         }
         try {
@@ -304,11 +305,14 @@ final class AnswerWriter {
 
     /**
      * The bytes of answers this writer holds for its link and has not written to it yet (answers in parts, and those
-     * behind them): the serving waits while they are many ({@code PrimaryNode}), or they would pile up without bound
-     * in memory when the proxy takes them more slowly than they are made.
+     * behind them), but the rest of the answer whose part goes next: the serving waits while they are many
+     * ({@code PrimaryNode}), or they would pile up without bound in memory when the proxy takes them more slowly than
+     * they are made. One answer of any size (up to 256 MiB) does not count, so that other answers still go between its
+     * parts.
      */
     long waitingBytes() {
-        return waitingBytes;
+        InParts next = sending != null ? sending : inParts.peekFirst();
+        return Math.max(0, waitingBytes - (next == null ? 0 : next.remaining()));
     }
 
     /** Bytes framed and not handed over yet. */

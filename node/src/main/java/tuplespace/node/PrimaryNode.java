@@ -96,6 +96,8 @@ final class PrimaryNode implements NodeStorage.Owner {
      * had the primary make those answers for nobody while a live client's request waited 10-26 s behind them.
      */
     private final Set<Long> closing = new HashSet<>();
+    /** When answers last moved towards the proxy (a part out, the link's writability changed). */
+    private long outputMovedNanos = System.nanoTime();
     private final BackupSupervisor backup;
     private final ProxyLink proxy;
     private final FairTurns fromProxy;
@@ -421,12 +423,18 @@ final class PrimaryNode implements NodeStorage.Owner {
 
     /** The answers waiting for the proxy link grew or shrank: serving waits while they pile up, else goes on. */
     void proxyOutputChanged() {
+        outputMovedNanos = System.nanoTime();
         fromProxy.holdForOutput(proxy.answersPileUp());
     }
 
-    /** True while requests are queued and the proxy link is not read (its silence is ours, not the proxy's). */
-    boolean servingBacklog() {
-        return fromProxy.paused();
+    /**
+     * True while requests are queued and the proxy link is not read (its silence is ours, not the proxy's): serving
+     * works through them, or waits for answers to go out that did go out within {@code within} (a proxy that takes
+     * nothing any more is not to be waited for).
+     */
+    boolean servingBacklog(Duration within) {
+        return fromProxy.paused()
+                && (!fromProxy.heldForOutput() || System.nanoTime() - outputMovedNanos < within.toNanos());
     }
 
     private void serve(Frame frame) {

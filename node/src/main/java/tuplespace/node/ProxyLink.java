@@ -499,7 +499,7 @@ final class ProxyLink {
             if (event instanceof IdleStateEvent idle) {
                 if (idle.state() == IdleState.WRITER_IDLE) {
                     context.writeAndFlush(new Frame.Ping(System.nanoTime()));
-                } else if (idle.state() == IdleState.READER_IDLE && primary.servingBacklog()) {
+                } else if (idle.state() == IdleState.READER_IDLE && primary.servingBacklog(SILENCE_LIMIT)) {
                     LOG.debug("the proxy link is not read while a backlog of requests is served");
                 } else if (idle.state() == IdleState.READER_IDLE) {
                     LOG.warn("the proxy link was silent for {}; closing it", Durations.text(SILENCE_LIMIT));

@@ -243,11 +243,16 @@ class AnswerWriterTest {
         writer.add(channel, behind);
         scan.answer().release();
         behind.answer().release();
-        assertThat(writer.waitingBytes()).as("all but the first part, and the answer behind it")
-                .isEqualTo(longBytes - AnswerWriter.PART_BYTES + behind.answer().capacity());
+        assertThat(writer.waitingBytes()).as("the answer behind it: not the one going out in parts")
+                .isEqualTo(behind.answer().capacity());
+        Frame.Answer second = new Frame.Answer(2, 1, longText('z', longBytes));
+        writer.add(channel, second);
+        second.answer().release();
+        assertThat(writer.waitingBytes()).as("a second long answer waits whole")
+                .isEqualTo(behind.answer().capacity() + longBytes);
         List<ByteBuf> out = drained(channel, writer);
         assertThat(writer.waitingBytes()).isZero();
-        assertThat(partsOut).as("three parts and the last piece").hasValue(4);
+        assertThat(partsOut).as("three parts and the last piece of each").hasValue(8);
         out.forEach(ByteBuf::release);
 
         writer.add(channel, new Frame.Answer(3, 1, longText('y', longBytes)));
