@@ -156,8 +156,8 @@ final class FairTurns {
     private boolean turnScheduled;
     private boolean paused;
     private boolean frozen;
-    /** The answers' way out is full: turns serve nothing until it is not ({@link #holdForOutput}). */
-    private boolean outputHeld;
+    /** The answers' way out is full: turns serve nothing until it is not ({@link #waitForOutput}). */
+    private boolean waitingForOutput;
     /** The wall clock and the CPU clock read together: where the time off the CPU is counted from. */
     private long wallMark;
     private long cpuMark;
@@ -265,22 +265,22 @@ final class FairTurns {
     }
 
     /**
-     * While {@code hold}, turns serve nothing, and a turn under way stops after its frame: the answers already made
+     * While {@code wait}, turns serve nothing, and a turn under way stops after its frame: the answers already made
      * wait to go out (the proxy takes them more slowly than they are made), and each frame served would add to them
      * in memory. Frames keep queuing meanwhile, and reading stops at the pause marks as usual.
      */
-    void holdForOutput(boolean hold) {
-        if (outputHeld == hold) {
+    void waitForOutput(boolean wait) {
+        if (waitingForOutput == wait) {
             return;
         }
-        outputHeld = hold;
-        if (!hold && !waiting.isEmpty()) {
+        waitingForOutput = wait;
+        if (!wait && !waiting.isEmpty()) {
             scheduleTurn();
         }
     }
 
-    boolean heldForOutput() {
-        return outputHeld;
+    boolean waitsForOutput() {
+        return waitingForOutput;
     }
 
     /** Frames waiting for a turn, parked connections' included. */
@@ -337,7 +337,7 @@ final class FairTurns {
     }
 
     private void scheduleTurn() {
-        if (!turnScheduled && !frozen && !outputHeld) {
+        if (!turnScheduled && !frozen && !waitingForOutput) {
             turnScheduled = true;
             nextTurnExecutor.accept(this::runTurn);
         }
@@ -345,7 +345,7 @@ final class FairTurns {
 
     private void runTurn() {
         turnScheduled = false;
-        if (frozen || outputHeld) {
+        if (frozen || waitingForOutput) {
             return; // thaw, or the output's release, schedules the next turn
         }
         turn++;
@@ -355,7 +355,7 @@ final class FairTurns {
         long now = started; // one clock reading per frame: it ends one frame's time and starts the next one's
         int served = 0;
         try {
-            while (!waiting.isEmpty() && served < limits.perTurn() && now - started < workNanosPerTurn && !outputHeld) {
+            while (!waiting.isEmpty() && served < limits.perTurn() && now - started < workNanosPerTurn && !waitingForOutput) {
                 Connection connection = waiting.poll();
                 if (connection.parked) {
                     connection.place = Place.IDLE; // unpark lets it wait again
@@ -368,7 +368,7 @@ final class FairTurns {
                         served++;
                         now = serveOne(connection, now);
                     } while (served < limits.perTurn() && now - started < workNanosPerTurn
-                            && now - visitStarted < visitNanos && mayGoOn(connection) && !outputHeld);
+                            && now - visitStarted < visitNanos && mayGoOn(connection) && !waitingForOutput);
                 } finally {
                     placeAfterVisit(connection);
                 }

@@ -424,7 +424,7 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** The answers waiting for the proxy link grew or shrank: serving waits while they pile up, else goes on. */
     void proxyOutputChanged() {
         outputMovedNanos = System.nanoTime();
-        fromProxy.holdForOutput(proxy.answersPileUp());
+        fromProxy.waitForOutput(proxy.answersPileUp());
     }
 
     /**
@@ -434,7 +434,7 @@ final class PrimaryNode implements NodeStorage.Owner {
      */
     boolean servingBacklog(Duration within) {
         return fromProxy.paused()
-                && (!fromProxy.heldForOutput() || System.nanoTime() - outputMovedNanos < within.toNanos());
+                && (!fromProxy.waitsForOutput() || System.nanoTime() - outputMovedNanos < within.toNanos());
     }
 
     private void serve(Frame frame) {
@@ -705,7 +705,7 @@ final class PrimaryNode implements NodeStorage.Owner {
             answer.answer().release();
         }
         if (proxy.answersPileUp()) {
-            fromProxy.holdForOutput(true); // until they go out: proxyOutputChanged
+            fromProxy.waitForOutput(true); // until they go out: proxyOutputChanged
         }
         takeover.ifPresent(TakeoverTimeline::answerSent);
         if (newBackupAfterFirstAnswer) {

@@ -143,18 +143,18 @@ class FairTurnsTest {
         FairTurns fair = turns(100, 100, 1000, 500);
         onWork = frame -> {
             if (((Frame.Request) frame).lineText().equals("A2")) {
-                fair.holdForOutput(true); // its answer filled the way out
+                fair.waitForOutput(true); // its answer filled the way out
             }
         };
         add(fair, A, 3);
         add(fair, B, 1);
         runAllTurns();
         assertThat(events).containsExactly("A1", "B1", "A2", "|");
-        assertThat(fair.heldForOutput()).isTrue();
+        assertThat(fair.waitsForOutput()).isTrue();
         fair.add(request(C, 1));
         assertThat(turns).as("no turn while held").isEmpty();
 
-        fair.holdForOutput(false);
+        fair.waitForOutput(false);
         runAllTurns();
         assertThat(events).containsExactly("A1", "B1", "A2", "|", "C1", "A3", "|");
     }
