@@ -355,7 +355,8 @@ final class FairTurns {
         long now = started; // one clock reading per frame: it ends one frame's time and starts the next one's
         int served = 0;
         try {
-            while (!waiting.isEmpty() && served < limits.perTurn() && now - started < workNanosPerTurn && !waitingForOutput) {
+            while (!waiting.isEmpty() && served < limits.perTurn() && now - started < workNanosPerTurn
+                    && !waitingForOutput) {
                 Connection connection = waiting.poll();
                 if (connection.parked) {
                     connection.place = Place.IDLE; // unpark lets it wait again
