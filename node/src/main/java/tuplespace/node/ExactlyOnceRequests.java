@@ -198,7 +198,7 @@ final class ExactlyOnceRequests {
         if (remembered.isPresent()) {
             // docs/design.md "Failover" step 5: a resent update is not applied again; it gets the answer it got the
             // first time.
-            return Optional.of(new Handled(AnswerBuffers.text(allocator, remembered.get().toString()), List.of(),
+            return Optional.of(new Handled(AnswerBuffers.written(allocator, remembered.get()::writeTo), List.of(),
                     isUpdate(request)));
         }
         RequestEvaluator.Evaluation evaluation = evaluate(request,

@@ -467,13 +467,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             return; // its client is gone: the read would be answered to nobody
         }
         clients.add(request.conn());
-        Optional<String> diskFailure = storage.flatMap(NodeStorage::failure);
-        if (diskFailure.isPresent()) {
-            Optional<ExactlyOnceRequests.Handled> refused = requests.refuseUpdate(request, diskFailure.get());
-            if (refused.isPresent()) {
-                release.offer(0, new Frame.Answer(request.conn(), request.seq(), refused.get().answer()));
-                return;
-            }
+        if (refusedForDisk(request)) {
+            return;
         }
         // a request of megabytes keeps this thread from its links for a second or more: neither the proxy nor the
         // backup may take that silence for a failure (nor the answers of this turn wait behind it)
@@ -482,6 +477,18 @@ final class PrimaryNode implements NodeStorage.Owner {
                 // An update depends on its own index; anything else on what it may have seen (docs/design.md "Nothing
                 // leaves before the backup has it").
                 .ifPresent(handled -> answer(request, handled, lastIndex));
+    }
+
+    /**
+     * While the disk fails, answers {@code request} {@code unavailable}, not applied, if it is an update not already
+     * remembered ({@link ExactlyOnceRequests#refuseUpdate}); true if it did.
+     */
+    private boolean refusedForDisk(Frame.Request request) {
+        Optional<ExactlyOnceRequests.Handled> refused = storage.flatMap(NodeStorage::failure)
+                .flatMap(reason -> requests.refuseUpdate(request, reason));
+        refused.ifPresent(handled -> release.offer(0, new Frame.Answer(request.conn(), request.seq(),
+                handled.answer())));
+        return refused.isPresent();
     }
 
     /** BUSY to the proxy and the backup: this thread starts work that keeps it from its links that long. */
@@ -543,11 +550,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             heldWhileFrozen.add(done);
             return;
         }
-        Optional<ExactlyOnceRequests.Handled> refused = storage.flatMap(NodeStorage::failure)
-                .flatMap(reason -> requests.refuseUpdate(done.request(), reason));
-        if (refused.isPresent()) { // the disk failed while the scan ran: a DELETE is not applied now
+        if (refusedForDisk(done.request())) { // the disk failed while the scan ran: a DELETE is not applied now
             done.abandon();
-            release.offer(0, new Frame.Answer(done.request().conn(), done.request().seq(), refused.get().answer()));
             fromProxy.unpark(done.request().conn(), done.scanNanos());
             return;
         }
