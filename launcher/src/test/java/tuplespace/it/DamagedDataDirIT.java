@@ -92,6 +92,22 @@ class DamagedDataDirIT {
     }
 
     @Test
+    void aLogDeletedWholeStopsTheStartThoughNoSegmentIsLeftToShowAGap() throws Exception {
+        ServiceCluster service = writtenThenKilled(PAIRS);
+        Path node = dataDir.resolve("node-a");
+        try (Stream<Path> files = Files.list(node)) {
+            for (Path file : files.toList()) {
+                if (file.getFileName().toString().matches("wal-\\d+\\.log")) {
+                    Files.delete(file); // "they are only logs"
+                }
+            }
+        }
+
+        assertStartRefused(service, node.toString(), "expected the log to hold entry ",
+                "which node.meta records as forced to disk", "The other node directories: node-b");
+    }
+
+    @Test
     void anUnknownFormatVersionStopsTheStartSayingWhichVersionToRun() throws Exception {
         ServiceCluster service = writtenThenKilled(PAIRS);
         Path segment = lastSegment(dataDir.resolve("node-a"));

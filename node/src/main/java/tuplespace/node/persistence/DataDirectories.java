@@ -142,8 +142,9 @@ public final class DataDirectories {
     }
 
     /**
-     * How far the {@code damaged} directory got at least, from its files' names alone (its newest snapshot's index, the
-     * entry before its last segment's first), against how far the {@code others} got and which are {@code alsoDamaged}.
+     * How far the {@code damaged} directory got at least, from its files' names (its newest snapshot's index, the entry
+     * before its last segment's first) and the entry its metadata records as forced to its log, against how far the
+     * {@code others} got and which are {@code alsoDamaged}.
      * Index against index only: the epochs of the damaged directory's last entries are unknown, and a later epoch
      * supersedes a longer log of an earlier one, so the message states the facts and the rule, not a verdict.
      */
@@ -166,16 +167,26 @@ public final class DataDirectories {
         if (!segments.isEmpty()) {
             atLeast = Math.max(atLeast, segments.get(segments.size() - 1).index() - 1);
         }
+        atLeast = Math.max(atLeast, recordedAsLogged(damaged));
         String theirs = others.stream().map(NodeState::describe).collect(Collectors.joining("; "))
                 + (alsoDamaged.isEmpty() ? "" : "; damaged too: " + damagedToo);
         long furthest = others.stream().mapToLong(NodeState::lastIndex).max().orElse(0);
         String got = "The other node directories: " + theirs + ". " + name + " got to entry " + atLeast
-                + " at least (from its files' names)";
+                + " at least (from its files' names and node.meta)";
         if (atLeast > furthest) {
             return got + ", past them: moving it away loses its entries after " + furthest + " unless those are of an"
                     + " older epoch than the other's last (a later epoch supersedes them); if unsure, restore the file.";
         }
         return got + ": move it away only if you know the newest state is among the others.";
+    }
+
+    /** The entry {@code directory}'s metadata records as forced to its log; 0 when none, or it cannot be read. */
+    private static long recordedAsLogged(Path directory) {
+        try {
+            return NodeMeta.read(directory).logged().map(NodeMeta.Logged::index).orElse(0L);
+        } catch (IOException e) {
+            return 0; // the damage may be the metadata file's own: the files' names say what they can
+        }
     }
 
     /**
@@ -225,6 +236,7 @@ public final class DataDirectories {
         Optional<SnapshotInfo> snapshot = SnapshotFile.newest(directory, meta.snapshot());
         LogReader.Tail tail = LogReader.peek(directory, snapshot.map(SnapshotInfo::index).orElse(0L),
                 snapshot.map(SnapshotInfo::epoch).orElse(0L));
+        LogReader.requireReaches(directory, meta.logged(), tail);
         return new NodeState(meta.nodeId(), directory, Math.max(meta.highestEpoch(), tail.lastEpoch()), tail.lastEpoch(),
                 tail.lastIndex(), meta.history());
     }

@@ -17,13 +17,13 @@ import java.util.regex.Pattern;
 /**
  * One node's data directory, {@code DIR/node-<id>}: its log segments, its snapshots and {@code node.meta} (format
  * version, node id, the highest epoch the node served or saw, the history its state belongs to, its instance, the
- * newest durable snapshot). The id names the node,
+ * newest durable snapshot, an entry the log holds on disk). The id names the node,
  * not its role, so the directory stays the node's when primary and backup swap. Opening it takes an exclusive lock on
  * its {@code lock} file for the life of the process: two processes writing one log would interleave their entries.
  *
- * <p>{@link #recordEpoch} and {@link #recordSnapshot} block on the disk: call them from a thread that may wait (the
- * log's writer does, for {@link WriteAheadLog#recordEpoch}; the snapshots' writer, for each snapshot). What they
- * recorded may be read by any thread.
+ * <p>{@link #recordEpoch}, {@link #recordSnapshot} and {@link #recordLogged} block on the disk: call them from a
+ * thread that may wait (the log's writer does, for {@link WriteAheadLog#recordEpoch} and each segment's first entry;
+ * the snapshots' writer, for each snapshot). What they recorded may be read by any thread.
  */
 public final class DataDirectory implements AutoCloseable {
 
@@ -241,6 +241,26 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /** The newest entry recorded as held by the log on disk ({@link #recordLogged}); empty before the first. */
+    Optional<NodeMeta.Logged> recordedLogged() {
+        return meta.logged();
+    }
+
+    /**
+     * Records that the log holds entry {@code index} of {@code epoch} on disk (forced): from now on a start whose log
+     * ends before it is refused, as its newer segments are missing. An entry not after the recorded one (by epoch, then
+     * index) changes nothing. Blocks on the disk.
+     */
+    synchronized void recordLogged(long index, long epoch) throws IOException {
+        NodeMeta.Logged entry = new NodeMeta.Logged(index, epoch);
+        if (meta.logged().map(recorded -> recorded.equals(entry) || !recorded.reachedBy(index, epoch)).orElse(false)) {
+            return;
+        }
+        NodeMeta next = meta.withLogged(entry);
+        next.write(path);
+        meta = next;
+    }
+
     /** The node directory's lock is held by another process. */
     public static final class InUse extends IOException {
         private static final long serialVersionUID = 1L;
@@ -348,7 +368,8 @@ public final class DataDirectory implements AutoCloseable {
             if (holdsStateWithoutMeta(path)) {
                 throw missingMeta(path, nodeId);
             }
-            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newRandomId(), NodeMeta.newRandomId(), Optional.empty());
+            meta = new NodeMeta(nodeId, 0, 0, NodeMeta.newRandomId(), NodeMeta.newRandomId(), Optional.empty(),
+                    Optional.empty());
             meta.write(path);
             return meta;
         }

@@ -253,6 +253,27 @@ final class LogReader {
         return true;
     }
 
+    /**
+     * Refuses a log of {@code directory} that ends at {@code tail} before the entry {@code node.meta} records as forced
+     * ({@code logged}): segments from that entry's on were deleted or cut short (by hand, or by a disk that lost forced
+     * data), which the segments left cannot show (each still follows the one before). A newer epoch at the tail
+     * supersedes the entry (a resync).
+     *
+     * @throws DamagedFileException naming the segment that held the entry
+     */
+    static void requireReaches(Path directory, Optional<NodeMeta.Logged> logged, Tail tail)
+            throws DamagedFileException {
+        if (logged.isPresent() && !logged.get().reachedBy(tail.lastIndex(), tail.lastEpoch())) {
+            NodeMeta.Logged entry = logged.get();
+            throw DamagedFileException.of(DataFiles.segment(directory, entry.index()), "expected the log to hold "
+                    + entry + ", which " + NodeMeta.FILE_NAME + " records as forced to disk (logged=" + entry.index()
+                    + " " + entry.epoch() + "), found it ending at entry " + tail.lastIndex() + " of epoch "
+                    + tail.lastEpoch(), "Segments were deleted or cut short, by hand or by a disk that lost forced"
+                    + " data: restore this one and any after it from a copy, or start this node from its peer's data"
+                    + " directory");
+        }
+    }
+
     private DamagedFileException missing(Path found, long from, long foundFirst) {
         return DamagedFileException.of(found, "expected the log to go on with entry " + from + " (in "
                 + DataFiles.segment(directory, from).getFileName() + " or a segment before it), found the next segment "

@@ -78,6 +78,10 @@ final class LogWriter implements Runnable {
     private volatile boolean dead;
     /** Why the log stopped, once {@code dead}. */
     private IOException deathCause;
+    /** The epoch of the segment's first entry, once encoded and until it is forced; -1 otherwise. */
+    private long firstEntryEpoch = -1;
+    /** A segment's first entry, forced and not yet recorded in {@code node.meta} ({@link #recordForcedEntry}). */
+    private NodeMeta.Logged forcedEntry;
 
     LogWriter(DataDirectory directory, LogOptions options, LogListener listener, Executor callbacks,
               List<ClosedSegment> closed, Segment segment) {
@@ -183,6 +187,7 @@ final class LogWriter implements Runnable {
                 if (running) {
                     forceIfDue(); // and publishes: with always, what is written is reported once forced
                 }
+                recordForcedEntry();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -253,6 +258,9 @@ final class LogWriter implements Runnable {
             ReplicationCodec.encodeEntry(entry, pending);
             RecordFraming.seal(pending, headerAt);
             pendingLast = entry.index();
+            if (entry.index() == segment.firstIndex()) {
+                firstEntryEpoch = entry.epoch();
+            }
         }
     }
 
@@ -323,6 +331,7 @@ final class LogWriter implements Runnable {
                 if (failure == null) {
                     forced = Math.max(forced, target);
                     lastForce = now();
+                    noteForced();
                 } else {
                     failed("force", failure);
                 }
@@ -346,6 +355,7 @@ final class LogWriter implements Runnable {
             segment.force();
             forced = written;
             lastForce = now();
+            noteForced();
         } catch (IOException e) {
             failed("force", e);
         }
@@ -363,6 +373,7 @@ final class LogWriter implements Runnable {
         written = Math.max(written, segment.lastIndex());
         forced = written;
         lastForce = now();
+        noteForced();
         failing = false;
         LOG.warn("{}: the write-ahead log goes on in a fresh {}, rewritten from memory up to entry {}", directory,
                 segment.file().getFileName(), segment.lastIndex());
@@ -386,6 +397,7 @@ final class LogWriter implements Runnable {
             return;
         }
         forced = written;
+        noteForced();
         closed.add(new ClosedSegment(segment.file(), segment.firstIndex(), segment.recordsEnd()));
         closedBytes += segment.recordsEnd();
         startSegment(segment.lastIndex() + 1);
@@ -393,6 +405,7 @@ final class LogWriter implements Runnable {
 
     private void startSegment(long firstIndex) {
         segment = Segment.starting(directory.path(), firstIndex, options);
+        firstEntryEpoch = -1;
         try {
             segment.rewrite();
             failing = false;
@@ -441,6 +454,42 @@ final class LogWriter implements Runnable {
         closedBytes -= gone.bytes();
     }
 
+    /**
+     * Once the segment's first entry is forced, it is due to be recorded in {@code node.meta}: a start whose log ends
+     * before it then knows segments are missing (deleted by hand, say), which the segments left cannot show. Once per
+     * segment, under the lock.
+     */
+    private void noteForced() {
+        if (firstEntryEpoch >= 0 && forced >= segment.firstIndex()) {
+            forcedEntry = new NodeMeta.Logged(segment.firstIndex(), firstEntryEpoch);
+            firstEntryEpoch = -1;
+        }
+    }
+
+    /**
+     * Records the forced entry {@link #noteForced} found, outside the lock (the loop writes on meanwhile): a few
+     * milliseconds of the disk once per segment. One that cannot be recorded only leaves an older one in force.
+     */
+    private void recordForcedEntry() {
+        NodeMeta.Logged entry;
+        lock.lock();
+        try {
+            entry = forcedEntry;
+            forcedEntry = null;
+        } finally {
+            lock.unlock();
+        }
+        if (entry != null) {
+            try {
+                directory.recordLogged(entry.index(), entry.epoch());
+            } catch (IOException e) {
+                LOG.warn("{}: could not record in {} that the log holds {} ({}): a start cannot tell whether the"
+                        + " segments from {} on are missing", directory, NodeMeta.FILE_NAME, entry, e.toString(),
+                        DataFiles.segment(directory.path(), entry.index()).getFileName());
+            }
+        }
+    }
+
     private void recordEpoch(LogCommand.RecordEpoch record) {
         try {
             directory.recordEpoch(record.epoch(), record.server());
@@ -477,6 +526,7 @@ final class LogWriter implements Runnable {
             reports.fail(done, e);
             return;
         }
+        recordForcedEntry(); // before the log counts as closed
         reports.complete(done, last);
     }
 

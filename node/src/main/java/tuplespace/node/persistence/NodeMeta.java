@@ -34,6 +34,7 @@ import tuplespace.codec.Lines;
  *   snapshot=1200
  *   snapshot-epoch=2
  *   snapshot-recovered-to=1200 1 5e0a77c1d2b3f490
+ *   logged=1201 2
  *   check=5d2a91c0
  * </pre>
  *
@@ -41,6 +42,11 @@ import tuplespace.codec.Lines;
  * hand would otherwise go unnoticed when the log after it starts where the snapshot started (INIT_FILE's, at entry 0).
  * {@code snapshot-recovered-to} (index, epoch, server id) is there only when the snapshot is a backup's copy of a
  * restarted primary's state: where that primary had recovered it to from its own directory ({@link RecoveredTo}).
+ *
+ * <p>{@code logged} (index, epoch) names an entry the log holds on disk: the first entry of a segment, recorded once
+ * it was forced ({@link Logged}). The log's files alone cannot show that their newest segments were deleted (every
+ * segment left still follows the one before), so a start whose log ends before that entry refuses to serve. Absent
+ * before the first such entry (and in files written before the line existed).
  *
  * <p>The history is a random number, never 0, drawn when a directory is first created: it names the line of states
  * that started there (docs/design.md "Failover"). A backup's directory takes its primary's with the first snapshot of
@@ -54,7 +60,7 @@ import tuplespace.codec.Lines;
  * primary's REGISTER names it, and after losing a primary that served on one copy the proxy waits for it.
  */
 record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history, long instance,
-                Optional<Snapshot> snapshot) {
+                Optional<Snapshot> snapshot, Optional<Logged> logged) {
 
     /**
      * The newest durable snapshot: the state after entry {@code index} of {@code epoch}; for a backup's copy of a
@@ -82,6 +88,23 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         }
     }
 
+    /**
+     * An entry the log held on disk, by its index and epoch: the state of a recovery that ends before it (by epoch,
+     * then index, as a log's entries are ordered) lacks entries that were forced, unless a newer epoch superseded them.
+     */
+    record Logged(long index, long epoch) {
+
+        /** Whether a log ending at entry {@code index} of {@code epoch} holds this entry, or a newer history. */
+        boolean reachedBy(long index, long epoch) {
+            return epoch > this.epoch || (epoch == this.epoch && index >= this.index);
+        }
+
+        @Override
+        public String toString() {
+            return "entry " + index + " of epoch " + epoch;
+        }
+    }
+
     static final String FILE_NAME = "node.meta";
     /** What to do about a damaged metadata file. */
     private static final String REWRITE_IT = "The metadata file is damaged: write it again by hand, its lines format,"
@@ -96,20 +119,24 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
     }
 
     NodeMeta withEpoch(long epoch, long server) {
-        return new NodeMeta(nodeId, epoch, server, history, instance, snapshot);
+        return new NodeMeta(nodeId, epoch, server, history, instance, snapshot, logged);
     }
 
     NodeMeta withHistory(long history) {
-        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, snapshot);
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, snapshot, logged);
     }
 
     NodeMeta withSnapshot(SnapshotInfo info, RecoveredTo recoveredTo) {
         return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance,
-                Optional.of(new Snapshot(info.index(), info.epoch(), recoveredTo)));
+                Optional.of(new Snapshot(info.index(), info.epoch(), recoveredTo)), logged);
     }
 
     NodeMeta withInstance(long newInstance) {
-        return new NodeMeta(nodeId, highestEpoch, epochServer, history, newInstance, snapshot);
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, newInstance, snapshot, logged);
+    }
+
+    NodeMeta withLogged(Logged entry) {
+        return new NodeMeta(nodeId, highestEpoch, epochServer, history, instance, snapshot, Optional.of(entry));
     }
 
     /**
@@ -148,7 +175,8 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
                 + snapshot.map(newest -> "snapshot=" + newest.index() + "\nsnapshot-epoch=" + newest.epoch() + "\n"
                         + (newest.recoveredTo().isKnown() ? "snapshot-recovered-to=" + newest.recoveredTo().index()
                         + " " + newest.recoveredTo().epoch() + " " + Long.toHexString(newest.recoveredTo().server())
-                        + "\n" : "")).orElse("");
+                        + "\n" : "")).orElse("")
+                + logged.map(entry -> "logged=" + entry.index() + " " + entry.epoch() + "\n").orElse("");
         byte[] bytes = (body + "check=" + check(body) + "\n").getBytes(StandardCharsets.UTF_8);
         Path file = directory.resolve(FILE_NAME);
         Path temporary = DataFiles.temporary(file);
@@ -199,11 +227,12 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
             long epochServer = fields.containsKey("epoch-server")
                     ? Long.parseUnsignedLong(fields.get("epoch-server"), 16) : 0;
             return new NodeMeta(fields.get("node"), Long.parseLong(fields.get("epoch")), epochServer, history, instance,
-                    snapshot);
+                    snapshot, logged(fields.get("logged")));
         } catch (RuntimeException e) {
             throw DamagedFileException.at(file, 0, "expected node=ID and epoch=NUMBER lines (and history=16 HEX DIGITS or "
                     + "none; instance=16 HEX DIGITS or none; epoch-server=HEX DIGITS or none; snapshot=NUMBER with"
-                    + " snapshot-epoch=NUMBER, and snapshot-recovered-to=INDEX EPOCH HEX DIGITS or none, or neither),"
+                    + " snapshot-epoch=NUMBER, and snapshot-recovered-to=INDEX EPOCH HEX DIGITS or none, or neither;"
+                    + " logged=INDEX EPOCH or none),"
                     + " found " + fields, "Write the file "
                     + "again by hand, or start this node from its peer's data directory");
         }
@@ -220,6 +249,18 @@ record NodeMeta(String nodeId, long highestEpoch, long epochServer, long history
         }
         return new RecoveredTo(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
                 Long.parseUnsignedLong(parts[2], 16));
+    }
+
+    /** {@code logged}'s value: "INDEX EPOCH"; none when absent. */
+    private static Optional<Logged> logged(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String[] parts = value.split(" ");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("expected INDEX EPOCH, found " + value);
+        }
+        return Optional.of(new Logged(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
     }
 
     private static Map<String, String> fields(String text) {

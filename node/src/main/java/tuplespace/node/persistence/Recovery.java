@@ -23,7 +23,8 @@ import tuplespace.space.TupleSpace;
  * <p>Damage rules (docs/internals.md "Files"): a torn last record of the last segment is what a crash while writing
  * leaves, so it is truncated and logged at WARN with the file and the offset. Anything else, a checksum that fails
  * before the end, a missing segment, an unknown format version, a snapshot that is not whole or whose digest differs,
- * a missing snapshot (none as new as the one {@code node.meta} records), stops the start with a
+ * a missing snapshot (none as new as the one {@code node.meta} records), a log that ends before the entry
+ * {@code node.meta} records as forced (its newest segments deleted), stops the start with a
  * {@link DamagedFileException} naming the file, the offset and what to do: no silent data loss, and no partial state.
  */
 public final class Recovery {
@@ -76,6 +77,7 @@ public final class Recovery {
             snapshot = loadedAhead ? fromReadAhead : newestSnapshot(newest);
             TupleSpace space = snapshot.map(LoadedSnapshot::space).orElseGet(TupleSpace::new);
             LogDecoding.Summary logged = log.await(space::applyEffect, idleOnce);
+            LogReader.requireReaches(path, directory.recordedLogged(), logged.replay().tail());
             state = new ReplicatedState(space);
             snapshot.ifPresent(loaded -> restoreAnswers(state.answers(), loaded.answers()));
             logged.answers().applyTo(state.answers());

@@ -64,6 +64,18 @@ class RecoveryTest {
         log.close().get(10, TimeUnit.SECONDS);
     }
 
+    /** Logs 300 entries in batches of 10 in segments of 2 KiB (more than two), closes the log; returns its segments. */
+    private List<DataFiles.Numbered> loggedInSegments() throws Exception {
+        WriteAheadLog log = open(1, 2048);
+        for (int i = 0; i < 30; i++) {
+            log.append(work.next(10));
+        }
+        log.close().get(10, TimeUnit.SECONDS);
+        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
+        assertThat(segments).hasSizeGreaterThan(2);
+        return segments;
+    }
+
     /** Logs {@code entries} entries in batches of 10 in one segment, and closes the log. */
     private Path logged(int entries) throws Exception {
         WriteAheadLog log = open(1, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
@@ -190,9 +202,14 @@ class RecoveryTest {
         logged(20);
         long digestBefore = work.reference().space().digest();
         List<AnswerTable.Entry> answersBefore = work.reference().answers().entries();
+        byte[] metaBefore = Files.readAllBytes(directory.path().resolve(NodeMeta.FILE_NAME));
         WriteAheadLog log = open(21, LogOptions.DEFAULT_MAX_SEGMENT_BYTES);
         log.append(List.of(new Replicated(1, 21, new Change.Closed(1001)))); // a short record: 37 offsets to cut at
         log.close().get(10, TimeUnit.SECONDS);
+        // the crash came before entry 21 was forced: node.meta does not record it as the log's yet
+        directory.close();
+        Files.write(directory.path().resolve(NodeMeta.FILE_NAME), metaBefore);
+        directory = DataDirectory.open(root, "a");
         Path last = DataFiles.segment(directory.path(), 21);
         byte[] whole = Files.readAllBytes(last);
         assertThat(whole.length).isGreaterThan(FilePrefix.LENGTH + RecordFraming.HEADER_BYTES);
@@ -475,13 +492,7 @@ class RecoveryTest {
 
     @Test
     void aMissingSegmentStopsRecovery() throws Exception {
-        WriteAheadLog log = open(1, 2048);
-        for (int i = 0; i < 30; i++) {
-            log.append(work.next(10));
-        }
-        log.close().get(10, TimeUnit.SECONDS);
-        List<DataFiles.Numbered> segments = DataFiles.segments(directory.path());
-        assertThat(segments).hasSizeGreaterThan(2);
+        List<DataFiles.Numbered> segments = loggedInSegments();
         Files.delete(segments.get(1).path());
 
         assertThatThrownBy(() -> Recovery.recover(directory))
@@ -490,6 +501,45 @@ class RecoveryTest {
                         + " (in " + segments.get(1).path().getFileName() + " or a segment before it), found the next "
                         + "segment starting at entry " + segments.get(2).index() + ". A segment is missing: restore it "
                         + "from a copy, or start this node from its peer's data directory");
+    }
+
+    @Test
+    void aLogWhoseNewestSegmentWasDeletedStopsRecoveryAsNodeMetaRecordsItsFirstEntry() throws Exception {
+        List<DataFiles.Numbered> segments = loggedInSegments();
+        // the newest segment holding entries (a roll may have begun an empty one after it)
+        int newestAt = segments.size() - (segments.get(segments.size() - 1).index() == 301 ? 2 : 1);
+        DataFiles.Numbered newest = segments.get(newestAt);
+        assertThat(NodeMeta.read(directory.path()).logged()).contains(new NodeMeta.Logged(newest.index(), 1));
+        for (DataFiles.Numbered segment : segments.subList(newestAt, segments.size())) {
+            Files.delete(segment.path()); // every segment left still follows the one before
+        }
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessage(newest.path() + ": expected the log to hold entry " + newest.index() + " of epoch 1, which"
+                        + " node.meta records as forced to disk (logged=" + newest.index() + " 1), found it ending at"
+                        + " entry " + (newest.index() - 1) + " of epoch 1. Segments were deleted or cut short, by hand"
+                        + " or by a disk that lost forced data: restore this one and any after it from a copy, or start"
+                        + " this node from its peer's data directory");
+    }
+
+    @Test
+    void aLogDeletedWholeAfterItsSnapshotStopsRecovery() throws Exception {
+        snapshotThenLog(100, 50);
+        for (DataFiles.Numbered segment : DataFiles.segments(directory.path())) {
+            Files.delete(segment.path());
+        }
+
+        assertThatThrownBy(() -> Recovery.recover(directory))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(DataFiles.segment(directory.path(), 101) + ": expected the log to hold entry"
+                        + " 101 of epoch 1, which node.meta records as forced to disk (logged=101 1), found it ending"
+                        + " at entry 100 of epoch 1. ");
+        assertThatThrownBy(() -> DataDirectories.survey(root)).as("nor is an older directory served in its place")
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageContaining("expected the log to hold entry 101 of epoch 1")
+                .hasMessageEndingWith("No other node directory holds a copy: restore the file rather than move node-a"
+                        + " away.");
     }
 
     @Test
