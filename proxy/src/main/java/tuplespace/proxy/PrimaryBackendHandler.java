@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryBackendHandler.class);
 
     private final ProxyContext context;
+    /** The link's pinger, which also watches whether this loop stood still. */
+    private final PrimaryLinkPinger pinger;
     private PrimaryLink link;
     /** The FOLLOW this link began with, if it is a backup's. */
     private Frame.Follow follow;
@@ -45,8 +48,9 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     /** Sessions on this loop with answers written but not flushed during the current read batch. */
     private final List<ClientSession> sessionsToFlush = new ArrayList<>();
 
-    PrimaryBackendHandler(ProxyContext context) {
+    PrimaryBackendHandler(ProxyContext context, PrimaryLinkPinger pinger) {
         this.context = context;
+        this.pinger = pinger;
     }
 
     @Override
@@ -128,6 +132,16 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             // work; the idle timer fires again after another interval of silence
             LOG.debug("{} link {} silent while busy with what it announced", context.self(),
                     ctx.channel().remoteAddress());
+            return;
+        }
+        Duration silence = context.config().pingInterval().multipliedBy(context.config().pingMisses());
+        if (pinger.stoodStillWithin(silence.toNanos(), System.nanoTime())) {
+            // the proxy itself ran nothing for a while (a loaded machine, a collection): it did not read the link
+            // meanwhile, so the silence is its own; the idle timer fires again after another interval of silence
+            LOG.info("{} {} link {} silent for {} × {}, but this proxy's own loop stood still meanwhile: judged again"
+                            + " after another {} of silence", context.self(), follow != null ? "follower" : "primary",
+                    link != null ? link : ctx.channel().remoteAddress(), context.config().pingMisses(),
+                    Durations.text(context.config().pingInterval()), Durations.text(silence));
             return;
         }
         LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(),

@@ -86,10 +86,11 @@ final class ProxyInitializer {
                         TimeUnit.NANOSECONDS));
                 // an oversize ANSWER is skipped and reported, not fatal: the link (and the service) stays up
                 FrameCodec.installSkippingOversize(channel.pipeline(), context.config().maxFrameBytes());
-                PrimaryBackendHandler backend = new PrimaryBackendHandler(context);
+                PrimaryLinkPinger pinger = new PrimaryLinkPinger(ping);
+                PrimaryBackendHandler backend = new PrimaryBackendHandler(context, pinger);
                 // a long answer comes in parts, so that other answers can go between them: joined here
                 channel.pipeline().addLast(new AnswerParts(context.config().maxFrameBytes(), backend::isRegisteredLink));
-                channel.pipeline().addLast(new PrimaryLinkPinger(ping));
+                channel.pipeline().addLast(pinger);
                 // clients stop being read while this much waits to go to the primary (ClientSession.updateReading)
                 channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 4 << 20));
                 channel.pipeline().addLast(backend);

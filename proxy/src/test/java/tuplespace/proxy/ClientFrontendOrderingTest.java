@@ -255,7 +255,8 @@ class ClientFrontendOrderingTest {
     }
 
     private EmbeddedChannel primaryChannel() {
-        return new EmbeddedChannel(new PrimaryBackendHandler(context));
+        return new EmbeddedChannel(new PrimaryBackendHandler(context,
+                new PrimaryLinkPinger(context.config().pingInterval().toNanos())));
     }
 
     private EmbeddedChannel client() {

@@ -36,7 +36,8 @@ class SlowReaderBackpressureTest {
             new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200),
                     Duration.ZERO), control.eventLoop(),
             ProxyInitializer.refusedPeers("proxy(test)"), new RefusalLog());
-    private final EmbeddedChannel primary = new EmbeddedChannel(new PrimaryBackendHandler(context));
+    private final EmbeddedChannel primary = new EmbeddedChannel(new PrimaryBackendHandler(context,
+            new PrimaryLinkPinger(context.config().pingInterval().toNanos())));
     private final List<Frame.Request> forwarded = new ArrayList<>();
 
     @Test
