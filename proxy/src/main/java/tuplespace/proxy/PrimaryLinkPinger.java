@@ -43,8 +43,9 @@ final class PrimaryLinkPinger extends ChannelDuplexHandler {
     }
 
     /**
-     * Whether this loop stood still (ran no task for more than two ping intervals) and resumed less than
+     * Whether this loop stood still (ran none of these checks for more than two ping intervals) and resumed less than
      * {@code windowNanos} before {@code nowNanos}: a silence of the link over that window was partly the proxy's own.
+     * A loop that stands still again and again thus delays verdicts as long as it does: it could not serve meanwhile.
      */
     boolean stoodStillWithin(long windowNanos, long nowNanos) {
         return nowNanos - stillUntilNanos < windowNanos;

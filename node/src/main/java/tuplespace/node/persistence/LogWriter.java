@@ -467,8 +467,9 @@ final class LogWriter implements Runnable {
     }
 
     /**
-     * Records the forced entry {@link #noteForced} found, outside the lock (the loop writes on meanwhile): a few
-     * milliseconds of the disk once per segment. One that cannot be recorded only leaves an older one in force.
+     * Records the forced entry {@link #noteForced} found: a few milliseconds of the disk once per segment, outside the
+     * lock while the log runs (the loop writes on meanwhile), under it as the log closes. One that cannot be recorded
+     * only leaves an older one in force.
      */
     private void recordForcedEntry() {
         NodeMeta.Logged entry;
