@@ -70,7 +70,8 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--ping-misses", paramLabel = "N", defaultValue = "" + ProxyConfig.DEFAULT_PING_MISSES,
             description = "a primary link silent for this many ping intervals is dead: its backup is promoted if it"
                     + " holds every update the primary answered; not while the primary serves work it announced, a"
-                    + " request of megabytes or a DELETE of many pairs (default: ${DEFAULT-VALUE})")
+                    + " request of megabytes or a DELETE of many pairs, nor soon after the proxy itself stood still"
+                    + " (default: ${DEFAULT-VALUE})")
     private int pingMisses;
 
     @Option(names = "--network-timeout", paramLabel = "DURATION", defaultValue = "5s",
