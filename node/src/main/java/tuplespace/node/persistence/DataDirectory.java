@@ -253,8 +253,8 @@ public final class DataDirectory implements AutoCloseable {
      */
     synchronized void recordLogged(long index, long epoch) throws IOException {
         NodeMeta.Logged entry = new NodeMeta.Logged(index, epoch);
-        if (meta.logged().map(recorded -> recorded.equals(entry) || !recorded.reachedBy(index, epoch)).orElse(false)) {
-            return;
+        if (meta.logged().filter(recorded -> entry.reachedBy(recorded.index(), recorded.epoch())).isPresent()) {
+            return; // the recorded one is this one or a later one
         }
         NodeMeta next = meta.withLogged(entry);
         next.write(path);

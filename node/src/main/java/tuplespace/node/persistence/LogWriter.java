@@ -80,7 +80,10 @@ final class LogWriter implements Runnable {
     private IOException deathCause;
     /** The epoch of the segment's first entry, once encoded and until it is forced; -1 otherwise. */
     private long firstEntryEpoch = -1;
-    /** A segment's first entry, forced and not yet recorded in {@code node.meta} ({@link #recordForcedEntry}). */
+    /**
+     * A segment's first entry, forced and not yet recorded in {@code node.meta} ({@link #recordForcedEntry}). Only the
+     * writer thread forces, so only it sets and takes this: no lock.
+     */
     private NodeMeta.Logged forcedEntry;
 
     LogWriter(DataDirectory directory, LogOptions options, LogListener listener, Executor callbacks,
@@ -467,27 +470,22 @@ final class LogWriter implements Runnable {
     }
 
     /**
-     * Records the forced entry {@link #noteForced} found: a few milliseconds of the disk once per segment, outside the
-     * lock while the log runs (the loop writes on meanwhile), under it as the log closes. One that cannot be recorded
-     * only leaves an older one in force.
+     * Records the forced entry {@link #noteForced} found, on the writer thread: a few milliseconds of the disk once per
+     * segment, outside the lock while the log runs (the loop writes on meanwhile), under it as the log closes. One that
+     * cannot be recorded only leaves an older one in force.
      */
     private void recordForcedEntry() {
-        NodeMeta.Logged entry;
-        lock.lock();
-        try {
-            entry = forcedEntry;
-            forcedEntry = null;
-        } finally {
-            lock.unlock();
+        NodeMeta.Logged entry = forcedEntry;
+        if (entry == null) {
+            return;
         }
-        if (entry != null) {
-            try {
-                directory.recordLogged(entry.index(), entry.epoch());
-            } catch (IOException e) {
-                LOG.warn("{}: could not record in {} that the log holds {} ({}): a start cannot tell whether the"
-                        + " segments from {} on are missing", directory, NodeMeta.FILE_NAME, entry, e.toString(),
-                        DataFiles.segment(directory.path(), entry.index()).getFileName());
-            }
+        forcedEntry = null;
+        try {
+            directory.recordLogged(entry.index(), entry.epoch());
+        } catch (IOException e) {
+            LOG.warn("{}: could not record in {} that the log holds {} ({}): a start cannot tell whether the"
+                    + " segments from {} on are missing", directory, NodeMeta.FILE_NAME, entry, e.toString(),
+                    DataFiles.segment(directory.path(), entry.index()).getFileName());
         }
     }
 
