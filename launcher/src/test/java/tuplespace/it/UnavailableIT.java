@@ -43,6 +43,23 @@ class UnavailableIT {
             assertThat(waited).as("held about --primary-timeout").isBetween(primaryTimeout.multipliedBy(8).dividedBy(10), primaryTimeout.plusSeconds(3));
             assertThat(client.closedByPeer()).as("connection kept open").isFalse();
 
+            // The outage goes on: the connection's next requests, pipelined, are answered at once rather than a
+            // timeout per window of held requests (16 before a client's first answer: 200 took 13 s at 1 s).
+            List<CompletableFuture<JsonNode>> burst = new java.util.ArrayList<>();
+            long burstSent = System.nanoTime();
+            for (int id = 100; id < 300; id++) {
+                burst.add(client.send(Requests.get(id, "late,.*", ".*")));
+            }
+            for (CompletableFuture<JsonNode> later : burst) {
+                JsonNode laterAnswer = later.get(30, TimeUnit.SECONDS);
+                assertThat(laterAnswer.path("status").asText()).as("%s", laterAnswer).isEqualTo("unavailable");
+                assertThat(laterAnswer.path("error").asText()).contains("of an earlier request of this connection");
+            }
+            Duration burstTook = Duration.ofNanos(System.nanoTime() - burstSent);
+            System.out.printf("UnavailableIT: 200 pipelined requests answered unavailable in %d ms%n",
+                    burstTook.toMillis());
+            assertThat(burstTook).as("not held a timeout per window").isLessThan(primaryTimeout.multipliedBy(4));
+
             // A primary registers later: the same connection is served.
             cluster.startPrimary();
             cluster.awaitPrimaryRegistered();

@@ -57,6 +57,15 @@ final class ClientSession {
     private boolean inputEndedBehindLines;
     /** See {@link #slotGivenBack()}; set on this client's loop, read there when it closes. */
     private boolean slotGivenBack;
+    /**
+     * A request of this connection waited {@code --primary-timeout} without a primary, and no primary has taken its
+     * requests since: its later requests are answered {@code unavailable} at once instead of being held for another
+     * timeout each (a client pipelining 10,000 requests through an outage heard them answered a window of requests at
+     * a time, each window after another timeout).
+     */
+    private boolean outageOutlasted;
+    /** Requests answered {@code unavailable} at once while {@link #outageOutlasted}, for the log once it ends. */
+    private long answeredAtOnce;
 
     ClientSession(long conn, Channel channel, ProxyContext context) {
         this.conn = conn;
@@ -86,10 +95,18 @@ final class ClientSession {
             return;
         }
         // docs/protocol.md "Limits and failures": held (and its primary timeout running) only while no registered
-        // primary has it
+        // primary has it, and not at all once an earlier request of this connection waited that timeout in vain
+        PrimaryLink link = context.registry().current();
+        if (link == null && outageOutlasted) {
+            String linePrefix = line.toString(StandardCharsets.UTF_8);
+            line.release();
+            answerInTurn(linePrefix, Status.UNAVAILABLE, unavailableMessage(false, false));
+            answeredAtOnce++;
+            deliverReadyAnswers();
+            return;
+        }
         PendingRequests.Pending request = pending.addHeld(line, System.nanoTime());
         context.sessions().addHeld(1);
-        PrimaryLink link = context.registry().current();
         if (link != null && link == syncedLink) {
             link.send(requestFrame(request)); // flushed once for this loop turn (PrimaryLink)
             pending.forwarded(request);
@@ -167,7 +184,7 @@ final class ClientSession {
         String error = "request line too long: expected at most " + context.config().maxLineBytes()
                 + " bytes, found a longer line; closing the connection";
         LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
-        answerMalformedInTurn(linePrefix, error);
+        answerInTurn(linePrefix, Status.MALFORMED, error);
         closeWhenDelivered = true;
         channel.config().setAutoRead(false);
         deliverReadyAnswers();
@@ -181,8 +198,8 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
-        answerMalformedInTurn(linePrefix, "request line unterminated: expected a newline at its end, found the end of"
-                + " the input after " + length + " bytes; it was not carried out");
+        answerInTurn(linePrefix, Status.MALFORMED, "request line unterminated: expected a newline at its end, found the"
+                + " end of the input after " + length + " bytes; it was not carried out");
         deliverReadyAnswers();
     }
 
@@ -195,8 +212,9 @@ final class ClientSession {
         if (closed || closeWhenDelivered) {
             return;
         }
-        answerMalformedInTurn(firstPrefix, "requests not read: the input ended while the proxy held this client's limit of"
-                + " unanswered requests, and it keeps " + Lines.count(context.config().clientBufferBytes(), "byte")
+        answerInTurn(firstPrefix, Status.MALFORMED, "requests not read: the input ended while the proxy held this"
+                + " client's limit of unanswered requests, and it keeps "
+                + Lines.count(context.config().clientBufferBytes(), "byte")
                 + " of the lines sent after them (--client-buffer); the " + Lines.count(lines, "line") + " ("
                 + Lines.count(bytes, "byte") + ") past those were not carried out");
         deliverReadyAnswers();
@@ -308,6 +326,12 @@ final class ClientSession {
             return;
         }
         syncedLink = link;
+        if (outageOutlasted) {
+            LOG.info("{} conn {}: {} answered unavailable at once since its first expired; {} serves it now",
+                    context.self(), Long.toHexString(conn), Lines.count(answeredAtOnce, "later request"), link);
+            outageOutlasted = false;
+            answeredAtOnce = 0;
+        }
         List<PendingRequests.Pending> unanswered = pending.unanswered();
         for (PendingRequests.Pending request : unanswered) {
             link.send(requestFrame(request));
@@ -502,11 +526,11 @@ final class ClientSession {
     }
 
     /**
-     * The proxy's own {@code malformed} answer to what a client sent, in its turn: after the answers to the requests
-     * before it. The caller delivers it.
+     * The proxy's own answer ({@code malformed}, {@code unavailable}) to what a client sent, in its turn: after the
+     * answers to the requests before it. The caller delivers it.
      */
-    private void answerMalformedInTurn(String linePrefix, String error) {
-        pending.addAnswered(utf8(Answers.error(linePrefix, Status.MALFORMED, error)));
+    private void answerInTurn(String linePrefix, Status status, String error) {
+        pending.addAnswered(utf8(Answers.error(linePrefix, status, error)));
         context.sessions().addHeld(1);
     }
 
@@ -544,22 +568,33 @@ final class ClientSession {
             return;
         }
         int expired = pending.expire(System.nanoTime(), context.config().primaryTimeout().toNanos(),
-                request -> error(request.line(), Status.UNAVAILABLE, unavailableMessage(request)));
+                request -> error(request.line(), Status.UNAVAILABLE, unavailableMessage(request.forwarded(), true)));
         if (expired > 0) {
-            LOG.warn("{} answered {} of conn {} unavailable: no primary took {} within {}", context.self(),
-                    Lines.count(expired, "request"), Long.toHexString(conn),
-                    expired == 1 ? "it" : "them", Durations.text(context.config().primaryTimeout()));
+            // the outage outlasted the timeout for this connection: the requests held behind that one are told now
+            // what they would be told at their own timeouts, and so is every later one until a primary takes them
+            int behind = pending.expireHeld(request -> error(request.line(), Status.UNAVAILABLE,
+                    unavailableMessage(request.forwarded(), false)));
+            outageOutlasted = true;
+            LOG.warn("{} answered {} of conn {} unavailable: no primary took {} within {} ({} behind {}, and its later"
+                    + " requests are answered so at once until a primary registers)", context.self(),
+                    Lines.count(expired, "request"), Long.toHexString(conn), expired == 1 ? "it" : "them",
+                    Durations.text(context.config().primaryTimeout()), behind, expired == 1 ? "it" : "them");
         }
         deliverReadyAnswers();
         armDeadlineTimer();
     }
 
-    private String unavailableMessage(PendingRequests.Pending request) {
-        // docs/protocol.md "Limits and failures": held up to --primary-timeout, then answered unavailable; the client
-        // must know whether it may have been applied (forwarded to a primary that was then lost) or certainly was not
+    /**
+     * Why a request is answered {@code unavailable} for want of a primary: it waited {@code --primary-timeout} itself
+     * ({@code waitedItself}), or an earlier request of its connection did; the client must know whether it may have
+     * been applied (forwarded to a primary that was then lost) or certainly was not (docs/protocol.md "Limits and
+     * failures").
+     */
+    private String unavailableMessage(boolean forwarded, boolean waitedItself) {
         String waited = "service unavailable: no primary registered within "
-                + context.config().primaryTimeout().toMillis() + " ms";
-        return request.forwarded()
+                + context.config().primaryTimeout().toMillis() + " ms"
+                + (waitedItself ? "" : " of an earlier request of this connection");
+        return forwarded
                 ? waited + " after the primary that had this request was lost; the outcome is unknown: an update"
                         + " may have been applied"
                 : waited + "; the request was not sent to any primary and was not applied";

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The unanswered requests of one client connection, in seq order, and the answers that are waiting for an
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * <p>A request may wait for its answer while no primary is registered only up to the primary timeout
  * (docs/protocol.md "Limits and failures"). A request is <em>held</em> from {@code max(arrival, primary lost)} until a
  * primary takes it; only held requests expire. A request in the hands of a registered primary never expires here: the
- * primary bounds its own work.
+ * primary bounds its own work. Once one expired, its connection's session answers the others held at once
+ * ({@link #expireHeld}), and its later ones until a primary takes them.
  */
 final class PendingRequests {
 
@@ -159,25 +161,24 @@ final class PendingRequests {
      * that never was); returns how many.
      */
     int expire(long nowNanos, long timeoutNanos, Function<Pending, ByteBuf> unavailable) {
-        int expired = 0;
-        for (int i = 0; i < size; i++) {
-            Pending pending = at(i);
-            if (pending.held && nowNanos - pending.heldSinceNanos >= timeoutNanos) {
-                pending.answer = unavailable.apply(pending);
-                pending.held = false;
-                unanswered--;
-                expired++;
-            }
-        }
-        return expired;
+        return expireWhere(pending -> pending.held && nowNanos - pending.heldSinceNanos >= timeoutNanos, unavailable);
+    }
+
+    /** Answers every held request with {@code unavailable.apply(request)}, however long held; returns how many. */
+    int expireHeld(Function<Pending, ByteBuf> unavailable) {
+        return expireWhere(pending -> pending.held, unavailable);
     }
 
     /** Answers every unanswered request with {@code unavailable.apply(request)} (the proxy stops); returns how many. */
     int expireAll(Function<Pending, ByteBuf> unavailable) {
+        return expireWhere(pending -> true, unavailable);
+    }
+
+    private int expireWhere(Predicate<Pending> due, Function<Pending, ByteBuf> unavailable) {
         int expired = 0;
         for (int i = 0; i < size; i++) {
             Pending pending = at(i);
-            if (!pending.answered()) {
+            if (!pending.answered() && due.test(pending)) {
                 pending.answer = unavailable.apply(pending);
                 pending.held = false;
                 unanswered--;

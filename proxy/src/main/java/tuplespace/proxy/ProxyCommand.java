@@ -54,8 +54,9 @@ public final class ProxyCommand implements Callable<Integer> {
     private int maxClients;
 
     @Option(names = "--primary-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "a request held this long with no primary registered is answered 'unavailable'; one a"
-                    + " registered primary has is never expired by the proxy (default: ${DEFAULT-VALUE})")
+            description = "a request held this long with no primary registered is answered 'unavailable', and so are"
+                    + " its connection's other requests at once until a primary registers; one a registered primary"
+                    + " has is never expired by the proxy (default: ${DEFAULT-VALUE})")
     private String primaryTimeout;
 
     @Option(names = "--max-line", paramLabel = "SIZE", defaultValue = "1MiB",

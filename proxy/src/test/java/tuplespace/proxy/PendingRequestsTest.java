@@ -169,6 +169,18 @@ class PendingRequestsTest {
     }
 
     @Test
+    void expireHeldAnswersEveryHeldRequestWhateverItsDeadlineAndLeavesTheForwardedOnes() {
+        pending.addHeld(b("a"), 10);
+        pending.addForwarded(b("b"));
+        pending.addHeld(b("c"), 1_000);
+        assertThat(pending.expireHeld(request -> b("unavailable " + text(request.line()) + "\n"))).isEqualTo(2);
+        assertThat(pending.nextDeadline(10)).isEmpty();
+        assertThat(pending.unansweredCount()).isEqualTo(1);
+        pending.answer(2, b("B\n"));
+        assertThat(texts(pending.takeDeliverable())).containsExactly("unavailable a\n", "B\n", "unavailable c\n");
+    }
+
+    @Test
     void expireAllAnswersEverythingStillPending() {
         pending.addHeld(b("a"), -5);
         pending.addForwarded(b("b"));

@@ -237,6 +237,49 @@ class ProxyLosesPrimaryTest {
     }
 
     @Test
+    void onceARequestOfAConnectionExpiredItsOtherRequestsAreAnsweredUnavailableAtOnceUntilAPrimaryRegisters()
+            throws Exception {
+        // a client pipelining thousands of requests through an outage heard them answered a window at a time, each
+        // window after another full timeout: 10,000 requests took minutes to be told what the first one was told
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPrimaryTimeout(Duration.ofMillis(500)));
+        try (LineClient client = new LineClient(proxy.clientAddress());
+             LineClient other = new LineClient(proxy.clientAddress())) {
+            client.send(get(1));
+            Thread.sleep(200);
+            client.send(get(2)); // held 200 ms later: its own timeout would end 200 ms after the first's
+            assertThat(client.readLine()).contains("\"id\":1").contains("\"status\":\"unavailable\"")
+                    .contains("no primary registered within 500 ms;");
+            assertThat(client.readLine()).contains("\"id\":2").contains("\"status\":\"unavailable\"")
+                    .contains("no primary registered within 500 ms of an earlier request of this connection")
+                    .contains("was not applied");
+            client.send(get(3));
+            assertThat(client.readLine()).contains("\"id\":3").contains("\"status\":\"unavailable\"")
+                    .contains("of an earlier request of this connection");
+            // another connection, none of whose requests expired, is held as before
+            other.send(get(1));
+            assertThat(other.readLine()).contains("no primary registered within 500 ms;");
+
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                primary.register(1, PRIMARY_SHUTDOWN_SAP);
+                await().atMost(Duration.ofSeconds(10)).until(proxy::primaryRegistered);
+                client.send(get(4));
+                Frame.Request request = primary.receiveRequest();
+                assertThat(request.seq()).as("the requests answered by the proxy were never sent").isEqualTo(4);
+                primary.answer(request, "{\"id\":4,\"status\":\"ok\",\"pairs\":[]}\n");
+                assertThat(client.readLine()).isEqualTo("{\"id\":4,\"status\":\"ok\",\"pairs\":[]}");
+            }
+            // the primary is lost again: the connection's requests are held again, for a whole timeout
+            await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+            client.send(get(5));
+            assertThat(client.readLine()).contains("\"id\":5").contains("no primary registered within 500 ms;");
+        }
+    }
+
+    private static String get(int id) {
+        return "{\"id\":" + id + ",\"op\":\"GET\",\"key\":\".*\",\"value\":\".*\"}";
+    }
+
+    @Test
     void aRequestInTheHandsOfARegisteredPrimaryIsNeverAnsweredUnavailableByTheProxy() throws Exception {
         // this stand-in answers no PING while it works, so the silence bound is set above the work's time; a real
         // primary works on long requests beside its loop and keeps answering
