@@ -9,7 +9,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
+import tuplespace.codec.netty.LoopPunctuality;
 import tuplespace.failure.HeartbeatMonitor;
 import tuplespace.replication.ReplicationMessage;
 
@@ -19,8 +22,14 @@ import tuplespace.replication.ReplicationMessage;
  * and the peer counted failed once it was silent past {@code --heartbeat-misses} intervals (or past the first-contact
  * grace before its first heartbeat: a starting JVM is slow). One per peer followed or supervised; {@link #stop} ends it.
  * On the node's event loop; the time it judges by is the node's {@code Ticker}.
+ *
+ * <p>A silence during which this node's own loop stood still ({@link LoopPunctuality}: its heartbeat ticks, scheduled
+ * in real time, ran late) is judged again once the loop has run on time for a whole miss allowance: the loop read
+ * nothing from the peer meanwhile. Counted failed, a live backup would drop its links and be restarted and resynced
+ * by its primary, a whole copy of the space sent again, with one copy meanwhile.
  */
 final class PeerHeartbeats {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerHeartbeats.class);
 
     /** A cold backup JVM needs far longer for its first heartbeat than the miss allowance. */
     static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(10);
@@ -34,6 +43,11 @@ final class PeerHeartbeats {
     private final LongSupplier forcedIndex;
     private final Consumer<String> failed;
     private final ScheduledFuture<?> task;
+    private final LoopPunctuality punctuality;
+    /** How long after a standstill of this loop a silence is not judged: the miss allowance. */
+    private final long standstillWindowNanos;
+    /** A verdict is being put off for a standstill: logged when it begins. */
+    private boolean deferring;
     private boolean stopped;
 
     /**
@@ -57,6 +71,8 @@ final class PeerHeartbeats {
         this.forcedIndex = forcedIndex;
         this.failed = failed;
         long nanos = interval.toNanos();
+        this.punctuality = new LoopPunctuality(nanos, System.nanoTime());
+        this.standstillWindowNanos = interval.multipliedBy(config.heartbeatMisses()).toNanos();
         this.task = node.loop().scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -97,6 +113,9 @@ final class PeerHeartbeats {
     }
 
     private void tick() {
+        // the ticks run in the loop's time, which is real time whatever the ticker says (a test's ticker jumps)
+        long tickedNanos = System.nanoTime();
+        punctuality.checkedAt(tickedNanos);
         if (stopped || quiet.getAsBoolean()) {
             return;
         }
@@ -107,9 +126,20 @@ final class PeerHeartbeats {
             }
         }
         long now = node.ticker().nanos();
-        if (monitor.failed(now)) {
-            failed.accept("no heartbeat from the " + peer + " for " + monitor.missed(now) + " intervals of "
-                    + Durations.text(interval));
+        if (!monitor.failed(now)) {
+            deferring = false;
+            return;
         }
+        String silence = monitor.missed(now) + " intervals of " + Durations.text(interval);
+        if (punctuality.stoodStillWithin(standstillWindowNanos, tickedNanos)) {
+            if (!deferring) {
+                deferring = true;
+                LOG.info("no heartbeat from the {} for {}, but this node's own loop stood still meanwhile (its"
+                        + " heartbeat ticks ran late): judged again after {} of ticks on time", peer, silence,
+                        Durations.text(Duration.ofNanos(standstillWindowNanos)));
+            }
+            return;
+        }
+        failed.accept("no heartbeat from the " + peer + " for " + silence);
     }
 }

@@ -121,7 +121,8 @@ public final class ServerCommand implements Callable<Integer> {
     private Duration heartbeatInterval;
 
     @Option(names = "--heartbeat-misses", paramLabel = "N", defaultValue = "10",
-            description = "heartbeat intervals without a heartbeat before the peer counts as failed (default: ${DEFAULT-VALUE})")
+            description = "heartbeat intervals without a heartbeat before the peer counts as failed; not counting a"
+                    + " silence while this server's own loop stood still (default: ${DEFAULT-VALUE})")
     private int heartbeatMisses;
 
     @Option(names = "--replication", paramLabel = "sync|async", defaultValue = "sync",

@@ -162,6 +162,54 @@ class BackupNodeTest {
         assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
     }
 
+    /**
+     * The backup's own loop stands still (a collection, a loaded machine) while its clock runs on past the miss
+     * allowance with no heartbeat read: the silence is its own, so its late tick puts the verdict off, and a primary
+     * heard again within the window after the standstill is no failure.
+     */
+    @Test
+    void aSilenceWhileTheBackupsOwnLoopStoodStillIsNoFailureWhenThePrimaryIsHeardRightAfter() throws Exception {
+        catchUp(new TupleSpace());
+        standStill();
+        link.send(new ReplicationMessage.Heartbeat(PRIMARY_SERVER, 0));
+        ticker.awaitReads(15); // 1.5 s of ticks on time: past the window of 10 × 100 ms after the standstill
+
+        assertThat(NodeTestSupport.events(events)).doesNotContain("primary_failed");
+        assertThat(exit).as("the backup still follows its primary").isNotDone();
+    }
+
+    @Test
+    void aSilenceThatGoesOnForAWindowAfterTheBackupsOwnLoopStoodStillIsAFailure() throws Exception {
+        catchUp(new TupleSpace());
+        long resumed = standStill();
+        awaitEvent("primary_failed");
+        assertThat(Duration.ofNanos(System.nanoTime() - resumed)).as("judged once the loop ran on time for a window")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_000));
+    }
+
+    /**
+     * The node's loop runs nothing for 600 ms (six heartbeat intervals) while 12 s pass on its ticker, past both the
+     * first-contact grace (10 s) and the miss allowance, with nothing heard; returns when it ran its first tick after
+     * that, with {@code System.nanoTime()} at the standstill's end.
+     */
+    private long standStill() throws InterruptedException {
+        java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
+        long[] resumed = new long[1];
+        node.loop().execute(() -> {
+            ticker.advance(PeerHeartbeats.FIRST_CONTACT_GRACE.plusSeconds(2));
+            try {
+                Thread.sleep(600);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            resumed[0] = System.nanoTime();
+            over.countDown();
+        });
+        assertThat(over.await(30, TimeUnit.SECONDS)).isTrue();
+        ticker.awaitReads(1); // its late heartbeat tick
+        return resumed[0];
+    }
+
     @Test
     void aPrimaryLostBeforeTheSnapshotEndsIsNeitherFencedNorReplaced() throws Exception {
         beginSnapshot();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import tuplespace.codec.frame.Frame;
+import tuplespace.codec.netty.LoopPunctuality;
 
 /**
  * PINGs a primary-port connection on which nothing was written for a ping interval (docs/internals.md liveness);
@@ -13,42 +14,31 @@ import tuplespace.codec.frame.Frame;
  * writer-idle detection would put a promise and a listener on every write, which is every request on this link.
  * Sits after the frame codec, so it sees {@link Frame}s. One instance per channel, confined to its loop.
  *
- * <p>Its checks also show when the proxy's own loop stood still: a check that comes more than an interval late means
- * the loop ran nothing meanwhile (its thread descheduled on a loaded machine, a collection, a long batch of client
- * events), and read nothing from this link either. Silence the proxy did not watch is no evidence against the peer
- * ({@link #stoodStillWithin}): under a flood of clients on 2 cores the proxy found the primary's and the backup's links
- * "silent" at the same instant and dropped a healthy primary.
+ * <p>Its checks also show when the proxy's own loop stood still ({@link LoopPunctuality}): silence the proxy did not
+ * watch is no evidence against the peer ({@link #stoodStillWithin}).
  */
 final class PrimaryLinkPinger extends ChannelDuplexHandler {
     private final long intervalNanos;
     private boolean writtenSinceCheck;
     private ScheduledFuture<?> timer;
-    /** When the last check ran; in System.nanoTime() time. */
-    private long lastCheckNanos;
-    /** When the loop last resumed after standing still longer than an interval; long before the start if never. */
-    private long stillUntilNanos;
+    private LoopPunctuality punctuality;
 
     PrimaryLinkPinger(long intervalNanos) {
         this.intervalNanos = intervalNanos;
-        this.lastCheckNanos = System.nanoTime();
-        this.stillUntilNanos = lastCheckNanos - Long.MAX_VALUE / 2; // never
+        this.punctuality = new LoopPunctuality(intervalNanos, System.nanoTime());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        lastCheckNanos = System.nanoTime();
+        punctuality = new LoopPunctuality(intervalNanos, System.nanoTime()); // the checks start now
         timer = ctx.executor().scheduleAtFixedRate(() -> check(ctx), intervalNanos, intervalNanos,
                 TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
     }
 
-    /**
-     * Whether this loop stood still (ran none of these checks for more than two ping intervals) and resumed less than
-     * {@code windowNanos} before {@code nowNanos}: a silence of the link over that window was partly the proxy's own.
-     * A loop that stands still again and again thus delays verdicts as long as it does: it could not serve meanwhile.
-     */
+    /** {@link LoopPunctuality#stoodStillWithin}: a silence of the link over that window was partly the proxy's own. */
     boolean stoodStillWithin(long windowNanos, long nowNanos) {
-        return nowNanos - stillUntilNanos < windowNanos;
+        return punctuality.stoodStillWithin(windowNanos, nowNanos);
     }
 
     @Override
@@ -76,12 +66,9 @@ final class PrimaryLinkPinger extends ChannelDuplexHandler {
         writtenSinceCheck = false;
     }
 
-    /** A check runs at {@code nowNanos}: more than two intervals after the one before, the loop stood still. */
+    /** A check runs at {@code nowNanos} ({@link LoopPunctuality#checkedAt}). */
     void checkedAt(long nowNanos) {
-        if (nowNanos - lastCheckNanos > 2 * intervalNanos) {
-            stillUntilNanos = nowNanos;
-        }
-        lastCheckNanos = nowNanos;
+        punctuality.checkedAt(nowNanos);
     }
 
     private void cancel() {
