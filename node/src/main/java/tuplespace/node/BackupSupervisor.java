@@ -22,6 +22,7 @@ import tuplespace.replication.ReplicationFrames;
 import tuplespace.replication.ReplicationMessage;
 import tuplespace.replication.SnapshotStream;
 import tuplespace.space.IoFailure;
+import tuplespace.space.SpaceSnapshot;
 
 /**
  * The primary's side of its backup: has it started ({@link BackupProcess}: a child process, a command, or
@@ -84,6 +85,8 @@ final class BackupSupervisor {
     private PeerHeartbeats heartbeats;
     /** The snapshot being sent, frame by frame; null when none is. */
     private SnapshotStream snapshot;
+    /** How far the snapshot of the backup syncing now has been sent, for STATUS; null when none is syncing from one. */
+    private NodeStatus.Sync sync;
     private boolean frameQueued;
     private Long backupPid;
     /** The backup's server id, from its first heartbeat or acknowledgement on the replication link. */
@@ -269,6 +272,7 @@ final class BackupSupervisor {
         replication = channel;
         state = BackupState.SYNCING;
         copied = false;
+        sync = null; // a resumed backup is sent no snapshot
         // Both links, every interval, from the moment the replication link is up: the backup must hear us before its
         // heartbeat link is adopted, or a quiet start-up looks like a hung primary
         // (docs/design.md "Processes and links").
@@ -279,7 +283,9 @@ final class BackupSupervisor {
             return;
         }
         // Frozen at this index (O(1)): entries after it follow on the link, and the backup applies them after the pairs.
-        snapshot = new SnapshotStream(primary.state().space().snapshot());
+        SpaceSnapshot frozen = primary.state().space().snapshot();
+        snapshot = new SnapshotStream(frozen);
+        sync = new NodeStatus.Sync(0, frozen.size());
         channel.write(new ReplicationMessage.SnapshotBegin(node.epoch(), primary.lastIndex(), primary.pid(),
                 node.serverId(), NodeNetwork.describe(config.heartbeatSap()), false, primary.mayLackAnswered(),
                 primary.history(), primary.recoveredIndex(), primary.recoveredEpoch(),
@@ -345,6 +351,7 @@ final class BackupSupervisor {
         do {
             replication.writeAndFlush(snapshot.nextFrame(replication.alloc()), replication.voidPromise());
         } while (snapshot.hasMore() && replication.isWritable() && System.nanoTime() - started < SNAPSHOT_TURN_NANOS);
+        sync = new NodeStatus.Sync(snapshot.pairsWritten(), sync.pairs());
         scheduleSnapshotFrame(attempt);
     }
 
@@ -405,6 +412,7 @@ final class BackupSupervisor {
         }
         state = BackupState.LIVE;
         lastFailure = null;
+        sync = null;
         restarts.live();
         if (protectionLost) {
             node.notifyOperator(OperatorEvent.BACKUP_RESTORED, "backup pid " + backupPid + " is live at index "
@@ -499,6 +507,7 @@ final class BackupSupervisor {
         }
         replication = null;
         snapshot = null;
+        sync = null;
         heartbeat = null;
         if (heartbeats != null) {
             heartbeats.stop();
@@ -646,7 +655,8 @@ final class BackupSupervisor {
     NodeStatus.Backup status() {
         BackupState shown = restarts.degraded() && state != BackupState.LIVE ? BackupState.DEGRADED : state;
         Long pid = backupPid != null ? backupPid : process.child().map(Process::pid).orElse(null);
-        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts(), lastFailure);
+        return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts(), lastFailure,
+                state == BackupState.SYNCING ? sync : null);
     }
 
     // --- channels -------------------------------------------------------------------------------------

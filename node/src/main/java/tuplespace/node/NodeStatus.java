@@ -12,9 +12,17 @@ public record NodeStatus(String role, long pid, long epoch, String replication, 
 
     /**
      * {@code backup}: the backup's own index and digest come with its acknowledgements; {@code lastFailure}, why the
-     * last backup failed (as {@code backup_failed} said it), until a backup is live again; null when none failed since.
+     * last backup failed (as {@code backup_failed} said it), until a backup is live again; null when none failed since;
+     * {@code sync}, how far the snapshot a syncing backup is sent has gone, null unless one is.
      */
-    public record Backup(String state, Long pid, Long index, Long digest, long restarts, String lastFailure) {
+    public record Backup(String state, Long pid, Long index, Long digest, long restarts, String lastFailure, Sync sync) {
+    }
+
+    /**
+     * {@code sync}: of the {@code pairs} of the snapshot a syncing backup is sent, {@code pairsSent} are on their way;
+     * all of them once only the backup's acknowledgement of the snapshot's end is awaited.
+     */
+    public record Sync(long pairsSent, long pairs) {
     }
 
     /**

@@ -59,12 +59,16 @@ class BackupSupervisorTest {
     }
 
     private void startPrimary() {
+        startPrimary(new TupleSpace());
+    }
+
+    private void startPrimary(TupleSpace space) {
         node = new ServerNode(config, new CodecRequestEvaluator(), persistence, ticker, (c, pid) -> {
             FakeProcess child = new FakeProcess(childrenDieWhenKilled, () -> onKill.run());
             children.add(child);
             return child;
         });
-        node.start(new TupleSpace());
+        node.start(space);
         exit = CompletableFuture.supplyAsync(node::awaitExit);
     }
 
@@ -185,6 +189,61 @@ class BackupSupervisorTest {
                 .as("not named while it lacks an update whose answer is out").isNull();
         second.send(new ReplicationMessage.Ack(answered, entries.digestAfter(), 4242, 0x77));
         assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0x77));
+    }
+
+    /**
+     * STATUS tells how far a syncing backup's snapshot has gone: while the backup does not read, only part of it is on
+     * its way; then all of it while its end awaits the backup's acknowledgement; nothing once the backup is live.
+     */
+    @Test
+    void statusSaysHowFarTheSnapshotOfASyncingBackupHasGone() throws Exception {
+        TupleSpace space = new TupleSpace();
+        String value = "v".repeat(1_000);
+        List<Optional<tuplespace.tuple.Pair>> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            pairs.add(Optional.of(tuplespace.tuple.Pair.of("k," + i, value)));
+        }
+        space.apply(new tuplespace.space.Command.Put(pairs), tuplespace.pattern.MatchBudget.unlimited());
+        ServerSocket backupSap = listen(config.backupSap());
+        startPrimary(space); // 40 MB of pairs: far more than the link's socket buffers hold while nobody reads
+        RawLink backup = accept(backupSap);
+
+        com.fasterxml.jackson.databind.JsonNode partway = awaitSync(sync -> sync.path("pairsSent").asLong() > 0);
+        assertThat(partway.path("pairs").asLong()).isEqualTo(40_000);
+        assertThat(partway.path("pairsSent").asLong()).as("the backup reads nothing: the stream waits")
+                .isLessThan(40_000);
+
+        ReplicationMessage message;
+        do {
+            message = backup.readSkippingHeartbeats();
+        } while (!(message instanceof ReplicationMessage.SnapshotEnd));
+        ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) message;
+        assertThat(awaitSync(sync -> true).path("pairsSent").asLong()).isEqualTo(40_000);
+
+        long child = children.get(0).pid();
+        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), child, child));
+        NodeTestSupport.await(() -> status().contains("\"state\":\"live\""), "the backup to be live");
+        assertThat(json(status()).path("backup").path("sync").isNull()).as("no sync once live").isTrue();
+    }
+
+    /** The backup's {@code sync} in STATUS once it is there and satisfies {@code until}. */
+    private com.fasterxml.jackson.databind.JsonNode awaitSync(
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> until) throws InterruptedException {
+        AtomicReference<com.fasterxml.jackson.databind.JsonNode> seen = new AtomicReference<>();
+        NodeTestSupport.await(() -> {
+            com.fasterxml.jackson.databind.JsonNode sync = json(status()).path("backup").path("sync");
+            seen.set(sync);
+            return sync.isObject() && until.test(sync);
+        }, "STATUS to show the backup's sync");
+        return seen.get();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.isEmpty() ? "{}" : line);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
