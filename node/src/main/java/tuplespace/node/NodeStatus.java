@@ -15,7 +15,8 @@ public record NodeStatus(String role, long pid, long epoch, String replication, 
      * last backup failed (as {@code backup_failed} said it), until a backup is live again; null when none failed since;
      * {@code sync}, how far the snapshot a syncing backup is sent has gone, null unless one is.
      */
-    public record Backup(String state, Long pid, Long index, Long digest, long restarts, String lastFailure, Sync sync) {
+    public record Backup(String state, Long pid, Long index, Long digest, long restarts, String lastFailure,
+                         Sync sync) {
     }
 
     /**
