@@ -67,7 +67,7 @@ public final class TupleSpace {
     /** Replays an update decided elsewhere: removes, then writes, in order. */
     public void applyEffect(Effect effect) {
         for (Tuple key : effect.removed()) {
-            remove(key);
+            removed(key.utf8(), pairs.remove(key.utf8()));
         }
         for (Pair pair : effect.written()) {
             store(pair.key(), pair.value());
@@ -171,7 +171,9 @@ public final class TupleSpace {
      * whose key has not changed since the snapshot (their value is the same, so they still match), and the keys changed
      * since that are present and match now, checked again within {@code budget}. The answer lists them in key order
      * with their values now. An answer found cut off or with a refused pattern is the answer, and removes nothing; so
-     * does a cut-off while checking again. {@code changes} stays open: the caller closes it.
+     * does a cut-off while checking again. Once the DELETE takes effect (even removing nothing) {@code changes} is
+     * closed before anything is removed: its own removals need no recording (a DELETE of a million pairs put each of
+     * them in its set). After a cut-off it stays open: the caller closes it.
      *
      * @throws IllegalArgumentException when {@code changes} records another space
      * @throws IllegalStateException when {@code changes} was closed (changes since would be missed)
@@ -186,6 +188,11 @@ public final class TupleSpace {
         if (found.cutOff() != CutOff.NONE) {
             return new Outcome(found, Effect.NONE);
         }
+        if (changes.changedKeyCount() == 0) {
+            // nothing changed since the snapshot (the usual case): what was found is what matches now, as it is
+            changes.close();
+            return remove(found);
+        }
         // A refused pattern was refused on the snapshot too (found is empty): the refusal is all there is to answer.
         Result.Matched changed = Query.of(delete.keyexp(), delete.valexp())
                 .findAmong(pairs.view(), changes.keys(), budget);
@@ -198,18 +205,21 @@ public final class TupleSpace {
                 unchanged.add(pair);
             }
         }
+        changes.close();
         return remove(new Result.Matched(inKeyOrder(unchanged, changed.pairs()), changed.warning(), found.note(), CutOff.NONE));
     }
 
-    /** Removes the pairs of {@code matched}, which are present; the outcome answers them. */
+    /**
+     * Removes the pairs of {@code matched}, which are present; the outcome answers them. Straight from the stored bytes
+     * where the match holds them: no value is parsed, no {@code Pair} made.
+     */
     private Outcome remove(Result.Matched matched) {
         List<Tuple> removed = new ArrayList<>(matched.pairs().size());
-        for (Pair pair : matched.pairs()) {
-            removed.add(pair.key());
-        }
-        Effect effect = new Effect(removed, List.of());
-        applyEffect(effect);
-        return new Outcome(matched, effect);
+        matched.forEachUtf8((key, value) -> {
+            removed.add(Tuple.parseUtf8(key)); // the stored array: never changed, so the tuple may keep it
+            removed(key, pairs.remove(key));
+        });
+        return new Outcome(matched, new Effect(removed, List.of()));
     }
 
     /** Two lists of pairs in key order, with no key in both, as one. */
@@ -268,10 +278,6 @@ public final class TupleSpace {
 
     boolean containsKey(String keyText) {
         return pairs.get(StoredPairs.utf8(keyText)) != null;
-    }
-
-    private void remove(Tuple key) {
-        removed(key.utf8(), pairs.remove(key.utf8()));
     }
 
     /** Keeps the digest and the open recorders up to date with a key removed ({@code previous}: its value, or null). */

@@ -166,6 +166,23 @@ class SpaceSnapshotTest {
     }
 
     @Test
+    void aDeleteFoundWithNothingChangedSinceItsSnapshotAnswersWhatWasFoundAndRemovesItAsADirectDeleteWould() {
+        TupleSpace space = users();
+        TupleSpace twin = users();
+        try (ChangeRecorder changes = space.recordChanges()) {
+            Result.Matched found = changes.snapshot().find(DELETE_USERS.keyexp(), DELETE_USERS.valexp(),
+                    MatchBudget.unlimited());
+            Outcome outcome = space.deleteFound(DELETE_USERS, found, changes, MatchBudget.unlimited());
+
+            assertThat(outcome.result()).as("the answer formatted from it stands").isSameAs(found);
+            assertThat(outcome).isEqualTo(twin.apply(DELETE_USERS, MatchBudget.unlimited()));
+            assertThat(changes.isOpen()).as("its own removals are not recorded").isFalse();
+        }
+        assertThat(space.digest()).isEqualTo(twin.digest());
+        assertThat(List.copyOf(space.pairs())).isEqualTo(List.copyOf(twin.pairs()));
+    }
+
+    @Test
     void aValueChangedToMatchOrNotToMatchIsCheckedAgain() {
         TupleSpace space = users();
         Command.Delete startingWithA = new Command.Delete("user,.*", "a.*");
@@ -195,7 +212,10 @@ class SpaceSnapshotTest {
             Outcome refusal = space.deleteFound(refused, found, changes, MatchBudget.unlimited());
             assertThat(refusal.result()).isEqualTo(found);
             assertThat(refusal.effect().isEmpty()).isTrue();
-
+            assertThat(changes.isOpen()).as("a DELETE that took effect, even one removing nothing, is done with it")
+                    .isFalse();
+        }
+        try (ChangeRecorder changes = space.recordChanges()) {
             // checking a changed key again runs past its match budget: nothing is removed either
             apply(space, put("user,a", "a".repeat(5_000) + "b"));
             Command.Delete catastrophic = new Command.Delete("user,.*", "(a*)*$");
