@@ -160,7 +160,8 @@ final class DemoSupervisor {
         }
         if (clean) {
             // "ok: saved N pairs to FILE; shutting down" from the primary; a proxy with no primary saves nothing
-            say(answer.get().startsWith("ok: saved ") ? "stopped; the space is saved in the save file for the next demo."
+            say(answer.get().startsWith("ok: saved ") ? "stopped; the space is saved in the save file too; the next demo"
+                    + " starts where this one stopped."
                     : "stopped; nothing was saved (no primary held a space).");
         }
         return clean;

@@ -106,7 +106,7 @@ final class ClientSession {
             return;
         }
         PendingRequests.Pending request = pending.addHeld(line, System.nanoTime());
-        context.sessions().addHeld(1);
+        context.sessions().addUndelivered(1);
         if (link != null && link == syncedLink) {
             link.send(requestFrame(request)); // flushed once for this loop turn (PrimaryLink)
             pending.forwarded(request);
@@ -402,7 +402,7 @@ final class ClientSession {
         if (deadlineTimer != null) {
             deadlineTimer.cancel(false);
         }
-        context.sessions().addHeld(-pending.size());
+        context.sessions().addUndelivered(-pending.size());
         pending.releaseAll();
         dropLinesAfterEnd();
         context.controlLoop().execute(() -> context.registry().clientClosed(conn));
@@ -486,7 +486,7 @@ final class ClientSession {
         if (answers.isEmpty()) {
             return false;
         }
-        context.sessions().addHeld(-answers.size());
+        context.sessions().addUndelivered(-answers.size());
         AnswerBatch.write(channel, answers);
         if (closeWhenDelivered && pending.isEmpty()) {
             closeLingering();
@@ -531,7 +531,7 @@ final class ClientSession {
      */
     private void answerInTurn(String linePrefix, Status status, String error) {
         pending.addAnswered(utf8(Answers.error(linePrefix, status, error)));
-        context.sessions().addHeld(1);
+        context.sessions().addUndelivered(1);
     }
 
     /**

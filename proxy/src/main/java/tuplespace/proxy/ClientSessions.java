@@ -18,7 +18,7 @@ final class ClientSessions {
     private final AtomicInteger admitted = new AtomicInteger();
     /** Clients that ended their input and gave back their slot while answers of them are due: at most maxClients. */
     private final AtomicInteger ended = new AtomicInteger();
-    private final LongAdder held = new LongAdder();
+    private final LongAdder undelivered = new LongAdder();
     private final Map<Long, ClientSession> byConn = new ConcurrentHashMap<>();
 
     /** @param incarnation random bits for the high half of every conn (docs/internals.md: unique across restarts) */
@@ -79,13 +79,16 @@ final class ClientSessions {
         byConn.values().forEach(action);
     }
 
-    /** Requests waiting for an answer, over all clients. */
-    void addHeld(long delta) {
-        held.add(delta);
+    /**
+     * Requests read and not yet answered to their client, over all clients: in the hands of the primary, held while
+     * none is registered, or answered and waiting for the earlier answers of their connection (STATUS {@code held}).
+     */
+    void addUndelivered(long delta) {
+        undelivered.add(delta);
     }
 
-    long held() {
-        return held.sum();
+    long undelivered() {
+        return undelivered.sum();
     }
 
     int clients() {

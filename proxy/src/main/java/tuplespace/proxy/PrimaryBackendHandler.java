@@ -177,8 +177,11 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof DecoderException)) {
-            LOG.debug("{} primary link {} failed, closing: {}", context.self(), ctx.channel().remoteAddress(),
-                    cause.toString());
+            // losing the link loses the primary (or the follower): the reason belongs beside primary_lost, at WARN
+            // (a tester's proxy ran out of direct memory under clients that never read big answers, and only DEBUG
+            // said so while the service failed over again and again)
+            LOG.warn("{} {} link {} failed, closing: {}", context.self(), follow != null ? "follower" : "primary port",
+                    ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
             return;
         }

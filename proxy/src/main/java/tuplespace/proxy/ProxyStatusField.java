@@ -7,6 +7,10 @@ enum ProxyStatusField {
     CLIENTS("clients"),
     MAX_CLIENTS("maxClients"),
     EPOCH("epoch"),
+    /**
+     * Requests read from clients and not yet answered to them ({@code ClientSessions.undelivered}): with a primary
+     * those in flight, without one those held. The name is older than that meaning and stays, like every field's.
+     */
     HELD("held"),
     /** The registered primary's replica: the server id (hex) of the backup the proxy would promote; null for none. */
     REPLICA("replica"),

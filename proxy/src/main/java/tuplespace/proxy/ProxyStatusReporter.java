@@ -72,7 +72,7 @@ final class ProxyStatusReporter {
         context.registry().highestEpoch().ifPresentOrElse(
                 epoch -> proxy.put(ProxyStatusField.EPOCH.jsonName(), epoch),
                 () -> proxy.putNull(ProxyStatusField.EPOCH.jsonName()));
-        proxy.put(ProxyStatusField.HELD.jsonName(), context.sessions().held());
+        proxy.put(ProxyStatusField.HELD.jsonName(), context.sessions().undelivered());
         PrimaryLink link = context.registry().current();
         long replica = context.registry().promotable();
         if (replica != 0) {

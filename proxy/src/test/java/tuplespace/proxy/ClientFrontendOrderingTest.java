@@ -99,7 +99,7 @@ class ClientFrontendOrderingTest {
     void requestsWaitWhileNoPrimaryIsRegisteredAndAreSentWhenOneIs() {
         EmbeddedChannel client = client();
         writeLines(client, "a\nb\n");
-        assertThat(sessions.held()).isEqualTo(2);
+        assertThat(sessions.undelivered()).isEqualTo(2);
 
         EmbeddedChannel primary = registeredPrimary(5);
         client.runPendingTasks();
@@ -147,7 +147,7 @@ class ClientFrontendOrderingTest {
             List<Frame.Request> batch = requests(primary);
             assertThat(batch).as("requests sent after %d", received).isNotEmpty();
             received += batch.size();
-            assertThat(sessions.held()).isLessThanOrEqualTo(Frame.Request.MAX_IN_FLIGHT);
+            assertThat(sessions.undelivered()).isLessThanOrEqualTo(Frame.Request.MAX_IN_FLIGHT);
             assertThat(batch.size()).isLessThanOrEqualTo(Frame.Request.MAX_IN_FLIGHT);
             if (received < total) {
                 assertThat(client.config().isAutoRead()).isFalse(); // the cap stopped reading the client
@@ -161,7 +161,7 @@ class ClientFrontendOrderingTest {
         }
         assertThat(delivered.toString()).isEqualTo(expected.toString());
         assertThat(client.config().isAutoRead()).isTrue();
-        assertThat(sessions.held()).isZero();
+        assertThat(sessions.undelivered()).isZero();
     }
 
     @Test
@@ -189,7 +189,7 @@ class ClientFrontendOrderingTest {
         primary.runPendingTasks();
         assertThat((Object) primary.readOutbound()).isEqualTo(new Frame.Closed(conn));
         assertThat(sessions.clients()).isZero();
-        assertThat(sessions.held()).isZero();
+        assertThat(sessions.undelivered()).isZero();
     }
 
     @Test
@@ -244,7 +244,7 @@ class ClientFrontendOrderingTest {
         assertThat(outboundBuffers(client)).isEmpty();
         primary.writeInbound(new Frame.Answer(conn, 1, "A\n"));
         assertThat(outboundBuffers(client)).containsExactly("A\nB\nC\n");
-        assertThat(sessions.held()).isZero();
+        assertThat(sessions.undelivered()).isZero();
     }
 
     private EmbeddedChannel registeredPrimary(long epoch) {
