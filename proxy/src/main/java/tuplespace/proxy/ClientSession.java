@@ -445,8 +445,34 @@ final class ClientSession {
 
     /** Whether answers written to this client still wait, in part, to go into its socket. */
     private boolean answerBytesUnsent() {
+        return unsentAnswerBytes() > 0;
+    }
+
+    /**
+     * Bytes of answers written to this client and not yet taken by its socket. Any thread ({@link AnswerMemoryGuard}
+     * reads it from the control loop): the count is Netty's, kept for any thread to read.
+     */
+    long unsentAnswerBytes() {
         ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
-        return unsent != null && unsent.totalPendingWriteBytes() > 0;
+        return unsent == null ? 0 : unsent.totalPendingWriteBytes();
+    }
+
+    /** Whether this client's socket takes answers now (the guard's sign that it reads them). Any thread. */
+    boolean takesAnswers() {
+        return channel.isWritable();
+    }
+
+    /**
+     * Closes this client, which does not read its answers, for the proxy's sake ({@link AnswerMemoryGuard}): what it
+     * holds for it is dropped. On this client's loop.
+     */
+    void closeForUnreadAnswers(String why) {
+        if (closed) {
+            return;
+        }
+        LOG.warn("{} closed client conn {} ({}): {}", context.self(), Long.toHexString(conn), channel.remoteAddress(),
+                why);
+        channel.close();
     }
 
     /** This client's line decoder; empty once it is gone (the channel closed). */

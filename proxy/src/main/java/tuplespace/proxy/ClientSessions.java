@@ -79,6 +79,11 @@ final class ClientSessions {
         byConn.values().forEach(action);
     }
 
+    /** The sessions now, for any thread to walk (weakly consistent: sessions may come and go meanwhile). */
+    java.util.Collection<ClientSession> all() {
+        return java.util.Collections.unmodifiableCollection(byConn.values());
+    }
+
     /**
      * Requests read and not yet answered to their client, over all clients: in the hands of the primary, held while
      * none is registered, or answered and waiting for the earlier answers of their connection (STATUS {@code held}).

@@ -176,6 +176,11 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            // a write to a link already closed (the proxy stops, the peer went): its closing says all there is
+            LOG.debug("{} write to closed link {}: {}", context.self(), ctx.channel().remoteAddress(), cause);
+            return;
+        }
         if (!(cause instanceof DecoderException)) {
             // losing the link loses the primary (or the follower): the reason belongs beside primary_lost, at WARN
             // (a tester's proxy ran out of direct memory under clients that never read big answers, and only DEBUG

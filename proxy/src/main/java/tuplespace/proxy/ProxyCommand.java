@@ -210,7 +210,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     ioThreads == null ? defaults.ioThreads() : OptionValues.atLeast("--io-threads", ioThreads, 1),
                     OptionValues.atLeast("--client-buffer", OptionValues.size("--client-buffer", clientBuffer),
                             ProxyConfig.MIN_CLIENT_BUFFER_BYTES),
-                    OptionValues.durationOrZero("--client-idle-timeout", clientIdleTimeout), security());
+                    OptionValues.durationOrZero("--client-idle-timeout", clientIdleTimeout), 0, security());
         } catch (IllegalArgumentException e) {
             // picocli answers a ParameterException with the message, the usage and exit status 2 (README "Running it")
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -28,6 +28,8 @@ import tuplespace.codec.frame.FrameCodec;
  *     come and of request lines the proxy holds before it stops reading the client ({@code ClientBounds})
  * @param clientIdleTimeout a client connection with no request under way and nothing read or written for this long is
  *     told so and closed (docs/protocol.md "Limits and failures"); zero: never
+ * @param answerMemoryBytes how many bytes of answers the proxy may hold for clients that do not read them before it
+ *     closes the one holding the most ({@code AnswerMemoryGuard}); 0: a quarter of the JVM's direct memory limit
  * @param security who may talk to the proxy: the cluster secret of its PRIMARY_SAP and SHUTDOWN_SAP
  */
 public record ProxyConfig(
@@ -45,6 +47,7 @@ public record ProxyConfig(
         int ioThreads,
         int clientBufferBytes,
         Duration clientIdleTimeout,
+        long answerMemoryBytes,
         ProxySecurity security) {
 
     /** Default PING interval. */
@@ -99,6 +102,10 @@ public record ProxyConfig(
             throw new IllegalArgumentException("clientIdleTimeout: expected zero (never) or a positive duration, found "
                     + Durations.text(clientIdleTimeout));
         }
+        if (answerMemoryBytes < 0) {
+            throw new IllegalArgumentException("answerMemoryBytes: expected zero (a quarter of the direct memory limit)"
+                    + " or a positive number, found " + answerMemoryBytes);
+        }
         Objects.requireNonNull(security, "security");
     }
 
@@ -106,74 +113,80 @@ public record ProxyConfig(
     public static ProxyConfig withDefaults(Sap clientSap, Sap primarySap, Sap shutdownSap) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, 64, Duration.ofSeconds(5), DEFAULT_MAX_LINE_BYTES,
                 Durations.parse(DEFAULT_PING_INTERVAL), DEFAULT_PING_MISSES, Duration.ofSeconds(5),
-                Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES, 1, DEFAULT_CLIENT_BUFFER_BYTES, Duration.ZERO,
+                Duration.ofSeconds(45), DEFAULT_MAX_FRAME_BYTES, 1, DEFAULT_CLIENT_BUFFER_BYTES, Duration.ZERO, 0,
                 ProxySecurity.none());
     }
 
     public ProxyConfig withMaxClients(int newMaxClients) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, newMaxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withPrimaryTimeout(Duration newPrimaryTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, newPrimaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withMaxLineBytes(int newMaxLineBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, newMaxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withPing(Duration newPingInterval, int newPingMisses) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 newPingInterval, newPingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads,
-                clientBufferBytes, clientIdleTimeout, security);
+                clientBufferBytes, clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withNetworkTimeout(Duration newNetworkTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, newNetworkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withShutdownWait(Duration newShutdownWait) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, newShutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withMaxFrameBytes(int newMaxFrameBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, newMaxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withIoThreads(int newIoThreads) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, newIoThreads, clientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withClientBufferBytes(int newClientBufferBytes) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, newClientBufferBytes,
-                clientIdleTimeout, security);
+                clientIdleTimeout, answerMemoryBytes, security);
     }
 
     public ProxyConfig withClientIdleTimeout(Duration newClientIdleTimeout) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                newClientIdleTimeout, security);
+                newClientIdleTimeout, answerMemoryBytes, security);
+    }
+
+    public ProxyConfig withAnswerMemoryBytes(long newAnswerMemoryBytes) {
+        return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
+                pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
+                clientIdleTimeout, newAnswerMemoryBytes, security);
     }
 
     public ProxyConfig withSecurity(ProxySecurity newSecurity) {
         return new ProxyConfig(clientSap, primarySap, shutdownSap, maxClients, primaryTimeout, maxLineBytes,
                 pingInterval, pingMisses, networkTimeout, shutdownWait, maxFrameBytes, ioThreads, clientBufferBytes,
-                clientIdleTimeout, newSecurity);
+                clientIdleTimeout, answerMemoryBytes, newSecurity);
     }
 
     private static void requirePositive(String name, int value) {

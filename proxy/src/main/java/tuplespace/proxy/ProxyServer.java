@@ -96,6 +96,9 @@ public final class ProxyServer implements AutoCloseable {
             server.stopGroups();
             throw e;
         }
+        AnswerMemoryGuard guard = AnswerMemoryGuard.of(server.context.sessions(), config);
+        long every = AnswerMemoryGuard.CHECK_EVERY.toNanos();
+        server.controlLoop.scheduleAtFixedRate(guard::check, every, every, java.util.concurrent.TimeUnit.NANOSECONDS);
         config.security().links().startWarning().ifPresent(warning -> LOG.warn("{} {}", server.context.self(),
                 warning));
         LOG.info("{} listening: clients {} ({}), primary {}, shutdown {} ({} transport, {} io threads)",

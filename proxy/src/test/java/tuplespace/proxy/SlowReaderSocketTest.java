@@ -3,7 +3,9 @@ package tuplespace.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -122,5 +125,44 @@ class SlowReaderSocketTest {
             answers.add(line);
         }
         return answers;
+    }
+
+    /**
+     * {@link AnswerMemoryGuard}: answers a client never reads, beyond the proxy's bound for all clients together, close
+     * that client, and only it: the proxy keeps its primary and serves the clients that read.
+     */
+    @Test
+    void aClientThatReadsNoneOfItsAnswersIsClosedOnceTheAnswersHeldPassTheBoundAndTheOthersAreServed()
+            throws Exception {
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withAnswerMemoryBytes(1 << 20));
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient silent = new LineClient(proxy.clientAddress());
+             LineClient reader = new LineClient(proxy.clientAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            primary.register(1, PRIMARY_SHUTDOWN_SAP);
+            for (int i = 0; i < 8; i++) {
+                silent.send("GET big" + i + " .*");
+            }
+            // 8 answers of 300 KiB, 2.4 MiB, for a client that reads none: far more than its socket takes in, and
+            // than the proxy's bound of 1 MiB for all clients
+            String big = "x".repeat(300 << 10) + "\n";
+            for (int i = 0; i < 8; i++) {
+                primary.answer(primary.receiveRequest(), big);
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(
+                    () -> new ObjectMapper().readTree(shutdownPort.send("STATUS").readLine()).path("proxy").path("clients").asInt(),
+                    clients -> clients == 1);
+            assertThat(silent.closedByPeer()).as("the client that read nothing was closed").isTrue();
+
+            reader.send("GET small .*");
+            Frame frame = primary.receive();
+            assertThat(frame).as("the proxy tells the primary the closed client is gone")
+                    .isInstanceOf(Frame.Closed.class);
+            Frame.Request request = primary.receiveRequest();
+            primary.answer(request, "ok 0 pairs\nend\n");
+            assertThat(reader.readLine()).isEqualTo("ok 0 pairs");
+            assertThat(proxy.primaryRegistered()).as("the primary's link is kept").isTrue();
+        }
     }
 }
