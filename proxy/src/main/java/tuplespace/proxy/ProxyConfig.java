@@ -11,8 +11,8 @@ import tuplespace.codec.frame.FrameCodec;
  *
  * @param maxClients clients served at once; one more is refused (docs/protocol.md "Limits and failures")
  * @param primaryTimeout how long a request may be held with no primary registered (counted from max(arrival, primary
- *     lost)) before it is answered {@code unavailable} (docs/protocol.md "Limits and failures"); a registered
- *     primary's requests never expire here
+ *     lost)) before it is answered {@code unavailable} (docs/protocol.md "Limits and failures"), and its connection's
+ *     other requests with it, until a primary registers; a registered primary's requests never expire here
  * @param maxLineBytes longest request line; a longer one is answered {@code malformed} and closes
  *     (docs/protocol.md "Limits and failures")
  * @param pingInterval a PING goes out on a primary's or follower's link idle this long; a link silent for
