@@ -38,6 +38,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     /** The link's pinger, which also watches whether this loop stood still. */
     private final PrimaryLinkPinger pinger;
     private PrimaryLink link;
+    /** Why this side closed the link, for the primary_lost line; null while it did not (the peer's side closed). */
+    private String closedBecause;
     /** The FOLLOW this link began with, if it is a backup's. */
     private Frame.Follow follow;
     private ScheduledFuture<?> registrationTimeout;
@@ -99,7 +101,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
                     + " STEPPED_DOWN, STEP_DOWN_REFUSED, BUSY, PING or PONG from a primary, BUSY, PING or PONG from a"
                     + " follower; closing",
                     context.self(), ctx.channel().remoteAddress(), message);
-            ctx.close();
+            closeBecause(ctx, "it sent " + message + " out of turn");
         }
     }
 
@@ -148,6 +150,13 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         }
         LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(), kind, peer,
                 context.config().pingMisses(), interval);
+        closeBecause(ctx, "silent for " + context.config().pingMisses() + " × " + interval);
+    }
+
+    private void closeBecause(ChannelHandlerContext ctx, String why) {
+        if (closedBecause == null) {
+            closedBecause = why;
+        }
         ctx.close();
     }
 
@@ -169,7 +178,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         if (follow != null) {
             context.registry().followerClosed(ctx.channel(), follow.server());
         } else {
-            context.registry().linkClosed(ctx.channel());
+            context.registry().linkClosed(ctx.channel(), closedBecause != null ? closedBecause
+                    : "its connection closed (a crash closes it at once)");
         }
         ctx.fireChannelInactive();
     }
@@ -187,12 +197,12 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             // said so while the service failed over again and again)
             LOG.warn("{} {} link {} failed, closing: {}", context.self(), follow != null ? "follower" : "primary port",
                     ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
+            closeBecause(ctx, "it failed: " + cause);
             return;
         }
         LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),
                 ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
+        closeBecause(ctx, "it broke the frame protocol: " + cause);
     }
 
     private void onRegister(ChannelHandlerContext ctx, Frame.Register register) {

@@ -531,8 +531,11 @@ final class PrimaryRegistry {
                 && lost.directory().map(register.directories()::contains).orElse(false);
     }
 
-    /** The connection of a primary closed (or was found dead): it is lost at once (docs/design.md "Failover"). */
-    void linkClosed(Channel channel) {
+    /**
+     * The connection of a primary closed (or was found dead, {@code why}): it is lost at once (docs/design.md
+     * "Failover").
+     */
+    void linkClosed(Channel channel, String why) {
         PrimaryLink link = current;
         if (link != null && link.channel() == channel) {
             current = null;
@@ -542,11 +545,12 @@ final class PrimaryRegistry {
             } else {
                 if (link.replica() == 0) {
                     // no backup may take over: nobody serves until it comes back, or an operator decides otherwise
-                    LOG.warn("{} primary_lost: {}, which served on one copy; holding client requests until a primary"
-                            + " registers: no backup may take over by itself (./tuplespace status PROXY_SHUTDOWN_SAP"
-                            + " says what to do)", self, link);
+                    LOG.warn("{} primary_lost: {} ({}), which served on one copy; holding client requests until a"
+                            + " primary registers: no backup may take over by itself (./tuplespace status"
+                            + " PROXY_SHUTDOWN_SAP says what to do)", self, link, why);
                 } else {
-                    LOG.info("{} primary_lost: {}; holding client requests until a primary registers", self, link);
+                    LOG.info("{} primary_lost: {} ({}); holding client requests until a primary registers", self, link,
+                            why);
                 }
                 // the primary timeout of a request it had starts now (docs/protocol.md "Limits and failures")
                 sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));

@@ -29,16 +29,29 @@ class LinkSilenceTest {
     private final EmbeddedChannel primary = new EmbeddedChannel(pinger, new PrimaryBackendHandler(context, pinger));
 
     @Test
-    void aSilenceWhileTheProxysLoopRanOnTimeClosesTheLink() {
-        register();
-        long now = System.nanoTime();
-        for (int i = 10; i >= 0; i--) {
-            pinger.checkedAt(now - i * PING.toNanos()); // every check on time
+    void aSilenceWhileTheProxysLoopRanOnTimeClosesTheLinkAndTheLossSaysWhy() {
+        ch.qos.logback.classic.Logger registryLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PrimaryRegistry.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        registryLog.addAppender(lines);
+        try {
+            register();
+            long now = System.nanoTime();
+            for (int i = 10; i >= 0; i--) {
+                pinger.checkedAt(now - i * PING.toNanos()); // every check on time
+            }
+
+            primary.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+
+            assertThat(primary.isActive()).isFalse();
+            assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains(" primary_lost: "))
+                    .singleElement().asString().contains("(silent for 5 × 200ms)");
+        } finally {
+            registryLog.detachAppender(lines);
         }
-
-        primary.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
-
-        assertThat(primary.isActive()).isFalse();
     }
 
     @Test

@@ -391,7 +391,8 @@ class ProxyWitnessTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> warnings().size() == 2);
             assertThat(warnings().get(0)).as("the loss itself: nobody may take over")
-                    .contains(" primary_lost: ").contains("which served on one copy");
+                    .contains(" primary_lost: ").contains("which served on one copy")
+                    .contains("(its connection closed (a crash closes it at once))");
             assertThat(warnings().get(1))
                     .contains(" no primary is registered, and backup (server 2222), which follows epoch 2, is promoted"
                             + " by nobody but the operator: start the server that served last (its node directory"
