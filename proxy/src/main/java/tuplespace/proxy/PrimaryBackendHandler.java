@@ -138,19 +138,18 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         }
         String kind = follow != null ? "follower" : "primary";
         Object peer = link != null ? link : ctx.channel().remoteAddress();
-        String interval = Durations.text(context.config().pingInterval());
+        String silentFor = "silent for " + context.config().pingMisses() + " × "
+                + Durations.text(context.config().pingInterval());
         Duration silence = context.config().pingInterval().multipliedBy(context.config().pingMisses());
         if (pinger.stoodStillWithin(silence.toNanos(), System.nanoTime())) {
             // the proxy itself ran nothing for a while (a loaded machine, a collection): it did not read the link
             // meanwhile, so the silence is its own; the idle timer fires again after another interval of silence
-            LOG.info("{} {} link {} silent for {} × {}, but this proxy's own loop stood still meanwhile: judged again"
-                    + " after another {} of silence", context.self(), kind, peer, context.config().pingMisses(),
-                    interval, Durations.text(silence));
+            LOG.info("{} {} link {} {}, but this proxy's own loop stood still meanwhile: judged again after another {}"
+                    + " of silence", context.self(), kind, peer, silentFor, Durations.text(silence));
             return;
         }
-        LOG.warn("{} {} link {} silent for {} × {}; closing it as dead", context.self(), kind, peer,
-                context.config().pingMisses(), interval);
-        closeBecause(ctx, "silent for " + context.config().pingMisses() + " × " + interval);
+        LOG.warn("{} {} link {} {}; closing it as dead", context.self(), kind, peer, silentFor);
+        closeBecause(ctx, silentFor);
     }
 
     private void closeBecause(ChannelHandlerContext ctx, String why) {

@@ -21,7 +21,8 @@ final class PrimaryLinkPinger extends ChannelDuplexHandler {
     private final long intervalNanos;
     private boolean writtenSinceCheck;
     private ScheduledFuture<?> timer;
-    private LoopPunctuality punctuality;
+    /** Counted from this handler's making, which the channel's activation follows at once on its loop. */
+    private final LoopPunctuality punctuality;
 
     PrimaryLinkPinger(long intervalNanos) {
         this.intervalNanos = intervalNanos;
@@ -30,7 +31,6 @@ final class PrimaryLinkPinger extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        punctuality = new LoopPunctuality(intervalNanos, System.nanoTime()); // the checks start now
         timer = ctx.executor().scheduleAtFixedRate(() -> check(ctx), intervalNanos, intervalNanos,
                 TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
