@@ -7,12 +7,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.RunsAlone;
 
 /**
  * The control experiment for every fault test: with no fault injected and the service's own default options,
  * a healthy service under light load must not fail over, lose its backup or drop its primary link
  * (failover is a reaction to a failed primary, not to a busy one).
  */
+@RunsAlone
 class HealthyServiceIT {
 
     private static final Duration OBSERVATION = Duration.ofSeconds(15);

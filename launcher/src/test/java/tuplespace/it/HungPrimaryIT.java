@@ -8,12 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.RunsAlone;
 
 /**
  * docs/design.md "Failover" steps 1-2: a hung primary (SIGSTOP: alive, sockets open, silent) is detected only by
  * missed heartbeats. The backup must take over within about interval × misses, kill the stopped process (SIGKILL
  * works on a stopped process: our fencing) and lose no acknowledged write.
  */
+@RunsAlone
 class HungPrimaryIT {
 
     /** JVM work after detection (kill and reap, bind, register, resend) on a busy 2-core machine. */

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.RunsAlone;
 
 /**
  * A failed primary (docs/design.md "Failover"): the primary is killed with SIGKILL three times under pipelined load
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and every update must be applied exactly once with the answer the client would have seen without the crash. The new
  * backup each time is the standby JVM the promoted backup had started ahead of need.
  */
+@RunsAlone
 class PrimaryCrashIT {
 
     private static final int KILLS = 3;

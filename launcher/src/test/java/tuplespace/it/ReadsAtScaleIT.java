@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
+import tuplespace.testing.RunsAlone;
 
 /**
  * docs/protocol.md "The data": a GET or DELETE answers every matching pair, whatever the size of the space, and no
@@ -19,6 +20,7 @@ import tuplespace.it.Requests.TextPair;
  * pairs here (the million-pair figures are the bench's): full and prefix GETs complete and in key order, a prefix
  * DELETE atomic and replicated, small requests answered while scans run, and no failover with the default heartbeats.
  */
+@RunsAlone
 class ReadsAtScaleIT {
 
     private static final int PAIRS = 200_000;

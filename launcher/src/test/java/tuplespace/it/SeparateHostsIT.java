@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.RunsAlone;
 
 /**
  * The proxy, the primary and its backup each on a host of its own ({@link NetnsHosts}), the clients beside the proxy;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * anything. Throughout, a {@link Workload} checks every answer: an acknowledged write lost, an update applied twice, a
  * read of a stale or future value would each be a wrong answer.
  */
+@RunsAlone
 class SeparateHostsIT {
 
     /** The clients' goal in case 2: served again this soon after the primary's host is cut off from the proxy. */

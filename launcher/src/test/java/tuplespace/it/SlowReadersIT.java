@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
+import tuplespace.testing.RunsAlone;
 
 /**
  * The fault "slow readers" (docs/internals.md "Proxy bounds"): many clients pipeline {@code GET k,.* .*} on a space
@@ -30,6 +31,7 @@ import tuplespace.it.Requests.TextPair;
  * backlog. Now TCP pushes back on the slow readers: the well-behaved client is answered, nothing fails over, and the
  * proxy's and primary's resident memory stays bounded.
  */
+@RunsAlone
 class SlowReadersIT {
 
     private static final int PAIRS = 2_000;

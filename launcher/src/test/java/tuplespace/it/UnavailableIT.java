@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tuplespace.it.Requests.TextPair;
+import tuplespace.testing.RunsAlone;
 
 /**
  * docs/protocol.md "Limits and failures": while no primary is registered the proxy keeps client connections open, holds
  * requests up to {@code --primary-timeout} and then answers them {@code unavailable}; it keeps waiting, and a primary
  * that registers later serves the requests still held and every later one.
  */
+@RunsAlone
 class UnavailableIT {
 
     @RegisterExtension
