@@ -14,9 +14,10 @@ public enum OperatorEvent {
     /**
      * The backup saw its primary on this machine fail (link closed or heartbeats missed), or the proxy lost the
      * primary and promotes this backup. Seeing it fail does not fence it: the backup waits, and kills a primary on
-     * its machine (by pid) only once the proxy promotes it.
+     * its machine (by pid) only once the proxy promotes it. A WARN, as {@link #BACKUP_FAILED}: the service goes on
+     * by itself; a takeover that cannot happen is {@link #TAKEOVER_REFUSED}.
      */
-    PRIMARY_FAILED("primary_failed", Severity.ERROR),
+    PRIMARY_FAILED("primary_failed", Severity.WARN),
     /**
      * The backup lost its primary on another machine and cannot tell a failure from a cut link: it waits for the
      * proxy, which promotes it only if it lost that primary too and the primary named this backup its replica.
@@ -68,7 +69,11 @@ public enum OperatorEvent {
      */
     AUTH_REFUSED(tuplespace.codec.auth.LinkAuthHandler.AUTH_REFUSED_EVENT, Severity.WARN);
 
-    /** The log level an event is reported at; never below WARN (README "Running it"). */
+    /**
+     * The log level an event is reported at (README "Running it"): WARN for a failure the service gets over by
+     * itself, or the end of one; ERROR where it cannot serve as before until something else happens (the disk
+     * writes again, the proxy returns, an operator acts).
+     */
     public enum Severity { WARN, ERROR }
 
     private final String wireName;
