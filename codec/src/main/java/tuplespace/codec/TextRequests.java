@@ -13,6 +13,10 @@ import tuplespace.tuple.Tuple;
  */
 final class TextRequests {
 
+    /** How many arguments, and how many characters of each, an error about their number shows. */
+    private static final int ARGUMENTS_SHOWN = 4;
+    private static final int ARGUMENT_CHARS_SHOWN = 40;
+
     private TextRequests() {
     }
 
@@ -42,12 +46,40 @@ final class TextRequests {
     private static ParsedRequest patterns(Operator operator, List<String> arguments) {
         if (arguments.size() != 2) {
             return malformed("expected " + operator.wire() + " keyexp valexp (two patterns), found "
-                    + Lines.count(arguments.size(), "argument"));
+                    + Lines.count(arguments.size(), "argument") + shown(arguments));
         }
         Command command = operator == Operator.GET
                 ? new Command.Get(arguments.get(0), arguments.get(1))
                 : new Command.Delete(arguments.get(0), arguments.get(1));
         return new ParsedRequest.Valid(command, Format.TEXT, null, List.of());
+    }
+
+    /**
+     * The first {@link #ARGUMENTS_SHOWN} arguments as a text line writes them ({@code : a "b c"}; empty for none), so
+     * that the count can be checked against the line: a control character is spelled out ({@code \x0d}) with a note
+     * that only spaces and tabs separate tokens (a carriage return alone inside a line joins its neighbours).
+     */
+    private static String shown(List<String> arguments) {
+        if (arguments.isEmpty()) {
+            return "";
+        }
+        StringBuilder shown = new StringBuilder(":");
+        for (String argument : arguments.subList(0, Math.min(arguments.size(), ARGUMENTS_SHOWN))) {
+            String cut = argument.length() <= ARGUMENT_CHARS_SHOWN ? argument
+                    : argument.substring(0, ARGUMENT_CHARS_SHOWN) + "...";
+            shown.append(' ').append(TextTokens.quote(cut));
+        }
+        if (arguments.size() > ARGUMENTS_SHOWN) {
+            shown.append(" ...");
+        }
+        if (arguments.stream().anyMatch(TextRequests::hasControlCharacter)) {
+            shown.append(" (a control character is part of a token: only spaces and tabs separate tokens)");
+        }
+        return shown.toString();
+    }
+
+    private static boolean hasControlCharacter(String token) {
+        return token.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c));
     }
 
     private static ParsedRequest pairs(Operator operator, List<String> arguments) {

@@ -226,7 +226,7 @@ class AnswersTest {
                 .isEqualTo("{\"id\":8,\"status\":\"not_implemented\",\"error\":\"operator 'TAKE' is not implemented "
                         + "(expected GET, PUT, POST or DELETE)\"}\n");
         assertThat(Answers.error((ParsedRequest.Invalid) Requests.parse("GET a")))
-                .isEqualTo("malformed: expected GET keyexp valexp (two patterns), found 1 argument\nend\n");
+                .isEqualTo("malformed: expected GET keyexp valexp (two patterns), found 1 argument: a\nend\n");
         assertThat(Answers.error((ParsedRequest.Invalid) Requests.parse("{\"op\":\"PUT\",\"pairs\":\"x\"}")))
                 .isEqualTo("{\"status\":\"malformed\",\"error\":\"expected \\\"pairs\\\" to be a list of [key, value] "
                         + "pairs, found a string\"}\n");

@@ -258,9 +258,10 @@ class RequestsTest {
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
         "'' | expected an operator (GET, PUT, POST or DELETE) followed by its arguments, found an empty line",
         "'   ' | found an empty line",
-        "GET a | expected GET keyexp valexp (two patterns), found 1 argument",
-        "DELETE a b c | expected DELETE keyexp valexp (two patterns), found 3 arguments",
+        "GET a | expected GET keyexp valexp (two patterns), found 1 argument: a",
+        "DELETE a b \"c d\" | expected DELETE keyexp valexp (two patterns), found 3 arguments: a b \"c d\"",
         "GET | found 0 arguments",
+        "GET a b c d e | found 5 arguments: a b c d ...",
         "PUT user,1 alice user,2 | expected PUT key value [key value ...] (pairs as alternating key and value tuples), found 3 tokens: the last key \"user,2\" has no value",
         "GET \"a b .* | expected a closing quote for the token that starts at column 5, found the end of the line",
         "GET \"a\"b .* | expected a space after the closing quote at column 7, found 'b' at column 8",
@@ -270,6 +271,14 @@ class RequestsTest {
         assertThat(invalid.status()).isEqualTo(Status.MALFORMED);
         assertThat(invalid.format()).isEqualTo(Format.TEXT);
         assertThat(invalid.error()).contains(error);
+    }
+
+    @Test
+    void aCarriageReturnInsideALineIsShownWhereItJoinedTwoTokens() {
+        // a line typed on a terminal that sends CR for Enter, with LF only at its very end
+        assertThat(invalid("GET k.*\rv.*").error()).isEqualTo("expected GET keyexp valexp (two patterns), found 1"
+                + " argument: \"k.*\\x0dv.*\" (a control character is part of a token: only spaces and tabs separate"
+                + " tokens)");
     }
 
     @Test

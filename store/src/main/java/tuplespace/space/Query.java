@@ -228,7 +228,8 @@ final class Query {
         }
         String which = onKey ? "keyexp" : "valexp";
         return Result.Matched.cutOff(CutOff.MATCH_BUDGET, which + " " + shown(onKey ? keyexp : valexp) + " "
-                + e.getMessage());
+                + e.getMessage() + "; fix the pattern: repeats that can match the same text in more than one way, as"
+                + " (a|aa)+ or (a*)*, are tried in exponentially many ways");
     }
 
     /** A pattern as a warning shows it: quoted, and shortened when very long. */
