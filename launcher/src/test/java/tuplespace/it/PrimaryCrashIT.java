@@ -3,6 +3,7 @@ package tuplespace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tuplespace.testing.Eventually.eventually;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,19 @@ class PrimaryCrashIT {
                 ServiceStatus after = cluster.awaitNewPrimaryWithLiveBackup(victim);
                 assertThat(after.primaryPid()).as("the new primary is the old backup, not the killed process").isNotEqualTo(victim);
                 assertThat(after.epoch()).as("epoch after kill %d", kill).isGreaterThan(before.epoch());
+                // the proxy's STATUS tells the failover: the killed primary's link ended with its crash, the backup
+                // came promoted (docs/internals.md "STATUS", primaries)
+                JsonNode primaries = after.proxy().path("primaries");
+                JsonNode killed = primaries.get(primaries.size() - 2);
+                JsonNode promoted = primaries.get(primaries.size() - 1);
+                assertThat(killed.path("pid").asLong()).isEqualTo(victim);
+                assertThat(killed.path("why").asText()).as("why the killed primary's link ended: %s", primaries)
+                        .isIn("its connection closed (a crash closes it at once)", "its connection failed: Connection"
+                                + " reset by peer (a crash with requests unread resets it)");
+                assertThat(java.time.Instant.parse(killed.path("lost").asText())).isAfterOrEqualTo(
+                        killedAtInstant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                assertThat(promoted.path("pid").asLong()).isEqualTo(after.primaryPid());
+                assertThat(promoted.path("how").asText()).isEqualTo("promoted");
                 // SIGKILL ends a process asynchronously: tearing down a large heap on a busy machine, and its reaping by
                 // whichever process adopted it, can outlast the failover itself (seen once: still there after it)
                 eventually(Duration.ofSeconds(10), () ->

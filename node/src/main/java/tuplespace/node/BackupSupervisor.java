@@ -8,6 +8,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,8 @@ final class BackupSupervisor {
     private BackupState state = BackupState.NONE;
     /** Why the last backup failed, for STATUS; null once one is live again. Owned by the loop. */
     private String lastFailure;
+    /** When a degraded primary starts its next backup, while it waits for that; null otherwise. Owned by the loop. */
+    private Instant nextRetry;
     /** The backup being synced acknowledged its snapshot's end: it holds a complete copy, and catches up from there. */
     private boolean copied;
     private long generation;
@@ -191,6 +194,7 @@ final class BackupSupervisor {
         }
         long attempt = ++generation;
         long start = ++starts;
+        nextRetry = null;
         state = BackupState.STARTING;
         if (resumeFrom >= 0) {
             // a child backup runs on this machine: the old primary does too, and its acknowledgements name its pid
@@ -490,6 +494,7 @@ final class BackupSupervisor {
         // A kept standby is a JVM started already: no process to wait for, and one standby per failure bounds a loop of
         // failing backups by JVM starts. The pause is for starting processes (and the back-off once degraded).
         long pause = !next.degraded() && node.standby().ready() ? 0 : next.pause().toMillis();
+        nextRetry = next.degraded() ? Instant.now().plusMillis(pause) : null;
         node.loop().schedule(this::launch, pause, TimeUnit.MILLISECONDS);
     }
 
@@ -656,7 +661,8 @@ final class BackupSupervisor {
         BackupState shown = restarts.degraded() && state != BackupState.LIVE ? BackupState.DEGRADED : state;
         Long pid = backupPid != null ? backupPid : process.child().map(Process::pid).orElse(null);
         return new NodeStatus.Backup(shown.word(), pid, backupIndex, backupDigest, restarts.restarts(), lastFailure,
-                state == BackupState.SYNCING ? sync : null);
+                state == BackupState.SYNCING ? sync : null,
+                state == BackupState.DEGRADED && nextRetry != null ? nextRetry.toString() : null);
     }
 
     // --- channels -------------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ public record NodeStatus(String role, long pid, long epoch, String replication, 
     /**
      * {@code backup}: the backup's own index and digest come with its acknowledgements; {@code lastFailure}, why the
      * last backup failed (as {@code backup_failed} said it), until a backup is live again; null when none failed since;
-     * {@code sync}, how far the snapshot a syncing backup is sent has gone, null unless one is.
+     * {@code sync}, how far the snapshot a syncing backup is sent has gone, null unless one is; {@code nextRetry}, when
+     * a degraded primary starts its next backup (ISO-8601, UTC), null unless it waits for that (a retry under way shows
+     * its {@code pid} instead).
      */
     public record Backup(String state, Long pid, Long index, Long digest, long restarts, String lastFailure,
-                         Sync sync) {
+                         Sync sync, String nextRetry) {
     }
 
     /**

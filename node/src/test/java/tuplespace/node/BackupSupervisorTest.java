@@ -2,11 +2,13 @@ package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,6 +49,8 @@ class BackupSupervisorTest {
     private final String roleBefore = System.getProperty(ServerNode.ROLE_PROPERTY);
     private volatile boolean childrenDieWhenKilled = true;
     private volatile Runnable onKill = () -> { };
+    /** Each backup child exits with status 1 as soon as it is started (a JVM that cannot start). */
+    private volatile boolean childrenExitAtStart;
     private Path events;
     private NodeConfig config;
     private ServerNode node;
@@ -66,6 +70,9 @@ class BackupSupervisorTest {
         node = new ServerNode(config, new CodecRequestEvaluator(), persistence, ticker, (c, pid) -> {
             FakeProcess child = new FakeProcess(childrenDieWhenKilled, () -> onKill.run());
             children.add(child);
+            if (childrenExitAtStart) {
+                child.exit(1);
+            }
             return child;
         });
         node.start(space);
@@ -282,6 +289,40 @@ class BackupSupervisorTest {
         backup.close();
         assertThat(proxy.readSkippingPings()).as("the proxy hears the backup is gone").isEqualTo(new Frame.Replica(0));
         assertThat(children).as("no process started").isEmpty();
+    }
+
+    /**
+     * Once its quick restarts are spent, a primary serves degraded and retries with back-off: STATUS says when the next
+     * backup starts while it waits for that, and the retry's pid while one is under way.
+     */
+    @Test
+    void aDegradedPrimarySaysWhenItStartsItsNextBackup() throws InterruptedException {
+        childrenExitAtStart = true;
+        startPrimary();
+        AtomicReference<JsonNode> backup = new AtomicReference<>();
+        NodeTestSupport.await(() -> backupStatus(backup).path("nextRetry").isTextual(),
+                "a degraded primary waiting to retry");
+        Instant asked = Instant.now();
+        JsonNode waiting = backup.get();
+
+        assertThat(waiting.path("state").asText()).isEqualTo("degraded");
+        assertThat(waiting.path("pid").isNull()).as("no retry under way: %s", waiting).isTrue();
+        assertThat(waiting.path("restarts").asLong()).as("the quick restarts, then back-off")
+                .isGreaterThan(config.backupRestarts());
+        assertThat(Instant.parse(waiting.path("nextRetry").asText()))
+                .isAfter(asked.minus(BackupSupervisor.MAX_BACKOFF))
+                .isBeforeOrEqualTo(asked.plus(BackupSupervisor.MAX_BACKOFF));
+        childrenExitAtStart = false;
+        NodeTestSupport.await(() -> backupStatus(backup).path("pid").isNumber(), "the next retry, under way");
+        JsonNode retrying = backup.get();
+        assertThat(retrying.path("state").asText()).as("still one copy: %s", retrying).isEqualTo("degraded");
+        assertThat(retrying.path("nextRetry").isNull()).as("no retry to wait for: %s", retrying).isTrue();
+    }
+
+    /** STATUS's {@code backup} object, kept in {@code last} too; a missing node while SHUTDOWN_SAP is not bound yet. */
+    private JsonNode backupStatus(AtomicReference<JsonNode> last) {
+        last.set(json(status()).path("backup"));
+        return last.get();
     }
 
     /** The primary's STATUS line; empty while its SHUTDOWN_SAP is not bound yet. */

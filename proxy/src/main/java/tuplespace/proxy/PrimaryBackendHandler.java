@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
 import tuplespace.codec.frame.Frame;
 import tuplespace.codec.frame.OversizeFrame;
+import tuplespace.space.IoFailure;
 
 /**
  * The primary side of the proxy (docs/internals.md frames): REGISTER, then ANSWERs routed to the client sessions and
@@ -196,7 +197,9 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             // said so while the service failed over again and again)
             LOG.warn("{} {} link {} failed, closing: {}", context.self(), follow != null ? "follower" : "primary port",
                     ctx.channel().remoteAddress(), cause.toString());
-            closeBecause(ctx, "it failed: " + cause);
+            closeBecause(ctx, cause instanceof java.io.IOException
+                    ? "its connection failed: " + IoFailure.reason(cause) + " (a crash with requests unread resets it)"
+                    : "it failed: " + cause);
             return;
         }
         LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),

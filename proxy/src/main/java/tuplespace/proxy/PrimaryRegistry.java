@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.Promise;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -80,6 +81,8 @@ final class PrimaryRegistry {
      */
     private volatile PrimaryLink lostAlone;
     private boolean stopping;
+    /** The last primaries registered here, for STATUS. */
+    private final RegisteredPrimaries registeredPrimaries = new RegisteredPrimaries(Clock.systemUTC());
     /**
      * The backup the highest epoch was granted to, until it registers with it (null then). Control loop only. If its
      * follow link is gone before it registered (it died with its primary: both were killed at once), the grant is void
@@ -260,6 +263,11 @@ final class PrimaryRegistry {
         this.self = self;
         this.proxyPid = proxyPid;
         this.sessions = sessions;
+    }
+
+    /** The last primaries registered here, oldest first (STATUS {@code primaries}); any thread. */
+    List<RegisteredPrimaries.Entry> registeredPrimaries() {
+        return registeredPrimaries.entries();
     }
 
     Waits waits() {
@@ -448,7 +456,10 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(newer.get().epoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        RegisteredPrimaries.How how = RegisteredPrimaries.How.REGISTERED;
         if (sameServer && pendingGrant != null) {
+            how = switchover != null && switchover.granted == register.epoch() ? RegisteredPrimaries.How.SWITCHED_OVER
+                    : RegisteredPrimaries.How.PROMOTED;
             LOG.info("{} promoted backup (server {}) registers as primary of epoch {}", self,
                     Long.toHexString(register.server()), register.epoch());
             if (switchover != null && switchover.granted == register.epoch()) {
@@ -462,6 +473,7 @@ final class PrimaryRegistry {
                 switchover = null;
             }
         } else if (sameServer) {
+            how = RegisteredPrimaries.How.REGISTERED_AGAIN;
             LOG.info("{} primary pid {} of epoch {} registers again on a new link", self, register.pid(),
                     register.epoch());
         }
@@ -477,6 +489,7 @@ final class PrimaryRegistry {
         link.send(new Frame.Registered(proxyPid));
         tellClosedBacklog(link);
         current = link;
+        registeredPrimaries.registered(link, how);
         lostAlone = null;
         lastUnjudgedRefused = null; // a server that waited is served now, or another serves in its place
         lastShutdownSap = link.shutdownSap();
@@ -540,6 +553,7 @@ final class PrimaryRegistry {
         if (link != null && link.channel() == channel) {
             current = null;
             primaryLinkEndedNanos = System.nanoTime();
+            registeredPrimaries.ended(why);
             if (stopping) {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {

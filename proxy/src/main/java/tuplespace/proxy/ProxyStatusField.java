@@ -34,6 +34,23 @@ enum ProxyStatusField {
     AWAITING_JUDGEMENT("awaitingJudgement"),
     /** True while a backup the proxy promoted (a failover or a switchover) has not registered yet. */
     PROMOTING("promoting"),
+    /**
+     * The last primaries this proxy registered ({@code RegisteredPrimaries}), oldest first: each an object of the
+     * fields below; the last one has {@code lost} null while it is the registered primary.
+     */
+    PRIMARIES("primaries"),
+    /** A registered primary's epoch. */
+    PRIMARIES_EPOCH("epoch"),
+    /** A registered primary's pid. */
+    PRIMARIES_PID("pid"),
+    /** How it came: registered, promoted, switched over, registered again. */
+    PRIMARIES_HOW("how"),
+    /** When it registered (ISO-8601, UTC). */
+    PRIMARIES_REGISTERED("registered"),
+    /** When its link ended (ISO-8601, UTC); null while it is registered. */
+    PRIMARIES_LOST("lost"),
+    /** Why its link ended (its connection closed or failed, or it was silent for N x D); null while registered. */
+    PRIMARIES_WHY("why"),
     PRIMARY("primary");
 
     private final String jsonName;

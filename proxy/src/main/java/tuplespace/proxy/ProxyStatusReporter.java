@@ -2,6 +2,7 @@ package tuplespace.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.concurrent.Future;
@@ -13,8 +14,8 @@ import tuplespace.codec.ShutdownPortCommand;
 
 /**
  * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,
- * primaryShutdownSap, waitsFor, promoting}, "primary":<the primary's own STATUS JSON, or null>}} (docs/internals.md
- * "STATUS").
+ * primaryShutdownSap, waitsFor, awaitingJudgement, promoting, primaries}, "primary":<the primary's own STATUS JSON, or
+ * null>}} (docs/internals.md "STATUS").
  * The primary is asked through its shutdown SAP.
  */
 final class ProxyStatusReporter {
@@ -93,6 +94,17 @@ final class ProxyStatusReporter {
                 sap -> proxy.put(ProxyStatusField.AWAITING_JUDGEMENT.jsonName(), sap.toString()),
                 () -> proxy.putNull(ProxyStatusField.AWAITING_JUDGEMENT.jsonName()));
         proxy.put(ProxyStatusField.PROMOTING.jsonName(), context.registry().promotionPending());
+        ArrayNode primaries = proxy.putArray(ProxyStatusField.PRIMARIES.jsonName());
+        for (RegisteredPrimaries.Entry entry : context.registry().registeredPrimaries()) {
+            ObjectNode registered = primaries.addObject();
+            registered.put(ProxyStatusField.PRIMARIES_EPOCH.jsonName(), entry.epoch());
+            registered.put(ProxyStatusField.PRIMARIES_PID.jsonName(), entry.pid());
+            registered.put(ProxyStatusField.PRIMARIES_HOW.jsonName(), entry.how().text());
+            registered.put(ProxyStatusField.PRIMARIES_REGISTERED.jsonName(), entry.registered().toString());
+            registered.put(ProxyStatusField.PRIMARIES_LOST.jsonName(),
+                    entry.ended().map(Object::toString).orElse(null));
+            registered.put(ProxyStatusField.PRIMARIES_WHY.jsonName(), entry.why().orElse(null));
+        }
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();
     }

@@ -8,9 +8,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,7 @@ class ProxyWitnessTest {
 
     private static final long PRIMARY = 0x1111;
     private static final long BACKUP = 0x2222;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private ProxyServer proxy;
 
     @AfterEach
@@ -101,6 +106,47 @@ class ProxyWitnessTest {
         }
         try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
             assertThat(register(promoted, 4, BACKUP, 0)).isInstanceOf(Frame.Registered.class);
+        }
+    }
+
+    /** STATUS lists the primaries registered: how each came, and when and why its link ended. A failover shows. */
+    @Test
+    void statusListsEachPrimaryWithHowItCameAndWhenAndWhyItsLinkEnded() throws IOException {
+        startProxy();
+        Instant start = Instant.now();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
+             LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 3, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+                JsonNode one = JSON.readTree(admin.send("STATUS").readLine()).path("proxy").path("primaries");
+                assertThat(one).hasSize(1);
+                assertThat(one.get(0).path("lost").isNull()).as("the registered primary's link has not ended").isTrue();
+                assertThat(one.get(0).path("why").isNull()).isTrue();
+                backup.send(new Frame.Follow(3, BACKUP));
+            }
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
+            try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(promoted, 4, BACKUP, 0)).isInstanceOf(Frame.Registered.class);
+                JsonNode primaries = JSON.readTree(admin.send("STATUS").readLine()).path("proxy").path("primaries");
+
+                assertThat(primaries).hasSize(2);
+                JsonNode lost = primaries.get(0);
+                assertThat(lost.path("epoch").asLong()).isEqualTo(3);
+                assertThat(lost.path("pid").asLong()).isEqualTo(4000 + PRIMARY);
+                assertThat(lost.path("how").asText()).isEqualTo("registered");
+                assertThat(lost.path("why").asText()).isEqualTo("its connection closed (a crash closes it at once)");
+                JsonNode serving = primaries.get(1);
+                assertThat(serving.path("epoch").asLong()).isEqualTo(4);
+                assertThat(serving.path("pid").asLong()).isEqualTo(4000 + BACKUP);
+                assertThat(serving.path("how").asText()).isEqualTo("promoted");
+                assertThat(serving.path("lost").isNull()).isTrue();
+                Instant registered = Instant.parse(lost.path("registered").asText());
+                Instant lostAt = Instant.parse(lost.path("lost").asText());
+                Instant promotedAt = Instant.parse(serving.path("registered").asText());
+                assertThat(registered).isAfterOrEqualTo(start.truncatedTo(ChronoUnit.MILLIS));
+                assertThat(lostAt).isAfterOrEqualTo(registered);
+                assertThat(promotedAt).isAfterOrEqualTo(lostAt).isBeforeOrEqualTo(Instant.now());
+            }
         }
     }
 

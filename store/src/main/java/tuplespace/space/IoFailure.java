@@ -23,7 +23,7 @@ public final class IoFailure {
     static final String UNKNOWN_HOST = "the host name cannot be resolved";
     /** The system call and error number a native socket's failure begins with. */
     private static final java.util.regex.Pattern NATIVE_CALL =
-            java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
+            java.util.regex.Pattern.compile("^\\w+(?: \\w+)?\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
     private IoFailure() {
     }
@@ -83,6 +83,10 @@ public final class IoFailure {
         if (cause instanceof java.net.ConnectException && cause.getMessage() != null) {
             // Netty's native transport: "finishConnect(..) failed with error(-111): Connection refused: b/10.0.0.2:70"
             return NATIVE_CALL.matcher(cause.getMessage()).replaceFirst("").replaceFirst(": [^\\s/]*/\\S*$", "");
+        }
+        if (cause instanceof java.io.IOException && cause.getMessage() != null) {
+            // a socket's: "io_uring read(..) failed with error(-104): Connection reset by peer"
+            return NATIVE_CALL.matcher(cause.getMessage()).replaceFirst("");
         }
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }

@@ -65,6 +65,14 @@ class IoFailureTest {
     }
 
     @Test
+    void aSocketsFailureSaysWhatHappenedWithoutTheNativeCall() {
+        String reset = "io_uring read(..) failed with error(-104): Connection reset by peer";
+        assertThat(IoFailure.reason(new IOException(reset))).isEqualTo("Connection reset by peer");
+        assertThat(IoFailure.reason(new IOException("writev(..) failed: Broken pipe"))).isEqualTo("Broken pipe");
+        assertThat(IoFailure.reason(new IOException("Connection reset"))).isEqualTo("Connection reset"); // NIO's
+    }
+
+    @Test
     void theFailureInsideAnAsynchronousStepIsDescribedNotItsWrapper() {
         IOException full = new IOException("No space left on device");
         assertThat(IoFailure.describe(new java.util.concurrent.CompletionException(full)))

@@ -1,0 +1,89 @@
+package tuplespace.proxy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The last {@link #KEPT} primaries this proxy registered, oldest first, for STATUS's {@code primaries}: how and when
+ * each came, and when and why its link ended. An operator sees from it that a failover happened, when, and why the
+ * primary before was lost, without the logs. Written on the control loop; STATUS reads it from any loop, so each
+ * change publishes a new immutable list.
+ */
+final class RegisteredPrimaries {
+
+    /** How many primaries STATUS lists. */
+    static final int KEPT = 8;
+
+    /** How a primary came to be registered. */
+    enum How {
+        /** A server registered an epoch above every one seen: a start, or a restart from its data directory. */
+        REGISTERED("registered"),
+        /** The backup this proxy promoted after it lost the primary (a failover, or an operator's PROMOTE). */
+        PROMOTED("promoted"),
+        /** The backup this proxy promoted in an operator's switchover. */
+        SWITCHED_OVER("switched over"),
+        /** The same primary (epoch and server) on a new link, after it lost its link to the proxy. */
+        REGISTERED_AGAIN("registered again");
+
+        private final String text;
+
+        How(String text) {
+            this.text = text;
+        }
+
+        String text() {
+            return text;
+        }
+    }
+
+    /**
+     * One registered primary.
+     *
+     * @param ended when its link ended; empty while it is the registered primary
+     * @param why why its link ended (the primary_lost line's reason); empty while it is registered
+     */
+    record Entry(long epoch, long pid, How how, Instant registered, Optional<Instant> ended, Optional<String> why) {
+    }
+
+    private final Clock clock;
+    private volatile List<Entry> entries = List.of();
+
+    RegisteredPrimaries(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A primary registered: ends the entry of the one before if that is still open ({@code replaced}). */
+    void registered(PrimaryLink link, How how) {
+        List<Entry> next = new ArrayList<>(entries);
+        Instant now = clock.instant();
+        endLast(next, now, "replaced by pid " + link.pid() + " of epoch " + link.epoch());
+        next.add(new Entry(link.epoch(), link.pid(), how, now, Optional.empty(), Optional.empty()));
+        while (next.size() > KEPT) {
+            next.remove(0);
+        }
+        entries = List.copyOf(next);
+    }
+
+    /** The registered primary's link ended, for {@code why}. */
+    void ended(String why) {
+        List<Entry> next = new ArrayList<>(entries);
+        endLast(next, clock.instant(), why);
+        entries = List.copyOf(next);
+    }
+
+    private static void endLast(List<Entry> entries, Instant when, String why) {
+        if (!entries.isEmpty() && entries.get(entries.size() - 1).ended().isEmpty()) {
+            Entry open = entries.remove(entries.size() - 1);
+            entries.add(new Entry(open.epoch(), open.pid(), open.how(), open.registered(), Optional.of(when),
+                    Optional.of(why)));
+        }
+    }
+
+    /** Oldest first; the last one is open while a primary is registered. */
+    List<Entry> entries() {
+        return entries;
+    }
+}
