@@ -3,7 +3,6 @@ package tuplespace.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.Promise;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -82,7 +81,7 @@ final class PrimaryRegistry {
     private volatile PrimaryLink lostAlone;
     private boolean stopping;
     /** The last primaries registered here, for STATUS. */
-    private final RegisteredPrimaries registeredPrimaries = new RegisteredPrimaries(Clock.systemUTC());
+    private final RegisteredPrimaries registeredPrimaries = new RegisteredPrimaries();
     /**
      * The backup the highest epoch was granted to, until it registers with it (null then). Control loop only. If its
      * follow link is gone before it registered (it died with its primary: both were killed at once), the grant is void

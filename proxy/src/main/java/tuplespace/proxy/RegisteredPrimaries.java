@@ -1,6 +1,5 @@
 package tuplespace.proxy;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,17 +47,12 @@ final class RegisteredPrimaries {
     record Entry(long epoch, long pid, How how, Instant registered, Optional<Instant> ended, Optional<String> why) {
     }
 
-    private final Clock clock;
     private volatile List<Entry> entries = List.of();
-
-    RegisteredPrimaries(Clock clock) {
-        this.clock = clock;
-    }
 
     /** A primary registered: ends the entry of the one before if that is still open ({@code replaced}). */
     void registered(PrimaryLink link, How how) {
         List<Entry> next = new ArrayList<>(entries);
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         endLast(next, now, "replaced by pid " + link.pid() + " of epoch " + link.epoch());
         next.add(new Entry(link.epoch(), link.pid(), how, now, Optional.empty(), Optional.empty()));
         while (next.size() > KEPT) {
@@ -70,7 +64,7 @@ final class RegisteredPrimaries {
     /** The registered primary's link ended, for {@code why}. */
     void ended(String why) {
         List<Entry> next = new ArrayList<>(entries);
-        endLast(next, clock.instant(), why);
+        endLast(next, Instant.now(), why);
         entries = List.copyOf(next);
     }
 
