@@ -490,6 +490,7 @@ final class BackupSupervisor {
             node.notifyOperator(OperatorEvent.BACKUP_DEGRADED, "serving without a backup after "
                     + next.failedRestarts() + " failed restarts; retrying every " + Durations.text(next.pause())
                     + " or so, and less often after");
+            primary.backupDegraded();
         }
         // A kept standby is a JVM started already: no process to wait for, and one standby per failure bounds a loop of
         // failing backups by JVM starts. The pause is for starting processes (and the back-off once degraded).

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.codec.Answers;
+import tuplespace.codec.Durations;
 import tuplespace.codec.Lines;
 import tuplespace.codec.Status;
 import tuplespace.codec.auth.LinkRole;
@@ -278,6 +279,8 @@ final class PrimaryNode implements NodeStorage.Owner {
             newBackupDue = true;
             registerIfNotYet();
         } else {
+            LOG.info("primary starts its backup first and registers with the proxy once that backup is live, or its"
+                    + " restarts are spent, or {} from now", Durations.text(FIRST_BACKUP_WAIT));
             backup.start();
             node.loop().schedule(this::registerIfNotYet, FIRST_BACKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -330,6 +333,17 @@ final class PrimaryNode implements NodeStorage.Owner {
     /** Whether a backup took this primary's state since it started (its judgement, with --backup-start none). */
     boolean backupTookState() {
         return backupTookState;
+    }
+
+    /**
+     * The backup's restarts are spent (backup_degraded): a first backup that never went live will not come soon, and
+     * waiting for it only keeps clients waiting. A backup listening before this server registered is still to judge
+     * its state: that one is waited for as before.
+     */
+    void backupDegraded() {
+        if (!peerListens) {
+            registerIfNotYet();
+        }
     }
 
     /** The first backup is live (or could not start in time): now join the proxy. */

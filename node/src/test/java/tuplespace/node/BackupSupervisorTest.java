@@ -292,13 +292,20 @@ class BackupSupervisorTest {
     }
 
     /**
-     * Once its quick restarts are spent, a primary serves degraded and retries with back-off: STATUS says when the next
-     * backup starts while it waits for that, and the retry's pid while one is under way.
+     * Once its quick restarts are spent, a primary serves degraded and retries with back-off: a fresh one registers
+     * with the proxy then, and STATUS says when the next backup starts while it waits for that, and the retry's pid
+     * while one is under way.
      */
     @Test
-    void aDegradedPrimarySaysWhenItStartsItsNextBackup() throws InterruptedException {
+    void aDegradedPrimarySaysWhenItStartsItsNextBackup() throws Exception {
         childrenExitAtStart = true;
+        ServerSocket proxySap = listen(config.proxySap());
+        long started = System.nanoTime();
         startPrimary();
+        // a fresh primary waits for its first backup before it registers, but not past its restarts: up to 10 s before
+        accept(proxySap).readFrame();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("REGISTER once the restarts were spent")
+                .isLessThan(Duration.ofSeconds(8));
         AtomicReference<JsonNode> backup = new AtomicReference<>();
         NodeTestSupport.await(() -> backupStatus(backup).path("nextRetry").isTextual(),
                 "a degraded primary waiting to retry");
