@@ -122,8 +122,9 @@ public final class StatusCommand implements Callable<Integer> {
                     + " data directory with --backup-start none, which waits until its backup on the other machine has"
                     + " judged its state (its log and its own STATUS say so); if none does, start " + start);
         }
-        return Optional.of((followers == 0 ? "no primary is registered and no backup follows the proxy"
-                : "no primary is registered, and the proxy promotes no backup by itself") + ": start " + start);
+        return Optional.of(followers == 0 ? "no primary is registered and no backup follows the proxy: start the"
+                + " servers (one without --data-dir begins at epoch 1, which only a restarted proxy takes)"
+                : "no primary is registered, and the proxy promotes no backup by itself: start " + start);
     }
 
     /** With a backup following: how to serve its copy instead, and what that loses ({@code unless} it does not). */

@@ -72,7 +72,8 @@ class StatusCommandTest {
                         + " that served last; to serve the copy of the backup that follows instead, " + PROMOTE
                         + " (what the lost primary answered on one copy is then lost)");
         assertThat(advice("\"replica\":null,\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null"))
-                .hasValue("no primary is registered and no backup follows the proxy: start the servers");
+                .hasValue("no primary is registered and no backup follows the proxy: start the servers (one without"
+                        + " --data-dir begins at epoch 1, which only a restarted proxy takes)");
     }
 
     /** A failover or a switchover under way: the promoted backup registers within moments, nothing to do. */

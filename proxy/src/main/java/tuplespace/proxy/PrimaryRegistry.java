@@ -557,10 +557,16 @@ final class PrimaryRegistry {
                 LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
             } else {
                 if (link.replica() == 0) {
-                    // no backup may take over: nobody serves until it comes back, or an operator decides otherwise
-                    LOG.warn("{} primary_lost: {} ({}), which served on one copy; holding client requests until a"
+                    // no backup may take over: nobody serves until it comes back, or an operator decides otherwise.
+                    // ERROR: the service cannot serve again by itself (OperatorEvent.Severity's rule)
+                    LOG.error("{} primary_lost: {} ({}), which served on one copy; holding client requests until a"
                             + " primary registers: no backup may take over by itself (./tuplespace status"
                             + " PROXY_SHUTDOWN_SAP says what to do)", self, link, why);
+                } else if (!followers.containsKey(link.replica())) {
+                    LOG.error("{} primary_lost: {} ({}); its replica, backup server {}, does not follow here: holding"
+                            + " client requests until that backup follows again (it is promoted then) or a primary"
+                            + " registers (./tuplespace status PROXY_SHUTDOWN_SAP says what to do)", self, link, why,
+                            Long.toHexString(link.replica()));
                 } else {
                     LOG.info("{} primary_lost: {} ({}); holding client requests until a primary registers", self, link,
                             why);
@@ -668,8 +674,8 @@ final class PrimaryRegistry {
     /**
      * A backup followed here, or the primary it follows was lost, a while ago; still nobody serves, and the proxy will
      * not promote it by itself (it knows of no lost primary that named it its replica: this proxy was started anew, or
-     * the lost primary served on one copy), but an operator's PROMOTE would: said at WARN, since only the operator can
-     * end the wait, and STATUS is not where one looks first.
+     * the lost primary served on one copy), but an operator's PROMOTE would: said at ERROR, since only the operator can
+     * end the wait (OperatorEvent.Severity's rule), and STATUS is not where one looks first.
      */
     private void warnIfOnlyAnOperatorPromotes(Follower follower) {
         if (stopping || current != null || granting || followers.get(follower.server) != follower
@@ -679,7 +685,7 @@ final class PrimaryRegistry {
         List<Follower> candidates = operatorCandidates();
         Optional<Follower> choice = operatorChoice(candidates);
         if (choice.isEmpty() && candidates.size() > 1 && candidates.get(0) == follower) { // said once, not by each
-            LOG.warn("{} no primary is registered, and {} backups follow epoch {} ({}), {}: the operator decides which"
+            LOG.error("{} no primary is registered, and {} backups follow epoch {} ({}), {}: the operator decides which"
                     + " copy to keep: stop the backup whose copy to give up, then promote the other (./tuplespace"
                     + " promote PROXY_SHUTDOWN_SAP)", self, candidates.size(), follower.epoch, describe(candidates),
                     whyNoChoice(candidates));
@@ -691,7 +697,7 @@ final class PrimaryRegistry {
         PrimaryLink awaited = lostAlone;
         String servedLast = awaited == null ? "" : " (its " + Frame.Register.describeDirectory(awaited.directory()
                 .orElseThrow()) + " holds what it answered on one copy, which that backup lacks)";
-        LOG.warn("{} no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
+        LOG.error("{} no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
                 + " operator: start the server that served last{}, or promote this backup (./tuplespace promote"
                 + " PROXY_SHUTDOWN_SAP); what a primary answered on one copy since it took that copy is then lost",
                 self, Long.toHexString(follower.server), follower.follows(), servedLast);

@@ -109,6 +109,22 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * A primary lost while the backup it named does not follow here: nobody takes over until that backup follows
+     * again, said at ERROR (a tester's double failure, backup then primary, was logged at INFO only).
+     */
+    @Test
+    void aPrimaryLostWhileItsReplicaDoesNotFollowIsAnError() throws IOException {
+        startProxy();
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(primary, 3, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !operatorAlerts().isEmpty());
+        assertThat(operatorAlerts()).singleElement().asString().contains(" primary_lost: ")
+                .contains("its replica, backup server 2222, does not follow here: holding client requests until that"
+                        + " backup follows again (it is promoted then) or a primary registers");
+    }
+
     /** STATUS lists the primaries registered: how each came, and when and why its link ended. A failover shows. */
     @Test
     void statusListsEachPrimaryWithHowItCameAndWhenAndWhyItsLinkEnded() throws IOException {
@@ -408,24 +424,24 @@ class ProxyWitnessTest {
             assertThat(admin.send("PROMOTE").readLine()).startsWith("error: this proxy started ")
                     .contains("no primary has registered yet: a primary that outlived the previous proxy process"
                             + " registers within 2 s of this proxy's start, and a promotion now would fence it");
-            // 2 s after it followed (so after the proxy's first 2 s): said at WARN that only the operator promotes it
-            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
-            assertThat(warnings()).singleElement().asString().endsWith(" no primary is registered, and backup (server"
-                    + " 2222), which follows epoch 3, is promoted by nobody but the operator: start the server that"
-                    + " served last, or promote this backup (./tuplespace promote PROXY_SHUTDOWN_SAP); what a primary"
-                    + " answered on one copy since it took that copy is then lost");
+            // 2 s after it followed (so after the proxy's first 2 s): said at ERROR that only the operator promotes it
+            await().atMost(Duration.ofSeconds(10)).until(() -> !operatorAlerts().isEmpty());
+            assertThat(operatorAlerts()).singleElement().asString().endsWith(" no primary is registered, and backup"
+                    + " (server 2222), which follows epoch 3, is promoted by nobody but the operator: start the server"
+                    + " that served last, or promote this backup (./tuplespace promote PROXY_SHUTDOWN_SAP); what a"
+                    + " primary answered on one copy since it took that copy is then lost");
             assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2222)");
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
         }
     }
 
     /**
-     * The lost primary served on one copy: the loss is said at WARN (nobody may take over), and its follower is
-     * promoted by nobody but the operator, as said at WARN too, which names the lost primary's data directory, the one
+     * The lost primary served on one copy: the loss is said at ERROR (nobody may take over), and its follower is
+     * promoted by nobody but the operator, as said at ERROR too, which names the lost primary's data directory, the one
      * that holds what it answered alone.
      */
     @Test
-    void aBackupThatOnlyAnOperatorMayPromoteAfterALossIsNamedAtWarn() throws IOException {
+    void aBackupThatOnlyAnOperatorMayPromoteAfterALossIsNamedAtError() throws IOException {
         startProxyWaiting(150, Duration.ofSeconds(1)); // the backup answers no PING: 15 s of silence allowed
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
             try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
@@ -435,11 +451,11 @@ class ProxyWitnessTest {
                 backup.send(new Frame.Follow(2, BACKUP));
                 assertThat(nothingWithin(primary)).isTrue(); // the FOLLOW is read before the link closes
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> warnings().size() == 2);
-            assertThat(warnings().get(0)).as("the loss itself: nobody may take over")
+            await().atMost(Duration.ofSeconds(10)).until(() -> operatorAlerts().size() == 2);
+            assertThat(operatorAlerts().get(0)).as("the loss itself: nobody may take over")
                     .contains(" primary_lost: ").contains("which served on one copy")
                     .contains("(its connection closed (a crash closes it at once))");
-            assertThat(warnings().get(1))
+            assertThat(operatorAlerts().get(1))
                     .contains(" no primary is registered, and backup (server 2222), which follows epoch 2, is promoted"
                             + " by nobody but the operator: start the server that served last (its node directory"
                             + " node-a (instance=00000000000000a4 in its node.meta) holds what it answered on one copy,"
@@ -451,8 +467,8 @@ class ProxyWitnessTest {
     /**
      * After a failover and then a total loss, both machines' last command lines are backups' ones: both follow one
      * primary of the newest epoch, and nobody serves. PROMOTE takes the one whose copy goes furthest along that history
-     * (a tie would be two equal copies); said at WARN. Backups of two primaries of that epoch number are two histories:
-     * PROMOTE names them and takes neither, and the WARN says so.
+     * (a tie would be two equal copies); said at ERROR. Backups of two primaries of that epoch number are two
+     * histories: PROMOTE names them and takes neither, and the ERROR says so.
      */
     @Test
     void ofBackupsThatFollowOnePrimaryAnOperatorsPromoteTakesTheFurthest() throws IOException {
@@ -462,9 +478,9 @@ class ProxyWitnessTest {
              LineClient admin = new LineClient(proxy.shutdownAddress())) {
             behind.send(new Frame.Follow(2, 0x2222, PRIMARY, 1304));
             furthest.send(new Frame.Follow(2, 0x2221, PRIMARY, 1705));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
-            assertThat(warnings()).singleElement().asString().contains("backup (server 2221), which follows epoch 2 of"
-                    + " primary server 1111 up to index 1705, is promoted by nobody but the operator");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !operatorAlerts().isEmpty());
+            assertThat(operatorAlerts()).singleElement().asString().contains("backup (server 2221), which follows epoch"
+                    + " 2 of primary server 1111 up to index 1705, is promoted by nobody but the operator");
             assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2221) to epoch 3");
             assertThat(furthest.receive()).isEqualTo(new Frame.Promote(3, false));
             try { // the other one, of the epoch before now, is let go unpromoted
@@ -486,8 +502,8 @@ class ProxyWitnessTest {
              LineClient admin = new LineClient(proxy.shutdownAddress())) {
             one.send(new Frame.Follow(2, 0x2221, PRIMARY, 1304));
             other.send(new Frame.Follow(2, 0x2222, 0x1112, 1705));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
-            assertThat(warnings()).singleElement().asString().contains("2 backups follow epoch 2 (")
+            await().atMost(Duration.ofSeconds(10)).until(() -> !operatorAlerts().isEmpty());
+            assertThat(operatorAlerts()).singleElement().asString().contains("2 backups follow epoch 2 (")
                     .contains("of different primaries, or not naming theirs: two histories: the operator decides");
             assertThat(admin.send("PROMOTE").readLine()).startsWith("error: 2 backups follow the newest epoch (")
                     .contains("server 2221 follows epoch 2 of primary server 1111 up to index 1304")
@@ -518,9 +534,10 @@ class ProxyWitnessTest {
         }
     }
 
-    private List<String> warnings() {
+    /** What the registry logged at ERROR: where nobody serves until the operator (or a server's start) acts. */
+    private List<String> operatorAlerts() {
         synchronized (lines) { // appended to on the proxy's loops, under the appender's lock
-            return lines.list.stream().filter(line -> line.getLevel() == Level.WARN)
+            return lines.list.stream().filter(line -> line.getLevel() == Level.ERROR)
                     .map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
