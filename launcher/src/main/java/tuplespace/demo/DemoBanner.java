@@ -37,7 +37,13 @@ record DemoBanner(DemoPorts ports, Path saveFile, boolean loaded, Optional<Data>
                 ports.host(), ports.clientPort());
         out.printf("  ./tuplespace status %s --pretty             roles, pids, epoch, backup state%n", shutdown);
         out.println("Watch a failover:");
-        out.printf("  kill -9 %s     the backup takes over; connected clients keep going%n", primaryPid);
+        if (status.isReady()) {
+            out.printf("  kill -9 %s     the backup takes over; connected clients keep going%n", primaryPid);
+        } else {
+            // a tester's demo whose backup JVM could not start was told to kill the primary, the only copy
+            out.printf("  not now: no backup is live (%s), so nobody would take over from the primary; the status"
+                    + " command above says why%n", status.backupState());
+        }
         data.ifPresent(dir ->
                 out.println("  kill -9 every process, run the demo again: every acknowledged write is back"));
         out.println("Stop:");

@@ -32,10 +32,24 @@ class DemoBannerTest {
                 .doesNotContain("kill -9 every process");
     }
 
+    @Test
+    void aFailoverIsOfferedOnlyWithALiveBackup() {
+        assertThat(banner(Optional.empty())).contains("  kill -9 11     the backup takes over; connected clients keep"
+                + " going\n");
+        ServiceStatus degraded = new ServiceStatus(10, OptionalLong.of(11), 2, 3, "degraded", OptionalLong.empty());
+
+        assertThat(banner(Optional.empty(), degraded)).doesNotContain("kill -9 11").contains("  not now: no backup is"
+                + " live (degraded), so nobody would take over from the primary; the status command above says why\n");
+    }
+
     private static String banner(Optional<DemoBanner.Data> data) {
+        return banner(data, READY);
+    }
+
+    private static String banner(Optional<DemoBanner.Data> data, ServiceStatus status) {
         StringWriter text = new StringWriter();
         new DemoBanner(new DemoPorts("127.0.0.1", 7700), Path.of("/srv/space.json"), false, data, false)
-                .print(new PrintWriter(text), READY);
+                .print(new PrintWriter(text), status);
         return text.toString().replace(System.lineSeparator(), "\n");
     }
 }

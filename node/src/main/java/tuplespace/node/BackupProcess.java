@@ -237,7 +237,9 @@ final class BackupProcess {
         return status > 128 ? "was killed by signal " + (status - 128)
                 : status == OUT_OF_MEMORY ? "exited with status 3, as a JVM whose heap ran out does (give it a larger"
                         + " -Xmx with --backup-java-opts)"
-                : "exited with status " + status + (status == 0 ? "" : " (its own log lines, labelled with its pid, say why)");
+                : "exited with status " + status + (status == 0 ? "" : " (its own log lines, labelled with its pid, say"
+                        + " why; a JVM that could not start, for an option of --backup-java-opts it does not know say,"
+                        + " says why in unlabelled lines)");
     }
 
     /**

@@ -13,9 +13,10 @@ class BackupProcessTest {
     }
 
     @Test
-    void aFailureStatusPointsAtTheBackupsOwnLogLines() {
+    void aFailureStatusPointsAtTheBackupsOwnLogLinesAndAtTheJvmsOwn() {
         assertThat(BackupProcess.howItEnded(1)).isEqualTo("exited with status 1 (its own log lines, labelled with its pid,"
-                + " say why)");
+                + " say why; a JVM that could not start, for an option of --backup-java-opts it does not know say, says"
+                + " why in unlabelled lines)");
         assertThat(BackupProcess.howItEnded(0)).isEqualTo("exited with status 0");
     }
 

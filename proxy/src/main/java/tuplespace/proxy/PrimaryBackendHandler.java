@@ -195,11 +195,13 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             // losing the link loses the primary (or the follower): the reason belongs beside primary_lost, at WARN
             // (a tester's proxy ran out of direct memory under clients that never read big answers, and only DEBUG
             // said so while the service failed over again and again)
+            boolean connection = cause instanceof java.io.IOException;
+            String reason = connection ? IoFailure.reason(cause) : cause.toString();
             LOG.warn("{} {} link {} failed, closing: {}", context.self(), follow != null ? "follower" : "primary port",
-                    ctx.channel().remoteAddress(), cause.toString());
-            closeBecause(ctx, cause instanceof java.io.IOException
-                    ? "its connection failed: " + IoFailure.reason(cause) + " (a crash with requests unread resets it)"
-                    : "it failed: " + cause);
+                    ctx.channel().remoteAddress(), reason);
+            closeBecause(ctx, connection
+                    ? "its connection failed: " + reason + " (a crash with requests unread resets it)"
+                    : "it failed: " + reason);
             return;
         }
         LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),
