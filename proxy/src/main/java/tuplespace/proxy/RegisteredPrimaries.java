@@ -3,6 +3,7 @@ package tuplespace.proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -16,25 +17,20 @@ final class RegisteredPrimaries {
     /** How many primaries STATUS lists. */
     static final int KEPT = 8;
 
-    /** How a primary came to be registered. */
+    /** How a primary came to be registered; STATUS says it as {@link #text}. */
     enum How {
         /** A server registered an epoch above every one seen: a start, or a restart from its data directory. */
-        REGISTERED("registered"),
+        REGISTERED,
         /** The backup this proxy promoted after it lost the primary (a failover, or an operator's PROMOTE). */
-        PROMOTED("promoted"),
+        PROMOTED,
         /** The backup this proxy promoted in an operator's switchover. */
-        SWITCHED_OVER("switched over"),
+        SWITCHED_OVER,
         /** The same primary (epoch and server) on a new link, after it lost its link to the proxy. */
-        REGISTERED_AGAIN("registered again");
+        REGISTERED_AGAIN;
 
-        private final String text;
-
-        How(String text) {
-            this.text = text;
-        }
-
+        /** {@code registered}, {@code promoted}, {@code switched over}, {@code registered again}. */
         String text() {
-            return text;
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
     }
 
