@@ -199,9 +199,9 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             String reason = connection ? IoFailure.reason(cause) : cause.toString();
             LOG.warn("{} {} link {} failed, closing: {}", context.self(), follow != null ? "follower" : "primary port",
                     ctx.channel().remoteAddress(), reason);
-            closeBecause(ctx, connection
-                    ? "its connection failed: " + reason + " (a crash with requests unread resets it)"
-                    : "it failed: " + reason);
+            // a reset is what a process killed with requests unread leaves; a timeout or an unreachable host is not
+            closeBecause(ctx, !connection ? "it failed: " + reason : "its connection failed: " + reason
+                    + (reason.contains("reset") ? " (a crash with requests unread resets it)" : ""));
             return;
         }
         LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),
