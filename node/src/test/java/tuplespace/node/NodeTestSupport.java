@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -72,11 +73,38 @@ final class NodeTestSupport {
         }
     }
 
+    /**
+     * A loopback port that was free a moment ago, picked at random below the kernel's ephemeral range: one the kernel
+     * hands out (bind to port 0) and released again can be taken by an outgoing connection before the node binds it,
+     * which failed a test with "cannot bind HEARTBEAT_SAP: Address already in use"; no outgoing connection takes a port
+     * below that range. (The launcher's tests pick theirs the same way, Host.freeLoopbackPorts.)
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int tries = 0; tries < 1_000; tries++) {
+            int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, EPHEMERAL_RANGE_START);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IllegalStateException("no free loopback port from " + FIRST_PORT + " to " + EPHEMERAL_RANGE_START);
+    }
+
+    /** The lowest port {@link #freePort} picks. */
+    private static final int FIRST_PORT = 10_000;
+    /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
+    private static final int EPHEMERAL_RANGE_START = ephemeralRangeStart();
+
+    private static int ephemeralRangeStart() {
+        try {
+            int start = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
+                    .trim().split("\\s+")[0]);
+            return start > FIRST_PORT + 1_000 ? start : 65_536;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

@@ -3,9 +3,7 @@ package tuplespace.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -188,10 +186,6 @@ class ProxyLinkLossTest {
     }
 
     private static InetSocketAddress freeAddress() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return NodeTestSupport.loopback(NodeTestSupport.freePort());
     }
 }
