@@ -159,7 +159,8 @@ public final class Lines {
         }
     }
 
-    private static boolean spelledOut(int c) {
+    /** Whether a line of an answer spells {@code c} out: a control character other than the tab. */
+    static boolean spelledOut(int c) {
         return Character.isISOControl(c) && c != '\t';
     }
 }

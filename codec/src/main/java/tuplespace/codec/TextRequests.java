@@ -72,14 +72,10 @@ final class TextRequests {
         if (arguments.size() > ARGUMENTS_SHOWN) {
             shown.append(" ...");
         }
-        if (arguments.stream().anyMatch(TextRequests::hasControlCharacter)) {
+        if (arguments.stream().anyMatch(argument -> argument.chars().anyMatch(Lines::spelledOut))) {
             shown.append(" (a control character is part of a token: only spaces and tabs separate tokens)");
         }
         return shown.toString();
-    }
-
-    private static boolean hasControlCharacter(String token) {
-        return token.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c));
     }
 
     private static ParsedRequest pairs(Operator operator, List<String> arguments) {

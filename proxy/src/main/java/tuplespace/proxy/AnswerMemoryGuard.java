@@ -86,7 +86,8 @@ final class AnswerMemoryGuard {
             }
         }
         unsentBefore = unsentNow;
-        boolean directShort = directMemory.getAsLong() > directLimitBytes / 4 * 3;
+        long directUsed = directMemory.getAsLong();
+        boolean directShort = directUsed > directLimitBytes / 4 * 3;
         if (total <= boundBytes && !directShort) {
             return;
         }
@@ -100,7 +101,7 @@ final class AnswerMemoryGuard {
             closedAny = true;
             String why = "it reads none of its answers, and the proxy held " + megabytes(client.unsent()) + " of them"
                     + " for it, while the answers waiting for all clients came to " + megabytes(total) + " (bound: "
-                    + megabytes(boundBytes) + ") and its direct memory in use to " + megabytes(directMemory.getAsLong())
+                    + megabytes(boundBytes) + ") and its direct memory in use to " + megabytes(directUsed)
                     + " (limit: " + megabytes(directLimitBytes) + "): a client must read its answers";
             client.session().executor().execute(() -> client.session().closeForUnreadAnswers(why));
             unsentBefore.remove(client.session().conn());

@@ -1,5 +1,7 @@
 package tuplespace.proxy;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,8 +82,8 @@ final class ClientSessions {
     }
 
     /** The sessions now, for any thread to walk (weakly consistent: sessions may come and go meanwhile). */
-    java.util.Collection<ClientSession> all() {
-        return java.util.Collections.unmodifiableCollection(byConn.values());
+    Collection<ClientSession> all() {
+        return Collections.unmodifiableCollection(byConn.values());
     }
 
     /**

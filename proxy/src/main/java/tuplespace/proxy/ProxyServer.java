@@ -98,7 +98,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         AnswerMemoryGuard guard = AnswerMemoryGuard.of(server.context.sessions(), config);
         long every = AnswerMemoryGuard.CHECK_EVERY.toNanos();
-        server.controlLoop.scheduleAtFixedRate(guard::check, every, every, java.util.concurrent.TimeUnit.NANOSECONDS);
+        server.controlLoop.scheduleAtFixedRate(guard::check, every, every, TimeUnit.NANOSECONDS);
         config.security().links().startWarning().ifPresent(warning -> LOG.warn("{} {}", server.context.self(),
                 warning));
         LOG.info("{} listening: clients {} ({}), primary {}, shutdown {} ({} transport, {} io threads)",
