@@ -39,6 +39,8 @@ public final class ServerCommand implements Callable<Integer> {
     static final String NULL = "null";
     private static final String DATA_DIR = "--data-dir";
     private static final String NODE_ID = "--node-id";
+    /** SLF4J's system property for how much of its own reports it writes to stderr. */
+    static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
 
     @Spec
     private CommandSpec spec;
@@ -61,8 +63,17 @@ public final class ServerCommand implements Callable<Integer> {
      * {@code --data-dir}'s node directory {@code --node-id} (a backup's), or its one node directory; none without a
      * {@code --data-dir}. A guess at what picocli will parse, from {@code --data-dir DIR} or {@code --data-dir=DIR}:
      * the recovery checks it.
+     *
+     * <p>Its threads, and a server's other early threads, may call a logger while the main thread sets up logging.
+     * SLF4J holds such calls and replays them through the configured appenders once it is set up, so nothing is lost,
+     * but it also writes a warning of its own about them to stderr, three lines outside the log's format at every
+     * restart on a data directory. This start sets SLF4J's own reports to errors only ({@value #SLF4J_VERBOSITY}),
+     * unless the JVM was started with that property.
      */
     public static LogReadAhead readAhead(String... args) {
+        if (System.getProperty(SLF4J_VERBOSITY) == null) {
+            System.setProperty(SLF4J_VERBOSITY, "ERROR"); // before any SLF4J class: its reporter reads it once
+        }
         return dataDirIn(args).map(root -> LogReadAhead.start(root, optionIn(args, NODE_ID)))
                 .orElseGet(LogReadAhead::none);
     }

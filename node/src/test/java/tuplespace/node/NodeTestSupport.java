@@ -74,14 +74,16 @@ final class NodeTestSupport {
     }
 
     /**
-     * A loopback port that was free a moment ago, picked at random below the kernel's ephemeral range: one the kernel
-     * hands out (bind to port 0) and released again can be taken by an outgoing connection before the node binds it,
-     * which failed a test with "cannot bind HEARTBEAT_SAP: Address already in use"; no outgoing connection takes a port
-     * below that range. (The launcher's tests pick theirs the same way, Host.freeLoopbackPorts.)
+     * A loopback port that was free a moment ago, picked at random below the kernel's ephemeral range, from this test
+     * JVM's band of them. One the kernel hands out (bind to port 0) and released again can be taken by an outgoing
+     * connection before the node binds it, which failed a test with "cannot bind HEARTBEAT_SAP: Address already in
+     * use"; no outgoing connection takes a port below that range. The build runs node test classes side by side, each
+     * in a JVM of its own, and each JVM picks from a band no other one picks from: two of them never probe the same
+     * port before one's node binds it. (The launcher's tests pick theirs the same way, Host.freeLoopbackPorts.)
      */
     static int freePort() {
         for (int tries = 0; tries < 1_000; tries++) {
-            int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, EPHEMERAL_RANGE_START);
+            int port = ThreadLocalRandom.current().nextInt(BAND[0], BAND[1]);
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(false);
                 socket.bind(new InetSocketAddress("127.0.0.1", port));
@@ -90,14 +92,34 @@ final class NodeTestSupport {
                 // in use: try another
             }
         }
-        throw new IllegalStateException("no free loopback port from " + FIRST_PORT + " to " + EPHEMERAL_RANGE_START);
+        throw new IllegalStateException("no free loopback port from " + BAND[0] + " to " + BAND[1]);
     }
 
     /** The lowest port {@link #freePort} picks. */
     private static final int FIRST_PORT = 10_000;
-    /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read). */
-    private static final int EPHEMERAL_RANGE_START = ephemeralRangeStart();
+    /**
+     * The ports this JVM picks from, {@code [first, end)}: of as many equal parts of those from {@link #FIRST_PORT} to
+     * the ephemeral range as the build runs test JVMs side by side ({@code tuplespace.test.forks}), the one of its
+     * fork number ({@code tuplespace.test.fork}, "fork 2"); all of them alone.
+     */
+    private static final int[] BAND = band(FIRST_PORT, ephemeralRangeStart(),
+            forkNumber(System.getProperty("tuplespace.test.fork")), forkNumber(System.getProperty("tuplespace.test.forks")));
 
+    static int[] band(int first, int end, int fork, int forks) {
+        if (forks < 1 || fork < 1 || fork > forks) {
+            return new int[] {first, end};
+        }
+        int width = (end - first) / forks;
+        return new int[] {first + (fork - 1) * width, first + fork * width};
+    }
+
+    /** The digits of {@code setting} as a number ("fork 2": 2); 1 when it has none. */
+    private static int forkNumber(String setting) {
+        String digits = setting == null ? "" : setting.replaceAll("[^0-9]", "");
+        return digits.isEmpty() || digits.length() > 4 ? 1 : Integer.parseInt(digits);
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux's default when it cannot be read); 65,536 if too low. */
     private static int ephemeralRangeStart() {
         try {
             int start = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)

@@ -305,4 +305,29 @@ class ServerCommandTest {
         assertThat(ServerCommand.dataDirIn(GOOD[0], "--data-dir")).isEmpty();
         assertThat(ServerCommand.dataDirIn(GOOD[0], "--data-dir", "null")).isEmpty();
     }
+
+    /**
+     * A server's start keeps SLF4J's warning about logger calls made while logging was set up (by the threads reading
+     * the log ahead, replayed once it is) off stderr, where it was three lines outside the log's format; a setting the
+     * JVM was started with wins.
+     */
+    @Test
+    void aServersStartLeavesSlf4jsOwnReportsToErrorsUnlessTheJvmSaysOtherwise() {
+        String before = System.getProperty(ServerCommand.SLF4J_VERBOSITY);
+        try {
+            System.clearProperty(ServerCommand.SLF4J_VERBOSITY);
+            ServerCommand.readAhead(GOOD).close();
+            assertThat(System.getProperty(ServerCommand.SLF4J_VERBOSITY)).isEqualTo("ERROR");
+
+            System.setProperty(ServerCommand.SLF4J_VERBOSITY, "DEBUG");
+            ServerCommand.readAhead(GOOD).close();
+            assertThat(System.getProperty(ServerCommand.SLF4J_VERBOSITY)).isEqualTo("DEBUG");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ServerCommand.SLF4J_VERBOSITY);
+            } else {
+                System.setProperty(ServerCommand.SLF4J_VERBOSITY, before);
+            }
+        }
+    }
 }
