@@ -597,7 +597,7 @@ class OperatorStartedBackupIT {
             AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, seed);
             writes.awaitAcknowledged(count, Duration.ofSeconds(30));
             writes.close();
-            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            cluster.awaitQuietInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
             ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid(), backup.pid());
             return writes;
         }

@@ -224,6 +224,18 @@ final class ServiceCluster implements AutoCloseable {
         });
     }
 
+    /**
+     * {@link #awaitInSync(Duration)} once the proxy serves no client, for a test that closed its clients and then kills
+     * the servers: the proxy tells the primary of each connection it loses as it loses it, and the entry the primary
+     * makes of that comes after the last write's. Checked in sync before the proxy saw the closes, the backup could log
+     * those entries and the primary not yet (a verify found the backup's log 4 entries ahead after such a kill).
+     */
+    ServiceStatus awaitQuietInSync(Duration timeout) {
+        eventually(timeout, this::status, status -> assertThat(status.proxyClients())
+                .as("clients the proxy still serves: %s", status).isZero());
+        return awaitInSync(timeout);
+    }
+
     /** Waits until a primary is registered and its backup is live (under load the indexes need not meet). */
     ServiceStatus awaitBackupLive() {
         return eventually(READY_TIMEOUT, this::status, status -> {

@@ -442,7 +442,10 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
+        // Not the replica it names: that backup judged this server's state and took it, so what it said when it
+        // FOLLOWed here is of the copy it gave up; its FOLLOW of this primary may come after this REGISTER.
         Optional<Follower> newer = followers.values().stream()
+                .filter(follower -> follower.server != register.replica())
                 .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
         if (newer.isPresent()) {
             // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a

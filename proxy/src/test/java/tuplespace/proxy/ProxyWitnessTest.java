@@ -408,6 +408,30 @@ class ProxyWitnessTest {
     }
 
     /**
+     * A backup that came back to a proxy started anew follows the epoch of the primary it had: a server of the same
+     * epoch number but another history is refused, until that backup has judged the server's state and taken it. The
+     * server then registers naming it as its replica, which can reach the proxy before the backup's FOLLOW of it does
+     * (a full verify saw that race): the backup's older FOLLOW does not fence it.
+     */
+    @Test
+    void aServerWhoseStateTheReturningBackupTookIsNotFencedByThatBackupsOlderFollow() throws IOException {
+        startProxy();
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            backup.send(new Frame.Follow(1, BACKUP, PRIMARY));
+            assertThat(nothingWithin(backup)).isTrue();
+            try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(other, 1, 0x5555, 0)).as("another history, with no replica")
+                        .isEqualTo(new Frame.StaleEpoch(1));
+            }
+            try (FakePrimary judged = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(judged, 1, 0x3333, BACKUP)).as("the server whose state that backup took")
+                        .isInstanceOf(Frame.Registered.class);
+                assertThat(nothingWithin(judged)).as("not fenced afterwards").isTrue();
+            }
+        }
+    }
+
+    /**
      * A proxy started anew knows no primary yet: one that outlived its previous process registers within seconds, and
      * a PROMOTE meanwhile would fence it (an operator who read "no primary" in STATUS did just that). PROMOTE is
      * refused until then, and taken after.
