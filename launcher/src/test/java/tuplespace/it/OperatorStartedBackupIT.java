@@ -389,6 +389,7 @@ class OperatorStartedBackupIT {
                     assertThat(inSync.primaryPid()).as("restart %d: the primary", restart).isEqualTo(primary.pid());
                     assertThat(backup.stderrText()).as("restart %d", restart).doesNotContain("backup refuses");
                     assertNoneMissing(cluster, writes, "restart " + restart);
+                    cluster.awaitQuietInSync(ServiceCluster.DURABLE_READY_TIMEOUT); // the reader's close logged on both
                     ServiceCluster.kill9All(cluster.proxy().pid(), primary.pid(), backup.pid());
                 }
             }

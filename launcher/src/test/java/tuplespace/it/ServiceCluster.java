@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import tuplespace.codec.auth.ClusterSecret;
 import tuplespace.testing.Host;
 import tuplespace.testing.ManagedProcess;
@@ -225,16 +227,30 @@ final class ServiceCluster implements AutoCloseable {
     }
 
     /**
-     * {@link #awaitInSync(Duration)} once the proxy serves no client, for a test that closed its clients and then kills
-     * the servers: the proxy tells the primary of each connection it loses as it loses it, and the entry the primary
-     * makes of that comes after the last write's. Checked in sync before the proxy saw the closes, the backup could log
-     * those entries and the primary not yet (a verify found the backup's log 4 entries ahead after such a kill).
+     * {@link #awaitInSync(Duration)} at an index that stays the same for {@link #QUIET}, once the proxy serves no client:
+     * for a test that closed its clients and then kills the servers. The proxy tells the primary of each connection it
+     * lost, after the answer to a request still in flight on it, and the primary makes an entry of that, which comes
+     * after the last write's. Checked in sync before that entry, the backup could log it and the primary not yet (full
+     * verifies found the backup's log 1 and 4 entries ahead after such a kill).
      */
     ServiceStatus awaitQuietInSync(Duration timeout) {
         eventually(timeout, this::status, status -> assertThat(status.proxyClients())
                 .as("clients the proxy still serves: %s", status).isZero());
-        return awaitInSync(timeout);
+        AtomicReference<ServiceStatus> since = new AtomicReference<>(awaitInSync(timeout));
+        AtomicLong sinceNanos = new AtomicLong(System.nanoTime());
+        return eventually(timeout, this::status, status -> {
+            if (!status.backupInSync() || status.index() != since.get().index()) {
+                since.set(status);
+                sinceNanos.set(System.nanoTime());
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - sinceNanos.get())).as("in sync at the same index since %s",
+                    since.get()).isGreaterThanOrEqualTo(QUIET);
+            assertThat(status.backupInSync()).isTrue();
+        });
     }
+
+    /** How long {@link #awaitQuietInSync} wants the service in sync at one index: entries on their way come sooner. */
+    private static final Duration QUIET = Duration.ofMillis(300);
 
     /** Waits until a primary is registered and its backup is live (under load the indexes need not meet). */
     ServiceStatus awaitBackupLive() {
