@@ -51,6 +51,8 @@ enum ProxyStatusField {
     PRIMARIES_LOST("lost"),
     /** Why its link ended (its connection closed or failed, or it was silent for N x D); null while registered. */
     PRIMARIES_WHY("why"),
+    /** How many registrations it stands for: 1, or how many times in a row that primary registered again. */
+    PRIMARIES_TIMES("times"),
     PRIMARY("primary");
 
     private final String jsonName;

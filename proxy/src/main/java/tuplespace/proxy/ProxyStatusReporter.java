@@ -104,6 +104,7 @@ final class ProxyStatusReporter {
             registered.put(ProxyStatusField.PRIMARIES_LOST.jsonName(),
                     entry.ended().map(Object::toString).orElse(null));
             registered.put(ProxyStatusField.PRIMARIES_WHY.jsonName(), entry.why().orElse(null));
+            registered.put(ProxyStatusField.PRIMARIES_TIMES.jsonName(), entry.times());
         }
         root.set(ProxyStatusField.PRIMARY.jsonName(), primary);
         return root.toString();

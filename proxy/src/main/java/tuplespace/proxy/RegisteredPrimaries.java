@@ -10,7 +10,8 @@ import java.util.Optional;
  * The last {@link #KEPT} primaries this proxy registered, oldest first, for STATUS's {@code primaries}: how and when
  * each came, and when and why its link ended. An operator sees from it that a failover happened, when, and why the
  * primary before was lost, without the logs. Written on the control loop; STATUS reads it from any loop, so each
- * change publishes a new immutable list.
+ * change publishes a new immutable list. The same primary registering again and again in a row (a link that keeps
+ * failing) is one entry, which counts the times, so that it does not push the failovers before it out of the list.
  */
 final class RegisteredPrimaries {
 
@@ -37,10 +38,14 @@ final class RegisteredPrimaries {
     /**
      * One registered primary.
      *
+     * @param registered when it registered (the last time, for an entry of several times)
      * @param ended when its link ended; empty while it is the registered primary
      * @param why why its link ended (the primary_lost line's reason); empty while it is registered
+     * @param times how many registrations the entry stands for: 1, or for {@link How#REGISTERED_AGAIN} how many times in
+     *              a row that primary registered again
      */
-    record Entry(long epoch, long pid, How how, Instant registered, Optional<Instant> ended, Optional<String> why) {
+    record Entry(long epoch, long pid, How how, Instant registered, Optional<Instant> ended, Optional<String> why,
+                 int times) {
     }
 
     private volatile List<Entry> entries = List.of();
@@ -49,8 +54,16 @@ final class RegisteredPrimaries {
     void registered(PrimaryLink link, How how) {
         List<Entry> next = new ArrayList<>(entries);
         Instant now = Instant.now();
-        endLast(next, now, "replaced by pid " + link.pid() + " of epoch " + link.epoch());
-        next.add(new Entry(link.epoch(), link.pid(), how, now, Optional.empty(), Optional.empty()));
+        Entry last = next.isEmpty() ? null : next.get(next.size() - 1);
+        int times = 1;
+        if (how == How.REGISTERED_AGAIN && last != null && last.how() == How.REGISTERED_AGAIN
+                && last.epoch() == link.epoch() && last.pid() == link.pid()) {
+            next.remove(next.size() - 1); // the same primary again: one entry, counted
+            times = last.times() + 1;
+        } else {
+            endLast(next, now, "replaced by pid " + link.pid() + " of epoch " + link.epoch());
+        }
+        next.add(new Entry(link.epoch(), link.pid(), how, now, Optional.empty(), Optional.empty(), times));
         while (next.size() > KEPT) {
             next.remove(0);
         }
@@ -68,7 +81,7 @@ final class RegisteredPrimaries {
         if (!entries.isEmpty() && entries.get(entries.size() - 1).ended().isEmpty()) {
             Entry open = entries.remove(entries.size() - 1);
             entries.add(new Entry(open.epoch(), open.pid(), open.how(), open.registered(), Optional.of(when),
-                    Optional.of(why)));
+                    Optional.of(why), open.times()));
         }
     }
 

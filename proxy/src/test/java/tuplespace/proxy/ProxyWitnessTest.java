@@ -166,6 +166,31 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * A primary whose link keeps failing registers again each time: one entry in STATUS's {@code primaries}, which
+     * counts the times, so that eight such registrations do not push the failovers before them out of the list.
+     */
+    @Test
+    void aPrimaryRegisteringAgainAndAgainIsOneEntryThatCountsTheTimes() throws IOException {
+        startProxy();
+        try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            for (int registration = 0; registration <= RegisteredPrimaries.KEPT + 1; registration++) {
+                try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(register(primary, 1, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
+                }
+            }
+            JsonNode primaries = JSON.readTree(admin.send("STATUS").readLine()).path("proxy").path("primaries");
+
+            assertThat(primaries).hasSize(2);
+            assertThat(primaries.get(0).path("how").asText()).isEqualTo("registered");
+            assertThat(primaries.get(0).path("times").asInt()).isEqualTo(1);
+            assertThat(primaries.get(0).path("why").asText()).isNotEmpty();
+            assertThat(primaries.get(1).path("how").asText()).isEqualTo("registered again");
+            assertThat(primaries.get(1).path("times").asInt()).isEqualTo(RegisteredPrimaries.KEPT + 1);
+            assertThat(primaries.get(1).path("pid").asLong()).isEqualTo(4000 + PRIMARY);
+        }
+    }
+
     @Test
     void aSilentPrimaryIsLostAfterThePingBoundAndItsReplicaPromoted() throws IOException {
         startProxy(5);
