@@ -118,11 +118,16 @@ final class DemoSupervisor {
         if (!now.hasPrimary() && before.hasPrimary()) {
             lines.add("no primary is registered: the proxy holds client requests until one registers.");
         } else if (now.hasPrimary() && !now.primaryPid().equals(before.primaryPid())) {
-            // a switchover keeps the old primary on, as the new one's backup
-            boolean switchedOver = before.primaryPid().isPresent() && now.backupPid().equals(before.primaryPid());
-            lines.add((switchedOver ? "switchover" : "failover") + ": the primary is now pid "
-                    + now.primaryPid().getAsLong() + " (epoch " + now.epoch() + "); kill -9 "
-                    + now.primaryPid().getAsLong() + " to fail over" + (switchedOver ? "." : " again."));
+            // the proxy says how it came: its backup promoted (a failover, or a switchover that keeps the old primary
+            // on as the new one's backup), or a server started anew (someone ran its command line again)
+            String change = switch (now.how()) {
+                case "switched over" -> "switchover";
+                case "promoted" -> "failover";
+                default -> "restart";
+            };
+            lines.add(change + ": the primary is now pid " + now.primaryPid().getAsLong() + " (epoch " + now.epoch()
+                    + (change.equals("restart") ? ", a server started anew" : "") + "); kill -9 "
+                    + now.primaryPid().getAsLong() + " to fail over" + (change.equals("failover") ? " again." : "."));
         }
         if (now.hasPrimary() && !Objects.equals(now.backupState(), before.backupState())) {
             lines.add("backup: " + now.backupState()

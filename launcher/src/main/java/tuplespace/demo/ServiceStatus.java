@@ -8,10 +8,19 @@ import java.util.OptionalLong;
 
 /**
  * The parts of the proxy's STATUS line the demo shows (docs/internals.md, "STATUS"):
- * {@code {"proxy":{"pid":..},"primary":{"pid":..,"epoch":..,"size":..,"backup":{"state":..,"pid":..}}|null}}.
+ * {@code {"proxy":{"pid":..,"primaries":[..,{"how":..}]},"primary":{"pid":..,"epoch":..,"size":..,
+ * "backup":{"state":..,"pid":..}}|null}}.
+ *
+ * @param how how the last primary the proxy registered came ({@code registered}, {@code promoted}, {@code switched
+ *            over}, {@code registered again}); empty before the first
  */
 record ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long size, String backupState,
-        OptionalLong backupPid) {
+        OptionalLong backupPid, String how) {
+
+    ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long size, String backupState,
+                  OptionalLong backupPid) {
+        this(proxyPid, primaryPid, epoch, size, backupState, backupPid, "");
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,13 +37,16 @@ record ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long si
         }
         JsonNode primary = root.path("primary");
         JsonNode backup = primary.path("backup");
+        JsonNode primaries = root.path("proxy").path("primaries");
         return Optional.of(new ServiceStatus(
                 root.path("proxy").path("pid").asLong(),
                 primary.isObject() ? OptionalLong.of(primary.path("pid").asLong()) : OptionalLong.empty(),
                 primary.path("epoch").asLong(),
                 primary.path("size").asLong(),
                 backup.path("state").asText("none"),
-                backup.path("pid").canConvertToLong() ? OptionalLong.of(backup.path("pid").asLong()) : OptionalLong.empty()));
+                backup.path("pid").canConvertToLong() ? OptionalLong.of(backup.path("pid").asLong()) : OptionalLong.empty(),
+                primaries.isArray() && !primaries.isEmpty() ? primaries.get(primaries.size() - 1).path("how").asText("")
+                        : ""));
     }
 
     boolean hasPrimary() {
