@@ -178,7 +178,8 @@ public final class Answers {
             ByteBufUtil.writeAscii(out, "]}\n");
             return;
         }
-        Optional<String> note = illFormedNote(request.command(), request.format(), notUsed.positions());
+        Optional<String> note = illFormedNote(request.command(), request.format(), notUsed.positions())
+                .or(() -> noPairsNote(request));
         if (request.format() == Format.JSON) {
             ByteBufUtil.writeUtf8(out, Json.line(generator -> {
                 writeId(generator, request.id());
@@ -231,6 +232,21 @@ public final class Answers {
         return Optional.of(which + (format == Format.JSON
                 ? ": a key and a value are each a list of one or more strings of letters and digits"
                 : ": a key and a value are each one or more fields of letters and digits, joined by commas"));
+    }
+
+    /**
+     * A text-mode PUT or POST of no pairs (the operator alone) is answered as an empty list, as JSON's {@code []} is,
+     * but typed at a prompt it is a request whose pairs were forgotten: the note says how to give them.
+     */
+    static Optional<String> noPairsNote(ParsedRequest.Valid request) {
+        List<Optional<Pair>> pairs = request.command() instanceof Command.Put put ? put.pairs()
+                : request.command() instanceof Command.Post post ? post.pairs() : List.of(Optional.empty());
+        if (request.format() != Format.TEXT || !pairs.isEmpty()) {
+            return Optional.empty();
+        }
+        String operator = request.command() instanceof Command.Put ? "PUT" : "POST";
+        return Optional.of("no pairs given: " + operator + " takes a key and a value for each pair, as alternating"
+                + " tokens (" + operator + " user,1 alice user,2 bob,admin)");
     }
 
     /*

@@ -167,6 +167,17 @@ class AnswersTest {
                 .contains("pair 9 and pair 10 are not well-formed pairs");
     }
 
+    /** A text-mode PUT or POST with no pairs is answered as an empty list, with a note on how to give pairs. */
+    @Test
+    void aTextPutOrPostOfNoPairsIsAnsweredWithANoteOnHowToGiveThem() {
+        assertThat(Answers.format(valid("PUT"), new Result.NotUsed(List.of())))
+                .isEqualTo("ok 0 pairs not added\nnote: no pairs given: PUT takes a key and a value for each pair, as"
+                        + " alternating tokens (PUT user,1 alice user,2 bob,admin)\nend\n");
+        assertThat(Answers.format(valid("post "), new Result.NotUsed(List.of()))).contains("note: no pairs given: POST");
+        assertThat(Answers.format(valid("{\"op\":\"PUT\",\"pairs\":[]}"), new Result.NotUsed(List.of())))
+                .as("JSON's empty list is said in so many words").isEqualTo("{\"status\":\"ok\",\"pairs\":[]}\n");
+    }
+
     @Test
     void textGetAndDeleteAnswers() {
         assertThat(Answers.format(valid("GET user,.* .*"), TWO_USERS))
