@@ -41,13 +41,11 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ClientToken token;
-    private final String self;
     private ScheduledFuture<?> timer;
     private boolean done;
 
-    ClientAuthHandler(ClientToken token, String self) {
+    ClientAuthHandler(ClientToken token) {
         this.token = token;
-        this.self = self;
     }
 
     @Override
@@ -137,7 +135,7 @@ final class ClientAuthHandler extends ByteToMessageDecoder {
     private void refuse(ChannelHandlerContext ctx, String line, String why) {
         done = true;
         cancelTimer();
-        LOG.warn("{} client {} refused: {}", self, ctx.channel().remoteAddress(), why);
+        LOG.warn("client {} refused: {}", ctx.channel().remoteAddress(), why);
         String error = "service refused: " + why;
         String answer = line == null ? Answers.refused(error) : Answers.error(line, Status.REFUSED, error);
         ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.UTF_8))

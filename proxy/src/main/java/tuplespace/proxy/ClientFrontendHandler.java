@@ -35,7 +35,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         session = new ClientSession(context.sessions().nextConn(), ctx.channel(), context);
         context.sessions().add(session);
-        LOG.debug("{} client {} connected as conn {}", context.self(), ctx.channel().remoteAddress(),
+        LOG.debug("client {} connected as conn {}", ctx.channel().remoteAddress(),
                 Long.toHexString(session.conn()));
         ctx.fireChannelActive();
     }
@@ -90,7 +90,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
             } else {
                 context.sessions().release();
             }
-            LOG.debug("{} conn {} closed", context.self(), Long.toHexString(session.conn()));
+            LOG.debug("conn {} closed", Long.toHexString(session.conn()));
             session = null;
         }
         ctx.fireChannelInactive();
@@ -98,7 +98,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("{} client {} failed, closing: {}", context.self(), ctx.channel().remoteAddress(), cause.toString());
+        LOG.debug("client {} failed, closing: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
 
@@ -106,7 +106,7 @@ final class ClientFrontendHandler extends ChannelInboundHandlerAdapter {
         int most = context.sessions().maxClients();
         String error = "service refused: this proxy already serves " + Lines.count(most, "client");
         context.fullRefusals().refused("refused client " + ctx.channel().remoteAddress() + ": " + error)
-                .ifPresent(line -> LOG.warn("{} {}", context.self(), line));
+                .ifPresent(line -> LOG.warn("{}", line));
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), Answers.refused(error)))
                 .addListener(ChannelFutureListener.CLOSE);

@@ -183,7 +183,7 @@ final class ClientSession {
         }
         String error = "request line too long: expected at most " + context.config().maxLineBytes()
                 + " bytes, found a longer line; closing the connection";
-        LOG.warn("{} client conn {} sent an overlong line; closing", context.self(), Long.toHexString(conn));
+        LOG.warn("client conn {} sent an overlong line; closing", Long.toHexString(conn));
         answerInTurn(linePrefix, Status.MALFORMED, error);
         closeWhenDelivered = true;
         channel.config().setAutoRead(false);
@@ -327,8 +327,8 @@ final class ClientSession {
         }
         syncedLink = link;
         if (outageOutlasted) {
-            LOG.info("{} conn {}: {} answered unavailable at once since its first expired; {} serves it now",
-                    context.self(), Long.toHexString(conn), Lines.count(answeredAtOnce, "later request"), link);
+            LOG.info("conn {}: {} answered unavailable at once since its first expired; {} serves it now",
+                    Long.toHexString(conn), Lines.count(answeredAtOnce, "later request"), link);
             outageOutlasted = false;
             answeredAtOnce = 0;
         }
@@ -338,7 +338,7 @@ final class ClientSession {
             pending.forwarded(request);
         }
         if (!unanswered.isEmpty()) {
-            LOG.debug("{} conn {} sent {} unanswered requests to {}", context.self(), Long.toHexString(conn),
+            LOG.debug("conn {} sent {} unanswered requests to {}", Long.toHexString(conn),
                     unanswered.size(), link);
         }
         updateReading();
@@ -424,7 +424,7 @@ final class ClientSession {
             // client reads slowly (or not at all: --client-buffer bounds what it holds), which a close would cut short
             return;
         }
-        LOG.info("{} closed idle client {} (conn {}): nothing sent or received for {}", context.self(),
+        LOG.info("closed idle client {} (conn {}): nothing sent or received for {}",
                 channel.remoteAddress(), Long.toHexString(conn), Durations.text(idle));
         closeWhenDelivered = true;
         channel.write(utf8(Answers.refused("service closed this idle connection: nothing sent or received for "
@@ -470,7 +470,7 @@ final class ClientSession {
         if (closed) {
             return;
         }
-        LOG.warn("{} closed client conn {} ({}): {}", context.self(), Long.toHexString(conn), channel.remoteAddress(),
+        LOG.warn("closed client conn {} ({}): {}", Long.toHexString(conn), channel.remoteAddress(),
                 why);
         channel.close();
     }
@@ -601,8 +601,8 @@ final class ClientSession {
             int behind = pending.expireHeld(request -> error(request.line(), Status.UNAVAILABLE,
                     unavailableMessage(request.forwarded(), false)));
             outageOutlasted = true;
-            LOG.warn("{} answered {} of conn {} unavailable: no primary took {} within {} ({} behind {}, and its later"
-                    + " requests are answered so at once until a primary registers)", context.self(),
+            LOG.warn("answered {} of conn {} unavailable: no primary took {} within {} ({} behind {}, and its later"
+                    + " requests are answered so at once until a primary registers)",
                     Lines.count(expired, "request"), Long.toHexString(conn), expired == 1 ? "it" : "them",
                     Durations.text(context.config().primaryTimeout()), behind, expired == 1 ? "it" : "them");
         }

@@ -61,7 +61,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         // a peer that connects and never registers must not hold a connection forever
         registrationTimeout = ctx.executor().schedule(() -> {
             if (link == null && follow == null && ctx.channel().isActive()) {
-                LOG.warn("{} primary port peer {} did not REGISTER or FOLLOW within {}; closing", context.self(),
+                LOG.warn("primary port peer {} did not REGISTER or FOLLOW within {}; closing",
                         ctx.channel().remoteAddress(), Durations.text(context.config().networkTimeout()));
                 ctx.close();
             }
@@ -98,10 +98,9 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         } else if (message instanceof OversizeFrame oversize && oversize.isAnswer() && isRegisteredLink()) {
             onOversizeAnswer(oversize);
         } else {
-            LOG.warn("{} primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA,"
+            LOG.warn("primary port peer {} sent {}: expected REGISTER or FOLLOW first, then ANSWER, REPLICA,"
                     + " STEPPED_DOWN, STEP_DOWN_REFUSED, BUSY, PING or PONG from a primary, BUSY, PING or PONG from a"
-                    + " follower; closing",
-                    context.self(), ctx.channel().remoteAddress(), message);
+                    + " follower; closing", ctx.channel().remoteAddress(), message);
             closeBecause(ctx, "it sent " + message + " out of turn");
         }
     }
@@ -133,7 +132,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         if (System.nanoTime() - busyUntilNanos < 0) {
             // the primary (or the backup following) announced a long piece of work (BUSY): silence until then is that
             // work; the idle timer fires again after another interval of silence
-            LOG.debug("{} link {} silent while busy with what it announced", context.self(),
+            LOG.debug("link {} silent while busy with what it announced",
                     ctx.channel().remoteAddress());
             return;
         }
@@ -145,11 +144,11 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         if (pinger.stoodStillWithin(silence.toNanos(), System.nanoTime())) {
             // the proxy itself ran nothing for a while (a loaded machine, a collection): it did not read the link
             // meanwhile, so the silence is its own; the idle timer fires again after another interval of silence
-            LOG.info("{} {} link {} {}, but this proxy's own loop stood still meanwhile: judged again after another {}"
-                    + " of silence", context.self(), kind, peer, silentFor, Durations.text(silence));
+            LOG.info("{} link {} {}, but this proxy's own loop stood still meanwhile: judged again after another {}"
+                    + " of silence", kind, peer, silentFor, Durations.text(silence));
             return;
         }
-        LOG.warn("{} {} link {} {}; closing it as dead", context.self(), kind, peer, silentFor);
+        LOG.warn("{} link {} {}; closing it as dead", kind, peer, silentFor);
         closeBecause(ctx, silentFor);
     }
 
@@ -188,7 +187,7 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof java.nio.channels.ClosedChannelException) {
             // a write to a link already closed (the proxy stops, the peer went): its closing says all there is
-            LOG.debug("{} write to closed link {}: {}", context.self(), ctx.channel().remoteAddress(), cause);
+            LOG.debug("write to closed link {}: {}", ctx.channel().remoteAddress(), cause);
             return;
         }
         if (!(cause instanceof DecoderException)) {
@@ -197,21 +196,21 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
             // said so while the service failed over again and again)
             boolean connection = cause instanceof java.io.IOException;
             String reason = connection ? IoFailure.reason(cause) : cause.toString();
-            LOG.warn("{} {} link {} failed, closing: {}", context.self(), follow != null ? "follower" : "primary port",
+            LOG.warn("{} link {} failed, closing: {}", follow != null ? "follower" : "primary port",
                     ctx.channel().remoteAddress(), reason);
             // a reset is what a process killed with requests unread leaves; a timeout or an unreachable host is not
             closeBecause(ctx, !connection ? "it failed: " + reason : "its connection failed: " + reason
                     + (reason.contains("reset") ? " (a crash with requests unread resets it)" : ""));
             return;
         }
-        LOG.warn("{} primary port peer {} broke the frame protocol, closing: {}", context.self(),
+        LOG.warn("primary port peer {} broke the frame protocol, closing: {}",
                 ctx.channel().remoteAddress(), cause.toString());
         closeBecause(ctx, "it broke the frame protocol: " + cause);
     }
 
     private void onRegister(ChannelHandlerContext ctx, Frame.Register register) {
         if (link != null || registerHeld) {
-            LOG.warn("{} {} sent REGISTER twice; closing", context.self(), link != null ? link
+            LOG.warn("{} sent REGISTER twice; closing", link != null ? link
                     : ctx.channel().remoteAddress());
             ctx.close();
             return;
@@ -219,8 +218,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
         long wait = context.registry().followersDueIn(register);
         if (wait > 0) {
             registerHeld = true;
-            LOG.info("{} primary pid {} (epoch {}, no replica) waits {} ms for backups that may follow a proxy started"
-                    + " again", context.self(), register.pid(), register.epoch(), TimeUnit.NANOSECONDS.toMillis(wait));
+            LOG.info("primary pid {} (epoch {}, no replica) waits {} ms for backups that may follow a proxy started"
+                    + " again", register.pid(), register.epoch(), TimeUnit.NANOSECONDS.toMillis(wait));
             ctx.executor().schedule(() -> {
                 registerHeld = false;
                 if (ctx.channel().isActive() && follow == null) {
@@ -242,8 +241,8 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
 
     /** An ANSWER over the frame limit was skipped: its client gets an error in its place, the link stays. */
     private void onOversizeAnswer(OversizeFrame oversize) {
-        LOG.warn("{} {} sent a {}-byte ANSWER for conn {} seq {}, over the limit of {} bytes; answering an error"
-                + " instead", context.self(), link, oversize.length(), Long.toHexString(oversize.conn()),
+        LOG.warn("{} sent a {}-byte ANSWER for conn {} seq {}, over the limit of {} bytes; answering an error"
+                + " instead", link, oversize.length(), Long.toHexString(oversize.conn()),
                 oversize.seq(), context.config().maxFrameBytes());
         ClientSession session = context.sessions().get(oversize.conn());
         if (session != null) {
@@ -254,14 +253,14 @@ final class PrimaryBackendHandler extends ChannelInboundHandlerAdapter {
     private void onAnswer(ChannelHandlerContext ctx, Frame.Answer answer) {
         if (!isRegisteredLink()) {
             // only the registered primary of the highest epoch speaks for the space (docs/design.md "Failover")
-            LOG.warn("{} dropped an ANSWER from {} which is not the registered primary", context.self(),
+            LOG.warn("dropped an ANSWER from {} which is not the registered primary",
                     link != null ? link : ctx.channel().remoteAddress());
             answer.answer().release();
             return;
         }
         ClientSession session = context.sessions().get(answer.conn());
         if (session == null) {
-            LOG.debug("{} answer for departed conn {} dropped", context.self(), Long.toHexString(answer.conn()));
+            LOG.debug("answer for departed conn {} dropped", Long.toHexString(answer.conn()));
             answer.answer().release();
             return;
         }

@@ -47,7 +47,6 @@ final class PrimaryRegistry {
     }
 
     private final ArrayDeque<ClosedConn> recentlyClosed = new ArrayDeque<>();
-    private final String self;
     private final long proxyPid;
     private final ClientSessions sessions;
     private final ArrayDeque<Long> closedBacklog = new ArrayDeque<>();
@@ -243,23 +242,21 @@ final class PrimaryRegistry {
     private final long returningUntilNanos;
     private final Waits waits;
 
-    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval, Waits waits) {
-        this(self, proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN, waits);
+    PrimaryRegistry(long proxyPid, ClientSessions sessions, Duration pingInterval, Waits waits) {
+        this(proxyPid, sessions, pingInterval, FOLLOWERS_RETURN_WITHIN, waits);
     }
 
     /** Tests of other things than the start take {@code followersReturnWithin} zero: no REGISTER waits. */
-    PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval,
-                    Duration followersReturnWithin) {
-        this(self, proxyPid, sessions, pingInterval, followersReturnWithin, DEFAULT_WAITS);
+    PrimaryRegistry(long proxyPid, ClientSessions sessions, Duration pingInterval, Duration followersReturnWithin) {
+        this(proxyPid, sessions, pingInterval, followersReturnWithin, DEFAULT_WAITS);
     }
 
-    private PrimaryRegistry(String self, long proxyPid, ClientSessions sessions, Duration pingInterval,
+    private PrimaryRegistry(long proxyPid, ClientSessions sessions, Duration pingInterval,
                             Duration followersReturnWithin, Waits waits) {
         this.followersDueNanos = System.nanoTime() + followersReturnWithin.toNanos();
         this.returningUntilNanos = startedNanos + waits.returningFollowersWithin().toNanos();
         this.waits = waits;
         this.followerFreshNanos = 2 * pingInterval.toNanos();
-        this.self = self;
         this.proxyPid = proxyPid;
         this.sessions = sessions;
     }
@@ -358,7 +355,7 @@ final class PrimaryRegistry {
      */
     Optional<PrimaryLink> register(Channel channel, Frame.Register register) {
         if (stopping) {
-            LOG.warn("{} refused primary registration (epoch {}, pid {}): the proxy is shutting down", self,
+            LOG.warn("refused primary registration (epoch {}, pid {}): the proxy is shutting down",
                     register.epoch(), register.pid());
             channel.close();
             return Optional.empty();
@@ -368,8 +365,8 @@ final class PrimaryRegistry {
                 && (register.server() == highestEpochServer || highestEpochServer == -1 && pendingGrant == null);
         boolean voidGrant = register.epoch() == highestEpoch && pendingGrant != null && !pendingGrant.channel.isActive();
         if (voidGrant && !sameServer) {
-            LOG.warn("{} backup (server {}) promoted to epoch {} is gone without registering; server {} takes the epoch",
-                    self, Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
+            LOG.warn("backup (server {}) promoted to epoch {} is gone without registering; server {} takes the epoch",
+                    Long.toHexString(pendingGrant.server), highestEpoch, Long.toHexString(register.server()));
         }
         PrimaryLink awaited = lostAlone;
         if (register.unjudged() && !takesUnjudged(register)) {
@@ -380,11 +377,11 @@ final class PrimaryRegistry {
                     : "the " + Frame.Register.describeDirectory(awaited.directory().orElseThrow()) + " only");
             UnjudgedAsk before = lastUnjudgedRefused;
             if (before != null && register.server() == before.server()) {
-                LOG.debug("{} primary pid {} (server {}) asked again to serve before its backup judged its state: {}",
-                        self, register.pid(), Long.toHexString(register.server()), why);
+                LOG.debug("primary pid {} (server {}) asked again to serve before its backup judged its state: {}",
+                        register.pid(), Long.toHexString(register.server()), why);
             } else {
-                LOG.info("{} primary pid {} (server {}) asked to serve epoch {} before its backup judged its state: {};"
-                        + " it waits for that judgement", self, register.pid(), Long.toHexString(register.server()),
+                LOG.info("primary pid {} (server {}) asked to serve epoch {} before its backup judged its state: {};"
+                        + " it waits for that judgement", register.pid(), Long.toHexString(register.server()),
                         register.epoch(), why);
             }
             lastUnjudgedRefused = new UnjudgedAsk(register.server(), register.shutdownSap(), System.nanoTime());
@@ -398,22 +395,22 @@ final class PrimaryRegistry {
         boolean itsDirectoryAgain = awaited != null && register.epoch() == highestEpoch
                 && awaited.epoch() == highestEpoch && pendingGrant == null && comparedTheDirectoryOf(awaited, register);
         if (itsDirectoryAgain && !sameServer) {
-            LOG.info("{} primary pid {} (server {}) registers epoch {} again from the {} of {}, which was lost before"
-                    + " that directory recorded the epoch", self, register.pid(), Long.toHexString(register.server()),
+            LOG.info("primary pid {} (server {}) registers epoch {} again from the {} of {}, which was lost before"
+                    + " that directory recorded the epoch", register.pid(), Long.toHexString(register.server()),
                     register.epoch(), Frame.Register.describeDirectory(awaited.directory().orElseThrow()), awaited);
         }
         if (register.epoch() <= highestEpoch && !sameServer && !voidGrant && !itsDirectoryAgain) {
             // a primary with a stale epoch is refused (docs/design.md "Failover")
-            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
-                    self, register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
+            LOG.warn("stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} was already seen",
+                    register.pid(), Long.toHexString(register.server()), register.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
         if (pendingGrant != null && pendingGrant.channel.isActive() && register.server() != pendingGrant.server) {
             // Granted to a backup that still follows: only it may register now, whatever epoch another server names
             // (one restarted on an older data directory takes the epoch above its own directory's highest).
-            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} is granted to backup"
-                    + " (server {}), which has not registered yet", self, register.pid(),
+            LOG.warn("stale_epoch: refused primary pid {} (server {}) with epoch {}: epoch {} is granted to backup"
+                    + " (server {}), which has not registered yet", register.pid(),
                     Long.toHexString(register.server()), register.epoch(), highestEpoch,
                     Long.toHexString(pendingGrant.server));
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
@@ -425,8 +422,8 @@ final class PrimaryRegistry {
             // primary's command line run again on its own machine, whose data directory never saw the promotion. Its
             // space may be older; replacing the serving primary would drop every update answered since. It is refused
             // until that primary is lost (its link closed, or silent past the ping bound).
-            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} serves on a live link; a"
-                    + " server started beside it does not replace it", self, register.pid(),
+            LOG.warn("stale_epoch: refused primary pid {} (server {}) with epoch {}: {} serves on a live link; a"
+                    + " server started beside it does not replace it", register.pid(),
                     Long.toHexString(register.server()), register.epoch(), serving);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
@@ -434,9 +431,9 @@ final class PrimaryRegistry {
         if (awaited != null && !sameServer && !comparedTheDirectoryOf(awaited, register)) {
             // Whatever its epoch: a server on another machine that ran a backup of the lost primary since (which took
             // its epoch with the copy) takes the epoch above it, and holds only that copy, of an older index.
-            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: {} was lost while it served on"
+            LOG.warn("stale_epoch: refused primary pid {} (server {}) with epoch {}: {} was lost while it served on"
                     + " one copy, and only its {} holds every update it answered; start it again on that directory,"
-                    + " or restart the proxy to give those updates up", self,
+                    + " or restart the proxy to give those updates up",
                     register.pid(), Long.toHexString(register.server()), register.epoch(), awaited,
                     Frame.Register.describeDirectory(awaited.directory().orElseThrow()));
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
@@ -451,8 +448,8 @@ final class PrimaryRegistry {
             // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a
             // primary of an older epoch, or of that epoch number but another history (a fresh server, or one on an
             // older data directory), would serve an older space.
-            LOG.warn("{} stale_epoch: refused primary pid {} (server {}) with epoch {}: backup (server {}) {}, and"
-                    + " holds a newer copy; PROMOTE it to serve that copy, or stop it to discard it", self,
+            LOG.warn("stale_epoch: refused primary pid {} (server {}) with epoch {}: backup (server {}) {}, and"
+                    + " holds a newer copy; PROMOTE it to serve that copy, or stop it to discard it",
                     register.pid(), Long.toHexString(register.server()), register.epoch(),
                     Long.toHexString(newer.get().server), newer.get().follows());
             channel.writeAndFlush(new Frame.StaleEpoch(newer.get().epoch)).addListener(ChannelFutureListener.CLOSE);
@@ -462,11 +459,11 @@ final class PrimaryRegistry {
         if (sameServer && pendingGrant != null) {
             how = switchover != null && switchover.granted == register.epoch() ? RegisteredPrimaries.How.SWITCHED_OVER
                     : RegisteredPrimaries.How.PROMOTED;
-            LOG.info("{} promoted backup (server {}) registers as primary of epoch {}", self,
+            LOG.info("promoted backup (server {}) registers as primary of epoch {}",
                     Long.toHexString(register.server()), register.epoch());
             if (switchover != null && switchover.granted == register.epoch()) {
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switchover.startNanos);
-                LOG.info("{} switchover done in {} ms: server {} serves epoch {}", self, millis,
+                LOG.info("switchover done in {} ms: server {} serves epoch {}", millis,
                         Long.toHexString(register.server()), register.epoch());
                 switchover.answer.trySuccess("ok: switched over in " + millis + " ms: server "
                         + Long.toHexString(register.server()) + " (pid " + register.pid() + ") is the primary of epoch "
@@ -476,7 +473,7 @@ final class PrimaryRegistry {
             }
         } else if (sameServer) {
             how = RegisteredPrimaries.How.REGISTERED_AGAIN;
-            LOG.info("{} primary pid {} of epoch {} registers again on a new link", self, register.pid(),
+            LOG.info("primary pid {} of epoch {} registers again on a new link", register.pid(),
                     register.epoch());
         }
         highestEpoch = register.epoch();
@@ -496,10 +493,10 @@ final class PrimaryRegistry {
         lastUnjudgedRefused = null; // a server that waited is served now, or another serves in its place
         lastShutdownSap = link.shutdownSap();
         if (older != null) {
-            LOG.info("{} dropping older {} for {}", self, older, link);
+            LOG.info("dropping older {} for {}", older, link);
             older.channel().close();
         }
-        LOG.info("{} primary_registered: {}", self, link);
+        LOG.info("primary_registered: {}", link);
         sessions.forEach(session -> session.executor().execute(session::resendUnansweredIfLinkChanged));
         return Optional.of(link);
     }
@@ -557,21 +554,21 @@ final class PrimaryRegistry {
             primaryLinkEndedNanos = System.nanoTime();
             registeredPrimaries.ended(why);
             if (stopping) {
-                LOG.info("{} primary closed its link while the proxy shuts down: {}", self, link);
+                LOG.info("primary closed its link while the proxy shuts down: {}", link);
             } else {
                 if (link.replica() == 0) {
                     // no backup may take over: nobody serves until it comes back, or an operator decides otherwise.
                     // ERROR: the service cannot serve again by itself (OperatorEvent.Severity's rule)
-                    LOG.error("{} primary_lost: {} ({}), which served on one copy; holding client requests until a"
+                    LOG.error("primary_lost: {} ({}), which served on one copy; holding client requests until a"
                             + " primary registers: no backup may take over by itself (./tuplespace status"
-                            + " PROXY_SHUTDOWN_SAP says what to do)", self, link, why);
+                            + " PROXY_SHUTDOWN_SAP says what to do)", link, why);
                 } else if (!followers.containsKey(link.replica())) {
-                    LOG.error("{} primary_lost: {} ({}); its replica, backup server {}, does not follow here: holding"
+                    LOG.error("primary_lost: {} ({}); its replica, backup server {}, does not follow here: holding"
                             + " client requests until that backup follows again (it is promoted then) or a primary"
-                            + " registers (./tuplespace status PROXY_SHUTDOWN_SAP says what to do)", self, link, why,
+                            + " registers (./tuplespace status PROXY_SHUTDOWN_SAP says what to do)", link, why,
                             Long.toHexString(link.replica()));
                 } else {
-                    LOG.info("{} primary_lost: {} ({}); holding client requests until a primary registers", self, link,
+                    LOG.info("primary_lost: {} ({}); holding client requests until a primary registers", link,
                             why);
                 }
                 // the primary timeout of a request it had starts now (docs/protocol.md "Limits and failures")
@@ -596,7 +593,7 @@ final class PrimaryRegistry {
         PrimaryLink link = current;
         if (link != null && link.channel() == channel) {
             link.replica(replica);
-            LOG.info("{} {} now {}", self, link, replica == 0 ? "serves on one copy (no backup may take over)"
+            LOG.info("{} now {}", link, replica == 0 ? "serves on one copy (no backup may take over)"
                     : "has backup server " + Long.toHexString(replica) + " in step");
         }
     }
@@ -610,7 +607,7 @@ final class PrimaryRegistry {
         if (!stopping && pendingGrant != null && follow.server() == pendingGrant.server
                 && follow.epoch() + 1 == highestEpoch) {
             // promoted, but the PROMOTE was lost with its link: say it again, and the grant is on this link now
-            LOG.info("{} backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again", self,
+            LOG.info("backup (server {}) follows epoch {} again: it was promoted to epoch {}; telling it again",
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
             pendingGrant = new Follower(channel, follow, System.nanoTime(), false);
             grantedLinkClosedNanos = 0;
@@ -623,7 +620,7 @@ final class PrimaryRegistry {
         }
         if (follow.epoch() < highestEpoch) {
             // its primary was replaced: it can never take over (told, so it stops trying until a new primary syncs it)
-            LOG.info("{} stale_epoch: refused follower (server {}) of epoch {}: epoch {} was seen", self,
+            LOG.info("stale_epoch: refused follower (server {}) of epoch {}: epoch {} was seen",
                     Long.toHexString(follow.server()), follow.epoch(), highestEpoch);
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -636,8 +633,8 @@ final class PrimaryRegistry {
             // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
             // older data directory) before the backup came back. Fenced as any primary of an older epoch is; the backup
             // waits for PROMOTE, or for its own primary, which may register that epoch.
-            LOG.warn("{} stale_epoch: backup (server {}) {}, newer than the registered {}: fencing that primary,"
-                    + " which serves an older space; PROMOTE the backup to serve its copy", self,
+            LOG.warn("stale_epoch: backup (server {}) {}, newer than the registered {}: fencing that primary,"
+                    + " which serves an older space; PROMOTE the backup to serve its copy",
                     Long.toHexString(follow.server()), following.follows(), registered);
             highestEpoch = follow.epoch();
             highestEpochServer = follow.primaryServer() != 0 ? follow.primaryServer() : -1;
@@ -658,7 +655,7 @@ final class PrimaryRegistry {
             older.channel.close();
         }
         followerCount = followers.size();
-        LOG.info("{} backup (server {}) {} from {}", self, Long.toHexString(follow.server()), following.follows(),
+        LOG.info("backup (server {}) {} from {}", Long.toHexString(follow.server()), following.follows(),
                 channel.remoteAddress());
         promoteIfDue();
         if (current == null && replicaOfLostPrimary == follow.server()) {
@@ -688,9 +685,9 @@ final class PrimaryRegistry {
         List<Follower> candidates = operatorCandidates();
         Optional<Follower> choice = operatorChoice(candidates);
         if (choice.isEmpty() && candidates.size() > 1 && candidates.get(0) == follower) { // said once, not by each
-            LOG.error("{} no primary is registered, and {} backups follow epoch {} ({}), {}: the operator decides which"
+            LOG.error("no primary is registered, and {} backups follow epoch {} ({}), {}: the operator decides which"
                     + " copy to keep: stop the backup whose copy to give up, then promote the other (./tuplespace"
-                    + " promote PROXY_SHUTDOWN_SAP)", self, candidates.size(), follower.epoch, describe(candidates),
+                    + " promote PROXY_SHUTDOWN_SAP)", candidates.size(), follower.epoch, describe(candidates),
                     whyNoChoice(candidates));
             return;
         }
@@ -700,10 +697,10 @@ final class PrimaryRegistry {
         PrimaryLink awaited = lostAlone;
         String servedLast = awaited == null ? "" : " (its " + Frame.Register.describeDirectory(awaited.directory()
                 .orElseThrow()) + " holds what it answered on one copy, which that backup lacks)";
-        LOG.error("{} no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
+        LOG.error("no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
                 + " operator: start the server that served last{}, or promote this backup (./tuplespace promote"
                 + " PROXY_SHUTDOWN_SAP); what a primary answered on one copy since it took that copy is then lost",
-                self, Long.toHexString(follower.server), follower.follows(), servedLast);
+                Long.toHexString(follower.server), follower.follows(), servedLast);
     }
 
     /** The backups that follow the newest epoch any follower names, among which an operator's PROMOTE chooses. */
@@ -775,7 +772,7 @@ final class PrimaryRegistry {
         if (follower != null && follower.channel == channel) {
             followers.remove(server);
             followerCount = followers.size();
-            LOG.info("{} backup (server {}) stopped following", self, Long.toHexString(server));
+            LOG.info("backup (server {}) stopped following", Long.toHexString(server));
         } else if (!stopping && current == null && pendingGrant != null && pendingGrant.channel == channel) {
             // as every promoted backup does before it registers; if it does not within the wait, it is gone
             grantedLinkClosedNanos = Math.max(1, System.nanoTime());
@@ -784,10 +781,10 @@ final class PrimaryRegistry {
                 if (!stopping && current == null && pendingGrant == granted) {
                     // the grant stands for the case that it comes back and follows again (its PROMOTE is sent again),
                     // but nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
-                    LOG.warn("{} backup (server {}) promoted to epoch {} closed its link and did not register within"
+                    LOG.warn("backup (server {}) promoted to epoch {} closed its link and did not register within"
                             + " {}: no primary serves; if it comes back it is told again, else start the servers again"
                             + " (one on its data directory takes the epoch; one without starts at epoch 1, which only a"
-                            + " restarted proxy takes)", self, Long.toHexString(server),
+                            + " restarted proxy takes)", Long.toHexString(server),
                             highestEpoch, Durations.text(waits.promotedRegisterWait()));
                 }
             }, waits.promotedRegisterWait().toNanos(), TimeUnit.NANOSECONDS);
@@ -819,8 +816,8 @@ final class PrimaryRegistry {
             return; // checked again when its grace ends (scheduled when it followed)
         }
         long granted = highestEpoch + 1;
-        LOG.info("{} promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
-                self, Long.toHexString(follower.server), follower.channel.remoteAddress(), granted,
+        LOG.info("promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
+                Long.toHexString(follower.server), follower.channel.remoteAddress(), granted,
                 TimeUnit.NANOSECONDS.toMillis(now - primaryLostNanos));
         grant(follower, granted);
     }
@@ -885,8 +882,8 @@ final class PrimaryRegistry {
         }
         Follower chosen = choice.get();
         long granted = Math.max(highestEpoch, chosen.epoch) + 1;
-        LOG.warn("{} operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it{}:"
-                + " updates the old primary answered on one copy, if any, are lost", self, Long.toHexString(chosen.server),
+        LOG.warn("operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it{}:"
+                + " updates the old primary answered on one copy, if any, are lost", Long.toHexString(chosen.server),
                 chosen.channel.remoteAddress(), granted, candidates.size() == 1 ? ""
                         : " (of " + candidates.size() + " backups that follow one primary of epoch " + chosen.epoch
                         + ", the one whose copy goes furthest: " + describe(candidates) + ")");
@@ -924,7 +921,7 @@ final class PrimaryRegistry {
             }
             Switchover started = new Switchover(link, link.replica(), answer);
             switchover = started;
-            LOG.info("{} switchover: telling {} to step down for backup server {}", self, link,
+            LOG.info("switchover: telling {} to step down for backup server {}", link,
                     Long.toHexString(link.replica()));
             link.send(new Frame.StepDown(link.epoch()));
             link.channel().eventLoop().schedule(() -> {
@@ -937,7 +934,7 @@ final class PrimaryRegistry {
     }
 
     private void endSwitchover(String answer) {
-        LOG.warn("{} switchover: {}", self, answer);
+        LOG.warn("switchover: {}", answer);
         switchover.answer.trySuccess(answer);
         switchover = null;
     }
@@ -951,7 +948,7 @@ final class PrimaryRegistry {
     void steppedDown(Channel channel, long index) {
         PrimaryLink link = current;
         if (switchover == null || link == null || link.channel() != channel || switchover.from != link) {
-            LOG.warn("{} ignored STEPPED_DOWN from {}: no switchover of it is under way", self, channel.remoteAddress());
+            LOG.warn("ignored STEPPED_DOWN from {}: no switchover of it is under way", channel.remoteAddress());
             return;
         }
         Follower follower = followers.get(switchover.replica);
@@ -966,7 +963,7 @@ final class PrimaryRegistry {
         sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
         long granted = highestEpoch + 1;
         switchover.granted = granted;
-        LOG.info("{} switchover: {} stepped down at index {}; promoting backup server {} to epoch {}", self, link, index,
+        LOG.info("switchover: {} stepped down at index {}; promoting backup server {} to epoch {}", link, index,
                 Long.toHexString(follower.server), granted);
         grant(follower, granted, true);
         channel.writeAndFlush(new Frame.StaleEpoch(granted)).addListener(ChannelFutureListener.CLOSE);

@@ -52,13 +52,13 @@ final class ProxyInitializer {
             protected void initChannel(Channel channel) {
                 // a client that shuts its side after its last request (nc -N) still gets every answer
                 channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                TlsGate.Refusals refused = (peer, why) -> LOG.warn("{} client {} refused: {}", context.self(), peer,
+                TlsGate.Refusals refused = (peer, why) -> LOG.warn("client {} refused: {}", peer,
                         why);
                 channel.pipeline().addLast(tls.map(server -> new TlsGate(server, plainRefusal, refused))
                         .orElseGet(() -> TlsGate.plainPort(tlsRefusal, refused)));
                 // with --client-auth-file the first line must be AUTH <token>; the front end sees the client only then
                 context.config().security().clientToken().ifPresent(token ->
-                        channel.pipeline().addLast(new ClientAuthHandler(token, context.self())));
+                        channel.pipeline().addLast(new ClientAuthHandler(token)));
                 Duration idle = context.config().clientIdleTimeout();
                 if (!idle.isZero()) {
                     // nothing read, and no answer's bytes going out (observed: a long answer read slowly is not idle):
@@ -120,9 +120,9 @@ final class ProxyInitializer {
      * A refused peer: one WARN with its address (the {@value LinkAuthHandler#AUTH_REFUSED_EVENT} event), the same one
      * again at most once a minute ({@link RepeatedRefusals}). One per proxy: {@link ProxyContext#refusedPeers()}.
      */
-    static LinkAuthHandler.RefusalListener refusedPeers(String self) {
+    static LinkAuthHandler.RefusalListener refusedPeers() {
         return new RepeatedRefusals((peer, role, connecting, reason) -> LOG.warn(
-                "{} event {}: {} link {} {} refused: {}", self, LinkAuthHandler.AUTH_REFUSED_EVENT, role.wireName(),
+                "event {}: {} link {} {} refused: {}", LinkAuthHandler.AUTH_REFUSED_EVENT, role.wireName(),
                 connecting ? "to" : "from", peer, reason));
     }
 }

@@ -61,14 +61,13 @@ public final class ProxyServer implements AutoCloseable {
     private ProxyServer(ProxyConfig config, Transport transport, PrimaryRegistry.Waits waits) {
         this.config = config;
         long pid = ProcessHandle.current().pid();
-        String self = "proxy(pid " + pid + ")";
         this.transport = transport;
         ioGroup = transport.newLoopGroup(config.ioThreads(), "proxy-io");
         controlLoop = ioGroup.next();
         ClientSessions sessions = new ClientSessions(config.maxClients(), new SecureRandom().nextInt());
-        context = new ProxyContext(config, self, pid, sessions,
-                new PrimaryRegistry(self, pid, sessions, config.pingInterval(), waits), controlLoop,
-                ProxyInitializer.refusedPeers(self), new RefusalLog());
+        context = new ProxyContext(config, pid, sessions,
+                new PrimaryRegistry(pid, sessions, config.pingInterval(), waits), controlLoop,
+                ProxyInitializer.refusedPeers(), new RefusalLog());
         primaryShutdownSap = new PrimaryShutdownSapClient(controlLoop, transport, config.networkTimeout(),
                 config.security().links(), context.refusedPeers());
     }
@@ -99,10 +98,9 @@ public final class ProxyServer implements AutoCloseable {
         AnswerMemoryGuard guard = AnswerMemoryGuard.of(server.context.sessions(), config);
         long every = AnswerMemoryGuard.CHECK_EVERY.toNanos();
         server.controlLoop.scheduleAtFixedRate(guard::check, every, every, TimeUnit.NANOSECONDS);
-        config.security().links().startWarning().ifPresent(warning -> LOG.warn("{} {}", server.context.self(),
-                warning));
-        LOG.info("{} listening: clients {} ({}), primary {}, shutdown {} ({} transport, {} io threads)",
-                server.context.self(), server.clientAddress(), config.security().clientPortTerms(),
+        config.security().links().startWarning().ifPresent(warning -> LOG.warn("{}", warning));
+        LOG.info("listening: clients {} ({}), primary {}, shutdown {} ({} transport, {} io threads)",
+                server.clientAddress(), config.security().clientPortTerms(),
                 server.primaryAddress(), server.shutdownAddress(),
                 server.transport.name().toLowerCase(java.util.Locale.ROOT), config.ioThreads());
         return server;
@@ -199,7 +197,7 @@ public final class ProxyServer implements AutoCloseable {
             if (refusedForAFollower(answer)) {
                 return;
             }
-            LOG.warn("{} SHUTDOWN with no primary ever registered: stopping the proxy alone", context.self());
+            LOG.warn("SHUTDOWN with no primary ever registered: stopping the proxy alone");
             stopAlone(answer, "ok: shutting down (no primary registered)");
             return;
         }
@@ -288,8 +286,8 @@ public final class ProxyServer implements AutoCloseable {
             return false;
         }
         int following = context.registry().followerCount();
-        LOG.warn("{} SHUTDOWN refused: no primary can save the space, and a backup holds a copy ({} following)",
-                context.self(), following);
+        LOG.warn("SHUTDOWN refused: no primary can save the space, and a backup holds a copy ({} following)",
+                following);
         answer.trySuccess("error: no primary is registered, and " + (following == 1 ? "a backup follows"
                 : following + " backups follow") + " the proxy, which may hold the only copy of the space: promote it"
                 + " (./tuplespace promote PROXY_SHUTDOWN_SAP), then shut down, which saves it; or stop that backup:"
@@ -314,10 +312,10 @@ public final class ProxyServer implements AutoCloseable {
         if (!request.waiting) {
             request.waiting = true;
             request.promotedDeadlineNanos = System.nanoTime() + wait.toNanos();
-            LOG.info("{} SHUTDOWN waits (at most {}) for the backup just promoted to register, to relay it there",
-                    context.self(), Durations.text(wait));
+            LOG.info("SHUTDOWN waits (at most {}) for the backup just promoted to register, to relay it there",
+                    Durations.text(wait));
         } else if (System.nanoTime() - request.promotedDeadlineNanos >= 0) {
-            LOG.warn("{} SHUTDOWN refused: the backup promoted has not registered within {}", context.self(),
+            LOG.warn("SHUTDOWN refused: the backup promoted has not registered within {}",
                     Durations.text(wait));
             request.answer.trySuccess("error: no primary is registered, and the backup promoted has not registered"
                     + " within " + Durations.text(wait) + ": see STATUS, and try again once it"
@@ -337,7 +335,7 @@ public final class ProxyServer implements AutoCloseable {
      */
     private void relayShutdown(PrimaryLink link, Sap sap, ShutdownRequest request) {
         Promise<String> answer = request.answer;
-        LOG.info("{} relaying SHUTDOWN to the primary's shutdown SAP {}{}", context.self(), sap,
+        LOG.info("relaying SHUTDOWN to the primary's shutdown SAP {}{}", sap,
                 link == null ? " (no primary registered now: the one registered last)" : "");
         shutdownRelayed = true;
         primaryShutdownSap.send(sap, ShutdownPortCommand.SHUTDOWN.name(), config.shutdownWait()).addListener(relayed -> {
@@ -356,19 +354,19 @@ public final class ProxyServer implements AutoCloseable {
                     if (refusedForAFollower(answer)) {
                         return;
                     }
-                    LOG.warn("{} SHUTDOWN: nothing listens at {} any more: stopping the proxy alone", context.self(), sap);
+                    LOG.warn("SHUTDOWN: nothing listens at {} any more: stopping the proxy alone", sap);
                     stopAlone(answer, "ok: shutting down (no primary registered; the last one, at " + sap + ", is gone)");
                     return;
                 }
                 String why = IoFailure.describe(cause);
-                LOG.warn("{} SHUTDOWN relay to {} failed: {}; nothing was stopped", context.self(), sap, why);
+                LOG.warn("SHUTDOWN relay to {} failed: {}; nothing was stopped", sap, why);
                 answer.trySuccess("error: no answer to SHUTDOWN from the primary at " + sap + ": " + why
                         + " (the proxy waits --shutdown-wait, " + Durations.text(config.shutdownWait()) + ", at most);"
                         + " the proxy was not stopped: see STATUS, and try again");
                 return;
             }
             String line = (String) relayed.getNow();
-            LOG.info("{} primary answered SHUTDOWN: {}", context.self(), line);
+            LOG.info("primary answered SHUTDOWN: {}", line);
             if (!line.startsWith("ok")) {
                 answer.trySuccess(line); // the primary could not save: it serves on, and so do we
                 return;
@@ -383,7 +381,7 @@ public final class ProxyServer implements AutoCloseable {
             link.channel().closeFuture().addListener(closed -> stopNow());
             context.controlLoop().schedule(() -> {
                 if (link.channel().isOpen()) {
-                    LOG.warn("{} primary did not close its link within {}; stopping anyway", context.self(),
+                    LOG.warn("primary did not close its link within {}; stopping anyway",
                             Durations.text(config.shutdownWait()));
                 }
                 stopNow();
@@ -416,7 +414,7 @@ public final class ProxyServer implements AutoCloseable {
                 .completeOnTimeout(null, 2, TimeUnit.SECONDS)
                 .thenCompose(ignored -> stopGroups())
                 .thenRun(() -> {
-                    LOG.info("{} stopped", context.self());
+                    LOG.info("stopped");
                     terminated.complete(0);
                 });
     }
@@ -432,7 +430,7 @@ public final class ProxyServer implements AutoCloseable {
         return whenDone(ended).completeOnTimeout(null, LOOPS_END_LIMIT.toMillis(), TimeUnit.MILLISECONDS)
                 .thenRun(() -> {
                     if (!ended.isDone()) {
-                        LOG.warn("{} its I/O threads did not end within {}; exiting all the same", context.self(),
+                        LOG.warn("its I/O threads did not end within {}; exiting all the same",
                                 Durations.text(LOOPS_END_LIMIT));
                     }
                 });

@@ -43,7 +43,7 @@ final class ProxyStatusReporter {
             if (answer.isSuccess()) {
                 primary = parsePrimaryStatus(link, (String) answer.getNow());
             } else {
-                LOG.warn("{} STATUS of {} failed: {}", context.self(), link, answer.cause().toString());
+                LOG.warn("STATUS of {} failed: {}", link, answer.cause().toString());
             }
             line.setSuccess(render(primary));
         });
@@ -57,9 +57,9 @@ final class ProxyStatusReporter {
                 return status;
             }
         } catch (java.io.IOException e) {
-            LOG.debug("{} unparsable STATUS", context.self(), e);
+            LOG.debug("unparsable STATUS", e);
         }
-        LOG.warn("{} STATUS of {}: expected one JSON object, found '{}'", context.self(), link,
+        LOG.warn("STATUS of {}: expected one JSON object, found '{}'", link,
                 Lines.shortened(answer, 200));
         return NullNode.getInstance();
     }

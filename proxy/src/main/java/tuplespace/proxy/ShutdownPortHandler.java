@@ -40,14 +40,14 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
             ctx.writeAndFlush("error: expected SHUTDOWN, STATUS, PROMOTE or SWITCHOVER, found '"
                     + Lines.shortened(line.strip(), Lines.SHOWN_CHARS) + "'\n");
         } else if (command.get() == ShutdownPortCommand.PROMOTE) {
-            LOG.warn("{} PROMOTE requested by {}", context.self(), ctx.channel().remoteAddress());
+            LOG.warn("PROMOTE requested by {}", ctx.channel().remoteAddress());
             context.controlLoop().submit(() -> context.registry().promoteByOperator()).addListener(answer -> {
                 if (ctx.channel().isActive()) {
                     ctx.writeAndFlush((answer.isSuccess() ? answer.getNow() : "error: " + answer.cause()) + "\n");
                 }
             });
         } else if (command.get() == ShutdownPortCommand.SWITCHOVER) {
-            LOG.info("{} SWITCHOVER requested by {}", context.self(), ctx.channel().remoteAddress());
+            LOG.info("SWITCHOVER requested by {}", ctx.channel().remoteAddress());
             Promise<String> answer = context.controlLoop().newPromise();
             answer.addListener(outcome -> {
                 if (ctx.channel().isActive()) {
@@ -62,7 +62,7 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
                 }
             });
         } else {
-            LOG.info("{} SHUTDOWN requested by {}", context.self(), ctx.channel().remoteAddress());
+            LOG.info("SHUTDOWN requested by {}", ctx.channel().remoteAddress());
             // answered with the primary's word: ok once it has saved its file, or why it could not (it serves on)
             requestShutdown.get().addListener(answer -> {
                 if (ctx.channel().isActive()) {
@@ -80,7 +80,7 @@ final class ShutdownPortHandler extends SimpleChannelInboundHandler<String> {
             return;
         }
         if (!(cause instanceof ReadTimeoutException)) {
-            LOG.debug("{} shutdown port connection {} failed: {}", context.self(), ctx.channel().remoteAddress(),
+            LOG.debug("shutdown port connection {} failed: {}", ctx.channel().remoteAddress(),
                     cause.toString());
         }
         ctx.close();

@@ -34,7 +34,7 @@ class ClientAuthHandlerTest {
     }
 
     private final FrontEnd frontEnd = new FrontEnd();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientAuthHandler(TOKEN, "proxy(test)"), frontEnd);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientAuthHandler(TOKEN), frontEnd);
 
     private void send(String text) {
         channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));

@@ -22,10 +22,10 @@ class ClientFrontendOrderingTest {
     private final ProxyConfig config = ProxyConfig.withDefaults(new Sap("127.0.0.1", 0), new Sap("127.0.0.1", 0),
             new Sap("127.0.0.1", 0)).withMaxClients(2).withMaxLineBytes(64).withPrimaryTimeout(Duration.ofHours(1));
     private final ClientSessions sessions = new ClientSessions(config.maxClients(), 0x7E57);
-    private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
-            new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200),
+    private final ProxyContext context = new ProxyContext(config, 4242, sessions,
+            new PrimaryRegistry(4242, sessions, Duration.ofMillis(200),
                     Duration.ZERO), control.eventLoop(),
-            ProxyInitializer.refusedPeers("proxy(test)"), new RefusalLog());
+            ProxyInitializer.refusedPeers(), new RefusalLog());
 
     @Test
     void requestsAreTaggedAndAnswersComeBackInRequestOrder() {

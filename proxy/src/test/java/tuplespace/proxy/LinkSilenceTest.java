@@ -22,9 +22,9 @@ class LinkSilenceTest {
     private final ProxyConfig config = ProxyConfig.withDefaults(new Sap("127.0.0.1", 0), new Sap("127.0.0.1", 0),
             new Sap("127.0.0.1", 0)).withPing(PING, MISSES);
     private final ClientSessions sessions = new ClientSessions(config.maxClients(), 0x5107);
-    private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
-            new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200), Duration.ZERO),
-            control.eventLoop(), ProxyInitializer.refusedPeers("proxy(test)"), new RefusalLog());
+    private final ProxyContext context = new ProxyContext(config, 4242, sessions,
+            new PrimaryRegistry(4242, sessions, Duration.ofMillis(200), Duration.ZERO),
+            control.eventLoop(), ProxyInitializer.refusedPeers(), new RefusalLog());
     private final PrimaryLinkPinger pinger = new PrimaryLinkPinger(PING.toNanos());
     private final EmbeddedChannel primary = new EmbeddedChannel(pinger, new PrimaryBackendHandler(context, pinger));
 
@@ -47,7 +47,7 @@ class LinkSilenceTest {
 
             assertThat(primary.isActive()).isFalse();
             assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                    .filteredOn(line -> line.contains(" primary_lost: "))
+                    .filteredOn(line -> line.startsWith("primary_lost: "))
                     .singleElement().asString().contains("(silent for 5 × 200ms)");
         } finally {
             registryLog.detachAppender(lines);

@@ -32,10 +32,10 @@ class SlowReaderBackpressureTest {
     private final ProxyConfig config = ProxyConfig.withDefaults(new Sap("127.0.0.1", 0), new Sap("127.0.0.1", 0),
             new Sap("127.0.0.1", 0)).withPrimaryTimeout(Duration.ofHours(1)).withClientBufferBytes(BUFFER);
     private final ClientSessions sessions = new ClientSessions(config.maxClients(), 0x5107);
-    private final ProxyContext context = new ProxyContext(config, "proxy(test)", 4242, sessions,
-            new PrimaryRegistry("proxy(test)", 4242, sessions, Duration.ofMillis(200),
+    private final ProxyContext context = new ProxyContext(config, 4242, sessions,
+            new PrimaryRegistry(4242, sessions, Duration.ofMillis(200),
                     Duration.ZERO), control.eventLoop(),
-            ProxyInitializer.refusedPeers("proxy(test)"), new RefusalLog());
+            ProxyInitializer.refusedPeers(), new RefusalLog());
     private final EmbeddedChannel primary = new EmbeddedChannel(new PrimaryBackendHandler(context,
             new PrimaryLinkPinger(context.config().pingInterval().toNanos())));
     private final List<Frame.Request> forwarded = new ArrayList<>();
