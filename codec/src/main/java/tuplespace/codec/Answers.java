@@ -239,9 +239,9 @@ public final class Answers {
      * but typed at a prompt it is a request whose pairs were forgotten: the note says how to give them.
      */
     static Optional<String> noPairsNote(ParsedRequest.Valid request) {
-        List<Optional<Pair>> pairs = request.command() instanceof Command.Put put ? put.pairs()
-                : request.command() instanceof Command.Post post ? post.pairs() : List.of(Optional.empty());
-        if (request.format() != Format.TEXT || !pairs.isEmpty()) {
+        boolean noPairs = request.command() instanceof Command.Put put ? put.pairs().isEmpty()
+                : request.command() instanceof Command.Post post && post.pairs().isEmpty();
+        if (request.format() != Format.TEXT || !noPairs) {
             return Optional.empty();
         }
         String operator = request.command() instanceof Command.Put ? "PUT" : "POST";

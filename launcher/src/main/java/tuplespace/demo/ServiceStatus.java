@@ -17,11 +17,6 @@ import java.util.OptionalLong;
 record ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long size, String backupState,
         OptionalLong backupPid, String how) {
 
-    ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long size, String backupState,
-                  OptionalLong backupPid) {
-        this(proxyPid, primaryPid, epoch, size, backupState, backupPid, "");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads a STATUS line; empty when it is not the proxy's STATUS JSON. */
@@ -44,7 +39,8 @@ record ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long si
                 primary.path("epoch").asLong(),
                 primary.path("size").asLong(),
                 backup.path("state").asText("none"),
-                backup.path("pid").canConvertToLong() ? OptionalLong.of(backup.path("pid").asLong()) : OptionalLong.empty(),
+                backup.path("pid").canConvertToLong() ? OptionalLong.of(backup.path("pid").asLong())
+                        : OptionalLong.empty(),
                 primaries.isArray() && !primaries.isEmpty() ? primaries.get(primaries.size() - 1).path("how").asText("")
                         : ""));
     }

@@ -13,7 +13,7 @@ import tuplespace.node.persistence.FsyncMode;
 class DemoBannerTest {
 
     private static final ServiceStatus READY = new ServiceStatus(10, OptionalLong.of(11), 2, 3, "live",
-            OptionalLong.of(12));
+            OptionalLong.of(12), "registered");
 
     /** The data line names the --fsync the primary runs with, a --server-option's too, not the default. */
     @Test
@@ -36,7 +36,8 @@ class DemoBannerTest {
     void aFailoverIsOfferedOnlyWithALiveBackup() {
         assertThat(banner(Optional.empty())).contains("  kill -9 11     the backup takes over; connected clients keep"
                 + " going\n");
-        ServiceStatus degraded = new ServiceStatus(10, OptionalLong.of(11), 2, 3, "degraded", OptionalLong.empty());
+        ServiceStatus degraded = new ServiceStatus(10, OptionalLong.of(11), 2, 3, "degraded", OptionalLong.empty(),
+                "registered");
 
         assertThat(banner(Optional.empty(), degraded)).doesNotContain("kill -9 11").contains("  not now: no backup is"
                 + " live (degraded), so nobody would take over from the primary; the status command above says why\n");
