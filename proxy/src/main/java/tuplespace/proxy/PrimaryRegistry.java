@@ -628,7 +628,10 @@ final class PrimaryRegistry {
         long now = System.nanoTime();
         Follower following = new Follower(channel, follow, now, now - returningUntilNanos < 0);
         PrimaryLink registered = current;
-        if (registered != null && following.holdsNewerThan(registered.epoch(), registered.server())) {
+        // Not that primary's replica: it holds that primary's state, and a FOLLOW of an older copy from it was sent
+        // before it took that state (the other side of the race in register)
+        if (registered != null && follow.server() != registered.replica()
+                && following.holdsNewerThan(registered.epoch(), registered.server())) {
             // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from
             // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
             // older data directory) before the backup came back. Fenced as any primary of an older epoch is; the backup

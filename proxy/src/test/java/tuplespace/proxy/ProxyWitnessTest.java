@@ -452,6 +452,10 @@ class ProxyWitnessTest {
                 assertThat(register(judged, 1, 0x3333, BACKUP)).as("the server whose state that backup took")
                         .isInstanceOf(Frame.Registered.class);
                 assertThat(nothingWithin(judged)).as("not fenced afterwards").isTrue();
+                try (FakePrimary again = FakePrimary.connect(proxy.primaryAddress())) {
+                    again.send(new Frame.Follow(1, BACKUP, PRIMARY)); // sent before it took that state, read after
+                    assertThat(nothingWithin(judged)).as("not fenced by its replica's late FOLLOW either").isTrue();
+                }
             }
         }
     }
