@@ -439,10 +439,11 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
-        // Not the replica it names: that backup judged this server's state and took it, so what it said when it
-        // FOLLOWed here is of the copy it gave up; its FOLLOW of this primary may come after this REGISTER.
+        // Not the replica it names, of its epoch number: that backup judged this server's state and took it, so what
+        // it said when it FOLLOWed here is of the copy it gave up; its FOLLOW of this primary may come after this
+        // REGISTER. (Of a higher epoch it could not have taken this state: that still fences.)
         Optional<Follower> newer = followers.values().stream()
-                .filter(follower -> follower.server != register.replica())
+                .filter(follower -> follower.server != register.replica() || follower.epoch != register.epoch())
                 .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
         if (newer.isPresent()) {
             // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a
@@ -628,9 +629,11 @@ final class PrimaryRegistry {
         long now = System.nanoTime();
         Follower following = new Follower(channel, follow, now, now - returningUntilNanos < 0);
         PrimaryLink registered = current;
-        // Not that primary's replica: it holds that primary's state, and a FOLLOW of an older copy from it was sent
-        // before it took that state (the other side of the race in register)
-        if (registered != null && follow.server() != registered.replica()
+        // Not that primary's replica, of its epoch number: it holds that primary's state, and a FOLLOW of an older copy
+        // from it was sent before it took that state (the other side of the race in register)
+        boolean lateFromItsReplica = registered != null && follow.server() == registered.replica()
+                && follow.epoch() == registered.epoch();
+        if (registered != null && !lateFromItsReplica
                 && following.holdsNewerThan(registered.epoch(), registered.server())) {
             // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from
             // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
