@@ -94,7 +94,11 @@ public final class StatusCommand implements Callable<Integer> {
         if (proxy.path("replica").isTextual()) {
             return Optional.of("no primary is registered: the proxy promotes backup server "
                     + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow"
-                    + (followers > 0 ? "" : "; no backup follows now: if that one is gone too, start the servers"
+                    + (followers > 0 ? "; if " + (followers == 1 ? "the backup that follows here is" : "the backups"
+                    + " that follow here are") + " not that one (a server started again has a new server id), and that"
+                    + " replica is gone for good, " + promote + " serves the furthest copy that follows instead (what"
+                    + " only the replica held is then lost)"
+                    : "; no backup follows now: if that one is gone too, start the servers"
                     + " again (one without --data-dir begins at epoch 1, which only a restarted proxy takes)"));
         }
         if (proxy.path("awaitingJudgement").isTextual()) {
@@ -104,7 +108,8 @@ public final class StatusCommand implements Callable<Integer> {
                     + (followers > 0 ? "if the backup that follows here is that one, it does within moments; else "
                     : "") + "start that machine's server (its own command line), which takes its state or refuses it"
                     + " for a newer copy of its own; ./tuplespace status " + waiting + " and that server's log say"
-                    + " more");
+                    + " more" + (followers > 0 ? " (a server whose state its backup refused stops, and says so: then "
+                    + promote + " serves that backup's newer copy)" : ""));
         }
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "

@@ -53,8 +53,11 @@ class StatusCommandTest {
     @Test
     void withoutAPrimaryItSaysWhatTheProxyWaitsForAndHowToPromote() throws Exception {
         assertThat(advice("\"replica\":\"ab\",\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
+                .as("a follower that may be another server: restarted servers have new ids")
                 .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
-                        + " as soon as it hears it follow");
+                        + " as soon as it hears it follow; if the backup that follows here is not that one (a server"
+                        + " started again has a new server id), and that replica is gone for good, " + PROMOTE
+                        + " serves the furthest copy that follows instead (what only the replica held is then lost)");
         assertThat(advice("\"replica\":\"ab\",\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .as("a replica that may have died with its primary")
                 .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
@@ -95,6 +98,11 @@ class StatusCommandTest {
                 + " 10.0.0.1:7010 waits until its backup on the other machine has judged its state (--backup-start"
                 + " none): start that machine's server (its own command line), which takes its state or refuses it for"
                 + " a newer copy of its own; ./tuplespace status 10.0.0.1:7010 and that server's log say more");
+        assertThat(advice(-1, "\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null,"
+                + "\"awaitingJudgement\":\"10.0.0.1:7010\"", false))
+                .as("with a backup following, which may have refused it").get().asString().contains("if the backup that follows here is that one, it does within moments")
+                .endsWith("that server's log say more (a server whose state its backup refused stops, and says so:"
+                        + " then " + PROMOTE + " serves that backup's newer copy)");
     }
 
     /**
