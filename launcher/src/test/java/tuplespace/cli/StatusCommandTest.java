@@ -100,7 +100,8 @@ class StatusCommandTest {
                 + " a newer copy of its own; ./tuplespace status 10.0.0.1:7010 and that server's log say more");
         assertThat(advice(-1, "\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null,"
                 + "\"awaitingJudgement\":\"10.0.0.1:7010\"", false))
-                .as("with a backup following, which may have refused it").get().asString().contains("if the backup that follows here is that one, it does within moments")
+                .as("with a backup following, which may have refused it").get().asString()
+                .contains("if the backup that follows here is that one, it does within moments")
                 .endsWith("that server's log say more (a server whose state its backup refused stops, and says so:"
                         + " then " + PROMOTE + " serves that backup's newer copy)");
     }
