@@ -173,7 +173,8 @@ class AnswersTest {
         assertThat(Answers.format(valid("PUT"), new Result.NotUsed(List.of())))
                 .isEqualTo("ok 0 pairs not added\nnote: no pairs given: PUT takes a key and a value for each pair, as"
                         + " alternating tokens (PUT user,1 alice user,2 bob,admin)\nend\n");
-        assertThat(Answers.format(valid("post "), new Result.NotUsed(List.of()))).contains("note: no pairs given: POST");
+        assertThat(Answers.format(valid("post "), new Result.NotUsed(List.of())))
+                .contains("note: no pairs given: POST");
         assertThat(Answers.format(valid("{\"op\":\"PUT\",\"pairs\":[]}"), new Result.NotUsed(List.of())))
                 .as("JSON's empty list is said in so many words").isEqualTo("{\"status\":\"ok\",\"pairs\":[]}\n");
     }

@@ -103,7 +103,8 @@ final class NodeTestSupport {
      * fork number ({@code tuplespace.test.fork}, "fork 2"); all of them alone.
      */
     private static final int[] BAND = band(FIRST_PORT, ephemeralRangeStart(),
-            forkNumber(System.getProperty("tuplespace.test.fork")), forkNumber(System.getProperty("tuplespace.test.forks")));
+            forkNumber(System.getProperty("tuplespace.test.fork")),
+            forkNumber(System.getProperty("tuplespace.test.forks")));
 
     static int[] band(int first, int end, int fork, int forks) {
         if (forks < 1 || fork < 1 || fork > forks) {
