@@ -228,10 +228,10 @@ final class ServiceCluster implements AutoCloseable {
 
     /**
      * {@link #awaitInSync(Duration)} at an index that stays the same for {@link #QUIET}, once the proxy serves no
-     * client: for a test that closed its clients and then kills the servers. The proxy tells the primary of each connection it
-     * lost, after the answer to a request still in flight on it, and the primary makes an entry of that, which comes
-     * after the last write's. Checked in sync before that entry, the backup could log it and the primary not yet (full
-     * verifies found the backup's log 1 and 4 entries ahead after such a kill).
+     * client: for a test that closed its clients and then kills the servers. The proxy tells the primary of each
+     * connection it lost, after the answer to a request still in flight on it, and the primary makes an entry of that,
+     * which comes after the last write's. Checked in sync before that entry, the backup could log it and the primary
+     * not yet (full verifies found the backup's log 1 and 4 entries ahead after such a kill).
      */
     ServiceStatus awaitQuietInSync(Duration timeout) {
         eventually(timeout, this::status, status -> assertThat(status.proxyClients())

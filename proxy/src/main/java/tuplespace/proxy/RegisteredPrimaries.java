@@ -41,8 +41,8 @@ final class RegisteredPrimaries {
      * @param registered when it registered (the last time, for an entry of several times)
      * @param ended when its link ended; empty while it is the registered primary
      * @param why why its link ended (the primary_lost line's reason); empty while it is registered
-     * @param times how many registrations the entry stands for: 1, or for {@link How#REGISTERED_AGAIN} how many times in
-     *              a row that primary registered again
+     * @param times how many registrations the entry stands for: 1, or for {@link How#REGISTERED_AGAIN} how many times
+     * in a row that primary registered again
      */
     record Entry(long epoch, long pid, How how, Instant registered, Optional<Instant> ended, Optional<String> why,
                  int times) {
