@@ -96,8 +96,9 @@ public final class StatusCommand implements Callable<Integer> {
                     + proxy.path("replica").asText() + ", the lost primary's replica, as soon as it hears it follow"
                     + (followers > 0 ? "; if " + (followers == 1 ? "the backup that follows here is" : "the backups"
                     + " that follow here are") + " not that one (a server started again has a new server id), and that"
-                    + " replica is gone for good, " + promote + " serves the furthest copy that follows instead (what"
-                    + " only the replica held is then lost)"
+                    + " replica is gone for good, " + promote + " serves the furthest copy that follows instead, when"
+                    + " the proxy can tell which (it says why when it cannot; what only the replica held is then"
+                    + " lost)"
                     : "; no backup follows now: if that one is gone too, start the servers"
                     + " again (one without --data-dir begins at epoch 1, which only a restarted proxy takes)"));
         }

@@ -57,7 +57,8 @@ class StatusCommandTest {
                 .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"
                         + " as soon as it hears it follow; if the backup that follows here is not that one (a server"
                         + " started again has a new server id), and that replica is gone for good, " + PROMOTE
-                        + " serves the furthest copy that follows instead (what only the replica held is then lost)");
+                        + " serves the furthest copy that follows instead, when the proxy can tell which (it says why"
+                        + " when it cannot; what only the replica held is then lost)");
         assertThat(advice("\"replica\":\"ab\",\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .as("a replica that may have died with its primary")
                 .hasValue("no primary is registered: the proxy promotes backup server ab, the lost primary's replica,"

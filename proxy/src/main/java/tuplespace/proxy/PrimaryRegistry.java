@@ -441,7 +441,8 @@ final class PrimaryRegistry {
         }
         // Not the replica it names, of its epoch number: that backup judged this server's state and took it, so what
         // it said when it FOLLOWed here is of the copy it gave up; its FOLLOW of this primary may come after this
-        // REGISTER. (Of a higher epoch it could not have taken this state: that still fences.)
+        // REGISTER. This rests on the backup's judgement, as a primary's snapshot does. (Of a higher epoch it could
+        // not have taken this state: that still refuses it.)
         Optional<Follower> newer = followers.values().stream()
                 .filter(follower -> follower.server != register.replica() || follower.epoch != register.epoch())
                 .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
@@ -629,8 +630,10 @@ final class PrimaryRegistry {
         long now = System.nanoTime();
         Follower following = new Follower(channel, follow, now, now - returningUntilNanos < 0);
         PrimaryLink registered = current;
-        // Not that primary's replica, of its epoch number: it holds that primary's state, and a FOLLOW of an older copy
-        // from it was sent before it took that state (the other side of the race in register)
+        // Not that primary's replica, of its epoch number: it holds that primary's state (it judged that state before
+        // it took it, and a backup takes one primary's state at a time), so a FOLLOW of an older copy from it was sent
+        // before it took that state (the other side of the race in register). The entry it leaves names that older
+        // copy until its next FOLLOW.
         boolean lateFromItsReplica = registered != null && follow.server() == registered.replica()
                 && follow.epoch() == registered.epoch();
         if (registered != null && !lateFromItsReplica

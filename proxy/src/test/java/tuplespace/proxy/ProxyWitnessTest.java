@@ -440,7 +440,7 @@ class ProxyWitnessTest {
      */
     @Test
     void aServerWhoseStateTheReturningBackupTookIsNotFencedByThatBackupsOlderFollow() throws IOException {
-        startProxy();
+        startProxyWaiting(30, Duration.ofSeconds(30)); // the backup counts as returning throughout, however slow
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
             backup.send(new Frame.Follow(1, BACKUP, PRIMARY));
             assertThat(nothingWithin(backup)).isTrue();
@@ -456,6 +456,23 @@ class ProxyWitnessTest {
                     again.send(new Frame.Follow(1, BACKUP, PRIMARY)); // sent before it took that state, read after
                     assertThat(nothingWithin(judged)).as("not fenced by its replica's late FOLLOW either").isTrue();
                 }
+            }
+        }
+    }
+
+    /**
+     * The replica a primary names still fences it with a FOLLOW of a higher epoch: a backup cannot have taken the
+     * state of a primary of a lower epoch than its copy's, so that copy is newer.
+     */
+    @Test
+    void aReplicaThatFollowsAHigherEpochStillFencesThePrimaryThatNamedIt() throws IOException {
+        startProxy();
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+            try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+                backup.send(new Frame.Follow(2, BACKUP, 0x7777));
+                assertThat(primary.receive()).isEqualTo(new Frame.StaleEpoch(2));
+                assertThat(primary.closedByProxy()).isTrue();
             }
         }
     }
