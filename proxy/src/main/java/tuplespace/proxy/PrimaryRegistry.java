@@ -201,12 +201,19 @@ final class PrimaryRegistry {
         }
 
         /**
-         * Its copy comes after any state of the primary of {@code primaryEpoch}, server id {@code primary}: a higher
-         * epoch, or, for a backup coming back to this proxy just started ({@link #returning}), the same epoch number
-         * from another primary (a history apart: a restarted proxy remembers no epoch, and a server started without its
-         * data directory begins at epoch 1 again).
+         * Its copy comes after any state of the primary of {@code primaryEpoch}, server id {@code primary}, whose
+         * replica is {@code primaryReplica} (0: none): a higher epoch, or, for a backup coming back to this proxy just
+         * started ({@link #returning}), the same epoch number from another primary (a history apart: a restarted proxy
+         * remembers no epoch, and a server started without its data directory begins at epoch 1 again). Never for that
+         * primary's replica of its epoch number: that backup judged the primary's state and took it (a backup takes one
+         * primary's state at a time), so a FOLLOW of another copy from it was sent before, and may be read after the
+         * REGISTER that names it, or its FOLLOW of that primary after the REGISTER. This rests on the backup's
+         * judgement, as every snapshot it takes does; of a higher epoch it cannot have taken that state.
          */
-        boolean holdsNewerThan(long primaryEpoch, long primary) {
+        boolean holdsNewerThan(long primaryEpoch, long primary, long primaryReplica) {
+            if (server == primaryReplica && epoch == primaryEpoch) {
+                return false;
+            }
             return epoch > primaryEpoch
                     || returning && epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary;
         }
@@ -439,13 +446,9 @@ final class PrimaryRegistry {
             channel.writeAndFlush(new Frame.StaleEpoch(highestEpoch)).addListener(ChannelFutureListener.CLOSE);
             return Optional.empty();
         }
-        // Not the replica it names, of its epoch number: that backup judged this server's state and took it, so what
-        // it said when it FOLLOWed here is of the copy it gave up; its FOLLOW of this primary may come after this
-        // REGISTER. This rests on the backup's judgement, as a primary's snapshot does. (Of a higher epoch it could
-        // not have taken this state: that still refuses it.)
         Optional<Follower> newer = followers.values().stream()
-                .filter(follower -> follower.server != register.replica() || follower.epoch != register.epoch())
-                .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server())).findFirst();
+                .filter(follower -> follower.holdsNewerThan(register.epoch(), register.server(), register.replica()))
+                .findFirst();
         if (newer.isPresent()) {
             // A proxy restarted since knows no epoch, but a backup that follows one knows its primary served it: a
             // primary of an older epoch, or of that epoch number but another history (a fresh server, or one on an
@@ -630,14 +633,10 @@ final class PrimaryRegistry {
         long now = System.nanoTime();
         Follower following = new Follower(channel, follow, now, now - returningUntilNanos < 0);
         PrimaryLink registered = current;
-        // Not that primary's replica, of its epoch number: it holds that primary's state (it judged that state before
-        // it took it, and a backup takes one primary's state at a time), so a FOLLOW of an older copy from it was sent
-        // before it took that state (the other side of the race in register). The entry it leaves names that older
-        // copy until its next FOLLOW.
-        boolean lateFromItsReplica = registered != null && follow.server() == registered.replica()
-                && follow.epoch() == registered.epoch();
-        if (registered != null && !lateFromItsReplica
-                && following.holdsNewerThan(registered.epoch(), registered.server())) {
+        // (a late FOLLOW of an older copy from the registered primary's replica fences nothing: holdsNewerThan; the
+        // entry it leaves names that older copy until the replica's next FOLLOW)
+        if (registered != null
+                && following.holdsNewerThan(registered.epoch(), registered.server(), registered.replica())) {
             // The registered primary is older than the copy a backup holds (a higher epoch, or that epoch number from
             // another primary): this proxy, restarted, knew no epoch and accepted an older server (fresh, or on an
             // older data directory) before the backup came back. Fenced as any primary of an older epoch is; the backup
