@@ -458,6 +458,38 @@ class OperatorStartedBackupIT {
     }
 
     /**
+     * The same loss, but on the machine where the primary ran the operator starts its backup command line, as after a
+     * failover (the next backup on the old primary's machine): that backup recovers the very node directory the proxy
+     * waits for, and its FOLLOW names it. The proxy promotes it as it would the lost primary's replica (before, it
+     * said that backup lacked what the directory holds, and only PROMOTE served it), and it serves every acknowledged
+     * write.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aBackupStartedOnTheNodeDirectoryOfAPrimaryLostWhileItServedAloneIsPromotedAndLosesNothing() throws Exception {
+        ServiceCluster cluster = clusters.create(ServiceOptions.defaults()).startProxy();
+        TwoMachines machines = TwoMachines.of(cluster, "always");
+        try (ManagedProcess backup = machines.startBackup(cluster);
+             ManagedProcess primary = machines.startPrimary(cluster)) {
+            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 53);
+            writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+            ServiceCluster.kill9All(backup.pid()); // the backup's machine dies
+            writes.awaitAcknowledged(100, Duration.ofSeconds(30)); // answered on one copy
+            ServiceCluster.kill9All(primary.pid());
+            try (ManagedProcess backupOnA = machines.startBackupOnA(cluster)) {
+                eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
+                        status.hasPrimary() && status.primaryPid() == backupOnA.pid()).as("promoted: %s", status)
+                        .isTrue());
+                writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+                writes.close();
+                assertNoneMissing(cluster, writes, "after the promotion of the backup on the lost primary's directory");
+                assertThat(cluster.proxy().stderrText()).contains("; it keeps the node directory node-a");
+            }
+        }
+    }
+
+    /**
      * Each machine with a data directory of its own, {@code --fsync always}: after a failover the promoted backup
      * serves alone and acknowledges more writes, then its machine goes down too, while the proxy stays up; the old
      * primary's command line runs again on its machine (a service manager restarting it). Starts of it used to come out

@@ -8,6 +8,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -136,9 +137,12 @@ final class FollowLink {
                         return;
                     }
                     channel = connected;
-                    // leaves once the link is authenticated
+                    // leaves once the link is authenticated; names the node directory the copy is kept in, which
+                    // the proxy may wait for (a primary lost while it served on one copy from it)
+                    Optional<NodeStorage> storage = node.storage();
                     connected.writeAndFlush(new Frame.Follow(epoch, node.serverId(), primaryServer,
-                            lastIndex.getAsLong()));
+                            lastIndex.getAsLong(), storage.map(NodeStorage::history).orElse(0L),
+                            storage.map(NodeStorage::directoryName).orElse("")));
                 },
                 cause -> openAgainLater(thisAttempt));
     }

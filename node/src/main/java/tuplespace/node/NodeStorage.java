@@ -183,6 +183,11 @@ final class NodeStorage implements LogListener {
         return compared;
     }
 
+    /** The node directory's name as REGISTER and FOLLOW give it ({@link DataDirectory#registerName()}). */
+    String directoryName() {
+        return directory.registerName();
+    }
+
     /** The node's id: its directory is {@code DIR/node-<id>}. */
     String nodeId() {
         return directory.nodeId();

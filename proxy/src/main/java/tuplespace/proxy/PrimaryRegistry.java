@@ -184,6 +184,9 @@ final class PrimaryRegistry {
         final long primaryServer;
         /** The last entry its copy held when it said FOLLOW; 0 when it does not say. */
         final long lastIndex;
+        /** Its node directory's name and history; empty and 0 without a data directory, or when it does not say. */
+        final String directory;
+        final long history;
         final long sinceNanos;
         /** It came within {@link #RETURNING_FOLLOWERS_WITHIN} of this proxy's start: a backup coming back. */
         final boolean returning;
@@ -196,6 +199,8 @@ final class PrimaryRegistry {
             this.server = follow.server();
             this.primaryServer = follow.primaryServer();
             this.lastIndex = follow.lastIndex();
+            this.directory = follow.directory();
+            this.history = follow.history();
             this.sinceNanos = now;
             this.heardNanos = now;
         }
@@ -216,6 +221,19 @@ final class PrimaryRegistry {
             }
             return epoch > primaryEpoch
                     || returning && epoch == primaryEpoch && primaryServer != 0 && primaryServer != primary;
+        }
+
+        /**
+         * It keeps its copy in the node directory of {@code lost}, a primary lost while it served on one copy
+         * ({@link #lostAlone}), and holds that directory's state of {@code lost}'s epoch: it was started on that
+         * directory (another machine's backup command line, on the machine where that primary ran), recovered it, and
+         * follows that primary's epoch. That directory holds every update {@code lost} answered, as it would for
+         * {@code lost} restarted on it; and the directory's lock lets only one process at a time hold it.
+         */
+        boolean keepsTheDirectoryOf(PrimaryLink lost) {
+            return !directory.isEmpty() && lost.directory().filter(directory::equals).isPresent()
+                    && history == lost.history() && epoch == lost.epoch()
+                    && (primaryServer == 0 || primaryServer == lost.server());
         }
 
         String follows() {
@@ -565,8 +583,9 @@ final class PrimaryRegistry {
                     // no backup may take over: nobody serves until it comes back, or an operator decides otherwise.
                     // ERROR: the service cannot serve again by itself (OperatorEvent.Severity's rule)
                     LOG.error("primary_lost: {} ({}), which served on one copy; holding client requests until a"
-                            + " primary registers: no backup may take over by itself (./tuplespace status"
-                            + " PROXY_SHUTDOWN_SAP says what to do)", link, why);
+                            + " primary registers: no backup may take over by itself{} (./tuplespace status"
+                            + " PROXY_SHUTDOWN_SAP says what to do)", link, why, link.directory().map(directory ->
+                            " but one started on its " + Frame.Register.describeDirectory(directory)).orElse(""));
                 } else if (!followers.containsKey(link.replica())) {
                     LOG.error("primary_lost: {} ({}); its replica, backup server {}, does not follow here: holding"
                             + " client requests until that backup follows again (it is promoted then) or a primary"
@@ -666,7 +685,7 @@ final class PrimaryRegistry {
         LOG.info("backup (server {}) {} from {}", Long.toHexString(follow.server()), following.follows(),
                 channel.remoteAddress());
         promoteIfDue();
-        if (current == null && replicaOfLostPrimary == follow.server()) {
+        if (current == null && (replicaOfLostPrimary == follow.server() || keeperOfLostDirectory() == following)) {
             channel.eventLoop().schedule(this::promoteIfDue, waits.lateFollowerGrace().toNanos(), TimeUnit.NANOSECONDS);
         }
         if (current == null) {
@@ -687,7 +706,7 @@ final class PrimaryRegistry {
      */
     private void warnIfOnlyAnOperatorPromotes(Follower follower) {
         if (stopping || current != null || granting || followers.get(follower.server) != follower
-                || replicaOfLostPrimary == follower.server) {
+                || replicaOfLostPrimary == follower.server || keeperOfLostDirectory() == follower) {
             return;
         }
         List<Follower> candidates = operatorCandidates();
@@ -805,13 +824,15 @@ final class PrimaryRegistry {
      * that backup is promoted to epoch + 1 — at once if it was following when the primary was lost, else {@link
      * Waits#lateFollowerGrace} after it followed, in which the old primary may come back. From then on the old
      * primary is refused (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
-     * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing.
+     * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing; from a
+     * data directory, a backup started on that primary's node directory is promoted in its place
+     * ({@link Follower#keepsTheDirectoryOf}), after the same grace.
      */
     private void promoteIfDue() {
-        if (stopping || current != null || replicaOfLostPrimary <= 0) {
+        if (stopping || current != null || replicaOfLostPrimary < 0) {
             return;
         }
-        Follower follower = followers.get(replicaOfLostPrimary);
+        Follower follower = replicaOfLostPrimary > 0 ? followers.get(replicaOfLostPrimary) : keeperOfLostDirectory();
         if (follower == null || follower.epoch != highestEpoch) {
             return;
         }
@@ -824,10 +845,22 @@ final class PrimaryRegistry {
             return; // checked again when its grace ends (scheduled when it followed)
         }
         long granted = highestEpoch + 1;
-        LOG.info("promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost)",
+        LOG.info("promoted: backup (server {}) at {} is the primary of epoch {} ({} ms after the primary was lost{})",
                 Long.toHexString(follower.server), follower.channel.remoteAddress(), granted,
-                TimeUnit.NANOSECONDS.toMillis(now - primaryLostNanos));
+                TimeUnit.NANOSECONDS.toMillis(now - primaryLostNanos), replicaOfLostPrimary > 0 ? ""
+                        : "; it keeps the " + Frame.Register.describeDirectory(follower.directory) + ", where that"
+                        + " primary served on one copy");
         grant(follower, granted);
+    }
+
+    /**
+     * The follower that keeps the node directory of the primary lost on one copy ({@link Follower#keepsTheDirectoryOf});
+     * null for none, or when no such primary was lost.
+     */
+    private Follower keeperOfLostDirectory() {
+        PrimaryLink lost = lostAlone;
+        return lost == null ? null : followers.values().stream().filter(follower -> follower.keepsTheDirectoryOf(lost))
+                .findFirst().orElse(null);
     }
 
     /** Grants {@code granted} to {@code follower}: only it may register that epoch; older followers are let go. */

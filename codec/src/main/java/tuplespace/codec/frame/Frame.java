@@ -50,10 +50,15 @@ public sealed interface Frame {
             requireAtLeast("REGISTER replica", replica, 0);
             directories = List.copyOf(directories);
             for (String id : directories) {
-                if (!DIRECTORY_ID.matcher(id).matches()) {
-                    throw new IllegalArgumentException("REGISTER directories: expected node directory names of"
-                            + " letters, digits, '_', '-' and '.', found '" + id + "'");
-                }
+                requireDirectoryName("REGISTER directories", id);
+            }
+        }
+
+        /** {@code name} is a node directory's name ({@link #DIRECTORY_ID}); {@code field} says where it came from. */
+        static void requireDirectoryName(String field, String name) {
+            if (!DIRECTORY_ID.matcher(name).matches()) {
+                throw new IllegalArgumentException(field + ": expected node directory names of letters, digits, '_',"
+                        + " '-' and '.', found '" + name + "'");
             }
         }
 
@@ -108,14 +113,28 @@ public sealed interface Frame {
      * primary of that epoch holds what the backup holds. {@code lastIndex} is the last entry the backup's copy held
      * when it said FOLLOW (0: not said, an older sender): of several backups that follow one primary of the newest
      * epoch, as after a total loss when both machines' last command lines were backups' ones, the operator's PROMOTE
-     * takes the one whose copy goes furthest along that one history.
+     * takes the one whose copy goes furthest along that one history. With a data directory, {@code directory} is the
+     * name of the backup's node directory (node id and instance, as {@link Register#directories} names them) and
+     * {@code history} that directory's history; empty and 0 without one, or from an older sender: a backup started on
+     * the node directory of a primary the proxy lost while it served on one copy holds everything that primary
+     * answered, so the proxy promotes it as it would that primary's replica.
      */
-    record Follow(long epoch, long server, long primaryServer, long lastIndex) implements Frame {
+    record Follow(long epoch, long server, long primaryServer, long lastIndex, long history, String directory)
+            implements Frame {
         public Follow {
             requireAtLeast("FOLLOW epoch", epoch, 0);
             requireAtLeast("FOLLOW server", server, 1);
             requireAtLeast("FOLLOW primaryServer", primaryServer, 0);
             requireAtLeast("FOLLOW lastIndex", lastIndex, 0);
+            Objects.requireNonNull(directory, "FOLLOW directory: expected a node directory's name or \"\", found null");
+            if (!directory.isEmpty()) {
+                Register.requireDirectoryName("FOLLOW directory", directory);
+            }
+        }
+
+        /** A FOLLOW that names no node directory. */
+        public Follow(long epoch, long server, long primaryServer, long lastIndex) {
+            this(epoch, server, primaryServer, lastIndex, 0, "");
         }
 
         /** A FOLLOW that does not say how far the copy goes. */

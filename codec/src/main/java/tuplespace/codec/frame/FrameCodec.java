@@ -153,8 +153,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
         } else if (frame instanceof Frame.Register register) {
             return 1 + 6 * Long.BYTES + 2 * Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString())
                     + ByteBufUtil.utf8Bytes(String.join(",", register.directories())) + 1;
-        } else if (frame instanceof Frame.Follow) {
-            return 1 + 4 * Long.BYTES;
+        } else if (frame instanceof Frame.Follow follow) {
+            return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(follow.directory());
         } else if (frame instanceof Frame.Promote) {
             return 1 + Long.BYTES + 1;
         } else if (frame instanceof Frame.StepDownRefused refused) {
@@ -258,6 +258,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(follow.server());
             out.writeLong(follow.primaryServer());
             out.writeLong(follow.lastIndex());
+            out.writeLong(follow.history());
+            writeString(out, follow.directory(), ByteBufUtil.utf8Bytes(follow.directory()));
         } else if (frame instanceof Frame.Promote promote) {
             out.writeLong(promote.epoch());
             out.writeByte(promote.switchover() ? 1 : 0);
@@ -336,9 +338,11 @@ public final class FrameCodec extends ChannelDuplexHandler {
             case REPLICA:
                 return new Frame.Replica(reader.readLong("replica"));
             case FOLLOW:
-                // a backup from before FOLLOW named its primary sends two fields: it names none (0)
+                // a backup from before FOLLOW named its primary sends two fields: it names none (0); one from before
+                // it named its node directory, four
                 return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"),
-                        reader.readOptionalLong("primaryServer", 0), reader.readOptionalLong("lastIndex", 0));
+                        reader.readOptionalLong("primaryServer", 0), reader.readOptionalLong("lastIndex", 0),
+                        reader.readOptionalLong("history", 0), reader.readOptionalString("directory").orElse(""));
             case PROMOTE:
                 return new Frame.Promote(reader.readLong("epoch"), reader.readFlag("switchover"));
             case STEP_DOWN:

@@ -55,6 +55,7 @@ class FrameCodecTest {
                 new Frame.Follow(4, 77),
                 new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL),
                 new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705),
+                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705, 0x5EED_0000_0000_0001L, "b.91b0c3e57d2a6f04"),
                 new Frame.Promote(5, false),
                 new Frame.Promote(6, true),
                 new Frame.StepDown(3),
@@ -106,6 +107,18 @@ class FrameCodecTest {
         EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
         receiver.writeInbound(wire);
         assertThat((Frame) receiver.readInbound()).isEqualTo(new Frame.Follow(4, 77, 9, 0));
+    }
+
+    /** A backup from before FOLLOW named its node directory sends four fields: it names none. */
+    @Test
+    void aFollowWithoutTheDirectoryIsReadAsNamingNone() {
+        ByteBuf wire = Unpooled.buffer();
+        wire.writeInt(1 + 4 * Long.BYTES).writeByte(FrameType.FOLLOW.code()).writeLong(4).writeLong(77).writeLong(9)
+                .writeLong(1705);
+        EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
+        receiver.writeInbound(wire);
+        Frame.Follow follow = receiver.readInbound();
+        assertThat(follow).isEqualTo(new Frame.Follow(4, 77, 9, 1705, 0, ""));
     }
 
     /** A backup from before FOLLOW named its primary sends epoch and server only: it names none. */
@@ -292,6 +305,14 @@ class FrameCodecTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("REGISTER directories: expected node directory names of letters, digits, '_', '-' and"
                         + " '.', found 'a,b'");
+    }
+
+    @Test
+    void aFollowNamingADirectoryThatIsNoNodeIdIsAnError() {
+        assertThatThrownBy(() -> new Frame.Follow(4, 77, 9, 1705, 1, "../b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FOLLOW directory: expected node directory names of letters, digits, '_', '-' and '.',"
+                        + " found '../b'");
     }
 
     @Test
