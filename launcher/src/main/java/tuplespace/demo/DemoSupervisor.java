@@ -118,11 +118,12 @@ final class DemoSupervisor {
         if (!now.hasPrimary() && before.hasPrimary()) {
             lines.add("no primary is registered: the proxy holds client requests until one registers.");
         } else if (now.hasPrimary() && !now.primaryPid().equals(before.primaryPid())) {
-            // the proxy says how it came: its backup promoted (a failover, or a switchover that keeps the old primary
-            // on as the new one's backup), or a server started anew (someone ran its command line again)
+            // the proxy says how it came: its backup promoted (a failover, an operator's PROMOTE, or a switchover that
+            // keeps the old primary on as the new one's backup), or a server started anew (its command line run again)
             String change = switch (now.how()) {
                 case "switched over" -> "switchover";
                 case "promoted" -> "failover";
+                case "promoted by the operator" -> "promotion by the operator";
                 default -> "restart";
             };
             lines.add(change + ": the primary is now pid " + now.primaryPid().getAsLong() + " (epoch " + now.epoch()

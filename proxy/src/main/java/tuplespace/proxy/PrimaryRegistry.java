@@ -90,6 +90,8 @@ final class PrimaryRegistry {
     private Follower pendingGrant;
     /** The pending grant is a switchover's: its PROMOTE says so whenever it is sent. */
     private boolean pendingGrantIsSwitchover;
+    /** The pending grant is an operator's PROMOTE: STATUS names the primary it makes so ({@code primaries}). */
+    private boolean pendingGrantIsOperators;
 
     /**
      * A follower that arrived after the primary was lost waits this long from its arrival before it is promoted: after a
@@ -481,6 +483,7 @@ final class PrimaryRegistry {
         RegisteredPrimaries.How how = RegisteredPrimaries.How.REGISTERED;
         if (sameServer && pendingGrant != null) {
             how = switchover != null && switchover.granted == register.epoch() ? RegisteredPrimaries.How.SWITCHED_OVER
+                    : pendingGrantIsOperators ? RegisteredPrimaries.How.PROMOTED_BY_THE_OPERATOR
                     : RegisteredPrimaries.How.PROMOTED;
             LOG.info("promoted backup (server {}) registers as primary of epoch {}",
                     Long.toHexString(register.server()), register.epoch());
@@ -504,6 +507,7 @@ final class PrimaryRegistry {
         pendingGrant = null;
         granting = false;
         pendingGrantIsSwitchover = false;
+        pendingGrantIsOperators = false;
         replicaOfLostPrimary = -1;
         PrimaryLink older = current;
         PrimaryLink link = new PrimaryLink(channel, register);
@@ -877,6 +881,7 @@ final class PrimaryRegistry {
         replicaOfLostPrimary = -1;
         followers.remove(follower.server);
         pendingGrantIsSwitchover = handedOver;
+        pendingGrantIsOperators = false;
         follower.channel.writeAndFlush(new Frame.Promote(granted, handedOver));
         // the followers of the old epoch cannot take over any more
         followers.values().removeIf(other -> {
@@ -929,6 +934,7 @@ final class PrimaryRegistry {
                         : " (of " + candidates.size() + " backups that follow one primary of epoch " + chosen.epoch
                         + ", the one whose copy goes furthest: " + describe(candidates) + ")");
         grant(chosen, granted);
+        pendingGrantIsOperators = true;
         lostAlone = null;
         return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted
                 + "; updates the old primary answered while it had no backup, if any, are lost";

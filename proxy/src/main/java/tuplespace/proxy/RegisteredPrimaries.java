@@ -22,14 +22,19 @@ final class RegisteredPrimaries {
     enum How {
         /** A server registered an epoch above every one seen: a start, or a restart from its data directory. */
         REGISTERED,
-        /** The backup this proxy promoted after it lost the primary (a failover, or an operator's PROMOTE). */
+        /** The backup this proxy promoted after it lost the primary (a failover). */
         PROMOTED,
+        /** The backup an operator's PROMOTE promoted (no primary named it its replica). */
+        PROMOTED_BY_THE_OPERATOR,
         /** The backup this proxy promoted in an operator's switchover. */
         SWITCHED_OVER,
         /** The same primary (epoch and server) on a new link, after it lost its link to the proxy. */
         REGISTERED_AGAIN;
 
-        /** {@code registered}, {@code promoted}, {@code switched over}, {@code registered again}. */
+        /**
+         * {@code registered}, {@code promoted}, {@code promoted by the operator}, {@code switched over},
+         * {@code registered again}.
+         */
         String text() {
             return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }

@@ -553,6 +553,12 @@ class ProxyWitnessTest {
                     + " primary answered on one copy since it took that copy is then lost");
             assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2222)");
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
+            try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(promoted, 4, BACKUP, 0)).isInstanceOf(Frame.Registered.class);
+                JsonNode primaries = JSON.readTree(admin.send("STATUS").readLine()).path("proxy").path("primaries");
+                assertThat(primaries.get(primaries.size() - 1).path("how").asText()).as("told from a failover")
+                        .isEqualTo("promoted by the operator");
+            }
         }
     }
 
