@@ -579,7 +579,8 @@ final class PrimaryRegistry {
         if (link != null && link.channel() == channel) {
             current = null;
             primaryLinkEndedNanos = System.nanoTime();
-            registeredPrimaries.ended(why);
+            // STATUS's primaries say it too: a loss no backup may replace by itself
+            registeredPrimaries.ended(link.replica() == 0 && !stopping ? why + "; it served on one copy" : why);
             if (stopping) {
                 LOG.info("primary closed its link while the proxy shuts down: {}", link);
             } else {

@@ -238,6 +238,11 @@ class ProxyWitnessTest {
                 assertThat(nothingWithin(primary)).isTrue(); // the REPLICA is read before the link closes
             }
             assertThat(nothingWithin(backup)).as("no promotion of a backup that may lack acknowledged writes").isTrue();
+            try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+                JsonNode primaries = JSON.readTree(admin.send("STATUS").readLine()).path("proxy").path("primaries");
+                assertThat(primaries.get(0).path("why").asText()).as("why STATUS gives for the loss")
+                        .isEqualTo("its connection closed (a crash closes it at once); it served on one copy");
+            }
             // the old primary comes back with its epoch and serves again
             try (FakePrimary back = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(register(back, 1, PRIMARY, 0)).isInstanceOf(Frame.Registered.class);
