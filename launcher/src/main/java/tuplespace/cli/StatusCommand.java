@@ -115,8 +115,9 @@ public final class StatusCommand implements Callable<Integer> {
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "
                     + Frame.Register.describeDirectory(proxy.path("waitsFor").asText())
-                    + ", where the lost primary served on one copy: start that server again, or a backup on that node"
-                    + " directory (the proxy promotes a backup that follows from it 5 s after it followed)"
+                    + ", where the lost primary served on one copy: start that server again, or, with --fsync always, a"
+                    + " backup on that node directory (the proxy promotes it 5 s after it follows, while no other"
+                    + " backup follows)"
                     + promoteInstead(followers, promote));
         }
         String start = followers == 0 ? "the servers" : "the server that served last"

@@ -68,9 +68,10 @@ class StatusCommandTest {
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":\"db.a.91b0\""))
                 .hasValue("no primary is registered: the proxy waits for a server whose start reads node directory"
                         + " node-db.a (instance=91b0 in its node.meta), where the lost primary served on one copy: start"
-                        + " that server again, or a backup on that node directory (the proxy promotes a backup that"
-                        + " follows from it 5 s after it followed); to serve the copy of the backup that follows"
-                        + " instead, " + PROMOTE + " (what the lost primary answered on one copy is then lost)");
+                        + " that server again, or, with --fsync always, a backup on that node directory (the proxy"
+                        + " promotes it 5 s after it follows, while no other backup follows); to serve the copy of the"
+                        + " backup that follows instead, " + PROMOTE + " (what the lost primary answered on one copy is"
+                        + " then lost)");
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered, and the proxy promotes no backup by itself: start the server"
                         + " that served last; to serve the copy of the backup that follows instead, " + PROMOTE

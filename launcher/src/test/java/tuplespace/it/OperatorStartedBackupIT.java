@@ -440,12 +440,7 @@ class OperatorStartedBackupIT {
         TwoMachines machines = TwoMachines.of(cluster, "always");
         try (ManagedProcess backup = machines.startBackup(cluster);
              ManagedProcess primary = machines.startPrimary(cluster)) {
-            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
-            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 43);
-            writes.awaitAcknowledged(50, Duration.ofSeconds(30));
-            ServiceCluster.kill9All(backup.pid()); // the backup's machine dies
-            writes.awaitAcknowledged(100, Duration.ofSeconds(30)); // answered on one copy
-            ServiceCluster.kill9All(primary.pid());
+            AcknowledgedWrites writes = lostAfterServingAlone(cluster, backup, primary, 43);
             try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again")) {
                 eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
                         status.hasPrimary() && status.primaryPid() == again.pid()).as("the restart serves").isTrue());
@@ -471,12 +466,7 @@ class OperatorStartedBackupIT {
         TwoMachines machines = TwoMachines.of(cluster, "always");
         try (ManagedProcess backup = machines.startBackup(cluster);
              ManagedProcess primary = machines.startPrimary(cluster)) {
-            cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
-            AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, 53);
-            writes.awaitAcknowledged(50, Duration.ofSeconds(30));
-            ServiceCluster.kill9All(backup.pid()); // the backup's machine dies
-            writes.awaitAcknowledged(100, Duration.ofSeconds(30)); // answered on one copy
-            ServiceCluster.kill9All(primary.pid());
+            AcknowledgedWrites writes = lostAfterServingAlone(cluster, backup, primary, 53);
             try (ManagedProcess backupOnA = machines.startBackupOnA(cluster)) {
                 eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
                         status.hasPrimary() && status.primaryPid() == backupOnA.pid()).as("promoted: %s", status)
@@ -646,6 +636,22 @@ class OperatorStartedBackupIT {
     }
 
     /** Every write {@code writes} saw acknowledged is in the space the service serves. */
+    /**
+     * Writers (seeded {@code seed}) under the in-sync service of {@code backup} and {@code primary}; the backup's
+     * machine dies, the primary acknowledges more writes on one copy, then it is killed too. Returns the writers,
+     * which go on once a server serves again.
+     */
+    private static AcknowledgedWrites lostAfterServingAlone(ServiceCluster cluster, ManagedProcess backup,
+                                                            ManagedProcess primary, long seed) throws Exception {
+        cluster.awaitInSync(ServiceCluster.DURABLE_READY_TIMEOUT);
+        AcknowledgedWrites writes = new AcknowledgedWrites(cluster).start(4, seed);
+        writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+        ServiceCluster.kill9All(backup.pid()); // the backup's machine dies
+        writes.awaitAcknowledged(100, Duration.ofSeconds(30)); // answered on one copy
+        ServiceCluster.kill9All(primary.pid());
+        return writes;
+    }
+
     private static void assertNoneMissing(ServiceCluster cluster, AcknowledgedWrites writes, String detail)
             throws Exception {
         Map<String, AcknowledgedWrites.Missing> missing;

@@ -37,7 +37,8 @@ import tuplespace.space.IoFailure;
  * The backup (docs/design.md "Failover"): listens on BACKUP_SAP, applies its primary's snapshot and entries (never
  * evaluating a pattern), acknowledges them, exchanges heartbeats, and once it holds a complete copy follows its primary
  * at the proxy ({@link FollowLink}). It takes over when the proxy promotes it: the proxy has lost the primary too, and
- * that primary named this backup its replica; on the same machine it kills the primary's pid first. A backup that loses
+ * that primary named this backup its replica (or served on one copy from the node directory this backup recovered);
+ * on the same machine it kills the primary's pid first. A backup that loses
  * its primary on its own view (a crash, a hang, or only a cut link between the two) waits for the proxy; a new primary
  * connecting meanwhile (the link healed, or the primary restarting its backup) starts it over with a fresh snapshot.
  * A broken invariant (gap, stale epoch, digest mismatch) stops the process with status 1.

@@ -100,6 +100,11 @@ class RecoveredBackupTest {
             assertThat(again.server()).as("the restarted process").isNotEqualTo(followingServer);
             assertThat(again.epoch()).as("the recovered copy's epoch").isEqualTo(1);
             assertThat(again.primaryServer()).as("the primary it followed").isEqualTo(PRIMARY_SERVER);
+            assertThat(again.directory()).as("its node directory, by name and instance").startsWith("b.")
+                    .isEqualTo(node.storage().orElseThrow().directoryName());
+            assertThat(again.history()).as("its directory's history, the primary's").isNotZero()
+                    .isEqualTo(node.storage().orElseThrow().history());
+            assertThat(again.forced()).as("--fsync always").isTrue();
 
             proxy.send(follow.link(), new Frame.Promote(2, false)); // the operator's PROMOTE
             Frame.Register register = (Frame.Register) proxy.next(Frame.Register.class).frame();

@@ -26,7 +26,9 @@ import tuplespace.codec.frame.Frame;
  * one's link, so an old primary can acknowledge nothing after that. It is also the witness: a backup follows its
  * primary on a link of its own (FOLLOW) and takes over only when the proxy promotes it (PROMOTE), which it does once it
  * has lost the primary itself (its link closed, or silent past the ping bound) and only for the backup that primary
- * named its replica (REGISTER, REPLICA): the one that holds every update the primary answered.
+ * named its replica (REGISTER, REPLICA): the one that holds every update the primary answered; or, for a primary lost
+ * while it served on one copy, for a backup started on that primary's own node directory ({@link
+ * #keeperOfLostDirectory}).
  */
 final class PrimaryRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryRegistry.class);
@@ -74,7 +76,9 @@ final class PrimaryRegistry {
     /**
      * The primary of the highest epoch, lost while it served on one copy (no replica named) from a data directory:
      * only that directory holds every update it answered, so until a server that compared it registers (that primary
-     * restarted, or a survey of the DIR that holds it), or the operator promotes a backup, no other server registers.
+     * restarted, or a survey of the DIR that holds it), or a backup started on it is promoted ({@link
+     * #keeperOfLostDirectory}), or the operator promotes a backup, no other server registers. That promotion leaves it
+     * set until the backup registers: after a void grant, too, only a server that compared the directory is taken.
      * Null otherwise. Written on the control loop; STATUS may read it from another loop.
      */
     private volatile PrimaryLink lostAlone;
@@ -189,6 +193,8 @@ final class PrimaryRegistry {
         /** Its node directory's name and history; empty and 0 without a data directory, or when it does not say. */
         final String directory;
         final long history;
+        /** Its answers wait for its log to be forced ({@code --fsync always}); false when it does not say. */
+        final boolean forced;
         final long sinceNanos;
         /** It came within {@link #RETURNING_FOLLOWERS_WITHIN} of this proxy's start: a backup coming back. */
         final boolean returning;
@@ -203,6 +209,7 @@ final class PrimaryRegistry {
             this.lastIndex = follow.lastIndex();
             this.directory = follow.directory();
             this.history = follow.history();
+            this.forced = follow.forced();
             this.sinceNanos = now;
             this.heardNanos = now;
         }
@@ -228,9 +235,9 @@ final class PrimaryRegistry {
         /**
          * It keeps its copy in the node directory of {@code lost}, a primary lost while it served on one copy
          * ({@link #lostAlone}), and holds that directory's state of {@code lost}'s epoch: it was started on that
-         * directory (another machine's backup command line, on the machine where that primary ran), recovered it, and
-         * follows that primary's epoch. That directory holds every update {@code lost} answered, as it would for
-         * {@code lost} restarted on it; and the directory's lock lets only one process at a time hold it.
+         * directory (the backup command line of the machine where that primary ran), recovered it, and follows that
+         * primary's epoch; by name, history (as a REGISTER that compared it) and instance, which only that directory
+         * and copies of it have.
          */
         boolean keepsTheDirectoryOf(PrimaryLink lost) {
             return !directory.isEmpty() && lost.directory().filter(directory::equals).isPresent()
@@ -579,7 +586,7 @@ final class PrimaryRegistry {
         if (link != null && link.channel() == channel) {
             current = null;
             primaryLinkEndedNanos = System.nanoTime();
-            // STATUS's primaries say it too: a loss no backup may replace by itself
+            // STATUS's primaries say it too: no backup holds what it answered (but one started on its directory)
             registeredPrimaries.ended(link.replica() == 0 && !stopping ? why + "; it served on one copy" : why);
             if (stopping) {
                 LOG.info("primary closed its link while the proxy shuts down: {}", link);
@@ -792,7 +799,7 @@ final class PrimaryRegistry {
         Follower follower = followers.get(server);
         if (follower != null && follower.channel == channel) {
             follower.heardNanos = System.nanoTime();
-            if (current == null && replicaOfLostPrimary == server) {
+            if (current == null && (replicaOfLostPrimary == server || keeperOfLostDirectory() == follower)) {
                 promoteIfDue();
             }
         }
@@ -830,8 +837,8 @@ final class PrimaryRegistry {
      * Waits#lateFollowerGrace} after it followed, in which the old primary may come back. From then on the old
      * primary is refused (STALE_EPOCH) and only the promoted backup may register with the new epoch. No replica named (the primary served
      * on one copy) means no promotion: the service waits for that primary to come back, which loses nothing; from a
-     * data directory, a backup started on that primary's node directory is promoted in its place
-     * ({@link Follower#keepsTheDirectoryOf}), after the same grace.
+     * data directory, a backup started on that primary's node directory may be promoted in its place
+     * ({@link #keeperOfLostDirectory}), after the same grace.
      */
     private void promoteIfDue() {
         if (stopping || current != null || replicaOfLostPrimary < 0) {
@@ -859,13 +866,22 @@ final class PrimaryRegistry {
     }
 
     /**
-     * The follower that keeps the node directory of the primary lost on one copy ({@link Follower#keepsTheDirectoryOf});
-     * null for none, or when no such primary was lost.
+     * The backup the proxy promotes in place of the primary lost on one copy ({@link #lostAlone}): the one follower,
+     * which keeps that primary's node directory ({@link Follower#keepsTheDirectoryOf}), forces its log before each
+     * answer, and followed only after the loss. That directory then holds every update the primary answered, forced,
+     * as a restart of the primary on it would (its REGISTER is taken before its backup's judgement on the same terms,
+     * {@link #takesUnjudged}). Not while another backup follows: with a log not forced before each answer a power cut
+     * may have taken answered updates from the directory that such a backup holds, and it may say which copy goes
+     * further. Not for one that followed while the primary held the directory's lock, nor when two name the directory:
+     * those are copies of it, which may be older. Null otherwise.
      */
     private Follower keeperOfLostDirectory() {
         PrimaryLink lost = lostAlone;
-        return lost == null ? null : followers.values().stream().filter(follower -> follower.keepsTheDirectoryOf(lost))
-                .findFirst().orElse(null);
+        if (lost == null || followers.size() != 1) {
+            return null;
+        }
+        Follower only = followers.values().iterator().next();
+        return only.forced && only.sinceNanos - primaryLostNanos > 0 && only.keepsTheDirectoryOf(lost) ? only : null;
     }
 
     /** Grants {@code granted} to {@code follower}: only it may register that epoch; older followers are let go. */

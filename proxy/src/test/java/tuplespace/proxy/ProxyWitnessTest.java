@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -252,52 +253,62 @@ class ProxyWitnessTest {
 
     /**
      * A primary lost while it served on one copy from a data directory: a backup started on that very node directory
-     * (the backup command line of the machine where it ran) follows its epoch with that directory's copy, which holds
-     * every update it answered: promoted as its replica would be, after a late follower's grace. A follower of
-     * another directory, of that directory with another history, or of another primary, is not.
+     * (the backup command line of the machine where it ran), which forces its log before each answer, follows its
+     * epoch with that directory's copy, which holds every update it answered: promoted as its replica would be, after
+     * a late follower's grace. Not a follower of another directory, of that directory with another history or another
+     * primary, one that names none or does not force, one that followed while the primary held that directory (a copy
+     * of it), nor the right one while another backup follows.
      */
     @Test
     void aBackupStartedOnTheNodeDirectoryOfAPrimaryLostOnOneCopyIsPromoted() throws IOException {
         Duration grace = Duration.ofSeconds(1);
+        Duration pastTheGrace = grace.plusMillis(500);
         long history = 0x5EED_0000_0000_0001L;
         String lost = "b.00000000000000b1";
         startProxyWaiting(30, grace);
-        try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
-            assertThat(alone.register(new Frame.Register(2, 4000 + PRIMARY, PRIMARY, PRIMARY_SHUTDOWN_SAP, 40, 0,
-                    history, List.of(lost)))).isInstanceOf(Frame.Registered.class);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
-        List<FakePrimary> others = new ArrayList<>();
-        try {
-            for (Frame.Follow other : List.of(new Frame.Follow(2, 0x3331, PRIMARY, 40, history, "a.00000000000000a1"),
-                    new Frame.Follow(2, 0x3332, PRIMARY, 40, history + 1, lost),
-                    new Frame.Follow(2, 0x3333, 0x9999, 40, history, lost),
-                    new Frame.Follow(2, 0x3334, PRIMARY, 40))) {
-                FakePrimary link = FakePrimary.connect(proxy.primaryAddress());
-                others.add(link);
-                link.send(other);
-            }
-            for (FakePrimary other : others) { // 2 s in all: past the grace of the first ones
-                assertThat(nothingWithin(other)).as("no promotion of a backup that may lack what was answered").isTrue();
-            }
-            FakePrimary keeper = FakePrimary.connect(proxy.primaryAddress());
-            others.add(keeper);
-            long followedAt = System.nanoTime();
-            keeper.send(new Frame.Follow(2, BACKUP, PRIMARY, 40, history, lost));
-            assertThat(receiveWithin(keeper, Duration.ofSeconds(10))).isEqualTo(new Frame.Promote(3, false));
-            assertThat(Duration.ofNanos(System.nanoTime() - followedAt)).isGreaterThanOrEqualTo(grace);
-            for (FakePrimary other : others.subList(0, others.size() - 1)) {
-                assertThat(other.closedByProxy()).as("a follower of the old epoch, let go").isTrue();
-            }
-            try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(promoted.register(new Frame.Register(3, 4000 + BACKUP, BACKUP, PRIMARY_SHUTDOWN_SAP, 40, 0,
+        try (LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            FakePrimary copy = FakePrimary.connect(proxy.primaryAddress());
+            try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(alone.register(new Frame.Register(2, 4000 + PRIMARY, PRIMARY, PRIMARY_SHUTDOWN_SAP, 40, 0,
                         history, List.of(lost)))).isInstanceOf(Frame.Registered.class);
+                copy.send(new Frame.Follow(2, 0x3330, PRIMARY, 40, history, lost, true));
+                assertThat(nothingWithin(alone)).isTrue(); // the FOLLOW is read before the link closes
             }
-        } finally {
-            for (FakePrimary other : others) {
-                other.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+            assertThat(nothingWithin(copy, pastTheGrace)).as("a copy that followed before the loss").isTrue();
+            copy.close();
+            for (Frame.Follow other : List.of(new Frame.Follow(2, 0x3331, PRIMARY, 40, history, "a.00000000000000a1",
+                            true), new Frame.Follow(2, 0x3332, PRIMARY, 40, history + 1, lost, true),
+                    new Frame.Follow(2, 0x3333, 0x9999, 40, history, lost, true),
+                    new Frame.Follow(2, 0x3334, PRIMARY, 40, history, lost, false), new Frame.Follow(2, 0x3335, PRIMARY, 40))) {
+                awaitFollowers(admin, 0);
+                try (FakePrimary link = FakePrimary.connect(proxy.primaryAddress())) {
+                    link.send(other);
+                    assertThat(nothingWithin(link, pastTheGrace)).as("not promoted: %s", other).isTrue();
+                }
+            }
+            awaitFollowers(admin, 0);
+            FakePrimary another = FakePrimary.connect(proxy.primaryAddress());
+            another.send(new Frame.Follow(2, 0x3336, PRIMARY, 45));
+            awaitFollowers(admin, 1);
+            try (FakePrimary keeper = FakePrimary.connect(proxy.primaryAddress())) {
+                long followedAt = System.nanoTime();
+                keeper.send(new Frame.Follow(2, BACKUP, PRIMARY, 40, history, lost, true));
+                assertThat(nothingWithin(keeper, pastTheGrace)).as("while another backup follows").isTrue();
+                another.close();
+                assertThat(receiveWithin(keeper, Duration.ofSeconds(10))).isEqualTo(new Frame.Promote(3, false));
+                assertThat(Duration.ofNanos(System.nanoTime() - followedAt)).isGreaterThanOrEqualTo(grace);
+                try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
+                    assertThat(promoted.register(new Frame.Register(3, 4000 + BACKUP, BACKUP, PRIMARY_SHUTDOWN_SAP, 40,
+                            0, history, List.of(lost)))).isInstanceOf(Frame.Registered.class);
+                }
             }
         }
+    }
+
+    private static void awaitFollowers(LineClient admin, int followers) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.send("STATUS").readLine()
+                .contains("\"followers\":" + followers + ","));
     }
 
     @Test
@@ -804,12 +815,31 @@ class ProxyWitnessTest {
         }
     }
 
-    /** True if nothing but PINGs (answered, as a live peer does) arrives for half a second. */
     /**
      * The first frame other than a PING (answered) that {@code link} receives within {@code limit}; an AssertionError
      * once it is over (the proxy's PINGs keep a plain read from ever timing out).
      */
     private static Frame receiveWithin(FakePrimary link, Duration limit) throws IOException {
+        return nextFrameWithin(link, limit).orElseThrow(() -> new AssertionError("expected a frame within " + limit
+                + ", found only PINGs"));
+    }
+
+    /** True if nothing but PINGs (answered, as a live peer does) arrives for half a second. */
+    private static boolean nothingWithin(FakePrimary link) throws IOException {
+        return nothingWithin(link, Duration.ofMillis(500));
+    }
+
+    /** True if nothing but PINGs (answered) comes on {@code link} within {@code limit}; an AssertionError otherwise. */
+    private static boolean nothingWithin(FakePrimary link, Duration limit) throws IOException {
+        Optional<Frame> frame = nextFrameWithin(link, limit);
+        if (frame.isPresent()) {
+            throw new AssertionError("expected nothing, found " + frame.get());
+        }
+        return true;
+    }
+
+    /** The first frame other than a PING (answered) that {@code link} receives within {@code limit}; empty if none. */
+    private static Optional<Frame> nextFrameWithin(FakePrimary link, Duration limit) throws IOException {
         long deadline = System.nanoTime() + limit.toNanos();
         try {
             for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
@@ -818,38 +848,15 @@ class ProxyWitnessTest {
                 try {
                     frame = link.receiveAny();
                 } catch (SocketTimeoutException quiet) {
-                    break;
+                    return Optional.empty();
                 }
                 if (frame instanceof Frame.Ping ping) {
                     link.send(new Frame.Pong(ping.nanos()));
                 } else {
-                    return frame;
+                    return Optional.of(frame);
                 }
             }
-            throw new AssertionError("expected a frame within " + limit + ", found only PINGs");
-        } finally {
-            link.readTimeout(Duration.ofSeconds(5));
-        }
-    }
-
-    private static boolean nothingWithin(FakePrimary link) throws IOException {
-        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
-        try {
-            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-                link.readTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
-                Frame frame;
-                try {
-                    frame = link.receiveAny();
-                } catch (SocketTimeoutException quiet) {
-                    return true;
-                }
-                if (frame instanceof Frame.Ping ping) {
-                    link.send(new Frame.Pong(ping.nanos()));
-                } else {
-                    throw new AssertionError("expected nothing, found " + frame);
-                }
-            }
-            return true;
+            return Optional.empty();
         } finally {
             link.readTimeout(Duration.ofSeconds(5));
         }

@@ -114,13 +114,16 @@ public sealed interface Frame {
      * when it said FOLLOW (0: not said, an older sender): of several backups that follow one primary of the newest
      * epoch, as after a total loss when both machines' last command lines were backups' ones, the operator's PROMOTE
      * takes the one whose copy goes furthest along that one history. With a data directory, {@code directory} is the
-     * name of the backup's node directory (node id and instance, as {@link Register#directories} names them) and
-     * {@code history} that directory's history; empty and 0 without one, or from an older sender: a backup started on
-     * the node directory of a primary the proxy lost while it served on one copy holds everything that primary
-     * answered, so the proxy promotes it as it would that primary's replica.
+     * name of the backup's node directory (node id and instance, as {@link Register#directories} names them),
+     * {@code history} that directory's history, and {@code forced} says that its answers wait for the log to be forced
+     * ({@code --fsync always}); empty, 0 and false without one, or from an older sender. A backup started on the node
+     * directory of a primary the proxy lost while it served on one copy, which forces its log before each answer, holds
+     * everything that primary answered (a power cut takes nothing forced), so the proxy promotes it as it would that
+     * primary's replica, when no other backup follows (which might hold what a power cut took from a directory whose
+     * primary did not force, as a REGISTER before its backup's judgement is taken only then).
      */
-    record Follow(long epoch, long server, long primaryServer, long lastIndex, long history, String directory)
-            implements Frame {
+    record Follow(long epoch, long server, long primaryServer, long lastIndex, long history, String directory,
+                  boolean forced) implements Frame {
         public Follow {
             requireAtLeast("FOLLOW epoch", epoch, 0);
             requireAtLeast("FOLLOW server", server, 1);
@@ -134,7 +137,7 @@ public sealed interface Frame {
 
         /** A FOLLOW that names no node directory. */
         public Follow(long epoch, long server, long primaryServer, long lastIndex) {
-            this(epoch, server, primaryServer, lastIndex, 0, "");
+            this(epoch, server, primaryServer, lastIndex, 0, "", false);
         }
 
         /** A FOLLOW that does not say how far the copy goes. */

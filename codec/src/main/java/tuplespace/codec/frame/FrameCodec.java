@@ -154,7 +154,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             return 1 + 6 * Long.BYTES + 2 * Integer.BYTES + ByteBufUtil.utf8Bytes(register.shutdownSap().toString())
                     + ByteBufUtil.utf8Bytes(String.join(",", register.directories())) + 1;
         } else if (frame instanceof Frame.Follow follow) {
-            return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(follow.directory());
+            return 1 + 5 * Long.BYTES + Integer.BYTES + ByteBufUtil.utf8Bytes(follow.directory()) + 1;
         } else if (frame instanceof Frame.Promote) {
             return 1 + Long.BYTES + 1;
         } else if (frame instanceof Frame.StepDownRefused refused) {
@@ -260,6 +260,7 @@ public final class FrameCodec extends ChannelDuplexHandler {
             out.writeLong(follow.lastIndex());
             out.writeLong(follow.history());
             writeString(out, follow.directory(), ByteBufUtil.utf8Bytes(follow.directory()));
+            out.writeByte(follow.forced() ? 1 : 0);
         } else if (frame instanceof Frame.Promote promote) {
             out.writeLong(promote.epoch());
             out.writeByte(promote.switchover() ? 1 : 0);
@@ -342,7 +343,8 @@ public final class FrameCodec extends ChannelDuplexHandler {
                 // it named its node directory, four
                 return new Frame.Follow(reader.readLong("epoch"), reader.readLong("server"),
                         reader.readOptionalLong("primaryServer", 0), reader.readOptionalLong("lastIndex", 0),
-                        reader.readOptionalLong("history", 0), reader.readOptionalString("directory").orElse(""));
+                        reader.readOptionalLong("history", 0), reader.readOptionalString("directory").orElse(""),
+                        reader.readOptionalFlag("forced"));
             case PROMOTE:
                 return new Frame.Promote(reader.readLong("epoch"), reader.readFlag("switchover"));
             case STEP_DOWN:

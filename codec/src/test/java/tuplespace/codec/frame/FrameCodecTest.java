@@ -55,7 +55,10 @@ class FrameCodecTest {
                 new Frame.Follow(4, 77),
                 new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL),
                 new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705),
-                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705, 0x5EED_0000_0000_0001L, "b.91b0c3e57d2a6f04"),
+                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705, 0x5EED_0000_0000_0001L, "b.91b0c3e57d2a6f04",
+                        true),
+                new Frame.Follow(4, 77, 0x7123_4567_89AB_CDEFL, 1705, 0x5EED_0000_0000_0001L, "b.91b0c3e57d2a6f04",
+                        false),
                 new Frame.Promote(5, false),
                 new Frame.Promote(6, true),
                 new Frame.StepDown(3),
@@ -118,7 +121,7 @@ class FrameCodecTest {
         EmbeddedChannel receiver = framedChannel(FrameCodec.DEFAULT_MAX_FRAME_LENGTH);
         receiver.writeInbound(wire);
         Frame.Follow follow = receiver.readInbound();
-        assertThat(follow).isEqualTo(new Frame.Follow(4, 77, 9, 1705, 0, ""));
+        assertThat(follow).isEqualTo(new Frame.Follow(4, 77, 9, 1705, 0, "", false));
     }
 
     /** A backup from before FOLLOW named its primary sends epoch and server only: it names none. */
@@ -309,7 +312,7 @@ class FrameCodecTest {
 
     @Test
     void aFollowNamingADirectoryThatIsNoNodeIdIsAnError() {
-        assertThatThrownBy(() -> new Frame.Follow(4, 77, 9, 1705, 1, "../b"))
+        assertThatThrownBy(() -> new Frame.Follow(4, 77, 9, 1705, 1, "../b", true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("FOLLOW directory: expected node directory names of letters, digits, '_', '-' and '.',"
                         + " found '../b'");
