@@ -27,8 +27,8 @@ class DemoSupervisorTest {
                         "backup: starting (pid 3)");
         assertThat(DemoSupervisor.changes(status(1, 1, "live", 2, "registered"),
                 status(2, 2, "starting", 3, "promoted by the operator")))
-                .containsExactly("promotion by the operator: the primary is now pid 2 (epoch 2); kill -9 2 to fail over.",
-                        "backup: starting (pid 3)");
+                .containsExactly("promotion by the operator: the primary is now pid 2 (epoch 2); kill -9 2 to fail"
+                        + " over.", "backup: starting (pid 3)");
         assertThat(DemoSupervisor.changes(status(1, 1, "live", 2, "registered"),
                 status(4, 2, "starting", 5, "registered")))
                 .containsExactly("restart: the primary is now pid 4 (epoch 2, a server started anew); kill -9 4 to"

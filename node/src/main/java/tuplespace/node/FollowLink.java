@@ -22,8 +22,9 @@ import tuplespace.codec.frame.FrameCodec;
 /**
  * A backup's link to the proxy, the witness (docs/design.md "Failover"): FOLLOW(epoch, server id, ...), then PING/PONG
  * until the proxy sends PROMOTE, which it does only once it has lost the primary itself and that primary named this
- * backup its replica (or served on one copy from the node directory this backup recovered, {@link Frame.Follow}). A link that closes or goes silent is opened again, with pauses growing to {@link #MAX_PAUSE}, for as
- * long as the backup follows; STALE_EPOCH (a newer primary serves) ends the following. On the node's event loop.
+ * backup its replica (or served on one copy from the node directory this backup recovered, {@link Frame.Follow}).
+ * A link that closes or goes silent is opened again, with pauses growing to {@link #MAX_PAUSE}, for as long as the
+ * backup follows; STALE_EPOCH (a newer primary serves) ends the following. On the node's event loop.
  */
 final class FollowLink {
 

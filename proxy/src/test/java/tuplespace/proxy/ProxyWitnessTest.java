@@ -280,7 +280,8 @@ class ProxyWitnessTest {
             for (Frame.Follow other : List.of(new Frame.Follow(2, 0x3331, PRIMARY, 40, history, "a.00000000000000a1",
                             true), new Frame.Follow(2, 0x3332, PRIMARY, 40, history + 1, lost, true),
                     new Frame.Follow(2, 0x3333, 0x9999, 40, history, lost, true),
-                    new Frame.Follow(2, 0x3334, PRIMARY, 40, history, lost, false), new Frame.Follow(2, 0x3335, PRIMARY, 40))) {
+                    new Frame.Follow(2, 0x3334, PRIMARY, 40, history, lost, false),
+                    new Frame.Follow(2, 0x3335, PRIMARY, 40))) {
                 awaitFollowers(admin, 0);
                 try (FakePrimary link = FakePrimary.connect(proxy.primaryAddress())) {
                     link.send(other);
