@@ -115,13 +115,14 @@ public final class StatusCommand implements Callable<Integer> {
         if (proxy.path("waitsFor").isTextual()) {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "
                     + Frame.Register.describeDirectory(proxy.path("waitsFor").asText())
-                    + ", where the lost primary served on one copy: start that server again, or, with --fsync always, a"
-                    + " backup on that node directory (the proxy promotes it 5 s after it follows, while no other"
-                    + " backup follows)"
-                    + promoteInstead(followers, promote));
+                    + ", where the lost primary served on one copy: start that server again, or a backup on that node"
+                    + " directory, which the proxy promotes 5 s after it follows when it runs with --fsync always and no"
+                    + " other backup follows (else " + promote + " serves it: it holds what that primary answered,"
+                    + " unless a power cut took the end of its log)"
+                    + promoteInstead(followers, promote, ", unless that backup runs on that node directory"));
         }
         String start = followers == 0 ? "the servers" : "the server that served last"
-                + promoteInstead(followers, promote);
+                + promoteInstead(followers, promote, "");
         if (proxy.path("epoch").isNull()) {
             // a proxy started again knows no epoch: a primary that outlived the one before registers within seconds
             return Optional.of("no primary has registered since this proxy started"
@@ -135,10 +136,10 @@ public final class StatusCommand implements Callable<Integer> {
                 : "no primary is registered, and the proxy promotes no backup by itself: start " + start);
     }
 
-    /** With a backup following: how to serve its copy instead, and what that loses. */
-    private static String promoteInstead(int followers, String promote) {
+    /** With a backup following: how to serve its copy instead, and what that loses ({@code unless} it does not). */
+    private static String promoteInstead(int followers, String promote, String unless) {
         return followers == 0 ? "" : "; to serve the copy of the backup that follows instead, " + promote
-                + " (what the lost primary answered on one copy is then lost)";
+                + " (what the lost primary answered on one copy is then lost" + unless + ")";
     }
 
     private static Optional<JsonNode> parse(String json) {

@@ -68,10 +68,12 @@ class StatusCommandTest {
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":\"db.a.91b0\""))
                 .hasValue("no primary is registered: the proxy waits for a server whose start reads node directory"
                         + " node-db.a (instance=91b0 in its node.meta), where the lost primary served on one copy: start"
-                        + " that server again, or, with --fsync always, a backup on that node directory (the proxy"
-                        + " promotes it 5 s after it follows, while no other backup follows); to serve the copy of the"
-                        + " backup that follows instead, " + PROMOTE + " (what the lost primary answered on one copy is"
-                        + " then lost)");
+                        + " that server again, or a backup on that node directory, which the proxy promotes 5 s after"
+                        + " it follows when it runs with --fsync always and no other backup follows (else " + PROMOTE
+                        + " serves it: it holds what that primary answered, unless a power cut took the end of its"
+                        + " log); to serve the copy of the backup that follows instead, " + PROMOTE + " (what the lost"
+                        + " primary answered on one copy is then lost, unless that backup runs on that node"
+                        + " directory)");
         assertThat(advice("\"replica\":null,\"followers\":1,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered, and the proxy promotes no backup by itself: start the server"
                         + " that served last; to serve the copy of the backup that follows instead, " + PROMOTE

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.netty.NextTurn;
+import tuplespace.node.persistence.FsyncMode;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
@@ -234,11 +235,13 @@ final class BackupSupervisor {
                     + " command line): it takes this state, or refuses it for a newer one of its own, and this server"
                     + " stops. If that copy is lost for good, start a backup there on an empty data directory, which"
                     + " takes this one's. To serve this copy while that machine is down, if you know this server served"
-                    + " last (a proxy that stayed up since would have taken it: it did not), run it with --backup-start"
-                    + " child and without --peer-backup-sap: it starts its backup on this machine. If a primary serves"
-                    + " already, this server is not needed: stop it, or run it as that primary's backup",
-                    NodeNetwork.describe(config.peerBackupSap()),
-                    Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause));
+                    + " last ({}), run it with --backup-start child and without --peer-backup-sap: it starts its backup"
+                    + " on this machine. If a primary serves already, this server is not needed: stop it, or run it as"
+                    + " that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
+                    Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause), config.fsync() == FsyncMode.ALWAYS
+                            ? "a proxy that stayed up since would have taken it: it did not"
+                            : "with --fsync " + config.fsync().optionName() + " a proxy does not take it before that"
+                            + " judgement, since a power cut may have taken answered updates from its log");
         } else {
             LOG.warn("primary has no backup yet: could not connect to it at {} for {} ({}); with --backup-start none"
                     + " someone else starts it there. The primary connects as soon as one listens; until then what it"

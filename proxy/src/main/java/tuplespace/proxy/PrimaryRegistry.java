@@ -734,6 +734,17 @@ final class PrimaryRegistry {
             return;
         }
         PrimaryLink awaited = lostAlone;
+        if (keepsSinceTheLoss(follower, awaited)) {
+            // its own node directory: not promoted by itself only for a power cut's sake (keeperOfLostDirectory)
+            LOG.error("no primary is registered, and backup (server {}), which {}, keeps the {}, where the lost"
+                    + " primary served on one copy, but is promoted by nobody but the operator: {}; promote it"
+                    + " (./tuplespace promote PROXY_SHUTDOWN_SAP) unless a power cut or a crash of that machine's"
+                    + " system may have taken answered updates from that log, or start the server that served last",
+                    Long.toHexString(follower.server), follower.follows(), Frame.Register.describeDirectory(
+                            follower.directory), !follower.forced ? "it does not force its log before each answer"
+                            : "another backup follows, which may hold more");
+            return;
+        }
         String servedLast = awaited == null ? "" : " (its " + Frame.Register.describeDirectory(awaited.directory()
                 .orElseThrow()) + " holds what it answered on one copy, which that backup lacks)";
         LOG.error("no primary is registered, and backup (server {}), which {}, is promoted by nobody but the"
@@ -881,7 +892,15 @@ final class PrimaryRegistry {
             return null;
         }
         Follower only = followers.values().iterator().next();
-        return only.forced && only.sinceNanos - primaryLostNanos > 0 && only.keepsTheDirectoryOf(lost) ? only : null;
+        return only.forced && keepsSinceTheLoss(only, lost) ? only : null;
+    }
+
+    /**
+     * {@code follower} keeps the node directory of {@code lost}, the primary lost on one copy (null: none), and followed
+     * only after the loss, when that primary no longer held the directory: it is that directory, not a copy of it.
+     */
+    private boolean keepsSinceTheLoss(Follower follower, PrimaryLink lost) {
+        return lost != null && follower.sinceNanos - primaryLostNanos > 0 && follower.keepsTheDirectoryOf(lost);
     }
 
     /** Grants {@code granted} to {@code follower}: only it may register that epoch; older followers are let go. */
@@ -945,16 +964,20 @@ final class PrimaryRegistry {
         }
         Follower chosen = choice.get();
         long granted = Math.max(highestEpoch, chosen.epoch) + 1;
+        boolean keeper = keepsSinceTheLoss(chosen, lostAlone);
         LOG.warn("operator override: promoting backup (server {}) at {} to epoch {} without its primary naming it{}:"
-                + " updates the old primary answered on one copy, if any, are lost", Long.toHexString(chosen.server),
-                chosen.channel.remoteAddress(), granted, candidates.size() == 1 ? ""
-                        : " (of " + candidates.size() + " backups that follow one primary of epoch " + chosen.epoch
-                        + ", the one whose copy goes furthest: " + describe(candidates) + ")");
+                + " {}", Long.toHexString(chosen.server), chosen.channel.remoteAddress(), granted,
+                candidates.size() == 1 ? "" : " (of " + candidates.size() + " backups that follow one primary of epoch "
+                        + chosen.epoch + ", the one whose copy goes furthest: " + describe(candidates) + ")",
+                keeper ? "it keeps the node directory the old primary served on one copy from"
+                        : "updates the old primary answered on one copy, if any, are lost");
         grant(chosen, granted);
         pendingGrantIsOperators = true;
         lostAlone = null;
-        return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted
-                + "; updates the old primary answered while it had no backup, if any, are lost";
+        return "ok: promoted backup (server " + Long.toHexString(chosen.server) + ") to epoch " + granted + (keeper
+                ? "; it keeps the node directory the old primary served on: it holds what that primary answered,"
+                + " unless a power cut took the end of a log not forced before each answer"
+                : "; updates the old primary answered while it had no backup, if any, are lost");
     }
 
     /**

@@ -307,6 +307,38 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * A backup on the lost one-copy primary's node directory that does not force its log before each answer is left to
+     * the operator (a power cut may have taken answered updates from that log); what the proxy says at ERROR and
+     * PROMOTE's answer say it keeps that directory, and not that it lacks what the directory holds.
+     */
+    @Test
+    void aBackupOnTheLostPrimarysDirectoryThatDoesNotForceIsLeftToTheOperatorAndSaidToKeepIt() throws IOException {
+        long history = 0x5EED_0000_0000_0001L;
+        String lost = "a.00000000000000a4";
+        startProxyWaiting(30, Duration.ofSeconds(1));
+        try (FakePrimary alone = FakePrimary.connect(proxy.primaryAddress())) {
+            assertThat(alone.register(new Frame.Register(2, 4000 + PRIMARY, PRIMARY, PRIMARY_SHUTDOWN_SAP, 40, 0,
+                    history, List.of(lost)))).isInstanceOf(Frame.Registered.class);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.primaryRegistered());
+        try (FakePrimary keeper = FakePrimary.connect(proxy.primaryAddress());
+             LineClient admin = new LineClient(proxy.shutdownAddress())) {
+            keeper.send(new Frame.Follow(2, BACKUP, PRIMARY, 40, history, lost, false));
+            await().atMost(Duration.ofSeconds(10)).until(() -> operatorAlerts().size() == 2);
+            assertThat(operatorAlerts().get(1)).isEqualTo("no primary is registered, and backup (server 2222), which"
+                    + " follows epoch 2 of primary server 1111 up to index 40, keeps the node directory node-a"
+                    + " (instance=00000000000000a4 in its node.meta), where the lost primary served on one copy, but is"
+                    + " promoted by nobody but the operator: it does not force its log before each answer; promote it"
+                    + " (./tuplespace promote PROXY_SHUTDOWN_SAP) unless a power cut or a crash of that machine's"
+                    + " system may have taken answered updates from that log, or start the server that served last");
+            assertThat(admin.send("PROMOTE").readLine()).isEqualTo("ok: promoted backup (server 2222) to epoch 3; it"
+                    + " keeps the node directory the old primary served on: it holds what that primary answered, unless"
+                    + " a power cut took the end of a log not forced before each answer");
+            assertThat(receiveWithin(keeper, Duration.ofSeconds(10))).isEqualTo(new Frame.Promote(3, false));
+        }
+    }
+
     private static void awaitFollowers(LineClient admin, int followers) {
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.send("STATUS").readLine()
                 .contains("\"followers\":" + followers + ","));
