@@ -116,8 +116,8 @@ public final class StatusCommand implements Callable<Integer> {
             return Optional.of("no primary is registered: the proxy waits for a server whose start reads "
                     + Frame.Register.describeDirectory(proxy.path("waitsFor").asText())
                     + ", where the lost primary served on one copy: start that server again, or a backup on that node"
-                    + " directory, which the proxy promotes 5 s after it follows when it runs with --fsync always and no"
-                    + " other backup follows (else " + promote + " serves it: it holds what that primary answered,"
+                    + " directory, which the proxy promotes 5 s after it follows when it runs with --fsync always and"
+                    + " no other backup follows (else " + promote + " serves it: it holds what that primary answered,"
                     + " unless a power cut took the end of its log)"
                     + promoteInstead(followers, promote, ", unless that backup runs on that node directory"));
         }

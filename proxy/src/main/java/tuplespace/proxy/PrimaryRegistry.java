@@ -896,8 +896,9 @@ final class PrimaryRegistry {
     }
 
     /**
-     * {@code follower} keeps the node directory of {@code lost}, the primary lost on one copy (null: none), and followed
-     * only after the loss, when that primary no longer held the directory: it is that directory, not a copy of it.
+     * {@code follower} keeps the node directory of {@code lost}, the primary lost on one copy (null: none), and
+     * followed only after the loss, when that primary no longer held the directory: it is that directory, not a copy
+     * of it.
      */
     private boolean keepsSinceTheLoss(Follower follower, PrimaryLink lost) {
         return lost != null && follower.sinceNanos - primaryLostNanos > 0 && follower.keepsTheDirectoryOf(lost);
