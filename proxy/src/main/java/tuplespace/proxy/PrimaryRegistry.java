@@ -597,7 +597,8 @@ final class PrimaryRegistry {
                     LOG.error("primary_lost: {} ({}), which served on one copy; holding client requests until a"
                             + " primary registers: no backup may take over by itself{} (./tuplespace status"
                             + " PROXY_SHUTDOWN_SAP says what to do)", link, why, link.directory().map(directory ->
-                            " but one started on its " + Frame.Register.describeDirectory(directory)).orElse(""));
+                            " but one started on its " + Frame.Register.describeDirectory(directory)
+                            + " with --fsync always").orElse(""));
                 } else if (!followers.containsKey(link.replica())) {
                     LOG.error("primary_lost: {} ({}); its replica, backup server {}, does not follow here: holding"
                             + " client requests until that backup follows again (it is promoted then) or a primary"
