@@ -119,8 +119,8 @@ public sealed interface Frame {
      * ({@code --fsync always}); empty, 0 and false without one, or from an older sender. A backup started on the node
      * directory of a primary the proxy lost while it served on one copy, which forces its log before each answer, holds
      * everything that primary answered (a power cut takes nothing forced), so the proxy promotes it as it would that
-     * primary's replica, when no other backup follows (which might hold what a power cut took from a directory whose
-     * primary did not force, as a REGISTER before its backup's judgement is taken only then).
+     * primary's replica, when no other backup follows (one that does may hold what a power cut took from that directory
+     * if its primary did not force; a REGISTER before its backup's judgement is taken on the same terms).
      */
     record Follow(long epoch, long server, long primaryServer, long lastIndex, long history, String directory,
                   boolean forced) implements Frame {
