@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import tuplespace.codec.Durations;
 import tuplespace.codec.auth.LinkRole;
 import tuplespace.codec.netty.NextTurn;
-import tuplespace.node.persistence.FsyncMode;
 import tuplespace.ops.OperatorEvent;
 import tuplespace.replication.ReplicationBatch;
 import tuplespace.replication.ReplicationFrames;
@@ -238,7 +237,7 @@ final class BackupSupervisor {
                     + " last ({}), run it with --backup-start child and without --peer-backup-sap: it starts its backup"
                     + " on this machine. If a primary serves already, this server is not needed: stop it, or run it as"
                     + " that primary's backup", NodeNetwork.describe(config.peerBackupSap()),
-                    Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause), config.fsync() == FsyncMode.ALWAYS
+                    Durations.text(NO_BACKUP_WARNING), IoFailure.describe(cause), !primary.mayLackAnswered()
                             ? "a proxy that stayed up since would have taken it: it did not"
                             : "with --fsync " + config.fsync().optionName() + " a proxy does not take it before that"
                             + " judgement, since a power cut may have taken answered updates from its log");

@@ -589,8 +589,7 @@ class ProxyWitnessTest {
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress());
              LineClient admin = new LineClient(proxy.shutdownAddress())) {
             backup.send(new Frame.Follow(3, BACKUP));
-            await().atMost(Duration.ofSeconds(3)).until(() -> admin.send("STATUS").readLine()
-                    .contains("\"followers\":1"));
+            awaitFollowers(admin, 1);
             assertThat(admin.send("PROMOTE").readLine()).startsWith("error: this proxy started ")
                     .contains("no primary has registered yet: a primary that outlived the previous proxy process"
                             + " registers within 2 s of this proxy's start, and a promotion now would fence it");
@@ -703,8 +702,7 @@ class ProxyWitnessTest {
                 assertThat(nothingWithin(primary)).isTrue(); // the FOLLOW is read before the link closes
             }
             recovered.send(new Frame.Follow(2, 0x2222, PRIMARY, 1705));
-            await().atMost(Duration.ofSeconds(10)).until(() -> admin.send("STATUS").readLine()
-                    .contains("\"followers\":2"));
+            awaitFollowers(admin, 2);
             assertThat(admin.send("PROMOTE").readLine()).startsWith("error: 2 backups follow the newest epoch (")
                     .contains("one followed while a primary fed it: how far its copy goes now is not known here");
         }
