@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  * {@code {"proxy":{"pid":..,"primaries":[..,{"how":..}]},"primary":{"pid":..,"epoch":..,"size":..,
  * "backup":{"state":..,"pid":..}}|null}}.
  *
- * @param how how the last primary the proxy registered came ({@code registered}, {@code promoted}, {@code switched
- *            over}, {@code registered again}); empty before the first
+ * @param how how the last primary the proxy registered came ({@code registered}, {@code promoted}, {@code promoted by
+ *            the operator}, {@code switched over}, {@code registered again}); empty before the first
  */
 record ServiceStatus(long proxyPid, OptionalLong primaryPid, long epoch, long size, String backupState,
         OptionalLong backupPid, String how) {
