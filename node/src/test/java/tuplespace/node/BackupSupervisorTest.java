@@ -1,6 +1,7 @@
 package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.node.NodeTestSupport.NO_SUCH_PID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -191,10 +192,11 @@ class BackupSupervisorTest {
         long answered = entries.entries().get(0).index();
         assertThat(answered).isGreaterThan(end.index());
 
-        second.send(new ReplicationMessage.Ack(end.index(), end.digest(), 4242, 0x77)); // live, lacking that update
+        // live, lacking that update
+        second.send(new ReplicationMessage.Ack(end.index(), end.digest(), NO_SUCH_PID, 0x77));
         assertThat(proxy.readSkippingPingsWithin(Duration.ofMillis(300)))
                 .as("not named while it lacks an update whose answer is out").isNull();
-        second.send(new ReplicationMessage.Ack(answered, entries.digestAfter(), 4242, 0x77));
+        second.send(new ReplicationMessage.Ack(answered, entries.digestAfter(), NO_SUCH_PID, 0x77));
         assertThat(proxy.readSkippingPings()).isEqualTo(new Frame.Replica(0x77));
     }
 
@@ -280,7 +282,7 @@ class BackupSupervisorTest {
         ReplicationMessage.SnapshotBegin begin = (ReplicationMessage.SnapshotBegin) backup.readSkippingHeartbeats();
         assertThat(begin.heartbeatSap()).isEqualTo(NodeNetwork.describe(config.heartbeatSap()));
         ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
-        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
+        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), NO_SUCH_PID, 0x5eed));
         RawLink proxy = accept(proxySap);
         Frame.Register register = (Frame.Register) proxy.readFrame();
         assertThat(register.replica()).as("the live backup's server id").isEqualTo(0x5eed);
@@ -361,7 +363,7 @@ class BackupSupervisorTest {
         RawLink backup = accept(backupSap);
         assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
         ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
-        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
+        backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), NO_SUCH_PID, 0x5eed));
         RawLink proxy = accept(proxySap);
         assertThat(proxy.readFrame()).isInstanceOf(Frame.Register.class);
         proxy.sendFrame(new Frame.Registered(1));
@@ -570,19 +572,19 @@ class BackupSupervisorTest {
         assertThat(proxy.readSkippingPings()).isInstanceOf(Frame.Answer.class);
         second.readSkippingHeartbeats(); // the entry of k,1
 
-        second.send(new ReplicationMessage.Ack(end.index(), end.digest(), 4242, 0x77)); // live, lacking k,1
+        second.send(new ReplicationMessage.Ack(end.index(), end.digest(), NO_SUCH_PID, 0x77)); // live, lacking k,1
         proxy.sendFrame(new Frame.Request(7, 2, 1, put("k,2")));
         assertThat(proxy.readSkippingPings()).as("answered at once: the backup is still catching up")
                 .isInstanceOf(Frame.Answer.class);
         ReplicationMessage.Entries upToK2 = (ReplicationMessage.Entries) second.readSkippingHeartbeats();
         long k2 = upToK2.entries().get(upToK2.entries().size() - 1).index();
 
-        second.send(new ReplicationMessage.Ack(k2, upToK2.digestAfter(), 4242, 0x77));
+        second.send(new ReplicationMessage.Ack(k2, upToK2.digestAfter(), NO_SUCH_PID, 0x77));
         assertThat(proxy.readSkippingPings()).as("it holds every answer out").isEqualTo(new Frame.Replica(0x77));
         proxy.sendFrame(new Frame.Request(7, 3, 2, put("k,3")));
         ReplicationMessage.Entries k3 = (ReplicationMessage.Entries) second.readSkippingHeartbeats();
         assertThat(proxy.readSkippingPingsWithin(Duration.ofMillis(300))).as("waits for the backup now").isNull();
-        second.send(new ReplicationMessage.Ack(k3.entries().get(0).index(), k3.digestAfter(), 4242, 0x77));
+        second.send(new ReplicationMessage.Ack(k3.entries().get(0).index(), k3.digestAfter(), NO_SUCH_PID, 0x77));
         assertThat(proxy.readSkippingPings()).isInstanceOf(Frame.Answer.class);
     }
 

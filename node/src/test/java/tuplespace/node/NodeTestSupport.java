@@ -34,6 +34,13 @@ import tuplespace.node.persistence.FsyncMode;
 /** In-process node tests: virtual time, free ports, configs, and raw sockets that speak replication frames. */
 final class NodeTestSupport {
 
+    /**
+     * The pid a test's fake backup acknowledges with: above 2^22, the highest pid Linux can hand out. A primary adopts
+     * the process that acknowledges and kills it when it gives the backup up, so a small number such as 4242 would kill
+     * whatever holds that pid at the time, a thread of another test JVM included (that once ended a surefire fork).
+     */
+    static final long NO_SUCH_PID = (1L << 22) + 4242;
+
     private NodeTestSupport() {
     }
 
@@ -165,7 +172,7 @@ final class NodeTestSupport {
      * {@link #exit} ends it as a process would; {@code onKill} runs on the killer's thread at the moment of SIGKILL.
      */
     static final class FakeProcess extends Process {
-        private static final AtomicLong PIDS = new AtomicLong(4_000_000);
+        private static final AtomicLong PIDS = new AtomicLong(NO_SUCH_PID + 1_000_000);
         private final long pid = PIDS.incrementAndGet();
         private final java.util.concurrent.CompletableFuture<Process> exited = new java.util.concurrent.CompletableFuture<>();
         private final boolean diesWhenKilled;

@@ -1,6 +1,7 @@
 package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.node.NodeTestSupport.NO_SUCH_PID;
 import static tuplespace.node.NodeTestSupport.await;
 import static tuplespace.node.NodeTestSupport.freePort;
 import static tuplespace.node.NodeTestSupport.loopback;
@@ -107,7 +108,7 @@ class RestartEpochTest {
             try (NodeTestSupport.RawLink backup = new NodeTestSupport.RawLink(peer.accept())) {
                 assertThat(backup.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.SnapshotBegin.class);
                 ReplicationMessage.SnapshotEnd end = (ReplicationMessage.SnapshotEnd) backup.readSkippingHeartbeats();
-                backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), 31, 0x5eed));
+                backup.send(new ReplicationMessage.Ack(end.index(), end.digest(), NO_SUCH_PID, 0x5eed));
                 FakeProxy.Received received = proxy.next(Frame.Register.class);
                 Frame.Register register = (Frame.Register) received.frame();
                 assertThat(register.replica()).as("registered with that backup as its replica").isEqualTo(0x5eed);
