@@ -16,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tuplespace.it.Requests.TextPair;
 import tuplespace.testing.ManagedProcess;
-import tuplespace.testing.RunsAlone;
 
 /**
  * The proxy and the primary lost together, and the proxy started again: the new proxy knows no replica, so it promotes
@@ -25,7 +24,6 @@ import tuplespace.testing.RunsAlone;
  * primary never reached it does, and the space was gone. Nor may a server started meanwhile with an older state take
  * its place.
  */
-@RunsAlone
 @Timeout(180)
 class OperatorPromoteIT {
 
