@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
@@ -27,6 +28,8 @@ final class PrimaryLink {
     private final Optional<String> directory;
     /** The server id of the backup that holds every update this primary answered (0: none). Control loop only. */
     private volatile long replica;
+    /** Completed once the proxy no longer holds this primary (control loop). */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled; // link loop only
 
@@ -40,6 +43,19 @@ final class PrimaryLink {
         this.replica = register.replica();
         this.history = register.history();
         this.directory = register.directories().stream().findFirst();
+    }
+
+    /**
+     * Completes once the proxy no longer holds this primary: its link closed or was found dead, it stepped down in a
+     * switchover, or a newer primary registered. Dependents run on the control loop, in the middle of that change.
+     */
+    CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    /** The proxy no longer holds this primary (control loop). */
+    void end() {
+        ended.complete(null);
     }
 
     /** Its data directory's history; 0 without one. */

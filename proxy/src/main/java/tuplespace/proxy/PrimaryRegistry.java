@@ -527,6 +527,7 @@ final class PrimaryRegistry {
         lastUnjudgedRefused = null; // a server that waited is served now, or another serves in its place
         lastShutdownSap = link.shutdownSap();
         if (older != null) {
+            older.end();
             LOG.info("dropping older {} for {}", older, link);
             older.channel().close();
         }
@@ -585,6 +586,7 @@ final class PrimaryRegistry {
         PrimaryLink link = current;
         if (link != null && link.channel() == channel) {
             current = null;
+            link.end();
             primaryLinkEndedNanos = System.nanoTime();
             // STATUS's primaries say it too: no backup holds what it answered (but one started on its directory)
             registeredPrimaries.ended(link.replica() == 0 && !stopping ? why + "; it served on one copy" : why);
@@ -1048,6 +1050,7 @@ final class PrimaryRegistry {
             return;
         }
         current = null;
+        link.end();
         primaryLinkEndedNanos = System.nanoTime();
         sessions.forEach(session -> session.executor().execute(session::onPrimaryLost));
         long granted = highestEpoch + 1;

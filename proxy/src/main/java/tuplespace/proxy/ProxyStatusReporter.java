@@ -16,7 +16,7 @@ import tuplespace.codec.ShutdownPortCommand;
  * Builds the proxy's STATUS line: {@code {"proxy":{pid, clients, maxClients, epoch, held, replica, followers,
  * primaryShutdownSap, waitsFor, awaitingJudgement, promoting, primaries}, "primary":<the primary's own STATUS JSON, or
  * null>}} (docs/internals.md "STATUS").
- * The primary is asked through its shutdown SAP.
+ * The primary is asked through its shutdown SAP, for as long as the proxy holds it (at most the network timeout).
  */
 final class ProxyStatusReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyStatusReporter.class);
@@ -38,11 +38,15 @@ final class ProxyStatusReporter {
             line.setSuccess(render(NullNode.getInstance()));
             return line;
         }
-        primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.STATUS.name()).addListener(answer -> {
+        Future<String> asked = primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.STATUS.name());
+        // a primary lost meanwhile (a crash, or silent past the ping bound: a hung one answers nothing) is not waited
+        // for: STATUS then says at once what the proxy did about the loss, once the task that handles it is done
+        link.ended().thenRun(() -> context.controlLoop().execute(() -> asked.cancel(false)));
+        asked.addListener(answer -> {
             JsonNode primary = NullNode.getInstance();
             if (answer.isSuccess()) {
                 primary = parsePrimaryStatus(link, (String) answer.getNow());
-            } else {
+            } else if (!answer.isCancelled()) {
                 LOG.warn("STATUS of {} failed: {}", link, answer.cause().toString());
             }
             line.setSuccess(render(primary));

@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
 /** SHUTDOWN_SAP (docs/internals.md "Shutdown SAPs"): STATUS wraps the primary's status; SHUTDOWN goes through it. */
@@ -92,6 +96,36 @@ class ProxyShutdownPortTest {
                     .isEqualTo(primarySap.sap().toString());
             assertThat(status.get("primary").get("role").asText()).isEqualTo("primary");
             assertThat(status.get("primary").get("pid").asLong()).isEqualTo(77);
+        }
+    }
+
+    /**
+     * STATUS waits for the primary's own status only while the proxy holds that primary: one lost meanwhile (here its
+     * link closes while its shutdown SAP, hung, answers nothing) is not waited for up to the network timeout, and
+     * STATUS says at once that it was lost.
+     */
+    @Test
+    void statusAskedOfAHungPrimaryThatIsThenLostAnswersAtOnce() throws Exception {
+        Duration networkTimeout = Duration.ofSeconds(15);
+        proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofSeconds(1), 30)
+                .withNetworkTimeout(networkTimeout));
+        try (ServerSocket hungSap = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
+            FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+            primary.send(new Frame.Register(3, 1003, 1003, new Sap("127.0.0.1", hungSap.getLocalPort()), 0, 0));
+            assertThat(primary.receive()).isInstanceOf(Frame.Registered.class);
+            shutdownPort.readTimeout(networkTimeout.plusSeconds(5));
+            shutdownPort.send("STATUS");
+            try (Socket asked = hungSap.accept()) { // the proxy asks the primary, which never answers
+                long lostAt = System.nanoTime();
+                primary.close();
+                JsonNode status = JSON.readTree(shutdownPort.readLine());
+                assertThat(Duration.ofNanos(System.nanoTime() - lostAt)).as("STATUS after the primary's loss")
+                        .isLessThan(networkTimeout.dividedBy(3));
+                assertThat(status.get("primary").isNull()).isTrue();
+                assertThat(status.get("proxy").get("primaries").get(0).get("lost").isNull()).as("the loss in %s", status)
+                        .isFalse();
+            }
         }
     }
 

@@ -261,8 +261,8 @@ class ProxyWitnessTest {
      */
     @Test
     void aBackupStartedOnTheNodeDirectoryOfAPrimaryLostOnOneCopyIsPromoted() throws IOException {
-        Duration grace = Duration.ofSeconds(1);
-        Duration pastTheGrace = grace.plusMillis(500);
+        Duration grace = Duration.ofMillis(500);
+        Duration pastTheGrace = grace.plusMillis(300); // three pings: the proxy decides on a follower's PONG
         long history = 0x5EED_0000_0000_0001L;
         String lost = "b.00000000000000b1";
         startProxyWaiting(30, grace);
