@@ -9,12 +9,14 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tuplespace.testing.RunsAlone;
 
 /**
  * The whole service lost at once ({@code kill -9} of proxy, primary and backup together, as a power cut or an OOM
  * kill of everything does) under 8 writers, then started again with the same command lines and {@code --data-dir}:
  * every acknowledged write is back with its acknowledged value, and both copies are equal.
  */
+@RunsAlone
 @Timeout(300)
 class TotalLossIT {
 
