@@ -3,8 +3,9 @@ package tuplespace.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import tuplespace.codec.Sap;
 import tuplespace.codec.frame.Frame;
 
@@ -28,13 +29,14 @@ final class PrimaryLink {
     private final Optional<String> directory;
     /** The server id of the backup that holds every update this primary answered (0: none). Control loop only. */
     private volatile long replica;
-    /** Completed once the proxy no longer holds this primary (control loop). */
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    /** Succeeds once the proxy no longer holds this primary; its listeners run on the control loop. */
+    private final Promise<Void> ended;
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled; // link loop only
 
     PrimaryLink(Channel channel, Frame.Register register) {
         this.channel = channel;
+        this.ended = channel.eventLoop().newPromise();
         this.epoch = register.epoch();
         this.pid = register.pid();
         this.shutdownSap = register.shutdownSap();
@@ -46,16 +48,17 @@ final class PrimaryLink {
     }
 
     /**
-     * Completes once the proxy no longer holds this primary: its link closed or was found dead, it stepped down in a
-     * switchover, or a newer primary registered. Dependents run on the control loop, in the middle of that change.
+     * Succeeds once the proxy no longer holds this primary: its link closed or was found dead, it stepped down in a
+     * switchover, or a newer primary registered. Listeners run on the control loop, in the middle of that change; one
+     * that is done waiting removes itself.
      */
-    CompletableFuture<Void> ended() {
+    Future<Void> ended() {
         return ended;
     }
 
     /** The proxy no longer holds this primary (control loop). */
     void end() {
-        ended.complete(null);
+        ended.trySuccess(null);
     }
 
     /** Its data directory's history; 0 without one. */

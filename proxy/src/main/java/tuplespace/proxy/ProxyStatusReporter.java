@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,10 @@ final class ProxyStatusReporter {
         Future<String> asked = primaryShutdownSap.send(link.shutdownSap(), ShutdownPortCommand.STATUS.name());
         // a primary lost meanwhile (a crash, or silent past the ping bound: a hung one answers nothing) is not waited
         // for: STATUS then says at once what the proxy did about the loss, once the task that handles it is done
-        link.ended().thenRun(() -> context.controlLoop().execute(() -> asked.cancel(false)));
+        GenericFutureListener<Future<Void>> giveUp = ended -> context.controlLoop().execute(() -> asked.cancel(false));
+        link.ended().addListener(giveUp);
         asked.addListener(answer -> {
+            link.ended().removeListener(giveUp); // a primary answering STATUS for days keeps no listener per STATUS
             JsonNode primary = NullNode.getInstance();
             if (answer.isSuccess()) {
                 primary = parsePrimaryStatus(link, (String) answer.getNow());
