@@ -29,10 +29,10 @@ class OperatorPromoteIT {
 
     /**
      * A child backup that no primary ever reached exits after this long: --backup-orphan-timeout, 30 s by default. The
-     * test waits it out (and 5 s more), so it is short, yet five times the backup's age at the kill on a quiet machine
-     * (about 2 s).
+     * test waits it out (and 2 s more), so it is short, yet ten times the backup's age at the kill on a quiet machine
+     * (about 2 s), with room for a slow start beside another test class.
      */
-    private static final Duration ORPHAN_WAIT = Duration.ofSeconds(10);
+    private static final Duration ORPHAN_WAIT = Duration.ofSeconds(20);
 
     @RegisterExtension
     final Clusters clusters = new Clusters();
@@ -42,6 +42,7 @@ class OperatorPromoteIT {
         ServiceCluster service = clusters.start(ServiceOptions.defaults()
                 .withServerArgs("--backup-orphan-timeout", ServiceOptions.duration(ORPHAN_WAIT)));
         ServiceStatus inSync = service.awaitInSync();
+        Instant inSyncAt = Instant.now(); // the backup listens by then: its wait, if it had one, has begun
         long backup = inSync.backupPid().orElseThrow();
         Instant backupStarted = ProcessHandle.of(backup).flatMap(handle -> handle.info().startInstant()).orElseThrow();
         AcknowledgedWrites writes = new AcknowledgedWrites(service).start(4, 7);
@@ -54,12 +55,12 @@ class OperatorPromoteIT {
                 .isLessThan(ORPHAN_WAIT.minusSeconds(2));
         loseProxyAndPrimary(service, inSync, writes);
 
-        Duration untilOrphansExit = Duration.between(Instant.now(), backupStarted.plus(ORPHAN_WAIT).plusSeconds(5));
+        Duration untilOrphansExit = Duration.between(Instant.now(), inSyncAt.plus(ORPHAN_WAIT).plusSeconds(2));
         if (!untilOrphansExit.isNegative()) {
             Thread.sleep(untilOrphansExit.toMillis());
         }
-        assertThat(ServiceCluster.isAlive(backup)).as("the backup, " + ORPHAN_WAIT.plusSeconds(5).toSeconds()
-                + " s after its start, its primary gone").isTrue();
+        assertThat(ServiceCluster.isAlive(backup)).as("the backup, " + ORPHAN_WAIT.plusSeconds(2).toSeconds()
+                + " s after it was in sync, its primary gone").isTrue();
 
         promoteAndFindEveryWrite(service, inSync, writes);
     }

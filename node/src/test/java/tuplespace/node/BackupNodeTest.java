@@ -1,6 +1,7 @@
 package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.node.NodeTestSupport.NO_SUCH_PID;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -335,18 +336,18 @@ class BackupNodeTest {
         awaitEvent("primary_failed");
 
         for (ReplicationMessage.SnapshotBegin older : List.of(
-                new ReplicationMessage.SnapshotBegin(1, 0, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
-                        -1, 0, 0),
-                new ReplicationMessage.SnapshotBegin(1, 9, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
-                        -1, 0, 0),
-                new ReplicationMessage.SnapshotBegin(0, 7, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
-                        -1, 0, 0),
-                new ReplicationMessage.SnapshotBegin(2, 1, 4242, OTHER_SERVER, "127.0.0.1:1", false, true, HISTORY,
-                        1, 0, 0),
-                new ReplicationMessage.SnapshotBegin(2, 6, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, HISTORY,
-                        1, 0, 0),
-                new ReplicationMessage.SnapshotBegin(7, 90, 4242, OTHER_SERVER, "127.0.0.1:1", false, false, 0x7777,
-                        90, 0, 0))) {
+                new ReplicationMessage.SnapshotBegin(1, 0, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false, false,
+                        HISTORY, -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(1, 9, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false, false,
+                        HISTORY, -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(0, 7, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false, false,
+                        HISTORY, -1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(2, 1, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false, true,
+                        HISTORY, 1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(2, 6, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false, false,
+                        HISTORY, 1, 0, 0),
+                new ReplicationMessage.SnapshotBegin(7, 90, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false, false,
+                        0x7777, 90, 0, 0))) {
             try (RawLink fresh = RawLink.connect(config.backupSap())) {
                 fresh.send(older);
                 assertThat(fresh.readSkippingHeartbeats()).as("the answer to " + older)
@@ -415,8 +416,8 @@ class BackupNodeTest {
         awaitEvent("primary_failed");
 
         try (RawLink behind = RawLink.connect(config.backupSap())) {
-            behind.send(new ReplicationMessage.SnapshotBegin(3, 4, 4242, OTHER_SERVER, "127.0.0.1:1", false, false,
-                    HISTORY, 4, 2, 0x77));
+            behind.send(new ReplicationMessage.SnapshotBegin(3, 4, NO_SUCH_PID, OTHER_SERVER, "127.0.0.1:1", false,
+                    false, HISTORY, 4, 2, 0x77));
             assertThat(behind.readSkippingHeartbeats()).as("a start that recovered less")
                     .isInstanceOfSatisfying(ReplicationMessage.Refused.class, refused -> assertThat(refused.reason())
                             .contains("from another primary of that epoch number"));

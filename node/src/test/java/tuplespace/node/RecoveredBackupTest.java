@@ -1,6 +1,7 @@
 package tuplespace.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static tuplespace.node.NodeTestSupport.NO_SUCH_PID;
 import static tuplespace.node.NodeTestSupport.freePort;
 import static tuplespace.node.NodeTestSupport.loopback;
 
@@ -115,8 +116,8 @@ class RecoveredBackupTest {
 
     /** As the primary of epoch 1: the snapshot of {@code space} at index 0, acknowledged. */
     private void takeSnapshot(RawLink link, TupleSpace space) throws Exception {
-        link.send(new ReplicationMessage.SnapshotBegin(1, 0, 4242, PRIMARY_SERVER, heartbeatSap(), false, false, 0,
-                -1, 0, 0));
+        link.send(new ReplicationMessage.SnapshotBegin(1, 0, NO_SUCH_PID, PRIMARY_SERVER, heartbeatSap(), false, false,
+                0, -1, 0, 0));
         link.send(ReplicationMessage.SnapshotPairs.of(List.copyOf(space.pairs())));
         link.send(new ReplicationMessage.SnapshotEnd(0, space.digest()));
         assertThat(link.readSkippingHeartbeats()).isInstanceOf(ReplicationMessage.Ack.class);

@@ -110,8 +110,9 @@ class ProxyShutdownPortTest {
         proxy = ProxyServer.start(ProxyRelayTest.testConfig().withPing(Duration.ofSeconds(1), 30)
                 .withNetworkTimeout(networkTimeout));
         try (ServerSocket hungSap = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-             LineClient shutdownPort = new LineClient(proxy.shutdownAddress())) {
-            FakePrimary primary = FakePrimary.connect(proxy.primaryAddress());
+             LineClient shutdownPort = new LineClient(proxy.shutdownAddress());
+             FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            hungSap.setSoTimeout(10_000); // JUnit's timeout cannot end an accept
             primary.send(new Frame.Register(3, 1003, 1003, new Sap("127.0.0.1", hungSap.getLocalPort()), 0, 0));
             assertThat(primary.receive()).isInstanceOf(Frame.Registered.class);
             shutdownPort.readTimeout(networkTimeout.plusSeconds(5));
