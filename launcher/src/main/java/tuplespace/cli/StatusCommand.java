@@ -106,8 +106,9 @@ public final class StatusCommand implements Callable<Integer> {
             String waiting = proxy.path("awaitingJudgement").asText();
             return Optional.of("no primary is registered: the server at " + waiting + " waits until its backup on the"
                     + " other machine has judged its state (--backup-start none): "
-                    + (followers > 0 ? "if the backup that follows here is that one, it does within moments; else "
-                    : "") + "start that machine's server (its own command line), which takes its state or refuses it"
+                    + (followers == 0 ? "" : (followers == 1 ? "if the backup that follows here is that one"
+                    : "if one of the backups that follow here is that one") + ", it does within moments; else ")
+                    + "start that machine's server (its own command line), which takes its state or refuses it"
                     + " for a newer copy of its own; ./tuplespace status " + waiting + " and that server's log say"
                     + " more" + (followers > 0 ? " (a server whose state its backup refused stops, and says so: then "
                     + promote + " serves that backup's newer copy)" : ""));
@@ -136,10 +137,18 @@ public final class StatusCommand implements Callable<Integer> {
                 : "no primary is registered, and the proxy promotes no backup by itself: start " + start);
     }
 
-    /** With a backup following: how to serve its copy instead, and what that loses ({@code unless} it does not). */
+    /**
+     * With backups following: how to serve a copy of theirs instead (PROMOTE takes the furthest of several), and what
+     * that loses ({@code unless} it does not).
+     */
     private static String promoteInstead(int followers, String promote, String unless) {
-        return followers == 0 ? "" : "; to serve the copy of the backup that follows instead, " + promote
-                + " (what the lost primary answered on one copy is then lost" + unless + ")";
+        if (followers == 0) {
+            return "";
+        }
+        return "; to serve " + (followers == 1 ? "the copy of the backup that follows"
+                : "the furthest copy of the " + followers + " backups that follow") + " instead, " + promote
+                + " (what the lost primary answered on one copy is then lost" + unless
+                + (followers == 1 ? "" : "; it says why when it cannot tell which copy is the furthest") + ")";
     }
 
     private static Optional<JsonNode> parse(String json) {

@@ -78,6 +78,11 @@ class StatusCommandTest {
                 .hasValue("no primary is registered, and the proxy promotes no backup by itself: start the server"
                         + " that served last; to serve the copy of the backup that follows instead, " + PROMOTE
                         + " (what the lost primary answered on one copy is then lost)");
+        assertThat(advice("\"replica\":null,\"followers\":2,\"primaryShutdownSap\":null,\"waitsFor\":null"))
+                .as("PROMOTE takes the furthest of several copies").hasValue("no primary is registered, and the proxy"
+                        + " promotes no backup by itself: start the server that served last; to serve the furthest"
+                        + " copy of the 2 backups that follow instead, " + PROMOTE + " (what the lost primary answered"
+                        + " on one copy is then lost; it says why when it cannot tell which copy is the furthest)");
         assertThat(advice("\"replica\":null,\"followers\":0,\"primaryShutdownSap\":null,\"waitsFor\":null"))
                 .hasValue("no primary is registered and no backup follows the proxy: start the servers (one without"
                         + " --data-dir begins at epoch 1, which only a restarted proxy takes)");
@@ -108,6 +113,9 @@ class StatusCommandTest {
                 .contains("if the backup that follows here is that one, it does within moments")
                 .endsWith("that server's log say more (a server whose state its backup refused stops, and says so:"
                         + " then " + PROMOTE + " serves that backup's newer copy)");
+        assertThat(advice(-1, "\"replica\":null,\"followers\":2,\"primaryShutdownSap\":null,\"waitsFor\":null,"
+                + "\"awaitingJudgement\":\"10.0.0.1:7010\"", false)).as("two backups following").get().asString()
+                .contains("if one of the backups that follow here is that one, it does within moments");
     }
 
     /**
