@@ -170,9 +170,9 @@ class DataDirStartupTest {
 
     /** Refused before INIT_FILE is read: one of millions of pairs took seconds to load only to be refused. */
     @Test
-    void initFileBesideADataDirHoldingDataIsRefusedBeforeItIsRead() throws Exception {
+    void initFileBesideADataDirHoldingDataIsRefusedBeforeItIsRead(@TempDir Path elsewhere) throws Exception {
         logged("a", 3, Long.MAX_VALUE, 1);
-        Path unread = Files.writeString(root.resolveSibling(root.getFileName() + "-init.json"), "not JSON: never read");
+        Path unread = Files.writeString(elsewhere.resolve("init.json"), "not JSON: never read");
         NodeConfig config = ServerCommand.config("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "127.0.0.1:4", "null",
                 "null", unread.toString(), "--data-dir", root.toString());
 
