@@ -442,11 +442,7 @@ class OperatorStartedBackupIT {
              ManagedProcess primary = machines.startPrimary(cluster)) {
             AcknowledgedWrites writes = lostAfterServingAlone(cluster, backup, primary, 43);
             try (ManagedProcess again = machines.startPrimary(cluster, "server-a-again")) {
-                eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
-                        status.hasPrimary() && status.primaryPid() == again.pid()).as("the restart serves").isTrue());
-                writes.awaitAcknowledged(50, Duration.ofSeconds(30));
-                writes.close();
-                assertNoneMissing(cluster, writes, "after the restart of the primary that served alone");
+                servesEveryAcknowledgedWrite(cluster, again, writes, "the restart of the primary that served alone");
                 assertThat(again.stderrText()).doesNotContain("primary has not registered");
             }
         }
@@ -468,12 +464,8 @@ class OperatorStartedBackupIT {
              ManagedProcess primary = machines.startPrimary(cluster)) {
             AcknowledgedWrites writes = lostAfterServingAlone(cluster, backup, primary, 53);
             try (ManagedProcess backupOnA = machines.startBackupOnA(cluster)) {
-                eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
-                        status.hasPrimary() && status.primaryPid() == backupOnA.pid()).as("promoted: %s", status)
-                        .isTrue());
-                writes.awaitAcknowledged(50, Duration.ofSeconds(30));
-                writes.close();
-                assertNoneMissing(cluster, writes, "after the promotion of the backup on the lost primary's directory");
+                servesEveryAcknowledgedWrite(cluster, backupOnA, writes,
+                        "the promotion of the backup on the lost primary's directory");
                 assertThat(cluster.proxy().stderrText()).contains("; it keeps the node directory node-a");
             }
         }
@@ -650,6 +642,20 @@ class OperatorStartedBackupIT {
         writes.awaitAcknowledged(100, Duration.ofSeconds(30)); // answered on one copy
         ServiceCluster.kill9All(primary.pid());
         return writes;
+    }
+
+    /**
+     * After {@code what}: {@code server} serves, the writers go on to 50 more acknowledged writes and stop, and no
+     * acknowledged write is missing.
+     */
+    private static void servesEveryAcknowledgedWrite(ServiceCluster cluster, ManagedProcess server,
+                                                     AcknowledgedWrites writes, String what) throws Exception {
+        eventually(ServiceCluster.DURABLE_READY_TIMEOUT, cluster::status, status -> assertThat(
+                status.hasPrimary() && status.primaryPid() == server.pid()).as("serves after %s: %s", what, status)
+                .isTrue());
+        writes.awaitAcknowledged(50, Duration.ofSeconds(30));
+        writes.close();
+        assertNoneMissing(cluster, writes, "after " + what);
     }
 
     private static void assertNoneMissing(ServiceCluster cluster, AcknowledgedWrites writes, String detail)
