@@ -833,8 +833,9 @@ final class PrimaryRegistry {
             channel.eventLoop().schedule(() -> {
                 if (!stopping && current == null && pendingGrant == granted) {
                     // the grant stands for the case that it comes back and follows again (its PROMOTE is sent again),
-                    // but nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody
-                    LOG.warn("backup (server {}) promoted to epoch {} closed its link and did not register within"
+                    // but nothing is promoting now: STATUS stops saying so, and SHUTDOWN waits for nobody. At ERROR,
+                    // as every loss that nobody takes over: the loss itself was said at INFO, as the backup followed
+                    LOG.error("backup (server {}) promoted to epoch {} closed its link and did not register within"
                             + " {}: no primary serves; if it comes back it is told again, else start the servers again"
                             + " (one on its data directory takes the epoch; one without starts at epoch 1, which only a"
                             + " restarted proxy takes)", Long.toHexString(server),

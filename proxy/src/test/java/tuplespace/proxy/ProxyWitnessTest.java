@@ -310,6 +310,29 @@ class ProxyWitnessTest {
         }
     }
 
+    /**
+     * Primary and backup killed together while the proxy stays up: the loss is said at INFO (the backup followed and
+     * was promoted), and once the promoted backup, whose link closed, has not registered within the wait, that nobody
+     * serves is said at ERROR, as every loss that nobody takes over is.
+     */
+    @Test
+    void aPromotedBackupThatNeverRegistersIsAnError() throws IOException {
+        proxy = witness.startWaiting(30, Duration.ofSeconds(1));
+        try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
+            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+                assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
+                backup.send(new Frame.Follow(1, BACKUP));
+                nothingWithin(backup);
+            }
+            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
+            assertThat(witness.operatorAlerts()).as("the loss, taken over").isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !witness.operatorAlerts().isEmpty());
+        assertThat(witness.operatorAlerts()).singleElement().asString()
+                .startsWith("backup (server 2222) promoted to epoch 2 closed its link and did not register within 1s:"
+                        + " no primary serves");
+    }
+
     @Test
     void aGrantStandsWhileThePromotedBackupStillFollows() throws IOException {
         proxy = witness.start();
