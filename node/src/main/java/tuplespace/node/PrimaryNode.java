@@ -1245,8 +1245,13 @@ final class PrimaryNode implements NodeStorage.Owner {
             }
             return true;
         }
+        // with a data directory, INIT_FILE was taken in as its first snapshot (a start refuses one beside data): the
+        // same command line run again would be refused for giving both
+        String initFileNow = config.dataDir().isPresent() && config.initFile().isPresent()
+                ? ", with INIT_FILE null: the data directory holds INIT_FILE's pairs now, and a start given both refuses"
+                : "";
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is:"
-                + " run this command again once the proxy is up and accepts this server");
+                + " run this command again once the proxy is up and accepts this server" + initFileNow);
         if (config.backupStart() instanceof BackupStart.None) {
             exitWithoutSaving(why + "; a backup the operator started, if one took this state, is left running with it");
         } else {

@@ -182,6 +182,36 @@ class DataDirStartupTest {
                 .hasMessageContaining("give INIT_FILE null");
     }
 
+    /**
+     * A first start given INIT_FILE and an empty --data-dir, with no proxy to take it: INIT_FILE is in the data
+     * directory by then, so what proxy_unreachable says to run again gives INIT_FILE null (the same command line would
+     * be refused for giving both; a tester's service manager would have looped).
+     */
+    @Test
+    void aFirstStartWithInitFileThatFindsNoProxySaysToRunAgainWithInitFileNull(@TempDir Path elsewhere)
+            throws Exception {
+        Path initFile = Files.writeString(elsewhere.resolve("init.json"),
+                "{\"format\":\"tuplespace/1\",\"pairs\":[[[\"user\",\"1\"],[\"alice\"]]]}");
+        Path events = elsewhere.resolve("events");
+        NodeConfig config = ServerCommand.config(sap(), sap(), sap(), sap(), "null", "null", initFile.toString(),
+                "--data-dir", root.toString(), "--primary-register-timeout", "1s",
+                "--backup-java-opts", "-XX:+NoSuchOptionForThisTest", // no backup: its JVM does not start
+                "--notify", "echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'");
+
+        ServerNode node = ServerNode.start(config, SocketTransport.forFewLinks());
+
+        assertThat(node.awaitExit()).as("exit status").isEqualTo(1);
+        NodeTestSupport.await(() -> Files.exists(events), "the event"); // written by the --notify command, once
+        assertThat(NodeTestSupport.events(events)).contains("run this command again once the proxy is up and accepts"
+                + " this server, with INIT_FILE null: the data directory holds INIT_FILE's pairs now");
+        assertThatThrownBy(() -> DataDirStartup.primary(root, Optional.of(initFile), Optional.of(new TupleSpace())))
+                .as("the same command line again").isInstanceOf(DataDirStartup.Refused.class);
+    }
+
+    private static String sap() {
+        return "127.0.0.1:" + NodeTestSupport.freePort();
+    }
+
     @Test
     void initFileIntoAnEmptyDataDirIsItsFirstSnapshot() throws Exception {
         TupleSpace initial = new TupleSpace();
