@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tuplespace.node.persistence.ChannelOpener;
+import tuplespace.node.persistence.DamagedFileException;
 import tuplespace.node.persistence.DataDirectories;
 import tuplespace.node.persistence.DataDirectory;
 import tuplespace.node.persistence.LogReadAhead;
@@ -161,6 +162,20 @@ final class DataDirStartup {
         try {
             Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
             return new Opened(directory, recovered, recovered.highestEpoch(), List.of(directory.registerName()));
+        } catch (DamagedFileException damaged) {
+            directory.close();
+            if (!child) {
+                throw damaged;
+            }
+            // Its primary serves from the other directory: the newest its start found (DataDirectories.survey reads
+            // node.meta and the logs, not a snapshot's pairs, so it passed this damage by), or the one it took over.
+            // Moved away, this one comes back empty at the primary's next start of a backup, which takes the
+            // primary's whole state; each start of it as it is fails the same way (a tester followed the advice
+            // before this, to move the damaged file away, to no end).
+            throw damaged.withContext("This backup's primary serves from the other node directory (a start takes the"
+                    + " newest it finds) and gives a new backup its whole state: move " + directory.path() + " out of "
+                    + root + " (keep it until the backup is live), and the primary's next start of a backup begins"
+                    + " afresh");
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;

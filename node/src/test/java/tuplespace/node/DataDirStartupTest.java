@@ -267,6 +267,39 @@ class DataDirStartupTest {
         }
     }
 
+    /**
+     * A damaged snapshot in the directory of a backup its primary started: the message says to move that node
+     * directory out of DIR, after which the next backup starts afresh (moving the snapshot away, as the damage's own
+     * advice says, only led to the next refusal: no older snapshot reached back). An operator's backup is only told
+     * what the damage is: its directory may hold what no other does.
+     */
+    @Test
+    void aChildBackupsDamagedDirectoryIsToBeMovedAwayAndThenStartsAfresh(@TempDir Path aside) throws Exception {
+        logged("b", 3, Long.MAX_VALUE, 1);
+        Path snapshot;
+        try (var files = Files.list(root.resolve("node-b"))) {
+            snapshot = files.filter(file -> file.getFileName().toString().endsWith(".snap")).findFirst().orElseThrow();
+        }
+        try (var channel = java.nio.channels.FileChannel.open(snapshot, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 1);
+        }
+
+        assertThatThrownBy(() -> DataDirStartup.backup(root, "b", true))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageStartingWith(snapshot + " at offset ")
+                .hasMessageEndingWith("move " + root.resolve("node-b") + " out of " + root + " (keep it until the backup"
+                        + " is live), and the primary's next start of a backup begins afresh");
+        assertThatThrownBy(() -> DataDirStartup.backup(root, "b", false))
+                .isInstanceOf(DamagedFileException.class)
+                .hasMessageNotContaining("This backup's primary");
+
+        Files.move(root.resolve("node-b"), aside.resolve("node-b"));
+        DataDirStartup.Opened fresh = DataDirStartup.backup(root, "b", true);
+        try (DataDirectory directory = fresh.directory()) {
+            assertThat(fresh.recovered().lastIndex()).as("an empty copy, to take its primary's state").isZero();
+        }
+    }
+
     @Test
     void aFileWhereTheNodeDirectoryGoesIsNamedSoNotJustByItsPath() throws Exception {
         Files.createDirectories(root);
