@@ -1132,6 +1132,12 @@ final class PrimaryNode implements NodeStorage.Owner {
         if (storage.isPresent()) {
             // a directory asks for an epoch the proxy saw when another server served it, or when its own last start
             // registered it and was stopped before recording it (recordStartedEpoch: milliseconds)
+            if (currentEpoch > node.epoch()) { // another server's directory recorded it, or the proxy granted it
+                return "; if the proxy's STATUS shows no primary and no followers, start the server that served epoch "
+                        + currentEpoch + " or above again where it ran (its node directory holds updates this one"
+                        + " lacks); only if that copy is lost for good, restart the proxy as well (its clients lose"
+                        + " their connections), then this server, which serves this directory's older state";
+            }
             return currentEpoch != node.epoch() ? "" : "; if the proxy's STATUS shows no primary and no followers,"
                     + " either the primary of epoch " + currentEpoch + " is down (start it again where it ran: it may"
                     + " hold writes nothing else holds) or this data directory's last start registered that epoch and"

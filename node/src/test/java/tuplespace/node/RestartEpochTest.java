@@ -79,6 +79,32 @@ class RestartEpochTest {
     }
 
     /**
+     * Refused for an epoch above every one its directory recorded while no backup follows (the proxy granted it to a
+     * backup that died, or saw it from a server whose directory this is not): the newer copy is elsewhere, and the
+     * event says to start that server, restarting the proxy only if that copy is lost (a tester was told only to
+     * promote or stop a backup that did not exist).
+     */
+    @Test
+    void aStartRefusedForAnEpochAboveItsDirectorysSaysToStartTheServerThatServedIt() throws Exception {
+        Path events = directory.resolve("events");
+        try (FakeProxy proxy = new FakeProxy()) {
+            node = ServerNode.start(config(proxy.address(), loopback(freePort()), new BackupStart.Command("true"),
+                    Optional.of("echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'")),
+                    SocketTransport.forFewLinks());
+            FakeProxy.Received asked = proxy.next(Frame.Register.class);
+            assertThat(((Frame.Register) asked.frame()).epoch()).isEqualTo(1);
+            proxy.send(asked.link(), new Frame.StaleEpoch(3));
+            assertThat(node.awaitExit()).as("exit status of the refused primary").isEqualTo(1);
+            node = null;
+        }
+        await(() -> Files.exists(events), "the event written by --notify");
+        assertThat(NodeTestSupport.events(events)).startsWith("stale_epoch: the proxy has seen epoch 3")
+                .contains("if the proxy's STATUS shows no primary and no followers, start the server that served epoch"
+                        + " 3 or above again where it ran")
+                .contains("only if that copy is lost for good, restart the proxy as well");
+    }
+
+    /**
      * With {@code --backup-start none} the backup runs on another machine, whose copy may be newer than this
      * directory's (a failover this directory never saw): the server registers only once a backup there has judged its
      * state and taken it, however late that backup comes, never on its own. It asks the proxy now and then to take it
@@ -189,11 +215,16 @@ class RestartEpochTest {
     }
 
     private NodeConfig config(InetSocketAddress proxy, InetSocketAddress peerBackupSap, BackupStart backupStart) {
+        return config(proxy, peerBackupSap, backupStart, Optional.empty());
+    }
+
+    private NodeConfig config(InetSocketAddress proxy, InetSocketAddress peerBackupSap, BackupStart backupStart,
+                              Optional<String> notify) {
         InetSocketAddress backupSap = loopback(freePort());
         return new NodeConfig(loopback(freePort()), proxy, backupSap, loopback(freePort()), Optional.empty(),
                 Optional.empty(), Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 0,
                 BackupLossPolicy.DEGRADE, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100),
-                Duration.ofSeconds(60), Optional.empty(), List.of(), Optional.of(directory.resolve("data")),
+                Duration.ofSeconds(60), notify, List.of(), Optional.of(directory.resolve("data")),
                 FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), peerBackupSap, backupStart);
     }
 
