@@ -45,6 +45,19 @@ final class DataDirStartup {
     record Opened(DataDirectory directory, Recovered recovered, long epoch, List<String> compared) {
     }
 
+    /**
+     * A backup its primary started finds its node directory held by another process: a backup that outlived an earlier
+     * primary, which the primary keeps once it reaches it. The usual course of a restart after a primary's loss, not a
+     * failure: it exits, saying so, short of an error.
+     */
+    static final class GivesWay extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        GivesWay(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Start-up refused: the message says what to do. */
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
@@ -155,7 +168,7 @@ final class DataDirStartup {
                 throw inUse; // its message names the process that holds it and says what to do
             }
             // a child whose primary found a backup that outlived an earlier primary on BACKUP_SAP: that one is kept
-            throw new IOException(inUse.held() + ". A backup that"
+            throw new GivesWay(inUse.held() + ". A backup that"
                     + " outlived an earlier primary holds it: the primary that started this one keeps that backup when"
                     + " it reaches it on BACKUP_SAP, and this one exits", inUse);
         }

@@ -113,7 +113,9 @@ public final class ServerNode {
             node = start(config, SocketTransport.forFewLinks(), readAhead);
         } catch (StartRefused e) {
             // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
-            if (LOG.isErrorEnabled()) {
+            if (e.givesWay()) { // its primary says what becomes of it; nothing failed
+                LOG.warn("the backup gives way: {}", e.getMessage());
+            } else if (LOG.isErrorEnabled()) {
                 LOG.error("the server cannot start: {}", e.getMessage());
             } else { // logging turned off: the only explanation of the exit status must still reach the operator
                 System.err.println("server: " + e.getMessage());
@@ -197,8 +199,20 @@ public final class ServerNode {
 
     /** Why a server could not start (INIT_FILE, the data directory, PRIMARY_HANDLE): the message says which and why. */
     public static final class StartRefused extends Exception {
+        private final boolean givesWay;
+
         StartRefused(String message) {
+            this(message, false);
+        }
+
+        private StartRefused(String message, boolean givesWay) {
             super(message);
+            this.givesWay = givesWay;
+        }
+
+        /** A backup its primary started that leaves its node directory to a backup that outlived an earlier primary. */
+        public boolean givesWay() {
+            return givesWay;
         }
     }
 
@@ -216,7 +230,8 @@ public final class ServerNode {
                     : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config),
                             readAhead);
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
-            throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e));
+            throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e),
+                    e instanceof DataDirStartup.GivesWay);
         }
         ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
                 transport);

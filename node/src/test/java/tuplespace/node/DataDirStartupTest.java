@@ -259,6 +259,8 @@ class DataDirStartupTest {
     void aBackupsDirectoryInUseIsExplainedByWhoStartedTheBackup() throws Exception {
         try (DataDirectory held = DataDirectory.open(root, "b")) {
             assertThatThrownBy(() -> DataDirStartup.backup(root, "b", true))
+                    .as("the usual course of a restart, logged short of an error (ServerNode.run)")
+                    .isInstanceOf(DataDirStartup.GivesWay.class)
                     .hasMessageContaining("A backup that outlived an earlier primary holds it");
             assertThatThrownBy(() -> DataDirStartup.backup(root, "b", false))
                     .isInstanceOf(DataDirectory.InUse.class)
