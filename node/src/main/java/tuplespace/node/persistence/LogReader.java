@@ -180,8 +180,9 @@ final class LogReader {
                     repairs.add(() -> {
                         truncateAndForce(file, zeros > 0 ? end : -1);
                         if (zeros > 0) {
-                            LOG.info("{}: cut the {} bytes of zeros after its last record, at offset {} (space reserved"
-                                    + " ahead of the records, or writes that never reached the disk)", file, zeros, end);
+                            LOG.info("{}: cut the {} bytes of zeros after its last record, at offset {} (the space a"
+                                    + " log reserves ahead of its records with --fsync always; else appends a power cut"
+                                    + " kept from the disk)", file, zeros, end);
                         }
                     });
                 }
