@@ -319,12 +319,7 @@ class ProxyWitnessTest {
     void aPromotedBackupThatNeverRegistersIsAnError() throws IOException {
         proxy = witness.startWaiting(30, Duration.ofSeconds(1));
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
-            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
-                backup.send(new Frame.Follow(1, BACKUP));
-                nothingWithin(backup);
-            }
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
+            assertThat(witness.lostWhileFollowed(backup, 1)).isEqualTo(new Frame.Promote(2, false));
             assertThat(witness.operatorAlerts()).as("the loss, taken over").isEmpty();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !witness.operatorAlerts().isEmpty());
@@ -337,12 +332,7 @@ class ProxyWitnessTest {
     void aGrantStandsWhileThePromotedBackupStillFollows() throws IOException {
         proxy = witness.start();
         try (FakePrimary backup = FakePrimary.connect(proxy.primaryAddress())) {
-            try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
-                assertThat(register(primary, 1, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
-                backup.send(new Frame.Follow(1, BACKUP));
-                nothingWithin(backup);
-            }
-            assertThat(backup.receive()).isEqualTo(new Frame.Promote(2, false));
+            assertThat(witness.lostWhileFollowed(backup, 1)).isEqualTo(new Frame.Promote(2, false));
             try (FakePrimary other = FakePrimary.connect(proxy.primaryAddress())) {
                 assertThat(register(other, 2, 0x4444, 0)).isEqualTo(new Frame.StaleEpoch(2));
             }

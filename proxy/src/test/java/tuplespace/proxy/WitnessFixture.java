@@ -88,6 +88,22 @@ final class WitnessFixture implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
+    /**
+     * A primary of {@code epoch} that names {@code backup} (server {@link #BACKUP}) its replica registers, the backup
+     * follows it, and the primary's link closes: what the backup receives next (its PROMOTE).
+     */
+    Frame lostWhileFollowed(FakePrimary backup, long epoch) throws IOException {
+        try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
+            Frame registered = register(primary, epoch, PRIMARY, BACKUP);
+            if (!(registered instanceof Frame.Registered)) {
+                throw new AssertionError("expected the primary registered, found " + registered);
+            }
+            backup.send(new Frame.Follow(epoch, BACKUP));
+            nothingWithin(backup);
+        }
+        return backup.receive();
+    }
+
     /** Registers {@code link} as primary {@code server} of {@code epoch} naming {@code replica}; the proxy's answer. */
     static Frame register(FakePrimary link, long epoch, long server, long replica) throws IOException {
         link.send(new Frame.Register(epoch, 4000 + server, server, PRIMARY_SHUTDOWN_SAP, 0, replica));
