@@ -170,7 +170,8 @@ final class DataDirStartup {
             // a child whose primary found a backup that outlived an earlier primary on BACKUP_SAP: that one is kept
             throw new GivesWay(inUse.held() + ". A backup that"
                     + " outlived an earlier primary holds it: the primary that started this one keeps that backup when"
-                    + " it reaches it on BACKUP_SAP, and this one exits", inUse);
+                    + " it reaches it on BACKUP_SAP, and this one exits (if that process is no such backup, stop it:"
+                    + " the primary's next start of a backup then takes the directory)", inUse);
         }
         try {
             Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
@@ -181,14 +182,15 @@ final class DataDirStartup {
                 throw damaged;
             }
             // Its primary serves from the other directory: the newest its start found (DataDirectories.survey reads
-            // node.meta and the logs, not a snapshot's pairs, so it passed this damage by), or the one it took over.
-            // Moved away, this one comes back empty at the primary's next start of a backup, which takes the
-            // primary's whole state; each start of it as it is fails the same way (a tester followed the advice
-            // before this, to move the damaged file away, to no end).
-            throw damaged.withContext("This backup's primary serves from the other node directory (a start takes the"
-                    + " newest it finds) and gives a new backup its whole state: move " + directory.path() + " out of "
-                    + root + " (keep it until the backup is live), and the primary's next start of a backup begins"
-                    + " afresh");
+            // node.meta and the logs, not a snapshot's pairs, so it passed this damage by), or the state it took over,
+            // which a resync of this one would take anyway. Moved away, this one comes back empty at the primary's
+            // next start of a backup, which takes the primary's whole state; each start of it as it is fails the same
+            // way. In place of the damage's own advice (move the file away, start from the peer's directory), which a
+            // tester followed to a second refusal.
+            throw damaged.withAdvice("This backup's primary serves from the other node directory (the newest its"
+                    + " start found, or the state it took over) and gives a new backup its whole state: move "
+                    + directory.path() + " out of " + root + " (keep it until the backup is live), and the primary's"
+                    + " next start of a backup begins afresh");
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;

@@ -1254,7 +1254,8 @@ final class PrimaryNode implements NodeStorage.Owner {
         // with a data directory, INIT_FILE was taken in as its first snapshot (a start refuses one beside data): the
         // same command line run again would be refused for giving both
         String initFileNow = config.dataDir().isPresent() && config.initFile().isPresent()
-                ? ", with INIT_FILE null: the data directory holds INIT_FILE's pairs now, and a start given both refuses"
+                ? ", with INIT_FILE null: the data directory holds INIT_FILE's pairs now, and a start given both"
+                        + " refuses"
                 : "";
         node.notifyOperator(OperatorEvent.PROXY_UNREACHABLE, why + "; nothing was served, SAVE_FILE is left as it is:"
                 + " run this command again once the proxy is up and accepts this server" + initFileNow);

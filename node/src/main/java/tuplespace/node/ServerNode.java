@@ -113,7 +113,7 @@ public final class ServerNode {
             node = start(config, SocketTransport.forFewLinks(), readAhead);
         } catch (StartRefused e) {
             // a log line, with its time and pid: a backup's refusal shows among its primary's lines, labelled as its own
-            if (e.givesWay()) { // its primary says what becomes of it; nothing failed
+            if (e.givesWay() && LOG.isWarnEnabled()) { // its primary says what becomes of it; nothing failed
                 LOG.warn("the backup gives way: {}", e.getMessage());
             } else if (LOG.isErrorEnabled()) {
                 LOG.error("the server cannot start: {}", e.getMessage());

@@ -54,8 +54,8 @@ class ProxyOperatorPromoteTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !witness.operatorAlerts().isEmpty());
             assertThat(witness.operatorAlerts()).singleElement().asString().isEqualTo("no primary is registered, and"
                     + " backup (server 2222), which follows epoch 3, is promoted by nobody but the operator: start the"
-                    + " server that served last, or promote this backup (./tuplespace promote PROXY_SHUTDOWN_SAP); what a"
-                    + " primary answered on one copy since it took that copy is then lost");
+                    + " server that served last, or promote this backup (./tuplespace promote PROXY_SHUTDOWN_SAP);"
+                    + " what a primary answered on one copy since it took that copy is then lost");
             assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2222)");
             assertThat(backup.receive()).isEqualTo(new Frame.Promote(4, false));
             try (FakePrimary promoted = FakePrimary.connect(proxy.primaryAddress())) {
@@ -144,7 +144,8 @@ class ProxyOperatorPromoteTest {
             furthest.send(new Frame.Follow(2, 0x2221, PRIMARY, 1705));
             await().atMost(Duration.ofSeconds(10)).until(() -> !witness.operatorAlerts().isEmpty());
             assertThat(witness.operatorAlerts()).singleElement().asString().contains("backup (server 2221), which"
-                    + " follows epoch 2 of primary server 1111 up to index 1705, is promoted by nobody but the operator");
+                    + " follows epoch 2 of primary server 1111 up to index 1705, is promoted by nobody but the"
+                    + " operator");
             assertThat(admin.send("PROMOTE").readLine()).startsWith("ok: promoted backup (server 2221) to epoch 3");
             assertThat(furthest.receive()).isEqualTo(new Frame.Promote(3, false));
             try { // the other one, of the epoch before now, is let go unpromoted

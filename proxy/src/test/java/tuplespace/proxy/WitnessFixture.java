@@ -41,8 +41,11 @@ final class WitnessFixture implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        stop();
-        registryLog.detachAppender(lines);
+        try {
+            stop();
+        } finally {
+            registryLog.detachAppender(lines);
+        }
     }
 
     /**
