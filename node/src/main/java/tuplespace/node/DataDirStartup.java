@@ -176,10 +176,10 @@ final class DataDirStartup {
         try {
             Recovered recovered = Recovery.recover(directory, () -> { }, readAhead);
             return new Opened(directory, recovered, recovered.highestEpoch(), List.of(directory.registerName()));
-        } catch (DamagedFileException damaged) {
+        } catch (IOException | RuntimeException e) {
             directory.close();
-            if (!child) {
-                throw damaged;
+            if (!child || !(e instanceof DamagedFileException damaged)) {
+                throw e;
             }
             // Its primary serves from the other directory: the newest its start found (DataDirectories.survey reads
             // node.meta and the logs, not a snapshot's pairs, so it passed this damage by), or the state it took over,
@@ -191,9 +191,6 @@ final class DataDirStartup {
                     + " start found, or the state it took over) and gives a new backup its whole state: move "
                     + directory.path() + " out of " + root + " (keep it until the backup is live), and the primary's"
                     + " next start of a backup begins afresh");
-        } catch (IOException | RuntimeException e) {
-            directory.close();
-            throw e;
         }
     }
 

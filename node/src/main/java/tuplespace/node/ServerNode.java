@@ -199,20 +199,17 @@ public final class ServerNode {
 
     /** Why a server could not start (INIT_FILE, the data directory, PRIMARY_HANDLE): the message says which and why. */
     public static final class StartRefused extends Exception {
-        private final boolean givesWay;
-
         StartRefused(String message) {
-            this(message, false);
+            super(message);
         }
 
-        private StartRefused(String message, boolean givesWay) {
-            super(message);
-            this.givesWay = givesWay;
+        private StartRefused(String message, Throwable cause) {
+            super(message, cause);
         }
 
         /** A backup its primary started that leaves its node directory to a backup that outlived an earlier primary. */
         public boolean givesWay() {
-            return givesWay;
+            return getCause() instanceof DataDirStartup.GivesWay;
         }
     }
 
@@ -230,8 +227,7 @@ public final class ServerNode {
                     : DataDirStartup.backup(root, config.nodeId().orElseThrow(), !startedByAnOperator(config),
                             readAhead);
         } catch (DataDirStartup.Refused | IOException | RuntimeException e) {
-            throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e),
-                    e instanceof DataDirStartup.GivesWay);
+            throw new StartRefused("--data-dir " + root + ": " + IoFailure.describe(e), e);
         }
         ServerNode node = new ServerNode(config, evaluator, persistence, Ticker.SYSTEM, BackupLauncher::start,
                 transport);

@@ -196,7 +196,7 @@ class DataDirStartupTest {
         NodeConfig config = ServerCommand.config(sap(), sap(), sap(), sap(), "null", "null", initFile.toString(),
                 "--data-dir", root.toString(), "--primary-register-timeout", "1s",
                 "--backup-java-opts", "-XX:+NoSuchOptionForThisTest", // no backup: its JVM does not start
-                "--notify", "echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'");
+                "--notify", NodeTestSupport.recordingEvents(events));
 
         ServerNode node = ServerNode.start(config, SocketTransport.forFewLinks());
 

@@ -158,9 +158,14 @@ final class NodeTestSupport {
                 saveFile, primaryPid.isPresent() ? Optional.of(new PrimaryHandle.Pid(primaryPid.getAsLong())) : Optional.empty(),
                 Optional.empty(), Duration.ofMillis(100), 10, ReplicationMode.SYNC, 3, BackupLossPolicy.DEGRADE,
                 Duration.ofSeconds(60), backupOrphanTimeout, Duration.ofMillis(100), Duration.ofSeconds(60),
-                Optional.of("echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'"), List.of(),
+                Optional.of(recordingEvents(events)), List.of(),
                 Optional.empty(), FsyncMode.ALWAYS, Optional.empty(), LinkSecurity.none(), backupSap,
                 new BackupStart.Child());
+    }
+
+    /** A --notify command that appends each event to {@code events}: its name, a colon and its detail. */
+    static String recordingEvents(Path events) {
+        return "echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'";
     }
 
     static String events(Path events) throws IOException {

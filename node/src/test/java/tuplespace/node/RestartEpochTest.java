@@ -89,7 +89,7 @@ class RestartEpochTest {
         Path events = directory.resolve("events");
         try (FakeProxy proxy = new FakeProxy()) {
             node = ServerNode.start(config(proxy.address(), loopback(freePort()), new BackupStart.Command("true"),
-                    Optional.of("echo \"$TUPLESPACE_EVENT: $TUPLESPACE_DETAIL\" >> '" + events + "'")),
+                    Optional.of(NodeTestSupport.recordingEvents(events))),
                     SocketTransport.forFewLinks());
             FakeProxy.Received asked = proxy.next(Frame.Register.class);
             assertThat(((Frame.Register) asked.frame()).epoch()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package tuplespace.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static tuplespace.proxy.ProxyRelayTest.PRIMARY_SHUTDOWN_SAP;
 
@@ -97,10 +98,7 @@ final class WitnessFixture implements BeforeEachCallback, AfterEachCallback {
      */
     Frame lostWhileFollowed(FakePrimary backup, long epoch) throws IOException {
         try (FakePrimary primary = FakePrimary.connect(proxy.primaryAddress())) {
-            Frame registered = register(primary, epoch, PRIMARY, BACKUP);
-            if (!(registered instanceof Frame.Registered)) {
-                throw new AssertionError("expected the primary registered, found " + registered);
-            }
+            assertThat(register(primary, epoch, PRIMARY, BACKUP)).isInstanceOf(Frame.Registered.class);
             backup.send(new Frame.Follow(epoch, BACKUP));
             nothingWithin(backup);
         }
